@@ -1,0 +1,148 @@
+"""The firms Kakehashi scores, and the staff who belong to them."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from programmes.models import Certification, TechnologyArea
+
+
+class CompanyQuerySet(models.QuerySet):
+    """Reads of companies shared by pages, the API and the admin."""
+
+    def visible_to(self, user) -> "CompanyQuerySet":
+        """Consultants see every firm; staff see the firms they belong to; anyone else sees none."""
+        from portal.roles import is_consultant
+
+        if is_consultant(user):
+            return self.all()
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user).distinct()
+
+    def editable_by(self, user) -> "CompanyQuerySet":
+        """Consultants edit every firm; staff edit only the firms where they are editors."""
+        from portal.roles import is_consultant
+
+        if is_consultant(user):
+            return self.all()
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user, memberships__role=Membership.Role.EDITOR).distinct()
+
+
+class Company(models.Model):
+    """An Australian, US or Japanese dual-use technology firm, as the matcher reads it."""
+
+    class Size(models.TextChoices):
+        STARTUP = "startup", _("Start-up")
+        SME = "sme", _("SME")
+        LARGE = "large", _("Large")
+
+    class Presence(models.TextChoices):
+        NONE = "none", _("None")
+        PARTNER = "partner", _("Japanese partner")
+        OFFICE = "office", _("Office or entity in Japan")
+
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(max_length=200)
+    country = CountryField()
+    size = models.CharField(max_length=10, choices=Size.choices)
+    founded = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)]
+    )
+    website = models.URLField(max_length=300, blank=True)
+    description = models.TextField(help_text=_("What the firm makes, in its own words: the matcher reads this."))
+    technology_areas = models.ManyToManyField(TechnologyArea, related_name="companies", blank=True)
+    trl = models.PositiveSmallIntegerField(
+        _("TRL"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(9)],
+        help_text=_("Technology readiness level of the firm's lead product, 1-9."),
+    )
+    certifications = models.ManyToManyField(
+        Certification, through="CompanyCertification", related_name="companies", blank=True
+    )
+    export_control_notes = models.TextField(blank=True)
+    itar_controlled = models.BooleanField(_("ITAR items"), default=False)
+    ear_controlled = models.BooleanField(_("EAR items"), default=False)
+    dsgl_controlled = models.BooleanField(_("DSGL items"), default=False)
+    japan_presence = models.CharField(max_length=10, choices=Presence.choices, default=Presence.NONE)
+    contact_email = models.EmailField(blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[technology_areas])
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__in=["startup", "sme", "large"]), name="%(app_label)s_%(class)s_size_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(trl__isnull=True) | Q(trl__gte=1, trl__lte=9), name="%(app_label)s_%(class)s_trl_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(japan_presence__in=["none", "partner", "office"]),
+                name="%(app_label)s_%(class)s_japan_presence_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("companies:company_detail", kwargs={"slug": self.slug})
+
+
+class CompanyCertification(models.Model):
+    """A certification a firm holds, with its expiry date where known."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="certification_links")
+    certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="holder_links")
+    expires_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["certification__code"]
+        verbose_name = _("certification held")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "certification"], name="%(app_label)s_%(class)s_unique_company_certification"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} holds {self.certification}"
+
+
+class Membership(models.Model):
+    """Links a staff user to the firm they work for, as a viewer or an editor of its profile."""
+
+    class Role(models.TextChoices):
+        VIEWER = "viewer", _("Viewer")
+        EDITOR = "editor", _("Editor")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        ordering = ["company__name", "user__username"]
+        verbose_name = _("membership")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "company"], name="%(app_label)s_%(class)s_unique_user_company"),
+            models.CheckConstraint(
+                condition=Q(role__in=["viewer", "editor"]), name="%(app_label)s_%(class)s_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) at {self.company}"

@@ -1,0 +1,120 @@
+"""Scoring runs and their results: how well each firm fits each published opportunity, and why."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company
+from programmes.models import Opportunity
+
+
+class MatchRun(models.Model):
+    """One scoring run over all firms, one firm or one opportunity, with its timings and outcome."""
+
+    class Scope(models.TextChoices):
+        ALL = "all", _("All firms and opportunities")
+        COMPANY = "company", _("One firm")
+        OPPORTUNITY = "opportunity", _("One opportunity")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    scope = models.CharField(max_length=12, choices=Scope.choices, default=Scope.ALL)
+    company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    opportunity = models.ForeignKey(
+        Opportunity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    chunks_total = models.PositiveIntegerField(default=0)
+    chunks_done = models.PositiveIntegerField(default=0)
+    pairs_scored = models.PositiveBigIntegerField(default=0)
+    matches_stored = models.PositiveBigIntegerField(default=0)
+    engine_version = models.CharField(max_length=20, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("match run")
+        verbose_name_plural = _("match runs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "running", "succeeded", "failed"]),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} ({self.scope}, {self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("api:match-run-detail", kwargs={"version": "v1", "pk": self.pk})
+
+    @property
+    def duration_s(self) -> float | None:
+        """Seconds from start to finish, once the run has finished."""
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class MatchQuerySet(models.QuerySet):
+    """Reads of matches shared by pages, the API and feeds."""
+
+    def visible_to(self, user) -> "MatchQuerySet":
+        """Consultants see every match; staff see their own firms' matches; anyone else sees none."""
+        return self.filter(company__in=Company.objects.visible_to(user))
+
+    def best_first(self) -> "MatchQuerySet":
+        """Highest score first, with a stable tie-break."""
+        return self.order_by("-score", "opportunity__slug", "company__slug")
+
+
+class Match(models.Model):
+    """How well one firm fits one published opportunity: a 0-100 score, its parts, reasons and gaps."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="matches")
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="matches")
+    run = models.ForeignKey(MatchRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="matches")
+    score = models.FloatField()
+    # {"capability": {"value": 0.8, "weight": 0.45, "contribution": 36.0}, ...}; contributions sum to score.
+    components = models.JSONField(default=dict)
+    reasons = models.JSONField(default=list)
+    gaps = models.JSONField(default=list)
+    eligible = models.BooleanField(default=True)
+    computed_at = models.DateTimeField()
+
+    objects = MatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "opportunity"], name="%(app_label)s_%(class)s_unique_company_opportunity"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=100), name="%(app_label)s_%(class)s_score_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["company", "-score"], name="matching_match_company_score"),
+            models.Index(fields=["opportunity", "-score"], name="matching_match_opp_score"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} ~ {self.opportunity}: {self.score:.1f}"
+
+    def get_absolute_url(self) -> str:
+        return self.opportunity.get_absolute_url()

@@ -1,0 +1,5 @@
+"""Match pages for company staff."""
+
+app_name = "matching"
+
+urlpatterns: list = []

@@ -1,0 +1,305 @@
+"""Curated reference records: who runs Japan's defence programmes, what they ask for and where deals start."""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+
+class Confidence(models.TextChoices):
+    """How far a curated fact is backed by its sources (see the facts file's legend)."""
+
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low (unverified)")
+
+
+class Organisation(models.Model):
+    """A ministry, agency or trade body that runs or backs programmes (METI, MOD, ATLA, DISTI, Austrade)."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    name_ja = models.CharField(_("Japanese name"), max_length=200, blank=True)
+    acronym = models.CharField(max_length=30, blank=True)
+    country = CountryField()
+    url = models.URLField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.acronym or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:opportunity_list") + f"?organisation={self.slug}"
+
+
+class TechnologyArea(models.Model):
+    """One of the 21 fixed technology areas that both firms and opportunities are tagged with."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=120)
+    name_ja = models.CharField(_("Japanese name"), max_length=120, blank=True)
+    description = models.TextField()
+    # Synonyms and product jargon firms actually write ("beam director", "ASW"): the scorer reads them.
+    keywords = models.JSONField(default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("technology area")
+        verbose_name_plural = _("technology areas")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:opportunity_list") + f"?technology_area={self.slug}"
+
+
+class Certification(models.Model):
+    """A quality or security certification that can gate supplier eligibility (AS9100D, CMMC level 2, ...)."""
+
+    code = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=200)
+    issuer = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    # Equivalents satisfy the same requirement (AS9100D = EN 9100 = JIS Q 9100).
+    equivalents = models.ManyToManyField("self", symmetrical=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("api:certification-detail", kwargs={"version": "v1", "code": self.code})
+
+
+class OpportunityQuerySet(models.QuerySet):
+    """Reads of opportunities shared by pages, the API, feeds and the matcher."""
+
+    def published(self) -> "OpportunityQuerySet":
+        """Records the public may see and the matcher scores."""
+        return self.filter(status=Opportunity.Status.PUBLISHED)
+
+    def visible_to(self, user) -> "OpportunityQuerySet":
+        """Consultants see every record; everyone else sees published ones only."""
+        from portal.roles import is_consultant
+
+        if is_consultant(user):
+            return self.all()
+        return self.published()
+
+    def for_listing(self) -> "OpportunityQuerySet":
+        """Everything a listing row shows, fetched in a fixed number of queries."""
+        return self.prefetch_related(
+            "organisations",
+            models.Prefetch("area_links", queryset=OpportunityArea.objects.select_related("technology_area")),
+        )
+
+    def for_detail(self) -> "OpportunityQuerySet":
+        """A listing row plus sources, certifications and related records."""
+        return self.for_listing().select_related("last_verified_by").prefetch_related(
+            "sources", "required_certifications", "related"
+        )
+
+    def open_on(self, day: datetime.date) -> "OpportunityQuerySet":
+        """Calls still taking proposals and events not yet over on DAY; standing hubs, areas and programmes."""
+        dated = Q(kind__in=[Opportunity.Kind.CALL, Opportunity.Kind.EVENT])
+        call_open = Q(kind=Opportunity.Kind.CALL) & (Q(closes_on__isnull=True) | Q(closes_on__gte=day))
+        event_ahead = Q(kind=Opportunity.Kind.EVENT) & (
+            Q(ends_on__gte=day) | Q(ends_on__isnull=True, starts_on__gte=day)
+        )
+        return self.filter(~dated | call_open | event_ahead)
+
+    def stale(self, *, days: int | None = None) -> "OpportunityQuerySet":
+        """Published records nobody has verified for DAYS (STALE_AFTER_DAYS by default)."""
+        days = settings.STALE_AFTER_DAYS if days is None else days
+        cutoff = timezone.localdate() - datetime.timedelta(days=days)
+        return self.published().filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff))
+
+
+class Opportunity(models.Model):
+    """What company staff browse: a hub, a priority area, an event, a programme or a dated call."""
+
+    class Kind(models.TextChoices):
+        HUB = "hub", _("Hub")
+        PRIORITY_AREA = "priority_area", _("Priority area")
+        EVENT = "event", _("Event")
+        PROGRAMME = "programme", _("Programme")
+        CALL = "call", _("Call for proposals")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    class Size(models.TextChoices):
+        STARTUP = "startup", _("Start-up")
+        SME = "sme", _("SME")
+        LARGE = "large", _("Large")
+
+    class Presence(models.TextChoices):
+        NONE = "none", _("None needed")
+        PARTNER = "partner", _("Japanese partner")
+        OFFICE = "office", _("Japanese entity or office")
+
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=250)
+    title_ja = models.CharField(_("Japanese title"), max_length=250, blank=True)
+    summary = models.TextField(help_text=_("One or two sentences for listings."))
+    description = models.TextField(blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    organisations = models.ManyToManyField(Organisation, related_name="opportunities", blank=True)
+    technology_areas = models.ManyToManyField(
+        TechnologyArea, through="OpportunityArea", related_name="opportunities", blank=True
+    )
+    # Eligibility: an empty list means any country / any size.
+    eligible_countries = models.JSONField(default=list, blank=True, help_text=_("ISO 3166 alpha-2 codes"))
+    eligible_sizes = models.JSONField(default=list, blank=True)
+    min_trl = models.PositiveSmallIntegerField(
+        _("minimum TRL"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(9)]
+    )
+    japan_presence = models.CharField(
+        _("presence in Japan required"), max_length=10, choices=Presence.choices, default=Presence.NONE
+    )
+    required_certifications = models.ManyToManyField(Certification, related_name="required_by", blank=True)
+    eligibility_notes = models.TextField(blank=True)
+    opens_on = models.DateField(null=True, blank=True)
+    closes_on = models.DateField(null=True, blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    url = models.URLField(_("official URL"), max_length=500, blank=True)
+    related = models.ManyToManyField("self", symmetrical=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
+    last_verified_on = models.DateField(null=True, blank=True)
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[organisations, required_certifications])
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["hub", "priority_area", "event", "programme", "call"]),
+                name="%(app_label)s_%(class)s_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "archived"]),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_on__isnull=True) | Q(opens_on__isnull=True) | Q(closes_on__gte=models.F("opens_on")),
+                name="%(app_label)s_%(class)s_closes_after_opens",
+                violation_error_message=_("The closing date is before the opening date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="%(app_label)s_%(class)s_ends_after_starts",
+                violation_error_message=_("The event ends before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_trl__isnull=True) | Q(min_trl__gte=1, min_trl__lte=9),
+                name="%(app_label)s_%(class)s_min_trl_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "kind"]), models.Index(fields=["closes_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:opportunity_detail", kwargs={"slug": self.slug})
+
+    def is_open(self, on: datetime.date | None = None) -> bool:
+        """True while a call takes proposals or an event is not over; standing records are always open."""
+        day = on or timezone.localdate()
+        if self.kind == self.Kind.CALL:
+            return self.closes_on is None or self.closes_on >= day
+        if self.kind == self.Kind.EVENT:
+            last = self.ends_on or self.starts_on
+            return last is None or last >= day
+        return True
+
+    @property
+    def deadline(self) -> datetime.date | None:
+        """The date that matters to a firm: a call's closing date or an event's first day."""
+        return self.closes_on if self.kind != self.Kind.EVENT else self.starts_on
+
+
+class OpportunityArea(models.Model):
+    """How strongly an opportunity asks for one technology area (weight 0-1)."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="area_links")
+    technology_area = models.ForeignKey(TechnologyArea, on_delete=models.CASCADE, related_name="opportunity_links")
+    weight = models.FloatField(default=1.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+
+    class Meta:
+        ordering = ["-weight", "technology_area__slug"]
+        verbose_name = _("technology area of an opportunity")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "technology_area"], name="%(app_label)s_%(class)s_unique_opportunity_area"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) & Q(weight__lte=1), name="%(app_label)s_%(class)s_weight_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.technology_area.slug} ({self.weight:.2f})"
+
+
+class Source(models.Model):
+    """A public page that backs an opportunity record, with when it was read and how far it can be trusted."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(max_length=500)
+    title = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    accessed_on = models.DateField(null=True, blank=True)
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["opportunity", "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "url"], name="%(app_label)s_%(class)s_unique_opportunity_url")
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    def get_absolute_url(self) -> str:
+        return self.url
