@@ -25,6 +25,12 @@ class CompanyQuerySet(models.QuerySet):
             return self.none()
         return self.filter(memberships__user=user).distinct()
 
+    def member_of(self, user) -> "CompanyQuerySet":
+        """The firms USER works for (their memberships), whatever their role; consultants included."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user).distinct().order_by("name", "pk")
+
     def editable_by(self, user) -> "CompanyQuerySet":
         """Consultants edit every firm; staff edit only the firms where they are editors."""
         from portal.roles import is_consultant

@@ -174,7 +174,7 @@ class Opportunity(models.Model):
         TechnologyArea, through="OpportunityArea", related_name="opportunities", blank=True
     )
     # Eligibility: an empty list means any country / any size.
-    eligible_countries = models.JSONField(default=list, blank=True, help_text=_("ISO 3166 alpha-2 codes"))
+    eligible_countries = CountryField(multiple=True, blank=True, help_text=_("Empty means firms from any country."))
     eligible_sizes = models.JSONField(default=list, blank=True)
     min_trl = models.PositiveSmallIntegerField(
         _("minimum TRL"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(9)]

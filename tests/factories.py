@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from companies.models import Company, CompanyCertification, Membership
 from portal.roles import CONSULTANTS_GROUP
-from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
+from programmes.models import (
+    Certification,
+    Opportunity,
+    OpportunityArea,
+    Organisation,
+    Source,
+    TechnologyArea,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,135 @@
+"""The one FilterSet for opportunities, shared by the web listing and the API."""
+
+import django_filters
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from programmes.models import Opportunity, Organisation, TechnologyArea
+
+# Sort keys offered to people and clients; "fit" needs a signed-in member of a firm.
+ORDERING_CHOICES = [
+    ("deadline", _("Deadline, soonest first")),
+    ("-deadline", _("Deadline, latest first")),
+    ("newest", _("Newest first")),
+    ("title", _("Title")),
+    ("fit", _("Best fit for my firm")),
+]
+
+
+def _search_terms(value: str) -> list[str]:
+    return [term for term in value.split() if term][:10]
+
+
+class OpportunityFilterSet(django_filters.FilterSet):
+    """Kind, area, organisation, open now, eligible country, deadline range, text search and ordering."""
+
+    kind = django_filters.MultipleChoiceFilter(choices=Opportunity.Kind.choices, label=_("Kind"))
+    technology_area = django_filters.ModelMultipleChoiceFilter(
+        field_name="technology_areas",
+        to_field_name="slug",
+        queryset=TechnologyArea.objects.all(),
+        label=_("Technology area"),
+    )
+    organisation = django_filters.ModelMultipleChoiceFilter(
+        field_name="organisations",
+        to_field_name="slug",
+        queryset=Organisation.objects.all(),
+        label=_("Organisation"),
+    )
+    open = django_filters.BooleanFilter(method="filter_open", label=_("Open now"))
+    closes_after = django_filters.DateFilter(method="filter_closes_after", label=_("Deadline on or after"))
+    closes_before = django_filters.DateFilter(method="filter_closes_before", label=_("Deadline on or before"))
+    eligible_country = django_filters.ChoiceFilter(
+        choices=list(countries), method="filter_eligible_country", label=_("Eligible for country")
+    )
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    ordering = django_filters.ChoiceFilter(
+        choices=ORDERING_CHOICES, method="filter_ordering", label=_("Sort by"), empty_label=None
+    )
+
+    class Meta:
+        model = Opportunity
+        fields: list[str] = []
+
+    def filter_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        """Open calls and events not yet over as of today (Japan time); standing records count as open."""
+        if value is None:
+            return queryset
+        open_ids = Opportunity.objects.open_on(timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=open_ids) if value else queryset.exclude(pk__in=open_ids)
+
+    def filter_closes_after(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """Deadline (a call's closing date, an event's first day) on or after VALUE."""
+        return queryset.filter(
+            Q(kind=Opportunity.Kind.EVENT, starts_on__gte=value)
+            | (~Q(kind=Opportunity.Kind.EVENT) & Q(closes_on__gte=value))
+        )
+
+    def filter_closes_before(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """Deadline on or before VALUE."""
+        return queryset.filter(
+            Q(kind=Opportunity.Kind.EVENT, starts_on__lte=value)
+            | (~Q(kind=Opportunity.Kind.EVENT) & Q(closes_on__lte=value))
+        )
+
+    def filter_eligible_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Records open to any country, or naming VALUE among their eligible countries."""
+        # Codes are stored comma-separated and are all two letters, so a substring match is exact.
+        return queryset.filter(Q(eligible_countries="") | Q(eligible_countries__contains=value.upper()))
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Every word must appear in a title, the summary, the description, the keywords or an area name."""
+        for term in _search_terms(value):
+            queryset = queryset.filter(
+                Q(title__icontains=term)
+                | Q(title_ja__icontains=term)
+                | Q(summary__icontains=term)
+                | Q(description__icontains=term)
+                | Q(keywords__icontains=term)
+                | Q(pk__in=Opportunity.objects.filter(technology_areas__name__icontains=term).values("pk"))
+            )
+        return queryset
+
+    def filter_ordering(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return self._ordered(queryset, value)
+
+    def _ordered(self, queryset: QuerySet, value: str | None) -> QuerySet:
+        if value == "fit":
+            company_id = self._request_company_id()
+            if company_id is not None:
+                from matching.models import Match  # matching depends on programmes, not the reverse
+
+                score = Match.objects.filter(company_id=company_id, opportunity=OuterRef("pk")).values("score")
+                return queryset.annotate(fit=Subquery(score[:1])).order_by(
+                    F("fit").desc(nulls_last=True), "title", "pk"
+                )
+        if value == "newest":
+            return queryset.order_by("-created_at", "-pk")
+        if value == "title":
+            return queryset.order_by("title", "pk")
+        descending = value == "-deadline"
+        deadline_order = F("deadline_on").desc(nulls_last=True) if descending else F("deadline_on").asc(nulls_last=True)
+        return queryset.annotate(
+            deadline_on=Case(
+                When(kind=Opportunity.Kind.EVENT, then=F("starts_on")),
+                default=F("closes_on"),
+            )
+        ).order_by(deadline_order, "title", "pk")
+
+    def _request_company_id(self) -> int | None:
+        """The firm of the signed-in staff member (their first firm), if any."""
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        from companies.models import Company
+
+        return Company.objects.member_of(user).values_list("pk", flat=True).first()
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        # Without an explicit sort, soonest deadline first, so pages are stable.
+        if not self.form.cleaned_data.get("ordering"):
+            queryset = self._ordered(queryset, "deadline")
+        return queryset
