@@ -29,6 +29,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class ConsultantFactory(UserFactory):
+    is_staff = True  # consultants curate in the admin
+
     @factory.post_generation
     def consultants_group(self, create, extracted, **kwargs):
         if create:
