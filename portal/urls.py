@@ -4,6 +4,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from portal.health import healthz
+
 api_patterns = [
     path("", include("programmes.api.urls")),
     path("", include("companies.api.urls")),
@@ -14,6 +16,7 @@ api_patterns = [
 urlpatterns = [
     re_path(r"^api/(?P<version>v1)/", include((api_patterns, "api"))),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(
