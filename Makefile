@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= kakehashi-demo
 export DEMO_PASSWORD
 
-.PHONY: install demo run test lint migrations-check clean
+.PHONY: install demo run test lint migrations-check backup restore clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -40,6 +40,19 @@ lint: install
 
 migrations-check: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+# Backups of the PostgreSQL database that DATABASE_URL names (custom format, restorable with pg_restore).
+BACKUP_DIR ?= var/backups
+backup:
+	@test -n "$$DATABASE_URL" || { echo "backup: set DATABASE_URL to the PostgreSQL database to back up" >&2; exit 2; }
+	@mkdir -p $(BACKUP_DIR)
+	@file=$(BACKUP_DIR)/kakehashi-$$(date -u +%Y%m%dT%H%M%SZ).dump; \
+	  pg_dump --format=custom --no-owner --no-privileges --file="$$file" "$$DATABASE_URL" && echo "$$file"
+
+restore:
+	@test -n "$$DATABASE_URL" || { echo "restore: set DATABASE_URL to the PostgreSQL database to restore into" >&2; exit 2; }
+	@test -f "$(FILE)" || { echo "restore: FILE=path/to/backup.dump is needed (make restore FILE=...)" >&2; exit 2; }
+	pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction --dbname="$$DATABASE_URL" "$(FILE)"
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3
