@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -117,8 +118,10 @@ class OpportunityQuerySet(models.QuerySet):
 
     def for_detail(self) -> "OpportunityQuerySet":
         """A listing row plus sources, certifications and related records."""
-        return self.for_listing().select_related("last_verified_by").prefetch_related(
-            "sources", "required_certifications", "related"
+        return (
+            self.for_listing()
+            .select_related("last_verified_by")
+            .prefetch_related("sources", "required_certifications", "related")
         )
 
     def open_on(self, day: datetime.date) -> "OpportunityQuerySet":
@@ -239,6 +242,32 @@ class Opportunity(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("programmes:opportunity_detail", kwargs={"slug": self.slug})
 
+    def clean(self) -> None:
+        """Single-row checks, keyed by field so forms, the API and imports name what is wrong.
+
+        The date-order checks repeat the database constraints so people get a field-level message
+        rather than a constraint name; the constraints still guard every other write path.
+        """
+        errors: dict[str, str] = {}
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            errors["closes_on"] = _("The closing date is before the opening date.")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The event ends before it starts.")
+        sizes = self.eligible_sizes if isinstance(self.eligible_sizes, list) else None
+        if sizes is None:
+            errors["eligible_sizes"] = _("Give a list of company sizes.")
+        else:
+            unknown = [size for size in sizes if size not in self.Size.values]
+            if unknown:
+                errors["eligible_sizes"] = _("Unknown company size %(sizes)s; use %(known)s.") % {
+                    "sizes": ", ".join(repr(size) for size in unknown),
+                    "known": ", ".join(self.Size.values),
+                }
+        if not isinstance(self.keywords, list) or not all(isinstance(word, str) for word in self.keywords):
+            errors["keywords"] = _("Give keywords as a list of strings.")
+        if errors:
+            raise ValidationError(errors)
+
     def is_open(self, on: datetime.date | None = None) -> bool:
         """True while a call takes proposals or an event is not over; standing records are always open."""
         day = on or timezone.localdate()
@@ -295,7 +324,9 @@ class Source(models.Model):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         constraints = [
-            models.UniqueConstraint(fields=["opportunity", "url"], name="%(app_label)s_%(class)s_unique_opportunity_url")
+            models.UniqueConstraint(
+                fields=["opportunity", "url"], name="%(app_label)s_%(class)s_unique_opportunity_url"
+            )
         ]
 
     def __str__(self) -> str:

@@ -130,3 +130,20 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     company = factory.SubFactory(CompanyFactory)
     role = Membership.Role.EDITOR
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    opportunity = factory.SubFactory(OpportunityFactory, with_source=False)
+    url = factory.Sequence(lambda n: f"https://example.org/page/{n}")
+    title = "An official page"
+    publisher = "Ministry of Defense"
+
+
+class EventFactory(OpportunityFactory):
+    kind = Opportunity.Kind.EVENT
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=62))
+    venue = "Makuhari Messe, Chiba"
