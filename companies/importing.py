@@ -1,0 +1,376 @@
+"""Bulk import of firms from CSV: check the whole file, then write all of it in one transaction or nothing.
+
+Used by `manage.py import_companies` and by the consultants' upload page in the admin. The format is in
+docs/import.md (issue #3).
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django_countries import countries
+from tqdm import tqdm
+
+from companies.models import Company, CompanyCertification
+from companies.services import company_history_record, company_slug
+from programmes.models import Certification, TechnologyArea
+
+HEADER = ["name", "country", "size", "founded", "website", "description", "technology_areas", "trl", "certifications"]
+# The columns an import owns; a firm's other fields (contact, export control, presence) are left as they are.
+IMPORTED_FIELDS = ("name", "country", "size", "founded", "website", "description", "trl")
+CHUNK = 2000  # firms read, compared and written per round trip
+PROGRESS_FROM = 1000  # rows; smaller files get no progress bar
+FOUNDED_MIN = 1800
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One reason a file was refused, reported as `line N, field F: why`."""
+
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, field {self.field}: {self.message}"
+
+
+class CompanyImportError(Exception):
+    """The file was refused and nothing was written; ERRORS lists every reason."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} error(s) in the file; nothing was imported")
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    """What a successful import did, and which firms it touched."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    company_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One checked line of the file, ready to write."""
+
+    line: int
+    slug: str
+    values: dict[str, Any]
+    area_ids: frozenset[int]
+    certification_ids: frozenset[int]
+
+
+def companies_import(*, data: bytes, by: User | None, source: str = "", progress: bool = False) -> ImportResult:
+    """Check every row of a CSV file of firms, then create and update them all in one transaction.
+
+    Raises CompanyImportError listing every bad row when anything is wrong; nothing is written then.
+    """
+    rows = companies_import_check(data=data, progress=progress)
+    result = ImportResult()
+    reason = f"CSV import {source}".strip()
+    with transaction.atomic():
+        bar = tqdm(total=len(rows), desc="writing", unit="firm", disable=not progress or len(rows) < PROGRESS_FROM)
+        with bar:
+            for chunk in _batched(rows, CHUNK):
+                _write_chunk(chunk, by=by, reason=reason, result=result)
+                bar.update(len(chunk))
+        if result.company_ids:
+            _rescore_later(result.company_ids)
+    return result
+
+
+def companies_import_check(*, data: bytes, progress: bool = False) -> list[Row]:
+    """Parse and check the whole file without writing; raise CompanyImportError with every bad row."""
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    _check_header(reader)
+    checker = _RowChecker()
+    rows: list[Row] = []
+    errors: list[RowError] = []
+    total = text.count("\n")
+    bar = tqdm(desc="checking", total=total, unit="row", disable=not progress or total < PROGRESS_FROM)
+    with bar:
+        for line, record in _records(reader, errors):
+            row = checker.check(line, record, errors)
+            if row is not None:
+                rows.append(row)
+            bar.update(1)
+    if errors:
+        raise CompanyImportError(errors)
+    return rows
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")  # strips a byte-order mark if there is one
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        why = f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be read); save it as CSV UTF-8"
+        raise CompanyImportError([RowError(line, "file", why)]) from exc
+
+
+def _check_header(reader: Iterator[list[str]]) -> None:
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise CompanyImportError([RowError(1, "header", str(exc))]) from exc
+    if header is None:
+        raise CompanyImportError([RowError(1, "header", "the file is empty; expected a header row")])
+    got = [column.strip().lower() for column in header]
+    if got != HEADER:
+        why = f"expected the header {','.join(HEADER)} but found {','.join(header)}"
+        raise CompanyImportError([RowError(1, "header", why)])
+
+
+def _records(reader: Any, errors: list[RowError]) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank records with the line each starts on (a quoted description may span lines)."""
+    start = reader.line_num + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            errors.append(RowError(start, "file", f"unreadable CSV: {exc}"))
+            return
+        line, start = start, reader.line_num + 1
+        if any(value.strip() for value in record):
+            yield line, record
+
+
+class _RowChecker:
+    """Checks rows against the model's rules and the reference data, one message per bad field."""
+
+    def __init__(self) -> None:
+        self.countries = {code for code, _name in countries}
+        self.sizes = list(Company.Size.values)
+        self.areas = dict(TechnologyArea.objects.values_list("slug", "pk"))
+        self.certifications = {code.lower(): pk for code, pk in Certification.objects.values_list("code", "pk")}
+        self.url = URLValidator(schemes=["http", "https"])
+        self.name_max = Company._meta.get_field("name").max_length
+        self.website_max = Company._meta.get_field("website").max_length
+        self.this_year = timezone.localdate().year
+        self.seen: dict[str, tuple[int, str]] = {}  # slug -> the line and name it first appeared with
+
+    def check(self, line: int, record: list[str], errors: list[RowError]) -> Row | None:
+        if len(record) != len(HEADER):
+            errors.append(RowError(line, "row", f"expected {len(HEADER)} columns but found {len(record)}"))
+            return None
+        raw = {name: value.strip() for name, value in zip(HEADER, record, strict=True)}
+        row_errors: list[RowError] = []
+
+        def fail(name: str, why: str) -> None:
+            row_errors.append(RowError(line, name, why))
+
+        slug = self._name(raw["name"], fail, line)
+        values = {
+            "name": raw["name"],
+            "country": self._country(raw["country"], fail),
+            "size": self._size(raw["size"], fail),
+            "founded": self._founded(raw["founded"], fail),
+            "website": self._website(raw["website"], fail),
+            "description": raw["description"],
+            "trl": self._trl(raw["trl"], fail),
+        }
+        if not raw["description"]:
+            fail("description", "empty description")
+        area_ids = self._lookup(raw["technology_areas"], self.areas, "technology_areas", "technology area", fail)
+        certification_ids = self._lookup(
+            raw["certifications"].lower(), self.certifications, "certifications", "certification code", fail
+        )
+        errors.extend(row_errors)
+        if row_errors:
+            return None
+        return Row(line, slug, values, area_ids, certification_ids)
+
+    def _name(self, name: str, fail: Any, line: int) -> str:
+        if not name:
+            fail("name", "empty name")
+            return ""
+        if len(name) > self.name_max:
+            fail("name", f"longer than {self.name_max} characters")
+        slug = company_slug(name)
+        if not slug:
+            fail("name", f"'{name}' has no letters or digits to make an address from")
+        elif slug in self.seen:
+            first_line, first_name = self.seen[slug]
+            fail("name", f"duplicate of line {first_line}: '{name}' and '{first_name}' both give the slug '{slug}'")
+        else:
+            self.seen[slug] = (line, name)
+        return slug
+
+    def _country(self, value: str, fail: Any) -> str:
+        code = value.upper()
+        if code not in self.countries:
+            fail("country", f"unknown country '{value}': use an ISO 3166 two-letter code such as AU, US or JP")
+        return code
+
+    def _size(self, value: str, fail: Any) -> str:
+        size = value.lower()
+        if size not in self.sizes:
+            fail("size", f"'{value}' is not a size: use one of {', '.join(self.sizes)}")
+        return size
+
+    def _founded(self, value: str, fail: Any) -> int | None:
+        if not value:
+            return None
+        if not value.isdigit() or not FOUNDED_MIN <= int(value) <= self.this_year:
+            fail("founded", f"'{value}' is not a year from {FOUNDED_MIN} to {self.this_year}")
+            return None
+        return int(value)
+
+    def _website(self, value: str, fail: Any) -> str:
+        if not value:
+            return ""
+        if len(value) > self.website_max:
+            fail("website", f"longer than {self.website_max} characters")
+            return value
+        try:
+            self.url(value)
+        except ValidationError:
+            fail("website", f"malformed URL '{value}': give a full address such as https://example.com")
+        return value
+
+    def _trl(self, value: str, fail: Any) -> int | None:
+        if not value:
+            return None
+        if not value.isdigit() or not 1 <= int(value) <= 9:
+            fail("trl", f"TRL '{value}' is out of range: use a whole number from 1 to 9, or leave it empty")
+            return None
+        return int(value)
+
+    def _lookup(self, value: str, known: dict[str, int], name: str, what: str, fail: Any) -> frozenset[int]:
+        keys = [key.strip() for key in value.split(";") if key.strip()]
+        unknown = [key for key in keys if key not in known]
+        if unknown:
+            fail(name, f"unknown {what} {', '.join(repr(key) for key in unknown)}")
+        return frozenset(known[key] for key in keys if key in known)
+
+
+def _write_chunk(rows: Sequence[Row], *, by: User | None, reason: str, result: ImportResult) -> None:
+    """Create, update and relink one chunk of firms; unchanged firms get no write and no history row."""
+    existing = {company.slug: company for company in Company.objects.filter(slug__in=[row.slug for row in rows])}
+    area_through = Company.technology_areas.through
+    areas = _links(area_through, "technologyarea_id", [company.pk for company in existing.values()])
+    certifications = _links(CompanyCertification, "certification_id", [company.pk for company in existing.values()])
+
+    created: list[Company] = []
+    updated: list[Company] = []
+    changed_fields: set[str] = set()
+    area_plan, certification_plan = _LinkPlan(), _LinkPlan()
+    for row in rows:
+        company = existing.get(row.slug)
+        if company is None:
+            company = Company(slug=row.slug, **row.values)
+            created.append(company)
+            continue
+        fields = [name for name in IMPORTED_FIELDS if _differs(getattr(company, name), row.values[name])]
+        relinked = area_plan.plan(company.pk, areas.get(company.pk, {}), row.area_ids)
+        relinked |= certification_plan.plan(company.pk, certifications.get(company.pk, {}), row.certification_ids)
+        if fields or relinked:
+            for name in fields:
+                setattr(company, name, row.values[name])
+            changed_fields.update(fields)
+            updated.append(company)
+
+    Company.objects.bulk_create(created, batch_size=CHUNK)
+    new_by_slug = {company.slug: company for company in created}
+    for row in rows:
+        if row.slug in new_by_slug:
+            company_id = new_by_slug[row.slug].pk
+            area_plan.plan(company_id, {}, row.area_ids)
+            certification_plan.plan(company_id, {}, row.certification_ids)
+    if updated:
+        now = timezone.now()
+        for company in updated:
+            company.updated_at = now
+        Company.objects.bulk_update(updated, sorted(changed_fields | {"updated_at"}), batch_size=500)
+
+    new_area_links = area_plan.apply(area_through, "technologyarea_id")
+    certification_plan.apply(CompanyCertification, "certification_id")
+    final_areas = _final_links(areas, area_plan, new_area_links)
+    company_history_record(companies=created, created=True, by=by, reason=reason, area_links=final_areas)
+    company_history_record(companies=updated, created=False, by=by, reason=reason, area_links=final_areas)
+
+    result.created += len(created)
+    result.updated += len(updated)
+    result.unchanged += len(rows) - len(created) - len(updated)
+    result.company_ids.extend(company.pk for company in [*created, *updated])
+
+
+class _LinkPlan:
+    """Rows of a firm-to-reference link table to delete and to add, worked out firm by firm."""
+
+    def __init__(self) -> None:
+        self.delete: list[int] = []
+        self.add: list[tuple[int, int]] = []  # (company id, target id)
+
+    def plan(self, company_id: int, held: dict[int, int], wanted: frozenset[int]) -> bool:
+        """HELD maps target id -> link id. True if the firm's links change."""
+        gone = [link_id for target_id, link_id in held.items() if target_id not in wanted]
+        new = [(company_id, target_id) for target_id in sorted(wanted) if target_id not in held]
+        self.delete.extend(gone)
+        self.add.extend(new)
+        return bool(gone or new)
+
+    def apply(self, model: Any, target: str) -> list[Any]:
+        for ids in _batched(self.delete, CHUNK):
+            model.objects.filter(pk__in=ids).delete()
+        links = [model(company_id=company_id, **{target: target_id}) for company_id, target_id in self.add]
+        return model.objects.bulk_create(links, batch_size=CHUNK)
+
+
+def _links(model: Any, target: str, company_ids: list[int]) -> dict[int, dict[int, int]]:
+    """company id -> {target id: link id} for the firms already in the database."""
+    links: dict[int, dict[int, int]] = {}
+    if company_ids:
+        for link_id, company_id, target_id in model.objects.filter(company_id__in=company_ids).values_list(
+            "pk", "company_id", target
+        ):
+            links.setdefault(company_id, {})[target_id] = link_id
+    return links
+
+
+def _final_links(
+    held: dict[int, dict[int, int]], plan: _LinkPlan, new_links: list[Any]
+) -> dict[int, list[tuple[int, int]]]:
+    """company id -> (link id, area id) after the chunk was written: what the history rows snapshot."""
+    deleted = set(plan.delete)
+    final: dict[int, list[tuple[int, int]]] = {
+        company_id: [(link_id, area_id) for area_id, link_id in links.items() if link_id not in deleted]
+        for company_id, links in held.items()
+    }
+    for link in new_links:
+        final.setdefault(link.company_id, []).append((link.pk, link.technologyarea_id))
+    return final
+
+
+def _differs(current: Any, new: Any) -> bool:
+    return (current.code if hasattr(current, "code") else current) != new
+
+
+def _batched(items: Sequence[T] | Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _rescore_later(company_ids: list[int]) -> None:
+    # Imported here: matching depends on companies, not the other way round (DESIGN.md).
+    from matching.services import companies_rescore_later
+
+    companies_rescore_later(company_ids)  # one task for the whole file, enqueued when the transaction commits

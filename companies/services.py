@@ -1,0 +1,210 @@
+"""Writes to firms: profiles with one history row per change, memberships, and a rescore once the data is committed."""
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from companies.models import Company, CompanyCertification, Membership
+from programmes.models import Certification, TechnologyArea
+
+# The profile fields a caller may set through `data`; the two relations are handled apart.
+PROFILE_FIELDS = (
+    "slug",
+    "name",
+    "country",
+    "size",
+    "founded",
+    "website",
+    "description",
+    "trl",
+    "export_control_notes",
+    "itar_controlled",
+    "ear_controlled",
+    "dsgl_controlled",
+    "japan_presence",
+    "contact_email",
+    "source_url",
+)
+RELATION_FIELDS = ("technology_areas", "certifications")
+HISTORY_BATCH = 5000
+# simple-history's history_change_reason column is 100 characters long.
+REASON_MAX = 100
+
+# An area or certification given as a record or as its primary key.
+AreasArg = Iterable[TechnologyArea | int]
+# Certifications held: {certification: expires_on} sets expiries; a plain list keeps the expiries already known.
+CertificationsArg = Mapping[Certification | int, datetime.date | None] | Iterable[Certification | int]
+
+
+def company_slug(name: str) -> str:
+    """The slug a firm's name gives: the key the CSV import matches existing firms on."""
+    return slugify(name)[: Company._meta.get_field("slug").max_length].strip("-")
+
+
+@transaction.atomic
+def company_create(*, data: Mapping[str, Any], by: User | None, reason: str = "") -> Company:
+    """Create a firm from DATA (field names as on the model), with its areas, certifications and first history row."""
+    fields, areas, certifications = _split(data)
+    derived_slug = not fields.get("slug")
+    if derived_slug:
+        fields["slug"] = company_slug(fields.get("name") or "")
+    company = Company(**fields)
+    _full_clean(company, derived_slug=derived_slug)
+    company.skip_history_when_saving = True  # one history row, written below once the relations are in place
+    company.save()
+    if areas is not None:
+        _set_areas(company, areas)
+    if certifications is not None:
+        _set_certifications(company, certifications)
+    del company.skip_history_when_saving
+    company_history_record(companies=[company], created=True, by=by, reason=reason or _("Created"))
+    _rescore_later(company.pk)
+    return company
+
+
+@transaction.atomic
+def company_update(*, company: Company, data: Mapping[str, Any], by: User | None, reason: str = "") -> Company:
+    """Apply DATA to COMPANY; if anything changed, save it, write one history row (who, why) and rescore it."""
+    fields, areas, certifications = _split(data)
+    # Compare with what the database holds: forms and the admin may already have changed COMPANY in memory.
+    before = Company.objects.get(pk=company.pk)
+    for name, value in fields.items():
+        setattr(company, name, value)
+    _full_clean(company, derived_slug=False)
+    changed = [name for name in PROFILE_FIELDS if getattr(company, name) != getattr(before, name)]
+    company.skip_history_when_saving = True
+    try:
+        areas_changed = areas is not None and _set_areas(company, areas)
+        certifications_changed = certifications is not None and _set_certifications(company, certifications)
+        if not (changed or areas_changed or certifications_changed):
+            return company
+        company.save()
+    finally:
+        del company.skip_history_when_saving
+    company_history_record(companies=[company], created=False, by=by, reason=reason or _("Profile edited"))
+    _rescore_later(company.pk)
+    return company
+
+
+def company_history_record(
+    *,
+    companies: Sequence[Company],
+    created: bool,
+    by: User | None,
+    reason: str,
+    area_links: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+) -> None:
+    """Write one history row per firm with its technology areas, in bulk, as simple-history's signal would.
+
+    AREA_LINKS maps a firm's pk to its (link id, area id) pairs; it is read from the database when not given.
+    """
+    if not companies:
+        return
+    if area_links is None:
+        area_links = _area_links([company.pk for company in companies])
+    rows = Company.history.bulk_history_create(
+        companies,
+        update=not created,
+        default_user=by,
+        default_change_reason=reason[:REASON_MAX],
+        batch_size=HISTORY_BATCH,
+    )
+    area_history = apps.get_model("companies", "HistoricalCompany_technology_areas")
+    area_history.objects.bulk_create(
+        [
+            area_history(history_id=row.pk, id=link_id, company_id=row.id, technologyarea_id=area_id)
+            for row in rows
+            for link_id, area_id in area_links.get(row.id, ())
+        ],
+        batch_size=HISTORY_BATCH,
+    )
+
+
+def membership_set(*, company: Company, user: User, role: str = Membership.Role.VIEWER) -> Membership:
+    """Make USER a member of COMPANY with ROLE, creating the membership or changing its role."""
+    membership, _created = Membership.objects.update_or_create(company=company, user=user, defaults={"role": role})
+    return membership
+
+
+def _split(data: Mapping[str, Any]) -> tuple[dict[str, Any], AreasArg | None, CertificationsArg | None]:
+    unknown = set(data) - set(PROFILE_FIELDS) - set(RELATION_FIELDS)
+    if unknown:
+        raise TypeError(f"not profile fields: {', '.join(sorted(unknown))}")
+    fields = {name: value for name, value in data.items() if name in PROFILE_FIELDS}
+    return fields, data.get("technology_areas"), data.get("certifications")
+
+
+def _full_clean(company: Company, *, derived_slug: bool) -> None:
+    """full_clean(), naming the name rather than the slug when the slug was derived from it."""
+    try:
+        company.full_clean()
+    except ValidationError as exc:
+        errors = exc.message_dict
+        if derived_slug and "slug" in errors and "name" not in errors:
+            errors.pop("slug")
+            errors["name"] = [_("A firm with this name (or one that gives the same slug) already exists.")]
+            if not company.slug:
+                errors["name"] = [_("The name needs at least one letter or digit.")]
+        raise ValidationError(errors) from exc
+
+
+def _pk(value: Any) -> int:
+    return value.pk if hasattr(value, "pk") else int(value)
+
+
+def _set_areas(company: Company, areas: AreasArg) -> bool:
+    """Replace the firm's technology areas; True if they changed."""
+    wanted = {_pk(area) for area in areas}
+    held = set(company.technology_areas.values_list("pk", flat=True))
+    if wanted == held:
+        return False
+    company.technology_areas.set(wanted)
+    return True
+
+
+def _set_certifications(company: Company, certifications: CertificationsArg) -> bool:
+    """Replace the certifications held; a mapping also sets expiries. True if anything changed."""
+    expiries = isinstance(certifications, Mapping)
+    wanted = (
+        {_pk(cert): expires for cert, expires in certifications.items()}
+        if isinstance(certifications, Mapping)
+        else dict.fromkeys((_pk(cert) for cert in certifications), None)
+    )
+    links = {link.certification_id: link for link in CompanyCertification.objects.filter(company=company)}
+    gone = [link.pk for cert_id, link in links.items() if cert_id not in wanted]
+    new = [
+        CompanyCertification(company=company, certification_id=cert_id, expires_on=expires)
+        for cert_id, expires in wanted.items()
+        if cert_id not in links
+    ]
+    moved = [
+        link for cert_id, link in links.items() if expiries and cert_id in wanted and link.expires_on != wanted[cert_id]
+    ]
+    for link in moved:
+        link.expires_on = wanted[link.certification_id]
+    CompanyCertification.objects.filter(pk__in=gone).delete()
+    CompanyCertification.objects.bulk_create(new)
+    CompanyCertification.objects.bulk_update(moved, ["expires_on"])
+    return bool(gone or new or moved)
+
+
+def _area_links(company_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
+    links: dict[int, list[tuple[int, int]]] = {}
+    through = Company.technology_areas.through.objects.filter(company_id__in=company_ids)
+    for link_id, company_id, area_id in through.values_list("id", "company_id", "technologyarea_id"):
+        links.setdefault(company_id, []).append((link_id, area_id))
+    return links
+
+
+def _rescore_later(company_id: int) -> None:
+    # Imported here: matching depends on companies, not the other way round (DESIGN.md).
+    from matching.services import company_rescore_later
+
+    company_rescore_later(company_id)  # enqueued when the transaction commits

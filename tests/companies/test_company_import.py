@@ -1,0 +1,276 @@
+"""The CSV import: every refusal names its line and field and writes nothing; good files write everything once."""
+
+import datetime
+import io
+import itertools
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from companies import importing
+from companies.importing import CompanyImportError, companies_import
+from companies.models import Company, CompanyCertification
+from tests.factories import CertificationFactory, CompanyFactory, TechnologyAreaFactory
+
+HEADER = "name,country,size,founded,website,description,technology_areas,trl,certifications\n"
+GOOD = "Acme Photonics,AU,sme,2012,https://acme.example,Beam directors for lasers,directed-energy;space,6,as9100d\n"
+
+
+@pytest.fixture
+def reference(db):
+    """The areas and certification codes the files below name."""
+    for slug in ("directed-energy", "space", "uav"):
+        TechnologyAreaFactory(slug=slug)
+    for code in ("as9100d", "iso-9001"):
+        CertificationFactory(code=code)
+
+
+@pytest.fixture
+def rescore():
+    with mock.patch("matching.services.companies_rescore_later") as rescore:
+        yield rescore
+
+
+def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
+    return (header + "".join(rows)).encode()
+
+
+def refusal(data: bytes) -> list[str]:
+    with pytest.raises(CompanyImportError) as caught:
+        companies_import(data=data, by=None)
+    return [str(error) for error in caught.value.errors]
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("Acme,XX,sme,2012,,Makes lasers,,,\n", "line 3, field country: unknown country 'XX'"),
+        ("Acme,AU,huge,2012,,Makes lasers,,,\n", "line 3, field size: 'huge' is not a size"),
+        ("Acme,AU,sme,2012,,Makes lasers,,10,\n", "line 3, field trl: TRL '10' is out of range"),
+        ("Acme,AU,sme,2012,,Makes lasers,,0,\n", "line 3, field trl: TRL '0' is out of range"),
+        ("Acme,AU,sme,2012,,Makes lasers,,six,\n", "line 3, field trl: TRL 'six' is out of range"),
+        (
+            "Acme,AU,sme,2012,,Makes lasers,railguns,,\n",
+            "line 3, field technology_areas: unknown technology area 'railguns'",
+        ),
+        (
+            "Acme,AU,sme,2012,,Makes lasers,,,iso-27001\n",
+            "line 3, field certifications: unknown certification code 'iso-27001'",
+        ),
+        (",AU,sme,2012,,Makes lasers,,,\n", "line 3, field name: empty name"),
+        ("Acme,AU,sme,2012,,  ,,,\n", "line 3, field description: empty description"),
+        ("Acme,AU,sme,2012,acme dot com,Makes lasers,,,\n", "line 3, field website: malformed URL 'acme dot com'"),
+        ("Acme,AU,sme,1492,,Makes lasers,,,\n", "line 3, field founded: '1492' is not a year"),
+        ("Acme,AU,sme,soon,,Makes lasers,,,\n", "line 3, field founded: 'soon' is not a year"),
+        ("Acme,AU,sme,2012,,Makes lasers\n", "line 3, field row: expected 9 columns but found 6"),
+    ],
+)
+def test_a_bad_row_is_reported_by_line_and_field_and_nothing_is_written(reference, rescore, row, expected):
+    errors = refusal(csv_bytes(GOOD, row))
+
+    assert len(errors) == 1
+    assert errors[0].startswith(expected)
+    assert not Company.objects.exists()
+    rescore.assert_not_called()
+
+
+def test_every_bad_row_is_reported_not_just_the_first(reference):
+    errors = refusal(csv_bytes("Acme,XX,sme,,,Lasers,,,\n", GOOD, "Beta,AU,sme,,,Drones,,11,\n"))
+
+    assert [error.split(":")[0] for error in errors] == ["line 2, field country", "line 4, field trl"]
+
+
+def test_a_row_with_several_bad_fields_names_each(reference):
+    errors = refusal(csv_bytes("Acme,XX,huge,,ftp:/x,,uav,12,\n"))
+
+    fields = [error.split(":")[0] for error in errors]
+    assert fields == [
+        "line 2, field country",
+        "line 2, field size",
+        "line 2, field website",
+        "line 2, field trl",
+        "line 2, field description",
+    ]
+
+
+def test_duplicate_names_within_the_file_are_refused(reference):
+    errors = refusal(csv_bytes(GOOD, "Beta,US,large,,,Drones,,,\n", "ACME  photonics!,US,large,,,Drones,,,\n"))
+
+    assert errors == [
+        "line 4, field name: duplicate of line 2: 'ACME  photonics!' and 'Acme Photonics' both give the slug "
+        "'acme-photonics'"
+    ]
+    assert not Company.objects.exists()
+
+
+def test_a_wrong_header_is_refused(reference):
+    errors = refusal(csv_bytes(GOOD, header="name,country,size,website,description\n"))
+
+    assert errors[0].startswith("line 1, field header: expected the header name,country,size,founded,")
+
+
+def test_an_empty_file_is_refused(reference):
+    assert refusal(b"") == ["line 1, field header: the file is empty; expected a header row"]
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_the_line_of_the_first_bad_byte(reference):
+    data = csv_bytes(GOOD, "Société Générale Défense,FR,large,,,Radars,,,\n").decode().encode("latin-1")
+
+    errors = refusal(data)
+
+    assert len(errors) == 1
+    assert errors[0].startswith("line 3, field file: the file is not UTF-8")
+
+
+def test_line_numbers_count_the_lines_of_a_quoted_multiline_description(reference):
+    errors = refusal(csv_bytes('Acme,AU,sme,,,"Lasers\nand optics\nfor ships",,,\n', "Beta,XX,sme,,,Drones,,,\n"))
+
+    assert errors[0].startswith("line 5, field country")
+
+
+def test_a_good_file_creates_firms_with_areas_and_certifications(reference, rescore):
+    result = companies_import(data=csv_bytes(GOOD, "Beta Drones,us,STARTUP,,,Small drones,,,\n"), by=None)
+
+    assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
+    acme = Company.objects.get(slug="acme-photonics")
+    assert (acme.name, acme.country.code, acme.size, acme.founded, acme.trl) == ("Acme Photonics", "AU", "sme", 2012, 6)
+    assert sorted(acme.technology_areas.values_list("slug", flat=True)) == ["directed-energy", "space"]
+    assert list(acme.certifications.values_list("code", flat=True)) == ["as9100d"]
+    beta = Company.objects.get(slug="beta-drones")
+    assert (beta.country.code, beta.size, beta.founded, beta.trl, beta.website) == ("US", "startup", None, None, "")
+    rescore.assert_called_once_with([acme.pk, beta.pk])
+
+
+def test_a_utf8_file_with_a_byte_order_mark_imports(reference, rescore):
+    result = companies_import(data=b"\xef\xbb\xbf" + csv_bytes(GOOD), by=None)
+
+    assert result.created == 1
+
+
+def test_a_row_whose_name_matches_an_existing_firm_updates_it(reference, rescore):
+    existing = CompanyFactory(
+        slug="acme-photonics", name="Acme Photonics", size="startup", contact_email="a@acme.example"
+    )
+    expiring = CertificationFactory(code="iso-9001")
+    CompanyCertification.objects.create(company=existing, certification=expiring)
+    kept = CompanyCertification.objects.create(
+        company=existing, certification=CertificationFactory(code="as9100d"), expires_on=datetime.date(2030, 1, 31)
+    )
+
+    result = companies_import(data=csv_bytes(GOOD), by=None, source="firms.csv")
+
+    assert (result.created, result.updated) == (0, 1)
+    existing.refresh_from_db()
+    assert (existing.size, existing.trl, existing.website) == ("sme", 6, "https://acme.example")
+    assert existing.contact_email == "a@acme.example"  # not an imported column: left alone
+    assert list(existing.certification_links.values_list("pk", "expires_on")) == [(kept.pk, kept.expires_on)]
+    assert existing.technology_areas.count() == 2
+    latest = existing.history.first()
+    assert (latest.history_type, latest.history_change_reason, latest.trl) == ("~", "CSV import firms.csv", 6)
+    assert sorted(link.technologyarea.slug for link in latest.technology_areas.all()) == ["directed-energy", "space"]
+    rescore.assert_called_once_with([existing.pk])
+
+
+def test_importing_the_same_file_again_changes_nothing(reference, rescore):
+    data = csv_bytes(GOOD, "Beta Drones,US,startup,,,Small drones,uav,,\n")
+    companies_import(data=data, by=None)
+    history_rows = Company.history.count()
+    rescore.reset_mock()
+
+    result = companies_import(data=data, by=None)
+
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+    assert Company.objects.count() == 2
+    assert Company.history.count() == history_rows
+    rescore.assert_not_called()
+
+
+def test_import_records_who_imported_in_the_history(reference, rescore, consultant):
+    companies_import(data=csv_bytes(GOOD), by=consultant, source="firms.csv")
+
+    record = Company.objects.get().history.get()
+    assert (record.history_type, record.history_user, record.history_change_reason) == (
+        "+",
+        consultant,
+        "CSV import firms.csv",
+    )
+    assert sorted(link.technologyarea.slug for link in record.technology_areas.all()) == ["directed-energy", "space"]
+
+
+def ten_thousand_rows(last_row: str | None = None) -> bytes:
+    lines = [
+        f"Firm {n},AU,sme,{1990 + n % 30},https://firm{n}.example,Makes part {n},{area},{1 + n % 9},\n"
+        for n, area in zip(range(10_000), itertools.cycle(["uav", "space"]), strict=False)
+    ]
+    if last_row is not None:
+        lines[-1] = last_row
+    return csv_bytes(*lines)
+
+
+def test_ten_thousand_rows_import_in_one_transaction_with_one_rescore(reference, rescore):
+    with CaptureQueriesContext(connection) as queries:
+        result = companies_import(data=ten_thousand_rows(), by=None)
+
+    assert result.created == 10_000
+    assert Company.objects.count() == 10_000
+    assert Company.history.count() == 10_000
+    # The test runs inside a transaction, so the import's own transaction shows as exactly one savepoint.
+    savepoints = [query["sql"] for query in queries if query["sql"].startswith("SAVEPOINT")]
+    assert len(savepoints) == 1
+    rescore.assert_called_once()
+    assert len(rescore.call_args.args[0]) == 10_000
+
+
+def test_a_failure_while_writing_the_last_chunk_leaves_nothing_written(reference, rescore):
+    real = importing.company_history_record
+    calls = []
+
+    def fail_on_last_chunk(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 10:  # 5 chunks of 2,000, two history calls each: the last one fails
+            raise RuntimeError("database went away")
+        real(**kwargs)
+
+    with mock.patch.object(importing, "company_history_record", side_effect=fail_on_last_chunk):
+        with pytest.raises(RuntimeError):
+            companies_import(data=ten_thousand_rows(), by=None)
+
+    assert not Company.objects.exists()
+    assert not Company.history.exists()
+    rescore.assert_not_called()
+
+
+def test_a_bad_last_row_of_a_big_file_writes_nothing(reference):
+    errors = refusal(ten_thousand_rows(last_row="Firm X,AU,sme,,,Parts,,42,\n"))
+
+    assert errors == [
+        "line 10001, field trl: TRL '42' is out of range: use a whole number from 1 to 9, or leave it empty"
+    ]
+    assert not Company.objects.exists()
+
+
+def test_the_command_prints_counts(reference, rescore, tmp_path):
+    path = tmp_path / "firms.csv"
+    path.write_bytes(csv_bytes(GOOD))
+    out = io.StringIO()
+
+    call_command("import_companies", str(path), stdout=out, stderr=io.StringIO())
+
+    assert "Created 1 firms, updated 0, unchanged 0." in out.getvalue()
+
+
+def test_the_command_lists_every_error_and_fails(reference, rescore, tmp_path):
+    path = tmp_path / "firms.csv"
+    path.write_bytes(csv_bytes("Acme,XX,sme,,,Lasers,,,\n", "Beta,AU,sme,,,Drones,,11,\n"))
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="2 error"):
+        call_command("import_companies", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue().splitlines()[0].startswith("line 2, field country: unknown country 'XX'")
+    assert err.getvalue().splitlines()[1].startswith("line 3, field trl:")
+    assert not Company.objects.exists()
