@@ -147,3 +147,30 @@ class EventFactory(OpportunityFactory):
     starts_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=62))
     venue = "Makuhari Messe, Chiba"
+
+
+class MatchRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matching.MatchRun"
+
+    scope = "all"
+    status = "succeeded"
+    engine_version = "test"
+
+
+class MatchFactory(factory.django.DjangoModelFactory):
+    """A match whose components add up to its score (capability only, unless components= is given)."""
+
+    class Meta:
+        model = "matching.Match"
+
+    company = factory.SubFactory(CompanyFactory)
+    opportunity = factory.SubFactory(OpportunityFactory)
+    score = 50.0
+    components = factory.LazyAttribute(
+        lambda m: {"capability": {"value": m.score / 100, "weight": 1.0, "contribution": m.score}}
+    )
+    reasons = factory.List(["Declares the areas the opportunity asks for."])
+    gaps = factory.List([])
+    eligible = True
+    computed_at = factory.LazyFunction(timezone.now)
