@@ -1,0 +1,342 @@
+"""Every write to the curated records: validated, recorded in history with who and why, never half-saved.
+
+The admin, the API and the commands all call these functions, so there is one publish, one archive and one verify.
+Each history row carries the user (`_history_user`) and a reason (`_change_reason`); a published record that
+changes is queued for rescoring once the transaction commits.
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import User
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
+
+# simple-history stores the reason in a CharField(max_length=100).
+REASON_MAX_LENGTH = 100
+
+# Status and verification change only through publish, archive and verify, so each change carries its checks.
+MANAGED_FIELDS = frozenset({"id", "status", "last_verified_on", "last_verified_by", "created_at", "updated_at"})
+RELATION_FIELDS = ("organisations", "required_certifications", "related")
+AREAS_KEY = "areas"
+SOURCE_FIELDS = frozenset({"url", "title", "publisher", "accessed_on", "confidence", "note"})
+
+# Database constraint -> the field its message belongs to, for writes that race past full_clean().
+CONSTRAINT_FIELDS = {
+    "closes_after_opens": "closes_on",
+    "ends_after_starts": "ends_on",
+    "min_trl_range": "min_trl",
+    "kind_valid": "kind",
+    "status_valid": "status",
+    "weight_range": "weight",
+    "unique_opportunity_url": "url",
+    "slug": "slug",
+}
+
+Record = TypeVar("Record", bound=models.Model)
+ReferenceRecord = TypeVar("ReferenceRecord", Organisation, TechnologyArea, Certification)
+
+
+# --- shared steps -----------------------------------------------------------------------------------------
+
+
+def _reason(reason: str) -> str:
+    """Trim REASON to what the history column holds."""
+    reason = (reason or "").strip()
+    return reason if len(reason) <= REASON_MAX_LENGTH else reason[: REASON_MAX_LENGTH - 1] + "…"
+
+
+def _stamp(record: models.Model, *, by: User | None, reason: str) -> None:
+    """Tell simple-history who made the next history row of RECORD and why."""
+    record._history_user = by  # type: ignore[attr-defined]
+    record._change_reason = _reason(reason)  # type: ignore[attr-defined]
+
+
+def _integrity_error(error: IntegrityError) -> ValidationError:
+    """A constraint violation that slipped past full_clean() (a race), keyed by the field it concerns."""
+    text = str(error)
+    for name, field in CONSTRAINT_FIELDS.items():
+        if name in text:
+            return ValidationError({field: "This value breaks a database rule; reload and try again."})
+    return ValidationError({NON_FIELD_ERRORS: f"The database refused the change: {text}"})
+
+
+def _save(record: Record, *, by: User | None, reason: str) -> Record:
+    """Validate RECORD, then save it with one history row naming BY and REASON."""
+    record.full_clean()
+    _stamp(record, by=by, reason=reason)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as error:
+        raise _integrity_error(error) from error
+    return record
+
+
+def _rescore_later(opportunity: Opportunity) -> None:
+    """Queue OPPORTUNITY's rescoring for when the transaction commits (matching depends on programmes: import late)."""
+    from matching.services import opportunity_rescore_later
+
+    opportunity_rescore_later(opportunity.pk)  # registers its own transaction.on_commit
+
+
+def validation_error_text(error: ValidationError) -> str:
+    """ERROR as one line naming each field ("sources: Cannot publish without a source."), for admin and commands."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    parts = []
+    for field, messages in error.message_dict.items():
+        text = " ".join(messages)
+        parts.append(text if field == NON_FIELD_ERRORS else f"{field}: {text}")
+    return "; ".join(parts)
+
+
+# --- opportunities ------------------------------------------------------------------------------------------
+
+
+def _split(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Iterable[models.Model]], dict | None]:
+    """DATA as (column values, many-to-many values, area weights), refusing fields services manage themselves."""
+    editable = {field.name for field in Opportunity._meta.concrete_fields} - MANAGED_FIELDS
+    errors: dict[str, str] = {}
+    fields: dict[str, Any] = {}
+    relations: dict[str, Iterable[models.Model]] = {}
+    weights = None
+    for name, value in data.items():
+        if name in editable:
+            fields[name] = value
+        elif name in RELATION_FIELDS:
+            relations[name] = list(value)
+        elif name == AREAS_KEY:
+            weights = _checked_weights(value)
+        elif name in MANAGED_FIELDS:
+            errors[name] = "Change this with publish, archive or verify, not by editing."
+        else:
+            errors[name] = "Unknown field."
+    if errors:
+        raise ValidationError(errors)
+    return fields, relations, weights
+
+
+def _checked_weights(weights: Mapping[TechnologyArea, float]) -> dict[TechnologyArea, float]:
+    """WEIGHTS as floats, refusing any outside 0-1 (the field is technology_areas, as forms and the API name it)."""
+    checked: dict[TechnologyArea, float] = {}
+    bad = []
+    for area, weight in dict(weights).items():
+        try:
+            value = float(weight)
+        except (TypeError, ValueError):
+            value = -1.0
+        if not 0.0 <= value <= 1.0:
+            bad.append(f"{area.slug} ({weight!r})")
+        checked[area] = value
+    if bad:
+        raise ValidationError({"technology_areas": f"Weights must be between 0 and 1: {', '.join(bad)}."})
+    return checked
+
+
+def _check_relations(opportunity: Opportunity, relations: Mapping[str, Iterable[models.Model]]) -> None:
+    """Refuse an opportunity listed as related to itself."""
+    if opportunity.pk and any(other.pk == opportunity.pk for other in relations.get("related", [])):
+        raise ValidationError({"related": "An opportunity cannot be related to itself."})
+
+
+def _relations_apply(
+    opportunity: Opportunity, relations: Mapping[str, Iterable[models.Model]], weights: Mapping | None
+) -> bool:
+    """Write the many-to-many links and area weights without history rows of their own; True if any changed.
+
+    simple-history writes a row per m2m signal; the caller writes one row afterwards that snapshots them all.
+    """
+    changed = False
+    opportunity.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        for name, values in relations.items():
+            manager = getattr(opportunity, name)
+            wanted = {value.pk for value in values}
+            if set(manager.values_list("pk", flat=True)) != wanted:
+                manager.set(wanted)
+                changed = True
+        if weights is not None:
+            changed = _weights_apply(opportunity, weights) or changed
+    finally:
+        del opportunity.skip_history_when_saving  # type: ignore[attr-defined]
+    return changed
+
+
+def _weights_apply(opportunity: Opportunity, weights: Mapping[TechnologyArea, float]) -> bool:
+    """Make OPPORTUNITY's area links exactly WEIGHTS; True if anything changed."""
+    links = OpportunityArea.objects.filter(opportunity=opportunity)
+    current = dict(links.values_list("technology_area_id", "weight"))
+    wanted = {area.pk: weight for area, weight in weights.items()}
+    if current == wanted:
+        return False
+    links.exclude(technology_area_id__in=wanted).delete()
+    for area_pk, weight in wanted.items():
+        OpportunityArea.objects.update_or_create(
+            opportunity=opportunity, technology_area_id=area_pk, defaults={"weight": weight}
+        )
+    return True
+
+
+def _set_status(opportunity: Opportunity, status: str, *, by: User | None, reason: str) -> Opportunity:
+    """Move OPPORTUNITY to STATUS with a history row; the instance keeps its old status if the save fails."""
+    previous = opportunity.status
+    opportunity.status = status
+    try:
+        return _save(opportunity, by=by, reason=reason)
+    except BaseException:
+        opportunity.status = previous
+        raise
+
+
+@transaction.atomic
+def opportunity_create(
+    *, data: Mapping[str, Any], by: User | None, reason: str, instance: Opportunity | None = None
+) -> Opportunity:
+    """Create a draft opportunity from DATA (columns, organisations, ..., and areas={area: weight}).
+
+    New records start as drafts; opportunity_publish makes them public once they cite a source.
+    INSTANCE lets the admin pass the unsaved object its form built, so its inlines attach to it.
+    """
+    opportunity = instance if instance is not None else Opportunity()
+    fields, relations, weights = _split(data)
+    for name, value in fields.items():
+        setattr(opportunity, name, value)
+    opportunity.status = Opportunity.Status.DRAFT
+    _save(opportunity, by=by, reason=reason or "Created")
+    if _relations_apply(opportunity, relations, weights):
+        # One more row so the history shows the links as set at creation, by the same person.
+        _save(opportunity, by=by, reason=reason or "Created")
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_update(
+    *, opportunity: Opportunity, data: Mapping[str, Any], by: User | None, reason: str
+) -> Opportunity:
+    """Change OPPORTUNITY's columns, links and area weights from DATA in one history row; rescore if published."""
+    fields, relations, weights = _split(data)
+    _check_relations(opportunity, relations)
+    for name, value in fields.items():
+        setattr(opportunity, name, value)
+    # Links go first so the one history row below snapshots them; a failed save rolls them back.
+    _relations_apply(opportunity, relations, weights)
+    _save(opportunity, by=by, reason=reason or "Edited")
+    if opportunity.status == Opportunity.Status.PUBLISHED:
+        _rescore_later(opportunity)
+    return opportunity
+
+
+def opportunity_areas_set(
+    *, opportunity: Opportunity, weights: Mapping[TechnologyArea, float], by: User | None, reason: str = ""
+) -> Opportunity:
+    """Replace OPPORTUNITY's technology areas with WEIGHTS ({area: 0-1}); rescore if published."""
+    return opportunity_update(
+        opportunity=opportunity, data={AREAS_KEY: weights}, by=by, reason=reason or "Technology areas changed"
+    )
+
+
+def opportunity_area_set(
+    *, opportunity: Opportunity, area: TechnologyArea, weight: float, by: User | None, reason: str = ""
+) -> Opportunity:
+    """Add AREA to OPPORTUNITY, or change its weight, leaving the other areas as they are."""
+    weights = {link.technology_area: link.weight for link in opportunity.area_links.select_related("technology_area")}
+    weights[area] = weight
+    return opportunity_areas_set(opportunity=opportunity, weights=weights, by=by, reason=reason)
+
+
+@transaction.atomic
+def opportunity_publish(*, opportunity: Opportunity, by: User | None, reason: str = "") -> Opportunity:
+    """Make OPPORTUNITY public and scored; refused for a record without a source or one that fails validation."""
+    if opportunity.status == Opportunity.Status.PUBLISHED:
+        return opportunity
+    # Every published record cites at least one public source (issue 2: "nothing is invented").
+    if not Source.objects.filter(opportunity=opportunity).exists():
+        raise ValidationError({"sources": "Cannot publish without a source; add at least one first."})
+    _set_status(opportunity, Opportunity.Status.PUBLISHED, by=by, reason=reason or "Published")
+    _rescore_later(opportunity)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_archive(*, opportunity: Opportunity, by: User | None, reason: str) -> Opportunity:
+    """Withdraw OPPORTUNITY from listings and scoring; the reason is required because archiving hides a record."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the record is archived."})
+    if opportunity.status == Opportunity.Status.ARCHIVED:
+        return opportunity
+    was_published = opportunity.status == Opportunity.Status.PUBLISHED
+    _set_status(opportunity, Opportunity.Status.ARCHIVED, by=by, reason=reason)
+    if was_published:
+        _rescore_later(opportunity)  # so the matcher drops its matches
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_verify(
+    *, opportunity: Opportunity, by: User | None, on: datetime.date | None = None, reason: str = ""
+) -> Opportunity:
+    """Record that BY checked OPPORTUNITY against its sources ON a day (today by default)."""
+    day = on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({"last_verified_on": "A record cannot be verified on a future date."})
+    previous = (opportunity.last_verified_on, opportunity.last_verified_by)
+    opportunity.last_verified_on, opportunity.last_verified_by = day, by
+    try:
+        return _save(opportunity, by=by, reason=reason or "Verified against its sources")
+    except BaseException:
+        opportunity.last_verified_on, opportunity.last_verified_by = previous
+        raise
+
+
+# --- sources ------------------------------------------------------------------------------------------------
+
+
+def _source_apply(source: Source, data: Mapping[str, Any]) -> None:
+    """Copy DATA onto SOURCE, refusing unknown fields and a URL the opportunity already cites."""
+    unknown = set(data) - SOURCE_FIELDS
+    if unknown:
+        raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
+    for name, value in data.items():
+        setattr(source, name, value)
+    duplicate = Source.objects.filter(opportunity_id=source.opportunity_id, url=source.url).exclude(pk=source.pk)
+    if source.url and duplicate.exists():
+        raise ValidationError({"url": "This opportunity already cites this URL."})
+
+
+def source_add(*, opportunity: Opportunity, data: Mapping[str, Any], by: User | None, reason: str = "") -> Source:
+    """Cite a public page (url, title, publisher, accessed_on, confidence, note) for OPPORTUNITY."""
+    source = Source(opportunity=opportunity)
+    _source_apply(source, data)
+    return _save(source, by=by, reason=reason or "Source added")
+
+
+def source_update(*, source: Source, data: Mapping[str, Any], by: User | None, reason: str = "") -> Source:
+    """Correct a source's details."""
+    _source_apply(source, data)
+    return _save(source, by=by, reason=reason or "Source edited")
+
+
+@transaction.atomic
+def source_remove(*, source: Source, by: User | None, reason: str = "") -> None:
+    """Delete SOURCE; refused if it is the last source of a published opportunity."""
+    opportunity = Opportunity.objects.select_for_update().get(pk=source.opportunity_id)
+    others = Source.objects.filter(opportunity=opportunity).exclude(pk=source.pk)
+    if opportunity.status == Opportunity.Status.PUBLISHED and not others.exists():
+        raise ValidationError(
+            {"sources": "A published opportunity keeps at least one source; add another or archive it first."}
+        )
+    _stamp(source, by=by, reason=reason or "Source removed")
+    source.delete()
+
+
+# --- organisations, technology areas, certifications -----------------------------------------------------
+
+
+def reference_record_save(*, record: ReferenceRecord, by: User | None, reason: str = "") -> ReferenceRecord:
+    """Validate and save an organisation, technology area or certification with who and why in its history."""
+    return _save(record, by=by, reason=reason or ("Edited" if record.pk else "Created"))
