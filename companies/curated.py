@@ -1,0 +1,104 @@
+"""Demo data: the curated demo firms (fixtures/companies.yaml) and the two demo log-ins."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from companies.models import Company, CompanyCertification, Membership
+from portal.services import consultants_group_ensure
+from programmes.curated import LoadContext, m2m_sync, resolve, split_record, upsert
+from programmes.models import Certification, TechnologyArea
+
+COMPANY_FIELDS = (
+    "name", "country", "size", "founded", "website", "description", "trl", "export_control_notes",
+    "itar_controlled", "ear_controlled", "dsgl_controlled", "japan_presence", "contact_email", "source_url",
+)  # fmt: skip
+COMPANY_RELATIONS = ("technology_areas", "certifications")
+
+# The firm whose editor the `staff` demo user is: an Australian SME with a clear maritime-autonomy profile.
+DEMO_STAFF_COMPANY = "ocius"
+DEMO_CONSULTANT = "consultant"
+DEMO_STAFF = "staff"
+
+
+def companies_load(ctx: LoadContext, records: list[dict]) -> None:
+    """companies.yaml: demo firms keyed by slug, with declared areas and certifications held."""
+    for record in records:
+        slug, values, links = split_record(ctx, record, key="slug", fields=COMPANY_FIELDS, relations=COMPANY_RELATIONS)
+        if not slug:
+            continue
+        company = upsert(ctx, Company, lookup={"slug": slug}, values=values, kind="companies")
+        if company is None:
+            continue
+        areas = resolve(ctx, slug, "technology_areas", TechnologyArea, links.get("technology_areas"))
+        if areas is not None:
+            m2m_sync(company, "technology_areas", areas)
+        certifications_held_sync(ctx, company, links.get("certifications") or [])
+
+
+def certifications_held_sync(ctx: LoadContext, company: Company, items: Any) -> None:
+    """Make the firm's certifications match `certifications: [CODE or {code, expires_on}]`."""
+    if not isinstance(items, list):
+        ctx.error(company.slug, "certifications", "expected a list of codes or {code, expires_on}")
+        return
+    wanted: dict[str, Any] = {}
+    for item in items:
+        code, expires_on = (item, None) if isinstance(item, str) else (item.get("code"), item.get("expires_on"))
+        wanted[code] = expires_on
+    certs = resolve(ctx, company.slug, "certifications", Certification, list(wanted), key="code")
+    if certs is None:
+        return
+    existing = {link.certification_id: link for link in company.certification_links.all()}
+    keep = {cert.pk for cert in certs}
+    CompanyCertification.objects.filter(pk__in=[link.pk for pk, link in existing.items() if pk not in keep]).delete()
+    for cert in certs:
+        link = existing.get(cert.pk) or CompanyCertification(company=company, certification=cert)
+        before = (link.pk, link.expires_on)
+        link.expires_on = wanted[cert.code]
+        try:
+            link.full_clean()
+        except ValidationError as exc:
+            ctx.errors_from(company.slug, exc, prefix=f"certifications.{cert.code}.")
+            continue
+        if before != (link.pk, link.expires_on):
+            link.save()
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """A demo user name and what it is for, as `make run` prints it."""
+
+    username: str
+    role: str
+
+
+@transaction.atomic
+def demo_users_ensure(*, password: str, staff_company_slug: str = DEMO_STAFF_COMPANY) -> list[DemoLogin]:
+    """Create or update the `consultant` and `staff` demo users; idempotent, and only `make demo` calls it."""
+    company = Company.objects.filter(slug=staff_company_slug).first()
+    if company is None:
+        raise ValidationError({"company": f"demo firm {staff_company_slug!r} is missing; run load_curated first"})
+    consultant = demo_user_ensure(username=DEMO_CONSULTANT, password=password, is_staff=True)
+    consultant.groups.add(consultants_group_ensure())
+    staff = demo_user_ensure(username=DEMO_STAFF, password=password, is_staff=False)
+    Membership.objects.update_or_create(user=staff, company=company, defaults={"role": Membership.Role.EDITOR})
+    return [
+        DemoLogin(DEMO_CONSULTANT, "consultant: curates every record in the admin and the portal"),
+        DemoLogin(DEMO_STAFF, f"company staff: editor of {company.name}"),
+    ]
+
+
+def demo_user_ensure(*, username: str, password: str, is_staff: bool) -> User:
+    """One demo user, active, with PASSWORD; saved only when something differs."""
+    user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@demo.invalid"})
+    changed = created or user.is_staff != is_staff or not user.is_active or user.is_superuser
+    user.is_staff, user.is_active, user.is_superuser = is_staff, True, False
+    if not user.check_password(password):
+        user.set_password(password)
+        changed = True
+    if changed:
+        user.save()
+    return user

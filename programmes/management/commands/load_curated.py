@@ -1,0 +1,31 @@
+"""`manage.py load_curated [--dir fixtures]`: upsert the curated fixtures, all or nothing."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from programmes.curated import CuratedLoadError, curated_load
+
+
+class Command(BaseCommand):
+    help = "Load the curated records and demo firms from YAML fixtures (validated, idempotent, one transaction)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--dir", default=str(settings.BASE_DIR / "fixtures"), help="directory holding the *.yaml fixtures"
+        )
+
+    def handle(self, *args, **options) -> None:
+        directory = Path(options["dir"])
+        if not directory.is_dir():
+            raise CommandError(f"{directory}: not a directory")
+        try:
+            report = curated_load(directory=directory)
+        except CuratedLoadError as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(exc.errors)} error(s); nothing was written.") from exc
+        for line in report.lines():
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS(f"Curated fixtures loaded from {directory}."))
