@@ -1,20 +1,193 @@
-"""Opportunity pages for company staff and the public."""
+"""Opportunity pages for company staff and the public: the filtered listing, its CSV export, and the detail page."""
 
+import csv
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
+from django_countries import countries
 
+from matching.selectors import match_get, match_scores_for, opportunity_top_match_list, viewer_company_list
+from portal.roles import is_consultant
+from portal.templatetags.kakehashi import localised
+from programmes.filters import OpportunityFilterSet
 from programmes.models import Opportunity
+
+# Filter parameters as the listing shows them in its "active filters" list (the rest are paging and sorting).
+FILTER_PARAMS = [
+    "q",
+    "kind",
+    "technology_area",
+    "organisation",
+    "open",
+    "eligible_country",
+    "closes_after",
+    "closes_before",
+]
+HISTORY_ROWS = 5
+
+
+def opportunity_filterset(request: HttpRequest) -> OpportunityFilterSet:
+    """The shared FilterSet bound to the query string, over the records this viewer may see."""
+    queryset = Opportunity.objects.visible_to(request.user).for_listing()
+    return OpportunityFilterSet(request.GET, queryset=queryset, request=request)
+
+
+def _tune_form(form: forms.Form, *, can_sort_by_fit: bool) -> None:
+    """Widgets that work without JavaScript and read well: tick boxes, date pickers, a search field."""
+    form.label_suffix = ""
+    for field in form.fields.values():
+        field.help_text = ""  # the FilterSet's help texts describe API parameters
+    for name in ("technology_area", "organisation"):
+        field = form.fields[name]
+        field.label_from_instance = localised  # Japanese names on /ja/
+    for name in ("kind", "technology_area", "organisation"):
+        field = form.fields[name]
+        # Materialise the choices once: rendering and the active-filter labels then share one query per field.
+        field.widget = forms.CheckboxSelectMultiple(choices=list(field.choices))
+    form.fields["open"].widget = forms.Select(
+        choices=[("", _("Any")), ("true", _("Open now")), ("false", _("Closed or past"))]
+    )
+    form.fields["eligible_country"].choices = [("", _("Any country"))] + list(countries)
+    for name in ("closes_after", "closes_before"):
+        form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+    form.fields["q"].widget = forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. laser radar")})
+    if not can_sort_by_fit:
+        form.fields["ordering"].choices = [c for c in form.fields["ordering"].choices if c[0] != "fit"]
+
+
+def _active_filters(request: HttpRequest, form: forms.Form) -> list[tuple[str, str, str]]:
+    """(label, value, query string without it) for each filter in use, so people can drop one at a time."""
+    active = []
+    for name in FILTER_PARAMS:
+        for value in request.GET.getlist(name):
+            if not value:
+                continue
+            rest = request.GET.copy()
+            rest.setlist(name, [v for v in rest.getlist(name) if v != value])
+            rest.pop("page", None)
+            active.append((str(form.fields[name].label), _display_value(form.fields[name], value), rest.urlencode()))
+    return active
+
+
+def _display_value(field: forms.Field, value: str) -> str:
+    """A filter value as people read it (the area's name, not its slug)."""
+    for key, label in getattr(field.widget, "choices", None) or []:
+        if str(getattr(key, "value", key)) == value:
+            return str(label)
+    return value
 
 
 class OpportunityListView(ListView):
+    """Every record the viewer may see, filtered and sorted by the shared OpportunityFilterSet."""
+
     template_name = "programmes/opportunity_list.html"
-    paginate_by = 25
+    context_object_name = "opportunities"
+    paginate_by = 20
 
     def get_queryset(self):
-        return Opportunity.objects.visible_to(self.request.user).for_listing()
+        self.companies = viewer_company_list(user=self.request.user)
+        self.filterset = opportunity_filterset(self.request)
+        _tune_form(self.filterset.form, can_sort_by_fit=bool(self.companies))
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        company = self.companies[0] if self.companies else None  # the firm "fit" sorts by (the FilterSet's rule)
+        page_ids = [opportunity.pk for opportunity in context["opportunities"]]
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filterset=self.filterset,
+            form=self.filterset.form,
+            company=company,
+            scores=match_scores_for(user=self.request.user, company=company, opportunity_ids=page_ids),
+            active_filters=_active_filters(self.request, self.filterset.form),
+            query=self.request.GET.get("q", ""),
+            querystring=query.urlencode(),
+            today=timezone.localdate(),
+        )
+        return context
+
+
+def opportunity_export(request: HttpRequest) -> HttpResponse:
+    """The filtered listing as CSV (every matching row, not one page), with the firm's score for its staff."""
+    companies = viewer_company_list(user=request.user)
+    company = companies[0] if companies else None
+    opportunities = list(opportunity_filterset(request).qs)
+    scores = match_scores_for(user=request.user, company=company, opportunity_ids=[o.pk for o in opportunities])
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="kakehashi-opportunities.csv"'
+    writer = csv.writer(response)
+    header = [
+        "slug",
+        "kind",
+        "title",
+        "title_ja",
+        "organisations",
+        "technology_areas",
+        "deadline",
+        "opens_on",
+        "closes_on",
+        "starts_on",
+        "ends_on",
+        "venue",
+        "url",
+        "status",
+        "confidence",
+        "last_verified_on",
+    ]
+    writer.writerow(header + (["score"] if company else []))
+    for opportunity in opportunities:
+        row = [
+            opportunity.slug,
+            opportunity.kind,
+            opportunity.title,
+            opportunity.title_ja,
+            ";".join(org.slug for org in opportunity.organisations.all()),
+            ";".join(link.technology_area.slug for link in opportunity.area_links.all()),
+            opportunity.deadline or "",
+            opportunity.opens_on or "",
+            opportunity.closes_on or "",
+            opportunity.starts_on or "",
+            opportunity.ends_on or "",
+            opportunity.venue,
+            opportunity.url,
+            opportunity.status,
+            opportunity.confidence,
+            opportunity.last_verified_on or "",
+        ]
+        if company:
+            match = scores.get(opportunity.pk)
+            row.append(f"{match.score:.1f}" if match else "")
+        writer.writerow(row)
+    return response
 
 
 class OpportunityDetailView(DetailView):
+    """One record in full: eligibility, sources, related records, history, and the viewer's firm's fit."""
+
     template_name = "programmes/opportunity_detail.html"
+    context_object_name = "opportunity"
 
     def get_queryset(self):
         return Opportunity.objects.visible_to(self.request.user).for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        opportunity, user = self.object, self.request.user
+        companies = viewer_company_list(user=user)
+        company = companies[0] if companies else None
+        context.update(
+            company=company,
+            match=match_get(user=user, company=company, opportunity=opportunity),
+            top_matches=opportunity_top_match_list(user=user, opportunity=opportunity) if is_consultant(user) else [],
+            history=opportunity.history.select_related("history_user").order_by("-history_date")[:HISTORY_ROWS],
+            related=list(opportunity.related.all()),
+            eligible_sizes=[label for value, label in Opportunity.Size.choices if value in opportunity.eligible_sizes],
+            display_title=localised(opportunity),
+            today=timezone.localdate(),
+        )
+        return context

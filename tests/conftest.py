@@ -67,3 +67,12 @@ def consultant_client(consultant):
 @pytest.fixture
 def anon_client():
     return Client()
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    """Every page's base.html uses {% static %}; tests run without DEBUG and without a collectstatic manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -1,0 +1,246 @@
+"""Reads of matches for pages, exports and feeds: whose scores a viewer sees, score bars and the gap plan."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company
+from matching.models import Match
+from programmes.models import Opportunity, OpportunityArea
+
+# The engine's components, in the order bars and tables show them; unknown names follow, as "other".
+COMPONENT_LABELS = {
+    "capability": _("Capability"),
+    "eligibility": _("Eligibility"),
+    "readiness": _("Readiness"),
+    "compliance": _("Compliance"),
+    "timing": _("Timing"),
+}
+
+GAP_CATEGORY_LABELS = {
+    "certification": _("Certifications to obtain"),
+    "partner": _("Partners and presence in Japan"),
+    "readiness": _("Readiness (TRL)"),
+    "other": _("Other gaps"),
+}
+
+# How many of a firm's best matches the gap plan looks at.
+GAP_PLAN_TOP = 25
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One component of a score, placed on a 0-100 bar."""
+
+    name: str
+    label: str
+    css: str
+    value: float
+    weight: float
+    contribution: float
+    x: float
+
+
+@dataclass
+class GapItem:
+    """One thing a firm could fix, with the top matches that name it as a gap."""
+
+    category: str
+    key: str
+    text: str
+    action: str = ""
+    matches: list[Match] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.matches)
+
+
+def _number(value, default: float = 0.0) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def score_segments(match: Match) -> list[Segment]:
+    """The components of MATCH as bar segments whose widths are their contributions (they sum to the score)."""
+    components = match.components if isinstance(match.components, dict) else {}
+    names = [name for name in COMPONENT_LABELS if name in components]
+    names += sorted(name for name in components if name not in COMPONENT_LABELS)
+    segments, x = [], 0.0
+    for name in names:
+        part = components[name] if isinstance(components[name], dict) else {"contribution": components[name]}
+        contribution = max(0.0, _number(part.get("contribution")))
+        segments.append(
+            Segment(
+                name=name,
+                label=str(COMPONENT_LABELS.get(name, name.replace("_", " ").capitalize())),
+                css=f"seg-{name}" if name in COMPONENT_LABELS else "seg-other",
+                value=_number(part.get("value")),
+                weight=_number(part.get("weight")),
+                contribution=contribution,
+                x=x,
+            )
+        )
+        x += contribution
+    return segments
+
+
+def viewer_company_list(*, user) -> list[Company]:
+    """The firms whose scores USER sees on their pages: the firms they work for (consultants pick in the admin)."""
+    return list(Company.objects.member_of(user))
+
+
+def viewer_company_pick(*, companies: list[Company], slug: str | None) -> Company | None:
+    """The firm named by ?company=SLUG among COMPANIES (404 if not theirs), else their first firm."""
+    if not slug:
+        return companies[0] if companies else None
+    for company in companies:
+        if company.slug == slug:
+            return company
+    raise Http404("No such firm among yours.")
+
+
+def match_list(*, user, company: Company) -> QuerySet[Match]:
+    """COMPANY's matches as USER may see them, with everything a row shows in a fixed number of queries."""
+    return (
+        Match.objects.visible_to(user)
+        .filter(company=company)
+        .select_related("opportunity", "company")
+        .prefetch_related(
+            "opportunity__organisations",
+            Prefetch("opportunity__area_links", queryset=OpportunityArea.objects.select_related("technology_area")),
+        )
+    )
+
+
+def company_feed_match_list(*, company: Company) -> QuerySet[Match]:
+    """COMPANY's matches on published records for its calendar feed; the caller has checked the feed's token."""
+    return (
+        Match.objects.filter(company=company, opportunity__status=Opportunity.Status.PUBLISHED)
+        .select_related("opportunity", "company")
+        .best_first()
+    )
+
+
+def match_scores_for(*, user, company: Company | None, opportunity_ids: Iterable[int]) -> dict[int, Match]:
+    """COMPANY's matches for a page of opportunities, by opportunity id: one query for the whole page."""
+    ids = list(opportunity_ids)
+    if company is None or not ids:
+        return {}
+    matches = Match.objects.visible_to(user).filter(company=company, opportunity_id__in=ids)
+    return {match.opportunity_id: match for match in matches}
+
+
+def match_get(*, user, company: Company | None, opportunity: Opportunity) -> Match | None:
+    """COMPANY's match for one opportunity, if USER may see it."""
+    if company is None:
+        return None
+    return Match.objects.visible_to(user).filter(company=company, opportunity=opportunity).first()
+
+
+def opportunity_top_match_list(*, user, opportunity: Opportunity, limit: int = 10) -> list[Match]:
+    """The best-fitting firms for OPPORTUNITY among those USER may see (every firm, for consultants)."""
+    queryset = Match.objects.visible_to(user).filter(opportunity=opportunity).select_related("company")
+    return list(queryset.best_first()[:limit])
+
+
+# Words that place a gap written as text into a category (matching/explain.py writes "what is missing: what to do").
+_CATEGORY_HINTS = [
+    ("certification", re.compile(r"^no\b.*: required by|certif|as\s?9100|jis\s?q|\biso\b|nist|cmmc", re.IGNORECASE)),
+    ("partner", re.compile(r"partner|presence|office|entity in japan", re.IGNORECASE)),
+    ("readiness", re.compile(r"\btrl\b|readiness", re.IGNORECASE)),
+]
+
+
+def _gap_category(hint: str, text: str) -> str:
+    for category, pattern in _CATEGORY_HINTS:
+        if hint and pattern.search(hint):
+            return category
+    for category, pattern in _CATEGORY_HINTS:
+        if pattern.search(text):
+            return category
+    return "other"
+
+
+def item_text(item) -> str:
+    """The words of one stored reason or gap, whether the engine stored a string or a dict."""
+    if isinstance(item, dict):
+        return str(item.get("text") or item.get("message") or item.get("detail") or item.get("what") or "")
+    return str(item)
+
+
+def _trl_needed(text: str) -> int | None:
+    levels = [int(n) for n in re.findall(r"\bTRL\s*(\d)", text, re.IGNORECASE)]
+    return max(levels) if levels else None
+
+
+def gap_parts(gap) -> tuple[str, str, str]:
+    """(category, grouping key, text) of one stored gap, whether the engine stored a string or a dict."""
+    text = item_text(gap)
+    hint = ""
+    if isinstance(gap, dict):
+        hint = str(gap.get("kind") or gap.get("category") or gap.get("type") or gap.get("component") or "")
+    category = _gap_category(hint, text)
+    if category == "readiness" and _trl_needed(text):
+        return category, f"trl-{_trl_needed(text)}", text
+    # The part before the colon names what is missing; numbers (scores, caps) differ between opportunities.
+    key = re.sub(r"\d+(\.\d+)?", "#", text.split(":")[0].strip().lower())
+    return category, key, text
+
+
+def _gap_wording(category: str, key: str, text: str) -> tuple[str, str]:
+    """(what to fix, what to do) for a gap plan row, without the words naming one opportunity."""
+    what, _sep, todo = text.partition(":")
+    if category == "readiness" and key.startswith("trl-"):
+        return str(_("Reach TRL %(level)s") % {"level": key[4:]}), ""
+    certificate = re.match(r"no (.+)", what.strip())
+    if category == "certification" and certificate:
+        return str(_("Obtain %(names)s") % {"names": certificate.group(1)}), ""
+    return what.strip(), todo.strip()
+
+
+def gap_plan(*, matches: Iterable[Match]) -> list[tuple[str, str, list[GapItem]]]:
+    """Group the gaps of MATCHES by category and by what would close them, most matches unlocked first.
+
+    Readiness is cumulative: reaching TRL 7 also closes every gap asking for TRL 6 or less.
+    """
+    items: dict[tuple[str, str], GapItem] = {}
+    for match in matches:
+        for gap in match.gaps or []:
+            category, key, text = gap_parts(gap)
+            what, todo = _gap_wording(category, key, text)
+            item = items.setdefault((category, key), GapItem(category=category, key=key, text=what, action=todo))
+            if match not in item.matches:
+                item.matches.append(match)
+    readiness = sorted((i for i in items.values() if i.key.startswith("trl-")), key=lambda i: int(i.key[4:]))
+    for higher_index, item in enumerate(readiness):
+        for lower in readiness[:higher_index]:
+            item.matches.extend(m for m in lower.matches if m not in item.matches)
+    plan = []
+    for category, label in GAP_CATEGORY_LABELS.items():
+        group = sorted((i for i in items.values() if i.category == category), key=lambda i: (-i.count, i.key))
+        if group:
+            plan.append((category, str(label), group))
+    return plan
+
+
+def company_gap_plan(*, user, company: Company | None, top: int = GAP_PLAN_TOP) -> list[tuple[str, str, list[GapItem]]]:
+    """The gap plan over COMPANY's TOP best matches (one query)."""
+    if company is None:
+        return []
+    matches = (
+        Match.objects.visible_to(user)
+        .filter(company=company)
+        .select_related("opportunity")
+        .only("pk", "score", "gaps", "opportunity__slug", "opportunity__title", "opportunity__title_ja")
+        .best_first()[:top]
+    )
+    return gap_plan(matches=matches)

@@ -1,0 +1,98 @@
+"""Match pages for company staff: "my matches" with score bars and the gap plan, and its CSV export."""
+
+import csv
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from matching.filters import MatchFilterSet
+from matching.models import Match
+from matching.selectors import (
+    company_gap_plan,
+    item_text,
+    match_list,
+    score_segments,
+    viewer_company_list,
+    viewer_company_pick,
+)
+from portal.templatetags.kakehashi import localised
+
+MATCHES_PER_PAGE = 20
+
+
+def _match_filterset(request: HttpRequest, company) -> MatchFilterSet:
+    """The shared MatchFilterSet over COMPANY's matches as this viewer may see them."""
+    queryset = match_list(user=request.user, company=company) if company else Match.objects.none()
+    filterset = MatchFilterSet(request.GET, queryset=queryset, request=request)
+    filterset.form.label_suffix = ""
+    for field in filterset.form.fields.values():
+        field.help_text = ""  # the FilterSet's help texts describe API parameters
+    for name in ("kind", "technology_area"):
+        field = filterset.form.fields[name]
+        if name == "technology_area":
+            field.label_from_instance = localised
+        field.widget = forms.CheckboxSelectMultiple(choices=list(field.choices))
+    filterset.form.fields["eligible"].widget = forms.Select(
+        choices=[("", "—"), ("true", filterset.form.fields["eligible"].label)]
+    )
+    return filterset
+
+
+@login_required
+def match_list_view(request: HttpRequest) -> HttpResponse:
+    """The firm's matches best first, filtered by kind and area, with the gap plan over its top matches."""
+    companies = viewer_company_list(user=request.user)
+    company = viewer_company_pick(companies=companies, slug=request.GET.get("company"))
+    filterset = _match_filterset(request, company)
+    page = Paginator(filterset.qs, MATCHES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "companies": companies,
+        "company": company,
+        "filterset": filterset,
+        "form": filterset.form,
+        "page_obj": page,
+        "paginator": page.paginator,
+        "is_paginated": page.has_other_pages(),
+        "matches": page.object_list,
+        "querystring": query.urlencode(),
+        "gap_plan": company_gap_plan(user=request.user, company=company),
+    }
+    return render(request, "matching/match_list.html", context)
+
+
+@login_required
+def match_export(request: HttpRequest) -> HttpResponse:
+    """The firm's filtered matches as CSV: score, its parts, reasons and gaps."""
+    companies = viewer_company_list(user=request.user)
+    company = viewer_company_pick(companies=companies, slug=request.GET.get("company"))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    slug = company.slug if company else "none"
+    response["Content-Disposition"] = f'attachment; filename="kakehashi-matches-{slug}.csv"'
+    writer = csv.writer(response)
+    components = ["capability", "eligibility", "readiness", "compliance", "timing"]
+    writer.writerow(
+        ["company", "opportunity", "title", "kind", "deadline", "score", "eligible", *components, "reasons", "gaps"]
+    )
+    for match in _match_filterset(request, company).qs:
+        parts = {segment.name: segment.contribution for segment in score_segments(match)}
+        opportunity = match.opportunity
+        writer.writerow(
+            [
+                match.company.slug,
+                opportunity.slug,
+                opportunity.title,
+                opportunity.kind,
+                opportunity.deadline or "",
+                f"{match.score:.1f}",
+                "yes" if match.eligible else "no",
+                *[f"{parts[name]:.1f}" if name in parts else "" for name in components],
+                " | ".join(item_text(reason) for reason in match.reasons or []),
+                " | ".join(item_text(gap) for gap in match.gaps or []),
+            ]
+        )
+    return response

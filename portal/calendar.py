@@ -1,0 +1,110 @@
+"""iCalendar feeds: every published deadline and event, and one firm's matched deadlines.
+
+Each record gives at most one calendar entry with a stable UID (`<slug>-deadline@kakehashi` for a closing date,
+`<slug>-event@kakehashi` for an event), so when a consultant moves a date, subscribers' calendars move the entry
+rather than adding a second one. Dates are all-day in Japan: a deadline is the end of that day in Tokyo.
+
+A firm's feed is private. Calendar apps cannot sign in, so its URL carries a token: an HMAC of the firm's slug
+keyed with SECRET_KEY (django.core.signing, salt below). Rotating SECRET_KEY, or changing the salt, revokes every
+firm URL at once. Signed-in staff of the firm may also fetch it without the token.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+
+from django.core import signing
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from companies.models import Company
+from matching.models import Match
+from portal.templatetags.kakehashi import localised
+from programmes.models import Opportunity
+
+FEED_SALT = "kakehashi.calendar.company-feed"
+UID_DOMAIN = "kakehashi"
+PRODID = "-//Kakehashi//Japanese defence programme deadlines//EN"
+
+
+def company_feed_token(company: Company) -> str:
+    """The secret that lets a calendar app fetch COMPANY's feed."""
+    return signing.Signer(salt=FEED_SALT).signature(company.slug)
+
+
+def company_feed_token_valid(company: Company, token: str | None) -> bool:
+    """True if TOKEN is COMPANY's current feed secret (compared in constant time)."""
+    return bool(token) and constant_time_compare(token, company_feed_token(company))
+
+
+def _base_event(opportunity: Opportunity, *, uid_suffix: str, absolute_url: Callable[[str], str]) -> Event:
+    event = Event()
+    event.add("uid", f"{opportunity.slug}-{uid_suffix}@{UID_DOMAIN}")
+    stamp = opportunity.updated_at or datetime.datetime.now(datetime.UTC)
+    event.add("dtstamp", stamp)
+    event.add("last-modified", stamp)
+    event.add("url", absolute_url(opportunity.get_absolute_url()))
+    return event
+
+
+def opportunity_events(opportunity: Opportunity, *, absolute_url: Callable[[str], str], note: str = "") -> list[Event]:
+    """The calendar entries of one record: an event's days, or a closing date."""
+    title = localised(opportunity)
+    description = "\n\n".join(
+        part for part in [opportunity.summary, note, absolute_url(opportunity.get_absolute_url())] if part
+    )
+    if opportunity.kind == Opportunity.Kind.EVENT and opportunity.starts_on:
+        event = _base_event(opportunity, uid_suffix="event", absolute_url=absolute_url)
+        last = opportunity.ends_on or opportunity.starts_on
+        event.add("summary", title)
+        event.add("dtstart", opportunity.starts_on)
+        event.add("dtend", last + datetime.timedelta(days=1))  # DTEND of an all-day entry is exclusive
+        if opportunity.venue:
+            event.add("location", opportunity.venue)
+        event.add("description", description)
+        return [event]
+    if opportunity.closes_on:
+        event = _base_event(opportunity, uid_suffix="deadline", absolute_url=absolute_url)
+        event.add("summary", _("Deadline: %(title)s") % {"title": title})
+        event.add("dtstart", opportunity.closes_on)
+        event.add("dtend", opportunity.closes_on + datetime.timedelta(days=1))
+        event.add(
+            "description", "\n\n".join([_("Closes at the end of the day, Japan time (JST, UTC+09:00)."), description])
+        )
+        event.add("transp", "TRANSPARENT")
+        return [event]
+    return []
+
+
+def _calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Asia/Tokyo")
+    return calendar
+
+
+def opportunities_calendar(
+    opportunities: Iterable[Opportunity], *, name: str, absolute_url: Callable[[str], str]
+) -> bytes:
+    """A whole feed of OPPORTUNITIES' deadlines and events."""
+    calendar = _calendar(name)
+    for opportunity in opportunities:
+        for event in opportunity_events(opportunity, absolute_url=absolute_url):
+            calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def matches_calendar(matches: Iterable[Match], *, name: str, absolute_url: Callable[[str], str]) -> bytes:
+    """A firm's feed: its matched opportunities' deadlines and events, each noting the score."""
+    calendar = _calendar(name)
+    for match in matches:
+        note = _("Fit for %(firm)s: %(score)s out of 100.") % {
+            "firm": match.company.name,
+            "score": f"{match.score:.0f}",
+        }
+        for event in opportunity_events(match.opportunity, absolute_url=absolute_url, note=note):
+            calendar.add_component(event)
+    return calendar.to_ical()

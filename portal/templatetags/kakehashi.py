@@ -1,0 +1,102 @@
+"""Template helpers for the portal: localised record names, search highlighting, days left, score bars."""
+
+import datetime
+import re
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from programmes.filters import _search_terms
+
+register = template.Library()
+
+
+@register.filter
+def localised(obj) -> str:
+    """A record's Japanese title or name on /ja/ where it has one, else its usual name."""
+    if obj is None:
+        return ""
+    japanese = (get_language() or "").startswith("ja")
+    for field in ("title", "name"):
+        if hasattr(obj, field):
+            if japanese and getattr(obj, f"{field}_ja", ""):
+                return getattr(obj, f"{field}_ja")
+            break
+    return str(obj)
+
+
+@register.filter
+def highlight(text, query: str | None) -> SafeString:
+    """Escape TEXT, then wrap each searched word in <mark> (one pass, so words never nest)."""
+    text = "" if text is None else str(text)
+    terms = sorted(set(_search_terms(query or "")), key=len, reverse=True)
+    if not terms:
+        return escape(text)
+    pattern = re.compile("(" + "|".join(re.escape(term) for term in terms) + ")", re.IGNORECASE)
+    # split() with one group alternates outside/inside pieces; every piece is escaped before it is wrapped.
+    pieces = pattern.split(text)
+    return mark_safe(  # noqa: S308 (every piece is escaped above)
+        "".join(f"<mark>{escape(piece)}</mark>" if i % 2 else escape(piece) for i, piece in enumerate(pieces))
+    )
+
+
+@register.filter
+def days_until(day: datetime.date | None) -> int | None:
+    """Whole days from today in Japan to DAY (negative once it has passed)."""
+    if day is None:
+        return None
+    return (day - timezone.localdate()).days
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] or None, for dicts built by a view (scores by opportunity id)."""
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.inclusion_tag("matching/_scorebar.html")
+def scorebar(match, label_id: str = "") -> dict:
+    """A match's score drawn as stacked segments, one per component, with the numbers beside it."""
+    from matching.selectors import score_segments
+
+    segments = score_segments(match)
+    label_id = label_id or f"score-parts-{match.pk}"
+    filled = min(100.0, sum(segment.contribution for segment in segments))
+    return {"match": match, "segments": segments, "label_id": label_id, "rest_x": filled, "rest_width": 100 - filled}
+
+
+def _url_or(name: str, fallback: str | None) -> str | None:
+    """Reverse NAME; some header links belong to pages other apps add, so tolerate their absence."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return fallback
+
+
+@register.simple_tag
+def nav_links() -> dict[str, str | None]:
+    """Header links, resolved in the current language (English plain, Japanese under /ja/)."""
+    home = reverse("portal:home")
+    return {
+        "home": home,
+        "opportunities": reverse("programmes:opportunity_list"),
+        "matches": reverse("matching:match_list"),
+        "calendar": reverse("portal:calendar"),
+        # The companies app owns /companies/; fall back to its path under the current language prefix.
+        "companies": _url_or("companies:company_list", f"{home}companies/"),
+        "tokens": _url_or("portal:token_list", None),
+    }
+
+
+@register.filter
+def sentence(item) -> str:
+    """A stored reason or gap as a sentence, whether the engine stored text or a dict."""
+    from matching.selectors import item_text
+
+    return item_text(item)

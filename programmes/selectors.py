@@ -1,0 +1,51 @@
+"""Reads of opportunities that need more than one QuerySet call: the home page's counts and dated lists."""
+
+import datetime
+
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
+
+from programmes.models import Opportunity, OpportunityArea, TechnologyArea
+
+
+def opportunity_kind_counts() -> list[tuple[str, str, int]]:
+    """(kind, label, number published) for every kind, in the model's order; one GROUP BY query."""
+    counts = dict(
+        Opportunity.objects.published().order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
+    )
+    return [(kind, label, counts.get(kind, 0)) for kind, label in Opportunity.Kind.choices]
+
+
+def technology_area_counts() -> QuerySet[TechnologyArea]:
+    """Every technology area with `opportunity_count`, its published opportunities, as a subquery annotation."""
+    published_links = (
+        OpportunityArea.objects.filter(technology_area=OuterRef("pk"), opportunity__status=Opportunity.Status.PUBLISHED)
+        .order_by()
+        .values("technology_area")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return TechnologyArea.objects.annotate(
+        opportunity_count=Coalesce(Subquery(published_links, output_field=IntegerField()), 0)
+    ).order_by("-opportunity_count", "name")
+
+
+def with_deadline(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    """Annotate `deadline_on`: an event's first day, anything else's closing date (as Opportunity.deadline)."""
+    return queryset.annotate(
+        deadline_on=Case(When(kind=Opportunity.Kind.EVENT, then=F("starts_on")), default=F("closes_on"))
+    )
+
+
+def upcoming_deadline_list(*, user, today: datetime.date, events: bool, limit: int = 6) -> list[Opportunity]:
+    """The next LIMIT calls/records closing (events=False) or events starting (events=True) from TODAY on."""
+    queryset = with_deadline(Opportunity.objects.visible_to(user).published().for_listing())
+    kind_filter = Q(kind=Opportunity.Kind.EVENT) if events else ~Q(kind=Opportunity.Kind.EVENT)
+    return list(queryset.filter(kind_filter, deadline_on__gte=today).order_by("deadline_on", "title", "pk")[:limit])
+
+
+def dated_opportunity_list(*, queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    """Records with a date a calendar can show: a closing date, or an event's start."""
+    return queryset.filter(
+        Q(closes_on__isnull=False) | Q(kind=Opportunity.Kind.EVENT, starts_on__isnull=False)
+    ).order_by("closes_on", "starts_on", "slug")
