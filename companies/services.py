@@ -49,13 +49,20 @@ def company_slug(name: str) -> str:
 
 
 @transaction.atomic
-def company_create(*, data: Mapping[str, Any], by: User | None, reason: str = "") -> Company:
-    """Create a firm from DATA (field names as on the model), with its areas, certifications and first history row."""
+def company_create(
+    *, data: Mapping[str, Any], by: User | None, reason: str = "", instance: Company | None = None
+) -> Company:
+    """Create a firm from DATA (field names as on the model), with its areas, certifications and first history row.
+
+    INSTANCE is an unsaved firm to fill in and save (the admin's add form needs its own object saved).
+    """
     fields, areas, certifications = _split(data)
-    derived_slug = not fields.get("slug")
+    derived_slug = not (fields.get("slug") or (instance and instance.slug))
     if derived_slug:
-        fields["slug"] = company_slug(fields.get("name") or "")
-    company = Company(**fields)
+        fields["slug"] = company_slug(fields.get("name") or (instance and instance.name) or "")
+    company = instance or Company()
+    for name, value in fields.items():
+        setattr(company, name, value)
     _full_clean(company, derived_slug=derived_slug)
     company.skip_history_when_saving = True  # one history row, written below once the relations are in place
     company.save()

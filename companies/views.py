@@ -1,12 +1,99 @@
-"""Company profile pages: staff see and edit their own firm; consultants see all."""
+"""Company profile pages: staff see their own firms and editors edit them; consultants see and edit all."""
 
-from django.views.generic import DetailView
+from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from companies.forms import CertificationsHeldFormSet, CompanyForm
 from companies.models import Company
+from companies.selectors import company_list, company_profile_queryset
+from companies.services import company_update
+from portal.roles import is_consultant
+
+HISTORY_SHOWN = 10
 
 
-class CompanyDetailView(DetailView):
+class CompanyListView(LoginRequiredMixin, ListView):
+    """ "My company": the firms the user works for; consultants get every firm, with search and filters."""
+
+    template_name = "companies/company_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = company_list(user=self.request.user, params=self.request.GET)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            filterset=self.filterset, is_consultant=is_consultant(self.request.user), **kwargs
+        )
+
+
+class CompanyDetailView(LoginRequiredMixin, DetailView):
+    """A firm's whole profile; a 404 for anyone who may not see it, so the page never confirms that it exists."""
+
     template_name = "companies/company_detail.html"
 
     def get_queryset(self):
-        return Company.objects.visible_to(self.request.user)
+        return company_profile_queryset(user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        company = self.object
+        history = company.history.select_related("history_user")[:HISTORY_SHOWN]
+        can_edit = Company.objects.editable_by(self.request.user).filter(pk=company.pk).exists()
+        return super().get_context_data(can_edit=can_edit, history=history, **kwargs)
+
+
+class CompanyUpdateView(LoginRequiredMixin, View):
+    """The profile form: editors of the firm and consultants only (viewers get a 403, strangers a 404)."""
+
+    template_name = "companies/company_form.html"
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        company = self._company(slug)
+        form = CompanyForm(instance=company)
+        formset = CertificationsHeldFormSet(prefix="certifications", initial=_held_initial(company))
+        return self._render(company, form, formset)
+
+    def post(self, request: HttpRequest, slug: str) -> HttpResponse:
+        company = self._company(slug)
+        form = CompanyForm(request.POST, instance=company)
+        formset = CertificationsHeldFormSet(request.POST, prefix="certifications", initial=_held_initial(company))
+        if form.is_valid() and formset.is_valid():
+            data = {**form.cleaned_data, "certifications": formset.held()}
+            try:
+                company_update(company=company, data=data, by=request.user, reason=_("Edited in the portal"))
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("The profile of %(name)s was saved.") % {"name": company.name})
+                return redirect(company)
+        return self._render(company, form, formset, status=400)
+
+    def _company(self, slug: str) -> Company:
+        company = get_object_or_404(Company.objects.visible_to(self.request.user), slug=slug)
+        if not Company.objects.editable_by(self.request.user).filter(pk=company.pk).exists():
+            raise PermissionDenied(_("Only the firm's editors may change its profile."))
+        return company
+
+    def _render(self, company: Company, form: CompanyForm, formset: Any, status: int = 200) -> HttpResponse:
+        context = {"company": company, "form": form, "formset": formset}
+        return render(self.request, self.template_name, context, status=status)
+
+
+def _held_initial(company: Company) -> list[dict[str, Any]]:
+    links = company.certification_links.select_related("certification")
+    return [{"certification": link.certification, "expires_on": link.expires_on} for link in links]
+
+
+def _add_errors(form: CompanyForm, exc: ValidationError) -> None:
+    """Put the service's errors next to their fields; errors about fields not on the form go at the top."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

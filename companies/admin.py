@@ -1,0 +1,243 @@
+"""Consultants curate firms and their staff here; saves go through companies.services, uploads through the importer.
+
+Company staff are not `is_staff` and never reach the admin; a staff user who is not a consultant sees nothing here.
+"""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from companies.importing import HEADER, CompanyImportError, companies_import
+from companies.models import Company, CompanyCertification, Membership
+from companies.services import PROFILE_FIELDS, REASON_MAX, company_create, company_slug, company_update
+from portal.roles import is_consultant
+
+# Uploads larger than this are refused with a message: bigger files belong to `manage.py import_companies`.
+UPLOAD_MAX_BYTES = getattr(settings, "COMPANY_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+class ConsultantOnlyMixin:
+    """Only consultants (and superusers) see or change these records; deleting a firm is for superusers."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_consultant(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_consultant(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return is_consultant(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_consultant(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_consultant(request.user) and super().has_delete_permission(request, obj)
+
+
+class MembershipInline(ConsultantOnlyMixin, admin.TabularInline):
+    model = Membership
+    fields = ("user", "role")
+    autocomplete_fields = ("user",)
+    extra = 1
+
+
+class CompanyCertificationInline(ConsultantOnlyMixin, admin.TabularInline):
+    model = CompanyCertification
+    fields = ("certification", "expires_on")
+    extra = 1
+
+
+class CompanyAdminForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("Reason for this change"),
+        max_length=REASON_MAX,
+        required=False,
+        help_text=_("Recorded in the history with your name."),
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+
+    class Meta:
+        model = Company
+        fields = [*PROFILE_FIELDS, "technology_areas"]
+        help_texts = {"slug": _("Left empty, it is made from the name (as the CSV import does).")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("slug") and cleaned.get("name"):
+            cleaned["slug"] = company_slug(cleaned["name"])
+        return cleaned
+
+
+class CompanyImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, with the header %(header)s; at most %(size)s.")
+        % {"header": ",".join(HEADER), "size": filesizeformat(UPLOAD_MAX_BYTES)},
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "The file is %(size)s; uploads are limited to %(limit)s. Split it, or ask for it to be imported "
+                    "with manage.py import_companies."
+                )
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(UPLOAD_MAX_BYTES)}
+            )
+        return upload
+
+
+@admin.register(Company)
+class CompanyAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
+    form = CompanyAdminForm
+    list_display = ("name", "country", "size", "trl", "japan_presence", "updated_at")
+    list_filter = ("country", "size", "technology_areas", "japan_presence", "itar_controlled", "ear_controlled")
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created_at", "updated_at")
+    filter_horizontal = ("technology_areas",)
+    inlines = (CompanyCertificationInline, MembershipInline)
+    fieldsets = (
+        (None, {"fields": ("slug", "name", "country", "size", "founded", "website", "description", "source_url")}),
+        (_("Capability"), {"fields": ("technology_areas", "trl")}),
+        (
+            _("Private to the firm and consultants"),
+            {
+                "fields": (
+                    "contact_email",
+                    "japan_presence",
+                    "export_control_notes",
+                    "itar_controlled",
+                    "ear_controlled",
+                    "dsgl_controlled",
+                )
+            },
+        ),
+        (_("Change"), {"fields": ("change_reason", "created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Company]:
+        return super().get_queryset(request) & Company.objects.visible_to(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Only superusers delete a firm (its matches and history go with it)."""
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True  # reverting would skip the services
+
+    # --- saving through the services ---
+
+    def save_model(self, request: HttpRequest, obj: Company, form: forms.Form, change: bool) -> None:
+        """Nothing yet: save_related writes the firm with its areas and certifications in one service call."""
+
+    def save_related(self, request: HttpRequest, form: forms.Form, formsets: list, change: bool) -> None:
+        data: dict[str, Any] = {
+            name: value for name, value in form.cleaned_data.items() if name in (*PROFILE_FIELDS, "technology_areas")
+        }
+        certifications = next(fs for fs in formsets if fs.model is CompanyCertification)
+        data["certifications"] = _held(certifications)
+        reason = form.cleaned_data.get("change_reason") or ("Edited in the admin" if change else "Created in the admin")
+        if change:
+            company_update(company=form.instance, data=data, by=request.user, reason=reason)
+        else:
+            company_create(data=data, by=request.user, reason=reason, instance=form.instance)
+        _mark_saved(certifications)
+        for formset in formsets:
+            if formset.model is Membership:
+                formset.save()
+
+    # --- the CSV upload page ---
+
+    def get_urls(self) -> list:
+        upload = path("import/", self.admin_site.admin_view(self.import_view), name="companies_company_import")
+        return [upload, *super().get_urls()]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a CSV of firms: every bad row is listed and nothing is written, or every row is written."""
+        if not (is_consultant(request.user) and self.has_add_permission(request)):
+            raise PermissionDenied
+        form = CompanyImportForm(request.POST or None, request.FILES or None)
+        errors: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = companies_import(data=upload.read(), by=request.user, source=upload.name)
+            except CompanyImportError as exc:
+                errors = [str(error) for error in exc.errors]
+            else:
+                done = _("Imported %(name)s: created %(created)d firms, updated %(updated)d, unchanged %(unchanged)d.")
+                self.message_user(
+                    request,
+                    done
+                    % {
+                        "name": upload.name,
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                    },
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:companies_company_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import firms from CSV"),
+            "opts": self.model._meta,
+            "form": form,
+            "errors": errors,
+            "header": ",".join(HEADER),
+        }
+        return TemplateResponse(request, "admin/companies/company/import.html", context, status=400 if errors else 200)
+
+
+@admin.register(Membership)
+class MembershipAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
+    list_display = ("user", "company", "role")
+    list_filter = ("role",)
+    list_select_related = ("user", "company")
+    search_fields = ("user__username", "user__email", "company__name")
+    autocomplete_fields = ("user", "company")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return super().get_queryset(request).filter(company__in=Company.objects.visible_to(request.user))
+
+
+def _held(formset: BaseInlineFormSet) -> dict[Any, Any]:
+    """{certification: expiry} for the inline rows kept, deleted and empty rows left out."""
+    return {
+        form.cleaned_data["certification"]: form.cleaned_data.get("expires_on")
+        for form in formset.forms
+        if form.cleaned_data.get("certification") and not formset._should_delete_form(form)
+    }
+
+
+def _mark_saved(formset: BaseInlineFormSet) -> None:
+    """Fill in what construct_change_message reads, as formset.save() would have (the service did the saving)."""
+    deleted = [form for form in formset.initial_forms if formset._should_delete_form(form)]
+    formset.deleted_objects = [form.instance for form in deleted]
+    formset.changed_objects = [
+        (form.instance, form.changed_data)
+        for form in formset.initial_forms
+        if form not in deleted and form.has_changed()
+    ]
+    formset.new_objects = [
+        form.instance for form in formset.extra_forms if form.has_changed() and not formset._should_delete_form(form)
+    ]

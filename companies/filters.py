@@ -1,0 +1,36 @@
+"""The one FilterSet for firms, for the consultants' firm listing (and the API, should it list firms by filter)."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from companies.models import Company
+from programmes.models import TechnologyArea
+
+
+class CompanyFilterSet(django_filters.FilterSet):
+    """Free text, country, size, technology area and presence in Japan."""
+
+    q = django_filters.CharFilter(
+        method="filter_q", label=_("Search"), help_text=_("Words that must all appear in the name or description.")
+    )
+    country = django_filters.ChoiceFilter(choices=list(countries), label=_("Country"))
+    size = django_filters.ChoiceFilter(choices=Company.Size.choices, label=_("Size"))
+    technology_area = django_filters.ModelChoiceFilter(
+        field_name="technology_areas",
+        to_field_name="slug",
+        queryset=TechnologyArea.objects.all(),
+        label=_("Technology area"),
+    )
+    japan_presence = django_filters.ChoiceFilter(choices=Company.Presence.choices, label=_("Presence in Japan"))
+
+    class Meta:
+        model = Company
+        fields = ["q", "country", "size", "technology_area", "japan_presence"]
+
+    def filter_q(self, queryset: QuerySet[Company], name: str, value: str) -> QuerySet[Company]:
+        """Every word must appear in the name or the description."""
+        for term in value.split()[:10]:
+            queryset = queryset.filter(Q(name__icontains=term) | Q(description__icontains=term))
+        return queryset

@@ -1,0 +1,94 @@
+"""The profile form company editors fill in, and the certifications they hold."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company
+from programmes.models import Certification
+
+
+class CompanyForm(forms.ModelForm):
+    """What a firm's editors may change about it; name, country and size are set by consultants."""
+
+    class Meta:
+        model = Company
+        fields = [
+            "description",
+            "website",
+            "technology_areas",
+            "trl",
+            "export_control_notes",
+            "itar_controlled",
+            "ear_controlled",
+            "dsgl_controlled",
+            "japan_presence",
+            "contact_email",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "technology_areas": forms.CheckboxSelectMultiple,
+            "trl": forms.NumberInput(attrs={"min": 1, "max": 9}),
+            "export_control_notes": forms.Textarea(attrs={"rows": 3}),
+            "japan_presence": forms.RadioSelect,
+        }
+        help_texts = {
+            "website": _("The full address, starting with https://"),
+            "export_control_notes": _("ITAR, EAR or DSGL items you make or hold, and any licences."),
+            "contact_email": _("Seen only by your firm's staff and Kakehashi's consultants."),
+        }
+        error_messages = {
+            "description": {"required": _("Describe what the firm makes: the matcher reads this.")},
+            "website": {"invalid": _("Enter a full web address, such as https://example.com.")},
+            "trl": {
+                "min_value": _("TRL runs from 1 to 9."),
+                "max_value": _("TRL runs from 1 to 9."),
+                "invalid": _("Enter a whole number from 1 to 9."),
+            },
+            "contact_email": {"invalid": _("Enter an e-mail address, such as exports@example.com.")},
+        }
+
+    def clean_description(self) -> str:
+        description = self.cleaned_data["description"].strip()
+        if not description:
+            raise ValidationError(_("Describe what the firm makes: the matcher reads this."))
+        return description
+
+
+class CertificationHeldForm(forms.Form):
+    """One certification the firm holds, with its expiry date where known."""
+
+    certification = forms.ModelChoiceField(queryset=Certification.objects.order_by("name"), label=_("Certification"))
+    expires_on = forms.DateField(
+        required=False, label=_("Expires on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class BaseCertificationsHeldFormSet(forms.BaseFormSet):
+    """Each certification at most once; `held()` gives what company_update takes."""
+
+    def clean(self) -> None:
+        seen: set[int] = set()
+        for form in self._kept_forms():
+            certification = form.cleaned_data["certification"]
+            if certification.pk in seen:
+                form.add_error("certification", _("%(name)s is listed twice.") % {"name": certification})
+            seen.add(certification.pk)
+
+    def held(self) -> dict[Certification, datetime.date | None]:
+        """{certification: expiry} for every row kept, in the shape company_update takes."""
+        return {form.cleaned_data["certification"]: form.cleaned_data.get("expires_on") for form in self._kept_forms()}
+
+    def _kept_forms(self) -> list[CertificationHeldForm]:
+        return [
+            form
+            for form in self.forms
+            if form.is_valid() and form.cleaned_data.get("certification") and not self._should_delete_form(form)
+        ]
+
+
+CertificationsHeldFormSet = forms.formset_factory(
+    CertificationHeldForm, formset=BaseCertificationsHeldFormSet, extra=2, can_delete=True, max_num=30
+)

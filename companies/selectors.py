@@ -1,0 +1,22 @@
+"""Reads of firms that pages share: what a user's firm listing and a profile page show."""
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Prefetch, QuerySet
+from django.http import QueryDict
+
+from companies.filters import CompanyFilterSet
+from companies.models import Company, CompanyCertification
+
+
+def company_list(*, user: User | AnonymousUser, params: QueryDict | None = None) -> CompanyFilterSet:
+    """The firms USER may see (all for consultants, their own for staff), filtered by PARAMS, ready to list."""
+    queryset = Company.objects.visible_to(user).prefetch_related("technology_areas").order_by("name", "pk")
+    return CompanyFilterSet(params, queryset=queryset)
+
+
+def company_profile_queryset(*, user: User | AnonymousUser) -> QuerySet[Company]:
+    """The firms whose profile USER may open, with the areas and certifications the page shows."""
+    certifications = CompanyCertification.objects.select_related("certification")
+    return Company.objects.visible_to(user).prefetch_related(
+        "technology_areas", Prefetch("certification_links", queryset=certifications)
+    )

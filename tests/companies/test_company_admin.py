@@ -1,0 +1,154 @@
+"""The companies admin: consultants curate firms and upload CSV files; company staff never get in."""
+
+from unittest import mock
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from companies import admin as companies_admin
+from companies.models import Company, Membership
+from tests.factories import CertificationFactory, TechnologyAreaFactory, UserFactory
+
+IMPORT_URL = "/admin/companies/company/import/"
+HEADER = "name,country,size,founded,website,description,technology_areas,trl,certifications\n"
+
+
+@pytest.fixture(autouse=True)
+def rescore():
+    with (
+        mock.patch("matching.services.companies_rescore_later") as many,
+        mock.patch("matching.services.company_rescore_later") as one,
+    ):
+        yield mock.Mock(many=many, one=one)
+
+
+@pytest.fixture
+def uav(db):
+    return TechnologyAreaFactory(slug="uav")
+
+
+def upload(content: str, name: str = "firms.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content.encode(), content_type="text/csv")
+
+
+def test_the_changelist_links_to_the_upload_page(consultant_client, firm_a):
+    response = consultant_client.get(reverse("admin:companies_company_changelist"))
+
+    assert response.status_code == 200
+    assert IMPORT_URL in response.content.decode()
+    assert "Firm A" in response.content.decode()
+
+
+def test_a_consultant_imports_a_good_file(consultant, consultant_client, uav, rescore):
+    content = HEADER + "Acme Drones,AU,sme,2015,https://acme.example,Small drones,uav,5,\n"
+
+    response = consultant_client.post(IMPORT_URL, {"file": upload(content)}, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("admin:companies_company_changelist")
+    assert "created 1 firms, updated 0, unchanged 0" in response.content.decode()
+    acme = Company.objects.get(slug="acme-drones")
+    assert acme.history.get().history_user == consultant
+    rescore.many.assert_called_once_with([acme.pk])
+
+
+def test_a_bad_file_lists_every_problem_and_imports_nothing(consultant_client, uav):
+    content = HEADER + "Acme,XX,sme,,,Drones,uav,,\n" + "Beta,AU,sme,,,Boats,uuv,10,\n"
+
+    response = consultant_client.post(IMPORT_URL, {"file": upload(content)})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "3 problems in the file; nothing was imported." in page
+    assert "line 2, field country: unknown country &#x27;XX&#x27;" in page
+    assert "line 3, field technology_areas: unknown technology area &#x27;uuv&#x27;" in page
+    assert "line 3, field trl: TRL &#x27;10&#x27; is out of range" in page
+    assert not Company.objects.exists()
+
+
+def test_an_oversized_upload_is_refused_with_a_clear_message(consultant_client, uav, monkeypatch):
+    monkeypatch.setattr(companies_admin, "UPLOAD_MAX_BYTES", 100)
+    content = HEADER + "Acme Drones,AU,sme,2015,https://acme.example,Small drones,uav,5,\n" * 3
+
+    response = consultant_client.post(IMPORT_URL, {"file": upload(content)})
+
+    assert response.status_code == 200
+    assert "uploads are limited to 100\xa0bytes" in response.content.decode()
+    assert not Company.objects.exists()
+
+
+def test_company_staff_cannot_reach_the_upload_page(bob_client):
+    response = bob_client.get(IMPORT_URL)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/admin/login/")
+
+
+def test_admin_staff_who_are_not_consultants_cannot_upload(db):
+    client = Client()
+    client.force_login(UserFactory(username="clerk", is_staff=True))
+
+    assert client.get(IMPORT_URL).status_code == 403
+    assert client.post(IMPORT_URL, {"file": upload(HEADER)}).status_code == 403
+
+
+def test_an_admin_edit_goes_through_the_service_with_its_reason(consultant, consultant_client, firm_a, uav, rescore):
+    cert = CertificationFactory(code="as9100d")
+    url = reverse("admin:companies_company_change", args=[firm_a.pk])
+    data = {
+        "slug": "firm-a",
+        "name": "Firm A",
+        "country": "AU",
+        "size": "large",
+        "description": "Makes drones.",
+        "technology_areas": [uav.pk],
+        "japan_presence": "office",
+        "change_reason": "Annual review call",
+        "certification_links-TOTAL_FORMS": "1",
+        "certification_links-INITIAL_FORMS": "0",
+        "certification_links-0-certification": cert.pk,
+        "certification_links-0-expires_on": "2028-06-30",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
+
+    response = consultant_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    firm_a.refresh_from_db()
+    assert (firm_a.size, firm_a.japan_presence) == ("large", "office")
+    assert list(firm_a.technology_areas.all()) == [uav]
+    assert str(firm_a.certification_links.get().expires_on) == "2028-06-30"
+    record = firm_a.history.first()
+    assert (record.history_user, record.history_change_reason, record.size) == (
+        consultant,
+        "Annual review call",
+        "large",
+    )
+    rescore.one.assert_called_once_with(firm_a.pk)
+
+
+def test_an_admin_add_creates_the_firm_and_its_staff(consultant_client, alice, uav):
+    data = {
+        "slug": "",
+        "name": "Kestrel Systems",
+        "country": "US",
+        "size": "startup",
+        "description": "Counter-drone radars.",
+        "technology_areas": [uav.pk],
+        "japan_presence": "none",
+        "certification_links-TOTAL_FORMS": "0",
+        "certification_links-INITIAL_FORMS": "0",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-0-user": alice.pk,
+        "memberships-0-role": "viewer",
+    }
+
+    response = consultant_client.post(reverse("admin:companies_company_add"), data)
+
+    assert response.status_code == 302
+    kestrel = Company.objects.get(slug="kestrel-systems")
+    assert Membership.objects.get(company=kestrel).user == alice
+    assert kestrel.history.get().history_type == "+"
