@@ -6,13 +6,21 @@ matching -> companies -> programmes); views, admin, API, tasks and the `rescore`
 
 from __future__ import annotations
 
+import datetime
+import json
 import logging
+from collections.abc import Callable
+from functools import partial
 
-from django.db import transaction
-from django.db.models import F
+import numpy as np
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
+from django_countries import countries
 
-from matching.models import MatchRun
+from matching import engine, inputs, scoring
+from matching.models import Match, MatchRun
 
 logger = logging.getLogger(__name__)
 
@@ -26,11 +34,11 @@ def match_run_start(*, scope: str, company=None, opportunity=None, by=None) -> M
         raise ValueError("a company run needs company=")
     if scope == MatchRun.Scope.OPPORTUNITY and opportunity is None:
         raise ValueError("an opportunity run needs opportunity=")
-    run = MatchRun.objects.create(
+    run = match_run_create(
         scope=scope,
         company=company if scope == MatchRun.Scope.COMPANY else None,
         opportunity=opportunity if scope == MatchRun.Scope.OPPORTUNITY else None,
-        requested_by=by if getattr(by, "is_authenticated", False) else None,
+        by=by,
     )
     if scope == MatchRun.Scope.ALL:
         transaction.on_commit(lambda: rescore_all_task.delay(run_id=run.pk))
@@ -93,3 +101,169 @@ def match_run_fail(*, run_id: int, error: str) -> None:
     MatchRun.objects.filter(
         pk=run_id, status__in=[MatchRun.Status.PENDING, MatchRun.Status.RUNNING]
     ).update(status=MatchRun.Status.FAILED, finished_at=timezone.now(), error=error[:4000])
+
+
+# Scoring ---------------------------------------------------------------------------------------------------------
+
+MATCH_COLUMNS = (
+    "company_id", "opportunity_id", "run_id", "score", "components", "reasons", "gaps", "eligible", "computed_at",
+)
+_contexts: dict[tuple[int | None, object, int | None], scoring.Context] = {}
+
+
+def _chunk_size() -> int:
+    return int(getattr(settings, "MATCHING_CHUNK_SIZE", 2000))
+
+
+def _context(*, run_id: int | None, only: int | None = None) -> scoring.Context:
+    """The corpus and opportunity arrays, built once per run and process (every chunk of a run sees the same)."""
+    today = timezone.localdate()
+    key = (run_id, today, only)
+    if run_id is not None and key in _contexts:
+        return _contexts[key]
+    context = scoring.build_context(
+        areas=inputs.scoring_areas(),
+        opportunities=inputs.scoring_opportunities(today=today),
+        certifications=inputs.scoring_certifications(),
+        today=today,
+        country_names={code: str(name) for code, name in countries},
+        only=only,
+    )
+    _contexts.clear()
+    if run_id is not None:
+        _contexts[key] = context
+    return context
+
+
+def _insert(records: list[scoring.Record]) -> None:
+    """Write match rows: COPY on PostgreSQL (a million rows in seconds), bulk_create elsewhere."""
+    if not records:
+        return
+    if connection.vendor == "postgresql":
+        columns = ", ".join(MATCH_COLUMNS)
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {Match._meta.db_table} ({columns}) FROM STDIN") as copy:
+                for record in records:
+                    copy.write_row(record)
+        return
+    Match.objects.bulk_create(
+        [
+            Match(company_id=r[0], opportunity_id=r[1], run_id=r[2], score=r[3], components=json.loads(r[4]),
+                  reasons=json.loads(r[5]), gaps=json.loads(r[6]), eligible=r[7], computed_at=r[8])
+            for r in records
+        ],
+        batch_size=500,
+    )
+
+
+def match_chunk_score(*, run_id: int | None, company_ids: list[int]) -> tuple[int, int]:
+    """Rescore COMPANY_IDS and replace all their matches in one transaction; returns (pairs scored, stored).
+
+    Readers see the firms' old lists or the new ones, never a mix; running it twice gives the same rows. The run's
+    progress is counted in the same transaction, so a chunk killed half-way counts nothing.
+    """
+    context = _context(run_id=run_id)
+    companies = inputs.scoring_companies(ids=company_ids, today=context.today)
+    scored = scoring.score_companies(context, companies, run_id=run_id, now=timezone.now())
+    with transaction.atomic():
+        Match.objects.filter(company_id__in=company_ids).delete()
+        _insert(scored.records)
+        if run_id is not None:
+            match_run_progress(run_id=run_id, pairs=scored.pairs, stored=len(scored.records))
+    return scored.pairs, len(scored.records)
+
+
+def match_opportunity_score(*, run_id: int | None, opportunity_id: int) -> tuple[int, int]:
+    """Rescore one opportunity (one column) for every firm and replace only that opportunity's matches.
+
+    A firm keeps the pair when it reaches engine.FLOOR, or when the firm keeps fewer than engine.TOP_K other matches,
+    or when it beats the lowest of them: every firm's list stays "at least its best TOP_K, plus all above FLOOR".
+    """
+    context = _context(run_id=None, only=opportunity_id)
+    records: list[scoring.Record] = []
+    pairs = 0
+    if context.opportunities.rows:
+        kept = inputs.stored_match_floor(excluding_opportunity_id=opportunity_id)
+        ids = inputs.scoring_company_ids()
+        now = timezone.now()
+        for start in range(0, len(ids), 5000):
+            companies = inputs.scoring_companies(ids=ids[start : start + 5000], today=context.today)
+            keep = partial(_keep_column, kept=[kept.get(c.pk, (0, 0.0)) for c in companies])
+            scored = scoring.score_companies(context, companies, run_id=run_id, now=now, keep=keep)
+            pairs += scored.pairs
+            records.extend(scored.records)
+    with transaction.atomic():
+        Match.objects.filter(opportunity_id=opportunity_id).delete()
+        _insert(records)
+    return pairs, len(records)
+
+
+def _keep_column(scores: engine.Scores, *, kept: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
+    column = scores.score[:, 0]
+    count = np.array([n for n, _ in kept], dtype=np.int64)
+    lowest = np.array([lo for _, lo in kept], dtype=np.float32)
+    rows = np.nonzero((column >= engine.FLOOR) | (count < engine.TOP_K) | (column > lowest))[0]
+    return rows, np.zeros_like(rows)
+
+
+def match_run_create(*, scope: str, company=None, opportunity=None, by=None) -> MatchRun:
+    """Record a pending run (match_run_start also enqueues it; the `rescore --sync` command runs it in-process)."""
+    return MatchRun.objects.create(
+        scope=MatchRun.Scope(scope),
+        company=company,
+        opportunity=opportunity,
+        requested_by=by if getattr(by, "is_authenticated", False) else None,
+        engine_version=engine.ENGINE_VERSION,
+    )
+
+
+def match_run_plan(*, run_id: int, company_ids: list[int] | None = None) -> list[list[int]]:
+    """Split the firms of a run into chunks and record how many there are."""
+    run = MatchRun.objects.get(pk=run_id)
+    if company_ids is None:
+        company_ids = [run.company_id] if run.company_id else inputs.scoring_company_ids()
+    size = _chunk_size()
+    chunks = [company_ids[i : i + size] for i in range(0, len(company_ids), size)]
+    MatchRun.objects.filter(pk=run_id).update(chunks_total=len(chunks), engine_version=engine.ENGINE_VERSION)
+    return chunks
+
+
+def match_run_execute(
+    *, run_id: int, company_ids: list[int] | None = None, progress: Callable[[int, int], None] | None = None
+) -> MatchRun | None:
+    """Claim RUN_ID and run it here, chunk by chunk; a failure marks it failed (previous matches stay) and re-raises."""
+    if not match_run_claim(run_id=run_id):
+        return None
+    run = MatchRun.objects.get(pk=run_id)
+    try:
+        if run.scope == MatchRun.Scope.OPPORTUNITY:
+            MatchRun.objects.filter(pk=run_id).update(chunks_total=1)
+            pairs, stored = match_opportunity_score(run_id=run_id, opportunity_id=run.opportunity_id)
+            match_run_progress(run_id=run_id, pairs=pairs, stored=stored)
+            if progress:
+                progress(pairs, stored)
+        else:
+            for chunk in match_run_plan(run_id=run_id, company_ids=company_ids):
+                pairs, stored = match_chunk_score(run_id=run_id, company_ids=chunk)
+                if progress:
+                    progress(pairs, stored)
+    except Exception as exc:
+        match_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+    match_run_finish(run_id=run_id)
+    run.refresh_from_db()
+    return run
+
+
+def match_runs_reap_stale(*, older_than: datetime.timedelta) -> int:
+    """Mark runs stuck pending or running for longer than OLDER_THAN as failed (their worker died)."""
+    cutoff = timezone.now() - older_than
+    stuck = MatchRun.objects.filter(
+        Q(status=MatchRun.Status.RUNNING, started_at__lt=cutoff)
+        | Q(status=MatchRun.Status.PENDING, created_at__lt=cutoff)
+    )
+    return stuck.update(
+        status=MatchRun.Status.FAILED,
+        finished_at=timezone.now(),
+        error=f"stale: no result after {older_than}; the worker probably died (previous matches kept)",
+    )

@@ -1,0 +1,174 @@
+"""The scoring engine: plain NumPy/SciPy over a chunk of firms x all opportunities at once (no Django, no pair loop).
+
+score = 100 * sum(WEIGHTS[k] * component_k), each component in [0, 1]; a failed gate caps the score, and the
+contributions are then scaled by the same factor so that they still add up to the score (docs/matching.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+ENGINE_VERSION: Final = "1.0"
+# The one place the weights live; they add up to 1, so a perfect fit scores 100.
+WEIGHTS: Final[dict[str, float]] = {
+    "capability": 0.50,
+    "eligibility": 0.20,
+    "readiness": 0.10,
+    "compliance": 0.10,
+    "timing": 0.10,
+}
+COMPONENTS: Final = tuple(WEIGHTS)
+AREA_SHARE: Final = 0.75  # capability = AREA_SHARE * area fit + (1 - AREA_SHARE) * direct text fit
+AREA_POWER: Final = 2.0  # power mean over the asked areas: covering one of two areas well beats covering both thinly
+TEXT_FULL: Final = 0.25  # a cosine this high with the opportunity's own text counts as a full text fit
+ANY_TECHNOLOGY: Final = 0.6  # neutral capability for hubs that take any technology, times the firm's best area
+INELIGIBLE_CAP: Final = 30.0  # a firm from the wrong country or of the wrong size scores at most this
+FIT_SLOPE: Final = 150.0  # score <= FIT_SLOPE * capability: without a technology fit nothing else lifts a score
+TRL_STEP: Final = 0.25  # readiness lost per TRL level below the minimum
+# PRESENCE_FIT[firm presence][required presence]; none / partner / office.
+PRESENCE_FIT: Final = np.array([[1.0, 0.5, 0.25], [1.0, 1.0, 0.5], [1.0, 1.0, 1.0]], dtype=np.float32)
+UNKNOWN_TRL: Final = 0.5  # readiness when a minimum applies and the firm states no TRL
+TOP_K: Final = 50  # every firm keeps at least its best TOP_K matches...
+FLOOR: Final = 50.0  # ...and every match scoring at least FLOOR
+
+GATE_COUNTRY: Final = 1
+GATE_SIZE: Final = 2
+GATE_FIT: Final = 4
+
+Float = NDArray[np.float32]
+
+
+class FirmBlock(Protocol):
+    """What the engine reads about a chunk of n_f firms (features.FirmArrays)."""
+
+    affinity: Float  # (n_f, n_areas)
+    context: Float  # (n_f,)
+    text: sp.csr_matrix  # (n_f, V)
+    country: NDArray[np.int32]
+    size: NDArray[np.int8]
+    trl: NDArray[np.int8]
+    presence: NDArray[np.int8]
+    certs: Float  # (n_f, n_classes)
+
+
+class OpportunityBlock(Protocol):
+    """What the engine reads about the n_o scored opportunities (features.OpportunityArrays)."""
+
+    areas: Float  # (n_o, n_areas)
+    text_t: sp.csc_matrix  # (V, n_o)
+    country_ok: NDArray[np.bool_]
+    size_ok: NDArray[np.bool_]
+    min_trl: NDArray[np.int8]
+    presence: NDArray[np.int8]
+    required: Float  # (n_o, n_classes)
+    timing: Float  # (n_o,)
+
+
+@dataclass
+class Scores:
+    """Scores of a chunk: components (5, n_f, n_o), raw and final scores, and which gates failed."""
+
+    components: Float
+    raw: Float
+    score: Float
+    gates: NDArray[np.uint8]
+
+    @property
+    def eligible(self) -> NDArray[np.bool_]:
+        return (self.gates & (GATE_COUNTRY | GATE_SIZE)) == 0
+
+
+def area_fit(affinity: Float, areas: Float) -> Float:
+    """Weighted power mean of the firm's affinity over the areas each opportunity asks for (0 where it asks none)."""
+    totals = areas.sum(axis=1)
+    normalised = areas / np.where(totals > 0, totals, 1.0)[:, None]
+    powered: Float = np.power(affinity, AREA_POWER) @ normalised.T
+    return np.power(powered, 1.0 / AREA_POWER).astype(np.float32)
+
+
+def text_fit(text: sp.csr_matrix, text_t: sp.csc_matrix) -> Float:
+    """Cosine of the firm's words with each opportunity's own text, scaled so TEXT_FULL counts as a full fit."""
+    cosine = np.asarray((text @ text_t).toarray(), dtype=np.float32)
+    return np.minimum(cosine / TEXT_FULL, 1.0, out=cosine)
+
+
+def capability(firms: FirmBlock, opportunities: OpportunityBlock) -> Float:
+    """Technology fit; hubs asking for no area get a neutral term scaled by the firm's strongest area."""
+    trust = firms.context[:, None]  # mostly civilian firms' words count for less here too
+    fit = AREA_SHARE * area_fit(firms.affinity, opportunities.areas)
+    fit += (1.0 - AREA_SHARE) * text_fit(firms.text, opportunities.text_t) * (0.35 + 0.65 * trust)
+    any_technology = opportunities.areas.sum(axis=1) == 0
+    best = ANY_TECHNOLOGY * firms.affinity.max(axis=1, initial=0.0)
+    return np.where(any_technology[None, :], best[:, None], fit).astype(np.float32)
+
+
+def eligibility(firms: FirmBlock, opportunities: OpportunityBlock) -> tuple[Float, NDArray[np.uint8]]:
+    """Country and size gates (0 when either fails) times how far the firm's presence in Japan meets the ask."""
+    country = opportunities.country_ok[firms.country]
+    size = opportunities.size_ok[firms.size]
+    gates = (~country).astype(np.uint8) * GATE_COUNTRY | (~size).astype(np.uint8) * GATE_SIZE
+    presence = PRESENCE_FIT[np.ix_(firms.presence, opportunities.presence)]
+    return np.where(gates == 0, presence, 0.0).astype(np.float32), gates
+
+
+def readiness(trl: NDArray[np.int8], min_trl: NDArray[np.int8]) -> Float:
+    """1 at or above the minimum TRL, TRL_STEP less per level short; UNKNOWN_TRL when the firm states none."""
+    short = np.maximum(min_trl[None, :].astype(np.float32) - trl[:, None], 0.0)
+    value = np.clip(1.0 - TRL_STEP * short, 0.0, 1.0)
+    value = np.where((trl == 0)[:, None], UNKNOWN_TRL, value)
+    return np.where((min_trl == 0)[None, :], 1.0, value).astype(np.float32)
+
+
+def compliance(certs: Float, required: Float) -> Float:
+    """Share of the required certifications held, counting equivalents (1 when none is required)."""
+    needed = required.sum(axis=1)
+    held: Float = certs @ required.T
+    return np.where(needed[None, :] > 0, held / np.maximum(needed, 1.0)[None, :], 1.0).astype(np.float32)
+
+
+def combine(components: Float, gates: NDArray[np.uint8]) -> tuple[Float, Float, NDArray[np.uint8]]:
+    """Weighted sum, then the caps: ineligible pairs at INELIGIBLE_CAP, poor fits at FIT_SLOPE * capability."""
+    weights = np.array([WEIGHTS[k] for k in COMPONENTS], dtype=np.float32)
+    raw = 100.0 * np.tensordot(weights, components, axes=1).astype(np.float32)
+    limit = FIT_SLOPE * components[0]
+    gates = gates | (limit < raw).astype(np.uint8) * GATE_FIT
+    limit = np.where((gates & (GATE_COUNTRY | GATE_SIZE)) != 0, np.minimum(limit, INELIGIBLE_CAP), limit)
+    return raw, np.minimum(raw, limit).astype(np.float32), gates
+
+
+def score(firms: FirmBlock, opportunities: OpportunityBlock) -> Scores:
+    """Every component and the final score for each firm of the chunk against every opportunity."""
+    n_f, n_o = firms.affinity.shape[0], opportunities.areas.shape[0]
+    components = np.empty((len(COMPONENTS), n_f, n_o), dtype=np.float32)
+    components[0] = capability(firms, opportunities)
+    components[1], gates = eligibility(firms, opportunities)
+    components[2] = readiness(firms.trl, opportunities.min_trl)
+    components[3] = compliance(firms.certs, opportunities.required)
+    components[4] = opportunities.timing[None, :]
+    raw, final, gates = combine(components, gates)
+    return Scores(components=components, raw=raw, score=final, gates=gates)
+
+
+def keep(score: Float, *, top_k: int = TOP_K, floor: float = FLOOR) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """(firm, opportunity) indices of the matches to store: each firm's best top_k, plus all at or above floor."""
+    n_f, n_o = score.shape
+    mask = score >= floor
+    if n_o <= top_k:
+        mask[:] = True
+    elif n_o and top_k:
+        best = np.argpartition(-score, top_k - 1, axis=1)[:, :top_k]
+        mask[np.arange(n_f)[:, None], best] = True
+    rows, cols = np.nonzero(mask)
+    return rows, cols
+
+
+def contributions(components: Float, raw: Float, final: Float) -> Float:
+    """Each component's points, scaled by final/raw when a gate capped the score, so that they add up to it."""
+    weights = np.array([WEIGHTS[k] for k in COMPONENTS], dtype=np.float32).reshape((-1,) + (1,) * (components.ndim - 1))
+    factor = np.where(raw > 0, final / np.where(raw > 0, raw, 1.0), 0.0)
+    return (100.0 * weights * components * factor).astype(np.float32)

@@ -1,0 +1,123 @@
+"""Reads the scorer needs: ORM rows turned into the plain rows of matching.features, in a fixed number of queries.
+
+Kept apart from matching/selectors.py (the match listings) so the two can change independently.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Min, Q
+
+from companies.models import Company, CompanyCertification
+from matching.features import AreaRow, CertificationRow, CompanyRow, OpportunityRow
+from matching.models import Match
+from programmes.models import Certification, Opportunity, OpportunityArea, TechnologyArea
+
+
+def scoring_areas() -> list[AreaRow]:
+    """Every technology area with its description and keywords (one query)."""
+    return [
+        AreaRow(slug=slug, name=name, description=description, keywords=[str(k) for k in keywords or []])
+        for slug, name, description, keywords in TechnologyArea.objects.order_by("slug").values_list(
+            "slug", "name", "description", "keywords"
+        )
+    ]
+
+
+def scoring_certifications() -> list[CertificationRow]:
+    """Every certification with the codes that count as equivalent (two queries)."""
+    through = Certification.equivalents.through
+    equivalents: dict[int, list[str]] = defaultdict(list)
+    for from_id, code in through.objects.values_list("from_certification_id", "to_certification__code"):
+        equivalents[from_id].append(code)
+    return [
+        CertificationRow(code=code, name=name, equivalents=equivalents.get(pk, []))
+        for pk, code, name in Certification.objects.order_by("code").values_list("pk", "code", "name")
+    ]
+
+
+def _countries(value: object) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [c for c in value.split(",") if c]
+    return [str(getattr(c, "code", c)) for c in value]  # type: ignore[attr-defined]
+
+
+def scoring_opportunities(*, today: datetime.date, pk: int | None = None) -> list[OpportunityRow]:
+    """Published opportunities still open on TODAY (closed calls and past events are not matched); three queries."""
+    queryset = Opportunity.objects.published().open_on(today).order_by("pk")
+    if pk is not None:
+        queryset = queryset.filter(pk=pk)
+    areas: dict[int, dict[str, float]] = defaultdict(dict)
+    for opp_id, slug, weight in OpportunityArea.objects.filter(opportunity__in=queryset).values_list(
+        "opportunity_id", "technology_area__slug", "weight"
+    ):
+        areas[opp_id][slug] = float(weight)
+    certs: dict[int, list[str]] = defaultdict(list)
+    through = Opportunity.required_certifications.through
+    for opp_id, code in through.objects.filter(opportunity__in=queryset).values_list(
+        "opportunity_id", "certification__code"
+    ):
+        certs[opp_id].append(code)
+    fields = ("pk", "slug", "title", "kind", "summary", "description", "keywords", "eligible_countries",
+              "eligible_sizes", "min_trl", "japan_presence", "opens_on", "closes_on", "starts_on", "ends_on")
+    return [
+        OpportunityRow(
+            pk=r["pk"], slug=r["slug"], title=r["title"], kind=r["kind"],
+            text="\n".join([r["title"], r["summary"], r["description"], *[str(k) for k in r["keywords"] or []]]),
+            areas=areas.get(r["pk"], {}), countries=_countries(r["eligible_countries"]),
+            sizes=[str(s) for s in r["eligible_sizes"] or []], min_trl=r["min_trl"], presence=r["japan_presence"],
+            certifications=certs.get(r["pk"], []), opens_on=r["opens_on"], closes_on=r["closes_on"],
+            starts_on=r["starts_on"], ends_on=r["ends_on"],
+        )
+        for r in queryset.values(*fields)
+    ]
+
+
+def scoring_company_ids() -> list[int]:
+    """Every firm's pk, in a stable order for chunking."""
+    return list(Company.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def scoring_companies(*, ids: list[int] | None = None, today: datetime.date) -> list[CompanyRow]:
+    """Firms (all, or those with IDS) with declared areas and unexpired certifications; three queries."""
+    queryset = Company.objects.order_by("pk")
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    through = Company.technology_areas.through
+    areas: dict[int, list[str]] = defaultdict(list)
+    for company_id, slug in through.objects.filter(company__in=queryset).values_list(
+        "company_id", "technologyarea__slug"
+    ):
+        areas[company_id].append(slug)
+    certs: dict[int, list[str]] = defaultdict(list)
+    valid = Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    for company_id, code in CompanyCertification.objects.filter(valid, company__in=queryset).values_list(
+        "company_id", "certification__code"
+    ):
+        certs[company_id].append(code)
+    fields = ("pk", "slug", "name", "description", "country", "size", "trl", "japan_presence",
+              "itar_controlled", "ear_controlled", "dsgl_controlled", "export_control_notes")
+    return [
+        CompanyRow(
+            pk=r["pk"], slug=r["slug"], name=r["name"], description=r["description"], country=str(r["country"]),
+            size=r["size"], trl=r["trl"], presence=r["japan_presence"], areas=areas.get(r["pk"], []),
+            certifications=certs.get(r["pk"], []),
+            export_controlled=bool(r["itar_controlled"] or r["ear_controlled"] or r["dsgl_controlled"]),
+        )
+        for r in queryset.values(*fields)
+    ]
+
+
+def stored_match_floor(*, excluding_opportunity_id: int) -> dict[int, tuple[int, float]]:
+    """Per firm: how many matches it keeps for other opportunities, and the lowest of their scores (one query)."""
+    rows = (
+        Match.objects.exclude(opportunity_id=excluding_opportunity_id)
+        .values("company_id")
+        .annotate(n=Count("pk"), lowest=Min("score"))
+        .values_list("company_id", "n", "lowest")
+    )
+    return {company_id: (n, float(lowest)) for company_id, n, lowest in rows}

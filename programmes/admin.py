@@ -1,0 +1,449 @@
+"""Consultants curate the programme records here; every save and every action goes through programmes.services.
+
+Only consultants and superusers may use these pages (company staff are not `is_staff` and never reach the admin).
+Status and verification change only through the actions, which ask for a reason and record it in history.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.roles import is_consultant
+from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
+from programmes.services import (
+    AREAS_KEY,
+    REASON_MAX_LENGTH,
+    opportunity_archive,
+    opportunity_create,
+    opportunity_publish,
+    opportunity_update,
+    opportunity_verify,
+    reference_record_save,
+    source_add,
+    source_remove,
+    source_update,
+    validation_error_text,
+)
+
+REASON_HELP = _("Recorded in the history with your name.")
+
+
+def _reason_field(*, required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=_("Reason for this change"),
+        max_length=REASON_MAX_LENGTH,
+        required=required,
+        help_text=REASON_HELP,
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+
+
+class CurationForm(forms.ModelForm):
+    """A model form with the reason the history row will carry."""
+
+    change_reason = _reason_field()
+
+
+class ReasonForm(forms.Form):
+    """The confirmation page of a bulk action: why the consultant is doing it."""
+
+    reason = _reason_field()
+
+    def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+
+
+class CurationAdmin(SimpleHistoryAdmin):
+    """History with diffs, reasons on every save, consultants only; reverting is off because it skips the services."""
+
+    form = CurationForm
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_consultant(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_consultant(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return is_consultant(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_consultant(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_consultant(request.user) and super().has_delete_permission(request, obj)
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Reverting skips validation; edit the record instead.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def change_reason(self, form: forms.Form, change: bool) -> str:
+        """The reason typed on the form, or a plain default."""
+        return form.cleaned_data.get("change_reason") or ("Edited in the admin" if change else "Created in the admin")
+
+    def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
+        """A service refusal the form could not foresee (a race, a rule across rows) is a message, not a crash."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, _("Not saved: %s") % validation_error_text(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class ReferenceAdmin(CurationAdmin):
+    """Organisations, technology areas and certifications: saved through reference_record_save."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.Form, change: bool) -> None:
+        reference_record_save(record=obj, by=request.user, reason=self.change_reason(form, change))
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ReferenceAdmin):
+    list_display = ("name", "acronym", "country", "slug")
+    list_filter = ("country",)
+    search_fields = ("name", "name_ja", "acronym", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(TechnologyArea)
+class TechnologyAreaAdmin(ReferenceAdmin):
+    list_display = ("name", "name_ja", "slug")
+    search_fields = ("name", "name_ja", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Certification)
+class CertificationAdmin(ReferenceAdmin):
+    list_display = ("name", "code", "issuer")
+    search_fields = ("name", "code", "issuer")
+    filter_horizontal = ("equivalents",)
+
+
+# --- opportunities -------------------------------------------------------------------------------------------
+
+
+class StaleFilter(admin.SimpleListFilter):
+    """Published records nobody has verified for STALE_AFTER_DAYS (OpportunityQuerySet.stale)."""
+
+    title = _("verification")
+    parameter_name = "stale"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        days = settings.STALE_AFTER_DAYS
+        return [("yes", _("Stale (not verified for %(days)s days)") % {"days": days}), ("no", _("Not stale"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+        if self.value() == "yes":
+            return queryset.stale()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=Opportunity.objects.stale().values("pk"))
+        return None
+
+
+class OpportunityAdminForm(CurationForm):
+    eligible_sizes = forms.MultipleChoiceField(
+        choices=Opportunity.Size.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked means firms of any size."),
+    )
+
+
+class SourceInlineFormSet(forms.BaseInlineFormSet):
+    """A published record keeps at least one source (issue 2: every published record cites one)."""
+
+    def clean(self) -> None:
+        super().clean()
+        if self.instance.status != Opportunity.Status.PUBLISHED:
+            return
+        kept = [f for f in self.forms if f.cleaned_data.get("url") and not self._should_delete_form(f)]
+        if not kept:
+            raise ValidationError(_("A published opportunity keeps at least one source; archive it first."))
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    formset = SourceInlineFormSet
+    fields = ("url", "title", "publisher", "accessed_on", "confidence", "note")
+    extra = 1
+
+
+class OpportunityAreaInline(admin.TabularInline):
+    model = OpportunityArea
+    fields = ("technology_area", "weight")
+    autocomplete_fields = ("technology_area",)
+    extra = 1
+
+
+def _mark_saved(formset: forms.BaseModelFormSet, new: list, changed: list, deleted: list) -> None:
+    """What construct_change_message reads from a formset that formset.save() would have filled in."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = new, changed, deleted
+
+
+def _inline_changes(formset: forms.BaseModelFormSet) -> tuple[list, list, list]:
+    """(new, changed, deleted) forms of an inline formset, skipping untouched extra rows."""
+    deleted = [f for f in formset.initial_forms if formset._should_delete_form(f)]
+    changed = [f for f in formset.initial_forms if f not in deleted and f.has_changed()]
+    new = [f for f in formset.extra_forms if f.has_changed() and not formset._should_delete_form(f)]
+    return new, changed, deleted
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(CurationAdmin):
+    form = OpportunityAdminForm
+    list_display = ("title", "kind", "status", "confidence", "last_verified_on", "organisation_list", "source_count")
+    list_filter = ("kind", "status", "technology_areas", "organisations", "confidence", StaleFilter)
+    search_fields = ("title", "title_ja", "slug", "summary")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("status", "last_verified_on", "last_verified_by", "created_at", "updated_at")
+    filter_horizontal = ("organisations", "required_certifications", "related")
+    inlines = (OpportunityAreaInline, SourceInline)
+    actions = ("publish", "archive", "mark_verified")
+    fieldsets = (
+        (None, {"fields": ("slug", "kind", "title", "title_ja", "summary", "description", "keywords", "url")}),
+        (_("Who runs it"), {"fields": ("organisations", "related")}),
+        (
+            _("Eligibility"),
+            {
+                "fields": (
+                    "eligible_countries",
+                    "eligible_sizes",
+                    "min_trl",
+                    "japan_presence",
+                    "required_certifications",
+                    "eligibility_notes",
+                )
+            },
+        ),
+        (_("Dates"), {"fields": ("opens_on", "closes_on", "starts_on", "ends_on", "venue")}),
+        (
+            _("Curation"),
+            {
+                "fields": ("status", "confidence", "last_verified_on", "last_verified_by", "created_at", "updated_at"),
+                "description": _("Change the status and verification with the actions on the list page."),
+            },
+        ),
+        (_("Change"), {"fields": ("change_reason",)}),
+    )
+
+    # The changelist: one query for the page, one prefetch for the organisations, a fixed few for the filters.
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request).prefetch_related("organisations")
+        return queryset.annotate(source_count=Count("sources", distinct=True))
+
+    @admin.display(description=_("organisations"))
+    def organisation_list(self, opportunity: Opportunity) -> str:
+        return ", ".join(str(org) for org in opportunity.organisations.all())
+
+    @admin.display(description=_("sources"), ordering="source_count")
+    def source_count(self, opportunity: Opportunity) -> int:
+        return opportunity.source_count
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Consultants archive; only superusers delete (deleting loses the record's place in matches)."""
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    # --- saving through the services ---
+
+    def save_model(self, request: HttpRequest, obj: Opportunity, form: forms.Form, change: bool) -> None:
+        """Nothing yet: save_related writes the record, its links and area weights in one service call."""
+
+    def save_related(self, request: HttpRequest, form: forms.Form, formsets: list, change: bool) -> None:
+        by, reason = request.user, self.change_reason(form, change)
+        data = {name: value for name, value in form.cleaned_data.items() if name != "change_reason"}
+        area_formset = next(fs for fs in formsets if fs.model is OpportunityArea)
+        data[AREAS_KEY] = self._weights(area_formset)
+        if change:
+            opportunity_update(opportunity=form.instance, data=data, by=by, reason=reason)
+        else:
+            opportunity_create(instance=form.instance, data=data, by=by, reason=reason)
+        new, changed, deleted = _inline_changes(area_formset)
+        _mark_saved(
+            area_formset,
+            [f.instance for f in new],
+            [(f.instance, f.changed_data) for f in changed],
+            [f.instance for f in deleted],
+        )
+        for formset in formsets:
+            if formset.model is Source:
+                self._save_sources(formset, opportunity=form.instance, by=by, reason=reason)
+
+    @staticmethod
+    def _weights(formset: forms.BaseModelFormSet) -> dict[TechnologyArea, float]:
+        """The area weights the inline rows ask for, deleted rows left out."""
+        return {
+            f.cleaned_data["technology_area"]: f.cleaned_data["weight"]
+            for f in formset.forms
+            if f.cleaned_data.get("technology_area") and not formset._should_delete_form(f)
+        }
+
+    @staticmethod
+    def _save_sources(formset: forms.BaseModelFormSet, *, opportunity: Opportunity, by: Any, reason: str) -> None:
+        """Add new sources first, so replacing the only source of a published record is allowed."""
+        new, changed, deleted = _inline_changes(formset)
+        fields = SourceInline.fields
+        added = [
+            source_add(opportunity=opportunity, data={k: f.cleaned_data[k] for k in fields}, by=by, reason=reason)
+            for f in new
+        ]
+        for f in changed:
+            source_update(source=f.instance, data={k: f.cleaned_data[k] for k in fields}, by=by, reason=reason)
+        for f in deleted:
+            source_remove(source=f.instance, by=by, reason=reason)
+        _mark_saved(formset, added, [(f.instance, f.changed_data) for f in changed], [f.instance for f in deleted])
+
+    # --- actions: confirm with a reason, run the service record by record, report each refusal ---
+
+    @admin.action(description=_("Publish selected opportunities"), permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        return self._confirm_and_run(
+            request,
+            queryset,
+            action="publish",
+            title=_("Publish opportunities"),
+            done=_("Published %(count)d opportunities."),
+            run=lambda opportunity, reason: opportunity_publish(
+                opportunity=opportunity, by=request.user, reason=reason
+            ),
+        )
+
+    @admin.action(description=_("Archive selected opportunities"), permissions=["change"])
+    def archive(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        return self._confirm_and_run(
+            request,
+            queryset,
+            action="archive",
+            title=_("Archive opportunities"),
+            done=_("Archived %(count)d opportunities."),
+            run=lambda opportunity, reason: opportunity_archive(
+                opportunity=opportunity, by=request.user, reason=reason
+            ),
+            reason_required=True,
+        )
+
+    @admin.action(description=_("Mark selected opportunities verified today"), permissions=["change"])
+    def mark_verified(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        return self._confirm_and_run(
+            request,
+            queryset,
+            action="mark_verified",
+            title=_("Mark opportunities verified today"),
+            done=_("Marked %(count)d opportunities verified today."),
+            run=lambda record, why: opportunity_verify(opportunity=record, by=request.user, reason=why),
+        )
+
+    def _confirm_and_run(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet,
+        *,
+        action: str,
+        title: str,
+        done: str,
+        run: Callable[[Opportunity, str], Opportunity],
+        reason_required: bool = False,
+    ) -> HttpResponse | None:
+        """Show a confirmation page asking why; once confirmed, run the service on each record."""
+        confirmed = request.POST.get("confirm") == "yes"
+        form = ReasonForm(request.POST if confirmed else None, reason_required=reason_required)
+        if confirmed and form.is_valid():
+            count = 0
+            for opportunity in queryset.order_by("title"):
+                try:
+                    run(opportunity, form.cleaned_data["reason"])
+                    count += 1
+                except ValidationError as error:
+                    self.message_user(request, f"{opportunity}: {validation_error_text(error)}", messages.ERROR)
+            if count:
+                self.message_user(request, done % {"count": count}, messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "queryset": queryset.order_by("title"),
+            "form": form,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/programmes/opportunity/action_reason.html", context)
+
+    # --- the stale view ---
+
+    def get_urls(self) -> list:
+        stale = path("stale/", self.admin_site.admin_view(self.stale_view), name="programmes_opportunity_stale")
+        return [stale, *super().get_urls()]
+
+    def stale_view(self, request: HttpRequest) -> HttpResponse:
+        """Published records not verified for STALE_AFTER_DAYS: the changelist with the stale filter set."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return HttpResponseRedirect(reverse("admin:programmes_opportunity_changelist") + "?stale=yes")
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        extra_context = {
+            **(extra_context or {}),
+            "stale_count": Opportunity.objects.stale().count(),
+            "stale_url": reverse("admin:programmes_opportunity_stale"),
+            "stale_after_days": settings.STALE_AFTER_DAYS,
+        }
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(Source)
+class SourceAdmin(CurationAdmin):
+    """Sources across all records, for finding dead links; new ones are added on their opportunity's page."""
+
+    list_display = ("__str__", "opportunity", "publisher", "accessed_on", "confidence")
+    list_filter = ("confidence",)
+    list_select_related = ("opportunity",)
+    search_fields = ("url", "title", "publisher", "opportunity__title")
+    fields = ("opportunity", "url", "title", "publisher", "accessed_on", "confidence", "note", "change_reason")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Source | None = None) -> tuple[str, ...]:
+        return ("opportunity",) if obj else ()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Source, form: forms.Form, change: bool) -> None:
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name != "change_reason"}
+        source_update(source=obj, data=data, by=request.user, reason=self.change_reason(form, change))
+
+    def delete_model(self, request: HttpRequest, obj: Source) -> None:
+        source_remove(source=obj, by=request.user, reason="Deleted in the admin")
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for source in queryset.select_related("opportunity"):
+            try:
+                source_remove(source=source, by=request.user, reason="Deleted in the admin")
+            except ValidationError as error:
+                self.message_user(request, f"{source}: {validation_error_text(error)}", messages.ERROR)
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            self.message_user(request, validation_error_text(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())

@@ -1,0 +1,33 @@
+"""Fixtures for the matching tests: the curated technology areas and certifications, and firms in their own words."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from programmes.models import Certification, TechnologyArea
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+@pytest.fixture
+def curated_areas(db) -> dict[str, TechnologyArea]:
+    """The 21 curated technology areas with their keywords (fixtures/technology_areas.yaml), by slug."""
+    records = yaml.safe_load((FIXTURES / "technology_areas.yaml").read_text())
+    return {
+        r["slug"]: TechnologyArea.objects.create(
+            slug=r["slug"], name=r["name"], description=r["description"], keywords=r.get("keywords") or []
+        )
+        for r in records
+    }
+
+
+@pytest.fixture
+def curated_certifications(db) -> dict[str, Certification]:
+    """The curated certifications with their equivalents (fixtures/certifications.yaml), by code."""
+    records = yaml.safe_load((FIXTURES / "certifications.yaml").read_text())
+    records = records.get("records", records) if isinstance(records, dict) else records
+    certs = {r["code"]: Certification.objects.create(code=r["code"], name=r["name"]) for r in records}
+    for r in records:
+        certs[r["code"]].equivalents.add(*[certs[c] for c in r.get("equivalents") or [] if c in certs])
+    return certs

@@ -1,0 +1,364 @@
+"""Consultants curate in the admin through the services; company staff never get in."""
+
+import datetime
+
+import pytest
+from django.contrib.messages import get_messages
+from django.forms import ModelMultipleChoiceField, MultipleChoiceField
+from django.urls import reverse
+from django.utils import timezone
+
+from programmes.models import Opportunity, OpportunityArea, Source
+from tests.factories import (
+    CallFactory,
+    OpportunityFactory,
+    OrganisationFactory,
+    SourceFactory,
+    TechnologyAreaFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Admin pages use {% static %}; tests run without DEBUG and without a collectstatic manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+TODAY = timezone.localdate()
+CHANGELIST = "admin:programmes_opportunity_changelist"
+
+
+def _change_url(opportunity: Opportunity) -> str:
+    return reverse("admin:programmes_opportunity_change", args=[opportunity.pk])
+
+
+def _value(bound_field):
+    value = bound_field.value()
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value]
+    return str(value)
+
+
+def _form_data(response) -> dict:
+    """The POST body a browser would send back for the change form in RESPONSE, inlines included."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms += [formset.management_form, *formset.forms]
+    for form in forms:
+        for field in form:
+            value = _value(field)
+            empty_multiple = value in ("", []) and isinstance(
+                field.field, MultipleChoiceField | ModelMultipleChoiceField
+            )
+            if value == "False" or empty_multiple:
+                continue
+            data[field.html_name] = value
+    return data
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def _run_action(client, action: str, records, follow: bool = True, **extra):
+    data = {"action": action, "_selected_action": [record.pk for record in records], **extra}
+    return client.post(reverse(CHANGELIST), data, follow=follow)
+
+
+# --- who gets in -------------------------------------------------------------------------------------
+
+
+def test_company_staff_are_sent_to_the_admin_login(alice_client):
+    response = alice_client.get(reverse(CHANGELIST))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_company_staff_cannot_change_a_record_by_posting(alice_client):
+    opportunity = OpportunityFactory(title="GCAP")
+    response = alice_client.post(_change_url(opportunity), {"title": "Hijacked"})
+    assert response.status_code == 302
+    opportunity.refresh_from_db()
+    assert opportunity.title == "GCAP"
+
+
+def test_anonymous_visitors_are_sent_to_the_admin_login(anon_client):
+    response = anon_client.get(reverse(CHANGELIST))
+    assert response.status_code == 302
+
+
+def test_staff_who_are_not_consultants_cannot_see_the_records(client):
+    client.force_login(UserFactory(username="intern", is_staff=True))
+    assert client.get(reverse(CHANGELIST)).status_code == 403
+    assert client.get(_change_url(OpportunityFactory())).status_code == 403
+
+
+def test_a_consultant_cannot_delete_records_only_archive_them(consultant_client):
+    opportunity = OpportunityFactory()
+    response = consultant_client.post(
+        reverse("admin:programmes_opportunity_delete", args=[opportunity.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Opportunity.objects.filter(pk=opportunity.pk).exists()
+
+
+# --- editing ------------------------------------------------------------------------------------------
+
+
+def test_a_consultant_edits_a_record_and_the_history_names_them_and_the_reason(consultant, consultant_client):
+    opportunity = OpportunityFactory(title="GCAP", status=Opportunity.Status.DRAFT)
+    data = _form_data(consultant_client.get(_change_url(opportunity)))
+    data |= {"title": "Global Combat Air Programme", "change_reason": "Full name"}
+
+    response = consultant_client.post(_change_url(opportunity), data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    opportunity.refresh_from_db()
+    assert opportunity.title == "Global Combat Air Programme"
+    row = opportunity.history.latest()
+    assert (row.history_user, row.history_change_reason) == (consultant, "Full name")
+    assert row.diff_against(row.prev_record).changed_fields == ["title"]
+
+
+def test_editing_a_published_record_queues_its_rescoring(consultant_client, monkeypatch):
+    import matching.services
+
+    queued: list[int] = []
+    monkeypatch.setattr(matching.services, "opportunity_rescore_later", queued.append)
+    opportunity = OpportunityFactory()
+    data = _form_data(consultant_client.get(_change_url(opportunity))) | {"summary": "Clearer."}
+
+    assert consultant_client.post(_change_url(opportunity), data).status_code == 302
+    assert queued == [opportunity.pk]
+
+
+def test_a_consultant_adds_a_record_with_its_source_and_area_weights(consultant, consultant_client):
+    quantum, meti = TechnologyAreaFactory(slug="quantum"), OrganisationFactory(slug="meti")
+    data = _form_data(consultant_client.get(reverse("admin:programmes_opportunity_add")))
+    data |= {
+        "slug": "k-program",
+        "kind": "programme",
+        "title": "K Program",
+        "summary": "Dual-use R&D funding.",
+        "organisations": [str(meti.pk)],
+        "eligible_sizes": ["startup", "sme"],
+        "area_links-0-technology_area": str(quantum.pk),
+        "area_links-0-weight": "0.7",
+        "sources-0-url": "https://www.jst.go.jp/kisoken/kpro/",
+        "sources-0-publisher": "JST",
+        "sources-0-confidence": "high",
+        "change_reason": "New programme",
+    }
+
+    response = consultant_client.post(reverse("admin:programmes_opportunity_add"), data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    opportunity = Opportunity.objects.get(slug="k-program")
+    assert opportunity.status == Opportunity.Status.DRAFT
+    assert opportunity.eligible_sizes == ["startup", "sme"]
+    assert list(opportunity.organisations.all()) == [meti]
+    assert list(OpportunityArea.objects.filter(opportunity=opportunity).values_list("weight", flat=True)) == [0.7]
+    source = opportunity.sources.get()
+    assert source.history.get().history_user == consultant
+    assert {row.history_change_reason for row in opportunity.history.all()} == {"New programme"}
+
+
+def test_a_closing_date_before_the_opening_date_is_shown_on_the_field(consultant_client):
+    call = CallFactory(title="ISTI call")
+    data = _form_data(consultant_client.get(_change_url(call)))
+    data |= {"opens_on": "2026-12-01", "closes_on": "2026-11-01"}
+
+    response = consultant_client.post(_change_url(call), data)
+
+    assert response.status_code == 200
+    assert "closes_on" in response.context["adminform"].form.errors
+    call.refresh_from_db()
+    assert call.closes_on != datetime.date(2026, 11, 1)
+
+
+def test_the_last_source_of_a_published_record_cannot_be_deleted_in_the_form(consultant_client):
+    opportunity = OpportunityFactory()
+    data = _form_data(consultant_client.get(_change_url(opportunity))) | {"sources-0-DELETE": "on"}
+
+    response = consultant_client.post(_change_url(opportunity), data)
+
+    assert response.status_code == 200
+    assert "keeps at least one source" in response.content.decode()
+    assert opportunity.sources.count() == 1
+
+
+def test_reverting_from_history_is_refused(consultant_client):
+    opportunity = OpportunityFactory()
+    row = opportunity.history.earliest()
+    url = reverse("admin:programmes_opportunity_simple_history", args=[opportunity.pk, row.history_id])
+    assert consultant_client.post(url, {}).status_code == 403
+
+
+def test_the_history_page_shows_who_changed_what_and_why(consultant, consultant_client):
+    opportunity = OpportunityFactory(title="DSEI Japan")
+    data = _form_data(consultant_client.get(_change_url(opportunity)))
+    consultant_client.post(_change_url(opportunity), data | {"title": "DSEI Japan 2025", "change_reason": "Year"})
+
+    response = consultant_client.get(reverse("admin:programmes_opportunity_history", args=[opportunity.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "DSEI Japan 2025" in page and "Year" in page and consultant.username in page
+
+
+# --- actions ------------------------------------------------------------------------------------------
+
+
+def test_publishing_asks_for_a_reason_first(consultant_client):
+    draft = OpportunityFactory(status=Opportunity.Status.DRAFT)
+
+    response = _run_action(consultant_client, "publish", [draft])
+
+    assert response.status_code == 200
+    assert 'name="reason"' in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Opportunity.Status.DRAFT
+
+
+def test_publishing_through_the_action_records_who_and_why(consultant, consultant_client):
+    draft = OpportunityFactory(status=Opportunity.Status.DRAFT)
+
+    response = _run_action(consultant_client, "publish", [draft], confirm="yes", reason="Source checked")
+
+    draft.refresh_from_db()
+    assert draft.status == Opportunity.Status.PUBLISHED
+    row = draft.history.latest()
+    assert (row.history_user, row.history_change_reason) == (consultant, "Source checked")
+    assert "Published 1 opportunities." in _messages(response)
+
+
+def test_records_without_a_source_are_reported_by_name_and_the_rest_published(consultant_client):
+    ready = OpportunityFactory(title="Ready", status=Opportunity.Status.DRAFT)
+    bare = OpportunityFactory(title="Bare", status=Opportunity.Status.DRAFT, with_source=False)
+
+    response = _run_action(consultant_client, "publish", [ready, bare], confirm="yes", reason="")
+
+    assert response.status_code == 200
+    messages = _messages(response)
+    assert any(m.startswith("Bare: sources: Cannot publish without a source") for m in messages), messages
+    ready.refresh_from_db(), bare.refresh_from_db()
+    assert (ready.status, bare.status) == (Opportunity.Status.PUBLISHED, Opportunity.Status.DRAFT)
+
+
+def test_archiving_through_the_action_needs_a_reason(consultant_client):
+    published = OpportunityFactory()
+
+    response = _run_action(consultant_client, "archive", [published], confirm="yes", reason="")
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    published.refresh_from_db()
+    assert published.status == Opportunity.Status.PUBLISHED
+
+    _run_action(consultant_client, "archive", [published], confirm="yes", reason="Event is over")
+    published.refresh_from_db()
+    assert published.status == Opportunity.Status.ARCHIVED
+    assert published.history.latest().history_change_reason == "Event is over"
+
+
+def test_marking_verified_today_through_the_action(consultant, consultant_client):
+    stale = OpportunityFactory(last_verified_on=TODAY - datetime.timedelta(days=365))
+
+    _run_action(consultant_client, "mark_verified", [stale], confirm="yes", reason="Re-read the ATLA page")
+
+    stale.refresh_from_db()
+    assert (stale.last_verified_on, stale.last_verified_by) == (TODAY, consultant)
+    assert stale.history.latest().history_change_reason == "Re-read the ATLA page"
+
+
+def test_company_staff_cannot_run_actions(alice_client):
+    draft = OpportunityFactory(status=Opportunity.Status.DRAFT)
+    response = _run_action(alice_client, "publish", [draft], follow=False, confirm="yes", reason="x")
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Opportunity.Status.DRAFT
+
+
+# --- stale records -------------------------------------------------------------------------------------
+
+
+def test_the_stale_view_lists_published_records_not_verified_for_180_days(consultant_client):
+    old = OpportunityFactory(title="Old", last_verified_on=TODAY - datetime.timedelta(days=200))
+    OpportunityFactory(title="Fresh", last_verified_on=TODAY)
+    OpportunityFactory(title="Old draft", status=Opportunity.Status.DRAFT, last_verified_on=None)
+
+    response = consultant_client.get(reverse("admin:programmes_opportunity_stale"), follow=True)
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [old]
+
+
+def test_the_changelist_links_to_the_stale_records_with_their_count(consultant_client):
+    OpportunityFactory(last_verified_on=None)
+    response = consultant_client.get(reverse(CHANGELIST))
+    assert "1 stale record" in response.content.decode()
+
+
+def test_the_stale_filter_can_also_show_the_fresh_ones(consultant_client):
+    OpportunityFactory(title="Old", last_verified_on=None)
+    fresh = OpportunityFactory(title="Fresh")
+    response = consultant_client.get(reverse(CHANGELIST), {"stale": "no"})
+    assert list(response.context["cl"].result_list) == [fresh]
+
+
+@pytest.mark.parametrize("param", ["kind", "status", "confidence"])
+def test_the_changelist_filters_by_choice_fields(consultant_client, param):
+    OpportunityFactory(title="Hub", kind="hub", status="draft", confidence="low")
+    OpportunityFactory(title="Programme")
+    value = {"kind": "hub", "status": "draft", "confidence": "low"}[param]
+    response = consultant_client.get(reverse(CHANGELIST), {f"{param}__exact": value})
+    assert [o.title for o in response.context["cl"].result_list] == ["Hub"]
+
+
+def test_the_changelist_filters_by_area_and_organisation_and_searches(consultant_client):
+    area, org = TechnologyAreaFactory(slug="railgun"), OrganisationFactory(slug="atla")
+    tagged = OpportunityFactory(title="Railgun R&D", areas=[area])
+    tagged.organisations.add(org)
+    OpportunityFactory(title="Other")
+
+    for params in ({"technology_areas__id__exact": area.pk}, {"organisations__id__exact": org.pk}, {"q": "railgun"}):
+        response = consultant_client.get(reverse(CHANGELIST), params)
+        assert list(response.context["cl"].result_list) == [tagged], params
+
+
+# --- query count ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_the_changelist_query_count_does_not_grow_with_rows(consultant_client, django_assert_num_queries, rows):
+    org, area = OrganisationFactory(), TechnologyAreaFactory()
+    for _ in range(rows):
+        opportunity = OpportunityFactory(areas=[area])
+        opportunity.organisations.add(org)
+        SourceFactory(opportunity=opportunity)
+
+    # 1 session, 2 user, 3 stale count for the link, 4 consultants group, 5-6 user and group permissions,
+    # 7-8 area and organisation filter choices, 9-10 filtered and total counts, 11 the page of rows with their
+    # source counts, 12 the organisations of those rows.
+    with django_assert_num_queries(12):
+        response = consultant_client.get(reverse(CHANGELIST))
+
+    assert len(response.context["cl"].result_list) == rows
+
+
+def test_sources_admin_refuses_deleting_the_last_source_of_a_published_record(consultant_client):
+    source = OpportunityFactory().sources.get()
+    response = consultant_client.post(
+        reverse("admin:programmes_source_delete", args=[source.pk]), {"post": "yes"}, follow=True
+    )
+    assert "keeps at least one source" in " ".join(_messages(response))
+    assert Source.objects.filter(pk=source.pk).exists()
