@@ -1,0 +1,23 @@
+"""`manage.py demo_users`: the `consultant` and `staff` demo log-ins, password from DEMO_PASSWORD."""
+
+import os
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from companies.curated import demo_users_ensure
+
+DEFAULT_DEMO_PASSWORD = "kakehashi-demo"
+
+
+class Command(BaseCommand):
+    help = "Create or update the demo users (make demo only): a consultant and an editor of one demo firm."
+
+    def handle(self, *args, **options) -> None:
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+        try:
+            logins = demo_users_ensure(password=password)
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        for login in logins:
+            self.stdout.write(f"  {login.username} / {password}   ({login.role})")
