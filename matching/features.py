@@ -166,7 +166,9 @@ def build_corpus(
     areas: Sequence[AreaRow], opportunities: Sequence[OpportunityRow], certifications: Sequence[CertificationRow]
 ) -> Corpus:
     """Fit the vocabulary on areas and opportunities and derive the area keyword matrix and certificate classes."""
-    vocabulary = Vocabulary([area_profile(a) for a in areas] + [o.text for o in opportunities])
+    # The context lexicon is a document of its own, so its words are in the vocabulary whatever the corpus says.
+    lexicon = "\n".join(DEFENCE_CONTEXT)
+    vocabulary = Vocabulary([area_profile(a) for a in areas] + [o.text for o in opportunities] + [lexicon])
     context = {f for term in DEFENCE_CONTEXT for f in vocabulary.phrase(term)}
     weights, surface, whole = _keyword_matrix(vocabulary, list(areas), context)
     cert_class, members = certification_classes(certifications)

@@ -91,7 +91,7 @@ def _records(
     raw, final = scores.raw[rows, cols], scores.score[rows, cols]
     parts = np.round(engine.contributions(components.T, raw, final).T, 2)  # (n, 5)
     totals = np.clip(np.round(parts.sum(axis=1), 2), 0.0, 100.0)
-    limits = np.where(scores.eligible[rows, cols], engine.FIT_SLOPE * components[:, 0], engine.INELIGIBLE_CAP)
+    limits = engine.FIT_SLOPE * components[:, 0]
     gates = scores.gates[rows, cols]
     firm_pk = [c.pk for c in explainer.firms.rows]
     opp_pk = [o.pk for o in explainer.opps.rows]

@@ -1,0 +1,64 @@
+"""Consultants' admin for scoring runs and matches: read-only records, and a "rescore" action through services."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company
+from matching import services
+from matching.models import Match, MatchRun
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Runs and matches are written by the scorer only."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "scope", "status", "company", "opportunity", "created_at", "duration_s", "chunks_done",
+                    "chunks_total", "pairs_scored", "matches_stored", "engine_version"]
+    list_filter = ["status", "scope"]
+    list_select_related = ["company", "opportunity"]
+    readonly_fields = [f.name for f in MatchRun._meta.fields]
+    actions = ["rescore"]
+
+    @admin.action(description=_("Rescore: run the selected runs' scope again (all firms, a firm, an opportunity)"))
+    def rescore(self, request: HttpRequest, queryset: QuerySet[MatchRun]) -> None:
+        started = []
+        for scope, company, opportunity in {(r.scope, r.company, r.opportunity) for r in queryset}:
+            if scope == MatchRun.Scope.ALL or company or opportunity:
+                run = services.match_run_start(scope=scope, company=company, opportunity=opportunity, by=request.user)
+                started.append(str(run.pk))
+        self.message_user(request, _("Runs queued: %(runs)s.") % {"runs": ", ".join(started) or "-"}, messages.INFO)
+
+
+@admin.register(Match)
+class MatchAdmin(ReadOnlyAdmin):
+    list_display = ["company", "opportunity", "score", "eligible", "run", "computed_at"]
+    list_filter = ["eligible", "opportunity__kind", "company__country", "company__size"]
+    search_fields = ["company__name", "company__slug", "opportunity__title", "opportunity__slug"]
+    list_select_related = ["company", "opportunity", "run"]
+    readonly_fields = ["company", "opportunity", "run", "score", "components", "reasons", "gaps", "eligible",
+                       "computed_at"]
+    raw_id_fields = ["company", "opportunity", "run"]
+    actions = ["rescore_firms"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Match]:
+        """Matches of the firms this user may see (consultants: all)."""
+        return super().get_queryset(request).filter(company__in=Company.objects.visible_to(request.user))
+
+    @admin.action(description=_("Rescore the firms of the selected matches"))
+    def rescore_firms(self, request: HttpRequest, queryset: QuerySet[Match]) -> None:
+        firms = Company.objects.visible_to(request.user).filter(pk__in=queryset.values("company_id"))
+        for company in firms:
+            services.match_run_start(scope=MatchRun.Scope.COMPANY, company=company, by=request.user)
+        self.message_user(request, _("%(n)d firm rescores queued.") % {"n": len(firms)}, messages.SUCCESS)

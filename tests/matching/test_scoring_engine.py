@@ -1,0 +1,161 @@
+"""The engine's components, gates and caps on tiny arrays, each number checked by hand."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from matching import engine
+
+
+def f32(rows):
+    return np.array(rows, dtype=np.float32)
+
+
+@dataclass
+class Firms:
+    affinity: np.ndarray = field(default_factory=lambda: f32([[1.0, 0.0]]))
+    context: np.ndarray = field(default_factory=lambda: f32([1.0]))
+    text: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix(f32([[1.0, 0.0]])))
+    country: np.ndarray = field(default_factory=lambda: np.array([0], dtype=np.int32))
+    size: np.ndarray = field(default_factory=lambda: np.array([1], dtype=np.int8))
+    trl: np.ndarray = field(default_factory=lambda: np.array([7], dtype=np.int8))
+    presence: np.ndarray = field(default_factory=lambda: np.array([0], dtype=np.int8))
+    certs: np.ndarray = field(default_factory=lambda: f32([[1.0, 0.0]]))
+
+
+@dataclass
+class Opportunities:
+    areas: np.ndarray = field(default_factory=lambda: f32([[1.0, 0.0]]))
+    text_t: sp.csc_matrix = field(default_factory=lambda: sp.csc_matrix(f32([[0.0], [1.0]])))
+    country_ok: np.ndarray = field(default_factory=lambda: np.ones((2, 1), dtype=np.bool_))
+    size_ok: np.ndarray = field(default_factory=lambda: np.ones((3, 1), dtype=np.bool_))
+    min_trl: np.ndarray = field(default_factory=lambda: np.array([0], dtype=np.int8))
+    presence: np.ndarray = field(default_factory=lambda: np.array([0], dtype=np.int8))
+    required: np.ndarray = field(default_factory=lambda: f32([[0.0, 0.0]]))
+    timing: np.ndarray = field(default_factory=lambda: f32([0.7]))
+
+
+def test_weights_add_up_to_one_so_a_perfect_fit_scores_100():
+    assert sum(engine.WEIGHTS.values()) == pytest.approx(1.0)
+    assert engine.COMPONENTS == ("capability", "eligibility", "readiness", "compliance", "timing")
+
+
+def test_area_fit_is_a_weighted_power_mean_over_the_asked_areas():
+    # Covers one of two equally weighted areas fully: sqrt(0.5 * 1^2) = 0.7071.
+    assert engine.area_fit(f32([[1.0, 0.0]]), f32([[1.0, 1.0]]))[0, 0] == pytest.approx(0.7071, abs=1e-4)
+    # Only the first area asked: its affinity.
+    assert engine.area_fit(f32([[0.6, 0.8]]), f32([[0.5, 0.0]]))[0, 0] == pytest.approx(0.6)
+    # Weights 0.75/0.25 over affinities 0.4/0.8: sqrt(0.75*0.16 + 0.25*0.64) = sqrt(0.28) = 0.5292.
+    assert engine.area_fit(f32([[0.4, 0.8]]), f32([[0.75, 0.25]]))[0, 0] == pytest.approx(0.5292, abs=1e-4)
+
+
+def test_text_fit_scales_cosine_to_a_full_fit_at_text_full():
+    firm = sp.csr_matrix(f32([[1.0, 0.0]]))
+    opps = sp.csc_matrix(f32([[0.05, 0.6], [0.99875, 0.8]]))
+    fit = engine.text_fit(firm, opps)
+    assert fit[0, 0] == pytest.approx(0.05 / engine.TEXT_FULL)  # cosine 0.05 -> 0.2
+    assert fit[0, 1] == pytest.approx(1.0)  # cosine 0.6 is past TEXT_FULL
+
+
+def test_capability_blends_area_and_text_fit():
+    firms = Firms(affinity=f32([[0.8, 0.0]]), text=sp.csr_matrix(f32([[1.0, 0.0]])))
+    opps = Opportunities(text_t=sp.csc_matrix(f32([[0.1], [0.995]])))
+    # 0.75 * 0.8 + 0.25 * (0.1 / 0.25) = 0.6 + 0.1 = 0.7
+    assert engine.capability(firms, opps)[0, 0] == pytest.approx(0.7, abs=1e-5)
+
+
+def test_capability_discounts_a_civilian_firms_text_similarity():
+    firms = Firms(affinity=f32([[0.0, 0.0]]), context=f32([0.0]), text=sp.csr_matrix(f32([[1.0, 0.0]])))
+    opps = Opportunities(text_t=sp.csc_matrix(f32([[1.0], [0.0]])))
+    # Full text fit 1.0, trusted at 0.35 with no defence context: 0.25 * 1.0 * 0.35 = 0.0875.
+    assert engine.capability(firms, opps)[0, 0] == pytest.approx(0.0875, abs=1e-5)
+
+
+def test_a_hub_taking_any_technology_gets_the_neutral_term_times_the_firms_best_area():
+    firms = Firms(affinity=f32([[0.5, 0.9], [0.1, 0.0]]), context=f32([1.0, 1.0]),
+                  text=sp.csr_matrix(f32([[1.0, 0.0], [1.0, 0.0]])))
+    opps = Opportunities(areas=f32([[0.0, 0.0]]))
+    cap = engine.capability(firms, opps)
+    assert cap[0, 0] == pytest.approx(0.6 * 0.9)
+    assert cap[1, 0] == pytest.approx(0.6 * 0.1)
+
+
+def test_eligibility_country_gate_fails_for_a_firm_from_elsewhere():
+    # Country table: [JP, US] plus "elsewhere"; opportunity 0 admits JP only, opportunity 1 admits anyone.
+    opps = Opportunities(
+        country_ok=np.array([[True, True], [False, True], [False, True]]),
+        size_ok=np.ones((3, 2), dtype=np.bool_), presence=np.array([0, 0], dtype=np.int8),
+    )
+    firms = Firms(country=np.array([2], dtype=np.int32))  # an Australian firm: "elsewhere"
+    value, gates = engine.eligibility(firms, opps)
+    assert value.tolist() == [[0.0, 1.0]]
+    assert gates.tolist() == [[engine.GATE_COUNTRY, 0]]
+
+
+def test_eligibility_size_gate_and_presence_in_japan():
+    opps = Opportunities(
+        country_ok=np.ones((1, 3), dtype=np.bool_),
+        size_ok=np.array([[True, True, True], [False, True, True], [False, True, True]]),  # opp 0: start-ups only
+        presence=np.array([0, 1, 2], dtype=np.int8),  # none / partner / office required
+    )
+    firms = Firms(country=np.array([0], dtype=np.int32), size=np.array([2], dtype=np.int8),
+                  presence=np.array([0], dtype=np.int8))
+    value, gates = engine.eligibility(firms, opps)
+    assert gates.tolist() == [[engine.GATE_SIZE, 0, 0]]
+    assert value.tolist() == [[0.0, 0.5, 0.25]]  # size fails; partner needed: 0.5; office needed: 0.25
+
+
+@pytest.mark.parametrize(
+    ("trl", "minimum", "expected"),
+    [(7, 0, 1.0), (0, 0, 1.0), (6, 6, 1.0), (9, 6, 1.0), (4, 6, 0.5), (5, 6, 0.75), (1, 9, 0.0), (0, 6, 0.5)],
+)
+def test_readiness_against_the_minimum_trl(trl, minimum, expected):
+    value = engine.readiness(np.array([trl], dtype=np.int8), np.array([minimum], dtype=np.int8))
+    assert value[0, 0] == pytest.approx(expected)
+
+
+def test_compliance_is_the_share_of_required_certification_classes_held():
+    certs = f32([[1.0, 0.0, 0.0]])
+    required = f32([[1.0, 1.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    assert engine.compliance(certs, required).tolist() == [[0.5, 1.0, 0.0]]
+
+
+def test_score_is_100_times_the_weighted_sum_when_no_gate_fails():
+    scores = engine.score(Firms(affinity=f32([[0.8, 0.0]])), Opportunities())
+    # capability 0.75*0.8 + 0.25*0 = 0.6 -> 30; eligibility 20; readiness 10; compliance 10; timing 0.7 -> 7.
+    assert scores.components[:, 0, 0].tolist() == pytest.approx([0.6, 1.0, 1.0, 1.0, 0.7])
+    assert scores.score[0, 0] == pytest.approx(77.0)
+    assert scores.gates[0, 0] == 0
+
+
+def test_a_failed_country_gate_caps_the_score_and_contributions_still_add_up():
+    firms = Firms(country=np.array([1], dtype=np.int32))
+    opps = Opportunities(country_ok=np.array([[True], [False]]))
+    scores = engine.score(firms, opps)
+    # raw = 37.5 (capability 0.75) + 0 + 10 + 10 + 7 = 64.5, capped at 30.
+    assert scores.raw[0, 0] == pytest.approx(64.5)
+    assert scores.score[0, 0] == pytest.approx(engine.INELIGIBLE_CAP)
+    assert not scores.eligible[0, 0]
+    parts = engine.contributions(scores.components[:, 0, 0], scores.raw[0, 0], scores.score[0, 0])
+    assert parts.sum() == pytest.approx(30.0, abs=1e-4)
+    assert parts[0] == pytest.approx(37.5 * 30 / 64.5, abs=1e-4)
+
+
+def test_little_technology_fit_caps_the_score_at_fit_slope_times_capability():
+    scores = engine.score(Firms(affinity=f32([[0.1, 0.0]])), Opportunities())
+    # capability 0.075: raw = 3.75 + 20 + 10 + 10 + 7 = 50.75, capped at 150 * 0.075 = 11.25.
+    assert scores.raw[0, 0] == pytest.approx(50.75)
+    assert scores.score[0, 0] == pytest.approx(11.25)
+    assert scores.gates[0, 0] & engine.GATE_FIT
+    assert scores.eligible[0, 0]
+
+
+def test_keep_stores_each_firms_best_k_and_everything_above_the_floor():
+    score = f32([[10, 90, 20, 30, 60], [5, 4, 3, 2, 1]])
+    rows, cols = engine.keep(score, top_k=2, floor=50.0)
+    kept = set(zip(rows.tolist(), cols.tolist(), strict=True))
+    assert kept == {(0, 1), (0, 4), (1, 0), (1, 1)}
+    rows, cols = engine.keep(score, top_k=1, floor=25.0)
+    assert set(zip(rows.tolist(), cols.tolist(), strict=True)) == {(0, 1), (0, 3), (0, 4), (1, 0)}
