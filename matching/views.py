@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from matching.filters import MatchFilterSet
 from matching.models import Match
@@ -26,19 +27,20 @@ MATCHES_PER_PAGE = 20
 def _match_filterset(request: HttpRequest, company) -> MatchFilterSet:
     """The shared MatchFilterSet over COMPANY's matches as this viewer may see them."""
     queryset = match_list(user=request.user, company=company) if company else Match.objects.none()
-    filterset = MatchFilterSet(request.GET, queryset=queryset, request=request)
-    filterset.form.label_suffix = ""
-    for field in filterset.form.fields.values():
-        field.help_text = ""  # the FilterSet's help texts describe API parameters
-    for name in ("kind", "technology_area"):
-        field = filterset.form.fields[name]
-        if name == "technology_area":
-            field.label_from_instance = localised
-        field.widget = forms.CheckboxSelectMultiple(choices=list(field.choices))
-    filterset.form.fields["eligible"].widget = forms.Select(
-        choices=[("", "—"), ("true", filterset.form.fields["eligible"].label)]
+    return MatchFilterSet(request.GET, queryset=queryset, request=request)
+
+
+def _tune_form(form: forms.Form) -> None:
+    """Tick boxes and plain labels for the web form (the FilterSet's help texts describe API parameters)."""
+    form.label_suffix = ""
+    for field in form.fields.values():
+        field.help_text = ""
+    form.fields["kind"].widget = forms.CheckboxSelectMultiple(choices=form.fields["kind"].choices)
+    areas = form.fields["technology_area"].queryset
+    form.fields["technology_area"].widget = forms.CheckboxSelectMultiple(
+        choices=[(area.slug, localised(area)) for area in areas]
     )
-    return filterset
+    form.fields["eligible"].widget = forms.Select(choices=[("", _("All matches")), ("true", _("Eligible only"))])
 
 
 @login_required
@@ -47,6 +49,7 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
     companies = viewer_company_list(user=request.user)
     company = viewer_company_pick(companies=companies, slug=request.GET.get("company"))
     filterset = _match_filterset(request, company)
+    _tune_form(filterset.form)
     page = Paginator(filterset.qs, MATCHES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -39,7 +39,7 @@ def with_deadline(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
 
 def upcoming_deadline_list(*, user, today: datetime.date, events: bool, limit: int = 6) -> list[Opportunity]:
     """The next LIMIT calls/records closing (events=False) or events starting (events=True) from TODAY on."""
-    queryset = with_deadline(Opportunity.objects.visible_to(user).published().for_listing())
+    queryset = with_deadline(Opportunity.objects.visible_to(user).published())
     kind_filter = Q(kind=Opportunity.Kind.EVENT) if events else ~Q(kind=Opportunity.Kind.EVENT)
     return list(queryset.filter(kind_filter, deadline_on__gte=today).order_by("deadline_on", "title", "pk")[:limit])
 

@@ -3,7 +3,7 @@
 import csv
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
@@ -30,9 +30,14 @@ HISTORY_ROWS = 5
 
 
 def opportunity_filterset(request: HttpRequest) -> OpportunityFilterSet:
-    """The shared FilterSet bound to the query string, over the records this viewer may see."""
+    """The shared FilterSet bound to the query string, over the records this viewer may see.
+
+    A first visit (no query string) lists what is open now, since people come for what they can still act on;
+    "open=" (Any) shows closed calls and past events too. The API has no such default.
+    """
     queryset = Opportunity.objects.visible_to(request.user).for_listing()
-    return OpportunityFilterSet(request.GET, queryset=queryset, request=request)
+    data = request.GET or QueryDict("open=true")
+    return OpportunityFilterSet(data, queryset=queryset, request=request)
 
 
 def _tune_form(form: forms.Form, *, can_sort_by_fit: bool) -> None:
@@ -40,13 +45,11 @@ def _tune_form(form: forms.Form, *, can_sort_by_fit: bool) -> None:
     form.label_suffix = ""
     for field in form.fields.values():
         field.help_text = ""  # the FilterSet's help texts describe API parameters
+    form.fields["kind"].widget = forms.CheckboxSelectMultiple(choices=form.fields["kind"].choices)
     for name in ("technology_area", "organisation"):
         field = form.fields[name]
-        field.label_from_instance = localised  # Japanese names on /ja/
-    for name in ("kind", "technology_area", "organisation"):
-        field = form.fields[name]
-        # Materialise the choices once: rendering and the active-filter labels then share one query per field.
-        field.widget = forms.CheckboxSelectMultiple(choices=list(field.choices))
+        # One query per field, shared by the tick boxes and the active-filter labels; Japanese names on /ja/.
+        field.widget = forms.CheckboxSelectMultiple(choices=[(obj.slug, localised(obj)) for obj in field.queryset])
     form.fields["open"].widget = forms.Select(
         choices=[("", _("Any")), ("true", _("Open now")), ("false", _("Closed or past"))]
     )
@@ -58,16 +61,18 @@ def _tune_form(form: forms.Form, *, can_sort_by_fit: bool) -> None:
         form.fields["ordering"].choices = [c for c in form.fields["ordering"].choices if c[0] != "fit"]
 
 
-def _active_filters(request: HttpRequest, form: forms.Form) -> list[tuple[str, str, str]]:
+def _active_filters(data: QueryDict, form: forms.Form) -> list[tuple[str, str, str]]:
     """(label, value, query string without it) for each filter in use, so people can drop one at a time."""
     active = []
     for name in FILTER_PARAMS:
-        for value in request.GET.getlist(name):
+        for value in data.getlist(name):
             if not value:
                 continue
-            rest = request.GET.copy()
+            rest = data.copy()
             rest.setlist(name, [v for v in rest.getlist(name) if v != value])
             rest.pop("page", None)
+            if name == "open":
+                rest["open"] = ""  # explicitly "any": an empty query string means "open now"
             active.append((str(form.fields[name].label), _display_value(form.fields[name], value), rest.urlencode()))
     return active
 
@@ -104,7 +109,8 @@ class OpportunityListView(ListView):
             form=self.filterset.form,
             company=company,
             scores=match_scores_for(user=self.request.user, company=company, opportunity_ids=page_ids),
-            active_filters=_active_filters(self.request, self.filterset.form),
+            active_filters=_active_filters(self.filterset.data, self.filterset.form),
+            open_only=self.filterset.data.get("open") == "true",
             query=self.request.GET.get("q", ""),
             querystring=query.urlencode(),
             today=timezone.localdate(),

@@ -1,0 +1,95 @@
+"""iCalendar feeds parsed back with `icalendar`: the public feed, a firm's private feed, and stable UIDs."""
+
+import pytest
+from icalendar import Calendar
+
+from portal.calendar import company_feed_token
+from tests.factories import MatchFactory, OpportunityFactory
+from tests.portal.conftest import days
+
+
+def parse(response) -> Calendar:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return Calendar.from_ical(response.content)
+
+
+def events_by_uid(calendar: Calendar) -> dict:
+    return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+
+
+def test_public_feed_has_every_published_deadline_and_event(anon_client, world):
+    calendar = parse(anon_client.get("/calendar.ics"))
+    assert calendar["VERSION"] == "2.0"
+    assert str(calendar["PRODID"]).startswith("-//Kakehashi//")
+    events = events_by_uid(calendar)
+    # Closed calls stay (a record of past dates); the draft and the undated hub have no entry.
+    assert set(events) == {
+        "laser-call-deadline@kakehashi",
+        "cyber-call-deadline@kakehashi",
+        "closed-call-deadline@kakehashi",
+        "dsei-japan-event@kakehashi",
+    }
+    deadline = events["laser-call-deadline@kakehashi"]
+    assert str(deadline["SUMMARY"]) == "Deadline: High-power laser call"
+    assert deadline.decoded("DTSTART") == days(10)
+    assert deadline.decoded("DTEND") == days(11)
+    assert "http://testserver/opportunities/laser-call/" in str(deadline["URL"])
+    assert "Japan time" in str(deadline["DESCRIPTION"])
+    event = events["dsei-japan-event@kakehashi"]
+    assert event.decoded("DTSTART") == days(20)
+    assert event.decoded("DTEND") == days(23)  # exclusive end of a three-day event
+    assert str(event["LOCATION"]) == "Makuhari Messe, Chiba"
+
+
+def test_a_moved_deadline_keeps_its_uid(anon_client, world):
+    before = events_by_uid(parse(anon_client.get("/calendar.ics")))["laser-call-deadline@kakehashi"]
+    laser = world["laser"]
+    laser.closes_on = days(15)
+    laser.save()
+    after = events_by_uid(parse(anon_client.get("/calendar.ics")))["laser-call-deadline@kakehashi"]
+    assert after.decoded("DTSTART") == days(15)
+    assert after.decoded("LAST-MODIFIED") >= before.decoded("LAST-MODIFIED")
+
+
+def test_japanese_feed_uses_japanese_titles(anon_client, world):
+    events = events_by_uid(parse(anon_client.get("/ja/calendar.ics")))
+    assert "高出力レーザー公募" in str(events["laser-call-deadline@kakehashi"]["SUMMARY"])
+
+
+def test_firm_feed_with_its_token_lists_its_matched_deadlines(anon_client, alice_matches, firm_a):
+    token = company_feed_token(firm_a)
+    calendar = parse(anon_client.get("/calendar/firm-a.ics", {"token": token}))
+    events = events_by_uid(calendar)
+    assert set(events) == {"laser-call-deadline@kakehashi", "cyber-call-deadline@kakehashi"}
+    assert "Fit for Firm A: 82 out of 100." in str(events["laser-call-deadline@kakehashi"]["DESCRIPTION"])
+    assert "Firm A" in str(calendar["X-WR-CALNAME"])
+
+
+def test_firm_feed_skips_matches_on_records_no_longer_published(anon_client, alice_matches, firm_a):
+    MatchFactory(company=firm_a, opportunity=OpportunityFactory(slug="archived", closes_on=days(3), status="archived"))
+    events = events_by_uid(parse(anon_client.get("/calendar/firm-a.ics", {"token": company_feed_token(firm_a)})))
+    assert "archived-deadline@kakehashi" not in events
+
+
+@pytest.mark.parametrize("token", [None, "", "wrong", "firm-b-token"])
+def test_firm_feed_without_its_token_is_not_found(anon_client, alice_matches, firm_b, token):
+    if token == "firm-b-token":
+        token = company_feed_token(firm_b)  # a real token, for another firm
+    params = {} if token is None else {"token": token}
+    assert anon_client.get("/calendar/firm-a.ics", params).status_code == 404
+
+
+def test_firm_staff_may_fetch_their_feed_signed_in(alice_client, alice_matches):
+    assert len(parse(alice_client.get("/calendar/firm-a.ics")).walk("VEVENT")) == 2
+
+
+def test_bob_cannot_fetch_alices_feed(bob_client, alice_matches):
+    assert bob_client.get("/calendar/firm-a.ics").status_code == 404
+
+
+def test_calendar_page_offers_the_firms_secret_feed_to_its_staff_only(alice_client, bob_client, alice_matches, firm_a):
+    text = alice_client.get("/calendar/").text
+    assert f"http://testserver/calendar/firm-a.ics?token={company_feed_token(firm_a)}" in text
+    assert "High-power laser call" in text
+    assert "firm-a.ics" not in bob_client.get("/calendar/").text

@@ -1,0 +1,137 @@
+"""My matches: best first, score bars, filters, the gap plan, firm choice, permissions, CSV and query counts."""
+
+import csv
+import io
+
+import pytest
+
+from matching.selectors import gap_parts, gap_plan, score_segments
+from tests.factories import CallFactory, CompanyFactory, EventFactory, MatchFactory, MembershipFactory
+
+PAGE = "/my/matches/"
+
+
+def names(response) -> list[str]:
+    return [match.opportunity.title for match in response.context["matches"]]
+
+
+def test_sign_in_is_required(anon_client):
+    response = anon_client.get(PAGE)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/my/matches/")
+
+
+def test_matches_best_first_with_the_breakdown_drawn_and_written(alice_client, alice_matches):
+    response = alice_client.get(PAGE)
+    assert names(response) == ["High-power laser call", "Cyber defence call"]
+    text = response.text
+    # The picture: one SVG rect per component, widths equal to the contributions, then the unfilled rest.
+    assert '<svg class="scorebar"' in text
+    assert '<rect class="seg-capability" x="0.000" y="0" width="45.000"' in text
+    assert '<rect class="seg-eligibility" x="45.000" y="0" width="20.000"' in text
+    assert '<rect class="seg-rest" x="81.500" y="0" width="18.500"' in text
+    # The accessible text beside it.
+    assert 'aria-label="Score 82 out of 100, drawn as its parts"' in text
+    assert "Capability</strong> 45.0" in text
+    assert "Timing</strong> 6.5" in text
+    assert "declares directed-energy; description mentions beam director" in text
+    assert "TRL 5 is below the minimum TRL 7" in text
+
+
+def test_kind_and_area_filters(alice_client, alice_matches, firm_a):
+    MatchFactory(company=firm_a, opportunity=EventFactory(title="DSEI Japan 2027"), score=30)
+    assert names(alice_client.get(PAGE, {"kind": "event"})) == ["DSEI Japan 2027"]
+    assert names(alice_client.get(PAGE, {"technology_area": "cyber"})) == ["Cyber defence call"]
+    assert names(alice_client.get(PAGE, {"min_score": 50})) == ["High-power laser call"]
+
+
+def test_empty_filter_result_says_what_to_try(alice_client, alice_matches):
+    response = alice_client.get(PAGE, {"min_score": 99})
+    assert "No matches with these filters." in response.text
+
+
+def test_user_without_a_firm_is_told_so(consultant_client):
+    response = consultant_client.get(PAGE)
+    assert response.status_code == 200
+    assert "not linked to a firm" in response.text
+
+
+def test_gap_plan_groups_gaps_by_how_many_top_matches_they_unlock(alice_client, alice_matches):
+    plan = {category: items for category, _label, items in alice_client.get(PAGE).context["gap_plan"]}
+    assert [(item.text, item.count) for item in plan["certification"]] == [("Obtain AS9100D or JIS Q 9100", 2)]
+    assert [(item.text, item.count) for item in plan["readiness"]] == [("Reach TRL 7", 1)]
+    assert [item.count for item in plan["partner"]] == [1]
+    assert plan["partner"][0].action == "find a Japanese partner firm before applying"
+
+
+def test_gap_plan_counts_readiness_cumulatively(db, firm_a):
+    six = MatchFactory(company=firm_a, opportunity=CallFactory(), gaps=["TRL 4 is below the minimum TRL 6: mature"])
+    eight = MatchFactory(company=firm_a, opportunity=CallFactory(), gaps=["TRL not stated; the minimum is TRL 8: add"])
+    plan = dict((category, items) for category, _label, items in gap_plan(matches=[six, eight]))
+    assert [(item.text, item.count) for item in plan["readiness"]] == [("Reach TRL 8", 2), ("Reach TRL 6", 1)]
+
+
+@pytest.mark.parametrize(
+    ("gap", "category"),
+    [
+        ("no AS9100D or JIS Q 9100: required by X; obtain one of them", "certification"),
+        ("no Japan's Defense Industry Cybersecurity Standard: required by X; obtain one of them", "certification"),
+        ("needs an office or entity in Japan: set one up", "partner"),
+        ("TRL 3 is below the minimum TRL 5: mature it", "readiness"),
+        ("open to firms from Japan; firm is in Australia (score capped at 30)", "other"),
+        ({"kind": "compliance", "text": "no CMMC level 2: required by Y"}, "certification"),
+    ],
+)
+def test_gaps_are_sorted_into_categories(gap, category):
+    assert gap_parts(gap)[0] == category
+
+
+def test_score_segments_ignore_missing_parts(db):
+    match = MatchFactory.build(score=10, components={"capability": {"value": 0.2, "weight": 0.5, "contribution": 10}})
+    assert [(s.name, s.x, s.contribution) for s in score_segments(match)] == [("capability", 0.0, 10.0)]
+
+
+def test_staff_with_several_firms_pick_the_firm(alice, alice_client, alice_matches):
+    other = CompanyFactory(slug="firm-c", name="Firm C")
+    MembershipFactory(user=alice, company=other)
+    MatchFactory(company=other, opportunity=alice_matches["laser"].opportunity, score=12)
+    response = alice_client.get(PAGE, {"company": "firm-c"})
+    assert response.context["company"] == other
+    assert [m.score for m in response.context["matches"]] == [12]
+    assert '<option value="firm-c" selected>Firm C</option>' in response.text
+
+
+def test_bob_cannot_pick_alices_firm(bob_client, alice_matches):
+    assert bob_client.get(PAGE, {"company": "firm-a"}).status_code == 404
+    assert bob_client.get("/my/matches/export.csv", {"company": "firm-a"}).status_code == 404
+    response = bob_client.get(PAGE)
+    assert response.context["paginator"].count == 0
+    assert "High-power laser call" not in response.text
+
+
+def test_csv_export_of_my_matches(alice_client, alice_matches):
+    response = alice_client.get("/my/matches/export.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["opportunity"] for row in rows] == ["laser-call", "cyber-call"]
+    laser = rows[0]
+    assert laser["company"] == "firm-a"
+    assert laser["score"] == "81.5"
+    assert laser["capability"] == "45.0" and laser["timing"] == "6.5"
+    assert laser["gaps"].startswith("no AS9100D or JIS Q 9100")
+    filtered = alice_client.get("/my/matches/export.csv", {"technology_area": "cyber"}).content.decode()
+    assert [row["opportunity"] for row in csv.DictReader(io.StringIO(filtered))] == ["cyber-call"]
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_my_matches_query_count_is_constant(alice_client, firm_a, areas, orgs, rows, django_assert_num_queries):
+    for n in range(rows):
+        opportunity = CallFactory(areas=[areas["laser"], areas["cyber"]])
+        opportunity.organisations.add(orgs["atla"], orgs["meti"])
+        MatchFactory(company=firm_a, opportunity=opportunity, score=n, gaps=["TRL 4 is below the minimum TRL 6: x"])
+    # 1 session, 2 user, 3 the user's firms, 4 technology areas (tick boxes),
+    # 5 consultant group check (visible_to), 6 paginator count, 7 the page of matches with their opportunities,
+    # 8 organisations (prefetch), 9 area links with areas (prefetch), 10 top matches' gaps for the gap plan
+    with django_assert_num_queries(10):
+        response = alice_client.get(PAGE)
+    assert len(response.context["matches"]) == rows

@@ -1,0 +1,124 @@
+"""The opportunity detail page: the full record, eligibility, sources, history, and who sees which scores."""
+
+import datetime
+
+from programmes.models import Opportunity
+from tests.factories import CertificationFactory, MatchFactory, SourceFactory
+
+
+def url(opportunity) -> str:
+    return f"/opportunities/{opportunity.slug}/"
+
+
+def test_detail_spells_out_the_record_and_its_eligibility(anon_client, world):
+    laser = world["laser"]
+    laser.min_trl = 6
+    laser.eligible_sizes = ["startup", "sme"]
+    laser.japan_presence = Opportunity.Presence.PARTNER
+    laser.eligibility_notes = "Bids go through a Japanese prime."
+    laser.save()
+    laser.required_certifications.add(CertificationFactory(code="as9100d", name="AS9100D"))
+    response = anon_client.get(url(laser))
+    assert response.status_code == 200
+    text = response.text
+    assert "High-power laser call" in text
+    assert '<span lang="ja">高出力レーザー公募</span>' in text  # the Japanese title beside the English one
+    assert "Australia, Japan" in text
+    assert "Start-up, SME" in text
+    assert "Technology readiness level 6 or higher" in text
+    assert "Japanese partner" in text
+    assert "AS9100D" in text
+    assert "Bids go through a Japanese prime." in text
+    assert "ATLA" in text and "Directed energy" in text
+
+
+def test_detail_says_any_country_and_size_when_unrestricted(anon_client, world):
+    text = anon_client.get(url(world["hub"])).text
+    assert "Firms from any country" in text
+    assert "Any size" in text
+    assert "No minimum stated" in text
+
+
+def test_sources_show_when_they_were_read_and_flag_low_confidence(anon_client, world):
+    laser = world["laser"]
+    SourceFactory(opportunity=laser, title="ATLA notice", accessed_on=datetime.date(2026, 5, 1), confidence="high")
+    SourceFactory(opportunity=laser, title="Trade press rumour", confidence="low")
+    laser.last_verified_on = datetime.date(2026, 6, 2)
+    laser.save()
+    text = anon_client.get(url(laser)).text
+    assert "ATLA notice" in text
+    assert "read May 1, 2026" in text
+    assert "Last verified on June 2, 2026" in text
+    rumour = text[text.index("Trade press rumour") :].split("</li>")[0]
+    assert "unverified" in rumour
+    official = text[text.index("ATLA notice") :].split("</li>")[0]
+    assert "unverified" not in official
+
+
+def test_unverified_record_is_badged(anon_client, world):
+    hub = world["hub"]
+    hub.confidence = "low"
+    hub.last_verified_on = None
+    hub.save()
+    text = anon_client.get(url(hub)).text
+    assert text.count("badge-unverified") >= 2
+    assert "Nobody has verified this record yet." in text
+
+
+def test_related_records_are_linked(anon_client, world):
+    world["laser"].related.add(world["event"])
+    text = anon_client.get(url(world["laser"])).text
+    assert 'href="/opportunities/dsei-japan/"' in text
+
+
+def test_change_history_shows_when_who_and_why(anon_client, world, consultant):
+    laser = world["laser"]
+    laser.summary = "Updated summary."
+    laser._change_reason = "ATLA moved the deadline"
+    laser.save()
+    history = laser.history.first()
+    history.history_user = consultant
+    history.save()
+    text = anon_client.get(url(laser)).text
+    assert "Change history" in text
+    assert "ATLA moved the deadline" in text
+    assert "consultant" in text
+
+
+def test_drafts_are_not_found_for_the_public(anon_client, alice_client, consultant_client, world):
+    assert anon_client.get("/opportunities/draft-record/").status_code == 404
+    assert alice_client.get("/opportunities/draft-record/").status_code == 404
+    assert consultant_client.get("/opportunities/draft-record/").status_code == 200
+
+
+def test_staff_see_their_firms_breakdown_and_gaps(alice_client, alice_matches):
+    response = alice_client.get(url(alice_matches["laser"].opportunity))
+    text = response.text
+    assert "How Firm A fits" in text
+    assert '<span class="score-number">82</span>' in text
+    assert '<rect class="seg-capability" x="0.000" y="0" width="45.000"' in text
+    assert "Capability</strong> 45.0" in text
+    assert "no AS9100D or JIS Q 9100" in text
+    assert "declares directed-energy" in text
+
+
+def test_bob_never_sees_alices_score_on_the_detail_page(bob_client, alice_matches):
+    response = bob_client.get(url(alice_matches["laser"].opportunity))
+    assert response.status_code == 200
+    assert response.context["match"] is None
+    assert "Firm A" not in response.text
+    assert "score-number" not in response.text
+    assert response.context["top_matches"] == []
+
+
+def test_consultants_see_the_best_fitting_firms(consultant_client, alice_matches, firm_b):
+    MatchFactory(company=firm_b, opportunity=alice_matches["laser"].opportunity, score=40)
+    response = consultant_client.get(url(alice_matches["laser"].opportunity))
+    assert [m.company.name for m in response.context["top_matches"]] == ["Firm A", "Firm B"]
+    assert "Best-fitting firms" in response.text
+
+
+def test_event_shows_its_dates_and_venue(anon_client, world):
+    text = anon_client.get(url(world["event"])).text
+    assert "Makuhari Messe, Chiba" in text
+    assert "starts in 20 days" in text

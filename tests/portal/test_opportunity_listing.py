@@ -1,0 +1,211 @@
+"""The opportunity listing: every filter through the page, sorting, paging, empty states, scores, CSV, query counts."""
+
+import csv
+import io
+
+import pytest
+
+from tests.factories import CallFactory, MatchFactory, OpportunityFactory
+from tests.portal.conftest import days
+
+LIST = "/opportunities/"
+
+
+def titles(response) -> list[str]:
+    return [opportunity.title for opportunity in response.context["opportunities"]]
+
+
+def test_first_visit_lists_open_published_records_soonest_deadline_first(anon_client, world):
+    response = anon_client.get(LIST)
+    assert response.status_code == 200
+    # Calls and events by deadline, then standing records (no deadline) last; no closed call, no draft.
+    assert titles(response) == ["High-power laser call", "DSEI Japan", "Cyber defence call", "Start-up hub"]
+    assert "Draft record" not in response.text
+
+
+def test_open_any_includes_closed_calls(anon_client, world):
+    response = anon_client.get(LIST, {"open": ""})
+    assert "Closed sensor call" in titles(response)
+    assert "closed" in response.text
+
+
+def test_open_false_lists_only_closed_or_past_records(anon_client, world):
+    assert titles(anon_client.get(LIST, {"open": "false"})) == ["Closed sensor call"]
+
+
+def test_kind_filter(anon_client, world):
+    assert titles(anon_client.get(LIST, {"kind": "event"})) == ["DSEI Japan"]
+    assert set(titles(anon_client.get(LIST, {"kind": ["event", "hub"]}))) == {"DSEI Japan", "Start-up hub"}
+
+
+def test_technology_area_filter(anon_client, world):
+    assert titles(anon_client.get(LIST, {"technology_area": "cyber"})) == ["Cyber defence call"]
+
+
+def test_organisation_filter(anon_client, world):
+    assert titles(anon_client.get(LIST, {"organisation": "atla", "open": ""})) == [
+        "Closed sensor call",
+        "High-power laser call",
+    ]
+
+
+def test_eligible_country_filter_keeps_records_open_to_any_country(anon_client, world):
+    response = anon_client.get(LIST, {"eligible_country": "US", "open": ""})
+    assert "High-power laser call" not in titles(response)  # AU and JP only
+    assert {"Closed sensor call", "Cyber defence call", "Start-up hub"} <= set(titles(response))
+
+
+def test_deadline_range_filters(anon_client, world):
+    assert titles(anon_client.get(LIST, {"closes_before": days(15).isoformat()})) == [
+        "Closed sensor call",
+        "High-power laser call",
+    ]
+    assert titles(anon_client.get(LIST, {"closes_after": days(15).isoformat()})) == ["DSEI Japan", "Cyber defence call"]
+    after_yesterday = {"closes_after": days(-1).isoformat(), "closes_before": days(15).isoformat()}
+    assert titles(anon_client.get(LIST, after_yesterday)) == ["High-power laser call"]
+
+
+def test_text_search_highlights_the_matched_words(anon_client, world):
+    response = anon_client.get(LIST, {"q": "LASER beam"})
+    assert titles(response) == ["High-power laser call"]
+    assert "High-power <mark>laser</mark> call" in response.text
+    assert "<mark>beam</mark> directors" in response.text
+
+
+def test_highlighting_escapes_the_record_before_marking(anon_client, db):
+    CallFactory(title="Radar <script>alert(1)</script> call")
+    response = anon_client.get(LIST, {"q": "script"})
+    assert "Radar &lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt; call" in response.text
+    assert "<script>alert" not in response.text
+
+
+def test_invalid_filter_value_is_reported_not_crashing(anon_client, world):
+    response = anon_client.get(LIST, {"technology_area": "no-such-area"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+
+
+def test_no_results_suggests_what_to_try(anon_client, world):
+    response = anon_client.get(LIST, {"q": "submarine", "kind": "event"})
+    assert list(response.context["opportunities"]) == []
+    assert "No opportunities match these filters." in response.text
+    assert "fewer or more general search words" in response.text
+    # Each filter in use can be removed on its own.
+    assert 'href="?kind=event"' in response.text
+    assert 'href="?q=submarine"' in response.text
+
+
+def test_active_filters_name_the_area_not_its_slug(anon_client, world):
+    response = anon_client.get(LIST, {"technology_area": "directed-energy"})
+    assert "Technology area: <strong>Directed energy</strong>" in response.text
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        ("deadline", ["High-power laser call", "DSEI Japan", "Cyber defence call", "Start-up hub"]),
+        ("-deadline", ["Cyber defence call", "DSEI Japan", "High-power laser call", "Start-up hub"]),
+        ("title", ["Cyber defence call", "DSEI Japan", "High-power laser call", "Start-up hub"]),
+    ],
+)
+def test_sorting(anon_client, world, ordering, expected):
+    assert titles(anon_client.get(LIST, {"ordering": ordering, "open": "true"})) == expected
+
+
+def test_newest_first(anon_client, world):
+    newest = CallFactory(title="Brand new call", closes_on=days(300))
+    assert titles(anon_client.get(LIST, {"ordering": "newest"}))[0] == newest.title
+
+
+def test_best_fit_sort_is_offered_to_staff_and_orders_by_their_score(alice_client, anon_client, alice_matches):
+    assert 'value="fit"' not in anon_client.get(LIST).text
+    response = alice_client.get(LIST, {"ordering": "fit"})
+    assert 'value="fit"' in response.text
+    assert titles(response)[:2] == ["High-power laser call", "Cyber defence call"]
+
+
+def test_staff_see_their_firms_score_on_each_row(alice_client, alice_matches):
+    response = alice_client.get(LIST)
+    assert "Scores are for Firm A" in response.text
+    assert response.context["scores"][alice_matches["laser"].opportunity_id].score == 81.5
+    assert '<span class="score-number">82</span>' in response.text
+
+
+def test_bob_never_sees_alices_scores(bob_client, alice_matches):
+    response = bob_client.get(LIST, {"ordering": "fit"})
+    assert response.context["scores"] == {}
+    assert "Firm A" not in response.text
+    assert "score-number" not in response.text
+
+
+def test_pagination_keeps_the_filters(anon_client, db):
+    for n in range(25):
+        CallFactory(title=f"Call {n:02}", closes_on=days(n + 1))
+    first = anon_client.get(LIST, {"kind": "call"})
+    assert len(first.context["opportunities"]) == 20
+    assert "kind=call&amp;page=2" in first.text
+    second = anon_client.get(LIST, {"kind": "call", "page": 2})
+    assert titles(second) == [f"Call {n:02}" for n in range(20, 25)]
+
+
+def test_csv_export_is_the_filtered_listing(anon_client, world):
+    response = anon_client.get("/opportunities/export.csv", {"kind": "call", "open": ""})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["slug"] for row in rows] == ["closed-call", "laser-call", "cyber-call"]
+    laser = rows[1]
+    assert laser["title_ja"] == "高出力レーザー公募"
+    assert laser["organisations"] == "atla"
+    assert laser["technology_areas"] == "directed-energy"
+    assert laser["deadline"] == days(10).isoformat()
+    assert "score" not in laser
+
+
+def test_csv_export_carries_the_firms_score_for_its_staff_only(alice_client, bob_client, alice_matches):
+    rows = list(csv.DictReader(io.StringIO(alice_client.get("/opportunities/export.csv").content.decode())))
+    assert {row["slug"]: row["score"] for row in rows}["laser-call"] == "81.5"
+    bob_rows = list(csv.DictReader(io.StringIO(bob_client.get("/opportunities/export.csv").content.decode())))
+    assert all(row["score"] == "" for row in bob_rows)
+
+
+def _rows(n: int, areas, orgs, company=None) -> None:
+    for _ in range(n):
+        opportunity = CallFactory(areas=[areas["laser"], areas["cyber"]])
+        opportunity.organisations.add(orgs["atla"], orgs["meti"])
+        if company is not None:
+            MatchFactory(company=company, opportunity=opportunity)
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_listing_query_count_is_constant_for_anonymous_visitors(
+    anon_client, areas, orgs, rows, django_assert_num_queries
+):
+    _rows(rows, areas, orgs)
+    # 1 technology areas for the filter's tick boxes, 2 organisations for the tick boxes,
+    # 3 count of matching records (paginator), 4 the page of records,
+    # 5 their organisations (prefetch), 6 their area links with areas (prefetch)
+    with django_assert_num_queries(6):
+        response = anon_client.get(LIST, {"open": "true"})
+    assert len(response.context["opportunities"]) == rows
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_listing_query_count_is_constant_for_staff(alice_client, firm_a, areas, orgs, rows, django_assert_num_queries):
+    _rows(rows, areas, orgs, company=firm_a)
+    # 1 session, 2 user, 3 the user's firms, 4 consultant group check (visible_to),
+    # 5 technology areas (tick boxes), 6 organisations (tick boxes), 7 paginator count, 8 the page,
+    # 9 organisations (prefetch), 10 area links (prefetch), 11 the firm's matches for the page's records
+    with django_assert_num_queries(11):
+        response = alice_client.get(LIST)
+    assert len(response.context["scores"]) == rows
+
+
+def test_drafts_are_listed_for_consultants_with_a_badge(consultant_client, world):
+    response = consultant_client.get(LIST, {"q": "Draft"})
+    assert titles(response) == ["Draft record"]
+    assert 'badge-draft">Draft' in response.text
+
+
+def test_low_confidence_records_are_flagged_unverified(anon_client, db):
+    OpportunityFactory(title="Rumoured programme", confidence="low")
+    assert "unverified" in anon_client.get(LIST, {"q": "Rumoured"}).text
