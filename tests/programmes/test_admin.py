@@ -362,3 +362,43 @@ def test_sources_admin_refuses_deleting_the_last_source_of_a_published_record(co
     )
     assert "keeps at least one source" in " ".join(_messages(response))
     assert Source.objects.filter(pk=source.pk).exists()
+
+
+@pytest.mark.parametrize("model", ["organisation", "technologyarea", "certification", "source", "opportunity"])
+def test_a_consultant_can_open_every_curation_page(consultant_client, model):
+    SourceFactory()
+    assert consultant_client.get(reverse(f"admin:programmes_{model}_changelist")).status_code == 200
+    if model != "source":  # sources are added on their opportunity's page
+        assert consultant_client.get(reverse(f"admin:programmes_{model}_add")).status_code == 200
+
+
+def test_editing_an_organisation_records_who_and_why(consultant, consultant_client):
+    meti = OrganisationFactory(slug="meti", name="METI")
+    url = reverse("admin:programmes_organisation_change", args=[meti.pk])
+    data = _form_data(consultant_client.get(url)) | {"name_ja": "経済産業省", "change_reason": "Japanese name"}
+
+    assert consultant_client.post(url, data).status_code == 302
+    row = meti.history.latest()
+    assert (row.name_ja, row.history_user, row.history_change_reason) == ("経済産業省", consultant, "Japanese name")
+
+
+def test_editing_a_source_goes_through_the_service(consultant, consultant_client):
+    source = SourceFactory()
+    url = reverse("admin:programmes_source_change", args=[source.pk])
+    data = _form_data(consultant_client.get(url)) | {"publisher": "ATLA", "change_reason": "Publisher corrected"}
+
+    assert consultant_client.post(url, data).status_code == 302
+    row = source.history.latest()
+    assert (row.publisher, row.history_user, row.history_change_reason) == ("ATLA", consultant, "Publisher corrected")
+
+
+def test_a_source_url_the_record_already_cites_is_refused(consultant_client):
+    opportunity = OpportunityFactory()
+    existing = opportunity.sources.get()
+    data = _form_data(consultant_client.get(_change_url(opportunity)))
+    data |= {"sources-1-url": existing.url, "sources-1-confidence": "high"}
+
+    response = consultant_client.post(_change_url(opportunity), data, follow=True)
+
+    assert "Please correct the duplicate data for url" in response.content.decode()
+    assert opportunity.sources.count() == 1
