@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from programmes.models import Opportunity, Organisation, TechnologyArea
+from programmes.models import Opportunity, OpportunityArea, Organisation, TechnologyArea
 
 # Sort keys offered to people and clients; "fit" needs a signed-in member of a firm.
 ORDERING_CHOICES = [
@@ -25,33 +25,79 @@ def _search_terms(value: str) -> list[str]:
 class OpportunityFilterSet(django_filters.FilterSet):
     """Kind, area, organisation, open now, eligible country, deadline range, text search and ordering."""
 
-    kind = django_filters.MultipleChoiceFilter(choices=Opportunity.Kind.choices, label=_("Kind"))
+    kind = django_filters.MultipleChoiceFilter(
+        choices=Opportunity.Kind.choices,
+        label=_("Kind"),
+        help_text=_("Kind of opportunity; repeat the parameter for several."),
+    )
     technology_area = django_filters.ModelMultipleChoiceFilter(
         field_name="technology_areas",
         to_field_name="slug",
         queryset=TechnologyArea.objects.all(),
+        method="filter_technology_area",
         label=_("Technology area"),
+        help_text=_("Technology area slug; repeat for several (records asking for any of them)."),
     )
     organisation = django_filters.ModelMultipleChoiceFilter(
         field_name="organisations",
         to_field_name="slug",
         queryset=Organisation.objects.all(),
+        method="filter_organisation",
         label=_("Organisation"),
+        help_text=_("Organisation slug; repeat for several."),
     )
-    open = django_filters.BooleanFilter(method="filter_open", label=_("Open now"))
-    closes_after = django_filters.DateFilter(method="filter_closes_after", label=_("Deadline on or after"))
-    closes_before = django_filters.DateFilter(method="filter_closes_before", label=_("Deadline on or before"))
+    open = django_filters.BooleanFilter(
+        method="filter_open",
+        label=_("Open now"),
+        help_text=_("true: open calls, events not yet over and standing records, as of today in Japan."),
+    )
+    closes_after = django_filters.DateFilter(
+        method="filter_closes_after",
+        label=_("Deadline on or after"),
+        help_text=_("Deadline (closing date of a call, first day of an event) on or after this date."),
+    )
+    closes_before = django_filters.DateFilter(
+        method="filter_closes_before",
+        label=_("Deadline on or before"),
+        help_text=_("Deadline on or before this date."),
+    )
     eligible_country = django_filters.ChoiceFilter(
-        choices=list(countries), method="filter_eligible_country", label=_("Eligible for country")
+        choices=list(countries),
+        method="filter_eligible_country",
+        label=_("Eligible for country"),
+        help_text=_("ISO country code: records open to firms from this country (or to any country)."),
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label=_("Search"),
+        help_text=_("Words that must all appear in a title, summary, description, keywords or area name."),
+    )
     ordering = django_filters.ChoiceFilter(
-        choices=ORDERING_CHOICES, method="filter_ordering", label=_("Sort by"), empty_label=None
+        choices=ORDERING_CHOICES,
+        method="filter_ordering",
+        label=_("Sort by"),
+        empty_label=None,
+        help_text=_("Sort order; soonest deadline first when left out."),
     )
 
     class Meta:
         model = Opportunity
         fields: list[str] = []
+
+    # Method filters: the default predicate would compare the slugs with primary keys (django-filter applies
+    # to_field_name to the form only), and a subquery needs no DISTINCT. The hints type the API schema.
+    def filter_technology_area(self, queryset: QuerySet, name: str, value: list[TechnologyArea]) -> QuerySet:
+        """Records asking for any of the areas given."""
+        if not value:  # the form gives an empty QuerySet, not [], when the parameter is absent
+            return queryset
+        return queryset.filter(pk__in=OpportunityArea.objects.filter(technology_area__in=value).values("opportunity"))
+
+    def filter_organisation(self, queryset: QuerySet, name: str, value: list[Organisation]) -> QuerySet:
+        """Records run or backed by any of the organisations given."""
+        if not value:
+            return queryset
+        links = Opportunity.organisations.through.objects.filter(organisation__in=value)
+        return queryset.filter(pk__in=links.values("opportunity"))
 
     def filter_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         """Open calls and events not yet over as of today (Japan time); standing records count as open."""

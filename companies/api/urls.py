@@ -2,6 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
+from companies.api import views
+
 router = SimpleRouter()
+router.register("companies", views.CompanyViewSet, basename="company")
 
 urlpatterns = router.urls

@@ -1,0 +1,63 @@
+"""Firms as REST clients read and write them; writes go through companies.services."""
+
+from typing import Any
+
+from django_countries.serializer_fields import CountryField
+from rest_framework import serializers
+
+from companies.models import Company, CompanyCertification
+from programmes.models import Certification, TechnologyArea
+
+
+class CompanyCertificationSerializer(serializers.ModelSerializer):
+    """A certification the firm holds, by code, with its expiry where known."""
+
+    code = serializers.SlugRelatedField(slug_field="code", queryset=Certification.objects.all(), source="certification")
+
+    class Meta:
+        model = CompanyCertification
+        fields = ["code", "expires_on"]
+
+
+class CompanySerializer(serializers.ModelSerializer):
+    """A firm in full: only consultants and the firm's own staff ever see one (Company.objects.visible_to)."""
+
+    country = CountryField()
+    technology_areas = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=TechnologyArea.objects.all(), required=False
+    )
+    certifications = CompanyCertificationSerializer(many=True, source="certification_links", required=False)
+
+    class Meta:
+        model = Company
+        fields = [
+            "slug",
+            "name",
+            "country",
+            "size",
+            "founded",
+            "website",
+            "description",
+            "technology_areas",
+            "trl",
+            "certifications",
+            "japan_presence",
+            "export_control_notes",
+            "itar_controlled",
+            "ear_controlled",
+            "dsgl_controlled",
+            "contact_email",
+            "source_url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"slug": {"required": False, "help_text": "Derived from the name when left out."}}
+
+    def service_data(self) -> dict[str, Any]:
+        """validated_data in the shape company_create / company_update take (certifications as {cert: expiry})."""
+        data = dict(self.validated_data)
+        links = data.pop("certification_links", None)
+        if links is not None:
+            data["certifications"] = {link["certification"]: link.get("expires_on") for link in links}
+        return data

@@ -1,0 +1,60 @@
+"""Firms visible to the caller; consultants create them, consultants and the firm's editors update them."""
+
+from django.db.models import Prefetch
+from rest_framework import mixins, viewsets
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+
+from companies.api.serializers import CompanySerializer
+from companies.models import Company, CompanyCertification
+from companies.services import company_create, company_update
+from portal.api.conditional import ConditionalRetrieveMixin
+from portal.roles import is_consultant
+
+
+class CanEditCompany(BasePermission):
+    """Consultants edit every firm; staff only the firms where they are editors (viewers get 403)."""
+
+    message = "Only consultants and the firm's editors may change it."
+
+    def has_permission(self, request, view) -> bool:
+        # Creating a firm is for consultants; updates are decided per firm below.
+        return request.method in SAFE_METHODS or view.action != "create" or is_consultant(request.user)
+
+    def has_object_permission(self, request, view, obj: Company) -> bool:
+        return request.method in SAFE_METHODS or Company.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+
+
+class CompanyViewSet(
+    ConditionalRetrieveMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Firms the caller may see: every firm for consultants, their own firms for staff."""
+
+    serializer_class = CompanySerializer
+    permission_classes = [IsAuthenticated, CanEditCompany]
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        certifications = CompanyCertification.objects.select_related("certification")
+        return (
+            Company.objects.visible_to(self.request.user)
+            .prefetch_related("technology_areas", Prefetch("certification_links", queryset=certifications))
+            .order_by("name", "pk")
+        )
+
+    def perform_create(self, serializer: CompanySerializer) -> None:
+        company = company_create(data=serializer.service_data(), by=self.request.user, reason="Created through the API")
+        serializer.instance = self.get_queryset().get(pk=company.pk)
+
+    def perform_update(self, serializer: CompanySerializer) -> None:
+        company = company_update(
+            company=serializer.instance,
+            data=serializer.service_data(),
+            by=self.request.user,
+            reason="Edited through the API",
+        )
+        serializer.instance = self.get_queryset().get(pk=company.pk)

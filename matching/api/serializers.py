@@ -1,0 +1,99 @@
+"""Match scores and scoring runs as REST clients read them."""
+
+from rest_framework import serializers
+
+from companies.models import Company
+from matching.models import Match, MatchRun
+from programmes.models import Opportunity
+
+
+class ComponentSerializer(serializers.Serializer):
+    """One part of a score: the component's value (0-1), its weight, and the points it contributes."""
+
+    value = serializers.FloatField()
+    weight = serializers.FloatField()
+    contribution = serializers.FloatField()
+
+
+class MatchOpportunitySerializer(serializers.ModelSerializer):
+    """The opportunity a match is for, briefly."""
+
+    technology_areas = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Opportunity
+        fields = ["slug", "kind", "title", "technology_areas"]
+
+
+class MatchCompanySerializer(serializers.ModelSerializer):
+    """The firm a match is for, briefly."""
+
+    class Meta:
+        model = Company
+        fields = ["slug", "name"]
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    """How well a firm fits an opportunity; the components' contributions add up to the score."""
+
+    company = MatchCompanySerializer(read_only=True)
+    opportunity = MatchOpportunitySerializer(read_only=True)
+    components = serializers.DictField(child=ComponentSerializer(), read_only=True)
+    reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
+    gaps = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Match
+        fields = ["company", "opportunity", "score", "components", "reasons", "gaps", "eligible", "computed_at"]
+
+
+class MatchRunSerializer(serializers.ModelSerializer):
+    """A scoring run: its scope, progress and outcome."""
+
+    company = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    opportunity = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    duration_s = serializers.FloatField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = MatchRun
+        fields = [
+            "id",
+            "scope",
+            "company",
+            "opportunity",
+            "status",
+            "requested_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "duration_s",
+            "chunks_total",
+            "chunks_done",
+            "pairs_scored",
+            "matches_stored",
+            "engine_version",
+            "error",
+        ]
+        read_only_fields = fields
+
+
+class MatchRunStartSerializer(serializers.Serializer):
+    """What to rescore: everything, one firm or one opportunity (the scope follows from the slug given)."""
+
+    scope = serializers.ChoiceField(choices=MatchRun.Scope.choices, required=False)
+    company = serializers.SlugRelatedField(slug_field="slug", queryset=Company.objects.all(), required=False)
+    opportunity = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Opportunity.objects.published(), required=False
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        given = [name for name in ("company", "opportunity") if attrs.get(name) is not None]
+        if len(given) > 1:
+            raise serializers.ValidationError({"opportunity": "Give a company or an opportunity, not both."})
+        scope = attrs.get("scope") or (given[0] if given else MatchRun.Scope.ALL)
+        if scope != MatchRun.Scope.ALL and scope not in given:
+            raise serializers.ValidationError({scope: f"A {scope} run needs the {scope}'s slug."})
+        if scope == MatchRun.Scope.ALL and given:
+            raise serializers.ValidationError({"scope": f"A run over all firms takes no {given[0]}."})
+        return {**attrs, "scope": scope}

@@ -1,0 +1,77 @@
+"""Match scores (a firm's best opportunities, an opportunity's best firms) and scoring runs."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from companies.models import Company
+from matching.api.serializers import MatchRunSerializer, MatchRunStartSerializer, MatchSerializer
+from matching.filters import MatchFilterSet
+from matching.models import Match, MatchRun
+from matching.services import match_run_start
+from portal.api.permissions import IsConsultant
+from programmes.models import Opportunity, TechnologyArea
+
+COMPANY_SLUG = OpenApiParameter("company_slug", str, OpenApiParameter.PATH, description="The firm's slug.")
+OPPORTUNITY_SLUG = OpenApiParameter(
+    "opportunity_slug", str, OpenApiParameter.PATH, description="The opportunity's slug."
+)
+
+
+def _matches_for_listing(user):
+    """Matches USER may see, with the firm, the opportunity and its areas in two queries (plus the count)."""
+    areas = TechnologyArea.objects.order_by("slug")
+    return (
+        Match.objects.visible_to(user)
+        .select_related("company", "opportunity")
+        .prefetch_related(Prefetch("opportunity__technology_areas", queryset=areas))
+    )
+
+
+@extend_schema_view(list=extend_schema(parameters=[COMPANY_SLUG]))
+class CompanyMatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A firm's matches, best first; 404 for a firm the caller cannot see (another firm's staff)."""
+
+    queryset = Match.objects.none()  # names the model for the schema; get_queryset() does the reading
+    serializer_class = MatchSerializer
+    filterset_class = MatchFilterSet
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        company = get_object_or_404(Company.objects.visible_to(self.request.user), slug=self.kwargs["company_slug"])
+        return _matches_for_listing(self.request.user).filter(company=company)
+
+
+@extend_schema_view(list=extend_schema(parameters=[OPPORTUNITY_SLUG]))
+class OpportunityMatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The firms that fit an opportunity best (consultants only)."""
+
+    queryset = Match.objects.none()  # names the model for the schema; get_queryset() does the reading
+    serializer_class = MatchSerializer
+    filterset_class = MatchFilterSet
+    permission_classes = [IsConsultant]
+
+    def get_queryset(self):
+        opportunity = get_object_or_404(Opportunity.objects.all(), slug=self.kwargs["opportunity_slug"])
+        return _matches_for_listing(self.request.user).filter(opportunity=opportunity)
+
+
+class MatchRunViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Scoring runs, newest first (consultants only). POST starts a rescore and answers 202 with the run."""
+
+    queryset = MatchRun.objects.select_related("company", "opportunity", "requested_by").order_by("-created_at", "-pk")
+    serializer_class = MatchRunSerializer
+    permission_classes = [IsConsultant]
+
+    @extend_schema(request=MatchRunStartSerializer, responses={202: MatchRunSerializer})
+    def create(self, request, *args, **kwargs):
+        start = MatchRunStartSerializer(data=request.data)
+        start.is_valid(raise_exception=True)
+        run = match_run_start(**start.validated_data, by=request.user)
+        headers = {"Location": run.get_absolute_url()}
+        return Response(MatchRunSerializer(run).data, status=status.HTTP_202_ACCEPTED, headers=headers)

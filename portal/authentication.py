@@ -1,0 +1,66 @@
+"""`Authorization: Bearer <token>` for REST clients, checked against the hashed ApiToken rows."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+
+from portal.models import ApiToken, hash_token
+
+# last_used_at is a hint for people tidying their tokens, not an audit log: write it at most once a minute
+# per token so that a busy client costs one UPDATE a minute, not one per request.
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+class BearerTokenAuthentication(BaseAuthentication):
+    """Authenticate as the token's owner; revoked, expired and unknown tokens get a 401 that says which."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != self.keyword.lower().encode():
+            return None  # not ours: let session authentication try
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(_("Invalid Authorization header: use 'Bearer <token>'."))
+        try:
+            raw = parts[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from exc
+        return self.authenticate_credentials(raw)
+
+    def authenticate_credentials(self, raw: str):
+        token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if token.revoked_at is not None:
+            raise exceptions.AuthenticationFailed(_("Token revoked."))
+        now = timezone.now()
+        if token.expires_at is not None and token.expires_at <= now:
+            raise exceptions.AuthenticationFailed(_("Token expired."))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request) -> str:
+        # Naming the scheme makes DRF answer 401 (not 403) to unauthenticated requests.
+        return f'{self.keyword} realm="api"'
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """Describes bearer tokens in the OpenAPI schema (drf-spectacular finds it by the class it names)."""
+
+    target_class = BearerTokenAuthentication
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token from the account page or `manage.py issue_token`.",
+        }

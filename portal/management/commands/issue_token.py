@@ -1,0 +1,34 @@
+"""Mint an API token for a user and print it, alone, on the last line (for scripts: `| tail -n1`)."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from portal.tokens import token_issue
+
+
+class Command(BaseCommand):
+    help = "Mint an API token for USERNAME; the token is printed once, alone on the last line."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--name", default="command line", help="What the token is for (shown in lists).")
+        parser.add_argument("--expires-days", type=int, default=None, help="Expire after N days (default: never).")
+
+    def handle(self, *args, username: str, name: str, expires_days: int | None, **options):
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No user named {username!r}.")
+        if expires_days is not None and expires_days < 1:
+            raise CommandError("--expires-days must be at least 1.")
+        expires_at = timezone.now() + datetime.timedelta(days=expires_days) if expires_days else None
+        try:
+            token, raw = token_issue(user=user, name=name, expires_at=expires_at)
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        expiry = f", expires {token.expires_at:%Y-%m-%d %H:%M %Z}" if token.expires_at else ""
+        self.stderr.write(f"Token {token.name!r} for {user.username}{expiry}. It is shown only once:")
+        self.stdout.write(raw)

@@ -1,0 +1,36 @@
+"""Writes on API tokens: mint one (the raw key is returned once, only its hash is stored) and revoke one."""
+
+import datetime
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from portal.models import ApiToken, hash_token, new_raw_token
+from portal.roles import is_consultant
+
+# Enough of the raw key to tell tokens apart in lists and logs, far too little to guess the rest.
+PREFIX_LENGTH = 12
+
+
+def token_issue(*, user: User, name: str, expires_at: datetime.datetime | None = None) -> tuple[ApiToken, str]:
+    """Mint a token for USER and return it with its raw key, which is never stored and cannot be shown again."""
+    raw = new_raw_token()
+    token = ApiToken(
+        user=user, name=name.strip(), prefix=raw[:PREFIX_LENGTH], key_hash=hash_token(raw), expires_at=expires_at
+    )
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": "The expiry must be in the future."})
+    token.full_clean()
+    token.save()
+    return token, raw
+
+
+def token_revoke(*, token: ApiToken, by: User) -> ApiToken:
+    """Revoke TOKEN for good; only its owner or a consultant may. Revoking twice keeps the first date."""
+    if by.pk != token.user_id and not is_consultant(by):
+        raise PermissionDenied("Only the token's owner or a consultant may revoke it.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

@@ -1,0 +1,48 @@
+"""Read-only API over curated records; opportunities are filtered by the shared OpportunityFilterSet."""
+
+from rest_framework import viewsets
+
+from portal.api.conditional import ConditionalRetrieveMixin
+from programmes.api.serializers import (
+    CertificationSerializer,
+    OpportunitySerializer,
+    OrganisationSerializer,
+    TechnologyAreaSerializer,
+)
+from programmes.filters import OpportunityFilterSet
+from programmes.models import Certification, Opportunity, Organisation, TechnologyArea
+
+
+class OpportunityViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    """Published opportunities (consultants also see drafts and archived ones), soonest deadline first."""
+
+    serializer_class = OpportunitySerializer
+    filterset_class = OpportunityFilterSet
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return Opportunity.objects.visible_to(self.request.user).for_detail()
+
+
+class TechnologyAreaViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    """The fixed technology areas that firms and opportunities are tagged with."""
+
+    queryset = TechnologyArea.objects.order_by("name", "pk")
+    serializer_class = TechnologyAreaSerializer
+    lookup_field = "slug"
+
+
+class OrganisationViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    """Ministries, agencies and trade bodies behind the opportunities."""
+
+    queryset = Organisation.objects.order_by("name", "pk")
+    serializer_class = OrganisationSerializer
+    lookup_field = "slug"
+
+
+class CertificationViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    """Quality and security certifications, with their equivalents."""
+
+    queryset = Certification.objects.prefetch_related("equivalents").order_by("name", "pk")
+    serializer_class = CertificationSerializer
+    lookup_field = "code"

@@ -1,0 +1,79 @@
+"""Scoring runs over the API: consultants list them and start rescores (202 with the run)."""
+
+import pytest
+
+from matching.models import MatchRun
+from tests.api.conftest import assert_golden
+from tests.factories import MatchRunFactory
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def runs(firm_a, consultant):
+    MatchRunFactory(
+        scope="all", pairs_scored=2, matches_stored=2, chunks_total=1, chunks_done=1, requested_by=consultant
+    )
+    return MatchRunFactory(scope="company", company=firm_a, status="running", chunks_total=1)
+
+
+def test_consultant_lists_runs_newest_first(consultant_client, runs):
+    response = consultant_client.get(f"{API}/match-runs/")
+    assert response.status_code == 200
+    assert_golden(response, "match-runs-list")
+    assert [run["scope"] for run in response.json()["results"]] == ["company", "all"]
+
+
+def test_consultant_reads_a_run(consultant_client, runs):
+    response = consultant_client.get(runs.get_absolute_url())
+    assert response.status_code == 200
+    assert_golden(response, "match-runs-detail")
+
+
+def test_staff_and_anonymous_cannot_see_runs(alice_client, anon_client, runs):
+    assert alice_client.get(f"{API}/match-runs/").status_code == 403
+    assert anon_client.get(f"{API}/match-runs/").status_code == 401
+    assert alice_client.post(f"{API}/match-runs/", {"scope": "all"}, content_type="application/json").status_code == 403
+
+
+def test_consultant_starts_a_full_rescore(consultant_client, consultant):
+    response = consultant_client.post(f"{API}/match-runs/", {"scope": "all"}, content_type="application/json")
+    assert response.status_code == 202
+    run = MatchRun.objects.get()
+    assert response["Location"] == run.get_absolute_url()
+    assert_golden(response, "match-runs-create")
+    assert (run.scope, run.status, run.requested_by) == ("all", "pending", consultant)
+
+
+def test_consultant_rescores_one_firm_by_its_slug(consultant_client, firm_a):
+    response = consultant_client.post(f"{API}/match-runs/", {"company": "firm-a"}, content_type="application/json")
+    assert response.status_code == 202
+    assert (response.json()["scope"], response.json()["company"]) == ("company", "firm-a")
+
+
+def test_consultant_rescores_one_opportunity_by_its_slug(consultant_client, records):
+    response = consultant_client.post(
+        f"{API}/match-runs/", {"scope": "opportunity", "opportunity": "atla-uav-call"}, content_type="application/json"
+    )
+    assert response.status_code == 202
+    assert MatchRun.objects.get().opportunity == records["call"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"scope": "everything"}, "scope"),
+        ({"scope": "company"}, "company"),
+        ({"scope": "all", "company": "firm-a"}, "scope"),
+        ({"company": "no-such-firm"}, "company"),
+        ({"opportunity": "gcap-draft"}, "opportunity"),
+        ({"company": "firm-a", "opportunity": "atla-uav-call"}, "opportunity"),
+    ],
+)
+def test_a_bad_run_request_is_a_400_naming_the_field(consultant_client, firm_a, records, payload, field):
+    response = consultant_client.post(f"{API}/match-runs/", payload, content_type="application/json")
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert not MatchRun.objects.exists()

@@ -1,0 +1,102 @@
+"""Match scores over the API: a firm's best opportunities, an opportunity's best firms, and who may see them."""
+
+import pytest
+
+from tests.api.conftest import assert_golden
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+
+
+def pairs(response) -> list[tuple[str, str]]:
+    return [(row["company"]["slug"], row["opportunity"]["slug"]) for row in response.json()["results"]]
+
+
+def test_alice_pulls_her_firms_matches_best_first(alice_client, matches):
+    response = alice_client.get(f"{API}/companies/firm-a/matches/")
+    assert response.status_code == 200
+    assert_golden(response, "companies-matches-list")
+    assert pairs(response) == [("firm-a", "atla-uav-call"), ("firm-a", "dsei-japan-2099")]
+
+
+def test_the_components_add_up_to_the_score(alice_client, matches):
+    best = alice_client.get(f"{API}/companies/firm-a/matches/").json()["results"][0]
+    assert sum(part["contribution"] for part in best["components"].values()) == pytest.approx(best["score"])
+
+
+def test_alices_token_pulls_her_firms_matches(alice_token_client, matches):
+    assert alice_token_client.get(f"{API}/companies/firm-a/matches/").status_code == 200
+
+
+def test_bob_cannot_see_alices_matches(bob_client, matches):
+    response = bob_client.get(f"{API}/companies/firm-a/matches/")
+    assert response.status_code == 404
+    assert "atla-uav-call" not in response.content.decode()
+
+
+def test_anonymous_callers_cannot_see_matches(anon_client, matches):
+    assert anon_client.get(f"{API}/companies/firm-a/matches/").status_code == 401
+
+
+def test_revoked_and_expired_tokens_are_refused_with_a_reason(revoked_token_client, expired_token_client, matches):
+    revoked = revoked_token_client.get(f"{API}/companies/firm-a/matches/")
+    assert revoked.status_code == 401
+    assert revoked.json() == {"detail": "Token revoked."}
+    expired = expired_token_client.get(f"{API}/companies/firm-a/matches/")
+    assert expired.status_code == 401
+    assert expired.json() == {"detail": "Token expired."}
+
+
+def test_consultant_sees_any_firms_matches(consultant_client, matches):
+    assert pairs(consultant_client.get(f"{API}/companies/firm-b/matches/")) == [("firm-b", "atla-uav-call")]
+
+
+def test_unknown_firm_is_404(consultant_client, matches):
+    assert consultant_client.get(f"{API}/companies/no-such-firm/matches/").status_code == 404
+
+
+def test_consultant_sees_the_firms_that_fit_an_opportunity_best(consultant_client, matches):
+    response = consultant_client.get(f"{API}/opportunities/atla-uav-call/matches/")
+    assert response.status_code == 200
+    assert_golden(response, "opportunities-matches-list")
+    assert pairs(response) == [("firm-a", "atla-uav-call"), ("firm-b", "atla-uav-call")]
+
+
+def test_staff_and_anonymous_cannot_see_an_opportunitys_best_firms(alice_client, anon_client, matches):
+    assert alice_client.get(f"{API}/opportunities/atla-uav-call/matches/").status_code == 403
+    assert anon_client.get(f"{API}/opportunities/atla-uav-call/matches/").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kind=call", ["atla-uav-call"]),
+        ("kind=event&kind=hub", ["dsei-japan-2099"]),
+        ("min_score=50", ["atla-uav-call"]),
+        ("min_score=20", ["atla-uav-call", "dsei-japan-2099"]),
+        ("technology_area=cyber", ["dsei-japan-2099"]),
+        ("technology_area=uav&technology_area=space", ["atla-uav-call"]),
+        ("eligible=true", ["atla-uav-call"]),
+        ("eligible=false", ["dsei-japan-2099"]),
+    ],
+)
+def test_each_match_filter(alice_client, matches, query, expected):
+    response = alice_client.get(f"{API}/companies/firm-a/matches/?{query}")
+    assert response.status_code == 200
+    assert [opportunity for _company, opportunity in pairs(response)] == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("min_score=abc", "min_score"),
+        ("min_score=NaN", "min_score"),
+        ("kind=unknown", "kind"),
+        ("technology_area=nowhere", "technology_area"),
+    ],
+)
+def test_a_bad_match_filter_is_a_400_naming_the_field(alice_client, matches, query, field):
+    response = alice_client.get(f"{API}/companies/firm-a/matches/?{query}")
+    assert response.status_code == 400
+    assert list(response.json()) == [field]

@@ -1,0 +1,138 @@
+"""Curated records over the API: opportunities, technology areas, organisations and certifications."""
+
+import pytest
+
+from tests.api.conftest import assert_golden
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+
+
+def slugs(response) -> list[str]:
+    return [row.get("slug") or row.get("code") for row in response.json()["results"]]
+
+
+def test_anonymous_lists_published_opportunities_soonest_deadline_first(anon_client, records):
+    response = anon_client.get(f"{API}/opportunities/")
+    assert response.status_code == 200
+    assert_golden(response, "opportunities-list")
+    assert slugs(response) == ["closed-space-call", "atla-uav-call", "dsei-japan-2099"]
+
+
+def test_anonymous_reads_a_published_opportunity(anon_client, records):
+    response = anon_client.get(f"{API}/opportunities/atla-uav-call/")
+    assert response.status_code == 200
+    assert_golden(response, "opportunities-detail")
+
+
+def test_anonymous_gets_404_for_a_draft(anon_client, alice_client, records):
+    assert anon_client.get(f"{API}/opportunities/gcap-draft/").status_code == 404
+    assert alice_client.get(f"{API}/opportunities/gcap-draft/").status_code == 404
+
+
+def test_consultant_sees_drafts_and_archived_records(consultant_client, records):
+    response = consultant_client.get(f"{API}/opportunities/?ordering=title")
+    assert slugs(response) == ["closed-space-call", "dsei-japan-2099", "gcap-draft", "old-hub", "atla-uav-call"]
+    assert consultant_client.get(f"{API}/opportunities/gcap-draft/").json()["status"] == "draft"
+
+
+def test_technology_areas_list_and_detail(anon_client, records):
+    response = anon_client.get(f"{API}/technology-areas/")
+    assert_golden(response, "technology-areas-list")
+    assert slugs(response) == ["cyber", "space", "uav"]
+    assert_golden(anon_client.get(f"{API}/technology-areas/uav/"), "technology-areas-detail")
+
+
+def test_organisations_list_and_detail(anon_client, records):
+    response = anon_client.get(f"{API}/organisations/")
+    assert_golden(response, "organisations-list")
+    assert slugs(response) == ["atla", "meti"]
+    assert_golden(anon_client.get(f"{API}/organisations/atla/"), "organisations-detail")
+
+
+def test_certifications_list_and_detail_by_code(anon_client, records):
+    response = anon_client.get(f"{API}/certifications/")
+    assert_golden(response, "certifications-list")
+    assert slugs(response) == ["as9100d", "iso-27001", "jis-q-9100"]
+    detail = anon_client.get(records["as9100"].get_absolute_url())
+    assert_golden(detail, "certifications-detail")
+    assert detail.json()["equivalents"] == ["jis-q-9100"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kind=event", ["dsei-japan-2099"]),
+        ("kind=event&kind=call", ["closed-space-call", "atla-uav-call", "dsei-japan-2099"]),
+        ("technology_area=space", ["closed-space-call", "atla-uav-call"]),
+        ("technology_area=cyber&technology_area=uav", ["atla-uav-call", "dsei-japan-2099"]),
+        ("organisation=meti", ["dsei-japan-2099"]),
+        ("open=true", ["atla-uav-call", "dsei-japan-2099"]),
+        ("open=false", ["closed-space-call"]),
+        ("closes_before=2099-04-01", ["closed-space-call", "atla-uav-call"]),
+        ("closes_after=2099-04-01", ["dsei-japan-2099"]),
+        ("eligible_country=AU", ["atla-uav-call", "dsei-japan-2099"]),
+        ("eligible_country=JP", ["closed-space-call", "dsei-japan-2099"]),
+        ("q=autonomy", ["atla-uav-call"]),
+        ("q=swarm", ["atla-uav-call"]),
+        ("q=aerial", ["atla-uav-call"]),
+        ("q=makuhari", []),
+        ("ordering=-deadline", ["dsei-japan-2099", "atla-uav-call", "closed-space-call"]),
+        ("ordering=title", ["closed-space-call", "dsei-japan-2099", "atla-uav-call"]),
+    ],
+)
+def test_each_opportunity_filter(anon_client, records, query, expected):
+    response = anon_client.get(f"{API}/opportunities/?{query}")
+    assert response.status_code == 200
+    assert slugs(response) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("kind=unknown", "kind"),
+        ("technology_area=no-such-area", "technology_area"),
+        ("organisation=nobody", "organisation"),
+        ("closes_before=tomorrow", "closes_before"),
+        ("closes_after=2099-13-01", "closes_after"),
+        ("eligible_country=XX", "eligible_country"),
+        ("ordering=random", "ordering"),
+    ],
+)
+def test_a_bad_opportunity_filter_is_a_400_naming_the_field(anon_client, records, query, field):
+    response = anon_client.get(f"{API}/opportunities/?{query}")
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+
+
+def test_opportunity_detail_carries_etag_and_last_modified(anon_client, records):
+    response = anon_client.get(f"{API}/opportunities/atla-uav-call/")
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"].endswith("GMT")
+
+
+def test_conditional_get_of_an_unchanged_opportunity_is_304(anon_client, records):
+    url = f"{API}/opportunities/atla-uav-call/"
+    first = anon_client.get(url)
+    by_etag = anon_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert by_etag.status_code == 304
+    assert by_etag.content == b""
+    by_date = anon_client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert by_date.status_code == 304
+
+
+def test_a_changed_opportunity_answers_200_with_a_new_etag(anon_client, records):
+    url = f"{API}/opportunities/atla-uav-call/"
+    first = anon_client.get(url)
+    records["call"].title = "UAV autonomy call, second round"
+    records["call"].save()
+    again = anon_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert again.json()["title"] == "UAV autonomy call, second round"
+
+
+def test_reference_details_carry_an_etag(anon_client, records):
+    response = anon_client.get(f"{API}/technology-areas/uav/")
+    assert anon_client.get(f"{API}/technology-areas/uav/", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
