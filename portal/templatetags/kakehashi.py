@@ -4,7 +4,8 @@ import datetime
 import re
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -100,3 +101,17 @@ def sentence(item) -> str:
     from matching.selectors import item_text
 
     return item_text(item)
+
+
+@register.simple_tag(takes_context=True)
+def language_switch_next(context) -> str:
+    """This page's address in the default language, for the language switcher's `next`.
+
+    set_language runs at the unprefixed /i18n/setlang/, where Django resolves `next` in English; a /ja/ address
+    would not resolve there and the switch back to English would stay on /ja/. The English address resolves,
+    and set_language translates it into the language chosen.
+    """
+    request = context.get("request")
+    if request is None:
+        return "/"
+    return translate_url(request.get_full_path(), settings.LANGUAGE_CODE)
