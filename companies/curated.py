@@ -56,14 +56,14 @@ def certifications_held_sync(ctx: LoadContext, company: Company, items: Any) -> 
     CompanyCertification.objects.filter(pk__in=[link.pk for pk, link in existing.items() if pk not in keep]).delete()
     for cert in certs:
         link = existing.get(cert.pk) or CompanyCertification(company=company, certification=cert)
-        before = (link.pk, link.expires_on)
+        before = link.expires_on
         link.expires_on = wanted[cert.code]
         try:
             link.full_clean()
         except ValidationError as exc:
             ctx.errors_from(company.slug, exc, prefix=f"certifications.{cert.code}.")
             continue
-        if before != (link.pk, link.expires_on):
+        if link.pk is None or before != link.expires_on:
             link.save()
 
 

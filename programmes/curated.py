@@ -458,14 +458,14 @@ def areas_sync(ctx: LoadContext, opportunity: Opportunity, weights: Any) -> None
     OpportunityArea.objects.filter(pk__in=[link.pk for pk, link in existing.items() if pk not in wanted]).delete()
     for area in areas:
         link = existing.get(area.pk) or OpportunityArea(opportunity=opportunity, technology_area=area)
-        before = (link.pk, link.weight)
+        before = link.weight
         link.weight = weights[area.slug]
         try:
             link.full_clean()
         except ValidationError as exc:
             ctx.errors_from(slug, exc, prefix=f"areas.{area.slug}.")
             continue
-        if before != (link.pk, link.weight):
+        if link.pk is None or before != link.weight:
             link.save()
 
 
