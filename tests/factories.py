@@ -21,6 +21,7 @@ from programmes.models import (
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
+        skip_postgeneration_save = True
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
@@ -71,6 +72,7 @@ class CertificationFactory(factory.django.DjangoModelFactory):
 class OpportunityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Opportunity
+        skip_postgeneration_save = True
         django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"opportunity-{n}")
@@ -103,6 +105,7 @@ class CallFactory(OpportunityFactory):
 class CompanyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Company
+        skip_postgeneration_save = True
         django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"company-{n}")

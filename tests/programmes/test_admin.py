@@ -21,15 +21,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    """Admin pages use {% static %}; tests run without DEBUG and without a collectstatic manifest."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 TODAY = timezone.localdate()
 CHANGELIST = "admin:programmes_opportunity_changelist"
 
