@@ -1,11 +1,11 @@
 """Firms visible to the caller; consultants create them, consultants and the firm's editors update them."""
 
-from django.db.models import Prefetch
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
 from companies.api.serializers import CompanySerializer
-from companies.models import Company, CompanyCertification
+from companies.models import Company
+from companies.selectors import company_profile_queryset
 from companies.services import company_create, company_update
 from portal.api.conditional import ConditionalRetrieveMixin
 from portal.roles import is_consultant
@@ -39,12 +39,7 @@ class CompanyViewSet(
     lookup_field = "slug"
 
     def get_queryset(self):
-        certifications = CompanyCertification.objects.select_related("certification")
-        return (
-            Company.objects.visible_to(self.request.user)
-            .prefetch_related("technology_areas", Prefetch("certification_links", queryset=certifications))
-            .order_by("name", "pk")
-        )
+        return company_profile_queryset(user=self.request.user).order_by("name", "pk")
 
     def perform_create(self, serializer: CompanySerializer) -> None:
         company = company_create(data=serializer.service_data(), by=self.request.user, reason="Created through the API")

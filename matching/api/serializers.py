@@ -1,5 +1,6 @@
 """Match scores and scoring runs as REST clients read them."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from companies.models import Company
@@ -15,10 +16,18 @@ class ComponentSerializer(serializers.Serializer):
     contribution = serializers.FloatField()
 
 
+@extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+class AreaSlugsField(serializers.ReadOnlyField):
+    """The slugs of an opportunity's technology areas, strongest first (read from its prefetched area links)."""
+
+    def to_representation(self, value) -> list[str]:
+        return [link.technology_area.slug for link in value.all()]
+
+
 class MatchOpportunitySerializer(serializers.ModelSerializer):
     """The opportunity a match is for, briefly."""
 
-    technology_areas = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    technology_areas = AreaSlugsField(source="area_links")
 
     class Meta:
         model = Opportunity

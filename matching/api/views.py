@@ -11,9 +11,10 @@ from companies.models import Company
 from matching.api.serializers import MatchRunSerializer, MatchRunStartSerializer, MatchSerializer
 from matching.filters import MatchFilterSet
 from matching.models import Match, MatchRun
+from matching.selectors import match_list
 from matching.services import match_run_start
 from portal.api.permissions import IsConsultant
-from programmes.models import Opportunity, TechnologyArea
+from programmes.models import Opportunity, OpportunityArea
 
 COMPANY_SLUG = OpenApiParameter("company_slug", str, OpenApiParameter.PATH, description="The firm's slug.")
 OPPORTUNITY_SLUG = OpenApiParameter(
@@ -21,13 +22,14 @@ OPPORTUNITY_SLUG = OpenApiParameter(
 )
 
 
-def _matches_for_listing(user):
-    """Matches USER may see, with the firm, the opportunity and its areas in two queries (plus the count)."""
-    areas = TechnologyArea.objects.order_by("slug")
+def _opportunity_match_list(user, opportunity: Opportunity):
+    """OPPORTUNITY's matches as USER may see them, with the firm, the opportunity and its areas."""
+    areas = OpportunityArea.objects.select_related("technology_area")
     return (
         Match.objects.visible_to(user)
+        .filter(opportunity=opportunity)
         .select_related("company", "opportunity")
-        .prefetch_related(Prefetch("opportunity__technology_areas", queryset=areas))
+        .prefetch_related(Prefetch("opportunity__area_links", queryset=areas))
     )
 
 
@@ -42,7 +44,7 @@ class CompanyMatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         company = get_object_or_404(Company.objects.visible_to(self.request.user), slug=self.kwargs["company_slug"])
-        return _matches_for_listing(self.request.user).filter(company=company)
+        return match_list(user=self.request.user, company=company)
 
 
 @extend_schema_view(list=extend_schema(parameters=[OPPORTUNITY_SLUG]))
@@ -56,7 +58,7 @@ class OpportunityMatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         opportunity = get_object_or_404(Opportunity.objects.all(), slug=self.kwargs["opportunity_slug"])
-        return _matches_for_listing(self.request.user).filter(opportunity=opportunity)
+        return _opportunity_match_list(self.request.user, opportunity)
 
 
 class MatchRunViewSet(
