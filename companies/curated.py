@@ -30,30 +30,38 @@ def companies_load(ctx: LoadContext, records: list[dict]) -> None:
         slug, values, links = split_record(ctx, record, key="slug", fields=COMPANY_FIELDS, relations=COMPANY_RELATIONS)
         if not slug:
             continue
-        company = upsert(ctx, Company, lookup={"slug": slug}, values=values, kind="companies")
-        if company is None:
-            continue
-        areas = resolve(ctx, slug, "technology_areas", TechnologyArea, links.get("technology_areas"))
-        if areas is not None:
-            m2m_sync(company, "technology_areas", areas)
-        certifications_held_sync(ctx, company, links.get("certifications") or [])
+        company, outcome = upsert(ctx, Company, lookup={"slug": slug}, values=values)
+        if company is not None and company_relations_sync(ctx, company, links):
+            outcome = "updated" if outcome == "unchanged" else outcome
+        ctx.report.add("companies", outcome)
 
 
-def certifications_held_sync(ctx: LoadContext, company: Company, items: Any) -> None:
+def company_relations_sync(ctx: LoadContext, company: Company, links: dict[str, Any]) -> bool:
+    """Declared areas and certifications held of one saved firm; True if any changed."""
+    changed = False
+    areas = resolve(ctx, company.slug, "technology_areas", TechnologyArea, links.get("technology_areas"))
+    if areas is not None:
+        changed |= m2m_sync(company, "technology_areas", areas)
+    return certifications_held_sync(ctx, company, links.get("certifications") or []) or changed
+
+
+def certifications_held_sync(ctx: LoadContext, company: Company, items: Any) -> bool:
     """Make the firm's certifications match `certifications: [CODE or {code, expires_on}]`."""
-    if not isinstance(items, list):
+    if not isinstance(items, list) or not all(isinstance(item, str | dict) for item in items):
         ctx.error(company.slug, "certifications", "expected a list of codes or {code, expires_on}")
-        return
+        return False
     wanted: dict[str, Any] = {}
     for item in items:
         code, expires_on = (item, None) if isinstance(item, str) else (item.get("code"), item.get("expires_on"))
         wanted[code] = expires_on
     certs = resolve(ctx, company.slug, "certifications", Certification, list(wanted), key="code")
     if certs is None:
-        return
+        return False
     existing = {link.certification_id: link for link in company.certification_links.all()}
     keep = {cert.pk for cert in certs}
-    CompanyCertification.objects.filter(pk__in=[link.pk for pk, link in existing.items() if pk not in keep]).delete()
+    stale = [link.pk for pk, link in existing.items() if pk not in keep]
+    CompanyCertification.objects.filter(pk__in=stale).delete()
+    changed = bool(stale)
     for cert in certs:
         link = existing.get(cert.pk) or CompanyCertification(company=company, certification=cert)
         before = link.expires_on
@@ -65,6 +73,8 @@ def certifications_held_sync(ctx: LoadContext, company: Company, items: Any) -> 
             continue
         if link.pk is None or before != link.expires_on:
             link.save()
+            changed = True
+    return changed
 
 
 @dataclass(frozen=True)

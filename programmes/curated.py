@@ -192,11 +192,12 @@ def split_record(
 
 
 def upsert(
-    ctx: LoadContext, model: type[models.Model], *, lookup: dict[str, Any], values: dict[str, Any], kind: str
-) -> models.Model | None:
-    """Create or update one row from curated VALUES, saving only when something differs; None if invalid.
+    ctx: LoadContext, model: type[models.Model], *, lookup: dict[str, Any], values: dict[str, Any]
+) -> tuple[models.Model | None, str]:
+    """Create or update one row from curated VALUES, saving only when something differs.
 
-    Fields the fixture omits are reset to their defaults: the fixture is the whole record.
+    Returns the row (None if invalid) and "created", "updated" or "unchanged". Fields the fixture omits are reset
+    to their defaults: the fixture is the whole record.
     """
     slug = next(iter(lookup.values()))
     obj = model.objects.filter(**lookup).first()
@@ -211,13 +212,12 @@ def upsert(
         obj.full_clean()
     except ValidationError as exc:
         ctx.errors_from(slug, exc)
-        return None
+        return None, "invalid"
     changed = created or snapshot(obj, values) != before
     if changed:
         obj._change_reason = CHANGE_REASON
         obj.save()
-    ctx.report.add(kind, "created" if created else "updated" if changed else "unchanged")
-    return obj
+    return obj, "created" if created else "updated" if changed else "unchanged"
 
 
 def curated_fields(model: type[models.Model], values: dict[str, Any]) -> list[str]:
@@ -273,7 +273,8 @@ def organisations_load(ctx: LoadContext, records: list[dict]) -> None:
     for record in records:
         slug, values, _ = split_record(ctx, record, key="slug", fields=fields)
         if slug:
-            upsert(ctx, Organisation, lookup={"slug": slug}, values=values, kind="organisations")
+            _, outcome = upsert(ctx, Organisation, lookup={"slug": slug}, values=values)
+            ctx.report.add("organisations", outcome)
 
 
 def technology_areas_load(ctx: LoadContext, records: list[dict]) -> None:
@@ -282,7 +283,8 @@ def technology_areas_load(ctx: LoadContext, records: list[dict]) -> None:
     for record in records:
         slug, values, _ = split_record(ctx, record, key="slug", fields=fields)
         if slug:
-            upsert(ctx, TechnologyArea, lookup={"slug": slug}, values=values, kind="technology areas")
+            _, outcome = upsert(ctx, TechnologyArea, lookup={"slug": slug}, values=values)
+            ctx.report.add("technology areas", outcome)
 
 
 def certifications_load(ctx: LoadContext, records: list[dict]) -> None:
@@ -294,7 +296,8 @@ def certifications_load(ctx: LoadContext, records: list[dict]) -> None:
         code, values, links = split_record(ctx, record, key="code", fields=fields, relations=("equivalents",))
         if not code:
             continue
-        cert = upsert(ctx, Certification, lookup={"code": code}, values=values, kind="certifications")
+        cert, outcome = upsert(ctx, Certification, lookup={"code": code}, values=values)
+        ctx.report.add("certifications", outcome)
         if cert is not None:
             saved[code] = cert
             declared[code] = links.get("equivalents") or []
@@ -349,10 +352,12 @@ def opportunities_load(ctx: LoadContext, records: list[dict]) -> None:
             continue
         sources = source_values(ctx, slug, links.get("sources") or [])
         opportunity_check(ctx, slug, values, sources)
-        opportunity = upsert(ctx, Opportunity, lookup={"slug": slug}, values=values, kind="opportunities")
+        opportunity, outcome = upsert(ctx, Opportunity, lookup={"slug": slug}, values=values)
+        if opportunity is not None and opportunity_relations_sync(ctx, opportunity, links, sources):
+            outcome = "updated" if outcome == "unchanged" else outcome
+        ctx.report.add("opportunities", outcome)
         if opportunity is None:
             continue
-        opportunity_relations_sync(ctx, opportunity, links, sources)
         ctx.related[slug] = (ctx.file, links.get("related") or [])
 
 
@@ -428,34 +433,38 @@ def source_values(ctx: LoadContext, slug: str, items: Any) -> list[dict] | None:
 
 def opportunity_relations_sync(
     ctx: LoadContext, opportunity: Opportunity, links: dict[str, Any], sources: list[dict] | None
-) -> None:
-    """Organisations, certifications, weighted areas and sources of one saved opportunity."""
+) -> bool:
+    """Organisations, certifications, weighted areas and sources of one saved opportunity; True if any changed."""
     slug = opportunity.slug
+    changed = False
     organisations = resolve(ctx, slug, "organisations", Organisation, links.get("organisations"))
     if organisations is not None:
-        m2m_sync(opportunity, "organisations", organisations)
+        changed |= m2m_sync(opportunity, "organisations", organisations)
     certifications = resolve(
         ctx, slug, "required_certifications", Certification, links.get("required_certifications"), key="code"
     )
     if certifications is not None:
-        m2m_sync(opportunity, "required_certifications", certifications)
-    areas_sync(ctx, opportunity, links.get("areas") or {})
+        changed |= m2m_sync(opportunity, "required_certifications", certifications)
+    changed |= areas_sync(ctx, opportunity, links.get("areas") or {})
     if sources is not None:
-        sources_sync(ctx, opportunity, sources)
+        changed |= sources_sync(ctx, opportunity, sources)
+    return changed
 
 
-def areas_sync(ctx: LoadContext, opportunity: Opportunity, weights: Any) -> None:
+def areas_sync(ctx: LoadContext, opportunity: Opportunity, weights: Any) -> bool:
     """Make the opportunity's area links match `areas: {slug: weight}`, updating only what differs."""
     slug = opportunity.slug
     if not isinstance(weights, dict):
         ctx.error(slug, "areas", "expected a mapping of area slug to weight")
-        return
+        return False
     areas = resolve(ctx, slug, "areas", TechnologyArea, list(weights))
     if areas is None:
-        return
+        return False
     existing = {link.technology_area_id: link for link in opportunity.area_links.all()}
     wanted = {area.pk for area in areas}
-    OpportunityArea.objects.filter(pk__in=[link.pk for pk, link in existing.items() if pk not in wanted]).delete()
+    stale = [link.pk for pk, link in existing.items() if pk not in wanted]
+    OpportunityArea.objects.filter(pk__in=stale).delete()
+    changed = bool(stale)
     for area in areas:
         link = existing.get(area.pk) or OpportunityArea(opportunity=opportunity, technology_area=area)
         before = link.weight
@@ -467,16 +476,20 @@ def areas_sync(ctx: LoadContext, opportunity: Opportunity, weights: Any) -> None
             continue
         if link.pk is None or before != link.weight:
             link.save()
+            changed = True
+    return changed
 
 
-def sources_sync(ctx: LoadContext, opportunity: Opportunity, sources: list[dict]) -> None:
+def sources_sync(ctx: LoadContext, opportunity: Opportunity, sources: list[dict]) -> bool:
     """Make the opportunity's sources match the fixture (keyed by URL), saving only what differs."""
     existing = {source.url: source for source in opportunity.sources.all()}
     wanted_urls = [values.get("url") for values in sources]
+    changed = False
     for url, source in existing.items():
         if url not in wanted_urls:
             source._change_reason = CHANGE_REASON
             source.delete()
+            changed = True
     for index, values in enumerate(sources):
         source = existing.get(values.get("url")) or Source(opportunity=opportunity)
         created = source.pk is None
@@ -492,5 +505,7 @@ def sources_sync(ctx: LoadContext, opportunity: Opportunity, sources: list[dict]
             source._change_reason = CHANGE_REASON
             source.save()
             ctx.report.add("sources", "created" if created else "updated")
+            changed = True
         else:
             ctx.report.add("sources", "unchanged")
+    return changed

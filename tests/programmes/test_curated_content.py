@@ -225,6 +225,21 @@ def test_a_changed_fixture_updates_only_that_record_with_one_history_row(curated
     }
 
 
+def test_a_changed_area_weight_is_updated_in_place(curated, db, tmp_path):
+    shutil.copytree(FIXTURES, tmp_path, dirs_exist_ok=True)
+    path = tmp_path / "opportunities-priority-areas.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("areas: {railgun: 1.0, iamd: 0.3, advanced-manufacturing: 0.2}", "areas: {railgun: 0.9}")
+    )
+    links_before = OpportunityArea.objects.count()
+    report = curated_load(directory=tmp_path)
+    assert report.counts[("opportunities", "updated")] == 1
+    railgun = Opportunity.objects.get(slug="atla-railgun")
+    assert list(railgun.area_links.values_list("technology_area__slug", "weight")) == [("railgun", 0.9)]
+    assert OpportunityArea.objects.count() == links_before - 2
+
+
 ORGANISATION = """
 - slug: test-org
   name: Test organisation
