@@ -27,7 +27,9 @@ DEMO_STAFF = "staff"
 def companies_load(ctx: LoadContext, records: list[dict]) -> None:
     """companies.yaml: demo firms keyed by slug, with declared areas and certifications held."""
     for record in records:
-        slug, values, links = split_record(ctx, record, key="slug", fields=COMPANY_FIELDS, relations=COMPANY_RELATIONS)
+        slug, values, links = split_record(
+            ctx, record, kind="company", key="slug", fields=COMPANY_FIELDS, relations=COMPANY_RELATIONS
+        )
         if not slug:
             continue
         company, outcome = upsert(ctx, Company, lookup={"slug": slug}, values=values)

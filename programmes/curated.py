@@ -88,6 +88,8 @@ class LoadContext:
     source_catalogue: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Opportunity slug -> (file, related slugs), linked once every file is loaded.
     related: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    # (kind, slug) -> file that first defined it, to refuse duplicates across files.
+    seen: dict[tuple[str, str], str] = field(default_factory=dict)
     file: str = ""
 
     def error(self, slug: object, field_name: str, message: str) -> None:
@@ -149,10 +151,13 @@ def read_records(ctx: LoadContext, path: Path) -> list[dict] | None:
     except yaml.YAMLError as exc:
         ctx.error("-", "-", f"not valid YAML: {exc}")
         return None
-    defaults: dict[str, Any] = {}
+    defaults: Any = {}
     if isinstance(data, dict):
         defaults = data.get("defaults") or {}
         data = data.get("records")
+    if not isinstance(defaults, dict):
+        ctx.error("-", "defaults", "expected a mapping of field to value")
+        return None
     if data is None:
         return []
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
@@ -175,9 +180,9 @@ def plain(value: Any) -> Any:
 
 
 def split_record(
-    ctx: LoadContext, record: dict, *, key: str, fields: Iterable[str], relations: Iterable[str] = ()
+    ctx: LoadContext, record: dict, *, kind: str, key: str, fields: Iterable[str], relations: Iterable[str] = ()
 ) -> tuple[str | None, dict[str, Any], dict[str, Any]]:
-    """(key value, scalar values, relation values) of a record; unknown keys are errors."""
+    """(key value, scalar values, relation values) of a record; unknown keys and duplicate keys are errors."""
     known = {key, *fields, *relations}
     slug = record.get(key)
     for name in record:
@@ -186,6 +191,11 @@ def split_record(
     if not slug or not isinstance(slug, str):
         ctx.error(slug, key, "required")
         slug = None
+    elif (kind, slug) in ctx.seen:
+        ctx.error(slug, key, f"duplicate {key}: already defined in {ctx.seen[(kind, slug)]}")
+        slug = None
+    else:
+        ctx.seen[(kind, slug)] = ctx.file
     scalars = {name: record[name] for name in fields if name in record}
     links = {name: record[name] for name in relations if name in record}
     return slug, scalars, links
@@ -271,7 +281,7 @@ def organisations_load(ctx: LoadContext, records: list[dict]) -> None:
     """organisations.yaml: ministries, agencies and trade bodies, keyed by slug."""
     fields = ("name", "name_ja", "acronym", "country", "url", "description", "source_url")
     for record in records:
-        slug, values, _ = split_record(ctx, record, key="slug", fields=fields)
+        slug, values, _ = split_record(ctx, record, kind="organisation", key="slug", fields=fields)
         if slug:
             _, outcome = upsert(ctx, Organisation, lookup={"slug": slug}, values=values)
             ctx.report.add("organisations", outcome)
@@ -281,7 +291,7 @@ def technology_areas_load(ctx: LoadContext, records: list[dict]) -> None:
     """technology_areas.yaml: the 21 fixed areas with their names, descriptions and keywords."""
     fields = ("name", "name_ja", "description", "keywords")
     for record in records:
-        slug, values, _ = split_record(ctx, record, key="slug", fields=fields)
+        slug, values, _ = split_record(ctx, record, kind="area", key="slug", fields=fields)
         if slug:
             _, outcome = upsert(ctx, TechnologyArea, lookup={"slug": slug}, values=values)
             ctx.report.add("technology areas", outcome)
@@ -293,7 +303,9 @@ def certifications_load(ctx: LoadContext, records: list[dict]) -> None:
     declared: dict[str, list[str]] = {}
     saved: dict[str, Certification] = {}
     for record in records:
-        code, values, links = split_record(ctx, record, key="code", fields=fields, relations=("equivalents",))
+        code, values, links = split_record(
+            ctx, record, kind="certification", key="code", fields=fields, relations=("equivalents",)
+        )
         if not code:
             continue
         cert, outcome = upsert(ctx, Certification, lookup={"code": code}, values=values)
@@ -323,11 +335,9 @@ SOURCE_FIELDS = ("url", "title", "publisher", "accessed_on", "confidence", "note
 def sources_catalogue_load(ctx: LoadContext, records: list[dict]) -> None:
     """sources.yaml: sources cited by several records, keyed by `key`; records cite them as `ref: KEY`."""
     for record in records:
-        key, values, _ = split_record(ctx, record, key="key", fields=SOURCE_FIELDS)
+        key, values, _ = split_record(ctx, record, kind="source", key="key", fields=SOURCE_FIELDS)
         if not key:
             continue
-        if key in ctx.source_catalogue:
-            ctx.error(key, "key", "duplicate source key")
         if not values.get("url"):
             ctx.error(key, "url", "required")
         ctx.source_catalogue[key] = values
@@ -346,7 +356,7 @@ def opportunities_load(ctx: LoadContext, records: list[dict]) -> None:
     """opportunities*.yaml: hubs, priority areas, events, programmes and calls, with areas and sources."""
     for record in records:
         slug, values, links = split_record(
-            ctx, record, key="slug", fields=OPPORTUNITY_FIELDS, relations=OPPORTUNITY_RELATIONS
+            ctx, record, kind="opportunity", key="slug", fields=OPPORTUNITY_FIELDS, relations=OPPORTUNITY_RELATIONS
         )
         if not slug:
             continue

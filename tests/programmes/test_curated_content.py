@@ -325,6 +325,15 @@ def test_curation_rules_are_enforced_per_record(db, tmp_path, fields, expected):
     assert not Opportunity.objects.filter(slug="bad").exists()
 
 
+def test_a_slug_defined_twice_across_files_is_refused(db, tmp_path):
+    programme = "- slug: twice\n  kind: programme\n  title: T\n  summary: S.\n"
+    write_fixtures(tmp_path, **{"opportunities-a": programme, "opportunities-b": programme})
+    assert load_errors(tmp_path) == [
+        "opportunities-b.yaml: record twice, field slug: duplicate slug: already defined in opportunities-a.yaml"
+    ]
+    assert not Opportunity.objects.filter(slug="twice").exists()
+
+
 def test_an_area_weight_above_1_names_the_area(db, tmp_path):
     write_fixtures(
         tmp_path,
