@@ -204,6 +204,8 @@ def _gap_wording(category: str, key: str, text: str) -> tuple[str, str]:
     certificate = re.match(r"no (.+)", what.strip())
     if category == "certification" and certificate:
         return str(_("Obtain %(names)s") % {"names": certificate.group(1)}), ""
+    # Figures that differ per opportunity ("(capability 0.37) caps the score at 55") would mislead on a grouped row.
+    what = re.sub(r"\s*\([^)]*\d[^)]*\)|\s+caps the score at [\d.]+", "", what)
     return what.strip(), todo.strip()
 
 
