@@ -209,3 +209,10 @@ def test_drafts_are_listed_for_consultants_with_a_badge(consultant_client, world
 def test_low_confidence_records_are_flagged_unverified(anon_client, db):
     OpportunityFactory(title="Rumoured programme", confidence="low")
     assert "unverified" in anon_client.get(LIST, {"q": "Rumoured"}).text
+
+
+def test_staff_get_a_shortcut_to_records_open_to_their_country(alice_client, alice_matches):
+    response = alice_client.get(LIST)
+    assert 'href="?eligible_country=AU&amp;open=true">Only those open to firms from Australia</a>' in response.text
+    narrowed = alice_client.get(LIST, {"eligible_country": "AU", "open": "true"})
+    assert "Only those open to firms from" not in narrowed.text
