@@ -184,7 +184,9 @@ class CompanyAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
             except CompanyImportError as exc:
                 errors = [str(error) for error in exc.errors]
             else:
-                done = _("Imported %(name)s: created %(created)d firms, updated %(updated)d, unchanged %(unchanged)d.")
+                done = _(
+                    "Imported %(name)s. Firms created: %(created)d, updated: %(updated)d, unchanged: %(unchanged)d."
+                )
                 self.message_user(
                     request,
                     done

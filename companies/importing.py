@@ -8,6 +8,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django_countries import countries
 from tqdm import tqdm
 
+from companies.bulk import rows_delete, rows_insert, rows_update
 from companies.models import Company, CompanyCertification
 from companies.services import company_history_record, company_slug
 from programmes.models import Certification, TechnologyArea
@@ -26,9 +28,17 @@ from programmes.models import Certification, TechnologyArea
 HEADER = ["name", "country", "size", "founded", "website", "description", "technology_areas", "trl", "certifications"]
 # The columns an import owns; a firm's other fields (contact, export control, presence) are left as they are.
 IMPORTED_FIELDS = ("name", "country", "size", "founded", "website", "description", "trl")
-CHUNK = 2000  # firms read, compared and written per round trip
+CHUNK = 5000  # firms read, compared and written per round of queries
 PROGRESS_FROM = 1000  # rows; smaller files get no progress bar
 FOUNDED_MIN = 1800
+COMPANY_COLUMNS = [field.attname for field in Company._meta.concrete_fields]
+# A new firm's columns before the file's values go in: the model's defaults (plain values, not enum members).
+NEW_COMPANY = {
+    field.attname: getattr(field.get_default(), "value", field.get_default())
+    for field in Company._meta.concrete_fields
+    if not field.primary_key
+}
+AREA_LINK = Company.technology_areas.through
 
 T = TypeVar("T")
 
@@ -82,11 +92,12 @@ def companies_import(*, data: bytes, by: User | None, source: str = "", progress
     rows = companies_import_check(data=data, progress=progress)
     result = ImportResult()
     reason = f"CSV import {source}".strip()
+    now = timezone.now()
     with transaction.atomic():
         bar = tqdm(total=len(rows), desc="writing", unit="firm", disable=not progress or len(rows) < PROGRESS_FROM)
         with bar:
             for chunk in _batched(rows, CHUNK):
-                _write_chunk(chunk, by=by, reason=reason, result=result)
+                _write_chunk(chunk, by=by, reason=reason, now=now, result=result)
                 bar.update(len(chunk))
         if result.company_ids:
             _rescore_later(result.company_ids)
@@ -261,77 +272,75 @@ class _RowChecker:
         return frozenset(known[key] for key in keys if key in known)
 
 
-def _write_chunk(rows: Sequence[Row], *, by: User | None, reason: str, result: ImportResult) -> None:
+def _write_chunk(rows: Sequence[Row], *, by: User | None, reason: str, now: datetime, result: ImportResult) -> None:
     """Create, update and relink one chunk of firms; unchanged firms get no write and no history row."""
-    existing = {company.slug: company for company in Company.objects.filter(slug__in=[row.slug for row in rows])}
-    area_through = Company.technology_areas.through
-    areas = _links(area_through, "technologyarea_id", [company.pk for company in existing.values()])
-    certifications = _links(CompanyCertification, "certification_id", [company.pk for company in existing.values()])
+    existing = {
+        current["slug"]: current
+        for current in Company.objects.filter(slug__in=[row.slug for row in rows]).values(*COMPANY_COLUMNS)
+    }
+    existing_ids = [current["id"] for current in existing.values()]
+    areas = _links(AREA_LINK, "technologyarea_id", existing_ids)
+    certifications = _links(CompanyCertification, "certification_id", existing_ids)
 
-    created: list[Company] = []
-    updated: list[Company] = []
+    created: list[dict[str, Any]] = []
+    updated: list[dict[str, Any]] = []
     changed_fields: set[str] = set()
-    area_plan, certification_plan = _LinkPlan(), _LinkPlan()
+    area_plan, certification_plan = _LinkPlan("technologyarea_id"), _LinkPlan("certification_id")
     for row in rows:
-        company = existing.get(row.slug)
-        if company is None:
-            company = Company(slug=row.slug, **row.values)
-            created.append(company)
+        current = existing.get(row.slug)
+        if current is None:
+            created.append({**NEW_COMPANY, **row.values, "slug": row.slug, "created_at": now, "updated_at": now})
             continue
-        fields = [name for name in IMPORTED_FIELDS if _differs(getattr(company, name), row.values[name])]
-        relinked = area_plan.plan(company.pk, areas.get(company.pk, {}), row.area_ids)
-        relinked |= certification_plan.plan(company.pk, certifications.get(company.pk, {}), row.certification_ids)
+        fields = [name for name in IMPORTED_FIELDS if current[name] != row.values[name]]
+        relinked = area_plan.plan(current["id"], areas.get(current["id"], {}), row.area_ids)
+        relinked |= certification_plan.plan(current["id"], certifications.get(current["id"], {}), row.certification_ids)
         if fields or relinked:
-            for name in fields:
-                setattr(company, name, row.values[name])
+            current.update({name: row.values[name] for name in fields}, updated_at=now)
             changed_fields.update(fields)
-            updated.append(company)
+            updated.append(current)
 
-    Company.objects.bulk_create(created, batch_size=CHUNK)
-    new_by_slug = {company.slug: company for company in created}
-    for row in rows:
-        if row.slug in new_by_slug:
-            company_id = new_by_slug[row.slug].pk
-            area_plan.plan(company_id, {}, row.area_ids)
-            certification_plan.plan(company_id, {}, row.certification_ids)
-    if updated:
-        now = timezone.now()
-        for company in updated:
-            company.updated_at = now
-        Company.objects.bulk_update(updated, sorted(changed_fields | {"updated_at"}), batch_size=500)
+    for company, company_id in zip(created, rows_insert(Company, created), strict=True):
+        company["id"] = company_id
+    new_rows = [row for row in rows if row.slug not in existing]
+    for company, row in zip(created, new_rows, strict=True):
+        area_plan.plan(company["id"], {}, row.area_ids)
+        certification_plan.plan(company["id"], {}, row.certification_ids)
+    rows_update(Company, updated, sorted(changed_fields | {"updated_at"}))
+    new_area_links = area_plan.apply(AREA_LINK)
+    certification_plan.apply(CompanyCertification)
 
-    new_area_links = area_plan.apply(area_through, "technologyarea_id")
-    certification_plan.apply(CompanyCertification, "certification_id")
     final_areas = _final_links(areas, area_plan, new_area_links)
-    company_history_record(companies=created, created=True, by=by, reason=reason, area_links=final_areas)
-    company_history_record(companies=updated, created=False, by=by, reason=reason, area_links=final_areas)
-
+    company_history_record(snapshots=created, created=True, by=by, reason=reason, area_links=final_areas)
+    company_history_record(snapshots=updated, created=False, by=by, reason=reason, area_links=final_areas)
     result.created += len(created)
     result.updated += len(updated)
     result.unchanged += len(rows) - len(created) - len(updated)
-    result.company_ids.extend(company.pk for company in [*created, *updated])
+    result.company_ids.extend(company["id"] for company in [*created, *updated])
 
 
 class _LinkPlan:
     """Rows of a firm-to-reference link table to delete and to add, worked out firm by firm."""
 
-    def __init__(self) -> None:
+    def __init__(self, target: str) -> None:
+        self.target = target
         self.delete: list[int] = []
-        self.add: list[tuple[int, int]] = []  # (company id, target id)
+        self.add: list[dict[str, int]] = []
 
     def plan(self, company_id: int, held: dict[int, int], wanted: frozenset[int]) -> bool:
         """HELD maps target id -> link id. True if the firm's links change."""
         gone = [link_id for target_id, link_id in held.items() if target_id not in wanted]
-        new = [(company_id, target_id) for target_id in sorted(wanted) if target_id not in held]
+        new = [
+            {"company_id": company_id, self.target: target_id} for target_id in sorted(wanted) if target_id not in held
+        ]
         self.delete.extend(gone)
         self.add.extend(new)
         return bool(gone or new)
 
-    def apply(self, model: Any, target: str) -> list[Any]:
-        for ids in _batched(self.delete, CHUNK):
-            model.objects.filter(pk__in=ids).delete()
-        links = [model(company_id=company_id, **{target: target_id}) for company_id, target_id in self.add]
-        return model.objects.bulk_create(links, batch_size=CHUNK)
+    def apply(self, model: Any) -> list[tuple[int, int, int]]:
+        """Write the plan; return the new links as (link id, company id, target id)."""
+        rows_delete(model, self.delete)
+        ids = rows_insert(model, self.add)
+        return [(link_id, link["company_id"], link[self.target]) for link_id, link in zip(ids, self.add, strict=True)]
 
 
 def _links(model: Any, target: str, company_ids: list[int]) -> dict[int, dict[int, int]]:
@@ -346,7 +355,7 @@ def _links(model: Any, target: str, company_ids: list[int]) -> dict[int, dict[in
 
 
 def _final_links(
-    held: dict[int, dict[int, int]], plan: _LinkPlan, new_links: list[Any]
+    held: dict[int, dict[int, int]], plan: _LinkPlan, new_links: list[tuple[int, int, int]]
 ) -> dict[int, list[tuple[int, int]]]:
     """company id -> (link id, area id) after the chunk was written: what the history rows snapshot."""
     deleted = set(plan.delete)
@@ -354,13 +363,9 @@ def _final_links(
         company_id: [(link_id, area_id) for area_id, link_id in links.items() if link_id not in deleted]
         for company_id, links in held.items()
     }
-    for link in new_links:
-        final.setdefault(link.company_id, []).append((link.pk, link.technologyarea_id))
+    for link_id, company_id, area_id in new_links:
+        final.setdefault(company_id, []).append((link_id, area_id))
     return final
-
-
-def _differs(current: Any, new: Any) -> bool:
-    return (current.code if hasattr(current, "code") else current) != new
 
 
 def _batched(items: Sequence[T] | Iterable[T], size: int) -> Iterator[list[T]]:

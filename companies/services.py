@@ -2,15 +2,18 @@
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
+from enum import Enum
 from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from companies.bulk import rows_insert
 from companies.models import Company, CompanyCertification, Membership
 from programmes.models import Certification, TechnologyArea
 
@@ -33,7 +36,6 @@ PROFILE_FIELDS = (
     "source_url",
 )
 RELATION_FIELDS = ("technology_areas", "certifications")
-HISTORY_BATCH = 5000
 # simple-history's history_change_reason column is 100 characters long.
 REASON_MAX = 100
 
@@ -71,7 +73,7 @@ def company_create(
     if certifications is not None:
         _set_certifications(company, certifications)
     del company.skip_history_when_saving
-    company_history_record(companies=[company], created=True, by=by, reason=reason or _("Created"))
+    company_history_record(snapshots=[company_snapshot(company)], created=True, by=by, reason=reason or _("Created"))
     _rescore_later(company.pk)
     return company
 
@@ -95,43 +97,56 @@ def company_update(*, company: Company, data: Mapping[str, Any], by: User | None
         company.save()
     finally:
         del company.skip_history_when_saving
-    company_history_record(companies=[company], created=False, by=by, reason=reason or _("Profile edited"))
+    company_history_record(
+        snapshots=[company_snapshot(company)], created=False, by=by, reason=reason or _("Profile edited")
+    )
     _rescore_later(company.pk)
     return company
 
 
 def company_history_record(
     *,
-    companies: Sequence[Company],
+    snapshots: Sequence[Mapping[str, Any]],
     created: bool,
     by: User | None,
     reason: str,
     area_links: Mapping[int, Sequence[tuple[int, int]]] | None = None,
 ) -> None:
-    """Write one history row per firm with its technology areas, in bulk, as simple-history's signal would.
+    """Write one history row per firm, with its technology areas, in bulk: what simple-history's signal would write.
 
-    AREA_LINKS maps a firm's pk to its (link id, area id) pairs; it is read from the database when not given.
+    SNAPSHOTS are firms as rows (company_snapshot). AREA_LINKS maps a firm's pk to its (link id, area id) pairs;
+    it is read from the database when not given.
     """
-    if not companies:
+    if not snapshots:
         return
     if area_links is None:
-        area_links = _area_links([company.pk for company in companies])
-    rows = Company.history.bulk_history_create(
-        companies,
-        update=not created,
-        default_user=by,
-        default_change_reason=reason[:REASON_MAX],
-        batch_size=HISTORY_BATCH,
-    )
+        area_links = _area_links([snapshot["id"] for snapshot in snapshots])
+    history_model = Company.history.model
+    tracked = [field.attname for field in history_model.tracked_fields]
+    stamp = {
+        "history_date": timezone.now(),
+        "history_type": "+" if created else "~",
+        "history_user_id": by.pk if by is not None and by.is_authenticated else None,
+        "history_change_reason": reason[:REASON_MAX],
+    }
+    history_ids = rows_insert(history_model, [{**{n: s[n] for n in tracked}, **stamp} for s in snapshots])
     area_history = apps.get_model("companies", "HistoricalCompany_technology_areas")
-    area_history.objects.bulk_create(
+    rows_insert(
+        area_history,
         [
-            area_history(history_id=row.pk, id=link_id, company_id=row.id, technologyarea_id=area_id)
-            for row in rows
-            for link_id, area_id in area_links.get(row.id, ())
+            {"history_id": history_id, "id": link_id, "company_id": snapshot["id"], "technologyarea_id": area_id}
+            for history_id, snapshot in zip(history_ids, snapshots, strict=True)
+            for link_id, area_id in area_links.get(snapshot["id"], ())
         ],
-        batch_size=HISTORY_BATCH,
     )
+
+
+def company_snapshot(company: Company) -> dict[str, Any]:
+    """COMPANY as a row of plain values (attname -> value), as the history and the bulk writers take it."""
+    row = {
+        field.attname: field.get_prep_value(getattr(company, field.attname)) for field in Company._meta.concrete_fields
+    }
+    return {name: value.value if isinstance(value, Enum) else value for name, value in row.items()}
 
 
 def membership_set(*, company: Company, user: User, role: str = Membership.Role.VIEWER) -> Membership:

@@ -47,7 +47,7 @@ def test_a_consultant_imports_a_good_file(consultant, consultant_client, uav, re
     response = consultant_client.post(IMPORT_URL, {"file": upload(content)}, follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("admin:companies_company_changelist")
-    assert "created 1 firms, updated 0, unchanged 0" in response.content.decode()
+    assert "Firms created: 1, updated: 0, unchanged: 0." in response.content.decode()
     acme = Company.objects.get(slug="acme-drones")
     assert acme.history.get().history_user == consultant
     rescore.many.assert_called_once_with([acme.pk])

@@ -3,6 +3,7 @@
 import datetime
 import io
 import itertools
+import math
 from unittest import mock
 
 import pytest
@@ -231,7 +232,7 @@ def test_a_failure_while_writing_the_last_chunk_leaves_nothing_written(reference
 
     def fail_on_last_chunk(**kwargs):
         calls.append(kwargs)
-        if len(calls) == 10:  # 5 chunks of 2,000, two history calls each: the last one fails
+        if len(calls) == 2 * math.ceil(10_000 / importing.CHUNK):  # two history writes per chunk: the last fails
             raise RuntimeError("database went away")
         real(**kwargs)
 
@@ -260,7 +261,7 @@ def test_the_command_prints_counts(reference, rescore, tmp_path):
 
     call_command("import_companies", str(path), stdout=out, stderr=io.StringIO())
 
-    assert "Created 1 firms, updated 0, unchanged 0." in out.getvalue()
+    assert "Firms created: 1, updated: 0, unchanged: 0." in out.getvalue()
 
 
 def test_the_command_lists_every_error_and_fails(reference, rescore, tmp_path):

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             raise CommandError(f"{len(exc.errors)} error(s) in {file}; nothing was imported.") from exc
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created {result.created} firms, updated {result.updated}, unchanged {result.unchanged}."
+                f"Firms created: {result.created}, updated: {result.updated}, unchanged: {result.unchanged}."
             )
         )
 
