@@ -63,6 +63,7 @@ def refusal(data: bytes) -> list[str]:
             "line 3, field certifications: unknown certification code 'iso-27001'",
         ),
         (",AU,sme,2012,,Makes lasers,,,\n", "line 3, field name: empty name"),
+        ("!!!,AU,sme,2012,,Makes lasers,,,\n", "line 3, field name: '!!!' has no letters or digits"),
         ("Acme,AU,sme,2012,,  ,,,\n", "line 3, field description: empty description"),
         ("Acme,AU,sme,2012,acme dot com,Makes lasers,,,\n", "line 3, field website: malformed URL 'acme dot com'"),
         ("Acme,AU,sme,1492,,Makes lasers,,,\n", "line 3, field founded: '1492' is not a year"),

@@ -1,0 +1,38 @@
+"""CompanyFilterSet: each filter once, over the firms a consultant may see."""
+
+import pytest
+
+from companies.filters import CompanyFilterSet
+from companies.models import Company
+from tests.factories import CompanyFactory, TechnologyAreaFactory
+
+
+@pytest.fixture
+def firms(db):
+    uav = TechnologyAreaFactory(slug="uav")
+    return {
+        "kestrel": CompanyFactory(slug="kestrel", country="US", size="startup", description="Drones", areas=[uav]),
+        "photon": CompanyFactory(
+            slug="photon", country="AU", size="sme", description="Lasers", japan_presence="office"
+        ),
+        "harbour": CompanyFactory(slug="harbour", country="AU", size="large", description="Ships and drone hangars"),
+    }
+
+
+def slugs(params: dict) -> list[str]:
+    return sorted(CompanyFilterSet(params, queryset=Company.objects.all()).qs.values_list("slug", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "drone"}, ["harbour", "kestrel"]),
+        ({"q": "drone hangars"}, ["harbour"]),
+        ({"country": "AU"}, ["harbour", "photon"]),
+        ({"size": "startup"}, ["kestrel"]),
+        ({"technology_area": "uav"}, ["kestrel"]),
+        ({"japan_presence": "office"}, ["photon"]),
+    ],
+)
+def test_each_filter_narrows_the_firms(firms, params, expected):
+    assert slugs(params) == expected
