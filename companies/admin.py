@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -46,10 +47,26 @@ class ConsultantOnlyMixin:
         return is_consultant(request.user) and super().has_delete_permission(request, obj)
 
 
+class MembershipForm(forms.ModelForm):
+    """Staff are named by username: consultants do not manage (or browse) user accounts."""
+
+    user = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True),
+        to_field_name="username",
+        widget=forms.TextInput,
+        label=_("Username"),
+        error_messages={"invalid_choice": _("There is no active user with this username.")},
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["user", "company", "role"]
+
+
 class MembershipInline(ConsultantOnlyMixin, admin.TabularInline):
     model = Membership
+    form = MembershipForm
     fields = ("user", "role")
-    autocomplete_fields = ("user",)
     extra = 1
 
 
@@ -135,7 +152,7 @@ class CompanyAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Company]:
-        return super().get_queryset(request) & Company.objects.visible_to(request.user)
+        return Company.objects.visible_to(request.user).order_by(*(self.get_ordering(request) or ["name"]))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Only superusers delete a firm (its matches and history go with it)."""
@@ -175,9 +192,9 @@ class CompanyAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
         """Upload a CSV of firms: every bad row is listed and nothing is written, or every row is written."""
         if not (is_consultant(request.user) and self.has_add_permission(request)):
             raise PermissionDenied
-        form = CompanyImportForm(request.POST or None, request.FILES or None)
+        form = CompanyImportForm(request.POST, request.FILES) if request.method == "POST" else CompanyImportForm()
         errors: list[str] = []
-        if request.method == "POST" and form.is_valid():
+        if form.is_bound and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
                 result = companies_import(data=upload.read(), by=request.user, source=upload.name)
@@ -216,7 +233,8 @@ class MembershipAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
     list_filter = ("role",)
     list_select_related = ("user", "company")
     search_fields = ("user__username", "user__email", "company__name")
-    autocomplete_fields = ("user", "company")
+    form = MembershipForm
+    autocomplete_fields = ("company",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
         return super().get_queryset(request).filter(company__in=Company.objects.visible_to(request.user))

@@ -112,7 +112,7 @@ def companies_import_check(*, data: bytes, progress: bool = False) -> list[Row]:
     checker = _RowChecker()
     rows: list[Row] = []
     errors: list[RowError] = []
-    total = text.count("\n")
+    total = max(text.count("\n") - 1, 0)  # lines after the header: the row count unless descriptions span lines
     bar = tqdm(desc="checking", total=total, unit="row", disable=not progress or total < PROGRESS_FROM)
     with bar:
         for line, record in _records(reader, errors):

@@ -142,7 +142,7 @@ def test_an_admin_add_creates_the_firm_and_its_staff(consultant_client, alice, u
         "certification_links-INITIAL_FORMS": "0",
         "memberships-TOTAL_FORMS": "1",
         "memberships-INITIAL_FORMS": "0",
-        "memberships-0-user": alice.pk,
+        "memberships-0-user": "alice",
         "memberships-0-role": "viewer",
     }
 
@@ -152,3 +152,39 @@ def test_an_admin_add_creates_the_firm_and_its_staff(consultant_client, alice, u
     kestrel = Company.objects.get(slug="kestrel-systems")
     assert Membership.objects.get(company=kestrel).user == alice
     assert kestrel.history.get().history_type == "+"
+
+
+def test_a_consultant_adds_staff_by_username(consultant_client, firm_b, bob):
+    data = {"user": "bob", "company": firm_b.pk, "role": "viewer"}
+
+    taken = consultant_client.post(reverse("admin:companies_membership_add"), data)
+    unknown = consultant_client.post(reverse("admin:companies_membership_add"), {**data, "user": "mallory"})
+
+    assert taken.status_code == 200  # bob is already on firm B's staff
+    assert unknown.status_code == 200
+    assert "There is no active user with this username." in unknown.content.decode()
+    response = consultant_client.post(reverse("admin:companies_membership_add"), {**data, "user": "consultant"})
+    assert response.status_code == 302
+    assert firm_b.memberships.count() == 2
+
+
+def test_the_membership_list_is_for_consultants_only(consultant_client, alice, bob, db):
+    clerk = Client()
+    clerk.force_login(UserFactory(username="clerk", is_staff=True))
+
+    response = consultant_client.get(reverse("admin:companies_membership_changelist"))
+
+    assert response.status_code == 200
+    assert "alice" in response.content.decode()
+    assert clerk.get(reverse("admin:companies_membership_changelist")).status_code == 403
+    assert clerk.get(reverse("admin:companies_company_changelist")).status_code == 403
+
+
+def test_a_consultant_opens_the_change_history_and_upload_pages(consultant_client, firm_a, alice):
+    for url in (
+        reverse("admin:companies_company_change", args=[firm_a.pk]),
+        reverse("admin:companies_company_history", args=[firm_a.pk]),
+        reverse("admin:companies_company_add"),
+        IMPORT_URL,
+    ):
+        assert consultant_client.get(url).status_code == 200, url
