@@ -6,6 +6,7 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from companies.models import Company, CompanyCertification
+from portal.api.fields import IriField
 from programmes.models import Certification, TechnologyArea
 
 
@@ -18,6 +19,12 @@ class CompanyCertificationSerializer(serializers.ModelSerializer):
         model = CompanyCertification
         fields = ["code", "expires_on"]
 
+    def validate(self, attrs: dict) -> dict:
+        # A PATCH makes nested fields optional too; a certification without its code means nothing.
+        if "certification" not in attrs:
+            raise serializers.ValidationError({"code": "This field is required."})
+        return attrs
+
 
 class CompanySerializer(serializers.ModelSerializer):
     """A firm in full: only consultants and the firm's own staff ever see one (Company.objects.visible_to)."""
@@ -27,6 +34,8 @@ class CompanySerializer(serializers.ModelSerializer):
         slug_field="slug", many=True, queryset=TechnologyArea.objects.all(), required=False
     )
     certifications = CompanyCertificationSerializer(many=True, source="certification_links", required=False)
+    website = IriField(max_length=300, required=False, allow_blank=True)
+    source_url = IriField(max_length=500, required=False, allow_blank=True)
 
     class Meta:
         model = Company

@@ -59,9 +59,9 @@ class MatchSerializer(serializers.ModelSerializer):
 class MatchRunSerializer(serializers.ModelSerializer):
     """A scoring run: its scope, progress and outcome."""
 
-    company = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    opportunity = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    company = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    opportunity = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     duration_s = serializers.FloatField(read_only=True, allow_null=True)
 
     class Meta:

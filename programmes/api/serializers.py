@@ -3,6 +3,7 @@
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
+from portal.api.fields import IriField
 from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
 
 
@@ -10,6 +11,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     """A ministry, agency or trade body."""
 
     country = CountryField()
+    url = IriField(read_only=True)
 
     class Meta:
         model = Organisation
@@ -36,6 +38,7 @@ class CertificationSerializer(serializers.ModelSerializer):
     """A certification, with the codes of those that count as equivalent to it."""
 
     equivalents = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    url = IriField(read_only=True)
 
     class Meta:
         model = Certification
@@ -53,6 +56,8 @@ class OpportunityAreaSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
+    url = IriField(read_only=True)
+
     class Meta:
         model = Source
         fields = ["url", "title", "publisher", "accessed_on", "confidence"]
@@ -90,6 +95,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
     eligibility = EligibilitySerializer(source="*", read_only=True)
     dates = DatesSerializer(source="*", read_only=True)
     sources = SourceSerializer(many=True, read_only=True)
+    url = IriField(read_only=True)
 
     class Meta:
         model = Opportunity

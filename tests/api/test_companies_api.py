@@ -141,6 +141,8 @@ def test_firms_cannot_be_deleted_over_the_api(consultant_client, firm_a):
         ({"country": "XX"}, "country"),
         ({"technology_areas": ["no-such-area"]}, "technology_areas"),
         ({"certifications": [{"code": "nope"}]}, "certifications"),
+        ({"certifications": [{"expires_on": "2030-01-01"}]}, "certifications"),
+        ({"website": "not a url"}, "website"),
         ({"size": "huge"}, "size"),
     ],
 )

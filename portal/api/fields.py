@@ -1,0 +1,23 @@
+"""Serializer fields the API shares."""
+
+from django.core.validators import URLValidator
+from rest_framework import serializers
+
+_url_validator = URLValidator()
+
+
+def validate_url(value: str) -> None:
+    """Django's URL check, wrapped so that the schema does not claim an ASCII-only "uri" format."""
+    _url_validator(value)
+
+
+class IriField(serializers.CharField):
+    """A URL that may hold non-ASCII characters (Japanese official pages often do), as RFC 3987 allows.
+
+    Described as a plain string: a "uri" format would be wrong for these, and with blank values allowed
+    drf-spectacular would write a oneOf that an empty string matches twice.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(validate_url)
