@@ -115,3 +115,11 @@ def language_switch_next(context) -> str:
     if request is None:
         return "/"
     return translate_url(request.get_full_path(), settings.LANGUAGE_CODE)
+
+
+@register.filter
+def minutes(duration: datetime.timedelta | None) -> int:
+    """Whole minutes in a duration, rounded up (for "try again in N minutes")."""
+    if duration is None:
+        return 0
+    return max(1, -(-int(duration.total_seconds()) // 60))
