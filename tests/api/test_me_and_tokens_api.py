@@ -114,3 +114,12 @@ def test_bob_cannot_revoke_alices_token(bob_client, token_a):
 
 def test_anonymous_callers_have_no_tokens(anon_client):
     assert anon_client.get(f"{API}/tokens/").status_code == 401
+
+
+def test_a_consultants_token_acts_as_a_consultant(consultant, firm_a, firm_b):
+    from portal.tokens import token_issue
+
+    _token, raw = token_issue(user=consultant, name="reporting")
+    client = bearer_client(raw)
+    assert client.get(f"{API}/me/").json()["role"] == "consultant"
+    assert client.get(f"{API}/companies/").json()["count"] == 2
