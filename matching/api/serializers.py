@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from companies.models import Company
 from matching.models import Match, MatchRun
+from portal.api.fields import RoundedFloatField
 from programmes.models import Opportunity
 
 
@@ -47,6 +48,7 @@ class MatchSerializer(serializers.ModelSerializer):
 
     company = MatchCompanySerializer(read_only=True)
     opportunity = MatchOpportunitySerializer(read_only=True)
+    score = RoundedFloatField(read_only=True)
     components = serializers.DictField(child=ComponentSerializer(), read_only=True)
     reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
     gaps = serializers.ListField(child=serializers.CharField(), read_only=True)

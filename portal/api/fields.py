@@ -21,3 +21,14 @@ class IriField(serializers.CharField):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.validators.append(validate_url)
+
+
+class RoundedFloatField(serializers.FloatField):
+    """A float rounded for display: scores are computed in float32, so 79.24 would otherwise read 79.23999786."""
+
+    def __init__(self, *, places: int = 2, **kwargs):
+        self.places = places
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> float:
+        return round(float(value), self.places)
