@@ -7,6 +7,7 @@ or per opportunity and fact, so explaining a million stored pairs costs a few di
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 import numpy as np
@@ -52,9 +53,44 @@ class Explainer:
             for a in range(corpus.n_areas)
         ]
         self._area_order = [np.argsort(-row)[: int((row > 0).sum())] for row in opportunities.areas]
+        # Opportunities asking for the same areas with the same weights share their firms' capability reasons.
+        _, signature = np.unique(opportunities.areas, axis=0, return_inverse=True) if len(opportunities.rows) else (
+            None, np.zeros(0, dtype=np.intp))
+        self._signature = np.asarray(signature).ravel().tolist()
+        _, held = np.unique(firms.certs, axis=0, return_inverse=True) if len(firms.rows) else (
+            None, np.zeros(0, dtype=np.intp))
+        self._held = np.asarray(held).ravel().tolist()
+        self._json: dict[tuple[object, ...], str] = {}
 
     def country(self, code: str) -> str:
         return self.country_names.get(code, code)
+
+    # JSON for many pairs, from cached pieces ------------------------------------------------------------------------
+
+    def _cached(self, key: tuple[object, ...], make: object) -> str:
+        found = self._json.get(key)
+        if found is None:
+            found = self._json[key] = ",".join(json.dumps(text) for text in make())  # type: ignore[operator]
+        return found
+
+    def reasons_json(self, i: int, j: int, component: list[float]) -> str:
+        """reasons(i, j) as a JSON array, built from pieces cached per firm and area set, and per opportunity."""
+        kind = self.opps.rows[j].kind if len(self._area_order[j]) == 0 else ""
+        technology = self._cached(("r", i, self._signature[j], kind), lambda: self._technology_reasons(i, j))
+        trl, certs = self.firms.rows[i].trl, component[3] >= 1.0
+        facts = self._cached(("f", j, trl, certs), lambda: self._fact_reasons(i, j, component))
+        return f"[{technology}{',' if technology and facts else ''}{facts}]"
+
+    def gaps_json(self, i: int, j: int, component: list[float], gates: int, limit: float) -> str:
+        """gaps(i, j) as a JSON array; only the technology-fit sentence is written per pair."""
+        f = self.firms
+        key = ("g", j, gates & ~engine.GATE_FIT, f.rows[i].country, int(f.size[i]), int(f.presence[i]), int(f.trl[i]),
+               self._held[i])
+        fixed = self._cached(key, lambda: self.gaps(i, j, component, gates & ~engine.GATE_FIT, limit))
+        if not gates & engine.GATE_FIT:
+            return f"[{fixed}]"
+        fit = json.dumps(self.fit_gap(component[0], limit))
+        return f"[{fixed},{fit}]" if fixed else f"[{fit}]"
 
     # Reasons -------------------------------------------------------------------------------------------------------
 
@@ -87,6 +123,9 @@ class Explainer:
 
     def reasons(self, i: int, j: int, components: np.ndarray) -> list[str]:
         """Why firm i fits opportunity j: the technology facts first, then readiness, compliance and timing."""
+        return self._technology_reasons(i, j) + self._fact_reasons(i, j, components)
+
+    def _technology_reasons(self, i: int, j: int) -> list[str]:
         o, out = self.opps.rows[j], []
         order = self._area_order[j]
         if len(order) == 0:
@@ -98,10 +137,9 @@ class Explainer:
             for a in ranked[:2]:
                 if self.firms.affinity[i, a] >= MIN_AFFINITY and (piece := self.area_piece(i, a)):
                     out.append(piece)
-        out.extend(self._fact_reasons(i, j, components))
         return out
 
-    def _fact_reasons(self, i: int, j: int, components: np.ndarray) -> list[str]:
+    def _fact_reasons(self, i: int, j: int, components: np.ndarray | list[float]) -> list[str]:
         o, firm, out = self.opps.rows[j], self.firms.rows[i], []
         if o.min_trl and firm.trl and firm.trl >= o.min_trl:
             out.append(f"TRL {firm.trl} meets the minimum TRL {o.min_trl}")
@@ -115,7 +153,7 @@ class Explainer:
 
     # Gaps ----------------------------------------------------------------------------------------------------------
 
-    def gaps(self, i: int, j: int, components: np.ndarray, gates: int, limit: float) -> list[str]:
+    def gaps(self, i: int, j: int, components: np.ndarray | list[float], gates: int, limit: float) -> list[str]:
         """What stands between firm i and opportunity j, each with what to do; capped scores state the rule."""
         o, firm, f = self.opps.rows[j], self.firms.rows[i], self.firms
         out: list[str] = []
@@ -135,9 +173,13 @@ class Explainer:
         if o.certifications:
             out.extend(self._cert_gaps(i, j))
         if gates & engine.GATE_FIT:
-            out.append(f"little technology fit (capability {components[0]:.2f}) caps the score at {limit:.0f}: "
-                       "describe the relevant products and technologies in the firm's profile")
+            out.append(self.fit_gap(components[0], limit))
         return out
+
+    @staticmethod
+    def fit_gap(capability: float, limit: float) -> str:
+        return (f"little technology fit (capability {capability:.2f}) caps the score at {limit:.0f}: "
+                "describe the relevant products and technologies in the firm's profile")
 
     @staticmethod
     def _presence_gap(required: str, held: str) -> str:

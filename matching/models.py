@@ -83,9 +83,15 @@ class MatchQuerySet(models.QuerySet):
 class Match(models.Model):
     """How well one firm fits one published opportunity: a 0-100 score, its parts, reasons and gaps."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="matches")
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="matches")
-    run = models.ForeignKey(MatchRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="matches")
+    # No single-column indexes on the keys: the unique (company, opportunity) and the two score indexes below serve
+    # every lookup, and each index left out makes a full rescore's million-row COPY cheaper (docs/matching.md).
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="matches", db_index=False)
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="matches", db_index=False)
+    # The run is provenance only: no database constraint, so a million-row COPY skips a million FK checks.
+    run = models.ForeignKey(
+        MatchRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="matches", db_index=False,
+        db_constraint=False,
+    )
     score = models.FloatField()
     # {"capability": {"value": 0.8, "weight": 0.45, "contribution": 36.0}, ...}; contributions sum to score.
     components = models.JSONField(default=dict)

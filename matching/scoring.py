@@ -6,7 +6,6 @@ services.py calls these and does the writing; tasks and the `rescore` command ca
 from __future__ import annotations
 
 import datetime
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,19 +89,19 @@ def _records(
     components = scores.components[:, rows, cols].T  # (n, 5)
     raw, final = scores.raw[rows, cols], scores.score[rows, cols]
     parts = np.round(engine.contributions(components.T, raw, final).T, 2)  # (n, 5)
-    totals = np.clip(np.round(parts.sum(axis=1), 2), 0.0, 100.0)
-    limits = engine.FIT_SLOPE * components[:, 0]
-    gates = scores.gates[rows, cols]
-    firm_pk = [c.pk for c in explainer.firms.rows]
-    opp_pk = [o.pk for o in explainer.opps.rows]
+    totals = np.clip(np.round(parts.sum(axis=1), 2), 0.0, 100.0).tolist()
+    limits = (engine.FIT_SLOPE * components[:, 0]).tolist()
+    gates = scores.gates[rows, cols].tolist()
+    eligible = scores.eligible[rows, cols].tolist()
     mixed = np.empty((len(rows), 10), dtype=np.float64)
-    mixed[:, 0::2], mixed[:, 1::2] = components, parts
-    out: list[Record] = []
-    for n, (i, j) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
-        out.append((
-            firm_pk[i], opp_pk[j], run_id, float(totals[n]), _COMPONENT_JSON % tuple(mixed[n]),
-            json.dumps(explainer.reasons(i, j, components[n])),
-            json.dumps(explainer.gaps(i, j, components[n], int(gates[n]), float(limits[n]))),
-            not bool(gates[n] & (engine.GATE_COUNTRY | engine.GATE_SIZE)), now,
-        ))
-    return out
+    mixed[:, 0::2], mixed[:, 1::2] = np.round(components, 4), parts
+    component_json = [_COMPONENT_JSON % tuple(values) for values in mixed.tolist()]
+    values = components.tolist()
+    firm_pk = np.array([c.pk for c in explainer.firms.rows], dtype=np.int64)[rows].tolist()
+    opp_pk = np.array([o.pk for o in explainer.opps.rows], dtype=np.int64)[cols].tolist()
+    reasons, gaps = explainer.reasons_json, explainer.gaps_json
+    return [
+        (firm_pk[n], opp_pk[n], run_id, totals[n], component_json[n], reasons(i, j, values[n]),
+         gaps(i, j, values[n], gates[n], limits[n]), eligible[n], now)
+        for n, (i, j) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True))
+    ]

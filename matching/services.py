@@ -10,6 +10,7 @@ import datetime
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 
 import numpy as np
@@ -108,7 +109,7 @@ def match_run_fail(*, run_id: int, error: str) -> None:
 MATCH_COLUMNS = (
     "company_id", "opportunity_id", "run_id", "score", "components", "reasons", "gaps", "eligible", "computed_at",
 )
-_contexts: dict[tuple[int | None, object, int | None], scoring.Context] = {}
+_contexts: dict[tuple[object, ...], scoring.Context] = {}
 
 
 def _chunk_size() -> int:
@@ -118,7 +119,9 @@ def _chunk_size() -> int:
 def _context(*, run_id: int | None, only: int | None = None) -> scoring.Context:
     """The corpus and opportunity arrays, built once per run and process (every chunk of a run sees the same)."""
     today = timezone.localdate()
-    key = (run_id, today, only)
+    # The run's creation time is in the key: pks are reused after a rollback (tests) or a database restore.
+    created = MatchRun.objects.filter(pk=run_id).values_list("created_at", flat=True).first() if run_id else None
+    key = (run_id, created, today, only)
     if run_id is not None and key in _contexts:
         return _contexts[key]
     context = scoring.build_context(
@@ -135,16 +138,33 @@ def _context(*, run_id: int | None, only: int | None = None) -> scoring.Context:
     return context
 
 
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\") if "\\" in text else text
+
+
+def _copy_text(records: list[scoring.Record]) -> str:
+    """Records as COPY text-format lines (tab-separated, backslashes doubled, NULL as \\N)."""
+    if not records:
+        return ""
+    now, null = records[0][8].isoformat(), "\\N"
+    return "".join(
+        f"{c}\t{o}\t{null if r is None else r}\t{score}\t{parts}\t{_escape(reasons)}\t{_escape(gaps)}\t"
+        f"{'t' if eligible else 'f'}\t{now if at is records[0][8] else at.isoformat()}\n"
+        for c, o, r, score, parts, reasons, gaps, eligible, at in records
+    )
+
+
 def _insert(records: list[scoring.Record]) -> None:
-    """Write match rows: COPY on PostgreSQL (a million rows in seconds), bulk_create elsewhere."""
+    """Write match rows: one COPY on PostgreSQL (a million rows in seconds), bulk_create elsewhere."""
     if not records:
         return
     if connection.vendor == "postgresql":
         columns = ", ".join(MATCH_COLUMNS)
         with connection.cursor() as cursor:
+            # Losing the last chunks on a server crash is harmless (the next run rewrites them): skip the fsync wait.
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
             with cursor.cursor.copy(f"COPY {Match._meta.db_table} ({columns}) FROM STDIN") as copy:
-                for record in records:
-                    copy.write_row(record)
+                copy.write(_copy_text(records))
         return
     Match.objects.bulk_create(
         [
@@ -162,15 +182,53 @@ def match_chunk_score(*, run_id: int | None, company_ids: list[int]) -> tuple[in
     Readers see the firms' old lists or the new ones, never a mix; running it twice gives the same rows. The run's
     progress is counted in the same transaction, so a chunk killed half-way counts nothing.
     """
+    scored = _chunk_compute(run_id=run_id, company_ids=company_ids)
+    return _chunk_store(run_id=run_id, company_ids=company_ids, scored=scored)
+
+
+def _chunk_compute(*, run_id: int | None, company_ids: list[int]) -> scoring.Scored:
     context = _context(run_id=run_id)
     companies = inputs.scoring_companies(ids=company_ids, today=context.today)
-    scored = scoring.score_companies(context, companies, run_id=run_id, now=timezone.now())
+    return scoring.score_companies(context, companies, run_id=run_id, now=timezone.now())
+
+
+def _chunk_store(*, run_id: int | None, company_ids: list[int], scored: scoring.Scored) -> tuple[int, int]:
     with transaction.atomic():
         Match.objects.filter(company_id__in=company_ids).delete()
         _insert(scored.records)
         if run_id is not None:
             match_run_progress(run_id=run_id, pairs=scored.pairs, stored=len(scored.records))
     return scored.pairs, len(scored.records)
+
+
+class _BackgroundStore:
+    """Stores chunk k on a second connection while chunk k+1 is scored: the database and Python overlap.
+
+    Used on PostgreSQL outside a transaction (`rescore --sync`); at most one chunk waits, so memory stays bounded.
+    """
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="match-store")
+        self.pending: Future[tuple[int, int]] | None = None
+
+    def submit(self, **kwargs: object) -> tuple[int, int] | None:
+        done = self.wait()
+        self.pending = self.pool.submit(self._store, kwargs)
+        return done
+
+    def wait(self) -> tuple[int, int] | None:
+        done, self.pending = (self.pending.result() if self.pending else None), None
+        return done
+
+    @staticmethod
+    def _store(kwargs: dict[str, object]) -> tuple[int, int]:
+        try:
+            return _chunk_store(**kwargs)  # type: ignore[arg-type]
+        finally:
+            connection.close()  # this thread's own connection
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
 
 
 def match_opportunity_score(*, run_id: int | None, opportunity_id: int) -> tuple[int, int]:
@@ -217,12 +275,14 @@ def match_run_create(*, scope: str, company=None, opportunity=None, by=None) -> 
     )
 
 
-def match_run_plan(*, run_id: int, company_ids: list[int] | None = None) -> list[list[int]]:
-    """Split the firms of a run into chunks and record how many there are."""
+def match_run_plan(
+    *, run_id: int, company_ids: list[int] | None = None, chunk_size: int | None = None
+) -> list[list[int]]:
+    """Split the firms of a run into chunks (MATCHING_CHUNK_SIZE firms each) and record how many there are."""
     run = MatchRun.objects.get(pk=run_id)
     if company_ids is None:
         company_ids = [run.company_id] if run.company_id else inputs.scoring_company_ids()
-    size = _chunk_size()
+    size = chunk_size or _chunk_size()
     chunks = [company_ids[i : i + size] for i in range(0, len(company_ids), size)]
     MatchRun.objects.filter(pk=run_id).update(chunks_total=len(chunks), engine_version=engine.ENGINE_VERSION)
     return chunks
@@ -243,16 +303,32 @@ def match_run_execute(
             if progress:
                 progress(pairs, stored)
         else:
-            for chunk in match_run_plan(run_id=run_id, company_ids=company_ids):
-                pairs, stored = match_chunk_score(run_id=run_id, company_ids=chunk)
-                if progress:
-                    progress(pairs, stored)
+            _run_chunks(run_id=run_id, chunks=match_run_plan(run_id=run_id, company_ids=company_ids), progress=progress)
     except Exception as exc:
         match_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
         raise
     match_run_finish(run_id=run_id)
     run.refresh_from_db()
     return run
+
+
+def _run_chunks(*, run_id: int, chunks: list[list[int]], progress: Callable[[int, int], None] | None) -> None:
+    """Score and store each chunk in turn, storing in the background where the database allows it."""
+    report = progress or (lambda pairs, stored: None)
+    if connection.vendor != "postgresql" or connection.in_atomic_block or len(chunks) < 2:
+        for chunk in chunks:
+            report(*match_chunk_score(run_id=run_id, company_ids=chunk))
+        return
+    store = _BackgroundStore()
+    try:
+        for chunk in chunks:
+            scored = _chunk_compute(run_id=run_id, company_ids=chunk)
+            if done := store.submit(run_id=run_id, company_ids=chunk, scored=scored):
+                report(*done)
+        if done := store.wait():
+            report(*done)
+    finally:
+        store.close()
 
 
 def match_runs_reap_stale(*, older_than: datetime.timedelta) -> int:

@@ -31,13 +31,13 @@ OPTIONS: dict[str, Any] = {
 
 
 @shared_task(name="matching.rescore_all", **OPTIONS)
-def rescore_all_task(run_id: int | None = None) -> None:
+def rescore_all_task(run_id: int | None = None, chunk_size: int | None = None) -> None:
     """Claim a full run (the nightly beat entry creates one) and fan out score_chunk over chunks with a chord."""
     if run_id is None:
         run_id = services.match_run_create(scope=MatchRun.Scope.ALL).pk
     if not services.match_run_claim(run_id=run_id):
         return
-    chunks = services.match_run_plan(run_id=run_id)
+    chunks = services.match_run_plan(run_id=run_id, chunk_size=chunk_size)
     if not chunks:
         services.match_run_finish(run_id=run_id)
         return
