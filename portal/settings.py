@@ -276,5 +276,5 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django_guid": {"level": "WARNING"}},
+    "loggers": {"django_guid": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
