@@ -1,11 +1,10 @@
 """Match scores and scoring runs as REST clients read them."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from companies.models import Company
 from matching.models import Match, MatchRun
-from portal.api.fields import RoundedFloatField
+from portal.api.fields import RelatedSlugsField, RoundedFloatField
 from programmes.models import Opportunity
 
 
@@ -17,30 +16,22 @@ class ComponentSerializer(serializers.Serializer):
     contribution = serializers.FloatField()
 
 
-@extend_schema_field(serializers.ListField(child=serializers.SlugField()))
-class AreaSlugsField(serializers.ReadOnlyField):
-    """The slugs of an opportunity's technology areas, strongest first (read from its prefetched area links)."""
-
-    def to_representation(self, value) -> list[str]:
-        return [link.technology_area.slug for link in value.all()]
-
-
-class MatchOpportunitySerializer(serializers.ModelSerializer):
+# Plain Serializers for the nested blocks: a ModelSerializer rebuilds its fields from the model on every request.
+class MatchOpportunitySerializer(serializers.Serializer):
     """The opportunity a match is for, briefly."""
 
-    technology_areas = AreaSlugsField(source="area_links")
+    slug = serializers.SlugField()
+    kind = serializers.ChoiceField(Opportunity.Kind.choices)
+    title = serializers.CharField()
+    # Strongest first: the area links' own order.
+    technology_areas = RelatedSlugsField(slug="technology_area.slug", source="area_links")
 
-    class Meta:
-        model = Opportunity
-        fields = ["slug", "kind", "title", "technology_areas"]
 
-
-class MatchCompanySerializer(serializers.ModelSerializer):
+class MatchCompanySerializer(serializers.Serializer):
     """The firm a match is for, briefly."""
 
-    class Meta:
-        model = Company
-        fields = ["slug", "name"]
+    slug = serializers.SlugField()
+    name = serializers.CharField()
 
 
 class MatchSerializer(serializers.ModelSerializer):

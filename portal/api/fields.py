@@ -1,6 +1,9 @@
 """Serializer fields the API shares."""
 
+from operator import attrgetter
+
 from django.core.validators import URLValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 _url_validator = URLValidator()
@@ -32,3 +35,15 @@ class RoundedFloatField(serializers.FloatField):
 
     def to_representation(self, value) -> float:
         return round(float(value), self.places)
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class RelatedSlugsField(serializers.ReadOnlyField):
+    """The slugs (or codes) of a prefetched relation, as a list of strings; SLUG may be a dotted path."""
+
+    def __init__(self, *, slug: str = "slug", **kwargs):
+        self.slug = slug
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> list[str]:
+        return [attrgetter(self.slug)(item) for item in value.all()]
