@@ -28,3 +28,5 @@ urlpatterns += i18n_patterns(
     path("", include("portal.page_urls")),
     prefix_default_language=False,
 )
+
+handler500 = "portal.errors.server_error"

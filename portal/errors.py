@@ -1,0 +1,40 @@
+"""Error pages: a database or broker outage is a 503 to retry shortly, never a bare 500."""
+
+import sys
+
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
+
+# Seconds a client is asked to wait before retrying during an outage.
+RETRY_AFTER_S = 5
+
+
+def _is_outage(exc: BaseException | None) -> bool:
+    return isinstance(exc, DatabaseError | BrokerError | ConnectionError)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: an outage (database or queue unreachable) answers 503 with Retry-After; anything else 500."""
+    exc = sys.exc_info()[1]
+    outage = _is_outage(exc)
+    status = 503 if outage else 500
+    if outage:
+        message = _("The service is briefly unavailable (a database or queue is not answering). Try again shortly.")
+    else:
+        message = _("Something went wrong on our side. It has been logged.")
+    if _wants_json(request):
+        response: HttpResponse = JsonResponse({"detail": message}, status=status)
+    else:
+        # No context processors or database reads here: the database may be the thing that is down.
+        html = loader.get_template("errors/server_error.html").render({"message": message, "status": status})
+        response = HttpResponse(html, status=status)
+    if outage:
+        response["Retry-After"] = str(RETRY_AFTER_S)
+    return response
