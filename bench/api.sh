@@ -45,7 +45,7 @@ else
   $PY manage.py migrate --noinput -v0
   $PY manage.py load_curated -v0 >/dev/null
   if [ -f bench/scoring.py ]; then
-    $PY bench/scoring.py --firms "$FIRMS"
+    $PY bench/scoring.py --companies "$FIRMS"  # 20,000 firms and 500 opportunities, scored twice
   else
     echo "   (bench/scoring.py is missing: measuring on the 25 demo firms instead of $FIRMS)"
     $PY manage.py demo_users -v0 >/dev/null
@@ -90,7 +90,8 @@ results=$(mktemp -t kakehashi-apibench-XXXX.tsv)
 measure() {  # measure LABEL PATH
   local label=$1 path=$2 out
   curl -fsS -o /dev/null -H "Authorization: Bearer $token" "$BASE$path"  # warm up; fails loudly on a bad route
-  out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $token" "$BASE$path")
+  # One wrk thread: it easily drives a few hundred requests a second and leaves the cores to gunicorn.
+  out=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $token" "$BASE$path")
   rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
