@@ -36,6 +36,12 @@ UNKNOWN_TRL: Final = 0.5  # readiness when a minimum applies and the firm states
 TOP_K: Final = 50  # every firm keeps at least its best TOP_K matches...
 FLOOR: Final = 50.0  # ...and every match scoring at least FLOOR
 
+# READINESS[firm TRL][minimum TRL], 0 meaning "not stated" / "no minimum": the rule above as a look-up table.
+_short = np.maximum(np.arange(10)[None, :] - np.arange(10)[:, None], 0)
+READINESS: Final = np.clip(1.0 - TRL_STEP * _short, 0.0, 1.0).astype(np.float32)
+READINESS[0, :] = UNKNOWN_TRL
+READINESS[:, 0] = 1.0
+
 GATE_COUNTRY: Final = 1
 GATE_SIZE: Final = 2
 GATE_FIT: Final = 4
@@ -88,6 +94,8 @@ def area_fit(affinity: Float, areas: Float) -> Float:
     totals = areas.sum(axis=1)
     normalised = areas / np.where(totals > 0, totals, 1.0)[:, None]
     powered: Float = np.power(affinity, AREA_POWER) @ normalised.T
+    if AREA_POWER == 2.0:
+        return np.sqrt(powered, out=powered)
     return np.power(powered, 1.0 / AREA_POWER).astype(np.float32)
 
 
@@ -103,8 +111,9 @@ def capability(firms: FirmBlock, opportunities: OpportunityBlock) -> Float:
     fit = AREA_SHARE * area_fit(firms.affinity, opportunities.areas)
     fit += (1.0 - AREA_SHARE) * text_fit(firms.text, opportunities.text_t) * (0.35 + 0.65 * trust)
     any_technology = opportunities.areas.sum(axis=1) == 0
-    best = ANY_TECHNOLOGY * firms.affinity.max(axis=1, initial=0.0)
-    return np.where(any_technology[None, :], best[:, None], fit).astype(np.float32)
+    if any_technology.any():
+        fit[:, any_technology] = (ANY_TECHNOLOGY * firms.affinity.max(axis=1, initial=0.0))[:, None]
+    return fit
 
 
 def eligibility(firms: FirmBlock, opportunities: OpportunityBlock) -> tuple[Float, NDArray[np.uint8]]:
@@ -118,27 +127,26 @@ def eligibility(firms: FirmBlock, opportunities: OpportunityBlock) -> tuple[Floa
 
 def readiness(trl: NDArray[np.int8], min_trl: NDArray[np.int8]) -> Float:
     """1 at or above the minimum TRL, TRL_STEP less per level short; UNKNOWN_TRL when the firm states none."""
-    short = np.maximum(min_trl[None, :].astype(np.float32) - trl[:, None], 0.0)
-    value = np.clip(1.0 - TRL_STEP * short, 0.0, 1.0)
-    value = np.where((trl == 0)[:, None], UNKNOWN_TRL, value)
-    return np.where((min_trl == 0)[None, :], 1.0, value).astype(np.float32)
+    return READINESS[np.ix_(trl, min_trl)]
 
 
 def compliance(certs: Float, required: Float) -> Float:
     """Share of the required certifications held, counting equivalents (1 when none is required)."""
     needed = required.sum(axis=1)
     held: Float = certs @ required.T
-    return np.where(needed[None, :] > 0, held / np.maximum(needed, 1.0)[None, :], 1.0).astype(np.float32)
+    held *= (1.0 / np.maximum(needed, 1.0)).astype(np.float32)[None, :]
+    held[:, needed == 0] = 1.0
+    return held
 
 
 def combine(components: Float, gates: NDArray[np.uint8]) -> tuple[Float, Float, NDArray[np.uint8]]:
     """Weighted sum, then the caps: ineligible pairs at INELIGIBLE_CAP, poor fits at FIT_SLOPE * capability."""
-    weights = np.array([WEIGHTS[k] for k in COMPONENTS], dtype=np.float32)
-    raw = 100.0 * np.tensordot(weights, components, axes=1).astype(np.float32)
-    limit = FIT_SLOPE * components[0]
-    gates = gates | (limit < raw).astype(np.uint8) * GATE_FIT
-    limit = np.where((gates & (GATE_COUNTRY | GATE_SIZE)) != 0, np.minimum(limit, INELIGIBLE_CAP), limit)
-    return raw, np.minimum(raw, limit).astype(np.float32), gates
+    weights = np.array([WEIGHTS[k] for k in COMPONENTS], dtype=np.float32) * np.float32(100.0)
+    raw: Float = np.tensordot(weights, components, axes=1).astype(np.float32, copy=False)
+    limit = components[0] * np.float32(FIT_SLOPE)
+    gates = gates | (limit < raw).view(np.uint8) * np.uint8(GATE_FIT)
+    np.minimum(limit, np.float32(INELIGIBLE_CAP), out=limit, where=(gates & (GATE_COUNTRY | GATE_SIZE)) != 0)
+    return raw, np.minimum(raw, limit, out=limit), gates
 
 
 def score(firms: FirmBlock, opportunities: OpportunityBlock) -> Scores:

@@ -61,36 +61,66 @@ class Explainer:
             None, np.zeros(0, dtype=np.intp))
         self._held = np.asarray(held).ravel().tolist()
         self._json: dict[tuple[object, ...], str] = {}
+        kinds = sorted({o.kind for o in opportunities.rows})
+        top = max(self._signature, default=-1) + 1
+        self._signature_kind = [
+            top + kinds.index(o.kind) if len(self._area_order[j]) == 0 else self._signature[j]
+            for j, o in enumerate(opportunities.rows)
+        ]
+        self._countries = sorted({c.country for c in firms.rows})
+        self._country_code = np.array([self._countries.index(c.country) for c in firms.rows], dtype=np.int64)
 
     def country(self, code: str) -> str:
         return self.country_names.get(code, code)
 
-    # JSON for many pairs, from cached pieces ------------------------------------------------------------------------
+    # Whole columns at once: every distinct key is written once, then spread with NumPy ----------------------------
 
-    def _cached(self, key: tuple[object, ...], make: object) -> str:
-        found = self._json.get(key)
-        if found is None:
-            found = self._json[key] = ",".join(json.dumps(text) for text in make())  # type: ignore[operator]
-        return found
+    @staticmethod
+    def _spread(keys: np.ndarray, make: object) -> np.ndarray:
+        """An object array of strings, one per key, calling MAKE(first position) once per distinct key."""
+        unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        texts = np.empty(len(unique), dtype=object)
+        texts[:] = [make(int(n)) for n in first]  # type: ignore[operator]
+        return texts[np.asarray(inverse).ravel()]
 
-    def reasons_json(self, i: int, j: int, component: list[float]) -> str:
-        """reasons(i, j) as a JSON array, built from pieces cached per firm and area set, and per opportunity."""
-        kind = self.opps.rows[j].kind if len(self._area_order[j]) == 0 else ""
-        technology = self._cached(("r", i, self._signature[j], kind), lambda: self._technology_reasons(i, j))
-        trl, certs = self.firms.rows[i].trl, component[3] >= 1.0
-        facts = self._cached(("f", j, trl, certs), lambda: self._fact_reasons(i, j, component))
-        return f"[{technology}{',' if technology and facts else ''}{facts}]"
+    def reasons_column(self, rows: np.ndarray, cols: np.ndarray, components: np.ndarray) -> np.ndarray:
+        """reasons(i, j) as JSON arrays for every stored pair."""
+        signature = np.asarray(self._signature_kind, dtype=np.int64)[cols]
+        tech = self._spread(rows.astype(np.int64) * (int(signature.max(initial=0)) + 1) + signature,
+                            lambda n: self._encode(self._technology_reasons(int(rows[n]), int(cols[n]))))
+        trl = self.firms.trl[rows].astype(np.int64)
+        certs = (components[:, 3] >= 1.0).astype(np.int64)
+        facts = self._spread((cols.astype(np.int64) * 10 + trl) * 2 + certs, lambda n: self._encode(
+            self._fact_reasons(int(rows[n]), int(cols[n]), components[n])))
+        return self._array(tech, facts)
 
-    def gaps_json(self, i: int, j: int, component: list[float], gates: int, limit: float) -> str:
-        """gaps(i, j) as a JSON array; only the technology-fit sentence is written per pair."""
-        f = self.firms
-        key = ("g", j, gates & ~engine.GATE_FIT, f.rows[i].country, int(f.size[i]), int(f.presence[i]), int(f.trl[i]),
-               self._held[i])
-        fixed = self._cached(key, lambda: self.gaps(i, j, component, gates & ~engine.GATE_FIT, limit))
-        if not gates & engine.GATE_FIT:
-            return f"[{fixed}]"
-        fit = json.dumps(self.fit_gap(component[0], limit))
-        return f"[{fixed},{fit}]" if fixed else f"[{fit}]"
+    def gaps_column(self, rows: np.ndarray, cols: np.ndarray, components: np.ndarray, gates: np.ndarray,
+                    limits: np.ndarray) -> np.ndarray:
+        """gaps(i, j) as JSON arrays for every stored pair; only the technology-fit sentence varies per pair."""
+        f, fixed_gates = self.firms, gates.astype(np.int64) & ~engine.GATE_FIT
+        key = cols.astype(np.int64) * 8 + fixed_gates
+        held = np.asarray(self._held, dtype=np.int64)
+        for part, radix in ((self._country_code[rows], len(self._countries) + 1), (f.size[rows], 3),
+                            (f.presence[rows], 3), (f.trl[rows], 10), (held[rows], int(held.max(initial=0)) + 1)):
+            key = key * radix + part.astype(np.int64)
+        fixed = self._spread(key, lambda n: self._encode(self.gaps(
+            int(rows[n]), int(cols[n]), components[n], int(fixed_gates[n]), float(limits[n]))))
+        fit_key = np.where((gates & engine.GATE_FIT) != 0,
+                           np.round(components[:, 0] * 100).astype(np.int64) * 1000 + np.round(limits).astype(np.int64)
+                           + 1, 0)
+        fit = self._spread(fit_key, lambda n: self._encode(
+            [self.fit_gap(float(components[n, 0]), float(limits[n]))] if fit_key[n] else []))
+        return self._array(fixed, fit)
+
+    @staticmethod
+    def _encode(texts: list[str]) -> str:
+        return ", ".join(json.dumps(t, ensure_ascii=False) for t in texts)
+
+    @staticmethod
+    def _array(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        both = np.array([bool(a) and bool(b) for a, b in zip(first, second, strict=True)], dtype=np.bool_)
+        sep = np.where(both, ", ", "").astype(object)
+        return "[" + first + sep + second + "]"
 
     # Reasons -------------------------------------------------------------------------------------------------------
 

@@ -82,20 +82,25 @@ def scoring_company_ids() -> list[int]:
     return list(Company.objects.order_by("pk").values_list("pk", flat=True))
 
 
-def scoring_companies(*, ids: list[int] | None = None, today: datetime.date) -> list[CompanyRow]:
-    """Firms (all, or those with IDS) with declared areas and unexpired certifications; three queries."""
+def scoring_companies(
+    *, ids: list[int] | None = None, pk_range: tuple[int, int] | None = None, today: datetime.date
+) -> list[CompanyRow]:
+    """Firms (all, those with IDS, or pks within PK_RANGE inclusive) with declared areas and unexpired
+    certifications; three queries."""
     queryset = Company.objects.order_by("pk")
+    related = Q()
     if ids is not None:
-        queryset = queryset.filter(pk__in=ids)
+        queryset, related = queryset.filter(pk__in=ids), Q(company_id__in=ids)
+    if pk_range is not None:
+        queryset = queryset.filter(pk__gte=pk_range[0], pk__lte=pk_range[1])
+        related = Q(company_id__gte=pk_range[0], company_id__lte=pk_range[1])
     through = Company.technology_areas.through
     areas: dict[int, list[str]] = defaultdict(list)
-    for company_id, slug in through.objects.filter(company__in=queryset).values_list(
-        "company_id", "technologyarea__slug"
-    ):
+    for company_id, slug in through.objects.filter(related).values_list("company_id", "technologyarea__slug"):
         areas[company_id].append(slug)
     certs: dict[int, list[str]] = defaultdict(list)
     valid = Q(expires_on__isnull=True) | Q(expires_on__gte=today)
-    for company_id, code in CompanyCertification.objects.filter(valid, company__in=queryset).values_list(
+    for company_id, code in CompanyCertification.objects.filter(valid, related).values_list(
         "company_id", "certification__code"
     ):
         certs[company_id].append(code)
@@ -112,12 +117,15 @@ def scoring_companies(*, ids: list[int] | None = None, today: datetime.date) -> 
     ]
 
 
-def stored_match_floor(*, excluding_opportunity_id: int) -> dict[int, tuple[int, float]]:
-    """Per firm: how many matches it keeps for other opportunities, and the lowest of their scores (one query)."""
-    rows = (
-        Match.objects.exclude(opportunity_id=excluding_opportunity_id)
-        .values("company_id")
-        .annotate(n=Count("pk"), lowest=Min("score"))
-        .values_list("company_id", "n", "lowest")
-    )
-    return {company_id: (n, float(lowest)) for company_id, n, lowest in rows}
+def stored_match_floor(*, opportunity_id: int) -> dict[int, tuple[int, float]]:
+    """Per firm: how many matches it keeps besides OPPORTUNITY_ID's, and the lowest score it keeps (two queries).
+
+    The lowest is taken over all its matches, this opportunity's included: an index-only scan of (company, score)
+    instead of a pass over the table, at the price of sometimes keeping one pair more than needed.
+    """
+    rows = Match.objects.values("company_id").annotate(n=Count("pk"), lowest=Min("score")).order_by()
+    present = set(Match.objects.filter(opportunity_id=opportunity_id).values_list("company_id", flat=True))
+    return {
+        r["company_id"]: (r["n"] - (r["company_id"] in present), float(r["lowest"]))
+        for r in rows.values("company_id", "n", "lowest")
+    }

@@ -29,8 +29,11 @@ from matching.features import (
 # One row of matching_match in COPY column order (see services.MATCH_COLUMNS).
 Record = tuple[int, int, int | None, float, str, str, str, bool, datetime.datetime]
 
+# Components as PostgreSQL prints jsonb (keys by length, then bytes), so an unchanged row compares equal as text.
+_JSONB_ORDER = sorted(range(len(engine.COMPONENTS)), key=lambda k: (len(engine.COMPONENTS[k]), engine.COMPONENTS[k]))
 _COMPONENT_JSON = "{" + ", ".join(
-    f'"{name}": {{"value": %.4f, "weight": {weight}, "contribution": %.2f}}' for name, weight in engine.WEIGHTS.items()
+    f'"{engine.COMPONENTS[k]}": {{"value": %.4f, "weight": {engine.WEIGHTS[engine.COMPONENTS[k]]}, '
+    '"contribution": %.2f}' for k in _JSONB_ORDER
 ) + "}"
 
 
@@ -89,19 +92,17 @@ def _records(
     components = scores.components[:, rows, cols].T  # (n, 5)
     raw, final = scores.raw[rows, cols], scores.score[rows, cols]
     parts = np.round(engine.contributions(components.T, raw, final).T, 2)  # (n, 5)
-    totals = np.clip(np.round(parts.sum(axis=1), 2), 0.0, 100.0).tolist()
-    limits = (engine.FIT_SLOPE * components[:, 0]).tolist()
-    gates = scores.gates[rows, cols].tolist()
-    eligible = scores.eligible[rows, cols].tolist()
+    totals = np.clip(np.round(parts.sum(axis=1), 2), 0.0, 100.0)
+    limits = engine.FIT_SLOPE * components[:, 0]
+    gates = scores.gates[rows, cols]
     mixed = np.empty((len(rows), 10), dtype=np.float64)
     mixed[:, 0::2], mixed[:, 1::2] = np.round(components, 4), parts
-    component_json = [_COMPONENT_JSON % tuple(values) for values in mixed.tolist()]
-    values = components.tolist()
+    ordered = mixed.reshape(-1, 5, 2)[:, _JSONB_ORDER, :].reshape(-1, 10)
+    component_json = [_COMPONENT_JSON % tuple(values) for values in ordered.tolist()]
     firm_pk = np.array([c.pk for c in explainer.firms.rows], dtype=np.int64)[rows].tolist()
     opp_pk = np.array([o.pk for o in explainer.opps.rows], dtype=np.int64)[cols].tolist()
-    reasons, gaps = explainer.reasons_json, explainer.gaps_json
-    return [
-        (firm_pk[n], opp_pk[n], run_id, totals[n], component_json[n], reasons(i, j, values[n]),
-         gaps(i, j, values[n], gates[n], limits[n]), eligible[n], now)
-        for n, (i, j) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True))
-    ]
+    reasons = explainer.reasons_column(rows, cols, components).tolist()
+    gaps = explainer.gaps_column(rows, cols, components, gates, limits).tolist()
+    n = len(rows)
+    return list(zip(firm_pk, opp_pk, [run_id] * n, totals.tolist(), component_json, reasons, gaps,
+                    scores.eligible[rows, cols].tolist(), [now] * n, strict=True))

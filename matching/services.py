@@ -7,6 +7,7 @@ matching -> companies -> programmes); views, admin, API, tasks and the `rescore`
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -194,11 +195,57 @@ def _chunk_compute(*, run_id: int | None, company_ids: list[int]) -> scoring.Sco
 
 def _chunk_store(*, run_id: int | None, company_ids: list[int], scored: scoring.Scored) -> tuple[int, int]:
     with transaction.atomic():
-        Match.objects.filter(company_id__in=company_ids).delete()
-        _insert(scored.records)
+        if connection.vendor == "postgresql":
+            _replace_postgresql(company_ids, scored.records)
+        else:
+            Match.objects.filter(company_id__in=company_ids).delete()
+            _insert(scored.records)
         if run_id is not None:
             match_run_progress(run_id=run_id, pairs=scored.pairs, stored=len(scored.records))
     return scored.pairs, len(scored.records)
+
+
+# What a stored row says, as PostgreSQL prints it: equal digests mean the row need not be written again.
+_DIGEST_SQL = (
+    "md5(concat_ws('|', score::numeric(6,2)::text, eligible::text, components::text, reasons::text, gaps::text))"
+)
+
+
+def _digest(record: scoring.Record) -> str:
+    text = f"{record[3]:.2f}|{'true' if record[7] else 'false'}|{record[4]}|{record[5]}|{record[6]}"
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _replace_postgresql(company_ids: list[int], records: list[scoring.Record]) -> None:
+    """Make the firms' stored lists equal RECORDS, writing only rows that changed (in the caller's transaction).
+
+    Each stored row's digest is read back (jsonb prints canonically, and scoring writes JSON in that form); rows
+    whose digest matches are left alone, changed and dropped pairs are deleted, and new or changed ones are COPYed
+    in. A nightly run where little changed writes little; a row's `run` and `computed_at` say when its content
+    last changed.
+    """
+    table = Match._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")  # a lost chunk is rewritten by the next run
+        cursor.execute(
+            f"SELECT company_id, opportunity_id, {_DIGEST_SQL} FROM {table} WHERE company_id = ANY(%s)", [company_ids]
+        )
+        stored = {(c, o): digest for c, o, digest in cursor.fetchall()}
+        fresh, stale = [], []
+        for record in records:
+            digest = stored.pop((record[0], record[1]), None)
+            if digest is None or digest != _digest(record):
+                fresh.append(record)
+                if digest is not None:
+                    stale.append((record[0], record[1]))
+        stale.extend(stored)
+        if stale:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE (company_id, opportunity_id) IN "
+                "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
+                [[c for c, _ in stale], [o for _, o in stale]],
+            )
+        _insert(fresh)
 
 
 class _BackgroundStore:
@@ -241,11 +288,12 @@ def match_opportunity_score(*, run_id: int | None, opportunity_id: int) -> tuple
     records: list[scoring.Record] = []
     pairs = 0
     if context.opportunities.rows:
-        kept = inputs.stored_match_floor(excluding_opportunity_id=opportunity_id)
+        kept = inputs.stored_match_floor(opportunity_id=opportunity_id)
         ids = inputs.scoring_company_ids()
         now = timezone.now()
         for start in range(0, len(ids), 5000):
-            companies = inputs.scoring_companies(ids=ids[start : start + 5000], today=context.today)
+            chunk = ids[start : start + 5000]
+            companies = inputs.scoring_companies(pk_range=(chunk[0], chunk[-1]), today=context.today)
             keep = partial(_keep_column, kept=[kept.get(c.pk, (0, 0.0)) for c in companies])
             scored = scoring.score_companies(context, companies, run_id=run_id, now=now, keep=keep)
             pairs += scored.pairs

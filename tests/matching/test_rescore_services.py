@@ -203,3 +203,16 @@ def test_rescore_command_prints_a_summary(world, capsys):
 def test_rescore_command_without_sync_follows_the_run_on_the_workers(transactional_db, world, capsys):
     call_command("rescore", "--opportunity", "de-call", verbosity=0)  # eager Celery here: done on enqueue
     assert "2 pairs scored, 2 matches stored" in capsys.readouterr().out
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_rerun_leaves_unchanged_rows_alone(world):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a PostgreSQL DATABASE_URL")
+    first = rescore_all()
+    rows = dict(Match.objects.values_list("pk", "run_id"))
+    rescore_all()
+    assert dict(Match.objects.values_list("pk", "run_id")) == rows  # same rows, still from the first run
+    assert set(rows.values()) == {first.pk}

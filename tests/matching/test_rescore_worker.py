@@ -4,6 +4,7 @@ Needs REDIS_URL and a PostgreSQL DATABASE_URL (`.ci/run` sets both). The worker 
 test database pytest-django created, so the tests use transactional_db: what they write is committed and visible.
 """
 
+import datetime
 import os
 import signal
 import subprocess
@@ -14,7 +15,10 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.db import connection
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 
+from companies.models import Company
 from matching import services
 from matching.models import Match, MatchRun
 from matching.tasks import rescore_all_task
@@ -122,6 +126,8 @@ def test_a_full_rescore_runs_through_the_chord_on_a_real_worker(worker, firms):
 def test_a_worker_killed_mid_run_leaves_the_old_matches_and_a_new_run_succeeds(worker, firms):
     first = wait_for(full_run().pk, MatchRun.Status.SUCCEEDED)
     before = sorted(Match.objects.values_list("pk", "company_id", "opportunity_id", "score", "run_id"))
+    # Every firm now mentions a beam director, so every chunk of the next run has rows to rewrite.
+    Company.objects.update(description=Concat(F("description"), Value(" We also build a beam director.")))
     with psycopg.connect(database_url().replace("postgres://", "postgresql://")) as blocker:
         # Hold off every writer of the matches table, so the second run's chunks are caught mid-transaction.
         blocker.execute("LOCK TABLE matching_match IN SHARE MODE")
@@ -139,7 +145,7 @@ def test_a_worker_killed_mid_run_leaves_the_old_matches_and_a_new_run_succeeds(w
     assert sorted(Match.objects.values_list("pk", "company_id", "opportunity_id", "score", "run_id")) == before
     assert MatchRun.objects.get(pk=second.pk).status == MatchRun.Status.RUNNING  # nobody left to report
 
-    services.match_runs_reap_stale(older_than=__import__("datetime").timedelta(0))
+    services.match_runs_reap_stale(older_than=datetime.timedelta(0))
     second.refresh_from_db()
     assert second.status == MatchRun.Status.FAILED and second.error.startswith("stale")
     assert set(Match.objects.values_list("run_id", flat=True)) == {first.pk}
@@ -147,5 +153,7 @@ def test_a_worker_killed_mid_run_leaves_the_old_matches_and_a_new_run_succeeds(w
     worker.start()
     third = wait_for(full_run().pk, MatchRun.Status.SUCCEEDED, MatchRun.Status.FAILED)
     assert third.status == MatchRun.Status.SUCCEEDED, third.error
-    assert set(Match.objects.values_list("run_id", flat=True)) == {third.pk}
-    assert Match.objects.count() == len(before)
+    assert (third.chunks_done, third.matches_stored) == (3, len(before)) == (3, Match.objects.count())
+    assert set(Match.objects.values_list("run_id", flat=True)) <= {first.pk, third.pk}
+    farm = Match.objects.get(company__slug="firm-5", opportunity__slug="atla-directed-energy")
+    assert farm.run_id == third.pk and "beam director" in farm.reasons[0]
