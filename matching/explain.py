@@ -100,8 +100,17 @@ class Explainer:
         f, fixed_gates = self.firms, gates.astype(np.int64) & ~engine.GATE_FIT
         key = cols.astype(np.int64) * 8 + fixed_gates
         held = np.asarray(self._held, dtype=np.int64)
-        for part, radix in ((self._country_code[rows], len(self._countries) + 1), (f.size[rows], 3),
-                            (f.presence[rows], 3), (f.trl[rows], 10), (held[rows], int(held.max(initial=0)) + 1)):
+        o = self.opps
+        # Each firm fact enters the key only where a sentence depends on it, so most pairs share a few texts.
+        needs_certs = (o.required.sum(axis=1) > 0)[cols]
+        parts = (
+            (np.where(fixed_gates & engine.GATE_COUNTRY, self._country_code[rows], 0), len(self._countries) + 1),
+            (np.where(fixed_gates & engine.GATE_SIZE, f.size[rows], 0), 3),
+            (np.where(o.presence[cols] > f.presence[rows], f.presence[rows].astype(np.int64) + 1, 0), 4),
+            (np.where(o.min_trl[cols] > f.trl[rows], f.trl[rows].astype(np.int64) + 1, 0), 11),
+            (np.where(needs_certs, held[rows], 0), int(held.max(initial=0)) + 1),
+        )
+        for part, radix in parts:
             key = key * radix + part.astype(np.int64)
         fixed = self._spread(key, lambda n: self._encode(self.gaps(
             int(rows[n]), int(cols[n]), components[n], int(fixed_gates[n]), float(limits[n]))))

@@ -216,3 +216,23 @@ def test_on_postgresql_a_rerun_leaves_unchanged_rows_alone(world):
     rescore_all()
     assert dict(Match.objects.values_list("pk", "run_id")) == rows  # same rows, still from the first run
     assert set(rows.values()) == {first.pk}
+
+
+def test_firms_with_and_without_the_fact_get_their_own_gaps(curated_areas):
+    call = CallFactory(slug="needs-much", title="Needs much", summary="High-energy laser.", min_trl=6,
+                       areas=[curated_areas["directed-energy"]], japan_presence=Opportunity.Presence.OFFICE)
+    words = "High-energy laser beam director for the navy."
+    CompanyFactory(slug="ready", trl=7, japan_presence="office", description=words)
+    CompanyFactory(slug="unknown", trl=None, japan_presence="none", description=words)
+    CompanyFactory(slug="partnered", trl=3, japan_presence="partner", description=words)
+    rescore_all()
+    gaps = {m.company.slug: m.gaps for m in Match.objects.filter(opportunity=call).select_related("company")}
+    assert gaps["ready"] == []
+    assert gaps["unknown"] == [
+        "needs an office or entity in Japan: set one up or apply through a Japanese partner's entity",
+        "TRL not stated; the minimum is TRL 6: add the lead product's TRL to the profile",
+    ]
+    assert gaps["partnered"] == [
+        "needs an office or entity in Japan; firm has a Japanese partner only",
+        "TRL 3 is below the minimum TRL 6: mature the product to TRL 6 first",
+    ]
