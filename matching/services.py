@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import json
 import logging
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
@@ -249,22 +250,27 @@ def _replace_postgresql(company_ids: list[int], records: list[scoring.Record]) -
 
 
 class _BackgroundStore:
-    """Stores chunk k on a second connection while chunk k+1 is scored: the database and Python overlap.
+    """Stores chunks on other connections while the next chunk is scored: the database and Python overlap.
 
-    Used on PostgreSQL outside a transaction (`rescore --sync`); at most one chunk waits, so memory stays bounded.
+    Used on PostgreSQL outside a transaction (`rescore --sync`). At most WRITERS chunks wait to be stored, so memory
+    stays bounded by the chunk size; each writer thread uses (and closes) its own connection.
     """
 
-    def __init__(self) -> None:
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="match-store")
-        self.pending: Future[tuple[int, int]] | None = None
+    WRITERS = 2
 
-    def submit(self, **kwargs: object) -> tuple[int, int] | None:
-        done = self.wait()
-        self.pending = self.pool.submit(self._store, kwargs)
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=self.WRITERS, thread_name_prefix="match-store")
+        self.pending: deque[Future[tuple[int, int]]] = deque()
+
+    def submit(self, **kwargs: object) -> list[tuple[int, int]]:
+        """Queue a chunk; returns the counts of the chunks that had to finish first to make room."""
+        done = [self.pending.popleft().result() for _ in range(len(self.pending) - self.WRITERS + 1)]
+        self.pending.append(self.pool.submit(self._store, kwargs))
         return done
 
-    def wait(self) -> tuple[int, int] | None:
-        done, self.pending = (self.pending.result() if self.pending else None), None
+    def wait(self) -> list[tuple[int, int]]:
+        done = [future.result() for future in self.pending]
+        self.pending.clear()
         return done
 
     @staticmethod
@@ -371,10 +377,11 @@ def _run_chunks(*, run_id: int, chunks: list[list[int]], progress: Callable[[int
     try:
         for chunk in chunks:
             scored = _chunk_compute(run_id=run_id, company_ids=chunk)
-            if done := store.submit(run_id=run_id, company_ids=chunk, scored=scored):
-                report(*done)
-        if done := store.wait():
-            report(*done)
+            for counts in store.submit(run_id=run_id, company_ids=chunk, scored=scored):
+                report(*counts)
+            del scored
+        for counts in store.wait():
+            report(*counts)
     finally:
         store.close()
 
