@@ -24,8 +24,20 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(MatchRun)
 class MatchRunAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "scope", "status", "company", "opportunity", "created_at", "duration_s", "chunks_done",
-                    "chunks_total", "pairs_scored", "matches_stored", "engine_version"]
+    list_display = [
+        "pk",
+        "scope",
+        "status",
+        "company",
+        "opportunity",
+        "created_at",
+        "duration_s",
+        "chunks_done",
+        "chunks_total",
+        "pairs_scored",
+        "matches_stored",
+        "engine_version",
+    ]
     list_filter = ["status", "scope"]
     list_select_related = ["company", "opportunity"]
     readonly_fields = [f.name for f in MatchRun._meta.fields]
@@ -47,8 +59,17 @@ class MatchAdmin(ReadOnlyAdmin):
     list_filter = ["eligible", "opportunity__kind", "company__country", "company__size"]
     search_fields = ["company__name", "company__slug", "opportunity__title", "opportunity__slug"]
     list_select_related = ["company", "opportunity", "run"]
-    readonly_fields = ["company", "opportunity", "run", "score", "components", "reasons", "gaps", "eligible",
-                       "computed_at"]
+    readonly_fields = [
+        "company",
+        "opportunity",
+        "run",
+        "score",
+        "components",
+        "reasons",
+        "gaps",
+        "eligible",
+        "computed_at",
+    ]
     raw_id_fields = ["company", "opportunity", "run"]
     actions = ["rescore_firms"]
 

@@ -15,10 +15,18 @@ import numpy as np
 from matching import engine
 from matching.features import PRESENCE, Corpus, FirmArrays, OpportunityArrays
 
-SIZE_WORDS: dict[str, tuple[str, str]] = {"startup": ("start-ups", "a start-up"), "sme": ("SMEs", "an SME"),
-                                          "large": ("large firms", "large")}
-KIND_WORDS: dict[str, str] = {"hub": "hub", "priority_area": "priority area", "event": "event",
-                              "programme": "programme", "call": "call"}
+SIZE_WORDS: dict[str, tuple[str, str]] = {
+    "startup": ("start-ups", "a start-up"),
+    "sme": ("SMEs", "an SME"),
+    "large": ("large firms", "large"),
+}
+KIND_WORDS: dict[str, str] = {
+    "hub": "hub",
+    "priority_area": "priority area",
+    "event": "event",
+    "programme": "programme",
+    "call": "call",
+}
 MAX_TERMS = 3
 MIN_AFFINITY = 0.15
 
@@ -39,8 +47,12 @@ class Explainer:
     """Writes the reasons and gaps of stored pairs of one chunk, caching the pieces they share."""
 
     def __init__(
-        self, corpus: Corpus, firms: FirmArrays, opportunities: OpportunityArrays,
-        *, country_names: Mapping[str, str] | None = None,
+        self,
+        corpus: Corpus,
+        firms: FirmArrays,
+        opportunities: OpportunityArrays,
+        *,
+        country_names: Mapping[str, str] | None = None,
     ) -> None:
         self.corpus, self.firms, self.opps = corpus, firms, opportunities
         self.country_names = dict(country_names or {})
@@ -48,17 +60,26 @@ class Explainer:
         self._opp_piece: dict[tuple[str, int, int], str] = {}
         columns = corpus.keyword_weights.tocsc()
         self._weights: list[dict[int, float]] = [
-            {int(t): float(w) for t, w in zip(columns[:, a].indices, columns[:, a].data, strict=True)
-             if int(t) in corpus.whole_keywords[a]}
+            {
+                int(t): float(w)
+                for t, w in zip(columns[:, a].indices, columns[:, a].data, strict=True)
+                if int(t) in corpus.whole_keywords[a]
+            }
             for a in range(corpus.n_areas)
         ]
         self._area_order = [np.argsort(-row)[: int((row > 0).sum())] for row in opportunities.areas]
         # Opportunities asking for the same areas with the same weights share their firms' capability reasons.
-        _, signature = np.unique(opportunities.areas, axis=0, return_inverse=True) if len(opportunities.rows) else (
-            None, np.zeros(0, dtype=np.intp))
+        _, signature = (
+            np.unique(opportunities.areas, axis=0, return_inverse=True)
+            if len(opportunities.rows)
+            else (None, np.zeros(0, dtype=np.intp))
+        )
         self._signature = np.asarray(signature).ravel().tolist()
-        _, held = np.unique(firms.certs, axis=0, return_inverse=True) if len(firms.rows) else (
-            None, np.zeros(0, dtype=np.intp))
+        _, held = (
+            np.unique(firms.certs, axis=0, return_inverse=True)
+            if len(firms.rows)
+            else (None, np.zeros(0, dtype=np.intp))
+        )
         self._held = np.asarray(held).ravel().tolist()
         self._json: dict[tuple[object, ...], str] = {}
         kinds = sorted({o.kind for o in opportunities.rows})
@@ -86,16 +107,21 @@ class Explainer:
     def reasons_column(self, rows: np.ndarray, cols: np.ndarray, components: np.ndarray) -> np.ndarray:
         """reasons(i, j) as JSON arrays for every stored pair."""
         signature = np.asarray(self._signature_kind, dtype=np.int64)[cols]
-        tech = self._spread(rows.astype(np.int64) * (int(signature.max(initial=0)) + 1) + signature,
-                            lambda n: self._encode(self._technology_reasons(int(rows[n]), int(cols[n]))))
+        tech = self._spread(
+            rows.astype(np.int64) * (int(signature.max(initial=0)) + 1) + signature,
+            lambda n: self._encode(self._technology_reasons(int(rows[n]), int(cols[n]))),
+        )
         trl = self.firms.trl[rows].astype(np.int64)
         certs = (components[:, 3] >= 1.0).astype(np.int64)
-        facts = self._spread((cols.astype(np.int64) * 10 + trl) * 2 + certs, lambda n: self._encode(
-            self._fact_reasons(int(rows[n]), int(cols[n]), components[n])))
+        facts = self._spread(
+            (cols.astype(np.int64) * 10 + trl) * 2 + certs,
+            lambda n: self._encode(self._fact_reasons(int(rows[n]), int(cols[n]), components[n])),
+        )
         return self._array(tech, facts)
 
-    def gaps_column(self, rows: np.ndarray, cols: np.ndarray, components: np.ndarray, gates: np.ndarray,
-                    limits: np.ndarray) -> np.ndarray:
+    def gaps_column(
+        self, rows: np.ndarray, cols: np.ndarray, components: np.ndarray, gates: np.ndarray, limits: np.ndarray
+    ) -> np.ndarray:
         """gaps(i, j) as JSON arrays for every stored pair; only the technology-fit sentence varies per pair."""
         f, fixed_gates = self.firms, gates.astype(np.int64) & ~engine.GATE_FIT
         key = cols.astype(np.int64) * 8 + fixed_gates
@@ -112,13 +138,21 @@ class Explainer:
         )
         for part, radix in parts:
             key = key * radix + part.astype(np.int64)
-        fixed = self._spread(key, lambda n: self._encode(self.gaps(
-            int(rows[n]), int(cols[n]), components[n], int(fixed_gates[n]), float(limits[n]))))
-        fit_key = np.where((gates & engine.GATE_FIT) != 0,
-                           np.round(components[:, 0] * 100).astype(np.int64) * 1000 + np.round(limits).astype(np.int64)
-                           + 1, 0)
-        fit = self._spread(fit_key, lambda n: self._encode(
-            [self.fit_gap(float(components[n, 0]), float(limits[n]))] if fit_key[n] else []))
+        fixed = self._spread(
+            key,
+            lambda n: self._encode(
+                self.gaps(int(rows[n]), int(cols[n]), components[n], int(fixed_gates[n]), float(limits[n]))
+            ),
+        )
+        fit_key = np.where(
+            (gates & engine.GATE_FIT) != 0,
+            np.round(components[:, 0] * 100).astype(np.int64) * 1000 + np.round(limits).astype(np.int64) + 1,
+            0,
+        )
+        fit = self._spread(
+            fit_key,
+            lambda n: self._encode([self.fit_gap(float(components[n, 0]), float(limits[n]))] if fit_key[n] else []),
+        )
         return self._array(fixed, fit)
 
     @staticmethod
@@ -198,13 +232,17 @@ class Explainer:
         out: list[str] = []
         if gates & engine.GATE_COUNTRY:
             names = join_words([self.country(c) for c in o.countries], "or")
-            out.append(f"open to firms from {names}; firm is in {self.country(firm.country)} "
-                       f"(score capped at {engine.INELIGIBLE_CAP:.0f})")
+            out.append(
+                f"open to firms from {names}; firm is in {self.country(firm.country)} "
+                f"(score capped at {engine.INELIGIBLE_CAP:.0f})"
+            )
         if gates & engine.GATE_SIZE:
             sizes = join_words([SIZE_WORDS.get(s, (s, s))[0] for s in o.sizes], "or")
-            out.append(f"the {KIND_WORDS.get(o.kind, o.kind)} is for {sizes}; firm is "
-                       f"{SIZE_WORDS.get(firm.size, (firm.size, firm.size))[1]} "
-                       f"(score capped at {engine.INELIGIBLE_CAP:.0f})")
+            out.append(
+                f"the {KIND_WORDS.get(o.kind, o.kind)} is for {sizes}; firm is "
+                f"{SIZE_WORDS.get(firm.size, (firm.size, firm.size))[1]} "
+                f"(score capped at {engine.INELIGIBLE_CAP:.0f})"
+            )
         if o.presence in PRESENCE and PRESENCE.index(o.presence) > int(f.presence[i]):
             out.append(self._presence_gap(o.presence, firm.presence))
         if o.min_trl and (not firm.trl or firm.trl < o.min_trl):
@@ -217,8 +255,10 @@ class Explainer:
 
     @staticmethod
     def fit_gap(capability: float, limit: float) -> str:
-        return (f"little technology fit (capability {capability:.2f}) caps the score at {limit:.0f}: "
-                "describe the relevant products and technologies in the firm's profile")
+        return (
+            f"little technology fit (capability {capability:.2f}) caps the score at {limit:.0f}: "
+            "describe the relevant products and technologies in the firm's profile"
+        )
 
     @staticmethod
     def _presence_gap(required: str, held: str) -> str:

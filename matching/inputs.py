@@ -62,16 +62,40 @@ def scoring_opportunities(*, today: datetime.date, pk: int | None = None) -> lis
         "opportunity_id", "certification__code"
     ):
         certs[opp_id].append(code)
-    fields = ("pk", "slug", "title", "kind", "summary", "description", "keywords", "eligible_countries",
-              "eligible_sizes", "min_trl", "japan_presence", "opens_on", "closes_on", "starts_on", "ends_on")
+    fields = (
+        "pk",
+        "slug",
+        "title",
+        "kind",
+        "summary",
+        "description",
+        "keywords",
+        "eligible_countries",
+        "eligible_sizes",
+        "min_trl",
+        "japan_presence",
+        "opens_on",
+        "closes_on",
+        "starts_on",
+        "ends_on",
+    )
     return [
         OpportunityRow(
-            pk=r["pk"], slug=r["slug"], title=r["title"], kind=r["kind"],
+            pk=r["pk"],
+            slug=r["slug"],
+            title=r["title"],
+            kind=r["kind"],
             text="\n".join([r["title"], r["summary"], r["description"], *[str(k) for k in r["keywords"] or []]]),
-            areas=areas.get(r["pk"], {}), countries=_countries(r["eligible_countries"]),
-            sizes=[str(s) for s in r["eligible_sizes"] or []], min_trl=r["min_trl"], presence=r["japan_presence"],
-            certifications=certs.get(r["pk"], []), opens_on=r["opens_on"], closes_on=r["closes_on"],
-            starts_on=r["starts_on"], ends_on=r["ends_on"],
+            areas=areas.get(r["pk"], {}),
+            countries=_countries(r["eligible_countries"]),
+            sizes=[str(s) for s in r["eligible_sizes"] or []],
+            min_trl=r["min_trl"],
+            presence=r["japan_presence"],
+            certifications=certs.get(r["pk"], []),
+            opens_on=r["opens_on"],
+            closes_on=r["closes_on"],
+            starts_on=r["starts_on"],
+            ends_on=r["ends_on"],
         )
         for r in queryset.values(*fields)
     ]
@@ -104,12 +128,31 @@ def scoring_companies(
         "company_id", "certification__code"
     ):
         certs[company_id].append(code)
-    fields = ("pk", "slug", "name", "description", "country", "size", "trl", "japan_presence",
-              "itar_controlled", "ear_controlled", "dsgl_controlled", "export_control_notes")
+    fields = (
+        "pk",
+        "slug",
+        "name",
+        "description",
+        "country",
+        "size",
+        "trl",
+        "japan_presence",
+        "itar_controlled",
+        "ear_controlled",
+        "dsgl_controlled",
+        "export_control_notes",
+    )
     return [
         CompanyRow(
-            pk=r["pk"], slug=r["slug"], name=r["name"], description=r["description"], country=str(r["country"]),
-            size=r["size"], trl=r["trl"], presence=r["japan_presence"], areas=areas.get(r["pk"], []),
+            pk=r["pk"],
+            slug=r["slug"],
+            name=r["name"],
+            description=r["description"],
+            country=str(r["country"]),
+            size=r["size"],
+            trl=r["trl"],
+            presence=r["japan_presence"],
+            areas=areas.get(r["pk"], []),
             certifications=certs.get(r["pk"], []),
             export_controlled=bool(r["itar_controlled"] or r["ear_controlled"] or r["dsgl_controlled"]),
         )

@@ -31,10 +31,15 @@ Record = tuple[int, int, int | None, float, str, str, str, bool, datetime.dateti
 
 # Components as PostgreSQL prints jsonb (keys by length, then bytes), so an unchanged row compares equal as text.
 _JSONB_ORDER = sorted(range(len(engine.COMPONENTS)), key=lambda k: (len(engine.COMPONENTS[k]), engine.COMPONENTS[k]))
-_COMPONENT_JSON = "{" + ", ".join(
-    f'"{engine.COMPONENTS[k]}": {{"value": %.4f, "weight": {engine.WEIGHTS[engine.COMPONENTS[k]]}, '
-    '"contribution": %.2f}' for k in _JSONB_ORDER
-) + "}"
+_COMPONENT_JSON = (
+    "{"
+    + ", ".join(
+        f'"{engine.COMPONENTS[k]}": {{"value": %.4f, "weight": {engine.WEIGHTS[engine.COMPONENTS[k]]}, '
+        '"contribution": %.2f}'
+        for k in _JSONB_ORDER
+    )
+    + "}"
+)
 
 
 @dataclass
@@ -56,8 +61,13 @@ class Scored:
 
 
 def build_context(
-    *, areas: list[AreaRow], opportunities: list[OpportunityRow], certifications: list[CertificationRow],
-    today: datetime.date, country_names: dict[str, str], only: int | None = None,
+    *,
+    areas: list[AreaRow],
+    opportunities: list[OpportunityRow],
+    certifications: list[CertificationRow],
+    today: datetime.date,
+    country_names: dict[str, str],
+    only: int | None = None,
 ) -> Context:
     """Fit the corpus on all open opportunities; score them all, or only the one with pk ONLY."""
     corpus = build_corpus(areas, opportunities, certifications)
@@ -66,7 +76,11 @@ def build_context(
 
 
 def score_companies(
-    context: Context, companies: list[CompanyRow], *, run_id: int | None, now: datetime.datetime,
+    context: Context,
+    companies: list[CompanyRow],
+    *,
+    run_id: int | None,
+    now: datetime.datetime,
     keep: Any = None,
 ) -> Scored:
     """Score COMPANIES against the context's opportunities and write the records of the pairs worth storing.
@@ -86,7 +100,11 @@ def score_companies(
 
 
 def _records(
-    explainer: Explainer, scores: engine.Scores, rows: np.ndarray, cols: np.ndarray, run_id: int | None,
+    explainer: Explainer,
+    scores: engine.Scores,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    run_id: int | None,
     now: datetime.datetime,
 ) -> list[Record]:
     components = scores.components[:, rows, cols].T  # (n, 5)
@@ -104,5 +122,17 @@ def _records(
     reasons = explainer.reasons_column(rows, cols, components).tolist()
     gaps = explainer.gaps_column(rows, cols, components, gates, limits).tolist()
     n = len(rows)
-    return list(zip(firm_pk, opp_pk, [run_id] * n, totals.tolist(), component_json, reasons, gaps,
-                    scores.eligible[rows, cols].tolist(), [now] * n, strict=True))
+    return list(
+        zip(
+            firm_pk,
+            opp_pk,
+            [run_id] * n,
+            totals.tolist(),
+            component_json,
+            reasons,
+            gaps,
+            scores.eligible[rows, cols].tolist(),
+            [now] * n,
+            strict=True,
+        )
+    )

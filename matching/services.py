@@ -101,15 +101,23 @@ def match_run_finish(*, run_id: int) -> None:
 
 def match_run_fail(*, run_id: int, error: str) -> None:
     """Close a pending or running run as failed, keeping the reason; the previous matches are untouched."""
-    MatchRun.objects.filter(
-        pk=run_id, status__in=[MatchRun.Status.PENDING, MatchRun.Status.RUNNING]
-    ).update(status=MatchRun.Status.FAILED, finished_at=timezone.now(), error=error[:4000])
+    MatchRun.objects.filter(pk=run_id, status__in=[MatchRun.Status.PENDING, MatchRun.Status.RUNNING]).update(
+        status=MatchRun.Status.FAILED, finished_at=timezone.now(), error=error[:4000]
+    )
 
 
 # Scoring ---------------------------------------------------------------------------------------------------------
 
 MATCH_COLUMNS = (
-    "company_id", "opportunity_id", "run_id", "score", "components", "reasons", "gaps", "eligible", "computed_at",
+    "company_id",
+    "opportunity_id",
+    "run_id",
+    "score",
+    "components",
+    "reasons",
+    "gaps",
+    "eligible",
+    "computed_at",
 )
 _contexts: dict[tuple[object, ...], scoring.Context] = {}
 
@@ -170,8 +178,17 @@ def _insert(records: list[scoring.Record]) -> None:
         return
     Match.objects.bulk_create(
         [
-            Match(company_id=r[0], opportunity_id=r[1], run_id=r[2], score=r[3], components=json.loads(r[4]),
-                  reasons=json.loads(r[5]), gaps=json.loads(r[6]), eligible=r[7], computed_at=r[8])
+            Match(
+                company_id=r[0],
+                opportunity_id=r[1],
+                run_id=r[2],
+                score=r[3],
+                components=json.loads(r[4]),
+                reasons=json.loads(r[5]),
+                gaps=json.loads(r[6]),
+                eligible=r[7],
+                computed_at=r[8],
+            )
             for r in records
         ],
         batch_size=500,

@@ -112,10 +112,13 @@ class Vocabulary:
     def _doc_features(self, t: Tokens, *, n_docs: int) -> sp.csr_matrix:
         """Raw term counts, one row per text."""
         (bi, bi_doc), (tri, tri_doc) = self._ngram_keys(t)
-        feats = np.concatenate([
-            t.ids, self._lookup(bi, self.bigrams, self.n_uni),
-            self._lookup(tri, self.trigrams, self.n_uni + len(self.bigrams)),
-        ])
+        feats = np.concatenate(
+            [
+                t.ids,
+                self._lookup(bi, self.bigrams, self.n_uni),
+                self._lookup(tri, self.trigrams, self.n_uni + len(self.bigrams)),
+            ]
+        )
         docs = np.concatenate([t.doc, bi_doc, tri_doc])
         keep = feats >= 0
         data = np.ones(int(keep.sum()), dtype=np.float32)

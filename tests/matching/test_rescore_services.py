@@ -11,31 +11,58 @@ from matching.models import Match, MatchRun
 from programmes.models import Opportunity
 from tests.factories import CallFactory, CompanyFactory, EventFactory, OpportunityFactory
 
-LASER_WORDS = ("Beam directors and adaptive optics for high-energy laser weapons; our high-power microwave "
-               "sources defeat drone swarms for the navy.")
+LASER_WORDS = (
+    "Beam directors and adaptive optics for high-energy laser weapons; our high-power microwave "
+    "sources defeat drone swarms for the navy."
+)
 
 
 @pytest.fixture
 def world(curated_areas, curated_certifications):
     a, c = curated_areas, curated_certifications
-    call = CallFactory(slug="de-call", title="Directed-energy demonstrator call", summary="High-energy laser call.",
-                       areas=[a["directed-energy"]], min_trl=7, japan_presence=Opportunity.Presence.PARTNER,
-                       eligible_countries=["JP", "AU"])
+    call = CallFactory(
+        slug="de-call",
+        title="Directed-energy demonstrator call",
+        summary="High-energy laser call.",
+        areas=[a["directed-energy"]],
+        min_trl=7,
+        japan_presence=Opportunity.Presence.PARTNER,
+        eligible_countries=["JP", "AU"],
+    )
     call.required_certifications.set([c["as9100d"]])
-    OpportunityFactory(slug="atla-cyber", kind=Opportunity.Kind.PRIORITY_AREA, title="Cyber", summary="Cyber.",
-                       areas=[a["cyber"]])
-    OpportunityFactory(slug="us-only", kind=Opportunity.Kind.PROGRAMME, title="US-only programme",
-                       summary="Lasers.", areas=[a["directed-energy"]], eligible_countries=["US"])
-    CallFactory(slug="closed-call", title="Closed", summary="High-energy laser.", areas=[a["directed-energy"]],
-                opens_on=timezone.localdate() - datetime.timedelta(days=60),
-                closes_on=timezone.localdate() - datetime.timedelta(days=1))
-    EventFactory(slug="past-event", title="Past", summary="Lasers.", starts_on=datetime.date(2020, 1, 1),
-                 ends_on=datetime.date(2020, 1, 3))
+    OpportunityFactory(
+        slug="atla-cyber", kind=Opportunity.Kind.PRIORITY_AREA, title="Cyber", summary="Cyber.", areas=[a["cyber"]]
+    )
+    OpportunityFactory(
+        slug="us-only",
+        kind=Opportunity.Kind.PROGRAMME,
+        title="US-only programme",
+        summary="Lasers.",
+        areas=[a["directed-energy"]],
+        eligible_countries=["US"],
+    )
+    CallFactory(
+        slug="closed-call",
+        title="Closed",
+        summary="High-energy laser.",
+        areas=[a["directed-energy"]],
+        opens_on=timezone.localdate() - datetime.timedelta(days=60),
+        closes_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    EventFactory(
+        slug="past-event",
+        title="Past",
+        summary="Lasers.",
+        starts_on=datetime.date(2020, 1, 1),
+        ends_on=datetime.date(2020, 1, 3),
+    )
     OpportunityFactory(slug="draft", status=Opportunity.Status.DRAFT, title="Draft", summary="Lasers.")
-    laser = CompanyFactory(slug="laser", country="AU", size="sme", trl=5, description=LASER_WORDS,
-                           areas=[a["directed-energy"]])
-    other = CompanyFactory(slug="other", country="US", size="large", trl=9, description="Cyber range software.",
-                           certs=[c["jisq9100"]])
+    laser = CompanyFactory(
+        slug="laser", country="AU", size="sme", trl=5, description=LASER_WORDS, areas=[a["directed-energy"]]
+    )
+    other = CompanyFactory(
+        slug="other", country="US", size="large", trl=9, description="Cyber range software.", certs=[c["jisq9100"]]
+    )
     return {"laser": laser, "other": other, "call": call}
 
 
@@ -70,7 +97,8 @@ def test_reasons_and_gaps_name_the_facts(world):
     assert "beam director" in match.reasons[0] and "adaptive optics" in match.reasons[0]
     assert any(r.startswith("open until ") for r in match.reasons)
     assert "no AS9100D, EN 9100 or JIS Q 9100: required by Directed-energy demonstrator call; obtain one of them" in (
-        match.gaps)
+        match.gaps
+    )
     assert "needs a Japanese partner or entity: find a Japanese partner firm before applying" in match.gaps
     assert "TRL 5 is below the minimum TRL 7: mature the product to TRL 7 first" in match.gaps
     assert match.eligible and match.components["readiness"]["value"] == 0.5
@@ -89,11 +117,17 @@ def test_an_equivalent_certification_and_a_failed_country_gate(world):
 
 def test_rescoring_twice_gives_the_same_rows(world):
     rescore_all()
-    first = list(Match.objects.order_by("company_id", "opportunity_id").values_list(
-        "company_id", "opportunity_id", "score", "components", "reasons", "gaps", "eligible"))
+    first = list(
+        Match.objects.order_by("company_id", "opportunity_id").values_list(
+            "company_id", "opportunity_id", "score", "components", "reasons", "gaps", "eligible"
+        )
+    )
     rescore_all()
-    again = list(Match.objects.order_by("company_id", "opportunity_id").values_list(
-        "company_id", "opportunity_id", "score", "components", "reasons", "gaps", "eligible"))
+    again = list(
+        Match.objects.order_by("company_id", "opportunity_id").values_list(
+            "company_id", "opportunity_id", "score", "components", "reasons", "gaps", "eligible"
+        )
+    )
     assert first == again
 
 
@@ -150,8 +184,13 @@ def test_a_bulk_import_enqueues_one_rescore(world, django_capture_on_commit_call
 def test_publishing_an_opportunity_rescores_only_its_column(world, curated_areas, django_capture_on_commit_callbacks):
     rescore_all()
     before = {(m.company_id, m.opportunity_id): m.computed_at for m in Match.objects.all()}
-    new = OpportunityFactory(slug="new-de", kind=Opportunity.Kind.PRIORITY_AREA, title="New directed energy",
-                             summary="High-energy laser and HPM.", areas=[curated_areas["directed-energy"]])
+    new = OpportunityFactory(
+        slug="new-de",
+        kind=Opportunity.Kind.PRIORITY_AREA,
+        title="New directed energy",
+        summary="High-energy laser and HPM.",
+        areas=[curated_areas["directed-energy"]],
+    )
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.opportunity_rescore_later(new.pk)
     assert len(callbacks) == 1
@@ -219,8 +258,14 @@ def test_on_postgresql_a_rerun_leaves_unchanged_rows_alone(world):
 
 
 def test_firms_with_and_without_the_fact_get_their_own_gaps(curated_areas):
-    call = CallFactory(slug="needs-much", title="Needs much", summary="High-energy laser.", min_trl=6,
-                       areas=[curated_areas["directed-energy"]], japan_presence=Opportunity.Presence.OFFICE)
+    call = CallFactory(
+        slug="needs-much",
+        title="Needs much",
+        summary="High-energy laser.",
+        min_trl=6,
+        areas=[curated_areas["directed-energy"]],
+        japan_presence=Opportunity.Presence.OFFICE,
+    )
     words = "High-energy laser beam director for the navy."
     CompanyFactory(slug="ready", trl=7, japan_presence="office", description=words)
     CompanyFactory(slug="unknown", trl=None, japan_presence="none", description=words)

@@ -47,9 +47,27 @@ class Worker:
     def start(self) -> None:
         env = {**os.environ, "DATABASE_URL": database_url(), "DATABASE_CONN_MAX_AGE": "0"}
         self.process = subprocess.Popen(
-            [CELERY, "-A", "portal", "worker", "-c", "2", "-P", "prefork", "--loglevel=info",
-             "-n", f"test-{os.getpid()}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                CELERY,
+                "-A",
+                "portal",
+                "worker",
+                "-c",
+                "2",
+                "-P",
+                "prefork",
+                "--loglevel=info",
+                "-n",
+                f"test-{os.getpid()}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -90,11 +108,21 @@ def worker():
 def firms(curated_areas):
     a = curated_areas
     for slug in ("directed-energy", "uuv", "critical-minerals"):
-        OpportunityFactory(slug=f"atla-{slug}", kind=Opportunity.Kind.PRIORITY_AREA, title=f"ATLA: {slug}",
-                           summary=a[slug].description, areas=[a[slug]])
-    words = ["Beam directors for high-energy laser weapons.", "Synthetic aperture sonar for navy UUVs.",
-             "NdFeB permanent magnets for missile actuators.", "Counter-drone RF detection for bases.",
-             "GaN power amplifiers for radar jammers.", "Weeding robots for farms."]
+        OpportunityFactory(
+            slug=f"atla-{slug}",
+            kind=Opportunity.Kind.PRIORITY_AREA,
+            title=f"ATLA: {slug}",
+            summary=a[slug].description,
+            areas=[a[slug]],
+        )
+    words = [
+        "Beam directors for high-energy laser weapons.",
+        "Synthetic aperture sonar for navy UUVs.",
+        "NdFeB permanent magnets for missile actuators.",
+        "Counter-drone RF detection for bases.",
+        "GaN power amplifiers for radar jammers.",
+        "Weeding robots for farms.",
+    ]
     return [CompanyFactory(slug=f"firm-{n}", description=text) for n, text in enumerate(words)]
 
 

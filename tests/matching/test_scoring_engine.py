@@ -74,8 +74,11 @@ def test_capability_discounts_a_civilian_firms_text_similarity():
 
 
 def test_a_hub_taking_any_technology_gets_the_neutral_term_times_the_firms_best_area():
-    firms = Firms(affinity=f32([[0.5, 0.9], [0.1, 0.0]]), context=f32([1.0, 1.0]),
-                  text=sp.csr_matrix(f32([[1.0, 0.0], [1.0, 0.0]])))
+    firms = Firms(
+        affinity=f32([[0.5, 0.9], [0.1, 0.0]]),
+        context=f32([1.0, 1.0]),
+        text=sp.csr_matrix(f32([[1.0, 0.0], [1.0, 0.0]])),
+    )
     opps = Opportunities(areas=f32([[0.0, 0.0]]))
     cap = engine.capability(firms, opps)
     assert cap[0, 0] == pytest.approx(0.6 * 0.9)
@@ -86,7 +89,8 @@ def test_eligibility_country_gate_fails_for_a_firm_from_elsewhere():
     # Country table: [JP, US] plus "elsewhere"; opportunity 0 admits JP only, opportunity 1 admits anyone.
     opps = Opportunities(
         country_ok=np.array([[True, True], [False, True], [False, True]]),
-        size_ok=np.ones((3, 2), dtype=np.bool_), presence=np.array([0, 0], dtype=np.int8),
+        size_ok=np.ones((3, 2), dtype=np.bool_),
+        presence=np.array([0, 0], dtype=np.int8),
     )
     firms = Firms(country=np.array([2], dtype=np.int32))  # an Australian firm: "elsewhere"
     value, gates = engine.eligibility(firms, opps)
@@ -100,8 +104,9 @@ def test_eligibility_size_gate_and_presence_in_japan():
         size_ok=np.array([[True, True, True], [False, True, True], [False, True, True]]),  # opp 0: start-ups only
         presence=np.array([0, 1, 2], dtype=np.int8),  # none / partner / office required
     )
-    firms = Firms(country=np.array([0], dtype=np.int32), size=np.array([2], dtype=np.int8),
-                  presence=np.array([0], dtype=np.int8))
+    firms = Firms(
+        country=np.array([0], dtype=np.int32), size=np.array([2], dtype=np.int8), presence=np.array([0], dtype=np.int8)
+    )
     value, gates = engine.eligibility(firms, opps)
     assert gates.tolist() == [[engine.GATE_SIZE, 0, 0]]
     assert value.tolist() == [[0.0, 0.5, 0.25]]  # size fails; partner needed: 0.5; office needed: 0.25

@@ -10,10 +10,18 @@ from matching.features import AreaRow, CertificationRow, CompanyRow, Opportunity
 from matching.vocabulary import Vocabulary
 
 TODAY = datetime.date(2026, 6, 1)
-LASER = AreaRow("directed-energy", "Directed energy", "High-energy lasers and microwaves.",
-                ["beam director", "high-power microwave", "HPM", "counter-swarm", "adaptive optics"])
-MINERALS = AreaRow("critical-minerals", "Critical minerals", "Rare earths and magnets.",
-                   ["rare earth", "permanent magnet", "NdFeB", "sovereign supply"])
+LASER = AreaRow(
+    "directed-energy",
+    "Directed energy",
+    "High-energy lasers and microwaves.",
+    ["beam director", "high-power microwave", "HPM", "counter-swarm", "adaptive optics"],
+)
+MINERALS = AreaRow(
+    "critical-minerals",
+    "Critical minerals",
+    "Rare earths and magnets.",
+    ["rare earth", "permanent magnet", "NdFeB", "sovereign supply"],
+)
 
 
 def firm(description, **kw):
@@ -37,10 +45,13 @@ def test_plurals_and_hyphens_read_like_the_keywords():
 
 def test_a_firm_ticking_no_area_is_read_from_its_description():
     corpus = features.build_corpus([LASER, MINERALS], [], [])
-    arrays = features.firm_arrays(corpus, [
-        firm("Beam directors and adaptive optics for counter-swarm defence."),
-        firm("Sovereign supply of NdFeB permanent magnets from Australian rare earth ore.", pk=2),
-    ])
+    arrays = features.firm_arrays(
+        corpus,
+        [
+            firm("Beam directors and adaptive optics for counter-swarm defence."),
+            firm("Sovereign supply of NdFeB permanent magnets from Australian rare earth ore.", pk=2),
+        ],
+    )
     assert arrays.affinity[0, 0] > 0.6 > arrays.affinity[0, 1]
     assert arrays.affinity[1, 1] > 0.6 > arrays.affinity[1, 0]
 
@@ -54,28 +65,34 @@ def test_declared_area_counts_on_its_own():
 
 def test_words_without_a_defence_setting_count_for_less():
     corpus = features.build_corpus([LASER, MINERALS], [], [])
-    arrays = features.firm_arrays(corpus, [
-        firm("Rare earth permanent magnets for electric bikes."),
-        firm("Rare earth permanent magnets for defence primes and missile fins.", pk=2),
-    ])
+    arrays = features.firm_arrays(
+        corpus,
+        [
+            firm("Rare earth permanent magnets for electric bikes."),
+            firm("Rare earth permanent magnets for defence primes and missile fins.", pk=2),
+        ],
+    )
     assert arrays.context[0] == 0.0 < arrays.context[1]
     assert arrays.affinity[0, 1] < arrays.affinity[1, 1]
 
 
 def test_certification_equivalence_is_closed_transitively():
-    classes, members = features.certification_classes([
-        CertificationRow("as9100d", "AS9100D", ["en9100"]),
-        CertificationRow("en9100", "EN 9100", ["jisq9100"]),
-        CertificationRow("jisq9100", "JIS Q 9100"),
-        CertificationRow("iso9001", "ISO 9001"),
-    ])
+    classes, members = features.certification_classes(
+        [
+            CertificationRow("as9100d", "AS9100D", ["en9100"]),
+            CertificationRow("en9100", "EN 9100", ["jisq9100"]),
+            CertificationRow("jisq9100", "JIS Q 9100"),
+            CertificationRow("iso9001", "ISO 9001"),
+        ]
+    )
     assert classes["as9100d"] == classes["jisq9100"] == classes["en9100"] != classes["iso9001"]
     assert sorted(members[classes["jisq9100"]]) == ["as9100d", "en9100", "jisq9100"]
 
 
 def test_holding_an_equivalent_meets_the_requirement():
-    corpus = features.build_corpus([LASER], [], [CertificationRow("as9100d", "AS9100D", ["jisq9100"]),
-                                                 CertificationRow("jisq9100", "JIS Q 9100")])
+    corpus = features.build_corpus(
+        [LASER], [], [CertificationRow("as9100d", "AS9100D", ["jisq9100"]), CertificationRow("jisq9100", "JIS Q 9100")]
+    )
     call = OpportunityRow(pk=1, slug="c", title="C", kind="call", text="lasers", certifications=["as9100d"])
     opps = features.opportunity_arrays(corpus, [call], today=TODAY)
     firms = features.firm_arrays(corpus, [firm("lasers", certifications=["jisq9100"])])
@@ -90,8 +107,12 @@ def test_holding_an_equivalent_meets_the_requirement():
         (dict(kind="call", closes_on=TODAY - datetime.timedelta(days=1)), 0.0),
         (dict(kind="event", starts_on=TODAY + datetime.timedelta(days=30)), 1.0),
         (dict(kind="event", starts_on=TODAY + datetime.timedelta(days=60 + 146)), 0.6),
-        (dict(kind="event", starts_on=TODAY - datetime.timedelta(days=9), ends_on=TODAY - datetime.timedelta(days=7)),
-         0.0),
+        (
+            dict(
+                kind="event", starts_on=TODAY - datetime.timedelta(days=9), ends_on=TODAY - datetime.timedelta(days=7)
+            ),
+            0.0,
+        ),
         (dict(kind="hub"), features.STANDING_TIMING),
     ],
 )
