@@ -17,7 +17,7 @@ from functools import partial
 
 import numpy as np
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_countries import countries
@@ -202,7 +202,21 @@ def match_chunk_score(*, run_id: int | None, company_ids: list[int]) -> tuple[in
     progress is counted in the same transaction, so a chunk killed half-way counts nothing.
     """
     scored = _chunk_compute(run_id=run_id, company_ids=company_ids)
-    return _chunk_store(run_id=run_id, company_ids=company_ids, scored=scored)
+    return _retry_on_conflict(lambda: _chunk_store(run_id=run_id, company_ids=company_ids, scored=scored))
+
+
+# Two rescores of the same firm at once (a nightly chunk and a firm's own save) may both try to insert the same
+# pair; the loser's transaction rolls back whole and is simply stored again, now seeing the winner's rows.
+STORE_ATTEMPTS = 3
+
+
+def _retry_on_conflict(store: Callable[[], tuple[int, int]]) -> tuple[int, int]:
+    for _ in range(STORE_ATTEMPTS - 1):
+        try:
+            return store()
+        except IntegrityError:
+            logger.info("matches of the same firms were written concurrently; storing again")
+    return store()
 
 
 def _chunk_compute(*, run_id: int | None, company_ids: list[int]) -> scoring.Scored:
@@ -321,10 +335,13 @@ def match_opportunity_score(*, run_id: int | None, opportunity_id: int) -> tuple
             scored = scoring.score_companies(context, companies, run_id=run_id, now=now, keep=keep)
             pairs += scored.pairs
             records.extend(scored.records)
-    with transaction.atomic():
-        Match.objects.filter(opportunity_id=opportunity_id).delete()
-        _insert(records)
-    return pairs, len(records)
+    def store() -> tuple[int, int]:
+        with transaction.atomic():
+            Match.objects.filter(opportunity_id=opportunity_id).delete()
+            _insert(records)
+        return pairs, len(records)
+
+    return _retry_on_conflict(store)
 
 
 def _keep_column(scores: engine.Scores, *, kept: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:

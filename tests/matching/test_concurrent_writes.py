@@ -1,0 +1,54 @@
+"""Two rescores of the same firm at once: the loser stores again instead of failing (no duplicate-key error)."""
+
+import pytest
+from django.utils import timezone
+
+from matching import services
+from matching.models import Match, MatchRun
+from tests.factories import CompanyFactory, OpportunityFactory
+
+
+@pytest.fixture
+def firm_and_records(db):
+    firm = CompanyFactory(slug="laser", description="High-energy laser beam director for counter-drone defence.")
+    OpportunityFactory(slug="hub-a", kind="hub")
+    OpportunityFactory(slug="hub-b", kind="hub")
+    return firm
+
+
+def _concurrent_writer(monkeypatch, firm, times: int):
+    """Before our insert, a 'concurrent writer' puts a row for the same pair, as a parallel rescore would."""
+    real_insert = services._insert
+    calls = {"n": 0}
+
+    def insert(records):
+        calls["n"] += 1
+        if calls["n"] <= times and records:
+            company_id, opportunity_id = records[0][0], records[0][1]
+            Match.objects.create(
+                company_id=company_id, opportunity_id=opportunity_id, score=1.0, computed_at=timezone.now()
+            )
+        return real_insert(records)
+
+    monkeypatch.setattr(services, "_insert", insert)
+    return calls
+
+
+def test_a_conflicting_concurrent_write_is_stored_again(firm_and_records, monkeypatch):
+    firm = firm_and_records
+    calls = _concurrent_writer(monkeypatch, firm, times=1)
+    pairs, stored = services.match_chunk_score(run_id=None, company_ids=[firm.pk])
+    assert calls["n"] == 2  # the first attempt collided and rolled back whole; the second stored
+    assert pairs == 2 and stored == Match.objects.filter(company=firm).count() == 2
+    assert not Match.objects.filter(company=firm, score=1.0).exists()
+
+
+def test_a_write_that_keeps_colliding_fails_loudly_and_leaves_the_old_rows(firm_and_records, monkeypatch):
+    firm = firm_and_records
+    run = services.match_run_create(scope=MatchRun.Scope.ALL)
+    services.match_run_execute(run_id=run.pk)
+    before = list(Match.objects.filter(company=firm).values_list("opportunity_id", "score"))
+    _concurrent_writer(monkeypatch, firm, times=services.STORE_ATTEMPTS)
+    with pytest.raises(Exception, match="UNIQUE|unique|duplicate"):
+        services.match_chunk_score(run_id=None, company_ids=[firm.pk])
+    assert list(Match.objects.filter(company=firm).values_list("opportunity_id", "score")) == before
