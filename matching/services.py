@@ -173,8 +173,10 @@ def _insert(records: list[scoring.Record]) -> None:
         with connection.cursor() as cursor:
             # Losing the last chunks on a server crash is harmless (the next run rewrites them): skip the fsync wait.
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            with cursor.cursor.copy(f"COPY {Match._meta.db_table} ({columns}) FROM STDIN") as copy:
-                copy.write(_copy_text(records))
+            # The raw psycopg COPY bypasses Django's cursor: wrap it so errors surface as django.db errors.
+            with connection.wrap_database_errors:
+                with cursor.cursor.copy(f"COPY {Match._meta.db_table} ({columns}) FROM STDIN") as copy:
+                    copy.write(_copy_text(records))
         return
     Match.objects.bulk_create(
         [

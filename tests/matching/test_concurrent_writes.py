@@ -1,10 +1,12 @@
 """Two rescores of the same firm at once: the loser stores again instead of failing (no duplicate-key error)."""
 
 import pytest
+from django.db import IntegrityError
 from django.utils import timezone
 
 from matching import services
-from matching.models import Match, MatchRun
+from matching.models import Match
+from programmes.models import Opportunity
 from tests.factories import CompanyFactory, OpportunityFactory
 
 
@@ -45,10 +47,11 @@ def test_a_conflicting_concurrent_write_is_stored_again(firm_and_records, monkey
 
 def test_a_write_that_keeps_colliding_fails_loudly_and_leaves_the_old_rows(firm_and_records, monkeypatch):
     firm = firm_and_records
-    run = services.match_run_create(scope=MatchRun.Scope.ALL)
-    services.match_run_execute(run_id=run.pk)
-    before = list(Match.objects.filter(company=firm).values_list("opportunity_id", "score"))
+    old = Match.objects.create(
+        company=firm, opportunity=Opportunity.objects.get(slug="hub-a"), score=42.0, computed_at=timezone.now()
+    )
+    before = [(old.opportunity_id, 42.0)]
     _concurrent_writer(monkeypatch, firm, times=services.STORE_ATTEMPTS)
-    with pytest.raises(Exception, match="UNIQUE|unique|duplicate"):
+    with pytest.raises(IntegrityError):
         services.match_chunk_score(run_id=None, company_ids=[firm.pk])
     assert list(Match.objects.filter(company=firm).values_list("opportunity_id", "score")) == before
