@@ -22,29 +22,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from companies.importing import HEADER, CompanyImportError, companies_import
 from companies.models import Company, CompanyCertification, Membership
 from companies.services import PROFILE_FIELDS, REASON_MAX, company_create, company_slug, company_update
+from portal.admin import ConsultantOnlyMixin
 from portal.roles import is_consultant
 
 # Uploads larger than this are refused with a message: bigger files belong to `manage.py import_companies`.
 UPLOAD_MAX_BYTES = getattr(settings, "COMPANY_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
-
-
-class ConsultantOnlyMixin:
-    """Only consultants (and superusers) see or change these records; deleting a firm is for superusers."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_consultant(request.user) and super().has_module_permission(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_consultant(request.user) and super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return is_consultant(request.user) and super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_consultant(request.user) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_consultant(request.user) and super().has_delete_permission(request, obj)
 
 
 class MembershipForm(forms.ModelForm):

@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.roles import is_consultant
+from portal.admin import ConsultantOnlyMixin
 from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
 from programmes.services import (
     AREAS_KEY,
@@ -65,25 +65,10 @@ class ReasonForm(forms.Form):
         self.fields["reason"].required = reason_required
 
 
-class CurationAdmin(SimpleHistoryAdmin):
+class CurationAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
     """History with diffs, reasons on every save, consultants only; reverting is off because it skips the services."""
 
     form = CurationForm
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_consultant(request.user) and super().has_module_permission(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_consultant(request.user) and super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return is_consultant(request.user) and super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_consultant(request.user) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_consultant(request.user) and super().has_delete_permission(request, obj)
 
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
         return True
