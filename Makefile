@@ -37,6 +37,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 migrations-check: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run

@@ -93,7 +93,7 @@ def area_fit(affinity: Float, areas: Float) -> Float:
     """Weighted power mean of the firm's affinity over the areas each opportunity asks for (0 where it asks none)."""
     totals = areas.sum(axis=1)
     normalised = areas / np.where(totals > 0, totals, 1.0)[:, None]
-    powered: Float = np.power(affinity, AREA_POWER) @ normalised.T
+    powered: Float = (np.power(affinity, AREA_POWER) @ normalised.T).astype(np.float32, copy=False)
     if AREA_POWER == 2.0:
         return np.sqrt(powered, out=powered)
     return np.power(powered, 1.0 / AREA_POWER).astype(np.float32)
