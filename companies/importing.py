@@ -31,6 +31,7 @@ IMPORTED_FIELDS = ("name", "country", "size", "founded", "website", "description
 CHUNK = 5000  # firms read, compared and written per round of queries
 PROGRESS_FROM = 1000  # rows; smaller files get no progress bar
 FOUNDED_MIN = 1800
+SHOWN_MAX = 80  # characters of a bad value quoted back in a message (issue 6: a 100 000-column header stays readable)
 COMPANY_COLUMNS = [field.attname for field in Company._meta.concrete_fields]
 # A new firm's columns before the file's values go in: the model's defaults (plain values, not enum members).
 NEW_COMPANY = {
@@ -125,6 +126,11 @@ def companies_import_check(*, data: bytes, progress: bool = False) -> list[Row]:
     return rows
 
 
+def _shown(value: str) -> str:
+    """VALUE as an error message quotes it: cut short when long, so the message stays readable."""
+    return value if len(value) <= SHOWN_MAX else f"{value[:SHOWN_MAX]}… ({len(value)} characters)"
+
+
 def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")  # strips a byte-order mark if there is one
@@ -143,7 +149,7 @@ def _check_header(reader: Iterator[list[str]]) -> None:
         raise CompanyImportError([RowError(1, "header", "the file is empty; expected a header row")])
     got = [column.strip().lower() for column in header]
     if got != HEADER:
-        why = f"expected the header {','.join(HEADER)} but found {','.join(header)}"
+        why = f"expected the header {','.join(HEADER)} but found {_shown(','.join(header))}"
         raise CompanyImportError([RowError(1, "header", why)])
 
 
@@ -216,10 +222,11 @@ class _RowChecker:
             fail("name", f"longer than {self.name_max} characters")
         slug = company_slug(name)
         if not slug:
-            fail("name", f"'{name}' has no letters or digits to make an address from")
+            fail("name", f"'{_shown(name)}' has no letters or digits to make an address from")
         elif slug in self.seen:
             first_line, first_name = self.seen[slug]
-            fail("name", f"duplicate of line {first_line}: '{name}' and '{first_name}' both give the slug '{slug}'")
+            names = f"'{_shown(name)}' and '{_shown(first_name)}'"
+            fail("name", f"duplicate of line {first_line}: {names} both give the slug '{slug}'")
         else:
             self.seen[slug] = (line, name)
         return slug
@@ -227,20 +234,20 @@ class _RowChecker:
     def _country(self, value: str, fail: Any) -> str:
         code = value.upper()
         if code not in self.countries:
-            fail("country", f"unknown country '{value}': use an ISO 3166 two-letter code such as AU, US or JP")
+            fail("country", f"unknown country '{_shown(value)}': use an ISO 3166 two-letter code such as AU, US or JP")
         return code
 
     def _size(self, value: str, fail: Any) -> str:
         size = value.lower()
         if size not in self.sizes:
-            fail("size", f"'{value}' is not a size: use one of {', '.join(self.sizes)}")
+            fail("size", f"'{_shown(value)}' is not a size: use one of {', '.join(self.sizes)}")
         return size
 
     def _founded(self, value: str, fail: Any) -> int | None:
         if not value:
             return None
         if not value.isdigit() or not FOUNDED_MIN <= int(value) <= self.this_year:
-            fail("founded", f"'{value}' is not a year from {FOUNDED_MIN} to {self.this_year}")
+            fail("founded", f"'{_shown(value)}' is not a year from {FOUNDED_MIN} to {self.this_year}")
             return None
         return int(value)
 
@@ -260,7 +267,7 @@ class _RowChecker:
         if not value:
             return None
         if not value.isdigit() or not 1 <= int(value) <= 9:
-            fail("trl", f"TRL '{value}' is out of range: use a whole number from 1 to 9, or leave it empty")
+            fail("trl", f"TRL '{_shown(value)}' is out of range: use a whole number from 1 to 9, or leave it empty")
             return None
         return int(value)
 
@@ -268,7 +275,7 @@ class _RowChecker:
         keys = [key.strip() for key in value.split(";") if key.strip()]
         unknown = [key for key in keys if key not in known]
         if unknown:
-            fail(name, f"unknown {what} {', '.join(repr(key) for key in unknown)}")
+            fail(name, f"unknown {what} {_shown(', '.join(repr(key) for key in unknown))}")
         return frozenset(known[key] for key in keys if key in known)
 
 

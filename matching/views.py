@@ -19,6 +19,7 @@ from matching.selectors import (
     viewer_company_list,
     viewer_company_pick,
 )
+from portal.spreadsheets import csv_row
 from portal.templatetags.kakehashi import localised
 
 MATCHES_PER_PAGE = 20
@@ -85,17 +86,19 @@ def match_export(request: HttpRequest) -> HttpResponse:
         parts = {segment.name: segment.contribution for segment in score_segments(match)}
         opportunity = match.opportunity
         writer.writerow(
-            [
-                match.company.slug,
-                opportunity.slug,
-                opportunity.title,
-                opportunity.kind,
-                opportunity.deadline or "",
-                f"{match.score:.1f}",
-                "yes" if match.eligible else "no",
-                *[f"{parts[name]:.1f}" if name in parts else "" for name in components],
-                " | ".join(item_text(reason) for reason in match.reasons or []),
-                " | ".join(item_text(gap) for gap in match.gaps or []),
-            ]
+            csv_row(
+                [
+                    match.company.slug,
+                    opportunity.slug,
+                    opportunity.title,
+                    opportunity.kind,
+                    opportunity.deadline or "",
+                    f"{match.score:.1f}",
+                    "yes" if match.eligible else "no",
+                    *[f"{parts[name]:.1f}" if name in parts else "" for name in components],
+                    " | ".join(item_text(reason) for reason in match.reasons or []),
+                    " | ".join(item_text(gap) for gap in match.gaps or []),
+                ]
+            )
         )
     return response

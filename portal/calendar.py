@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from django.core import signing
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from companies.models import Company
 from matching.models import Match
@@ -81,7 +81,8 @@ def _calendar(name: str) -> Calendar:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    # As TEXT: icalendar leaves X- properties unescaped, and a firm name with a line break then failed the feed.
+    calendar.add("x-wr-calname", vText(name))
     calendar.add("x-wr-timezone", "Asia/Tokyo")
     return calendar
 

@@ -11,6 +11,7 @@ from django_countries import countries
 
 from matching.selectors import match_get, match_scores_for, opportunity_top_match_list, viewer_company_list
 from portal.roles import is_consultant
+from portal.spreadsheets import csv_row
 from portal.templatetags.kakehashi import localised
 from programmes.filters import OpportunityFilterSet
 from programmes.models import Opportunity
@@ -168,7 +169,7 @@ def opportunity_export(request: HttpRequest) -> HttpResponse:
         if company:
             match = scores.get(opportunity.pk)
             row.append(f"{match.score:.1f}" if match else "")
-        writer.writerow(row)
+        writer.writerow(csv_row(row))
     return response
 
 
