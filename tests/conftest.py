@@ -88,3 +88,12 @@ def _fresh_cache():
     else:
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """A /ja/ request leaves Japanese active in the thread; every test starts in English, as a new visitor does."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
