@@ -25,8 +25,11 @@ from companies.services import PROFILE_FIELDS, REASON_MAX, company_create, compa
 from portal.admin import ConsultantOnlyMixin
 from portal.roles import is_consultant
 
+
 # Uploads larger than this are refused with a message: bigger files belong to `manage.py import_companies`.
-UPLOAD_MAX_BYTES = getattr(settings, "COMPANY_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+def upload_max_bytes() -> int:
+    """The upload limit, read from settings.COMPANY_IMPORT_MAX_BYTES at request time."""
+    return settings.COMPANY_IMPORT_MAX_BYTES
 
 
 class MembershipForm(forms.ModelForm):
@@ -85,21 +88,24 @@ class CompanyAdminForm(forms.ModelForm):
 
 
 class CompanyImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("UTF-8, with the header %(header)s; at most %(size)s.")
-        % {"header": ",".join(HEADER), "size": filesizeformat(UPLOAD_MAX_BYTES)},
-    )
+    file = forms.FileField(label=_("CSV file"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("UTF-8, with the header %(header)s; at most %(size)s.") % {
+            "header": ",".join(HEADER),
+            "size": filesizeformat(upload_max_bytes()),
+        }
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > UPLOAD_MAX_BYTES:
+        if upload.size > upload_max_bytes():
             raise forms.ValidationError(
                 _(
                     "The file is %(size)s; uploads are limited to %(limit)s. Split it, or ask for it to be imported "
                     "with manage.py import_companies."
                 )
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(UPLOAD_MAX_BYTES)}
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(upload_max_bytes())}
             )
         return upload
 

@@ -163,6 +163,24 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing gives up within about a second when Redis is down, so a request answers 503 instead of hanging (issue 6);
+# the run is kept as pending and the dispatcher below enqueues it when the queue is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+# Runs recorded while the queue was down: enqueued again once they are this old and still not started, and failed
+# as stale only after MATCHING_PENDING_RUN_HOURS (running runs whose worker died: MATCHING_STALE_RUN_MINUTES).
+MATCHING_DISPATCH_GRACE_SECONDS = env_int("MATCHING_DISPATCH_GRACE_SECONDS", 120)
+MATCHING_DISPATCH_EVERY_SECONDS = env_int("MATCHING_DISPATCH_EVERY_SECONDS", 60)
+MATCHING_STALE_RUN_MINUTES = env_int("MATCHING_STALE_RUN_MINUTES", 30)
+MATCHING_PENDING_RUN_HOURS = env_int("MATCHING_PENDING_RUN_HOURS", 24)
 CELERY_BEAT_SCHEDULE = {
     "nightly-full-rescore": {
         "task": "matching.rescore_all",
@@ -171,6 +189,10 @@ CELERY_BEAT_SCHEDULE = {
     "reap-stale-match-runs": {
         "task": "matching.reap_stale_runs",
         "schedule": crontab(minute="*/15"),
+    },
+    "dispatch-pending-match-runs": {
+        "task": "matching.dispatch_pending_runs",
+        "schedule": float(MATCHING_DISPATCH_EVERY_SECONDS),
     },
 }
 
@@ -212,6 +234,9 @@ SPECTACULAR_SETTINGS = {
         "SizeEnum": "companies.models.Company.Size",
     },
 }
+
+# CSV uploads through the admin larger than this are refused (bigger files go through `manage.py import_companies`).
+COMPANY_IMPORT_MAX_BYTES = env_int("COMPANY_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 
 # Records not verified for this many days are listed as stale for consultants.
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 180)

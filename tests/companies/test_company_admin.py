@@ -7,7 +7,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from companies import admin as companies_admin
 from companies.models import Company, Membership
 from tests.factories import CertificationFactory, TechnologyAreaFactory, UserFactory
 
@@ -67,8 +66,8 @@ def test_a_bad_file_lists_every_problem_and_imports_nothing(consultant_client, u
     assert not Company.objects.exists()
 
 
-def test_an_oversized_upload_is_refused_with_a_clear_message(consultant_client, uav, monkeypatch):
-    monkeypatch.setattr(companies_admin, "UPLOAD_MAX_BYTES", 100)
+def test_an_oversized_upload_is_refused_with_a_clear_message(consultant_client, uav, settings):
+    settings.COMPANY_IMPORT_MAX_BYTES = 100
     content = HEADER + "Acme Drones,AU,sme,2015,https://acme.example,Small drones,uav,5,\n" * 3
 
     response = consultant_client.post(IMPORT_URL, {"file": upload(content)})

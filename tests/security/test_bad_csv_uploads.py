@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from companies import admin as companies_admin
 from companies.importing import HEADER
 from companies.models import Company
 from tests.factories import CompanyFactory, TechnologyAreaFactory
@@ -145,10 +144,9 @@ def test_the_command_refuses_a_bad_file_with_its_reason(existing, tmp_path, resc
 
 
 def test_the_upload_page_refuses_an_oversized_file_before_reading_it(
-    consultant_client, existing, import_url, rescore, monkeypatch
+    consultant_client, existing, import_url, rescore, settings
 ):
-    # The limit is read from settings.COMPANY_IMPORT_MAX_BYTES when companies.admin is imported, so override it there.
-    monkeypatch.setattr(companies_admin, "UPLOAD_MAX_BYTES", 1024)
+    settings.COMPANY_IMPORT_MAX_BYTES = 1024
     data = (HEADER_LINE + "".join(f"Firm {i},AU,sme,,,Drones,uav,,\n" for i in range(100))).encode()
     assert len(data) > 1024
 
