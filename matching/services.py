@@ -16,11 +16,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 
 import numpy as np
+from celery import Task
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_countries import countries
+from kombu.exceptions import OperationalError as BrokerError
 
 from matching import engine, inputs, scoring
 from matching.models import Match, MatchRun
@@ -28,10 +30,24 @@ from matching.models import Match, MatchRun
 logger = logging.getLogger(__name__)
 
 
-def match_run_start(*, scope: str, company=None, opportunity=None, by=None) -> MatchRun:
-    """Record a pending run for all firms, one firm or one opportunity, and enqueue it once the caller commits."""
-    from matching.tasks import rescore_all_task, rescore_company_task, rescore_opportunity_task
+class QueueUnavailable(BrokerError):
+    """The broker refused a run's task: the run stays pending and the dispatcher enqueues it when the queue is back."""
 
+    def __init__(self, run: MatchRun) -> None:
+        super().__init__(f"the queue is unavailable; run {run.pk} is recorded and will start when the queue is back")
+        self.run = run
+
+
+# What publishing raises when Redis is down (kombu wraps the client's errors; eager mode and tests may not).
+BROKER_ERRORS: tuple[type[BaseException], ...] = (BrokerError, ConnectionError)
+
+
+def match_run_start(*, scope: str, company=None, opportunity=None, by=None) -> MatchRun:
+    """Record a pending run for all firms, one firm or one opportunity, and enqueue it once the caller commits.
+
+    With the queue down, the enqueue raises QueueUnavailable (in autocommit, from this call); the run stays pending
+    and `match_runs_dispatch_pending` enqueues it when the queue is back.
+    """
     scope = MatchRun.Scope(scope)
     if scope == MatchRun.Scope.COMPANY and company is None:
         raise ValueError("a company run needs company=")
@@ -43,20 +59,32 @@ def match_run_start(*, scope: str, company=None, opportunity=None, by=None) -> M
         opportunity=opportunity if scope == MatchRun.Scope.OPPORTUNITY else None,
         by=by,
     )
-    if scope == MatchRun.Scope.ALL:
-        transaction.on_commit(lambda: rescore_all_task.delay(run_id=run.pk))
-    elif scope == MatchRun.Scope.COMPANY:
-        transaction.on_commit(lambda: rescore_company_task.delay(company.pk, run_id=run.pk))
-    else:
-        transaction.on_commit(lambda: rescore_opportunity_task.delay(opportunity.pk, run_id=run.pk))
+    transaction.on_commit(partial(match_run_enqueue, run=run))
     return run
+
+
+def match_run_enqueue(*, run: MatchRun) -> None:
+    """Publish the task that runs RUN; raises QueueUnavailable (RUN stays pending) when the broker is unreachable."""
+    from matching.tasks import rescore_all_task, rescore_company_task, rescore_opportunity_task
+
+    try:
+        if run.scope == MatchRun.Scope.ALL:
+            rescore_all_task.apply_async(kwargs={"run_id": run.pk})
+        elif run.scope == MatchRun.Scope.COMPANY:
+            rescore_company_task.apply_async((run.company_id,), {"run_id": run.pk})
+        else:
+            rescore_opportunity_task.apply_async((run.opportunity_id,), {"run_id": run.pk})
+    except BROKER_ERRORS as exc:
+        logger.warning("queue unavailable: match run %s stays pending until it is dispatched (%s)", run.pk, exc)
+        raise QueueUnavailable(run) from exc
 
 
 def company_rescore_later(company_id: int) -> None:
     """Rescore one firm against every opportunity after the current transaction commits."""
     from matching.tasks import rescore_company_task
 
-    transaction.on_commit(lambda: rescore_company_task.delay(company_id))
+    pending = partial(match_run_pending_ensure, scope=MatchRun.Scope.COMPANY, company_id=company_id)
+    transaction.on_commit(partial(_enqueue_or_leave_pending, rescore_company_task, (company_id,), pending))
 
 
 def companies_rescore_later(company_ids: list[int]) -> None:
@@ -64,15 +92,63 @@ def companies_rescore_later(company_ids: list[int]) -> None:
     from matching.tasks import rescore_companies_task
 
     ids = sorted({int(pk) for pk in company_ids})
-    if ids:
-        transaction.on_commit(lambda: rescore_companies_task.delay(ids))
+    if not ids:
+        return
+    # With the queue down, one pending run stands in for the batch: the firm itself, or a full rescore for many.
+    if len(ids) == 1:
+        pending = partial(match_run_pending_ensure, scope=MatchRun.Scope.COMPANY, company_id=ids[0])
+    else:
+        pending = partial(match_run_pending_ensure, scope=MatchRun.Scope.ALL)
+    transaction.on_commit(partial(_enqueue_or_leave_pending, rescore_companies_task, (ids,), pending))
 
 
 def opportunity_rescore_later(opportunity_id: int) -> None:
     """Rescore one opportunity against every firm after the current transaction commits."""
     from matching.tasks import rescore_opportunity_task
 
-    transaction.on_commit(lambda: rescore_opportunity_task.delay(opportunity_id))
+    pending = partial(match_run_pending_ensure, scope=MatchRun.Scope.OPPORTUNITY, opportunity_id=opportunity_id)
+    transaction.on_commit(partial(_enqueue_or_leave_pending, rescore_opportunity_task, (opportunity_id,), pending))
+
+
+def _enqueue_or_leave_pending(task: Task, args: tuple[object, ...], pending: Callable[[], MatchRun]) -> None:
+    """Publish TASK(*ARGS); with the queue down, log it and leave a PENDING() run instead of failing the user's save."""
+    try:
+        task.apply_async(args)
+    except BROKER_ERRORS as exc:
+        run = pending()
+        logger.warning("queue unavailable: %s%s not enqueued; pending match run %s (%s)", task.name, args, run.pk, exc)
+
+
+def match_run_pending_ensure(
+    *, scope: str, company_id: int | None = None, opportunity_id: int | None = None
+) -> MatchRun:
+    """A run that will cover this target: one pending for it (or a pending full run) if there is one, else a new one."""
+    waiting = MatchRun.objects.filter(status=MatchRun.Status.PENDING, started_at__isnull=True)
+    same = Q(scope=scope, company_id=company_id, opportunity_id=opportunity_id)
+    run = waiting.filter(same | Q(scope=MatchRun.Scope.ALL)).order_by("created_at", "pk").first()
+    if run is not None:
+        return run
+    return MatchRun.objects.create(
+        scope=scope, company_id=company_id, opportunity_id=opportunity_id, engine_version=engine.ENGINE_VERSION
+    )
+
+
+def match_runs_dispatch_pending(*, older_than: datetime.timedelta, limit: int = 100) -> int:
+    """Enqueue again the runs that never started OLDER_THAN after they were recorded; returns how many were sent.
+
+    Their first enqueue failed (the queue was down) or its message was lost (Redis restarted without persistence).
+    A run still waiting behind other work may be sent twice: harmless, as only one task wins the claim.
+    """
+    cutoff = timezone.now() - older_than
+    waiting = MatchRun.objects.filter(status=MatchRun.Status.PENDING, started_at__isnull=True, created_at__lt=cutoff)
+    sent = 0
+    for run in waiting.order_by("created_at", "pk")[:limit]:
+        try:
+            match_run_enqueue(run=run)
+        except QueueUnavailable:
+            break  # still down: the next sweep tries again
+        sent += 1
+    return sent
 
 
 def match_run_claim(*, run_id: int) -> bool:
@@ -337,6 +413,7 @@ def match_opportunity_score(*, run_id: int | None, opportunity_id: int) -> tuple
             scored = scoring.score_companies(context, companies, run_id=run_id, now=now, keep=keep)
             pairs += scored.pairs
             records.extend(scored.records)
+
     def store() -> tuple[int, int]:
         with transaction.atomic():
             Match.objects.filter(opportunity_id=opportunity_id).delete()
@@ -422,15 +499,21 @@ def _run_chunks(*, run_id: int, chunks: list[list[int]], progress: Callable[[int
         store.close()
 
 
-def match_runs_reap_stale(*, older_than: datetime.timedelta) -> int:
-    """Mark runs stuck pending or running for longer than OLDER_THAN as failed (their worker died)."""
-    cutoff = timezone.now() - older_than
-    stuck = MatchRun.objects.filter(
-        Q(status=MatchRun.Status.RUNNING, started_at__lt=cutoff)
-        | Q(status=MatchRun.Status.PENDING, created_at__lt=cutoff)
-    )
-    return stuck.update(
+def match_runs_reap_stale(
+    *, older_than: datetime.timedelta, pending_older_than: datetime.timedelta | None = None
+) -> int:
+    """Fail runs running for longer than OLDER_THAN (their worker died) and runs still pending after
+    PENDING_OLDER_THAN (default OLDER_THAN): the dispatcher could not get them onto the queue in that time."""
+    now = timezone.now()
+    pending_older_than = older_than if pending_older_than is None else pending_older_than
+    running = MatchRun.objects.filter(status=MatchRun.Status.RUNNING, started_at__lt=now - older_than).update(
         status=MatchRun.Status.FAILED,
-        finished_at=timezone.now(),
+        finished_at=now,
         error=f"stale: no result after {older_than}; the worker probably died (previous matches kept)",
     )
+    pending = MatchRun.objects.filter(status=MatchRun.Status.PENDING, created_at__lt=now - pending_older_than).update(
+        status=MatchRun.Status.FAILED,
+        finished_at=now,
+        error=f"stale: not started after {pending_older_than}; the queue never took it (previous matches kept)",
+    )
+    return running + pending

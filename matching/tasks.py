@@ -28,9 +28,12 @@ OPTIONS: dict[str, Any] = {
     "soft_time_limit": 600,
     "time_limit": 660,
 }
+# Tasks the web enqueues return nothing: with a result to store, publishing also subscribes to the result backend,
+# which with Redis down retries for 20 s and then gives up for the life of the process, instead of failing fast.
+ENTRY_OPTIONS: dict[str, Any] = {**OPTIONS, "ignore_result": True}
 
 
-@shared_task(name="matching.rescore_all", **OPTIONS)
+@shared_task(name="matching.rescore_all", **ENTRY_OPTIONS)
 def rescore_all_task(run_id: int | None = None, chunk_size: int | None = None) -> None:
     """Claim a full run (the nightly beat entry creates one) and fan out score_chunk over chunks with a chord."""
     if run_id is None:
@@ -70,7 +73,7 @@ def fail_run_task(request: Any = None, exc: BaseException | None = None, traceba
     services.match_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}" if exc else "a chunk failed")
 
 
-@shared_task(name="matching.rescore_company", **OPTIONS)
+@shared_task(name="matching.rescore_company", **ENTRY_OPTIONS)
 def rescore_company_task(company_id: int, run_id: int | None = None) -> None:
     """Rescore one firm against every open opportunity (after its profile changed)."""
     from companies.models import Company
@@ -85,14 +88,14 @@ def rescore_company_task(company_id: int, run_id: int | None = None) -> None:
     services.match_run_execute(run_id=run_id)
 
 
-@shared_task(name="matching.rescore_companies", **OPTIONS)
+@shared_task(name="matching.rescore_companies", **ENTRY_OPTIONS)
 def rescore_companies_task(company_ids: list[int]) -> None:
     """Rescore a batch of firms (a bulk import) in one run."""
     run_id = services.match_run_create(scope=MatchRun.Scope.COMPANY).pk
     services.match_run_execute(run_id=run_id, company_ids=list(company_ids))
 
 
-@shared_task(name="matching.rescore_opportunity", **OPTIONS)
+@shared_task(name="matching.rescore_opportunity", **ENTRY_OPTIONS)
 def rescore_opportunity_task(opportunity_id: int, run_id: int | None = None) -> None:
     """Rescore one opportunity for every firm (after it was published or changed); only its rows change."""
     from programmes.models import Opportunity
@@ -107,16 +110,35 @@ def rescore_opportunity_task(opportunity_id: int, run_id: int | None = None) -> 
     services.match_run_execute(run_id=run_id)
 
 
-@shared_task(name="matching.reap_stale_runs", acks_late=True)
+@shared_task(name="matching.reap_stale_runs", acks_late=True, ignore_result=True)
 def reap_stale_runs_task() -> int:
     """Mark runs whose worker died as failed; one reaper at a time (cache lock)."""
     if not cache.add("matching:reap_stale_runs", "1", timeout=300):
         return 0
     try:
         minutes = int(getattr(settings, "MATCHING_STALE_RUN_MINUTES", 30))
-        reaped = services.match_runs_reap_stale(older_than=datetime.timedelta(minutes=minutes))
+        # Pending runs get far longer: they wait for the queue to come back (dispatch_pending_runs).
+        hours = settings.MATCHING_PENDING_RUN_HOURS
+        reaped = services.match_runs_reap_stale(
+            older_than=datetime.timedelta(minutes=minutes), pending_older_than=datetime.timedelta(hours=hours)
+        )
     finally:
         cache.delete("matching:reap_stale_runs")
     if reaped:
         logger.warning("reaped %d stale match runs", reaped)
     return reaped
+
+
+@shared_task(name="matching.dispatch_pending_runs", acks_late=True, ignore_result=True)
+def dispatch_pending_runs_task() -> int:
+    """Enqueue runs that never started (recorded while the queue was down); one dispatcher at a time (cache lock)."""
+    if not cache.add("matching:dispatch_pending_runs", "1", timeout=120):
+        return 0
+    try:
+        grace = datetime.timedelta(seconds=settings.MATCHING_DISPATCH_GRACE_SECONDS)
+        sent = services.match_runs_dispatch_pending(older_than=grace)
+    finally:
+        cache.delete("matching:dispatch_pending_runs")
+    if sent:
+        logger.warning("dispatched %d pending match runs", sent)
+    return sent

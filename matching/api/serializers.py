@@ -80,6 +80,13 @@ class MatchRunSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MatchRunQueueDownSerializer(serializers.Serializer):
+    """The 503 answer to a run request while the job queue is down: what happened, and the run kept as pending."""
+
+    detail = serializers.CharField(read_only=True)
+    run = MatchRunSerializer(read_only=True)
+
+
 class MatchRunStartSerializer(serializers.Serializer):
     """What to rescore: everything, one firm or one opportunity (the scope follows from the slug given)."""
 

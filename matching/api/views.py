@@ -2,19 +2,27 @@
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from companies.models import Company
-from matching.api.serializers import MatchRunSerializer, MatchRunStartSerializer, MatchSerializer
+from matching.api.serializers import (
+    MatchRunQueueDownSerializer,
+    MatchRunSerializer,
+    MatchRunStartSerializer,
+    MatchSerializer,
+)
 from matching.filters import MatchFilterSet
 from matching.models import Match, MatchRun
-from matching.services import match_run_start
+from matching.services import QueueUnavailable, match_run_start
 from portal.api.permissions import IsConsultant
 from programmes.models import Opportunity, OpportunityArea
 
+# Seconds to wait before checking again: the dispatcher sweeps pending runs about once a minute.
+QUEUE_RETRY_AFTER_S = 60
 COMPANY_SLUG = OpenApiParameter("company_slug", str, OpenApiParameter.PATH, description="The firm's slug.")
 OPPORTUNITY_SLUG = OpenApiParameter(
     "opportunity_slug", str, OpenApiParameter.PATH, description="The opportunity's slug."
@@ -80,10 +88,25 @@ class MatchRunViewSet(
     serializer_class = MatchRunSerializer
     permission_classes = [IsConsultant]
 
-    @extend_schema(request=MatchRunStartSerializer, responses={202: MatchRunSerializer})
+    @extend_schema(
+        request=MatchRunStartSerializer, responses={202: MatchRunSerializer, 503: MatchRunQueueDownSerializer}
+    )
     def create(self, request, *args, **kwargs):
         start = MatchRunStartSerializer(data=request.data)
         start.is_valid(raise_exception=True)
-        run = match_run_start(**start.validated_data, by=request.user)
+        try:
+            run = match_run_start(**start.validated_data, by=request.user)
+        except QueueUnavailable as down:
+            return _queue_down(down.run)
         headers = {"Location": run.get_absolute_url()}
         return Response(MatchRunSerializer(run).data, status=status.HTTP_202_ACCEPTED, headers=headers)
+
+
+def _queue_down(run: MatchRun) -> Response:
+    """503 naming the outage: the run is recorded (pending) and will start when the queue is back (issue 6)."""
+    detail = _(
+        "The job queue is unavailable. The run was recorded and will start automatically when the queue is back."
+    )
+    headers = {"Location": run.get_absolute_url(), "Retry-After": str(QUEUE_RETRY_AFTER_S)}
+    body = {"detail": detail, "run": MatchRunSerializer(run).data}
+    return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=headers)

@@ -30,7 +30,10 @@ class Command(BaseCommand):
             with tqdm(total=None, unit="pairs", unit_scale=True, disable=options["verbosity"] == 0) as bar:
                 services.match_run_execute(run_id=run.pk, progress=lambda pairs, stored: bar.update(pairs))
         else:
-            run = services.match_run_start(scope=scope, **target)
+            try:
+                run = services.match_run_start(scope=scope, **target)
+            except services.QueueUnavailable as down:
+                raise CommandError(f"{down}; or rescore now with --sync") from down
             run = self._wait(run, verbose=options["verbosity"] > 0)
         run.refresh_from_db()
         seconds = time.monotonic() - started
