@@ -9,7 +9,7 @@ from django.db import transaction
 
 from companies.models import Company, CompanyCertification, Membership
 from portal.services import consultants_group_ensure
-from programmes.curated import LoadContext, m2m_sync, resolve, split_record, upsert
+from programmes.curated import LoadContext, links_sync, m2m_sync, resolve, split_record, upsert
 from programmes.models import Certification, TechnologyArea
 
 COMPANY_FIELDS = (
@@ -60,23 +60,17 @@ def certifications_held_sync(ctx: LoadContext, company: Company, items: Any) -> 
     if certs is None:
         return False
     existing = {link.certification_id: link for link in company.certification_links.all()}
-    keep = {cert.pk for cert in certs}
-    stale = [link.pk for pk, link in existing.items() if pk not in keep]
-    CompanyCertification.objects.filter(pk__in=stale).delete()
-    changed = bool(stale)
-    for cert in certs:
-        link = existing.get(cert.pk) or CompanyCertification(company=company, certification=cert)
-        before = link.expires_on
-        link.expires_on = wanted[cert.code]
-        try:
-            link.full_clean()
-        except ValidationError as exc:
-            ctx.errors_from(company.slug, exc, prefix=f"certifications.{cert.code}.")
-            continue
-        if link.pk is None or before != link.expires_on:
-            link.save()
-            changed = True
-    return changed
+    return links_sync(
+        ctx,
+        company.slug,
+        "certifications",
+        existing,
+        certs,
+        new_link=lambda cert: CompanyCertification(company=company, certification=cert),
+        attr="expires_on",
+        value=lambda cert: wanted[cert.code],
+        label=lambda cert: cert.code,
+    )
 
 
 @dataclass(frozen=True)

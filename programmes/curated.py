@@ -471,20 +471,50 @@ def areas_sync(ctx: LoadContext, opportunity: Opportunity, weights: Any) -> bool
     if areas is None:
         return False
     existing = {link.technology_area_id: link for link in opportunity.area_links.all()}
-    wanted = {area.pk for area in areas}
-    stale = [link.pk for pk, link in existing.items() if pk not in wanted]
-    OpportunityArea.objects.filter(pk__in=stale).delete()
+    return links_sync(
+        ctx,
+        slug,
+        "areas",
+        existing,
+        areas,
+        new_link=lambda area: OpportunityArea(opportunity=opportunity, technology_area=area),
+        attr="weight",
+        value=lambda area: weights[area.slug],
+        label=lambda area: area.slug,
+    )
+
+
+def links_sync(
+    ctx: LoadContext,
+    slug: str,
+    field: str,
+    existing: dict[int, models.Model],
+    targets: list[models.Model],
+    *,
+    new_link: Callable[[Any], models.Model],
+    attr: str,
+    value: Callable[[Any], Any],
+    label: Callable[[Any], str],
+) -> bool:
+    """Make a record's through-table rows (EXISTING, by target pk) link exactly TARGETS, each with its ATTR value.
+
+    Rows for targets no longer wanted are deleted; a row is saved only when it is new or its value differs.
+    """
+    keep = {target.pk for target in targets}
+    stale = [link for pk, link in existing.items() if pk not in keep]
+    for link in stale:
+        link.delete()
     changed = bool(stale)
-    for area in areas:
-        link = existing.get(area.pk) or OpportunityArea(opportunity=opportunity, technology_area=area)
-        before = link.weight
-        link.weight = weights[area.slug]
+    for target in targets:
+        link = existing.get(target.pk) or new_link(target)
+        before = getattr(link, attr)
+        setattr(link, attr, value(target))
         try:
             link.full_clean()
         except ValidationError as exc:
-            ctx.errors_from(slug, exc, prefix=f"areas.{area.slug}.")
+            ctx.errors_from(slug, exc, prefix=f"{field}.{label(target)}.")
             continue
-        if link.pk is None or before != link.weight:
+        if link.pk is None or before != getattr(link, attr):
             link.save()
             changed = True
     return changed
