@@ -7,7 +7,8 @@
 #   bench/api.sh                                   # a throwaway database with the 20,000-firm benchmark data
 #   BENCH_DATABASE_URL=postgres://... bench/api.sh # an existing, scored database (it gains a user and a token)
 #
-# Figures are printed, not asserted: they depend on the machine.
+# Figures are printed, not asserted: they depend on the machine. Workers are not recycled during the run
+# (--max-requests 0): a recycled worker re-imports Django for about a second, which would show up as p99.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -81,7 +82,7 @@ token=$($PY manage.py issue_token "$consultant" --name "bench/api.sh" 2>/dev/nul
 echo "== gunicorn (2 workers) on $BASE"
 log=$(mktemp -t kakehashi-apibench-XXXX.log)
 DJANGO_SETTINGS_MODULE=bench.api_settings .venv/bin/gunicorn --config gunicorn.conf.py --bind "127.0.0.1:$PORT" \
-  --workers 2 --access-logfile /dev/null >"$log" 2>&1 &
+  --workers 2 --max-requests 0 --access-logfile /dev/null >"$log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do curl -fsS "$BASE/api/v1/technology-areas/" >/dev/null 2>&1 && break; sleep 0.2; done
 kill -0 "$server_pid" 2>/dev/null || { echo "gunicorn did not start:"; cat "$log"; exit 1; }

@@ -49,7 +49,7 @@ $PY manage.py rescore --sync -v0 >/dev/null
 token=$($PY manage.py issue_token staff --name bench/load.sh 2>/dev/null | tail -n1)
 
 echo "== gunicorn (2 workers) on $BASE"
-.venv/bin/gunicorn --config gunicorn.conf.py --bind "127.0.0.1:$PORT" --workers 2 >"$work/web.log" 2>&1 &
+.venv/bin/gunicorn --config gunicorn.conf.py --bind "127.0.0.1:$PORT" --workers 2 --max-requests 0 >"$work/web.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 150); do curl -fsS "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 kill -0 "$server_pid" 2>/dev/null || { echo "gunicorn did not start:"; cat "$work/web.log"; exit 1; }
