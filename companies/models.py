@@ -66,7 +66,10 @@ class Company(models.Model):
     description = models.TextField(help_text=_("What the firm makes, in its own words: the matcher reads this."))
     technology_areas = models.ManyToManyField(TechnologyArea, related_name="companies", blank=True)
     trl = models.PositiveSmallIntegerField(
-        _("TRL"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(9)],
+        _("TRL"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
         help_text=_("Technology readiness level of the firm's lead product, 1-9."),
     )
     certifications = models.ManyToManyField(

@@ -26,9 +26,7 @@ class MatchRun(models.Model):
 
     scope = models.CharField(max_length=12, choices=Scope.choices, default=Scope.ALL)
     company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    opportunity = models.ForeignKey(
-        Opportunity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    opportunity = models.ForeignKey(Opportunity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -89,7 +87,12 @@ class Match(models.Model):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="matches", db_index=False)
     # The run is provenance only: no database constraint, so a million-row COPY skips a million FK checks.
     run = models.ForeignKey(
-        MatchRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="matches", db_index=False,
+        MatchRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="matches",
+        db_index=False,
         db_constraint=False,
     )
     score = models.FloatField()
