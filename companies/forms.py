@@ -50,6 +50,11 @@ class CompanyForm(forms.ModelForm):
             "contact_email": {"invalid": _("Enter an e-mail address, such as exports@example.com.")},
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The model field is a positive integer, so Django offers min="0"; the scale is 1-9.
+        self.fields["trl"].widget.attrs.update(min=1, max=9)
+
     def clean_description(self) -> str:
         description = self.cleaned_data["description"].strip()
         if not description:

@@ -54,7 +54,9 @@ def _tune_form(form: forms.Form, *, can_sort_by_fit: bool) -> None:
     form.fields["open"].widget = forms.Select(
         choices=[("", _("Any")), ("true", _("Open now")), ("false", _("Closed or past"))]
     )
-    form.fields["eligible_country"].choices = [("", _("Any country"))] + list(countries)
+    country = form.fields["eligible_country"]
+    country.empty_label = _("Any country")  # set before the choices: django-filter puts it first, once
+    country.choices = list(countries)
     for name in ("closes_after", "closes_before"):
         form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
     form.fields["q"].widget = forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. laser radar")})
