@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from portal.templatetags.kakehashi import localised
 from programmes.models import Certification
 
 
@@ -34,6 +35,14 @@ class CompanyForm(forms.ModelForm):
             "export_control_notes": forms.Textarea(attrs={"rows": 3}),
             "japan_presence": forms.RadioSelect,
         }
+        labels = {
+            "description": _("Description"),
+            "website": _("Website"),
+            "technology_areas": _("Technology areas"),
+            "export_control_notes": _("Export control notes"),
+            "japan_presence": _("Presence in Japan"),
+            "contact_email": _("Contact e-mail"),
+        }
         help_texts = {
             "website": _("The full address, starting with https://"),
             "export_control_notes": _("ITAR, EAR or DSGL items you make or hold, and any licences."),
@@ -54,6 +63,8 @@ class CompanyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The model field is a positive integer, so Django offers min="0"; the scale is 1-9.
         self.fields["trl"].widget.attrs.update(min=1, max=9)
+        # Area names in the page's language (Japanese names on /ja/).
+        self.fields["technology_areas"].label_from_instance = localised
 
     def clean_description(self) -> str:
         description = self.cleaned_data["description"].strip()
