@@ -47,10 +47,13 @@ echo "healthz: $health"
 echo "$health" | grep -q '"database": "ok"' || fail "database not ok"
 echo "$health" | grep -q '"broker": "ok"' || fail "broker not ok"
 
-curl -fsS "$BASE/opportunities/?q=laser" | grep -q "Opportunities" || fail "listing page"
+# Bodies are read whole before grep looks at them: `curl | grep -q` fails under pipefail when grep stops early.
+page=$(curl -fsS "$BASE/opportunities/?q=laser") || fail "listing page did not answer 200"
+grep -q "Opportunities" <<<"$page" || fail "listing page"
 curl -fsS "$BASE/ja/opportunities/" >/dev/null || fail "Japanese listing page"
 curl -fsS "$BASE/static/css/site.css" >/dev/null 2>&1 || curl -fsS -o /dev/null "$BASE/" || fail "home page"
-curl -fsS "$BASE/api/v1/opportunities/?kind=hub" | grep -q "rapid-acquisition-hub" || fail "API listing"
+hubs=$(curl -fsS "$BASE/api/v1/opportunities/?kind=hub") || fail "API listing did not answer 200"
+grep -q "rapid-acquisition-hub" <<<"$hubs" || fail "API listing"
 
 consultant=$($PY manage.py issue_token consultant --name topology 2>/dev/null | tail -n1)
 staff=$($PY manage.py issue_token staff --name topology 2>/dev/null | tail -n1)
