@@ -177,3 +177,13 @@ class MatchFactory(factory.django.DjangoModelFactory):
     gaps = factory.List([])
     eligible = True
     computed_at = factory.LazyFunction(timezone.now)
+
+
+# A strong match's breakdown (81.5 out of 100) that page and browser tests draw and check.
+LASER_CALL_COMPONENTS = {
+    "capability": {"value": 0.9, "weight": 0.5, "contribution": 45.0},
+    "eligibility": {"value": 1.0, "weight": 0.2, "contribution": 20.0},
+    "readiness": {"value": 0.5, "weight": 0.1, "contribution": 5.0},
+    "compliance": {"value": 0.5, "weight": 0.1, "contribution": 5.0},
+    "timing": {"value": 0.65, "weight": 0.1, "contribution": 6.5},
+}

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from programmes.models import Opportunity
 from tests.conftest import PASSWORD
 from tests.factories import (
+    LASER_CALL_COMPONENTS,
     CallFactory,
     CompanyFactory,
     EventFactory,
@@ -69,13 +70,7 @@ def alice_with_matches(records):
         company=firm,
         opportunity=records["laser"],
         score=81.5,
-        components={
-            "capability": {"value": 0.9, "weight": 0.5, "contribution": 45.0},
-            "eligibility": {"value": 1.0, "weight": 0.2, "contribution": 20.0},
-            "readiness": {"value": 0.5, "weight": 0.1, "contribution": 5.0},
-            "compliance": {"value": 0.5, "weight": 0.1, "contribution": 5.0},
-            "timing": {"value": 0.65, "weight": 0.1, "contribution": 6.5},
-        },
+        components=LASER_CALL_COMPONENTS,
         reasons=["declares directed-energy; description mentions beam director"],
         gaps=["no AS9100D or JIS Q 9100: required by High-power laser call; obtain one of them"],
     )
