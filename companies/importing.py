@@ -23,6 +23,7 @@ from tqdm import tqdm
 from companies.bulk import rows_delete, rows_insert, rows_update
 from companies.models import Company, CompanyCertification
 from companies.services import company_history_record, company_slug
+from portal.generations import generations_bump
 from programmes.models import Certification, TechnologyArea
 
 HEADER = ["name", "country", "size", "founded", "website", "description", "technology_areas", "trl", "certifications"]
@@ -102,6 +103,7 @@ def companies_import(*, data: bytes, by: User | None, source: str = "", progress
                 bar.update(len(chunk))
         if result.company_ids:
             _rescore_later(result.company_ids)
+            generations_bump("companies")  # COPY sends no signals
     return result
 
 

@@ -26,6 +26,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from matching import engine, inputs, scoring
 from matching.models import Match, MatchRun
+from portal.generations import generations_bump
 
 logger = logging.getLogger(__name__)
 
@@ -312,6 +313,7 @@ def _chunk_store(*, run_id: int | None, company_ids: list[int], scored: scoring.
             _insert(scored.records)
         if run_id is not None:
             match_run_progress(run_id=run_id, pairs=scored.pairs, stored=len(scored.records))
+        generations_bump("matches")
     return scored.pairs, len(scored.records)
 
 
@@ -418,6 +420,7 @@ def match_opportunity_score(*, run_id: int | None, opportunity_id: int) -> tuple
         with transaction.atomic():
             Match.objects.filter(opportunity_id=opportunity_id).delete()
             _insert(records)
+            generations_bump("matches")
         return pairs, len(records)
 
     return _retry_on_conflict(store)

@@ -7,7 +7,13 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
+        from django.contrib.auth.models import Group, User
+
+        from portal.generations import watch
+        from portal.models import ApiToken
         from portal.services import consultants_group_ensure
+
+        watch("accounts", User, Group, ApiToken)
 
         # Permissions are created app by app as migrate finishes each one, so the group is brought
         # in step after every app (cheap: one query set per app).

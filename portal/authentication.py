@@ -2,7 +2,9 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,12 +12,25 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from portal.api.caching import cache_key
 from portal.models import ApiToken, hash_token
 from portal.roles import CONSULTANTS_GROUP
 
 # last_used_at is a hint for people tidying their tokens, not an audit log: write it at most once a minute
 # per token so that a busy client costs one UPDATE a minute, not one per request.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+def _token_get(key_hash: str) -> ApiToken | None:
+    """The token with KEY_HASH, its user (without the password hash, which is never cached) and the user's role."""
+    consultant = Group.objects.filter(name=CONSULTANTS_GROUP, user=OuterRef("user"))
+    return (
+        ApiToken.objects.select_related("user")
+        .defer("user__password")
+        .annotate(user_is_consultant=Exists(consultant))
+        .filter(key_hash=key_hash)
+        .first()
+    )
 
 
 class BearerTokenAuthentication(BaseAuthentication):
@@ -33,18 +48,20 @@ class BearerTokenAuthentication(BaseAuthentication):
             raw = parts[1].decode()
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from exc
-        return self.authenticate_credentials(raw)
+        return self.authenticate_credentials(raw, request=request)
 
-    def authenticate_credentials(self, raw: str):
-        consultant = Group.objects.filter(name=CONSULTANTS_GROUP, user=OuterRef("user"))
-        token = (
-            ApiToken.objects.select_related("user")
-            .annotate(user_is_consultant=Exists(consultant))
-            .filter(key_hash=hash_token(raw))
-            .first()
-        )
+    def authenticate_credentials(self, raw: str, *, request=None):
+        key_hash = hash_token(raw)
+        seconds = settings.API_CACHE_SECONDS
+        # Under the accounts generation: revoking a token, or changing its user or their role, replaces the key.
+        key = cache_key("api-token", key_hash, families=["accounts"], request=request) if seconds else None
+        token = cache.get(key) if key else None
         if token is None:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
+            token = _token_get(key_hash)
+            if token is None:
+                raise exceptions.AuthenticationFailed(_("Invalid token."))
+            if key:
+                cache.set(key, token, seconds)
         if token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("Token revoked."))
         now = timezone.now()
@@ -54,6 +71,9 @@ class BearerTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
+            if key:
+                cache.set(key, token, seconds)
         # The role comes with the token, in the same query: portal.roles.is_consultant reads this cache.
         token.user._kakehashi_is_consultant = token.user_is_consultant
         return token.user, token

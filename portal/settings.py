@@ -220,6 +220,10 @@ REST_FRAMEWORK = {
     },
 }
 
+# Seconds a cached API list answer is kept (portal.api.caching); a write to the data it shows replaces it at once.
+# On only with a cache shared by every process (Redis): a write in one worker must be seen by the others.
+API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60 if REDIS_URL else 0)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kakehashi API",
     "DESCRIPTION": "Curated Japanese defence programme records and firm-to-opportunity match scores.",

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = "Programmes"
+
+    def ready(self) -> None:
+        from portal.generations import watch
+        from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
+
+        watch("records", Opportunity, OpportunityArea, Organisation, TechnologyArea, Certification, Source)

@@ -1,7 +1,10 @@
 """Match scores (a firm's best opportunities, an opportunity's best firms) and scoring runs."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -18,6 +21,7 @@ from matching.api.serializers import (
 from matching.filters import MatchFilterSet
 from matching.models import Match, MatchRun
 from matching.services import QueueUnavailable, match_run_start
+from portal.api.caching import CachedListMixin, cache_key
 from portal.api.permissions import IsConsultant
 from programmes.models import Opportunity, OpportunityArea
 
@@ -52,7 +56,7 @@ def _match_rows(user):
 
 
 @extend_schema_view(list=extend_schema(parameters=[COMPANY_SLUG]))
-class CompanyMatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class CompanyMatchViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """A firm's matches, best first; 404 for a firm the caller cannot see (another firm's staff)."""
 
     queryset = Match.objects.none()  # names the model for the schema; get_queryset() does the reading
@@ -60,13 +64,29 @@ class CompanyMatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_class = MatchFilterSet
     permission_classes = [IsAuthenticated]
 
+    def list_access_check(self) -> None:
+        self.company_id  # noqa: B018 (404 for a firm the caller cannot see, before any cached answer)
+
+    @cached_property
+    def company_id(self) -> int:
+        """The firm's id, or 404. The answer is cached too: who belongs to which firm is in the accounts family."""
+        user, slug = self.request.user, self.kwargs["company_slug"]
+        seconds = settings.API_CACHE_SECONDS
+        families = ["accounts", "companies"]
+        key = cache_key("api-company", str(user.pk), slug, families=families, request=self.request) if seconds else None
+        company_id = cache.get(key) if key else None
+        if company_id is None:
+            company_id = get_object_or_404(Company.objects.visible_to(user).values_list("pk", flat=True), slug=slug)
+            if key:
+                cache.set(key, company_id, seconds)
+        return company_id
+
     def get_queryset(self):
-        company = get_object_or_404(Company.objects.visible_to(self.request.user), slug=self.kwargs["company_slug"])
-        return _match_rows(self.request.user).filter(company=company)
+        return _match_rows(self.request.user).filter(company_id=self.company_id)
 
 
 @extend_schema_view(list=extend_schema(parameters=[OPPORTUNITY_SLUG]))
-class OpportunityMatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class OpportunityMatchViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The firms that fit an opportunity best (consultants only)."""
 
     queryset = Match.objects.none()  # names the model for the schema; get_queryset() does the reading

@@ -2,6 +2,7 @@
 
 from rest_framework import viewsets
 
+from portal.api.caching import CachedListMixin
 from portal.api.conditional import ConditionalRetrieveMixin
 from programmes.api.serializers import (
     CertificationSerializer,
@@ -13,8 +14,10 @@ from programmes.filters import OpportunityFilterSet
 from programmes.models import Certification, Opportunity, Organisation, TechnologyArea
 
 
-class OpportunityViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class OpportunityViewSet(CachedListMixin, ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     """Published opportunities (consultants also see drafts and archived ones), soonest deadline first."""
+
+    # Every family (the default): ordering=fit sorts by the caller's firm's match scores.
 
     serializer_class = OpportunitySerializer
     filterset_class = OpportunityFilterSet
@@ -26,24 +29,30 @@ class OpportunityViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet
         return listing.prefetch_related("sources", "required_certifications")
 
 
-class TechnologyAreaViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class TechnologyAreaViewSet(CachedListMixin, ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     """The fixed technology areas that firms and opportunities are tagged with."""
+
+    cache_families = ("records",)
 
     queryset = TechnologyArea.objects.order_by("name", "pk")
     serializer_class = TechnologyAreaSerializer
     lookup_field = "slug"
 
 
-class OrganisationViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(CachedListMixin, ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     """Ministries, agencies and trade bodies behind the opportunities."""
+
+    cache_families = ("records",)
 
     queryset = Organisation.objects.order_by("name", "pk")
     serializer_class = OrganisationSerializer
     lookup_field = "slug"
 
 
-class CertificationViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class CertificationViewSet(CachedListMixin, ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     """Quality and security certifications, with their equivalents."""
+
+    cache_families = ("records",)
 
     queryset = Certification.objects.prefetch_related("equivalents").order_by("name", "pk")
     serializer_class = CertificationSerializer

@@ -213,7 +213,8 @@ def test_publishing_enqueues_the_rescore_only_when_the_transaction_commits(
     SourceFactory(opportunity=draft)
     with django_capture_on_commit_callbacks() as callbacks:
         opportunity_publish(opportunity=draft, by=consultant)
-    assert len(callbacks) == 1
+    # The rescore, and the generation bump that retires cached API answers (portal.generations).
+    assert len(callbacks) == 2
 
 
 def test_publishing_an_invalid_record_is_refused_naming_the_field(consultant, draft):

@@ -1,0 +1,99 @@
+"""Generations: one token per family of data, changed after every committed write to it.
+
+A cached answer is stored under the generations it was built from (portal.api.caching), so a write never has to
+find and delete the answers it makes stale: it changes the token and those keys are never asked for again (they
+expire on their own). Families:
+
+- ``records``: the curated records (opportunities, their areas, organisations, certifications, sources);
+- ``companies``: firms' own fields;
+- ``matches``: stored match scores;
+- ``accounts``: users, their roles and their API tokens.
+
+Writes through the ORM's instance methods (services, the admin, the curated loader) are seen by the receivers
+that ``watch()`` connects: cache invalidation is the one job a signal does here, because it must follow every
+write whatever made it, and it holds no business logic. Bulk writes that send no signals (the scoring store, the
+CSV import's COPY) call ``bump()`` themselves.
+
+A token is random, never a counter, so a cache that lost its keys (a Redis restart) can never hand back an answer
+built from older data under a token that happens to be reused.
+"""
+
+import secrets
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest
+
+FAMILIES = ("records", "companies", "matches", "accounts")
+KEY = "generation:{}"
+
+
+def _fresh() -> str:
+    return secrets.token_hex(6)
+
+
+def generations_current(families: Iterable[str], *, request: HttpRequest | None = None) -> str:
+    """The tokens of FAMILIES now, joined: part of a cache key. Missing tokens are created (first use, lost cache).
+
+    With REQUEST, every family is read once per request (one round trip to the cache) and remembered on it, so
+    that the token check, the access check and the answer all see the same generations.
+    """
+    memo = getattr(request, "_kakehashi_generations", None) if request is not None else None
+    if memo is None:
+        memo = _read(FAMILIES)
+        if request is not None:
+            request._kakehashi_generations = memo  # type: ignore[attr-defined]
+    return ".".join(memo[name] for name in families)
+
+
+def _read(families: Iterable[str]) -> dict[str, str]:
+    keys = {KEY.format(name): name for name in families}
+    found = cache.get_many(list(keys))
+    for key in keys:
+        if key not in found:
+            # add() keeps a token another process created meanwhile; read it back either way.
+            cache.add(key, _fresh(), timeout=None)
+            found[key] = cache.get(key) or _fresh()
+    return {name: found[key] for key, name in keys.items()}
+
+
+def generations_bump(*families: str) -> None:
+    """Change the tokens of FAMILIES once the current transaction commits (at once outside one).
+
+    After the commit, not before: a reader that saw the new token before the data was visible would cache the old
+    data under it. A reader that sees the old token after the commit caches new data under a token nobody asks
+    for again, which is harmless.
+    """
+    unknown = set(families) - set(FAMILIES)
+    if unknown:
+        raise ValueError(f"unknown generation families: {sorted(unknown)}")
+    transaction.on_commit(lambda: cache.set_many({KEY.format(name): _fresh() for name in families}, timeout=None))
+
+
+def watch(family: str, *models_: type[models.Model]) -> None:
+    """Bump FAMILY after every save or delete of MODELS, and after changes to their many-to-many links.
+
+    Connected per model, never for every sender: a delete receiver on a model makes Django load its rows before
+    deleting them, which would be ruinous for the million-row matches table.
+    """
+    for model in models_:
+        post_save.connect(_receiver(family), sender=model, weak=False, dispatch_uid=f"generation-{model._meta.label}")
+        post_delete.connect(_receiver(family), sender=model, weak=False, dispatch_uid=f"generation-{model._meta.label}")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _receiver(family),
+                sender=field.remote_field.through,
+                weak=False,
+                dispatch_uid=f"generation-{model._meta.label}-{field.name}",
+            )
+
+
+def _receiver(family: str):
+    def bump(**kwargs) -> None:
+        if kwargs.get("raw") or kwargs.get("action", "post_").startswith("pre_"):
+            return  # loaddata (nothing is cached yet), or the announcement of an m2m change still to come
+        generations_bump(family)
+
+    return bump
