@@ -15,9 +15,9 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.http import HttpResponse
 from rest_framework.renderers import JSONRenderer
 
 from portal.generations import FAMILIES, generations_current
