@@ -54,6 +54,8 @@ restore:
 	@test -n "$$DATABASE_URL" || { echo "restore: set DATABASE_URL to the PostgreSQL database to restore into" >&2; exit 2; }
 	@test -f "$(FILE)" || { echo "restore: FILE=path/to/backup.dump is needed (make restore FILE=...)" >&2; exit 2; }
 	pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction --dbname="$$DATABASE_URL" "$(FILE)"
+	@# Cached API answers were built from the data before the restore: retire them (REDIS_URL names the cache).
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py bump_generations
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3

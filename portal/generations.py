@@ -21,13 +21,18 @@ built from older data under a token that happens to be reused.
 import secrets
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest
 
 FAMILIES = ("records", "companies", "matches", "accounts")
-KEY = "generation:{}"
+
+
+def _key(family: str) -> str:
+    # Named for the database too: checkouts or test runs sharing one Redis never share generations.
+    return f"generation:{settings.DATABASES['default']['NAME']}:{family}"
 
 
 def _fresh() -> str:
@@ -49,7 +54,7 @@ def generations_current(families: Iterable[str], *, request: HttpRequest | None 
 
 
 def _read(families: Iterable[str]) -> dict[str, str]:
-    keys = {KEY.format(name): name for name in families}
+    keys = {_key(name): name for name in families}
     found = cache.get_many(list(keys))
     for key in keys:
         if key not in found:
@@ -69,7 +74,7 @@ def generations_bump(*families: str) -> None:
     unknown = set(families) - set(FAMILIES)
     if unknown:
         raise ValueError(f"unknown generation families: {sorted(unknown)}")
-    transaction.on_commit(lambda: cache.set_many({KEY.format(name): _fresh() for name in families}, timeout=None))
+    transaction.on_commit(lambda: cache.set_many({_key(name): _fresh() for name in families}, timeout=None))
 
 
 def watch(family: str, *models_: type[models.Model]) -> None:
