@@ -61,7 +61,12 @@ def _tune_form(form: forms.Form, *, can_sort_by_fit: bool) -> None:
         form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
     form.fields["q"].widget = forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. laser radar")})
     if not can_sort_by_fit:
-        form.fields["ordering"].choices = [c for c in form.fields["ordering"].choices if c[0] != "fit"]
+        ordering = form.fields["ordering"]
+        ordering.choices = [c for c in ordering.choices if c[0] != "fit"]
+        if form.data.get("ordering") == "fit":  # a shared link from a signed-in member, say
+            ordering.error_messages["invalid_choice"] = _(
+                "Best fit sorts by your firm's match scores: sign in as a member of a firm to use it."
+            )
 
 
 def _active_filters(data: QueryDict, form: forms.Form) -> list[tuple[str, str, str]]:
@@ -76,7 +81,9 @@ def _active_filters(data: QueryDict, form: forms.Form) -> list[tuple[str, str, s
             rest.pop("page", None)
             if name == "open":
                 rest["open"] = ""  # explicitly "any": an empty query string means "open now"
-            active.append((str(form.fields[name].label), _display_value(form.fields[name], value), rest.urlencode()))
+            # "Open now" / "Closed or past" say it all; "Open now: Open now" would not read well.
+            label = "" if name == "open" else str(form.fields[name].label)
+            active.append((label, _display_value(form.fields[name], value), rest.urlencode()))
     return active
 
 

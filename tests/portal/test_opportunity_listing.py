@@ -95,6 +95,24 @@ def test_no_results_suggests_what_to_try(anon_client, world):
     assert 'href="?q=submarine"' in response.text
 
 
+def test_the_open_now_filter_reads_once(anon_client, world):
+    response = anon_client.get(LIST)  # open now is the default
+    assert "<strong>Open now</strong>" in response.text
+    assert "Open now: " not in response.text
+
+
+def test_best_fit_signed_out_says_how_to_get_it(anon_client, world):
+    response = anon_client.get(LIST, {"ordering": "fit"})
+    assert response.status_code == 200
+    assert "sign in as a member of a firm" in response.text
+
+
+def test_an_unknown_ordering_is_still_named_as_such(anon_client, world):
+    response = anon_client.get(LIST, {"ordering": "zzz"})
+    assert "Select a valid choice" in response.text
+    assert "sign in as a member of a firm" not in response.text
+
+
 def test_active_filters_name_the_area_not_its_slug(anon_client, world):
     response = anon_client.get(LIST, {"technology_area": "directed-energy"})
     assert "Technology area: <strong>Directed energy</strong>" in response.text
