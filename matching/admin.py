@@ -83,3 +83,6 @@ class MatchAdmin(ReadOnlyAdmin):
         for company in firms:
             services.match_run_start(scope=MatchRun.Scope.COMPANY, company=company, by=request.user)
         self.message_user(request, _("%(n)d firm rescores queued.") % {"n": len(firms)}, messages.SUCCESS)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # matches are never deleted by hand: a rescore replaces them (and retires cached API answers)

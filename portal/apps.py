@@ -9,6 +9,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.models import Group, User
 
+        from portal import checks  # noqa: F401 (registers the system checks)
         from portal.generations import watch
         from portal.models import ApiToken
         from portal.services import consultants_group_ensure

@@ -70,10 +70,13 @@ class BearerTokenAuthentication(BaseAuthentication):
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-            token.last_used_at = now
-            if key:
-                cache.set(key, token, seconds)
+            # A cached token still shows the time it was cached; a marker that lives a minute keeps the writes to
+            # one a minute. The cached token itself is never stored again: it expires API_CACHE_SECONDS after it
+            # was read from the database, whatever happens to the cache meanwhile.
+            resolution = int(LAST_USED_RESOLUTION.total_seconds())
+            if not key or cache.add(f"api-token-used:{token.pk}", 1, timeout=resolution):
+                ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+                token.last_used_at = now
         # The role comes with the token, in the same query: portal.roles.is_consultant reads this cache.
         token.user._kakehashi_is_consultant = token.user_is_consultant
         return token.user, token

@@ -39,28 +39,35 @@ def _fresh() -> str:
     return secrets.token_hex(6)
 
 
-def generations_current(families: Iterable[str], *, request: HttpRequest | None = None) -> str:
-    """The tokens of FAMILIES now, joined: part of a cache key. Missing tokens are created (first use, lost cache).
+def generations_current(families: Iterable[str], *, request: HttpRequest | None = None) -> str | None:
+    """The tokens of FAMILIES now, joined: part of a cache key; None when the cache cannot be used just now.
 
-    With REQUEST, every family is read once per request (one round trip to the cache) and remembered on it, so
-    that the token check, the access check and the answer all see the same generations.
+    Missing tokens are created (first use, or a cache that lost its keys). With REQUEST, every family is read once
+    per request (one round trip to the cache) and remembered on it, so that the token check, the access check and
+    the answer all see the same generations, and a cache found unreachable is not asked again in that request.
     """
     memo = getattr(request, "_kakehashi_generations", None) if request is not None else None
     if memo is None:
-        memo = _read(FAMILIES)
+        memo = _read(FAMILIES) or {}
         if request is not None:
             request._kakehashi_generations = memo  # type: ignore[attr-defined]
+    if not memo:
+        return None
     return ".".join(memo[name] for name in families)
 
 
-def _read(families: Iterable[str]) -> dict[str, str]:
+def _read(families: Iterable[str]) -> dict[str, str] | None:
     keys = {_key(name): name for name in families}
     found = cache.get_many(list(keys))
     for key in keys:
         if key not in found:
-            # add() keeps a token another process created meanwhile; read it back either way.
-            cache.add(key, _fresh(), timeout=None)
-            found[key] = cache.get(key) or _fresh()
+            token = _fresh()
+            # add() fails when another process created the token meanwhile (rare) or when the cache is down or
+            # hanging (its errors are ignored): either way, skip the cache for this request rather than wait on
+            # it again.
+            if not cache.add(key, token, timeout=None):
+                return None
+            found[key] = token
     return {name: found[key] for key, name in keys.items()}
 
 
@@ -74,7 +81,32 @@ def generations_bump(*families: str) -> None:
     unknown = set(families) - set(FAMILIES)
     if unknown:
         raise ValueError(f"unknown generation families: {sorted(unknown)}")
-    transaction.on_commit(lambda: cache.set_many({_key(name): _fresh() for name in families}, timeout=None))
+    wanted = frozenset(families)
+    connection = transaction.get_connection()
+    done: set[str] = set()
+    if connection.in_atomic_block:
+        # One cache write per family and commit, however many rows the transaction writes: the bumps of one
+        # transaction share a record of what has been bumped. Each is still registered, so that a savepoint rolled
+        # back drops only its own, and the others still bump.
+        for _, pending, _ in reversed(connection.run_on_commit):
+            if isinstance(pending, _Bump):
+                done = pending.done
+                break
+    transaction.on_commit(_Bump(wanted, done))
+
+
+class _Bump:
+    """The commit callback that gives FAMILIES new tokens, unless an earlier one of the same commit did."""
+
+    def __init__(self, families: frozenset[str], done: set[str]) -> None:
+        self.families = families
+        self.done = done
+
+    def __call__(self) -> None:
+        todo = self.families - self.done
+        if todo:
+            cache.set_many({_key(name): _fresh() for name in todo}, timeout=None)
+            self.done.update(todo)
 
 
 def watch(family: str, *models_: type[models.Model]) -> None:
@@ -95,10 +127,16 @@ def watch(family: str, *models_: type[models.Model]) -> None:
             )
 
 
+# Saves that change nothing a cached answer or an access decision depends on: a sign-in's last_login.
+IGNORED_UPDATES = {frozenset({"last_login"})}
+
+
 def _receiver(family: str):
     def bump(**kwargs) -> None:
         if kwargs.get("raw") or kwargs.get("action", "post_").startswith("pre_"):
             return  # loaddata (nothing is cached yet), or the announcement of an m2m change still to come
+        if kwargs.get("update_fields") and frozenset(kwargs["update_fields"]) in IGNORED_UPDATES:
+            return
         generations_bump(family)
 
     return bump

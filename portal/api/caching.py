@@ -39,6 +39,8 @@ class CachedListMixin:
             return super().list(request, *args, **kwargs)
         self.list_access_check()
         key = self._list_cache_key(request)
+        if key is None:  # the cache is unreachable just now
+            return super().list(request, *args, **kwargs)
         cached = cache.get(key)
         if cached is not None:
             content_type, body = cached
@@ -54,19 +56,25 @@ class CachedListMixin:
             cache.set(key, (response["Content-Type"], response.content), seconds)
         return response
 
-    def _list_cache_key(self, request) -> str:
+    def list_cache_families(self) -> tuple[str, ...]:
+        return self.cache_families
+
+    def _list_cache_key(self, request) -> str | None:
         user = request.user
         caller = f"user:{user.pk}" if user.is_authenticated else "anonymous"
         when = timezone.localdate().isoformat()
         parts = (caller, get_language() or "", when, request.accepted_media_type, request.build_absolute_uri())
-        return cache_key("api-list", *parts, families=self.cache_families, request=request)
+        return cache_key("api-list", *parts, families=self.list_cache_families(), request=request)
 
 
-def cache_key(name: str, *parts: str, families: Iterable[str], request) -> str:
+def cache_key(name: str, *parts: str, families: Iterable[str], request) -> str | None:
     """A key for NAME and PARTS under the current generations of FAMILIES: a write to them changes it.
 
-    REQUEST (Django's or DRF's) holds the generations read once for the whole request.
+    REQUEST (Django's or DRF's) holds the generations read once for the whole request. None when the cache is
+    unreachable: the caller then reads the database.
     """
     generations = generations_current(families, request=getattr(request, "_request", request))
+    if generations is None:
+        return None
     text = "\n".join((*parts, generations))
     return f"{name}:{hashlib.sha256(text.encode()).hexdigest()[:40]}"

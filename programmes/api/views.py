@@ -17,7 +17,15 @@ from programmes.models import Certification, Opportunity, Organisation, Technolo
 class OpportunityViewSet(CachedListMixin, ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     """Published opportunities (consultants also see drafts and archived ones), soonest deadline first."""
 
-    # Every family (the default): ordering=fit sorts by the caller's firm's match scores.
+    def list_cache_families(self) -> tuple[str, ...]:
+        return self.cache_families_for(self.request.query_params)
+
+    @staticmethod
+    def cache_families_for(params) -> tuple[str, ...]:
+        """The records; with ordering=fit also who belongs to which firm and their scores, which that order uses."""
+        if params.get("ordering") == "fit":
+            return ("records", "accounts", "matches")
+        return ("records",)
 
     serializer_class = OpportunitySerializer
     filterset_class = OpportunityFilterSet

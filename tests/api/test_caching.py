@@ -4,18 +4,25 @@ Writes run inside django_capture_on_commit_callbacks(execute=True): the generati
 answers runs on commit, as it does in production, and a test's transaction would otherwise never commit.
 """
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import transaction
+from django.test import Client
 
 from matching import services as matching_services
 from matching.models import Match
 from portal.generations import generations_current
+from portal.models import ApiToken
 from portal.roles import CONSULTANTS_GROUP
 from portal.tokens import token_issue, token_revoke
+from programmes.api.views import OpportunityViewSet
 from programmes.models import Opportunity
 from programmes.services import opportunity_update
 from tests.api.conftest import bearer_client
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +171,99 @@ def test_a_committed_write_changes_only_its_family(records, django_capture_on_co
         Opportunity.objects.get(slug="atla-uav-call").save()
     after = {family: generations_current([family]) for family in before}
     assert [family for family in before if before[family] != after[family]] == ["records"]
+
+
+def test_a_cached_tokens_last_use_is_still_written_once_a_minute(token_a):
+    token, raw = token_a
+    client = bearer_client(raw)
+    client.get(f"{API}/me/")
+    token.refresh_from_db()
+    first_use = token.last_used_at
+    client.get(f"{API}/me/")
+    token.refresh_from_db()
+    assert token.last_used_at == first_use  # the cached token is recent: no write
+    cache.delete(f"api-token-used:{token.pk}")  # as if the minute had passed
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first_use - datetime.timedelta(minutes=2))
+    client.get(f"{API}/me/")
+    client.get(f"{API}/me/")
+    token.refresh_from_db()
+    # The cached token still shows its old time; the minute's marker lets one request, not every one, write.
+    assert token.last_used_at > first_use
+    written = token.last_used_at
+    client.get(f"{API}/me/")
+    token.refresh_from_db()
+    assert token.last_used_at == written
+
+
+def test_signing_in_does_not_retire_cached_answers(
+    alice, alice_token_client, matches, django_capture_on_commit_callbacks
+):
+    alice_token_client.get(MATCHES)
+    before = generations_current(["accounts"])
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    alice.refresh_from_db()
+    assert alice.last_login is not None  # she did sign in
+    assert generations_current(["accounts"]) == before
+
+
+def test_a_rescore_leaves_cached_listings_alone_unless_sorted_by_fit(
+    records, firm_a, django_capture_on_commit_callbacks
+):
+    before = {
+        "listing": generations_current(OpportunityViewSet.cache_families_for({})),
+        "fit": generations_current(OpportunityViewSet.cache_families_for({"ordering": "fit"})),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        matching_services.match_chunk_score(run_id=None, company_ids=[firm_a.pk])
+    assert generations_current(OpportunityViewSet.cache_families_for({})) == before["listing"]
+    assert generations_current(OpportunityViewSet.cache_families_for({"ordering": "fit"})) != before["fit"]
+
+
+def test_a_transaction_writing_many_rows_writes_each_generation_once(
+    records, consultant, django_capture_on_commit_callbacks, monkeypatch
+):
+    writes = []
+    set_many = cache.set_many
+
+    def recorded(data, **kwargs):
+        writes.append(sorted(data))
+        return set_many(data, **kwargs)
+
+    monkeypatch.setattr(cache, "set_many", recorded)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for opportunity in Opportunity.objects.all():
+            opportunity.save()
+        records["call"].organisations.clear()
+        consultant.is_active = False
+        consultant.save()
+    assert sorted(key.rsplit(":", 1)[1] for batch in writes for key in batch) == ["accounts", "records"]
+
+
+def test_a_rolled_back_savepoint_keeps_the_bumps_of_the_rest(records, django_capture_on_commit_callbacks):
+    before = generations_current(["records"])
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Opportunity.objects.get(slug="atla-uav-call").save()  # its bump is rolled back with it
+            raise RuntimeError
+        Opportunity.objects.get(slug="dsei-japan-2099").save()
+    assert generations_current(["records"]) != before
+
+
+def test_with_the_cache_unreachable_answers_come_from_the_database(alice_token_client, matches, monkeypatch):
+    monkeypatch.setattr(cache, "get_many", lambda keys: {})
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
+    asked = []
+    monkeypatch.setattr(cache, "get", lambda key, default=None: asked.append(key) or default)
+    response = alice_token_client.get(MATCHES)
+    assert response.status_code == 200
+    assert [row["score"] for row in response.json()["results"]] == [82.5, 20.0]
+    assert [key for key in asked if key.startswith("api-")] == []  # not asked again once found unreachable
+    assert alice_token_client.get(f"{API}/opportunities/").status_code == 200
+
+
+def test_consultants_cannot_delete_matches_by_hand(consultant_client, matches):
+    match = Match.objects.first()
+    response = consultant_client.get(f"/admin/matching/match/{match.pk}/delete/")
+    assert response.status_code == 403
+    assert Match.objects.filter(pk=match.pk).exists()
