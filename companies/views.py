@@ -15,12 +15,13 @@ from companies.forms import CertificationsHeldFormSet, CompanyForm
 from companies.models import Company
 from companies.selectors import company_list, company_profile_queryset
 from companies.services import company_update
+from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
 
 HISTORY_SHOWN = 10
 
 
-class CompanyListView(LoginRequiredMixin, ListView):
+class CompanyListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
     """ "My company": the firms the user works for; consultants get every firm, with search and filters."""
 
     template_name = "companies/company_list.html"

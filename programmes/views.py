@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView
 from django_countries import countries
 
 from matching.selectors import match_get, match_scores_for, opportunity_top_match_list, viewer_company_list
+from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_row
 from portal.templatetags.kakehashi import localised
@@ -95,7 +96,7 @@ def _display_value(field: forms.Field, value: str) -> str:
     return value
 
 
-class OpportunityListView(ListView):
+class OpportunityListView(ForgivingPaginationMixin, ListView):
     """Every record the viewer may see, filtered and sorted by the shared OpportunityFilterSet."""
 
     template_name = "programmes/opportunity_list.html"

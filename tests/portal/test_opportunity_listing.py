@@ -166,6 +166,17 @@ def test_pagination_keeps_the_filters(anon_client, db):
     assert titles(second) == [f"Call {n:02}" for n in range(20, 25)]
 
 
+@pytest.mark.parametrize(
+    ("page", "first_title"), [("abc", "Call 00"), ("0", "Call 00"), ("99", "Call 20"), ("last", "Call 20")]
+)
+def test_a_wrong_page_number_shows_the_nearest_page_not_an_error(anon_client, db, page, first_title):
+    for n in range(25):
+        CallFactory(title=f"Call {n:02}", closes_on=days(n + 1))
+    response = anon_client.get(LIST, {"kind": "call", "page": page})
+    assert response.status_code == 200
+    assert titles(response)[0] == first_title
+
+
 def test_csv_export_is_the_filtered_listing(anon_client, world):
     response = anon_client.get("/opportunities/export.csv", {"kind": "call", "open": ""})
     assert response["Content-Type"].startswith("text/csv")
