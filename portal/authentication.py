@@ -12,7 +12,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
-from portal.api.caching import cache_key
+from portal.api.caching import cached
 from portal.models import ApiToken, hash_token
 from portal.roles import CONSULTANTS_GROUP
 
@@ -52,16 +52,12 @@ class BearerTokenAuthentication(BaseAuthentication):
 
     def authenticate_credentials(self, raw: str, *, request=None):
         key_hash = hash_token(raw)
-        seconds = settings.API_CACHE_SECONDS
         # Under the accounts generation: revoking a token, or changing its user or their role, replaces the key.
-        key = cache_key("api-token", key_hash, families=["accounts"], request=request) if seconds else None
-        token = cache.get(key) if key else None
+        token = cached(
+            "api-token", key_hash, families=["accounts"], request=request, compute=lambda: _token_get(key_hash)
+        )
         if token is None:
-            token = _token_get(key_hash)
-            if token is None:
-                raise exceptions.AuthenticationFailed(_("Invalid token."))
-            if key:
-                cache.set(key, token, seconds)
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         if token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("Token revoked."))
         now = timezone.now()
@@ -74,7 +70,7 @@ class BearerTokenAuthentication(BaseAuthentication):
             # one a minute. The cached token itself is never stored again: it expires API_CACHE_SECONDS after it
             # was read from the database, whatever happens to the cache meanwhile.
             resolution = int(LAST_USED_RESOLUTION.total_seconds())
-            if not key or cache.add(f"api-token-used:{token.pk}", 1, timeout=resolution):
+            if not settings.API_CACHE_SECONDS or cache.add(f"api-token-used:{token.pk}", 1, timeout=resolution):
                 ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
                 token.last_used_at = now
         # The role comes with the token, in the same query: portal.roles.is_consultant reads this cache.

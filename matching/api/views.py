@@ -1,7 +1,5 @@
 """Match scores (a firm's best opportunities, an opportunity's best firms) and scoring runs."""
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -21,7 +19,7 @@ from matching.api.serializers import (
 from matching.filters import MatchFilterSet
 from matching.models import Match, MatchRun
 from matching.services import QueueUnavailable, match_run_start
-from portal.api.caching import CachedListMixin, cache_key
+from portal.api.caching import CachedListMixin, cached
 from portal.api.permissions import IsConsultant
 from programmes.models import Opportunity, OpportunityArea
 
@@ -71,15 +69,14 @@ class CompanyMatchViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.Gener
     def company_id(self) -> int:
         """The firm's id, or 404. The answer is cached too: who belongs to which firm is in the accounts family."""
         user, slug = self.request.user, self.kwargs["company_slug"]
-        seconds = settings.API_CACHE_SECONDS
-        families = ["accounts", "companies"]
-        key = cache_key("api-company", str(user.pk), slug, families=families, request=self.request) if seconds else None
-        company_id = cache.get(key) if key else None
-        if company_id is None:
-            company_id = get_object_or_404(Company.objects.visible_to(user).values_list("pk", flat=True), slug=slug)
-            if key:
-                cache.set(key, company_id, seconds)
-        return company_id
+        return cached(
+            "api-company",
+            str(user.pk),
+            slug,
+            families=["accounts", "companies"],
+            request=self.request,
+            compute=lambda: get_object_or_404(Company.objects.visible_to(user).values_list("pk", flat=True), slug=slug),
+        )
 
     def get_queryset(self):
         return _match_rows(self.request.user).filter(company_id=self.company_id)

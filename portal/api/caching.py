@@ -11,7 +11,8 @@ seen by the others; ``API_CACHE_SECONDS=0`` turns it off.
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,6 +22,8 @@ from django.utils.translation import get_language
 from rest_framework.renderers import JSONRenderer
 
 from portal.generations import FAMILIES, generations_current
+
+T = TypeVar("T")
 
 
 class CachedListMixin:
@@ -65,6 +68,22 @@ class CachedListMixin:
         when = timezone.localdate().isoformat()
         parts = (caller, get_language() or "", when, request.accepted_media_type, request.build_absolute_uri())
         return cache_key("api-list", *parts, families=self.list_cache_families(), request=request)
+
+
+def cached(name: str, *parts: str, families: Iterable[str], request, compute: Callable[[], T]) -> T:
+    """compute()'s value, kept under NAME and PARTS until a write to FAMILIES (or API_CACHE_SECONDS) retires it.
+
+    For values that are the same for everyone asking the same question: the token check, the firm check. A
+    compute() that raises (a 401, a 404) is not cached; neither is a None it returns.
+    """
+    seconds = settings.API_CACHE_SECONDS
+    key = cache_key(name, *parts, families=families, request=request) if seconds else None
+    value = cache.get(key) if key else None
+    if value is None:
+        value = compute()
+        if key and value is not None:
+            cache.set(key, value, seconds)
+    return value
 
 
 def cache_key(name: str, *parts: str, families: Iterable[str], request) -> str | None:
