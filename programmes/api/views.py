@@ -17,6 +17,15 @@ from programmes.models import Certification, Opportunity, Organisation, Technolo
 class OpportunityViewSet(CachedListMixin, ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     """Published opportunities (consultants also see drafts and archived ones), soonest deadline first."""
 
+    serializer_class = OpportunitySerializer
+    filterset_class = OpportunityFilterSet
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        # The listing's prefetches plus what the API adds (for_detail's related records and verifier are not shown).
+        listing = Opportunity.objects.visible_to(self.request.user).for_listing()
+        return listing.prefetch_related("sources", "required_certifications")
+
     def list_cache_families(self) -> tuple[str, ...]:
         return self.cache_families_for(self.request.query_params)
 
@@ -26,15 +35,6 @@ class OpportunityViewSet(CachedListMixin, ConditionalRetrieveMixin, viewsets.Rea
         if params.get("ordering") == "fit":
             return ("records", "accounts", "matches")
         return ("records",)
-
-    serializer_class = OpportunitySerializer
-    filterset_class = OpportunityFilterSet
-    lookup_field = "slug"
-
-    def get_queryset(self):
-        # The listing's prefetches plus what the API adds (for_detail's related records and verifier are not shown).
-        listing = Opportunity.objects.visible_to(self.request.user).for_listing()
-        return listing.prefetch_related("sources", "required_certifications")
 
 
 class TechnologyAreaViewSet(CachedListMixin, ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
