@@ -181,6 +181,8 @@ MATCHING_DISPATCH_GRACE_SECONDS = env_int("MATCHING_DISPATCH_GRACE_SECONDS", 120
 MATCHING_DISPATCH_EVERY_SECONDS = env_int("MATCHING_DISPATCH_EVERY_SECONDS", 60)
 MATCHING_STALE_RUN_MINUTES = env_int("MATCHING_STALE_RUN_MINUTES", 30)
 MATCHING_PENDING_RUN_HOURS = env_int("MATCHING_PENDING_RUN_HOURS", 24)
+# The dispatcher's beat task lives in matching.dispatch (autodiscovery only finds tasks.py modules).
+CELERY_IMPORTS = ["matching.dispatch"]
 CELERY_BEAT_SCHEDULE = {
     "nightly-full-rescore": {
         "task": "matching.rescore_all",

@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
 from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
 
 # simple-history stores the reason in a CharField(max_length=100).
@@ -78,10 +79,8 @@ def _save(record: Record, *, by: User | None, reason: str) -> Record:
 
 
 def _rescore_later(opportunity: Opportunity) -> None:
-    """Queue OPPORTUNITY's rescoring for when the transaction commits (matching depends on programmes: import late)."""
-    from matching.services import opportunity_rescore_later
-
-    opportunity_rescore_later(opportunity.pk)  # registers its own transaction.on_commit
+    """Record OPPORTUNITY's rescore; it is enqueued when the transaction commits."""
+    dispatch.opportunity_rescore_later(opportunity_id=opportunity.pk)
 
 
 def validation_error_text(error: ValidationError) -> str:
