@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "programmes",
     "companies",
     "matching",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -67,7 +68,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+ROOT_URLCONF = "web.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
