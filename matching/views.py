@@ -20,7 +20,7 @@ from matching.selectors import (
     viewer_company_pick,
 )
 from portal.spreadsheets import csv_row
-from portal.templatetags.kakehashi import localised
+from portal.text import localised
 
 MATCHES_PER_PAGE = 20
 

@@ -13,7 +13,7 @@ from matching.selectors import match_get, match_scores_for, opportunity_top_matc
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_row
-from portal.templatetags.kakehashi import localised
+from portal.text import localised
 from programmes.filters import OpportunityFilterSet
 from programmes.models import Opportunity
 

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from companies.models import Company
 from matching.selectors import company_feed_match_list, viewer_company_list
-from portal.calendar import company_feed_token, company_feed_token_valid, matches_calendar, opportunities_calendar
 from portal.roles import is_consultant
 from programmes.models import Opportunity
 from programmes.selectors import (
@@ -17,6 +16,7 @@ from programmes.selectors import (
     technology_area_counts,
     upcoming_deadline_list,
 )
+from web.calendar import company_feed_token, company_feed_token_valid, matches_calendar, opportunities_calendar
 
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
