@@ -248,14 +248,19 @@ def opportunity_area_set(
     return opportunity_areas_set(opportunity=opportunity, weights=weights, by=by, reason=reason)
 
 
+def opportunity_publishable_check(*, source_count: int) -> None:
+    """Refuse to publish a record that cites no source: the admin, the API and the curated load all ask here."""
+    # Every published record cites at least one public source (issue 2: "nothing is invented").
+    if source_count < 1:
+        raise ValidationError({"sources": "Cannot publish without a source; add at least one first."})
+
+
 @transaction.atomic
 def opportunity_publish(*, opportunity: Opportunity, by: User | None, reason: str = "") -> Opportunity:
     """Make OPPORTUNITY public and scored; refused for a record without a source or one that fails validation."""
     if opportunity.status == Opportunity.Status.PUBLISHED:
         return opportunity
-    # Every published record cites at least one public source (issue 2: "nothing is invented").
-    if not Source.objects.filter(opportunity=opportunity).exists():
-        raise ValidationError({"sources": "Cannot publish without a source; add at least one first."})
+    opportunity_publishable_check(source_count=Source.objects.filter(opportunity=opportunity).count())
     _set_status(opportunity, Opportunity.Status.PUBLISHED, by=by, reason=reason or "Published")
     _rescore_later(opportunity)
     return opportunity
