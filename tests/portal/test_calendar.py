@@ -4,7 +4,7 @@ import pytest
 from icalendar import Calendar
 
 from tests.factories import MatchFactory, OpportunityFactory
-from tests.portal.conftest import days
+from tests.pages import days
 from web.calendar import company_feed_token
 
 
