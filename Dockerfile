@@ -9,6 +9,7 @@ COPY portal portal
 COPY programmes programmes
 COPY companies companies
 COPY matching matching
+COPY web web
 RUN pip install .
 COPY . .
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput

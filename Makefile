@@ -14,7 +14,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+# Local-only settings for manage.py on this machine: debug on and a generated secret (git-ignored, not in the image).
+.env.local:
+	printf '# Written by make install for this machine only; manage.py reads it. Production uses .env.\nDJANGO_DEBUG=1\nSECRET_KEY=%s\n' \
+	  "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+
+install: $(VENV)/.installed .env.local
 
 demo: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -38,6 +43,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(PY) -m pytest -q tests/test_layers.py  # layer direction and import rings (docs/architecture.md)
 
 migrations-check: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from bench import api_bare
-from portal.urls import urlpatterns as portal_urlpatterns
+from web.urls import urlpatterns as portal_urlpatterns
 
 urlpatterns = [
     path("bench/bare/companies/<slug:slug>/matches/", api_bare.company_matches),

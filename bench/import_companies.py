@@ -74,7 +74,7 @@ def csv_file(rows: int, *, revision: int, seed: int = 7) -> bytes:
 
 
 def timed(label: str, data: bytes, rows: int) -> None:
-    with mock.patch("matching.services.companies_rescore_later") as rescore:
+    with mock.patch("matching.dispatch.companies_rescore_later") as rescore:
         started = time.perf_counter()
         result = companies_import(data=data, by=None, source="bench.csv")
         seconds = time.perf_counter() - started

@@ -33,7 +33,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from companies.models import Company, CompanyCertification  # noqa: E402
-from matching import engine, features, inputs, services  # noqa: E402
+from matching import engine, features, inputs, runs  # noqa: E402
 from matching.models import Match  # noqa: E402
 from programmes.models import Certification, Opportunity, OpportunityArea, TechnologyArea  # noqa: E402
 
@@ -187,9 +187,9 @@ def _companies(rng, indices, areas, certs) -> None:
 
 def engine_throughput() -> float:
     """Pairs per second of engine.score + engine.keep alone, over every chunk (features built beforehand)."""
-    context = services._context(run_id=None)
+    context = runs._context(run_id=None)
     ids = inputs.scoring_company_ids()
-    size, pairs, seconds = services._chunk_size(), 0, 0.0
+    size, pairs, seconds = runs.chunk_size_setting(), 0, 0.0
     for start in range(0, len(ids), size):
         firms = features.firm_arrays(
             context.corpus, inputs.scoring_companies(ids=ids[start : start + size], today=context.today)

@@ -22,7 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from companies.importing import HEADER, CompanyImportError, companies_import
 from companies.models import Company, CompanyCertification, Membership
 from companies.services import PROFILE_FIELDS, REASON_MAX, company_create, company_slug, company_update
-from portal.admin import ConsultantOnlyMixin
+from portal.admin import ConsultantOnlyMixin, inline_mark_saved
 from portal.roles import is_consultant
 
 
@@ -165,7 +165,7 @@ class CompanyAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
             company_update(company=form.instance, data=data, by=request.user, reason=reason)
         else:
             company_create(data=data, by=request.user, reason=reason, instance=form.instance)
-        _mark_saved(certifications)
+        inline_mark_saved(certifications)
         for formset in formsets:
             if formset.model is Membership:
                 formset.save()
@@ -235,17 +235,3 @@ def _held(formset: BaseInlineFormSet) -> dict[Any, Any]:
         for form in formset.forms
         if form.cleaned_data.get("certification") and not formset._should_delete_form(form)
     }
-
-
-def _mark_saved(formset: BaseInlineFormSet) -> None:
-    """Fill in what construct_change_message reads, as formset.save() would have (the service did the saving)."""
-    deleted = [form for form in formset.initial_forms if formset._should_delete_form(form)]
-    formset.deleted_objects = [form.instance for form in deleted]
-    formset.changed_objects = [
-        (form.instance, form.changed_data)
-        for form in formset.initial_forms
-        if form not in deleted and form.has_changed()
-    ]
-    formset.new_objects = [
-        form.instance for form in formset.extra_forms if form.has_changed() and not formset._should_delete_form(form)
-    ]

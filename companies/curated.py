@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from companies.models import Company, CompanyCertification, Membership
+from portal.curation import LoadContext, links_sync, m2m_sync, resolve, split_record, upsert
 from portal.services import consultants_group_ensure
-from programmes.curated import LoadContext, links_sync, m2m_sync, resolve, split_record, upsert
 from programmes.models import Certification, TechnologyArea
 
 COMPANY_FIELDS = (

@@ -1,4 +1,4 @@
-"""The one FilterSet for firms, for the consultants' firm listing (and the API, should it list firms by filter)."""
+"""The one FilterSet for firms: the consultants' firm listing and the API's `GET /api/v1/companies/` use it."""
 
 import django_filters
 from django.db.models import Q, QuerySet

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from portal.templatetags.kakehashi import localised
+from portal.text import localised
 from programmes.models import Certification
 
 

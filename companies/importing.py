@@ -23,6 +23,7 @@ from tqdm import tqdm
 from companies.bulk import rows_delete, rows_insert, rows_update
 from companies.models import Company, CompanyCertification
 from companies.services import company_history_record, company_slug
+from matching import dispatch  # the one upward hook (docs/architecture.md)
 from portal.generations import generations_bump
 from programmes.models import Certification, TechnologyArea
 
@@ -102,7 +103,7 @@ def companies_import(*, data: bytes, by: User | None, source: str = "", progress
                 _write_chunk(chunk, by=by, reason=reason, now=now, result=result)
                 bar.update(len(chunk))
         if result.company_ids:
-            _rescore_later(result.company_ids)
+            dispatch.companies_rescore_later(company_ids=result.company_ids)  # one run for the whole file
             generations_bump("companies")  # COPY sends no signals
     return result
 
@@ -381,10 +382,3 @@ def _batched(items: Sequence[T] | Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
-
-
-def _rescore_later(company_ids: list[int]) -> None:
-    # Imported here: matching depends on companies, not the other way round (DESIGN.md).
-    from matching.services import companies_rescore_later
-
-    companies_rescore_later(company_ids)  # one task for the whole file, enqueued when the transaction commits

@@ -20,3 +20,8 @@ def company_profile_queryset(*, user: User | AnonymousUser) -> QuerySet[Company]
     return Company.objects.visible_to(user).prefetch_related(
         "technology_areas", Prefetch("certification_links", queryset=certifications)
     )
+
+
+def viewer_company_list(*, user: User | AnonymousUser) -> list[Company]:
+    """The viewer's firms: those USER works for, first by name; pages, sort-by-fit and feeds all ask here."""
+    return list(Company.objects.member_of(user))

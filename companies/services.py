@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from companies.bulk import rows_insert
 from companies.models import Company, CompanyCertification, Membership
+from matching import dispatch  # the one upward hook: "this firm changed, rescore it" (docs/architecture.md)
 from programmes.models import Certification, TechnologyArea
 
 # The profile fields a caller may set through `data`; the two relations are handled apart.
@@ -74,7 +75,7 @@ def company_create(
         _set_certifications(company, certifications)
     del company.skip_history_when_saving
     company_history_record(snapshots=[company_snapshot(company)], created=True, by=by, reason=reason or _("Created"))
-    _rescore_later(company.pk)
+    dispatch.company_rescore_later(company_id=company.pk)  # enqueued when the transaction commits
     return company
 
 
@@ -100,7 +101,7 @@ def company_update(*, company: Company, data: Mapping[str, Any], by: User | None
     company_history_record(
         snapshots=[company_snapshot(company)], created=False, by=by, reason=reason or _("Profile edited")
     )
-    _rescore_later(company.pk)
+    dispatch.company_rescore_later(company_id=company.pk)  # enqueued when the transaction commits
     return company
 
 
@@ -223,10 +224,3 @@ def _area_links(company_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
     for link_id, company_id, area_id in through.values_list("id", "company_id", "technologyarea_id"):
         links.setdefault(company_id, []).append((link_id, area_id))
     return links
-
-
-def _rescore_later(company_id: int) -> None:
-    # Imported here: matching depends on companies, not the other way round (DESIGN.md).
-    from matching.services import company_rescore_later
-
-    company_rescore_later(company_id)  # enqueued when the transaction commits

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from matching import services
+from matching import dispatch
 from matching.models import Match, MatchRun
 
 
@@ -48,7 +48,7 @@ class MatchRunAdmin(ReadOnlyAdmin):
         started = []
         for scope, company, opportunity in {(r.scope, r.company, r.opportunity) for r in queryset}:
             if scope == MatchRun.Scope.ALL or company or opportunity:
-                run = services.match_run_start(scope=scope, company=company, opportunity=opportunity, by=request.user)
+                run = dispatch.match_run_start(scope=scope, company=company, opportunity=opportunity, by=request.user)
                 started.append(str(run.pk))
         self.message_user(request, _("Runs queued: %(runs)s.") % {"runs": ", ".join(started) or "-"}, messages.INFO)
 
@@ -81,7 +81,7 @@ class MatchAdmin(ReadOnlyAdmin):
     def rescore_firms(self, request: HttpRequest, queryset: QuerySet[Match]) -> None:
         firms = Company.objects.visible_to(request.user).filter(pk__in=queryset.values("company_id"))
         for company in firms:
-            services.match_run_start(scope=MatchRun.Scope.COMPANY, company=company, by=request.user)
+            dispatch.match_run_start(scope=MatchRun.Scope.COMPANY, company=company, by=request.user)
         self.message_user(request, _("%(n)d firm rescores queued.") % {"n": len(firms)}, messages.SUCCESS)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:

@@ -17,6 +17,7 @@ class MatchRun(models.Model):
         ALL = "all", _("All firms and opportunities")
         COMPANY = "company", _("One firm")
         OPPORTUNITY = "opportunity", _("One opportunity")
+        BATCH = "batch", _("A batch of firms")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -25,8 +26,11 @@ class MatchRun(models.Model):
         FAILED = "failed", _("Failed")
 
     scope = models.CharField(max_length=12, choices=Scope.choices, default=Scope.ALL)
-    company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    opportunity = models.ForeignKey(Opportunity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A run about one firm or one opportunity goes with it: it has nothing left to say.
+    company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    opportunity = models.ForeignKey(Opportunity, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # The firms of a batch run (an import), in pk order; empty for every other scope.
+    company_ids = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -49,6 +53,16 @@ class MatchRun(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "running", "succeeded", "failed"]),
                 name="%(app_label)s_%(class)s_status_valid",
+            ),
+            # Each scope names its target, and only its target.
+            models.CheckConstraint(
+                condition=(
+                    Q(scope="all", company__isnull=True, opportunity__isnull=True)
+                    | Q(scope="company", company__isnull=False, opportunity__isnull=True)
+                    | Q(scope="opportunity", company__isnull=True, opportunity__isnull=False)
+                    | Q(scope="batch", company__isnull=True, opportunity__isnull=True)
+                ),
+                name="%(app_label)s_%(class)s_scope_target",
             ),
         ]
 

@@ -1,6 +1,6 @@
 """From plain rows to the rows a Match table stores: corpus, arrays, engine, explanations (no writes).
 
-services.py calls these and does the writing; tasks and the `rescore` command call services.
+matching.runs calls these and matching.store does the writing; tasks and the `rescore` command call runs.
 """
 
 from __future__ import annotations
@@ -25,12 +25,13 @@ from matching.features import (
     firm_arrays,
     opportunity_arrays,
 )
+from matching.record import StoredMatch, jsonb_key_order
 
-# One row of matching_match in COPY column order (see services.MATCH_COLUMNS).
-Record = tuple[int, int, int | None, float, str, str, str, bool, datetime.datetime]
+# One row of matching_match (matching.record states how its JSON text must read).
+Record = StoredMatch
 
-# Components as PostgreSQL prints jsonb (keys by length, then bytes), so an unchanged row compares equal as text.
-_JSONB_ORDER = sorted(range(len(engine.COMPONENTS)), key=lambda k: (len(engine.COMPONENTS[k]), engine.COMPONENTS[k]))
+# Components in jsonb key order, so an unchanged row compares equal as text (matching.record).
+_JSONB_ORDER = [engine.COMPONENTS.index(key) for key in jsonb_key_order(engine.COMPONENTS)]
 _COMPONENT_JSON = (
     "{"
     + ", ".join(
@@ -123,7 +124,8 @@ def _records(
     gaps = explainer.gaps_column(rows, cols, components, gates, limits).tolist()
     n = len(rows)
     return list(
-        zip(
+        map(
+            StoredMatch,
             firm_pk,
             opp_pk,
             [run_id] * n,
@@ -133,6 +135,5 @@ def _records(
             gaps,
             scores.eligible[rows, cols].tolist(),
             [now] * n,
-            strict=True,
         )
     )

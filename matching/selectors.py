@@ -93,11 +93,6 @@ def score_segments(match: Match) -> list[Segment]:
     return segments
 
 
-def viewer_company_list(*, user) -> list[Company]:
-    """The firms whose scores USER sees on their pages: the firms they work for (consultants pick in the admin)."""
-    return list(Company.objects.member_of(user))
-
-
 def viewer_company_pick(*, companies: list[Company], slug: str | None) -> Company | None:
     """The firm named by ?company=SLUG among COMPANIES (404 if not theirs), else their first firm."""
     if not slug:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from companies.selectors import viewer_company_list
 from matching.filters import MatchFilterSet
 from matching.models import Match
 from matching.selectors import (
@@ -16,11 +17,10 @@ from matching.selectors import (
     item_text,
     match_list,
     score_segments,
-    viewer_company_list,
     viewer_company_pick,
 )
+from portal.filterforms import filter_form_tune
 from portal.spreadsheets import csv_row
-from portal.templatetags.kakehashi import localised
 
 MATCHES_PER_PAGE = 20
 
@@ -32,15 +32,8 @@ def _match_filterset(request: HttpRequest, company) -> MatchFilterSet:
 
 
 def _tune_form(form: forms.Form) -> None:
-    """Tick boxes and plain labels for the web form (the FilterSet's help texts describe API parameters)."""
-    form.label_suffix = ""
-    for field in form.fields.values():
-        field.help_text = ""
-    form.fields["kind"].widget = forms.CheckboxSelectMultiple(choices=form.fields["kind"].choices)
-    areas = form.fields["technology_area"].queryset
-    form.fields["technology_area"].widget = forms.CheckboxSelectMultiple(
-        choices=[(area.slug, localised(area)) for area in areas]
-    )
+    """The shared web tuning, plus a plain choice for eligibility."""
+    filter_form_tune(form, tick_boxes=("kind", "technology_area"))
     form.fields["eligible"].widget = forms.Select(choices=[("", _("All matches")), ("true", _("Eligible only"))])
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.forms import BaseModelFormSet
 from django.http import HttpRequest
 
 from portal.roles import is_consultant
@@ -24,3 +25,19 @@ class ConsultantOnlyMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_consultant(request.user) and super().has_delete_permission(request, obj)
+
+
+def inline_changes(formset: BaseModelFormSet) -> tuple[list[Any], list[Any], list[Any]]:
+    """(new, changed, deleted) forms of an inline formset, untouched extra rows left out."""
+    deleted = [form for form in formset.initial_forms if formset._should_delete_form(form)]
+    changed = [form for form in formset.initial_forms if form not in deleted and form.has_changed()]
+    new = [form for form in formset.extra_forms if form.has_changed() and not formset._should_delete_form(form)]
+    return new, changed, deleted
+
+
+def inline_mark_saved(formset: BaseModelFormSet, *, new_objects: list[Any] | None = None) -> None:
+    """Fill in what construct_change_message reads, as formset.save() would have (a service did the saving)."""
+    new, changed, deleted = inline_changes(formset)
+    formset.new_objects = [form.instance for form in new] if new_objects is None else new_objects
+    formset.changed_objects = [(form.instance, form.changed_data) for form in changed]
+    formset.deleted_objects = [form.instance for form in deleted]

@@ -50,3 +50,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_file_load(path: Path) -> None:
+    """Set the variables of the KEY=VALUE file PATH that the environment does not set already (a missing file is fine).
+
+    For a newcomer's machine: `make install` writes `.env.local` (git-ignored, never in the image) and manage.py reads
+    it, so every manage.py command works without exporting variables first. The real environment always wins.
+    """
+    if not path.is_file():
+        return
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, equals, value = line.partition("=")
+        if not equals or not name.strip().isidentifier():
+            raise ImproperlyConfigured(f"{path}, line {number}: expected NAME=value")
+        os.environ.setdefault(name.strip(), value.strip())

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "programmes",
     "companies",
     "matching",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -67,7 +68,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+ROOT_URLCONF = "web.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -181,6 +182,8 @@ MATCHING_DISPATCH_GRACE_SECONDS = env_int("MATCHING_DISPATCH_GRACE_SECONDS", 120
 MATCHING_DISPATCH_EVERY_SECONDS = env_int("MATCHING_DISPATCH_EVERY_SECONDS", 60)
 MATCHING_STALE_RUN_MINUTES = env_int("MATCHING_STALE_RUN_MINUTES", 30)
 MATCHING_PENDING_RUN_HOURS = env_int("MATCHING_PENDING_RUN_HOURS", 24)
+# The dispatcher's beat task lives in matching.dispatch (autodiscovery only finds tasks.py modules).
+CELERY_IMPORTS = ["matching.dispatch"]
 CELERY_BEAT_SCHEDULE = {
     "nightly-full-rescore": {
         "task": "matching.rescore_all",

@@ -19,7 +19,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin import ConsultantOnlyMixin
+from portal.admin import ConsultantOnlyMixin, inline_changes, inline_mark_saved
+from programmes.admin_inlines import OpportunityAreaInline, SourceInline, StaleFilter
 from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
 from programmes.services import (
     AREAS_KEY,
@@ -123,24 +124,6 @@ class CertificationAdmin(ReferenceAdmin):
 # --- opportunities -------------------------------------------------------------------------------------------
 
 
-class StaleFilter(admin.SimpleListFilter):
-    """Published records nobody has verified for STALE_AFTER_DAYS (OpportunityQuerySet.stale)."""
-
-    title = _("verification")
-    parameter_name = "stale"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        days = settings.STALE_AFTER_DAYS
-        return [("yes", _("Stale (not verified for %(days)s days)") % {"days": days}), ("no", _("Not stale"))]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
-        if self.value() == "yes":
-            return queryset.stale()
-        if self.value() == "no":
-            return queryset.exclude(pk__in=Opportunity.objects.stale().values("pk"))
-        return None
-
-
 class OpportunityAdminForm(CurationForm):
     eligible_sizes = forms.MultipleChoiceField(
         choices=Opportunity.Size.choices,
@@ -148,45 +131,6 @@ class OpportunityAdminForm(CurationForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked means firms of any size."),
     )
-
-
-class SourceInlineFormSet(forms.BaseInlineFormSet):
-    """A published record keeps at least one source (issue 2: every published record cites one)."""
-
-    def clean(self) -> None:
-        super().clean()
-        if self.instance.status != Opportunity.Status.PUBLISHED:
-            return
-        kept = [f for f in self.forms if f.cleaned_data.get("url") and not self._should_delete_form(f)]
-        if not kept:
-            raise ValidationError(_("A published opportunity keeps at least one source; archive it first."))
-
-
-class SourceInline(admin.TabularInline):
-    model = Source
-    formset = SourceInlineFormSet
-    fields = ("url", "title", "publisher", "accessed_on", "confidence", "note")
-    extra = 1
-
-
-class OpportunityAreaInline(admin.TabularInline):
-    model = OpportunityArea
-    fields = ("technology_area", "weight")
-    autocomplete_fields = ("technology_area",)
-    extra = 1
-
-
-def _mark_saved(formset: forms.BaseModelFormSet, new: list, changed: list, deleted: list) -> None:
-    """What construct_change_message reads from a formset that formset.save() would have filled in."""
-    formset.new_objects, formset.changed_objects, formset.deleted_objects = new, changed, deleted
-
-
-def _inline_changes(formset: forms.BaseModelFormSet) -> tuple[list, list, list]:
-    """(new, changed, deleted) forms of an inline formset, skipping untouched extra rows."""
-    deleted = [f for f in formset.initial_forms if formset._should_delete_form(f)]
-    changed = [f for f in formset.initial_forms if f not in deleted and f.has_changed()]
-    new = [f for f in formset.extra_forms if f.has_changed() and not formset._should_delete_form(f)]
-    return new, changed, deleted
 
 
 @admin.register(Opportunity)
@@ -263,13 +207,7 @@ class OpportunityAdmin(CurationAdmin):
             opportunity_update(opportunity=form.instance, data=data, by=by, reason=reason)
         else:
             opportunity_create(instance=form.instance, data=data, by=by, reason=reason)
-        new, changed, deleted = _inline_changes(area_formset)
-        _mark_saved(
-            area_formset,
-            [f.instance for f in new],
-            [(f.instance, f.changed_data) for f in changed],
-            [f.instance for f in deleted],
-        )
+        inline_mark_saved(area_formset)
         for formset in formsets:
             if formset.model is Source:
                 self._save_sources(formset, opportunity=form.instance, by=by, reason=reason)
@@ -286,7 +224,7 @@ class OpportunityAdmin(CurationAdmin):
     @staticmethod
     def _save_sources(formset: forms.BaseModelFormSet, *, opportunity: Opportunity, by: Any, reason: str) -> None:
         """Add new sources first, so replacing the only source of a published record is allowed."""
-        new, changed, deleted = _inline_changes(formset)
+        new, changed, deleted = inline_changes(formset)
         fields = SourceInline.fields
         added = [
             source_add(opportunity=opportunity, data={k: f.cleaned_data[k] for k in fields}, by=by, reason=reason)
@@ -296,7 +234,7 @@ class OpportunityAdmin(CurationAdmin):
             source_update(source=f.instance, data={k: f.cleaned_data[k] for k in fields}, by=by, reason=reason)
         for f in deleted:
             source_remove(source=f.instance, by=by, reason=reason)
-        _mark_saved(formset, added, [(f.instance, f.changed_data) for f in changed], [f.instance for f in deleted])
+        inline_mark_saved(formset, new_objects=added)
 
     # --- actions: confirm with a reason, run the service record by record, report each refusal ---
 

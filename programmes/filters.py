@@ -1,7 +1,7 @@
 """The one FilterSet for opportunities, shared by the web listing and the API."""
 
 import django_filters
-from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -163,21 +163,17 @@ class OpportunityFilterSet(django_filters.FilterSet):
             return queryset.order_by("title", "pk")
         descending = value == "-deadline"
         deadline_order = F("deadline_on").desc(nulls_last=True) if descending else F("deadline_on").asc(nulls_last=True)
-        return queryset.annotate(
-            deadline_on=Case(
-                When(kind=Opportunity.Kind.EVENT, then=F("starts_on")),
-                default=F("closes_on"),
-            )
-        ).order_by(deadline_order, "title", "pk")
+        return queryset.with_deadline().order_by(deadline_order, "title", "pk")
 
     def _request_company_id(self) -> int | None:
         """The firm of the signed-in staff member (their first firm), if any."""
         user = getattr(self.request, "user", None)
         if user is None or not user.is_authenticated:
             return None
-        from companies.models import Company
+        from companies.selectors import viewer_company_list  # a known debt: tests/test_layers.py
 
-        return Company.objects.member_of(user).values_list("pk", flat=True).first()
+        companies = viewer_company_list(user=user)
+        return companies[0].pk if companies else None
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)

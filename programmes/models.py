@@ -124,6 +124,14 @@ class OpportunityQuerySet(models.QuerySet):
             .prefetch_related("sources", "required_certifications", "related")
         )
 
+    def with_deadline(self) -> "OpportunityQuerySet":
+        """Annotate `deadline_on`: an event's first day, anything else's closing date (as Opportunity.deadline)."""
+        return self.annotate(
+            deadline_on=models.Case(
+                models.When(kind=Opportunity.Kind.EVENT, then=models.F("starts_on")), default=models.F("closes_on")
+            )
+        )
+
     def open_on(self, day: datetime.date) -> "OpportunityQuerySet":
         """Calls still taking proposals and events not yet over on DAY; standing hubs, areas and programmes."""
         dated = Q(kind__in=[Opportunity.Kind.CALL, Opportunity.Kind.EVENT])

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from programmes.models import Opportunity, OpportunityArea, TechnologyArea
@@ -30,16 +30,9 @@ def technology_area_counts() -> QuerySet[TechnologyArea]:
     ).order_by("-opportunity_count", "name")
 
 
-def with_deadline(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-    """Annotate `deadline_on`: an event's first day, anything else's closing date (as Opportunity.deadline)."""
-    return queryset.annotate(
-        deadline_on=Case(When(kind=Opportunity.Kind.EVENT, then=F("starts_on")), default=F("closes_on"))
-    )
-
-
 def upcoming_deadline_list(*, user, today: datetime.date, events: bool, limit: int = 6) -> list[Opportunity]:
     """The next LIMIT calls/records closing (events=False) or events starting (events=True) from TODAY on."""
-    queryset = with_deadline(Opportunity.objects.visible_to(user).published())
+    queryset = Opportunity.objects.visible_to(user).published().with_deadline()
     kind_filter = Q(kind=Opportunity.Kind.EVENT) if events else ~Q(kind=Opportunity.Kind.EVENT)
     return list(queryset.filter(kind_filter, deadline_on__gte=today).order_by("deadline_on", "title", "pk")[:limit])
 

@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
 from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
 
 # simple-history stores the reason in a CharField(max_length=100).
@@ -78,10 +79,8 @@ def _save(record: Record, *, by: User | None, reason: str) -> Record:
 
 
 def _rescore_later(opportunity: Opportunity) -> None:
-    """Queue OPPORTUNITY's rescoring for when the transaction commits (matching depends on programmes: import late)."""
-    from matching.services import opportunity_rescore_later
-
-    opportunity_rescore_later(opportunity.pk)  # registers its own transaction.on_commit
+    """Record OPPORTUNITY's rescore; it is enqueued when the transaction commits."""
+    dispatch.opportunity_rescore_later(opportunity_id=opportunity.pk)
 
 
 def validation_error_text(error: ValidationError) -> str:
@@ -249,14 +248,19 @@ def opportunity_area_set(
     return opportunity_areas_set(opportunity=opportunity, weights=weights, by=by, reason=reason)
 
 
+def opportunity_publishable_check(*, source_count: int) -> None:
+    """Refuse to publish a record that cites no source: the admin, the API and the curated load all ask here."""
+    # Every published record cites at least one public source (issue 2: "nothing is invented").
+    if source_count < 1:
+        raise ValidationError({"sources": "Cannot publish without a source; add at least one first."})
+
+
 @transaction.atomic
 def opportunity_publish(*, opportunity: Opportunity, by: User | None, reason: str = "") -> Opportunity:
     """Make OPPORTUNITY public and scored; refused for a record without a source or one that fails validation."""
     if opportunity.status == Opportunity.Status.PUBLISHED:
         return opportunity
-    # Every published record cites at least one public source (issue 2: "nothing is invented").
-    if not Source.objects.filter(opportunity=opportunity).exists():
-        raise ValidationError({"sources": "Cannot publish without a source; add at least one first."})
+    opportunity_publishable_check(source_count=Source.objects.filter(opportunity=opportunity).count())
     _set_status(opportunity, Opportunity.Status.PUBLISHED, by=by, reason=reason or "Published")
     _rescore_later(opportunity)
     return opportunity

@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 from django_countries import countries
 
-from matching.selectors import match_get, match_scores_for, opportunity_top_match_list, viewer_company_list
+from companies.selectors import viewer_company_list
+from matching.selectors import match_get, match_scores_for, opportunity_top_match_list
+from portal.filterforms import filter_form_tune
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_row
-from portal.templatetags.kakehashi import localised
+from portal.text import localised
 from programmes.filters import OpportunityFilterSet
 from programmes.models import Opportunity
 
@@ -43,15 +45,8 @@ def opportunity_filterset(request: HttpRequest) -> OpportunityFilterSet:
 
 
 def _tune_form(form: forms.Form, *, can_sort_by_fit: bool) -> None:
-    """Widgets that work without JavaScript and read well: tick boxes, date pickers, a search field."""
-    form.label_suffix = ""
-    for field in form.fields.values():
-        field.help_text = ""  # the FilterSet's help texts describe API parameters
-    form.fields["kind"].widget = forms.CheckboxSelectMultiple(choices=form.fields["kind"].choices)
-    for name in ("technology_area", "organisation"):
-        field = form.fields[name]
-        # One query per field, shared by the tick boxes and the active-filter labels; Japanese names on /ja/.
-        field.widget = forms.CheckboxSelectMultiple(choices=[(obj.slug, localised(obj)) for obj in field.queryset])
+    """The shared web tuning, plus date pickers, a search field and the sort choices this viewer may use."""
+    filter_form_tune(form, tick_boxes=("kind", "technology_area", "organisation"))
     form.fields["open"].widget = forms.Select(
         choices=[("", _("Any")), ("true", _("Open now")), ("false", _("Closed or past"))]
     )

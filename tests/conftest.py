@@ -1,9 +1,14 @@
 """Shared personas: alice (editor at firm A), bob (editor at firm B), a consultant, and anonymous."""
 
+from functools import partial
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.test import Client
 
+from matching import dispatch
+from matching.models import MatchRun
 from tests.factories import CompanyFactory, ConsultantFactory, MembershipFactory, UserFactory
 
 PASSWORD = "correct horse battery staple"
@@ -97,3 +102,28 @@ def _english_by_default():
 
     with translation.override("en"):
         yield
+
+
+class Rescores:
+    """The rescores a test asked for: the pending runs recorded, and the enqueues waiting for the commit."""
+
+    def __init__(self) -> None:
+        self.start = len(connection.run_on_commit)
+
+    @property
+    def enqueues(self) -> list[partial]:
+        """The run enqueues registered on commit since the test began (they run only if the transaction commits)."""
+        waiting = [callback for _savepoints, callback, _robust in connection.run_on_commit[self.start :]]
+        enqueue = (dispatch.match_run_enqueue, dispatch._enqueue_or_leave_pending)
+        return [c for c in waiting if isinstance(c, partial) and c.func in enqueue]
+
+    def targets(self) -> list[tuple[str, object]]:
+        """(scope, firm pk / opportunity pk / firm pks) of each pending run, oldest first."""
+        pending = MatchRun.objects.filter(status=MatchRun.Status.PENDING).order_by("pk")
+        return [(run.scope, run.company_id or run.opportunity_id or run.company_ids) for run in pending]
+
+
+@pytest.fixture
+def rescores(db):
+    """Rescores asked for during the test; their tasks never run (the test's transaction never commits)."""
+    return Rescores()

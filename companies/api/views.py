@@ -4,6 +4,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
 from companies.api.serializers import CompanySerializer
+from companies.filters import CompanyFilterSet
 from companies.models import Company
 from companies.selectors import company_profile_queryset
 from companies.services import company_create, company_update
@@ -35,6 +36,7 @@ class CompanyViewSet(
     """Firms the caller may see: every firm for consultants, their own firms for staff."""
 
     serializer_class = CompanySerializer
+    filterset_class = CompanyFilterSet
     permission_classes = [IsAuthenticated, CanEditCompany]
     lookup_field = "slug"
 

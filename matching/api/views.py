@@ -16,9 +16,9 @@ from matching.api.serializers import (
     MatchRunStartSerializer,
     MatchSerializer,
 )
+from matching.dispatch import QueueUnavailable, match_run_start
 from matching.filters import MatchFilterSet
 from matching.models import Match, MatchRun
-from matching.services import QueueUnavailable, match_run_start
 from portal.api.caching import CachedListMixin, cached
 from portal.api.permissions import IsConsultant
 from programmes.models import Opportunity, OpportunityArea

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 
-from matching import services as matching_services
+from matching import runs
 from matching.models import Match
 from portal.generations import generations_current
 from portal.models import ApiToken
@@ -77,7 +77,7 @@ def test_an_edited_opportunity_shows_in_the_next_answer(
 def test_a_rescore_shows_in_the_next_answer(alice_token_client, matches, firm_a, django_capture_on_commit_callbacks):
     before = [row["score"] for row in alice_token_client.get(MATCHES).json()["results"]]
     with django_capture_on_commit_callbacks(execute=True):
-        matching_services.match_chunk_score(run_id=None, company_ids=[firm_a.pk])
+        runs.match_chunk_score(run_id=None, company_ids=[firm_a.pk])
     stored = sorted(Match.objects.filter(company=firm_a).values_list("score", flat=True), reverse=True)
     after = [row["score"] for row in alice_token_client.get(MATCHES).json()["results"]]
     assert after != before
@@ -215,7 +215,7 @@ def test_a_rescore_leaves_cached_listings_alone_unless_sorted_by_fit(
         "fit": generations_current(OpportunityViewSet.cache_families_for({"ordering": "fit"})),
     }
     with django_capture_on_commit_callbacks(execute=True):
-        matching_services.match_chunk_score(run_id=None, company_ids=[firm_a.pk])
+        runs.match_chunk_score(run_id=None, company_ids=[firm_a.pk])
     assert generations_current(OpportunityViewSet.cache_families_for({})) == before["listing"]
     assert generations_current(OpportunityViewSet.cache_families_for({"ordering": "fit"})) != before["fit"]
 

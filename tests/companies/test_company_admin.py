@@ -1,7 +1,5 @@
 """The companies admin: consultants curate firms and upload CSV files; company staff never get in."""
 
-from unittest import mock
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -12,15 +10,6 @@ from tests.factories import CertificationFactory, TechnologyAreaFactory, UserFac
 
 IMPORT_URL = "/admin/companies/company/import/"
 HEADER = "name,country,size,founded,website,description,technology_areas,trl,certifications\n"
-
-
-@pytest.fixture(autouse=True)
-def rescore():
-    with (
-        mock.patch("matching.services.companies_rescore_later") as many,
-        mock.patch("matching.services.company_rescore_later") as one,
-    ):
-        yield mock.Mock(many=many, one=one)
 
 
 @pytest.fixture
@@ -40,7 +29,7 @@ def test_the_changelist_links_to_the_upload_page(consultant_client, firm_a):
     assert "Firm A" in response.content.decode()
 
 
-def test_a_consultant_imports_a_good_file(consultant, consultant_client, uav, rescore):
+def test_a_consultant_imports_a_good_file(consultant, consultant_client, uav, rescores):
     content = HEADER + "Acme Drones,AU,sme,2015,https://acme.example,Small drones,uav,5,\n"
 
     response = consultant_client.post(IMPORT_URL, {"file": upload(content)}, follow=True)
@@ -49,7 +38,7 @@ def test_a_consultant_imports_a_good_file(consultant, consultant_client, uav, re
     assert "Firms created: 1, updated: 0, unchanged: 0." in response.content.decode()
     acme = Company.objects.get(slug="acme-drones")
     assert acme.history.get().history_user == consultant
-    rescore.many.assert_called_once_with([acme.pk])
+    assert rescores.targets() == [("company", acme.pk)] and len(rescores.enqueues) == 1
 
 
 def test_a_bad_file_lists_every_problem_and_imports_nothing(consultant_client, uav):
@@ -92,7 +81,7 @@ def test_admin_staff_who_are_not_consultants_cannot_upload(db):
     assert client.post(IMPORT_URL, {"file": upload(HEADER)}).status_code == 403
 
 
-def test_an_admin_edit_goes_through_the_service_with_its_reason(consultant, consultant_client, firm_a, uav, rescore):
+def test_an_admin_edit_goes_through_the_service_with_its_reason(consultant, consultant_client, firm_a, uav, rescores):
     cert = CertificationFactory(code="as9100d")
     url = reverse("admin:companies_company_change", args=[firm_a.pk])
     data = {
@@ -125,7 +114,7 @@ def test_an_admin_edit_goes_through_the_service_with_its_reason(consultant, cons
         "Annual review call",
         "large",
     )
-    rescore.one.assert_called_once_with(firm_a.pk)
+    assert rescores.targets() == [("company", firm_a.pk)] and len(rescores.enqueues) == 1
 
 
 def test_an_admin_add_creates_the_firm_and_its_staff(consultant_client, alice, uav):

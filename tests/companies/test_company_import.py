@@ -31,9 +31,8 @@ def reference(db):
 
 
 @pytest.fixture
-def rescore():
-    with mock.patch("matching.services.companies_rescore_later") as rescore:
-        yield rescore
+def rescore(rescores):
+    return rescores
 
 
 def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
@@ -77,7 +76,7 @@ def test_a_bad_row_is_reported_by_line_and_field_and_nothing_is_written(referenc
     assert len(errors) == 1
     assert errors[0].startswith(expected)
     assert not Company.objects.exists()
-    rescore.assert_not_called()
+    assert rescore.targets() == [] and rescore.enqueues == []
 
 
 def test_every_bad_row_is_reported_not_just_the_first(reference):
@@ -144,7 +143,7 @@ def test_a_good_file_creates_firms_with_areas_and_certifications(reference, resc
     assert list(acme.certifications.values_list("code", flat=True)) == ["as9100d"]
     beta = Company.objects.get(slug="beta-drones")
     assert (beta.country.code, beta.size, beta.founded, beta.trl, beta.website) == ("US", "startup", None, None, "")
-    rescore.assert_called_once_with([acme.pk, beta.pk])
+    assert rescore.targets() == [("batch", sorted([acme.pk, beta.pk]))] and len(rescore.enqueues) == 1
 
 
 def test_a_utf8_file_with_a_byte_order_mark_imports(reference, rescore):
@@ -174,21 +173,21 @@ def test_a_row_whose_name_matches_an_existing_firm_updates_it(reference, rescore
     latest = existing.history.first()
     assert (latest.history_type, latest.history_change_reason, latest.trl) == ("~", "CSV import firms.csv", 6)
     assert sorted(link.technologyarea.slug for link in latest.technology_areas.all()) == ["directed-energy", "space"]
-    rescore.assert_called_once_with([existing.pk])
+    assert rescore.targets() == [("company", existing.pk)] and len(rescore.enqueues) == 1
 
 
 def test_importing_the_same_file_again_changes_nothing(reference, rescore):
     data = csv_bytes(GOOD, "Beta Drones,US,startup,,,Small drones,uav,,\n")
     companies_import(data=data, by=None)
     history_rows = Company.history.count()
-    rescore.reset_mock()
+    asked = rescore.targets()
 
     result = companies_import(data=data, by=None)
 
     assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
     assert Company.objects.count() == 2
     assert Company.history.count() == history_rows
-    rescore.assert_not_called()
+    assert rescore.targets() == asked and len(rescore.enqueues) == 1  # the first import's run only
 
 
 def test_import_records_who_imported_in_the_history(reference, rescore, consultant):
@@ -223,8 +222,8 @@ def test_ten_thousand_rows_import_in_one_transaction_with_one_rescore(reference,
     # The test runs inside a transaction, so the import's own transaction shows as exactly one savepoint.
     savepoints = [query["sql"] for query in queries if query["sql"].startswith("SAVEPOINT")]
     assert len(savepoints) == 1
-    rescore.assert_called_once()
-    assert len(rescore.call_args.args[0]) == 10_000
+    [(scope, ids)] = rescore.targets()
+    assert scope == "batch" and len(ids) == 10_000 and len(rescore.enqueues) == 1
 
 
 def test_a_failure_while_writing_the_last_chunk_leaves_nothing_written(reference, rescore):
@@ -243,7 +242,7 @@ def test_a_failure_while_writing_the_last_chunk_leaves_nothing_written(reference
 
     assert not Company.objects.exists()
     assert not Company.history.exists()
-    rescore.assert_not_called()
+    assert rescore.targets() == [] and rescore.enqueues == []
 
 
 def test_a_bad_last_row_of_a_big_file_writes_nothing(reference):

@@ -2,7 +2,6 @@
 
 import datetime
 import re
-from unittest import mock
 
 import pytest
 from django.test import Client
@@ -13,9 +12,8 @@ from tests.factories import CertificationFactory, CompanyFactory, MembershipFact
 
 
 @pytest.fixture(autouse=True)
-def rescore():
-    with mock.patch("matching.services.company_rescore_later") as rescore:
-        yield rescore
+def rescore(rescores):
+    return rescores
 
 
 @pytest.fixture
@@ -191,13 +189,13 @@ def test_saving_an_unchanged_form_writes_no_history(alice_client, firm_a, rescor
 
     assert response.status_code == 302
     assert firm_a.history.count() == before
-    rescore.assert_not_called()
+    assert rescore.targets() == [] and rescore.enqueues == []
 
 
 def test_an_edit_rescores_the_firm_once(alice_client, firm_a, rescore):
     alice_client.post(edit(firm_a), form_data(firm_a, trl="4"))
 
-    rescore.assert_called_once_with(firm_a.pk)
+    assert rescore.targets() == [("company", firm_a.pk)] and len(rescore.enqueues) == 1
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,6 @@
 """company_create / company_update: validation keyed by field, one history row per change, one rescore after commit."""
 
 import datetime
-from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,9 +11,8 @@ from tests.factories import CertificationFactory, CompanyFactory, TechnologyArea
 
 
 @pytest.fixture(autouse=True)
-def rescore():
-    with mock.patch("matching.services.company_rescore_later") as rescore:
-        yield rescore
+def rescore(rescores):
+    return rescores
 
 
 def new_firm(**changes):
@@ -35,7 +33,7 @@ def test_create_derives_the_slug_and_records_one_history_row(consultant, rescore
     record = company.history.get()
     assert (record.history_type, record.history_user, record.history_change_reason) == ("+", consultant, "Created")
     assert [link.technologyarea for link in record.technology_areas.all()] == [uav]
-    rescore.assert_called_once_with(company.pk)
+    assert rescore.targets() == [("company", company.pk)] and len(rescore.enqueues) == 1
 
 
 def test_create_names_each_bad_field(db):
@@ -67,7 +65,7 @@ def test_update_records_before_after_and_who(firm_a, alice, rescore):
         "trl": (None, 5)
     }
     assert "technology_areas" in delta.changed_fields
-    rescore.assert_called_once_with(firm_a.pk)
+    assert rescore.targets() == [("company", firm_a.pk)] and len(rescore.enqueues) == 1
 
 
 def test_update_with_nothing_new_writes_nothing(firm_a, rescore):
@@ -79,7 +77,7 @@ def test_update_with_nothing_new_writes_nothing(firm_a, rescore):
     firm_a.refresh_from_db()
     assert firm_a.history.count() == before
     assert firm_a.updated_at == updated_at
-    rescore.assert_not_called()
+    assert rescore.targets() == [] and rescore.enqueues == []
 
 
 def test_update_refuses_bad_values_and_leaves_the_firm_as_it_was(firm_a):

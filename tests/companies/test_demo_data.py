@@ -12,8 +12,9 @@ from django.db import transaction
 
 from companies.curated import DEMO_STAFF_COMPANY
 from companies.models import Company, Membership
+from portal.curation import CuratedLoadError
 from portal.roles import CONSULTANTS_GROUP, is_consultant
-from programmes.curated import CuratedLoadError, curated_load
+from web.curated import curated_load
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEFAULT_PASSWORD = "kakehashi-demo"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from matching import services
+from matching import runs
 from matching.models import Match, MatchRun
 from programmes.models import Opportunity
 from tests.factories import CompanyFactory, OpportunityFactory
@@ -96,8 +96,8 @@ def scored(curated_areas, curated_certifications):
         areas=[(a["next-gen-fighter"], 1.0), (a["sustainment"], 0.5)],
     )
     firms = {slug: CompanyFactory(slug=slug, country="AU", **values) for slug, values in FIRMS.items()}
-    run = services.match_run_create(scope=MatchRun.Scope.ALL)
-    services.match_run_execute(run_id=run.pk)
+    run = runs.match_run_create(scope=MatchRun.Scope.ALL)
+    runs.match_run_execute(run_id=run.pk)
     return firms
 
 

@@ -12,9 +12,10 @@ from celery.app.task import Task
 from django.urls import reverse
 from kombu.exceptions import OperationalError
 
-from matching import services
+from matching import dispatch, runs
+from matching.dispatch import dispatch_pending_runs_task
 from matching.models import Match, MatchRun
-from matching.tasks import dispatch_pending_runs_task, reap_stale_runs_task
+from matching.tasks import reap_stale_runs_task
 from programmes.models import Opportunity
 from programmes.services import opportunity_publish
 from tests.factories import CallFactory, CompanyFactory, MembershipFactory, UserFactory
@@ -95,7 +96,7 @@ def test_saving_a_firm_while_the_queue_is_down_still_saves_and_leaves_a_pending_
         "certifications-MAX_NUM_FORMS": "1000",
     }
 
-    with caplog.at_level(logging.WARNING, logger="matching.services"):
+    with caplog.at_level(logging.WARNING, logger="matching.dispatch"):
         response = client.post(reverse("companies:company_update", kwargs={"slug": firm.slug}), data)
 
     assert response.status_code == 302
@@ -103,12 +104,12 @@ def test_saving_a_firm_while_the_queue_is_down_still_saves_and_leaves_a_pending_
     assert (firm.trl, firm.description) == (7, data["description"])
     run = MatchRun.objects.get()
     assert (run.scope, run.company, run.status) == ("company", firm, "pending")
-    assert "queue unavailable: matching.rescore_company" in caplog.text
+    assert f"queue unavailable: match run {run.pk} stays pending" in caplog.text
 
 
 def test_saving_the_same_firm_twice_while_the_queue_is_down_leaves_one_pending_run(world, queue_down):
-    services.company_rescore_later(world["firm"].pk)
-    services.company_rescore_later(world["firm"].pk)
+    dispatch.company_rescore_later(company_id=world["firm"].pk)
+    dispatch.company_rescore_later(company_id=world["firm"].pk)
 
     assert MatchRun.objects.filter(status=MatchRun.Status.PENDING).count() == 1
 
@@ -141,7 +142,7 @@ def test_the_dispatcher_runs_a_pending_run_once_the_queue_is_back(consultant_cli
 
 
 def test_the_dispatcher_picks_up_a_firms_rescore_that_failed_to_enqueue(world, queue_down):
-    services.company_rescore_later(world["firm"].pk)
+    dispatch.company_rescore_later(company_id=world["firm"].pk)
     run = MatchRun.objects.get()
     backdate(run, minutes=5)
     queue_down.undo()
@@ -154,7 +155,7 @@ def test_the_dispatcher_picks_up_a_firms_rescore_that_failed_to_enqueue(world, q
 
 
 def test_the_dispatcher_leaves_a_fresh_pending_run_to_its_own_message(world):
-    run = services.match_run_create(scope=MatchRun.Scope.ALL)
+    run = runs.match_run_create(scope=MatchRun.Scope.ALL)
 
     assert dispatch_pending_runs_task.delay().get() == 0
 
@@ -163,9 +164,9 @@ def test_the_dispatcher_leaves_a_fresh_pending_run_to_its_own_message(world):
 
 
 def test_a_run_dispatched_twice_is_executed_once(world):
-    run = services.match_run_create(scope=MatchRun.Scope.COMPANY, company=world["firm"])
-    services.match_run_enqueue(run=run)
-    services.match_run_enqueue(run=run)  # a duplicate message: the claim is compare-and-set
+    run = runs.match_run_create(scope=MatchRun.Scope.COMPANY, company=world["firm"])
+    dispatch.match_run_enqueue(run=run)
+    dispatch.match_run_enqueue(run=run)  # a duplicate message: the claim is compare-and-set
 
     run.refresh_from_db()
     assert run.status == MatchRun.Status.SUCCEEDED and run.chunks_done == 1
@@ -173,9 +174,9 @@ def test_a_run_dispatched_twice_is_executed_once(world):
 
 def test_the_reaper_keeps_runs_that_wait_for_the_queue(world, settings):
     settings.MATCHING_STALE_RUN_MINUTES, settings.MATCHING_PENDING_RUN_HOURS = 30, 24
-    waiting = services.match_run_create(scope=MatchRun.Scope.ALL)
+    waiting = runs.match_run_create(scope=MatchRun.Scope.ALL)
     backdate(waiting, minutes=60)
-    abandoned = services.match_run_create(scope=MatchRun.Scope.ALL)
+    abandoned = runs.match_run_create(scope=MatchRun.Scope.ALL)
     backdate(abandoned, minutes=25 * 60)
 
     reap_stale_runs_task.delay()

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from matching import engine, services
+from matching import dispatch, engine, runs
 from matching.models import Match, MatchRun
 from programmes.models import Opportunity
 from tests.factories import CallFactory, CompanyFactory, EventFactory, OpportunityFactory
@@ -67,8 +67,8 @@ def world(curated_areas, curated_certifications):
 
 
 def rescore_all():
-    run = services.match_run_create(scope=MatchRun.Scope.ALL)
-    return services.match_run_execute(run_id=run.pk)
+    run = runs.match_run_create(scope=MatchRun.Scope.ALL)
+    return runs.match_run_execute(run_id=run.pk)
 
 
 def test_a_full_run_records_its_counts_and_matches_only_open_published_opportunities(world):
@@ -139,26 +139,26 @@ def test_a_failed_chunk_fails_the_run_and_keeps_the_previous_matches(world, monk
         raise RuntimeError("engine exploded")
 
     monkeypatch.setattr("matching.scoring.engine.score", broken)
-    run = services.match_run_create(scope=MatchRun.Scope.ALL)
+    run = runs.match_run_create(scope=MatchRun.Scope.ALL)
     with pytest.raises(RuntimeError):
-        services.match_run_execute(run_id=run.pk)
+        runs.match_run_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == MatchRun.Status.FAILED and "engine exploded" in run.error
     assert set(Match.objects.values_list("pk", "score")) == before
 
 
 def test_a_run_is_claimed_once(world):
-    run = services.match_run_create(scope=MatchRun.Scope.ALL)
-    assert services.match_run_claim(run_id=run.pk)
-    assert not services.match_run_claim(run_id=run.pk)
-    assert services.match_run_execute(run_id=run.pk) is None  # someone else is running it
+    run = runs.match_run_create(scope=MatchRun.Scope.ALL)
+    assert runs.match_run_claim(run_id=run.pk)
+    assert not runs.match_run_claim(run_id=run.pk)
+    assert runs.match_run_execute(run_id=run.pk) is None  # someone else is running it
 
 
 def test_stale_runs_are_reaped_as_failed(world):
-    run = services.match_run_create(scope=MatchRun.Scope.ALL)
-    services.match_run_claim(run_id=run.pk)
+    run = runs.match_run_create(scope=MatchRun.Scope.ALL)
+    runs.match_run_claim(run_id=run.pk)
     MatchRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - datetime.timedelta(hours=2))
-    assert services.match_runs_reap_stale(older_than=datetime.timedelta(minutes=30)) == 1
+    assert runs.match_runs_reap_stale(older_than=datetime.timedelta(minutes=30)) == 1
     run.refresh_from_db()
     assert run.status == MatchRun.Status.FAILED and run.error.startswith("stale")
 
@@ -166,7 +166,7 @@ def test_stale_runs_are_reaped_as_failed(world):
 def test_saving_a_firm_enqueues_its_rescore_on_commit(world, django_capture_on_commit_callbacks):
     laser = world["laser"]
     with django_capture_on_commit_callbacks() as callbacks:
-        services.company_rescore_later(laser.pk)
+        dispatch.company_rescore_later(company_id=laser.pk)
     assert len(callbacks) == 1  # nothing runs before the commit; then the one rescore does
     callbacks[0]()
     run = MatchRun.objects.get(scope=MatchRun.Scope.COMPANY, company=laser)
@@ -177,7 +177,7 @@ def test_saving_a_firm_enqueues_its_rescore_on_commit(world, django_capture_on_c
 def test_a_bulk_import_enqueues_one_rescore(world, django_capture_on_commit_callbacks):
     ids = [world["laser"].pk, world["other"].pk]
     with django_capture_on_commit_callbacks() as callbacks:
-        services.companies_rescore_later(ids)
+        dispatch.companies_rescore_later(company_ids=ids)
     assert len(callbacks) == 1
     callbacks[0]()
     assert MatchRun.objects.get().matches_stored == 6
@@ -194,7 +194,7 @@ def test_publishing_an_opportunity_rescores_only_its_column(world, curated_areas
         areas=[curated_areas["directed-energy"]],
     )
     with django_capture_on_commit_callbacks() as callbacks:
-        services.opportunity_rescore_later(new.pk)
+        dispatch.opportunity_rescore_later(opportunity_id=new.pk)
     assert len(callbacks) == 1
     callbacks[0]()
     assert Match.objects.filter(opportunity=new).count() == 2
@@ -210,13 +210,13 @@ def test_archiving_an_opportunity_drops_its_matches(world, django_capture_on_com
     Opportunity.objects.filter(slug="atla-cyber").update(status=Opportunity.Status.ARCHIVED)
     opportunity = Opportunity.objects.get(slug="atla-cyber")
     with django_capture_on_commit_callbacks(execute=True):
-        services.opportunity_rescore_later(opportunity.pk)
+        dispatch.opportunity_rescore_later(opportunity_id=opportunity.pk)
     assert not Match.objects.filter(opportunity=opportunity).exists()
 
 
 def test_match_run_start_enqueues_after_commit(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        run = services.match_run_start(scope=MatchRun.Scope.OPPORTUNITY, opportunity=world["call"])
+        run = dispatch.match_run_start(scope=MatchRun.Scope.OPPORTUNITY, opportunity=world["call"])
     assert run.status == MatchRun.Status.PENDING and len(callbacks) == 1
     callbacks[0]()
     run.refresh_from_db()

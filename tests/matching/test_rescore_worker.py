@@ -19,7 +19,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat
 
 from companies.models import Company
-from matching import services
+from matching import runs
 from matching.models import Match, MatchRun
 from matching.tasks import rescore_all_task
 from portal.celery import app
@@ -137,7 +137,7 @@ def wait_for(run_id: int, *statuses: str, seconds: float = 90) -> MatchRun:
 
 
 def full_run(chunk_size: int = 2) -> MatchRun:
-    run = services.match_run_create(scope=MatchRun.Scope.ALL)
+    run = runs.match_run_create(scope=MatchRun.Scope.ALL)
     rescore_all_task.delay(run_id=run.pk, chunk_size=chunk_size)
     return run
 
@@ -173,7 +173,7 @@ def test_a_worker_killed_mid_run_leaves_the_old_matches_and_a_new_run_succeeds(w
     assert sorted(Match.objects.values_list("pk", "company_id", "opportunity_id", "score", "run_id")) == before
     assert MatchRun.objects.get(pk=second.pk).status == MatchRun.Status.RUNNING  # nobody left to report
 
-    services.match_runs_reap_stale(older_than=datetime.timedelta(0))
+    runs.match_runs_reap_stale(older_than=datetime.timedelta(0))
     second.refresh_from_db()
     assert second.status == MatchRun.Status.FAILED and second.error.startswith("stale")
     assert set(Match.objects.values_list("run_id", flat=True)) == {first.pk}

@@ -3,9 +3,9 @@
 import pytest
 from icalendar import Calendar
 
-from portal.calendar import company_feed_token
 from tests.factories import MatchFactory, OpportunityFactory
-from tests.portal.conftest import days
+from tests.pages import days
+from web.calendar import company_feed_token
 
 
 def parse(response) -> Calendar:

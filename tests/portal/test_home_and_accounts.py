@@ -1,7 +1,7 @@
 """The home page (what Kakehashi is, dates ahead, counts, search) and the sign-in, sign-out and password pages."""
 
 from tests.factories import CallFactory
-from tests.portal.conftest import days
+from tests.pages import days
 
 
 def test_home_explains_kakehashi_and_offers_a_search_box(anon_client, db):

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import formats, translation
 
-from tests.portal.conftest import days
+from tests.pages import days
 
 PO = Path(settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")

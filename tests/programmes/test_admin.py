@@ -121,16 +121,12 @@ def test_a_consultant_edits_a_record_and_the_history_names_them_and_the_reason(c
     assert row.diff_against(row.prev_record).changed_fields == ["title"]
 
 
-def test_editing_a_published_record_queues_its_rescoring(consultant_client, monkeypatch):
-    import matching.services
-
-    queued: list[int] = []
-    monkeypatch.setattr(matching.services, "opportunity_rescore_later", queued.append)
+def test_editing_a_published_record_queues_its_rescoring(consultant_client, rescores):
     opportunity = OpportunityFactory()
     data = _form_data(consultant_client.get(_change_url(opportunity))) | {"summary": "Clearer."}
 
     assert consultant_client.post(_change_url(opportunity), data).status_code == 302
-    assert queued == [opportunity.pk]
+    assert rescores.targets() == [("opportunity", opportunity.pk)] and len(rescores.enqueues) == 1
 
 
 def test_a_consultant_adds_a_record_with_its_source_and_area_weights(consultant, consultant_client):

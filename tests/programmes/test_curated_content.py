@@ -15,13 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from companies.models import Company
-from programmes.curated import (
-    CHANGE_REASON,
-    HUB_SLUGS,
-    REQUIRED_AREA_SLUGS,
-    CuratedLoadError,
-    curated_load,
-)
+from portal.curation import CHANGE_REASON, CuratedLoadError
+from programmes.curated import HUB_SLUGS, REQUIRED_AREA_SLUGS
 from programmes.models import (
     Certification,
     Confidence,
@@ -31,6 +26,7 @@ from programmes.models import (
     Source,
     TechnologyArea,
 )
+from web.curated import curated_load
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 FACTS_COMPILED_ON = datetime.date(2026, 11, 24)
@@ -299,7 +295,7 @@ LOW_SOURCE = "sources: [{url: 'https://example.org/a', confidence: low}]"
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        (["kind: programme", "status: published"], "field sources: a published record needs at least one source"),
+        (["kind: programme", "status: published"], "field sources: Cannot publish without a source"),
         (
             ["kind: event", "status: published", "starts_on: 2020-01-01", SOURCE],
             "field status: this event is over (2020-01-01); archive it instead of publishing",

@@ -100,3 +100,15 @@ def test_stale_lists_published_records_not_verified_for_the_configured_days(sett
     OpportunityFactory(last_verified_on=None, status=Opportunity.Status.DRAFT)  # drafts are not listed anyway
 
     assert set(Opportunity.objects.stale()) == {old, never}
+
+
+def test_with_deadline_is_an_events_first_day_and_anything_elses_closing_date(db):
+    import datetime
+
+    from programmes.models import Opportunity
+    from tests.factories import CallFactory, EventFactory
+
+    CallFactory(slug="call", closes_on=datetime.date(2027, 3, 1))
+    EventFactory(slug="event", starts_on=datetime.date(2027, 2, 1), ends_on=datetime.date(2027, 2, 3))
+    deadlines = dict(Opportunity.objects.with_deadline().values_list("slug", "deadline_on"))
+    assert deadlines == {"call": datetime.date(2027, 3, 1), "event": datetime.date(2027, 2, 1)}

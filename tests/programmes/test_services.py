@@ -28,13 +28,14 @@ DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def rescored(monkeypatch):
-    """The opportunity ids whose rescoring was queued (the real function defers a Celery task to on_commit)."""
-    import matching.services
+def rescored(rescores):
+    """The opportunities whose rescore was asked for: one pending run each, enqueued when the caller commits."""
 
-    queued: list[int] = []
-    monkeypatch.setattr(matching.services, "opportunity_rescore_later", queued.append)
-    return queued
+    def opportunity_ids() -> list[int]:
+        assert len(rescores.enqueues) == len(rescores.targets())  # one enqueue per run
+        return [target for scope, target in rescores.targets() if scope == "opportunity"]
+
+    return opportunity_ids
 
 
 @pytest.fixture
@@ -157,12 +158,12 @@ def test_a_refused_update_changes_nothing(consultant, draft):
 def test_changing_a_published_opportunity_queues_its_rescoring(consultant, rescored):
     published = OpportunityFactory()
     opportunity_update(opportunity=published, data={"summary": "Changed."}, by=consultant, reason="Clarified")
-    assert rescored == [published.pk]
+    assert rescored() == [published.pk]
 
 
 def test_changing_a_draft_does_not_rescore(consultant, draft, rescored):
     opportunity_update(opportunity=draft, data={"summary": "Changed."}, by=consultant, reason="Clarified")
-    assert rescored == []
+    assert rescored() == []
 
 
 def test_area_weights_can_be_replaced_or_set_one_by_one(consultant, rescored):
@@ -174,7 +175,7 @@ def test_area_weights_can_be_replaced_or_set_one_by_one(consultant, rescored):
     weights = dict(published.area_links.values_list("technology_area", "weight"))
     assert weights == {cyber.pk: 0.5, quantum.pk: 0.8}
     assert published.history.latest().history_change_reason == "Also quantum"
-    assert rescored == [published.pk, published.pk]
+    assert rescored() == [published.pk]  # the second change reuses the waiting run
 
 
 # --- publish, archive, verify --------------------------------------------------------------------------------
@@ -191,7 +192,7 @@ def test_publishing_without_a_source_is_refused_and_the_draft_stays_a_draft(cons
     draft.refresh_from_db()
     assert draft.status == Opportunity.Status.DRAFT
     assert draft.history.count() == rows
-    assert rescored == []
+    assert rescored() == []
 
 
 def test_publishing_records_who_and_why_and_queues_rescoring(consultant, draft, rescored):
@@ -204,7 +205,7 @@ def test_publishing_records_who_and_why_and_queues_rescoring(consultant, draft, 
     new, old = draft.history.all()[:2]
     assert [(c.field, c.old, c.new) for c in new.diff_against(old).changes] == [("status", "draft", "published")]
     assert (new.history_user, new.history_change_reason) == (consultant, "Checked against the MOD page")
-    assert rescored == [draft.pk]
+    assert rescored() == [draft.pk]
 
 
 def test_publishing_enqueues_the_rescore_only_when_the_transaction_commits(
@@ -234,7 +235,7 @@ def test_publishing_twice_changes_nothing(consultant, rescored):
     rows = published.history.count()
     opportunity_publish(opportunity=published, by=consultant)
     assert published.history.count() == rows
-    assert rescored == []
+    assert rescored() == []
 
 
 def test_archiving_needs_a_reason(consultant):
@@ -258,7 +259,7 @@ def test_archiving_a_published_record_hides_it_and_rescores(consultant, rescored
         consultant,
         "DSEI Japan 2023 is over",
     )
-    assert rescored == [published.pk]
+    assert rescored() == [published.pk]
 
 
 def test_verifying_marks_today_and_the_verifier(consultant):

@@ -80,7 +80,7 @@ MESSAGE_MAX = 1_000
 
 @pytest.fixture(autouse=True)
 def rescore():
-    with mock.patch("matching.services.companies_rescore_later") as many:
+    with mock.patch("matching.dispatch.companies_rescore_later") as many:
         yield many
 
 

@@ -21,7 +21,6 @@ from django.utils.http import urlsafe_base64_encode
 
 from companies.models import Company, Membership
 from matching.models import MatchRun
-from portal.calendar import company_feed_token
 from portal.models import ApiToken
 from portal.tokens import token_issue
 from tests.factories import (
@@ -32,6 +31,7 @@ from tests.factories import (
     OrganisationFactory,
     TechnologyAreaFactory,
 )
+from web.calendar import company_feed_token
 
 # Patterns the walk does not request, by their full pattern text, with the reason.
 SKIPPED = {

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from companies.models import Company
-from matching import services
+from matching import dispatch, runs
 from matching.models import MatchRun
 from programmes.models import Opportunity
 
@@ -26,13 +26,13 @@ class Command(BaseCommand):
         scope, target = self._target(options)
         started = time.monotonic()
         if options["sync"]:
-            run = services.match_run_create(scope=scope, **target)
+            run = runs.match_run_create(scope=scope, **target)
             with tqdm(total=None, unit="pairs", unit_scale=True, disable=options["verbosity"] == 0) as bar:
-                services.match_run_execute(run_id=run.pk, progress=lambda pairs, stored: bar.update(pairs))
+                runs.match_run_execute(run_id=run.pk, progress=lambda pairs, stored: bar.update(pairs))
         else:
             try:
-                run = services.match_run_start(scope=scope, **target)
-            except services.QueueUnavailable as down:
+                run = dispatch.match_run_start(scope=scope, **target)
+            except dispatch.QueueUnavailable as down:
                 raise CommandError(f"{down}; or rescore now with --sync") from down
             run = self._wait(run, verbose=options["verbosity"] > 0)
         run.refresh_from_db()

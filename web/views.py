@@ -7,9 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import Company
-from matching.selectors import company_feed_match_list, viewer_company_list
-from portal.calendar import company_feed_token, company_feed_token_valid, matches_calendar, opportunities_calendar
-from portal.roles import is_consultant
+from companies.selectors import viewer_company_list
+from matching.selectors import company_feed_match_list
 from programmes.models import Opportunity
 from programmes.selectors import (
     dated_opportunity_list,
@@ -17,6 +16,7 @@ from programmes.selectors import (
     technology_area_counts,
     upcoming_deadline_list,
 )
+from web.calendar import company_feed_token, company_feed_token_valid, matches_calendar, opportunities_calendar
 
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -76,7 +76,7 @@ def company_calendar_feed(request: HttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(Company, slug=slug)
     user = request.user
     allowed = company_feed_token_valid(company, request.GET.get("token")) or (
-        is_consultant(user) or Company.objects.member_of(user).filter(pk=company.pk).exists()
+        Company.objects.visible_to(user).filter(pk=company.pk).exists()
     )
     if not allowed:
         raise Http404("No such feed.")  # never confirm that a firm exists

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from tests.factories import CallFactory, MatchFactory, OpportunityFactory
-from tests.portal.conftest import days
+from tests.pages import days
 
 LIST = "/opportunities/"
 

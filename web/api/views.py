@@ -6,10 +6,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from companies.models import Membership
-from portal.api.serializers import ApiTokenSerializer, MeSerializer
 from portal.models import ApiToken
 from portal.roles import role_of
 from portal.tokens import token_revoke
+from web.api.serializers import ApiTokenSerializer, MeSerializer
 
 
 class MeView(GenericAPIView):

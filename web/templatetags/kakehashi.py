@@ -1,4 +1,4 @@
-"""Template helpers for the portal: localised record names, search highlighting, days left, score bars."""
+"""Template helpers for the site: localised record names, search highlighting, days left, score bars."""
 
 import datetime
 import re
@@ -9,25 +9,14 @@ from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
+from portal.text import localised
 from programmes.filters import _search_terms
 
 register = template.Library()
 
 
-@register.filter
-def localised(obj) -> str:
-    """A record's Japanese title or name on /ja/ where it has one, else its usual name."""
-    if obj is None:
-        return ""
-    japanese = (get_language() or "").startswith("ja")
-    for field in ("title", "name"):
-        if hasattr(obj, field):
-            if japanese and getattr(obj, f"{field}_ja", ""):
-                return getattr(obj, f"{field}_ja")
-            break
-    return str(obj)
+register.filter("localised", localised)
 
 
 @register.filter

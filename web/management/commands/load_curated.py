@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes.curated import CuratedLoadError, curated_load
+from web.curated import CuratedLoadError, curated_load
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ api_patterns = [
     path("", include("programmes.api.urls")),
     path("", include("companies.api.urls")),
     path("", include("matching.api.urls")),
-    path("", include("portal.api.urls")),
+    path("", include("web.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,7 +25,7 @@ urlpatterns += i18n_patterns(
     path("opportunities/", include("programmes.urls")),
     path("companies/", include("companies.urls")),
     path("", include("matching.urls")),
-    path("", include("portal.page_urls")),
+    path("", include("web.page_urls")),
     prefix_default_language=False,
 )
 

@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from portal.api import views
+from web.api import views
 
 router = SimpleRouter()
 router.register("tokens", views.ApiTokenViewSet, basename="token")

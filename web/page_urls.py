@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal import token_views, views
+from web import token_views, views
 
 app_name = "portal"
 

@@ -19,7 +19,7 @@ from icalendar import Calendar, Event, vText
 
 from companies.models import Company
 from matching.models import Match
-from portal.templatetags.kakehashi import localised
+from portal.text import localised
 from programmes.models import Opportunity
 
 FEED_SALT = "kakehashi.calendar.company-feed"

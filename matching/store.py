@@ -1,0 +1,169 @@
+"""Writing scored rows into matching_match: COPY text, digests of unchanged rows, and the background writer.
+
+Nothing here knows about runs; matching.runs decides what to store and counts it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from django.db import IntegrityError, connection
+
+from matching.models import Match
+from matching.record import COLUMNS, StoredMatch
+
+logger = logging.getLogger(__name__)
+
+# Two rescores of the same firm at once (a nightly chunk and a firm's own save) may both try to insert the same
+# pair; the loser's transaction rolls back whole and is simply stored again, now seeing the winner's rows.
+STORE_ATTEMPTS = 3
+
+# What a stored row says, as PostgreSQL prints it: equal digests mean the row need not be written again.
+_DIGEST_SQL = (
+    "md5(concat_ws('|', score::numeric(6,2)::text, eligible::text, components::text, reasons::text, gaps::text))"
+)
+
+
+def retry_on_conflict(store: Callable[[], tuple[int, int]]) -> tuple[int, int]:
+    """Call STORE, again if a concurrent writer of the same pairs made it fail (at most STORE_ATTEMPTS times)."""
+    for _ in range(STORE_ATTEMPTS - 1):
+        try:
+            return store()
+        except IntegrityError:
+            logger.info("matches of the same firms were written concurrently; storing again")
+    return store()
+
+
+def firms_replace(*, company_ids: list[int], records: list[StoredMatch]) -> None:
+    """Make the stored matches of COMPANY_IDS equal RECORDS (in the caller's transaction)."""
+    if connection.vendor == "postgresql":
+        _replace_postgresql(company_ids, records)
+    else:
+        Match.objects.filter(company_id__in=company_ids).delete()
+        insert(records)
+
+
+def opportunity_replace(*, opportunity_id: int, records: list[StoredMatch]) -> None:
+    """Make the stored matches of one opportunity equal RECORDS (in the caller's transaction)."""
+    Match.objects.filter(opportunity_id=opportunity_id).delete()
+    insert(records)
+
+
+def insert(records: list[StoredMatch]) -> None:
+    """Write match rows: one COPY on PostgreSQL (a million rows in seconds), bulk_create elsewhere."""
+    if not records:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Losing the last chunks on a server crash is harmless (the next run rewrites them): skip the fsync wait.
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            # The raw psycopg COPY bypasses Django's cursor: wrap it so errors surface as django.db errors.
+            with connection.wrap_database_errors:
+                with cursor.cursor.copy(f"COPY {Match._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                    copy.write(copy_text(records))
+        return
+    Match.objects.bulk_create([_model(record) for record in records], batch_size=500)
+
+
+def _model(record: StoredMatch) -> Match:
+    fields: dict[str, Any] = record._asdict()
+    for name in ("components", "reasons", "gaps"):
+        fields[name] = json.loads(fields[name])
+    return Match(**fields)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\") if "\\" in text else text
+
+
+def copy_text(records: list[StoredMatch]) -> str:
+    """Records as COPY text-format lines (tab-separated, backslashes doubled, NULL as \\N)."""
+    if not records:
+        return ""
+    first_at = records[0].computed_at
+    now, null = first_at.isoformat(), "\\N"
+    return "".join(
+        f"{c}\t{o}\t{null if r is None else r}\t{score}\t{parts}\t{_escape(reasons)}\t{_escape(gaps)}\t"
+        f"{'t' if eligible else 'f'}\t{now if at is first_at else at.isoformat()}\n"
+        for c, o, r, score, parts, reasons, gaps, eligible, at in records
+    )
+
+
+def digest(record: StoredMatch) -> str:
+    """The md5 that _DIGEST_SQL gives for RECORD once stored (it relies on the jsonb text agreement)."""
+    text = f"{record.score:.2f}|{'true' if record.eligible else 'false'}|{record.components}|{record.reasons}|"
+    text += record.gaps
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _replace_postgresql(company_ids: list[int], records: list[StoredMatch]) -> None:
+    """Write only rows that changed: unchanged digests stay, changed and dropped pairs go, new ones are COPYed in.
+
+    A nightly run where little changed writes little; a row's `run` and `computed_at` say when its content
+    last changed.
+    """
+    table = Match._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")  # a lost chunk is rewritten by the next run
+        cursor.execute(
+            f"SELECT company_id, opportunity_id, {_DIGEST_SQL} FROM {table} WHERE company_id = ANY(%s)", [company_ids]
+        )
+        stored = {(c, o): stored_digest for c, o, stored_digest in cursor.fetchall()}
+        fresh, stale = [], []
+        for record in records:
+            old = stored.pop((record.company_id, record.opportunity_id), None)
+            if old is None or old != digest(record):
+                fresh.append(record)
+                if old is not None:
+                    stale.append((record.company_id, record.opportunity_id))
+        stale.extend(stored)
+        if stale:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE (company_id, opportunity_id) IN "
+                "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
+                [[c for c, _ in stale], [o for _, o in stale]],
+            )
+        insert(fresh)
+
+
+class BackgroundWriter:
+    """Stores chunks on other connections while the next chunk is scored: the database and Python overlap.
+
+    Used on PostgreSQL outside a transaction (`rescore --sync`). At most WRITERS chunks wait to be stored, so memory
+    stays bounded by the chunk size; each writer thread uses (and closes) its own connection.
+    """
+
+    WRITERS = 2
+
+    def __init__(self, write: Callable[..., tuple[int, int]]) -> None:
+        self.write = write
+        self.pool = ThreadPoolExecutor(max_workers=self.WRITERS, thread_name_prefix="match-store")
+        self.pending: deque[Future[tuple[int, int]]] = deque()
+
+    def submit(self, **kwargs: object) -> list[tuple[int, int]]:
+        """Queue a chunk; returns the counts of the chunks that had to finish first to make room."""
+        done = [self.pending.popleft().result() for _ in range(len(self.pending) - self.WRITERS + 1)]
+        self.pending.append(self.pool.submit(self._store, kwargs))
+        return done
+
+    def wait(self) -> list[tuple[int, int]]:
+        """Wait for every queued chunk; returns their counts."""
+        done = [future.result() for future in self.pending]
+        self.pending.clear()
+        return done
+
+    def _store(self, kwargs: dict[str, object]) -> tuple[int, int]:
+        try:
+            return self.write(**kwargs)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def close(self) -> None:
+        """Stop the writer threads once they are done."""
+        self.pool.shutdown(wait=True)

@@ -1,0 +1,249 @@
+"""The kit every curated-fixture loader uses: errors worded by file, record and field; upserts that save only
+what differs; relation syncs. Ground layer: programmes/curated.py and companies/curated.py build on it, and
+web/curated.py runs them all in one transaction (docs/curation.md).
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import models
+
+CHANGE_REASON = "curated fixture load"
+# Keys a record may carry for curators' eyes only (research notes); the loader skips them.
+NOTE_KEYS = frozenset({"note", "notes"})
+
+
+@dataclass(frozen=True)
+class CuratedError:
+    """One problem in one record, worded as `FILE: record SLUG, field F: why`."""
+
+    file: str
+    slug: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: record {self.slug}, field {self.field}: {self.message}"
+
+
+class CuratedLoadError(Exception):
+    """The fixtures hold errors; nothing was written."""
+
+    def __init__(self, errors: list[CuratedError]) -> None:
+        super().__init__(f"{len(errors)} error(s) in the curated fixtures")
+        self.errors = errors
+
+
+@dataclass
+class LoadReport:
+    """How many records of each kind a load created, updated or left unchanged."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, kind: str, outcome: str) -> None:
+        self.counts[(kind, outcome)] += 1
+
+    def lines(self) -> list[str]:
+        kinds = sorted({kind for kind, _ in self.counts})
+        return [
+            f"{kind}: {self.counts[(kind, 'created')]} created, {self.counts[(kind, 'updated')]} updated, "
+            f"{self.counts[(kind, 'unchanged')]} unchanged"
+            for kind in kinds
+        ]
+
+
+@dataclass
+class LoadContext:
+    """State shared by the per-file loaders during one load."""
+
+    directory: Path
+    today: datetime.date
+    errors: list[CuratedError] = field(default_factory=list)
+    report: LoadReport = field(default_factory=LoadReport)
+    source_catalogue: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Opportunity slug -> (file, related slugs), linked once every file is loaded.
+    related: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    # (kind, slug) -> file that first defined it, to refuse duplicates across files.
+    seen: dict[tuple[str, str], str] = field(default_factory=dict)
+    file: str = ""
+
+    def error(self, slug: object, field_name: str, message: str) -> None:
+        self.errors.append(CuratedError(self.file, str(slug or "?"), field_name, message))
+
+    def errors_from(self, slug: object, exc: ValidationError, prefix: str = "") -> None:
+        """Record a ValidationError field by field, as forms and the CSV import do."""
+        if hasattr(exc, "error_dict"):
+            for name, field_errors in exc.message_dict.items():
+                label = prefix + name if name != "__all__" else (prefix.rstrip(".") or "__all__")
+                for message in field_errors:
+                    self.error(slug, label, message)
+        else:
+            for message in exc.messages:
+                self.error(slug, prefix.rstrip(".") or "__all__", message)
+
+
+def read_records(ctx: LoadContext, path: Path) -> list[dict] | None:
+    """A file's records: a YAML list, or a mapping with `records` and optional `defaults` merged into each."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        ctx.error("-", "-", f"not valid YAML: {exc}")
+        return None
+    defaults: Any = {}
+    if isinstance(data, dict):
+        defaults = data.get("defaults") or {}
+        data = data.get("records")
+    if not isinstance(defaults, dict):
+        ctx.error("-", "defaults", "expected a mapping of field to value")
+        return None
+    if data is None:
+        return []
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        ctx.error("-", "-", "expected a list of records (or a mapping with `records`)")
+        return None
+    return [{**defaults, **record} for record in data]
+
+
+def plain(value: Any) -> Any:
+    """A value reduced to builtins so that old and new values compare equal when they mean the same."""
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if hasattr(value, "code") and value.__class__.__name__ == "Country":
+        return value.code
+    return value
+
+
+def split_record(
+    ctx: LoadContext, record: dict, *, kind: str, key: str, fields: Iterable[str], relations: Iterable[str] = ()
+) -> tuple[str | None, dict[str, Any], dict[str, Any]]:
+    """(key value, scalar values, relation values) of a record; unknown keys and duplicate keys are errors."""
+    known = {key, *fields, *relations}
+    slug = record.get(key)
+    for name in record:
+        if name not in known and name not in NOTE_KEYS:
+            ctx.error(slug, name, "unknown field")
+    if not slug or not isinstance(slug, str):
+        ctx.error(slug, key, "required")
+        slug = None
+    elif (kind, slug) in ctx.seen:
+        ctx.error(slug, key, f"duplicate {key}: already defined in {ctx.seen[(kind, slug)]}")
+        slug = None
+    else:
+        ctx.seen[(kind, slug)] = ctx.file
+    scalars = {name: record[name] for name in fields if name in record}
+    links = {name: record[name] for name in relations if name in record}
+    return slug, scalars, links
+
+
+def upsert(
+    ctx: LoadContext, model: type[models.Model], *, lookup: dict[str, Any], values: dict[str, Any]
+) -> tuple[models.Model | None, str]:
+    """Create or update one row from curated VALUES, saving only when something differs.
+
+    Returns the row (None if invalid) and "created", "updated" or "unchanged". Fields the fixture omits are reset
+    to their defaults: the fixture is the whole record.
+    """
+    slug = next(iter(lookup.values()))
+    obj = model.objects.filter(**lookup).first()
+    created = obj is None
+    if created:
+        obj = model(**lookup)
+    before = snapshot(obj, values)
+    for name in curated_fields(model, values):
+        if name not in lookup:
+            setattr(obj, name, values.get(name, model._meta.get_field(name).get_default()))
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        ctx.errors_from(slug, exc)
+        return None, "invalid"
+    changed = created or snapshot(obj, values) != before
+    if changed:
+        obj._change_reason = CHANGE_REASON
+        obj.save()
+    return obj, "created" if created else "updated" if changed else "unchanged"
+
+
+def curated_fields(model: type[models.Model], values: dict[str, Any]) -> list[str]:
+    """The names of MODEL's editable, non-relational fields a fixture may set (plus any VALUES names)."""
+    names = [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.editable and not f.primary_key and not f.is_relation and not getattr(f, "auto_now", False)
+    ]
+    return names + [name for name in values if name not in names]
+
+
+def snapshot(obj: models.Model, values: dict[str, Any]) -> dict[str, Any]:
+    """The comparable current values of the fields a fixture sets."""
+    return {name: plain(getattr(obj, name)) for name in curated_fields(type(obj), values)}
+
+
+def resolve(
+    ctx: LoadContext, slug: str, field_name: str, model: type[models.Model], keys: Any, *, key: str = "slug"
+) -> list[models.Model] | None:
+    """The rows of MODEL named by KEYS (a list of slugs or codes); None, with an error, if any is unknown."""
+    if keys is None:
+        return []
+    if not isinstance(keys, list) or not all(isinstance(item, str) for item in keys):
+        ctx.error(slug, field_name, f"expected a list of {key}s")
+        return None
+    found = {getattr(obj, key): obj for obj in model.objects.filter(**{f"{key}__in": keys})}
+    missing = [item for item in keys if item not in found]
+    if missing:
+        ctx.error(slug, field_name, f"unknown {model._meta.verbose_name} {', '.join(missing)}")
+        return None
+    return [found[item] for item in dict.fromkeys(keys)]
+
+
+def m2m_sync(obj: models.Model, attr: str, targets: list[models.Model]) -> bool:
+    """Make OBJ.ATTR hold exactly TARGETS; touch nothing (so write no history) when it already does."""
+    manager = getattr(obj, attr)
+    wanted = {target.pk for target in targets}
+    if set(manager.values_list("pk", flat=True)) == wanted:
+        return False
+    obj._change_reason = CHANGE_REASON
+    manager.set(targets)
+    return True
+
+
+def links_sync(
+    ctx: LoadContext,
+    slug: str,
+    field: str,
+    existing: dict[int, models.Model],
+    targets: list[models.Model],
+    *,
+    new_link: Callable[[Any], models.Model],
+    attr: str,
+    value: Callable[[Any], Any],
+    label: Callable[[Any], str],
+) -> bool:
+    """Make a record's through-table rows (EXISTING, by target pk) link exactly TARGETS, each with its ATTR value.
+
+    Rows for targets no longer wanted are deleted; a row is saved only when it is new or its value differs.
+    """
+    keep = {target.pk for target in targets}
+    stale = [link for pk, link in existing.items() if pk not in keep]
+    for link in stale:
+        link.delete()
+    changed = bool(stale)
+    for target in targets:
+        link = existing.get(target.pk) or new_link(target)
+        before = getattr(link, attr)
+        setattr(link, attr, value(target))
+        try:
+            link.full_clean()
+        except ValidationError as exc:
+            ctx.errors_from(slug, exc, prefix=f"{field}.{label(target)}.")
+            continue
+        if link.pk is None or before != getattr(link, attr):
+            link.save()
+            changed = True
+    return changed

@@ -1,0 +1,20 @@
+"""The one way a FilterSet's form is made fit for a web page (the API reads the same FilterSet bare)."""
+
+from collections.abc import Iterable
+
+from django import forms
+
+from portal.text import localised
+
+
+def filter_form_tune(form: forms.Form, *, tick_boxes: Iterable[str] = ()) -> None:
+    """Plain labels, no API help texts, and tick boxes for TICK_BOXES (records named in the reader's language)."""
+    form.label_suffix = ""
+    for field in form.fields.values():
+        field.help_text = ""  # the FilterSet's help texts describe API parameters
+    for name in tick_boxes:
+        field = form.fields[name]
+        # One query per field, shared by the tick boxes and the active-filter labels; Japanese names on /ja/.
+        queryset = getattr(field, "queryset", None)
+        choices = field.choices if queryset is None else [(obj.slug, localised(obj)) for obj in queryset]
+        field.widget = forms.CheckboxSelectMultiple(choices=choices)

@@ -1,0 +1,57 @@
+"""Load every curated fixture (fixtures/*.yaml) in one transaction: validated, idempotent, all or nothing.
+
+Above both apps: the programmes loaders run first, then the demo firms that cite their areas and certifications.
+Every record is checked with full_clean(); any error anywhere rolls the whole load back. A record is saved only
+when one of its values differs, so a second run writes no history.
+"""
+
+import datetime
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from companies.curated import companies_load
+from portal.curation import CuratedError, CuratedLoadError, LoadContext, LoadReport, read_records
+from programmes.curated import (
+    certifications_load,
+    opportunities_load,
+    organisations_load,
+    related_sync,
+    sources_catalogue_load,
+    technology_areas_load,
+)
+
+__all__ = ["CuratedLoadError", "curated_load", "curated_plan"]
+
+
+def curated_load(*, directory: Path, today: datetime.date | None = None) -> LoadReport:
+    """Upsert every fixture in DIRECTORY in one transaction; raise CuratedLoadError (nothing written) on any error."""
+    ctx = LoadContext(directory=Path(directory), today=today or timezone.localdate())
+    plan = curated_plan(ctx.directory)
+    if not plan:
+        raise CuratedLoadError([CuratedError(str(directory), "-", "-", "no curated fixture files found")])
+    with transaction.atomic():
+        for loader, path in plan:
+            ctx.file = path.name
+            records = read_records(ctx, path)
+            if records is not None:
+                loader(ctx, records)
+        related_sync(ctx)
+        if ctx.errors:
+            raise CuratedLoadError(ctx.errors)
+    return ctx.report
+
+
+def curated_plan(directory: Path) -> list[tuple[Callable[[LoadContext, list[dict]], None], Path]]:
+    """The fixture files in DIRECTORY, in dependency order, each with the function that loads it."""
+    order: list[tuple[str, Callable[[LoadContext, list[dict]], None]]] = [
+        ("organisations.yaml", organisations_load),
+        ("technology_areas.yaml", technology_areas_load),
+        ("certifications.yaml", certifications_load),
+        ("sources.yaml", sources_catalogue_load),
+        ("opportunities*.yaml", opportunities_load),
+        ("companies.yaml", companies_load),
+    ]
+    return [(loader, path) for pattern, loader in order for path in sorted(directory.glob(pattern))]
