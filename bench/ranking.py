@@ -131,8 +131,8 @@ def database_prepare(firms: list[Firm]) -> None:
     from companies.importing import companies_import
     from companies.models import Company
     from matching.models import MatchRun
-    from matching.services import match_run_start
-    from programmes.curated import curated_load
+    from matching.dispatch import match_run_start
+    from web.curated import curated_load
 
     curated_load(directory=ROOT / "fixtures")
     companies_import(data=firms_csv(firms), by=None, source="bench/ranking.py")
