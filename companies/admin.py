@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from companies.importing import HEADER, CompanyImportError, companies_import
 from companies.models import Company, CompanyCertification, Membership
+from companies.rules import reserved_for
 from companies.services import PROFILE_FIELDS, REASON_MAX, company_create, company_slug, company_update
 from portal.admin import ConsultantOnlyMixin
 from portal.roles import is_consultant
@@ -141,6 +142,10 @@ class CompanyAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Company]:
         return Company.objects.visible_to(request.user).order_by(*(self.get_ordering(request) or ["name"]))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        """The same field rule as the web form and the API (companies.rules); the admin is for consultants."""
+        return (*self.readonly_fields, *reserved_for(request.user))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Only superusers delete a firm (its matches and history go with it)."""

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from companies.rules import EDITOR_FIELDS
 from portal.templatetags.kakehashi import localised
 from programmes.models import Certification
 
@@ -16,18 +17,7 @@ class CompanyForm(forms.ModelForm):
 
     class Meta:
         model = Company
-        fields = [
-            "description",
-            "website",
-            "technology_areas",
-            "trl",
-            "export_control_notes",
-            "itar_controlled",
-            "ear_controlled",
-            "dsgl_controlled",
-            "japan_presence",
-            "contact_email",
-        ]
+        fields = [name for name in EDITOR_FIELDS if name != "certifications"]  # certifications: the formset
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
             "technology_areas": forms.CheckboxSelectMultiple,

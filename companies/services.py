@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from companies.bulk import rows_insert
 from companies.models import Company, CompanyCertification, Membership
+from companies.rules import reserved_changes, reserved_fields_check
 from programmes.models import Certification, TechnologyArea
 
 # The profile fields a caller may set through `data`; the two relations are handled apart.
@@ -84,6 +85,8 @@ def company_update(*, company: Company, data: Mapping[str, Any], by: User | None
     fields, areas, certifications = _split(data)
     # Compare with what the database holds: forms and the admin may already have changed COMPANY in memory.
     before = Company.objects.get(pk=company.pk)
+    # Whatever the interface, a firm's own staff never change its identity (companies.rules).
+    reserved_fields_check(user=by, sent=reserved_changes(before=before, after=fields))
     for name, value in fields.items():
         setattr(company, name, value)
     _full_clean(company, derived_slug=False)
