@@ -29,6 +29,8 @@ EDITOR_FIELDS = (
     "japan_presence",
     "contact_email",
 )
+# Certifications a firm may list, on the form and through the API (bounded inputs, finding 3).
+CERTIFICATIONS_MAX = 30
 RESERVED_MESSAGE = _("Only Kakehashi's consultants may change this field.")
 
 

@@ -239,6 +239,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Request bodies (form fields and API JSON; uploaded files are not counted): a profile is a few kilobytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)
+
 # CSV uploads through the admin larger than this are refused (bigger files go through `manage.py import_companies`).
 COMPANY_IMPORT_MAX_BYTES = env_int("COMPANY_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 

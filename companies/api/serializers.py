@@ -6,8 +6,8 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from companies.models import Company, CompanyCertification
-from companies.rules import RESERVED_MESSAGE, reserved_for
-from portal.api.fields import IriField
+from companies.rules import CERTIFICATIONS_MAX, RESERVED_MESSAGE, reserved_for
+from portal.api.fields import IriField, SlugListField
 from programmes.models import Certification, TechnologyArea
 
 
@@ -31,10 +31,10 @@ class CompanySerializer(serializers.ModelSerializer):
     """A firm in full: only consultants and the firm's own staff ever see one (Company.objects.visible_to)."""
 
     country = CountryField()
-    technology_areas = serializers.SlugRelatedField(
-        slug_field="slug", many=True, queryset=TechnologyArea.objects.all(), required=False
+    technology_areas = SlugListField(queryset=TechnologyArea.objects.all(), required=False)
+    certifications = CompanyCertificationSerializer(
+        many=True, source="certification_links", required=False, max_length=CERTIFICATIONS_MAX
     )
-    certifications = CompanyCertificationSerializer(many=True, source="certification_links", required=False)
     website = IriField(max_length=300, required=False, allow_blank=True)
     source_url = IriField(max_length=500, required=False, allow_blank=True)
 
