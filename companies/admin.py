@@ -22,7 +22,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from companies.importing import HEADER, CompanyImportError, companies_import
 from companies.models import Company, CompanyCertification, Membership
 from companies.rules import reserved_for
-from companies.services import PROFILE_FIELDS, REASON_MAX, company_create, company_slug, company_update
+from companies.services import (
+    PROFILE_FIELDS,
+    REASON_MAX,
+    company_create,
+    company_slug,
+    company_update,
+    membership_remove,
+)
 from portal.admin import ConsultantOnlyMixin
 from portal.roles import is_consultant
 
@@ -173,7 +180,7 @@ class CompanyAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
         _mark_saved(certifications)
         for formset in formsets:
             if formset.model is Membership:
-                formset.save()
+                _memberships_save(formset)
 
     # --- the CSV upload page ---
 
@@ -231,6 +238,22 @@ class MembershipAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
         return super().get_queryset(request).filter(company__in=Company.objects.visible_to(request.user))
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        membership_remove(membership=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        for membership in queryset.select_related("user"):
+            membership_remove(membership=membership)
+
+
+def _memberships_save(formset: BaseInlineFormSet) -> None:
+    """Save the membership rows; removed ones go through membership_remove, which revokes the user's feed links."""
+    kept = formset.save(commit=False)
+    for membership in formset.deleted_objects:
+        membership_remove(membership=membership)
+    for membership in kept:
+        membership.save()
 
 
 def _held(formset: BaseInlineFormSet) -> dict[Any, Any]:
