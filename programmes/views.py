@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView
 from django_countries import countries
 
 from matching.selectors import match_get, match_scores_for, opportunity_top_match_list, viewer_company_list
+from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_row
@@ -201,8 +202,9 @@ class OpportunityDetailView(DetailView):
             company=company,
             match=match_get(user=user, company=company, opportunity=opportunity),
             top_matches=opportunity_top_match_list(user=user, opportunity=opportunity) if is_consultant(user) else [],
-            history=opportunity.history.select_related("history_user").order_by("-history_date")[:HISTORY_ROWS],
-            related=list(opportunity.related.all()),
+            history=history_rows(opportunity.history, limit=HISTORY_ROWS, disclose=is_consultant(user)),
+            # Only related records the viewer may open: a draft or archived title is not public (issue 17).
+            related=list(Opportunity.objects.visible_to(user).filter(related=opportunity)),
             eligible_sizes=[label for value, label in Opportunity.Size.choices if value in opportunity.eligible_sizes],
             display_title=localised(opportunity),
             today=timezone.localdate(),
