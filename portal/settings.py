@@ -208,6 +208,12 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSION": "v1",
     "ALLOWED_VERSIONS": ["v1"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only in production: the browsable API would be a second, untested HTML interface to the same data, under
+    # the session; the schema and the Swagger docs (portal/api/urls.py) stay public (docs/security.md).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "portal.authentication.BearerTokenAuthentication",
@@ -253,6 +259,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)
 # CSV uploads through the admin larger than this are refused (bigger files go through `manage.py import_companies`).
 COMPANY_IMPORT_MAX_BYTES = env_int("COMPANY_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 
+# Outgoing mail: a server that hangs must not hold a worker (Django's default is to wait for ever).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+
 # Records not verified for this many days are listed as stale for consultants.
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 180)
 
@@ -293,7 +302,8 @@ CONTENT_SECURITY_POLICY = {
 # tasks a request enqueues (django-guid's Celery integration).
 DJANGO_GUID = {
     "GUID_HEADER_NAME": "X-Request-ID",
-    "VALIDATE_GUID": False,
+    # Only a UUID is echoed and logged; anything else is replaced by a fresh id (issue 17).
+    "VALIDATE_GUID": True,
     "RETURN_HEADER": True,
     "INTEGRATIONS": [],
 }
@@ -329,5 +339,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django_guid": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # ERROR: django-guid's warning about a refused X-Request-ID would write the refused value into the log.
+    "loggers": {"django_guid": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }

@@ -6,6 +6,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 from django_countries import countries
 
@@ -130,6 +131,7 @@ class OpportunityListView(ForgivingPaginationMixin, ListView):
         return context
 
 
+@cache_control(private=True)  # holds the firm's scores for its staff (issue 17)
 def opportunity_export(request: HttpRequest) -> HttpResponse:
     """The filtered listing as CSV (every matching row, not one page), with the firm's score for its staff."""
     companies = viewer_company_list(user=request.user)
