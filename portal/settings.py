@@ -258,6 +258,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)
 
 # CSV uploads through the admin larger than this are refused (bigger files go through `manage.py import_companies`).
 COMPANY_IMPORT_MAX_BYTES = env_int("COMPANY_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Uploads up to this size are imported within the request; larger ones by a worker, with a progress page.
+COMPANY_IMPORT_INLINE_BYTES = env_int("COMPANY_IMPORT_INLINE_BYTES", 1024 * 1024)
 
 # Outgoing mail: a server that hangs must not hold a worker (Django's default is to wait for ever).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)

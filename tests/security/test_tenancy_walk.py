@@ -261,6 +261,7 @@ def _value(name: str, route: Route, world: World) -> str:
         "object_id": world.admin_objects.get(model, world.admin_objects["companies.company"]),
         "id": world.admin_objects.get(model, world.admin_objects["companies.company"]),  # a user's password page
         "history_id": world.history_ids.get(model, 1),
+        "import_id": 1,  # a background CSV import: consultants only, like the rest of the admin
     }
     if name == "slug" and route.name in SLUG_ROUTES:
         return str(by_record[SLUG_ROUTES[route.name]])
