@@ -129,3 +129,10 @@ def test_django_logs_a_refused_feed_without_its_secret(anon_client, caplog):
     assert response.status_code == 404
     assert any("/calendar/private.ics" in record.getMessage() for record in caplog.records)
     assert not any("kkl_leaked-secret" in record.getMessage() for record in caplog.records)
+
+
+def test_the_japanese_calendar_page_offers_the_private_link_in_japanese(alice_client, firm_a):
+    text = alice_client.get("/ja/calendar/").content.decode()
+
+    assert "非公開リンクを作成" in text
+    assert "この企業の非公開リンクはまだありません。" in text
