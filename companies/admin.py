@@ -42,6 +42,10 @@ def upload_max_bytes() -> int:
     return settings.COMPANY_IMPORT_MAX_BYTES
 
 
+# Background imports listed on the upload page, newest first.
+RECENT_IMPORTS = 10
+
+
 class MembershipForm(forms.ModelForm):
     """Staff are named by username: consultants do not manage (or browse) user accounts."""
 
@@ -236,6 +240,7 @@ class CompanyAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
             "errors": errors,
             "error_count": error_count,
             "header": ",".join(HEADER),
+            "recent_imports": CompanyImport.objects.defer("data").select_related("uploaded_by")[:RECENT_IMPORTS],
         }
         return TemplateResponse(request, "admin/companies/company/import.html", context, status=400 if errors else 200)
 

@@ -110,6 +110,9 @@ def companies_import(
                 written += len(chunk)
                 if report is not None:
                     report("writing", written, len(rows))
+        # The rescore runs when this block commits (in-process with eager tasks): free the parsed rows first, so
+        # the import's memory and the scorer's are not held at once (issue 17, finding 8).
+        rows.clear()
         if result.company_ids:
             _rescore_later(result.company_ids)
             generations_bump("companies")  # COPY sends no signals

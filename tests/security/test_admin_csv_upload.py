@@ -69,6 +69,8 @@ def test_a_large_file_is_imported_by_a_worker_and_the_status_page_says_how_it_we
     page = consultant_client.get(response["Location"]).content.decode()
     assert "Firms created: 50, updated: 0, unchanged: 0." in page
     assert 'http-equiv="refresh"' not in page
+    upload_page = consultant_client.get(IMPORT_URL).content.decode()
+    assert f'<a href="/admin/companies/company/import/{job.pk}/">firms.csv</a> — Imported' in upload_page
 
 
 def test_a_large_bad_file_keeps_its_first_200_problems_on_the_job(
