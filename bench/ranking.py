@@ -130,8 +130,8 @@ def database_prepare(firms: list[Firm]) -> None:
     """Load the curated fixtures, import FIRMS through the CSV import, set their Japan presence and rescore all."""
     from companies.importing import companies_import
     from companies.models import Company
-    from matching.models import MatchRun
     from matching.dispatch import match_run_start
+    from matching.models import MatchRun
     from web.curated import curated_load
 
     curated_load(directory=ROOT / "fixtures")

@@ -13,15 +13,25 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from companies.import_jobs import company_import_errors, company_import_progress, company_import_start
 from companies.importing import HEADER, CompanyImportError, companies_import
-from companies.models import Company, CompanyCertification, Membership
-from companies.services import PROFILE_FIELDS, REASON_MAX, company_create, company_slug, company_update
+from companies.models import Company, CompanyCertification, CompanyImport, Membership
+from companies.rules import reserved_for
+from companies.services import (
+    PROFILE_FIELDS,
+    REASON_MAX,
+    company_create,
+    company_slug,
+    company_update,
+    membership_remove,
+)
 from portal.admin import ConsultantOnlyMixin, inline_mark_saved
 from portal.roles import is_consultant
 
@@ -30,6 +40,10 @@ from portal.roles import is_consultant
 def upload_max_bytes() -> int:
     """The upload limit, read from settings.COMPANY_IMPORT_MAX_BYTES at request time."""
     return settings.COMPANY_IMPORT_MAX_BYTES
+
+
+# Background imports listed on the upload page, newest first.
+RECENT_IMPORTS = 10
 
 
 class MembershipForm(forms.ModelForm):
@@ -142,6 +156,10 @@ class CompanyAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Company]:
         return Company.objects.visible_to(request.user).order_by(*(self.get_ordering(request) or ["name"]))
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        """The same field rule as the web form and the API (companies.rules); the admin is for consultants."""
+        return (*self.readonly_fields, *reserved_for(request.user))
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Only superusers delete a firm (its matches and history go with it)."""
         return request.user.is_superuser and super().has_delete_permission(request, obj)
@@ -168,13 +186,18 @@ class CompanyAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
         inline_mark_saved(certifications)
         for formset in formsets:
             if formset.model is Membership:
-                formset.save()
+                _memberships_save(formset)
 
     # --- the CSV upload page ---
 
     def get_urls(self) -> list:
         upload = path("import/", self.admin_site.admin_view(self.import_view), name="companies_company_import")
-        return [upload, *super().get_urls()]
+        status = path(
+            "import/<int:import_id>/",
+            self.admin_site.admin_view(self.import_status_view),
+            name="companies_company_import_status",
+        )
+        return [upload, status, *super().get_urls()]
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         """Upload a CSV of firms: every bad row is listed and nothing is written, or every row is written."""
@@ -182,12 +205,17 @@ class CompanyAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         form = CompanyImportForm(request.POST, request.FILES) if request.method == "POST" else CompanyImportForm()
         errors: list[str] = []
+        error_count = 0
         if form.is_bound and form.is_valid():
             upload = form.cleaned_data["file"]
+            if upload.size > settings.COMPANY_IMPORT_INLINE_BYTES:
+                # Too big to import before the request times out: a worker does it (issue 17).
+                job = company_import_start(data=upload.read(), file_name=upload.name, by=request.user)
+                return HttpResponseRedirect(job.get_absolute_url())
             try:
                 result = companies_import(data=upload.read(), by=request.user, source=upload.name)
             except CompanyImportError as exc:
-                errors = [str(error) for error in exc.errors]
+                errors, error_count = company_import_errors(exc.errors)
             else:
                 done = _(
                     "Imported %(name)s. Firms created: %(created)d, updated: %(updated)d, unchanged: %(unchanged)d."
@@ -210,9 +238,26 @@ class CompanyAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
             "opts": self.model._meta,
             "form": form,
             "errors": errors,
+            "error_count": error_count,
             "header": ",".join(HEADER),
+            "recent_imports": CompanyImport.objects.defer("data").select_related("uploaded_by")[:RECENT_IMPORTS],
         }
         return TemplateResponse(request, "admin/companies/company/import.html", context, status=400 if errors else 200)
+
+    def import_status_view(self, request: HttpRequest, import_id: int) -> HttpResponse:
+        """Where a background import stands: its progress, then its counts or its first problems."""
+        if not (is_consultant(request.user) and self.has_add_permission(request)):
+            raise PermissionDenied
+        job = get_object_or_404(CompanyImport.objects.defer("data"), pk=import_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import of %(name)s") % {"name": job.file_name},
+            "opts": self.model._meta,
+            "job": job,
+            "progress": company_import_progress(job),
+            "running": job.status in (CompanyImport.Status.PENDING, CompanyImport.Status.RUNNING),
+        }
+        return TemplateResponse(request, "admin/companies/company/import_status.html", context)
 
 
 @admin.register(Membership)
@@ -226,6 +271,22 @@ class MembershipAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
         return super().get_queryset(request).filter(company__in=Company.objects.visible_to(request.user))
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        membership_remove(membership=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        for membership in queryset.select_related("user"):
+            membership_remove(membership=membership)
+
+
+def _memberships_save(formset: BaseInlineFormSet) -> None:
+    """Save the membership rows; removed ones go through membership_remove, which revokes the user's feed links."""
+    kept = formset.save(commit=False)
+    for membership in formset.deleted_objects:
+        membership_remove(membership=membership)
+    for membership in kept:
+        membership.save()
 
 
 def _held(formset: BaseInlineFormSet) -> dict[Any, Any]:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from companies.rules import CERTIFICATIONS_MAX, EDITOR_FIELDS
 from portal.text import localised
 from programmes.models import Certification
 
@@ -16,18 +17,7 @@ class CompanyForm(forms.ModelForm):
 
     class Meta:
         model = Company
-        fields = [
-            "description",
-            "website",
-            "technology_areas",
-            "trl",
-            "export_control_notes",
-            "itar_controlled",
-            "ear_controlled",
-            "dsgl_controlled",
-            "japan_presence",
-            "contact_email",
-        ]
+        fields = [name for name in EDITOR_FIELDS if name != "certifications"]  # certifications: the formset
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
             "technology_areas": forms.CheckboxSelectMultiple,
@@ -106,5 +96,12 @@ class BaseCertificationsHeldFormSet(forms.BaseFormSet):
 
 
 CertificationsHeldFormSet = forms.formset_factory(
-    CertificationHeldForm, formset=BaseCertificationsHeldFormSet, extra=2, can_delete=True, max_num=30
+    CertificationHeldForm,
+    formset=BaseCertificationsHeldFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=CERTIFICATIONS_MAX,
+    # Without absolute_max Django builds up to 1,000 more forms than max_num from a forged TOTAL_FORMS.
+    absolute_max=CERTIFICATIONS_MAX,
+    validate_max=True,
 )

@@ -6,7 +6,7 @@ docs/import.md (issue #3).
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -44,6 +44,8 @@ NEW_COMPANY = {
 AREA_LINK = Company.technology_areas.through
 
 T = TypeVar("T")
+# Told (stage, done, total) as an import goes: "checking" rows, then "writing" firms.
+Report = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -87,28 +89,38 @@ class Row:
     certification_ids: frozenset[int]
 
 
-def companies_import(*, data: bytes, by: User | None, source: str = "", progress: bool = False) -> ImportResult:
+def companies_import(
+    *, data: bytes, by: User | None, source: str = "", progress: bool = False, report: Report | None = None
+) -> ImportResult:
     """Check every row of a CSV file of firms, then create and update them all in one transaction.
 
     Raises CompanyImportError listing every bad row when anything is wrong; nothing is written then.
+    REPORT, if given, is told (stage, done, total) every CHUNK rows: background imports show it as progress.
     """
-    rows = companies_import_check(data=data, progress=progress)
+    rows = companies_import_check(data=data, progress=progress, report=report)
     result = ImportResult()
     reason = f"CSV import {source}".strip()
     now = timezone.now()
+    written = 0
     with transaction.atomic():
         bar = tqdm(total=len(rows), desc="writing", unit="firm", disable=not progress or len(rows) < PROGRESS_FROM)
         with bar:
             for chunk in _batched(rows, CHUNK):
                 _write_chunk(chunk, by=by, reason=reason, now=now, result=result)
                 bar.update(len(chunk))
+                written += len(chunk)
+                if report is not None:
+                    report("writing", written, len(rows))
+        # The rescore runs when this block commits (in-process with eager tasks): free the parsed rows first, so
+        # the import's memory and the scorer's are not held at once (issue 17, finding 8).
+        rows.clear()
         if result.company_ids:
             dispatch.companies_rescore_later(company_ids=result.company_ids)  # one run for the whole file
             generations_bump("companies")  # COPY sends no signals
     return result
 
 
-def companies_import_check(*, data: bytes, progress: bool = False) -> list[Row]:
+def companies_import_check(*, data: bytes, progress: bool = False, report: Report | None = None) -> list[Row]:
     """Parse and check the whole file without writing; raise CompanyImportError with every bad row."""
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -119,11 +131,13 @@ def companies_import_check(*, data: bytes, progress: bool = False) -> list[Row]:
     total = max(text.count("\n") - 1, 0)  # lines after the header: the row count unless descriptions span lines
     bar = tqdm(desc="checking", total=total, unit="row", disable=not progress or total < PROGRESS_FROM)
     with bar:
-        for line, record in _records(reader, errors):
+        for checked, (line, record) in enumerate(_records(reader, errors), start=1):
             row = checker.check(line, record, errors)
             if row is not None:
                 rows.append(row)
             bar.update(1)
+            if report is not None and checked % CHUNK == 0:
+                report("checking", checked, total)
     if errors:
         raise CompanyImportError(errors)
     return rows

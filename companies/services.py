@@ -15,7 +15,10 @@ from django.utils.translation import gettext as _
 
 from companies.bulk import rows_insert
 from companies.models import Company, CompanyCertification, Membership
+from companies.rules import reserved_changes, reserved_fields_check
 from matching import dispatch  # the one upward hook: "this firm changed, rescore it" (docs/architecture.md)
+from portal.models import SecretLink
+from portal.secret_links import secret_links_revoke
 from programmes.models import Certification, TechnologyArea
 
 # The profile fields a caller may set through `data`; the two relations are handled apart.
@@ -85,6 +88,8 @@ def company_update(*, company: Company, data: Mapping[str, Any], by: User | None
     fields, areas, certifications = _split(data)
     # Compare with what the database holds: forms and the admin may already have changed COMPANY in memory.
     before = Company.objects.get(pk=company.pk)
+    # Whatever the interface, a firm's own staff never change its identity (companies.rules).
+    reserved_fields_check(user=by, sent=reserved_changes(before=before, after=fields))
     for name, value in fields.items():
         setattr(company, name, value)
     _full_clean(company, derived_slug=False)
@@ -154,6 +159,13 @@ def membership_set(*, company: Company, user: User, role: str = Membership.Role.
     """Make USER a member of COMPANY with ROLE, creating the membership or changing its role."""
     membership, _created = Membership.objects.update_or_create(company=company, user=user, defaults={"role": role})
     return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    """Take the user off the firm, and revoke the secret links (calendar feeds) they held for it."""
+    secret_links_revoke(user=membership.user, purpose=SecretLink.Purpose.CALENDAR, subject_id=membership.company_id)
+    membership.delete()
 
 
 def _split(data: Mapping[str, Any]) -> tuple[dict[str, Any], AreasArg | None, CertificationsArg | None]:

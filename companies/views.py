@@ -15,6 +15,7 @@ from companies.forms import CertificationsHeldFormSet, CompanyForm
 from companies.models import Company
 from companies.selectors import company_list, company_profile_queryset
 from companies.services import company_update
+from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
 
@@ -47,7 +48,8 @@ class CompanyDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         company = self.object
-        history = company.history.select_related("history_user")[:HISTORY_SHOWN]
+        # Who changed the firm and why is for consultants; its staff see when and what (issue 17).
+        history = history_rows(company.history, limit=HISTORY_SHOWN, disclose=is_consultant(self.request.user))
         can_edit = Company.objects.editable_by(self.request.user).filter(pk=company.pk).exists()
         return super().get_context_data(can_edit=can_edit, history=history, **kwargs)
 

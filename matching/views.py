@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
 
 from companies.selectors import viewer_company_list
 from matching.filters import MatchFilterSet
@@ -37,6 +38,7 @@ def _tune_form(form: forms.Form) -> None:
     form.fields["eligible"].widget = forms.Select(choices=[("", _("All matches")), ("true", _("Eligible only"))])
 
 
+@cache_control(private=True)  # a firm's scores: never kept by a shared cache (issue 17)
 @login_required
 def match_list_view(request: HttpRequest) -> HttpResponse:
     """The firm's matches best first, filtered by kind and area, with the gap plan over its top matches."""
@@ -62,6 +64,7 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "matching/match_list.html", context)
 
 
+@cache_control(private=True)
 @login_required
 def match_export(request: HttpRequest) -> HttpResponse:
     """The firm's filtered matches as CSV: score, its parts, reasons and gaps."""

@@ -1,11 +1,18 @@
-"""What every Kakehashi admin page shares: only consultants (and superusers) may see or change records there."""
+"""What every Kakehashi admin page shares (consultants only), and the user admin routed through portal.services."""
 
 from typing import Any
 
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from portal.roles import is_consultant
+from portal.services import user_credentials_revoke, user_deactivate, user_password_changed
 
 
 class ConsultantOnlyMixin:
@@ -41,3 +48,33 @@ def inline_mark_saved(formset: BaseModelFormSet, *, new_objects: list[Any] | Non
     formset.new_objects = [form.instance for form in new] if new_objects is None else new_objects
     formset.changed_objects = [(form.instance, form.changed_data) for form in changed]
     formset.deleted_objects = [form.instance for form in deleted]
+
+
+class RevokingPasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's "change password" for a user, revoking their tokens and links as the account page does."""
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit)
+        user_password_changed(user=user)
+        return user
+
+
+class KakehashiUserAdmin(UserAdmin):
+    """Django's user admin, with deactivation and password changes going through portal.services (issue 17)."""
+
+    change_password_form = RevokingPasswordChangeForm
+    actions = ["deactivate_users"]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            user_credentials_revoke(user=obj)
+
+    @admin.action(description=_("Deactivate the selected users (their tokens and feed links are revoked)"))
+    def deactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset.filter(is_active=True):
+            user_deactivate(user=user)
+
+
+admin.site.unregister(User)
+admin.site.register(User, KakehashiUserAdmin)

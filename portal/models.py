@@ -1,4 +1,4 @@
-"""Site-wide records: API tokens that REST clients authenticate with."""
+"""Site-wide records: API tokens that REST clients authenticate with, and secret links for feeds."""
 
 import hashlib
 import secrets
@@ -63,3 +63,59 @@ class ApiToken(models.Model):
         if self.revoked_at is not None:
             return False
         return self.expires_at is None or self.expires_at > timezone.now()
+
+
+SECRET_LINK_PREFIX = "kkl_"
+
+
+def new_raw_secret() -> str:
+    """A fresh random secret for a link, recognisable by its prefix."""
+    return SECRET_LINK_PREFIX + secrets.token_urlsafe(32)
+
+
+class SecretLinkQuerySet(models.QuerySet):
+    """Reads of secret links."""
+
+    def active(self) -> "SecretLinkQuerySet":
+        """Links not revoked, of users still active."""
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class SecretLink(models.Model):
+    """A secret URL that lets a program (a calendar app, a feed reader) read one thing as its user, until revoked.
+
+    One model for every such link (DESIGN.md, "Secret links"): only the secret's hash is stored, a link is bound to
+    a user and a purpose, and it is revoked when the user loses access (membership removed, account deactivated).
+    """
+
+    class Purpose(models.TextChoices):
+        CALENDAR = "calendar", _("Calendar feed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="secret_links")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    subject_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text=_("The record the link opens: a firm, for calendar feeds.")
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SecretLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("secret link")
+        verbose_name_plural = _("secret links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "purpose", "subject_id"],
+                condition=Q(revoked_at__isnull=True),
+                name="%(app_label)s_%(class)s_unique_active_user_purpose_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} link of {self.user}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:calendar")

@@ -1,8 +1,13 @@
-"""Site-wide writes: the consultants group and its permissions."""
+"""Site-wide writes: the consultants group and its permissions, and what losing access or a password revokes."""
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group, Permission, User
+from django.db import transaction
+from django.utils import timezone
 
+from portal.generations import generations_bump
+from portal.models import ApiToken
 from portal.roles import CONSULTANTS_GROUP
+from portal.secret_links import secret_links_revoke
 
 # Consultants curate programme records and company data, and run rescoring; they never manage users.
 CONSULTANT_APPS = ("programmes", "companies", "matching")
@@ -14,3 +19,28 @@ def consultants_group_ensure() -> Group:
     perms = Permission.objects.filter(content_type__app_label__in=CONSULTANT_APPS)
     group.permissions.set(perms)
     return group
+
+
+def user_credentials_revoke(*, user: User) -> int:
+    """Revoke every API token and secret link USER holds; returns how many tokens were revoked.
+
+    Bulk updates send no signals, so the accounts generation is bumped here: a cached token stops working at once.
+    """
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    secret_links_revoke(user=user)
+    generations_bump("accounts")
+    return revoked
+
+
+@transaction.atomic
+def user_password_changed(*, user: User) -> int:
+    """After USER's password changed: whoever had the old one may have minted tokens or feed links, so all go."""
+    return user_credentials_revoke(user=user)
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> None:
+    """Deactivate USER, revoking their tokens and secret links; never a bulk update, which caches would not see."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])  # the save bumps the accounts generation (portal.generations.watch)
+    user_credentials_revoke(user=user)

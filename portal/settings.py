@@ -20,6 +20,12 @@ VAR_DIR.mkdir(exist_ok=True)
 (VAR_DIR / "static").mkdir(exist_ok=True)
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
+# How many reverse proxies of ours stand in front of gunicorn (0: clients connect directly). Only that many
+# X-Forwarded-For entries are believed, by the API throttles and the sign-in lock-out alike, and X-Forwarded-Proto
+# is believed only behind a proxy. With 0, a client's own X-Forwarded-For header changes nothing (issue 17).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
@@ -107,7 +113,8 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# The client's address by the same rule as the API throttles (TRUSTED_PROXY_COUNT, below).
+AXES_CLIENT_IP_CALLABLE = "portal.proxies.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -204,6 +211,12 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSION": "v1",
     "ALLOWED_VERSIONS": ["v1"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only in production: the browsable API would be a second, untested HTML interface to the same data, under
+    # the session; the schema and the Swagger docs (portal/api/urls.py) stay public (docs/security.md).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "portal.authentication.BearerTokenAuthentication",
@@ -217,6 +230,7 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
         "user": env_str("API_THROTTLE_USER", "1200/minute"),
@@ -242,15 +256,24 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Request bodies (form fields and API JSON; uploaded files are not counted): a profile is a few kilobytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)
+
 # CSV uploads through the admin larger than this are refused (bigger files go through `manage.py import_companies`).
 COMPANY_IMPORT_MAX_BYTES = env_int("COMPANY_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Uploads up to this size are imported within the request; larger ones by a worker, with a progress page.
+COMPANY_IMPORT_INLINE_BYTES = env_int("COMPANY_IMPORT_INLINE_BYTES", 1024 * 1024)
+
+# Outgoing mail: a server that hangs must not hold a worker (Django's default is to wait for ever).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # Records not verified for this many days are listed as stale for consultants.
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 180)
 
 # Security headers and cookies. Production values are the defaults whenever DEBUG is off; each can be relaxed
 # from the environment (the test suite serves plain HTTP, so it turns off the HTTPS redirect and secure cookies).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto is set by our TLS proxy; with no proxy in front, a client could send it to pose as HTTPS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
@@ -284,7 +307,8 @@ CONTENT_SECURITY_POLICY = {
 # tasks a request enqueues (django-guid's Celery integration).
 DJANGO_GUID = {
     "GUID_HEADER_NAME": "X-Request-ID",
-    "VALIDATE_GUID": False,
+    # Only a UUID is echoed and logged; anything else is replaced by a fresh id (issue 17).
+    "VALIDATE_GUID": True,
     "RETURN_HEADER": True,
     "INTEGRATIONS": [],
 }
@@ -320,5 +344,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django_guid": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # ERROR: django-guid's warning about a refused X-Request-ID would write the refused value into the log.
+    "loggers": {"django_guid": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }

@@ -9,17 +9,24 @@ from django.utils import timezone
 from portal.models import ApiToken, hash_token, new_raw_token
 from portal.roles import is_consultant
 
+# A token nobody remembers keeps working for at most this long, unless its owner asked for another expiry.
+DEFAULT_EXPIRY = datetime.timedelta(days=90)
 # Enough of the raw key to tell tokens apart in lists and logs, far too little to guess the rest.
 PREFIX_LENGTH = 12
 
 
 def token_issue(*, user: User, name: str, expires_at: datetime.datetime | None = None) -> tuple[ApiToken, str]:
-    """Mint a token for USER and return it with its raw key, which is never stored and cannot be shown again."""
+    """Mint a token for USER and return it with its raw key, which is never stored and cannot be shown again.
+
+    Without EXPIRES_AT the token expires after DEFAULT_EXPIRY (90 days).
+    """
+    if expires_at is None:
+        expires_at = timezone.now() + DEFAULT_EXPIRY
     raw = new_raw_token()
     token = ApiToken(
         user=user, name=name.strip(), prefix=raw[:PREFIX_LENGTH], key_hash=hash_token(raw), expires_at=expires_at
     )
-    if expires_at is not None and expires_at <= timezone.now():
+    if expires_at <= timezone.now():
         raise ValidationError({"expires_at": "The expiry must be in the future."})
     token.full_clean()
     token.save()

@@ -117,11 +117,9 @@ class OpportunityQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> "OpportunityQuerySet":
-        """A listing row plus sources, certifications and related records."""
+        """A listing row plus sources and certifications (related records depend on the viewer: the page asks)."""
         return (
-            self.for_listing()
-            .select_related("last_verified_by")
-            .prefetch_related("sources", "required_certifications", "related")
+            self.for_listing().select_related("last_verified_by").prefetch_related("sources", "required_certifications")
         )
 
     def with_deadline(self) -> "OpportunityQuerySet":

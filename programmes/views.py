@@ -6,12 +6,14 @@ from django import forms
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 from django_countries import countries
 
 from companies.selectors import viewer_company_list
 from matching.selectors import match_get, match_scores_for, opportunity_top_match_list
 from portal.filterforms import filter_form_tune
+from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_row
@@ -124,6 +126,7 @@ class OpportunityListView(ForgivingPaginationMixin, ListView):
         return context
 
 
+@cache_control(private=True)  # holds the firm's scores for its staff (issue 17)
 def opportunity_export(request: HttpRequest) -> HttpResponse:
     """The filtered listing as CSV (every matching row, not one page), with the firm's score for its staff."""
     companies = viewer_company_list(user=request.user)
@@ -196,8 +199,9 @@ class OpportunityDetailView(DetailView):
             company=company,
             match=match_get(user=user, company=company, opportunity=opportunity),
             top_matches=opportunity_top_match_list(user=user, opportunity=opportunity) if is_consultant(user) else [],
-            history=opportunity.history.select_related("history_user").order_by("-history_date")[:HISTORY_ROWS],
-            related=list(opportunity.related.all()),
+            history=history_rows(opportunity.history, limit=HISTORY_ROWS, disclose=is_consultant(user)),
+            # Only related records the viewer may open: a draft or archived title is not public (issue 17).
+            related=list(Opportunity.objects.visible_to(user).filter(related=opportunity)),
             eligible_sizes=[label for value, label in Opportunity.Size.choices if value in opportunity.eligible_sizes],
             display_title=localised(opportunity),
             today=timezone.localdate(),

@@ -4,37 +4,23 @@ Each record gives at most one calendar entry with a stable UID (`<slug>-deadline
 `<slug>-event@kakehashi` for an event), so when a consultant moves a date, subscribers' calendars move the entry
 rather than adding a second one. Dates are all-day in Japan: a deadline is the end of that day in Tokyo.
 
-A firm's feed is private. Calendar apps cannot sign in, so its URL carries a token: an HMAC of the firm's slug
-keyed with SECRET_KEY (django.core.signing, salt below). Rotating SECRET_KEY, or changing the salt, revokes every
-firm URL at once. Signed-in staff of the firm may also fetch it without the token.
+A firm's feed is private. Calendar apps cannot sign in, so each user gets a secret link per firm
+(portal.models.SecretLink: random, stored hashed, revocable, revoked when the user loses access). Signed-in staff
+of the firm may also fetch it by the firm's slug.
 """
 
 import datetime
 from collections.abc import Callable, Iterable
 
-from django.core import signing
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vText
 
-from companies.models import Company
 from matching.models import Match
 from portal.text import localised
 from programmes.models import Opportunity
 
-FEED_SALT = "kakehashi.calendar.company-feed"
 UID_DOMAIN = "kakehashi"
 PRODID = "-//Kakehashi//Japanese defence programme deadlines//EN"
-
-
-def company_feed_token(company: Company) -> str:
-    """The secret that lets a calendar app fetch COMPANY's feed."""
-    return signing.Signer(salt=FEED_SALT).signature(company.slug)
-
-
-def company_feed_token_valid(company: Company, token: str | None) -> bool:
-    """True if TOKEN is COMPANY's current feed secret (compared in constant time)."""
-    return bool(token) and constant_time_compare(token, company_feed_token(company))
 
 
 def _base_event(opportunity: Opportunity, *, uid_suffix: str, absolute_url: Callable[[str], str]) -> Event:

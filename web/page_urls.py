@@ -12,5 +12,6 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", token_views.token_revoke_view, name="token_revoke"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar.ics", views.calendar_feed, name="calendar_feed"),
+    path("calendar/private.ics", views.private_calendar_feed, name="private_calendar_feed"),
     path("calendar/<slug:slug>.ics", views.company_calendar_feed, name="company_calendar_feed"),
 ]

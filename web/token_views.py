@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.models import ApiToken
-from portal.tokens import token_issue, token_revoke
+from portal.tokens import DEFAULT_EXPIRY, token_issue, token_revoke
 
 
 class ApiTokenForm(forms.Form):
@@ -22,7 +22,8 @@ class ApiTokenForm(forms.Form):
         min_value=1,
         max_value=3650,
         required=False,
-        help_text=_("Leave empty for a token that does not expire."),
+        initial=DEFAULT_EXPIRY.days,
+        help_text=_("Every token expires: after 90 days unless you choose another number of days."),
     )
 
 

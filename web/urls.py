@@ -2,8 +2,10 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
+from portal import account_views
 from portal.health import healthz
 
 api_patterns = [
@@ -21,7 +23,11 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Sign-in, sign-out and password change only: Kakehashi offers no password reset by e-mail (docs/security.md).
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("opportunities/", include("programmes.urls")),
     path("companies/", include("companies.urls")),
     path("", include("matching.urls")),

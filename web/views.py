@@ -1,14 +1,18 @@
 """Site-wide pages: home, the calendar page and its iCalendar feeds."""
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
 from companies.models import Company
 from companies.selectors import viewer_company_list
 from matching.selectors import company_feed_match_list
+from portal.models import SecretLink
+from portal.secret_links import secret_link_issue, secret_link_resolve
 from programmes.models import Opportunity
 from programmes.selectors import (
     dated_opportunity_list,
@@ -16,7 +20,7 @@ from programmes.selectors import (
     technology_area_counts,
     upcoming_deadline_list,
 )
-from web.calendar import company_feed_token, company_feed_token_valid, matches_calendar, opportunities_calendar
+from web.calendar import matches_calendar, opportunities_calendar
 
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -35,11 +39,33 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def calendar(request: HttpRequest) -> HttpResponse:
-    """Upcoming deadlines and events, with the feeds to subscribe to (one per firm for its staff)."""
+    """Upcoming deadlines and events, with the feeds to subscribe to; a POST gives the user a new private feed link.
+
+    A private link's secret is stored hashed, so it is shown once, on the answer to the POST that made it.
+    """
     today = timezone.localdate()
+    firms = viewer_company_list(user=request.user)
+    new_link: tuple[int, str] | None = None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        company = next((firm for firm in firms if firm.slug == request.POST.get("company")), None)
+        if company is None:
+            raise Http404("No such firm among yours.")
+        _link, raw = secret_link_issue(user=request.user, purpose=SecretLink.Purpose.CALENDAR, subject_id=company.pk)
+        new_link = (company.pk, request.build_absolute_uri(f"{reverse('portal:private_calendar_feed')}?token={raw}"))
+    held = set(
+        SecretLink.objects.active()
+        .filter(user_id=request.user.pk, purpose=SecretLink.Purpose.CALENDAR)
+        .values_list("subject_id", flat=True)
+    )
     firm_feeds = [
-        (company, request.build_absolute_uri(_company_feed_path(company)))
-        for company in viewer_company_list(user=request.user)
+        {
+            "company": firm,
+            "has_link": firm.pk in held,
+            "new_url": new_link[1] if new_link and new_link[0] == firm.pk else "",
+        }
+        for firm in firms
     ]
     context = {
         "deadlines": upcoming_deadline_list(user=request.user, today=today, events=False, limit=50),
@@ -48,17 +74,17 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "firm_feeds": firm_feeds,
         "today": today,
     }
-    return render(request, "portal/calendar.html", context)
+    response = render(request, "portal/calendar.html", context)
+    if new_link:
+        add_never_cache_headers(response)  # the page shows a secret: no cache may keep it
+    return response
 
 
-def _company_feed_path(company: Company) -> str:
-    path = reverse("portal:company_calendar_feed", kwargs={"slug": company.slug})
-    return f"{path}?token={company_feed_token(company)}"
-
-
-def _ical_response(body: bytes, filename: str) -> HttpResponse:
+def _ical_response(body: bytes, filename: str, *, private: bool = False) -> HttpResponse:
     response = HttpResponse(body, content_type=ICAL_CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    if private:
+        patch_cache_control(response, private=True)  # a firm's scores: never kept by a shared cache
     return response
 
 
@@ -72,18 +98,28 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 
 
 def company_calendar_feed(request: HttpRequest, slug: str) -> HttpResponse:
-    """One firm's matched deadlines: for its calendar app (the URL's token) or its signed-in staff."""
-    company = get_object_or_404(Company, slug=slug)
-    user = request.user
-    allowed = company_feed_token_valid(company, request.GET.get("token")) or (
-        Company.objects.visible_to(user).filter(pk=company.pk).exists()
-    )
-    if not allowed:
-        raise Http404("No such feed.")  # never confirm that a firm exists
+    """One firm's matched deadlines for its signed-in staff and consultants (calendar apps use the private link)."""
+    company = get_object_or_404(Company.objects.visible_to(request.user), slug=slug)
+    return _company_feed(request, company)
+
+
+def private_calendar_feed(request: HttpRequest) -> HttpResponse:
+    """A firm's matched deadlines for a calendar app: the secret link names the user and the firm (issue 17).
+
+    The user must still see the firm, so a link outlives neither the membership nor the account.
+    """
+    link = secret_link_resolve(raw=request.GET.get("token"), purpose=SecretLink.Purpose.CALENDAR)
+    company = Company.objects.visible_to(link.user).filter(pk=link.subject_id).first() if link else None
+    if company is None:
+        raise Http404("No such feed.")  # the same answer for a wrong, revoked or outdated link
+    return _company_feed(request, company)
+
+
+def _company_feed(request: HttpRequest, company: Company) -> HttpResponse:
     matches = company_feed_match_list(company=company)
     body = matches_calendar(
         matches,
         name=_("Kakehashi: deadlines for %(firm)s") % {"firm": company.name},
         absolute_url=request.build_absolute_uri,
     )
-    return _ical_response(body, f"kakehashi-{company.slug}.ics")
+    return _ical_response(body, f"kakehashi-{company.slug}.ics", private=True)

@@ -6,7 +6,8 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from companies.models import Company, CompanyCertification
-from portal.api.fields import IriField
+from companies.rules import CERTIFICATIONS_MAX, RESERVED_MESSAGE, reserved_for
+from portal.api.fields import IriField, SlugListField
 from programmes.models import Certification, TechnologyArea
 
 
@@ -30,10 +31,10 @@ class CompanySerializer(serializers.ModelSerializer):
     """A firm in full: only consultants and the firm's own staff ever see one (Company.objects.visible_to)."""
 
     country = CountryField()
-    technology_areas = serializers.SlugRelatedField(
-        slug_field="slug", many=True, queryset=TechnologyArea.objects.all(), required=False
+    technology_areas = SlugListField(queryset=TechnologyArea.objects.all(), required=False)
+    certifications = CompanyCertificationSerializer(
+        many=True, source="certification_links", required=False, max_length=CERTIFICATIONS_MAX
     )
-    certifications = CompanyCertificationSerializer(many=True, source="certification_links", required=False)
     website = IriField(max_length=300, required=False, allow_blank=True)
     source_url = IriField(max_length=500, required=False, allow_blank=True)
 
@@ -62,6 +63,32 @@ class CompanySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {"slug": {"required": False, "help_text": "Derived from the name when left out."}}
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        for name in self._reserved():
+            fields[name].required = False  # a PUT by an editor need not repeat what it may not change
+        return fields
+
+    def to_internal_value(self, data: Any) -> dict:
+        # Before any field is validated: a slug taken by another firm must not answer "already exists" (finding 9).
+        if hasattr(data, "keys"):
+            refused = [name for name in self._reserved() if name in data and not self._unchanged(name, data[name])]
+            if refused:
+                raise serializers.ValidationError({name: [str(RESERVED_MESSAGE)] for name in refused})
+        return super().to_internal_value(data)
+
+    def _reserved(self) -> tuple[str, ...]:
+        request = self.context.get("request")
+        return reserved_for(request.user if request is not None else None)
+
+    def _unchanged(self, name: str, value: Any) -> bool:
+        """True if VALUE is what the firm already has: a GET-then-PUT round trip stays allowed."""
+        if self.instance is None:
+            return False
+        current = getattr(self.instance, name)
+        shown = None if current in (None, "") else self.fields[name].to_representation(current)
+        return value == shown or (shown is None and value in (None, ""))
 
     def service_data(self) -> dict[str, Any]:
         """validated_data in the shape company_create / company_update take (certifications as {cert: expiry})."""

@@ -3,9 +3,10 @@
 import pytest
 from icalendar import Calendar
 
+from portal.models import SecretLink
+from portal.secret_links import secret_link_issue
 from tests.factories import MatchFactory, OpportunityFactory
 from tests.pages import days
-from web.calendar import company_feed_token
 
 
 def parse(response) -> Calendar:
@@ -57,26 +58,30 @@ def test_japanese_feed_uses_japanese_titles(anon_client, world):
     assert "高出力レーザー公募" in str(events["laser-call-deadline@kakehashi"]["SUMMARY"])
 
 
-def test_firm_feed_with_its_token_lists_its_matched_deadlines(anon_client, alice_matches, firm_a):
-    token = company_feed_token(firm_a)
-    calendar = parse(anon_client.get("/calendar/firm-a.ics", {"token": token}))
+def feed_token(user, firm) -> str:
+    """A fresh private calendar link secret of USER for FIRM."""
+    return secret_link_issue(user=user, purpose=SecretLink.Purpose.CALENDAR, subject_id=firm.pk)[1]
+
+
+def test_firm_feed_with_its_token_lists_its_matched_deadlines(anon_client, alice_matches, alice, firm_a):
+    token = feed_token(alice, firm_a)
+    calendar = parse(anon_client.get("/calendar/private.ics", {"token": token}))
     events = events_by_uid(calendar)
     assert set(events) == {"laser-call-deadline@kakehashi", "cyber-call-deadline@kakehashi"}
     assert "Fit for Firm A: 82 out of 100." in str(events["laser-call-deadline@kakehashi"]["DESCRIPTION"])
     assert "Firm A" in str(calendar["X-WR-CALNAME"])
 
 
-def test_firm_feed_skips_matches_on_records_no_longer_published(anon_client, alice_matches, firm_a):
+def test_firm_feed_skips_matches_on_records_no_longer_published(anon_client, alice_matches, alice, firm_a):
     MatchFactory(company=firm_a, opportunity=OpportunityFactory(slug="archived", closes_on=days(3), status="archived"))
-    events = events_by_uid(parse(anon_client.get("/calendar/firm-a.ics", {"token": company_feed_token(firm_a)})))
+    events = events_by_uid(parse(anon_client.get("/calendar/private.ics", {"token": feed_token(alice, firm_a)})))
     assert "archived-deadline@kakehashi" not in events
 
 
-@pytest.mark.parametrize("token", [None, "", "wrong", "firm-b-token"])
-def test_firm_feed_without_its_token_is_not_found(anon_client, alice_matches, firm_b, token):
-    if token == "firm-b-token":
-        token = company_feed_token(firm_b)  # a real token, for another firm
+@pytest.mark.parametrize("token", [None, "", "wrong", "x" * 5000])
+def test_firm_feed_without_its_token_is_not_found(anon_client, alice_matches, token):
     params = {} if token is None else {"token": token}
+    assert anon_client.get("/calendar/private.ics", params).status_code == 404
     assert anon_client.get("/calendar/firm-a.ics", params).status_code == 404
 
 
@@ -90,6 +95,6 @@ def test_bob_cannot_fetch_alices_feed(bob_client, alice_matches):
 
 def test_calendar_page_offers_the_firms_secret_feed_to_its_staff_only(alice_client, bob_client, alice_matches, firm_a):
     text = alice_client.get("/calendar/").text
-    assert f"http://testserver/calendar/firm-a.ics?token={company_feed_token(firm_a)}" in text
+    assert '<input type="hidden" name="company" value="firm-a">' in text
     assert "High-power laser call" in text
-    assert "firm-a.ics" not in bob_client.get("/calendar/").text
+    assert 'value="firm-a"' not in bob_client.get("/calendar/").text

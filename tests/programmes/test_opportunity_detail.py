@@ -71,7 +71,9 @@ def test_related_records_are_linked(anon_client, world):
     assert 'href="/opportunities/dsei-japan/"' in text
 
 
-def test_change_history_shows_when_who_and_why(anon_client, world, consultant):
+def test_change_history_shows_when_and_what_to_everyone_and_who_and_why_to_consultants(
+    anon_client, consultant_client, world, consultant
+):
     laser = world["laser"]
     laser.summary = "Updated summary."
     laser._change_reason = "ATLA moved the deadline"
@@ -79,10 +81,13 @@ def test_change_history_shows_when_who_and_why(anon_client, world, consultant):
     history = laser.history.first()
     history.history_user = consultant
     history.save()
-    text = anon_client.get(url(laser)).text
-    assert "Change history" in text
-    assert "ATLA moved the deadline" in text
-    assert "consultant" in text
+    public = anon_client.get(url(laser)).text
+    assert "Change history" in public
+    assert "<td>Changed</td><td>Summary</td>" in public
+    assert "ATLA moved the deadline" not in public
+    assert "<td>consultant</td>" not in public
+    curated = consultant_client.get(url(laser)).text
+    assert "<td>Summary</td><td>consultant</td><td>ATLA moved the deadline</td>" in curated
 
 
 def test_drafts_are_not_found_for_the_public(anon_client, alice_client, consultant_client, world):

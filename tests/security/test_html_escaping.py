@@ -142,7 +142,7 @@ def test_searching_for_the_attack_itself_echoes_it_as_text(anon_client, hostile_
         assert piece not in body
 
 
-def test_opportunity_detail_shows_every_text_field_as_text(anon_client, hostile_call):
+def test_opportunity_detail_shows_every_text_field_as_text(anon_client, consultant_client, hostile_call):
     response = anon_client.get(hostile_call.get_absolute_url())
 
     assert_shown_escaped(
@@ -157,10 +157,11 @@ def test_opportunity_detail_shows_every_text_field_as_text(anon_client, hostile_
         "source.publisher",
         "source.note",
         "related.title",
-        "history.reason",
         "org.name",
         "area.name",
     )
+    # Reasons for changes are shown to consultants only (issue 17, finding 6).
+    assert_shown_escaped(consultant_client.get(hostile_call.get_absolute_url()), "history.reason")
 
 
 def test_japanese_opportunity_detail_shows_japanese_names_as_text(anon_client, hostile_call):
@@ -210,7 +211,7 @@ def test_the_fit_section_of_a_detail_page_shows_reasons_and_gaps_as_text(alice_c
     assert_shown_escaped(response, "match.reason", "match.gap", "company.name")
 
 
-def test_company_profile_shows_every_field_as_text(alice_client, hostile_firm):
+def test_company_profile_shows_every_field_as_text(alice_client, consultant_client, hostile_firm):
     hostile_firm.certification_links.create(certification=CertificationFactory(code="c1", name=xss("held.name")))
 
     response = alice_client.get(hostile_firm.get_absolute_url())
@@ -221,10 +222,11 @@ def test_company_profile_shows_every_field_as_text(alice_client, hostile_firm):
         "company.description",
         "company.export_control_notes",
         "company.contact_email",
-        "company.history.reason",
         "area.name",
         "held.name",
     )
+    # Reasons for changes are shown to consultants only (issue 17, finding 6).
+    assert_shown_escaped(consultant_client.get(hostile_firm.get_absolute_url()), "company.history.reason")
 
 
 def test_company_edit_form_puts_stored_html_in_fields_as_text(alice_client, hostile_firm):

@@ -21,7 +21,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from companies.models import Company, Membership
 from matching.models import MatchRun
-from portal.models import ApiToken
+from portal.models import ApiToken, SecretLink
+from portal.secret_links import secret_link_issue
 from portal.tokens import token_issue
 from tests.factories import (
     CallFactory,
@@ -31,7 +32,6 @@ from tests.factories import (
     OrganisationFactory,
     TechnologyAreaFactory,
 )
-from web.calendar import company_feed_token
 
 # Patterns the walk does not request, by their full pattern text, with the reason.
 SKIPPED = {
@@ -62,6 +62,7 @@ PRIVATE_ROUTES = {
     "companies:company_detail": 404,
     "companies:company_update": 404,
     "portal:company_calendar_feed": 404,
+    "portal:private_calendar_feed": 404,
     "api:company-detail": 404,
     "api:company-match-list": 404,
     "api:token-detail": 404,
@@ -140,7 +141,7 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
         **ALICE_MARKERS,
         "token_prefix": token.prefix,
         "raw_token": raw,
-        "feed_token": company_feed_token(firm_a),
+        "feed_token": secret_link_issue(user=alice, purpose=SecretLink.Purpose.CALENDAR, subject_id=firm_a.pk)[1],
     }
     admin_objects = {
         "companies.company": firm_a.pk,
@@ -260,6 +261,7 @@ def _value(name: str, route: Route, world: World) -> str:
         "object_id": world.admin_objects.get(model, world.admin_objects["companies.company"]),
         "id": world.admin_objects.get(model, world.admin_objects["companies.company"]),  # a user's password page
         "history_id": world.history_ids.get(model, 1),
+        "import_id": 1,  # a background CSV import: consultants only, like the rest of the admin
     }
     if name == "slug" and route.name in SLUG_ROUTES:
         return str(by_record[SLUG_ROUTES[route.name]])
@@ -432,14 +434,28 @@ def test_bob_gets_nothing_of_alice_through_query_strings(world, bob_client, url,
     assert_nothing_of_alice(response, url, world.markers)
 
 
-def test_bob_cannot_open_alices_feed_with_his_own_feed_token(world, bob_client, firm_b, anon_client):
-    bob_feed_token = company_feed_token(firm_b)
+def test_bob_cannot_open_alices_feed_with_his_own_feed_token(world, bob, bob_client, firm_b, anon_client):
+    _link, bob_feed_token = secret_link_issue(user=bob, purpose=SecretLink.Purpose.CALENDAR, subject_id=firm_b.pk)
 
     for client in (bob_client, anon_client):
         response = client.get(f"/calendar/{world.firm_slug}.ics?token={bob_feed_token}")
 
         assert response.status_code == 404
         assert_nothing_of_alice(response, "alice's feed", world.markers)
+        private = client.get(f"/calendar/private.ics?token={bob_feed_token}")
+        assert private.status_code == 200
+        assert_nothing_of_alice(private, "bob's private feed", world.markers)
+
+
+def test_bob_cannot_make_a_feed_link_for_alices_firm(world, bob_client):
+    response = bob_client.post("/calendar/", {"company": world.firm_slug})
+
+    assert response.status_code == 404
+    assert (
+        not SecretLink.objects.filter(subject_id=Company.objects.get(slug=world.firm_slug).pk)
+        .exclude(user__username="alice")
+        .exists()
+    )
 
 
 def test_a_run_id_tells_bob_nothing(world, bob_client, bob_bearer):

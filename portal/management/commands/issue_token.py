@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--name", default="command line", help="What the token is for (shown in lists).")
-        parser.add_argument("--expires-days", type=int, default=None, help="Expire after N days (default: never).")
+        parser.add_argument("--expires-days", type=int, default=None, help="Expire after N days (default: 90).")
 
     def handle(self, *args, username: str, name: str, expires_days: int | None, **options):
         user = get_user_model().objects.filter(username=username).first()

@@ -1,0 +1,138 @@
+"""Findings 2 and 9 of issue 17: private calendar links are random, hashed, revocable, and kept out of logs."""
+
+import datetime
+import logging
+import runpy
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.core import signing
+from gunicorn.config import Config
+from gunicorn.glogging import Logger
+
+from companies.models import Membership
+from portal.models import SecretLink, hash_token
+from portal.secret_links import secret_link_issue
+from portal.services import user_deactivate
+
+pytestmark = pytest.mark.django_db
+
+CALENDAR = SecretLink.Purpose.CALENDAR
+
+
+def new_link(client, slug: str = "firm-a") -> str:
+    """Ask for a private link on the calendar page, as alice does, and return the URL it shows once."""
+    response = client.post("/calendar/", {"company": slug})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    text = response.content.decode()
+    start = text.index("http://testserver/calendar/private.ics?token=")
+    return text[start : text.index('"', start)].replace("http://testserver", "")
+
+
+def test_the_old_slug_signature_link_no_longer_opens_the_feed(anon_client, alice, firm_a):
+    old_token = signing.Signer(salt="kakehashi.calendar.company-feed").signature("firm-a")
+
+    assert anon_client.get("/calendar/firm-a.ics", {"token": old_token}).status_code == 404
+    assert anon_client.get("/calendar/private.ics", {"token": old_token}).status_code == 404
+
+
+def test_alice_makes_a_private_link_that_her_calendar_app_can_open(alice_client, anon_client, alice, firm_a):
+    url = new_link(alice_client)
+
+    feed = anon_client.get(url)
+    assert feed.status_code == 200
+    assert feed["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "Firm A" in feed.content.decode()
+    assert "private" in feed["Cache-Control"]
+    raw = url.split("token=")[1]
+    link = SecretLink.objects.get(user=alice)
+    assert link.key_hash == hash_token(raw) != raw
+    page = alice_client.get("/calendar/").content.decode()
+    assert raw not in page  # shown once only
+    assert "Regenerate link" in page
+
+
+def test_regenerating_the_link_stops_the_old_one(alice_client, anon_client, firm_a):
+    old = new_link(alice_client)
+    new = new_link(alice_client)
+
+    assert anon_client.get(old).status_code == 404
+    assert anon_client.get(new).status_code == 200
+
+
+def test_a_viewer_removed_from_the_firm_loses_the_feed_at_once(consultant_client, anon_client, alice, firm_a):
+    _link, raw = secret_link_issue(user=alice, purpose=CALENDAR, subject_id=firm_a.pk)
+    membership = Membership.objects.get(user=alice)
+
+    response = consultant_client.post(f"/admin/companies/membership/{membership.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Membership.objects.filter(user=alice).exists()
+    assert anon_client.get("/calendar/private.ics", {"token": raw}).status_code == 404
+    assert SecretLink.objects.get(user=alice).revoked_at is not None
+
+
+def test_a_link_never_outlives_access_even_if_a_removal_skipped_the_service(anon_client, alice, firm_a):
+    _link, raw = secret_link_issue(user=alice, purpose=CALENDAR, subject_id=firm_a.pk)
+    Membership.objects.filter(user=alice).delete()
+
+    assert anon_client.get("/calendar/private.ics", {"token": raw}).status_code == 404
+
+
+def test_a_deactivated_users_links_are_revoked(anon_client, alice, firm_a):
+    _link, raw = secret_link_issue(user=alice, purpose=CALENDAR, subject_id=firm_a.pk)
+
+    user_deactivate(user=alice)
+
+    assert anon_client.get("/calendar/private.ics", {"token": raw}).status_code == 404
+    assert SecretLink.objects.get(user=alice).revoked_at is not None
+
+
+def test_the_feed_check_costs_one_query_for_a_live_revoked_or_made_up_secret(
+    anon_client, alice, firm_a, django_assert_num_queries
+):
+    revoked, revoked_raw = secret_link_issue(user=alice, purpose=CALENDAR, subject_id=firm_a.pk)
+    secret_link_issue(user=alice, purpose=CALENDAR, subject_id=firm_a.pk)  # replaces it
+
+    for raw in (revoked_raw, "kkl_" + "A" * 43):
+        with django_assert_num_queries(1):  # the link by its hash (with its user); nothing names a firm
+            assert anon_client.get("/calendar/private.ics", {"token": raw}).status_code == 404
+
+
+def test_the_access_log_never_shows_the_secret():
+    conf = runpy.run_path(str(Path(settings.BASE_DIR) / "gunicorn.conf.py"))
+    logger = Logger(Config())
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/calendar/private.ics?token=kkl_secret",
+        "PATH_INFO": "/calendar/private.ics",
+        "QUERY_STRING": "token=kkl_secret",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "203.0.113.9",
+    }
+    response = SimpleNamespace(status="200 OK", sent=120, headers=[])
+    atoms = logger.atoms(response, [], environ, datetime.timedelta(milliseconds=5))
+
+    line = conf["access_log_format"] % atoms
+
+    assert "/calendar/private.ics" in line
+    assert "kkl_secret" not in line
+
+
+def test_django_logs_a_refused_feed_without_its_secret(anon_client, caplog):
+    with caplog.at_level(logging.INFO):
+        response = anon_client.get("/calendar/private.ics", {"token": "kkl_leaked-secret"})
+
+    assert response.status_code == 404
+    assert any("/calendar/private.ics" in record.getMessage() for record in caplog.records)
+    assert not any("kkl_leaked-secret" in record.getMessage() for record in caplog.records)
+
+
+def test_the_japanese_calendar_page_offers_the_private_link_in_japanese(alice_client, firm_a):
+    text = alice_client.get("/ja/calendar/").content.decode()
+
+    assert "非公開リンクを作成" in text
+    assert "この企業の非公開リンクはまだありません。" in text
