@@ -192,7 +192,7 @@ def _country(code: str) -> str:
 
 def _number(value: Any) -> str:
     if isinstance(value, float):
-        return f"{value:.2f}" if value < 1 else f"{value:.0f}"
+        return f"{value:.0f}" if value.is_integer() else f"{value:.2f}"
     return str(value)
 
 
@@ -235,8 +235,8 @@ def _lookup(item: Any) -> tuple[str, Mapping[str, Any], Message | None]:
     if not isinstance(item, dict):
         return "", {}, None
     code = str(item.get("code") or "")
-    params = item.get("params") if isinstance(item.get("params"), dict) else {}
-    return code, params, REASONS.get(code) or GAPS.get(code)
+    params = item.get("params")
+    return code, params if isinstance(params, dict) else {}, REASONS.get(code) or GAPS.get(code)
 
 
 def render_parts(item: Any, names: Names | None = None) -> tuple[str, str]:
@@ -248,7 +248,10 @@ def render_parts(item: Any, names: Names | None = None) -> tuple[str, str]:
             return (str(legacy), "") if legacy else (gettext("another factor (%(code)s)") % {"code": code or "?"}, "")
         return str(item), ""
     names = names or Names()
-    values = _values(params, names)
+    try:
+        values = _values(params, names)
+    except (TypeError, ValueError, AttributeError):  # a param of the wrong shape, e.g. "terms": 5
+        return gettext("(details missing)"), ""
     what = _format(message.text, message.plural, values, params)
     todo = _format(message.todo, "", values, params) if message.todo else ""
     if code == "partner_needed" and params.get("partners"):
@@ -286,8 +289,8 @@ def plan_row(item: Any, names: Names) -> tuple[str, str, str]:
     if message is None:
         text = render(item, names)
         return f"text:{text}", text, ""
-    if code in ("trl_below", "trl_unknown"):
-        level = params.get("min_trl", 0)
+    if code in ("trl_below", "trl_unknown") and isinstance(params.get("min_trl"), int):
+        level = params["min_trl"]
         return f"trl-{level}", gettext("Reach TRL %(level)s") % {"level": level}, ""
     if code == "certifications_missing":
         codes = sorted(params.get("certifications") or [])
@@ -297,7 +300,10 @@ def plan_row(item: Any, names: Names) -> tuple[str, str, str]:
         return "cert:" + ",".join(codes), what, ""
     shared = {k: v for k, v in params.items() if k not in PER_OPPORTUNITY}
     key = code + ":" + ",".join(f"{k}={shared[k]}" for k in sorted(shared))
-    values = _values(shared, names)
+    try:
+        values = _values(shared, names)
+    except (TypeError, ValueError, AttributeError):
+        return key, gettext("(details missing)"), ""
     what = _format(message.plan or message.text, message.plural, values, params)
     todo = _format(message.todo, "", values, params) if message.todo else ""
     return key, what, todo

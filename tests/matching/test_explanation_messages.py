@@ -167,6 +167,7 @@ def test_known_partners_are_named_in_what_to_do():
         ({"text": "a reason kept as a dict of text"}, "a reason kept as a dict of text", "a reason kept"),
         ({"code": "trl_below", "params": {"trl": 5}}, "(details missing)", "（詳細不明）"),
         ({"code": "keywords", "params": "not a dict"}, "(details missing)", "（詳細不明）"),
+        ({"code": "keywords", "params": {"area": "uav", "terms": 5}}, "(details missing)", "（詳細不明）"),
         (None, "None", "None"),
     ],
 )

@@ -86,6 +86,8 @@ def test_gap_plan_counts_readiness_cumulatively(db, firm_a):
         (gap("trl_below", trl=3, min_trl=5), "readiness"),
         (gap("gate_country", countries=["JP"], country="AU", cap=30), "other"),
         (gap("a_code_from_a_newer_engine", x=1), "other"),
+        (gap("trl_below", trl=3, min_trl="seven"), "readiness"),
+        (gap("gate_size", kind="hub", sizes=5, cap=30), "other"),
         ("needs a Japanese partner: text stored before explanations were data", "other"),
     ],
 )
