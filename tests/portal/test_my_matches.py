@@ -173,3 +173,10 @@ def test_my_matches_query_count_is_constant(alice_client, firm_a, areas, orgs, r
     with django_assert_num_queries(12):
         response = alice_client.get(PAGE)
     assert len(response.context["matches"]) == rows
+
+
+def test_csv_export_under_ja_writes_japanese_reasons_and_gaps(alice_client, alice_matches):
+    response = alice_client.get("/ja/my/matches/export.csv")
+    laser = next(csv.DictReader(io.StringIO(response.content.decode())))
+    assert laser["reasons"].startswith("指向性エネルギーを自社の技術分野として登録 | ")
+    assert "TRL 5は最低要件のTRL 7に届かない：まず製品をTRL 7まで成熟させる" in laser["gaps"]
