@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from matching import dispatch
+from matching.messages import render
 from matching.models import Match, MatchRun
 
 
@@ -65,6 +67,8 @@ class MatchAdmin(ReadOnlyAdmin):
         "run",
         "score",
         "components",
+        "reasons_in_words",
+        "gaps_in_words",
         "reasons",
         "gaps",
         "eligible",
@@ -72,6 +76,14 @@ class MatchAdmin(ReadOnlyAdmin):
     ]
     raw_id_fields = ["company", "opportunity", "run"]
     actions = ["rescore_firms"]
+
+    @admin.display(description=_("reasons in words"))
+    def reasons_in_words(self, obj: Match) -> str:
+        return format_html_join("\n", "<p>{}</p>", ((render(item),) for item in obj.reasons or []))
+
+    @admin.display(description=_("gaps in words"))
+    def gaps_in_words(self, obj: Match) -> str:
+        return format_html_join("\n", "<p>{}</p>", ((render(item),) for item in obj.gaps or []))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Match]:
         """Matches of the firms this user may see (consultants: all)."""

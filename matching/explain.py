@@ -1,8 +1,10 @@
-"""Reasons and gaps in words, for the stored matches only (no Django import).
+"""Reasons and gaps as data, for the stored matches only (no Django import).
 
-Each sentence names the facts behind a component ("declares Directed energy; description mentions beam director")
-or says what to do about a gap ("no AS9100D or JIS Q 9100: required by ..."). Pieces are cached per firm and area
-or per opportunity and fact, so explaining a million stored pairs costs a few dictionary look-ups each.
+Each item is {"code": ..., "params": {...}} naming the facts behind a component ({"code": "keywords", "params":
+{"area": "directed-energy", "terms": ["beam director"]}}) or a gap with what it needs ({"code":
+"certifications_missing", "params": {"certifications": ["as9100d", "jis-q-9100"]}}). Params hold slugs, codes and
+figures, never words: matching/messages.py renders them in the reader's language. Pieces are cached per firm and
+area or per opportunity and fact, so explaining a million stored pairs costs a few dictionary look-ups each.
 """
 
 from __future__ import annotations
@@ -15,32 +17,28 @@ import numpy as np
 from matching import engine
 from matching.features import PRESENCE, Corpus, FirmArrays, OpportunityArrays
 
-SIZE_WORDS: dict[str, tuple[str, str]] = {
-    "startup": ("start-ups", "a start-up"),
-    "sme": ("SMEs", "an SME"),
-    "large": ("large firms", "large"),
-}
-KIND_WORDS: dict[str, str] = {
-    "hub": "hub",
-    "priority_area": "priority area",
-    "event": "event",
-    "programme": "programme",
-    "call": "call",
-}
 MAX_TERMS = 3
 MIN_AFFINITY = 0.15
 
-
-def join_words(words: list[str], last: str = "and") -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+Item = dict[str, object]
 
 
-def short_name(name: str) -> str:
-    """'AS9100D (aviation, space and defence quality management)' -> 'AS9100D'."""
-    return name.split(" (", 1)[0]
+def item(code: str, **params: object) -> Item:
+    """One explanation item; messages.py has an English and a Japanese message for every code used here."""
+    return {"code": code, "params": params}
+
+
+def dump(entry: Item) -> str:
+    """ENTRY as PostgreSQL prints jsonb (keys by length, then bytes), so an unchanged row compares equal as text."""
+    return json.dumps(_jsonb_order(entry), ensure_ascii=False)
+
+
+def _jsonb_order(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _jsonb_order(value[k]) for k in sorted(value, key=lambda k: (len(k.encode()), k.encode()))}
+    if isinstance(value, list | tuple):
+        return [_jsonb_order(v) for v in value]
+    return value
 
 
 class Explainer:
@@ -56,8 +54,8 @@ class Explainer:
     ) -> None:
         self.corpus, self.firms, self.opps = corpus, firms, opportunities
         self.country_names = dict(country_names or {})
-        self._area_piece: dict[tuple[int, int], str] = {}
-        self._opp_piece: dict[tuple[str, int, int], str] = {}
+        self._area_piece: dict[tuple[int, int], list[Item]] = {}
+        self._opp_piece: dict[tuple[str, int, int], Item] = {}
         columns = corpus.keyword_weights.tocsc()
         self._weights: list[dict[int, float]] = [
             {
@@ -90,9 +88,6 @@ class Explainer:
         ]
         self._countries = sorted({c.country for c in firms.rows})
         self._country_code = np.array([self._countries.index(c.country) for c in firms.rows], dtype=np.int64)
-
-    def country(self, code: str) -> str:
-        return self.country_names.get(code, code)
 
     # Whole columns at once: every distinct key is written once, then spread with NumPy ----------------------------
 
@@ -156,8 +151,8 @@ class Explainer:
         return self._array(fixed, fit)
 
     @staticmethod
-    def _encode(texts: list[str]) -> str:
-        return ", ".join(json.dumps(t, ensure_ascii=False) for t in texts)
+    def _encode(items: list[Item]) -> str:
+        return ", ".join(dump(entry) for entry in items)
 
     @staticmethod
     def _array(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -180,69 +175,61 @@ class Explainer:
                 words.append(word)
         return words[:MAX_TERMS]
 
-    def area_piece(self, i: int, a: int) -> str:
-        """'declares X; description mentions y and z' for firm i and area a ('' when there is neither)."""
+    def area_piece(self, i: int, a: int) -> list[Item]:
+        """'ticked' and 'keywords' items for firm i and area a (empty when there is neither)."""
         key = (i, a)
         if key not in self._area_piece:
-            parts = []
+            slug, out = self.corpus.areas[a].slug, []
             if self.firms.declared[i, a]:
-                parts.append(f"declares {self.corpus.areas[a].slug}")
+                out.append(item("ticked", area=slug))
             terms = self.evidence_terms(i, a)
             if terms:
-                what = "" if parts else f" ({self.corpus.areas[a].slug})"
-                parts.append(f"description mentions {join_words(terms)}{what}")
-            self._area_piece[key] = "; ".join(parts)
+                out.append(item("keywords", area=slug, terms=terms))
+            self._area_piece[key] = out
         return self._area_piece[key]
 
-    def reasons(self, i: int, j: int, components: np.ndarray) -> list[str]:
+    def reasons(self, i: int, j: int, components: np.ndarray) -> list[Item]:
         """Why firm i fits opportunity j: the technology facts first, then readiness, compliance and timing."""
         return self._technology_reasons(i, j) + self._fact_reasons(i, j, components)
 
-    def _technology_reasons(self, i: int, j: int) -> list[str]:
+    def _technology_reasons(self, i: int, j: int) -> list[Item]:
         o, out = self.opps.rows[j], []
         order = self._area_order[j]
         if len(order) == 0:
             best = int(np.argmax(self.firms.affinity[i])) if self.corpus.n_areas else -1
-            piece = self.area_piece(i, best) if best >= 0 and self.firms.affinity[i, best] >= MIN_AFFINITY else ""
-            out.append(f"the {KIND_WORDS.get(o.kind, o.kind)} takes any technology" + (f"; {piece}" if piece else ""))
+            out.append(item("any_technology", kind=o.kind))
+            if best >= 0 and self.firms.affinity[i, best] >= MIN_AFFINITY:
+                out.extend(self.area_piece(i, best))
         else:
             ranked = sorted(order.tolist(), key=lambda a: -self.opps.areas[j, a] * self.firms.affinity[i, a])
             for a in ranked[:2]:
-                if self.firms.affinity[i, a] >= MIN_AFFINITY and (piece := self.area_piece(i, a)):
-                    out.append(piece)
+                if self.firms.affinity[i, a] >= MIN_AFFINITY:
+                    out.extend(self.area_piece(i, a))
         return out
 
-    def _fact_reasons(self, i: int, j: int, components: np.ndarray | list[float]) -> list[str]:
+    def _fact_reasons(self, i: int, j: int, components: np.ndarray | list[float]) -> list[Item]:
         o, firm, out = self.opps.rows[j], self.firms.rows[i], []
         if o.min_trl and firm.trl and firm.trl >= o.min_trl:
-            out.append(f"TRL {firm.trl} meets the minimum TRL {o.min_trl}")
+            out.append(item("trl_met", trl=firm.trl, min_trl=o.min_trl))
         if o.certifications and components[3] >= 1.0:
-            out.append(f"holds the certification{'s' if len(o.certifications) > 1 else ''} required")
+            out.append(item("certifications_held", count=len(o.certifications)))
         if o.kind == "call" and o.closes_on and components[4] >= 1.0:
-            out.append(f"open until {o.closes_on.isoformat()}")
+            out.append(item("open_until", date=o.closes_on.isoformat()))
         elif o.kind == "event" and o.starts_on:
-            out.append(f"takes place from {o.starts_on.isoformat()}")
+            out.append(item("takes_place", date=o.starts_on.isoformat()))
         return out
 
     # Gaps ----------------------------------------------------------------------------------------------------------
 
-    def gaps(self, i: int, j: int, components: np.ndarray | list[float], gates: int, limit: float) -> list[str]:
-        """What stands between firm i and opportunity j, each with what to do; capped scores state the rule."""
+    def gaps(self, i: int, j: int, components: np.ndarray | list[float], gates: int, limit: float) -> list[Item]:
+        """What stands between firm i and opportunity j; capped scores name the rule and the cap."""
         o, firm, f = self.opps.rows[j], self.firms.rows[i], self.firms
-        out: list[str] = []
+        cap = int(engine.INELIGIBLE_CAP)
+        out: list[Item] = []
         if gates & engine.GATE_COUNTRY:
-            names = join_words([self.country(c) for c in o.countries], "or")
-            out.append(
-                f"open to firms from {names}; firm is in {self.country(firm.country)} "
-                f"(score capped at {engine.INELIGIBLE_CAP:.0f})"
-            )
+            out.append(item("gate_country", countries=list(o.countries), country=firm.country, cap=cap))
         if gates & engine.GATE_SIZE:
-            sizes = join_words([SIZE_WORDS.get(s, (s, s))[0] for s in o.sizes], "or")
-            out.append(
-                f"the {KIND_WORDS.get(o.kind, o.kind)} is for {sizes}; firm is "
-                f"{SIZE_WORDS.get(firm.size, (firm.size, firm.size))[1]} "
-                f"(score capped at {engine.INELIGIBLE_CAP:.0f})"
-            )
+            out.append(item("gate_size", kind=o.kind, sizes=list(o.sizes), size=firm.size, cap=cap))
         if o.presence in PRESENCE and PRESENCE.index(o.presence) > int(f.presence[i]):
             out.append(self._presence_gap(o.presence, firm.presence))
         if o.min_trl and (not firm.trl or firm.trl < o.min_trl):
@@ -254,27 +241,24 @@ class Explainer:
         return out
 
     @staticmethod
-    def fit_gap(capability: float, limit: float) -> str:
-        return (
-            f"little technology fit (capability {capability:.2f}) caps the score at {limit:.0f}: "
-            "describe the relevant products and technologies in the firm's profile"
-        )
+    def fit_gap(capability: float, limit: float) -> Item:
+        return item("low_fit", capability=round(float(capability), 2), cap=int(round(limit)))
 
     @staticmethod
-    def _presence_gap(required: str, held: str) -> str:
+    def _presence_gap(required: str, held: str) -> Item:
         if required == "partner":
-            return "needs a Japanese partner or entity: find a Japanese partner firm before applying"
+            return item("partner_needed")
         if held == "partner":
-            return "needs an office or entity in Japan; firm has a Japanese partner only"
-        return "needs an office or entity in Japan: set one up or apply through a Japanese partner's entity"
+            return item("entity_needed_has_partner")
+        return item("entity_needed")
 
     @staticmethod
-    def _trl_gap(trl: int | None, minimum: int) -> str:
+    def _trl_gap(trl: int | None, minimum: int) -> Item:
         if not trl:
-            return f"TRL not stated; the minimum is TRL {minimum}: add the lead product's TRL to the profile"
-        return f"TRL {trl} is below the minimum TRL {minimum}: mature the product to TRL {minimum} first"
+            return item("trl_unknown", min_trl=minimum)
+        return item("trl_below", trl=trl, min_trl=minimum)
 
-    def _cert_gaps(self, i: int, j: int) -> list[str]:
+    def _cert_gaps(self, i: int, j: int) -> list[Item]:
         out = []
         for code in self.opps.rows[j].certifications:
             cls = self.corpus.cert_class.get(code)
@@ -283,7 +267,6 @@ class Explainer:
             key = ("cert", cls, j)
             if key not in self._opp_piece:
                 members = [code] + [c for c in self.corpus.cert_members[cls] if c != code]
-                names = join_words([short_name(self.corpus.cert_names.get(c, c)) for c in members], "or")
-                self._opp_piece[key] = f"no {names}: required by {self.opps.rows[j].title}; obtain one of them"
+                self._opp_piece[key] = item("certifications_missing", certifications=members)
             out.append(self._opp_piece[key])
         return out

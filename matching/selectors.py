@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -11,6 +10,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from matching import messages
+from matching.messages import Names
 from matching.models import Match
 from programmes.models import Opportunity, OpportunityArea
 
@@ -147,73 +148,18 @@ def opportunity_top_match_list(*, user, opportunity: Opportunity, limit: int = 1
     return list(queryset.best_first()[:limit])
 
 
-# Words that place a gap written as text into a category (matching/explain.py writes "what is missing: what to do").
-_CATEGORY_HINTS = [
-    ("certification", re.compile(r"^no\b.*: required by|certif|as\s?9100|jis\s?q|\biso\b|nist|cmmc", re.IGNORECASE)),
-    ("partner", re.compile(r"partner|presence|office|entity in japan", re.IGNORECASE)),
-    ("readiness", re.compile(r"\btrl\b|readiness", re.IGNORECASE)),
-]
-
-
-def _gap_category(hint: str, text: str) -> str:
-    for category, pattern in _CATEGORY_HINTS:
-        if hint and pattern.search(hint):
-            return category
-    for category, pattern in _CATEGORY_HINTS:
-        if pattern.search(text):
-            return category
-    return "other"
-
-
-def item_text(item) -> str:
-    """The words of one stored reason or gap, whether the engine stored a string or a dict."""
-    if isinstance(item, dict):
-        return str(item.get("text") or item.get("message") or item.get("detail") or item.get("what") or "")
-    return str(item)
-
-
-def _trl_needed(text: str) -> int | None:
-    levels = [int(n) for n in re.findall(r"\bTRL\s*(\d)", text, re.IGNORECASE)]
-    return max(levels) if levels else None
-
-
-def gap_parts(gap) -> tuple[str, str, str]:
-    """(category, grouping key, text) of one stored gap, whether the engine stored a string or a dict."""
-    text = item_text(gap)
-    hint = ""
-    if isinstance(gap, dict):
-        hint = str(gap.get("kind") or gap.get("category") or gap.get("type") or gap.get("component") or "")
-    category = _gap_category(hint, text)
-    if category == "readiness" and _trl_needed(text):
-        return category, f"trl-{_trl_needed(text)}", text
-    # The part before the colon names what is missing; numbers (scores, caps) differ between opportunities.
-    key = re.sub(r"\d+(\.\d+)?", "#", text.split(":")[0].strip().lower())
-    return category, key, text
-
-
-def _gap_wording(category: str, key: str, text: str) -> tuple[str, str]:
-    """(what to fix, what to do) for a gap plan row, without the words naming one opportunity."""
-    what, _sep, todo = text.partition(":")
-    if category == "readiness" and key.startswith("trl-"):
-        return str(_("Reach TRL %(level)s") % {"level": key[4:]}), ""
-    certificate = re.match(r"no (.+)", what.strip())
-    if category == "certification" and certificate:
-        return str(_("Obtain %(names)s") % {"names": certificate.group(1)}), ""
-    # Figures that differ per opportunity ("(capability 0.37) caps the score at 55") would mislead on a grouped row.
-    what = re.sub(r"\s*\([^)]*\d[^)]*\)|\s+caps the score at [\d.]+", "", what)
-    return what.strip(), todo.strip()
-
-
-def gap_plan(*, matches: Iterable[Match]) -> list[tuple[str, str, list[GapItem]]]:
+def gap_plan(*, matches: Iterable[Match], names: Names | None = None) -> list[tuple[str, str, list[GapItem]]]:
     """Group the gaps of MATCHES by category and by what would close them, most matches unlocked first.
 
+    Reads the stored items' codes and params (matching/messages.py words them in the reader's language).
     Readiness is cumulative: reaching TRL 7 also closes every gap asking for TRL 6 or less.
     """
+    names = names or Names()
     items: dict[tuple[str, str], GapItem] = {}
     for match in matches:
         for gap in match.gaps or []:
-            category, key, text = gap_parts(gap)
-            what, todo = _gap_wording(category, key, text)
+            category = messages.category(gap)
+            key, what, todo = messages.plan_row(gap, names)
             item = items.setdefault((category, key), GapItem(category=category, key=key, text=what, action=todo))
             if match not in item.matches:
                 item.matches.append(match)
@@ -229,7 +175,9 @@ def gap_plan(*, matches: Iterable[Match]) -> list[tuple[str, str, list[GapItem]]
     return plan
 
 
-def company_gap_plan(*, user, company: Company | None, top: int = GAP_PLAN_TOP) -> list[tuple[str, str, list[GapItem]]]:
+def company_gap_plan(
+    *, user, company: Company | None, top: int = GAP_PLAN_TOP, names: Names | None = None
+) -> list[tuple[str, str, list[GapItem]]]:
     """The gap plan over COMPANY's TOP best matches (one query)."""
     if company is None:
         return []
@@ -240,4 +188,4 @@ def company_gap_plan(*, user, company: Company | None, top: int = GAP_PLAN_TOP) 
         .only("pk", "score", "gaps", "opportunity__slug", "opportunity__title", "opportunity__title_ja")
         .best_first()[:top]
     )
-    return gap_plan(matches=matches)
+    return gap_plan(matches=matches, names=names)

@@ -12,10 +12,11 @@ from django.views.decorators.cache import cache_control
 
 from companies.selectors import viewer_company_list
 from matching.filters import MatchFilterSet
+from matching.messages import names_for
+from matching.messages import render as render_item
 from matching.models import Match
 from matching.selectors import (
     company_gap_plan,
-    item_text,
     match_list,
     score_segments,
     viewer_company_pick,
@@ -59,7 +60,7 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
         "is_paginated": page.has_other_pages(),
         "matches": page.object_list,
         "querystring": query.urlencode(),
-        "gap_plan": company_gap_plan(user=request.user, company=company),
+        "gap_plan": company_gap_plan(user=request.user, company=company, names=names_for(request)),
     }
     return render(request, "matching/match_list.html", context)
 
@@ -78,6 +79,7 @@ def match_export(request: HttpRequest) -> HttpResponse:
     writer.writerow(
         ["company", "opportunity", "title", "kind", "deadline", "score", "eligible", *components, "reasons", "gaps"]
     )
+    names = names_for(request)
     for match in _match_filterset(request, company).qs:
         parts = {segment.name: segment.contribution for segment in score_segments(match)}
         opportunity = match.opportunity
@@ -92,8 +94,8 @@ def match_export(request: HttpRequest) -> HttpResponse:
                     f"{match.score:.1f}",
                     "yes" if match.eligible else "no",
                     *[f"{parts[name]:.1f}" if name in parts else "" for name in components],
-                    " | ".join(item_text(reason) for reason in match.reasons or []),
-                    " | ".join(item_text(gap) for gap in match.gaps or []),
+                    " | ".join(render_item(reason, names) for reason in match.reasons or []),
+                    " | ".join(render_item(gap, names) for gap in match.gaps or []),
                 ]
             )
         )

@@ -9,6 +9,7 @@ from programmes.models import Opportunity
 from tests.factories import (
     LASER_CALL_COMPONENTS,
     CallFactory,
+    CertificationFactory,
     EventFactory,
     MatchFactory,
     OpportunityFactory,
@@ -42,7 +43,15 @@ def orgs(db):
 
 
 @pytest.fixture
-def world(areas, orgs):
+def certifications(db):
+    return [
+        CertificationFactory(code="as9100d", name="AS9100D (aviation, space and defence quality management)"),
+        CertificationFactory(code="jis-q-9100", name="JIS Q 9100"),
+    ]
+
+
+@pytest.fixture
+def world(areas, orgs, certifications):
     """Four published records with different kinds, areas, organisations, countries and dates, plus a draft."""
     laser = CallFactory(
         slug="laser-call",
@@ -89,10 +98,13 @@ def alice_matches(world, firm_a):
         opportunity=world["laser"],
         score=81.5,
         components=LASER_CALL_COMPONENTS,
-        reasons=["declares directed-energy; description mentions beam director"],
+        reasons=[
+            {"code": "ticked", "params": {"area": "directed-energy"}},
+            {"code": "keywords", "params": {"area": "directed-energy", "terms": ["beam director"]}},
+        ],
         gaps=[
-            "no AS9100D or JIS Q 9100: required by High-power laser call; obtain one of them",
-            "TRL 5 is below the minimum TRL 7: mature the product to TRL 7 first",
+            {"code": "certifications_missing", "params": {"certifications": ["as9100d", "jis-q-9100"]}},
+            {"code": "trl_below", "params": {"trl": 5, "min_trl": 7}},
         ],
     )
     cyber = MatchFactory(
@@ -100,8 +112,8 @@ def alice_matches(world, firm_a):
         opportunity=world["cyber"],
         score=22.0,
         gaps=[
-            "no AS9100D or JIS Q 9100: required by Cyber defence call; obtain one of them",
-            "needs a Japanese partner or entity: find a Japanese partner firm before applying",
+            {"code": "certifications_missing", "params": {"certifications": ["as9100d", "jis-q-9100"]}},
+            {"code": "partner_needed", "params": {}},
         ],
     )
     return {"laser": laser, "cyber": cyber}

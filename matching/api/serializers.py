@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from companies.models import Company
+from matching.messages import detail, names_for, render
 from matching.models import Match, MatchRun
 from portal.api.fields import RelatedSlugsField, RoundedFloatField
 from programmes.models import Opportunity
@@ -34,6 +35,33 @@ class MatchCompanySerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class ExplanationSerializer(serializers.Serializer):
+    """A reason or gap as data: its code, its params (slugs, codes, figures) and its words in the reader's language."""
+
+    code = serializers.CharField(help_text="What the item says, e.g. keywords, trl_below, certifications_missing.")
+    params = serializers.DictField(help_text="The facts behind it: area slugs, certification codes, figures.")
+    text = serializers.CharField(help_text="The item in words, in the language asked for (Accept-Language, ?lang=).")
+
+
+class ExplanationTextField(serializers.ListField):
+    """Stored explanation items as sentences in the reader's language (v1's `reasons` and `gaps`)."""
+
+    child = serializers.CharField()
+
+    def to_representation(self, data):
+        names = names_for(self.context.get("request"))
+        return [render(item, names) for item in data or []]
+
+
+class ExplanationDetailField(serializers.ListField):
+    """Stored explanation items as {code, params, text} (`reasons_detail` and `gaps_detail`)."""
+
+    child = ExplanationSerializer()
+
+    def to_representation(self, data):
+        return detail(data or [], names_for(self.context.get("request")))
+
+
 class MatchSerializer(serializers.ModelSerializer):
     """How well a firm fits an opportunity; the components' contributions add up to the score."""
 
@@ -41,12 +69,17 @@ class MatchSerializer(serializers.ModelSerializer):
     opportunity = MatchOpportunitySerializer(read_only=True)
     score = RoundedFloatField(read_only=True)
     components = serializers.DictField(child=ComponentSerializer(), read_only=True)
-    reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
-    gaps = serializers.ListField(child=serializers.CharField(), read_only=True)
+    reasons = ExplanationTextField(read_only=True)
+    gaps = ExplanationTextField(read_only=True, help_text="Each gap says what is missing, then what to do.")
+    reasons_detail = ExplanationDetailField(source="reasons", read_only=True)
+    gaps_detail = ExplanationDetailField(source="gaps", read_only=True)
 
     class Meta:
         model = Match
-        fields = ["company", "opportunity", "score", "components", "reasons", "gaps", "eligible", "computed_at"]
+        fields = [
+            *("company", "opportunity", "score", "components", "reasons", "gaps"),
+            *("reasons_detail", "gaps_detail", "eligible", "computed_at"),
+        ]
 
 
 class MatchRunSerializer(serializers.ModelSerializer):

@@ -1,11 +1,13 @@
 """Match scores (a firm's best opportunities, an opportunity's best firms) and scoring runs."""
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -28,6 +30,13 @@ QUEUE_RETRY_AFTER_S = 60
 COMPANY_SLUG = OpenApiParameter("company_slug", str, OpenApiParameter.PATH, description="The firm's slug.")
 OPPORTUNITY_SLUG = OpenApiParameter(
     "opportunity_slug", str, OpenApiParameter.PATH, description="The opportunity's slug."
+)
+LANG = OpenApiParameter(
+    "lang",
+    str,
+    OpenApiParameter.QUERY,
+    enum=[code for code, _name in settings.LANGUAGES],
+    description="Language of reasons and gaps (en or ja); without it, the Accept-Language header decides.",
 )
 
 MATCH_ROW_FIELDS = [
@@ -53,8 +62,27 @@ def _match_rows(user):
     )
 
 
-@extend_schema_view(list=extend_schema(parameters=[COMPANY_SLUG]))
-class CompanyMatchViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ReaderLanguageMixin:
+    """Reasons and gaps in the caller's language: ?lang=en|ja, else Accept-Language; chosen before any cached answer.
+
+    LocaleMiddleware answers unprefixed paths such as /api/ in English whatever the header says (the site's
+    English pages have no prefix), so the API reads the header itself.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        codes = [code for code, _name in settings.LANGUAGES]
+        lang = request.query_params.get("lang")
+        if lang is not None and lang not in codes:
+            message = _("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}
+            raise serializers.ValidationError({"lang": [message]})
+        lang = lang or translation.get_language_from_request(request._request)
+        translation.activate(lang)
+        request.LANGUAGE_CODE = lang
+        super().initial(request, *args, **kwargs)
+
+
+@extend_schema_view(list=extend_schema(parameters=[COMPANY_SLUG, LANG]))
+class CompanyMatchViewSet(ReaderLanguageMixin, CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """A firm's matches, best first; 404 for a firm the caller cannot see (another firm's staff)."""
 
     queryset = Match.objects.none()  # names the model for the schema; get_queryset() does the reading
@@ -82,8 +110,8 @@ class CompanyMatchViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.Gener
         return _match_rows(self.request.user).filter(company_id=self.company_id)
 
 
-@extend_schema_view(list=extend_schema(parameters=[OPPORTUNITY_SLUG]))
-class OpportunityMatchViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(list=extend_schema(parameters=[OPPORTUNITY_SLUG, LANG]))
+class OpportunityMatchViewSet(ReaderLanguageMixin, CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The firms that fit an opportunity best (consultants only)."""
 
     queryset = Match.objects.none()  # names the model for the schema; get_queryset() does the reading

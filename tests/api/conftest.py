@@ -157,7 +157,11 @@ def matches(records, firm_a, firm_b):
             "capability": {"value": 0.9, "weight": 0.5, "contribution": 45.0},
             "compliance": {"value": 0.75, "weight": 0.5, "contribution": 37.5},
         },
-        reasons=["Declares UAV, which the call asks for."],
+        reasons=[
+            {"code": "ticked", "params": {"area": "uav"}},
+            {"code": "keywords", "params": {"area": "uav", "terms": ["drone", "autonomy"]}},
+        ],
+        gaps=[{"code": "certifications_missing", "params": {"certifications": ["as9100d", "jis-q-9100"]}}],
         computed_at=computed,
     )
     MatchFactory(
@@ -165,7 +169,8 @@ def matches(records, firm_a, firm_b):
         opportunity=records["event"],
         score=20.0,
         eligible=False,
-        gaps=["The event asks for cyber firms."],
+        reasons=["Stored before explanations were data."],
+        gaps=[{"code": "low_fit", "params": {"capability": 0.2, "cap": 30}}],
         computed_at=computed,
     )
     MatchFactory(company=firm_b, opportunity=records["call"], score=60.0, computed_at=computed)

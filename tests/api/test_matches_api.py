@@ -100,3 +100,73 @@ def test_a_bad_match_filter_is_a_400_naming_the_field(alice_client, matches, que
     response = alice_client.get(f"{API}/companies/firm-a/matches/?{query}")
     assert response.status_code == 400
     assert list(response.json()) == [field]
+
+
+def _best(client, url: str = f"{API}/companies/firm-a/matches/", **headers) -> dict:
+    response = client.get(url, **headers)
+    assert response.status_code == 200
+    return response.json()["results"][0]
+
+
+def test_reasons_and_gaps_come_as_text_and_as_data(alice_client, matches):
+    best = _best(alice_client)
+    assert best["reasons"] == [
+        "declares Uncrewed aerial vehicles",
+        "Uncrewed aerial vehicles: description mentions drone and autonomy",
+    ]
+    assert best["reasons_detail"][1] == {
+        "code": "keywords",
+        "params": {"area": "uav", "terms": ["drone", "autonomy"]},
+        "text": "Uncrewed aerial vehicles: description mentions drone and autonomy",
+    }
+    assert best["gaps"] == ["no AS9100D or JIS Q 9100: obtain AS9100D or JIS Q 9100"]
+    assert [g["code"] for g in best["gaps_detail"]] == ["certifications_missing"]
+
+
+def test_reasons_stored_as_text_before_this_version_still_read(alice_client, matches):
+    event = alice_client.get(f"{API}/companies/firm-a/matches/?kind=event").json()["results"][0]
+    assert event["reasons"] == ["Stored before explanations were data."]
+    assert event["reasons_detail"] == [{"code": "text", "params": {}, "text": "Stored before explanations were data."}]
+
+
+def test_lang_ja_reads_japanese_with_the_same_codes_and_params(alice_client, matches, records):
+    records["uav"].name_ja = "無人航空機"
+    records["uav"].save()
+    english = _best(alice_client)
+    japanese = _best(alice_client, f"{API}/companies/firm-a/matches/?lang=ja")
+    assert japanese["reasons"] == [
+        "無人航空機を自社の技術分野として登録",
+        "無人航空機：会社説明にdrone、autonomyの記述あり",
+    ]
+    assert japanese["gaps"] == ["AS9100DまたはJIS Q 9100の認証なし：AS9100DまたはJIS Q 9100を取得する"]
+    strip = [{k: v for k, v in item.items() if k != "text"} for item in japanese["reasons_detail"]]
+    assert strip == [{k: v for k, v in item.items() if k != "text"} for item in english["reasons_detail"]]
+    assert [item["text"] for item in japanese["reasons_detail"]] == japanese["reasons"]
+
+
+def test_accept_language_chooses_the_language_and_lang_overrides_it(alice_client, matches):
+    response = alice_client.get(f"{API}/companies/firm-a/matches/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert response["Content-Language"] == "ja"
+    assert response.json()["results"][0]["gaps"][0].endswith("を取得する")
+    forced = _best(alice_client, f"{API}/companies/firm-a/matches/?lang=en", HTTP_ACCEPT_LANGUAGE="ja")
+    assert forced["gaps"] == ["no AS9100D or JIS Q 9100: obtain AS9100D or JIS Q 9100"]
+
+
+def test_an_unknown_lang_is_a_400_naming_it(alice_client, matches):
+    response = alice_client.get(f"{API}/companies/firm-a/matches/?lang=fr")
+    assert response.status_code == 400
+    assert response.json() == {"lang": ["Choose one of: en, ja."]}
+
+
+def test_an_opportunitys_best_firms_follow_lang_too(consultant_client, matches):
+    best = _best(consultant_client, f"{API}/opportunities/atla-uav-call/matches/?lang=ja")
+    assert best["gaps_detail"][0]["text"] == "AS9100DまたはJIS Q 9100の認証なし：AS9100DまたはJIS Q 9100を取得する"
+
+
+def test_a_cached_answer_in_one_language_is_never_served_in_the_other(alice_token_client, matches, settings):
+    settings.API_CACHE_SECONDS = 60
+    url = f"{API}/companies/firm-a/matches/"
+    for _ in range(2):  # the second round is answered from the cache
+        assert _best(alice_token_client, url)["gaps"][0].startswith("no AS9100D")
+        assert _best(alice_token_client, url, HTTP_ACCEPT_LANGUAGE="ja")["gaps"][0].endswith("を取得する")
+        assert _best(alice_token_client, url + "?lang=ja")["gaps"][0].endswith("を取得する")

@@ -87,6 +87,19 @@ def test_company_match_list_queries(alice_client, firm_a, django_assert_num_quer
 
 
 @pytest.mark.parametrize("rows", ROWS)
+def test_company_match_list_queries_with_explanations(alice_client, firm_a, django_assert_num_queries, rows):
+    for opportunity in _opportunities(rows):
+        MatchFactory(
+            company=firm_a,
+            opportunity=opportunity,
+            reasons=[{"code": "ticked", "params": {"area": "uav"}}],
+            gaps=[{"code": "certifications_missing", "params": {"certifications": ["as9100d"]}}],
+        )
+    # Queries 1-7 above, then 8 area names and 9 certification names, read once for every row's reasons and gaps.
+    _get(alice_client, f"{API}/companies/firm-a/matches/?lang=ja", django_assert_num_queries, 9, rows)
+
+
+@pytest.mark.parametrize("rows", ROWS)
 def test_company_match_list_queries_with_a_token(alice_token_client, firm_a, django_assert_num_queries, rows):
     for opportunity in _opportunities(rows):
         MatchFactory(company=firm_a, opportunity=opportunity)

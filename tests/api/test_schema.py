@@ -66,3 +66,16 @@ def test_the_docs_page_loads_its_assets_locally(anon_client):
     script = anon_client.get("/api/v1/docs/?script=")
     assert script["Content-Type"].startswith("application/javascript")
     assert "/api/v1/schema/" in script.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_schema_shows_reasons_and_gaps_as_text_and_as_data(anon_client):
+    schema = anon_client.get("/api/v1/schema/?format=json").json()
+    match = schema["components"]["schemas"]["Match"]["properties"]
+    assert match["reasons"]["items"]["type"] == "string" and match["gaps"]["items"]["type"] == "string"
+    for name in ("reasons_detail", "gaps_detail"):
+        assert match[name]["items"] == {"$ref": "#/components/schemas/Explanation"}
+    assert set(schema["components"]["schemas"]["Explanation"]["properties"]) == {"code", "params", "text"}
+    for path in ("/api/v1/companies/{company_slug}/matches/", "/api/v1/opportunities/{opportunity_slug}/matches/"):
+        params = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
+        assert params["lang"]["schema"]["enum"] == ["en", "ja"]

@@ -12,6 +12,7 @@ from tests.conftest import PASSWORD
 from tests.factories import (
     LASER_CALL_COMPONENTS,
     CallFactory,
+    CertificationFactory,
     CompanyFactory,
     EventFactory,
     MatchFactory,
@@ -66,13 +67,18 @@ def alice_with_matches(records):
     firm = CompanyFactory(slug="firm-a", name="Firm A", description="Beam directors for counter-drone lasers.")
     alice = UserFactory(username="alice")
     MembershipFactory(user=alice, company=firm)
+    CertificationFactory(code="as9100d", name="AS9100D")
+    CertificationFactory(code="jis-q-9100", name="JIS Q 9100")
     MatchFactory(
         company=firm,
         opportunity=records["laser"],
         score=81.5,
         components=LASER_CALL_COMPONENTS,
-        reasons=["declares directed-energy; description mentions beam director"],
-        gaps=["no AS9100D or JIS Q 9100: required by High-power laser call; obtain one of them"],
+        reasons=[
+            {"code": "ticked", "params": {"area": "directed-energy"}},
+            {"code": "keywords", "params": {"area": "directed-energy", "terms": ["beam director"]}},
+        ],
+        gaps=[{"code": "certifications_missing", "params": {"certifications": ["as9100d", "jis-q-9100"]}}],
     )
     MatchFactory(company=firm, opportunity=records["cyber"], score=21.0)
     return alice

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from programmes.models import Certification, TechnologyArea
-from tests.pages import alice_matches, areas, orgs, world  # noqa: F401 (the page tests' fixtures)
+from tests.pages import alice_matches, areas, certifications, orgs, world  # noqa: F401 (the page tests' fixtures)
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 

@@ -3,6 +3,7 @@
 import pytest
 
 from matching import runs
+from matching.messages import render
 from matching.models import Match, MatchRun
 from programmes.models import Opportunity
 from tests.factories import CompanyFactory, OpportunityFactory
@@ -133,7 +134,7 @@ def test_firms_ticking_no_area_are_matched_from_their_own_words(scored, firm, op
 def test_a_start_up_ranks_the_start_up_hub_above_a_programme_for_large_primes(scored):
     assert score("counter-drone", "startup-hub") > score("counter-drone", "prime-programme") + 20
     gaps = Match.objects.get(company__slug="counter-drone", opportunity__slug="prime-programme").gaps
-    assert any("for large firms; firm is a start-up" in gap for gap in gaps)
+    assert any("for large firms; firm is a start-up" in render(gap) for gap in gaps)
 
 
 @pytest.mark.parametrize("firm", ["farm", "consumer"])

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from matching.selectors import gap_parts, gap_plan, score_segments
+from matching.selectors import gap_plan, score_segments
 from tests.factories import CallFactory, CompanyFactory, EventFactory, MatchFactory, MembershipFactory
 
 PAGE = "/my/matches/"
@@ -34,8 +34,9 @@ def test_matches_best_first_with_the_breakdown_drawn_and_written(alice_client, a
     assert 'aria-label="Score 82 out of 100, drawn as its parts"' in text
     assert "Capability</strong> 45.0" in text
     assert "Timing</strong> 6.5" in text
-    assert "declares directed-energy; description mentions beam director" in text
-    assert "TRL 5 is below the minimum TRL 7" in text
+    assert "declares Directed energy" in text and "Directed energy: description mentions beam director" in text
+    assert "TRL 5 is below the minimum TRL 7: mature the product to TRL 7 first" in text
+    assert "directed-energy" not in text.split('id="plan-heading"')[0].split('class="reasons"')[1]
 
 
 def test_kind_and_area_filters(alice_client, alice_matches, firm_a):
@@ -64,26 +65,52 @@ def test_gap_plan_groups_gaps_by_how_many_top_matches_they_unlock(alice_client, 
     assert plan["partner"][0].action == "find a Japanese partner firm before applying"
 
 
+def gap(code: str, **params) -> dict:
+    return {"code": code, "params": params}
+
+
 def test_gap_plan_counts_readiness_cumulatively(db, firm_a):
-    six = MatchFactory(company=firm_a, opportunity=CallFactory(), gaps=["TRL 4 is below the minimum TRL 6: mature"])
-    eight = MatchFactory(company=firm_a, opportunity=CallFactory(), gaps=["TRL not stated; the minimum is TRL 8: add"])
+    six = MatchFactory(company=firm_a, opportunity=CallFactory(), gaps=[gap("trl_below", trl=4, min_trl=6)])
+    eight = MatchFactory(company=firm_a, opportunity=CallFactory(), gaps=[gap("trl_unknown", min_trl=8)])
     plan = dict((category, items) for category, _label, items in gap_plan(matches=[six, eight]))
     assert [(item.text, item.count) for item in plan["readiness"]] == [("Reach TRL 8", 2), ("Reach TRL 6", 1)]
 
 
 @pytest.mark.parametrize(
-    ("gap", "category"),
+    ("item", "category"),
     [
-        ("no AS9100D or JIS Q 9100: required by X; obtain one of them", "certification"),
-        ("no Japan's Defense Industry Cybersecurity Standard: required by X; obtain one of them", "certification"),
-        ("needs an office or entity in Japan: set one up", "partner"),
-        ("TRL 3 is below the minimum TRL 5: mature it", "readiness"),
-        ("open to firms from Japan; firm is in Australia (score capped at 30)", "other"),
-        ({"kind": "compliance", "text": "no CMMC level 2: required by Y"}, "certification"),
+        (gap("certifications_missing", certifications=["as9100d", "jis-q-9100"]), "certification"),
+        (gap("entity_needed"), "partner"),
+        (gap("partner_needed"), "partner"),
+        (gap("gate_japanese_entity", kind="hub", cap=30), "partner"),
+        (gap("trl_below", trl=3, min_trl=5), "readiness"),
+        (gap("gate_country", countries=["JP"], country="AU", cap=30), "other"),
+        (gap("a_code_from_a_newer_engine", x=1), "other"),
+        (gap("trl_below", trl=3, min_trl="seven"), "readiness"),
+        (gap("gate_size", kind="hub", sizes=5, cap=30), "other"),
+        ("needs a Japanese partner: text stored before explanations were data", "other"),
     ],
 )
-def test_gaps_are_sorted_into_categories(gap, category):
-    assert gap_parts(gap)[0] == category
+def test_gaps_are_sorted_into_categories_by_their_code(db, firm_a, item, category):
+    match = MatchFactory(company=firm_a, opportunity=CallFactory(), gaps=[item])
+    assert [c for c, _label, _items in gap_plan(matches=[match])] == [category]
+
+
+def test_gap_plan_groups_the_same_rule_across_records_without_their_figures(db, firm_a):
+    low = [gap("low_fit", capability=c, cap=cap) for c, cap in ((0.2, 30), (0.31, 46))]
+    matches = [MatchFactory(company=firm_a, opportunity=CallFactory(), gaps=[g]) for g in low]
+    ((_category, _label, items),) = gap_plan(matches=matches)
+    assert [(item.text, item.action, item.count) for item in items] == [
+        ("little technology fit", "describe the relevant products and technologies in the firm's profile", 2)
+    ]
+
+
+def test_gap_plan_reads_japanese_on_ja_pages(alice_client, alice_matches):
+    response = alice_client.get("/ja" + PAGE)
+    plan = {category: items for category, _label, items in response.context["gap_plan"]}
+    assert [item.text for item in plan["readiness"]] == ["TRL 7 に到達する"]
+    assert plan["partner"][0].action == "申請前に日本のパートナー企業を見つける"
+    assert "TRL 7 に到達する" in response.text
 
 
 def test_score_segments_ignore_missing_parts(db):
@@ -118,7 +145,11 @@ def test_csv_export_of_my_matches(alice_client, alice_matches):
     assert laser["company"] == "firm-a"
     assert laser["score"] == "81.5"
     assert laser["capability"] == "45.0" and laser["timing"] == "6.5"
-    assert laser["gaps"].startswith("no AS9100D or JIS Q 9100")
+    assert laser["gaps"] == (
+        "no AS9100D or JIS Q 9100: obtain AS9100D or JIS Q 9100 | "
+        "TRL 5 is below the minimum TRL 7: mature the product to TRL 7 first"
+    )
+    assert laser["reasons"] == ("declares Directed energy | Directed energy: description mentions beam director")
     filtered = alice_client.get("/my/matches/export.csv", {"technology_area": "cyber"}).content.decode()
     assert [row["opportunity"] for row in csv.DictReader(io.StringIO(filtered))] == ["cyber-call"]
 
@@ -128,10 +159,24 @@ def test_my_matches_query_count_is_constant(alice_client, firm_a, areas, orgs, r
     for n in range(rows):
         opportunity = CallFactory(areas=[areas["laser"], areas["cyber"]])
         opportunity.organisations.add(orgs["atla"], orgs["meti"])
-        MatchFactory(company=firm_a, opportunity=opportunity, score=n, gaps=["TRL 4 is below the minimum TRL 6: x"])
+        MatchFactory(
+            company=firm_a,
+            opportunity=opportunity,
+            score=n,
+            reasons=[gap("ticked", area="directed-energy")],
+            gaps=[gap("trl_below", trl=4, min_trl=6), gap("certifications_missing", certifications=["as9100d"])],
+        )
     # 1 session, 2 user, 3 the user's firms, 4 technology areas (tick boxes),
     # 5 consultant group check (visible_to), 6 paginator count, 7 the page of matches with their opportunities,
-    # 8 organisations (prefetch), 9 area links with areas (prefetch), 10 top matches' gaps for the gap plan
-    with django_assert_num_queries(10):
+    # 8 organisations (prefetch), 9 area links with areas (prefetch), 10 top matches' gaps for the gap plan,
+    # 11 certification names (gap plan and gaps), 12 area names (reasons): once per page, shared by every row
+    with django_assert_num_queries(12):
         response = alice_client.get(PAGE)
     assert len(response.context["matches"]) == rows
+
+
+def test_csv_export_under_ja_writes_japanese_reasons_and_gaps(alice_client, alice_matches):
+    response = alice_client.get("/ja/my/matches/export.csv")
+    laser = next(csv.DictReader(io.StringIO(response.content.decode())))
+    assert laser["reasons"].startswith("指向性エネルギーを自社の技術分野として登録 | ")
+    assert "TRL 5は最低要件のTRL 7に届かない：まず製品をTRL 7まで成熟させる" in laser["gaps"]

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from matching import dispatch, engine, runs
+from matching.messages import render
 from matching.models import Match, MatchRun
 from programmes.models import Opportunity
 from tests.factories import CallFactory, CompanyFactory, EventFactory, OpportunityFactory
@@ -93,24 +94,29 @@ def test_contributions_add_up_to_the_score(world):
 def test_reasons_and_gaps_name_the_facts(world):
     rescore_all()
     match = Match.objects.get(company__slug="laser", opportunity__slug="de-call")
-    assert match.reasons[0].startswith("declares directed-energy; description mentions ")
-    assert "beam director" in match.reasons[0] and "adaptive optics" in match.reasons[0]
-    assert any(r.startswith("open until ") for r in match.reasons)
-    assert "no AS9100D, EN 9100 or JIS Q 9100: required by Directed-energy demonstrator call; obtain one of them" in (
-        match.gaps
-    )
-    assert "needs a Japanese partner or entity: find a Japanese partner firm before applying" in match.gaps
-    assert "TRL 5 is below the minimum TRL 7: mature the product to TRL 7 first" in match.gaps
+    assert match.reasons[0] == {"code": "ticked", "params": {"area": "directed-energy"}}
+    assert match.reasons[1]["code"] == "keywords" and match.reasons[1]["params"]["area"] == "directed-energy"
+    assert {"beam director", "adaptive optics"} <= set(match.reasons[1]["params"]["terms"])
+    reasons, gaps = [render(r) for r in match.reasons], [render(g) for g in match.gaps]
+    assert reasons[0] == "declares Directed energy (high-energy lasers, high-power microwave)"
+    assert reasons[1].startswith("Directed energy (high-energy lasers, high-power microwave): description mentions ")
+    assert any(r.startswith("open until ") for r in reasons)
+    assert "no AS9100D, EN 9100 or JIS Q 9100: obtain AS9100D, EN 9100 or JIS Q 9100" in gaps
+    assert "needs a Japanese partner or entity: find a Japanese partner firm before applying" in gaps
+    assert "TRL 5 is below the minimum TRL 7: mature the product to TRL 7 first" in gaps
     assert match.eligible and match.components["readiness"]["value"] == 0.5
 
 
 def test_an_equivalent_certification_and_a_failed_country_gate(world):
     rescore_all()
     other = Match.objects.get(company__slug="other", opportunity__slug="de-call")
-    assert not any("AS9100D" in gap for gap in other.gaps)  # holds JIS Q 9100, which counts
+    assert not any(gap["code"] == "certifications_missing" for gap in other.gaps)  # holds JIS Q 9100, which counts
     assert not other.eligible and other.score <= engine.INELIGIBLE_CAP
-    gap = "open to firms from Australia or Japan; firm is in United States of America (score capped at 30)"
-    assert gap in other.gaps
+    gap = (
+        "open to firms from Australia or Japan; firm is in United States of America (score capped at 30): "
+        "take part as a partner of a firm from an eligible country"
+    )
+    assert gap in [render(g) for g in other.gaps]
     laser = Match.objects.get(company__slug="laser", opportunity__slug="us-only")
     assert not laser.eligible and laser.score == pytest.approx(engine.INELIGIBLE_CAP, abs=0.01)
 
@@ -274,13 +280,15 @@ def test_firms_with_and_without_the_fact_get_their_own_gaps(curated_areas):
     CompanyFactory(slug="unknown", trl=None, japan_presence="none", description=words)
     CompanyFactory(slug="partnered", trl=3, japan_presence="partner", description=words)
     rescore_all()
-    gaps = {m.company.slug: m.gaps for m in Match.objects.filter(opportunity=call).select_related("company")}
+    matches = Match.objects.filter(opportunity=call).select_related("company")
+    gaps = {m.company.slug: [render(g) for g in m.gaps] for m in matches}
     assert gaps["ready"] == []
     assert gaps["unknown"] == [
         "needs an office or entity in Japan: set one up or apply through a Japanese partner's entity",
         "TRL not stated; the minimum is TRL 6: add the lead product's TRL to the profile",
     ]
     assert gaps["partnered"] == [
-        "needs an office or entity in Japan; firm has a Japanese partner only",
+        "needs an office or entity in Japan; firm has a Japanese partner only: "
+        "apply through the partner's Japanese entity or set up your own",
         "TRL 3 is below the minimum TRL 6: mature the product to TRL 6 first",
     ]

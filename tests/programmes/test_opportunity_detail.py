@@ -104,7 +104,7 @@ def test_staff_see_their_firms_breakdown_and_gaps(alice_client, alice_matches):
     assert '<rect class="seg-capability" x="0.000" y="0" width="45.000"' in text
     assert "Capability</strong> 45.0" in text
     assert "no AS9100D or JIS Q 9100" in text
-    assert "declares directed-energy" in text
+    assert "declares Directed energy" in text and "declares directed-energy" not in text
 
 
 def test_bob_never_sees_alices_score_on_the_detail_page(bob_client, alice_matches):

@@ -86,10 +86,18 @@ def nav_links() -> dict[str, str | None]:
 
 @register.filter
 def sentence(item) -> str:
-    """A stored reason or gap as a sentence, whether the engine stored text or a dict."""
-    from matching.selectors import item_text
+    """A stored reason or gap as a sentence in the active language (prefer {% explain %}, which shares look-ups)."""
+    from matching.messages import render
 
-    return item_text(item)
+    return render(item)
+
+
+@register.simple_tag(takes_context=True)
+def explain(context, item) -> str:
+    """A stored reason or gap {code, params} as a sentence in the reader's language (matching/messages.py)."""
+    from matching.messages import names_for, render
+
+    return render(item, names_for(context.get("request")))
 
 
 @register.simple_tag(takes_context=True)

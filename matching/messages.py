@@ -1,0 +1,309 @@
+"""One renderer for explanation items: a stored {code, params} reason or gap as words in the reader's language.
+
+Pages, the API (`*_detail`), exports and the gap plan all call `render` or `render_parts`. Items hold codes and
+slugs only; names (areas, certifications, countries) are looked up when rendering, in the active language, so a
+renamed area or a Japanese reader never sees a stale English sentence. A code nobody knows renders as a short
+neutral sentence, and a legacy item stored as plain text renders as that text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import (
+    get_language,
+    gettext,
+    gettext_lazy,
+    gettext_noop,
+    ngettext,
+)
+from django_countries import countries
+
+# Gap plan categories: which heading of the plan a gap code belongs to.
+CERTIFICATION, PARTNER, READINESS, OTHER = "certification", "partner", "readiness", "other"
+
+
+@dataclass(frozen=True)
+class Message:
+    """The words of one code: what it says, what to do about it (gaps) and where the gap plan files it."""
+
+    text: str
+    todo: str = ""
+    category: str = OTHER
+    plural: str = ""  # with a `count` param: the plural form of TEXT (ngettext)
+    plan: str = ""  # the gap plan's wording, without figures that differ between opportunities
+
+
+REASONS: dict[str, Message] = {
+    "ticked": Message(gettext_noop("declares %(area)s")),
+    "keywords": Message(gettext_noop("%(area)s: description mentions %(terms)s")),
+    "lexicon": Message(gettext_noop("uses %(area)s product terms: %(terms)s")),
+    "related_terms": Message(gettext_noop("writes about terms related to %(area)s: %(terms)s")),
+    "any_technology": Message(gettext_noop("the %(kind)s takes any technology")),
+    "trl_met": Message(gettext_noop("TRL %(trl)s meets the minimum TRL %(min_trl)s")),
+    "certifications_held": Message(
+        gettext_noop("holds the certification required"), plural=gettext_noop("holds the certifications required")
+    ),
+    "open_until": Message(gettext_noop("open until %(date)s")),
+    "takes_place": Message(gettext_noop("takes place from %(date)s")),
+}
+
+GAPS: dict[str, Message] = {
+    "gate_country": Message(
+        gettext_noop("open to firms from %(countries)s; firm is in %(country)s (score capped at %(cap)s)"),
+        gettext_noop("take part as a partner of a firm from an eligible country"),
+        plan=gettext_noop("open to firms from %(countries)s only"),
+    ),
+    "gate_size": Message(
+        gettext_noop("the %(kind)s is for %(sizes)s; firm is %(size)s (score capped at %(cap)s)"),
+        gettext_noop("take part as a partner of an eligible firm"),
+        plan=gettext_noop("the %(kind)s is for %(sizes)s"),
+    ),
+    "gate_age": Message(
+        gettext_noop(
+            "the %(kind)s is for firms founded less than %(max_years)s years ago; firm is %(years)s years old "
+            "(score capped at %(cap)s)"
+        ),
+        gettext_noop("take part as a partner of a younger firm"),
+        plan=gettext_noop("the %(kind)s is for firms founded less than %(max_years)s years ago"),
+    ),
+    "gate_japanese_entity": Message(
+        gettext_noop("in practice the %(kind)s takes Japanese entities; firm has none (score capped at %(cap)s)"),
+        gettext_noop("apply through a Japanese partner's entity or set up a Japanese entity"),
+        PARTNER,
+        plan=gettext_noop("in practice the %(kind)s takes Japanese entities"),
+    ),
+    "gate_japan_presence": Message(
+        gettext_noop("the %(kind)s needs an office or entity in Japan; firm has none (score capped at %(cap)s)"),
+        gettext_noop("set up an office in Japan or apply through a Japanese partner's entity"),
+        PARTNER,
+        plan=gettext_noop("the %(kind)s needs an office or entity in Japan"),
+    ),
+    "partner_needed": Message(
+        gettext_noop("needs a Japanese partner or entity"),
+        gettext_noop("find a Japanese partner firm before applying"),
+        PARTNER,
+    ),
+    "entity_needed": Message(
+        gettext_noop("needs an office or entity in Japan"),
+        gettext_noop("set one up or apply through a Japanese partner's entity"),
+        PARTNER,
+    ),
+    "entity_needed_has_partner": Message(
+        gettext_noop("needs an office or entity in Japan; firm has a Japanese partner only"),
+        gettext_noop("apply through the partner's Japanese entity or set up your own"),
+        PARTNER,
+    ),
+    "trl_unknown": Message(
+        gettext_noop("TRL not stated; the minimum is TRL %(min_trl)s"),
+        gettext_noop("add the lead product's TRL to the profile"),
+        READINESS,
+    ),
+    "trl_below": Message(
+        gettext_noop("TRL %(trl)s is below the minimum TRL %(min_trl)s"),
+        gettext_noop("mature the product to TRL %(min_trl)s first"),
+        READINESS,
+    ),
+    "certifications_missing": Message(
+        gettext_noop("no %(certifications)s"), gettext_noop("obtain %(certifications)s"), CERTIFICATION
+    ),
+    "low_fit": Message(
+        gettext_noop("little technology fit (capability %(capability)s) caps the score at %(cap)s"),
+        gettext_noop("describe the relevant products and technologies in the firm's profile"),
+        plan=gettext_noop("little technology fit"),
+    ),
+    "closing_soon": Message(gettext_noop("closes on %(date)s"), gettext_noop("start the application now")),
+    "feedback_lowered": Message(
+        gettext_noop("ranked lower: you marked %(count)s record about %(area)s as not relevant"),
+        gettext_noop("clear the mark in your workspace if it no longer holds"),
+        plural=gettext_noop("ranked lower: you marked %(count)s records about %(area)s as not relevant"),
+    ),
+}
+
+KIND_WORDS = {
+    "hub": gettext_lazy("hub"),
+    "priority_area": gettext_lazy("priority area"),
+    "event": gettext_lazy("event"),
+    "programme": gettext_lazy("programme"),
+    "call": gettext_lazy("call"),
+}
+SIZES_PLURAL = {"startup": gettext_lazy("start-ups"), "sme": gettext_lazy("SMEs"), "large": gettext_lazy("large firms")}
+SIZE_SINGULAR = {"startup": gettext_lazy("a start-up"), "sme": gettext_lazy("an SME"), "large": gettext_lazy("large")}
+# Params whose figures differ between opportunities: the gap plan groups gaps without them.
+PER_OPPORTUNITY = frozenset({"cap", "capability", "date", "days", "country", "size", "years", "trl"})
+
+
+class Names:
+    """Area and certification names by slug and code, read on first need (one query each), in both languages."""
+
+    def __init__(self, areas: Mapping[str, tuple[str, str]] | None = None, certs: Mapping[str, str] | None = None):
+        self._areas = dict(areas) if areas is not None else None
+        self._certs = dict(certs) if certs is not None else None
+
+    def area(self, slug: str) -> str:
+        if self._areas is None:
+            from programmes.models import TechnologyArea
+
+            rows = TechnologyArea.objects.values_list("slug", "name", "name_ja")
+            self._areas = {s: (name, name_ja) for s, name, name_ja in rows}
+        name, name_ja = self._areas.get(slug, ("", ""))
+        if _japanese() and name_ja:
+            return name_ja
+        return name or slug.replace("-", " ")
+
+    def certification(self, code: str) -> str:
+        if self._certs is None:
+            from programmes.models import Certification
+
+            self._certs = dict(Certification.objects.values_list("code", "name"))
+        # 'AS9100D (aviation, space and defence quality management)' -> 'AS9100D'
+        return self._certs.get(code, code).split(" (", 1)[0]
+
+
+def names_for(request: Any) -> Names:
+    """The Names of one request, shared by everything rendered in it (so a page reads each table once)."""
+    names = getattr(request, "_kakehashi_names", None)
+    if names is None:
+        names = Names()
+        if request is not None:
+            request._kakehashi_names = names
+    return names
+
+
+def _japanese() -> bool:
+    return (get_language() or "").startswith("ja")
+
+
+def join_words(words: Iterable[str], last: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' in English; 'a、b、c' in Japanese (LAST is 'and' or 'or')."""
+    words = [str(w) for w in words]
+    if _japanese():
+        return ("、" if last == "and" else "または").join(words)
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def _country(code: str) -> str:
+    return str(countries.name(code) or code)
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.0f}" if value.is_integer() else f"{value:.2f}"
+    return str(value)
+
+
+# How each known param becomes words; any other param is shown as it is.
+_PARAMS: dict[str, Callable[[Any, Names], str]] = {
+    "area": lambda v, n: n.area(str(v)),
+    "terms": lambda v, n: join_words(v),
+    "kind": lambda v, n: str(KIND_WORDS.get(v, v)),
+    "countries": lambda v, n: join_words([_country(c) for c in v], "or"),
+    "country": lambda v, n: _country(str(v)),
+    "sizes": lambda v, n: join_words([str(SIZES_PLURAL.get(s, s)) for s in v], "or"),
+    "size": lambda v, n: str(SIZE_SINGULAR.get(v, v)),
+    "certifications": lambda v, n: join_words([n.certification(c) for c in v], "or"),
+    "partners": lambda v, n: join_words(v),
+}
+
+
+def _values(params: Mapping[str, Any], names: Names) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in params.items():
+        convert = _PARAMS.get(key)
+        out[key] = convert(value, names) if convert else _number(value)
+    return out
+
+
+def _format(template: str, plural: str, values: Mapping[str, str], params: Mapping[str, Any]) -> str:
+    """TEMPLATE (an English msgid) translated into the active language and filled with VALUES."""
+    if plural:
+        count = params.get("count")
+        text = ngettext(template, plural, count if isinstance(count, int) else 0)
+    else:
+        text = gettext(template)
+    try:
+        return text % values
+    except (KeyError, TypeError, ValueError):
+        return gettext("(details missing)")
+
+
+def _lookup(item: Any) -> tuple[str, Mapping[str, Any], Message | None]:
+    if not isinstance(item, dict):
+        return "", {}, None
+    code = str(item.get("code") or "")
+    params = item.get("params")
+    return code, params if isinstance(params, dict) else {}, REASONS.get(code) or GAPS.get(code)
+
+
+def render_parts(item: Any, names: Names | None = None) -> tuple[str, str]:
+    """(what, what to do) of one item in the active language; legacy text and unknown codes render safely."""
+    code, params, message = _lookup(item)
+    if message is None:
+        if isinstance(item, dict):
+            legacy = item.get("text") or item.get("message")
+            return (str(legacy), "") if legacy else (gettext("another factor (%(code)s)") % {"code": code or "?"}, "")
+        return str(item), ""
+    names = names or Names()
+    try:
+        values = _values(params, names)
+    except (TypeError, ValueError, AttributeError):  # a param of the wrong shape, e.g. "terms": 5
+        return gettext("(details missing)"), ""
+    what = _format(message.text, message.plural, values, params)
+    todo = _format(message.todo, "", values, params) if message.todo else ""
+    if code == "partner_needed" and params.get("partners"):
+        todo = gettext("talk to %(partners)s or another Japanese partner before applying") % values
+    return what, todo
+
+
+def render(item: Any, names: Names | None = None) -> str:
+    """One item as a sentence in the active language: 'what: what to do' for gaps."""
+    what, todo = render_parts(item, names)
+    if not todo:
+        return what
+    return f"{what}：{todo}" if _japanese() else f"{what}: {todo}"
+
+
+def detail(items: Iterable[Any], names: Names | None = None) -> list[dict[str, Any]]:
+    """Items as the API's `*_detail` lists: {code, params, text}; legacy text has code 'text' and no params."""
+    names = names or Names()
+    out = []
+    for item in items or []:
+        code, params, _message = _lookup(item)
+        out.append({"code": code or "text", "params": dict(params), "text": render(item, names)})
+    return out
+
+
+def category(item: Any) -> str:
+    """The gap plan heading an item belongs to ('other' for unknown codes and legacy text)."""
+    message = _lookup(item)[2]
+    return message.category if message else OTHER
+
+
+def plan_row(item: Any, names: Names) -> tuple[str, str, str]:
+    """(grouping key, what to fix, what to do) of one gap for the gap plan, without per-opportunity figures."""
+    code, params, message = _lookup(item)
+    if message is None:
+        text = render(item, names)
+        return f"text:{text}", text, ""
+    if code in ("trl_below", "trl_unknown") and isinstance(params.get("min_trl"), int):
+        level = params["min_trl"]
+        return f"trl-{level}", gettext("Reach TRL %(level)s") % {"level": level}, ""
+    if code == "certifications_missing":
+        codes = sorted(params.get("certifications") or [])
+        what = gettext("Obtain %(names)s") % {
+            "names": _PARAMS["certifications"](params.get("certifications") or [], names)
+        }
+        return "cert:" + ",".join(codes), what, ""
+    shared = {k: v for k, v in params.items() if k not in PER_OPPORTUNITY}
+    key = code + ":" + ",".join(f"{k}={shared[k]}" for k in sorted(shared))
+    try:
+        values = _values(shared, names)
+    except (TypeError, ValueError, AttributeError):
+        return key, gettext("(details missing)"), ""
+    what = _format(message.plan or message.text, message.plural, values, params)
+    todo = _format(message.todo, "", values, params) if message.todo else ""
+    return key, what, todo

@@ -1,0 +1,208 @@
+"""Every explanation code reads as a sentence in English and in Japanese, with names instead of slugs."""
+
+import pytest
+from django.utils import translation
+
+from matching import messages
+from matching.messages import GAPS, REASONS, Names, detail, render
+
+NAMES = Names(
+    areas={
+        "directed-energy": ("Directed energy", "指向性エネルギー"),
+        "uav": ("Uncrewed aerial vehicles", "無人航空機"),
+    },
+    certs={"as9100d": "AS9100D (aviation, space and defence quality management)", "jis-q-9100": "JIS Q 9100"},
+)
+
+# code -> (params, English, Japanese). Gaps read "what: what to do".
+CASES = {
+    "ticked": ({"area": "directed-energy"}, "declares Directed energy", "指向性エネルギーを自社の技術分野として登録"),
+    "keywords": (
+        {"area": "directed-energy", "terms": ["beam director", "adaptive optics"]},
+        "Directed energy: description mentions beam director and adaptive optics",
+        "指向性エネルギー：会社説明にbeam director、adaptive opticsの記述あり",
+    ),
+    "lexicon": (
+        {"area": "uav", "terms": ["VTOL", "loitering munition", "FPV"]},
+        "uses Uncrewed aerial vehicles product terms: VTOL, loitering munition and FPV",
+        "無人航空機の製品用語を使用：VTOL、loitering munition、FPV",
+    ),
+    "related_terms": (
+        {"area": "uav", "terms": ["airframe"]},
+        "writes about terms related to Uncrewed aerial vehicles: airframe",
+        "無人航空機の関連用語に言及：airframe",
+    ),
+    "any_technology": ({"kind": "hub"}, "the hub takes any technology", "このハブはあらゆる技術分野が対象"),
+    "trl_met": ({"trl": 7, "min_trl": 6}, "TRL 7 meets the minimum TRL 6", "TRL 7は最低要件のTRL 6を満たす"),
+    "certifications_held": ({"count": 2}, "holds the certifications required", "必要な認証を取得済み"),
+    "open_until": ({"date": "2027-01-31"}, "open until 2027-01-31", "2027-01-31まで募集中"),
+    "takes_place": ({"date": "2027-05-12"}, "takes place from 2027-05-12", "2027-05-12から開催"),
+    "gate_country": (
+        {"countries": ["AU", "JP"], "country": "US", "cap": 30},
+        "open to firms from Australia or Japan; firm is in United States of America (score capped at 30): "
+        "take part as a partner of a firm from an eligible country",
+        "対象はオーストラリアまたは日本の企業。貴社の所在国はアメリカ合衆国（スコア上限30）："
+        "対象国の企業のパートナーとして参加する",
+    ),
+    "gate_size": (
+        {"kind": "programme", "sizes": ["large"], "size": "startup", "cap": 30},
+        "the programme is for large firms; firm is a start-up (score capped at 30): "
+        "take part as a partner of an eligible firm",
+        "このプログラムの対象は大企業。貴社はスタートアップ（スコア上限30）：対象となる企業のパートナーとして参加する",
+    ),
+    "gate_age": (
+        {"kind": "hub", "max_years": 10, "years": 31, "cap": 30},
+        "the hub is for firms founded less than 10 years ago; firm is 31 years old (score capped at 30): "
+        "take part as a partner of a younger firm",
+        "このハブの対象は設立10年未満の企業。貴社は設立31年（スコア上限30）：設立年数の要件を満たす企業のパートナーとして参加する",
+    ),
+    "gate_japanese_entity": (
+        {"kind": "hub", "cap": 30},
+        "in practice the hub takes Japanese entities; firm has none (score capped at 30): "
+        "apply through a Japanese partner's entity or set up a Japanese entity",
+        "このハブは実質的に日本法人が対象。貴社には日本法人がない（スコア上限30）："
+        "日本のパートナー企業の法人を通じて応募するか、日本法人を設立する",
+    ),
+    "gate_japan_presence": (
+        {"kind": "call", "cap": 30},
+        "the call needs an office or entity in Japan; firm has none (score capped at 30): "
+        "set up an office in Japan or apply through a Japanese partner's entity",
+        "この公募には日本の拠点または法人が必要。貴社にはない（スコア上限30）："
+        "日本に拠点を設けるか、日本のパートナー企業の法人を通じて応募する",
+    ),
+    "partner_needed": (
+        {},
+        "needs a Japanese partner or entity: find a Japanese partner firm before applying",
+        "日本のパートナーまたは法人が必要：申請前に日本のパートナー企業を見つける",
+    ),
+    "entity_needed": (
+        {},
+        "needs an office or entity in Japan: set one up or apply through a Japanese partner's entity",
+        "日本の拠点または法人が必要：拠点を設けるか、日本のパートナー企業の法人を通じて応募する",
+    ),
+    "entity_needed_has_partner": (
+        {},
+        "needs an office or entity in Japan; firm has a Japanese partner only: "
+        "apply through the partner's Japanese entity or set up your own",
+        "日本の拠点または法人が必要。貴社には日本のパートナーのみ：パートナーの日本法人を通じて応募するか、自社の日本法人を設立する",
+    ),
+    "trl_unknown": (
+        {"min_trl": 6},
+        "TRL not stated; the minimum is TRL 6: add the lead product's TRL to the profile",
+        "TRLが未記入。最低要件はTRL 6：主力製品のTRLをプロフィールに記入する",
+    ),
+    "trl_below": (
+        {"trl": 5, "min_trl": 7},
+        "TRL 5 is below the minimum TRL 7: mature the product to TRL 7 first",
+        "TRL 5は最低要件のTRL 7に届かない：まず製品をTRL 7まで成熟させる",
+    ),
+    "certifications_missing": (
+        {"certifications": ["as9100d", "jis-q-9100"]},
+        "no AS9100D or JIS Q 9100: obtain AS9100D or JIS Q 9100",
+        "AS9100DまたはJIS Q 9100の認証なし：AS9100DまたはJIS Q 9100を取得する",
+    ),
+    "low_fit": (
+        {"capability": 0.2, "cap": 30},
+        "little technology fit (capability 0.20) caps the score at 30: "
+        "describe the relevant products and technologies in the firm's profile",
+        "技術の適合度が低い（能力値0.20）ためスコア上限は30：関連する製品と技術を会社プロフィールに記述する",
+    ),
+    "closing_soon": (
+        {"date": "2026-12-09", "days": 7},
+        "closes on 2026-12-09: start the application now",
+        "2026-12-09に締切：今すぐ申請準備を始める",
+    ),
+    "feedback_lowered": (
+        {"area": "uav", "count": 3},
+        "ranked lower: you marked 3 records about Uncrewed aerial vehicles as not relevant: "
+        "clear the mark in your workspace if it no longer holds",
+        "順位を下げた：無人航空機に関する3件の案件を「関連なし」にしたため：当てはまらなくなった場合はワークスペースで印を外す",
+    ),
+}
+
+
+def test_every_code_has_a_case_here():
+    assert set(CASES) == set(REASONS) | set(GAPS)
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_each_code_reads_in_english_and_in_japanese(code):
+    params, english, japanese = CASES[code]
+    item = {"code": code, "params": params}
+    with translation.override("en"):
+        assert render(item, NAMES) == english
+    with translation.override("ja"):
+        assert render(item, NAMES) == japanese
+
+
+@pytest.mark.parametrize("code", sorted(GAPS))
+def test_every_gap_says_what_to_do(code):
+    with translation.override("en"):
+        what, todo = messages.render_parts({"code": code, "params": CASES[code][0]}, NAMES)
+    assert what and todo
+
+
+def test_one_record_and_one_certification_read_in_the_singular():
+    with translation.override("en"):
+        one = render({"code": "feedback_lowered", "params": {"area": "uav", "count": 1}}, NAMES)
+        held = render({"code": "certifications_held", "params": {"count": 1}}, NAMES)
+    assert one.startswith("ranked lower: you marked 1 record about Uncrewed aerial vehicles as not relevant")
+    assert held == "holds the certification required"
+
+
+def test_known_partners_are_named_in_what_to_do():
+    item = {"code": "partner_needed", "params": {"partners": ["Mitsubishi Heavy Industries", "NEC"]}}
+    with translation.override("en"):
+        assert render(item, NAMES) == (
+            "needs a Japanese partner or entity: talk to Mitsubishi Heavy Industries and NEC "
+            "or another Japanese partner before applying"
+        )
+
+
+@pytest.mark.parametrize(
+    ("item", "english", "japanese"),
+    [
+        ({"code": "from_a_newer_engine", "params": {"x": 1}}, "another factor (from_a_newer_engine)", "その他の要因"),
+        ("declares uav (stored before explanations were data)", "declares uav (stored", "declares uav (stored"),
+        ({"text": "a reason kept as a dict of text"}, "a reason kept as a dict of text", "a reason kept"),
+        ({"code": "trl_below", "params": {"trl": 5}}, "(details missing)", "（詳細不明）"),
+        ({"code": "keywords", "params": "not a dict"}, "(details missing)", "（詳細不明）"),
+        ({"code": "keywords", "params": {"area": "uav", "terms": 5}}, "(details missing)", "（詳細不明）"),
+        (None, "None", "None"),
+    ],
+)
+def test_unknown_codes_old_text_and_broken_params_render_safely(item, english, japanese):
+    with translation.override("en"):
+        assert english in render(item, NAMES)
+    with translation.override("ja"):
+        assert japanese in render(item, NAMES)
+
+
+def test_an_area_missing_from_the_catalogue_reads_as_words_not_a_slug():
+    with translation.override("ja"):
+        assert render({"code": "ticked", "params": {"area": "space-domain"}}, NAMES).startswith("space domain")
+
+
+def test_an_area_without_a_japanese_name_falls_back_to_its_english_name():
+    names = Names(areas={"cyber": ("Cyber", "")}, certs={})
+    with translation.override("ja"):
+        assert render({"code": "ticked", "params": {"area": "cyber"}}, names) == "Cyberを自社の技術分野として登録"
+
+
+def test_names_are_read_from_the_catalogue_once(db, django_assert_num_queries):
+    from tests.factories import TechnologyAreaFactory
+
+    TechnologyAreaFactory(slug="uav", name="UAV", name_ja="無人機")
+    names = Names()
+    items = [{"code": "ticked", "params": {"area": "uav"}}] * 5
+    with django_assert_num_queries(1), translation.override("ja"):
+        assert [render(item, names) for item in items] == ["無人機を自社の技術分野として登録"] * 5
+
+
+def test_detail_lists_code_params_and_text():
+    items = [{"code": "trl_met", "params": {"trl": 7, "min_trl": 6}}, "old words"]
+    with translation.override("ja"):
+        assert detail(items, NAMES) == [
+            {"code": "trl_met", "params": {"trl": 7, "min_trl": 6}, "text": "TRL 7は最低要件のTRL 6を満たす"},
+            {"code": "text", "params": {}, "text": "old words"},
+        ]
