@@ -123,7 +123,10 @@ class MatchRunQueueDownSerializer(serializers.Serializer):
 class MatchRunStartSerializer(serializers.Serializer):
     """What to rescore: everything, one firm or one opportunity (the scope follows from the slug given)."""
 
-    scope = serializers.ChoiceField(choices=MatchRun.Scope.choices, required=False)
+    # A batch run is an import's own: nobody asks for one by hand.
+    scope = serializers.ChoiceField(
+        choices=[choice for choice in MatchRun.Scope.choices if choice[0] != MatchRun.Scope.BATCH], required=False
+    )
     company = serializers.SlugRelatedField(slug_field="slug", queryset=Company.objects.all(), required=False)
     opportunity = serializers.SlugRelatedField(
         slug_field="slug", queryset=Opportunity.objects.published(), required=False

@@ -65,3 +65,10 @@ def test_old_queued_messages_still_rescore(firms):
         ("company", "succeeded"),
     ]
     assert Match.objects.count() == 3
+
+
+def test_the_api_refuses_to_start_a_batch_run_by_hand(consultant_client):
+    response = consultant_client.post("/api/v1/match-runs/", {"scope": "batch"}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["scope"] == ['"batch" is not a valid choice.']
+    assert not MatchRun.objects.exists()
