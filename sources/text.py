@@ -29,7 +29,8 @@ def html_text(body: bytes) -> str:
     for tag in soup(DROPPED_TAGS):
         tag.decompose()
     root = soup.find("main") or soup.body or soup
-    return root.get_text("\n")
+    # One line per text node, its own whitespace collapsed: reflowed HTML is not a change.
+    return "\n".join(" ".join(text.split()) for text in root.stripped_strings)
 
 
 def pdf_text(body: bytes) -> str:
