@@ -11,6 +11,7 @@ api_patterns = [
     path("", include("companies.api.urls")),
     path("", include("matching.api.urls")),
     path("", include("portal.api.urls")),
+    path("", include("sources.api.urls")),
 ]
 
 urlpatterns = [

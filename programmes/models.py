@@ -149,7 +149,12 @@ class OpportunityQuerySet(models.QuerySet):
         return (
             self.for_listing()
             .select_related("last_verified_by")
-            .prefetch_related("sources", "required_certifications", "related")
+            # The watch (sources app) says whether a source has gone unreachable: the record then shows as stale.
+            .prefetch_related(
+                models.Prefetch("sources", queryset=Source.objects.select_related("watch")),
+                "required_certifications",
+                "related",
+            )
         )
 
     def open_on(self, day: datetime.date) -> "OpportunityQuerySet":

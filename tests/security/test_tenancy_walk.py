@@ -24,6 +24,7 @@ from matching.models import MatchRun
 from portal.calendar import company_feed_token
 from portal.models import ApiToken
 from portal.tokens import token_issue
+from sources.models import SourceChange, SourceFetch, SourceWatch
 from tests.factories import (
     CallFactory,
     CertificationFactory,
@@ -55,6 +56,8 @@ PK_ROUTES = {
     "portal:token_revoke": "token",
     "api:token-detail": "token",
     "api:match-run-detail": "run",
+    "api:source-change-detail": "source_change",
+    "admin:sources_sourcechange_review": "source_change",
 }
 
 # Alice's private resources and what bob gets for each: a 404 that does not confirm they exist.
@@ -153,6 +156,7 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
         "programmes.technologyarea": area.pk,
         "programmes.organisation": organisation.pk,
         "programmes.certification": cert.pk,
+        **_source_objects(call),
     }
     return World(
         firm_slug=firm_a.slug,
@@ -167,6 +171,14 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
         markers=markers,
         alice_uidb64=urlsafe_base64_encode(force_bytes(alice.pk)),
     )
+
+
+def _source_objects(call) -> dict[str, int]:
+    """A watched source of the public call, one fetch and one open change (issue #13's source watching)."""
+    watch = SourceWatch.objects.create(source=call.sources.first())
+    fetch = SourceFetch.objects.create(watch=watch, status=200, outcome=SourceFetch.Outcome.FIRST)
+    change = SourceChange.objects.create(watch=watch, old_text="a", new_text="b", diff="-a\n+b")
+    return {"sources.sourcewatch": watch.pk, "sources.sourcefetch": fetch.pk, "sources.sourcechange": change.pk}
 
 
 @pytest.fixture
@@ -245,6 +257,7 @@ def _value(name: str, route: Route, world: World) -> str:
         "organisation": world.organisation_slug,
         "token": world.token.pk,
         "run": world.run.pk,
+        "source_change": world.admin_objects["sources.sourcechange"],
     }
     model = _admin_model(route)
     simple = {
@@ -260,6 +273,7 @@ def _value(name: str, route: Route, world: World) -> str:
         "object_id": world.admin_objects.get(model, world.admin_objects["companies.company"]),
         "id": world.admin_objects.get(model, world.admin_objects["companies.company"]),  # a user's password page
         "history_id": world.history_ids.get(model, 1),
+        "action": "no_change",
     }
     if name == "slug" and route.name in SLUG_ROUTES:
         return str(by_record[SLUG_ROUTES[route.name]])
