@@ -134,6 +134,7 @@ def _read_capped(response: requests.Response, url: str) -> bytes:
     for chunk in response.iter_content(64 * 1024):
         size += len(chunk)
         if size > cap:
+            chunks.clear()  # the error's traceback keeps this frame alive; never the page with it
             raise FetchError("too_large", f"{url} is over the {cap}-byte cap")
         if time.monotonic() > deadline:
             raise FetchError("timeout", f"{url} took too long to send its body")

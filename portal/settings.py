@@ -259,6 +259,7 @@ SOURCES_TIMEOUT_SECONDS = env_int("SOURCES_TIMEOUT_SECONDS", 15)
 SOURCES_MAX_BYTES = env_int("SOURCES_MAX_BYTES", 5 * 1024 * 1024)
 SOURCES_CHECK_EVERY_DAYS = env_int("SOURCES_CHECK_EVERY_DAYS", 7)
 SOURCES_UNREACHABLE_AFTER = env_int("SOURCES_UNREACHABLE_AFTER", 3)
+SOURCES_FETCH_THREADS = env_int("SOURCES_FETCH_THREADS", 4)
 
 # Security headers and cookies. Production values are the defaults whenever DEBUG is off; each can be relaxed
 # from the environment (the test suite serves plain HTTP, so it turns off the HTTPS redirect and secure cookies).
