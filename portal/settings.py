@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "companies",
     "matching",
     "sources",
+    "notices",
 ]
 
 MIDDLEWARE = [

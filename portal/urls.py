@@ -12,6 +12,7 @@ api_patterns = [
     path("", include("matching.api.urls")),
     path("", include("portal.api.urls")),
     path("", include("sources.api.urls")),
+    path("", include("notices.api.urls")),
 ]
 
 urlpatterns = [

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from companies.models import Company
 from matching.selectors import company_feed_match_list, viewer_company_list
+from notices.models import Notice
 from portal.calendar import company_feed_token, company_feed_token_valid, matches_calendar, opportunities_calendar
 from portal.roles import is_consultant
 from programmes.models import Opportunity
@@ -28,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "deadlines": upcoming_deadline_list(user=request.user, today=today, events=False),
         "events": upcoming_deadline_list(user=request.user, today=today, events=True),
         "kind_counts": opportunity_kind_counts(),
+        "notices": Notice.objects.published().for_listing().order_by("-dated_on", "slug")[:5],
         "area_counts": [area for area in technology_area_counts() if area.opportunity_count],
         "today": today,
     }

@@ -154,6 +154,7 @@ class OpportunityQuerySet(models.QuerySet):
                 models.Prefetch("sources", queryset=Source.objects.select_related("watch")),
                 "required_certifications",
                 "related",
+                "notices__sources",  # notices app: rule changes that affect this record
             )
         )
 

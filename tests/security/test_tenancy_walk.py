@@ -21,6 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from companies.models import Company, Membership
 from matching.models import MatchRun
+from notices.models import Notice
 from portal.calendar import company_feed_token
 from portal.models import ApiToken
 from portal.tokens import token_issue
@@ -50,6 +51,7 @@ SLUG_ROUTES = {
     "api:technology-area-detail": "area",
     "api:organisation-detail": "organisation",
     "api:company-detail": "firm",
+    "api:notice-detail": "notice",
 }
 # Which record a `pk` argument names, by URL name.
 PK_ROUTES = {
@@ -178,7 +180,16 @@ def _source_objects(call) -> dict[str, int]:
     watch = SourceWatch.objects.create(source=call.sources.first())
     fetch = SourceFetch.objects.create(watch=watch, status=200, outcome=SourceFetch.Outcome.FIRST)
     change = SourceChange.objects.create(watch=watch, old_text="a", new_text="b", diff="-a\n+b")
-    return {"sources.sourcewatch": watch.pk, "sources.sourcefetch": fetch.pk, "sources.sourcechange": change.pk}
+    notice = Notice.objects.create(
+        slug="public-notice", title="Public notice", summary="S", dated_on="2026-04-21", status="published"
+    )
+    notice.records.add(call)
+    return {
+        "notices.notice": notice.pk,
+        "sources.sourcewatch": watch.pk,
+        "sources.sourcefetch": fetch.pk,
+        "sources.sourcechange": change.pk,
+    }
 
 
 @pytest.fixture
@@ -258,6 +269,7 @@ def _value(name: str, route: Route, world: World) -> str:
         "token": world.token.pk,
         "run": world.run.pk,
         "source_change": world.admin_objects["sources.sourcechange"],
+        "notice": "public-notice",
     }
     model = _admin_model(route)
     simple = {
