@@ -243,6 +243,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CountryEnum": "portal.api.schema.COUNTRY_CHOICES",
         "SizeEnum": "companies.models.Company.Size",
+        "OpportunityKindEnum": "programmes.models.Opportunity.Kind",
+        "SourceChangeKindEnum": "sources.models.SourceChange.Kind",
     },
 }
 
