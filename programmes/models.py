@@ -161,7 +161,10 @@ class OpportunityQuerySet(models.QuerySet):
     def open_on(self, day: datetime.date) -> "OpportunityQuerySet":
         """Calls still taking proposals and events not yet over on DAY; standing hubs, areas and programmes."""
         dated = Q(kind__in=[Opportunity.Kind.CALL, Opportunity.Kind.EVENT])
-        call_open = Q(kind=Opportunity.Kind.CALL) & (Q(closes_on__isnull=True) | Q(closes_on__gte=day))
+        # A call with only an expected window is not open: nobody can apply to it yet (issue #13).
+        call_open = Q(kind=Opportunity.Kind.CALL) & (
+            Q(closes_on__isnull=True, expected_from__isnull=True) | Q(closes_on__gte=day)
+        )
         event_ahead = Q(kind=Opportunity.Kind.EVENT) & (
             Q(ends_on__gte=day) | Q(ends_on__isnull=True, starts_on__gte=day)
         )
@@ -328,6 +331,8 @@ class Opportunity(models.Model):
         """True while a call takes proposals or an event is not over; standing records are always open."""
         day = on or timezone.localdate()
         if self.kind == self.Kind.CALL:
+            if self.expected:
+                return False
             return self.closes_on is None or self.closes_on >= day
         if self.kind == self.Kind.EVENT:
             last = self.ends_on or self.starts_on

@@ -118,3 +118,17 @@ def test_an_expected_window_needs_both_ends_and_a_basis(db):
     with pytest.raises(ValidationError) as error:
         record.full_clean()
     assert "expected_basis" in error.value.message_dict
+
+
+def test_a_call_with_only_an_expected_window_is_not_open(anon_client, db):
+    OpportunityFactory(
+        slug="award-2027",
+        kind=Opportunity.Kind.CALL,
+        title="Award 2027",
+        expected_from=days(10),
+        expected_until=days(80),
+        expected_basis="from the 2025 and 2026 calls",
+    )
+    assert not Opportunity.objects.get(slug="award-2027").is_open()
+    assert slugs(anon_client.get(API, {"open": "true"})) == []
+    assert slugs(anon_client.get(API, {"when": "upcoming"})) == ["award-2027"]
