@@ -140,7 +140,7 @@ class SourceChange(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.CharField(max_length=500, blank=True)
-    # The record's history row written by the review (the edit it links to, or the verification).
+    # The record's history row: the edit for "updated the record", else the row the review wrote.
     record_history_id = models.PositiveIntegerField(null=True, blank=True)
 
     objects = SourceChangeQuerySet.as_manager()

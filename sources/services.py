@@ -175,14 +175,17 @@ def source_change_review(*, change: SourceChange, action: str, by: User | None, 
     reason = f"Source change #{change.pk} ({change.watch.source.url}) reviewed: {REVIEW_ACTIONS[action]}"
     if note:
         reason = f"{reason}. {note}"
+    # "Updated the record" links the consultant's edit: the newest history row before this review's own.
+    edit_id = opportunity.history.values_list("history_id", flat=True).first()
     if action == SourceChange.Status.IGNORED:
         _ignore_lines(change)
         _history_note(opportunity, by=by, reason=reason)
     else:
         opportunity_verify(opportunity=opportunity, by=by, reason=reason)
+    review_id = opportunity.history.values_list("history_id", flat=True).first()
     change.status, change.reviewed_by, change.reviewed_at = action, by, timezone.now()
     change.review_note = note[:500]
-    change.record_history_id = opportunity.history.values_list("history_id", flat=True).first()
+    change.record_history_id = edit_id if action == SourceChange.Status.UPDATED else review_id
     change.save()
     return change
 
