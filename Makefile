@@ -24,6 +24,7 @@ install: $(VENV)/.installed .env.local
 demo: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_curated
+	DJANGO_DEBUG=1 $(PY) manage.py load_notices
 	DJANGO_DEBUG=1 $(PY) manage.py demo_users
 	DJANGO_DEBUG=1 $(PY) manage.py rescore --sync
 

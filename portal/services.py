@@ -10,7 +10,7 @@ from portal.roles import CONSULTANTS_GROUP
 from portal.secret_links import secret_links_revoke
 
 # Consultants curate programme records and company data, and run rescoring; they never manage users.
-CONSULTANT_APPS = ("programmes", "companies", "matching")
+CONSULTANT_APPS = ("programmes", "companies", "matching", "sources", "notices")
 
 
 def consultants_group_ensure() -> Group:

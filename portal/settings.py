@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "programmes",
     "companies",
     "matching",
+    "sources",
+    "notices",
     "web",
 ]
 
@@ -192,6 +194,11 @@ MATCHING_PENDING_RUN_HOURS = env_int("MATCHING_PENDING_RUN_HOURS", 24)
 # The dispatcher's beat task lives in matching.dispatch (autodiscovery only finds tasks.py modules).
 CELERY_IMPORTS = ["matching.dispatch"]
 CELERY_BEAT_SCHEDULE = {
+    # Daily sweep; each source is fetched only when its own interval (weekly by default) has passed.
+    "check-due-sources": {
+        "task": "sources.check_due_sources",
+        "schedule": crontab(hour=4, minute=30),
+    },
     "nightly-full-rescore": {
         "task": "matching.rescore_all",
         "schedule": crontab(hour=3, minute=0),
@@ -253,6 +260,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CountryEnum": "portal.api.schema.COUNTRY_CHOICES",
         "SizeEnum": "companies.models.Company.Size",
+        "OpportunityKindEnum": "programmes.models.Opportunity.Kind",
+        "SourceChangeKindEnum": "sources.models.SourceChange.Kind",
     },
 }
 
@@ -269,6 +278,16 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # Records not verified for this many days are listed as stale for consultants.
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 180)
+
+# Source watching (issue #13, docs/sources.md). Private, loopback and link-local addresses are refused unless
+# SOURCES_ALLOW_PRIVATE=1, which only tests and development set.
+SOURCES_ALLOW_PRIVATE = env_bool("SOURCES_ALLOW_PRIVATE", False)
+SOURCES_CONTACT = env_str("SOURCES_CONTACT", "curation@kakehashi.example")
+SOURCES_TIMEOUT_SECONDS = env_int("SOURCES_TIMEOUT_SECONDS", 15)
+SOURCES_MAX_BYTES = env_int("SOURCES_MAX_BYTES", 5 * 1024 * 1024)
+SOURCES_CHECK_EVERY_DAYS = env_int("SOURCES_CHECK_EVERY_DAYS", 7)
+SOURCES_UNREACHABLE_AFTER = env_int("SOURCES_UNREACHABLE_AFTER", 3)
+SOURCES_FETCH_THREADS = env_int("SOURCES_FETCH_THREADS", 4)
 
 # Security headers and cookies. Production values are the defaults whenever DEBUG is off; each can be relaxed
 # from the environment (the test suite serves plain HTTP, so it turns off the HTTPS redirect and secure cookies).

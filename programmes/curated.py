@@ -112,7 +112,8 @@ def sources_catalogue_load(ctx: LoadContext, records: list[dict]) -> None:
 OPPORTUNITY_FIELDS = (
     "kind", "title", "title_ja", "summary", "description", "keywords", "eligible_countries", "eligible_sizes",
     "min_trl", "japan_presence", "eligibility_notes", "opens_on", "closes_on", "starts_on", "ends_on", "venue",
-    "url", "status", "confidence", "last_verified_on",
+    "url", "status", "confidence", "last_verified_on", "summary_ja", "expected_from", "expected_until",
+    "expected_basis",
 )  # fmt: skip
 OPPORTUNITY_RELATIONS = ("organisations", "areas", "required_certifications", "related", "sources")
 

@@ -17,6 +17,14 @@ ORDERING_CHOICES = [
     ("fit", _("Best fit for my firm")),
 ]
 
+# Which records by their dates (issue #13); the default (left out) lists published records only, as before.
+WHEN_CHOICES = [
+    ("upcoming", _("Upcoming or expected")),
+    ("past", _("Past editions")),
+    ("standing", _("Standing (hubs, areas, programmes)")),
+    ("any", _("Any time")),
+]
+
 
 def _country_choices() -> list[tuple[str, str]]:
     """Every country, named in the active language."""
@@ -77,6 +85,16 @@ class OpportunityFilterSet(django_filters.FilterSet):
         method="filter_q",
         label=_("Search"),
         help_text=_("Words that must all appear in a title, summary, description, keywords or area name."),
+    )
+    when = django_filters.ChoiceFilter(
+        choices=WHEN_CHOICES,
+        method="filter_when",
+        label=_("When"),
+        help_text=_(
+            "upcoming: events and calls not yet over, and expected editions; past: events and calls that are over, "
+            "archived editions included; standing: hubs, priority areas and programmes; any: all of these. "
+            "Left out: published records, as before."
+        ),
     )
     ordering = django_filters.ChoiceFilter(
         choices=ORDERING_CHOICES,
@@ -144,6 +162,17 @@ class OpportunityFilterSet(django_filters.FilterSet):
             )
         return queryset
 
+    def filter_when(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Upcoming, past, standing or any records, as of today in Japan."""
+        today = timezone.localdate()
+        if value == "upcoming":
+            return queryset.filter(pk__in=Opportunity.objects.upcoming_on(today).values("pk"))
+        if value == "past":
+            return queryset.filter(pk__in=Opportunity.objects.past_on(today).values("pk"))
+        if value == "standing":
+            return queryset.filter(pk__in=Opportunity.objects.standing().values("pk"))
+        return queryset
+
     def filter_ordering(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return self._ordered(queryset, value)
 
@@ -165,6 +194,11 @@ class OpportunityFilterSet(django_filters.FilterSet):
         deadline_order = F("deadline_on").desc(nulls_last=True) if descending else F("deadline_on").asc(nulls_last=True)
         return queryset.with_deadline().order_by(deadline_order, "title", "pk")
 
+    def _consultant(self) -> bool:
+        from portal.roles import is_consultant
+
+        return is_consultant(getattr(self.request, "user", None))
+
     def _request_company_id(self) -> int | None:
         """The firm of the signed-in staff member (their first firm), if any."""
         user = getattr(self.request, "user", None)
@@ -177,6 +211,9 @@ class OpportunityFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("when") and not self._consultant():
+            # Archived past editions are reachable with `when`; the default listing stays as it was.
+            queryset = queryset.exclude(status=Opportunity.Status.ARCHIVED)
         # Without an explicit sort, soonest deadline first, so pages are stable.
         if not self.form.cleaned_data.get("ordering"):
             queryset = self._ordered(queryset, "deadline")

@@ -102,12 +102,40 @@ class OpportunityQuerySet(models.QuerySet):
         return self.filter(status=Opportunity.Status.PUBLISHED)
 
     def visible_to(self, user) -> "OpportunityQuerySet":
-        """Consultants see every record; everyone else sees published ones only."""
+        """Consultants see every record; everyone else sees published ones and archived past editions."""
         from portal.roles import is_consultant
 
         if is_consultant(user):
             return self.all()
-        return self.published()
+        return self.filter(Q(status=Opportunity.Status.PUBLISHED) | Q(pk__in=self.past_editions().values("pk")))
+
+    def past_editions(self) -> "OpportunityQuerySet":
+        """Archived events and calls whose dates are over: findable as past (issue #13), never scored."""
+        return self.filter(status=Opportunity.Status.ARCHIVED).past_on(timezone.localdate())
+
+    def past_on(self, day: datetime.date) -> "OpportunityQuerySet":
+        """Events and calls whose last day is before DAY."""
+        call_over = Q(kind=Opportunity.Kind.CALL, closes_on__lt=day)
+        event_over = Q(kind=Opportunity.Kind.EVENT) & (Q(ends_on__lt=day) | Q(ends_on__isnull=True, starts_on__lt=day))
+        return self.filter(call_over | event_over)
+
+    def upcoming_on(self, day: datetime.date) -> "OpportunityQuerySet":
+        """Events and calls not over on DAY, and expected editions whose window has not passed."""
+        call_ahead = Q(kind=Opportunity.Kind.CALL) & (
+            Q(closes_on__gte=day) | Q(closes_on__isnull=True, expected_until__isnull=True)
+        )
+        event_ahead = Q(kind=Opportunity.Kind.EVENT) & (
+            Q(ends_on__gte=day) | Q(ends_on__isnull=True, starts_on__gte=day)
+        )
+        expected_ahead = Q(kind__in=[Opportunity.Kind.CALL, Opportunity.Kind.EVENT], expected_until__gte=day) & (
+            Q(kind=Opportunity.Kind.CALL, closes_on__isnull=True)
+            | Q(kind=Opportunity.Kind.EVENT, starts_on__isnull=True)
+        )
+        return self.filter(call_ahead | event_ahead | expected_ahead)
+
+    def standing(self) -> "OpportunityQuerySet":
+        """Hubs, priority areas and programmes: records with no dates of their own."""
+        return self.exclude(kind__in=[Opportunity.Kind.CALL, Opportunity.Kind.EVENT])
 
     def for_listing(self) -> "OpportunityQuerySet":
         """Everything a listing row shows, fetched in a fixed number of queries."""
@@ -119,7 +147,14 @@ class OpportunityQuerySet(models.QuerySet):
     def for_detail(self) -> "OpportunityQuerySet":
         """A listing row plus sources and certifications (related records depend on the viewer: the page asks)."""
         return (
-            self.for_listing().select_related("last_verified_by").prefetch_related("sources", "required_certifications")
+            self.for_listing()
+            .select_related("last_verified_by")
+            # The watch (sources app) says whether a source has gone unreachable: the record then shows as stale.
+            .prefetch_related(
+                models.Prefetch("sources", queryset=Source.objects.select_related("watch")),
+                "required_certifications",
+                "notices__sources",  # notices app: rule changes that affect this record
+            )
         )
 
     def with_deadline(self) -> "OpportunityQuerySet":
@@ -133,7 +168,10 @@ class OpportunityQuerySet(models.QuerySet):
     def open_on(self, day: datetime.date) -> "OpportunityQuerySet":
         """Calls still taking proposals and events not yet over on DAY; standing hubs, areas and programmes."""
         dated = Q(kind__in=[Opportunity.Kind.CALL, Opportunity.Kind.EVENT])
-        call_open = Q(kind=Opportunity.Kind.CALL) & (Q(closes_on__isnull=True) | Q(closes_on__gte=day))
+        # A call with only an expected window is not open: nobody can apply to it yet (issue #13).
+        call_open = Q(kind=Opportunity.Kind.CALL) & (
+            Q(closes_on__isnull=True, expected_from__isnull=True) | Q(closes_on__gte=day)
+        )
         event_ahead = Q(kind=Opportunity.Kind.EVENT) & (
             Q(ends_on__gte=day) | Q(ends_on__isnull=True, starts_on__gte=day)
         )
@@ -176,6 +214,7 @@ class Opportunity(models.Model):
     title = models.CharField(max_length=250)
     title_ja = models.CharField(_("Japanese title"), max_length=250, blank=True)
     summary = models.TextField(help_text=_("One or two sentences for listings."))
+    summary_ja = models.TextField(_("Japanese summary"), blank=True)
     description = models.TextField(blank=True)
     keywords = models.JSONField(default=list, blank=True)
     organisations = models.ManyToManyField(Organisation, related_name="opportunities", blank=True)
@@ -198,6 +237,15 @@ class Opportunity(models.Model):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
+    # An edition whose dates are not announced: a window drawn from past editions, never a confirmed date.
+    expected_from = models.DateField(_("expected from"), null=True, blank=True)
+    expected_until = models.DateField(_("expected until"), null=True, blank=True)
+    expected_basis = models.CharField(
+        _("basis of the expectation"),
+        max_length=300,
+        blank=True,
+        help_text=_("The past editions the window is drawn from, e.g. 'from the 2023 and 2025 editions'."),
+    )
     url = models.URLField(_("official URL"), max_length=500, blank=True)
     related = models.ManyToManyField("self", symmetrical=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -236,6 +284,12 @@ class Opportunity(models.Model):
                 violation_error_message=_("The event ends before it starts."),
             ),
             models.CheckConstraint(
+                condition=Q(expected_from__isnull=True, expected_until__isnull=True)
+                | Q(expected_from__isnull=False, expected_until__gte=models.F("expected_from")),
+                name="%(app_label)s_%(class)s_expected_window_valid",
+                violation_error_message=_("An expected window needs a start and an end on or after it."),
+            ),
+            models.CheckConstraint(
                 condition=Q(min_trl__isnull=True) | Q(min_trl__gte=1, min_trl__lte=9),
                 name="%(app_label)s_%(class)s_min_trl_range",
             ),
@@ -259,6 +313,12 @@ class Opportunity(models.Model):
             errors["closes_on"] = _("The closing date is before the opening date.")
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("The event ends before it starts.")
+        if (self.expected_from is None) != (self.expected_until is None):
+            errors["expected_until"] = _("Give both ends of the expected window, or neither.")
+        elif self.expected_from and self.expected_until < self.expected_from:
+            errors["expected_until"] = _("The expected window ends before it starts.")
+        elif self.expected_from and not self.expected_basis:
+            errors["expected_basis"] = _("Say which past editions the expected window is drawn from.")
         sizes = self.eligible_sizes if isinstance(self.eligible_sizes, list) else None
         if sizes is None:
             errors["eligible_sizes"] = _("Give a list of company sizes.")
@@ -278,11 +338,25 @@ class Opportunity(models.Model):
         """True while a call takes proposals or an event is not over; standing records are always open."""
         day = on or timezone.localdate()
         if self.kind == self.Kind.CALL:
+            if self.expected:
+                return False
             return self.closes_on is None or self.closes_on >= day
         if self.kind == self.Kind.EVENT:
             last = self.ends_on or self.starts_on
             return last is None or last >= day
         return True
+
+    @property
+    def expected(self) -> bool:
+        """True while the record has only an expected window: its real dates are not announced."""
+        return self.expected_from is not None and self.deadline is None
+
+    def is_past(self, on: datetime.date | None = None) -> bool:
+        """True once an event or a call is over; standing and expected records are never past."""
+        if self.kind not in (self.Kind.CALL, self.Kind.EVENT) or self.expected:
+            return False
+        last = self.closes_on if self.kind == self.Kind.CALL else (self.ends_on or self.starts_on)
+        return last is not None and last < (on or timezone.localdate())
 
     @property
     def deadline(self) -> datetime.date | None:

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from programmes.models import Opportunity, OpportunityArea, TechnologyArea
@@ -31,14 +31,25 @@ def technology_area_counts() -> QuerySet[TechnologyArea]:
 
 
 def upcoming_deadline_list(*, user, today: datetime.date, events: bool, limit: int = 6) -> list[Opportunity]:
-    """The next LIMIT calls/records closing (events=False) or events starting (events=True) from TODAY on."""
-    queryset = Opportunity.objects.visible_to(user).published().with_deadline()
+    """The next LIMIT calls/records closing (events=False) or events starting (events=True) from TODAY on.
+
+    Expected editions (no dates yet) come in at the start of their window, so the page shows them, marked expected.
+    """
+    queryset = (
+        Opportunity.objects.visible_to(user)
+        .published()
+        .with_deadline()
+        .annotate(sort_on=Coalesce(F("deadline_on"), F("expected_from")))
+    )
     kind_filter = Q(kind=Opportunity.Kind.EVENT) if events else ~Q(kind=Opportunity.Kind.EVENT)
-    return list(queryset.filter(kind_filter, deadline_on__gte=today).order_by("deadline_on", "title", "pk")[:limit])
+    ahead = Q(deadline_on__gte=today) | Q(deadline_on__isnull=True, expected_until__gte=today)
+    return list(queryset.filter(kind_filter).filter(ahead).order_by("sort_on", "title", "pk")[:limit])
 
 
 def dated_opportunity_list(*, queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
     """Records with a date a calendar can show: a closing date, or an event's start."""
     return queryset.filter(
-        Q(closes_on__isnull=False) | Q(kind=Opportunity.Kind.EVENT, starts_on__isnull=False)
-    ).order_by("closes_on", "starts_on", "slug")
+        Q(closes_on__isnull=False)
+        | Q(kind=Opportunity.Kind.EVENT, starts_on__isnull=False)
+        | Q(kind__in=[Opportunity.Kind.CALL, Opportunity.Kind.EVENT], expected_from__isnull=False)
+    ).order_by("closes_on", "starts_on", "expected_from", "slug")

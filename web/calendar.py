@@ -39,6 +39,8 @@ def opportunity_events(opportunity: Opportunity, *, absolute_url: Callable[[str]
     description = "\n\n".join(
         part for part in [opportunity.summary, note, absolute_url(opportunity.get_absolute_url())] if part
     )
+    if opportunity.expected:
+        return [_expected_event(opportunity, description=description, absolute_url=absolute_url)]
     if opportunity.kind == Opportunity.Kind.EVENT and opportunity.starts_on:
         event = _base_event(opportunity, uid_suffix="event", absolute_url=absolute_url)
         last = opportunity.ends_on or opportunity.starts_on
@@ -60,6 +62,20 @@ def opportunity_events(opportunity: Opportunity, *, absolute_url: Callable[[str]
         event.add("transp", "TRANSPARENT")
         return [event]
     return []
+
+
+def _expected_event(opportunity: Opportunity, *, description: str, absolute_url: Callable[[str], str]) -> Event:
+    """An edition with only an expected window: TENTATIVE, spanning the window, with its basis (issue #13)."""
+    suffix = "event" if opportunity.kind == Opportunity.Kind.EVENT else "deadline"
+    event = _base_event(opportunity, uid_suffix=suffix, absolute_url=absolute_url)
+    event.add("summary", _("Expected: %(title)s") % {"title": localised(opportunity)})
+    event.add("dtstart", opportunity.expected_from)
+    event.add("dtend", opportunity.expected_until + datetime.timedelta(days=1))
+    event.add("status", "TENTATIVE")
+    event.add("transp", "TRANSPARENT")
+    basis = _("Dates not announced; expected window %(basis)s.") % {"basis": opportunity.expected_basis}
+    event.add("description", "\n\n".join([basis, description]))
+    return event
 
 
 def _calendar(name: str) -> Calendar:

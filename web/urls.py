@@ -13,6 +13,8 @@ api_patterns = [
     path("", include("companies.api.urls")),
     path("", include("matching.api.urls")),
     path("", include("web.api.urls")),
+    path("", include("sources.api.urls")),
+    path("", include("notices.api.urls")),
 ]
 
 urlpatterns = [

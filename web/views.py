@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from companies.models import Company
 from companies.selectors import viewer_company_list
 from matching.selectors import company_feed_match_list
+from notices.models import Notice
 from portal.models import SecretLink
 from portal.secret_links import secret_link_issue, secret_link_resolve
 from programmes.models import Opportunity
@@ -32,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "deadlines": upcoming_deadline_list(user=request.user, today=today, events=False),
         "events": upcoming_deadline_list(user=request.user, today=today, events=True),
         "kind_counts": opportunity_kind_counts(),
+        "notices": Notice.objects.published().prefetch_related("sources").order_by("-dated_on", "slug")[:5],
         "area_counts": [area for area in technology_area_counts() if area.opportunity_count],
         "today": today,
     }

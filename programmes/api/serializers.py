@@ -83,6 +83,11 @@ class DatesSerializer(serializers.Serializer):
     starts_on = serializers.DateField(allow_null=True)
     ends_on = serializers.DateField(allow_null=True)
     venue = serializers.CharField()
+    expected_from = serializers.DateField(
+        allow_null=True, help_text="Start of the expected window while the real dates are not announced."
+    )
+    expected_until = serializers.DateField(allow_null=True, help_text="End of the expected window.")
+    expected_basis = serializers.CharField(help_text="The past editions the expected window is drawn from.")
 
 
 class OpportunitySerializer(serializers.ModelSerializer):
@@ -95,6 +100,9 @@ class OpportunitySerializer(serializers.ModelSerializer):
     dates = DatesSerializer(source="*", read_only=True)
     sources = SourceSerializer(many=True, read_only=True)
     url = IriField(read_only=True)
+    expected = serializers.BooleanField(
+        read_only=True, help_text="True while only an expected window is known: never a confirmed date."
+    )
 
     class Meta:
         model = Opportunity
@@ -104,12 +112,14 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "title",
             "title_ja",
             "summary",
+            "summary_ja",
             "description",
             "keywords",
             "organisations",
             "technology_areas",
             "eligibility",
             "dates",
+            "expected",
             "url",
             "status",
             "confidence",

@@ -36,11 +36,15 @@ def test_the_schema_describes_every_route_and_filter(anon_client):
         "/api/v1/match-runs/",
         "/api/v1/match-runs/{id}/",
         "/api/v1/me/",
+        "/api/v1/notices/",
+        "/api/v1/notices/{slug}/",
         "/api/v1/opportunities/",
         "/api/v1/opportunities/{slug}/",
         "/api/v1/opportunities/{opportunity_slug}/matches/",
         "/api/v1/organisations/",
         "/api/v1/organisations/{slug}/",
+        "/api/v1/source-changes/",
+        "/api/v1/source-changes/{id}/",
         "/api/v1/technology-areas/",
         "/api/v1/technology-areas/{slug}/",
         "/api/v1/tokens/",
@@ -48,7 +52,7 @@ def test_the_schema_describes_every_route_and_filter(anon_client):
     }
     params = {p["name"]: p for p in schema["paths"]["/api/v1/opportunities/"]["get"]["parameters"]}
     filters = ["kind", "technology_area", "organisation", "open", "closes_before", "closes_after"]
-    filters += ["eligible_country", "q", "ordering", "page", "page_size"]
+    filters += ["eligible_country", "q", "when", "ordering", "page", "page_size"]
     for name in filters:
         assert params[name].get("description"), name
     assert "bearerAuth" in schema["components"]["securitySchemes"]

@@ -30,6 +30,7 @@ from web.curated import curated_load
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 FACTS_COMPILED_ON = datetime.date(2026, 11, 24)
+CORRECTIONS_CHECKED_ON = datetime.date(2026, 12, 2)  # facts file section 8
 # Words any civilian firm writes; as keywords they would make every firm look like a defence supplier.
 GENERIC_WORDS = {"system", "systems", "technology", "technologies", "data", "solution", "solutions", "platform",
                  "software", "product", "products", "innovation", "services"}  # fmt: skip
@@ -135,16 +136,22 @@ def test_other_required_events_and_programmes_are_there(curated, db):
 def test_no_published_event_or_call_lies_in_the_past(curated, db):
     today = timezone.localdate()
     dated = [opp for opp in published() if opp.kind in {Opportunity.Kind.EVENT, Opportunity.Kind.CALL}]
-    assert [opp.slug for opp in dated if not opp.is_open(today)] == []
+    # An expected edition has no dates yet: it is neither open nor past (issue 13).
+    assert [opp.slug for opp in dated if not opp.expected and not opp.is_open(today)] == []
     past = Opportunity.objects.filter(kind=Opportunity.Kind.EVENT, ends_on__lt=today)
     assert past.exists() and not past.filter(status=Opportunity.Status.PUBLISHED).exists()
 
 
-def test_undated_next_editions_are_drafts_not_invented_dates(curated, db):
-    for slug in ("dsei-japan-next", "mod-industry-day"):
+def test_undated_next_editions_are_expected_or_drafts_never_invented_dates(curated, db):
+    industry_day = Opportunity.objects.get(slug="mod-industry-day")
+    assert industry_day.status == Opportunity.Status.DRAFT and industry_day.starts_on is None
+    dsei = Opportunity.objects.get(slug="dsei-japan-next")
+    assert dsei.status == Opportunity.Status.PUBLISHED and dsei.expected
+    assert dsei.starts_on is None and dsei.ends_on is None and dsei.confidence == Confidence.LOW
+    assert "2023 and 2025 editions" in dsei.expected_basis
+    for slug in ("indo-pacific-2027", "japan-aerospace-2028", "defense-startup-award-2027"):
         record = Opportunity.objects.get(slug=slug)
-        assert record.status == Opportunity.Status.DRAFT
-        assert record.starts_on is None and record.ends_on is None
+        assert record.expected and record.deadline is None and record.expected_basis, slug
 
 
 def test_every_published_record_has_a_complete_source_and_is_verified(curated, db):
@@ -152,7 +159,7 @@ def test_every_published_record_has_a_complete_source_and_is_verified(curated, d
         sources = list(opportunity.sources.all())
         assert sources, f"{opportunity.slug} has no source"
         assert all(src.url and src.publisher and src.accessed_on for src in sources), opportunity.slug
-        assert opportunity.last_verified_on == FACTS_COMPILED_ON, opportunity.slug
+        assert opportunity.last_verified_on in (FACTS_COMPILED_ON, CORRECTIONS_CHECKED_ON), opportunity.slug
 
 
 def test_low_confidence_facts_are_flagged_as_unverified(curated, db):
@@ -160,12 +167,14 @@ def test_low_confidence_facts_are_flagged_as_unverified(curated, db):
         confidences = {source.confidence for source in opportunity.sources.all()}
         if confidences == {Confidence.LOW}:
             assert opportunity.confidence == Confidence.LOW, opportunity.slug
-    for slug in ("meti-sme-meet-and-greet-washington-2023", "dsei-japan-next", "national-defence-industry-strategy"):
+    for slug in ("meti-sme-meet-and-greet-washington-2023", "national-defence-industry-strategy"):
         record = Opportunity.objects.get(slug=slug)
         assert record.confidence == Confidence.LOW and record.get_confidence_display() == "Low (unverified)"
         assert record.status != Opportunity.Status.PUBLISHED
+    # Published low-confidence records are expected editions: a pattern, never a date.
+    assert Opportunity.objects.get(slug="dsei-japan-next").get_confidence_display() == "Low (unverified)"
     shield = Opportunity.objects.get(slug="shield-coastal-unmanned-defence")
-    assert shield.sources.filter(confidence=Confidence.LOW).exists() and "unverified" in shield.description
+    assert "mostly foreign-made" in shield.description and not shield.sources.filter(confidence=Confidence.LOW)
 
 
 def test_isti_says_it_is_limited_to_japan(curated, db):
@@ -204,12 +213,12 @@ def test_loading_twice_changes_nothing_and_writes_no_history(curated, db):
 def test_a_changed_fixture_updates_only_that_record_with_one_history_row(curated, db, tmp_path):
     shutil.copytree(FIXTURES, tmp_path, dirs_exist_ok=True)
     path = tmp_path / "opportunities-hubs.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("There have been 19 requests", "19 requests"))
+    path.write_text(path.read_text(encoding="utf-8").replace("There had been 19 requests", "19 requests"))
     before = row_counts()
     report = curated_load(directory=tmp_path)
     assert report.counts[("opportunities", "updated")] == 1
     hub = Opportunity.objects.get(slug="rapid-acquisition-hub")
-    assert "19 requests since 2022" in hub.description
+    assert "19 requests as of January 2026" in hub.description
     latest = hub.history.first()
     assert latest.history_type == "~" and latest.history_change_reason == CHANGE_REASON
     after = row_counts()

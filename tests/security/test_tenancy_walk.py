@@ -21,9 +21,11 @@ from django.utils.http import urlsafe_base64_encode
 
 from companies.models import Company, Membership
 from matching.models import MatchRun
+from notices.models import Notice
 from portal.models import ApiToken, SecretLink
 from portal.secret_links import secret_link_issue
 from portal.tokens import token_issue
+from sources.models import SourceChange, SourceFetch, SourceWatch
 from tests.factories import (
     CallFactory,
     CertificationFactory,
@@ -49,12 +51,15 @@ SLUG_ROUTES = {
     "api:technology-area-detail": "area",
     "api:organisation-detail": "organisation",
     "api:company-detail": "firm",
+    "api:notice-detail": "notice",
 }
 # Which record a `pk` argument names, by URL name.
 PK_ROUTES = {
     "portal:token_revoke": "token",
     "api:token-detail": "token",
     "api:match-run-detail": "run",
+    "api:source-change-detail": "source_change",
+    "admin:sources_sourcechange_review": "source_change",
 }
 
 # Alice's private resources and what bob gets for each: a 404 that does not confirm they exist.
@@ -154,6 +159,7 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
         "programmes.technologyarea": area.pk,
         "programmes.organisation": organisation.pk,
         "programmes.certification": cert.pk,
+        **_source_objects(call),
     }
     return World(
         firm_slug=firm_a.slug,
@@ -168,6 +174,23 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
         markers=markers,
         alice_uidb64=urlsafe_base64_encode(force_bytes(alice.pk)),
     )
+
+
+def _source_objects(call) -> dict[str, int]:
+    """A watched source of the public call, one fetch and one open change (issue #13's source watching)."""
+    watch = SourceWatch.objects.create(source=call.sources.first())
+    fetch = SourceFetch.objects.create(watch=watch, status=200, outcome=SourceFetch.Outcome.FIRST)
+    change = SourceChange.objects.create(watch=watch, old_text="a", new_text="b", diff="-a\n+b")
+    notice = Notice.objects.create(
+        slug="public-notice", title="Public notice", summary="S", dated_on="2026-04-21", status="published"
+    )
+    notice.records.add(call)
+    return {
+        "notices.notice": notice.pk,
+        "sources.sourcewatch": watch.pk,
+        "sources.sourcefetch": fetch.pk,
+        "sources.sourcechange": change.pk,
+    }
 
 
 @pytest.fixture
@@ -246,6 +269,8 @@ def _value(name: str, route: Route, world: World) -> str:
         "organisation": world.organisation_slug,
         "token": world.token.pk,
         "run": world.run.pk,
+        "source_change": world.admin_objects["sources.sourcechange"],
+        "notice": "public-notice",
     }
     model = _admin_model(route)
     simple = {
@@ -262,6 +287,7 @@ def _value(name: str, route: Route, world: World) -> str:
         "id": world.admin_objects.get(model, world.admin_objects["companies.company"]),  # a user's password page
         "history_id": world.history_ids.get(model, 1),
         "import_id": 1,  # a background CSV import: consultants only, like the rest of the admin
+        "action": "no_change",
     }
     if name == "slug" and route.name in SLUG_ROUTES:
         return str(by_record[SLUG_ROUTES[route.name]])

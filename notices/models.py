@@ -1,0 +1,90 @@
+"""Notices: dated changes of rules or policy that affect who may take part (export rules, strategy revisions)."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from programmes.models import Confidence, Opportunity, TechnologyArea
+
+
+class NoticeQuerySet(models.QuerySet):
+    """Reads of notices shared by the home page, record pages and the API."""
+
+    def published(self) -> "NoticeQuerySet":
+        return self.filter(status=Notice.Status.PUBLISHED)
+
+    def for_listing(self) -> "NoticeQuerySet":
+        """A notice with its sources, records and areas, in a fixed number of queries."""
+        return self.prefetch_related("sources", "records", "technology_areas")
+
+
+class Notice(models.Model):
+    """A dated rule or policy change that affects who may take part, with its sources and confidence."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=250)
+    title_ja = models.CharField(_("Japanese title"), max_length=250, blank=True)
+    summary = models.TextField()
+    summary_ja = models.TextField(_("Japanese summary"), blank=True)
+    dated_on = models.DateField(_("date of the change"), null=True, blank=True)
+    due_by = models.DateField(_("due by"), null=True, blank=True, help_text=_("For a change announced, not yet made."))
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    records = models.ManyToManyField(Opportunity, related_name="notices", blank=True)
+    countries = CountryField(multiple=True, blank=True, help_text=_("Countries whose firms it affects."))
+    technology_areas = models.ManyToManyField(TechnologyArea, related_name="notices", blank=True)
+    history = HistoricalRecords()
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-dated_on", "slug"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dated_on__isnull=False) | Q(due_by__isnull=False),
+                name="%(app_label)s_%(class)s_has_a_date",
+                violation_error_message=_("A notice needs the date of the change or the date it is due by."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published"]), name="%(app_label)s_%(class)s_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("api:notice-detail", kwargs={"version": "v1", "slug": self.slug})
+
+
+class NoticeSource(models.Model):
+    """A public page that backs a notice."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(max_length=500)
+    title = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    accessed_on = models.DateField(null=True, blank=True)
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
+
+    class Meta:
+        ordering = ["notice", "pk"]
+        verbose_name = _("notice source")
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "url"], name="%(app_label)s_%(class)s_unique_notice_url")
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    def get_absolute_url(self) -> str:
+        return self.url

@@ -1,0 +1,52 @@
+"""Writes of notices: the curated load (validated, all or nothing, idempotent)."""
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from notices.models import Notice, NoticeSource
+from programmes.models import Opportunity, TechnologyArea
+
+FIELDS = ("title", "title_ja", "summary", "summary_ja", "dated_on", "due_by", "confidence", "status", "countries")
+SOURCE_FIELDS = ("url", "title", "publisher", "accessed_on", "confidence")
+
+
+@transaction.atomic
+def notices_load(*, path: Path) -> int:
+    """Create or update every notice in PATH with its sources and links; any error writes nothing."""
+    records = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    for entry in records:
+        _notice_load(entry)
+    return len(records)
+
+
+def _notice_load(entry: dict[str, Any]) -> Notice:
+    slug = entry.get("slug") or ""
+    notice = Notice.objects.filter(slug=slug).first() or Notice(slug=slug)
+    for name in FIELDS:
+        setattr(notice, name, entry.get(name, notice._meta.get_field(name).get_default()))
+    try:
+        notice.full_clean()
+    except ValidationError as error:
+        raise ValidationError(f"notice {slug}: {error.message_dict}") from error
+    notice._change_reason = "curated notices load"  # type: ignore[attr-defined]
+    notice.save()
+    notice.records.set(_by_slug(Opportunity, slug, entry.get("records") or []))
+    notice.technology_areas.set(_by_slug(TechnologyArea, slug, entry.get("areas") or []))
+    notice.sources.all().delete()
+    for source in entry.get("sources") or []:
+        row = NoticeSource(notice=notice, **{name: source.get(name) for name in SOURCE_FIELDS if name in source})
+        row.full_clean()
+        row.save()
+    return notice
+
+
+def _by_slug(model, notice_slug: str, slugs: list[str]) -> list:
+    found = list(model.objects.filter(slug__in=slugs))
+    missing = sorted(set(slugs) - {item.slug for item in found})
+    if missing:
+        raise ValidationError(f"notice {notice_slug}: unknown {model._meta.verbose_name} {', '.join(missing)}")
+    return found

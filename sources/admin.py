@@ -1,0 +1,193 @@
+"""Consultants review source changes side by side with the record, and see the queue most urgent first."""
+
+import difflib
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from portal.admin import ConsultantOnlyMixin
+from programmes.services import validation_error_text
+from sources import selectors, services
+from sources.models import SourceChange, SourceFetch, SourceWatch
+
+
+def _review_all(admin_view, request: HttpRequest, queryset: QuerySet, action: str) -> None:
+    done = 0
+    for change in queryset:
+        try:
+            services.source_change_review(change=change, action=action, by=request.user)
+            done += 1
+        except ValidationError as error:
+            admin_view.message_user(request, f"{change}: {validation_error_text(error)}", messages.ERROR)
+    if done:
+        label = services.REVIEW_ACTIONS[action]
+        admin_view.message_user(request, _("%(n)d change(s) reviewed: %(label)s.") % {"n": done, "label": label})
+
+
+@admin.register(SourceChange)
+class SourceChangeAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
+    """Changes found in source pages; each is reviewed with one of three answers, written to the record's history."""
+
+    list_display = ("detected_at", "source_url", "record", "kind", "status", "reviewed_by")
+    list_filter = ("status", "kind")
+    list_select_related = ("watch__source__opportunity", "reviewed_by")
+    search_fields = ("watch__source__url", "watch__source__opportunity__title", "watch__source__opportunity__slug")
+    actions = ["review_updated", "review_no_change", "review_ignored"]
+    fields = ("record_panel", "source_url", "kind", "status", "detected_at", "side_by_side", "review_panel")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("source"))
+    def source_url(self, obj: SourceChange) -> str:
+        return obj.watch.source.url
+
+    @admin.display(description=_("record"))
+    def record(self, obj: SourceChange) -> str:
+        return obj.watch.source.opportunity.title
+
+    @admin.display(description=_("the record"))
+    def record_panel(self, obj: SourceChange) -> SafeString:
+        record = obj.watch.source.opportunity
+        edit = reverse("admin:programmes_opportunity_change", args=[record.pk])
+        history = reverse("admin:programmes_opportunity_history", args=[record.pk])
+        return format_html(
+            '<a href="{}">{}</a> ({}) · <a href="{}">{}</a><br>{}<br><span class="help">{}: {}</span>',
+            edit, record.title, record.slug, history, _("history"), record.summary,
+            _("last verified"), record.last_verified_on or "-",
+        )  # fmt: skip
+
+    @admin.display(description=_("before and after"))
+    def side_by_side(self, obj: SourceChange) -> SafeString:
+        if obj.kind == SourceChange.Kind.REDIRECT:
+            return format_html(
+                _("The page now redirects to {}. Edit the source's address if it moved."), obj.redirect_to
+            )
+        table = difflib.HtmlDiff(wrapcolumn=70).make_table(
+            obj.old_text.splitlines(), obj.new_text.splitlines(), _("before"), _("after"), context=True, numlines=2
+        )
+        return mark_safe(table)  # HtmlDiff escapes the page text itself
+
+    @admin.display(description=_("review"))
+    def review_panel(self, obj: SourceChange) -> SafeString:
+        if obj.status != SourceChange.Status.OPEN:
+            return format_html("{} ({}, {})", obj.get_status_display(), obj.reviewed_by, obj.reviewed_at)
+        buttons = "".join(
+            format_html(
+                '<button type="submit" class="button" formaction="{}" name="review" value="{}">{}</button> ',
+                reverse("admin:sources_sourcechange_review", args=[obj.pk, action]),
+                action,
+                label,
+            )  # fmt: skip
+            for action, label in services.REVIEW_ACTIONS.items()
+        )
+        note = format_html(
+            '<input type="text" name="review_note" maxlength="200" placeholder="{}" size="50">', _("note")
+        )
+        return mark_safe(f"{note}<br>{buttons}")
+
+    def get_urls(self) -> list:
+        review = path(
+            "<int:pk>/review/<str:action>/",
+            self.admin_site.admin_view(self.review_view),
+            name="sources_sourcechange_review",
+        )
+        queue = path("queue/", self.admin_site.admin_view(self.queue_view), name="sources_queue")
+        return [review, queue, *super().get_urls()]
+
+    def review_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        """POST from the change page's buttons: review the change, then show it again."""
+        change = get_object_or_404(SourceChange, pk=pk)
+        if request.method != "POST" or not self.has_change_permission(request, change):
+            raise PermissionDenied
+        try:
+            services.source_change_review(
+                change=change, action=action, by=request.user, note=request.POST.get("review_note", "")[:200]
+            )
+            self.message_user(request, _("Reviewed: %s.") % services.REVIEW_ACTIONS[action])
+        except ValidationError as error:
+            self.message_user(request, validation_error_text(error), messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:sources_sourcechange_change", args=[pk]))
+
+    def queue_view(self, request: HttpRequest) -> HttpResponse:
+        """Open changes, unreachable sources, stale and untranslated records, most urgent first."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Source queue"),
+            "opts": self.model._meta,
+            "changes": selectors.open_change_list()[:200],
+            "watches": selectors.unreachable_watch_list()[:200],
+            "stale": selectors.stale_record_list()[:200],
+            "untranslated": selectors.untranslated_record_list()[:200],
+            "counts": selectors.queue_counts(),
+        }
+        return TemplateResponse(request, "admin/sources/queue.html", context)
+
+    @admin.action(description=_("Review: updated the record"))
+    def review_updated(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _review_all(self, request, queryset, SourceChange.Status.UPDATED)
+
+    @admin.action(description=_("Review: no change needed (verified today)"))
+    def review_no_change(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _review_all(self, request, queryset, SourceChange.Status.NO_CHANGE)
+
+    @admin.action(description=_("Review: ignore this part of the page"))
+    def review_ignored(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _review_all(self, request, queryset, SourceChange.Status.IGNORED)
+
+
+class SourceFetchInline(admin.TabularInline):
+    model = SourceFetch
+    fields = ("fetched_at", "status", "outcome", "text_hash", "error")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    ordering = ("-fetched_at",)
+
+
+@admin.register(SourceWatch)
+class SourceWatchAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
+    """Every watched source: its state, failures in a row and recent fetches; check now from here."""
+
+    list_display = ("__str__", "record", "state", "failures", "last_status", "last_checked_at", "next_check_at")
+    list_filter = ("state",)
+    list_select_related = ("source__opportunity",)
+    search_fields = ("source__url", "source__opportunity__title")
+    fields = ("source", "interval_days", "state", "failures", "last_status", "last_error", "redirect_to",
+              "last_checked_at", "next_check_at", "etag", "last_modified", "ignored_lines", "text")  # fmt: skip
+    readonly_fields = tuple(name for name in fields if name != "interval_days")
+    inlines = [SourceFetchInline]
+    actions = ["check_now", "watch_again"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("record"))
+    def record(self, obj: SourceWatch) -> str:
+        return obj.source.opportunity.title
+
+    @admin.action(description=_("Check now"))
+    def check_now(self, request: HttpRequest, queryset: QuerySet) -> None:
+        outcomes = [services.sources_check(source_id=watch.source_id).line() for watch in queryset[:20]]
+        self.message_user(request, "; ".join(outcomes))
+
+    @admin.action(description=_("Redirect reviewed: watch the page again"))
+    def watch_again(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for watch in queryset:
+            services.source_watch_dismiss_redirect(watch=watch)
+        self.message_user(request, _("Watching again."))

@@ -1,0 +1,178 @@
+"""Watching the public pages behind curated records: each fetch, each change found, and its review (issue #13)."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Source
+
+
+class SourceWatchQuerySet(models.QuerySet):
+    """Reads of watched sources shared by the command, the task and the admin queue."""
+
+    def due(self, now: datetime.datetime | None = None) -> "SourceWatchQuerySet":
+        """Watches whose interval has passed (or that were never fetched)."""
+        now = now or timezone.now()
+        return self.filter(Q(next_check_at__isnull=True) | Q(next_check_at__lte=now))
+
+    def unreachable(self) -> "SourceWatchQuerySet":
+        """Sources that failed SOURCES_UNREACHABLE_AFTER times in a row."""
+        return self.filter(state=SourceWatch.State.UNREACHABLE)
+
+
+class SourceWatch(models.Model):
+    """The watching state of one source page: what it said last, its validators, failures and redirects."""
+
+    class State(models.TextChoices):
+        NEW = "new", _("Not fetched yet")
+        OK = "ok", _("Reachable")
+        FAILING = "failing", _("Failing")
+        UNREACHABLE = "unreachable", _("Unreachable")
+        REDIRECTED = "redirected", _("Redirected (to review)")
+
+    source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="watch")
+    interval_days = models.PositiveSmallIntegerField(_("check every (days)"), default=7)
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    text = models.TextField(blank=True)
+    text_hash = models.CharField(max_length=64, blank=True)
+    failures = models.PositiveSmallIntegerField(_("failures in a row"), default=0)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.NEW)
+    last_error = models.CharField(max_length=500, blank=True)
+    redirect_to = models.URLField(max_length=500, blank=True)
+    # Lines a consultant chose to ignore ("ignore this part of the page"): never a change again.
+    ignored_lines = models.JSONField(default=list, blank=True)
+
+    objects = SourceWatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source__url"]
+        verbose_name = _("watched source")
+        verbose_name_plural = _("watched sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["new", "ok", "failing", "unreachable", "redirected"]),
+                name="%(app_label)s_%(class)s_state_valid",
+            ),
+            models.CheckConstraint(condition=Q(interval_days__gte=1), name="%(app_label)s_%(class)s_interval_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.source.url
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:sources_sourcewatch_change", args=[self.pk])
+
+
+class SourceFetch(models.Model):
+    """One fetch of a watched source: when, the HTTP status, what came of it and the text's hash."""
+
+    class Outcome(models.TextChoices):
+        FIRST = "first", _("First text kept")
+        UNCHANGED = "unchanged", _("Unchanged")
+        NOT_MODIFIED = "not_modified", _("Not modified (304)")
+        CHANGED = "changed", _("Changed")
+        REDIRECT = "redirect", _("Redirect")
+        FAILED = "failed", _("Failed")
+
+    watch = models.ForeignKey(SourceWatch, on_delete=models.CASCADE, related_name="fetches")
+    fetched_at = models.DateTimeField(default=timezone.now)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    text_hash = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-fetched_at", "-pk"]
+        verbose_name = _("source fetch")
+        verbose_name_plural = _("source fetches")
+        indexes = [models.Index(fields=["watch", "-fetched_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.watch} {self.fetched_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+    def get_absolute_url(self) -> str:
+        return self.watch.get_absolute_url()
+
+
+class SourceChangeQuerySet(models.QuerySet):
+    """Reads of source changes for the admin queue and the consultants' API."""
+
+    def open(self) -> "SourceChangeQuerySet":
+        return self.filter(status=SourceChange.Status.OPEN)
+
+    def for_listing(self) -> "SourceChangeQuerySet":
+        """Each row with its source and record, in one query."""
+        return self.select_related("watch__source__opportunity", "reviewed_by")
+
+
+class SourceChange(models.Model):
+    """A change found in a source page (new text or a redirect), kept with a line diff until someone reviews it."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text changed")
+        REDIRECT = "redirect", _("Moved to a new address")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To review")
+        UPDATED = "updated", _("Updated the record")
+        NO_CHANGE = "no_change", _("No change needed")
+        IGNORED = "ignored", _("Ignored this part of the page")
+
+    watch = models.ForeignKey(SourceWatch, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    detected_at = models.DateTimeField(default=timezone.now)
+    old_text = models.TextField(blank=True)
+    new_text = models.TextField(blank=True)
+    diff = models.TextField(blank=True)
+    redirect_to = models.URLField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=500, blank=True)
+    # The record's history row: the edit for "updated the record", else the row the review wrote.
+    record_history_id = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = SourceChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-detected_at", "-pk"]
+        verbose_name = _("source change")
+        verbose_name_plural = _("source changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "updated", "no_change", "ignored"]),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(reviewed_at__isnull=False),
+                name="%(app_label)s_%(class)s_reviewed_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-detected_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.watch.source.url} ({self.get_kind_display()}, {self.detected_at:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:sources_sourcechange_change", args=[self.pk])
+
+    def diff_lines(self) -> tuple[list[str], list[str]]:
+        """(removed, added) lines of the diff."""
+        removed, added = [], []
+        for line in self.diff.splitlines():
+            if line.startswith("-") and not line.startswith("---"):
+                removed.append(line[1:])
+            elif line.startswith("+") and not line.startswith("+++"):
+                added.append(line[1:])
+        return removed, added

@@ -1,0 +1,214 @@
+"""Checking sources for change and reviewing what changed; the command, the task, the admin and tests call these."""
+
+import datetime
+import difflib
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from portal import http
+from programmes.models import Opportunity, Source
+from programmes.services import opportunity_verify
+from sources.models import SourceChange, SourceFetch, SourceWatch
+from sources.text import page_text, text_hash
+
+Outcome = SourceFetch.Outcome
+BATCH = 100  # sources fetched, then written in one transaction
+
+
+@dataclass
+class CheckReport:
+    """How many sources each outcome had in one run."""
+
+    counts: Counter
+
+    def line(self) -> str:
+        return ", ".join(f"{count} {outcome}" for outcome, count in sorted(self.counts.items())) or "nothing due"
+
+
+def source_watches_sync(*, interval_days: int | None = None) -> int:
+    """Start watching every source that has no watch yet; returns how many were added."""
+    interval = interval_days or settings.SOURCES_CHECK_EVERY_DAYS
+    missing = Source.objects.filter(watch__isnull=True).values_list("pk", flat=True)
+    watches = [SourceWatch(source_id=pk, interval_days=interval) for pk in missing]
+    SourceWatch.objects.bulk_create(watches, ignore_conflicts=True)
+    return len(watches)
+
+
+def sources_check(*, source_id: int | None = None, limit: int | None = None) -> CheckReport:
+    """Fetch every due source (or just SOURCE_ID, due or not) once and record the outcomes.
+
+    Pages are fetched by SOURCES_FETCH_THREADS threads (the HTTP client still allows one request at a time per
+    host), and each batch's results are written in one transaction, so the database never waits on the network.
+    """
+    source_watches_sync()
+    if source_id is not None:
+        watches = SourceWatch.objects.filter(source_id=source_id)
+        if not watches.exists():
+            raise ValidationError({"source": f"No source with id {source_id}."})
+    else:
+        watches = SourceWatch.objects.due().order_by("next_check_at", "pk")
+    pks = list(watches.values_list("pk", flat=True)[:limit] if limit else watches.values_list("pk", flat=True))
+    counts: Counter = Counter()
+    with ThreadPoolExecutor(max_workers=settings.SOURCES_FETCH_THREADS) as pool:
+        for start in range(0, len(pks), BATCH):
+            batch = list(SourceWatch.objects.filter(pk__in=pks[start : start + BATCH]).select_related("source"))
+            answers = list(pool.map(_fetch, batch))
+            with transaction.atomic():
+                for watch, answer in zip(batch, answers, strict=True):
+                    counts[_record(watch, answer).outcome] += 1
+    return CheckReport(counts)
+
+
+def source_check(*, watch: SourceWatch, now: datetime.datetime | None = None) -> SourceFetch:
+    """Fetch WATCH's page once and record what came of it: unchanged, changed, redirect or failure."""
+    return _record(watch, _fetch(watch), now=now)
+
+
+def _fetch(watch: SourceWatch) -> http.FetchResult | http.FetchError:
+    """The answer for WATCH's page, or the error: no database access, so threads may run it."""
+    try:
+        return http.fetch(watch.source.url, etag=watch.etag, last_modified=watch.last_modified)
+    except http.FetchError as error:
+        # Kept until the batch is written: drop the traceback, whose frames hold the partial body.
+        return error.with_traceback(None)
+
+
+def _record(
+    watch: SourceWatch, result: http.FetchResult | http.FetchError, *, now: datetime.datetime | None = None
+) -> SourceFetch:
+    """Keep what one fetch found: the failure, redirect, 304, first text, same text or a change."""
+    now = now or timezone.now()
+    if isinstance(result, http.FetchError):
+        return _failed(watch, result, now)
+    if result.redirect_to:
+        return _redirected(watch, result, now)
+    if result.not_modified:
+        return _settle(watch, now, status=304, outcome=Outcome.NOT_MODIFIED)
+    text = page_text(result.body, result.content_type, ignored=frozenset(watch.ignored_lines))
+    watch.etag, watch.last_modified = result.etag[:300], result.last_modified[:100]
+    digest = text_hash(text)
+    if not watch.text_hash:
+        outcome = Outcome.FIRST
+    elif digest == watch.text_hash:
+        outcome = Outcome.UNCHANGED
+    else:
+        outcome = Outcome.CHANGED
+    with transaction.atomic():
+        if outcome == Outcome.CHANGED:
+            _change_record(watch, old=watch.text, new=text, now=now)
+        watch.text, watch.text_hash = text, digest
+        return _settle(watch, now, status=result.status, outcome=outcome, digest=digest)
+
+
+def _settle(watch: SourceWatch, now: datetime.datetime, *, status: int, outcome: str, digest: str = "") -> SourceFetch:
+    """A successful answer: reset the failure count, schedule the next check, keep the fetch."""
+    watch.failures, watch.last_error, watch.redirect_to = 0, "", ""
+    watch.state = SourceWatch.State.OK
+    watch.last_status, watch.last_checked_at = status, now
+    watch.next_check_at = now + datetime.timedelta(days=watch.interval_days)
+    watch.save()
+    return SourceFetch.objects.create(
+        watch=watch, fetched_at=now, status=status, outcome=outcome, text_hash=digest or watch.text_hash
+    )
+
+
+def _failed(watch: SourceWatch, error: http.FetchError, now: datetime.datetime) -> SourceFetch:
+    """Count the failure; after SOURCES_UNREACHABLE_AFTER in a row the source is unreachable (and its record stale)."""
+    watch.failures += 1
+    unreachable = watch.failures >= settings.SOURCES_UNREACHABLE_AFTER
+    watch.state = SourceWatch.State.UNREACHABLE if unreachable else SourceWatch.State.FAILING
+    watch.last_error = f"{error.kind}: {error}"[:500]
+    watch.last_status, watch.last_checked_at = error.status, now
+    # Try again tomorrow rather than in a week: one failure is not an alarm, three are.
+    watch.next_check_at = now + datetime.timedelta(days=1)
+    watch.save()
+    return SourceFetch.objects.create(
+        watch=watch, fetched_at=now, status=error.status, outcome=Outcome.FAILED, error=watch.last_error
+    )
+
+
+def _redirected(watch: SourceWatch, result: http.FetchResult, now: datetime.datetime) -> SourceFetch:
+    """A page that moved: shown for review once per new address, never followed silently."""
+    with transaction.atomic():
+        already = watch.changes.open().filter(kind=SourceChange.Kind.REDIRECT, redirect_to=result.redirect_to)
+        if not already.exists():
+            SourceChange.objects.create(
+                watch=watch, kind=SourceChange.Kind.REDIRECT, detected_at=now, redirect_to=result.redirect_to[:500]
+            )
+        watch.state, watch.redirect_to = SourceWatch.State.REDIRECTED, result.redirect_to[:500]
+        watch.failures, watch.last_status, watch.last_checked_at = 0, result.status, now
+        watch.next_check_at = now + datetime.timedelta(days=watch.interval_days)
+        watch.save()
+        return SourceFetch.objects.create(watch=watch, fetched_at=now, status=result.status, outcome=Outcome.REDIRECT)
+
+
+def _change_record(watch: SourceWatch, *, old: str, new: str, now: datetime.datetime) -> SourceChange:
+    diff = "\n".join(difflib.unified_diff(old.splitlines(), new.splitlines(), "before", "after", lineterm="", n=2))
+    return SourceChange.objects.create(watch=watch, detected_at=now, old_text=old, new_text=new, diff=diff)
+
+
+# --- reviews ------------------------------------------------------------------------------------------------
+
+REVIEW_ACTIONS = {
+    SourceChange.Status.UPDATED: "updated the record",
+    SourceChange.Status.NO_CHANGE: "no change needed",
+    SourceChange.Status.IGNORED: "ignore this part of the page",
+}
+
+
+@transaction.atomic
+def source_change_review(*, change: SourceChange, action: str, by: User | None, note: str = "") -> SourceChange:
+    """Close CHANGE with ACTION (updated / no_change / ignored) and write the review into the record's history."""
+    if action not in REVIEW_ACTIONS:
+        raise ValidationError({"action": f"Unknown review action {action!r}; use one of {', '.join(REVIEW_ACTIONS)}."})
+    change = SourceChange.objects.select_for_update().select_related("watch__source__opportunity").get(pk=change.pk)
+    if change.status != SourceChange.Status.OPEN:
+        raise ValidationError({"status": f"This change was already reviewed ({change.get_status_display()})."})
+    opportunity = change.watch.source.opportunity
+    reason = f"Source change #{change.pk} ({change.watch.source.url}) reviewed: {REVIEW_ACTIONS[action]}"
+    if note:
+        reason = f"{reason}. {note}"
+    # "Updated the record" links the consultant's edit: the newest history row before this review's own.
+    edit_id = opportunity.history.values_list("history_id", flat=True).first()
+    if action == SourceChange.Status.IGNORED:
+        _ignore_lines(change)
+        _history_note(opportunity, by=by, reason=reason)
+    else:
+        opportunity_verify(opportunity=opportunity, by=by, reason=reason)
+    review_id = opportunity.history.values_list("history_id", flat=True).first()
+    change.status, change.reviewed_by, change.reviewed_at = action, by, timezone.now()
+    change.review_note = note[:500]
+    change.record_history_id = edit_id if action == SourceChange.Status.UPDATED else review_id
+    change.save()
+    return change
+
+
+def _ignore_lines(change: SourceChange) -> None:
+    """Never count the lines this change added or removed as a change again."""
+    watch = change.watch
+    removed, added = change.diff_lines()
+    watch.ignored_lines = sorted(set(watch.ignored_lines) | set(removed) | set(added))
+    watch.text = "\n".join(line for line in change.new_text.splitlines() if line not in watch.ignored_lines)
+    watch.text_hash = text_hash(watch.text)
+    watch.save(update_fields=["ignored_lines", "text", "text_hash"])
+
+
+def _history_note(opportunity: Opportunity, *, by: User | None, reason: str) -> None:
+    """One history row on the record, with no field changed, saying what the review decided."""
+    opportunity._history_user = by  # type: ignore[attr-defined]
+    opportunity._change_reason = reason[:100]  # type: ignore[attr-defined]
+    opportunity.save(update_fields=["updated_at"])
+
+
+def source_watch_dismiss_redirect(*, watch: SourceWatch) -> None:
+    """After a redirect was reviewed (the source URL edited or kept), watch the page normally again."""
+    watch.state, watch.redirect_to = SourceWatch.State.OK, ""
+    watch.next_check_at = timezone.now()
+    watch.save(update_fields=["state", "redirect_to", "next_check_at"])

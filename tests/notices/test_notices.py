@@ -1,0 +1,71 @@
+"""Notices of rule changes: loaded from the curated file, shown on the home page, on records and in the API."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from notices.models import Notice
+from notices.services import notices_load
+from web.curated import curated_load
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+
+@pytest.fixture
+def loaded(db):
+    curated_load(directory=FIXTURES)
+    notices_load(path=FIXTURES / "notices.yaml")
+
+
+def test_the_export_rule_notice_is_dated_sourced_and_linked(loaded):
+    notice = Notice.objects.get(slug="export-rules-revision-2026-04")
+    assert notice.dated_on == datetime.date(2026, 4, 21) and notice.confidence == "medium"
+    assert "five-category" in notice.summary and "17 countries" in notice.summary
+    assert {source.publisher for source in notice.sources.all()} == {"The Defense News", "Trade World News"}
+    assert "gcap" in set(notice.records.values_list("slug", flat=True))
+    strategy = Notice.objects.get(slug="security-documents-revision-2026")
+    assert strategy.due_by == datetime.date(2026, 12, 31) and strategy.records.count() == 7
+
+
+def test_loading_twice_keeps_one_copy(loaded):
+    notices_load(path=FIXTURES / "notices.yaml")
+    assert Notice.objects.count() == 2 and Notice.objects.get(slug="export-rules-revision-2026-04").sources.count() == 2
+
+
+def test_a_notice_naming_an_unknown_record_writes_nothing(db, tmp_path):
+    bad = tmp_path / "notices.yaml"
+    bad.write_text("- slug: x\n  title: X\n  summary: S\n  dated_on: 2026-01-01\n  records: [no-such-record]\n")
+    with pytest.raises(CommandError, match="unknown opportunity no-such-record"):
+        call_command("load_notices", str(bad))
+    assert not Notice.objects.exists()
+
+
+def test_notices_show_on_the_home_page_and_the_affected_record(loaded, anon_client):
+    home = anon_client.get("/").content.decode()
+    assert "Rule and policy changes" in home and "the five categories are scrapped" in home
+    record = anon_client.get("/opportunities/gcap/").content.decode()
+    assert "Rule and policy changes affecting this record" in record and "21 April 2026" in record
+
+
+def test_the_notices_api_lists_and_filters(loaded, anon_client):
+    body = anon_client.get("/api/v1/notices/").json()
+    assert [row["slug"] for row in body["results"]] == [
+        "export-rules-revision-2026-04",
+        "security-documents-revision-2026",
+    ]
+    by_record = anon_client.get("/api/v1/notices/", {"record": "nds-iamd"}).json()["results"]
+    assert [row["slug"] for row in by_record] == ["security-documents-revision-2026"]
+    by_country = anon_client.get("/api/v1/notices/", {"country": "AU"}).json()["results"]
+    assert {row["slug"] for row in by_country} == {"export-rules-revision-2026-04", "security-documents-revision-2026"}
+    detail = anon_client.get("/api/v1/notices/export-rules-revision-2026-04/").json()
+    assert detail["countries"] == ["AU", "GB", "US"] and detail["sources"][0]["url"].startswith("https://")
+
+
+def test_a_draft_notice_is_not_served(loaded, anon_client):
+    Notice.objects.filter(slug="export-rules-revision-2026-04").update(status="draft")
+    assert anon_client.get("/api/v1/notices/export-rules-revision-2026-04/").status_code == 404
+    assert "five categories" not in anon_client.get("/").content.decode()

@@ -1,0 +1,141 @@
+"""Consultants review changes in the admin and the API shows them to consultants only (issue #13)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from programmes.models import Opportunity, Source
+from sources.models import SourceChange, SourceWatch
+from sources.services import source_change_review, source_check
+from tests.factories import OpportunityFactory
+from tests.sources.conftest import Page, html
+
+API = "/api/v1/source-changes/"
+
+
+@pytest.fixture
+def changed(db, site):
+    """A record whose source page changed its closing date: one open change."""
+    record = OpportunityFactory(
+        slug="expo",
+        title="Expo",
+        kind=Opportunity.Kind.CALL,
+        closes_on=timezone.localdate() + datetime.timedelta(days=40),
+        last_verified_on=datetime.date(2026, 1, 1),
+        with_source=False,
+    )
+    source = Source.objects.create(opportunity=record, url=site.url("/page"), publisher="Organiser")
+    watch = SourceWatch.objects.create(source=source)
+    site.pages["/page"] = Page(body=html("<p>Closes 30 January.</p><p>Promo banner A</p>"))
+    source_check(watch=watch)
+    site.pages["/page"] = Page(body=html("<p>Closes 13 February.</p><p>Promo banner B</p>"))
+    watch.refresh_from_db()
+    source_check(watch=watch)
+    return SourceChange.objects.get()
+
+
+def test_no_change_needed_marks_the_record_verified_today_with_a_history_row(changed, consultant):
+    source_change_review(change=changed, action="no_change", by=consultant, note="Date already right")
+    changed.refresh_from_db()
+    record = Opportunity.objects.get(slug="expo")
+    assert changed.status == "no_change" and changed.reviewed_by == consultant
+    assert record.last_verified_on == timezone.localdate() and record.last_verified_by == consultant
+    latest = record.history.first()
+    assert changed.record_history_id == latest.history_id
+    assert latest.history_change_reason.startswith(f"Source change #{changed.pk}")
+    assert "no change needed" in latest.history_change_reason and latest.history_user == consultant
+
+
+def test_updated_the_record_links_the_edit_in_the_history(changed, consultant):
+    record = Opportunity.objects.get(slug="expo")
+    record.closes_on = timezone.localdate() + datetime.timedelta(days=54)
+    record.save()
+    edit_id = record.history.first().history_id
+    source_change_review(change=changed, action="updated", by=consultant)
+    changed.refresh_from_db()
+    history = list(record.history.all()[:2])
+    assert history[1].history_id == edit_id and "updated the record" in history[0].history_change_reason
+    assert changed.record_history_id == edit_id  # the change links the edit itself
+
+
+def test_ignoring_a_part_of_the_page_keeps_it_from_counting_again(changed, consultant, site):
+    source_change_review(change=changed, action="ignored", by=consultant)
+    assert "ignore this part" in Opportunity.objects.get(slug="expo").history.first().history_change_reason
+    site.pages["/page"] = Page(body=html("<p>Closes 13 February.</p><p>Promo banner A</p>"))
+    watch = changed.watch
+    watch.refresh_from_db()
+    assert source_check(watch=watch).outcome == "unchanged"
+    assert SourceChange.objects.open().count() == 0
+
+
+def test_a_change_is_reviewed_once_and_the_action_is_named(changed, consultant):
+    with pytest.raises(ValidationError) as error:
+        source_change_review(change=changed, action="shrug", by=consultant)
+    assert "action" in error.value.message_dict
+    source_change_review(change=changed, action="no_change", by=consultant)
+    with pytest.raises(ValidationError) as error:
+        source_change_review(change=changed, action="updated", by=consultant)
+    assert "already reviewed" in error.value.message_dict["status"][0]
+
+
+def test_the_api_lists_changes_with_the_diff_for_consultants(changed, consultant_client):
+    response = consultant_client.get(API, {"status": "open", "record": "expo"})
+    assert response.status_code == 200
+    [row] = response.json()["results"]
+    assert row["record"] == "expo" and row["status"] == "open" and row["kind"] == "text"
+    assert row["source_url"].endswith("/page") and row["detected_at"]
+    assert row["diff"]["removed"] == ["Closes 30 January.", "Promo banner A"]
+    assert row["diff"]["added"] == ["Closes 13 February.", "Promo banner B"]
+    assert consultant_client.get(API, {"status": "no_change"}).json()["results"] == []
+    assert consultant_client.get(API, {"record": "other"}).json()["results"] == []
+    assert consultant_client.get(API, {"status": "bogus"}).status_code == 400
+
+
+def test_others_get_404_from_the_source_changes_api(changed, anon_client, alice_client):
+    for client in (anon_client, alice_client):
+        assert client.get(API).status_code == 404
+        assert client.get(f"{API}{changed.pk}/").status_code == 404
+
+
+def test_the_admin_shows_the_change_side_by_side_and_reviews_it(changed, consultant_client):
+    page = consultant_client.get(f"/admin/sources/sourcechange/{changed.pk}/change/")
+    body = page.content.decode().replace("&nbsp;", " ")  # the side-by-side table keeps spaces as &nbsp;
+    assert page.status_code == 200
+    assert "Closes 30 January." in body and "Closes 13 February." in body and "Expo" in body
+    assert "no change needed" in body and "ignore this part of the page" in body
+    response = consultant_client.post(
+        f"/admin/sources/sourcechange/{changed.pk}/review/no_change/", {"review_note": "checked"}
+    )
+    assert response.status_code == 302
+    changed.refresh_from_db()
+    assert changed.status == "no_change" and changed.review_note == "checked"
+
+
+def test_the_queue_lists_open_changes_soonest_deadline_first_with_counts_on_the_index(changed, consultant_client, site):
+    later = OpportunityFactory(
+        slug="later",
+        title="Later call",
+        kind=Opportunity.Kind.CALL,
+        closes_on=timezone.localdate() + datetime.timedelta(days=300),
+    )
+    watch = SourceWatch.objects.create(source=later.sources.get())
+    SourceChange.objects.create(watch=watch, old_text="a", new_text="b", diff="-a\n+b")
+    body = consultant_client.get("/admin/sources/sourcechange/queue/").content.decode()
+    assert body.index("Expo") < body.index("Later call")
+    index = consultant_client.get("/admin/").content.decode()
+    assert 'id="source-queue-counts"' in index and "Open source changes</th><td>2</td>" in index
+
+
+def test_staff_of_a_firm_cannot_open_the_queue(changed, alice_client):
+    response = alice_client.get("/admin/sources/sourcechange/queue/")
+    assert response.status_code in (302, 403)
+    assert "Closes 13 February" not in response.content.decode()
+
+
+def test_an_unreachable_source_shows_its_record_as_stale(db, anon_client):
+    record = OpportunityFactory(slug="quiet", title="Quiet hub", kind=Opportunity.Kind.HUB)
+    SourceWatch.objects.create(source=record.sources.get(), state=SourceWatch.State.UNREACHABLE, failures=3)
+    body = anon_client.get("/opportunities/quiet/").content.decode()
+    assert "stale" in body and "could not be reached three times in a row" in body
