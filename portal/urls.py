@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("opportunities/", include("programmes.urls")),
     path("companies/", include("companies.urls")),
     path("", include("matching.urls")),
+    path("", include("workspace.urls")),
     path("", include("portal.page_urls")),
     prefix_default_language=False,
 )

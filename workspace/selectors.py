@@ -98,3 +98,15 @@ def feedback_report(*, by: str, sort: str = "total") -> list[FeedbackRow]:
         return sorted(ordered, key=lambda r: r.label.lower())
     name = sort if sort in SORTS else "total"
     return sorted(ordered, key=lambda r: (-(r.total if name == "total" else r.counts.get(name, 0)), r.label))
+
+
+def workspace_context(*, user, company: Company | None, opportunity_ids: Iterable[int]) -> dict[str, object]:
+    """What a page showing Follow/Pursue buttons needs: the firm's stages for its records and whether USER edits."""
+    from workspace.services import workspace_can_edit
+
+    if company is None:
+        return {"pipeline_stages": {}, "can_edit_workspace": False}
+    return {
+        "pipeline_stages": pipeline_stages_for(company=company, opportunity_ids=opportunity_ids),
+        "can_edit_workspace": workspace_can_edit(user=user, company=company),
+    }
