@@ -10,6 +10,7 @@ api_patterns = [
     path("", include("programmes.api.urls")),
     path("", include("companies.api.urls")),
     path("", include("matching.api.urls")),
+    path("", include("workspace.api.urls")),
     path("", include("portal.api.urls")),
 ]
 

@@ -43,10 +43,16 @@ class MatchSerializer(serializers.ModelSerializer):
     components = serializers.DictField(child=ComponentSerializer(), read_only=True)
     reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
     gaps = serializers.ListField(child=serializers.CharField(), read_only=True)
+    # workspace (#14): annotations of workspace.selectors.with_workspace
+    pipeline_stage = serializers.CharField(read_only=True, allow_null=True, default=None)
+    dismissed = serializers.BooleanField(read_only=True, default=False)
 
     class Meta:
         model = Match
-        fields = ["company", "opportunity", "score", "components", "reasons", "gaps", "eligible", "computed_at"]
+        fields = [
+            *("company", "opportunity", "score", "components", "reasons", "gaps", "eligible", "computed_at"),
+            *("pipeline_stage", "dismissed"),
+        ]
 
 
 class MatchRunSerializer(serializers.ModelSerializer):

@@ -53,7 +53,12 @@ def _match_rows(user):
     )
 
 
-@extend_schema_view(list=extend_schema(parameters=[COMPANY_SLUG]))
+INCLUDE_DISMISSED = OpenApiParameter(
+    "include_dismissed", bool, description="true: also the matches the firm marked not relevant (workspace)."
+)
+
+
+@extend_schema_view(list=extend_schema(parameters=[COMPANY_SLUG, INCLUDE_DISMISSED]))
 class CompanyMatchViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """A firm's matches, best first; 404 for a firm the caller cannot see (another firm's staff)."""
 
@@ -79,7 +84,12 @@ class CompanyMatchViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.Gener
         )
 
     def get_queryset(self):
-        return _match_rows(self.request.user).filter(company_id=self.company_id)
+        # workspace (#14): pipeline_stage and dismissed on each row; dismissed matches only with include_dismissed
+        from workspace.api.views import include_dismissed
+        from workspace.selectors import with_workspace
+
+        rows = _match_rows(self.request.user).filter(company_id=self.company_id)
+        return with_workspace(rows, include_dismissed=include_dismissed(self.request))
 
 
 @extend_schema_view(list=extend_schema(parameters=[OPPORTUNITY_SLUG]))
@@ -93,7 +103,9 @@ class OpportunityMatchViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.G
 
     def get_queryset(self):
         opportunity = get_object_or_404(Opportunity.objects.all(), slug=self.kwargs["opportunity_slug"])
-        return _match_rows(self.request.user).filter(opportunity=opportunity)
+        from workspace.selectors import with_workspace  # workspace (#14): consultants see every firm's row
+
+        return with_workspace(_match_rows(self.request.user).filter(opportunity=opportunity), include_dismissed=True)
 
 
 class MatchRunViewSet(
