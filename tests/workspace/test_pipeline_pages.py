@@ -154,3 +154,10 @@ def test_pipeline_board_query_count_is_constant(alice_client, alice, firm_a, row
     with django_assert_num_queries(6):
         response = alice_client.get(BOARD)
     assert sum(len(entries) for _stage, _label, entries in response.context["columns"]) == rows
+
+
+def test_the_board_speaks_japanese(alice_client, alice, firm_a, call):
+    pipeline_entry_save(company=firm_a, opportunity=call, by=alice, stage="pursuing")
+    text = alice_client.get("/ja" + BOARD).text
+    assert "Firm A のパイプライン" in text
+    assert "注視中" in text and "取り組み中" in text and "移動先" in text
