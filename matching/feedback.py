@@ -38,8 +38,9 @@ class Penalty:
 
     firms: NDArray[np.intp]  # (h,) rows of the chunk
     points: NDArray[np.float32]  # (h, n_o) points to take off
-    area: NDArray[np.intp]  # (h, n_o) the area behind the loss
     records: NDArray[np.int32]  # (h, n_areas) marked records per area
+    marks: NDArray[np.float32]  # (h, n_areas) points per marked area
+    areas: NDArray[np.float32]  # (n_o, n_areas) the opportunities' area weights
 
 
 def penalties(corpus: Corpus, companies: Sequence[CompanyRow], areas: NDArray[np.float32]) -> Penalty | None:
@@ -53,14 +54,16 @@ def penalties(corpus: Corpus, companies: Sequence[CompanyRow], areas: NDArray[np
         for slug, n in companies[i].marked_areas.items():
             if slug in index:
                 records[h, index[slug]] = n
-    points = np.vectorize(area_points, otypes=[np.float32])(records) if records.size else records.astype(np.float32)
-    loss = points[:, None, :] * areas[None, :, :]  # (h, n_o, n_areas); h is small (the firms that gave feedback)
-    return Penalty(
-        firms=np.array(marked, dtype=np.intp),
-        points=loss.max(axis=2, initial=0.0).astype(np.float32),
-        area=loss.argmax(axis=2) if loss.shape[2] else np.zeros(loss.shape[:2], dtype=np.intp),
-        records=records,
-    )
+    points = np.minimum(MAX_POINTS, FIRST_POINTS + MORE_POINTS * (records - 1)).astype(np.float32)
+    points[records <= 0] = 0.0
+    loss = np.zeros((len(marked), areas.shape[0]), dtype=np.float32)
+    # Area by area, over only the firms that marked it: a firm marks a few areas, so this touches few rows.
+    for a in np.nonzero(points.any(axis=0))[0].tolist():
+        column = areas[:, a]
+        if column.any():
+            rows = np.nonzero(points[:, a])[0]
+            loss[rows] = np.maximum(loss[rows], points[rows, a][:, None] * column[None, :])
+    return Penalty(firms=np.array(marked, dtype=np.intp), points=loss, records=records, marks=points, areas=areas)
 
 
 def apply(score: NDArray[np.float32], penalty: Penalty | None) -> None:
@@ -86,7 +89,7 @@ def reasons_with(
         h = position.get(i)
         if h is None or penalty.points[h, j] <= 0:
             continue
-        a = int(penalty.area[h, j])
+        a = int(np.argmax(penalty.marks[h] * penalty.areas[j]))  # the area behind the loss
         items = json.loads(reasons[n])
         items.append(reason(int(penalty.records[h, a]), corpus.areas[a].slug))
         reasons[n] = "[" + ", ".join(json.dumps(t, ensure_ascii=False) for t in items) + "]"
