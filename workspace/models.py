@@ -23,7 +23,8 @@ class PipelineEntryQuerySet(models.QuerySet):
 
     def for_board(self) -> "PipelineEntryQuerySet":
         """Everything a card, an export row or an API row shows, in one query."""
-        return self.select_related("opportunity", "owner", "company").order_by("due_on", "opportunity__title", "pk")
+        due = models.F("due_on").asc(nulls_last=True)
+        return self.select_related("opportunity", "owner", "company").order_by(due, "pk")
 
 
 class PipelineEntry(models.Model):

@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -20,12 +21,41 @@ def company_get(*, user, slug: str) -> Company:
     return get_object_or_404(Company.objects.visible_to(user), slug=slug)
 
 
-def pipeline_board(*, user, company: Company) -> list[tuple[str, str, list[PipelineEntry]]]:
-    """The firm's entries in columns by stage: (stage, label, entries), every stage present; one query."""
-    columns: dict[str, list[PipelineEntry]] = {stage: [] for stage in PipelineEntry.Stage.values}
-    for entry in PipelineEntry.objects.visible_to(user).filter(company=company).for_board():
-        columns[entry.stage].append(entry)
-    return [(stage, label, columns[stage]) for stage, label in PipelineEntry.Stage.choices]
+# Cards per column on the board; a column with more links to its own paginated page (`?stage=`).
+COLUMN_CARDS = 10
+
+
+@dataclass
+class Column:
+    """One stage of the board: its first cards (soonest due first) and how many entries it has in all."""
+
+    stage: str
+    label: str
+    entries: list[PipelineEntry]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.entries)
+
+
+def pipeline_board(*, user, company: Company, per_column: int = COLUMN_CARDS) -> list[Column]:
+    """The firm's entries in columns by stage, every stage present, at most PER_COLUMN cards each; two queries."""
+    entries = PipelineEntry.objects.visible_to(user).filter(company=company)
+    totals = dict(entries.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    rank = Window(RowNumber(), partition_by=F("stage"), order_by=[F("due_on").asc(nulls_last=True), F("pk").asc()])
+    first = entries.for_board().annotate(rank=rank).filter(rank__lte=per_column)
+    columns = {
+        stage: Column(stage, str(label), [], totals.get(stage, 0)) for stage, label in PipelineEntry.Stage.choices
+    }
+    for entry in first:
+        columns[entry.stage].entries.append(entry)
+    return list(columns.values())
+
+
+def pipeline_stage_list(*, user, company: Company, stage: str) -> QuerySet[PipelineEntry]:
+    """Every entry of one stage of the firm's pipeline, soonest due first (the page a column's "show all" opens)."""
+    return PipelineEntry.objects.visible_to(user).filter(company=company, stage=stage).for_board()
 
 
 def pipeline_stages_for(*, company: Company | None, opportunity_ids: Iterable[int]) -> dict[int, str]:

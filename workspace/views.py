@@ -9,6 +9,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,7 +22,14 @@ from portal.roles import is_consultant
 from portal.spreadsheets import csv_row
 from workspace.forms import BulkForm, FeedbackForm, PipelineEntryForm, StageForm
 from workspace.models import PipelineEntry
-from workspace.selectors import company_get, feedback_report, opportunity_for_firm, pipeline_board
+from workspace.selectors import (
+    Column,
+    company_get,
+    feedback_report,
+    opportunity_for_firm,
+    pipeline_board,
+    pipeline_stage_list,
+)
 from workspace.services import (
     match_feedback_give,
     match_feedback_withdraw,
@@ -32,6 +40,7 @@ from workspace.services import (
 )
 
 HISTORY_ROWS = 20
+STAGE_PAGE_CARDS = 20
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
@@ -58,10 +67,19 @@ def pipeline_list_view(request: HttpRequest, company_slug: str) -> HttpResponse:
     company = company_get(user=request.user, slug=company_slug)
     context = {
         "company": company,
-        "columns": pipeline_board(user=request.user, company=company),
         "stages": PipelineEntry.Stage.choices,
         "can_edit": workspace_can_edit(user=request.user, company=company),
     }
+    stage = request.GET.get("stage")
+    if stage in PipelineEntry.Stage.values:  # one column, all of it, page by page
+        entries = pipeline_stage_list(user=request.user, company=company, stage=stage)
+        page = Paginator(entries, STAGE_PAGE_CARDS).get_page(request.GET.get("page"))
+        label = PipelineEntry.Stage(stage).label
+        column = Column(stage, str(label), list(page.object_list), page.paginator.count)
+        paging = {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}
+        context.update(columns=[column], querystring=f"stage={stage}", **paging)
+    else:
+        context["columns"] = pipeline_board(user=request.user, company=company)
     return render(request, "workspace/pipeline_list.html", context)
 
 

@@ -34,6 +34,12 @@
 (function () {
   "use strict";
 
+  function addToCount(column, delta) {
+    var count = column.querySelector(".count");
+    var now = parseInt(count.textContent.replace(/[^0-9]/g, ""), 10) || 0;
+    count.textContent = "(" + (now + delta) + ")";
+  }
+
   function moveCard(card, column) {
     var form = card.querySelector("form");
     var stage = column.dataset.stage;
@@ -43,14 +49,13 @@
     fetch(card.dataset.moveUrl, {method: "POST", body: body, headers: {"Accept": "application/json"}, credentials: "same-origin"})
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
       .then(function (data) {
+        var from = card.closest("[data-stage]");
         var empty = column.querySelector(".muted");
         if (empty) { empty.remove(); }
-        column.appendChild(card);
+        column.querySelector("h2").after(card);
         form.querySelector("select").value = data.stage;
-        document.querySelectorAll("[data-pipeline-board] [data-stage]").forEach(function (col) {
-          var count = col.querySelector(".count");
-          if (count) { count.textContent = "(" + col.querySelectorAll("[data-card]").length + ")"; }
-        });
+        addToCount(from, -1);
+        addToCount(column, 1);
       })
       .catch(function () { form.submit(); });
   }

@@ -46,7 +46,7 @@ def test_listing_and_detail_offer_follow_and_pursue(alice_client, call):
 def test_pursue_then_move_the_card_without_javascript(alice_client, alice, firm_a, call):
     alice_client.post(entry_url("laser-call", "set/"), {"stage": "pursuing"})
     board = alice_client.get(BOARD)
-    columns = {stage: [e.opportunity.slug for e in entries] for stage, _label, entries in board.context["columns"]}
+    columns = {column.stage: [e.opportunity.slug for e in column.entries] for column in board.context["columns"]}
     assert columns["pursuing"] == ["laser-call"]
     assert 'id="move-laser-call"' in board.text
 
@@ -149,11 +149,23 @@ def test_pipeline_board_query_count_is_constant(alice_client, alice, firm_a, row
     firm_a.memberships.create(user=owner, role="viewer")
     for _n in range(rows):
         pipeline_entry_save(company=firm_a, opportunity=CallFactory(), by=alice, owner=owner, stage="pursuing")
-    # 1 session, 2 user, 3 the firm (visible_to: member of it), 4 consultant group check,
-    # 5 the entries with their records and owners, 6 whether the user edits the firm's workspace
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 the firm (visible_to: member of it), 4 consultant group check, 5 entries per stage,
+    # 6 each column's first cards with their records and owners, 7 whether the user edits the firm's workspace
+    with django_assert_num_queries(7):
         response = alice_client.get(BOARD)
-    assert sum(len(entries) for _stage, _label, entries in response.context["columns"]) == rows
+    pursuing = next(column for column in response.context["columns"] if column.stage == "pursuing")
+    assert (pursuing.total, len(pursuing.entries)) == (rows, min(rows, 10))
+    assert (f"{rows - 10} more" in response.text) == (rows > 10)
+
+
+def test_a_long_column_has_its_own_pages(alice_client, alice, firm_a):
+    for _n in range(25):
+        pipeline_entry_save(company=firm_a, opportunity=CallFactory(), by=alice, stage="preparing")
+    first = alice_client.get(BOARD, {"stage": "preparing"})
+    assert len(first.context["columns"][0].entries) == 20
+    assert "Page 1 of 2" in first.text
+    second = alice_client.get(BOARD, {"stage": "preparing", "page": 2})
+    assert len(second.context["columns"][0].entries) == 5
 
 
 def test_the_board_speaks_japanese(alice_client, alice, firm_a, call):
