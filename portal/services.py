@@ -4,8 +4,8 @@ from django.contrib.auth.models import Group, Permission
 
 from portal.roles import CONSULTANTS_GROUP
 
-# Consultants curate programme records and company data, and run rescoring; they never manage users.
-CONSULTANT_APPS = ("programmes", "companies", "matching")
+# Consultants curate programme records and company data, run rescoring and see firms' workspaces; never users.
+CONSULTANT_APPS = ("programmes", "companies", "matching", "workspace")
 
 
 def consultants_group_ensure() -> Group:

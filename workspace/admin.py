@@ -8,12 +8,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin import ConsultantOnlyMixin
 from workspace.models import MatchFeedback, PipelineEntry
 from workspace.services import match_feedback_withdraw, pipeline_entry_delete, pipeline_entry_save
 
 
 @admin.register(PipelineEntry)
-class PipelineEntryAdmin(SimpleHistoryAdmin):
+class PipelineEntryAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
     list_display = ["opportunity", "company", "stage", "owner", "due_on", "updated_at"]
     list_filter = ["stage"]
     search_fields = ["company__name", "opportunity__title", "notes"]
@@ -34,7 +35,7 @@ class PipelineEntryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MatchFeedback)
-class MatchFeedbackAdmin(admin.ModelAdmin):
+class MatchFeedbackAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
     """Read-only: firms give feedback; withdrawing it here undoes it as the firm's own undo does."""
 
     list_display = ["opportunity", "company", "reason", "note", "given_by", "created_at"]
