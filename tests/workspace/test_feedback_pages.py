@@ -112,3 +112,12 @@ def test_consultants_see_feedback_per_record_and_per_area(consultant_client, ali
 def test_the_feedback_report_is_for_consultants_only(alice_client, anon_client):
     assert alice_client.get("/consultants/feedback/").status_code == 404
     assert anon_client.get("/consultants/feedback/").status_code == 302
+
+
+def test_a_dismissed_match_leaves_the_gap_plan(alice_client, alice, firm_a, matches):
+    from matching.models import Match
+
+    Match.objects.filter(opportunity=matches[0]).update(gaps=["no AS9100D: required by Cyber defence call"])
+    assert "no AS9100D" in alice_client.get(MATCHES).text
+    match_feedback_give(company=firm_a, opportunity=matches[0], reason="too_early", by=alice)
+    assert "no AS9100D" not in alice_client.get(MATCHES).text
