@@ -121,3 +121,15 @@ def test_a_dismissed_match_leaves_the_gap_plan(alice_client, alice, firm_a, matc
     assert "no AS9100D" in alice_client.get(MATCHES).text
     match_feedback_give(company=firm_a, opportunity=matches[0], reason="too_early", by=alice)
     assert "no AS9100D" not in alice_client.get(MATCHES).text
+
+
+def test_a_bulk_action_is_one_transaction(alice, firm_a, matches):
+    from django.core.exceptions import ValidationError
+
+    from programmes.models import Opportunity
+    from workspace.services import matches_bulk_update
+
+    gone = Opportunity(pk=999999, slug="gone", title="Gone")
+    with pytest.raises(ValidationError):
+        matches_bulk_update(company=firm_a, opportunities=[matches[0], gone], by=alice, reason="too_early")
+    assert not MatchFeedback.objects.exists()
