@@ -162,6 +162,8 @@ class CompanyRow:
     areas: Sequence[str] = ()
     certifications: Sequence[str] = ()  # valid (unexpired) codes held
     export_controlled: bool = False
+    # workspace (#14): area slug -> records of it the firm marked "wrong technology" (matching/feedback.py)
+    marked_areas: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

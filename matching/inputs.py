@@ -12,7 +12,7 @@ from django.db.models import Count, Min, Q
 
 from companies.models import Company, CompanyCertification
 from matching.features import AreaRow, CertificationRow, CompanyRow, OpportunityRow
-from matching.models import Match
+from matching.models import FeedbackMark, Match
 from programmes.models import Certification, Opportunity, OpportunityArea, TechnologyArea
 
 
@@ -110,7 +110,7 @@ def scoring_companies(
     *, ids: list[int] | None = None, pk_range: tuple[int, int] | None = None, today: datetime.date
 ) -> list[CompanyRow]:
     """Firms (all, those with IDS, or pks within PK_RANGE inclusive) with declared areas and unexpired
-    certifications; three queries."""
+    certifications; four queries."""
     queryset = Company.objects.order_by("pk")
     related = Q()
     if ids is not None:
@@ -128,6 +128,7 @@ def scoring_companies(
         "company_id", "certification__code"
     ):
         certs[company_id].append(code)
+    marks = _feedback_marks(related)  # workspace (#14)
     fields = (
         "pk",
         "slug",
@@ -155,9 +156,20 @@ def scoring_companies(
             areas=areas.get(r["pk"], []),
             certifications=certs.get(r["pk"], []),
             export_controlled=bool(r["itar_controlled"] or r["ear_controlled"] or r["dsgl_controlled"]),
+            marked_areas=marks.get(r["pk"], {}),
         )
         for r in queryset.values(*fields)
     ]
+
+
+def _feedback_marks(related: Q) -> dict[int, dict[str, int]]:
+    """Per firm, the areas it marked "wrong technology" and in how many records (one query; docs/matching.md)."""
+    marks: dict[int, dict[str, int]] = defaultdict(dict)
+    for company_id, slug, records in FeedbackMark.objects.filter(related).values_list(
+        "company_id", "technology_area__slug", "records"
+    ):
+        marks[company_id][slug] = records
+    return marks
 
 
 def stored_match_floor(*, opportunity_id: int) -> dict[int, tuple[int, float]]:

@@ -141,3 +141,31 @@ class Match(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.opportunity.get_absolute_url()
+
+
+class FeedbackMark(models.Model):
+    """How many records of one area a firm marked "not relevant: wrong technology", as the scorer reads it.
+
+    Derived from the workspace app's feedback (which sits above matching) and replaced by it in the same
+    transaction, so the scorer never reads upwards (docs/matching.md, "Feedback from firms").
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="feedback_marks")
+    technology_area = models.ForeignKey(
+        "programmes.TechnologyArea", on_delete=models.CASCADE, related_name="feedback_marks"
+    )
+    records = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["company", "technology_area"]
+        verbose_name = _("feedback mark")
+        verbose_name_plural = _("feedback marks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "technology_area"], name="%(app_label)s_%(class)s_unique_company_area"
+            ),
+            models.CheckConstraint(condition=Q(records__gte=1), name="%(app_label)s_%(class)s_records_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} marked {self.records} records of {self.technology_area}"

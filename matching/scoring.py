@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from matching import engine
+from matching import engine, feedback
 from matching.explain import Explainer
 from matching.features import (
     AreaRow,
@@ -95,9 +95,12 @@ def score_companies(
     firms = firm_arrays(context.corpus, companies)
     align_countries(firms, opps)
     scores = engine.score(firms, opps)
+    penalty = feedback.penalties(context.corpus, companies, opps.areas)  # workspace (#14): firms' feedback
+    feedback.apply(scores.score, penalty)  # workspace (#14)
     rows, cols = keep(scores) if keep else engine.keep(scores.score)
     explainer = Explainer(context.corpus, firms, opps, country_names=context.country_names)
-    return Scored(pairs=len(companies) * len(opps.rows), records=_records(explainer, scores, rows, cols, run_id, now))
+    records = _records(explainer, scores, rows, cols, run_id, now, penalty)
+    return Scored(pairs=len(companies) * len(opps.rows), records=records)
 
 
 def _records(
@@ -107,6 +110,7 @@ def _records(
     cols: np.ndarray,
     run_id: int | None,
     now: datetime.datetime,
+    penalty: feedback.Penalty | None = None,
 ) -> list[Record]:
     components = scores.components[:, rows, cols].T  # (n, 5)
     raw, final = scores.raw[rows, cols], scores.score[rows, cols]
@@ -120,6 +124,7 @@ def _records(
     firm_pk = np.array([c.pk for c in explainer.firms.rows], dtype=np.int64)[rows].tolist()
     opp_pk = np.array([o.pk for o in explainer.opps.rows], dtype=np.int64)[cols].tolist()
     reasons = explainer.reasons_column(rows, cols, components).tolist()
+    reasons = feedback.reasons_with(reasons, rows, cols, penalty, explainer.corpus)  # workspace (#14)
     gaps = explainer.gaps_column(rows, cols, components, gates, limits).tolist()
     eligible = scores.eligible[rows, cols].tolist()
     fmt, make = _COMPONENT_JSON, tuple.__new__

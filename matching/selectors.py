@@ -178,12 +178,13 @@ def gap_plan(*, matches: Iterable[Match], names: Names | None = None) -> list[tu
 def company_gap_plan(
     *, user, company: Company | None, top: int = GAP_PLAN_TOP, names: Names | None = None
 ) -> list[tuple[str, str, list[GapItem]]]:
-    """The gap plan over COMPANY's TOP best matches (one query)."""
+    """The gap plan over COMPANY's TOP best matches, leaving out those it marked not relevant (one query)."""
     if company is None:
         return []
+    from workspace.selectors import with_workspace  # workspace (#14): a dismissed match names no gap to close
+
     matches = (
-        Match.objects.visible_to(user)
-        .filter(company=company)
+        with_workspace(Match.objects.visible_to(user).filter(company=company))
         .select_related("opportunity")
         .only("pk", "score", "gaps", "opportunity__slug", "opportunity__title", "opportunity__title_ja")
         .best_first()[:top]

@@ -30,6 +30,10 @@ MATCHES_PER_PAGE = 20
 def _match_filterset(request: HttpRequest, company) -> MatchFilterSet:
     """The shared MatchFilterSet over COMPANY's matches as this viewer may see them."""
     queryset = match_list(user=request.user, company=company) if company else Match.objects.none()
+    # workspace (#14): each row's pipeline stage and "not relevant" mark; dismissed rows only when asked for
+    from workspace.selectors import with_workspace
+
+    queryset = with_workspace(queryset, include_dismissed=request.GET.get("show_dismissed") == "1")
     return MatchFilterSet(request.GET, queryset=queryset, request=request)
 
 
@@ -50,7 +54,13 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(filterset.qs, MATCHES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    from workspace.forms import bulk_actions  # workspace (#14)
+    from workspace.services import workspace_can_edit
+
     context = {
+        "can_edit_workspace": bool(company) and workspace_can_edit(user=request.user, company=company),
+        "bulk_actions": bulk_actions(),
+        "show_dismissed": request.GET.get("show_dismissed") == "1",
         "companies": companies,
         "company": company,
         "filterset": filterset,

@@ -9,8 +9,8 @@ from portal.models import ApiToken
 from portal.roles import CONSULTANTS_GROUP
 from portal.secret_links import secret_links_revoke
 
-# Consultants curate programme records and company data, and run rescoring; they never manage users.
-CONSULTANT_APPS = ("programmes", "companies", "matching", "sources", "notices")
+# Consultants curate programme records and company data, run rescoring and see firms' workspaces; never users.
+CONSULTANT_APPS = ("programmes", "companies", "matching", "sources", "notices", "workspace")
 
 
 def consultants_group_ensure() -> Group:

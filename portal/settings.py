@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "matching",
     "sources",
     "notices",
+    "workspace",
     "web",
 ]
 

@@ -20,6 +20,7 @@ from portal.spreadsheets import csv_row
 from portal.text import localised
 from programmes.filters import OpportunityFilterSet
 from programmes.models import Opportunity
+from workspace.selectors import workspace_context  # noqa: I001 (workspace, #14: Follow/Pursue buttons)
 
 # Filter parameters as the listing shows them in its "active filters" list (the rest are paging and sorting).
 FILTER_PARAMS = [
@@ -117,6 +118,7 @@ class OpportunityListView(ForgivingPaginationMixin, ListView):
             form=self.filterset.form,
             company=company,
             scores=match_scores_for(user=self.request.user, company=company, opportunity_ids=page_ids),
+            **workspace_context(user=self.request.user, company=company, opportunity_ids=page_ids),  # workspace (#14)
             active_filters=_active_filters(self.filterset.data, self.filterset.form),
             open_only=self.filterset.data.get("open") == "true",
             query=self.request.GET.get("q", ""),
@@ -198,6 +200,7 @@ class OpportunityDetailView(DetailView):
         context.update(
             company=company,
             match=match_get(user=user, company=company, opportunity=opportunity),
+            **workspace_context(user=user, company=company, opportunity_ids=[opportunity.pk]),  # workspace (#14)
             top_matches=opportunity_top_match_list(user=user, opportunity=opportunity) if is_consultant(user) else [],
             history=history_rows(opportunity.history, limit=HISTORY_ROWS, disclose=is_consultant(user)),
             # Only related records the viewer may open: a draft or archived title is not public (issue 17).

@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("web.api.urls")),
     path("", include("sources.api.urls")),
     path("", include("notices.api.urls")),
+    path("", include("workspace.api.urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("opportunities/", include("programmes.urls")),
     path("companies/", include("companies.urls")),
     path("", include("matching.urls")),
+    path("", include("workspace.urls")),
     path("", include("web.page_urls")),
     prefix_default_language=False,
 )

@@ -73,12 +73,16 @@ class MatchSerializer(serializers.ModelSerializer):
     gaps = ExplanationTextField(read_only=True, help_text="Each gap says what is missing, then what to do.")
     reasons_detail = ExplanationDetailField(source="reasons", read_only=True)
     gaps_detail = ExplanationDetailField(source="gaps", read_only=True)
+    # workspace (#14): annotations of workspace.selectors.with_workspace
+    pipeline_stage = serializers.CharField(read_only=True, allow_null=True, default=None)
+    dismissed = serializers.BooleanField(read_only=True, default=False)
 
     class Meta:
         model = Match
         fields = [
             *("company", "opportunity", "score", "components", "reasons", "gaps"),
             *("reasons_detail", "gaps_detail", "eligible", "computed_at"),
+            *("pipeline_stage", "dismissed"),
         ]
 
 

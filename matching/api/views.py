@@ -62,6 +62,11 @@ def _match_rows(user):
     )
 
 
+INCLUDE_DISMISSED = OpenApiParameter(
+    "include_dismissed", bool, description="true: also the matches the firm marked not relevant (workspace)."
+)
+
+
 class ReaderLanguageMixin:
     """Reasons and gaps in the caller's language: ?lang=en|ja, else Accept-Language; chosen before any cached answer.
 
@@ -81,7 +86,7 @@ class ReaderLanguageMixin:
         super().initial(request, *args, **kwargs)
 
 
-@extend_schema_view(list=extend_schema(parameters=[COMPANY_SLUG, LANG]))
+@extend_schema_view(list=extend_schema(parameters=[COMPANY_SLUG, LANG, INCLUDE_DISMISSED]))
 class CompanyMatchViewSet(ReaderLanguageMixin, CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """A firm's matches, best first; 404 for a firm the caller cannot see (another firm's staff)."""
 
@@ -107,7 +112,12 @@ class CompanyMatchViewSet(ReaderLanguageMixin, CachedListMixin, mixins.ListModel
         )
 
     def get_queryset(self):
-        return _match_rows(self.request.user).filter(company_id=self.company_id)
+        # workspace (#14): pipeline_stage and dismissed on each row; dismissed matches only with include_dismissed
+        from workspace.api.views import include_dismissed
+        from workspace.selectors import with_workspace
+
+        rows = _match_rows(self.request.user).filter(company_id=self.company_id)
+        return with_workspace(rows, include_dismissed=include_dismissed(self.request))
 
 
 @extend_schema_view(list=extend_schema(parameters=[OPPORTUNITY_SLUG, LANG]))
@@ -121,7 +131,9 @@ class OpportunityMatchViewSet(ReaderLanguageMixin, CachedListMixin, mixins.ListM
 
     def get_queryset(self):
         opportunity = get_object_or_404(Opportunity.objects.all(), slug=self.kwargs["opportunity_slug"])
-        return _match_rows(self.request.user).filter(opportunity=opportunity)
+        from workspace.selectors import with_workspace  # workspace (#14): consultants see every firm's row
+
+        return with_workspace(_match_rows(self.request.user).filter(opportunity=opportunity), include_dismissed=True)
 
 
 class MatchRunViewSet(

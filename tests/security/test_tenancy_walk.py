@@ -34,6 +34,7 @@ from tests.factories import (
     OrganisationFactory,
     TechnologyAreaFactory,
 )
+from workspace.services import match_feedback_give, pipeline_entry_save
 
 # Patterns the walk does not request, by their full pattern text, with the reason.
 SKIPPED = {
@@ -75,6 +76,22 @@ PRIVATE_ROUTES = {
     "api:match-run-detail": 403,
     # POST only; the POST itself is a 404 (test_bob_cannot_revoke_alices_token).
     "portal:token_revoke": 405,
+    # Workspace (#14): alice's pipeline, its export and entry, in pages and the API.
+    "workspace:pipeline_list": 404,
+    "workspace:pipeline_export": 404,
+    "workspace:pipeline_detail": 404,
+    "api:company-pipeline-list": 404,
+    "api:company-pipeline-detail": 404,
+    # Consultants only: 403 whichever record is asked for.
+    "api:opportunity-feedback-list": 403,
+    "workspace:feedback_report": 404,
+    # POST only; each POST is a 404 (test_bob_cannot_change_alices_workspace).
+    "workspace:pipeline_set": 405,
+    "workspace:pipeline_delete": 405,
+    "workspace:matches_bulk": 405,
+    "workspace:feedback_give": 405,
+    "workspace:feedback_withdraw": 405,
+    "api:company-match-feedback": 405,
 }
 
 # Distinctive strings stored on alice's firm; none may appear in anything bob receives.
@@ -91,6 +108,8 @@ ALICE_MARKERS = {
     "score_rounded": "83.2",
     "token_name": "alice-token-name-qx7",
     "run_error": "alice-run-error-qx7",
+    "pipeline_note": "alice-pipeline-note-qx7",
+    "feedback_note": "alice-feedback-note-qx7",
     "user_email": "alice-user-qx7@alicorp.example",
 }
 BOB_REASON = "bob-match-reason-qx7"
@@ -138,6 +157,10 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
         gaps=[ALICE_MARKERS["gap"]],
     )
     MatchFactory(company=firm_b, opportunity=call, score=41.0, reasons=[BOB_REASON])
+    entry = pipeline_entry_save(company=firm_a, opportunity=call, by=alice, notes=ALICE_MARKERS["pipeline_note"])
+    feedback = match_feedback_give(
+        company=firm_a, opportunity=call, by=alice, reason="other", note=ALICE_MARKERS["feedback_note"]
+    )
     token, raw = token_issue(user=alice, name=ALICE_MARKERS["token_name"])
     run = MatchRunFactory(
         scope=MatchRun.Scope.COMPANY, company=firm_a, requested_by=consultant, error=ALICE_MARKERS["run_error"]
@@ -159,6 +182,8 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
         "programmes.technologyarea": area.pk,
         "programmes.organisation": organisation.pk,
         "programmes.certification": cert.pk,
+        "workspace.pipelineentry": entry.pk,
+        "workspace.matchfeedback": feedback.pk,
         **_source_objects(call),
     }
     return World(
@@ -509,3 +534,33 @@ def test_bob_cannot_change_alices_firm(world, bob_client, bob_bearer):
 
     assert (form.status_code, api.status_code) == (404, 404)
     assert Company.objects.get(slug=world.firm_slug).description == ALICE_MARKERS["description"]
+
+
+WORKSPACE_WRITES = [
+    ("post", "/workspace/firm-a/pipeline/shared-call/set/", {"stage": "won"}),
+    ("post", "/workspace/firm-a/pipeline/shared-call/delete/", {}),
+    ("post", "/workspace/firm-a/matches/bulk/", {"selected": ["shared-call"], "action": "stage:won"}),
+    ("post", "/workspace/firm-a/matches/shared-call/not-relevant/", {"reason": "other"}),
+    ("post", "/workspace/firm-a/matches/shared-call/not-relevant/undo/", {}),
+]
+API_WORKSPACE_WRITES = [
+    ("put", "/api/v1/companies/firm-a/pipeline/shared-call/", {"stage": "won"}),
+    ("delete", "/api/v1/companies/firm-a/pipeline/shared-call/", {}),
+    ("post", "/api/v1/companies/firm-a/matches/shared-call/feedback/", {"relevant": False, "reason": "other"}),
+    ("delete", "/api/v1/companies/firm-a/matches/shared-call/feedback/", {}),
+]
+
+
+def test_bob_cannot_change_alices_workspace(world, bob_client, bob_bearer, firm_a):
+    from workspace.models import MatchFeedback, PipelineEntry
+
+    for method, url, data in WORKSPACE_WRITES:
+        assert getattr(bob_client, method)(url, data).status_code == 404, url
+    for client in (bob_client, bob_bearer):
+        for method, url, data in API_WORKSPACE_WRITES:
+            response = getattr(client, method)(url, data, content_type="application/json")
+            assert response.status_code == 404, (method, url)
+            assert_nothing_of_alice(response, url, world.markers)
+    entry = PipelineEntry.objects.get(company=firm_a)
+    assert (entry.stage, entry.notes) == ("watching", ALICE_MARKERS["pipeline_note"])
+    assert MatchFeedback.objects.filter(company=firm_a, reason="other").exists()

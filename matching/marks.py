@@ -1,0 +1,21 @@
+"""Writes of the scorer's feedback marks (matching.models.FeedbackMark), called by the workspace app."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from matching.models import FeedbackMark
+
+
+@transaction.atomic
+def feedback_marks_replace(*, company_id: int, records: dict[int, int]) -> bool:
+    """Make the firm's marks equal RECORDS (area id -> marked records); True when anything changed."""
+    stored = dict(FeedbackMark.objects.filter(company_id=company_id).values_list("technology_area_id", "records"))
+    wanted = {area: n for area, n in records.items() if n > 0}
+    if stored == wanted:
+        return False
+    FeedbackMark.objects.filter(company_id=company_id).delete()
+    FeedbackMark.objects.bulk_create(
+        FeedbackMark(company_id=company_id, technology_area_id=area, records=n) for area, n in sorted(wanted.items())
+    )
+    return True

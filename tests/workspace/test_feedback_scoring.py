@@ -1,0 +1,116 @@
+"""'Not relevant: wrong technology' lowers a firm's other matches of that area, for that firm only, until withdrawn."""
+
+import pytest
+
+from matching import runs as services
+from matching.messages import render_parts
+from matching.models import FeedbackMark, Match, MatchRun
+from tests.factories import CompanyFactory, OpportunityFactory
+from workspace.services import match_feedback_give, match_feedback_withdraw
+
+CYBER_FIRM = (
+    "We build network intrusion detection and zero trust security operations software for defence networks, "
+    "with threat hunting and SOC automation for the ADF."
+)
+
+
+@pytest.fixture
+def scored(curated_areas, curated_certifications, firm_a, firm_b, alice):
+    """Firms A and B both write about cyber; three cyber records and one directed-energy record, scored."""
+    for firm in (firm_a, firm_b):
+        firm.description = CYBER_FIRM
+        firm.save()
+        firm.technology_areas.add(curated_areas["cyber"])
+    cyber = curated_areas["cyber"]
+    for n in (1, 2, 3):
+        OpportunityFactory(slug=f"cyber-{n}", title=f"Cyber defence programme {n}", areas=[cyber])
+    OpportunityFactory(slug="lasers", title="Directed energy", areas=[curated_areas["directed-energy"]])
+    OpportunityFactory(slug="half-cyber", title="Mixed", areas=[(curated_areas["uav"], 1.0), (cyber, 0.5)])
+    rescore()
+
+
+def rescore():
+    run = services.match_run_create(scope=MatchRun.Scope.ALL)
+    services.match_run_execute(run_id=run.pk)
+
+
+def scores(firm) -> dict[str, float]:
+    return dict(Match.objects.filter(company=firm).values_list("opportunity__slug", "score"))
+
+
+def reasons(firm, slug) -> list[str]:
+    """The match's reasons as the firm reads them (English), lower-cased."""
+    return [render_parts(item)[0].lower() for item in Match.objects.get(company=firm, opportunity__slug=slug).reasons]
+
+
+def test_wrong_technology_lowers_that_areas_other_matches_for_that_firm_only(
+    scored, firm_a, firm_b, alice, django_capture_on_commit_callbacks
+):
+    before_a, before_b = scores(firm_a), scores(firm_b)
+    assert before_a["cyber-2"] >= 25  # a real fit, so the drop is not floored at 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        match_feedback_give(
+            company=firm_a, opportunity=OpportunityFactory(slug="cyber-1"), reason="wrong_technology", by=alice
+        )
+
+    after_a, after_b = scores(firm_a), scores(firm_b)
+    for slug in ("cyber-2", "cyber-3"):
+        drop = before_a[slug] - after_a[slug]
+        assert 5 <= drop <= 20, (slug, drop)
+    assert "ranked lower: you marked 1 record about cyber defence as not relevant" in reasons(firm_a, "cyber-2")
+    assert after_a["lasers"] == before_a["lasers"]
+    assert 0 < before_a["half-cyber"] - after_a["half-cyber"] < before_a["cyber-2"] - after_a["cyber-2"]
+    assert after_b == before_b
+    assert not any("ranked lower" in r for r in reasons(firm_b, "cyber-2"))
+
+
+def test_more_marked_records_lower_it_more_but_never_past_twenty_points(
+    scored, firm_a, alice, django_capture_on_commit_callbacks
+):
+    before = scores(firm_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        for slug in ("cyber-1", "cyber-2"):
+            match_feedback_give(
+                company=firm_a, opportunity=OpportunityFactory(slug=slug), reason="wrong_technology", by=alice
+            )
+    drop = before["cyber-3"] - scores(firm_a)["cyber-3"]
+
+    assert 12 - 0.1 <= drop <= 20
+    assert "ranked lower: you marked 2 records about cyber defence as not relevant" in reasons(firm_a, "cyber-3")
+    assert FeedbackMark.objects.get(company=firm_a).records == 2
+
+
+def test_withdrawing_the_feedback_restores_the_scores(scored, firm_a, alice, django_capture_on_commit_callbacks):
+    before = scores(firm_a)
+    record = OpportunityFactory(slug="cyber-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        match_feedback_give(company=firm_a, opportunity=record, reason="wrong_technology", by=alice)
+    assert scores(firm_a)["cyber-2"] < before["cyber-2"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        match_feedback_withdraw(company=firm_a, opportunity=record, by=alice)
+
+    assert scores(firm_a) == before
+    assert not FeedbackMark.objects.filter(company=firm_a).exists()
+    assert not any("ranked lower" in r for r in reasons(firm_a, "cyber-2"))
+
+
+def test_other_reasons_hide_the_match_without_changing_scores(
+    scored, firm_a, alice, django_capture_on_commit_callbacks
+):
+    before = scores(firm_a)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        record = OpportunityFactory(slug="cyber-1")
+        match_feedback_give(company=firm_a, opportunity=record, reason="too_early", by=alice)
+
+    assert scores(firm_a) == before
+    assert not FeedbackMark.objects.exists()
+    assert not any("rescore" in repr(c) for c in callbacks)
+
+
+def test_a_firm_with_no_feedback_scores_as_before(curated_areas, firm_b):
+    CompanyFactory(slug="plain", description=CYBER_FIRM)
+    OpportunityFactory(slug="cyber-x", areas=[curated_areas["cyber"]])
+    rescore()
+    assert all("ranked lower" not in r for m in Match.objects.all() for r in reasons(m.company, m.opportunity.slug))

@@ -1,0 +1,40 @@
+"""Consultants see and change firms' pipelines in the admin, through the same services; staff cannot."""
+
+from tests.factories import CallFactory
+from workspace.models import MatchFeedback, PipelineEntry
+from workspace.services import match_feedback_give, pipeline_entry_save
+
+
+def test_a_consultant_changes_an_entry_in_the_admin_with_history(consultant_client, consultant, alice, firm_a):
+    entry = pipeline_entry_save(company=firm_a, opportunity=CallFactory(title="Laser call"), by=alice)
+    assert "Laser call" in consultant_client.get("/admin/workspace/pipelineentry/").text
+
+    form = {
+        "company": firm_a.pk,
+        "opportunity": entry.opportunity.pk,
+        "stage": "won",
+        "owner": alice.pk,
+        "due_on": "",
+        "notes": "Contract signed",
+    }
+    response = consultant_client.post(f"/admin/workspace/pipelineentry/{entry.pk}/change/", form)
+
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.stage, entry.owner, entry.notes) == ("won", alice, "Contract signed")
+    assert entry.history.first().history_user == consultant
+
+
+def test_withdrawing_feedback_in_the_admin_undoes_it(consultant_client, alice, firm_a):
+    feedback = match_feedback_give(company=firm_a, opportunity=CallFactory(), reason="other", by=alice)
+    response = consultant_client.post(
+        "/admin/workspace/matchfeedback/", {"action": "withdraw", "_selected_action": [feedback.pk]}
+    )
+    assert response.status_code == 302
+    assert not MatchFeedback.objects.exists()
+
+
+def test_staff_cannot_open_the_workspace_admin(alice_client, alice, firm_a):
+    pipeline_entry_save(company=firm_a, opportunity=CallFactory(), by=alice)
+    assert alice_client.get("/admin/workspace/pipelineentry/").status_code == 302  # to the admin's sign-in
+    assert PipelineEntry.objects.count() == 1

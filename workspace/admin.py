@@ -1,0 +1,62 @@
+"""Consultants' admin for pipelines and feedback: changes go through workspace.services, history is kept."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.admin import ConsultantOnlyMixin
+from workspace.models import MatchFeedback, PipelineEntry
+from workspace.services import match_feedback_withdraw, pipeline_entry_delete, pipeline_entry_save
+
+
+@admin.register(PipelineEntry)
+class PipelineEntryAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["opportunity", "company", "stage", "owner", "due_on", "updated_at"]
+    list_filter = ["stage"]
+    search_fields = ["company__name", "opportunity__title", "notes"]
+    raw_id_fields = ["company", "opportunity", "owner"]
+    list_select_related = ["company", "opportunity", "owner"]
+
+    def save_model(self, request: HttpRequest, obj: PipelineEntry, form, change: bool) -> None:
+        data = {name: form.cleaned_data[name] for name in ("stage", "owner", "due_on", "notes")}
+        saved = pipeline_entry_save(company=obj.company, opportunity=obj.opportunity, by=request.user, **data)
+        obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: PipelineEntry) -> None:
+        pipeline_entry_delete(entry=obj, by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[PipelineEntry]) -> None:
+        for entry in queryset.select_related("company"):
+            pipeline_entry_delete(entry=entry, by=request.user)
+
+
+@admin.register(MatchFeedback)
+class MatchFeedbackAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
+    """Read-only: firms give feedback; withdrawing it here undoes it as the firm's own undo does."""
+
+    list_display = ["opportunity", "company", "reason", "note", "given_by", "created_at"]
+    list_filter = ["reason"]
+    search_fields = ["company__name", "opportunity__title", "note"]
+    list_select_related = ["company", "opportunity", "given_by"]
+    actions = ["withdraw"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: MatchFeedback) -> None:
+        match_feedback_withdraw(company=obj.company, opportunity=obj.opportunity, by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[MatchFeedback]) -> None:
+        for feedback in queryset.select_related("company", "opportunity"):
+            match_feedback_withdraw(company=feedback.company, opportunity=feedback.opportunity, by=request.user)
+
+    @admin.action(description=_("Withdraw the selected feedback (the matches show again)"))
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[MatchFeedback]) -> None:
+        self.delete_queryset(request, queryset)

@@ -1,0 +1,142 @@
+"""Reads of the workspace: a firm's board, stage look-ups for pages, matches with their workspace state, reports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from companies.models import Company
+from programmes.models import Opportunity, OpportunityArea
+from workspace.models import MatchFeedback, PipelineEntry
+
+
+def company_get(*, user, slug: str) -> Company:
+    """The firm SLUG if USER may see its workspace (its staff, consultants); 404 otherwise."""
+    return get_object_or_404(Company.objects.visible_to(user), slug=slug)
+
+
+# Cards per column on the board; a column with more links to its own paginated page (`?stage=`).
+COLUMN_CARDS = 10
+
+
+@dataclass
+class Column:
+    """One stage of the board: its first cards (soonest due first) and how many entries it has in all."""
+
+    stage: str
+    label: str
+    entries: list[PipelineEntry]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.entries)
+
+
+def pipeline_board(*, user, company: Company, per_column: int = COLUMN_CARDS) -> list[Column]:
+    """The firm's entries in columns by stage, every stage present, at most PER_COLUMN cards each; two queries."""
+    entries = PipelineEntry.objects.visible_to(user).filter(company=company)
+    totals = dict(entries.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    rank = Window(RowNumber(), partition_by=F("stage"), order_by=[F("due_on").asc(nulls_last=True), F("pk").asc()])
+    first = entries.for_board().annotate(rank=rank).filter(rank__lte=per_column)
+    columns = {
+        stage: Column(stage, str(label), [], totals.get(stage, 0)) for stage, label in PipelineEntry.Stage.choices
+    }
+    for entry in first:
+        columns[entry.stage].entries.append(entry)
+    return list(columns.values())
+
+
+def pipeline_stage_list(*, user, company: Company, stage: str) -> QuerySet[PipelineEntry]:
+    """Every entry of one stage of the firm's pipeline, soonest due first (the page a column's "show all" opens)."""
+    return PipelineEntry.objects.visible_to(user).filter(company=company, stage=stage).for_board()
+
+
+def pipeline_stages_for(*, company: Company | None, opportunity_ids: Iterable[int]) -> dict[int, str]:
+    """The firm's stage for each of a page of opportunities (one query); missing ids are not in its pipeline."""
+    ids = list(opportunity_ids)
+    if company is None or not ids:
+        return {}
+    rows = PipelineEntry.objects.filter(company=company, opportunity_id__in=ids).values_list("opportunity_id", "stage")
+    return dict(rows)
+
+
+def with_workspace(matches: QuerySet, *, include_dismissed: bool = False) -> QuerySet:
+    """MATCHES annotated with `pipeline_stage` and `dismissed` (subqueries); dismissed ones left out unless asked."""
+    same = Q(company_id=OuterRef("company_id"), opportunity_id=OuterRef("opportunity_id"))
+    matches = matches.annotate(
+        pipeline_stage=Subquery(PipelineEntry.objects.filter(same).values("stage")[:1]),
+        dismissed=Exists(MatchFeedback.objects.filter(same)),
+    )
+    return matches if include_dismissed else matches.filter(dismissed=False)
+
+
+def opportunity_for_firm(*, slug: str) -> Opportunity:
+    """A published record a firm may put in its pipeline or give feedback on; 404 otherwise."""
+    found = Opportunity.objects.published().filter(slug=slug).first()
+    if found is None:
+        raise Http404("No such published opportunity.")
+    return found
+
+
+@dataclass
+class FeedbackRow:
+    """The feedback one record (or one area) received: counts by reason and the notes."""
+
+    key: str
+    label: str
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[tuple[str, str, str]] = field(default_factory=list)  # (firm, reason, note)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+SORTS = {"total", "label", *MatchFeedback.Reason.values}
+
+
+def feedback_report(*, by: str, sort: str = "total") -> list[FeedbackRow]:
+    """Feedback grouped per record (BY='record') or per main area (BY='area'), by SORT; 2 queries."""
+    feedback = list(MatchFeedback.objects.select_related("company", "opportunity").order_by("-created_at", "pk"))
+    rows: dict[str, FeedbackRow] = {}
+    if by == "area":
+        areas = defaultdict(list)
+        links = OpportunityArea.objects.filter(opportunity_id__in={f.opportunity_id for f in feedback})
+        for link in links.select_related("technology_area"):
+            areas[link.opportunity_id].append((link.weight, link.technology_area))
+        groups = [
+            (f, [a for w, a in areas[f.opportunity_id] if w >= max(x for x, _ in areas[f.opportunity_id])])
+            for f in feedback
+        ]
+        keyed = [(f, a.slug, a.name) for f, found in groups for a in found]
+    else:
+        keyed = [(f, f.opportunity.slug, f.opportunity.title) for f in feedback]
+    for item, key, label in keyed:
+        row = rows.setdefault(key, FeedbackRow(key=key, label=label))
+        row.counts[item.reason] = row.counts.get(item.reason, 0) + 1
+        if item.note:
+            row.notes.append((item.company.name, item.get_reason_display(), item.note))
+    ordered = list(rows.values())
+    if sort == "label":
+        return sorted(ordered, key=lambda r: r.label.lower())
+    name = sort if sort in SORTS else "total"
+    return sorted(ordered, key=lambda r: (-(r.total if name == "total" else r.counts.get(name, 0)), r.label))
+
+
+def workspace_context(*, user, company: Company | None, opportunity_ids: Iterable[int]) -> dict[str, object]:
+    """What a page showing Follow/Pursue buttons needs: the firm's stages for its records and whether USER edits."""
+    from workspace.services import workspace_can_edit
+
+    if company is None:
+        return {"pipeline_stages": {}, "can_edit_workspace": False}
+    return {
+        "pipeline_stages": pipeline_stages_for(company=company, opportunity_ids=opportunity_ids),
+        "can_edit_workspace": workspace_can_edit(user=user, company=company),
+    }

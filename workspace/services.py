@@ -1,0 +1,165 @@
+"""Every write of the workspace app: pipeline entries, bulk actions and "not relevant" feedback.
+
+Views, the API, the admin and commands all call these. Feedback of the reason `wrong_technology` refreshes the
+scorer's marks (matching.marks) in the same transaction and enqueues the firm's rescore on commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from companies.models import Company, Membership
+from matching import dispatch  # workspace sits above matching: rescoring a firm is a plain call down
+from matching.marks import feedback_marks_replace
+from portal.generations import generations_bump
+from programmes.models import Opportunity, OpportunityArea
+from workspace.models import MatchFeedback, PipelineEntry
+
+UNSET = object()
+
+
+def workspace_can_edit(*, user, company: Company) -> bool:
+    """Consultants and the firm's editors change its workspace; viewers read it."""
+    return Company.objects.editable_by(user).filter(pk=company.pk).exists()
+
+
+def _check_editor(by, company: Company) -> None:
+    if not workspace_can_edit(user=by, company=company):
+        raise PermissionDenied(_("Only the firm's editors can change its workspace."))
+
+
+def firm_staff(*, company: Company):
+    """The users who may own the firm's pipeline entries: its staff (members, whatever their role)."""
+    return User.objects.filter(memberships__company=company, is_active=True).order_by("username")
+
+
+def _owner(company: Company, owner) -> User | None:
+    if owner in (None, ""):
+        return None
+    if isinstance(owner, str):
+        found = firm_staff(company=company).filter(username=owner).first()
+    else:
+        found = owner if Membership.objects.filter(company=company, user=owner).exists() else None
+    if found is None:
+        raise ValidationError({"owner": _("The owner must be one of the firm's staff.")})
+    return found
+
+
+@transaction.atomic
+def pipeline_entry_save(
+    *,
+    company: Company,
+    opportunity: Opportunity,
+    by,
+    stage: str | None = None,
+    owner=UNSET,
+    due_on: datetime.date | None | object = UNSET,
+    notes: str | None = None,
+) -> PipelineEntry:
+    """Create or change the firm's entry for OPPORTUNITY; a new entry watches it, due on the record's deadline."""
+    _check_editor(by, company)
+    entry = PipelineEntry.objects.select_for_update().filter(company=company, opportunity=opportunity).first()
+    created = entry is None
+    if created:
+        entry = PipelineEntry(company=company, opportunity=opportunity, due_on=opportunity.deadline)
+    if stage is not None:
+        entry.stage = stage
+    if owner is not UNSET:
+        entry.owner = _owner(company, owner)
+    if due_on is not UNSET:
+        entry.due_on = due_on
+    if notes is not None:
+        entry.notes = notes
+    entry.full_clean()
+    entry._change_reason = "added to the pipeline" if created else "changed"
+    entry._history_user = by if getattr(by, "is_authenticated", False) else None
+    entry.save()
+    generations_bump("matches")
+    return entry
+
+
+def pipeline_entry_delete(*, entry: PipelineEntry, by) -> None:
+    """Take an entry off the firm's pipeline (its history stays)."""
+    _check_editor(by, entry.company)
+    entry._change_reason = "removed from the pipeline"
+    entry._history_user = by if getattr(by, "is_authenticated", False) else None
+    entry.delete()
+    generations_bump("matches")
+
+
+def _main_area_ids(opportunity_ids: list[int]) -> list[int]:
+    """For each record, the areas at its highest weight (its main areas), as one flat list of area ids."""
+    top: dict[int, float] = {}
+    links = list(
+        OpportunityArea.objects.filter(opportunity_id__in=opportunity_ids, weight__gt=0).values_list(
+            "opportunity_id", "technology_area_id", "weight"
+        )
+    )
+    for opp, _area, weight in links:
+        top[opp] = max(top.get(opp, 0.0), weight)
+    return [area for opp, area, weight in links if weight >= top[opp]]
+
+
+def feedback_marks_refresh(*, company: Company) -> bool:
+    """Recount the firm's wrong-technology marks per main area and, when they changed, rescore it on commit."""
+    marked = list(
+        MatchFeedback.objects.filter(company=company, reason=MatchFeedback.Reason.WRONG_TECHNOLOGY).values_list(
+            "opportunity_id", flat=True
+        )
+    )
+    changed = feedback_marks_replace(company_id=company.pk, records=dict(Counter(_main_area_ids(marked))))
+    if changed:
+        dispatch.company_rescore_later(company_id=company.pk)
+    return changed
+
+
+@transaction.atomic
+def match_feedback_give(
+    *, company: Company, opportunity: Opportunity, reason: str, by, note: str = ""
+) -> MatchFeedback:
+    """Mark OPPORTUNITY not relevant to the firm: hidden from its lists; `wrong_technology` also teaches the scorer."""
+    _check_editor(by, company)
+    feedback = MatchFeedback.objects.filter(company=company, opportunity=opportunity).first() or MatchFeedback(
+        company=company, opportunity=opportunity
+    )
+    feedback.reason, feedback.note = reason, note or ""
+    feedback.given_by = by if getattr(by, "is_authenticated", False) else None
+    feedback.full_clean()
+    feedback.save()
+    feedback_marks_refresh(company=company)
+    generations_bump("matches")
+    return feedback
+
+
+@transaction.atomic
+def match_feedback_withdraw(*, company: Company, opportunity: Opportunity, by) -> bool:
+    """Undo the firm's feedback on OPPORTUNITY (the match shows again, marks undone); False if there was none."""
+    _check_editor(by, company)
+    deleted, _rows = MatchFeedback.objects.filter(company=company, opportunity=opportunity).delete()
+    if deleted:
+        feedback_marks_refresh(company=company)
+        generations_bump("matches")
+    return bool(deleted)
+
+
+@transaction.atomic
+def matches_bulk_update(
+    *, company: Company, opportunities: list[Opportunity], by, stage: str | None = None, reason: str | None = None
+) -> int:
+    """Set a stage on, or dismiss with REASON, several of the firm's matches in one transaction; returns how many."""
+    if (stage is None) == (reason is None):
+        raise ValidationError({"action": _("Choose a stage or a reason to dismiss, not both.")})
+    if not opportunities:
+        raise ValidationError({"opportunities": _("Select at least one match.")})
+    for opportunity in opportunities:
+        if stage is not None:
+            pipeline_entry_save(company=company, opportunity=opportunity, by=by, stage=stage)
+        else:
+            match_feedback_give(company=company, opportunity=opportunity, reason=str(reason), by=by)
+    return len(opportunities)

@@ -1,0 +1,236 @@
+"""Workspace pages: a firm's pipeline board and its export, an entry's page, Follow/Pursue, feedback and bulk actions.
+
+Every page takes the firm from the URL and answers 404 to anyone who is neither its staff nor a consultant; changes
+need an editor (viewers get 403). Forms post and redirect, so everything works without JavaScript.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from matching.models import Match
+from portal.roles import is_consultant
+from portal.spreadsheets import csv_row
+from workspace.forms import BulkForm, FeedbackForm, PipelineEntryForm, StageForm
+from workspace.models import PipelineEntry
+from workspace.selectors import (
+    Column,
+    company_get,
+    feedback_report,
+    opportunity_for_firm,
+    pipeline_board,
+    pipeline_stage_list,
+)
+from workspace.services import (
+    match_feedback_give,
+    match_feedback_withdraw,
+    matches_bulk_update,
+    pipeline_entry_delete,
+    pipeline_entry_save,
+    workspace_can_edit,
+)
+
+HISTORY_ROWS = 20
+STAGE_PAGE_CARDS = 20
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    """Redirect to the form's `next` when it is a page of this site, else to FALLBACK."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = fallback
+    return HttpResponseRedirect(target)
+
+
+def _board_url(company) -> str:
+    return reverse("workspace:pipeline_list", kwargs={"company_slug": company.slug})
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for field, texts in error.message_dict.items():
+        for text in texts:
+            messages.error(request, f"{field}: {text}")
+
+
+@login_required
+def pipeline_list_view(request: HttpRequest, company_slug: str) -> HttpResponse:
+    """The firm's pipeline in columns by stage; each card has a form to move it."""
+    company = company_get(user=request.user, slug=company_slug)
+    context = {
+        "company": company,
+        "stages": PipelineEntry.Stage.choices,
+        "can_edit": workspace_can_edit(user=request.user, company=company),
+    }
+    stage = request.GET.get("stage")
+    if stage in PipelineEntry.Stage.values:  # one column, all of it, page by page
+        entries = pipeline_stage_list(user=request.user, company=company, stage=stage)
+        page = Paginator(entries, STAGE_PAGE_CARDS).get_page(request.GET.get("page"))
+        label = PipelineEntry.Stage(stage).label
+        column = Column(stage, str(label), list(page.object_list), page.paginator.count)
+        paging = {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}
+        context.update(columns=[column], querystring=f"stage={stage}", **paging)
+    else:
+        context["columns"] = pipeline_board(user=request.user, company=company)
+    return render(request, "workspace/pipeline_list.html", context)
+
+
+@login_required
+def pipeline_export(request: HttpRequest, company_slug: str) -> HttpResponse:
+    """The firm's pipeline as CSV, every cell safe to open in a spreadsheet."""
+    company = company_get(user=request.user, slug=company_slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kakehashi-pipeline-{company.slug}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["opportunity", "title", "stage", "owner", "due_on", "deadline", "notes", "updated_at"])
+    for entry in PipelineEntry.objects.visible_to(request.user).filter(company=company).for_board():
+        opportunity = entry.opportunity
+        owner = entry.owner.get_username() if entry.owner else ""
+        cells = [
+            opportunity.slug,
+            opportunity.title,
+            entry.stage,
+            owner,
+            entry.due_on or "",
+            opportunity.deadline or "",
+        ]
+        writer.writerow(csv_row([*cells, entry.notes, entry.updated_at.isoformat(timespec="seconds")]))
+    return response
+
+
+def _entry(request: HttpRequest, company_slug: str, opportunity_slug: str):
+    company = company_get(user=request.user, slug=company_slug)
+    entry = get_object_or_404(
+        PipelineEntry.objects.select_related("opportunity", "owner", "company"),
+        company=company,
+        opportunity__slug=opportunity_slug,
+    )
+    return company, entry
+
+
+@login_required
+def pipeline_detail_view(request: HttpRequest, company_slug: str, opportunity_slug: str) -> HttpResponse:
+    """One entry: its form (editors) and its history: who changed what, and when."""
+    company, entry = _entry(request, company_slug, opportunity_slug)
+    can_edit = workspace_can_edit(user=request.user, company=company)
+    form = PipelineEntryForm(request.POST or None, instance=entry, company=company)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("Only the firm's editors can change its workspace."))
+        if form.is_valid():
+            try:
+                pipeline_entry_save(
+                    company=company, opportunity=entry.opportunity, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Pipeline entry saved."))
+                return HttpResponseRedirect(entry.get_absolute_url())
+        entry.refresh_from_db()
+    history = entry.history.select_related("history_user").order_by("-history_date")[:HISTORY_ROWS]
+    context = {"company": company, "entry": entry, "form": form, "can_edit": can_edit, "history": history}
+    return render(request, "workspace/pipeline_detail.html", context)
+
+
+@login_required
+@require_POST
+def pipeline_set(request: HttpRequest, company_slug: str, opportunity_slug: str) -> HttpResponse:
+    """Follow, Pursue or move a card: put the record in the firm's pipeline at the posted stage."""
+    company = company_get(user=request.user, slug=company_slug)
+    opportunity = opportunity_for_firm(slug=opportunity_slug)
+    form = StageForm(request.POST)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    if not form.is_valid():
+        if wants_json:
+            return JsonResponse({"stage": form.errors["stage"]}, status=400)
+        messages.error(request, _("Choose a stage from the list."))
+        return _back(request, _board_url(company))
+    entry = pipeline_entry_save(
+        company=company, opportunity=opportunity, by=request.user, stage=form.cleaned_data["stage"]
+    )
+    if wants_json:
+        return JsonResponse({"opportunity": opportunity.slug, "stage": entry.stage})
+    messages.success(
+        request, _("“%(title)s” is now: %(stage)s.") % {"title": opportunity.title, "stage": entry.get_stage_display()}
+    )
+    return _back(request, _board_url(company))
+
+
+@login_required
+@require_POST
+def pipeline_delete(request: HttpRequest, company_slug: str, opportunity_slug: str) -> HttpResponse:
+    """Take a record off the firm's pipeline."""
+    company, entry = _entry(request, company_slug, opportunity_slug)
+    pipeline_entry_delete(entry=entry, by=request.user)
+    messages.success(request, _("Removed from the pipeline."))
+    return HttpResponseRedirect(_board_url(company))
+
+
+@login_required
+@require_POST
+def feedback_give(request: HttpRequest, company_slug: str, opportunity_slug: str) -> HttpResponse:
+    """Mark a match not relevant, with a reason and an optional note; it leaves the firm's default lists."""
+    company = company_get(user=request.user, slug=company_slug)
+    opportunity = opportunity_for_firm(slug=opportunity_slug)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        match_feedback_give(company=company, opportunity=opportunity, by=request.user, **form.cleaned_data)
+        messages.success(request, _("“%(title)s” is hidden from your matches.") % {"title": opportunity.title})
+    else:
+        messages.error(request, _("Choose a reason from the list."))
+    return _back(request, reverse("matching:match_list") + f"?company={company.slug}")
+
+
+@login_required
+@require_POST
+def feedback_withdraw(request: HttpRequest, company_slug: str, opportunity_slug: str) -> HttpResponse:
+    """Undo a "not relevant": the match shows again and any effect on the scores is undone at the next rescore."""
+    company = company_get(user=request.user, slug=company_slug)
+    opportunity = opportunity_for_firm(slug=opportunity_slug)
+    if match_feedback_withdraw(company=company, opportunity=opportunity, by=request.user):
+        messages.success(request, _("“%(title)s” is back in your matches.") % {"title": opportunity.title})
+    return _back(request, reverse("matching:match_list") + f"?company={company.slug}")
+
+
+@login_required
+@require_POST
+def matches_bulk(request: HttpRequest, company_slug: str) -> HttpResponse:
+    """Set a stage on, or dismiss, several selected matches in one transaction."""
+    company = company_get(user=request.user, slug=company_slug)
+    slugs = request.POST.getlist("selected")
+    matched = Match.objects.filter(company=company, opportunity__slug__in=slugs).select_related("opportunity")
+    opportunities = [match.opportunity for match in matched]
+    form = BulkForm(request.POST, slugs=[o.slug for o in opportunities])
+    if not form.is_valid():
+        messages.error(request, _("Select at least one of your matches and an action."))
+        return _back(request, reverse("matching:match_list") + f"?company={company.slug}")
+    kind, value = form.cleaned_data["action"].split(":", 1)
+    chosen = {"stage": value} if kind == "stage" else {"reason": value}
+    count = matches_bulk_update(company=company, opportunities=opportunities, by=request.user, **chosen)
+    messages.success(request, _("%(count)d matches updated.") % {"count": count})
+    return _back(request, reverse("matching:match_list") + f"?company={company.slug}")
+
+
+@login_required
+def feedback_report_view(request: HttpRequest) -> HttpResponse:
+    """Consultants: which records and areas firms mark not relevant, and why; sortable by any count."""
+    if not is_consultant(request.user):
+        raise Http404("Consultants only.")
+    by = "area" if request.GET.get("by") == "area" else "record"
+    sort = request.GET.get("sort", "total")
+    context = {
+        "rows": feedback_report(by=by, sort=sort),
+        "by": by,
+        "sort": sort,
+        "reasons": FeedbackForm.base_fields["reason"].choices,
+    }
+    return render(request, "workspace/feedback_report.html", context)
