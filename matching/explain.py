@@ -124,7 +124,7 @@ class Explainer:
     ) -> np.ndarray:
         """gaps(i, j) as JSON arrays for every stored pair; only the technology-fit sentence varies per pair."""
         f, fixed_gates = self.firms, gates.astype(np.int64) & ~engine.GATE_FIT
-        key = cols.astype(np.int64) * 8 + fixed_gates
+        key = cols.astype(np.int64) * 32 + fixed_gates
         held = np.asarray(self._held, dtype=np.int64)
         o = self.opps
         # Each firm fact enters the key only where a sentence depends on it, so most pairs share a few texts.
@@ -132,6 +132,7 @@ class Explainer:
         parts = (
             (np.where(fixed_gates & engine.GATE_COUNTRY, self._country_code[rows], 0), len(self._countries) + 1),
             (np.where(fixed_gates & engine.GATE_SIZE, f.size[rows], 0), 3),
+            (np.where(fixed_gates & engine.GATE_AGE, f.age[rows].astype(np.int64) + 1, 0), 400),
             (np.where(o.presence[cols] > f.presence[rows], f.presence[rows].astype(np.int64) + 1, 0), 4),
             (np.where(o.min_trl[cols] > f.trl[rows], f.trl[rows].astype(np.int64) + 1, 0), 11),
             (np.where(needs_certs, held[rows], 0), int(held.max(initial=0)) + 1),
@@ -242,6 +243,16 @@ class Explainer:
                 f"the {KIND_WORDS.get(o.kind, o.kind)} is for {sizes}; firm is "
                 f"{SIZE_WORDS.get(firm.size, (firm.size, firm.size))[1]} "
                 f"(score capped at {engine.INELIGIBLE_CAP:.0f})"
+            )
+        if gates & engine.GATE_AGE:
+            out.append(
+                f"the {KIND_WORDS.get(o.kind, o.kind)} is for firms founded at most {o.max_company_age} years ago; "
+                f"firm was founded {int(f.age[i])} years ago (score capped at {engine.INELIGIBLE_CAP:.0f})"
+            )
+        if gates & engine.GATE_ENTITY:
+            out.append(
+                f"the {KIND_WORDS.get(o.kind, o.kind)} is in practice for Japanese entities: apply through an office "
+                f"or entity in Japan (score capped at {engine.INELIGIBLE_CAP:.0f})"
             )
         if o.presence in PRESENCE and PRESENCE.index(o.presence) > int(f.presence[i]):
             out.append(self._presence_gap(o.presence, firm.presence))

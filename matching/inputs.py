@@ -74,6 +74,8 @@ def scoring_opportunities(*, today: datetime.date, pk: int | None = None) -> lis
         "eligible_sizes",
         "min_trl",
         "japan_presence",
+        "max_company_age",
+        "japanese_entity",
         "opens_on",
         "closes_on",
         "starts_on",
@@ -96,6 +98,8 @@ def scoring_opportunities(*, today: datetime.date, pk: int | None = None) -> lis
             closes_on=r["closes_on"],
             starts_on=r["starts_on"],
             ends_on=r["ends_on"],
+            max_company_age=r["max_company_age"],
+            japanese_entity=r["japanese_entity"],
         )
         for r in queryset.values(*fields)
     ]
@@ -135,6 +139,7 @@ def scoring_companies(
         "description",
         "country",
         "size",
+        "founded",
         "trl",
         "japan_presence",
         "itar_controlled",
@@ -155,6 +160,7 @@ def scoring_companies(
             areas=areas.get(r["pk"], []),
             certifications=certs.get(r["pk"], []),
             export_controlled=bool(r["itar_controlled"] or r["ear_controlled"] or r["dsgl_controlled"]),
+            founded=r["founded"],
         )
         for r in queryset.values(*fields)
     ]

@@ -34,6 +34,7 @@ STOP_WORDS: frozenset[str] = frozenset(
 Ints = NDArray[np.int64]
 _STEMMER = snowballstemmer.stemmer("english")
 _STEMS: dict[str, str] = {}
+_SURFACE: dict[str, str] = {}  # stem -> the shortest word seen with it, to show a term in words
 SHORTEST_STEMMED = 4  # acronyms of three letters or fewer ("uas", "ews", "gan") stay as written
 
 
@@ -44,7 +45,15 @@ def stem(word: str) -> str:
         found = _STEMMER.stemWord(word) if len(word) >= SHORTEST_STEMMED and word.isalpha() else word
         if len(_STEMS) < 500_000:
             _STEMS[word] = found
+            seen = _SURFACE.get(found)
+            if seen is None or len(word) < len(seen):
+                _SURFACE[found] = word
     return found
+
+
+def surface(term: str) -> str:
+    """A stemmed TERM in words a reader knows ("autonom vehicl" -> "autonomy vehicle")."""
+    return " ".join(_SURFACE.get(w, w) for w in term.split())
 
 
 @dataclass
@@ -167,6 +176,21 @@ class Vocabulary:
             return [int(f) for f in self._lookup(np.array([ids[0] * b + ids[1]]), self.bigrams, self.n_uni) if f >= 0]
         keys = np.array([(ids[k] * b + ids[k + 1]) * b + ids[k + 2] for k in range(len(ids) - 2)], dtype=np.int64)
         return [int(f) for f in self._lookup(keys, self.trigrams, self.n_uni + len(self.bigrams)) if f >= 0]
+
+    def name(self, term: int) -> str:
+        """The stemmed words of feature TERM, space-separated."""
+        if self._names is None:
+            self._names = [""] * self.n_uni
+            for word, i in self.unigrams.items():
+                self._names[i] = word
+        b = self.base
+        if term < self.n_uni:
+            return self._names[term]
+        if term < self.n_uni + len(self.bigrams):
+            key = int(self.bigrams[term - self.n_uni])
+            return f"{self._names[key // b]} {self._names[key % b]}"
+        key = int(self.trigrams[term - self.n_uni - len(self.bigrams)])
+        return f"{self._names[key // (b * b)]} {self._names[(key // b) % b]} {self._names[key % b]}"
 
     def features_of(self, text: str) -> list[int]:
         """Every feature (word, 2- and 3-gram) found in TEXT."""

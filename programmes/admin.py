@@ -211,6 +211,8 @@ class OpportunityAdmin(CurationAdmin):
                     "eligible_sizes",
                     "min_trl",
                     "japan_presence",
+                    "max_company_age",
+                    "japanese_entity",
                     "required_certifications",
                     "eligibility_notes",
                 )

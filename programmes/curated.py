@@ -346,8 +346,8 @@ def sources_catalogue_load(ctx: LoadContext, records: list[dict]) -> None:
 # Opportunity fields a fixture may set directly (relations are handled below).
 OPPORTUNITY_FIELDS = (
     "kind", "title", "title_ja", "summary", "description", "keywords", "eligible_countries", "eligible_sizes",
-    "min_trl", "japan_presence", "eligibility_notes", "opens_on", "closes_on", "starts_on", "ends_on", "venue",
-    "url", "status", "confidence", "last_verified_on",
+    "min_trl", "japan_presence", "max_company_age", "japanese_entity", "eligibility_notes", "opens_on", "closes_on",
+    "starts_on", "ends_on", "venue", "url", "status", "confidence", "last_verified_on",
 )  # fmt: skip
 OPPORTUNITY_RELATIONS = ("organisations", "areas", "required_certifications", "related", "sources")
 

@@ -186,6 +186,19 @@ class Opportunity(models.Model):
         _("presence in Japan required"), max_length=10, choices=Presence.choices, default=Presence.NONE
     )
     required_certifications = models.ManyToManyField(Certification, related_name="required_by", blank=True)
+    # Scheme rules from the records (issue 12): a firm that fails one is gated with the rule named.
+    max_company_age = models.PositiveSmallIntegerField(
+        _("firm founded at most this many years ago"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(200)],
+        help_text=_("Start-up schemes: empty means no age limit."),
+    )
+    japanese_entity = models.BooleanField(
+        _("Japanese entities only in practice"),
+        default=False,
+        help_text=_("Firms outside Japan qualify only through an office or entity in Japan."),
+    )
     eligibility_notes = models.TextField(blank=True)
     opens_on = models.DateField(null=True, blank=True)
     closes_on = models.DateField(null=True, blank=True)

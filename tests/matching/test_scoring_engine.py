@@ -23,6 +23,8 @@ class Firms:
     trl: np.ndarray = field(default_factory=lambda: np.array([7], dtype=np.int8))
     presence: np.ndarray = field(default_factory=lambda: np.array([0], dtype=np.int8))
     certs: np.ndarray = field(default_factory=lambda: f32([[1.0, 0.0]]))
+    age: np.ndarray = field(default_factory=lambda: np.array([-1], dtype=np.int16))
+    japanese: np.ndarray = field(default_factory=lambda: np.array([False]))
 
 
 @dataclass
@@ -35,6 +37,8 @@ class Opportunities:
     presence: np.ndarray = field(default_factory=lambda: np.array([0], dtype=np.int8))
     required: np.ndarray = field(default_factory=lambda: f32([[0.0, 0.0]]))
     timing: np.ndarray = field(default_factory=lambda: f32([0.7]))
+    max_age: np.ndarray = field(default_factory=lambda: np.array([-1], dtype=np.int16))
+    japanese_entity: np.ndarray = field(default_factory=lambda: np.array([False]))
 
 
 def test_weights_add_up_to_one_so_a_perfect_fit_scores_100():
@@ -127,34 +131,77 @@ def test_compliance_is_the_share_of_required_certification_classes_held():
     assert engine.compliance(certs, required).tolist() == [[0.5, 1.0, 0.0]]
 
 
-def test_score_is_100_times_the_weighted_sum_when_no_gate_fails():
+def test_score_is_capability_times_the_weighted_sum_when_no_gate_fails():
     scores = engine.score(Firms(affinity=f32([[0.8, 0.0]])), Opportunities())
-    # capability 0.75*0.8 + 0.25*0 = 0.6 -> 30; eligibility 20; readiness 10; compliance 10; timing 0.7 -> 7.
+    # capability 0.75*0.8 + 0.25*0 = 0.6; score = 100 * 0.6 * (0.70 + 0.12 + 0.06 + 0.06 + 0.06 * 0.7) = 58.92.
     assert scores.components[:, 0, 0].tolist() == pytest.approx([0.6, 1.0, 1.0, 1.0, 0.7])
-    assert scores.score[0, 0] == pytest.approx(77.0)
+    assert scores.score[0, 0] == pytest.approx(58.92, abs=1e-4)
     assert scores.gates[0, 0] == 0
+    parts = engine.contributions(scores.components[:, 0, 0], scores.raw[0, 0], scores.score[0, 0])
+    assert parts.tolist() == pytest.approx([42.0, 7.2, 3.6, 3.6, 2.52], abs=1e-4)
 
 
 def test_a_failed_country_gate_caps_the_score_and_contributions_still_add_up():
     firms = Firms(country=np.array([1], dtype=np.int32))
     opps = Opportunities(country_ok=np.array([[True], [False]]))
     scores = engine.score(firms, opps)
-    # raw = 37.5 (capability 0.75) + 0 + 10 + 10 + 7 = 64.5, capped at 30.
-    assert scores.raw[0, 0] == pytest.approx(64.5)
+    # capability 0.75: raw = 75 * (0.70 + 0 + 0.06 + 0.06 + 0.042) = 64.65, capped at 30.
+    assert scores.raw[0, 0] == pytest.approx(64.65, abs=1e-4)
     assert scores.score[0, 0] == pytest.approx(engine.INELIGIBLE_CAP)
     assert not scores.eligible[0, 0]
     parts = engine.contributions(scores.components[:, 0, 0], scores.raw[0, 0], scores.score[0, 0])
     assert parts.sum() == pytest.approx(30.0, abs=1e-4)
-    assert parts[0] == pytest.approx(37.5 * 30 / 64.5, abs=1e-4)
+    assert parts[0] == pytest.approx(52.5 * 30 / 64.65, abs=1e-4)
 
 
-def test_little_technology_fit_caps_the_score_at_fit_slope_times_capability():
+def test_little_technology_fit_keeps_the_score_low_and_is_flagged():
     scores = engine.score(Firms(affinity=f32([[0.1, 0.0]])), Opportunities())
-    # capability 0.075: raw = 3.75 + 20 + 10 + 10 + 7 = 50.75, capped at 150 * 0.075 = 11.25.
-    assert scores.raw[0, 0] == pytest.approx(50.75)
-    assert scores.score[0, 0] == pytest.approx(11.25)
+    # capability 0.075: 7.5 * 0.982 = 7.365, whatever the other components say.
+    assert scores.score[0, 0] == pytest.approx(7.365, abs=1e-4)
+    assert scores.score[0, 0] <= engine.FIT_SLOPE * 0.075
     assert scores.gates[0, 0] & engine.GATE_FIT
     assert scores.eligible[0, 0]
+
+
+def test_other_components_never_lift_a_weak_fit_above_a_strong_one():
+    # Record 0: the firm's strong area, but an office in Japan, TRL 9 and a certificate it lacks are asked, and it
+    # opens in a year. Record 1: its weak area, with everything else met.
+    firms = Firms(affinity=f32([[0.8, 0.5]]), trl=np.array([3], dtype=np.int8), certs=f32([[0.0, 0.0]]))
+    opps = Opportunities(
+        areas=f32([[1.0, 0.0], [0.0, 1.0]]),
+        text_t=sp.csc_matrix(f32([[0.0, 0.0], [1.0, 1.0]])),
+        country_ok=np.ones((2, 2), dtype=np.bool_),
+        size_ok=np.ones((3, 2), dtype=np.bool_),
+        min_trl=np.array([9, 0], dtype=np.int8),
+        presence=np.array([2, 0], dtype=np.int8),
+        required=f32([[1.0, 0.0], [0.0, 0.0]]),
+        timing=f32([0.4, 1.0]),
+        max_age=np.array([-1, -1], dtype=np.int16),
+        japanese_entity=np.array([False, False]),
+    )
+    scores = engine.score(firms, opps)
+    assert scores.components[0, 0].tolist() == pytest.approx([0.6, 0.375])
+    assert scores.score[0, 0] > scores.score[0, 1]
+
+
+def test_a_firm_older_than_the_age_limit_is_gated_and_capped():
+    firms = Firms(age=np.array([30], dtype=np.int16))
+    opps = Opportunities(max_age=np.array([10], dtype=np.int16))
+    scores = engine.score(firms, opps)
+    assert scores.gates[0, 0] & engine.GATE_AGE
+    assert not scores.eligible[0, 0]
+    assert scores.score[0, 0] == pytest.approx(engine.INELIGIBLE_CAP)
+    young = engine.score(Firms(age=np.array([4], dtype=np.int16)), opps)
+    assert young.eligible[0, 0] and young.score[0, 0] > engine.INELIGIBLE_CAP
+
+
+def test_a_japanese_entity_rule_gates_firms_abroad_without_an_office_in_japan():
+    opps = Opportunities(japanese_entity=np.array([True]))
+    abroad = engine.score(Firms(), opps)
+    assert abroad.gates[0, 0] & engine.GATE_ENTITY
+    assert abroad.score[0, 0] == pytest.approx(engine.INELIGIBLE_CAP)
+    with_office = engine.score(Firms(japanese=np.array([True])), opps)
+    assert with_office.eligible[0, 0]
 
 
 def test_keep_stores_each_firms_best_k_and_everything_above_the_floor():

@@ -1,0 +1,114 @@
+"""How strongly a firm works in each technology area: ticked areas, lexicon hits and profile cosine (no Django import).
+
+Each area gets a profile (its name, description, curated lexicon and the text of the records whose main area it
+is) in the one TF-IDF space of matching.vocabulary. A firm's affinity to an area mixes three explainable features by
+noisy-or, is normalised within the firm (its best area is 1 before the firm-level strength is applied), and keeps
+each feature's share so that reasons can say which evidence counted (issue 12, docs/matching.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from matching.vocabulary import Vocabulary, surface
+
+Float = NDArray[np.float32]
+
+TICKED = 0.75  # a ticked area alone: the firm's own statement
+LEXICON = 0.8  # saturating weight of curated-keyword evidence
+PROFILE = 0.7  # saturating weight of the profile cosine
+EVIDENCE_SCALE = 3.5  # lexicon evidence E counts 1 - exp(-E / EVIDENCE_SCALE): one specific phrase ~0.6
+PROFILE_FULL = 0.3  # a cosine this high with an area's profile counts in full
+SHARPNESS = 2.0  # relative affinity = (raw / the firm's best raw) ** SHARPNESS
+CIVILIAN_FLOOR = 0.35  # a firm with no defence context keeps this share of its text evidence
+RECORD_SHARE = 0.5  # records whose main area it is enter an area's profile at this share of each record's words
+
+
+class AreaLike(Protocol):
+    slug: str
+    name: str
+    description: str
+    keywords: Sequence[str]
+
+
+class RecordLike(Protocol):
+    text: str
+    areas: dict[str, float]
+
+
+def main_area(areas: dict[str, float]) -> str | None:
+    """The area a record asks for most (None when it asks for none); ties go to the first listed."""
+    if not areas:
+        return None
+    return max(areas, key=lambda slug: areas[slug])
+
+
+def profile_texts(areas: Sequence[AreaLike], records: Sequence[RecordLike]) -> list[str]:
+    """Each area's profile text: name, description, lexicon, then the text of the records it is the main area of."""
+    own = {a.slug: [a.name, a.description, *a.keywords] for a in areas}
+    tagged: dict[str, list[str]] = {a.slug: [] for a in areas}
+    for record in records:
+        slug = main_area(record.areas)
+        if slug in tagged and len(record.areas) <= 3:  # broad records describe no one area
+            tagged[slug].append(record.text)
+    return ["\n".join(own[a.slug] + tagged[a.slug]) for a in areas]
+
+
+def profile_matrix(vocabulary: Vocabulary, texts: Sequence[str]) -> sp.csc_matrix:
+    """(V, n_areas) L2-normalised tf-idf profiles, transposed for F @ P."""
+    return vocabulary.transform(list(texts)).T.tocsc()
+
+
+def mix(declared: NDArray[np.bool_], evidence: Float, profile: Float, trust: Float) -> tuple[Float, Float]:
+    """(affinity, parts): noisy-or of the features, relative within each firm, times the firm's strength.
+
+    parts[k] are the three features (ticked, lexicon, profile) after their weights, before mixing.
+    """
+    ticked = TICKED * declared.astype(np.float32)
+    lexicon = LEXICON * trust[:, None] * (1.0 - np.exp(-evidence / EVIDENCE_SCALE))
+    cosine = PROFILE * trust[:, None] * np.minimum(profile / PROFILE_FULL, 1.0)
+    raw = 1.0 - (1.0 - ticked) * (1.0 - lexicon) * (1.0 - cosine)
+    best = raw.max(axis=1, initial=0.0)
+    relative = raw / np.where(best > 0, best, 1.0)[:, None]
+    affinity = (best[:, None] * np.power(relative, SHARPNESS)).astype(np.float32)
+    return affinity, np.stack([ticked, lexicon, cosine]).astype(np.float32)
+
+
+def trust_of(context: Float, declared: NDArray[np.bool_]) -> Float:
+    """How far a firm's words are read as defence evidence: full with defence context or a ticked area."""
+    sure = np.maximum(context, declared.any(axis=1).astype(np.float32))
+    return (CIVILIAN_FLOOR + (1.0 - CIVILIAN_FLOOR) * sure).astype(np.float32)
+
+
+def related_terms(
+    vocabulary: Vocabulary,
+    text: sp.csr_matrix,
+    profiles_t: sp.csc_matrix,
+    i: int,
+    a: int,
+    *,
+    skip: frozenset[int] = frozenset(),
+    limit: int = 3,
+) -> list[str]:
+    """The firm's words that bring it closest to area A's profile, other than the lexicon terms in SKIP."""
+    lo, hi = text.indptr[i], text.indptr[i + 1]
+    terms, weights = text.indices[lo:hi], text.data[lo:hi]
+    column = profiles_t[:, a].toarray().ravel()
+    share = weights * column[terms]
+    order = np.argsort(-share)
+    found: list[str] = []
+    for k in order.tolist():
+        if share[k] <= 0 or len(found) >= limit:
+            break
+        term = int(terms[k])
+        if term in skip:
+            continue
+        name = surface(vocabulary.name(term))
+        if name and name not in found:
+            found.append(name)
+    return found
