@@ -50,7 +50,7 @@ def main_area(areas: dict[str, float]) -> str | None:
 
 def profile_texts(areas: Sequence[AreaLike], records: Sequence[RecordLike]) -> list[str]:
     """Each area's profile text: name, description, lexicon, then the text of the records it is the main area of."""
-    own = {a.slug: [a.name, a.description, *a.keywords] for a in areas}
+    own = {a.slug: [a.name, a.description, *a.keywords, *getattr(a, "related", ())] for a in areas}
     tagged: dict[str, list[str]] = {a.slug: [] for a in areas}
     for record in records:
         slug = main_area(record.areas)

@@ -27,11 +27,12 @@ WEIGHTS: Final[dict[str, float]] = {
     "timing": 0.06,
 }
 COMPONENTS: Final = tuple(WEIGHTS)
-AREA_SHARE: Final = 0.75  # capability = AREA_SHARE * area fit + (1 - AREA_SHARE) * direct text fit
-AREA_POWER: Final = 2.0  # power mean over the asked areas: covering one of two areas well beats covering both thinly
+AREA_SHARE: Final = 0.9  # capability = AREA_SHARE * area fit + (1 - AREA_SHARE) * direct text fit
+BREADTH: Final = 0.3  # area fit is divided by (the record's number of full-weight areas) ** BREADTH
 TEXT_FULL: Final = 0.25  # a cosine this high with the opportunity's own text counts as a full text fit
 ANY_TECHNOLOGY: Final = 0.6  # neutral capability for hubs that take any technology, times the firm's best area
 INELIGIBLE_CAP: Final = 30.0  # a firm failing a record's rule (country, size, age, Japanese entity) scores at most this
+GATED_SHARE: Final = 0.4  # ...and at most this share of what it would score otherwise
 FIT_SLOPE: Final = 100.0  # score <= FIT_SLOPE * capability, by construction
 LOW_FIT: Final = 0.35  # below this capability the gaps say that little technology fit holds the score down
 TRL_STEP: Final = 0.25  # readiness lost per TRL level below the minimum
@@ -102,13 +103,17 @@ class Scores:
 
 
 def area_fit(affinity: Float, areas: Float) -> Float:
-    """Weighted power mean of the firm's affinity over the areas each opportunity asks for (0 where it asks none)."""
-    totals = areas.sum(axis=1)
-    normalised = areas / np.where(totals > 0, totals, 1.0)[:, None]
-    powered: Float = (np.power(affinity, AREA_POWER) @ normalised.T).astype(np.float32, copy=False)
-    if AREA_POWER == 2.0:
-        return np.sqrt(powered, out=powered)
-    return np.power(powered, 1.0 / AREA_POWER).astype(np.float32)
+    """The firm's best affinity among the areas a record asks for, each scaled by its weight over the record's top
+    weight, divided by the record's breadth ** BREADTH: a record listing five areas gains nothing over the firm's
+    one-area record (0 where it asks none)."""
+    top = areas.max(axis=1, initial=0.0)
+    relative = areas / np.where(top > 0, top, 1.0)[:, None]
+    breadth = np.power(np.maximum(relative.sum(axis=1), 1.0), -BREADTH).astype(np.float32)
+    fit = np.zeros((affinity.shape[0], areas.shape[0]), dtype=np.float32)
+    for a in np.nonzero(relative.any(axis=0))[0]:
+        np.maximum(fit, affinity[:, a, None] * relative[None, :, a], out=fit)
+    fit *= breadth[None, :]
+    return fit
 
 
 def text_fit(text: sp.csr_matrix, text_t: sp.csc_matrix) -> Float:
@@ -167,7 +172,8 @@ def combine(components: Float, gates: NDArray[np.uint8]) -> tuple[Float, Float, 
     raw += weights[0]
     raw *= components[0]
     gates = gates | (components[0] < np.float32(LOW_FIT)).view(np.uint8) * np.uint8(GATE_FIT)
-    final = np.minimum(raw, np.float32(INELIGIBLE_CAP), where=(gates & RULE_GATES) != 0, out=raw.copy())
+    capped = np.minimum(raw * np.float32(GATED_SHARE), np.float32(INELIGIBLE_CAP))
+    final = np.where((gates & RULE_GATES) != 0, capped, raw).astype(np.float32, copy=False)
     return raw, final, gates
 
 

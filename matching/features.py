@@ -101,6 +101,7 @@ EVIDENCE_SCALE = affinity.EVIDENCE_SCALE
 DECLARED = affinity.TICKED
 CIVILIAN_FLOOR = affinity.CIVILIAN_FLOOR
 WHOLE_KEYWORD = 1.0
+RELATED_TERM = 0.2  # a curated related term (a broader word of the field) counts this share of a keyword
 PART_OF_KEYWORD = 0.2
 CONTEXT_SCALE = 1.2
 STANDING_TIMING = 0.7
@@ -115,6 +116,7 @@ class AreaRow:
     name: str
     description: str
     keywords: Sequence[str]
+    related: Sequence[str] = ()  # broader words of the field: in the area's profile, not its lexicon
 
 
 @dataclass(frozen=True)
@@ -227,8 +229,8 @@ class OpportunityArrays:
 
 
 def area_profile(area: AreaRow) -> str:
-    """The text an area's lexicon is read from: name, description and every keyword."""
-    return "\n".join([area.name, area.description, *area.keywords])
+    """The text an area's lexicon is read from: name, description, every keyword and related term."""
+    return "\n".join([area.name, area.description, *area.keywords, *area.related])
 
 
 def build_corpus(
@@ -272,6 +274,10 @@ def _keyword_matrix(
             for f in vocabulary.features_of(keyword):
                 if f < vocabulary.n_uni and f not in context:
                     weights.setdefault(f, PART_OF_KEYWORD)
+        for term in area.related:
+            for f in vocabulary.phrase(term):
+                if f not in context:
+                    weights[f] = max(weights.get(f, 0.0), RELATED_TERM)
         for keyword in area.keywords:
             for f in vocabulary.phrase(keyword):
                 weights[f] = WHOLE_KEYWORD

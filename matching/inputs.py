@@ -17,11 +17,17 @@ from programmes.models import Certification, Opportunity, OpportunityArea, Techn
 
 
 def scoring_areas() -> list[AreaRow]:
-    """Every technology area with its description and keywords (one query)."""
+    """Every technology area with its description, lexicon and related terms (one query)."""
     return [
-        AreaRow(slug=slug, name=name, description=description, keywords=[str(k) for k in keywords or []])
-        for slug, name, description, keywords in TechnologyArea.objects.order_by("slug").values_list(
-            "slug", "name", "description", "keywords"
+        AreaRow(
+            slug=slug,
+            name=name,
+            description=description,
+            keywords=[str(k) for k in keywords or []],
+            related=[str(k) for k in related or []],
+        )
+        for slug, name, description, keywords, related in TechnologyArea.objects.order_by("slug").values_list(
+            "slug", "name", "description", "keywords", "related_terms"
         )
     ]
 

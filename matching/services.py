@@ -103,6 +103,20 @@ def companies_rescore_later(company_ids: list[int]) -> None:
     transaction.on_commit(partial(_enqueue_or_leave_pending, rescore_companies_task, (ids,), pending))
 
 
+def all_rescore_later() -> None:
+    """Rescore every firm against every opportunity after the current transaction commits (a technology area's
+    lexicon changed); with the queue down the run stays pending for the dispatcher."""
+    transaction.on_commit(partial(_enqueue_all_or_leave_pending))
+
+
+def _enqueue_all_or_leave_pending() -> None:
+    run = match_run_pending_ensure(scope=MatchRun.Scope.ALL)  # one waiting full run serves many edits
+    try:
+        match_run_enqueue(run=run)  # a second message for the same run is harmless: one claim wins
+    except QueueUnavailable:
+        pass  # logged by match_run_enqueue; the dispatcher sends it when the queue is back
+
+
 def opportunity_rescore_later(opportunity_id: int) -> None:
     """Rescore one opportunity against every firm after the current transaction commits."""
     from matching.tasks import rescore_opportunity_task

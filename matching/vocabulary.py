@@ -28,7 +28,8 @@ BREAK = re.compile(r"[\n\r.;,:!?()\[\]{}|/\"\x00]+")
 # Function words only: scikit-learn's English list drops domain words such as "fire", "system" and "call".
 STOP_WORDS: frozenset[str] = frozenset(
     "a an and are as at be been but by for from has have in into is it its of on or our that the their them these "
-    "they this those to was we were which while who will with within you your us can also such other than over".split()
+    "they this those to was we were which while who will with within you your us can also such other than over "
+    "s t d ll re ve m".split()  # the pieces of "firm's", "don't", "we'll", "we're", "we've", "I'm"
 )
 
 Ints = NDArray[np.int64]

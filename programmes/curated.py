@@ -289,7 +289,7 @@ def organisations_load(ctx: LoadContext, records: list[dict]) -> None:
 
 def technology_areas_load(ctx: LoadContext, records: list[dict]) -> None:
     """technology_areas.yaml: the 21 fixed areas with their names, descriptions and keywords."""
-    fields = ("name", "name_ja", "description", "keywords")
+    fields = ("name", "name_ja", "description", "keywords", "related_terms")
     for record in records:
         slug, values, _ = split_record(ctx, record, kind="area", key="slug", fields=fields)
         if slug:

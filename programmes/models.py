@@ -55,7 +55,14 @@ class TechnologyArea(models.Model):
     name_ja = models.CharField(_("Japanese name"), max_length=120, blank=True)
     description = models.TextField()
     # Synonyms and product jargon firms actually write ("beam director", "ASW"): the scorer reads them.
-    keywords = models.JSONField(default=list, blank=True)
+    keywords = models.JSONField(
+        _("lexicon"), default=list, blank=True, help_text=_("Synonyms, acronyms and product jargon, one per line.")
+    )
+    # Broader words of the field ("satellite", "sonar"): they join the area's profile only, so a firm writing in
+    # its own words still reaches the area without the lexicon counting them as specific evidence (issue 12).
+    related_terms = models.JSONField(
+        _("related terms"), default=list, blank=True, help_text=_("Broader words of the field, one per line.")
+    )
     history = HistoricalRecords()
 
     class Meta:

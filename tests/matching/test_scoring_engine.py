@@ -46,13 +46,22 @@ def test_weights_add_up_to_one_so_a_perfect_fit_scores_100():
     assert engine.COMPONENTS == ("capability", "eligibility", "readiness", "compliance", "timing")
 
 
-def test_area_fit_is_a_weighted_power_mean_over_the_asked_areas():
-    # Covers one of two equally weighted areas fully: sqrt(0.5 * 1^2) = 0.7071.
-    assert engine.area_fit(f32([[1.0, 0.0]]), f32([[1.0, 1.0]]))[0, 0] == pytest.approx(0.7071, abs=1e-4)
+def test_area_fit_is_the_best_asked_area_discounted_for_breadth():
     # Only the first area asked: its affinity.
     assert engine.area_fit(f32([[0.6, 0.8]]), f32([[0.5, 0.0]]))[0, 0] == pytest.approx(0.6)
-    # Weights 0.75/0.25 over affinities 0.4/0.8: sqrt(0.75*0.16 + 0.25*0.64) = sqrt(0.28) = 0.5292.
-    assert engine.area_fit(f32([[0.4, 0.8]]), f32([[0.75, 0.25]]))[0, 0] == pytest.approx(0.5292, abs=1e-4)
+    # Two full-weight areas, the firm strong in one: 1.0 / 2 ** BREADTH.
+    assert engine.area_fit(f32([[1.0, 0.0]]), f32([[1.0, 1.0]]))[0, 0] == pytest.approx(2**-engine.BREADTH, abs=1e-5)
+    # A secondary area counts at its weight over the top weight: max(0.4 * 1, 0.8 * 1/3) / (4/3) ** BREADTH.
+    expected = 0.4 * (4 / 3) ** -engine.BREADTH
+    assert engine.area_fit(f32([[0.4, 0.8]]), f32([[0.75, 0.25]]))[0, 0] == pytest.approx(expected, abs=1e-5)
+
+
+def test_a_record_listing_five_areas_gains_nothing_over_the_firms_one_area_record():
+    firm = f32([[0.9, 0.3, 0.3, 0.3, 0.3]])
+    records = f32([[1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 1.0]])
+    focused, broad = engine.area_fit(firm, records)[0]
+    assert focused == pytest.approx(0.9)
+    assert broad < focused
 
 
 def test_text_fit_scales_cosine_to_a_full_fit_at_text_full():
@@ -66,15 +75,16 @@ def test_text_fit_scales_cosine_to_a_full_fit_at_text_full():
 def test_capability_blends_area_and_text_fit():
     firms = Firms(affinity=f32([[0.8, 0.0]]), text=sp.csr_matrix(f32([[1.0, 0.0]])))
     opps = Opportunities(text_t=sp.csc_matrix(f32([[0.1], [0.995]])))
-    # 0.75 * 0.8 + 0.25 * (0.1 / 0.25) = 0.6 + 0.1 = 0.7
-    assert engine.capability(firms, opps)[0, 0] == pytest.approx(0.7, abs=1e-5)
+    # AREA_SHARE * 0.8 + (1 - AREA_SHARE) * (0.1 / 0.25): 0.72 + 0.04 = 0.76 with AREA_SHARE 0.9.
+    expected = engine.AREA_SHARE * 0.8 + (1 - engine.AREA_SHARE) * 0.4
+    assert engine.capability(firms, opps)[0, 0] == pytest.approx(expected, abs=1e-5)
 
 
 def test_capability_discounts_a_civilian_firms_text_similarity():
     firms = Firms(affinity=f32([[0.0, 0.0]]), context=f32([0.0]), text=sp.csr_matrix(f32([[1.0, 0.0]])))
     opps = Opportunities(text_t=sp.csc_matrix(f32([[1.0], [0.0]])))
-    # Full text fit 1.0, trusted at 0.35 with no defence context: 0.25 * 1.0 * 0.35 = 0.0875.
-    assert engine.capability(firms, opps)[0, 0] == pytest.approx(0.0875, abs=1e-5)
+    # Full text fit 1.0, trusted at 0.35 with no defence context: (1 - AREA_SHARE) * 1.0 * 0.35.
+    assert engine.capability(firms, opps)[0, 0] == pytest.approx((1 - engine.AREA_SHARE) * 0.35, abs=1e-5)
 
 
 def test_a_hub_taking_any_technology_gets_the_neutral_term_times_the_firms_best_area():
@@ -133,32 +143,37 @@ def test_compliance_is_the_share_of_required_certification_classes_held():
 
 def test_score_is_capability_times_the_weighted_sum_when_no_gate_fails():
     scores = engine.score(Firms(affinity=f32([[0.8, 0.0]])), Opportunities())
-    # capability 0.75*0.8 + 0.25*0 = 0.6; score = 100 * 0.6 * (0.70 + 0.12 + 0.06 + 0.06 + 0.06 * 0.7) = 58.92.
-    assert scores.components[:, 0, 0].tolist() == pytest.approx([0.6, 1.0, 1.0, 1.0, 0.7])
-    assert scores.score[0, 0] == pytest.approx(58.92, abs=1e-4)
+    # capability c = AREA_SHARE * 0.8 (no text fit) = 0.72; score = 100 * c * (0.70 + 0.12 + 0.06 + 0.06 + 0.042).
+    c = engine.AREA_SHARE * 0.8
+    assert scores.components[:, 0, 0].tolist() == pytest.approx([c, 1.0, 1.0, 1.0, 0.7])
+    assert scores.score[0, 0] == pytest.approx(100 * c * 0.982, abs=1e-3)
     assert scores.gates[0, 0] == 0
     parts = engine.contributions(scores.components[:, 0, 0], scores.raw[0, 0], scores.score[0, 0])
-    assert parts.tolist() == pytest.approx([42.0, 7.2, 3.6, 3.6, 2.52], abs=1e-4)
+    assert parts.tolist() == pytest.approx([70 * c, 12 * c, 6 * c, 6 * c, 4.2 * c], abs=1e-3)
+    assert parts.sum() == pytest.approx(scores.score[0, 0], abs=1e-3)
 
 
 def test_a_failed_country_gate_caps_the_score_and_contributions_still_add_up():
     firms = Firms(country=np.array([1], dtype=np.int32))
     opps = Opportunities(country_ok=np.array([[True], [False]]))
     scores = engine.score(firms, opps)
-    # capability 0.75: raw = 75 * (0.70 + 0 + 0.06 + 0.06 + 0.042) = 64.65, capped at 30.
-    assert scores.raw[0, 0] == pytest.approx(64.65, abs=1e-4)
+    # capability c = AREA_SHARE: raw = 100 * c * (0.70 + 0 + 0.06 + 0.06 + 0.042) = 77.58; gated: 40 % of it,
+    # at most 30.
+    c = engine.AREA_SHARE
+    assert scores.raw[0, 0] == pytest.approx(100 * c * 0.862, abs=1e-3)
     assert scores.score[0, 0] == pytest.approx(engine.INELIGIBLE_CAP)
     assert not scores.eligible[0, 0]
     parts = engine.contributions(scores.components[:, 0, 0], scores.raw[0, 0], scores.score[0, 0])
     assert parts.sum() == pytest.approx(30.0, abs=1e-4)
-    assert parts[0] == pytest.approx(52.5 * 30 / 64.65, abs=1e-4)
+    assert parts[0] == pytest.approx(70 * c * 30 / (100 * c * 0.862), abs=1e-3)
 
 
 def test_little_technology_fit_keeps_the_score_low_and_is_flagged():
     scores = engine.score(Firms(affinity=f32([[0.1, 0.0]])), Opportunities())
-    # capability 0.075: 7.5 * 0.982 = 7.365, whatever the other components say.
-    assert scores.score[0, 0] == pytest.approx(7.365, abs=1e-4)
-    assert scores.score[0, 0] <= engine.FIT_SLOPE * 0.075
+    # capability c = AREA_SHARE * 0.1: 100 * c * 0.982, whatever the other components say.
+    c = engine.AREA_SHARE * 0.1
+    assert scores.score[0, 0] == pytest.approx(100 * c * 0.982, abs=1e-4)
+    assert scores.score[0, 0] <= engine.FIT_SLOPE * c
     assert scores.gates[0, 0] & engine.GATE_FIT
     assert scores.eligible[0, 0]
 
@@ -180,7 +195,7 @@ def test_other_components_never_lift_a_weak_fit_above_a_strong_one():
         japanese_entity=np.array([False, False]),
     )
     scores = engine.score(firms, opps)
-    assert scores.components[0, 0].tolist() == pytest.approx([0.6, 0.375])
+    assert scores.components[0, 0].tolist() == pytest.approx([engine.AREA_SHARE * 0.8, engine.AREA_SHARE * 0.5])
     assert scores.score[0, 0] > scores.score[0, 1]
 
 
