@@ -1,0 +1,40 @@
+"""The measuring parts of bench/ranking.py (issue #12): nDCG, the CI slice and the CSV the import takes."""
+
+import pytest
+
+from bench import ranking
+from companies.importing import companies_import_check
+
+
+def test_a_perfect_order_scores_one_and_a_reversed_one_less():
+    assert ranking.ndcg([(9.0, 3), (8.0, 2), (7.0, 0), (6.0, 0)]) == pytest.approx(1.0)
+    assert ranking.ndcg([(9.0, 0), (8.0, 0), (7.0, 2), (6.0, 3)]) < 0.6
+
+
+def test_tied_scores_share_their_mean_gain_whatever_their_order():
+    ahead = ranking.ndcg([(5.0, 3), (5.0, 0), (1.0, 0)])
+    behind = ranking.ndcg([(5.0, 0), (5.0, 3), (1.0, 0)])
+    assert ahead == behind
+    assert ranking.ndcg([(5.0, 3), (4.0, 0), (1.0, 0)]) > ahead
+
+
+def test_only_the_first_five_count():
+    assert ranking.ndcg([(10.0 - i, 0) for i in range(5)] + [(1.0, 3)]) == 0.0
+
+
+def test_a_firm_with_no_relevant_item_has_no_figure():
+    assert ranking.ndcg([(5.0, 0), (1.0, 0)]) is None
+
+
+def test_the_ci_slice_takes_firms_from_every_group():
+    firms = ranking.firms_load()
+    picked = ranking.firms_select(firms, half="test", slice_n=8)
+    assert len(picked) == 8
+    assert {f.group for f in picked} == set(ranking.GROUPS)
+    assert len(ranking.firms_select(firms, half="test")) == 56
+
+
+def test_the_csv_the_bench_writes_passes_the_import_check(curated_areas):
+    firms = list(ranking.firms_load().values())
+    rows = companies_import_check(data=ranking.firms_csv(firms))
+    assert len(rows) == len(firms) == 112
