@@ -8,6 +8,7 @@ each feature's share so that reasons can say which evidence counted (issue 12, d
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -26,7 +27,9 @@ EVIDENCE_SCALE = 3.5  # lexicon evidence E counts 1 - exp(-E / EVIDENCE_SCALE): 
 PROFILE_FULL = 0.3  # a cosine this high with an area's profile counts in full
 SHARPNESS = 2.0  # relative affinity = (raw / the firm's best raw) ** SHARPNESS
 CIVILIAN_FLOOR = 0.35  # a firm with no defence context keeps this share of its text evidence
-RECORD_SHARE = 0.5  # records whose main area it is enter an area's profile at this share of each record's words
+WHOLE_KEYWORD = 1.0  # a whole curated keyword counts its idf across the areas
+RELATED_TERM = 0.2  # a curated related term (a broader word of the field) counts this share of it
+PART_OF_KEYWORD = 0.2  # any other word of the area's name, description or lexicon counts this share
 
 
 class AreaLike(Protocol):
@@ -34,6 +37,7 @@ class AreaLike(Protocol):
     name: str
     description: str
     keywords: Sequence[str]
+    related: Sequence[str]
 
 
 class RecordLike(Protocol):
@@ -112,3 +116,45 @@ def related_terms(
         if name and name not in found:
             found.append(name)
     return found
+
+
+def lexicon_matrix(
+    vocabulary: Vocabulary, areas: Sequence[AreaLike], context: set[int]
+) -> tuple[sp.csr_matrix, dict[int, str], list[frozenset[int]]]:
+    """(V, n_areas) weights: idf across areas for whole keywords, a share of it for the other words of the area.
+
+    Context words ("defence", "military") say where a firm works, not what it makes: they count for no area.
+    """
+    n_areas = max(1, len(areas))
+    per_area: list[dict[int, float]] = []
+    surface: dict[int, str] = {}
+    for area in areas:
+        weights: dict[int, float] = {}
+        for keyword in [area.name, area.description, *area.keywords]:
+            for f in vocabulary.features_of(keyword):
+                if f < vocabulary.n_uni and f not in context:
+                    weights.setdefault(f, PART_OF_KEYWORD)
+        for term in area.related:
+            for f in vocabulary.phrase(term):
+                if f not in context:
+                    weights[f] = max(weights.get(f, 0.0), RELATED_TERM)
+        for keyword in area.keywords:
+            for f in vocabulary.phrase(keyword):
+                weights[f] = WHOLE_KEYWORD
+                surface.setdefault(f, keyword.strip())
+        per_area.append(weights)
+    df: dict[int, int] = {}
+    for weights in per_area:
+        for f in weights:
+            df[f] = df.get(f, 0) + 1
+    rows, cols, vals = [], [], []
+    for a, weights in enumerate(per_area):
+        for f, w in weights.items():
+            rows.append(f)
+            cols.append(a)
+            vals.append(w * (math.log((1 + n_areas) / (1 + df[f])) + 1.0))
+    matrix = sp.csr_matrix(
+        (np.array(vals, dtype=np.float32), (rows, cols)), shape=(vocabulary.size, len(areas)), dtype=np.float32
+    )
+    whole = [frozenset(f for f, w in weights.items() if w == WHOLE_KEYWORD) for weights in per_area]
+    return matrix, surface, whole

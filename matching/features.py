@@ -8,7 +8,6 @@ read through that vocabulary in their own words; nothing about a firm is fitted.
 from __future__ import annotations
 
 import datetime
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -24,74 +23,15 @@ PRESENCE: tuple[str, ...] = ("none", "partner", "office")
 # Words that put a firm's technology in a defence or security setting. Firms that never use any of them, hold no
 # defence certification and flag no export-controlled items are read as mostly civilian: their keyword evidence counts
 # for less (issue 7: a farm-robot or consumer-app firm must score low everywhere).
-DEFENCE_CONTEXT: tuple[str, ...] = (
-    "defence",
-    "defense",
-    "military",
-    "army",
-    "navy",
-    "naval",
-    "air force",
-    "marine corps",
-    "marines",
-    "jsdf",
-    "adf",
-    "dod",
-    "darpa",
-    "dstg",
-    "atla",
-    "nato",
-    "aukus",
-    "pentagon",
-    "warfighter",
-    "warfighters",
-    "soldier",
-    "soldiers",
-    "battlefield",
-    "combat",
-    "tactical",
-    "weapon",
-    "weapons",
-    "munition",
-    "munitions",
-    "missile",
-    "missiles",
-    "interceptor",
-    "ordnance",
-    "warfare",
-    "adversary",
-    "adversaries",
-    "hostile",
-    "threat",
-    "threats",
-    "counter",
-    "sovereign",
-    "sovereignty",
-    "national security",
-    "security clearance",
-    "classified",
-    "itar",
-    "dsgl",
-    "ear99",
-    "export controlled",
-    "dual use",
-    "prime contractor",
-    "primes",
-    "isr",
-    "c4isr",
-    "c2",
-    "surveillance",
-    "reconnaissance",
-    "radar",
-    "sonar",
-    "jamming",
-    "ballistic",
-    "hypersonic",
-    "armour",
-    "armor",
-    "mission",
-    "government",
-    "security",
+DEFENCE_CONTEXT: tuple[str, ...] = tuple(
+    (
+        "defence|defense|military|army|navy|naval|air force|marine corps|marines|jsdf|adf|dod|darpa|dstg|atla|"
+        "nato|aukus|pentagon|warfighter|warfighters|soldier|soldiers|battlefield|combat|tactical|weapon|weapons|"
+        "munition|munitions|missile|missiles|interceptor|ordnance|warfare|adversary|adversaries|hostile|threat|"
+        "threats|counter|sovereign|sovereignty|national security|security clearance|classified|itar|dsgl|ear99|"
+        "export controlled|dual use|prime contractor|primes|isr|c4isr|c2|surveillance|reconnaissance|radar|sonar|"
+        "jamming|ballistic|hypersonic|armour|armor|mission|government|security"
+    ).split("|")
 )
 DEFENCE_CERTS: frozenset[str] = frozenset(
     {"as9100d", "jis-q-9100", "en-9100", "cmmc-2", "cmmc-l2", "disp", "nist-800-171", "nist-sp-800-171"}
@@ -100,9 +40,6 @@ DEFENCE_CERTS: frozenset[str] = frozenset(
 EVIDENCE_SCALE = affinity.EVIDENCE_SCALE
 DECLARED = affinity.TICKED
 CIVILIAN_FLOOR = affinity.CIVILIAN_FLOOR
-WHOLE_KEYWORD = 1.0
-RELATED_TERM = 0.2  # a curated related term (a broader word of the field) counts this share of a keyword
-PART_OF_KEYWORD = 0.2
 CONTEXT_SCALE = 1.2
 STANDING_TIMING = 0.7
 OPPORTUNITY_TERMS = 64  # an opportunity's text is compared through its 64 heaviest terms (keeps F @ O.T sparse)
@@ -241,7 +178,7 @@ def build_corpus(
     lexicon = "\n".join(DEFENCE_CONTEXT)
     vocabulary = Vocabulary([area_profile(a) for a in areas] + [o.text for o in opportunities] + [lexicon])
     context = {f for term in DEFENCE_CONTEXT for f in vocabulary.phrase(term)}
-    weights, surface, whole = _keyword_matrix(vocabulary, list(areas), context)
+    weights, surface, whole = affinity.lexicon_matrix(vocabulary, list(areas), context)
     cert_class, members = certification_classes(certifications)
     profiles = affinity.profile_matrix(vocabulary, affinity.profile_texts(list(areas), list(opportunities)))
     return Corpus(
@@ -256,48 +193,6 @@ def build_corpus(
         cert_members=members,
         profiles_t=profiles,
     )
-
-
-def _keyword_matrix(
-    vocabulary: Vocabulary, areas: list[AreaRow], context: set[int]
-) -> tuple[sp.csr_matrix, dict[int, str], list[frozenset[int]]]:
-    """(V, n_areas) weights: idf across areas for whole keywords, a share of it for the other words of the area.
-
-    Context words ("defence", "military") say where a firm works, not what it makes: they count for no area.
-    """
-    n_areas = max(1, len(areas))
-    per_area: list[dict[int, float]] = []
-    surface: dict[int, str] = {}
-    for area in areas:
-        weights: dict[int, float] = {}
-        for keyword in [area.name, area.description, *area.keywords]:
-            for f in vocabulary.features_of(keyword):
-                if f < vocabulary.n_uni and f not in context:
-                    weights.setdefault(f, PART_OF_KEYWORD)
-        for term in area.related:
-            for f in vocabulary.phrase(term):
-                if f not in context:
-                    weights[f] = max(weights.get(f, 0.0), RELATED_TERM)
-        for keyword in area.keywords:
-            for f in vocabulary.phrase(keyword):
-                weights[f] = WHOLE_KEYWORD
-                surface.setdefault(f, keyword.strip())
-        per_area.append(weights)
-    df: dict[int, int] = {}
-    for weights in per_area:
-        for f in weights:
-            df[f] = df.get(f, 0) + 1
-    rows, cols, vals = [], [], []
-    for a, weights in enumerate(per_area):
-        for f, w in weights.items():
-            rows.append(f)
-            cols.append(a)
-            vals.append(w * (math.log((1 + n_areas) / (1 + df[f])) + 1.0))
-    matrix = sp.csr_matrix(
-        (np.array(vals, dtype=np.float32), (rows, cols)), shape=(vocabulary.size, len(areas)), dtype=np.float32
-    )
-    whole = [frozenset(f for f, w in weights.items() if w == WHOLE_KEYWORD) for weights in per_area]
-    return matrix, surface, whole
 
 
 def certification_classes(certifications: Sequence[CertificationRow]) -> tuple[dict[str, int], list[list[str]]]:
