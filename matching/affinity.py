@@ -33,16 +33,27 @@ PART_OF_KEYWORD = 0.2  # any other word of the area's name, description or lexic
 
 
 class AreaLike(Protocol):
-    slug: str
-    name: str
-    description: str
-    keywords: Sequence[str]
-    related: Sequence[str]
+    """A technology area as features.AreaRow gives it."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def keywords(self) -> Sequence[str]: ...
+    @property
+    def related(self) -> Sequence[str]: ...
 
 
 class RecordLike(Protocol):
-    text: str
-    areas: dict[str, float]
+    """An opportunity as features.OpportunityRow gives it."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def areas(self) -> dict[str, float]: ...
 
 
 def main_area(areas: dict[str, float]) -> str | None:
@@ -54,7 +65,7 @@ def main_area(areas: dict[str, float]) -> str | None:
 
 def profile_texts(areas: Sequence[AreaLike], records: Sequence[RecordLike]) -> list[str]:
     """Each area's profile text: name, description, lexicon, then the text of the records it is the main area of."""
-    own = {a.slug: [a.name, a.description, *a.keywords, *getattr(a, "related", ())] for a in areas}
+    own = {a.slug: [a.name, a.description, *a.keywords, *a.related] for a in areas}
     tagged: dict[str, list[str]] = {a.slug: [] for a in areas}
     for record in records:
         slug = main_area(record.areas)

@@ -18,7 +18,7 @@ from itertools import repeat
 
 import numpy as np
 import scipy.sparse as sp
-import snowballstemmer  # type: ignore[import-untyped]
+import snowballstemmer
 from numpy.typing import NDArray
 
 WORD = re.compile(r"[a-z0-9][a-z0-9+]*")
