@@ -29,6 +29,7 @@ WEIGHTS: Final[dict[str, float]] = {
 COMPONENTS: Final = tuple(WEIGHTS)
 AREA_SHARE: Final = 0.9  # capability = AREA_SHARE * area fit + (1 - AREA_SHARE) * direct text fit
 BREADTH: Final = 0.3  # area fit is divided by (the record's number of full-weight areas) ** BREADTH
+AREA_POWER: Final = 8.0  # soft maximum over a record's areas: two equal areas give 2 ** (1/8) = 1.09 x one
 TEXT_FULL: Final = 0.25  # a cosine this high with the opportunity's own text counts as a full text fit
 ANY_TECHNOLOGY: Final = 0.6  # neutral capability for hubs that take any technology, times the firm's best area
 INELIGIBLE_CAP: Final = 30.0  # a firm failing a record's rule (country, size, age, Japanese entity) scores at most this
@@ -103,17 +104,17 @@ class Scores:
 
 
 def area_fit(affinity: Float, areas: Float) -> Float:
-    """The firm's best affinity among the areas a record asks for, each scaled by its weight over the record's top
-    weight, divided by the record's breadth ** BREADTH: a record listing five areas gains nothing over the firm's
-    one-area record (0 where it asks none)."""
+    """A soft maximum (power sum, p = AREA_POWER) of the firm's affinity over the areas a record asks for, each
+    scaled by its weight over the record's top weight, divided by the record's breadth ** BREADTH: a record listing
+    five areas gains nothing over the firm's one-area record (0 where it asks none). One matrix product, so it costs
+    what the old power mean did."""
     top = areas.max(axis=1, initial=0.0)
     relative = areas / np.where(top > 0, top, 1.0)[:, None]
     breadth = np.power(np.maximum(relative.sum(axis=1), 1.0), -BREADTH).astype(np.float32)
-    fit = np.zeros((affinity.shape[0], areas.shape[0]), dtype=np.float32)
-    for a in np.nonzero(relative.any(axis=0))[0]:
-        np.maximum(fit, affinity[:, a, None] * relative[None, :, a], out=fit)
-    fit *= breadth[None, :]
-    return fit
+    powered: Float = (np.power(affinity, AREA_POWER) @ np.power(relative, AREA_POWER).T).astype(np.float32, copy=False)
+    np.power(powered, np.float32(1.0 / AREA_POWER), out=powered)
+    powered *= breadth[None, :]
+    return powered
 
 
 def text_fit(text: sp.csr_matrix, text_t: sp.csc_matrix) -> Float:

@@ -46,13 +46,14 @@ def test_weights_add_up_to_one_so_a_perfect_fit_scores_100():
     assert engine.COMPONENTS == ("capability", "eligibility", "readiness", "compliance", "timing")
 
 
-def test_area_fit_is_the_best_asked_area_discounted_for_breadth():
+def test_area_fit_is_a_soft_maximum_over_the_asked_areas_discounted_for_breadth():
+    p, b = engine.AREA_POWER, engine.BREADTH
     # Only the first area asked: its affinity.
-    assert engine.area_fit(f32([[0.6, 0.8]]), f32([[0.5, 0.0]]))[0, 0] == pytest.approx(0.6)
+    assert engine.area_fit(f32([[0.6, 0.8]]), f32([[0.5, 0.0]]))[0, 0] == pytest.approx(0.6, abs=1e-5)
     # Two full-weight areas, the firm strong in one: 1.0 / 2 ** BREADTH.
-    assert engine.area_fit(f32([[1.0, 0.0]]), f32([[1.0, 1.0]]))[0, 0] == pytest.approx(2**-engine.BREADTH, abs=1e-5)
-    # A secondary area counts at its weight over the top weight: max(0.4 * 1, 0.8 * 1/3) / (4/3) ** BREADTH.
-    expected = 0.4 * (4 / 3) ** -engine.BREADTH
+    assert engine.area_fit(f32([[1.0, 0.0]]), f32([[1.0, 1.0]]))[0, 0] == pytest.approx(2**-b, abs=1e-5)
+    # A secondary area counts at its weight over the top weight (1/3): (0.4^p + (0.8/3)^p)^(1/p) / (4/3)^BREADTH.
+    expected = (0.4**p + (0.8 / 3) ** p) ** (1 / p) * (4 / 3) ** -b
     assert engine.area_fit(f32([[0.4, 0.8]]), f32([[0.75, 0.25]]))[0, 0] == pytest.approx(expected, abs=1e-5)
 
 
