@@ -326,6 +326,9 @@ def measure(halves: dict[str, list[Firm]], *, verbose: int = 0) -> dict[str, flo
     every = [f for firms in halves.values() for f in firms]
     database_prepare(every)
     cat = catalogue_read()
+    unranked = sorted(set(every[0].labels) - set(cat.items)) if every else []
+    if unranked:
+        print(f"warning: no published record stands for {', '.join(unranked)}; left out", file=sys.stderr)
     scorer = scorer_read(every, cat)
     out: dict[str, float | None] = {}
     for half, firms in halves.items():

@@ -62,6 +62,11 @@ def test_jargon_firms_use_no_area_name_or_keyword():
         assert found == [], f"{firm['slug']} uses taxonomy words {found}"
 
 
+def test_the_hub_columns_are_the_curated_hub_records():
+    hubs = yaml.safe_load((FIXTURES / "opportunities-hubs.yaml").read_text())["records"]
+    assert sorted(r["slug"] for r in hubs) == sorted(HUBS)
+
+
 def test_every_firm_has_a_grade_for_every_area_and_hub():
     columns = [a["slug"] for a in _areas()] + HUBS
     rows = _labels()
