@@ -75,6 +75,11 @@ def companies_rescore_later(*, company_ids: list[int]) -> MatchRun | None:
     return _later(scope=MatchRun.Scope.BATCH, company_ids=ids)
 
 
+def all_rescore_later() -> MatchRun:
+    """Rescore every firm against every opportunity once the current transaction commits (a lexicon changed)."""
+    return _later(scope=MatchRun.Scope.ALL)
+
+
 def opportunity_rescore_later(*, opportunity_id: int) -> MatchRun:
     """Rescore one opportunity against every firm once the current transaction commits."""
     return _later(scope=MatchRun.Scope.OPPORTUNITY, opportunity_id=opportunity_id)

@@ -1,7 +1,10 @@
 """The scoring engine: plain NumPy/SciPy over a chunk of firms x all opportunities at once (no Django, no pair loop).
 
-score = 100 * sum(WEIGHTS[k] * component_k), each component in [0, 1]; a failed gate caps the score, and the
-contributions are then scaled by the same factor so that they still add up to the score (docs/matching.md).
+score = 100 * capability * (WEIGHTS["capability"] + sum(WEIGHTS[k] * component_k for the other k)), each
+component in [0, 1]: the technology fit scales everything, so eligibility, readiness, compliance and timing can lower a
+score by at most their weight's share but never lift a weak fit over a strong one (issue 12). A failed gate caps the
+score, and the contributions are then scaled by the same factor so that they still add up to the score
+(docs/matching.md).
 """
 
 from __future__ import annotations
@@ -13,22 +16,26 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-ENGINE_VERSION: Final = "1.0"
-# The one place the weights live; they add up to 1, so a perfect fit scores 100.
+ENGINE_VERSION: Final = "2.0"
+# The one place the weights live; they add up to 1, so a perfect fit scores 100. The other components' weights are
+# the most they can take off a score: a perfect fit with nothing else met scores 100 * WEIGHTS["capability"].
 WEIGHTS: Final[dict[str, float]] = {
-    "capability": 0.50,
-    "eligibility": 0.20,
-    "readiness": 0.10,
-    "compliance": 0.10,
-    "timing": 0.10,
+    "capability": 0.70,
+    "eligibility": 0.12,
+    "readiness": 0.06,
+    "compliance": 0.06,
+    "timing": 0.06,
 }
 COMPONENTS: Final = tuple(WEIGHTS)
-AREA_SHARE: Final = 0.75  # capability = AREA_SHARE * area fit + (1 - AREA_SHARE) * direct text fit
-AREA_POWER: Final = 2.0  # power mean over the asked areas: covering one of two areas well beats covering both thinly
+AREA_SHARE: Final = 0.9  # capability = AREA_SHARE * area fit + (1 - AREA_SHARE) * direct text fit
+BREADTH: Final = 0.3  # area fit is divided by (the record's number of full-weight areas) ** BREADTH
+AREA_POWER: Final = 8.0  # soft maximum over a record's areas: two equal areas give 2 ** (1/8) = 1.09 x one
 TEXT_FULL: Final = 0.25  # a cosine this high with the opportunity's own text counts as a full text fit
 ANY_TECHNOLOGY: Final = 0.6  # neutral capability for hubs that take any technology, times the firm's best area
-INELIGIBLE_CAP: Final = 30.0  # a firm from the wrong country or of the wrong size scores at most this
-FIT_SLOPE: Final = 150.0  # score <= FIT_SLOPE * capability: without a technology fit nothing else lifts a score
+INELIGIBLE_CAP: Final = 30.0  # a firm failing a record's rule (country, size, age, Japanese entity) scores at most this
+GATED_SHARE: Final = 0.4  # ...and at most this share of what it would score otherwise
+FIT_SLOPE: Final = 100.0  # score <= FIT_SLOPE * capability, by construction
+LOW_FIT: Final = 0.35  # below this capability the gaps say that little technology fit holds the score down
 TRL_STEP: Final = 0.25  # readiness lost per TRL level below the minimum
 # PRESENCE_FIT[firm presence][required presence]; none / partner / office.
 PRESENCE_FIT: Final = np.array([[1.0, 0.5, 0.25], [1.0, 1.0, 0.5], [1.0, 1.0, 1.0]], dtype=np.float32)
@@ -45,6 +52,9 @@ READINESS[:, 0] = 1.0
 GATE_COUNTRY: Final = 1
 GATE_SIZE: Final = 2
 GATE_FIT: Final = 4
+GATE_AGE: Final = 8  # the firm is older than the record's age limit (start-up schemes)
+GATE_ENTITY: Final = 16  # the record is in practice for Japanese entities; the firm is abroad with no office in Japan
+RULE_GATES: Final = GATE_COUNTRY | GATE_SIZE | GATE_AGE | GATE_ENTITY
 
 Float = NDArray[np.float32]
 
@@ -60,6 +70,8 @@ class FirmBlock(Protocol):
     trl: NDArray[np.int8]
     presence: NDArray[np.int8]
     certs: Float  # (n_f, n_classes)
+    age: NDArray[np.int16]  # -1 = not stated
+    japanese: NDArray[np.bool_]  # based in Japan or with an office there
 
 
 class OpportunityBlock(Protocol):
@@ -73,6 +85,8 @@ class OpportunityBlock(Protocol):
     presence: NDArray[np.int8]
     required: Float  # (n_o, n_classes)
     timing: Float  # (n_o,)
+    max_age: NDArray[np.int16]  # -1 = no limit
+    japanese_entity: NDArray[np.bool_]
 
 
 @dataclass
@@ -86,17 +100,21 @@ class Scores:
 
     @property
     def eligible(self) -> NDArray[np.bool_]:
-        return (self.gates & (GATE_COUNTRY | GATE_SIZE)) == 0
+        return (self.gates & RULE_GATES) == 0
 
 
 def area_fit(affinity: Float, areas: Float) -> Float:
-    """Weighted power mean of the firm's affinity over the areas each opportunity asks for (0 where it asks none)."""
-    totals = areas.sum(axis=1)
-    normalised = areas / np.where(totals > 0, totals, 1.0)[:, None]
-    powered: Float = (np.power(affinity, AREA_POWER) @ normalised.T).astype(np.float32, copy=False)
-    if AREA_POWER == 2.0:
-        return np.sqrt(powered, out=powered)
-    return np.power(powered, 1.0 / AREA_POWER).astype(np.float32)
+    """A soft maximum (power sum, p = AREA_POWER) of the firm's affinity over the areas a record asks for, each
+    scaled by its weight over the record's top weight, divided by the record's breadth ** BREADTH: a record listing
+    five areas gains nothing over the firm's one-area record (0 where it asks none). One matrix product, so it costs
+    what the old power mean did."""
+    top = areas.max(axis=1, initial=0.0)
+    relative = areas / np.where(top > 0, top, 1.0)[:, None]
+    breadth = np.power(np.maximum(relative.sum(axis=1), 1.0), -BREADTH).astype(np.float32)
+    powered: Float = (np.power(affinity, AREA_POWER) @ np.power(relative, AREA_POWER).T).astype(np.float32, copy=False)
+    np.power(powered, np.float32(1.0 / AREA_POWER), out=powered)
+    powered *= breadth[None, :]
+    return powered
 
 
 def text_fit(text: sp.csr_matrix, text_t: sp.csc_matrix) -> Float:
@@ -117,10 +135,19 @@ def capability(firms: FirmBlock, opportunities: OpportunityBlock) -> Float:
 
 
 def eligibility(firms: FirmBlock, opportunities: OpportunityBlock) -> tuple[Float, NDArray[np.uint8]]:
-    """Country and size gates (0 when either fails) times how far the firm's presence in Japan meets the ask."""
+    """The record's rules as gates (0 when one fails) times how far the firm's presence in Japan meets the ask.
+
+    Rules: country, size, age (a firm founded longer ago than the limit; unknown age passes) and "Japanese entity
+    in practice" (passed by a firm based in Japan or with an office there).
+    """
     country = opportunities.country_ok[firms.country]
     size = opportunities.size_ok[firms.size]
     gates = (~country).astype(np.uint8) * GATE_COUNTRY | (~size).astype(np.uint8) * GATE_SIZE
+    limit = opportunities.max_age
+    too_old = (limit[None, :] >= 0) & (firms.age[:, None] > limit[None, :])
+    gates |= too_old.astype(np.uint8) * np.uint8(GATE_AGE)
+    abroad = opportunities.japanese_entity[None, :] & ~firms.japanese[:, None]
+    gates |= abroad.astype(np.uint8) * np.uint8(GATE_ENTITY)
     presence = PRESENCE_FIT[np.ix_(firms.presence, opportunities.presence)]
     return np.where(gates == 0, presence, 0.0).astype(np.float32), gates
 
@@ -140,13 +167,15 @@ def compliance(certs: Float, required: Float) -> Float:
 
 
 def combine(components: Float, gates: NDArray[np.uint8]) -> tuple[Float, Float, NDArray[np.uint8]]:
-    """Weighted sum, then the caps: ineligible pairs at INELIGIBLE_CAP, poor fits at FIT_SLOPE * capability."""
+    """Capability times the weighted sum, then the rule cap (INELIGIBLE_CAP); low fits are flagged for the gaps."""
     weights = np.array([WEIGHTS[k] for k in COMPONENTS], dtype=np.float32) * np.float32(100.0)
-    raw: Float = np.tensordot(weights, components, axes=1).astype(np.float32, copy=False)
-    limit = components[0] * np.float32(FIT_SLOPE)
-    gates = gates | (limit < raw).view(np.uint8) * np.uint8(GATE_FIT)
-    np.minimum(limit, np.float32(INELIGIBLE_CAP), out=limit, where=(gates & (GATE_COUNTRY | GATE_SIZE)) != 0)
-    return raw, np.minimum(raw, limit, out=limit), gates
+    raw: Float = np.tensordot(weights[1:], components[1:], axes=1).astype(np.float32, copy=False)
+    raw += weights[0]
+    raw *= components[0]
+    gates = gates | (components[0] < np.float32(LOW_FIT)).view(np.uint8) * np.uint8(GATE_FIT)
+    capped = np.minimum(raw * np.float32(GATED_SHARE), np.float32(INELIGIBLE_CAP))
+    final = np.where((gates & RULE_GATES) != 0, capped, raw).astype(np.float32, copy=False)
+    return raw, final, gates
 
 
 def score(firms: FirmBlock, opportunities: OpportunityBlock) -> Scores:
@@ -176,7 +205,10 @@ def keep(score: Float, *, top_k: int = TOP_K, floor: float = FLOOR) -> tuple[NDA
 
 
 def contributions(components: Float, raw: Float, final: Float) -> Float:
-    """Each component's points, scaled by final/raw when a gate capped the score, so that they add up to it."""
+    """Each component's points (capability's weight times it; the others' weights times them and capability),
+    scaled by final/raw when a gate capped the score, so that they add up to it."""
     weights = np.array([WEIGHTS[k] for k in COMPONENTS], dtype=np.float32).reshape((-1,) + (1,) * (components.ndim - 1))
     factor = np.where(raw > 0, final / np.where(raw > 0, raw, 1.0), 0.0)
-    return (100.0 * weights * components * factor).astype(np.float32)
+    scaled = components * components[0]
+    scaled[0] = components[0]
+    return (100.0 * weights * scaled * factor).astype(np.float32)

@@ -119,7 +119,7 @@ class Explainer:
     ) -> np.ndarray:
         """gaps(i, j) as JSON arrays for every stored pair; only the technology-fit sentence varies per pair."""
         f, fixed_gates = self.firms, gates.astype(np.int64) & ~engine.GATE_FIT
-        key = cols.astype(np.int64) * 8 + fixed_gates
+        key = cols.astype(np.int64) * 32 + fixed_gates
         held = np.asarray(self._held, dtype=np.int64)
         o = self.opps
         # Each firm fact enters the key only where a sentence depends on it, so most pairs share a few texts.
@@ -127,6 +127,7 @@ class Explainer:
         parts = (
             (np.where(fixed_gates & engine.GATE_COUNTRY, self._country_code[rows], 0), len(self._countries) + 1),
             (np.where(fixed_gates & engine.GATE_SIZE, f.size[rows], 0), 3),
+            (np.where(fixed_gates & engine.GATE_AGE, f.age[rows].astype(np.int64) + 1, 0), 400),
             (np.where(o.presence[cols] > f.presence[rows], f.presence[rows].astype(np.int64) + 1, 0), 4),
             (np.where(o.min_trl[cols] > f.trl[rows], f.trl[rows].astype(np.int64) + 1, 0), 11),
             (np.where(needs_certs, held[rows], 0), int(held.max(initial=0)) + 1),
@@ -230,6 +231,10 @@ class Explainer:
             out.append(item("gate_country", countries=list(o.countries), country=firm.country, cap=cap))
         if gates & engine.GATE_SIZE:
             out.append(item("gate_size", kind=o.kind, sizes=list(o.sizes), size=firm.size, cap=cap))
+        if gates & engine.GATE_AGE:
+            out.append(item("gate_age", kind=o.kind, max_years=o.max_company_age, years=int(f.age[i]), cap=cap))
+        if gates & engine.GATE_ENTITY:
+            out.append(item("gate_japanese_entity", kind=o.kind, cap=cap))
         if o.presence in PRESENCE and PRESENCE.index(o.presence) > int(f.presence[i]):
             out.append(self._presence_gap(o.presence, firm.presence))
         if o.min_trl and (not firm.trl or firm.trl < o.min_trl):

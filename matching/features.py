@@ -8,7 +8,6 @@ read through that vocabulary in their own words; nothing about a firm is fitted.
 from __future__ import annotations
 
 import datetime
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -16,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from matching import affinity
 from matching.vocabulary import Vocabulary
 
 SIZES: tuple[str, ...] = ("startup", "sme", "large")
@@ -23,86 +23,24 @@ PRESENCE: tuple[str, ...] = ("none", "partner", "office")
 # Words that put a firm's technology in a defence or security setting. Firms that never use any of them, hold no
 # defence certification and flag no export-controlled items are read as mostly civilian: their keyword evidence counts
 # for less (issue 7: a farm-robot or consumer-app firm must score low everywhere).
-DEFENCE_CONTEXT: tuple[str, ...] = (
-    "defence",
-    "defense",
-    "military",
-    "army",
-    "navy",
-    "naval",
-    "air force",
-    "marine corps",
-    "marines",
-    "jsdf",
-    "adf",
-    "dod",
-    "darpa",
-    "dstg",
-    "atla",
-    "nato",
-    "aukus",
-    "pentagon",
-    "warfighter",
-    "warfighters",
-    "soldier",
-    "soldiers",
-    "battlefield",
-    "combat",
-    "tactical",
-    "weapon",
-    "weapons",
-    "munition",
-    "munitions",
-    "missile",
-    "missiles",
-    "interceptor",
-    "ordnance",
-    "warfare",
-    "adversary",
-    "adversaries",
-    "hostile",
-    "threat",
-    "threats",
-    "counter",
-    "sovereign",
-    "sovereignty",
-    "national security",
-    "security clearance",
-    "classified",
-    "itar",
-    "dsgl",
-    "ear99",
-    "export controlled",
-    "dual use",
-    "prime contractor",
-    "primes",
-    "isr",
-    "c4isr",
-    "c2",
-    "surveillance",
-    "reconnaissance",
-    "radar",
-    "sonar",
-    "jamming",
-    "ballistic",
-    "hypersonic",
-    "armour",
-    "armor",
-    "mission",
-    "government",
-    "security",
+DEFENCE_CONTEXT: tuple[str, ...] = tuple(
+    (
+        "defence|defense|military|army|navy|naval|air force|marine corps|marines|jsdf|adf|dod|darpa|dstg|atla|"
+        "nato|aukus|pentagon|warfighter|warfighters|soldier|soldiers|battlefield|combat|tactical|weapon|weapons|"
+        "munition|munitions|missile|missiles|interceptor|ordnance|warfare|adversary|adversaries|hostile|threat|"
+        "threats|counter|sovereign|sovereignty|national security|security clearance|classified|itar|dsgl|ear99|"
+        "export controlled|dual use|prime contractor|primes|isr|c4isr|c2|surveillance|reconnaissance|radar|sonar|"
+        "jamming|ballistic|hypersonic|armour|armor|mission|government|security"
+    ).split("|")
 )
 DEFENCE_CERTS: frozenset[str] = frozenset(
     {"as9100d", "jis-q-9100", "en-9100", "cmmc-2", "cmmc-l2", "disp", "nist-800-171", "nist-sp-800-171"}
 )
-# Evidence E (idf-weighted keyword hits) becomes affinity 1 - exp(-E / EVIDENCE_SCALE): one specific phrase ~0.6,
-# two ~0.85. Declared areas add DECLARED on the same noisy-or scale.
-EVIDENCE_SCALE = 3.5
-DECLARED = 0.5
-WHOLE_KEYWORD = 1.0
-PART_OF_KEYWORD = 0.2
+# Affinity constants live in matching.affinity; these names stay importable from here for older callers.
+EVIDENCE_SCALE = affinity.EVIDENCE_SCALE
+DECLARED = affinity.TICKED
+CIVILIAN_FLOOR = affinity.CIVILIAN_FLOOR
 CONTEXT_SCALE = 1.2
-CIVILIAN_FLOOR = 0.35  # a firm with no defence context keeps this share of its text evidence
 STANDING_TIMING = 0.7
 OPPORTUNITY_TERMS = 64  # an opportunity's text is compared through its 64 heaviest terms (keeps F @ O.T sparse)
 
@@ -115,6 +53,7 @@ class AreaRow:
     name: str
     description: str
     keywords: Sequence[str]
+    related: Sequence[str] = ()  # broader words of the field: in the area's profile, not its lexicon
 
 
 @dataclass(frozen=True)
@@ -145,6 +84,8 @@ class OpportunityRow:
     closes_on: datetime.date | None = None
     starts_on: datetime.date | None = None
     ends_on: datetime.date | None = None
+    max_company_age: int | None = None  # years since founding, at most (start-up schemes)
+    japanese_entity: bool = False  # open in practice to Japanese entities only (a firm in Japan or with an office)
 
 
 @dataclass(frozen=True)
@@ -164,6 +105,7 @@ class CompanyRow:
     export_controlled: bool = False
     # workspace (#14): area slug -> records of it the firm marked "wrong technology" (matching/feedback.py)
     marked_areas: dict[str, int] = field(default_factory=dict)
+    founded: int | None = None  # year
 
 
 @dataclass
@@ -179,6 +121,7 @@ class Corpus:
     cert_class: dict[str, int]  # certification code -> equivalence class
     cert_names: dict[str, str]
     cert_members: list[list[str]]  # class -> codes in it
+    profiles_t: sp.csc_matrix | None = None  # (V, n_areas) area profiles, tf-idf, L2-normalised, transposed
 
     @property
     def n_areas(self) -> int:
@@ -192,7 +135,7 @@ class FirmArrays:
     rows: list[CompanyRow]
     text: sp.csr_matrix  # (n_f, V) tf-idf, L2-normalised
     evidence: NDArray[np.float32]  # (n_f, n_areas) idf-weighted keyword hits
-    declared: NDArray[np.bool_]  # (n_f, n_areas)
+    declared: NDArray[np.bool_]  # (n_f, n_areas) ticked by the firm
     affinity: NDArray[np.float32]  # (n_f, n_areas) in [0, 1]
     context: NDArray[np.float32]  # (n_f,) defence setting in [0, 1]
     country: NDArray[np.int32]
@@ -200,6 +143,10 @@ class FirmArrays:
     trl: NDArray[np.int8]  # 0 = not stated
     presence: NDArray[np.int8]
     certs: NDArray[np.float32]  # (n_f, n_classes) 1 where a certification of that class is held
+    age: NDArray[np.int16]  # years since founding, -1 when not stated
+    japanese: NDArray[np.bool_]  # based in Japan or with an office there (passes "Japanese entity" rules)
+    profile: NDArray[np.float32]  # (n_f, n_areas) cosine with each area's profile
+    parts: NDArray[np.float32]  # (3, n_f, n_areas) the ticked, lexicon and profile features before mixing
 
 
 @dataclass
@@ -216,11 +163,13 @@ class OpportunityArrays:
     presence: NDArray[np.int8]
     required: NDArray[np.float32]  # (n_o, n_classes)
     timing: NDArray[np.float32]
+    max_age: NDArray[np.int16]  # -1 = no age limit
+    japanese_entity: NDArray[np.bool_]
 
 
 def area_profile(area: AreaRow) -> str:
-    """The text an area is known by: name, description and every keyword."""
-    return "\n".join([area.name, area.description, *area.keywords])
+    """The text an area's lexicon is read from: name, description, every keyword and related term."""
+    return "\n".join([area.name, area.description, *area.keywords, *area.related])
 
 
 def build_corpus(
@@ -231,8 +180,9 @@ def build_corpus(
     lexicon = "\n".join(DEFENCE_CONTEXT)
     vocabulary = Vocabulary([area_profile(a) for a in areas] + [o.text for o in opportunities] + [lexicon])
     context = {f for term in DEFENCE_CONTEXT for f in vocabulary.phrase(term)}
-    weights, surface, whole = _keyword_matrix(vocabulary, list(areas), context)
+    weights, surface, whole = affinity.lexicon_matrix(vocabulary, list(areas), context)
     cert_class, members = certification_classes(certifications)
+    profiles = affinity.profile_matrix(vocabulary, affinity.profile_texts(list(areas), list(opportunities)))
     return Corpus(
         areas=list(areas),
         vocabulary=vocabulary,
@@ -243,45 +193,8 @@ def build_corpus(
         cert_class=cert_class,
         cert_names={c.code: c.name for c in certifications},
         cert_members=members,
+        profiles_t=profiles,
     )
-
-
-def _keyword_matrix(
-    vocabulary: Vocabulary, areas: list[AreaRow], context: set[int]
-) -> tuple[sp.csr_matrix, dict[int, str], list[frozenset[int]]]:
-    """(V, n_areas) weights: idf across areas for whole keywords, a share of it for the other words of the area.
-
-    Context words ("defence", "military") say where a firm works, not what it makes: they count for no area.
-    """
-    n_areas = max(1, len(areas))
-    per_area: list[dict[int, float]] = []
-    surface: dict[int, str] = {}
-    for area in areas:
-        weights: dict[int, float] = {}
-        for keyword in [area.name, area.description, *area.keywords]:
-            for f in vocabulary.features_of(keyword):
-                if f < vocabulary.n_uni and f not in context:
-                    weights.setdefault(f, PART_OF_KEYWORD)
-        for keyword in area.keywords:
-            for f in vocabulary.phrase(keyword):
-                weights[f] = WHOLE_KEYWORD
-                surface.setdefault(f, keyword.strip())
-        per_area.append(weights)
-    df: dict[int, int] = {}
-    for weights in per_area:
-        for f in weights:
-            df[f] = df.get(f, 0) + 1
-    rows, cols, vals = [], [], []
-    for a, weights in enumerate(per_area):
-        for f, w in weights.items():
-            rows.append(f)
-            cols.append(a)
-            vals.append(w * (math.log((1 + n_areas) / (1 + df[f])) + 1.0))
-    matrix = sp.csr_matrix(
-        (np.array(vals, dtype=np.float32), (rows, cols)), shape=(vocabulary.size, len(areas)), dtype=np.float32
-    )
-    whole = [frozenset(f for f, w in weights.items() if w == WHOLE_KEYWORD) for weights in per_area]
-    return matrix, surface, whole
 
 
 def certification_classes(certifications: Sequence[CertificationRow]) -> tuple[dict[str, int], list[list[str]]]:
@@ -306,8 +219,8 @@ def certification_classes(certifications: Sequence[CertificationRow]) -> tuple[d
     return classes, members
 
 
-def firm_arrays(corpus: Corpus, companies: Sequence[CompanyRow]) -> FirmArrays:
-    """Read a chunk of firms through the corpus: text vectors, keyword evidence, affinity and gate facts."""
+def firm_arrays(corpus: Corpus, companies: Sequence[CompanyRow], *, year: int | None = None) -> FirmArrays:
+    """Read a chunk of firms through the corpus: text vectors, area features, affinity and gate facts."""
     rows = list(companies)
     text = corpus.vocabulary.transform([c.description for c in rows])
     present = text.copy()
@@ -320,26 +233,39 @@ def firm_arrays(corpus: Corpus, companies: Sequence[CompanyRow]) -> FirmArrays:
             if slug in slug_index:
                 declared[i, slug_index[slug]] = True
     context = defence_context(corpus, present, rows)
-    affinity = area_affinity(evidence, declared, context)
+    profile = _profile_cosine(corpus, text)
+    mixed, parts = affinity.mix(declared, evidence, profile, affinity.trust_of(context, declared))
     n_classes = len(corpus.cert_members)
     certs = np.zeros((len(rows), n_classes), dtype=np.float32)
     for i, c in enumerate(rows):
         for code in c.certifications:
             if code in corpus.cert_class:
                 certs[i, corpus.cert_class[code]] = 1.0
+    this_year = year or datetime.date.today().year
     return FirmArrays(
         rows=rows,
         text=text,
         evidence=evidence,
         declared=declared,
-        affinity=affinity,
+        affinity=mixed,
         context=context,
         country=np.zeros(len(rows), dtype=np.int32),  # filled by align_countries
         size=np.array([SIZES.index(c.size) if c.size in SIZES else 1 for c in rows], dtype=np.int8),
         trl=np.array([c.trl or 0 for c in rows], dtype=np.int8),
         presence=np.array([PRESENCE.index(c.presence) if c.presence in PRESENCE else 0 for c in rows], dtype=np.int8),
         certs=certs,
+        age=np.array([this_year - c.founded if c.founded else -1 for c in rows], dtype=np.int16),
+        japanese=np.array([c.country == "JP" or c.presence == "office" for c in rows], dtype=np.bool_),
+        profile=profile,
+        parts=parts,
     )
+
+
+def _profile_cosine(corpus: Corpus, text: sp.csr_matrix) -> NDArray[np.float32]:
+    """(n_f, n_areas) cosine of each firm's words with each area's profile."""
+    if corpus.profiles_t is None or text.shape[0] == 0:
+        return np.zeros((text.shape[0], corpus.n_areas), dtype=np.float32)
+    return np.asarray((text @ corpus.profiles_t).toarray(), dtype=np.float32)
 
 
 def defence_context(corpus: Corpus, present: sp.csr_matrix, rows: Sequence[CompanyRow]) -> NDArray[np.float32]:
@@ -350,15 +276,6 @@ def defence_context(corpus: Corpus, present: sp.csr_matrix, rows: Sequence[Compa
         dtype=np.float32,
     )
     return (1.0 - np.exp(-(hits + flags) / CONTEXT_SCALE)).astype(np.float32)
-
-
-def area_affinity(
-    evidence: NDArray[np.float32], declared: NDArray[np.bool_], context: NDArray[np.float32]
-) -> NDArray[np.float32]:
-    """Noisy-or of a declared area and the text evidence, the evidence discounted for mostly civilian firms."""
-    from_text = 1.0 - np.exp(-evidence / EVIDENCE_SCALE)
-    trust = CIVILIAN_FLOOR + (1.0 - CIVILIAN_FLOOR) * context[:, None]
-    return (1.0 - (1.0 - DECLARED * declared) * (1.0 - trust * from_text)).astype(np.float32)
 
 
 def opportunity_arrays(
@@ -400,6 +317,8 @@ def opportunity_arrays(
         presence=np.array([PRESENCE.index(o.presence) if o.presence in PRESENCE else 0 for o in rows], dtype=np.int8),
         required=required,
         timing=np.array([timing(o, today) for o in rows], dtype=np.float32),
+        max_age=np.array([-1 if o.max_company_age is None else o.max_company_age for o in rows], dtype=np.int16),
+        japanese_entity=np.array([o.japanese_entity for o in rows], dtype=np.bool_),
     )
 
 

@@ -17,11 +17,17 @@ from programmes.models import Certification, Opportunity, OpportunityArea, Techn
 
 
 def scoring_areas() -> list[AreaRow]:
-    """Every technology area with its description and keywords (one query)."""
+    """Every technology area with its description, lexicon and related terms (one query)."""
     return [
-        AreaRow(slug=slug, name=name, description=description, keywords=[str(k) for k in keywords or []])
-        for slug, name, description, keywords in TechnologyArea.objects.order_by("slug").values_list(
-            "slug", "name", "description", "keywords"
+        AreaRow(
+            slug=slug,
+            name=name,
+            description=description,
+            keywords=[str(k) for k in keywords or []],
+            related=[str(k) for k in related or []],
+        )
+        for slug, name, description, keywords, related in TechnologyArea.objects.order_by("slug").values_list(
+            "slug", "name", "description", "keywords", "related_terms"
         )
     ]
 
@@ -74,6 +80,8 @@ def scoring_opportunities(*, today: datetime.date, pk: int | None = None) -> lis
         "eligible_sizes",
         "min_trl",
         "japan_presence",
+        "max_company_age",
+        "japanese_entity",
         "opens_on",
         "closes_on",
         "starts_on",
@@ -96,6 +104,8 @@ def scoring_opportunities(*, today: datetime.date, pk: int | None = None) -> lis
             closes_on=r["closes_on"],
             starts_on=r["starts_on"],
             ends_on=r["ends_on"],
+            max_company_age=r["max_company_age"],
+            japanese_entity=r["japanese_entity"],
         )
         for r in queryset.values(*fields)
     ]
@@ -136,6 +146,7 @@ def scoring_companies(
         "description",
         "country",
         "size",
+        "founded",
         "trl",
         "japan_presence",
         "itar_controlled",
@@ -157,6 +168,7 @@ def scoring_companies(
             certifications=certs.get(r["pk"], []),
             export_controlled=bool(r["itar_controlled"] or r["ear_controlled"] or r["dsgl_controlled"]),
             marked_areas=marks.get(r["pk"], {}),
+            founded=r["founded"],
         )
         for r in queryset.values(*fields)
     ]

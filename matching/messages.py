@@ -63,11 +63,11 @@ GAPS: dict[str, Message] = {
     ),
     "gate_age": Message(
         gettext_noop(
-            "the %(kind)s is for firms founded less than %(max_years)s years ago; firm is %(years)s years old "
+            "the %(kind)s is for firms founded at most %(max_years)s years ago; firm is %(years)s years old "
             "(score capped at %(cap)s)"
         ),
         gettext_noop("take part as a partner of a younger firm"),
-        plan=gettext_noop("the %(kind)s is for firms founded less than %(max_years)s years ago"),
+        plan=gettext_noop("the %(kind)s is for firms founded at most %(max_years)s years ago"),
     ),
     "gate_japanese_entity": Message(
         gettext_noop("in practice the %(kind)s takes Japanese entities; firm has none (score capped at %(cap)s)"),

@@ -92,7 +92,7 @@ def score_companies(
     opps = context.opportunities
     if not companies or not opps.rows:
         return Scored(pairs=0, records=[])
-    firms = firm_arrays(context.corpus, companies)
+    firms = firm_arrays(context.corpus, companies, year=context.today.year)
     align_countries(firms, opps)
     scores = engine.score(firms, opps)
     penalty = feedback.penalties(context.corpus, companies, opps.areas)  # workspace (#14): firms' feedback

@@ -107,8 +107,33 @@ class OrganisationAdmin(ReferenceAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class LinesField(forms.CharField):
+    """A list of short phrases edited one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 12, "cols": 80})
+
+    def prepare_value(self, value: Any) -> str:
+        return "\n".join(value) if isinstance(value, list) else value or ""
+
+    def to_python(self, value: Any) -> list[str]:
+        text = super().to_python(value)
+        return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+
+
+class TechnologyAreaForm(CurationForm):
+    """Lexicon and related terms one per line; saving either rescores every firm."""
+
+    keywords = LinesField(label=_("lexicon"), required=False, help_text=_("Synonyms, acronyms and product jargon."))
+    related_terms = LinesField(label=_("related terms"), required=False, help_text=_("Broader words of the field."))
+
+    class Meta:
+        model = TechnologyArea
+        fields = ("slug", "name", "name_ja", "description", "keywords", "related_terms")
+
+
 @admin.register(TechnologyArea)
 class TechnologyAreaAdmin(ReferenceAdmin):
+    form = TechnologyAreaForm
     list_display = ("name", "name_ja", "slug")
     search_fields = ("name", "name_ja", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
@@ -155,6 +180,8 @@ class OpportunityAdmin(CurationAdmin):
                     "eligible_sizes",
                     "min_trl",
                     "japan_presence",
+                    "max_company_age",
+                    "japanese_entity",
                     "required_certifications",
                     "eligibility_notes",
                 )

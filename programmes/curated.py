@@ -54,7 +54,7 @@ def organisations_load(ctx: LoadContext, records: list[dict]) -> None:
 
 def technology_areas_load(ctx: LoadContext, records: list[dict]) -> None:
     """technology_areas.yaml: the 21 fixed areas with their names, descriptions and keywords."""
-    fields = ("name", "name_ja", "description", "keywords")
+    fields = ("name", "name_ja", "description", "keywords", "related_terms")
     for record in records:
         slug, values, _ = split_record(ctx, record, kind="area", key="slug", fields=fields)
         if slug:
@@ -113,7 +113,7 @@ OPPORTUNITY_FIELDS = (
     "kind", "title", "title_ja", "summary", "description", "keywords", "eligible_countries", "eligible_sizes",
     "min_trl", "japan_presence", "eligibility_notes", "opens_on", "closes_on", "starts_on", "ends_on", "venue",
     "url", "status", "confidence", "last_verified_on", "summary_ja", "expected_from", "expected_until",
-    "expected_basis",
+    "expected_basis", "max_company_age", "japanese_entity",
 )  # fmt: skip
 OPPORTUNITY_RELATIONS = ("organisations", "areas", "required_certifications", "related", "sources")
 

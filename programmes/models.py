@@ -55,7 +55,14 @@ class TechnologyArea(models.Model):
     name_ja = models.CharField(_("Japanese name"), max_length=120, blank=True)
     description = models.TextField()
     # Synonyms and product jargon firms actually write ("beam director", "ASW"): the scorer reads them.
-    keywords = models.JSONField(default=list, blank=True)
+    keywords = models.JSONField(
+        _("lexicon"), default=list, blank=True, help_text=_("Synonyms, acronyms and product jargon, one per line.")
+    )
+    # Broader words of the field ("satellite", "sonar"): they join the area's profile only, so a firm writing in
+    # its own words still reaches the area without the lexicon counting them as specific evidence (issue 12).
+    related_terms = models.JSONField(
+        _("related terms"), default=list, blank=True, help_text=_("Broader words of the field, one per line.")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -231,6 +238,19 @@ class Opportunity(models.Model):
         _("presence in Japan required"), max_length=10, choices=Presence.choices, default=Presence.NONE
     )
     required_certifications = models.ManyToManyField(Certification, related_name="required_by", blank=True)
+    # Scheme rules from the records (issue 12): a firm that fails one is gated with the rule named.
+    max_company_age = models.PositiveSmallIntegerField(
+        _("firm founded at most this many years ago"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(200)],
+        help_text=_("Start-up schemes: empty means no age limit."),
+    )
+    japanese_entity = models.BooleanField(
+        _("Japanese entities only in practice"),
+        default=False,
+        help_text=_("Firms outside Japan qualify only through an office or entity in Japan."),
+    )
     eligibility_notes = models.TextField(blank=True)
     opens_on = models.DateField(null=True, blank=True)
     closes_on = models.DateField(null=True, blank=True)

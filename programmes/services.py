@@ -341,6 +341,24 @@ def source_remove(*, source: Source, by: User | None, reason: str = "") -> None:
 # --- organisations, technology areas, certifications -----------------------------------------------------
 
 
+# What the scorer reads of a technology area: a change to any of these rescores every firm (issue 12).
+AREA_SCORING_FIELDS = ("name", "description", "keywords", "related_terms")
+
+
 def reference_record_save(*, record: ReferenceRecord, by: User | None, reason: str = "") -> ReferenceRecord:
-    """Validate and save an organisation, technology area or certification with who and why in its history."""
-    return _save(record, by=by, reason=reason or ("Edited" if record.pk else "Created"))
+    """Validate and save an organisation, technology area or certification with who and why in its history.
+
+    A technology area whose name, description, lexicon or related terms changed is rescored for every firm once
+    the transaction commits: the vocabulary and every firm's affinities depend on it.
+    """
+    rescore = isinstance(record, TechnologyArea) and _area_scoring_changed(record)
+    saved = _save(record, by=by, reason=reason or ("Edited" if record.pk else "Created"))
+    if rescore:
+        dispatch.all_rescore_later()
+    return saved
+
+
+def _area_scoring_changed(area: TechnologyArea) -> bool:
+    """True for a new area or one whose scored fields differ from the stored row."""
+    stored = TechnologyArea.objects.filter(pk=area.pk).values(*AREA_SCORING_FIELDS).first() if area.pk else None
+    return stored is None or any(stored[name] != getattr(area, name) for name in AREA_SCORING_FIELDS)

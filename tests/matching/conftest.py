@@ -13,11 +13,15 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 @pytest.fixture
 def curated_areas(db) -> dict[str, TechnologyArea]:
-    """The 21 curated technology areas with their keywords (fixtures/technology_areas.yaml), by slug."""
+    """The 21 curated technology areas with their lexicon and related terms (fixtures/technology_areas.yaml)."""
     records = yaml.safe_load((FIXTURES / "technology_areas.yaml").read_text())
     return {
         r["slug"]: TechnologyArea.objects.create(
-            slug=r["slug"], name=r["name"], description=r["description"], keywords=r.get("keywords") or []
+            slug=r["slug"],
+            name=r["name"],
+            description=r["description"],
+            keywords=r.get("keywords") or [],
+            related_terms=r.get("related_terms") or [],
         )
         for r in records
     }

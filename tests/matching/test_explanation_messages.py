@@ -52,9 +52,9 @@ CASES = {
     ),
     "gate_age": (
         {"kind": "hub", "max_years": 10, "years": 31, "cap": 30},
-        "the hub is for firms founded less than 10 years ago; firm is 31 years old (score capped at 30): "
+        "the hub is for firms founded at most 10 years ago; firm is 31 years old (score capped at 30): "
         "take part as a partner of a younger firm",
-        "このハブの対象は設立10年未満の企業。貴社は設立31年（スコア上限30）：設立年数の要件を満たす企業のパートナーとして参加する",
+        "このハブの対象は設立10年以内の企業。貴社は設立31年（スコア上限30）：設立年数の要件を満たす企業のパートナーとして参加する",
     ),
     "gate_japanese_entity": (
         {"kind": "hub", "cap": 30},

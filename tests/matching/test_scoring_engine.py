@@ -23,6 +23,8 @@ class Firms:
     trl: np.ndarray = field(default_factory=lambda: np.array([7], dtype=np.int8))
     presence: np.ndarray = field(default_factory=lambda: np.array([0], dtype=np.int8))
     certs: np.ndarray = field(default_factory=lambda: f32([[1.0, 0.0]]))
+    age: np.ndarray = field(default_factory=lambda: np.array([-1], dtype=np.int16))
+    japanese: np.ndarray = field(default_factory=lambda: np.array([False]))
 
 
 @dataclass
@@ -35,6 +37,8 @@ class Opportunities:
     presence: np.ndarray = field(default_factory=lambda: np.array([0], dtype=np.int8))
     required: np.ndarray = field(default_factory=lambda: f32([[0.0, 0.0]]))
     timing: np.ndarray = field(default_factory=lambda: f32([0.7]))
+    max_age: np.ndarray = field(default_factory=lambda: np.array([-1], dtype=np.int16))
+    japanese_entity: np.ndarray = field(default_factory=lambda: np.array([False]))
 
 
 def test_weights_add_up_to_one_so_a_perfect_fit_scores_100():
@@ -42,13 +46,23 @@ def test_weights_add_up_to_one_so_a_perfect_fit_scores_100():
     assert engine.COMPONENTS == ("capability", "eligibility", "readiness", "compliance", "timing")
 
 
-def test_area_fit_is_a_weighted_power_mean_over_the_asked_areas():
-    # Covers one of two equally weighted areas fully: sqrt(0.5 * 1^2) = 0.7071.
-    assert engine.area_fit(f32([[1.0, 0.0]]), f32([[1.0, 1.0]]))[0, 0] == pytest.approx(0.7071, abs=1e-4)
+def test_area_fit_is_a_soft_maximum_over_the_asked_areas_discounted_for_breadth():
+    p, b = engine.AREA_POWER, engine.BREADTH
     # Only the first area asked: its affinity.
-    assert engine.area_fit(f32([[0.6, 0.8]]), f32([[0.5, 0.0]]))[0, 0] == pytest.approx(0.6)
-    # Weights 0.75/0.25 over affinities 0.4/0.8: sqrt(0.75*0.16 + 0.25*0.64) = sqrt(0.28) = 0.5292.
-    assert engine.area_fit(f32([[0.4, 0.8]]), f32([[0.75, 0.25]]))[0, 0] == pytest.approx(0.5292, abs=1e-4)
+    assert engine.area_fit(f32([[0.6, 0.8]]), f32([[0.5, 0.0]]))[0, 0] == pytest.approx(0.6, abs=1e-5)
+    # Two full-weight areas, the firm strong in one: 1.0 / 2 ** BREADTH.
+    assert engine.area_fit(f32([[1.0, 0.0]]), f32([[1.0, 1.0]]))[0, 0] == pytest.approx(2**-b, abs=1e-5)
+    # A secondary area counts at its weight over the top weight (1/3): (0.4^p + (0.8/3)^p)^(1/p) / (4/3)^BREADTH.
+    expected = (0.4**p + (0.8 / 3) ** p) ** (1 / p) * (4 / 3) ** -b
+    assert engine.area_fit(f32([[0.4, 0.8]]), f32([[0.75, 0.25]]))[0, 0] == pytest.approx(expected, abs=1e-5)
+
+
+def test_a_record_listing_five_areas_gains_nothing_over_the_firms_one_area_record():
+    firm = f32([[0.9, 0.3, 0.3, 0.3, 0.3]])
+    records = f32([[1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 1.0]])
+    focused, broad = engine.area_fit(firm, records)[0]
+    assert focused == pytest.approx(0.9)
+    assert broad < focused
 
 
 def test_text_fit_scales_cosine_to_a_full_fit_at_text_full():
@@ -62,15 +76,16 @@ def test_text_fit_scales_cosine_to_a_full_fit_at_text_full():
 def test_capability_blends_area_and_text_fit():
     firms = Firms(affinity=f32([[0.8, 0.0]]), text=sp.csr_matrix(f32([[1.0, 0.0]])))
     opps = Opportunities(text_t=sp.csc_matrix(f32([[0.1], [0.995]])))
-    # 0.75 * 0.8 + 0.25 * (0.1 / 0.25) = 0.6 + 0.1 = 0.7
-    assert engine.capability(firms, opps)[0, 0] == pytest.approx(0.7, abs=1e-5)
+    # AREA_SHARE * 0.8 + (1 - AREA_SHARE) * (0.1 / 0.25): 0.72 + 0.04 = 0.76 with AREA_SHARE 0.9.
+    expected = engine.AREA_SHARE * 0.8 + (1 - engine.AREA_SHARE) * 0.4
+    assert engine.capability(firms, opps)[0, 0] == pytest.approx(expected, abs=1e-5)
 
 
 def test_capability_discounts_a_civilian_firms_text_similarity():
     firms = Firms(affinity=f32([[0.0, 0.0]]), context=f32([0.0]), text=sp.csr_matrix(f32([[1.0, 0.0]])))
     opps = Opportunities(text_t=sp.csc_matrix(f32([[1.0], [0.0]])))
-    # Full text fit 1.0, trusted at 0.35 with no defence context: 0.25 * 1.0 * 0.35 = 0.0875.
-    assert engine.capability(firms, opps)[0, 0] == pytest.approx(0.0875, abs=1e-5)
+    # Full text fit 1.0, trusted at 0.35 with no defence context: (1 - AREA_SHARE) * 1.0 * 0.35.
+    assert engine.capability(firms, opps)[0, 0] == pytest.approx((1 - engine.AREA_SHARE) * 0.35, abs=1e-5)
 
 
 def test_a_hub_taking_any_technology_gets_the_neutral_term_times_the_firms_best_area():
@@ -127,34 +142,82 @@ def test_compliance_is_the_share_of_required_certification_classes_held():
     assert engine.compliance(certs, required).tolist() == [[0.5, 1.0, 0.0]]
 
 
-def test_score_is_100_times_the_weighted_sum_when_no_gate_fails():
+def test_score_is_capability_times_the_weighted_sum_when_no_gate_fails():
     scores = engine.score(Firms(affinity=f32([[0.8, 0.0]])), Opportunities())
-    # capability 0.75*0.8 + 0.25*0 = 0.6 -> 30; eligibility 20; readiness 10; compliance 10; timing 0.7 -> 7.
-    assert scores.components[:, 0, 0].tolist() == pytest.approx([0.6, 1.0, 1.0, 1.0, 0.7])
-    assert scores.score[0, 0] == pytest.approx(77.0)
+    # capability c = AREA_SHARE * 0.8 (no text fit) = 0.72; score = 100 * c * (0.70 + 0.12 + 0.06 + 0.06 + 0.042).
+    c = engine.AREA_SHARE * 0.8
+    assert scores.components[:, 0, 0].tolist() == pytest.approx([c, 1.0, 1.0, 1.0, 0.7])
+    assert scores.score[0, 0] == pytest.approx(100 * c * 0.982, abs=1e-3)
     assert scores.gates[0, 0] == 0
+    parts = engine.contributions(scores.components[:, 0, 0], scores.raw[0, 0], scores.score[0, 0])
+    assert parts.tolist() == pytest.approx([70 * c, 12 * c, 6 * c, 6 * c, 4.2 * c], abs=1e-3)
+    assert parts.sum() == pytest.approx(scores.score[0, 0], abs=1e-3)
 
 
 def test_a_failed_country_gate_caps_the_score_and_contributions_still_add_up():
     firms = Firms(country=np.array([1], dtype=np.int32))
     opps = Opportunities(country_ok=np.array([[True], [False]]))
     scores = engine.score(firms, opps)
-    # raw = 37.5 (capability 0.75) + 0 + 10 + 10 + 7 = 64.5, capped at 30.
-    assert scores.raw[0, 0] == pytest.approx(64.5)
+    # capability c = AREA_SHARE: raw = 100 * c * (0.70 + 0 + 0.06 + 0.06 + 0.042) = 77.58; gated: 40 % of it,
+    # at most 30.
+    c = engine.AREA_SHARE
+    assert scores.raw[0, 0] == pytest.approx(100 * c * 0.862, abs=1e-3)
     assert scores.score[0, 0] == pytest.approx(engine.INELIGIBLE_CAP)
     assert not scores.eligible[0, 0]
     parts = engine.contributions(scores.components[:, 0, 0], scores.raw[0, 0], scores.score[0, 0])
     assert parts.sum() == pytest.approx(30.0, abs=1e-4)
-    assert parts[0] == pytest.approx(37.5 * 30 / 64.5, abs=1e-4)
+    assert parts[0] == pytest.approx(70 * c * 30 / (100 * c * 0.862), abs=1e-3)
 
 
-def test_little_technology_fit_caps_the_score_at_fit_slope_times_capability():
+def test_little_technology_fit_keeps_the_score_low_and_is_flagged():
     scores = engine.score(Firms(affinity=f32([[0.1, 0.0]])), Opportunities())
-    # capability 0.075: raw = 3.75 + 20 + 10 + 10 + 7 = 50.75, capped at 150 * 0.075 = 11.25.
-    assert scores.raw[0, 0] == pytest.approx(50.75)
-    assert scores.score[0, 0] == pytest.approx(11.25)
+    # capability c = AREA_SHARE * 0.1: 100 * c * 0.982, whatever the other components say.
+    c = engine.AREA_SHARE * 0.1
+    assert scores.score[0, 0] == pytest.approx(100 * c * 0.982, abs=1e-4)
+    assert scores.score[0, 0] <= engine.FIT_SLOPE * c
     assert scores.gates[0, 0] & engine.GATE_FIT
     assert scores.eligible[0, 0]
+
+
+def test_other_components_never_lift_a_weak_fit_above_a_strong_one():
+    # Record 0: the firm's strong area, but an office in Japan, TRL 9 and a certificate it lacks are asked, and it
+    # opens in a year. Record 1: its weak area, with everything else met.
+    firms = Firms(affinity=f32([[0.8, 0.5]]), trl=np.array([3], dtype=np.int8), certs=f32([[0.0, 0.0]]))
+    opps = Opportunities(
+        areas=f32([[1.0, 0.0], [0.0, 1.0]]),
+        text_t=sp.csc_matrix(f32([[0.0, 0.0], [1.0, 1.0]])),
+        country_ok=np.ones((2, 2), dtype=np.bool_),
+        size_ok=np.ones((3, 2), dtype=np.bool_),
+        min_trl=np.array([9, 0], dtype=np.int8),
+        presence=np.array([2, 0], dtype=np.int8),
+        required=f32([[1.0, 0.0], [0.0, 0.0]]),
+        timing=f32([0.4, 1.0]),
+        max_age=np.array([-1, -1], dtype=np.int16),
+        japanese_entity=np.array([False, False]),
+    )
+    scores = engine.score(firms, opps)
+    assert scores.components[0, 0].tolist() == pytest.approx([engine.AREA_SHARE * 0.8, engine.AREA_SHARE * 0.5])
+    assert scores.score[0, 0] > scores.score[0, 1]
+
+
+def test_a_firm_older_than_the_age_limit_is_gated_and_capped():
+    firms = Firms(age=np.array([30], dtype=np.int16))
+    opps = Opportunities(max_age=np.array([10], dtype=np.int16))
+    scores = engine.score(firms, opps)
+    assert scores.gates[0, 0] & engine.GATE_AGE
+    assert not scores.eligible[0, 0]
+    assert scores.score[0, 0] == pytest.approx(engine.INELIGIBLE_CAP)
+    young = engine.score(Firms(age=np.array([4], dtype=np.int16)), opps)
+    assert young.eligible[0, 0] and young.score[0, 0] > engine.INELIGIBLE_CAP
+
+
+def test_a_japanese_entity_rule_gates_firms_abroad_without_an_office_in_japan():
+    opps = Opportunities(japanese_entity=np.array([True]))
+    abroad = engine.score(Firms(), opps)
+    assert abroad.gates[0, 0] & engine.GATE_ENTITY
+    assert abroad.score[0, 0] == pytest.approx(engine.INELIGIBLE_CAP)
+    with_office = engine.score(Firms(japanese=np.array([True])), opps)
+    assert with_office.eligible[0, 0]
 
 
 def test_keep_stores_each_firms_best_k_and_everything_above_the_floor():

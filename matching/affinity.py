@@ -1,0 +1,171 @@
+"""How strongly a firm works in each technology area: ticked areas, lexicon hits and profile cosine (no Django import).
+
+Each area gets a profile (its name, description, curated lexicon and the text of the records whose main area it
+is) in the one TF-IDF space of matching.vocabulary. A firm's affinity to an area mixes three explainable features by
+noisy-or, is normalised within the firm (its best area is 1 before the firm-level strength is applied), and keeps
+each feature's share so that reasons can say which evidence counted (issue 12, docs/matching.md).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from matching.vocabulary import Vocabulary, surface
+
+Float = NDArray[np.float32]
+
+TICKED = 0.75  # a ticked area alone: the firm's own statement
+LEXICON = 0.8  # saturating weight of curated-keyword evidence
+PROFILE = 0.7  # saturating weight of the profile cosine
+EVIDENCE_SCALE = 3.5  # lexicon evidence E counts 1 - exp(-E / EVIDENCE_SCALE): one specific phrase ~0.6
+PROFILE_FULL = 0.3  # a cosine this high with an area's profile counts in full
+SHARPNESS = 2.0  # relative affinity = (raw / the firm's best raw) ** SHARPNESS
+CIVILIAN_FLOOR = 0.35  # a firm with no defence context keeps this share of its text evidence
+WHOLE_KEYWORD = 1.0  # a whole curated keyword counts its idf across the areas
+RELATED_TERM = 0.2  # a curated related term (a broader word of the field) counts this share of it
+PART_OF_KEYWORD = 0.2  # any other word of the area's name, description or lexicon counts this share
+
+
+class AreaLike(Protocol):
+    """A technology area as features.AreaRow gives it."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def keywords(self) -> Sequence[str]: ...
+    @property
+    def related(self) -> Sequence[str]: ...
+
+
+class RecordLike(Protocol):
+    """An opportunity as features.OpportunityRow gives it."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def areas(self) -> dict[str, float]: ...
+
+
+def main_area(areas: dict[str, float]) -> str | None:
+    """The area a record asks for most (None when it asks for none); ties go to the first listed."""
+    if not areas:
+        return None
+    return max(areas, key=lambda slug: areas[slug])
+
+
+def profile_texts(areas: Sequence[AreaLike], records: Sequence[RecordLike]) -> list[str]:
+    """Each area's profile text: name, description, lexicon, then the text of the records it is the main area of."""
+    own = {a.slug: [a.name, a.description, *a.keywords, *a.related] for a in areas}
+    tagged: dict[str, list[str]] = {a.slug: [] for a in areas}
+    for record in records:
+        slug = main_area(record.areas)
+        if slug in tagged and len(record.areas) <= 3:  # broad records describe no one area
+            tagged[slug].append(record.text)
+    return ["\n".join(own[a.slug] + tagged[a.slug]) for a in areas]
+
+
+def profile_matrix(vocabulary: Vocabulary, texts: Sequence[str]) -> sp.csc_matrix:
+    """(V, n_areas) L2-normalised tf-idf profiles, transposed for F @ P."""
+    return vocabulary.transform(list(texts)).T.tocsc()
+
+
+def mix(declared: NDArray[np.bool_], evidence: Float, profile: Float, trust: Float) -> tuple[Float, Float]:
+    """(affinity, parts): noisy-or of the features, relative within each firm, times the firm's strength.
+
+    parts[k] are the three features (ticked, lexicon, profile) after their weights, before mixing.
+    """
+    ticked = TICKED * declared.astype(np.float32)
+    lexicon = LEXICON * trust[:, None] * (1.0 - np.exp(-evidence / EVIDENCE_SCALE))
+    cosine = PROFILE * trust[:, None] * np.minimum(profile / PROFILE_FULL, 1.0)
+    raw = 1.0 - (1.0 - ticked) * (1.0 - lexicon) * (1.0 - cosine)
+    best = raw.max(axis=1, initial=0.0)
+    relative = raw / np.where(best > 0, best, 1.0)[:, None]
+    affinity = (best[:, None] * np.power(relative, SHARPNESS)).astype(np.float32)
+    return affinity, np.stack([ticked, lexicon, cosine]).astype(np.float32)
+
+
+def trust_of(context: Float, declared: NDArray[np.bool_]) -> Float:
+    """How far a firm's words are read as defence evidence: full with defence context or a ticked area."""
+    sure = np.maximum(context, declared.any(axis=1).astype(np.float32))
+    return (CIVILIAN_FLOOR + (1.0 - CIVILIAN_FLOOR) * sure).astype(np.float32)
+
+
+def related_terms(
+    vocabulary: Vocabulary,
+    text: sp.csr_matrix,
+    profiles_t: sp.csc_matrix,
+    i: int,
+    a: int,
+    *,
+    skip: frozenset[int] = frozenset(),
+    limit: int = 3,
+) -> list[str]:
+    """The firm's words that bring it closest to area A's profile, other than the lexicon terms in SKIP."""
+    lo, hi = text.indptr[i], text.indptr[i + 1]
+    terms, weights = text.indices[lo:hi], text.data[lo:hi]
+    column = profiles_t[:, a].toarray().ravel()
+    share = weights * column[terms]
+    order = np.argsort(-share)
+    found: list[str] = []
+    for k in order.tolist():
+        if share[k] <= 0 or len(found) >= limit:
+            break
+        term = int(terms[k])
+        if term in skip:
+            continue
+        name = surface(vocabulary.name(term))
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def lexicon_matrix(
+    vocabulary: Vocabulary, areas: Sequence[AreaLike], context: set[int]
+) -> tuple[sp.csr_matrix, dict[int, str], list[frozenset[int]]]:
+    """(V, n_areas) weights: idf across areas for whole keywords, a share of it for the other words of the area.
+
+    Context words ("defence", "military") say where a firm works, not what it makes: they count for no area.
+    """
+    n_areas = max(1, len(areas))
+    per_area: list[dict[int, float]] = []
+    surface: dict[int, str] = {}
+    for area in areas:
+        weights: dict[int, float] = {}
+        for keyword in [area.name, area.description, *area.keywords]:
+            for f in vocabulary.features_of(keyword):
+                if f < vocabulary.n_uni and f not in context:
+                    weights.setdefault(f, PART_OF_KEYWORD)
+        for term in area.related:
+            for f in vocabulary.phrase(term):
+                if f not in context:
+                    weights[f] = max(weights.get(f, 0.0), RELATED_TERM)
+        for keyword in area.keywords:
+            for f in vocabulary.phrase(keyword):
+                weights[f] = WHOLE_KEYWORD
+                surface.setdefault(f, keyword.strip())
+        per_area.append(weights)
+    df: dict[int, int] = {}
+    for weights in per_area:
+        for f in weights:
+            df[f] = df.get(f, 0) + 1
+    rows, cols, vals = [], [], []
+    for a, weights in enumerate(per_area):
+        for f, w in weights.items():
+            rows.append(f)
+            cols.append(a)
+            vals.append(w * (math.log((1 + n_areas) / (1 + df[f])) + 1.0))
+    matrix = sp.csr_matrix(
+        (np.array(vals, dtype=np.float32), (rows, cols)), shape=(vocabulary.size, len(areas)), dtype=np.float32
+    )
+    whole = [frozenset(f for f, w in weights.items() if w == WHOLE_KEYWORD) for weights in per_area]
+    return matrix, surface, whole

@@ -1,0 +1,160 @@
+"""The ranking patterns of issue 12, each as a firm would notice it on its own list (factory data, curated areas)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from matching import runs
+from matching.messages import render
+from matching.models import Match, MatchRun
+from programmes.models import Opportunity
+from tests.factories import CompanyFactory, OpportunityFactory
+
+JARGON_SATELLITES = (
+    "We build MicroGEO spacecraft: small, low-cost geostationary satellites that give one country or customer its "
+    "own dedicated broadband capacity, launched as rideshare and flown from our own operations centre."
+)
+JARGON_SUBSEA = (
+    "Our torpedo-shaped robots survey the seafloor for weeks on one charge, diving to 6,000 metres and handing "
+    "their maps to the mother ship for navies and offshore energy firms."
+)
+
+
+def _priority(area, **extra):
+    return OpportunityFactory(
+        slug=f"atla-{area.slug}",
+        kind=Opportunity.Kind.PRIORITY_AREA,
+        title=f"ATLA seeks partners: {area.name}",
+        summary=area.description,
+        areas=extra.pop("areas", [area]),
+        **extra,
+    )
+
+
+def _rescore():
+    run = runs.match_run_create(scope=MatchRun.Scope.ALL)
+    runs.match_run_execute(run_id=run.pk)
+
+
+def _ranked(firm):
+    return list(Match.objects.filter(company=firm).best_first().values_list("opportunity__slug", flat=True))
+
+
+def _match(firm, slug):
+    return Match.objects.get(company=firm, opportunity__slug=slug)
+
+
+@pytest.fixture
+def priorities(curated_areas):
+    slugs = ("space", "uuv", "uav", "cyber", "critical-minerals", "semiconductors", "directed-energy")
+    return {slug: _priority(curated_areas[slug]) for slug in slugs}
+
+
+@pytest.mark.parametrize(("description", "area"), [(JARGON_SATELLITES, "space"), (JARGON_SUBSEA, "uuv")])
+def test_a_firm_that_writes_only_in_product_jargon_still_ranks_its_own_area_first(
+    curated_areas, priorities, description, area
+):
+    lexicon = [k.lower() for k in curated_areas[area].keywords]
+    assert not [k for k in lexicon if re.search(rf"(?<![a-z0-9]){re.escape(k)}s?(?![a-z0-9])", description.lower())]
+    firm = CompanyFactory(slug="jargon", country="AU", size="sme", description=description)
+    _rescore()
+    assert _ranked(firm)[0] == f"atla-{area}"
+
+
+def test_ticking_uav_ranks_uav_records_above_unrelated_ones(curated_areas, priorities):
+    firm = CompanyFactory(
+        slug="ticks-uav",
+        country="AU",
+        size="sme",
+        description="An engineering company serving government customers with design, build and field support.",
+        areas=[curated_areas["uav"]],
+    )
+    _rescore()
+    ranked = _ranked(firm)
+    assert ranked[0] == "atla-uav"
+    others = [_match(firm, s).score for s in ranked[1:] if s.startswith("atla-")]
+    assert _match(firm, "atla-uav").score >= 2 * max(others)
+
+
+def test_a_record_listing_five_areas_does_not_outrank_the_firms_one_area_record(curated_areas):
+    a = curated_areas
+    _priority(a["uuv"])
+    broad = [a[s] for s in ("uav", "uuv", "usv", "ugv", "ai-autonomy")]
+    OpportunityFactory(
+        slug="every-uncrewed-domain",
+        kind=Opportunity.Kind.PRIORITY_AREA,
+        areas=broad,
+        title="Autonomy in every uncrewed domain",
+        summary="Air, sea, undersea and ground autonomy.",
+    )
+    firm = CompanyFactory(slug="subsea", country="AU", size="sme", description=JARGON_SUBSEA, areas=[a["uuv"]])
+    _rescore()
+    assert _match(firm, "atla-uuv").score > _match(firm, "every-uncrewed-domain").score
+    assert _ranked(firm)[0] == "atla-uuv"
+
+
+@pytest.fixture
+def startup_scheme(curated_areas):
+    return OpportunityFactory(
+        slug="startup-scheme",
+        kind=Opportunity.Kind.HUB,
+        title="Start-up technology proposal scheme",
+        summary="Negotiated contracts for start-ups' technical proposals.",
+        eligible_sizes=["startup", "sme"],
+        max_company_age=10,
+        areas=[curated_areas["space"]],
+    )
+
+
+def test_a_30_year_old_firm_is_gated_from_the_start_up_scheme_with_the_rule_named(curated_areas, startup_scheme):
+    space = curated_areas["space"]
+    old = CompanyFactory(
+        slug="old", country="JP", size="sme", founded=1996, description=JARGON_SATELLITES, areas=[space]
+    )
+    young = CompanyFactory(
+        slug="young", country="JP", size="sme", founded=2021, description=JARGON_SATELLITES, areas=[space]
+    )
+    _rescore()
+    gated, open_ = _match(old, "startup-scheme"), _match(young, "startup-scheme")
+    assert not gated.eligible and gated.score <= 30
+    assert open_.eligible and open_.score > gated.score + 30
+    assert any("founded at most 10 years ago; firm is 30 years old" in render(gap) for gap in gated.gaps)
+
+
+def test_a_scheme_for_japanese_entities_gates_a_firm_abroad_but_not_one_with_an_office_in_japan(curated_areas):
+    space = curated_areas["space"]
+    OpportunityFactory(
+        slug="jp-only",
+        kind=Opportunity.Kind.HUB,
+        japanese_entity=True,
+        areas=[space],
+        title="Scheme for Japanese entities",
+        summary="Negotiated contracts.",
+    )
+    abroad = CompanyFactory(slug="abroad", country="AU", size="startup", description=JARGON_SATELLITES, areas=[space])
+    office = CompanyFactory(
+        slug="office",
+        country="AU",
+        size="startup",
+        description=JARGON_SATELLITES,
+        areas=[space],
+        japan_presence="office",
+    )
+    _rescore()
+    gated = _match(abroad, "jp-only")
+    assert not gated.eligible
+    assert any("in practice the hub takes Japanese entities" in render(gap) for gap in gated.gaps)
+    assert _match(office, "jp-only").eligible
+
+
+def test_the_detail_page_shows_the_schemes_rules_in_english_and_japanese(anon_client, startup_scheme):
+    startup_scheme.japanese_entity = True
+    startup_scheme.save()
+    url = reverse("programmes:opportunity_detail", args=[startup_scheme.slug])
+    page = anon_client.get(url).content.decode()
+    assert "Founded at most 10 years ago" in page
+    assert "In practice for Japanese entities only" in page
+    page_ja = anon_client.get(f"/ja{url}").content.decode()
+    assert "設立後10年以内" in page_ja
+    assert "事実上日本法人のみが対象です" in page_ja
