@@ -16,6 +16,10 @@ class NoticeQuerySet(models.QuerySet):
     def published(self) -> "NoticeQuerySet":
         return self.filter(status=Notice.Status.PUBLISHED)
 
+    def newest_first(self) -> "NoticeQuerySet":
+        """Dated notices, newest first, then the announced ones (no date yet), on every database."""
+        return self.order_by(models.F("dated_on").desc(nulls_last=True), "slug")
+
     def for_listing(self) -> "NoticeQuerySet":
         """A notice with its sources, records and areas, in a fixed number of queries."""
         return self.prefetch_related("sources", "records", "technology_areas")

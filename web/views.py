@@ -33,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "deadlines": upcoming_deadline_list(user=request.user, today=today, events=False),
         "events": upcoming_deadline_list(user=request.user, today=today, events=True),
         "kind_counts": opportunity_kind_counts(),
-        "notices": Notice.objects.published().prefetch_related("sources").order_by("-dated_on", "slug")[:5],
+        "notices": Notice.objects.published().prefetch_related("sources").newest_first()[:5],
         "area_counts": [area for area in technology_area_counts() if area.opportunity_count],
         "today": today,
     }

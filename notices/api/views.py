@@ -11,7 +11,7 @@ from notices.models import Notice
 class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
     """Published notices of rule and policy changes."""
 
-    queryset = Notice.objects.published().for_listing().order_by("-dated_on", "slug")
+    queryset = Notice.objects.published().for_listing().newest_first()
     serializer_class = NoticeSerializer
     filterset_class = NoticeFilterSet
     filter_backends = [DjangoFilterBackend]

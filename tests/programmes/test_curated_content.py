@@ -136,8 +136,7 @@ def test_other_required_events_and_programmes_are_there(curated, db):
 def test_no_published_event_or_call_lies_in_the_past(curated, db):
     today = timezone.localdate()
     dated = [opp for opp in published() if opp.kind in {Opportunity.Kind.EVENT, Opportunity.Kind.CALL}]
-    # An expected edition has no dates yet: it is neither open nor past (issue 13).
-    assert [opp.slug for opp in dated if not opp.expected and not opp.is_open(today)] == []
+    assert [opp.slug for opp in dated if opp.is_past(today)] == []  # expected editions are ahead, not open
     past = Opportunity.objects.filter(kind=Opportunity.Kind.EVENT, ends_on__lt=today)
     assert past.exists() and not past.filter(status=Opportunity.Status.PUBLISHED).exists()
 

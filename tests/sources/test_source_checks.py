@@ -156,3 +156,13 @@ def test_check_sources_fetches_due_sources_only_and_one_source_on_demand(site, r
     assert out.getvalue().startswith("1 unchanged")
     with pytest.raises(CommandError, match="No source with id 999999"):
         call_command("check_sources", "--sync", "--source", "999999")
+
+
+def test_a_refused_page_is_not_kept_alive_by_its_error(site, record, settings):
+    """Errors wait in memory until their batch is written; they must not hold the partial page (bench/sources.py)."""
+    from sources.services import _fetch
+
+    settings.SOURCES_MAX_BYTES = 1024 * 1024
+    site.pages["/page"] = Page(chunks=5)
+    error = _fetch(watch_for(site, record))
+    assert error.kind == "too_large" and error.__traceback__ is None
