@@ -10,9 +10,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _check(env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_DEBUG", "DATABASE_URL"}}
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
-    )
+    # The environment alone, as in production: not the newcomer's .env.local that `make install` writes.
+    no_file = {"DJANGO_ENV_FILE": str(ROOT / "var" / "no-such-env-file")}
+    command = [sys.executable, "manage.py", "check"]
+    return subprocess.run(command, cwd=ROOT, env={**clean, **no_file, **env}, capture_output=True, text=True)
 
 
 def test_refuses_to_start_without_secret_key_when_debug_is_off():

@@ -47,13 +47,14 @@ def test_weights_add_up_to_one_so_a_perfect_fit_scores_100():
 
 
 def test_area_fit_is_a_soft_maximum_over_the_asked_areas_discounted_for_breadth():
-    p, b = engine.AREA_POWER, engine.BREADTH
+    p, b, s = engine.AREA_POWER, engine.BREADTH, engine.SECONDARY
     # Only the first area asked: its affinity.
     assert engine.area_fit(f32([[0.6, 0.8]]), f32([[0.5, 0.0]]))[0, 0] == pytest.approx(0.6, abs=1e-5)
     # Two full-weight areas, the firm strong in one: 1.0 / 2 ** BREADTH.
     assert engine.area_fit(f32([[1.0, 0.0]]), f32([[1.0, 1.0]]))[0, 0] == pytest.approx(2**-b, abs=1e-5)
-    # A secondary area counts at its weight over the top weight (1/3): (0.4^p + (0.8/3)^p)^(1/p) / (4/3)^BREADTH.
-    expected = (0.4**p + (0.8 / 3) ** p) ** (1 / p) * (4 / 3) ** -b
+    # A secondary area counts at (its weight over the top weight) ** SECONDARY, in the fit and in the breadth.
+    share = (1 / 3) ** s
+    expected = (0.4**p + (0.8 * share) ** p) ** (1 / p) * (1 + share**p) ** -b
     assert engine.area_fit(f32([[0.4, 0.8]]), f32([[0.75, 0.25]]))[0, 0] == pytest.approx(expected, abs=1e-5)
 
 
@@ -63,6 +64,22 @@ def test_a_record_listing_five_areas_gains_nothing_over_the_firms_one_area_recor
     focused, broad = engine.area_fit(firm, records)[0]
     assert focused == pytest.approx(0.9)
     assert broad < focused
+
+
+def test_a_record_that_lists_the_firms_area_second_ranks_below_the_record_about_it():
+    firm = f32([[1.0, 0.0]])  # a firm of the first area only
+    own, other = engine.area_fit(firm, f32([[1.0, 0.0], [0.7, 1.0]]))[0]
+    assert own == pytest.approx(1.0)
+    share = 0.7**engine.SECONDARY  # its weight over the top weight, to the SECONDARY power
+    assert other == pytest.approx(share * (1 + share**engine.AREA_POWER) ** -engine.BREADTH, abs=1e-5)
+    assert other < 0.5
+
+
+def test_a_record_shared_by_three_areas_ranks_below_one_about_the_firms_area_alone():
+    firm = f32([[1.0, 0.2, 0.2]])  # a space firm; the shared record is space, cyber and electronic warfare at 1.0
+    alone, shared = engine.area_fit(firm, f32([[1.0, 0.0, 0.0], [1.0, 1.0, 1.0]]))[0]
+    assert alone == pytest.approx(1.0)
+    assert shared == pytest.approx(3**-engine.BREADTH, rel=1e-3)
 
 
 def test_text_fit_scales_cosine_to_a_full_fit_at_text_full():
@@ -96,8 +113,8 @@ def test_a_hub_taking_any_technology_gets_the_neutral_term_times_the_firms_best_
     )
     opps = Opportunities(areas=f32([[0.0, 0.0]]))
     cap = engine.capability(firms, opps)
-    assert cap[0, 0] == pytest.approx(0.6 * 0.9)
-    assert cap[1, 0] == pytest.approx(0.6 * 0.1)
+    assert cap[0, 0] == pytest.approx(engine.ANY_TECHNOLOGY * 0.9)
+    assert cap[1, 0] == pytest.approx(engine.ANY_TECHNOLOGY * 0.1)
 
 
 def test_eligibility_country_gate_fails_for_a_firm_from_elsewhere():

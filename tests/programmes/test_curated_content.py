@@ -109,6 +109,22 @@ def test_every_technology_area_has_a_published_priority_area(curated, db):
     assert set(REQUIRED_AREA_SLUGS) - covered == set()
 
 
+def test_every_technology_area_is_the_sole_main_area_of_a_published_priority_area(curated, db):
+    """A space firm finds a record about space alone, not only one shared with cyber and electronic warfare."""
+    links = OpportunityArea.objects.filter(
+        opportunity__kind=Opportunity.Kind.PRIORITY_AREA, opportunity__status=Opportunity.Status.PUBLISHED
+    ).values_list("opportunity_id", "technology_area__slug", "weight")
+    weights: dict[int, dict[str, float]] = {}
+    for opportunity, slug, weight in links:
+        weights.setdefault(opportunity, {})[slug] = weight
+    sole_main = set()
+    for areas in weights.values():
+        top = [slug for slug, weight in areas.items() if weight == 1.0]
+        if len(top) == 1:
+            sole_main.add(top[0])
+    assert set(REQUIRED_AREA_SLUGS) - sole_main == set()
+
+
 def test_area_weights_lie_between_0_and_1(curated, db):
     weights = list(OpportunityArea.objects.values_list("weight", flat=True))
     assert weights and all(0 <= weight <= 1 for weight in weights)
