@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "programmes",
     "companies",
     "matching",
+    "partners",
 ]
 
 MIDDLEWARE = [

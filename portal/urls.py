@@ -11,6 +11,7 @@ api_patterns = [
     path("", include("companies.api.urls")),
     path("", include("matching.api.urls")),
     path("", include("portal.api.urls")),
+    path("", include("partners.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("opportunities/", include("programmes.urls")),
     path("companies/", include("companies.urls")),
     path("", include("matching.urls")),
+    path("", include("partners.urls")),
     path("", include("portal.page_urls")),
     prefix_default_language=False,
 )

@@ -132,6 +132,7 @@ def curated_load(*, directory: Path, today: datetime.date | None = None) -> Load
 def curated_plan(directory: Path) -> list[tuple[Callable[[LoadContext, list[dict]], None], Path]]:
     """The fixture files in DIRECTORY, in dependency order, each with the function that loads it."""
     from companies.curated import companies_load  # companies depends on programmes, not the reverse
+    from partners.curated import partners_load  # partners sit above matching (issue 16)
 
     order: list[tuple[str, Callable[[LoadContext, list[dict]], None]]] = [
         ("organisations.yaml", organisations_load),
@@ -140,6 +141,7 @@ def curated_plan(directory: Path) -> list[tuple[Callable[[LoadContext, list[dict
         ("sources.yaml", sources_catalogue_load),
         ("opportunities*.yaml", opportunities_load),
         ("companies.yaml", companies_load),
+        ("partners.yaml", partners_load),
     ]
     return [(loader, path) for pattern, loader in order for path in sorted(directory.glob(pattern))]
 
