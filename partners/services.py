@@ -35,7 +35,7 @@ def partner_save(*, partner: Partner, by: User | None, reason: str = "") -> Part
 
 @transaction.atomic
 def introduction_request(
-    *, company: Company, partner: Partner, opportunity: Opportunity | None, message: str, by: User | None
+    *, company: Company, partner: Partner, message: str, by: User | None, opportunity: Opportunity | None = None
 ) -> Introduction:
     """Record a firm's request to be introduced to PARTNER; refused while the same request is still open."""
     message = (message or "").strip()

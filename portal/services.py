@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from portal.roles import CONSULTANTS_GROUP
 
 # Consultants curate programme records and company data, and run rescoring; they never manage users.
-CONSULTANT_APPS = ("programmes", "companies", "matching")
+CONSULTANT_APPS = ("programmes", "companies", "matching", "partners")
 
 
 def consultants_group_ensure() -> Group:
