@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -91,7 +92,10 @@ class IntroductionViewSet(
         return Response(IntroductionConsultantSerializer(introduction).data)
 
 
-@extend_schema_view(list=extend_schema(parameters=[COMPANY_SLUG]))
+LANG = OpenApiParameter("lang", str, description="`ja` for the reasons and gaps in Japanese.", enum=["en", "ja"])
+
+
+@extend_schema_view(list=extend_schema(parameters=[COMPANY_SLUG, LANG]))
 class CompanyPartnerFitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """A firm's partner fits, best first; 404 for a firm the caller cannot see."""
 
@@ -103,6 +107,12 @@ class CompanyPartnerFitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         user, slug = self.request.user, self.kwargs["company_slug"]
         company = get_object_or_404(Company.objects.visible_to(user), slug=slug)
         return PartnerFit.objects.filter(company=company).select_related("partner").best_first()
+
+    def list(self, request, *args, **kwargs):
+        # API paths carry no /ja/ prefix, so `?lang=ja` picks the language of the reasons' text.
+        language = "ja" if request.query_params.get("lang") == "ja" else get_language()
+        with translation.override(language):
+            return super().list(request, *args, **kwargs)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "labels": label_tables(japanese=get_language() == "ja")}
