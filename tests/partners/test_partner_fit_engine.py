@@ -65,3 +65,14 @@ def test_keep_returns_each_firms_top_k():
     rows, cols = fit.keep(scores, top_k=2)
 
     assert sorted(zip(rows.tolist(), cols.tolist(), strict=True)) == [(0, 1), (0, 2), (1, 0), (1, 2)]
+
+
+def test_the_rescore_task_replaces_a_firms_fits(firm_a, partners):
+    from partners.models import PartnerFit
+    from partners.tasks import rescore_fits_task
+
+    stored = rescore_fits_task.delay([firm_a.pk]).get()
+
+    assert stored == 3 == PartnerFit.objects.filter(company=firm_a).count()
+    assert rescore_fits_task.delay([firm_a.pk]).get() == 3  # a second run replaces, never adds
+    assert PartnerFit.objects.count() == 3
