@@ -148,3 +148,24 @@ def test_consultants_work_the_queue_in_the_admin(alice_client, consultant_client
     assert queue.status_code == 200 and "Shipyard Kk" in queue.content.decode()
     assert moved.status_code == 302
     assert Introduction.objects.get(pk=pk).status == "in_review"
+
+
+def test_the_database_refuses_a_second_open_request_written_around_the_service(firm_a, alice, partners):
+    from django.db import IntegrityError, transaction
+
+    Introduction.objects.create(company=firm_a, partner=partners["shipyard"], message="one", requested_by=alice)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Introduction.objects.create(company=firm_a, partner=partners["shipyard"], message="two", requested_by=alice)
+    Introduction.objects.create(
+        company=firm_a, partner=partners["shipyard"], message="closed", status="declined", requested_by=alice
+    )
+    assert Introduction.objects.count() == 2
+
+
+def test_the_request_page_speaks_japanese(alice_client, partners):
+    pk = ask(alice_client).json()["id"]
+
+    page = alice_client.get(f"/ja/my/introductions/{pk}/").content.decode()
+
+    assert "依頼済み" in page and "への紹介" in page
