@@ -237,6 +237,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CountryEnum": "portal.api.schema.COUNTRY_CHOICES",
         "SizeEnum": "companies.models.Company.Size",
+        "PartnerRoleEnum": "partners.models.Partner.Role",
+        "PartnerSizeEnum": "partners.models.Partner.Size",
+        "IntroductionStatusEnum": "partners.models.Introduction.Status",
     },
 }
 
