@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "sources",
     "notices",
     "workspace",
+    "partners",
     "web",
 ]
 
@@ -263,6 +264,9 @@ SPECTACULAR_SETTINGS = {
         "SizeEnum": "companies.models.Company.Size",
         "OpportunityKindEnum": "programmes.models.Opportunity.Kind",
         "SourceChangeKindEnum": "sources.models.SourceChange.Kind",
+        "PartnerRoleEnum": "partners.models.Partner.Role",
+        "PartnerSizeEnum": "partners.models.Partner.Size",
+        "IntroductionStatusEnum": "partners.models.Introduction.Status",
     },
 }
 

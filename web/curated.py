@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from companies.curated import companies_load
+from partners.curated import partners_load
 from portal.curation import CuratedError, CuratedLoadError, LoadContext, LoadReport, read_records
 from programmes.curated import (
     certifications_load,
@@ -53,5 +54,6 @@ def curated_plan(directory: Path) -> list[tuple[Callable[[LoadContext, list[dict
         ("sources.yaml", sources_catalogue_load),
         ("opportunities*.yaml", opportunities_load),
         ("companies.yaml", companies_load),
+        ("partners.yaml", partners_load),
     ]
     return [(loader, path) for pattern, loader in order for path in sorted(directory.glob(pattern))]

@@ -16,6 +16,7 @@ api_patterns = [
     path("", include("sources.api.urls")),
     path("", include("notices.api.urls")),
     path("", include("workspace.api.urls")),
+    path("", include("partners.api.urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("opportunities/", include("programmes.urls")),
     path("companies/", include("companies.urls")),
     path("", include("matching.urls")),
+    path("", include("partners.urls")),
     path("", include("workspace.urls")),
     path("", include("web.page_urls")),
     prefix_default_language=False,

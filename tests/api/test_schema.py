@@ -53,6 +53,11 @@ def test_the_schema_describes_every_route_and_filter(anon_client):
         "/api/v1/technology-areas/{slug}/",
         "/api/v1/tokens/",
         "/api/v1/tokens/{id}/",
+        "/api/v1/partners/",
+        "/api/v1/partners/{slug}/",
+        "/api/v1/companies/{company_slug}/partners/",
+        "/api/v1/introductions/",
+        "/api/v1/introductions/{id}/",
     }
     params = {p["name"]: p for p in schema["paths"]["/api/v1/opportunities/"]["get"]["parameters"]}
     filters = ["kind", "technology_area", "organisation", "open", "closes_before", "closes_after"]

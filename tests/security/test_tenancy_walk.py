@@ -22,6 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from companies.models import Company, Membership
 from matching.models import MatchRun
 from notices.models import Notice
+from partners.models import Introduction, Partner, PartnerFit
 from portal.models import ApiToken, SecretLink
 from portal.secret_links import secret_link_issue
 from portal.tokens import token_issue
@@ -53,6 +54,9 @@ SLUG_ROUTES = {
     "api:organisation-detail": "organisation",
     "api:company-detail": "firm",
     "api:notice-detail": "notice",
+    "partners:partner_detail": "partner",
+    "partners:introduction_create": "partner",
+    "api:partner-detail": "partner",
 }
 # Which record a `pk` argument names, by URL name.
 PK_ROUTES = {
@@ -61,6 +65,8 @@ PK_ROUTES = {
     "api:match-run-detail": "run",
     "api:source-change-detail": "source_change",
     "admin:sources_sourcechange_review": "source_change",
+    "partners:introduction_detail": "introduction",
+    "api:introduction-detail": "introduction",
 }
 
 # Alice's private resources and what bob gets for each: a 404 that does not confirm they exist.
@@ -71,6 +77,9 @@ PRIVATE_ROUTES = {
     "portal:private_calendar_feed": 404,
     "api:company-detail": 404,
     "api:company-match-list": 404,
+    "api:company-partner-fit-list": 404,
+    "api:introduction-detail": 404,
+    "partners:introduction_detail": 404,
     "api:token-detail": 404,
     # Consultants only, for every run: 403 whichever id is asked for (see test_a_run_id_tells_bob_nothing).
     "api:match-run-detail": 403,
@@ -111,6 +120,8 @@ ALICE_MARKERS = {
     "pipeline_note": "alice-pipeline-note-qx7",
     "feedback_note": "alice-feedback-note-qx7",
     "user_email": "alice-user-qx7@alicorp.example",
+    "introduction_message": "alice-intro-message-qx7 meet the shipbuilder",
+    "introduction_notes": "alice-intro-notes-qx7",
 }
 BOB_REASON = "bob-match-reason-qx7"
 
@@ -130,6 +141,8 @@ class World:
     history_ids: dict[str, int]
     markers: dict[str, str]
     alice_uidb64: str
+    partner_slug: str = ""
+    introduction_pk: int = 0
 
 
 @pytest.fixture
@@ -165,6 +178,17 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
     run = MatchRunFactory(
         scope=MatchRun.Scope.COMPANY, company=firm_a, requested_by=consultant, error=ALICE_MARKERS["run_error"]
     )
+    partner = Partner.objects.create(
+        slug="shared-partner", name="Shared Partner KK", role="prime", size="large", capabilities="Ships",
+        contact_url="https://shared-partner.example/",
+    )  # fmt: skip
+    introduction = Introduction.objects.create(
+        company=firm_a, partner=partner, opportunity=call, message=ALICE_MARKERS["introduction_message"],
+        notes=ALICE_MARKERS["introduction_notes"], requested_by=alice,
+    )  # fmt: skip
+    PartnerFit.objects.create(
+        company=firm_a, partner=partner, score=float(ALICE_MARKERS["score"]), computed_at=match.computed_at
+    )
     markers = {
         **ALICE_MARKERS,
         "token_prefix": token.prefix,
@@ -185,6 +209,8 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
         "workspace.pipelineentry": entry.pk,
         "workspace.matchfeedback": feedback.pk,
         **_source_objects(call),
+        "partners.partner": partner.pk,
+        "partners.introduction": introduction.pk,
     }
     return World(
         firm_slug=firm_a.slug,
@@ -198,6 +224,8 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
         history_ids={"companies.company": firm_a.history.first().history_id},
         markers=markers,
         alice_uidb64=urlsafe_base64_encode(force_bytes(alice.pk)),
+        partner_slug=partner.slug,
+        introduction_pk=introduction.pk,
     )
 
 
@@ -296,6 +324,8 @@ def _value(name: str, route: Route, world: World) -> str:
         "run": world.run.pk,
         "source_change": world.admin_objects["sources.sourcechange"],
         "notice": "public-notice",
+        "partner": world.partner_slug,
+        "introduction": world.introduction_pk,
     }
     model = _admin_model(route)
     simple = {
@@ -474,6 +504,9 @@ EXTRA_URLS = [
     ("/api/v1/tokens/", 200),
     ("/account/tokens/", 200),
     ("/calendar/", 200),
+    ("/api/v1/introductions/", 200),
+    ("/my/introductions/", 200),
+    ("/api/v1/companies/firm-a/partners/", 404),
 ]
 
 
@@ -524,6 +557,21 @@ def test_bob_cannot_revoke_alices_token(world, bob_client, bob_bearer):
 
     world.token.refresh_from_db()
     assert world.token.revoked_at is None
+
+
+def test_bob_cannot_touch_alices_introduction_request(world, bob_client, bob_bearer):
+    url = f"/api/v1/introductions/{world.introduction_pk}/"
+    api = bob_bearer.patch(url, {"status": "declined", "reason": "bob"}, content_type="application/json")
+    repeat = bob_bearer.post(
+        "/api/v1/introductions/",
+        {"company": world.firm_slug, "partner": world.partner_slug, "message": "as alice"},
+        content_type="application/json",
+    )
+
+    assert api.status_code == 404
+    assert repeat.status_code == 400 and set(repeat.json()) == {"company"}
+    assert Introduction.objects.get(pk=world.introduction_pk).status == Introduction.Status.REQUESTED
+    assert Introduction.objects.count() == 1
 
 
 def test_bob_cannot_change_alices_firm(world, bob_client, bob_bearer):

@@ -1,0 +1,91 @@
+"""Consultants curate partners and work the introduction queue here; saves go through partners.services."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import ForeignPartnership, Introduction, Partner, PartnerArea, PartnerSource
+from partners.services import introduction_move, partner_save
+from programmes.admin import CurationAdmin
+from programmes.services import validation_error_text
+
+
+class PartnerAreaInline(admin.TabularInline):
+    model = PartnerArea
+    extra = 0
+
+
+class PartnerSourceInline(admin.TabularInline):
+    model = PartnerSource
+    extra = 0
+
+
+class ForeignPartnershipInline(admin.TabularInline):
+    model = ForeignPartnership
+    extra = 0
+
+
+@admin.register(Partner)
+class PartnerAdmin(CurationAdmin):
+    """Partner records with areas, sources and foreign partnerships; history with the consultant's reason."""
+
+    list_display = ("name", "name_ja", "role", "city", "confidence", "last_verified_on")
+    list_filter = ("role", "confidence", "size")
+    search_fields = ("name", "name_ja", "slug", "capabilities")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("programmes",)
+    inlines = [PartnerAreaInline, PartnerSourceInline, ForeignPartnershipInline]
+    exclude = ("last_verified_by",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.Form, change: bool) -> None:
+        partner_save(partner=obj, by=request.user, reason=self.change_reason(form, change))
+
+
+class IntroductionAdminForm(forms.ModelForm):
+    """The queue's edit form: status, the reason the firm reads, and internal notes."""
+
+    class Meta:
+        model = Introduction
+        fields = ["status", "reason", "notes"]
+
+
+@admin.register(Introduction)
+class IntroductionAdmin(CurationAdmin):
+    """The consultants' queue: requested -> in review -> introduced / declined, each move in history."""
+
+    form = IntroductionAdminForm
+    list_display = ("company", "partner", "opportunity", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("company__name", "partner__name", "message")
+    readonly_fields = ("company", "partner", "opportunity", "message", "requested_by", "created_at")
+    fields = ("company", "partner", "opportunity", "message", "requested_by", "created_at", "status", "reason", "notes")
+    actions = ["start_review"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False  # firms ask through their pages or the API
+
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.Form, change: bool) -> None:
+        data = form.cleaned_data
+        introduction_move(
+            introduction=obj,
+            status=data["status"],
+            reason=data.get("reason", ""),
+            notes=data.get("notes"),
+            by=request.user,
+        )
+
+    @admin.action(description=_("Start reviewing the selected requests"))
+    def start_review(self, request: HttpRequest, queryset: QuerySet) -> None:
+        moved = 0
+        for introduction in queryset.filter(status=Introduction.Status.REQUESTED):
+            try:
+                introduction_move(introduction=introduction, status=Introduction.Status.IN_REVIEW, by=request.user)
+                moved += 1
+            except ValidationError as error:
+                self.message_user(request, validation_error_text(error), messages.ERROR)
+        self.message_user(request, _("%(n)s request(s) now in review.") % {"n": moved})

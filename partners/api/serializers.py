@@ -1,0 +1,141 @@
+"""Partners, introduction requests and partner fits as REST clients read and write them."""
+
+from django.utils.translation import gettext as _
+from django_countries.serializer_fields import CountryField
+from rest_framework import serializers
+
+from companies.models import Company
+from partners.models import ForeignPartnership, Introduction, Partner, PartnerFit
+from partners.services import MESSAGE_MAX_LENGTH
+from programmes.models import Opportunity
+
+
+class PartnerAreaSerializer(serializers.Serializer):
+    slug = serializers.SlugField(source="technology_area.slug")
+    weight = serializers.FloatField()
+
+
+class PartnerSourceSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    title = serializers.CharField()
+    publisher = serializers.CharField()
+    accessed_on = serializers.DateField()
+    confidence = serializers.CharField()
+
+
+class ForeignPartnershipSerializer(serializers.ModelSerializer):
+    country = CountryField()
+
+    class Meta:
+        model = ForeignPartnership
+        fields = ["counterpart", "country", "summary", "source_url", "confidence"]
+
+
+class PartnerBriefSerializer(serializers.Serializer):
+    """The four fields a partner fit or an introduction row names its partner by."""
+
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    name_ja = serializers.CharField()
+    role = serializers.CharField()
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    """A Japanese partner as listed: names, role, size, city, areas and the public contact page."""
+
+    areas = PartnerAreaSerializer(source="area_links", many=True, read_only=True)
+
+    class Meta:
+        model = Partner
+        fields = [
+            *("slug", "name", "name_ja", "role", "size", "city", "capabilities", "capabilities_ja", "areas"),
+            *("contact_url", "confidence", "last_verified_on"),
+        ]
+
+
+class PartnerDetailSerializer(PartnerSerializer):
+    """A partner with its sources, known programmes and foreign partnerships."""
+
+    programmes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    sources = PartnerSourceSerializer(many=True, read_only=True)
+    foreign_partnerships = ForeignPartnershipSerializer(many=True, read_only=True)
+
+    class Meta(PartnerSerializer.Meta):
+        fields = [*PartnerSerializer.Meta.fields, "programmes", "sources", "foreign_partnerships"]
+
+
+class IntroductionSerializer(serializers.ModelSerializer):
+    """An introduction request as the firm and consultants see it (consultants' notes are shown to them only)."""
+
+    company = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    partner = PartnerBriefSerializer(read_only=True)
+    opportunity = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Introduction
+        fields = ["id", "company", "partner", "opportunity", "message", "status", "reason", "created_at", "updated_at"]
+
+
+class IntroductionConsultantSerializer(IntroductionSerializer):
+    class Meta(IntroductionSerializer.Meta):
+        fields = [*IntroductionSerializer.Meta.fields, "notes"]
+
+
+class IntroductionRequestSerializer(serializers.Serializer):
+    """POST body: which firm asks, for which partner and (optionally) which opportunity, and why."""
+
+    company = serializers.SlugField()
+    partner = serializers.SlugField()
+    opportunity = serializers.SlugField(required=False, allow_blank=True, allow_null=True)
+    message = serializers.CharField(max_length=MESSAGE_MAX_LENGTH)
+
+    def validate_company(self, value: str) -> Company:
+        user = self.context["request"].user
+        company = Company.objects.member_of(user).filter(slug=value).first()
+        if company is None:
+            raise serializers.ValidationError(_("You do not belong to a firm with this slug."))
+        return company
+
+    def validate_partner(self, value: str) -> Partner:
+        partner = Partner.objects.filter(slug=value).first()
+        if partner is None:
+            raise serializers.ValidationError(_("No partner with this slug."))
+        return partner
+
+    def validate_opportunity(self, value: str | None) -> Opportunity | None:
+        if not value:
+            return None
+        opportunity = Opportunity.objects.published().filter(slug=value).first()
+        if opportunity is None:
+            raise serializers.ValidationError(_("No published opportunity with this slug."))
+        return opportunity
+
+
+class IntroductionMoveSerializer(serializers.Serializer):
+    """PATCH body (consultants): the new status, the reason the firm will read, and internal notes."""
+
+    status = serializers.ChoiceField(choices=Introduction.Status.choices)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+class PartnerFitSerializer(serializers.ModelSerializer):
+    """A firm's fit with one partner: score, components, and reasons and gaps with their text."""
+
+    partner = PartnerBriefSerializer(read_only=True)
+    reasons_detail = serializers.SerializerMethodField()
+    gaps_detail = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PartnerFit
+        fields = ["partner", "score", "components", "reasons_detail", "gaps_detail"]
+
+    def get_reasons_detail(self, fit: PartnerFit) -> list[dict]:
+        from partners.explain import detail
+
+        return detail(fit.reasons, self.context["labels"])
+
+    def get_gaps_detail(self, fit: PartnerFit) -> list[dict]:
+        from partners.explain import detail
+
+        return detail(fit.gaps, self.context["labels"])

@@ -1,0 +1,41 @@
+"""One FilterSet per listed model, shared by the web listing and the API (STYLE.md, "Filters")."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Partner
+from programmes.models import TechnologyArea
+
+
+class PartnerFilterSet(django_filters.FilterSet):
+    """Partners by role, technology area and free text (names and capabilities in English or Japanese)."""
+
+    role = django_filters.MultipleChoiceFilter(choices=Partner.Role.choices, label=_("Role"))
+    area = django_filters.ModelMultipleChoiceFilter(
+        queryset=TechnologyArea.objects.all(),
+        to_field_name="slug",
+        method="filter_area",
+        label=_("Technology area"),
+    )
+    q = django_filters.CharFilter(method="filter_q", max_length=200, label=_("Search"))
+
+    class Meta:
+        model = Partner
+        fields = ["role", "area", "q"]
+
+    def filter_area(self, queryset: QuerySet, name: str, value: list[TechnologyArea]) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(area_links__technology_area__in=value).distinct()
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for term in value.split():
+            queryset = queryset.filter(
+                Q(name__icontains=term)
+                | Q(name_ja__icontains=term)
+                | Q(capabilities__icontains=term)
+                | Q(capabilities_ja__icontains=term)
+                | Q(city__icontains=term)
+            )
+        return queryset

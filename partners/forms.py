@@ -1,0 +1,27 @@
+"""The introduction request form on a partner's page."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company
+from partners.services import MESSAGE_MAX_LENGTH
+from programmes.models import Opportunity
+
+
+class IntroductionForm(forms.Form):
+    """Which of the user's firms asks, for which opportunity (optional), and what it wants from the introduction."""
+
+    company = forms.ModelChoiceField(queryset=Company.objects.none(), to_field_name="slug", label=_("Your firm"))
+    opportunity = forms.ModelChoiceField(
+        queryset=Opportunity.objects.published().order_by("title"),
+        to_field_name="slug",
+        required=False,
+        label=_("For the opportunity (optional)"),
+    )
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), max_length=MESSAGE_MAX_LENGTH, label=_("Message to the consultant")
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = Company.objects.member_of(user)

@@ -1,0 +1,290 @@
+"""Japanese organisations that foreign firms team with, the introductions consultants broker, and partner fit."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from companies.models import Company
+from programmes.models import Confidence, Opportunity, TechnologyArea
+
+
+class PartnerQuerySet(models.QuerySet):
+    """Reads of partners shared by pages, the API and the scorer."""
+
+    def for_listing(self) -> "PartnerQuerySet":
+        """Everything a listing row shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            models.Prefetch("area_links", queryset=PartnerArea.objects.select_related("technology_area")),
+        )
+
+    def for_detail(self) -> "PartnerQuerySet":
+        """A listing row plus sources, known programmes and foreign partnerships."""
+        return self.for_listing().prefetch_related("sources", "programmes", "foreign_partnerships")
+
+
+class Partner(models.Model):
+    """A Japanese organisation (a prime, supplier, start-up, research body or trading house) to team with."""
+
+    class Role(models.TextChoices):
+        PRIME = "prime", _("Prime contractor")
+        SUPPLIER = "supplier", _("Supplier")
+        STARTUP = "startup", _("Start-up")
+        SME = "sme", _("SME")
+        RESEARCH = "research", _("Research body")
+        TRADING_HOUSE = "trading_house", _("Trading house")
+        INDUSTRY_BODY = "industry_body", _("Industry body")
+
+    class Size(models.TextChoices):
+        STARTUP = "startup", _("Start-up")
+        SME = "sme", _("SME")
+        LARGE = "large", _("Large")
+        PUBLIC = "public", _("Public body or association")
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    name_ja = models.CharField(_("Japanese name"), max_length=200, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    size = models.CharField(max_length=10, choices=Size.choices)
+    city = models.CharField(max_length=100, blank=True)
+    capabilities = models.TextField(help_text=_("What it makes or does, in English: the scorer reads it."))
+    capabilities_ja = models.TextField(_("capabilities (Japanese)"), blank=True)
+    technology_areas = models.ManyToManyField(
+        TechnologyArea, through="PartnerArea", related_name="partners", blank=True
+    )
+    programmes = models.ManyToManyField(
+        Opportunity, related_name="partners", blank=True, help_text=_("Known programmes and records it works on.")
+    )
+    # A public web page (an enquiry form, a defence business page): never a private person's details.
+    contact_url = models.URLField(_("public contact page"), max_length=500)
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
+    last_verified_on = models.DateField(null=True, blank=True)
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[programmes])
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    role__in=["prime", "supplier", "startup", "sme", "research", "trading_house", "industry_body"]
+                ),
+                name="%(app_label)s_%(class)s_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:partner_detail", kwargs={"slug": self.slug})
+
+
+class PartnerArea(models.Model):
+    """How strongly a partner works in one technology area (weight 0-1)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="area_links")
+    technology_area = models.ForeignKey(TechnologyArea, on_delete=models.CASCADE, related_name="partner_links")
+    weight = models.FloatField(default=1.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+
+    class Meta:
+        ordering = ["-weight", "technology_area__slug"]
+        verbose_name = _("technology area of a partner")
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "technology_area"], name="%(app_label)s_%(class)s_unique_area"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) & Q(weight__lte=1), name="%(app_label)s_%(class)s_weight_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.technology_area.slug} ({self.weight:.2f})"
+
+
+class PartnerSource(models.Model):
+    """A public page that backs a partner record, with when it was read and how far it can be trusted."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(max_length=500)
+    title = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    accessed_on = models.DateField(null=True, blank=True)
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partner", "pk"]
+        verbose_name = _("partner source")
+        verbose_name_plural = _("partner sources")
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "url"], name="%(app_label)s_%(class)s_unique_partner_url")
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+class ForeignPartnership(models.Model):
+    """A known tie between a Japanese partner and a foreign firm or government, with the page that reports it."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="foreign_partnerships")
+    counterpart = models.CharField(max_length=200)
+    country = CountryField()
+    summary = models.TextField()
+    source_url = models.URLField(max_length=500)
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partner", "counterpart", "pk"]
+        verbose_name = _("foreign partnership")
+        verbose_name_plural = _("foreign partnerships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "counterpart"], name="%(app_label)s_%(class)s_unique_partner_counterpart"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} ~ {self.counterpart}"
+
+    def get_absolute_url(self) -> str:
+        return self.source_url
+
+
+class IntroductionQuerySet(models.QuerySet):
+    """Reads of introduction requests; the access rule is written once here."""
+
+    def visible_to(self, user) -> "IntroductionQuerySet":
+        """Consultants see every request; staff see their own firms' requests; anyone else sees none."""
+        return self.filter(company__in=Company.objects.visible_to(user))
+
+    def open(self) -> "IntroductionQuerySet":
+        """Requests a consultant has not closed yet."""
+        return self.filter(status__in=Introduction.OPEN)
+
+    def for_listing(self) -> "IntroductionQuerySet":
+        """Every column a row shows, in one query."""
+        return self.select_related("company", "partner", "opportunity", "requested_by")
+
+
+class Introduction(models.Model):
+    """A firm's request that a consultant introduce it to a Japanese partner, and how far that got."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        IN_REVIEW = "in_review", _("In review")
+        INTRODUCED = "introduced", _("Introduced")
+        DECLINED = "declined", _("Declined")
+
+    OPEN = (Status.REQUESTED, Status.IN_REVIEW)
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="introductions")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="introductions")
+    opportunity = models.ForeignKey(
+        Opportunity, null=True, blank=True, on_delete=models.SET_NULL, related_name="introductions"
+    )
+    message = models.TextField(max_length=4000)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    # Shown to the firm: why it was declined, or how the introduction was made.
+    reason = models.TextField(max_length=2000, blank=True)
+    # Consultants' working notes; never shown to the firm.
+    notes = models.TextField(max_length=4000, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = IntroductionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("introduction request")
+        verbose_name_plural = _("introduction requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["requested", "in_review", "introduced", "declined"]),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            # One open request per firm, partner and opportunity (no opportunity counts as one value).
+            models.UniqueConstraint(
+                "company",
+                "partner",
+                Coalesce("opportunity", Value(0)),
+                condition=Q(status__in=["requested", "in_review"]),
+                name="%(app_label)s_%(class)s_unique_open_request",
+                violation_error_message=_("An open request for this firm, partner and opportunity already exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} -> {self.partner} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:introduction_detail", kwargs={"pk": self.pk})
+
+
+class PartnerFitQuerySet(models.QuerySet):
+    """Reads of partner fits shared by pages and the API."""
+
+    def visible_to(self, user) -> "PartnerFitQuerySet":
+        """Consultants see every fit; staff see their own firms' fits."""
+        return self.filter(company__in=Company.objects.visible_to(user))
+
+    def best_first(self) -> "PartnerFitQuerySet":
+        """Highest score first, with a stable tie-break."""
+        return self.order_by("-score", "partner__slug")
+
+
+class PartnerFit(models.Model):
+    """How well one firm fits one Japanese partner: a 0-100 score, its parts, reasons and gaps as items."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="partner_fits", db_index=False)
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="fits", db_index=False)
+    score = models.FloatField()
+    # {"shared_areas": {"value": 0.8, "weight": 0.5, "contribution": 40.0}, ...}; contributions sum to score.
+    components = models.JSONField(default=dict)
+    reasons = models.JSONField(default=list)  # [{"code": ..., "params": {...}}]
+    gaps = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    objects = PartnerFitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        verbose_name = _("partner fit")
+        verbose_name_plural = _("partner fits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "partner"], name="%(app_label)s_%(class)s_unique_company_partner"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=100), name="%(app_label)s_%(class)s_score_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "-score"], name="partners_fit_company_score")]
+
+    def __str__(self) -> str:
+        return f"{self.company} ~ {self.partner}: {self.score:.1f}"
+
+    def get_absolute_url(self) -> str:
+        return self.partner.get_absolute_url()

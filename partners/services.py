@@ -1,0 +1,87 @@
+"""Writes of the partners app: partner records, introduction requests and their workflow.
+
+Views, the API and the admin all call these. Every change is kept in history with who made it and why. There is
+no outbox yet (DESIGN.md, "Outbox"): when one exists, introduction_request and introduction_move enqueue their
+emails here, in the same transaction.
+"""
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from companies.models import Company
+from partners.models import Introduction, Partner
+from programmes.models import Opportunity
+
+MESSAGE_MAX_LENGTH = 4000
+# Which status may follow which: a consultant reviews a request, then introduces the firm or declines.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Introduction.Status.REQUESTED: (Introduction.Status.IN_REVIEW, Introduction.Status.DECLINED),
+    Introduction.Status.IN_REVIEW: (Introduction.Status.INTRODUCED, Introduction.Status.DECLINED),
+    Introduction.Status.INTRODUCED: (),
+    Introduction.Status.DECLINED: (),
+}
+
+
+def partner_save(*, partner: Partner, by: User | None, reason: str = "") -> Partner:
+    """Validate and save a partner record with who and why in its history."""
+    partner.full_clean()
+    partner._change_reason = reason or ("Edited" if partner.pk else "Created")
+    partner._history_user = by
+    partner.save()
+    return partner
+
+
+@transaction.atomic
+def introduction_request(
+    *, company: Company, partner: Partner, message: str, by: User | None, opportunity: Opportunity | None = None
+) -> Introduction:
+    """Record a firm's request to be introduced to PARTNER; refused while the same request is still open."""
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError({"message": _("Say what you want from the introduction.")})
+    if len(message) > MESSAGE_MAX_LENGTH:
+        raise ValidationError({"message": _("Keep the message under %(n)s characters.") % {"n": MESSAGE_MAX_LENGTH}})
+    # Lock the firm's row so two simultaneous requests cannot both pass the check below.
+    Company.objects.select_for_update().filter(pk=company.pk).first()
+    if Introduction.objects.open().filter(company=company, partner=partner, opportunity=opportunity).exists():
+        raise ValidationError({"partner": _("You already have an open request for this partner and opportunity.")})
+    introduction = Introduction(
+        company=company, partner=partner, opportunity=opportunity, message=message, requested_by=by
+    )
+    introduction.full_clean()
+    introduction._change_reason = "Requested"
+    introduction._history_user = by
+    introduction.save()
+    return introduction
+
+
+@transaction.atomic
+def introduction_move(
+    *, introduction: Introduction, status: str, reason: str = "", notes: str | None = None, by: User | None
+) -> Introduction:
+    """Move a request along requested -> in_review -> introduced / declined; declining needs a reason."""
+    introduction = Introduction.objects.select_for_update().get(pk=introduction.pk)
+    if status not in Introduction.Status.values:
+        raise ValidationError({"status": _("Unknown status %(s)s.") % {"s": status}})
+    if status != introduction.status and status not in TRANSITIONS[introduction.status]:
+        raise ValidationError(
+            {
+                "status": _("A request that is %(old)s cannot become %(new)s.")
+                % {"old": introduction.status, "new": status}
+            }
+        )
+    reason = (reason or "").strip()
+    if status == Introduction.Status.DECLINED and not reason:
+        raise ValidationError({"reason": _("Give the firm a reason for declining.")})
+    introduction.status = status
+    if reason:
+        introduction.reason = reason
+    if notes is not None:
+        introduction.notes = notes
+    introduction.full_clean()
+    introduction._change_reason = f"Status {status}" + (f": {reason}" if reason else "")
+    introduction._history_user = by
+    introduction.save()
+    return introduction

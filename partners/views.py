@@ -1,0 +1,91 @@
+"""Partner pages (public) and a firm's introduction requests (its staff; consultants work the queue in the admin)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from partners.filters import PartnerFilterSet
+from partners.forms import IntroductionForm
+from partners.models import Introduction, Partner
+from partners.services import introduction_request
+from portal.paging import ForgivingPaginationMixin
+
+
+class PartnerListView(ForgivingPaginationMixin, ListView):
+    """Japanese partners, filtered by role, area and text with the same FilterSet as the API."""
+
+    template_name = "partners/partner_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = PartnerFilterSet(self.request.GET, queryset=Partner.objects.for_listing().order_by("name"))
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(filterset=self.filterset, **kwargs)
+
+
+class PartnerDetailView(DetailView):
+    """A partner's record: capabilities, areas, programmes, foreign partnerships, sources, and the request form."""
+
+    template_name = "partners/partner_detail.html"
+    queryset = Partner.objects.for_detail()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if user.is_authenticated and "form" not in context:
+            context["form"] = IntroductionForm(user=user)
+        return context
+
+
+class IntroductionCreateView(LoginRequiredMixin, View):
+    """POST only: the request form on a partner's page; errors re-show the page with a 400."""
+
+    def post(self, request: HttpRequest, slug: str) -> HttpResponse:
+        partner = get_object_or_404(Partner.objects.for_detail(), slug=slug)
+        form = IntroductionForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                introduction = introduction_request(partner=partner, **form.cleaned_data, by=request.user)
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                messages.success(request, _("Your request was sent to the Kakehashi consultants."))
+                return redirect(introduction.get_absolute_url())
+        context = {"partner": partner, "object": partner, "form": form}
+        return render(request, "partners/partner_detail.html", context, status=400)
+
+
+class IntroductionListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
+    """The introduction requests of the user's firms (every firm's for consultants)."""
+
+    template_name = "partners/introduction_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Introduction.objects.visible_to(self.request.user).for_listing().order_by("-created_at", "-pk")
+
+
+class IntroductionDetailView(LoginRequiredMixin, DetailView):
+    """One request with its status history; a 404 for anyone outside the firm."""
+
+    template_name = "partners/introduction_detail.html"
+
+    def get_queryset(self):
+        return Introduction.objects.visible_to(self.request.user).for_listing()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        history = self.object.history.order_by("history_date", "history_id")
+        steps = [
+            {"status": row.get_status_display(), "when": row.history_date, "reason": row.reason} for row in history
+        ]
+        return super().get_context_data(steps=steps, **kwargs)

@@ -1,0 +1,171 @@
+"""Introductions: staff ask, consultants work the queue, the firm sees status and history, others see nothing."""
+
+import pytest
+
+from partners.models import Introduction
+from tests.factories import CallFactory
+
+
+def ask(client, **body):
+    data = {"company": "firm-a", "partner": "shipyard-kk", "message": "We build USVs and want a shipyard partner."}
+    return client.post("/api/v1/introductions/", {**data, **body}, content_type="application/json")
+
+
+@pytest.fixture
+def call(db):
+    return CallFactory(slug="usv-call", title="USV call")
+
+
+def test_alice_asks_for_an_introduction_and_gets_201(alice_client, alice, partners, call):
+    response = ask(alice_client, opportunity="usv-call")
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "requested"
+    assert body["partner"] == {"slug": "shipyard-kk", "name": "Shipyard Kk", "name_ja": "造船", "role": "prime"}
+    assert body["opportunity"] == "usv-call"
+    assert "notes" not in body
+    introduction = Introduction.objects.get()
+    assert (introduction.company.slug, introduction.requested_by) == ("firm-a", alice)
+    assert introduction.history.get().history_change_reason == "Requested"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"company": "firm-b"}, "company"),
+        ({"partner": "no-such-partner"}, "partner"),
+        ({"opportunity": "no-such-call"}, "opportunity"),
+        ({"message": ""}, "message"),
+        ({"message": "   "}, "message"),
+        ({"message": "x" * 4001}, "message"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field(alice_client, partners, firm_b, body, field):
+    response = ask(alice_client, **body)
+
+    assert response.status_code == 400
+    assert set(response.json()) == {field}
+    assert not Introduction.objects.exists()
+
+
+def test_a_repeat_request_is_refused_while_one_is_open(alice_client, consultant_client, partners, call):
+    first = ask(alice_client, opportunity="usv-call")
+    repeat = ask(alice_client, opportunity="usv-call")
+    other_opportunity = ask(alice_client)
+
+    assert (first.status_code, repeat.status_code, other_opportunity.status_code) == (201, 400, 201)
+    assert "open request" in repeat.json()["partner"][0]
+    consultant_client.patch(
+        f"/api/v1/introductions/{first.json()['id']}/",
+        {"status": "declined", "reason": "The yard is not taking partners this year."},
+        content_type="application/json",
+    )
+    assert ask(alice_client, opportunity="usv-call").status_code == 201  # closed requests may be asked again
+
+
+def test_consultants_move_a_request_through_the_queue_and_the_firm_sees_it(
+    alice_client, consultant_client, partners, call
+):
+    pk = ask(alice_client, opportunity="usv-call").json()["id"]
+    url = f"/api/v1/introductions/{pk}/"
+
+    review = consultant_client.patch(url, {"status": "in_review", "notes": "call the yard"}, "application/json")
+    done = consultant_client.patch(url, {"status": "introduced", "reason": "Emailed both sides."}, "application/json")
+
+    assert (review.status_code, done.status_code) == (200, 200)
+    assert done.json()["notes"] == "call the yard"
+    seen = alice_client.get(url).json()
+    assert (seen["status"], seen["reason"]) == ("introduced", "Emailed both sides.")
+    assert "notes" not in seen
+    history = list(Introduction.objects.get(pk=pk).history.order_by("history_date").values_list("status", flat=True))
+    assert history == ["requested", "in_review", "introduced"]
+    page = alice_client.get(f"/my/introductions/{pk}/").content.decode()
+    assert "Introduced" in page and "In review" in page and "Emailed both sides." in page
+    assert "call the yard" not in page
+
+
+def test_the_workflow_refuses_skipped_steps_and_reasonless_declines(alice_client, consultant_client, partners):
+    pk = ask(alice_client).json()["id"]
+    url = f"/api/v1/introductions/{pk}/"
+
+    skip = consultant_client.patch(url, {"status": "introduced"}, "application/json")
+    no_reason = consultant_client.patch(url, {"status": "declined"}, "application/json")
+    unknown = consultant_client.patch(url, {"status": "done"}, "application/json")
+
+    assert (skip.status_code, no_reason.status_code, unknown.status_code) == (400, 400, 400)
+    assert set(skip.json()) == {"status"} and set(no_reason.json()) == {"reason"} and set(unknown.json()) == {"status"}
+    assert Introduction.objects.get(pk=pk).status == "requested"
+
+
+def test_staff_cannot_move_their_own_request(alice_client, partners):
+    pk = ask(alice_client).json()["id"]
+
+    response = alice_client.patch(f"/api/v1/introductions/{pk}/", {"status": "introduced"}, "application/json")
+
+    assert response.status_code == 403
+    assert Introduction.objects.get(pk=pk).status == "requested"
+
+
+def test_bob_sees_none_of_alices_requests(alice_client, bob_client, partners):
+    pk = ask(alice_client).json()["id"]
+
+    assert bob_client.get("/api/v1/introductions/").json()["count"] == 0
+    assert bob_client.get(f"/api/v1/introductions/{pk}/").status_code == 404
+    assert bob_client.get(f"/my/introductions/{pk}/").status_code == 404
+    assert "Shipyard Kk" not in bob_client.get("/my/introductions/").content.decode()
+
+
+def test_anonymous_callers_cannot_ask(anon_client, partners):
+    assert ask(anon_client).status_code in (401, 403)
+    assert not Introduction.objects.exists()
+
+
+def test_alice_asks_from_the_partner_page(alice_client, partners, call):
+    page = alice_client.get("/partners/shipyard-kk/")
+    sent = alice_client.post(
+        "/partners/shipyard-kk/introduce/",
+        {"company": "firm-a", "opportunity": "usv-call", "message": "Please introduce us."},
+    )
+    empty = alice_client.post("/partners/shipyard-kk/introduce/", {"company": "firm-a", "message": ""})
+
+    assert "Ask for an introduction" in page.content.decode()
+    introduction = Introduction.objects.get()
+    assert sent.status_code == 302 and sent["Location"] == f"/my/introductions/{introduction.pk}/"
+    assert empty.status_code == 400 and "This field is required" in empty.content.decode()
+    listing = alice_client.get("/my/introductions/").content.decode()
+    assert "Shipyard Kk" in listing and "Requested" in listing
+
+
+def test_consultants_work_the_queue_in_the_admin(alice_client, consultant_client, partners):
+    pk = ask(alice_client).json()["id"]
+
+    queue = consultant_client.get("/admin/partners/introduction/?status__exact=requested")
+    moved = consultant_client.post(
+        "/admin/partners/introduction/", {"action": "start_review", "_selected_action": [pk]}
+    )
+
+    assert queue.status_code == 200 and "Shipyard Kk" in queue.content.decode()
+    assert moved.status_code == 302
+    assert Introduction.objects.get(pk=pk).status == "in_review"
+
+
+def test_the_database_refuses_a_second_open_request_written_around_the_service(firm_a, alice, partners):
+    from django.db import IntegrityError, transaction
+
+    Introduction.objects.create(company=firm_a, partner=partners["shipyard"], message="one", requested_by=alice)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Introduction.objects.create(company=firm_a, partner=partners["shipyard"], message="two", requested_by=alice)
+    Introduction.objects.create(
+        company=firm_a, partner=partners["shipyard"], message="closed", status="declined", requested_by=alice
+    )
+    assert Introduction.objects.count() == 2
+
+
+def test_the_request_page_speaks_japanese(alice_client, partners):
+    pk = ask(alice_client).json()["id"]
+
+    page = alice_client.get(f"/ja/my/introductions/{pk}/").content.decode()
+
+    assert "依頼済み" in page and "への紹介" in page

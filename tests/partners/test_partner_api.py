@@ -1,0 +1,69 @@
+"""/api/v1/partners/ lists and shows partners; role, area and q filter through the one PartnerFilterSet."""
+
+import pytest
+
+from tests.api.conftest import assert_golden
+
+
+def slugs(response) -> list[str]:
+    return [row["slug"] for row in response.json()["results"]]
+
+
+def test_anyone_lists_partners_by_name(anon_client, partners):
+    response = anon_client.get("/api/v1/partners/")
+
+    assert response.status_code == 200
+    assert slugs(response) == ["drone-startup", "it-prime", "shipyard-kk"]
+    assert_golden(response, "partners-list")
+
+
+def test_a_partner_shows_sources_and_foreign_partnerships(anon_client, partners):
+    response = anon_client.get("/api/v1/partners/shipyard-kk/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["foreign_partnerships"][0]["counterpart"] == "Navy of Somewhere"
+    assert body["sources"][0]["url"] == "https://news.example/shipyard-kk"
+    assert_golden(response, "partners-detail")
+
+
+def test_an_unknown_partner_is_404(anon_client, partners):
+    assert anon_client.get("/api/v1/partners/no-such-partner/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("role=startup", ["drone-startup"]),
+        ("role=prime", ["it-prime", "shipyard-kk"]),
+        ("area=cyber", ["it-prime"]),
+        ("area=usv&area=uav", ["drone-startup", "shipyard-kk"]),
+        ("q=surveillance", ["drone-startup"]),
+        ("q=造船", ["shipyard-kk"]),
+        ("q=Yokohama", ["shipyard-kk"]),
+    ],
+)
+def test_filters_narrow_the_list(anon_client, partners, query, expected):
+    response = anon_client.get(f"/api/v1/partners/?{query}")
+
+    assert response.status_code == 200
+    assert slugs(response) == expected
+
+
+def test_a_bad_filter_is_a_400_naming_it(anon_client, partners):
+    role = anon_client.get("/api/v1/partners/?role=emperor")
+    area = anon_client.get("/api/v1/partners/?area=no-such-area")
+
+    assert role.status_code == area.status_code == 400
+    assert set(role.json()) == {"role"}
+    assert set(area.json()) == {"area"}
+
+
+def test_the_partner_pages_show_the_same_filter_in_both_languages(anon_client, partners):
+    english = anon_client.get("/partners/?role=prime")
+    japanese = anon_client.get("/ja/partners/shipyard-kk/")
+
+    assert english.status_code == japanese.status_code == 200
+    text = english.content.decode()
+    assert "It Prime" in text and "Shipyard Kk" in text and "Drone Startup" not in text
+    assert "造船" in japanese.content.decode() and "Navy of Somewhere" in japanese.content.decode()
