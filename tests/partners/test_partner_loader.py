@@ -3,7 +3,7 @@
 import pytest
 
 from partners.models import Partner
-from programmes.curated import CuratedLoadError, curated_load
+from web.curated import CuratedLoadError, curated_load
 
 
 def test_an_unsourced_partner_is_refused_naming_the_field(db, tmp_path):
