@@ -1,0 +1,108 @@
+"""What the opportunity listings, pages, API and feeds ask of the records: states, visibility and prefetches."""
+
+import datetime
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def _model(name: str) -> type[models.Model]:
+    """A model of this app by name (models.py imports this module, so it cannot import models.py back)."""
+    return apps.get_model("programmes", name)
+
+
+class OpportunityQuerySet(models.QuerySet):
+    """Reads of opportunities shared by pages, the API, feeds and the matcher."""
+
+    def published(self) -> "OpportunityQuerySet":
+        """Records the public may see and the matcher scores."""
+        return self.filter(status=self.model.Status.PUBLISHED)
+
+    def visible_to(self, user) -> "OpportunityQuerySet":
+        """Consultants see every record; everyone else sees published ones and archived past editions."""
+        from portal.roles import is_consultant
+
+        if is_consultant(user):
+            return self.all()
+        return self.filter(Q(status=self.model.Status.PUBLISHED) | Q(pk__in=self.past_editions().values("pk")))
+
+    def past_editions(self) -> "OpportunityQuerySet":
+        """Archived events and calls whose dates are over: findable as past (issue #13), never scored."""
+        return self.filter(status=self.model.Status.ARCHIVED).past_on(timezone.localdate())
+
+    def past_on(self, day: datetime.date) -> "OpportunityQuerySet":
+        """Events and calls whose last day is before DAY."""
+        call_over = Q(kind=self.model.Kind.CALL, closes_on__lt=day)
+        event_over = Q(kind=self.model.Kind.EVENT) & (Q(ends_on__lt=day) | Q(ends_on__isnull=True, starts_on__lt=day))
+        return self.filter(call_over | event_over)
+
+    def upcoming_on(self, day: datetime.date) -> "OpportunityQuerySet":
+        """Events and calls not over on DAY, and expected editions whose window has not passed."""
+        call_ahead = Q(kind=self.model.Kind.CALL) & (
+            Q(closes_on__gte=day) | Q(closes_on__isnull=True, expected_until__isnull=True)
+        )
+        event_ahead = Q(kind=self.model.Kind.EVENT) & (
+            Q(ends_on__gte=day) | Q(ends_on__isnull=True, starts_on__gte=day)
+        )
+        expected_ahead = Q(kind__in=[self.model.Kind.CALL, self.model.Kind.EVENT], expected_until__gte=day) & (
+            Q(kind=self.model.Kind.CALL, closes_on__isnull=True) | Q(kind=self.model.Kind.EVENT, starts_on__isnull=True)
+        )
+        return self.filter(call_ahead | event_ahead | expected_ahead)
+
+    def standing(self) -> "OpportunityQuerySet":
+        """Hubs, priority areas and programmes: records with no dates of their own."""
+        return self.exclude(kind__in=[self.model.Kind.CALL, self.model.Kind.EVENT])
+
+    def for_listing(self) -> "OpportunityQuerySet":
+        """Everything a listing row shows, fetched in a fixed number of queries."""
+        return self.prefetch_related(
+            "organisations",
+            models.Prefetch(
+                "area_links",
+                queryset=apps.get_model("programmes", "OpportunityArea").objects.select_related("technology_area"),
+            ),
+        )
+
+    def for_detail(self) -> "OpportunityQuerySet":
+        """A listing row plus sources and certifications (related records depend on the viewer: the page asks)."""
+        return (
+            self.for_listing()
+            .select_related("last_verified_by")
+            # The watch (sources app) says whether a source has gone unreachable: the record then shows as stale.
+            .prefetch_related(
+                models.Prefetch(
+                    "sources", queryset=apps.get_model("programmes", "Source").objects.select_related("watch")
+                ),
+                "required_certifications",
+                "notices__sources",  # notices app: rule changes that affect this record
+            )
+        )
+
+    def with_deadline(self) -> "OpportunityQuerySet":
+        """Annotate `deadline_on`: an event's first day, anything else's closing date (as Opportunity.deadline)."""
+        return self.annotate(
+            deadline_on=models.Case(
+                models.When(kind=self.model.Kind.EVENT, then=models.F("starts_on")), default=models.F("closes_on")
+            )
+        )
+
+    def open_on(self, day: datetime.date) -> "OpportunityQuerySet":
+        """Calls still taking proposals and events not yet over on DAY; standing hubs, areas and programmes."""
+        dated = Q(kind__in=[self.model.Kind.CALL, self.model.Kind.EVENT])
+        # A call with only an expected window is not open: nobody can apply to it yet (issue #13).
+        call_open = Q(kind=self.model.Kind.CALL) & (
+            Q(closes_on__isnull=True, expected_from__isnull=True) | Q(closes_on__gte=day)
+        )
+        event_ahead = Q(kind=self.model.Kind.EVENT) & (
+            Q(ends_on__gte=day) | Q(ends_on__isnull=True, starts_on__gte=day)
+        )
+        return self.filter(~dated | call_open | event_ahead)
+
+    def stale(self, *, days: int | None = None) -> "OpportunityQuerySet":
+        """Published records nobody has verified for DAYS (STALE_AFTER_DAYS by default)."""
+        days = settings.STALE_AFTER_DAYS if days is None else days
+        cutoff = timezone.localdate() - datetime.timedelta(days=days)
+        return self.published().filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff))
