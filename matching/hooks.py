@@ -35,3 +35,23 @@ def chunk_stored(*, company_ids: list[int], today: datetime.date, corpus: Any = 
 def registered() -> list[ChunkStored]:
     """The callbacks registered so far (for tests and the admin's eyes)."""
     return list(_chunk_stored)
+
+
+# The partners to offer on a "needs a Japanese partner or entity" gap -----------------------------------------------
+
+PARTNER_GAPS = frozenset({"partner_needed", "entity_needed", "gate_japanese_entity"})
+GapPartners = Callable[[set[tuple[int, int]]], dict[tuple[int, int], list[dict[str, str]]]]
+_gap_partners: list[GapPartners] = []
+
+
+def gap_partners_provider(provider: GapPartners) -> GapPartners:
+    """Register the one PROVIDER: {(company pk, opportunity pk)} -> {pair: [{slug, name, name_ja, role}, ...]}."""
+    _gap_partners[:] = [provider]
+    return provider
+
+
+def gap_partners(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[dict[str, str]]]:
+    """The partners to offer for each (firm, opportunity) pair whose match has a partner gap; {} with no provider."""
+    if not pairs or not _gap_partners:
+        return {}
+    return _gap_partners[0](pairs)

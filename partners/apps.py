@@ -7,8 +7,10 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Japanese partners")
 
     def ready(self) -> None:
-        """Follow the match runs: every chunk of firms whose matches were stored gets its partner fits rescored."""
+        """Follow the match runs (partner fits per stored chunk) and offer partners on the partner gaps of matches."""
         from matching import hooks
         from partners.scoring import partner_fits_after_chunk
+        from partners.selectors import partners_for_gaps
 
         hooks.after_chunk_stored(partner_fits_after_chunk)
+        hooks.gap_partners_provider(partners_for_gaps)
