@@ -66,3 +66,30 @@ def test_the_partners_on_a_gap_are_read_once_per_page(alice_client, firm_a, area
         return len(queries)
 
     assert page_queries(2) == page_queries(18)
+
+
+def test_the_gap_plan_links_the_partners_to_talk_to_in_english_and_japanese(alice_client, firm_a, areas, partners):
+    call = CallFactory(slug="usv-call", areas=[areas["usv"]])
+    MatchFactory(company=firm_a, opportunity=call, score=60.0, gaps=[{"code": "partner_needed", "params": {}}])
+
+    english = alice_client.get("/my/matches/")
+    japanese = alice_client.get("/ja/my/matches/")
+
+    assert english.status_code == 200 and japanese.status_code == 200
+    link = '<a href="/partners/shipyard-kk/">'
+    assert "Partners to talk to:" in english.content.decode()
+    assert f"{link}Shipyard Kk</a>" in english.content.decode()
+    assert "相談できるパートナー：" in japanese.content.decode()
+    assert '<a href="/ja/partners/shipyard-kk/">造船</a>' in japanese.content.decode()
+    # The IT prime works neither on the call nor in its area.
+    assert "/partners/it-prime/" not in english.content.decode()
+
+
+def test_a_plan_without_partner_gaps_offers_no_partners(alice_client, firm_a, areas, partners):
+    call = CallFactory(slug="usv-call", areas=[areas["usv"]])
+    MatchFactory(company=firm_a, opportunity=call, gaps=[{"code": "trl_unknown", "params": {"min_trl": 4}}])
+
+    response = alice_client.get("/my/matches/")
+
+    assert response.status_code == 200
+    assert "Partners to talk to:" not in response.content.decode()
