@@ -42,6 +42,11 @@ class ExplanationSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="What the item says, e.g. keywords, trl_below, certifications_missing.")
     params = serializers.DictField(help_text="The facts behind it: area slugs, certification codes, figures.")
     text = serializers.CharField(help_text="The item in words, in the language asked for (Accept-Language, ?lang=).")
+    partners = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        required=False,
+        help_text="Partner gaps only: the firm's three best Japanese partners for it (slug, name, name_ja, role).",
+    )
 
 
 class ExplanationTextField(serializers.ListField):
