@@ -1,7 +1,8 @@
 """The life of a scoring run: record, claim, plan, score chunk by chunk, count progress, finish, fail, reap.
 
 Tasks and the `rescore --sync` command call these. Asking for a run from elsewhere goes through matching.dispatch,
-which records the run here and enqueues it; storing the scored rows is matching.store's work.
+which records the run here and enqueues it; storing the scored rows is matching.store's work. After each chunk is
+stored, the apps that follow the runs (partner fit) are called through matching.hooks.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_countries import countries
 
-from matching import engine, inputs, scoring, store
-from matching.models import MatchRun
+from matching import engine, hooks, inputs, scoring, store
+from matching.models import Match, MatchRun
 from matching.record import StoredMatch
 from portal.generations import generations_bump
 
@@ -183,8 +184,11 @@ def match_chunk_score(*, run_id: int | None, company_ids: list[int]) -> tuple[in
     Readers see the firms' old lists or the new ones, never a mix; running it twice gives the same rows. The run's
     progress is counted in the same transaction, so a chunk killed half-way counts nothing.
     """
-    scored = _chunk_compute(run_id=run_id, company_ids=company_ids)
-    return store.retry_on_conflict(partial(_chunk_store, run_id=run_id, company_ids=company_ids, scored=scored))
+    context = _context(run_id=run_id)
+    scored = _chunk_compute(run_id=run_id, company_ids=company_ids, context=context)
+    counts = store.retry_on_conflict(partial(_chunk_store, run_id=run_id, company_ids=company_ids, scored=scored))
+    hooks.chunk_stored(company_ids=company_ids, today=context.today, corpus=context.corpus)
+    return counts
 
 
 def _context(*, run_id: int | None, only: int | None = None) -> scoring.Context:
@@ -209,8 +213,10 @@ def _context(*, run_id: int | None, only: int | None = None) -> scoring.Context:
     return context
 
 
-def _chunk_compute(*, run_id: int | None, company_ids: list[int]) -> scoring.Scored:
-    context = _context(run_id=run_id)
+def _chunk_compute(
+    *, run_id: int | None, company_ids: list[int], context: scoring.Context | None = None
+) -> scoring.Scored:
+    context = context or _context(run_id=run_id)
     companies = inputs.scoring_companies(ids=company_ids, today=context.today)
     return scoring.score_companies(context, companies, run_id=run_id, now=timezone.now())
 
@@ -224,13 +230,22 @@ def _chunk_store(*, run_id: int | None, company_ids: list[int], scored: scoring.
     return scored.pairs, len(scored.records)
 
 
+def _chunk_store_then_hooks(
+    *, run_id: int | None, company_ids: list[int], scored: scoring.Scored, context: scoring.Context
+) -> tuple[int, int]:
+    """The background writer's step: store the chunk, then call the hooks in the same thread (after the commit)."""
+    counts = store.retry_on_conflict(partial(_chunk_store, run_id=run_id, company_ids=company_ids, scored=scored))
+    hooks.chunk_stored(company_ids=company_ids, today=context.today, corpus=context.corpus)
+    return counts
+
+
 def _run_chunks(*, run_id: int, chunks: list[list[int]], report: Progress) -> None:
     """Score and store each chunk in turn, storing in the background where the database allows it."""
     if connection.vendor != "postgresql" or connection.in_atomic_block or len(chunks) < 2:
         for chunk in chunks:
             report(*match_chunk_score(run_id=run_id, company_ids=chunk))
         return
-    writer = store.BackgroundWriter(_chunk_store)
+    writer = store.BackgroundWriter(partial(_chunk_store_then_hooks, context=_context(run_id=run_id)))
     try:
         for chunk in chunks:
             scored = _chunk_compute(run_id=run_id, company_ids=chunk)
@@ -252,6 +267,7 @@ def match_opportunity_score(*, run_id: int | None, opportunity_id: int) -> tuple
     context = _context(run_id=None, only=opportunity_id)
     records: list[StoredMatch] = []
     pairs = 0
+    before = set(Match.objects.filter(opportunity_id=opportunity_id).values_list("company_id", flat=True))
     if context.opportunities.rows:
         kept = inputs.stored_match_floor(opportunity_id=opportunity_id)
         ids = inputs.scoring_company_ids()
@@ -270,7 +286,13 @@ def match_opportunity_score(*, run_id: int | None, opportunity_id: int) -> tuple
             generations_bump("matches")
         return pairs, len(records)
 
-    return store.retry_on_conflict(write)
+    counts = store.retry_on_conflict(write)
+    # The firms whose match with this opportunity came, went or moved: their best matches may have changed.
+    moved = sorted(before | {record.company_id for record in records})
+    size = chunk_size_setting()
+    for start in range(0, len(moved), size):
+        hooks.chunk_stored(company_ids=moved[start : start + size], today=context.today, corpus=context.corpus)
+    return counts
 
 
 def _keep_column(scores: engine.Scores, *, kept: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:

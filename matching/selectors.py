@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from matching import messages
+from matching import hooks, messages
 from matching.messages import Names
 from matching.models import Match
 from programmes.models import Opportunity, OpportunityArea
@@ -57,6 +57,8 @@ class GapItem:
     text: str
     action: str = ""
     matches: list[Match] = field(default_factory=list)
+    partner_gap: bool = False  # a "needs a Japanese partner or entity" gap: the plan offers partners
+    partners: list[dict] = field(default_factory=list)  # matching.hooks.gap_partners: slug, name, name_ja, role
 
     @property
     def count(self) -> int:
@@ -163,16 +165,31 @@ def gap_plan(*, matches: Iterable[Match], names: Names | None = None) -> list[tu
             item = items.setdefault((category, key), GapItem(category=category, key=key, text=what, action=todo))
             if match not in item.matches:
                 item.matches.append(match)
+            if isinstance(gap, dict) and gap.get("code") in hooks.PARTNER_GAPS:
+                item.partner_gap = True
     readiness = sorted((i for i in items.values() if i.key.startswith("trl-")), key=lambda i: int(i.key[4:]))
     for higher_index, item in enumerate(readiness):
         for lower in readiness[:higher_index]:
             item.matches.extend(m for m in lower.matches if m not in item.matches)
+    _offer_partners([i for i in items.values() if i.partner_gap])
     plan = []
     for category, label in GAP_CATEGORY_LABELS.items():
         group = sorted((i for i in items.values() if i.category == category), key=lambda i: (-i.count, i.key))
         if group:
             plan.append((category, str(label), group))
     return plan
+
+
+def _offer_partners(items: list[GapItem], limit: int = 3) -> None:
+    """Give each partner gap the best partners for its first matches' opportunities (one read for the whole plan)."""
+    pairs = {(m.company_id, m.opportunity_id) for item in items for m in item.matches[:limit]}
+    offered = hooks.gap_partners(pairs)
+    for item in items:
+        seen: dict[str, dict] = {}
+        for m in item.matches[:limit]:
+            for partner in offered.get((m.company_id, m.opportunity_id), []):
+                seen.setdefault(partner["slug"], partner)
+        item.partners = list(seen.values())[:limit]
 
 
 def company_gap_plan(
@@ -186,7 +203,7 @@ def company_gap_plan(
     matches = (
         with_workspace(Match.objects.visible_to(user).filter(company=company))
         .select_related("opportunity")
-        .only("pk", "score", "gaps", "opportunity__slug", "opportunity__title", "opportunity__title_ja")
+        .only("pk", "company", "score", "gaps", "opportunity__slug", "opportunity__title", "opportunity__title_ja")
         .best_first()[:top]
     )
     return gap_plan(matches=matches, names=names)

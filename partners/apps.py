@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Japanese partners")
+
+    def ready(self) -> None:
+        """Follow the match runs (partner fits per stored chunk) and offer partners on the partner gaps of matches."""
+        from matching import hooks
+        from partners.scoring import partner_fits_after_chunk
+        from partners.selectors import partners_for_gaps
+
+        hooks.after_chunk_stored(partner_fits_after_chunk)
+        hooks.gap_partners_provider(partners_for_gaps)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from companies.models import Company
 from matching import inputs
-from matching.features import build_corpus, firm_arrays
+from matching.features import Corpus, build_corpus, firm_arrays
 from matching.models import Match
 from partners import fit
 from partners.models import ForeignPartnership, Partner, PartnerArea, PartnerFit
@@ -99,10 +99,16 @@ def chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def partner_fits_compute(*, company_ids: list[int], today: datetime.date) -> list[PartnerFit]:
-    """Unsaved PartnerFit rows for these firms: each firm's TOP_K partners with components, reasons and gaps."""
-    opportunities = inputs.scoring_opportunities(today=today)
-    corpus = build_corpus(inputs.scoring_areas(), opportunities, inputs.scoring_certifications())
+def partner_fits_compute(
+    *, company_ids: list[int], today: datetime.date, corpus: Corpus | None = None
+) -> list[PartnerFit]:
+    """Unsaved PartnerFit rows for these firms: each firm's TOP_K partners with components, reasons and gaps.
+
+    CORPUS is the matching run's fitted corpus when a run calls this; without it, one is built here.
+    """
+    if corpus is None:
+        opportunities = inputs.scoring_opportunities(today=today)
+        corpus = build_corpus(inputs.scoring_areas(), opportunities, inputs.scoring_certifications())
     table = PartnerTable([area.slug for area in corpus.areas])
     if not table.pks:
         return []
@@ -209,6 +215,13 @@ def partner_fits_store(*, company_ids: list[int], fits: list[PartnerFit]) -> int
     PartnerFit.objects.filter(company_id__in=company_ids).delete()
     PartnerFit.objects.bulk_create(fits, batch_size=2000)
     return len(fits)
+
+
+def partner_fits_after_chunk(*, company_ids: list[int], today: datetime.date, corpus: Corpus | None = None) -> int:
+    """The matching runs' hook (registered in PartnersConfig.ready): refit these firms now their matches are stored."""
+    return partner_fits_store(
+        company_ids=company_ids, fits=partner_fits_compute(company_ids=company_ids, today=today, corpus=corpus)
+    )
 
 
 def partner_fits_rescore(*, company_ids: list[int] | None = None, today: datetime.date | None = None) -> int:

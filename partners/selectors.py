@@ -1,10 +1,12 @@
 """Reads of partners that more than one caller needs: the partners to suggest for a "needs a Japanese partner" gap."""
 
+from collections import defaultdict
+
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 
-from partners.models import Partner, PartnerFit
-from programmes.models import Opportunity
+from partners.models import Partner, PartnerArea, PartnerFit
+from programmes.models import Opportunity, OpportunityArea
 
 GAP_PARTNERS = 3
 
@@ -26,3 +28,43 @@ def partners_for_gap(*, company_id: int, opportunity: Opportunity, limit: int = 
         .order_by("-on_it", "-fit", "name")
         .distinct()[:limit]
     )
+
+
+def partners_for_gaps(pairs: set[tuple[int, int]], limit: int = GAP_PARTNERS) -> dict[tuple[int, int], list[dict]]:
+    """partners_for_gap for many (firm pk, opportunity pk) pairs at once, as plain dicts; five queries for any number.
+
+    matching.hooks.gap_partners calls this (registered in PartnersConfig.ready) for the matches API and gap plan.
+    """
+    opportunity_ids = {o for _, o in pairs}
+    on_it: dict[int, set[int]] = defaultdict(set)
+    links = Partner.programmes.through.objects.filter(opportunity_id__in=opportunity_ids)
+    for opportunity_id, partner_id in links.values_list("opportunity_id", "partner_id"):
+        on_it[opportunity_id].add(partner_id)
+    opportunity_areas: dict[int, set[int]] = defaultdict(set)
+    for opportunity_id, area_id in OpportunityArea.objects.filter(opportunity_id__in=opportunity_ids).values_list(
+        "opportunity_id", "technology_area_id"
+    ):
+        opportunity_areas[opportunity_id].add(area_id)
+    all_areas = set().union(*opportunity_areas.values()) if opportunity_areas else set()
+    area_partners: dict[int, set[int]] = defaultdict(set)
+    for partner_id, area_id in PartnerArea.objects.filter(technology_area_id__in=all_areas).values_list(
+        "partner_id", "technology_area_id"
+    ):
+        area_partners[area_id].add(partner_id)
+    candidates = set().union(*on_it.values(), *area_partners.values())
+    if not candidates:
+        return {pair: [] for pair in pairs}
+    rows = Partner.objects.filter(pk__in=candidates).values("pk", "slug", "name", "name_ja", "role")
+    partners = {row.pop("pk"): row for row in rows}
+    fits = PartnerFit.objects.filter(company_id__in={c for c, _ in pairs}, partner_id__in=candidates)
+    score = {(c, p): s for c, p, s in fits.values_list("company_id", "partner_id", "score")}
+    offered = {}
+    for company_id, opportunity_id in pairs:
+        working = on_it.get(opportunity_id, set())
+        near = set().union(*(area_partners.get(a, set()) for a in opportunity_areas.get(opportunity_id, set())))
+        ranked = sorted(
+            working | near,
+            key=lambda p: (p not in working, -score.get((company_id, p), 0.0), partners[p]["name"]),
+        )
+        offered[(company_id, opportunity_id)] = [dict(partners[p]) for p in ranked[:limit]]
+    return offered

@@ -15,6 +15,7 @@ LAYERS = {
     "programmes": 1,
     "companies": 2,
     "matching": 3,
+    "partners": 4,
     "sources": 4,
     "notices": 4,
     "workspace": 4,

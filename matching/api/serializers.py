@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from companies.models import Company
+from matching import hooks
 from matching.messages import detail, names_for, render
 from matching.models import Match, MatchRun
 from portal.api.fields import RelatedSlugsField, RoundedFloatField
@@ -41,6 +42,11 @@ class ExplanationSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="What the item says, e.g. keywords, trl_below, certifications_missing.")
     params = serializers.DictField(help_text="The facts behind it: area slugs, certification codes, figures.")
     text = serializers.CharField(help_text="The item in words, in the language asked for (Accept-Language, ?lang=).")
+    partners = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        required=False,
+        help_text="Partner gaps only: the firm's three best Japanese partners for it (slug, name, name_ja, role).",
+    )
 
 
 class ExplanationTextField(serializers.ListField):
@@ -62,6 +68,24 @@ class ExplanationDetailField(serializers.ListField):
         return detail(data or [], names_for(self.context.get("request")))
 
 
+def _partner_gap_pairs(matches) -> set[tuple[int, int]]:
+    """(firm, opportunity) of the matches with a "needs a Japanese partner or entity" gap."""
+    return {
+        (m.company_id, m.opportunity_id)
+        for m in matches
+        if any(isinstance(g, dict) and g.get("code") in hooks.PARTNER_GAPS for g in m.gaps or [])
+    }
+
+
+class MatchListSerializer(serializers.ListSerializer):
+    """A page of matches: the partners for all its partner gaps are read at once (matching.hooks.gap_partners)."""
+
+    def to_representation(self, data):
+        matches = list(data.all() if hasattr(data, "all") else data)
+        self.child.context["gap_partners"] = hooks.gap_partners(_partner_gap_pairs(matches))
+        return super().to_representation(matches)
+
+
 class MatchSerializer(serializers.ModelSerializer):
     """How well a firm fits an opportunity; the components' contributions add up to the score."""
 
@@ -79,11 +103,24 @@ class MatchSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Match
+        list_serializer_class = MatchListSerializer
         fields = [
             *("company", "opportunity", "score", "components", "reasons", "gaps"),
             *("reasons_detail", "gaps_detail", "eligible", "computed_at"),
             *("pipeline_stage", "dismissed"),
         ]
+
+    def to_representation(self, match):
+        """The match, its partner gaps carrying `partners`: the three best Japanese partners for that opportunity."""
+        data = super().to_representation(match)
+        pair = (match.company_id, match.opportunity_id)
+        offered = self.context.get("gap_partners")
+        if offered is None:
+            offered = hooks.gap_partners(_partner_gap_pairs([match]))
+        for item in data["gaps_detail"]:
+            if item["code"] in hooks.PARTNER_GAPS:
+                item["partners"] = offered.get(pair, [])
+        return data
 
 
 class MatchRunSerializer(serializers.ModelSerializer):

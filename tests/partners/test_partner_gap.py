@@ -2,11 +2,13 @@
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partners.models import PartnerFit
 from partners.selectors import partners_for_gap
-from tests.factories import CallFactory
+from tests.factories import CallFactory, MatchFactory
 from tests.partners.conftest import make_partner
 
 
@@ -24,3 +26,70 @@ def test_partners_on_the_programme_come_first_then_the_firms_best_fits_in_its_ar
 
     # The IT prime fits the firm best overall, but works neither on the call nor in its area.
     assert [p.slug for p in offered] == ["yard-on-the-call", "second-yard", "shipyard-kk"]
+
+
+def test_the_matches_api_lists_three_partners_on_a_partner_gap_and_none_elsewhere(
+    alice_client, firm_a, areas, partners
+):
+    call = CallFactory(slug="usv-call", areas=[areas["usv"]])
+    other = CallFactory(slug="cyber-call", areas=[areas["cyber"]])
+    on_it = make_partner("yard-on-the-call", role="supplier", areas={areas["cyber"]: 1.0})
+    on_it.programmes.add(call)
+    now = timezone.make_aware(datetime.datetime(2026, 12, 2))
+    PartnerFit.objects.create(company=firm_a, partner=partners["shipyard"], score=40.0, computed_at=now)
+    partner_gap = {"code": "partner_needed", "params": {}}
+    MatchFactory(company=firm_a, opportunity=call, score=60.0, gaps=[partner_gap])
+    trl_gap = {"code": "trl_unknown", "params": {"min_trl": 4}}
+    MatchFactory(company=firm_a, opportunity=other, score=50.0, gaps=[trl_gap])
+
+    response = alice_client.get("/api/v1/companies/firm-a/matches/")
+
+    assert response.status_code == 200
+    rows = {row["opportunity"]["slug"]: row for row in response.json()["results"]}
+    gap = rows["usv-call"]["gaps_detail"][0]
+    assert gap["code"] == "partner_needed"
+    assert [p["slug"] for p in gap["partners"]] == ["yard-on-the-call", "shipyard-kk"]
+    assert gap["partners"][1] == {"slug": "shipyard-kk", "name": "Shipyard Kk", "name_ja": "造船", "role": "prime"}
+    assert "partners" not in rows["cyber-call"]["gaps_detail"][0]
+
+
+def test_the_partners_on_a_gap_are_read_once_per_page(alice_client, firm_a, areas, partners):
+    def page_queries(count: int) -> int:
+        for i in range(count):
+            call = CallFactory(slug=f"usv-call-{count}-{i}", areas=[areas["usv"]])
+            MatchFactory(company=firm_a, opportunity=call, gaps=[{"code": "entity_needed", "params": {}}])
+        with CaptureQueriesContext(connection) as queries:
+            response = alice_client.get("/api/v1/companies/firm-a/matches/?page_size=50")
+        results = response.json()["results"]
+        assert len(results) == MatchFactory._meta.model.objects.filter(company=firm_a).count()
+        assert all([p["slug"] for p in r["gaps_detail"][0]["partners"]] == ["shipyard-kk"] for r in results)
+        return len(queries)
+
+    assert page_queries(2) == page_queries(18)
+
+
+def test_the_gap_plan_links_the_partners_to_talk_to_in_english_and_japanese(alice_client, firm_a, areas, partners):
+    call = CallFactory(slug="usv-call", areas=[areas["usv"]])
+    MatchFactory(company=firm_a, opportunity=call, score=60.0, gaps=[{"code": "partner_needed", "params": {}}])
+
+    english = alice_client.get("/my/matches/")
+    japanese = alice_client.get("/ja/my/matches/")
+
+    assert english.status_code == 200 and japanese.status_code == 200
+    link = '<a href="/partners/shipyard-kk/">'
+    assert "Partners to talk to:" in english.content.decode()
+    assert f"{link}Shipyard Kk</a>" in english.content.decode()
+    assert "相談できるパートナー：" in japanese.content.decode()
+    assert '<a href="/ja/partners/shipyard-kk/">造船</a>' in japanese.content.decode()
+    # The IT prime works neither on the call nor in its area.
+    assert "/partners/it-prime/" not in english.content.decode()
+
+
+def test_a_plan_without_partner_gaps_offers_no_partners(alice_client, firm_a, areas, partners):
+    call = CallFactory(slug="usv-call", areas=[areas["usv"]])
+    MatchFactory(company=firm_a, opportunity=call, gaps=[{"code": "trl_unknown", "params": {"min_trl": 4}}])
+
+    response = alice_client.get("/my/matches/")
+
+    assert response.status_code == 200
+    assert "Partners to talk to:" not in response.content.decode()
