@@ -127,3 +127,17 @@ class Rescores:
 def rescores(db):
     """Rescores asked for during the test; their tasks never run (the test's transaction never commits)."""
     return Rescores()
+
+
+@pytest.fixture(autouse=True)
+def eager_celery(request):
+    """Unit tests run tasks in-process even when REDIS_URL is set (CI); worker tests use the real broker."""
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    from portal.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

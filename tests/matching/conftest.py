@@ -36,17 +36,3 @@ def curated_certifications(db) -> dict[str, Certification]:
     for r in records:
         certs[r["code"]].equivalents.add(*[certs[c] for c in r.get("equivalents") or [] if c in certs])
     return certs
-
-
-@pytest.fixture(autouse=True)
-def eager_celery(request):
-    """Unit tests run tasks in-process even when REDIS_URL is set (CI); worker tests use the real broker."""
-    if request.node.get_closest_marker("worker"):
-        yield
-        return
-    from portal.celery import app
-
-    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

@@ -71,8 +71,8 @@ def test_the_rescore_task_replaces_a_firms_fits(firm_a, partners):
     from partners.models import PartnerFit
     from partners.tasks import rescore_fits_task
 
-    stored = rescore_fits_task.delay([firm_a.pk]).get()
+    stored = rescore_fits_task.apply(args=([firm_a.pk],)).get()
 
     assert stored == 3 == PartnerFit.objects.filter(company=firm_a).count()
-    assert rescore_fits_task.delay([firm_a.pk]).get() == 3  # a second run replaces, never adds
+    assert rescore_fits_task.apply(args=([firm_a.pk],)).get() == 3  # a second run replaces, never adds
     assert PartnerFit.objects.count() == 3

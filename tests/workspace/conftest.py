@@ -4,9 +4,9 @@ import pytest
 
 from companies.models import Membership
 from tests.factories import MembershipFactory, UserFactory
-from tests.matching.conftest import curated_areas, curated_certifications, eager_celery  # noqa: F401
+from tests.matching.conftest import curated_areas, curated_certifications  # noqa: F401
 
-__all__ = ["curated_areas", "curated_certifications", "eager_celery"]
+__all__ = ["curated_areas", "curated_certifications"]
 
 
 @pytest.fixture
