@@ -57,7 +57,7 @@ grep -q "rapid-acquisition-hub" <<<"$hubs" || fail "API listing"
 
 consultant=$($PY manage.py issue_token consultant --name topology 2>/dev/null | tail -n1)
 staff=$($PY manage.py issue_token staff --name topology 2>/dev/null | tail -n1)
-request_id="topology-smoke-$$"
+request_id=$(python3 -c "import uuid; print(uuid.uuid4().hex)")  # a UUID: other request ids are not echoed or logged (docs/security.md)
 run=$(curl -fsS -X POST -H "Authorization: Bearer $consultant" -H "Content-Type: application/json" \
   -H "X-Request-ID: $request_id" \
   -d '{"scope": "all"}' -w '\n%{http_code}' "$BASE/api/v1/match-runs/") || fail "POST match-runs"
