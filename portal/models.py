@@ -1,4 +1,4 @@
-"""Site-wide records: API tokens that REST clients authenticate with, and secret links for feeds."""
+"""Site-wide records: API tokens, secret links, the change-event log and the outbox (DESIGN.md, shared mechanisms)."""
 
 import hashlib
 import secrets
@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.dbfunctions import TransactionId
 
 TOKEN_PREFIX = "kkh_"
 
@@ -90,6 +92,8 @@ class SecretLink(models.Model):
 
     class Purpose(models.TextChoices):
         CALENDAR = "calendar", _("Calendar feed")
+        FEED = "feed", _("Atom feed")
+        UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="secret_links")
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
@@ -119,3 +123,129 @@ class SecretLink(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:calendar")
+
+
+class ChangeEventQuerySet(models.QuerySet):
+    """Reads of the change-event log."""
+
+    def in_feed_order(self) -> "ChangeEventQuerySet":
+        return self.order_by("txid", "id")
+
+
+class ChangeEvent(models.Model):
+    """One thing that changed, written in the same transaction as the change; never updated, never deleted.
+
+    `kind` is the event name REST clients see (`opportunity.changed`, `match.created`, ...). `subject_type` and
+    `subject_id` name what changed; `company_id` is set for a firm's own events (its matches), which only its members
+    read. `changes` holds changed fields as `{"field": {"old": ..., "new": ...}}`; `data` the rest of the payload
+    (slugs, scores, explanation items). `txid` is the writing transaction's id on PostgreSQL (0 on SQLite), so
+    readers can page in an order no later commit can insert into (`portal.changes`).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=40, db_index=True)
+    subject_type = models.CharField(max_length=20)
+    subject_id = models.PositiveBigIntegerField()
+    company_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changes = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    txid = models.BigIntegerField(db_default=TransactionId(), editable=False)
+
+    objects = ChangeEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["txid", "id"]
+        verbose_name = _("change event")
+        verbose_name_plural = _("change events")
+        indexes = [
+            models.Index(fields=["txid", "id"], name="portal_change_feed_order"),
+            models.Index(fields=["subject_type", "subject_id"], name="portal_change_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_type}:{self.subject_id}"
+
+
+class OutboxMessageQuerySet(models.QuerySet):
+    """Reads of the outbox."""
+
+    def due(self, *, channel: str, now=None) -> "OutboxMessageQuerySet":
+        """Messages a sender may claim now: pending and due, or claimed by a sender whose lease ran out."""
+        now = now or timezone.now()
+        pending = Q(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
+        abandoned = Q(status=OutboxMessage.Status.SENDING, claimed_until__lt=now)
+        return self.filter(pending | abandoned, channel=channel)
+
+
+class OutboxMessage(models.Model):
+    """One outgoing message (an email, a webhook delivery), unique by `key`, sent at most once when accepted.
+
+    Writers put rows in the same transaction as the change that causes them (`portal.outbox.outbox_put`); senders
+    claim due rows with `SELECT ... FOR UPDATE SKIP LOCKED` and a lease, deliver them outside the claim, and mark a
+    row sent only after the other side accepted it. A failed attempt is retried with back-off until `expires_at`.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        WEBHOOK = "webhook", _("Webhook")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    id = models.BigAutoField(primary_key=True)
+    key = models.CharField(max_length=200, unique=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    kind = models.CharField(max_length=40, help_text=_("What the message is: digest, reminder, introduction, ..."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox_messages"
+    )
+    target_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text=_("The webhook endpoint, for webhook deliveries.")
+    )
+    payload = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    objects = OutboxMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [models.Index(fields=["channel", "status", "next_attempt_at"], name="portal_outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.key} ({self.status})"
+
+
+class OutboxAttempt(models.Model):
+    """One delivery attempt of an outbox message: the delivery log owners read and replay from."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="log")
+    started_at = models.DateTimeField(default=timezone.now)
+    duration_ms = models.PositiveIntegerField(default=0)
+    ok = models.BooleanField(default=False)
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+
+    def __str__(self) -> str:
+        return f"attempt {self.pk} of {self.message_id}: {'ok' if self.ok else self.error or self.status_code}"

@@ -104,6 +104,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The change feed shows an event once every transaction older than it has ended (portal.changes), so a session
+    # left idle inside a transaction must not hold it back for long.
+    idle_ms = env_int("DATABASE_IDLE_IN_TRANSACTION_SECONDS", 60) * 1000
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c idle_in_transaction_session_timeout={idle_ms}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
@@ -278,7 +283,17 @@ COMPANY_IMPORT_MAX_BYTES = env_int("COMPANY_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # Uploads up to this size are imported within the request; larger ones by a worker, with a progress page.
 COMPANY_IMPORT_INLINE_BYTES = env_int("COMPANY_IMPORT_INLINE_BYTES", 1024 * 1024)
 
-# Outgoing mail: a server that hangs must not hold a worker (Django's default is to wait for ever).
+# Outgoing mail: SMTP whenever EMAIL_HOST is set, otherwise printed to the console (as in `make run`).
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Kakehashi <noreply@kakehashi.invalid>")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+# A server that hangs must not hold a worker (Django's default is to wait for ever).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # Records not verified for this many days are listed as stale for consultants.

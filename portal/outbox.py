@@ -1,0 +1,163 @@
+"""The one outbox (DESIGN.md, "Outbox"): every email and webhook delivery is a row with a unique key.
+
+Writers call `outbox_put` in the transaction of the change (or the job) that causes the message; a second put with
+the same key does nothing, so a re-run never sends twice. Senders call `outbox_claim`, which takes due rows with
+`SELECT ... FOR UPDATE SKIP LOCKED` and gives the sender a lease, then deliver each row outside the claim and call
+`outbox_sent` only after the other side accepted it, or `outbox_failed`, which schedules a retry with exponential
+back-off until the row expires. A sender that dies mid-batch leaves its rows claimed until the lease runs out; then
+another sender takes them. Only the row in flight at the moment of the crash can be delivered twice, and it carries
+its key (`Idempotency-Key`, `Message-ID`) so the receiver can tell.
+"""
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from portal.models import OutboxAttempt, OutboxMessage
+
+LEASE = dt.timedelta(minutes=5)
+FIRST_RETRY = dt.timedelta(seconds=30)
+MAX_RETRY = dt.timedelta(hours=2)
+DEFAULT_LIFETIME = dt.timedelta(hours=24)
+ERROR_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one delivery attempt got: accepted or not, the status code if any, and the error text."""
+
+    ok: bool
+    status_code: int | None = None
+    error: str = ""
+
+
+def outbox_key(*parts: object) -> str:
+    """The unique key of a message from its parts, e.g. `outbox_key("digest", user.pk, "2026-12-02")`."""
+    return ":".join(str(part) for part in parts)[:200]
+
+
+def outbox_put(
+    *,
+    key: str,
+    channel: str,
+    kind: str,
+    payload: Mapping[str, Any],
+    user: User | None = None,
+    target_id: int | None = None,
+    lifetime: dt.timedelta = DEFAULT_LIFETIME,
+    not_before: dt.datetime | None = None,
+) -> bool:
+    """Put one message in the outbox unless its KEY is there already; True if this call added it."""
+    now = timezone.now()
+    row = OutboxMessage(
+        key=key,
+        channel=channel,
+        kind=kind,
+        payload=dict(payload),
+        user=user,
+        target_id=target_id,
+        next_attempt_at=not_before or now,
+        expires_at=now + lifetime,
+    )
+    return outbox_put_many([row]) == 1
+
+
+def outbox_put_many(rows: Iterable[OutboxMessage], *, batch_size: int = 1000) -> int:
+    """Put many unsaved messages, skipping keys already present; returns how many were added."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    keys = [row.key for row in rows]
+    before = OutboxMessage.objects.filter(key__in=keys).count()
+    OutboxMessage.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
+    return OutboxMessage.objects.filter(key__in=keys).count() - before
+
+
+def outbox_claim(*, channel: str, limit: int = 100, lease: dt.timedelta = LEASE) -> list[OutboxMessage]:
+    """Claim up to LIMIT due messages of CHANNEL for this sender, skipping rows another sender holds."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = (
+            OutboxMessage.objects.due(channel=channel, now=now)
+            .select_for_update(skip_locked=True)
+            .order_by("next_attempt_at", "id")[:limit]
+        )
+        rows = list(due)
+        if not rows:
+            return []
+        ids = [row.pk for row in rows]
+        OutboxMessage.objects.filter(pk__in=ids).update(status=OutboxMessage.Status.SENDING, claimed_until=now + lease)
+    for row in rows:
+        row.status = OutboxMessage.Status.SENDING
+        row.claimed_until = now + lease
+    return rows
+
+
+def _log(message: OutboxMessage, outcome: Outcome, started: float) -> None:
+    OutboxAttempt.objects.create(
+        message=message,
+        duration_ms=int((time.monotonic() - started) * 1000),
+        ok=outcome.ok,
+        status_code=outcome.status_code,
+        error=outcome.error[:ERROR_LENGTH],
+    )
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Back-off after ATTEMPTS failed attempts: 30 s, 1 min, 2 min, ... at most 2 h."""
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), MAX_RETRY)
+
+
+@transaction.atomic
+def outbox_settle(message: OutboxMessage, outcome: Outcome, *, started: float) -> OutboxMessage:
+    """Record OUTCOME of one attempt at MESSAGE: sent, or failed with a retry scheduled (or given up once expired)."""
+    now = timezone.now()
+    message.attempts += 1
+    message.claimed_until = None
+    if outcome.ok:
+        message.status = OutboxMessage.Status.SENT
+        message.sent_at = now
+        message.last_error = ""
+    else:
+        message.last_error = (outcome.error or f"status {outcome.status_code}")[:ERROR_LENGTH]
+        retry_at = now + retry_delay(message.attempts)
+        expired = message.expires_at is not None and retry_at > message.expires_at
+        message.status = OutboxMessage.Status.FAILED if expired else OutboxMessage.Status.PENDING
+        message.next_attempt_at = retry_at
+    message.save(update_fields=["attempts", "claimed_until", "status", "sent_at", "last_error", "next_attempt_at"])
+    _log(message, outcome, started)
+    return message
+
+
+def outbox_deliver(*, channel: str, send: Callable[[OutboxMessage], Outcome], limit: int = 100) -> list[OutboxMessage]:
+    """Claim due messages of CHANNEL and deliver each with SEND, settling each as soon as it is answered.
+
+    SEND must not raise for a refusal; it returns an Outcome. An exception escaping SEND is recorded as a failure.
+    """
+    settled = []
+    for message in outbox_claim(channel=channel, limit=limit):
+        started = time.monotonic()
+        try:
+            outcome = send(message)
+        except Exception as error:  # noqa: BLE001 (any failure of one delivery is that delivery's failure)
+            outcome = Outcome(ok=False, error=f"{type(error).__name__}: {error}")
+        settled.append(outbox_settle(message, outcome, started=started))
+    return settled
+
+
+@transaction.atomic
+def outbox_replay(*, message: OutboxMessage) -> OutboxMessage:
+    """Send MESSAGE again (an owner's replay from the delivery log): due now, with a fresh day to live."""
+    now = timezone.now()
+    message.status = OutboxMessage.Status.PENDING
+    message.next_attempt_at = now
+    message.expires_at = now + DEFAULT_LIFETIME
+    message.claimed_until = None
+    message.save(update_fields=["status", "next_attempt_at", "expires_at", "claimed_until"])
+    return message
