@@ -10,7 +10,7 @@ from portal.roles import CONSULTANTS_GROUP
 from portal.secret_links import secret_links_revoke
 
 # Consultants curate programme records and company data, run rescoring and see firms' workspaces; never users.
-CONSULTANT_APPS = ("programmes", "companies", "matching", "sources", "notices", "workspace", "partners")
+CONSULTANT_APPS = ("programmes", "companies", "matching", "sources", "notices", "workspace", "partners", "alerts")
 
 
 def consultants_group_ensure() -> Group:

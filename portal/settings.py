@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "notices",
     "workspace",
     "partners",
+    "alerts",
     "web",
 ]
 

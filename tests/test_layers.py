@@ -19,6 +19,7 @@ LAYERS = {
     "sources": 4,
     "notices": 4,
     "workspace": 4,
+    "alerts": 4,
     "web": 5,
 }
 HOOK = "matching.dispatch"

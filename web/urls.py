@@ -17,6 +17,7 @@ api_patterns = [
     path("", include("notices.api.urls")),
     path("", include("workspace.api.urls")),
     path("", include("partners.api.urls")),
+    path("", include("alerts.api.urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("companies/", include("companies.urls")),
     path("", include("matching.urls")),
     path("", include("partners.urls")),
+    path("", include("alerts.urls")),
     path("", include("workspace.urls")),
     path("", include("web.page_urls")),
     prefix_default_language=False,

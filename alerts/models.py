@@ -1,0 +1,1 @@
+"""Alert subscriptions and their state: saved searches, notification settings and webhook endpoints."""

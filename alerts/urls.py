@@ -1,0 +1,5 @@
+"""Pages of this app, mounted in English and under /ja/ by web/urls.py."""
+
+app_name = "alerts"
+
+urlpatterns: list = []
