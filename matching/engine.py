@@ -30,7 +30,7 @@ COMPONENTS: Final = tuple(WEIGHTS)
 AREA_SHARE: Final = 0.9  # capability = AREA_SHARE * area fit + (1 - AREA_SHARE) * direct text fit
 BREADTH: Final = 0.6  # area fit is divided by (the record's number of full-weight areas, counted softly) ** BREADTH
 AREA_POWER: Final = 8.0  # soft maximum over a record's areas: two equal areas give 2 ** (1/8) = 1.09 x one
-SECONDARY: Final = 2.0  # a record's lesser area counts (its weight / the top weight) ** SECONDARY
+SECONDARY: Final = 4.0  # a record's lesser area counts (its weight / the top weight) ** SECONDARY
 TEXT_FULL: Final = 0.25  # a cosine this high with the opportunity's own text counts as a full text fit
 ANY_TECHNOLOGY: Final = 0.4  # neutral capability for hubs that take any technology, times the firm's best area
 # A hub is a door to each of its topics, not a statement about all of them at once: its area fit is the firm's best
