@@ -132,20 +132,21 @@ def text_fit(text: sp.csr_matrix, text_t: sp.csc_matrix) -> Float:
 
 
 def capability(firms: FirmBlock, opportunities: OpportunityBlock) -> Float:
-    """Technology fit; hubs asking for no area get a neutral term scaled by the firm's strongest area."""
+    """Technology fit; hubs are doors to their topics (door_fit, HUB_DOOR); hubs asking for no area get a neutral
+    term scaled by the firm's strongest area."""
     trust = firms.context[:, None]  # mostly civilian firms' words count for less here too
-    text = text_fit(firms.text, opportunities.text_t) * (0.35 + 0.65 * trust)
     fit = AREA_SHARE * area_fit(firms.affinity, opportunities.areas)
-    hubs = np.flatnonzero(opportunities.hub & (opportunities.areas.sum(axis=1) > 0))
+    asks = opportunities.areas.sum(axis=1) > 0
+    doors = np.flatnonzero(opportunities.hub & asks)
+    if len(doors):
+        fit[:, doors] = AREA_SHARE * door_fit(firms.affinity, opportunities.areas[doors])
+    fit += (1.0 - AREA_SHARE) * text_fit(firms.text, opportunities.text_t) * (0.35 + 0.65 * trust)
+    if not asks.all():
+        fit[:, ~asks] = (ANY_TECHNOLOGY * firms.affinity.max(axis=1, initial=0.0))[:, None]
+    hubs = np.flatnonzero(opportunities.hub)
     if len(hubs):
-        fit[:, hubs] = AREA_SHARE * door_fit(firms.affinity, opportunities.areas[hubs])
-    fit += (1.0 - AREA_SHARE) * text
-    any_technology = opportunities.areas.sum(axis=1) == 0
-    if any_technology.any():
-        fit[:, any_technology] = (ANY_TECHNOLOGY * firms.affinity.max(axis=1, initial=0.0))[:, None]
-    if opportunities.hub.any():
-        door = 1.0 - HUB_DOOR * (1.0 - PRESENCE_FIT[np.ix_(firms.presence, opportunities.presence)])
-        fit[:, opportunities.hub] *= door[:, opportunities.hub]
+        presence = PRESENCE_FIT[np.ix_(firms.presence, opportunities.presence[hubs])]
+        fit[:, hubs] *= 1.0 - HUB_DOOR * (1.0 - presence)
     return fit
 
 
