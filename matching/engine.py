@@ -32,7 +32,7 @@ BREADTH: Final = 0.6  # area fit is divided by (the record's number of full-weig
 AREA_POWER: Final = 8.0  # soft maximum over a record's areas: two equal areas give 2 ** (1/8) = 1.09 x one
 SECONDARY: Final = 4.0  # a record's lesser area counts (its weight / the top weight) ** SECONDARY
 TEXT_FULL: Final = 0.25  # a cosine this high with the opportunity's own text counts as a full text fit
-ANY_TECHNOLOGY: Final = 0.4  # neutral capability for hubs that take any technology, times the firm's best area
+ANY_TECHNOLOGY: Final = 0.3  # neutral capability for hubs that take any technology, times the firm's best area
 # A hub is a door to each of its topics, not a statement about all of them at once: its area fit is the firm's best
 # topic, each topic counting its weight relative to the hub's top weight, with no breadth discount. What a door is
 # worth also depends on whether the firm can walk through it: a hub's fit keeps 1 - HUB_DOOR * (1 - presence fit)
