@@ -32,7 +32,7 @@ BREADTH: Final = 0.6  # area fit is divided by (the record's number of full-weig
 AREA_POWER: Final = 8.0  # soft maximum over a record's areas: two equal areas give 2 ** (1/8) = 1.09 x one
 SECONDARY: Final = 4.0  # a record's lesser area counts (its weight / the top weight) ** SECONDARY
 TEXT_FULL: Final = 0.25  # a cosine this high with the opportunity's own text counts as a full text fit
-ANY_TECHNOLOGY: Final = 0.3  # neutral capability for hubs that take any technology, times the firm's best area
+ANY_TECHNOLOGY: Final = 0.3  # capability of a record that takes any technology, times the firm's best area
 # A hub is a door to each of its topics, not a statement about all of them at once: its area fit is the firm's best
 # topic, each topic counting its weight relative to the hub's top weight, with no breadth discount. What a door is
 # worth also depends on whether the firm can walk through it: a hub's fit keeps 1 - HUB_DOOR * (1 - presence fit)
@@ -132,8 +132,8 @@ def text_fit(text: sp.csr_matrix, text_t: sp.csc_matrix) -> Float:
 
 
 def capability(firms: FirmBlock, opportunities: OpportunityBlock) -> Float:
-    """Technology fit; hubs are doors to their topics (door_fit, HUB_DOOR); hubs asking for no area get a neutral
-    term scaled by the firm's strongest area."""
+    """Technology fit; hubs are doors to their topics (door_fit, HUB_DOOR); records asking for no area get a
+    neutral term scaled by the firm's strongest area."""
     trust = firms.context[:, None]  # mostly civilian firms' words count for less here too
     fit = AREA_SHARE * area_fit(firms.affinity, opportunities.areas)
     asks = opportunities.areas.sum(axis=1) > 0
