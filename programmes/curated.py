@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from portal.curation import (
     CHANGE_REASON,
     LoadContext,
-    links_sync,
+    curated_fields,
     m2m_sync,
+    plain,
     resolve,
     split_record,
     upsert,
@@ -23,12 +24,24 @@ from programmes.models import (
     Certification,
     Confidence,
     Opportunity,
-    OpportunityArea,
     Organisation,
     Source,
     TechnologyArea,
 )
-from programmes.services import opportunity_publishable_check
+from programmes.services import (
+    AREAS_KEY,
+    MANAGED_FIELDS,
+    RELATION_FIELDS,
+    opportunity_archive,
+    opportunity_create,
+    opportunity_publish,
+    opportunity_update,
+    opportunity_verify,
+    reference_record_save,
+    source_add,
+    source_remove,
+    source_update,
+)
 
 REQUIRED_AREA_SLUGS = (
     "iamd counter-hypersonic railgun stand-off-strike directed-energy counter-uas uuv usv ugv uav next-gen-fighter "
@@ -42,13 +55,18 @@ HUB_SLUGS = ("rapid-acquisition-hub", "startup-council-hub", "startup-tech-propo
 # Per-file loaders
 
 
+def reference_save(record: Organisation | TechnologyArea | Certification) -> None:
+    """Save a changed organisation, area or certification as the admin does (a changed area rescores every firm)."""
+    reference_record_save(record=record, by=None, reason=CHANGE_REASON)
+
+
 def organisations_load(ctx: LoadContext, records: list[dict]) -> None:
     """organisations.yaml: ministries, agencies and trade bodies, keyed by slug."""
     fields = ("name", "name_ja", "acronym", "country", "url", "description", "source_url")
     for record in records:
         slug, values, _ = split_record(ctx, record, kind="organisation", key="slug", fields=fields)
         if slug:
-            _, outcome = upsert(ctx, Organisation, lookup={"slug": slug}, values=values)
+            _, outcome = upsert(ctx, Organisation, lookup={"slug": slug}, values=values, save=reference_save)
             ctx.report.add("organisations", outcome)
 
 
@@ -58,7 +76,7 @@ def technology_areas_load(ctx: LoadContext, records: list[dict]) -> None:
     for record in records:
         slug, values, _ = split_record(ctx, record, kind="area", key="slug", fields=fields)
         if slug:
-            _, outcome = upsert(ctx, TechnologyArea, lookup={"slug": slug}, values=values)
+            _, outcome = upsert(ctx, TechnologyArea, lookup={"slug": slug}, values=values, save=reference_save)
             ctx.report.add("technology areas", outcome)
 
 
@@ -73,7 +91,7 @@ def certifications_load(ctx: LoadContext, records: list[dict]) -> None:
         )
         if not code:
             continue
-        cert, outcome = upsert(ctx, Certification, lookup={"code": code}, values=values)
+        cert, outcome = upsert(ctx, Certification, lookup={"code": code}, values=values, save=reference_save)
         ctx.report.add("certifications", outcome)
         if cert is not None:
             saved[code] = cert
@@ -116,10 +134,16 @@ OPPORTUNITY_FIELDS = (
     "expected_basis", "max_company_age", "japanese_entity",
 )  # fmt: skip
 OPPORTUNITY_RELATIONS = ("organisations", "areas", "required_certifications", "related", "sources")
+# The services name an opportunity's weights `technology_areas` (as forms and the API do); fixtures say `areas`.
+SERVICE_FIELD_NAMES = {"technology_areas": "areas"}
 
 
 def opportunities_load(ctx: LoadContext, records: list[dict]) -> None:
-    """opportunities*.yaml: hubs, priority areas, events, programmes and calls, with areas and sources."""
+    """opportunities*.yaml: hubs, priority areas, events, programmes and calls, with areas and sources.
+
+    Every write goes through the curation services the admin uses (create, update, sources, publish, archive,
+    verify), each called only for what differs, so the rules live there once and a second load writes nothing.
+    """
     for record in records:
         slug, values, links = split_record(
             ctx, record, kind="opportunity", key="slug", fields=OPPORTUNITY_FIELDS, relations=OPPORTUNITY_RELATIONS
@@ -128,13 +152,147 @@ def opportunities_load(ctx: LoadContext, records: list[dict]) -> None:
             continue
         sources = source_values(ctx, slug, links.get("sources") or [])
         opportunity_check(ctx, slug, values, sources)
-        opportunity, outcome = upsert(ctx, Opportunity, lookup={"slug": slug}, values=values)
-        if opportunity is not None and opportunity_relations_sync(ctx, opportunity, links, sources):
-            outcome = "updated" if outcome == "unchanged" else outcome
-        ctx.report.add("opportunities", outcome)
+        opportunity, outcome = opportunity_write(ctx, slug, values, links)
         if opportunity is None:
+            ctx.report.add("opportunities", outcome)
             continue
+        if opportunity_state_apply(ctx, opportunity, values, sources) and outcome == "unchanged":
+            outcome = "updated"
+        ctx.report.add("opportunities", outcome)
         ctx.related[slug] = (ctx.file, links.get("related") or [])
+
+
+def service_errors(ctx: LoadContext, slug: str, exc: ValidationError, prefix: str = "") -> None:
+    """Record a curation service's refusal under the names the fixture uses."""
+    if hasattr(exc, "error_dict"):
+        exc = ValidationError({SERVICE_FIELD_NAMES.get(name, name): errors for name, errors in exc.error_dict.items()})
+    ctx.errors_from(slug, exc, prefix=prefix)
+
+
+def opportunity_write(
+    ctx: LoadContext, slug: str, values: dict[str, Any], links: dict[str, Any]
+) -> tuple[Opportunity | None, str]:
+    """Create the record as a draft, or update its columns, links and weights if any differ (one history row)."""
+    data = {**opportunity_columns(values), **opportunity_links(ctx, slug, links)}
+    opportunity = Opportunity.objects.filter(slug=slug).first()
+    try:
+        if opportunity is None:
+            return opportunity_create(data={"slug": slug, **data}, by=None, reason=CHANGE_REASON), "created"
+        if not opportunity_differs(opportunity, data):
+            return opportunity, "unchanged"
+        return opportunity_update(opportunity=opportunity, data=data, by=None, reason=CHANGE_REASON), "updated"
+    except ValidationError as exc:
+        service_errors(ctx, slug, exc)
+        return None, "invalid"
+
+
+def opportunity_columns(values: dict[str, Any]) -> dict[str, Any]:
+    """The columns the fixture sets, omitted ones at their defaults (the fixture is the whole record).
+
+    Status and verification are left out: only publish, archive and verify change them.
+    """
+    names = [name for name in curated_fields(Opportunity, values) if name not in MANAGED_FIELDS and name != "slug"]
+    return {name: values.get(name, Opportunity._meta.get_field(name).get_default()) for name in names}
+
+
+def opportunity_links(ctx: LoadContext, slug: str, links: dict[str, Any]) -> dict[str, Any]:
+    """Organisations, required certifications and area weights, resolved; an unresolved one is left out (with an
+    error, so the load fails) and the record's other problems are still reported."""
+    data: dict[str, Any] = {}
+    organisations = resolve(ctx, slug, "organisations", Organisation, links.get("organisations"))
+    if organisations is not None:
+        data["organisations"] = organisations
+    certifications = resolve(
+        ctx, slug, "required_certifications", Certification, links.get("required_certifications"), key="code"
+    )
+    if certifications is not None:
+        data["required_certifications"] = certifications
+    weights = links.get("areas") or {}
+    if not isinstance(weights, dict):
+        ctx.error(slug, "areas", "expected a mapping of area slug to weight")
+        return data
+    areas = resolve(ctx, slug, "areas", TechnologyArea, list(weights))
+    if areas is not None:
+        data[AREAS_KEY] = {area: weights[area.slug] for area in areas}
+    return data
+
+
+def opportunity_differs(opportunity: Opportunity, data: dict[str, Any]) -> bool:
+    """True if DATA would change any of OPPORTUNITY's columns, links or area weights."""
+    for name, value in data.items():
+        if name == AREAS_KEY:
+            current = dict(opportunity.area_links.values_list("technology_area_id", "weight"))
+            if current != {area.pk: weight for area, weight in value.items()}:
+                return True
+        elif name in RELATION_FIELDS:
+            if set(getattr(opportunity, name).values_list("pk", flat=True)) != {item.pk for item in value}:
+                return True
+        elif plain(getattr(opportunity, name)) != plain(column_value(name, value)):
+            return True
+    return False
+
+
+def column_value(name: str, value: Any) -> Any:
+    """VALUE as the column reads back once saved ("6" as 6, a country list as its codes), through the field."""
+    if value is not None and not isinstance(value, list | dict):
+        try:
+            value = Opportunity._meta.get_field(name).to_python(value)
+        except ValidationError:
+            return value
+    probe = Opportunity()
+    setattr(probe, name, value)
+    return getattr(probe, name)
+
+
+def opportunity_state_apply(
+    ctx: LoadContext, opportunity: Opportunity, values: dict[str, Any], sources: list[dict] | None
+) -> bool:
+    """Sources, status and verification of one saved record through their services; True if any changed.
+
+    A record to be published gets its sources first (publish refuses a record without one); a record to be
+    archived is archived first (a published record keeps its last source).
+    """
+    target = values.get("status", Opportunity.Status.DRAFT)
+    if target not in Opportunity.Status.values:
+        ctx.error(opportunity.slug, "status", f"unknown status {target!r}; use {', '.join(Opportunity.Status.values)}")
+        return False
+    changed = False
+    try:
+        if target != Opportunity.Status.PUBLISHED:
+            changed |= status_move(ctx, opportunity, target)
+        if sources is not None:
+            changed |= sources_sync(ctx, opportunity, sources)
+        if target == Opportunity.Status.PUBLISHED:
+            changed |= status_move(ctx, opportunity, target)
+        changed |= verified_apply(ctx, opportunity, values.get("last_verified_on"))
+    except ValidationError as exc:
+        service_errors(ctx, opportunity.slug, exc)
+    return changed
+
+
+def status_move(ctx: LoadContext, opportunity: Opportunity, target: str) -> bool:
+    """Publish or archive OPPORTUNITY as the fixture says; a record never goes back to draft."""
+    if opportunity.status == target:
+        return False
+    if target == Opportunity.Status.PUBLISHED:
+        opportunity_publish(opportunity=opportunity, by=None, reason=CHANGE_REASON)
+    elif target == Opportunity.Status.ARCHIVED:
+        opportunity_archive(opportunity=opportunity, by=None, reason=CHANGE_REASON)
+    else:
+        ctx.error(opportunity.slug, "status", f"a record cannot go back to draft from {opportunity.status}; archive it")
+        return False
+    return True
+
+
+def verified_apply(ctx: LoadContext, opportunity: Opportunity, day: Any) -> bool:
+    """Record the fixture's `last_verified_on` through the verify service when it is newer information."""
+    if day is None or day == opportunity.last_verified_on:
+        return False
+    if not isinstance(day, datetime.date):
+        ctx.error(opportunity.slug, "last_verified_on", "expected a date (YYYY-MM-DD)")
+        return False
+    opportunity_verify(opportunity=opportunity, by=None, on=day, reason=CHANGE_REASON)
+    return True
 
 
 def related_sync(ctx: LoadContext) -> None:
@@ -151,23 +309,28 @@ def related_sync(ctx: LoadContext) -> None:
     for opportunity in Opportunity.objects.filter(slug__in=curated):
         # Links to records outside the fixtures (added by consultants) are kept.
         kept = set(opportunity.related.exclude(slug__in=curated).values_list("slug", flat=True))
-        wanted = partners.get(opportunity.slug, set()) | kept
-        m2m_sync(opportunity, "related", list(Opportunity.objects.filter(slug__in=wanted)))
+        wanted = list(Opportunity.objects.filter(slug__in=partners.get(opportunity.slug, set()) | kept))
+        if opportunity_differs(opportunity, {"related": wanted}):
+            try:
+                opportunity_update(opportunity=opportunity, data={"related": wanted}, by=None, reason=CHANGE_REASON)
+            except ValidationError as exc:
+                service_errors(ctx, opportunity.slug, exc)
 
 
 def opportunity_check(ctx: LoadContext, slug: str, values: dict[str, Any], sources: list[dict] | None) -> None:
-    """Curation rules beyond the model's own: sourced before published, low sources flag the record, no stale dates."""
+    """Curation rules for fixtures beyond the services' own: low sources flag the record, no stale dates.
+
+    "Published needs a source" is the publish service's rule (opportunity_publish), asked when the record is
+    published.
+    """
     if values.get("status") != Opportunity.Status.PUBLISHED:
         return
-    try:
-        opportunity_publishable_check(source_count=len(sources or []))
-    except ValidationError as exc:
-        ctx.errors_from(slug, exc)
-    else:
-        if all(src.get("confidence") == Confidence.LOW for src in sources or []) and (
-            values.get("confidence") != Confidence.LOW
-        ):
-            ctx.error(slug, "confidence", "every source is low-confidence, so the record must be `low` (unverified)")
+    if (
+        sources
+        and all(src.get("confidence") == Confidence.LOW for src in sources)
+        and (values.get("confidence") != Confidence.LOW)
+    ):
+        ctx.error(slug, "confidence", "every source is low-confidence, so the record must be `low` (unverified)")
     last_day = past_day(values)
     if last_day is not None and last_day < ctx.today:
         ctx.error(slug, "status", f"this {values.get('kind')} is over ({last_day}); archive it instead of publishing")
@@ -212,75 +375,30 @@ def source_values(ctx: LoadContext, slug: str, items: Any) -> list[dict] | None:
     return result
 
 
-def opportunity_relations_sync(
-    ctx: LoadContext, opportunity: Opportunity, links: dict[str, Any], sources: list[dict] | None
-) -> bool:
-    """Organisations, certifications, weighted areas and sources of one saved opportunity; True if any changed."""
-    slug = opportunity.slug
-    changed = False
-    organisations = resolve(ctx, slug, "organisations", Organisation, links.get("organisations"))
-    if organisations is not None:
-        changed |= m2m_sync(opportunity, "organisations", organisations)
-    certifications = resolve(
-        ctx, slug, "required_certifications", Certification, links.get("required_certifications"), key="code"
-    )
-    if certifications is not None:
-        changed |= m2m_sync(opportunity, "required_certifications", certifications)
-    changed |= areas_sync(ctx, opportunity, links.get("areas") or {})
-    if sources is not None:
-        changed |= sources_sync(ctx, opportunity, sources)
-    return changed
-
-
-def areas_sync(ctx: LoadContext, opportunity: Opportunity, weights: Any) -> bool:
-    """Make the opportunity's area links match `areas: {slug: weight}`, updating only what differs."""
-    slug = opportunity.slug
-    if not isinstance(weights, dict):
-        ctx.error(slug, "areas", "expected a mapping of area slug to weight")
-        return False
-    areas = resolve(ctx, slug, "areas", TechnologyArea, list(weights))
-    if areas is None:
-        return False
-    existing = {link.technology_area_id: link for link in opportunity.area_links.all()}
-    return links_sync(
-        ctx,
-        slug,
-        "areas",
-        existing,
-        areas,
-        new_link=lambda area: OpportunityArea(opportunity=opportunity, technology_area=area),
-        attr="weight",
-        value=lambda area: weights[area.slug],
-        label=lambda area: area.slug,
-    )
-
-
 def sources_sync(ctx: LoadContext, opportunity: Opportunity, sources: list[dict]) -> bool:
-    """Make the opportunity's sources match the fixture (keyed by URL), saving only what differs."""
+    """Make the opportunity's sources match the fixture (keyed by URL) through the source services: new and
+    changed ones first, then the ones no longer cited, so a published record never loses its last source."""
     existing = {source.url: source for source in opportunity.sources.all()}
-    wanted_urls = [values.get("url") for values in sources]
     changed = False
-    for url, source in existing.items():
-        if url not in wanted_urls:
-            source._change_reason = CHANGE_REASON
-            source.delete()
-            changed = True
     for index, values in enumerate(sources):
-        source = existing.get(values.get("url")) or Source(opportunity=opportunity)
-        created = source.pk is None
-        before = {name: getattr(source, name) for name in SOURCE_FIELDS}
-        for name in SOURCE_FIELDS:
-            setattr(source, name, values.get(name, Source._meta.get_field(name).get_default()))
+        data = {name: values.get(name, Source._meta.get_field(name).get_default()) for name in SOURCE_FIELDS}
+        source = existing.get(data["url"])
+        if source is not None and data == {name: getattr(source, name) for name in SOURCE_FIELDS}:
+            ctx.report.add("sources", "unchanged")
+            continue
         try:
-            source.full_clean()
+            if source is None:
+                source_add(opportunity=opportunity, data=data, by=None, reason=CHANGE_REASON)
+            else:
+                source_update(source=source, data=data, by=None, reason=CHANGE_REASON)
         except ValidationError as exc:
             ctx.errors_from(opportunity.slug, exc, prefix=f"sources[{index}].")
             continue
-        if created or before != {name: getattr(source, name) for name in SOURCE_FIELDS}:
-            source._change_reason = CHANGE_REASON
-            source.save()
-            ctx.report.add("sources", "created" if created else "updated")
+        ctx.report.add("sources", "created" if source is None else "updated")
+        changed = True
+    wanted = {values.get("url") for values in sources}
+    for url, source in existing.items():
+        if url not in wanted:
+            source_remove(source=source, by=None, reason=CHANGE_REASON)
             changed = True
-        else:
-            ctx.report.add("sources", "unchanged")
     return changed
