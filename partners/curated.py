@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from partners.models import ForeignPartnership, Partner, PartnerArea, PartnerSource
+from partners.services import partner_save
 from portal.curation import CHANGE_REASON, LoadContext, links_sync, m2m_sync, resolve, split_record, upsert
 from programmes.curated import SOURCE_FIELDS, source_values
 from programmes.models import Confidence, Opportunity, TechnologyArea
@@ -32,10 +33,15 @@ def partners_load(ctx: LoadContext, records: list[dict]) -> None:
             continue
         sources = source_values(ctx, slug, links.get("sources") or [])
         partner_check(ctx, slug, values, sources)
-        partner, outcome = upsert(ctx, Partner, lookup={"slug": slug}, values=values)
+        partner, outcome = upsert(ctx, Partner, lookup={"slug": slug}, values=values, save=partner_curated_save)
         if partner is not None and partner_relations_sync(ctx, partner, links, sources):
             outcome = "updated" if outcome == "unchanged" else outcome
         ctx.report.add("partners", outcome)
+
+
+def partner_curated_save(partner: Partner) -> None:
+    """Save a changed partner through the service the admin uses."""
+    partner_save(partner=partner, by=None, reason=CHANGE_REASON)
 
 
 def partner_check(ctx: LoadContext, slug: str, values: dict[str, Any], sources: list[dict] | None) -> None:

@@ -27,8 +27,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 def partner_save(*, partner: Partner, by: User | None, reason: str = "") -> Partner:
     """Validate and save a partner record with who and why in its history."""
     partner.full_clean()
-    partner._change_reason = reason or ("Edited" if partner.pk else "Created")
-    partner._history_user = by
+    partner._change_reason = reason or ("Edited" if partner.pk else "Created")  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    partner._history_user = by  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     partner.save()
     return partner
 
@@ -51,8 +51,8 @@ def introduction_request(
         company=company, partner=partner, opportunity=opportunity, message=message, requested_by=by
     )
     introduction.full_clean()
-    introduction._change_reason = "Requested"
-    introduction._history_user = by
+    introduction._change_reason = "Requested"  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    introduction._history_user = by  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     introduction.save()
     return introduction
 
@@ -81,7 +81,7 @@ def introduction_move(
     if notes is not None:
         introduction.notes = notes
     introduction.full_clean()
-    introduction._change_reason = f"Status {status}" + (f": {reason}" if reason else "")
-    introduction._history_user = by
+    introduction._change_reason = f"Status {status}" + (f": {reason}" if reason else "")  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    introduction._history_user = by  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     introduction.save()
     return introduction
