@@ -185,7 +185,7 @@ def explain_pair(
     best: list[int],
     opportunity_slugs: dict[int, str],
 ) -> tuple[list[dict], list[dict]]:
-    """Reasons and gaps of one kept pair as {code, params} items (partners/explain.py renders them)."""
+    """Reasons and gaps of one kept pair as {code, params} items (matching/messages.py renders them)."""
     shared, role, programmes, ties = (float(v) for v in components)
     reasons: list[dict] = []
     gaps: list[dict] = []
