@@ -13,6 +13,11 @@ from tests.partners.conftest import make_partner
 
 @pytest.fixture
 def brief_world(alice, bob, firm_a, firm_b):
+    return build_brief_world(firm_a, firm_b)
+
+
+def build_brief_world(firm_a, firm_b) -> dict:
+    """The records of the brief tests (the browser test builds them too, with its own sign-in users)."""
     usv = TechnologyAreaFactory(slug="usv", name="Uncrewed surface vessels", name_ja="無人水上艇")
     uuv = TechnologyAreaFactory(slug="uuv", name="Uncrewed underwater vehicles", name_ja="無人潜水艇")
     cyber = TechnologyAreaFactory(slug="cyber", name="Cyber", name_ja="サイバー")
