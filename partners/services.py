@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from companies.models import Company
+from matching import dispatch
 from partners.models import Introduction, Partner
 from programmes.models import Opportunity
 
@@ -25,11 +26,13 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 
 def partner_save(*, partner: Partner, by: User | None, reason: str = "") -> Partner:
-    """Validate and save a partner record with who and why in its history."""
+    """Validate and save a partner record with who and why in its history; every firm's partner fit is refitted
+    once the caller commits (the admin's inline areas and programmes are saved in the same transaction)."""
     partner.full_clean()
     partner._change_reason = reason or ("Edited" if partner.pk else "Created")
     partner._history_user = by
     partner.save()
+    dispatch.partners_refit_later()
     return partner
 
 
