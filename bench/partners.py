@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -117,6 +118,7 @@ def full_rescore(args: argparse.Namespace) -> None:
     fitted = PartnerFit.objects.aggregate(rows=Count("pk"), firms=Count("company", distinct=True))
     bench_scoring.metric("partner_fits_stored", fitted["rows"], "rows")
     bench_scoring.metric("firms_with_partner_fits", fitted["firms"], "firms")
+    print(f"# load average (1, 5, 15 min) at the end: {os.getloadavg()}", file=sys.stderr)  # the machine is shared
 
 
 def partners_generate(n: int, seed: int = 16) -> None:

@@ -253,7 +253,12 @@ def partner_fits_rescore(*, company_ids: list[int] | None = None, today: datetim
     """Recompute and replace the partner fits of these firms (all firms by default), chunk by chunk."""
     today = today or timezone.localdate()
     ids = company_ids if company_ids is not None else list(Company.objects.order_by("pk").values_list("pk", flat=True))
+    # One corpus for every chunk, as a match run shares its own (building it per chunk cost ~1 s a chunk).
+    corpus = build_corpus(
+        inputs.scoring_areas(), inputs.scoring_opportunities(today=today), inputs.scoring_certifications()
+    )
     stored = 0
     for chunk in chunks(ids):
-        stored += partner_fits_store(company_ids=chunk, fits=partner_fits_compute(company_ids=chunk, today=today))
+        fits = partner_fits_compute(company_ids=chunk, today=today, corpus=corpus)
+        stored += partner_fits_store(company_ids=chunk, fits=fits)
     return stored
