@@ -36,6 +36,14 @@ def partner_save(*, partner: Partner, by: User | None, reason: str = "") -> Part
     return partner
 
 
+def partner_delete(*, partner: Partner, by: User | None) -> None:
+    """Delete a partner record (its fits go with it) and refit every firm once the caller commits, so another
+    partner takes its place in the firms' best twenty."""
+    partner._history_user = by
+    partner.delete()
+    dispatch.partners_refit_later()
+
+
 @transaction.atomic
 def introduction_request(
     *, company: Company, partner: Partner, message: str, by: User | None, opportunity: Opportunity | None = None

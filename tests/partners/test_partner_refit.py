@@ -91,3 +91,15 @@ def test_with_the_queue_down_the_refit_is_logged_and_the_save_stands(partners, m
         dispatch._partners_refit_enqueue()
 
     assert "partner refit not queued" in caplog.text
+
+
+def test_deleting_a_partner_in_the_admin_refits_every_firm_on_commit(
+    consultant_client, partners, django_capture_on_commit_callbacks
+):
+    drones = partners["drones"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = consultant_client.post(f"/admin/partners/partner/{drones.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Partner.objects.filter(pk=drones.pk).exists()
+    assert _refits(callbacks) == 1
