@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from matching import dispatch
 from partners.models import ForeignPartnership, Partner, PartnerArea, PartnerSource
 from partners.services import partner_save
 from portal.curation import CHANGE_REASON, LoadContext, links_sync, m2m_sync, resolve, split_record, upsert
@@ -24,7 +25,11 @@ PARTNERSHIP_FIELDS = ("counterpart", "country", "summary", "source_url", "confid
 
 
 def partners_load(ctx: LoadContext, records: list[dict]) -> None:
-    """partners.yaml: Japanese organisations keyed by slug, with areas, programmes, sources and partnerships."""
+    """partners.yaml: Japanese organisations keyed by slug, with areas, programmes, sources and partnerships.
+
+    When any partner was created or changed, every firm's partner fit is refitted once the load commits.
+    """
+    changed = False
     for record in records:
         slug, values, links = split_record(
             ctx, record, kind="partner", key="slug", fields=PARTNER_FIELDS, relations=PARTNER_RELATIONS
@@ -37,6 +42,9 @@ def partners_load(ctx: LoadContext, records: list[dict]) -> None:
         if partner is not None and partner_relations_sync(ctx, partner, links, sources):
             outcome = "updated" if outcome == "unchanged" else outcome
         ctx.report.add("partners", outcome)
+        changed |= outcome in ("created", "updated")
+    if changed:
+        dispatch.partners_refit_later()
 
 
 def partner_curated_save(partner: Partner) -> None:
