@@ -1,13 +1,11 @@
 """Match scores (a firm's best opportunities, an opportunity's best firms) and scoring runs."""
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -22,6 +20,7 @@ from matching.dispatch import QueueUnavailable, match_run_start
 from matching.filters import MatchFilterSet
 from matching.models import Match, MatchRun
 from portal.api.caching import CachedListMixin, cached
+from portal.api.language import LANG, ReaderLanguageMixin
 from portal.api.permissions import IsConsultant
 from programmes.models import Opportunity, OpportunityArea
 
@@ -31,14 +30,6 @@ COMPANY_SLUG = OpenApiParameter("company_slug", str, OpenApiParameter.PATH, desc
 OPPORTUNITY_SLUG = OpenApiParameter(
     "opportunity_slug", str, OpenApiParameter.PATH, description="The opportunity's slug."
 )
-LANG = OpenApiParameter(
-    "lang",
-    str,
-    OpenApiParameter.QUERY,
-    enum=[code for code, _name in settings.LANGUAGES],
-    description="Language of reasons and gaps (en or ja); without it, the Accept-Language header decides.",
-)
-
 MATCH_ROW_FIELDS = [
     *("score", "components", "reasons", "gaps", "eligible", "computed_at"),
     *("company__slug", "company__name", "opportunity__slug", "opportunity__kind", "opportunity__title"),
@@ -65,25 +56,6 @@ def _match_rows(user):
 INCLUDE_DISMISSED = OpenApiParameter(
     "include_dismissed", bool, description="true: also the matches the firm marked not relevant (workspace)."
 )
-
-
-class ReaderLanguageMixin:
-    """Reasons and gaps in the caller's language: ?lang=en|ja, else Accept-Language; chosen before any cached answer.
-
-    LocaleMiddleware answers unprefixed paths such as /api/ in English whatever the header says (the site's
-    English pages have no prefix), so the API reads the header itself.
-    """
-
-    def initial(self, request, *args, **kwargs):
-        codes = [code for code, _name in settings.LANGUAGES]
-        lang = request.query_params.get("lang")
-        if lang is not None and lang not in codes:
-            message = _("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}
-            raise serializers.ValidationError({"lang": [message]})
-        lang = lang or translation.get_language_from_request(request._request)
-        translation.activate(lang)
-        request.LANGUAGE_CODE = lang
-        super().initial(request, *args, **kwargs)
 
 
 @extend_schema_view(list=extend_schema(parameters=[COMPANY_SLUG, LANG, INCLUDE_DISMISSED]))
