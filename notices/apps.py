@@ -8,3 +8,10 @@ class NoticesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "notices"
     verbose_name = _("Notices")
+
+    def ready(self) -> None:
+        """Name the notices that bear on a firm's match in its gaps (matching.hooks, read when a match is shown)."""
+        from matching import hooks
+        from notices.selectors import notice_gaps_for, notice_title_map
+
+        hooks.gap_notices_provider(notice_gaps_for, notice_title_map)

@@ -12,6 +12,7 @@ NAMES = Names(
         "uav": ("Uncrewed aerial vehicles", "無人航空機"),
     },
     certs={"as9100d": "AS9100D (aviation, space and defence quality management)", "jis-q-9100": "JIS Q 9100"},
+    notices={"export-rules": ("Export rules revised", "防衛装備移転三原則の運用指針改正")},
 )
 
 # code -> (params, English, Japanese). Gaps read "what: what to do".
@@ -111,6 +112,18 @@ CASES = {
         {"date": "2026-12-09", "days": 7},
         "closes on 2026-12-09: start the application now",
         "2026-12-09に締切：今すぐ申請準備を始める",
+    ),
+    "notice": (
+        {"notice": "export-rules", "date": "2026-04-21"},
+        "affected by a rule or policy change of 2026-04-21: “Export rules revised”: "
+        "read the notice and check how it bears on taking part",
+        "2026-04-21の規則・政策の変更「防衛装備移転三原則の運用指針改正」の影響あり：通知を読み、参加への影響を確かめる",
+    ),
+    "notice_due": (
+        {"notice": "export-rules", "date": "2026-12-31"},
+        "a rule or policy change is due by 2026-12-31: “Export rules revised”: "
+        "read the notice and check how it bears on taking part",
+        "2026-12-31までに規則・政策の変更「防衛装備移転三原則の運用指針改正」が予定されている：通知を読み、参加への影響を確かめる",
     ),
     "feedback_lowered": (
         {"area": "uav", "count": 3},
