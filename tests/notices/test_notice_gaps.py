@@ -110,3 +110,9 @@ def test_the_gaps_are_read_for_a_whole_page_at_once(setting, firm_a, django_asse
     with django_assert_num_queries(5):
         notice_gaps_attach(matches)
     assert {m.opportunity.slug: len(m.notice_gaps) for m in matches} == {"export-programme": 1, "cyber-call": 0}
+
+
+def test_the_matches_csv_carries_the_notice_gap(alice_client, setting):
+    body = alice_client.get("/my/matches/export.csv").content.decode()
+    export_line = next(line for line in body.splitlines() if line.startswith("firm-a,export-programme"))
+    assert "affected by a rule or policy change of 2026-04-21: “Export rules revised”" in export_line
