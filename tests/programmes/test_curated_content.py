@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from companies.models import Company
@@ -104,6 +105,8 @@ def test_every_published_record_reads_in_japanese_title_and_summary(curated, db)
     missing = [(o.slug, bool(o.title_ja), bool(o.summary_ja)) for o in published() if not (o.title_ja and o.summary_ja)]
     assert missing == []
     assert not Opportunity.objects.untranslated().exists()
+    # Past editions (readable with when=past) and drafts too.
+    assert list(Opportunity.objects.filter(Q(title_ja="") | Q(summary_ja="")).values_list("slug", flat=True)) == []
     # The official Japanese names where the facts file gives them, never a paraphrase.
     assert Opportunity.objects.get(slug="rapid-acquisition-hub").title_ja == "最先端技術の早期装備化"
     assert Opportunity.objects.get(slug="isti").title_ja == "安全保障技術研究推進制度"
