@@ -116,3 +116,17 @@ def test_the_matches_csv_carries_the_notice_gap(alice_client, setting):
     body = alice_client.get("/my/matches/export.csv").content.decode()
     export_line = next(line for line in body.splitlines() if line.startswith("firm-a,export-programme"))
     assert "affected by a rule or policy change of 2026-04-21: “Export rules revised”" in export_line
+
+
+def test_publishing_a_notice_retires_the_cached_matches_answer(
+    alice_client, setting, settings, django_capture_on_commit_callbacks
+):
+    settings.API_CACHE_SECONDS = 60
+    rules = setting["rules"]
+    Notice.objects.filter(pk=rules.pk).update(status=Notice.Status.DRAFT)  # a draft from the start (no signal)
+    assert notice_gaps(alice_client, "firm-a", "export-programme") == []  # now cached without the notice
+
+    rules.status = Notice.Status.PUBLISHED
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.save()
+    assert [g["params"]["notice"] for g in notice_gaps(alice_client, "firm-a", "export-programme")] == ["export-rules"]
