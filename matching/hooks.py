@@ -73,3 +73,34 @@ def partner_refit() -> None:
     """Enqueue the partner refit; nothing happens with no provider (no app above matching follows partners)."""
     for refit in list(_partner_refit):
         refit()
+
+
+# The notices to name on a firm's gaps (issue #13) ------------------------------------------------------------------
+#
+# A notice is a rule or policy change (notices app, above matching). Its gap items are worked out when a match is
+# read, never stored, so a new or withdrawn notice shows at once without a rescore. Each item is
+# {"code": "notice" | "notice_due", "params": {"notice": slug, "date": ISO date}, "notice": {"slug", "url",
+# "on_record"}}: params as any explanation item, plus the link (`on_record`: the notice is listed on the record's page).
+
+GapNotices = Callable[[set[tuple[int, int]]], dict[tuple[int, int], list[dict[str, Any]]]]
+NoticeTitles = Callable[[], dict[str, tuple[str, str]]]
+_gap_notices: list[GapNotices] = []
+_notice_titles: list[NoticeTitles] = []
+
+
+def gap_notices_provider(provider: GapNotices, titles: NoticeTitles) -> None:
+    """Register the one PROVIDER {(firm pk, opportunity pk)} -> {pair: [item, ...]} and TITLES {slug: (en, ja)}."""
+    _gap_notices[:] = [provider]
+    _notice_titles[:] = [titles]
+
+
+def gap_notices(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[dict[str, Any]]]:
+    """The notice gap items of each (firm, opportunity) pair the notices affect; {} with no provider."""
+    if not pairs or not _gap_notices:
+        return {}
+    return _gap_notices[0](pairs)
+
+
+def notice_titles() -> dict[str, tuple[str, str]]:
+    """Every published notice's English and Japanese title by slug; {} with no provider."""
+    return _notice_titles[0]() if _notice_titles else {}

@@ -125,6 +125,15 @@ GAPS: dict[str, Message] = {
         plan=gettext_noop("little technology fit"),
     ),
     "closing_soon": Message(gettext_noop("closes on %(date)s"), gettext_noop("start the application now")),
+    # Worked out when a match is read (matching.hooks.gap_notices), not stored: a notice bearing on the pair.
+    "notice": Message(
+        gettext_noop("affected by a rule or policy change of %(date)s: “%(notice)s”"),
+        gettext_noop("read the notice and check how it bears on taking part"),
+    ),
+    "notice_due": Message(
+        gettext_noop("a rule or policy change is due by %(date)s: “%(notice)s”"),
+        gettext_noop("read the notice and check how it bears on taking part"),
+    ),
     "feedback_lowered": Message(
         gettext_noop("ranked lower: you marked %(count)s record about %(area)s as not relevant"),
         gettext_noop("clear the mark in your workspace if it no longer holds"),
@@ -173,10 +182,23 @@ class Names:
         areas: Mapping[str, tuple[str, str]] | None = None,
         certs: Mapping[str, str] | None = None,
         titles: Mapping[str, tuple[str, str]] | None = None,
+        notices: Mapping[str, tuple[str, str]] | None = None,
     ):
         self._areas = dict(areas) if areas is not None else None
         self._certs = dict(certs) if certs is not None else None
         self._titles = dict(titles) if titles is not None else None
+        self._notices = dict(notices) if notices is not None else None
+
+    def notice(self, slug: str) -> str:
+        """A notice's title in the reader's language (the notices app provides them through matching.hooks)."""
+        if self._notices is None:
+            from matching import hooks
+
+            self._notices = hooks.notice_titles()
+        title, title_ja = self._notices.get(slug, ("", ""))
+        if _japanese() and title_ja:
+            return title_ja
+        return title or slug
 
     def area(self, slug: str) -> str:
         if self._areas is None:
@@ -263,6 +285,7 @@ _PARAMS: dict[str, Callable[[Any, Names], str]] = {
     "opportunities": lambda v, n: list_words([n.opportunity(str(s)) for s in v]),
     "counterparts": lambda v, n: list_words(v),
     "role": lambda v, n: str(ROLE_WORDS.get(v, v)),
+    "notice": lambda v, n: n.notice(str(v)),
 }
 
 

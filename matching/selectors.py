@@ -133,6 +133,18 @@ def company_feed_match_list(*, company: Company) -> QuerySet[Match]:
     )
 
 
+def notice_gaps_attach(matches: Iterable[Match]) -> list[Match]:
+    """MATCHES, each with `notice_gaps`: the notices bearing on it as gap items (matching.hooks.gap_notices).
+
+    Read when shown, never stored, so a new notice is named at once; one read for the whole page.
+    """
+    matches = list(matches)
+    found = hooks.gap_notices({(m.company_id, m.opportunity_id) for m in matches})
+    for match in matches:
+        match.notice_gaps = found.get((match.company_id, match.opportunity_id), [])  # type: ignore[attr-defined]
+    return matches
+
+
 def match_scores_for(*, user: Viewer, company: Company | None, opportunity_ids: Iterable[int]) -> dict[int, Match]:
     """COMPANY's matches for a page of opportunities, by opportunity id: one query for the whole page."""
     ids = list(opportunity_ids)

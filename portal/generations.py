@@ -4,7 +4,8 @@ A cached answer is stored under the generations it was built from (portal.api.ca
 find and delete the answers it makes stale: it changes the token and those keys are never asked for again (they
 expire on their own). Families:
 
-- ``records``: the curated records (opportunities, their areas, organisations, certifications, sources);
+- ``records``: the curated records (opportunities, their areas, organisations, certifications, sources) and the
+  notices, whose gaps a firm's matches show;
 - ``companies``: firms' own fields;
 - ``matches``: stored match scores;
 - ``accounts``: users, their roles and their API tokens.

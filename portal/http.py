@@ -5,6 +5,11 @@ addresses on private, loopback or link-local networks unless SOURCES_ALLOW_PRIVA
 sends a plain user agent with a contact address, honours robots.txt and makes at most one request at a time per
 host in this process. Conditional GET: pass the ETag and Last-Modified of the last answer and a 304 comes back as
 `not_modified`.
+
+DNS rebinding: the host name is resolved once, every address is checked, and the connection is pinned to the
+checked addresses (never resolved again), while the Host header, TLS SNI and certificate check still use the name.
+The address the socket really reached is checked again before a byte is sent. No proxy from the environment is
+used: a proxy would connect on our behalf to whatever the name resolves to then.
 """
 
 import ipaddress
@@ -17,6 +22,10 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError
 
 ROBOTS_CACHE_SECONDS = 3600
 
@@ -64,26 +73,102 @@ def host_lock(host: str) -> threading.Lock:
         return _host_locks.setdefault(host.lower(), threading.Lock())
 
 
-def check_address(url: str) -> None:
-    """Refuse URLs that are not http(s) or whose host resolves to a private, loopback or link-local address."""
+def address_allowed(address: str) -> bool:
+    """True for a public unicast address, or for any address while SOURCES_ALLOW_PRIVATE is on."""
+    if settings.SOURCES_ALLOW_PRIVATE:
+        return True
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    return ip.is_global and not ip.is_multicast
+
+
+def check_address(url: str) -> tuple[str, ...]:
+    """The addresses URL's host resolves to, each checked; refuse non-http(s) URLs and any non-public address.
+
+    Resolved once: the connection is then pinned to these addresses (see `fetch`), so a name that answers a public
+    address now and 127.0.0.1 a moment later (DNS rebinding) never reaches 127.0.0.1.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError("refused", f"only http and https addresses are fetched, not {url!r}")
-    if settings.SOURCES_ALLOW_PRIVATE:
-        return
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
         raise FetchError("dns", f"{parts.hostname}: {exc}") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global or address.is_multicast:
+    addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
+    for address in addresses:
+        if not address_allowed(address):
             raise FetchError("refused", f"{parts.hostname} resolves to a non-public address ({address})")
+    if not addresses:
+        raise FetchError("dns", f"{parts.hostname}: no address")
+    return addresses
+
+
+class _PinnedConnection:
+    """A urllib3 connection that connects only to the checked addresses and checks the peer it reached."""
+
+    pinned: tuple[str, ...] = ()
+
+    def _new_conn(self) -> socket.socket:
+        name = self._dns_host  # type: ignore[has-type]
+        try:
+            return self._connect_pinned()
+        finally:
+            # urllib3's `host` reads _dns_host: put the name back for SNI, the certificate check and the Host header.
+            self._dns_host = name
+
+    def _connect_pinned(self) -> socket.socket:
+        failure: Exception | None = None
+        for address in self.pinned:
+            self._dns_host = address  # where the socket connects to
+            try:
+                sock = super()._new_conn()  # type: ignore[misc]
+            except NewConnectionError as exc:
+                failure = exc
+                continue
+            peer = str(sock.getpeername()[0])
+            if not address_allowed(peer) or ipaddress.ip_address(peer) not in _ips(self.pinned):
+                sock.close()
+                raise FetchError("refused", f"the connection reached {peer}, not a checked address")
+            return sock
+        raise failure or FetchError("dns", "no address to connect to")
+
+
+def _ips(addresses: tuple[str, ...]) -> set[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    return {ipaddress.ip_address(address.split("%", 1)[0]) for address in addresses}
+
+
+class _PinnedAdapter(HTTPAdapter):
+    """Requests' adapter whose connection pools use connections pinned to ADDRESSES."""
+
+    def __init__(self, addresses: tuple[str, ...]) -> None:
+        self._addresses = addresses
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        pinned = {"pinned": self._addresses}
+        http_conn = type("PinnedHTTPConnection", (_PinnedConnection, HTTPConnection), pinned)
+        https_conn = type("PinnedHTTPSConnection", (_PinnedConnection, HTTPSConnection), pinned)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": type("PinnedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn}),
+            "https": type("PinnedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https_conn}),
+        }
+
+
+def _pinned_session(addresses: tuple[str, ...]) -> requests.Session:
+    """A session for one fetch, connecting only to ADDRESSES (already checked) and ignoring proxy variables."""
+    session = requests.Session()
+    session.trust_env = False
+    adapter = _PinnedAdapter(addresses)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def fetch(url: str, *, etag: str = "", last_modified: str = "", robots: bool = True) -> FetchResult:
     """GET URL under the rules above; raise FetchError on any failure, return redirects and 304s as results."""
-    check_address(url)
+    addresses = check_address(url)  # the one resolution: the connection below is pinned to these
     if robots and not robots_allow(url):
         raise FetchError("robots", f"robots.txt of {urlsplit(url).hostname} disallows {url}")
     headers = {"User-Agent": user_agent(), "Accept": "text/html,application/pdf;q=0.9,*/*;q=0.5"}
@@ -92,13 +177,17 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "", robots: bool = T
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     with host_lock(urlsplit(url).netloc):
-        return _get(url, headers)
+        return _get(url, headers, addresses)
 
 
-def _get(url: str, headers: dict[str, str]) -> FetchResult:
+def _get(url: str, headers: dict[str, str], addresses: tuple[str, ...] | None = None) -> FetchResult:
     timeout = settings.SOURCES_TIMEOUT_SECONDS
+    session = _pinned_session(addresses or check_address(url))
     try:
-        with requests.get(url, headers=headers, timeout=timeout, allow_redirects=False, stream=True) as response:
+        with (
+            session,
+            session.get(url, headers=headers, timeout=timeout, allow_redirects=False, stream=True) as response,
+        ):
             result = FetchResult(
                 url=url,
                 status=response.status_code,

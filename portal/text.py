@@ -16,3 +16,17 @@ def localised(obj: Any) -> str:
                 return getattr(obj, f"{field}_ja")
             break
     return str(obj)
+
+
+def localised_text(obj: Any) -> dict[str, str]:
+    """OBJ's title and summary in the active language, each with the language it is really in (issue #13).
+
+    Japanese where the record has it; otherwise the English, marked "en", so a reader can tell a fallback.
+    """
+    lang = "ja" if (get_language() or "").startswith("ja") else "en"
+    out = {"lang": lang}
+    for field in ("title", "summary"):
+        japanese = getattr(obj, f"{field}_ja", "") if lang == "ja" else ""
+        out[field] = japanese or getattr(obj, field, "")
+        out[f"{field}_lang"] = "ja" if japanese else "en"
+    return out

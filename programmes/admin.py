@@ -357,6 +357,7 @@ class OpportunityAdmin(CurationAdmin):
             "stale_count": Opportunity.objects.stale().count(),
             "stale_url": reverse("admin:programmes_opportunity_stale"),
             "stale_after_days": settings.STALE_AFTER_DAYS,
+            "untranslated_count": Opportunity.objects.untranslated().count(),
         }
         return super().changelist_view(request, extra_context)
 

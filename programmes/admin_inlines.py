@@ -12,20 +12,26 @@ from programmes.models import Opportunity, OpportunityArea, Source
 
 
 class StaleFilter(admin.SimpleListFilter):
-    """Published records nobody has verified for STALE_AFTER_DAYS (OpportunityQuerySet.stale)."""
+    """Published records nobody has verified for STALE_AFTER_DAYS, or that still lack their Japanese text."""
 
     title = _("verification")
     parameter_name = "stale"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         days = settings.STALE_AFTER_DAYS
-        return [("yes", _("Stale (not verified for %(days)s days)") % {"days": days}), ("no", _("Not stale"))]
+        return [
+            ("yes", _("Stale (not verified for %(days)s days)") % {"days": days}),
+            ("no", _("Not stale")),
+            ("untranslated", _("Missing a Japanese title or summary")),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
         if self.value() == "yes":
             return queryset.stale()
         if self.value() == "no":
             return queryset.exclude(pk__in=Opportunity.objects.stale().values("pk"))
+        if self.value() == "untranslated":
+            return queryset.untranslated()
         return None
 
 

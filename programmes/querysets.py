@@ -106,3 +106,7 @@ class OpportunityQuerySet(models.QuerySet):
         days = settings.STALE_AFTER_DAYS if days is None else days
         cutoff = timezone.localdate() - datetime.timedelta(days=days)
         return self.published().filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff))
+
+    def untranslated(self) -> "OpportunityQuerySet":
+        """Published records missing a Japanese title or summary (issue #13: every record gets both)."""
+        return self.published().filter(Q(title_ja="") | Q(summary_ja=""))

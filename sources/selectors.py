@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models import Case, F, QuerySet, When
 from django.db.models.expressions import OrderBy
 
 from programmes.models import Opportunity
@@ -41,7 +41,7 @@ def stale_record_list() -> QuerySet[Opportunity]:
 
 def untranslated_record_list() -> QuerySet[Opportunity]:
     """Published records missing a Japanese title or summary (issue #13: every record gets both)."""
-    return Opportunity.objects.published().filter(Q(title_ja="") | Q(summary_ja="")).order_by("title")
+    return Opportunity.objects.untranslated().order_by("title")
 
 
 @dataclass

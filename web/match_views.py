@@ -19,7 +19,7 @@ from matching.filters import MatchFilterSet
 from matching.messages import names_for
 from matching.messages import render as render_item
 from matching.models import Match
-from matching.selectors import match_list, score_segments, viewer_company_pick
+from matching.selectors import match_list, notice_gaps_attach, score_segments, viewer_company_pick
 from portal.filterforms import filter_form_tune
 from portal.spreadsheets import csv_row
 from web.selectors import company_gap_plan
@@ -53,6 +53,7 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
     filterset = _match_filterset(request, company)
     _tune_form(filterset.form)
     page = Paginator(filterset.qs, MATCHES_PER_PAGE).get_page(request.GET.get("page"))
+    notice_gaps_attach(page.object_list)  # notices bearing on these matches (issue #13)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -88,7 +89,7 @@ def match_export(request: HttpRequest) -> HttpResponse:
         ["company", "opportunity", "title", "kind", "deadline", "score", "eligible", *components, "reasons", "gaps"]
     )
     names = names_for(request)
-    for match in _match_filterset(request, company).qs:
+    for match in notice_gaps_attach(_match_filterset(request, company).qs):
         parts = {segment.name: segment.contribution for segment in score_segments(match)}
         opportunity = match.opportunity
         writer.writerow(
@@ -103,7 +104,7 @@ def match_export(request: HttpRequest) -> HttpResponse:
                     "yes" if match.eligible else "no",
                     *[f"{parts[name]:.1f}" if name in parts else "" for name in components],
                     " | ".join(render_item(reason, names) for reason in match.reasons or []),
-                    " | ".join(render_item(gap, names) for gap in match.gaps or []),
+                    " | ".join(render_item(gap, names) for gap in [*(match.gaps or []), *match.notice_gaps]),
                 ]
             )
         )

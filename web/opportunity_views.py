@@ -11,7 +11,7 @@ from django.views.generic import DetailView, ListView
 from django_countries import countries
 
 from companies.selectors import viewer_company_list
-from matching.selectors import match_get, match_scores_for, opportunity_top_match_list
+from matching.selectors import match_get, match_scores_for, notice_gaps_attach, opportunity_top_match_list
 from portal.filterforms import filter_form_tune
 from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
@@ -197,9 +197,12 @@ class OpportunityDetailView(DetailView):
         opportunity, user = self.object, self.request.user
         companies = viewer_company_list(user=user)
         company = companies[0] if companies else None
+        match = match_get(user=user, company=company, opportunity=opportunity)
+        if match is not None:
+            notice_gaps_attach([match])  # notices bearing on this firm's match (issue #13)
         context.update(
             company=company,
-            match=match_get(user=user, company=company, opportunity=opportunity),
+            match=match,
             **workspace_context(user=user, company=company, opportunity_ids=[opportunity.pk]),  # workspace (#14)
             top_matches=opportunity_top_match_list(user=user, opportunity=opportunity) if is_consultant(user) else [],
             history=history_rows(opportunity.history, limit=HISTORY_ROWS, disclose=is_consultant(user)),

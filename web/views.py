@@ -22,6 +22,7 @@ from programmes.selectors import (
     upcoming_deadline_list,
 )
 from web.calendar import matches_calendar, opportunities_calendar
+from workspace.selectors import with_workspace
 
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -118,7 +119,8 @@ def private_calendar_feed(request: HttpRequest) -> HttpResponse:
 
 
 def _company_feed(request: HttpRequest, company: Company) -> HttpResponse:
-    matches = company_feed_match_list(company=company)
+    # workspace (#14): a match the firm marked "not relevant" is not one of its deadlines
+    matches = with_workspace(company_feed_match_list(company=company))
     body = matches_calendar(
         matches,
         name=_("Kakehashi: deadlines for %(firm)s") % {"firm": company.name},

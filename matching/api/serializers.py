@@ -47,6 +47,10 @@ class ExplanationSerializer(serializers.Serializer):
         required=False,
         help_text="Partner gaps only: the firm's three best Japanese partners for it (slug, name, name_ja, role).",
     )
+    notice = serializers.DictField(
+        required=False,
+        help_text="Notice gaps (notice, notice_due) only: the notice's slug and url (GET /api/v1/notices/{slug}/).",
+    )
 
 
 class ExplanationTextField(serializers.ListField):
@@ -83,6 +87,7 @@ class MatchListSerializer(serializers.ListSerializer):
     def to_representation(self, data):
         matches = list(data.all() if hasattr(data, "all") else data)
         self.child.context["gap_partners"] = hooks.gap_partners(_partner_gap_pairs(matches))
+        self.child.context["gap_notices"] = hooks.gap_notices({(m.company_id, m.opportunity_id) for m in matches})
         return super().to_representation(matches)
 
 
@@ -120,7 +125,27 @@ class MatchSerializer(serializers.ModelSerializer):
         for item in data["gaps_detail"]:
             if item["code"] in hooks.PARTNER_GAPS:
                 item["partners"] = offered.get(pair, [])
+        notices = self.context.get("gap_notices")
+        if notices is None:
+            notices = hooks.gap_notices({pair})
+        self._add_notice_gaps(data, notices.get(pair, []))
         return data
+
+    def _add_notice_gaps(self, data: dict, items: list[dict]) -> None:
+        """The notices bearing on this match, after its stored gaps: a sentence and {code, params, text, notice}."""
+        if not items:
+            return
+        names = names_for(self.context.get("request"))
+        for item in items:
+            text = render(item, names)
+            data["gaps"].append(text)
+            url = item["notice"]["url"]
+            request = self.context.get("request")
+            link = request.build_absolute_uri(url) if request is not None else url
+            notice = {"slug": item["notice"]["slug"], "url": link}
+            data["gaps_detail"].append(
+                {"code": item["code"], "params": dict(item["params"]), "text": text, "notice": notice}
+            )
 
 
 class MatchRunSerializer(serializers.ModelSerializer):

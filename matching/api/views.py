@@ -4,12 +4,10 @@ The match lists themselves (a firm's best opportunities, an opportunity's best f
 live in the site layer (web/api/match_views.py).
 """
 
-from django.conf import settings
 from django.db.models import Prefetch
-from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from matching.api.serializers import (
@@ -28,14 +26,6 @@ COMPANY_SLUG = OpenApiParameter("company_slug", str, OpenApiParameter.PATH, desc
 OPPORTUNITY_SLUG = OpenApiParameter(
     "opportunity_slug", str, OpenApiParameter.PATH, description="The opportunity's slug."
 )
-LANG = OpenApiParameter(
-    "lang",
-    str,
-    OpenApiParameter.QUERY,
-    enum=[code for code, _name in settings.LANGUAGES],
-    description="Language of reasons and gaps (en or ja); without it, the Accept-Language header decides.",
-)
-
 MATCH_ROW_FIELDS = [
     *("score", "components", "reasons", "gaps", "eligible", "computed_at"),
     *("company__slug", "company__name", "opportunity__slug", "opportunity__kind", "opportunity__title"),
@@ -57,25 +47,6 @@ def _match_rows(user):
         .only(*MATCH_ROW_FIELDS)
         .prefetch_related(Prefetch("opportunity__area_links", queryset=areas))
     )
-
-
-class ReaderLanguageMixin:
-    """Reasons and gaps in the caller's language: ?lang=en|ja, else Accept-Language; chosen before any cached answer.
-
-    LocaleMiddleware answers unprefixed paths such as /api/ in English whatever the header says (the site's
-    English pages have no prefix), so the API reads the header itself.
-    """
-
-    def initial(self, request, *args, **kwargs):
-        codes = [code for code, _name in settings.LANGUAGES]
-        lang = request.query_params.get("lang")
-        if lang is not None and lang not in codes:
-            message = _("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}
-            raise serializers.ValidationError({"lang": [message]})
-        lang = lang or translation.get_language_from_request(request._request)
-        translation.activate(lang)
-        request.LANGUAGE_CODE = lang
-        super().initial(request, *args, **kwargs)
 
 
 class MatchRunViewSet(

@@ -1,14 +1,17 @@
 """GET /api/v1/notices/: published notices, newest first; anyone may read them."""
 
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from notices.api.serializers import NoticeSerializer
 from notices.filters import NoticeFilterSet
 from notices.models import Notice
+from portal.api.language import LANG, ReaderLanguageMixin
 
 
-class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(list=extend_schema(parameters=[LANG]), retrieve=extend_schema(parameters=[LANG]))
+class NoticeViewSet(ReaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Published notices of rule and policy changes."""
 
     queryset = Notice.objects.published().for_listing().newest_first()

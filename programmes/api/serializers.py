@@ -4,6 +4,7 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from portal.api.fields import IriField, RelatedSlugsField
+from portal.api.language import LocalisedTextSerializer
 from programmes.models import Certification, Confidence, Opportunity, Organisation, TechnologyArea
 
 
@@ -103,6 +104,9 @@ class OpportunitySerializer(serializers.ModelSerializer):
     expected = serializers.BooleanField(
         read_only=True, help_text="True while only an expected window is known: never a confirmed date."
     )
+    localised = LocalisedTextSerializer(
+        source="*", read_only=True, help_text="Title and summary in the language asked for (?lang=, Accept-Language)."
+    )
 
     class Meta:
         model = Opportunity
@@ -113,6 +117,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "title_ja",
             "summary",
             "summary_ja",
+            "localised",
             "description",
             "keywords",
             "organisations",

@@ -1,9 +1,11 @@
 """Read-only API over curated records; opportunities are filtered by the shared OpportunityFilterSet."""
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from portal.api.caching import CachedListMixin
 from portal.api.conditional import ConditionalRetrieveMixin
+from portal.api.language import LANG, ReaderLanguageMixin
 from programmes.api.serializers import (
     CertificationSerializer,
     OpportunitySerializer,
@@ -14,7 +16,8 @@ from programmes.filters import OpportunityFilterSet
 from programmes.models import Certification, Opportunity, Organisation, TechnologyArea
 
 
-class OpportunityViewSet(CachedListMixin, ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(list=extend_schema(parameters=[LANG]), retrieve=extend_schema(parameters=[LANG]))
+class OpportunityViewSet(ReaderLanguageMixin, CachedListMixin, ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     """Published opportunities (consultants also see drafts and archived ones), soonest deadline first."""
 
     serializer_class = OpportunitySerializer

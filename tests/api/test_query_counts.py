@@ -82,8 +82,9 @@ def test_company_match_list_queries(alice_client, firm_a, django_assert_num_quer
     for opportunity in _opportunities(rows):
         MatchFactory(company=firm_a, opportunity=opportunity)
     # 1 session, 2 user, 3 consultant check (groups), 4 the firm among those alice may see, 5 count,
-    # 6 page of matches with firm and opportunity joined, 7 the opportunities' area links with the areas (prefetch).
-    _get(alice_client, f"{API}/companies/firm-a/matches/", django_assert_num_queries, 7, rows)
+    # 6 page of matches with firm and opportunity joined, 7 the opportunities' area links with the areas (prefetch),
+    # 8 the published notices that may bear on the page (issue #13; with some, a fixed four more).
+    _get(alice_client, f"{API}/companies/firm-a/matches/", django_assert_num_queries, 8, rows)
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -95,8 +96,8 @@ def test_company_match_list_queries_with_explanations(alice_client, firm_a, djan
             reasons=[{"code": "ticked", "params": {"area": "uav"}}],
             gaps=[{"code": "certifications_missing", "params": {"certifications": ["as9100d"]}}],
         )
-    # Queries 1-7 above, then 8 area names and 9 certification names, read once for every row's reasons and gaps.
-    _get(alice_client, f"{API}/companies/firm-a/matches/?lang=ja", django_assert_num_queries, 9, rows)
+    # Queries 1-8 above, then 9 area names and 10 certification names, read once for every row's reasons and gaps.
+    _get(alice_client, f"{API}/companies/firm-a/matches/?lang=ja", django_assert_num_queries, 10, rows)
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -104,8 +105,8 @@ def test_company_match_list_queries_with_a_token(alice_token_client, firm_a, dja
     for opportunity in _opportunities(rows):
         MatchFactory(company=firm_a, opportunity=opportunity)
     alice_token_client.get(f"{API}/me/")  # the first use writes last_used_at; later uses within a minute do not
-    # 1 the token with its user and whether they are a consultant (one join, one EXISTS), then queries 4-7 above.
-    _get(alice_token_client, f"{API}/companies/firm-a/matches/", django_assert_num_queries, 5, rows)
+    # 1 the token with its user and whether they are a consultant (one join, one EXISTS), then queries 4-8 above.
+    _get(alice_token_client, f"{API}/companies/firm-a/matches/", django_assert_num_queries, 6, rows)
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -114,8 +115,9 @@ def test_opportunity_match_list_queries(consultant_client, django_assert_num_que
     for i in range(rows):
         MatchFactory(company=CompanyFactory(slug=f"firm-{i:02}"), opportunity=opportunity)
     # 1 session, 2 user, 3 consultant check, 4 the opportunity, 5 count,
-    # 6 page of matches with firm and opportunity joined, 7 the opportunity's area links with the areas.
-    _get(consultant_client, f"{API}/opportunities/opp-00/matches/", django_assert_num_queries, 7, rows)
+    # 6 page of matches with firm and opportunity joined, 7 the opportunity's area links with the areas,
+    # 8 the published notices that may bear on them (issue #13).
+    _get(consultant_client, f"{API}/opportunities/opp-00/matches/", django_assert_num_queries, 8, rows)
 
 
 @pytest.mark.parametrize("rows", ROWS)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from programmes.models import Opportunity
 from tests.api.conftest import assert_golden
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +137,68 @@ def test_a_changed_opportunity_answers_200_with_a_new_etag(anon_client, records)
 def test_reference_details_carry_an_etag(anon_client, records):
     response = anon_client.get(f"{API}/technology-areas/uav/")
     assert anon_client.get(f"{API}/technology-areas/uav/", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+# --- the reader's language (issue #13) ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def uav_in_japanese(records):
+    uav = Opportunity.objects.get(slug="atla-uav-call")
+    uav.title_ja, uav.summary_ja = "UAV自律化の公募", "UAVの自律化技術の提案を募集する。"
+    uav.save()
+    return uav
+
+
+def test_accept_language_ja_gives_japanese_title_and_summary(anon_client, uav_in_japanese):
+    response = anon_client.get(f"{API}/opportunities/atla-uav-call/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.json()["localised"] == {
+        "lang": "ja",
+        "title": "UAV自律化の公募",
+        "title_lang": "ja",
+        "summary": "UAVの自律化技術の提案を募集する。",
+        "summary_lang": "ja",
+    }
+    assert response["Content-Language"] == "ja" and "Accept-Language" in response["Vary"]
+    # The stored fields stay as they are: clients that read title/title_ja see no change.
+    assert response.json()["title"] == "UAV autonomy call"
+
+
+def test_a_record_without_japanese_text_falls_back_to_english_marked_en(anon_client, uav_in_japanese):
+    rows = anon_client.get(f"{API}/opportunities/", {"lang": "ja"}).json()["results"]
+    dsei = next(row for row in rows if row["slug"] == "dsei-japan-2099")
+    assert dsei["localised"]["lang"] == "ja"
+    assert (dsei["localised"]["title"], dsei["localised"]["title_lang"]) == ("DSEI Japan 2099", "en")
+    assert dsei["localised"]["summary_lang"] == "en"
+
+
+def test_lang_overrides_the_header_and_english_is_the_default(anon_client, uav_in_japanese):
+    url = f"{API}/opportunities/atla-uav-call/"
+    assert anon_client.get(url).json()["localised"]["title"] == "UAV autonomy call"
+    english = anon_client.get(url, {"lang": "en"}, HTTP_ACCEPT_LANGUAGE="ja").json()["localised"]
+    assert (english["lang"], english["title"], english["title_lang"]) == ("en", "UAV autonomy call", "en")
+
+
+def test_an_unknown_lang_on_records_is_a_400_naming_it(anon_client, records):
+    response = anon_client.get(f"{API}/opportunities/", {"lang": "fr"})
+    assert response.status_code == 400
+    assert response.json() == {"lang": ["Choose one of: en, ja."]}
+
+
+def test_the_etag_differs_between_languages(anon_client, uav_in_japanese):
+    url = f"{API}/opportunities/atla-uav-call/"
+    english = anon_client.get(url)["ETag"]
+    japanese = anon_client.get(url, HTTP_ACCEPT_LANGUAGE="ja")["ETag"]
+    assert english != japanese
+    # An English ETag does not make a Japanese reader's request a 304.
+    assert anon_client.get(url, HTTP_ACCEPT_LANGUAGE="ja", HTTP_IF_NONE_MATCH=english).status_code == 200
+
+
+def test_a_cached_records_answer_is_never_served_in_the_other_language(anon_client, uav_in_japanese, settings):
+    settings.API_CACHE_SECONDS = 60
+    url = f"{API}/opportunities/"
+    first = anon_client.get(url, HTTP_ACCEPT_LANGUAGE="ja").json()["results"]
+    then = anon_client.get(url).json()["results"]
+    uav_ja = next(row for row in first if row["slug"] == "atla-uav-call")["localised"]["title"]
+    uav_en = next(row for row in then if row["slug"] == "atla-uav-call")["localised"]["title"]
+    assert (uav_ja, uav_en) == ("UAV自律化の公募", "UAV autonomy call")

@@ -89,8 +89,8 @@ def test_the_schema_shows_reasons_and_gaps_as_text_and_as_data(anon_client):
     for name in ("reasons_detail", "gaps_detail"):
         assert match[name]["items"] == {"$ref": "#/components/schemas/Explanation"}
     explanation = schema["components"]["schemas"]["Explanation"]
-    assert set(explanation["properties"]) == {"code", "params", "text", "partners"}
-    assert set(explanation["required"]) == {"code", "params", "text"}  # partners: partner gaps only
+    assert set(explanation["properties"]) == {"code", "params", "text", "partners", "notice"}
+    assert set(explanation["required"]) == {"code", "params", "text"}  # partners, notice: those gaps only
     for path in ("/api/v1/companies/{company_slug}/matches/", "/api/v1/opportunities/{opportunity_slug}/matches/"):
         params = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
         assert params["lang"]["schema"]["enum"] == ["en", "ja"]

@@ -13,6 +13,7 @@ NAMES = Names(
     },
     certs={"as9100d": "AS9100D (aviation, space and defence quality management)", "jis-q-9100": "JIS Q 9100"},
     titles={"atla-uav": ("ATLA: uncrewed aerial vehicles", "防衛装備庁：無人航空機"), "gcap": ("GCAP", "")},
+    notices={"export-rules": ("Export rules revised", "防衛装備移転三原則の運用指針改正")},
 )
 
 # code -> (params, English, Japanese). Gaps read "what: what to do".
@@ -112,6 +113,18 @@ CASES = {
         {"date": "2026-12-09", "days": 7},
         "closes on 2026-12-09: start the application now",
         "2026-12-09に締切：今すぐ申請準備を始める",
+    ),
+    "notice": (
+        {"notice": "export-rules", "date": "2026-04-21"},
+        "affected by a rule or policy change of 2026-04-21: “Export rules revised”: "
+        "read the notice and check how it bears on taking part",
+        "2026-04-21の規則・政策の変更「防衛装備移転三原則の運用指針改正」の影響あり：通知を読み、参加への影響を確かめる",
+    ),
+    "notice_due": (
+        {"notice": "export-rules", "date": "2026-12-31"},
+        "a rule or policy change is due by 2026-12-31: “Export rules revised”: "
+        "read the notice and check how it bears on taking part",
+        "2026-12-31までに規則・政策の変更「防衛装備移転三原則の運用指針改正」が予定されている：通知を読み、参加への影響を確かめる",
     ),
     "feedback_lowered": (
         {"area": "uav", "count": 3},

@@ -69,3 +69,25 @@ def test_a_draft_notice_is_not_served(loaded, anon_client):
     Notice.objects.filter(slug="export-rules-revision-2026-04").update(status="draft")
     assert anon_client.get("/api/v1/notices/export-rules-revision-2026-04/").status_code == 404
     assert "five categories" not in anon_client.get("/").content.decode()
+
+
+def test_the_notices_api_reads_japanese_under_accept_language_ja(loaded, anon_client):
+    detail = anon_client.get("/api/v1/notices/export-rules-revision-2026-04/", HTTP_ACCEPT_LANGUAGE="ja")
+    text = detail.json()["localised"]
+    assert text["lang"] == "ja" and text["title_lang"] == "ja" and text["summary_lang"] == "ja"
+    assert text["title"].startswith("防衛装備移転三原則") and "2026年4月21日" in text["summary"]
+    assert detail["Content-Language"] == "ja"
+    english = anon_client.get("/api/v1/notices/", {"lang": "en"}, HTTP_ACCEPT_LANGUAGE="ja").json()["results"][0]
+    assert english["localised"]["title"] == english["title"] and english["localised"]["lang"] == "en"
+
+
+def test_every_curated_notice_has_its_japanese_title_and_summary(loaded):
+    assert not Notice.objects.filter(title_ja="").exists()
+    assert not Notice.objects.filter(summary_ja="").exists()
+
+
+def test_a_notice_without_a_japanese_summary_is_marked_english(loaded, anon_client):
+    Notice.objects.filter(slug="security-documents-revision-2026").update(summary_ja="")
+    row = anon_client.get("/api/v1/notices/security-documents-revision-2026/", {"lang": "ja"}).json()["localised"]
+    assert (row["title_lang"], row["summary_lang"]) == ("ja", "en")
+    assert row["summary"].startswith("The three security documents")

@@ -78,6 +78,27 @@ def test_firm_feed_skips_matches_on_records_no_longer_published(anon_client, ali
     assert "archived-deadline@kakehashi" not in events
 
 
+def test_firm_feed_leaves_out_matches_the_firm_marked_not_relevant(anon_client, alice_matches, alice, firm_a, world):
+    from workspace.services import match_feedback_give, match_feedback_withdraw
+
+    match_feedback_give(company=firm_a, opportunity=world["cyber"], reason="too_early", by=alice)
+    token = feed_token(alice, firm_a)
+    events = events_by_uid(parse(anon_client.get("/calendar/private.ics", {"token": token})))
+    assert set(events) == {"laser-call-deadline@kakehashi"}
+
+    match_feedback_withdraw(company=firm_a, opportunity=world["cyber"], by=alice)  # undo brings it back
+    events = events_by_uid(parse(anon_client.get("/calendar/private.ics", {"token": token})))
+    assert "cyber-call-deadline@kakehashi" in events
+
+
+def test_the_signed_in_firm_feed_leaves_out_dismissed_matches_too(alice_client, alice_matches, alice, firm_a, world):
+    from workspace.services import match_feedback_give
+
+    match_feedback_give(company=firm_a, opportunity=world["laser"], reason="wrong_technology", by=alice)
+    events = events_by_uid(parse(alice_client.get(f"/calendar/{firm_a.slug}.ics")))
+    assert "laser-call-deadline@kakehashi" not in events and "cyber-call-deadline@kakehashi" in events
+
+
 @pytest.mark.parametrize("token", [None, "", "wrong", "x" * 5000])
 def test_firm_feed_without_its_token_is_not_found(anon_client, alice_matches, token):
     params = {} if token is None else {"token": token}

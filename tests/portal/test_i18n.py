@@ -36,6 +36,16 @@ def test_japanese_listing_shows_japanese_titles_names_and_dates(anon_client, wor
     assert 'href="/ja/opportunities/laser-call/"' in text
 
 
+def test_japanese_listing_shows_japanese_summaries_and_marks_english_ones(anon_client, world):
+    world["laser"].summary_ja = "ビームディレクターと高出力レーザー兵器の提案を募集する。"
+    world["laser"].save()
+    text = anon_client.get("/ja/opportunities/").text
+    assert '<p lang="ja">ビームディレクターと高出力レーザー兵器の提案を募集する。</p>' in text
+    cyber = '<span lang="en">Security operations tooling.</span> <span class="badge badge-english">英語</span>'
+    assert cyber in text  # a record with no Japanese summary yet: the English, marked
+    assert "Proposals for beam directors" not in text
+
+
 def test_english_listing_keeps_english_titles_and_dates(anon_client, world):
     text = anon_client.get("/opportunities/").text
     assert "High-power laser call" in text

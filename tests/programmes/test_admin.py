@@ -302,6 +302,18 @@ def test_the_stale_filter_can_also_show_the_fresh_ones(consultant_client):
     assert list(response.context["cl"].result_list) == [fresh]
 
 
+def test_the_stale_view_lists_records_missing_a_japanese_title_or_summary(consultant_client):
+    no_summary = OpportunityFactory(title="No summary", title_ja="題名", summary_ja="")
+    no_title = OpportunityFactory(title="No title", title_ja="", summary_ja="要約")
+    OpportunityFactory(title="Both", title_ja="題名", summary_ja="要約")
+    OpportunityFactory(title="Draft", status=Opportunity.Status.DRAFT)
+
+    response = consultant_client.get(reverse(CHANGELIST), {"stale": "untranslated"})
+
+    assert set(response.context["cl"].result_list) == {no_summary, no_title}
+    assert "2 records missing Japanese text" in response.content.decode()
+
+
 @pytest.mark.parametrize("param", ["kind", "status", "confidence"])
 def test_the_changelist_filters_by_choice_fields(consultant_client, param):
     OpportunityFactory(title="Hub", kind="hub", status="draft", confidence="low")
@@ -333,10 +345,10 @@ def test_the_changelist_query_count_does_not_grow_with_rows(consultant_client, d
         opportunity.organisations.add(org)
         SourceFactory(opportunity=opportunity)
 
-    # 1 session, 2 user, 3 stale count for the link, 4 consultants group, 5-6 user and group permissions,
-    # 7-8 area and organisation filter choices, 9-10 filtered and total counts, 11 the page of rows with their
-    # source counts, 12 the organisations of those rows.
-    with django_assert_num_queries(12):
+    # 1 session, 2 user, 3 stale count for the link, 4 count of records missing Japanese text for the link,
+    # 5 consultants group, 6-7 user and group permissions, 8-9 area and organisation filter choices, 10-11
+    # filtered and total counts, 12 the page of rows with their source counts, 13 the organisations of those rows.
+    with django_assert_num_queries(13):
         response = consultant_client.get(reverse(CHANGELIST))
 
     assert len(response.context["cl"].result_list) == rows

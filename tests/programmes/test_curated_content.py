@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from companies.models import Company
@@ -99,6 +100,31 @@ def test_the_three_hubs_are_published_truthfully_with_their_japanese_names(curat
     assert hubs["startup-tech-proposal-hub"].title_ja == "スタートアップ技術提案評価方式"
     for slug in ("startup-council-hub", "startup-tech-proposal-hub"):
         assert "startup" in hubs[slug].eligible_sizes and "large" not in hubs[slug].eligible_sizes
+
+
+def test_every_published_record_reads_in_japanese_title_and_summary(curated, db):
+    missing = [(o.slug, bool(o.title_ja), bool(o.summary_ja)) for o in published() if not (o.title_ja and o.summary_ja)]
+    assert missing == []
+    assert not Opportunity.objects.untranslated().exists()
+    # Past editions (readable with when=past) and drafts too.
+    assert list(Opportunity.objects.filter(Q(title_ja="") | Q(summary_ja="")).values_list("slug", flat=True)) == []
+    # The official Japanese names where the facts file gives them, never a paraphrase.
+    assert Opportunity.objects.get(slug="rapid-acquisition-hub").title_ja == "最先端技術の早期装備化"
+    assert Opportunity.objects.get(slug="isti").title_ja == "安全保障技術研究推進制度"
+
+
+def test_japanese_summaries_keep_the_dates_and_the_expected_wording(curated, db):
+    """A Japanese reader is told the same facts: the dates stay, and "expected" stays a pattern, not a date."""
+    award = Opportunity.objects.get(slug="defense-startup-award-2027")
+    assert "2025年12月23日から2026年1月23日" in award.summary_ja
+    assert "見込まれる" in award.summary_ja and "日程ではない" in award.summary_ja
+    dsei = Opportunity.objects.get(slug="dsei-japan-next")
+    assert "2026年12月2日確認" in dsei.summary_ja and "見込み" in dsei.title_ja
+
+
+def test_every_organisation_has_its_japanese_name(curated, db):
+    assert [o.slug for o in Organisation.objects.filter(name_ja="")] == []
+    assert Organisation.objects.get(slug="atla").name_ja == "防衛装備庁"
 
 
 def test_every_technology_area_has_a_published_priority_area(curated, db):

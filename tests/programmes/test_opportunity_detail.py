@@ -127,3 +127,24 @@ def test_event_shows_its_dates_and_venue(anon_client, world):
     text = anon_client.get(url(world["event"])).text
     assert "Makuhari Messe, Chiba" in text
     assert "starts in 20 days" in text
+
+
+def test_the_japanese_page_shows_the_japanese_summary(anon_client, world):
+    laser = world["laser"]
+    laser.summary_ja = "高出力レーザーの公募。"
+    laser.save()
+    text = anon_client.get(f"/ja{url(laser)}").text
+    assert "<h1>高出力レーザー公募</h1>" in text
+    assert '<p class="lede" lang="ja">高出力レーザーの公募。</p>' in text
+    assert '<span class="badge badge-english">' not in text
+
+
+def test_where_japanese_text_is_missing_the_english_shows_marked_as_english(anon_client, world):
+    hub = world["hub"]
+    hub.title_ja, hub.summary_ja = "", ""
+    hub.save()
+    text = anon_client.get(f"/ja{url(hub)}").text
+    assert f'<h1><span lang="en">{hub.title}</span> <span class="badge badge-english">英語</span></h1>' in text
+    assert f'<span lang="en">{hub.summary}</span> <span class="badge badge-english">英語</span>' in text
+    # English readers see no marker.
+    assert "badge-english" not in anon_client.get(url(hub)).text

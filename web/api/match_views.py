@@ -11,10 +11,11 @@ from rest_framework.permissions import IsAuthenticated
 
 from companies.models import Company
 from matching.api.serializers import MatchSerializer
-from matching.api.views import COMPANY_SLUG, LANG, OPPORTUNITY_SLUG, ReaderLanguageMixin, _match_rows
+from matching.api.views import COMPANY_SLUG, OPPORTUNITY_SLUG, _match_rows
 from matching.filters import MatchFilterSet
 from matching.models import Match
 from portal.api.caching import CachedListMixin, cached
+from portal.api.language import LANG, ReaderLanguageMixin
 from portal.api.permissions import IsConsultant
 from programmes.models import Opportunity
 from workspace.api.views import include_dismissed

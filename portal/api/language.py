@@ -1,0 +1,67 @@
+"""The API's reading language: ?lang=en|ja, else the Accept-Language header (issue #13).
+
+Shared by every route whose answer has words in it: the matches' reasons and gaps, the records' and notices'
+titles and summaries.
+"""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+from portal.text import localised_text
+
+LANG = OpenApiParameter(
+    "lang",
+    str,
+    OpenApiParameter.QUERY,
+    enum=[code for code, _name in settings.LANGUAGES],
+    description="Language of the words in the answer (en or ja); without it, the Accept-Language header decides.",
+)
+
+
+class ReaderLanguageMixin:
+    """The caller's language: ?lang=en|ja, else Accept-Language; chosen before any cached answer.
+
+    LocaleMiddleware answers unprefixed paths such as /api/ in English whatever the header says (the site's
+    English pages have no prefix), so the API reads the header itself. The answer says which language it is in
+    (Content-Language) and that it varies with the header.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        codes = [code for code, _name in settings.LANGUAGES]
+        lang = request.query_params.get("lang")
+        if lang is not None and lang not in codes:
+            message = _("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}
+            raise serializers.ValidationError({"lang": [message]})
+        lang = lang or translation.get_language_from_request(request._request)
+        translation.activate(lang)
+        request.LANGUAGE_CODE = lang
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        lang = getattr(request, "LANGUAGE_CODE", None)
+        if lang and response.status_code < 400:
+            response["Content-Language"] = lang
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+
+class LocalisedTextSerializer(serializers.Serializer):
+    """A record's title and summary in the language asked for; `*_lang` says which, so a fallback is marked."""
+
+    lang = serializers.CharField(help_text="The language asked for (?lang= or Accept-Language): en or ja.")
+    title = serializers.CharField()
+    title_lang = serializers.CharField(
+        help_text="The title's language: the one asked for, or en where the record has no Japanese title yet."
+    )
+    summary = serializers.CharField()
+    summary_lang = serializers.CharField(
+        help_text="The summary's language: the one asked for, or en where the record has no Japanese summary yet."
+    )
+
+    def to_representation(self, instance):
+        return localised_text(instance)

@@ -1,0 +1,132 @@
+"""A notice bearing on a firm's match shows in that firm's gaps, with a link to the notice (issue #13)."""
+
+import datetime
+
+import pytest
+
+from matching.models import Match
+from matching.selectors import notice_gaps_attach
+from notices.models import Notice
+from tests.factories import MatchFactory, OpportunityFactory, TechnologyAreaFactory
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def setting(firm_a, firm_b):
+    """Firm A (AU, cyber) and firm B (US) both matched to an export programme and a cyber call."""
+    cyber = TechnologyAreaFactory(slug="cyber", name="Cyber", name_ja="サイバー")
+    firm_a.technology_areas.add(cyber)
+    export = OpportunityFactory(slug="export-programme", title="Export programme")
+    cyber_call = OpportunityFactory(slug="cyber-call", title="Cyber call", areas=[cyber])
+    for firm in (firm_a, firm_b):
+        for record in (export, cyber_call):
+            MatchFactory(company=firm, opportunity=record, score=60.0)
+    rules = Notice.objects.create(
+        slug="export-rules",
+        title="Export rules revised",
+        title_ja="防衛装備移転三原則の運用指針改正",
+        summary="The five categories are scrapped.",
+        dated_on=datetime.date(2026, 4, 21),
+        status=Notice.Status.PUBLISHED,
+        countries=["AU"],
+    )
+    rules.records.add(export)
+    return {"export": export, "cyber_call": cyber_call, "cyber": cyber, "rules": rules}
+
+
+def notice_gaps(client, firm: str, record: str, **params) -> list[dict]:
+    rows = client.get(f"{API}/companies/{firm}/matches/", params).json()["results"]
+    row = next(r for r in rows if r["opportunity"]["slug"] == record)
+    return [gap for gap in row["gaps_detail"] if gap["code"].startswith("notice")]
+
+
+def test_a_notice_on_the_record_for_the_firms_country_is_a_gap_with_a_link(alice_client, setting):
+    gaps = notice_gaps(alice_client, "firm-a", "export-programme")
+    assert gaps == [
+        {
+            "code": "notice",
+            "params": {"notice": "export-rules", "date": "2026-04-21"},
+            "text": "affected by a rule or policy change of 2026-04-21: “Export rules revised”: "
+            "read the notice and check how it bears on taking part",
+            "notice": {"slug": "export-rules", "url": "http://testserver/api/v1/notices/export-rules/"},
+        }
+    ]
+    rows = alice_client.get(f"{API}/companies/firm-a/matches/").json()["results"]
+    export_row = next(r for r in rows if r["opportunity"]["slug"] == "export-programme")
+    assert export_row["gaps"][-1] == gaps[0]["text"]
+    # The record the notice does not touch has no notice gap.
+    assert notice_gaps(alice_client, "firm-a", "cyber-call") == []
+
+
+def test_a_firm_from_another_country_is_not_told_about_it(bob_client, setting):
+    assert notice_gaps(bob_client, "firm-b", "export-programme") == []
+
+
+def test_the_notice_gap_reads_in_japanese_with_the_notices_japanese_title(alice_client, setting):
+    (gap,) = notice_gaps(alice_client, "firm-a", "export-programme", lang="ja")
+    assert gap["text"].startswith("2026-04-21の規則・政策の変更「防衛装備移転三原則の運用指針改正」の影響あり")
+
+
+def test_a_notice_on_an_area_reaches_the_records_and_firms_of_that_area(alice_client, bob_client, setting):
+    due = Notice.objects.create(
+        slug="cyber-standard",
+        title="Cyber standard revised",
+        summary="Due.",
+        due_by=datetime.date(2027, 3, 31),
+        status=Notice.Status.PUBLISHED,
+    )
+    due.technology_areas.add(setting["cyber"])
+    (gap,) = notice_gaps(alice_client, "firm-a", "cyber-call")
+    assert (gap["code"], gap["params"]) == ("notice_due", {"notice": "cyber-standard", "date": "2027-03-31"})
+    assert notice_gaps(bob_client, "firm-b", "cyber-call") == []  # firm B declares no cyber
+    assert [g["params"]["notice"] for g in notice_gaps(alice_client, "firm-a", "export-programme")] == ["export-rules"]
+
+
+def test_a_notice_naming_neither_countries_nor_areas_reaches_every_firm_on_its_records(bob_client, setting):
+    setting["rules"].countries = []
+    setting["rules"].save()
+    assert [g["params"]["notice"] for g in notice_gaps(bob_client, "firm-b", "export-programme")] == ["export-rules"]
+
+
+def test_a_draft_notice_is_never_a_gap(alice_client, setting):
+    Notice.objects.filter(slug="export-rules").update(status=Notice.Status.DRAFT)
+    assert notice_gaps(alice_client, "firm-a", "export-programme") == []
+
+
+def test_my_matches_and_the_record_page_show_the_notice_with_its_link(alice_client, setting):
+    page = alice_client.get("/my/matches/").content.decode()
+    link = '<a href="/opportunities/export-programme/#notice-export-rules">read the notice</a>'
+    assert "affected by a rule or policy change of 2026-04-21: “Export rules revised”" in page and link in page
+    record = alice_client.get("/opportunities/export-programme/").content.decode()
+    assert link in record and 'id="notice-export-rules"' in record
+    japanese = alice_client.get("/ja/my/matches/").content.decode()
+    assert "「防衛装備移転三原則の運用指針改正」の影響あり" in japanese and "通知を読む" in japanese
+
+
+def test_the_gaps_are_read_for_a_whole_page_at_once(setting, firm_a, django_assert_num_queries):
+    matches = list(Match.objects.filter(company=firm_a).select_related("opportunity"))
+    # 1 published notices, 2 their records, 3 their areas, 4 the firms' countries, 5 the firms' areas.
+    with django_assert_num_queries(5):
+        notice_gaps_attach(matches)
+    assert {m.opportunity.slug: len(m.notice_gaps) for m in matches} == {"export-programme": 1, "cyber-call": 0}
+
+
+def test_the_matches_csv_carries_the_notice_gap(alice_client, setting):
+    body = alice_client.get("/my/matches/export.csv").content.decode()
+    export_line = next(line for line in body.splitlines() if line.startswith("firm-a,export-programme"))
+    assert "affected by a rule or policy change of 2026-04-21: “Export rules revised”" in export_line
+
+
+def test_publishing_a_notice_retires_the_cached_matches_answer(
+    alice_client, setting, settings, django_capture_on_commit_callbacks
+):
+    settings.API_CACHE_SECONDS = 60
+    rules = setting["rules"]
+    Notice.objects.filter(pk=rules.pk).update(status=Notice.Status.DRAFT)  # a draft from the start (no signal)
+    assert notice_gaps(alice_client, "firm-a", "export-programme") == []  # now cached without the notice
+
+    rules.status = Notice.Status.PUBLISHED
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.save()
+    assert [g["params"]["notice"] for g in notice_gaps(alice_client, "firm-a", "export-programme")] == ["export-rules"]
