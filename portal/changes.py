@@ -9,6 +9,12 @@ committed behind it. Each row therefore carries its transaction id (`txid`), and
 transactions older than every transaction still in progress (`pg_snapshot_xmin`): no row can ever appear before
 them again. The feed is ordered by `(txid, id)`, which the cursor encodes. SQLite has one writer at a time, so there
 id order is commit order and `txid` is 0.
+
+What this costs: `pg_snapshot_xmin` spans every database on the server, so any long transaction on it holds the feed
+back until it ends (the settings cap sessions idle in a transaction at DATABASE_IDLE_IN_TRANSACTION_SECONDS). A
+reader never sees events its own open transaction wrote. Narrowing the horizon to this database's sessions
+(`pg_stat_activity.backend_xid`) was tried and dropped: a transaction that ends between the reader's snapshot and its
+read of the activity table could then be skipped. Kakehashi's production database is best given a server of its own.
 """
 
 import base64

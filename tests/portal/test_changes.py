@@ -32,6 +32,7 @@ def test_an_event_rolls_back_with_the_change_that_caused_it():
     assert not ChangeEvent.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)  # committed, as a reader on PostgreSQL needs them to be
 def test_paging_by_cursor_returns_every_event_once_in_order():
     for n in range(1, 8):
         _event(n)
