@@ -1,4 +1,4 @@
-"""The one client for other people's servers: source pages now, webhooks later (DESIGN.md, shared mechanisms).
+"""The one client for other people's servers: source pages (`fetch`), webhooks (`post`) (DESIGN.md, shared mechanisms).
 
 Every request has a timeout and a size cap, follows no redirect (the caller sees it and decides), refuses
 addresses on private, loopback or link-local networks unless SOURCES_ALLOW_PRIVATE is set (tests and development),
@@ -64,12 +64,15 @@ def host_lock(host: str) -> threading.Lock:
         return _host_locks.setdefault(host.lower(), threading.Lock())
 
 
-def check_address(url: str) -> None:
-    """Refuse URLs that are not http(s) or whose host resolves to a private, loopback or link-local address."""
+def check_address(url: str, *, allow_private: bool | None = None) -> None:
+    """Refuse URLs that are not http(s) or whose host resolves to a private, loopback or link-local address.
+
+    ALLOW_PRIVATE defaults to SOURCES_ALLOW_PRIVATE; webhooks pass WEBHOOK_ALLOW_PRIVATE.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError("refused", f"only http and https addresses are fetched, not {url!r}")
-    if settings.SOURCES_ALLOW_PRIVATE:
+    if settings.SOURCES_ALLOW_PRIVATE if allow_private is None else allow_private:
         return
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
@@ -140,6 +143,26 @@ def _read_capped(response: requests.Response, url: str) -> bytes:
             raise FetchError("timeout", f"{url} took too long to send its body")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float, allow_private: bool) -> FetchResult:
+    """POST BODY to URL under the rules above (webhooks): the answer's status, its body unread; a redirect is returned
+    with `redirect_to` set, never followed; FetchError for a refused address or a failed connection."""
+    check_address(url, allow_private=allow_private)
+    try:
+        with requests.post(
+            url, data=body, headers=headers, timeout=timeout, allow_redirects=False, stream=True
+        ) as response:
+            result = FetchResult(url=url, status=response.status_code, headers=dict(response.headers))
+            if response.is_redirect or response.status_code in (301, 302, 303, 307, 308):
+                result.redirect_to = urljoin(url, response.headers.get("Location", ""))
+            return result
+    except requests.exceptions.SSLError as exc:
+        raise FetchError("tls", f"TLS error from {url}: {exc}") from exc
+    except requests.exceptions.Timeout as exc:
+        raise FetchError("timeout", f"no answer from {url} within {timeout} s") from exc
+    except requests.exceptions.ConnectionError as exc:
+        raise FetchError("connection", f"could not connect to {url}: {exc}") from exc
 
 
 def robots_allow(url: str) -> bool:

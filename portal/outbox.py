@@ -12,6 +12,7 @@ its key (`Idempotency-Key`, `Message-ID`) so the receiver can tell.
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,20 +136,34 @@ def outbox_settle(message: OutboxMessage, outcome: Outcome, *, started: float) -
     return message
 
 
-def outbox_deliver(*, channel: str, send: Callable[[OutboxMessage], Outcome], limit: int = 100) -> list[OutboxMessage]:
+def outbox_deliver(
+    *, channel: str, send: Callable[[OutboxMessage], Outcome], limit: int = 100, threads: int = 1
+) -> list[OutboxMessage]:
     """Claim due messages of CHANNEL and deliver each with SEND, settling each as soon as it is answered.
 
     SEND must not raise for a refusal; it returns an Outcome. An exception escaping SEND is recorded as a failure.
+    With THREADS > 1, SEND runs on that many threads at once (it must not touch the database); the answers are
+    settled in the calling thread, in the order they come.
     """
-    settled = []
-    for message in outbox_claim(channel=channel, limit=limit):
-        started = time.monotonic()
-        try:
-            outcome = send(message)
-        except Exception as error:  # noqa: BLE001 (any failure of one delivery is that delivery's failure)
-            outcome = Outcome(ok=False, error=f"{type(error).__name__}: {error}")
-        settled.append(outbox_settle(message, outcome, started=started))
-    return settled
+    messages = outbox_claim(channel=channel, limit=limit)
+    if threads <= 1 or len(messages) <= 1:
+        return [_settle(message, _attempt(send, message)) for message in messages]
+    with ThreadPoolExecutor(max_workers=min(threads, len(messages))) as pool:
+        futures = {pool.submit(_attempt, send, message): message for message in messages}
+        return [_settle(futures[future], future.result()) for future in as_completed(futures)]
+
+
+def _settle(message: OutboxMessage, attempt: tuple[Outcome, float]) -> OutboxMessage:
+    return outbox_settle(message, attempt[0], started=attempt[1])
+
+
+def _attempt(send: Callable[[OutboxMessage], Outcome], message: OutboxMessage) -> tuple[Outcome, float]:
+    """One call of SEND for MESSAGE: its outcome (a raised exception is a failure) and when it started."""
+    started = time.monotonic()
+    try:
+        return send(message), started
+    except Exception as error:  # noqa: BLE001 (any failure of one delivery is that delivery's failure)
+        return Outcome(ok=False, error=f"{type(error).__name__}: {error}"), started
 
 
 @transaction.atomic
