@@ -77,14 +77,20 @@ def webhook_events_check(events: Any) -> list[str]:
 def webhook_url_check(url: str) -> None:
     """Refuse a URL that is not https (http only with WEBHOOK_ALLOW_PRIVATE) or whose host is not public."""
     allow_private = settings.WEBHOOK_ALLOW_PRIVATE
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        hostname, _port = parts.hostname, parts.port
+    except ValueError as error:
+        raise ValidationError({"url": f"This is not a URL: {error}"}) from error
     if parts.scheme != "https" and not (allow_private and parts.scheme == "http"):
         raise ValidationError({"url": "Webhook URLs must start with https://."})
-    if not parts.hostname:
+    if not hostname:
         raise ValidationError({"url": "The URL names no host."})
     check = _resolver.submit(http.check_address, url, allow_private=allow_private)
     try:
         check.result(timeout=RESOLVE_TIMEOUT_SECONDS)
+    except (ValueError, UnicodeError) as error:
+        raise ValidationError({"url": f"This address cannot be resolved: {error}"}) from error
     except FutureTimeout as error:
         why = f"{parts.hostname} did not resolve within {RESOLVE_TIMEOUT_SECONDS} s."
         raise ValidationError({"url": why}) from error
