@@ -197,3 +197,21 @@ def test_a_user_has_at_most_twenty_endpoints(alice_client, receiver):
     assert WebhookEndpoint.objects.filter(owner=user).count() == 20
     with pytest.raises(Exception, match="20 webhook endpoints"):
         webhook_endpoint_create(owner=user, url=receiver.url("/21"), events=["*"])
+
+
+def test_the_endpoint_list_and_delivery_log_keep_their_shape(alice, alice_client):
+    from tests.api.conftest import assert_golden
+
+    endpoint, _secret = webhook_endpoint_create(
+        owner=alice, url="https://hooks.example.com/kakehashi", events=["match.created", "opportunity.changed"]
+    )
+    at = timezone.make_aware(timezone.datetime(2026, 12, 2, 9, 0))
+    delivery = OutboxMessage.objects.create(
+        key="webhook:1:4182", channel="webhook", kind="opportunity.changed", user=alice, target_id=endpoint.pk,
+        payload={"id": 4182, "type": "opportunity.changed"}, status="pending", attempts=1, next_attempt_at=at,
+        last_error="HTTP 500",
+    )  # fmt: skip
+    delivery.log.create(ok=False, status_code=500, error="HTTP 500", duration_ms=12)
+
+    assert_golden(alice_client.get(API), "webhooks-list")
+    assert_golden(alice_client.get(f"{API}{endpoint.pk}/deliveries/"), "webhooks-deliveries-list")
