@@ -24,7 +24,7 @@ from alerts.models import WebhookEndpoint
 from alerts.webhooks import webhook_deliveries_cancel, webhook_secret, webhook_signature
 from portal import http
 from portal.models import OutboxMessage
-from portal.outbox import Outcome, outbox_deliver, outbox_key, outbox_put, outbox_replay
+from portal.outbox import LEASE, Outcome, outbox_deliver, outbox_key, outbox_put, outbox_replay
 
 USER_AGENT = "KakehashiWebhooks/1.0"
 BATCH = 500
@@ -89,6 +89,13 @@ def _targets() -> dict[int, Target]:
     }
 
 
+def batch_size(wanted: int, threads: int) -> int:
+    """At most WANTED rows a claim, and few enough that a batch of receivers all timing out still ends within half
+    the outbox lease (else another sender could take rows still in flight)."""
+    worst_per_row = max(settings.WEBHOOK_TIMEOUT_SECONDS, 1)
+    return max(1, min(wanted, int(threads * LEASE.total_seconds() / (2 * worst_per_row))))
+
+
 def webhooks_deliver(
     *, batch: int = BATCH, threads: int | None = None, time_budget: float | None = None
 ) -> DeliveryReport:
@@ -96,6 +103,7 @@ def webhooks_deliver(
     report = DeliveryReport()
     deadline = time.monotonic() + time_budget if time_budget else None
     threads = threads or settings.WEBHOOK_THREADS
+    batch = batch_size(batch, threads)
     while deadline is None or time.monotonic() < deadline:
         send = partial(webhook_send, _targets())
         settled = outbox_deliver(channel=OutboxMessage.Channel.WEBHOOK, send=send, limit=batch, threads=threads)

@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from alerts.models import WebhookEndpoint
-from alerts.webhook_delivery import webhooks_deliver
-from alerts.webhooks import webhook_endpoint_create, webhooks_fan_out
+from alerts.webhook_delivery import batch_size, webhooks_deliver
+from alerts.webhooks import webhook_endpoint_create, webhook_fan_out, webhooks_fan_out
+from portal.changes import cursor_encode
 from portal.models import OutboxMessage
 from portal.outbox import outbox_claim
 from tests.alerts.conftest import record_event
@@ -251,3 +252,36 @@ def test_two_senders_at_once_on_postgresql_deliver_each_key_once(alice, receiver
     keys = [hit.headers["Idempotency-Key"] for hit in receiver.accepted()]
     assert len(keys) == len(set(keys)) == 60
     assert OutboxMessage.objects.filter(status="sent").count() == 60
+
+
+def test_a_batch_is_small_enough_to_end_within_the_lease_even_if_every_receiver_times_out(settings):
+    settings.WEBHOOK_TIMEOUT_SECONDS = 10
+    assert batch_size(500, threads=16) == 240  # 240 x 10 s / 16 threads = 150 s, half the 5-minute lease
+    assert batch_size(100, threads=16) == 100
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1000
+    assert batch_size(500, threads=1) == 1
+
+
+def test_the_fan_out_pages_through_every_event_and_remembers_where_it_stopped(alice, receiver):
+    endpoint = endpoint_for(alice, receiver)
+    events = [record_event(subject_id=n) for n in range(1, 8)]
+
+    assert webhook_fan_out(endpoint_id=endpoint.pk, page=3) == 7
+    assert webhook_fan_out(endpoint_id=endpoint.pk, page=3) == 0
+
+    endpoint.refresh_from_db()
+    assert endpoint.position == cursor_encode(events[-1])
+    assert sorted(OutboxMessage.objects.values_list("payload__id", flat=True)) == [event.pk for event in events]
+
+
+def test_a_user_who_leaves_a_firm_stops_receiving_its_matches(alice, firm_a, receiver):
+    endpoint_for(alice, receiver)
+    before = record_event("match.created", subject_id=1, company_id=firm_a.pk)
+    run_sender()
+    alice.memberships.all().delete()
+    record_event("match.created", subject_id=2, company_id=firm_a.pk)
+    public = record_event("opportunity.published", subject_id=3)
+
+    run_sender()
+
+    assert [hit.json["id"] for hit in receiver.accepted()] == [before.pk, public.pk]
