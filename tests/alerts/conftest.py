@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.db import connection
 
-from portal.changes import change_record
+from alerts.webhooks import webhooks_fan_out
+from portal.changes import change_record, settled_filter
+from portal.models import ChangeEvent
 
 
 @dataclass
@@ -98,3 +101,22 @@ def record_event(kind: str = "opportunity.published", subject_id: int = 1, compa
     return change_record(
         kind=kind, subject_type="opportunity", subject_id=subject_id, company_id=company_id, data=payload
     )
+
+
+def wait_until_settled(seconds: float = 300) -> None:
+    """Wait until every recorded event is settled. On PostgreSQL the fan-out reads only events of transactions older
+    than every transaction still open anywhere on the server (portal.changes), so another database's long
+    transaction on a shared server delays them; on SQLite they are settled at once."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + seconds
+    while settled_filter(ChangeEvent.objects.all()).count() < ChangeEvent.objects.count():
+        if time.monotonic() > deadline:
+            raise AssertionError("events still not settled: a transaction somewhere on the server is held open")
+        time.sleep(0.2)
+
+
+def fan_out() -> int:
+    """The fan-out once every recorded event is settled."""
+    wait_until_settled()
+    return webhooks_fan_out()

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from alerts.models import WebhookEndpoint
 from alerts.webhook_delivery import batch_size, webhooks_deliver
-from alerts.webhooks import webhook_endpoint_create, webhook_fan_out, webhooks_fan_out
+from alerts.webhooks import webhook_endpoint_create, webhook_fan_out
 from portal.changes import cursor_encode
 from portal.models import OutboxMessage
 from portal.outbox import outbox_claim
-from tests.alerts.conftest import record_event
+from tests.alerts.conftest import fan_out, record_event, wait_until_settled
 
 # Committed for real: on PostgreSQL the fan-out reads only events of transactions that have ended (portal.changes).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,7 +28,7 @@ def endpoint_for(user, receiver, path: str = "/hook", events=("*",)) -> WebhookE
 
 
 def run_sender() -> None:
-    webhooks_fan_out()
+    fan_out()
     webhooks_deliver(threads=4)
 
 
@@ -37,7 +37,7 @@ def fan_out_until(count: int, seconds: float = 60) -> None:
     holds back the horizon of settled events for a while."""
     deadline = time.monotonic() + seconds
     while OutboxMessage.objects.filter(channel="webhook").count() < count and time.monotonic() < deadline:
-        webhooks_fan_out()
+        fan_out()
         time.sleep(0.2)
 
 
@@ -99,6 +99,7 @@ def test_an_endpoint_gets_only_the_events_it_asked_for_and_only_its_owners_firms
 
 def test_an_endpoint_receives_what_happens_after_it_was_created(alice, receiver):
     before = record_event(subject_id=1)
+    wait_until_settled()
     endpoint_for(alice, receiver)
     after = record_event(subject_id=2)
 
@@ -160,7 +161,7 @@ def test_a_private_address_is_refused_at_delivery_without_the_allow_setting(alic
 def test_a_sender_killed_mid_batch_still_ends_with_one_delivery_per_key(alice, receiver):
     endpoint_for(alice, receiver)
     events = [record_event(subject_id=n) for n in range(1, 8)]
-    webhooks_fan_out()
+    fan_out()
     crashed = outbox_claim(channel="webhook", limit=4, lease=dt.timedelta(seconds=-1))  # claimed, never settled
     assert len(crashed) == 4
 
@@ -201,7 +202,7 @@ def test_a_delivery_that_fails_for_its_whole_lifetime_disables_the_endpoint(alic
     endpoint = endpoint_for(alice, receiver)
     receiver.answers["/hook"] = [503]
     record_event()
-    webhooks_fan_out()
+    fan_out()
     OutboxMessage.objects.update(expires_at=timezone.now() + dt.timedelta(seconds=5))
 
     webhooks_deliver()
@@ -216,8 +217,10 @@ def test_the_command_fans_out_and_delivers_with_sync_and_through_the_task_withou
     endpoint_for(alice, receiver)
     record_event(subject_id=1)
 
+    wait_until_settled()
     call_command("deliver_webhooks", "--sync")
     record_event(subject_id=2)
+    wait_until_settled()
     call_command("deliver_webhooks")  # tests run tasks in-process
 
     assert len(receiver.accepted()) == 2
@@ -229,7 +232,7 @@ def test_two_senders_at_once_on_postgresql_deliver_each_key_once(alice, receiver
     endpoint_for(alice, receiver)
     for n in range(1, 61):
         record_event(subject_id=n)
-    fan_out_until(60)
+    fan_out()
     errors = []
 
     def sender():
@@ -266,6 +269,7 @@ def test_the_fan_out_pages_through_every_event_and_remembers_where_it_stopped(al
     endpoint = endpoint_for(alice, receiver)
     events = [record_event(subject_id=n) for n in range(1, 8)]
 
+    wait_until_settled()
     assert webhook_fan_out(endpoint_id=endpoint.pk, page=3) == 7
     assert webhook_fan_out(endpoint_id=endpoint.pk, page=3) == 0
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from alerts.models import WebhookEndpoint
 from alerts.webhook_delivery import webhooks_deliver
-from alerts.webhooks import RESOLVE_TIMEOUT_SECONDS, webhook_endpoint_create, webhook_secret, webhooks_fan_out
+from alerts.webhooks import RESOLVE_TIMEOUT_SECONDS, webhook_endpoint_create, webhook_secret
 from portal.models import OutboxMessage
-from tests.alerts.conftest import record_event
+from tests.alerts.conftest import fan_out, record_event
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,7 +80,7 @@ def test_anonymous_callers_cannot_create_or_list(anon_client, receiver):
 def test_deleting_an_endpoint_cancels_what_it_had_not_received(alice, alice_client, receiver):
     endpoint, _secret = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
     record_event()
-    webhooks_fan_out()
+    fan_out()
 
     assert alice_client.delete(f"{API}{endpoint.pk}/").status_code == 204
     webhooks_deliver()
@@ -97,7 +97,7 @@ def test_rotating_the_secret_signs_the_next_deliveries_with_the_new_one(alice, a
     new = response.json()["secret"]
     receiver.secrets["/hook"] = new
     record_event()
-    webhooks_fan_out()
+    fan_out()
     webhooks_deliver()
 
     assert response.status_code == 200 and new != old
@@ -108,7 +108,7 @@ def test_the_delivery_log_shows_each_attempt_and_a_replay_sends_again(alice, ali
     endpoint, receiver.secrets["/hook"] = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
     receiver.answers["/hook"] = [500]
     event = record_event()
-    webhooks_fan_out()
+    fan_out()
     webhooks_deliver()
 
     log = alice_client.get(f"{API}{endpoint.pk}/deliveries/").json()["results"]
@@ -135,7 +135,7 @@ def test_the_delivery_log_shows_each_attempt_and_a_replay_sends_again(alice, ali
 def test_a_disabled_endpoints_deliveries_cannot_be_replayed(alice, alice_client, receiver):
     endpoint, _secret = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
     record_event()
-    webhooks_fan_out()
+    fan_out()
     delivery = OutboxMessage.objects.get()
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(active=False, disabled_at=timezone.now())
 
@@ -149,7 +149,7 @@ def test_bob_and_the_consultant_get_404_for_alices_endpoint_and_deliveries(
 ):
     endpoint, _secret = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
     record_event()
-    webhooks_fan_out()
+    fan_out()
     delivery = OutboxMessage.objects.get()
 
     for client in (bob_client, consultant_client):
@@ -166,7 +166,7 @@ def test_bob_cannot_replay_alices_delivery_through_his_own_endpoint(alice, bob, 
     _alices, _secret = webhook_endpoint_create(owner=alice, url=receiver.url("/a"), events=["*"])
     bobs, _secret = webhook_endpoint_create(owner=bob, url=receiver.url("/b"), events=["*"])
     record_event()
-    webhooks_fan_out()
+    fan_out()
     alices_delivery = OutboxMessage.objects.get(target_id=_alices.pk)
 
     response = bob_client.post(f"{API}{bobs.pk}/deliveries/{alices_delivery.pk}/replay/")
@@ -181,7 +181,7 @@ def test_the_delivery_log_costs_the_same_queries_for_2_or_20_deliveries(
     endpoint, _secret = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
     for n in range(rows):
         record_event(subject_id=n + 1)
-    webhooks_fan_out()
+    fan_out()
     webhooks_deliver()
     # 1 session, 2 user, 3 the endpoint among alice's, 4 count, 5 page of deliveries, 6 their attempts (prefetch).
     with django_assert_num_queries(6):
