@@ -23,8 +23,8 @@ class WebhookEndpointQuerySet(models.QuerySet):
         return self.filter(owner=user)
 
     def active(self) -> "WebhookEndpointQuerySet":
-        """Endpoints that still receive deliveries."""
-        return self.filter(active=True)
+        """Endpoints that still receive deliveries: not disabled, and their owner's account not deactivated."""
+        return self.filter(active=True, owner__is_active=True)
 
 
 class WebhookEndpoint(models.Model):

@@ -182,7 +182,7 @@ def webhook_fan_out(*, endpoint_id: int, page: int = FAN_OUT_PAGE) -> int:
 @transaction.atomic
 def _fan_out_page(endpoint_id: int, page: int) -> tuple[int, bool]:
     """One page of an endpoint's events put in the outbox, with its position advanced in the same transaction."""
-    endpoint = WebhookEndpoint.objects.select_for_update().filter(pk=endpoint_id, active=True).first()
+    endpoint = WebhookEndpoint.objects.select_for_update(of=("self",)).active().filter(pk=endpoint_id).first()
     if endpoint is None:
         return 0, False
     events = events_visible_to(endpoint.owner_id)

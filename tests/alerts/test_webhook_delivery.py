@@ -289,3 +289,16 @@ def test_a_user_who_leaves_a_firm_stops_receiving_its_matches(alice, firm_a, rec
     run_sender()
 
     assert [hit.json["id"] for hit in receiver.accepted()] == [before.pk, public.pk]
+
+
+def test_a_deactivated_users_endpoints_receive_nothing(alice, receiver):
+    endpoint_for(alice, receiver)
+    record_event(subject_id=1)
+    fan_out()
+    type(alice).objects.filter(pk=alice.pk).update(is_active=False)
+    record_event(subject_id=2)
+
+    run_sender()
+
+    assert receiver.hits == []
+    assert OutboxMessage.objects.count() == 1  # queued before; never sent, and nothing new queued
