@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -157,7 +158,7 @@ def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> bool:
     return True
 
 
-def disabled_email(*, url: str, reason: str, to: str) -> dict:
+def disabled_email(*, url: str, reason: str, to: str) -> dict[str, Any]:
     """The owner's email about a disabled endpoint, in English then Japanese (there is no per-user language yet)."""
     parts, subjects = [], []
     for language in ("en", "ja"):

@@ -29,7 +29,7 @@ from alerts.models import WebhookEndpoint, new_salt
 from companies.models import Membership
 from portal import http
 from portal.changes import changes_after, cursor_encode, settled_filter
-from portal.models import ChangeEvent, ChangeEventQuerySet, OutboxMessage
+from portal.models import ChangeEvent, ChangeEventQuerySet, OutboxMessage, OutboxMessageQuerySet
 from portal.outbox import DEFAULT_LIFETIME, outbox_key, outbox_put_many
 
 # The event names of the change-event contract (docs/alerts.md); "*" subscribes to all of them, and to later ones.
@@ -138,7 +138,7 @@ def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
     endpoint.delete()
 
 
-def webhook_deliveries(endpoint: WebhookEndpoint):
+def webhook_deliveries(endpoint: WebhookEndpoint) -> OutboxMessageQuerySet:
     """ENDPOINT's deliveries (outbox rows), newest first, with their attempts."""
     rows = OutboxMessage.objects.filter(channel=OutboxMessage.Channel.WEBHOOK, target_id=endpoint.pk)
     return rows.prefetch_related("log").order_by("-created_at", "-id")
