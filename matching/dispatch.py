@@ -92,7 +92,8 @@ def partners_refit_later() -> None:
     A partner changes no match, so this is not a match run: the partners app registers its refit task with
     `hooks.partner_refit_provider`. One refit per transaction, however many partners it changed (a curated load).
     """
-    if any(callback is _partners_refit_enqueue for _sids, callback, _robust in connection.run_on_commit):
+    # Django keeps (savepoint ids, callback, robust) triples; the stubs type them as pairs.
+    if any(entry[1] is _partners_refit_enqueue for entry in connection.run_on_commit):
         return
     transaction.on_commit(_partners_refit_enqueue)
 

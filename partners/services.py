@@ -39,7 +39,7 @@ def partner_save(*, partner: Partner, by: User | None, reason: str = "") -> Part
 def partner_delete(*, partner: Partner, by: User | None) -> None:
     """Delete a partner record (its fits go with it) and refit every firm once the caller commits, so another
     partner takes its place in the firms' best twenty."""
-    partner._history_user = by
+    partner._history_user = by  # type: ignore[attr-defined]  # simple-history reads it; no stub declares it
     partner.delete()
     dispatch.partners_refit_later()
 
