@@ -73,15 +73,18 @@ def host_lock(host: str) -> threading.Lock:
         return _host_locks.setdefault(host.lower(), threading.Lock())
 
 
-def address_allowed(address: str) -> bool:
-    """True for a public unicast address, or for any address while SOURCES_ALLOW_PRIVATE is on."""
-    if settings.SOURCES_ALLOW_PRIVATE:
+def address_allowed(address: str, allow_private: bool | None = None) -> bool:
+    """True for a public unicast address, or for any address when private ones are allowed.
+
+    ALLOW_PRIVATE defaults to SOURCES_ALLOW_PRIVATE; webhooks pass WEBHOOK_ALLOW_PRIVATE.
+    """
+    if settings.SOURCES_ALLOW_PRIVATE if allow_private is None else allow_private:
         return True
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     return ip.is_global and not ip.is_multicast
 
 
-def check_address(url: str) -> tuple[str, ...]:
+def check_address(url: str, *, allow_private: bool | None = None) -> tuple[str, ...]:
     """The addresses URL's host resolves to, each checked; refuse non-http(s) URLs and any non-public address.
 
     Resolved once: the connection is then pinned to these addresses (see `fetch`), so a name that answers a public
@@ -97,7 +100,7 @@ def check_address(url: str) -> tuple[str, ...]:
         raise FetchError("dns", f"{parts.hostname}: {exc}") from exc
     addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
     for address in addresses:
-        if not address_allowed(address):
+        if not address_allowed(address, allow_private):
             raise FetchError("refused", f"{parts.hostname} resolves to a non-public address ({address})")
     if not addresses:
         raise FetchError("dns", f"{parts.hostname}: no address")
@@ -108,6 +111,7 @@ class _PinnedConnection:
     """A urllib3 connection that connects only to the checked addresses and checks the peer it reached."""
 
     pinned: tuple[str, ...] = ()
+    allow_private: bool | None = None
 
     def _new_conn(self) -> socket.socket:
         name = self._dns_host  # type: ignore[has-type]
@@ -127,7 +131,7 @@ class _PinnedConnection:
                 failure = exc
                 continue
             peer = str(sock.getpeername()[0])
-            if not address_allowed(peer) or ipaddress.ip_address(peer) not in _ips(self.pinned):
+            if not address_allowed(peer, self.allow_private) or ipaddress.ip_address(peer) not in _ips(self.pinned):
                 sock.close()
                 raise FetchError("refused", f"the connection reached {peer}, not a checked address")
             return sock
@@ -141,13 +145,14 @@ def _ips(addresses: tuple[str, ...]) -> set[ipaddress.IPv4Address | ipaddress.IP
 class _PinnedAdapter(HTTPAdapter):
     """Requests' adapter whose connection pools use connections pinned to ADDRESSES."""
 
-    def __init__(self, addresses: tuple[str, ...]) -> None:
+    def __init__(self, addresses: tuple[str, ...], allow_private: bool | None = None) -> None:
         self._addresses = addresses
+        self._allow_private = allow_private
         super().__init__(max_retries=0)
 
     def init_poolmanager(self, *args, **kwargs) -> None:
         super().init_poolmanager(*args, **kwargs)
-        pinned = {"pinned": self._addresses}
+        pinned = {"pinned": self._addresses, "allow_private": self._allow_private}
         http_conn = type("PinnedHTTPConnection", (_PinnedConnection, HTTPConnection), pinned)
         https_conn = type("PinnedHTTPSConnection", (_PinnedConnection, HTTPSConnection), pinned)
         self.poolmanager.pool_classes_by_scheme = {
@@ -156,11 +161,11 @@ class _PinnedAdapter(HTTPAdapter):
         }
 
 
-def _pinned_session(addresses: tuple[str, ...]) -> requests.Session:
+def _pinned_session(addresses: tuple[str, ...], allow_private: bool | None = None) -> requests.Session:
     """A session for one fetch, connecting only to ADDRESSES (already checked) and ignoring proxy variables."""
     session = requests.Session()
     session.trust_env = False
-    adapter = _PinnedAdapter(addresses)
+    adapter = _PinnedAdapter(addresses, allow_private)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -229,6 +234,31 @@ def _read_capped(response: requests.Response, url: str) -> bytes:
             raise FetchError("timeout", f"{url} took too long to send its body")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float, allow_private: bool) -> FetchResult:
+    """POST BODY to URL under the rules above (webhooks), pinned to the checked addresses like `fetch`: the answer's
+    status, its body unread; a redirect is returned with `redirect_to` set, never followed; FetchError for a refused
+    address or a failed connection."""
+    addresses = check_address(url, allow_private=allow_private)
+    session = _pinned_session(addresses, allow_private)
+    try:
+        with (
+            session,
+            session.post(
+                url, data=body, headers=headers, timeout=timeout, allow_redirects=False, stream=True
+            ) as response,
+        ):
+            result = FetchResult(url=url, status=response.status_code, headers=dict(response.headers))
+            if response.is_redirect or response.status_code in (301, 302, 303, 307, 308):
+                result.redirect_to = urljoin(url, response.headers.get("Location", ""))
+            return result
+    except requests.exceptions.SSLError as exc:
+        raise FetchError("tls", f"TLS error from {url}: {exc}") from exc
+    except requests.exceptions.Timeout as exc:
+        raise FetchError("timeout", f"no answer from {url} within {timeout} s") from exc
+    except requests.exceptions.ConnectionError as exc:
+        raise FetchError("connection", f"could not connect to {url}: {exc}") from exc
 
 
 def robots_allow(url: str) -> bool:

@@ -5,13 +5,15 @@ the same key does nothing, so a re-run never sends twice. Senders call `outbox_c
 `SELECT ... FOR UPDATE SKIP LOCKED` and gives the sender a lease, then deliver each row outside the claim and call
 `outbox_sent` only after the other side accepted it, or `outbox_failed`, which schedules a retry with exponential
 back-off until the row expires. A sender that dies mid-batch leaves its rows claimed until the lease runs out; then
-another sender takes them. Only the row in flight at the moment of the crash can be delivered twice, and it carries
-its key (`Idempotency-Key`, `Message-ID`) so the receiver can tell.
+another sender takes them. Only the rows in flight at the moment of the crash can be delivered twice (one for a
+sender on one thread; at most a group of outcomes not yet committed for a threaded one), and each carries its key
+(`Idempotency-Key`, `Message-ID`) so the receiver can tell.
 """
 
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,9 @@ FIRST_RETRY = dt.timedelta(seconds=30)
 MAX_RETRY = dt.timedelta(hours=2)
 DEFAULT_LIFETIME = dt.timedelta(hours=24)
 ERROR_LENGTH = 500
+# Threaded senders commit their outcomes in groups: this many, or what came in within this many seconds.
+SETTLE_EVERY = 50
+SETTLE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -99,25 +104,16 @@ def outbox_claim(*, channel: str, limit: int = 100, lease: dt.timedelta = LEASE)
     return rows
 
 
-def _log(message: OutboxMessage, outcome: Outcome, started: float) -> None:
-    OutboxAttempt.objects.create(
-        message=message,
-        duration_ms=int((time.monotonic() - started) * 1000),
-        ok=outcome.ok,
-        status_code=outcome.status_code,
-        error=outcome.error[:ERROR_LENGTH],
-    )
-
-
 def retry_delay(attempts: int) -> dt.timedelta:
     """Back-off after ATTEMPTS failed attempts: 30 s, 1 min, 2 min, ... at most 2 h."""
     return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), MAX_RETRY)
 
 
-@transaction.atomic
-def outbox_settle(message: OutboxMessage, outcome: Outcome, *, started: float) -> OutboxMessage:
-    """Record OUTCOME of one attempt at MESSAGE: sent, or failed with a retry scheduled (or given up once expired)."""
-    now = timezone.now()
+SETTLED_FIELDS = ["attempts", "claimed_until", "status", "sent_at", "last_error", "next_attempt_at"]
+
+
+def _apply(message: OutboxMessage, outcome: Outcome, now: dt.datetime) -> None:
+    """MESSAGE's fields after OUTCOME: sent, or failed with a retry scheduled (or given up once expired)."""
     message.attempts += 1
     message.claimed_until = None
     if outcome.ok:
@@ -130,25 +126,82 @@ def outbox_settle(message: OutboxMessage, outcome: Outcome, *, started: float) -
         expired = message.expires_at is not None and retry_at > message.expires_at
         message.status = OutboxMessage.Status.FAILED if expired else OutboxMessage.Status.PENDING
         message.next_attempt_at = retry_at
-    message.save(update_fields=["attempts", "claimed_until", "status", "sent_at", "last_error", "next_attempt_at"])
-    _log(message, outcome, started)
+
+
+def _attempt_row(message: OutboxMessage, outcome: Outcome, started: float) -> OutboxAttempt:
+    """The delivery-log row of one attempt."""
+    return OutboxAttempt(
+        message=message,
+        duration_ms=int((time.monotonic() - started) * 1000),
+        ok=outcome.ok,
+        status_code=outcome.status_code,
+        error=outcome.error[:ERROR_LENGTH],
+    )
+
+
+@transaction.atomic
+def outbox_settle(message: OutboxMessage, outcome: Outcome, *, started: float) -> OutboxMessage:
+    """Record OUTCOME of one attempt at MESSAGE: sent, or failed with a retry scheduled (or given up once expired)."""
+    _apply(message, outcome, timezone.now())
+    message.save(update_fields=SETTLED_FIELDS)
+    _attempt_row(message, outcome, started).save()
     return message
 
 
-def outbox_deliver(*, channel: str, send: Callable[[OutboxMessage], Outcome], limit: int = 100) -> list[OutboxMessage]:
+@transaction.atomic
+def outbox_settle_many(results: list[tuple[OutboxMessage, Outcome, float]]) -> list[OutboxMessage]:
+    """Record many attempts' outcomes `(message, outcome, started)` in one transaction: one commit, not one each."""
+    now = timezone.now()
+    for message, outcome, _started in results:
+        _apply(message, outcome, now)
+    messages = [message for message, _outcome, _started in results]
+    OutboxMessage.objects.bulk_update(messages, SETTLED_FIELDS, batch_size=500)
+    OutboxAttempt.objects.bulk_create([_attempt_row(*result) for result in results], batch_size=500)
+    return messages
+
+
+def outbox_deliver(
+    *,
+    channel: str,
+    send: Callable[[OutboxMessage], Outcome],
+    limit: int = 100,
+    threads: int = 1,
+    settle_every: int = SETTLE_EVERY,
+) -> list[OutboxMessage]:
     """Claim due messages of CHANNEL and deliver each with SEND, settling each as soon as it is answered.
 
     SEND must not raise for a refusal; it returns an Outcome. An exception escaping SEND is recorded as a failure.
+    With THREADS > 1, SEND runs on that many threads at once (it must not touch the database) and the answers are
+    settled in the calling thread in groups of SETTLE_EVERY (or what came in within SETTLE_SECONDS), one commit per
+    group: a sender that dies mid-batch loses at most one group's outcomes, and those messages are sent again, with
+    the same key, once their lease runs out.
     """
-    settled = []
-    for message in outbox_claim(channel=channel, limit=limit):
-        started = time.monotonic()
-        try:
-            outcome = send(message)
-        except Exception as error:  # noqa: BLE001 (any failure of one delivery is that delivery's failure)
-            outcome = Outcome(ok=False, error=f"{type(error).__name__}: {error}")
-        settled.append(outbox_settle(message, outcome, started=started))
-    return settled
+    messages = outbox_claim(channel=channel, limit=limit)
+    if threads <= 1 or len(messages) <= 1:
+        return [_settle_one(_attempt(send, message)) for message in messages]
+    settled: list[OutboxMessage] = []
+    group: list[tuple[OutboxMessage, Outcome, float]] = []
+    flushed = time.monotonic()
+    with ThreadPoolExecutor(max_workers=min(threads, len(messages))) as pool:
+        for future in as_completed([pool.submit(_attempt, send, message) for message in messages]):
+            group.append(future.result())
+            if len(group) >= settle_every or time.monotonic() - flushed > SETTLE_SECONDS:
+                settled += outbox_settle_many(group)
+                group, flushed = [], time.monotonic()
+    return settled + (outbox_settle_many(group) if group else [])
+
+
+def _settle_one(result: tuple[OutboxMessage, Outcome, float]) -> OutboxMessage:
+    return outbox_settle(result[0], result[1], started=result[2])
+
+
+def _attempt(send: Callable[[OutboxMessage], Outcome], message: OutboxMessage) -> tuple[OutboxMessage, Outcome, float]:
+    """One call of SEND for MESSAGE: the message, its outcome (a raised exception is a failure), when it started."""
+    started = time.monotonic()
+    try:
+        return message, send(message), started
+    except Exception as error:  # noqa: BLE001 (any failure of one delivery is that delivery's failure)
+        return message, Outcome(ok=False, error=f"{type(error).__name__}: {error}"), started
 
 
 @transaction.atomic

@@ -219,6 +219,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.dispatch_pending_runs",
         "schedule": float(MATCHING_DISPATCH_EVERY_SECONDS),
     },
+    # Webhooks (issue 15): fan change events out to endpoints, then deliver what is due.
+    "deliver-webhooks": {
+        "task": "alerts.deliver_webhooks",
+        "schedule": 60.0,
+    },
 }
 
 REST_FRAMEWORK = {
@@ -309,6 +314,16 @@ SOURCES_MAX_BYTES = env_int("SOURCES_MAX_BYTES", 5 * 1024 * 1024)
 SOURCES_CHECK_EVERY_DAYS = env_int("SOURCES_CHECK_EVERY_DAYS", 7)
 SOURCES_UNREACHABLE_AFTER = env_int("SOURCES_UNREACHABLE_AFTER", 3)
 SOURCES_FETCH_THREADS = env_int("SOURCES_FETCH_THREADS", 4)
+
+# Webhooks (issue 15, docs/alerts.md#webhooks). Endpoints must be https and resolve to public addresses, checked
+# when created and again at every delivery, unless WEBHOOK_ALLOW_PRIVATE=1 (tests and development only), which also
+# allows http. Deliveries run on WEBHOOK_THREADS threads; an endpoint whose deliveries failed in
+# WEBHOOK_DISABLE_AFTER delivery rounds in a row, or one of whose deliveries failed for its whole lifetime, is
+# disabled and its owner told by email.
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_THREADS = env_int("WEBHOOK_THREADS", 16)
+WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 10)
 
 # Security headers and cookies. Production values are the defaults whenever DEBUG is off; each can be relaxed
 # from the environment (the test suite serves plain HTTP, so it turns off the HTTPS redirect and secure cookies).

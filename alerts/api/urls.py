@@ -1,7 +1,22 @@
 """API routes of this app, mounted under /api/v1/ by web/urls.py."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from alerts.api import views
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("webhooks", views.WebhookEndpointViewSet, basename="webhook")
+
+delivery_list = views.WebhookDeliveryViewSet.as_view({"get": "list"})
+delivery_replay = views.WebhookDeliveryViewSet.as_view({"post": "replay"})
+
+urlpatterns = [
+    *router.urls,
+    path("webhooks/<int:webhook_id>/deliveries/", delivery_list, name="webhook-delivery-list"),
+    path(
+        "webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/replay/",
+        delivery_replay,
+        name="webhook-delivery-replay",
+    ),
+]

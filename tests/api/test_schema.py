@@ -58,6 +58,11 @@ def test_the_schema_describes_every_route_and_filter(anon_client):
         "/api/v1/companies/{company_slug}/partners/",
         "/api/v1/introductions/",
         "/api/v1/introductions/{id}/",
+        "/api/v1/webhooks/",
+        "/api/v1/webhooks/{id}/",
+        "/api/v1/webhooks/{id}/rotate-secret/",
+        "/api/v1/webhooks/{webhook_id}/deliveries/",
+        "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/replay/",
     }
     params = {p["name"]: p for p in schema["paths"]["/api/v1/opportunities/"]["get"]["parameters"]}
     filters = ["kind", "technology_area", "organisation", "open", "closes_before", "closes_after"]

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import threading
+import time
 
 import pytest
 from django.contrib.auth.models import User
@@ -119,3 +120,23 @@ def test_on_postgresql_two_senders_at_once_deliver_each_message_exactly_once():
         thread.join()
     assert sorted(delivered) == sorted(f"m{n}" for n in range(200))
     assert OutboxMessage.objects.filter(status="sent").count() == 200
+
+
+def test_a_threaded_sender_settles_every_answer_and_logs_each_attempt():
+    for n in range(23):
+        _put(f"t{n}")
+    seen = []
+
+    def send(message):
+        seen.append(threading.current_thread().name)
+        time.sleep(0.02)  # a receiver takes a while to answer
+        return Outcome(ok=message.key != "t7", status_code=200 if message.key != "t7" else 503)
+
+    settled = outbox_deliver(channel="email", send=send, limit=50, threads=4, settle_every=5)
+
+    assert len(settled) == 23 and len(set(seen)) > 1  # more than one thread sent
+    assert OutboxMessage.objects.filter(status="sent").count() == 22
+    failed = OutboxMessage.objects.get(key="t7")
+    assert (failed.status, failed.attempts, failed.last_error) == ("pending", 1, "status 503")
+    assert [(a.ok, a.status_code) for a in failed.log.all()] == [(False, 503)]
+    assert sum(message.log.count() for message in OutboxMessage.objects.all()) == 23

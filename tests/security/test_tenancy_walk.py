@@ -19,11 +19,12 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from alerts.models import WebhookEndpoint
 from companies.models import Company, Membership
 from matching.models import MatchRun
 from notices.models import Notice
 from partners.models import Introduction, Partner, PartnerFit
-from portal.models import ApiToken, SecretLink
+from portal.models import ApiToken, OutboxMessage, SecretLink
 from portal.secret_links import secret_link_issue
 from portal.tokens import token_issue
 from sources.models import SourceChange, SourceFetch, SourceWatch
@@ -70,6 +71,8 @@ PK_ROUTES = {
     "admin:sources_sourcechange_review": "source_change",
     "partners:introduction_detail": "introduction",
     "api:introduction-detail": "introduction",
+    "api:webhook-detail": "webhook",
+    "api:webhook-rotate-secret": "webhook",
 }
 
 # Alice's private resources and what bob gets for each: a 404 that does not confirm they exist.
@@ -104,6 +107,12 @@ PRIVATE_ROUTES = {
     "workspace:feedback_give": 405,
     "workspace:feedback_withdraw": 405,
     "api:company-match-feedback": 405,
+    # Webhooks (#15): alice's endpoint and its delivery log; secret rotation and replay are POST only, and each
+    # POST is a 404 (tests/alerts/test_webhooks_api.py).
+    "api:webhook-detail": 404,
+    "api:webhook-delivery-list": 404,
+    "api:webhook-rotate-secret": 405,
+    "api:webhook-delivery-replay": 405,
 }
 
 # Distinctive strings stored on alice's firm; none may appear in anything bob receives.
@@ -125,6 +134,8 @@ ALICE_MARKERS = {
     "user_email": "alice-user-qx7@alicorp.example",
     "introduction_message": "alice-intro-message-qx7 meet the shipbuilder",
     "introduction_notes": "alice-intro-notes-qx7",
+    "webhook_url": "https://alice-hook-qx7.example/hook",
+    "webhook_error": "alice-webhook-error-qx7",
 }
 BOB_REASON = "bob-match-reason-qx7"
 
@@ -146,6 +157,8 @@ class World:
     alice_uidb64: str
     partner_slug: str = ""
     introduction_pk: int = 0
+    webhook_pk: int = 0
+    delivery_pk: int = 0
 
 
 @pytest.fixture
@@ -193,6 +206,11 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
     PartnerFit.objects.create(
         company=firm_a, partner=partner, score=float(ALICE_MARKERS["score"]), computed_at=match.computed_at
     )
+    webhook = WebhookEndpoint.objects.create(owner=alice, url=ALICE_MARKERS["webhook_url"], events=["*"])
+    delivery = OutboxMessage.objects.create(
+        key=f"webhook:{webhook.pk}:1", channel="webhook", kind="match.created", user=alice, target_id=webhook.pk,
+        payload={"id": 1, "type": "match.created"}, last_error=ALICE_MARKERS["webhook_error"],
+    )  # fmt: skip
     markers = {
         **ALICE_MARKERS,
         "token_prefix": token.prefix,
@@ -230,6 +248,8 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
         alice_uidb64=urlsafe_base64_encode(force_bytes(alice.pk)),
         partner_slug=partner.slug,
         introduction_pk=introduction.pk,
+        webhook_pk=webhook.pk,
+        delivery_pk=delivery.pk,
     )
 
 
@@ -331,6 +351,7 @@ def _value(name: str, route: Route, world: World) -> str:
         "partner": world.partner_slug,
         "introduction": world.introduction_pk,
         "event": "shared-event",
+        "webhook": world.webhook_pk,
     }
     model = _admin_model(route)
     simple = {
@@ -348,6 +369,8 @@ def _value(name: str, route: Route, world: World) -> str:
         "history_id": world.history_ids.get(model, 1),
         "import_id": 1,  # a background CSV import: consultants only, like the rest of the admin
         "action": "no_change",
+        "webhook_id": world.webhook_pk,
+        "delivery_id": world.delivery_pk,
     }
     if name == "slug" and route.name in SLUG_ROUTES:
         return str(by_record[SLUG_ROUTES[route.name]])
@@ -518,6 +541,7 @@ EXTRA_URLS = [
     ("/my/briefs/shared-event/?company=firm-a", 404),
     ("/ja/my/briefs/shared-event/?company=firm-a", 404),
     ("/my/briefs/shared-call/", 404),
+    ("/api/v1/webhooks/", 200),
 ]
 
 

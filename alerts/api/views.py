@@ -1,0 +1,96 @@
+"""The caller's webhook endpoints (create, list, read, delete, rotate the secret) and their delivery log."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from alerts.api.serializers import (
+    WebhookDeliverySerializer,
+    WebhookEndpointCreateSerializer,
+    WebhookEndpointSecretSerializer,
+    WebhookEndpointSerializer,
+)
+from alerts.models import WebhookEndpoint
+from alerts.webhook_delivery import webhook_delivery_replay
+from alerts.webhooks import (
+    webhook_deliveries,
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+    webhook_secret_rotate,
+)
+from portal.models import OutboxMessage
+
+WEBHOOK_ID = OpenApiParameter("webhook_id", int, OpenApiParameter.PATH, description="The endpoint's id.")
+DELIVERY_ID = OpenApiParameter("delivery_id", int, OpenApiParameter.PATH, description="The delivery's id.")
+
+
+def _api_error(error: DjangoValidationError) -> ApiValidationError:
+    """A service's ValidationError as DRF's 400, keyed by field."""
+    return ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+
+
+class WebhookEndpointViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """The caller's own webhook endpoints; another user's answer 404, consultants' included."""
+
+    queryset = WebhookEndpoint.objects.none()  # names the model for the schema; get_queryset() does the reading
+    serializer_class = WebhookEndpointSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return WebhookEndpoint.objects.owned_by(self.request.user).order_by("-created_at", "-pk")
+
+    @extend_schema(request=WebhookEndpointCreateSerializer, responses={201: WebhookEndpointSecretSerializer})
+    def create(self, request, *args, **kwargs):
+        body = WebhookEndpointCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            endpoint, secret = webhook_endpoint_create(owner=request.user, **body.validated_data)
+        except DjangoValidationError as error:
+            raise _api_error(error) from error
+        endpoint.secret = secret
+        return Response(WebhookEndpointSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: WebhookEndpoint) -> None:
+        webhook_endpoint_delete(endpoint=instance)
+
+    @extend_schema(request=None, responses={200: WebhookEndpointSecretSerializer})
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, *args, **kwargs):
+        """A new signing secret for the endpoint, shown this once; the old one stops signing at once."""
+        endpoint = self.get_object()
+        endpoint.secret = webhook_secret_rotate(endpoint=endpoint)
+        return Response(WebhookEndpointSecretSerializer(endpoint).data)
+
+
+@extend_schema_view(list=extend_schema(parameters=[WEBHOOK_ID]))
+class WebhookDeliveryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The delivery log of one of the caller's endpoints, newest first; POST .../replay/ sends one again."""
+
+    queryset = OutboxMessage.objects.none()  # names the model for the schema
+    serializer_class = WebhookDeliverySerializer
+    permission_classes = [IsAuthenticated]
+
+    def endpoint(self) -> WebhookEndpoint:
+        owned = WebhookEndpoint.objects.owned_by(self.request.user)
+        return get_object_or_404(owned, pk=self.kwargs["webhook_id"])
+
+    def get_queryset(self):
+        return webhook_deliveries(self.endpoint())
+
+    @extend_schema(request=None, parameters=[WEBHOOK_ID, DELIVERY_ID], responses={202: WebhookDeliverySerializer})
+    def replay(self, request, *args, **kwargs):
+        """Deliver this event again now (due at once, with a fresh day of retries)."""
+        endpoint = self.endpoint()
+        message = get_object_or_404(webhook_deliveries(endpoint), pk=self.kwargs["delivery_id"])
+        try:
+            message = webhook_delivery_replay(endpoint=endpoint, message=message)
+        except DjangoValidationError as error:
+            raise _api_error(error) from error
+        return Response(WebhookDeliverySerializer(message).data, status=status.HTTP_202_ACCEPTED)

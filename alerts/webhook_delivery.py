@@ -1,0 +1,182 @@
+"""Delivering webhooks (issue 15): signed POSTs from the outbox, retries, auto-disable, replay.
+
+Each due outbox row of the webhook channel is POSTed through `portal.http.post` (timeouts, no redirect followed,
+private addresses refused unless WEBHOOK_ALLOW_PRIVATE) on a bounded thread pool, and settled by the outbox: sent
+only on a 2xx answer, otherwise retried with the outbox's back-off for its 24-hour lifetime. Every attempt is in the
+delivery log. A delivery round in which all of an endpoint's deliveries failed counts one failure; WEBHOOK_DISABLE_AFTER
+such rounds in a row, or a delivery that failed for its whole lifetime, disable the endpoint and email its owner.
+"""
+
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from alerts.models import WebhookEndpoint
+from alerts.webhooks import webhook_deliveries_cancel, webhook_secret, webhook_signature
+from portal import http
+from portal.models import OutboxMessage
+from portal.outbox import LEASE, Outcome, outbox_deliver, outbox_key, outbox_put, outbox_replay
+
+USER_AGENT = "KakehashiWebhooks/1.0"
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where and how to deliver an endpoint's rows, read before the send threads start (they never query)."""
+
+    url: str
+    secret: str
+
+
+@dataclass
+class DeliveryReport:
+    """What one run of the sender did."""
+
+    sent: int = 0
+    failed: int = 0
+    disabled: list[int] = field(default_factory=list)
+
+
+def webhook_body_bytes(message: OutboxMessage) -> bytes:
+    """The exact bytes POSTed (and signed) for MESSAGE."""
+    return json.dumps(message.payload, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def webhook_send(targets: dict[int, Target], message: OutboxMessage) -> Outcome:
+    """POST MESSAGE to its endpoint, signed; accepted only on a 2xx answer. Runs on a send thread."""
+    target = targets.get(message.target_id or 0)
+    if target is None:
+        return Outcome(ok=False, error="the endpoint is disabled or deleted")
+    body = webhook_body_bytes(message)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Kakehashi-Signature": webhook_signature(target.secret, int(time.time()), body),
+        "X-Kakehashi-Event": str(message.payload.get("type", message.kind)),
+        "Idempotency-Key": message.key,
+    }
+    try:
+        answer = http.post(
+            target.url,
+            body=body,
+            headers=headers,
+            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
+            allow_private=settings.WEBHOOK_ALLOW_PRIVATE,
+        )
+    except http.FetchError as error:
+        return Outcome(ok=False, error=f"{error.kind}: {error}")
+    if answer.redirect_to:
+        return Outcome(ok=False, status_code=answer.status, error=f"redirect to {answer.redirect_to} not followed")
+    if 200 <= answer.status < 300:
+        return Outcome(ok=True, status_code=answer.status)
+    return Outcome(ok=False, status_code=answer.status, error=f"HTTP {answer.status}")
+
+
+def _targets() -> dict[int, Target]:
+    return {
+        endpoint.pk: Target(url=endpoint.url, secret=webhook_secret(endpoint))
+        for endpoint in WebhookEndpoint.objects.active().only("pk", "url", "salt")
+    }
+
+
+def batch_size(wanted: int, threads: int) -> int:
+    """At most WANTED rows a claim, and few enough that a batch of receivers all timing out still ends within half
+    the outbox lease (else another sender could take rows still in flight)."""
+    worst_per_row = max(settings.WEBHOOK_TIMEOUT_SECONDS, 1)
+    return max(1, min(wanted, int(threads * LEASE.total_seconds() / (2 * worst_per_row))))
+
+
+def webhooks_deliver(
+    *, batch: int = BATCH, threads: int | None = None, time_budget: float | None = None
+) -> DeliveryReport:
+    """Deliver every due webhook, BATCH rows per claim, until none is due (or TIME_BUDGET seconds have passed)."""
+    report = DeliveryReport()
+    deadline = time.monotonic() + time_budget if time_budget else None
+    threads = threads or settings.WEBHOOK_THREADS
+    batch = batch_size(batch, threads)
+    while deadline is None or time.monotonic() < deadline:
+        send = partial(webhook_send, _targets())
+        settled = outbox_deliver(channel=OutboxMessage.Channel.WEBHOOK, send=send, limit=batch, threads=threads)
+        if not settled:
+            break
+        report.sent += sum(message.status == OutboxMessage.Status.SENT for message in settled)
+        report.failed += sum(message.status != OutboxMessage.Status.SENT for message in settled)
+        report.disabled += endpoints_after_round(settled)
+    return report
+
+
+def endpoints_after_round(settled: list[OutboxMessage]) -> list[int]:
+    """Count a round for each endpoint in SETTLED: reset on any success, else one more failure; returns disabled ids."""
+    rounds: dict[int, list[OutboxMessage]] = defaultdict(list)
+    for message in settled:
+        rounds[message.target_id or 0].append(message)
+    succeeded = [pk for pk, rows in rounds.items() if any(row.status == OutboxMessage.Status.SENT for row in rows)]
+    failing = [pk for pk in rounds if pk not in succeeded]
+    WebhookEndpoint.objects.filter(pk__in=succeeded, consecutive_failures__gt=0).update(consecutive_failures=0)
+    WebhookEndpoint.objects.filter(pk__in=failing).update(consecutive_failures=F("consecutive_failures") + 1)
+    disabled = []
+    for endpoint in WebhookEndpoint.objects.active().filter(pk__in=failing):
+        exhausted = any(row.status == OutboxMessage.Status.FAILED for row in rounds[endpoint.pk])
+        if exhausted or endpoint.consecutive_failures >= settings.WEBHOOK_DISABLE_AFTER:
+            last_error = rounds[endpoint.pk][-1].last_error
+            why = "a delivery failed for 24 hours" if exhausted else f"{endpoint.consecutive_failures} rounds failed"
+            if webhook_endpoint_disable(endpoint=endpoint, reason=f"{why}; last error: {last_error}"):
+                disabled.append(endpoint.pk)
+    return disabled
+
+
+@transaction.atomic
+def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> bool:
+    """Disable ENDPOINT (once), cancel its deliveries not yet sent and email its owner; False if it was disabled."""
+    now = timezone.now()
+    changed = WebhookEndpoint.objects.filter(pk=endpoint.pk, active=True).update(
+        active=False, disabled_at=now, disabled_reason=reason[:300]
+    )
+    if not changed:
+        return False
+    webhook_deliveries_cancel(endpoint.pk)
+    owner = endpoint.owner
+    if owner.email:
+        outbox_put(
+            key=outbox_key("webhook-disabled", endpoint.pk, now.isoformat()),
+            channel=OutboxMessage.Channel.EMAIL,
+            kind="webhook_disabled",
+            user=owner,
+            payload=disabled_email(url=endpoint.url, reason=reason, to=owner.email),
+        )
+    return True
+
+
+def disabled_email(*, url: str, reason: str, to: str) -> dict[str, Any]:
+    """The owner's email about a disabled endpoint, in English then Japanese (there is no per-user language yet)."""
+    parts, subjects = [], []
+    for language in ("en", "ja"):
+        with translation.override(language):
+            subjects.append(_("Kakehashi: your webhook was disabled"))
+            parts.append(
+                _(
+                    "Kakehashi stopped delivering to your webhook endpoint %(url)s after repeated failed deliveries "
+                    "(%(reason)s). Deliveries not yet sent were cancelled. Check the delivery log with "
+                    "GET /api/v1/webhooks/, then create the endpoint again to receive new events."
+                )
+                % {"url": url, "reason": reason}
+            )
+    return {"to": [to], "subject": " / ".join(subjects), "body": "\n\n".join(parts)}
+
+
+def webhook_delivery_replay(*, endpoint: WebhookEndpoint, message: OutboxMessage) -> OutboxMessage:
+    """Send MESSAGE (a delivery of ENDPOINT's) again; refused while the endpoint is disabled."""
+    if not endpoint.active:
+        raise ValidationError({"detail": "This endpoint is disabled; deliveries to it cannot be replayed."})
+    return outbox_replay(message=message)

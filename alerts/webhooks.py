@@ -1,0 +1,213 @@
+"""Webhook endpoints (issue 15): create, delete, rotate the secret, and fan change events out to the outbox.
+
+An endpoint's signing secret is never stored. It is `HMAC-SHA256(SECRET_KEY, "webhook:<id>:<salt>")`, computed when
+the endpoint is created (shown once) and at each delivery, so the database alone never holds it (DESIGN.md wants
+secrets hashed at rest; signing needs the raw key, so it is derived instead). Rotating the secret is a new salt;
+changing SECRET_KEY changes every endpoint's secret.
+
+The fan-out reads the change-event log after each endpoint's stored position (`portal.changes.changes_after`, which
+never skips a late commit) and puts one outbox row per event the endpoint subscribes to and its owner may see, keyed
+`webhook:<endpoint id>:<event id>`, advancing the position in the same transaction. Delivery is in
+`alerts.webhook_delivery`.
+"""
+
+import hashlib
+import hmac
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from alerts.models import WebhookEndpoint, new_salt
+from companies.models import Membership
+from portal import http
+from portal.changes import changes_after, cursor_encode, settled_filter
+from portal.models import ChangeEvent, ChangeEventQuerySet, OutboxMessage, OutboxMessageQuerySet
+from portal.outbox import DEFAULT_LIFETIME, outbox_key, outbox_put_many
+
+# The event names of the change-event contract (docs/alerts.md); "*" subscribes to all of them, and to later ones.
+EVENT_TYPES = (
+    "opportunity.published",
+    "opportunity.changed",
+    "opportunity.archived",
+    "source.reviewed",
+    "notice.published",
+    "match.created",
+    "match.moved",
+)
+MAX_ENDPOINTS_PER_USER = 20
+# A host name that does not resolve within this many seconds is refused at creation, so a request never hangs.
+RESOLVE_TIMEOUT_SECONDS = 3
+FAN_OUT_PAGE = 1000
+
+_resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="webhook-resolve")
+
+
+def webhook_secret(endpoint: WebhookEndpoint) -> str:
+    """ENDPOINT's signing secret, derived from SECRET_KEY, its id and its salt (never stored)."""
+    message = f"webhook:{endpoint.pk}:{endpoint.salt}".encode()
+    return "whsec_" + hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def webhook_signature(secret: str, timestamp: int, body: bytes) -> str:
+    """The `X-Kakehashi-Signature` header: `t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def webhook_events_check(events: Any) -> list[str]:
+    """EVENTS as a clean list of known event names (or ["*"]); ValidationError naming `events` otherwise."""
+    if not isinstance(events, list) or not events or not all(isinstance(name, str) for name in events):
+        raise ValidationError({"events": 'Give a non-empty list of event names, or ["*"].'})
+    unknown = sorted(set(events) - {*EVENT_TYPES, "*"})
+    if unknown:
+        raise ValidationError(
+            {"events": f"Unknown event names: {', '.join(unknown)}. Known: {', '.join(EVENT_TYPES)}, or *."}
+        )
+    return ["*"] if "*" in events else sorted(set(events))
+
+
+def webhook_url_check(url: str) -> None:
+    """Refuse a URL that is not https (http only with WEBHOOK_ALLOW_PRIVATE) or whose host is not public."""
+    allow_private = settings.WEBHOOK_ALLOW_PRIVATE
+    try:
+        parts = urlsplit(url)
+        hostname, _port = parts.hostname, parts.port
+    except ValueError as error:
+        raise ValidationError({"url": f"This is not a URL: {error}"}) from error
+    if parts.scheme != "https" and not (allow_private and parts.scheme == "http"):
+        raise ValidationError({"url": "Webhook URLs must start with https://."})
+    if not hostname:
+        raise ValidationError({"url": "The URL names no host."})
+    if allow_private:
+        return  # development and tests: any host, resolved only when a delivery connects
+    check = _resolver.submit(http.check_address, url, allow_private=allow_private)
+    try:
+        check.result(timeout=RESOLVE_TIMEOUT_SECONDS)
+    except (ValueError, UnicodeError) as error:
+        raise ValidationError({"url": f"This address cannot be resolved: {error}"}) from error
+    except FutureTimeout as error:
+        why = f"{parts.hostname} did not resolve within {RESOLVE_TIMEOUT_SECONDS} s."
+        raise ValidationError({"url": why}) from error
+    except http.FetchError as error:
+        raise ValidationError({"url": f"This address is refused: {error}"}) from error
+
+
+def webhook_endpoint_create(*, owner: User, url: str, events: Any) -> tuple[WebhookEndpoint, str]:
+    """A new endpoint of OWNER's receiving EVENTS from now on; returns it and its secret (shown this once)."""
+    events = webhook_events_check(events)
+    endpoint = WebhookEndpoint(owner=owner, url=url, events=events)
+    endpoint.full_clean(exclude=["position"])
+    if WebhookEndpoint.objects.filter(owner=owner).count() >= MAX_ENDPOINTS_PER_USER:
+        raise ValidationError({"url": f"You have {MAX_ENDPOINTS_PER_USER} webhook endpoints already; delete one."})
+    webhook_url_check(url)  # outside the transaction: it may wait for DNS
+    endpoint.position = _feed_end()
+    endpoint.save()
+    return endpoint, webhook_secret(endpoint)
+
+
+def _feed_end() -> str:
+    """The cursor after the last settled event: a new endpoint receives what happens from now on."""
+    last = settled_filter(ChangeEvent.objects.all()).order_by("-txid", "-id").first()
+    return cursor_encode(last) if last else ""
+
+
+def webhook_secret_rotate(*, endpoint: WebhookEndpoint) -> str:
+    """Give ENDPOINT a new secret (a new salt) and return it; deliveries from now on are signed with it."""
+    endpoint.salt = new_salt()
+    endpoint.save(update_fields=["salt"])
+    return webhook_secret(endpoint)
+
+
+def webhook_deliveries_cancel(endpoint_id: int) -> int:
+    """Cancel ENDPOINT_ID's deliveries not yet sent (it was deleted or disabled)."""
+    waiting = [OutboxMessage.Status.PENDING, OutboxMessage.Status.SENDING]
+    rows = OutboxMessage.objects.filter(channel=OutboxMessage.Channel.WEBHOOK, target_id=endpoint_id)
+    return rows.filter(status__in=waiting).update(status=OutboxMessage.Status.CANCELLED, claimed_until=None)
+
+
+@transaction.atomic
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
+    """Delete ENDPOINT and cancel its deliveries not yet sent."""
+    webhook_deliveries_cancel(endpoint.pk)
+    endpoint.delete()
+
+
+def webhook_deliveries(endpoint: WebhookEndpoint) -> OutboxMessageQuerySet:
+    """ENDPOINT's deliveries (outbox rows), newest first, with their attempts."""
+    rows = OutboxMessage.objects.filter(channel=OutboxMessage.Channel.WEBHOOK, target_id=endpoint.pk)
+    return rows.prefetch_related("log").order_by("-created_at", "-id")
+
+
+def events_visible_to(user: User | int) -> ChangeEventQuerySet:
+    """Change events USER (or a user id) may receive: records and notices for all, match events only of their firms."""
+    firms = Membership.objects.filter(user=user).values("company_id")
+    return ChangeEvent.objects.filter(Q(company_id__isnull=True) | Q(company_id__in=firms))
+
+
+def webhook_body(event: ChangeEvent) -> dict[str, Any]:
+    """The JSON body of EVENT's delivery, shaped like an entry of the change feed."""
+    data = event.data or {}
+    subject = {"type": event.subject_type, "id": event.subject_id, "slug": data.get("slug"), "url": data.get("url")}
+    return {
+        "id": event.pk,
+        "type": event.kind,
+        "created_at": event.created_at.isoformat(),
+        "object": subject,
+        "changed_fields": event.changes or {},
+        "data": data,
+    }
+
+
+def webhooks_fan_out(*, page: int = FAN_OUT_PAGE) -> int:
+    """Put the new events of every active endpoint in the outbox; returns how many deliveries were added."""
+    endpoints = WebhookEndpoint.objects.active().values_list("pk", flat=True)
+    return sum(webhook_fan_out(endpoint_id=pk, page=page) for pk in list(endpoints))
+
+
+def webhook_fan_out(*, endpoint_id: int, page: int = FAN_OUT_PAGE) -> int:
+    """Put ENDPOINT_ID's events after its position in the outbox, a page per transaction; returns how many."""
+    added, more = 0, True
+    while more:
+        count, more = _fan_out_page(endpoint_id, page)
+        added += count
+    return added
+
+
+@transaction.atomic
+def _fan_out_page(endpoint_id: int, page: int) -> tuple[int, bool]:
+    """One page of an endpoint's events put in the outbox, with its position advanced in the same transaction."""
+    endpoint = WebhookEndpoint.objects.select_for_update(of=("self",)).active().filter(pk=endpoint_id).first()
+    if endpoint is None:
+        return 0, False
+    events = events_visible_to(endpoint.owner_id)
+    if "*" not in endpoint.events:
+        events = events.filter(kind__in=endpoint.events)
+    batch = changes_after(events, endpoint.position, limit=page)
+    if not batch:
+        return 0, False
+    now = timezone.now()
+    rows = [
+        OutboxMessage(
+            key=outbox_key("webhook", endpoint.pk, event.pk),
+            channel=OutboxMessage.Channel.WEBHOOK,
+            kind=event.kind,
+            user_id=endpoint.owner_id,
+            target_id=endpoint.pk,
+            payload=webhook_body(event),
+            next_attempt_at=now,
+            expires_at=now + DEFAULT_LIFETIME,
+        )
+        for event in batch
+    ]
+    added = outbox_put_many(rows)
+    endpoint.position = cursor_encode(batch[-1])
+    endpoint.save(update_fields=["position"])
+    return added, len(batch) == page

@@ -1,0 +1,217 @@
+"""POST/GET/DELETE /api/v1/webhooks/ and the delivery log: the secret once, clear 400s, only the owner's own."""
+
+import time
+
+import pytest
+from django.utils import timezone
+
+from alerts.models import WebhookEndpoint
+from alerts.webhook_delivery import webhooks_deliver
+from alerts.webhooks import RESOLVE_TIMEOUT_SECONDS, webhook_endpoint_create, webhook_secret
+from portal.models import OutboxMessage
+from tests.alerts.conftest import fan_out, record_event
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+API = "/api/v1/webhooks/"
+
+
+def _create(client, url, events=("*",)):
+    return client.post(API, {"url": url, "events": list(events)}, content_type="application/json")
+
+
+def test_creating_an_endpoint_shows_its_secret_once(alice, alice_client, receiver):
+    response = _create(alice_client, receiver.url(), ["match.created", "opportunity.changed"])
+
+    assert response.status_code == 201
+    body = response.json()
+    endpoint = WebhookEndpoint.objects.get(pk=body["id"])
+    assert body["secret"].startswith("whsec_") and body["secret"] == webhook_secret(endpoint)
+    assert body["events"] == ["match.created", "opportunity.changed"] and body["active"] is True
+    assert endpoint.owner == alice
+    stored = [str(value) for value in WebhookEndpoint.objects.filter(pk=endpoint.pk).values().get().values()]
+    assert not any(body["secret"] in value or body["secret"][6:] in value for value in stored)
+    listed = alice_client.get(API).json()["results"]
+    assert [row["id"] for row in listed] == [endpoint.pk] and "secret" not in listed[0]
+    assert "secret" not in alice_client.get(f"{API}{endpoint.pk}/").json()
+
+
+def test_unknown_event_names_are_a_400_naming_events(alice_client, receiver):
+    response = _create(alice_client, receiver.url(), ["match.created", "match.exploded"])
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"events"} and "match.exploded" in str(response.json()["events"])
+    assert _create(alice_client, receiver.url(), []).status_code == 400
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_http_and_private_addresses_are_refused_without_the_allow_setting(alice_client, receiver, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    for url in (
+        receiver.url(),  # http
+        "https://127.0.0.1/hook",
+        "https://10.1.2.3/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]/hook",
+        "ftp://example.org/hook",
+    ):
+        response = _create(alice_client, url)
+        assert response.status_code == 400, url
+        assert set(response.json()) == {"url"}, url
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_host_that_does_not_resolve_is_refused_quickly(alice_client, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    started = time.monotonic()
+
+    response = _create(alice_client, "https://no-such-host.invalid/hook")
+
+    assert response.status_code == 400 and set(response.json()) == {"url"}
+    assert time.monotonic() - started < RESOLVE_TIMEOUT_SECONDS + 1
+
+
+def test_anonymous_callers_cannot_create_or_list(anon_client, receiver):
+    assert _create(anon_client, receiver.url()).status_code in (401, 403)
+    assert anon_client.get(API).status_code in (401, 403)
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_deleting_an_endpoint_cancels_what_it_had_not_received(alice, alice_client, receiver):
+    endpoint, _secret = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
+    record_event()
+    fan_out()
+
+    assert alice_client.delete(f"{API}{endpoint.pk}/").status_code == 204
+    webhooks_deliver()
+
+    assert receiver.hits == []
+    assert list(OutboxMessage.objects.values_list("status", flat=True)) == ["cancelled"]
+    assert alice_client.get(f"{API}{endpoint.pk}/").status_code == 404
+
+
+def test_rotating_the_secret_signs_the_next_deliveries_with_the_new_one(alice, alice_client, receiver):
+    endpoint, old = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
+
+    response = alice_client.post(f"{API}{endpoint.pk}/rotate-secret/")
+    new = response.json()["secret"]
+    receiver.secrets["/hook"] = new
+    record_event()
+    fan_out()
+    webhooks_deliver()
+
+    assert response.status_code == 200 and new != old
+    assert [hit.signed for hit in receiver.hits] == [True]
+
+
+def test_the_delivery_log_shows_each_attempt_and_a_replay_sends_again(alice, alice_client, receiver):
+    endpoint, receiver.secrets["/hook"] = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
+    receiver.answers["/hook"] = [500]
+    event = record_event()
+    fan_out()
+    webhooks_deliver()
+
+    log = alice_client.get(f"{API}{endpoint.pk}/deliveries/").json()["results"]
+    assert len(log) == 1
+    row = log[0]
+    assert (row["event_id"], row["type"], row["status"], row["attempts"]) == (
+        event.pk,
+        "opportunity.published",
+        "pending",
+        1,
+    )
+    assert row["idempotency_key"] == f"webhook:{endpoint.pk}:{event.pk}" and row["last_error"] == "HTTP 500"
+    assert [(a["ok"], a["status_code"]) for a in row["attempt_log"]] == [(False, 500)]
+
+    replay = alice_client.post(f"{API}{endpoint.pk}/deliveries/{row['id']}/replay/")
+    assert replay.status_code == 202
+    webhooks_deliver()  # due at once: no waiting for the back-off
+
+    assert [hit.status for hit in receiver.hits] == [500, 200]
+    row = alice_client.get(f"{API}{endpoint.pk}/deliveries/").json()["results"][0]
+    assert row["status"] == "sent" and [a["status_code"] for a in row["attempt_log"]] == [200, 500]
+
+
+def test_a_disabled_endpoints_deliveries_cannot_be_replayed(alice, alice_client, receiver):
+    endpoint, _secret = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
+    record_event()
+    fan_out()
+    delivery = OutboxMessage.objects.get()
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(active=False, disabled_at=timezone.now())
+
+    response = alice_client.post(f"{API}{endpoint.pk}/deliveries/{delivery.pk}/replay/")
+
+    assert response.status_code == 400 and "disabled" in str(response.json())
+
+
+def test_bob_and_the_consultant_get_404_for_alices_endpoint_and_deliveries(
+    alice, bob_client, consultant_client, receiver
+):
+    endpoint, _secret = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
+    record_event()
+    fan_out()
+    delivery = OutboxMessage.objects.get()
+
+    for client in (bob_client, consultant_client):
+        assert client.get(API).json()["results"] == []
+        assert client.get(f"{API}{endpoint.pk}/").status_code == 404
+        assert client.get(f"{API}{endpoint.pk}/deliveries/").status_code == 404
+        assert client.post(f"{API}{endpoint.pk}/deliveries/{delivery.pk}/replay/").status_code == 404
+        assert client.post(f"{API}{endpoint.pk}/rotate-secret/").status_code == 404
+        assert client.delete(f"{API}{endpoint.pk}/").status_code == 404
+    assert WebhookEndpoint.objects.filter(pk=endpoint.pk, active=True).exists()
+
+
+def test_bob_cannot_replay_alices_delivery_through_his_own_endpoint(alice, bob, bob_client, receiver):
+    _alices, _secret = webhook_endpoint_create(owner=alice, url=receiver.url("/a"), events=["*"])
+    bobs, _secret = webhook_endpoint_create(owner=bob, url=receiver.url("/b"), events=["*"])
+    record_event()
+    fan_out()
+    alices_delivery = OutboxMessage.objects.get(target_id=_alices.pk)
+
+    response = bob_client.post(f"{API}{bobs.pk}/deliveries/{alices_delivery.pk}/replay/")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_the_delivery_log_costs_the_same_queries_for_2_or_20_deliveries(
+    alice, alice_client, receiver, django_assert_num_queries, rows
+):
+    endpoint, _secret = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
+    for n in range(rows):
+        record_event(subject_id=n + 1)
+    fan_out()
+    webhooks_deliver()
+    # 1 session, 2 user, 3 the endpoint among alice's, 4 count, 5 page of deliveries, 6 their attempts (prefetch).
+    with django_assert_num_queries(6):
+        response = alice_client.get(f"{API}{endpoint.pk}/deliveries/")
+    assert response.status_code == 200 and len(response.json()["results"]) == rows
+
+
+def test_a_user_has_at_most_twenty_endpoints(alice_client, receiver):
+    user = UserFactory(username="many")
+    for n in range(20):
+        webhook_endpoint_create(owner=user, url=receiver.url(f"/{n}"), events=["*"])
+
+    assert WebhookEndpoint.objects.filter(owner=user).count() == 20
+    with pytest.raises(Exception, match="20 webhook endpoints"):
+        webhook_endpoint_create(owner=user, url=receiver.url("/21"), events=["*"])
+
+
+def test_the_endpoint_list_and_delivery_log_keep_their_shape(alice, alice_client):
+    from tests.api.conftest import assert_golden
+
+    endpoint, _secret = webhook_endpoint_create(
+        owner=alice, url="https://hooks.example.com/kakehashi", events=["match.created", "opportunity.changed"]
+    )
+    at = timezone.make_aware(timezone.datetime(2026, 12, 2, 9, 0))
+    delivery = OutboxMessage.objects.create(
+        key="webhook:1:4182", channel="webhook", kind="opportunity.changed", user=alice, target_id=endpoint.pk,
+        payload={"id": 4182, "type": "opportunity.changed"}, status="pending", attempts=1, next_attempt_at=at,
+        last_error="HTTP 500",
+    )  # fmt: skip
+    delivery.log.create(ok=False, status_code=500, error="HTTP 500", duration_ms=12)
+
+    assert_golden(alice_client.get(API), "webhooks-list")
+    assert_golden(alice_client.get(f"{API}{endpoint.pk}/deliveries/"), "webhooks-deliveries-list")
