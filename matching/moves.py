@@ -34,7 +34,6 @@ CREATED, MOVED = "match.created", "match.moved"
 RECORD_CHANGED = "opportunity.changed"
 MOVE_POINTS = 10.0  # issue 15: "a match whose score moved by 10 points or more"
 COMPONENT_POINTS = 1.0  # smaller component deltas are rounding, not news
-TOP_REASONS = 3
 
 Pair = tuple[int, int]
 
@@ -88,16 +87,15 @@ def _write(
     before = _stored(pairs)
     record_changes = _record_changes(pairs, before)
     opportunities = _opportunity_data({records[i].opportunity_id for i in created + moved})
-    events = []
+    events: list[tuple[str, StoredMatch, str]] = []
+    # A first full rescore announces hundreds of thousands of matches: their data is written as JSON text around
+    # the stored reasons, which are JSON text already, rather than parsed and dumped again.
+    heads = {pk: json.dumps(data, ensure_ascii=False)[:-1] for pk, data in opportunities.items()}
+    names = {pk: json.dumps(slug, ensure_ascii=False) for pk, (slug, _threshold) in firms.items()}
     for i in created:
         r = records[i]
-        reasons = json.loads(r.reasons)[:TOP_REASONS]
-        data = opportunities[r.opportunity_id] | {
-            "company": firms[r.company_id][0],
-            "score": round(r.score, 2),
-            "items": reasons,
-        }
-        events.append((CREATED, r, data))
+        text = f'{heads[r.opportunity_id]}, "company": {names[r.company_id]}, "score": {round(r.score, 2)}, '
+        events.append((CREATED, r, f'{text}"items": {r.reasons}}}'))
     for i, pair in zip(moved, pairs, strict=True):
         r = records[i]
         old_components, _at = before.get(pair, ({}, None))
@@ -109,7 +107,7 @@ def _write(
             "new_score": round(r.score, 2),
             "moved": items,
         }
-        events.append((MOVED, r, data))
+        events.append((MOVED, r, json.dumps(data, ensure_ascii=False)))
     return _insert(events, now)
 
 
@@ -117,6 +115,14 @@ def _stored(pairs: list[Pair]) -> dict[Pair, tuple[dict[str, Any], datetime.date
     """Components and computed_at of the stored rows of PAIRS, before they are replaced."""
     if not pairs:
         return {}
+    if connection.vendor == "postgresql":  # exactly these pairs, not every row of their firms and records
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT company_id, opportunity_id, components::text, computed_at FROM {Match._meta.db_table} "
+                "WHERE (company_id, opportunity_id) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
+                [[c for c, _ in pairs], [o for _, o in pairs]],
+            )
+            return {(c, o): (json.loads(parts), at) for c, o, parts, at in cursor.fetchall()}
     rows = Match.objects.filter(
         company_id__in={c for c, _ in pairs}, opportunity_id__in={o for _, o in pairs}
     ).values_list("company_id", "opportunity_id", "components", "computed_at")
@@ -193,20 +199,20 @@ def _opportunity_data(ids: set[int]) -> dict[int, dict[str, str]]:
     }
 
 
-def _insert(events: list[tuple[str, StoredMatch, dict[str, Any]]], now: datetime.datetime) -> int:
-    """Append EVENTS: one COPY on PostgreSQL (a first full rescore may write hundreds of thousands), else bulk."""
+def _insert(events: list[tuple[str, StoredMatch, str]], now: datetime.datetime) -> int:
+    """Append EVENTS (their data as JSON text): one COPY on PostgreSQL, bulk_create elsewhere."""
     if connection.vendor != "postgresql":
         return changes_record_bulk(
             ChangeEvent(
                 kind=kind, subject_type="opportunity", subject_id=r.opportunity_id, company_id=r.company_id,
-                data=data, created_at=now,
+                data=json.loads(data), created_at=now,
             )
             for kind, r, data in events
         )  # fmt: skip
     buffer = io.StringIO()
     stamp = now.isoformat()
     for kind, r, data in events:
-        text = json.dumps(data, ensure_ascii=False).replace("\\", "\\\\")
+        text = data.replace("\\", "\\\\")  # COPY text format: backslashes doubled
         buffer.write(f"{kind}\topportunity\t{r.opportunity_id}\t{r.company_id}\t{{}}\t{text}\t{stamp}\n")
     columns = "kind, subject_type, subject_id, company_id, changes, data, created_at"
     with connection.cursor() as cursor, connection.wrap_database_errors:

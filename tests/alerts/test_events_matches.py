@@ -56,7 +56,7 @@ def events(kind: str | None = None) -> list[ChangeEvent]:
 @pytest.fixture
 def pair():
     firm = CompanyFactory(slug="ocius", alert_threshold=60)
-    record = OpportunityFactory(slug="uuv-call", title="UUV call", title_ja="UUV公募")
+    record = OpportunityFactory(slug="uuv-call", title='UUV "call"\tC:\\2027', title_ja="UUV公募")
     return firm, record
 
 
@@ -73,7 +73,7 @@ def test_a_firms_first_scoring_announces_the_matches_at_or_above_its_threshold_o
     )
     assert event.data == {
         "slug": "uuv-call",
-        "title": "UUV call",
+        "title": 'UUV "call"\tC:\\2027',  # quotes, a tab and a backslash survive COPY
         "title_ja": "UUV公募",
         "url": "/opportunities/uuv-call/",
         "company": "ocius",
