@@ -43,7 +43,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy
+	DJANGO_DEBUG=1 $(VENV)/bin/mypy  # strict, with django-stubs (which loads the settings) and DRF stubs
 	$(PY) -m pytest -q tests/test_layers.py  # layer direction and import rings (docs/architecture.md)
 
 migrations-check: install

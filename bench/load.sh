@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Load proof (issue 6): gunicorn with 2 workers and production settings over a throwaway PostgreSQL database with
-# the demo data, wrk for LOAD_SECONDS (60) at 32 connections in all, split over three targets loaded at the same
-# time: the opportunities API, a firm's matches API (Bearer token) and the listing page /opportunities/.
-# Prints requests/s, p50, p99 and responses by status per target; exits 1 on any non-2xx or socket error.
+# Load proof (issues 6 and 14): gunicorn with 2 workers and production settings over a throwaway PostgreSQL database
+# with the demo data, wrk for LOAD_SECONDS (60) at 32 connections in all, in two phases:
+#   1. three targets loaded at the same time: the opportunities API, a firm's matches API (Bearer token) and the
+#      listing page /opportunities/;
+#   2. a firm with PIPELINE_ENTRIES (500) records, each matched and in its pipeline: its pipeline page against its
+#      "my matches" page, both signed in (issue 14: the pipeline page within the same p99 as my matches).
+# Prints requests/s, p50, p99 and responses by status per target, and the same as JSON lines; exits 1 on any non-2xx
+# or socket error.
 #
 #   bench/load.sh                    # 60 s
 #   LOAD_SECONDS=10 bench/load.sh    # a quick look
@@ -69,38 +73,41 @@ function done(summary, latency, requests)
 end
 LUA
 
-targets=(
-  "api-opportunities|/api/v1/opportunities/|auth"
-  "api-matches|/api/v1/companies/$firm/matches/|auth"
-  "page-opportunities|/opportunities/|anon"
-)
-for target in "${targets[@]}"; do  # warm up; a bad route fails here, loudly
-  IFS='|' read -r _ path auth <<<"$target"
-  header=(); [ "$auth" = auth ] && header=(-H "Authorization: Bearer $token")
-  code=$(curl -sS -o /dev/null -w '%{http_code}' "${header[@]}" "$BASE$path")
-  [ "$code" = 200 ] || { echo "warm-up of $path answered $code, not 200" >&2; exit 1; }
-done
-
-echo "== wrk: $CONNECTIONS connections in all for ${SECONDS_} s, the three targets at once (firm $firm)"
-share=$((CONNECTIONS / ${#targets[@]}))
-wrk_pids=()
-for i in "${!targets[@]}"; do
-  IFS='|' read -r label path auth <<<"${targets[$i]}"
-  connections=$share; [ "$i" = 0 ] && connections=$((CONNECTIONS - share * (${#targets[@]} - 1)))
-  header=(); [ "$auth" = auth ] && header=(-H "Authorization: Bearer $token")
-  # One wrk thread per target: each drives a few hundred requests a second and leaves the cores to gunicorn.
-  wrk -t1 -c"$connections" -d"${SECONDS_}s" --timeout 10s --latency -s "$work/status.lua" "${header[@]}" \
-    "$BASE$path" >"$work/$label.wrk" 2>&1 &
-  wrk_pids+=($!)
-  echo "$label $connections $path" >>"$work/targets"
-done
-for pid in "${wrk_pids[@]}"; do wait "$pid"; done
-
-status=0
-$PY - "$work" <<'PY' || status=1
+# run_phase NAME TARGET...: wrk on every TARGET ("label|path|auth") at once, CONNECTIONS split between them, for
+# SECONDS_; then a table of requests/s, p50, p99 and statuses per target, plus JSON lines. Returns 1 on any non-2xx.
+run_phase() {
+  local phase=$1; shift
+  local targets=("$@") share i label path auth connections
+  for target in "${targets[@]}"; do  # warm up; a bad route fails here, loudly
+    IFS='|' read -r _ path auth <<<"$target"
+    code=$(curl -sS -o /dev/null -w '%{http_code}' $(auth_args "$auth") "$BASE$path")
+    [ "$code" = 200 ] || { echo "warm-up of $path answered $code, not 200" >&2; exit 1; }
+  done
+  echo "== wrk ($phase): $CONNECTIONS connections in all for ${SECONDS_} s, ${#targets[@]} targets at once (firm $firm)"
+  share=$((CONNECTIONS / ${#targets[@]}))
+  local wrk_pids=()
+  : >"$work/targets"
+  for i in "${!targets[@]}"; do
+    IFS='|' read -r label path auth <<<"${targets[$i]}"
+    connections=$share; [ "$i" = 0 ] && connections=$((CONNECTIONS - share * (${#targets[@]} - 1)))
+    # One wrk thread per target: each drives a few hundred requests a second and leaves the cores to gunicorn.
+    wrk -t1 -c"$connections" -d"${SECONDS_}s" --timeout 10s --latency -s "$work/status.lua" $(auth_args "$auth") \
+      "$BASE$path" >"$work/$label.wrk" 2>&1 &
+    wrk_pids+=($!)
+    echo "$label $connections $path" >>"$work/targets"
+  done
+  for pid in "${wrk_pids[@]}"; do wait "$pid"; done
+  $PY - "$work" <<'PY'
+import json
 import re
 import sys
 from pathlib import Path
+
+
+def ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
 
 work = Path(sys.argv[1])
 bad = 0
@@ -119,8 +126,36 @@ for line in (work / "targets").read_text().splitlines():
     shown = ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items()))
     print(f"{label:20} {connections:>5} {sum(statuses.values()):>9} {rps:8.1f} {p50:>9} {p99:>9} {non2xx:>8} "
           f"{socket_errors:>8}  {shown}")
+    for name, value, unit in [("rps", rps, "req/s"), ("p50_ms", ms(p50), "ms"), ("p99_ms", ms(p99), "ms")]:
+        print(json.dumps({"metric": f"load_{label}_{name}".replace("-", "_"), "value": round(value, 1), "unit": unit}))
 sys.exit(1 if bad else 0)
 PY
+}
+
+# Request headers per kind of target: a Bearer token (API), a signed-in session cookie (firm pages) or nothing.
+auth_args() {
+  case "$1" in
+    auth) printf '%s\n' -H "Authorization: Bearer $token" ;;
+    session) printf '%s\n' -H "Cookie: $session_cookie" ;;
+  esac
+}
+
+status=0
+IFS=$'\n'
+run_phase "records and matches" \
+  "api-opportunities|/api/v1/opportunities/|auth" \
+  "api-matches|/api/v1/companies/$firm/matches/|auth" \
+  "page-opportunities|/opportunities/|anon" || status=1
+
+# Issue 14: a firm with PIPELINE_ENTRIES records, each matched and in its pipeline, against its "my matches" page.
+echo "== a firm with ${PIPELINE_ENTRIES:-500} pipeline entries (bench/workspace_pages.py --seed-only)"
+IFS=' ' read -r session_key pipeline_path < <($PY bench/workspace_pages.py --seed-only --entries "${PIPELINE_ENTRIES:-500}")
+session_cookie="$($PY -c 'from django.conf import settings; print(settings.SESSION_COOKIE_NAME)' 2>/dev/null || echo sessionid)=$session_key"
+run_phase "workspace pages" \
+  "page-pipeline|$pipeline_path|session" \
+  "page-my-matches|/my/matches/|session" || status=1
+unset IFS
+
 if grep -q '"level": "ERROR"' "$work/web.log"; then
   echo "errors in the gunicorn log:"; grep -m 5 '"level": "ERROR"' "$work/web.log"; status=1
 fi

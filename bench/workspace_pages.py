@@ -42,6 +42,7 @@ from matching.models import Match  # noqa: E402
 from programmes.models import Opportunity  # noqa: E402
 from workspace.models import PipelineEntry  # noqa: E402
 
+PIPELINE_URL = "/workspace/bench-firm/pipeline/"
 STAGES = [value for value, _label in PipelineEntry.Stage.choices]
 
 
@@ -79,6 +80,20 @@ def generate(entries: int) -> User:
     return user
 
 
+def session_key(user: User) -> str:
+    """A stored session signed in as USER, as a browser would hold it after signing in."""
+    from importlib import import_module
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return session.session_key
+
+
 def timings(client: Client, urls: dict[str, str], requests: int, warm: int = 5) -> dict[str, list[float]]:
     """Milliseconds per request for each URL, requested in turn (so a busy moment hits every page alike)."""
     times: dict[str, list[float]] = {name: [] for name in urls}
@@ -96,10 +111,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=500)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="give the firm its entries in DATABASE_URL's (migrated) database and print a signed-in session key and "
+        "the pipeline path, for bench/load.sh; time nothing",
+    )
     args = parser.parse_args()
+    if args.seed_only:
+        print(session_key(generate(args.entries)), PIPELINE_URL)
+        return
     client = Client()
     client.force_login(generate(args.entries))
-    urls = {"pipeline_page": "/workspace/bench-firm/pipeline/", "my_matches_page": "/my/matches/"}
+    urls = {"pipeline_page": PIPELINE_URL, "my_matches_page": "/my/matches/"}
     for name, times in timings(client, urls, args.requests).items():
         times.sort()
         metric(f"{name}_p50_ms", statistics.median(times), "ms")

@@ -73,13 +73,13 @@ def company_create(
     for name, value in fields.items():
         setattr(company, name, value)
     _full_clean(company, derived_slug=derived_slug)
-    company.skip_history_when_saving = True  # one history row, written below once the relations are in place
+    company.skip_history_when_saving = True  # type: ignore[attr-defined]  # one history row, written below
     company.save()
     if areas is not None:
         _set_areas(company, areas)
     if certifications is not None:
         _set_certifications(company, certifications)
-    del company.skip_history_when_saving
+    del company.skip_history_when_saving  # type: ignore[attr-defined]  # simple-history reads it
     company_history_record(snapshots=[company_snapshot(company)], created=True, by=by, reason=reason or _("Created"))
     dispatch.company_rescore_later(company_id=company.pk)  # enqueued when the transaction commits
     return company
@@ -97,7 +97,7 @@ def company_update(*, company: Company, data: Mapping[str, Any], by: User | None
         setattr(company, name, value)
     _full_clean(company, derived_slug=False)
     changed = [name for name in PROFILE_FIELDS if getattr(company, name) != getattr(before, name)]
-    company.skip_history_when_saving = True
+    company.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple-history reads it
     try:
         areas_changed = areas is not None and _set_areas(company, areas)
         certifications_changed = certifications is not None and _set_certifications(company, certifications)
@@ -105,7 +105,7 @@ def company_update(*, company: Company, data: Mapping[str, Any], by: User | None
             return company
         company.save()
     finally:
-        del company.skip_history_when_saving
+        del company.skip_history_when_saving  # type: ignore[attr-defined]  # simple-history reads it
     company_history_record(
         snapshots=[company_snapshot(company)], created=False, by=by, reason=reason or _("Profile edited")
     )

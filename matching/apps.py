@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = "Matching"
+
+    def ready(self) -> None:
+        from matching.selectors import viewer_fit_score
+        from programmes.filters import fit_score_provider
+
+        fit_score_provider(viewer_fit_score)  # the opportunity listing's "best fit" order (docs/architecture.md)

@@ -3,7 +3,8 @@
 This is the hook the lower apps call when their data changed (`company_rescore_later`, `companies_rescore_later`,
 `opportunity_rescore_later`): companies and programmes import this module at the top of their services, the one
 upward import the layer check (tests/test_layers.py) allows. Views, admin actions, the API and the `rescore` command
-call `match_run_start`. It is the only module that imports matching.tasks.
+call `match_run_start`. It is the only module that imports matching.tasks. The partners app, above matching, asks
+for a partner refit here too (`partners_refit_later`) when a partner record changed.
 
 With the queue down, a run stays pending and `match_runs_dispatch_pending` (a beat entry) sends it when it is back.
 """
@@ -18,11 +19,11 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from matching import runs
+from matching import hooks, runs
 from matching.models import MatchRun
 from matching.tasks import execute_run_task
 
@@ -83,6 +84,26 @@ def all_rescore_later() -> MatchRun:
 def opportunity_rescore_later(*, opportunity_id: int) -> MatchRun:
     """Rescore one opportunity against every firm once the current transaction commits."""
     return _later(scope=MatchRun.Scope.OPPORTUNITY, opportunity_id=opportunity_id)
+
+
+def partners_refit_later() -> None:
+    """Refit every firm's partner fits once the current transaction commits: a partner record changed (issue 16).
+
+    A partner changes no match, so this is not a match run: the partners app registers its refit task with
+    `hooks.partner_refit_provider`. One refit per transaction, however many partners it changed (a curated load).
+    """
+    # Django keeps (savepoint ids, callback, robust) triples; the stubs type them as pairs.
+    if any(entry[1] is _partners_refit_enqueue for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(_partners_refit_enqueue)
+
+
+def _partners_refit_enqueue() -> None:
+    """Enqueue the refit; with the queue down, log it and leave it to the nightly full run (which refits partners)."""
+    try:
+        hooks.partner_refit()
+    except BROKER_ERRORS as exc:
+        logger.warning("queue unavailable: partner refit not queued; the nightly full run refits partners (%s)", exc)
 
 
 def _later(**target: Any) -> MatchRun:

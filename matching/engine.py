@@ -30,9 +30,14 @@ COMPONENTS: Final = tuple(WEIGHTS)
 AREA_SHARE: Final = 0.9  # capability = AREA_SHARE * area fit + (1 - AREA_SHARE) * direct text fit
 BREADTH: Final = 0.6  # area fit is divided by (the record's number of full-weight areas, counted softly) ** BREADTH
 AREA_POWER: Final = 8.0  # soft maximum over a record's areas: two equal areas give 2 ** (1/8) = 1.09 x one
-SECONDARY: Final = 2.0  # a record's lesser area counts (its weight / the top weight) ** SECONDARY
+SECONDARY: Final = 4.0  # a record's lesser area counts (its weight / the top weight) ** SECONDARY
 TEXT_FULL: Final = 0.25  # a cosine this high with the opportunity's own text counts as a full text fit
-ANY_TECHNOLOGY: Final = 0.4  # neutral capability for hubs that take any technology, times the firm's best area
+ANY_TECHNOLOGY: Final = 0.3  # capability of a record that takes any technology, times the firm's best area
+# A hub is a door to each of its topics, not a statement about all of them at once: its area fit is the firm's best
+# topic, each topic counting its weight relative to the hub's top weight, with no breadth discount. What a door is
+# worth also depends on whether the firm can walk through it: a hub's fit keeps 1 - HUB_DOOR * (1 - presence fit)
+# (a firm with no presence in Japan keeps 0.8 of it for a hub asking for a partner, 0.7 for one asking for an office).
+HUB_DOOR: Final = 0.4
 INELIGIBLE_CAP: Final = 30.0  # a firm failing a record's rule (country, size, age, Japanese entity) scores at most this
 GATED_SHARE: Final = 0.4  # ...and at most this share of what it would score otherwise
 FIT_SLOPE: Final = 100.0  # score <= FIT_SLOPE * capability, by construction
@@ -88,6 +93,7 @@ class OpportunityBlock(Protocol):
     timing: Float  # (n_o,)
     max_age: NDArray[np.int16]  # -1 = no limit
     japanese_entity: NDArray[np.bool_]
+    hub: NDArray[np.bool_]  # (n_o,) the record is a hub (a door to programmes), not a statement of one need
 
 
 @dataclass
@@ -126,14 +132,28 @@ def text_fit(text: sp.csr_matrix, text_t: sp.csc_matrix) -> Float:
 
 
 def capability(firms: FirmBlock, opportunities: OpportunityBlock) -> Float:
-    """Technology fit; hubs asking for no area get a neutral term scaled by the firm's strongest area."""
+    """Technology fit; hubs are doors to their topics (door_fit, HUB_DOOR); records asking for no area get a
+    neutral term scaled by the firm's strongest area."""
     trust = firms.context[:, None]  # mostly civilian firms' words count for less here too
     fit = AREA_SHARE * area_fit(firms.affinity, opportunities.areas)
+    asks = opportunities.areas.sum(axis=1) > 0
+    doors = np.flatnonzero(opportunities.hub & asks)
+    if len(doors):
+        fit[:, doors] = AREA_SHARE * door_fit(firms.affinity, opportunities.areas[doors])
     fit += (1.0 - AREA_SHARE) * text_fit(firms.text, opportunities.text_t) * (0.35 + 0.65 * trust)
-    any_technology = opportunities.areas.sum(axis=1) == 0
-    if any_technology.any():
-        fit[:, any_technology] = (ANY_TECHNOLOGY * firms.affinity.max(axis=1, initial=0.0))[:, None]
+    if not asks.all():
+        fit[:, ~asks] = (ANY_TECHNOLOGY * firms.affinity.max(axis=1, initial=0.0))[:, None]
+    hubs = np.flatnonzero(opportunities.hub)
+    if len(hubs):
+        presence = PRESENCE_FIT[np.ix_(firms.presence, opportunities.presence[hubs])]
+        fit[:, hubs] *= 1.0 - HUB_DOOR * (1.0 - presence)
     return fit
+
+
+def door_fit(affinity: Float, areas: Float) -> Float:
+    """A hub's area fit: the firm's best topic, each counting its weight relative to the hub's top weight."""
+    relative = areas / np.maximum(areas.max(axis=1, keepdims=True), np.float32(1e-9))
+    return np.asarray((affinity[:, None, :] * relative[None, :, :]).max(axis=2), dtype=np.float32)
 
 
 def eligibility(firms: FirmBlock, opportunities: OpportunityBlock) -> tuple[Float, NDArray[np.uint8]]:

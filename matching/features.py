@@ -165,6 +165,7 @@ class OpportunityArrays:
     timing: NDArray[np.float32]
     max_age: NDArray[np.int16]  # -1 = no age limit
     japanese_entity: NDArray[np.bool_]
+    hub: NDArray[np.bool_]  # kind "hub": scored as a door to its topics (engine.door_fit)
 
 
 def area_profile(area: AreaRow) -> str:
@@ -319,6 +320,7 @@ def opportunity_arrays(
         timing=np.array([timing(o, today) for o in rows], dtype=np.float32),
         max_age=np.array([-1 if o.max_company_age is None else o.max_company_age for o in rows], dtype=np.int16),
         japanese_entity=np.array([o.japanese_entity for o in rows], dtype=np.bool_),
+        hub=np.array([o.kind == "hub" for o in rows], dtype=np.bool_),
     )
 
 

@@ -55,3 +55,21 @@ def gap_partners(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[dict
     if not pairs or not _gap_partners:
         return {}
     return _gap_partners[0](pairs)
+
+
+# Refitting partner fits when a partner record changed ------------------------------------------------------------
+
+PartnerRefit = Callable[[], Any]
+_partner_refit: list[PartnerRefit] = []
+
+
+def partner_refit_provider(refit: PartnerRefit) -> PartnerRefit:
+    """Register the one REFIT: enqueue the refit of every firm's partner fits (matching.dispatch calls it on commit)."""
+    _partner_refit[:] = [refit]
+    return refit
+
+
+def partner_refit() -> None:
+    """Enqueue the partner refit; nothing happens with no provider (no app above matching follows partners)."""
+    for refit in list(_partner_refit):
+        refit()

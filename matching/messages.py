@@ -48,6 +48,16 @@ REASONS: dict[str, Message] = {
     ),
     "open_until": Message(gettext_noop("open until %(date)s")),
     "takes_place": Message(gettext_noop("takes place from %(date)s")),
+    # Partner fit (partners/scoring.py): why a Japanese partner suits the firm.
+    "partner.shared_areas": Message(gettext_noop("Works in the same areas as your firm: %(areas)s.")),
+    "partner.complementary_role": Message(
+        gettext_noop("A %(role)s that can carry your technology into Japanese programmes.")
+    ),
+    "partner.known_programmes": Message(gettext_noop("Already works on your best opportunities: %(opportunities)s.")),
+    "partner.foreign_partnerships": Message(gettext_noop("Has worked with foreign firms before: %(counterparts)s.")),
+    "partner.same_country_partner": Message(
+        gettext_noop("Has a partnership with a firm or government from your country.")
+    ),
 }
 
 GAPS: dict[str, Message] = {
@@ -120,6 +130,15 @@ GAPS: dict[str, Message] = {
         gettext_noop("clear the mark in your workspace if it no longer holds"),
         plural=gettext_noop("ranked lower: you marked %(count)s records about %(area)s as not relevant"),
     ),
+    # Partner fit gaps (partners/scoring.py).
+    "partner.no_shared_area": Message(
+        gettext_noop("shares none of your technology areas"),
+        gettext_noop("meet it for a programme it holds, not for your technology"),
+    ),
+    "partner.low_confidence": Message(
+        gettext_noop("the partner record is not fully verified"),
+        gettext_noop("check its sources before you rely on it"),
+    ),
 }
 
 # "What moved" in a match (issue 15, `match.moved` events from matching.moves): component deltas and the record
@@ -177,17 +196,34 @@ KIND_WORDS = {
     "call": gettext_lazy("call"),
 }
 SIZES_PLURAL = {"startup": gettext_lazy("start-ups"), "sme": gettext_lazy("SMEs"), "large": gettext_lazy("large firms")}
+# A Japanese partner's role (partners.models.Partner.Role uses the same words).
+ROLE_WORDS = {
+    "prime": gettext_lazy("Prime contractor"),
+    "supplier": gettext_lazy("Supplier"),
+    "startup": gettext_lazy("Start-up"),
+    "sme": gettext_lazy("SME"),
+    "research": gettext_lazy("Research body"),
+    "trading_house": gettext_lazy("Trading house"),
+    "industry_body": gettext_lazy("Industry body"),
+}
 SIZE_SINGULAR = {"startup": gettext_lazy("a start-up"), "sme": gettext_lazy("an SME"), "large": gettext_lazy("large")}
 # Params whose figures differ between opportunities: the gap plan groups gaps without them.
 PER_OPPORTUNITY = frozenset({"cap", "capability", "date", "days", "country", "size", "years", "trl"})
 
 
 class Names:
-    """Area and certification names by slug and code, read on first need (one query each), in both languages."""
+    """Area, certification and record names by slug and code, read on first need (one query each), in both
+    languages."""
 
-    def __init__(self, areas: Mapping[str, tuple[str, str]] | None = None, certs: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        areas: Mapping[str, tuple[str, str]] | None = None,
+        certs: Mapping[str, str] | None = None,
+        titles: Mapping[str, tuple[str, str]] | None = None,
+    ):
         self._areas = dict(areas) if areas is not None else None
         self._certs = dict(certs) if certs is not None else None
+        self._titles = dict(titles) if titles is not None else None
 
     def area(self, slug: str) -> str:
         if self._areas is None:
@@ -207,6 +243,17 @@ class Names:
             self._certs = dict(Certification.objects.values_list("code", "name"))
         # 'AS9100D (aviation, space and defence quality management)' -> 'AS9100D'
         return self._certs.get(code, code).split(" (", 1)[0]
+
+    def opportunity(self, slug: str) -> str:
+        if self._titles is None:
+            from programmes.models import Opportunity
+
+            rows = Opportunity.objects.values_list("slug", "title", "title_ja")
+            self._titles = {s: (title, title_ja) for s, title, title_ja in rows}
+        title, title_ja = self._titles.get(slug, ("", ""))
+        if _japanese() and title_ja:
+            return title_ja
+        return title or slug
 
 
 def names_for(request: Any) -> Names:
@@ -233,6 +280,11 @@ def join_words(words: Iterable[str], last: str = "and") -> str:
     return f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
+def list_words(words: Iterable[str]) -> str:
+    """'a, b, c' in English and 'a、b、c' in Japanese: a plain list, as partner-fit items show names."""
+    return ("、" if _japanese() else ", ").join(str(w) for w in words)
+
+
 def _country(code: str) -> str:
     return str(countries.name(code) or code)
 
@@ -254,6 +306,10 @@ _PARAMS: dict[str, Callable[[Any, Names], str]] = {
     "size": lambda v, n: str(SIZE_SINGULAR.get(v, v)),
     "certifications": lambda v, n: join_words([n.certification(c) for c in v], "or"),
     "partners": lambda v, n: join_words(v),
+    "areas": lambda v, n: list_words([n.area(str(s)) for s in v]),
+    "opportunities": lambda v, n: list_words([n.opportunity(str(s)) for s in v]),
+    "counterparts": lambda v, n: list_words(v),
+    "role": lambda v, n: str(ROLE_WORDS.get(v, v)),
     "component": lambda v, n: str(COMPONENT_WORDS.get(v, v)),
     "fields": lambda v, n: _field_words(v),
 }

@@ -94,7 +94,7 @@ def match_run_plan(*, run_id: int, chunk_size: int | None = None) -> list[list[i
     """Split the firms of a run into chunks (MATCHING_CHUNK_SIZE firms each) and record how many there are."""
     run = MatchRun.objects.get(pk=run_id)
     if run.scope == MatchRun.Scope.COMPANY:
-        company_ids = [run.company_id]
+        company_ids = [run.company_id] if run.company_id is not None else []
     elif run.scope == MatchRun.Scope.BATCH:
         company_ids = list(run.company_ids)
     else:
@@ -141,6 +141,7 @@ def match_run_execute(*, run_id: int, progress: Progress | None = None) -> Match
     report = progress or (lambda pairs, stored: None)
     try:
         if run.scope == MatchRun.Scope.OPPORTUNITY:
+            assert run.opportunity_id is not None  # a database constraint: an opportunity run names its record
             MatchRun.objects.filter(pk=run_id).update(chunks_total=1)
             pairs, stored = match_opportunity_score(run_id=run_id, opportunity_id=run.opportunity_id)
             match_run_progress(run_id=run_id, pairs=pairs, stored=stored)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from companies.selectors import viewer_company_list
 from matching import hooks, messages
 from matching.messages import Names
 from matching.models import Match
+from portal.roles import Viewer
 from programmes.models import Opportunity, OpportunityArea
 
 # The engine's components, in the order bars and tables show them; unknown names follow, as "other".
@@ -58,14 +61,16 @@ class GapItem:
     action: str = ""
     matches: list[Match] = field(default_factory=list)
     partner_gap: bool = False  # a "needs a Japanese partner or entity" gap: the plan offers partners
-    partners: list[dict] = field(default_factory=list)  # matching.hooks.gap_partners: slug, name, name_ja, role
+    partners: list[dict[str, str]] = field(
+        default_factory=list
+    )  # matching.hooks.gap_partners: slug, name, name_ja, role
 
     @property
     def count(self) -> int:
         return len(self.matches)
 
 
-def _number(value, default: float = 0.0) -> float:
+def _number(value: Any, default: float = 0.0) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
@@ -106,7 +111,7 @@ def viewer_company_pick(*, companies: list[Company], slug: str | None) -> Compan
     raise Http404("No such firm among yours.")
 
 
-def match_list(*, user, company: Company) -> QuerySet[Match]:
+def match_list(*, user: Viewer, company: Company) -> QuerySet[Match]:
     """COMPANY's matches as USER may see them, with everything a row shows in a fixed number of queries."""
     return (
         Match.objects.visible_to(user)
@@ -128,7 +133,7 @@ def company_feed_match_list(*, company: Company) -> QuerySet[Match]:
     )
 
 
-def match_scores_for(*, user, company: Company | None, opportunity_ids: Iterable[int]) -> dict[int, Match]:
+def match_scores_for(*, user: Viewer, company: Company | None, opportunity_ids: Iterable[int]) -> dict[int, Match]:
     """COMPANY's matches for a page of opportunities, by opportunity id: one query for the whole page."""
     ids = list(opportunity_ids)
     if company is None or not ids:
@@ -137,14 +142,14 @@ def match_scores_for(*, user, company: Company | None, opportunity_ids: Iterable
     return {match.opportunity_id: match for match in matches}
 
 
-def match_get(*, user, company: Company | None, opportunity: Opportunity) -> Match | None:
+def match_get(*, user: Viewer, company: Company | None, opportunity: Opportunity) -> Match | None:
     """COMPANY's match for one opportunity, if USER may see it."""
     if company is None:
         return None
     return Match.objects.visible_to(user).filter(company=company, opportunity=opportunity).first()
 
 
-def opportunity_top_match_list(*, user, opportunity: Opportunity, limit: int = 10) -> list[Match]:
+def opportunity_top_match_list(*, user: Viewer, opportunity: Opportunity, limit: int = 10) -> list[Match]:
     """The best-fitting firms for OPPORTUNITY among those USER may see (every firm, for consultants)."""
     queryset = Match.objects.visible_to(user).filter(opportunity=opportunity).select_related("company")
     return list(queryset.best_first()[:limit])
@@ -185,25 +190,21 @@ def _offer_partners(items: list[GapItem], limit: int = 3) -> None:
     pairs = {(m.company_id, m.opportunity_id) for item in items for m in item.matches[:limit]}
     offered = hooks.gap_partners(pairs)
     for item in items:
-        seen: dict[str, dict] = {}
+        seen: dict[str, dict[str, str]] = {}
         for m in item.matches[:limit]:
             for partner in offered.get((m.company_id, m.opportunity_id), []):
                 seen.setdefault(partner["slug"], partner)
         item.partners = list(seen.values())[:limit]
 
 
-def company_gap_plan(
-    *, user, company: Company | None, top: int = GAP_PLAN_TOP, names: Names | None = None
-) -> list[tuple[str, str, list[GapItem]]]:
-    """The gap plan over COMPANY's TOP best matches, leaving out those it marked not relevant (one query)."""
-    if company is None:
-        return []
-    from workspace.selectors import with_workspace  # workspace (#14): a dismissed match names no gap to close
-
-    matches = (
-        with_workspace(Match.objects.visible_to(user).filter(company=company))
-        .select_related("opportunity")
-        .only("pk", "company", "score", "gaps", "opportunity__slug", "opportunity__title", "opportunity__title_ja")
-        .best_first()[:top]
-    )
-    return gap_plan(matches=matches, names=names)
+def viewer_fit_score(request: Any) -> Subquery | None:
+    """The signed-in viewer's first firm's score for each opportunity (OuterRef pk), for the listing's "fit" order;
+    None without a firm. Registered on programmes.filters in matching/apps.py."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    companies = viewer_company_list(user=user)
+    if not companies:
+        return None
+    score = Match.objects.filter(company_id=companies[0].pk, opportunity=OuterRef("pk")).values("score")
+    return Subquery(score[:1])

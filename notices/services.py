@@ -27,10 +27,10 @@ def notices_load(*, path: Path) -> int:
 
 def _notice_load(entry: dict[str, Any]) -> Notice:
     slug = entry.get("slug") or ""
-    notice = Notice.objects.filter(slug=slug).first() or Notice(slug=slug)
+    notice: Notice = Notice.objects.filter(slug=slug).first() or Notice(slug=slug)
     was_published = notice.status == Notice.Status.PUBLISHED and notice.pk is not None
     for name in FIELDS:
-        setattr(notice, name, entry.get(name, notice._meta.get_field(name).get_default()))
+        setattr(notice, name, entry.get(name, Notice._meta.get_field(name).get_default()))  # type: ignore[union-attr]  # FIELDS are columns
     try:
         notice.full_clean()
     except ValidationError as error:
@@ -63,7 +63,7 @@ def notice_published_record(*, notice: Notice) -> None:
     change_record(kind=PUBLISHED, subject_type="notice", subject_id=notice.pk, data=data)
 
 
-def _by_slug(model, notice_slug: str, slugs: list[str]) -> list:
+def _by_slug(model: type[Opportunity] | type[TechnologyArea], notice_slug: str, slugs: list[str]) -> list[Any]:
     found = list(model.objects.filter(slug__in=slugs))
     missing = sorted(set(slugs) - {item.slug for item in found})
     if missing:

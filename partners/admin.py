@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import ForeignPartnership, Introduction, Partner, PartnerArea, PartnerSource
-from partners.services import introduction_move, partner_save
+from partners.services import introduction_move, partner_delete, partner_save
 from programmes.admin import CurationAdmin
 from programmes.services import validation_error_text
 
@@ -44,6 +44,13 @@ class PartnerAdmin(CurationAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: forms.Form, change: bool) -> None:
         partner_save(partner=obj, by=request.user, reason=self.change_reason(form, change))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        partner_delete(partner=obj, by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for partner in queryset:
+            partner_delete(partner=partner, by=request.user)
 
 
 class IntroductionAdminForm(forms.ModelForm):

@@ -9,7 +9,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from matching import dispatch
 from partners.models import ForeignPartnership, Partner, PartnerArea, PartnerSource
+from partners.services import partner_save
 from portal.curation import CHANGE_REASON, LoadContext, links_sync, m2m_sync, resolve, split_record, upsert
 from programmes.curated import SOURCE_FIELDS, source_values
 from programmes.models import Confidence, Opportunity, TechnologyArea
@@ -23,7 +25,11 @@ PARTNERSHIP_FIELDS = ("counterpart", "country", "summary", "source_url", "confid
 
 
 def partners_load(ctx: LoadContext, records: list[dict]) -> None:
-    """partners.yaml: Japanese organisations keyed by slug, with areas, programmes, sources and partnerships."""
+    """partners.yaml: Japanese organisations keyed by slug, with areas, programmes, sources and partnerships.
+
+    When any partner was created or changed, every firm's partner fit is refitted once the load commits.
+    """
+    changed = False
     for record in records:
         slug, values, links = split_record(
             ctx, record, kind="partner", key="slug", fields=PARTNER_FIELDS, relations=PARTNER_RELATIONS
@@ -32,10 +38,18 @@ def partners_load(ctx: LoadContext, records: list[dict]) -> None:
             continue
         sources = source_values(ctx, slug, links.get("sources") or [])
         partner_check(ctx, slug, values, sources)
-        partner, outcome = upsert(ctx, Partner, lookup={"slug": slug}, values=values)
+        partner, outcome = upsert(ctx, Partner, lookup={"slug": slug}, values=values, save=partner_curated_save)
         if partner is not None and partner_relations_sync(ctx, partner, links, sources):
             outcome = "updated" if outcome == "unchanged" else outcome
         ctx.report.add("partners", outcome)
+        changed |= outcome in ("created", "updated")
+    if changed:
+        dispatch.partners_refit_later()
+
+
+def partner_curated_save(partner: Partner) -> None:
+    """Save a changed partner through the service the admin uses."""
+    partner_save(partner=partner, by=None, reason=CHANGE_REASON)
 
 
 def partner_check(ctx: LoadContext, slug: str, values: dict[str, Any], sources: list[dict] | None) -> None:

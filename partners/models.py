@@ -11,7 +11,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from companies.models import Company
-from programmes.models import Confidence, Opportunity, TechnologyArea
+from programmes.models import Confidence, Opportunity, SourceFields, TechnologyArea
 
 
 class PartnerQuerySet(models.QuerySet):
@@ -114,16 +114,10 @@ class PartnerArea(models.Model):
         return f"{self.technology_area.slug} ({self.weight:.2f})"
 
 
-class PartnerSource(models.Model):
+class PartnerSource(SourceFields):
     """A public page that backs a partner record, with when it was read and how far it can be trusted."""
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="sources")
-    url = models.URLField(max_length=500)
-    title = models.CharField(max_length=300, blank=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    accessed_on = models.DateField(null=True, blank=True)
-    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
-    note = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -133,12 +127,6 @@ class PartnerSource(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["partner", "url"], name="%(app_label)s_%(class)s_unique_partner_url")
         ]
-
-    def __str__(self) -> str:
-        return self.title or self.url
-
-    def get_absolute_url(self) -> str:
-        return self.url
 
 
 class ForeignPartnership(models.Model):

@@ -30,7 +30,9 @@ def partners_for_gap(*, company_id: int, opportunity: Opportunity, limit: int = 
     )
 
 
-def partners_for_gaps(pairs: set[tuple[int, int]], limit: int = GAP_PARTNERS) -> dict[tuple[int, int], list[dict]]:
+def partners_for_gaps(
+    pairs: set[tuple[int, int]], limit: int = GAP_PARTNERS
+) -> dict[tuple[int, int], list[dict[str, str]]]:
     """partners_for_gap for many (firm pk, opportunity pk) pairs at once, as plain dicts; five queries for any number.
 
     matching.hooks.gap_partners calls this (registered in PartnersConfig.ready) for the matches API and gap plan.

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from companies.models import Company
+from matching import dispatch
 from partners.models import Introduction, Partner
 from programmes.models import Opportunity
 
@@ -25,12 +26,22 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 
 def partner_save(*, partner: Partner, by: User | None, reason: str = "") -> Partner:
-    """Validate and save a partner record with who and why in its history."""
+    """Validate and save a partner record with who and why in its history; every firm's partner fit is refitted
+    once the caller commits (the admin's inline areas and programmes are saved in the same transaction)."""
     partner.full_clean()
-    partner._change_reason = reason or ("Edited" if partner.pk else "Created")
-    partner._history_user = by
+    partner._change_reason = reason or ("Edited" if partner.pk else "Created")  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    partner._history_user = by  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     partner.save()
+    dispatch.partners_refit_later()
     return partner
+
+
+def partner_delete(*, partner: Partner, by: User | None) -> None:
+    """Delete a partner record (its fits go with it) and refit every firm once the caller commits, so another
+    partner takes its place in the firms' best twenty."""
+    partner._history_user = by  # type: ignore[attr-defined]  # simple-history reads it; no stub declares it
+    partner.delete()
+    dispatch.partners_refit_later()
 
 
 @transaction.atomic
@@ -51,8 +62,8 @@ def introduction_request(
         company=company, partner=partner, opportunity=opportunity, message=message, requested_by=by
     )
     introduction.full_clean()
-    introduction._change_reason = "Requested"
-    introduction._history_user = by
+    introduction._change_reason = "Requested"  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    introduction._history_user = by  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     introduction.save()
     return introduction
 
@@ -81,7 +92,7 @@ def introduction_move(
     if notes is not None:
         introduction.notes = notes
     introduction.full_clean()
-    introduction._change_reason = f"Status {status}" + (f": {reason}" if reason else "")
-    introduction._history_user = by
+    introduction._change_reason = f"Status {status}" + (f": {reason}" if reason else "")  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    introduction._history_user = by  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     introduction.save()
     return introduction

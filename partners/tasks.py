@@ -20,3 +20,8 @@ from partners.scoring import partner_fits_rescore
 def rescore_fits_task(company_ids: list[int] | None = None) -> int:
     """Recompute and replace the partner fits of COMPANY_IDS (all firms when None); idempotent."""
     return partner_fits_rescore(company_ids=company_ids)
+
+
+def partner_refit_enqueue() -> None:
+    """Queue the refit of every firm's partner fits (matching.dispatch.partners_refit_later calls this on commit)."""
+    rescore_fits_task.delay()

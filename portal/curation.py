@@ -1,6 +1,6 @@
 """The kit every curated-fixture loader uses: errors worded by file, record and field; upserts that save only
-what differs; relation syncs. Ground layer: programmes/curated.py and companies/curated.py build on it, and
-web/curated.py runs them all in one transaction (docs/curation.md).
+what differs, through the app's own save service; relation syncs. Ground layer: programmes/curated.py and
+companies/curated.py build on it, and web/curated.py runs them all in one transaction (docs/curation.md).
 """
 
 import datetime
@@ -142,12 +142,18 @@ def split_record(
 
 
 def upsert(
-    ctx: LoadContext, model: type[models.Model], *, lookup: dict[str, Any], values: dict[str, Any]
+    ctx: LoadContext,
+    model: type[models.Model],
+    *,
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    save: Callable[[Any], object] | None = None,
 ) -> tuple[models.Model | None, str]:
     """Create or update one row from curated VALUES, saving only when something differs.
 
-    Returns the row (None if invalid) and "created", "updated" or "unchanged". Fields the fixture omits are reset
-    to their defaults: the fixture is the whole record.
+    SAVE is the app's save service (the one the admin calls), given the changed row; without one the row is saved
+    with the curated reason. Returns the row (None if invalid) and "created", "updated" or "unchanged". Fields the
+    fixture omits are reset to their defaults: the fixture is the whole record.
     """
     slug = next(iter(lookup.values()))
     obj = model.objects.filter(**lookup).first()
@@ -165,9 +171,20 @@ def upsert(
         return None, "invalid"
     changed = created or snapshot(obj, values) != before
     if changed:
-        obj._change_reason = CHANGE_REASON
-        obj.save()
+        try:
+            _save(obj, save)
+        except ValidationError as exc:
+            ctx.errors_from(slug, exc)
+            return None, "invalid"
     return obj, "created" if created else "updated" if changed else "unchanged"
+
+
+def _save(obj: models.Model, save: Callable[[Any], object] | None) -> None:
+    if save is not None:
+        save(obj)
+        return
+    obj._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
+    obj.save()
 
 
 def curated_fields(model: type[models.Model], values: dict[str, Any]) -> list[str]:

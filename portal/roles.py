@@ -1,8 +1,12 @@
 """Who a user is to Kakehashi: a consultant who curates, or staff of one or more firms."""
 
+from typing import TypeAlias
+
 from django.contrib.auth.models import AnonymousUser, User
 
 CONSULTANTS_GROUP = "consultants"
+# Whoever is looking: a signed-in user or the anonymous one (what request.user holds).
+Viewer: TypeAlias = User | AnonymousUser
 
 
 def is_consultant(user: User | AnonymousUser | None) -> bool:

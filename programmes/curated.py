@@ -1,34 +1,15 @@
-"""The curated-fixture loaders of the programmes app: organisations, areas, certifications, sources, opportunities.
+"""The curated-fixture loaders of the programmes app: organisations, areas, certifications, the source catalogue.
 
-The files reference each other by slug or code, never by primary key, so consultants can read and edit them.
-docs/curation.md describes the format; portal/curation.py holds the loader kit and web/curated.py runs every loader
-in one transaction.
+The opportunities are in curated_opportunities.py. The files reference each other by slug or code, never by primary
+key, so consultants can read and edit them. docs/curation.md describes the format; portal/curation.py holds the
+loader kit and web/curated.py runs every loader in one transaction.
 """
 
-import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
-from portal.curation import (
-    CHANGE_REASON,
-    LoadContext,
-    links_sync,
-    m2m_sync,
-    resolve,
-    split_record,
-    upsert,
-)
-from programmes.models import (
-    Certification,
-    Confidence,
-    Opportunity,
-    OpportunityArea,
-    Organisation,
-    Source,
-    TechnologyArea,
-)
-from programmes.services import opportunity_publishable_check
+from portal.curation import CHANGE_REASON, LoadContext, m2m_sync, resolve, split_record, upsert
+from programmes.models import Certification, Confidence, Organisation, TechnologyArea
+from programmes.services import reference_record_save
 
 REQUIRED_AREA_SLUGS = (
     "iamd counter-hypersonic railgun stand-off-strike directed-energy counter-uas uuv usv ugv uav next-gen-fighter "
@@ -42,13 +23,18 @@ HUB_SLUGS = ("rapid-acquisition-hub", "startup-council-hub", "startup-tech-propo
 # Per-file loaders
 
 
+def reference_save(record: Organisation | TechnologyArea | Certification) -> None:
+    """Save a changed organisation, area or certification as the admin does (a changed area rescores every firm)."""
+    reference_record_save(record=record, by=None, reason=CHANGE_REASON)
+
+
 def organisations_load(ctx: LoadContext, records: list[dict]) -> None:
     """organisations.yaml: ministries, agencies and trade bodies, keyed by slug."""
     fields = ("name", "name_ja", "acronym", "country", "url", "description", "source_url")
     for record in records:
         slug, values, _ = split_record(ctx, record, kind="organisation", key="slug", fields=fields)
         if slug:
-            _, outcome = upsert(ctx, Organisation, lookup={"slug": slug}, values=values)
+            _, outcome = upsert(ctx, Organisation, lookup={"slug": slug}, values=values, save=reference_save)
             ctx.report.add("organisations", outcome)
 
 
@@ -58,7 +44,7 @@ def technology_areas_load(ctx: LoadContext, records: list[dict]) -> None:
     for record in records:
         slug, values, _ = split_record(ctx, record, kind="area", key="slug", fields=fields)
         if slug:
-            _, outcome = upsert(ctx, TechnologyArea, lookup={"slug": slug}, values=values)
+            _, outcome = upsert(ctx, TechnologyArea, lookup={"slug": slug}, values=values, save=reference_save)
             ctx.report.add("technology areas", outcome)
 
 
@@ -73,7 +59,7 @@ def certifications_load(ctx: LoadContext, records: list[dict]) -> None:
         )
         if not code:
             continue
-        cert, outcome = upsert(ctx, Certification, lookup={"code": code}, values=values)
+        cert, outcome = upsert(ctx, Certification, lookup={"code": code}, values=values, save=reference_save)
         ctx.report.add("certifications", outcome)
         if cert is not None:
             saved[code] = cert
@@ -108,82 +94,6 @@ def sources_catalogue_load(ctx: LoadContext, records: list[dict]) -> None:
         ctx.source_catalogue[key] = values
 
 
-# Opportunity fields a fixture may set directly (relations are handled below).
-OPPORTUNITY_FIELDS = (
-    "kind", "title", "title_ja", "summary", "description", "keywords", "eligible_countries", "eligible_sizes",
-    "min_trl", "japan_presence", "eligibility_notes", "opens_on", "closes_on", "starts_on", "ends_on", "venue",
-    "url", "status", "confidence", "last_verified_on", "summary_ja", "expected_from", "expected_until",
-    "expected_basis", "max_company_age", "japanese_entity",
-)  # fmt: skip
-OPPORTUNITY_RELATIONS = ("organisations", "areas", "required_certifications", "related", "sources")
-
-
-def opportunities_load(ctx: LoadContext, records: list[dict]) -> None:
-    """opportunities*.yaml: hubs, priority areas, events, programmes and calls, with areas and sources."""
-    for record in records:
-        slug, values, links = split_record(
-            ctx, record, kind="opportunity", key="slug", fields=OPPORTUNITY_FIELDS, relations=OPPORTUNITY_RELATIONS
-        )
-        if not slug:
-            continue
-        sources = source_values(ctx, slug, links.get("sources") or [])
-        opportunity_check(ctx, slug, values, sources)
-        opportunity, outcome = upsert(ctx, Opportunity, lookup={"slug": slug}, values=values)
-        if opportunity is not None and opportunity_relations_sync(ctx, opportunity, links, sources):
-            outcome = "updated" if outcome == "unchanged" else outcome
-        ctx.report.add("opportunities", outcome)
-        if opportunity is None:
-            continue
-        ctx.related[slug] = (ctx.file, links.get("related") or [])
-
-
-def related_sync(ctx: LoadContext) -> None:
-    """`related` is symmetric: A lists B or B lists A, either links them; runs once all files are in."""
-    partners: dict[str, set[str]] = {slug: set() for slug in ctx.related}
-    for slug, (file_name, declared) in ctx.related.items():
-        ctx.file = file_name
-        if resolve(ctx, slug, "related", Opportunity, declared) is None:
-            continue
-        for other in declared:
-            partners[slug].add(other)
-            partners.setdefault(other, set()).add(slug)
-    curated = set(ctx.related)
-    for opportunity in Opportunity.objects.filter(slug__in=curated):
-        # Links to records outside the fixtures (added by consultants) are kept.
-        kept = set(opportunity.related.exclude(slug__in=curated).values_list("slug", flat=True))
-        wanted = partners.get(opportunity.slug, set()) | kept
-        m2m_sync(opportunity, "related", list(Opportunity.objects.filter(slug__in=wanted)))
-
-
-def opportunity_check(ctx: LoadContext, slug: str, values: dict[str, Any], sources: list[dict] | None) -> None:
-    """Curation rules beyond the model's own: sourced before published, low sources flag the record, no stale dates."""
-    if values.get("status") != Opportunity.Status.PUBLISHED:
-        return
-    try:
-        opportunity_publishable_check(source_count=len(sources or []))
-    except ValidationError as exc:
-        ctx.errors_from(slug, exc)
-    else:
-        if all(src.get("confidence") == Confidence.LOW for src in sources or []) and (
-            values.get("confidence") != Confidence.LOW
-        ):
-            ctx.error(slug, "confidence", "every source is low-confidence, so the record must be `low` (unverified)")
-    last_day = past_day(values)
-    if last_day is not None and last_day < ctx.today:
-        ctx.error(slug, "status", f"this {values.get('kind')} is over ({last_day}); archive it instead of publishing")
-
-
-def past_day(values: dict[str, Any]) -> datetime.date | None:
-    """The day after which an event or a call is over, if the fixture dates it."""
-    if values.get("kind") == Opportunity.Kind.CALL:
-        day = values.get("closes_on")
-    elif values.get("kind") == Opportunity.Kind.EVENT:
-        day = values.get("ends_on") or values.get("starts_on")
-    else:
-        return None
-    return day if isinstance(day, datetime.date) else None
-
-
 def source_values(ctx: LoadContext, slug: str, items: Any) -> list[dict] | None:
     """A record's sources, with catalogue references (`ref: KEY`, or just KEY) expanded; None if malformed."""
     if not isinstance(items, list):
@@ -210,77 +120,3 @@ def source_values(ctx: LoadContext, slug: str, items: Any) -> list[dict] | None:
         values.setdefault("confidence", Confidence.HIGH)
         result.append(values)
     return result
-
-
-def opportunity_relations_sync(
-    ctx: LoadContext, opportunity: Opportunity, links: dict[str, Any], sources: list[dict] | None
-) -> bool:
-    """Organisations, certifications, weighted areas and sources of one saved opportunity; True if any changed."""
-    slug = opportunity.slug
-    changed = False
-    organisations = resolve(ctx, slug, "organisations", Organisation, links.get("organisations"))
-    if organisations is not None:
-        changed |= m2m_sync(opportunity, "organisations", organisations)
-    certifications = resolve(
-        ctx, slug, "required_certifications", Certification, links.get("required_certifications"), key="code"
-    )
-    if certifications is not None:
-        changed |= m2m_sync(opportunity, "required_certifications", certifications)
-    changed |= areas_sync(ctx, opportunity, links.get("areas") or {})
-    if sources is not None:
-        changed |= sources_sync(ctx, opportunity, sources)
-    return changed
-
-
-def areas_sync(ctx: LoadContext, opportunity: Opportunity, weights: Any) -> bool:
-    """Make the opportunity's area links match `areas: {slug: weight}`, updating only what differs."""
-    slug = opportunity.slug
-    if not isinstance(weights, dict):
-        ctx.error(slug, "areas", "expected a mapping of area slug to weight")
-        return False
-    areas = resolve(ctx, slug, "areas", TechnologyArea, list(weights))
-    if areas is None:
-        return False
-    existing = {link.technology_area_id: link for link in opportunity.area_links.all()}
-    return links_sync(
-        ctx,
-        slug,
-        "areas",
-        existing,
-        areas,
-        new_link=lambda area: OpportunityArea(opportunity=opportunity, technology_area=area),
-        attr="weight",
-        value=lambda area: weights[area.slug],
-        label=lambda area: area.slug,
-    )
-
-
-def sources_sync(ctx: LoadContext, opportunity: Opportunity, sources: list[dict]) -> bool:
-    """Make the opportunity's sources match the fixture (keyed by URL), saving only what differs."""
-    existing = {source.url: source for source in opportunity.sources.all()}
-    wanted_urls = [values.get("url") for values in sources]
-    changed = False
-    for url, source in existing.items():
-        if url not in wanted_urls:
-            source._change_reason = CHANGE_REASON
-            source.delete()
-            changed = True
-    for index, values in enumerate(sources):
-        source = existing.get(values.get("url")) or Source(opportunity=opportunity)
-        created = source.pk is None
-        before = {name: getattr(source, name) for name in SOURCE_FIELDS}
-        for name in SOURCE_FIELDS:
-            setattr(source, name, values.get(name, Source._meta.get_field(name).get_default()))
-        try:
-            source.full_clean()
-        except ValidationError as exc:
-            ctx.errors_from(opportunity.slug, exc, prefix=f"sources[{index}].")
-            continue
-        if created or before != {name: getattr(source, name) for name in SOURCE_FIELDS}:
-            source._change_reason = CHANGE_REASON
-            source.save()
-            ctx.report.add("sources", "created" if created else "updated")
-            changed = True
-        else:
-            ctx.report.add("sources", "unchanged")
-    return changed

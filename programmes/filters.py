@@ -1,7 +1,10 @@
 """The one FilterSet for opportunities, shared by the web listing and the API."""
 
+from collections.abc import Callable
+from typing import Any
+
 import django_filters
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -24,6 +27,19 @@ WHEN_CHOICES = [
     ("standing", _("Standing (hubs, areas, programmes)")),
     ("any", _("Any time")),
 ]
+
+
+# "Best fit for my firm" orders by the viewer's scores, which live above this app. The scoring app provides them
+# (matching/apps.py registers matching.selectors.viewer_fit_score): request -> an expression giving the viewer's
+# firm's score for each opportunity, or None when there is no firm to score for (docs/architecture.md, "Hooks").
+FitScore = Callable[[Any], Any]
+_fit_score: list[FitScore] = []
+
+
+def fit_score_provider(provider: FitScore) -> FitScore:
+    """Register the one PROVIDER of the viewer's scores for the "fit" order."""
+    _fit_score[:] = [provider]
+    return provider
 
 
 def _country_choices() -> list[tuple[str, str]]:
@@ -178,14 +194,9 @@ class OpportunityFilterSet(django_filters.FilterSet):
 
     def _ordered(self, queryset: QuerySet, value: str | None) -> QuerySet:
         if value == "fit":
-            company_id = self._request_company_id()
-            if company_id is not None:
-                from matching.models import Match  # matching depends on programmes, not the reverse
-
-                score = Match.objects.filter(company_id=company_id, opportunity=OuterRef("pk")).values("score")
-                return queryset.annotate(fit=Subquery(score[:1])).order_by(
-                    F("fit").desc(nulls_last=True), "title", "pk"
-                )
+            score = _fit_score[0](self.request) if _fit_score else None
+            if score is not None:
+                return queryset.annotate(fit=score).order_by(F("fit").desc(nulls_last=True), "title", "pk")
         if value == "newest":
             return queryset.order_by("-created_at", "-pk")
         if value == "title":
@@ -198,16 +209,6 @@ class OpportunityFilterSet(django_filters.FilterSet):
         from portal.roles import is_consultant
 
         return is_consultant(getattr(self.request, "user", None))
-
-    def _request_company_id(self) -> int | None:
-        """The firm of the signed-in staff member (their first firm), if any."""
-        user = getattr(self.request, "user", None)
-        if user is None or not user.is_authenticated:
-            return None
-        from companies.selectors import viewer_company_list  # a known debt: tests/test_layers.py
-
-        companies = viewer_company_list(user=user)
-        return companies[0].pk if companies else None
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)

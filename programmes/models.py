@@ -319,16 +319,32 @@ class OpportunityArea(models.Model):
         return f"{self.technology_area.slug} ({self.weight:.2f})"
 
 
-class Source(models.Model):
-    """A public page that backs an opportunity record, with when it was read and how far it can be trusted."""
+class SourceFields(models.Model):
+    """What every source of a curated record holds: the page, its title and publisher, when it was read and how far
+    it can be trusted. Abstract: opportunity sources here and partner sources (partners.PartnerSource) add the
+    record they back."""
 
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="sources")
     url = models.URLField(max_length=500)
     title = models.CharField(max_length=300, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
     accessed_on = models.DateField(null=True, blank=True)
     confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
     note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+class Source(SourceFields):
+    """A public page that backs an opportunity record, with when it was read and how far it can be trusted."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="sources")
     history = HistoricalRecords()
 
     class Meta:
@@ -340,9 +356,3 @@ class Source(models.Model):
                 fields=["opportunity", "url"], name="%(app_label)s_%(class)s_unique_opportunity_url"
             )
         ]
-
-    def __str__(self) -> str:
-        return self.title or self.url
-
-    def get_absolute_url(self) -> str:
-        return self.url

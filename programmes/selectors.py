@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from portal.roles import Viewer
 from programmes.models import Opportunity, OpportunityArea, TechnologyArea
 
 
@@ -13,7 +14,7 @@ def opportunity_kind_counts() -> list[tuple[str, str, int]]:
     counts = dict(
         Opportunity.objects.published().order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
     )
-    return [(kind, label, counts.get(kind, 0)) for kind, label in Opportunity.Kind.choices]
+    return [(kind, str(label), counts.get(kind, 0)) for kind, label in Opportunity.Kind.choices]
 
 
 def technology_area_counts() -> QuerySet[TechnologyArea]:
@@ -30,7 +31,7 @@ def technology_area_counts() -> QuerySet[TechnologyArea]:
     ).order_by("-opportunity_count", "name")
 
 
-def upcoming_deadline_list(*, user, today: datetime.date, events: bool, limit: int = 6) -> list[Opportunity]:
+def upcoming_deadline_list(*, user: Viewer, today: datetime.date, events: bool, limit: int = 6) -> list[Opportunity]:
     """The next LIMIT calls/records closing (events=False) or events starting (events=True) from TODAY on.
 
     Expected editions (no dates yet) come in at the start of their window, so the page shows them, marked expected.

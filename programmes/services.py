@@ -98,7 +98,9 @@ def validation_error_text(error: ValidationError) -> str:
 # --- opportunities ------------------------------------------------------------------------------------------
 
 
-def _split(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Iterable[models.Model]], dict | None]:
+def _split(
+    data: Mapping[str, Any],
+) -> tuple[dict[str, Any], dict[str, Iterable[models.Model]], dict[TechnologyArea, float] | None]:
     """DATA as (column values, many-to-many values, area weights), refusing fields services manage themselves."""
     editable = {field.name for field in Opportunity._meta.concrete_fields} - MANAGED_FIELDS
     errors: dict[str, str] = {}
@@ -145,7 +147,9 @@ def _check_relations(opportunity: Opportunity, relations: Mapping[str, Iterable[
 
 
 def _relations_apply(
-    opportunity: Opportunity, relations: Mapping[str, Iterable[models.Model]], weights: Mapping | None
+    opportunity: Opportunity,
+    relations: Mapping[str, Iterable[models.Model]],
+    weights: Mapping[TechnologyArea, float] | None,
 ) -> bool:
     """Write the many-to-many links and area weights without history rows of their own; True if any changed.
 

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 
 from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models.expressions import OrderBy
 
 from programmes.models import Opportunity
 from sources.models import SourceChange, SourceWatch
 
 
-def _deadline_order(prefix: str) -> list:
+def _deadline_order(prefix: str) -> list[OrderBy]:
     """Soonest deadline first (an event's start, anything else's closing date), undated last."""
     deadline = Case(
         When(**{f"{prefix}kind": Opportunity.Kind.EVENT}, then=F(f"{prefix}starts_on")),

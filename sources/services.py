@@ -27,7 +27,7 @@ BATCH = 100  # sources fetched, then written in one transaction
 class CheckReport:
     """How many sources each outcome had in one run."""
 
-    counts: Counter
+    counts: Counter[str]
 
     def line(self) -> str:
         return ", ".join(f"{count} {outcome}" for outcome, count in sorted(self.counts.items())) or "nothing due"
@@ -56,7 +56,7 @@ def sources_check(*, source_id: int | None = None, limit: int | None = None) -> 
     else:
         watches = SourceWatch.objects.due().order_by("next_check_at", "pk")
     pks = list(watches.values_list("pk", flat=True)[:limit] if limit else watches.values_list("pk", flat=True))
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     with ThreadPoolExecutor(max_workers=settings.SOURCES_FETCH_THREADS) as pool:
         for start in range(0, len(pks), BATCH):
             batch = list(SourceWatch.objects.filter(pk__in=pks[start : start + BATCH]).select_related("source"))
@@ -157,7 +157,7 @@ def _change_record(watch: SourceWatch, *, old: str, new: str, now: datetime.date
 
 # --- reviews ------------------------------------------------------------------------------------------------
 
-REVIEW_ACTIONS = {
+REVIEW_ACTIONS: dict[str, str] = {
     SourceChange.Status.UPDATED: "updated the record",
     SourceChange.Status.NO_CHANGE: "no change needed",
     SourceChange.Status.IGNORED: "ignore this part of the page",

@@ -17,12 +17,11 @@ from partners.curated import partners_load
 from portal.curation import CuratedError, CuratedLoadError, LoadContext, LoadReport, read_records
 from programmes.curated import (
     certifications_load,
-    opportunities_load,
     organisations_load,
-    related_sync,
     sources_catalogue_load,
     technology_areas_load,
 )
+from programmes.curated_opportunities import opportunities_load, related_sync
 
 __all__ = ["CuratedLoadError", "curated_load", "curated_plan"]
 

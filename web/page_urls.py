@@ -1,8 +1,8 @@
-"""Site-wide pages: home, calendar and its feeds, account and API tokens."""
+"""Site-wide pages: home, calendar and its feeds, account and API tokens, event briefs."""
 
 from django.urls import path
 
-from web import token_views, views
+from web import brief_views, token_views, views
 
 app_name = "portal"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("calendar.ics", views.calendar_feed, name="calendar_feed"),
     path("calendar/private.ics", views.private_calendar_feed, name="private_calendar_feed"),
     path("calendar/<slug:slug>.ics", views.company_calendar_feed, name="company_calendar_feed"),
+    path("my/briefs/<slug:slug>/", brief_views.event_brief_view, name="event_brief"),
+    path("my/briefs/<slug:slug>/event.ics", brief_views.event_brief_ics, name="event_brief_ics"),
 ]

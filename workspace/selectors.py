@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
@@ -12,11 +13,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from companies.models import Company
+from portal.roles import Viewer
 from programmes.models import Opportunity, OpportunityArea
 from workspace.models import MatchFeedback, PipelineEntry
 
+# A queryset of matches, returned as the same class (MatchQuerySet keeps best_first() and the rest).
+AnyQuerySet = TypeVar("AnyQuerySet", bound=QuerySet[Any])
 
-def company_get(*, user, slug: str) -> Company:
+
+def company_get(*, user: Viewer, slug: str) -> Company:
     """The firm SLUG if USER may see its workspace (its staff, consultants); 404 otherwise."""
     return get_object_or_404(Company.objects.visible_to(user), slug=slug)
 
@@ -39,7 +44,7 @@ class Column:
         return self.total - len(self.entries)
 
 
-def pipeline_board(*, user, company: Company, per_column: int = COLUMN_CARDS) -> list[Column]:
+def pipeline_board(*, user: Viewer, company: Company, per_column: int = COLUMN_CARDS) -> list[Column]:
     """The firm's entries in columns by stage, every stage present, at most PER_COLUMN cards each; two queries."""
     entries = PipelineEntry.objects.visible_to(user).filter(company=company)
     totals = dict(entries.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
@@ -53,7 +58,7 @@ def pipeline_board(*, user, company: Company, per_column: int = COLUMN_CARDS) ->
     return list(columns.values())
 
 
-def pipeline_stage_list(*, user, company: Company, stage: str) -> QuerySet[PipelineEntry]:
+def pipeline_stage_list(*, user: Viewer, company: Company, stage: str) -> QuerySet[PipelineEntry]:
     """Every entry of one stage of the firm's pipeline, soonest due first (the page a column's "show all" opens)."""
     return PipelineEntry.objects.visible_to(user).filter(company=company, stage=stage).for_board()
 
@@ -67,7 +72,7 @@ def pipeline_stages_for(*, company: Company | None, opportunity_ids: Iterable[in
     return dict(rows)
 
 
-def with_workspace(matches: QuerySet, *, include_dismissed: bool = False) -> QuerySet:
+def with_workspace(matches: AnyQuerySet, *, include_dismissed: bool = False) -> AnyQuerySet:
     """MATCHES annotated with `pipeline_stage` and `dismissed` (subqueries); dismissed ones left out unless asked."""
     same = Q(company_id=OuterRef("company_id"), opportunity_id=OuterRef("opportunity_id"))
     matches = matches.annotate(
@@ -130,7 +135,7 @@ def feedback_report(*, by: str, sort: str = "total") -> list[FeedbackRow]:
     return sorted(ordered, key=lambda r: (-(r.total if name == "total" else r.counts.get(name, 0)), r.label))
 
 
-def workspace_context(*, user, company: Company | None, opportunity_ids: Iterable[int]) -> dict[str, object]:
+def workspace_context(*, user: Viewer, company: Company | None, opportunity_ids: Iterable[int]) -> dict[str, object]:
     """What a page showing Follow/Pursue buttons needs: the firm's stages for its records and whether USER edits."""
     from workspace.services import workspace_can_edit
 

@@ -8,44 +8,49 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from companies.models import Company, Membership
 from matching import dispatch  # workspace sits above matching: rescoring a firm is a plain call down
 from matching.marks import feedback_marks_replace
 from portal.generations import generations_bump
+from portal.roles import Viewer
 from programmes.models import Opportunity, OpportunityArea
 from workspace.models import MatchFeedback, PipelineEntry
 
 UNSET = object()
 
 
-def workspace_can_edit(*, user, company: Company) -> bool:
+def workspace_can_edit(*, user: Viewer | None, company: Company) -> bool:
     """Consultants and the firm's editors change its workspace; viewers read it."""
     return Company.objects.editable_by(user).filter(pk=company.pk).exists()
 
 
-def _check_editor(by, company: Company) -> None:
+def _check_editor(by: Viewer | None, company: Company) -> None:
     if not workspace_can_edit(user=by, company=company):
         raise PermissionDenied(_("Only the firm's editors can change its workspace."))
 
 
-def firm_staff(*, company: Company):
+def firm_staff(*, company: Company) -> QuerySet[User]:
     """The users who may own the firm's pipeline entries: its staff (members, whatever their role)."""
     return User.objects.filter(memberships__company=company, is_active=True).order_by("username")
 
 
-def _owner(company: Company, owner) -> User | None:
+def _owner(company: Company, owner: object) -> User | None:
     if owner in (None, ""):
         return None
     if isinstance(owner, str):
         found = firm_staff(company=company).filter(username=owner).first()
+    elif isinstance(owner, User) and Membership.objects.filter(company=company, user=owner).exists():
+        found = owner
     else:
-        found = owner if Membership.objects.filter(company=company, user=owner).exists() else None
+        found = None
     if found is None:
         raise ValidationError({"owner": _("The owner must be one of the firm's staff.")})
     return found
@@ -56,39 +61,38 @@ def pipeline_entry_save(
     *,
     company: Company,
     opportunity: Opportunity,
-    by,
+    by: Viewer | None,
     stage: str | None = None,
-    owner=UNSET,
+    owner: object = UNSET,
     due_on: datetime.date | None | object = UNSET,
     notes: str | None = None,
 ) -> PipelineEntry:
     """Create or change the firm's entry for OPPORTUNITY; a new entry watches it, due on the record's deadline."""
     _check_editor(by, company)
-    entry = PipelineEntry.objects.select_for_update().filter(company=company, opportunity=opportunity).first()
-    created = entry is None
-    if created:
-        entry = PipelineEntry(company=company, opportunity=opportunity, due_on=opportunity.deadline)
+    found = PipelineEntry.objects.select_for_update().filter(company=company, opportunity=opportunity).first()
+    created = found is None
+    entry: PipelineEntry = found or PipelineEntry(company=company, opportunity=opportunity, due_on=opportunity.deadline)
     if stage is not None:
         entry.stage = stage
     if owner is not UNSET:
         entry.owner = _owner(company, owner)
     if due_on is not UNSET:
-        entry.due_on = due_on
+        entry.due_on = cast("datetime.date | None", due_on)  # UNSET (left as it was) aside, a date or None
     if notes is not None:
         entry.notes = notes
     entry.full_clean()
-    entry._change_reason = "added to the pipeline" if created else "changed"
-    entry._history_user = by if getattr(by, "is_authenticated", False) else None
+    entry._change_reason = "added to the pipeline" if created else "changed"  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    entry._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     entry.save()
     generations_bump("matches")
     return entry
 
 
-def pipeline_entry_delete(*, entry: PipelineEntry, by) -> None:
+def pipeline_entry_delete(*, entry: PipelineEntry, by: Viewer | None) -> None:
     """Take an entry off the firm's pipeline (its history stays)."""
     _check_editor(by, entry.company)
-    entry._change_reason = "removed from the pipeline"
-    entry._history_user = by if getattr(by, "is_authenticated", False) else None
+    entry._change_reason = "removed from the pipeline"  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    entry._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     entry.delete()
     generations_bump("matches")
 
@@ -121,7 +125,7 @@ def feedback_marks_refresh(*, company: Company) -> bool:
 
 @transaction.atomic
 def match_feedback_give(
-    *, company: Company, opportunity: Opportunity, reason: str, by, note: str = ""
+    *, company: Company, opportunity: Opportunity, reason: str, by: Viewer | None, note: str = ""
 ) -> MatchFeedback:
     """Mark OPPORTUNITY not relevant to the firm: hidden from its lists; `wrong_technology` also teaches the scorer."""
     _check_editor(by, company)
@@ -138,7 +142,7 @@ def match_feedback_give(
 
 
 @transaction.atomic
-def match_feedback_withdraw(*, company: Company, opportunity: Opportunity, by) -> bool:
+def match_feedback_withdraw(*, company: Company, opportunity: Opportunity, by: Viewer | None) -> bool:
     """Undo the firm's feedback on OPPORTUNITY (the match shows again, marks undone); False if there was none."""
     _check_editor(by, company)
     deleted, _rows = MatchFeedback.objects.filter(company=company, opportunity=opportunity).delete()
@@ -150,7 +154,12 @@ def match_feedback_withdraw(*, company: Company, opportunity: Opportunity, by) -
 
 @transaction.atomic
 def matches_bulk_update(
-    *, company: Company, opportunities: list[Opportunity], by, stage: str | None = None, reason: str | None = None
+    *,
+    company: Company,
+    opportunities: list[Opportunity],
+    by: Viewer | None,
+    stage: str | None = None,
+    reason: str | None = None,
 ) -> int:
     """Set a stage on, or dismiss with REASON, several of the firm's matches in one transaction; returns how many."""
     if (stage is None) == (reason is None):

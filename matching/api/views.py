@@ -1,29 +1,26 @@
-"""Match scores (a firm's best opportunities, an opportunity's best firms) and scoring runs."""
+"""Scoring runs, and what the match API views share: the rows, the reader's language, the path parameters.
+
+The match lists themselves (a firm's best opportunities, an opportunity's best firms) carry the workspace, so they
+live in the site layer (web/api/match_views.py).
+"""
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from django.utils import translation
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from companies.models import Company
 from matching.api.serializers import (
     MatchRunQueueDownSerializer,
     MatchRunSerializer,
     MatchRunStartSerializer,
-    MatchSerializer,
 )
 from matching.dispatch import QueueUnavailable, match_run_start
-from matching.filters import MatchFilterSet
 from matching.models import Match, MatchRun
-from portal.api.caching import CachedListMixin, cached
 from portal.api.permissions import IsConsultant
-from programmes.models import Opportunity, OpportunityArea
+from programmes.models import OpportunityArea
 
 # Seconds to wait before checking again: the dispatcher sweeps pending runs about once a minute.
 QUEUE_RETRY_AFTER_S = 60
@@ -62,11 +59,6 @@ def _match_rows(user):
     )
 
 
-INCLUDE_DISMISSED = OpenApiParameter(
-    "include_dismissed", bool, description="true: also the matches the firm marked not relevant (workspace)."
-)
-
-
 class ReaderLanguageMixin:
     """Reasons and gaps in the caller's language: ?lang=en|ja, else Accept-Language; chosen before any cached answer.
 
@@ -84,56 +76,6 @@ class ReaderLanguageMixin:
         translation.activate(lang)
         request.LANGUAGE_CODE = lang
         super().initial(request, *args, **kwargs)
-
-
-@extend_schema_view(list=extend_schema(parameters=[COMPANY_SLUG, LANG, INCLUDE_DISMISSED]))
-class CompanyMatchViewSet(ReaderLanguageMixin, CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """A firm's matches, best first; 404 for a firm the caller cannot see (another firm's staff)."""
-
-    queryset = Match.objects.none()  # names the model for the schema; get_queryset() does the reading
-    serializer_class = MatchSerializer
-    filterset_class = MatchFilterSet
-    permission_classes = [IsAuthenticated]
-
-    def list_access_check(self) -> None:
-        self.company_id  # noqa: B018 (404 for a firm the caller cannot see, before any cached answer)
-
-    @cached_property
-    def company_id(self) -> int:
-        """The firm's id, or 404. The answer is cached too: who belongs to which firm is in the accounts family."""
-        user, slug = self.request.user, self.kwargs["company_slug"]
-        return cached(
-            "api-company",
-            str(user.pk),
-            slug,
-            families=["accounts", "companies"],
-            request=self.request,
-            compute=lambda: get_object_or_404(Company.objects.visible_to(user).values_list("pk", flat=True), slug=slug),
-        )
-
-    def get_queryset(self):
-        # workspace (#14): pipeline_stage and dismissed on each row; dismissed matches only with include_dismissed
-        from workspace.api.views import include_dismissed
-        from workspace.selectors import with_workspace
-
-        rows = _match_rows(self.request.user).filter(company_id=self.company_id)
-        return with_workspace(rows, include_dismissed=include_dismissed(self.request))
-
-
-@extend_schema_view(list=extend_schema(parameters=[OPPORTUNITY_SLUG, LANG]))
-class OpportunityMatchViewSet(ReaderLanguageMixin, CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The firms that fit an opportunity best (consultants only)."""
-
-    queryset = Match.objects.none()  # names the model for the schema; get_queryset() does the reading
-    serializer_class = MatchSerializer
-    filterset_class = MatchFilterSet
-    permission_classes = [IsConsultant]
-
-    def get_queryset(self):
-        opportunity = get_object_or_404(Opportunity.objects.all(), slug=self.kwargs["opportunity_slug"])
-        from workspace.selectors import with_workspace  # workspace (#14): consultants see every firm's row
-
-        return with_workspace(_match_rows(self.request.user).filter(opportunity=opportunity), include_dismissed=True)
 
 
 class MatchRunViewSet(

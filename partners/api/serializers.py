@@ -5,6 +5,7 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from companies.models import Company
+from matching import messages
 from partners.models import ForeignPartnership, Introduction, Partner, PartnerFit
 from partners.services import MESSAGE_MAX_LENGTH
 from programmes.models import Opportunity
@@ -131,11 +132,7 @@ class PartnerFitSerializer(serializers.ModelSerializer):
         fields = ["partner", "score", "components", "reasons_detail", "gaps_detail"]
 
     def get_reasons_detail(self, fit: PartnerFit) -> list[dict]:
-        from partners.explain import detail
-
-        return detail(fit.reasons, self.context["labels"])
+        return messages.detail(fit.reasons, self.context["names"])
 
     def get_gaps_detail(self, fit: PartnerFit) -> list[dict]:
-        from partners.explain import detail
-
-        return detail(fit.gaps, self.context["labels"])
+        return messages.detail(fit.gaps, self.context["names"])

@@ -12,6 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from companies.models import Company
+from matching import messages
 from partners.api.serializers import (
     IntroductionConsultantSerializer,
     IntroductionMoveSerializer,
@@ -21,7 +22,6 @@ from partners.api.serializers import (
     PartnerFitSerializer,
     PartnerSerializer,
 )
-from partners.explain import label_tables
 from partners.filters import PartnerFilterSet
 from partners.models import Introduction, Partner, PartnerFit
 from partners.services import introduction_move, introduction_request
@@ -115,4 +115,4 @@ class CompanyPartnerFitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return super().list(request, *args, **kwargs)
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "labels": label_tables(japanese=get_language() == "ja")}
+        return {**super().get_serializer_context(), "names": messages.names_for(self.request)}

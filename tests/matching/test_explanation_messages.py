@@ -12,6 +12,7 @@ NAMES = Names(
         "uav": ("Uncrewed aerial vehicles", "無人航空機"),
     },
     certs={"as9100d": "AS9100D (aviation, space and defence quality management)", "jis-q-9100": "JIS Q 9100"},
+    titles={"atla-uav": ("ATLA: uncrewed aerial vehicles", "防衛装備庁：無人航空機"), "gcap": ("GCAP", "")},
 )
 
 # code -> (params, English, Japanese). Gaps read "what: what to do".
@@ -117,6 +118,42 @@ CASES = {
         "ranked lower: you marked 3 records about Uncrewed aerial vehicles as not relevant: "
         "clear the mark in your workspace if it no longer holds",
         "順位を下げた：無人航空機に関する3件の案件を「関連なし」にしたため：当てはまらなくなった場合はワークスペースで印を外す",
+    ),
+    # Partner fit (issue 16): lists of names read as a plain list.
+    "partner.shared_areas": (
+        {"areas": ["uav", "directed-energy"]},
+        "Works in the same areas as your firm: Uncrewed aerial vehicles, Directed energy.",
+        "貴社と同じ分野で事業を行っています：無人航空機、指向性エネルギー。",
+    ),
+    "partner.complementary_role": (
+        {"role": "prime"},
+        "A Prime contractor that can carry your technology into Japanese programmes.",
+        "貴社の技術を日本のプログラムにつなげられるプライム（主契約企業）です。",
+    ),
+    "partner.known_programmes": (
+        {"opportunities": ["atla-uav", "gcap"]},
+        "Already works on your best opportunities: ATLA: uncrewed aerial vehicles, GCAP.",
+        "貴社に最も合う案件にすでに関わっています：防衛装備庁：無人航空機、GCAP。",
+    ),
+    "partner.foreign_partnerships": (
+        {"counterparts": ["Shield AI", "RTX"]},
+        "Has worked with foreign firms before: Shield AI, RTX.",
+        "海外企業との協業実績があります：Shield AI、RTX。",
+    ),
+    "partner.same_country_partner": (
+        {"country": "AU"},
+        "Has a partnership with a firm or government from your country.",
+        "貴社と同じ国の企業または政府と提携しています。",
+    ),
+    "partner.no_shared_area": (
+        {},
+        "shares none of your technology areas: meet it for a programme it holds, not for your technology",
+        "貴社と共通する技術分野がない：技術ではなく、相手が持つプログラムのために会う",
+    ),
+    "partner.low_confidence": (
+        {},
+        "the partner record is not fully verified: check its sources before you rely on it",
+        "このパートナーの記録は完全には確認されていない：頼る前に出典を確認する",
     ),
 }
 

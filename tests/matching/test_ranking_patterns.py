@@ -158,3 +158,51 @@ def test_the_detail_page_shows_the_schemes_rules_in_english_and_japanese(anon_cl
     page_ja = anon_client.get(f"/ja{url}").content.decode()
     assert "設立後10年以内" in page_ja
     assert "事実上日本法人のみが対象です" in page_ja
+
+
+def _uncrewed_hub(a):
+    """The rapid acquisition hub's shape: UAVs first, the other uncrewed domains and AI as lesser topics."""
+    topics = [a["uav"], (a["uuv"], 0.8), (a["usv"], 0.8), (a["ugv"], 0.6), (a["ai-autonomy"], 0.7)]
+    return OpportunityFactory(
+        slug="uncrewed-hub",
+        kind=Opportunity.Kind.HUB,
+        areas=topics,
+        japan_presence="partner",
+        title="Rapid acquisition of uncrewed systems",
+        summary="Requests for information and early-fielding demonstrations.",
+    )
+
+
+def test_a_firm_without_a_japanese_partner_sees_its_own_area_record_above_a_hub_that_takes_it(curated_areas):
+    a = curated_areas
+    _priority(a["uav"], japan_presence="partner")
+    _uncrewed_hub(a)
+    description = "We design and build long-endurance fixed-wing VTOL drones for maritime surveillance."
+    alone = CompanyFactory(slug="alone", country="AU", size="sme", description=description, areas=[a["uav"]])
+    partnered = CompanyFactory(
+        slug="partnered",
+        country="AU",
+        size="sme",
+        description=description,
+        areas=[a["uav"]],
+        japan_presence="partner",
+    )
+    _rescore()
+    assert _ranked(alone)[:2] == ["atla-uav", "uncrewed-hub"]
+    behind = _match(alone, "atla-uav").score - _match(alone, "uncrewed-hub").score
+    assert behind > 10
+    # With a Japanese partner the hub is a door the firm can use: it comes within a few points of its area's record.
+    assert 0 <= _match(partnered, "atla-uav").score - _match(partnered, "uncrewed-hub").score < 5
+
+
+def test_a_hub_counts_a_firms_area_among_its_topics_however_many_topics_it_lists(curated_areas):
+    a = curated_areas
+    _uncrewed_hub(a)
+    _priority(a["cyber"])
+    description = "Our autonomy software and computer vision let machines perceive, plan and act on their own."
+    firm = CompanyFactory(slug="autonomy", country="AU", size="sme", description=description, areas=[a["ai-autonomy"]])
+    _rescore()
+    hub, unrelated = _match(firm, "uncrewed-hub"), _match(firm, "atla-cyber")
+    # AI is one of five topics at 0.7 of the hub's top weight: the hub ranks well above a record of another area.
+    assert hub.score > 2 * unrelated.score
+    assert hub.score > 40, hub.score

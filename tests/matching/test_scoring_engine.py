@@ -39,6 +39,7 @@ class Opportunities:
     timing: np.ndarray = field(default_factory=lambda: f32([0.7]))
     max_age: np.ndarray = field(default_factory=lambda: np.array([-1], dtype=np.int16))
     japanese_entity: np.ndarray = field(default_factory=lambda: np.array([False]))
+    hub: np.ndarray = field(default_factory=lambda: np.array([False]))
 
 
 def test_weights_add_up_to_one_so_a_perfect_fit_scores_100():
@@ -115,6 +116,36 @@ def test_a_hub_taking_any_technology_gets_the_neutral_term_times_the_firms_best_
     cap = engine.capability(firms, opps)
     assert cap[0, 0] == pytest.approx(engine.ANY_TECHNOLOGY * 0.9)
     assert cap[1, 0] == pytest.approx(engine.ANY_TECHNOLOGY * 0.1)
+
+
+def test_a_hub_is_a_door_to_each_of_its_topics_at_its_relative_weight_with_no_breadth_discount():
+    firms = Firms(affinity=f32([[0.0, 1.0]]), text=sp.csr_matrix(f32([[1.0, 0.0]])))  # a firm of the second area
+    hub = Opportunities(areas=f32([[1.0, 0.7]]), hub=np.array([True]))
+    record = Opportunities(areas=f32([[1.0, 0.7]]))
+    # The hub takes the firm's topic at 0.7 of its top weight; the same areas as a record count 0.7 ** SECONDARY.
+    assert engine.capability(firms, hub)[0, 0] == pytest.approx(engine.AREA_SHARE * 0.7, abs=1e-5)
+    assert engine.capability(firms, record)[0, 0] < engine.capability(firms, hub)[0, 0]
+
+
+def test_a_firm_without_the_presence_a_hub_asks_for_ranks_its_own_area_record_above_the_hub():
+    both = dict(
+        areas=f32([[1.0, 0.0], [1.0, 0.0]]),
+        text_t=sp.csc_matrix(f32([[0.0, 0.0], [1.0, 1.0]])),
+        presence=np.array([1, 1], dtype=np.int8),  # both ask for a Japanese partner
+        hub=np.array([False, True]),
+        country_ok=np.ones((2, 2), dtype=np.bool_),
+        size_ok=np.ones((3, 2), dtype=np.bool_),
+        min_trl=np.zeros(2, dtype=np.int8),
+        required=f32([[0.0, 0.0], [0.0, 0.0]]),
+        timing=f32([0.7, 0.7]),
+        max_age=np.array([-1, -1], dtype=np.int16),
+        japanese_entity=np.array([False, False]),
+    )
+    alone = engine.score(Firms(presence=np.array([0], dtype=np.int8)), Opportunities(**both)).score[0]
+    assert alone[0] > alone[1]  # the record about its area first; the hub it cannot use yet below
+    assert alone[1] == pytest.approx(alone[0] * (1 - engine.HUB_DOOR * 0.5), rel=1e-5)
+    partnered = engine.score(Firms(presence=np.array([1], dtype=np.int8)), Opportunities(**both)).score[0]
+    assert partnered[1] == pytest.approx(partnered[0])  # with a partner the door is open: level
 
 
 def test_eligibility_country_gate_fails_for_a_firm_from_elsewhere():

@@ -81,3 +81,22 @@ def test_a_failing_hook_fails_the_run_and_keeps_the_stored_matches(firm_a, areas
     assert run.status == MatchRun.Status.FAILED
     assert "partner store down" in run.error
     assert firm_a.matches.exists()
+
+
+def test_stored_fits_read_back_as_written_whatever_the_text(firm_a, partners):
+    """On PostgreSQL the store COPYs the rows in: names with backslashes, tabs, quotes and Japanese survive."""
+    from django.utils import timezone
+
+    from partners.scoring import partner_fits_store
+
+    odd = ['Back\\slash "Quoted" KK', "Tab\there\nand a new line", "三菱重工業"]
+    fit = PartnerFit(
+        company=firm_a, partner=partners["shipyard"], score=42.5, computed_at=timezone.now(),
+        components={"shared_areas": {"value": 0.5, "weight": 0.6, "contribution": 30.0}},
+        reasons=[{"code": "partner.foreign_partnerships", "params": {"counterparts": odd}}], gaps=[],
+    )  # fmt: skip
+
+    assert partner_fits_store(company_ids=[firm_a.pk], fits=[fit]) == 1
+    stored = PartnerFit.objects.get(company=firm_a)
+    assert stored.reasons[0]["params"]["counterparts"] == odd
+    assert (stored.score, stored.components["shared_areas"]["contribution"]) == (42.5, 30.0)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from companies.models import Company
+from matching.models import MatchRun
 from portal.curation import CHANGE_REASON, CuratedLoadError
 from programmes.curated import HUB_SLUGS, REQUIRED_AREA_SLUGS
 from programmes.models import (
@@ -371,7 +372,8 @@ def test_an_area_weight_above_1_names_the_area(db, tmp_path):
         """,
     )
     errors = load_errors(tmp_path)
-    assert any(error.startswith("opportunities.yaml: record heavy, field areas.quantum.weight:") for error in errors)
+    # The publish/update services' own rule, under the fixture's name for the field.
+    assert "opportunities.yaml: record heavy, field areas: Weights must be between 0 and 1: quantum (1.5)." in errors
 
 
 def test_the_command_exits_non_zero_and_prints_each_error(db, tmp_path):
@@ -384,3 +386,60 @@ def test_the_command_reports_counts(db, tmp_path, capsys):
     write_fixtures(tmp_path, organisations=ORGANISATION)
     call_command("load_curated", "--dir", str(tmp_path))
     assert "organisations: 1 created, 0 updated, 0 unchanged" in capsys.readouterr().out
+
+
+# --- One write path: the loader writes through the curation services --------------------------------------------
+
+PUBLISHED_PROGRAMME = """
+- slug: sourced
+  kind: programme
+  status: published
+  title: A sourced programme
+  summary: First words.
+  organisations: [test-org]
+  sources: [{url: 'https://example.org/a', title: A, publisher: P}]
+"""
+
+
+def test_a_fixture_change_to_a_published_record_is_rescored_like_an_admin_edit(db, tmp_path):
+    write_fixtures(tmp_path, organisations=ORGANISATION, opportunities=PUBLISHED_PROGRAMME)
+    MatchRun.objects.all().delete()  # a waiting full run (another test's load) would cover this record's rescore
+    curated_load(directory=tmp_path)
+    record = Opportunity.objects.get(slug="sourced")
+    assert record.status == Opportunity.Status.PUBLISHED  # through opportunity_publish, which found its source
+    assert list(MatchRun.objects.values_list("scope", "opportunity_id")) == [("opportunity", record.pk)]
+    MatchRun.objects.all().delete()  # as if that run had been done and cleaned up
+    curated_load(directory=tmp_path)
+    assert not MatchRun.objects.exists()  # nothing changed: nothing to rescore
+    write_fixtures(tmp_path, opportunities=PUBLISHED_PROGRAMME.replace("First words.", "Second words."))
+    curated_load(directory=tmp_path)
+    assert list(MatchRun.objects.values_list("scope", "opportunity_id", "status")) == [
+        ("opportunity", record.pk, MatchRun.Status.PENDING)
+    ]
+
+
+def test_archiving_in_a_fixture_goes_through_archive_and_may_drop_every_source(db, tmp_path):
+    write_fixtures(tmp_path, organisations=ORGANISATION, opportunities=PUBLISHED_PROGRAMME)
+    curated_load(directory=tmp_path)
+    archived = PUBLISHED_PROGRAMME.replace("status: published", "status: archived")
+    write_fixtures(tmp_path, opportunities=archived.split("  sources:")[0])
+    report = curated_load(directory=tmp_path)
+    record = Opportunity.objects.get(slug="sourced")
+    assert report.counts[("opportunities", "updated")] == 1
+    assert record.status == Opportunity.Status.ARCHIVED and not record.sources.exists()
+    latest = record.history.first()
+    assert (latest.status, latest.history_change_reason) == ("archived", CHANGE_REASON)
+
+
+def test_a_published_record_cannot_go_back_to_draft_and_nothing_is_written(db, tmp_path):
+    write_fixtures(tmp_path, organisations=ORGANISATION, opportunities=PUBLISHED_PROGRAMME)
+    curated_load(directory=tmp_path)
+    write_fixtures(
+        tmp_path,
+        opportunities=PUBLISHED_PROGRAMME.replace("status: published", "status: draft").replace("First", "New"),
+    )
+    assert load_errors(tmp_path) == [
+        "opportunities.yaml: record sourced, field status: a record cannot go back to draft from published; archive it"
+    ]
+    record = Opportunity.objects.get(slug="sourced")
+    assert (record.status, record.summary) == (Opportunity.Status.PUBLISHED, "First words.")

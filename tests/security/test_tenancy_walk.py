@@ -31,6 +31,7 @@ from sources.models import SourceChange, SourceFetch, SourceWatch
 from tests.factories import (
     CallFactory,
     CertificationFactory,
+    EventFactory,
     MatchFactory,
     MatchRunFactory,
     OrganisationFactory,
@@ -58,6 +59,8 @@ SLUG_ROUTES = {
     "partners:partner_detail": "partner",
     "partners:introduction_create": "partner",
     "api:partner-detail": "partner",
+    "portal:event_brief": "event",
+    "portal:event_brief_ics": "event",
 }
 # Which record a `pk` argument names, by URL name.
 PK_ROUTES = {
@@ -163,6 +166,7 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
     organisation = OrganisationFactory(slug="atla")
     call = CallFactory(slug="shared-call", title="Shared call", min_trl=7, areas=[area])
     call.organisations.add(organisation)
+    EventFactory(slug="shared-event", title="Shared event", areas=[area])  # briefs (#16) link it to the call
     match = MatchFactory(
         company=firm_a,
         opportunity=call,
@@ -334,6 +338,7 @@ def _value(name: str, route: Route, world: World) -> str:
         "notice": "public-notice",
         "partner": world.partner_slug,
         "introduction": world.introduction_pk,
+        "event": "shared-event",
     }
     model = _admin_model(route)
     simple = {
@@ -515,6 +520,12 @@ EXTRA_URLS = [
     ("/api/v1/introductions/", 200),
     ("/my/introductions/", 200),
     ("/api/v1/companies/firm-a/partners/", 404),
+    # Event briefs (#16): bob's own brief shows the shared call; alice's firm, or a call as an event, is a 404.
+    ("/my/briefs/shared-event/", 200),
+    ("/ja/my/briefs/shared-event/", 200),
+    ("/my/briefs/shared-event/?company=firm-a", 404),
+    ("/ja/my/briefs/shared-event/?company=firm-a", 404),
+    ("/my/briefs/shared-call/", 404),
 ]
 
 

@@ -4,9 +4,17 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from web.api import views
+from web.api import match_views, views
 
 router = SimpleRouter()
+router.register(
+    r"companies/(?P<company_slug>[-\w]+)/matches", match_views.CompanyMatchViewSet, basename="company-match"
+)
+router.register(
+    r"opportunities/(?P<opportunity_slug>[-\w]+)/matches",
+    match_views.OpportunityMatchViewSet,
+    basename="opportunity-match",
+)
 router.register("tokens", views.ApiTokenViewSet, basename="token")
 
 urlpatterns = [

@@ -20,7 +20,7 @@ from portal.spreadsheets import csv_row
 from portal.text import localised
 from programmes.filters import OpportunityFilterSet
 from programmes.models import Opportunity
-from workspace.selectors import workspace_context  # noqa: I001 (workspace, #14: Follow/Pursue buttons)
+from workspace.selectors import workspace_context
 
 # Filter parameters as the listing shows them in its "active filters" list (the rest are paging and sorting).
 FILTER_PARAMS = [

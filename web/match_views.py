@@ -1,4 +1,8 @@
-"""Match pages for company staff: "my matches" with score bars and the gap plan, and its CSV export."""
+"""Match pages for company staff: "my matches" with score bars and the gap plan, and its CSV export.
+
+Site layer: each row carries the firm's workspace (pipeline stage, "not relevant" mark), so the pages live above
+matching and workspace.
+"""
 
 import csv
 
@@ -15,14 +19,13 @@ from matching.filters import MatchFilterSet
 from matching.messages import names_for
 from matching.messages import render as render_item
 from matching.models import Match
-from matching.selectors import (
-    company_gap_plan,
-    match_list,
-    score_segments,
-    viewer_company_pick,
-)
+from matching.selectors import match_list, score_segments, viewer_company_pick
 from portal.filterforms import filter_form_tune
 from portal.spreadsheets import csv_row
+from web.selectors import company_gap_plan
+from workspace.forms import bulk_actions
+from workspace.selectors import with_workspace
+from workspace.services import workspace_can_edit
 
 MATCHES_PER_PAGE = 20
 
@@ -31,8 +34,6 @@ def _match_filterset(request: HttpRequest, company) -> MatchFilterSet:
     """The shared MatchFilterSet over COMPANY's matches as this viewer may see them."""
     queryset = match_list(user=request.user, company=company) if company else Match.objects.none()
     # workspace (#14): each row's pipeline stage and "not relevant" mark; dismissed rows only when asked for
-    from workspace.selectors import with_workspace
-
     queryset = with_workspace(queryset, include_dismissed=request.GET.get("show_dismissed") == "1")
     return MatchFilterSet(request.GET, queryset=queryset, request=request)
 
@@ -54,9 +55,6 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(filterset.qs, MATCHES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    from workspace.forms import bulk_actions  # workspace (#14)
-    from workspace.services import workspace_can_edit
-
     context = {
         "can_edit_workspace": bool(company) and workspace_can_edit(user=request.user, company=company),
         "bulk_actions": bulk_actions(),

@@ -1,8 +1,8 @@
-"""Match pages for company staff."""
+"""Match pages for company staff (the site layer: rows carry the workspace). URL names keep `matching:`."""
 
 from django.urls import path
 
-from matching import views
+from web import match_views as views
 
 app_name = "matching"
 

@@ -1,8 +1,8 @@
-"""Opportunity pages."""
+"""Opportunity pages (the site layer: they show the viewer's scores and workspace). URL names keep `programmes:`."""
 
 from django.urls import path
 
-from programmes import views
+from web import opportunity_views as views
 
 app_name = "programmes"
 

@@ -1,0 +1,23 @@
+"""Reads of the site layer: the ones that need the workspace beside the scores."""
+
+from companies.models import Company
+from matching.messages import Names
+from matching.models import Match
+from matching.selectors import GAP_PLAN_TOP, GapItem, gap_plan
+from portal.roles import Viewer
+from workspace.selectors import with_workspace
+
+
+def company_gap_plan(
+    *, user: Viewer, company: Company | None, names: Names | None = None
+) -> list[tuple[str, str, list[GapItem]]]:
+    """The gap plan over COMPANY's GAP_PLAN_TOP best matches, leaving out those it marked not relevant (one query)."""
+    if company is None:
+        return []
+    matches = (
+        with_workspace(Match.objects.visible_to(user).filter(company=company))
+        .select_related("opportunity")
+        .only("pk", "company", "score", "gaps", "opportunity__slug", "opportunity__title", "opportunity__title_ja")
+        .best_first()[:GAP_PLAN_TOP]
+    )
+    return gap_plan(matches=matches, names=names)
