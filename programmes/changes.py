@@ -93,7 +93,7 @@ def record_changed(*, opportunity: Opportunity, before: dict[str, Any] | None, b
         return None
     after = record_snapshot(opportunity.pk)
     changes = field_changes(before, after, TRACKED_FIELDS) if after else {}
-    if not changes:
+    if not changes or after is None:
         return None
     data = record_data(opportunity)
     if _expected(before) and not _expected(after):
