@@ -161,12 +161,16 @@ def test_notices_are_announced_once_when_published(tmp_path):
     }
 
 
-def test_loading_the_curated_fixtures_into_an_empty_database_writes_no_field_change_events():
+def test_loading_the_curated_fixtures_announces_each_published_record_once_and_a_reload_nothing():
     from django.core.management import call_command
 
     call_command("load_curated", verbosity=0)
-    assert Opportunity.objects.published().exists()
-    assert not ChangeEvent.objects.filter(kind="opportunity.changed").exists()
+    published = Opportunity.objects.published().count()
+    assert published > 0
+    kinds = list(ChangeEvent.objects.filter(subject_type="opportunity").values_list("kind", flat=True))
+    assert kinds == ["opportunity.published"] * published  # no per-field events for records that are new
+    call_command("load_curated", verbosity=0)
+    assert ChangeEvent.objects.filter(subject_type="opportunity").count() == published
 
 
 def test_a_reviewed_source_change_is_announced_with_the_decision(consultant, changed):  # noqa: F811
