@@ -24,6 +24,7 @@ class CompanyForm(forms.ModelForm):
             "trl": forms.NumberInput(attrs={"min": 1, "max": 9}),
             "export_control_notes": forms.Textarea(attrs={"rows": 3}),
             "japan_presence": forms.RadioSelect,
+            "alert_threshold": forms.NumberInput(attrs={"min": 0, "max": 100}),
         }
         labels = {
             "description": _("Description"),
@@ -32,11 +33,13 @@ class CompanyForm(forms.ModelForm):
             "export_control_notes": _("Export control notes"),
             "japan_presence": _("Presence in Japan"),
             "contact_email": _("Contact e-mail"),
+            "alert_threshold": _("Alert threshold"),
         }
         help_texts = {
             "website": _("The full address, starting with https://"),
             "export_control_notes": _("ITAR, EAR or DSGL items you make or hold, and any licences."),
             "contact_email": _("Seen only by your firm's staff and Kakehashi's consultants."),
+            "alert_threshold": _("Matches scoring at least this much (0-100) are sent as alerts; the default is 60."),
         }
         error_messages = {
             "description": {"required": _("Describe what the firm makes: the matcher reads this.")},
@@ -47,14 +50,25 @@ class CompanyForm(forms.ModelForm):
                 "invalid": _("Enter a whole number from 1 to 9."),
             },
             "contact_email": {"invalid": _("Enter an e-mail address, such as exports@example.com.")},
+            "alert_threshold": {
+                "min_value": _("The alert threshold runs from 0 to 100."),
+                "max_value": _("The alert threshold runs from 0 to 100."),
+                "invalid": _("Enter a whole number from 0 to 100."),
+            },
         }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # The model field is a positive integer, so Django offers min="0"; the scale is 1-9.
         self.fields["trl"].widget.attrs.update(min=1, max=9)
+        # Left empty (or absent from an older form), the firm keeps its threshold.
+        self.fields["alert_threshold"].required = False
         # Area names in the page's language (Japanese names on /ja/).
         self.fields["technology_areas"].label_from_instance = localised
+
+    def clean_alert_threshold(self) -> int:
+        value = self.cleaned_data.get("alert_threshold")
+        return self.instance.alert_threshold if value is None else value
 
     def clean_description(self) -> str:
         description = self.cleaned_data["description"].strip()

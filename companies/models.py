@@ -80,6 +80,15 @@ class Company(models.Model):
     ear_controlled = models.BooleanField(_("EAR items"), default=False)
     dsgl_controlled = models.BooleanField(_("DSGL items"), default=False)
     japan_presence = models.CharField(max_length=10, choices=Presence.choices, default=Presence.NONE)
+    # Issue 15: a match at or above this score is news to the firm ("match.created"), and a move of 10 points or
+    # more that ends or starts at or above it is worth telling ("match.moved"); see docs/alerts.md.
+    alert_threshold = models.PositiveSmallIntegerField(
+        _("alert threshold"),
+        default=60,
+        db_default=60,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Tell the firm about matches scoring at least this much (0-100)."),
+    )
     contact_email = models.EmailField(blank=True)
     source_url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -28,6 +28,7 @@ EDITOR_FIELDS = (
     "dsgl_controlled",
     "japan_presence",
     "contact_email",
+    "alert_threshold",
 )
 # Certifications a firm may list, on the form and through the API (bounded inputs, finding 3).
 CERTIFICATIONS_MAX = 30

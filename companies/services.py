@@ -22,6 +22,8 @@ from portal.secret_links import secret_links_revoke
 from programmes.models import Certification, TechnologyArea
 
 # The profile fields a caller may set through `data`; the two relations are handled apart.
+# Profile fields the scorer never reads: changing only these needs no rescore.
+UNSCORED_FIELDS = frozenset({"alert_threshold"})
 PROFILE_FIELDS = (
     "slug",
     "name",
@@ -38,6 +40,7 @@ PROFILE_FIELDS = (
     "japan_presence",
     "contact_email",
     "source_url",
+    "alert_threshold",
 )
 RELATION_FIELDS = ("technology_areas", "certifications")
 # simple-history's history_change_reason column is 100 characters long.
@@ -106,7 +109,8 @@ def company_update(*, company: Company, data: Mapping[str, Any], by: User | None
     company_history_record(
         snapshots=[company_snapshot(company)], created=False, by=by, reason=reason or _("Profile edited")
     )
-    dispatch.company_rescore_later(company_id=company.pk)  # enqueued when the transaction commits
+    if set(changed) - UNSCORED_FIELDS or areas_changed or certifications_changed:
+        dispatch.company_rescore_later(company_id=company.pk)  # enqueued when the transaction commits
     return company
 
 

@@ -150,6 +150,53 @@ GAPS: dict[str, Message] = {
     ),
 }
 
+# "What moved" in a match (issue 15, `match.moved` events from matching.moves): component deltas and the record
+# change that caused them.
+MOVES: dict[str, Message] = {
+    "moved_component": Message(gettext_noop("%(component)s %(old)s → %(new)s points")),
+    "record_lists_area": Message(gettext_noop("the record now lists %(area)s")),
+    "record_drops_area": Message(gettext_noop("the record no longer lists %(area)s")),
+    "record_min_trl": Message(gettext_noop("the minimum TRL is now %(new)s (was %(old)s)")),
+    "record_min_trl_set": Message(gettext_noop("the record now asks for TRL %(new)s")),
+    "record_min_trl_dropped": Message(gettext_noop("the record no longer asks for a minimum TRL")),
+    "record_fields_changed": Message(gettext_noop("the record changed: %(fields)s")),
+}
+COMPONENT_WORDS = {
+    "capability": gettext_lazy("capability"),
+    "eligibility": gettext_lazy("eligibility"),
+    "readiness": gettext_lazy("readiness"),
+    "compliance": gettext_lazy("compliance"),
+    "timing": gettext_lazy("timing"),
+}
+# The record fields programmes.changes tracks, as a reader names them.
+FIELD_WORDS = {
+    "kind": gettext_lazy("kind"),
+    "status": gettext_lazy("status"),
+    "opens_on": gettext_lazy("opening date"),
+    "closes_on": gettext_lazy("closing date"),
+    "starts_on": gettext_lazy("start date"),
+    "ends_on": gettext_lazy("end date"),
+    "expected_from": gettext_lazy("expected window"),
+    "expected_until": gettext_lazy("expected window"),
+    "venue": gettext_lazy("venue"),
+    "eligible_countries": gettext_lazy("eligible countries"),
+    "eligible_sizes": gettext_lazy("eligible firm sizes"),
+    "min_trl": gettext_lazy("minimum TRL"),
+    "japan_presence": gettext_lazy("presence in Japan required"),
+    "max_company_age": gettext_lazy("firm age limit"),
+    "japanese_entity": gettext_lazy("Japanese entities only"),
+    "eligibility_notes": gettext_lazy("eligibility notes"),
+    "technology_areas": gettext_lazy("technology areas"),
+    "required_certifications": gettext_lazy("required certifications"),
+}
+
+
+def _field_words(fields: Iterable[str]) -> str:
+    """Field names as words, each once (the expected window's two ends are one thing to a reader)."""
+    words = [str(FIELD_WORDS.get(name, name)) for name in fields]
+    return join_words(dict.fromkeys(words))
+
+
 KIND_WORDS = {
     "hub": gettext_lazy("hub"),
     "priority_area": gettext_lazy("priority area"),
@@ -286,6 +333,8 @@ _PARAMS: dict[str, Callable[[Any, Names], str]] = {
     "counterparts": lambda v, n: list_words(v),
     "role": lambda v, n: str(ROLE_WORDS.get(v, v)),
     "notice": lambda v, n: n.notice(str(v)),
+    "component": lambda v, n: str(COMPONENT_WORDS.get(v, v)),
+    "fields": lambda v, n: _field_words(v),
 }
 
 
@@ -315,7 +364,7 @@ def _lookup(item: Any) -> tuple[str, Mapping[str, Any], Message | None]:
         return "", {}, None
     code = str(item.get("code") or "")
     params = item.get("params")
-    return code, params if isinstance(params, dict) else {}, REASONS.get(code) or GAPS.get(code)
+    return code, params if isinstance(params, dict) else {}, REASONS.get(code) or GAPS.get(code) or MOVES.get(code)
 
 
 def render_parts(item: Any, names: Names | None = None) -> tuple[str, str]:

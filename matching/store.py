@@ -14,7 +14,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from django.db import IntegrityError, connection
+from django.db.models import QuerySet
 
+from matching import moves
 from matching.models import Match
 from matching.record import COLUMNS, StoredMatch
 
@@ -41,18 +43,28 @@ def retry_on_conflict(store: Callable[[], tuple[int, int]]) -> tuple[int, int]:
 
 
 def firms_replace(*, company_ids: list[int], records: list[StoredMatch]) -> None:
-    """Make the stored matches of COMPANY_IDS equal RECORDS (in the caller's transaction)."""
+    """Make the stored matches of COMPANY_IDS equal RECORDS, with their new and moved match events (in the caller's
+    transaction)."""
     if connection.vendor == "postgresql":
         _replace_postgresql(company_ids, records)
     else:
-        Match.objects.filter(company_id__in=company_ids).delete()
+        stored = Match.objects.filter(company_id__in=company_ids)
+        moves.match_events_write(previous=_scores(stored), records=records)
+        stored.delete()
         insert(records)
 
 
 def opportunity_replace(*, opportunity_id: int, records: list[StoredMatch]) -> None:
-    """Make the stored matches of one opportunity equal RECORDS (in the caller's transaction)."""
-    Match.objects.filter(opportunity_id=opportunity_id).delete()
+    """Make the stored matches of one opportunity equal RECORDS, with their new and moved match events (in the
+    caller's transaction)."""
+    stored = Match.objects.filter(opportunity_id=opportunity_id)
+    moves.match_events_write(previous=_scores(stored), records=records)
+    stored.delete()
     insert(records)
+
+
+def _scores(stored: QuerySet[Match]) -> dict[tuple[int, int], float]:
+    return {(c, o): score for c, o, score in stored.values_list("company_id", "opportunity_id", "score")}
 
 
 def insert(records: list[StoredMatch]) -> None:
@@ -106,15 +118,17 @@ def _replace_postgresql(company_ids: list[int], records: list[StoredMatch]) -> N
     """Write only rows that changed: unchanged digests stay, changed and dropped pairs go, new ones are COPYed in.
 
     A nightly run where little changed writes little; a row's `run` and `computed_at` say when its content
-    last changed.
+    last changed. Only the changed and new rows can have moved, so only they are looked at for match events.
     """
     table = Match._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit TO OFF")  # a lost chunk is rewritten by the next run
         cursor.execute(
-            f"SELECT company_id, opportunity_id, {_DIGEST_SQL} FROM {table} WHERE company_id = ANY(%s)", [company_ids]
+            f"SELECT company_id, opportunity_id, {_DIGEST_SQL}, score FROM {table} WHERE company_id = ANY(%s)",
+            [company_ids],
         )
-        stored = {(c, o): stored_digest for c, o, stored_digest in cursor.fetchall()}
+        rows = cursor.fetchall()
+        stored = {(c, o): stored_digest for c, o, stored_digest, _score in rows}
         fresh, stale = [], []
         for record in records:
             old = stored.pop((record.company_id, record.opportunity_id), None)
@@ -123,6 +137,7 @@ def _replace_postgresql(company_ids: list[int], records: list[StoredMatch]) -> N
                 if old is not None:
                     stale.append((record.company_id, record.opportunity_id))
         stale.extend(stored)
+        moves.match_events_write(previous={(c, o): score for c, o, _d, score in rows}, records=fresh)
         if stale:
             cursor.execute(
                 f"DELETE FROM {table} WHERE (company_id, opportunity_id) IN "

@@ -1,4 +1,4 @@
-"""Writes of notices: the curated load (validated, all or nothing, idempotent)."""
+"""Writes of notices: the curated load (validated, all or nothing, idempotent), with `notice.published` events."""
 
 from pathlib import Path
 from typing import Any
@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from notices.models import Notice, NoticeSource
+from portal.changes import change_record
 from programmes.models import Opportunity, TechnologyArea
 
+PUBLISHED = "notice.published"
 FIELDS = ("title", "title_ja", "summary", "summary_ja", "dated_on", "due_by", "confidence", "status", "countries")
 SOURCE_FIELDS = ("url", "title", "publisher", "accessed_on", "confidence")
 
@@ -26,6 +28,7 @@ def notices_load(*, path: Path) -> int:
 def _notice_load(entry: dict[str, Any]) -> Notice:
     slug = entry.get("slug") or ""
     notice: Notice = Notice.objects.filter(slug=slug).first() or Notice(slug=slug)
+    was_published = notice.status == Notice.Status.PUBLISHED and notice.pk is not None
     for name in FIELDS:
         setattr(notice, name, entry.get(name, Notice._meta.get_field(name).get_default()))  # type: ignore[union-attr]  # FIELDS are columns
     try:
@@ -41,7 +44,23 @@ def _notice_load(entry: dict[str, Any]) -> Notice:
         row = NoticeSource(notice=notice, **{name: source.get(name) for name in SOURCE_FIELDS if name in source})
         row.full_clean()
         row.save()
+    if notice.status == Notice.Status.PUBLISHED and not was_published:
+        notice_published_record(notice=notice)
     return notice
+
+
+def notice_published_record(*, notice: Notice) -> None:
+    """Write `notice.published` for NOTICE with the countries, areas and records it affects (docs/alerts.md)."""
+    data = {
+        "slug": notice.slug,
+        "title": notice.title,
+        "title_ja": notice.title_ja,
+        "url": notice.get_absolute_url(),
+        "countries": sorted(str(country.code) for country in notice.countries),
+        "areas": sorted(notice.technology_areas.values_list("slug", flat=True)),
+        "opportunities": sorted(notice.records.values_list("slug", flat=True)),
+    }
+    change_record(kind=PUBLISHED, subject_type="notice", subject_id=notice.pk, data=data)
 
 
 def _by_slug(model: type[Opportunity] | type[TechnologyArea], notice_slug: str, slugs: list[str]) -> list[Any]:

@@ -30,6 +30,7 @@ from django.db.models.expressions import RawSQL
 from portal.models import ChangeEvent, ChangeEventQuerySet
 
 CURSOR_START = ""
+BIGINT_END = 2**63  # ids and txids are bigint columns
 
 
 class CursorError(ValueError):
@@ -92,7 +93,7 @@ def cursor_decode(cursor: str) -> tuple[int, int]:
         position = int(txid), int(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
         raise CursorError("not a cursor from this feed") from error
-    if position[0] < 0 or position[1] < 1:
+    if not (0 <= position[0] < BIGINT_END and 1 <= position[1] < BIGINT_END):  # past a bigint: not ours either
         raise CursorError("not a cursor from this feed")
     return position
 

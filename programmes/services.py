@@ -15,6 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
+from programmes import changes
 from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
 
 # simple-history stores the reason in a CharField(max_length=100).
@@ -224,11 +225,13 @@ def opportunity_update(
     """Change OPPORTUNITY's columns, links and area weights from DATA in one history row; rescore if published."""
     fields, relations, weights = _split(data)
     _check_relations(opportunity, relations)
+    before = changes.record_snapshot(opportunity.pk)  # from the database: a form may have changed the instance
     for name, value in fields.items():
         setattr(opportunity, name, value)
     # Links go first so the one history row below snapshots them; a failed save rolls them back.
     _relations_apply(opportunity, relations, weights)
     _save(opportunity, by=by, reason=reason or "Edited")
+    changes.record_changed(opportunity=opportunity, before=before, by=by)
     if opportunity.status == Opportunity.Status.PUBLISHED:
         _rescore_later(opportunity)
     return opportunity
@@ -266,6 +269,7 @@ def opportunity_publish(*, opportunity: Opportunity, by: User | None, reason: st
         return opportunity
     opportunity_publishable_check(source_count=Source.objects.filter(opportunity=opportunity).count())
     _set_status(opportunity, Opportunity.Status.PUBLISHED, by=by, reason=reason or "Published")
+    changes.record_event(kind=changes.PUBLISHED, opportunity=opportunity, by=by)
     _rescore_later(opportunity)
     return opportunity
 
@@ -280,6 +284,7 @@ def opportunity_archive(*, opportunity: Opportunity, by: User | None, reason: st
     was_published = opportunity.status == Opportunity.Status.PUBLISHED
     _set_status(opportunity, Opportunity.Status.ARCHIVED, by=by, reason=reason)
     if was_published:
+        changes.record_event(kind=changes.ARCHIVED, opportunity=opportunity, by=by)  # drafts were nobody's news
         _rescore_later(opportunity)  # so the matcher drops its matches
     return opportunity
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal import http
+from programmes import changes
 from programmes.models import Opportunity, Source
 from programmes.services import opportunity_verify
 from sources.models import SourceChange, SourceFetch, SourceWatch
@@ -187,6 +188,14 @@ def source_change_review(*, change: SourceChange, action: str, by: User | None, 
     change.review_note = note[:500]
     change.record_history_id = edit_id if action == SourceChange.Status.UPDATED else review_id
     change.save()
+    if opportunity.status == Opportunity.Status.PUBLISHED:
+        changes.record_event(
+            kind=changes.SOURCE_REVIEWED,
+            opportunity=opportunity,
+            by=by,
+            source_url=change.watch.source.url,
+            decision=action,
+        )
     return change
 
 

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from alerts.api import views
+from alerts.api import feed_views, views
 
 router = SimpleRouter()
 router.register("webhooks", views.WebhookEndpointViewSet, basename="webhook")
@@ -12,6 +12,7 @@ delivery_list = views.WebhookDeliveryViewSet.as_view({"get": "list"})
 delivery_replay = views.WebhookDeliveryViewSet.as_view({"post": "replay"})
 
 urlpatterns = [
+    path("changes/", feed_views.ChangeFeedView.as_view(), name="change-list"),
     *router.urls,
     path("webhooks/<int:webhook_id>/deliveries/", delivery_list, name="webhook-delivery-list"),
     path(

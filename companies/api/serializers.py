@@ -57,6 +57,7 @@ class CompanySerializer(serializers.ModelSerializer):
             "ear_controlled",
             "dsgl_controlled",
             "contact_email",
+            "alert_threshold",
             "source_url",
             "created_at",
             "updated_at",

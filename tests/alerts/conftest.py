@@ -14,6 +14,7 @@ from django.db import connection
 from alerts.webhooks import webhooks_fan_out
 from portal.changes import change_record, settled_filter
 from portal.models import ChangeEvent
+from tests.matching.conftest import curated_areas, curated_certifications  # noqa: F401 (fixtures)
 
 
 @dataclass

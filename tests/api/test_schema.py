@@ -58,6 +58,7 @@ def test_the_schema_describes_every_route_and_filter(anon_client):
         "/api/v1/companies/{company_slug}/partners/",
         "/api/v1/introductions/",
         "/api/v1/introductions/{id}/",
+        "/api/v1/changes/",
         "/api/v1/webhooks/",
         "/api/v1/webhooks/{id}/",
         "/api/v1/webhooks/{id}/rotate-secret/",
@@ -70,6 +71,8 @@ def test_the_schema_describes_every_route_and_filter(anon_client):
     for name in filters:
         assert params[name].get("description"), name
     assert "bearerAuth" in schema["components"]["securitySchemes"]
+    changes = {p["name"]: p for p in schema["paths"]["/api/v1/changes/"]["get"]["parameters"]}
+    assert changes["since"].get("description") and changes["limit"]["schema"]["maximum"] == 200
 
 
 @pytest.mark.django_db

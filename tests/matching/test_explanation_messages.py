@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from matching import messages
-from matching.messages import GAPS, REASONS, Names, detail, render
+from matching.messages import GAPS, MOVES, REASONS, Names, detail, render
 
 NAMES = Names(
     areas={
@@ -171,8 +171,44 @@ CASES = {
 }
 
 
+# "What moved" in a match (issue 15): component deltas and the record change behind them.
+CASES |= {
+    "moved_component": (
+        {"component": "capability", "old": 41.0, "new": 58.5},
+        "capability 41 → 58.50 points",
+        "技術適合 41 → 58.50 点",
+    ),
+    "record_lists_area": (
+        {"area": "uav"},
+        "the record now lists Uncrewed aerial vehicles",
+        "記録に無人航空機が加わりました",
+    ),
+    "record_drops_area": (
+        {"area": "uav"},
+        "the record no longer lists Uncrewed aerial vehicles",
+        "記録から無人航空機が外れました",
+    ),
+    "record_min_trl": (
+        {"old": 7, "new": 5},
+        "the minimum TRL is now 5 (was 7)",
+        "最低 TRL が 5 になりました（以前は 7）",
+    ),
+    "record_min_trl_set": ({"new": 6}, "the record now asks for TRL 6", "記録が TRL 6 以上を求めるようになりました"),
+    "record_min_trl_dropped": (
+        {},
+        "the record no longer asks for a minimum TRL",
+        "記録が最低 TRL を求めなくなりました",
+    ),
+    "record_fields_changed": (
+        {"fields": ["closes_on", "expected_from", "expected_until", "venue"]},
+        "the record changed: closing date, expected window and venue",
+        "記録の変更：締切日、予定期間、会場",
+    ),
+}
+
+
 def test_every_code_has_a_case_here():
-    assert set(CASES) == set(REASONS) | set(GAPS)
+    assert set(CASES) == set(REASONS) | set(GAPS) | set(MOVES)
 
 
 @pytest.mark.parametrize("code", sorted(CASES))

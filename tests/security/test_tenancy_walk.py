@@ -24,6 +24,7 @@ from companies.models import Company, Membership
 from matching.models import MatchRun
 from notices.models import Notice
 from partners.models import Introduction, Partner, PartnerFit
+from portal.changes import change_record
 from portal.models import ApiToken, OutboxMessage, SecretLink
 from portal.secret_links import secret_link_issue
 from portal.tokens import token_issue
@@ -187,6 +188,13 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
         gaps=[ALICE_MARKERS["gap"]],
     )
     MatchFactory(company=firm_b, opportunity=call, score=41.0, reasons=[BOB_REASON])
+    change_record(  # alice's match event: the change feed shows it to her firm only (issue 15)
+        kind="match.created",
+        subject_type="opportunity",
+        subject_id=call.pk,
+        company_id=firm_a.pk,
+        data={"slug": call.slug, "score": float(ALICE_MARKERS["score"]), "items": [ALICE_MARKERS["reason"]]},
+    )
     entry = pipeline_entry_save(company=firm_a, opportunity=call, by=alice, notes=ALICE_MARKERS["pipeline_note"])
     feedback = match_feedback_give(
         company=firm_a, opportunity=call, by=alice, reason="other", note=ALICE_MARKERS["feedback_note"]

@@ -1,0 +1,36 @@
+"""The change feed for REST clients: GET /api/v1/changes/?since=<cursor>&limit=."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from alerts.api.feed_serializers import ChangeFeedSerializer, ChangeQuerySerializer
+from alerts.feed import change_feed_page, change_item
+from portal.changes import CursorError
+
+
+class ChangeFeedView(GenericAPIView):
+    """Records, notices and the caller's firms' matches that changed, oldest first, resumed by an opaque cursor.
+
+    Paging never skips or repeats an event, even while writes are happening. Poll with the last page's `next`.
+    """
+
+    serializer_class = ChangeFeedSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[ChangeQuerySerializer],
+        responses={200: ChangeFeedSerializer, 400: OpenApiResponse(description="`since` or `limit` is not valid.")},
+    )
+    def get(self, request, *args, **kwargs):
+        query = ChangeQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            page = change_feed_page(user=request.user, **query.validated_data)
+        except CursorError as error:
+            raise ValidationError({"since": [f"{error}; use the `next` of a page, or leave it out."]}) from error
+        results = [change_item(event) for event in page.events]
+        return Response({"results": results, "next": page.next, "has_more": page.has_more})

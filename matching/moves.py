@@ -1,0 +1,221 @@
+"""New and moved matches: found per stored chunk, vectorised, and written as change events in its transaction.
+
+Issue 15. `match.created`: a firm's score for a record reaches the firm's alert threshold for the first time (a
+pair that was at or above it before, dropped and came back, is not new again: it may be `match.moved`).
+`match.moved`: a stored score moved by MOVE_POINTS or more and the old or the new score is at or above the
+threshold; its "what moved" items are the component deltas and the record change that caused them, if the record
+changed since the old score was stored. matching.store calls `match_events_write` with the scores stored before
+the chunk's write, while the old rows are still there, so the events commit or roll back with the rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from companies.models import Company
+from matching.explain import item
+from matching.models import Match
+from matching.record import StoredMatch
+from portal.changes import changes_record_bulk
+from portal.models import ChangeEvent
+from programmes.models import Opportunity
+
+CREATED, MOVED = "match.created", "match.moved"
+RECORD_CHANGED = "opportunity.changed"
+MOVE_POINTS = 10.0  # issue 15: "a match whose score moved by 10 points or more"
+COMPONENT_POINTS = 1.0  # smaller component deltas are rounding, not news
+
+Pair = tuple[int, int]
+
+
+def match_events_write(*, previous: Mapping[Pair, float], records: Sequence[StoredMatch]) -> int:
+    """Write the created and moved events of RECORDS against PREVIOUS (pair -> stored score); returns how many."""
+    if not records:
+        return 0
+    company = np.fromiter((r.company_id for r in records), dtype=np.int64, count=len(records))
+    new = np.fromiter((r.score for r in records), dtype=np.float64, count=len(records))
+    old = np.fromiter(
+        (previous.get((r.company_id, r.opportunity_id), np.nan) for r in records), dtype=np.float64, count=len(records)
+    )
+    firms = {pk: (slug, threshold) for pk, slug, threshold in _firms(np.unique(company).tolist())}
+    threshold = np.array([firms[pk][1] for pk in company.tolist()], dtype=np.float64)
+    reached, was_at = new >= threshold, np.nan_to_num(old, nan=-1.0) >= threshold
+    crossing = np.nonzero(reached & ~was_at)[0]
+    moved = (~np.isnan(old)) & (np.abs(new - old) >= MOVE_POINTS) & (reached | was_at)
+    told = _created_before([(records[i].company_id, records[i].opportunity_id) for i in crossing.tolist()])
+    created = [i for i in crossing.tolist() if (records[i].company_id, records[i].opportunity_id) not in told]
+    moved[created] = False
+    moved_rows = np.nonzero(moved)[0].tolist()
+    if not created and not moved_rows:
+        return 0
+    return _write(records, created, moved_rows, old, firms)
+
+
+def _firms(ids: list[int]) -> list[tuple[int, str, int]]:
+    return list(Company.objects.filter(pk__in=ids).values_list("pk", "slug", "alert_threshold"))
+
+
+def _created_before(pairs: list[Pair]) -> set[Pair]:
+    """The PAIRS that already had a `match.created` event (one query)."""
+    if not pairs:
+        return set()
+    events = ChangeEvent.objects.filter(
+        kind=CREATED, company_id__in={c for c, _ in pairs}, subject_id__in={o for _, o in pairs}
+    )
+    return set(events.values_list("company_id", "subject_id")) & set(pairs)
+
+
+def _write(
+    records: Sequence[StoredMatch],
+    created: list[int],
+    moved: list[int],
+    old: np.ndarray,
+    firms: Mapping[int, tuple[str, int]],
+) -> int:
+    now = timezone.now()
+    pairs = [(records[i].company_id, records[i].opportunity_id) for i in moved]
+    before = _stored(pairs)
+    record_changes = _record_changes(pairs, before)
+    opportunities = _opportunity_data({records[i].opportunity_id for i in created + moved})
+    events: list[tuple[str, StoredMatch, str]] = []
+    # A first full rescore announces hundreds of thousands of matches: their data is written as JSON text around
+    # the stored reasons, which are JSON text already, rather than parsed and dumped again.
+    heads = {pk: json.dumps(data, ensure_ascii=False)[:-1] for pk, data in opportunities.items()}
+    names = {pk: json.dumps(slug, ensure_ascii=False) for pk, (slug, _threshold) in firms.items()}
+    for i in created:
+        r = records[i]
+        text = f'{heads[r.opportunity_id]}, "company": {names[r.company_id]}, "score": {round(r.score, 2)}, '
+        events.append((CREATED, r, f'{text}"items": {r.reasons}}}'))
+    for i, pair in zip(moved, pairs, strict=True):
+        r = records[i]
+        old_components, _at = before.get(pair, ({}, None))
+        items = component_deltas(old_components, json.loads(r.components))
+        items += record_change_items(record_changes.get(pair))
+        data = opportunities[r.opportunity_id] | {
+            "company": firms[r.company_id][0],
+            "old_score": round(float(old[i]), 2),
+            "new_score": round(r.score, 2),
+            "moved": items,
+        }
+        events.append((MOVED, r, json.dumps(data, ensure_ascii=False)))
+    return _insert(events, now)
+
+
+def _stored(pairs: list[Pair]) -> dict[Pair, tuple[dict[str, Any], datetime.datetime]]:
+    """Components and computed_at of the stored rows of PAIRS, before they are replaced."""
+    if not pairs:
+        return {}
+    if connection.vendor == "postgresql":  # exactly these pairs, not every row of their firms and records
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT company_id, opportunity_id, components::text, computed_at FROM {Match._meta.db_table} "
+                "WHERE (company_id, opportunity_id) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
+                [[c for c, _ in pairs], [o for _, o in pairs]],
+            )
+            return {(c, o): (json.loads(parts), at) for c, o, parts, at in cursor.fetchall()}
+    rows = Match.objects.filter(
+        company_id__in={c for c, _ in pairs}, opportunity_id__in={o for _, o in pairs}
+    ).values_list("company_id", "opportunity_id", "components", "computed_at")
+    wanted = set(pairs)
+    return {(c, o): (parts, at) for c, o, parts, at in rows if (c, o) in wanted}
+
+
+def _record_changes(
+    pairs: list[Pair], before: Mapping[Pair, tuple[dict[str, Any], datetime.datetime]]
+) -> dict[Pair, dict[str, Any]]:
+    """Each pair's latest `opportunity.changed` event since its old score was stored (one query)."""
+    times = [at for _, at in before.values() if at is not None]
+    if not times:
+        return {}
+    events = ChangeEvent.objects.filter(
+        kind=RECORD_CHANGED, subject_id__in={o for _, o in pairs}, created_at__gt=min(times)
+    ).order_by("created_at", "id")
+    latest: dict[int, list[tuple[datetime.datetime, dict[str, Any]]]] = {}
+    for subject, at, changes in events.values_list("subject_id", "created_at", "changes"):
+        latest.setdefault(subject, []).append((at, changes))
+    found = {}
+    for pair in pairs:
+        since = before.get(pair, ({}, None))[1]
+        later = [changes for at, changes in latest.get(pair[1], []) if since is not None and at > since]
+        if later:
+            found[pair] = later[-1]
+    return found
+
+
+def component_deltas(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[str, object]]:
+    """`moved_component` items, largest first, for components whose contribution moved by COMPONENT_POINTS or more."""
+    deltas = []
+    for name, part in new.items():
+        before = float((old.get(name) or {}).get("contribution", 0.0))
+        after = float(part.get("contribution", 0.0))
+        if abs(after - before) >= COMPONENT_POINTS:
+            deltas.append((abs(after - before), name, before, after))
+    deltas.sort(key=lambda row: (-row[0], row[1]))
+    return [item("moved_component", component=name, old=round(b, 1), new=round(a, 1)) for _, name, b, a in deltas]
+
+
+def record_change_items(changes: Mapping[str, Mapping[str, Any]] | None) -> list[dict[str, object]]:
+    """What changed in the record that moved the score: areas it now lists or dropped, its minimum TRL, the rest."""
+    if not changes:
+        return []
+    changes = dict(changes)
+    items = []
+    areas = changes.pop("technology_areas", None)
+    if areas:
+        old_areas, new_areas = set(areas.get("old") or []), set(areas.get("new") or [])
+        items += [item("record_lists_area", area=slug) for slug in sorted(new_areas - old_areas)]
+        items += [item("record_drops_area", area=slug) for slug in sorted(old_areas - new_areas)]
+    trl = changes.pop("min_trl", None)
+    if trl and trl.get("old") is None:
+        items.append(item("record_min_trl_set", new=trl.get("new")))
+    elif trl and trl.get("new") is None:
+        items.append(item("record_min_trl_dropped"))
+    elif trl:
+        items.append(item("record_min_trl", old=trl.get("old"), new=trl.get("new")))
+    if changes:
+        items.append(item("record_fields_changed", fields=sorted(changes)))
+    return items
+
+
+def _opportunity_data(ids: set[int]) -> dict[int, dict[str, str]]:
+    """Slug, titles and page path of each opportunity (one query; paths in the default language)."""
+    rows = Opportunity.objects.filter(pk__in=ids).values_list("pk", "slug", "title", "title_ja")
+    with translation.override(settings.LANGUAGE_CODE):
+        placeholder = "0-slug-0"
+        path = reverse("programmes:opportunity_detail", kwargs={"slug": placeholder})
+    return {
+        pk: {"slug": slug, "title": title, "title_ja": title_ja, "url": path.replace(placeholder, slug)}
+        for pk, slug, title, title_ja in rows
+    }
+
+
+def _insert(events: list[tuple[str, StoredMatch, str]], now: datetime.datetime) -> int:
+    """Append EVENTS (their data as JSON text): one COPY on PostgreSQL, bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        return changes_record_bulk(
+            ChangeEvent(
+                kind=kind, subject_type="opportunity", subject_id=r.opportunity_id, company_id=r.company_id,
+                data=json.loads(data), created_at=now,
+            )
+            for kind, r, data in events
+        )  # fmt: skip
+    buffer = io.StringIO()
+    stamp = now.isoformat()
+    for kind, r, data in events:
+        text = data.replace("\\", "\\\\")  # COPY text format: backslashes doubled
+        buffer.write(f"{kind}\topportunity\t{r.opportunity_id}\t{r.company_id}\t{{}}\t{text}\t{stamp}\n")
+    columns = "kind, subject_type, subject_id, company_id, changes, data, created_at"
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        with cursor.cursor.copy(f"COPY {ChangeEvent._meta.db_table} ({columns}) FROM STDIN") as copy:
+            copy.write(buffer.getvalue())
+    return len(events)

@@ -1,0 +1,226 @@
+"""New and moved matches become change events in the same transaction as the stored scores (issue 15).
+
+The store is fed hand-made rows with known scores, so each rule is checked exactly; the last tests go through the
+real scorer. These run on SQLite and, in the PostgreSQL suite, through the COPY and digest path.
+"""
+
+import datetime
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import override
+
+from matching import runs, store
+from matching.messages import render
+from matching.record import StoredMatch, jsonb_text
+from portal.changes import change_record
+from portal.models import ChangeEvent
+from programmes.services import opportunity_area_set
+from tests.factories import CompanyFactory, OpportunityFactory, TechnologyAreaFactory
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+WEIGHTS = {"capability": 0.7, "eligibility": 0.12, "readiness": 0.06, "compliance": 0.06, "timing": 0.06}
+
+
+def row(company, opportunity, score: float, *, readiness: float = 0.0, at=None) -> StoredMatch:
+    """A stored row whose parts add up to SCORE: READINESS points from readiness, the rest from capability."""
+    parts = {name: 0.0 for name in WEIGHTS}
+    parts["capability"], parts["readiness"] = round(score - readiness, 2), readiness
+    components = {name: {"value": 0.5, "weight": WEIGHTS[name], "contribution": parts[name]} for name in WEIGHTS}
+    reasons = [{"code": "ticked", "params": {"area": "uuv"}}, {"code": "open_until", "params": {"date": "2027-03-01"}}]
+    return StoredMatch(
+        company.pk,
+        opportunity.pk,
+        None,
+        score,
+        jsonb_text(components),
+        jsonb_text(reasons),
+        "[]",
+        True,
+        at or timezone.now(),
+    )
+
+
+def replace(company, *rows: StoredMatch) -> None:
+    with transaction.atomic():
+        store.firms_replace(company_ids=[company.pk], records=list(rows))
+
+
+def events(kind: str | None = None) -> list[ChangeEvent]:
+    found = ChangeEvent.objects.in_feed_order()
+    return list(found.filter(kind=kind) if kind else found)
+
+
+@pytest.fixture
+def pair():
+    firm = CompanyFactory(slug="ocius", alert_threshold=60)
+    record = OpportunityFactory(slug="uuv-call", title='UUV "call"\tC:\\2027', title_ja="UUV公募")
+    return firm, record
+
+
+def test_a_firms_first_scoring_announces_the_matches_at_or_above_its_threshold_only(pair):
+    firm, record = pair
+    low = OpportunityFactory(slug="low")
+    replace(firm, row(firm, record, 71.5), row(firm, low, 40.0))
+    (event,) = events()
+    assert (event.kind, event.subject_type, event.subject_id, event.company_id) == (
+        "match.created",
+        "opportunity",
+        record.pk,
+        firm.pk,
+    )
+    assert event.data == {
+        "slug": "uuv-call",
+        "title": 'UUV "call"\tC:\\2027',  # quotes, a tab and a backslash survive COPY
+        "title_ja": "UUV公募",
+        "url": "/opportunities/uuv-call/",
+        "company": "ocius",
+        "score": 71.5,
+        "items": [
+            {"code": "ticked", "params": {"area": "uuv"}},
+            {"code": "open_until", "params": {"date": "2027-03-01"}},
+        ],
+    }
+
+
+def test_rescoring_the_same_or_a_little_different_writes_nothing(pair):
+    firm, record = pair
+    replace(firm, row(firm, record, 70.0))
+    replace(firm, row(firm, record, 70.0))
+    replace(firm, row(firm, record, 78.0))
+    assert [e.kind for e in events()] == ["match.created"]
+
+
+def test_a_move_of_ten_points_says_what_moved(pair):
+    firm, record = pair
+    replace(firm, row(firm, record, 62.0))
+    replace(firm, row(firm, record, 78.0, readiness=6.0))
+    event = events("match.moved")[0]
+    assert event.company_id == firm.pk and event.subject_id == record.pk
+    assert event.data["old_score"] == 62.0 and event.data["new_score"] == 78.0
+    assert event.data["moved"] == [
+        {"code": "moved_component", "params": {"component": "capability", "old": 62.0, "new": 72.0}},
+        {"code": "moved_component", "params": {"component": "readiness", "old": 0.0, "new": 6.0}},
+    ]
+    with override("en"):
+        assert render(event.data["moved"][1]) == "readiness 0 → 6 points"
+    with override("ja"):
+        assert render(event.data["moved"][1]) == "成熟度 0 → 6 点"
+
+
+def test_moves_below_the_threshold_are_not_news_but_a_fall_from_above_is(pair):
+    firm, record = pair
+    replace(firm, row(firm, record, 30.0))
+    replace(firm, row(firm, record, 45.0))  # 15 points, both below 60
+    assert events() == []
+    replace(firm, row(firm, record, 61.0))
+    replace(firm, row(firm, record, 48.0))  # fell 13 points from above
+    assert [(e.kind, e.data.get("old_score"), e.data.get("new_score")) for e in events()] == [
+        ("match.created", None, None),
+        ("match.moved", 61.0, 48.0),
+    ]
+
+
+def test_a_match_that_comes_back_above_the_threshold_is_not_new_again(pair):
+    firm, record = pair
+    replace(firm, row(firm, record, 65.0))
+    replace(firm, row(firm, record, 50.0))
+    replace(firm, row(firm, record, 66.0))
+    assert [e.kind for e in events()] == ["match.created", "match.moved", "match.moved"]
+
+
+def test_each_firm_has_its_own_threshold(pair):
+    firm, record = pair
+    picky = CompanyFactory(slug="picky", alert_threshold=80)
+    with transaction.atomic():
+        store.firms_replace(
+            company_ids=[firm.pk, picky.pk], records=[row(firm, record, 70.0), row(picky, record, 70.0)]
+        )
+    assert [(e.kind, e.data["company"]) for e in events()] == [("match.created", "ocius")]
+
+
+def test_the_record_change_that_moved_a_score_is_named(pair):
+    firm, record = pair
+    earlier = timezone.now() - datetime.timedelta(hours=1)
+    replace(firm, row(firm, record, 61.0, at=earlier))
+    change_record(
+        kind="opportunity.changed",
+        subject_type="opportunity",
+        subject_id=record.pk,
+        changes={
+            "technology_areas": {"old": ["usv"], "new": ["usv", "uuv"]},
+            "min_trl": {"old": 7, "new": 5},
+            "venue": {"old": "", "new": "Tokyo"},
+        },
+    )
+    replace(firm, row(firm, record, 74.0))
+    (moved,) = events("match.moved")
+    assert moved.data["moved"][1:] == [
+        {"code": "record_lists_area", "params": {"area": "uuv"}},
+        {"code": "record_min_trl", "params": {"old": 7, "new": 5}},
+        {"code": "record_fields_changed", "params": {"fields": ["venue"]}},
+    ]
+    TechnologyAreaFactory(slug="uuv", name="Unmanned underwater vehicles", name_ja="無人潜水機")
+    with override("en"):
+        assert [render(item) for item in moved.data["moved"][1:]] == [
+            "the record now lists Unmanned underwater vehicles",
+            "the minimum TRL is now 5 (was 7)",
+            "the record changed: venue",
+        ]
+    with override("ja"):
+        assert render(moved.data["moved"][1]) == "記録に無人潜水機が加わりました"
+
+
+def test_a_record_change_older_than_the_old_score_is_not_the_cause(pair):
+    firm, record = pair
+    change_record(
+        kind="opportunity.changed",
+        subject_type="opportunity",
+        subject_id=record.pk,
+        changes={"min_trl": {"old": 7, "new": 5}},
+    )
+    replace(firm, row(firm, record, 61.0, at=timezone.now() + datetime.timedelta(seconds=1)))
+    replace(firm, row(firm, record, 74.0))
+    (moved,) = events("match.moved")
+    assert [item["code"] for item in moved.data["moved"]] == ["moved_component"]
+
+
+def test_events_roll_back_with_the_scores(pair):
+    firm, record = pair
+    with pytest.raises(RuntimeError), transaction.atomic():
+        store.firms_replace(company_ids=[firm.pk], records=[row(firm, record, 90.0)])
+        raise RuntimeError("the chunk's transaction fails")
+    assert events() == []
+
+
+def test_a_record_rescored_for_every_firm_announces_new_matches(pair):
+    firm, record = pair
+    with transaction.atomic():
+        store.opportunity_replace(opportunity_id=record.pk, records=[row(firm, record, 64.0)])
+    with transaction.atomic():
+        store.opportunity_replace(opportunity_id=record.pk, records=[row(firm, record, 88.0)])
+    assert [e.kind for e in events()] == ["match.created", "match.moved"]
+
+
+def test_the_scorer_announces_a_firms_matches_and_a_record_that_now_lists_its_area(curated_areas, consultant):
+    firm = CompanyFactory(
+        slug="subsea",
+        description="Autonomous underwater vehicles and unmanned undersea sonar for navies.",
+        areas=[curated_areas["uuv"]],
+        alert_threshold=0,
+    )
+    record = OpportunityFactory(slug="space-call", title="Space call", areas=[curated_areas["space"]])
+    runs.match_chunk_score(run_id=None, company_ids=[firm.pk])
+    (created,) = events("match.created")
+    assert created.company_id == firm.pk and created.subject_id == record.pk
+    assert created.data["score"] < 10  # space records are no match for a subsea firm
+    firm.alert_threshold = 50
+    firm.save()
+    opportunity_area_set(opportunity=record, area=curated_areas["uuv"], weight=1.0, by=consultant)
+    runs.match_opportunity_score(run_id=None, opportunity_id=record.pk)
+    (moved,) = events("match.moved")
+    assert moved.data["new_score"] >= moved.data["old_score"] + 10
+    assert {"code": "record_lists_area", "params": {"area": "uuv"}} in moved.data["moved"]
+    assert moved.data["moved"][0]["params"]["component"] == "capability"

@@ -1,0 +1,183 @@
+"""Record, source-review and notice services write the change events alerts read, in the same transaction."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from notices.services import notices_load
+from portal.models import ChangeEvent
+from programmes.models import Opportunity
+from programmes.services import (
+    opportunity_archive,
+    opportunity_create,
+    opportunity_publish,
+    opportunity_update,
+    opportunity_verify,
+)
+from tests.factories import CertificationFactory, EventFactory, OpportunityFactory, TechnologyAreaFactory
+from tests.sources.conftest import site  # noqa: F401 (a fixture: the local page server)
+from tests.sources.test_source_reviews import changed  # noqa: F401, F811 (a fixture: one open source change)
+
+pytestmark = pytest.mark.django_db
+
+
+def events(kind: str | None = None) -> list[ChangeEvent]:
+    rows = ChangeEvent.objects.in_feed_order()
+    return list(rows.filter(kind=kind) if kind else rows)
+
+
+def test_a_published_record_whose_dates_areas_and_trl_change_writes_old_and_new_values(consultant):
+    uuv, usv = TechnologyAreaFactory(slug="uuv"), TechnologyAreaFactory(slug="usv")
+    record = OpportunityFactory(
+        slug="maritime-call",
+        title="Maritime call",
+        title_ja="海洋公募",
+        closes_on=datetime.date(2027, 3, 1),
+        areas=[usv],
+    )
+    opportunity_update(
+        opportunity=record,
+        data={"closes_on": datetime.date(2027, 3, 15), "min_trl": 6, "areas": {usv: 1.0, uuv: 0.5}},
+        by=consultant,
+        reason="Deadline extended",
+    )
+    (event,) = events()
+    assert event.kind == "opportunity.changed" and event.subject_type == "opportunity"
+    assert event.subject_id == record.pk and event.actor == consultant
+    assert event.changes == {
+        "closes_on": {"old": "2027-03-01", "new": "2027-03-15"},
+        "min_trl": {"old": None, "new": 6},
+        "technology_areas": {"old": ["usv"], "new": ["usv", "uuv"]},
+    }
+    assert event.data == {
+        "slug": "maritime-call",
+        "title": "Maritime call",
+        "title_ja": "海洋公募",
+        "url": "/opportunities/maritime-call/",
+    }
+
+
+def test_wording_edits_and_verification_are_not_news(consultant):
+    record = OpportunityFactory(summary="Old words.")
+    opportunity_update(opportunity=record, data={"summary": "New words."}, by=consultant, reason="")
+    opportunity_verify(opportunity=record, by=consultant)
+    assert events() == []
+
+
+def test_a_draft_record_changes_silently_and_says_so_once_published(consultant):
+    area = TechnologyAreaFactory(slug="space")
+    draft = opportunity_create(
+        data={"slug": "space-call", "kind": "call", "title": "Space call", "summary": "s.", "areas": {area: 1.0}},
+        by=consultant,
+        reason="",
+    )
+    opportunity_update(opportunity=draft, data={"closes_on": datetime.date(2027, 1, 1)}, by=consultant, reason="")
+    assert events() == []
+    draft.sources.create(url="https://example.org/space")
+    opportunity_publish(opportunity=draft, by=consultant)
+    opportunity_publish(opportunity=draft, by=consultant)  # already published: nothing new
+    assert [(e.kind, e.data["slug"]) for e in events()] == [("opportunity.published", "space-call")]
+
+
+def test_archiving_a_published_record_writes_one_archived_event(consultant):
+    record = OpportunityFactory(slug="gone")
+    opportunity_archive(opportunity=record, by=consultant, reason="Programme closed")
+    opportunity_archive(opportunity=record, by=consultant, reason="again")
+    assert [e.kind for e in events()] == ["opportunity.archived"]
+
+
+def test_expected_dates_becoming_real_dates_are_marked_confirmed(consultant):
+    expo = EventFactory(
+        slug="expo-2027",
+        starts_on=None,
+        ends_on=None,
+        expected_from=datetime.date(2027, 11, 1),
+        expected_until=datetime.date(2027, 11, 30),
+        expected_basis="from the 2023 and 2025 editions",
+    )
+    opportunity_update(
+        opportunity=expo,
+        data={
+            "starts_on": datetime.date(2027, 11, 10),
+            "ends_on": datetime.date(2027, 11, 12),
+            "venue": "Tokyo Big Sight",
+        },
+        by=consultant,
+        reason="Dates announced",
+    )
+    (event,) = events("opportunity.changed")
+    assert event.data["confirmed"] is True
+    assert event.changes["starts_on"] == {"old": None, "new": "2027-11-10"}
+    assert event.changes["venue"] == {"old": "Makuhari Messe, Chiba", "new": "Tokyo Big Sight"}
+
+
+def test_eligibility_changes_are_listed_as_codes(consultant):
+    cert = CertificationFactory(code="as9100d")
+    record = OpportunityFactory(eligible_countries=["JP"])
+    opportunity_update(
+        opportunity=record,
+        data={"eligible_countries": ["JP", "AU"], "required_certifications": [cert]},
+        by=consultant,
+        reason="",
+    )
+    (event,) = events()
+    assert event.changes["eligible_countries"] == {"old": ["JP"], "new": ["AU", "JP"]}
+    assert event.changes["required_certifications"] == {"old": [], "new": ["as9100d"]}
+
+
+def test_a_refused_change_writes_no_event(consultant):
+    record = OpportunityFactory(opens_on=datetime.date(2027, 1, 1))
+    with pytest.raises(ValidationError):
+        opportunity_update(opportunity=record, data={"closes_on": datetime.date(2026, 1, 1)}, by=consultant, reason="")
+    assert events() == []
+
+
+def test_notices_are_announced_once_when_published(tmp_path):
+    TechnologyAreaFactory(slug="uuv")
+    OpportunityFactory(slug="gcap")
+    path = tmp_path / "notices.yaml"
+    entry = (
+        "- slug: rule\n  title: Rule\n  summary: s\n  dated_on: 2026-04-21\n  status: {status}\n"
+        "  countries: [AU, US]\n  areas: [uuv]\n  records: [gcap]\n"
+    )
+    path.write_text(entry.format(status="draft"))
+    notices_load(path=path)
+    assert events() == []
+    path.write_text(entry.format(status="published"))
+    notices_load(path=path)
+    notices_load(path=path)
+    (event,) = events()
+    assert event.kind == "notice.published" and event.subject_type == "notice"
+    assert event.data == {
+        "slug": "rule",
+        "title": "Rule",
+        "title_ja": "",
+        "url": "/api/v1/notices/rule/",
+        "countries": ["AU", "US"],
+        "areas": ["uuv"],
+        "opportunities": ["gcap"],
+    }
+
+
+def test_loading_the_curated_fixtures_announces_each_published_record_once_and_a_reload_nothing():
+    from django.core.management import call_command
+
+    call_command("load_curated", verbosity=0)
+    published = Opportunity.objects.published().count()
+    assert published > 0
+    kinds = list(ChangeEvent.objects.filter(subject_type="opportunity").values_list("kind", flat=True))
+    assert kinds == ["opportunity.published"] * published  # no per-field events for records that are new
+    call_command("load_curated", verbosity=0)
+    assert ChangeEvent.objects.filter(subject_type="opportunity").count() == published
+
+
+def test_a_reviewed_source_change_is_announced_with_the_decision(consultant, changed):  # noqa: F811
+    from sources.services import source_change_review
+
+    source_change_review(change=changed, action="no_change", by=consultant)
+    (event,) = events("source.reviewed")
+    assert event.data["slug"] == "expo" and event.data["decision"] == "no_change"
+    assert event.data["source_url"] == changed.watch.source.url
+    assert timezone.now() - event.created_at < datetime.timedelta(minutes=1)
