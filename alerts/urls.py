@@ -1,5 +1,18 @@
 """Pages of this app, mounted in English and under /ja/ by web/urls.py."""
 
+from django.urls import path
+
+from alerts import views
+
 app_name = "alerts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("my/notifications/", views.notification_settings, name="notification_settings"),
+    path("my/notifications/feed/", views.feed_link, name="feed_link"),
+    path("my/notifications/feed/revoke/", views.feed_link_delete, name="feed_link_revoke"),
+    path("my/notifications/unsubscribe-all/", views.unsubscribe_all, name="unsubscribe_all"),
+    path("my/saved-searches/", views.saved_search_add, name="saved_search_add"),
+    path("my/saved-searches/<int:pk>/delete/", views.saved_search_remove, name="saved_search_delete"),
+    path("feeds/<str:secret>.atom", views.feed, name="feed"),
+    path("unsubscribe/<str:secret>/", views.unsubscribe, name="unsubscribe"),
+]

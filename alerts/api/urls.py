@@ -2,6 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
+from alerts.api.views import SavedSearchViewSet
+
 router = SimpleRouter()
+router.register("saved-searches", SavedSearchViewSet, basename="saved-search")
 
 urlpatterns = router.urls
