@@ -151,9 +151,10 @@ def test_a_sender_killed_mid_batch_leaves_exactly_one_delivery_per_key(smtp, con
         save_search(client)
         clients.append(client)
     publish(consultant, slug="usv-call", title="USV demonstrator call", area=usv)
+    from django.core.mail import get_connection
+
     from alerts.digests import digests_queue
     from alerts.emails import email_send
-    from django.core.mail import get_connection
 
     assert digests_queue(period="daily").queued == 3
     # A sender claims all three, delivers the first, and dies before it touches the other two.
