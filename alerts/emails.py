@@ -16,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -46,9 +47,9 @@ def message_id(message: OutboxMessage) -> str:
 
 def _field_label(name: str) -> str:
     try:
-        return str(Opportunity._meta.get_field(name).verbose_name)
+        return capfirst(str(Opportunity._meta.get_field(name).verbose_name))
     except FieldDoesNotExist:
-        return name.replace("_", " ")
+        return capfirst(name.replace("_", " "))
 
 
 def _value(value: Any) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.utils import feedgenerator, timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from alerts.emails import item_lines, site_path, site_url
@@ -83,7 +84,7 @@ def feed_render(*, user: User, language: str, feed_url: str) -> str:
             feed.add_item(
                 title=(item.get("title_ja") if language == "ja" else "") or item.get("title") or link,
                 link=link,
-                description="\n".join(item_lines(item)),
+                description="<br>".join(escape(line) for line in item_lines(item)),
                 unique_id=f"{link}#{item['kind']}-{item.get('event', '')}",
                 updateddate=dt.datetime.fromisoformat(item["at"]),
                 pubdate=dt.datetime.fromisoformat(item["at"]),

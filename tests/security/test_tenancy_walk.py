@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from alerts.searches import saved_search_create  # noqa: I001 (alerts, #15)
 from companies.models import Company, Membership
 from matching.models import MatchRun
 from notices.models import Notice
@@ -67,6 +68,8 @@ PK_ROUTES = {
     "admin:sources_sourcechange_review": "source_change",
     "partners:introduction_detail": "introduction",
     "api:introduction-detail": "introduction",
+    "api:saved-search-detail": "saved_search",
+    "alerts:saved_search_delete": "saved_search",
 }
 
 # Alice's private resources and what bob gets for each: a 404 that does not confirm they exist.
@@ -101,6 +104,11 @@ PRIVATE_ROUTES = {
     "workspace:feedback_give": 405,
     "workspace:feedback_withdraw": 405,
     "api:company-match-feedback": 405,
+    # Alerts (#15): alice's saved search; feeds and unsubscribe links open only with their secret.
+    "api:saved-search-detail": 404,
+    "alerts:saved_search_delete": 405,  # POST only; the POST is a 404 (tests/alerts/test_saved_searches.py)
+    "alerts:feed": 404,
+    "alerts:unsubscribe": 404,
 }
 
 # Distinctive strings stored on alice's firm; none may appear in anything bob receives.
@@ -122,6 +130,7 @@ ALICE_MARKERS = {
     "user_email": "alice-user-qx7@alicorp.example",
     "introduction_message": "alice-intro-message-qx7 meet the shipbuilder",
     "introduction_notes": "alice-intro-notes-qx7",
+    "saved_search_name": "alice-saved-search-qx7",
 }
 BOB_REASON = "bob-match-reason-qx7"
 
@@ -143,6 +152,7 @@ class World:
     alice_uidb64: str
     partner_slug: str = ""
     introduction_pk: int = 0
+    saved_search_pk: int = 0
 
 
 @pytest.fixture
@@ -189,6 +199,9 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
     PartnerFit.objects.create(
         company=firm_a, partner=partner, score=float(ALICE_MARKERS["score"]), computed_at=match.computed_at
     )
+    saved_search = saved_search_create(
+        user=alice, name=ALICE_MARKERS["saved_search_name"], query="kind=call", frequency="weekly"
+    )
     markers = {
         **ALICE_MARKERS,
         "token_prefix": token.prefix,
@@ -226,6 +239,7 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
         alice_uidb64=urlsafe_base64_encode(force_bytes(alice.pk)),
         partner_slug=partner.slug,
         introduction_pk=introduction.pk,
+        saved_search_pk=saved_search.pk,
     )
 
 
@@ -326,6 +340,7 @@ def _value(name: str, route: Route, world: World) -> str:
         "notice": "public-notice",
         "partner": world.partner_slug,
         "introduction": world.introduction_pk,
+        "saved_search": world.saved_search_pk,
     }
     model = _admin_model(route)
     simple = {
@@ -343,6 +358,7 @@ def _value(name: str, route: Route, world: World) -> str:
         "history_id": world.history_ids.get(model, 1),
         "import_id": 1,  # a background CSV import: consultants only, like the rest of the admin
         "action": "no_change",
+        "secret": "kkl_not-a-secret-of-anyone",  # feeds and unsubscribe links: an unknown secret
     }
     if name == "slug" and route.name in SLUG_ROUTES:
         return str(by_record[SLUG_ROUTES[route.name]])
@@ -507,6 +523,8 @@ EXTRA_URLS = [
     ("/api/v1/introductions/", 200),
     ("/my/introductions/", 200),
     ("/api/v1/companies/firm-a/partners/", 404),
+    ("/api/v1/saved-searches/", 200),
+    ("/my/notifications/", 200),
 ]
 
 
@@ -612,3 +630,17 @@ def test_bob_cannot_change_alices_workspace(world, bob_client, bob_bearer, firm_
     entry = PipelineEntry.objects.get(company=firm_a)
     assert (entry.stage, entry.notes) == ("watching", ALICE_MARKERS["pipeline_note"])
     assert MatchFeedback.objects.filter(company=firm_a, reason="other").exists()
+
+
+def test_bob_opens_only_his_own_feed_and_unsubscribe_links(world, bob, anon_client):
+    from alerts.preferences import feed_link_issue
+
+    bob_feed = feed_link_issue(user=bob)
+    _link, bob_unsubscribe = secret_link_issue(user=bob, purpose=SecretLink.Purpose.UNSUBSCRIBE, subject_id=1)
+
+    feed = anon_client.get(f"/feeds/{bob_feed}.atom")
+    assert feed.status_code == 200
+    assert_nothing_of_alice(feed, "bob's feed", world.markers)
+    # A feed secret is not an unsubscribe secret, nor the other way round.
+    assert anon_client.get(f"/unsubscribe/{bob_feed}/").status_code == 404
+    assert anon_client.get(f"/feeds/{bob_unsubscribe}.atom").status_code == 404
