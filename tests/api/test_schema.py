@@ -58,6 +58,8 @@ def test_the_schema_describes_every_route_and_filter(anon_client):
         "/api/v1/companies/{company_slug}/partners/",
         "/api/v1/introductions/",
         "/api/v1/introductions/{id}/",
+        "/api/v1/saved-searches/",
+        "/api/v1/saved-searches/{id}/",
     }
     params = {p["name"]: p for p in schema["paths"]["/api/v1/opportunities/"]["get"]["parameters"]}
     filters = ["kind", "technology_area", "organisation", "open", "closes_before", "closes_after"]

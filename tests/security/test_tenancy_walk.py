@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from alerts.searches import saved_search_create  # noqa: I001 (alerts, #15)
+from alerts.searches import saved_search_create
 from companies.models import Company, Membership
 from matching.models import MatchRun
 from notices.models import Notice
