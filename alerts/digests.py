@@ -9,7 +9,7 @@ same period send nothing (issue 15). Empty digests are not queued, but the place
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -40,6 +40,7 @@ class DigestRun:
 
     period: str
     start: dt.date
+    results: dict[str, set[int]] = field(default_factory=dict, repr=False)  # each saved query's results, run once
     users: int = 0
     queued: int = 0
     empty: int = 0
@@ -166,11 +167,11 @@ def _digest_batch(user_ids: list[int], *, period: str, start: dt.date, head: tup
     for search in SavedSearch.objects.filter(user_id__in=settings, frequency=period).select_related("user"):
         searches[search.user_id].append(search)
     all_searches = [search for group in searches.values() for search in group]
-    new = saved_search_new_results(all_searches)
+    new = saved_search_new_results(all_searches, cache=run.results)
     records = _records(pk for ids in new.values() for pk in ids)
     low = min((s.feed_txid, s.feed_event_id) for s in settings.values())
     index = EventIndex(_events(low, head) if any(s.frequency == period for s in settings.values()) else [])
-    messages, moved_settings = [], []
+    messages, moved, told = [], [], []
     for user_id, user_settings in settings.items():
         items = digest_build(
             settings=user_settings, reader=readers[user_id], index=index, searches=searches.get(user_id, ()),
@@ -182,24 +183,28 @@ def _digest_batch(user_ids: list[int], *, period: str, start: dt.date, head: tup
         else:
             run.empty += 1
         if user_settings.frequency == period:
-            user_settings.feed_txid, user_settings.feed_event_id = head
-            user_settings.last_digest_at = timezone.now() if items else user_settings.last_digest_at
-            moved_settings.append(user_settings)
+            moved.append(user_id)
+            if items:
+                told.append(user_id)
     run.queued += outbox_put_many(messages)
-    NotificationSettings.objects.bulk_update(moved_settings, ["feed_txid", "feed_event_id", "last_digest_at"])
+    # Every reader moves to the same place, so one UPDATE each, not a row-by-row bulk_update.
+    NotificationSettings.objects.filter(user_id__in=moved).update(feed_txid=head[0], feed_event_id=head[1])
+    NotificationSettings.objects.filter(user_id__in=told).update(last_digest_at=timezone.now())
     _baselines_advance(all_searches, new)
 
 
 def _baselines_advance(searches: list[SavedSearch], new: dict[int, list[int]]) -> None:
-    """Add each search's reported results to its baseline, so they are never reported again."""
-    now = timezone.now()
-    changed = []
+    """Add each search's reported results to its baseline, so they are never reported again.
+
+    Searches of one query usually end with the same baseline, so they are updated together, one UPDATE per baseline.
+    """
+    groups: dict[tuple[int, ...], list[int]] = defaultdict(list)
     for search in searches:
         if new.get(search.pk):
-            search.baseline = sorted(set(search.baseline) | set(new[search.pk]))
-            search.last_sent_at = now
-            changed.append(search)
-    SavedSearch.objects.bulk_update(changed, ["baseline", "last_sent_at"], batch_size=1000)
+            groups[tuple(sorted(set(search.baseline) | set(new[search.pk])))].append(search.pk)
+    now = timezone.now()
+    for baseline, ids in groups.items():
+        SavedSearch.objects.filter(pk__in=ids).update(baseline=list(baseline), last_sent_at=now)
 
 
 def digests_queue(*, period: str, day: dt.date | None = None, batch: int = BATCH) -> DigestRun:

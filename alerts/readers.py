@@ -5,7 +5,7 @@ the firms' new and moved matches, and notices naming a firm's country or one of 
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,14 +60,19 @@ class EventIndex:
     def __init__(self, events: Iterable[ChangeEvent]) -> None:
         self.by_record: dict[int, list[ChangeEvent]] = defaultdict(list)
         self.by_company: dict[int, list[ChangeEvent]] = defaultdict(list)
-        self.notices: list[ChangeEvent] = []
+        self.by_country: dict[str, list[ChangeEvent]] = defaultdict(list)
+        self.by_area: dict[str, list[ChangeEvent]] = defaultdict(list)
         for event in events:
             if event.kind in FOLLOWED_KINDS:
                 self.by_record[event.subject_id].append(event)
             elif event.kind in MATCH_KINDS and event.company_id is not None:
                 self.by_company[event.company_id].append(event)
             elif event.kind in NOTICE_KINDS:
-                self.notices.append(event)
+                data = event.data or {}
+                for code in {str(code).upper() for code in data.get("countries") or ()}:
+                    self.by_country[code].append(event)
+                for slug in set(data.get("areas") or ()):
+                    self.by_area[slug].append(event)
 
     def for_reader(self, reader: Reader, *, sections: Iterable[str]) -> list[ChangeEvent]:
         """The events READER receives in SECTIONS ("followed", "matches", "notices"), in feed order."""
@@ -80,15 +85,11 @@ class EventIndex:
             for company_id in reader.company_ids:
                 found.extend(self.by_company.get(company_id, ()))
         if "notices" in wanted:
-            found.extend(event for event in self.notices if notice_affects(event.data, reader))
+            # A notice naming the firm's country and one of its areas is still one item.
+            notices = {e.pk: e for code in reader.countries for e in self.by_country.get(code, ())}
+            notices.update((e.pk, e) for slug in reader.areas for e in self.by_area.get(slug, ()))
+            found.extend(notices.values())
         return sorted(found, key=lambda event: (event.txid, event.pk))
-
-
-def notice_affects(data: Mapping[str, Any], reader: Reader) -> bool:
-    """A notice concerns the reader when it names one of their firms' countries or areas."""
-    countries = {str(code).upper() for code in data.get("countries") or ()}
-    areas = set(data.get("areas") or ())
-    return bool(countries & reader.countries or areas & reader.areas)
 
 
 def event_item(event: ChangeEvent) -> dict[str, Any]:

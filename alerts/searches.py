@@ -101,12 +101,14 @@ def saved_search_for_query(*, user: User, query: str) -> SavedSearch | None:
     return SavedSearch.objects.filter(user=user, query=query_normalise(query)).first()
 
 
-def saved_search_new_results(searches: Iterable[SavedSearch]) -> dict[int, list[int]]:
+def saved_search_new_results(
+    searches: Iterable[SavedSearch], *, cache: dict[str, set[int]] | None = None
+) -> dict[int, list[int]]:
     """For each search, the ids it lists now that are not in its baseline; one query per distinct query string.
 
-    Many users save the same few searches, so each distinct query runs once per call.
+    Many users save the same few searches, so each distinct query runs once per CACHE (one digest run).
     """
-    cache: dict[str, set[int]] = {}
+    cache = {} if cache is None else cache
     found = {}
     for search in searches:
         if search.query not in cache:

@@ -1,6 +1,5 @@
 """The alert jobs as one service each, shared by the commands and the Celery tasks."""
 
-from dataclasses import asdict
 from typing import Any
 
 from django.core.cache import cache
@@ -20,7 +19,10 @@ def digests_send(*, period: str, deliver: bool = True) -> dict[str, Any] | None:
     try:
         report: dict[str, Any] = {"reminders": reminders_queue()}
         run = digests_queue(period=period)
-        report.update({key: str(value) if key == "start" else value for key, value in asdict(run).items()})
+        report.update(
+            period=run.period, start=run.start.isoformat(), users=run.users, queued=run.queued, empty=run.empty,
+            already=run.already,
+        )  # fmt: skip
     finally:
         cache.delete(lock)
     if deliver:

@@ -15,7 +15,8 @@ from tests.alerts.conftest import match_event, notice_event, opportunity_event
 from tests.factories import CallFactory, CompanyFactory, MembershipFactory, TechnologyAreaFactory, UserFactory
 from workspace.services import pipeline_entry_save
 
-pytestmark = pytest.mark.django_db
+# Committed for real: on PostgreSQL readers see only events of transactions that have ended (portal/changes.py).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def digest_of(user) -> OutboxMessage:

@@ -28,6 +28,7 @@ def entries(response) -> list[tuple[str, str]]:
     return [(e.find(f"{ATOM}title").text, e.find(f"{ATOM}link").get("href")) for e in root.findall(f"{ATOM}entry")]
 
 
+@pytest.mark.django_db(transaction=True)  # readers see only ended transactions' events
 def test_the_feed_lists_the_users_alerts_newest_first(alice, firm_a, anon_client):
     notification_settings_get(user=alice)
     followed = CallFactory(slug="followed", title="Followed call")
@@ -53,6 +54,7 @@ def test_the_feed_lists_the_users_alerts_newest_first(alice, firm_a, anon_client
     assert "Venue: — → Tokyo" in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)  # readers see only ended transactions' events
 def test_the_feed_is_in_the_users_language(alice, firm_a, anon_client):
     notification_settings_update(user=alice, data={"language": "ja"})
     match_event("match.created", CallFactory(slug="m", title="Matched", title_ja="マッチした公募"), firm_a, score=75.0)
