@@ -154,6 +154,7 @@ def email_build(message: OutboxMessage, *, unsubscribe_url: str, connection=None
             "settings_url": site_url(site_path(reverse("alerts:notification_settings"), language)),
             "unsubscribe_url": unsubscribe_url,
             "user": message.user,
+            "language": language,
         }
         subject = _subject(message, len(items))
         text = render_to_string("alerts/email_digest.txt", context)

@@ -103,6 +103,7 @@ def test_a_japanese_user_gets_the_digest_in_japanese(smtp, consultant, usv, firm
     assert mail["Content-Language"] == "ja"
     assert _decoded(mail["Subject"]) == "Kakehashi 日次ダイジェスト：1件の更新"
     text = body(mail, "plain")
+    assert '<html lang="ja">' in body(mail, "html")
     assert "USV実証公募" in text
     assert "https://kakehashi.example/ja/opportunities/usv-call/" in text
     assert "保存した検索" in text
