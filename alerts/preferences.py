@@ -17,16 +17,14 @@ def feed_head() -> tuple[int, int]:
     return last or (0, 0)
 
 
-def notification_settings_get(*, user: User) -> NotificationSettings:
-    """USER's settings, made with the defaults (daily, every kind, from now on) the first time they are asked for."""
+def notification_settings_get(*, user: User, language: str | None = None) -> NotificationSettings:
+    """USER's settings, made with the defaults (daily, every kind, from now on, in LANGUAGE) when first asked for."""
     found = NotificationSettings.objects.filter(user=user).first()
     if found is not None:
         return found
     txid, event_id = feed_head()
-    language = "ja" if getattr(user, "_language", "") == "ja" else "en"
-    settings, _created = NotificationSettings.objects.get_or_create(
-        user=user, defaults={"feed_txid": txid, "feed_event_id": event_id, "language": language}
-    )
+    defaults = {"feed_txid": txid, "feed_event_id": event_id, "language": "ja" if language == "ja" else "en"}
+    settings, _created = NotificationSettings.objects.get_or_create(user=user, defaults=defaults)
     return settings
 
 

@@ -44,7 +44,7 @@ def _settings_page(request: HttpRequest, form: NotificationSettingsForm, *, feed
 @cache_control(private=True)
 def notification_settings(request: HttpRequest) -> HttpResponse:
     """What the user is told and how: digest frequency, language, kinds, the Atom feed and unsubscribe-all."""
-    settings = notification_settings_get(user=request.user)
+    settings = notification_settings_get(user=request.user, language=get_language())
     if request.method == "POST":
         form = NotificationSettingsForm(request.POST, instance=settings)
         if form.is_valid():

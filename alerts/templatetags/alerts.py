@@ -4,7 +4,7 @@ from django import template
 from django.http import HttpRequest, QueryDict
 
 from alerts.forms import SavedSearchForm
-from alerts.models import SavedSearch
+from alerts.models import NotificationSettings, SavedSearch
 from alerts.searches import query_normalise, saved_search_for_query
 
 register = template.Library()
@@ -24,4 +24,7 @@ def saved_search_panel(context: template.Context) -> dict:
     query = listing_query(request)
     saved = saved_search_for_query(user=request.user, query=query)
     form = SavedSearchForm(initial={"query": query, "frequency": SavedSearch.Frequency.DAILY})
-    return {"show": True, "saved": saved, "form": form, "csrf_token": context.get("csrf_token")}
+    digests_off = saved is not None and NotificationSettings.objects.filter(user=request.user, frequency="off").exists()
+    return {
+        "show": True, "saved": saved, "digests_off": digests_off, "form": form, "csrf_token": context.get("csrf_token")
+    }  # fmt: skip

@@ -1,6 +1,7 @@
 """The whole flow through the real commands and a real local SMTP server (aiosmtpd): each digest arrives once."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -68,8 +69,8 @@ def test_a_saved_search_brings_one_english_digest_and_rerunning_sends_nothing(
     save_search(alice_client)
     publish(consultant, slug="usv-call", title="USV demonstrator call", area=usv)
 
-    call_command("send_digests", "--sync", stdout=open("/dev/null", "w"))
-    call_command("send_digests", "--sync", stdout=open("/dev/null", "w"))
+    call_command("send_digests", "--sync", stdout=io.StringIO())
+    call_command("send_digests", "--sync", stdout=io.StringIO())
 
     assert len(smtp.inbox.messages) == 1
     mail = smtp.inbox.messages[0]
@@ -97,7 +98,7 @@ def test_a_japanese_user_gets_the_digest_in_japanese(smtp, consultant, usv, firm
     save_search(client)
     publish(consultant, slug="usv-call", title="USV demonstrator call", title_ja="USV実証公募", area=usv)
 
-    call_command("send_digests", "--sync", stdout=open("/dev/null", "w"))
+    call_command("send_digests", "--sync", stdout=io.StringIO())
 
     (mail,) = smtp.inbox.messages
     assert mail["Content-Language"] == "ja"
@@ -120,7 +121,7 @@ def test_smtp_down_then_back_delivers_the_digest_once(smtp, alice_client, consul
     publish(consultant, slug="usv-call", title="USV demonstrator call", area=usv)
     smtp.stop()
 
-    call_command("send_digests", "--sync", stdout=open("/dev/null", "w"))
+    call_command("send_digests", "--sync", stdout=io.StringIO())
 
     message = OutboxMessage.objects.get(kind="digest")
     assert (message.status, message.attempts) == ("pending", 1)
@@ -128,13 +129,13 @@ def test_smtp_down_then_back_delivers_the_digest_once(smtp, alice_client, consul
     assert "Connection" in message.last_error or "refused" in message.last_error.lower()
 
     smtp.start()
-    call_command("deliver_emails", stdout=open("/dev/null", "w"))
+    call_command("deliver_emails", stdout=io.StringIO())
     assert smtp.inbox.messages == []  # not due yet: the back-off holds
     make_due_now()
-    call_command("deliver_emails", stdout=open("/dev/null", "w"))
+    call_command("deliver_emails", stdout=io.StringIO())
     make_due_now()
-    call_command("deliver_emails", stdout=open("/dev/null", "w"))
-    call_command("send_digests", "--sync", stdout=open("/dev/null", "w"))
+    call_command("deliver_emails", stdout=io.StringIO())
+    call_command("send_digests", "--sync", stdout=io.StringIO())
 
     assert len(smtp.inbox.messages) == 1
     message.refresh_from_db()
@@ -162,12 +163,12 @@ def test_a_sender_killed_mid_batch_leaves_exactly_one_delivery_per_key(smtp, con
     claimed = outbox_claim(channel="email", limit=10)
     connection = get_connection()
     outbox_settle(claimed[0], email_send(claimed[0], connection=connection), started=0.0)
-    call_command("deliver_emails", stdout=open("/dev/null", "w"))
+    call_command("deliver_emails", stdout=io.StringIO())
     assert len(smtp.inbox.messages) == 1  # the other two are still leased to the dead sender
 
     make_due_now()  # the lease runs out
-    call_command("deliver_emails", stdout=open("/dev/null", "w"))
-    call_command("deliver_emails", stdout=open("/dev/null", "w"))
+    call_command("deliver_emails", stdout=io.StringIO())
+    call_command("deliver_emails", stdout=io.StringIO())
 
     ids = sorted(mail["Message-ID"] for mail in smtp.inbox.messages)
     assert len(ids) == len(set(ids)) == 3
@@ -177,7 +178,7 @@ def test_a_sender_killed_mid_batch_leaves_exactly_one_delivery_per_key(smtp, con
 def test_one_click_unsubscribe_works_without_signing_in(smtp, alice, alice_client, consultant, usv):
     save_search(alice_client)
     publish(consultant, slug="usv-call", title="USV demonstrator call", area=usv)
-    call_command("send_digests", "--sync", stdout=open("/dev/null", "w"))
+    call_command("send_digests", "--sync", stdout=io.StringIO())
     (mail,) = smtp.inbox.messages
     url = re.match(r"<(https://[^>]+)>", unfolded(mail, "List-Unsubscribe"))[1].removeprefix(
         "https://kakehashi.example"
@@ -193,5 +194,16 @@ def test_one_click_unsubscribe_works_without_signing_in(smtp, alice, alice_clien
     assert (settings.frequency, settings.deadlines) == ("off", False)
     assert anon.post("/unsubscribe/kkl_not-a-real-secret/").status_code == 404
     publish(consultant, slug="usv-call-2", title="Second USV call", area=usv)
-    call_command("send_digests", "--sync", stdout=open("/dev/null", "w"))
+    call_command("send_digests", "--sync", stdout=io.StringIO())
+    assert len(smtp.inbox.messages) == 1
+
+
+def test_without_sync_the_command_hands_the_work_to_the_workers(smtp, alice_client, consultant, usv):
+    save_search(alice_client)
+    publish(consultant, slug="usv-call", title="USV demonstrator call", area=usv)
+    out = io.StringIO()
+
+    call_command("send_digests", "--period", "daily", stdout=out)  # tasks run in-process in tests (eager)
+
+    assert "queued" in out.getvalue()
     assert len(smtp.inbox.messages) == 1

@@ -71,3 +71,9 @@ def test_unsubscribe_all_stops_digests_and_reminders(alice, alice_client):
     settings = NotificationSettings.objects.get(user=alice)
     assert (settings.frequency, settings.deadlines) == ("off", False)
     assert b"You will receive no more email from Kakehashi." in alice_client.get(URL).content
+
+
+def test_settings_first_made_on_a_japanese_page_are_in_japanese(alice, alice_client):
+    alice_client.get(f"/ja{URL}")
+
+    assert NotificationSettings.objects.get(user=alice).language == "ja"

@@ -112,3 +112,13 @@ def test_the_listing_offers_to_save_the_search_and_then_says_it_is_saved(alice_c
 def test_a_first_visit_saves_what_it_shows_open_records(alice_client):
     page = alice_client.get("/opportunities/")
     assert b'name="query" value="open=true"' in page.content
+
+
+def test_the_listing_warns_when_the_saved_search_cannot_be_sent_because_digests_are_off(alice, alice_client):
+    from alerts.preferences import notification_unsubscribe_all
+    from alerts.searches import saved_search_create
+
+    saved_search_create(user=alice, name="Calls", query="kind=call", frequency="daily")
+    notification_unsubscribe_all(user=alice)
+
+    assert "Your digests are off" in alice_client.get("/opportunities/?kind=call").content.decode()
