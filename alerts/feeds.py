@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import Q
 from django.utils import feedgenerator, timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from alerts.emails import item_lines, site_path, site_url
 from alerts.models import NotificationSettings, SavedSearch
 from alerts.preferences import notification_settings_get
-from alerts.readers import EVENT_KINDS, EventIndex, event_item, readers_load
+from alerts.readers import FOLLOWED_KINDS, MATCH_KINDS, NOTICE_KINDS, EventIndex, event_item, readers_load
 from alerts.searches import query_results
 from portal.changes import settled_filter
 from portal.models import ChangeEvent
@@ -59,9 +60,15 @@ def feed_items(*, user: User, now: dt.datetime | None = None) -> list[dict[str, 
     """USER's alert items of the last FEED_DAYS days, newest first, at most FEED_ITEMS."""
     now = now or timezone.now()
     settings = notification_settings_get(user=user)
-    recent = settled_filter(ChangeEvent.objects.filter(kind__in=(*EVENT_KINDS, PUBLISHED)))
-    events = list(recent.filter(created_at__gte=now - dt.timedelta(days=FEED_DAYS)).order_by("txid", "id"))
     reader = readers_load([user.pk])[user.pk]
+    # Only the events that can be this user's, so a rescore's events for thousands of firms are never read here.
+    theirs = (
+        Q(kind__in=FOLLOWED_KINDS, subject_id__in=reader.followed)
+        | Q(kind__in=MATCH_KINDS, company_id__in=reader.company_ids)
+        | Q(kind__in=(*NOTICE_KINDS, PUBLISHED))
+    )
+    recent = settled_filter(ChangeEvent.objects.filter(theirs, created_at__gte=now - dt.timedelta(days=FEED_DAYS)))
+    events = list(recent.order_by("txid", "id"))
     items = [event_item(e) for e in EventIndex(events).for_reader(reader, sections=_sections(settings))]
     if settings.saved_searches:
         items += _search_items(user, events)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.cache import cache
 
-from alerts.digests import digests_queue
+from alerts.digests import digests_queue, settings_ensure
 from alerts.emails import emails_deliver
 from alerts.reminders import reminders_queue
 
@@ -17,6 +17,7 @@ def digests_send(*, period: str, deliver: bool = True) -> dict[str, Any] | None:
     if not cache.add(lock, "1", timeout=LOCK_SECONDS):
         return None
     try:
+        settings_ensure()  # new members get reminders from this run on, and digests from now on
         report: dict[str, Any] = {"reminders": reminders_queue()}
         run = digests_queue(period=period)
         report.update(

@@ -105,3 +105,15 @@ def test_no_reminders_for_users_who_turned_them_off(alice, firm_a):
     pipeline_entry_save(company=firm_a, opportunity=call, by=alice)
 
     assert reminders_queue() == 0
+
+
+def test_a_member_who_never_opened_the_settings_gets_reminders_from_the_daily_run(alice, firm_a):
+    from alerts.services import digests_send
+
+    call = CallFactory(slug="closing", closes_on=timezone.localdate() + dt.timedelta(days=3))
+    pipeline_entry_save(company=firm_a, opportunity=call, by=alice)
+
+    report = digests_send(period="daily", deliver=False)
+
+    assert report["reminders"] == 1
+    assert OutboxMessage.objects.get(kind="reminder").user == alice
