@@ -122,3 +122,16 @@ def test_the_listing_warns_when_the_saved_search_cannot_be_sent_because_digests_
     notification_unsubscribe_all(user=alice)
 
     assert "Your digests are off" in alice_client.get("/opportunities/?kind=call").content.decode()
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_the_saved_search_list_costs_the_same_queries_at_2_and_20_rows(
+    alice, alice_client, rows, django_assert_num_queries
+):
+    SavedSearch.objects.bulk_create(
+        [SavedSearch(user=alice, name=f"Search {n}", query=f"q=term{n}") for n in range(rows)]
+    )
+    # 1 session, 2 user, 3 count (pagination), 4 the page
+    with django_assert_num_queries(4):
+        response = alice_client.get(URL)
+    assert len(response.json()["results"]) == rows
