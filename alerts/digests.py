@@ -70,7 +70,7 @@ def settings_ensure() -> int:
     return len(rows)
 
 
-def due_user_ids(period: str, start: dt.date) -> list[int]:
+def due_user_ids(period: str) -> list[int]:
     """Users whose digest of PERIOD may hold something: that is their frequency, or they saved a search at it."""
     on = NotificationSettings.objects.exclude(frequency=NotificationSettings.Frequency.OFF).filter(user__is_active=True)
     ids = on.filter(
@@ -95,11 +95,12 @@ def _sections(settings: NotificationSettings) -> list[str]:
 
 
 def _search_items(searches: Sequence[SavedSearch], new: dict[int, list[int]], records: dict[int, Any]) -> list[dict]:
-    items = []
+    items, seen = [], set()
     for search in searches:
         for pk in new.get(search.pk, ()):
             record = records.get(pk)
-            if record is not None:
+            if record is not None and pk not in seen:  # a record two searches list is told once
+                seen.add(pk)
                 items.append(search_item(search, record))
     return items
 
@@ -215,7 +216,7 @@ def digests_queue(*, period: str, day: dt.date | None = None, batch: int = BATCH
     run = DigestRun(period=period, start=start)
     settings_ensure()
     head = feed_head()
-    user_ids = due_user_ids(period, start)
+    user_ids = due_user_ids(period)
     for first in range(0, len(user_ids), batch):
         _digest_batch(user_ids[first : first + batch], period=period, start=start, head=head, run=run)
     return run

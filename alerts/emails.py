@@ -26,6 +26,8 @@ from portal.outbox import Outcome, outbox_deliver
 from portal.secret_links import secret_link_issue
 from programmes.models import Opportunity
 
+# Outbox email kinds written from items by this module; any other kind brings its own subject and body.
+DIGEST_KINDS = ("digest", "reminder")
 SECTION_ORDER = ("deadlines", "searches", "followed", "matches", "notices")
 
 
@@ -183,10 +185,29 @@ def unsubscribe_url_issue(message: OutboxMessage) -> str:
     return site_url(reverse("alerts:unsubscribe", kwargs={"secret": raw}))
 
 
+def email_plain(message: OutboxMessage, *, connection=None) -> EmailMultiAlternatives:
+    """Any other email in the outbox (a notice to a webhook's owner): payload `subject`, `body`, optional `html`."""
+    email = EmailMultiAlternatives(
+        subject=message.payload["subject"],
+        body=message.payload["body"],
+        to=[message.user.email],
+        connection=connection,
+        headers={"Message-ID": message_id(message)},
+    )
+    if message.payload.get("html"):
+        email.attach_alternative(message.payload["html"], "text/html")
+    return email
+
+
 def email_send(message: OutboxMessage, *, connection) -> Outcome:
     """Hand one outbox row to the SMTP server; an error is a failed attempt (retried with back-off), not a loss."""
     try:
-        email = email_build(message, unsubscribe_url=unsubscribe_url_issue(message), connection=connection)
+        if message.kind in DIGEST_KINDS:
+            email = email_build(message, unsubscribe_url=unsubscribe_url_issue(message), connection=connection)
+        elif {"subject", "body"} <= set(message.payload):
+            email = email_plain(message, connection=connection)
+        else:
+            return Outcome(ok=False, error=f"no way to write an email of kind {message.kind!r}")
         email.send()
     except (smtplib.SMTPException, OSError) as error:
         connection.close()  # the next message opens a fresh connection instead of reusing a broken one

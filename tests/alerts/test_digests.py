@@ -139,3 +139,14 @@ def test_a_member_without_settings_is_told_from_the_first_run_on():
 
     assert (first.queued, second.queued) == (0, 1)
     assert titles(digest_of(carol)) == ["After"]
+
+
+def test_a_record_two_saved_searches_list_is_told_once(alice, consultant):
+    uuv = TechnologyAreaFactory(slug="uuv")
+    saved_search_create(user=alice, name="UUV", query="technology_area=uuv", frequency="daily")
+    saved_search_create(user=alice, name="Calls", query="kind=call", frequency="daily")
+    publish_call(consultant, slug="new-call", title="New UUV call", areas=[uuv])
+
+    digests_queue(period="daily")
+
+    assert titles(digest_of(alice)) == ["New UUV call"]

@@ -207,3 +207,22 @@ def test_without_sync_the_command_hands_the_work_to_the_workers(smtp, alice_clie
 
     assert "queued" in out.getvalue()
     assert len(smtp.inbox.messages) == 1
+
+
+def test_other_emails_in_the_outbox_go_out_with_their_own_subject_and_body(smtp, alice):
+    from portal.outbox import outbox_put
+
+    outbox_put(
+        key="webhook-disabled:1", channel="email", kind="webhook_disabled", user=alice,
+        payload={"subject": "Your webhook was disabled", "body": "It failed 20 times in a row."},
+    )  # fmt: skip
+    outbox_put(key="odd:1", channel="email", kind="odd", user=alice, payload={"something": "else"})
+
+    call_command("deliver_emails", stdout=io.StringIO())
+
+    (mail,) = smtp.inbox.messages
+    assert mail["Subject"] == "Your webhook was disabled"
+    assert mail["Message-ID"] == "<webhook-disabled.1@kakehashi.example>"
+    assert body(mail, "plain").strip() == "It failed 20 times in a row."
+    odd = OutboxMessage.objects.get(key="odd:1")
+    assert odd.status == "pending" and "no way to write an email of kind 'odd'" in odd.last_error
