@@ -8,7 +8,7 @@ and a `Message-ID` derived from the outbox key, so a message delivered twice aft
 import smtplib
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -182,7 +182,7 @@ def email_build(message: OutboxMessage, *, unsubscribe_url: str, connection=None
 def unsubscribe_url_issue(message: OutboxMessage) -> str:
     """A fresh one-click unsubscribe URL for MESSAGE's user, bound to this message (earlier emails keep theirs)."""
     _link, raw = secret_link_issue(user=message.user, purpose=SecretLink.Purpose.UNSUBSCRIBE, subject_id=message.pk)
-    return site_url(reverse("alerts:unsubscribe", kwargs={"secret": raw}))
+    return site_url(f"{reverse('alerts:unsubscribe')}?{urlencode({'token': raw})}")
 
 
 def email_plain(message: OutboxMessage, *, connection=None) -> EmailMultiAlternatives:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("my/notifications/unsubscribe-all/", views.unsubscribe_all, name="unsubscribe_all"),
     path("my/saved-searches/", views.saved_search_add, name="saved_search_add"),
     path("my/saved-searches/<int:pk>/delete/", views.saved_search_remove, name="saved_search_delete"),
-    path("feeds/<str:secret>.atom", views.feed, name="feed"),
-    path("unsubscribe/<str:secret>/", views.unsubscribe, name="unsubscribe"),
+    # Secrets travel in the query string (?token=), which the access log leaves out (gunicorn.conf.py, issue 17).
+    path("feeds/alerts.atom", views.feed, name="feed"),
+    path("unsubscribe/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -60,7 +60,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
 def feed_link(request: HttpRequest) -> HttpResponse:
     """Make (or remake) the user's secret Atom feed URL; it is shown on this answer only."""
     raw = feed_link_issue(user=request.user)
-    feed_url = site_url(reverse("alerts:feed", kwargs={"secret": raw}))
+    feed_url = site_url(f"{reverse('alerts:feed')}?{urlencode({'token': raw})}")
     settings = notification_settings_get(user=request.user)
     return _settings_page(request, NotificationSettingsForm(instance=settings), feed_url=feed_url)
 
@@ -112,9 +112,9 @@ def saved_search_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @cache_control(private=True, max_age=0)
-def feed(request: HttpRequest, secret: str) -> HttpResponse:
-    """The Atom feed behind a secret URL; an unknown or revoked secret is a 404."""
-    link = secret_link_resolve(raw=secret, purpose=SecretLink.Purpose.FEED)
+def feed(request: HttpRequest) -> HttpResponse:
+    """The Atom feed behind a secret URL (`?token=`); an unknown or revoked secret is a 404."""
+    link = secret_link_resolve(raw=request.GET.get("token"), purpose=SecretLink.Purpose.FEED)
     if link is None:
         raise Http404
     language = notification_settings_get(user=link.user).language
@@ -123,9 +123,9 @@ def feed(request: HttpRequest, secret: str) -> HttpResponse:
 
 
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no session and no CSRF token
-def unsubscribe(request: HttpRequest, secret: str) -> HttpResponse:
+def unsubscribe(request: HttpRequest) -> HttpResponse:
     """GET: a page asking to confirm; POST: unsubscribe the link's user from every email, no sign-in needed."""
-    link = secret_link_resolve(raw=secret, purpose=SecretLink.Purpose.UNSUBSCRIBE)
+    link = secret_link_resolve(raw=request.GET.get("token"), purpose=SecretLink.Purpose.UNSUBSCRIBE)
     if link is None:
         raise Http404
     done = request.method == "POST"

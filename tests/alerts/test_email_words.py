@@ -48,13 +48,13 @@ def test_a_reminder_email_names_the_record_and_the_days_left(settings):
         }]},
     )  # fmt: skip
 
-    email = email_build(message, unsubscribe_url="https://kakehashi.example/unsubscribe/x/")
+    email = email_build(message, unsubscribe_url="https://kakehashi.example/unsubscribe/?token=x")
 
     assert email.subject == "Reminder: Closing call"
     assert f"Closes in 3 days, on {on}" in email.body
     assert "https://kakehashi.example/opportunities/closing/" in email.body
     message.payload["language"] = "ja"
-    japanese = email_build(message, unsubscribe_url="https://kakehashi.example/unsubscribe/x/")
+    japanese = email_build(message, unsubscribe_url="https://kakehashi.example/unsubscribe/?token=x")
     assert japanese.subject == "リマインダー：Closing call"
     assert f"あと3日、{on}に締切" in japanese.body
     assert "https://kakehashi.example/ja/opportunities/closing/" in japanese.body

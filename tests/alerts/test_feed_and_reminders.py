@@ -42,7 +42,7 @@ def test_the_feed_lists_the_users_alerts_newest_first(alice, firm_a, anon_client
     opportunity_event("opportunity.published", new)
     raw = feed_link_issue(user=alice)
 
-    response = anon_client.get(f"/feeds/{raw}.atom")
+    response = anon_client.get(f"/feeds/alerts.atom?token={raw}")
 
     assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
     assert entries(response) == [
@@ -60,7 +60,7 @@ def test_the_feed_is_in_the_users_language(alice, firm_a, anon_client):
     match_event("match.created", CallFactory(slug="m", title="Matched", title_ja="マッチした公募"), firm_a, score=75.0)
     raw = feed_link_issue(user=alice)
 
-    assert entries(anon_client.get(f"/feeds/{raw}.atom")) == [
+    assert entries(anon_client.get(f"/feeds/alerts.atom?token={raw}")) == [
         ("マッチした公募", "https://kakehashi.example/ja/opportunities/m/")
     ]
 
@@ -69,8 +69,8 @@ def test_an_unknown_or_revoked_feed_secret_is_a_404(alice, anon_client):
     raw = feed_link_issue(user=alice)
     feed_link_revoke(user=alice)
 
-    assert anon_client.get(f"/feeds/{raw}.atom").status_code == 404
-    assert anon_client.get("/feeds/kkl_unknown.atom").status_code == 404
+    assert anon_client.get(f"/feeds/alerts.atom?token={raw}").status_code == 404
+    assert anon_client.get("/feeds/alerts.atom?token=kkl_unknown").status_code == 404
 
 
 def test_reminders_go_14_and_3_days_before_a_followed_deadline_once_each(alice, bob, firm_a, firm_b):

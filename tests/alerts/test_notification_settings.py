@@ -47,14 +47,14 @@ def test_a_bad_frequency_is_shown_on_the_form_and_nothing_changes(alice, alice_c
 
 def test_the_feed_link_is_shown_once_rotated_and_revoked(alice, alice_client, anon_client):
     first = alice_client.post(f"{URL}feed/")
-    url = re.search(r"https?://[^\"<]+\.atom", first.content.decode())[0]
+    url = re.search(r"https?://[^\"<]+\.atom\?token=[\w-]+", first.content.decode())[0]
     path = url.split("kakehashi.example", 1)[-1] if "kakehashi.example" in url else "/" + url.split("/", 3)[3]
 
     assert anon_client.get(path).status_code == 200
     assert url not in alice_client.get(URL).content.decode()  # shown only when made
 
     second = alice_client.post(f"{URL}feed/")
-    new_url = re.search(r"https?://[^\"<]+\.atom", second.content.decode())[0]
+    new_url = re.search(r"https?://[^\"<]+\.atom\?token=[\w-]+", second.content.decode())[0]
     assert new_url != url
     assert anon_client.get(path).status_code == 404  # the old link stopped working
     new_path = "/" + new_url.split("/", 3)[3]

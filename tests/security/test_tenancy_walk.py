@@ -358,7 +358,6 @@ def _value(name: str, route: Route, world: World) -> str:
         "history_id": world.history_ids.get(model, 1),
         "import_id": 1,  # a background CSV import: consultants only, like the rest of the admin
         "action": "no_change",
-        "secret": "kkl_not-a-secret-of-anyone",  # feeds and unsubscribe links: an unknown secret
     }
     if name == "slug" and route.name in SLUG_ROUTES:
         return str(by_record[SLUG_ROUTES[route.name]])
@@ -638,9 +637,9 @@ def test_bob_opens_only_his_own_feed_and_unsubscribe_links(world, bob, anon_clie
     bob_feed = feed_link_issue(user=bob)
     _link, bob_unsubscribe = secret_link_issue(user=bob, purpose=SecretLink.Purpose.UNSUBSCRIBE, subject_id=1)
 
-    feed = anon_client.get(f"/feeds/{bob_feed}.atom")
+    feed = anon_client.get(f"/feeds/alerts.atom?token={bob_feed}")
     assert feed.status_code == 200
     assert_nothing_of_alice(feed, "bob's feed", world.markers)
     # A feed secret is not an unsubscribe secret, nor the other way round.
-    assert anon_client.get(f"/unsubscribe/{bob_feed}/").status_code == 404
-    assert anon_client.get(f"/feeds/{bob_unsubscribe}.atom").status_code == 404
+    assert anon_client.get(f"/unsubscribe/?token={bob_feed}").status_code == 404
+    assert anon_client.get(f"/feeds/alerts.atom?token={bob_unsubscribe}").status_code == 404
