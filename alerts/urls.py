@@ -1,5 +1,19 @@
 """Pages of this app, mounted in English and under /ja/ by web/urls.py."""
 
+from django.urls import path
+
+from alerts import views
+
 app_name = "alerts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("my/notifications/", views.notification_settings, name="notification_settings"),
+    path("my/notifications/feed/", views.feed_link, name="feed_link"),
+    path("my/notifications/feed/revoke/", views.feed_link_delete, name="feed_link_revoke"),
+    path("my/notifications/unsubscribe-all/", views.unsubscribe_all, name="unsubscribe_all"),
+    path("my/saved-searches/", views.saved_search_add, name="saved_search_add"),
+    path("my/saved-searches/<int:pk>/delete/", views.saved_search_remove, name="saved_search_delete"),
+    # Secrets travel in the query string (?token=), which the access log leaves out (gunicorn.conf.py, issue 17).
+    path("feeds/alerts.atom", views.feed, name="feed"),
+    path("unsubscribe/", views.unsubscribe, name="unsubscribe"),
+]

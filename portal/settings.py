@@ -215,6 +215,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.reap_stale_runs",
         "schedule": crontab(minute="*/15"),
     },
+    # Alerts (issue 15): digests at 07:00 Japan time (weekly ones on Mondays), reminders with the daily run, and the
+    # email sender every minute (it also retries failed attempts once their back-off has passed).
+    "send-daily-digests": {
+        "task": "alerts.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+        "kwargs": {"period": "daily"},
+    },
+    "send-weekly-digests": {
+        "task": "alerts.send_digests",
+        "schedule": crontab(hour=7, minute=10, day_of_week="mon"),
+        "kwargs": {"period": "weekly"},
+    },
+    "deliver-emails": {
+        "task": "alerts.deliver_emails",
+        "schedule": 60.0,
+    },
     "dispatch-pending-match-runs": {
         "task": "matching.dispatch_pending_runs",
         "schedule": float(MATCHING_DISPATCH_EVERY_SECONDS),
@@ -299,6 +315,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Kakehashi <noreply@kakehashi
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
+# Absolute links in emails and feeds, and the host of their Message-IDs; the mailto of List-Unsubscribe.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+UNSUBSCRIBE_MAILTO = env_str("UNSUBSCRIBE_MAILTO")
 # A server that hangs must not hold a worker (Django's default is to wait for ever).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 

@@ -3,10 +3,11 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from alerts.api import feed_views, views
+from alerts.api import feed_views, search_views, views
 
 router = SimpleRouter()
 router.register("webhooks", views.WebhookEndpointViewSet, basename="webhook")
+router.register("saved-searches", search_views.SavedSearchViewSet, basename="saved-search")
 
 delivery_list = views.WebhookDeliveryViewSet.as_view({"get": "list"})
 delivery_replay = views.WebhookDeliveryViewSet.as_view({"post": "replay"})

@@ -64,6 +64,8 @@ def test_the_schema_describes_every_route_and_filter(anon_client):
         "/api/v1/webhooks/{id}/rotate-secret/",
         "/api/v1/webhooks/{webhook_id}/deliveries/",
         "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/replay/",
+        "/api/v1/saved-searches/",
+        "/api/v1/saved-searches/{id}/",
     }
     params = {p["name"]: p for p in schema["paths"]["/api/v1/opportunities/"]["get"]["parameters"]}
     filters = ["kind", "technology_area", "organisation", "open", "closes_before", "closes_after"]

@@ -224,8 +224,9 @@ def test_listing_query_count_is_constant_for_staff(alice_client, firm_a, areas, 
     # 1 session, 2 user, 3 the user's firms, 4 consultant group check (visible_to),
     # 5 technology areas (tick boxes), 6 organisations (tick boxes), 7 paginator count, 8 the page,
     # 9 organisations (prefetch), 10 area links (prefetch), 11 the firm's matches for the page's records,
-    # 12 the firm's pipeline stages for the page's records, 13 whether the user edits the firm's workspace (#14)
-    with django_assert_num_queries(13):
+    # 12 the firm's pipeline stages for the page's records, 13 whether the user edits the firm's workspace (#14),
+    # 14 whether the user saved this query (alerts, #15)
+    with django_assert_num_queries(14):
         response = alice_client.get(LIST)
     assert len(response.context["scores"]) == rows
 

@@ -20,6 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from alerts.models import WebhookEndpoint
+from alerts.searches import saved_search_create
 from companies.models import Company, Membership
 from matching.models import MatchRun
 from notices.models import Notice
@@ -74,6 +75,8 @@ PK_ROUTES = {
     "api:introduction-detail": "introduction",
     "api:webhook-detail": "webhook",
     "api:webhook-rotate-secret": "webhook",
+    "api:saved-search-detail": "saved_search",
+    "alerts:saved_search_delete": "saved_search",
 }
 
 # Alice's private resources and what bob gets for each: a 404 that does not confirm they exist.
@@ -114,6 +117,11 @@ PRIVATE_ROUTES = {
     "api:webhook-delivery-list": 404,
     "api:webhook-rotate-secret": 405,
     "api:webhook-delivery-replay": 405,
+    # Alerts (#15): alice's saved search; feeds and unsubscribe links open only with their secret.
+    "api:saved-search-detail": 404,
+    "alerts:saved_search_delete": 405,  # POST only; the POST is a 404 (tests/alerts/test_saved_searches.py)
+    "alerts:feed": 404,
+    "alerts:unsubscribe": 404,
 }
 
 # Distinctive strings stored on alice's firm; none may appear in anything bob receives.
@@ -137,6 +145,7 @@ ALICE_MARKERS = {
     "introduction_notes": "alice-intro-notes-qx7",
     "webhook_url": "https://alice-hook-qx7.example/hook",
     "webhook_error": "alice-webhook-error-qx7",
+    "saved_search_name": "alice-saved-search-qx7",
 }
 BOB_REASON = "bob-match-reason-qx7"
 
@@ -160,6 +169,7 @@ class World:
     introduction_pk: int = 0
     webhook_pk: int = 0
     delivery_pk: int = 0
+    saved_search_pk: int = 0
 
 
 @pytest.fixture
@@ -219,6 +229,9 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
         key=f"webhook:{webhook.pk}:1", channel="webhook", kind="match.created", user=alice, target_id=webhook.pk,
         payload={"id": 1, "type": "match.created"}, last_error=ALICE_MARKERS["webhook_error"],
     )  # fmt: skip
+    saved_search = saved_search_create(
+        user=alice, name=ALICE_MARKERS["saved_search_name"], query="kind=call", frequency="weekly"
+    )
     markers = {
         **ALICE_MARKERS,
         "token_prefix": token.prefix,
@@ -258,6 +271,7 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
         introduction_pk=introduction.pk,
         webhook_pk=webhook.pk,
         delivery_pk=delivery.pk,
+        saved_search_pk=saved_search.pk,
     )
 
 
@@ -360,6 +374,7 @@ def _value(name: str, route: Route, world: World) -> str:
         "introduction": world.introduction_pk,
         "event": "shared-event",
         "webhook": world.webhook_pk,
+        "saved_search": world.saved_search_pk,
     }
     model = _admin_model(route)
     simple = {
@@ -550,6 +565,8 @@ EXTRA_URLS = [
     ("/ja/my/briefs/shared-event/?company=firm-a", 404),
     ("/my/briefs/shared-call/", 404),
     ("/api/v1/webhooks/", 200),
+    ("/api/v1/saved-searches/", 200),
+    ("/my/notifications/", 200),
 ]
 
 
@@ -655,3 +672,17 @@ def test_bob_cannot_change_alices_workspace(world, bob_client, bob_bearer, firm_
     entry = PipelineEntry.objects.get(company=firm_a)
     assert (entry.stage, entry.notes) == ("watching", ALICE_MARKERS["pipeline_note"])
     assert MatchFeedback.objects.filter(company=firm_a, reason="other").exists()
+
+
+def test_bob_opens_only_his_own_feed_and_unsubscribe_links(world, bob, anon_client):
+    from alerts.preferences import feed_link_issue
+
+    bob_feed = feed_link_issue(user=bob)
+    _link, bob_unsubscribe = secret_link_issue(user=bob, purpose=SecretLink.Purpose.UNSUBSCRIBE, subject_id=1)
+
+    feed = anon_client.get(f"/feeds/alerts.atom?token={bob_feed}")
+    assert feed.status_code == 200
+    assert_nothing_of_alice(feed, "bob's feed", world.markers)
+    # A feed secret is not an unsubscribe secret, nor the other way round.
+    assert anon_client.get(f"/unsubscribe/?token={bob_feed}").status_code == 404
+    assert anon_client.get(f"/feeds/alerts.atom?token={bob_unsubscribe}").status_code == 404

@@ -1,0 +1,21 @@
+"""Serializers of the alerts API."""
+
+from rest_framework import serializers
+
+from alerts.models import SavedSearch
+
+
+class SavedSearchSerializer(serializers.ModelSerializer):
+    """A saved listing query: its name, query string, how often new results are emailed, and when they last were."""
+
+    results_known = serializers.SerializerMethodField(help_text="How many results the baseline holds (never sent).")
+
+    class Meta:
+        model = SavedSearch
+        fields = ["id", "name", "query", "frequency", "results_known", "created_at", "last_sent_at"]
+        read_only_fields = ["id", "results_known", "created_at", "last_sent_at"]
+        extra_kwargs = {"query": {"allow_blank": True, "required": True}}
+        validators: list = []  # the service checks the query against the listing's FilterSet and names it
+
+    def get_results_known(self, search: SavedSearch) -> int:
+        return len(search.baseline)

@@ -1,0 +1,44 @@
+"""A user's saved searches: list, create, read, change and delete their own (another user's answer 404)."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.permissions import IsAuthenticated
+
+from alerts.api.search_serializers import SavedSearchSerializer
+from alerts.models import SavedSearch
+from alerts.searches import saved_search_create, saved_search_delete, saved_search_update
+
+
+def _api_error(error: DjangoValidationError) -> ApiValidationError:
+    """A service's ValidationError as DRF's 400, keyed by field."""
+    return ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+
+
+class SavedSearchViewSet(viewsets.ModelViewSet):
+    """Saved searches of the caller; new results of each are emailed in their digest (daily or weekly)."""
+
+    queryset = SavedSearch.objects.none()  # typed for the schema; get_queryset narrows to the caller's own
+    serializer_class = SavedSearchSerializer
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return SavedSearch.objects.none()
+        return SavedSearch.objects.filter(user=self.request.user).order_by("name", "pk")
+
+    def perform_create(self, serializer: SavedSearchSerializer) -> None:
+        try:
+            serializer.instance = saved_search_create(user=self.request.user, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise _api_error(error) from error
+
+    def perform_update(self, serializer: SavedSearchSerializer) -> None:
+        try:
+            serializer.instance = saved_search_update(search=serializer.instance, data=serializer.validated_data)
+        except DjangoValidationError as error:
+            raise _api_error(error) from error
+
+    def perform_destroy(self, instance: SavedSearch) -> None:
+        saved_search_delete(search=instance)

@@ -1,0 +1,247 @@
+"""Digest and reminder emails: rendered in the reader's language when sent, delivered from the outbox over SMTP.
+
+The outbox row holds the items (JSON); the words are written at sending time in the language the user chose, with
+absolute links from `SITE_URL`. Each email carries a one-click unsubscribe link (RFC 8058) made for that message,
+and a `Message-ID` derived from the outbox key, so a message delivered twice after a crash is recognisably one.
+"""
+
+import smtplib
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from matching.messages import render
+from portal.models import OutboxMessage, SecretLink
+from portal.outbox import Outcome, outbox_deliver
+from portal.secret_links import secret_link_issue
+from programmes.models import Opportunity
+
+# Outbox email kinds written from items by this module; any other kind brings its own subject and body.
+DIGEST_KINDS = ("digest", "reminder")
+SECTION_ORDER = ("deadlines", "searches", "followed", "matches", "notices")
+
+
+def site_url(path: str) -> str:
+    """PATH as an absolute URL on this site (`SITE_URL`)."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def site_path(path: str, language: str) -> str:
+    """A page's path in LANGUAGE: Japanese pages live under /ja/."""
+    return f"/ja{path}" if language == "ja" and path.startswith("/") and not path.startswith("/ja/") else path
+
+
+def message_id(message: OutboxMessage) -> str:
+    """`<key@host>`: the same for every attempt at one outbox row, so receivers can spot a repeat."""
+    host = urlsplit(settings.SITE_URL).hostname or "kakehashi.invalid"
+    return f"<{message.key.replace(':', '.')}@{host}>"
+
+
+def _field_label(name: str) -> str:
+    try:
+        return capfirst(str(Opportunity._meta.get_field(name).verbose_name))
+    except FieldDoesNotExist:
+        return capfirst(name.replace("_", " "))
+
+
+def _value(value: Any) -> str:
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def item_lines(item: Mapping[str, Any]) -> list[str]:
+    """What an item says beyond its title, in the active language."""
+    kind = item.get("kind")
+    if kind == "search.result":
+        return [_("New result of your saved search “%(name)s”") % {"name": item.get("search", "")}]
+    if kind in ("deadline.closes", "deadline.starts"):
+        days = int(item.get("days", 0))
+        text = (
+            ngettext("Starts in %(days)d day, on %(on)s", "Starts in %(days)d days, on %(on)s", days)
+            if kind == "deadline.starts"
+            else ngettext("Closes in %(days)d day, on %(on)s", "Closes in %(days)d days, on %(on)s", days)
+        )
+        return [text % {"days": days, "on": item.get("on", "")}]
+    if kind == "opportunity.archived":
+        return [_("The record was archived.")]
+    if kind == "source.reviewed":
+        return [_("A consultant reviewed a change in its source: %(url)s") % {"url": item.get("source_url", "")}]
+    if kind == "match.created":
+        lines = [_("New match for your firm: score %(score)s") % {"score": _score(item.get("score"))}]
+        return lines + [render(reason) for reason in (item.get("items") or [])[:3]]
+    if kind == "match.moved":
+        moved = "; ".join(render(part) for part in item.get("moved") or [])
+        head = f"{_score(item.get('old_score'))} → {_score(item.get('new_score'))}"
+        return [_("Your firm's score moved: %(move)s") % {"move": f"{head}: {moved}" if moved else head}]
+    if kind == "notice.published":
+        return [_("A new notice concerns your firm's country or technology areas.")]
+    lines = [
+        f"{_field_label(name)}: {_value(change.get('old'))} → {_value(change.get('new'))}"
+        for name, change in (item.get("changes") or {}).items()
+        if isinstance(change, Mapping)
+    ]
+    if item.get("confirmed"):
+        lines.append(_("The expected dates are now confirmed."))
+    return lines or [_("The record changed.")]
+
+
+def _score(value: Any) -> str:
+    try:
+        return f"{float(value):.0f}"
+    except (TypeError, ValueError):
+        return "?"
+
+
+def _section_title(name: str) -> str:
+    return {
+        "deadlines": _("Deadlines"),
+        "searches": _("New results of your saved searches"),
+        "followed": _("Changes to records your firm follows"),
+        "matches": _("Your firm's matches"),
+        "notices": _("Notices"),
+    }[name]
+
+
+def email_sections(items: list[Mapping[str, Any]], language: str) -> list[dict[str, Any]]:
+    """ITEMS grouped by section in a fixed order, each with its title, link and lines in the active language."""
+    sections = []
+    for name in SECTION_ORDER:
+        rows = [
+            {
+                "title": (item.get("title_ja") if language == "ja" else "") or item.get("title") or "",
+                "url": site_url(site_path(item.get("url") or "/", language)),
+                "lines": item_lines(item),
+            }
+            for item in items
+            if item.get("section") == name
+        ]
+        if rows:
+            sections.append({"title": _section_title(name), "items": rows})
+    return sections
+
+
+def _subject(message: OutboxMessage, count: int) -> str:
+    if message.kind == "reminder":
+        row = email_sections(message.payload["items"][:1], translation.get_language())[0]["items"][0]
+        return _("Reminder: %(title)s") % {"title": row["title"]}
+    if message.payload.get("period") == "weekly":
+        text = ngettext(
+            "Kakehashi weekly digest: %(count)d update", "Kakehashi weekly digest: %(count)d updates", count
+        )
+    else:
+        text = ngettext("Kakehashi daily digest: %(count)d update", "Kakehashi daily digest: %(count)d updates", count)
+    return text % {"count": count}
+
+
+def email_build(message: OutboxMessage, *, unsubscribe_url: str, connection=None) -> EmailMultiAlternatives:
+    """The email of one outbox row, plain text and HTML, in the language its payload names."""
+    language = message.payload.get("language") or "en"
+    items = message.payload.get("items") or []
+    with translation.override(language):
+        context = {
+            "sections": email_sections(items, language),
+            "settings_url": site_url(site_path(reverse("alerts:notification_settings"), language)),
+            "unsubscribe_url": unsubscribe_url,
+            "user": message.user,
+            "language": language,
+        }
+        subject = _subject(message, len(items))
+        text = render_to_string("alerts/email_digest.txt", context)
+        html = render_to_string("alerts/email_digest.html", context)
+    host = urlsplit(settings.SITE_URL).hostname or "kakehashi.invalid"
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[message.user.email],
+        connection=connection,
+        headers={
+            "Message-ID": message_id(message),
+            "List-Unsubscribe": f"<{unsubscribe_url}>, <mailto:{settings.UNSUBSCRIBE_MAILTO or f'unsubscribe@{host}'}"
+            f"?subject=unsubscribe>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Content-Language": language,
+        },
+    )
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def unsubscribe_url_issue(message: OutboxMessage) -> str:
+    """A fresh one-click unsubscribe URL for MESSAGE's user, bound to this message (earlier emails keep theirs)."""
+    _link, raw = secret_link_issue(user=message.user, purpose=SecretLink.Purpose.UNSUBSCRIBE, subject_id=message.pk)
+    return site_url(f"{reverse('alerts:unsubscribe')}?{urlencode({'token': raw})}")
+
+
+def email_plain(message: OutboxMessage, *, connection=None) -> EmailMultiAlternatives:
+    """Any other email in the outbox (a notice to a webhook's owner): payload `subject`, `body`, optional `html`."""
+    email = EmailMultiAlternatives(
+        subject=message.payload["subject"],
+        body=message.payload["body"],
+        to=[message.user.email],
+        connection=connection,
+        headers={"Message-ID": message_id(message)},
+    )
+    if message.payload.get("html"):
+        email.attach_alternative(message.payload["html"], "text/html")
+    return email
+
+
+def email_send(message: OutboxMessage, *, connection) -> Outcome:
+    """Hand one outbox row to the SMTP server; an error is a failed attempt (retried with back-off), not a loss."""
+    try:
+        if message.kind in DIGEST_KINDS:
+            email = email_build(message, unsubscribe_url=unsubscribe_url_issue(message), connection=connection)
+        elif {"subject", "body"} <= set(message.payload):
+            email = email_plain(message, connection=connection)
+        else:
+            return Outcome(ok=False, error=f"no way to write an email of kind {message.kind!r}")
+        email.send()
+    except (smtplib.SMTPException, OSError) as error:
+        connection.close()  # the next message opens a fresh connection instead of reusing a broken one
+        return Outcome(ok=False, error=f"{type(error).__name__}: {error}")
+    return Outcome(ok=True, status_code=250)
+
+
+def emails_cancel_undeliverable() -> int:
+    """Cancel email rows whose user has no address or was deactivated: no attempt could ever succeed."""
+    pending = OutboxMessage.objects.filter(
+        channel=OutboxMessage.Channel.EMAIL, status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.SENDING]
+    )
+    unreachable = (
+        pending.filter(user__isnull=True) | pending.filter(user__email="") | pending.filter(user__is_active=False)
+    )
+    return unreachable.update(status=OutboxMessage.Status.CANCELLED, last_error="no address to send to")
+
+
+def emails_deliver(*, limit: int = 100, rounds: int = 1000) -> dict[str, int]:
+    """Deliver due email rows through Django's mail connection until none is due; counts of sent and failed."""
+    emails_cancel_undeliverable()
+    connection = get_connection()
+    counts = {"sent": 0, "failed": 0}
+    try:
+        for _round in range(rounds):
+            settled = outbox_deliver(
+                channel=OutboxMessage.Channel.EMAIL,
+                send=lambda message: email_send(message, connection=connection),
+                limit=limit,
+            )
+            if not settled:
+                break
+            for message in settled:
+                counts["sent" if message.status == OutboxMessage.Status.SENT else "failed"] += 1
+    finally:
+        connection.close()
+    return counts

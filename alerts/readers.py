@@ -1,0 +1,113 @@
+"""Who reads which events: each user's firms, followed records, countries and areas, loaded for many users at once.
+
+The digests and the Atom feed share these rules (issue 15): changes to records the user's firms follow or pursue,
+the firms' new and moved matches, and notices naming a firm's country or one of its areas.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from companies.models import Company, Membership
+from portal.models import ChangeEvent
+from workspace.models import PipelineEntry
+
+FOLLOWED_KINDS = ("opportunity.changed", "opportunity.archived", "source.reviewed")
+MATCH_KINDS = ("match.created", "match.moved")
+NOTICE_KINDS = ("notice.published",)
+EVENT_KINDS = FOLLOWED_KINDS + MATCH_KINDS + NOTICE_KINDS
+# A record stays "followed" while its firm may still act on it; won, lost and no-bid entries are done.
+DONE_STAGES = (PipelineEntry.Stage.WON, PipelineEntry.Stage.LOST, PipelineEntry.Stage.NO_BID)
+SECTIONS = {"followed": FOLLOWED_KINDS, "matches": MATCH_KINDS, "notices": NOTICE_KINDS}
+
+
+@dataclass
+class Reader:
+    """One user as the alerts see them: their firms and what those firms follow, their countries and areas."""
+
+    user_id: int
+    company_ids: set[int] = field(default_factory=set)
+    followed: set[int] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+    areas: set[str] = field(default_factory=set)
+
+
+def readers_load(user_ids: Iterable[int]) -> dict[int, Reader]:
+    """A Reader for each of USER_IDS, in four queries whatever their number."""
+    readers = {pk: Reader(user_id=pk) for pk in user_ids}
+    by_company: dict[int, list[Reader]] = defaultdict(list)
+    for user_id, company_id in Membership.objects.filter(user_id__in=readers).values_list("user_id", "company_id"):
+        readers[user_id].company_ids.add(company_id)
+        by_company[company_id].append(readers[user_id])
+    for company_id, country in Company.objects.filter(pk__in=by_company).values_list("pk", "country"):
+        for reader in by_company[company_id]:
+            reader.countries.add(str(country))
+    links = Company.technology_areas.through.objects.filter(company_id__in=by_company)
+    for company_id, slug in links.values_list("company_id", "technologyarea__slug"):
+        for reader in by_company[company_id]:
+            reader.areas.add(slug)
+    entries = PipelineEntry.objects.filter(company_id__in=by_company).exclude(stage__in=DONE_STAGES)
+    for company_id, opportunity_id in entries.values_list("company_id", "opportunity_id"):
+        for reader in by_company[company_id]:
+            reader.followed.add(opportunity_id)
+    return readers
+
+
+class EventIndex:
+    """Events filed by what makes them someone's: the record they are about, the firm, or (notices) everyone."""
+
+    def __init__(self, events: Iterable[ChangeEvent]) -> None:
+        self.by_record: dict[int, list[ChangeEvent]] = defaultdict(list)
+        self.by_company: dict[int, list[ChangeEvent]] = defaultdict(list)
+        self.by_country: dict[str, list[ChangeEvent]] = defaultdict(list)
+        self.by_area: dict[str, list[ChangeEvent]] = defaultdict(list)
+        for event in events:
+            if event.kind in FOLLOWED_KINDS:
+                self.by_record[event.subject_id].append(event)
+            elif event.kind in MATCH_KINDS and event.company_id is not None:
+                self.by_company[event.company_id].append(event)
+            elif event.kind in NOTICE_KINDS:
+                data = event.data or {}
+                for code in {str(code).upper() for code in data.get("countries") or ()}:
+                    self.by_country[code].append(event)
+                for slug in set(data.get("areas") or ()):
+                    self.by_area[slug].append(event)
+
+    def for_reader(self, reader: Reader, *, sections: Iterable[str]) -> list[ChangeEvent]:
+        """The events READER receives in SECTIONS ("followed", "matches", "notices"), in feed order."""
+        wanted = set(sections)
+        found: list[ChangeEvent] = []
+        if "followed" in wanted:
+            for record_id in reader.followed:
+                found.extend(self.by_record.get(record_id, ()))
+        if "matches" in wanted:
+            for company_id in reader.company_ids:
+                found.extend(self.by_company.get(company_id, ()))
+        if "notices" in wanted:
+            # A notice naming the firm's country and one of its areas is still one item.
+            notices = {e.pk: e for code in reader.countries for e in self.by_country.get(code, ())}
+            notices.update((e.pk, e) for slug in reader.areas for e in self.by_area.get(slug, ()))
+            found.extend(notices.values())
+        return sorted(found, key=lambda event: (event.txid, event.pk))
+
+
+def event_item(event: ChangeEvent) -> dict[str, Any]:
+    """What a digest or the feed keeps of EVENT: JSON-safe, rendered later in the reader's language."""
+    data = event.data or {}
+    section = next(name for name, kinds in SECTIONS.items() if event.kind in kinds)
+    item = {
+        "section": section,
+        "kind": event.kind,
+        "event": event.pk,
+        "at": event.created_at.isoformat(),
+        "title": data.get("title", ""),
+        "title_ja": data.get("title_ja", ""),
+        "url": data.get("url", ""),
+    }
+    if event.changes:
+        item["changes"] = event.changes
+    for name in ("score", "old_score", "new_score", "items", "moved", "decision", "source_url", "confirmed"):
+        if name in data:
+            item[name] = data[name]
+    return item

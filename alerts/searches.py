@@ -1,0 +1,117 @@
+"""Saved searches: a listing query validated by the listing's own FilterSet, its baseline, and its new results."""
+
+from collections.abc import Iterable
+from types import SimpleNamespace
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from alerts.models import SavedSearch
+from programmes.filters import OpportunityFilterSet
+from programmes.models import Opportunity
+
+# Paging is not part of a search: the listing's page links carry it, so a query saved from page 3 is the same search.
+IGNORED_PARAMS = ("page",)
+
+
+def query_normalise(query: str) -> str:
+    """QUERY without paging and empty values, its parameters sorted, so one search has one spelling."""
+    data = QueryDict(query.lstrip("?"))
+    pairs = sorted(
+        (name, value) for name in data if name not in IGNORED_PARAMS for value in data.getlist(name) if value.strip()
+    )
+    result = QueryDict(mutable=True)
+    for name, value in pairs:
+        result.appendlist(name, value.strip())
+    return result.urlencode()
+
+
+def query_check(query: str) -> str:
+    """The normalised QUERY, or ValidationError on `query` naming the unknown or invalid parameter."""
+    normal = query_normalise(query)
+    data = QueryDict(normal)
+    known = set(OpportunityFilterSet.base_filters)
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValidationError(
+            {"query": _("Unknown parameter %(name)s; the listing accepts %(known)s.")
+             % {"name": ", ".join(unknown), "known": ", ".join(sorted(known))}}
+        )  # fmt: skip
+    form = OpportunityFilterSet(data, queryset=Opportunity.objects.none()).form
+    if not form.is_valid():
+        problems = [f"{name}: {' '.join(str(m) for m in messages)}" for name, messages in form.errors.items()]
+        raise ValidationError({"query": problems})
+    return normal
+
+
+def query_results(*, query: str, user: User | None = None) -> set[int]:
+    """Ids of the published records QUERY lists now (the listing's FilterSet, as the API applies it)."""
+    filterset = OpportunityFilterSet(
+        QueryDict(query), queryset=Opportunity.objects.published(), request=SimpleNamespace(user=user)
+    )
+    return set(filterset.qs.order_by().values_list("pk", flat=True))
+
+
+def _save(search: SavedSearch) -> SavedSearch:
+    search.full_clean(exclude=["user", "baseline"], validate_unique=False)
+    try:
+        with transaction.atomic():
+            search.save()
+    except IntegrityError as error:
+        raise ValidationError({"query": _("You have already saved this search.")}) from error
+    return search
+
+
+@transaction.atomic
+def saved_search_create(*, user: User, name: str, query: str, frequency: str) -> SavedSearch:
+    """Save QUERY for USER under NAME; the records it lists now are its baseline, so only new ones are sent."""
+    normal = query_check(query)
+    search = SavedSearch(user=user, name=name.strip(), query=normal, frequency=frequency)
+    search.baseline = sorted(query_results(query=normal, user=user))
+    return _save(search)
+
+
+@transaction.atomic
+def saved_search_update(*, search: SavedSearch, data: dict) -> SavedSearch:
+    """Rename, re-time or change the query of SEARCH; a new query starts from a new baseline."""
+    if "query" in data:
+        normal = query_check(data["query"])
+        if normal != search.query:
+            search.query = normal
+            search.baseline = sorted(query_results(query=normal, user=search.user))
+    if "name" in data:
+        search.name = data["name"].strip()
+    if "frequency" in data:
+        search.frequency = data["frequency"]
+    return _save(search)
+
+
+def saved_search_delete(*, search: SavedSearch) -> None:
+    """Stop SEARCH: nothing more is sent for it."""
+    search.delete()
+
+
+def saved_search_for_query(*, user: User, query: str) -> SavedSearch | None:
+    """USER's saved search with exactly this listing query, if any (the listing says it is saved)."""
+    if not user.is_authenticated:
+        return None
+    return SavedSearch.objects.filter(user=user, query=query_normalise(query)).first()
+
+
+def saved_search_new_results(
+    searches: Iterable[SavedSearch], *, cache: dict[str, set[int]] | None = None
+) -> dict[int, list[int]]:
+    """For each search, the ids it lists now that are not in its baseline; one query per distinct query string.
+
+    Many users save the same few searches, so each distinct query runs once per CACHE (one digest run).
+    """
+    cache = {} if cache is None else cache
+    found = {}
+    for search in searches:
+        if search.query not in cache:
+            cache[search.query] = query_results(query=search.query, user=search.user)
+        found[search.pk] = sorted(cache[search.query] - set(search.baseline))
+    return found

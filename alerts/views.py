@@ -1,0 +1,136 @@
+"""Alert pages: notification settings, saving a search from the listing, the Atom feed and one-click unsubscribe."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from alerts.emails import site_url
+from alerts.feeds import feed_render
+from alerts.forms import NotificationSettingsForm, SavedSearchForm
+from alerts.models import SavedSearch
+from alerts.preferences import (
+    feed_link_active,
+    feed_link_issue,
+    feed_link_revoke,
+    notification_settings_get,
+    notification_settings_update,
+    notification_unsubscribe_all,
+)
+from alerts.searches import saved_search_create, saved_search_delete
+from portal.models import SecretLink
+from portal.secret_links import secret_link_resolve
+
+
+def _settings_page(request: HttpRequest, form: NotificationSettingsForm, *, feed_url: str = "") -> HttpResponse:
+    context = {
+        "form": form,
+        "feed_url": feed_url,
+        "feed_active": feed_link_active(user=request.user),
+        "saved_searches": SavedSearch.objects.filter(user=request.user),
+    }
+    return render(request, "alerts/notification_settings.html", context)
+
+
+@login_required
+@cache_control(private=True)
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """What the user is told and how: digest frequency, language, kinds, the Atom feed and unsubscribe-all."""
+    settings = notification_settings_get(user=request.user, language=get_language())
+    if request.method == "POST":
+        form = NotificationSettingsForm(request.POST, instance=settings)
+        if form.is_valid():
+            notification_settings_update(user=request.user, data=form.cleaned_data)
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("alerts:notification_settings")
+        return _settings_page(request, form)
+    return _settings_page(request, NotificationSettingsForm(instance=settings))
+
+
+@login_required
+@require_POST
+def feed_link(request: HttpRequest) -> HttpResponse:
+    """Make (or remake) the user's secret Atom feed URL; it is shown on this answer only."""
+    raw = feed_link_issue(user=request.user)
+    feed_url = site_url(f"{reverse('alerts:feed')}?{urlencode({'token': raw})}")
+    settings = notification_settings_get(user=request.user)
+    return _settings_page(request, NotificationSettingsForm(instance=settings), feed_url=feed_url)
+
+
+@login_required
+@require_POST
+def feed_link_delete(request: HttpRequest) -> HttpResponse:
+    """Revoke the user's Atom feed URL."""
+    feed_link_revoke(user=request.user)
+    messages.success(request, _("Your feed link no longer works."))
+    return redirect("alerts:notification_settings")
+
+
+@login_required
+@require_POST
+def unsubscribe_all(request: HttpRequest) -> HttpResponse:
+    """Stop every email to the signed-in user (digests and reminders)."""
+    notification_unsubscribe_all(user=request.user)
+    messages.success(request, _("You will receive no more email from Kakehashi."))
+    return redirect("alerts:notification_settings")
+
+
+@login_required
+@require_POST
+def saved_search_add(request: HttpRequest) -> HttpResponse:
+    """Save the listing's current query ("Save this search"), then go back to the listing."""
+    form = SavedSearchForm(request.POST)
+    query = request.POST.get("query", "")
+    back = reverse("programmes:opportunity_list") + (f"?{query}" if query else "")
+    if form.is_valid():
+        try:
+            saved_search_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Search saved: new results will come in your digest."))
+    else:
+        messages.error(request, " ".join(f"{name}: {' '.join(e)}" for name, e in form.errors.items()))
+    return redirect(back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) else "/")
+
+
+@login_required
+@require_POST
+def saved_search_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete one of the user's saved searches (another user's answers 404)."""
+    saved_search_delete(search=get_object_or_404(SavedSearch, pk=pk, user=request.user))
+    messages.success(request, _("Saved search deleted."))
+    return redirect("alerts:notification_settings")
+
+
+@cache_control(private=True, max_age=0)
+def feed(request: HttpRequest) -> HttpResponse:
+    """The Atom feed behind a secret URL (`?token=`); an unknown or revoked secret is a 404."""
+    link = secret_link_resolve(raw=request.GET.get("token"), purpose=SecretLink.Purpose.FEED)
+    if link is None:
+        raise Http404
+    language = notification_settings_get(user=link.user).language
+    body = feed_render(user=link.user, language=language, feed_url=request.build_absolute_uri())
+    return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
+
+
+@csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no session and no CSRF token
+def unsubscribe(request: HttpRequest) -> HttpResponse:
+    """GET: a page asking to confirm; POST: unsubscribe the link's user from every email, no sign-in needed."""
+    link = secret_link_resolve(raw=request.GET.get("token"), purpose=SecretLink.Purpose.UNSUBSCRIBE)
+    if link is None:
+        raise Http404
+    done = request.method == "POST"
+    if done:
+        notification_unsubscribe_all(user=link.user)
+    elif request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    return render(request, "alerts/unsubscribe.html", {"done": done, "language": get_language()})

@@ -1,0 +1,60 @@
+"""What each digest item says, in English and Japanese: old -> new values, what moved a score, reminders."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone, translation
+
+from alerts.emails import email_build, item_lines
+from portal.models import OutboxMessage
+from tests.factories import UserFactory
+
+MOVED = {
+    "section": "matches", "kind": "match.moved", "title": "UUV call", "url": "/opportunities/uuv-call/",
+    "old_score": 62.0, "new_score": 78.4, "moved": [{"code": "trl_met", "params": {"trl": 7, "min_trl": 6}}],
+}  # fmt: skip
+CHANGED = {
+    "section": "followed", "kind": "opportunity.changed", "title": "UUV call", "url": "/opportunities/uuv-call/",
+    "changes": {"closes_on": {"old": "2027-01-10", "new": "2027-01-20"}, "venue": {"old": "", "new": "Tokyo"}},
+    "confirmed": True,
+}  # fmt: skip
+
+
+def test_a_moved_match_says_old_to_new_and_what_moved():
+    assert item_lines(MOVED) == ["Your firm's score moved: 62 → 78: TRL 7 meets the minimum TRL 6"]
+    with translation.override("ja"):
+        (line,) = item_lines(MOVED)
+    assert line.startswith("貴社のスコアが変わりました：62 → 78: ") and "TRL" in line
+
+
+def test_a_changed_record_lists_each_field_old_to_new():
+    assert item_lines(CHANGED) == [
+        "Closes on: 2027-01-10 → 2027-01-20",
+        "Venue: — → Tokyo",
+        "The expected dates are now confirmed.",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_reminder_email_names_the_record_and_the_days_left(settings):
+    settings.SITE_URL = "https://kakehashi.example"
+    user = UserFactory(username="rem")
+    on = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    message = OutboxMessage.objects.create(
+        key="reminder:test", channel="email", kind="reminder", user=user,
+        payload={"language": "en", "items": [{
+            "section": "deadlines", "kind": "deadline.closes", "title": "Closing call",
+            "url": "/opportunities/closing/", "on": on, "days": 3, "at": timezone.now().isoformat(),
+        }]},
+    )  # fmt: skip
+
+    email = email_build(message, unsubscribe_url="https://kakehashi.example/unsubscribe/?token=x")
+
+    assert email.subject == "Reminder: Closing call"
+    assert f"Closes in 3 days, on {on}" in email.body
+    assert "https://kakehashi.example/opportunities/closing/" in email.body
+    message.payload["language"] = "ja"
+    japanese = email_build(message, unsubscribe_url="https://kakehashi.example/unsubscribe/?token=x")
+    assert japanese.subject == "リマインダー：Closing call"
+    assert f"あと3日、{on}に締切" in japanese.body
+    assert "https://kakehashi.example/ja/opportunities/closing/" in japanese.body

@@ -1,0 +1,79 @@
+"""The notification settings page: frequency, language, kinds, the Atom feed link and unsubscribe-all."""
+
+import re
+
+import pytest
+
+from alerts.models import NotificationSettings
+from portal.models import SecretLink
+
+pytestmark = pytest.mark.django_db
+URL = "/my/notifications/"
+FORM = {"frequency": "weekly", "language": "ja", "saved_searches": "on", "matches": "on", "notices": "on"}
+
+
+def test_the_page_shows_the_defaults_in_english_and_japanese(alice_client):
+    english = alice_client.get(URL)
+    japanese = alice_client.get(f"/ja{URL}")
+
+    assert english.status_code == japanese.status_code == 200
+    assert b"<h1>Notifications</h1>" in english.content
+    assert re.search(r'<input type="radio" name="frequency" value="daily"[^>]* checked', english.content.decode())
+    assert "<h1>通知</h1>" in japanese.content.decode()
+    assert "知らせてほしいこと" in japanese.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(anon_client):
+    assert anon_client.get(URL)["Location"].startswith("/accounts/login/")
+
+
+def test_saving_the_form_changes_what_the_user_receives(alice, alice_client):
+    response = alice_client.post(URL, FORM)
+
+    settings = NotificationSettings.objects.get(user=alice)
+    assert response.status_code == 302
+    assert (settings.frequency, settings.language) == ("weekly", "ja")
+    assert (settings.saved_searches, settings.followed, settings.matches, settings.deadlines, settings.notices) == (
+        True, False, True, False, True,
+    )  # fmt: skip
+
+
+def test_a_bad_frequency_is_shown_on_the_form_and_nothing_changes(alice, alice_client):
+    response = alice_client.post(URL, {**FORM, "frequency": "hourly"})
+
+    assert response.status_code == 200 and b"Select a valid choice" in response.content
+    assert NotificationSettings.objects.get(user=alice).frequency == "daily"
+
+
+def test_the_feed_link_is_shown_once_rotated_and_revoked(alice, alice_client, anon_client):
+    first = alice_client.post(f"{URL}feed/")
+    url = re.search(r"https?://[^\"<]+\.atom\?token=[\w-]+", first.content.decode())[0]
+    path = url.split("kakehashi.example", 1)[-1] if "kakehashi.example" in url else "/" + url.split("/", 3)[3]
+
+    assert anon_client.get(path).status_code == 200
+    assert url not in alice_client.get(URL).content.decode()  # shown only when made
+
+    second = alice_client.post(f"{URL}feed/")
+    new_url = re.search(r"https?://[^\"<]+\.atom\?token=[\w-]+", second.content.decode())[0]
+    assert new_url != url
+    assert anon_client.get(path).status_code == 404  # the old link stopped working
+    new_path = "/" + new_url.split("/", 3)[3]
+    assert anon_client.get(new_path).status_code == 200
+
+    alice_client.post(f"{URL}feed/revoke/")
+    assert anon_client.get(new_path).status_code == 404
+    assert not SecretLink.objects.active().filter(user=alice, purpose="feed").exists()
+
+
+def test_unsubscribe_all_stops_digests_and_reminders(alice, alice_client):
+    alice_client.post(f"{URL}unsubscribe-all/")
+
+    settings = NotificationSettings.objects.get(user=alice)
+    assert (settings.frequency, settings.deadlines) == ("off", False)
+    assert b"You will receive no more email from Kakehashi." in alice_client.get(URL).content
+
+
+def test_settings_first_made_on_a_japanese_page_are_in_japanese(alice, alice_client):
+    alice_client.get(f"/ja{URL}")
+
+    assert NotificationSettings.objects.get(user=alice).language == "ja"

@@ -1,0 +1,26 @@
+"""The saved-searches API contract, pinned by golden files (tests/api/responses/saved-searches-*.json)."""
+
+import pytest
+
+from tests.api.conftest import assert_golden
+from tests.factories import CallFactory, TechnologyAreaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_saved_search_create_list_and_detail_keep_their_shape(alice_client):
+    usv = TechnologyAreaFactory(slug="usv")
+    CallFactory(slug="usv-call", areas=[usv])
+
+    created = alice_client.post(
+        "/api/v1/saved-searches/",
+        {"name": "USV calls", "query": "technology_area=usv&kind=call", "frequency": "weekly"},
+        content_type="application/json",
+    )
+    listed = alice_client.get("/api/v1/saved-searches/")
+    shown = alice_client.get(f"/api/v1/saved-searches/{created.json()['id']}/")
+
+    assert created.status_code == 201
+    assert_golden(created, "saved-searches-create")
+    assert_golden(listed, "saved-searches-list")
+    assert_golden(shown, "saved-searches-detail")
