@@ -118,3 +118,16 @@ def test_the_api_request_and_patch_write_the_emails(alice_client, consultant_cli
     )
 
     assert [row.user for row in emails()] == [consultant, alice]
+
+
+def test_the_admin_queue_writes_the_askers_email_and_a_notes_edit_writes_none(
+    requested, alice, consultant, consultant_client
+):
+    url = f"/admin/partners/introduction/{requested.pk}/change/"
+    moved = consultant_client.post(
+        "/admin/partners/introduction/", {"action": "start_review", "_selected_action": [requested.pk]}
+    )
+    edited = consultant_client.post(url, {"status": "in_review", "reason": "", "notes": "call the yard"})
+
+    assert (moved.status_code, edited.status_code) == (302, 302)
+    assert [row.key for row in emails().filter(user=alice)] == [f"introduction:{requested.pk}:in_review:{alice.pk}"]
