@@ -28,6 +28,14 @@ def notification_settings_get(*, user: User, language: str | None = None) -> Not
     return settings
 
 
+def language_of(user: User | None) -> str:
+    """The language USER reads email in: their notification settings' language if they have settings, else English."""
+    if user is None or user.pk is None:
+        return "en"
+    language = NotificationSettings.objects.filter(user=user).values_list("language", flat=True).first()
+    return "ja" if language == "ja" else "en"
+
+
 def notification_settings_update(*, user: User, data: dict) -> NotificationSettings:
     """Change USER's digest frequency, language and kinds from DATA (a form's or the API's cleaned data)."""
     settings = notification_settings_get(user=user)

@@ -23,6 +23,7 @@ from django_countries import countries
 
 # Gap plan categories: which heading of the plan a gap code belongs to.
 CERTIFICATION, PARTNER, READINESS, OTHER = "certification", "partner", "readiness", "other"
+NOTICE = "notice"  # a notice bearing on the match (worked out when read, never stored)
 
 
 @dataclass(frozen=True)
@@ -129,10 +130,12 @@ GAPS: dict[str, Message] = {
     "notice": Message(
         gettext_noop("affected by a rule or policy change of %(date)s: “%(notice)s”"),
         gettext_noop("read the notice and check how it bears on taking part"),
+        category=NOTICE,
     ),
     "notice_due": Message(
         gettext_noop("a rule or policy change is due by %(date)s: “%(notice)s”"),
         gettext_noop("read the notice and check how it bears on taking part"),
+        category=NOTICE,
     ),
     "feedback_lowered": Message(
         gettext_noop("ranked lower: you marked %(count)s record about %(area)s as not relevant"),
@@ -426,7 +429,9 @@ def plan_row(item: Any, names: Names) -> tuple[str, str, str]:
             "names": _PARAMS["certifications"](params.get("certifications") or [], names)
         }
         return "cert:" + ",".join(codes), what, ""
-    shared = {k: v for k, v in params.items() if k not in PER_OPPORTUNITY}
+    # A notice's date is the notice's own, the same on every match it bears on: it stays in the plan's wording.
+    per_opportunity = PER_OPPORTUNITY - {"date"} if message.category == NOTICE else PER_OPPORTUNITY
+    shared = {k: v for k, v in params.items() if k not in per_opportunity}
     key = code + ":" + ",".join(f"{k}={shared[k]}" for k in sorted(shared))
     try:
         values = _values(shared, names)

@@ -31,6 +31,7 @@ GAP_CATEGORY_LABELS = {
     "certification": _("Certifications to obtain"),
     "partner": _("Partners and presence in Japan"),
     "readiness": _("Readiness (TRL)"),
+    "notice": _("Rule and policy changes"),
     "other": _("Other gaps"),
 }
 
@@ -64,6 +65,7 @@ class GapItem:
     partners: list[dict[str, str]] = field(
         default_factory=list
     )  # matching.hooks.gap_partners: slug, name, name_ja, role
+    notice_url: str = ""  # a notice gap: where to read the notice
 
     @property
     def count(self) -> int:
@@ -170,13 +172,14 @@ def opportunity_top_match_list(*, user: Viewer, opportunity: Opportunity, limit:
 def gap_plan(*, matches: Iterable[Match], names: Names | None = None) -> list[tuple[str, str, list[GapItem]]]:
     """Group the gaps of MATCHES by category and by what would close them, most matches unlocked first.
 
-    Reads the stored items' codes and params (matching/messages.py words them in the reader's language).
+    Reads the stored items' codes and params (matching/messages.py words them in the reader's language), and the
+    notice gaps of matches that carry them (`notice_gaps_attach`), one item per notice with a link to read it.
     Readiness is cumulative: reaching TRL 7 also closes every gap asking for TRL 6 or less.
     """
     names = names or Names()
     items: dict[tuple[str, str], GapItem] = {}
     for match in matches:
-        for gap in match.gaps or []:
+        for gap in [*(match.gaps or []), *getattr(match, "notice_gaps", [])]:
             category = messages.category(gap)
             key, what, todo = messages.plan_row(gap, names)
             item = items.setdefault((category, key), GapItem(category=category, key=key, text=what, action=todo))
@@ -184,6 +187,10 @@ def gap_plan(*, matches: Iterable[Match], names: Names | None = None) -> list[tu
                 item.matches.append(match)
             if isinstance(gap, dict) and gap.get("code") in hooks.PARTNER_GAPS:
                 item.partner_gap = True
+            if isinstance(gap, dict) and isinstance(gap.get("notice"), dict):
+                # The record's page when the notice is linked to one of the matches, else the notice itself.
+                if not item.notice_url or (gap["notice"].get("on_record") and "#notice-" not in item.notice_url):
+                    item.notice_url = notice_gap_url(gap, match)
     readiness = sorted((i for i in items.values() if i.key.startswith("trl-")), key=lambda i: int(i.key[4:]))
     for higher_index, item in enumerate(readiness):
         for lower in readiness[:higher_index]:
@@ -195,6 +202,14 @@ def gap_plan(*, matches: Iterable[Match], names: Names | None = None) -> list[tu
         if group:
             plan.append((category, str(label), group))
     return plan
+
+
+def notice_gap_url(gap: dict[str, Any], match: Match) -> str:
+    """Where to read a notice gap's notice: on the record's page when the notice is linked to it, else the API."""
+    notice = gap["notice"]
+    if notice.get("on_record"):
+        return f"{match.opportunity.get_absolute_url()}#notice-{notice.get('slug', '')}"
+    return str(notice.get("url") or "")
 
 
 def _offer_partners(items: list[GapItem], limit: int = 3) -> None:

@@ -1,8 +1,8 @@
 """Writes of the partners app: partner records, introduction requests and their workflow.
 
-Views, the API and the admin all call these. Every change is kept in history with who made it and why. There is
-no outbox yet (DESIGN.md, "Outbox"): when one exists, introduction_request and introduction_move enqueue their
-emails here, in the same transaction.
+Views, the API and the admin all call these. Every change is kept in history with who made it and why, and
+introduction_request and introduction_move put their emails in the outbox in the same transaction
+(`partners/emails.py`).
 """
 
 from django.contrib.auth.models import User
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from companies.models import Company
 from matching import dispatch
+from partners.emails import introduction_moved_emails, introduction_requested_emails
 from partners.models import Introduction, Partner
 from programmes.models import Opportunity
 
@@ -65,6 +66,7 @@ def introduction_request(
     introduction._change_reason = "Requested"  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     introduction._history_user = by  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     introduction.save()
+    introduction_requested_emails(introduction)
     return introduction
 
 
@@ -86,6 +88,7 @@ def introduction_move(
     reason = (reason or "").strip()
     if status == Introduction.Status.DECLINED and not reason:
         raise ValidationError({"reason": _("Give the firm a reason for declining.")})
+    moved = status != introduction.status
     introduction.status = status
     if reason:
         introduction.reason = reason
@@ -95,4 +98,6 @@ def introduction_move(
     introduction._change_reason = f"Status {status}" + (f": {reason}" if reason else "")  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     introduction._history_user = by  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     introduction.save()
+    if moved:
+        introduction_moved_emails(introduction)
     return introduction

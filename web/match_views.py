@@ -22,7 +22,7 @@ from matching.models import Match
 from matching.selectors import match_list, notice_gaps_attach, score_segments, viewer_company_pick
 from portal.filterforms import filter_form_tune
 from portal.spreadsheets import csv_row
-from web.selectors import company_gap_plan
+from web.selectors import company_gap_matches, company_gap_plan
 from workspace.forms import bulk_actions
 from workspace.selectors import with_workspace
 from workspace.services import workspace_can_edit
@@ -53,7 +53,9 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
     filterset = _match_filterset(request, company)
     _tune_form(filterset.form)
     page = Paginator(filterset.qs, MATCHES_PER_PAGE).get_page(request.GET.get("page"))
-    notice_gaps_attach(page.object_list)  # notices bearing on these matches (issue #13)
+    plan_matches = company_gap_matches(user=request.user, company=company)
+    # Notices bearing on these matches and on the gap plan's (issue #13), read once for both.
+    notice_gaps_attach([*page.object_list, *plan_matches])
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -69,7 +71,9 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
         "is_paginated": page.has_other_pages(),
         "matches": page.object_list,
         "querystring": query.urlencode(),
-        "gap_plan": company_gap_plan(user=request.user, company=company, names=names_for(request)),
+        "gap_plan": company_gap_plan(
+            user=request.user, company=company, names=names_for(request), matches=plan_matches
+        ),
     }
     return render(request, "matching/match_list.html", context)
 

@@ -3,21 +3,31 @@
 from companies.models import Company
 from matching.messages import Names
 from matching.models import Match
-from matching.selectors import GAP_PLAN_TOP, GapItem, gap_plan
+from matching.selectors import GAP_PLAN_TOP, GapItem, gap_plan, notice_gaps_attach
 from portal.roles import Viewer
 from workspace.selectors import with_workspace
 
 
-def company_gap_plan(
-    *, user: Viewer, company: Company | None, names: Names | None = None
-) -> list[tuple[str, str, list[GapItem]]]:
-    """The gap plan over COMPANY's GAP_PLAN_TOP best matches, leaving out those it marked not relevant (one query)."""
+def company_gap_matches(*, user: Viewer, company: Company | None) -> list[Match]:
+    """COMPANY's GAP_PLAN_TOP best matches, leaving out those it marked not relevant (one query)."""
     if company is None:
         return []
-    matches = (
+    return list(
         with_workspace(Match.objects.visible_to(user).filter(company=company))
         .select_related("opportunity")
         .only("pk", "company", "score", "gaps", "opportunity__slug", "opportunity__title", "opportunity__title_ja")
         .best_first()[:GAP_PLAN_TOP]
     )
+
+
+def company_gap_plan(
+    *, user: Viewer, company: Company | None, names: Names | None = None, matches: list[Match] | None = None
+) -> list[tuple[str, str, list[GapItem]]]:
+    """The gap plan over COMPANY's best matches: their stored gaps and the notices bearing on them, grouped.
+
+    MATCHES, when given, are `company_gap_matches` whose notice gaps the caller already attached (the my-matches
+    page reads them in one go with its page of matches); otherwise they are read here.
+    """
+    if matches is None:
+        matches = notice_gaps_attach(company_gap_matches(user=user, company=company))
     return gap_plan(matches=matches, names=names)

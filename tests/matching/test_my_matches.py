@@ -171,8 +171,8 @@ def test_my_matches_query_count_is_constant(alice_client, firm_a, areas, orgs, r
     # 8 organisations (prefetch), 9 area links with areas (prefetch), 10 top matches' gaps for the gap plan,
     # 11 whether the user edits the firm's workspace (workspace #14; stages and dismissals are subqueries of 7),
     # 12 certification names (gap plan and gaps), 13 area names (reasons): once per page, shared by every row,
-    # 14 the published notices that may bear on the page's matches (issue #13; none here, and with some a fixed
-    # four more: tests/notices/test_notice_gaps.py)
+    # 14 the published notices that may bear on the page's matches and the gap plan's, read once for both (issue #13;
+    # none here, and with some a fixed few more: tests/notices/test_notice_gaps.py)
     with django_assert_num_queries(14):
         response = alice_client.get(PAGE)
     assert len(response.context["matches"]) == rows

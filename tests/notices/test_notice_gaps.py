@@ -130,3 +130,63 @@ def test_publishing_a_notice_retires_the_cached_matches_answer(
     with django_capture_on_commit_callbacks(execute=True):
         rules.save()
     assert [g["params"]["notice"] for g in notice_gaps(alice_client, "firm-a", "export-programme")] == ["export-rules"]
+
+
+def plan_of(response) -> dict[str, list]:
+    return {category: items for category, _label, items in response.context["gap_plan"]}
+
+
+def test_the_gap_plan_lists_each_notice_once_with_the_matches_it_bears_on_and_a_link(alice_client, setting, firm_a):
+    second_cyber = OpportunityFactory(slug="cyber-call-2", title="Second cyber call", areas=[setting["cyber"]])
+    MatchFactory(company=firm_a, opportunity=second_cyber, score=50.0)
+    due = Notice.objects.create(
+        slug="cyber-standard",
+        title="Cyber standard revised",
+        summary="Due.",
+        due_by=datetime.date(2027, 3, 31),
+        status=Notice.Status.PUBLISHED,
+    )
+    due.technology_areas.add(setting["cyber"])
+
+    response = alice_client.get("/my/matches/")
+
+    rules, standard = sorted(plan_of(response)["notice"], key=lambda item: item.count)
+    assert (rules.text, rules.count) == ("affected by a rule or policy change of 2026-04-21: “Export rules revised”", 1)
+    assert rules.notice_url == "/opportunities/export-programme/#notice-export-rules"  # linked to the record
+    assert (standard.text, standard.count) == (
+        "a rule or policy change is due by 2027-03-31: “Cyber standard revised”",
+        2,
+    )
+    assert sorted(m.opportunity.slug for m in standard.matches) == ["cyber-call", "cyber-call-2"]
+    assert standard.notice_url == "/api/v1/notices/cyber-standard/"  # on no record: the notice itself
+    plan = response.content.decode().split('id="plan-heading"')[1]
+    assert "<h3>Rule and policy changes</h3>" in plan
+    assert (
+        '<a class="gap-notice" href="/opportunities/export-programme/#notice-export-rules">read the notice</a>' in plan
+    )
+    assert '<a class="gap-notice" href="/api/v1/notices/cyber-standard/">read the notice</a>' in plan
+
+
+def test_the_gap_plan_leaves_out_notices_that_do_not_bear_on_the_firm(bob_client, setting):
+    assert "notice" not in plan_of(bob_client.get("/my/matches/"))  # firm B: US, no cyber
+
+
+def test_the_gap_plan_names_the_notice_in_japanese(alice_client, setting):
+    response = alice_client.get("/ja/my/matches/")
+
+    (item,) = plan_of(response)["notice"]
+    assert item.text.startswith("2026-04-21の規則・政策の変更「防衛装備移転三原則の運用指針改正」の影響あり")
+    assert "<h3>制度・方針の変更</h3>" in response.content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_my_matches_with_notices_keeps_a_constant_query_count(
+    alice_client, setting, firm_a, extra, django_assert_num_queries
+):
+    for n in range(extra):
+        MatchFactory(company=firm_a, opportunity=OpportunityFactory(areas=[setting["cyber"]]), score=float(n))
+    # The page's reads (tests/matching/test_my_matches.py; no certification or area names here, as these matches
+    # name none) are 11, then notice_gaps_attach's five, made once for the page of matches and the gap plan
+    # together, and the notices' titles: 17 however many matches there are.
+    with django_assert_num_queries(17):
+        alice_client.get("/my/matches/")

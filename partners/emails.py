@@ -1,0 +1,105 @@
+"""Introduction emails: each is one outbox row, written in the transaction of the change that causes it.
+
+A request writes one row per consultant; a status change writes one row for the user who asked. The key
+`introduction:<id>:<status>:<user id>` makes a repeated write a no-op. Subject and body are plain text in the
+recipient's language (their notification settings', else English) and link to the request's page on `SITE_URL`;
+the alerts email sender delivers any row with a `subject` and a `body`.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from alerts.preferences import language_of
+from partners.models import Introduction
+from portal.models import OutboxMessage
+from portal.outbox import outbox_key, outbox_put
+from portal.roles import CONSULTANTS_GROUP
+
+KIND = "introduction"
+
+
+def consultants_to_tell() -> list[User]:
+    """Active members of the consultants group who have an address, in a stable order."""
+    return list(
+        User.objects.filter(groups__name=CONSULTANTS_GROUP, is_active=True).exclude(email="").order_by("pk").distinct()
+    )
+
+
+def introduction_url(introduction: Introduction, language: str) -> str:
+    """The request's page as an absolute URL, in LANGUAGE (Japanese pages live under /ja/)."""
+    with translation.override(language):
+        path = reverse("partners:introduction_detail", args=[introduction.pk])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _partner_name(introduction: Introduction, language: str) -> str:
+    partner = introduction.partner
+    return (partner.name_ja if language == "ja" else "") or partner.name
+
+
+def _opportunity_title(introduction: Introduction, language: str) -> str:
+    opportunity = introduction.opportunity
+    if opportunity is None:
+        return ""
+    return (opportunity.title_ja if language == "ja" else "") or opportunity.title
+
+
+def request_email(introduction: Introduction, language: str) -> dict[str, Any]:
+    """What a consultant is told about a new request, in LANGUAGE."""
+    with translation.override(language):
+        names = {"company": introduction.company.name, "partner": _partner_name(introduction, language)}
+        subject = _("Kakehashi: %(company)s asks for an introduction to %(partner)s") % names
+        lines = [_("%(company)s asks to be introduced to %(partner)s.") % names]
+        title = _opportunity_title(introduction, language)
+        if title:
+            lines.append(_("It is for: %(title)s") % {"title": title})
+        lines += ["", _("Their message:"), introduction.message, ""]
+        lines.append(_("Open the request: %(url)s") % {"url": introduction_url(introduction, language)})
+    return {"subject": subject, "body": "\n".join(lines) + "\n", "language": language, "introduction": introduction.pk}
+
+
+def status_email(introduction: Introduction, language: str) -> dict[str, Any]:
+    """What the user who asked is told when a consultant moves their request, in LANGUAGE."""
+    with translation.override(language):
+        names = {
+            "partner": _partner_name(introduction, language),
+            "status": str(introduction.get_status_display()),
+            "company": introduction.company.name,
+        }
+        subject = _("Kakehashi: your introduction to %(partner)s is now %(status)s") % names
+        lines = [_("The request of %(company)s to be introduced to %(partner)s is now %(status)s.") % names]
+        if introduction.reason:
+            lines.append(_("Reason: %(reason)s") % {"reason": introduction.reason})
+        lines += ["", _("See the request and its history: %(url)s") % {"url": introduction_url(introduction, language)}]
+    return {"subject": subject, "body": "\n".join(lines) + "\n", "language": language, "introduction": introduction.pk}
+
+
+def _put(introduction: Introduction, user: User, payload: dict[str, Any]) -> bool:
+    return outbox_put(
+        key=outbox_key(KIND, introduction.pk, introduction.status, user.pk),
+        channel=OutboxMessage.Channel.EMAIL,
+        kind=KIND,
+        payload=payload,
+        user=user,
+    )
+
+
+def introduction_requested_emails(introduction: Introduction) -> int:
+    """One email per consultant about a new request; how many rows were added (0 on a repeat)."""
+    added = 0
+    for consultant in consultants_to_tell():
+        added += _put(introduction, consultant, request_email(introduction, language_of(consultant)))
+    return added
+
+
+def introduction_moved_emails(introduction: Introduction) -> int:
+    """One email to the user who asked about the request's new status; how many rows were added (0 or 1)."""
+    user = introduction.requested_by
+    if user is None or not user.is_active or not user.email:
+        return 0
+    return int(_put(introduction, user, status_email(introduction, language_of(user))))

@@ -1,0 +1,133 @@
+"""Introduction emails: consultants hear of a request, the asker hears of each status change, each exactly once."""
+
+import pytest
+from django.core import mail
+
+from alerts.emails import emails_deliver
+from alerts.preferences import notification_settings_update
+from partners.emails import introduction_requested_emails
+from partners.services import introduction_move, introduction_request
+from portal.models import OutboxMessage
+from tests.factories import CallFactory, ConsultantFactory
+
+
+@pytest.fixture
+def second_consultant(db):
+    return ConsultantFactory(username="consultant2")
+
+
+@pytest.fixture
+def requested(alice, consultant, second_consultant, partners, settings):
+    settings.SITE_URL = "https://kakehashi.example"
+    call = CallFactory(slug="usv-call", title="USV call", title_ja="無人水上艇の公募")
+    return introduction_request(
+        company=alice.memberships.get().company,
+        partner=partners["shipyard"],
+        opportunity=call,
+        message="We build USVs and want a shipyard partner.",
+        by=alice,
+    )
+
+
+def emails():
+    return OutboxMessage.objects.filter(channel=OutboxMessage.Channel.EMAIL, kind="introduction").order_by("pk")
+
+
+def test_a_request_puts_one_email_per_consultant_and_none_for_the_asker(requested, consultant, second_consultant):
+    rows = list(emails())
+
+    assert [row.user for row in rows] == [consultant, second_consultant]
+    assert [row.key for row in rows] == [
+        f"introduction:{requested.pk}:requested:{consultant.pk}",
+        f"introduction:{requested.pk}:requested:{second_consultant.pk}",
+    ]
+    payload = rows[0].payload
+    assert payload["subject"] == "Kakehashi: Firm A asks for an introduction to Shipyard Kk"
+    assert "We build USVs and want a shipyard partner." in payload["body"]
+    assert "It is for: USV call" in payload["body"]
+    assert f"https://kakehashi.example/my/introductions/{requested.pk}/" in payload["body"]
+
+
+def test_writing_the_request_emails_again_adds_nothing(requested):
+    assert introduction_requested_emails(requested) == 0
+    assert emails().count() == 2
+
+
+def test_a_refused_request_writes_no_email(alice, consultant, partners):
+    firm = alice.memberships.get().company
+    introduction_request(company=firm, partner=partners["shipyard"], message="First.", by=alice)
+    with pytest.raises(Exception, match="open request"):
+        introduction_request(company=firm, partner=partners["shipyard"], message="Again.", by=alice)
+
+    assert emails().count() == 1  # the first request's one consultant; the refused one rolled back
+
+
+def test_a_status_change_emails_the_asker_once_in_their_language(requested, alice, consultant):
+    notification_settings_update(user=alice, data={"language": "ja"})
+
+    introduction_move(introduction=requested, status="in_review", by=consultant)
+    introduction_move(introduction=requested, status="in_review", notes="call the yard", by=consultant)  # no move
+    reason = "造船所は今年は募集していません。"
+    introduction_move(introduction=requested, status="declined", reason=reason, by=consultant)
+
+    to_alice = list(emails().filter(user=alice))
+    assert [row.key for row in to_alice] == [
+        f"introduction:{requested.pk}:in_review:{alice.pk}",
+        f"introduction:{requested.pk}:declined:{alice.pk}",
+    ]
+    declined = to_alice[1].payload
+    assert declined["language"] == "ja"
+    assert declined["subject"] == "Kakehashi：造船への紹介依頼は現在「見送り」です"
+    assert "理由：造船所は今年は募集していません。" in declined["body"]
+    assert f"https://kakehashi.example/ja/my/introductions/{requested.pk}/" in declined["body"]
+    assert "call the yard" not in declined["body"]  # consultants' notes are never shown to the firm
+
+
+def test_an_english_reader_gets_english(requested, alice, consultant):
+    introduction_move(introduction=requested, status="in_review", by=consultant)
+
+    payload = emails().get(user=alice).payload
+    assert payload["subject"] == "Kakehashi: your introduction to Shipyard Kk is now In review"
+    assert f"https://kakehashi.example/my/introductions/{requested.pk}/" in payload["body"]
+
+
+def test_the_alerts_sender_delivers_each_email_once(requested, alice, consultant, second_consultant):
+    introduction_move(introduction=requested, status="in_review", by=consultant)
+
+    first = emails_deliver()
+    again = emails_deliver()
+
+    assert (first, again) == ({"sent": 3, "failed": 0}, {"sent": 0, "failed": 0})
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [consultant.email, second_consultant.email, alice.email]
+    )
+    to_alice = next(message for message in mail.outbox if message.to == [alice.email])
+    assert to_alice.subject == "Kakehashi: your introduction to Shipyard Kk is now In review"
+    assert f"/my/introductions/{requested.pk}/" in to_alice.body
+    assert set(emails().values_list("status", flat=True)) == {OutboxMessage.Status.SENT}
+
+
+def test_the_api_request_and_patch_write_the_emails(alice_client, consultant_client, alice, consultant, partners):
+    created = alice_client.post(
+        "/api/v1/introductions/",
+        {"company": "firm-a", "partner": "shipyard-kk", "message": "We build USVs."},
+        content_type="application/json",
+    )
+    consultant_client.patch(
+        f"/api/v1/introductions/{created.json()['id']}/", {"status": "in_review"}, content_type="application/json"
+    )
+
+    assert [row.user for row in emails()] == [consultant, alice]
+
+
+def test_the_admin_queue_writes_the_askers_email_and_a_notes_edit_writes_none(
+    requested, alice, consultant, consultant_client
+):
+    url = f"/admin/partners/introduction/{requested.pk}/change/"
+    moved = consultant_client.post(
+        "/admin/partners/introduction/", {"action": "start_review", "_selected_action": [requested.pk]}
+    )
+    edited = consultant_client.post(url, {"status": "in_review", "reason": "", "notes": "call the yard"})
+
+    assert (moved.status_code, edited.status_code) == (302, 302)
+    assert [row.key for row in emails().filter(user=alice)] == [f"introduction:{requested.pk}:in_review:{alice.pk}"]
