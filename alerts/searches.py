@@ -66,8 +66,11 @@ def _save(search: SavedSearch) -> SavedSearch:
 
 
 @transaction.atomic
-def saved_search_create(*, user: User, name: str, query: str, frequency: str) -> SavedSearch:
-    """Save QUERY for USER under NAME; the records it lists now are its baseline, so only new ones are sent."""
+def saved_search_create(
+    *, user: User, name: str, query: str = "", frequency: str = SavedSearch.Frequency.DAILY
+) -> SavedSearch:
+    """Save QUERY for USER under NAME (daily unless FREQUENCY says weekly; an empty query is the whole listing); the
+    records it lists now are its baseline, so only new ones are sent."""
     normal = query_check(query)
     search = SavedSearch(user=user, name=name.strip(), query=normal, frequency=frequency)
     search.baseline = sorted(query_results(query=normal, user=user))

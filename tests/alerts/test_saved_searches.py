@@ -85,6 +85,17 @@ def test_bob_cannot_see_change_or_delete_alices_search(alice_client, bob_client,
     assert SavedSearch.objects.get().name == "USV calls"
 
 
+def test_a_search_saved_without_a_frequency_is_sent_daily(alice_client):
+    """Frequency may be left out (a form post that sends only the name and an empty query: the whole listing)."""
+    CallFactory(slug="any-call")
+
+    response = alice_client.post(URL, {"name": "Everything", "query": ""})
+
+    assert response.status_code == 201, response.content
+    assert (response.json()["frequency"], response.json()["query"]) == ("daily", "")
+    assert SavedSearch.objects.get(name="Everything").baseline != []
+
+
 def test_anonymous_callers_cannot_save_searches(anon_client):
     assert post(anon_client).status_code in (401, 403)
 
