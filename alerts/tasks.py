@@ -1,8 +1,6 @@
 """Celery tasks of the alerts app, thin wrappers over its services: webhook fan-out and delivery, the beat's
 digests (with reminders) and the email sender."""
 
-from typing import Any
-
 from celery import shared_task
 from django.core.cache import cache
 from django.db import OperationalError
@@ -11,6 +9,7 @@ from alerts.emails import emails_deliver
 from alerts.services import digests_send
 from alerts.webhook_delivery import webhooks_deliver
 from alerts.webhooks import webhooks_fan_out
+from portal.celery import LONG_TASK_OPTIONS
 
 LOCK = "alerts:deliver-webhooks"
 # Beat starts one run a minute; a run stops claiming new batches after this long, so runs rarely overlap.
@@ -39,26 +38,14 @@ def deliver_webhooks() -> dict[str, int]:
     return {"queued": queued, "sent": report.sent, "failed": report.failed, "disabled": len(report.disabled)}
 
 
-OPTIONS: dict[str, Any] = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": 2,
-    "max_retries": 3,
-    "soft_time_limit": 3000,
-    "time_limit": 3300,
-    "ignore_result": True,
-}
-
-
-@shared_task(name="alerts.send_digests", **OPTIONS)
+@shared_task(name="alerts.send_digests", **LONG_TASK_OPTIONS)
 def send_digests_task(period: str = "daily") -> None:
     """Queue due reminders and PERIOD's digests, then hand the sending to the email task."""
     digests_send(period=period, deliver=False)
     deliver_emails_task.delay()
 
 
-@shared_task(name="alerts.deliver_emails", **OPTIONS)
+@shared_task(name="alerts.deliver_emails", **LONG_TASK_OPTIONS)
 def deliver_emails_task() -> None:
     """Send due outbox emails (retries included); rows another sender holds are skipped, never sent twice."""
     emails_deliver()

@@ -245,10 +245,7 @@ class Names:
             from matching import hooks
 
             self._notices = hooks.notice_titles()
-        title, title_ja = self._notices.get(slug, ("", ""))
-        if _japanese() and title_ja:
-            return title_ja
-        return title or slug
+        return _in_reader_language(self._notices.get(slug, ("", ""))) or slug
 
     def area(self, slug: str) -> str:
         if self._areas is None:
@@ -256,10 +253,7 @@ class Names:
 
             rows = TechnologyArea.objects.values_list("slug", "name", "name_ja")
             self._areas = {s: (name, name_ja) for s, name, name_ja in rows}
-        name, name_ja = self._areas.get(slug, ("", ""))
-        if _japanese() and name_ja:
-            return name_ja
-        return name or slug.replace("-", " ")
+        return _in_reader_language(self._areas.get(slug, ("", ""))) or slug.replace("-", " ")
 
     def certification(self, code: str) -> str:
         if self._certs is None:
@@ -275,10 +269,7 @@ class Names:
 
             rows = Opportunity.objects.values_list("slug", "title", "title_ja")
             self._titles = {s: (title, title_ja) for s, title, title_ja in rows}
-        title, title_ja = self._titles.get(slug, ("", ""))
-        if _japanese() and title_ja:
-            return title_ja
-        return title or slug
+        return _in_reader_language(self._titles.get(slug, ("", ""))) or slug
 
 
 def names_for(request: Any) -> Names:
@@ -289,6 +280,12 @@ def names_for(request: Any) -> Names:
         if request is not None:
             request._kakehashi_names = names
     return names
+
+
+def _in_reader_language(names: tuple[str, str]) -> str:
+    """The Japanese of an (English, Japanese) pair for a Japanese reader when there is one, else the English."""
+    english, japanese = names
+    return japanese if _japanese() and japanese else english
 
 
 def _japanese() -> bool:

@@ -1,27 +1,15 @@
 """Celery tasks for source watching: the beat's daily sweep of due sources, and one source on demand."""
 
-from typing import Any
-
 from celery import shared_task
 from django.core.cache import cache
-from django.db import OperationalError
 
+from portal.celery import LONG_TASK_OPTIONS
 from sources import services
 
-OPTIONS: dict[str, Any] = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": 2,
-    "max_retries": 3,
-    "soft_time_limit": 3000,
-    "time_limit": 3300,
-    "ignore_result": True,
-}
 LOCK_KEY = "sources.check_due_sources.lock"
 
 
-@shared_task(name="sources.check_due_sources", **OPTIONS)
+@shared_task(name="sources.check_due_sources", **LONG_TASK_OPTIONS)
 def check_due_sources_task(limit: int | None = None) -> None:
     """Fetch every due source; a cache lock keeps two sweeps from running at once."""
     if not cache.add(LOCK_KEY, "1", timeout=3600):
@@ -32,7 +20,7 @@ def check_due_sources_task(limit: int | None = None) -> None:
         cache.delete(LOCK_KEY)
 
 
-@shared_task(name="sources.check_source", **OPTIONS)
+@shared_task(name="sources.check_source", **LONG_TASK_OPTIONS)
 def check_source_task(source_id: int) -> None:
     """Fetch one source now (the admin's "check now"); quiet if the source is gone."""
     from programmes.models import Source
