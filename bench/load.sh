@@ -149,6 +149,7 @@ run_phase "records and matches" \
 
 # Issue 14: a firm with PIPELINE_ENTRIES records, each matched and in its pipeline, against its "my matches" page.
 echo "== a firm with ${PIPELINE_ENTRIES:-500} pipeline entries (bench/workspace_pages.py --seed-only)"
+firm=bench-firm
 IFS=' ' read -r session_key pipeline_path < <($PY bench/workspace_pages.py --seed-only --entries "${PIPELINE_ENTRIES:-500}")
 session_cookie="$($PY -c 'from django.conf import settings; print(settings.SESSION_COOKIE_NAME)' 2>/dev/null || echo sessionid)=$session_key"
 run_phase "workspace pages" \
