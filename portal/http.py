@@ -17,6 +17,8 @@ import socket
 import threading
 import time
 import urllib.robotparser
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -185,10 +187,23 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "", robots: bool = T
         return _get(url, headers, addresses)
 
 
+@contextmanager
+def _failures_named(url: str, timeout: float) -> Iterator[None]:
+    """Requests' TLS, timeout and connection errors as FetchErrors of those kinds."""
+    try:
+        yield
+    except requests.exceptions.SSLError as exc:
+        raise FetchError("tls", f"TLS error from {url}: {exc}") from exc
+    except requests.exceptions.Timeout as exc:
+        raise FetchError("timeout", f"no answer from {url} within {timeout} s") from exc
+    except requests.exceptions.ConnectionError as exc:
+        raise FetchError("connection", f"could not connect to {url}: {exc}") from exc
+
+
 def _get(url: str, headers: dict[str, str], addresses: tuple[str, ...] | None = None) -> FetchResult:
     timeout = settings.SOURCES_TIMEOUT_SECONDS
     session = _pinned_session(addresses or check_address(url))
-    try:
+    with _failures_named(url, timeout):
         with (
             session,
             session.get(url, headers=headers, timeout=timeout, allow_redirects=False, stream=True) as response,
@@ -209,12 +224,6 @@ def _get(url: str, headers: dict[str, str], addresses: tuple[str, ...] | None = 
             if response.status_code != 304:
                 result.body = _read_capped(response, url)
             return result
-    except requests.exceptions.SSLError as exc:
-        raise FetchError("tls", f"TLS error from {url}: {exc}") from exc
-    except requests.exceptions.Timeout as exc:
-        raise FetchError("timeout", f"no answer from {url} within {timeout} s") from exc
-    except requests.exceptions.ConnectionError as exc:
-        raise FetchError("connection", f"could not connect to {url}: {exc}") from exc
 
 
 def _read_capped(response: requests.Response, url: str) -> bytes:
@@ -242,7 +251,7 @@ def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float, allo
     address or a failed connection."""
     addresses = check_address(url, allow_private=allow_private)
     session = _pinned_session(addresses, allow_private)
-    try:
+    with _failures_named(url, timeout):
         with (
             session,
             session.post(
@@ -253,12 +262,6 @@ def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float, allo
             if response.is_redirect or response.status_code in (301, 302, 303, 307, 308):
                 result.redirect_to = urljoin(url, response.headers.get("Location", ""))
             return result
-    except requests.exceptions.SSLError as exc:
-        raise FetchError("tls", f"TLS error from {url}: {exc}") from exc
-    except requests.exceptions.Timeout as exc:
-        raise FetchError("timeout", f"no answer from {url} within {timeout} s") from exc
-    except requests.exceptions.ConnectionError as exc:
-        raise FetchError("connection", f"could not connect to {url}: {exc}") from exc
 
 
 def robots_allow(url: str) -> bool:
