@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import (
-    get_language,
     gettext,
     gettext_lazy,
     gettext_noop,
     ngettext,
 )
 from django_countries import countries
+
+from matching.names import Names as Names  # re-exported: callers render through this module
+from matching.names import japanese_reader
+from matching.names import names_for as names_for
 
 # Gap plan categories: which heading of the plan a gap code belongs to.
 CERTIFICATION, PARTNER, READINESS, OTHER = "certification", "partner", "readiness", "other"
@@ -223,79 +226,10 @@ SIZE_SINGULAR = {"startup": gettext_lazy("a start-up"), "sme": gettext_lazy("an 
 PER_OPPORTUNITY = frozenset({"cap", "capability", "date", "days", "country", "size", "years", "trl"})
 
 
-class Names:
-    """Area, certification and record names by slug and code, read on first need (one query each), in both
-    languages."""
-
-    def __init__(
-        self,
-        areas: Mapping[str, tuple[str, str]] | None = None,
-        certs: Mapping[str, str] | None = None,
-        titles: Mapping[str, tuple[str, str]] | None = None,
-        notices: Mapping[str, tuple[str, str]] | None = None,
-    ):
-        self._areas = dict(areas) if areas is not None else None
-        self._certs = dict(certs) if certs is not None else None
-        self._titles = dict(titles) if titles is not None else None
-        self._notices = dict(notices) if notices is not None else None
-
-    def notice(self, slug: str) -> str:
-        """A notice's title in the reader's language (the notices app provides them through matching.hooks)."""
-        if self._notices is None:
-            from matching import hooks
-
-            self._notices = hooks.notice_titles()
-        return _in_reader_language(self._notices.get(slug, ("", ""))) or slug
-
-    def area(self, slug: str) -> str:
-        if self._areas is None:
-            from programmes.models import TechnologyArea
-
-            rows = TechnologyArea.objects.values_list("slug", "name", "name_ja")
-            self._areas = {s: (name, name_ja) for s, name, name_ja in rows}
-        return _in_reader_language(self._areas.get(slug, ("", ""))) or slug.replace("-", " ")
-
-    def certification(self, code: str) -> str:
-        if self._certs is None:
-            from programmes.models import Certification
-
-            self._certs = dict(Certification.objects.values_list("code", "name"))
-        # 'AS9100D (aviation, space and defence quality management)' -> 'AS9100D'
-        return self._certs.get(code, code).split(" (", 1)[0]
-
-    def opportunity(self, slug: str) -> str:
-        if self._titles is None:
-            from programmes.models import Opportunity
-
-            rows = Opportunity.objects.values_list("slug", "title", "title_ja")
-            self._titles = {s: (title, title_ja) for s, title, title_ja in rows}
-        return _in_reader_language(self._titles.get(slug, ("", ""))) or slug
-
-
-def names_for(request: Any) -> Names:
-    """The Names of one request, shared by everything rendered in it (so a page reads each table once)."""
-    names = getattr(request, "_kakehashi_names", None)
-    if names is None:
-        names = Names()
-        if request is not None:
-            request._kakehashi_names = names
-    return names
-
-
-def _in_reader_language(names: tuple[str, str]) -> str:
-    """The Japanese of an (English, Japanese) pair for a Japanese reader when there is one, else the English."""
-    english, japanese = names
-    return japanese if _japanese() and japanese else english
-
-
-def _japanese() -> bool:
-    return (get_language() or "").startswith("ja")
-
-
 def join_words(words: Iterable[str], last: str = "and") -> str:
     """'a', 'a and b', 'a, b and c' in English; 'a、b、c' in Japanese (LAST is 'and' or 'or')."""
     words = [str(w) for w in words]
-    if _japanese():
+    if japanese_reader():
         return ("、" if last == "and" else "または").join(words)
     if len(words) <= 1:
         return "".join(words)
@@ -304,7 +238,7 @@ def join_words(words: Iterable[str], last: str = "and") -> str:
 
 def list_words(words: Iterable[str]) -> str:
     """'a, b, c' in English and 'a、b、c' in Japanese: a plain list, as partner-fit items show names."""
-    return ("、" if _japanese() else ", ").join(str(w) for w in words)
+    return ("、" if japanese_reader() else ", ").join(str(w) for w in words)
 
 
 def _country(code: str) -> str:
@@ -392,7 +326,7 @@ def render(item: Any, names: Names | None = None) -> str:
     what, todo = render_parts(item, names)
     if not todo:
         return what
-    return f"{what}：{todo}" if _japanese() else f"{what}: {todo}"
+    return f"{what}：{todo}" if japanese_reader() else f"{what}: {todo}"
 
 
 def detail(items: Iterable[Any], names: Names | None = None) -> list[dict[str, Any]]:

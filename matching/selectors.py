@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company
 from companies.selectors import viewer_company_list
 from matching import hooks, messages
-from matching.messages import Names
 from matching.models import Match
+from matching.names import Names
 from portal.roles import Viewer
 from programmes.models import Opportunity, OpportunityArea
 

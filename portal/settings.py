@@ -7,11 +7,11 @@ DATABASE_URL and REDIS_URL switch to PostgreSQL and a real broker with workers.
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from portal.beat import beat_schedule
 from portal.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -201,46 +201,7 @@ MATCHING_STALE_RUN_MINUTES = env_int("MATCHING_STALE_RUN_MINUTES", 30)
 MATCHING_PENDING_RUN_HOURS = env_int("MATCHING_PENDING_RUN_HOURS", 24)
 # The dispatcher's beat task lives in matching.dispatch (autodiscovery only finds tasks.py modules).
 CELERY_IMPORTS = ["matching.dispatch"]
-CELERY_BEAT_SCHEDULE = {
-    # Daily sweep; each source is fetched only when its own interval (weekly by default) has passed.
-    "check-due-sources": {
-        "task": "sources.check_due_sources",
-        "schedule": crontab(hour=4, minute=30),
-    },
-    "nightly-full-rescore": {
-        "task": "matching.rescore_all",
-        "schedule": crontab(hour=3, minute=0),
-    },
-    "reap-stale-match-runs": {
-        "task": "matching.reap_stale_runs",
-        "schedule": crontab(minute="*/15"),
-    },
-    # Alerts (issue 15): digests at 07:00 Japan time (weekly ones on Mondays), reminders with the daily run, and the
-    # email sender every minute (it also retries failed attempts once their back-off has passed).
-    "send-daily-digests": {
-        "task": "alerts.send_digests",
-        "schedule": crontab(hour=7, minute=0),
-        "kwargs": {"period": "daily"},
-    },
-    "send-weekly-digests": {
-        "task": "alerts.send_digests",
-        "schedule": crontab(hour=7, minute=10, day_of_week="mon"),
-        "kwargs": {"period": "weekly"},
-    },
-    "deliver-emails": {
-        "task": "alerts.deliver_emails",
-        "schedule": 60.0,
-    },
-    "dispatch-pending-match-runs": {
-        "task": "matching.dispatch_pending_runs",
-        "schedule": float(MATCHING_DISPATCH_EVERY_SECONDS),
-    },
-    # Webhooks (issue 15): fan change events out to endpoints, then deliver what is due.
-    "deliver-webhooks": {
-        "task": "alerts.deliver_webhooks",
-        "schedule": 60.0,
-    },
-}
+CELERY_BEAT_SCHEDULE = beat_schedule(dispatch_every_seconds=MATCHING_DISPATCH_EVERY_SECONDS)
 
 REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",

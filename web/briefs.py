@@ -21,8 +21,8 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 from django.http import Http404
 
 from companies.models import Company
-from matching.messages import Names
 from matching.models import Match
+from matching.names import Names
 from matching.selectors import GapItem, gap_plan
 from notices.models import Notice
 from partners.models import PartnerFit

@@ -1,8 +1,8 @@
 """Reads of the site layer: the ones that need the workspace beside the scores."""
 
 from companies.models import Company
-from matching.messages import Names
 from matching.models import Match
+from matching.names import Names
 from matching.selectors import GAP_PLAN_TOP, GapItem, gap_plan, notice_gaps_attach
 from portal.roles import Viewer
 from workspace.selectors import with_workspace

@@ -14,7 +14,7 @@ from tests.factories import UserFactory
 @pytest.mark.django_db(transaction=True)
 def test_two_senders_at_once_deliver_each_digest_exactly_once(smtp):
     if connection.vendor != "postgresql":
-        pytest.skip("SKIP LOCKED claims need PostgreSQL")
+        pytest.fail("needs a PostgreSQL DATABASE_URL: SKIP LOCKED claims are what this proves")
     for n in range(40):
         user = UserFactory(username=f"reader{n}")
         OutboxMessage.objects.create(
