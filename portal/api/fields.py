@@ -77,10 +77,12 @@ class SlugListField(serializers.Field):
         limit = self.queryset.count()
         if len(wanted) > limit:
             self.fail("too_many", limit=limit)
+        # A NUL byte is in no slug, and PostgreSQL refuses it in a query: such an item is simply unknown.
+        queryable = [slug for slug in wanted if "\x00" not in slug]
         found = {
-            getattr(row, self.slug_field): row for row in self.queryset.filter(**{f"{self.slug_field}__in": wanted})
+            getattr(row, self.slug_field): row for row in self.queryset.filter(**{f"{self.slug_field}__in": queryable})
         }
-        missing = [slug for slug in wanted if slug not in found]
+        missing = [slug.replace("\x00", "\\x00") for slug in wanted if slug not in found]
         if missing:
             self.fail("unknown", slugs=", ".join(missing[:10]))
         return [found[slug] for slug in wanted]

@@ -47,6 +47,14 @@ def test_unknown_areas_are_named(alice_client, firm_a, areas):
     assert response.json() == {"technology_areas": ["Unknown: lasers."]}
 
 
+def test_an_area_with_a_nul_byte_is_unknown_not_a_server_error(alice_client, firm_a, areas):
+    """PostgreSQL refuses NUL in a query (found by schemathesis); the slug is named as unknown instead."""
+    response = patch(alice_client, {"technology_areas": ["area-0", "la\x00sers"]})
+
+    assert response.status_code == 400
+    assert response.json() == {"technology_areas": ["Unknown: la\\x00sers."]}
+
+
 def test_areas_must_be_a_list_of_strings(alice_client, firm_a, areas):
     response = patch(alice_client, {"technology_areas": [{"slug": "area-0"}]})
 
