@@ -210,6 +210,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # JSON only in production: the browsable API would be a second, untested HTML interface to the same data, under
     # the session; the schema and the Swagger docs (portal/api/urls.py) stay public (docs/security.md).
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.api.parsers.NulFreeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),

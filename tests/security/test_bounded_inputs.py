@@ -47,12 +47,21 @@ def test_unknown_areas_are_named(alice_client, firm_a, areas):
     assert response.json() == {"technology_areas": ["Unknown: lasers."]}
 
 
-def test_an_area_with_a_nul_byte_is_unknown_not_a_server_error(alice_client, firm_a, areas):
-    """PostgreSQL refuses NUL in a query (found by schemathesis); the slug is named as unknown instead."""
+def test_an_area_with_a_nul_byte_is_a_400_not_a_server_error(alice_client, firm_a, areas):
+    """PostgreSQL refuses NUL in a query (found by schemathesis)."""
     response = patch(alice_client, {"technology_areas": ["area-0", "la\x00sers"]})
 
     assert response.status_code == 400
-    assert response.json() == {"technology_areas": ["Unknown: la\\x00sers."]}
+    assert "NUL" in response.json()["detail"]
+    assert sorted(firm_a.technology_areas.values_list("slug", flat=True)) == []
+
+
+def test_a_nul_byte_anywhere_in_a_json_body_is_a_400(alice_client, firm_a, areas):
+    """Nested certificate codes are looked up before any CharField sees them (found by schemathesis)."""
+    response = patch(alice_client, {"certifications": [{"code": "as9100d\x00"}]})
+
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
 
 
 def test_areas_must_be_a_list_of_strings(alice_client, firm_a, areas):

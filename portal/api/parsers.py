@@ -1,0 +1,30 @@
+"""Request parsers of the API: JSON, refusing text with a NUL character anywhere in the body.
+
+PostgreSQL cannot store or even compare text holding NUL (0x00). DRF's CharField refuses it, but lists of slugs and
+nested certificate codes are looked up before any CharField sees them; refusing it once, here, covers every field.
+"""
+
+from typing import Any
+
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+class NulFreeJSONParser(JSONParser):
+    """JSON whose strings hold no NUL character; a 400 names the rule otherwise."""
+
+    def parse(self, stream, media_type=None, parser_context=None):  # type: ignore[no-untyped-def]
+        data = super().parse(stream, media_type, parser_context)
+        if _has_nul(data):
+            raise ParseError("Text may not contain NUL (0x00) characters.")
+        return data
