@@ -113,6 +113,42 @@ def webhook_endpoint_create(*, owner: User, url: str, events: Any) -> tuple[Webh
     return endpoint, webhook_secret(endpoint)
 
 
+def webhook_endpoint_update(
+    *, endpoint: WebhookEndpoint, url: str | None = None, events: Any = None, active: bool | None = None
+) -> WebhookEndpoint:
+    """Change ENDPOINT's URL or events, or switch it off and on again (None leaves a field as it is).
+
+    Switching it off (by its owner) cancels its deliveries not yet sent, as auto-disable does. Switching a disabled
+    endpoint on clears the failure count and the reason and receives what happens from now on: the events of the
+    time it was off are in the change feed (GET /api/v1/changes/), not sent late. A new URL starts a clean failure
+    count too.
+    """
+    changed: set[str] = set()
+    if events is not None:
+        endpoint.events = webhook_events_check(events)
+        changed.add("events")
+    if url is not None and url != endpoint.url:
+        endpoint.url = url
+        endpoint.full_clean(exclude=["position"])
+        webhook_url_check(url)  # outside the transaction: it may wait for DNS
+        endpoint.consecutive_failures = 0
+        changed |= {"url", "consecutive_failures"}
+    with transaction.atomic():
+        if active is False and endpoint.active:
+            endpoint.active, endpoint.disabled_at = False, timezone.now()
+            endpoint.disabled_reason = "switched off by its owner"
+            webhook_deliveries_cancel(endpoint.pk)
+            changed |= {"active", "disabled_at", "disabled_reason"}
+        elif active is True and not endpoint.active:
+            endpoint.active, endpoint.disabled_at, endpoint.disabled_reason = True, None, ""
+            endpoint.consecutive_failures = 0
+            endpoint.position = _feed_end()
+            changed |= {"active", "disabled_at", "disabled_reason", "consecutive_failures", "position"}
+        if changed:  # only these: the sender updates the failure count and the position concurrently
+            endpoint.save(update_fields=sorted(changed))
+    return endpoint
+
+
 def _feed_end() -> str:
     """The cursor after the last settled event: a new endpoint receives what happens from now on."""
     last = settled_filter(ChangeEvent.objects.all()).order_by("-txid", "-id").first()

@@ -31,6 +31,15 @@ class WebhookEndpointCreateSerializer(serializers.Serializer):
     events = serializers.ListField(child=serializers.CharField(max_length=40), max_length=20)
 
 
+class WebhookEndpointUpdateSerializer(serializers.Serializer):
+    """What PATCH /webhooks/{id}/ takes, every field optional: a new URL, new event names, or `active` to switch
+    the endpoint off or (after it was disabled) on again."""
+
+    url = serializers.CharField(max_length=500, required=False)
+    events = serializers.ListField(child=serializers.CharField(max_length=40), max_length=20, required=False)
+    active = serializers.BooleanField(required=False)
+
+
 class WebhookEndpointSecretSerializer(WebhookEndpointSerializer):
     """An endpoint with its signing secret: the answer to creating it or rotating its secret, shown this once."""
 

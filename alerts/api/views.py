@@ -1,4 +1,4 @@
-"""The caller's webhook endpoints (create, list, read, delete, rotate the secret) and their delivery log."""
+"""The caller's webhook endpoints (create, list, read, change, delete, rotate the secret) and their delivery log."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
@@ -14,6 +14,7 @@ from alerts.api.serializers import (
     WebhookEndpointCreateSerializer,
     WebhookEndpointSecretSerializer,
     WebhookEndpointSerializer,
+    WebhookEndpointUpdateSerializer,
 )
 from alerts.models import WebhookEndpoint
 from alerts.webhook_delivery import webhook_delivery_replay
@@ -21,6 +22,7 @@ from alerts.webhooks import (
     webhook_deliveries,
     webhook_endpoint_create,
     webhook_endpoint_delete,
+    webhook_endpoint_update,
     webhook_secret_rotate,
 )
 from portal.models import OutboxMessage
@@ -56,6 +58,18 @@ class WebhookEndpointViewSet(
             raise _api_error(error) from error
         endpoint.secret = secret
         return Response(WebhookEndpointSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=WebhookEndpointUpdateSerializer, responses={200: WebhookEndpointSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        """Change the URL or events, or switch the endpoint off or on again (a disabled one resumes from now)."""
+        endpoint = self.get_object()
+        body = WebhookEndpointUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            webhook_endpoint_update(endpoint=endpoint, **body.validated_data)
+        except DjangoValidationError as error:
+            raise _api_error(error) from error
+        return Response(WebhookEndpointSerializer(endpoint).data)
 
     def perform_destroy(self, instance: WebhookEndpoint) -> None:
         webhook_endpoint_delete(endpoint=instance)

@@ -215,3 +215,82 @@ def test_the_endpoint_list_and_delivery_log_keep_their_shape(alice, alice_client
 
     assert_golden(alice_client.get(API), "webhooks-list")
     assert_golden(alice_client.get(f"{API}{endpoint.pk}/deliveries/"), "webhooks-deliveries-list")
+
+
+def _patch(client, endpoint, body):
+    return client.patch(f"{API}{endpoint.pk}/", body, content_type="application/json")
+
+
+def test_a_disabled_endpoint_switched_on_again_receives_what_happens_from_then_on(alice, alice_client, receiver):
+    endpoint, receiver.secrets["/hook"] = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        active=False, disabled_at=timezone.now(), disabled_reason="10 rounds failed", consecutive_failures=10
+    )
+    record_event(subject_id=1)  # while it was off
+    fan_out()
+
+    response = _patch(alice_client, endpoint, {"active": True})
+    record_event(subject_id=2)
+    fan_out()
+    webhooks_deliver()
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["active"] is True and body["disabled_at"] is None and body["disabled_reason"] == ""
+    assert body["consecutive_failures"] == 0
+    assert [hit.json["object"]["id"] for hit in receiver.accepted()] == [2]
+    assert all(hit.signed for hit in receiver.hits)
+
+
+def test_switching_an_endpoint_off_cancels_what_it_had_not_received(alice, alice_client, receiver):
+    endpoint, _secret = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
+    record_event()
+    fan_out()
+
+    response = _patch(alice_client, endpoint, {"active": False})
+    record_event(subject_id=2)
+    fan_out()
+    webhooks_deliver()
+
+    assert response.status_code == 200 and response.json()["active"] is False
+    assert "owner" in response.json()["disabled_reason"]
+    assert receiver.hits == []
+    assert list(OutboxMessage.objects.values_list("status", flat=True)) == ["cancelled"]
+
+
+def test_changing_the_url_and_events_sends_the_next_events_there(alice, alice_client, receiver):
+    endpoint, secret = webhook_endpoint_create(owner=alice, url=receiver.url("/old"), events=["match.created"])
+    receiver.secrets["/new"] = secret
+
+    response = _patch(alice_client, endpoint, {"url": receiver.url("/new"), "events": ["opportunity.published"]})
+    record_event("opportunity.published")
+    fan_out()
+    webhooks_deliver()
+
+    assert response.status_code == 200
+    assert response.json()["url"] == receiver.url("/new") and response.json()["events"] == ["opportunity.published"]
+    assert [hit.path for hit in receiver.accepted("/new")] == ["/new"] and receiver.accepted("/old") == []
+
+
+def test_a_bad_change_is_a_400_naming_the_field_and_changes_nothing(alice, alice_client, receiver, settings):
+    endpoint, _secret = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+
+    unknown = _patch(alice_client, endpoint, {"events": ["match.exploded"]})
+    private = _patch(alice_client, endpoint, {"url": "https://10.1.2.3/hook", "events": ["match.created"]})
+    not_a_flag = _patch(alice_client, endpoint, {"active": "sometimes"})
+
+    assert unknown.status_code == 400 and set(unknown.json()) == {"events"}
+    assert private.status_code == 400 and set(private.json()) == {"url"}
+    assert not_a_flag.status_code == 400 and set(not_a_flag.json()) == {"active"}
+    endpoint.refresh_from_db()
+    assert (endpoint.url, endpoint.events, endpoint.active) == (receiver.url(), ["*"], True)
+
+
+def test_bob_and_the_consultant_cannot_change_alices_endpoint(alice, bob_client, consultant_client, receiver):
+    endpoint, _secret = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
+
+    for client in (bob_client, consultant_client):
+        assert _patch(client, endpoint, {"active": False, "url": receiver.url("/theirs")}).status_code == 404
+    endpoint.refresh_from_db()
+    assert endpoint.active and endpoint.url == receiver.url()
