@@ -25,6 +25,7 @@ class MatchOpportunitySerializer(serializers.Serializer):
     slug = serializers.SlugField()
     kind = serializers.ChoiceField(Opportunity.Kind.choices)
     title = serializers.CharField()
+    title_ja = serializers.CharField(help_text="The title in Japanese; empty where the record has none yet.")
     # Strongest first: the area links' own order.
     technology_areas = RelatedSlugsField(slug="technology_area.slug", source="area_links")
 

@@ -28,7 +28,14 @@ OPPORTUNITY_SLUG = OpenApiParameter(
 )
 MATCH_ROW_FIELDS = [
     *("score", "components", "reasons", "gaps", "eligible", "computed_at"),
-    *("company__slug", "company__name", "opportunity__slug", "opportunity__kind", "opportunity__title"),
+    *(
+        "company__slug",
+        "company__name",
+        "opportunity__slug",
+        "opportunity__kind",
+        "opportunity__title",
+        "opportunity__title_ja",
+    ),
 ]
 
 
