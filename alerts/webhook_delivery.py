@@ -15,13 +15,14 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from alerts.models import WebhookEndpoint
+from alerts.models import NotificationSettings, WebhookEndpoint
 from alerts.webhooks import webhook_deliveries_cancel, webhook_secret, webhook_signature
 from portal import http
 from portal.models import OutboxMessage
@@ -153,22 +154,29 @@ def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> bool:
             channel=OutboxMessage.Channel.EMAIL,
             kind="webhook_disabled",
             user=owner,
-            payload=disabled_email(url=endpoint.url, reason=reason, to=owner.email),
+            payload=disabled_email(url=endpoint.url, reason=reason, to=owner.email, language=_language_of(owner)),
         )
     return True
 
 
-def disabled_email(*, url: str, reason: str, to: str) -> dict[str, Any]:
-    """The owner's email about a disabled endpoint, in English then Japanese (there is no per-user language yet)."""
+def _language_of(user: User) -> str | None:
+    """The language USER chose for their email (notification settings), None if they never chose."""
+    return NotificationSettings.objects.filter(user=user).values_list("language", flat=True).first()
+
+
+def disabled_email(*, url: str, reason: str, to: str, language: str | None = None) -> dict[str, Any]:
+    """The owner's email about a disabled endpoint, in LANGUAGE (their notification settings'), or in English then
+    Japanese for a user who never chose one."""
     parts, subjects = [], []
-    for language in ("en", "ja"):
-        with translation.override(language):
+    for code in [language] if language else ["en", "ja"]:
+        with translation.override(code):
             subjects.append(_("Kakehashi: your webhook was disabled"))
             parts.append(
                 _(
                     "Kakehashi stopped delivering to your webhook endpoint %(url)s after repeated failed deliveries "
                     "(%(reason)s). Deliveries not yet sent were cancelled. Check the delivery log with "
-                    "GET /api/v1/webhooks/, then create the endpoint again to receive new events."
+                    "GET /api/v1/webhooks/{id}/deliveries/, then switch the endpoint on again with PATCH "
+                    '/api/v1/webhooks/{id}/ and {"active": true} to receive new events.'
                 )
                 % {"url": url, "reason": reason}
             )

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from alerts.models import WebhookEndpoint
+from alerts.models import NotificationSettings, WebhookEndpoint
 from alerts.webhook_delivery import batch_size, webhooks_deliver
 from alerts.webhooks import webhook_endpoint_create, webhook_fan_out
 from portal.changes import cursor_encode
@@ -196,6 +196,22 @@ def test_an_endpoint_failing_round_after_round_is_disabled_and_its_owner_emailed
     record_event(subject_id=3)
     run_sender()
     assert len(receiver.hits) == hits  # nothing more goes to a disabled endpoint
+
+
+def test_the_disabled_email_is_in_the_language_the_owner_chose_and_says_how_to_switch_back_on(
+    alice, receiver, settings
+):
+    settings.WEBHOOK_DISABLE_AFTER = 1
+    NotificationSettings.objects.create(user=alice, language="ja")
+    endpoint_for(alice, receiver)
+    receiver.answers["/hook"] = [500] * 5
+    record_event()
+
+    run_sender()
+
+    email = OutboxMessage.objects.get(channel="email", kind="webhook_disabled")
+    assert "停止" in email.payload["body"] and "stopped delivering" not in email.payload["body"]
+    assert '{"active": true}' in email.payload["body"] and "PATCH /api/v1/webhooks/" in email.payload["body"]
 
 
 def test_a_delivery_that_fails_for_its_whole_lifetime_disables_the_endpoint(alice, receiver):
