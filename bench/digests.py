@@ -41,14 +41,11 @@ from alerts.searches import query_results  # noqa: E402
 from companies.models import Company, Membership  # noqa: E402
 from portal.changes import changes_record_bulk  # noqa: E402
 from portal.models import ChangeEvent, OutboxMessage  # noqa: E402
+from programmes.curated import REQUIRED_AREA_SLUGS  # noqa: E402
 from programmes.models import Opportunity, OpportunityArea, TechnologyArea  # noqa: E402
 from workspace.models import PipelineEntry  # noqa: E402
 
-AREAS = (
-    "iamd counter-hypersonic railgun stand-off-strike directed-energy counter-uas uuv usv ugv uav next-gen-fighter "
-    "space cyber electronic-warfare c2-isr ai-autonomy quantum semiconductors critical-minerals "
-    "advanced-manufacturing sustainment"
-).split()
+AREAS = REQUIRED_AREA_SLUGS
 COUNTRIES = ["AU", "US", "JP", "GB", "NZ"]
 KINDS = ["call", "event", "programme", "hub", "priority_area"]
 RECORDS = 500

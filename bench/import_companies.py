@@ -32,13 +32,10 @@ from django.db import connection  # noqa: E402
 
 from companies.importing import HEADER, companies_import  # noqa: E402
 from companies.models import Company  # noqa: E402
+from programmes.curated import REQUIRED_AREA_SLUGS  # noqa: E402
 from programmes.models import Certification, TechnologyArea  # noqa: E402
 
-AREAS = (
-    "iamd counter-hypersonic railgun stand-off-strike directed-energy counter-uas uuv usv ugv uav next-gen-fighter "
-    "space cyber electronic-warfare c2-isr ai-autonomy quantum semiconductors critical-minerals "
-    "advanced-manufacturing sustainment"
-).split()
+AREAS = REQUIRED_AREA_SLUGS
 CERTIFICATIONS = ["as9100d", "iso-9001", "iso-iec-27001", "nist-sp-800-171", "cmmc-level-2", "disp"]
 COUNTRIES = ["AU", "US", "JP", "GB", "NZ"]
 SIZES = ["startup", "sme", "large"]
