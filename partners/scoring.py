@@ -8,6 +8,7 @@ docs/partners.md says how this joins the rescore runs.
 """
 
 import datetime
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -23,6 +24,7 @@ from matching import inputs
 from matching.features import CompanyRow, Corpus, build_corpus, firm_arrays
 from matching.hooks import ChunkContext
 from matching.models import Match
+from matching.record import jsonb_key_order
 from partners import fit
 from partners.models import ForeignPartnership, Partner, PartnerArea, PartnerFit
 from programmes.models import Confidence, Opportunity
@@ -33,15 +35,17 @@ CHUNK = 1000
 SHOWN_AREAS = 3
 TABLE_KEY = "partners.table"  # the partner table in a run's ChunkContext.cache
 
-# A fit's components as JSON text, keys in fit.COMPONENTS order (the text json.dumps gives the same dict).
+# A fit's components as JSON text, written as PostgreSQL prints the stored jsonb (matching.record states the
+# agreement), so a stored row's digest equals a fresh one's when nothing changed.
 _COMPONENTS_JSON = (
     "{"
     + ", ".join(
         f'"{name}": {{"value": %r, "weight": {json.dumps(fit.WEIGHTS[name])}, "contribution": %r}}'
-        for name in fit.COMPONENTS
+        for name in jsonb_key_order(fit.COMPONENTS)
     )
     + "}"
 )
+_JSONB_ORDER = [fit.COMPONENTS.index(name) for name in jsonb_key_order(fit.COMPONENTS)]
 _NO_SHARED_AREA = json.dumps({"code": "partner.no_shared_area", "params": {}})
 _LOW_CONFIDENCE = json.dumps({"code": "partner.low_confidence", "params": {}})
 
@@ -68,6 +72,9 @@ class FitRow(NamedTuple):
         for name in ("components", "reasons", "gaps"):
             fields[name] = json.loads(fields[name])
         return PartnerFit(**fields)
+
+
+COPY_COLUMNS = FitRow._fields
 
 
 class PartnerTable:
@@ -229,8 +236,8 @@ def _fit_rows(
     rows, cols = fit.keep(scored.score, top_k=TOP_K)
     components = scored.components[rows, cols]  # (n, 4)
     reasons, gaps = _explain(table, companies, affinity, components, rows, cols, best, table.slugs_of(wanted))
-    values = components.astype(np.float64)
-    points = values * np.array([100.0 * fit.WEIGHTS[name] for name in fit.COMPONENTS])
+    values = components[:, _JSONB_ORDER].astype(np.float64)
+    points = values * np.array([100.0 * fit.WEIGHTS[fit.COMPONENTS[k]] for k in _JSONB_ORDER])
     parts = [
         _COMPONENTS_JSON % tuple(x for v, c in zip(vs, cs, strict=True) for x in (round(v, 4), round(c, 2)))
         for vs, cs in zip(values.tolist(), points.tolist(), strict=True)
@@ -297,32 +304,62 @@ def _explain(
 
 @transaction.atomic
 def partner_fits_store(*, company_ids: list[int], fits: Sequence[FitRow | PartnerFit]) -> int:
-    """Replace these firms' partner fits in one transaction (idempotent: the same input gives the same rows)."""
+    """Replace these firms' partner fits in one transaction (idempotent: the same input gives the same rows).
+
+    On PostgreSQL only the rows that changed are written (with one COPY), as the match store does: an unchanged
+    fit keeps its row and its computed_at, which says when its content last changed. Returns the rows given.
+    """
     rows = [fit if isinstance(fit, FitRow) else _row(fit) for fit in fits]
-    PartnerFit.objects.filter(company_id__in=company_ids).delete()
-    if connection.vendor == "postgresql" and rows:
-        _copy(rows)
+    if connection.vendor == "postgresql":
+        _replace_postgresql(company_ids, rows)
     else:
+        PartnerFit.objects.filter(company_id__in=company_ids).delete()
         PartnerFit.objects.bulk_create([row.model() for row in rows], batch_size=2000)
     return len(rows)
+
+
+# What a stored fit says, as PostgreSQL prints it: equal digests mean the row need not be written again.
+_DIGEST_SQL = "md5(concat_ws('|', score::numeric(6,2)::text, components::text, reasons::text, gaps::text))"
+
+
+def digest(row: FitRow) -> str:
+    """The md5 that _DIGEST_SQL gives for ROW once stored (the JSON texts are written as jsonb prints them)."""
+    text = f"{row.score:.2f}|{row.components}|{row.reasons}|{row.gaps}"
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _replace_postgresql(company_ids: list[int], rows: list[FitRow]) -> None:
+    """Delete the changed and dropped pairs, COPY the changed and new ones; unchanged rows stay as they are."""
+    table = PartnerFit._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")  # a lost chunk is rewritten by the next run
+        cursor.execute(
+            f"SELECT company_id, partner_id, {_DIGEST_SQL} FROM {table} WHERE company_id = ANY(%s)", [company_ids]
+        )
+        stored = {(c, p): stored_digest for c, p, stored_digest in cursor.fetchall()}
+        fresh, stale = [], []
+        for row in rows:
+            old = stored.pop((row.company_id, row.partner_id), None)
+            if old is None or old != digest(row):
+                fresh.append(row)
+                if old is not None:
+                    stale.append((row.company_id, row.partner_id))
+        stale.extend(stored)
+        if stale:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE (company_id, partner_id) IN "
+                "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
+                [[c for c, _ in stale], [p for _, p in stale]],
+            )
+        if fresh:
+            with connection.wrap_database_errors:  # the raw psycopg COPY bypasses Django's cursor
+                with cursor.cursor.copy(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
+                    copy.write(copy_text(fresh))
 
 
 def _row(fit: PartnerFit) -> FitRow:
     texts = (json.dumps(value, ensure_ascii=False) for value in (fit.components, fit.reasons, fit.gaps))
     return FitRow(fit.company_id, fit.partner_id, fit.score, *texts, fit.computed_at)
-
-
-COPY_COLUMNS = FitRow._fields
-
-
-def _copy(rows: list[FitRow]) -> None:
-    """One COPY for the chunk's rows: bulk_create spent most of a full rescore's partner step adapting parameters."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")  # a lost chunk is rewritten by the next run
-        with connection.wrap_database_errors:
-            columns = ", ".join(COPY_COLUMNS)
-            with cursor.cursor.copy(f"COPY {PartnerFit._meta.db_table} ({columns}) FROM STDIN") as copy:
-                copy.write(copy_text(rows))
 
 
 def _escape(text: str) -> str:

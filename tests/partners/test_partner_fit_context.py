@@ -12,7 +12,7 @@ from matching.models import MatchRun
 from matching.runs import match_run_create, match_run_execute
 from partners import scoring
 from partners.models import ForeignPartnership, PartnerFit
-from partners.scoring import partner_fits_after_chunk, partner_fits_compute
+from partners.scoring import partner_fits_after_chunk, partner_fits_compute, partner_fits_store
 from programmes.models import Confidence
 from tests.factories import CallFactory, CompanyFactory
 from tests.partners.conftest import make_partner
@@ -129,3 +129,38 @@ def test_the_hook_costs_the_same_queries_for_2_and_6_firms(world, chunks_seen):
 
     # savepoint; delete the firms' fits; one insert (COPY on PostgreSQL, one bulk INSERT elsewhere); release
     assert len(for_two) == len(for_six) <= 4, [q["sql"][:80] for q in for_six]
+
+
+def test_storing_the_same_fits_again_writes_nothing_and_keeps_their_time(world):
+    today = timezone.localdate()
+    ids = [firm.pk for firm in world]
+    first = partner_fits_compute(company_ids=ids, today=today)
+    partner_fits_store(company_ids=ids, fits=first)
+    before = sorted(PartnerFit.objects.values_list("company_id", "partner_id", "pk", "computed_at"))
+
+    again = partner_fits_compute(company_ids=ids, today=today)
+    assert partner_fits_store(company_ids=ids, fits=again) == len(first)
+
+    after = sorted(PartnerFit.objects.values_list("company_id", "partner_id", "pk", "computed_at"))
+    if connection.vendor == "postgresql":
+        assert after == before  # the same rows: nothing was deleted or written
+    else:
+        assert [row[:2] for row in after] == [row[:2] for row in before]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_stored_text_and_digest_equal_the_rows(world):
+    if connection.vendor != "postgresql":
+        pytest.fail("needs a PostgreSQL DATABASE_URL")
+    rows = partner_fits_compute(company_ids=[firm.pk for firm in world], today=timezone.localdate())
+    partner_fits_store(company_ids=[firm.pk for firm in world], fits=rows)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT company_id, partner_id, components::text, reasons::text, gaps::text, {scoring._DIGEST_SQL} "
+            "FROM partners_partnerfit"
+        )
+        stored = {(c, p): rest for c, p, *rest in cursor.fetchall()}
+
+    assert len(stored) == len(rows)
+    for row in rows:
+        assert stored[row.company_id, row.partner_id] == [row.components, row.reasons, row.gaps, scoring.digest(row)]
