@@ -57,9 +57,12 @@ class ChunkContext:
             return best
         company, score, opportunity = (np.array(column) for column in zip(*kept, strict=True))
         order = np.lexsort((opportunity, -score, company))
-        for firm, pk in zip(company[order].tolist(), opportunity[order].tolist(), strict=True):
-            if len(best[firm]) < limit:
-                best[firm].append(pk)
+        company, opportunity = company[order], opportunity[order]
+        # Rank within each firm (the rows are grouped by firm now): keep the first LIMIT of each group.
+        starts = np.flatnonzero(np.r_[True, company[1:] != company[:-1]])
+        rank = np.arange(len(company)) - np.repeat(starts, np.diff(np.r_[starts, len(company)]))
+        for firm, pk in zip(company[rank < limit].tolist(), opportunity[rank < limit].tolist(), strict=True):
+            best[firm].append(pk)
         return best
 
 

@@ -236,18 +236,35 @@ def _fit_rows(
     rows, cols = fit.keep(scored.score, top_k=TOP_K)
     components = scored.components[rows, cols]  # (n, 4)
     reasons, gaps = _explain(table, companies, affinity, components, rows, cols, best, table.slugs_of(wanted))
+    return _rows(table, companies, rows, cols, scored.score, components, reasons, gaps, now)
+
+
+def _rows(
+    table: PartnerTable,
+    companies: Sequence[CompanyRow],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    score: np.ndarray,
+    components: np.ndarray,
+    reasons: list[str],
+    gaps: list[str],
+    now: datetime.datetime,
+) -> list[FitRow]:
+    """The kept pairs as FitRows; each value rounded as round() does it (the text json.dumps would give)."""
     values = components[:, _JSONB_ORDER].astype(np.float64)
-    points = values * np.array([100.0 * fit.WEIGHTS[fit.COMPONENTS[k]] for k in _JSONB_ORDER])
-    parts = [
-        _COMPONENTS_JSON % tuple(x for v, c in zip(vs, cs, strict=True) for x in (round(v, 4), round(c, 2)))
-        for vs, cs in zip(values.tolist(), points.tolist(), strict=True)
-    ]
+    mixed = np.empty((len(rows), 2 * len(_JSONB_ORDER)), dtype=np.float64)
+    mixed[:, 0::2] = values
+    mixed[:, 1::2] = values * np.array([100.0 * fit.WEIGHTS[fit.COMPONENTS[k]] for k in _JSONB_ORDER])
+    width = mixed.shape[1]
+    rounded = list(map(round, mixed.ravel().tolist(), [4, 2] * len(_JSONB_ORDER) * len(rows)))
+    parts = [_COMPONENTS_JSON % tuple(rounded[k : k + width]) for k in range(0, len(rounded), width)]
     company_pks = [companies[i].pk for i in rows.tolist()]
     partner_pks = [table.pks[p] for p in cols.tolist()]
-    scores = [round(s, 2) for s in scored.score[rows, cols].astype(np.float64).tolist()]
+    scores = list(map(round, score[rows, cols].astype(np.float64).tolist(), [2] * len(rows)))
+    make = tuple.__new__  # a NamedTuple without its Python-level __new__ per row
     return [
-        FitRow(*row, now)
-        for row in zip(company_pks, partner_pks, scores, parts, reasons, gaps, strict=True)  # fmt: skip
+        make(FitRow, (c, p, s, js, r, g, now))
+        for c, p, s, js, r, g in zip(company_pks, partner_pks, scores, parts, reasons, gaps, strict=True)
     ]
 
 
