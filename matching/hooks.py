@@ -1,20 +1,69 @@
 """Callbacks that apps above matching register to follow the scoring runs, without matching importing them.
 
 An app calls `after_chunk_stored(fn)` in its AppConfig.ready(); matching.runs then calls
-`fn(company_ids=..., today=..., corpus=...)` after every chunk of firms has its new matches stored, in every run
-scope (all, batch, company; an opportunity run passes the firms whose stored matches with it changed). `corpus` is
-the run's fitted matching.features.Corpus, or None when the callback must build its own. A callback that raises
-fails the run, as a failed chunk does; the matches already stored stay. docs/architecture.md, "Hooks".
+`fn(company_ids=..., today=..., corpus=..., chunk=...)` after every chunk of firms has its new matches stored, in
+every run scope (all, batch, company; an opportunity run passes the firms whose stored matches with it changed).
+`corpus` is the run's fitted matching.features.Corpus, or None when the callback must build its own. `chunk` is a
+ChunkContext with what the run already holds for those firms (their rows, their arrays, the matches just stored),
+or None (an opportunity run, a caller outside a run): the callback then reads what it needs itself. A callback that
+raises fails the run, as a failed chunk does; the matches already stored stay. docs/architecture.md, "Hooks".
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from typing import Any
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matching.features import CompanyRow, FirmArrays
+    from matching.record import StoredMatch
 
 ChunkStored = Callable[..., Any]
 _chunk_stored: list[ChunkStored] = []
+
+
+@dataclass
+class ChunkContext:
+    """What a run already holds for one stored chunk, so a callback need not read or compute it again.
+
+    `firms` is the chunk's FirmArrays (its `rows` are the chunk's CompanyRows, in the order scored: pk order);
+    `records` are the rows just stored for those firms, all of them (the firms' whole match lists); `cache` lives as
+    long as the run's context (every chunk of one run sees the same dict), for what a callback builds once per run.
+    """
+
+    firms: FirmArrays
+    records: Sequence[StoredMatch]
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def companies(self) -> list[CompanyRow]:
+        return self.firms.rows
+
+    @property
+    def company_ids(self) -> list[int]:
+        return [row.pk for row in self.firms.rows]
+
+    def best_opportunities(self, limit: int) -> dict[int, list[int]]:
+        """Each firm's LIMIT best eligible stored matches (opportunity pks), best first: the order of the query
+        `Match.objects.filter(eligible=True).order_by("company_id", "-score", "opportunity_id")` over these rows."""
+        kept = [(r.company_id, r.score, r.opportunity_id) for r in self.records if r.eligible]
+        best: dict[int, list[int]] = defaultdict(list)
+        if not kept:
+            return best
+        company, score, opportunity = (np.array(column) for column in zip(*kept, strict=True))
+        order = np.lexsort((opportunity, -score, company))
+        company, opportunity = company[order], opportunity[order]
+        # Rank within each firm (the rows are grouped by firm now): keep the first LIMIT of each group.
+        starts = np.flatnonzero(np.r_[True, company[1:] != company[:-1]])
+        rank = np.arange(len(company)) - np.repeat(starts, np.diff(np.r_[starts, len(company)]))
+        for firm, pk in zip(company[rank < limit].tolist(), opportunity[rank < limit].tolist(), strict=True):
+            best[firm].append(pk)
+        return best
 
 
 def after_chunk_stored(callback: ChunkStored) -> ChunkStored:
@@ -24,12 +73,14 @@ def after_chunk_stored(callback: ChunkStored) -> ChunkStored:
     return callback
 
 
-def chunk_stored(*, company_ids: list[int], today: datetime.date, corpus: Any = None) -> None:
-    """Call every registered callback for these firms, in registration order."""
+def chunk_stored(
+    *, company_ids: list[int], today: datetime.date, corpus: Any = None, chunk: ChunkContext | None = None
+) -> None:
+    """Call every registered callback for these firms, in registration order (CHUNK: see ChunkContext)."""
     if not company_ids:
         return
     for callback in list(_chunk_stored):
-        callback(company_ids=list(company_ids), today=today, corpus=corpus)
+        callback(company_ids=list(company_ids), today=today, corpus=corpus, chunk=chunk)
 
 
 def registered() -> list[ChunkStored]:

@@ -187,9 +187,7 @@ def match_chunk_score(*, run_id: int | None, company_ids: list[int]) -> tuple[in
     """
     context = _context(run_id=run_id)
     scored = _chunk_compute(run_id=run_id, company_ids=company_ids, context=context)
-    counts = store.retry_on_conflict(partial(_chunk_store, run_id=run_id, company_ids=company_ids, scored=scored))
-    hooks.chunk_stored(company_ids=company_ids, today=context.today, corpus=context.corpus)
-    return counts
+    return _chunk_store_then_hooks(run_id=run_id, company_ids=company_ids, scored=scored, context=context)
 
 
 def _context(*, run_id: int | None, only: int | None = None) -> scoring.Context:
@@ -234,9 +232,13 @@ def _chunk_store(*, run_id: int | None, company_ids: list[int], scored: scoring.
 def _chunk_store_then_hooks(
     *, run_id: int | None, company_ids: list[int], scored: scoring.Scored, context: scoring.Context
 ) -> tuple[int, int]:
-    """The background writer's step: store the chunk, then call the hooks in the same thread (after the commit)."""
+    """Store the chunk, then call the hooks in the same thread (after the commit), handing them what the run holds:
+    the firms' arrays and the rows just stored (the background writer's step, and every chunk's on other databases)."""
     counts = store.retry_on_conflict(partial(_chunk_store, run_id=run_id, company_ids=company_ids, scored=scored))
-    hooks.chunk_stored(company_ids=company_ids, today=context.today, corpus=context.corpus)
+    chunk = None
+    if scored.firms is not None:
+        chunk = hooks.ChunkContext(firms=scored.firms, records=scored.records, cache=context.cache)
+    hooks.chunk_stored(company_ids=company_ids, today=context.today, corpus=context.corpus, chunk=chunk)
     return counts
 
 

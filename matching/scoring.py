@@ -6,7 +6,7 @@ matching.runs calls these and matching.store does the writing; tasks and the `re
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,7 @@ from matching.features import (
     CertificationRow,
     CompanyRow,
     Corpus,
+    FirmArrays,
     OpportunityArrays,
     OpportunityRow,
     align_countries,
@@ -51,14 +52,17 @@ class Context:
     opportunities: OpportunityArrays
     today: datetime.date
     country_names: dict[str, str]
+    # What the apps following the run build once per run (hooks.ChunkContext.cache: the partner table).
+    cache: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class Scored:
-    """A chunk's outcome: how many pairs were scored and the records to store."""
+    """A chunk's outcome: how many pairs were scored, the records to store and the firms' arrays they came from."""
 
     pairs: int
     records: list[Record]
+    firms: FirmArrays | None = None
 
 
 def build_context(
@@ -100,7 +104,7 @@ def score_companies(
     rows, cols = keep(scores) if keep else engine.keep(scores.score)
     explainer = Explainer(context.corpus, firms, opps, country_names=context.country_names)
     records = _records(explainer, scores, rows, cols, run_id, now, penalty)
-    return Scored(pairs=len(companies) * len(opps.rows), records=records)
+    return Scored(pairs=len(companies) * len(opps.rows), records=records, firms=firms)
 
 
 def _records(

@@ -1,14 +1,18 @@
 """Partner fit from the database: read firms and partners into blocks, score with partners.fit, explain, store.
 
 It reuses matching's public reading functions (inputs.scoring_*, features.build_corpus/firm_arrays) read-only,
-so a firm's area affinity is the very one its matches are scored with. docs/partners.md says how this joins the
-rescore runs.
+so a firm's area affinity is the very one its matches are scored with. Inside a match run the run hands over what
+it already holds (matching.hooks.ChunkContext: the chunk's firms, their arrays and the matches just stored) and
+the partner table is built once per run; outside a run (an opportunity run, the partner refit) they are read here.
+docs/partners.md says how this joins the rescore runs.
 """
 
 import datetime
+import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -17,16 +21,60 @@ from django.utils import timezone
 
 from companies.models import Company
 from matching import inputs
-from matching.features import Corpus, build_corpus, firm_arrays
+from matching.features import CompanyRow, Corpus, build_corpus, firm_arrays
+from matching.hooks import ChunkContext
 from matching.models import Match
+from matching.record import jsonb_key_order
 from partners import fit
 from partners.models import ForeignPartnership, Partner, PartnerArea, PartnerFit
-from programmes.models import Confidence
+from programmes.models import Confidence, Opportunity
 
 TOP_K = 20  # partners kept per firm: the API and pages show the best ones first
 BEST_OPPORTUNITIES = 5  # a firm's best matches that a partner's known programmes are compared with
 CHUNK = 1000
 SHOWN_AREAS = 3
+TABLE_KEY = "partners.table"  # the partner table in a run's ChunkContext.cache
+
+# A fit's components as JSON text, written as PostgreSQL prints the stored jsonb (matching.record states the
+# agreement), so a stored row's digest equals a fresh one's when nothing changed.
+_COMPONENTS_JSON = (
+    "{"
+    + ", ".join(
+        f'"{name}": {{"value": %r, "weight": {json.dumps(fit.WEIGHTS[name])}, "contribution": %r}}'
+        for name in jsonb_key_order(fit.COMPONENTS)
+    )
+    + "}"
+)
+_JSONB_ORDER = [fit.COMPONENTS.index(name) for name in jsonb_key_order(fit.COMPONENTS)]
+_NO_SHARED_AREA = json.dumps({"code": "partner.no_shared_area", "params": {}})
+_LOW_CONFIDENCE = json.dumps({"code": "partner.low_confidence", "params": {}})
+
+
+def _item(code: str, **params: Any) -> str:
+    """One explanation item as JSON text (json.dumps of the list joins its items' texts with ", ")."""
+    return json.dumps({"code": code, "params": params}, ensure_ascii=False)
+
+
+class FitRow(NamedTuple):
+    """One row of partners_partnerfit, its fields in COPY column order (JSON fields as text)."""
+
+    company_id: int
+    partner_id: int
+    score: float
+    components: str
+    reasons: str
+    gaps: str
+    computed_at: datetime.datetime
+
+    def model(self) -> PartnerFit:
+        """The unsaved PartnerFit of this row (bulk_create on databases without COPY)."""
+        fields: dict[str, Any] = self._asdict()
+        for name in ("components", "reasons", "gaps"):
+            fields[name] = json.loads(fields[name])
+        return PartnerFit(**fields)
+
+
+COPY_COLUMNS = FitRow._fields
 
 
 class PartnerTable:
@@ -64,6 +112,12 @@ class PartnerTable:
         self.role = np.array([fit.ROLES.index(role) for _, _, role, _ in rows], dtype=np.int8)
         self.ties = np.array([len(cs) for cs in self.counterparts], dtype=np.float32)
         self.tie_countries = ties
+        # What the explanations of every pair reuse: each partner's programme set, tie countries and fixed items.
+        self.programme_sets = [frozenset(opps) for opps in self.programmes]
+        self.tie_sets = [frozenset(cs) for cs in tie_country]
+        self.role_items = [_item("partner.complementary_role", role=fit.ROLES[r]) for r in self.role.tolist()]
+        self.tie_items = [_item("partner.foreign_partnerships", counterparts=cs) for cs in self.counterparts]
+        self.opportunity_slugs: dict[int, str] = {}
 
     def block(self, opportunity_columns: dict[int, int]) -> fit.PartnerBlock:
         """The partners against the opportunity columns of one chunk."""
@@ -73,12 +127,30 @@ class PartnerTable:
             areas=self.areas, role=self.role, programmes=programmes, ties=self.ties, tie_countries=self.tie_countries
         )
 
+    def slugs_of(self, opportunity_ids: set[int]) -> dict[int, str]:
+        """Opportunity slugs by pk, read once per table (every chunk of a run asks for mostly the same ones)."""
+        missing = opportunity_ids - self.opportunity_slugs.keys()
+        if missing:
+            self.opportunity_slugs.update(Opportunity.objects.filter(pk__in=missing).values_list("pk", "slug"))
+        return self.opportunity_slugs
+
 
 def _indicator(pairs: list[tuple[int, int]], shape: tuple[int, int]) -> sp.csr_matrix:
     if not pairs:
         return sp.csr_matrix(shape, dtype=np.float32)
     rows, cols = zip(*pairs, strict=True)
     return sp.csr_matrix((np.ones(len(pairs), dtype=np.float32), (rows, cols)), shape=shape)
+
+
+def partner_table(corpus: Corpus, cache: dict[str, Any] | None = None) -> PartnerTable:
+    """The partner table for CORPUS's areas, from CACHE (a run's ChunkContext.cache) when built there before."""
+    area_slugs = [area.slug for area in corpus.areas]
+    table = cache.get(TABLE_KEY) if cache is not None else None
+    if table is None or table.area_slugs != area_slugs:
+        table = PartnerTable(area_slugs)
+        if cache is not None:
+            cache[TABLE_KEY] = table
+    return table
 
 
 def best_opportunities(company_ids: list[int]) -> dict[int, list[int]]:
@@ -101,164 +173,246 @@ def chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
 
 
 def partner_fits_compute(
-    *, company_ids: list[int], today: datetime.date, corpus: Corpus | None = None
-) -> list[PartnerFit]:
-    """Unsaved PartnerFit rows for these firms: each firm's TOP_K partners with components, reasons and gaps.
+    *,
+    company_ids: list[int],
+    today: datetime.date,
+    corpus: Corpus | None = None,
+    chunk: ChunkContext | None = None,
+    table: PartnerTable | None = None,
+) -> list[FitRow]:
+    """Rows for these firms: each firm's TOP_K partners with components, reasons and gaps, as JSON text.
 
-    CORPUS is the matching run's fitted corpus when a run calls this; without it, one is built here.
+    CORPUS is the matching run's fitted corpus when a run calls this; without it, one is built here. CHUNK is what
+    the run holds for exactly these firms (their arrays and stored matches); without it they are read here. The
+    rows are the same either way (tests/partners/test_partner_fit_context.py).
     """
     if corpus is None:
         opportunities = inputs.scoring_opportunities(today=today)
         corpus = build_corpus(inputs.scoring_areas(), opportunities, inputs.scoring_certifications())
-    table = PartnerTable([area.slug for area in corpus.areas])
+    if table is None:
+        table = partner_table(corpus, chunk.cache if chunk is not None else None)
     if not table.pks:
         return []
-    opportunity_slugs = {}
-    result: list[PartnerFit] = []
+    if chunk is not None and chunk.company_ids != sorted(set(company_ids)):
+        chunk = None  # not this chunk's firms: read them
     now = timezone.now()
-    for chunk in chunks(company_ids):
-        companies = inputs.scoring_companies(ids=chunk, today=today)
-        firms = firm_arrays(corpus, companies)
-        best = best_opportunities(chunk)
-        wanted = {o for c in companies for o in best.get(c.pk, [])} | {o for ps in table.programmes for o in ps}
-        columns = {o: k for k, o in enumerate(sorted(wanted))}
-        block = fit.FirmBlock(
-            affinity=firms.affinity,
-            size=np.array([fit.SIZES.index(c.size) if c.size in fit.SIZES else 1 for c in companies], dtype=np.int8),
-            best=_indicator(
-                [(i, columns[o]) for i, c in enumerate(companies) for o in best.get(c.pk, [])],
-                (len(companies), len(columns)),
-            ),
-            country=np.array(
-                [table.countries.index(c.country) if c.country in table.countries else -1 for c in companies],
-                dtype=np.int32,
-            ),
-        )
-        scored = fit.score(block, table.block(columns))
-        if not opportunity_slugs and wanted:
-            opportunity_slugs.update(_slugs(wanted))
-        elif wanted - set(opportunity_slugs):
-            opportunity_slugs.update(_slugs(wanted - set(opportunity_slugs)))
-        rows, cols = fit.keep(scored.score, top_k=TOP_K)
-        for i, p in zip(rows.tolist(), cols.tolist(), strict=True):
-            company = companies[i]
-            reasons, gaps = explain_pair(
-                table, p, companies[i].country, firms.affinity[i], scored.components[i, p], best.get(company.pk, []),
-                opportunity_slugs,
-            )  # fmt: skip
-            result.append(
-                PartnerFit(
-                    company_id=company.pk,
-                    partner_id=table.pks[p],
-                    score=round(float(scored.score[i, p]), 2),
-                    components=_components(scored.components[i, p]),
-                    reasons=reasons,
-                    gaps=gaps,
-                    computed_at=now,
-                )
-            )
+    result: list[FitRow] = []
+    if chunk is not None:
+        best = chunk.best_opportunities(BEST_OPPORTUNITIES)
+        for start in range(0, len(chunk.companies), CHUNK):
+            part = slice(start, start + CHUNK)
+            result += _fit_rows(table, chunk.companies[part], chunk.firms.affinity[part], best, now)
+        return result
+    for ids in chunks(company_ids):
+        companies = inputs.scoring_companies(ids=ids, today=today)
+        affinity = firm_arrays(corpus, companies).affinity
+        result += _fit_rows(table, companies, affinity, best_opportunities(ids), now)
     return result
 
 
-def _slugs(opportunity_ids: set[int]) -> dict[int, str]:
-    from programmes.models import Opportunity
-
-    return dict(Opportunity.objects.filter(pk__in=opportunity_ids).values_list("pk", "slug"))
-
-
-def _components(values: np.ndarray) -> dict[str, dict[str, float]]:
-    return {
-        name: {
-            "value": round(float(values[k]), 4),
-            "weight": fit.WEIGHTS[name],
-            "contribution": round(100.0 * fit.WEIGHTS[name] * float(values[k]), 2),
-        }
-        for k, name in enumerate(fit.COMPONENTS)
-    }
-
-
-def explain_pair(
+def _fit_rows(
     table: PartnerTable,
-    p: int,
-    country: str,
+    companies: Sequence[CompanyRow],
+    affinity: np.ndarray,
+    best: dict[int, list[int]],
+    now: datetime.datetime,
+) -> list[FitRow]:
+    """Score up to CHUNK firms against every partner and explain each firm's TOP_K partners."""
+    wanted = {o for c in companies for o in best.get(c.pk, [])} | {o for ps in table.programmes for o in ps}
+    columns = {o: k for k, o in enumerate(sorted(wanted))}
+    block = fit.FirmBlock(
+        affinity=affinity,
+        size=np.array([fit.SIZES.index(c.size) if c.size in fit.SIZES else 1 for c in companies], dtype=np.int8),
+        best=_indicator(
+            [(i, columns[o]) for i, c in enumerate(companies) for o in best.get(c.pk, [])],
+            (len(companies), len(columns)),
+        ),
+        country=np.array(
+            [table.countries.index(c.country) if c.country in table.countries else -1 for c in companies],
+            dtype=np.int32,
+        ),
+    )
+    scored = fit.score(block, table.block(columns))
+    rows, cols = fit.keep(scored.score, top_k=TOP_K)
+    components = scored.components[rows, cols]  # (n, 4)
+    reasons, gaps = _explain(table, companies, affinity, components, rows, cols, best, table.slugs_of(wanted))
+    return _rows(table, companies, rows, cols, scored.score, components, reasons, gaps, now)
+
+
+def _rows(
+    table: PartnerTable,
+    companies: Sequence[CompanyRow],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    score: np.ndarray,
+    components: np.ndarray,
+    reasons: list[str],
+    gaps: list[str],
+    now: datetime.datetime,
+) -> list[FitRow]:
+    """The kept pairs as FitRows; each value rounded as round() does it (the text json.dumps would give)."""
+    values = components[:, _JSONB_ORDER].astype(np.float64)
+    mixed = np.empty((len(rows), 2 * len(_JSONB_ORDER)), dtype=np.float64)
+    mixed[:, 0::2] = values
+    mixed[:, 1::2] = values * np.array([100.0 * fit.WEIGHTS[fit.COMPONENTS[k]] for k in _JSONB_ORDER])
+    width = mixed.shape[1]
+    rounded = list(map(round, mixed.ravel().tolist(), [4, 2] * len(_JSONB_ORDER) * len(rows)))
+    parts = [_COMPONENTS_JSON % tuple(rounded[k : k + width]) for k in range(0, len(rounded), width)]
+    company_pks = [companies[i].pk for i in rows.tolist()]
+    partner_pks = [table.pks[p] for p in cols.tolist()]
+    scores = list(map(round, score[rows, cols].astype(np.float64).tolist(), [2] * len(rows)))
+    make = tuple.__new__  # a NamedTuple without its Python-level __new__ per row
+    return [
+        make(FitRow, (c, p, s, js, r, g, now))
+        for c, p, s, js, r, g in zip(company_pks, partner_pks, scores, parts, reasons, gaps, strict=True)
+    ]
+
+
+def _explain(
+    table: PartnerTable,
+    companies: Sequence[CompanyRow],
     affinity: np.ndarray,
     components: np.ndarray,
-    best: list[int],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    best: dict[int, list[int]],
     opportunity_slugs: dict[int, str],
-) -> tuple[list[dict], list[dict]]:
-    """Reasons and gaps of one kept pair as {code, params} items (matching/messages.py renders them)."""
-    shared, role, programmes, ties = (float(v) for v in components)
-    reasons: list[dict] = []
-    gaps: list[dict] = []
-    overlap = affinity * table.areas[p]
-    top = [j for j in np.argsort(-overlap)[:SHOWN_AREAS] if overlap[j] >= 0.1]
-    if top:
-        reasons.append({"code": "partner.shared_areas", "params": {"areas": [table.area_slugs[j] for j in top]}})
-    else:
-        gaps.append({"code": "partner.no_shared_area", "params": {}})
-    if role >= 0.5:
-        reasons.append({"code": "partner.complementary_role", "params": {"role": fit.ROLES[table.role[p]]}})
-    if programmes > 0:
-        common = [opportunity_slugs[o] for o in best if o in set(table.programmes[p]) and o in opportunity_slugs]
-        reasons.append({"code": "partner.known_programmes", "params": {"opportunities": common}})
-    if ties > 0 and table.counterparts[p]:
-        reasons.append({"code": "partner.foreign_partnerships", "params": {"counterparts": table.counterparts[p]}})
-        if country in table.countries and table.tie_countries[p, table.countries.index(country)]:
-            reasons.append({"code": "partner.same_country_partner", "params": {"country": country}})
-    if table.low[p]:
-        gaps.append({"code": "partner.low_confidence", "params": {}})
+) -> tuple[list[str], list[str]]:
+    """Reasons and gaps of every kept pair as JSON text of {code, params} items (matching/messages.py renders them).
+
+    The shared areas are each pair's SHOWN_AREAS largest of firm affinity x partner weight (at least 0.1).
+    """
+    overlap = affinity[rows] * table.areas[cols]
+    top = np.argsort(-overlap, axis=1)[:, :SHOWN_AREAS]
+    strong = np.take_along_axis(overlap, top, axis=1) >= 0.1
+    area_items: dict[tuple[int, ...], str] = {}
+    reasons: list[str] = []
+    gaps: list[str] = []
+    for i, p, (_shared, role, programmes, ties), areas, shown in zip(
+        rows.tolist(), cols.tolist(), components.tolist(), top.tolist(), strong.tolist(), strict=True
+    ):
+        items: list[str] = []
+        missing: list[str] = []
+        shared = tuple(j for j, ok in zip(areas, shown, strict=True) if ok)
+        if shared:
+            if shared not in area_items:
+                area_items[shared] = _item("partner.shared_areas", areas=[table.area_slugs[j] for j in shared])
+            items.append(area_items[shared])
+        else:
+            missing.append(_NO_SHARED_AREA)
+        if role >= 0.5:
+            items.append(table.role_items[p])
+        if programmes > 0:
+            mine = table.programme_sets[p]
+            common = [
+                opportunity_slugs[o] for o in best.get(companies[i].pk, []) if o in mine and o in opportunity_slugs
+            ]
+            items.append(_item("partner.known_programmes", opportunities=common))
+        if ties > 0 and table.counterparts[p]:
+            items.append(table.tie_items[p])
+            if companies[i].country in table.tie_sets[p]:
+                items.append(_item("partner.same_country_partner", country=companies[i].country))
+        if table.low[p]:
+            missing.append(_LOW_CONFIDENCE)
+        reasons.append("[" + ", ".join(items) + "]")
+        gaps.append("[" + ", ".join(missing) + "]")
     return reasons, gaps
 
 
 @transaction.atomic
-def partner_fits_store(*, company_ids: list[int], fits: list[PartnerFit]) -> int:
-    """Replace these firms' partner fits in one transaction (idempotent: the same input gives the same rows)."""
-    PartnerFit.objects.filter(company_id__in=company_ids).delete()
-    if connection.vendor == "postgresql" and fits:
-        _copy(fits)
+def partner_fits_store(*, company_ids: list[int], fits: Sequence[FitRow | PartnerFit]) -> int:
+    """Replace these firms' partner fits in one transaction (idempotent: the same input gives the same rows).
+
+    On PostgreSQL only the rows that changed are written (with one COPY), as the match store does: an unchanged
+    fit keeps its row and its computed_at, which says when its content last changed. Returns the rows given.
+    """
+    rows = [fit if isinstance(fit, FitRow) else _row(fit) for fit in fits]
+    if connection.vendor == "postgresql":
+        _replace_postgresql(company_ids, rows)
     else:
-        PartnerFit.objects.bulk_create(fits, batch_size=2000)
-    return len(fits)
+        PartnerFit.objects.filter(company_id__in=company_ids).delete()
+        PartnerFit.objects.bulk_create([row.model() for row in rows], batch_size=2000)
+    return len(rows)
 
 
-COPY_COLUMNS = ("company_id", "partner_id", "score", "components", "reasons", "gaps", "computed_at")
+# What a stored fit says, as PostgreSQL prints it: equal digests mean the row need not be written again.
+_DIGEST_SQL = "md5(concat_ws('|', score::numeric(6,2)::text, components::text, reasons::text, gaps::text))"
 
 
-def _copy(fits: list[PartnerFit]) -> None:
-    """One COPY for the chunk's rows: bulk_create spent most of a full rescore's partner step adapting parameters."""
+def digest(row: FitRow) -> str:
+    """The md5 that _DIGEST_SQL gives for ROW once stored (the JSON texts are written as jsonb prints them)."""
+    text = f"{row.score:.2f}|{row.components}|{row.reasons}|{row.gaps}"
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _replace_postgresql(company_ids: list[int], rows: list[FitRow]) -> None:
+    """Delete the changed and dropped pairs, COPY the changed and new ones; unchanged rows stay as they are."""
+    table = PartnerFit._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit TO OFF")  # a lost chunk is rewritten by the next run
-        with connection.wrap_database_errors:
-            columns = ", ".join(COPY_COLUMNS)
-            with cursor.cursor.copy(f"COPY {PartnerFit._meta.db_table} ({columns}) FROM STDIN") as copy:
-                copy.write("".join(_copy_line(fit) for fit in fits))
+        cursor.execute(
+            f"SELECT company_id, partner_id, {_DIGEST_SQL} FROM {table} WHERE company_id = ANY(%s)", [company_ids]
+        )
+        stored = {(c, p): stored_digest for c, p, stored_digest in cursor.fetchall()}
+        fresh, stale = [], []
+        for row in rows:
+            old = stored.pop((row.company_id, row.partner_id), None)
+            if old is None or old != digest(row):
+                fresh.append(row)
+                if old is not None:
+                    stale.append((row.company_id, row.partner_id))
+        stale.extend(stored)
+        if stale:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE (company_id, partner_id) IN "
+                "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
+                [[c for c, _ in stale], [p for _, p in stale]],
+            )
+        if fresh:
+            with connection.wrap_database_errors:  # the raw psycopg COPY bypasses Django's cursor
+                with cursor.cursor.copy(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
+                    copy.write(copy_text(fresh))
 
 
-def _copy_line(fit: PartnerFit) -> str:
-    """One row in COPY text format; JSON escapes tabs and line breaks, so only backslashes need doubling."""
-    data = (fit.components, fit.reasons, fit.gaps)
-    components, reasons, gaps = (json.dumps(value, ensure_ascii=False).replace("\\", "\\\\") for value in data)
-    ids = f"{fit.company_id}\t{fit.partner_id}\t{fit.score}"
-    return f"{ids}\t{components}\t{reasons}\t{gaps}\t{fit.computed_at.isoformat()}\n"
+def _row(fit: PartnerFit) -> FitRow:
+    texts = (json.dumps(value, ensure_ascii=False) for value in (fit.components, fit.reasons, fit.gaps))
+    return FitRow(fit.company_id, fit.partner_id, fit.score, *texts, fit.computed_at)
 
 
-def partner_fits_after_chunk(*, company_ids: list[int], today: datetime.date, corpus: Corpus | None = None) -> int:
-    """The matching runs' hook (registered in PartnersConfig.ready): refit these firms now their matches are stored."""
-    return partner_fits_store(
-        company_ids=company_ids, fits=partner_fits_compute(company_ids=company_ids, today=today, corpus=corpus)
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\") if "\\" in text else text
+
+
+def copy_text(rows: Sequence[FitRow]) -> str:
+    """Rows in COPY text format; JSON escapes tabs and line breaks, so only backslashes need doubling."""
+    at: dict[datetime.datetime, str] = {}
+    return "".join(
+        f"{c}\t{p}\t{score}\t{parts}\t{_escape(reasons)}\t{_escape(gaps)}\t"
+        f"{at[when] if when in at else at.setdefault(when, when.isoformat())}\n"
+        for c, p, score, parts, reasons, gaps, when in rows
     )
+
+
+def partner_fits_after_chunk(
+    *, company_ids: list[int], today: datetime.date, corpus: Corpus | None = None, chunk: ChunkContext | None = None
+) -> int:
+    """The matching runs' hook (registered in PartnersConfig.ready): refit these firms now their matches are stored,
+    from what the run hands over (CHUNK) when it does."""
+    fits = partner_fits_compute(company_ids=company_ids, today=today, corpus=corpus, chunk=chunk)
+    return partner_fits_store(company_ids=company_ids, fits=fits)
 
 
 def partner_fits_rescore(*, company_ids: list[int] | None = None, today: datetime.date | None = None) -> int:
     """Recompute and replace the partner fits of these firms (all firms by default), chunk by chunk."""
     today = today or timezone.localdate()
     ids = company_ids if company_ids is not None else list(Company.objects.order_by("pk").values_list("pk", flat=True))
-    # One corpus for every chunk, as a match run shares its own (building it per chunk cost ~1 s a chunk).
+    # One corpus and one partner table for every chunk, as a match run shares its own.
     corpus = build_corpus(
         inputs.scoring_areas(), inputs.scoring_opportunities(today=today), inputs.scoring_certifications()
     )
+    table = partner_table(corpus)
     stored = 0
     for chunk in chunks(ids):
-        fits = partner_fits_compute(company_ids=chunk, today=today, corpus=corpus)
+        fits = partner_fits_compute(company_ids=chunk, today=today, corpus=corpus, table=table)
         stored += partner_fits_store(company_ids=chunk, fits=fits)
     return stored
