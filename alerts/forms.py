@@ -1,8 +1,11 @@
-"""Forms of the alert pages: notification settings, and "Save this search" on the listing."""
+"""Forms of the alert pages: notification settings, "Save this search" on the listing, and a new webhook endpoint."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from alerts.models import NotificationSettings, SavedSearch
+from alerts.webhooks import EVENT_TYPES
 
 
 class NotificationSettingsForm(forms.ModelForm):
@@ -21,3 +24,24 @@ class SavedSearchForm(forms.ModelForm):
         model = SavedSearch
         fields = ["name", "frequency", "query"]
         widgets = {"query": forms.HiddenInput}
+
+
+class WebhookEndpointForm(forms.Form):
+    """A URL and the events to send to it; the rules (https, public host, known events, at most 20) are the service's.
+
+    Both fields are optional here so that `webhook_endpoint_create` is the one place that says what is wrong;
+    `service_errors` puts its message next to the field it names.
+    """
+
+    url = forms.CharField(label=_("URL"), max_length=500, required=False)
+    events = forms.MultipleChoiceField(
+        label=_("Events"),
+        choices=[("*", _("Every event, including kinds added later")), *((name, name) for name in EVENT_TYPES)],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def service_errors(self, error: ValidationError) -> None:
+        """Show a service's ValidationError beside the fields it names (the rest above the form)."""
+        for field, messages in getattr(error, "message_dict", {"__all__": error.messages}).items():
+            self.add_error(field if field in self.fields else None, messages)

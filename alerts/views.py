@@ -1,4 +1,5 @@
-"""Alert pages: notification settings, saving a search from the listing, the Atom feed and one-click unsubscribe."""
+"""Alert pages: notification settings, saving a search from the listing, the Atom feed, one-click unsubscribe and
+the user's webhook endpoints."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from alerts.emails import site_url
 from alerts.feeds import feed_render
-from alerts.forms import NotificationSettingsForm, SavedSearchForm
-from alerts.models import SavedSearch
+from alerts.forms import NotificationSettingsForm, SavedSearchForm, WebhookEndpointForm
+from alerts.models import SavedSearch, WebhookEndpoint
 from alerts.preferences import (
     feed_link_active,
     feed_link_issue,
@@ -26,6 +27,13 @@ from alerts.preferences import (
     notification_unsubscribe_all,
 )
 from alerts.searches import saved_search_create, saved_search_delete
+from alerts.webhooks import (
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+    webhook_endpoint_list,
+    webhook_endpoint_update,
+    webhook_secret_rotate,
+)
 from portal.models import SecretLink
 from portal.secret_links import secret_link_resolve
 
@@ -134,3 +142,87 @@ def unsubscribe(request: HttpRequest) -> HttpResponse:
     elif request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     return render(request, "alerts/unsubscribe.html", {"done": done, "language": get_language()})
+
+
+def _webhooks_page(
+    request: HttpRequest, form: WebhookEndpointForm, *, secret: str = "", secret_for: WebhookEndpoint | None = None
+) -> HttpResponse:
+    """The webhooks page; SECRET (just made or rotated) is rendered in this answer only, never stored or redirected."""
+    context = {
+        "endpoints": webhook_endpoint_list(owner=request.user),
+        "form": form,
+        "secret": secret,
+        "secret_for": secret_for,
+    }
+    return render(request, "alerts/webhook_list.html", context)
+
+
+def _own_endpoint(request: HttpRequest, pk: int) -> WebhookEndpoint:
+    """One of the signed-in user's endpoints; anyone else's id is a 404."""
+    return get_object_or_404(WebhookEndpoint.objects.owned_by(request.user), pk=pk)
+
+
+@login_required
+@cache_control(private=True)
+def webhook_list(request: HttpRequest) -> HttpResponse:
+    """The user's webhook endpoints with their latest deliveries, and the form to add one."""
+    return _webhooks_page(request, WebhookEndpointForm())
+
+
+@login_required
+@require_POST
+@cache_control(private=True, no_store=True)
+def webhook_create(request: HttpRequest) -> HttpResponse:
+    """Add an endpoint; its signing secret is shown on this answer only."""
+    form = WebhookEndpointForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            endpoint, secret = webhook_endpoint_create(owner=request.user, url=data["url"], events=data["events"])
+        except ValidationError as error:
+            form.service_errors(error)
+        else:
+            messages.success(request, _("Webhook endpoint added."))
+            return _webhooks_page(request, WebhookEndpointForm(), secret=secret, secret_for=endpoint)
+    return _webhooks_page(request, form)
+
+
+@login_required
+@require_POST
+def webhook_switch_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop deliveries to one of the user's endpoints; those not yet sent are cancelled."""
+    webhook_endpoint_update(endpoint=_own_endpoint(request, pk), active=False)
+    messages.success(request, _("Endpoint switched off. Deliveries not yet sent are cancelled."))
+    return redirect("alerts:webhook_list")
+
+
+@login_required
+@require_POST
+def webhook_switch_on(request: HttpRequest, pk: int) -> HttpResponse:
+    """Switch a disabled endpoint on again: it receives what happens from now on, its failures cleared."""
+    webhook_endpoint_update(endpoint=_own_endpoint(request, pk), active=True)
+    messages.success(
+        request,
+        _("Endpoint switched on again. It receives events from now on; those of the time it was off are not sent."),
+    )
+    return redirect("alerts:webhook_list")
+
+
+@login_required
+@require_POST
+@cache_control(private=True, no_store=True)
+def webhook_rotate_secret(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give one of the user's endpoints a new signing secret, shown on this answer only."""
+    endpoint = _own_endpoint(request, pk)
+    secret = webhook_secret_rotate(endpoint=endpoint)
+    messages.success(request, _("New secret made. Deliveries from now on are signed with it."))
+    return _webhooks_page(request, WebhookEndpointForm(), secret=secret, secret_for=endpoint)
+
+
+@login_required
+@require_POST
+def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete one of the user's endpoints and cancel its deliveries not yet sent."""
+    webhook_endpoint_delete(endpoint=_own_endpoint(request, pk))
+    messages.success(request, _("Webhook endpoint deleted."))
+    return redirect("alerts:webhook_list")

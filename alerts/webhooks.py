@@ -22,8 +22,10 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alerts.models import WebhookEndpoint, new_salt
 from companies.models import Membership
@@ -65,12 +67,11 @@ def webhook_signature(secret: str, timestamp: int, body: bytes) -> str:
 def webhook_events_check(events: Any) -> list[str]:
     """EVENTS as a clean list of known event names (or ["*"]); ValidationError naming `events` otherwise."""
     if not isinstance(events, list) or not events or not all(isinstance(name, str) for name in events):
-        raise ValidationError({"events": 'Give a non-empty list of event names, or ["*"].'})
+        raise ValidationError({"events": _('Give a non-empty list of event names, or ["*"].')})
     unknown = sorted(set(events) - {*EVENT_TYPES, "*"})
     if unknown:
-        raise ValidationError(
-            {"events": f"Unknown event names: {', '.join(unknown)}. Known: {', '.join(EVENT_TYPES)}, or *."}
-        )
+        why = _("Unknown event names: %(unknown)s. Known: %(known)s, or *.")
+        raise ValidationError({"events": why % {"unknown": ", ".join(unknown), "known": ", ".join(EVENT_TYPES)}})
     return ["*"] if "*" in events else sorted(set(events))
 
 
@@ -81,23 +82,24 @@ def webhook_url_check(url: str) -> None:
         parts = urlsplit(url)
         hostname, _port = parts.hostname, parts.port
     except ValueError as error:
-        raise ValidationError({"url": f"This is not a URL: {error}"}) from error
+        raise ValidationError({"url": _("This is not a URL: %(error)s") % {"error": error}}) from error
     if parts.scheme != "https" and not (allow_private and parts.scheme == "http"):
-        raise ValidationError({"url": "Webhook URLs must start with https://."})
+        raise ValidationError({"url": _("Webhook URLs must start with https://.")})
     if not hostname:
-        raise ValidationError({"url": "The URL names no host."})
+        raise ValidationError({"url": _("The URL names no host.")})
     if allow_private:
         return  # development and tests: any host, resolved only when a delivery connects
     check = _resolver.submit(http.check_address, url, allow_private=allow_private)
     try:
         check.result(timeout=RESOLVE_TIMEOUT_SECONDS)
     except (ValueError, UnicodeError) as error:
-        raise ValidationError({"url": f"This address cannot be resolved: {error}"}) from error
+        raise ValidationError({"url": _("This address cannot be resolved: %(error)s") % {"error": error}}) from error
     except FutureTimeout as error:
-        why = f"{parts.hostname} did not resolve within {RESOLVE_TIMEOUT_SECONDS} s."
+        limit = {"host": hostname, "seconds": RESOLVE_TIMEOUT_SECONDS}
+        why = _("%(host)s did not resolve within %(seconds)s s.") % limit
         raise ValidationError({"url": why}) from error
     except http.FetchError as error:
-        raise ValidationError({"url": f"This address is refused: {error}"}) from error
+        raise ValidationError({"url": _("This address is refused: %(error)s") % {"error": error}}) from error
 
 
 def webhook_endpoint_create(*, owner: User, url: str, events: Any) -> tuple[WebhookEndpoint, str]:
@@ -106,7 +108,8 @@ def webhook_endpoint_create(*, owner: User, url: str, events: Any) -> tuple[Webh
     endpoint = WebhookEndpoint(owner=owner, url=url, events=events)
     endpoint.full_clean(exclude=["position"])
     if WebhookEndpoint.objects.filter(owner=owner).count() >= MAX_ENDPOINTS_PER_USER:
-        raise ValidationError({"url": f"You have {MAX_ENDPOINTS_PER_USER} webhook endpoints already; delete one."})
+        why = _("You have %(count)s webhook endpoints already; delete one.") % {"count": MAX_ENDPOINTS_PER_USER}
+        raise ValidationError({"url": why})
     webhook_url_check(url)  # outside the transaction: it may wait for DNS
     endpoint.position = _feed_end()
     endpoint.save()
@@ -176,10 +179,36 @@ def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
     endpoint.delete()
 
 
+NEWEST_FIRST = ("-created_at", "-id")
+
+
+def _deliveries_to(endpoint_ids: list[int]) -> OutboxMessageQuerySet:
+    """The outbox rows delivering to these endpoints (a webhook delivery names its endpoint in `target_id`)."""
+    return OutboxMessage.objects.filter(channel=OutboxMessage.Channel.WEBHOOK, target_id__in=endpoint_ids)
+
+
 def webhook_deliveries(endpoint: WebhookEndpoint) -> OutboxMessageQuerySet:
     """ENDPOINT's deliveries (outbox rows), newest first, with their attempts."""
-    rows = OutboxMessage.objects.filter(channel=OutboxMessage.Channel.WEBHOOK, target_id=endpoint.pk)
-    return rows.prefetch_related("log").order_by("-created_at", "-id")
+    return _deliveries_to([endpoint.pk]).prefetch_related("log").order_by(*NEWEST_FIRST)
+
+
+def webhook_endpoint_list(*, owner: User, deliveries: int = 10) -> list[WebhookEndpoint]:
+    """OWNER's endpoints, newest first, each with its DELIVERIES latest deliveries as `recent_deliveries`.
+
+    Two queries whatever the number of endpoints and deliveries: the endpoints, then every endpoint's latest rows
+    at once (a row number per endpoint, filtered), for the webhooks page.
+    """
+    endpoints = list(WebhookEndpoint.objects.owned_by(owner).order_by(*NEWEST_FIRST))
+    by_endpoint: dict[int, list[OutboxMessage]] = {endpoint.pk: [] for endpoint in endpoints}
+    if endpoints:
+        newest = [F("created_at").desc(), F("id").desc()]
+        rank = Window(RowNumber(), partition_by=[F("target_id")], order_by=newest)
+        rows = _deliveries_to(list(by_endpoint)).annotate(rank=rank).filter(rank__lte=deliveries)
+        for row in rows.order_by("target_id", *NEWEST_FIRST):
+            by_endpoint[row.target_id].append(row)
+    for endpoint in endpoints:
+        endpoint.recent_deliveries = by_endpoint[endpoint.pk]
+    return endpoints
 
 
 def events_visible_to(user: User | int) -> ChangeEventQuerySet:

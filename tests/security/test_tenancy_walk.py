@@ -77,6 +77,10 @@ PK_ROUTES = {
     "api:webhook-rotate-secret": "webhook",
     "api:saved-search-detail": "saved_search",
     "alerts:saved_search_delete": "saved_search",
+    "alerts:webhook_switch_off": "webhook",
+    "alerts:webhook_switch_on": "webhook",
+    "alerts:webhook_rotate_secret": "webhook",
+    "alerts:webhook_delete": "webhook",
 }
 
 # Alice's private resources and what bob gets for each: a 404 that does not confirm they exist.
@@ -117,6 +121,13 @@ PRIVATE_ROUTES = {
     "api:webhook-delivery-list": 404,
     "api:webhook-rotate-secret": 405,
     "api:webhook-delivery-replay": 405,
+    # The webhooks page (/my/webhooks/): its actions are POST only, and each POST on alice's endpoint is a 404
+    # (tests/alerts/test_webhooks_page.py).
+    "alerts:webhook_create": 405,
+    "alerts:webhook_switch_off": 405,
+    "alerts:webhook_switch_on": 405,
+    "alerts:webhook_rotate_secret": 405,
+    "alerts:webhook_delete": 405,
     # Alerts (#15): alice's saved search; feeds and unsubscribe links open only with their secret.
     "api:saved-search-detail": 404,
     "alerts:saved_search_delete": 405,  # POST only; the POST is a 404 (tests/alerts/test_saved_searches.py)
@@ -567,6 +578,8 @@ EXTRA_URLS = [
     ("/api/v1/webhooks/", 200),
     ("/api/v1/saved-searches/", 200),
     ("/my/notifications/", 200),
+    ("/my/webhooks/", 200),
+    ("/ja/my/webhooks/", 200),
 ]
 
 

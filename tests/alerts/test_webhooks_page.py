@@ -1,0 +1,192 @@
+"""/my/webhooks/: a user's webhook endpoints, their latest deliveries, and adding, switching, rotating and deleting."""
+
+import pytest
+from django.utils import timezone
+
+from alerts.models import WebhookEndpoint
+from alerts.webhooks import webhook_endpoint_create, webhook_secret
+from portal.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+PAGE = "/my/webhooks/"
+URL = "https://crm.example.com/kakehashi"
+
+
+def _endpoint(owner, url=URL, events=("*",)) -> WebhookEndpoint:
+    endpoint, _secret = webhook_endpoint_create(owner=owner, url=url, events=list(events))
+    return endpoint
+
+
+def _delivery(endpoint, n: int, **fields) -> OutboxMessage:
+    return OutboxMessage.objects.create(
+        key=f"webhook:{endpoint.pk}:{n}", channel=OutboxMessage.Channel.WEBHOOK, kind="match.created",
+        user=endpoint.owner, target_id=endpoint.pk, payload={"id": n}, **fields,
+    )  # fmt: skip
+
+
+def test_adding_an_endpoint_shows_its_secret_once_and_the_list_never(alice, alice_client):
+    response = alice_client.post(f"{PAGE}add/", {"url": URL, "events": ["match.created", "opportunity.changed"]})
+
+    endpoint = WebhookEndpoint.objects.get(owner=alice)
+    secret = webhook_secret(endpoint)
+    text = response.content.decode()
+    assert response.status_code == 200 and response["Cache-Control"].count("no-store") == 1
+    assert secret in text and "shown only now and never again" in text
+    assert endpoint.url == URL and endpoint.events == ["match.created", "opportunity.changed"]
+    listing = alice_client.get(PAGE).content.decode()
+    assert URL in listing and "match.created" in listing and "opportunity.changed" in listing
+    assert secret not in listing and "whsec_" not in listing
+    assert "whsec_" not in str(alice_client.session.items())
+
+
+def test_every_event_is_one_tick_box(alice, alice_client):
+    alice_client.post(f"{PAGE}add/", {"url": URL, "events": ["*"]})
+
+    assert WebhookEndpoint.objects.get(owner=alice).events == ["*"]
+    assert "<dd>Every event</dd>" in alice_client.get(PAGE).content.decode()
+
+
+def test_rotating_the_secret_shows_the_new_one_once(alice, alice_client):
+    endpoint = _endpoint(alice)
+    old = webhook_secret(endpoint)
+
+    response = alice_client.post(f"{PAGE}{endpoint.pk}/rotate-secret/")
+
+    endpoint.refresh_from_db()
+    new = webhook_secret(endpoint)
+    assert new != old and new in response.content.decode() and old not in response.content.decode()
+    assert new not in alice_client.get(PAGE).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "events", "field", "message"),
+    [
+        ("http://crm.example.com/hook", ["*"], "url", "Webhook URLs must start with https://."),
+        ("https://127.0.0.1/hook", ["*"], "url", "This address is refused"),
+        (URL, [], "events", "Give a non-empty list of event names"),
+    ],
+)
+def test_bad_input_shows_the_message_beside_the_field_and_stores_nothing(
+    alice, alice_client, settings, url, events, field, message
+):
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+
+    response = alice_client.post(f"{PAGE}add/", {"url": url, "events": events})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[field][0].startswith(message)
+    assert message in response.content.decode()
+    assert "whsec_" not in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_the_twenty_first_endpoint_is_refused_on_the_form(alice, alice_client):
+    for n in range(20):
+        _endpoint(alice, url=f"{URL}/{n}")
+
+    response = alice_client.post(f"{PAGE}add/", {"url": f"{URL}/21", "events": ["*"]})
+
+    assert "You have 20 webhook endpoints already; delete one." in response.context["form"].errors["url"]
+    assert WebhookEndpoint.objects.filter(owner=alice).count() == 20
+
+
+def test_switching_off_and_on_again_clears_the_reason_and_resumes_from_now(alice, alice_client):
+    endpoint = _endpoint(alice)
+
+    assert alice_client.post(f"{PAGE}{endpoint.pk}/switch-off/").status_code == 302
+    endpoint.refresh_from_db()
+    assert not endpoint.active and endpoint.disabled_reason == "switched off by its owner"
+    page = alice_client.get(PAGE).content.decode()
+    assert "Disabled" in page and "switched off by its owner" in page and "It resumes from now" in page
+
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(disabled_reason="10 rounds failed", consecutive_failures=10)
+    response = alice_client.post(f"{PAGE}{endpoint.pk}/switch-on/", follow=True)
+
+    endpoint.refresh_from_db()
+    assert endpoint.active and endpoint.disabled_at is None
+    assert (endpoint.disabled_reason, endpoint.consecutive_failures) == ("", 0)
+    assert "those of the time it was off are not sent" in response.content.decode()
+
+
+def test_deleting_removes_the_endpoint_and_cancels_what_was_waiting(alice, alice_client):
+    endpoint = _endpoint(alice)
+    waiting = _delivery(endpoint, 1)
+
+    response = alice_client.post(f"{PAGE}{endpoint.pk}/delete/", follow=True)
+
+    assert "Webhook endpoint deleted." in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+    waiting.refresh_from_db()
+    assert waiting.status == OutboxMessage.Status.CANCELLED
+
+
+def test_bob_gets_404_on_every_action_and_sees_none_of_alices_endpoints(alice, alice_client, bob_client):
+    endpoint = _endpoint(alice, url="https://alice-only.example/hook")
+    _delivery(endpoint, 1, last_error="alice-only-error")
+    salt = endpoint.salt
+
+    for action in ("switch-off", "switch-on", "rotate-secret", "delete"):
+        assert bob_client.post(f"{PAGE}{endpoint.pk}/{action}/").status_code == 404, action
+    page = bob_client.get(PAGE).content.decode()
+
+    assert "alice-only" not in page and "You have no webhook endpoints." in page
+    endpoint.refresh_from_db()
+    assert (endpoint.active, endpoint.salt) == (True, salt)
+    assert alice_client.post(f"{PAGE}{endpoint.pk}/switch-off/").status_code == 302  # the same id works for alice
+
+
+def test_writes_are_post_only_and_need_sign_in(alice, anon_client, alice_client):
+    endpoint = _endpoint(alice)
+
+    assert anon_client.get(PAGE)["Location"].startswith("/accounts/login/")
+    assert anon_client.post(f"{PAGE}{endpoint.pk}/delete/")["Location"].startswith("/accounts/login/")
+    assert alice_client.get(f"{PAGE}{endpoint.pk}/delete/").status_code == 405
+    assert alice_client.get(f"{PAGE}add/").status_code == 405
+    assert WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
+
+
+def test_the_page_shows_each_endpoints_latest_ten_deliveries(alice, alice_client):
+    endpoint = _endpoint(alice)
+    other = _endpoint(alice, url=f"{URL}/other")
+    now = timezone.now()
+    for n in range(12):
+        _delivery(endpoint, n, created_at=now, attempts=n, last_error=f"error-{n:02d}")
+    _delivery(other, 99, status=OutboxMessage.Status.SENT, sent_at=now, attempts=1)
+
+    endpoints = {row.pk: row for row in alice_client.get(PAGE).context["endpoints"]}
+    page = alice_client.get(PAGE).content.decode()
+
+    assert [row.last_error for row in endpoints[endpoint.pk].recent_deliveries] == [
+        f"error-{n:02d}" for n in range(11, 1, -1)
+    ]
+    assert [row.key for row in endpoints[other.pk].recent_deliveries] == [f"webhook:{other.pk}:99"]
+    assert "error-11" in page and "error-01" not in page and "Sent" in page
+
+
+def test_the_japanese_page_has_japanese_headings(alice, alice_client):
+    _endpoint(alice)
+
+    text = alice_client.get(f"/ja{PAGE}").content.decode()
+
+    assert "<h1>Webhook</h1>" in text  # the Japanese pages say Webhook, as the emails do
+    assert "エンドポイントを追加" in text and "最近の配信" in text
+    assert "Add an endpoint" not in text
+
+
+def test_the_pages_link_to_each_other(alice_client):
+    assert 'href="/my/webhooks/"' in alice_client.get("/my/notifications/").content.decode()
+    assert 'href="/ja/my/webhooks/"' in alice_client.get("/ja/my/notifications/").content.decode()
+
+
+@pytest.mark.parametrize("deliveries", [2, 20])
+def test_the_page_takes_the_same_queries_for_2_or_20_deliveries(
+    alice, alice_client, deliveries, django_assert_num_queries
+):
+    for n in range(2):
+        endpoint = _endpoint(alice, url=f"{URL}/{n}")
+        for d in range(deliveries):
+            _delivery(endpoint, d)
+    # 1 session, 2 user, 3 the user's endpoints, 4 every endpoint's latest deliveries (ranked per endpoint, at once)
+    with django_assert_num_queries(4):
+        response = alice_client.get(PAGE)
+    assert sum(len(row.recent_deliveries) for row in response.context["endpoints"]) == 2 * min(deliveries, 10)
