@@ -28,12 +28,17 @@ def notification_settings_get(*, user: User, language: str | None = None) -> Not
     return settings
 
 
+def language_chosen(user: User | None) -> str | None:
+    """The language USER chose for email in their notification settings ("en" or "ja"), None if they never did."""
+    if user is None or user.pk is None:
+        return None
+    language = NotificationSettings.objects.filter(user=user).values_list("language", flat=True).first()
+    return None if language is None else ("ja" if language == "ja" else "en")
+
+
 def language_of(user: User | None) -> str:
     """The language USER reads email in: their notification settings' language if they have settings, else English."""
-    if user is None or user.pk is None:
-        return "en"
-    language = NotificationSettings.objects.filter(user=user).values_list("language", flat=True).first()
-    return "ja" if language == "ja" else "en"
+    return language_chosen(user) or "en"
 
 
 def notification_settings_update(*, user: User, data: dict) -> NotificationSettings:

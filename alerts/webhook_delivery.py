@@ -15,14 +15,16 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from alerts.models import NotificationSettings, WebhookEndpoint
+from alerts.emails import site_url
+from alerts.models import WebhookEndpoint
+from alerts.preferences import language_chosen
 from alerts.webhooks import webhook_deliveries_cancel, webhook_secret, webhook_signature
 from portal import http
 from portal.models import OutboxMessage
@@ -154,17 +156,18 @@ def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> bool:
             channel=OutboxMessage.Channel.EMAIL,
             kind="webhook_disabled",
             user=owner,
-            payload=disabled_email(url=endpoint.url, reason=reason, to=owner.email, language=_language_of(owner)),
+            payload=disabled_email(
+                endpoint_id=endpoint.pk,
+                url=endpoint.url,
+                reason=reason,
+                to=owner.email,
+                language=language_chosen(owner),
+            ),
         )
     return True
 
 
-def _language_of(user: User) -> str | None:
-    """The language USER chose for their email (notification settings), None if they never chose."""
-    return NotificationSettings.objects.filter(user=user).values_list("language", flat=True).first()
-
-
-def disabled_email(*, url: str, reason: str, to: str, language: str | None = None) -> dict[str, Any]:
+def disabled_email(*, endpoint_id: int, url: str, reason: str, to: str, language: str | None = None) -> dict[str, Any]:
     """The owner's email about a disabled endpoint, in LANGUAGE (their notification settings'), or in English then
     Japanese for a user who never chose one."""
     parts, subjects = [], []
@@ -174,11 +177,11 @@ def disabled_email(*, url: str, reason: str, to: str, language: str | None = Non
             parts.append(
                 _(
                     "Kakehashi stopped delivering to your webhook endpoint %(url)s after repeated failed deliveries "
-                    "(%(reason)s). Deliveries not yet sent were cancelled. Check the delivery log with "
-                    "GET /api/v1/webhooks/{id}/deliveries/, then switch the endpoint on again with PATCH "
-                    '/api/v1/webhooks/{id}/ and {"active": true} to receive new events.'
+                    "(%(reason)s). Deliveries not yet sent were cancelled. See its deliveries and switch it on again "
+                    "on %(page)s, or through the API: GET /api/v1/webhooks/%(id)s/deliveries/, then PATCH "
+                    '/api/v1/webhooks/%(id)s/ with {"active": true}. It then receives new events.'
                 )
-                % {"url": url, "reason": reason}
+                % {"url": url, "reason": reason, "page": site_url(reverse("alerts:webhook_list")), "id": endpoint_id}
             )
     return {"to": [to], "subject": " / ".join(subjects), "body": "\n\n".join(parts)}
 

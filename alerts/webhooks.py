@@ -124,32 +124,38 @@ def webhook_endpoint_update(
     Switching it off (by its owner) cancels its deliveries not yet sent, as auto-disable does. Switching a disabled
     endpoint on clears the failure count and the reason and receives what happens from now on: the events of the
     time it was off are in the change feed (GET /api/v1/changes/), not sent late. A new URL starts a clean failure
-    count too.
+    count too. The decision is taken on the row locked, so the sender's fan-out and auto-disable, which lock it too,
+    are either wholly before or wholly after it.
     """
-    changed: set[str] = set()
-    if events is not None:
-        endpoint.events = webhook_events_check(events)
-        changed.add("events")
+    checked_events = webhook_events_check(events) if events is not None else None
     if url is not None and url != endpoint.url:
         endpoint.url = url
         endpoint.full_clean(exclude=["position"])
         webhook_url_check(url)  # outside the transaction: it may wait for DNS
-        endpoint.consecutive_failures = 0
-        changed |= {"url", "consecutive_failures"}
     with transaction.atomic():
-        if active is False and endpoint.active:
-            endpoint.active, endpoint.disabled_at = False, timezone.now()
-            endpoint.disabled_reason = "switched off by its owner"
-            webhook_deliveries_cancel(endpoint.pk)
+        current = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        changed: set[str] = set()
+        if checked_events is not None:
+            current.events = checked_events
+            changed.add("events")
+        if url is not None and url != current.url:
+            current.url, current.consecutive_failures = url, 0
+            changed |= {"url", "consecutive_failures"}
+        switched_off = active is False and current.active
+        if switched_off:
+            current.active, current.disabled_at = False, timezone.now()
+            current.disabled_reason = "switched off by its owner"
             changed |= {"active", "disabled_at", "disabled_reason"}
-        elif active is True and not endpoint.active:
-            endpoint.active, endpoint.disabled_at, endpoint.disabled_reason = True, None, ""
-            endpoint.consecutive_failures = 0
-            endpoint.position = _feed_end()
+        elif active is True and not current.active:
+            current.active, current.disabled_at, current.disabled_reason = True, None, ""
+            current.consecutive_failures = 0
+            current.position = _feed_end()
             changed |= {"active", "disabled_at", "disabled_reason", "consecutive_failures", "position"}
-        if changed:  # only these: the sender updates the failure count and the position concurrently
-            endpoint.save(update_fields=sorted(changed))
-    return endpoint
+        if changed:
+            current.save(update_fields=sorted(changed))
+        if switched_off:
+            webhook_deliveries_cancel(current.pk)  # after the row's update: no fan-out can add to it any more
+    return current
 
 
 def _feed_end() -> str:
@@ -203,7 +209,8 @@ def webhook_endpoint_list(*, owner: User, deliveries: int = 10) -> list[WebhookE
     if endpoints:
         newest = [F("created_at").desc(), F("id").desc()]
         rank = Window(RowNumber(), partition_by=[F("target_id")], order_by=newest)
-        rows = _deliveries_to(list(by_endpoint)).annotate(rank=rank).filter(rank__lte=deliveries)
+        shown = ("target_id", "kind", "status", "attempts", "last_error", "next_attempt_at", "sent_at", "created_at")
+        rows = _deliveries_to(list(by_endpoint)).only(*shown).annotate(rank=rank).filter(rank__lte=deliveries)
         for row in rows.order_by("target_id", *NEWEST_FIRST):
             by_endpoint[row.target_id].append(row)
     for endpoint in endpoints:

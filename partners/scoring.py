@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import scipy.sparse as sp
 from django.db import connection, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from companies.models import Company
@@ -118,6 +119,7 @@ class PartnerTable:
         self.role_items = [_item("partner.complementary_role", role=fit.ROLES[r]) for r in self.role.tolist()]
         self.tie_items = [_item("partner.foreign_partnerships", counterparts=cs) for cs in self.counterparts]
         self.opportunity_slugs: dict[int, str] = {}
+        self.fingerprint: tuple[Any, ...] = ()
 
     def block(self, opportunity_columns: dict[int, int]) -> fit.PartnerBlock:
         """The partners against the opportunity columns of one chunk."""
@@ -142,12 +144,24 @@ def _indicator(pairs: list[tuple[int, int]], shape: tuple[int, int]) -> sp.csr_m
     return sp.csr_matrix((np.ones(len(pairs), dtype=np.float32), (rows, cols)), shape=shape)
 
 
+def partners_fingerprint() -> tuple[Any, ...]:
+    """What changes when a partner is added, deleted or saved (one aggregate query): a cached table is rebuilt then."""
+    found = Partner.objects.aggregate(n=Count("pk"), last=Max("pk"), updated=Max("updated_at"))
+    return (found["n"], found["last"], found["updated"])
+
+
 def partner_table(corpus: Corpus, cache: dict[str, Any] | None = None) -> PartnerTable:
-    """The partner table for CORPUS's areas, from CACHE (a run's ChunkContext.cache) when built there before."""
+    """The partner table for CORPUS's areas, from CACHE (a run's ChunkContext.cache) when built there before.
+
+    A run lasts minutes, so each chunk checks the partners' fingerprint: a partner deleted, added or edited
+    meanwhile rebuilds the table instead of writing fits for a partner that is gone or scoring stale data.
+    """
     area_slugs = [area.slug for area in corpus.areas]
+    fingerprint = partners_fingerprint()
     table = cache.get(TABLE_KEY) if cache is not None else None
-    if table is None or table.area_slugs != area_slugs:
+    if table is None or table.area_slugs != area_slugs or table.fingerprint != fingerprint:
         table = PartnerTable(area_slugs)
+        table.fingerprint = fingerprint
         if cache is not None:
             cache[TABLE_KEY] = table
     return table
@@ -410,9 +424,10 @@ def partner_fits_rescore(*, company_ids: list[int] | None = None, today: datetim
     corpus = build_corpus(
         inputs.scoring_areas(), inputs.scoring_opportunities(today=today), inputs.scoring_certifications()
     )
-    table = partner_table(corpus)
+    cache: dict[str, Any] = {}  # the partner table, rebuilt only if a partner changes meanwhile
     stored = 0
     for chunk in chunks(ids):
+        table = partner_table(corpus, cache)
         fits = partner_fits_compute(company_ids=chunk, today=today, corpus=corpus, table=table)
         stored += partner_fits_store(company_ids=chunk, fits=fits)
     return stored

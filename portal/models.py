@@ -226,7 +226,11 @@ class OutboxMessage(models.Model):
         ordering = ["id"]
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
-        indexes = [models.Index(fields=["channel", "status", "next_attempt_at"], name="portal_outbox_due")]
+        indexes = [
+            models.Index(fields=["channel", "status", "next_attempt_at"], name="portal_outbox_due"),
+            # A webhook endpoint's deliveries, newest first (the delivery log and the webhooks page).
+            models.Index(fields=["channel", "target_id", "-created_at", "-id"], name="portal_outbox_target"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} {self.key} ({self.status})"

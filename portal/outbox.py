@@ -139,11 +139,25 @@ def _attempt_row(message: OutboxMessage, outcome: Outcome, started: float) -> Ou
     )
 
 
+def _cancelled_meanwhile(messages: list[OutboxMessage]) -> set[int]:
+    """The pks of MESSAGES cancelled while they were being sent (their endpoint was deleted or switched off).
+
+    Their rows are locked first, so a cancellation either commits before this reads them (and stands: the settle
+    leaves the status alone, logging the attempt only) or waits until the settle has committed (and then cancels
+    what is still pending).
+    """
+    rows = OutboxMessage.objects.select_for_update().filter(pk__in=[m.pk for m in messages])
+    return {pk for pk, status in rows.values_list("pk", "status") if status == OutboxMessage.Status.CANCELLED}
+
+
 @transaction.atomic
 def outbox_settle(message: OutboxMessage, outcome: Outcome, *, started: float) -> OutboxMessage:
     """Record OUTCOME of one attempt at MESSAGE: sent, or failed with a retry scheduled (or given up once expired)."""
-    _apply(message, outcome, timezone.now())
-    message.save(update_fields=SETTLED_FIELDS)
+    if _cancelled_meanwhile([message]):
+        message.status = OutboxMessage.Status.CANCELLED
+    else:
+        _apply(message, outcome, timezone.now())
+        message.save(update_fields=SETTLED_FIELDS)
     _attempt_row(message, outcome, started).save()
     return message
 
@@ -152,10 +166,15 @@ def outbox_settle(message: OutboxMessage, outcome: Outcome, *, started: float) -
 def outbox_settle_many(results: list[tuple[OutboxMessage, Outcome, float]]) -> list[OutboxMessage]:
     """Record many attempts' outcomes `(message, outcome, started)` in one transaction: one commit, not one each."""
     now = timezone.now()
-    for message, outcome, _started in results:
-        _apply(message, outcome, now)
     messages = [message for message, _outcome, _started in results]
-    OutboxMessage.objects.bulk_update(messages, SETTLED_FIELDS, batch_size=500)
+    cancelled = _cancelled_meanwhile(messages)
+    for message, outcome, _started in results:
+        if message.pk in cancelled:
+            message.status = OutboxMessage.Status.CANCELLED
+        else:
+            _apply(message, outcome, now)
+    settled = [message for message in messages if message.pk not in cancelled]
+    OutboxMessage.objects.bulk_update(settled, SETTLED_FIELDS, batch_size=500)
     OutboxAttempt.objects.bulk_create([_attempt_row(*result) for result in results], batch_size=500)
     return messages
 

@@ -66,7 +66,7 @@ class WebhookEndpointViewSet(
         body = WebhookEndpointUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            webhook_endpoint_update(endpoint=endpoint, **body.validated_data)
+            endpoint = webhook_endpoint_update(endpoint=endpoint, **body.validated_data)
         except DjangoValidationError as error:
             raise _api_error(error) from error
         return Response(WebhookEndpointSerializer(endpoint).data)

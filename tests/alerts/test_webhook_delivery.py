@@ -211,7 +211,12 @@ def test_the_disabled_email_is_in_the_language_the_owner_chose_and_says_how_to_s
 
     email = OutboxMessage.objects.get(channel="email", kind="webhook_disabled")
     assert "停止" in email.payload["body"] and "stopped delivering" not in email.payload["body"]
-    assert '{"active": true}' in email.payload["body"] and "PATCH /api/v1/webhooks/" in email.payload["body"]
+    endpoint = WebhookEndpoint.objects.get()
+    assert (
+        '{"active": true}' in email.payload["body"]
+        and f"PATCH /api/v1/webhooks/{endpoint.pk}/" in email.payload["body"]
+    )
+    assert "/ja/my/webhooks/" in email.payload["body"]  # the page, in the owner's language
 
 
 def test_a_delivery_that_fails_for_its_whole_lifetime_disables_the_endpoint(alice, receiver):

@@ -144,14 +144,14 @@ def test_every_translatable_string_of_the_code_and_templates_has_a_japanese_tran
     copy = tmp_path / "project"
     shutil.copytree(settings.BASE_DIR, copy, ignore=skip)
     run = subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "ja", "--no-location", "--ignore=.venv"],
+        [sys.executable, "manage.py", "makemessages", "-l", "ja", "--no-location", "--no-wrap", "--ignore=.venv"],
         cwd=copy,
         env={**os.environ, "DJANGO_DEBUG": "1"},
         capture_output=True,
         text=True,
     )
     assert run.returncode == 0, run.stderr
-    ours = PO.read_text()
+    ours = PO.read_text().replace('"\n"', "")  # continuation lines joined, as --no-wrap writes them
     missing = []
     for block in (copy / "locale" / "ja" / "LC_MESSAGES" / "django.po").read_text().split("\n\n"):
         msgid = re.search(r'^msgid "(.+)"$', block, re.M)

@@ -10,7 +10,15 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from portal.models import OutboxMessage
-from portal.outbox import Outcome, outbox_claim, outbox_deliver, outbox_put, outbox_replay, retry_delay
+from portal.outbox import (
+    Outcome,
+    outbox_claim,
+    outbox_deliver,
+    outbox_put,
+    outbox_replay,
+    outbox_settle_many,
+    retry_delay,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +54,35 @@ def test_a_sender_that_raises_is_a_failed_attempt_not_a_lost_message():
     outbox_deliver(channel="email", send=broken)
     message = OutboxMessage.objects.get(key="a")
     assert message.status == "pending" and "ConnectionRefusedError" in message.last_error
+
+
+def test_a_message_cancelled_while_it_is_being_sent_stays_cancelled():
+    _put("a")
+    _put("b")
+
+    def send(message):  # a's endpoint is switched off (or deleted) while a's answer is on its way
+        if message.key == "a":
+            OutboxMessage.objects.filter(key="a").update(status=OutboxMessage.Status.CANCELLED)
+        return Outcome(ok=False, error="HTTP 500")
+
+    outbox_deliver(channel="email", send=send)
+
+    a, b = OutboxMessage.objects.get(key="a"), OutboxMessage.objects.get(key="b")
+    assert a.status == "cancelled" and a.log.count() == 1  # the attempt is logged; the cancellation stands
+    assert b.status == "pending" and b.attempts == 1
+
+
+def test_answers_settled_in_a_group_leave_a_cancelled_message_cancelled():
+    _put("a")
+    _put("b")
+    claimed = outbox_claim(channel="email", limit=10)
+    OutboxMessage.objects.filter(key="a").update(status=OutboxMessage.Status.CANCELLED)
+
+    outbox_settle_many([(message, Outcome(ok=True, status_code=250), time.monotonic()) for message in claimed])
+
+    a, b = OutboxMessage.objects.get(key="a"), OutboxMessage.objects.get(key="b")
+    assert (a.status, a.sent_at) == ("cancelled", None) and a.log.count() == 1
+    assert b.status == "sent"
 
 
 def test_back_off_doubles_and_stops_at_two_hours():
