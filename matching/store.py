@@ -11,7 +11,8 @@ import logging
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, connection
 from django.db.models import QuerySet
@@ -19,6 +20,8 @@ from django.db.models import QuerySet
 from matching import moves
 from matching.models import Match
 from matching.record import COLUMNS, StoredMatch
+
+Row = TypeVar("Row")
 
 logger = logging.getLogger(__name__)
 
@@ -129,22 +132,40 @@ def _replace_postgresql(company_ids: list[int], records: list[StoredMatch]) -> N
         )
         rows = cursor.fetchall()
         stored = {(c, o): stored_digest for c, o, stored_digest, _score in rows}
-        fresh, stale = [], []
-        for record in records:
-            old = stored.pop((record.company_id, record.opportunity_id), None)
-            if old is None or old != digest(record):
-                fresh.append(record)
-                if old is not None:
-                    stale.append((record.company_id, record.opportunity_id))
-        stale.extend(stored)
+        fresh, stale = pairs_changed(stored, records, pair=_MATCH_PAIR, digest=digest)
         moves.match_events_write(previous={(c, o): score for c, o, _d, score in rows}, records=fresh)
-        if stale:
-            cursor.execute(
-                f"DELETE FROM {table} WHERE (company_id, opportunity_id) IN "
-                "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
-                [[c for c, _ in stale], [o for _, o in stale]],
-            )
+        pairs_delete(cursor, table, "opportunity_id", stale)
         insert(fresh)
+
+
+_MATCH_PAIR = attrgetter("company_id", "opportunity_id")
+
+
+def pairs_changed(
+    stored: dict[tuple[int, int], str], rows: list[Row], *, pair: Callable[[Row], Any], digest: Callable[[Row], str]
+) -> tuple[list[Row], list[tuple[int, int]]]:
+    """Split ROWS against the digests STORED by (firm, other) pair: the rows to write (new or changed) and the stored
+    pairs to delete (changed, or no longer among ROWS). Unchanged rows are in neither. STORED is emptied."""
+    fresh: list[Row] = []
+    stale: list[tuple[int, int]] = []
+    for row in rows:
+        key = pair(row)
+        old = stored.pop(key, None)
+        if old is None or old != digest(row):
+            fresh.append(row)
+            if old is not None:
+                stale.append(key)
+    stale.extend(stored)
+    return fresh, stale
+
+
+def pairs_delete(cursor: Any, table: str, column: str, pairs: list[tuple[int, int]]) -> None:
+    """Delete TABLE's rows for these (company_id, COLUMN) PAIRS in one statement (PostgreSQL)."""
+    if pairs:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE (company_id, {column}) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
+            [[a for a, _ in pairs], [b for _, b in pairs]],
+        )
 
 
 class BackgroundWriter:

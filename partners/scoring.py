@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -26,6 +27,7 @@ from matching.features import CompanyRow, Corpus, build_corpus, firm_arrays
 from matching.hooks import ChunkContext
 from matching.models import Match
 from matching.record import jsonb_key_order
+from matching.store import pairs_changed, pairs_delete
 from partners import fit
 from partners.models import ForeignPartnership, Partner, PartnerArea, PartnerFit
 from programmes.models import Confidence, Opportunity
@@ -359,6 +361,9 @@ def digest(row: FitRow) -> str:
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
+_FIT_PAIR = attrgetter("company_id", "partner_id")
+
+
 def _replace_postgresql(company_ids: list[int], rows: list[FitRow]) -> None:
     """Delete the changed and dropped pairs, COPY the changed and new ones; unchanged rows stay as they are."""
     table = PartnerFit._meta.db_table
@@ -368,20 +373,8 @@ def _replace_postgresql(company_ids: list[int], rows: list[FitRow]) -> None:
             f"SELECT company_id, partner_id, {_DIGEST_SQL} FROM {table} WHERE company_id = ANY(%s)", [company_ids]
         )
         stored = {(c, p): stored_digest for c, p, stored_digest in cursor.fetchall()}
-        fresh, stale = [], []
-        for row in rows:
-            old = stored.pop((row.company_id, row.partner_id), None)
-            if old is None or old != digest(row):
-                fresh.append(row)
-                if old is not None:
-                    stale.append((row.company_id, row.partner_id))
-        stale.extend(stored)
-        if stale:
-            cursor.execute(
-                f"DELETE FROM {table} WHERE (company_id, partner_id) IN "
-                "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
-                [[c for c, _ in stale], [p for _, p in stale]],
-            )
+        fresh, stale = pairs_changed(stored, rows, pair=_FIT_PAIR, digest=digest)
+        pairs_delete(cursor, table, "partner_id", stale)
         if fresh:
             with connection.wrap_database_errors:  # the raw psycopg COPY bypasses Django's cursor
                 with cursor.cursor.copy(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
