@@ -102,11 +102,25 @@ def webhook_url_check(url: str) -> None:
         raise ValidationError({"url": _("This address is refused: %(error)s") % {"error": error}}) from error
 
 
+def _url_free(*, owner: User, url: str, other_than: int | None = None) -> None:
+    """One endpoint per URL and owner: a second would sign and send every event twice to the same receiver.
+
+    It also keeps a reloaded add form (the page answers the POST itself, to show the secret once) from adding the
+    same endpoint again.
+    """
+    same = WebhookEndpoint.objects.filter(owner=owner, url=url).exclude(pk=other_than).values_list("pk", flat=True)
+    taken = same.first()
+    if taken is not None:
+        why = _("You already have endpoint %(id)s for this URL; change its events instead.") % {"id": taken}
+        raise ValidationError({"url": why})
+
+
 def webhook_endpoint_create(*, owner: User, url: str, events: Any) -> tuple[WebhookEndpoint, str]:
     """A new endpoint of OWNER's receiving EVENTS from now on; returns it and its secret (shown this once)."""
     events = webhook_events_check(events)
     endpoint = WebhookEndpoint(owner=owner, url=url, events=events)
     endpoint.full_clean(exclude=["position"])
+    _url_free(owner=owner, url=url)
     if WebhookEndpoint.objects.filter(owner=owner).count() >= MAX_ENDPOINTS_PER_USER:
         why = _("You have %(count)s webhook endpoints already; delete one.") % {"count": MAX_ENDPOINTS_PER_USER}
         raise ValidationError({"url": why})
@@ -131,6 +145,7 @@ def webhook_endpoint_update(
     if url is not None and url != endpoint.url:
         endpoint.url = url
         endpoint.full_clean(exclude=["position"])
+        _url_free(owner=endpoint.owner, url=url, other_than=endpoint.pk)
         webhook_url_check(url)  # outside the transaction: it may wait for DNS
     with transaction.atomic():
         current = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)

@@ -1,5 +1,6 @@
 """Shared personas: alice (editor at firm A), bob (editor at firm B), a consultant, and anonymous."""
 
+import os
 from functools import partial
 
 import pytest
@@ -12,6 +13,29 @@ from matching.models import MatchRun
 from tests.factories import CompanyFactory, ConsultantFactory, MembershipFactory, UserFactory
 
 PASSWORD = "correct horse battery staple"
+
+
+def pytest_configure(config):
+    """Settings for the test processes, before any test runs.
+
+    Under pytest-xdist (`-n 2`), each worker process keeps its own cache keys in the shared Redis.
+
+    Every test starts by deleting the cache's keys (_fresh_cache), and throttle counters and locks live there: with
+    one prefix for all workers, one worker's test would wipe another's mid-test. The settings are read before xdist
+    names the worker, so the prefix is set here, before any test opens the cache. The tests that start a real Celery
+    worker are run on their own, never under xdist (`.ci/run`): they flush the broker's database.
+    """
+    from django.conf import settings
+
+    # A password hashed with the production hasher costs half a second on a small machine, and most tests make two
+    # or three users: tests hash with MD5 (Django's advice for test speed), and still read PBKDF2 hashes.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and "KEY_PREFIX" in settings.CACHES["default"]:
+        settings.CACHES["default"]["KEY_PREFIX"] = f"{settings.CACHES['default']['KEY_PREFIX']}-{worker}"
 
 
 @pytest.fixture

@@ -294,3 +294,20 @@ def test_bob_and_the_consultant_cannot_change_alices_endpoint(alice, bob_client,
         assert _patch(client, endpoint, {"active": False, "url": receiver.url("/theirs")}).status_code == 404
     endpoint.refresh_from_db()
     assert endpoint.active and endpoint.url == receiver.url()
+
+
+def test_a_second_endpoint_for_the_same_url_is_a_400_naming_url(alice, bob, alice_client, receiver):
+    first = _create(alice_client, receiver.url("/hook"))
+    again = _create(alice_client, receiver.url("/hook"), events=("opportunity.changed",))
+    other = _create(alice_client, receiver.url("/other"))
+
+    assert first.status_code == 201 and other.status_code == 201
+    assert again.status_code == 400 and set(again.json()) == {"url"}
+    assert f"endpoint {first.json()['id']}" in again.json()["url"][0]
+    assert WebhookEndpoint.objects.filter(owner=alice).count() == 2
+    # Another user may point at the same receiver: the rule is per owner.
+    webhook_endpoint_create(owner=bob, url=receiver.url("/hook"), events=["*"])
+    # Moving an endpoint onto another one's URL is refused too, and changes nothing.
+    moved = _patch(alice_client, WebhookEndpoint.objects.get(pk=other.json()["id"]), {"url": receiver.url("/hook")})
+    assert moved.status_code == 400 and set(moved.json()) == {"url"}
+    assert WebhookEndpoint.objects.get(pk=other.json()["id"]).url == receiver.url("/other")

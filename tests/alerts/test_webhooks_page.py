@@ -190,3 +190,15 @@ def test_the_page_takes_the_same_queries_for_2_or_20_deliveries(
     with django_assert_num_queries(4):
         response = alice_client.get(PAGE)
     assert sum(len(row.recent_deliveries) for row in response.context["endpoints"]) == 2 * min(deliveries, 10)
+
+
+def test_reloading_the_page_after_adding_does_not_add_the_endpoint_twice(alice, alice_client):
+    form = {"url": URL, "events": ["match.created"]}
+    first = alice_client.post(f"{PAGE}add/", form)
+    reloaded = alice_client.post(f"{PAGE}add/", form)  # the browser's "resend" of the same POST
+
+    endpoint = WebhookEndpoint.objects.get(owner=alice)
+    assert first.status_code == 200 and webhook_secret(endpoint) in first.content.decode()
+    errors = reloaded.context["form"].errors["url"]
+    assert errors == [f"You already have endpoint {endpoint.pk} for this URL; change its events instead."]
+    assert "whsec_" not in reloaded.content.decode()
