@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from notices.models import Notice
 from notices.services import notices_load
@@ -15,10 +16,19 @@ from web.curated import curated_load
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 
+@pytest.fixture(scope="module")
+def curated_and_notices(django_db_setup, django_db_blocker):
+    """The real records and notices, loaded once for this module and rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        curated_load(directory=FIXTURES)
+        notices_load(path=FIXTURES / "notices.yaml")
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def loaded(db):
-    curated_load(directory=FIXTURES)
-    notices_load(path=FIXTURES / "notices.yaml")
+def loaded(curated_and_notices, db):
+    """Each test's changes roll back to the module's loaded data."""
 
 
 def test_the_export_rule_notice_is_dated_sourced_and_linked(loaded):
@@ -39,9 +49,10 @@ def test_loading_twice_keeps_one_copy(loaded):
 def test_a_notice_naming_an_unknown_record_writes_nothing(db, tmp_path):
     bad = tmp_path / "notices.yaml"
     bad.write_text("- slug: x\n  title: X\n  summary: S\n  dated_on: 2026-01-01\n  records: [no-such-record]\n")
+    before = Notice.objects.count()  # other tests of this module may have loaded the curated notices
     with pytest.raises(CommandError, match="unknown opportunity no-such-record"):
         call_command("load_notices", str(bad))
-    assert not Notice.objects.exists()
+    assert Notice.objects.count() == before and not Notice.objects.filter(slug="x").exists()
 
 
 def test_notices_show_on_the_home_page_and_the_affected_record(loaded, anon_client):
