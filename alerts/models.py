@@ -42,7 +42,10 @@ class WebhookEndpoint(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     disabled_at = models.DateTimeField(null=True, blank=True)
-    disabled_reason = models.CharField(max_length=300, blank=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)  # in English, for the API; derived from detail
+    disabled_detail = models.JSONField(
+        default=dict, blank=True, help_text=_("Why it was disabled, as an explanation item {code, params}.")
+    )
     consecutive_failures = models.PositiveIntegerField(
         default=0, help_text=_("Delivery rounds in a row in which every delivery failed.")
     )

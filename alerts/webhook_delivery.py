@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from alerts.emails import site_url
 from alerts.models import WebhookEndpoint
 from alerts.preferences import language_chosen
-from alerts.webhooks import webhook_deliveries_cancel, webhook_secret, webhook_signature
+from alerts.webhooks import disabled_reason_english, webhook_deliveries_cancel, webhook_secret, webhook_signature
+from matching.messages import render
 from portal import http
 from portal.models import OutboxMessage
 from portal.outbox import LEASE, Outcome, outbox_deliver, outbox_key, outbox_put, outbox_replay
@@ -132,19 +133,28 @@ def endpoints_after_round(settled: list[OutboxMessage]) -> list[int]:
     for endpoint in WebhookEndpoint.objects.active().filter(pk__in=failing):
         exhausted = any(row.status == OutboxMessage.Status.FAILED for row in rounds[endpoint.pk])
         if exhausted or endpoint.consecutive_failures >= settings.WEBHOOK_DISABLE_AFTER:
-            last_error = rounds[endpoint.pk][-1].last_error
-            why = "a delivery failed for 24 hours" if exhausted else f"{endpoint.consecutive_failures} rounds failed"
-            if webhook_endpoint_disable(endpoint=endpoint, reason=f"{why}; last error: {last_error}"):
+            error = rounds[endpoint.pk][-1].last_error[:200]
+            if exhausted:
+                why = {"code": "webhook.failed_for_a_day", "params": {"error": error}}
+            else:
+                why = {
+                    "code": "webhook.rounds_failed",
+                    "params": {"count": endpoint.consecutive_failures, "error": error},
+                }
+            if webhook_endpoint_disable(endpoint=endpoint, detail=why):
                 disabled.append(endpoint.pk)
     return disabled
 
 
 @transaction.atomic
-def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> bool:
-    """Disable ENDPOINT (once), cancel its deliveries not yet sent and email its owner; False if it was disabled."""
+def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, detail: dict[str, Any]) -> bool:
+    """Disable ENDPOINT (once), cancel its deliveries not yet sent and email its owner; False if it was disabled.
+
+    DETAIL says why, as an explanation item: pages and the email render it in the reader's language.
+    """
     now = timezone.now()
     changed = WebhookEndpoint.objects.filter(pk=endpoint.pk, active=True).update(
-        active=False, disabled_at=now, disabled_reason=reason[:300]
+        active=False, disabled_at=now, disabled_detail=detail, disabled_reason=disabled_reason_english(detail)
     )
     if not changed:
         return False
@@ -159,7 +169,7 @@ def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> bool:
             payload=disabled_email(
                 endpoint_id=endpoint.pk,
                 url=endpoint.url,
-                reason=reason,
+                detail=detail,
                 to=owner.email,
                 language=language_chosen(owner),
             ),
@@ -167,7 +177,9 @@ def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> bool:
     return True
 
 
-def disabled_email(*, endpoint_id: int, url: str, reason: str, to: str, language: str | None = None) -> dict[str, Any]:
+def disabled_email(
+    *, endpoint_id: int, url: str, detail: dict[str, Any], to: str, language: str | None = None
+) -> dict[str, Any]:
     """The owner's email about a disabled endpoint, in LANGUAGE (their notification settings'), or in English then
     Japanese for a user who never chose one."""
     parts, subjects = [], []
@@ -181,7 +193,12 @@ def disabled_email(*, endpoint_id: int, url: str, reason: str, to: str, language
                     "on %(page)s, or through the API: GET /api/v1/webhooks/%(id)s/deliveries/, then PATCH "
                     '/api/v1/webhooks/%(id)s/ with {"active": true}. It then receives new events.'
                 )
-                % {"url": url, "reason": reason, "page": site_url(reverse("alerts:webhook_list")), "id": endpoint_id}
+                % {
+                    "url": url,
+                    "reason": render(detail),
+                    "page": site_url(reverse("alerts:webhook_list")),
+                    "id": endpoint_id,
+                }
             )
     return {"to": [to], "subject": " / ".join(subjects), "body": "\n\n".join(parts)}
 

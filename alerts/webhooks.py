@@ -24,11 +24,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alerts.models import WebhookEndpoint, new_salt
 from companies.models import Membership
+from matching.messages import render
 from portal import http
 from portal.changes import changes_after, cursor_encode, settled_filter
 from portal.models import ChangeEvent, ChangeEventQuerySet, OutboxMessage, OutboxMessageQuerySet
@@ -102,6 +103,12 @@ def webhook_url_check(url: str) -> None:
         raise ValidationError({"url": _("This address is refused: %(error)s") % {"error": error}}) from error
 
 
+def disabled_reason_english(detail: dict[str, Any]) -> str:
+    """The API's `disabled_reason`: DETAIL (an explanation item) in English, whatever language is active."""
+    with translation.override("en"):
+        return render(detail)[:300]
+
+
 def _url_free(*, owner: User, url: str, other_than: int | None = None) -> None:
     """One endpoint per URL and owner: a second would sign and send every event twice to the same receiver.
 
@@ -159,13 +166,22 @@ def webhook_endpoint_update(
         switched_off = active is False and current.active
         if switched_off:
             current.active, current.disabled_at = False, timezone.now()
-            current.disabled_reason = "switched off by its owner"
-            changed |= {"active", "disabled_at", "disabled_reason"}
+            current.disabled_detail = {"code": "webhook.switched_off", "params": {}}
+            current.disabled_reason = disabled_reason_english(current.disabled_detail)
+            changed |= {"active", "disabled_at", "disabled_reason", "disabled_detail"}
         elif active is True and not current.active:
             current.active, current.disabled_at, current.disabled_reason = True, None, ""
+            current.disabled_detail = {}
             current.consecutive_failures = 0
             current.position = _feed_end()
-            changed |= {"active", "disabled_at", "disabled_reason", "consecutive_failures", "position"}
+            changed |= {
+                "active",
+                "disabled_at",
+                "disabled_reason",
+                "disabled_detail",
+                "consecutive_failures",
+                "position",
+            }
         if changed:
             current.save(update_fields=sorted(changed))
         if switched_off:

@@ -52,6 +52,13 @@ REASONS: dict[str, Message] = {
     ),
     "open_until": Message(gettext_noop("open until %(date)s")),
     "takes_place": Message(gettext_noop("takes place from %(date)s")),
+    # Webhook endpoints (alerts/webhooks.py, alerts/webhook_delivery.py): why one was disabled.
+    "webhook.switched_off": Message(gettext_noop("switched off by its owner")),
+    "webhook.failed_for_a_day": Message(gettext_noop("a delivery failed for 24 hours; last error: %(error)s")),
+    "webhook.rounds_failed": Message(
+        gettext_noop("%(count)s delivery round failed in a row; last error: %(error)s"),
+        plural=gettext_noop("%(count)s delivery rounds failed in a row; last error: %(error)s"),
+    ),
     # Partner fit (partners/scoring.py): why a Japanese partner suits the firm.
     "partner.shared_areas": Message(gettext_noop("Works in the same areas as your firm: %(areas)s.")),
     "partner.complementary_role": Message(

@@ -186,7 +186,10 @@ def test_an_endpoint_failing_round_after_round_is_disabled_and_its_owner_emailed
 
     endpoint.refresh_from_db()
     assert not endpoint.active and endpoint.disabled_at is not None
-    assert "3 rounds failed" in endpoint.disabled_reason and "HTTP 500" in endpoint.disabled_reason
+    assert endpoint.disabled_reason.startswith("3 delivery rounds failed in a row; last error: HTTP 500")
+    assert (
+        endpoint.disabled_detail["code"] == "webhook.rounds_failed" and endpoint.disabled_detail["params"]["count"] == 3
+    )
     assert set(OutboxMessage.objects.filter(channel="webhook").values_list("status", flat=True)) == {"cancelled"}
     email = OutboxMessage.objects.get(channel="email", kind="webhook_disabled")
     assert email.user == alice and email.payload["to"] == [alice.email]
@@ -211,6 +214,8 @@ def test_the_disabled_email_is_in_the_language_the_owner_chose_and_says_how_to_s
 
     email = OutboxMessage.objects.get(channel="email", kind="webhook_disabled")
     assert "停止" in email.payload["body"] and "stopped delivering" not in email.payload["body"]
+    assert "配信が1回続けて失敗しました。最後のエラー：HTTP 500" in email.payload["body"]  # the reason too
+    assert "round failed" not in email.payload["body"]
     endpoint = WebhookEndpoint.objects.get()
     assert (
         '{"active": true}' in email.payload["body"]

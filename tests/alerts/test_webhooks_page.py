@@ -98,13 +98,21 @@ def test_switching_off_and_on_again_clears_the_reason_and_resumes_from_now(alice
     assert not endpoint.active and endpoint.disabled_reason == "switched off by its owner"
     page = alice_client.get(PAGE).content.decode()
     assert "Disabled" in page and "switched off by its owner" in page and "It resumes from now" in page
+    japanese = alice_client.get(f"/ja{PAGE}").content.decode()
+    assert "所有者が停止しました" in japanese and "switched off by its owner" not in japanese
 
-    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(disabled_reason="10 rounds failed", consecutive_failures=10)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        disabled_reason="10 delivery rounds failed in a row; last error: HTTP 502",
+        disabled_detail={"code": "webhook.rounds_failed", "params": {"count": 10, "error": "HTTP 502"}},
+        consecutive_failures=10,
+    )
+    ten = alice_client.get(f"/ja{PAGE}").content.decode()
+    assert "配信が10回続けて失敗しました。最後のエラー：HTTP 502" in ten
     response = alice_client.post(f"{PAGE}{endpoint.pk}/switch-on/", follow=True)
 
     endpoint.refresh_from_db()
     assert endpoint.active and endpoint.disabled_at is None
-    assert (endpoint.disabled_reason, endpoint.consecutive_failures) == ("", 0)
+    assert (endpoint.disabled_reason, endpoint.disabled_detail, endpoint.consecutive_failures) == ("", {}, 0)
     assert "those of the time it was off are not sent" in response.content.decode()
 
 
