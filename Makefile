@@ -37,11 +37,11 @@ run: demo
 	@echo ""
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-# On SQLite the suite runs on every core (pytest-xdist, one test database per process). On PostgreSQL it runs in one
+# On SQLite (no DATABASE_URL or DATABASE_URL_FILE) the suite runs on every core (pytest-xdist, one test database per process). On PostgreSQL it runs in one
 # process: the change feed waits for every open transaction on the server (docs/testing.md), and parallel tests
 # hold transactions open.
 test: install
-	$(PY) -m pytest $(if $(DATABASE_URL),,-n auto)
+	$(PY) -m pytest $(if $(DATABASE_URL)$(DATABASE_URL_FILE),,-n auto)
 
 lint: install
 	$(VENV)/bin/ruff check .

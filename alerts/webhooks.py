@@ -113,27 +113,45 @@ def _url_free(*, owner: User, url: str, other_than: int | None = None) -> None:
     """One endpoint per URL and owner: a second would sign and send every event twice to the same receiver.
 
     It also keeps a reloaded add form (the page answers the POST itself, to show the secret once) from adding the
-    same endpoint again.
+    same endpoint again. Callers check it once early (a clear 400 before the DNS check) and again inside their
+    transaction with the owner's row locked (_owner_lock), so two requests at once cannot both pass.
     """
     same = WebhookEndpoint.objects.filter(owner=owner, url=url).exclude(pk=other_than).values_list("pk", flat=True)
     taken = same.first()
     if taken is not None:
-        why = _("You already have endpoint %(id)s for this URL; change its events instead.") % {"id": taken}
+        why = _("You already have endpoint %(id)s for this URL.") % {"id": taken}
         raise ValidationError({"url": why})
 
 
-def webhook_endpoint_create(*, owner: User, url: str, events: Any) -> tuple[WebhookEndpoint, str]:
-    """A new endpoint of OWNER's receiving EVENTS from now on; returns it and its secret (shown this once)."""
-    events = webhook_events_check(events)
-    endpoint = WebhookEndpoint(owner=owner, url=url, events=events)
-    endpoint.full_clean(exclude=["position"])
+def _owner_lock(owner: User) -> None:
+    """Serialise one owner's endpoint writes (the per-URL and per-owner rules are checked under it)."""
+    list(User.objects.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True))
+
+
+def _room_for_one_more(*, owner: User, url: str) -> None:
+    """The rules for a new endpoint of OWNER's: one per URL, at most MAX_ENDPOINTS_PER_USER."""
     _url_free(owner=owner, url=url)
     if WebhookEndpoint.objects.filter(owner=owner).count() >= MAX_ENDPOINTS_PER_USER:
         why = _("You have %(count)s webhook endpoints already; delete one.") % {"count": MAX_ENDPOINTS_PER_USER}
         raise ValidationError({"url": why})
+
+
+def webhook_endpoint_create(*, owner: User, url: str, events: Any) -> tuple[WebhookEndpoint, str]:
+    """A new endpoint of OWNER's receiving EVENTS from now on; returns it and its secret (shown this once).
+
+    The rules are checked before the DNS check, for a quick answer, and again with the owner locked, for two
+    requests at once (a double-clicked form).
+    """
+    events = webhook_events_check(events)
+    endpoint = WebhookEndpoint(owner=owner, url=url, events=events)
+    endpoint.full_clean(exclude=["position"])
+    _room_for_one_more(owner=owner, url=url)
     webhook_url_check(url)  # outside the transaction: it may wait for DNS
-    endpoint.position = _feed_end()
-    endpoint.save()
+    with transaction.atomic():
+        _owner_lock(owner)
+        _room_for_one_more(owner=owner, url=url)
+        endpoint.position = _feed_end()
+        endpoint.save()
     return endpoint, webhook_secret(endpoint)
 
 
@@ -155,6 +173,9 @@ def webhook_endpoint_update(
         _url_free(owner=endpoint.owner, url=url, other_than=endpoint.pk)
         webhook_url_check(url)  # outside the transaction: it may wait for DNS
     with transaction.atomic():
+        if url is not None:
+            _owner_lock(endpoint.owner)
+            _url_free(owner=endpoint.owner, url=url, other_than=endpoint.pk)
         current = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
         changed: set[str] = set()
         if checked_events is not None:

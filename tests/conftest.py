@@ -21,8 +21,8 @@ def pytest_configure(config):
     Under pytest-xdist (`-n 2`), each worker process keeps its own cache keys in the shared Redis.
 
     Every test starts by deleting the cache's keys (_fresh_cache), and throttle counters and locks live there: with
-    one prefix for all workers, one worker's test would wipe another's mid-test. The settings are read before xdist
-    names the worker, so the prefix is set here, before any test opens the cache. The tests that start a real Celery
+    one prefix for all workers, one worker's test would wipe another's mid-test. The prefix is set here, before any
+    test opens the cache (Django makes the cache and the hashers on first use). The tests that start a real Celery
     worker are run on their own, never under xdist (`.ci/run`): they flush the broker's database.
     """
     from django.conf import settings

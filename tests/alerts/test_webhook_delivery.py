@@ -214,7 +214,7 @@ def test_the_disabled_email_is_in_the_language_the_owner_chose_and_says_how_to_s
 
     email = OutboxMessage.objects.get(channel="email", kind="webhook_disabled")
     assert "停止" in email.payload["body"] and "stopped delivering" not in email.payload["body"]
-    assert "配信が1回続けて失敗しました。最後のエラー：HTTP 500" in email.payload["body"]  # the reason too
+    assert "配信ラウンドが1回続けて失敗し、最後のエラーは「HTTP 500" in email.payload["body"]  # the reason too
     assert "round failed" not in email.payload["body"]
     endpoint = WebhookEndpoint.objects.get()
     assert (

@@ -107,7 +107,7 @@ def test_switching_off_and_on_again_clears_the_reason_and_resumes_from_now(alice
         consecutive_failures=10,
     )
     ten = alice_client.get(f"/ja{PAGE}").content.decode()
-    assert "配信が10回続けて失敗しました。最後のエラー：HTTP 502" in ten
+    assert "配信ラウンドが10回続けて失敗し、最後のエラーは「HTTP 502" in ten
     response = alice_client.post(f"{PAGE}{endpoint.pk}/switch-on/", follow=True)
 
     endpoint.refresh_from_db()
@@ -208,5 +208,5 @@ def test_reloading_the_page_after_adding_does_not_add_the_endpoint_twice(alice, 
     endpoint = WebhookEndpoint.objects.get(owner=alice)
     assert first.status_code == 200 and webhook_secret(endpoint) in first.content.decode()
     errors = reloaded.context["form"].errors["url"]
-    assert errors == [f"You already have endpoint {endpoint.pk} for this URL; change its events instead."]
+    assert errors == [f"You already have endpoint {endpoint.pk} for this URL."]
     assert "whsec_" not in reloaded.content.decode()

@@ -133,6 +133,17 @@ CASES = {
         "順位を下げた：無人航空機に関する3件の案件を「関連なし」にしたため：当てはまらなくなった場合はワークスペースで印を外す",
     ),
     # Partner fit (issue 16): lists of names read as a plain list.
+    "webhook.switched_off": ({}, "switched off by its owner", "所有者が停止しました"),
+    "webhook.failed_for_a_day": (
+        {"error": "HTTP 503"},
+        "a delivery failed for 24 hours; last error: HTTP 503",
+        "配信が24時間失敗し続け、最後のエラーは「HTTP 503」",
+    ),
+    "webhook.rounds_failed": (
+        {"count": 10, "error": "timed out"},
+        "10 delivery rounds failed in a row; last error: timed out",
+        "配信ラウンドが10回続けて失敗し、最後のエラーは「timed out」",
+    ),
     "partner.shared_areas": (
         {"areas": ["uav", "directed-energy"]},
         "Works in the same areas as your firm: Uncrewed aerial vehicles, Directed energy.",
