@@ -1,13 +1,22 @@
 """Webhook endpoints and their deliveries, as REST clients see them."""
 
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alerts.models import WebhookEndpoint
+from matching.api.serializers import ExplanationSerializer
+from matching.messages import detail
 from portal.models import OutboxAttempt, OutboxMessage
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
     """One of the caller's endpoints: never its secret, which is shown only once, when created."""
+
+    disabled_reason_detail = serializers.SerializerMethodField(
+        help_text="Why the endpoint is disabled, as {code, params, text} in the language asked for; null while active."
+    )
 
     class Meta:
         model = WebhookEndpoint
@@ -19,9 +28,16 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
             "created_at",
             "disabled_at",
             "disabled_reason",
+            "disabled_reason_detail",
             "consecutive_failures",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ExplanationSerializer(allow_null=True))
+    def get_disabled_reason_detail(self, endpoint: WebhookEndpoint) -> dict[str, Any] | None:
+        if endpoint.active or not (endpoint.disabled_detail or endpoint.disabled_reason):
+            return None
+        return detail([endpoint.disabled_detail or {"text": endpoint.disabled_reason}])[0]
 
 
 class WebhookEndpointCreateSerializer(serializers.Serializer):

@@ -25,6 +25,7 @@ from alerts.webhooks import (
     webhook_endpoint_update,
     webhook_secret_rotate,
 )
+from portal.api.language import LANG, ReaderLanguageMixin
 from portal.models import OutboxMessage
 
 WEBHOOK_ID = OpenApiParameter("webhook_id", int, OpenApiParameter.PATH, description="The endpoint's id.")
@@ -36,10 +37,19 @@ def _api_error(error: DjangoValidationError) -> ApiValidationError:
     return ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
 
 
+@extend_schema_view(list=extend_schema(parameters=[LANG]), retrieve=extend_schema(parameters=[LANG]))
 class WebhookEndpointViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+    ReaderLanguageMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
 ):
-    """The caller's own webhook endpoints; another user's answer 404, consultants' included."""
+    """The caller's own webhook endpoints; another user's answer 404, consultants' included.
+
+    Words (why an endpoint is disabled, the messages of a 400) follow ?lang= or Accept-Language, as on every route
+    with words in its answers; `disabled_reason` stays English for the clients that read it.
+    """
 
     queryset = WebhookEndpoint.objects.none()  # names the model for the schema; get_queryset() does the reading
     serializer_class = WebhookEndpointSerializer
@@ -59,7 +69,9 @@ class WebhookEndpointViewSet(
         endpoint.secret = secret
         return Response(WebhookEndpointSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=WebhookEndpointUpdateSerializer, responses={200: WebhookEndpointSerializer})
+    @extend_schema(
+        request=WebhookEndpointUpdateSerializer, responses={200: WebhookEndpointSerializer}, parameters=[LANG]
+    )
     def partial_update(self, request, *args, **kwargs):
         """Change the URL or events, or switch the endpoint off or on again (a disabled one resumes from now)."""
         endpoint = self.get_object()

@@ -254,6 +254,12 @@ def test_switching_an_endpoint_off_cancels_what_it_had_not_received(alice, alice
 
     assert response.status_code == 200 and response.json()["active"] is False
     assert "owner" in response.json()["disabled_reason"]
+    assert response.json()["disabled_reason_detail"] == {
+        "code": "webhook.switched_off", "params": {}, "text": "switched off by its owner"
+    }  # fmt: skip
+    japanese = alice_client.get(f"{API}{endpoint.pk}/", HTTP_ACCEPT_LANGUAGE="ja").json()
+    assert japanese["disabled_reason"] == "switched off by its owner"  # English, as before
+    assert japanese["disabled_reason_detail"]["text"] == "所有者が停止しました"
     assert receiver.hits == []
     assert list(OutboxMessage.objects.values_list("status", flat=True)) == ["cancelled"]
 
