@@ -1,12 +1,11 @@
 """Two email senders at once on PostgreSQL: SKIP LOCKED gives each row to one of them; each digest arrives once."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from alerts.emails import emails_deliver
 from portal.models import OutboxMessage
+from tests.concurrency import at_once
 from tests.factories import UserFactory
 
 
@@ -25,17 +24,7 @@ def test_two_senders_at_once_deliver_each_digest_exactly_once(smtp):
         )  # fmt: skip
     results = []
 
-    def sender() -> None:
-        try:
-            results.append(emails_deliver(limit=5))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=sender) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    at_once(lambda: results.append(emails_deliver(limit=5)))
 
     ids = [mail["Message-ID"] for mail in smtp.inbox.messages]
     assert len(ids) == len(set(ids)) == 40

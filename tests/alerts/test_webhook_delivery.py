@@ -1,7 +1,6 @@
 """Webhooks reach a real local receiver signed, exactly once per event, across outages, redirects and crashes."""
 
 import datetime as dt
-import threading
 import time
 
 import pytest
@@ -16,6 +15,7 @@ from portal.changes import cursor_encode
 from portal.models import OutboxMessage
 from portal.outbox import outbox_claim
 from tests.alerts.conftest import fan_out, record_event, wait_until_settled
+from tests.concurrency import at_once
 
 # Committed for real: on PostgreSQL the fan-out reads only events of transactions that have ended (portal.changes).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -266,16 +266,8 @@ def test_two_senders_at_once_on_postgresql_deliver_each_key_once(alice, receiver
             webhooks_deliver(batch=7, threads=3)
         except Exception as error:  # pragma: no cover (reported below)
             errors.append(error)
-        finally:
-            from django.db import connection
 
-            connection.close()
-
-    threads = [threading.Thread(target=sender) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(sender)
 
     assert errors == []
     keys = [hit.headers["Idempotency-Key"] for hit in receiver.accepted()]

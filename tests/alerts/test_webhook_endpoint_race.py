@@ -4,10 +4,11 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from alerts import webhooks
 from alerts.models import WebhookEndpoint
+from tests.concurrency import at_once
 from tests.factories import UserFactory
 
 URL = "https://crm.example.com/kakehashi"
@@ -30,14 +31,8 @@ def test_two_adds_of_the_same_url_at_once_make_one_endpoint(monkeypatch):
             made.append(webhooks.webhook_endpoint_create(owner=owner, url=URL, events=["*"])[0].pk)
         except ValidationError as error:
             refused.append(error.message_dict["url"][0])
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=add) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    at_once(add, timeout=60)
 
     assert len(made) == 1 and refused == [f"You already have endpoint {made[0]} for this URL."]
     assert list(WebhookEndpoint.objects.filter(owner=owner).values_list("pk", flat=True)) == made

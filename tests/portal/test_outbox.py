@@ -6,7 +6,7 @@ import time
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from portal.models import OutboxMessage
@@ -19,6 +19,7 @@ from portal.outbox import (
     outbox_settle_many,
     retry_delay,
 )
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -144,17 +145,10 @@ def test_on_postgresql_two_senders_at_once_deliver_each_message_exactly_once():
         return Outcome(ok=True)
 
     def sender() -> None:
-        try:
-            while outbox_deliver(channel="email", send=send, limit=7):
-                pass
-        finally:
-            connections.close_all()
+        while outbox_deliver(channel="email", send=send, limit=7):
+            pass
 
-    threads = [threading.Thread(target=sender) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(sender)
     assert sorted(delivered) == sorted(f"m{n}" for n in range(200))
     assert OutboxMessage.objects.filter(status="sent").count() == 200
 
