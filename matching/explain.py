@@ -10,12 +10,13 @@ area or per opportunity and fact, so explaining a million stored pairs costs a f
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
 from matching import engine
 from matching.features import PRESENCE, Corpus, FirmArrays, OpportunityArrays
+from matching.record import jsonb_key_order
 
 MAX_TERMS = 3
 MIN_AFFINITY = 0.15
@@ -33,9 +34,17 @@ def dump(entry: Item) -> str:
     return json.dumps(_jsonb_order(entry), ensure_ascii=False)
 
 
+# Each code has the same params every time, so a few key orders serve every item of a run: sorted once, then reused.
+_KEY_ORDER: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
 def _jsonb_order(value: object) -> object:
     if isinstance(value, dict):
-        return {k: _jsonb_order(value[k]) for k in sorted(value, key=lambda k: (len(k.encode()), k.encode()))}
+        keys = tuple(value)
+        order = _KEY_ORDER.get(keys)
+        if order is None:
+            order = _KEY_ORDER.setdefault(keys, tuple(jsonb_key_order(keys)))
+        return {k: _jsonb_order(value[k]) for k in order}
     if isinstance(value, list | tuple):
         return [_jsonb_order(v) for v in value]
     return value
@@ -55,7 +64,7 @@ class Explainer:
         self.corpus, self.firms, self.opps = corpus, firms, opportunities
         self.country_names = dict(country_names or {})
         self._area_piece: dict[tuple[int, int], list[Item]] = {}
-        self._opp_piece: dict[tuple[str, int, int], Item] = {}
+        self._opp_piece: dict[tuple[object, ...], Item] = {}
         columns = corpus.keyword_weights.tocsc()
         self._weights: list[dict[int, float]] = [
             {
@@ -66,6 +75,12 @@ class Explainer:
             for a in range(corpus.n_areas)
         ]
         self._area_order = [np.argsort(-row)[: int((row > 0).sum())] for row in opportunities.areas]
+        # Where each area stands in its opportunity's order (n_areas: not asked for), to rank many pairs at once.
+        self._area_position = np.full(opportunities.areas.shape, corpus.n_areas, dtype=np.int64)
+        for j, order in enumerate(self._area_order):
+            self._area_position[j, order] = np.arange(len(order))
+        self._area_text: dict[tuple[int, int], str] = {}
+        self._any_technology_text: np.ndarray | None = None
         # Opportunities asking for the same areas with the same weights share their firms' capability reasons.
         _, signature = (
             np.unique(opportunities.areas, axis=0, return_inverse=True)
@@ -92,19 +107,24 @@ class Explainer:
     # Whole columns at once: every distinct key is written once, then spread with NumPy ----------------------------
 
     @staticmethod
-    def _spread(keys: np.ndarray, make: object) -> np.ndarray:
+    def _spread(keys: np.ndarray, make: Callable[[int], str]) -> np.ndarray:
         """An object array of strings, one per key, calling MAKE(first position) once per distinct key."""
-        unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        texts = np.empty(len(unique), dtype=object)
-        texts[:] = [make(int(n)) for n in first]  # type: ignore[operator]
+        return Explainer._spread_all(keys, lambda first: [make(int(n)) for n in first])
+
+    @staticmethod
+    def _spread_all(keys: np.ndarray, make: Callable[[np.ndarray], list[str] | np.ndarray]) -> np.ndarray:
+        """As _spread, with one call MAKE(first positions) writing the strings of every distinct key at once."""
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        texts = np.empty(len(first), dtype=object)
+        texts[:] = make(first)
         return texts[np.asarray(inverse).ravel()]
 
     def reasons_column(self, rows: np.ndarray, cols: np.ndarray, components: np.ndarray) -> np.ndarray:
         """reasons(i, j) as JSON arrays for every stored pair."""
         signature = np.asarray(self._signature_kind, dtype=np.int64)[cols]
-        tech = self._spread(
+        tech = self._spread_all(
             rows.astype(np.int64) * (int(signature.max(initial=0)) + 1) + signature,
-            lambda n: self._encode(self._technology_reasons(int(rows[n]), int(cols[n]))),
+            lambda first: self._technology_texts(rows[first], cols[first]),
         )
         trl = self.firms.trl[rows].astype(np.int64)
         certs = (components[:, 3] >= 1.0).astype(np.int64)
@@ -134,12 +154,7 @@ class Explainer:
         )
         for part, radix in parts:
             key = key * radix + part.astype(np.int64)
-        fixed = self._spread(
-            key,
-            lambda n: self._encode(
-                self.gaps(int(rows[n]), int(cols[n]), components[n], int(fixed_gates[n]), float(limits[n]))
-            ),
-        )
+        fixed = self._spread(key, lambda n: self._gaps_text(int(rows[n]), int(cols[n]), int(fixed_gates[n])))
         fit_key = np.where(
             (gates & engine.GATE_FIT) != 0,
             np.round(components[:, 0] * 100).astype(np.int64) * 1000 + np.round(limits).astype(np.int64) + 1,
@@ -157,9 +172,7 @@ class Explainer:
 
     @staticmethod
     def _array(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-        both = np.array([bool(a) and bool(b) for a, b in zip(first, second, strict=True)], dtype=np.bool_)
-        sep = np.where(both, ", ", "").astype(object)
-        return "[" + first + sep + second + "]"
+        return "[" + _joined(first, second) + "]"
 
     # Reasons -------------------------------------------------------------------------------------------------------
 
@@ -188,6 +201,57 @@ class Explainer:
                 out.append(item("keywords", area=slug, terms=terms))
             self._area_piece[key] = out
         return self._area_piece[key]
+
+    def _technology_texts(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """_technology_reasons(i[n], j[n]) as JSON text for every n, joined from the area pieces' texts.
+
+        The areas are chosen as _technology_reasons chooses them, for all pairs at once: the opportunity's areas by
+        weight x affinity (ties in the opportunity's area order), the first two with enough affinity; an opportunity
+        asking for no area names its kind and the firm's best area. A Python loop per pair cost seconds a run.
+        """
+        affinity = self.firms.affinity[i]
+        position = self._area_position[j]
+        asked, strong = position < self.corpus.n_areas, affinity >= MIN_AFFINITY
+        loss = np.where(asked, -self.opps.areas[j] * affinity, np.inf)
+        ranked = np.lexsort((position, loss), axis=1)[:, :2]
+        chosen = [np.where(_at(asked & strong, a), a, -1) for a in ranked.T]
+        general = ~asked.any(axis=1)
+        texts = np.full(len(i), "", dtype=object)
+        if general.any():
+            texts[general] = self._any_technology()[j[general]]
+            if chosen:
+                best = np.argmax(affinity, axis=1)
+                chosen[0] = np.where(general & _at(strong, best), best, chosen[0])
+        for a in chosen:
+            texts = _joined(texts, self._area_texts(i, a))
+        return texts
+
+    def _any_technology(self) -> np.ndarray:
+        """The 'any_technology' item of each opportunity as JSON text (one per kind, written once)."""
+        if self._any_technology_text is None:
+            kinds = {o.kind: dump(item("any_technology", kind=o.kind)) for o in self.opps.rows}
+            self._any_technology_text = np.empty(len(self.opps.rows), dtype=object)
+            self._any_technology_text[:] = [kinds[o.kind] for o in self.opps.rows]
+        return self._any_technology_text
+
+    def _area_texts(self, i: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """area_piece(i[n], a[n]) as JSON text for every n ("" where a[n] is -1), each written once per chunk."""
+        texts = np.full(len(i), "", dtype=object)
+        found = a >= 0
+        if found.any():
+            pairs = np.stack([i[found], a[found]], axis=1).astype(np.int64)
+            unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
+            written = np.empty(len(unique), dtype=object)
+            written[:] = [self._area_text_of(int(f), int(k)) for f, k in unique.tolist()]
+            texts[found] = written[np.asarray(inverse).ravel()]
+        return texts
+
+    def _area_text_of(self, i: int, a: int) -> str:
+        key = (i, a)
+        text = self._area_text.get(key)
+        if text is None:
+            text = self._area_text[key] = self._encode(self.area_piece(i, a))
+        return text
 
     def reasons(self, i: int, j: int, components: np.ndarray) -> list[Item]:
         """Why firm i fits opportunity j: the technology facts first, then readiness, compliance and timing."""
@@ -224,25 +288,44 @@ class Explainer:
 
     def gaps(self, i: int, j: int, components: np.ndarray | list[float], gates: int, limit: float) -> list[Item]:
         """What stands between firm i and opportunity j; capped scores name the rule and the cap."""
-        o, firm, f = self.opps.rows[j], self.firms.rows[i], self.firms
-        cap = int(engine.INELIGIBLE_CAP)
-        out: list[Item] = []
-        if gates & engine.GATE_COUNTRY:
-            out.append(item("gate_country", countries=list(o.countries), country=firm.country, cap=cap))
-        if gates & engine.GATE_SIZE:
-            out.append(item("gate_size", kind=o.kind, sizes=list(o.sizes), size=firm.size, cap=cap))
-        if gates & engine.GATE_AGE:
-            out.append(item("gate_age", kind=o.kind, max_years=o.max_company_age, years=int(f.age[i]), cap=cap))
-        if gates & engine.GATE_ENTITY:
-            out.append(item("gate_japanese_entity", kind=o.kind, cap=cap))
-        if o.presence in PRESENCE and PRESENCE.index(o.presence) > int(f.presence[i]):
-            out.append(self._presence_gap(o.presence, firm.presence))
-        if o.min_trl and (not firm.trl or firm.trl < o.min_trl):
-            out.append(self._trl_gap(firm.trl, o.min_trl))
-        if o.certifications:
-            out.extend(self._cert_gaps(i, j))
+        out = [entry for _, entry in self._gap_pieces(i, j, gates)]
         if gates & engine.GATE_FIT:
             out.append(self.fit_gap(components[0], limit))
+        return out
+
+    def _gaps_text(self, i: int, j: int, gates: int) -> str:
+        """gaps(i, j) but the fit gap, as JSON text. Each distinct item is written once per chunk: the same gate or
+        certification sentence recurs for many firms and opportunities."""
+        texts = []
+        for key, entry in self._gap_pieces(i, j, gates):
+            text = self._json.get(key)
+            if text is None:
+                text = self._json[key] = dump(entry)
+            texts.append(text)
+        return ", ".join(texts)
+
+    def _gap_pieces(self, i: int, j: int, gates: int) -> list[tuple[tuple[object, ...], Item]]:
+        """Each gap of firm i and opportunity j but the fit gap, in order, keyed by all its item depends on."""
+        o, firm, f = self.opps.rows[j], self.firms.rows[i], self.firms
+        cap, years = int(engine.INELIGIBLE_CAP), int(f.age[i])
+        out: list[tuple[tuple[object, ...], Item]] = []
+        if gates & engine.GATE_COUNTRY:
+            entry = item("gate_country", countries=list(o.countries), country=firm.country, cap=cap)
+            out.append((("gate_country", j, firm.country), entry))
+        if gates & engine.GATE_SIZE:
+            entry = item("gate_size", kind=o.kind, sizes=list(o.sizes), size=firm.size, cap=cap)
+            out.append((("gate_size", j, firm.size), entry))
+        if gates & engine.GATE_AGE:
+            entry = item("gate_age", kind=o.kind, max_years=o.max_company_age, years=years, cap=cap)
+            out.append((("gate_age", j, years), entry))
+        if gates & engine.GATE_ENTITY:
+            out.append((("gate_japanese_entity", o.kind), item("gate_japanese_entity", kind=o.kind, cap=cap)))
+        if o.presence in PRESENCE and PRESENCE.index(o.presence) > int(f.presence[i]):
+            out.append((("presence", o.presence, firm.presence), self._presence_gap(o.presence, firm.presence)))
+        if o.min_trl and (not firm.trl or firm.trl < o.min_trl):
+            out.append((("trl", firm.trl, o.min_trl), self._trl_gap(firm.trl, o.min_trl)))
+        if o.certifications:
+            out.extend(self._cert_gaps(i, j))
         return out
 
     @staticmethod
@@ -263,8 +346,8 @@ class Explainer:
             return item("trl_unknown", min_trl=minimum)
         return item("trl_below", trl=trl, min_trl=minimum)
 
-    def _cert_gaps(self, i: int, j: int) -> list[Item]:
-        out = []
+    def _cert_gaps(self, i: int, j: int) -> list[tuple[tuple[object, ...], Item]]:
+        out: list[tuple[tuple[object, ...], Item]] = []
         for code in self.opps.rows[j].certifications:
             cls = self.corpus.cert_class.get(code)
             if cls is None or self.firms.certs[i, cls] > 0:
@@ -273,5 +356,16 @@ class Explainer:
             if key not in self._opp_piece:
                 members = [code] + [c for c in self.corpus.cert_members[cls] if c != code]
                 self._opp_piece[key] = item("certifications_missing", certifications=members)
-            out.append(self._opp_piece[key])
+            out.append((key, self._opp_piece[key]))
         return out
+
+
+def _joined(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Two object arrays of items as JSON text (no brackets) joined pairwise, with ", " where both have items."""
+    sep = np.where((first != "") & (second != ""), ", ", "").astype(object)
+    return first + sep + second
+
+
+def _at(matrix: np.ndarray, column: np.ndarray) -> np.ndarray:
+    """MATRIX[n, column[n]] for every row n."""
+    return np.take_along_axis(matrix, column[:, None], axis=1)[:, 0]
