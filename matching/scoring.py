@@ -6,6 +6,7 @@ matching.runs calls these and matching.store does the writing; tasks and the `re
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,17 +32,50 @@ from matching.record import StoredMatch, jsonb_key_order
 # One row of matching_match (matching.record states how its JSON text must read).
 Record = StoredMatch
 
+
+def rounded_table(places: int, top: int, write: Callable[[float], str]) -> np.ndarray:
+    """WRITE(k / 10**places) for every step k from 0 to TOP: the text of every number in [0, TOP] rounded to PLACES."""
+    scale = 10**places
+    texts = np.empty(top * scale + 1, dtype=object)
+    texts[:] = [write(k / scale) for k in range(top * scale + 1)]
+    return texts
+
+
+def rounded_texts(values: np.ndarray, places: int, table: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Each value's text from TABLE (rounded_table with WRITE), and where it is the text WRITE(value) gives.
+
+    WRITE rounds correctly to PLACES ("%.4f" and round(x, 4) do). A value further than a millionth of a step from
+    a half step rounds to the same step whatever the float error in scaling it, so the table has its text. Values
+    near a half step, negative (WRITE keeps the sign of -0.0), beyond the table or not a number are not looked up:
+    the caller writes those itself. Writing millions of floats one by one cost seconds a full rescore.
+    """
+    with np.errstate(invalid="ignore"):
+        scaled = np.asarray(values, dtype=np.float64) * 10.0**places
+        steps = np.rint(scaled)
+        exact = ~np.signbit(scaled) & (steps < len(table)) & (np.abs(scaled - steps) < 0.5 - 1e-6)
+    return table[np.where(exact, steps, 0).astype(np.int64)].tolist(), exact
+
+
 # Components in jsonb key order, so an unchanged row compares equal as text (matching.record).
 _JSONB_ORDER = [engine.COMPONENTS.index(key) for key in jsonb_key_order(engine.COMPONENTS)]
-_COMPONENT_JSON = (
-    "{"
-    + ", ".join(
-        f'"{engine.COMPONENTS[k]}": {{"value": %.4f, "weight": {engine.WEIGHTS[engine.COMPONENTS[k]]}, '
-        '"contribution": %.2f}'
-        for k in _JSONB_ORDER
+
+
+def _component_format(value: str, contribution: str) -> str:
+    return (
+        "{"
+        + ", ".join(
+            f'"{engine.COMPONENTS[k]}": {{"value": {value}, "weight": {engine.WEIGHTS[engine.COMPONENTS[k]]}, '
+            f'"contribution": {contribution}}}'
+            for k in _JSONB_ORDER
+        )
+        + "}"
     )
-    + "}"
-)
+
+
+_COMPONENT_JSON = _component_format("%.4f", "%.2f")
+_COMPONENT_TEXT = _component_format("%s", "%s")  # the same, filled with numbers already written
+_VALUE_TEXTS = rounded_table(4, 1, "%.4f".__mod__)  # a component's value, 0 to 1
+_POINTS_TEXTS = rounded_table(2, 100, "%.2f".__mod__)  # its contribution, 0 to 100 points
 
 
 @dataclass
@@ -131,12 +165,26 @@ def _records(
     reasons = feedback.reasons_with(reasons, rows, cols, penalty, explainer.corpus)  # workspace (#14)
     gaps = explainer.gaps_column(rows, cols, components, gates, limits).tolist()
     eligible = scores.eligible[rows, cols].tolist()
-    fmt, make = _COMPONENT_JSON, tuple.__new__
-    # One pass writes each row's JSON and its record; tuple.__new__ makes the NamedTuple without a Python-level
-    # __new__ per row (five times slower on a 100,000-row chunk).
+    make = tuple.__new__
+    # tuple.__new__ makes the NamedTuple without a Python-level __new__ per row (five times slower on a 100,000-row
+    # chunk).
     return [
-        make(StoredMatch, (firm, opp, run_id, total, fmt % tuple(values), reason, gap, ok, now))
-        for firm, opp, total, values, reason, gap, ok in zip(
-            firm_pk, opp_pk, totals.tolist(), ordered.tolist(), reasons, gaps, eligible, strict=True
+        make(StoredMatch, (firm, opp, run_id, total, parts, reason, gap, ok, now))
+        for firm, opp, total, parts, reason, gap, ok in zip(
+            firm_pk, opp_pk, totals.tolist(), _components_texts(ordered), reasons, gaps, eligible, strict=True
         )
     ]
+
+
+def _components_texts(ordered: np.ndarray) -> list[str]:
+    """Each row's components as JSON text, _COMPONENT_JSON % row, its numbers' texts looked up (rounded_texts)."""
+    columns, exact = [], np.ones(len(ordered), dtype=np.bool_)
+    for k in range(ordered.shape[1]):
+        places, table = (4, _VALUE_TEXTS) if k % 2 == 0 else (2, _POINTS_TEXTS)
+        texts, found = rounded_texts(ordered[:, k], places, table)
+        columns.append(texts)
+        exact &= found
+    out = [_COMPONENT_TEXT % row for row in zip(*columns, strict=True)]
+    for n in np.flatnonzero(~exact).tolist():
+        out[n] = _COMPONENT_JSON % tuple(ordered[n].tolist())
+    return out
