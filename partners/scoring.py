@@ -27,6 +27,7 @@ from matching.features import CompanyRow, Corpus, build_corpus, firm_arrays
 from matching.hooks import ChunkContext
 from matching.models import Match
 from matching.record import jsonb_key_order
+from matching.scoring import rounded_table, rounded_texts
 from matching.store import pairs_changed, pairs_delete
 from partners import fit
 from partners.models import ForeignPartnership, Partner, PartnerArea, PartnerFit
@@ -49,6 +50,10 @@ _COMPONENTS_JSON = (
     + "}"
 )
 _JSONB_ORDER = [fit.COMPONENTS.index(name) for name in jsonb_key_order(fit.COMPONENTS)]
+_COMPONENTS_TEXT = _COMPONENTS_JSON.replace("%r", "%s")  # the same, filled with numbers already written
+# What repr(round(x, 4)) and repr(round(x, 2)) write for a value (0 to 1) and its points (0 to 100).
+_VALUE_TEXTS = rounded_table(4, 1, lambda x: repr(round(x, 4)))
+_POINTS_TEXTS = rounded_table(2, 100, lambda x: repr(round(x, 2)))
 _NO_SHARED_AREA = json.dumps({"code": "partner.no_shared_area", "params": {}})
 _LOW_CONFIDENCE = json.dumps({"code": "partner.low_confidence", "params": {}})
 
@@ -87,7 +92,7 @@ class PartnerTable:
         rows = list(Partner.objects.order_by("pk").values_list("pk", "slug", "role", "confidence"))
         self.pks = [pk for pk, *_ in rows]
         self.slugs = [slug for _, slug, _, _ in rows]
-        self.low = [confidence == Confidence.LOW for *_, confidence in rows]
+        self.low = np.array([confidence == Confidence.LOW for *_, confidence in rows], dtype=np.bool_)
         self.area_slugs = area_slugs
         index = {pk: i for i, pk in enumerate(self.pks)}
         area_index = {slug: j for j, slug in enumerate(area_slugs)}
@@ -118,8 +123,10 @@ class PartnerTable:
         # What the explanations of every pair reuse: each partner's programme set, tie countries and fixed items.
         self.programme_sets = [frozenset(opps) for opps in self.programmes]
         self.tie_sets = [frozenset(cs) for cs in tie_country]
-        self.role_items = [_item("partner.complementary_role", role=fit.ROLES[r]) for r in self.role.tolist()]
-        self.tie_items = [_item("partner.foreign_partnerships", counterparts=cs) for cs in self.counterparts]
+        self.role_items = _texts([_item("partner.complementary_role", role=fit.ROLES[r]) for r in self.role.tolist()])
+        self.tie_items = _texts(
+            [_item("partner.foreign_partnerships", counterparts=cs) if cs else "" for cs in self.counterparts]
+        )
         self.opportunity_slugs: dict[int, str] = {}
         self.fingerprint: tuple[Any, ...] = ()
 
@@ -137,6 +144,13 @@ class PartnerTable:
         if missing:
             self.opportunity_slugs.update(Opportunity.objects.filter(pk__in=missing).values_list("pk", "slug"))
         return self.opportunity_slugs
+
+
+def _texts(texts: list[str]) -> np.ndarray:
+    """TEXTS as an object array, to pick one per pair with NumPy."""
+    out = np.empty(len(texts), dtype=object)
+    out[:] = texts
+    return out
 
 
 def _indicator(pairs: list[tuple[int, int]], shape: tuple[int, int]) -> sp.csr_matrix:
@@ -251,7 +265,7 @@ def _fit_rows(
     scored = fit.score(block, table.block(columns))
     rows, cols = fit.keep(scored.score, top_k=TOP_K)
     components = scored.components[rows, cols]  # (n, 4)
-    reasons, gaps = _explain(table, companies, affinity, components, rows, cols, best, table.slugs_of(wanted))
+    reasons, gaps = _explain(table, companies, block, components, rows, cols, best, table.slugs_of(wanted))
     return _rows(table, companies, rows, cols, scored.score, components, reasons, gaps, now)
 
 
@@ -271,11 +285,9 @@ def _rows(
     mixed = np.empty((len(rows), 2 * len(_JSONB_ORDER)), dtype=np.float64)
     mixed[:, 0::2] = values
     mixed[:, 1::2] = values * np.array([100.0 * fit.WEIGHTS[fit.COMPONENTS[k]] for k in _JSONB_ORDER])
-    width = mixed.shape[1]
-    rounded = list(map(round, mixed.ravel().tolist(), [4, 2] * len(_JSONB_ORDER) * len(rows)))
-    parts = [_COMPONENTS_JSON % tuple(rounded[k : k + width]) for k in range(0, len(rounded), width)]
-    company_pks = [companies[i].pk for i in rows.tolist()]
-    partner_pks = [table.pks[p] for p in cols.tolist()]
+    parts = _components_texts(mixed)
+    company_pks = np.array([c.pk for c in companies], dtype=np.int64)[rows].tolist()
+    partner_pks = np.array(table.pks, dtype=np.int64)[cols].tolist()
     scores = list(map(round, score[rows, cols].astype(np.float64).tolist(), [2] * len(rows)))
     make = tuple.__new__  # a NamedTuple without its Python-level __new__ per row
     return [
@@ -284,10 +296,25 @@ def _rows(
     ]
 
 
+def _components_texts(mixed: np.ndarray) -> list[str]:
+    """Each row's _COMPONENTS_JSON, values rounded to 4 places and points to 2, the numbers' texts looked up in
+    tables (matching.scoring.rounded_texts; a row with a number off them is written with round() as before)."""
+    columns, exact = [], np.ones(len(mixed), dtype=np.bool_)
+    for k in range(mixed.shape[1]):
+        places, table = (4, _VALUE_TEXTS) if k % 2 == 0 else (2, _POINTS_TEXTS)
+        texts, found = rounded_texts(mixed[:, k], places, table)
+        columns.append(texts)
+        exact &= found
+    out = [_COMPONENTS_TEXT % row for row in zip(*columns, strict=True)]
+    for n in np.flatnonzero(~exact).tolist():
+        out[n] = _COMPONENTS_JSON % tuple(map(round, mixed[n].tolist(), [4, 2] * len(_JSONB_ORDER)))
+    return out
+
+
 def _explain(
     table: PartnerTable,
     companies: Sequence[CompanyRow],
-    affinity: np.ndarray,
+    block: fit.FirmBlock,
     components: np.ndarray,
     rows: np.ndarray,
     cols: np.ndarray,
@@ -296,43 +323,91 @@ def _explain(
 ) -> tuple[list[str], list[str]]:
     """Reasons and gaps of every kept pair as JSON text of {code, params} items (matching/messages.py renders them).
 
-    The shared areas are each pair's SHOWN_AREAS largest of firm affinity x partner weight (at least 0.1).
+    Each kind of item is picked for all pairs at once, from texts written once per partner, firm or list of
+    areas, and the pairs' arrays are joined at the end: a loop writing each pair's items cost seconds a run.
     """
+    _shared, role, programmes, ties = components.T
+    shared = _shared_areas(table, block.affinity, rows, cols)
+    tied = (ties > 0) & (table.tie_items[cols] != "")
+    reasons = _json_arrays(
+        shared,
+        np.where(role >= 0.5, table.role_items[cols], ""),
+        _known_programmes(table, companies, rows, cols, programmes > 0, best, opportunity_slugs),
+        np.where(tied, table.tie_items[cols], ""),
+        _same_country(table, companies, block.country, rows, cols, tied),
+    )
+    gaps = _json_arrays(np.where(shared == "", _NO_SHARED_AREA, ""), np.where(table.low[cols], _LOW_CONFIDENCE, ""))
+    return reasons, gaps
+
+
+def _shared_areas(table: PartnerTable, affinity: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Each pair's 'shared areas' item ("" for none): its SHOWN_AREAS largest of firm affinity x partner weight, at
+    least 0.1, largest first. Each distinct list is written once."""
     overlap = affinity[rows] * table.areas[cols]
     top = np.argsort(-overlap, axis=1)[:, :SHOWN_AREAS]
     strong = np.take_along_axis(overlap, top, axis=1) >= 0.1
-    area_items: dict[tuple[int, ...], str] = {}
-    reasons: list[str] = []
-    gaps: list[str] = []
-    for i, p, (_shared, role, programmes, ties), areas, shown in zip(
-        rows.tolist(), cols.tolist(), components.tolist(), top.tolist(), strong.tolist(), strict=True
-    ):
-        items: list[str] = []
-        missing: list[str] = []
-        shared = tuple(j for j, ok in zip(areas, shown, strict=True) if ok)
-        if shared:
-            if shared not in area_items:
-                area_items[shared] = _item("partner.shared_areas", areas=[table.area_slugs[j] for j in shared])
-            items.append(area_items[shared])
-        else:
-            missing.append(_NO_SHARED_AREA)
-        if role >= 0.5:
-            items.append(table.role_items[p])
-        if programmes > 0:
-            mine = table.programme_sets[p]
-            common = [
-                opportunity_slugs[o] for o in best.get(companies[i].pk, []) if o in mine and o in opportunity_slugs
-            ]
-            items.append(_item("partner.known_programmes", opportunities=common))
-        if ties > 0 and table.counterparts[p]:
-            items.append(table.tie_items[p])
-            if companies[i].country in table.tie_sets[p]:
-                items.append(_item("partner.same_country_partner", country=companies[i].country))
-        if table.low[p]:
-            missing.append(_LOW_CONFIDENCE)
-        reasons.append("[" + ", ".join(items) + "]")
-        gaps.append("[" + ", ".join(missing) + "]")
-    return reasons, gaps
+    # The list as one number: digit k (base n_areas + 1) is the k-th area + 1, or 0 where that one is too weak.
+    digits = (len(table.area_slugs) + 1) ** np.arange(top.shape[1], dtype=np.int64)
+    keys = ((top.astype(np.int64) + 1) * strong) @ digits
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    written = []
+    for key, areas, shown in zip(unique.tolist(), top[first].tolist(), strong[first].tolist(), strict=True):
+        slugs = [table.area_slugs[j] for j, ok in zip(areas, shown, strict=True) if ok]
+        written.append(_item("partner.shared_areas", areas=slugs) if key else "")
+    return _texts(written)[np.asarray(inverse).ravel()]
+
+
+def _known_programmes(
+    table: PartnerTable,
+    companies: Sequence[CompanyRow],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    known: np.ndarray,
+    best: dict[int, list[int]],
+    opportunity_slugs: dict[int, str],
+) -> np.ndarray:
+    """The 'known programmes' item where KNOWN ("" elsewhere): the firm's best opportunities the partner took part
+    in, best first. Few distinct lists recur across pairs, so each is written once."""
+    texts = np.full(len(rows), "", dtype=object)
+    written: dict[tuple[str, ...], str] = {}
+    found = []
+    for i, p in zip(rows[known].tolist(), cols[known].tolist(), strict=True):
+        mine = table.programme_sets[p]
+        common = tuple(
+            opportunity_slugs[o] for o in best.get(companies[i].pk, []) if o in mine and o in opportunity_slugs
+        )
+        if common not in written:
+            written[common] = _item("partner.known_programmes", opportunities=list(common))
+        found.append(written[common])
+    texts[known] = found
+    return texts
+
+
+def _same_country(
+    table: PartnerTable,
+    companies: Sequence[CompanyRow],
+    country: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    tied: np.ndarray,
+) -> np.ndarray:
+    """The 'same country' item ("" elsewhere) where the pair is TIED and the partner has a foreign partnership in
+    the firm's country (COUNTRY: each firm's index into table.countries, -1 for none)."""
+    texts = np.full(len(rows), "", dtype=object)
+    if not table.countries:
+        return texts
+    firm_country = country[rows]
+    same = tied & (firm_country >= 0) & table.tie_countries[cols, np.maximum(firm_country, 0)]
+    if same.any():
+        names = {c.country for c in companies}
+        written = {name: _item("partner.same_country_partner", country=name) for name in names}
+        texts[same] = [written[companies[i].country] for i in rows[same].tolist()]
+    return texts
+
+
+def _json_arrays(*columns: np.ndarray) -> list[str]:
+    """Per pair, the items found in COLUMNS ("" where none) as one JSON array, as json.dumps writes the list."""
+    return ["[" + ", ".join(filter(None, items)) + "]" for items in zip(*(c.tolist() for c in columns), strict=True)]
 
 
 @transaction.atomic
