@@ -15,6 +15,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -51,11 +52,14 @@ class ChunkContext:
     def best_opportunities(self, limit: int) -> dict[int, list[int]]:
         """Each firm's LIMIT best eligible stored matches (opportunity pks), best first: the order of the query
         `Match.objects.filter(eligible=True).order_by("company_id", "-score", "opportunity_id")` over these rows."""
-        kept = [(r.company_id, r.score, r.opportunity_id) for r in self.records if r.eligible]
         best: dict[int, list[int]] = defaultdict(list)
-        if not kept:
+        eligible = self._column("eligible", np.bool_)
+        if not eligible.any():
             return best
-        company, score, opportunity = (np.array(column) for column in zip(*kept, strict=True))
+        company, score, opportunity = (
+            self._column(name, dtype)[eligible]
+            for name, dtype in (("company_id", np.int64), ("score", np.float64), ("opportunity_id", np.int64))
+        )
         order = np.lexsort((opportunity, -score, company))
         company, opportunity = company[order], opportunity[order]
         # Rank within each firm (the rows are grouped by firm now): keep the first LIMIT of each group.
@@ -64,6 +68,10 @@ class ChunkContext:
         for firm, pk in zip(company[rank < limit].tolist(), opportunity[rank < limit].tolist(), strict=True):
             best[firm].append(pk)
         return best
+
+    def _column(self, name: str, dtype: type) -> np.ndarray:
+        """One field of every record as an array, read without a Python loop of our own (a run has a million)."""
+        return np.fromiter(map(attrgetter(name), self.records), dtype=dtype, count=len(self.records))
 
 
 def after_chunk_stored(callback: ChunkStored) -> ChunkStored:
