@@ -16,7 +16,7 @@ import hmac
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -109,6 +109,33 @@ def disabled_reason_english(detail: dict[str, Any]) -> str:
         return render(detail)[:300]
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def webhook_url_key(url: str) -> str:
+    """URL as the receiver gets it, for telling two endpoints' URLs apart.
+
+    The scheme and host are put in lower case, a default port is dropped, an empty path becomes "/", and the
+    fragment is dropped, because a client never sends it. So "HTTPS://Hooks.Example.com:443#x" and
+    "https://hooks.example.com/" are the same receiver. The path and query keep their case, since a server may
+    tell them apart.
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:  # not a port number: the URL field's own check reports it; compare as written
+        return url.strip()
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{port}"
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = f"{userinfo}@{host}" if userinfo else host
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
 def _url_free(*, owner: User, url: str, other_than: int | None = None) -> None:
     """One endpoint per URL and owner: a second would sign and send every event twice to the same receiver.
 
@@ -116,8 +143,9 @@ def _url_free(*, owner: User, url: str, other_than: int | None = None) -> None:
     same endpoint again. Callers check it once early (a clear 400 before the DNS check) and again inside their
     transaction with the owner's row locked (_owner_lock), so two requests at once cannot both pass.
     """
-    same = WebhookEndpoint.objects.filter(owner=owner, url=url).exclude(pk=other_than).values_list("pk", flat=True)
-    taken = same.first()
+    mine = WebhookEndpoint.objects.filter(owner=owner).exclude(pk=other_than).order_by("pk").values_list("pk", "url")
+    wanted = webhook_url_key(url)
+    taken = next((pk for pk, other in mine if webhook_url_key(other) == wanted), None)  # at most 20 endpoints
     if taken is not None:
         why = _("You already have endpoint %(id)s for this URL.") % {"id": taken}
         raise ValidationError({"url": why})

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from alerts.models import WebhookEndpoint
 from alerts.webhook_delivery import webhooks_deliver
-from alerts.webhooks import RESOLVE_TIMEOUT_SECONDS, webhook_endpoint_create, webhook_secret
+from alerts.webhooks import RESOLVE_TIMEOUT_SECONDS, webhook_endpoint_create, webhook_secret, webhook_url_key
 from portal.models import OutboxMessage
 from tests.alerts.conftest import fan_out, record_event
 from tests.factories import UserFactory
@@ -317,3 +317,39 @@ def test_a_second_endpoint_for_the_same_url_is_a_400_naming_url(alice, bob, alic
     moved = _patch(alice_client, WebhookEndpoint.objects.get(pk=other.json()["id"]), {"url": receiver.url("/hook")})
     assert moved.status_code == 400 and set(moved.json()) == {"url"}
     assert WebhookEndpoint.objects.get(pk=other.json()["id"]).url == receiver.url("/other")
+
+
+def test_the_same_receiver_written_another_way_is_the_same_url(alice_client, receiver):
+    first = _create(alice_client, receiver.url("/hook"))
+    # Upper-case scheme and a fragment: the receiver gets the same request, so it is the same endpoint.
+    again = _create(alice_client, receiver.url("/hook").replace("http://", "HTTP://", 1) + "#top")
+    other_path = _create(alice_client, receiver.url("/Hook"))  # a path's case may matter to the server
+
+    assert first.status_code == 201 and other_path.status_code == 201
+    assert again.status_code == 400 and f"endpoint {first.json()['id']}" in again.json()["url"][0]
+
+
+@pytest.mark.parametrize(
+    ("written", "same_as"),
+    [
+        ("HTTPS://Hooks.Example.COM:443", "https://hooks.example.com/"),
+        ("https://hooks.example.com/in?a=1#frag", "https://hooks.example.com/in?a=1"),
+        ("http://hooks.example.com:80/in", "http://hooks.example.com/in"),
+        ("https://[2001:DB8::1]:443/in", "https://[2001:db8::1]/in"),
+    ],
+)
+def test_webhook_url_key_reads_urls_as_the_receiver_gets_them(written, same_as):
+    assert webhook_url_key(written) == webhook_url_key(same_as)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("https://hooks.example.com/in", "https://hooks.example.com/IN"),
+        ("https://hooks.example.com:8443/in", "https://hooks.example.com/in"),
+        ("http://hooks.example.com/in", "https://hooks.example.com/in"),
+        ("https://hooks.example.com/in?a=1", "https://hooks.example.com/in?a=2"),
+    ],
+)
+def test_webhook_url_key_keeps_different_receivers_apart(one, other):
+    assert webhook_url_key(one) != webhook_url_key(other)
