@@ -105,6 +105,7 @@ def full_rescore(args: argparse.Namespace) -> None:
     began = time.perf_counter()
     bench_scoring.generate(args.companies, args.opportunities)
     partners_generate(args.partners)
+    bench_scoring.settle()  # again: the old bench partners' fits are gone too
     print(
         f"# generated {args.companies} firms, {args.opportunities} opportunities and {args.partners} partners in "
         f"{time.perf_counter() - began:.1f} s on {connection.vendor}",

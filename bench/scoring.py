@@ -2,7 +2,8 @@
 
 Generates realistic synthetic firms (their own words, built from the curated keywords plus civilian firms) and
 opportunities in the migrated database DATABASE_URL names, replacing any earlier bench rows (slugs `bench-*`), then
-prints one JSON line per figure: engine_pairs_per_s, full_rescore_s, one_opportunity_rescore_s, peak_rss_mb.
+prints one JSON line per figure: engine_pairs_per_s, full_rescore_s, one_opportunity_rescore_s (unchanged, then
+after an edit of the record's area weights), peak_rss_mb.
 Printed, not asserted: the goals are in docs/matching.md.
 """
 
@@ -111,6 +112,19 @@ def generate(n_companies: int, n_opportunities: int, seed: int = 7) -> None:
     for start in range(0, n_companies, 5000):
         with transaction.atomic():
             _companies(rng, range(start, min(start + 5000, n_companies)), areas, certs)
+    settle()
+
+
+def settle() -> None:
+    """On PostgreSQL, VACUUM ANALYZE the database once the bench rows are replaced.
+
+    Deleting the last run's firms leaves about a million dead match rows. Without this, the first timed rescore
+    writes into a bloated table while autovacuum works through it, and its time says more about the bench's own
+    delete than about the rescore. A real first rescore writes into an empty table.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
 
 
 def _opportunities(rng, n, areas, certs, today) -> None:
@@ -230,7 +244,15 @@ def main() -> None:
         .values_list("opportunity__slug", flat=True)
         .first()
     )
-    metric("one_opportunity_rescore_s", timed("--opportunity", busiest), "s")
+    metric("one_opportunity_rescore_s", timed("--opportunity", busiest), "s")  # the record unchanged
+    # A consultant's edit: the record asks for one more area at its top weight, so most firms' scores with it move
+    # and the hooks (partner fits, when partners exist) refit each of those firms.
+    record = Opportunity.objects.get(slug=busiest)
+    links = OpportunityArea.objects.filter(opportunity=record)
+    top = max(links.values_list("weight", flat=True))
+    extra = TechnologyArea.objects.exclude(pk__in=links.values("technology_area")).order_by("slug").first()
+    OpportunityArea.objects.create(opportunity=record, technology_area=extra, weight=top)
+    metric("one_opportunity_rescore_after_edit_s", timed("--opportunity", busiest), "s")
     metric("peak_rss_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "MB")
 
 
