@@ -145,7 +145,8 @@ def _url_free(*, owner: User, url: str, other_than: int | None = None) -> None:
     """
     mine = WebhookEndpoint.objects.filter(owner=owner).exclude(pk=other_than).order_by("pk").values_list("pk", "url")
     wanted = webhook_url_key(url)
-    taken = next((pk for pk, other in mine if webhook_url_key(other) == wanted), None)  # at most 20 endpoints
+    # An owner has at most MAX_ENDPOINTS_PER_USER endpoints, so comparing them here costs little.
+    taken = next((pk for pk, other in mine if webhook_url_key(other) == wanted), None)
     if taken is not None:
         why = _("You already have endpoint %(id)s for this URL.") % {"id": taken}
         raise ValidationError({"url": why})
@@ -195,13 +196,17 @@ def webhook_endpoint_update(
     are either wholly before or wholly after it.
     """
     checked_events = webhook_events_check(events) if events is not None else None
+    # Only a move to another receiver is checked against the owner's other endpoints: sending the same URL back
+    # with new events must work even for endpoints that shared a receiver before the rule existed.
+    moving = url is not None and webhook_url_key(url) != webhook_url_key(endpoint.url)
     if url is not None and url != endpoint.url:
         endpoint.url = url
         endpoint.full_clean(exclude=["position"])
-        _url_free(owner=endpoint.owner, url=url, other_than=endpoint.pk)
+        if moving:
+            _url_free(owner=endpoint.owner, url=url, other_than=endpoint.pk)
         webhook_url_check(url)  # outside the transaction: it may wait for DNS
     with transaction.atomic():
-        if url is not None:
+        if url is not None and moving:
             _owner_lock(endpoint.owner)
             _url_free(owner=endpoint.owner, url=url, other_than=endpoint.pk)
         current = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)

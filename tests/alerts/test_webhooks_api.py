@@ -329,6 +329,20 @@ def test_the_same_receiver_written_another_way_is_the_same_url(alice_client, rec
     assert again.status_code == 400 and f"endpoint {first.json()['id']}" in again.json()["url"][0]
 
 
+def test_endpoints_that_shared_a_receiver_before_the_rule_can_still_be_edited(alice, alice_client, receiver):
+    """Two endpoints made before the rule (or before it read URLs this way) may share a receiver: sending one's
+    URL back with new events is not a move, so it is not refused."""
+    first, _secret = webhook_endpoint_create(owner=alice, url=receiver.url("/hook"), events=["*"])
+    older = WebhookEndpoint.objects.create(owner=alice, url=receiver.url("/hook") + "#old", events=["*"], position=0)
+
+    kept = _patch(alice_client, older, {"url": older.url, "events": ["match.created"]})
+    moved = _patch(alice_client, older, {"url": receiver.url("/hook").replace("http://", "HTTP://", 1)})
+
+    assert kept.status_code == 200 and kept.json()["events"] == ["match.created"]
+    assert moved.status_code == 200  # still the same receiver as its own URL: not a move either
+    assert WebhookEndpoint.objects.filter(owner=alice).count() == 2 and first.pk != older.pk
+
+
 @pytest.mark.parametrize(
     ("written", "same_as"),
     [
