@@ -2,8 +2,7 @@
 
 An app calls `after_chunk_stored(fn)` in its AppConfig.ready(); matching.runs then calls
 `fn(company_ids=..., today=..., corpus=..., chunk=...)` after every chunk of firms has its new matches stored, in
-every run scope (all, batch, company; an opportunity run passes the firms whose match with it came, went, or
-changed score or eligibility).
+every run scope (all, batch, company; an opportunity run passes the firms whose stored matches with it changed).
 `corpus` is the run's fitted matching.features.Corpus, or None when the callback must build its own. `chunk` is a
 ChunkContext with what the run already holds for those firms (their rows, their arrays, the matches just stored),
 or None (an opportunity run, a caller outside a run): the callback then reads what it needs itself. A callback that

@@ -270,12 +270,7 @@ def match_opportunity_score(*, run_id: int | None, opportunity_id: int) -> tuple
     context = _context(run_id=None, only=opportunity_id)
     records: list[StoredMatch] = []
     pairs = 0
-    before = {
-        company: (score, eligible)
-        for company, score, eligible in Match.objects.filter(opportunity_id=opportunity_id).values_list(
-            "company_id", "score", "eligible"
-        )
-    }
+    before = set(Match.objects.filter(opportunity_id=opportunity_id).values_list("company_id", flat=True))
     if context.opportunities.rows:
         kept = inputs.stored_match_floor(opportunity_id=opportunity_id)
         ids = inputs.scoring_company_ids()
@@ -295,10 +290,8 @@ def match_opportunity_score(*, run_id: int | None, opportunity_id: int) -> tuple
         return pairs, len(records)
 
     counts = store.retry_on_conflict(write)
-    # The firms whose match with this opportunity came, went, or changed score or eligibility: their best matches
-    # may have changed. A firm whose pair only had its explanation rewritten keeps its best matches.
-    after = {record.company_id: (record.score, record.eligible) for record in records}
-    moved = sorted({c for c, now in after.items() if before.get(c) != now} | (before.keys() - after.keys()))
+    # The firms whose match with this opportunity came, went or moved: their best matches may have changed.
+    moved = sorted(before | {record.company_id for record in records})
     size = chunk_size_setting()
     for start in range(0, len(moved), size):
         hooks.chunk_stored(company_ids=moved[start : start + size], today=context.today, corpus=context.corpus)

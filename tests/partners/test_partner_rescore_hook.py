@@ -8,7 +8,6 @@ from matching.models import MatchRun
 from matching.runs import match_run_create, match_run_execute
 from partners.models import PartnerFit
 from partners.scoring import partner_fits_after_chunk
-from programmes.models import OpportunityArea
 from tests.factories import CallFactory
 
 
@@ -62,40 +61,6 @@ def test_an_opportunity_run_refits_the_firms_whose_match_with_it_moved(firm_a, a
     assert run.status == MatchRun.Status.SUCCEEDED
     assert firm_a.matches.filter(opportunity=call).exists()
     assert _fits(firm_a)[0] == "shipyard-kk"
-
-
-def test_an_opportunity_run_refits_only_firms_whose_match_score_or_eligibility_changed(firm_a, firm_b, areas):
-    """A nightly opportunity run that changes nothing refits no partner list; a change in the record refits the
-    firms it moved, and only those."""
-    firm_a.technology_areas.add(areas["usv"])
-    firm_b.technology_areas.add(areas["cyber"])
-    call = CallFactory(slug="usv-call", areas=[areas["usv"]])
-    seen: list[list[int]] = []
-
-    def record(*, company_ids, **kwargs):
-        seen.append(company_ids)
-
-    def opportunity_run():
-        match_run_execute(run_id=match_run_create(scope=MatchRun.Scope.OPPORTUNITY, opportunity=call).pk)
-
-    hooks.after_chunk_stored(record)
-    try:
-        opportunity_run()
-        first = sorted(c for ids in seen for c in ids)
-        seen.clear()
-        opportunity_run()  # nothing changed
-        unchanged = [c for ids in seen for c in ids]
-        seen.clear()
-        # The record now asks for firm B's area, not firm A's.
-        OpportunityArea.objects.filter(opportunity=call).update(technology_area=areas["cyber"])
-        opportunity_run()
-        changed = sorted(c for ids in seen for c in ids)
-    finally:
-        hooks._chunk_stored.remove(record)
-
-    assert firm_a.pk in first
-    assert unchanged == []
-    assert firm_a.pk in changed and firm_b.pk in changed
 
 
 def test_a_failing_hook_fails_the_run_and_keeps_the_stored_matches(firm_a, areas, partners):
