@@ -6,7 +6,7 @@ matching.runs calls these and matching.store does the writing; tasks and the `re
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +54,31 @@ def rounded_texts(values: np.ndarray, places: int, table: np.ndarray) -> tuple[l
         steps = np.rint(scaled)
         exact = ~np.signbit(scaled) & (steps < len(table)) & (np.abs(scaled - steps) < 0.5 - 1e-6)
     return table[np.where(exact, steps, 0).astype(np.int64)].tolist(), exact
+
+
+def rows_as_text(
+    values: np.ndarray,
+    *,
+    template: str,
+    tables: Sequence[tuple[int, np.ndarray]],
+    fallback: Callable[[list[float]], str],
+) -> list[str]:
+    """TEMPLATE % each row's numbers as texts, column k read from tables[k % len(tables)] ((places, rounded_table)).
+
+    A row with a number off its table (rounded_texts says which) is written by FALLBACK(row) instead, the way the
+    per-row code always wrote it, so the text is the same either way. Used for the components JSON of matches and
+    of partner fits.
+    """
+    columns, exact = [], np.ones(len(values), dtype=np.bool_)
+    for k in range(values.shape[1]):
+        places, table = tables[k % len(tables)]
+        texts, found = rounded_texts(values[:, k], places, table)
+        columns.append(texts)
+        exact &= found
+    out = [template % row for row in zip(*columns, strict=True)]
+    for n in np.flatnonzero(~exact).tolist():
+        out[n] = fallback(values[n].tolist())
+    return out
 
 
 # Components in jsonb key order, so an unchanged row compares equal as text (matching.record).
@@ -178,13 +203,9 @@ def _records(
 
 def _components_texts(ordered: np.ndarray) -> list[str]:
     """Each row's components as JSON text, _COMPONENT_JSON % row, its numbers' texts looked up (rounded_texts)."""
-    columns, exact = [], np.ones(len(ordered), dtype=np.bool_)
-    for k in range(ordered.shape[1]):
-        places, table = (4, _VALUE_TEXTS) if k % 2 == 0 else (2, _POINTS_TEXTS)
-        texts, found = rounded_texts(ordered[:, k], places, table)
-        columns.append(texts)
-        exact &= found
-    out = [_COMPONENT_TEXT % row for row in zip(*columns, strict=True)]
-    for n in np.flatnonzero(~exact).tolist():
-        out[n] = _COMPONENT_JSON % tuple(ordered[n].tolist())
-    return out
+    return rows_as_text(
+        ordered,
+        template=_COMPONENT_TEXT,
+        tables=((4, _VALUE_TEXTS), (2, _POINTS_TEXTS)),
+        fallback=lambda row: _COMPONENT_JSON % tuple(row),
+    )

@@ -27,7 +27,7 @@ from matching.features import CompanyRow, Corpus, build_corpus, firm_arrays
 from matching.hooks import ChunkContext
 from matching.models import Match
 from matching.record import jsonb_key_order
-from matching.scoring import rounded_table, rounded_texts
+from matching.scoring import rounded_table, rows_as_text
 from matching.store import pairs_changed, pairs_delete
 from partners import fit
 from partners.models import ForeignPartnership, Partner, PartnerArea, PartnerFit
@@ -297,18 +297,14 @@ def _rows(
 
 
 def _components_texts(mixed: np.ndarray) -> list[str]:
-    """Each row's _COMPONENTS_JSON, values rounded to 4 places and points to 2, the numbers' texts looked up in
-    tables (matching.scoring.rounded_texts; a row with a number off them is written with round() as before)."""
-    columns, exact = [], np.ones(len(mixed), dtype=np.bool_)
-    for k in range(mixed.shape[1]):
-        places, table = (4, _VALUE_TEXTS) if k % 2 == 0 else (2, _POINTS_TEXTS)
-        texts, found = rounded_texts(mixed[:, k], places, table)
-        columns.append(texts)
-        exact &= found
-    out = [_COMPONENTS_TEXT % row for row in zip(*columns, strict=True)]
-    for n in np.flatnonzero(~exact).tolist():
-        out[n] = _COMPONENTS_JSON % tuple(map(round, mixed[n].tolist(), [4, 2] * len(_JSONB_ORDER)))
-    return out
+    """Each row's _COMPONENTS_JSON, values rounded to 4 places and points to 2 (matching.scoring.rows_as_text; a row
+    with a number off the tables is written with round() as before)."""
+    return rows_as_text(
+        mixed,
+        template=_COMPONENTS_TEXT,
+        tables=((4, _VALUE_TEXTS), (2, _POINTS_TEXTS)),
+        fallback=lambda row: _COMPONENTS_JSON % tuple(map(round, row, [4, 2] * len(_JSONB_ORDER))),
+    )
 
 
 def _explain(
