@@ -120,7 +120,8 @@ def settle() -> None:
 
     Deleting the last run's firms leaves about a million dead match rows. Without this, the first timed rescore
     writes into a bloated table while autovacuum works through it, and its time says more about the bench's own
-    delete than about the rescore. A real first rescore writes into an empty table.
+    delete than about the rescore. A real first rescore writes into an empty table. bench/alerts_detect.py builds on
+    generate() too, so its figures from before this step (docs/alerts.md) were taken without it.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -245,8 +246,8 @@ def main() -> None:
         .first()
     )
     metric("one_opportunity_rescore_s", timed("--opportunity", busiest), "s")  # the record unchanged
-    # A consultant's edit: the record asks for one more area at its top weight, so most firms' scores with it move
-    # and the hooks (partner fits, when partners exist) refit each of those firms.
+    # A consultant's edit: the record asks for one more area at its top weight, so the scores of the firms matched
+    # with it move, and the hooks (partner fits, when partners exist) refit those firms.
     record = Opportunity.objects.get(slug=busiest)
     links = OpportunityArea.objects.filter(opportunity=record)
     top = max(links.values_list("weight", flat=True))
