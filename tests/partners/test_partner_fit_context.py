@@ -10,9 +10,10 @@ from django.utils import timezone
 from matching import hooks
 from matching.models import MatchRun
 from matching.runs import match_run_create, match_run_execute
-from partners import scoring
+from partners import scoring, store
 from partners.models import ForeignPartnership, PartnerFit
-from partners.scoring import partner_fits_after_chunk, partner_fits_compute, partner_fits_store
+from partners.scoring import partner_fits_after_chunk, partner_fits_compute
+from partners.store import partner_fits_store
 from programmes.models import Confidence
 from tests.factories import CallFactory, CompanyFactory
 from tests.partners.conftest import make_partner
@@ -171,11 +172,11 @@ def test_on_postgresql_the_stored_text_and_digest_equal_the_rows(world):
     partner_fits_store(company_ids=[firm.pk for firm in world], fits=rows)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT company_id, partner_id, components::text, reasons::text, gaps::text, {scoring._DIGEST_SQL} "
+            f"SELECT company_id, partner_id, components::text, reasons::text, gaps::text, {store._DIGEST_SQL} "
             "FROM partners_partnerfit"
         )
         stored = {(c, p): rest for c, p, *rest in cursor.fetchall()}
 
     assert len(stored) == len(rows)
     for row in rows:
-        assert stored[row.company_id, row.partner_id] == [row.components, row.reasons, row.gaps, scoring.digest(row)]
+        assert stored[row.company_id, row.partner_id] == [row.components, row.reasons, row.gaps, store.digest(row)]

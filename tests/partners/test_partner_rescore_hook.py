@@ -87,7 +87,7 @@ def test_stored_fits_read_back_as_written_whatever_the_text(firm_a, partners):
     """On PostgreSQL the store COPYs the rows in: names with backslashes, tabs, quotes and Japanese survive."""
     from django.utils import timezone
 
-    from partners.scoring import partner_fits_store
+    from partners.store import partner_fits_store
 
     odd = ['Back\\slash "Quoted" KK', "Tab\there\nand a new line", "三菱重工業"]
     fit = PartnerFit(
