@@ -109,20 +109,12 @@ class Explainer:
     @staticmethod
     def _spread(keys: np.ndarray, make: Callable[[int], str]) -> np.ndarray:
         """An object array of strings, one per key, calling MAKE(first position) once per distinct key."""
-        return Explainer._spread_all(keys, lambda first: [make(int(n)) for n in first])
-
-    @staticmethod
-    def _spread_all(keys: np.ndarray, make: Callable[[np.ndarray], list[str] | np.ndarray]) -> np.ndarray:
-        """As _spread, with one call MAKE(first positions) writing the strings of every distinct key at once."""
-        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        texts = np.empty(len(first), dtype=object)
-        texts[:] = make(first)
-        return texts[np.asarray(inverse).ravel()]
+        return spread(keys, lambda first: [make(int(n)) for n in first])
 
     def reasons_column(self, rows: np.ndarray, cols: np.ndarray, components: np.ndarray) -> np.ndarray:
         """reasons(i, j) as JSON arrays for every stored pair."""
         signature = np.asarray(self._signature_kind, dtype=np.int64)[cols]
-        tech = self._spread_all(
+        tech = spread(
             rows.astype(np.int64) * (int(signature.max(initial=0)) + 1) + signature,
             lambda first: self._technology_texts(rows[first], cols[first]),
         )
@@ -254,7 +246,10 @@ class Explainer:
         return text
 
     def reasons(self, i: int, j: int, components: np.ndarray) -> list[Item]:
-        """Why firm i fits opportunity j: the technology facts first, then readiness, compliance and timing."""
+        """Why firm i fits opportunity j: the technology facts first, then readiness, compliance and timing.
+
+        The run writes whole columns (reasons_column); this per-pair form states the rule plainly, and
+        tests/matching/test_explanation_columns.py checks every column entry against it."""
         return self._technology_reasons(i, j) + self._fact_reasons(i, j, components)
 
     def _technology_reasons(self, i: int, j: int) -> list[Item]:
@@ -287,7 +282,8 @@ class Explainer:
     # Gaps ----------------------------------------------------------------------------------------------------------
 
     def gaps(self, i: int, j: int, components: np.ndarray | list[float], gates: int, limit: float) -> list[Item]:
-        """What stands between firm i and opportunity j; capped scores name the rule and the cap."""
+        """What stands between firm i and opportunity j; capped scores name the rule and the cap (the per-pair
+        statement that gaps_column is checked against, as for reasons)."""
         out = [entry for _, entry in self._gap_pieces(i, j, gates)]
         if gates & engine.GATE_FIT:
             out.append(self.fit_gap(components[0], limit))
@@ -358,6 +354,16 @@ class Explainer:
                 self._opp_piece[key] = item("certifications_missing", certifications=members)
             out.append((key, self._opp_piece[key]))
         return out
+
+
+def spread(keys: np.ndarray, make: Callable[[np.ndarray], list[str] | np.ndarray]) -> np.ndarray:
+    """An object array with one string per key: MAKE(first positions) writes the string of every distinct key in one
+    call, and NumPy spreads them back over the keys. Used wherever many pairs share few texts (matches, partner
+    fits)."""
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    texts = np.empty(len(first), dtype=object)
+    texts[:] = make(first)
+    return texts[np.asarray(inverse).ravel()]
 
 
 def _joined(first: np.ndarray, second: np.ndarray) -> np.ndarray:

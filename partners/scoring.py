@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from companies.models import Company
 from matching import inputs
+from matching.explain import spread
 from matching.features import CompanyRow, Corpus, build_corpus, firm_arrays
 from matching.hooks import ChunkContext
 from matching.models import Match
@@ -321,12 +322,15 @@ def _shared_areas(table: PartnerTable, affinity: np.ndarray, rows: np.ndarray, c
     # The list as one number: digit k (base n_areas + 1) is the k-th area + 1, or 0 where that one is too weak.
     digits = (len(table.area_slugs) + 1) ** np.arange(top.shape[1], dtype=np.int64)
     keys = ((top.astype(np.int64) + 1) * strong) @ digits
-    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    written = []
-    for key, areas, shown in zip(unique.tolist(), top[first].tolist(), strong[first].tolist(), strict=True):
-        slugs = [table.area_slugs[j] for j, ok in zip(areas, shown, strict=True) if ok]
-        written.append(_item("partner.shared_areas", areas=slugs) if key else "")
-    return _texts(written)[np.asarray(inverse).ravel()]
+
+    def write(first: np.ndarray) -> list[str]:
+        written = []
+        for key, areas, shown in zip(keys[first].tolist(), top[first].tolist(), strong[first].tolist(), strict=True):
+            slugs = [table.area_slugs[j] for j, ok in zip(areas, shown, strict=True) if ok]
+            written.append(_item("partner.shared_areas", areas=slugs) if key else "")
+        return written
+
+    return spread(keys, write)
 
 
 def _known_programmes(
