@@ -2,7 +2,9 @@
 
 An app calls `after_chunk_stored(fn)` in its AppConfig.ready(); matching.runs then calls
 `fn(company_ids=..., today=..., corpus=..., chunk=...)` after every chunk of firms has its new matches stored, in
-every run scope (all, batch, company; an opportunity run passes the firms whose stored matches with it changed).
+every run scope (all, batch, company). An opportunity run passes the firms that had or now have a stored match with
+the record; a callback registered with `best=N` (it reads only each firm's N best eligible matches) gets only the
+firms for which the record was or is among those N, since no other firm's N best can have changed.
 `corpus` is the run's fitted matching.features.Corpus, or None when the callback must build its own. `chunk` is a
 ChunkContext with what the run already holds for those firms (their rows, their arrays, the matches just stored),
 or None (an opportunity run, a caller outside a run): the callback then reads what it needs itself. A callback that
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
 ChunkStored = Callable[..., Any]
 _chunk_stored: list[ChunkStored] = []
+_best: dict[ChunkStored, int] = {}  # callback -> the N best eligible matches per firm it reads (all when absent)
 
 
 @dataclass
@@ -74,10 +77,16 @@ class ChunkContext:
         return np.fromiter(map(attrgetter(name), self.records), dtype=dtype, count=len(self.records))
 
 
-def after_chunk_stored(callback: ChunkStored) -> ChunkStored:
-    """Register CALLBACK to run after each chunk's matches are stored (once: registering twice is a no-op)."""
+def after_chunk_stored(callback: ChunkStored, *, best: int | None = None) -> ChunkStored:
+    """Register CALLBACK to run after each chunk's matches are stored (once: registering twice is a no-op).
+
+    BEST=N says the callback reads nothing of a firm's matches but its N best eligible ones, in the order of
+    ChunkContext.best_opportunities: an opportunity run then hands it only the firms for which the record was or
+    is among them (`opportunity_stored`)."""
     if callback not in _chunk_stored:
         _chunk_stored.append(callback)
+    if best is not None:
+        _best[callback] = best
     return callback
 
 
@@ -89,6 +98,30 @@ def chunk_stored(
         return
     for callback in list(_chunk_stored):
         callback(company_ids=list(company_ids), today=today, corpus=corpus, chunk=chunk)
+
+
+def best_depths() -> set[int]:
+    """The N of every callback registered with best=N: an opportunity run finds, for each, the firms for which its
+    record is among their N best eligible matches, before and after it stores (`opportunity_stored`)."""
+    return {_best[callback] for callback in _chunk_stored if callback in _best}
+
+
+def opportunity_stored(
+    *,
+    company_ids: list[int],
+    among_best: dict[int, set[int]],
+    today: datetime.date,
+    corpus: Any = None,
+    size: int,
+) -> None:
+    """After an opportunity run stored its column: call every callback with the firms COMPANY_IDS (those that had
+    or now have a match with the record), SIZE at a time; a callback registered with best=N gets only those in
+    AMONG_BEST[N] (the firms for which the record was or is among their N best eligible matches)."""
+    for callback in list(_chunk_stored):
+        depth = _best.get(callback)
+        ids = sorted(among_best[depth]) if depth is not None else list(company_ids)
+        for start in range(0, len(ids), size):
+            callback(company_ids=ids[start : start + size], today=today, corpus=corpus, chunk=None)
 
 
 def registered() -> list[ChunkStored]:

@@ -271,6 +271,8 @@ def match_opportunity_score(*, run_id: int | None, opportunity_id: int) -> tuple
     records: list[StoredMatch] = []
     pairs = 0
     before = set(Match.objects.filter(opportunity_id=opportunity_id).values_list("company_id", flat=True))
+    depths = hooks.best_depths()
+    among_best = {n: inputs.firms_ranking_among_best(opportunity_id=opportunity_id, best=n) for n in depths}
     if context.opportunities.rows:
         kept = inputs.stored_match_floor(opportunity_id=opportunity_id)
         ids = inputs.scoring_company_ids()
@@ -290,11 +292,20 @@ def match_opportunity_score(*, run_id: int | None, opportunity_id: int) -> tuple
         return pairs, len(records)
 
     counts = store.retry_on_conflict(write)
-    # The firms whose match with this opportunity came, went or moved: their best matches may have changed.
+    # The firms whose match with this opportunity came, went or moved: their best matches may have changed; for a
+    # hook that reads only each firm's N best, the firms for which the record was or is among them.
     moved = sorted(before | {record.company_id for record in records})
-    size = chunk_size_setting()
-    for start in range(0, len(moved), size):
-        hooks.chunk_stored(company_ids=moved[start : start + size], today=context.today, corpus=context.corpus)
+    for n in depths:
+        among_best[n] |= inputs.firms_ranking_among_best(opportunity_id=opportunity_id, best=n)
+    try:
+        hooks.opportunity_stored(
+            company_ids=moved, among_best=among_best, today=context.today, corpus=context.corpus,
+            size=chunk_size_setting(),
+        )  # fmt: skip
+    except Exception:
+        # Who was handed what is known only now: a run of these firms, sent by the dispatcher, follows them up.
+        match_run_pending_ensure(scope=MatchRun.Scope.BATCH, company_ids=moved)
+        raise
     return counts
 
 

@@ -63,6 +63,64 @@ def test_an_opportunity_run_refits_the_firms_whose_match_with_it_moved(firm_a, a
     assert _fits(firm_a)[0] == "shipyard-kk"
 
 
+def test_an_opportunity_run_refits_only_the_firms_that_have_it_among_their_five_best(firm_a, firm_b, areas, partners):
+    """A firm's partner list reads its five best matches: a record outside them before and after changes nothing."""
+    firm_a.technology_areas.add(areas["usv"])
+    firm_b.technology_areas.add(areas["cyber"])
+    cyber_calls = [CallFactory(slug=f"cyber-call-{n}", areas=[areas["cyber"]]) for n in range(5)]
+    usv_call = CallFactory(slug="usv-call", areas=[areas["usv"]])
+    match_run_execute(run_id=match_run_create(scope=MatchRun.Scope.ALL).pk)
+    best_b = list(firm_b.matches.filter(eligible=True).order_by("-score", "opportunity_id")[:5])
+    assert {m.opportunity for m in best_b} == set(cyber_calls)
+    assert firm_b.matches.filter(opportunity=usv_call).exists()  # matched, but not among its five best
+    rows_a = set(PartnerFit.objects.filter(company=firm_a).values_list("pk", flat=True))
+    rows_b = set(PartnerFit.objects.filter(company=firm_b).values_list("pk", flat=True))
+    PartnerFit.objects.filter(company__in=[firm_a, firm_b]).update(score=0)  # stale rows a refit would replace
+
+    match_run_execute(run_id=match_run_create(scope=MatchRun.Scope.OPPORTUNITY, opportunity=usv_call).pk)
+
+    assert set(PartnerFit.objects.filter(company=firm_a).values_list("pk", flat=True)).isdisjoint(rows_a)
+    assert PartnerFit.objects.filter(company=firm_a, score__gt=0).exists()
+    assert set(PartnerFit.objects.filter(company=firm_b).values_list("pk", flat=True)) == rows_b
+    assert not PartnerFit.objects.filter(company=firm_b, score__gt=0).exists()  # untouched
+
+
+def test_an_opportunity_run_refits_the_firms_whose_five_best_it_leaves(firm_a, areas, partners):
+    """Closing the firm's best record's area moves it out of the five best: the partner list follows."""
+    firm_a.technology_areas.add(areas["usv"])
+    usv_call = CallFactory(slug="usv-call", areas=[areas["usv"]])
+    partners["shipyard"].programmes.add(usv_call)
+    match_run_execute(run_id=match_run_create(scope=MatchRun.Scope.ALL).pk)
+    assert "usv-call" in str(PartnerFit.objects.filter(company=firm_a, partner__slug="shipyard-kk").get().reasons)
+    usv_call.closes_on = usv_call.opens_on  # closed: its matches go, and the partner list no longer names it
+    usv_call.save()
+
+    match_run_execute(run_id=match_run_create(scope=MatchRun.Scope.OPPORTUNITY, opportunity=usv_call).pk)
+
+    assert not firm_a.matches.filter(opportunity=usv_call).exists()
+    assert "usv-call" not in str(PartnerFit.objects.filter(company=firm_a).values_list("reasons", flat=True))
+
+
+def test_a_failing_hook_in_an_opportunity_run_leaves_a_run_for_its_firms(firm_a, firm_b, areas, partners):
+    firm_a.technology_areas.add(areas["usv"])
+    usv_call = CallFactory(slug="usv-call", areas=[areas["usv"]])
+
+    def broken(**kwargs):
+        raise RuntimeError("partner store down")
+
+    hooks.after_chunk_stored(broken)
+    try:
+        with pytest.raises(RuntimeError):
+            match_run_execute(run_id=match_run_create(scope=MatchRun.Scope.OPPORTUNITY, opportunity=usv_call).pk)
+    finally:
+        hooks._chunk_stored.remove(broken)
+
+    assert MatchRun.objects.get(scope=MatchRun.Scope.OPPORTUNITY).status == MatchRun.Status.FAILED
+    follow_up = MatchRun.objects.get(scope=MatchRun.Scope.BATCH)
+    assert follow_up.status == MatchRun.Status.PENDING
+    assert set(follow_up.company_ids) == set(usv_call.matches.values_list("company_id", flat=True)) >= {firm_a.pk}
+
+
 def test_a_failing_hook_fails_the_run_and_keeps_the_stored_matches(firm_a, areas, partners):
     firm_a.technology_areas.add(areas["usv"])
     CallFactory(slug="usv-call", areas=[areas["usv"]])
