@@ -367,3 +367,43 @@ def test_webhook_url_key_reads_urls_as_the_receiver_gets_them(written, same_as):
 )
 def test_webhook_url_key_keeps_different_receivers_apart(one, other):
     assert webhook_url_key(one) != webhook_url_key(other)
+
+
+def test_endpoints_disabled_automatically_before_the_items_read_in_japanese_after_the_migration(alice, alice_client):
+    """alerts 0004 reads the English sentences written before endpoints kept an item back into items."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("alerts.migrations.0004_webhook_disabled_detail_automatic")
+    old = {
+        "day": "a delivery failed for 24 hours; last error: HTTP 502; retry; later",
+        "rounds": "10 rounds failed; last error: timed out",
+        "other": "disabled by hand in the shell",
+    }
+    made = {
+        key: WebhookEndpoint.objects.create(
+            owner=alice,
+            url=f"https://hooks.example/{key}",
+            events=["*"],
+            position=n,
+            active=False,
+            disabled_at=timezone.now(),
+            disabled_reason=reason,
+        )
+        for n, (key, reason) in enumerate(old.items())
+    }
+
+    migration.automatic_reasons_as_items(apps, None)
+
+    def read(key: str) -> dict:
+        return alice_client.get(f"{API}{made[key].pk}/", HTTP_ACCEPT_LANGUAGE="ja").json()
+
+    day, rounds, other = read("day"), read("rounds"), read("other")
+    assert day["disabled_reason_detail"]["code"] == "webhook.failed_for_a_day"
+    assert day["disabled_reason_detail"]["params"] == {"error": "HTTP 502; retry; later"}
+    assert rounds["disabled_reason_detail"]["params"] == {"count": 10, "error": "timed out"}
+    assert day["disabled_reason"] == old["day"]  # the English field is kept as it was
+    assert day["disabled_reason_detail"]["text"] == "配信が24時間失敗し続け、最後のエラーは「HTTP 502; retry; later」"
+    assert rounds["disabled_reason_detail"]["text"] == "配信ラウンドが10回続けて失敗し、最後のエラーは「timed out」"
+    assert other["disabled_reason_detail"] == {"code": "text", "params": {}, "text": old["other"]}  # shown as it is
