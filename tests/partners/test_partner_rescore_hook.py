@@ -101,19 +101,24 @@ def test_an_opportunity_run_refits_the_firms_whose_five_best_it_leaves(firm_a, a
     assert "usv-call" not in str(PartnerFit.objects.filter(company=firm_a).values_list("reasons", flat=True))
 
 
-def test_a_failing_hook_in_an_opportunity_run_leaves_a_run_for_its_firms(firm_a, firm_b, areas, partners):
-    firm_a.technology_areas.add(areas["usv"])
-    usv_call = CallFactory(slug="usv-call", areas=[areas["usv"]])
+@pytest.fixture
+def broken_hook():
+    """A second hook that raises, as a partner store that is down would."""
 
     def broken(**kwargs):
         raise RuntimeError("partner store down")
 
     hooks.after_chunk_stored(broken)
-    try:
-        with pytest.raises(RuntimeError):
-            match_run_execute(run_id=match_run_create(scope=MatchRun.Scope.OPPORTUNITY, opportunity=usv_call).pk)
-    finally:
-        hooks._chunk_stored.remove(broken)
+    yield
+    hooks._chunk_stored.remove(broken)
+
+
+def test_a_failing_hook_in_an_opportunity_run_leaves_a_run_for_its_firms(firm_a, firm_b, areas, partners, broken_hook):
+    firm_a.technology_areas.add(areas["usv"])
+    usv_call = CallFactory(slug="usv-call", areas=[areas["usv"]])
+
+    with pytest.raises(RuntimeError):
+        match_run_execute(run_id=match_run_create(scope=MatchRun.Scope.OPPORTUNITY, opportunity=usv_call).pk)
 
     assert MatchRun.objects.get(scope=MatchRun.Scope.OPPORTUNITY).status == MatchRun.Status.FAILED
     follow_up = MatchRun.objects.get(scope=MatchRun.Scope.BATCH)
@@ -121,19 +126,12 @@ def test_a_failing_hook_in_an_opportunity_run_leaves_a_run_for_its_firms(firm_a,
     assert set(follow_up.company_ids) == set(usv_call.matches.values_list("company_id", flat=True)) >= {firm_a.pk}
 
 
-def test_a_failing_hook_fails_the_run_and_keeps_the_stored_matches(firm_a, areas, partners):
+def test_a_failing_hook_fails_the_run_and_keeps_the_stored_matches(firm_a, areas, partners, broken_hook):
     firm_a.technology_areas.add(areas["usv"])
     CallFactory(slug="usv-call", areas=[areas["usv"]])
 
-    def broken(**kwargs):
-        raise RuntimeError("partner store down")
-
-    hooks.after_chunk_stored(broken)
-    try:
-        with pytest.raises(RuntimeError):
-            match_run_execute(run_id=match_run_create(scope=MatchRun.Scope.COMPANY, company=firm_a).pk)
-    finally:
-        hooks._chunk_stored.remove(broken)
+    with pytest.raises(RuntimeError):
+        match_run_execute(run_id=match_run_create(scope=MatchRun.Scope.COMPANY, company=firm_a).pk)
 
     run = MatchRun.objects.get(scope=MatchRun.Scope.COMPANY, company=firm_a)
     assert run.status == MatchRun.Status.FAILED
