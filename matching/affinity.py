@@ -141,8 +141,8 @@ def lexicon_matrix(
     surface: dict[int, str] = {}
     for area in areas:
         weights: dict[int, float] = {}
-        for keyword in [area.name, area.description, *area.keywords]:
-            for f in vocabulary.features_of(keyword):
+        for features in vocabulary.features_of_each([area.name, area.description, *area.keywords]):
+            for f in features:
                 if f < vocabulary.n_uni and f not in context:
                     weights.setdefault(f, PART_OF_KEYWORD)
         for term in area.related:

@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, Min, OuterRef, Q
 
 from companies.models import Company, CompanyCertification
 from matching.features import AreaRow, CertificationRow, CompanyRow, OpportunityRow
@@ -201,19 +200,13 @@ def stored_match_floor(*, opportunity_id: int) -> dict[int, tuple[int, float]]:
 
 def firms_ranking_among_best(*, opportunity_id: int, best: int) -> set[int]:
     """The firms for which OPPORTUNITY_ID is among their BEST best eligible stored matches, in the order of
-    `hooks.ChunkContext.best_opportunities` (score, then opportunity pk): one query, each firm's matches ahead of
-    this one counted on the (company, score) index."""
+    `hooks.ChunkContext.best_opportunities` (score, then opportunity pk): one query. A firm is left out as soon as
+    BEST of its matches are found ahead of this one, so each firm costs at most BEST rows of the (company, score)
+    index, however many matches it has."""
     ahead = (
         Match.objects.filter(company_id=OuterRef("company_id"), eligible=True)
         .filter(Q(score__gt=OuterRef("score")) | Q(score=OuterRef("score"), opportunity_id__lt=opportunity_id))
-        .order_by()
-        .values("company_id")
-        .annotate(n=Count("pk"))
-        .values("n")
+        .values("pk")[best - 1 : best]
     )
-    rows = (
-        Match.objects.filter(opportunity_id=opportunity_id, eligible=True)
-        .annotate(ahead=Coalesce(Subquery(ahead), 0))
-        .filter(ahead__lt=best)
-    )
+    rows = Match.objects.filter(opportunity_id=opportunity_id, eligible=True).exclude(Exists(ahead)).order_by()
     return set(rows.values_list("company_id", flat=True))

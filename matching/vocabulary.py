@@ -193,6 +193,8 @@ class Vocabulary:
         key = int(self.trigrams[term - self.n_uni - len(self.bigrams)])
         return f"{self._names[key // (b * b)]} {self._names[(key // b) % b]} {self._names[key % b]}"
 
-    def features_of(self, text: str) -> list[int]:
-        """Every feature (word, 2- and 3-gram) found in TEXT."""
-        return self._doc_features(self._tokens([text]), n_docs=1).indices.tolist()
+    def features_of_each(self, texts: Sequence[str]) -> list[list[int]]:
+        """Every feature (word, 2- and 3-gram) found in each of TEXTS, in feature order: one pass over all."""
+        counts = self._doc_features(self._tokens(list(texts)), n_docs=len(texts))
+        indices, bounds = counts.indices.tolist(), counts.indptr.tolist()
+        return [indices[bounds[k] : bounds[k + 1]] for k in range(len(texts))]
