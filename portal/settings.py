@@ -109,7 +109,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The change feed shows an event once every transaction older than it has ended (portal.changes), so a session
     # left idle inside a transaction must not hold it back for long.
     idle_ms = env_int("DATABASE_IDLE_IN_TRANSACTION_SECONDS", 60) * 1000
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c idle_in_transaction_session_timeout={idle_ms}"
+    # JIT compiles a plan whose estimated cost passes jit_above_cost; the portal's queries are short, and compiling
+    # cost 25-160 ms on each of an opportunity run's reads (docs/matching.md, "Figures"), more than they run.
+    jit = "" if env_bool("DATABASE_JIT", default=False) else " -c jit=off"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c idle_in_transaction_session_timeout={idle_ms}{jit}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
