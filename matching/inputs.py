@@ -200,9 +200,8 @@ def stored_match_floor(*, opportunity_id: int) -> dict[int, tuple[int, float]]:
 
 def firms_ranking_among_best(*, opportunity_id: int, best: int) -> set[int]:
     """The firms for which OPPORTUNITY_ID is among their BEST best eligible stored matches, in the order of
-    `hooks.ChunkContext.best_opportunities` (score, then opportunity pk): one query. A firm is left out as soon as
-    BEST of its matches are found ahead of this one, so each firm costs at most BEST rows of the (company, score)
-    index, however many matches it has."""
+    `hooks.ChunkContext.best_opportunities` (score, then opportunity pk): one query. Each firm's search stops as soon
+    as BEST of its matches are found ahead of this one (`EXISTS` with an offset), however many matches it has."""
     ahead = (
         Match.objects.filter(company_id=OuterRef("company_id"), eligible=True)
         .filter(Q(score__gt=OuterRef("score")) | Q(score=OuterRef("score"), opportunity_id__lt=opportunity_id))

@@ -8,6 +8,7 @@ stored, the apps that follow the runs (partner fit) are called through matching.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -24,6 +25,7 @@ from matching.models import Match, MatchRun
 from matching.record import StoredMatch
 from portal.generations import generations_bump
 
+logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 _contexts: dict[tuple[object, ...], scoring.Context] = {}
 
@@ -270,9 +272,9 @@ def match_opportunity_score(*, run_id: int | None, opportunity_id: int) -> tuple
     context = _context(run_id=None, only=opportunity_id)
     records: list[StoredMatch] = []
     pairs = 0
-    before = set(Match.objects.filter(opportunity_id=opportunity_id).values_list("company_id", flat=True))
     depths = hooks.best_depths()
-    among_best = {n: inputs.firms_ranking_among_best(opportunity_id=opportunity_id, best=n) for n in depths}
+    before: set[int] = set()
+    among_best: dict[int, set[int]] = {}
     if context.opportunities.rows:
         kept = inputs.stored_match_floor(opportunity_id=opportunity_id)
         ids = inputs.scoring_company_ids()
@@ -287,6 +289,13 @@ def match_opportunity_score(*, run_id: int | None, opportunity_id: int) -> tuple
 
     def write() -> tuple[int, int]:
         with transaction.atomic():
+            # What the record's firms had, read with its rows locked, so no run can change them before the replace
+            # (each retry reads again).
+            stored = Match.objects.filter(opportunity_id=opportunity_id)
+            before.clear()
+            before.update(stored.select_for_update().values_list("company_id", flat=True))
+            for n in depths:
+                among_best[n] = inputs.firms_ranking_among_best(opportunity_id=opportunity_id, best=n)
             store.opportunity_replace(opportunity_id=opportunity_id, records=records)
             generations_bump("matches")
         return pairs, len(records)
@@ -295,18 +304,29 @@ def match_opportunity_score(*, run_id: int | None, opportunity_id: int) -> tuple
     # The firms whose match with this opportunity came, went or moved: their best matches may have changed; for a
     # hook that reads only each firm's N best, the firms for which the record was or is among them.
     moved = sorted(before | {record.company_id for record in records})
-    for n in depths:
-        among_best[n] |= inputs.firms_ranking_among_best(opportunity_id=opportunity_id, best=n)
     try:
+        for n in depths:
+            among_best[n] |= inputs.firms_ranking_among_best(opportunity_id=opportunity_id, best=n)
         hooks.opportunity_stored(
             company_ids=moved, among_best=among_best, today=context.today, corpus=context.corpus,
             size=chunk_size_setting(),
         )  # fmt: skip
     except Exception:
-        # Who was handed what is known only now: a run of these firms, sent by the dispatcher, follows them up.
-        match_run_pending_ensure(scope=MatchRun.Scope.BATCH, company_ids=moved)
+        _follow_up(moved)
         raise
     return counts
+
+
+def _follow_up(company_ids: list[int]) -> None:
+    """After a hook failed in an opportunity run: leave a pending run of COMPANY_IDS (which firms the hooks were to
+    see is known only during the run), which the dispatcher sends. Its own failure is logged, not raised, so the
+    run's error stays the hook's."""
+    if not company_ids:
+        return
+    try:
+        match_run_pending_ensure(scope=MatchRun.Scope.BATCH, company_ids=company_ids)
+    except Exception:
+        logger.exception("could not leave a follow-up run for %s firms after a failed hook", len(company_ids))
 
 
 def _keep_column(scores: engine.Scores, *, kept: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
