@@ -40,3 +40,22 @@ def test_consultants_group_has_curation_permissions(db):
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert {"change_opportunity", "add_company", "change_company", "view_match"} <= codenames
     assert "change_user" not in codenames
+
+
+def test_postgresql_sessions_run_without_jit_unless_asked(db):
+    """Short portal queries are not worth compiling (docs/matching.md, "Figures"); DATABASE_JIT=1 turns it on."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    show = "from django.db import connection; c = connection.cursor(); c.execute('SHOW jit'); print(c.fetchone()[0])"
+    command = [sys.executable, "manage.py", "shell", "--no-imports", "-v", "0", "-c", show]
+    env = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": url, "DATABASE_JIT": "1"}
+    env.pop("DATABASE_URL_FILE", None)
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "on", result.stderr

@@ -73,16 +73,16 @@ def test_an_opportunity_run_refits_only_the_firms_that_have_it_among_their_five_
     best_b = list(firm_b.matches.filter(eligible=True).order_by("-score", "opportunity_id")[:5])
     assert {m.opportunity for m in best_b} == set(cyber_calls)
     assert firm_b.matches.filter(opportunity=usv_call).exists()  # matched, but not among its five best
-    rows_a = set(PartnerFit.objects.filter(company=firm_a).values_list("pk", flat=True))
     rows_b = set(PartnerFit.objects.filter(company=firm_b).values_list("pk", flat=True))
-    PartnerFit.objects.filter(company__in=[firm_a, firm_b]).update(score=0)  # stale rows a refit would replace
+    stale = [{"code": "test.stale", "params": {}}]  # no fit has this gap: a row still carrying it was not refitted
+    PartnerFit.objects.filter(company__in=[firm_a, firm_b]).update(gaps=stale)
 
     match_run_execute(run_id=match_run_create(scope=MatchRun.Scope.OPPORTUNITY, opportunity=usv_call).pk)
 
-    assert set(PartnerFit.objects.filter(company=firm_a).values_list("pk", flat=True)).isdisjoint(rows_a)
-    assert PartnerFit.objects.filter(company=firm_a, score__gt=0).exists()
+    assert PartnerFit.objects.filter(company=firm_a).exists()
+    assert stale not in list(PartnerFit.objects.filter(company=firm_a).values_list("gaps", flat=True))  # all refitted
     assert set(PartnerFit.objects.filter(company=firm_b).values_list("pk", flat=True)) == rows_b
-    assert not PartnerFit.objects.filter(company=firm_b, score__gt=0).exists()  # untouched
+    assert all(gaps == stale for gaps in PartnerFit.objects.filter(company=firm_b).values_list("gaps", flat=True))
 
 
 def test_an_opportunity_run_refits_the_firms_whose_five_best_it_leaves(firm_a, areas, partners):
