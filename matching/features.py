@@ -33,8 +33,23 @@ DEFENCE_CONTEXT: tuple[str, ...] = tuple(
         "jamming|ballistic|hypersonic|armour|armor|mission|government|security"
     ).split("|")
 )
+# Certificates (fixtures/certifications.yaml codes) that place a firm in defence: the IAQG 9100 family, the US and
+# Japanese defence cyber standards, and every DISP level. ISO 9001/27001 and Japan's supplier qualification do not.
 DEFENCE_CERTS: frozenset[str] = frozenset(
-    {"as9100d", "jis-q-9100", "en-9100", "cmmc-2", "cmmc-l2", "disp", "nist-800-171", "nist-sp-800-171"}
+    {
+        "as9100d",
+        "en9100",
+        "jisq9100",
+        "nist-800-171",
+        "cmmc-l1",
+        "cmmc-l2",
+        "cmmc-l3",
+        "disp-entry",
+        "disp-l1",
+        "disp-l2",
+        "disp-l3",
+        "jp-defense-cybersecurity",
+    }
 )
 # Affinity constants live in matching.affinity; these names stay importable from here for older callers.
 EVIDENCE_SCALE = affinity.EVIDENCE_SCALE

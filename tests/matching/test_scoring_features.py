@@ -1,14 +1,17 @@
 """From words and rows to arrays: n-grams, keyword evidence, certification equivalence and timing."""
 
 import datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from matching import features
 from matching.features import AreaRow, CertificationRow, CompanyRow, OpportunityRow
 from matching.vocabulary import Vocabulary
 
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 TODAY = datetime.date(2026, 6, 1)
 LASER = AreaRow(
     "directed-energy",
@@ -74,6 +77,27 @@ def test_words_without_a_defence_setting_count_for_less():
     )
     assert arrays.context[0] == 0.0 < arrays.context[1]
     assert arrays.affinity[0, 1] < arrays.affinity[1, 1]
+
+
+@pytest.mark.parametrize("code", ["en9100", "jisq9100", "disp-l1", "cmmc-l3", "jp-defense-cybersecurity"])
+def test_a_defence_certificate_places_a_firm_in_defence(code):
+    corpus = features.build_corpus([LASER, MINERALS], [], [])
+    described = "Rare earth permanent magnets."
+    arrays = features.firm_arrays(
+        corpus,
+        [
+            firm(described),
+            firm(described, pk=2, certifications=[code]),
+            firm(described, pk=3, certifications=["iso9001"]),
+        ],
+    )
+    assert arrays.context[0] == arrays.context[2] == 0.0 < arrays.context[1]
+    assert arrays.affinity[0, 1] < arrays.affinity[1, 1]
+
+
+def test_the_defence_certificates_are_curated_codes():
+    curated = {row["code"] for row in yaml.safe_load((FIXTURES / "certifications.yaml").read_text())}
+    assert features.DEFENCE_CERTS <= curated
 
 
 def test_certification_equivalence_is_closed_transitively():
