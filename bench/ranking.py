@@ -5,8 +5,10 @@ never touched), loads the curated fixtures with the `load_curated` service, impo
 tests/matching/ranking/firms.yaml with the CSV import service, sets their presence in Japan (not a CSV column),
 rescores everything with `match_run_start`, and reads the Match rows. It then prints one JSON line per figure,
 `{"metric", "value", "unit"}`: nDCG@5 of the areas and hubs per half and group, the same for a plain TF-IDF peer
-run on the same firms, the user's view (the five best opportunities) and the civilian-decoy check. Printed, not
-asserted; the goals and today's figures are in docs/matching.md. --verbose writes the worst firms to stderr.
+run on the same firms, the user's view (the five best opportunities) and the civilian-decoy check; the test half's
+figures are given again (`*_test_fresh*`) for the firms of the set's latest extension, which no tuning round has seen
+scored. Printed, not asserted; the goals and today's figures are in docs/matching.md. --verbose writes the worst
+firms to stderr.
 """
 
 from __future__ import annotations
@@ -109,6 +111,14 @@ def firms_select(firms: dict[str, Firm], *, half: str, slice_n: int | None = Non
             if queue and len(picked) < slice_n:
                 picked.append(queue.pop(0))
     return picked
+
+
+def firms_fresh(firms: list[Firm]) -> list[Firm]:
+    """Those of FIRMS added in the set's latest extension (split.yaml `extensions`): firms no tuning round has seen
+    scored, so their test-half figures are the least biased ones."""
+    split = yaml.safe_load((RANKING / "split.yaml").read_text())
+    latest = set(split.get("extensions", [{}])[-1].get("firms", []))
+    return [f for f in firms if f.slug in latest]
 
 
 def firms_csv(firms: Iterable[Firm]) -> bytes:
@@ -335,6 +345,10 @@ def measure(halves: dict[str, list[Firm]], *, verbose: int = 0) -> dict[str, flo
         peer = peer_scores(firms, cat)  # fitted on this half's descriptions only
         out |= figures(half, firms, scorer, peer, cat)
         out[f"firms_{half}"] = len(firms)
+        fresh = firms_fresh(firms) if half == "test" else []
+        if fresh:
+            out |= figures(f"{half}_fresh", fresh, scorer, peer, cat)
+            out[f"firms_{half}_fresh"] = len(fresh)
         for line in worst_cases(firms, scorer, peer, verbose) if verbose else []:
             print(f"[{half}] {line}", file=sys.stderr)
     out |= decoy_check(every, scorer)

@@ -1,6 +1,7 @@
 """The measuring parts of bench/ranking.py (issue #12): nDCG, the CI slice and the CSV the import takes."""
 
 import pytest
+import yaml
 
 from bench import ranking
 from companies.importing import companies_import_check
@@ -31,10 +32,20 @@ def test_the_ci_slice_takes_firms_from_every_group():
     picked = ranking.firms_select(firms, half="test", slice_n=8)
     assert len(picked) == 8
     assert {f.group for f in picked} == set(ranking.GROUPS)
-    assert len(ranking.firms_select(firms, half="test")) == 56
+    assert len(ranking.firms_select(firms, half="test")) == 80
+
+
+def test_the_fresh_figures_cover_only_the_latest_extensions_test_firms():
+    firms = ranking.firms_load()
+    test = ranking.firms_select(firms, half="test")
+    fresh = ranking.firms_fresh(test)
+    added = set(yaml.safe_load((ranking.RANKING / "split.yaml").read_text())["extensions"][-1]["firms"])
+    assert {f.slug for f in fresh} == added & {f.slug for f in test}
+    assert 0 < len(fresh) < len(test)
+    assert {f.group for f in fresh} == set(ranking.GROUPS)
 
 
 def test_the_csv_the_bench_writes_passes_the_import_check(curated_areas):
     firms = list(ranking.firms_load().values())
     rows = companies_import_check(data=ranking.firms_csv(firms))
-    assert len(rows) == len(firms) == 112
+    assert len(rows) == len(firms) == 160

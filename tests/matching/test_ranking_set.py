@@ -97,3 +97,17 @@ def test_the_split_halves_every_group():
         in_tune = sum(1 for s in tune if firms[s] == group)
         in_test = sum(1 for s in test if firms[s] == group)
         assert abs(in_tune - in_test) <= 1, group
+
+
+def test_each_extension_halves_its_own_groups_and_names_firms_of_the_set():
+    split = yaml.safe_load((RANKING / "split.yaml").read_text())
+    firms = {f["slug"]: f["group"] for f in _firms()}
+    tune = set(split["tune"])
+    for extension in split.get("extensions", []):
+        added = extension["firms"]
+        assert isinstance(extension["seed"], int)
+        assert len(set(added)) == len(added) and set(added) <= set(firms)
+        for group in {firms[s] for s in added}:
+            in_tune = sum(1 for s in added if firms[s] == group and s in tune)
+            in_test = sum(1 for s in added if firms[s] == group and s not in tune)
+            assert abs(in_tune - in_test) <= 1, (extension["date"], group)
