@@ -1,4 +1,4 @@
-"""The one client for other people's servers: source pages now, webhooks later (DESIGN.md, shared mechanisms).
+"""The one client for other people's servers: source pages and webhook deliveries (DESIGN.md, shared mechanisms).
 
 Every request has a timeout and a size cap, follows no redirect (the caller sees it and decides), refuses
 addresses on private, loopback or link-local networks unless SOURCES_ALLOW_PRIVATE is set (tests and development),
