@@ -103,6 +103,13 @@ class Certification(models.Model):
         return reverse("api:certification-detail", kwargs={"version": "v1", "code": self.code})
 
 
+# A record's dates lie in this range: a typo such as 9999-12-31 would otherwise pass every check and break what
+# adds a day to it (calendar feeds) or counts days to it (timing).
+EARLIEST_DATE = datetime.date(1990, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+DATE_FIELDS = ("opens_on", "closes_on", "starts_on", "ends_on", "expected_from", "expected_until", "last_verified_on")
+
+
 class Opportunity(models.Model):
     """What company staff browse: a hub, a priority area, an event, a programme or a dated call."""
 
@@ -241,6 +248,15 @@ class Opportunity(models.Model):
         rather than a constraint name; the constraints still guard every other write path.
         """
         errors: dict[str, str] = {}
+        for name in DATE_FIELDS:
+            day = getattr(self, name)
+            if isinstance(day, datetime.date) and not EARLIEST_DATE <= day <= LATEST_DATE:
+                errors[name] = _("Give a date from %(earliest)s to %(latest)s.") % {
+                    "earliest": EARLIEST_DATE.isoformat(),
+                    "latest": LATEST_DATE.isoformat(),
+                }
+        if errors:
+            raise ValidationError(errors)  # the order checks below would compare a typo
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             errors["closes_on"] = _("The closing date is before the opening date.")
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

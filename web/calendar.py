@@ -46,7 +46,7 @@ def opportunity_events(opportunity: Opportunity, *, absolute_url: Callable[[str]
         last = opportunity.ends_on or opportunity.starts_on
         event.add("summary", title)
         event.add("dtstart", opportunity.starts_on)
-        event.add("dtend", last + datetime.timedelta(days=1))  # DTEND of an all-day entry is exclusive
+        event.add("dtend", _day_after(last))  # DTEND of an all-day entry is exclusive
         if opportunity.venue:
             event.add("location", opportunity.venue)
         event.add("description", description)
@@ -55,7 +55,7 @@ def opportunity_events(opportunity: Opportunity, *, absolute_url: Callable[[str]
         event = _base_event(opportunity, uid_suffix="deadline", absolute_url=absolute_url)
         event.add("summary", _("Deadline: %(title)s") % {"title": title})
         event.add("dtstart", opportunity.closes_on)
-        event.add("dtend", opportunity.closes_on + datetime.timedelta(days=1))
+        event.add("dtend", _day_after(opportunity.closes_on))
         event.add(
             "description", "\n\n".join([_("Closes at the end of the day, Japan time (JST, UTC+09:00)."), description])
         )
@@ -70,7 +70,7 @@ def _expected_event(opportunity: Opportunity, *, description: str, absolute_url:
     event = _base_event(opportunity, uid_suffix=suffix, absolute_url=absolute_url)
     event.add("summary", _("Expected: %(title)s") % {"title": localised(opportunity)})
     event.add("dtstart", opportunity.expected_from)
-    event.add("dtend", opportunity.expected_until + datetime.timedelta(days=1))
+    event.add("dtend", _day_after(opportunity.expected_until))
     event.add("status", "TENTATIVE")
     event.add("transp", "TRANSPARENT")
     basis = _("Dates not announced; expected window %(basis)s.") % {"basis": opportunity.expected_basis}
@@ -111,3 +111,8 @@ def matches_calendar(matches: Iterable[Match], *, name: str, absolute_url: Calla
         for event in opportunity_events(match.opportunity, absolute_url=absolute_url, note=note):
             calendar.add_component(event)
     return calendar.to_ical()
+
+
+def _day_after(day: datetime.date) -> datetime.date:
+    """The exclusive end of an all-day entry; a date saved before records' dates were bounded may be the last one."""
+    return day + datetime.timedelta(days=1) if day < datetime.date.max else day

@@ -1,5 +1,7 @@
 """iCalendar feeds parsed back with `icalendar`: the public feed, a firm's private feed, and stable UIDs."""
 
+import datetime
+
 import pytest
 from icalendar import Calendar
 
@@ -119,3 +121,11 @@ def test_calendar_page_offers_the_firms_secret_feed_to_its_staff_only(alice_clie
     assert '<input type="hidden" name="company" value="firm-a">' in text
     assert "High-power laser call" in text
     assert 'value="firm-a"' not in bob_client.get("/calendar/").text
+
+
+def test_a_record_saved_with_the_last_date_before_dates_were_bounded_keeps_the_feed_answering(anon_client, world):
+    OpportunityFactory(slug="typo-call", title="Typo call", closes_on=datetime.date.max)
+
+    events = events_by_uid(parse(anon_client.get("/calendar.ics")))
+
+    assert events["typo-call-deadline@kakehashi"].decoded("DTEND") == datetime.date.max

@@ -173,6 +173,23 @@ def test_a_closing_date_before_the_opening_date_is_shown_on_the_field(consultant
     assert call.closes_on != datetime.date(2026, 11, 1)
 
 
+def test_a_closing_date_typed_as_9999_is_refused_on_the_field_and_the_calendar_still_answers(
+    consultant_client, anon_client
+):
+    call = CallFactory(title="ISTI call")
+    kept = call.closes_on
+    data = _form_data(consultant_client.get(_change_url(call)))
+    data |= {"closes_on": "9999-12-31"}
+
+    response = consultant_client.post(_change_url(call), data)
+
+    assert response.status_code == 200
+    assert "from 1990-01-01 to 2100-12-31" in str(response.context["adminform"].form.errors["closes_on"])
+    call.refresh_from_db()
+    assert call.closes_on == kept
+    assert anon_client.get("/calendar.ics").status_code == 200
+
+
 def test_the_last_source_of_a_published_record_cannot_be_deleted_in_the_form(consultant_client):
     opportunity = OpportunityFactory()
     data = _form_data(consultant_client.get(_change_url(opportunity))) | {"sources-0-DELETE": "on"}

@@ -91,6 +91,14 @@ def test_closing_before_opening_is_refused_naming_the_closing_date():
     assert "closing date is before the opening date" in validation_error_text(error)
 
 
+@pytest.mark.parametrize("field", ["opens_on", "closes_on", "expected_until"])
+def test_a_date_outside_1990_to_2100_is_refused_naming_its_field(field):
+    overrides = {field: datetime.date(9999, 12, 31)}
+    if field == "expected_until":
+        overrides |= {"expected_from": TODAY, "expected_basis": "from the 2025 edition"}
+    assert "Give a date from 1990-01-01 to 2100-12-31." in validation_error_text(_refused(field, **overrides))
+
+
 def test_an_event_ending_before_it_starts_is_refused_naming_the_end_date():
     _refused("ends_on", kind=Opportunity.Kind.EVENT, starts_on=TODAY, ends_on=TODAY - DAY)
 
