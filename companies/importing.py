@@ -199,6 +199,13 @@ class _RowChecker:
         self.website_max = Company._meta.get_field("website").max_length
         self.this_year = timezone.localdate().year
         self.seen: dict[str, tuple[int, str]] = {}  # slug -> the line and name it first appeared with
+        # A row is the firm of its slug, or else the firm of its name: a curated firm's slug need not come from its
+        # name ("ocius" for Ocius Technology), and re-importing it must update it, not add a second one.
+        self.slugs: set[str] = set()
+        self.by_name: dict[str, str] = {}
+        for slug, name in Company.objects.order_by("pk").values_list("slug", "name"):
+            self.slugs.add(slug)
+            self.by_name.setdefault(name.casefold(), slug)
 
     def check(self, line: int, record: list[str], errors: list[RowError]) -> Row | None:
         if len(record) != len(HEADER):
@@ -238,6 +245,8 @@ class _RowChecker:
         if len(name) > self.name_max:
             fail("name", f"longer than {self.name_max} characters")
         slug = company_slug(name)
+        if slug not in self.slugs:
+            slug = self.by_name.get(name.casefold(), slug)
         if not slug:
             fail("name", f"'{_shown(name)}' has no letters or digits to make an address from")
         elif slug in self.seen:

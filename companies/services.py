@@ -1,6 +1,7 @@
 """Writes to firms: profiles with one history row per change, memberships, and a rescore once the data is committed."""
 
 import datetime
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from typing import Any
@@ -53,8 +54,15 @@ CertificationsArg = Mapping[Certification | int, datetime.date | None] | Iterabl
 
 
 def company_slug(name: str) -> str:
-    """The slug a firm's name gives: the key the CSV import matches existing firms on."""
-    return slugify(name)[: Company._meta.get_field("slug").max_length].strip("-")
+    """The slug a firm's name gives: the key the CSV import matches existing firms on.
+
+    A name written without Latin letters or digits (株式会社テスト) gets `firm-` and a digest of the name, so it
+    still has an address and gives the same one on every import; a name with no letter or digit at all gets none.
+    """
+    slug = slugify(name)[: Company._meta.get_field("slug").max_length].strip("-")
+    if not slug and any(ch.isalnum() for ch in name):
+        slug = "firm-" + hashlib.sha256(name.strip().casefold().encode()).hexdigest()[:10]
+    return slug
 
 
 @transaction.atomic
@@ -182,6 +190,7 @@ def _split(data: Mapping[str, Any]) -> tuple[dict[str, Any], AreasArg | None, Ce
 
 def _full_clean(company: Company, *, derived_slug: bool) -> None:
     """full_clean(), naming the name rather than the slug when the slug was derived from it."""
+    errors: dict[str, list[str]] = {}
     try:
         company.full_clean()
     except ValidationError as exc:
@@ -191,7 +200,19 @@ def _full_clean(company: Company, *, derived_slug: bool) -> None:
             errors["name"] = [_("A firm with this name (or one that gives the same slug) already exists.")]
             if not company.slug:
                 errors["name"] = [_("The name needs at least one letter or digit.")]
-        raise ValidationError(errors) from exc
+    if "name" not in errors and company.name:
+        twin = _same_name(company)
+        if twin is not None:
+            errors["name"] = [_("A firm with this name already exists: %(slug)s.") % {"slug": twin}]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _same_name(company: Company) -> str | None:
+    """The slug of another firm with COMPANY's name, case aside (the CSV import takes a name to be that firm)."""
+    folded = company.name.strip().casefold()
+    same = Company.objects.exclude(pk=company.pk).filter(name__iexact=company.name.strip())
+    return next((slug for slug, name in same.values_list("slug", "name") if name.strip().casefold() == folded), None)
 
 
 def _pk(value: Any) -> int:

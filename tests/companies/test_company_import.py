@@ -176,6 +176,39 @@ def test_a_row_whose_name_matches_an_existing_firm_updates_it(reference, rescore
     assert rescore.targets() == [("company", existing.pk)] and len(rescore.enqueues) == 1
 
 
+def test_a_firm_whose_slug_is_not_made_from_its_name_is_updated_not_duplicated(reference, rescore):
+    curated = CompanyFactory(slug="ocius", name="Ocius Technology", size="startup")
+
+    result = companies_import(data=csv_bytes("OCIUS TECHNOLOGY,AU,sme,2000,,Uncrewed surface vessels,,,\n"), by=None)
+
+    assert (result.created, result.updated) == (0, 1)
+    assert list(Company.objects.values_list("slug", flat=True)) == ["ocius"]
+    curated.refresh_from_db()
+    assert curated.size == "sme"
+
+
+def test_a_row_and_another_rows_name_twin_are_refused_as_the_same_firm(reference):
+    CompanyFactory(slug="ocius", name="Ocius Technology")
+    rows = ("Ocius,AU,sme,2000,,Uncrewed surface vessels,,,\n", "Ocius Technology,AU,sme,2000,,Vessels,,,\n")
+
+    assert refusal(csv_bytes(*rows)) == [
+        "line 3, field name: duplicate of line 2: 'Ocius Technology' and 'Ocius' both give the slug 'ocius'"
+    ]
+    assert Company.objects.count() == 1
+
+
+def test_a_firm_named_in_japanese_imports_with_an_address_and_imports_again_unchanged(reference, rescore):
+    data = csv_bytes("株式会社テスト,JP,sme,2010,,防衛向けのレーザー部品,directed-energy,,\n")
+
+    first = companies_import(data=data, by=None)
+    again = companies_import(data=data, by=None)
+
+    firm = Company.objects.get()
+    assert (first.created, again.unchanged) == (1, 1)
+    assert firm.name == "株式会社テスト" and firm.slug.startswith("firm-")
+    assert firm.get_absolute_url().endswith(f"/{firm.slug}/")
+
+
 def test_importing_the_same_file_again_changes_nothing(reference, rescore):
     data = csv_bytes(GOOD, "Beta Drones,US,startup,,,Small drones,uav,,\n")
     companies_import(data=data, by=None)

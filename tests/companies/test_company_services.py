@@ -53,6 +53,22 @@ def test_create_names_the_name_when_the_slug_it_gives_is_taken(db):
     assert list(caught.value.message_dict) == ["name"]
 
 
+def test_create_refuses_the_name_of_a_firm_whose_slug_was_not_made_from_it(db):
+    CompanyFactory(slug="ocius", name="Ocius Technology")
+
+    with pytest.raises(ValidationError) as caught:
+        company_create(data=new_firm(name="ocius technology"), by=None)
+
+    assert caught.value.message_dict == {"name": ["A firm with this name already exists: ocius."]}
+    assert Company.objects.count() == 1
+
+
+def test_a_firm_named_in_japanese_gets_an_address(db):
+    firm = company_create(data=new_firm(name="株式会社テスト"), by=None)
+
+    assert firm.slug.startswith("firm-") and Company.objects.get(slug=firm.slug).name == "株式会社テスト"
+
+
 def test_update_records_before_after_and_who(firm_a, alice, rescore):
     uav = TechnologyAreaFactory(slug="uav")
 
