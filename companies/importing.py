@@ -217,6 +217,11 @@ class _RowChecker:
         def fail(name: str, why: str) -> None:
             row_errors.append(RowError(line, name, why))
 
+        for name, value in raw.items():
+            if "\x00" in value:  # PostgreSQL text cannot hold it; the forms and the API refuse it too
+                fail(name, "contains a NUL character")
+                raw[name] = value.replace("\x00", "")
+
         slug = self._name(raw["name"], fail, line)
         values = {
             "name": raw["name"],

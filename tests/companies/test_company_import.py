@@ -79,6 +79,13 @@ def test_a_bad_row_is_reported_by_line_and_field_and_nothing_is_written(referenc
     assert rescore.targets() == [] and rescore.enqueues == []
 
 
+def test_a_nul_character_is_refused_naming_its_field(reference):
+    assert refusal(csv_bytes("Acme,AU,sme,2012,,Makes\x00 lasers,,,\n")) == [
+        "line 2, field description: contains a NUL character"
+    ]
+    assert not Company.objects.exists()
+
+
 def test_every_bad_row_is_reported_not_just_the_first(reference):
     errors = refusal(csv_bytes("Acme,XX,sme,,,Lasers,,,\n", GOOD, "Beta,AU,sme,,,Drones,,11,\n"))
 
