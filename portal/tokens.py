@@ -11,6 +11,7 @@ from portal.roles import is_consultant
 
 # A token nobody remembers keeps working for at most this long, unless its owner asked for another expiry.
 DEFAULT_EXPIRY = datetime.timedelta(days=90)
+MAX_EXPIRY = datetime.timedelta(days=3650)  # the longest a token may live, however it is minted
 # Enough of the raw key to tell tokens apart in lists and logs, far too little to guess the rest.
 PREFIX_LENGTH = 12
 
@@ -28,6 +29,8 @@ def token_issue(*, user: User, name: str, expires_at: datetime.datetime | None =
     )
     if expires_at <= timezone.now():
         raise ValidationError({"expires_at": "The expiry must be in the future."})
+    if expires_at > timezone.now() + MAX_EXPIRY:
+        raise ValidationError({"expires_at": f"The expiry may be at most {MAX_EXPIRY.days} days away."})
     token.full_clean()
     token.save()
     return token, raw

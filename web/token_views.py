@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.models import ApiToken
-from portal.tokens import DEFAULT_EXPIRY, token_issue, token_revoke
+from portal.tokens import DEFAULT_EXPIRY, MAX_EXPIRY, token_issue, token_revoke
 
 
 class ApiTokenForm(forms.Form):
@@ -20,7 +20,7 @@ class ApiTokenForm(forms.Form):
     expires_in_days = forms.IntegerField(
         label=_("Expires after (days)"),
         min_value=1,
-        max_value=3650,
+        max_value=MAX_EXPIRY.days,
         required=False,
         initial=DEFAULT_EXPIRY.days,
         help_text=_("Every token expires: after 90 days unless you choose another number of days."),

@@ -4,10 +4,12 @@ import datetime
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from portal.models import ApiToken, hash_token
+from portal.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +32,18 @@ def test_issue_token_can_set_an_expiry(alice):
     call_command("issue_token", "alice", "--expires-days", "30", stdout=out, stderr=StringIO())
     token = ApiToken.objects.get(key_hash=hash_token(out.getvalue().splitlines()[-1]))
     assert token.expires_at - timezone.now() > datetime.timedelta(days=29)
+
+
+@pytest.mark.parametrize("days", ["0", "3651", "3000000"])
+def test_issue_token_refuses_an_expiry_out_of_range_and_mints_nothing(alice, days):
+    with pytest.raises(CommandError, match="--expires-days must be from 1 to 3650"):
+        call_command("issue_token", "alice", "--expires-days", days, stdout=StringIO(), stderr=StringIO())
+    assert not ApiToken.objects.exists()
+
+
+def test_a_token_cannot_be_minted_to_live_longer_than_ten_years(alice):
+    with pytest.raises(ValidationError, match="at most 3650 days"):
+        token_issue(user=alice, name="x", expires_at=timezone.now() + datetime.timedelta(days=3651))
 
 
 def test_issue_token_names_an_unknown_user(db):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from portal.tokens import token_issue
+from portal.tokens import MAX_EXPIRY, token_issue
 
 
 class Command(BaseCommand):
@@ -16,14 +16,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--name", default="command line", help="What the token is for (shown in lists).")
-        parser.add_argument("--expires-days", type=int, default=None, help="Expire after N days (default: 90).")
+        parser.add_argument(
+            "--expires-days", type=int, default=None, help="Expire after N days, 1 to 3650 (default: 90)."
+        )
 
     def handle(self, *args, username: str, name: str, expires_days: int | None, **options):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user named {username!r}.")
-        if expires_days is not None and expires_days < 1:
-            raise CommandError("--expires-days must be at least 1.")
+        if expires_days is not None and not 1 <= expires_days <= MAX_EXPIRY.days:
+            raise CommandError(f"--expires-days must be from 1 to {MAX_EXPIRY.days}.")
         expires_at = timezone.now() + datetime.timedelta(days=expires_days) if expires_days else None
         try:
             token, raw = token_issue(user=user, name=name, expires_at=expires_at)
