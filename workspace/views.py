@@ -15,12 +15,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from matching.models import Match
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_row
-from workspace.forms import BulkForm, FeedbackForm, PipelineEntryForm, StageForm
+from workspace.forms import BulkForm, FeedbackForm, PipelineEntryForm, StageForm, form_problems
 from workspace.models import PipelineEntry
 from workspace.selectors import (
     Column,
@@ -185,8 +186,10 @@ def feedback_give(request: HttpRequest, company_slug: str, opportunity_slug: str
     if form.is_valid():
         match_feedback_give(company=company, opportunity=opportunity, by=request.user, **form.cleaned_data)
         messages.success(request, _("“%(title)s” is hidden from your matches.") % {"title": opportunity.title})
-    else:
+    elif "reason" in form.errors:
         messages.error(request, _("Choose a reason from the list."))
+    else:
+        messages.error(request, form_problems(form))
     return _back(request, reverse("matching:match_list") + f"?company={company.slug}")
 
 
@@ -210,6 +213,19 @@ def matches_bulk(request: HttpRequest, company_slug: str) -> HttpResponse:
     matched = Match.objects.filter(company=company, opportunity__slug__in=slugs).select_related("opportunity")
     opportunities = [match.opportunity for match in matched]
     form = BulkForm(request.POST, slugs=[o.slug for o in opportunities])
+    gone = set(slugs) - {o.slug for o in opportunities}
+    if gone:  # archived, closed or rescored away since the page was drawn
+        count = len(gone)
+        messages.error(
+            request,
+            ngettext(
+                "%(count)d selected record is no longer among your matches; nothing was changed.",
+                "%(count)d selected records are no longer among your matches; nothing was changed.",
+                count,
+            )
+            % {"count": count},
+        )
+        return _back(request, reverse("matching:match_list") + f"?company={company.slug}")
     if not form.is_valid():
         messages.error(request, _("Select at least one of your matches and an action."))
         return _back(request, reverse("matching:match_list") + f"?company={company.slug}")

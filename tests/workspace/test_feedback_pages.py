@@ -62,6 +62,14 @@ def test_a_reason_outside_the_list_is_refused(alice_client, firm_a, matches):
     assert "Choose a reason from the list." in alice_client.get(MATCHES).text
 
 
+def test_a_note_too_long_is_refused_naming_the_note(alice_client, firm_a, matches):
+    dismiss(alice_client, "cyber-call", note="x" * 2001)
+    assert not MatchFeedback.objects.exists()
+    page = alice_client.get(MATCHES).text
+    assert "Note: Ensure this value has at most 2000 characters (it has 2001)." in page
+    assert "Choose a reason from the list." not in page
+
+
 def test_bob_cannot_dismiss_alices_match(bob_client, firm_a, matches):
     assert dismiss(bob_client, "cyber-call").status_code == 404
     assert bob_client.post("/workspace/firm-a/matches/bulk/", {"selected": ["cyber-call"]}).status_code == 404
@@ -89,6 +97,14 @@ def test_bulk_with_nothing_selected_changes_nothing(alice_client, firm_a, matche
     alice_client.post("/workspace/firm-a/matches/bulk/", {"action": "stage:won"})
     assert not PipelineEntry.objects.exists()
     assert "Select at least one of your matches and an action." in alice_client.get(MATCHES).text
+
+
+def test_bulk_with_a_record_gone_since_the_page_was_drawn_says_so_and_changes_nothing(alice_client, firm_a, matches):
+    alice_client.post(
+        "/workspace/firm-a/matches/bulk/", {"selected": ["cyber-call", "archived-since"], "action": "stage:won"}
+    )
+    assert not PipelineEntry.objects.exists()
+    assert "1 selected record is no longer among your matches; nothing was changed." in alice_client.get(MATCHES).text
 
 
 def test_consultants_see_feedback_per_record_and_per_area(consultant_client, alice, firm_a, matches):
