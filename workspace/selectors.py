@@ -82,6 +82,16 @@ def with_workspace(matches: AnyQuerySet, *, include_dismissed: bool = False) -> 
     return matches if include_dismissed else matches.filter(dismissed=False)
 
 
+def opportunity_for_pipeline(*, company: Company, slug: str) -> Opportunity:
+    """A record COMPANY may set a stage on: any published one, or one already in its pipeline since archived (a card
+    must still move to won or lost, or off the board); 404 otherwise."""
+    in_pipeline = PipelineEntry.objects.filter(company=company, opportunity_id=OuterRef("pk"))
+    found = Opportunity.objects.filter(Q(status=Opportunity.Status.PUBLISHED) | Exists(in_pipeline), slug=slug).first()
+    if found is None:
+        raise Http404("No such published opportunity.")
+    return found
+
+
 def opportunity_for_firm(*, slug: str) -> Opportunity:
     """A published record a firm may put in its pipeline or give feedback on; 404 otherwise."""
     found = Opportunity.objects.published().filter(slug=slug).first()

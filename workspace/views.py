@@ -28,6 +28,7 @@ from workspace.selectors import (
     company_get,
     feedback_report,
     opportunity_for_firm,
+    opportunity_for_pipeline,
     pipeline_board,
     pipeline_stage_list,
 )
@@ -147,7 +148,7 @@ def pipeline_detail_view(request: HttpRequest, company_slug: str, opportunity_sl
 def pipeline_set(request: HttpRequest, company_slug: str, opportunity_slug: str) -> HttpResponse:
     """Follow, Pursue or move a card: put the record in the firm's pipeline at the posted stage."""
     company = company_get(user=request.user, slug=company_slug)
-    opportunity = opportunity_for_firm(slug=opportunity_slug)
+    opportunity = opportunity_for_pipeline(company=company, slug=opportunity_slug)
     form = StageForm(request.POST)
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     if not form.is_valid():

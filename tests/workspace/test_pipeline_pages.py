@@ -143,6 +143,30 @@ def test_a_draft_record_cannot_be_followed(alice_client):
     assert alice_client.post(entry_url("draft-call", "set/"), {"stage": "watching"}).status_code == 404
 
 
+def test_a_record_archived_after_it_was_pursued_is_marked_and_its_card_still_moves(alice_client, alice, firm_a, call):
+    alice_client.post(entry_url("laser-call", "set/"), {"stage": "preparing"})
+    call.status = "archived"
+    call.save()
+
+    board = alice_client.get(BOARD).text
+    assert "No longer listed" in board and 'id="move-laser-call"' in board
+    detail = alice_client.get(entry_url("laser-call"))
+    assert detail.status_code == 200 and "No longer listed" in detail.text
+    assert 'href="/opportunities/laser-call/"' not in detail.text  # that page answers 404 now
+
+    response = alice_client.post(entry_url("laser-call", "set/"), {"stage": "lost"})
+
+    assert response.status_code == 302
+    assert PipelineEntry.objects.get(company=firm_a, opportunity=call).stage == "lost"
+
+
+def test_an_archived_record_cannot_be_added_to_a_pipeline(alice_client, call):
+    call.status = "archived"
+    call.save()
+    assert alice_client.post(entry_url("laser-call", "set/"), {"stage": "watching"}).status_code == 404
+    assert not PipelineEntry.objects.exists()
+
+
 @pytest.mark.parametrize("rows", [2, 20])
 def test_pipeline_board_query_count_is_constant(alice_client, alice, firm_a, rows, django_assert_num_queries):
     owner = UserFactory(username="owner")
