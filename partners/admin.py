@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import ForeignPartnership, Introduction, Partner, PartnerArea, PartnerSource
-from partners.services import introduction_move, partner_delete, partner_save
+from partners.services import introduction_move, introduction_move_check, partner_delete, partner_save
 from programmes.admin import CurationAdmin
 from programmes.services import validation_error_text
 
@@ -59,6 +59,18 @@ class IntroductionAdminForm(forms.ModelForm):
     class Meta:
         model = Introduction
         fields = ["status", "reason", "notes"]
+
+    def clean(self) -> dict[str, Any]:
+        """The move's rules on their fields, so a refused save keeps what was typed."""
+        data = super().clean()
+        if "status" in data:
+            try:
+                introduction_move_check(
+                    current=self.instance.status, status=data["status"], reason=data.get("reason", "")
+                )
+            except ValidationError as error:
+                self._update_errors(error)
+        return data
 
 
 @admin.register(Introduction)

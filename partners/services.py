@@ -71,23 +71,25 @@ def introduction_request(
 
 
 @transaction.atomic
+def introduction_move_check(*, current: str, status: str, reason: str = "") -> None:
+    """The rules of a move from CURRENT to STATUS, by field (the admin form shows them on its fields)."""
+    if status not in Introduction.Status.values:
+        raise ValidationError({"status": _("Unknown status %(s)s.") % {"s": status}})
+    if status != current and status not in TRANSITIONS[current]:
+        raise ValidationError(
+            {"status": _("A request that is %(old)s cannot become %(new)s.") % {"old": current, "new": status}}
+        )
+    if status == Introduction.Status.DECLINED and not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the firm a reason for declining.")})
+
+
 def introduction_move(
     *, introduction: Introduction, status: str, reason: str = "", notes: str | None = None, by: User | None
 ) -> Introduction:
     """Move a request along requested -> in_review -> introduced / declined; declining needs a reason."""
     introduction = Introduction.objects.select_for_update().get(pk=introduction.pk)
-    if status not in Introduction.Status.values:
-        raise ValidationError({"status": _("Unknown status %(s)s.") % {"s": status}})
-    if status != introduction.status and status not in TRANSITIONS[introduction.status]:
-        raise ValidationError(
-            {
-                "status": _("A request that is %(old)s cannot become %(new)s.")
-                % {"old": introduction.status, "new": status}
-            }
-        )
+    introduction_move_check(current=introduction.status, status=status, reason=reason)
     reason = (reason or "").strip()
-    if status == Introduction.Status.DECLINED and not reason:
-        raise ValidationError({"reason": _("Give the firm a reason for declining.")})
     moved = status != introduction.status
     introduction.status = status
     if reason:

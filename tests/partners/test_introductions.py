@@ -150,6 +150,22 @@ def test_consultants_work_the_queue_in_the_admin(alice_client, consultant_client
     assert Introduction.objects.get(pk=pk).status == "in_review"
 
 
+def test_a_decline_without_a_reason_in_the_admin_keeps_what_was_typed_and_names_the_reason(
+    alice_client, consultant_client, partners
+):
+    pk = ask(alice_client).json()["id"]
+
+    response = consultant_client.post(
+        f"/admin/partners/introduction/{pk}/change/", {"status": "declined", "reason": "", "notes": "rang twice"}
+    )
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors == {"reason": ["Give the firm a reason for declining."]}
+    assert (form["status"].value(), form["notes"].value()) == ("declined", "rang twice")
+    assert Introduction.objects.get(pk=pk).status == "requested"
+
+
 def test_the_database_refuses_a_second_open_request_written_around_the_service(firm_a, alice, partners):
     from django.db import IntegrityError, transaction
 
