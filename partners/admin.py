@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from partners.models import ForeignPartnership, Introduction, Partner, PartnerArea, PartnerSource
 from partners.services import introduction_move, introduction_move_check, partner_delete, partner_save
@@ -107,4 +108,6 @@ class IntroductionAdmin(CurationAdmin):
                 moved += 1
             except ValidationError as error:
                 self.message_user(request, validation_error_text(error), messages.ERROR)
-        self.message_user(request, _("%(n)s request(s) now in review.") % {"n": moved})
+        self.message_user(
+            request, ngettext("%(n)d request now in review.", "%(n)d requests now in review.", moved) % {"n": moved}
+        )

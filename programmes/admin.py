@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin import ConsultantOnlyMixin, inline_changes, inline_mark_saved
@@ -272,7 +273,9 @@ class OpportunityAdmin(CurationAdmin):
             queryset,
             action="publish",
             title=_("Publish opportunities"),
-            done=_("Published %(count)d opportunities."),
+            done=lambda count: ngettext(
+                "Published %(count)d opportunity.", "Published %(count)d opportunities.", count
+            ),
             run=lambda opportunity, reason: opportunity_publish(
                 opportunity=opportunity, by=request.user, reason=reason
             ),
@@ -285,7 +288,7 @@ class OpportunityAdmin(CurationAdmin):
             queryset,
             action="archive",
             title=_("Archive opportunities"),
-            done=_("Archived %(count)d opportunities."),
+            done=lambda count: ngettext("Archived %(count)d opportunity.", "Archived %(count)d opportunities.", count),
             run=lambda opportunity, reason: opportunity_archive(
                 opportunity=opportunity, by=request.user, reason=reason
             ),
@@ -299,7 +302,9 @@ class OpportunityAdmin(CurationAdmin):
             queryset,
             action="mark_verified",
             title=_("Mark opportunities verified today"),
-            done=_("Marked %(count)d opportunities verified today."),
+            done=lambda count: ngettext(
+                "Marked %(count)d opportunity verified today.", "Marked %(count)d opportunities verified today.", count
+            ),
             run=lambda record, why: opportunity_verify(opportunity=record, by=request.user, reason=why),
         )
 
@@ -310,7 +315,7 @@ class OpportunityAdmin(CurationAdmin):
         *,
         action: str,
         title: str,
-        done: str,
+        done: Callable[[int], str],
         run: Callable[[Opportunity, str], Opportunity],
         reason_required: bool = False,
     ) -> HttpResponse | None:
@@ -326,7 +331,7 @@ class OpportunityAdmin(CurationAdmin):
                 except ValidationError as error:
                     self.message_user(request, f"{opportunity}: {validation_error_text(error)}", messages.ERROR)
             if count:
-                self.message_user(request, done % {"count": count}, messages.SUCCESS)
+                self.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
             return None
         context = {
             **self.admin_site.each_context(request),

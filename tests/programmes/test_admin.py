@@ -243,7 +243,7 @@ def test_publishing_through_the_action_records_who_and_why(consultant, consultan
     assert draft.status == Opportunity.Status.PUBLISHED
     row = draft.history.latest()
     assert (row.history_user, row.history_change_reason) == (consultant, "Source checked")
-    assert "Published 1 opportunities." in _messages(response)
+    assert "Published 1 opportunity." in _messages(response)
 
 
 def test_records_without_a_source_are_reported_by_name_and_the_rest_published(consultant_client):
