@@ -1,6 +1,11 @@
 """Site-wide writes: the consultants group and its permissions, and what losing access or a password revokes."""
 
+import secrets
+
 from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,3 +49,32 @@ def user_deactivate(*, user: User) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])  # the save bumps the accounts generation (portal.generations.watch)
     user_credentials_revoke(user=user)
+
+
+@transaction.atomic
+def user_create(*, username: str, email: str, consultant: bool = False) -> tuple[User, str]:
+    """A new active user with EMAIL and a random password, returned once (they change it after signing in).
+
+    Consultants also get the admin (is_staff) and the consultants group; nobody gets superuser here.
+    """
+    username, email = username.strip(), email.strip()
+    errors: dict[str, list[str]] = {}
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError as error:
+        errors["username"] = error.messages
+    if not username:
+        errors["username"] = ["Give a username."]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [f"A user named {username!r} already exists."]
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        errors["email"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    password = secrets.token_urlsafe(12)
+    user = User.objects.create_user(username=username, email=email, password=password, is_staff=consultant)
+    if consultant:
+        user.groups.add(consultants_group_ensure())
+    return user, password
