@@ -51,6 +51,16 @@ class Segment:
     contribution: float
     x: float
 
+    @property
+    def scale(self) -> float | None:
+        """What the part was multiplied by besides its value and weight (the technology fit, and a gate's cap), when
+        that is not 1: the reader can then check value x weight x scale x 100 against the contribution."""
+        base = 100.0 * self.value * self.weight
+        if base <= 0:
+            return None
+        scale = self.contribution / base
+        return None if abs(scale - 1.0) < 0.005 else scale
+
 
 @dataclass
 class GapItem:

@@ -183,3 +183,17 @@ def test_csv_export_under_ja_writes_japanese_reasons_and_gaps(alice_client, alic
     laser = next(csv.DictReader(io.StringIO(response.content.decode())))
     assert laser["reasons"].startswith("指向性エネルギーを自社の技術分野として登録 | ")
     assert "TRL 5は最低要件のTRL 7に届かない：まず製品をTRL 7まで成熟させる" in laser["gaps"]
+
+
+def test_each_part_shows_what_it_was_multiplied_by_so_the_arithmetic_checks(alice_client, world, firm_a):
+    components = {
+        "capability": {"value": 0.95, "weight": 0.7, "contribution": 66.5},
+        "eligibility": {"value": 0.5, "weight": 0.12, "contribution": 5.7},
+    }
+    MatchFactory(company=firm_a, opportunity=world["laser"], score=72.2, components=components)
+
+    text = alice_client.get(PAGE).text
+
+    assert "Eligibility</strong> 5.7" in text and "(0.50 × weight 0.12 × 0.95)" in text
+    assert "(0.95 × weight 0.70)" in text  # technology fit itself is not scaled
+    assert "Each part after technology fit is multiplied by the fit" in text
