@@ -15,6 +15,7 @@ from companies.forms import CertificationsHeldFormSet, CompanyForm
 from companies.models import Company
 from companies.selectors import company_list, company_profile_queryset
 from companies.services import company_update
+from portal.filterforms import record_choices_localise
 from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
@@ -30,6 +31,7 @@ class CompanyListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
 
     def get_queryset(self):
         self.filterset = company_list(user=self.request.user, params=self.request.GET)
+        record_choices_localise(self.filterset.form, ["technology_area"])
         return self.filterset.qs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

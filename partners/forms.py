@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from partners.services import MESSAGE_MAX_LENGTH
+from portal.text import localised
 from programmes.models import Opportunity
 
 
@@ -25,3 +26,5 @@ class IntroductionForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["company"].queryset = Company.objects.member_of(user)
+        # Opportunity titles in the page's language (Japanese titles on /ja/).
+        self.fields["opportunity"].label_from_instance = localised

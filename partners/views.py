@@ -15,6 +15,7 @@ from partners.filters import PartnerFilterSet
 from partners.forms import IntroductionForm
 from partners.models import Introduction, Partner
 from partners.services import introduction_request
+from portal.filterforms import record_choices_localise
 from portal.paging import ForgivingPaginationMixin
 
 
@@ -26,6 +27,7 @@ class PartnerListView(ForgivingPaginationMixin, ListView):
 
     def get_queryset(self):
         self.filterset = PartnerFilterSet(self.request.GET, queryset=Partner.objects.for_listing().order_by("name"))
+        record_choices_localise(self.filterset.form, ["area"])
         return self.filterset.qs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

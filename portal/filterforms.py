@@ -18,3 +18,9 @@ def filter_form_tune(form: forms.Form, *, tick_boxes: Iterable[str] = ()) -> Non
         queryset = getattr(field, "queryset", None)
         choices = field.choices if queryset is None else [(obj.slug, localised(obj)) for obj in queryset]
         field.widget = forms.CheckboxSelectMultiple(choices=choices)
+
+
+def record_choices_localise(form: forms.Form, names: Iterable[str]) -> None:
+    """Name the records the fields NAMES offer in the reader's language (Japanese names on /ja/)."""
+    for name in names:
+        form.fields[name].label_from_instance = localised

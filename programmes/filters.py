@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from portal.filters import BooleanFilter
 from programmes.models import Opportunity, OpportunityArea, Organisation, TechnologyArea
 
 # Sort keys offered to people and clients; "fit" needs a signed-in member of a firm.
@@ -47,6 +48,11 @@ def _country_choices() -> list[tuple[str, str]]:
     return [(code, name) for code, name in countries]
 
 
+# What `q` searches: a record's own text and its areas' names, each in English and Japanese (docs/api.md).
+SEARCHED_FIELDS = ("title", "title_ja", "summary", "summary_ja", "description", "keywords")
+SEARCHED_AREA_FIELDS = ("name", "name_ja")
+
+
 def _search_terms(value: str) -> list[str]:
     return [term for term in value.split() if term][:10]
 
@@ -75,7 +81,7 @@ class OpportunityFilterSet(django_filters.FilterSet):
         label=_("Organisation"),
         help_text=_("Organisation slug; repeat for several."),
     )
-    open = django_filters.BooleanFilter(
+    open = BooleanFilter(
         method="filter_open",
         label=_("Open now"),
         help_text=_("true: open calls, events not yet over and standing records, as of today in Japan."),
@@ -100,7 +106,10 @@ class OpportunityFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
         label=_("Search"),
-        help_text=_("Words that must all appear in a title, summary, description, keywords or area name."),
+        help_text=_(
+            "Words that must all appear in a title, summary, description, keywords or area name (Japanese titles, "
+            "summaries and area names included)."
+        ),
     )
     when = django_filters.ChoiceFilter(
         choices=WHEN_CHOICES,
@@ -166,16 +175,15 @@ class OpportunityFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(eligible_countries="") | Q(eligible_countries__contains=value.upper()))
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Every word must appear in a title, the summary, the description, the keywords or an area name."""
+        """Every word must appear in the title, summary, description, keywords or an area name (English or Japanese)."""
         for term in _search_terms(value):
-            queryset = queryset.filter(
-                Q(title__icontains=term)
-                | Q(title_ja__icontains=term)
-                | Q(summary__icontains=term)
-                | Q(description__icontains=term)
-                | Q(keywords__icontains=term)
-                | Q(pk__in=Opportunity.objects.filter(technology_areas__name__icontains=term).values("pk"))
-            )
+            in_record = Q()
+            for field in SEARCHED_FIELDS:
+                in_record |= Q(**{f"{field}__icontains": term})
+            in_area = Q()
+            for field in SEARCHED_AREA_FIELDS:
+                in_area |= Q(**{f"technology_areas__{field}__icontains": term})
+            queryset = queryset.filter(in_record | Q(pk__in=Opportunity.objects.filter(in_area).values("pk")))
         return queryset
 
     def filter_when(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

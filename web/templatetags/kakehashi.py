@@ -1,4 +1,4 @@
-"""Template helpers for the site: localised record names, search highlighting, days left, score bars."""
+"""Template helpers for the site: localised names, search highlighting, days left, expected months, score bars."""
 
 import datetime
 import re
@@ -7,8 +7,10 @@ from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from portal.text import localised
 from programmes.filters import _search_terms
@@ -40,6 +42,20 @@ def days_until(day: datetime.date | None) -> int | None:
     if day is None:
         return None
     return (day - timezone.localdate()).days
+
+
+@register.simple_tag
+def expected_window(opportunity) -> str:
+    """An expected edition's months in the reader's language: "Expected May 2029 to June 2029, not announced".
+
+    Months are written with the language's YEAR_MONTH_FORMAT ("June 2029", "2029年6月"); a window within one month
+    names it once.
+    """
+    start = date_format(opportunity.expected_from, "YEAR_MONTH_FORMAT")
+    end = date_format(opportunity.expected_until, "YEAR_MONTH_FORMAT")
+    if start == end:
+        return _("Expected %(month)s, not announced") % {"month": start}
+    return _("Expected %(start)s to %(end)s, not announced") % {"start": start, "end": end}
 
 
 @register.filter

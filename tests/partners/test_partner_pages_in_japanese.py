@@ -1,0 +1,50 @@
+"""Partner pages and introduction requests under /ja/ name areas, opportunities and partners in Japanese."""
+
+import pytest
+
+from partners.models import Introduction
+from tests.factories import CallFactory
+
+
+@pytest.fixture
+def usv_call(db):
+    return CallFactory(slug="usv-call", title="USV call", title_ja="無人水上艇公募")
+
+
+def test_the_japanese_partner_listing_offers_area_names_in_japanese(anon_client, partners):
+    text = anon_client.get("/ja/partners/").text
+
+    assert '<option value="usv">無人水上艇</option>' in text
+    assert '<option value="cyber">サイバー</option>' in text
+    assert "Uncrewed surface vessels" not in text
+
+
+def test_the_english_partner_listing_keeps_english_area_names(anon_client, partners):
+    text = anon_client.get("/partners/").text
+
+    assert '<option value="usv">Uncrewed surface vessels</option>' in text
+
+
+def test_the_introduction_form_lists_opportunities_by_their_japanese_titles(alice_client, partners, usv_call):
+    text = alice_client.get("/ja/partners/shipyard-kk/").text
+
+    assert '<option value="usv-call">無人水上艇公募</option>' in text
+    assert "<title>造船" in text
+    assert '<option value="usv-call">USV call</option>' in alice_client.get("/partners/shipyard-kk/").text
+
+
+def test_my_introductions_name_the_partner_and_opportunity_in_japanese(alice_client, alice, firm_a, partners, usv_call):
+    introduction = Introduction.objects.create(
+        company=firm_a, partner=partners["shipyard"], opportunity=usv_call, message="Hello.", requested_by=alice
+    )
+
+    listing = alice_client.get("/ja/my/introductions/").text
+    detail = alice_client.get(f"/ja/my/introductions/{introduction.pk}/").text
+
+    assert f'<a href="/ja/my/introductions/{introduction.pk}/">造船</a>' in listing
+    assert "<td>無人水上艇公募</td>" in listing
+    assert "Shipyard Kk" not in listing and "USV call" not in listing
+    assert "造船" in detail and "無人水上艇公募</a>" in detail
+    assert "Shipyard Kk" not in detail
+    english = alice_client.get("/my/introductions/").text
+    assert ">Shipyard Kk</a>" in english and "<td>USV call</td>" in english

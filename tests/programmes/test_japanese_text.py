@@ -1,0 +1,123 @@
+"""Records under /ja/: English-only text is marked, expected months read as Japanese, and search reads Japanese."""
+
+import datetime
+
+import pytest
+
+from programmes.models import Opportunity
+from tests.factories import CallFactory, OpportunityFactory, TechnologyAreaFactory
+
+API = "/api/v1/opportunities/"
+
+
+def expected_edition(slug: str, start: datetime.date, end: datetime.date) -> Opportunity:
+    return OpportunityFactory(
+        slug=slug,
+        kind=Opportunity.Kind.EVENT,
+        title="Maritime expo",
+        title_ja="海洋博",
+        summary_ja="海洋技術の展示会。",
+        description="A biennial maritime exhibition.\n\nThe 2027 edition is not announced yet.",
+        expected_from=start,
+        expected_until=end,
+        expected_basis="from the 2023 and 2025 editions",
+    )
+
+
+@pytest.fixture
+def expo(db):
+    return expected_edition("expo-2027", datetime.date(2027, 1, 1), datetime.date(2027, 12, 31))
+
+
+@pytest.fixture
+def one_month_expo(db):
+    return expected_edition("expo-november", datetime.date(2027, 11, 2), datetime.date(2027, 11, 20))
+
+
+def test_the_expected_basis_and_description_are_marked_english_on_japanese_pages(anon_client, expo):
+    text = anon_client.get("/ja/opportunities/expo-2027/").text
+
+    english_basis = (
+        '(<span lang="en">from the 2023 and 2025 editions</span>)</span> <span class="badge badge-english">英語'
+    )
+    assert english_basis in text
+    assert '<h2>概要 <span class="badge badge-english">英語</span></h2>' in text
+    assert '<div lang="en"><p>A biennial maritime exhibition.</p>' in text
+
+
+def test_the_expected_basis_and_description_are_plain_on_english_pages(anon_client, expo):
+    text = anon_client.get("/opportunities/expo-2027/").text
+
+    assert '<span class="muted">(from the 2023 and 2025 editions)</span>' in text
+    assert "<h2>About</h2>" in text
+    assert "badge-english" not in text
+
+
+def test_the_japanese_listing_marks_the_expected_basis_english(anon_client, expo):
+    text = anon_client.get("/ja/opportunities/", {"when": "upcoming"}).text
+
+    assert '(<span lang="en">from the 2023 and 2025 editions</span>)' in text
+
+
+def test_an_expected_window_reads_year_then_month_in_japanese(anon_client, expo):
+    text = anon_client.get("/ja/opportunities/expo-2027/").text
+
+    assert "2027年1月〜2027年12月 の見込み（未発表）" in text
+    assert "1月 2027" not in text
+
+
+def test_an_expected_window_reads_month_then_year_in_english(anon_client, expo):
+    text = anon_client.get("/opportunities/expo-2027/").text
+
+    assert "Expected January 2027 to December 2027, not announced" in text
+
+
+def test_an_expected_window_within_one_month_names_it_once(anon_client, one_month_expo):
+    text = anon_client.get("/opportunities/expo-november/").text
+
+    assert "Expected November 2027, not announced" in text
+    assert "November 2027 to November 2027" not in text
+
+
+def test_an_expected_window_within_one_month_names_it_once_in_japanese(anon_client, one_month_expo):
+    """Needs the Japanese of "Expected %(month)s, not announced" in the compiled catalogue."""
+    text = anon_client.get("/ja/opportunities/expo-november/").text
+
+    assert "2027年11月 の見込み（未発表）" in text
+    assert "2027年11月〜2027年11月" not in text
+
+
+@pytest.fixture
+def japanese_records(db):
+    """Records findable in Japanese only: by a Japanese summary, a Japanese title, or an area's Japanese name."""
+    quantum = TechnologyAreaFactory(slug="quantum", name="Quantum technologies", name_ja="量子技術")
+    return {
+        "sensing": CallFactory(slug="sensing-call", title="Sensing call", summary="Precise sensors.", areas=[quantum]),
+        "comms": CallFactory(slug="comms-call", title="Secure comms call", summary_ja="量子暗号通信の提案を募集する。"),
+        "swarm": CallFactory(slug="swarm-call", title="Swarm call", summary_ja="ドローンの群制御の提案を募集する。"),
+        "uas": CallFactory(slug="uas-call", title="Small UAS call", title_ja="小型ドローン公募"),
+        "radar": CallFactory(slug="radar-call", title="Radar call", title_ja="レーダー公募"),
+    }
+
+
+def listed(response) -> set[str]:
+    return {opportunity.slug for opportunity in response.context["page_obj"]}
+
+
+def test_the_listing_finds_records_by_their_japanese_summary_and_area_names(anon_client, japanese_records):
+    assert listed(anon_client.get("/ja/opportunities/", {"q": "量子"})) == {"sensing-call", "comms-call"}
+    assert listed(anon_client.get("/opportunities/", {"q": "ドローン"})) == {"swarm-call", "uas-call"}
+
+
+def test_the_japanese_listing_highlights_the_word_found_in_a_japanese_summary(anon_client, japanese_records):
+    text = anon_client.get("/ja/opportunities/", {"q": "ドローン"}).text
+
+    assert '<p lang="ja"><mark>ドローン</mark>の群制御の提案を募集する。</p>' in text
+
+
+def test_the_api_finds_records_by_their_japanese_text_as_the_listing_does(anon_client, japanese_records):
+    drones = anon_client.get(API, {"q": "ドローン"}).json()["results"]
+    quantum = anon_client.get(API, {"q": "量子 暗号"}).json()["results"]
+
+    assert {record["slug"] for record in drones} == {"swarm-call", "uas-call"}
+    assert [record["slug"] for record in quantum] == ["comms-call"]
