@@ -29,8 +29,9 @@ class SavedSearchForm(forms.ModelForm):
 class WebhookEndpointForm(forms.Form):
     """A URL and the events to send to it; the rules (https, public host, known events, at most 20) are the service's.
 
-    Both fields are optional here so that `webhook_endpoint_create` is the one place that says what is wrong;
-    `service_errors` puts its message next to the field it names.
+    The URL is optional here so that `webhook_endpoint_create` is the one place that says what is wrong with it;
+    `service_errors` puts its message next to the field it names. No event ticked is said in the form's own words:
+    the service's message speaks of a JSON list, which only API clients write.
     """
 
     url = forms.CharField(label=_("URL"), max_length=500, required=False)
@@ -38,7 +39,7 @@ class WebhookEndpointForm(forms.Form):
         label=_("Events"),
         choices=[("*", _("Every event, including kinds added later")), *((name, name) for name in EVENT_TYPES)],
         widget=forms.CheckboxSelectMultiple,
-        required=False,
+        error_messages={"required": _("Tick at least one event, or all events.")},
     )
 
     def service_errors(self, error: ValidationError) -> None:

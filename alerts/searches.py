@@ -29,6 +29,19 @@ def query_normalise(query: str) -> str:
     return result.urlencode()
 
 
+def listing_search_query(query: str) -> str:
+    """A listing URL's query as a search: its filter parameters only, normalised.
+
+    The listing reads its filters and ignores whatever else a link carries (paging, the company switcher, tracking
+    such as utm_source), so "Save this search" saves what the page shows. Filter values are kept as they are, so an
+    invalid one is still refused by query_check. The API takes a query as given: there an unknown name is a typo.
+    """
+    data = QueryDict(query.lstrip("?"), mutable=True)
+    for name in set(data) - set(OpportunityFilterSet.base_filters):
+        del data[name]
+    return query_normalise(data.urlencode())
+
+
 def query_check(query: str) -> str:
     """The normalised QUERY, or ValidationError on `query` naming the unknown or invalid parameter."""
     normal = query_normalise(query)

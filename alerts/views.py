@@ -26,7 +26,7 @@ from alerts.preferences import (
     notification_settings_update,
     notification_unsubscribe_all,
 )
-from alerts.searches import saved_search_create, saved_search_delete
+from alerts.searches import listing_search_query, saved_search_create, saved_search_delete
 from alerts.webhooks import (
     webhook_endpoint_create,
     webhook_endpoint_delete,
@@ -99,8 +99,15 @@ def saved_search_add(request: HttpRequest) -> HttpResponse:
     query = request.POST.get("query", "")
     back = reverse("programmes:opportunity_list") + (f"?{query}" if query else "")
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            saved_search_create(user=request.user, **form.cleaned_data)
+            # What the listing applies: its filters, not the paging, company switcher or tracking the URL carried.
+            saved_search_create(
+                user=request.user,
+                name=data["name"],
+                query=listing_search_query(data["query"]),
+                frequency=data["frequency"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

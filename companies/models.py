@@ -1,15 +1,31 @@
 """The firms Kakehashi scores, and the staff who belong to them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from programmes.models import Certification, TechnologyArea
+
+# A firm's founding year runs from FOUNDED_MIN to this year (the CSV import checks the same range, in its own words).
+FOUNDED_MIN = 1800
+
+
+def founded_year_validate(value: int | None) -> None:
+    """Refuse a founding year before FOUNDED_MIN or after this year in Japan: forms, the admin and the API."""
+    this_year = timezone.localdate().year
+    if value is not None and not FOUNDED_MIN <= value <= this_year:
+        raise ValidationError(
+            _("Enter a year from %(first)d to %(last)d."),
+            code="founded_range",
+            params={"first": FOUNDED_MIN, "last": this_year},
+        )
 
 
 class CompanyQuerySet(models.QuerySet):
@@ -59,9 +75,7 @@ class Company(models.Model):
     name = models.CharField(max_length=200)
     country = CountryField()
     size = models.CharField(max_length=10, choices=Size.choices)
-    founded = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)]
-    )
+    founded = models.PositiveSmallIntegerField(null=True, blank=True, validators=[founded_year_validate])
     website = models.URLField(max_length=300, blank=True)
     description = models.TextField(help_text=_("What the firm makes, in its own words: the matcher reads this."))
     technology_areas = models.ManyToManyField(TechnologyArea, related_name="companies", blank=True)

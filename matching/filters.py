@@ -3,9 +3,30 @@
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from matching.models import Match
+from portal.filters import BooleanFilter
 from programmes.models import Opportunity, OpportunityArea, TechnologyArea
+
+# Scores run from 0 to 100 (docs/matching.md); a minimum outside them is a typo, refused with one message.
+SCORE_MIN, SCORE_MAX = 0, 100
+SCORE_MESSAGE = _("Give a score from 0 to 100.")
+# The schema states the range (a django-filter number gives drf-spectacular none); an override names its description.
+MIN_SCORE_SCHEMA = {
+    "type": "number",
+    "format": "float",
+    "minimum": SCORE_MIN,
+    "maximum": SCORE_MAX,
+    "description": "Only matches scoring at least this (0-100).",
+}
+
+
+class ScoreFilter(django_filters.NumberFilter):
+    """A score from SCORE_MIN to SCORE_MAX; django-filter's own bound (1e+50) is not one a person could mean."""
+
+    def get_max_validator(self) -> None:
+        return None
 
 
 class MatchFilterSet(django_filters.FilterSet):
@@ -17,11 +38,16 @@ class MatchFilterSet(django_filters.FilterSet):
         label=_("Kind"),
         help_text=_("Kind of opportunity; repeat the parameter for several."),
     )
-    min_score = django_filters.NumberFilter(
-        field_name="score",
-        lookup_expr="gte",
-        label=_("Minimum score"),
-        help_text=_("Only matches scoring at least this (0-100)."),
+    min_score = extend_schema_field(MIN_SCORE_SCHEMA)(
+        ScoreFilter(
+            field_name="score",
+            lookup_expr="gte",
+            min_value=SCORE_MIN,
+            max_value=SCORE_MAX,
+            error_messages={"min_value": SCORE_MESSAGE, "max_value": SCORE_MESSAGE},
+            label=_("Minimum score"),
+            help_text=_("Only matches scoring at least this (0-100)."),
+        )
     )
     technology_area = django_filters.ModelMultipleChoiceFilter(
         field_name="opportunity__technology_areas",
@@ -31,7 +57,7 @@ class MatchFilterSet(django_filters.FilterSet):
         label=_("Technology area"),
         help_text=_("Technology area slug; repeat for several (opportunities asking for any of them)."),
     )
-    eligible = django_filters.BooleanFilter(
+    eligible = BooleanFilter(
         label=_("Eligible only"), help_text=_("true: only matches passing every eligibility gate.")
     )
 

@@ -1,12 +1,15 @@
-"""Error pages: a database or broker outage is a 503 to retry shortly, never a bare 500."""
+"""Error pages: a database or broker outage is a 503 to retry shortly, never a bare 500; an unknown API path is a
+JSON 404."""
 
 import sys
+from collections.abc import Callable
 
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
+from rest_framework.exceptions import NotFound
 
 # Seconds a client is asked to wait before retrying during an outage.
 RETRY_AFTER_S = 5
@@ -38,3 +41,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if outage:
         response["Retry-After"] = str(RETRY_AFTER_S)
     return response
+
+
+def api_not_found_middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """An address under /api/ that no route answers is a JSON 404, as API clients expect, in debug too.
+
+    It sits outside CommonMiddleware, so a path missing its trailing slash is still redirected to the route. A 404
+    that an API view gives (a record that does not exist) is already JSON and passes as it is.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if response.status_code == 404 and request.path.startswith("/api/") and request.resolver_match is None:
+            return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)  # DRF's words for its 404s
+        return response
+
+    return middleware

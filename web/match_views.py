@@ -21,6 +21,7 @@ from matching.messages import render as render_item
 from matching.models import Match
 from matching.selectors import match_list, notice_gaps_attach, score_segments, viewer_company_pick
 from portal.filterforms import filter_form_tune
+from portal.filters import filter_errors_response
 from portal.spreadsheets import csv_row
 from web.selectors import company_gap_matches, company_gap_plan
 from workspace.forms import bulk_actions
@@ -84,6 +85,9 @@ def match_export(request: HttpRequest) -> HttpResponse:
     """The firm's filtered matches as CSV: score, its parts, reasons and gaps."""
     companies = viewer_company_list(user=request.user)
     company = viewer_company_pick(companies=companies, slug=request.GET.get("company"))
+    filterset = _match_filterset(request, company)
+    if not filterset.is_valid():  # a bad filter value must not export every match as if it were applied
+        return filter_errors_response(filterset.form)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     slug = company.slug if company else "none"
     response["Content-Disposition"] = f'attachment; filename="kakehashi-matches-{slug}.csv"'
@@ -93,7 +97,7 @@ def match_export(request: HttpRequest) -> HttpResponse:
         ["company", "opportunity", "title", "kind", "deadline", "score", "eligible", *components, "reasons", "gaps"]
     )
     names = names_for(request)
-    for match in notice_gaps_attach(_match_filterset(request, company).qs):
+    for match in notice_gaps_attach(filterset.qs):
         parts = {segment.name: segment.contribution for segment in score_segments(match)}
         opportunity = match.opportunity
         writer.writerow(

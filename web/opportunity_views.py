@@ -13,6 +13,7 @@ from django_countries import countries
 from companies.selectors import viewer_company_list
 from matching.selectors import match_get, match_scores_for, notice_gaps_attach, opportunity_top_match_list
 from portal.filterforms import filter_form_tune
+from portal.filters import filter_errors_response
 from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
@@ -131,9 +132,12 @@ class OpportunityListView(ForgivingPaginationMixin, ListView):
 @cache_control(private=True)  # holds the firm's scores for its staff (issue 17)
 def opportunity_export(request: HttpRequest) -> HttpResponse:
     """The filtered listing as CSV (every matching row, not one page), with the firm's score for its staff."""
+    filterset = opportunity_filterset(request)
+    if not filterset.is_valid():  # a bad filter value must not export every record as if it were applied
+        return filter_errors_response(filterset.form)
     companies = viewer_company_list(user=request.user)
     company = companies[0] if companies else None
-    opportunities = list(opportunity_filterset(request).qs)
+    opportunities = list(filterset.qs)
     scores = match_scores_for(user=request.user, company=company, opportunity_ids=[o.pk for o in opportunities])
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="kakehashi-opportunities.csv"'

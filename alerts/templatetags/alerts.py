@@ -5,14 +5,14 @@ from django.http import HttpRequest, QueryDict
 
 from alerts.forms import SavedSearchForm
 from alerts.models import NotificationSettings, SavedSearch
-from alerts.searches import query_normalise, saved_search_for_query
+from alerts.searches import listing_search_query, saved_search_for_query
 
 register = template.Library()
 
 
 def listing_query(request: HttpRequest) -> str:
-    """The query the listing shows now, normalised; a first visit (no query string) lists what is open now."""
-    return query_normalise((request.GET or QueryDict("open=true")).urlencode())
+    """The filters the listing applies now, normalised; a first visit (no query string) lists what is open now."""
+    return listing_search_query((request.GET or QueryDict("open=true")).urlencode())
 
 
 @register.inclusion_tag("alerts/_saved_search_panel.html", takes_context=True)

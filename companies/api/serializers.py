@@ -3,9 +3,10 @@
 from typing import Any
 
 from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from companies.models import Company, CompanyCertification
+from companies.models import FOUNDED_MIN, Company, CompanyCertification, founded_year_validate
 from companies.rules import CERTIFICATIONS_MAX, RESERVED_MESSAGE, reserved_for
 from portal.api.fields import IriField, SlugListField
 from programmes.models import Certification, TechnologyArea
@@ -27,6 +28,16 @@ class CompanyCertificationSerializer(serializers.ModelSerializer):
         return attrs
 
 
+@extend_schema_field(
+    {"type": "integer", "minimum": FOUNDED_MIN, "nullable": True, "description": f"From {FOUNDED_MIN} to this year."}
+)
+class FoundedYearField(serializers.IntegerField):
+    """A founding year, checked by the model's one rule alone (no database range with messages of its own)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, allow_null=True, validators=[founded_year_validate], **kwargs)
+
+
 class CompanySerializer(serializers.ModelSerializer):
     """A firm in full: only consultants and the firm's own staff ever see one (Company.objects.visible_to)."""
 
@@ -36,6 +47,7 @@ class CompanySerializer(serializers.ModelSerializer):
         many=True, source="certification_links", required=False, max_length=CERTIFICATIONS_MAX
     )
     website = IriField(max_length=300, required=False, allow_blank=True)
+    founded = FoundedYearField()
     source_url = IriField(max_length=500, required=False, allow_blank=True)
 
     class Meta:

@@ -63,7 +63,7 @@ def test_rotating_the_secret_shows_the_new_one_once(alice, alice_client):
     [
         ("http://crm.example.com/hook", ["*"], "url", "Webhook URLs must start with https://."),
         ("https://127.0.0.1/hook", ["*"], "url", "This address is refused"),
-        (URL, [], "events", "Give a non-empty list of event names"),
+        (URL, [], "events", "Tick at least one event, or all events."),
     ],
 )
 def test_bad_input_shows_the_message_beside_the_field_and_stores_nothing(
@@ -77,6 +77,16 @@ def test_bad_input_shows_the_message_beside_the_field_and_stores_nothing(
     assert response.context["form"].errors[field][0].startswith(message)
     assert message in response.content.decode()
     assert "whsec_" not in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_no_event_ticked_is_said_in_the_forms_words_and_the_api_keeps_its_own(alice, alice_client):
+    page = alice_client.post(f"{PAGE}add/", {"url": URL})
+    api = alice_client.post("/api/v1/webhooks/", {"url": URL, "events": []}, content_type="application/json")
+
+    assert page.context["form"].errors == {"events": ["Tick at least one event, or all events."]}
+    assert "non-empty list" not in page.content.decode() and "[&quot;*&quot;]" not in page.content.decode()
+    assert api.status_code == 400 and api.json() == {"events": ['Give a non-empty list of event names, or ["*"].']}
     assert not WebhookEndpoint.objects.exists()
 
 

@@ -28,6 +28,7 @@ def test_the_schema_describes_every_route_and_filter(anon_client):
     assert response.status_code == 200
     schema = response.json()
     assert set(schema["paths"]) == {
+        "/api/v1/",
         "/api/v1/certifications/",
         "/api/v1/certifications/{code}/",
         "/api/v1/companies/",

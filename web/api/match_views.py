@@ -17,8 +17,8 @@ from matching.models import Match
 from portal.api.caching import CachedListMixin, cached
 from portal.api.language import LANG, ReaderLanguageMixin
 from portal.api.permissions import IsConsultant
+from portal.filters import boolean_param
 from programmes.models import Opportunity
-from workspace.api.views import include_dismissed
 from workspace.selectors import with_workspace
 
 INCLUDE_DISMISSED = OpenApiParameter(
@@ -54,7 +54,9 @@ class CompanyMatchViewSet(ReaderLanguageMixin, CachedListMixin, mixins.ListModel
     def get_queryset(self):
         # workspace (#14): pipeline_stage and dismissed on each row; dismissed matches only with include_dismissed
         rows = _match_rows(self.request.user).filter(company_id=self.company_id)
-        return with_workspace(rows, include_dismissed=include_dismissed(self.request))
+        # true or false (1 or 0), else a 400 naming it, as the FilterSet's yes/no filters answer
+        dismissed = boolean_param(self.request.query_params, "include_dismissed", default=False)
+        return with_workspace(rows, include_dismissed=dismissed)
 
 
 @extend_schema_view(list=extend_schema(parameters=[OPPORTUNITY_SLUG, LANG]))

@@ -1,4 +1,4 @@
-"""API routes of this app, mounted under /api/v1/ by portal/urls.py: the caller, tokens, schema and docs."""
+"""API routes of this app, mounted under /api/v1/ by portal/urls.py: the index, the caller, tokens, schema and docs."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -18,6 +18,7 @@ router.register(
 router.register("tokens", views.ApiTokenViewSet, basename="token")
 
 urlpatterns = [
+    path("", views.ApiRootView.as_view(), name="root"),
     path("me/", views.MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI from drf-spectacular-sidecar's static files: no CDN, works offline.

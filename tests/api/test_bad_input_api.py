@@ -1,0 +1,109 @@
+"""Bad query parameters are a 400 naming them, in the one documented shape; the index and unknown paths are JSON."""
+
+import pytest
+
+from tests.api.conftest import assert_golden
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+GIVE_TRUE_OR_FALSE = ["Give true or false."]
+
+
+@pytest.mark.parametrize(
+    ("url", "param"),
+    [
+        ("/opportunities/", "open"),
+        ("/companies/firm-a/matches/", "eligible"),
+        ("/companies/firm-a/matches/", "include_dismissed"),
+    ],
+)
+@pytest.mark.parametrize("value", ["maybe", "yes", "2", "true' OR '1'='1"])
+def test_a_yes_no_parameter_that_is_neither_is_a_400_listing_why(alice_client, matches, url, param, value):
+    response = alice_client.get(f"{API}{url}", {param: value})
+
+    assert response.status_code == 400, response.content
+    assert response.json() == {param: GIVE_TRUE_OR_FALSE}  # a list, like every other field error
+
+
+def test_an_opportunitys_best_firms_refuse_a_bad_eligible_too(consultant_client, matches):
+    response = consultant_client.get(f"{API}/opportunities/atla-uav-call/matches/", {"eligible": "maybe"})
+
+    assert response.status_code == 400
+    assert response.json() == {"eligible": GIVE_TRUE_OR_FALSE}
+
+
+@pytest.mark.parametrize(("value", "expected"), [("TRUE", ["atla-uav-call"]), ("1", ["atla-uav-call"]), ("", None)])
+def test_yes_no_parameters_take_the_documented_spellings_in_any_case(alice_client, matches, value, expected):
+    response = alice_client.get(f"{API}/companies/firm-a/matches/", {"eligible": value, "include_dismissed": "False"})
+
+    assert response.status_code == 200
+    shown = [row["opportunity"]["slug"] for row in response.json()["results"]]
+    assert shown == (expected or ["atla-uav-call", "dsei-japan-2099"])  # empty: not given
+
+
+@pytest.mark.parametrize("value", ["-5", "-0.01", "100.5", "1000", "1e308", "1e51"])
+def test_min_score_outside_0_to_100_is_a_400_saying_so(alice_client, matches, value):
+    response = alice_client.get(f"{API}/companies/firm-a/matches/", {"min_score": value})
+
+    assert response.status_code == 400
+    assert response.json() == {"min_score": ["Give a score from 0 to 100."]}
+
+
+@pytest.mark.parametrize(("value", "expected"), [("0", 2), ("100", 0), ("82.5", 1)])
+def test_min_score_takes_both_ends_of_the_scale(alice_client, matches, value, expected):
+    response = alice_client.get(f"{API}/companies/firm-a/matches/", {"min_score": value})
+
+    assert response.status_code == 200
+    assert response.json()["count"] == expected
+
+
+def test_the_schema_gives_min_scores_range(anon_client):
+    schema = anon_client.get(f"{API}/schema/?format=json").json()
+    params = {p["name"]: p for p in schema["paths"]["/api/v1/companies/{company_slug}/matches/"]["get"]["parameters"]}
+
+    assert (params["min_score"]["schema"]["minimum"], params["min_score"]["schema"]["maximum"]) == (0, 100)
+    assert params["min_score"]["description"]
+    assert params["eligible"]["schema"] == {"type": "boolean"}
+
+
+def test_the_index_lists_the_resources_the_schema_and_the_docs(anon_client, consultant_client):
+    response = anon_client.get(f"{API}/")
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert_golden(response, "index")
+    body = response.json()
+    assert body["schema"] == "http://testserver/api/v1/schema/" and body["docs"] == "http://testserver/api/v1/docs/"
+    for name, url in body.items():
+        assert consultant_client.get(url).status_code == 200, name
+
+
+def test_the_index_keeps_the_apis_token_rule(revoked_token_client, db):
+    response = revoked_token_client.get(f"{API}/")
+
+    assert response.status_code == 401 and response.json() == {"detail": "Token revoked."}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/no-such-thing/", "/api/v1/opportunities/x/y/z/", "/api/", "/api/v2/"])
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_unknown_api_path_is_a_json_404(anon_client, settings, path, debug):
+    settings.DEBUG = debug  # the debug page is HTML; API clients still get JSON
+
+    response = anon_client.get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_an_api_path_missing_its_slash_is_still_redirected(anon_client, db):
+    response = anon_client.get("/api/v1/opportunities")
+
+    assert response.status_code == 301 and response["Location"] == "/api/v1/opportunities/"
+
+
+def test_pages_outside_the_api_keep_their_html_404(anon_client, db):
+    response = anon_client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
