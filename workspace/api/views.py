@@ -114,13 +114,3 @@ class OpportunityFeedbackViewSet(mixins.ListModelMixin, viewsets.GenericViewSet)
         return MatchFeedback.objects.filter(opportunity=opportunity).select_related(
             "company", "opportunity", "given_by"
         )
-
-
-def include_dismissed(request) -> bool:
-    """The matches list's `include_dismissed` parameter: true or false (default), else a 400 naming it."""
-    from rest_framework.exceptions import ValidationError
-
-    value = request.query_params.get("include_dismissed", "false").lower()
-    if value not in {"true", "false", "1", "0"}:
-        raise ValidationError({"include_dismissed": "Give true or false."})
-    return value in {"true", "1"}
