@@ -8,6 +8,12 @@ from alerts.models import NotificationSettings, SavedSearch
 from alerts.webhooks import EVENT_TYPES
 
 
+class EmailForm(forms.Form):
+    """The signed-in user's own e-mail address, on the notifications page."""
+
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+
+
 class NotificationSettingsForm(forms.ModelForm):
     """Digest frequency, language and the kinds of alerts a user receives."""
 

@@ -8,6 +8,7 @@ app_name = "alerts"
 
 urlpatterns = [
     path("my/notifications/", views.notification_settings, name="notification_settings"),
+    path("my/notifications/email/", views.email_set, name="email_set"),
     path("my/notifications/feed/", views.feed_link, name="feed_link"),
     path("my/notifications/feed/revoke/", views.feed_link_delete, name="feed_link_revoke"),
     path("my/notifications/unsubscribe-all/", views.unsubscribe_all, name="unsubscribe_all"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from alerts.emails import site_url
 from alerts.feeds import feed_render
-from alerts.forms import NotificationSettingsForm, SavedSearchForm, WebhookEndpointForm
+from alerts.forms import EmailForm, NotificationSettingsForm, SavedSearchForm, WebhookEndpointForm
 from alerts.models import SavedSearch, WebhookEndpoint
 from alerts.preferences import (
     feed_link_active,
@@ -36,11 +36,15 @@ from alerts.webhooks import (
 )
 from portal.models import SecretLink
 from portal.secret_links import secret_link_resolve
+from portal.services import user_email_set
 
 
-def _settings_page(request: HttpRequest, form: NotificationSettingsForm, *, feed_url: str = "") -> HttpResponse:
+def _settings_page(
+    request: HttpRequest, form: NotificationSettingsForm, *, feed_url: str = "", email_form: EmailForm | None = None
+) -> HttpResponse:
     context = {
         "form": form,
+        "email_form": email_form or EmailForm(initial={"email": request.user.email}),
         "feed_url": feed_url,
         "feed_active": feed_link_active(user=request.user),
         "saved_searches": SavedSearch.objects.filter(user=request.user),
@@ -61,6 +65,19 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
             return redirect("alerts:notification_settings")
         return _settings_page(request, form)
     return _settings_page(request, NotificationSettingsForm(instance=settings))
+
+
+@login_required
+@require_POST
+def email_set(request: HttpRequest) -> HttpResponse:
+    """Set the signed-in user's own e-mail address: without one, no digest or reminder can reach them."""
+    email_form = EmailForm(request.POST)
+    if email_form.is_valid():
+        user_email_set(user=request.user, email=email_form.cleaned_data["email"])
+        messages.success(request, _("Emails now go to %(email)s.") % {"email": request.user.email})
+        return redirect("alerts:notification_settings")
+    settings = notification_settings_get(user=request.user)
+    return _settings_page(request, NotificationSettingsForm(instance=settings), email_form=email_form)
 
 
 @login_required

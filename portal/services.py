@@ -78,3 +78,16 @@ def user_create(*, username: str, email: str, consultant: bool = False) -> tuple
     if consultant:
         user.groups.add(consultants_group_ensure())
     return user, password
+
+
+def user_email_set(*, user: User, email: str) -> User:
+    """USER's own e-mail address, where digests and reminders go; ValidationError naming `email` if it is not one."""
+    email = email.strip()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise ValidationError({"email": error.messages}) from error
+    if email != user.email:
+        user.email = email
+        user.save(update_fields=["email"])
+    return user

@@ -77,3 +77,35 @@ def test_settings_first_made_on_a_japanese_page_are_in_japanese(alice, alice_cli
     alice_client.get(f"/ja{URL}")
 
     assert NotificationSettings.objects.get(user=alice).language == "ja"
+
+
+def test_a_user_with_no_email_is_told_and_sets_one_there(alice, alice_client):
+    alice.email = ""
+    alice.save()
+    assert "no digest or reminder can reach you" in alice_client.get(URL).text
+
+    response = alice_client.post("/my/notifications/email/", {"email": " alice@firm-a.example "})
+
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.email == "alice@firm-a.example"
+    page = alice_client.get(URL).text
+    assert "Emails now go to alice@firm-a.example." in page
+    assert "no digest or reminder can reach you" not in page
+
+
+def test_a_bad_address_is_refused_beside_the_field_and_the_old_one_kept(alice, alice_client):
+    kept = alice.email
+
+    response = alice_client.post("/my/notifications/email/", {"email": "not-an-address"})
+
+    assert response.status_code == 200
+    assert "Enter a valid email address." in response.text
+    alice.refresh_from_db()
+    assert alice.email == kept
+
+
+def test_setting_an_address_needs_sign_in(anon_client):
+    assert anon_client.post("/my/notifications/email/", {"email": "x@example.org"})["Location"].startswith(
+        "/accounts/login/"
+    )
