@@ -40,6 +40,10 @@ class BearerTokenAuthentication(BaseAuthentication):
 
     def authenticate(self, request):
         parts = get_authorization_header(request).split()
+        if parts and parts[0].lower() == b"token":  # DRF's own scheme, which clients often try first
+            raise exceptions.AuthenticationFailed(
+                _("Use 'Authorization: Bearer <token>'; the Token scheme is not read.")
+            )
         if not parts or parts[0].lower() != self.keyword.lower().encode():
             return None  # not ours: let session authentication try
         if len(parts) != 2:

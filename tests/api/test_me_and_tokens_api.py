@@ -63,6 +63,13 @@ def test_unknown_or_malformed_tokens_are_refused(client, db, header, detail):
     assert response.json() == {"detail": detail}
 
 
+def test_a_valid_token_sent_with_drfs_token_scheme_is_a_401_naming_the_right_one(client, token_a):
+    _token, raw = token_a
+    response = client.get(f"{API}/me/", HTTP_AUTHORIZATION=f"Token {raw}")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Use 'Authorization: Bearer <token>'; the Token scheme is not read."}
+
+
 def test_only_the_hash_of_a_token_is_stored(token_a):
     token, raw = token_a
     row = ApiToken.objects.filter(pk=token.pk).values().get()
