@@ -197,3 +197,17 @@ def test_each_part_shows_what_it_was_multiplied_by_so_the_arithmetic_checks(alic
     assert "Eligibility</strong> 5.7" in text and "(0.50 × weight 0.12 × 0.95)" in text
     assert "(0.95 × weight 0.70)" in text  # technology fit itself is not scaled
     assert "Each part after technology fit is multiplied by the fit" in text
+
+
+def test_a_score_the_firms_own_marks_lowered_says_so_apart_from_why_it_fits(alice_client, world, firm_a):
+    reasons = [
+        {"code": "ticked", "params": {"area": "directed-energy"}},
+        {"code": "feedback_lowered", "params": {"area": "directed-energy", "count": 2}},
+    ]
+    MatchFactory(company=firm_a, opportunity=world["laser"], score=60.0, reasons=reasons)
+
+    text = alice_client.get(PAGE).text
+
+    fits = text.split('<ul class="reasons">')[1].split("</ul>")[0]
+    assert "declares Directed energy" in fits and "ranked lower" not in fits
+    assert '<p class="muted lowered">ranked lower: you marked 2 records about Directed energy as not relevant' in text

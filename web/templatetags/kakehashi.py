@@ -116,6 +116,23 @@ def explain(context, item) -> str:
     return render(item, names_for(context.get("request")))
 
 
+# Reasons that lowered a score rather than say why it fits (the firm's own "not relevant" marks): the pages show
+# them apart from "Why it fits"; the API keeps them among the reasons, where v1 put them.
+LOWERING_REASONS = frozenset({"feedback_lowered"})
+
+
+@register.filter
+def fitting(reasons) -> list:
+    """The reasons that say why a match fits."""
+    return [r for r in reasons or [] if not (isinstance(r, dict) and r.get("code") in LOWERING_REASONS)]
+
+
+@register.filter
+def lowering(reasons) -> list:
+    """The reasons that say why a match was ranked lower."""
+    return [r for r in reasons or [] if isinstance(r, dict) and r.get("code") in LOWERING_REASONS]
+
+
 @register.simple_tag(takes_context=True)
 def language_switch_next(context) -> str:
     """This page's address in the default language, for the language switcher's `next`.
