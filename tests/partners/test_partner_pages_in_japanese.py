@@ -48,3 +48,9 @@ def test_my_introductions_name_the_partner_and_opportunity_in_japanese(alice_cli
     assert "Shipyard Kk" not in detail
     english = alice_client.get("/my/introductions/").text
     assert ">Shipyard Kk</a>" in english and "<td>USV call</td>" in english
+
+
+def test_capabilities_written_only_in_english_are_marked_so_on_the_japanese_page(anon_client, partners):
+    text = anon_client.get("/ja/partners/drone-startup/").text
+    assert '<span lang="en">Long-range drones for surveillance.</span> <span class="badge badge-english">' in text
+    assert '<span lang="en">Long-range' not in anon_client.get("/partners/drone-startup/").text

@@ -121,3 +121,9 @@ def test_the_api_finds_records_by_their_japanese_text_as_the_listing_does(anon_c
 
     assert {record["slug"] for record in drones} == {"swarm-call", "uas-call"}
     assert [record["slug"] for record in quantum] == ["comms-call"]
+
+
+def test_eligibility_notes_are_marked_english_on_japanese_pages(anon_client, db):
+    CallFactory(slug="notes-call", title="Notes call", eligibility_notes="Only through a Japanese prime.")
+    text = anon_client.get("/ja/opportunities/notes-call/").text
+    assert '<dd lang="en">Only through a Japanese prime.</dd>' in text
