@@ -5,6 +5,7 @@ import yaml
 
 from bench import ranking
 from companies.importing import companies_import_check
+from companies.models import Company
 
 
 def test_a_perfect_order_scores_one_and_a_reversed_one_less():
@@ -49,3 +50,15 @@ def test_the_csv_the_bench_writes_passes_the_import_check(curated_areas):
     firms = list(ranking.firms_load().values())
     rows = companies_import_check(data=ranking.firms_csv(firms))
     assert len(rows) == len(firms) == 160
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_set_firm_named_like_a_curated_demo_firm_is_scored_under_its_own_slug():
+    firms = ranking.firms_load()
+    chosen = [firms["ocius-technology"], firms["lynas-rare-earths"], firms["q-ctrl"]]
+
+    ranking.database_prepare(chosen)
+
+    scores = ranking.scorer_read(chosen, ranking.catalogue_read())
+    assert all(scores[f.slug].opportunities for f in chosen)
+    assert Company.objects.get(slug="ocius-technology").japan_presence == firms["ocius-technology"].japan_presence
