@@ -70,7 +70,6 @@ def introduction_request(
     return introduction
 
 
-@transaction.atomic
 def introduction_move_check(*, current: str, status: str, reason: str = "") -> None:
     """The rules of a move from CURRENT to STATUS, by field (the admin form shows them on its fields)."""
     if status not in Introduction.Status.values:
@@ -83,6 +82,7 @@ def introduction_move_check(*, current: str, status: str, reason: str = "") -> N
         raise ValidationError({"reason": _("Give the firm a reason for declining.")})
 
 
+@transaction.atomic
 def introduction_move(
     *, introduction: Introduction, status: str, reason: str = "", notes: str | None = None, by: User | None
 ) -> Introduction:

@@ -185,3 +185,21 @@ def test_the_request_page_speaks_japanese(alice_client, partners):
     page = alice_client.get(f"/ja/my/introductions/{pk}/").content.decode()
 
     assert "依頼済み" in page and "への紹介" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_move_whose_email_cannot_be_queued_leaves_the_request_as_it_was(alice_client, consultant_client, partners):
+    """The move, its history row and its email are one transaction (on PostgreSQL the row lock needs one, too)."""
+    from unittest import mock
+
+    pk = ask(alice_client).json()["id"]
+
+    with mock.patch("partners.services.introduction_moved_emails", side_effect=RuntimeError("outbox down")):
+        with pytest.raises(RuntimeError):
+            consultant_client.patch(f"/api/v1/introductions/{pk}/", {"status": "in_review"}, "application/json")
+
+    assert Introduction.objects.get(pk=pk).status == "requested"
+    assert (
+        consultant_client.patch(f"/api/v1/introductions/{pk}/", {"status": "in_review"}, "application/json").status_code
+        == 200
+    )
