@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from typing import Any
@@ -56,13 +57,17 @@ CertificationsArg = Mapping[Certification | int, datetime.date | None] | Iterabl
 def company_slug(name: str) -> str:
     """The slug a firm's name gives: the key the CSV import matches existing firms on.
 
-    A name written without Latin letters or digits (株式会社テスト) gets `firm-` and a digest of the name, so it
-    still has an address and gives the same one on every import; a name with no letter or digit at all gets none.
+    Letters the slug cannot spell (株式会社テスト, 第1製作所) would be dropped, and two such names could give the
+    same slug (`1` for 第1製作所 and 第1工業); such a name gets a digest of itself appended (or `firm-` and the
+    digest when nothing is left), the same on every import. Accented letters are spelt (Société: `societe`). A name
+    with no letter or digit at all gets no slug.
     """
-    slug = slugify(name)[: Company._meta.get_field("slug").max_length].strip("-")
-    if not slug and any(ch.isalnum() for ch in name):
-        slug = "firm-" + hashlib.sha256(name.strip().casefold().encode()).hexdigest()[:10]
-    return slug
+    limit = Company._meta.get_field("slug").max_length
+    slug = slugify(name).strip("-")
+    if any(ch.isalnum() and not unicodedata.normalize("NFKD", ch).encode("ascii", "ignore") for ch in name):
+        digest = hashlib.sha256(name.strip().casefold().encode()).hexdigest()[:10]
+        slug = f"{slug[: limit - len(digest) - 1].strip('-') or 'firm'}-{digest}"
+    return slug[:limit].strip("-")
 
 
 @transaction.atomic
@@ -103,7 +108,7 @@ def company_update(*, company: Company, data: Mapping[str, Any], by: User | None
     reserved_fields_check(user=by, sent=reserved_changes(before=before, after=fields))
     for name, value in fields.items():
         setattr(company, name, value)
-    _full_clean(company, derived_slug=False)
+    _full_clean(company, derived_slug=False, before=before)
     changed = [name for name in PROFILE_FIELDS if getattr(company, name) != getattr(before, name)]
     company.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple-history reads it
     try:
@@ -188,8 +193,13 @@ def _split(data: Mapping[str, Any]) -> tuple[dict[str, Any], AreasArg | None, Ce
     return fields, data.get("technology_areas"), data.get("certifications")
 
 
-def _full_clean(company: Company, *, derived_slug: bool) -> None:
-    """full_clean(), naming the name rather than the slug when the slug was derived from it."""
+def _full_clean(company: Company, *, derived_slug: bool, before: Company | None = None) -> None:
+    """full_clean(), naming the name rather than the slug when the slug was derived from it.
+
+    On an update (BEFORE is the stored row) only what the update changes is judged: a value stored under an older
+    rule (a founding year the API once took, a name another firm has since been given) must not block an edit of
+    something else, least of all by a firm's staff, who may not change those fields.
+    """
     errors: dict[str, list[str]] = {}
     try:
         company.full_clean()
@@ -200,7 +210,12 @@ def _full_clean(company: Company, *, derived_slug: bool) -> None:
             errors["name"] = [_("A firm with this name (or one that gives the same slug) already exists.")]
             if not company.slug:
                 errors["name"] = [_("The name needs at least one letter or digit.")]
-    if "name" not in errors and company.name:
+    if before is not None:
+        kept = [name for name in errors if name in PROFILE_FIELDS and getattr(company, name) == getattr(before, name)]
+        for name in kept:
+            errors.pop(name)
+    renamed = before is None or company.name.strip().casefold() != before.name.strip().casefold()
+    if renamed and "name" not in errors and company.name:
         twin = _same_name(company)
         if twin is not None:
             errors["name"] = [_("A firm with this name already exists: %(slug)s.") % {"slug": twin}]

@@ -216,6 +216,15 @@ def test_a_firm_named_in_japanese_imports_with_an_address_and_imports_again_unch
     assert firm.get_absolute_url().endswith(f"/{firm.slug}/")
 
 
+def test_two_japanese_names_sharing_only_a_digit_are_two_firms(reference, rescore):
+    companies_import(data=csv_bytes("第1製作所,JP,sme,2010,,造船,,,\n"), by=None)
+
+    result = companies_import(data=csv_bytes("第1工業,JP,sme,2012,,レーダー,,,\n"), by=None)
+
+    assert (result.created, result.updated) == (1, 0)
+    assert sorted(Company.objects.values_list("name", flat=True)) == ["第1工業", "第1製作所"]
+
+
 def test_importing_the_same_file_again_changes_nothing(reference, rescore):
     data = csv_bytes(GOOD, "Beta Drones,US,startup,,,Small drones,uav,,\n")
     companies_import(data=data, by=None)

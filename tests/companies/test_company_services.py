@@ -128,3 +128,29 @@ def test_membership_set_adds_and_changes_a_role(firm_a):
 
     assert list(firm_a.memberships.filter(user=user).values_list("role", flat=True)) == ["editor"]
     assert membership.role == "editor"
+
+
+def test_a_firm_sharing_its_name_with_another_can_still_be_edited_but_not_renamed_into_a_twin(firm_a, alice):
+    twin = CompanyFactory(slug="firm-a-2", name=firm_a.name)
+    other = CompanyFactory(slug="other", name="Other Firm")
+
+    company_update(company=firm_a, data={"description": "Lasers, now with beam directors."}, by=alice)
+
+    firm_a.refresh_from_db()
+    assert firm_a.description == "Lasers, now with beam directors."
+    with pytest.raises(ValidationError) as caught:
+        company_update(company=other, data={"name": twin.name.upper()}, by=None)
+    assert list(caught.value.message_dict) == ["name"]
+
+
+def test_a_founding_year_stored_under_an_older_rule_does_not_block_other_edits(firm_a, alice):
+    Company.objects.filter(pk=firm_a.pk).update(founded=2031)  # the API took years up to 2100
+    firm_a.refresh_from_db()
+
+    company_update(company=firm_a, data={"description": "Lasers."}, by=alice)
+
+    firm_a.refresh_from_db()
+    assert (firm_a.description, firm_a.founded) == ("Lasers.", 2031)
+    with pytest.raises(ValidationError) as caught:
+        company_update(company=firm_a, data={"founded": 2032}, by=None)
+    assert list(caught.value.message_dict) == ["founded"]
