@@ -99,6 +99,18 @@ def test_a_viewer_reads_but_cannot_write(carol, alice_client, matches, client):
     assert PipelineEntry.objects.get().stage == "pursuing"
 
 
+def test_an_archived_record_already_in_the_pipeline_still_moves_but_cannot_be_added(alice_client, matches):
+    from programmes.models import Opportunity
+
+    put(alice_client, ENTRY, {"stage": "preparing"})
+    Opportunity.objects.filter(slug="atla-uav-call").update(status="archived")
+
+    assert put(alice_client, ENTRY, {"stage": "lost"}).status_code == 200
+    assert PipelineEntry.objects.get().stage == "lost"
+    alice_client.delete(ENTRY)
+    assert put(alice_client, ENTRY, {"stage": "watching"}).status_code == 404
+
+
 def test_another_firm_gets_404(bob_client, alice_client, matches):
     put(alice_client, ENTRY, {"stage": "pursuing", "note": "alice-secret"})
     for response in (

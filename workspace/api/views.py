@@ -18,7 +18,7 @@ from workspace.api.serializers import (
 )
 from workspace.filters import PipelineEntryFilterSet
 from workspace.models import MatchFeedback, PipelineEntry
-from workspace.selectors import opportunity_for_firm
+from workspace.selectors import opportunity_for_firm, opportunity_for_pipeline
 from workspace.services import match_feedback_give, match_feedback_withdraw, pipeline_entry_delete, pipeline_entry_save
 
 COMPANY_SLUG = OpenApiParameter("company_slug", str, OpenApiParameter.PATH, description="The firm's slug.")
@@ -64,8 +64,8 @@ class PipelineEntryViewSet(
         return PipelineEntry.objects.visible_to(self.request.user).filter(company=self.company).for_board()
 
     def update(self, request, *args, **kwargs):
-        opportunity = opportunity_for_firm(slug=self.kwargs["opportunity_slug"])
         company = self.company
+        opportunity = opportunity_for_pipeline(company=company, slug=self.kwargs["opportunity_slug"])
         write = PipelineEntryWriteSerializer(data=request.data)
         write.is_valid(raise_exception=True)
         created = not PipelineEntry.objects.filter(company=company, opportunity=opportunity).exists()
