@@ -27,7 +27,7 @@ def boolean_read(value: Any) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
     text = str(value).strip().lower()
-    if not text:
+    if not text or text == "unknown":  # "unknown": what the listing's "Any" sent before (old links, saved searches)
         return None
     if text in TRUE_VALUES:
         return True
@@ -55,6 +55,18 @@ class BooleanSelect(forms.NullBooleanSelect):
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         return data.get(name)
+
+    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]  # Select's contract: a list
+        """The option to show as chosen, for every spelling the field reads (`?open=1`, `True`), else "any".
+
+        A list, as Select expects: NullBooleanSelect's single string made "" (our "any") match any value as a
+        substring, so the page showed "any" while the filter applied.
+        """
+        try:
+            chosen = boolean_read(value)
+        except ValidationError:
+            return [""]
+        return [""] if chosen is None else ["true" if chosen else "false"]
 
 
 class BooleanField(forms.NullBooleanField):

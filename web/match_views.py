@@ -21,7 +21,7 @@ from matching.messages import render as render_item
 from matching.models import Match
 from matching.selectors import match_list, notice_gaps_attach, score_segments, viewer_company_pick
 from portal.filterforms import filter_form_tune
-from portal.filters import filter_errors_response
+from portal.filters import BooleanSelect, filter_errors_response
 from portal.spreadsheets import csv_row
 from web.selectors import company_gap_matches, company_gap_plan
 from workspace.forms import bulk_actions
@@ -42,7 +42,9 @@ def _match_filterset(request: HttpRequest, company) -> MatchFilterSet:
 def _tune_form(form: forms.Form) -> None:
     """The shared web tuning, plus a plain choice for eligibility."""
     filter_form_tune(form, tick_boxes=("kind", "technology_area"))
-    form.fields["eligible"].widget = forms.Select(choices=[("", _("All matches")), ("true", _("Eligible only"))])
+    eligible = BooleanSelect()  # shows the choice applied for every spelling the filter reads (?eligible=1)
+    eligible.choices = [("", _("All matches")), ("true", _("Eligible only")), ("false", _("Not eligible"))]
+    form.fields["eligible"].widget = eligible
 
 
 @cache_control(private=True)  # a firm's scores: never kept by a shared cache (issue 17)

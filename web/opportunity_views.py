@@ -3,6 +3,7 @@
 import csv
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django_countries import countries
 from companies.selectors import viewer_company_list
 from matching.selectors import match_get, match_scores_for, notice_gaps_attach, opportunity_top_match_list
 from portal.filterforms import filter_form_tune
-from portal.filters import filter_errors_response
+from portal.filters import BooleanSelect, boolean_read, filter_errors_response
 from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
@@ -48,12 +49,20 @@ def opportunity_filterset(request: HttpRequest) -> OpportunityFilterSet:
     return OpportunityFilterSet(data, queryset=queryset, request=request)
 
 
+def _open_only(data) -> bool:
+    """Whether the listing shows only what is open now, however `open` is spelt (true, 1, True)."""
+    try:
+        return boolean_read(data.get("open")) is True
+    except ValidationError:
+        return False
+
+
 def _tune_form(form: forms.Form, *, can_sort_by_fit: bool) -> None:
     """The shared web tuning, plus date pickers, a search field and the sort choices this viewer may use."""
     filter_form_tune(form, tick_boxes=("kind", "technology_area", "organisation"))
-    form.fields["open"].widget = forms.Select(
-        choices=[("", _("Any")), ("true", _("Open now")), ("false", _("Closed or past"))]
-    )
+    open_widget = BooleanSelect()  # shows the choice applied for every spelling the filter reads (?open=1)
+    open_widget.choices = [("", _("Any")), ("true", _("Open now")), ("false", _("Closed or past"))]
+    form.fields["open"].widget = open_widget
     country = form.fields["eligible_country"]
     country.empty_label = _("Any country")  # set before the choices: django-filter puts it first, once
     country.choices = list(countries)
@@ -121,7 +130,7 @@ class OpportunityListView(ForgivingPaginationMixin, ListView):
             scores=match_scores_for(user=self.request.user, company=company, opportunity_ids=page_ids),
             **workspace_context(user=self.request.user, company=company, opportunity_ids=page_ids),  # workspace (#14)
             active_filters=_active_filters(self.filterset.data, self.filterset.form),
-            open_only=self.filterset.data.get("open") == "true",
+            open_only=_open_only(self.filterset.data),
             query=self.request.GET.get("q", ""),
             querystring=query.urlencode(),
             today=timezone.localdate(),

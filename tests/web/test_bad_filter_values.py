@@ -90,3 +90,18 @@ def test_my_matches_shows_bad_eligible_and_min_score_beside_their_fields(alice_c
         "min_score": ["Give a score from 0 to 100."],
     }
     assert "Give a score from 0 to 100." in response.text
+
+
+@pytest.mark.parametrize(("value", "shown"), [("1", "true"), ("True", "true"), ("FALSE", "false"), ("unknown", "")])
+def test_the_listing_shows_the_yes_no_choice_it_applied_for_every_spelling(anon_client, listed, value, shown):
+    response = anon_client.get("/opportunities/", {"open": value})
+
+    assert response.status_code == 200 and not response.context["form"].errors
+    assert f'<option value="{shown}" selected>' in response.text  # resubmitting the form keeps the filter
+
+
+def test_my_matches_shows_the_eligibility_choice_it_applied(alice_client, listed):
+    response = alice_client.get("/my/matches/", {"eligible": "0"})
+
+    assert [m.opportunity.slug for m in response.context["matches"]] == ["hub"]
+    assert '<option value="false" selected>' in response.text
