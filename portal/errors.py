@@ -52,7 +52,11 @@ def api_not_found_middleware(get_response: Callable[[HttpRequest], HttpResponse]
 
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
-        if response.status_code == 404 and request.path.startswith("/api/") and request.resolver_match is None:
+        if (
+            response.status_code == 404
+            and (request.path == "/api" or request.path.startswith("/api/"))
+            and request.resolver_match is None
+        ):
             return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)  # DRF's words for its 404s
         return response
 

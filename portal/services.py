@@ -63,14 +63,20 @@ def user_create(*, username: str, email: str, consultant: bool = False) -> tuple
         UnicodeUsernameValidator()(username)
     except ValidationError as error:
         errors["username"] = error.messages
+    username_max = User._meta.get_field("username").max_length
+    email_max = User._meta.get_field("email").max_length
     if not username:
         errors["username"] = ["Give a username."]
+    elif len(username) > username_max:
+        errors["username"] = [f"A username has at most {username_max} characters."]
     elif User.objects.filter(username__iexact=username).exists():
         errors["username"] = [f"A user named {username!r} already exists."]
     try:
         validate_email(email)
     except ValidationError as error:
         errors["email"] = error.messages
+    if len(email) > email_max:
+        errors["email"] = [f"An email address has at most {email_max} characters."]
     if errors:
         raise ValidationError(errors)
     password = secrets.token_urlsafe(12)

@@ -103,7 +103,8 @@ def test_each_extension_halves_its_own_groups_and_names_firms_of_the_set():
     split = yaml.safe_load((RANKING / "split.yaml").read_text())
     firms = {f["slug"]: f["group"] for f in _firms()}
     tune = set(split["tune"])
-    for extension in split.get("extensions", []):
+    assert split["extensions"]
+    for extension in split["extensions"]:
         added = extension["firms"]
         assert isinstance(extension["seed"], int)
         assert len(set(added)) == len(added) and set(added) <= set(firms)
