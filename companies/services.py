@@ -62,7 +62,7 @@ def company_slug(name: str) -> str:
     digest when nothing is left), the same on every import. Accented letters are spelt (Société: `societe`). A name
     with no letter or digit at all gets no slug.
     """
-    limit = Company._meta.get_field("slug").max_length
+    limit = Company._meta.get_field("slug").max_length or 120
     slug = slugify(name).strip("-")
     if any(ch.isalnum() and not unicodedata.normalize("NFKD", ch).encode("ascii", "ignore") for ch in name):
         digest = hashlib.sha256(name.strip().casefold().encode()).hexdigest()[:10]

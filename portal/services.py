@@ -63,8 +63,8 @@ def user_create(*, username: str, email: str, consultant: bool = False) -> tuple
         UnicodeUsernameValidator()(username)
     except ValidationError as error:
         errors["username"] = error.messages
-    username_max = User._meta.get_field("username").max_length
-    email_max = User._meta.get_field("email").max_length
+    username_max = User._meta.get_field("username").max_length or 150
+    email_max = User._meta.get_field("email").max_length or 254
     if not username:
         errors["username"] = ["Give a username."]
     elif len(username) > username_max:

@@ -84,7 +84,9 @@ def test_the_index_keeps_the_apis_token_rule(revoked_token_client, db):
     assert response.status_code == 401 and response.json() == {"detail": "Token revoked."}
 
 
-@pytest.mark.parametrize("path", ["/api/v1/no-such-thing/", "/api/v1/opportunities/x/y/z/", "/api/", "/api", "/api/v2/"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/no-such-thing/", "/api/v1/opportunities/x/y/z/", "/api/", "/api", "/api/v2/"]
+)
 @pytest.mark.parametrize("debug", [False, True])
 def test_an_unknown_api_path_is_a_json_404(anon_client, settings, path, debug):
     settings.DEBUG = debug  # the debug page is HTML; API clients still get JSON
