@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from partners.models import ForeignPartnership, Introduction, Partner, PartnerArea, PartnerSource
 from partners.services import introduction_move, introduction_move_check, partner_delete, partner_save
-from programmes.admin import CurationAdmin
+from programmes.admin_curation import CurationAdmin
 from programmes.services import validation_error_text
 
 

@@ -18,14 +18,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin import ConsultantOnlyMixin, inline_changes, inline_mark_saved
+from portal.admin import inline_changes, inline_mark_saved
+from programmes.admin_curation import CurationAdmin, CurationForm, ReasonForm
 from programmes.admin_inlines import OpportunityAreaInline, SourceInline, StaleFilter
 from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
 from programmes.services import (
     AREAS_KEY,
-    REASON_MAX_LENGTH,
     opportunity_archive,
     opportunity_create,
     opportunity_publish,
@@ -37,60 +36,6 @@ from programmes.services import (
     source_update,
     validation_error_text,
 )
-
-REASON_HELP = _("Recorded in the history with your name.")
-
-
-def _reason_field(*, required: bool = False) -> forms.CharField:
-    return forms.CharField(
-        label=_("Reason for this change"),
-        max_length=REASON_MAX_LENGTH,
-        required=required,
-        help_text=REASON_HELP,
-        widget=forms.TextInput(attrs={"size": 80}),
-    )
-
-
-class CurationForm(forms.ModelForm):
-    """A model form with the reason the history row will carry."""
-
-    change_reason = _reason_field()
-
-
-class ReasonForm(forms.Form):
-    """The confirmation page of a bulk action: why the consultant is doing it."""
-
-    reason = _reason_field()
-
-    def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].required = reason_required
-
-
-class CurationAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
-    """History with diffs, reasons on every save, consultants only; reverting is off because it skips the services."""
-
-    form = CurationForm
-
-    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
-        return True
-
-    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied("Reverting skips validation; edit the record instead.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def change_reason(self, form: forms.Form, change: bool) -> str:
-        """The reason typed on the form, or a plain default."""
-        return form.cleaned_data.get("change_reason") or ("Edited in the admin" if change else "Created in the admin")
-
-    def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
-        """A service refusal the form could not foresee (a race, a rule across rows) is a message, not a crash."""
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            self.message_user(request, _("Not saved: %s") % validation_error_text(error), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 class ReferenceAdmin(CurationAdmin):

@@ -1,0 +1,219 @@
+"""Reading a CSV file of firms and checking every row, without writing: the first half of companies.importing.
+
+Every refusal names its line and field (docs/import.md); the format's rules live here, the writing in importing.
+"""
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils import timezone
+from django_countries import countries
+
+from companies.models import FOUNDED_MIN, Company
+from companies.services import company_slug
+from programmes.models import Certification, TechnologyArea
+
+HEADER = ["name", "country", "size", "founded", "website", "description", "technology_areas", "trl", "certifications"]
+SHOWN_MAX = 80  # characters of a bad value quoted back in a message (issue 6: a 100 000-column header stays readable)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One reason a file was refused, reported as `line N, field F: why`."""
+
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, field {self.field}: {self.message}"
+
+
+class CompanyImportError(Exception):
+    """The file was refused and nothing was written; ERRORS lists every reason."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} error(s) in the file; nothing was imported")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Row:
+    """One checked line of the file, ready to write."""
+
+    line: int
+    slug: str
+    values: dict[str, Any]
+    area_ids: frozenset[int]
+    certification_ids: frozenset[int]
+
+
+def shown(value: str) -> str:
+    """VALUE as an error message quotes it: cut short when long, so the message stays readable."""
+    return value if len(value) <= SHOWN_MAX else f"{value[:SHOWN_MAX]}… ({len(value)} characters)"
+
+
+def decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")  # strips a byte-order mark if there is one
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        why = f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be read); save it as CSV UTF-8"
+        raise CompanyImportError([RowError(line, "file", why)]) from exc
+
+
+def check_header(reader: Iterator[list[str]]) -> None:
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise CompanyImportError([RowError(1, "header", str(exc))]) from exc
+    if header is None:
+        raise CompanyImportError([RowError(1, "header", "the file is empty; expected a header row")])
+    got = [column.strip().lower() for column in header]
+    if got != HEADER:
+        why = f"expected the header {','.join(HEADER)} but found {shown(','.join(header))}"
+        raise CompanyImportError([RowError(1, "header", why)])
+
+
+def records(reader: Any, errors: list[RowError]) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank records with the line each starts on (a quoted description may span lines)."""
+    start = reader.line_num + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            errors.append(RowError(start, "file", f"unreadable CSV: {exc}"))
+            return
+        line, start = start, reader.line_num + 1
+        if any(value.strip() for value in record):
+            yield line, record
+
+
+class RowChecker:
+    """Checks rows against the model's rules and the reference data, one message per bad field."""
+
+    def __init__(self) -> None:
+        self.countries = {code for code, _name in countries}
+        self.sizes = list(Company.Size.values)
+        self.areas = dict(TechnologyArea.objects.values_list("slug", "pk"))
+        self.certifications = {code.lower(): pk for code, pk in Certification.objects.values_list("code", "pk")}
+        self.url = URLValidator(schemes=["http", "https"])
+        self.name_max = Company._meta.get_field("name").max_length
+        self.website_max = Company._meta.get_field("website").max_length
+        self.this_year = timezone.localdate().year
+        self.seen: dict[str, tuple[int, str]] = {}  # slug -> the line and name it first appeared with
+        # A row is the firm of its slug, or else the firm of its name: a curated firm's slug need not come from its
+        # name ("ocius" for Ocius Technology), and re-importing it must update it, not add a second one.
+        self.slugs: set[str] = set()
+        self.by_name: dict[str, str] = {}
+        for slug, name in Company.objects.order_by("pk").values_list("slug", "name"):
+            self.slugs.add(slug)
+            self.by_name.setdefault(name.casefold(), slug)
+
+    def check(self, line: int, record: list[str], errors: list[RowError]) -> Row | None:
+        if len(record) != len(HEADER):
+            errors.append(RowError(line, "row", f"expected {len(HEADER)} columns but found {len(record)}"))
+            return None
+        raw = {name: value.strip() for name, value in zip(HEADER, record, strict=True)}
+        row_errors: list[RowError] = []
+
+        def fail(name: str, why: str) -> None:
+            row_errors.append(RowError(line, name, why))
+
+        for name, value in raw.items():
+            if "\x00" in value:  # PostgreSQL text cannot hold it; the forms and the API refuse it too
+                fail(name, "contains a NUL character")
+                raw[name] = value.replace("\x00", "")
+
+        slug = self._name(raw["name"], fail, line)
+        values = {
+            "name": raw["name"],
+            "country": self._country(raw["country"], fail),
+            "size": self._size(raw["size"], fail),
+            "founded": self._founded(raw["founded"], fail),
+            "website": self._website(raw["website"], fail),
+            "description": raw["description"],
+            "trl": self._trl(raw["trl"], fail),
+        }
+        if not raw["description"]:
+            fail("description", "empty description")
+        area_ids = self._lookup(raw["technology_areas"], self.areas, "technology_areas", "technology area", fail)
+        certification_ids = self._lookup(
+            raw["certifications"].lower(), self.certifications, "certifications", "certification code", fail
+        )
+        errors.extend(row_errors)
+        if row_errors:
+            return None
+        return Row(line, slug, values, area_ids, certification_ids)
+
+    def _name(self, name: str, fail: Any, line: int) -> str:
+        if not name:
+            fail("name", "empty name")
+            return ""
+        if len(name) > self.name_max:
+            fail("name", f"longer than {self.name_max} characters")
+        slug = company_slug(name)
+        if slug not in self.slugs:
+            slug = self.by_name.get(name.casefold(), slug)
+        if not slug:
+            fail("name", f"'{shown(name)}' has no letters or digits to make an address from")
+        elif slug in self.seen:
+            first_line, first_name = self.seen[slug]
+            names = f"'{shown(name)}' and '{shown(first_name)}'"
+            fail("name", f"duplicate of line {first_line}: {names} both give the slug '{slug}'")
+        else:
+            self.seen[slug] = (line, name)
+        return slug
+
+    def _country(self, value: str, fail: Any) -> str:
+        code = value.upper()
+        if code not in self.countries:
+            fail("country", f"unknown country '{shown(value)}': use an ISO 3166 two-letter code such as AU, US or JP")
+        return code
+
+    def _size(self, value: str, fail: Any) -> str:
+        size = value.lower()
+        if size not in self.sizes:
+            fail("size", f"'{shown(value)}' is not a size: use one of {', '.join(self.sizes)}")
+        return size
+
+    def _founded(self, value: str, fail: Any) -> int | None:
+        if not value:
+            return None
+        if not value.isdigit() or not FOUNDED_MIN <= int(value) <= self.this_year:
+            fail("founded", f"'{shown(value)}' is not a year from {FOUNDED_MIN} to {self.this_year}")
+            return None
+        return int(value)
+
+    def _website(self, value: str, fail: Any) -> str:
+        if not value:
+            return ""
+        if len(value) > self.website_max:
+            fail("website", f"longer than {self.website_max} characters")
+            return value
+        try:
+            self.url(value)
+        except ValidationError:
+            fail("website", f"malformed URL '{value}': give a full address such as https://example.com")
+        return value
+
+    def _trl(self, value: str, fail: Any) -> int | None:
+        if not value:
+            return None
+        if not value.isdigit() or not 1 <= int(value) <= 9:
+            fail("trl", f"TRL '{shown(value)}' is out of range: use a whole number from 1 to 9, or leave it empty")
+            return None
+        return int(value)
+
+    def _lookup(self, value: str, known: dict[str, int], name: str, what: str, fail: Any) -> frozenset[int]:
+        keys = [key.strip() for key in value.split(";") if key.strip()]
+        unknown = [key for key in keys if key not in known]
+        if unknown:
+            fail(name, f"unknown {what} {shown(', '.join(repr(key) for key in unknown))}")
+        return frozenset(known[key] for key in keys if key in known)

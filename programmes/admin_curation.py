@@ -1,0 +1,70 @@
+"""What every curation admin page shares: a reason on every save and action, history with diffs, consultants only.
+
+Used by the programme records' admin (programmes.admin) and the partners' (partners.admin).
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.admin import ConsultantOnlyMixin
+from programmes.services import REASON_MAX_LENGTH, validation_error_text
+
+REASON_HELP = _("Recorded in the history with your name.")
+
+
+def reason_field(*, required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=_("Reason for this change"),
+        max_length=REASON_MAX_LENGTH,
+        required=required,
+        help_text=REASON_HELP,
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+
+
+class CurationForm(forms.ModelForm):
+    """A model form with the reason the history row will carry."""
+
+    change_reason = reason_field()
+
+
+class ReasonForm(forms.Form):
+    """The confirmation page of a bulk action: why the consultant is doing it."""
+
+    reason = reason_field()
+
+    def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+
+
+class CurationAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
+    """History with diffs, reasons on every save, consultants only; reverting is off because it skips the services."""
+
+    form = CurationForm
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Reverting skips validation; edit the record instead.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def change_reason(self, form: forms.Form, change: bool) -> str:
+        """The reason typed on the form, or a plain default."""
+        return form.cleaned_data.get("change_reason") or ("Edited in the admin" if change else "Created in the admin")
+
+    def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
+        """A service refusal the form could not foresee (a race, a rule across rows) is a message, not a crash."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, _("Not saved: %s") % validation_error_text(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
