@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from alerts.models import SavedSearch
+from portal.text import form_problems
 from programmes.filters import OpportunityFilterSet
 from programmes.models import Opportunity
 
@@ -55,8 +56,7 @@ def query_check(query: str) -> str:
         )  # fmt: skip
     form = OpportunityFilterSet(data, queryset=Opportunity.objects.none()).form
     if not form.is_valid():
-        problems = [f"{name}: {' '.join(str(m) for m in messages)}" for name, messages in form.errors.items()]
-        raise ValidationError({"query": problems})
+        raise ValidationError({"query": form_problems(form)})
     return normal
 
 

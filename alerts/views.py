@@ -37,6 +37,7 @@ from alerts.webhooks import (
 from portal.models import SecretLink
 from portal.secret_links import secret_link_resolve
 from portal.services import user_email_set
+from portal.text import form_problems
 
 
 def _settings_page(
@@ -130,7 +131,7 @@ def saved_search_add(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Search saved: new results will come in your digest."))
     else:
-        messages.error(request, " ".join(f"{name}: {' '.join(e)}" for name, e in form.errors.items()))
+        messages.error(request, " ".join(form_problems(form)))
     return redirect(back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) else "/")
 
 

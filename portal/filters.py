@@ -15,6 +15,8 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.text import form_problems
+
 # The spellings a query string may use, in any case: true and false (docs/api.md), and 1 and 0, which the API's
 # `include_dismissed` has always taken. An empty value means "not given" (the listing's "Any" option sends it).
 TRUE_VALUES = frozenset({"true", "1"})
@@ -95,5 +97,5 @@ def filter_errors_response(form: forms.Form) -> HttpResponse:
     if the filter had been applied.
     """
     lines = [gettext("Nothing was exported: correct these filters and try again.")]
-    lines += [f"{name}: {' '.join(str(message) for message in messages)}" for name, messages in form.errors.items()]
+    lines += form_problems(form)
     return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -30,3 +30,11 @@ def localised_text(obj: Any) -> dict[str, str]:
         out[field] = japanese or getattr(obj, field, "")
         out[f"{field}_lang"] = "ja" if japanese else "en"
     return out
+
+
+def form_problems(form: Any, *, labels: bool = False) -> list[str]:
+    """One "field: why" line per field FORM refused, named by parameter (or by its label, for people)."""
+    return [
+        f"{form[name].label if labels and name in form.fields else name}: {' '.join(str(m) for m in messages)}"
+        for name, messages in form.errors.items()
+    ]

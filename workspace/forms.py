@@ -61,8 +61,3 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["selected"].choices = [(slug, slug) for slug in slugs]
         self.fields["action"].choices = bulk_actions()
-
-
-def form_problems(form: forms.Form) -> str:
-    """One line naming each field FORM refused and why, for a flash message on the page the form was posted from."""
-    return " ".join(f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())

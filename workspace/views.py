@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 from matching.models import Match
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_row
-from workspace.forms import BulkForm, FeedbackForm, PipelineEntryForm, StageForm, form_problems
+from portal.text import form_problems
+from workspace.forms import BulkForm, FeedbackForm, PipelineEntryForm, StageForm
 from workspace.models import PipelineEntry
 from workspace.selectors import (
     Column,
@@ -190,7 +191,7 @@ def feedback_give(request: HttpRequest, company_slug: str, opportunity_slug: str
     elif "reason" in form.errors:
         messages.error(request, _("Choose a reason from the list."))
     else:
-        messages.error(request, form_problems(form))
+        messages.error(request, " ".join(form_problems(form, labels=True)))
     return _back(request, reverse("matching:match_list") + f"?company={company.slug}")
 
 
