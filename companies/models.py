@@ -58,6 +58,26 @@ class CompanyQuerySet(models.QuerySet):
         return self.filter(memberships__user=user, memberships__role=Membership.Role.EDITOR).distinct()
 
 
+class CompanyCertification(models.Model):
+    """A certification a firm holds, with its expiry date where known."""
+
+    company = models.ForeignKey("Company", on_delete=models.CASCADE, related_name="certification_links")
+    certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="holder_links")
+    expires_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["certification__code"]
+        verbose_name = _("certification held")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "certification"], name="%(app_label)s_%(class)s_unique_company_certification"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} holds {self.certification}"
+
+
 class Company(models.Model):
     """An Australian, US or Japanese dual-use technology firm, as the matcher reads it."""
 
@@ -87,7 +107,7 @@ class Company(models.Model):
         help_text=_("Technology readiness level of the firm's lead product, 1-9."),
     )
     certifications = models.ManyToManyField(
-        Certification, through="CompanyCertification", related_name="companies", blank=True
+        Certification, through=CompanyCertification, related_name="companies", blank=True
     )
     export_control_notes = models.TextField(blank=True)
     itar_controlled = models.BooleanField(_("ITAR items"), default=False)
@@ -107,7 +127,7 @@ class Company(models.Model):
     source_url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[technology_areas])
+    history = HistoricalRecords(m2m_fields=[technology_areas, certifications])
 
     objects = CompanyQuerySet.as_manager()
 
@@ -133,26 +153,6 @@ class Company(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("companies:company_detail", kwargs={"slug": self.slug})
-
-
-class CompanyCertification(models.Model):
-    """A certification a firm holds, with its expiry date where known."""
-
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="certification_links")
-    certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="holder_links")
-    expires_on = models.DateField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["certification__code"]
-        verbose_name = _("certification held")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["company", "certification"], name="%(app_label)s_%(class)s_unique_company_certification"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.company} holds {self.certification}"
 
 
 class Membership(models.Model):

@@ -135,10 +135,11 @@ def company_history_record(
     reason: str,
     area_links: Mapping[int, Sequence[tuple[int, int]]] | None = None,
 ) -> None:
-    """Write one history row per firm, with its technology areas, in bulk: what simple-history's signal would write.
+    """Write one history row per firm, with its technology areas and certifications, in bulk: what simple-history's
+    signal would write.
 
     SNAPSHOTS are firms as rows (company_snapshot). AREA_LINKS maps a firm's pk to its (link id, area id) pairs;
-    it is read from the database when not given.
+    it is read from the database when not given. The certifications held are read from the database.
     """
     if not snapshots:
         return
@@ -160,6 +161,18 @@ def company_history_record(
             {"history_id": history_id, "id": link_id, "company_id": snapshot["id"], "technologyarea_id": area_id}
             for history_id, snapshot in zip(history_ids, snapshots, strict=True)
             for link_id, area_id in area_links.get(snapshot["id"], ())
+        ],
+    )
+    held = CompanyCertification.objects.filter(company_id__in=[snapshot["id"] for snapshot in snapshots])
+    certificates: dict[int, list[dict[str, Any]]] = {}
+    for link in held.values("id", "company_id", "certification_id", "expires_on"):
+        certificates.setdefault(link["company_id"], []).append(dict(link))
+    rows_insert(
+        apps.get_model("companies", "HistoricalCompanyCertification"),
+        [
+            {"history_id": history_id, **link}
+            for history_id, snapshot in zip(history_ids, snapshots, strict=True)
+            for link in certificates.get(snapshot["id"], ())
         ],
     )
 

@@ -1,6 +1,9 @@
 """The introduction request form on a partner's page."""
 
 from django import forms
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
@@ -26,5 +29,8 @@ class IntroductionForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["company"].queryset = Company.objects.member_of(user)
-        # Opportunity titles in the page's language (Japanese titles on /ja/).
+        # Opportunity titles in the page's language (Japanese titles on /ja/), in the order of the titles shown.
         self.fields["opportunity"].label_from_instance = localised
+        if (get_language() or "").startswith("ja"):
+            shown = Coalesce(NullIf("title_ja", Value("")), "title")
+            self.fields["opportunity"].queryset = Opportunity.objects.published().order_by(shown, "title")

@@ -86,8 +86,11 @@ class IntroductionDetailView(LoginRequiredMixin, DetailView):
         return Introduction.objects.visible_to(self.request.user).for_listing()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        history = self.object.history.order_by("history_date", "history_id")
-        steps = [
-            {"status": row.get_status_display(), "when": row.history_date, "reason": row.reason} for row in history
-        ]
+        # Only the moves: a consultant's edit of the private notes writes a history row too, with the same status.
+        steps: list[dict[str, Any]] = []
+        seen: tuple[str, str] | None = None
+        for row in self.object.history.order_by("history_date", "history_id"):
+            if (row.status, row.reason) != seen:
+                seen = (row.status, row.reason)
+                steps.append({"status": row.get_status_display(), "when": row.history_date, "reason": row.reason})
         return super().get_context_data(steps=steps, **kwargs)

@@ -1,5 +1,5 @@
 """Error pages: a database or broker outage is a 503 to retry shortly, never a bare 500; an unknown API path is a
-JSON 404."""
+JSON 404; a number too large for the database is a 400."""
 
 import sys
 from collections.abc import Callable
@@ -61,3 +61,27 @@ def api_not_found_middleware(get_response: Callable[[HttpRequest], HttpResponse]
         return response
 
     return middleware
+
+
+class NumberTooLargeMiddleware:
+    """A number in a request that the database cannot hold is the client's error (400), not the server's.
+
+    SQLite, the development default, cannot bind an integer beyond 64 bits and raises OverflowError wherever a form
+    or filter hands it one (a crafted choice id, say). PostgreSQL compares such a value as numeric and finds no row,
+    so there the form answers "select a valid choice" and this never runs.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OverflowError):
+            return None
+        message = _("A number in the request is too large. Check the values sent and try again.")
+        if _wants_json(request):
+            return JsonResponse({"detail": message}, status=400)
+        html = loader.get_template("errors/server_error.html").render({"message": message, "status": 400})
+        return HttpResponse(html, status=400)

@@ -110,6 +110,29 @@ LATEST_DATE = datetime.date(2100, 12, 31)
 DATE_FIELDS = ("opens_on", "closes_on", "starts_on", "ends_on", "expected_from", "expected_until", "last_verified_on")
 
 
+class OpportunityArea(models.Model):
+    """How strongly an opportunity asks for one technology area (weight 0-1)."""
+
+    opportunity = models.ForeignKey("Opportunity", on_delete=models.CASCADE, related_name="area_links")
+    technology_area = models.ForeignKey(TechnologyArea, on_delete=models.CASCADE, related_name="opportunity_links")
+    weight = models.FloatField(default=1.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+
+    class Meta:
+        ordering = ["-weight", "technology_area__slug"]
+        verbose_name = _("technology area of an opportunity")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "technology_area"], name="%(app_label)s_%(class)s_unique_opportunity_area"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) & Q(weight__lte=1), name="%(app_label)s_%(class)s_weight_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.technology_area.slug} ({self.weight:.2f})"
+
+
 class Opportunity(models.Model):
     """What company staff browse: a hub, a priority area, an event, a programme or a dated call."""
 
@@ -145,7 +168,7 @@ class Opportunity(models.Model):
     keywords = models.JSONField(default=list, blank=True)
     organisations = models.ManyToManyField(Organisation, related_name="opportunities", blank=True)
     technology_areas = models.ManyToManyField(
-        TechnologyArea, through="OpportunityArea", related_name="opportunities", blank=True
+        TechnologyArea, through=OpportunityArea, related_name="opportunities", blank=True
     )
     # Eligibility: an empty list means any country / any size.
     eligible_countries = CountryField(multiple=True, blank=True, help_text=_("Empty means firms from any country."))
@@ -195,7 +218,7 @@ class Opportunity(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[organisations, required_certifications])
+    history = HistoricalRecords(m2m_fields=[organisations, required_certifications, technology_areas])
 
     objects = OpportunityQuerySet.as_manager()
 
@@ -310,29 +333,6 @@ class Opportunity(models.Model):
     def deadline(self) -> datetime.date | None:
         """The date that matters to a firm: a call's closing date or an event's first day."""
         return self.closes_on if self.kind != self.Kind.EVENT else self.starts_on
-
-
-class OpportunityArea(models.Model):
-    """How strongly an opportunity asks for one technology area (weight 0-1)."""
-
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="area_links")
-    technology_area = models.ForeignKey(TechnologyArea, on_delete=models.CASCADE, related_name="opportunity_links")
-    weight = models.FloatField(default=1.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
-
-    class Meta:
-        ordering = ["-weight", "technology_area__slug"]
-        verbose_name = _("technology area of an opportunity")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["opportunity", "technology_area"], name="%(app_label)s_%(class)s_unique_opportunity_area"
-            ),
-            models.CheckConstraint(
-                condition=Q(weight__gte=0) & Q(weight__lte=1), name="%(app_label)s_%(class)s_weight_range"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.technology_area.slug} ({self.weight:.2f})"
 
 
 class SourceFields(models.Model):

@@ -324,3 +324,13 @@ def test_the_command_lists_every_error_and_fails(reference, rescore, tmp_path):
     assert err.getvalue().splitlines()[0].startswith("line 2, field country: unknown country 'XX'")
     assert err.getvalue().splitlines()[1].startswith("line 3, field trl:")
     assert not Company.objects.exists()
+
+
+def test_a_reimport_that_changes_only_certifications_lists_them_in_the_firms_history(reference, rescore, consultant):
+    companies_import(data=csv_bytes(GOOD), by=consultant, source="firms.csv")
+    companies_import(data=csv_bytes(GOOD.replace(",as9100d\n", ",as9100d;iso-9001\n")), by=consultant)
+
+    new, old = Company.objects.get().history.all()[:2]
+    assert new.diff_against(old).changed_fields == ["certifications"]
+    assert sorted(link.certification.code for link in new.certifications.all()) == ["as9100d", "iso-9001"]
+    assert [link.certification.code for link in old.certifications.all()] == ["as9100d"]

@@ -240,3 +240,17 @@ def test_every_form_control_has_a_label(alice_client, firm_a):
     labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', html))
     assert ids
     assert [control for control in ids if control not in labelled] == []
+
+
+def test_a_new_certificate_expiry_alone_is_listed_in_the_firms_history(alice, alice_client, firm_a):
+    from companies.services import company_update
+
+    as9100 = CertificationFactory(code="as9100d", name="AS9100D")
+    company_update(company=firm_a, data={"certifications": {as9100: datetime.date(2027, 3, 31)}}, by=alice)
+
+    company_update(company=firm_a, data={"certifications": {as9100: datetime.date(2029, 3, 31)}}, by=alice)
+
+    new, old = firm_a.history.all()[:2]
+    assert new.diff_against(old).changed_fields == ["certifications"]
+    assert [link.expires_on for link in old.certifications.all()] == [datetime.date(2027, 3, 31)]
+    assert re.search(r"Changed: Certifications\b", alice_client.get(detail(firm_a)).text)

@@ -3,6 +3,7 @@
 import pytest
 
 from partners.models import Introduction
+from partners.services import introduction_move
 from tests.factories import CallFactory
 
 
@@ -83,6 +84,23 @@ def test_consultants_move_a_request_through_the_queue_and_the_firm_sees_it(
     page = alice_client.get(f"/my/introductions/{pk}/").content.decode()
     assert "Introduced" in page and "In review" in page and "Emailed both sides." in page
     assert "call the yard" not in page
+    assert "Whoever asked for the introduction is emailed when its status changes" in page
+
+
+def test_a_change_of_the_private_notes_alone_adds_no_step_to_the_firms_page(
+    alice_client, consultant_client, consultant, partners
+):
+    pk = ask(alice_client).json()["id"]
+    url = f"/api/v1/introductions/{pk}/"
+    consultant_client.patch(url, {"status": "in_review"}, "application/json")
+
+    introduction = Introduction.objects.get(pk=pk)
+    # What the admin's change form does when only the notes were edited.
+    introduction_move(introduction=introduction, status="in_review", notes="rang the yard twice", by=consultant)
+
+    page = alice_client.get(f"/my/introductions/{pk}/").text
+    assert page.count(": In review") == 1
+    assert "rang the yard twice" not in page
 
 
 def test_the_workflow_refuses_skipped_steps_and_reasonless_declines(alice_client, consultant_client, partners):

@@ -54,3 +54,14 @@ def test_capabilities_written_only_in_english_are_marked_so_on_the_japanese_page
     text = anon_client.get("/ja/partners/drone-startup/").text
     assert '<span lang="en">Long-range drones for surveillance.</span> <span class="badge badge-english">' in text
     assert '<span lang="en">Long-range' not in anon_client.get("/partners/drone-startup/").text
+
+
+def test_the_japanese_introduction_form_orders_opportunities_by_the_titles_it_shows(alice_client, partners):
+    CallFactory(slug="alpha-call", title="Alpha call", title_ja="無人機公募")
+    CallFactory(slug="zulu-call", title="Zulu call", title_ja="サイバー公募")
+
+    japanese = alice_client.get("/ja/partners/shipyard-kk/").text
+    english = alice_client.get("/partners/shipyard-kk/").text
+
+    assert japanese.index('value="zulu-call"') < japanese.index('value="alpha-call"')
+    assert english.index('value="alpha-call"') < english.index('value="zulu-call"')

@@ -104,3 +104,17 @@ def test_japanese_sign_in_page(anon_client, db):
     text = anon_client.get("/ja/accounts/login/").text
     assert "<h1>サインイン</h1>" in text
     assert "ユーザー名" in text  # Django's own Japanese label for the username field
+
+
+def test_partners_and_my_introductions_are_in_the_header(anon_client, alice_client, db):
+    anon = anon_client.get("/").text
+    assert '<a href="/partners/">Partners</a>' in anon
+    assert 'href="/my/introductions/"' not in anon
+
+    alice = alice_client.get("/my/introductions/").text
+    assert '<a href="/my/introductions/" aria-current="page">My introductions</a>' in alice
+    assert '<a href="/partners/">Partners</a>' in alice
+
+    japanese = alice_client.get("/ja/partners/").text
+    assert '<a href="/ja/partners/" aria-current="page">パートナー</a>' in japanese
+    assert '<a href="/ja/my/introductions/">紹介依頼</a>' in japanese

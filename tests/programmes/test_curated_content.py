@@ -265,8 +265,10 @@ def test_a_changed_fixture_updates_only_that_record_with_one_history_row(curated
     assert latest.history_type == "~" and latest.history_change_reason == CHANGE_REASON
     after = row_counts()
     assert after.pop("HistoricalOpportunity") == before.pop("HistoricalOpportunity") + 1
-    # That history row snapshots the record's organisations and certifications; nothing else was written.
-    unrelated = {name for name in before if name.startswith("HistoricalOpportunity_")}
+    # That history row snapshots the record's organisations, certifications and area weights; nothing else was
+    # written.
+    unrelated = {name for name in before if name.startswith("HistoricalOpportunity_")} | {"HistoricalOpportunityArea"}
+    assert after["HistoricalOpportunityArea"] == before["HistoricalOpportunityArea"] + hub.area_links.count()
     assert {k: v for k, v in after.items() if k not in unrelated} == {
         k: v for k, v in before.items() if k not in unrelated
     }

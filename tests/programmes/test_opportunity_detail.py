@@ -148,3 +148,18 @@ def test_where_japanese_text_is_missing_the_english_shows_marked_as_english(anon
     assert f'<span lang="en">{hub.summary}</span> <span class="badge badge-english">英語</span>' in text
     # English readers see no marker.
     assert "badge-english" not in anon_client.get(url(hub)).text
+
+
+def test_a_change_of_area_weights_alone_is_listed_in_the_history(anon_client, world, consultant):
+    from programmes.services import opportunity_update
+
+    laser = world["laser"]
+    weights = {link.technology_area: link.weight for link in laser.area_links.select_related("technology_area")}
+    area = next(iter(weights))
+    weights[area] = 0.4 if weights[area] != 0.4 else 0.6
+
+    opportunity_update(opportunity=laser, data={"areas": weights}, by=consultant, reason="ATLA narrowed the call")
+
+    new, old = laser.history.all()[:2]
+    assert new.diff_against(old).changed_fields == ["technology_areas"]
+    assert "<td>Changed</td><td>Technology areas</td>" in anon_client.get(url(laser)).text

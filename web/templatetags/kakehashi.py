@@ -94,6 +94,8 @@ def nav_links() -> dict[str, str | None]:
         "opportunities": reverse("programmes:opportunity_list"),
         "matches": reverse("matching:match_list"),
         "calendar": reverse("portal:calendar"),
+        "partners": reverse("partners:partner_list"),
+        "introductions": reverse("partners:introduction_list"),
         # The companies app owns /companies/; fall back to its path under the current language prefix.
         "companies": _url_or("companies:company_list", f"{home}companies/"),
         "tokens": _url_or("portal:token_list", None),
