@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from partners.models import ForeignPartnership, Introduction, Partner, PartnerArea, PartnerSource
 from partners.services import introduction_move, introduction_move_check, partner_delete, partner_save
 from programmes.admin_curation import CurationAdmin
+from programmes.admin_inlines import SourcedInlineFormSet
 from programmes.services import validation_error_text
 
 
@@ -23,6 +24,7 @@ class PartnerAreaInline(admin.TabularInline):
 
 class PartnerSourceInline(admin.TabularInline):
     model = PartnerSource
+    formset = SourcedInlineFormSet  # every partner cites a source, as the loader asks
     extra = 0
 
 

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import Opportunity, OpportunityArea, Source
+from programmes.models import Confidence, Opportunity, OpportunityArea, Source
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -35,16 +35,40 @@ class StaleFilter(admin.SimpleListFilter):
         return None
 
 
-class SourceInlineFormSet(forms.BaseInlineFormSet):
-    """A published record keeps at least one source (issue 2: every published record cites one)."""
+class SourcedInlineFormSet(forms.BaseInlineFormSet):
+    """The sources of a curated record (an opportunity or a partner), checked in the admin as the loader checks them.
+
+    A record that must cite a source keeps at least one, and a record whose sources are all low-confidence is itself
+    low (unverified): the pages call it unverified, so a reader is not told more than its sources say.
+    """
+
+    missing = _("A record keeps at least one source.")
+
+    def must_cite(self) -> bool:
+        return True
 
     def clean(self) -> None:
         super().clean()
-        if self.instance.status != Opportunity.Status.PUBLISHED:
-            return
         kept = [f for f in self.forms if f.cleaned_data.get("url") and not self._should_delete_form(f)]
+        if not self.must_cite():
+            return
         if not kept:
-            raise ValidationError(_("A published opportunity keeps at least one source; archive it first."))
+            raise ValidationError(self.missing)
+        if all(f.cleaned_data.get("confidence") == Confidence.LOW for f in kept) and (
+            self.instance.confidence != Confidence.LOW
+        ):
+            raise ValidationError(
+                _("Every source is low-confidence, so the record's confidence must be low (unverified) too.")
+            )
+
+
+class SourceInlineFormSet(SourcedInlineFormSet):
+    """A published record keeps at least one source (issue 2: every published record cites one)."""
+
+    missing = _("A published opportunity keeps at least one source; archive it first.")
+
+    def must_cite(self) -> bool:
+        return self.instance.status == Opportunity.Status.PUBLISHED
 
 
 class SourceInline(admin.TabularInline):

@@ -1,0 +1,39 @@
+"""The partner admin checks sources as the loader does: at least one, and all-low sources make the record low."""
+
+from partners.models import PartnerSource
+from tests.programmes.test_admin import _form_data
+
+
+def change_url(partner) -> str:
+    return f"/admin/partners/partner/{partner.pk}/change/"
+
+
+def source_index(data: dict) -> str:
+    return next(key.split("-")[1] for key in data if key.startswith("sources-") and key.endswith("-url"))
+
+
+def test_the_last_source_of_a_partner_cannot_be_deleted(consultant_client, partners):
+    shipyard = partners["shipyard"]
+    data = _form_data(consultant_client.get(change_url(shipyard)))
+    data[f"sources-{source_index(data)}-DELETE"] = "on"
+
+    response = consultant_client.post(change_url(shipyard), data | {"change_reason": "tidy"})
+
+    assert response.status_code == 200
+    assert "A record keeps at least one source." in response.text
+    assert PartnerSource.objects.filter(partner=shipyard).count() == 1
+
+
+def test_a_partner_whose_sources_are_all_low_must_be_low_itself(consultant_client, partners):
+    shipyard = partners["shipyard"]
+    data = _form_data(consultant_client.get(change_url(shipyard)))
+    data[f"sources-{source_index(data)}-confidence"] = "low"
+
+    refused = consultant_client.post(change_url(shipyard), data | {"change_reason": "rechecked"})
+    accepted = consultant_client.post(change_url(shipyard), data | {"confidence": "low", "change_reason": "rechecked"})
+
+    assert refused.status_code == 200
+    assert "the record&#x27;s confidence must be low (unverified) too" in refused.text
+    assert accepted.status_code == 302
+    shipyard.refresh_from_db()
+    assert shipyard.confidence == "low"
