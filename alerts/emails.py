@@ -19,12 +19,14 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_countries import countries
 
 from matching.messages import render
 from portal.models import OutboxMessage, SecretLink
 from portal.outbox import Outcome, outbox_deliver
 from portal.secret_links import secret_link_issue
-from programmes.models import Opportunity
+from portal.text import localised
+from programmes.models import Certification, Opportunity, TechnologyArea
 
 # Outbox email kinds written from items by this module; any other kind brings its own subject and body.
 DIGEST_KINDS = ("digest", "reminder")
@@ -54,12 +56,30 @@ def _field_label(name: str) -> str:
         return capfirst(name.replace("_", " "))
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, name: str = "") -> str:
+    """A changed value as a reader knows it: area and certification names, country names, choice labels."""
     if value in (None, "", []):
         return "—"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+    values = value if isinstance(value, list) else [value]
+    return ", ".join(_named(name, [str(v) for v in values]))
+
+
+def _named(name: str, values: list[str]) -> list[str]:
+    if name == "technology_areas":
+        names = {area.slug: localised(area) for area in TechnologyArea.objects.filter(slug__in=values)}
+        return [names.get(v, v) for v in values]
+    if name == "required_certifications":
+        found = dict(Certification.objects.filter(code__in=values).values_list("code", "name"))
+        return [found.get(v, v) for v in values]
+    if name == "eligible_countries":
+        return [str(countries.name(v)) or v for v in values]
+    if name == "eligible_sizes":
+        return [str(dict(Opportunity.Size.choices).get(v, v)) for v in values]
+    try:
+        choices = dict(Opportunity._meta.get_field(name).flatchoices)
+    except FieldDoesNotExist:
+        choices = {}
+    return [str(choices.get(v, v)) for v in values]
 
 
 def item_lines(item: Mapping[str, Any]) -> list[str]:
@@ -89,7 +109,7 @@ def item_lines(item: Mapping[str, Any]) -> list[str]:
     if kind == "notice.published":
         return [_("A new notice concerns your firm's country or technology areas.")]
     lines = [
-        f"{_field_label(name)}: {_value(change.get('old'))} → {_value(change.get('new'))}"
+        f"{_field_label(name)}: {_value(change.get('old'), name)} → {_value(change.get('new'), name)}"
         for name, change in (item.get("changes") or {}).items()
         if isinstance(change, Mapping)
     ]
@@ -180,9 +200,13 @@ def email_build(message: OutboxMessage, *, unsubscribe_url: str, connection=None
 
 
 def unsubscribe_url_issue(message: OutboxMessage) -> str:
-    """A fresh one-click unsubscribe URL for MESSAGE's user, bound to this message (earlier emails keep theirs)."""
+    """A fresh one-click unsubscribe URL for MESSAGE's user, bound to this message (earlier emails keep theirs), on
+    the page in the email's language."""
     _link, raw = secret_link_issue(user=message.user, purpose=SecretLink.Purpose.UNSUBSCRIBE, subject_id=message.pk)
-    return site_url(f"{reverse('alerts:unsubscribe')}?{urlencode({'token': raw})}")
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("alerts:unsubscribe")
+    language = (message.payload or {}).get("language") or "en"
+    return site_url(f"{site_path(path, language)}?{urlencode({'token': raw})}")
 
 
 def email_plain(message: OutboxMessage, *, connection=None) -> EmailMultiAlternatives:

@@ -36,7 +36,8 @@ def change_events_visible_to(user: User | AnonymousUser) -> ChangeEventQuerySet:
 
 
 def change_feed_page(*, user: User | AnonymousUser, since: str, limit: int = LIMIT_DEFAULT) -> FeedPage:
-    """Up to LIMIT events after SINCE (empty: from the start) for USER, in one query; CursorError for a bad SINCE."""
+    """Up to LIMIT events after SINCE (empty: from the start) for USER, in one query (two with SINCE, which must name
+    an event that was written); CursorError for a bad SINCE."""
     events = changes_after(change_events_visible_to(user), since, limit=limit + 1)
     has_more = len(events) > limit
     events = events[:limit]

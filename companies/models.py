@@ -91,14 +91,20 @@ class Company(models.Model):
         PARTNER = "partner", _("Japanese partner")
         OFFICE = "office", _("Office or entity in Japan")
 
-    slug = models.SlugField(max_length=120, unique=True)
-    name = models.CharField(max_length=200)
-    country = CountryField()
-    size = models.CharField(max_length=10, choices=Size.choices)
-    founded = models.PositiveSmallIntegerField(null=True, blank=True, validators=[founded_year_validate])
-    website = models.URLField(max_length=300, blank=True)
-    description = models.TextField(help_text=_("What the firm makes, in its own words: the matcher reads this."))
-    technology_areas = models.ManyToManyField(TechnologyArea, related_name="companies", blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    country = CountryField(
+        _("country"),
+    )
+    size = models.CharField(_("size"), max_length=10, choices=Size.choices)
+    founded = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True, validators=[founded_year_validate])
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    description = models.TextField(
+        _("description"), help_text=_("What the firm makes, in its own words: the matcher reads this.")
+    )
+    technology_areas = models.ManyToManyField(
+        TechnologyArea, verbose_name=_("technology areas"), related_name="companies", blank=True
+    )
     trl = models.PositiveSmallIntegerField(
         _("TRL"),
         null=True,
@@ -107,13 +113,19 @@ class Company(models.Model):
         help_text=_("Technology readiness level of the firm's lead product, 1-9."),
     )
     certifications = models.ManyToManyField(
-        Certification, through=CompanyCertification, related_name="companies", blank=True
+        Certification,
+        verbose_name=_("certifications"),
+        through=CompanyCertification,
+        related_name="companies",
+        blank=True,
     )
-    export_control_notes = models.TextField(blank=True)
+    export_control_notes = models.TextField(_("export control notes"), blank=True)
     itar_controlled = models.BooleanField(_("ITAR items"), default=False)
     ear_controlled = models.BooleanField(_("EAR items"), default=False)
     dsgl_controlled = models.BooleanField(_("DSGL items"), default=False)
-    japan_presence = models.CharField(max_length=10, choices=Presence.choices, default=Presence.NONE)
+    japan_presence = models.CharField(
+        _("presence in Japan"), max_length=10, choices=Presence.choices, default=Presence.NONE
+    )
     # Issue 15: a match at or above this score is news to the firm ("match.created"), and a move of 10 points or
     # more that ends or starts at or above it is worth telling ("match.moved"); see docs/alerts.md.
     alert_threshold = models.PositiveSmallIntegerField(
@@ -123,10 +135,10 @@ class Company(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("Tell the firm about matches scoring at least this much (0-100)."),
     )
-    contact_email = models.EmailField(blank=True)
-    source_url = models.URLField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[technology_areas, certifications])
 
     objects = CompanyQuerySet.as_manager()

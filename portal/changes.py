@@ -103,5 +103,9 @@ def changes_after(events: ChangeEventQuerySet, cursor: str, *, limit: int) -> li
     settled = settled_filter(events)
     if cursor:
         txid, pk = cursor_decode(cursor)
+        # Every cursor names an event that was written (the log is append-only): one naming none, such as a guessed
+        # "9999.9999" or a txid this database never had, would page past events the caller then never sees.
+        if not ChangeEvent.objects.filter(pk=pk, txid=txid).exists():
+            raise CursorError("not a cursor from this feed")
         settled = settled.filter(Q(txid__gt=txid) | Q(txid=txid, id__gt=pk))
     return list(settled.order_by("txid", "id")[:limit])

@@ -158,28 +158,38 @@ class Opportunity(models.Model):
         PARTNER = "partner", _("Japanese partner")
         OFFICE = "office", _("Japanese entity or office")
 
-    slug = models.SlugField(max_length=100, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    title = models.CharField(max_length=250)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=250)
     title_ja = models.CharField(_("Japanese title"), max_length=250, blank=True)
-    summary = models.TextField(help_text=_("One or two sentences for listings."))
+    summary = models.TextField(_("summary"), help_text=_("One or two sentences for listings."))
     summary_ja = models.TextField(_("Japanese summary"), blank=True)
-    description = models.TextField(blank=True)
-    keywords = models.JSONField(default=list, blank=True)
-    organisations = models.ManyToManyField(Organisation, related_name="opportunities", blank=True)
+    description = models.TextField(_("description"), blank=True)
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("organisations"), related_name="opportunities", blank=True
+    )
     technology_areas = models.ManyToManyField(
-        TechnologyArea, through=OpportunityArea, related_name="opportunities", blank=True
+        TechnologyArea,
+        verbose_name=_("technology areas"),
+        through=OpportunityArea,
+        related_name="opportunities",
+        blank=True,
     )
     # Eligibility: an empty list means any country / any size.
-    eligible_countries = CountryField(multiple=True, blank=True, help_text=_("Empty means firms from any country."))
-    eligible_sizes = models.JSONField(default=list, blank=True)
+    eligible_countries = CountryField(
+        _("eligible countries"), multiple=True, blank=True, help_text=_("Empty means firms from any country.")
+    )
+    eligible_sizes = models.JSONField(_("eligible sizes"), default=list, blank=True)
     min_trl = models.PositiveSmallIntegerField(
         _("minimum TRL"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(9)]
     )
     japan_presence = models.CharField(
         _("presence in Japan required"), max_length=10, choices=Presence.choices, default=Presence.NONE
     )
-    required_certifications = models.ManyToManyField(Certification, related_name="required_by", blank=True)
+    required_certifications = models.ManyToManyField(
+        Certification, verbose_name=_("required certifications"), related_name="required_by", blank=True
+    )
     # Scheme rules from the records (issue 12): a firm that fails one is gated with the rule named.
     max_company_age = models.PositiveSmallIntegerField(
         _("firm founded at most this many years ago"),
@@ -193,12 +203,12 @@ class Opportunity(models.Model):
         default=False,
         help_text=_("Firms outside Japan qualify only through an office or entity in Japan."),
     )
-    eligibility_notes = models.TextField(blank=True)
-    opens_on = models.DateField(null=True, blank=True)
-    closes_on = models.DateField(null=True, blank=True)
-    starts_on = models.DateField(null=True, blank=True)
-    ends_on = models.DateField(null=True, blank=True)
-    venue = models.CharField(max_length=200, blank=True)
+    eligibility_notes = models.TextField(_("eligibility notes"), blank=True)
+    opens_on = models.DateField(_("opens on"), null=True, blank=True)
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
     # An edition whose dates are not announced: a window drawn from past editions, never a confirmed date.
     expected_from = models.DateField(_("expected from"), null=True, blank=True)
     expected_until = models.DateField(_("expected until"), null=True, blank=True)
@@ -209,15 +219,20 @@ class Opportunity(models.Model):
         help_text=_("The past editions the window is drawn from, e.g. 'from the 2023 and 2025 editions'."),
     )
     url = models.URLField(_("official URL"), max_length=500, blank=True)
-    related = models.ManyToManyField("self", symmetrical=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
-    last_verified_on = models.DateField(null=True, blank=True)
+    related = models.ManyToManyField("self", verbose_name=_("related records"), symmetrical=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
+    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
     last_verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[organisations, required_certifications, technology_areas])
 
     objects = OpportunityQuerySet.as_manager()

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from companies.models import Company, Membership
 from matching import dispatch  # workspace sits above matching: rescoring a firm is a plain call down
@@ -25,6 +26,12 @@ from programmes.models import Opportunity, OpportunityArea
 from workspace.models import MatchFeedback, PipelineEntry
 
 UNSET = object()
+# A pipeline entry's history reasons, stored in English and translated where the history is shown.
+ADDED, CHANGED, REMOVED = (
+    gettext_noop("added to the pipeline"),
+    gettext_noop("changed"),
+    gettext_noop("removed from the pipeline"),
+)
 
 
 def workspace_can_edit(*, user: Viewer | None, company: Company) -> bool:
@@ -81,7 +88,7 @@ def pipeline_entry_save(
     if notes is not None:
         entry.notes = notes
     entry.full_clean()
-    entry._change_reason = "added to the pipeline" if created else "changed"  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    entry._change_reason = ADDED if created else CHANGED  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     entry._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     entry.save()
     generations_bump("matches")
@@ -91,7 +98,7 @@ def pipeline_entry_save(
 def pipeline_entry_delete(*, entry: PipelineEntry, by: Viewer | None) -> None:
     """Take an entry off the firm's pipeline (its history stays)."""
     _check_editor(by, entry.company)
-    entry._change_reason = "removed from the pipeline"  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    entry._change_reason = REMOVED  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     entry._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     entry.delete()
     generations_bump("matches")

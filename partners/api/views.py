@@ -2,8 +2,6 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from django.utils import translation
-from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -25,6 +23,7 @@ from partners.api.serializers import (
 from partners.filters import PartnerFilterSet
 from partners.models import Introduction, Partner, PartnerFit
 from partners.services import introduction_move, introduction_request
+from portal.api.language import LANG, ReaderLanguageMixin
 from portal.roles import is_consultant
 
 COMPANY_SLUG = OpenApiParameter("company_slug", str, OpenApiParameter.PATH, description="The firm's slug.")
@@ -92,12 +91,10 @@ class IntroductionViewSet(
         return Response(IntroductionConsultantSerializer(introduction).data)
 
 
-LANG = OpenApiParameter("lang", str, description="`ja` for the reasons and gaps in Japanese.", enum=["en", "ja"])
-
-
 @extend_schema_view(list=extend_schema(parameters=[COMPANY_SLUG, LANG]))
-class CompanyPartnerFitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """A firm's partner fits, best first; 404 for a firm the caller cannot see."""
+class CompanyPartnerFitViewSet(ReaderLanguageMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A firm's partner fits, best first, their reasons in the reader's language (?lang=, else Accept-Language,
+    as the matches); 404 for a firm the caller cannot see."""
 
     queryset = PartnerFit.objects.none()  # names the model for the schema
     serializer_class = PartnerFitSerializer
@@ -107,12 +104,6 @@ class CompanyPartnerFitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         user, slug = self.request.user, self.kwargs["company_slug"]
         company = get_object_or_404(Company.objects.visible_to(user), slug=slug)
         return PartnerFit.objects.filter(company=company).select_related("partner").best_first()
-
-    def list(self, request, *args, **kwargs):
-        # API paths carry no /ja/ prefix, so `?lang=ja` picks the language of the reasons' text.
-        language = "ja" if request.query_params.get("lang") == "ja" else get_language()
-        with translation.override(language):
-            return super().list(request, *args, **kwargs)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "names": messages.names_for(self.request)}

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from alerts.emails import unsubscribe_url_issue
 from alerts.models import NotificationSettings
 from alerts.preferences import notification_settings_update
 from portal.models import OutboxAttempt, OutboxMessage
@@ -227,3 +228,20 @@ def test_other_emails_in_the_outbox_go_out_with_their_own_subject_and_body(smtp,
     assert body(mail, "plain").strip() == "It failed 20 times in a row."
     odd = OutboxMessage.objects.get(key="odd:1")
     assert odd.status == "pending" and "no way to write an email of kind 'odd'" in odd.last_error
+
+
+def test_a_japanese_email_links_to_the_japanese_unsubscribe_page(alice, settings):
+    settings.SITE_URL = "https://kakehashi.example"
+    message = OutboxMessage.objects.create(
+        key="digest:ja-test", channel="email", kind="digest", user=alice, payload={"language": "ja", "items": []}
+    )
+
+    url = unsubscribe_url_issue(message).removeprefix("https://kakehashi.example")
+    anon = Client(enforce_csrf_checks=True)
+    page = anon.get(url)
+    done = anon.post(url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+
+    assert url.startswith("/ja/unsubscribe/?token=kkl_")
+    assert "ダイジェストとリマインダーをすべて止めますか" in page.text
+    assert done.status_code == 200
+    assert NotificationSettings.objects.get(user=alice).frequency == "off"

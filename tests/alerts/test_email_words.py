@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 
 from alerts.emails import email_build, item_lines
 from portal.models import OutboxMessage
-from tests.factories import UserFactory
+from tests.factories import TechnologyAreaFactory, UserFactory
 
 MOVED = {
     "section": "matches", "kind": "match.moved", "title": "UUV call", "url": "/opportunities/uuv-call/",
@@ -33,6 +33,33 @@ def test_a_changed_record_lists_each_field_old_to_new():
         "Venue: — → Tokyo",
         "The expected dates are now confirmed.",
     ]
+
+
+@pytest.mark.django_db
+def test_changed_areas_countries_and_sizes_are_named_and_labelled_in_the_readers_language():
+    TechnologyAreaFactory(slug="usv", name="Uncrewed surface vessels", name_ja="無人水上艇")
+    TechnologyAreaFactory(slug="uuv", name="Uncrewed undersea vehicles", name_ja="無人潜水機")
+    item = CHANGED | {
+        "changes": {
+            "technology_areas": {"old": ["usv", "uuv"], "new": ["uuv"]},
+            "eligible_countries": {"old": ["AU", "US"], "new": ["AU", "GB", "US"]},
+            "eligible_sizes": {"old": [], "new": ["startup", "sme"]},
+            "japan_presence": {"old": "none", "new": "partner"},
+        },
+        "confirmed": False,
+    }
+
+    assert item_lines(item) == [
+        "Technology areas: Uncrewed surface vessels, Uncrewed undersea vehicles → Uncrewed undersea vehicles",
+        "Eligible countries: Australia, United States of America → Australia, United Kingdom, United States of America",
+        "Eligible sizes: — → Start-up, SME",
+        "Presence in Japan required: None needed → Japanese partner",
+    ]
+    with translation.override("ja"):
+        lines = item_lines(item)
+    assert lines[0] == "技術分野: 無人水上艇, 無人潜水機 → 無人潜水機"
+    assert lines[1].startswith("対象国: オーストラリア")
+    assert "usv" not in " ".join(lines) and "Technology areas" not in " ".join(lines)
 
 
 @pytest.mark.django_db

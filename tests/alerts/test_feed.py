@@ -151,6 +151,8 @@ def test_paging_by_cursor_neither_skips_nor_repeats_and_polling_resumes(feed, al
     [
         ({"since": "not-a-cursor!"}, "since"),
         ({"since": "OTk5OTk5OTk5OTk5OTk5OTk5OTk5LjE"}, "since"),  # "99999999999999999999999.1": past a bigint
+        ({"since": "OTk5OS45OTk5"}, "since"),  # "9999.9999": well formed, but no event was ever there
+        ({"since": "MS4x"}, "since"),  # "1.1": a transaction id this database never gave an event
         ({"limit": "0"}, "limit"),
         ({"limit": "201"}, "limit"),
         ({"limit": "many"}, "limit"),

@@ -49,6 +49,16 @@ def test_the_reasons_come_in_japanese_when_asked(alice_client, fits):
     assert "無人水上艇" in text and "Works in" not in text
 
 
+def test_the_reasons_follow_accept_language_and_a_bad_lang_is_refused_like_matches(alice_client, fits):
+    japanese = alice_client.get("/api/v1/companies/firm-a/partners/", headers={"accept-language": "ja"})
+    french = alice_client.get("/api/v1/companies/firm-a/partners/?lang=fr")
+
+    assert japanese["Content-Language"] == "ja"
+    assert "無人水上艇" in japanese.json()["results"][0]["reasons_detail"][0]["text"]
+    assert french.status_code == 400
+    assert french.json() == {"lang": ["Choose one of: en, ja."]}
+
+
 def test_the_list_is_paginated_like_matches(alice_client, fits):
     response = alice_client.get("/api/v1/companies/firm-a/partners/?page_size=1")
 

@@ -58,6 +58,9 @@ def test_pursue_then_move_the_card_without_javascript(alice_client, alice, firm_
     assert history == [("pursuing", "alice"), ("submitted", "alice")]
     page = alice_client.get(entry_url("laser-call"))
     assert "added to the pipeline" in page.text and "Submitted" in page.text
+    japanese = alice_client.get("/ja" + entry_url("laser-call")).text
+    assert "<td>パイプラインに追加</td>" in japanese and "<td>変更</td>" in japanese
+    assert "added to the pipeline" not in japanese and "変更者" in japanese
 
 
 def test_moving_a_card_by_script_answers_json(alice_client, call):
