@@ -74,9 +74,15 @@ def email_set(request: HttpRequest) -> HttpResponse:
     """Set the signed-in user's own e-mail address: without one, no digest or reminder can reach them."""
     email_form = EmailForm(request.POST)
     if email_form.is_valid():
-        user_email_set(user=request.user, email=email_form.cleaned_data["email"])
-        messages.success(request, _("Emails now go to %(email)s.") % {"email": request.user.email})
-        return redirect("alerts:notification_settings")
+        try:
+            user_email_set(user=request.user, email=email_form.cleaned_data["email"])
+        except ValidationError as error:  # the service's rules (one account per address) beside the field
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    email_form.add_error(field if field in email_form.fields else None, problem)
+        else:
+            messages.success(request, _("Emails now go to %(email)s.") % {"email": request.user.email})
+            return redirect("alerts:notification_settings")
     settings = notification_settings_get(user=request.user)
     return _settings_page(request, NotificationSettingsForm(instance=settings), email_form=email_form)
 
@@ -131,7 +137,7 @@ def saved_search_add(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Search saved: new results will come in your digest."))
     else:
-        messages.error(request, " ".join(form_problems(form)))
+        messages.error(request, " ".join(form_problems(form, labels=True)))
     return redirect(back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) else "/")
 
 

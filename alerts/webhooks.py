@@ -76,18 +76,49 @@ def webhook_events_check(events: Any) -> list[str]:
     return ["*"] if "*" in events else sorted(set(events))
 
 
-def webhook_url_check(url: str) -> None:
-    """Refuse a URL that is not https (http only with WEBHOOK_ALLOW_PRIVATE) or whose host is not public."""
-    allow_private = settings.WEBHOOK_ALLOW_PRIVATE
+def webhook_url_shape_check(url: str) -> str:
+    """The URL's host; ValidationError naming `url` for a URL that is not https (http only with
+    WEBHOOK_ALLOW_PRIVATE) or names no host. No DNS: webhook_url_check adds that."""
     try:
         parts = urlsplit(url)
         hostname, _port = parts.hostname, parts.port
     except ValueError as error:
         raise ValidationError({"url": _("This is not a URL: %(error)s") % {"error": error}}) from error
-    if parts.scheme != "https" and not (allow_private and parts.scheme == "http"):
+    if parts.scheme != "https" and not (settings.WEBHOOK_ALLOW_PRIVATE and parts.scheme == "http"):
         raise ValidationError({"url": _("Webhook URLs must start with https://.")})
     if not hostname:
         raise ValidationError({"url": _("The URL names no host.")})
+    return hostname
+
+
+def webhook_problems_check(endpoint: WebhookEndpoint, *, url: str | None, events: Any) -> list[str] | None:
+    """Every problem of a new URL and event list at once (not only the first): ValidationError naming each field.
+
+    Returns the clean event list (None when EVENTS is None). The DNS check is not part of it: it may wait, and a
+    URL of the wrong shape never reaches it.
+    """
+    errors: dict[str, Any] = {}
+    checked = None
+    if events is not None:
+        try:
+            checked = webhook_events_check(events)
+        except ValidationError as error:
+            error.update_error_dict(errors)
+    if url is not None:
+        try:
+            endpoint.full_clean(exclude=["position", "events"])
+            webhook_url_shape_check(url)
+        except ValidationError as error:
+            error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def webhook_url_check(url: str) -> None:
+    """Refuse a URL that is not https (http only with WEBHOOK_ALLOW_PRIVATE) or whose host is not public."""
+    allow_private = settings.WEBHOOK_ALLOW_PRIVATE
+    hostname = webhook_url_shape_check(url)
     if allow_private:
         return  # development and tests: any host, resolved only when a delivery connects
     check = _resolver.submit(http.check_address, url, allow_private=allow_private)
@@ -100,6 +131,9 @@ def webhook_url_check(url: str) -> None:
         why = _("%(host)s did not resolve within %(seconds)s s.") % limit
         raise ValidationError({"url": why}) from error
     except http.FetchError as error:
+        if error.kind == "dns":  # the resolver's own words ("[Errno -2] Name or service not known") mean nothing here
+            why = _("%(host)s has no address on the internet: check the host name.") % {"host": hostname}
+            raise ValidationError({"url": why}) from error
         raise ValidationError({"url": _("This address is refused: %(error)s") % {"error": error}}) from error
 
 
@@ -171,9 +205,8 @@ def webhook_endpoint_create(*, owner: User, url: str, events: Any) -> tuple[Webh
     The rules are checked before the DNS check, for a quick answer, and again with the owner locked, for two
     requests at once (a double-clicked form).
     """
-    events = webhook_events_check(events)
-    endpoint = WebhookEndpoint(owner=owner, url=url, events=events)
-    endpoint.full_clean(exclude=["position"])
+    endpoint = WebhookEndpoint(owner=owner, url=url)
+    endpoint.events = webhook_problems_check(endpoint, url=url, events=events)
     _room_for_one_more(owner=owner, url=url)
     webhook_url_check(url)  # outside the transaction: it may wait for DNS
     with transaction.atomic():
@@ -195,13 +228,14 @@ def webhook_endpoint_update(
     count too. The decision is taken on the row locked, so the sender's fan-out and auto-disable, which lock it too,
     are either wholly before or wholly after it.
     """
-    checked_events = webhook_events_check(events) if events is not None else None
+    new_url = url if url is not None and url != endpoint.url else None
     # Only a move to another receiver is checked against the owner's other endpoints: sending the same URL back
     # with new events must work even for endpoints that shared a receiver before the rule existed.
     moving = url is not None and webhook_url_key(url) != webhook_url_key(endpoint.url)
-    if url is not None and url != endpoint.url:
-        endpoint.url = url
-        endpoint.full_clean(exclude=["position"])
+    if new_url is not None:
+        endpoint.url = new_url
+    checked_events = webhook_problems_check(endpoint, url=new_url, events=events)
+    if url is not None and new_url is not None:
         if moving:
             _url_free(owner=endpoint.owner, url=url, other_than=endpoint.pk)
         webhook_url_check(url)  # outside the transaction: it may wait for DNS

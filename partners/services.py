@@ -70,13 +70,21 @@ def introduction_request(
     return introduction
 
 
+def _label(status: str) -> str:
+    """A status as people read it ("In review", not in_review), in the active language."""
+    return str(Introduction.Status(status).label)
+
+
 def introduction_move_check(*, current: str, status: str, reason: str = "") -> None:
     """The rules of a move from CURRENT to STATUS, by field (the admin form shows them on its fields)."""
     if status not in Introduction.Status.values:
         raise ValidationError({"status": _("Unknown status %(s)s.") % {"s": status}})
     if status != current and status not in TRANSITIONS[current]:
         raise ValidationError(
-            {"status": _("A request that is %(old)s cannot become %(new)s.") % {"old": current, "new": status}}
+            {
+                "status": _("A request that is “%(old)s” cannot become “%(new)s”.")
+                % {"old": _label(current), "new": _label(status)}
+            }
         )
     if status == Introduction.Status.DECLINED and not (reason or "").strip():
         raise ValidationError({"reason": _("Give the firm a reason for declining.")})

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.generations import generations_bump
 from portal.models import ApiToken
@@ -51,6 +52,14 @@ def user_deactivate(*, user: User) -> None:
     user_credentials_revoke(user=user)
 
 
+def email_taken(email: str, *, other_than: User | None = None) -> bool:
+    """True if an account other than OTHER_THAN already has EMAIL (letter case aside)."""
+    others = User.objects.filter(email__iexact=email.strip())
+    if other_than is not None:
+        others = others.exclude(pk=other_than.pk)
+    return others.exists()
+
+
 @transaction.atomic
 def user_create(*, username: str, email: str, consultant: bool = False) -> tuple[User, str]:
     """A new active user with EMAIL and a random password, returned once (they change it after signing in).
@@ -77,6 +86,8 @@ def user_create(*, username: str, email: str, consultant: bool = False) -> tuple
         errors["email"] = error.messages
     if len(email) > email_max:
         errors["email"] = [f"An email address has at most {email_max} characters."]
+    elif email_taken(email):
+        errors["email"] = ["Another account already uses this email address."]
     if errors:
         raise ValidationError(errors)
     password = secrets.token_urlsafe(12)
@@ -93,6 +104,9 @@ def user_email_set(*, user: User, email: str) -> User:
         validate_email(email)
     except ValidationError as error:
         raise ValidationError({"email": error.messages}) from error
+    if email_taken(email, other_than=user):
+        # One address, one account: digests for one firm's staff must not be sent to another person's inbox.
+        raise ValidationError({"email": _("Another account already uses this email address.")})
     if email != user.email:
         user.email = email
         user.save(update_fields=["email"])

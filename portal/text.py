@@ -18,6 +18,16 @@ def localised(obj: Any) -> str:
     return str(obj)
 
 
+def localised_lang(obj: Any) -> str:
+    """The language `localised(obj)` shows OBJ's title or name in: "ja" where it uses the Japanese one, else "en"."""
+    if obj is None or not (get_language() or "").startswith("ja"):
+        return "en"
+    for field in ("title", "name"):
+        if hasattr(obj, field):
+            return "ja" if getattr(obj, f"{field}_ja", "") else "en"
+    return "en"
+
+
 def localised_text(obj: Any) -> dict[str, str]:
     """OBJ's title and summary in the active language, each with the language it is really in (issue #13).
 

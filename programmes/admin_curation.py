@@ -16,6 +16,7 @@ from portal.admin import ConsultantOnlyMixin
 from programmes.services import REASON_MAX_LENGTH, validation_error_text
 
 REASON_HELP = _("Recorded in the history with your name.")
+REASON_HELP_OPTIONAL = _("Optional: without one, the history names the action (“Published”, “Edited”).")
 
 
 def reason_field(*, required: bool = False) -> forms.CharField:
@@ -23,7 +24,7 @@ def reason_field(*, required: bool = False) -> forms.CharField:
         label=_("Reason for this change"),
         max_length=REASON_MAX_LENGTH,
         required=required,
-        help_text=REASON_HELP,
+        help_text=REASON_HELP if required else REASON_HELP_OPTIONAL,
         widget=forms.TextInput(attrs={"size": 80}),
     )
 
@@ -42,6 +43,7 @@ class ReasonForm(forms.Form):
     def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = reason_required
+        self.fields["reason"].help_text = REASON_HELP if reason_required else REASON_HELP_OPTIONAL
 
 
 class CurationAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):

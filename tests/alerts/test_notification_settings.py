@@ -6,6 +6,7 @@ import pytest
 
 from alerts.models import NotificationSettings
 from portal.models import SecretLink
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/my/notifications/"
@@ -109,3 +110,15 @@ def test_setting_an_address_needs_sign_in(anon_client):
     assert anon_client.post("/my/notifications/email/", {"email": "x@example.org"})["Location"].startswith(
         "/accounts/login/"
     )
+
+
+def test_an_address_another_account_uses_is_refused_and_the_old_one_kept(alice, alice_client):
+    UserFactory(username="someone", email="someone@elsewhere.example")
+    kept = alice.email
+
+    response = alice_client.post("/my/notifications/email/", {"email": "Someone@elsewhere.example"})
+
+    assert response.status_code == 200
+    assert "Another account already uses this email address." in response.text
+    alice.refresh_from_db()
+    assert alice.email == kept

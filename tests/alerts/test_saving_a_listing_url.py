@@ -63,3 +63,14 @@ def test_listing_search_query_keeps_every_filter_of_the_listing():
     assert listing_search_query(query) == (
         "eligible_country=AU&kind=call&kind=event&open=true&ordering=title&q=laser&when=any"
     )
+
+
+def test_a_missing_name_and_a_bad_frequency_are_both_named_as_the_form_labels_them(alice_client):
+    response = alice_client.post(SAVE, {"name": "", "frequency": "hourly", "query": "kind=call"})
+    (message,) = [str(message) for message in get_messages(response.wsgi_request)]
+    japanese = alice_client.post("/ja" + SAVE, {"name": "", "frequency": "daily", "query": "kind=call"})
+    *_earlier, japanese_message = [str(message) for message in get_messages(japanese.wsgi_request)]
+
+    assert message.startswith("Name: This field is required. Frequency: Select a valid choice.")
+    assert japanese_message.startswith("名前: この項目は必須です。")
+    assert not SavedSearch.objects.exists()

@@ -1,5 +1,7 @@
 """/my/webhooks/: a user's webhook endpoints, their latest deliveries, and adding, switching, rotating and deleting."""
 
+import socket
+
 import pytest
 from django.utils import timezone
 
@@ -220,3 +222,38 @@ def test_reloading_the_page_after_adding_does_not_add_the_endpoint_twice(alice, 
     errors = reloaded.context["form"].errors["url"]
     assert errors == [f"You already have endpoint {endpoint.pk} for this URL."]
     assert "whsec_" not in reloaded.content.decode()
+
+
+def test_a_host_with_no_address_is_said_in_words_not_the_resolvers_error_number(
+    alice, alice_client, settings, monkeypatch
+):
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+
+    def no_such_host(*args, **kwargs):
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+
+    response = alice_client.post(f"{PAGE}add/", {"url": "https://hooks.nowhere.example/in", "events": ["*"]})
+
+    assert response.context["form"].errors["url"] == [
+        "hooks.nowhere.example has no address on the internet: check the host name."
+    ]
+    assert "Errno" not in response.text
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_the_api_names_every_bad_field_at_once(alice, alice_client):
+    created = alice_client.post(
+        "/api/v1/webhooks/", {"url": "ftp://x", "events": ["bogus"]}, content_type="application/json"
+    )
+    endpoint = _endpoint(alice)
+    patched = alice_client.patch(
+        f"/api/v1/webhooks/{endpoint.pk}/", {"url": "ftp://x", "events": ["bogus"]}, content_type="application/json"
+    )
+
+    for response in (created, patched):
+        assert response.status_code == 400
+        assert set(response.json()) == {"url", "events"}
+    endpoint.refresh_from_db()
+    assert endpoint.url == URL and endpoint.events == ["*"]

@@ -24,3 +24,15 @@ def test_saved_search_create_list_and_detail_keep_their_shape(alice_client):
     assert_golden(created, "saved-searches-create")
     assert_golden(listed, "saved-searches-list")
     assert_golden(shown, "saved-searches-detail")
+
+
+def test_a_bad_query_and_a_bad_frequency_are_both_named_in_one_answer(alice_client):
+    response = alice_client.post(
+        "/api/v1/saved-searches/",
+        {"name": "Odd", "query": "kind=bogus", "frequency": "hourly"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"query", "frequency"}
+    assert response.json()["query"][0].startswith("kind: Select a valid choice.")

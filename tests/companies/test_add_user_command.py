@@ -60,3 +60,12 @@ def test_an_existing_username_is_refused():
     with pytest.raises(CommandError, match="A user named 'HANA' already exists."):
         add_user("HANA", "--email", "other@ocius.example", "--firm", "ocius")
     assert User.objects.count() == 1
+
+
+def test_an_address_another_account_uses_is_refused():
+    CompanyFactory(slug="ocius", name="Ocius Technology")
+    add_user("hana", "--email", "hana@ocius.example", "--firm", "ocius")
+
+    with pytest.raises(CommandError, match="email: Another account already uses this email address."):
+        add_user("dup", "--email", "Hana@Ocius.example", "--firm", "ocius")
+    assert list(User.objects.values_list("username", flat=True)) == ["hana"]

@@ -113,6 +113,7 @@ def test_the_workflow_refuses_skipped_steps_and_reasonless_declines(alice_client
 
     assert (skip.status_code, no_reason.status_code, unknown.status_code) == (400, 400, 400)
     assert set(skip.json()) == {"status"} and set(no_reason.json()) == {"reason"} and set(unknown.json()) == {"status"}
+    assert skip.json()["status"] == ["A request that is “Requested” cannot become “Introduced”."]
     assert Introduction.objects.get(pk=pk).status == "requested"
 
 

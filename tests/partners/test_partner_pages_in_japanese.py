@@ -65,3 +65,12 @@ def test_the_japanese_introduction_form_orders_opportunities_by_the_titles_it_sh
 
     assert japanese.index('value="zulu-call"') < japanese.index('value="alpha-call"')
     assert english.index('value="alpha-call"') < english.index('value="zulu-call"')
+
+
+def test_english_partnership_summaries_and_source_titles_are_marked_and_dates_read_japanese(anon_client, partners):
+    text = anon_client.get("/ja/partners/shipyard-kk/").text
+
+    assert '<span lang="en">Frigates.</span> <span class="badge badge-english">' in text
+    assert 'rel="noopener" lang="en">About shipyard-kk</a>' in text
+    assert "2026年12月2日" in text
+    assert "2026-12-02" not in text

@@ -230,6 +230,7 @@ def test_publishing_asks_for_a_reason_first(consultant_client):
 
     assert response.status_code == 200
     assert 'name="reason"' in response.content.decode()
+    assert "Optional: without one, the history names the action" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == Opportunity.Status.DRAFT
 

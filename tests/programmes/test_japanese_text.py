@@ -127,3 +127,16 @@ def test_eligibility_notes_are_marked_english_on_japanese_pages(anon_client, db)
     CallFactory(slug="notes-call", title="Notes call", eligibility_notes="Only through a Japanese prime.")
     text = anon_client.get("/ja/opportunities/notes-call/").text
     assert '<dd lang="en">Only through a Japanese prime.</dd>' in text
+
+
+def test_a_record_with_no_japanese_title_is_marked_english_in_the_japanese_listing(anon_client, db):
+    CallFactory(slug="usv-call-2027", title="USV call 2027", title_ja="")
+    CallFactory(slug="uuv-call-2027", title="UUV call 2027", title_ja="無人潜水機公募")
+
+    japanese = anon_client.get("/ja/opportunities/").text
+    english = anon_client.get("/opportunities/").text
+
+    marked = '<a href="/ja/opportunities/usv-call-2027/" lang="en">USV call 2027</a> <span class="badge badge-english">'
+    assert marked in japanese
+    assert '<a href="/ja/opportunities/uuv-call-2027/">無人潜水機公募</a></h3>' in japanese
+    assert '<a href="/opportunities/usv-call-2027/">USV call 2027</a></h3>' in english

@@ -6,19 +6,31 @@ import re
 from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from portal.text import localised
+from portal.text import localised, localised_lang
 from programmes.filters import _search_terms
 
 register = template.Library()
 
 
 register.filter("localised", localised)
+
+
+@register.filter
+def english_fallback(obj) -> bool:
+    """True on a Japanese page when OBJ is shown by its English title or name, having no Japanese one."""
+    return localised_lang(obj) == "en" and (translation.get_language() or "").startswith("ja")
+
+
+@register.filter
+def lang_attr(obj) -> SafeString:
+    """` lang="en"` for an element showing OBJ's English title or name on a Japanese page, else nothing."""
+    return mark_safe(' lang="en"') if english_fallback(obj) else SafeString("")
 
 
 @register.filter
