@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from portal.jsontext import UnicodeJSONEncoder
 from programmes.querysets import OpportunityQuerySet
 
 
@@ -165,7 +166,7 @@ class Opportunity(models.Model):
     summary = models.TextField(_("summary"), help_text=_("One or two sentences for listings."))
     summary_ja = models.TextField(_("Japanese summary"), blank=True)
     description = models.TextField(_("description"), blank=True)
-    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    keywords = models.JSONField(_("keywords"), default=list, blank=True, encoder=UnicodeJSONEncoder)  # searched by q
     organisations = models.ManyToManyField(
         Organisation, verbose_name=_("organisations"), related_name="opportunities", blank=True
     )

@@ -140,3 +140,12 @@ def test_a_record_with_no_japanese_title_is_marked_english_in_the_japanese_listi
     assert marked in japanese
     assert '<a href="/ja/opportunities/uuv-call-2027/">無人潜水機公募</a></h3>' in japanese
     assert '<a href="/opportunities/usv-call-2027/">USV call 2027</a></h3>' in english
+
+
+def test_q_finds_a_record_by_a_japanese_keyword(anon_client, db):
+    CallFactory(slug="quantum-call", title="Quantum sensing call", keywords=["量子センシング", "quantum"])
+    CallFactory(slug="other-call", title="Other call", keywords=["radar"])
+
+    found = anon_client.get("/api/v1/opportunities/", {"q": "量子センシング"}).json()["results"]
+
+    assert [record["slug"] for record in found] == ["quantum-call"]
