@@ -56,21 +56,38 @@ def _field_label(name: str) -> str:
         return capfirst(name.replace("_", " "))
 
 
-def _value(value: Any, name: str = "") -> str:
+class ValueNames:
+    """Area and certification names for the changed values of one email or feed: read once, on first use, in the
+    language active then (an email's or feed's whole text is written in one language)."""
+
+    def __init__(self) -> None:
+        self._areas: dict[str, str] | None = None
+        self._certifications: dict[str, str] | None = None
+
+    def areas(self) -> dict[str, str]:
+        if self._areas is None:
+            self._areas = {area.slug: localised(area) for area in TechnologyArea.objects.all()}
+        return self._areas
+
+    def certifications(self) -> dict[str, str]:
+        if self._certifications is None:
+            self._certifications = dict(Certification.objects.values_list("code", "name"))
+        return self._certifications
+
+
+def _value(value: Any, name: str, names: ValueNames) -> str:
     """A changed value as a reader knows it: area and certification names, country names, choice labels."""
     if value in (None, "", []):
         return "—"
     values = value if isinstance(value, list) else [value]
-    return ", ".join(_named(name, [str(v) for v in values]))
+    return ", ".join(_named(name, [str(v) for v in values], names))
 
 
-def _named(name: str, values: list[str]) -> list[str]:
+def _named(name: str, values: list[str], names: ValueNames) -> list[str]:
     if name == "technology_areas":
-        names = {area.slug: localised(area) for area in TechnologyArea.objects.filter(slug__in=values)}
-        return [names.get(v, v) for v in values]
+        return [names.areas().get(v, v) for v in values]
     if name == "required_certifications":
-        found = dict(Certification.objects.filter(code__in=values).values_list("code", "name"))
-        return [found.get(v, v) for v in values]
+        return [names.certifications().get(v, v) for v in values]
     if name == "eligible_countries":
         return [str(countries.name(v)) or v for v in values]
     if name == "eligible_sizes":
@@ -82,8 +99,9 @@ def _named(name: str, values: list[str]) -> list[str]:
     return [str(choices.get(v, v)) for v in values]
 
 
-def item_lines(item: Mapping[str, Any]) -> list[str]:
-    """What an item says beyond its title, in the active language."""
+def item_lines(item: Mapping[str, Any], names: ValueNames | None = None) -> list[str]:
+    """What an item says beyond its title, in the active language (NAMES: shared by the items of one email or feed)."""
+    names = names or ValueNames()
     kind = item.get("kind")
     if kind == "search.result":
         return [_("New result of your saved search “%(name)s”") % {"name": item.get("search", "")}]
@@ -109,7 +127,7 @@ def item_lines(item: Mapping[str, Any]) -> list[str]:
     if kind == "notice.published":
         return [_("A new notice concerns your firm's country or technology areas.")]
     lines = [
-        f"{_field_label(name)}: {_value(change.get('old'), name)} → {_value(change.get('new'), name)}"
+        f"{_field_label(name)}: {_value(change.get('old'), name, names)} → {_value(change.get('new'), name, names)}"
         for name, change in (item.get("changes") or {}).items()
         if isinstance(change, Mapping)
     ]
@@ -138,12 +156,13 @@ def _section_title(name: str) -> str:
 def email_sections(items: list[Mapping[str, Any]], language: str) -> list[dict[str, Any]]:
     """ITEMS grouped by section in a fixed order, each with its title, link and lines in the active language."""
     sections = []
+    names = ValueNames()
     for name in SECTION_ORDER:
         rows = [
             {
                 "title": (item.get("title_ja") if language == "ja" else "") or item.get("title") or "",
                 "url": site_url(site_path(item.get("url") or "/", language)),
-                "lines": item_lines(item),
+                "lines": item_lines(item, names),
             }
             for item in items
             if item.get("section") == name

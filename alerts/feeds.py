@@ -13,7 +13,7 @@ from django.utils import feedgenerator, timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from alerts.emails import item_lines, site_path, site_url
+from alerts.emails import ValueNames, item_lines, site_path, site_url
 from alerts.models import NotificationSettings, SavedSearch
 from alerts.preferences import notification_settings_get
 from alerts.readers import FOLLOWED_KINDS, MATCH_KINDS, NOTICE_KINDS, EventIndex, event_item, readers_load
@@ -86,12 +86,13 @@ def feed_render(*, user: User, language: str, feed_url: str) -> str:
             language=language,
             feed_url=feed_url,
         )
+        names = ValueNames()
         for item in feed_items(user=user):
             link = site_url(site_path(item.get("url") or "/", language))
             feed.add_item(
                 title=(item.get("title_ja") if language == "ja" else "") or item.get("title") or link,
                 link=link,
-                description="<br>".join(escape(line) for line in item_lines(item)),
+                description="<br>".join(escape(line) for line in item_lines(item, names)),
                 unique_id=f"{link}#{item['kind']}-{item.get('event', '')}",
                 updateddate=dt.datetime.fromisoformat(item["at"]),
                 pubdate=dt.datetime.fromisoformat(item["at"]),

@@ -381,7 +381,8 @@ def _fan_out_page(endpoint_id: int, page: int) -> tuple[int, bool]:
     events = events_visible_to(endpoint.owner_id)
     if "*" not in endpoint.events:
         events = events.filter(kind__in=endpoint.events)
-    batch = changes_after(events, endpoint.position, limit=page)
+    # The position is our own (the feed's end or an event sent): never refused, even if its event were deleted.
+    batch = changes_after(events, endpoint.position, limit=page, strict=False)
     if not batch:
         return 0, False
     now = timezone.now()

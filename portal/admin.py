@@ -4,15 +4,16 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from portal.roles import is_consultant
-from portal.services import user_credentials_revoke, user_deactivate, user_password_changed
+from portal.services import email_taken, user_credentials_revoke, user_deactivate, user_password_changed
 
 
 class ConsultantOnlyMixin:
@@ -59,9 +60,20 @@ class RevokingPasswordChangeForm(AdminPasswordChangeForm):
         return user
 
 
+class UserEmailForm(UserChangeForm):
+    """The user admin's change form, with portal.services' rule: one account per email address."""
+
+    def clean_email(self) -> str:
+        email = (self.cleaned_data.get("email") or "").strip()
+        if email and email_taken(email, other_than=self.instance):
+            raise ValidationError(_("Another account already uses this email address."))
+        return email
+
+
 class KakehashiUserAdmin(UserAdmin):
     """Django's user admin, with deactivation and password changes going through portal.services (issue 17)."""
 
+    form = UserEmailForm
     change_password_form = RevokingPasswordChangeForm
     actions = ["deactivate_users"]
 

@@ -98,14 +98,17 @@ def cursor_decode(cursor: str) -> tuple[int, int]:
     return position
 
 
-def changes_after(events: ChangeEventQuerySet, cursor: str, *, limit: int) -> list[ChangeEvent]:
-    """Up to LIMIT settled events of EVENTS after CURSOR (from the start when empty), in feed order."""
+def changes_after(events: ChangeEventQuerySet, cursor: str, *, limit: int, strict: bool = True) -> list[ChangeEvent]:
+    """Up to LIMIT settled events of EVENTS after CURSOR (from the start when empty), in feed order.
+
+    STRICT (a cursor a client sent) refuses one that names no event; a position Kakehashi stored itself is read as it
+    is."""
     settled = settled_filter(events)
     if cursor:
         txid, pk = cursor_decode(cursor)
         # Every cursor names an event that was written (the log is append-only): one naming none, such as a guessed
         # "9999.9999" or a txid this database never had, would page past events the caller then never sees.
-        if not ChangeEvent.objects.filter(pk=pk, txid=txid).exists():
+        if strict and not ChangeEvent.objects.filter(pk=pk, txid=txid).exists():
             raise CursorError("not a cursor from this feed")
         settled = settled.filter(Q(txid__gt=txid) | Q(txid=txid, id__gt=pk))
     return list(settled.order_by("txid", "id")[:limit])

@@ -1,6 +1,7 @@
 """Error pages: a database or broker outage is a 503 to retry shortly, never a bare 500; an unknown API path is a
 JSON 404; a number too large for the database is a 400."""
 
+import logging
 import sys
 from collections.abc import Callable
 
@@ -10,6 +11,8 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 from rest_framework.exceptions import NotFound
+
+logger = logging.getLogger(__name__)
 
 # Seconds a client is asked to wait before retrying during an outage.
 RETRY_AFTER_S = 5
@@ -80,6 +83,8 @@ class NumberTooLargeMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OverflowError):
             return None
+        # Logged all the same: an OverflowError from our own arithmetic would otherwise hide behind the 400.
+        logger.warning("number too large in %s %s", request.method, request.path, exc_info=exception)
         message = _("A number in the request is too large. Check the values sent and try again.")
         if _wants_json(request):
             return JsonResponse({"detail": message}, status=400)

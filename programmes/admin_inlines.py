@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import Confidence, Opportunity, OpportunityArea, Source
+from programmes.models import Opportunity, OpportunityArea, Source
+from programmes.services import sources_confidence_check
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -54,12 +55,12 @@ class SourcedInlineFormSet(forms.BaseInlineFormSet):
             return
         if not kept:
             raise ValidationError(self.missing)
-        if all(f.cleaned_data.get("confidence") == Confidence.LOW for f in kept) and (
-            self.instance.confidence != Confidence.LOW
-        ):
-            raise ValidationError(
-                _("Every source is low-confidence, so the record's confidence must be low (unverified) too.")
+        try:
+            sources_confidence_check(
+                confidence=self.instance.confidence, source_confidences=[f.cleaned_data.get("confidence") for f in kept]
             )
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error  # a formset's own errors are a list, not by field
 
 
 class SourceInlineFormSet(SourcedInlineFormSet):

@@ -13,10 +13,19 @@ from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
 from programmes import changes
-from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
+from programmes.models import (
+    Certification,
+    Confidence,
+    Opportunity,
+    OpportunityArea,
+    Organisation,
+    Source,
+    TechnologyArea,
+)
 
 # simple-history stores the reason in a CharField(max_length=100).
 REASON_MAX_LENGTH = 100
@@ -262,12 +271,28 @@ def opportunity_publishable_check(*, source_count: int) -> None:
         raise ValidationError({"sources": "Cannot publish without a source; add at least one first."})
 
 
+def sources_confidence_check(*, confidence: str, source_confidences: Iterable[str]) -> None:
+    """A record whose sources are all low-confidence is itself low (unverified); ValidationError naming `confidence`
+    otherwise. The loaders, the admin's source forms and the services below all ask here."""
+    kept = list(source_confidences)
+    if kept and all(value == Confidence.LOW for value in kept) and confidence != Confidence.LOW:
+        why = gettext("Every source is low-confidence, so the record's confidence must be low (unverified) too.")
+        raise ValidationError({"confidence": why})
+
+
+def _published_sources_check(opportunity: Opportunity, confidences: Iterable[str]) -> None:
+    if opportunity.status == Opportunity.Status.PUBLISHED:
+        sources_confidence_check(confidence=opportunity.confidence, source_confidences=confidences)
+
+
 @transaction.atomic
 def opportunity_publish(*, opportunity: Opportunity, by: User | None, reason: str = "") -> Opportunity:
     """Make OPPORTUNITY public and scored; refused for a record without a source or one that fails validation."""
     if opportunity.status == Opportunity.Status.PUBLISHED:
         return opportunity
-    opportunity_publishable_check(source_count=Source.objects.filter(opportunity=opportunity).count())
+    confidences = list(Source.objects.filter(opportunity=opportunity).values_list("confidence", flat=True))
+    opportunity_publishable_check(source_count=len(confidences))
+    sources_confidence_check(confidence=opportunity.confidence, source_confidences=confidences)
     _set_status(opportunity, Opportunity.Status.PUBLISHED, by=by, reason=reason or "Published")
     changes.record_event(kind=changes.PUBLISHED, opportunity=opportunity, by=by)
     _rescore_later(opportunity)
@@ -325,12 +350,16 @@ def source_add(*, opportunity: Opportunity, data: Mapping[str, Any], by: User | 
     """Cite a public page (url, title, publisher, accessed_on, confidence, note) for OPPORTUNITY."""
     source = Source(opportunity=opportunity)
     _source_apply(source, data)
+    others = Source.objects.filter(opportunity=opportunity).values_list("confidence", flat=True)
+    _published_sources_check(opportunity, [*others, source.confidence])
     return _save(source, by=by, reason=reason or "Source added")
 
 
 def source_update(*, source: Source, data: Mapping[str, Any], by: User | None, reason: str = "") -> Source:
     """Correct a source's details."""
     _source_apply(source, data)
+    others = Source.objects.filter(opportunity_id=source.opportunity_id).exclude(pk=source.pk)
+    _published_sources_check(source.opportunity, [*others.values_list("confidence", flat=True), source.confidence])
     return _save(source, by=by, reason=reason or "Source edited")
 
 
@@ -343,6 +372,7 @@ def source_remove(*, source: Source, by: User | None, reason: str = "") -> None:
         raise ValidationError(
             {"sources": "A published opportunity keeps at least one source; add another or archive it first."}
         )
+    _published_sources_check(opportunity, others.values_list("confidence", flat=True))
     _stamp(source, by=by, reason=reason or "Source removed")
     source.delete()
 

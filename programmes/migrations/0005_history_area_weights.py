@@ -1,7 +1,7 @@
 """History of an opportunity's area weights: each history row snapshots them, so a change of weights is listed.
 
-Rows written before this migration hold no snapshot; the latest row of each record gets one of today's weights, so
-the first change after the migration is compared with the weights as they were, not with nothing.
+Rows written before this migration get a snapshot of the weights of the day of the migration, so no old row shows
+a change of weights it never recorded, and the first change after it is compared with the weights as they were.
 """
 
 import django.core.validators
@@ -11,24 +11,19 @@ from django.db import migrations, models
 
 
 def snapshot_current_weights(apps, schema_editor):
-    history = apps.get_model("programmes", "HistoricalOpportunity")
-    snapshot = apps.get_model("programmes", "HistoricalOpportunityArea")
-    link = apps.get_model("programmes", "OpportunityArea")
-    latest = {}
-    for history_id, opportunity_id in history.objects.order_by("history_date", "history_id").values_list(
-        "history_id", "id"
-    ):
-        latest[opportunity_id] = history_id
-    snapshot.objects.bulk_create(
-        snapshot(
-            history_id=latest[row.opportunity_id],
-            id=row.id,
-            opportunity_id=row.opportunity_id,
-            technology_area_id=row.technology_area_id,
-            weight=row.weight,
-        )
-        for row in link.objects.iterator()
-        if row.opportunity_id in latest
+    """Give every history row written before this migration a snapshot of today's links: the history never showed
+    them, so each row's diff stays what it was (no made-up change), and the next change is compared with today's.
+
+    One INSERT ... SELECT, however many rows: it runs in the database, not in Python."""
+    history = apps.get_model("programmes", "HistoricalOpportunity")._meta
+    snapshot = apps.get_model("programmes", "HistoricalOpportunityArea")._meta
+    link = apps.get_model("programmes", "OpportunityArea")._meta
+    quote = schema_editor.quote_name
+    columns = ["id", "opportunity_id", "technology_area_id", "weight"]
+    schema_editor.execute(
+        f"INSERT INTO {quote(snapshot.db_table)} ({', '.join(quote(c) for c in [*columns, 'history_id'])}) "
+        f"SELECT {', '.join('l.' + quote(c) for c in columns)}, h.{quote('history_id')} "
+        f"FROM {quote(link.db_table)} l JOIN {quote(history.db_table)} h ON h.{quote('id')} = l.{quote('opportunity_id')}"
     )
 
 

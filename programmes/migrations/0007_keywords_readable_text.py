@@ -6,6 +6,8 @@ from django.db import migrations, models
 
 
 def rewrite_keywords(apps, schema_editor):
+    if schema_editor.connection.vendor != "sqlite":
+        return  # jsonb keeps the characters whatever the encoder: nothing to rewrite
     opportunity = apps.get_model("programmes", "Opportunity")
     for pk, keywords in opportunity.objects.exclude(keywords=[]).values_list("pk", "keywords"):
         opportunity.objects.filter(pk=pk).update(keywords=keywords)

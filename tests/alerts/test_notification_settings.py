@@ -122,3 +122,22 @@ def test_an_address_another_account_uses_is_refused_and_the_old_one_kept(alice, 
     assert "Another account already uses this email address." in response.text
     alice.refresh_from_db()
     assert alice.email == kept
+
+
+def test_the_user_admin_refuses_an_address_another_account_uses(alice):
+    from django.test import Client
+
+    from tests.programmes.test_admin import _form_data
+
+    UserFactory(username="someone", email="someone@elsewhere.example")
+    admin = Client()
+    admin.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    url = f"/admin/auth/user/{alice.pk}/change/"
+    data = _form_data(admin.get(url)) | {"email": "SOMEONE@elsewhere.example"}
+
+    response = admin.post(url, data)
+
+    assert response.status_code == 200
+    assert "Another account already uses this email address." in response.text
+    alice.refresh_from_db()
+    assert alice.email != "SOMEONE@elsewhere.example"

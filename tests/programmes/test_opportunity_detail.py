@@ -163,3 +163,23 @@ def test_a_change_of_area_weights_alone_is_listed_in_the_history(anon_client, wo
     new, old = laser.history.all()[:2]
     assert new.diff_against(old).changed_fields == ["technology_areas"]
     assert "<td>Changed</td><td>Technology areas</td>" in anon_client.get(url(laser)).text
+
+
+def test_the_history_costs_the_same_queries_for_two_rows_or_five(anon_client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    laser = world["laser"]
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert anon_client.get(url(laser)).status_code == 200
+        return len(queries)
+
+    laser.summary = "One."
+    laser.save()
+    few = page_queries()
+    for n in range(4):
+        laser.summary = f"Change {n}."
+        laser.save()
+    assert page_queries() == few

@@ -344,3 +344,24 @@ def test_removing_a_source_is_recorded(consultant):
 
     row = Source.history.filter(id=extra_pk).latest()
     assert (row.history_type, row.history_user, row.history_change_reason) == ("-", consultant, "Dead link")
+
+
+def test_a_record_whose_sources_are_all_low_must_be_low_to_be_published_or_to_keep_them(consultant):
+    from programmes.services import opportunity_publish, source_update
+
+    draft = OpportunityFactory(status=Opportunity.Status.DRAFT, confidence="high")
+    draft.sources.update(confidence="low")
+    SourceFactory(opportunity=draft, confidence="low")
+
+    with pytest.raises(ValidationError) as refused:
+        opportunity_publish(opportunity=draft, by=consultant)
+    assert list(refused.value.message_dict) == ["confidence"]
+    draft.refresh_from_db()
+    assert draft.status == Opportunity.Status.DRAFT
+
+    published = OpportunityFactory(confidence="high")
+    (source,) = published.sources.all()
+    with pytest.raises(ValidationError):
+        source_update(source=source, data={"confidence": "low"}, by=consultant)
+    source.refresh_from_db()
+    assert source.confidence != "low"

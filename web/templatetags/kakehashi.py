@@ -27,6 +27,15 @@ def english_fallback(obj) -> bool:
     return localised_lang(obj) == "en" and (translation.get_language() or "").startswith("ja")
 
 
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")  # kana and kanji
+
+
+@register.filter
+def text_lang(text) -> str:
+    """ "ja" for a text with kana or kanji in it, else "en": for marking free text whose language no field records."""
+    return "ja" if JAPANESE.search(str(text or "")) else "en"
+
+
 @register.filter
 def lang_attr(obj) -> SafeString:
     """` lang="en"` for an element showing OBJ's English title or name on a Japanese page, else nothing."""
