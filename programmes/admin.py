@@ -23,6 +23,7 @@ from portal.admin import inline_changes, inline_mark_saved
 from programmes.admin_curation import CurationAdmin, CurationForm, ReasonForm
 from programmes.admin_inlines import OpportunityAreaInline, SourceInline, StaleFilter
 from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
+from programmes.reference_services import reference_record_save
 from programmes.services import (
     AREAS_KEY,
     opportunity_archive,
@@ -30,7 +31,6 @@ from programmes.services import (
     opportunity_publish,
     opportunity_update,
     opportunity_verify,
-    reference_record_save,
     source_add,
     source_remove,
     source_update,

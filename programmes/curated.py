@@ -9,7 +9,7 @@ from typing import Any
 
 from portal.curation import CHANGE_REASON, LoadContext, m2m_sync, resolve, split_record, upsert
 from programmes.models import Certification, Confidence, Organisation, TechnologyArea
-from programmes.services import reference_record_save
+from programmes.reference_services import reference_record_save
 
 REQUIRED_AREA_SLUGS = (
     "iamd counter-hypersonic railgun stand-off-strike directed-energy counter-uas uuv usv ugv uav next-gen-fighter "

@@ -18,11 +18,9 @@ from django.utils.translation import gettext
 from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
 from programmes import changes
 from programmes.models import (
-    Certification,
     Confidence,
     Opportunity,
     OpportunityArea,
-    Organisation,
     Source,
     TechnologyArea,
 )
@@ -49,7 +47,6 @@ CONSTRAINT_FIELDS = {
 }
 
 Record = TypeVar("Record", bound=models.Model)
-ReferenceRecord = TypeVar("ReferenceRecord", Organisation, TechnologyArea, Certification)
 
 
 # --- shared steps -----------------------------------------------------------------------------------------
@@ -375,29 +372,3 @@ def source_remove(*, source: Source, by: User | None, reason: str = "") -> None:
     _published_sources_check(opportunity, others.values_list("confidence", flat=True))
     _stamp(source, by=by, reason=reason or "Source removed")
     source.delete()
-
-
-# --- organisations, technology areas, certifications -----------------------------------------------------
-
-
-# What the scorer reads of a technology area: a change to any of these rescores every firm (issue 12).
-AREA_SCORING_FIELDS = ("name", "description", "keywords", "related_terms")
-
-
-def reference_record_save(*, record: ReferenceRecord, by: User | None, reason: str = "") -> ReferenceRecord:
-    """Validate and save an organisation, technology area or certification with who and why in its history.
-
-    A technology area whose name, description, lexicon or related terms changed is rescored for every firm once
-    the transaction commits: the vocabulary and every firm's affinities depend on it.
-    """
-    rescore = isinstance(record, TechnologyArea) and _area_scoring_changed(record)
-    saved = _save(record, by=by, reason=reason or ("Edited" if record.pk else "Created"))
-    if rescore:
-        dispatch.all_rescore_later()
-    return saved
-
-
-def _area_scoring_changed(area: TechnologyArea) -> bool:
-    """True for a new area or one whose scored fields differ from the stored row."""
-    stored = TechnologyArea.objects.filter(pk=area.pk).values(*AREA_SCORING_FIELDS).first() if area.pk else None
-    return stored is None or any(stored[name] != getattr(area, name) for name in AREA_SCORING_FIELDS)
