@@ -15,6 +15,7 @@ from partners.services import partner_save
 from portal.curation import CHANGE_REASON, LoadContext, links_sync, m2m_sync, resolve, split_record, upsert
 from programmes.curated import SOURCE_FIELDS, source_values
 from programmes.models import Confidence, Opportunity, TechnologyArea
+from programmes.services import sources_confidence_check
 
 PARTNER_FIELDS = (
     "name", "name_ja", "role", "size", "city", "capabilities", "capabilities_ja", "contact_url", "confidence",
@@ -56,8 +57,13 @@ def partner_check(ctx: LoadContext, slug: str, values: dict[str, Any], sources: 
     """Every partner is sourced; all-low sources make the record low (unverified)."""
     if not sources:
         ctx.error(slug, "sources", "a partner needs at least one source")
-    elif all(src.get("confidence") == Confidence.LOW for src in sources) and values.get("confidence") != Confidence.LOW:
-        ctx.error(slug, "confidence", "every source is low-confidence, so the record must be `low` (unverified)")
+        return
+    try:
+        sources_confidence_check(
+            confidence=values.get("confidence", ""), source_confidences=[src.get("confidence") for src in sources]
+        )
+    except ValidationError as exc:
+        ctx.errors_from(slug, exc)
 
 
 def partner_relations_sync(

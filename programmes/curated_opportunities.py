@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from portal.curation import CHANGE_REASON, LoadContext, curated_fields, plain, resolve, split_record
 from programmes.curated import SOURCE_FIELDS, source_values
-from programmes.models import Certification, Confidence, Opportunity, Organisation, Source, TechnologyArea
+from programmes.models import Certification, Opportunity, Organisation, Source, TechnologyArea
 from programmes.services import (
     AREAS_KEY,
     MANAGED_FIELDS,
@@ -24,6 +24,7 @@ from programmes.services import (
     source_add,
     source_remove,
     source_update,
+    sources_confidence_check,
 )
 
 # Opportunity fields a fixture may set directly (relations are handled below).
@@ -218,19 +219,20 @@ def related_sync(ctx: LoadContext) -> None:
 
 
 def opportunity_check(ctx: LoadContext, slug: str, values: dict[str, Any], sources: list[dict] | None) -> None:
-    """Curation rules for fixtures beyond the services' own: low sources flag the record, no stale dates.
+    """Curation rules for a published fixture: the services' all-low-sources rule, asked before the record is written,
+    and no stale dates.
 
     "Published needs a source" is the publish service's rule (opportunity_publish), asked when the record is
     published.
     """
     if values.get("status") != Opportunity.Status.PUBLISHED:
         return
-    if (
-        sources
-        and all(src.get("confidence") == Confidence.LOW for src in sources)
-        and (values.get("confidence") != Confidence.LOW)
-    ):
-        ctx.error(slug, "confidence", "every source is low-confidence, so the record must be `low` (unverified)")
+    try:
+        sources_confidence_check(
+            confidence=values.get("confidence", ""), source_confidences=[src.get("confidence") for src in sources or []]
+        )
+    except ValidationError as exc:
+        ctx.errors_from(slug, exc)
     last_day = past_day(values)
     if last_day is not None and last_day < ctx.today:
         ctx.error(slug, "status", f"this {values.get('kind')} is over ({last_day}); archive it instead of publishing")
