@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from companies.models import Company, CompanyCertification, Membership
-from portal.curation import LoadContext, links_sync, m2m_sync, resolve, split_record, upsert
+from companies.services import company_history_record, company_snapshot
+from portal.curation import CHANGE_REASON, LoadContext, links_sync, m2m_sync, resolve, split_record, upsert
 from portal.services import consultants_group_ensure
 from programmes.models import Certification, TechnologyArea
 
@@ -32,10 +33,24 @@ def companies_load(ctx: LoadContext, records: list[dict]) -> None:
         )
         if not slug:
             continue
-        company, outcome = upsert(ctx, Company, lookup={"slug": slug}, values=values)
+        company, outcome = upsert(ctx, Company, lookup={"slug": slug}, values=values, save=company_save_quietly)
         if company is not None and company_relations_sync(ctx, company, links):
             outcome = "updated" if outcome == "unchanged" else outcome
+        if company is not None and outcome in ("created", "updated"):
+            # One history row per changed firm, written after its links so that it holds its areas and certificates.
+            company_history_record(
+                snapshots=[company_snapshot(company)], created=outcome == "created", by=None, reason=CHANGE_REASON
+            )
         ctx.report.add("companies", outcome)
+
+
+def company_save_quietly(company: Company) -> None:
+    """Save the firm's columns without a history row: companies_load writes it once its links are in place."""
+    company.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple-history reads it
+    try:
+        company.save()
+    finally:
+        del company.skip_history_when_saving  # type: ignore[attr-defined]
 
 
 def company_relations_sync(ctx: LoadContext, company: Company, links: dict[str, Any]) -> bool:

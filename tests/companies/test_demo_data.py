@@ -13,6 +13,7 @@ from django.db import transaction
 from companies.curated import DEMO_STAFF_COMPANY
 from companies.models import Company, Membership
 from portal.curation import CuratedLoadError
+from portal.history import history_rows
 from portal.roles import CONSULTANTS_GROUP, is_consultant
 from web.curated import curated_load
 
@@ -101,3 +102,29 @@ def test_demo_users_needs_the_demo_firms_first(db):
     with pytest.raises(CommandError, match="load_curated"):
         call_command("demo_users")
     assert not User.objects.filter(username__in=["consultant", "staff"]).exists()
+
+
+def _firm_fixture(directory: Path, expires_on: str) -> None:
+    shutil.copy(FIXTURES / "certifications.yaml", directory / "certifications.yaml")
+    (directory / "companies.yaml").write_text(
+        "- slug: demo-firm\n  name: Demo firm\n  country: AU\n  size: sme\n  description: Makes things.\n"
+        f"  certifications: [{{code: as9100d, expires_on: {expires_on}}}]\n",
+        encoding="utf-8",
+    )
+
+
+def test_a_curated_firms_history_holds_its_certificates_and_lists_a_changed_expiry(db, tmp_path):
+    _firm_fixture(tmp_path, "2027-01-01")
+    curated_load(directory=tmp_path)
+    firm = Company.objects.get(slug="demo-firm")
+    first = firm.history.get()
+    assert [(link.certification.code, str(link.expires_on)) for link in first.certifications.all()] == [
+        ("as9100d", "2027-01-01")
+    ]
+
+    _firm_fixture(tmp_path, "2028-01-01")
+    curated_load(directory=tmp_path)
+
+    rows = history_rows(firm.history, limit=5, disclose=True)
+    assert [row.fields for row in rows] == [["Certifications"], []]
+    assert firm.history.count() == 2
