@@ -359,7 +359,7 @@ LOW_SOURCE = "sources: [{url: 'https://example.org/a', confidence: low}]"
         ),
         (
             ["kind: programme", "status: published", LOW_SOURCE],
-            "field confidence: Every source is low-confidence, so the record's confidence must be low (unverified) too.",
+            "field confidence: Every source is low-confidence, so the record's confidence must be low (unverified)",
         ),
         (["kind: programme", "areas: {no-such-area: 0.5}"], "field areas: unknown technology area no-such-area"),
         (["kind: programme", "eligible_countries: [JP, XX]"], "field eligible_countries:"),
