@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
+from alerts.addresses import EMAIL_CONFIRM, EMAIL_CONFIRM_WITHIN
 from matching.messages import render
 from portal.models import OutboxMessage, SecretLink
 from portal.outbox import Outcome, outbox_deliver
@@ -228,6 +229,32 @@ def unsubscribe_url_issue(message: OutboxMessage) -> str:
     return site_url(f"{site_path(path, language)}?{urlencode({'token': raw})}")
 
 
+def email_confirmation(message: OutboxMessage, *, connection=None) -> EmailMultiAlternatives:
+    """The link that makes payload `to` the user's address, sent to that address. The link is issued now, for this
+    request only (alerts.addresses voids it when the request is replaced or confirmed)."""
+    payload = message.payload
+    _link, raw = secret_link_issue(user=message.user, purpose=SecretLink.Purpose.EMAIL, subject_id=payload["change"])
+    language = payload.get("language") or "en"
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("alerts:email_confirm")
+    context = {
+        "url": site_url(f"{site_path(path, language)}?{urlencode({'token': raw})}"),
+        "username": message.user.get_username(),
+        "email": payload["to"],
+        "days": EMAIL_CONFIRM_WITHIN.days,
+    }
+    with translation.override(language):
+        subject = _("Confirm your email address for Kakehashi")
+        body = render_to_string("alerts/email_confirm.txt", context)
+    return EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        to=[payload["to"]],
+        connection=connection,
+        headers={"Message-ID": message_id(message)},
+    )
+
+
 def email_plain(message: OutboxMessage, *, connection=None) -> EmailMultiAlternatives:
     """Any other email in the outbox (a notice to a webhook's owner): payload `subject`, `body`, optional `html`."""
     email = EmailMultiAlternatives(
@@ -247,6 +274,8 @@ def email_send(message: OutboxMessage, *, connection) -> Outcome:
     try:
         if message.kind in DIGEST_KINDS:
             email = email_build(message, unsubscribe_url=unsubscribe_url_issue(message), connection=connection)
+        elif message.kind == EMAIL_CONFIRM:
+            email = email_confirmation(message, connection=connection)
         elif {"subject", "body"} <= set(message.payload):
             email = email_plain(message, connection=connection)
         else:
@@ -263,9 +292,9 @@ def emails_cancel_undeliverable() -> int:
     pending = OutboxMessage.objects.filter(
         channel=OutboxMessage.Channel.EMAIL, status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.SENDING]
     )
-    unreachable = (
-        pending.filter(user__isnull=True) | pending.filter(user__email="") | pending.filter(user__is_active=False)
-    )
+    # A confirmation goes to the address being confirmed, so an account with no address yet can still get one.
+    no_address = pending.filter(user__email="").exclude(kind=EMAIL_CONFIRM)
+    unreachable = pending.filter(user__isnull=True) | no_address | pending.filter(user__is_active=False)
     return unreachable.update(status=OutboxMessage.Status.CANCELLED, last_error="no address to send to")
 
 

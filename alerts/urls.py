@@ -23,4 +23,5 @@ urlpatterns = [
     # Secrets travel in the query string (?token=), which the access log leaves out (gunicorn.conf.py, issue 17).
     path("feeds/alerts.atom", views.feed, name="feed"),
     path("unsubscribe/", views.unsubscribe, name="unsubscribe"),
+    path("confirm-email/", views.email_confirm, name="email_confirm"),
 ]

@@ -4,6 +4,7 @@ the user's webhook endpoints."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from alerts.addresses import email_change_confirm, email_change_for_link, email_change_pending, email_change_request
 from alerts.emails import site_url
 from alerts.feeds import feed_render
 from alerts.forms import EmailForm, NotificationSettingsForm, SavedSearchForm, WebhookEndpointForm
@@ -27,6 +29,7 @@ from alerts.preferences import (
     notification_unsubscribe_all,
 )
 from alerts.searches import listing_search_query, saved_search_create, saved_search_delete
+from alerts.tasks import deliver_emails_task
 from alerts.webhooks import (
     webhook_endpoint_create,
     webhook_endpoint_delete,
@@ -36,7 +39,6 @@ from alerts.webhooks import (
 )
 from portal.models import SecretLink
 from portal.secret_links import secret_link_resolve
-from portal.services import user_email_set
 from portal.text import form_problems
 
 
@@ -47,6 +49,7 @@ def _settings_page(
         "form": form,
         "email_form": email_form or EmailForm(initial={"email": request.user.email}),
         "feed_url": feed_url,
+        "email_pending": email_change_pending(user=request.user),
         "feed_active": feed_link_active(user=request.user),
         "saved_searches": SavedSearch.objects.filter(user=request.user),
     }
@@ -71,20 +74,51 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def email_set(request: HttpRequest) -> HttpResponse:
-    """Set the signed-in user's own e-mail address: without one, no digest or reminder can reach them."""
+    """Ask for a new address for the signed-in user: a link goes there, and the address changes when it is followed."""
     email_form = EmailForm(request.POST)
     if email_form.is_valid():
         try:
-            user_email_set(user=request.user, email=email_form.cleaned_data["email"])
+            change = email_change_request(user=request.user, email=email_form.cleaned_data["email"])
         except ValidationError as error:  # the service's rules (one account per address) beside the field
             for field, problems in error.message_dict.items():
                 for problem in problems:
                     email_form.add_error(field if field in email_form.fields else None, problem)
         else:
-            messages.success(request, _("Emails now go to %(email)s.") % {"email": request.user.email})
+            if change is not None:
+                transaction.on_commit(deliver_emails_task.delay)  # the beat would send it within a minute anyway
+                messages.success(request, _email_sent_text(request.user.email, change.email))
             return redirect("alerts:notification_settings")
     settings = notification_settings_get(user=request.user)
     return _settings_page(request, NotificationSettingsForm(instance=settings), email_form=email_form)
+
+
+def _email_sent_text(current: str, new: str) -> str:
+    if current:
+        return _("We sent a link to %(new)s. Emails keep going to %(current)s until you follow it.") % {
+            "new": new,
+            "current": current,
+        }
+    return _("We sent a link to %(new)s. Digests and reminders start once you follow it.") % {"new": new}
+
+
+@cache_control(private=True, no_store=True)
+def email_confirm(request: HttpRequest) -> HttpResponse:
+    """GET: the address a confirmation link was sent to, with a button; POST: make it the account's address. No
+    sign-in needed: the link, which only that inbox received, is the proof. An unknown, replaced or expired link
+    is a 404."""
+    change = email_change_for_link(raw=request.GET.get("token"))
+    if change is None:
+        raise Http404
+    if request.method == "GET":
+        return render(request, "alerts/email_confirm.html", {"change": change})
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    email = change.email
+    try:
+        email_change_confirm(change=change)
+    except ValidationError as error:  # another account took the address since the link was sent
+        return render(request, "alerts/email_confirm.html", {"problem": " ".join(error.messages)}, status=409)
+    return render(request, "alerts/email_confirm.html", {"done": True, "change_email": email})
 
 
 @login_required

@@ -94,6 +94,7 @@ class SecretLink(models.Model):
         CALENDAR = "calendar", _("Calendar feed")
         FEED = "feed", _("Atom feed")
         UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link")
+        EMAIL = "email", _("Email confirmation link")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="secret_links")
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
@@ -123,6 +124,25 @@ class SecretLink(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:calendar")
+
+
+class EmailChange(models.Model):
+    """An address a user asked Kakehashi to write to, waiting for the click on the link sent there.
+
+    The account's address changes only when that link is followed, so nobody can point digests at an inbox they do
+    not read. One per user: asking again replaces it (and voids the link sent before).
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_change")
+    email = models.EmailField(_("email address"))
+    requested_at = models.DateTimeField(_("requested at"))
+
+    class Meta:
+        verbose_name = _("email address waiting for confirmation")
+        verbose_name_plural = _("email addresses waiting for confirmation")
+
+    def __str__(self) -> str:
+        return f"{self.email} for {self.user}"
 
 
 class ChangeEventQuerySet(models.QuerySet):

@@ -97,8 +97,9 @@ def user_create(*, username: str, email: str, consultant: bool = False) -> tuple
     return user, password
 
 
-def user_email_set(*, user: User, email: str) -> User:
-    """USER's own e-mail address, where digests and reminders go; ValidationError naming `email` if it is not one."""
+def user_email_check(*, user: User, email: str) -> str:
+    """EMAIL, stripped, if USER may use it; ValidationError naming `email` if it is not an address or another
+    account uses it."""
     email = email.strip()
     try:
         validate_email(email)
@@ -107,6 +108,13 @@ def user_email_set(*, user: User, email: str) -> User:
     if email_taken(email, other_than=user):
         # One address, one account: digests for one firm's staff must not be sent to another person's inbox.
         raise ValidationError({"email": _("Another account already uses this email address.")})
+    return email
+
+
+def user_email_set(*, user: User, email: str) -> User:
+    """Make EMAIL USER's address at once (user_email_check's rules). Users change their own through
+    alerts.addresses, which first sends a link to the new address."""
+    email = user_email_check(user=user, email=email)
     if email != user.email:
         user.email = email
         user.save(update_fields=["email"])

@@ -133,6 +133,7 @@ PRIVATE_ROUTES = {
     "alerts:saved_search_delete": 405,  # POST only; the POST is a 404 (tests/alerts/test_saved_searches.py)
     "alerts:feed": 404,
     "alerts:unsubscribe": 404,
+    "alerts:email_confirm": 404,
 }
 
 # Distinctive strings stored on alice's firm; none may appear in anything bob receives.

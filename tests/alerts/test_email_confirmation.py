@@ -1,0 +1,155 @@
+"""A user's own address changes only when the link sent to the new address is followed."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from alerts.emails import emails_deliver
+from portal.models import EmailChange, OutboxMessage
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+SETTINGS = "/my/notifications/"
+SET_EMAIL = "/my/notifications/email/"
+
+
+def ask(client, email, capture, *, prefix=""):
+    """Ask for EMAIL on the notifications page and let the sender run, as it does once the request commits."""
+    with capture(execute=True):
+        return client.post(f"{prefix}{SET_EMAIL}", {"email": email})
+
+
+def link_path(message) -> str:
+    url = re.search(r"https?://\S+/confirm-email/\?token=[\w-]+", message.body)[0]
+    return "/" + url.split("/", 3)[3]
+
+
+def test_a_new_address_is_used_only_once_the_link_sent_there_is_followed(
+    alice, alice_client, anon_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    response = ask(alice_client, "alice@new.example", django_capture_on_commit_callbacks)
+
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"  # digests still go to the old address
+    page = alice_client.get(SETTINGS).text
+    assert "We sent a link to alice@new.example. Emails keep going to alice@example.com until you follow it." in page
+    assert "Waiting for you to follow the link we sent to alice@new.example." in page
+    [message] = mailoutbox
+    assert message.to == ["alice@new.example"]
+    assert message.subject == "Confirm your email address for Kakehashi"
+    assert "the account alice to alice@new.example" in message.body
+
+    path = link_path(message)
+    confirm_page = anon_client.get(path)  # no sign-in needed: the link is the proof
+    assert confirm_page.status_code == 200
+    assert "Send the digests and reminders of the account alice to alice@new.example?" in confirm_page.text
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"  # opening the link (a mail scanner does) changes nothing
+
+    done = anon_client.post(path)
+
+    assert done.status_code == 200 and "now sends your digests and reminders to alice@new.example" in done.text
+    alice.refresh_from_db()
+    assert alice.email == "alice@new.example"
+    assert anon_client.get(path).status_code == 404  # used once
+    assert "Waiting for you" not in alice_client.get(SETTINGS).text
+
+
+def test_a_second_request_voids_the_first_link(
+    alice, alice_client, anon_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    ask(alice_client, "first@new.example", django_capture_on_commit_callbacks)
+    ask(alice_client, "second@new.example", django_capture_on_commit_callbacks)
+    first, second = mailoutbox
+
+    assert anon_client.post(link_path(first)).status_code == 404
+    assert anon_client.post(link_path(second)).status_code == 200
+    alice.refresh_from_db()
+    assert alice.email == "second@new.example"
+
+
+def test_an_unsent_request_replaced_by_another_is_never_sent(alice, alice_client, mailoutbox):
+    alice_client.post(SET_EMAIL, {"email": "first@new.example"})  # the sender has not run yet
+    alice_client.post(SET_EMAIL, {"email": "second@new.example"})
+
+    emails_deliver()
+
+    assert [message.to for message in mailoutbox] == [["second@new.example"]]
+
+
+def test_a_link_older_than_three_days_does_not_work(
+    alice, alice_client, anon_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    ask(alice_client, "alice@new.example", django_capture_on_commit_callbacks)
+    EmailChange.objects.filter(user=alice).update(
+        requested_at=EmailChange.objects.get().requested_at - dt.timedelta(days=3)
+    )
+
+    assert anon_client.post(link_path(mailoutbox[0])).status_code == 404
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"
+
+
+def test_an_address_taken_by_another_account_before_the_click_is_refused_with_a_reason(
+    alice, alice_client, anon_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    ask(alice_client, "shared@new.example", django_capture_on_commit_callbacks)
+    UserFactory(username="carol", email="shared@new.example")
+
+    response = anon_client.post(link_path(mailoutbox[0]))
+
+    assert response.status_code == 409
+    assert "Another account already uses this email address." in response.text
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"
+
+
+def test_an_account_with_no_address_gets_its_link_and_then_its_digests(
+    alice, alice_client, anon_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    alice.email = ""
+    alice.save()
+
+    ask(alice_client, "alice@new.example", django_capture_on_commit_callbacks)
+
+    assert "Digests and reminders start once you follow it." in alice_client.get(SETTINGS).text
+    [message] = mailoutbox  # the sender does not drop it for want of a current address
+    anon_client.post(link_path(message))
+    alice.refresh_from_db()
+    assert alice.email == "alice@new.example"
+
+
+def test_saving_the_current_address_again_drops_the_pending_request(
+    alice, alice_client, anon_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    ask(alice_client, "alice@new.example", django_capture_on_commit_callbacks)
+    ask(alice_client, "alice@example.com", django_capture_on_commit_callbacks)
+
+    assert len(mailoutbox) == 1
+    assert anon_client.get(link_path(mailoutbox[0])).status_code == 404
+    assert "Waiting for you" not in alice_client.get(SETTINGS).text
+
+
+def test_a_japanese_reader_gets_the_email_and_the_page_in_japanese(
+    alice, alice_client, anon_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    alice_client.get(f"/ja{SETTINGS}")  # settings first made on a Japanese page are in Japanese
+
+    ask(alice_client, "alice@new.example", django_capture_on_commit_callbacks, prefix="/ja")
+
+    [message] = mailoutbox
+    assert message.subject == "Kakehashi のメールアドレスの確認"
+    path = link_path(message)
+    assert path.startswith("/ja/confirm-email/")
+    assert "メールアドレスの確認" in anon_client.get(path).text
+
+
+def test_another_accounts_address_is_refused_at_once(alice, alice_client, mailoutbox):
+    UserFactory(username="carol", email="carol@elsewhere.example")
+
+    response = alice_client.post(SET_EMAIL, {"email": "carol@elsewhere.example"})
+
+    assert response.status_code == 200 and "Another account already uses this email address." in response.text
+    assert not EmailChange.objects.exists() and not OutboxMessage.objects.exists()
