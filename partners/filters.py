@@ -37,5 +37,6 @@ class PartnerFilterSet(django_filters.FilterSet):
                 | Q(capabilities__icontains=term)
                 | Q(capabilities_ja__icontains=term)
                 | Q(city__icontains=term)
+                | Q(city_ja__icontains=term)
             )
         return queryset

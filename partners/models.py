@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -52,6 +53,7 @@ class Partner(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     size = models.CharField(max_length=10, choices=Size.choices)
     city = models.CharField(max_length=100, blank=True)
+    city_ja = models.CharField(_("city (Japanese)"), max_length=100, blank=True)
     capabilities = models.TextField(help_text=_("What it makes or does, in English: the scorer reads it."))
     capabilities_ja = models.TextField(_("capabilities (Japanese)"), blank=True)
     technology_areas = models.ManyToManyField(
@@ -91,6 +93,13 @@ class Partner(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("partners:partner_detail", kwargs={"slug": self.slug})
+
+    @property
+    def city_shown(self) -> str:
+        """The city in the reader's language: its Japanese name on /ja/ pages where it is known."""
+        if (get_language() or "").startswith("ja") and self.city_ja:
+            return self.city_ja
+        return self.city
 
 
 class PartnerArea(models.Model):

@@ -74,3 +74,26 @@ def test_english_partnership_summaries_and_source_titles_are_marked_and_dates_re
     assert 'rel="noopener" lang="en">About shipyard-kk</a>' in text
     assert "2026年12月2日" in text
     assert "2026-12-02" not in text
+
+
+def test_a_partners_city_reads_in_japanese_on_japanese_pages(anon_client, partners):
+    shipyard = partners["shipyard"]
+    shipyard.city_ja = "横浜"
+    shipyard.save()
+
+    japanese = [anon_client.get(url).text for url in ("/ja/partners/", "/ja/partners/shipyard-kk/")]
+    english = [anon_client.get(url).text for url in ("/partners/", "/partners/shipyard-kk/")]
+
+    assert all("<span>横浜</span>" in text and "<span>Yokohama</span>" not in text for text in japanese)
+    assert all("<span>Yokohama</span>" in text and "横浜" not in text for text in english)
+    assert [p["slug"] for p in anon_client.get("/api/v1/partners/", {"q": "横浜"}).json()["results"]] == ["shipyard-kk"]
+
+
+def test_every_curated_partner_city_has_its_japanese_name(db):
+    import yaml
+    from django.conf import settings
+
+    records = yaml.safe_load((settings.BASE_DIR / "fixtures" / "partners.yaml").read_text(encoding="utf-8"))
+    records = records["records"]
+    missing = [r["slug"] for r in records if r.get("city") and not r.get("city_ja")]
+    assert missing == []
