@@ -46,7 +46,16 @@ class PartnerAdmin(CurationAdmin):
     exclude = ("last_verified_by",)
 
     def save_model(self, request: HttpRequest, obj: Any, form: forms.Form, change: bool) -> None:
-        partner_save(partner=obj, by=request.user, reason=self.change_reason(form, change))
+        if not change:  # the inlines need the new partner's key; an edit is saved once they are (save_related)
+            partner_save(partner=obj, by=request.user, reason=self.change_reason(form, change))
+
+    def save_related(self, request: HttpRequest, form: forms.Form, formsets: list, change: bool) -> None:
+        """Programmes and inlines first, then the partner's history row, whose default reason names the inlines'
+        changes (its own fields show none of them)."""
+        reason = self.change_reason(form, change, formsets)
+        super().save_related(request, form, formsets, change)
+        if change:
+            partner_save(partner=form.instance, by=request.user, reason=reason)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         partner_delete(partner=obj, by=request.user)

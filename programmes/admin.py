@@ -172,7 +172,7 @@ class OpportunityAdmin(CurationAdmin):
         """Nothing yet: save_related writes the record, its links and area weights in one service call."""
 
     def save_related(self, request: HttpRequest, form: forms.Form, formsets: list, change: bool) -> None:
-        by, reason = request.user, self.change_reason(form, change)
+        by, reason = request.user, self.change_reason(form, change, formsets)
         data = {name: value for name, value in form.cleaned_data.items() if name != "change_reason"}
         area_formset = next(fs for fs in formsets if fs.model is OpportunityArea)
         data[AREAS_KEY] = self._weights(area_formset)

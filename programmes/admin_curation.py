@@ -46,6 +46,21 @@ class ReasonForm(forms.Form):
         self.fields["reason"].help_text = REASON_HELP if reason_required else REASON_HELP_OPTIONAL
 
 
+def inline_changes(formsets: list) -> list[str]:
+    """What bound, valid inline FORMSETS will add, change and delete, in words ("deleted partner source “News”")."""
+    lines = []
+    for formset in formsets:
+        name = formset.model._meta.verbose_name
+        deleted = [form for form in formset.deleted_forms if form.instance.pk]
+        for form in formset.forms:
+            if form in formset.deleted_forms or not form.has_changed():
+                continue
+            verb = "changed" if form.instance.pk else "added"
+            lines.append(f"{verb} {name} “{form.instance}”")
+        lines += [f"deleted {name} “{form.instance}”" for form in deleted]
+    return lines
+
+
 class CurationAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
     """History with diffs, reasons on every save, consultants only; reverting is off because it skips the services."""
 
@@ -59,9 +74,15 @@ class CurationAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
             raise PermissionDenied("Reverting skips validation; edit the record instead.")
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def change_reason(self, form: forms.Form, change: bool) -> str:
-        """The reason typed on the form, or a plain default."""
-        return form.cleaned_data.get("change_reason") or ("Edited in the admin" if change else "Created in the admin")
+    def change_reason(self, form: forms.Form, change: bool, formsets: list | None = None) -> str:
+        """The reason typed on the form, or a plain default that names what the inlines (FORMSETS) add, change and
+        delete, since the record's own history row shows no field for them."""
+        typed = form.cleaned_data.get("change_reason")
+        if typed:
+            return typed
+        default = "Edited in the admin" if change else "Created in the admin"
+        lines = inline_changes(formsets or [])
+        return f"{default}: {'; '.join(lines)}"[:REASON_MAX_LENGTH] if lines else default
 
     def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
         """A service refusal the form could not foresee (a race, a rule across rows) is a message, not a crash."""

@@ -37,3 +37,18 @@ def test_a_partner_whose_sources_are_all_low_must_be_low_itself(consultant_clien
     assert accepted.status_code == 302
     shipyard.refresh_from_db()
     assert shipyard.confidence == "low"
+
+
+def test_an_edit_of_sources_alone_is_named_in_the_partners_history(consultant_client, partners):
+    shipyard = partners["shipyard"]
+    PartnerSource.objects.create(partner=shipyard, url="https://shipyard.example/news", title="Shipyard news")
+    data = _form_data(consultant_client.get(change_url(shipyard)))
+    news = next(key.split("-")[1] for key, value in data.items() if value == "https://shipyard.example/news")
+    data[f"sources-{news}-DELETE"] = "on"
+
+    response = consultant_client.post(change_url(shipyard), data)
+
+    assert response.status_code == 302
+    assert shipyard.history.latest().history_change_reason == (
+        "Edited in the admin: deleted partner source “Shipyard news”"
+    )

@@ -201,6 +201,19 @@ def test_the_last_source_of_a_published_record_cannot_be_deleted_in_the_form(con
     assert opportunity.sources.count() == 1
 
 
+def test_a_source_deleted_in_the_form_with_no_reason_is_named_in_the_history(consultant_client):
+    opportunity = OpportunityFactory()
+    SourceFactory(opportunity=opportunity, url="https://example.org/old", title="Old page")
+    data = _form_data(consultant_client.get(_change_url(opportunity)))
+    old = next(key.split("-")[1] for key, value in data.items() if value == "https://example.org/old")
+
+    response = consultant_client.post(_change_url(opportunity), data | {f"sources-{old}-DELETE": "on"})
+
+    assert response.status_code == 302
+    removed = Source.history.filter(url="https://example.org/old", history_type="-").get()
+    assert removed.history_change_reason == "Edited in the admin: deleted source “Old page”"
+
+
 def test_reverting_from_history_is_refused(consultant_client):
     opportunity = OpportunityFactory()
     row = opportunity.history.earliest()
