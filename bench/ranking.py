@@ -335,6 +335,33 @@ def worst_cases(firms: list[Firm], scorer: dict[str, Scores], peer: dict[str, Sc
     return lines
 
 
+def suggestion_figures(half: str, firms: list[Firm]) -> dict[str, float | None]:
+    """How good the areas suggested to firms that tick nothing are (matching/suggestions.py): the share graded 2 or
+    more (precision), the share of their grade-3 areas suggested (recall), and suggestions per civilian decoy."""
+    import datetime
+
+    from companies.models import Company
+    from matching.suggestions import area_suggestions
+
+    today = datetime.date(THIS_YEAR, 12, 2)
+    ids = dict(Company.objects.filter(slug__in=[f.slug for f in firms]).values_list("slug", "pk"))
+    suggested = {
+        f.slug: [entry["params"]["area"] for entry in area_suggestions(company_id=ids[f.slug], today=today)]
+        for f in firms
+        if f.slug in ids and f.group != "tagged"
+    }
+    unticked = [f for f in firms if f.group in ("untagged", "jargon") and f.slug in suggested]
+    made = [f.labels.get(a, 0) for f in unticked for a in suggested[f.slug]]
+    core = [(f, a) for f in unticked for a, grade in f.labels.items() if grade == 3 and not a.endswith("-hub")]
+    civilian = [len(suggested[f.slug]) for f in firms if f.group == "civilian" and f.slug in suggested]
+    return {
+        f"suggest_precision_{half}": sum(g >= 2 for g in made) / len(made) if made else None,
+        f"suggest_recall_{half}": sum(a in suggested[f.slug] for f, a in core) / len(core) if core else None,
+        f"suggest_per_civilian_{half}": sum(civilian) / len(civilian) if civilian else None,
+        f"suggest_per_unticked_firm_{half}": len(made) / len(unticked) if unticked else None,
+    }
+
+
 def measure(halves: dict[str, list[Firm]], *, verbose: int = 0) -> dict[str, float | None]:
     """Run the whole path for the firms of HALVES in the current database and return every figure by name."""
     every = [f for firms in halves.values() for f in firms]
@@ -349,6 +376,7 @@ def measure(halves: dict[str, list[Firm]], *, verbose: int = 0) -> dict[str, flo
         peer = peer_scores(firms, cat)  # fitted on this half's descriptions only
         out |= figures(half, firms, scorer, peer, cat)
         out[f"firms_{half}"] = len(firms)
+        out |= suggestion_figures(half, firms)
         fresh = firms_fresh(firms) if half == "test" else []
         if fresh:
             out |= figures(f"{half}_fresh", fresh, scorer, peer, cat)
@@ -362,6 +390,10 @@ def measure(halves: dict[str, list[Firm]], *, verbose: int = 0) -> dict[str, flo
 def _unit(name: str) -> str:
     if name.startswith("firms_"):
         return "firms"
+    if name.startswith("suggest_per_"):
+        return "areas"
+    if name.startswith("suggest_"):
+        return "share"
     return "score" if name.startswith(("civilian_", "defence_")) else "ndcg"
 
 

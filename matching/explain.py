@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Mapping
 
 import numpy as np
+import scipy.sparse as sp
 
 from matching import engine
 from matching.features import PRESENCE, Corpus, FirmArrays, OpportunityArrays
@@ -65,15 +66,7 @@ class Explainer:
         self.country_names = dict(country_names or {})
         self._area_piece: dict[tuple[int, int], list[Item]] = {}
         self._opp_piece: dict[tuple[object, ...], Item] = {}
-        columns = corpus.keyword_weights.tocsc()
-        self._weights: list[dict[int, float]] = [
-            {
-                int(t): float(w)
-                for t, w in zip(columns[:, a].indices, columns[:, a].data, strict=True)
-                if int(t) in corpus.whole_keywords[a]
-            }
-            for a in range(corpus.n_areas)
-        ]
+        self._weights = whole_keyword_weights(corpus)
         self._area_order = [np.argsort(-row)[: int((row > 0).sum())] for row in opportunities.areas]
         # Where each area stands in its opportunity's order (n_areas: not asked for), to rank many pairs at once.
         self._area_position = np.full(opportunities.areas.shape, corpus.n_areas, dtype=np.int64)
@@ -170,16 +163,7 @@ class Explainer:
 
     def evidence_terms(self, i: int, a: int) -> list[str]:
         """The area's keywords found in firm i's description, most specific first."""
-        text = self.firms.text
-        weights = self._weights[a]
-        found = [t for t in text.indices[text.indptr[i] : text.indptr[i + 1]].tolist() if t in weights]
-        found.sort(key=lambda t: -weights[t])
-        words: list[str] = []
-        for t in found:
-            word = self.corpus.keyword_surface.get(t, "")
-            if word and word.lower() not in {w.lower() for w in words}:
-                words.append(word)
-        return words[:MAX_TERMS]
+        return keyword_terms(self.corpus, self._weights[a], self.firms.text, i)
 
     def area_piece(self, i: int, a: int) -> list[Item]:
         """'ticked' and 'keywords' items for firm i and area a (empty when there is neither)."""
@@ -354,6 +338,31 @@ class Explainer:
                 self._opp_piece[key] = item("certifications_missing", certifications=members)
             out.append((key, self._opp_piece[key]))
         return out
+
+
+def whole_keyword_weights(corpus: Corpus) -> list[dict[int, float]]:
+    """Per area, its whole keywords' term indices and weights (the evidence a reason may cite)."""
+    columns = corpus.keyword_weights.tocsc()
+    return [
+        {
+            int(t): float(w)
+            for t, w in zip(columns[:, a].indices, columns[:, a].data, strict=True)
+            if int(t) in corpus.whole_keywords[a]
+        }
+        for a in range(corpus.n_areas)
+    ]
+
+
+def keyword_terms(corpus: Corpus, weights: dict[int, float], text: sp.csr_matrix, i: int) -> list[str]:
+    """The keywords of WEIGHTS (one area's whole keywords) in row I of TEXT, most specific first, as curated."""
+    found = [t for t in text.indices[text.indptr[i] : text.indptr[i + 1]].tolist() if t in weights]
+    found.sort(key=lambda t: -weights[t])
+    words: list[str] = []
+    for t in found:
+        word = corpus.keyword_surface.get(t, "")
+        if word and word.lower() not in {w.lower() for w in words}:
+            words.append(word)
+    return words[:MAX_TERMS]
 
 
 def spread(keys: np.ndarray, make: Callable[[np.ndarray], list[str] | np.ndarray]) -> np.ndarray:

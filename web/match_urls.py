@@ -9,4 +9,5 @@ app_name = "matching"
 urlpatterns = [
     path("my/matches/", views.match_list_view, name="match_list"),
     path("my/matches/export.csv", views.match_export, name="match_export"),
+    path("my/matches/tick-area/", views.area_tick, name="area_tick"),
 ]

@@ -7,22 +7,33 @@ matching and workspace.
 import csv
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
 
+from companies.models import Company
 from companies.selectors import viewer_company_list
+from companies.services import company_update
 from matching.filters import MatchFilterSet
-from matching.messages import names_for
+from matching.messages import Names, names_for
 from matching.messages import render as render_item
 from matching.models import Match
 from matching.selectors import match_list, notice_gaps_attach, score_segments, viewer_company_pick
+from matching.suggestions import area_suggestions
 from portal.filterforms import filter_form_tune
 from portal.filters import BooleanSelect, filter_errors_response
 from portal.spreadsheets import csv_row
+from portal.text import localised
+from programmes.models import TechnologyArea
 from web.selectors import company_gap_matches, company_gap_plan
 from workspace.forms import bulk_actions
 from workspace.selectors import with_workspace
@@ -56,13 +67,16 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
     filterset = _match_filterset(request, company)
     _tune_form(filterset.form)
     page = Paginator(filterset.qs, MATCHES_PER_PAGE).get_page(request.GET.get("page"))
+    names = names_for(request)
     plan_matches = company_gap_matches(user=request.user, company=company)
     # Notices bearing on these matches and on the gap plan's (issue #13), read once for both.
     notice_gaps_attach([*page.object_list, *plan_matches])
     query = request.GET.copy()
     query.pop("page", None)
+    # One rule for both: the firm's editors and consultants change its workspace and its profile (editable_by).
+    can_edit = bool(company) and workspace_can_edit(user=request.user, company=company)
     context = {
-        "can_edit_workspace": bool(company) and workspace_can_edit(user=request.user, company=company),
+        "can_edit_workspace": can_edit,
         "bulk_actions": bulk_actions(),
         "show_dismissed": request.GET.get("show_dismissed") == "1",
         "companies": companies,
@@ -74,11 +88,47 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
         "is_paginated": page.has_other_pages(),
         "matches": page.object_list,
         "querystring": query.urlencode(),
-        "gap_plan": company_gap_plan(
-            user=request.user, company=company, names=names_for(request), matches=plan_matches
-        ),
+        "gap_plan": company_gap_plan(user=request.user, company=company, names=names, matches=plan_matches),
+        "area_suggestions": _area_suggestions(company, names),
+        "can_edit_profile": can_edit,
     }
     return render(request, "matching/match_list.html", context)
+
+
+def _area_suggestions(company: Company | None, names: Names) -> list[dict[str, str]]:
+    """The areas COMPANY's description reads as but it does not tick, as the page shows them."""
+    if company is None:
+        return []
+    shown = []
+    for entry in area_suggestions(company_id=company.pk, today=timezone.localdate()):
+        slug = str(entry["params"]["area"])  # type: ignore[index]
+        shown.append({"area": slug, "name": names.area(slug), "text": render_item(entry, names)})
+    return shown
+
+
+@login_required
+@require_POST
+def area_tick(request: HttpRequest) -> HttpResponse:
+    """Tick a suggested area on the firm's profile (its editors and consultants); the firm is then rescored.
+    Another firm is a 404, a viewer of this one a 403."""
+    company = get_object_or_404(Company.objects.visible_to(request.user), slug=request.POST.get("company", ""))
+    if not Company.objects.editable_by(request.user).filter(pk=company.pk).exists():
+        raise PermissionDenied(gettext("Only the firm's editors may change its profile."))
+    back = f"{reverse('matching:match_list')}?company={company.slug}"
+    area = TechnologyArea.objects.filter(slug=request.POST.get("area", "")).first()
+    if area is None:
+        messages.error(request, gettext("No such technology area: nothing was ticked."))
+        return redirect(back)
+    held = list(company.technology_areas.values_list("pk", flat=True))
+    company_update(
+        company=company,
+        data={"technology_areas": [*held, area.pk]},
+        by=request.user,
+        reason=gettext("Ticked a suggested area on My matches"),
+    )
+    text = gettext("%(area)s is now ticked on your profile. Your matches are being recomputed.")
+    messages.success(request, text % {"area": localised(area)})
+    return redirect(back)
 
 
 @cache_control(private=True)

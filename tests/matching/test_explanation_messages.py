@@ -34,6 +34,11 @@ CASES = {
         "writes about terms related to Uncrewed aerial vehicles: airframe",
         "無人航空機の関連用語に言及：airframe",
     ),
+    "area_suggested": (
+        {"area": "uav", "terms": ["VTOL", "ground control station"]},
+        "Uncrewed aerial vehicles: your description mentions VTOL and ground control station",
+        "無人航空機：会社説明にVTOL、ground control stationの記述あり",
+    ),
     "any_technology": ({"kind": "hub"}, "the hub takes any technology", "このハブはあらゆる技術分野が対象"),
     "trl_met": ({"trl": 7, "min_trl": 6}, "TRL 7 meets the minimum TRL 6", "TRL 7は最低要件のTRL 6を満たす"),
     "certifications_held": ({"count": 2}, "holds the certifications required", "必要な認証を取得済み"),

@@ -172,10 +172,15 @@ def test_my_matches_query_count_is_constant(alice_client, firm_a, areas, orgs, r
     # 11 whether the user edits the firm's workspace (workspace #14; stages and dismissals are subqueries of 7),
     # 12 certification names (gap plan and gaps), 13 area names (reasons): once per page, shared by every row,
     # 14 the published notices that may bear on the page's matches and the gap plan's, read once for both (issue #13;
-    # none here, and with some a fixed few more: tests/notices/test_notice_gaps.py)
-    with django_assert_num_queries(14):
+    # none here, and with some a fixed few more: tests/notices/test_notice_gaps.py),
+    # 15-18 the firm as the scorer reads it, for the suggested areas (firm, areas, certificates, feedback marks),
+    # 19-24 the scorer's corpus (areas, records, their areas and certificates, certificates and equivalents): fitted
+    # once per version of the curated records and kept in the process, so only a page after a change reads it
+    with django_assert_num_queries(24):
         response = alice_client.get(PAGE)
     assert len(response.context["matches"]) == rows
+    with django_assert_num_queries(18):  # the corpus is kept: the same page again skips 19-24
+        alice_client.get(PAGE)
 
 
 def test_csv_export_under_ja_writes_japanese_reasons_and_gaps(alice_client, alice_matches):

@@ -134,6 +134,9 @@ PRIVATE_ROUTES = {
     "alerts:feed": 404,
     "alerts:unsubscribe": 404,
     "alerts:email_confirm": 404,
+    # Ticking a suggested area: POST only; bob's POST for alice's firm is a 404
+    # (tests/matching/test_area_suggestions.py).
+    "matching:area_tick": 405,
 }
 
 # Distinctive strings stored on alice's firm; none may appear in anything bob receives.

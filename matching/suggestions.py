@@ -1,0 +1,79 @@
+"""Areas a firm's own words point to but it does not tick: suggested on its matches page, with the words why.
+
+Ticked areas are the firm's own statement and weigh most in its matches (docs/matching.md), while firms that tick
+nothing are the ones the matcher reads least well. So the page offers the areas the description reads as, each with
+the words that point there, and an editor can tick one with a click (the firm is then rescored).
+
+`suggest` is the rule (no Django import); `area_suggestions` reads one firm and the curated corpus. The corpus is
+fitted once per version of the curated records (portal.generations' `records` token) and kept in the process.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matching import affinity
+from matching.explain import Item, item, keyword_terms, whole_keyword_weights
+from matching.features import Corpus, FirmArrays, build_corpus, firm_arrays
+
+SHARE = 0.7  # an area is suggested at this share of the firm's strongest area or more...
+FLOOR = 0.4  # ...and with at least this affinity, so that a firm writing about farms is suggested nothing
+LIMIT = 3
+
+
+def suggest(corpus: Corpus, firms: FirmArrays, *, limit: int = LIMIT) -> list[list[Item]]:
+    """Per firm, up to LIMIT `area_suggested` items `{area, terms}`: unticked areas its words read as, strongest
+    first. An area is suggested only with words to show for it."""
+    weights = whole_keyword_weights(corpus)
+    out: list[list[Item]] = []
+    for i in range(len(firms.rows)):
+        row: NDArray[np.float32] = firms.affinity[i]
+        best = float(row.max(initial=0.0))
+        found: list[Item] = []
+        for a in np.argsort(-row).tolist():
+            if len(found) >= limit or row[a] < max(FLOOR, SHARE * best):
+                break
+            if firms.declared[i, a]:
+                continue
+            terms = keyword_terms(corpus, weights[a], firms.text, i)
+            if not terms and corpus.profiles_t is not None:
+                terms = affinity.related_terms(corpus.vocabulary, firms.text, corpus.profiles_t, i, a)
+            if terms:
+                found.append(item("area_suggested", area=corpus.areas[a].slug, terms=terms))
+        out.append(found)
+    return out
+
+
+_corpus_lock = threading.Lock()
+_corpus: dict[str, Any] = {}
+
+
+def current_corpus(*, today: datetime.date) -> Corpus:
+    """The corpus the scorer fits, for today's open records; refitted when the curated records change."""
+    from matching.inputs import scoring_areas, scoring_certifications, scoring_opportunities
+    from portal.generations import generations_current
+
+    generation = generations_current(["records"])
+    token = f"{generation}:{today}"
+    with _corpus_lock:
+        if generation is None or _corpus.get("token") != token:  # no cache to tell: fit it afresh
+            corpus = build_corpus(scoring_areas(), scoring_opportunities(today=today), scoring_certifications())
+            _corpus.clear()
+            _corpus.update(token=token, corpus=corpus)
+        return _corpus["corpus"]
+
+
+def area_suggestions(*, company_id: int, today: datetime.date) -> list[Item]:
+    """The `area_suggested` items for one firm (see `suggest`)."""
+    from matching.inputs import scoring_companies
+
+    rows = scoring_companies(ids=[company_id], today=today)
+    if not rows:
+        return []
+    corpus = current_corpus(today=today)
+    return suggest(corpus, firm_arrays(corpus, rows, year=today.year))[0]

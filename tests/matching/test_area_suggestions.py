@@ -1,0 +1,98 @@
+"""My matches suggests the areas a firm's own words read as but it does not tick, and an editor ticks one there."""
+
+import pytest
+from django.test import Client
+
+from companies.models import Membership
+from tests.factories import MembershipFactory, UserFactory
+
+PAGE = "/my/matches/"
+TICK = "/my/matches/tick-area/"
+UAV = "Uncrewed aerial vehicles (ISR, attack, ship-based, HAPS)"
+DRONES = (
+    "We design and build long-endurance fixed-wing UAVs and VTOL drones for maritime surveillance, with our own "
+    "autopilot and ground control station software for beyond-visual-line-of-sight flight."
+)
+
+
+@pytest.fixture
+def drone_firm(firm_a, curated_areas):
+    firm_a.description = DRONES
+    firm_a.save()
+    return firm_a
+
+
+def suggested(response) -> list[str]:
+    return [entry["area"] for entry in response.context["area_suggestions"]]
+
+
+def test_a_firm_that_ticks_nothing_is_offered_its_area_with_the_words_why(alice_client, drone_firm):
+    response = alice_client.get(PAGE)
+
+    assert suggested(response)[0] == "uav"
+    text = response.text
+    assert "Areas your description suggests" in text
+    assert f"{UAV}: your description mentions" in text
+    assert f"Tick {UAV}</button>" in text
+
+
+def test_an_editor_ticks_a_suggested_area_and_the_firm_is_rescored(
+    alice_client, drone_firm, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = alice_client.post(TICK, {"company": "firm-a", "area": "uav"})
+
+    assert response.status_code == 302 and response["Location"] == "/my/matches/?company=firm-a"
+    assert list(drone_firm.technology_areas.values_list("slug", flat=True)) == ["uav"]
+    assert drone_firm.history.latest().history_change_reason == "Ticked a suggested area on My matches"
+    assert callbacks, "a rescore of the firm is queued once the change commits"
+    page = alice_client.get(PAGE)
+    assert "uav" not in suggested(page)
+    assert f"{UAV} is now ticked on your profile." in page.text
+
+
+def test_a_viewer_sees_the_suggestions_but_cannot_tick(drone_firm):
+    viewer = UserFactory(username="victor")
+    MembershipFactory(user=viewer, company=drone_firm, role=Membership.Role.VIEWER)
+    client = Client()
+    client.force_login(viewer)
+
+    page = client.get(PAGE)
+
+    assert suggested(page)[0] == "uav"
+    assert "Tick Uncrewed" not in page.text and "Your firm's editors can tick them on its profile." in page.text
+    assert client.post(TICK, {"company": "firm-a", "area": "uav"}).status_code == 403
+    assert not drone_firm.technology_areas.exists()
+
+
+def test_another_firms_profile_cannot_be_ticked(bob_client, drone_firm):
+    assert bob_client.post(TICK, {"company": "firm-a", "area": "uav"}).status_code == 404
+    assert not drone_firm.technology_areas.exists()
+
+
+def test_an_unknown_area_is_refused_with_a_message_and_nothing_ticked(alice_client, drone_firm):
+    response = alice_client.post(TICK, {"company": "firm-a", "area": "warp-drive"}, follow=True)
+
+    assert "No such technology area: nothing was ticked." in response.text
+    assert not drone_firm.technology_areas.exists()
+
+
+def test_a_firm_writing_about_farms_is_suggested_nothing(alice_client, firm_a, curated_areas):
+    firm_a.description = "Autonomous tractors and weeding robots for broadacre farms, with crop-mapping software."
+    firm_a.save()
+
+    response = alice_client.get(PAGE)
+
+    assert suggested(response) == []
+    assert "Areas your description suggests" not in response.text
+
+
+def test_the_suggestions_read_in_japanese_on_the_japanese_page(alice_client, drone_firm, curated_areas):
+    curated_areas["uav"].name_ja = "無人航空機"
+    curated_areas["uav"].save()
+
+    text = alice_client.get(f"/ja{PAGE}").text
+
+    assert "会社説明から読み取れる技術分野" in text
+    assert "無人航空機：会社説明に" in text
+    assert "無人航空機を選択</button>" in text
