@@ -7,8 +7,10 @@ rescores everything with `match_run_start`, and reads the Match rows. It then pr
 `{"metric", "value", "unit"}`: nDCG@5 of the areas and hubs per half and group, the same for a plain TF-IDF peer
 run on the same firms, the user's view (the five best opportunities) and the civilian-decoy check; the test half's
 figures are given again (`*_test_fresh*`) for the firms of the set's latest extension, which no tuning round has seen
-scored. Printed, not asserted; the goals and today's figures are in docs/matching.md. --verbose writes the worst
-firms to stderr.
+scored. It also prints how good the areas suggested to firms that tick nothing are (`suggest_*`), and, last, two
+what-ifs: the figures again once those firms tick the right suggestions (`*_if_right_suggestions_ticked`) or all
+of them (`*_if_all_suggestions_ticked`). Printed, not asserted; the goals and today's figures are in
+docs/matching.md. --verbose writes the worst firms to stderr.
 """
 
 from __future__ import annotations
@@ -362,6 +364,32 @@ def suggestion_figures(half: str, firms: list[Firm]) -> dict[str, float | None]:
     }
 
 
+def suggestions_accept(firms: list[Firm], *, right_only: bool) -> None:
+    """What-if: every firm that ticks nothing ticks the areas suggested to it (RIGHT_ONLY: those it is graded 2 or 3
+    in, as a firm that knows its products would), through the service the page's button calls; then everything is
+    rescored once. A firm's ticks are replaced, so the two what-ifs can run one after the other."""
+    import datetime
+
+    from companies.models import Company
+    from companies.services import company_update
+    from matching.dispatch import match_run_start
+    from matching.models import MatchRun
+    from matching.suggestions import area_suggestions
+    from programmes.models import TechnologyArea
+
+    today = datetime.date(THIS_YEAR, 12, 2)
+    area_ids = dict(TechnologyArea.objects.values_list("slug", "pk"))
+    by_slug = {f.slug: f for f in firms}
+    for company in Company.objects.filter(slug__in=[f.slug for f in firms if f.group != "tagged"]):
+        company_update(company=company, data={"technology_areas": []}, by=None, reason="bench: as imported")
+        labels = by_slug[company.slug].labels
+        slugs = [str(entry["params"]["area"]) for entry in area_suggestions(company_id=company.pk, today=today)]
+        ticks = [area_ids[slug] for slug in slugs if not right_only or labels.get(slug, 0) >= 2]
+        if ticks:
+            company_update(company=company, data={"technology_areas": ticks}, by=None, reason="bench: suggestions")
+    match_run_start(scope=MatchRun.Scope.ALL)
+
+
 def measure(halves: dict[str, list[Firm]], *, verbose: int = 0) -> dict[str, float | None]:
     """Run the whole path for the firms of HALVES in the current database and return every figure by name."""
     every = [f for firms in halves.values() for f in firms]
@@ -384,6 +412,15 @@ def measure(halves: dict[str, list[Firm]], *, verbose: int = 0) -> dict[str, flo
         for line in worst_cases(firms, scorer, peer, verbose) if verbose else []:
             print(f"[{half}] {line}", file=sys.stderr)
     out |= decoy_check(every, scorer)
+    # What-if: the firms that tick nothing accept the suggested areas (matching/suggestions.py); the whole half is
+    # scored again, so tagged firms' figures are unchanged and the group figures show what ticking is worth.
+    for right_only, suffix in ((True, "_if_right_suggestions_ticked"), (False, "_if_all_suggestions_ticked")):
+        suggestions_accept(every, right_only=right_only)
+        accepted = scorer_read(every, cat)
+        for half, firms in halves.items():
+            for name, value in figures(half, firms, accepted, peer_scores(firms, cat), cat).items():
+                if not name.startswith("peer_"):
+                    out[f"{name}{suffix}"] = value
     return out
 
 
