@@ -63,8 +63,9 @@ def match_run_pending_ensure(
     opportunity_id: int | None = None,
     company_ids: list[int] | None = None,
 ) -> tuple[MatchRun, bool]:
-    """A run that will cover this target, and whether it is new: a waiting one for it (or a waiting full run), else
-    a new pending one. The reused run is locked until the caller commits, so no worker claims it before then."""
+    """A run that will cover this target, and whether it is new: a waiting one for it (or a waiting full run; for a
+    batch, the waiting batch, which takes COMPANY_IDS too), else a new pending one. The reused run is locked until
+    the caller commits, so no worker claims it before then."""
     waiting = MatchRun.objects.filter(status=MatchRun.Status.PENDING, started_at__isnull=True)
     if connection.in_atomic_block:
         waiting = waiting.select_for_update()
@@ -74,6 +75,15 @@ def match_run_pending_ensure(
     run = waiting.filter(covers).order_by("created_at", "pk").first()
     if run is not None:
         return run, False
+    if scope == MatchRun.Scope.BATCH:
+        # One waiting batch takes every firm asked for (hook failures in several opportunity runs), not one each.
+        batch = waiting.filter(scope=MatchRun.Scope.BATCH).order_by("created_at", "pk").first()
+        if batch is not None:
+            merged = sorted(set(batch.company_ids) | set(company_ids or []))
+            if merged != sorted(batch.company_ids):
+                batch.company_ids = merged
+                batch.save(update_fields=["company_ids"])
+            return batch, False
     run = MatchRun.objects.create(
         scope=scope,
         company_id=company_id,
@@ -324,7 +334,8 @@ def _follow_up(company_ids: list[int]) -> None:
     if not company_ids:
         return
     try:
-        match_run_pending_ensure(scope=MatchRun.Scope.BATCH, company_ids=company_ids)
+        with transaction.atomic():  # a waiting batch is locked while it takes these firms
+            match_run_pending_ensure(scope=MatchRun.Scope.BATCH, company_ids=company_ids)
     except Exception:
         logger.exception("could not leave a follow-up run for %s firms after a failed hook", len(company_ids))
 

@@ -126,6 +126,26 @@ def test_a_failing_hook_in_an_opportunity_run_leaves_a_run_for_its_firms(firm_a,
     assert set(follow_up.company_ids) == set(usv_call.matches.values_list("company_id", flat=True)) >= {firm_a.pk}
 
 
+def test_hook_failures_in_several_opportunity_runs_leave_one_waiting_run_for_all_their_firms(
+    firm_a, firm_b, areas, partners, broken_hook
+):
+    firm_a.technology_areas.add(areas["usv"])
+    firm_b.technology_areas.add(areas["uuv"])
+    usv_call = CallFactory(slug="usv-call", areas=[areas["usv"]])
+    uuv_call = CallFactory(slug="uuv-call", areas=[areas["uuv"]])
+
+    for call in (usv_call, uuv_call):
+        with pytest.raises(RuntimeError):
+            match_run_execute(run_id=match_run_create(scope=MatchRun.Scope.OPPORTUNITY, opportunity=call).pk)
+
+    follow_up = MatchRun.objects.get(scope=MatchRun.Scope.BATCH)  # one, not one per failure
+    assert follow_up.status == MatchRun.Status.PENDING
+    touched = set(usv_call.matches.values_list("company_id", flat=True)) | set(
+        uuv_call.matches.values_list("company_id", flat=True)
+    )
+    assert set(follow_up.company_ids) == touched >= {firm_a.pk, firm_b.pk}
+
+
 def test_a_failing_hook_fails_the_run_and_keeps_the_stored_matches(firm_a, areas, partners, broken_hook):
     firm_a.technology_areas.add(areas["usv"])
     CallFactory(slug="usv-call", areas=[areas["usv"]])
