@@ -245,3 +245,25 @@ def test_a_japanese_email_links_to_the_japanese_unsubscribe_page(alice, settings
     assert "ダイジェストとリマインダーをすべて止めますか" in page.text
     assert done.status_code == 200
     assert NotificationSettings.objects.get(user=alice).frequency == "off"
+
+
+def test_an_address_confirmation_goes_to_the_new_address_through_smtp_once_and_its_link_works(
+    smtp, alice, alice_client
+):
+    smtp.stop()  # the mail server is down when the address is asked for
+    alice_client.post("/my/notifications/email/", {"email": "alice@new.example"})
+    call_command("deliver_emails", stdout=io.StringIO())
+    assert OutboxMessage.objects.get(kind="email_confirm").status == "pending"  # kept for a retry
+
+    smtp.start()
+    make_due_now()
+    call_command("deliver_emails", stdout=io.StringIO())
+    call_command("deliver_emails", stdout=io.StringIO())
+
+    [mail] = smtp.inbox.messages
+    assert mail["To"] == "alice@new.example" and alice.email != "alice@new.example"
+    assert mail["Subject"] == "Confirm your email address for Kakehashi"
+    link = re.search(r"https://kakehashi\.example(/confirm-email/\?token=[\w-]+)", body(mail, "plain"))[1]
+    assert Client().post(link).status_code == 200
+    alice.refresh_from_db()
+    assert alice.email == "alice@new.example"
