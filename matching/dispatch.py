@@ -7,6 +7,7 @@ call `match_run_start`. It is the only module that imports matching.tasks. The p
 for a partner refit here too (`partners_refit_later`) when a partner record changed.
 
 With the queue down, a run stays pending and `match_runs_dispatch_pending` (a beat entry) sends it when it is back.
+The same beat entry starts a full rescore after a deploy that changed the engine (`engine_rescore_ensure`).
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from matching import hooks, runs
-from matching.models import MatchRun
+from matching import engine, hooks, runs
+from matching.models import Match, MatchRun
 from matching.tasks import execute_run_task
 
 logger = logging.getLogger(__name__)
@@ -139,6 +141,26 @@ def match_runs_dispatch_pending(*, older_than: datetime.timedelta, limit: int = 
     return sent
 
 
+ENGINE_RETRY = datetime.timedelta(hours=1)
+
+
+def engine_rescore_ensure(*, now: datetime.datetime | None = None) -> MatchRun | None:
+    """After a deploy that changed the scoring (engine.ENGINE_VERSION), start one full rescore, so that stored
+    matches do not wait for the nightly run to be the current engine's. None when no stored match comes from a run
+    of another engine, or the current engine already has a full run that succeeded, waits or runs, or one that
+    failed in the last hour. (On PostgreSQL a full run leaves unchanged rows with their old run: hence the second
+    test.)"""
+    if not Match.objects.filter(run__isnull=False).exclude(run__engine_version=engine.ENGINE_VERSION).exists():
+        return None
+    current = MatchRun.objects.filter(scope=MatchRun.Scope.ALL, engine_version=engine.ENGINE_VERSION)
+    recent = Q(status=MatchRun.Status.FAILED, created_at__gte=(now or timezone.now()) - ENGINE_RETRY)
+    live = Q(status__in=[MatchRun.Status.SUCCEEDED, MatchRun.Status.PENDING, MatchRun.Status.RUNNING])
+    if current.filter(live | recent).exists():
+        return None
+    logger.warning("stored matches predate engine %s: starting a full rescore", engine.ENGINE_VERSION)
+    return _later(scope=MatchRun.Scope.ALL)
+
+
 @shared_task(name="matching.dispatch_pending_runs", acks_late=True, ignore_result=True)
 def dispatch_pending_runs_task() -> int:
     """Enqueue runs that never started (recorded while the queue was down); one dispatcher at a time (cache lock)."""
@@ -147,6 +169,8 @@ def dispatch_pending_runs_task() -> int:
     try:
         grace = datetime.timedelta(seconds=settings.MATCHING_DISPATCH_GRACE_SECONDS)
         sent = match_runs_dispatch_pending(older_than=grace)
+        with transaction.atomic():
+            engine_rescore_ensure()  # enqueued on commit, like any run
     finally:
         cache.delete("matching:dispatch_pending_runs")
     if sent:

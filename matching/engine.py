@@ -16,7 +16,9 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-ENGINE_VERSION: Final = "2.0"
+# Changed whenever stored scores would differ: the beat's dispatcher then starts one full rescore after the deploy
+# (dispatch.engine_rescore_ensure). 2.1: a firm's defence certificates count (3 December 2026).
+ENGINE_VERSION: Final = "2.1"
 # The one place the weights live; they add up to 1, so a perfect fit scores 100. The other components' weights are
 # the most they can take off a score: a perfect fit with nothing else met scores 100 * WEIGHTS["capability"].
 WEIGHTS: Final[dict[str, float]] = {

@@ -72,3 +72,35 @@ def test_the_api_refuses_to_start_a_batch_run_by_hand(consultant_client):
     assert response.status_code == 400
     assert response.json()["scope"] == ['"batch" is not a valid choice.']
     assert not MatchRun.objects.exists()
+
+
+def test_matches_of_an_older_engine_get_one_full_rescore_from_the_dispatcher(firms, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatch.match_run_start(scope=MatchRun.Scope.ALL)  # scored, then the deploy changes the engine:
+    MatchRun.objects.update(engine_version="1.0")
+    stored = set(Match.objects.values_list("company_id", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatch.dispatch_pending_runs_task()
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatch.dispatch_pending_runs_task()  # the next beat: the current engine has its run
+
+    current = MatchRun.objects.filter(scope="all", engine_version=dispatch.engine.ENGINE_VERSION)
+    assert list(current.values_list("status", flat=True)) == ["succeeded"]
+    assert set(Match.objects.values_list("company_id", flat=True)) == stored
+
+
+def test_no_engine_rescore_before_anything_is_scored_or_soon_after_a_failed_one(
+    firms, django_capture_on_commit_callbacks
+):
+    assert dispatch.engine_rescore_ensure() is None  # nothing stored yet
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatch.match_run_start(scope=MatchRun.Scope.ALL)
+    assert dispatch.engine_rescore_ensure() is None  # stored by the current engine
+    MatchRun.objects.update(engine_version="1.0")  # the deploy; then the current engine's full run fails:
+    failed = runs.match_run_create(scope=MatchRun.Scope.ALL)
+    MatchRun.objects.filter(pk=failed.pk).update(status=MatchRun.Status.FAILED)
+
+    assert dispatch.engine_rescore_ensure() is None  # failed within the hour: not retried every minute
+    later = failed.created_at + dispatch.ENGINE_RETRY + dispatch.datetime.timedelta(minutes=1)
+    assert dispatch.engine_rescore_ensure(now=later) is not None
