@@ -131,6 +131,26 @@ def test_django_logs_a_refused_feed_without_its_secret(anon_client, caplog):
     assert not any("kkl_leaked-secret" in record.getMessage() for record in caplog.records)
 
 
+@pytest.mark.parametrize(
+    "path", ["/calendar/private.ics", "/confirm-email/", "/unsubscribe/", "/feeds/alerts.atom"], ids=str.strip
+)
+def test_the_application_log_line_of_a_refused_secret_link_carries_no_secret(anon_client, caplog, path):
+    """What the console handler writes (its filters and its formatter), not only the message: Django's request
+    logger attaches the request, whose repr holds the query string."""
+    from logging.config import dictConfig
+
+    dictConfig(settings.LOGGING)  # the handler as the settings make it, whatever pytest did to the root logger
+    root = logging.getLogger()
+    console = next(handler for handler in root.handlers if handler.get_name() == "console")
+    root.addHandler(caplog.handler)  # dictConfig took pytest's capture off the root logger
+    with caplog.at_level(logging.INFO):
+        anon_client.get(path, {"token": "kkl_leaked-secret"})
+    lines = [console.format(record) for record in caplog.records if console.filter(record)]
+
+    assert any(path in line for line in lines)
+    assert not any("kkl_leaked-secret" in line for line in lines)
+
+
 def test_the_japanese_calendar_page_offers_the_private_link_in_japanese(alice_client, firm_a):
     text = alice_client.get("/ja/calendar/").content.decode()
 
