@@ -1,35 +1,50 @@
 """A user's own email address: a change is asked for, a link goes to the new address, and following it makes it so.
 
-Until the link is followed, digests and reminders keep going to the address the account had. Asking again replaces
-the request and voids the link sent before; a link is good for EMAIL_CONFIRM_WITHIN. Addresses set by a consultant
-(`add_user`, the user admin) need no link: the consultant vouches for them.
+Until the link is followed, digests and reminders keep going to the address the account had; once it is, the old
+address is told. Asking again replaces the request and voids the link sent before; a link is good for
+EMAIL_CONFIRM_WITHIN from the request, and a user may ask REQUESTS_PER_HOUR times an hour. Addresses a consultant
+sets (`add_user`, the user admin) need no link: the consultant vouches for them (portal.services.user_email_set).
 """
 
 import datetime as dt
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from alerts.preferences import language_of
-from portal.models import EmailChange, OutboxMessage, SecretLink
+from portal.models import SECRET_LINK_PREFIX, EmailChange, OutboxMessage, SecretLink
 from portal.outbox import outbox_key, outbox_put
-from portal.secret_links import secret_link_resolve, secret_links_revoke
-from portal.services import user_email_check, user_email_set
+from portal.secret_links import secret_link_derived, secret_link_resolve
+from portal.services import EMAIL_CONFIRM_KIND, email_change_drop, user_email_check, user_email_set
 
 EMAIL_CONFIRM_WITHIN = dt.timedelta(days=3)
-EMAIL_CONFIRM = "email_confirm"  # the outbox kind of the message that carries the link
+EMAIL_CONFIRM = EMAIL_CONFIRM_KIND
+EMAIL_CHANGED = "email_changed"  # the notice to the old address
+REQUESTS_PER_HOUR = 3  # links sent to addresses a user typed: no more, so nobody can flood an inbox from here
 
 
 @transaction.atomic
 def email_change_request(*, user: User, email: str) -> EmailChange | None:
     """Ask for USER's address to become EMAIL: a confirmation link is queued to EMAIL, and the pending request is
     returned. None when EMAIL is the address the account has (any pending request is dropped). ValidationError
-    naming `email` for an address that is not one or that another account uses."""
+    naming `email` for an address that is not one, that another account uses, or past the hourly limit."""
     email = user_email_check(user=user, email=email)
-    _pending_drop(user)
     if email == user.email:
+        email_change_drop(user=user)
         return None
+    asked = OutboxMessage.objects.filter(
+        user=user, kind=EMAIL_CONFIRM, created_at__gte=timezone.now() - dt.timedelta(hours=1)
+    ).count()
+    if asked >= REQUESTS_PER_HOUR:
+        raise ValidationError(
+            {"email": _("You asked for %(count)s links within the hour: try again later.") % {"count": asked}}
+        )
+    email_change_drop(user=user)
     change = EmailChange.objects.create(user=user, email=email, requested_at=timezone.now())
     outbox_put(
         key=outbox_key(EMAIL_CONFIRM, user.pk, change.pk),
@@ -48,6 +63,15 @@ def email_change_pending(*, user: User) -> EmailChange | None:
     return EmailChange.objects.filter(user=user, requested_at__gt=timezone.now() - EMAIL_CONFIRM_WITHIN).first()
 
 
+def confirmation_link(change: EmailChange) -> str | None:
+    """The raw secret of CHANGE's link, the same for every copy of its email (derived from the request, so a resent
+    email does not void the first), its link made active; None if the request's link was revoked."""
+    value = f"{change.pk}:{change.user_id}:{change.email}:{change.requested_at.isoformat()}"
+    raw = SECRET_LINK_PREFIX + salted_hmac("kakehashi.email-confirm", value, algorithm="sha256").hexdigest()
+    link = secret_link_derived(user=change.user, purpose=SecretLink.Purpose.EMAIL, subject_id=change.pk, raw=raw)
+    return raw if link is not None else None
+
+
 def email_change_for_link(*, raw: str | None) -> EmailChange | None:
     """The request a confirmation link (its raw secret) was sent for; None for an unknown, revoked, replaced or
     expired link."""
@@ -60,18 +84,30 @@ def email_change_for_link(*, raw: str | None) -> EmailChange | None:
 
 @transaction.atomic
 def email_change_confirm(*, change: EmailChange) -> User:
-    """Make the requested address the account's; the link stops working. ValidationError naming `email` if another
-    account took the address in the meantime."""
-    user = change.user
-    user_email_set(user=user, email=change.email)
-    _pending_drop(user)
+    """Make the requested address the account's; the link stops working and the old address is told.
+    EmailChange.DoesNotExist if the request was replaced or dropped since it was read; ValidationError naming
+    `email` if another account took the address in the meantime."""
+    current = EmailChange.objects.select_for_update().filter(pk=change.pk, email=change.email).first()
+    if current is None or current.requested_at <= timezone.now() - EMAIL_CONFIRM_WITHIN:
+        raise EmailChange.DoesNotExist
+    user = User.objects.select_for_update().get(pk=current.user_id)
+    old = user.email
+    user_email_set(user=user, email=current.email)  # drops the request, its link and unsent copies
+    if old and old != user.email:
+        _changed_notice(user=user, old=old, new=user.email, when=timezone.now())
     return user
 
 
-def _pending_drop(user: User) -> None:
-    """Forget USER's pending request: its link stops working and an unsent message carrying it is not sent."""
-    EmailChange.objects.filter(user=user).delete()
-    secret_links_revoke(user=user, purpose=SecretLink.Purpose.EMAIL)
-    OutboxMessage.objects.filter(user=user, kind=EMAIL_CONFIRM, status=OutboxMessage.Status.PENDING).update(
-        status=OutboxMessage.Status.CANCELLED, last_error="replaced by a newer request or confirmed"
+def _changed_notice(*, user: User, old: str, new: str, when: dt.datetime) -> None:
+    """Tell the old address that the account's email now goes elsewhere (so a change nobody asked for is seen)."""
+    language = language_of(user)
+    with translation.override(language):
+        subject = _("Your Kakehashi email address was changed")
+        body = render_to_string("alerts/email_changed.txt", {"username": user.get_username(), "new": new})
+    outbox_put(
+        key=outbox_key(EMAIL_CHANGED, user.pk, when.isoformat()),
+        channel=OutboxMessage.Channel.EMAIL,
+        kind=EMAIL_CHANGED,
+        payload={"to": old, "subject": subject, "body": body, "language": language},
+        user=user,
     )

@@ -15,15 +15,16 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from alerts.addresses import EMAIL_CONFIRM, EMAIL_CONFIRM_WITHIN
+from alerts.addresses import EMAIL_CHANGED, EMAIL_CONFIRM, EMAIL_CONFIRM_WITHIN, confirmation_link
 from matching.messages import render
-from portal.models import OutboxMessage, SecretLink
+from portal.models import EmailChange, OutboxMessage, SecretLink
 from portal.outbox import Outcome, outbox_deliver
 from portal.secret_links import secret_link_issue
 from portal.text import localised
@@ -229,38 +230,40 @@ def unsubscribe_url_issue(message: OutboxMessage) -> str:
     return site_url(f"{site_path(path, language)}?{urlencode({'token': raw})}")
 
 
-def email_confirmation(message: OutboxMessage, *, connection=None) -> EmailMultiAlternatives:
-    """The link that makes payload `to` the user's address, sent to that address. The link is issued now, for this
-    request only (alerts.addresses voids it when the request is replaced or confirmed)."""
+def email_confirmation(message: OutboxMessage, *, connection=None) -> EmailMultiAlternatives | None:
+    """The link that makes payload `to` the user's address, sent to that address; None (and the row cancelled) when
+    the request was replaced, confirmed or dropped since it was queued. Every copy carries the same link
+    (alerts.addresses.confirmation_link), so a resent email does not void the first."""
     payload = message.payload
-    _link, raw = secret_link_issue(user=message.user, purpose=SecretLink.Purpose.EMAIL, subject_id=payload["change"])
+    change = EmailChange.objects.filter(pk=payload.get("change"), user=message.user, email=payload.get("to")).first()
+    raw = confirmation_link(change) if change is not None else None
+    if change is None or raw is None:
+        OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxMessage.Status.CANCELLED)
+        return None
     language = payload.get("language") or "en"
     with translation.override(settings.LANGUAGE_CODE):
         path = reverse("alerts:email_confirm")
-    context = {
-        "url": site_url(f"{site_path(path, language)}?{urlencode({'token': raw})}"),
-        "username": message.user.get_username(),
-        "email": payload["to"],
-        "days": EMAIL_CONFIRM_WITHIN.days,
-    }
     with translation.override(language):
+        deadline = date_format(timezone.localtime(change.requested_at + EMAIL_CONFIRM_WITHIN), "DATETIME_FORMAT")
+        context = {
+            "url": site_url(f"{site_path(path, language)}?{urlencode({'token': raw})}"),
+            "username": message.user.get_username(),
+            "email": change.email,
+            "deadline": deadline,
+        }
         subject = _("Confirm your email address for Kakehashi")
         body = render_to_string("alerts/email_confirm.txt", context)
-    return EmailMultiAlternatives(
-        subject=subject,
-        body=body,
-        to=[payload["to"]],
-        connection=connection,
-        headers={"Message-ID": message_id(message)},
-    )
+    headers = {"Message-ID": message_id(message)}
+    return EmailMultiAlternatives(subject=subject, body=body, to=[change.email], connection=connection, headers=headers)
 
 
 def email_plain(message: OutboxMessage, *, connection=None) -> EmailMultiAlternatives:
-    """Any other email in the outbox (a notice to a webhook's owner): payload `subject`, `body`, optional `html`."""
+    """Any other email in the outbox (a notice to a webhook's owner, or to an address just replaced): payload
+    `subject`, `body`, optional `html` and `to` (the user's address when absent)."""
     email = EmailMultiAlternatives(
         subject=message.payload["subject"],
         body=message.payload["body"],
-        to=[message.user.email],
+        to=[message.payload.get("to") or message.user.email],
         connection=connection,
         headers={"Message-ID": message_id(message)},
     )
@@ -275,7 +278,10 @@ def email_send(message: OutboxMessage, *, connection) -> Outcome:
         if message.kind in DIGEST_KINDS:
             email = email_build(message, unsubscribe_url=unsubscribe_url_issue(message), connection=connection)
         elif message.kind == EMAIL_CONFIRM:
-            email = email_confirmation(message, connection=connection)
+            confirmation = email_confirmation(message, connection=connection)
+            if confirmation is None:
+                return Outcome(ok=False, error="the request was replaced, confirmed or dropped: not sent")
+            email = confirmation
         elif {"subject", "body"} <= set(message.payload):
             email = email_plain(message, connection=connection)
         else:
@@ -293,7 +299,7 @@ def emails_cancel_undeliverable() -> int:
         channel=OutboxMessage.Channel.EMAIL, status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.SENDING]
     )
     # A confirmation goes to the address being confirmed, so an account with no address yet can still get one.
-    no_address = pending.filter(user__email="").exclude(kind=EMAIL_CONFIRM)
+    no_address = pending.filter(user__email="").exclude(kind__in=[EMAIL_CONFIRM, EMAIL_CHANGED])
     unreachable = pending.filter(user__isnull=True) | no_address | pending.filter(user__is_active=False)
     return unreachable.update(status=OutboxMessage.Status.CANCELLED, last_error="no address to send to")
 

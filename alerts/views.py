@@ -37,7 +37,7 @@ from alerts.webhooks import (
     webhook_endpoint_update,
     webhook_secret_rotate,
 )
-from portal.models import SecretLink
+from portal.models import EmailChange, SecretLink
 from portal.secret_links import secret_link_resolve
 from portal.text import form_problems
 
@@ -116,6 +116,8 @@ def email_confirm(request: HttpRequest) -> HttpResponse:
     email = change.email
     try:
         email_change_confirm(change=change)
+    except EmailChange.DoesNotExist:  # replaced or dropped since the page was read
+        raise Http404 from None
     except ValidationError as error:  # another account took the address since the link was sent
         return render(request, "alerts/email_confirm.html", {"problem": " ".join(error.messages)}, status=409)
     return render(request, "alerts/email_confirm.html", {"done": True, "change_email": email})

@@ -13,7 +13,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from portal.roles import is_consultant
-from portal.services import email_taken, user_credentials_revoke, user_deactivate, user_password_changed
+from portal.services import (
+    email_change_drop,
+    email_taken,
+    user_credentials_revoke,
+    user_deactivate,
+    user_password_changed,
+)
 
 
 class ConsultantOnlyMixin:
@@ -79,6 +85,8 @@ class KakehashiUserAdmin(UserAdmin):
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            email_change_drop(user=obj)  # the consultant's address stands: the user's older link must not undo it
         if change and "is_active" in form.changed_data and not obj.is_active:
             user_credentials_revoke(user=obj)
 

@@ -20,6 +20,17 @@ def secret_link_issue(*, user: User, purpose: str, subject_id: int | None = None
     return link, raw
 
 
+@transaction.atomic
+def secret_link_derived(*, user: User, purpose: str, subject_id: int, raw: str) -> SecretLink | None:
+    """The link whose secret is RAW (derived by the caller, e.g. with salted_hmac, so that every copy of a message
+    carries the same link), made active for USER, PURPOSE and SUBJECT_ID if it is not yet; None if that secret was
+    revoked before (it never comes back)."""
+    link = SecretLink.objects.filter(key_hash=hash_token(raw)).first()
+    if link is None:
+        return SecretLink.objects.create(user=user, purpose=purpose, subject_id=subject_id, key_hash=hash_token(raw))
+    return link if link.revoked_at is None and link.user_id == user.pk and link.purpose == purpose else None
+
+
 def secret_link_resolve(*, raw: str | None, purpose: str) -> SecretLink | None:
     """The active link whose secret is RAW, with its user; None for an unknown, revoked or malformed secret.
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.generations import generations_bump
-from portal.models import ApiToken
+from portal.models import ApiToken, EmailChange, OutboxMessage, SecretLink
 from portal.roles import CONSULTANTS_GROUP
 from portal.secret_links import secret_links_revoke
 
@@ -28,11 +28,13 @@ def consultants_group_ensure() -> Group:
 
 
 def user_credentials_revoke(*, user: User) -> int:
-    """Revoke every API token and secret link USER holds; returns how many tokens were revoked.
+    """Revoke every API token and secret link USER holds, and drop a pending address change (whoever had the old
+    password may have asked for it); returns how many tokens were revoked.
 
     Bulk updates send no signals, so the accounts generation is bumped here: a cached token stops working at once.
     """
     revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    email_change_drop(user=user)
     secret_links_revoke(user=user)
     generations_bump("accounts")
     return revoked
@@ -111,11 +113,28 @@ def user_email_check(*, user: User, email: str) -> str:
     return email
 
 
+@transaction.atomic
 def user_email_set(*, user: User, email: str) -> User:
-    """Make EMAIL USER's address at once (user_email_check's rules). Users change their own through
-    alerts.addresses, which first sends a link to the new address."""
+    """Make EMAIL USER's address at once (user_email_check's rules), dropping any pending change. Users change
+    their own through alerts.addresses, which first sends a link to the new address."""
     email = user_email_check(user=user, email=email)
     if email != user.email:
         user.email = email
         user.save(update_fields=["email"])
+    email_change_drop(user=user)
     return user
+
+
+EMAIL_CONFIRM_KIND = "email_confirm"  # the outbox kind of the message that carries an address's confirmation link
+
+
+def email_change_drop(*, user: User) -> None:
+    """Forget USER's pending address change: its link stops working, and a message carrying it that is not sent
+    yet (waiting, or in a sender's hands) is cancelled."""
+    EmailChange.objects.filter(user=user).delete()
+    secret_links_revoke(user=user, purpose=SecretLink.Purpose.EMAIL)
+    OutboxMessage.objects.filter(
+        user=user,
+        kind=EMAIL_CONFIRM_KIND,
+        status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.SENDING],
+    ).update(status=OutboxMessage.Status.CANCELLED, last_error="replaced by a newer request, confirmed or revoked")

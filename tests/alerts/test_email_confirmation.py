@@ -153,3 +153,101 @@ def test_another_accounts_address_is_refused_at_once(alice, alice_client, mailou
 
     assert response.status_code == 200 and "Another account already uses this email address." in response.text
     assert not EmailChange.objects.exists() and not OutboxMessage.objects.exists()
+
+
+def test_a_fourth_link_within_the_hour_is_refused_so_nobody_floods_an_inbox(alice, alice_client, mailoutbox):
+    for n in range(3):
+        assert alice_client.post(SET_EMAIL, {"email": f"target{n}@victim.example"}).status_code == 302
+
+    response = alice_client.post(SET_EMAIL, {"email": "target@victim.example"})
+
+    assert response.status_code == 200
+    assert "You asked for 3 links within the hour: try again later." in response.text
+    assert OutboxMessage.objects.filter(kind="email_confirm").count() == 3
+    assert EmailChange.objects.get(user=alice).email == "target2@victim.example"
+
+
+def test_a_request_replaced_after_its_page_was_read_cannot_be_confirmed(alice):
+    from alerts.addresses import email_change_confirm, email_change_request
+
+    first = email_change_request(user=alice, email="first@new.example")  # the confirm page read this one...
+    email_change_request(user=alice, email="second@new.example")  # ...then the user asked again
+
+    with pytest.raises(EmailChange.DoesNotExist):
+        email_change_confirm(change=first)
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"
+
+
+def test_a_copy_in_a_senders_hands_when_the_request_is_replaced_is_never_sent(alice, alice_client, mailoutbox):
+    from portal.outbox import Outcome, outbox_claim, outbox_settle
+
+    alice_client.post(SET_EMAIL, {"email": "typo@new.exmaple"})
+    [in_flight] = outbox_claim(channel="email", limit=10)  # a sender took it; the SMTP server then times out
+    alice_client.post(SET_EMAIL, {"email": "alice@new.example"})
+    outbox_settle(in_flight, Outcome(ok=False, error="timeout"), started=0.0)
+
+    emails_deliver()
+
+    assert OutboxMessage.objects.get(pk=in_flight.pk).status == "cancelled"
+    assert [message.to for message in mailoutbox] == [["alice@new.example"]]
+
+
+def test_a_resent_confirmation_carries_the_same_working_link(alice, alice_client, anon_client, mailoutbox):
+    alice_client.post(SET_EMAIL, {"email": "alice@new.example"})
+    emails_deliver()
+    OutboxMessage.objects.filter(kind="email_confirm").update(status="pending")  # the server took it; we never heard
+    emails_deliver()
+
+    first, second = mailoutbox
+    assert link_path(first) == link_path(second)
+    assert "open this link before" in first.body and "(Japan time)" in first.body
+    assert anon_client.post(link_path(first)).status_code == 200
+
+
+def test_a_password_change_drops_a_pending_address_change(
+    alice, alice_client, anon_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from portal.services import user_password_changed
+
+    ask(alice_client, "thief@elsewhere.example", django_capture_on_commit_callbacks)
+    user_password_changed(user=alice)
+
+    assert anon_client.post(link_path(mailoutbox[0])).status_code == 404
+    assert not EmailChange.objects.exists()
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"
+
+
+def test_the_old_address_is_told_once_the_new_one_is_confirmed(
+    alice, alice_client, anon_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    ask(alice_client, "alice@new.example", django_capture_on_commit_callbacks)
+    anon_client.post(link_path(mailoutbox[0]))
+
+    emails_deliver()
+
+    notice = mailoutbox[-1]
+    assert notice.to == ["alice@example.com"]
+    assert notice.subject == "Your Kakehashi email address was changed"
+    assert "now receives Kakehashi's digests and reminders at alice@new.example" in notice.body
+
+
+def test_an_address_a_consultant_sets_in_the_admin_voids_the_users_pending_link(
+    alice, alice_client, anon_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from tests.programmes.test_admin import _form_data
+
+    ask(alice_client, "alice@new.example", django_capture_on_commit_callbacks)
+    admin = Client()
+    admin.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    url = f"/admin/auth/user/{alice.pk}/change/"
+    dates = {"date_joined_0": "2026-01-01", "date_joined_1": "09:00:00"}  # a split field the helper leaves out
+    saved = admin.post(url, _form_data(admin.get(url)) | dates | {"email": "alice@firm-a.example"})
+    assert saved.status_code == 302, saved.context["adminform"].form.errors if saved.context else saved
+
+    assert anon_client.post(link_path(mailoutbox[0])).status_code == 404
+    alice.refresh_from_db()
+    assert alice.email == "alice@firm-a.example"
