@@ -127,6 +127,18 @@ def company_update(*, company: Company, data: Mapping[str, Any], by: User | None
     return company
 
 
+@transaction.atomic
+def company_area_add(*, company: Company, area: TechnologyArea, by: User | None, reason: str = "") -> bool:
+    """Tick AREA on COMPANY's profile beside the areas it ticks (rescored, one history row); False if it was ticked
+    already. The firm's row is locked first, so two ticks sent at once both stand."""
+    locked = Company.objects.select_for_update().get(pk=company.pk)
+    held = list(locked.technology_areas.values_list("pk", flat=True))
+    if area.pk in held:
+        return False
+    company_update(company=locked, data={"technology_areas": [*held, area.pk]}, by=by, reason=reason)
+    return True
+
+
 def company_history_record(
     *,
     snapshots: Sequence[Mapping[str, Any]],

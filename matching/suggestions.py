@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+import time
 from typing import Any
 
 import numpy as np
@@ -26,10 +27,13 @@ FLOOR = 0.4  # ...and with at least this affinity, so that a firm writing about 
 LIMIT = 3
 
 
-def suggest(corpus: Corpus, firms: FirmArrays, *, limit: int = LIMIT) -> list[list[Item]]:
+def suggest(
+    corpus: Corpus, firms: FirmArrays, *, limit: int = LIMIT, weights: list[dict[int, float]] | None = None
+) -> list[list[Item]]:
     """Per firm, up to LIMIT `area_suggested` items `{area, terms}`: unticked areas its words read as, strongest
-    first. An area is suggested only with words to show for it."""
-    weights = whole_keyword_weights(corpus)
+    first. An area is suggested only with words to show for it. WEIGHTS are the corpus's whole-keyword weights
+    (explain.whole_keyword_weights), when the caller keeps them."""
+    weights = weights if weights is not None else whole_keyword_weights(corpus)
     out: list[list[Item]] = []
     for i in range(len(firms.rows)):
         row: NDArray[np.float32] = firms.affinity[i]
@@ -49,23 +53,28 @@ def suggest(corpus: Corpus, firms: FirmArrays, *, limit: int = LIMIT) -> list[li
     return out
 
 
+UNCACHED_FOR = 60.0  # seconds a corpus is kept when the cache cannot say whether the curated records changed
 _corpus_lock = threading.Lock()
 _corpus: dict[str, Any] = {}
 
 
-def current_corpus(*, today: datetime.date) -> Corpus:
-    """The corpus the scorer fits, for today's open records; refitted when the curated records change."""
+def current_corpus(*, today: datetime.date) -> tuple[Corpus, list[dict[int, float]]]:
+    """The corpus the scorer fits for today's open records, with its whole-keyword weights: refitted when the
+    curated records change (their generation token), or after UNCACHED_FOR seconds while the cache is down."""
     from matching.inputs import scoring_areas, scoring_certifications, scoring_opportunities
     from portal.generations import generations_current
 
     generation = generations_current(["records"])
     token = f"{generation}:{today}"
     with _corpus_lock:
-        if generation is None or _corpus.get("token") != token:  # no cache to tell: fit it afresh
+        fresh = _corpus.get("token") == token and (
+            generation is not None or time.monotonic() - _corpus.get("fitted", 0.0) < UNCACHED_FOR
+        )
+        if not fresh:
             corpus = build_corpus(scoring_areas(), scoring_opportunities(today=today), scoring_certifications())
             _corpus.clear()
-            _corpus.update(token=token, corpus=corpus)
-        return _corpus["corpus"]
+            _corpus.update(token=token, corpus=corpus, weights=whole_keyword_weights(corpus), fitted=time.monotonic())
+        return _corpus["corpus"], _corpus["weights"]
 
 
 def area_suggestions(*, company_id: int, today: datetime.date) -> list[Item]:
@@ -75,5 +84,5 @@ def area_suggestions(*, company_id: int, today: datetime.date) -> list[Item]:
     rows = scoring_companies(ids=[company_id], today=today)
     if not rows:
         return []
-    corpus = current_corpus(today=today)
-    return suggest(corpus, firm_arrays(corpus, rows, year=today.year))[0]
+    corpus, weights = current_corpus(today=today)
+    return suggest(corpus, firm_arrays(corpus, rows, year=today.year), weights=weights)[0]

@@ -6,12 +6,12 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from companies.models import Company
+from portal.text import localised_field
 from programmes.models import Confidence, Opportunity, SourceFields, TechnologyArea
 
 
@@ -97,9 +97,7 @@ class Partner(models.Model):
     @property
     def city_shown(self) -> str:
         """The city in the reader's language: its Japanese name on /ja/ pages where it is known."""
-        if (get_language() or "").startswith("ja") and self.city_ja:
-            return self.city_ja
-        return self.city
+        return localised_field(self, "city")[0]
 
 
 class PartnerArea(models.Model):

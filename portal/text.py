@@ -33,13 +33,17 @@ def localised_text(obj: Any) -> dict[str, str]:
 
     Japanese where the record has it; otherwise the English, marked "en", so a reader can tell a fallback.
     """
-    lang = "ja" if (get_language() or "").startswith("ja") else "en"
-    out = {"lang": lang}
+    out = {"lang": "ja" if (get_language() or "").startswith("ja") else "en"}
     for field in ("title", "summary"):
-        japanese = getattr(obj, f"{field}_ja", "") if lang == "ja" else ""
-        out[field] = japanese or getattr(obj, field, "")
-        out[f"{field}_lang"] = "ja" if japanese else "en"
+        out[field], out[f"{field}_lang"] = localised_field(obj, field)
     return out
+
+
+def localised_field(obj: Any, field: str) -> tuple[str, str]:
+    """OBJ's FIELD in the reader's language and the language it is really in: `FIELD_ja` on /ja/ pages where it is
+    set ("ja"), else FIELD ("en")."""
+    japanese = getattr(obj, f"{field}_ja", "") if (get_language() or "").startswith("ja") else ""
+    return (japanese, "ja") if japanese else (getattr(obj, field, ""), "en")
 
 
 def form_problems(form: Any, *, labels: bool = False) -> list[str]:

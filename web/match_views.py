@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from companies.models import Company
 from companies.selectors import viewer_company_list
-from companies.services import company_update
+from companies.services import company_area_add
 from matching.filters import MatchFilterSet
 from matching.messages import Names, names_for
 from matching.messages import render as render_item
@@ -119,12 +119,8 @@ def area_tick(request: HttpRequest) -> HttpResponse:
     if area is None:
         messages.error(request, gettext("No such technology area: nothing was ticked."))
         return redirect(back)
-    held = list(company.technology_areas.values_list("pk", flat=True))
-    company_update(
-        company=company,
-        data={"technology_areas": [*held, area.pk]},
-        by=request.user,
-        reason=gettext("Ticked a suggested area on My matches"),
+    company_area_add(
+        company=company, area=area, by=request.user, reason=gettext("Ticked a suggested area on My matches")
     )
     text = gettext("%(area)s is now ticked on your profile. Your matches are being recomputed.")
     messages.success(request, text % {"area": localised(area)})

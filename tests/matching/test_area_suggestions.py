@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from companies.models import Membership
+from matching.models import MatchRun
 from tests.factories import MembershipFactory, UserFactory
 
 PAGE = "/my/matches/"
@@ -36,16 +37,15 @@ def test_a_firm_that_ticks_nothing_is_offered_its_area_with_the_words_why(alice_
     assert f"Tick {UAV}</button>" in text
 
 
-def test_an_editor_ticks_a_suggested_area_and_the_firm_is_rescored(
-    alice_client, drone_firm, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = alice_client.post(TICK, {"company": "firm-a", "area": "uav"})
+def test_an_editor_ticks_a_suggested_area_and_the_firm_is_rescored(alice_client, drone_firm, curated_areas):
+    drone_firm.technology_areas.add(curated_areas["ai-autonomy"])
+
+    response = alice_client.post(TICK, {"company": "firm-a", "area": "uav"})
 
     assert response.status_code == 302 and response["Location"] == "/my/matches/?company=firm-a"
-    assert list(drone_firm.technology_areas.values_list("slug", flat=True)) == ["uav"]
+    assert sorted(drone_firm.technology_areas.values_list("slug", flat=True)) == ["ai-autonomy", "uav"]
     assert drone_firm.history.latest().history_change_reason == "Ticked a suggested area on My matches"
-    assert callbacks, "a rescore of the firm is queued once the change commits"
+    assert MatchRun.objects.filter(scope="company", company=drone_firm).exists()  # its rescore is recorded
     page = alice_client.get(PAGE)
     assert "uav" not in suggested(page)
     assert f"{UAV} is now ticked on your profile." in page.text
@@ -96,3 +96,25 @@ def test_the_suggestions_read_in_japanese_on_the_japanese_page(alice_client, dro
     assert "会社説明から読み取れる技術分野" in text
     assert "無人航空機：会社説明に" in text
     assert "無人航空機を選択</button>" in text
+
+
+def test_with_the_cache_down_the_corpus_is_fitted_once_a_minute_not_for_every_page(
+    alice_client, drone_firm, monkeypatch
+):
+    from matching import suggestions
+    from portal import generations
+
+    monkeypatch.setattr(generations, "_read", lambda families: None)  # what an unreachable Redis answers
+    fits = []
+    real = suggestions.build_corpus
+    monkeypatch.setattr(suggestions, "build_corpus", lambda *args: fits.append(1) or real(*args))
+    suggestions._corpus.clear()
+
+    for _ in range(3):
+        assert suggested(alice_client.get(PAGE))[0] == "uav"
+    assert len(fits) == 1
+
+    later = suggestions._corpus["fitted"] + suggestions.UNCACHED_FOR + 1
+    monkeypatch.setattr(suggestions.time, "monotonic", lambda: later)
+    alice_client.get(PAGE)
+    assert len(fits) == 2

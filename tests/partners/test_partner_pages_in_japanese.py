@@ -87,6 +87,7 @@ def test_a_partners_city_reads_in_japanese_on_japanese_pages(anon_client, partne
     assert all("<span>横浜</span>" in text and "<span>Yokohama</span>" not in text for text in japanese)
     assert all("<span>Yokohama</span>" in text and "横浜" not in text for text in english)
     assert [p["slug"] for p in anon_client.get("/api/v1/partners/", {"q": "横浜"}).json()["results"]] == ["shipyard-kk"]
+    assert '<span lang="en">Tokyo</span>' in japanese[0]  # a city with no Japanese name is marked English there
 
 
 def test_every_curated_partner_city_has_its_japanese_name(db):
