@@ -34,8 +34,8 @@ def email_change_request(*, user: User, email: str) -> EmailChange | None:
     returned. None when EMAIL is the address the account has (any pending request is dropped). ValidationError
     naming `email` for an address that is not one, that another account uses, or past the hourly limit."""
     email = user_email_check(user=user, email=email)
-    if email == user.email:
-        email_change_drop(user=user)
+    if email.lower() == user.email.lower():  # the same inbox (one account per address ignores case too)
+        user_email_set(user=user, email=email)  # a change of case only; drops any pending request
         return None
     asked = OutboxMessage.objects.filter(
         user=user, kind=EMAIL_CONFIRM, created_at__gte=timezone.now() - dt.timedelta(hours=1)

@@ -11,7 +11,11 @@ from alerts.webhooks import EVENT_TYPES
 class EmailForm(forms.Form):
     """The signed-in user's own e-mail address, on the notifications page."""
 
-    email = forms.EmailField(label=_("Email address"), max_length=254)
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("A new address takes effect once you follow the link we send to it."),
+    )
 
 
 class NotificationSettingsForm(forms.ModelForm):

@@ -87,6 +87,8 @@ def email_set(request: HttpRequest) -> HttpResponse:
             if change is not None:
                 transaction.on_commit(deliver_emails_task.delay)  # the beat would send it within a minute anyway
                 messages.success(request, _email_sent_text(request.user.email, change.email))
+            else:
+                messages.success(request, _("Emails keep going to %(email)s.") % {"email": request.user.email})
             return redirect("alerts:notification_settings")
     settings = notification_settings_get(user=request.user)
     return _settings_page(request, NotificationSettingsForm(instance=settings), email_form=email_form)

@@ -114,15 +114,18 @@ def area_tick(request: HttpRequest) -> HttpResponse:
     company = get_object_or_404(Company.objects.visible_to(request.user), slug=request.POST.get("company", ""))
     if not Company.objects.editable_by(request.user).filter(pk=company.pk).exists():
         raise PermissionDenied(gettext("Only the firm's editors may change its profile."))
-    back = f"{reverse('matching:match_list')}?company={company.slug}"
+    # Staff go back to their matches; a consultant (no matches page for other firms) to the firm's profile.
+    mine = any(firm.pk == company.pk for firm in viewer_company_list(user=request.user))
+    back = f"{reverse('matching:match_list')}?company={company.slug}" if mine else company.get_absolute_url()
     area = TechnologyArea.objects.filter(slug=request.POST.get("area", "")).first()
     if area is None:
         messages.error(request, gettext("No such technology area: nothing was ticked."))
         return redirect(back)
-    company_area_add(
-        company=company, area=area, by=request.user, reason=gettext("Ticked a suggested area on My matches")
-    )
-    text = gettext("%(area)s is now ticked on your profile. Your matches are being recomputed.")
+    reason = gettext("Ticked a suggested area on My matches")
+    if company_area_add(company=company, area=area, by=request.user, reason=reason):
+        text = gettext("%(area)s is now ticked on your profile. Your matches are being recomputed.")
+    else:
+        text = gettext("%(area)s was already ticked on your profile.")
     messages.success(request, text % {"area": localised(area)})
     return redirect(back)
 

@@ -251,3 +251,30 @@ def test_an_address_a_consultant_sets_in_the_admin_voids_the_users_pending_link(
     assert anon_client.post(link_path(mailoutbox[0])).status_code == 404
     alice.refresh_from_db()
     assert alice.email == "alice@firm-a.example"
+
+
+def test_saving_the_current_address_in_another_case_needs_no_link_and_says_where_emails_go(
+    alice, alice_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    ask(alice_client, "Alice@Example.com", django_capture_on_commit_callbacks)
+
+    alice.refresh_from_db()
+    assert alice.email == "Alice@Example.com" and mailoutbox == []
+    assert not OutboxMessage.objects.exists()  # no link, and none of the hour's three used
+    assert "Emails keep going to Alice@Example.com." in alice_client.get(SETTINGS).text
+
+
+def test_the_page_says_a_new_address_needs_its_link_before_it_is_saved(alice_client):
+    assert "A new address takes effect once you follow the link we send to it." in alice_client.get(SETTINGS).text
+    assert "新しいアドレスは、そこに送るリンクを開いた時点で有効になります。" in alice_client.get(f"/ja{SETTINGS}").text
+
+
+def test_a_used_or_unknown_link_says_what_may_have_happened_in_the_readers_language(anon_client, settings):
+    settings.DEBUG = False
+
+    english = anon_client.get("/confirm-email/", {"token": "kkl_made-up"})
+    japanese = anon_client.get("/ja/confirm-email/", {"token": "kkl_made-up"})
+
+    assert english.status_code == japanese.status_code == 404
+    assert "A link from an email may have been used already, replaced by a newer one, or expired" in english.text
+    assert "ページが見つかりません" in japanese.text

@@ -118,3 +118,21 @@ def test_with_the_cache_down_the_corpus_is_fitted_once_a_minute_not_for_every_pa
     monkeypatch.setattr(suggestions.time, "monotonic", lambda: later)
     alice_client.get(PAGE)
     assert len(fits) == 2
+
+
+def test_a_consultant_ticks_for_a_firm_and_lands_on_its_profile(consultant_client, drone_firm):
+    response = consultant_client.post(TICK, {"company": "firm-a", "area": "uav"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/companies/firm-a/"
+    assert response.status_code == 200 and f"{UAV} is now ticked on your profile." in response.text
+    assert list(drone_firm.technology_areas.values_list("slug", flat=True)) == ["uav"]
+
+
+def test_ticking_an_area_already_ticked_says_so(alice_client, drone_firm, curated_areas):
+    drone_firm.technology_areas.add(curated_areas["uav"])
+    rows = drone_firm.history.count()
+
+    response = alice_client.post(TICK, {"company": "firm-a", "area": "uav"}, follow=True)
+
+    assert f"{UAV} was already ticked on your profile." in response.text
+    assert drone_firm.history.count() == rows
