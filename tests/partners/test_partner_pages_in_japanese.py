@@ -98,3 +98,14 @@ def test_every_curated_partner_city_has_its_japanese_name(db):
     records = records["records"]
     missing = [r["slug"] for r in records if r.get("city") and not r.get("city_ja")]
     assert missing == []
+
+
+def test_a_partner_page_names_it_once_in_each_language_and_labels_weights_and_confidence(anon_client, partners):
+    japanese = anon_client.get("/ja/partners/shipyard-kk/").text
+    english = anon_client.get("/partners/shipyard-kk/").text
+
+    assert japanese.count("造船") == 2  # the <title> and the heading; the line below gives the English name
+    assert '<span lang="en">Shipyard Kk</span>' in japanese
+    assert '<span lang="ja">造船</span>' in english
+    assert "信頼度：" in japanese and "confidence: " in english
+    assert "(weight 0.8)" in english and "(比重 0.8)" in japanese
