@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views import View
 from django.views.generic import DetailView, ListView
 
@@ -74,7 +75,7 @@ class CompanyUpdateView(LoginRequiredMixin, View):
         if form.is_valid() and formset.is_valid():
             data = {**form.cleaned_data, "certifications": formset.held()}
             try:
-                company_update(company=company, data=data, by=request.user, reason=_("Edited in the portal"))
+                company_update(company=company, data=data, by=request.user, reason=gettext_noop("Edited in the portal"))
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,9 @@ class HistoryRow:
 def history_rows(history: QuerySet, *, limit: int, disclose: bool) -> list[HistoryRow]:
     """The LIMIT latest rows of HISTORY (a simple-history manager or queryset), newest first.
 
-    Each row names the fields that changed since the row before it. DISCLOSE adds who made the change and why.
+    Each row names the fields that changed since the row before it. DISCLOSE adds who made the change and why; a
+    reason the code wrote (stored in English, e.g. "Edited in the portal") reads in the reader's language, a typed
+    one as typed.
     The many-to-many snapshots (areas and their weights, certifications, ...) are read once per field for all the
     rows, not twice per row as `diff_against` would.
     """
@@ -40,7 +43,7 @@ def history_rows(history: QuerySet, *, limit: int, disclose: bool) -> list[Histo
                 kind=record.get_history_type_display(),
                 fields=_changed_fields(record, previous, snapshots),
                 who=_who(record) if disclose else None,
-                why=(record.history_change_reason or "") if disclose else None,
+                why=_why(record) if disclose else None,
             )
         )
     return rows
@@ -74,6 +77,11 @@ def _changed_fields(record, previous, snapshots: Snapshots) -> list[str]:
     order = [field.name for field in model._meta.get_fields()]
     names.sort(key=lambda name: order.index(name) if name in order else len(order))
     return [str(capfirst(model._meta.get_field(name).verbose_name)) for name in names]
+
+
+def _why(record) -> str:
+    reason = record.history_change_reason or ""
+    return gettext(reason) if reason else ""
 
 
 def _who(record) -> str:

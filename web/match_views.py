@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -121,7 +121,7 @@ def area_tick(request: HttpRequest) -> HttpResponse:
     if area is None:
         messages.error(request, gettext("No such technology area: nothing was ticked."))
         return redirect(back)
-    reason = gettext("Ticked a suggested area on My matches")
+    reason = gettext_noop("Ticked a suggested area on My matches")  # stored in English, read in the reader's
     if company_area_add(company=company, area=area, by=request.user, reason=reason):
         text = gettext("%(area)s is now ticked on your profile. Your matches are being recomputed.")
     else:

@@ -136,3 +136,13 @@ def test_ticking_an_area_already_ticked_says_so(alice_client, drone_firm, curate
 
     assert f"{UAV} was already ticked on your profile." in response.text
     assert drone_firm.history.count() == rows
+
+
+def test_a_tick_made_on_a_japanese_page_reads_in_each_readers_language_in_the_history(
+    alice_client, consultant_client, drone_firm
+):
+    alice_client.post(f"/ja{TICK}", {"company": "firm-a", "area": "uav"})
+
+    assert drone_firm.history.latest().history_change_reason == "Ticked a suggested area on My matches"  # stored
+    assert "Ticked a suggested area on My matches" in consultant_client.get("/companies/firm-a/").text
+    assert "自社のマッチで提案された分野を選択" in consultant_client.get("/ja/companies/firm-a/").text
