@@ -74,3 +74,21 @@ def test_the_browsable_api_is_off_in_production(alice_client):
 def test_the_api_schema_and_docs_stay_public(anon_client):
     assert anon_client.get("/api/v1/schema/").status_code == 200
     assert anon_client.get("/api/v1/docs/").status_code == 200
+
+
+def test_the_404_page_needs_no_static_files_or_database(settings, db):
+    """An unknown address answers the site's 404 page even where static files were never collected (the page
+    loads nothing), in the reader's language."""
+    from django.test import Client
+
+    settings.DEBUG = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    client = Client(raise_request_exception=True)
+
+    english, japanese = client.get("/no-such-page"), client.get("/ja/no-such-page/")
+
+    assert english.status_code == japanese.status_code == 404
+    assert "<h1>Page not found</h1>" in english.text and '<html lang="ja">' in japanese.text
