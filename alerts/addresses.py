@@ -23,7 +23,6 @@ from portal.secret_links import secret_link_derived, secret_link_resolve
 from portal.services import EMAIL_CONFIRM_KIND, email_change_drop, user_email_check, user_email_set
 
 EMAIL_CONFIRM_WITHIN = dt.timedelta(days=3)
-EMAIL_CONFIRM = EMAIL_CONFIRM_KIND
 EMAIL_CHANGED = "email_changed"  # the notice to the old address
 REQUESTS_PER_HOUR = 3  # links sent to addresses a user typed: no more, so nobody can flood an inbox from here
 
@@ -38,7 +37,7 @@ def email_change_request(*, user: User, email: str) -> EmailChange | None:
         user_email_set(user=user, email=email)  # a change of case only; drops any pending request
         return None
     asked = OutboxMessage.objects.filter(
-        user=user, kind=EMAIL_CONFIRM, created_at__gte=timezone.now() - dt.timedelta(hours=1)
+        user=user, kind=EMAIL_CONFIRM_KIND, created_at__gte=timezone.now() - dt.timedelta(hours=1)
     ).count()
     if asked >= REQUESTS_PER_HOUR:
         raise ValidationError(
@@ -47,9 +46,9 @@ def email_change_request(*, user: User, email: str) -> EmailChange | None:
     email_change_drop(user=user)
     change = EmailChange.objects.create(user=user, email=email, requested_at=timezone.now())
     outbox_put(
-        key=outbox_key(EMAIL_CONFIRM, user.pk, change.pk),
+        key=outbox_key(EMAIL_CONFIRM_KIND, user.pk, change.pk),
         channel=OutboxMessage.Channel.EMAIL,
-        kind=EMAIL_CONFIRM,
+        kind=EMAIL_CONFIRM_KIND,
         payload={"to": email, "language": language_of(user), "change": change.pk},
         user=user,
         target_id=change.pk,

@@ -22,11 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from alerts.addresses import EMAIL_CHANGED, EMAIL_CONFIRM, EMAIL_CONFIRM_WITHIN, confirmation_link
+from alerts.addresses import EMAIL_CHANGED, EMAIL_CONFIRM_WITHIN, confirmation_link
 from matching.messages import render
 from portal.models import EmailChange, OutboxMessage, SecretLink
 from portal.outbox import Outcome, outbox_deliver
 from portal.secret_links import secret_link_issue
+from portal.services import EMAIL_CONFIRM_KIND
 from portal.text import localised
 from programmes.models import Certification, Opportunity, TechnologyArea
 
@@ -277,7 +278,7 @@ def email_send(message: OutboxMessage, *, connection) -> Outcome:
     try:
         if message.kind in DIGEST_KINDS:
             email = email_build(message, unsubscribe_url=unsubscribe_url_issue(message), connection=connection)
-        elif message.kind == EMAIL_CONFIRM:
+        elif message.kind == EMAIL_CONFIRM_KIND:
             confirmation = email_confirmation(message, connection=connection)
             if confirmation is None:
                 return Outcome(ok=False, error="the request was replaced, confirmed or dropped: not sent")
@@ -299,7 +300,7 @@ def emails_cancel_undeliverable() -> int:
         channel=OutboxMessage.Channel.EMAIL, status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.SENDING]
     )
     # A confirmation goes to the address being confirmed, so an account with no address yet can still get one.
-    no_address = pending.filter(user__email="").exclude(kind__in=[EMAIL_CONFIRM, EMAIL_CHANGED])
+    no_address = pending.filter(user__email="").exclude(kind__in=[EMAIL_CONFIRM_KIND, EMAIL_CHANGED])
     unreachable = pending.filter(user__isnull=True) | no_address | pending.filter(user__is_active=False)
     return unreachable.update(status=OutboxMessage.Status.CANCELLED, last_error="no address to send to")
 

@@ -1,8 +1,11 @@
 """Reads of firms that pages share: what a user's firm listing and a profile page show."""
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from companies.filters import CompanyFilterSet
 from companies.models import Company, CompanyCertification
@@ -25,3 +28,12 @@ def company_profile_queryset(*, user: User | AnonymousUser) -> QuerySet[Company]
 def viewer_company_list(*, user: User | AnonymousUser) -> list[Company]:
     """The viewer's firms: those USER works for, first by name; pages, sort-by-fit and feeds all ask here."""
     return list(Company.objects.member_of(user))
+
+
+def company_for_edit(*, user: User | AnonymousUser, slug: str) -> Company:
+    """The firm SLUG for USER to change (its editors and consultants): another firm is a 404 (Http404), a viewer
+    of this one a 403 (PermissionDenied). The profile form and "tick a suggested area" ask here."""
+    company = get_object_or_404(Company.objects.visible_to(user), slug=slug)
+    if not Company.objects.editable_by(user).filter(pk=company.pk).exists():
+        raise PermissionDenied(_("Only the firm's editors may change its profile."))
+    return company

@@ -4,9 +4,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views import View
@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView
 
 from companies.forms import CertificationsHeldFormSet, CompanyForm
 from companies.models import Company
-from companies.selectors import company_list, company_profile_queryset
+from companies.selectors import company_for_edit, company_list, company_profile_queryset
 from companies.services import company_update
 from portal.filterforms import record_choices_localise
 from portal.history import history_rows
@@ -84,10 +84,7 @@ class CompanyUpdateView(LoginRequiredMixin, View):
         return self._render(company, form, formset, status=400)
 
     def _company(self, slug: str) -> Company:
-        company = get_object_or_404(Company.objects.visible_to(self.request.user), slug=slug)
-        if not Company.objects.editable_by(self.request.user).filter(pk=company.pk).exists():
-            raise PermissionDenied(_("Only the firm's editors may change its profile."))
-        return company
+        return company_for_edit(user=self.request.user, slug=slug)
 
     def _render(self, company: Company, form: CompanyForm, formset: Any, status: int = 200) -> HttpResponse:
         context = {"company": company, "form": form, "formset": formset}

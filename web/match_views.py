@@ -9,10 +9,9 @@ import csv
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
@@ -21,7 +20,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
-from companies.selectors import viewer_company_list
+from companies.selectors import company_for_edit, viewer_company_list
 from companies.services import company_area_add
 from matching.filters import MatchFilterSet
 from matching.messages import Names, names_for
@@ -111,9 +110,7 @@ def _area_suggestions(company: Company | None, names: Names) -> list[dict[str, s
 def area_tick(request: HttpRequest) -> HttpResponse:
     """Tick a suggested area on the firm's profile (its editors and consultants); the firm is then rescored.
     Another firm is a 404, a viewer of this one a 403."""
-    company = get_object_or_404(Company.objects.visible_to(request.user), slug=request.POST.get("company", ""))
-    if not Company.objects.editable_by(request.user).filter(pk=company.pk).exists():
-        raise PermissionDenied(gettext("Only the firm's editors may change its profile."))
+    company = company_for_edit(user=request.user, slug=request.POST.get("company", ""))
     # Staff go back to their matches; a consultant (no matches page for other firms) to the firm's profile.
     mine = any(firm.pk == company.pk for firm in viewer_company_list(user=request.user))
     back = f"{reverse('matching:match_list')}?company={company.slug}" if mine else company.get_absolute_url()
