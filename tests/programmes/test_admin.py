@@ -6,7 +6,6 @@ import pytest
 from django.contrib.messages import get_messages
 from django.forms import ModelMultipleChoiceField, MultipleChoiceField
 from django.urls import reverse
-from django.utils import timezone
 
 from programmes.models import Opportunity, OpportunityArea, Source
 from tests.factories import (
@@ -17,11 +16,11 @@ from tests.factories import (
     TechnologyAreaFactory,
     UserFactory,
 )
+from tests.pages import days
 
 pytestmark = pytest.mark.django_db
 
 
-TODAY = timezone.localdate()
 CHANGELIST = "admin:programmes_opportunity_changelist"
 
 
@@ -289,12 +288,12 @@ def test_archiving_through_the_action_needs_a_reason(consultant_client):
 
 
 def test_marking_verified_today_through_the_action(consultant, consultant_client):
-    stale = OpportunityFactory(last_verified_on=TODAY - datetime.timedelta(days=365))
+    stale = OpportunityFactory(last_verified_on=days(0) - datetime.timedelta(days=365))
 
     _run_action(consultant_client, "mark_verified", [stale], confirm="yes", reason="Re-read the ATLA page")
 
     stale.refresh_from_db()
-    assert (stale.last_verified_on, stale.last_verified_by) == (TODAY, consultant)
+    assert (stale.last_verified_on, stale.last_verified_by) == (days(0), consultant)
     assert stale.history.latest().history_change_reason == "Re-read the ATLA page"
 
 
@@ -310,8 +309,8 @@ def test_company_staff_cannot_run_actions(alice_client):
 
 
 def test_the_stale_view_lists_published_records_not_verified_for_180_days(consultant_client):
-    old = OpportunityFactory(title="Old", last_verified_on=TODAY - datetime.timedelta(days=200))
-    OpportunityFactory(title="Fresh", last_verified_on=TODAY)
+    old = OpportunityFactory(title="Old", last_verified_on=days(0) - datetime.timedelta(days=200))
+    OpportunityFactory(title="Fresh", last_verified_on=days(0))
     OpportunityFactory(title="Old draft", status=Opportunity.Status.DRAFT, last_verified_on=None)
 
     response = consultant_client.get(reverse("admin:programmes_opportunity_stale"), follow=True)

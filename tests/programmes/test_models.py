@@ -5,14 +5,13 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from programmes.models import Opportunity, OpportunityArea, Source
 from tests.factories import CallFactory, EventFactory, OpportunityFactory, SourceFactory, TechnologyAreaFactory
+from tests.pages import days
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
@@ -24,11 +23,11 @@ def _refused_by_database(**changes) -> None:
 
 
 def test_database_refuses_a_call_that_closes_before_it_opens():
-    _refused_by_database(opens_on=TODAY, closes_on=TODAY - DAY)
+    _refused_by_database(opens_on=days(0), closes_on=days(0) - DAY)
 
 
 def test_database_refuses_an_event_that_ends_before_it_starts():
-    _refused_by_database(starts_on=TODAY, ends_on=TODAY - DAY)
+    _refused_by_database(starts_on=days(0), ends_on=days(0) - DAY)
 
 
 def test_database_refuses_a_trl_outside_one_to_nine():
@@ -59,12 +58,12 @@ def test_database_refuses_the_same_source_url_twice_for_one_opportunity():
 
 
 def test_a_call_open_on_the_same_day_it_closes_is_allowed():
-    call = CallFactory(opens_on=TODAY, closes_on=TODAY)
+    call = CallFactory(opens_on=days(0), closes_on=days(0))
     call.full_clean()
 
 
 def test_clean_names_the_closing_date_when_it_is_before_the_opening_date():
-    call = CallFactory.build(slug="c", opens_on=TODAY, closes_on=TODAY - DAY)
+    call = CallFactory.build(slug="c", opens_on=days(0), closes_on=days(0) - DAY)
     with pytest.raises(ValidationError) as caught:
         call.full_clean()
     assert list(caught.value.message_dict) == ["closes_on"]
@@ -72,7 +71,7 @@ def test_clean_names_the_closing_date_when_it_is_before_the_opening_date():
 
 
 def test_clean_names_the_end_date_when_an_event_ends_before_it_starts():
-    event = EventFactory.build(slug="e", starts_on=TODAY, ends_on=TODAY - DAY)
+    event = EventFactory.build(slug="e", starts_on=days(0), ends_on=days(0) - DAY)
     with pytest.raises(ValidationError) as caught:
         event.full_clean()
     assert list(caught.value.message_dict) == ["ends_on"]
@@ -94,9 +93,9 @@ def test_clean_names_an_unknown_country_code():
 
 def test_stale_lists_published_records_not_verified_for_the_configured_days(settings):
     settings.STALE_AFTER_DAYS = 180
-    old = OpportunityFactory(last_verified_on=TODAY - datetime.timedelta(days=181))
+    old = OpportunityFactory(last_verified_on=days(0) - datetime.timedelta(days=181))
     never = OpportunityFactory(last_verified_on=None)
-    OpportunityFactory(last_verified_on=TODAY - datetime.timedelta(days=180))  # exactly on the line: fresh
+    OpportunityFactory(last_verified_on=days(0) - datetime.timedelta(days=180))  # exactly on the line: fresh
     OpportunityFactory(last_verified_on=None, status=Opportunity.Status.DRAFT)  # drafts are not listed anyway
 
     assert set(Opportunity.objects.stale()) == {old, never}

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from programmes.models import Opportunity, OpportunityArea, Source
 from programmes.services import (
@@ -20,10 +19,10 @@ from programmes.services import (
     validation_error_text,
 )
 from tests.factories import OpportunityFactory, OrganisationFactory, SourceFactory, TechnologyAreaFactory
+from tests.pages import days
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
@@ -87,7 +86,7 @@ def test_create_sets_organisations_and_area_weights_in_one_go(consultant):
 
 
 def test_closing_before_opening_is_refused_naming_the_closing_date():
-    error = _refused("closes_on", opens_on=TODAY, closes_on=TODAY - DAY)
+    error = _refused("closes_on", opens_on=days(0), closes_on=days(0) - DAY)
     assert "closing date is before the opening date" in validation_error_text(error)
 
 
@@ -95,12 +94,12 @@ def test_closing_before_opening_is_refused_naming_the_closing_date():
 def test_a_date_outside_1990_to_2100_is_refused_naming_its_field(field):
     overrides = {field: datetime.date(9999, 12, 31)}
     if field == "expected_until":
-        overrides |= {"expected_from": TODAY, "expected_basis": "from the 2025 edition"}
+        overrides |= {"expected_from": days(0), "expected_basis": "from the 2025 edition"}
     assert "Give a date from 1990-01-01 to 2100-12-31." in validation_error_text(_refused(field, **overrides))
 
 
 def test_an_event_ending_before_it_starts_is_refused_naming_the_end_date():
-    _refused("ends_on", kind=Opportunity.Kind.EVENT, starts_on=TODAY, ends_on=TODAY - DAY)
+    _refused("ends_on", kind=Opportunity.Kind.EVENT, starts_on=days(0), ends_on=days(0) - DAY)
 
 
 def test_an_unknown_country_code_is_refused():
@@ -152,7 +151,7 @@ def test_a_refused_update_changes_nothing(consultant, draft):
     with pytest.raises(ValidationError):
         opportunity_update(
             opportunity=draft,
-            data={"opens_on": TODAY, "closes_on": TODAY - DAY, "areas": {area: 1.0}},
+            data={"opens_on": days(0), "closes_on": days(0) - DAY, "areas": {area: 1.0}},
             by=consultant,
             reason="Bad dates",
         )
@@ -271,13 +270,13 @@ def test_archiving_a_published_record_hides_it_and_rescores(consultant, rescored
 
 
 def test_verifying_marks_today_and_the_verifier(consultant):
-    stale = OpportunityFactory(last_verified_on=TODAY - datetime.timedelta(days=400))
+    stale = OpportunityFactory(last_verified_on=days(0) - datetime.timedelta(days=400))
     assert Opportunity.objects.stale().filter(pk=stale.pk).exists()
 
     opportunity_verify(opportunity=stale, by=consultant)
 
     stale.refresh_from_db()
-    assert (stale.last_verified_on, stale.last_verified_by) == (TODAY, consultant)
+    assert (stale.last_verified_on, stale.last_verified_by) == (days(0), consultant)
     assert not Opportunity.objects.stale().filter(pk=stale.pk).exists()
     new, old = stale.history.all()[:2]
     assert set(new.diff_against(old).changed_fields) == {"last_verified_on", "last_verified_by"}
@@ -286,14 +285,14 @@ def test_verifying_marks_today_and_the_verifier(consultant):
 
 def test_verifying_on_a_given_day_but_not_in_the_future(consultant):
     opportunity = OpportunityFactory(last_verified_on=None)
-    opportunity_verify(opportunity=opportunity, by=consultant, on=TODAY - DAY)
-    assert opportunity.last_verified_on == TODAY - DAY
+    opportunity_verify(opportunity=opportunity, by=consultant, on=days(0) - DAY)
+    assert opportunity.last_verified_on == days(0) - DAY
 
     with pytest.raises(ValidationError) as caught:
-        opportunity_verify(opportunity=opportunity, by=consultant, on=TODAY + DAY)
+        opportunity_verify(opportunity=opportunity, by=consultant, on=days(0) + DAY)
     assert "last_verified_on" in caught.value.message_dict
     opportunity.refresh_from_db()
-    assert opportunity.last_verified_on == TODAY - DAY
+    assert opportunity.last_verified_on == days(0) - DAY
 
 
 # --- sources -----------------------------------------------------------------------------------------------
@@ -302,7 +301,7 @@ def test_verifying_on_a_given_day_but_not_in_the_future(consultant):
 def test_adding_a_source_records_who_and_why(consultant, draft):
     source = source_add(
         opportunity=draft,
-        data={"url": "https://www.mod.go.jp/", "publisher": "MOD", "accessed_on": TODAY},
+        data={"url": "https://www.mod.go.jp/", "publisher": "MOD", "accessed_on": days(0)},
         by=consultant,
         reason="Official page",
     )
