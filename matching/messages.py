@@ -8,6 +8,7 @@ neutral sentence, and a legacy item stored as plain text renders as that text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -245,6 +246,21 @@ def join_words(words: Iterable[str], last: str = "and") -> str:
     return f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
+def _contained(term: str, other: str) -> bool:
+    """Whether TERM is a whole word or phrase inside the longer OTHER ("UAS" in "Blue UAS"), case aside."""
+    return len(other) > len(term) and re.search(rf"(?<!\w){re.escape(term)}(?!\w)", other, re.IGNORECASE) is not None
+
+
+def terms_words(terms: Iterable[str]) -> str:
+    """A firm's own words as a list: each once, none that a longer one already holds ("Blue UAS", not "Blue UAS,
+    UAS and drone" but "Blue UAS and drone"), and set off in 「」 in Japanese, where they stay in English."""
+    unique = list({str(t).casefold(): str(t) for t in reversed(list(terms))}.values())[::-1]
+    kept = [t for t in unique if not any(_contained(t, other) for other in unique)]
+    if japanese_reader():
+        kept = [f"「{t}」" for t in kept]
+    return join_words(kept)
+
+
 def list_words(words: Iterable[str]) -> str:
     """'a, b, c' in English and 'a、b、c' in Japanese: a plain list, as partner-fit items show names."""
     return ("、" if japanese_reader() else ", ").join(str(w) for w in words)
@@ -263,7 +279,7 @@ def _number(value: Any) -> str:
 # How each known param becomes words; any other param is shown as it is.
 _PARAMS: dict[str, Callable[[Any, Names], str]] = {
     "area": lambda v, n: n.area(str(v)),
-    "terms": lambda v, n: join_words(v),
+    "terms": lambda v, n: terms_words(v),
     "kind": lambda v, n: str(KIND_WORDS.get(v, v)),
     "countries": lambda v, n: join_words([_country(c) for c in v], "or"),
     "country": lambda v, n: _country(str(v)),

@@ -35,6 +35,8 @@ def test_a_firm_that_ticks_nothing_is_offered_its_area_with_the_words_why(alice_
     assert "Areas your description suggests" in text
     assert f"{UAV}: your description mentions" in text
     assert f"Tick {UAV}</button>" in text
+    # Above the list of matches, where a firm that ticks nothing sees it without paging through them.
+    assert text.index("Areas your description suggests") < text.index('id="matches-heading"')
 
 
 def test_an_editor_ticks_a_suggested_area_and_the_firm_is_rescored(alice_client, drone_firm, curated_areas):

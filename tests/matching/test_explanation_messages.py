@@ -22,22 +22,22 @@ CASES = {
     "keywords": (
         {"area": "directed-energy", "terms": ["beam director", "adaptive optics"]},
         "Directed energy: description mentions beam director and adaptive optics",
-        "指向性エネルギー：会社説明にbeam director、adaptive opticsの記述あり",
+        "指向性エネルギー：会社説明に「beam director」、「adaptive optics」の記述あり",
     ),
     "lexicon": (
         {"area": "uav", "terms": ["VTOL", "loitering munition", "FPV"]},
         "uses Uncrewed aerial vehicles product terms: VTOL, loitering munition and FPV",
-        "無人航空機の製品用語を使用：VTOL、loitering munition、FPV",
+        "無人航空機の製品用語を使用：「VTOL」、「loitering munition」、「FPV」",
     ),
     "related_terms": (
         {"area": "uav", "terms": ["airframe"]},
         "writes about terms related to Uncrewed aerial vehicles: airframe",
-        "無人航空機の関連用語に言及：airframe",
+        "無人航空機の関連用語に言及：「airframe」",
     ),
     "area_suggested": (
         {"area": "uav", "terms": ["VTOL", "ground control station"]},
         "Uncrewed aerial vehicles: your description mentions VTOL and ground control station",
-        "無人航空機：会社説明にVTOL、ground control stationの記述あり",
+        "無人航空機：会社説明に「VTOL」、「ground control station」の記述あり",
     ),
     "any_technology": ({"kind": "hub"}, "the hub takes any technology", "このハブはあらゆる技術分野が対象"),
     "trl_met": ({"trl": 7, "min_trl": 6}, "TRL 7 meets the minimum TRL 6", "TRL 7は最低要件のTRL 6を満たす"),
@@ -259,6 +259,20 @@ def test_known_partners_are_named_in_what_to_do():
             "needs a Japanese partner or entity: talk to Mitsubishi Heavy Industries and NEC "
             "or another Japanese partner before applying"
         )
+
+
+def test_a_term_inside_a_longer_one_is_not_listed_again():
+    item = {"code": "area_suggested", "params": {"area": "uav", "terms": ["Blue UAS", "UAS", "drone", "uas", "Drone"]}}
+    with translation.override("en"):
+        assert render(item, NAMES) == "Uncrewed aerial vehicles: your description mentions Blue UAS and drone"
+    with translation.override("ja"):
+        assert render(item, NAMES) == "無人航空機：会社説明に「Blue UAS」、「drone」の記述あり"
+
+
+def test_a_term_that_is_only_part_of_a_word_stays():
+    item = {"code": "keywords", "params": {"area": "uav", "terms": ["UAS", "UASIS"]}}
+    with translation.override("en"):
+        assert render(item, NAMES) == "Uncrewed aerial vehicles: description mentions UAS and UASIS"
 
 
 @pytest.mark.parametrize(
