@@ -102,7 +102,9 @@ def _changed_notice(*, user: User, old: str, new: str, when: dt.datetime) -> Non
     language = language_of(user)
     with translation.override(language):
         subject = _("Your Kakehashi email address was changed")
-        body = render_to_string("alerts/email_changed.txt", {"username": user.get_username(), "new": new})
+        body = render_to_string(
+            "alerts/email_changed.txt", {"username": user.get_username(), "new": new, "staff": user.is_staff}
+        )
     outbox_put(
         key=outbox_key(EMAIL_CHANGED, user.pk, when.isoformat()),
         channel=OutboxMessage.Channel.EMAIL,

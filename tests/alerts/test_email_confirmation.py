@@ -231,6 +231,25 @@ def test_the_old_address_is_told_once_the_new_one_is_confirmed(
     assert notice.to == ["alice@example.com"]
     assert notice.subject == "Your Kakehashi email address was changed"
     assert "now receives Kakehashi's digests and reminders at alice@new.example" in notice.body
+    assert "tell your firm's Kakehashi consultant" in notice.body
+
+
+def test_a_consultant_is_told_to_contact_the_administrators_not_a_consultant(
+    anon_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    consultant = UserFactory(username="kenji", email="kenji@kakehashi.example", is_staff=True)
+    client = Client()
+    client.force_login(consultant)
+    ask(client, "kenji@new.example", django_capture_on_commit_callbacks)
+    anon_client.post(link_path(mailoutbox[0]))
+
+    emails_deliver()
+
+    notice = mailoutbox[-1]
+    assert notice.to == ["kenji@kakehashi.example"]
+    assert "tell Kakehashi's administrators" in notice.body and "consultant" not in notice.body
 
 
 def test_an_address_a_consultant_sets_in_the_admin_voids_the_users_pending_link(
