@@ -39,7 +39,7 @@ class PartnerAdmin(CurationAdmin):
 
     list_display = ("name", "name_ja", "role", "city", "confidence", "last_verified_on")
     list_filter = ("role", "confidence", "size")
-    search_fields = ("name", "name_ja", "slug", "capabilities")
+    search_fields = ("name", "name_ja", "name_kana", "slug", "capabilities")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("programmes",)
     inlines = [PartnerAreaInline, PartnerSourceInline, ForeignPartnershipInline]

@@ -18,8 +18,8 @@ from programmes.models import Confidence, Opportunity, TechnologyArea
 from programmes.services import sources_confidence_check
 
 PARTNER_FIELDS = (
-    "name", "name_ja", "role", "size", "city", "city_ja", "capabilities", "capabilities_ja", "contact_url",
-    "confidence", "last_verified_on",
+    "name", "name_ja", "name_kana", "role", "size", "city", "city_ja", "capabilities", "capabilities_ja",
+    "contact_url", "confidence", "last_verified_on",
 )  # fmt: skip
 PARTNER_RELATIONS = ("areas", "programmes", "sources", "foreign_partnerships")
 PARTNERSHIP_FIELDS = ("counterpart", "country", "summary", "source_url", "confidence")

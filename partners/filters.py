@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
+from portal.text import hiragana
 from programmes.models import TechnologyArea
 
 
@@ -34,6 +35,7 @@ class PartnerFilterSet(django_filters.FilterSet):
             queryset = queryset.filter(
                 Q(name__icontains=term)
                 | Q(name_ja__icontains=term)
+                | Q(name_kana__contains=hiragana(term))
                 | Q(capabilities__icontains=term)
                 | Q(capabilities_ja__icontains=term)
                 | Q(city__icontains=term)

@@ -1,17 +1,17 @@
 """Japanese organisations that foreign firms team with, the introductions consultants broker, and partner fit."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from companies.models import Company
-from portal.text import localised_field
+from portal.text import hiragana, localised_field
 from programmes.models import Confidence, Opportunity, SourceFields, TechnologyArea
 
 
@@ -24,9 +24,25 @@ class PartnerQuerySet(models.QuerySet):
             models.Prefetch("area_links", queryset=PartnerArea.objects.select_related("technology_area")),
         )
 
+    def in_reading_order(self, japanese: bool) -> "PartnerQuerySet":
+        """By English name; for a Japanese reader by the reading of the Japanese name (あいうえお順), then partners
+        with a Japanese name but no reading, then those with neither, each by name."""
+        if not japanese:
+            return self.order_by("name", "pk")
+        key = Coalesce(NullIf("name_kana", Value("")), NullIf("name_ja", Value("")), "name")
+        unread = Case(When(name_kana="", then=Value(1)), default=Value(0))
+        return self.order_by(unread, key, "name", "pk")
+
     def for_detail(self) -> "PartnerQuerySet":
         """A listing row plus sources, known programmes and foreign partnerships."""
         return self.for_listing().prefetch_related("sources", "programmes", "foreign_partnerships")
+
+
+# A reading is kana: hiragana, katakana, the long mark, the middle dot and spaces.
+KANA_ONLY = RegexValidator(
+    r"^[\u3041-\u3096\u309D\u309E\u30A1-\u30FA\u30FC-\u30FE\u30FB\s]*$",
+    _("Write the reading in hiragana or katakana only (for example みつびしじゅうこうぎょう)."),
+)
 
 
 class Partner(models.Model):
@@ -50,6 +66,16 @@ class Partner(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
     name_ja = models.CharField(_("Japanese name"), max_length=200, blank=True)
+    name_kana = models.CharField(
+        _("reading of the Japanese name"),
+        max_length=200,
+        blank=True,
+        validators=[KANA_ONLY],
+        help_text=_(
+            "In kana, as a Japanese reader says it (三菱重工業: みつびしじゅうこうぎょう). Japanese lists are sorted "
+            "by it. Katakana is kept as hiragana."
+        ),
+    )
     role = models.CharField(max_length=20, choices=Role.choices)
     size = models.CharField(max_length=10, choices=Size.choices)
     city = models.CharField(max_length=100, blank=True)
@@ -93,6 +119,10 @@ class Partner(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("partners:partner_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        """A reading is kept in hiragana with single spaces, so it sorts and is searched one way."""
+        self.name_kana = hiragana(" ".join(self.name_kana.split()))
 
     @property
     def city_shown(self) -> str:

@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
@@ -26,7 +27,9 @@ class PartnerListView(ForgivingPaginationMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.filterset = PartnerFilterSet(self.request.GET, queryset=Partner.objects.for_listing().order_by("name"))
+        japanese = (get_language() or "").startswith("ja")
+        partners = Partner.objects.for_listing().in_reading_order(japanese)
+        self.filterset = PartnerFilterSet(self.request.GET, queryset=partners)
         record_choices_localise(self.filterset.form, ["area"])
         return self.filterset.qs
 

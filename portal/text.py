@@ -46,6 +46,14 @@ def localised_field(obj: Any, field: str) -> tuple[str, str]:
     return (japanese, "ja") if japanese else (getattr(obj, field, ""), "en")
 
 
+KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}  # ァ-ヶ to ぁ-ゖ
+
+
+def hiragana(text: str) -> str:
+    """TEXT with its katakana as hiragana (ミツビシ -> みつびし), so a kana reading sorts and matches one way."""
+    return text.translate(KATAKANA_TO_HIRAGANA)
+
+
 def form_problems(form: Any, *, labels: bool = False) -> list[str]:
     """One "field: why" line per field FORM refused, named by parameter (or by its label, for people)."""
     return [

@@ -49,7 +49,8 @@ class PartnerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Partner
         fields = [
-            *("slug", "name", "name_ja", "role", "size", "city", "city_ja", "capabilities", "capabilities_ja", "areas"),
+            *("slug", "name", "name_ja", "name_kana", "role", "size", "city", "city_ja", "capabilities"),
+            *("capabilities_ja", "areas"),
             *("contact_url", "confidence", "last_verified_on"),
         ]
 

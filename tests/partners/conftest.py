@@ -49,7 +49,12 @@ def areas(db):
 @pytest.fixture
 def partners(areas):
     shipyard = make_partner(
-        "shipyard-kk", role="prime", areas={areas["usv"]: 0.8, areas["uuv"]: 0.6}, name_ja="造船", city="Yokohama"
+        "shipyard-kk",
+        role="prime",
+        areas={areas["usv"]: 0.8, areas["uuv"]: 0.6},
+        name_ja="造船",
+        name_kana="ぞうせん",
+        city="Yokohama",
     )
     ForeignPartnership.objects.create(
         partner=shipyard, counterpart="Navy of Somewhere", country="AU", summary="Frigates.",
