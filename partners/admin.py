@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from partners.filters import partners_search
 from partners.models import ForeignPartnership, Introduction, Partner, PartnerArea, PartnerSource
 from partners.services import introduction_move, introduction_move_check, partner_delete, partner_save
 from programmes.admin_curation import CurationAdmin
@@ -39,11 +40,19 @@ class PartnerAdmin(CurationAdmin):
 
     list_display = ("name", "name_ja", "role", "city", "confidence", "last_verified_on")
     list_filter = ("role", "confidence", "size")
-    search_fields = ("name", "name_ja", "name_kana", "slug", "capabilities")
+    search_fields = ("slug",)  # and what the public search finds (get_search_results)
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("programmes",)
     inlines = [PartnerAreaInline, PartnerSourceInline, ForeignPartnershipInline]
     exclude = ("last_verified_by",)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        """The public listing's search (names in either language, a reading in either kana, capabilities, city),
+        or the slug."""
+        by_slug, duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return by_slug, duplicates
+        return by_slug | partners_search(queryset, search_term), duplicates
 
     def save_model(self, request: HttpRequest, obj: Any, form: forms.Form, change: bool) -> None:
         if not change:  # the inlines need the new partner's key; an edit is saved once they are (save_related)

@@ -1,11 +1,13 @@
 """One FilterSet per listed model, shared by the web listing and the API (STYLE.md, "Filters")."""
 
+import unicodedata
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
-from portal.text import hiragana
+from portal.text import kana_sort_key
 from programmes.models import TechnologyArea
 
 
@@ -31,14 +33,22 @@ class PartnerFilterSet(django_filters.FilterSet):
         return queryset.filter(area_links__technology_area__in=value).distinct()
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for term in value.split():
-            queryset = queryset.filter(
-                Q(name__icontains=term)
-                | Q(name_ja__icontains=term)
-                | Q(name_kana__contains=hiragana(term))
-                | Q(capabilities__icontains=term)
-                | Q(capabilities_ja__icontains=term)
-                | Q(city__icontains=term)
-                | Q(city_ja__icontains=term)
-            )
-        return queryset
+        return partners_search(queryset, value)
+
+
+def partners_search(queryset: QuerySet, value: str) -> QuerySet:
+    """Partners with each word of VALUE in a name, the capabilities or the city, for the listing, the API and the
+    admin. NFKC first, so full-width ＮＥＣ and half-width ｿﾆｰ are found; a reading matches in either kana, with or
+    without voicing marks, spaces or the middle dot."""
+    for term in unicodedata.normalize("NFKC", value).split():
+        key = kana_sort_key(term)
+        queryset = queryset.filter(
+            Q(name__icontains=term)
+            | Q(name_ja__icontains=term)
+            | (Q(name_sort__contains=key) if key else Q())
+            | Q(capabilities__icontains=term)
+            | Q(capabilities_ja__icontains=term)
+            | Q(city__icontains=term)
+            | Q(city_ja__icontains=term)
+        )
+    return queryset

@@ -1,17 +1,19 @@
 """Japanese organisations that foreign firms team with, the introductions consultants broker, and partner fit."""
 
+from typing import Any
+
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connection, models
 from django.db.models import Case, Q, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, Collate, Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from companies.models import Company
-from portal.text import hiragana, localised_field
+from portal.text import kana, kana_reading_check, kana_sort_key, localised_field
 from programmes.models import Confidence, Opportunity, SourceFields, TechnologyArea
 
 
@@ -25,24 +27,20 @@ class PartnerQuerySet(models.QuerySet):
         )
 
     def in_reading_order(self, japanese: bool) -> "PartnerQuerySet":
-        """By English name; for a Japanese reader by the reading of the Japanese name (あいうえお順), then partners
-        with a Japanese name but no reading, then those with neither, each by name."""
+        """By English name, letter case aside (IRspec after Innophys). For a Japanese reader, by the reading of
+        the Japanese name (あいうえお順: `name_sort`, compared code point by code point on every database), then
+        partners with a Japanese name but no reading, then those with neither, each by name."""
         if not japanese:
-            return self.order_by("name", "pk")
-        key = Coalesce(NullIf("name_kana", Value("")), NullIf("name_ja", Value("")), "name")
-        unread = Case(When(name_kana="", then=Value(1)), default=Value(0))
-        return self.order_by(unread, key, "name", "pk")
+            return self.order_by(Lower("name"), "name", "pk")
+        unread = Case(When(name_kana="", name_ja="", then=Value(2)), When(name_kana="", then=Value(1)), default=0)
+        binary = "C" if connection.vendor == "postgresql" else "BINARY"
+        return self.order_by(
+            unread, Collate("name_sort", binary), Collate("name_kana", binary), "name_ja", "name", "pk"
+        )
 
     def for_detail(self) -> "PartnerQuerySet":
         """A listing row plus sources, known programmes and foreign partnerships."""
         return self.for_listing().prefetch_related("sources", "programmes", "foreign_partnerships")
-
-
-# A reading is kana: hiragana, katakana, the long mark, the middle dot and spaces.
-KANA_ONLY = RegexValidator(
-    r"^[\u3041-\u3096\u309D\u309E\u30A1-\u30FA\u30FC-\u30FE\u30FB\s]*$",
-    _("Write the reading in hiragana or katakana only (for example みつびしじゅうこうぎょう)."),
-)
 
 
 class Partner(models.Model):
@@ -70,12 +68,13 @@ class Partner(models.Model):
         _("reading of the Japanese name"),
         max_length=200,
         blank=True,
-        validators=[KANA_ONLY],
+        validators=[kana_reading_check],
         help_text=_(
-            "In kana, as a Japanese reader says it (三菱重工業: みつびしじゅうこうぎょう). Japanese lists are sorted "
-            "by it. Katakana is kept as hiragana."
+            "In kana, as a Japanese reader says it (三菱重工業: みつびしじゅうこうぎょう). "
+            "The Japanese list of partners is sorted by it. Katakana is kept as hiragana."
         ),
     )
+    name_sort = models.CharField(max_length=200, blank=True, editable=False)  # kana_sort_key(name_kana), on save
     role = models.CharField(max_length=20, choices=Role.choices)
     size = models.CharField(max_length=10, choices=Size.choices)
     city = models.CharField(max_length=100, blank=True)
@@ -97,7 +96,7 @@ class Partner(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[programmes])
+    history = HistoricalRecords(m2m_fields=[programmes], excluded_fields=["name_sort"])
 
     objects = PartnerQuerySet.as_manager()
 
@@ -117,12 +116,19 @@ class Partner(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_sort = kana_sort_key(self.name_kana)
+        if (fields := kwargs.get("update_fields")) is not None and "name_kana" in fields:
+            kwargs["update_fields"] = {*fields, "name_sort"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("partners:partner_detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        """A reading is kept in hiragana with single spaces, so it sorts and is searched one way."""
-        self.name_kana = hiragana(" ".join(self.name_kana.split()))
+        """A reading is kept as `portal.text.kana` writes it (hiragana, single spaces), so it sorts and is found one
+        way."""
+        self.name_kana = kana(self.name_kana)
 
     @property
     def city_shown(self) -> str:

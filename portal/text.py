@@ -1,8 +1,12 @@
 """Text helpers every layer may use."""
 
+import re
+import unicodedata
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 def localised(obj: Any) -> str:
@@ -46,12 +50,44 @@ def localised_field(obj: Any, field: str) -> tuple[str, str]:
     return (japanese, "ja") if japanese else (getattr(obj, field, ""), "en")
 
 
-KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}  # ァ-ヶ to ぁ-ゖ
+# Kana readings (a Japanese name's yomi): one definition for the validator, the stored form and the sort key.
+# Katakana ァ-ヴ and the iteration marks ヽヾ are kept as their hiragana; ヵ, ヶ and ヷ-ヺ have no plain reading and
+# are refused, as are kanji and Latin letters.
+KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in [*range(0x30A1, 0x30F5), 0x30FD, 0x30FE]}
+KANA_READING = re.compile(r"[\u3041-\u3094\u309D\u309E\u30A1-\u30F4\u30FC\u30FD\u30FE\u30FB ]*")
+_SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎ", "あいうえおつやゆよわ")
+_VOWEL = {k: v for v, row in zip("あいうえお", ["あかさたなはまやらわ", "いきしちにひみりゐ", "うくすつぬふむゆる",
+          "えけせてねへめれゑ", "おこそとのほもよろを"], strict=True) for k in row}  # fmt: skip
 
 
-def hiragana(text: str) -> str:
-    """TEXT with its katakana as hiragana (ミツビシ -> みつびし), so a kana reading sorts and matches one way."""
-    return text.translate(KATAKANA_TO_HIRAGANA)
+def kana(text: str) -> str:
+    """TEXT as a reading is written and stored: NFKC (half-width ｽﾊﾞﾙ and separate voicing marks composed), the
+    middle dot as a space, single spaces, and katakana as hiragana (テラ・ラボ -> てら らぼ), so a reading sorts and
+    matches one way."""
+    return " ".join(unicodedata.normalize("NFKC", text).replace("・", " ").split()).translate(KATAKANA_TO_HIRAGANA)
+
+
+def kana_reading_check(value: str) -> None:
+    """ValidationError unless VALUE is a kana reading (see KANA_READING)."""
+    if not KANA_READING.fullmatch(kana(value)):
+        raise ValidationError(
+            _("Write the reading in hiragana or katakana only (for example みつびしじゅうこうぎょう)."), code="kana"
+        )
+
+
+def kana_sort_key(reading: str) -> str:
+    """The key a Japanese dictionary sorts READING by (あいうえお順), as plain code points: voicing marks dropped
+    (が sorts as か), small kana as full size, the long mark as the vowel before it (すばるー as すばるう), spaces and
+    the middle dot left out. Ties between か and が are broken by the reading itself."""
+    base = unicodedata.normalize("NFD", kana(reading)).replace("\u3099", "").replace("\u309a", "")
+    out: list[str] = []
+    for char in base.translate(_SMALL_KANA):
+        if char == "ー":
+            char = _VOWEL.get(out[-1], "") if out else ""
+        elif char in " ・":
+            continue
+        out.append(char)
+    return "".join(out)
 
 
 def form_problems(form: Any, *, labels: bool = False) -> list[str]:

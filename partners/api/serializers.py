@@ -33,11 +33,12 @@ class ForeignPartnershipSerializer(serializers.ModelSerializer):
 
 
 class PartnerBriefSerializer(serializers.Serializer):
-    """The four fields a partner fit or an introduction row names its partner by."""
+    """The fields a partner fit or an introduction row names its partner by."""
 
     slug = serializers.SlugField()
     name = serializers.CharField()
     name_ja = serializers.CharField()
+    name_kana = serializers.CharField(help_text="The Japanese name's reading in hiragana, to sort Japanese lists by.")
     role = serializers.CharField()
 
 

@@ -23,7 +23,13 @@ def test_alice_asks_for_an_introduction_and_gets_201(alice_client, alice, partne
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "requested"
-    assert body["partner"] == {"slug": "shipyard-kk", "name": "Shipyard Kk", "name_ja": "造船", "role": "prime"}
+    assert body["partner"] == {
+        "slug": "shipyard-kk",
+        "name": "Shipyard Kk",
+        "name_ja": "造船",
+        "name_kana": "ぞうせん",
+        "role": "prime",
+    }
     assert body["opportunity"] == "usv-call"
     assert "notes" not in body
     introduction = Introduction.objects.get()

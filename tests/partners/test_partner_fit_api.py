@@ -34,7 +34,13 @@ def test_alice_sees_her_firms_partners_best_first_with_reasons_in_words(alice_cl
     assert response.status_code == 200
     rows = response.json()["results"]
     assert [row["partner"]["slug"] for row in rows] == ["shipyard-kk", "drone-startup"]
-    assert rows[0]["partner"] == {"slug": "shipyard-kk", "name": "Shipyard Kk", "name_ja": "造船", "role": "prime"}
+    assert rows[0]["partner"] == {
+        "slug": "shipyard-kk",
+        "name": "Shipyard Kk",
+        "name_ja": "造船",
+        "name_kana": "ぞうせん",
+        "role": "prime",
+    }
     assert rows[0]["reasons_detail"][0]["text"] == (
         "Works in the same areas as your firm: Uncrewed surface vessels, Uncrewed underwater vehicles."
     )

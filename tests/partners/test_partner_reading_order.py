@@ -16,6 +16,7 @@ def three(areas):
     make_partner("nec", role="prime", areas={}, name="NEC", name_ja="日本電気", name_kana="にっぽんでんき")
     make_partner("toray", role="supplier", areas={}, name="Toray", name_ja="東レ", name_kana="とうれ")
     make_partner("unread", role="startup", areas={}, name="Aardvark Robotics", name_ja="アードバーク")
+    make_partner("zeta", role="startup", areas={}, name="Zeta Systems")
 
 
 def listed(text: str) -> list[str]:
@@ -23,21 +24,69 @@ def listed(text: str) -> list[str]:
 
 
 def test_the_japanese_listing_follows_the_readings_and_puts_a_partner_without_one_last(anon_client, three):
-    assert listed(anon_client.get("/ja/partners/").text) == ["東レ", "日本電気", "富士通", "アードバーク"]
+    assert listed(anon_client.get("/ja/partners/").text) == [
+        "東レ",
+        "日本電気",
+        "富士通",
+        "アードバーク",
+        "Zeta Systems",
+    ]
 
 
 def test_the_english_listing_keeps_english_alphabetical_order(anon_client, three):
-    assert listed(anon_client.get("/partners/").text) == ["Aardvark Robotics", "Fujitsu", "NEC", "Toray"]
+    assert listed(anon_client.get("/partners/").text) == [
+        "Aardvark Robotics",
+        "Fujitsu",
+        "NEC",
+        "Toray",
+        "Zeta Systems",
+    ]
 
 
-@pytest.mark.parametrize("typed", ["にっぽん", "ニッポン"])
+def test_voiced_kana_and_the_long_mark_sort_as_a_dictionary_does(anon_client, areas):
+    # Code-point order would give えかき, えーす, かうんと, がいど, きく, ゔぇが: ー after every kana, が after か,
+    # ゔ after ん. A dictionary reads ゔ as う, ー as the vowel before it and が as か.
+    for slug, name_kana in [
+        ("a", "えーす"),
+        ("b", "えかき"),
+        ("c", "がいど"),
+        ("d", "かうんと"),
+        ("e", "ゔぇが"),
+        ("f", "きく"),
+    ]:
+        make_partner(slug, role="startup", areas={}, name=slug.upper(), name_ja=name_kana, name_kana=name_kana)
+
+    assert listed(anon_client.get("/ja/partners/").text) == ["ゔぇが", "えーす", "えかき", "がいど", "かうんと", "きく"]
+
+
+@pytest.mark.parametrize("typed", ["にっぽん", "ニッポン", "ﾆｯﾎﾟﾝ", "ＮＥＣ", "にっぽん でんき"])
 def test_a_reading_finds_the_partner_in_hiragana_or_katakana(anon_client, three, typed):
     assert listed(anon_client.get("/ja/partners/", {"q": typed}).text) == ["日本電気"]
 
 
+def test_a_reading_is_found_without_its_middle_dot_or_spaces(anon_client, areas):
+    make_partner("terra-labo", role="startup", areas={}, name="Terra Labo", name_ja="テラ・ラボ", name_kana="てら らぼ")
+
+    assert listed(anon_client.get("/ja/partners/", {"q": "てららぼ"}).text) == ["テラ・ラボ"]
+
+
+def test_the_admin_search_finds_a_partner_by_its_reading_in_katakana(consultant_client, three):
+    response = consultant_client.get("/admin/partners/partner/", {"q": "ミツビシ ふじつう"})
+    assert [p.slug for p in response.context["cl"].result_list] == []
+    response = consultant_client.get("/admin/partners/partner/", {"q": "フジツウ"})
+    assert [p.slug for p in response.context["cl"].result_list] == ["fujitsu"]
+
+
+def test_english_names_are_listed_letter_case_aside(anon_client, areas):
+    for slug, name in [("irspec", "IRspec"), ("innophys", "Innophys"), ("kddi", "KDDI"), ("kawasaki", "Kawasaki")]:
+        make_partner(slug, role="startup", areas={}, name=name)
+
+    assert listed(anon_client.get("/partners/").text) == ["Innophys", "IRspec", "Kawasaki", "KDDI"]
+
+
 def test_a_reading_typed_in_katakana_is_kept_in_hiragana(areas):
     partner = make_partner("subaru", role="prime", areas={}, name_ja="SUBARU")
-    partner.name_kana = "スバル  エアロ"
+    partner.name_kana = "ｽﾊﾞﾙ  エアロ"  # half-width katakana, two spaces
 
     partner_save(partner=partner, by=None)
 
@@ -45,9 +94,10 @@ def test_a_reading_typed_in_katakana_is_kept_in_hiragana(areas):
     assert partner.name_kana == "すばる えあろ"
 
 
-def test_a_reading_in_kanji_or_latin_letters_is_refused_naming_the_field(areas):
+@pytest.mark.parametrize("reading", ["日立 Hitachi", "ひたちヶ"])
+def test_a_reading_in_kanji_or_latin_letters_is_refused_naming_the_field(areas, reading):
     partner = make_partner("hitachi", role="prime", areas={}, name_ja="日立製作所", name_kana="ひたち")
-    partner.name_kana = "日立 Hitachi"
+    partner.name_kana = reading
 
     with pytest.raises(ValidationError) as refused:
         partner_save(partner=partner, by=None)
