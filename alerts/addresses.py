@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from alerts.preferences import language_of
 from portal.models import SECRET_LINK_PREFIX, EmailChange, OutboxMessage, SecretLink
 from portal.outbox import outbox_key, outbox_put
+from portal.roles import is_consultant
 from portal.secret_links import secret_link_derived, secret_link_resolve
 from portal.services import EMAIL_CONFIRM_KIND, email_change_drop, user_email_check, user_email_set
 
@@ -103,7 +104,7 @@ def _changed_notice(*, user: User, old: str, new: str, when: dt.datetime) -> Non
     with translation.override(language):
         subject = _("Your Kakehashi email address was changed")
         body = render_to_string(
-            "alerts/email_changed.txt", {"username": user.get_username(), "new": new, "staff": user.is_staff}
+            "alerts/email_changed.txt", {"username": user.get_username(), "new": new, "consultant": is_consultant(user)}
         )
     outbox_put(
         key=outbox_key(EMAIL_CHANGED, user.pk, when.isoformat()),

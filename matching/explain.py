@@ -18,6 +18,7 @@ import scipy.sparse as sp
 from matching import engine
 from matching.features import PRESENCE, Corpus, FirmArrays, OpportunityArrays
 from matching.record import jsonb_key_order
+from matching.terms import distinct_terms
 
 MAX_TERMS = 3
 MIN_AFFINITY = 0.15
@@ -357,12 +358,7 @@ def keyword_terms(corpus: Corpus, weights: dict[int, float], text: sp.csr_matrix
     """The keywords of WEIGHTS (one area's whole keywords) in row I of TEXT, most specific first, as curated."""
     found = [t for t in text.indices[text.indptr[i] : text.indptr[i + 1]].tolist() if t in weights]
     found.sort(key=lambda t: -weights[t])
-    words: list[str] = []
-    for t in found:
-        word = corpus.keyword_surface.get(t, "")
-        if word and word.lower() not in {w.lower() for w in words}:
-            words.append(word)
-    return words[:MAX_TERMS]
+    return distinct_terms(corpus.keyword_surface.get(t, "") for t in found)[:MAX_TERMS]
 
 
 def spread(keys: np.ndarray, make: Callable[[np.ndarray], list[str] | np.ndarray]) -> np.ndarray:

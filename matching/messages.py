@@ -8,7 +8,6 @@ neutral sentence, and a legacy item stored as plain text renders as that text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,7 @@ from django_countries import countries
 from matching.names import Names as Names  # re-exported: callers render through this module
 from matching.names import japanese_reader
 from matching.names import names_for as names_for
+from matching.terms import distinct_terms
 
 # Gap plan categories: which heading of the plan a gap code belongs to.
 CERTIFICATION, PARTNER, READINESS, OTHER = "certification", "partner", "readiness", "other"
@@ -246,16 +246,9 @@ def join_words(words: Iterable[str], last: str = "and") -> str:
     return f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
-def _contained(term: str, other: str) -> bool:
-    """Whether TERM is a whole word or phrase inside the longer OTHER ("UAS" in "Blue UAS"), case aside."""
-    return len(other) > len(term) and re.search(rf"(?<!\w){re.escape(term)}(?!\w)", other, re.IGNORECASE) is not None
-
-
-def terms_words(terms: Iterable[str]) -> str:
-    """A firm's own words as a list: each once, none that a longer one already holds ("Blue UAS", not "Blue UAS,
-    UAS and drone" but "Blue UAS and drone"), and set off in 「」 in Japanese, where they stay in English."""
-    unique = list({str(t).casefold(): str(t) for t in reversed(list(terms))}.values())[::-1]
-    kept = [t for t in unique if not any(_contained(t, other) for other in unique)]
+def terms_words(terms: Iterable[Any] | str) -> str:
+    """A firm's terms as a list (distinct_terms), set off in 「」 in Japanese, where they stay in English."""
+    kept = distinct_terms([terms] if isinstance(terms, str) else terms)
     if japanese_reader():
         kept = [f"「{t}」" for t in kept]
     return join_words(kept)

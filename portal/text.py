@@ -16,8 +16,9 @@ def localised(obj: Any) -> str:
     japanese = (get_language() or "").startswith("ja")
     for field in ("title", "name"):
         if hasattr(obj, field):
-            if japanese and getattr(obj, f"{field}_ja", ""):
-                return getattr(obj, f"{field}_ja")
+            translated = str(getattr(obj, f"{field}_ja", "") or "") if japanese else ""
+            if translated:
+                return translated
             break
     return str(obj)
 

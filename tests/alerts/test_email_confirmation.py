@@ -7,7 +7,7 @@ import pytest
 
 from alerts.emails import emails_deliver
 from portal.models import EmailChange, OutboxMessage
-from tests.factories import UserFactory
+from tests.factories import ConsultantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 SETTINGS = "/my/notifications/"
@@ -239,7 +239,7 @@ def test_a_consultant_is_told_to_contact_the_administrators_not_a_consultant(
 ):
     from django.test import Client
 
-    consultant = UserFactory(username="kenji", email="kenji@kakehashi.example", is_staff=True)
+    consultant = ConsultantFactory(username="kenji", email="kenji@kakehashi.example")
     client = Client()
     client.force_login(consultant)
     ask(client, "kenji@new.example", django_capture_on_commit_callbacks)

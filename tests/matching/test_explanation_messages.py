@@ -269,6 +269,20 @@ def test_a_term_inside_a_longer_one_is_not_listed_again():
         assert render(item, NAMES) == "無人航空機：会社説明に「Blue UAS」、「drone」の記述あり"
 
 
+@pytest.mark.parametrize(
+    ("terms", "english"),
+    [
+        (["sonar", "Radar", "SONAR"], "sonar and Radar"),  # the first spelling, in its place
+        (["Blue UAS", "", "  ", "drone"], "Blue UAS and drone"),
+        ("drone", "drone"),  # one term stored as a string, not spelt out letter by letter
+    ],
+)
+def test_terms_are_listed_once_in_the_order_met_without_blanks(terms, english):
+    item = {"code": "keywords", "params": {"area": "uav", "terms": terms}}
+    with translation.override("en"):
+        assert render(item, NAMES) == f"Uncrewed aerial vehicles: description mentions {english}"
+
+
 def test_a_term_that_is_only_part_of_a_word_stays():
     item = {"code": "keywords", "params": {"area": "uav", "terms": ["UAS", "UASIS"]}}
     with translation.override("en"):
