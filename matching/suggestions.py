@@ -10,6 +10,7 @@ fitted once per version of the curated records (portal.generations' `records` to
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import threading
 import time
@@ -28,12 +29,20 @@ LIMIT = 3
 
 
 def suggest(
-    corpus: Corpus, firms: FirmArrays, *, limit: int = LIMIT, weights: list[dict[int, float]] | None = None
+    corpus: Corpus,
+    firms: FirmArrays,
+    *,
+    limit: int = LIMIT,
+    weights: list[dict[int, float]] | None = None,
+    ticked: NDArray[np.bool_] | None = None,
 ) -> list[list[Item]]:
     """Per firm, up to LIMIT `area_suggested` items `{area, terms}`: unticked areas its words read as, strongest
     first. An area is suggested only with words to show for it. WEIGHTS are the corpus's whole-keyword weights
-    (explain.whole_keyword_weights), when the caller keeps them."""
+    (explain.whole_keyword_weights), when the caller keeps them. FIRMS should be read from their words alone, with
+    TICKED (firms x areas) the areas they tick: then ticking one suggestion leaves the others' bar where it was
+    (a ticked area's affinity rises, and SHARE of it would hide the rest). Without TICKED, FIRMS' own ticks count."""
     weights = weights if weights is not None else whole_keyword_weights(corpus)
+    ticked = ticked if ticked is not None else firms.declared
     out: list[list[Item]] = []
     for i in range(len(firms.rows)):
         row: NDArray[np.float32] = firms.affinity[i]
@@ -42,7 +51,7 @@ def suggest(
         for a in np.argsort(-row).tolist():
             if len(found) >= limit or row[a] < max(FLOOR, SHARE * best):
                 break
-            if firms.declared[i, a]:
+            if ticked[i, a]:
                 continue
             terms = keyword_terms(corpus, weights[a], firms.text, i)
             if not terms and corpus.profiles_t is not None:
@@ -85,4 +94,6 @@ def area_suggestions(*, company_id: int, today: datetime.date) -> list[Item]:
     if not rows:
         return []
     corpus, weights = current_corpus(today=today)
-    return suggest(corpus, firm_arrays(corpus, rows, year=today.year), weights=weights)[0]
+    words_only = firm_arrays(corpus, [dataclasses.replace(r, areas=()) for r in rows], year=today.year)
+    ticked = np.array([[area.slug in r.areas for area in corpus.areas] for r in rows], dtype=np.bool_)
+    return suggest(corpus, words_only, weights=weights, ticked=ticked)[0]

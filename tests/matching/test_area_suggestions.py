@@ -148,3 +148,23 @@ def test_a_tick_made_on_a_japanese_page_reads_in_each_readers_language_in_the_hi
     assert drone_firm.history.latest().history_change_reason == "Ticked a suggested area on My matches"  # stored
     assert "Ticked a suggested area on My matches" in consultant_client.get("/companies/firm-a/").text
     assert "自社のマッチで提案された分野を選択" in consultant_client.get("/ja/companies/firm-a/").text
+
+
+def test_ticking_one_suggestion_leaves_the_others_offered(alice_client, firm_a, curated_areas, monkeypatch):
+    # A ticked area's affinity rises (0.82 to 0.96 here) and its neighbour's falls (0.80 to 0.70). At this bar (the
+    # demo's full corpus puts the neighbour just under the real one) the bar set by the ticked area hid the other.
+    monkeypatch.setattr("matching.suggestions.SHARE", 0.75)
+    firm_a.description = (  # the demo's Skydio, which reads as aerial vehicles and as AI and autonomy
+        "Skydio makes the autonomous drones that inspectors, first responders and soldiers trust. Our X10 and the "
+        "defence variant X10D see the world with on-board computer vision, avoid obstacles by themselves and keep "
+        "flying close to structures where GPS is poor; thermal and zoom cameras, night flight and a secure data link "
+        "come standard. Skydio Dock lets a drone live on site and fly remote missions, 24/7. X10D is on the US Blue "
+        "UAS list."
+    )
+    firm_a.save()
+    before = suggested(alice_client.get(PAGE))
+    assert len(before) >= 2, before
+
+    alice_client.post(TICK, {"company": "firm-a", "area": before[0]})
+
+    assert suggested(alice_client.get(PAGE)) == before[1:]
