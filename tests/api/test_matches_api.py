@@ -136,7 +136,7 @@ def test_lang_ja_reads_japanese_with_the_same_codes_and_params(alice_client, mat
     japanese = _best(alice_client, f"{API}/companies/firm-a/matches/?lang=ja")
     assert japanese["reasons"] == [
         "無人航空機を自社の技術分野として登録",
-        "無人航空機：会社説明に「drone」、「autonomy」の記述あり",
+        "無人航空機：会社説明に「drone」、「autonomy」に当たる記述あり",
     ]
     assert japanese["gaps"] == ["AS9100DまたはJIS Q 9100の認証なし：AS9100DまたはJIS Q 9100を取得する"]
     strip = [{k: v for k, v in item.items() if k != "text"} for item in japanese["reasons_detail"]]

@@ -72,7 +72,7 @@ def test_japanese_my_matches_shows_japanese_reasons_gaps_and_gap_plan(page, alic
     expect(card.locator("ul.reasons li")).to_have_text(
         [
             "指向性エネルギーを自社の技術分野として登録",
-            "指向性エネルギー：会社説明に「beam director」、「adaptive optics」の記述あり",
+            "指向性エネルギー：会社説明に「beam director」、「adaptive optics」に当たる記述あり",
         ]
     )
     expect(card.locator("ul.gaps li")).to_have_text(

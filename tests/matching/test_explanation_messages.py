@@ -22,7 +22,7 @@ CASES = {
     "keywords": (
         {"area": "directed-energy", "terms": ["beam director", "adaptive optics"]},
         "Directed energy: description mentions beam director and adaptive optics",
-        "指向性エネルギー：会社説明に「beam director」、「adaptive optics」の記述あり",
+        "指向性エネルギー：会社説明に「beam director」、「adaptive optics」に当たる記述あり",
     ),
     "lexicon": (
         {"area": "uav", "terms": ["VTOL", "loitering munition", "FPV"]},
@@ -37,7 +37,7 @@ CASES = {
     "area_suggested": (
         {"area": "uav", "terms": ["VTOL", "ground control station"]},
         "Uncrewed aerial vehicles: your description mentions VTOL and ground control station",
-        "無人航空機：会社説明に「VTOL」、「ground control station」の記述あり",
+        "無人航空機：会社説明に「VTOL」、「ground control station」に当たる記述あり",
     ),
     "any_technology": ({"kind": "hub"}, "the hub takes any technology", "このハブはあらゆる技術分野が対象"),
     "trl_met": ({"trl": 7, "min_trl": 6}, "TRL 7 meets the minimum TRL 6", "TRL 7は最低要件のTRL 6を満たす"),
@@ -266,7 +266,7 @@ def test_a_term_inside_a_longer_one_is_not_listed_again():
     with translation.override("en"):
         assert render(item, NAMES) == "Uncrewed aerial vehicles: your description mentions Blue UAS and drone"
     with translation.override("ja"):
-        assert render(item, NAMES) == "無人航空機：会社説明に「Blue UAS」、「drone」の記述あり"
+        assert render(item, NAMES) == "無人航空機：会社説明に「Blue UAS」、「drone」に当たる記述あり"
 
 
 @pytest.mark.parametrize(
