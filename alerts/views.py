@@ -122,6 +122,7 @@ def email_confirm(request: HttpRequest) -> HttpResponse:
         raise Http404 from None
     except ValidationError as error:  # another account took the address since the link was sent
         return render(request, "alerts/email_confirm.html", {"problem": " ".join(error.messages)}, status=409)
+    transaction.on_commit(deliver_emails_task.delay)  # the old address's notice now, not at the beat's next minute
     return render(request, "alerts/email_confirm.html", {"done": True, "change_email": email})
 
 

@@ -234,6 +234,18 @@ def test_the_old_address_is_told_once_the_new_one_is_confirmed(
     assert "tell your firm's Kakehashi consultant" in notice.body
 
 
+def test_the_old_address_is_told_at_once_without_waiting_for_the_sender(
+    alice, alice_client, anon_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    ask(alice_client, "alice@new.example", django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        anon_client.post(link_path(mailoutbox[0]))
+
+    assert [m.to for m in mailoutbox[1:]] == [["alice@example.com"]]
+    assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+
+
 def test_a_consultant_is_told_to_contact_the_administrators_not_a_consultant(
     anon_client, mailoutbox, django_capture_on_commit_callbacks
 ):
