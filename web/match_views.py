@@ -30,7 +30,7 @@ from matching.selectors import match_list, notice_gaps_attach, score_segments, v
 from matching.suggestions import area_suggestions
 from portal.filterforms import filter_form_tune
 from portal.filters import BooleanSelect, filter_errors_response
-from portal.spreadsheets import csv_row
+from portal.spreadsheets import csv_download, csv_row
 from portal.text import localised
 from programmes.models import TechnologyArea
 from web.selectors import company_gap_matches, company_gap_plan
@@ -136,9 +136,8 @@ def match_export(request: HttpRequest) -> HttpResponse:
     filterset = _match_filterset(request, company)
     if not filterset.is_valid():  # a bad filter value must not export every match as if it were applied
         return filter_errors_response(filterset.form)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     slug = company.slug if company else "none"
-    response["Content-Disposition"] = f'attachment; filename="kakehashi-matches-{slug}.csv"'
+    response = csv_download(f"kakehashi-matches-{slug}.csv")
     writer = csv.writer(response)
     components = ["capability", "eligibility", "readiness", "compliance", "timing"]
     writer.writerow(

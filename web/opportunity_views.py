@@ -18,7 +18,7 @@ from portal.filters import BooleanSelect, boolean_read, filter_errors_response
 from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
-from portal.spreadsheets import csv_row
+from portal.spreadsheets import csv_download, csv_row
 from portal.text import localised
 from programmes.filters import OpportunityFilterSet
 from programmes.models import Opportunity
@@ -148,8 +148,7 @@ def opportunity_export(request: HttpRequest) -> HttpResponse:
     company = companies[0] if companies else None
     opportunities = list(filterset.qs)
     scores = match_scores_for(user=request.user, company=company, opportunity_ids=[o.pk for o in opportunities])
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="kakehashi-opportunities.csv"'
+    response = csv_download("kakehashi-opportunities.csv")
     writer = csv.writer(response)
     header = [
         "slug",

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from matching.models import Match
 from portal.roles import is_consultant
-from portal.spreadsheets import csv_row
+from portal.spreadsheets import csv_download, csv_row
 from portal.text import form_problems
 from workspace.forms import BulkForm, FeedbackForm, PipelineEntryForm, StageForm
 from workspace.models import PipelineEntry
@@ -90,8 +90,7 @@ def pipeline_list_view(request: HttpRequest, company_slug: str) -> HttpResponse:
 def pipeline_export(request: HttpRequest, company_slug: str) -> HttpResponse:
     """The firm's pipeline as CSV, every cell safe to open in a spreadsheet."""
     company = company_get(user=request.user, slug=company_slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="kakehashi-pipeline-{company.slug}.csv"'
+    response = csv_download(f"kakehashi-pipeline-{company.slug}.csv")
     writer = csv.writer(response)
     writer.writerow(["opportunity", "title", "stage", "owner", "due_on", "deadline", "notes", "updated_at"])
     for entry in PipelineEntry.objects.visible_to(request.user).filter(company=company).for_board():

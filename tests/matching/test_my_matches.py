@@ -139,7 +139,7 @@ def test_bob_cannot_pick_alices_firm(bob_client, alice_matches):
 def test_csv_export_of_my_matches(alice_client, alice_matches):
     response = alice_client.get("/my/matches/export.csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row["opportunity"] for row in rows] == ["laser-call", "cyber-call"]
     laser = rows[0]
     assert laser["company"] == "firm-a"
@@ -150,7 +150,7 @@ def test_csv_export_of_my_matches(alice_client, alice_matches):
         "TRL 5 is below the minimum TRL 7: mature the product to TRL 7 first"
     )
     assert laser["reasons"] == ("declares Directed energy | Directed energy: description mentions beam director")
-    filtered = alice_client.get("/my/matches/export.csv", {"technology_area": "cyber"}).content.decode()
+    filtered = alice_client.get("/my/matches/export.csv", {"technology_area": "cyber"}).content.decode("utf-8-sig")
     assert [row["opportunity"] for row in csv.DictReader(io.StringIO(filtered))] == ["cyber-call"]
 
 
@@ -183,9 +183,20 @@ def test_my_matches_query_count_is_constant(alice_client, firm_a, areas, orgs, r
         alice_client.get(PAGE)
 
 
+@pytest.mark.parametrize(
+    "url", ["/ja/my/matches/export.csv", "/ja/opportunities/export.csv", "/workspace/firm-a/pipeline/export.csv"]
+)
+def test_every_csv_export_starts_with_the_byte_order_mark_excel_needs_for_japanese(alice_client, alice_matches, url):
+    response = alice_client.get(url)
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"\xef\xbb\xbf")  # else Excel reads the file in the machine's code page
+    assert response.content.count(b"\xef\xbb\xbf") == 1
+
+
 def test_csv_export_under_ja_writes_japanese_reasons_and_gaps(alice_client, alice_matches):
     response = alice_client.get("/ja/my/matches/export.csv")
-    laser = next(csv.DictReader(io.StringIO(response.content.decode())))
+    laser = next(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert laser["reasons"].startswith("指向性エネルギーを自社の技術分野として登録 | ")
     assert "TRL 5は最低要件のTRL 7に届かない：まず製品をTRL 7まで成熟させる" in laser["gaps"]
 

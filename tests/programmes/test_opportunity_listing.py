@@ -180,7 +180,7 @@ def test_a_wrong_page_number_shows_the_nearest_page_not_an_error(anon_client, db
 def test_csv_export_is_the_filtered_listing(anon_client, world):
     response = anon_client.get("/opportunities/export.csv", {"kind": "call", "open": ""})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row["slug"] for row in rows] == ["closed-call", "laser-call", "cyber-call"]
     laser = rows[1]
     assert laser["title_ja"] == "高出力レーザー公募"
@@ -191,9 +191,11 @@ def test_csv_export_is_the_filtered_listing(anon_client, world):
 
 
 def test_csv_export_carries_the_firms_score_for_its_staff_only(alice_client, bob_client, alice_matches):
-    rows = list(csv.DictReader(io.StringIO(alice_client.get("/opportunities/export.csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(alice_client.get("/opportunities/export.csv").content.decode("utf-8-sig"))))
     assert {row["slug"]: row["score"] for row in rows}["laser-call"] == "81.5"
-    bob_rows = list(csv.DictReader(io.StringIO(bob_client.get("/opportunities/export.csv").content.decode())))
+    bob_rows = list(
+        csv.DictReader(io.StringIO(bob_client.get("/opportunities/export.csv").content.decode("utf-8-sig")))
+    )
     assert all(row["score"] == "" for row in bob_rows)
 
 

@@ -127,7 +127,7 @@ def test_delete_takes_the_record_off_the_board(alice_client, alice, firm_a, call
 def test_csv_export_is_safe_to_open_in_a_spreadsheet(alice_client, alice, firm_a, call):
     pipeline_entry_save(company=firm_a, opportunity=call, by=alice, notes='=HYPERLINK("http://evil.example","x")')
     response = alice_client.get(BOARD + "export.csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["opportunity", "title", "stage", "owner"]
     assert rows[1][0] == "laser-call"
     assert rows[1][6] == '\'=HYPERLINK("http://evil.example","x")'
