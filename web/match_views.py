@@ -119,11 +119,20 @@ def area_tick(request: HttpRequest) -> HttpResponse:
         messages.error(request, gettext("No such technology area: nothing was ticked."))
         return redirect(back)
     reason = gettext_noop("Ticked a suggested area on My matches")  # stored in English, read in the reader's
-    if company_area_add(company=company, area=area, by=request.user, reason=reason):
-        text = gettext("%(area)s is now ticked on your profile. Your matches are being recomputed.")
-    else:
-        text = gettext("%(area)s was already ticked on your profile.")
-    messages.success(request, text % {"area": localised(area)})
+    added = company_area_add(company=company, area=area, by=request.user, reason=reason)
+    if mine:
+        text = (
+            gettext("%(area)s is now ticked on your profile. Your matches are being recomputed.")
+            if added
+            else gettext("%(area)s was already ticked on your profile.")
+        )
+    else:  # a consultant ticking for a firm
+        text = (
+            gettext("%(area)s is now ticked on %(firm)s's profile. Its matches are being recomputed.")
+            if added
+            else gettext("%(area)s was already ticked on %(firm)s's profile.")
+        )
+    messages.success(request, text % {"area": localised(area), "firm": company.name})
     return redirect(back)
 
 

@@ -126,7 +126,8 @@ def test_a_consultant_ticks_for_a_firm_and_lands_on_its_profile(consultant_clien
     response = consultant_client.post(TICK, {"company": "firm-a", "area": "uav"}, follow=True)
 
     assert response.redirect_chain[-1][0] == "/companies/firm-a/"
-    assert response.status_code == 200 and f"{UAV} is now ticked on your profile." in response.text
+    firm = drone_firm.name
+    assert response.status_code == 200 and f"{UAV} is now ticked on {firm}&#x27;s profile." in response.text
     assert list(drone_firm.technology_areas.values_list("slug", flat=True)) == ["uav"]
 
 
