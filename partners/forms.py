@@ -28,7 +28,12 @@ class IntroductionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = Company.objects.member_of(user)
+        firms = Company.objects.member_of(user)
+        self.fields["company"].queryset = firms
+        only = list(firms[:2])
+        if len(only) == 1:  # one firm: chosen already, no empty choice to trip over
+            self.fields["company"].initial = only[0].slug
+            self.fields["company"].empty_label = None
         # Opportunity titles in the page's language (Japanese titles on /ja/), in the order of the titles shown.
         self.fields["opportunity"].label_from_instance = localised
         if (get_language() or "").startswith("ja"):

@@ -162,6 +162,13 @@ def test_alice_asks_from_the_partner_page(alice_client, partners, call):
     assert "Shipyard Kk" in listing and "Requested" in listing
 
 
+def test_a_member_of_one_firm_finds_it_chosen_on_the_form(alice_client, partners):
+    form = alice_client.get("/partners/shipyard-kk/").context["form"]
+
+    assert form["company"].value() == "firm-a"
+    assert len(form.fields["company"].choices) == 1  # no empty "---------" choice to submit by mistake
+
+
 def test_consultants_work_the_queue_in_the_admin(alice_client, consultant_client, partners):
     pk = ask(alice_client).json()["id"]
 
