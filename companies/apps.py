@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CompaniesConfig(AppConfig):
     name = "companies"
-    verbose_name = "Companies"
+    verbose_name = _("Companies")
 
     def ready(self) -> None:
         from companies.models import Company, Membership

@@ -181,6 +181,7 @@ class Membership(models.Model):
     class Meta:
         ordering = ["company__name", "user__username"]
         verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "company"], name="%(app_label)s_%(class)s_unique_user_company"),
             models.CheckConstraint(

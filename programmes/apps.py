@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProgrammesConfig(AppConfig):
     name = "programmes"
-    verbose_name = "Programmes"
+    verbose_name = _("Programmes")
 
     def ready(self) -> None:
         from portal.generations import watch
