@@ -107,5 +107,5 @@ def test_a_partner_page_names_it_once_in_each_language_and_labels_weights_and_co
     assert japanese.count("造船") == 2  # the <title> and the heading; the line below gives the English name
     assert '<span lang="en">Shipyard Kk</span>' in japanese
     assert '<span lang="ja">造船</span>' in english
-    assert "信頼度：" in japanese and "confidence: " in english
+    assert "確度：" in japanese and "confidence: " in english
     assert "(weight 0.8)" in english and "(比重 0.8)" in japanese

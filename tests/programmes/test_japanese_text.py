@@ -1,6 +1,7 @@
 """Records under /ja/: English-only text is marked, expected months read as Japanese, and search reads Japanese."""
 
 import datetime
+import re
 
 import pytest
 
@@ -149,3 +150,13 @@ def test_q_finds_a_record_by_a_japanese_keyword(anon_client, db):
     found = anon_client.get("/api/v1/opportunities/", {"q": "量子センシング"}).json()["results"]
 
     assert [record["slug"] for record in found] == ["quantum-call"]
+
+
+def test_the_verified_line_ends_with_a_japanese_full_stop_under_ja(anon_client, expo):
+    expo.last_verified_on = datetime.date(2026, 11, 24)
+    expo.save()
+    japanese = anon_client.get(f"/ja/opportunities/{expo.slug}/").text
+    english = anon_client.get(f"/opportunities/{expo.slug}/").text
+
+    assert "最終確認日：2026年11月24日。" in japanese
+    assert re.search(r"Last verified on [^<.]+\.\s", english)
