@@ -8,6 +8,7 @@ neutral sentence, and a legacy item stored as plain text renders as that text.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -263,6 +264,15 @@ def _country(code: str) -> str:
     return str(countries.name(code) or code)
 
 
+def _date(value: Any) -> str:
+    """An ISO date param as a reader writes it: 2027年1月31日 in Japanese; ISO (2027-01-31) in English, as stored."""
+    try:
+        day = datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{day.year}年{day.month}月{day.day}日" if japanese_reader() else day.isoformat()
+
+
 def _number(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.0f}" if value.is_integer() else f"{value:.2f}"
@@ -287,6 +297,7 @@ _PARAMS: dict[str, Callable[[Any, Names], str]] = {
     "notice": lambda v, n: n.notice(str(v)),
     "component": lambda v, n: str(COMPONENT_WORDS.get(v, v)),
     "fields": lambda v, n: _field_words(v),
+    "date": lambda v, n: _date(v),
 }
 
 

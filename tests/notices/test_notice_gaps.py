@@ -65,7 +65,7 @@ def test_a_firm_from_another_country_is_not_told_about_it(bob_client, setting):
 
 def test_the_notice_gap_reads_in_japanese_with_the_notices_japanese_title(alice_client, setting):
     (gap,) = notice_gaps(alice_client, "firm-a", "export-programme", lang="ja")
-    assert gap["text"].startswith("2026-04-21の規則・政策の変更「防衛装備移転三原則の運用指針改正」の影響あり")
+    assert gap["text"].startswith("2026年4月21日の規則・政策の変更「防衛装備移転三原則の運用指針改正」の影響あり")
 
 
 def test_a_notice_on_an_area_reaches_the_records_and_firms_of_that_area(alice_client, bob_client, setting):
@@ -175,7 +175,7 @@ def test_the_gap_plan_names_the_notice_in_japanese(alice_client, setting):
     response = alice_client.get("/ja/my/matches/")
 
     (item,) = plan_of(response)["notice"]
-    assert item.text.startswith("2026-04-21の規則・政策の変更「防衛装備移転三原則の運用指針改正」の影響あり")
+    assert item.text.startswith("2026年4月21日の規則・政策の変更「防衛装備移転三原則の運用指針改正」の影響あり")
     assert "<h3>制度・方針の変更</h3>" in response.content.decode()
 
 
