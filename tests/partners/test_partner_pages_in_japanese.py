@@ -109,3 +109,13 @@ def test_a_partner_page_names_it_once_in_each_language_and_labels_weights_and_co
     assert '<span lang="ja">造船</span>' in english
     assert "確度：" in japanese and "confidence: " in english
     assert "(weight 0.8)" in english and "(比重 0.8)" in japanese
+
+
+def test_lists_of_names_are_joined_with_the_japanese_comma_under_ja(anon_client, partners):
+    japanese = anon_client.get("/ja/partners/").text
+    english = anon_client.get("/partners/").text
+
+    assert "無人水上艇、無人潜水艇" in japanese or "無人潜水艇、無人水上艇" in japanese
+    assert "Uncrewed surface vessels, Uncrewed underwater vehicles" in english or (
+        "Uncrewed underwater vehicles, Uncrewed surface vessels" in english
+    )

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.text import localised, localised_lang
@@ -19,6 +20,12 @@ register = template.Library()
 
 
 register.filter("localised", localised)
+
+
+@register.simple_tag
+def list_comma() -> str:
+    """What separates the items of a list in the reader's language: "、" in Japanese, ", " in English."""
+    return "、" if (get_language() or "").startswith("ja") else ", "
 
 
 @register.filter
