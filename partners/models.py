@@ -88,7 +88,12 @@ class Partner(models.Model):
         Opportunity, related_name="partners", blank=True, help_text=_("Known programmes and records it works on.")
     )
     # A public web page (an enquiry form, a defence business page): never a private person's details.
-    contact_url = models.URLField(_("public contact page"), max_length=500)
+    contact_url = models.URLField(
+        _("public contact page"),
+        max_length=500,
+        blank=True,
+        help_text=_("The organisation's own page; left empty when no source gives one, and never a news article."),
+    )
     confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
     last_verified_on = models.DateField(null=True, blank=True)
     last_verified_by = models.ForeignKey(

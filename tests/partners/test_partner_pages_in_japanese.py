@@ -119,3 +119,16 @@ def test_lists_of_names_are_joined_with_the_japanese_comma_under_ja(anon_client,
     assert "Uncrewed surface vessels, Uncrewed underwater vehicles" in english or (
         "Uncrewed underwater vehicles, Uncrewed surface vessels" in english
     )
+
+
+def test_a_partner_without_a_contact_page_says_so_instead_of_linking_elsewhere(anon_client, partners):
+    partner = partners["drones"]
+    partner.contact_url = ""
+    partner.save()
+
+    english = anon_client.get("/partners/drone-startup/").text
+    japanese = anon_client.get("/ja/partners/drone-startup/").text
+
+    assert "No public contact page is on record" in english
+    assert "公開の問い合わせ先は記録にありません" in japanese
+
