@@ -16,7 +16,7 @@ from partners.filters import PartnerFilterSet
 from partners.forms import IntroductionForm
 from partners.models import Introduction, Partner
 from partners.services import introduction_request
-from portal.filterforms import record_choices_localise
+from portal.filterforms import filter_form_tune
 from portal.paging import ForgivingPaginationMixin
 
 
@@ -30,7 +30,7 @@ class PartnerListView(ForgivingPaginationMixin, ListView):
         japanese = (get_language() or "").startswith("ja")
         partners = Partner.objects.for_listing().in_reading_order(japanese)
         self.filterset = PartnerFilterSet(self.request.GET, queryset=partners)
-        record_choices_localise(self.filterset.form, ["area"])
+        filter_form_tune(self.filterset.form, tick_boxes=("role", "area"))
         return self.filterset.qs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """Partner pages and introduction requests under /ja/ name areas, opportunities and partners in Japanese."""
 
+import re
+
 import pytest
 
 from partners.models import Introduction
@@ -14,15 +16,17 @@ def usv_call(db):
 def test_the_japanese_partner_listing_offers_area_names_in_japanese(anon_client, partners):
     text = anon_client.get("/ja/partners/").text
 
-    assert '<option value="usv">無人水上艇</option>' in text
-    assert '<option value="cyber">サイバー</option>' in text
+    assert re.search(r'value="usv"[^>]*>\s*無人水上艇</label>', text)  # a tick box per area, as on /opportunities/
+    assert re.search(r'value="cyber"[^>]*>\s*サイバー</label>', text)
     assert "Uncrewed surface vessels" not in text
 
 
 def test_the_english_partner_listing_keeps_english_area_names(anon_client, partners):
     text = anon_client.get("/partners/").text
 
-    assert '<option value="usv">Uncrewed surface vessels</option>' in text
+    assert re.search(r'value="usv"[^>]*>\s*Uncrewed surface vessels</label>', text)
+    assert re.search(r'type="checkbox" name="role" value="prime"', text)
+    assert '<a href="/partners/">Clear all</a>' in text
 
 
 def test_the_introduction_form_lists_opportunities_by_their_japanese_titles(alice_client, partners, usv_call):
