@@ -135,4 +135,3 @@ def test_a_partner_without_a_contact_page_says_so_instead_of_linking_elsewhere(a
 
     assert "No public contact page is on record" in english
     assert "公開の問い合わせ先は記録にありません" in japanese
-
