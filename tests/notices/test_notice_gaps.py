@@ -162,9 +162,9 @@ def test_the_gap_plan_lists_each_notice_once_with_the_matches_it_bears_on_and_a_
     plan = response.content.decode().split('id="plan-heading"')[1]
     assert "<h3>Rule and policy changes</h3>" in plan
     assert (
-        '<a class="gap-notice" href="/opportunities/export-programme/#notice-export-rules">read the notice</a>' in plan
+        '<a class="gap-notice" href="/opportunities/export-programme/#notice-export-rules">open the notice</a>' in plan
     )
-    assert '<a class="gap-notice" href="/api/v1/notices/cyber-standard/">read the notice</a>' in plan
+    assert '<a class="gap-notice" href="/api/v1/notices/cyber-standard/">open the notice</a>' in plan
 
 
 def test_the_gap_plan_leaves_out_notices_that_do_not_bear_on_the_firm(bob_client, setting):
