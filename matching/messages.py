@@ -8,23 +8,33 @@ neutral sentence, and a legacy item stored as plain text renders as that text.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import (
     gettext,
-    gettext_lazy,
     gettext_noop,
     ngettext,
 )
-from django_countries import countries
 
 from matching.names import Names as Names  # re-exported: callers render through this module
 from matching.names import japanese_reader
 from matching.names import names_for as names_for
-from matching.terms import distinct_terms
+from matching.wording import (
+    COMPONENT_WORDS,
+    KIND_WORDS,
+    ROLE_WORDS,
+    SIZE_SINGULAR,
+    SIZES_PLURAL,
+    country_words,
+    date_words,
+    field_words,
+    join_words,
+    list_words,
+    number_words,
+    terms_words,
+)
 
 # Gap plan categories: which heading of the plan a gap code belongs to.
 CERTIFICATION, PARTNER, READINESS, OTHER = "certification", "partner", "readiness", "other"
@@ -178,105 +188,8 @@ MOVES: dict[str, Message] = {
     "record_min_trl_dropped": Message(gettext_noop("the record no longer asks for a minimum TRL")),
     "record_fields_changed": Message(gettext_noop("the record changed: %(fields)s")),
 }
-COMPONENT_WORDS = {
-    "capability": gettext_lazy("capability"),
-    "eligibility": gettext_lazy("eligibility"),
-    "readiness": gettext_lazy("readiness"),
-    "compliance": gettext_lazy("compliance"),
-    "timing": gettext_lazy("timing"),
-}
-# The record fields programmes.changes tracks, as a reader names them.
-FIELD_WORDS = {
-    "kind": gettext_lazy("kind"),
-    "status": gettext_lazy("status"),
-    "opens_on": gettext_lazy("opening date"),
-    "closes_on": gettext_lazy("closing date"),
-    "starts_on": gettext_lazy("start date"),
-    "ends_on": gettext_lazy("end date"),
-    "expected_from": gettext_lazy("expected window"),
-    "expected_until": gettext_lazy("expected window"),
-    "venue": gettext_lazy("venue"),
-    "eligible_countries": gettext_lazy("eligible countries"),
-    "eligible_sizes": gettext_lazy("eligible firm sizes"),
-    "min_trl": gettext_lazy("minimum TRL"),
-    "japan_presence": gettext_lazy("presence in Japan required"),
-    "max_company_age": gettext_lazy("firm age limit"),
-    "japanese_entity": gettext_lazy("Japanese entities only"),
-    "eligibility_notes": gettext_lazy("eligibility notes"),
-    "technology_areas": gettext_lazy("technology areas"),
-    "required_certifications": gettext_lazy("required certifications"),
-}
-
-
-def _field_words(fields: Iterable[str]) -> str:
-    """Field names as words, each once (the expected window's two ends are one thing to a reader)."""
-    words = [str(FIELD_WORDS.get(name, name)) for name in fields]
-    return join_words(dict.fromkeys(words))
-
-
-KIND_WORDS = {
-    "hub": gettext_lazy("hub"),
-    "priority_area": gettext_lazy("priority area"),
-    "event": gettext_lazy("event"),
-    "programme": gettext_lazy("programme"),
-    "call": gettext_lazy("call"),
-}
-SIZES_PLURAL = {"startup": gettext_lazy("start-ups"), "sme": gettext_lazy("SMEs"), "large": gettext_lazy("large firms")}
-# A Japanese partner's role (partners.models.Partner.Role uses the same words).
-ROLE_WORDS = {
-    "prime": gettext_lazy("Prime contractor"),
-    "supplier": gettext_lazy("Supplier"),
-    "startup": gettext_lazy("Start-up"),
-    "sme": gettext_lazy("SME"),
-    "research": gettext_lazy("Research body"),
-    "trading_house": gettext_lazy("Trading house"),
-    "industry_body": gettext_lazy("Industry body"),
-}
-SIZE_SINGULAR = {"startup": gettext_lazy("a start-up"), "sme": gettext_lazy("an SME"), "large": gettext_lazy("large")}
 # Params whose figures differ between opportunities: the gap plan groups gaps without them.
 PER_OPPORTUNITY = frozenset({"cap", "capability", "date", "days", "country", "size", "years", "trl"})
-
-
-def join_words(words: Iterable[str], last: str = "and") -> str:
-    """'a', 'a and b', 'a, b and c' in English; 'a、b、c' in Japanese (LAST is 'and' or 'or')."""
-    words = [str(w) for w in words]
-    if japanese_reader():
-        return ("、" if last == "and" else "または").join(words)
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {last} {words[-1]}"
-
-
-def terms_words(terms: Iterable[Any] | str) -> str:
-    """A firm's terms as a list (distinct_terms), set off in 「」 in Japanese, where they stay in English."""
-    kept = distinct_terms([terms] if isinstance(terms, str) else terms)
-    if japanese_reader():
-        kept = [f"「{t}」" for t in kept]
-    return join_words(kept)
-
-
-def list_words(words: Iterable[str]) -> str:
-    """'a, b, c' in English and 'a、b、c' in Japanese: a plain list, as partner-fit items show names."""
-    return ("、" if japanese_reader() else ", ").join(str(w) for w in words)
-
-
-def _country(code: str) -> str:
-    return str(countries.name(code) or code)
-
-
-def _date(value: Any) -> str:
-    """An ISO date param as a reader writes it: 2027年1月31日 in Japanese; ISO (2027-01-31) in English, as stored."""
-    try:
-        day = datetime.date.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    return f"{day.year}年{day.month}月{day.day}日" if japanese_reader() else day.isoformat()
-
-
-def _number(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.0f}" if value.is_integer() else f"{value:.2f}"
-    return str(value)
 
 
 # How each known param becomes words; any other param is shown as it is.
@@ -284,8 +197,8 @@ _PARAMS: dict[str, Callable[[Any, Names], str]] = {
     "area": lambda v, n: n.area(str(v)),
     "terms": lambda v, n: terms_words(v),
     "kind": lambda v, n: str(KIND_WORDS.get(v, v)),
-    "countries": lambda v, n: join_words([_country(c) for c in v], "or"),
-    "country": lambda v, n: _country(str(v)),
+    "countries": lambda v, n: join_words([country_words(c) for c in v], "or"),
+    "country": lambda v, n: country_words(str(v)),
     "sizes": lambda v, n: join_words([str(SIZES_PLURAL.get(s, s)) for s in v], "or"),
     "size": lambda v, n: str(SIZE_SINGULAR.get(v, v)),
     "certifications": lambda v, n: join_words([n.certification(c) for c in v], "or"),
@@ -296,8 +209,8 @@ _PARAMS: dict[str, Callable[[Any, Names], str]] = {
     "role": lambda v, n: str(ROLE_WORDS.get(v, v)),
     "notice": lambda v, n: n.notice(str(v)),
     "component": lambda v, n: str(COMPONENT_WORDS.get(v, v)),
-    "fields": lambda v, n: _field_words(v),
-    "date": lambda v, n: _date(v),
+    "fields": lambda v, n: field_words(v),
+    "date": lambda v, n: date_words(v),
 }
 
 
@@ -305,7 +218,7 @@ def _values(params: Mapping[str, Any], names: Names) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in params.items():
         convert = _PARAMS.get(key)
-        out[key] = convert(value, names) if convert else _number(value)
+        out[key] = convert(value, names) if convert else number_words(value)
     return out
 
 
