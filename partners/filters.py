@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
-from portal.text import kana_sort_key
+from portal.text import is_kana_reading, kana_sort_key
 from programmes.models import TechnologyArea
 
 
@@ -41,7 +41,7 @@ def partners_search(queryset: QuerySet, value: str) -> QuerySet:
     admin. NFKC first, so full-width ＮＥＣ and half-width ｿﾆｰ are found; a reading matches in either kana, with or
     without voicing marks, spaces or the middle dot."""
     for term in unicodedata.normalize("NFKC", value).split():
-        key = kana_sort_key(term)
+        key = kana_sort_key(term) if is_kana_reading(term) else ""
         queryset = queryset.filter(
             Q(name__icontains=term)
             | Q(name_ja__icontains=term)

@@ -55,7 +55,7 @@ def localised_field(obj: Any, field: str) -> tuple[str, str]:
 # Katakana ァ-ヴ and the iteration marks ヽヾ are kept as their hiragana; ヵ, ヶ and ヷ-ヺ have no plain reading and
 # are refused, as are kanji and Latin letters.
 KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in [*range(0x30A1, 0x30F5), 0x30FD, 0x30FE]}
-KANA_READING = re.compile(r"[\u3041-\u3094\u309D\u309E\u30A1-\u30F4\u30FC\u30FD\u30FE\u30FB ]*")
+KANA_READING = re.compile(r"[\u3041-\u3094\u309D\u309E\u30A1-\u30F4\u30FC\u30FD\u30FE ]*")  # after kana()
 _SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎ", "あいうえおつやゆよわ")
 _VOWEL = {k: v for v, row in zip("あいうえお", ["あかさたなはまやらわ", "いきしちにひみりゐ", "うくすつぬふむゆる",
           "えけせてねへめれゑ", "おこそとのほもよろを"], strict=True) for k in row}  # fmt: skip
@@ -70,10 +70,15 @@ def kana(text: str) -> str:
 
 def kana_reading_check(value: str) -> None:
     """ValidationError unless VALUE is a kana reading (see KANA_READING)."""
-    if not KANA_READING.fullmatch(kana(value)):
+    if not is_kana_reading(value):
         raise ValidationError(
             _("Write the reading in hiragana or katakana only (for example みつびしじゅうこうぎょう)."), code="kana"
         )
+
+
+def is_kana_reading(text: str) -> bool:
+    """Whether TEXT is a reading once written as `kana` writes it."""
+    return KANA_READING.fullmatch(kana(text)) is not None
 
 
 def kana_sort_key(reading: str) -> str:
@@ -85,7 +90,7 @@ def kana_sort_key(reading: str) -> str:
     for char in base.translate(_SMALL_KANA):
         if char == "ー":
             char = _VOWEL.get(out[-1], "") if out else ""
-        elif char in " ・":
+        elif char == " ":
             continue
         out.append(char)
     return "".join(out)
