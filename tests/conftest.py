@@ -38,6 +38,23 @@ def pytest_configure(config):
         settings.CACHES["default"]["KEY_PREFIX"] = f"{settings.CACHES['default']['KEY_PREFIX']}-{worker}"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Mark `serial` every test that must have the database server to itself (the PostgreSQL pass of `.ci/run`).
+
+    Those are the tests that commit (`transaction=True`, `transactional_db`, `live_server`) and the worker tests. On
+    PostgreSQL the change feed shows only events older than every transaction open on the server, and these tests
+    wait for their own events to settle: a second test process holding transactions open would delay or starve them.
+    A test that does not commit cannot see a settled event of its own, so the rest can run side by side
+    (docs/testing.md).
+    """
+    for item in items:
+        database = item.get_closest_marker("django_db")
+        commits = bool(database and database.kwargs.get("transaction"))
+        commits = commits or bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+        if commits or item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.serial)
+
+
 @pytest.fixture
 def firm_a(db):
     return CompanyFactory(slug="firm-a", name="Firm A", country="AU", contact_email="ops@firm-a.example")
