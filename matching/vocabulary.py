@@ -4,9 +4,10 @@ scikit-learn's TfidfVectorizer builds every n-gram as a Python string: reading 2
 the whole budget of a one-opportunity rescore. This one maps words to ids once and forms 2- and 3-grams as integer
 keys with array arithmetic, looking them up with `searchsorted`: the same weighting (smooth idf, sublinear tf, L2
 rows) at about a tenth of the cost. N-grams never cross punctuation or a line break, so a keyword list one per line
-yields no spurious pairs, and stop words are dropped before n-grams are formed ("beam director for lasers" gives
-"beam director lasers"). Words are stemmed with the Snowball English stemmer (`snowballstemmer`), so "autonomous",
-"autonomy" and "autonomously" are one term, as are "directors" and "director" (issue 12).
+yields no spurious pairs, nor an article, a pronoun or an auxiliary verb (`PHRASE_BREAKS`); connectives are dropped
+before n-grams are formed ("beam director for lasers" gives "beam director lasers"). Words are stemmed with the
+Snowball English stemmer (`snowballstemmer`), so "autonomous", "autonomy" and "autonomously" are one term, as are
+"directors" and "director" (issue 12).
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ STOP_WORDS: frozenset[str] = frozenset(
     "a an and are as at be been but by for from has have in into is it its of on or our that the their them these "
     "they this those to was we were which while who will with within you your us can also such other than over "
     "s t d ll re ve m".split()  # the pieces of "firm's", "don't", "we'll", "we're", "we've", "I'm"
+)
+
+# Stop words that end a phrase: no term runs across an article, a pronoun or an auxiliary ("supply chains a secure"
+# is not "supply chain security"). Connectives inside terms ("command and control", "beam director for lasers") do not.
+PHRASE_BREAKS: frozenset[str] = frozenset(
+    "a an the is are was were be been has have it its our their them these they this those that which who will you "
+    "your us we can s t d ll re ve m".split()
 )
 
 Ints = NDArray[np.int64]
@@ -70,7 +78,14 @@ def words(text: str) -> list[list[str]]:
     """TEXT as runs of lower-case content words, split at punctuation and line breaks."""
     runs = []
     for piece in BREAK.split(text.lower()):
-        run = [stem(w) for w in WORD.findall(piece) if w not in STOP_WORDS]
+        run: list[str] = []
+        for w in WORD.findall(piece):
+            if w in PHRASE_BREAKS:
+                if run:
+                    runs.append(run)
+                run = []
+            elif w not in STOP_WORDS:
+                run.append(stem(w))
         if run:
             runs.append(run)
     return runs
@@ -88,6 +103,7 @@ class Vocabulary:
                     self.unigrams.setdefault(w, len(self.unigrams))
         # Surface word -> code, filled as words are met: stop words and markers first, then each word's stem's id.
         self._codes: dict[str, int] = dict.fromkeys(STOP_WORDS, STOP_MARK)
+        self._codes.update(dict.fromkeys(PHRASE_BREAKS, BREAK_MARK))
         self._codes.update({"\x01": BREAK_MARK, "\x02": DOC_MARK})
         tokens = self._tokens(list(texts))
         self.n_uni = len(self.unigrams)

@@ -206,3 +206,25 @@ def test_a_hub_counts_a_firms_area_among_its_topics_however_many_topics_it_lists
     # AI is one of five topics at 0.7 of the hub's top weight: the hub ranks well above a record of another area.
     assert hub.score > 2 * unrelated.score
     assert hub.score > 40, hub.score
+
+
+def test_a_minerals_firm_whose_supply_chains_have_a_secure_source_is_not_read_as_a_cyber_firm(
+    curated_areas, priorities
+):
+    """A keyword is a phrase: it never runs across an article or a verb ("supply chains have a secure" is not the
+    cyber keyword "supply chain security")."""
+    firm = CompanyFactory(
+        slug="magnets",
+        country="US",
+        size="sme",
+        description=(
+            "We separate rare earth oxides and make NdPr metal and magnets, so that allied supply chains have a secure "
+            "source of the critical minerals they need."
+        ),
+    )
+    _rescore()
+    cyber = _match(firm, "atla-cyber")
+    cited = [item for item in cyber.reasons if item.get("code") == "keywords"]
+    assert cited == []
+    assert _ranked(firm)[0] == "atla-critical-minerals"
+    assert cyber.score < _match(firm, "atla-critical-minerals").score / 3

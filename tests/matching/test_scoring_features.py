@@ -38,6 +38,17 @@ def test_word_ngrams_make_phrases_terms_of_their_own_without_crossing_punctuatio
     assert vocabulary.phrase("optics rare") == []  # so does a line break
 
 
+def test_a_phrase_ends_at_an_article_or_a_verb_but_not_at_a_connective():
+    vocabulary = Vocabulary(["supply chain security\ncommand and control"])
+    security = set(vocabulary.phrase("supply chain security"))
+    assert security
+    assert not security & set(vocabulary.transform(["supply chains have a secure source"]).indices.tolist())
+    assert security <= set(vocabulary.transform(["supply chain security"]).indices.tolist())
+    control = set(vocabulary.phrase("command and control"))
+    assert control
+    assert control <= set(vocabulary.transform(["command & control"]).indices.tolist())
+
+
 def test_plurals_and_hyphens_read_like_the_keywords():
     vocabulary = Vocabulary(["high-power microwave beam director"])
     row = vocabulary.transform(["Our beam directors and high power microwaves"])
