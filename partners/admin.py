@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from partners.filters import partners_search
 from partners.models import ForeignPartnership, Introduction, Partner, PartnerArea, PartnerSource
 from partners.services import introduction_move, introduction_move_check, partner_delete, partner_save
-from programmes.admin_curation import CurationAdmin
+from programmes.admin_curation import CurationAdmin, inline_changes
 from programmes.admin_inlines import SourcedInlineFormSet
 from programmes.services import validation_error_text
 
@@ -59,12 +59,21 @@ class PartnerAdmin(CurationAdmin):
             partner_save(partner=obj, by=request.user, reason=self.change_reason(form, change))
 
     def save_related(self, request: HttpRequest, form: forms.Form, formsets: list, change: bool) -> None:
-        """Programmes and inlines first, then the partner's history row, whose default reason names the inlines'
-        changes (its own fields show none of them)."""
+        """Programmes and inlines first, then an edit's one history row, whose default reason names the inlines'
+        changes (its own fields show none of them). An edit that changed nothing writes no row (partner_save)."""
+        if not change:  # the new partner's first row was written before its links; their signals add the second
+            super().save_related(request, form, formsets, change)
+            return
         reason = self.change_reason(form, change, formsets)
-        super().save_related(request, form, formsets, change)
-        if change:
-            partner_save(partner=form.instance, by=request.user, reason=reason)
+        links = {field.name for field in Partner._meta.many_to_many}  # programmes
+        links_changed = bool(inline_changes(formsets)) or bool(links & set(form.changed_data))
+        partner = form.instance
+        partner.skip_history_when_saving = True  # the links write no rows of their own: partner_save writes one
+        try:
+            super().save_related(request, form, formsets, change)
+        finally:
+            del partner.skip_history_when_saving
+        partner_save(partner=partner, by=request.user, reason=reason, links_changed=links_changed)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         partner_delete(partner=obj, by=request.user)

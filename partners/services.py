@@ -14,6 +14,7 @@ from companies.models import Company
 from matching import dispatch
 from partners.emails import introduction_moved_emails, introduction_requested_emails
 from partners.models import Introduction, Partner
+from portal.history import saving_changes_nothing
 from programmes.models import Opportunity
 
 MESSAGE_MAX_LENGTH = 4000
@@ -26,10 +27,15 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def partner_save(*, partner: Partner, by: User | None, reason: str = "") -> Partner:
+def partner_save(*, partner: Partner, by: User | None, reason: str = "", links_changed: bool = False) -> Partner:
     """Validate and save a partner record with who and why in its history; every firm's partner fit is refitted
-    once the caller commits (the admin's inline areas and programmes are saved in the same transaction)."""
+    once the caller commits (the admin's inline areas and programmes are saved in the same transaction).
+
+    An edit that changes no column and, by LINKS_CHANGED, none of its areas, programmes or sources writes nothing.
+    """
     partner.full_clean()
+    if not links_changed and saving_changes_nothing(partner):
+        return partner
     partner._change_reason = reason or ("Edited" if partner.pk else "Created")  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     partner._history_user = by  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     partner.save()

@@ -7,6 +7,7 @@ or for firms' staff (issue 17, finding 6).
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -47,6 +48,26 @@ def history_rows(history: QuerySet, *, limit: int, disclose: bool) -> list[Histo
             )
         )
     return rows
+
+
+def saving_changes_nothing(record: models.Model) -> bool:
+    """True when RECORD is already stored and every column it would write equals the stored row.
+
+    The services ask this before saving an edit: a save that changes nothing would write a history row naming no
+    change ("Edited", no fields), which consultants read as noise in the record's audit trail. Columns set by the
+    clock on save (`auto_now`) are left out; links (many-to-many, inlines) are the caller's to compare.
+    """
+    if record.pk is None or record._state.adding:
+        return False
+    stored = type(record)._default_manager.filter(pk=record.pk).first()
+    if stored is None:
+        return False
+    # Each side read through the model's own fields, so a stored "AU,US" and a list of countries compare alike.
+    return all(
+        field.value_from_object(stored) == field.value_from_object(record)
+        for field in record._meta.concrete_fields
+        if not field.primary_key and not getattr(field, "auto_now", False) and not getattr(field, "auto_now_add", False)
+    )
 
 
 Snapshots = dict[str, dict[int, list[tuple]]]  # m2m field -> history_id -> its rows, comparable

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
+from portal.history import saving_changes_nothing
 from programmes import changes
 from programmes.models import (
     Confidence,
@@ -73,9 +74,15 @@ def _integrity_error(error: IntegrityError) -> ValidationError:
     return ValidationError({NON_FIELD_ERRORS: f"The database refused the change: {text}"})
 
 
-def _save(record: Record, *, by: User | None, reason: str) -> Record:
-    """Validate RECORD, then save it with one history row naming BY and REASON."""
+def _save(record: Record, *, by: User | None, reason: str, links_changed: bool = False) -> Record:
+    """Validate RECORD, then save it with one history row naming BY and REASON.
+
+    An edit that changes no column (and, by LINKS_CHANGED, none of the links the history row snapshots) is not
+    saved: it would write a history row naming no change.
+    """
     record.full_clean()
+    if not links_changed and saving_changes_nothing(record):
+        return record
     _stamp(record, by=by, reason=reason)
     try:
         with transaction.atomic():
@@ -220,7 +227,7 @@ def opportunity_create(
     _save(opportunity, by=by, reason=reason or "Created")
     if _relations_apply(opportunity, relations, weights):
         # One more row so the history shows the links as set at creation, by the same person.
-        _save(opportunity, by=by, reason=reason or "Created")
+        _save(opportunity, by=by, reason=reason or "Created", links_changed=True)
     return opportunity
 
 
@@ -235,8 +242,10 @@ def opportunity_update(
     for name, value in fields.items():
         setattr(opportunity, name, value)
     # Links go first so the one history row below snapshots them; a failed save rolls them back.
-    _relations_apply(opportunity, relations, weights)
-    _save(opportunity, by=by, reason=reason or "Edited")
+    links_changed = _relations_apply(opportunity, relations, weights)
+    if not links_changed and saving_changes_nothing(opportunity):
+        return opportunity  # no history row, no change event, no rescore
+    _save(opportunity, by=by, reason=reason or "Edited", links_changed=True)
     changes.record_changed(opportunity=opportunity, before=before, by=by)
     if opportunity.status == Opportunity.Status.PUBLISHED:
         _rescore_later(opportunity)

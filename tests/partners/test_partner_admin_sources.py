@@ -1,6 +1,8 @@
 """The partner admin checks sources as the loader does: at least one, and all-low sources make the record low."""
 
 from partners.models import PartnerSource
+from programmes.models import Opportunity
+from tests.factories import OpportunityFactory
 from tests.programmes.test_admin import _form_data
 
 
@@ -52,3 +54,25 @@ def test_an_edit_of_sources_alone_is_named_in_the_partners_history(consultant_cl
     assert shipyard.history.latest().history_change_reason == (
         "Edited in the admin: deleted partner source “Shipyard news”"
     )
+
+
+def test_saving_a_partner_unchanged_writes_no_history_row(consultant_client, partners):
+    shipyard = partners["shipyard"]
+    rows = shipyard.history.count()
+
+    response = consultant_client.post(change_url(shipyard), _form_data(consultant_client.get(change_url(shipyard))))
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert shipyard.history.count() == rows
+
+
+def test_a_partner_given_another_programme_is_recorded_though_no_column_changed(consultant_client, partners):
+    shipyard = partners["shipyard"]
+    programme = OpportunityFactory(kind=Opportunity.Kind.PROGRAMME)
+    data = _form_data(consultant_client.get(change_url(shipyard)))
+    data["programmes"] = [*data.get("programmes", []), str(programme.pk)]
+    rows = shipyard.history.count()
+
+    assert consultant_client.post(change_url(shipyard), data).status_code == 302
+    assert shipyard.history.count() == rows + 1
+    assert programme in shipyard.programmes.all()

@@ -39,8 +39,10 @@ def test_saving_a_partner_refits_every_firm_once_it_commits(
     firm_b.technology_areas.add(areas["cyber"])
     drones = partners["drones"]
 
+    drones.city, partners["shipyard"].city = "Tokyo", "Yokosuka"
+
     with django_capture_on_commit_callbacks() as callbacks:
-        partner_save(partner=drones, by=None, reason="Now also maritime")
+        partner_save(partner=drones, by=None, reason="Moved")
         partner_save(partner=partners["shipyard"], by=None, reason="Checked")
 
     assert _refits(callbacks) == 1  # one refit per transaction, however many partners changed
@@ -61,7 +63,7 @@ def test_a_partners_new_area_moves_it_up_a_firms_list_after_the_refit(
     PartnerArea.objects.filter(partner=partners["it_prime"]).delete()
     PartnerArea.objects.create(partner=partners["shipyard"], technology_area=areas["cyber"], weight=1.0)
     with django_capture_on_commit_callbacks(execute=True):
-        partner_save(partner=partners["shipyard"], by=None, reason="Cyber division")
+        partner_save(partner=partners["shipyard"], by=None, reason="Cyber division", links_changed=True)
 
     assert _fits(firm_a)[0] == "shipyard-kk"
 
@@ -103,3 +105,15 @@ def test_deleting_a_partner_in_the_admin_refits_every_firm_on_commit(
     assert response.status_code == 302
     assert not Partner.objects.filter(pk=drones.pk).exists()
     assert _refits(callbacks) == 1
+
+
+def test_saving_a_partner_that_changes_nothing_writes_no_history_and_refits_nothing(
+    partners, django_capture_on_commit_callbacks
+):
+    shipyard = partners["shipyard"]
+    rows = shipyard.history.count()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        partner_save(partner=shipyard, by=None, reason="Checked")
+
+    assert (shipyard.history.count(), _refits(callbacks)) == (rows, 0)

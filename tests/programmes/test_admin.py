@@ -431,3 +431,25 @@ def test_a_source_url_the_record_already_cites_is_refused(consultant_client):
 
     assert "Please correct the duplicate data for url" in response.content.decode()
     assert opportunity.sources.count() == 1
+
+
+def test_saving_a_record_unchanged_writes_no_history_row_and_no_rescore(consultant_client, rescores):
+    opportunity = OpportunityFactory(areas=[TechnologyAreaFactory()])
+    rows = opportunity.history.count()
+
+    response = consultant_client.post(
+        _change_url(opportunity), _form_data(consultant_client.get(_change_url(opportunity)))
+    )
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert opportunity.history.count() == rows
+    assert rescores.targets() == []
+
+
+def test_saving_an_organisation_unchanged_writes_no_history_row(consultant_client):
+    meti = OrganisationFactory(slug="meti", name="METI")
+    url = reverse("admin:programmes_organisation_change", args=[meti.pk])
+    rows = meti.history.count()
+
+    assert consultant_client.post(url, _form_data(consultant_client.get(url))).status_code == 302
+    assert meti.history.count() == rows
