@@ -137,7 +137,8 @@ _gap_partners: list[GapPartners] = []
 
 
 def gap_partners_provider(provider: GapPartners) -> GapPartners:
-    """Register the one PROVIDER: {(company pk, opportunity pk)} -> {pair: [{slug, name, name_ja, role}, ...]}."""
+    """Register the one PROVIDER: {(company pk, opportunity pk)} -> {pair: [{slug, name, name_ja, name_kana, role},
+    ...]}."""
     _gap_partners[:] = [provider]
     return provider
 

@@ -74,7 +74,7 @@ class GapItem:
     partner_gap: bool = False  # a "needs a Japanese partner or entity" gap: the plan offers partners
     partners: list[dict[str, str]] = field(
         default_factory=list
-    )  # matching.hooks.gap_partners: slug, name, name_ja, role
+    )  # matching.hooks.gap_partners: slug, name, name_ja, name_kana, role
     notice_url: str = ""  # a notice gap: where to read the notice
 
     @property

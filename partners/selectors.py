@@ -56,7 +56,7 @@ def partners_for_gaps(
     candidates = set().union(*on_it.values(), *area_partners.values())
     if not candidates:
         return {pair: [] for pair in pairs}
-    rows = Partner.objects.filter(pk__in=candidates).values("pk", "slug", "name", "name_ja", "role")
+    rows = Partner.objects.filter(pk__in=candidates).values("pk", "slug", "name", "name_ja", "name_kana", "role")
     partners = {row.pop("pk"): row for row in rows}
     fits = PartnerFit.objects.filter(company_id__in={c for c, _ in pairs}, partner_id__in=candidates)
     score = {(c, p): s for c, p, s in fits.values_list("company_id", "partner_id", "score")}

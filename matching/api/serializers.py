@@ -46,7 +46,9 @@ class ExplanationSerializer(serializers.Serializer):
     partners = serializers.ListField(
         child=serializers.DictField(child=serializers.CharField()),
         required=False,
-        help_text="Partner gaps only: the firm's three best Japanese partners for it (slug, name, name_ja, role).",
+        help_text=(
+            "Partner gaps only: the firm's three best Japanese partners for it (slug, name, name_ja, name_kana, role)."
+        ),
     )
     notice = serializers.DictField(
         required=False,

@@ -49,7 +49,13 @@ def test_the_matches_api_lists_three_partners_on_a_partner_gap_and_none_elsewher
     gap = rows["usv-call"]["gaps_detail"][0]
     assert gap["code"] == "partner_needed"
     assert [p["slug"] for p in gap["partners"]] == ["yard-on-the-call", "shipyard-kk"]
-    assert gap["partners"][1] == {"slug": "shipyard-kk", "name": "Shipyard Kk", "name_ja": "造船", "role": "prime"}
+    assert gap["partners"][1] == {
+        "slug": "shipyard-kk",
+        "name": "Shipyard Kk",
+        "name_ja": "造船",
+        "name_kana": "ぞうせん",
+        "role": "prime",
+    }
     assert "partners" not in rows["cyber-call"]["gaps_detail"][0]
 
 
