@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from web import brief_views, token_views, views
+from web import account_views, brief_views, token_views, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("account/", account_views.account, name="account"),
     path("account/tokens/", token_views.token_list, name="token_list"),
     path("account/tokens/<int:pk>/revoke/", token_views.token_revoke_view, name="token_revoke"),
     path("calendar/", views.calendar, name="calendar"),

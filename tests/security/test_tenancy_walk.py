@@ -569,6 +569,8 @@ EXTRA_URLS = [
     ("/companies/?q=Alicorp", 200),
     ("/api/v1/tokens/", 200),
     ("/account/tokens/", 200),
+    ("/account/", 200),
+    ("/ja/account/", 200),
     ("/calendar/", 200),
     ("/api/v1/introductions/", 200),
     ("/my/introductions/", 200),
