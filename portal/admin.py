@@ -98,3 +98,8 @@ class KakehashiUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, KakehashiUserAdmin)
+
+# The admin names the product, not the framework, in its header and page titles, in the reader's language.
+admin.site.site_header = _("Kakehashi administration")
+admin.site.site_title = _("Kakehashi admin")
+admin.site.index_title = _("Curation and accounts")

@@ -10,10 +10,27 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin import ConsultantOnlyMixin
 from programmes.services import REASON_MAX_LENGTH, validation_error_text
+
+# simple-history's admin pages (the history list and a past version) use these words and ship no Japanese for them.
+# Listed here so that makemessages keeps them in our catalogue, which Django reads before the package's own.
+HISTORY_PAGE_WORDS = (
+    gettext_noop("Change history: %s"),
+    gettext_noop("View history: %s"),
+    gettext_noop("This object doesn't have a change history."),
+    gettext_noop("Object"),
+    gettext_noop("Comment"),
+    gettext_noop("Change reason"),
+    gettext_noop("Changes"),
+    gettext_noop("Deleted"),
+    gettext_noop("View %s"),
+    gettext_noop("View %(verbose_name)s"),
+    ngettext_lazy("entry", "entries", 0),
+)
 
 REASON_HELP = _("Recorded in the history with your name.")
 REASON_HELP_OPTIONAL = _("Optional: without one, the history names the action (“Published”, “Edited”).")
