@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
@@ -15,6 +16,7 @@ from companies.selectors import viewer_company_list
 from matching import hooks, messages
 from matching.models import Match
 from matching.names import Names
+from matching.suggestions import area_suggestions
 from portal.roles import Viewer
 from programmes.models import Opportunity, OpportunityArea
 
@@ -232,6 +234,23 @@ def _offer_partners(items: list[GapItem], limit: int = 3) -> None:
             for partner in offered.get((m.company_id, m.opportunity_id), []):
                 seen.setdefault(partner["slug"], partner)
         item.partners = list(seen.values())[:limit]
+
+
+def area_suggestion_list(*, company: Company | None, names: Names) -> list[dict[str, str]]:
+    """The areas COMPANY's description reads as but it does not tick, as pages show them: the area's slug, its name
+    and the words that point to it, in the reader's language (my matches and the firm's profile)."""
+    if company is None:
+        return []
+    shown = []
+    for entry in area_suggestions(company_id=company.pk, today=timezone.localdate()):
+        slug = str(entry["params"]["area"])  # type: ignore[index]
+        shown.append({"area": slug, "name": names.area(slug), "text": messages.render(entry, names)})
+    return shown
+
+
+def profile_area_suggestions(request: HttpRequest, company: Company) -> list[dict[str, str]]:
+    """COMPANY's suggested areas for its profile page. Registered on companies.views in matching/apps.py."""
+    return area_suggestion_list(company=company, names=messages.names_for(request))
 
 
 def viewer_fit_score(request: Any) -> Subquery | None:
