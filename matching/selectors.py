@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +39,9 @@ GAP_CATEGORY_LABELS = {
 
 # How many of a firm's best matches the gap plan looks at.
 GAP_PLAN_TOP = 25
+# A gap the plan counts only on records in the firm's own field (`in_firms_field`): elsewhere little technology fit
+# is the right answer for a record about another field, not something the firm could fix (docs/matching.md).
+FIELD_GAPS = frozenset({"low_fit"})
 
 
 @dataclass(frozen=True)
@@ -181,17 +184,27 @@ def opportunity_top_match_list(*, user: Viewer, opportunity: Opportunity, limit:
     return list(queryset.best_first()[:limit])
 
 
+def in_firms_field(*, company: Company, suggested: Iterable[str]) -> Exists:
+    """Whether a match's record asks for an area COMPANY ticks or one its words suggest (SUGGESTED, area slugs): an
+    expression over Match, annotated as `in_field` for the gap plan's FIELD_GAPS."""
+    areas = Q(technology_area__companies=company) | Q(technology_area__slug__in=list(suggested))
+    return Exists(OpportunityArea.objects.filter(areas, opportunity=OuterRef("opportunity_id")))
+
+
 def gap_plan(*, matches: Iterable[Match], names: Names | None = None) -> list[tuple[str, str, list[GapItem]]]:
     """Group the gaps of MATCHES by category and by what would close them, most matches unlocked first.
 
     Reads the stored items' codes and params (matching/messages.py words them in the reader's language), and the
     notice gaps of matches that carry them (`notice_gaps_attach`), one item per notice with a link to read it.
-    Readiness is cumulative: reaching TRL 7 also closes every gap asking for TRL 6 or less.
+    Readiness is cumulative: reaching TRL 7 also closes every gap asking for TRL 6 or less. A match annotated
+    `in_field=False` (`in_firms_field`) leaves its FIELD_GAPS out; matches without the annotation count them all.
     """
     names = names or Names()
     items: dict[tuple[str, str], GapItem] = {}
     for match in matches:
         for gap in [*(match.gaps or []), *getattr(match, "notice_gaps", [])]:
+            if not getattr(match, "in_field", True) and isinstance(gap, dict) and gap.get("code") in FIELD_GAPS:
+                continue
             category = messages.category(gap)
             key, what, todo = messages.plan_row(gap, names)
             item = items.setdefault((category, key), GapItem(category=category, key=key, text=what, action=todo))

@@ -70,7 +70,10 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
     _tune_form(filterset.form)
     page = Paginator(filterset.qs, MATCHES_PER_PAGE).get_page(request.GET.get("page"))
     names = names_for(request)
-    plan_matches = company_gap_matches(user=request.user, company=company)
+    suggestions = area_suggestion_list(company=company, names=names)
+    # The gap plan's "little technology fit" counts records in the firm's field: the areas it ticks or is suggested.
+    suggested = [suggestion["area"] for suggestion in suggestions]
+    plan_matches = company_gap_matches(user=request.user, company=company, suggested=suggested)
     # Notices bearing on these matches and on the gap plan's (issue #13), read once for both.
     notice_gaps_attach([*page.object_list, *plan_matches])
     query = request.GET.copy()
@@ -91,7 +94,7 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
         "matches": page.object_list,
         "querystring": query.urlencode(),
         "gap_plan": company_gap_plan(user=request.user, company=company, names=names, matches=plan_matches),
-        "area_suggestions": area_suggestion_list(company=company, names=names),
+        "area_suggestions": suggestions,
         "can_edit_profile": can_edit,
     }
     return render(request, "matching/match_list.html", context)
