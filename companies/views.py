@@ -1,5 +1,6 @@
 """Company profile pages: staff see their own firms and editors edit them; consultants see and edit all."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +23,18 @@ from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
 
 HISTORY_SHOWN = 10
+
+# The areas a firm's own words suggest are read by matching, which sits above this app. matching/apps.py registers
+# matching.selectors.profile_area_suggestions: (request, firm) -> the suggestions as pages show them, in the reader's
+# language (docs/architecture.md, "Hooks"). Without a provider the profile shows none.
+AreaSuggestions = Callable[[HttpRequest, Company], list[dict[str, str]]]
+_area_suggestions: list[AreaSuggestions] = []
+
+
+def area_suggestions_provider(provider: AreaSuggestions) -> AreaSuggestions:
+    """Register the one PROVIDER of a firm's suggested areas for its profile page."""
+    _area_suggestions[:] = [provider]
+    return provider
 
 
 class CompanyListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
@@ -54,7 +67,9 @@ class CompanyDetailView(LoginRequiredMixin, DetailView):
         # Who changed the firm and why is for consultants; its staff see when and what (issue 17).
         history = history_rows(company.history, limit=HISTORY_SHOWN, disclose=is_consultant(self.request.user))
         can_edit = Company.objects.editable_by(self.request.user).filter(pk=company.pk).exists()
-        return super().get_context_data(can_edit=can_edit, history=history, **kwargs)
+        # The suggested areas: whoever may open the profile sees them; its editors and consultants tick them.
+        suggestions = [row for provider in _area_suggestions for row in provider(self.request, company)]
+        return super().get_context_data(can_edit=can_edit, history=history, area_suggestions=suggestions, **kwargs)
 
 
 class CompanyUpdateView(LoginRequiredMixin, View):

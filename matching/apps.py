@@ -7,7 +7,9 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self) -> None:
-        from matching.selectors import viewer_fit_score
+        from companies.views import area_suggestions_provider
+        from matching.selectors import profile_area_suggestions, viewer_fit_score
         from programmes.filters import fit_score_provider
 
         fit_score_provider(viewer_fit_score)  # the opportunity listing's "best fit" order (docs/architecture.md)
+        area_suggestions_provider(profile_area_suggestions)  # a firm's profile shows its suggested areas

@@ -58,7 +58,8 @@ REASONS: dict[str, Message] = {
     "lexicon": Message(gettext_noop("uses %(area)s product terms: %(terms)s")),
     "related_terms": Message(gettext_noop("writes about terms related to %(area)s: %(terms)s")),
     # Areas a firm's words point to but it does not tick (matching/suggestions.py), on its matches page.
-    "area_suggested": Message(gettext_noop("%(area)s: your description mentions %(terms)s")),
+    # Said of the firm, not to it: its staff read it on my matches, consultants on its profile.
+    "area_suggested": Message(gettext_noop("%(area)s: description mentions %(terms)s")),
     "any_technology": Message(gettext_noop("the %(kind)s takes any technology")),
     "trl_met": Message(gettext_noop("TRL %(trl)s meets the minimum TRL %(min_trl)s")),
     "certifications_held": Message(

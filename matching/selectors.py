@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
-from django.http import Http404
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
@@ -15,6 +16,7 @@ from companies.selectors import viewer_company_list
 from matching import hooks, messages
 from matching.models import Match
 from matching.names import Names
+from matching.suggestions import area_suggestions
 from portal.roles import Viewer
 from programmes.models import Opportunity, OpportunityArea
 
@@ -37,6 +39,9 @@ GAP_CATEGORY_LABELS = {
 
 # How many of a firm's best matches the gap plan looks at.
 GAP_PLAN_TOP = 25
+# A gap the plan counts only on records in the firm's own field (`in_firms_field`): elsewhere little technology fit
+# is the right answer for a record about another field, not something the firm could fix (docs/matching.md).
+FIELD_GAPS = frozenset({"low_fit"})
 
 
 @dataclass(frozen=True)
@@ -179,17 +184,27 @@ def opportunity_top_match_list(*, user: Viewer, opportunity: Opportunity, limit:
     return list(queryset.best_first()[:limit])
 
 
+def in_firms_field(*, company: Company, suggested: Iterable[str]) -> Exists:
+    """Whether a match's record asks for an area COMPANY ticks or one its words suggest (SUGGESTED, area slugs): an
+    expression over Match, annotated as `in_field` for the gap plan's FIELD_GAPS."""
+    areas = Q(technology_area__companies=company) | Q(technology_area__slug__in=list(suggested))
+    return Exists(OpportunityArea.objects.filter(areas, opportunity=OuterRef("opportunity_id")))
+
+
 def gap_plan(*, matches: Iterable[Match], names: Names | None = None) -> list[tuple[str, str, list[GapItem]]]:
     """Group the gaps of MATCHES by category and by what would close them, most matches unlocked first.
 
     Reads the stored items' codes and params (matching/messages.py words them in the reader's language), and the
     notice gaps of matches that carry them (`notice_gaps_attach`), one item per notice with a link to read it.
-    Readiness is cumulative: reaching TRL 7 also closes every gap asking for TRL 6 or less.
+    Readiness is cumulative: reaching TRL 7 also closes every gap asking for TRL 6 or less. A match annotated
+    `in_field=False` (`in_firms_field`) leaves its FIELD_GAPS out; matches without the annotation count them all.
     """
     names = names or Names()
     items: dict[tuple[str, str], GapItem] = {}
     for match in matches:
         for gap in [*(match.gaps or []), *getattr(match, "notice_gaps", [])]:
+            if not getattr(match, "in_field", True) and isinstance(gap, dict) and gap.get("code") in FIELD_GAPS:
+                continue
             category = messages.category(gap)
             key, what, todo = messages.plan_row(gap, names)
             item = items.setdefault((category, key), GapItem(category=category, key=key, text=what, action=todo))
@@ -232,6 +247,23 @@ def _offer_partners(items: list[GapItem], limit: int = 3) -> None:
             for partner in offered.get((m.company_id, m.opportunity_id), []):
                 seen.setdefault(partner["slug"], partner)
         item.partners = list(seen.values())[:limit]
+
+
+def area_suggestion_list(*, company: Company | None, names: Names) -> list[dict[str, str]]:
+    """The areas COMPANY's description reads as but it does not tick, as pages show them: the area's slug, its name
+    and the words that point to it, in the reader's language (my matches and the firm's profile)."""
+    if company is None:
+        return []
+    shown = []
+    for entry in area_suggestions(company_id=company.pk, today=timezone.localdate()):
+        slug = str(entry["params"]["area"])  # type: ignore[index]
+        shown.append({"area": slug, "name": names.area(slug), "text": messages.render(entry, names)})
+    return shown
+
+
+def profile_area_suggestions(request: HttpRequest, company: Company) -> list[dict[str, str]]:
+    """COMPANY's suggested areas for its profile page. Registered on companies.views in matching/apps.py."""
+    return area_suggestion_list(company=company, names=messages.names_for(request))
 
 
 def viewer_fit_score(request: Any) -> Subquery | None:

@@ -13,21 +13,24 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from companies.models import Company
 from companies.selectors import company_for_edit, viewer_company_list
 from companies.services import company_area_add
 from matching.filters import MatchFilterSet
-from matching.messages import Names, names_for
+from matching.messages import names_for
 from matching.messages import render as render_item
 from matching.models import Match
-from matching.selectors import match_list, notice_gaps_attach, score_segments, viewer_company_pick
-from matching.suggestions import area_suggestions
+from matching.selectors import (
+    area_suggestion_list,
+    match_list,
+    notice_gaps_attach,
+    score_segments,
+    viewer_company_pick,
+)
 from portal.filterforms import filter_form_tune
 from portal.filters import BooleanSelect, filter_errors_response
 from portal.spreadsheets import csv_download, csv_row
@@ -67,7 +70,10 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
     _tune_form(filterset.form)
     page = Paginator(filterset.qs, MATCHES_PER_PAGE).get_page(request.GET.get("page"))
     names = names_for(request)
-    plan_matches = company_gap_matches(user=request.user, company=company)
+    suggestions = area_suggestion_list(company=company, names=names)
+    # The gap plan's "little technology fit" counts records in the firm's field: the areas it ticks or is suggested.
+    suggested = [suggestion["area"] for suggestion in suggestions]
+    plan_matches = company_gap_matches(user=request.user, company=company, suggested=suggested)
     # Notices bearing on these matches and on the gap plan's (issue #13), read once for both.
     notice_gaps_attach([*page.object_list, *plan_matches])
     query = request.GET.copy()
@@ -88,21 +94,17 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
         "matches": page.object_list,
         "querystring": query.urlencode(),
         "gap_plan": company_gap_plan(user=request.user, company=company, names=names, matches=plan_matches),
-        "area_suggestions": _area_suggestions(company, names),
+        "area_suggestions": suggestions,
         "can_edit_profile": can_edit,
     }
     return render(request, "matching/match_list.html", context)
 
 
-def _area_suggestions(company: Company | None, names: Names) -> list[dict[str, str]]:
-    """The areas COMPANY's description reads as but it does not tick, as the page shows them."""
-    if company is None:
-        return []
-    shown = []
-    for entry in area_suggestions(company_id=company.pk, today=timezone.localdate()):
-        slug = str(entry["params"]["area"])  # type: ignore[index]
-        shown.append({"area": slug, "name": names.area(slug), "text": render_item(entry, names)})
-    return shown
+# Where a tick was made, as its history row says it (stored in English, read in the reader's language).
+TICK_REASONS = {
+    "matches": gettext_noop("Ticked a suggested area on My matches"),
+    "profile": gettext_noop("Ticked a suggested area on the firm's profile"),
+}
 
 
 @login_required
@@ -111,29 +113,29 @@ def area_tick(request: HttpRequest) -> HttpResponse:
     """Tick a suggested area on the firm's profile (its editors and consultants); the firm is then rescored.
     Another firm is a 404, a viewer of this one a 403."""
     company = company_for_edit(user=request.user, slug=request.POST.get("company", ""))
-    # Staff go back to their matches; a consultant (no matches page for other firms) to the firm's profile.
     mine = any(firm.pk == company.pk for firm in viewer_company_list(user=request.user))
-    back = f"{reverse('matching:match_list')}?company={company.slug}" if mine else company.get_absolute_url()
+    # Back to the page the tick was made on: a consultant (no matches page for other firms) ticks on the profile.
+    source = "profile" if request.POST.get("from") == "profile" or not mine else "matches"
+    matches_page = f"{reverse('matching:match_list')}?company={company.slug}"
+    back = company.get_absolute_url() if source == "profile" else matches_page
     area = TechnologyArea.objects.filter(slug=request.POST.get("area", "")).first()
     if area is None:
         messages.error(request, gettext("No such technology area: nothing was ticked."))
         return redirect(back)
-    reason = gettext_noop("Ticked a suggested area on My matches")  # stored in English, read in the reader's
-    added = company_area_add(company=company, area=area, by=request.user, reason=reason)
-    if mine:
-        text = (
-            gettext("%(area)s is now ticked on your profile. Your matches are being recomputed.")
-            if added
-            else gettext("%(area)s was already ticked on your profile.")
-        )
-    else:  # a consultant ticking for a firm
-        text = (
-            gettext("%(area)s is now ticked on %(firm)s's profile. Its matches are being recomputed.")
-            if added
-            else gettext("%(area)s was already ticked on %(firm)s's profile.")
-        )
-    messages.success(request, text % {"area": localised(area), "firm": company.name})
+    added = company_area_add(company=company, area=area, by=request.user, reason=TICK_REASONS[source])
+    messages.success(request, _tick_message(mine=mine, added=added) % {"area": localised(area), "firm": company.name})
     return redirect(back)
+
+
+def _tick_message(*, mine: bool, added: bool) -> str:
+    """What a tick did, told to the firm's staff or to a consultant acting for the firm."""
+    if mine:
+        if added:
+            return gettext("%(area)s is now ticked on your profile. Your matches are being recomputed.")
+        return gettext("%(area)s was already ticked on your profile.")
+    if added:
+        return gettext("%(area)s is now ticked on %(firm)s's profile. Its matches are being recomputed.")
+    return gettext("%(area)s was already ticked on %(firm)s's profile.")
 
 
 @cache_control(private=True)

@@ -1,19 +1,23 @@
 """Reads of the site layer: the ones that need the workspace beside the scores."""
 
+from collections.abc import Iterable
+
 from companies.models import Company
 from matching.models import Match
 from matching.names import Names
-from matching.selectors import GAP_PLAN_TOP, GapItem, gap_plan, notice_gaps_attach
+from matching.selectors import GAP_PLAN_TOP, GapItem, gap_plan, in_firms_field, notice_gaps_attach
 from portal.roles import Viewer
 from workspace.selectors import with_workspace
 
 
-def company_gap_matches(*, user: Viewer, company: Company | None) -> list[Match]:
-    """COMPANY's GAP_PLAN_TOP best matches, leaving out those it marked not relevant (one query)."""
+def company_gap_matches(*, user: Viewer, company: Company | None, suggested: Iterable[str] = ()) -> list[Match]:
+    """COMPANY's GAP_PLAN_TOP best matches, leaving out those it marked not relevant (one query), each with
+    `in_field`: whether its record asks for an area the firm ticks or one of SUGGESTED (the areas its words suggest)."""
     if company is None:
         return []
     return list(
         with_workspace(Match.objects.visible_to(user).filter(company=company))
+        .annotate(in_field=in_firms_field(company=company, suggested=suggested))
         .select_related("opportunity")
         .only("pk", "company", "score", "gaps", "opportunity__slug", "opportunity__title", "opportunity__title_ja")
         .best_first()[:GAP_PLAN_TOP]
@@ -21,13 +25,18 @@ def company_gap_matches(*, user: Viewer, company: Company | None) -> list[Match]
 
 
 def company_gap_plan(
-    *, user: Viewer, company: Company | None, names: Names | None = None, matches: list[Match] | None = None
+    *,
+    user: Viewer,
+    company: Company | None,
+    names: Names | None = None,
+    matches: list[Match] | None = None,
+    suggested: Iterable[str] = (),
 ) -> list[tuple[str, str, list[GapItem]]]:
     """The gap plan over COMPANY's best matches: their stored gaps and the notices bearing on them, grouped.
 
     MATCHES, when given, are `company_gap_matches` whose notice gaps the caller already attached (the my-matches
-    page reads them in one go with its page of matches); otherwise they are read here.
+    page reads them in one go with its page of matches); otherwise they are read here, with SUGGESTED.
     """
     if matches is None:
-        matches = notice_gaps_attach(company_gap_matches(user=user, company=company))
+        matches = notice_gaps_attach(company_gap_matches(user=user, company=company, suggested=suggested))
     return gap_plan(matches=matches, names=names)

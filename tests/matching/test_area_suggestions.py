@@ -33,7 +33,7 @@ def test_a_firm_that_ticks_nothing_is_offered_its_area_with_the_words_why(alice_
     assert suggested(response)[0] == "uav"
     text = response.text
     assert "Areas your description suggests" in text
-    assert f"{UAV}: your description mentions" in text
+    assert f"{UAV}: description mentions" in text
     assert f"Tick {UAV}</button>" in text
     # Above the list of matches, where a firm that ticks nothing sees it without paging through them.
     assert text.index("Areas your description suggests") < text.index('id="matches-heading"')
@@ -169,3 +169,82 @@ def test_ticking_one_suggestion_leaves_the_others_offered(alice_client, firm_a, 
     alice_client.post(TICK, {"company": "firm-a", "area": before[0]})
 
     assert suggested(alice_client.get(PAGE)) == before[1:]
+
+
+PROFILE = "/companies/firm-a/"
+
+
+def test_a_consultant_sees_a_firms_suggested_areas_with_the_words_why_on_its_profile(consultant_client, drone_firm):
+    response = consultant_client.get(PROFILE)
+
+    assert suggested(response)[0] == "uav"
+    text = response.text
+    assert "Areas the firm's description suggests" in text
+    assert "The description of Firm A reads as these technology areas" in text
+    assert f"{UAV}: description mentions" in text  # the same item, rendered as on my matches
+    assert f"Tick {UAV}</button>" in text
+    assert '<input type="hidden" name="from" value="profile">' in text
+
+
+def test_a_consultant_ticks_a_suggested_area_on_the_profile_and_stays_there(consultant_client, drone_firm):
+    response = consultant_client.post(TICK, {"company": "firm-a", "area": "uav", "from": "profile"}, follow=True)
+
+    assert response.redirect_chain == [(PROFILE, 302)]
+    assert f"{UAV} is now ticked on Firm A&#x27;s profile. Its matches are being recomputed." in response.text
+    assert "uav" not in suggested(response)
+    assert list(drone_firm.technology_areas.values_list("slug", flat=True)) == ["uav"]
+    assert drone_firm.history.latest().history_change_reason == "Ticked a suggested area on the firm's profile"
+    assert MatchRun.objects.filter(scope="company", company=drone_firm).exists()
+
+
+def test_an_editor_ticking_on_her_profile_comes_back_to_it(alice_client, drone_firm):
+    page = alice_client.get(PROFILE)
+    assert suggested(page)[0] == "uav" and f"Tick {UAV}</button>" in page.text
+
+    response = alice_client.post(TICK, {"company": "firm-a", "area": "uav", "from": "profile"}, follow=True)
+
+    assert response.redirect_chain == [(PROFILE, 302)]
+    assert f"{UAV} is now ticked on your profile." in response.text
+
+
+def test_a_viewer_sees_the_suggestions_on_the_profile_without_a_tick_button(drone_firm):
+    viewer = UserFactory(username="victor")
+    MembershipFactory(user=viewer, company=drone_firm, role=Membership.Role.VIEWER)
+    client = Client()
+    client.force_login(viewer)
+
+    page = client.get(PROFILE)
+
+    assert suggested(page)[0] == "uav"
+    assert "Tick Uncrewed" not in page.text and "The firm's editors can tick them." in page.text
+
+
+def test_another_firms_member_gets_a_404_and_no_suggestions(bob_client, drone_firm):
+    response = bob_client.get(PROFILE)
+
+    assert response.status_code == 404
+    assert UAV not in response.text
+    assert bob_client.post(TICK, {"company": "firm-a", "area": "uav", "from": "profile"}).status_code == 404
+    assert not drone_firm.technology_areas.exists()
+
+
+def test_a_profile_with_nothing_to_suggest_shows_no_suggestions(consultant_client, firm_a, curated_areas):
+    firm_a.description = "Autonomous tractors and weeding robots for broadacre farms, with crop-mapping software."
+    firm_a.save()
+
+    response = consultant_client.get(PROFILE)
+
+    assert response.status_code == 200 and suggested(response) == []
+    assert "description suggests" not in response.text
+
+
+def test_the_profile_suggestions_read_in_japanese_on_the_japanese_page(consultant_client, drone_firm, curated_areas):
+    curated_areas["uav"].name_ja = "無人航空機"
+    curated_areas["uav"].save()
+
+    text = consultant_client.get(f"/ja{PROFILE}").text
+
+    assert "会社説明から読み取れる技術分野" in text
+    assert "Firm Aの会社説明は次の技術分野に当たると読み取れます" in text
+    assert "無人航空機：会社説明に" in text
+    assert "無人航空機を選択</button>" in text

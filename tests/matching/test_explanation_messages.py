@@ -36,7 +36,7 @@ CASES = {
     ),
     "area_suggested": (
         {"area": "uav", "terms": ["VTOL", "ground control station"]},
-        "Uncrewed aerial vehicles: your description mentions VTOL and ground control station",
+        "Uncrewed aerial vehicles: description mentions VTOL and ground control station",
         "無人航空機：会社説明に「VTOL」、「ground control station」に当たる記述あり",
     ),
     "any_technology": ({"kind": "hub"}, "the hub takes any technology", "このハブはあらゆる技術分野が対象"),
@@ -264,7 +264,7 @@ def test_known_partners_are_named_in_what_to_do():
 def test_a_term_inside_a_longer_one_is_not_listed_again():
     item = {"code": "area_suggested", "params": {"area": "uav", "terms": ["Blue UAS", "UAS", "drone", "uas", "Drone"]}}
     with translation.override("en"):
-        assert render(item, NAMES) == "Uncrewed aerial vehicles: your description mentions Blue UAS and drone"
+        assert render(item, NAMES) == "Uncrewed aerial vehicles: description mentions Blue UAS and drone"
     with translation.override("ja"):
         assert render(item, NAMES) == "無人航空機：会社説明に「Blue UAS」、「drone」に当たる記述あり"
 

@@ -105,6 +105,56 @@ def test_gap_plan_groups_the_same_rule_across_records_without_their_figures(db, 
     ]
 
 
+DRONES = (
+    "We design and build long-endurance fixed-wing UAVs and VTOL drones for maritime surveillance, with our own "
+    "autopilot and ground control station software for beyond-visual-line-of-sight flight."
+)
+
+
+def low_fit_call(firm, area, title: str, score: float):
+    """A match on a call about AREA whose stored gap is little technology fit."""
+    call = CallFactory(title=title, areas=[area])
+    return MatchFactory(company=firm, opportunity=call, score=score, gaps=[gap("low_fit", capability=0.2, cap=20)])
+
+
+def low_fit_row(response):
+    plan = {category: items for category, _label, items in response.context["gap_plan"]}
+    return [item for item in plan.get("other", []) if item.text == "little technology fit"]
+
+
+def test_little_technology_fit_counts_only_records_in_areas_the_firm_ticks_or_is_suggested(
+    alice_client, firm_a, curated_areas
+):
+    firm_a.description = DRONES  # its words suggest uncrewed aerial vehicles
+    firm_a.save()
+    firm_a.technology_areas.add(curated_areas["directed-energy"])
+    low_fit_call(firm_a, curated_areas["directed-energy"], "Laser call", 19)
+    low_fit_call(firm_a, curated_areas["uav"], "Drone call", 18)
+    low_fit_call(firm_a, curated_areas["cyber"], "Cyber call", 17)  # another field: little fit is the answer
+    low_fit_call(firm_a, curated_areas["quantum"], "Quantum call", 16)
+
+    response = alice_client.get(PAGE)
+
+    (row,) = low_fit_row(response)
+    assert row.count == 2 and [m.opportunity.title for m in row.matches] == ["Laser call", "Drone call"]
+    plan = response.text[response.text.index('id="plan-heading"') :]
+    assert "<td>little technology fit</td>" in plan and "<td>2</td>" in plan
+    assert "Cyber call" not in plan and "Quantum call" not in plan
+    assert response.text.count("little technology fit (capability 0.20) caps the score at 20") == 4  # each card
+
+
+def test_a_firm_whose_field_is_unknown_gets_no_little_technology_fit_row(alice_client, firm_a, curated_areas):
+    firm_a.description = "Autonomous tractors and weeding robots for broadacre farms, with crop-mapping software."
+    firm_a.save()  # ticks nothing and is suggested nothing
+    for n, slug in enumerate(["cyber", "quantum", "space"]):
+        low_fit_call(firm_a, curated_areas[slug], f"Call {slug}", 10 + n)
+
+    response = alice_client.get(PAGE)
+
+    assert response.context["area_suggestions"] == [] and low_fit_row(response) == []
+    assert "<td>little technology fit</td>" not in response.text
+
+
 def test_gap_plan_reads_japanese_on_ja_pages(alice_client, alice_matches):
     response = alice_client.get("/ja" + PAGE)
     plan = {category: items for category, _label, items in response.context["gap_plan"]}
@@ -168,7 +218,8 @@ def test_my_matches_query_count_is_constant(alice_client, firm_a, areas, orgs, r
         )
     # 1 session, 2 user, 3 the user's firms, 4 technology areas (tick boxes),
     # 5 consultant group check (visible_to), 6 paginator count, 7 the page of matches with their opportunities,
-    # 8 organisations (prefetch), 9 area links with areas (prefetch), 10 top matches' gaps for the gap plan,
+    # 8 organisations (prefetch), 9 area links with areas (prefetch), 10 top matches' gaps for the gap plan (with
+    # whether each record is in the firm's field, a subquery: its "little technology fit" row),
     # 11 whether the user edits the firm's workspace (workspace #14; stages and dismissals are subqueries of 7),
     # 12 certification names (gap plan and gaps), 13 area names (reasons): once per page, shared by every row,
     # 14 the published notices that may bear on the page's matches and the gap plan's, read once for both (issue #13;
