@@ -74,7 +74,7 @@ class ValueNames:
 
     def certifications(self) -> dict[str, str]:
         if self._certifications is None:
-            self._certifications = dict(Certification.objects.values_list("code", "name"))
+            self._certifications = {cert.code: localised(cert) for cert in Certification.objects.all()}
         return self._certifications
 
 

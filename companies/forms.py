@@ -85,6 +85,11 @@ class CertificationHeldForm(forms.Form):
         required=False, label=_("Expires on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Certification names in the page's language (Japanese names on /ja/).
+        self.fields["certification"].label_from_instance = localised
+
 
 class BaseCertificationsHeldFormSet(forms.BaseFormSet):
     """Each certification at most once; `held()` gives what company_update takes."""
@@ -94,7 +99,7 @@ class BaseCertificationsHeldFormSet(forms.BaseFormSet):
         for form in self._kept_forms():
             certification = form.cleaned_data["certification"]
             if certification.pk in seen:
-                form.add_error("certification", _("%(name)s is listed twice.") % {"name": certification})
+                form.add_error("certification", _("%(name)s is listed twice.") % {"name": localised(certification)})
             seen.add(certification.pk)
 
     def held(self) -> dict[Certification, datetime.date | None]:

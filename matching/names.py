@@ -3,6 +3,7 @@ reader's language; split from `matching.messages`, which renders the items."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,7 +17,7 @@ class Names:
     def __init__(
         self,
         areas: Mapping[str, tuple[str, str]] | None = None,
-        certs: Mapping[str, str] | None = None,
+        certs: Mapping[str, tuple[str, str]] | None = None,
         titles: Mapping[str, tuple[str, str]] | None = None,
         notices: Mapping[str, tuple[str, str]] | None = None,
     ):
@@ -45,9 +46,12 @@ class Names:
         if self._certs is None:
             from programmes.models import Certification
 
-            self._certs = dict(Certification.objects.values_list("code", "name"))
-        # 'AS9100D (aviation, space and defence quality management)' -> 'AS9100D'
-        return self._certs.get(code, code).split(" (", 1)[0]
+            rows = Certification.objects.values_list("code", "name", "name_ja")
+            self._certs = {c: (name, name_ja) for c, name, name_ja in rows}
+        name = _in_reader_language(self._certs.get(code, ("", ""))) or code
+        # The name before its explanation: 'AS9100D (aviation, space and defence quality management)' -> 'AS9100D',
+        # 'CMMC レベル2（高度）' -> 'CMMC レベル2'
+        return re.split(r" \(|（", name, maxsplit=1)[0]
 
     def opportunity(self, slug: str) -> str:
         if self._titles is None:

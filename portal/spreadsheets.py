@@ -7,6 +7,8 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from portal.text import reading_japanese
+
 # Excel takes a CSV file without a byte-order mark for the machine's legacy code page, so Japanese text (reasons,
 # titles, partner names) opens garbled; with it, Excel and LibreOffice read UTF-8. Python reads it with "utf-8-sig".
 BYTE_ORDER_MARK = "\ufeff"
@@ -26,6 +28,17 @@ def csv_cell(value: Any) -> Any:
 def csv_row(values: Iterable[Any]) -> list[Any]:
     """A row of an export with every cell made safe to open in a spreadsheet."""
     return [csv_cell(value) for value in values]
+
+
+def csv_word(code: str, label: Any) -> str:
+    """A fixed word of an export: CODE in English, as the file has always been written for the scripts that read it;
+    LABEL, translated, for a reader of the Japanese export (/ja/)."""
+    return str(label) if reading_japanese() else code
+
+
+def csv_header(columns: Iterable[tuple[str, Any]]) -> list[str]:
+    """An export's header row from its (column name, label) pairs, each written as `csv_word` writes a word."""
+    return [csv_word(name, label) for name, label in columns]
 
 
 def csv_download(filename: str) -> HttpResponse:

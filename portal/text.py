@@ -9,11 +9,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def reading_japanese() -> bool:
+    """Whether the active language is Japanese: the page, or the export, was asked for under /ja/."""
+    return (get_language() or "").startswith("ja")
+
+
 def localised(obj: Any) -> str:
     """A record's Japanese title or name on /ja/ where it has one, else its usual name."""
     if obj is None:
         return ""
-    japanese = (get_language() or "").startswith("ja")
+    japanese = reading_japanese()
     for field in ("title", "name"):
         if hasattr(obj, field):
             translated = str(getattr(obj, f"{field}_ja", "") or "") if japanese else ""
@@ -25,7 +30,7 @@ def localised(obj: Any) -> str:
 
 def localised_lang(obj: Any) -> str:
     """The language `localised(obj)` shows OBJ's title or name in: "ja" where it uses the Japanese one, else "en"."""
-    if obj is None or not (get_language() or "").startswith("ja"):
+    if obj is None or not reading_japanese():
         return "en"
     for field in ("title", "name"):
         if hasattr(obj, field):
@@ -38,7 +43,7 @@ def localised_text(obj: Any) -> dict[str, str]:
 
     Japanese where the record has it; otherwise the English, marked "en", so a reader can tell a fallback.
     """
-    out = {"lang": "ja" if (get_language() or "").startswith("ja") else "en"}
+    out = {"lang": "ja" if reading_japanese() else "en"}
     for field in ("title", "summary"):
         out[field], out[f"{field}_lang"] = localised_field(obj, field)
     return out
@@ -47,7 +52,7 @@ def localised_text(obj: Any) -> dict[str, str]:
 def localised_field(obj: Any, field: str) -> tuple[str, str]:
     """OBJ's FIELD in the reader's language and the language it is really in: `FIELD_ja` on /ja/ pages where it is
     set ("ja"), else FIELD ("en")."""
-    japanese = getattr(obj, f"{field}_ja", "") if (get_language() or "").startswith("ja") else ""
+    japanese = getattr(obj, f"{field}_ja", "") if reading_japanese() else ""
     return (japanese, "ja") if japanese else (getattr(obj, field, ""), "en")
 
 

@@ -87,8 +87,8 @@ class TechnologyAreaAdmin(ReferenceAdmin):
 
 @admin.register(Certification)
 class CertificationAdmin(ReferenceAdmin):
-    list_display = ("name", "code", "issuer")
-    search_fields = ("name", "code", "issuer")
+    list_display = ("name", "name_ja", "code", "issuer")
+    search_fields = ("name", "name_ja", "code", "issuer")
     filter_horizontal = ("equivalents",)
 
 

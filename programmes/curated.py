@@ -50,7 +50,7 @@ def technology_areas_load(ctx: LoadContext, records: list[dict]) -> None:
 
 def certifications_load(ctx: LoadContext, records: list[dict]) -> None:
     """certifications.yaml: certifications keyed by code; `equivalents` are closed into equivalence groups."""
-    fields = ("name", "issuer", "description", "url")
+    fields = ("name", "name_ja", "issuer", "description", "url")
     declared: dict[str, list[str]] = {}
     saved: dict[str, Certification] = {}
     for record in records:

@@ -85,6 +85,7 @@ class Certification(models.Model):
 
     code = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=200)
+    name_ja = models.CharField(_("Japanese name"), max_length=200, blank=True)
     issuer = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     url = models.URLField(max_length=500, blank=True)

@@ -24,7 +24,9 @@ from matching.filters import MatchFilterSet
 from matching.messages import names_for
 from matching.messages import render as render_item
 from matching.models import Match
+from matching.names import Names
 from matching.selectors import (
+    COMPONENT_LABELS,
     area_suggestion_list,
     match_list,
     notice_gaps_attach,
@@ -33,7 +35,7 @@ from matching.selectors import (
 )
 from portal.filterforms import filter_form_tune
 from portal.filters import BooleanSelect, filter_errors_response
-from portal.spreadsheets import csv_download, csv_row
+from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word
 from portal.text import localised
 from programmes.models import TechnologyArea
 from web.selectors import company_gap_matches, company_gap_plan
@@ -42,6 +44,20 @@ from workspace.selectors import with_workspace
 from workspace.services import workspace_can_edit
 
 MATCHES_PER_PAGE = 20
+
+# The export's columns: the name the English file has always used, and the label the Japanese export gives it.
+MATCH_EXPORT_COLUMNS = [
+    ("company", _("Firm ID")),
+    ("opportunity", _("Opportunity ID")),
+    ("title", _("Title")),
+    ("kind", _("Kind")),
+    ("deadline", _("Deadline")),
+    ("score", _("Score")),
+    ("eligible", _("Eligible to apply")),
+    *COMPONENT_LABELS.items(),
+    ("reasons", _("Reasons")),
+    ("gaps", _("Gaps")),
+]
 
 
 def _match_filterset(request: HttpRequest, company) -> MatchFilterSet:
@@ -141,7 +157,7 @@ def _tick_message(*, mine: bool, added: bool) -> str:
 @cache_control(private=True)
 @login_required
 def match_export(request: HttpRequest) -> HttpResponse:
-    """The firm's filtered matches as CSV: score, its parts, reasons and gaps."""
+    """The firm's filtered matches as CSV: score, its parts, reasons and gaps, in the reader's language."""
     companies = viewer_company_list(user=request.user)
     company = viewer_company_pick(companies=companies, slug=request.GET.get("company"))
     filterset = _match_filterset(request, company)
@@ -150,28 +166,26 @@ def match_export(request: HttpRequest) -> HttpResponse:
     slug = company.slug if company else "none"
     response = csv_download(f"kakehashi-matches-{slug}.csv")
     writer = csv.writer(response)
-    components = ["capability", "eligibility", "readiness", "compliance", "timing"]
-    writer.writerow(
-        ["company", "opportunity", "title", "kind", "deadline", "score", "eligible", *components, "reasons", "gaps"]
-    )
+    writer.writerow(csv_header(MATCH_EXPORT_COLUMNS))
     names = names_for(request)
     for match in notice_gaps_attach(filterset.qs):
-        parts = {segment.name: segment.contribution for segment in score_segments(match)}
-        opportunity = match.opportunity
-        writer.writerow(
-            csv_row(
-                [
-                    match.company.slug,
-                    opportunity.slug,
-                    opportunity.title,
-                    opportunity.kind,
-                    opportunity.deadline or "",
-                    f"{match.score:.1f}",
-                    "yes" if match.eligible else "no",
-                    *[f"{parts[name]:.1f}" if name in parts else "" for name in components],
-                    " | ".join(render_item(reason, names) for reason in match.reasons or []),
-                    " | ".join(render_item(gap, names) for gap in [*(match.gaps or []), *match.notice_gaps]),
-                ]
-            )
-        )
+        writer.writerow(csv_row(_match_export_row(match, names)))
     return response
+
+
+def _match_export_row(match: Match, names: Names) -> list[object]:
+    """MATCH as a row of the export: slugs, ISO dates and scores as they are, words in the reader's language."""
+    parts = {segment.name: segment.contribution for segment in score_segments(match)}
+    opportunity = match.opportunity
+    return [
+        match.company.slug,
+        opportunity.slug,
+        localised(opportunity),
+        csv_word(opportunity.kind, opportunity.get_kind_display()),
+        opportunity.deadline or "",
+        f"{match.score:.1f}",
+        csv_word("yes", _("Yes")) if match.eligible else csv_word("no", _("No")),
+        *[f"{parts[name]:.1f}" if name in parts else "" for name in COMPONENT_LABELS],
+        " | ".join(render_item(reason, names) for reason in match.reasons or []),
+        " | ".join(render_item(gap, names) for gap in [*(match.gaps or []), *match.notice_gaps]),
+    ]

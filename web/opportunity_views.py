@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 from django_countries import countries
@@ -18,7 +19,7 @@ from portal.filters import BooleanSelect, boolean_read, filter_errors_response
 from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
-from portal.spreadsheets import csv_download, csv_row
+from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word
 from portal.text import localised
 from programmes.filters import OpportunityFilterSet
 from programmes.models import Opportunity
@@ -36,6 +37,28 @@ FILTER_PARAMS = [
     "closes_before",
 ]
 HISTORY_ROWS = 5
+
+# The export's columns: the name the English file has always used, and the label the Japanese export gives it.
+# Organisations and areas stay slugs (joined by ";"), for filtering in a spreadsheet or a script.
+OPPORTUNITY_EXPORT_COLUMNS = [
+    ("slug", gettext_lazy("Opportunity ID")),
+    ("kind", gettext_lazy("Kind")),
+    ("title", gettext_lazy("English title")),
+    ("title_ja", gettext_lazy("Japanese title")),
+    ("organisations", gettext_lazy("Organisations")),
+    ("technology_areas", gettext_lazy("Technology areas")),
+    ("deadline", gettext_lazy("Deadline")),
+    ("opens_on", gettext_lazy("Opens on")),
+    ("closes_on", gettext_lazy("Closes on")),
+    ("starts_on", gettext_lazy("Starts on")),
+    ("ends_on", gettext_lazy("Ends on")),
+    ("venue", gettext_lazy("Venue")),
+    ("url", gettext_lazy("URL")),
+    ("status", gettext_lazy("Status")),
+    ("confidence", gettext_lazy("Confidence")),
+    ("last_verified_on", gettext_lazy("Last verified")),
+]
+SCORE_COLUMN = ("score", gettext_lazy("Score"))
 
 
 def opportunity_filterset(request: HttpRequest) -> OpportunityFilterSet:
@@ -150,49 +173,37 @@ def opportunity_export(request: HttpRequest) -> HttpResponse:
     scores = match_scores_for(user=request.user, company=company, opportunity_ids=[o.pk for o in opportunities])
     response = csv_download("kakehashi-opportunities.csv")
     writer = csv.writer(response)
-    header = [
-        "slug",
-        "kind",
-        "title",
-        "title_ja",
-        "organisations",
-        "technology_areas",
-        "deadline",
-        "opens_on",
-        "closes_on",
-        "starts_on",
-        "ends_on",
-        "venue",
-        "url",
-        "status",
-        "confidence",
-        "last_verified_on",
-    ]
-    writer.writerow(header + (["score"] if company else []))
+    writer.writerow(csv_header([*OPPORTUNITY_EXPORT_COLUMNS, *([SCORE_COLUMN] if company else [])]))
     for opportunity in opportunities:
-        row = [
-            opportunity.slug,
-            opportunity.kind,
-            opportunity.title,
-            opportunity.title_ja,
-            ";".join(org.slug for org in opportunity.organisations.all()),
-            ";".join(link.technology_area.slug for link in opportunity.area_links.all()),
-            opportunity.deadline or "",
-            opportunity.opens_on or "",
-            opportunity.closes_on or "",
-            opportunity.starts_on or "",
-            opportunity.ends_on or "",
-            opportunity.venue,
-            opportunity.url,
-            opportunity.status,
-            opportunity.confidence,
-            opportunity.last_verified_on or "",
-        ]
+        row = _opportunity_export_row(opportunity)
         if company:
             match = scores.get(opportunity.pk)
             row.append(f"{match.score:.1f}" if match else "")
         writer.writerow(csv_row(row))
     return response
+
+
+def _opportunity_export_row(opportunity: Opportunity) -> list[object]:
+    """OPPORTUNITY as a row of the export: slugs, ISO dates and both titles as they are, words in the reader's
+    language."""
+    return [
+        opportunity.slug,
+        csv_word(opportunity.kind, opportunity.get_kind_display()),
+        opportunity.title,
+        opportunity.title_ja,
+        ";".join(org.slug for org in opportunity.organisations.all()),
+        ";".join(link.technology_area.slug for link in opportunity.area_links.all()),
+        opportunity.deadline or "",
+        opportunity.opens_on or "",
+        opportunity.closes_on or "",
+        opportunity.starts_on or "",
+        opportunity.ends_on or "",
+        opportunity.venue,
+        opportunity.url,
+        csv_word(opportunity.status, opportunity.get_status_display()),
+        csv_word(opportunity.confidence, opportunity.get_confidence_display()),
+        opportunity.last_verified_on or "",
+    ]
 
 
 class OpportunityDetailView(DetailView):

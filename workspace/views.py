@@ -15,13 +15,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from matching.models import Match
 from portal.roles import is_consultant
-from portal.spreadsheets import csv_download, csv_row
-from portal.text import form_problems
+from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word
+from portal.text import form_problems, localised
 from workspace.forms import BulkForm, FeedbackForm, PipelineEntryForm, StageForm
 from workspace.models import PipelineEntry
 from workspace.selectors import (
@@ -44,6 +44,18 @@ from workspace.services import (
 
 HISTORY_ROWS = 20
 STAGE_PAGE_CARDS = 20
+
+# The export's columns: the name the English file has always used, and the label the Japanese export gives it.
+PIPELINE_EXPORT_COLUMNS = [
+    ("opportunity", gettext_lazy("Opportunity ID")),
+    ("title", gettext_lazy("Title")),
+    ("stage", gettext_lazy("Stage")),
+    ("owner", gettext_lazy("Owner")),
+    ("due_on", gettext_lazy("Due date")),
+    ("deadline", gettext_lazy("Deadline")),
+    ("notes", gettext_lazy("Notes")),
+    ("updated_at", gettext_lazy("Updated at")),
+]
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
@@ -92,20 +104,25 @@ def pipeline_export(request: HttpRequest, company_slug: str) -> HttpResponse:
     company = company_get(user=request.user, slug=company_slug)
     response = csv_download(f"kakehashi-pipeline-{company.slug}.csv")
     writer = csv.writer(response)
-    writer.writerow(["opportunity", "title", "stage", "owner", "due_on", "deadline", "notes", "updated_at"])
+    writer.writerow(csv_header(PIPELINE_EXPORT_COLUMNS))
     for entry in PipelineEntry.objects.visible_to(request.user).filter(company=company).for_board():
-        opportunity = entry.opportunity
-        owner = entry.owner.get_username() if entry.owner else ""
-        cells = [
-            opportunity.slug,
-            opportunity.title,
-            entry.stage,
-            owner,
-            entry.due_on or "",
-            opportunity.deadline or "",
-        ]
-        writer.writerow(csv_row([*cells, entry.notes, entry.updated_at.isoformat(timespec="seconds")]))
+        writer.writerow(csv_row(_pipeline_export_row(entry)))
     return response
+
+
+def _pipeline_export_row(entry: PipelineEntry) -> list[object]:
+    """ENTRY as a row of the export: slugs and ISO dates as they are, title and stage in the reader's language."""
+    opportunity = entry.opportunity
+    return [
+        opportunity.slug,
+        localised(opportunity),
+        csv_word(entry.stage, entry.get_stage_display()),
+        entry.owner.get_username() if entry.owner else "",
+        entry.due_on or "",
+        opportunity.deadline or "",
+        entry.notes,
+        entry.updated_at.isoformat(timespec="seconds"),
+    ]
 
 
 def _entry(request: HttpRequest, company_slug: str, opportunity_slug: str):

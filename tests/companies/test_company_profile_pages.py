@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from companies.models import Company, CompanyCertification, Membership
+from companies.services import company_update
 from tests.factories import CertificationFactory, CompanyFactory, MembershipFactory, TechnologyAreaFactory, UserFactory
 
 
@@ -228,6 +229,37 @@ def test_the_form_refuses_the_same_certification_twice(alice_client, firm_a):
     assert response.status_code == 400
     assert "ISO 9001 is listed twice." in response.content.decode()
     assert not firm_a.certification_links.exists()
+
+
+@pytest.fixture
+def disp(db):
+    return CertificationFactory(
+        code="disp-entry",
+        name="DISP Entry Level (Australia, OFFICIAL / OFFICIAL:Sensitive)",
+        name_ja="DISP エントリーレベル（防衛産業保安プログラム、オーストラリア、OFFICIAL / OFFICIAL:Sensitive）",
+    )
+
+
+def test_the_japanese_form_offers_certifications_by_their_japanese_names(alice_client, firm_a, disp):
+    CertificationFactory(code="iso-9001", name="ISO 9001")  # no Japanese name yet: the English one
+
+    page = edit(firm_a)
+    japanese = alice_client.get("/ja" + page).content.decode()
+    english = alice_client.get(page).content.decode()
+
+    assert f'<option value="{disp.pk}">DISP エントリーレベル（防衛産業保安プログラム、' in japanese
+    assert "DISP Entry Level" not in japanese
+    assert ">ISO 9001</option>" in japanese
+    assert f'<option value="{disp.pk}">DISP Entry Level (Australia, OFFICIAL / OFFICIAL:Sensitive)</option>' in english
+    assert "エントリーレベル" not in english
+
+
+def test_the_japanese_profile_lists_held_certifications_by_their_japanese_names(alice, alice_client, firm_a, disp):
+    company_update(company=firm_a, data={"certifications": {disp: None}}, by=alice)
+
+    page = detail(firm_a)
+    assert "<li>DISP エントリーレベル（防衛産業保安プログラム、" in alice_client.get("/ja" + page).text
+    assert "<li>DISP Entry Level (Australia, OFFICIAL / OFFICIAL:Sensitive)</li>" in alice_client.get(page).text
 
 
 def test_every_form_control_has_a_label(alice_client, firm_a):

@@ -11,7 +11,13 @@ NAMES = Names(
         "directed-energy": ("Directed energy", "指向性エネルギー"),
         "uav": ("Uncrewed aerial vehicles", "無人航空機"),
     },
-    certs={"as9100d": "AS9100D (aviation, space and defence quality management)", "jis-q-9100": "JIS Q 9100"},
+    certs={
+        "as9100d": (
+            "AS9100D (aviation, space and defence quality management)",
+            "AS9100D（航空・宇宙・防衛分野の品質マネジメントシステム）",
+        ),
+        "jis-q-9100": ("JIS Q 9100", ""),
+    },
     titles={"atla-uav": ("ATLA: uncrewed aerial vehicles", "防衛装備庁：無人航空機"), "gcap": ("GCAP", "")},
     notices={"export-rules": ("Export rules revised", "防衛装備移転三原則の運用指針改正")},
 )
@@ -317,6 +323,16 @@ def test_an_area_without_a_japanese_name_falls_back_to_its_english_name():
     names = Names(areas={"cyber": ("Cyber", "")}, certs={})
     with translation.override("ja"):
         assert render({"code": "ticked", "params": {"area": "cyber"}}, names) == "Cyberを自社の技術分野として登録"
+
+
+def test_a_certification_reads_by_its_japanese_short_name_in_japanese_and_its_english_one_in_english():
+    names = Names(certs={"cmmc-l2": ("CMMC Level 2 (Advanced)", "CMMC レベル2（高度）"), "iso-9001": ("ISO 9001", "")})
+    item = {"code": "certifications_missing", "params": {"certifications": ["cmmc-l2"]}}
+    with translation.override("ja"):
+        assert render(item, names) == "CMMC レベル2の認証なし：CMMC レベル2を取得する"
+        assert render({**item, "params": {"certifications": ["iso-9001"]}}, names).startswith("ISO 9001の認証なし")
+    with translation.override("en"):
+        assert render(item, names) == "no CMMC Level 2: obtain CMMC Level 2"
 
 
 def test_names_are_read_from_the_catalogue_once(db, django_assert_num_queries):

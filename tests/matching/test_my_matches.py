@@ -7,6 +7,7 @@ import pytest
 
 from matching.selectors import gap_plan, score_segments
 from tests.factories import CallFactory, CompanyFactory, EventFactory, MatchFactory, MembershipFactory
+from tests.pages import days
 
 PAGE = "/my/matches/"
 
@@ -248,8 +249,32 @@ def test_every_csv_export_starts_with_the_byte_order_mark_excel_needs_for_japane
 def test_csv_export_under_ja_writes_japanese_reasons_and_gaps(alice_client, alice_matches):
     response = alice_client.get("/ja/my/matches/export.csv")
     laser = next(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert laser["reasons"].startswith("指向性エネルギーを自社の技術分野として登録 | ")
-    assert "TRL 5は最低要件のTRL 7に届かない：まず製品をTRL 7まで成熟させる" in laser["gaps"]
+    assert laser["理由"].startswith("指向性エネルギーを自社の技術分野として登録 | ")
+    assert "TRL 5は最低要件のTRL 7に届かない：まず製品をTRL 7まで成熟させる" in laser["課題"]
+
+
+def test_csv_export_under_ja_has_japanese_headers_titles_and_words_and_the_same_slugs_and_scores(
+    alice_client, alice_matches
+):
+    response = alice_client.get("/ja/my/matches/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == [
+        *["企業ID", "案件ID", "タイトル", "種類", "締切", "スコア", "応募可否"],
+        *["技術適合", "応募資格", "成熟度", "認証適合", "時期", "理由", "課題"],
+    ]
+    laser, cyber = rows[1], rows[2]
+    assert laser[:7] == ["firm-a", "laser-call", "高出力レーザー公募", "公募", days(10).isoformat(), "81.5", "はい"]
+    assert cyber[2] == "Cyber defence call"  # no Japanese title yet: the English one
+
+
+def test_csv_export_in_english_keeps_its_column_names_and_words(alice_client, alice_matches):
+    response = alice_client.get("/my/matches/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == [
+        *["company", "opportunity", "title", "kind", "deadline", "score", "eligible"],
+        *["capability", "eligibility", "readiness", "compliance", "timing", "reasons", "gaps"],
+    ]
+    assert rows[1][:7] == ["firm-a", "laser-call", "High-power laser call", "call", days(10).isoformat(), "81.5", "yes"]
 
 
 def test_each_part_shows_what_it_was_multiplied_by_so_the_arithmetic_checks(alice_client, world, firm_a):

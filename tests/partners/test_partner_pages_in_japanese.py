@@ -6,6 +6,7 @@ import pytest
 
 from partners.models import Introduction
 from tests.factories import CallFactory
+from tests.partners.conftest import make_partner
 
 
 @pytest.fixture
@@ -19,6 +20,13 @@ def test_the_japanese_partner_listing_offers_area_names_in_japanese(anon_client,
     assert re.search(r'value="usv"[^>]*>\s*無人水上艇</label>', text)  # a tick box per area, as on /opportunities/
     assert re.search(r'value="cyber"[^>]*>\s*サイバー</label>', text)
     assert "Uncrewed surface vessels" not in text
+
+
+def test_the_japanese_partner_count_uses_a_counter_that_fits_research_bodies_too(anon_client, partners):
+    make_partner("tohoku-university", role="research", areas={}, name_ja="東北大学")
+
+    assert '<p class="meta">4件のパートナー</p>' in anon_client.get("/ja/partners/").text
+    assert '<p class="meta">4 partners</p>' in anon_client.get("/partners/").text
 
 
 def test_the_english_partner_listing_keeps_english_area_names(anon_client, partners):

@@ -127,6 +127,14 @@ def test_every_organisation_has_its_japanese_name(curated, db):
     assert Organisation.objects.get(slug="atla").name_ja == "防衛装備庁"
 
 
+def test_every_certification_has_its_japanese_name_keeping_the_standards_code(curated, db):
+    assert [c.code for c in Certification.objects.filter(name_ja="")] == []
+    assert Certification.objects.get(code="iso27001").name_ja.startswith("ISO/IEC 27001（")
+    assert Certification.objects.get(code="disp-entry").name_ja.startswith(
+        "DISP エントリーレベル（防衛産業保安プログラム"
+    )
+
+
 def test_every_technology_area_has_a_published_priority_area(curated, db):
     covered = set(
         OpportunityArea.objects.filter(

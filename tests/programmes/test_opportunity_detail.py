@@ -32,6 +32,14 @@ def test_detail_spells_out_the_record_and_its_eligibility(anon_client, world):
     assert "ATLA" in text and "Directed energy" in text
 
 
+def test_the_japanese_detail_names_required_certifications_in_japanese(anon_client, world):
+    world["laser"].required_certifications.add(
+        CertificationFactory(code="cmmc-l2", name="CMMC Level 2 (Advanced)", name_ja="CMMC レベル2（高度）")
+    )
+    assert "CMMC レベル2（高度）" in anon_client.get("/ja" + url(world["laser"])).text
+    assert "CMMC Level 2 (Advanced)" in anon_client.get(url(world["laser"])).text
+
+
 def test_detail_says_any_country_and_size_when_unrestricted(anon_client, world):
     text = anon_client.get(url(world["hub"])).text
     assert "Firms from any country" in text

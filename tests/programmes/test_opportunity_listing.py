@@ -199,6 +199,18 @@ def test_csv_export_carries_the_firms_score_for_its_staff_only(alice_client, bob
     assert all(row["score"] == "" for row in bob_rows)
 
 
+def test_csv_export_under_ja_has_japanese_headers_and_words_and_both_titles(alice_client, alice_matches):
+    response = alice_client.get("/ja/opportunities/export.csv", {"kind": "call"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    laser = next(row for row in rows if row["案件ID"] == "laser-call")
+    assert laser["日本語タイトル"] == "高出力レーザー公募"
+    assert laser["英語タイトル"] == "High-power laser call"
+    assert laser["種類"] == "公募" and laser["状態"] == "公開" and laser["確度"] == "高"
+    assert laser["機関"] == "atla" and laser["技術分野"] == "directed-energy"  # slugs, for filtering
+    assert laser["締切"] == days(10).isoformat()
+    assert laser["スコア"] == "81.5"
+
+
 def _rows(n: int, areas, orgs, company=None) -> None:
     for _ in range(n):
         opportunity = CallFactory(areas=[areas["laser"], areas["cyber"]])

@@ -133,6 +133,18 @@ def test_csv_export_is_safe_to_open_in_a_spreadsheet(alice_client, alice, firm_a
     assert rows[1][6] == '\'=HYPERLINK("http://evil.example","x")'
 
 
+def test_csv_export_under_ja_has_japanese_headers_title_and_stage(alice_client, alice, firm_a, call):
+    call.title_ja = "高出力レーザー公募"
+    call.save()
+    pipeline_entry_save(company=firm_a, opportunity=call, by=alice, stage="pursuing")
+    response = alice_client.get("/ja" + BOARD + "export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["案件ID", "タイトル", "段階", "担当者", "期日", "締切", "備考", "更新日時"]
+    assert rows[1][:3] == ["laser-call", "高出力レーザー公募", "取り組み中"]
+    english = list(csv.reader(io.StringIO(alice_client.get(BOARD + "export.csv").content.decode("utf-8-sig"))))
+    assert english[1][:3] == ["laser-call", "High-power laser call", "pursuing"]
+
+
 def test_follow_and_pursue_on_my_matches(alice_client, firm_a, call):
     MatchFactory(company=firm_a, opportunity=call, score=70)
     text = alice_client.get("/my/matches/").text
