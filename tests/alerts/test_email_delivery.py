@@ -103,7 +103,7 @@ def test_a_japanese_user_gets_the_digest_in_japanese(smtp, consultant, usv, firm
 
     (mail,) = smtp.inbox.messages
     assert mail["Content-Language"] == "ja"
-    assert _decoded(mail["Subject"]) == "Kakehashi 日次ダイジェスト：1件の更新"
+    assert _decoded(mail["Subject"]) == "架け橋の日次ダイジェスト：1件の更新"
     text = body(mail, "plain")
     assert '<html lang="ja">' in body(mail, "html")
     assert "USV実証公募" in text

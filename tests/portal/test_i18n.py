@@ -166,3 +166,14 @@ def test_every_translatable_string_of_the_code_and_templates_has_a_japanese_tran
         if "#, fuzzy" in block or (last.rstrip().endswith('""') and '\n"' not in last):
             missing.append(text)
     assert missing == []
+
+
+def test_japanese_text_names_the_product_in_japanese():
+    """On /ja/ and in Japanese emails the product is 架け橋, as in the header, never the romanised name."""
+    catalogue = gettext.GNUTranslations(MO.open("rb"))._catalog  # type: ignore[attr-defined]
+    romanised = sorted(
+        str(msgid)
+        for msgid, text in catalogue.items()
+        if msgid and "Kakehashi" in (text if isinstance(text, str) else "")
+    )
+    assert romanised == []
