@@ -61,6 +61,11 @@ class MembershipForm(forms.ModelForm):
         model = Membership
         fields = ["user", "company", "role"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # the box shows (and sends back) the username, not the account's number
+            self.initial["user"] = self.instance.user.username
+
 
 class MembershipInline(ConsultantOnlyMixin, admin.TabularInline):
     model = Membership

@@ -176,3 +176,20 @@ def test_a_consultant_opens_the_change_history_and_upload_pages(consultant_clien
         IMPORT_URL,
     ):
         assert consultant_client.get(url).status_code == 200, url
+
+
+def test_a_firm_with_staff_saves_as_the_form_shows_it(consultant_client, firm_a, alice):
+    """The members' boxes show usernames, so saving the page as it stands keeps the staff and changes nothing."""
+    from tests.programmes.test_admin import _form_data
+
+    url = reverse("admin:companies_company_change", args=[firm_a.pk])
+    page = consultant_client.get(url)
+    data = _form_data(page)
+    assert data["memberships-0-user"] == "alice"
+    rows = firm_a.history.count()
+
+    response = consultant_client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert list(firm_a.memberships.values_list("user__username", flat=True)) == ["alice"]
+    assert firm_a.history.count() == rows
