@@ -42,7 +42,10 @@ class ReferenceAdmin(CurationAdmin):
     """Organisations, technology areas and certifications: saved through reference_record_save."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: forms.Form, change: bool) -> None:
-        reference_record_save(record=obj, by=request.user, reason=self.change_reason(form, change))
+        links = {field.name for field in obj._meta.many_to_many} & set(form.changed_data)  # certification equivalents
+        reference_record_save(
+            record=obj, by=request.user, reason=self.change_reason(form, change), links_changed=bool(links)
+        )
 
 
 @admin.register(Organisation)
@@ -177,7 +180,9 @@ class OpportunityAdmin(CurationAdmin):
         area_formset = next(fs for fs in formsets if fs.model is OpportunityArea)
         data[AREAS_KEY] = self._weights(area_formset)
         if change:
-            opportunity_update(opportunity=form.instance, data=data, by=by, reason=reason)
+            # The sources are saved below, each with its own row; the record's row names them in its reason.
+            sources = any(any(inline_changes(formset)) for formset in formsets if formset.model is Source)
+            opportunity_update(opportunity=form.instance, data=data, by=by, reason=reason, inline_changed=sources)
         else:
             opportunity_create(instance=form.instance, data=data, by=by, reason=reason)
         inline_mark_saved(area_formset)

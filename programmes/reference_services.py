@@ -15,14 +15,18 @@ ReferenceRecord = TypeVar("ReferenceRecord", Organisation, TechnologyArea, Certi
 AREA_SCORING_FIELDS = ("name", "description", "keywords", "related_terms")
 
 
-def reference_record_save(*, record: ReferenceRecord, by: User | None, reason: str = "") -> ReferenceRecord:
+def reference_record_save(
+    *, record: ReferenceRecord, by: User | None, reason: str = "", links_changed: bool = False
+) -> ReferenceRecord:
     """Validate and save an organisation, technology area or certification with who and why in its history.
+
+    An edit that changes no column writes nothing, unless LINKS_CHANGED (a certification's equivalents).
 
     A technology area whose name, description, lexicon or related terms changed is rescored for every firm once
     the transaction commits: the vocabulary and every firm's affinities depend on it.
     """
     rescore = isinstance(record, TechnologyArea) and _area_scoring_changed(record)
-    saved = _save(record, by=by, reason=reason or ("Edited" if record.pk else "Created"))
+    saved = _save(record, by=by, reason=reason or ("Edited" if record.pk else "Created"), always=links_changed)
     if rescore:
         dispatch.all_rescore_later()
     return saved

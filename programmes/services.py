@@ -74,14 +74,15 @@ def _integrity_error(error: IntegrityError) -> ValidationError:
     return ValidationError({NON_FIELD_ERRORS: f"The database refused the change: {text}"})
 
 
-def _save(record: Record, *, by: User | None, reason: str, links_changed: bool = False) -> Record:
+def _save(record: Record, *, by: User | None, reason: str, always: bool = False) -> Record:
     """Validate RECORD, then save it with one history row naming BY and REASON.
 
-    An edit that changes no column (and, by LINKS_CHANGED, none of the links the history row snapshots) is not
-    saved: it would write a history row naming no change.
+    An edit that changes no column is not saved: it would write a history row naming no change. ALWAYS saves it
+    anyway, for a row that records something the columns do not show: links the row snapshots that changed, an
+    inline the reason names, or an act such as a verification.
     """
     record.full_clean()
-    if not links_changed and saving_changes_nothing(record):
+    if not always and saving_changes_nothing(record):
         return record
     _stamp(record, by=by, reason=reason)
     try:
@@ -227,15 +228,19 @@ def opportunity_create(
     _save(opportunity, by=by, reason=reason or "Created")
     if _relations_apply(opportunity, relations, weights):
         # One more row so the history shows the links as set at creation, by the same person.
-        _save(opportunity, by=by, reason=reason or "Created", links_changed=True)
+        _save(opportunity, by=by, reason=reason or "Created", always=True)
     return opportunity
 
 
 @transaction.atomic
 def opportunity_update(
-    *, opportunity: Opportunity, data: Mapping[str, Any], by: User | None, reason: str
+    *, opportunity: Opportunity, data: Mapping[str, Any], by: User | None, reason: str, inline_changed: bool = False
 ) -> Opportunity:
-    """Change OPPORTUNITY's columns, links and area weights from DATA in one history row; rescore if published."""
+    """Change OPPORTUNITY's columns, links and area weights from DATA in one history row; rescore if published.
+
+    Nothing is written when nothing changed, unless INLINE_CHANGED: the caller also changed rows the record's own
+    row does not show (the admin's sources), which REASON names.
+    """
     fields, relations, weights = _split(data)
     _check_relations(opportunity, relations)
     before = changes.record_snapshot(opportunity.pk)  # from the database: a form may have changed the instance
@@ -243,9 +248,9 @@ def opportunity_update(
         setattr(opportunity, name, value)
     # Links go first so the one history row below snapshots them; a failed save rolls them back.
     links_changed = _relations_apply(opportunity, relations, weights)
-    if not links_changed and saving_changes_nothing(opportunity):
+    if not (links_changed or inline_changed) and saving_changes_nothing(opportunity):
         return opportunity  # no history row, no change event, no rescore
-    _save(opportunity, by=by, reason=reason or "Edited", links_changed=True)
+    _save(opportunity, by=by, reason=reason or "Edited", always=True)
     changes.record_changed(opportunity=opportunity, before=before, by=by)
     if opportunity.status == Opportunity.Status.PUBLISHED:
         _rescore_later(opportunity)
@@ -331,7 +336,8 @@ def opportunity_verify(
     previous = (opportunity.last_verified_on, opportunity.last_verified_by)
     opportunity.last_verified_on, opportunity.last_verified_by = day, by
     try:
-        return _save(opportunity, by=by, reason=reason or "Verified against its sources")
+        # A verification is an act: it has its row even when the same person verified the record earlier today.
+        return _save(opportunity, by=by, reason=reason or "Verified against its sources", always=True)
     except BaseException:
         opportunity.last_verified_on, opportunity.last_verified_by = previous
         raise

@@ -453,3 +453,28 @@ def test_saving_an_organisation_unchanged_writes_no_history_row(consultant_clien
 
     assert consultant_client.post(url, _form_data(consultant_client.get(url))).status_code == 302
     assert meti.history.count() == rows
+
+
+def test_an_edit_of_the_sources_alone_is_named_in_the_records_history(consultant_client):
+    opportunity = OpportunityFactory()
+    SourceFactory(opportunity=opportunity, url="https://example.org/old", title="Old page")
+    data = _form_data(consultant_client.get(_change_url(opportunity)))
+    old = next(key.split("-")[1] for key, value in data.items() if value == "https://example.org/old")
+    rows = opportunity.history.count()
+
+    assert consultant_client.post(_change_url(opportunity), data | {f"sources-{old}-DELETE": "on"}).status_code == 302
+    assert opportunity.history.count() == rows + 1
+    assert opportunity.history.latest().history_change_reason == "Edited in the admin: deleted source “Old page”"
+
+
+def test_a_certifications_new_equivalent_is_in_its_history(consultant_client):
+    from tests.factories import CertificationFactory
+
+    as9100, en9100 = CertificationFactory(code="as9100d"), CertificationFactory(code="en9100")
+    url = reverse("admin:programmes_certification_change", args=[as9100.pk])
+    data = _form_data(consultant_client.get(url)) | {"equivalents": [str(en9100.pk)]}
+    rows = as9100.history.count()
+
+    assert consultant_client.post(url, data).status_code == 302
+    assert list(as9100.equivalents.all()) == [en9100]
+    assert as9100.history.count() == rows + 1

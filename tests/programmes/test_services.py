@@ -364,3 +364,24 @@ def test_a_record_whose_sources_are_all_low_must_be_low_to_be_published_or_to_ke
         source_update(source=source, data={"confidence": "low"}, by=consultant)
     source.refresh_from_db()
     assert source.confidence != "low"
+
+
+def test_verifying_again_the_same_day_is_recorded_with_its_reason(consultant):
+    opportunity = OpportunityFactory(last_verified_on=None)
+    opportunity_verify(opportunity=opportunity, by=consultant)
+    rows = opportunity.history.count()
+
+    opportunity_verify(opportunity=opportunity, by=consultant, reason="Checked the new call page too")
+
+    assert opportunity.history.count() == rows + 1
+    assert opportunity.history.latest().history_change_reason == "Checked the new call page too"
+
+
+def test_an_update_that_changes_nothing_writes_no_row_sends_no_event_and_asks_no_rescore(consultant, rescored):
+    published = OpportunityFactory(summary="Funding.")
+    rows = published.history.count()
+
+    opportunity_update(opportunity=published, data={"summary": "Funding."}, by=consultant, reason="Checked")
+
+    assert published.history.count() == rows
+    assert rescored() == []
