@@ -140,7 +140,7 @@ def test_a_japanese_reader_gets_the_email_and_the_page_in_japanese(
     ask(alice_client, "alice@new.example", django_capture_on_commit_callbacks, prefix="/ja")
 
     [message] = mailoutbox
-    assert message.subject == "Kakehashi のメールアドレスの確認"
+    assert message.subject == "架け橋のメールアドレスの確認"
     path = link_path(message)
     assert path.startswith("/ja/confirm-email/")
     assert "メールアドレスの確認" in anon_client.get(path).text

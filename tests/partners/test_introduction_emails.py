@@ -77,7 +77,7 @@ def test_a_status_change_emails_the_asker_once_in_their_language(requested, alic
     ]
     declined = to_alice[1].payload
     assert declined["language"] == "ja"
-    assert declined["subject"] == "Kakehashi：造船への紹介依頼は現在「見送り」です"
+    assert declined["subject"] == "架け橋：造船への紹介依頼は現在「見送り」です"
     assert "理由：造船所は今年は募集していません。" in declined["body"]
     assert f"https://kakehashi.example/ja/my/introductions/{requested.pk}/" in declined["body"]
     assert "call the yard" not in declined["body"]  # consultants' notes are never shown to the firm
