@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -38,14 +37,6 @@ VOLATILE_KEYS = {
     "prefix",
     "engine_version",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    """Throttle counters live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def normalise(data):
