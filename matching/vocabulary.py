@@ -4,10 +4,11 @@ scikit-learn's TfidfVectorizer builds every n-gram as a Python string: reading 2
 the whole budget of a one-opportunity rescore. This one maps words to ids once and forms 2- and 3-grams as integer
 keys with array arithmetic, looking them up with `searchsorted`: the same weighting (smooth idf, sublinear tf, L2
 rows) at about a tenth of the cost. N-grams never cross punctuation or a line break, so a keyword list one per line
-yields no spurious pairs, nor an article, a pronoun or an auxiliary verb (`PHRASE_BREAKS`); connectives are dropped
-before n-grams are formed ("beam director for lasers" gives "beam director lasers"). Words are stemmed with the
-Snowball English stemmer (`snowballstemmer`), so "autonomous", "autonomy" and "autonomously" are one term, as are
-"directors" and "director" (issue 12).
+yields no spurious pairs (a slash between words and a point between digits join, as in "EO/IR" and "4.0"), nor an
+article, a pronoun or an auxiliary verb (`PHRASE_BREAKS`); connectives are dropped before n-grams are formed ("beam
+director for lasers" gives "beam director lasers"). Words are stemmed with the Snowball English stemmer
+(`snowballstemmer`), so "autonomous", "autonomy" and "autonomously" are one term, as are "directors" and "director"
+(issue 12).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from numpy.typing import NDArray
 WORD = re.compile(r"[a-z0-9][a-z0-9+]*")
 TOKEN = re.compile(r"[a-z0-9][a-z0-9+]*|\x01|\x02")
 STOP_MARK, BREAK_MARK, DOC_MARK = -2, -3, -4
-BREAK = re.compile(r"[\n\r.;,:!?()\[\]{}|/\"\x00]+")
+# A slash between two words ("EO/IR", "transmit/receive") and a point between two digits ("Industry 4.0") join them;
+# elsewhere they break a phrase, as other punctuation does.
+BREAK = re.compile(r"(?:[\n\r;,:!?()\[\]{}|\"\x00]|(?<![a-z0-9])/|/(?![a-z0-9])|(?<![0-9])\.|\.(?![0-9]))+")
 # Function words only: scikit-learn's English list drops domain words such as "fire", "system" and "call".
 STOP_WORDS: frozenset[str] = frozenset(
     "a an and are as at be been but by for from has have in into is it its of on or our that the their them these "
@@ -35,9 +38,11 @@ STOP_WORDS: frozenset[str] = frozenset(
 
 # Stop words that end a phrase: no term runs across an article, a pronoun or an auxiliary ("supply chains a secure"
 # is not "supply chain security"). Connectives inside terms ("command and control", "beam director for lasers") do not.
+# The pieces of contractions ("firm's", "we're") stay plain stop words: they are also the pieces of "re-entry", "R&D",
+# "3-D", and "us" of "Japan-US".
 PHRASE_BREAKS: frozenset[str] = frozenset(
     "a an the is are was were be been has have it its our their them these they this those that which who will you "
-    "your us we can s t d ll re ve m".split()
+    "your we can".split()
 )
 
 Ints = NDArray[np.int64]

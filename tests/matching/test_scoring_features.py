@@ -161,3 +161,19 @@ def test_opportunity_text_keeps_its_heaviest_terms_at_unit_length():
     matrix = features.top_terms(vocabulary.transform([" ".join(f"w{i}" for i in range(100))]), 10)
     assert matrix.nnz == 10
     assert np.sqrt((matrix.data**2).sum()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_every_curated_keyword_and_related_term_is_a_term_the_matcher_can_find():
+    """A keyword whose words the tokeniser splits apart ("EO/IR", "re-entry", "Industry 4.0") would never match."""
+    import yaml
+
+    from tests.matching.conftest import FIXTURES
+
+    areas = yaml.safe_load((FIXTURES / "technology_areas.yaml").read_text())
+    phrases = [p for a in areas for p in (a.get("keywords") or []) + (a.get("related_terms") or [])]
+    vocabulary = Vocabulary(["\n".join(phrases)])
+
+    assert len(phrases) > 1000
+    assert [p for p in phrases if not vocabulary.phrase(p)] == []
+    for text, phrase in [("EO/IR gimbals", "EO/IR gimbal"), ("Industry 4.0 lines", "Industry 4.0")]:
+        assert set(vocabulary.phrase(phrase)) <= set(vocabulary.transform([text]).indices.tolist())
