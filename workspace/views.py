@@ -84,6 +84,8 @@ def pipeline_list_view(request: HttpRequest, company_slug: str) -> HttpResponse:
         "company": company,
         "stages": PipelineEntry.Stage.choices,
         "can_edit": workspace_can_edit(user=request.user, company=company),
+        # "My matches" is for the firm's own staff; a consultant looking after the firm goes to its profile instead.
+        "member": company.memberships.filter(user=request.user).exists(),
     }
     stage = request.GET.get("stage")
     if stage in PipelineEntry.Stage.values:  # one column, all of it, page by page

@@ -118,6 +118,17 @@ def test_a_consultant_sees_any_firms_pipeline(consultant_client, alice, firm_a, 
     assert "High-power laser call" in consultant_client.get(BOARD).text
 
 
+def test_the_board_links_staff_to_their_matches_and_a_consultant_to_the_firms_profile(
+    consultant_client, alice_client, alice, firm_a, call
+):
+    mine = alice_client.get(BOARD).text
+    theirs = consultant_client.get(BOARD).text
+
+    assert 'href="/my/matches/?company=firm-a"' in mine
+    assert "/my/matches/?company=" not in theirs and 'href="/companies/firm-a/"' in theirs
+    assert consultant_client.get("/companies/firm-a/").status_code == 200
+
+
 def test_delete_takes_the_record_off_the_board(alice_client, alice, firm_a, call):
     pipeline_entry_save(company=firm_a, opportunity=call, by=alice)
     alice_client.post(entry_url("laser-call", "delete/"))
@@ -189,8 +200,9 @@ def test_pipeline_board_query_count_is_constant(alice_client, alice, firm_a, row
     for _n in range(rows):
         pipeline_entry_save(company=firm_a, opportunity=CallFactory(), by=alice, owner=owner, stage="pursuing")
     # 1 session, 2 user, 3 the firm (visible_to: member of it), 4 consultant group check, 5 entries per stage,
-    # 6 each column's first cards with their records and owners, 7 whether the user edits the firm's workspace
-    with django_assert_num_queries(7):
+    # 6 each column's first cards with their records and owners, 7 whether the user edits the firm's workspace,
+    # 8 whether the user is the firm's staff (their matches) or looks after it (its profile)
+    with django_assert_num_queries(8):
         response = alice_client.get(BOARD)
     pursuing = next(column for column in response.context["columns"] if column.stage == "pursuing")
     assert (pursuing.total, len(pursuing.entries)) == (rows, min(rows, 10))
