@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from notices.models import Notice, NoticeSource
 from portal.admin import ConsultantOnlyMixin
+from portal.history import saving_changes_nothing
 
 
 class NoticeSourceInline(admin.TabularInline):
@@ -21,3 +22,9 @@ class NoticeAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
     search_fields = ("title", "summary", "slug")
     filter_horizontal = ("records", "technology_areas")
     inlines = [NoticeSourceInline]
+
+    def save_model(self, request, obj, form, change):
+        """An edit that changes no column writes no history row (links and sources are saved on their own)."""
+        if change and saving_changes_nothing(obj):
+            return
+        super().save_model(request, obj, form, change)

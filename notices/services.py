@@ -9,6 +9,7 @@ from django.db import transaction
 
 from notices.models import Notice, NoticeSource
 from portal.changes import change_record
+from portal.history import saving_changes_nothing
 from programmes.models import Opportunity, TechnologyArea
 
 PUBLISHED = "notice.published"
@@ -35,8 +36,9 @@ def _notice_load(entry: dict[str, Any]) -> Notice:
         notice.full_clean()
     except ValidationError as error:
         raise ValidationError(f"notice {slug}: {error.message_dict}") from error
-    notice._change_reason = "curated notices load"  # type: ignore[attr-defined]
-    notice.save()
+    if not saving_changes_nothing(notice):  # a reload of the same file writes no history row
+        notice._change_reason = "curated notices load"  # type: ignore[attr-defined]
+        notice.save()
     notice.records.set(_by_slug(Opportunity, slug, entry.get("records") or []))
     notice.technology_areas.set(_by_slug(TechnologyArea, slug, entry.get("areas") or []))
     notice.sources.all().delete()

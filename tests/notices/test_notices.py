@@ -41,9 +41,27 @@ def test_the_export_rule_notice_is_dated_sourced_and_linked(loaded):
     assert strategy.due_by == datetime.date(2026, 12, 31) and strategy.records.count() == 7
 
 
-def test_loading_twice_keeps_one_copy(loaded):
+def test_loading_twice_keeps_one_copy_and_writes_no_history(loaded):
+    rows = Notice.history.count()
     notices_load(path=FIXTURES / "notices.yaml")
     assert Notice.objects.count() == 2 and Notice.objects.get(slug="export-rules-revision-2026-04").sources.count() == 2
+    assert Notice.history.count() == rows
+
+
+def test_saving_a_notice_unchanged_in_the_admin_writes_no_history(loaded, consultant_client):
+    from tests.programmes.test_admin import _form_data
+
+    notice = Notice.objects.get(slug="export-rules-revision-2026-04")
+    url = f"/admin/notices/notice/{notice.pk}/change/"
+    rows = notice.history.count()
+
+    response = consultant_client.post(url, _form_data(consultant_client.get(url)))
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert notice.history.count() == rows
+    data = _form_data(consultant_client.get(url)) | {"title": "Export rules revised"}
+    assert consultant_client.post(url, data).status_code == 302
+    assert notice.history.count() == rows + 1
 
 
 def test_a_notice_naming_an_unknown_record_writes_nothing(db, tmp_path):
