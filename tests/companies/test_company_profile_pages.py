@@ -286,3 +286,16 @@ def test_a_new_certificate_expiry_alone_is_listed_in_the_firms_history(alice, al
     assert new.diff_against(old).changed_fields == ["certifications"]
     assert [link.expires_on for link in old.certifications.all()] == [datetime.date(2027, 3, 31)]
     assert re.search(r"Changed: Certifications\b", alice_client.get(detail(firm_a)).text)
+
+
+def test_a_certificates_expiry_reads_as_a_date_in_each_language(alice_client, firm_a):
+    import datetime
+
+    from tests.factories import CertificationFactory
+
+    CompanyCertification.objects.create(
+        company=firm_a, certification=CertificationFactory(code="iso9001"), expires_on=datetime.date(2027, 6, 30)
+    )
+
+    assert "expires June 30, 2027" in alice_client.get("/companies/firm-a/").text
+    assert "2027年6月30日まで有効" in alice_client.get("/ja/companies/firm-a/").text
