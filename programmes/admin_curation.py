@@ -28,7 +28,6 @@ HISTORY_PAGE_WORDS = (
     gettext_noop("Changes"),
     gettext_noop("Deleted"),
     gettext_noop("View %s"),
-    gettext_noop("View %(verbose_name)s"),
     ngettext_lazy("entry", "entries", 0),
 )
 

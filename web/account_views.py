@@ -21,12 +21,14 @@ def account(request: HttpRequest) -> HttpResponse:
     links to, each of which keeps its own rules (the address through its confirmation link, and so on).
     """
     user = request.user
+    chosen = NotificationSettings.objects.filter(user=user).first()
     context = {
         "email_pending": email_change_pending(user=user),
         "memberships": Membership.objects.filter(user=user).select_related("company").order_by("company__name"),
         "consultant": is_consultant(user),
         # Not created here: a page that is only read writes nothing. Unsaved, the model's defaults are what apply.
-        "notifications": NotificationSettings.objects.filter(user=user).first() or NotificationSettings(user=user),
+        "notifications": chosen or NotificationSettings(user=user),
+        "notifications_chosen": chosen is not None,
         "webhooks_active": WebhookEndpoint.objects.filter(owner=user, active=True).count(),
         "tokens_active": ApiToken.objects.filter(user=user).active().count(),
     }

@@ -259,7 +259,7 @@ def test_csv_export_under_ja_has_japanese_headers_titles_and_words_and_the_same_
     response = alice_client.get("/ja/my/matches/export.csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == [
-        *["企業ID", "案件ID", "タイトル", "種類", "締切", "スコア", "応募可否"],
+        *["企業ID", "案件ID", "タイトル", "種類", "締切", "スコア", "応募資格あり"],
         *["技術適合", "応募資格", "成熟度", "認証適合", "時期", "理由", "課題"],
     ]
     laser, cyber = rows[1], rows[2]

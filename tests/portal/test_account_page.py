@@ -22,7 +22,7 @@ def test_the_account_page_shows_the_address_the_firms_with_their_roles_and_what_
     assert "Firm A</a>: editor" in page and "Firm C</a>: viewer" in page
     assert "Firm B" not in page
     assert "1 active token" in page and "1 active endpoint" in page
-    assert "digest: Daily; language: English" in page
+    assert "digest: Daily; language: English (the defaults: nothing chosen yet)" in page
     for name in ("alerts:notification_settings", "alerts:webhook_list", "portal:token_list", "password_change"):
         assert f'href="{reverse(name)}' in page
 

@@ -26,7 +26,7 @@ def test_a_records_history_page_under_ja_is_in_japanese(consultant_client):
     text = consultant_client.get(f"/ja/admin/programmes/opportunity/{opportunity.pk}/history/").text
 
     assert "<h1>履歴を表示：GCAP</h1>" in text
-    assert "<title>履歴を表示：GCAP | 架け橋 管理</title>" in text
+    assert "<title>履歴を表示：GCAP | 架け橋 管理サイト</title>" in text
     for heading in ("対象", "操作", "変更者", "変更理由", "変更内容"):
         assert f'<th scope="col">{heading}</th>' in text
     for english in ("View history", "Change reason", "Changes</th>", "Object</th>", "Django"):
