@@ -1,6 +1,8 @@
 """Opportunity pages for company staff and the public: the filtered listing, its CSV export, and the detail page."""
 
 import csv
+from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -20,7 +22,7 @@ from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word
-from portal.text import localised
+from portal.text import localised, reading_japanese
 from programmes.filters import OpportunityFilterSet
 from programmes.models import Opportunity
 from workspace.selectors import workspace_context
@@ -39,7 +41,8 @@ FILTER_PARAMS = [
 HISTORY_ROWS = 5
 
 # The export's columns: the name the English file has always used, and the label the Japanese export gives it.
-# Organisations and areas stay slugs (joined by ";"), for filtering in a spreadsheet or a script.
+# Organisations and areas are slugs in the English file (joined by ";"), for filtering in a spreadsheet or a script,
+# and names in the Japanese one, whose reader cannot use a slug.
 OPPORTUNITY_EXPORT_COLUMNS = [
     ("slug", gettext_lazy("Opportunity ID")),
     ("kind", gettext_lazy("Kind")),
@@ -183,6 +186,11 @@ def opportunity_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _listed(records: Iterable[Any]) -> str:
+    """RECORDS joined by ";": their slugs in English, their Japanese names under /ja/."""
+    return ";".join(localised(record) if reading_japanese() else record.slug for record in records)
+
+
 def _opportunity_export_row(opportunity: Opportunity) -> list[object]:
     """OPPORTUNITY as a row of the export: slugs, ISO dates and both titles as they are, words in the reader's
     language."""
@@ -191,8 +199,8 @@ def _opportunity_export_row(opportunity: Opportunity) -> list[object]:
         csv_word(opportunity.kind, opportunity.get_kind_display()),
         opportunity.title,
         opportunity.title_ja,
-        ";".join(org.slug for org in opportunity.organisations.all()),
-        ";".join(link.technology_area.slug for link in opportunity.area_links.all()),
+        _listed(opportunity.organisations.all()),
+        _listed(link.technology_area for link in opportunity.area_links.all()),
         opportunity.deadline or "",
         opportunity.opens_on or "",
         opportunity.closes_on or "",

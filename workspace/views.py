@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -53,7 +54,7 @@ PIPELINE_EXPORT_COLUMNS = [
     ("owner", gettext_lazy("Owner")),
     ("due_on", gettext_lazy("Due date")),
     ("deadline", gettext_lazy("Deadline")),
-    ("notes", gettext_lazy("Notes")),
+    ("notes", PipelineEntry._meta.get_field("notes").verbose_name),  # the form's word for them
     ("updated_at", gettext_lazy("Updated at")),
 ]
 
@@ -123,7 +124,7 @@ def _pipeline_export_row(entry: PipelineEntry) -> list[object]:
         entry.due_on or "",
         opportunity.deadline or "",
         entry.notes,
-        entry.updated_at.isoformat(timespec="seconds"),
+        timezone.localtime(entry.updated_at).isoformat(timespec="seconds"),  # Japan time, as the board shows it
     ]
 
 

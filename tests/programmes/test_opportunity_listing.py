@@ -206,7 +206,7 @@ def test_csv_export_under_ja_has_japanese_headers_and_words_and_both_titles(alic
     assert laser["日本語タイトル"] == "高出力レーザー公募"
     assert laser["英語タイトル"] == "High-power laser call"
     assert laser["種類"] == "公募" and laser["状態"] == "公開" and laser["確度"] == "高"
-    assert laser["機関"] == "atla" and laser["技術分野"] == "directed-energy"  # slugs, for filtering
+    assert laser["機関"] == "防衛装備庁" and laser["技術分野"] == "指向性エネルギー"  # names a Japanese reader can use
     assert laser["締切"] == days(10).isoformat()
     assert laser["スコア"] == "81.5"
 

@@ -150,8 +150,9 @@ def test_csv_export_under_ja_has_japanese_headers_title_and_stage(alice_client, 
     pipeline_entry_save(company=firm_a, opportunity=call, by=alice, stage="pursuing")
     response = alice_client.get("/ja" + BOARD + "export.csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["案件ID", "タイトル", "段階", "担当者", "期日", "締切", "備考", "更新日時"]
+    assert rows[0] == ["案件ID", "タイトル", "段階", "担当者", "期日", "締切", "メモ", "更新日時"]  # the form's words
     assert rows[1][:3] == ["laser-call", "高出力レーザー公募", "取り組み中"]
+    assert rows[1][7].endswith("+09:00")  # Japan time, as the board shows it
     english = list(csv.reader(io.StringIO(alice_client.get(BOARD + "export.csv").content.decode("utf-8-sig"))))
     assert english[1][:3] == ["laser-call", "High-power laser call", "pursuing"]
 
