@@ -62,7 +62,7 @@ def test_a_viewer_sees_the_suggestions_but_cannot_tick(drone_firm):
     page = client.get(PAGE)
 
     assert suggested(page)[0] == "uav"
-    assert "Tick Uncrewed" not in page.text and "Your firm's editors can tick them on its profile." in page.text
+    assert "Tick Uncrewed" not in page.text and "Your firm's editors can tick them here or on its profile." in page.text
     assert client.post(TICK, {"company": "firm-a", "area": "uav"}).status_code == 403
     assert not drone_firm.technology_areas.exists()
 
