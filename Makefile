@@ -32,7 +32,7 @@ run: demo
 	@echo ""
 	@echo "Kakehashi is starting on http://127.0.0.1:8000/"
 	@echo "  consultant log-in: consultant / $(DEMO_PASSWORD)   (admin: http://127.0.0.1:8000/admin/)"
-	@echo "  company staff log-in: staff / $(DEMO_PASSWORD)"
+	@echo "  company staff log-ins: staff / $(DEMO_PASSWORD) (editor), viewer / $(DEMO_PASSWORD) (read only)"
 	@echo "  (set DEMO_PASSWORD=... before 'make run' to choose another password)"
 	@echo ""
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000

@@ -23,6 +23,7 @@ COMPANY_RELATIONS = ("technology_areas", "certifications")
 DEMO_STAFF_COMPANY = "ocius"
 DEMO_CONSULTANT = "consultant"
 DEMO_STAFF = "staff"
+DEMO_VIEWER = "viewer"
 
 
 def companies_load(ctx: LoadContext, records: list[dict]) -> None:
@@ -98,7 +99,8 @@ class DemoLogin:
 
 @transaction.atomic
 def demo_users_ensure(*, password: str, staff_company_slug: str = DEMO_STAFF_COMPANY) -> list[DemoLogin]:
-    """Create or update the `consultant` and `staff` demo users; idempotent, and only `make demo` calls it."""
+    """Create or update the `consultant`, `staff` (an editor) and `viewer` demo users of one firm; idempotent, and
+    only `make demo` calls it."""
     company = Company.objects.filter(slug=staff_company_slug).first()
     if company is None:
         raise ValidationError({"company": f"demo firm {staff_company_slug!r} is missing; run load_curated first"})
@@ -106,9 +108,12 @@ def demo_users_ensure(*, password: str, staff_company_slug: str = DEMO_STAFF_COM
     consultant.groups.add(consultants_group_ensure())
     staff = demo_user_ensure(username=DEMO_STAFF, password=password, is_staff=False)
     Membership.objects.update_or_create(user=staff, company=company, defaults={"role": Membership.Role.EDITOR})
+    viewer = demo_user_ensure(username=DEMO_VIEWER, password=password, is_staff=False)
+    Membership.objects.update_or_create(user=viewer, company=company, defaults={"role": Membership.Role.VIEWER})
     return [
         DemoLogin(DEMO_CONSULTANT, "consultant: curates every record in the admin and the portal"),
         DemoLogin(DEMO_STAFF, f"company staff: editor of {company.name}"),
+        DemoLogin(DEMO_VIEWER, f"company staff: viewer of {company.name} (reads, changes nothing)"),
     ]
 
 

@@ -83,8 +83,12 @@ def test_demo_users_are_a_consultant_and_an_editor_of_one_demo_firm(demo_firms, 
     assert not staff.is_staff and not is_consultant(staff) and staff.check_password(DEFAULT_PASSWORD)
     membership = Membership.objects.get(user=staff)
     assert (membership.company.slug, membership.role) == (DEMO_STAFF_COMPANY, Membership.Role.EDITOR)
+    viewer = Membership.objects.get(user__username="viewer")
+    assert (viewer.company.slug, viewer.role) == (DEMO_STAFF_COMPANY, Membership.Role.VIEWER)
+    assert viewer.user.check_password(DEFAULT_PASSWORD) and not viewer.user.is_staff
     out = capsys.readouterr().out
     assert f"consultant / {DEFAULT_PASSWORD}" in out and f"staff / {DEFAULT_PASSWORD}" in out
+    assert f"viewer / {DEFAULT_PASSWORD}" in out
 
 
 def test_demo_users_is_idempotent_and_takes_the_password_from_the_environment(demo_firms, db, monkeypatch):
@@ -94,7 +98,7 @@ def test_demo_users_is_idempotent_and_takes_the_password_from_the_environment(de
     call_command("demo_users")
     assert (User.objects.count(), Membership.objects.count(), User.groups.through.objects.count()) == counts
     assert User.objects.get(username="staff").check_password("another-secret")
-    assert Membership.objects.filter(user__username="staff").count() == 1
+    assert Membership.objects.filter(user__username__in=["staff", "viewer"]).count() == 2
 
 
 def test_demo_users_needs_the_demo_firms_first(db):

@@ -1,4 +1,4 @@
-"""`manage.py demo_users`: the `consultant` and `staff` demo log-ins, password from DEMO_PASSWORD."""
+"""`manage.py demo_users`: the `consultant`, `staff` and `viewer` demo log-ins, password from DEMO_PASSWORD."""
 
 import os
 
@@ -11,7 +11,7 @@ DEFAULT_DEMO_PASSWORD = "kakehashi-demo"
 
 
 class Command(BaseCommand):
-    help = "Create or update the demo users (make demo only): a consultant and an editor of one demo firm."
+    help = "Create or update the demo users (make demo only): a consultant, an editor and a viewer of one firm."
 
     def handle(self, *args, **options) -> None:
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
