@@ -147,7 +147,7 @@ GAPS: dict[str, Message] = {
     ),
     "low_fit": Message(
         gettext_noop("little technology fit (capability %(capability)s) caps the score at %(cap)s"),
-        gettext_noop("describe the relevant products and technologies in the firm's profile"),
+        gettext_noop("if the firm works in this field, describe its products for it in the profile"),
         plan=gettext_noop("little technology fit"),
     ),
     "closing_soon": Message(gettext_noop("closes on %(date)s"), gettext_noop("start the application now")),

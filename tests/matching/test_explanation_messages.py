@@ -117,8 +117,8 @@ CASES = {
     "low_fit": (
         {"capability": 0.2, "cap": 30},
         "little technology fit (capability 0.20) caps the score at 30: "
-        "describe the relevant products and technologies in the firm's profile",
-        "技術の適合度が低い（能力値0.20）ためスコア上限は30：関連する製品と技術を会社プロフィールに記述する",
+        "if the firm works in this field, describe its products for it in the profile",
+        "技術の適合度が低い（能力値0.20）ためスコア上限は30：この分野を手がけている場合は、その製品をプロフィールに記述する",
     ),
     "closing_soon": (
         {"date": "2026-12-09", "days": 7},

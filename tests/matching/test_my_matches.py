@@ -102,7 +102,7 @@ def test_gap_plan_groups_the_same_rule_across_records_without_their_figures(db, 
     matches = [MatchFactory(company=firm_a, opportunity=CallFactory(), gaps=[g]) for g in low]
     ((_category, _label, items),) = gap_plan(matches=matches)
     assert [(item.text, item.action, item.count) for item in items] == [
-        ("little technology fit", "describe the relevant products and technologies in the firm's profile", 2)
+        ("little technology fit", "if the firm works in this field, describe its products for it in the profile", 2)
     ]
 
 
