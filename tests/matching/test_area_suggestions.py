@@ -53,12 +53,18 @@ def test_an_editor_ticks_a_suggested_area_and_the_firm_is_rescored(alice_client,
     assert f"{UAV} is now ticked on your profile." in page.text
 
 
-def test_a_viewer_sees_the_suggestions_but_cannot_tick(drone_firm):
+@pytest.fixture
+def viewer_client(drone_firm):
+    """Victor, a viewer of the drone firm, signed in."""
     viewer = UserFactory(username="victor")
     MembershipFactory(user=viewer, company=drone_firm, role=Membership.Role.VIEWER)
     client = Client()
     client.force_login(viewer)
+    return client
 
+
+def test_a_viewer_sees_the_suggestions_but_cannot_tick(viewer_client, drone_firm):
+    client = viewer_client
     page = client.get(PAGE)
 
     assert suggested(page)[0] == "uav"
@@ -207,13 +213,8 @@ def test_an_editor_ticking_on_her_profile_comes_back_to_it(alice_client, drone_f
     assert f"{UAV} is now ticked on your profile." in response.text
 
 
-def test_a_viewer_sees_the_suggestions_on_the_profile_without_a_tick_button(drone_firm):
-    viewer = UserFactory(username="victor")
-    MembershipFactory(user=viewer, company=drone_firm, role=Membership.Role.VIEWER)
-    client = Client()
-    client.force_login(viewer)
-
-    page = client.get(PROFILE)
+def test_a_viewer_sees_the_suggestions_on_the_profile_without_a_tick_button(viewer_client):
+    page = viewer_client.get(PROFILE)
 
     assert suggested(page)[0] == "uav"
     assert "Tick Uncrewed" not in page.text and "The firm's editors can tick them." in page.text
