@@ -8,6 +8,7 @@ from matching.models import MatchRun
 from tests.factories import MembershipFactory, UserFactory
 
 PAGE = "/my/matches/"
+PROFILE = "/companies/firm-a/"
 TICK = "/my/matches/tick-area/"
 UAV = "Uncrewed aerial vehicles (ISR, attack, ship-based, HAPS)"
 DRONES = (
@@ -95,13 +96,20 @@ def test_a_firm_writing_about_farms_is_suggested_nothing(alice_client, firm_a, c
     assert "Areas your description suggests" not in response.text
 
 
-def test_the_suggestions_read_in_japanese_on_the_japanese_page(alice_client, drone_firm, curated_areas):
+@pytest.mark.parametrize(
+    ("reader", "path", "lede"),
+    [
+        ("alice_client", PAGE, "会社説明から読み取れる技術分野"),  # the firm's editor, on her matches
+        ("consultant_client", PROFILE, "Firm Aの会社説明は次の技術分野に当たると読み取れます"),  # on the profile
+    ],
+)
+def test_the_suggestions_read_in_japanese_on_the_japanese_pages(request, drone_firm, curated_areas, reader, path, lede):
     curated_areas["uav"].name_ja = "無人航空機"
     curated_areas["uav"].save()
 
-    text = alice_client.get(f"/ja{PAGE}").text
+    text = request.getfixturevalue(reader).get(f"/ja{path}").text
 
-    assert "会社説明から読み取れる技術分野" in text
+    assert "会社説明から読み取れる技術分野" in text and lede in text
     assert "無人航空機：会社説明に" in text
     assert "無人航空機を選択</button>" in text
 
@@ -177,9 +185,6 @@ def test_ticking_one_suggestion_leaves_the_others_offered(alice_client, firm_a, 
     assert suggested(alice_client.get(PAGE)) == before[1:]
 
 
-PROFILE = "/companies/firm-a/"
-
-
 def test_a_consultant_sees_a_firms_suggested_areas_with_the_words_why_on_its_profile(consultant_client, drone_firm):
     response = consultant_client.get(PROFILE)
 
@@ -237,15 +242,3 @@ def test_a_profile_with_nothing_to_suggest_shows_no_suggestions(consultant_clien
 
     assert response.status_code == 200 and suggested(response) == []
     assert "description suggests" not in response.text
-
-
-def test_the_profile_suggestions_read_in_japanese_on_the_japanese_page(consultant_client, drone_firm, curated_areas):
-    curated_areas["uav"].name_ja = "無人航空機"
-    curated_areas["uav"].save()
-
-    text = consultant_client.get(f"/ja{PROFILE}").text
-
-    assert "会社説明から読み取れる技術分野" in text
-    assert "Firm Aの会社説明は次の技術分野に当たると読み取れます" in text
-    assert "無人航空機：会社説明に" in text
-    assert "無人航空機を選択</button>" in text
