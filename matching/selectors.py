@@ -261,6 +261,13 @@ def area_suggestion_list(*, company: Company | None, names: Names) -> list[dict[
     return shown
 
 
+def suggested_area_slugs(*, company: Company) -> list[str]:
+    """The slugs of the areas COMPANY's description reads as but it does not tick (what `area_suggestion_list`
+    shows, unworded): with the areas it ticks, the firm's field for the gap plan (`in_firms_field`)."""
+    entries = area_suggestions(company_id=company.pk, today=timezone.localdate())
+    return [str(entry["params"]["area"]) for entry in entries]  # type: ignore[index]
+
+
 def profile_area_suggestions(request: HttpRequest, company: Company) -> list[dict[str, str]]:
     """COMPANY's suggested areas for its profile page. Registered on companies.views in matching/apps.py."""
     return area_suggestion_list(company=company, names=messages.names_for(request))

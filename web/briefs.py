@@ -23,7 +23,7 @@ from django.http import Http404
 from companies.models import Company
 from matching.models import Match
 from matching.names import Names
-from matching.selectors import GapItem, gap_plan
+from matching.selectors import GapItem, gap_plan, in_firms_field, suggested_area_slugs
 from notices.models import Notice
 from partners.models import PartnerFit
 from programmes.models import Opportunity, OpportunityArea, Organisation, TechnologyArea
@@ -102,7 +102,11 @@ def event_brief(*, user, company: Company, event: Opportunity, names: Names | No
     """The brief of COMPANY for EVENT as USER may see it."""
     weights, focus_from = _focus_weights(user=user, event=event)
     organisations = list(event.organisations.all())
-    linked = _linked_matches(user=user, company=company, event=event, weights=weights, organisations=organisations)
+    # The gap plan counts "little technology fit" only on records in the firm's field, as on my matches.
+    field = suggested_area_slugs(company=company)
+    linked = _linked_matches(
+        user=user, company=company, event=event, weights=weights, organisations=organisations, suggested=field
+    )
     matches = [row.match for row in linked]
     return EventBrief(
         company=company,
@@ -136,7 +140,13 @@ def _focus_weights(*, user, event: Opportunity) -> tuple[dict[TechnologyArea, fl
 
 
 def _linked_matches(
-    *, user, company: Company, event: Opportunity, weights: dict, organisations: list[Organisation]
+    *,
+    user,
+    company: Company,
+    event: Opportunity,
+    weights: dict,
+    organisations: list[Organisation],
+    suggested: list[str],
 ) -> list[LinkedMatch]:
     area_ids = [area.pk for area in weights]
     organisation_ids = [org.pk for org in organisations]
@@ -149,7 +159,7 @@ def _linked_matches(
         with_workspace(Match.objects.visible_to(user).filter(company=company))
         .filter(opportunity__in=linked_records, opportunity__status=Opportunity.Status.PUBLISHED)
         .exclude(opportunity=event)
-        .annotate(in_focus=Exists(in_focus))
+        .annotate(in_focus=Exists(in_focus), in_field=in_firms_field(company=company, suggested=suggested))
         .select_related("opportunity", "company")
         .prefetch_related(
             "opportunity__organisations",

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
+from matching.models import Match
 from partners.models import PartnerFit
 from tests.factories import CallFactory, EventFactory, MatchFactory, MembershipFactory, UserFactory
 from tests.partners.conftest import make_partner
@@ -184,10 +185,25 @@ def test_the_brief_costs_the_same_queries_at_2_and_20_rows(alice_client, firm_a,
             )  # fmt: skip
 
     add(1, "first")  # with the fixture's: 2 linked opportunities and 2 partners
+    alice_client.get(URL)  # fits the suggestions' corpus, kept until a curated record changes
     at_2 = queries(alice_client)
     add(18, "more")  # 20 and 20 (the page shows 10 of each)
 
     # session and user; the firm; the event, its areas, its organisations; the linked matches with their
     # organisations and areas; the chart's best scores and the firm's declared areas; the partners to meet;
-    # the gap plan's partners (five); the notices and their sources; area and record names for the text
+    # the gap plan's partners (five); the notices and their sources; area and record names for the text; the
+    # firm's words for its suggested areas
     assert queries(alice_client) == at_2
+
+
+def test_the_brief_counts_little_technology_fit_only_on_records_in_the_firms_field(alice_client, brief_world):
+    """The firm ticks uncrewed surface vessels: little fit on the USV call asks it to describe those products, while
+    little fit on the MOD cyber programme (linked through MOD, outside the firm's field) is the plain answer."""
+    low_fit = {"code": "low_fit", "params": {"capability": 0.2, "cap": 20}}
+    Match.objects.filter(opportunity__slug__in=["usv-call", "mod-cyber"]).update(gaps=[low_fit])
+
+    response = alice_client.get(URL)
+
+    rows = [item for _c, _l, items in response.context["brief"].gap_plan for item in items]
+    (row,) = [item for item in rows if item.text == "little technology fit"]
+    assert [m.opportunity.slug for m in row.matches] == ["usv-call"]
