@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
+
+from portal.text import localised
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,24 @@ def saving_changes_nothing(record: models.Model) -> bool:
     )
 
 
-Snapshots = dict[str, dict[int, list[tuple]]]  # m2m field -> history_id -> its rows, comparable
+@dataclass
+class Snapshot:
+    """A tracked many-to-many field's rows per history row, comparable, and which column names the linked record."""
+
+    rows: dict[int, list[tuple]]  # history_id -> its rows
+    target: int  # the index, in each row, of the linked record's id
+    model: type[models.Model]  # the linked records' model (a technology area, a certification, ...)
+    names: dict[int, str] | None = None  # the linked records' names, read once for the page when a link changed
+
+    def name_of(self, pk: int) -> str | None:
+        """The linked record PK's name in the reader's language (None when it was deleted since)."""
+        if self.names is None:
+            pks = {row[self.target] for rows in self.rows.values() for row in rows}
+            self.names = {pk: localised(obj) for pk, obj in self.model._default_manager.in_bulk(list(pks)).items()}
+        return self.names.get(pk)
+
+
+Snapshots = dict[str, Snapshot]  # m2m field -> its snapshot
 
 
 def _m2m_snapshots(records: list) -> Snapshots:
@@ -81,23 +100,69 @@ def _m2m_snapshots(records: list) -> Snapshots:
     snapshots: Snapshots = {}
     for tracked in records[0]._history_m2m_fields:
         model = getattr(records[0], tracked.name).model
-        names = [f.attname for f in model._meta.fields if f.name not in ("m2m_history_id", "history", "id")]
+        columns = [f for f in model._meta.fields if f.name not in ("m2m_history_id", "history", "id")]
+        names = [f.attname for f in columns]
+        target = next(
+            (i for i, f in enumerate(columns) if f.is_relation and f.related_model is tracked.related_model),
+            0,
+        )
         by_record: dict[int, list[tuple]] = {history_id: [] for history_id in ids}
         for row in model.objects.filter(history_id__in=ids).values_list("history_id", *names):
             by_record[row[0]].append(tuple(row[1:]))
-        snapshots[tracked.name] = {history_id: sorted(rows, key=repr) for history_id, rows in by_record.items()}
+        snapshots[tracked.name] = Snapshot(
+            rows={history_id: sorted(rows, key=repr) for history_id, rows in by_record.items()},
+            target=target,
+            model=tracked.related_model,
+        )
     return snapshots
 
 
 def _changed_fields(record, previous, snapshots: Snapshots) -> list[str]:
+    """The names of the fields RECORD changed since PREVIOUS; a linked field says which records it added, removed or
+    changed ("Technology areas (added: Space)")."""
     if previous is None or record.history_type != "~":
         return []
     model = record.instance_type
-    names = [change.field for change in record.diff_against(previous, excluded_fields=list(snapshots)).changes]
-    names += [name for name, rows in snapshots.items() if rows[record.history_id] != rows[previous.history_id]]
+    named = {
+        change.field: _name(model, change.field)
+        for change in record.diff_against(previous, excluded_fields=list(snapshots)).changes
+    }
+    for name, snapshot in snapshots.items():
+        now, before = snapshot.rows[record.history_id], snapshot.rows[previous.history_id]
+        if now != before:
+            named[name] = _links_changed(_name(model, name), snapshot, now, before)
     order = [field.name for field in model._meta.get_fields()]
-    names.sort(key=lambda name: order.index(name) if name in order else len(order))
-    return [str(capfirst(model._meta.get_field(name).verbose_name)) for name in names]
+    return [named[name] for name in sorted(named, key=lambda n: order.index(n) if n in order else len(order))]
+
+
+def _name(model, field: str) -> str:
+    return str(capfirst(model._meta.get_field(field).verbose_name))
+
+
+def _links_changed(field: str, snapshot: Snapshot, now: list[tuple], before: list[tuple]) -> str:
+    """FIELD with the linked records added, removed and changed (a weight) between BEFORE and NOW, named in the
+    reader's language; records deleted since are left out of the names."""
+    rows_now = {row[snapshot.target]: row for row in now}
+    rows_before = {row[snapshot.target]: row for row in before}
+    ids = {
+        "added": [pk for pk in rows_now if pk not in rows_before],
+        "removed": [pk for pk in rows_before if pk not in rows_now],
+        "changed": [pk for pk in rows_now if pk in rows_before and rows_now[pk] != rows_before[pk]],
+    }
+    wording = {
+        "added": gettext("added: %(names)s"),
+        "removed": gettext("removed: %(names)s"),
+        "changed": gettext("changed: %(names)s"),
+    }
+    parts = []
+    for change, pks in ids.items():
+        names = sorted(name for name in map(snapshot.name_of, pks) if name is not None)
+        if names:
+            parts.append(wording[change] % {"names": pgettext("names in a list", ", ").join(names)})
+    if not parts:
+        return field
+    changes = pgettext("changes in a list", "; ").join(parts)
+    return gettext("%(field)s (%(changes)s)") % {"field": field, "changes": changes}
 
 
 def _why(record) -> str:

@@ -130,5 +130,5 @@ def test_a_curated_firms_history_holds_its_certificates_and_lists_a_changed_expi
     curated_load(directory=tmp_path)
 
     rows = history_rows(firm.history, limit=5, disclose=True)
-    assert [row.fields for row in rows] == [["Certifications"], []]
+    assert [row.fields for row in rows] == [[f"Certifications (changed: {firm.certifications.get().name})"], []]
     assert firm.history.count() == 2

@@ -242,3 +242,12 @@ def test_a_profile_with_nothing_to_suggest_shows_no_suggestions(consultant_clien
 
     assert response.status_code == 200 and suggested(response) == []
     assert "description suggests" not in response.text
+
+
+def test_the_profiles_history_names_the_area_a_tick_added(alice_client, consultant_client, drone_firm, curated_areas):
+    curated_areas["uav"].name_ja = "無人航空機"
+    curated_areas["uav"].save()
+    alice_client.post(TICK, {"company": "firm-a", "area": "uav"})
+
+    assert f"Technology areas (added: {UAV})" in consultant_client.get("/companies/firm-a/").text
+    assert "技術分野（追加：無人航空機）" in consultant_client.get("/ja/companies/firm-a/").text

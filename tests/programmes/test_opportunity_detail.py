@@ -3,6 +3,7 @@
 import datetime
 
 from programmes.models import Opportunity
+from programmes.services import opportunity_areas_set
 from tests.factories import CertificationFactory, MatchFactory, SourceFactory
 
 
@@ -170,10 +171,10 @@ def test_a_change_of_area_weights_alone_is_listed_in_the_history(anon_client, wo
 
     new, old = laser.history.all()[:2]
     assert new.diff_against(old).changed_fields == ["technology_areas"]
-    assert "<td>Changed</td><td>Technology areas</td>" in anon_client.get(url(laser)).text
+    assert f"<td>Changed</td><td>Technology areas (changed: {area.name})</td>" in anon_client.get(url(laser)).text
 
 
-def test_the_history_costs_the_same_queries_for_two_rows_or_five(anon_client, world):
+def test_the_history_costs_the_same_queries_for_one_row_naming_areas_or_five(anon_client, world, areas):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -184,10 +185,24 @@ def test_the_history_costs_the_same_queries_for_two_rows_or_five(anon_client, wo
             assert anon_client.get(url(laser)).status_code == 200
         return len(queries)
 
-    laser.summary = "One."
-    laser.save()
-    few = page_queries()
-    for n in range(4):
+    for n in range(5):  # the record's first rows (and their links) out of the five shown
         laser.summary = f"Change {n}."
         laser.save()
-    assert page_queries() == few
+    opportunity_areas_set(opportunity=laser, weights={areas["laser"]: 0.9}, by=None)
+    one = page_queries()  # one row names an area, four name the summary
+    for weight in (0.8, 0.7, 0.6, 0.5):
+        opportunity_areas_set(opportunity=laser, weights={areas["laser"]: weight}, by=None)
+    assert page_queries() == one  # five rows name areas: the names are read once for the page
+
+
+def test_change_history_names_the_areas_a_change_added_and_reweighted(anon_client, world, areas):
+    laser = world["laser"]
+    opportunity_areas_set(opportunity=laser, weights={areas["laser"]: 1.0, areas["cyber"]: 0.5}, by=None)
+    opportunity_areas_set(opportunity=laser, weights={areas["laser"]: 0.8, areas["cyber"]: 0.5}, by=None)
+
+    english = anon_client.get(url(laser)).text
+    japanese = anon_client.get(f"/ja{url(laser)}").text
+
+    assert "<td>Technology areas (added: Cyber)</td>" in english
+    assert "<td>Technology areas (changed: Directed energy)</td>" in english
+    assert "追加：サイバー" in japanese and "変更：指向性エネルギー" in japanese
