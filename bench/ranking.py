@@ -5,7 +5,8 @@ never touched), loads the curated fixtures with the `load_curated` service, impo
 tests/matching/ranking/firms.yaml with the CSV import service, sets their presence in Japan (not a CSV column),
 rescores everything with `match_run_start`, and reads the Match rows. It then prints one JSON line per figure,
 `{"metric", "value", "unit"}`: nDCG@5 of the areas and hubs per half and group, the same for a plain TF-IDF peer
-run on the same firms, the user's view (the five best opportunities) and the civilian-decoy check; the test half's
+run on the same firms, the user's view (the five best opportunities) and the civilian-decoy check, with 95 %
+bootstrap intervals of each half's nDCG@5 and of its ratio to the peer's (`*_ci_low`, `*_ci_high`); the test half's
 figures are given again (`*_test_fresh*`) for the firms of the set's latest extension, which no tuning round has seen
 scored. It also prints how good the areas suggested to firms that tick nothing are (`suggest_*`), and, last, two
 what-ifs: the figures again once those firms tick the right suggestions (`*_if_right_suggestions_ticked`) or all
@@ -22,6 +23,7 @@ import json
 import logging
 import math
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -305,7 +307,35 @@ def figures(half: str, firms: list[Firm], scorer: dict[str, Scores], peer: dict[
         for suffix, keep in groups.items():
             out[f"{prefix}ndcg5_{half}{suffix}"] = _mean(firm_ndcg(f, table[f.slug]) for f in firms if keep(f))
         out[f"{prefix}user_ndcg5_{half}"] = _mean(user_ndcg(f, table[f.slug], cat) for f in firms)
-    return out
+    pairs = [(firm_ndcg(f, scorer[f.slug]), firm_ndcg(f, peer[f.slug])) for f in firms]
+    return out | bootstrap(half, [(a, b) for a, b in pairs if a is not None and b is not None])
+
+
+BOOTSTRAP_DRAWS = 2000
+BOOTSTRAP_SEED = 20261203  # fixed, so the same scores always print the same intervals
+
+
+def bootstrap(half: str, pairs: list[tuple[float, float]]) -> dict[str, float | None]:
+    """95 % intervals, by a paired bootstrap over the half's firms, of the scorer's nDCG@5 and of its ratio to the
+    peer's: how far the figures could move with another draw of firms like these (80 firms hold a few hundredths)."""
+    if len(pairs) < 2:
+        return {}
+    draw = random.Random(BOOTSTRAP_SEED)
+    means, ratios = [], []
+    for _ in range(BOOTSTRAP_DRAWS):
+        sample = [pairs[draw.randrange(len(pairs))] for _ in pairs]
+        ours, theirs = sum(a for a, _ in sample) / len(sample), sum(b for _, b in sample) / len(sample)
+        means.append(ours)
+        ratios.append(ours / theirs if theirs else float("inf"))
+    means.sort()
+    ratios.sort()
+    low, high = int(0.025 * BOOTSTRAP_DRAWS), int(0.975 * BOOTSTRAP_DRAWS) - 1
+    return {
+        f"ndcg5_{half}_ci_low": means[low],
+        f"ndcg5_{half}_ci_high": means[high],
+        f"ndcg5_{half}_peer_ratio_ci_low": ratios[low],
+        f"ndcg5_{half}_peer_ratio_ci_high": ratios[high],
+    }
 
 
 def decoy_check(firms: list[Firm], scorer: dict[str, Scores]) -> dict[str, float]:
@@ -419,7 +449,7 @@ def measure(halves: dict[str, list[Firm]], *, verbose: int = 0) -> dict[str, flo
         accepted = scorer_read(every, cat)
         for half, firms in halves.items():
             for name, value in figures(half, firms, accepted, peer_scores(firms, cat), cat).items():
-                if not name.startswith("peer_"):
+                if not name.startswith("peer_") and "_ci_" not in name:
                     out[f"{name}{suffix}"] = value
     return out
 
@@ -431,6 +461,8 @@ def _unit(name: str) -> str:
         return "areas"
     if name.startswith("suggest_"):
         return "share"
+    if "_ratio" in name:
+        return "ratio"
     return "score" if name.startswith(("civilian_", "defence_")) else "ndcg"
 
 

@@ -62,3 +62,14 @@ def test_a_set_firm_named_like_a_curated_demo_firm_is_scored_under_its_own_slug(
     scores = ranking.scorer_read(chosen, ranking.catalogue_read())
     assert all(scores[f.slug].opportunities for f in chosen)
     assert Company.objects.get(slug="ocius-technology").japan_presence == firms["ocius-technology"].japan_presence
+
+
+def test_the_bootstrap_interval_holds_the_figure_and_narrows_with_more_firms():
+    mixed = [(0.9, 0.8), (0.5, 0.6), (0.8, 0.7), (0.6, 0.6)]
+    few = ranking.bootstrap("test", mixed)
+    many = ranking.bootstrap("test", mixed * 20)
+    assert few["ndcg5_test_ci_low"] <= 0.7 <= few["ndcg5_test_ci_high"]  # the mean of the scorer's figures
+    assert few["ndcg5_test_peer_ratio_ci_low"] <= 0.7 / 0.675 <= few["ndcg5_test_peer_ratio_ci_high"]
+    assert many["ndcg5_test_ci_high"] - many["ndcg5_test_ci_low"] < few["ndcg5_test_ci_high"] - few["ndcg5_test_ci_low"]
+    assert ranking.bootstrap("test", mixed) == few  # a fixed seed: the same scores print the same interval
+    assert ranking.bootstrap("test", mixed[:1]) == {}
