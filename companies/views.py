@@ -25,9 +25,10 @@ from portal.roles import is_consultant
 HISTORY_SHOWN = 10
 
 # The areas a firm's own words suggest are read by matching, which sits above this app. matching/apps.py registers
-# matching.selectors.profile_area_suggestions: (request, firm) -> the suggestions as pages show them, in the reader's
-# language (docs/architecture.md, "Hooks"). Without a provider the profile shows none.
-AreaSuggestions = Callable[[HttpRequest, Company], list[dict[str, str]]]
+# matching.selectors.profile_area_suggestions: (request, firm) -> {"suggestions": the suggestions as pages show them,
+# in the reader's language; "dismissed": the suggested areas the firm dismissed} (docs/architecture.md, "Hooks").
+# Without a provider the profile shows none.
+AreaSuggestions = Callable[[HttpRequest, Company], dict[str, list[dict[str, Any]]]]
 _area_suggestions: list[AreaSuggestions] = []
 
 
@@ -67,9 +68,16 @@ class CompanyDetailView(LoginRequiredMixin, DetailView):
         # Who changed the firm and why is for consultants; its staff see when and what (issue 17).
         history = history_rows(company.history, limit=HISTORY_SHOWN, disclose=is_consultant(self.request.user))
         can_edit = Company.objects.editable_by(self.request.user).filter(pk=company.pk).exists()
-        # The suggested areas: whoever may open the profile sees them; its editors and consultants tick them.
-        suggestions = [row for provider in _area_suggestions for row in provider(self.request, company)]
-        return super().get_context_data(can_edit=can_edit, history=history, area_suggestions=suggestions, **kwargs)
+        # The suggested areas: whoever may open the profile sees them; its editors and consultants tick or dismiss
+        # them, and undo a dismissal.
+        panels = [provider(self.request, company) for provider in _area_suggestions]
+        return super().get_context_data(
+            can_edit=can_edit,
+            history=history,
+            area_suggestions=[row for panel in panels for row in panel["suggestions"]],
+            dismissed_areas=[row for panel in panels for row in panel["dismissed"]],
+            **kwargs,
+        )
 
 
 class CompanyUpdateView(LoginRequiredMixin, View):

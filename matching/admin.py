@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from matching import dispatch
 from matching.messages import render
-from matching.models import Match, MatchRun
+from matching.models import AreaDismissal, Match, MatchRun
+from portal.admin import ConsultantOnlyMixin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -98,3 +102,25 @@ class MatchAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # matches are never deleted by hand: a rescore replaces them (and retires cached API answers)
+
+
+@admin.register(AreaDismissal.history.model)
+class AreaDismissalHistoryAdmin(ConsultantOnlyMixin, ReadOnlyAdmin):
+    """Who dismissed which suggested area of which firm, and who undid it: the dismissals' history rows, kept after
+    an undo or a tick. Written by matching.services only."""
+
+    list_display = ["history_date", "company", "technology_area", "action", "history_user", "reason"]
+    list_filter = ["history_type"]
+    search_fields = ["company__name", "company__slug", "technology_area__slug"]
+    list_select_related = ["company", "technology_area", "history_user"]
+
+    @admin.display(description=_("action"))
+    def action(self, obj: Any) -> str:
+        return str(_("dismissed") if obj.history_type == "+" else _("removed") if obj.history_type == "-" else "")
+
+    @admin.display(description=_("reason"))
+    def reason(self, obj: Any) -> str:
+        return gettext(obj.history_change_reason) if obj.history_change_reason else ""
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from companies.models import Company
 from programmes.models import Opportunity
@@ -169,3 +170,39 @@ class FeedbackMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company} marked {self.records} records of {self.technology_area}"
+
+
+class AreaDismissal(models.Model):
+    """A suggested area a firm's editor (or a consultant) said is not the firm's field: never suggested to it again.
+
+    Suggestions are read from the firm's words (matching/suggestions.py); this is the firm's answer to one of them.
+    It changes no score (docs/matching.md, "Areas a firm's words suggest"). Deleted on undo, or when the area is
+    ticked; its history says who dismissed and who undid it.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="area_dismissals")
+    technology_area = models.ForeignKey(
+        "programmes.TechnologyArea", on_delete=models.CASCADE, related_name="area_dismissals"
+    )
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["company", "technology_area"]
+        verbose_name = _("dismissed area suggestion")
+        verbose_name_plural = _("dismissed area suggestions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "technology_area"], name="%(app_label)s_%(class)s_unique_company_area"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company}: {self.technology_area} dismissed"
+
+    def get_absolute_url(self) -> str:
+        return self.company.get_absolute_url()

@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company
 from companies.selectors import viewer_company_list
 from matching import hooks, messages
-from matching.models import Match
+from matching.models import AreaDismissal, Match
 from matching.names import Names
 from matching.suggestions import area_suggestions
-from portal.roles import Viewer
+from portal.roles import Viewer, is_consultant
+from portal.text import localised
 from programmes.models import Opportunity, OpportunityArea
 
 # The engine's components, in the order bars and tables show them; unknown names follow, as "other".
@@ -268,9 +269,28 @@ def suggested_area_slugs(*, company: Company) -> list[str]:
     return [str(entry["params"]["area"]) for entry in entries]  # type: ignore[index]
 
 
-def profile_area_suggestions(request: HttpRequest, company: Company) -> list[dict[str, str]]:
-    """COMPANY's suggested areas for its profile page. Registered on companies.views in matching/apps.py."""
-    return area_suggestion_list(company=company, names=messages.names_for(request))
+def area_dismissal_list(*, company: Company, disclose: bool) -> list[dict[str, Any]]:
+    """The suggested areas COMPANY dismissed, for its profile: the area's slug and name in the reader's language, and
+    when; DISCLOSE adds who (consultants only, as in the firm's history). One query."""
+    dismissals = AreaDismissal.objects.filter(company=company).select_related("technology_area", "dismissed_by")
+    return [
+        {
+            "area": dismissal.technology_area.slug,
+            "name": localised(dismissal.technology_area),
+            "when": dismissal.dismissed_at,
+            "who": (dismissal.dismissed_by.get_username() if dismissal.dismissed_by else "") if disclose else "",
+        }
+        for dismissal in dismissals.order_by("-dismissed_at", "-pk")
+    ]
+
+
+def profile_area_suggestions(request: HttpRequest, company: Company) -> dict[str, list[dict[str, Any]]]:
+    """COMPANY's suggested areas for its profile page, and those it dismissed. Registered on companies.views in
+    matching/apps.py."""
+    return {
+        "suggestions": area_suggestion_list(company=company, names=messages.names_for(request)),
+        "dismissed": area_dismissal_list(company=company, disclose=is_consultant(request.user)),
+    }
 
 
 def viewer_fit_score(request: Any) -> Subquery | None:

@@ -2,7 +2,8 @@
 
 Ticked areas are the firm's own statement and weigh most in its matches (docs/matching.md), while firms that tick
 nothing are the ones the matcher reads least well. So the page offers the areas the description reads as, each with
-the words that point there, and an editor can tick one with a click (the firm is then rescored).
+the words that point there, and an editor can tick one with a click (the firm is then rescored), or dismiss a wrong
+one ("not our field", matching.models.AreaDismissal), which is then never suggested to the firm again.
 
 `suggest` is the rule (no Django import); `area_suggestions` reads one firm and the curated corpus. The corpus is
 fitted once per version of the curated records (portal.generations' `records` token) and kept in the process.
@@ -35,12 +36,15 @@ def suggest(
     limit: int = LIMIT,
     weights: list[dict[int, float]] | None = None,
     ticked: NDArray[np.bool_] | None = None,
+    dismissed: NDArray[np.bool_] | None = None,
 ) -> list[list[Item]]:
     """Per firm, up to LIMIT `area_suggested` items `{area, terms}`: unticked areas its words read as, strongest
     first. An area is suggested only with words to show for it. WEIGHTS are the corpus's whole-keyword weights
     (explain.whole_keyword_weights), when the caller keeps them. FIRMS should be read from their words alone, with
     TICKED (firms x areas) the areas they tick: then ticking one suggestion leaves the others' bar where it was
-    (a ticked area's affinity rises, and SHARE of it would hide the rest). Without TICKED, FIRMS' own ticks count."""
+    (a ticked area's affinity rises, and SHARE of it would hide the rest). Without TICKED, FIRMS' own ticks count.
+    DISMISSED (firms x areas) are the areas each firm said are not its field: skipped like ticked ones, and like
+    them they leave the bar where it was (set by the firm's strongest area, dismissed or not)."""
     weights = weights if weights is not None else whole_keyword_weights(corpus)
     ticked = ticked if ticked is not None else firms.declared
     out: list[list[Item]] = []
@@ -51,7 +55,7 @@ def suggest(
         for a in np.argsort(-row).tolist():
             if len(found) >= limit or row[a] < max(FLOOR, SHARE * best):
                 break
-            if ticked[i, a]:
+            if ticked[i, a] or (dismissed is not None and dismissed[i, a]):
                 continue
             terms = keyword_terms(corpus, weights[a], firms.text, i)
             if not terms and corpus.profiles_t is not None:
@@ -87,13 +91,16 @@ def current_corpus(*, today: datetime.date) -> tuple[Corpus, list[dict[int, floa
 
 
 def area_suggestions(*, company_id: int, today: datetime.date) -> list[Item]:
-    """The `area_suggested` items for one firm (see `suggest`)."""
+    """The `area_suggested` items for one firm (see `suggest`), without the areas it dismissed."""
     from matching.inputs import scoring_companies
+    from matching.models import AreaDismissal
 
     rows = scoring_companies(ids=[company_id], today=today)
     if not rows:
         return []
+    gone = set(AreaDismissal.objects.filter(company_id=company_id).values_list("technology_area__slug", flat=True))
     corpus, weights = current_corpus(today=today)
     words_only = firm_arrays(corpus, [dataclasses.replace(r, areas=()) for r in rows], year=today.year)
     ticked = np.array([[area.slug in r.areas for area in corpus.areas] for r in rows], dtype=np.bool_)
-    return suggest(corpus, words_only, weights=weights, ticked=ticked)[0]
+    dismissed = np.array([[area.slug in gone for area in corpus.areas] for _row in rows], dtype=np.bool_)
+    return suggest(corpus, words_only, weights=weights, ticked=ticked, dismissed=dismissed)[0]

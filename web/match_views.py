@@ -5,6 +5,7 @@ matching and workspace.
 """
 
 import csv
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -18,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from companies.models import Company
 from companies.selectors import company_for_edit, viewer_company_list
-from companies.services import company_area_add
 from matching.filters import MatchFilterSet
 from matching.messages import names_for
 from matching.messages import render as render_item
@@ -33,6 +34,7 @@ from matching.selectors import (
     score_segments,
     viewer_company_pick,
 )
+from matching.services import area_dismissal_add, area_dismissal_remove, area_suggestion_tick
 from portal.filterforms import filter_form_tune
 from portal.filters import BooleanSelect, filter_errors_response
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word
@@ -116,31 +118,87 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "matching/match_list.html", context)
 
 
-# Where a tick was made, as its history row says it (stored in English, read in the reader's language).
+# Where a tick or a dismissal was made, as its history row says it (stored in English, read in the reader's
+# language).
 TICK_REASONS = {
     "matches": gettext_noop("Ticked a suggested area on My matches"),
     "profile": gettext_noop("Ticked a suggested area on the firm's profile"),
 }
+DISMISS_REASONS = {
+    "matches": gettext_noop("Dismissed a suggested area on My matches"),
+    "profile": gettext_noop("Dismissed a suggested area on the firm's profile"),
+}
+UNDO_REASON = gettext_noop("Undid a dismissed suggestion on the firm's profile")
+
+
+@dataclass(frozen=True)
+class AreaPost:
+    """A POST about one of a firm's suggested areas, checked once for the tick, the dismissal and its undo."""
+
+    company: Company
+    mine: bool  # the poster works for the firm (else a consultant acting for it)
+    source: str  # the page it was sent from, "matches" or "profile"
+    back: str  # where to send the poster back to
+    area: TechnologyArea | None  # None for an unknown slug
+
+
+def _area_post(request: HttpRequest) -> AreaPost:
+    """The firm and area a suggestion's POST names, for its editors and consultants: another firm is a 404, a viewer
+    of this one a 403 (companies.selectors.company_for_edit)."""
+    company = company_for_edit(user=request.user, slug=request.POST.get("company", ""))
+    mine = any(firm.pk == company.pk for firm in viewer_company_list(user=request.user))
+    # Back to the page the POST came from: a consultant (no matches page for other firms) acts on the profile.
+    source = "profile" if request.POST.get("from") == "profile" or not mine else "matches"
+    matches_page = f"{reverse('matching:match_list')}?company={company.slug}"
+    back = company.get_absolute_url() if source == "profile" else matches_page
+    area = TechnologyArea.objects.filter(slug=request.POST.get("area", "")).first()
+    return AreaPost(company=company, mine=mine, source=source, back=back, area=area)
 
 
 @login_required
 @require_POST
 def area_tick(request: HttpRequest) -> HttpResponse:
-    """Tick a suggested area on the firm's profile (its editors and consultants); the firm is then rescored.
-    Another firm is a 404, a viewer of this one a 403."""
-    company = company_for_edit(user=request.user, slug=request.POST.get("company", ""))
-    mine = any(firm.pk == company.pk for firm in viewer_company_list(user=request.user))
-    # Back to the page the tick was made on: a consultant (no matches page for other firms) ticks on the profile.
-    source = "profile" if request.POST.get("from") == "profile" or not mine else "matches"
-    matches_page = f"{reverse('matching:match_list')}?company={company.slug}"
-    back = company.get_absolute_url() if source == "profile" else matches_page
-    area = TechnologyArea.objects.filter(slug=request.POST.get("area", "")).first()
-    if area is None:
+    """Tick a suggested area on the firm's profile (its editors and consultants); the firm is then rescored, and a
+    dismissal of the area is dropped. Another firm is a 404, a viewer of this one a 403."""
+    post = _area_post(request)
+    if post.area is None:
         messages.error(request, gettext("No such technology area: nothing was ticked."))
-        return redirect(back)
-    added = company_area_add(company=company, area=area, by=request.user, reason=TICK_REASONS[source])
-    messages.success(request, _tick_message(mine=mine, added=added) % {"area": localised(area), "firm": company.name})
-    return redirect(back)
+        return redirect(post.back)
+    reason = TICK_REASONS[post.source]
+    added = area_suggestion_tick(company=post.company, area=post.area, by=request.user, reason=reason)
+    names = {"area": localised(post.area), "firm": post.company.name}
+    messages.success(request, _tick_message(mine=post.mine, added=added) % names)
+    return redirect(post.back)
+
+
+@login_required
+@require_POST
+def area_dismiss(request: HttpRequest) -> HttpResponse:
+    """Dismiss a suggested area ("Not our field"): never suggested to the firm again; no score changes. Dismissing
+    twice changes nothing more. Another firm is a 404, a viewer of this one a 403."""
+    post = _area_post(request)
+    if post.area is None:
+        messages.error(request, gettext("No such technology area: nothing was dismissed."))
+        return redirect(post.back)
+    area_dismissal_add(company=post.company, area=post.area, by=request.user, reason=DISMISS_REASONS[post.source])
+    names = {"area": localised(post.area), "firm": post.company.name}
+    messages.success(request, gettext("%(area)s will no longer be suggested for %(firm)s.") % names)
+    return redirect(post.back)
+
+
+@login_required
+@require_POST
+def area_dismiss_undo(request: HttpRequest) -> HttpResponse:
+    """Undo a dismissal (on the firm's profile), so the area may be suggested again. Another firm is a 404, a viewer
+    of this one a 403."""
+    post = _area_post(request)
+    if post.area is None:
+        messages.error(request, gettext("No such technology area: nothing was changed."))
+        return redirect(post.back)
+    area_dismissal_remove(company=post.company, area=post.area, by=request.user, reason=UNDO_REASON)
+    names = {"area": localised(post.area), "firm": post.company.name}
+    messages.success(request, gettext("%(area)s may be suggested again for %(firm)s.") % names)
+    return redirect(post.back)
 
 
 def _tick_message(*, mine: bool, added: bool) -> str:

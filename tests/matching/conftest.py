@@ -4,11 +4,18 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.test import Client
 
+from companies.models import Membership
 from programmes.models import Certification, TechnologyArea
+from tests.factories import MembershipFactory, UserFactory
 from tests.pages import alice_matches, areas, certifications, orgs, world  # noqa: F401 (the page tests' fixtures)
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+DRONES = (
+    "We design and build long-endurance fixed-wing UAVs and VTOL drones for maritime surveillance, with our own "
+    "autopilot and ground control station software for beyond-visual-line-of-sight flight."
+)
 
 
 @pytest.fixture
@@ -36,3 +43,21 @@ def curated_certifications(db) -> dict[str, Certification]:
     for r in records:
         certs[r["code"]].equivalents.add(*[certs[c] for c in r.get("equivalents") or [] if c in certs])
     return certs
+
+
+@pytest.fixture
+def drone_firm(firm_a, curated_areas):
+    """Firm A in the words of a drone maker, ticking nothing: suggested `uav` first."""
+    firm_a.description = DRONES
+    firm_a.save()
+    return firm_a
+
+
+@pytest.fixture
+def viewer_client(drone_firm):
+    """Victor, a viewer of the drone firm, signed in."""
+    viewer = UserFactory(username="victor")
+    MembershipFactory(user=viewer, company=drone_firm, role=Membership.Role.VIEWER)
+    client = Client()
+    client.force_login(viewer)
+    return client

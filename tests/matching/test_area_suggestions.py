@@ -1,27 +1,13 @@
 """My matches suggests the areas a firm's own words read as but it does not tick, and an editor ticks one there."""
 
 import pytest
-from django.test import Client
 
-from companies.models import Membership
 from matching.models import MatchRun
-from tests.factories import MembershipFactory, UserFactory
 
 PAGE = "/my/matches/"
 PROFILE = "/companies/firm-a/"
 TICK = "/my/matches/tick-area/"
 UAV = "Uncrewed aerial vehicles (ISR, attack, ship-based, HAPS)"
-DRONES = (
-    "We design and build long-endurance fixed-wing UAVs and VTOL drones for maritime surveillance, with our own "
-    "autopilot and ground control station software for beyond-visual-line-of-sight flight."
-)
-
-
-@pytest.fixture
-def drone_firm(firm_a, curated_areas):
-    firm_a.description = DRONES
-    firm_a.save()
-    return firm_a
 
 
 def suggested(response) -> list[str]:
@@ -52,16 +38,6 @@ def test_an_editor_ticks_a_suggested_area_and_the_firm_is_rescored(alice_client,
     page = alice_client.get(PAGE)
     assert "uav" not in suggested(page)
     assert f"{UAV} is now ticked on your profile." in page.text
-
-
-@pytest.fixture
-def viewer_client(drone_firm):
-    """Victor, a viewer of the drone firm, signed in."""
-    viewer = UserFactory(username="victor")
-    MembershipFactory(user=viewer, company=drone_firm, role=Membership.Role.VIEWER)
-    client = Client()
-    client.force_login(viewer)
-    return client
 
 
 def test_a_viewer_sees_the_suggestions_but_cannot_tick(viewer_client, drone_firm):

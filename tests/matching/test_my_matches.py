@@ -226,12 +226,13 @@ def test_my_matches_query_count_is_constant(alice_client, firm_a, areas, orgs, r
     # 14 the published notices that may bear on the page's matches and the gap plan's, read once for both (issue #13;
     # none here, and with some a fixed few more: tests/notices/test_notice_gaps.py),
     # 15-18 the firm as the scorer reads it, for the suggested areas (firm, areas, certificates, feedback marks),
-    # 19-24 the scorer's corpus (areas, records, their areas and certificates, certificates and equivalents): fitted
+    # 19 the suggested areas the firm dismissed,
+    # 20-25 the scorer's corpus (areas, records, their areas and certificates, certificates and equivalents): fitted
     # once per version of the curated records and kept in the process, so only a page after a change reads it
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         response = alice_client.get(PAGE)
     assert len(response.context["matches"]) == rows
-    with django_assert_num_queries(18):  # the corpus is kept: the same page again skips 19-24
+    with django_assert_num_queries(19):  # the corpus is kept: the same page again skips 20-25
         alice_client.get(PAGE)
 
 

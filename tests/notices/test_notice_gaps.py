@@ -187,7 +187,7 @@ def test_my_matches_with_notices_keeps_a_constant_query_count(
         MatchFactory(company=firm_a, opportunity=OpportunityFactory(areas=[setting["cyber"]]), score=float(n))
     # The page's reads (tests/matching/test_my_matches.py; no certification or area names here, as these matches
     # name none) are 11, then notice_gaps_attach's five, made once for the page of matches and the gap plan
-    # together, the notices' titles, and the suggested areas' ten (the firm's four, the corpus's six): 27 however
-    # many matches there are.
-    with django_assert_num_queries(27):
+    # together, the notices' titles, and the suggested areas' eleven (the firm's four, its dismissed areas, the
+    # corpus's six): 28 however many matches there are.
+    with django_assert_num_queries(28):
         alice_client.get("/my/matches/")

@@ -134,9 +134,11 @@ PRIVATE_ROUTES = {
     "alerts:feed": 404,
     "alerts:unsubscribe": 404,
     "alerts:email_confirm": 404,
-    # Ticking a suggested area: POST only; bob's POST for alice's firm is a 404
-    # (tests/matching/test_area_suggestions.py).
+    # Ticking, dismissing or restoring a suggested area: POST only; bob's POST for alice's firm is a 404
+    # (SUGGESTION_WRITES below, tests/matching/test_area_suggestions.py and test_area_dismissals.py).
     "matching:area_tick": 405,
+    "matching:area_dismiss": 405,
+    "matching:area_dismiss_undo": 405,
 }
 
 # Distinctive strings stored on alice's firm; none may appear in anything bob receives.
@@ -691,6 +693,30 @@ def test_bob_cannot_change_alices_workspace(world, bob_client, bob_bearer, firm_
     entry = PipelineEntry.objects.get(company=firm_a)
     assert (entry.stage, entry.notes) == ("watching", ALICE_MARKERS["pipeline_note"])
     assert MatchFeedback.objects.filter(company=firm_a, reason="other").exists()
+
+
+SUGGESTION_WRITES = [
+    "/my/matches/tick-area/",
+    "/my/matches/dismiss-area/",
+    "/my/matches/undo-dismiss-area/",
+    "/ja/my/matches/dismiss-area/",
+]
+
+
+def test_bob_cannot_tick_dismiss_or_restore_alices_suggested_areas(world, bob_client, firm_a):
+    from matching.models import AreaDismissal
+    from programmes.models import TechnologyArea
+
+    TechnologyAreaFactory(slug="usv")
+    AreaDismissal.objects.create(company=firm_a, technology_area=TechnologyArea.objects.get(slug="usv"))
+    areas = sorted(firm_a.technology_areas.values_list("slug", flat=True))
+    for url in SUGGESTION_WRITES:
+        for area in ("lasers", "usv"):
+            response = bob_client.post(url, {"company": world.firm_slug, "area": area, "from": "profile"})
+            assert response.status_code == 404, url
+            assert_nothing_of_alice(response, url, world.markers)
+    assert sorted(firm_a.technology_areas.values_list("slug", flat=True)) == areas
+    assert list(AreaDismissal.objects.values_list("technology_area__slug", flat=True)) == ["usv"]
 
 
 def test_bob_opens_only_his_own_feed_and_unsubscribe_links(world, bob, anon_client):

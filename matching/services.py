@@ -1,0 +1,60 @@
+"""Writes of a firm's answers to its suggested areas: dismiss one ("not our field"), undo that, or tick it.
+
+The my-matches page and the firm's profile call these (web/match_views.py), after the same access check as the tick
+(companies.selectors.company_for_edit). A dismissal changes no score, so nothing is rescored; each write leaves a
+history row (simple-history, with who and why) for consultants.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils.translation import gettext_noop
+
+from companies.models import Company
+from companies.services import company_area_add
+from matching.models import AreaDismissal
+from programmes.models import TechnologyArea
+
+# The history reason of a dismissal removed because its area was ticked (stored in English, shown translated).
+TICKED = gettext_noop("Ticked the dismissed area")
+
+
+@transaction.atomic
+def area_dismissal_add(*, company: Company, area: TechnologyArea, by: User | None, reason: str) -> bool:
+    """Dismiss AREA's suggestion for COMPANY: never suggested to the firm again, no score changed; False if it was
+    dismissed already. The firm's row is locked first, so two dismissals sent at once write one row."""
+    Company.objects.select_for_update().filter(pk=company.pk).first()
+    if AreaDismissal.objects.filter(company=company, technology_area=area).exists():
+        return False
+    dismissal = AreaDismissal(company=company, technology_area=area, dismissed_by=_user(by))
+    dismissal.full_clean()
+    dismissal._change_reason = reason  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    dismissal._history_user = _user(by)  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    dismissal.save()
+    return True
+
+
+@transaction.atomic
+def area_dismissal_remove(*, company: Company, area: TechnologyArea, by: User | None, reason: str) -> bool:
+    """Undo COMPANY's dismissal of AREA, so the area may be suggested again; False if it was not dismissed."""
+    dismissal = AreaDismissal.objects.select_for_update().filter(company=company, technology_area=area).first()
+    if dismissal is None:
+        return False
+    dismissal._change_reason = reason  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    dismissal._history_user = _user(by)  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    dismissal.delete()
+    return True
+
+
+@transaction.atomic
+def area_suggestion_tick(*, company: Company, area: TechnologyArea, by: User | None, reason: str) -> bool:
+    """Tick AREA on COMPANY's profile (companies.services.company_area_add: a history row and the firm's rescore)
+    and drop its dismissal, if any: the tick is the firm's own statement. False if the area was ticked already."""
+    added = company_area_add(company=company, area=area, by=by, reason=reason)
+    area_dismissal_remove(company=company, area=area, by=by, reason=TICKED)
+    return added
+
+
+def _user(by: User | None) -> User | None:
+    return by if by is not None and by.is_authenticated else None

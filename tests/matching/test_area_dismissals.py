@@ -1,0 +1,187 @@
+"""A firm's editors (and consultants) dismiss a wrong suggested area ("Not our field"), and undo that on the profile."""
+
+import pytest
+
+from matching.models import AreaDismissal, MatchRun
+
+PAGE = "/my/matches/"
+PROFILE = "/companies/firm-a/"
+TICK = "/my/matches/tick-area/"
+DISMISS = "/my/matches/dismiss-area/"
+UNDO = "/my/matches/undo-dismiss-area/"
+USV = "Uncrewed surface vessels"
+# The demo's GA-ASI: a UAV maker whose words (maritime, surface, patrol) also read as uncrewed surface vessels.
+GA_ASI = (
+    "GA-ASI builds the Predator family of remotely piloted aircraft. MQ-9B SeaGuardian is a medium-altitude, "
+    "long-endurance RPA for maritime wide-area search: a multi-mode maritime surface-search radar, AIS receiver, "
+    "EO/IR camera and more than 30 hours on station, designed to be certified to fly in civil airspace. Operators "
+    "use it for anti-submarine and surface surveillance, search and rescue and border patrol."
+)
+
+
+@pytest.fixture
+def uav_maker(drone_firm, curated_areas):
+    """Firm A as GA-ASI: it ticks UAVs and C2/ISR, and is suggested uncrewed surface vessels."""
+    drone_firm.description = GA_ASI
+    drone_firm.save()
+    drone_firm.technology_areas.add(curated_areas["uav"], curated_areas["c2-isr"])
+    return drone_firm
+
+
+def suggested(response) -> list[str]:
+    return [entry["area"] for entry in response.context["area_suggestions"]]
+
+
+def dismissed(response) -> list[str]:
+    return [entry["area"] for entry in response.context["dismissed_areas"]]
+
+
+def test_an_editor_offered_a_wrong_area_sees_a_not_our_field_button(alice_client, uav_maker):
+    page = alice_client.get(PAGE)
+
+    assert suggested(page) == ["usv"]
+    assert f'aria-label="Not our field: {USV}">Not our field</button>' in page.text
+    assert "changes no score; to lower a match, mark it not relevant in My matches." in page.text
+
+
+def test_dismissing_on_my_matches_hides_the_area_on_both_pages_and_changes_no_score(alice, alice_client, uav_maker):
+    response = alice_client.post(DISMISS, {"company": "firm-a", "area": "usv"}, follow=True)
+
+    assert response.redirect_chain == [("/my/matches/?company=firm-a", 302)]
+    assert f"{USV} will no longer be suggested for Firm A." in response.text
+    assert suggested(response) == [] and "Not our field</button>" not in response.text
+    profile = alice_client.get(PROFILE)
+    assert suggested(profile) == [] and dismissed(profile) == ["usv"]
+    dismissal = AreaDismissal.objects.get(company=uav_maker)
+    assert (dismissal.technology_area.slug, dismissal.dismissed_by) == ("usv", alice)
+    row = dismissal.history.get()
+    assert (row.history_type, row.history_user, row.history_change_reason) == (
+        "+",
+        alice,
+        "Dismissed a suggested area on My matches",
+    )
+    assert not MatchRun.objects.exists()  # nothing is rescored: the firm's matches stay as they were
+    assert sorted(uav_maker.technology_areas.values_list("slug", flat=True)) == ["c2-isr", "uav"]
+
+
+def test_dismissing_on_the_profile_hides_it_on_both_pages_and_lists_it_with_undo(alice_client, uav_maker):
+    profile = alice_client.get(PROFILE)
+    assert "Not our field</button>" in profile.text
+
+    response = alice_client.post(DISMISS, {"company": "firm-a", "area": "usv", "from": "profile"}, follow=True)
+
+    assert response.redirect_chain == [(PROFILE, 302)]
+    assert suggested(response) == [] and dismissed(response) == ["usv"]
+    assert "Dismissed suggestions" in response.text
+    assert f'aria-label="Undo dismissing {USV}">Undo</button>' in response.text
+    assert suggested(alice_client.get(PAGE)) == []
+    assert AreaDismissal.objects.get().history.get().history_change_reason == (
+        "Dismissed a suggested area on the firm's profile"
+    )
+
+
+def test_undo_on_the_profile_brings_the_suggestion_back(alice, alice_client, uav_maker):
+    alice_client.post(DISMISS, {"company": "firm-a", "area": "usv"})
+
+    response = alice_client.post(UNDO, {"company": "firm-a", "area": "usv", "from": "profile"}, follow=True)
+
+    assert response.redirect_chain == [(PROFILE, 302)]
+    assert f"{USV} may be suggested again for Firm A." in response.text
+    assert suggested(response) == ["usv"] and dismissed(response) == []
+    assert "Dismissed suggestions" not in response.text
+    assert suggested(alice_client.get(PAGE)) == ["usv"]
+    assert not AreaDismissal.objects.exists()
+    undone = AreaDismissal.history.latest()
+    assert (undone.history_type, undone.history_user, undone.history_change_reason) == (
+        "-",
+        alice,
+        "Undid a dismissed suggestion on the firm's profile",
+    )
+
+
+def test_a_viewer_has_no_button_and_her_posts_are_refused(viewer_client, alice_client, uav_maker):
+    page = viewer_client.get(PAGE)
+    assert suggested(page) == ["usv"] and "Not our field" not in page.text
+    assert viewer_client.post(DISMISS, {"company": "firm-a", "area": "usv"}).status_code == 403
+    assert not AreaDismissal.objects.exists()
+
+    alice_client.post(DISMISS, {"company": "firm-a", "area": "usv"})
+    profile = viewer_client.get(PROFILE)
+
+    assert dismissed(profile) == ["usv"] and "Undo</button>" not in profile.text  # read-only for viewers
+    assert viewer_client.post(UNDO, {"company": "firm-a", "area": "usv", "from": "profile"}).status_code == 403
+    assert AreaDismissal.objects.count() == 1
+
+
+def test_another_firms_staff_get_a_404_and_nothing_is_written(bob_client, alice_client, uav_maker):
+    assert bob_client.post(DISMISS, {"company": "firm-a", "area": "usv"}).status_code == 404
+    assert not AreaDismissal.objects.exists()
+
+    alice_client.post(DISMISS, {"company": "firm-a", "area": "usv"})
+
+    assert bob_client.post(UNDO, {"company": "firm-a", "area": "usv", "from": "profile"}).status_code == 404
+    assert AreaDismissal.objects.count() == 1
+
+
+def test_a_consultant_dismisses_for_a_firm_and_consultants_see_who_did(
+    consultant, consultant_client, alice_client, uav_maker
+):
+    response = consultant_client.post(DISMISS, {"company": "firm-a", "area": "usv"}, follow=True)
+
+    assert response.redirect_chain == [(PROFILE, 302)]  # a consultant has no matches page for the firm
+    assert f"{USV} will no longer be suggested for Firm A." in response.text
+    assert dismissed(response) == ["usv"]
+    assert f"dismissed by {consultant.username} on" in response.text
+    staff_view = alice_client.get(PROFILE)  # who is for consultants, as in the firm's history
+    assert "dismissed on" in staff_view.text and "dismissed by" not in staff_view.text
+    assert AreaDismissal.objects.get().dismissed_by == consultant
+
+
+def test_an_unknown_area_is_refused_with_a_message_and_nothing_written(alice_client, uav_maker):
+    response = alice_client.post(DISMISS, {"company": "firm-a", "area": "warp-drive"}, follow=True)
+
+    assert "No such technology area: nothing was dismissed." in response.text
+    assert not AreaDismissal.objects.exists() and not AreaDismissal.history.exists()
+    undo = alice_client.post(UNDO, {"company": "firm-a", "area": "warp-drive", "from": "profile"}, follow=True)
+    assert "No such technology area: nothing was changed." in undo.text
+
+
+def test_dismissing_twice_keeps_one_dismissal_and_one_history_row(alice_client, uav_maker):
+    for _ in range(2):
+        response = alice_client.post(DISMISS, {"company": "firm-a", "area": "usv"}, follow=True)
+        assert f"{USV} will no longer be suggested for Firm A." in response.text
+
+    assert AreaDismissal.objects.count() == 1
+    assert AreaDismissal.history.count() == 1
+
+
+def test_ticking_a_dismissed_area_ticks_it_and_clears_the_dismissal(alice, alice_client, uav_maker):
+    alice_client.post(DISMISS, {"company": "firm-a", "area": "usv"})
+
+    response = alice_client.post(TICK, {"company": "firm-a", "area": "usv", "from": "profile"}, follow=True)
+
+    assert f"{USV} is now ticked on your profile." in response.text
+    assert "usv" in uav_maker.technology_areas.values_list("slug", flat=True)
+    assert not AreaDismissal.objects.exists() and dismissed(response) == []
+    cleared = AreaDismissal.history.latest()
+    assert (cleared.history_type, cleared.history_user, cleared.history_change_reason) == (
+        "-",
+        alice,
+        "Ticked the dismissed area",
+    )
+    assert MatchRun.objects.filter(scope="company", company=uav_maker).exists()  # the tick's rescore
+
+
+def test_the_japanese_pages_offer_the_button_and_answer_in_japanese(alice_client, uav_maker, curated_areas):
+    curated_areas["usv"].name_ja = "無人水上艇"
+    curated_areas["usv"].save()
+    page = alice_client.get("/ja/my/matches/")
+    assert 'aria-label="無人水上艇は自社の分野ではない">自社の分野ではない</button>' in page.text
+
+    response = alice_client.post("/ja/my/matches/dismiss-area/", {"company": "firm-a", "area": "usv"}, follow=True)
+
+    assert "Firm Aに無人水上艇を今後提案しません。" in response.text
+    profile = alice_client.get("/ja/companies/firm-a/")
+    assert "除外した提案" in profile.text and "無人水上艇の除外を取り消す" in profile.text
+    undo = alice_client.post("/ja/my/matches/undo-dismiss-area/", {"company": "firm-a", "area": "usv"}, follow=True)
+    assert "Firm Aに無人水上艇を再び提案することがあります。" in undo.text
