@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from portal.history import reason_text
 from portal.text import localised, localised_lang, punct
 from programmes.filters import _search_terms
 
@@ -19,6 +20,7 @@ register = template.Library()
 
 
 register.filter("localised", localised)
+register.filter("reason_text", reason_text)  # a history row's reason, a code-written one in the reader's language
 
 
 register.simple_tag(punct, name="punct")  # {% punct ":" %}: ": " in English, "：" in Japanese (portal.text)
