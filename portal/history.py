@@ -34,6 +34,8 @@ CODE_WRITTEN_REASONS = frozenset(
         gettext_noop("Created through the API"),
         gettext_noop("Edited through the API"),
         gettext_noop("Edited in the portal"),
+        gettext_noop("Ticked a suggested area on My matches"),
+        gettext_noop("Ticked a suggested area on the firm's profile"),
         gettext_noop("Technology areas changed"),
         gettext_noop("Verified against its sources"),
         gettext_noop("Source added"),
