@@ -28,7 +28,7 @@ from portal.models import EmailChange, OutboxMessage, SecretLink
 from portal.outbox import Outcome, outbox_deliver
 from portal.secret_links import secret_link_issue
 from portal.services import EMAIL_CONFIRM_KIND
-from portal.text import localised
+from portal.text import labelled, localised, punct
 from programmes.models import Certification, Opportunity, TechnologyArea
 
 # Outbox email kinds written from items by this module; any other kind brings its own subject and body.
@@ -83,7 +83,7 @@ def _value(value: Any, name: str, names: ValueNames) -> str:
     if value in (None, "", []):
         return "—"
     values = value if isinstance(value, list) else [value]
-    return ", ".join(_named(name, [str(v) for v in values], names))
+    return punct(",").join(_named(name, [str(v) for v in values], names))
 
 
 def _named(name: str, values: list[str], names: ValueNames) -> list[str]:
@@ -124,13 +124,15 @@ def item_lines(item: Mapping[str, Any], names: ValueNames | None = None) -> list
         lines = [_("New match for your firm: score %(score)s") % {"score": _score(item.get("score"))}]
         return lines + [render(reason) for reason in (item.get("items") or [])[:3]]
     if kind == "match.moved":
-        moved = "; ".join(render(part) for part in item.get("moved") or [])
+        moved = punct(";").join(render(part) for part in item.get("moved") or [])
         head = f"{_score(item.get('old_score'))} → {_score(item.get('new_score'))}"
-        return [_("Your firm's score moved: %(move)s") % {"move": f"{head}: {moved}" if moved else head}]
+        return [_("Your firm's score moved: %(move)s") % {"move": labelled(head, moved) if moved else head}]
     if kind == "notice.published":
         return [_("A new notice concerns your firm's country or technology areas.")]
     lines = [
-        f"{_field_label(name)}: {_value(change.get('old'), name, names)} → {_value(change.get('new'), name, names)}"
+        labelled(
+            _field_label(name), f"{_value(change.get('old'), name, names)} → {_value(change.get('new'), name, names)}"
+        )
         for name, change in (item.get("changes") or {}).items()
         if isinstance(change, Mapping)
     ]

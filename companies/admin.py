@@ -18,7 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.translation import gettext_noop
 
 from companies.import_jobs import company_import_errors, company_import_progress, company_import_start
 from companies.importing import HEADER, CompanyImportError, companies_import
@@ -32,7 +32,7 @@ from companies.services import (
     company_update,
     membership_remove,
 )
-from portal.admin import ConsultantOnlyMixin, inline_mark_saved
+from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin, inline_mark_saved
 from portal.roles import is_consultant
 
 
@@ -130,7 +130,7 @@ class CompanyImportForm(forms.Form):
 
 
 @admin.register(Company)
-class CompanyAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
+class CompanyAdmin(ConsultantHistoryAdmin):
     form = CompanyAdminForm
     list_display = ("name", "country", "size", "trl", "japan_presence", "updated_at")
     list_filter = ("country", "size", "technology_areas", "japan_presence", "itar_controlled", "ear_controlled")
@@ -183,7 +183,9 @@ class CompanyAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
         }
         certifications = next(fs for fs in formsets if fs.model is CompanyCertification)
         data["certifications"] = _held(certifications)
-        reason = form.cleaned_data.get("change_reason") or ("Edited in the admin" if change else "Created in the admin")
+        reason = form.cleaned_data.get("change_reason") or (
+            gettext_noop("Edited in the admin") if change else gettext_noop("Created in the admin")
+        )
         if change:
             company_update(company=form.instance, data=data, by=request.user, reason=reason)
         else:

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from companies.rules import CERTIFICATIONS_MAX, EDITOR_FIELDS
-from portal.text import localised
-from programmes.models import Certification
+from portal.text import localised, reading_japanese
+from programmes.models import Certification, TechnologyArea
 
 
 class CompanyForm(forms.ModelForm):
@@ -63,7 +63,8 @@ class CompanyForm(forms.ModelForm):
         self.fields["trl"].widget.attrs.update(min=1, max=9)
         # Left empty (or absent from an older form), the firm keeps its threshold.
         self.fields["alert_threshold"].required = False
-        # Area names in the page's language (Japanese names on /ja/).
+        # Area names in the page's language (Japanese names on /ja/), in that language's order.
+        self.fields["technology_areas"].queryset = TechnologyArea.objects.in_reading_order(reading_japanese())
         self.fields["technology_areas"].label_from_instance = localised
 
     def clean_alert_threshold(self) -> int:
@@ -87,7 +88,8 @@ class CertificationHeldForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Certification names in the page's language (Japanese names on /ja/).
+        # Certification names in the page's language (Japanese names on /ja/), in that language's order.
+        self.fields["certification"].queryset = Certification.objects.in_reading_order(reading_japanese())
         self.fields["certification"].label_from_instance = localised
 
 

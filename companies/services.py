@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from companies.bulk import rows_insert
 from companies.models import Company, CompanyCertification, Membership
@@ -93,7 +94,9 @@ def company_create(
     if certifications is not None:
         _set_certifications(company, certifications)
     del company.skip_history_when_saving  # type: ignore[attr-defined]  # simple-history reads it
-    company_history_record(snapshots=[company_snapshot(company)], created=True, by=by, reason=reason or _("Created"))
+    company_history_record(
+        snapshots=[company_snapshot(company)], created=True, by=by, reason=reason or gettext_noop("Created")
+    )
     dispatch.company_rescore_later(company_id=company.pk)  # enqueued when the transaction commits
     return company
 

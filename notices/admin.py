@@ -1,10 +1,9 @@
 """Consultants curate notices with their sources; every edit is in the notice's history."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from notices.models import Notice, NoticeSource
-from portal.admin import ConsultantOnlyMixin
+from portal.admin import ConsultantHistoryAdmin
 from portal.history import saving_changes_nothing
 
 
@@ -14,7 +13,7 @@ class NoticeSourceInline(admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
+class NoticeAdmin(ConsultantHistoryAdmin):
     """Rule and policy changes that affect who may take part."""
 
     list_display = ("title", "dated_on", "due_by", "confidence", "status")

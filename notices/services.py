@@ -6,6 +6,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from notices.models import Notice, NoticeSource
 from portal.changes import change_record
@@ -37,7 +38,7 @@ def _notice_load(entry: dict[str, Any]) -> Notice:
     except ValidationError as error:
         raise ValidationError(f"notice {slug}: {error.message_dict}") from error
     if not saving_changes_nothing(notice):  # a reload of the same file writes no history row
-        notice._change_reason = "curated notices load"  # type: ignore[attr-defined]
+        notice._change_reason = gettext_noop("curated notices load")  # type: ignore[attr-defined]
         notice.save()
     notice.records.set(_by_slug(Opportunity, slug, entry.get("records") or []))
     notice.technology_areas.set(_by_slug(TechnologyArea, slug, entry.get("areas") or []))

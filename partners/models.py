@@ -4,15 +4,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models
+from django.db import models
 from django.db.models import Case, Q, Value, When
-from django.db.models.functions import Coalesce, Collate, Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from companies.models import Company
+from portal.dbfunctions import code_point_order
 from portal.text import kana, kana_reading_check, kana_sort_key, localised_field
 from programmes.models import Confidence, Opportunity, SourceFields, TechnologyArea
 
@@ -33,9 +34,8 @@ class PartnerQuerySet(models.QuerySet):
         if not japanese:
             return self.order_by(Lower("name"), "name", "pk")
         unread = Case(When(name_kana="", name_ja="", then=Value(2)), When(name_kana="", then=Value(1)), default=0)
-        binary = "C" if connection.vendor == "postgresql" else "BINARY"
         return self.order_by(
-            unread, Collate("name_sort", binary), Collate("name_kana", binary), "name_ja", "name", "pk"
+            unread, code_point_order("name_sort"), code_point_order("name_kana"), "name_ja", "name", "pk"
         )
 
     def for_detail(self) -> "PartnerQuerySet":

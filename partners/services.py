@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from companies.models import Company
 from matching import dispatch
@@ -36,7 +37,7 @@ def partner_save(*, partner: Partner, by: User | None, reason: str = "", links_c
     partner.full_clean()
     if not links_changed and saving_changes_nothing(partner):
         return partner
-    partner._change_reason = reason or ("Edited" if partner.pk else "Created")  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    partner._change_reason = reason or (gettext_noop("Edited") if partner.pk else gettext_noop("Created"))  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     partner._history_user = by  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     partner.save()
     dispatch.partners_refit_later()
@@ -69,7 +70,7 @@ def introduction_request(
         company=company, partner=partner, opportunity=opportunity, message=message, requested_by=by
     )
     introduction.full_clean()
-    introduction._change_reason = "Requested"  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    introduction._change_reason = gettext_noop("Requested")  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     introduction._history_user = by  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     introduction.save()
     introduction_requested_emails(introduction)

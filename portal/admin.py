@@ -11,7 +11,9 @@ from django.db.models import QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from portal.history import ReadableChanges, reason_text
 from portal.roles import is_consultant
 from portal.services import (
     email_change_drop,
@@ -39,6 +41,20 @@ class ConsultantOnlyMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_consultant(request.user) and super().has_delete_permission(request, obj)
+
+
+class ConsultantHistoryAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
+    """A consultants' admin whose history pages read in the reader's language: diffs by `ReadableChanges`, and
+    the reasons code wrote (stored in English) translated, as the site's pages show them (portal.history)."""
+
+    def get_historical_record_context_helper(self, request: HttpRequest, historical_record: Any) -> ReadableChanges:
+        return ReadableChanges(self.model, historical_record)
+
+    def set_history_delta_changes(self, request: HttpRequest, historical_records: Any, **kwargs: Any) -> None:
+        """The diffs, plus each shown row's reason in words; the rows are only displayed here, never saved."""
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        for record in historical_records:
+            record.history_change_reason = reason_text(record.history_change_reason)
 
 
 def inline_changes(formset: BaseModelFormSet) -> tuple[list[Any], list[Any], list[Any]]:

@@ -13,8 +13,9 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_noop
 
-CHANGE_REASON = "curated fixture load"
+CHANGE_REASON = gettext_noop("curated fixture load")  # shown translated (portal.history)
 # Keys a record may carry for curators' eyes only (research notes); the loader skips them.
 NOTE_KEYS = frozenset({"note", "notes"})
 

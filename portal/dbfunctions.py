@@ -1,6 +1,13 @@
 """Database functions the ground models need, each with a PostgreSQL form and a portable one."""
 
-from django.db import models
+from django.db import connection, models
+from django.db.models.functions import Collate
+
+
+def code_point_order(expression: str | models.Expression) -> Collate:
+    """EXPRESSION compared code point by code point, the same on PostgreSQL ("C") and SQLite (BINARY): Japanese
+    text sorts one way whatever the server's locale."""
+    return Collate(expression, "C" if connection.vendor == "postgresql" else "BINARY")
 
 
 class TransactionId(models.Func):

@@ -6,13 +6,58 @@ or for firms' staff (issue 17, finding 6).
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, gettext_noop
+from simple_history.models import ModelChange
+from simple_history.template_utils import HistoricalRecordContextHelper
 
-from portal.text import localised
+from portal.text import labelled, localised, punct
+
+# The reasons code writes into history rows (marked with gettext_noop where written), stored in English as written.
+# Pages and the admin show these in the reader's language; any other reason was typed by a person and is shown as
+# typed, even when it happens to match a word of the catalogue.
+CODE_WRITTEN_REASONS = frozenset(
+    {
+        gettext_noop("curated fixture load"),
+        gettext_noop("curated notices load"),
+        gettext_noop("Created"),
+        gettext_noop("Edited"),
+        gettext_noop("Published"),
+        gettext_noop("Requested"),
+        gettext_noop("Created in the admin"),
+        gettext_noop("Edited in the admin"),
+        gettext_noop("Deleted in the admin"),
+        gettext_noop("Created through the API"),
+        gettext_noop("Edited through the API"),
+        gettext_noop("Edited in the portal"),
+        gettext_noop("Ticked a suggested area on My matches"),
+        gettext_noop("Ticked a suggested area on the firm's profile"),
+        gettext_noop("Dismissed a suggested area on My matches"),
+        gettext_noop("Dismissed a suggested area on the firm's profile"),
+        gettext_noop("Undid a dismissed suggestion on the firm's profile"),
+        gettext_noop("Ticked the dismissed area"),
+        gettext_noop("Technology areas changed"),
+        gettext_noop("Verified against its sources"),
+        gettext_noop("Source added"),
+        gettext_noop("Source edited"),
+        gettext_noop("Source removed"),
+        gettext_noop("added to the pipeline"),
+        gettext_noop("changed"),
+        gettext_noop("removed from the pipeline"),
+    }
+)
+
+
+def reason_text(reason: str | None) -> str:
+    """A history row's stored REASON as the reader reads it: a code-written one translated, a typed one as typed."""
+    reason = reason or ""
+    return gettext(reason) if reason in CODE_WRITTEN_REASONS else reason
 
 
 @dataclass(frozen=True)
@@ -149,27 +194,46 @@ def _links_changed(field: str, snapshot: Snapshot, now: list[tuple], before: lis
         "removed": [pk for pk in rows_before if pk not in rows_now],
         "changed": [pk for pk in rows_now if pk in rows_before and rows_now[pk] != rows_before[pk]],
     }
-    wording = {
-        "added": gettext("added: %(names)s"),
-        "removed": gettext("removed: %(names)s"),
-        "changed": gettext("changed: %(names)s"),
-    }
+    wording = {"added": gettext("added"), "removed": gettext("removed"), "changed": gettext("changed")}
     parts = []
     for change, pks in ids.items():
         names = sorted(name for name in map(snapshot.name_of, pks) if name is not None)
         if names:
-            parts.append(wording[change] % {"names": pgettext("names in a list", ", ").join(names)})
+            parts.append(labelled(wording[change], punct(",").join(names)))
     if not parts:
         return field
-    changes = pgettext("changes in a list", "; ").join(parts)
-    return gettext("%(field)s (%(changes)s)") % {"field": field, "changes": changes}
+    return f"{field}{punct(' (')}{punct('|').join(parts)}{punct(')')}"
 
 
 def _why(record) -> str:
-    reason = record.history_change_reason or ""
-    return gettext(reason) if reason else ""
+    return reason_text(record.history_change_reason)
 
 
 def _who(record) -> str:
     user = record.history_user
     return user.get_username() if user is not None else ""
+
+
+def history_value(field: models.Field | Any, value: Any) -> Any:
+    """A value of FIELD as the admin's history diffs show it in the reader's language: a choice by its label, a
+    date in the locale's format, yes or no, and "none" for nothing (rather than draft, 2026-11-24, True, None)."""
+    if value is None or value == "" or value == []:
+        return gettext("none")
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    if choices and not isinstance(value, list | dict):
+        return str(choices.get(value, value))
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
+    return value
+
+
+class ReadableChanges(HistoricalRecordContextHelper):
+    """simple-history's diff lines ("Status: draft → published") with each value as `history_value` words it."""
+
+    def prepare_delta_change_value(self, change: ModelChange, value: Any) -> Any:
+        prepared = super().prepare_delta_change_value(change, value)
+        return history_value(self.model._meta.get_field(change.field), prepared)

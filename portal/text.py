@@ -5,13 +5,54 @@ import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
 def reading_japanese() -> bool:
     """Whether the active language is Japanese: the page, or the export, was asked for under /ja/."""
     return (get_language() or "").startswith("ja")
+
+
+# The marks set between translated pieces (a label and its value, the items of a list, clauses, an aside), as each
+# language writes them: Japanese takes full-width marks with no space around them. One table, read by templates
+# ({% punct %}) and code (`punct`, `labelled`), so an English ": " never lands after a Japanese word.
+PUNCTUATION = {
+    ":": (": ", "："),
+    ",": (", ", "、"),
+    ";": ("; ", "、"),
+    "(": ("(", "（"),
+    " (": (" (", "（"),  # an aside after a word, where English leaves a space
+    ")": (")", "）"),
+    ".": (".", "。"),
+    "|": ("; ", "／"),  # between groups that are lists themselves ("added: A, B; removed: C")
+}
+
+
+# Words that Django (a form label's suffix) and django-countries (names with an aside) translate into Japanese with
+# ASCII punctuation. Our catalogue, which Django reads before theirs, gives them Japanese marks; listed here so that
+# makemessages keeps them.
+JAPANESE_MARKS_FOR_LIBRARY_WORDS = (
+    gettext_noop(":"),
+    gettext_noop("Cocos (Keeling) Islands"),
+    gettext_noop("Congo (the Democratic Republic of the)"),
+    gettext_noop("Falkland Islands (Malvinas)"),
+    gettext_noop("Saint Martin (French part)"),
+    gettext_noop("Sint Maarten (Dutch part)"),
+    gettext_noop("Virgin Islands (British)"),
+    gettext_noop("Virgin Islands (U.S.)"),
+)
+
+
+def punct(mark: str) -> str:
+    """MARK (one of PUNCTUATION's keys) as the reader's language writes it between pieces: ": " or "：", ..."""
+    english, japanese = PUNCTUATION[mark]
+    return japanese if reading_japanese() else english
+
+
+def labelled(label: Any, value: Any) -> str:
+    """ "Label: value" in English, "ラベル：値" in Japanese."""
+    return f"{label}{punct(':')}{value}"
 
 
 def localised(obj: Any) -> str:

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from portal.admin import inline_changes, inline_mark_saved
 from programmes.admin_curation import CurationAdmin, CurationForm, ReasonForm
@@ -338,12 +338,12 @@ class SourceAdmin(CurationAdmin):
         source_update(source=obj, data=data, by=request.user, reason=self.change_reason(form, change))
 
     def delete_model(self, request: HttpRequest, obj: Source) -> None:
-        source_remove(source=obj, by=request.user, reason="Deleted in the admin")
+        source_remove(source=obj, by=request.user, reason=gettext_noop("Deleted in the admin"))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for source in queryset.select_related("opportunity"):
             try:
-                source_remove(source=source, by=request.user, reason="Deleted in the admin")
+                source_remove(source=source, by=request.user, reason=gettext_noop("Deleted in the admin"))
             except ValidationError as error:
                 self.message_user(request, f"{source}: {validation_error_text(error)}", messages.ERROR)
 

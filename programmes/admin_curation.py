@@ -11,9 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin import ConsultantOnlyMixin
+from portal.admin import ConsultantHistoryAdmin
 from programmes.services import REASON_MAX_LENGTH, validation_error_text
 
 # simple-history's admin pages (the history list and a past version) use these words and ship no Japanese for them.
@@ -77,7 +76,7 @@ def inline_changes(formsets: list) -> list[str]:
     return lines
 
 
-class CurationAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
+class CurationAdmin(ConsultantHistoryAdmin):
     """History with diffs, reasons on every save, consultants only; reverting is off because it skips the services."""
 
     form = CurationForm
@@ -96,7 +95,7 @@ class CurationAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
         typed = form.cleaned_data.get("change_reason")
         if typed:
             return typed
-        default = "Edited in the admin" if change else "Created in the admin"
+        default = gettext_noop("Edited in the admin") if change else gettext_noop("Created in the admin")
         lines = inline_changes(formsets or [])
         return f"{default}: {'; '.join(lines)}"[:REASON_MAX_LENGTH] if lines else default
 

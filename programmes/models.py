@@ -6,13 +6,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from portal.dbfunctions import code_point_order
 from portal.jsontext import UnicodeJSONEncoder
 from programmes.querysets import OpportunityQuerySet
 
@@ -50,6 +52,18 @@ class Organisation(models.Model):
         return reverse("programmes:opportunity_list") + f"?organisation={self.slug}"
 
 
+class NamedQuerySet(models.QuerySet):
+    """Reads of the reference lists a reader picks from by name (technology areas, certifications)."""
+
+    def in_reading_order(self, japanese: bool) -> "NamedQuerySet":
+        """By English name; for a Japanese reader by the name shown (the Japanese name, else the English one),
+        compared code point by code point on every database as the partner listing compares readings. These names
+        have no recorded reading, so kanji follow kana in code point order."""
+        if not japanese:
+            return self.order_by("name", "pk")
+        return self.order_by(code_point_order(Coalesce(NullIf("name_ja", Value("")), "name")), "name", "pk")
+
+
 class TechnologyArea(models.Model):
     """One of the 21 fixed technology areas that both firms and opportunities are tagged with."""
 
@@ -67,6 +81,8 @@ class TechnologyArea(models.Model):
         _("related terms"), default=list, blank=True, help_text=_("Broader words of the field, one per line.")
     )
     history = HistoricalRecords()
+
+    objects = NamedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -92,6 +108,8 @@ class Certification(models.Model):
     # Equivalents satisfy the same requirement (AS9100D = EN 9100 = JIS Q 9100).
     equivalents = models.ManyToManyField("self", symmetrical=True, blank=True)
     history = HistoricalRecords()
+
+    objects = NamedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -4,6 +4,7 @@ their history; a change to what the scorer reads of an area rescores every firm.
 from typing import TypeVar
 
 from django.contrib.auth.models import User
+from django.utils.translation import gettext_noop
 
 from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
 from programmes.models import Certification, Organisation, TechnologyArea
@@ -26,7 +27,12 @@ def reference_record_save(
     the transaction commits: the vocabulary and every firm's affinities depend on it.
     """
     rescore = isinstance(record, TechnologyArea) and _area_scoring_changed(record)
-    saved = _save(record, by=by, reason=reason or ("Edited" if record.pk else "Created"), always=links_changed)
+    saved = _save(
+        record,
+        by=by,
+        reason=reason or (gettext_noop("Edited") if record.pk else gettext_noop("Created")),
+        always=links_changed,
+    )
     if rescore:
         dispatch.all_rescore_later()
     return saved

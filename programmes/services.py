@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
 from portal.history import saving_changes_nothing
@@ -225,10 +225,10 @@ def opportunity_create(
     for name, value in fields.items():
         setattr(opportunity, name, value)
     opportunity.status = Opportunity.Status.DRAFT
-    _save(opportunity, by=by, reason=reason or "Created")
+    _save(opportunity, by=by, reason=reason or gettext_noop("Created"))
     if _relations_apply(opportunity, relations, weights):
         # One more row so the history shows the links as set at creation, by the same person.
-        _save(opportunity, by=by, reason=reason or "Created", always=True)
+        _save(opportunity, by=by, reason=reason or gettext_noop("Created"), always=True)
     return opportunity
 
 
@@ -250,7 +250,7 @@ def opportunity_update(
     links_changed = _relations_apply(opportunity, relations, weights)
     if not (links_changed or inline_changed) and saving_changes_nothing(opportunity):
         return opportunity  # no history row, no change event, no rescore
-    _save(opportunity, by=by, reason=reason or "Edited", always=True)
+    _save(opportunity, by=by, reason=reason or gettext_noop("Edited"), always=True)
     changes.record_changed(opportunity=opportunity, before=before, by=by)
     if opportunity.status == Opportunity.Status.PUBLISHED:
         _rescore_later(opportunity)
@@ -262,7 +262,10 @@ def opportunity_areas_set(
 ) -> Opportunity:
     """Replace OPPORTUNITY's technology areas with WEIGHTS ({area: 0-1}); rescore if published."""
     return opportunity_update(
-        opportunity=opportunity, data={AREAS_KEY: weights}, by=by, reason=reason or "Technology areas changed"
+        opportunity=opportunity,
+        data={AREAS_KEY: weights},
+        by=by,
+        reason=reason or gettext_noop("Technology areas changed"),
     )
 
 
@@ -304,7 +307,7 @@ def opportunity_publish(*, opportunity: Opportunity, by: User | None, reason: st
     confidences = list(Source.objects.filter(opportunity=opportunity).values_list("confidence", flat=True))
     opportunity_publishable_check(source_count=len(confidences))
     sources_confidence_check(confidence=opportunity.confidence, source_confidences=confidences)
-    _set_status(opportunity, Opportunity.Status.PUBLISHED, by=by, reason=reason or "Published")
+    _set_status(opportunity, Opportunity.Status.PUBLISHED, by=by, reason=reason or gettext_noop("Published"))
     changes.record_event(kind=changes.PUBLISHED, opportunity=opportunity, by=by)
     _rescore_later(opportunity)
     return opportunity
@@ -337,7 +340,7 @@ def opportunity_verify(
     opportunity.last_verified_on, opportunity.last_verified_by = day, by
     try:
         # A verification is an act: it has its row even when the same person verified the record earlier today.
-        return _save(opportunity, by=by, reason=reason or "Verified against its sources", always=True)
+        return _save(opportunity, by=by, reason=reason or gettext_noop("Verified against its sources"), always=True)
     except BaseException:
         opportunity.last_verified_on, opportunity.last_verified_by = previous
         raise
@@ -364,7 +367,7 @@ def source_add(*, opportunity: Opportunity, data: Mapping[str, Any], by: User | 
     _source_apply(source, data)
     others = Source.objects.filter(opportunity=opportunity).values_list("confidence", flat=True)
     _published_sources_check(opportunity, [*others, source.confidence])
-    return _save(source, by=by, reason=reason or "Source added")
+    return _save(source, by=by, reason=reason or gettext_noop("Source added"))
 
 
 def source_update(*, source: Source, data: Mapping[str, Any], by: User | None, reason: str = "") -> Source:
@@ -372,7 +375,7 @@ def source_update(*, source: Source, data: Mapping[str, Any], by: User | None, r
     _source_apply(source, data)
     others = Source.objects.filter(opportunity_id=source.opportunity_id).exclude(pk=source.pk)
     _published_sources_check(source.opportunity, [*others.values_list("confidence", flat=True), source.confidence])
-    return _save(source, by=by, reason=reason or "Source edited")
+    return _save(source, by=by, reason=reason or gettext_noop("Source edited"))
 
 
 @transaction.atomic
@@ -385,5 +388,5 @@ def source_remove(*, source: Source, by: User | None, reason: str = "") -> None:
             {"sources": "A published opportunity keeps at least one source; add another or archive it first."}
         )
     _published_sources_check(opportunity, others.values_list("confidence", flat=True))
-    _stamp(source, by=by, reason=reason or "Source removed")
+    _stamp(source, by=by, reason=reason or gettext_noop("Source removed"))
     source.delete()

@@ -6,15 +6,14 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin import ConsultantOnlyMixin
+from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin
 from workspace.models import MatchFeedback, PipelineEntry
 from workspace.services import match_feedback_withdraw, pipeline_entry_delete, pipeline_entry_save
 
 
 @admin.register(PipelineEntry)
-class PipelineEntryAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
+class PipelineEntryAdmin(ConsultantHistoryAdmin):
     list_display = ["opportunity", "company", "stage", "owner", "due_on", "updated_at"]
     list_filter = ["stage"]
     search_fields = ["company__name", "opportunity__title", "notes"]

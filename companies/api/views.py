@@ -1,5 +1,6 @@
 """Firms visible to the caller; consultants create them, consultants and the firm's editors update them."""
 
+from django.utils.translation import gettext_noop
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
@@ -44,7 +45,9 @@ class CompanyViewSet(
         return company_profile_queryset(user=self.request.user).order_by("name", "pk")
 
     def perform_create(self, serializer: CompanySerializer) -> None:
-        company = company_create(data=serializer.service_data(), by=self.request.user, reason="Created through the API")
+        company = company_create(
+            data=serializer.service_data(), by=self.request.user, reason=gettext_noop("Created through the API")
+        )
         serializer.instance = self.get_queryset().get(pk=company.pk)
 
     def perform_update(self, serializer: CompanySerializer) -> None:
@@ -52,6 +55,6 @@ class CompanyViewSet(
             company=serializer.instance,
             data=serializer.service_data(),
             by=self.request.user,
-            reason="Edited through the API",
+            reason=gettext_noop("Edited through the API"),
         )
         serializer.instance = self.get_queryset().get(pk=company.pk)

@@ -24,7 +24,7 @@ def test_a_moved_match_says_old_to_new_and_what_moved():
     assert item_lines(MOVED) == ["Your firm's score moved: 62 → 78: TRL 7 meets the minimum TRL 6"]
     with translation.override("ja"):
         (line,) = item_lines(MOVED)
-    assert line.startswith("貴社のスコアが変わりました：62 → 78: ") and "TRL" in line
+    assert line.startswith("貴社のスコアが変わりました：62 → 78：") and "TRL" in line
 
 
 def test_a_changed_record_lists_each_field_old_to_new():
@@ -57,8 +57,8 @@ def test_changed_areas_countries_and_sizes_are_named_and_labelled_in_the_readers
     ]
     with translation.override("ja"):
         lines = item_lines(item)
-    assert lines[0] == "技術分野: 無人水上艇, 無人潜水機 → 無人潜水機"
-    assert lines[1].startswith("対象国: オーストラリア")
+    assert lines[0] == "技術分野：無人水上艇、無人潜水機 → 無人潜水機"
+    assert lines[1].startswith("対象国：オーストラリア")
     assert "usv" not in " ".join(lines) and "Technology areas" not in " ".join(lines)
 
 

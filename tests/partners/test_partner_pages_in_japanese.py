@@ -120,7 +120,7 @@ def test_a_partner_page_names_it_once_in_each_language_and_labels_weights_and_co
     assert '<span lang="en">Shipyard Kk</span>' in japanese
     assert '<span lang="ja">造船</span>' in english
     assert "確度：" in japanese and "confidence: " in english
-    assert "(weight 0.8)" in english and "(比重 0.8)" in japanese
+    assert "(weight 0.8)" in english and "（比重 0.8）" in japanese
 
 
 def test_lists_of_names_are_joined_with_the_japanese_comma_under_ja(anon_client, partners):

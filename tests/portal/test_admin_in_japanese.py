@@ -1,10 +1,15 @@
 """The admin's index under /ja/ names every app and model in Japanese."""
 
+import datetime
 import re
 
+import pytest
 from django.test import Client
 
-from tests.factories import UserFactory
+from portal.curation import CHANGE_REASON
+from programmes.models import Opportunity
+from programmes.services import opportunity_publish, opportunity_update
+from tests.factories import CallFactory, UserFactory
 
 
 def test_the_japanese_admin_index_names_every_app_in_japanese(db):
@@ -36,3 +41,48 @@ def test_a_records_history_page_under_ja_is_in_japanese(consultant_client):
 def test_the_admin_names_kakehashi_not_django(consultant_client):
     assert "<title>Curation and accounts | Kakehashi admin</title>" in consultant_client.get("/admin/").text
     assert "架け橋 管理画面" in consultant_client.get("/ja/admin/").text
+
+
+@pytest.fixture
+def edited_call(consultant):
+    """A draft call loaded by the curated fixture load, then given a deadline, a flag and published."""
+    call = CallFactory(slug="gcap-call", title="GCAP call", status=Opportunity.Status.DRAFT, closes_on=None)
+    call._change_reason = CHANGE_REASON
+    call.save()
+    opportunity_update(
+        opportunity=call,
+        data={"closes_on": datetime.date(2026, 11, 24), "japanese_entity": True},
+        by=consultant,
+        reason="",
+    )
+    opportunity_publish(opportunity=call, by=consultant)
+    return call
+
+
+def _diffs(text: str) -> list[str]:
+    """The history page's diff lines, as a reader sees them ("Status: Draft → Published")."""
+    items = re.findall(r"<li>\s*<strong>(.*?)</strong>\s*(.*?)\s*&nbsp;&rarr;&nbsp;&nbsp;(.*?)\s*</li>", text, re.S)
+    lines = [re.sub(r"\s+", " ", f"{field} {old} → {new}") for field, old, new in items]
+    return [line.replace("： ", "：") for line in lines]  # HTML's spaces between the tags, as a browser collapses them
+
+
+def test_a_records_history_diffs_read_in_japanese_under_ja(consultant_client, edited_call):
+    text = consultant_client.get(f"/ja/admin/programmes/opportunity/{edited_call.pk}/history/").text
+
+    diffs = _diffs(text)
+    assert "状態：下書き → 公開" in diffs
+    assert "締切日：なし → 2026年11月24日" in diffs
+    assert any(line.endswith("いいえ → はい") for line in diffs), diffs
+    for raw in ("draft", "None", "True", "False", "2026-11-24"):
+        assert raw not in " ".join(diffs)
+    assert "キュレーション済みデータの読み込み" in text  # the curated load's reason, stored in English
+    assert "curated fixture load" not in text
+
+
+def test_the_english_history_diffs_name_labels_and_dates_too(consultant_client, edited_call):
+    diffs = _diffs(consultant_client.get(f"/admin/programmes/opportunity/{edited_call.pk}/history/").text)
+
+    assert "Status: Draft → Published" in diffs
+    assert "Closes on: none → Nov. 24, 2026" in diffs
+    assert any(line.endswith("no → yes") for line in diffs), diffs
+    edited_call.history.filter(history_change_reason=CHANGE_REASON).get()  # stored as written

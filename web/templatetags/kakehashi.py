@@ -10,22 +10,32 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from portal.text import localised, localised_lang
+from portal.history import reason_text
+from portal.text import localised, localised_lang, punct
 from programmes.filters import _search_terms
 
 register = template.Library()
 
 
 register.filter("localised", localised)
+register.filter("reason_text", reason_text)  # a history row's reason, a code-written one in the reader's language
+
+
+register.simple_tag(punct, name="punct")  # {% punct ":" %}: ": " in English, "：" in Japanese (portal.text)
 
 
 @register.simple_tag
 def list_comma() -> str:
     """What separates the items of a list in the reader's language: "、" in Japanese, ", " in English."""
-    return "、" if (get_language() or "").startswith("ja") else ", "
+    return punct(",")
+
+
+@register.filter
+def join_list(items) -> str:
+    """ITEMS joined as a list in the reader's language: "a, b" in English, "a、b" in Japanese."""
+    return punct(",").join(str(item) for item in items or [])
 
 
 @register.filter
