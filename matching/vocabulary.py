@@ -26,9 +26,11 @@ from numpy.typing import NDArray
 WORD = re.compile(r"[a-z0-9][a-z0-9+]*")
 TOKEN = re.compile(r"[a-z0-9][a-z0-9+]*|\x01|\x02")
 STOP_MARK, BREAK_MARK, DOC_MARK = -2, -3, -4
-# A slash between two words ("EO/IR", "transmit/receive") and a point between two digits ("Industry 4.0") join them;
-# elsewhere they break a phrase, as other punctuation does.
-BREAK = re.compile(r"(?:[\n\r;,:!?()\[\]{}|\"\x00]|(?<![a-z0-9])/|/(?![a-z0-9])|(?<![0-9])\.|\.(?![0-9]))+")
+# A slash between two words ("EO/IR", "transmit/receive") and a point between two digits ("Industry 4.0") join them
+# (JOIN turns them into spaces first); elsewhere they break a phrase, as other punctuation does (BREAK). Two passes,
+# each starting at a literal character, run twice as fast as one pattern with the lookarounds in its alternation.
+JOIN = re.compile(r"/(?<=[a-z0-9]/)(?=[a-z0-9])|\.(?<=[0-9]\.)(?=[0-9])")
+BREAK = re.compile(r"[\n\r;,:!?()\[\]{}|\"\x00/.]+")
 # Function words only: scikit-learn's English list drops domain words such as "fire", "system" and "call".
 STOP_WORDS: frozenset[str] = frozenset(
     "a an and are as at be been but by for from has have in into is it its of on or our that the their them these "
@@ -82,7 +84,7 @@ class Tokens:
 def words(text: str) -> list[list[str]]:
     """TEXT as runs of lower-case content words, split at punctuation and line breaks."""
     runs = []
-    for piece in BREAK.split(text.lower()):
+    for piece in BREAK.split(JOIN.sub(" ", text.lower())):
         run: list[str] = []
         for w in WORD.findall(piece):
             if w in PHRASE_BREAKS:
@@ -130,7 +132,7 @@ class Vocabulary:
             empty = np.zeros(0, dtype=np.int64)
             return Tokens(empty, empty, empty)
         joined = "\x02".join(texts).lower()
-        marked = BREAK.sub(" \x01 ", joined.replace("\x02", " \x02 "))
+        marked = BREAK.sub(" \x01 ", JOIN.sub(" ", joined).replace("\x02", " \x02 "))
         codes = self._codes
         found = TOKEN.findall(marked)
         for w in set(found).difference(codes):
