@@ -27,6 +27,9 @@ from programmes.models import Certification, TechnologyArea
 # The profile fields a caller may set through `data`; the two relations are handled apart.
 # Profile fields the scorer never reads: changing only these needs no rescore.
 UNSCORED_FIELDS = frozenset({"alert_threshold"})
+# The history reason of a profile edit whose caller gave none (stored in English, shown in the reader's language).
+PROFILE_EDITED = gettext_noop("Profile edited")
+
 PROFILE_FIELDS = (
     "slug",
     "name",
@@ -122,9 +125,7 @@ def company_update(*, company: Company, data: Mapping[str, Any], by: User | None
         company.save()
     finally:
         del company.skip_history_when_saving  # type: ignore[attr-defined]  # simple-history reads it
-    company_history_record(
-        snapshots=[company_snapshot(company)], created=False, by=by, reason=reason or _("Profile edited")
-    )
+    company_history_record(snapshots=[company_snapshot(company)], created=False, by=by, reason=reason or PROFILE_EDITED)
     if set(changed) - UNSCORED_FIELDS or areas_changed or certifications_changed:
         dispatch.company_rescore_later(company_id=company.pk)  # enqueued when the transaction commits
     return company

@@ -7,8 +7,9 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
@@ -16,6 +17,8 @@ from matching import dispatch
 from matching.messages import render
 from matching.models import AreaDismissal, Match, MatchRun
 from portal.admin import ConsultantOnlyMixin
+from portal.history import reason_text
+from portal.text import localised
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -109,18 +112,31 @@ class AreaDismissalHistoryAdmin(ConsultantOnlyMixin, ReadOnlyAdmin):
     """Who dismissed which suggested area of which firm, and who undid it: the dismissals' history rows, kept after
     an undo or a tick. Written by matching.services only."""
 
-    list_display = ["history_date", "company", "technology_area", "action", "history_user", "reason"]
-    list_filter = ["history_type"]
-    search_fields = ["company__name", "company__slug", "technology_area__slug"]
+    list_display = ["when", "company", "area", "action", "who", "reason"]
+    fields = ["when", "company", "area", "action", "who", "reason"]
+    readonly_fields = fields
+    search_fields = ["company__name", "company__slug", "technology_area__slug", "technology_area__name_ja"]
     list_select_related = ["company", "technology_area", "history_user"]
+
+    @admin.display(description=_("when"), ordering="history_date")
+    def when(self, obj: Any) -> str:
+        return date_format(timezone.localtime(obj.history_date), "DATETIME_FORMAT")
+
+    @admin.display(description=_("technology area"))
+    def area(self, obj: Any) -> str:
+        return localised(obj.technology_area)
 
     @admin.display(description=_("action"))
     def action(self, obj: Any) -> str:
         return str(_("dismissed") if obj.history_type == "+" else _("removed") if obj.history_type == "-" else "")
 
+    @admin.display(description=_("by"))
+    def who(self, obj: Any) -> str:
+        return obj.history_user.get_username() if obj.history_user else ""
+
     @admin.display(description=_("reason"))
     def reason(self, obj: Any) -> str:
-        return gettext(obj.history_change_reason) if obj.history_change_reason else ""
+        return reason_text(obj.history_change_reason)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -180,16 +180,28 @@ class AreaDismissal(models.Model):
     ticked; its history says who dismissed and who undid it.
     """
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="area_dismissals")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="area_dismissals", verbose_name=_("firm")
+    )
     technology_area = models.ForeignKey(
-        "programmes.TechnologyArea", on_delete=models.CASCADE, related_name="area_dismissals"
+        "programmes.TechnologyArea",
+        on_delete=models.CASCADE,
+        related_name="area_dismissals",
+        verbose_name=_("technology area"),
     )
     dismissed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("dismissed by"),
     )
-    dismissed_at = models.DateTimeField(auto_now_add=True)
+    dismissed_at = models.DateTimeField(_("dismissed at"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("dismissal of a suggested area"), verbose_name_plural=_("dismissals of suggested areas")
+    )
 
     class Meta:
         ordering = ["company", "technology_area"]

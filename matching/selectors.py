@@ -271,8 +271,14 @@ def suggested_area_slugs(*, company: Company) -> list[str]:
 
 def area_dismissal_list(*, company: Company, disclose: bool) -> list[dict[str, Any]]:
     """The suggested areas COMPANY dismissed, for its profile: the area's slug and name in the reader's language, and
-    when; DISCLOSE adds who (consultants only, as in the firm's history). One query."""
-    dismissals = AreaDismissal.objects.filter(company=company).select_related("technology_area", "dismissed_by")
+    when; DISCLOSE adds who (consultants only, as in the firm's history). An area the firm ticks since (through its
+    profile form, the admin, the API or an import) is not listed: its dismissal does nothing while it is ticked.
+    One query."""
+    dismissals = (
+        AreaDismissal.objects.filter(company=company)
+        .exclude(technology_area__companies=company)
+        .select_related("technology_area", "dismissed_by")
+    )
     return [
         {
             "area": dismissal.technology_area.slug,

@@ -36,6 +36,7 @@ CODE_WRITTEN_REASONS = frozenset(
         gettext_noop("Created through the API"),
         gettext_noop("Edited through the API"),
         gettext_noop("Edited in the portal"),
+        gettext_noop("Profile edited"),
         gettext_noop("Ticked a suggested area on My matches"),
         gettext_noop("Ticked a suggested area on the firm's profile"),
         gettext_noop("Dismissed a suggested area on My matches"),

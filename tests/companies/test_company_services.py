@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from companies.models import Company
 from companies.services import company_create, company_update, membership_set
@@ -154,3 +155,10 @@ def test_a_founding_year_stored_under_an_older_rule_does_not_block_other_edits(f
     with pytest.raises(ValidationError) as caught:
         company_update(company=firm_a, data={"founded": 2032}, by=None)
     assert list(caught.value.message_dict) == ["founded"]
+
+
+def test_a_profile_edit_without_a_reason_is_stored_in_english_whatever_the_page_language(db, firm_a, consultant):
+    with translation.override("ja"):
+        company_update(company=firm_a, data={"trl": 8}, by=consultant, reason="")
+
+    assert firm_a.history.latest().history_change_reason == "Profile edited"

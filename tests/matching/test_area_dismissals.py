@@ -185,3 +185,27 @@ def test_the_japanese_pages_offer_the_button_and_answer_in_japanese(alice_client
     assert "除外した提案" in profile.text and "無人水上艇の除外を取り消す" in profile.text
     undo = alice_client.post("/ja/my/matches/undo-dismiss-area/", {"company": "firm-a", "area": "usv"}, follow=True)
     assert "Firm Aに無人水上艇を再び提案することがあります。" in undo.text
+
+
+def test_an_area_ticked_elsewhere_after_its_dismissal_is_no_longer_listed_as_dismissed(
+    alice_client, uav_maker, curated_areas
+):
+    alice_client.post(DISMISS, {"company": "firm-a", "area": "usv", "from": "profile"})
+    uav_maker.technology_areas.add(curated_areas["usv"])  # through the profile form, the admin, the API or an import
+
+    response = alice_client.get(PROFILE)
+
+    assert dismissed(response) == [] and "Dismissed suggestions" not in response.text
+
+
+def test_the_dismissals_history_in_the_admin_reads_japanese(alice_client, consultant_client, uav_maker, curated_areas):
+    curated_areas["usv"].name_ja = "無人水上艇"
+    curated_areas["usv"].save()
+    alice_client.post(DISMISS, {"company": "firm-a", "area": "usv"})
+
+    page = consultant_client.get("/ja/admin/matching/historicalareadismissal/").text
+
+    assert "提案された分野の除外の履歴" in page and "Historical" not in page
+    for header in ("日時", "企業", "技術分野", "変更者", "理由"):
+        assert header in page
+    assert "無人水上艇" in page and "自社のマッチで提案された分野を除外" in page
