@@ -294,8 +294,17 @@ def _mean(values: Iterable[float | None]) -> float | None:
     return sum(kept) / len(kept) if kept else None
 
 
-def figures(half: str, firms: list[Firm], scorer: dict[str, Scores], peer: dict[str, Scores], cat: Catalogue) -> dict:
-    """The nDCG figures of one half: overall and per group, the scorer's and the peer's, areas and the user's view."""
+def figures(
+    half: str,
+    firms: list[Firm],
+    scorer: dict[str, Scores],
+    peer: dict[str, Scores],
+    cat: Catalogue,
+    *,
+    intervals: bool = True,
+) -> dict:
+    """The nDCG figures of one half: overall and per group, the scorer's and the peer's, areas and the user's view;
+    with INTERVALS, the bootstrap intervals of the overall figure."""
     out: dict[str, float | None] = {}
     groups = {"": lambda f: True} | {
         "_tagged": lambda f: f.group == "tagged",
@@ -307,6 +316,8 @@ def figures(half: str, firms: list[Firm], scorer: dict[str, Scores], peer: dict[
         for suffix, keep in groups.items():
             out[f"{prefix}ndcg5_{half}{suffix}"] = _mean(firm_ndcg(f, table[f.slug]) for f in firms if keep(f))
         out[f"{prefix}user_ndcg5_{half}"] = _mean(user_ndcg(f, table[f.slug], cat) for f in firms)
+    if not intervals:
+        return out
     pairs = [(firm_ndcg(f, scorer[f.slug]), firm_ndcg(f, peer[f.slug])) for f in firms]
     return out | bootstrap(half, [(a, b) for a, b in pairs if a is not None and b is not None])
 
@@ -315,7 +326,7 @@ BOOTSTRAP_DRAWS = 2000
 BOOTSTRAP_SEED = 20261203  # fixed, so the same scores always print the same intervals
 
 
-def bootstrap(half: str, pairs: list[tuple[float, float]]) -> dict[str, float | None]:
+def bootstrap(half: str, pairs: list[tuple[float, float]]) -> dict[str, float]:
     """95 % intervals, by a paired bootstrap over the half's firms, of the scorer's nDCG@5 and of its ratio to the
     peer's: how far the figures could move with another draw of firms like these (80 firms hold a few hundredths)."""
     if len(pairs) < 2:
@@ -326,16 +337,20 @@ def bootstrap(half: str, pairs: list[tuple[float, float]]) -> dict[str, float | 
         sample = [pairs[draw.randrange(len(pairs))] for _ in pairs]
         ours, theirs = sum(a for a, _ in sample) / len(sample), sum(b for _, b in sample) / len(sample)
         means.append(ours)
-        ratios.append(ours / theirs if theirs else float("inf"))
-    means.sort()
-    ratios.sort()
-    low, high = int(0.025 * BOOTSTRAP_DRAWS), int(0.975 * BOOTSTRAP_DRAWS) - 1
-    return {
-        f"ndcg5_{half}_ci_low": means[low],
-        f"ndcg5_{half}_ci_high": means[high],
-        f"ndcg5_{half}_peer_ratio_ci_low": ratios[low],
-        f"ndcg5_{half}_peer_ratio_ci_high": ratios[high],
-    }
+        if theirs:  # a draw where the peer found nothing has no ratio
+            ratios.append(ours / theirs)
+    out = dict(zip((f"ndcg5_{half}_ci_low", f"ndcg5_{half}_ci_high"), _interval(means), strict=True))
+    if ratios:
+        out |= dict(
+            zip((f"ndcg5_{half}_peer_ratio_ci_low", f"ndcg5_{half}_peer_ratio_ci_high"), _interval(ratios), strict=True)
+        )
+    return out
+
+
+def _interval(draws: list[float]) -> tuple[float, float]:
+    """The 2.5th and 97.5th percentiles of DRAWS."""
+    ordered = sorted(draws)
+    return ordered[int(0.025 * len(ordered))], ordered[max(int(0.975 * len(ordered)) - 1, 0)]
 
 
 def decoy_check(firms: list[Firm], scorer: dict[str, Scores]) -> dict[str, float]:
@@ -448,8 +463,8 @@ def measure(halves: dict[str, list[Firm]], *, verbose: int = 0) -> dict[str, flo
         suggestions_accept(every, right_only=right_only)
         accepted = scorer_read(every, cat)
         for half, firms in halves.items():
-            for name, value in figures(half, firms, accepted, peer_scores(firms, cat), cat).items():
-                if not name.startswith("peer_") and "_ci_" not in name:
+            for name, value in figures(half, firms, accepted, peer_scores(firms, cat), cat, intervals=False).items():
+                if not name.startswith("peer_"):
                     out[f"{name}{suffix}"] = value
     return out
 

@@ -73,3 +73,7 @@ def test_the_bootstrap_interval_holds_the_figure_and_narrows_with_more_firms():
     assert many["ndcg5_test_ci_high"] - many["ndcg5_test_ci_low"] < few["ndcg5_test_ci_high"] - few["ndcg5_test_ci_low"]
     assert ranking.bootstrap("test", mixed) == few  # a fixed seed: the same scores print the same interval
     assert ranking.bootstrap("test", mixed[:1]) == {}
+
+
+def test_a_peer_that_finds_nothing_gives_no_ratio_rather_than_infinity():
+    assert set(ranking.bootstrap("test", [(0.5, 0.0), (0.7, 0.0)])) == {"ndcg5_test_ci_low", "ndcg5_test_ci_high"}

@@ -207,3 +207,20 @@ def test_the_brief_counts_little_technology_fit_only_on_records_in_the_firms_fie
     rows = [item for _c, _l, items in response.context["brief"].gap_plan for item in items]
     (row,) = [item for item in rows if item.text == "little technology fit"]
     assert [m.opportunity.slug for m in row.matches] == ["usv-call"]
+
+
+def test_the_brief_counts_little_fit_on_records_in_an_area_the_firms_words_suggest(
+    alice_client, firm_a, brief_world, monkeypatch
+):
+    """A firm that ticks nothing, whose words suggest cyber (the rule is matching's, tested there): little fit on the
+    MOD cyber programme is in its field, on the USV call it is not."""
+    firm_a.technology_areas.clear()
+    monkeypatch.setattr("web.briefs.suggested_area_slugs", lambda company: ["cyber"])
+    low_fit = {"code": "low_fit", "params": {"capability": 0.2, "cap": 20}}
+    Match.objects.filter(opportunity__slug__in=["usv-call", "mod-cyber"]).update(gaps=[low_fit])
+
+    response = alice_client.get(URL)
+
+    rows = [item for _c, _l, items in response.context["brief"].gap_plan for item in items]
+    (row,) = [item for item in rows if item.text == "little technology fit"]
+    assert [m.opportunity.slug for m in row.matches] == ["mod-cyber"]
