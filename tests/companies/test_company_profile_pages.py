@@ -111,6 +111,16 @@ def test_a_viewer_sees_the_profile_without_an_edit_link_and_may_not_edit(carol_c
     assert carol_client.post(edit(firm_a), form_data(firm_a, trl="3")).status_code == 403
 
 
+def test_a_viewer_refused_an_edit_is_told_why_in_her_language(carol_client, firm_a):
+    english = carol_client.get(edit(firm_a))
+    japanese = carol_client.get(f"/ja{edit(firm_a)}")
+
+    assert english.status_code == japanese.status_code == 403
+    assert "<h1>Not allowed</h1>" in english.text and "Only the firm&#x27;s editors may change its profile." in english.text
+    assert '<html lang="ja">' in japanese.text and "<h1>許可されていません</h1>" in japanese.text
+    assert "プロフィールを変更できるのはその企業の編集者だけです。" in japanese.text
+
+
 def test_my_company_lists_only_alices_firm(alice_client, firm_a, firm_b):
     response = alice_client.get(reverse("companies:company_list"))
 
