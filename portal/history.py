@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
-from simple_history.models import ModelChange
+from simple_history.models import DeletedObject, ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from portal.text import labelled, localised, punct
@@ -218,8 +218,10 @@ def _who(record) -> str:
 def history_value(field: models.Field | Any, value: Any) -> Any:
     """A value of FIELD as the admin's history diffs show it in the reader's language: a choice by its label, a
     date in the locale's format, yes or no, and "none" for nothing (rather than draft, 2026-11-24, True, None)."""
-    if value is None or value == "" or value == []:
-        return gettext("none")
+    if value is None or value == "" or value == [] or (isinstance(value, DeletedObject) and value.pk is None):
+        return gettext("none")  # a foreign key that was empty reaches here as a "deleted" object with no pk
+    if isinstance(value, models.Model):
+        return localised(value)
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     choices = dict(getattr(field, "flatchoices", None) or [])
@@ -233,8 +235,23 @@ def history_value(field: models.Field | Any, value: Any) -> Any:
 
 
 class ReadableChanges(HistoricalRecordContextHelper):
-    """simple-history's diff lines ("Status: draft → published") with each value as `history_value` words it."""
+    """simple-history's diff lines ("Status: draft → published") with each value as `history_value` words it, and
+    linked records (technology areas, organisations) by their names in the reader's language, in full."""
+
+    def __init__(self, model: type[models.Model], historical_record: Any) -> None:
+        super().__init__(model, historical_record, max_displayed_delta_change_chars=1000)
 
     def prepare_delta_change_value(self, change: ModelChange, value: Any) -> Any:
         prepared = super().prepare_delta_change_value(change, value)
-        return history_value(self.model._meta.get_field(change.field), prepared)
+        field = self.model._meta.get_field(change.field)
+        if field.many_to_many and isinstance(prepared, list):
+            names = sorted(localised(_linked(field, obj)) for obj in prepared)
+            return punct(",").join(names) if names else gettext("none")
+        return history_value(field, prepared)
+
+
+def _linked(field: Any, value: Any) -> Any:
+    """A many-to-many snapshot's linked record: the record itself, or its id when the snapshot kept only that."""
+    if isinstance(value, models.Model):
+        return value
+    return field.related_model._default_manager.filter(pk=value).first()

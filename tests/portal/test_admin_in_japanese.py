@@ -8,8 +8,8 @@ from django.test import Client
 
 from portal.curation import CHANGE_REASON
 from programmes.models import Opportunity
-from programmes.services import opportunity_publish, opportunity_update
-from tests.factories import CallFactory, UserFactory
+from programmes.services import opportunity_publish, opportunity_update, opportunity_verify
+from tests.factories import CallFactory, OrganisationFactory, UserFactory
 
 
 def test_the_japanese_admin_index_names_every_app_in_japanese(db):
@@ -86,3 +86,25 @@ def test_the_english_history_diffs_name_labels_and_dates_too(consultant_client, 
     assert "Closes on: none → Nov. 24, 2026" in diffs
     assert any(line.endswith("no → yes") for line in diffs), diffs
     edited_call.history.filter(history_change_reason=CHANGE_REASON).get()  # stored as written
+
+
+def test_the_history_names_a_verifier_and_linked_records_in_japanese_in_full(
+    consultant, consultant_client, edited_call
+):
+    names = [
+        ("atla", "Acquisition, Technology & Logistics Agency", "防衛装備庁"),
+        ("mod", "Ministry of Defense", "防衛省"),
+    ]
+    organisations = [OrganisationFactory(slug=slug, name=name, name_ja=ja) for slug, name, ja in names]
+    opportunity_update(opportunity=edited_call, data={"organisations": organisations}, by=consultant, reason="")
+    opportunity_verify(opportunity=edited_call, by=consultant)
+
+    diffs = _diffs(consultant_client.get(f"/ja/admin/programmes/opportunity/{edited_call.pk}/history/").text)
+    english = _diffs(consultant_client.get(f"/admin/programmes/opportunity/{edited_call.pk}/history/").text)
+
+    assert any(line.endswith("なし → consultant") for line in diffs), diffs  # not "Deleted ユーザー (pk=None)"
+    assert any(line.endswith("なし → 防衛省、防衛装備庁") for line in diffs), diffs
+    assert any(
+        line.endswith("none → Acquisition, Technology &amp; Logistics Agency, Ministry of Defense") for line in english
+    ), english
+    assert "pk=None" not in " ".join(diffs + english) and "chars]" not in " ".join(diffs + english)
