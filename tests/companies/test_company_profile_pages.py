@@ -116,7 +116,8 @@ def test_a_viewer_refused_an_edit_is_told_why_in_her_language(carol_client, firm
     japanese = carol_client.get(f"/ja{edit(firm_a)}")
 
     assert english.status_code == japanese.status_code == 403
-    assert "<h1>Not allowed</h1>" in english.text and "Only the firm&#x27;s editors may change its profile." in english.text
+    assert "<h1>Not allowed</h1>" in english.text
+    assert "Only the firm&#x27;s editors may change its profile." in english.text
     assert '<html lang="ja">' in japanese.text and "<h1>許可されていません</h1>" in japanese.text
     assert "プロフィールを変更できるのはその企業の編集者だけです。" in japanese.text
 
