@@ -182,7 +182,10 @@ def area_dismiss(request: HttpRequest) -> HttpResponse:
         return redirect(post.back)
     area_dismissal_add(company=post.company, area=post.area, by=request.user, reason=DISMISS_REASONS[post.source])
     names = {"area": localised(post.area), "firm": post.company.name}
-    messages.success(request, gettext("%(area)s will no longer be suggested for %(firm)s.") % names)
+    done = gettext("%(area)s will no longer be suggested for %(firm)s.") % names
+    if post.source == "matches":  # undo lives on the profile, with the list of dismissed areas
+        done = f"{done} {gettext('The firm’s profile lists it, with a button to undo.')}"
+    messages.success(request, done)
     return redirect(post.back)
 
 

@@ -41,14 +41,17 @@ def test_an_editor_offered_a_wrong_area_sees_a_not_our_field_button(alice_client
 
     assert suggested(page) == ["usv"]
     assert f'aria-label="Not our field: {USV}">Not our field</button>' in page.text
-    assert "changes no score; to lower a match, mark it not relevant in My matches." in page.text
+    assert "changes no score; to lower a match, mark it not relevant below." in page.text
+    assert "mark it not relevant in My matches." in alice_client.get(PROFILE).text  # said where the list is not
 
 
 def test_dismissing_on_my_matches_hides_the_area_on_both_pages_and_changes_no_score(alice, alice_client, uav_maker):
     response = alice_client.post(DISMISS, {"company": "firm-a", "area": "usv"}, follow=True)
 
     assert response.redirect_chain == [("/my/matches/?company=firm-a", 302)]
-    assert f"{USV} will no longer be suggested for Firm A." in response.text
+    assert f"{USV} will no longer be suggested for Firm A. The firm’s profile lists it, with a button to undo." in (
+        response.text
+    )
     assert suggested(response) == [] and "Not our field</button>" not in response.text
     profile = alice_client.get(PROFILE)
     assert suggested(profile) == [] and dismissed(profile) == ["usv"]
