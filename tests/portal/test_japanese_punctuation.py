@@ -18,9 +18,10 @@ from workspace.services import match_feedback_give, pipeline_entry_save
 JAPANESE = (
     "\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e\u3001\u3002\u300c-\u300f"  # kana, kanji, full-width forms, 、。「」『』
 )
-# ASCII ": " or "; " straight after a Japanese character (12:30, https://, "Authorization: Bearer" are not), and
-# half-width parentheses opened or closed against Japanese text.
-HALF_WIDTH = re.compile(rf"[{JAPANESE}][:;](?:\s|$)|\((?=[{JAPANESE}])|(?<=[{JAPANESE}])\)")
+# ASCII ": ", "; " or ", " straight after a Japanese character (12:30, https://, "Authorization: Bearer" are not),
+# half-width parentheses opened or closed against Japanese text, and an English word space before a parenthesis
+# that follows Japanese ("防衛省 (Ministry", "英語 （初期設定").
+HALF_WIDTH = re.compile(rf"[{JAPANESE}][:;,](?:\s|$)|\((?=[{JAPANESE}])|(?<=[{JAPANESE}])\)|[{JAPANESE}] [(（]")
 
 
 def visible_text(page: str) -> str:
@@ -40,10 +41,16 @@ def half_width_punctuation(page: str) -> list[str]:
 
 
 def test_the_check_flags_half_width_punctuation_in_japanese_and_nothing_else():
-    assert half_width_punctuation("<p>確度: 高</p><p>変更あり; 認証</p><p>(日本時間)</p>") == [
+    assert half_width_punctuation(
+        "<p>確度: 高</p><p>変更あり; 認証</p><p>(日本時間)</p><p>防衛省 (Ministry of Defense)</p><p>英語 （初期設定）</p>"
+        "<p>プライム（主契約企業）, 東京</p>"
+    ) == [
         "確度: 高",
         "変更あり; 認証",
         "(日本時間)",
+        "防衛省 (Ministry of Defense)",
+        "英語 （初期設定）",
+        "プライム（主契約企業）, 東京",
     ]
     fine = "<p>確度：高、認証（日本時間）</p><p>12:30 開始</p><p>https://example.org/a;b</p><code>締切: x</code>"
     assert half_width_punctuation(fine + "<p>Confidence: high; verified (today)</p><p>GCAP (英国)</p>") == [
