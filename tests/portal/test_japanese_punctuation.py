@@ -42,8 +42,8 @@ def half_width_punctuation(page: str) -> list[str]:
 
 def test_the_check_flags_half_width_punctuation_in_japanese_and_nothing_else():
     assert half_width_punctuation(
-        "<p>確度: 高</p><p>変更あり; 認証</p><p>(日本時間)</p><p>防衛省 (Ministry of Defense)</p><p>英語 （初期設定）</p>"
-        "<p>プライム（主契約企業）, 東京</p>"
+        "<p>確度: 高</p><p>変更あり; 認証</p><p>(日本時間)</p><p>防衛省 (Ministry of Defense)</p>"
+        "<p>英語 （初期設定）</p><p>プライム（主契約企業）, 東京</p>"
     ) == [
         "確度: 高",
         "変更あり; 認証",
