@@ -25,8 +25,8 @@ PUNCTUATION = {
     " (": (" (", "（"),  # an aside after a word, where English leaves a space
     ")": (")", "）"),
     ".": (".", "。"),
-    "|": ("; ", "／"),
-    " ": (" ", ""),  # a space between words, before a piece that opens with its own （ in Japanese  # between groups that are lists themselves ("added: A, B; removed: C")
+    "|": ("; ", "／"),  # between groups that are lists themselves ("added: A, B; removed: C")
+    " ": (" ", ""),  # a space between words, before a piece that opens with its own （ in Japanese
 }
 
 
