@@ -7,7 +7,7 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from programmes.models import Certification, TechnologyArea
+from programmes.models import Certification
 from programmes.reference_services import reference_record_save
 from tests.factories import CertificationFactory, TechnologyAreaFactory
 
