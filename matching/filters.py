@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from matching.models import Match
 from portal.filters import BooleanFilter
+from programmes.filters import areas_in_reading_order
 from programmes.models import Opportunity, OpportunityArea, TechnologyArea
 
 # Scores run from 0 to 100 (docs/matching.md); a minimum outside them is a typo, refused with one message.
@@ -52,7 +53,7 @@ class MatchFilterSet(django_filters.FilterSet):
     technology_area = django_filters.ModelMultipleChoiceFilter(
         field_name="opportunity__technology_areas",
         to_field_name="slug",
-        queryset=TechnologyArea.objects.all(),
+        queryset=areas_in_reading_order,
         method="filter_technology_area",
         label=_("Technology area"),
         help_text=_("Technology area slug; repeat for several (opportunities asking for any of them)."),

@@ -1,7 +1,5 @@
 """Japanese organisations that foreign firms team with, the introductions consultants broker, and partner fit."""
 
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,7 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from companies.models import Company
 from portal.dbfunctions import code_point_order
-from portal.text import kana, kana_reading_check, kana_sort_key, localised_field
+from portal.models import KanaReadingModel
+from portal.text import kana_reading_check, localised_field
 from programmes.models import Confidence, Opportunity, SourceFields, TechnologyArea
 
 
@@ -43,8 +42,11 @@ class PartnerQuerySet(models.QuerySet):
         return self.for_listing().prefetch_related("sources", "programmes", "foreign_partnerships")
 
 
-class Partner(models.Model):
-    """A Japanese organisation (a prime, supplier, start-up, research body or trading house) to team with."""
+class Partner(KanaReadingModel):
+    """A Japanese organisation (a prime, supplier, start-up, research body or trading house) to team with.
+
+    Its reading (`name_kana`) and sort key (`name_sort`, written on save) come from `portal.models.KanaReadingModel`.
+    """
 
     class Role(models.TextChoices):
         PRIME = "prime", _("Prime contractor")
@@ -74,7 +76,6 @@ class Partner(models.Model):
             "The Japanese list of partners is sorted by it. Katakana is kept as hiragana."
         ),
     )
-    name_sort = models.CharField(max_length=200, blank=True, editable=False)  # kana_sort_key(name_kana), on save
     role = models.CharField(max_length=20, choices=Role.choices)
     size = models.CharField(max_length=10, choices=Size.choices)
     city = models.CharField(max_length=100, blank=True)
@@ -121,19 +122,8 @@ class Partner(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.name_sort = kana_sort_key(self.name_kana)
-        if (fields := kwargs.get("update_fields")) is not None and "name_kana" in fields:
-            kwargs["update_fields"] = {*fields, "name_sort"}
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("partners:partner_detail", kwargs={"slug": self.slug})
-
-    def clean(self) -> None:
-        """A reading is kept as `portal.text.kana` writes it (hiragana, single spaces), so it sorts and is found one
-        way."""
-        self.name_kana = kana(self.name_kana)
 
     @property
     def city_shown(self) -> str:

@@ -1,7 +1,9 @@
-"""Site-wide records: API tokens, secret links, the change-event log and the outbox (DESIGN.md, shared mechanisms)."""
+"""Site-wide records: API tokens, secret links, the change-event log and the outbox (DESIGN.md, shared mechanisms),
+and the reading a Japanese list sorts a named record by (`KanaReadingModel`)."""
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.dbfunctions import TransactionId
+from portal.text import kana, kana_reading_check, kana_sort_key
 
 TOKEN_PREFIX = "kkh_"
 
@@ -23,6 +26,43 @@ def hash_token(raw: str) -> str:
 def new_raw_token() -> str:
     """A fresh random token, recognisable by its prefix in logs and secret scanners."""
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class KanaReadingModel(models.Model):
+    """A record whose Japanese name has a reading in kana (`name_kana`), which Japanese lists sort it by (あいうえお順).
+
+    The reading is kept as `portal.text.kana` writes it (clean: hiragana, single spaces) and checked by
+    `portal.text.kana_reading_check`; `name_sort` is its `portal.text.kana_sort_key`, written on every save and
+    compared code point by code point (`portal.dbfunctions.code_point_order`). Partners, technology areas and
+    certifications share it; a subclass may declare `name_kana` again for help text naming its own list.
+    """
+
+    name_kana = models.CharField(
+        _("reading of the Japanese name"),
+        max_length=200,
+        blank=True,
+        validators=[kana_reading_check],
+        help_text=_(
+            "In kana, as a Japanese reader says it (半導体: はんどうたい). Japanese lists are sorted by it; "
+            "leave it empty for a name in Latin letters only. Katakana is kept as hiragana."
+        ),
+    )
+    name_sort = models.CharField(max_length=200, blank=True, editable=False)  # kana_sort_key(name_kana), on save
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_sort = kana_sort_key(self.name_kana)
+        if (fields := kwargs.get("update_fields")) is not None and "name_kana" in fields:
+            kwargs["update_fields"] = {*fields, "name_sort"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """A reading is kept as `portal.text.kana` writes it (hiragana, single spaces), so it sorts and is found one
+        way."""
+        super().clean()
+        self.name_kana = kana(self.name_kana)
 
 
 class ApiTokenQuerySet(models.QuerySet):

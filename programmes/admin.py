@@ -77,21 +77,21 @@ class TechnologyAreaForm(CurationForm):
 
     class Meta:
         model = TechnologyArea
-        fields = ("slug", "name", "name_ja", "description", "keywords", "related_terms")
+        fields = ("slug", "name", "name_ja", "name_kana", "description", "keywords", "related_terms")
 
 
 @admin.register(TechnologyArea)
 class TechnologyAreaAdmin(ReferenceAdmin):
     form = TechnologyAreaForm
-    list_display = ("name", "name_ja", "slug")
-    search_fields = ("name", "name_ja", "slug", "description")
+    list_display = ("name", "name_ja", "name_kana", "slug")
+    search_fields = ("name", "name_ja", "name_kana", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Certification)
 class CertificationAdmin(ReferenceAdmin):
-    list_display = ("name", "name_ja", "code", "issuer")
-    search_fields = ("name", "name_ja", "code", "issuer")
+    list_display = ("name", "name_ja", "name_kana", "code", "issuer")
+    search_fields = ("name", "name_ja", "name_kana", "code", "issuer")
     filter_horizontal = ("equivalents",)
 
 

@@ -40,7 +40,7 @@ def organisations_load(ctx: LoadContext, records: list[dict]) -> None:
 
 def technology_areas_load(ctx: LoadContext, records: list[dict]) -> None:
     """technology_areas.yaml: the 21 fixed areas with their names, descriptions and keywords."""
-    fields = ("name", "name_ja", "description", "keywords", "related_terms")
+    fields = ("name", "name_ja", "name_kana", "description", "keywords", "related_terms")
     for record in records:
         slug, values, _ = split_record(ctx, record, kind="area", key="slug", fields=fields)
         if slug:
@@ -50,7 +50,7 @@ def technology_areas_load(ctx: LoadContext, records: list[dict]) -> None:
 
 def certifications_load(ctx: LoadContext, records: list[dict]) -> None:
     """certifications.yaml: certifications keyed by code; `equivalents` are closed into equivalence groups."""
-    fields = ("name", "name_ja", "issuer", "description", "url")
+    fields = ("name", "name_ja", "name_kana", "issuer", "description", "url")
     declared: dict[str, list[str]] = {}
     saved: dict[str, Certification] = {}
     for record in records:

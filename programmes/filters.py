@@ -10,7 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from portal.filters import BooleanFilter
+from portal.text import reading_japanese
 from programmes.models import Opportunity, OpportunityArea, Organisation, TechnologyArea
+
+
+def areas_in_reading_order(request: Any = None) -> QuerySet[TechnologyArea]:
+    """The technology areas a filter offers, in the reader's order: by English name, or on /ja/ pages by the reading
+    of the Japanese name (`NamedQuerySet.in_reading_order`), as the profile form lists them. django-filter calls it
+    with the request when it builds the form, while the page's language is active."""
+    return TechnologyArea.objects.in_reading_order(reading_japanese())
+
 
 # Sort keys offered to people and clients; "fit" needs a signed-in member of a firm.
 ORDERING_CHOICES = [
@@ -68,7 +77,7 @@ class OpportunityFilterSet(django_filters.FilterSet):
     technology_area = django_filters.ModelMultipleChoiceFilter(
         field_name="technology_areas",
         to_field_name="slug",
-        queryset=TechnologyArea.objects.all(),
+        queryset=areas_in_reading_order,
         method="filter_technology_area",
         label=_("Technology area"),
         help_text=_("Technology area slug; repeat for several (records asking for any of them)."),

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.dbfunctions import code_point_order
 from portal.jsontext import UnicodeJSONEncoder
+from portal.models import KanaReadingModel
 from programmes.querysets import OpportunityQuerySet
 
 
@@ -56,16 +57,22 @@ class NamedQuerySet(models.QuerySet):
     """Reads of the reference lists a reader picks from by name (technology areas, certifications)."""
 
     def in_reading_order(self, japanese: bool) -> "NamedQuerySet":
-        """By English name; for a Japanese reader by the name shown (the Japanese name, else the English one),
-        compared code point by code point on every database as the partner listing compares readings. These names
-        have no recorded reading, so kanji follow kana in code point order."""
+        """By English name; for a Japanese reader by the reading of the Japanese name (あいうえお順: `name_sort`,
+        compared code point by code point on every database, as the partner listing does: 宇宙 (うちゅう) before
+        半導体 (はんどうたい)), then the names with no reading (those in Latin letters, say) by the name shown (the
+        Japanese name, else the English one), code point by code point."""
         if not japanese:
             return self.order_by("name", "pk")
-        return self.order_by(code_point_order(Coalesce(NullIf("name_ja", Value("")), "name")), "name", "pk")
+        unread = Case(When(name_kana="", then=Value(1)), default=Value(0))
+        shown = Coalesce(NullIf("name_ja", Value("")), "name")
+        return self.order_by(
+            unread, code_point_order("name_sort"), code_point_order("name_kana"), code_point_order(shown), "name", "pk"
+        )
 
 
-class TechnologyArea(models.Model):
-    """One of the 21 fixed technology areas that both firms and opportunities are tagged with."""
+class TechnologyArea(KanaReadingModel):
+    """One of the 21 fixed technology areas that both firms and opportunities are tagged with; Japanese lists sort
+    them by the reading of the Japanese name (`name_kana`, `name_sort`: `portal.models.KanaReadingModel`)."""
 
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=120)
@@ -80,7 +87,7 @@ class TechnologyArea(models.Model):
     related_terms = models.JSONField(
         _("related terms"), default=list, blank=True, help_text=_("Broader words of the field, one per line.")
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_sort"])
 
     objects = NamedQuerySet.as_manager()
 
@@ -96,8 +103,9 @@ class TechnologyArea(models.Model):
         return reverse("programmes:opportunity_list") + f"?technology_area={self.slug}"
 
 
-class Certification(models.Model):
-    """A quality or security certification that can gate supplier eligibility (AS9100D, CMMC level 2, ...)."""
+class Certification(KanaReadingModel):
+    """A quality or security certification that can gate supplier eligibility (AS9100D, CMMC level 2, ...); Japanese
+    lists sort them by the reading of the Japanese name, where it has one (`portal.models.KanaReadingModel`)."""
 
     code = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=200)
@@ -107,7 +115,7 @@ class Certification(models.Model):
     url = models.URLField(max_length=500, blank=True)
     # Equivalents satisfy the same requirement (AS9100D = EN 9100 = JIS Q 9100).
     equivalents = models.ManyToManyField("self", symmetrical=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_sort"])
 
     objects = NamedQuerySet.as_manager()
 

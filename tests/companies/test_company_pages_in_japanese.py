@@ -59,17 +59,100 @@ def _choices(response, field: str) -> list[str]:
     return [str(label) for value, label in form.fields[field].choices if value != ""]
 
 
-def test_the_profile_form_offers_areas_and_certifications_in_japanese_order_on_ja(alice_client, named_in_both):
+@pytest.fixture
+def curated(db):
+    """The curated technology areas and certifications, names and readings as fixtures/ has them, loaded by the
+    curated loader."""
+    import datetime
+
+    import yaml
+    from django.conf import settings
+
+    from portal.curation import LoadContext
+    from programmes.curated import certifications_load, technology_areas_load
+
+    directory = settings.BASE_DIR / "fixtures"
+    ctx = LoadContext(directory=directory, today=datetime.date.today())
+    technology_areas_load(ctx, yaml.safe_load((directory / "technology_areas.yaml").read_text()))
+    certifications_load(ctx, yaml.safe_load((directory / "certifications.yaml").read_text()))
+    assert ctx.errors == []
+
+
+# あいうえお順 as a dictionary reads: voiced marks aside (じき as しき), ー as the vowel before it.
+CURATED_AREAS_IN_READING_ORDER = [
+    "宇宙領域",  # うちゅうりょういき
+    "AI・無人化・自律化",  # えーあいむじんかじりつか
+    "極超音速兵器への対処",  # ごくちょうおんそくへいきへのたいしょ
+    "サイバー領域",  # さいばーりょういき
+    "次期戦闘機",  # じきせんとうき
+    "指揮統制・情報関連機能",  # しきとうせいじょうほうかんれんきのう
+    "指向性エネルギー（高出力レーザー・高出力マイクロ波）",  # しこうせいえねるぎー
+    "持続性・強靱性",  # じぞくせいきょうじんせい
+    "重要鉱物・レアアース",  # じゅうようこうぶつれああーす
+    "新機能素材・先進製造",  # しんきのうそざいせんしんせいぞう
+    "スタンド・オフ防衛能力",  # すたんどおふぼうえいのうりょく
+    "対無人機（対ドローン）",  # たいむじんき
+    "電磁波領域（電子戦）",  # でんじはりょういき
+    "統合防空ミサイル防衛",  # とうごうぼうくうみさいるぼうえい
+    "半導体",  # はんどうたい
+    "無人航空機",  # むじんこうくうき
+    "無人水上艇（USV）",  # むじんすいじょうてい
+    "無人水中航走体（UUV）",  # むじんすいちゅうこうそうたい
+    "無人地上車両（UGV）",  # むじんちじょうしゃりょう
+    "量子技術",  # りょうしぎじゅつ
+    "レールガン",  # れーるがん
+]
+
+
+def test_the_profile_form_offers_the_curated_areas_and_certifications_by_reading_on_ja(alice_client, curated):
     response = alice_client.get("/ja/companies/firm-a/edit/")
 
-    # The Japanese name shown, code point by code point (Latin, then kana, then kanji), the same on every database.
+    # あいうえお順 of the readings: 宇宙 (うちゅう) before 半導体 (はんどうたい), as a Japanese reader looks them up.
+    areas = _choices(response, "technology_areas")
+    assert areas.index("宇宙領域") < areas.index("半導体")
+    assert areas == CURATED_AREAS_IN_READING_ORDER
+    # Names with a reading first (ぜんしょう, ぼうえい), then those in Latin letters, which have none, by code point.
+    certifications = _choices(response, "certification")
+    assert certifications[:2] == ["全省庁統一資格", "防衛産業サイバーセキュリティ基準"]
+    assert certifications[2:] == sorted(certifications[2:])
+    assert certifications[2].startswith("AS9100D")
+
+
+def test_the_opportunity_listings_area_filter_follows_the_same_reading_order_on_ja(anon_client, curated):
+    response = anon_client.get("/ja/opportunities/")
+
+    offered = [label for value, label in response.context["form"].fields["technology_area"].widget.choices]
+    assert offered == CURATED_AREAS_IN_READING_ORDER
+
+
+def test_the_opportunity_listings_area_filter_keeps_english_order_in_english(anon_client, curated):
+    response = anon_client.get("/opportunities/")
+
+    offered = [label for value, label in response.context["form"].fields["technology_area"].widget.choices]
+    from programmes.models import TechnologyArea
+
+    assert offered == list(TechnologyArea.objects.order_by("name", "pk").values_list("name", flat=True))
+
+
+def test_the_matches_area_filter_follows_the_reading_order_on_ja(curated):
+    from django.utils import translation
+
+    from matching.filters import MatchFilterSet
+    from matching.models import Match
+
+    with translation.override("ja"):
+        offered = [
+            area.name_ja
+            for area in MatchFilterSet(queryset=Match.objects.none()).filters["technology_area"].get_queryset(None)
+        ]
+    assert offered == CURATED_AREAS_IN_READING_ORDER
+
+
+def test_names_without_a_reading_follow_those_with_one_by_the_name_shown(alice_client, named_in_both):
+    response = alice_client.get("/ja/companies/firm-a/edit/")
+
+    # No reading recorded here: the Japanese name shown, else the English one, code point by code point.
     assert _choices(response, "technology_areas") == ["AI・無人化・自律化", "Space", "サイバー領域", "無人航空機"]
-    assert _choices(response, "certification") == [
-        "CMMC レベル2（高度）",
-        "ISO 9001（品質マネジメントシステム）",
-        "全省庁統一資格",
-        "防衛産業サイバーセキュリティ基準",
-    ]
 
 
 def test_the_profile_form_keeps_english_order_in_english(alice_client, named_in_both):

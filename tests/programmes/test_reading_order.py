@@ -1,0 +1,68 @@
+"""Technology areas and certifications carry the reading of their Japanese names (`name_kana`), as partners do."""
+
+import re
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from programmes.models import Certification
+from programmes.reference_services import reference_record_save
+from tests.factories import CertificationFactory, TechnologyAreaFactory
+
+REFUSAL = "Write the reading in hiragana or katakana only (for example みつびしじゅうこうぎょう)."
+
+
+@pytest.mark.django_db
+def test_a_reading_typed_in_katakana_is_kept_in_hiragana_with_its_sort_key():
+    area = TechnologyAreaFactory(slug="railgun", name="Railgun", name_ja="レールガン")
+    area.name_kana = "ﾚｰﾙ  ガン"  # half-width katakana, two spaces
+
+    reference_record_save(record=area, by=None)
+
+    area.refresh_from_db()
+    assert (area.name_kana, area.name_sort) == ("れーる がん", "れえるかん")
+    assert not hasattr(area.history.first(), "name_sort")  # derived: not a change a reader of the history sees
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reading", ["半導体", "semiconductor"])
+def test_a_reading_in_kanji_or_latin_letters_is_refused_naming_the_field(reading):
+    certification = CertificationFactory(code="unified", name="Unified", name_ja="全省庁統一資格")
+    certification.name_kana = reading
+
+    with pytest.raises(ValidationError) as refused:
+        reference_record_save(record=certification, by=None)
+
+    assert refused.value.message_dict == {"name_kana": [REFUSAL]}
+    assert Certification.objects.get(code="unified").name_kana == ""
+
+
+def test_the_admin_shows_the_refusal_beside_the_areas_reading(consultant_client):
+    from tests.programmes.test_admin import _form_data
+
+    area = TechnologyAreaFactory(
+        slug="semiconductors", name="Semiconductors", name_ja="半導体", name_kana="はんどうたい"
+    )
+    url = f"/admin/programmes/technologyarea/{area.pk}/change/"
+    page = consultant_client.get(url)
+    assert "Japanese lists are sorted by it" in page.text  # the field and its help text are on the form
+
+    response = consultant_client.post(url, _form_data(page) | {"name_kana": "半導体"})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["name_kana"] == [REFUSAL]
+    area.refresh_from_db()
+    assert area.name_kana == "はんどうたい"
+
+
+@pytest.mark.parametrize("name", ["technology_areas", "certifications"])
+def test_every_curated_name_in_japanese_script_has_a_reading_in_hiragana(name):
+    records = yaml.safe_load((settings.BASE_DIR / "fixtures" / f"{name}.yaml").read_text())
+    japanese = [r for r in records if not re.match(r"[A-Za-z]", r["name_ja"])]
+    missing = [r["name_ja"] for r in japanese if not re.fullmatch(r"[\u3041-\u3096\u30fc]+", r.get("name_kana") or "")]
+    assert missing == []
+    assert len(japanese) == (20 if name == "technology_areas" else 2)  # AI・無人化・自律化 starts with Latin letters
+    if name == "technology_areas":
+        assert all(r.get("name_kana") for r in records)  # all 21, AI (えーあい) included
