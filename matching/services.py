@@ -29,8 +29,7 @@ def area_dismissal_add(*, company: Company, area: TechnologyArea, by: User | Non
         return False
     dismissal = AreaDismissal(company=company, technology_area=area, dismissed_by=_user(by))
     dismissal.full_clean()
-    dismissal._change_reason = reason  # type: ignore[attr-defined]  # simple-history reads it; not a model field
-    dismissal._history_user = _user(by)  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    _stamp(dismissal, by=by, reason=reason)
     dismissal.save()
     return True
 
@@ -41,8 +40,7 @@ def area_dismissal_remove(*, company: Company, area: TechnologyArea, by: User | 
     dismissal = AreaDismissal.objects.select_for_update().filter(company=company, technology_area=area).first()
     if dismissal is None:
         return False
-    dismissal._change_reason = reason  # type: ignore[attr-defined]  # simple-history reads it; not a model field
-    dismissal._history_user = _user(by)  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    _stamp(dismissal, by=by, reason=reason)
     dismissal.delete()
     return True
 
@@ -54,6 +52,12 @@ def area_suggestion_tick(*, company: Company, area: TechnologyArea, by: User | N
     added = company_area_add(company=company, area=area, by=by, reason=reason)
     area_dismissal_remove(company=company, area=area, by=by, reason=TICKED)
     return added
+
+
+def _stamp(dismissal: AreaDismissal, *, by: User | None, reason: str) -> None:
+    """Who and why for the history row simple-history writes on the next save or delete (not model fields)."""
+    dismissal._change_reason = reason  # type: ignore[attr-defined]
+    dismissal._history_user = _user(by)  # type: ignore[attr-defined]
 
 
 def _user(by: User | None) -> User | None:

@@ -196,31 +196,26 @@ def test_the_brief_costs_the_same_queries_at_2_and_20_rows(alice_client, firm_a,
     assert queries(alice_client) == at_2
 
 
-def test_the_brief_counts_little_technology_fit_only_on_records_in_the_firms_field(alice_client, brief_world):
-    """The firm ticks uncrewed surface vessels: little fit on the USV call asks it to describe those products, while
-    little fit on the MOD cyber programme (linked through MOD, outside the firm's field) is the plain answer."""
+def little_fit_records(client) -> list[str]:
+    """The records the brief's "little technology fit" row counts, once the USV call and the MOD cyber programme
+    (linked through MOD) both carry the gap."""
     low_fit = {"code": "low_fit", "params": {"capability": 0.2, "cap": 20}}
     Match.objects.filter(opportunity__slug__in=["usv-call", "mod-cyber"]).update(gaps=[low_fit])
-
-    response = alice_client.get(URL)
-
-    rows = [item for _c, _l, items in response.context["brief"].gap_plan for item in items]
+    rows = [item for _c, _l, items in client.get(URL).context["brief"].gap_plan for item in items]
     (row,) = [item for item in rows if item.text == "little technology fit"]
-    assert [m.opportunity.slug for m in row.matches] == ["usv-call"]
+    return [m.opportunity.slug for m in row.matches]
+
+
+def test_the_brief_counts_little_technology_fit_only_on_records_in_the_firms_field(alice_client, brief_world):
+    """The firm ticks uncrewed surface vessels: little fit on the USV call asks it to describe those products, while
+    little fit on the MOD cyber programme (outside the firm's field) is the plain answer."""
+    assert little_fit_records(alice_client) == ["usv-call"]
 
 
 def test_the_brief_counts_little_fit_on_records_in_an_area_the_firms_words_suggest(
     alice_client, firm_a, brief_world, monkeypatch
 ):
-    """A firm that ticks nothing, whose words suggest cyber (the rule is matching's, tested there): little fit on the
-    MOD cyber programme is in its field, on the USV call it is not."""
+    """A firm that ticks nothing, whose words suggest cyber (the rule is matching's, tested there)."""
     firm_a.technology_areas.clear()
     monkeypatch.setattr("web.briefs.suggested_area_slugs", lambda company: ["cyber"])
-    low_fit = {"code": "low_fit", "params": {"capability": 0.2, "cap": 20}}
-    Match.objects.filter(opportunity__slug__in=["usv-call", "mod-cyber"]).update(gaps=[low_fit])
-
-    response = alice_client.get(URL)
-
-    rows = [item for _c, _l, items in response.context["brief"].gap_plan for item in items]
-    (row,) = [item for item in rows if item.text == "little technology fit"]
-    assert [m.opportunity.slug for m in row.matches] == ["mod-cyber"]
+    assert little_fit_records(alice_client) == ["mod-cyber"]
