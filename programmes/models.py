@@ -6,18 +6,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Q, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from portal.dbfunctions import code_point_order
 from portal.jsontext import UnicodeJSONEncoder
 from portal.models import KanaReadingModel
-from programmes.querysets import OpportunityQuerySet
+from programmes.querysets import NamedQuerySet, OpportunityQuerySet
 
 
 class Confidence(models.TextChoices):
@@ -51,23 +49,6 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:opportunity_list") + f"?organisation={self.slug}"
-
-
-class NamedQuerySet(models.QuerySet):
-    """Reads of the reference lists a reader picks from by name (technology areas, certifications)."""
-
-    def in_reading_order(self, japanese: bool) -> "NamedQuerySet":
-        """By English name; for a Japanese reader by the reading of the Japanese name (あいうえお順: `name_sort`,
-        compared code point by code point on every database, as the partner listing does: 宇宙 (うちゅう) before
-        半導体 (はんどうたい)), then the names with no reading (those in Latin letters, say) by the name shown (the
-        Japanese name, else the English one), code point by code point."""
-        if not japanese:
-            return self.order_by("name", "pk")
-        unread = Case(When(name_kana="", then=Value(1)), default=Value(0))
-        shown = Coalesce(NullIf("name_ja", Value("")), "name")
-        return self.order_by(
-            unread, code_point_order("name_sort"), code_point_order("name_kana"), code_point_order(shown), "name", "pk"
-        )
 
 
 class TechnologyArea(KanaReadingModel):

@@ -1,12 +1,16 @@
-"""What the opportunity listings, pages, API and feeds ask of the records: states, visibility and prefetches."""
+"""What the listings, pages, API and feeds ask of the records: opportunities' states, visibility and prefetches, and
+the reading order of the lists a reader picks from by name."""
 
 import datetime
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+
+from portal.dbfunctions import code_point_order
 
 
 def _model(name: str) -> type[models.Model]:
@@ -110,3 +114,20 @@ class OpportunityQuerySet(models.QuerySet):
     def untranslated(self) -> "OpportunityQuerySet":
         """Published records missing a Japanese title or summary (issue #13: every record gets both)."""
         return self.published().filter(Q(title_ja="") | Q(summary_ja=""))
+
+
+class NamedQuerySet(models.QuerySet):
+    """Reads of the reference lists a reader picks from by name (technology areas, certifications)."""
+
+    def in_reading_order(self, japanese: bool) -> "NamedQuerySet":
+        """By English name; for a Japanese reader by the reading of the Japanese name (あいうえお順: `name_sort`,
+        compared code point by code point on every database, as the partner listing does: 宇宙 (うちゅう) before
+        半導体 (はんどうたい)), then the names with no reading (those in Latin letters, say) by the name shown (the
+        Japanese name, else the English one), code point by code point."""
+        if not japanese:
+            return self.order_by("name", "pk")
+        unread = Case(When(name_kana="", then=Value(1)), default=Value(0))
+        shown = Coalesce(NullIf("name_ja", Value("")), "name")
+        return self.order_by(
+            unread, code_point_order("name_sort"), code_point_order("name_kana"), code_point_order(shown), "name", "pk"
+        )
