@@ -106,21 +106,19 @@ def test_the_switcher_is_a_labelled_form_posting_to_set_language(anon_client, db
 
 
 def _po_entries() -> dict[str, str]:
-    """msgid -> msgstr (msgstr[0] for plurals) from the committed .po, joining continued lines. A msgid with a
-    context is keyed as gettext keys it, "context\\x04msgid"."""
+    """msgid -> msgstr (msgstr[0] for plurals) from the committed .po, joining continued lines."""
     entries = {}
     for block in PO.read_text(encoding="utf-8").split("\n\n")[1:]:
         fields, current = {}, None
         for line in block.splitlines():
-            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[0\])?) "(.*)"$', line)
+            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[0\])?) "(.*)"$', line)
             if match:
                 current = match.group(1)
                 fields[current] = match.group(2)
             elif line.startswith('"') and current:
                 fields[current] += line[1:-1]
         if "msgid" in fields:
-            key = f"{fields['msgctxt']}\x04{fields['msgid']}" if "msgctxt" in fields else fields["msgid"]
-            entries[key] = fields.get("msgstr", fields.get("msgstr[0]", ""))
+            entries[fields["msgid"]] = fields.get("msgstr", fields.get("msgstr[0]", ""))
     return entries
 
 
