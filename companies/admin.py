@@ -26,13 +26,13 @@ from companies.models import Company, CompanyCertification, CompanyImport, Membe
 from companies.rules import reserved_for
 from companies.services import (
     PROFILE_FIELDS,
-    REASON_MAX,
     company_create,
     company_slug,
     company_update,
     membership_remove,
 )
 from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin, inline_mark_saved
+from portal.history import REASON_MAX_LENGTH
 from portal.roles import is_consultant
 
 
@@ -83,7 +83,7 @@ class CompanyCertificationInline(ConsultantOnlyMixin, admin.TabularInline):
 class CompanyAdminForm(forms.ModelForm):
     change_reason = forms.CharField(
         label=_("Reason for this change"),
-        max_length=REASON_MAX,
+        max_length=REASON_MAX_LENGTH,
         required=False,
         help_text=_("Recorded in the history with your name."),
         widget=forms.TextInput(attrs={"size": 80}),

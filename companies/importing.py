@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from tqdm import tqdm
 
 from companies.bulk import rows_delete, rows_insert, rows_update
@@ -32,6 +33,7 @@ from companies.models import Company, CompanyCertification
 from companies.services import company_history_record
 from matching import dispatch  # the one upward hook (docs/architecture.md)
 from portal.generations import generations_bump
+from portal.history import reason_with_detail
 
 # The columns an import owns; a firm's other fields (contact, export control, presence) are left as they are.
 IMPORTED_FIELDS = ("name", "country", "size", "founded", "website", "description", "trl")
@@ -71,7 +73,7 @@ def companies_import(
     """
     rows = companies_import_check(data=data, progress=progress, report=report)
     result = ImportResult()
-    reason = f"CSV import {source}".strip()
+    reason = reason_with_detail(gettext_noop("CSV import"), source.strip())
     now = timezone.now()
     written = 0
     with transaction.atomic():

@@ -20,6 +20,7 @@ from companies.bulk import rows_insert
 from companies.models import Company, CompanyCertification, Membership
 from companies.rules import reserved_changes, reserved_fields_check
 from matching import dispatch  # the one upward hook: "this firm changed, rescore it" (docs/architecture.md)
+from portal.history import reason_stored
 from portal.models import SecretLink
 from portal.secret_links import secret_links_revoke
 from programmes.models import Certification, TechnologyArea
@@ -49,8 +50,6 @@ PROFILE_FIELDS = (
     "alert_threshold",
 )
 RELATION_FIELDS = ("technology_areas", "certifications")
-# simple-history's history_change_reason column is 100 characters long.
-REASON_MAX = 100
 
 # An area or certification given as a record or as its primary key.
 AreasArg = Iterable[TechnologyArea | int]
@@ -167,7 +166,7 @@ def company_history_record(
         "history_date": timezone.now(),
         "history_type": "+" if created else "~",
         "history_user_id": by.pk if by is not None and by.is_authenticated else None,
-        "history_change_reason": reason[:REASON_MAX],
+        "history_change_reason": reason_stored(reason),
     }
     history_ids = rows_insert(history_model, [{**{n: s[n] for n in tracked}, **stamp} for s in snapshots])
     area_history = apps.get_model("companies", "HistoricalCompany_technology_areas")

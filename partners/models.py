@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from companies.models import Company
 from portal.dbfunctions import code_point_order
 from portal.models import KanaReadingModel
-from portal.text import kana_reading_check, localised_field
+from portal.text import kana_reading_check, localised, localised_field, punct
 from programmes.models import Confidence, Opportunity, SourceFields, TechnologyArea
 
 
@@ -222,22 +222,36 @@ class Introduction(models.Model):
 
     OPEN = (Status.REQUESTED, Status.IN_REVIEW)
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="introductions")
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="introductions")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="introductions", verbose_name=_("firm")
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="introductions", verbose_name=_("partner")
+    )
     opportunity = models.ForeignKey(
-        Opportunity, null=True, blank=True, on_delete=models.SET_NULL, related_name="introductions"
+        Opportunity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="introductions",
+        verbose_name=_("opportunity"),
     )
-    message = models.TextField(max_length=4000)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    message = models.TextField(_("message"), max_length=4000)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED)
     # Shown to the firm: why it was declined, or how the introduction was made.
-    reason = models.TextField(max_length=2000, blank=True)
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
     # Consultants' working notes; never shown to the firm.
-    notes = models.TextField(max_length=4000, blank=True)
+    notes = models.TextField(_("notes"), max_length=4000, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
     objects = IntroductionQuerySet.as_manager()
@@ -263,7 +277,7 @@ class Introduction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.company} -> {self.partner} ({self.status})"
+        return f"{self.company} → {localised(self.partner)}{punct(' (')}{self.get_status_display()}{punct(')')}"
 
     def get_absolute_url(self) -> str:
         return reverse("partners:introduction_detail", kwargs={"pk": self.pk})

@@ -15,10 +15,17 @@ from companies.models import Company
 from matching import dispatch
 from partners.emails import introduction_moved_emails, introduction_requested_emails
 from partners.models import Introduction, Partner
-from portal.history import saving_changes_nothing
+from portal.history import reason_stored, reason_with_detail, saving_changes_nothing
 from programmes.models import Opportunity
 
 MESSAGE_MAX_LENGTH = 4000
+# The history reason of a move to each status; a reason typed with the move follows it.
+MOVED_TO = {
+    Introduction.Status.REQUESTED: gettext_noop("Moved to requested"),
+    Introduction.Status.IN_REVIEW: gettext_noop("Moved to in review"),
+    Introduction.Status.INTRODUCED: gettext_noop("Moved to introduced"),
+    Introduction.Status.DECLINED: gettext_noop("Moved to declined"),
+}
 # Which status may follow which: a consultant reviews a request, then introduces the firm or declines.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     Introduction.Status.REQUESTED: (Introduction.Status.IN_REVIEW, Introduction.Status.DECLINED),
@@ -112,7 +119,8 @@ def introduction_move(
     if notes is not None:
         introduction.notes = notes
     introduction.full_clean()
-    introduction._change_reason = f"Status {status}" + (f": {reason}" if reason else "")  # type: ignore[attr-defined]  # simple-history reads it; not a model field
+    why = reason_with_detail(MOVED_TO[status], reason) if moved else reason_stored(reason or gettext_noop("Edited"))
+    introduction._change_reason = why  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     introduction._history_user = by  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     introduction.save()
     if moved:

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 from portal.admin import ConsultantHistoryAdmin
-from programmes.services import REASON_MAX_LENGTH, validation_error_text
+from portal.history import REASON_MAX_LENGTH, reason_with_detail
+from programmes.services import validation_error_text
 
 # simple-history's admin pages (the history list and a past version) use these words and ship no Japanese for them.
 # Listed here so that makemessages keeps them in our catalogue, which Django reads before the package's own.
@@ -97,7 +98,7 @@ class CurationAdmin(ConsultantHistoryAdmin):
             return typed
         default = gettext_noop("Edited in the admin") if change else gettext_noop("Created in the admin")
         lines = inline_changes(formsets or [])
-        return f"{default}: {'; '.join(lines)}"[:REASON_MAX_LENGTH] if lines else default
+        return reason_with_detail(default, "; ".join(lines))
 
     def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
         """A service refusal the form could not foresee (a race, a rule across rows) is a message, not a crash."""

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
-from portal.history import saving_changes_nothing
+from portal.history import reason_stored, saving_changes_nothing
 from programmes import changes
 from programmes.models import (
     Confidence,
@@ -25,9 +25,6 @@ from programmes.models import (
     Source,
     TechnologyArea,
 )
-
-# simple-history stores the reason in a CharField(max_length=100).
-REASON_MAX_LENGTH = 100
 
 # Status and verification change only through publish, archive and verify, so each change carries its checks.
 MANAGED_FIELDS = frozenset({"id", "status", "last_verified_on", "last_verified_by", "created_at", "updated_at"})
@@ -53,16 +50,10 @@ Record = TypeVar("Record", bound=models.Model)
 # --- shared steps -----------------------------------------------------------------------------------------
 
 
-def _reason(reason: str) -> str:
-    """Trim REASON to what the history column holds."""
-    reason = (reason or "").strip()
-    return reason if len(reason) <= REASON_MAX_LENGTH else reason[: REASON_MAX_LENGTH - 1] + "…"
-
-
 def _stamp(record: models.Model, *, by: User | None, reason: str) -> None:
     """Tell simple-history who made the next history row of RECORD and why."""
     record._history_user = by  # type: ignore[attr-defined]
-    record._change_reason = _reason(reason)  # type: ignore[attr-defined]
+    record._change_reason = reason_stored(reason)  # type: ignore[attr-defined]
 
 
 def _integrity_error(error: IntegrityError) -> ValidationError:

@@ -178,7 +178,7 @@ def test_a_row_whose_name_matches_an_existing_firm_updates_it(reference, rescore
     assert list(existing.certification_links.values_list("pk", "expires_on")) == [(kept.pk, kept.expires_on)]
     assert existing.technology_areas.count() == 2
     latest = existing.history.first()
-    assert (latest.history_type, latest.history_change_reason, latest.trl) == ("~", "CSV import firms.csv", 6)
+    assert (latest.history_type, latest.history_change_reason, latest.trl) == ("~", "CSV import: firms.csv", 6)
     assert sorted(link.technologyarea.slug for link in latest.technology_areas.all()) == ["directed-energy", "space"]
     assert rescore.targets() == [("company", existing.pk)] and len(rescore.enqueues) == 1
 
@@ -246,9 +246,21 @@ def test_import_records_who_imported_in_the_history(reference, rescore, consulta
     assert (record.history_type, record.history_user, record.history_change_reason) == (
         "+",
         consultant,
-        "CSV import firms.csv",
+        "CSV import: firms.csv",
     )
     assert sorted(link.technologyarea.slug for link in record.technology_areas.all()) == ["directed-energy", "space"]
+
+
+def test_a_consultant_reads_the_import_reason_in_their_language_with_the_file_name(
+    reference, rescore, consultant, consultant_client
+):
+    companies_import(data=csv_bytes(GOOD), by=consultant, source="firms.csv")
+    slug = Company.objects.get().slug
+
+    assert "CSV import: firms.csv" in consultant_client.get(f"/companies/{slug}/").text
+    japanese = consultant_client.get(f"/ja/companies/{slug}/").text
+    assert "CSVインポート：firms.csv" in japanese
+    assert "CSV import" not in japanese
 
 
 def ten_thousand_rows(last_row: str | None = None) -> bytes:

@@ -235,3 +235,26 @@ def test_a_move_whose_email_cannot_be_queued_leaves_the_request_as_it_was(alice_
         consultant_client.patch(f"/api/v1/introductions/{pk}/", {"status": "in_review"}, "application/json").status_code
         == 200
     )
+
+
+def test_the_queues_history_names_each_move_in_the_consultants_language_with_the_reason_typed(
+    alice_client, consultant_client, partners, call
+):
+    pk = ask(alice_client, opportunity="usv-call").json()["id"]
+    url = f"/api/v1/introductions/{pk}/"
+    consultant_client.patch(url, {"status": "in_review"}, "application/json")
+    long_reason = "The yard builds only for the MSDF this year and takes no foreign partners. " * 5
+    declined = consultant_client.patch(url, {"status": "declined", "reason": long_reason}, "application/json")
+
+    assert declined.status_code == 200  # a reason longer than the history column is cut there, not refused
+    history = f"/admin/partners/introduction/{pk}/history/"
+    english = consultant_client.get(history).text
+    assert "Moved to in review" in english
+    assert "Moved to declined: The yard builds only for the MSDF" in english
+    japanese = consultant_client.get(f"/ja{history}").text
+    assert "「確認中」に変更" in japanese
+    assert "「見送り」に変更：The yard builds only for the MSDF" in japanese
+    assert "Moved to" not in japanese
+    assert "<strong>状態：</strong>" in japanese  # the field, too, in Japanese
+    assert "Firm A → 造船（見送り）" in japanese  # the request's name: the partner's Japanese name and status
+    assert alice_client.get(url).json()["reason"] == long_reason.strip()  # the firm still reads it whole
