@@ -222,9 +222,7 @@ class Introduction(models.Model):
 
     OPEN = (Status.REQUESTED, Status.IN_REVIEW)
 
-    company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="introductions", verbose_name=_("firm")
-    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="introductions", verbose_name=_("firm"))
     partner = models.ForeignKey(
         Partner, on_delete=models.PROTECT, related_name="introductions", verbose_name=_("partner")
     )

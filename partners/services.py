@@ -20,7 +20,7 @@ from programmes.models import Opportunity
 
 MESSAGE_MAX_LENGTH = 4000
 # The history reason of a move to each status; a reason typed with the move follows it.
-MOVED_TO = {
+MOVED_TO: dict[str, str] = {
     Introduction.Status.REQUESTED: gettext_noop("Moved to requested"),
     Introduction.Status.IN_REVIEW: gettext_noop("Moved to in review"),
     Introduction.Status.INTRODUCED: gettext_noop("Moved to introduced"),
