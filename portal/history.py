@@ -259,6 +259,8 @@ def history_value(field: models.Field | Any, value: Any) -> Any:
     date in the locale's format, yes or no, and "none" for nothing (rather than draft, 2026-11-24, True, None)."""
     if value is None or value == "" or value == [] or (isinstance(value, DeletedObject) and value.pk is None):
         return gettext("none")  # a foreign key that was empty reaches here as a "deleted" object with no pk
+    if isinstance(value, DeletedObject):
+        return gettext("deleted record")  # the linked record (a user, an area) was deleted since
     if isinstance(value, models.Model):
         return localised(value)
     if isinstance(value, bool):
@@ -284,13 +286,15 @@ class ReadableChanges(HistoricalRecordContextHelper):
         prepared = super().prepare_delta_change_value(change, value)
         field = self.model._meta.get_field(change.field)
         if field.many_to_many and isinstance(prepared, list):
-            names = sorted(localised(_linked(field, obj)) for obj in prepared)
+            names = sorted(history_value(field, _linked(field, obj)) for obj in prepared)
             return punct(",").join(names) if names else gettext("none")
         return history_value(field, prepared)
 
 
 def _linked(field: Any, value: Any) -> Any:
-    """A many-to-many snapshot's linked record: the record itself, or its id when the snapshot kept only that."""
-    if isinstance(value, models.Model):
+    """A many-to-many snapshot's linked record: the record itself, or its id when the snapshot kept only that; a
+    DeletedObject when it has been deleted since."""
+    if isinstance(value, models.Model | DeletedObject):
         return value
-    return field.related_model._default_manager.filter(pk=value).first()
+    found = field.related_model._default_manager.filter(pk=value).first()
+    return found if found is not None else DeletedObject(field.related_model, value)
