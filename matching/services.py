@@ -8,12 +8,14 @@ history row (simple-history, with who and why) for consultants.
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from companies.models import Company
 from companies.services import company_area_add
 from matching.models import AreaDismissal
+from portal.text import localised
 from programmes.models import TechnologyArea
 
 # The history reason of a dismissal removed because its area was ticked (stored in English, shown translated).
@@ -23,8 +25,17 @@ TICKED = gettext_noop("Ticked the dismissed area")
 @transaction.atomic
 def area_dismissal_add(*, company: Company, area: TechnologyArea, by: User | None, reason: str) -> bool:
     """Dismiss AREA's suggestion for COMPANY: never suggested to the firm again, no score changed; False if it was
-    dismissed already. The firm's row is locked first, so two dismissals sent at once write one row."""
+    dismissed already. The firm's row is locked first, so two dismissals sent at once write one row.
+
+    An area the firm ticks is refused (ValidationError): the tick is the firm's own statement, and a dismissal
+    would wait unseen until the tick is dropped."""
     Company.objects.select_for_update().filter(pk=company.pk).first()
+    if company.technology_areas.filter(pk=area.pk).exists():
+        raise ValidationError(
+            gettext("%(area)s is ticked on the firm’s profile: untick it there to say it is not the firm’s field.")
+            % {"area": localised(area)},
+            code="ticked",
+        )
     if AreaDismissal.objects.filter(company=company, technology_area=area).exists():
         return False
     dismissal = AreaDismissal(company=company, technology_area=area, dismissed_by=_user(by))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,7 +39,7 @@ from matching.services import area_dismissal_add, area_dismissal_remove, area_su
 from portal.filterforms import filter_form_tune
 from portal.filters import BooleanSelect, filter_errors_response
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word
-from portal.text import localised
+from portal.text import localised, punct
 from programmes.models import TechnologyArea
 from web.selectors import company_gap_matches, company_gap_plan
 from workspace.forms import bulk_actions
@@ -128,7 +129,7 @@ DISMISS_REASONS = {
     "matches": gettext_noop("Dismissed a suggested area on My matches"),
     "profile": gettext_noop("Dismissed a suggested area on the firm's profile"),
 }
-UNDO_REASON = gettext_noop("Undid a dismissed suggestion on the firm's profile")
+UNDO_REASON = gettext_noop("Undid a dismissed suggestion on the firm's profile")  # undo lives on the profile only
 
 
 @dataclass(frozen=True)
@@ -142,13 +143,14 @@ class AreaPost:
     area: TechnologyArea | None  # None for an unknown slug
 
 
-def _area_post(request: HttpRequest) -> AreaPost:
+def _area_post(request: HttpRequest, *, source: str | None = None) -> AreaPost:
     """The firm and area a suggestion's POST names, for its editors and consultants: another firm is a 404, a viewer
-    of this one a 403 (companies.selectors.company_for_edit)."""
+    of this one a 403 (companies.selectors.company_for_edit). SOURCE, if given, is the only page the action lives on."""
     company = company_for_edit(user=request.user, slug=request.POST.get("company", ""))
     mine = any(firm.pk == company.pk for firm in viewer_company_list(user=request.user))
     # Back to the page the POST came from: a consultant (no matches page for other firms) acts on the profile.
-    source = "profile" if request.POST.get("from") == "profile" or not mine else "matches"
+    if source is None:
+        source = "profile" if request.POST.get("from") == "profile" or not mine else "matches"
     matches_page = f"{reverse('matching:match_list')}?company={company.slug}"
     back = company.get_absolute_url() if source == "profile" else matches_page
     area = TechnologyArea.objects.filter(slug=request.POST.get("area", "")).first()
@@ -180,11 +182,15 @@ def area_dismiss(request: HttpRequest) -> HttpResponse:
     if post.area is None:
         messages.error(request, gettext("No such technology area: nothing was dismissed."))
         return redirect(post.back)
-    area_dismissal_add(company=post.company, area=post.area, by=request.user, reason=DISMISS_REASONS[post.source])
+    try:
+        area_dismissal_add(company=post.company, area=post.area, by=request.user, reason=DISMISS_REASONS[post.source])
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect(post.back)
     names = {"area": localised(post.area), "firm": post.company.name}
     done = gettext("%(area)s will no longer be suggested for %(firm)s.") % names
     if post.source == "matches":  # undo lives on the profile, with the list of dismissed areas
-        done = f"{done} {gettext('The firm’s profile lists it, with a button to undo.')}"
+        done = f"{done}{punct(' ')}{gettext('The firm’s profile lists it, with a button to undo.')}"
     messages.success(request, done)
     return redirect(post.back)
 
@@ -194,7 +200,7 @@ def area_dismiss(request: HttpRequest) -> HttpResponse:
 def area_dismiss_undo(request: HttpRequest) -> HttpResponse:
     """Undo a dismissal (on the firm's profile), so the area may be suggested again. Another firm is a 404, a viewer
     of this one a 403."""
-    post = _area_post(request)
+    post = _area_post(request, source="profile")  # the undo button is on the profile: back there, and so recorded
     if post.area is None:
         messages.error(request, gettext("No such technology area: nothing was changed."))
         return redirect(post.back)

@@ -183,11 +183,13 @@ def test_the_japanese_pages_offer_the_button_and_answer_in_japanese(alice_client
 
     response = alice_client.post("/ja/my/matches/dismiss-area/", {"company": "firm-a", "area": "usv"}, follow=True)
 
-    assert "Firm Aに無人水上艇を今後提案しません。" in response.text
+    assert "Firm Aに無人水上艇を今後提案しません。企業のプロフィールに" in response.text  # no space between sentences
     profile = alice_client.get("/ja/companies/firm-a/")
     assert "除外した提案" in profile.text and "無人水上艇の除外を取り消す" in profile.text
     undo = alice_client.post("/ja/my/matches/undo-dismiss-area/", {"company": "firm-a", "area": "usv"}, follow=True)
     assert "Firm Aに無人水上艇を再び提案することがあります。" in undo.text
+    assert undo.redirect_chain == [("/ja/companies/firm-a/", 302)]  # back to the profile, where the button is
+    assert AreaDismissal.history.latest().history_change_reason == "Undid a dismissed suggestion on the firm's profile"
 
 
 def test_an_area_ticked_elsewhere_after_its_dismissal_is_no_longer_listed_as_dismissed(
@@ -212,3 +214,15 @@ def test_the_dismissals_history_in_the_admin_reads_japanese(alice_client, consul
     for header in ("日時", "企業", "技術分野", "変更者", "理由"):
         assert header in page
     assert "無人水上艇" in page and "自社のマッチで提案された分野を除外" in page
+
+
+def test_an_area_the_firm_ticks_cannot_be_dismissed_and_the_firm_is_told_where_to_untick_it(alice_client, uav_maker):
+    # A second tab's stale button, or a hand-made POST: the firm ticks uav.
+    response = alice_client.post(DISMISS, {"company": "firm-a", "area": "uav"}, follow=True)
+
+    assert response.redirect_chain == [("/my/matches/?company=firm-a", 302)]
+    assert "is ticked on the firm’s profile: untick it there to say it is not the firm’s field." in response.text
+    assert "will no longer be suggested" not in response.text
+    assert not AreaDismissal.objects.exists()
+    japanese = alice_client.post("/ja/my/matches/dismiss-area/", {"company": "firm-a", "area": "uav"}, follow=True)
+    assert "は企業プロフィールでチェックされています。" in japanese.text

@@ -20,8 +20,11 @@ JAPANESE = (
 )
 # ASCII ": ", "; " or ", " straight after a Japanese character (12:30, https://, "Authorization: Bearer" are not),
 # half-width parentheses opened or closed against Japanese text, and an English word space before a parenthesis
-# that follows Japanese ("防衛省 (Ministry", "英語 （初期設定").
-HALF_WIDTH = re.compile(rf"[{JAPANESE}][:;,](?:\s|$)|\((?=[{JAPANESE}])|(?<=[{JAPANESE}])\)|[{JAPANESE}] [(（]")
+# that follows Japanese ("防衛省 (Ministry", "英語 （初期設定"), and a space after a Japanese full stop or comma
+# before more Japanese ("提案しません。 企業").
+HALF_WIDTH = re.compile(
+    rf"[{JAPANESE}][:;,](?:\s|$)|\((?=[{JAPANESE}])|(?<=[{JAPANESE}])\)|[{JAPANESE}] [(（]|[。、] (?=[{JAPANESE}])"
+)
 
 
 def visible_text(page: str) -> str:
@@ -43,7 +46,7 @@ def half_width_punctuation(page: str) -> list[str]:
 def test_the_check_flags_half_width_punctuation_in_japanese_and_nothing_else():
     assert half_width_punctuation(
         "<p>確度: 高</p><p>変更あり; 認証</p><p>(日本時間)</p><p>防衛省 (Ministry of Defense)</p>"
-        "<p>英語 （初期設定）</p><p>プライム（主契約企業）, 東京</p>"
+        "<p>英語 （初期設定）</p><p>プライム（主契約企業）, 東京</p><p>提案しません。 企業のプロフィール</p>"
     ) == [
         "確度: 高",
         "変更あり; 認証",
@@ -51,6 +54,7 @@ def test_the_check_flags_half_width_punctuation_in_japanese_and_nothing_else():
         "防衛省 (Ministry of Defense)",
         "英語 （初期設定）",
         "プライム（主契約企業）, 東京",
+        "提案しません。 企業のプロフィール",
     ]
     fine = "<p>確度：高、認証（日本時間）</p><p>12:30 開始</p><p>https://example.org/a;b</p><code>締切: x</code>"
     assert half_width_punctuation(fine + "<p>Confidence: high; verified (today)</p><p>GCAP (英国)</p>") == [
