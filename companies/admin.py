@@ -73,6 +73,9 @@ class MembershipInline(ConsultantOnlyMixin, admin.TabularInline):
     fields = ("user", "role")
     extra = 1
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return super().get_queryset(request).select_related("user", "company")  # each row shows the username
+
 
 class CompanyCertificationInline(ConsultantOnlyMixin, admin.TabularInline):
     model = CompanyCertification

@@ -115,7 +115,10 @@ class AreaDismissalHistoryAdmin(ConsultantOnlyMixin, ReadOnlyAdmin):
     list_display = ["when", "company", "area", "action", "who", "reason"]
     fields = ["when", "company", "area", "action", "who", "reason"]
     readonly_fields = fields
-    search_fields = ["company__name", "company__slug", "technology_area__slug", "technology_area__name_ja"]
+    search_fields = [
+        *("company__name", "company__slug"),
+        *("technology_area__slug", "technology_area__name", "technology_area__name_ja"),
+    ]
     list_select_related = ["company", "technology_area", "history_user"]
 
     @admin.display(description=_("when"), ordering="history_date")

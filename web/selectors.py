@@ -17,7 +17,9 @@ from portal.roles import Viewer
 from workspace.selectors import with_workspace
 
 
-def company_gap_matches(*, user: Viewer, company: Company | None, suggested: Iterable[str] | None = None) -> list[Match]:
+def company_gap_matches(
+    *, user: Viewer, company: Company | None, suggested: Iterable[str] | None = None
+) -> list[Match]:
     """COMPANY's GAP_PLAN_TOP best matches, leaving out those it marked not relevant (one query), each with
     `in_field`: whether its record asks for an area the firm ticks or one of SUGGESTED, the areas its words suggest
     (`matching.selectors.suggested_area_slugs`, read here unless the caller has them already)."""

@@ -193,3 +193,22 @@ def test_a_firm_with_staff_saves_as_the_form_shows_it(consultant_client, firm_a,
     assert response.status_code == 302, response.context and response.context["errors"]
     assert list(firm_a.memberships.values_list("user__username", flat=True)) == ["alice"]
     assert firm_a.history.count() == rows
+
+
+def test_the_firms_admin_page_reads_its_members_in_one_go(consultant_client, firm_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import MembershipFactory
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert consultant_client.get(f"/admin/companies/company/{firm_a.pk}/change/").status_code == 200
+        return len(captured)
+
+    MembershipFactory(company=firm_a)
+    queries()  # the first visit fills the caches (content types, permissions)
+    one_member = queries()
+    for _ in range(4):
+        MembershipFactory(company=firm_a)
+    assert queries() == one_member  # not one more query per member row
