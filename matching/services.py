@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext, gettext_noop
 
 from companies.models import Company
@@ -39,9 +39,13 @@ def area_dismissal_add(*, company: Company, area: TechnologyArea, by: User | Non
     if AreaDismissal.objects.filter(company=company, technology_area=area).exists():
         return False
     dismissal = AreaDismissal(company=company, technology_area=area, dismissed_by=_user(by))
-    dismissal.full_clean()
+    dismissal.full_clean(validate_unique=False, validate_constraints=False)  # the one pair per firm: the database's
     _stamp(dismissal, by=by, reason=reason)
-    dismissal.save()
+    try:
+        with transaction.atomic():  # a savepoint: the database without row locks (SQLite) may see a twin insert
+            dismissal.save()
+    except IntegrityError:
+        return False  # dismissed at the same moment by another request: one dismissal, as asked
     return True
 
 

@@ -226,3 +226,50 @@ def test_an_area_the_firm_ticks_cannot_be_dismissed_and_the_firm_is_told_where_t
     assert not AreaDismissal.objects.exists()
     japanese = alice_client.post("/ja/my/matches/dismiss-area/", {"company": "firm-a", "area": "uav"}, follow=True)
     assert "は企業プロフィールでチェックされています。" in japanese.text
+
+
+def test_the_profile_reads_the_same_number_of_queries_for_one_dismissal_or_four(
+    alice, alice_client, uav_maker, curated_areas
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from matching.services import area_dismissal_add
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert alice_client.get(PROFILE).status_code == 200
+        return len(captured)
+
+    area_dismissal_add(company=uav_maker, area=curated_areas["usv"], by=alice, reason="")
+    queries()  # the first visit fits the suggestions' corpus and fills the caches
+    one = queries()
+    for slug in ("uuv", "space", "cyber"):
+        area_dismissal_add(company=uav_maker, area=curated_areas[slug], by=alice, reason="")
+    page = alice_client.get(PROFILE)
+    assert len(dismissed(page)) == 4
+    assert queries() == one
+
+
+def test_two_dismissals_of_the_same_area_at_once_keep_one_and_answer_both(alice, uav_maker, curated_areas):
+    """Without row locks (SQLite) both requests can pass the 'already dismissed?' read; the second insert then
+    meets the unique constraint, and its request answers as for a repeat, not with a 500."""
+    from unittest import mock
+
+    from matching.services import area_dismissal_add
+
+    usv = curated_areas["usv"]
+    assert area_dismissal_add(company=uav_maker, area=usv, by=alice, reason="first")
+    from django.db.models.query import QuerySet
+
+    read = QuerySet.exists
+
+    def twin_read(queryset):  # what the twin request read just before the first one's insert
+        return False if queryset.model is AreaDismissal else read(queryset)
+
+    with mock.patch.object(QuerySet, "exists", autospec=True, side_effect=twin_read):
+        again = area_dismissal_add(company=uav_maker, area=usv, by=alice, reason="second")
+
+    assert again is False
+    assert AreaDismissal.objects.filter(company=uav_maker).count() == 1
+    assert AreaDismissal.history.count() == 1
