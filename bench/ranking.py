@@ -318,6 +318,8 @@ def figures(
         out[f"{prefix}user_ndcg5_{half}"] = _mean(user_ndcg(f, table[f.slug], cat) for f in firms)
     if not intervals:
         return out
+    # firm_ndcg is None only for a firm with no label above 0 (the labels alone decide, whoever ranks), so the pairs
+    # kept are the firms the headline figure averages.
     pairs = [(firm_ndcg(f, scorer[f.slug]), firm_ndcg(f, peer[f.slug])) for f in firms]
     return out | bootstrap(half, [(a, b) for a, b in pairs if a is not None and b is not None])
 
@@ -337,7 +339,7 @@ def bootstrap(half: str, pairs: list[tuple[float, float]]) -> dict[str, float]:
         sample = [pairs[draw.randrange(len(pairs))] for _ in pairs]
         ours, theirs = sum(a for a, _ in sample) / len(sample), sum(b for _, b in sample) / len(sample)
         means.append(ours)
-        if theirs:  # a draw where the peer found nothing has no ratio
+        if theirs:  # a draw where the peer found nothing has no ratio (none has happened: the peer's mean is ~0.7)
             ratios.append(ours / theirs)
     out = dict(zip((f"ndcg5_{half}_ci_low", f"ndcg5_{half}_ci_high"), _interval(means), strict=True))
     if ratios:
