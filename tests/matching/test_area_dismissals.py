@@ -1,6 +1,8 @@
 """A firm's editors (and consultants) dismiss a wrong suggested area ("Not our field"), and undo that on the profile."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from matching.models import AreaDismissal, MatchRun
 
@@ -212,3 +214,24 @@ def test_the_dismissals_history_in_the_admin_reads_japanese(alice_client, consul
     for header in ("日時", "企業", "技術分野", "変更者", "理由"):
         assert header in page
     assert "無人水上艇" in page and "自社のマッチで提案された分野を除外" in page
+
+
+def _dismissal_reads(client, url: str) -> tuple[object, int]:
+    """The page at URL and how many of its queries read the firm's dismissals (the scorer's corpus is warm)."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, sum('FROM "matching_areadismissal"' in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize("url", [PAGE, PROFILE])
+def test_each_page_reads_the_firms_dismissals_once_and_still_hides_and_lists_them(alice_client, uav_maker, url):
+    alice_client.post(DISMISS, {"company": "firm-a", "area": "usv"})
+
+    response, reads = _dismissal_reads(alice_client, url)
+
+    # Once for both what is no longer suggested and (on the profile) the list with its Undo buttons.
+    assert reads == 1
+    assert suggested(response) == []
+    if url == PROFILE:
+        assert dismissed(response) == ["usv"] and f"Undo dismissing {USV}" in response.text
