@@ -250,13 +250,17 @@ def _offer_partners(items: list[GapItem], limit: int = 3) -> None:
         item.partners = list(seen.values())[:limit]
 
 
-def area_suggestion_list(*, company: Company | None, names: Names) -> list[dict[str, str]]:
+def area_suggestion_list(
+    *, company: Company | None, names: Names, dismissed_areas: Iterable[str] | None = None
+) -> list[dict[str, str]]:
     """The areas COMPANY's description reads as but it does not tick, as pages show them: the area's slug, its name
-    and the words that point to it, in the reader's language (my matches and the firm's profile)."""
+    and the words that point to it, in the reader's language (my matches and the firm's profile). DISMISSED_AREAS
+    are the slugs of those it dismissed, when the page has read them already (`area_suggestions`)."""
     if company is None:
         return []
     shown = []
-    for entry in area_suggestions(company_id=company.pk, today=timezone.localdate()):
+    today = timezone.localdate()
+    for entry in area_suggestions(company_id=company.pk, today=today, dismissed_areas=dismissed_areas):
         slug = str(entry["params"]["area"])  # type: ignore[index]
         shown.append({"area": slug, "name": names.area(slug), "text": messages.render(entry, names)})
     return shown
@@ -291,11 +295,16 @@ def area_dismissal_list(*, company: Company, disclose: bool) -> list[dict[str, A
 
 
 def profile_area_suggestions(request: HttpRequest, company: Company) -> dict[str, list[dict[str, Any]]]:
-    """COMPANY's suggested areas for its profile page, and those it dismissed. Registered on companies.views in
-    matching/apps.py."""
+    """COMPANY's suggested areas for its profile page, and those it dismissed, read once for both: a dismissal of an
+    area the firm ticks is left out of the list, and a ticked area is never suggested anyway. Registered on
+    companies.views in matching/apps.py."""
+    dismissed = area_dismissal_list(company=company, disclose=is_consultant(request.user))
+    names = messages.names_for(request)
     return {
-        "suggestions": area_suggestion_list(company=company, names=messages.names_for(request)),
-        "dismissed": area_dismissal_list(company=company, disclose=is_consultant(request.user)),
+        "suggestions": area_suggestion_list(
+            company=company, names=names, dismissed_areas=[row["area"] for row in dismissed]
+        ),
+        "dismissed": dismissed,
     }
 
 

@@ -15,6 +15,7 @@ import dataclasses
 import datetime
 import threading
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -90,15 +91,22 @@ def current_corpus(*, today: datetime.date) -> tuple[Corpus, list[dict[int, floa
         return _corpus["corpus"], _corpus["weights"]
 
 
-def area_suggestions(*, company_id: int, today: datetime.date) -> list[Item]:
-    """The `area_suggested` items for one firm (see `suggest`), without the areas it dismissed."""
+def area_suggestions(
+    *, company_id: int, today: datetime.date, dismissed_areas: Iterable[str] | None = None
+) -> list[Item]:
+    """The `area_suggested` items for one firm (see `suggest`), without the areas it dismissed: DISMISSED_AREAS
+    (slugs) when the caller has read them already, as the firm's profile lists them, else read here (one query)."""
     from matching.inputs import scoring_companies
     from matching.models import AreaDismissal
 
     rows = scoring_companies(ids=[company_id], today=today)
     if not rows:
         return []
-    gone = set(AreaDismissal.objects.filter(company_id=company_id).values_list("technology_area__slug", flat=True))
+    if dismissed_areas is None:
+        dismissed_areas = AreaDismissal.objects.filter(company_id=company_id).values_list(
+            "technology_area__slug", flat=True
+        )
+    gone = set(dismissed_areas)
     corpus, weights = current_corpus(today=today)
     words_only = firm_arrays(corpus, [dataclasses.replace(r, areas=()) for r in rows], year=today.year)
     ticked = np.array([[area.slug in r.areas for area in corpus.areas] for r in rows], dtype=np.bool_)

@@ -50,9 +50,9 @@ class ReferenceAdmin(CurationAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ReferenceAdmin):
-    list_display = ("name", "acronym", "country", "slug")
+    list_display = ("name", "name_ja", "name_kana", "acronym", "country", "slug")
     list_filter = ("country",)
-    search_fields = ("name", "name_ja", "acronym", "slug")
+    search_fields = ("name", "name_ja", "name_kana", "acronym", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
 

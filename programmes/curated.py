@@ -30,7 +30,7 @@ def reference_save(record: Organisation | TechnologyArea | Certification) -> Non
 
 def organisations_load(ctx: LoadContext, records: list[dict]) -> None:
     """organisations.yaml: ministries, agencies and trade bodies, keyed by slug."""
-    fields = ("name", "name_ja", "acronym", "country", "url", "description", "source_url")
+    fields = ("name", "name_ja", "name_kana", "acronym", "country", "url", "description", "source_url")
     for record in records:
         slug, values, _ = split_record(ctx, record, kind="organisation", key="slug", fields=fields)
         if slug:

@@ -21,6 +21,12 @@ def areas_in_reading_order(request: Any = None) -> QuerySet[TechnologyArea]:
     return TechnologyArea.objects.in_reading_order(reading_japanese())
 
 
+def organisations_in_reading_order(request: Any = None) -> QuerySet[Organisation]:
+    """The organisations the listing's filter offers, in the reader's order, as `areas_in_reading_order`: by English
+    name, or on /ja/ pages by the reading of the Japanese name (those with no reading after, by the name shown)."""
+    return Organisation.objects.in_reading_order(reading_japanese())
+
+
 # Sort keys offered to people and clients; "fit" needs a signed-in member of a firm.
 ORDERING_CHOICES = [
     ("deadline", _("Deadline, soonest first")),
@@ -85,7 +91,7 @@ class OpportunityFilterSet(django_filters.FilterSet):
     organisation = django_filters.ModelMultipleChoiceFilter(
         field_name="organisations",
         to_field_name="slug",
-        queryset=Organisation.objects.all(),
+        queryset=organisations_in_reading_order,
         method="filter_organisation",
         label=_("Organisation"),
         help_text=_("Organisation slug; repeat for several."),

@@ -26,8 +26,9 @@ class Confidence(models.TextChoices):
     LOW = "low", _("Low (unverified)")
 
 
-class Organisation(models.Model):
-    """A ministry, agency or trade body that runs or backs programmes (METI, MOD, ATLA, DISTI, Austrade)."""
+class Organisation(KanaReadingModel):
+    """A ministry, agency or trade body that runs or backs programmes (METI, MOD, ATLA, DISTI, Austrade); Japanese
+    lists sort them by the reading of the Japanese name, where it has one (`portal.models.KanaReadingModel`)."""
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
@@ -37,7 +38,9 @@ class Organisation(models.Model):
     url = models.URLField(max_length=500, blank=True)
     description = models.TextField(blank=True)
     source_url = models.URLField(max_length=500, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_sort"])
+
+    objects = NamedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -117,7 +117,7 @@ class OpportunityQuerySet(models.QuerySet):
 
 
 class NamedQuerySet(models.QuerySet):
-    """Reads of the reference lists a reader picks from by name (technology areas, certifications)."""
+    """Reads of the reference lists a reader picks from by name (technology areas, certifications, organisations)."""
 
     def in_reading_order(self, japanese: bool) -> "NamedQuerySet":
         """By English name; for a Japanese reader by the reading of the Japanese name (あいうえお順: `name_sort`,

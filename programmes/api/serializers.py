@@ -27,14 +27,19 @@ class OrganisationBriefSerializer(serializers.Serializer):
     acronym = serializers.CharField()
 
 
+# The reading of a Japanese name, as partners give it (partners/api/serializers.py): clients sort Japanese lists by it.
+NAME_KANA_HELP = "The Japanese name's reading in hiragana, to sort Japanese lists by; empty where none is recorded."
+
+
 class TechnologyAreaSerializer(serializers.ModelSerializer):
     """One of the fixed technology areas, with the keywords the scorer reads."""
 
+    name_kana = serializers.CharField(read_only=True, help_text=NAME_KANA_HELP)
     keywords = serializers.ListField(child=serializers.CharField())
 
     class Meta:
         model = TechnologyArea
-        fields = ["slug", "name", "name_ja", "description", "keywords"]
+        fields = ["slug", "name", "name_ja", "name_kana", "description", "keywords"]
 
 
 class CertificationSerializer(serializers.ModelSerializer):
@@ -42,10 +47,12 @@ class CertificationSerializer(serializers.ModelSerializer):
 
     equivalents = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     url = IriField(read_only=True)
+    name_ja = serializers.CharField(read_only=True)
+    name_kana = serializers.CharField(read_only=True, help_text=NAME_KANA_HELP)
 
     class Meta:
         model = Certification
-        fields = ["code", "name", "issuer", "description", "url", "equivalents"]
+        fields = ["code", "name", "name_ja", "name_kana", "issuer", "description", "url", "equivalents"]
 
 
 class OpportunityAreaSerializer(serializers.Serializer):

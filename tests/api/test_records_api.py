@@ -4,6 +4,7 @@ import pytest
 
 from programmes.models import Opportunity
 from tests.api.conftest import assert_golden
+from tests.factories import CertificationFactory, TechnologyAreaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,31 @@ def test_certifications_list_and_detail_by_code(anon_client, records):
     detail = anon_client.get(records["as9100"].get_absolute_url())
     assert_golden(detail, "certifications-detail")
     assert detail.json()["equivalents"] == ["jis-q-9100"]
+
+
+def test_areas_and_certifications_give_the_reading_of_their_japanese_names(anon_client, records):
+    TechnologyAreaFactory(slug="semiconductors", name="Semiconductors", name_ja="半導体", name_kana="はんどうたい")
+    CertificationFactory(
+        code="unified",
+        name="Unified qualification",
+        name_ja="全省庁統一資格",
+        name_kana="ぜんしょうちょうとういつしかく",
+    )
+
+    area = anon_client.get(f"{API}/technology-areas/semiconductors/").json()
+    certification = anon_client.get(f"{API}/certifications/unified/").json()
+
+    # As partners give it: the Japanese name and its reading in hiragana.
+    assert (area["name_ja"], area["name_kana"]) == ("半導体", "はんどうたい")
+    assert (certification["name_ja"], certification["name_kana"]) == (
+        "全省庁統一資格",
+        "ぜんしょうちょうとういつしかく",
+    )
+    listed = {row["slug"]: row["name_kana"] for row in anon_client.get(f"{API}/technology-areas/").json()["results"]}
+    assert listed == {"cyber": "", "semiconductors": "はんどうたい", "space": "", "uav": ""}
+    assert "ぜんしょうちょうとういつしかく" in [
+        row["name_kana"] for row in anon_client.get(f"{API}/certifications/").json()["results"]
+    ]
 
 
 @pytest.mark.parametrize(

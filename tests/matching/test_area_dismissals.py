@@ -1,6 +1,8 @@
 """A firm's editors (and consultants) dismiss a wrong suggested area ("Not our field"), and undo that on the profile."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from matching.models import AreaDismissal, MatchRun
 
@@ -231,9 +233,6 @@ def test_an_area_the_firm_ticks_cannot_be_dismissed_and_the_firm_is_told_where_t
 def test_the_profile_reads_the_same_number_of_queries_for_one_dismissal_or_four(
     alice, alice_client, uav_maker, curated_areas
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from matching.services import area_dismissal_add
 
     def queries() -> int:
@@ -273,3 +272,24 @@ def test_two_dismissals_of_the_same_area_at_once_keep_one_and_answer_both(alice,
     assert again is False
     assert AreaDismissal.objects.filter(company=uav_maker).count() == 1
     assert AreaDismissal.history.count() == 1
+
+
+def _dismissal_reads(client, url: str) -> tuple[object, int]:
+    """The page at URL and how many of its queries read the firm's dismissals (the scorer's corpus is warm)."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, sum('FROM "matching_areadismissal"' in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize("url", [PAGE, PROFILE])
+def test_each_page_reads_the_firms_dismissals_once_and_still_hides_and_lists_them(alice_client, uav_maker, url):
+    alice_client.post(DISMISS, {"company": "firm-a", "area": "usv"})
+
+    response, reads = _dismissal_reads(alice_client, url)
+
+    # Once for both what is no longer suggested and (on the profile) the list with its Undo buttons.
+    assert reads == 1
+    assert suggested(response) == []
+    if url == PROFILE:
+        assert dismissed(response) == ["usv"] and f"Undo dismissing {USV}" in response.text

@@ -7,7 +7,7 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from programmes.models import Certification
+from programmes.models import Certification, Organisation
 from programmes.reference_services import reference_record_save
 from tests.factories import CertificationFactory, TechnologyAreaFactory
 
@@ -66,3 +66,73 @@ def test_every_curated_name_in_japanese_script_has_a_reading_in_hiragana(name):
     assert len(japanese) == (20 if name == "technology_areas" else 2)  # AI・無人化・自律化 starts with Latin letters
     if name == "technology_areas":
         assert all(r.get("name_kana") for r in records)  # all 21, AI (えーあい) included
+
+
+@pytest.fixture
+def curated_organisations(db):
+    """The curated organisations, names and readings as fixtures/organisations.yaml has them."""
+    import datetime
+
+    from portal.curation import LoadContext
+    from programmes.curated import organisations_load
+
+    directory = settings.BASE_DIR / "fixtures"
+    ctx = LoadContext(directory=directory, today=datetime.date.today())
+    organisations_load(ctx, yaml.safe_load((directory / "organisations.yaml").read_text()))
+    assert ctx.errors == []
+
+
+# あいうえお順 of the readings (voicing marks aside, ー as the vowel before it), then the three with no certain reading
+# by the name shown, code point by code point.
+CURATED_ORGANISATIONS_IN_READING_ORDER = [
+    "オーストラリア国防省",  # おーすとらりあこくぼうしょう
+    "オーストラリア大使館（東京）",  # おーすとらりあたいしかん
+    "オーストラリア貿易投資促進庁（オーストレード）",  # おーすとらりあぼうえき…
+    "クラリオン・ディフェンス・アンド・セキュリティ（クラリオン・イベンツ）",  # くらりおん
+    "経済産業省",  # けいざいさんぎょうしょう
+    "経済産業省 製造産業局 航空機武器産業課",  # けいざいさんぎょうしょう せいぞう…
+    "国防イノベーション・ユニット（米国防総省）",  # こくぼういのべーしょん
+    "スカイゲートテクノロジズ",  # すかいげーと
+    "デジタル庁",  # でじたるちょう
+    "内閣府",  # ないかくふ
+    "米国防総省",  # べいこくぼうそうしょう
+    "防衛省",  # ぼうえいしょう
+    "防衛省 整備計画局",  # ぼうえいしょう せいび…
+    "防衛装備庁",  # ぼうえいそうびちょう
+    "AMDA財団",  # no reading from here on
+    "一般社団法人日本航空宇宙工業会",
+    "防衛イノベーション科学技術研究所",
+]
+
+
+def _organisations_offered(client, path: str, *, by: str = "label") -> list[str]:
+    form = client.get(path).context["form"]
+    return [str(label if by == "label" else value) for value, label in form.fields["organisation"].widget.choices]
+
+
+def test_the_opportunity_listings_organisation_filter_follows_the_reading_order_on_ja(
+    anon_client, curated_organisations
+):
+    offered = _organisations_offered(anon_client, "/ja/opportunities/")
+
+    # 内閣府 (ないかくふ) before 防衛省 (ぼうえいしょう), though 防 comes before 内 nowhere a reader looks it up.
+    assert offered.index("内閣府") < offered.index("防衛省")
+    assert offered == CURATED_ORGANISATIONS_IN_READING_ORDER
+
+
+def test_the_opportunity_listings_organisation_filter_keeps_english_order_in_english(
+    anon_client, curated_organisations
+):
+    offered = _organisations_offered(anon_client, "/opportunities/", by="slug")
+
+    # By English name, as before (the tick boxes show the acronym where there is one).
+    assert offered == list(Organisation.objects.order_by("name", "pk").values_list("slug", flat=True))
+    assert offered.index("atla") < offered.index("cabinet-office") < offered.index("digital-agency")
+
+
+def test_every_curated_organisation_reading_is_in_hiragana_and_only_the_uncertain_ones_are_left_out():
+    records = yaml.safe_load((settings.BASE_DIR / "fixtures" / "organisations.yaml").read_text())
+    readings = {r["slug"]: r.get("name_kana") or "" for r in records}
+
+    assert [slug for slug, reading in readings.items() if not reading] == ["disti", "amda-foundation", "sjac"]
+    assert all(re.fullmatch(r"[\u3041-\u3096\u30fc ]*", reading) for reading in readings.values())
