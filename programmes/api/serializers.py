@@ -7,16 +7,20 @@ from portal.api.fields import IriField, RelatedSlugsField
 from portal.api.language import LocalisedTextSerializer
 from programmes.models import Certification, Confidence, Opportunity, Organisation, TechnologyArea
 
+# The reading of a Japanese name, as partners give it (partners/api/serializers.py): clients sort Japanese lists by it.
+NAME_KANA_HELP = "The Japanese name's reading in hiragana, to sort Japanese lists by; empty where none is recorded."
+
 
 class OrganisationSerializer(serializers.ModelSerializer):
     """A ministry, agency or trade body."""
 
     country = CountryField()
     url = IriField(read_only=True)
+    name_kana = serializers.CharField(read_only=True, help_text=NAME_KANA_HELP)
 
     class Meta:
         model = Organisation
-        fields = ["slug", "name", "name_ja", "acronym", "country", "url", "description"]
+        fields = ["slug", "name", "name_ja", "name_kana", "acronym", "country", "url", "description"]
 
 
 # The nested read-only blocks below are plain Serializers: a ModelSerializer rebuilds its fields from the model on
@@ -25,10 +29,6 @@ class OrganisationBriefSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
     acronym = serializers.CharField()
-
-
-# The reading of a Japanese name, as partners give it (partners/api/serializers.py): clients sort Japanese lists by it.
-NAME_KANA_HELP = "The Japanese name's reading in hiragana, to sort Japanese lists by; empty where none is recorded."
 
 
 class TechnologyAreaSerializer(serializers.ModelSerializer):

@@ -4,7 +4,7 @@ import pytest
 
 from programmes.models import Opportunity
 from tests.api.conftest import assert_golden
-from tests.factories import CertificationFactory, TechnologyAreaFactory
+from tests.factories import CertificationFactory, OrganisationFactory, TechnologyAreaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,10 @@ def test_certifications_list_and_detail_by_code(anon_client, records):
     assert detail.json()["equivalents"] == ["jis-q-9100"]
 
 
-def test_areas_and_certifications_give_the_reading_of_their_japanese_names(anon_client, records):
+def test_areas_certifications_and_organisations_give_the_reading_of_their_japanese_names(anon_client, records):
+    OrganisationFactory(
+        slug="jasdf", name="Japan Air Self-Defense Force", name_ja="航空自衛隊", name_kana="こうくうじえいたい"
+    )
     TechnologyAreaFactory(slug="semiconductors", name="Semiconductors", name_ja="半導体", name_kana="はんどうたい")
     CertificationFactory(
         code="unified",
@@ -80,6 +83,8 @@ def test_areas_and_certifications_give_the_reading_of_their_japanese_names(anon_
         "全省庁統一資格",
         "ぜんしょうちょうとういつしかく",
     )
+    organisation = anon_client.get(f"{API}/organisations/jasdf/").json()
+    assert (organisation["name_ja"], organisation["name_kana"]) == ("航空自衛隊", "こうくうじえいたい")
     listed = {row["slug"]: row["name_kana"] for row in anon_client.get(f"{API}/technology-areas/").json()["results"]}
     assert listed == {"cyber": "", "semiconductors": "はんどうたい", "space": "", "uav": ""}
     assert "ぜんしょうちょうとういつしかく" in [
