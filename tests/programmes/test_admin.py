@@ -247,6 +247,16 @@ def test_publishing_asks_for_a_reason_first(consultant_client):
     assert draft.status == Opportunity.Status.DRAFT
 
 
+def test_archive_and_verify_confirmation_pages_ask_for_the_reason_in_english(consultant_client):
+    record = OpportunityFactory(title="GCAP", last_verified_on=datetime.date(2026, 12, 4))
+
+    for action in ("archive", "mark_verified"):
+        page = _run_action(consultant_client, action, [record]).content.decode()
+
+        assert "Reason for this change:" in page
+        assert "GCAP (Published, verified Dec. 4, 2026)" in page
+
+
 def test_publishing_through_the_action_records_who_and_why(consultant, consultant_client):
     draft = OpportunityFactory(status=Opportunity.Status.DRAFT)
 
