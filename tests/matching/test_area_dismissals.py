@@ -1,5 +1,7 @@
 """A firm's editors (and consultants) dismiss a wrong suggested area ("Not our field"), and undo that on the profile."""
 
+import datetime
+
 import pytest
 
 from matching.models import AreaDismissal, MatchRun
@@ -212,3 +214,18 @@ def test_the_dismissals_history_in_the_admin_reads_japanese(alice_client, consul
     for header in ("日時", "企業", "技術分野", "変更者", "理由"):
         assert header in page
     assert "無人水上艇" in page and "自社のマッチで提案された分野を除外" in page
+
+
+def test_a_dismissals_admin_page_names_it_with_the_date_in_japan_time(alice_client, consultant_client, uav_maker):
+    alice_client.post(DISMISS, {"company": "firm-a", "area": "usv"})
+    row = AreaDismissal.history.get()
+    row.history_date = datetime.datetime(2026, 12, 4, 23, 30, tzinfo=datetime.UTC)  # 08:30 on the 5th in Tokyo
+    row.save()
+    url = f"/admin/matching/historicalareadismissal/{row.pk}/change/"
+
+    english, japanese = consultant_client.get(url).text, consultant_client.get(f"/ja{url}").text
+
+    assert f"<h2>Firm A: {USV} dismissed on Dec. 5, 2026, 8:30 a.m.</h2>" in english
+    assert f"&rsaquo; Firm A: {USV} dismissed on Dec. 5, 2026, 8:30 a.m.\n</div>" in english
+    assert f"<h2>Firm A：{USV}（2026年12月5日8:30 除外済み）</h2>" in japanese
+    assert "+00:00" not in english + japanese
