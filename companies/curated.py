@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from companies.models import Company, CompanyCertification, Membership
-from companies.services import company_history_record, company_snapshot
+from companies.services import company_history_paused, company_history_record, company_snapshot
 from portal.curation import CHANGE_REASON, LoadContext, links_sync, m2m_sync, resolve, split_record, upsert
 from portal.services import consultants_group_ensure
 from programmes.models import Certification, TechnologyArea
@@ -47,20 +47,19 @@ def companies_load(ctx: LoadContext, records: list[dict]) -> None:
 
 def company_save_quietly(company: Company) -> None:
     """Save the firm's columns without a history row: companies_load writes it once its links are in place."""
-    company.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple-history reads it
-    try:
+    with company_history_paused(company):
         company.save()
-    finally:
-        del company.skip_history_when_saving  # type: ignore[attr-defined]
 
 
 def company_relations_sync(ctx: LoadContext, company: Company, links: dict[str, Any]) -> bool:
-    """Declared areas and certifications held of one saved firm; True if any changed."""
+    """Declared areas and certifications held of one saved firm, without a history row (companies_load writes
+    it); True if any changed."""
     changed = False
     areas = resolve(ctx, company.slug, "technology_areas", TechnologyArea, links.get("technology_areas"))
-    if areas is not None:
-        changed |= m2m_sync(company, "technology_areas", areas)
-    return certifications_held_sync(ctx, company, links.get("certifications") or []) or changed
+    with company_history_paused(company):
+        if areas is not None:
+            changed |= m2m_sync(company, "technology_areas", areas)
+        return certifications_held_sync(ctx, company, links.get("certifications") or []) or changed
 
 
 def certifications_held_sync(ctx: LoadContext, company: Company, items: Any) -> bool:

@@ -3,7 +3,8 @@
 import datetime
 import hashlib
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from enum import Enum
 from typing import Any
 
@@ -89,13 +90,12 @@ def company_create(
     for name, value in fields.items():
         setattr(company, name, value)
     _full_clean(company, derived_slug=derived_slug)
-    company.skip_history_when_saving = True  # type: ignore[attr-defined]  # one history row, written below
-    company.save()
-    if areas is not None:
-        _set_areas(company, areas)
-    if certifications is not None:
-        _set_certifications(company, certifications)
-    del company.skip_history_when_saving  # type: ignore[attr-defined]  # simple-history reads it
+    with company_history_paused(company):  # one history row, written below
+        company.save()
+        if areas is not None:
+            _set_areas(company, areas)
+        if certifications is not None:
+            _set_certifications(company, certifications)
     company_history_record(
         snapshots=[company_snapshot(company)], created=True, by=by, reason=reason or gettext_noop("Created")
     )
@@ -115,15 +115,12 @@ def company_update(*, company: Company, data: Mapping[str, Any], by: User | None
         setattr(company, name, value)
     _full_clean(company, derived_slug=False, before=before)
     changed = [name for name in PROFILE_FIELDS if getattr(company, name) != getattr(before, name)]
-    company.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple-history reads it
-    try:
+    with company_history_paused(company):  # one history row, written below
         areas_changed = areas is not None and _set_areas(company, areas)
         certifications_changed = certifications is not None and _set_certifications(company, certifications)
         if not (changed or areas_changed or certifications_changed):
             return company
         company.save()
-    finally:
-        del company.skip_history_when_saving  # type: ignore[attr-defined]  # simple-history reads it
     company_history_record(snapshots=[company_snapshot(company)], created=False, by=by, reason=reason or PROFILE_EDITED)
     if set(changed) - UNSCORED_FIELDS or areas_changed or certifications_changed:
         dispatch.company_rescore_later(company_id=company.pk)  # enqueued when the transaction commits
@@ -140,6 +137,22 @@ def company_area_add(*, company: Company, area: TechnologyArea, by: User | None,
         return False
     company_update(company=locked, data={"technology_areas": [*held, area.pk]}, by=by, reason=reason)
     return True
+
+
+@contextmanager
+def company_history_paused(company: Company) -> Iterator[Company]:
+    """Save COMPANY and change its areas without simple-history's own rows, for a writer that then records the
+    change once with `company_history_record`.
+
+    simple-history writes a "Changed" row on every save and on every add to or removal from a tracked link
+    (areas, certifications), even before the firm's "Created" row; a firm's history has one row per change, which
+    names what changed.
+    """
+    company.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple-history reads it
+    try:
+        yield company
+    finally:
+        del company.skip_history_when_saving  # type: ignore[attr-defined]
 
 
 def company_history_record(

@@ -125,6 +125,23 @@ class AreaDismissalHistoryAdmin(ConsultantOnlyMixin, ReadOnlyAdmin):
     def when(self, obj: Any) -> str:
         return date_format(timezone.localtime(obj.history_date), "DATETIME_FORMAT")
 
+    def heading(self, obj: Any) -> str:
+        """The row's title in the reader's language and Japan time: simple-history's own is "... as of <UTC>"."""
+        return _("%(company)s: %(area)s %(action)s on %(when)s") % {
+            "company": obj.company,
+            "area": self.area(obj),
+            "action": self.action(obj),
+            "when": self.when(obj),
+        }
+
+    def render_change_form(self, request: HttpRequest, context: dict, *args: Any, **kwargs: Any) -> Any:
+        """The page's title and its last breadcrumb (templates/admin/matching/historicalareadismissal/) name the
+        row by `heading`."""
+        obj = context.get("original")
+        if obj is not None:
+            context["subtitle"] = self.heading(obj)
+        return super().render_change_form(request, context, *args, **kwargs)
+
     @admin.display(description=_("technology area"))
     def area(self, obj: Any) -> str:
         return localised(obj.technology_area)

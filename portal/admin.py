@@ -3,6 +3,8 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 from django.contrib.auth.models import User
@@ -43,12 +45,30 @@ class ConsultantOnlyMixin:
         return is_consultant(request.user) and super().has_delete_permission(request, obj)
 
 
+def may_view_users(admin_site: admin.AdminSite, request: HttpRequest) -> bool:
+    """Whether the admin's user pages open for the reader: the user admin's own view permission."""
+    try:
+        user_admin = admin_site.get_model_admin(get_user_model())
+    except NotRegistered:
+        return False
+    return user_admin.has_view_permission(request)
+
+
 class ConsultantHistoryAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
     """A consultants' admin whose history pages read in the reader's language: diffs by `ReadableChanges`, and
     the reasons code wrote (stored in English) translated, as the site's pages show them (portal.history)."""
 
     def get_historical_record_context_helper(self, request: HttpRequest, historical_record: Any) -> ReadableChanges:
         return ReadableChanges(self.model, historical_record)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None) -> Any:
+        """The history list, where each row's "changed by" links to that user's admin page only for a reader who may
+        view users: a consultant without that permission would get a 403 from the link, so reads the plain name."""
+        if not may_view_users(self.admin_site, request):
+            # simple-history's list links the name through {% url admin_user_view ... as url %}; a name that
+            # resolves to nothing leaves it plain.
+            extra_context = {**(extra_context or {}), "admin_user_view": ""}
+        return super().history_view(request, object_id, extra_context)
 
     def set_history_delta_changes(self, request: HttpRequest, historical_records: Any, **kwargs: Any) -> None:
         """The diffs, plus each shown row's reason in words; the rows are only displayed here, never saved."""

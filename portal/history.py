@@ -137,6 +137,13 @@ def history_rows(history: QuerySet, *, limit: int, disclose: bool) -> list[Histo
     return rows
 
 
+def history_links(model: type[models.Model]) -> frozenset[str]:
+    """The many-to-many fields MODEL's history rows snapshot (simple-history's `m2m_fields`). A change to any other
+    link shows in no row, so a row written for it alone would read as a change of nothing."""
+    history = getattr(model, model._meta.simple_history_manager_attribute)  # type: ignore[attr-defined]
+    return frozenset(field.name for field in history.model._history_m2m_fields)
+
+
 def saving_changes_nothing(record: models.Model) -> bool:
     """True when RECORD is already stored and every column it would write equals the stored row.
 

@@ -30,9 +30,9 @@ PUNCTUATION = {
 }
 
 
-# Words that Django (a form label's suffix) and django-countries (names with an aside) translate into Japanese with
-# ASCII punctuation. Our catalogue, which Django reads before theirs, gives them Japanese marks; listed here so that
-# makemessages keeps them.
+# Words that Django (a form label's suffix, the admin's theme toggle) and django-countries (names with an aside)
+# translate into Japanese with ASCII punctuation. Our catalogue, which Django reads before theirs, gives them Japanese
+# marks; listed here so that makemessages keeps them.
 JAPANESE_MARKS_FOR_LIBRARY_WORDS = (
     gettext_noop(":"),
     gettext_noop("Cocos (Keeling) Islands"),
@@ -42,6 +42,9 @@ JAPANESE_MARKS_FOR_LIBRARY_WORDS = (
     gettext_noop("Sint Maarten (Dutch part)"),
     gettext_noop("Virgin Islands (British)"),
     gettext_noop("Virgin Islands (U.S.)"),
+    gettext_noop("Toggle theme (current theme: auto)"),
+    gettext_noop("Toggle theme (current theme: light)"),
+    gettext_noop("Toggle theme (current theme: dark)"),
 )
 
 

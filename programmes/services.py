@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
-from portal.history import reason_stored, saving_changes_nothing
+from portal.history import history_links, reason_stored, saving_changes_nothing
 from programmes import changes
 from programmes.models import (
     Confidence,
@@ -65,22 +65,28 @@ def _integrity_error(error: IntegrityError) -> ValidationError:
     return ValidationError({NON_FIELD_ERRORS: f"The database refused the change: {text}"})
 
 
-def _save(record: Record, *, by: User | None, reason: str, always: bool = False) -> Record:
+def _save(record: Record, *, by: User | None, reason: str, always: bool = False, history: bool = True) -> Record:
     """Validate RECORD, then save it with one history row naming BY and REASON.
 
     An edit that changes no column is not saved: it would write a history row naming no change. ALWAYS saves it
     anyway, for a row that records something the columns do not show: links the row snapshots that changed, an
-    inline the reason names, or an act such as a verification.
+    inline the reason names, or an act such as a verification. Without HISTORY it is saved with no row, for a
+    change the history does not snapshot (`related`), which a row would show as a change of nothing.
     """
     record.full_clean()
     if not always and saving_changes_nothing(record):
         return record
     _stamp(record, by=by, reason=reason)
+    if not history:
+        record.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple-history reads it
     try:
         with transaction.atomic():
             record.save()
     except IntegrityError as error:
         raise _integrity_error(error) from error
+    finally:
+        if not history:
+            del record.skip_history_when_saving  # type: ignore[attr-defined]
     return record
 
 
@@ -155,12 +161,13 @@ def _relations_apply(
     opportunity: Opportunity,
     relations: Mapping[str, Iterable[models.Model]],
     weights: Mapping[TechnologyArea, float] | None,
-) -> bool:
-    """Write the many-to-many links and area weights without history rows of their own; True if any changed.
+) -> set[str]:
+    """Write the many-to-many links and area weights without history rows of their own; the names of the fields
+    that changed (`technology_areas` for the weights).
 
     simple-history writes a row per m2m signal; the caller writes one row afterwards that snapshots them all.
     """
-    changed = False
+    changed: set[str] = set()
     opportunity.skip_history_when_saving = True  # type: ignore[attr-defined]
     try:
         for name, values in relations.items():
@@ -168,9 +175,9 @@ def _relations_apply(
             wanted = {value.pk for value in values}
             if set(manager.values_list("pk", flat=True)) != wanted:
                 manager.set(wanted)
-                changed = True
-        if weights is not None:
-            changed = _weights_apply(opportunity, weights) or changed
+                changed.add(name)
+        if weights is not None and _weights_apply(opportunity, weights):
+            changed.add("technology_areas")
     finally:
         del opportunity.skip_history_when_saving  # type: ignore[attr-defined]
     return changed
@@ -217,7 +224,7 @@ def opportunity_create(
         setattr(opportunity, name, value)
     opportunity.status = Opportunity.Status.DRAFT
     _save(opportunity, by=by, reason=reason or gettext_noop("Created"))
-    if _relations_apply(opportunity, relations, weights):
+    if _relations_apply(opportunity, relations, weights) & history_links(Opportunity):
         # One more row so the history shows the links as set at creation, by the same person.
         _save(opportunity, by=by, reason=reason or gettext_noop("Created"), always=True)
     return opportunity
@@ -239,9 +246,12 @@ def opportunity_update(
         setattr(opportunity, name, value)
     # Links go first so the one history row below snapshots them; a failed save rolls them back.
     links_changed = _relations_apply(opportunity, relations, weights)
-    if not (links_changed or inline_changed) and saving_changes_nothing(opportunity):
+    columns_unchanged = saving_changes_nothing(opportunity)
+    if not (links_changed or inline_changed) and columns_unchanged:
         return opportunity  # no history row, no change event, no rescore
-    _save(opportunity, by=by, reason=reason or gettext_noop("Edited"), always=True)
+    # A history row only for what the history shows: `related` alone would read as "Changed" naming nothing.
+    shown = inline_changed or not columns_unchanged or bool(links_changed & history_links(Opportunity))
+    _save(opportunity, by=by, reason=reason or gettext_noop("Edited"), always=True, history=shown)
     changes.record_changed(opportunity=opportunity, before=before, by=by)
     if opportunity.status == Opportunity.Status.PUBLISHED:
         _rescore_later(opportunity)

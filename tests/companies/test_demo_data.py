@@ -108,11 +108,12 @@ def test_demo_users_needs_the_demo_firms_first(db):
     assert not User.objects.filter(username__in=["consultant", "staff"]).exists()
 
 
-def _firm_fixture(directory: Path, expires_on: str) -> None:
+def _firm_fixture(directory: Path, expires_on: str, areas: str = "") -> None:
     shutil.copy(FIXTURES / "certifications.yaml", directory / "certifications.yaml")
+    shutil.copy(FIXTURES / "technology_areas.yaml", directory / "technology_areas.yaml")
     (directory / "companies.yaml").write_text(
         "- slug: demo-firm\n  name: Demo firm\n  country: AU\n  size: sme\n  description: Makes things.\n"
-        f"  certifications: [{{code: as9100d, expires_on: {expires_on}}}]\n",
+        f"  certifications: [{{code: as9100d, expires_on: {expires_on}}}]\n  technology_areas: [{areas}]\n",
         encoding="utf-8",
     )
 
@@ -132,3 +133,24 @@ def test_a_curated_firms_history_holds_its_certificates_and_lists_a_changed_expi
     rows = history_rows(firm.history, limit=5, disclose=True)
     assert [row.fields for row in rows] == [[f"Certifications (changed: {firm.certifications.get().name})"], []]
     assert firm.history.count() == 2
+
+
+def test_each_curated_firms_history_starts_with_created_and_has_no_empty_changed_row(demo_firms, db):
+    for firm in Company.objects.all():
+        rows = history_rows(firm.history, limit=5, disclose=True)
+        assert [row.kind for row in rows] == ["Created"], firm.slug
+
+
+def test_reloading_a_firm_with_a_new_area_adds_one_changed_row_naming_it(db, tmp_path):
+    _firm_fixture(tmp_path, "2027-01-01", areas="uav")
+    curated_load(directory=tmp_path)
+    firm = Company.objects.get(slug="demo-firm")
+
+    _firm_fixture(tmp_path, "2027-01-01", areas="uav, usv")
+    curated_load(directory=tmp_path)
+
+    rows = history_rows(firm.history, limit=5, disclose=True)
+    assert [(row.kind, row.fields) for row in rows] == [
+        ("Changed", ["Technology areas (added: Uncrewed surface vessels)"]),
+        ("Created", []),
+    ]

@@ -1,5 +1,7 @@
 """A firm's editors (and consultants) dismiss a wrong suggested area ("Not our field"), and undo that on the profile."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -293,3 +295,18 @@ def test_each_page_reads_the_firms_dismissals_once_and_still_hides_and_lists_the
     assert suggested(response) == []
     if url == PROFILE:
         assert dismissed(response) == ["usv"] and f"Undo dismissing {USV}" in response.text
+
+
+def test_a_dismissals_admin_page_names_it_with_the_date_in_japan_time(alice_client, consultant_client, uav_maker):
+    alice_client.post(DISMISS, {"company": "firm-a", "area": "usv"})
+    row = AreaDismissal.history.get()
+    row.history_date = datetime.datetime(2026, 12, 4, 23, 30, tzinfo=datetime.UTC)  # 08:30 on the 5th in Tokyo
+    row.save()
+    url = f"/admin/matching/historicalareadismissal/{row.pk}/change/"
+
+    english, japanese = consultant_client.get(url).text, consultant_client.get(f"/ja{url}").text
+
+    assert f"<h2>Firm A: {USV} dismissed on Dec. 5, 2026, 8:30 a.m.</h2>" in english
+    assert f"&rsaquo; Firm A: {USV} dismissed on Dec. 5, 2026, 8:30 a.m.\n</div>" in english
+    assert f"<h2>Firm A：{USV}（2026年12月5日8:30 除外済み）</h2>" in japanese
+    assert "+00:00" not in english + japanese

@@ -135,3 +135,21 @@ def test_japanese_pages_use_japanese_punctuation_for_consultants_too(walked, con
     response = client_for(consultant).get(page)
     assert response.status_code == 200
     assert half_width_punctuation(response.text) == []
+
+
+# The admin's confirmation pages of the bulk actions, which ask the consultant why ("変更の理由：").
+ADMIN_ACTIONS = ["archive", "mark_verified", "publish"]
+
+
+@pytest.mark.parametrize("action", ADMIN_ACTIONS)
+def test_japanese_admin_confirmation_pages_use_japanese_punctuation(walked, world, consultant, action):
+    laser = world["laser"]
+    laser.last_verified_on = laser.closes_on
+    laser.save(update_fields=["last_verified_on"])
+    data = {"action": action, "_selected_action": [laser.pk]}
+
+    response = client_for(consultant).post("/ja/admin/programmes/opportunity/", data)
+
+    assert response.status_code == 200
+    assert half_width_punctuation(response.text) == []
+    assert "変更の理由：" in response.text

@@ -8,6 +8,7 @@ from django.forms import ModelMultipleChoiceField, MultipleChoiceField
 from django.urls import reverse
 
 from programmes.models import Opportunity, OpportunityArea, Source
+from programmes.services import opportunity_update
 from tests.factories import (
     CallFactory,
     OpportunityFactory,
@@ -232,6 +233,22 @@ def test_the_history_page_shows_who_changed_what_and_why(consultant, consultant_
     assert "DSEI Japan 2025" in page and "Year" in page and consultant.username in page
 
 
+def test_the_history_page_links_who_changed_it_only_for_readers_who_may_open_user_pages(consultant, client):
+    opportunity = OpportunityFactory(title="DSEI Japan")
+    opportunity_update(opportunity=opportunity, data={"title": "DSEI Japan 2025"}, by=consultant, reason="Year")
+    history = reverse("admin:programmes_opportunity_history", args=[opportunity.pk])
+    user_page = reverse("admin:auth_user_change", args=[consultant.pk])
+
+    client.force_login(consultant)  # a consultant holds no permission on users: the link would be a 403
+    page = client.get(history).content.decode()
+    assert client.get(user_page).status_code == 403
+    assert consultant.username in page and user_page not in page and f">{consultant}</a>" not in page
+
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    page = client.get(history).content.decode()
+    assert f'<a href="{user_page}">{consultant}</a>' in page
+
+
 # --- actions ------------------------------------------------------------------------------------------
 
 
@@ -245,6 +262,16 @@ def test_publishing_asks_for_a_reason_first(consultant_client):
     assert "Optional: without one, the history names the action" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == Opportunity.Status.DRAFT
+
+
+def test_archive_and_verify_confirmation_pages_ask_for_the_reason_in_english(consultant_client):
+    record = OpportunityFactory(title="GCAP", last_verified_on=datetime.date(2026, 12, 4))
+
+    for action in ("archive", "mark_verified"):
+        page = _run_action(consultant_client, action, [record]).content.decode()
+
+        assert "Reason for this change:" in page
+        assert "GCAP (Published, verified Dec. 4, 2026)" in page
 
 
 def test_publishing_through_the_action_records_who_and_why(consultant, consultant_client):

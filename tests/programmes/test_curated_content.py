@@ -18,6 +18,7 @@ from django.utils import timezone
 from companies.models import Company
 from matching.models import MatchRun
 from portal.curation import CHANGE_REASON, CuratedLoadError
+from portal.history import history_rows
 from programmes.curated import HUB_SLUGS, REQUIRED_AREA_SLUGS
 from programmes.models import (
     Certification,
@@ -251,6 +252,16 @@ def test_records_carry_the_curated_change_reason(curated, db):
 
 
 # --- Loader behaviour ------------------------------------------------------------------------------------------
+
+
+def test_no_curated_record_or_firm_has_a_changed_history_row_naming_no_change(curated, db):
+    empty = {}
+    for model in (Opportunity, Company):
+        for record in model.objects.all():
+            rows = history_rows(record.history, limit=20, disclose=True)
+            if rows[-1].kind != "Created" or any(row.kind == "Changed" and not row.fields for row in rows):
+                empty[record.slug] = [(row.kind, row.fields) for row in rows]
+    assert empty == {}
 
 
 def test_loading_twice_changes_nothing_and_writes_no_history(curated, db):

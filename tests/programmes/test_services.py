@@ -144,6 +144,16 @@ def test_update_records_organisation_changes_in_the_same_row(consultant, draft):
     assert "organisations" in new.diff_against(old).changed_fields
 
 
+def test_linking_a_related_record_alone_writes_no_history_row_naming_nothing(consultant, draft):
+    other = OpportunityFactory(title="GCAP")
+    rows = draft.history.count()
+
+    opportunity_update(opportunity=draft, data={"related": [other]}, by=consultant, reason="See also GCAP")
+
+    assert list(draft.related.all()) == [other]
+    assert draft.history.count() == rows  # the history snapshots no related records: a row would name no change
+
+
 def test_a_refused_update_changes_nothing(consultant, draft):
     area = TechnologyAreaFactory()
     rows = draft.history.count()
