@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= kakehashi-demo
 export DEMO_PASSWORD
+# `make run PORT=8011` serves on another port; links in emails and feeds (SITE_URL) follow it unless SITE_URL is set.
+PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: install demo run test lint migrations-check backup restore clean
 
@@ -30,12 +33,12 @@ demo: install
 
 run: demo
 	@echo ""
-	@echo "Kakehashi is starting on http://127.0.0.1:8000/"
-	@echo "  consultant log-in: consultant / $(DEMO_PASSWORD)   (admin: http://127.0.0.1:8000/admin/)"
+	@echo "Kakehashi is starting on http://127.0.0.1:$(PORT)/"
+	@echo "  consultant log-in: consultant / $(DEMO_PASSWORD)   (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@echo "  company staff log-ins: staff / $(DEMO_PASSWORD) (editor), viewer / $(DEMO_PASSWORD) (read only)"
-	@echo "  (set DEMO_PASSWORD=... before 'make run' to choose another password)"
+	@echo "  (set DEMO_PASSWORD=... before 'make run' to choose another password, PORT=... another port)"
 	@echo ""
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	SITE_URL=$(SITE_URL) DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # On SQLite (no DATABASE_URL or DATABASE_URL_FILE) the suite runs on every core (pytest-xdist, one test database per process). On PostgreSQL it runs in one
 # process: the change feed waits for every open transaction on the server (docs/testing.md), and parallel tests
