@@ -39,7 +39,7 @@ def test_the_expected_basis_and_description_are_marked_english_on_japanese_pages
     text = anon_client.get("/ja/opportunities/expo-2027/").text
 
     english_basis = (
-        '(<span lang="en">from the 2023 and 2025 editions</span>)</span> <span class="badge badge-english">英語'
+        '（<span lang="en">from the 2023 and 2025 editions</span>）</span> <span class="badge badge-english">英語'
     )
     assert english_basis in text
     assert '<h2>概要 <span class="badge badge-english">英語</span></h2>' in text
@@ -57,13 +57,13 @@ def test_the_expected_basis_and_description_are_plain_on_english_pages(anon_clie
 def test_the_japanese_listing_marks_the_expected_basis_english(anon_client, expo):
     text = anon_client.get("/ja/opportunities/", {"when": "upcoming"}).text
 
-    assert '(<span lang="en">from the 2023 and 2025 editions</span>)' in text
+    assert '（<span lang="en">from the 2023 and 2025 editions</span>）' in text
 
 
 def test_an_expected_window_reads_year_then_month_in_japanese(anon_client, expo):
     text = anon_client.get("/ja/opportunities/expo-2027/").text
 
-    assert "2027年1月〜2027年12月 の見込み（未発表）" in text
+    assert "2027年1月〜2027年12月の見込み（未発表）" in text
     assert "1月 2027" not in text
 
 
@@ -84,7 +84,7 @@ def test_an_expected_window_within_one_month_names_it_once_in_japanese(anon_clie
     """Needs the Japanese of "Expected %(month)s, not announced" in the compiled catalogue."""
     text = anon_client.get("/ja/opportunities/expo-november/").text
 
-    assert "2027年11月 の見込み（未発表）" in text
+    assert "2027年11月の見込み（未発表）" in text
     assert "2027年11月〜2027年11月" not in text
 
 
