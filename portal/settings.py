@@ -164,7 +164,7 @@ STORAGES = {
 
 # Celery: with no REDIS_URL every task runs eagerly in-process, so a newcomer needs no broker.
 REDIS_URL = env_str("REDIS_URL")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"  # a host named, so kombu does not warn of its default
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # The cache (API throttle counters, locks) is shared by every process through Redis when there is one. It fails
