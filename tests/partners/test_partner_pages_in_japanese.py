@@ -143,3 +143,12 @@ def test_a_partner_without_a_contact_page_says_so_instead_of_linking_elsewhere(a
 
     assert "No public contact page is on record" in english
     assert "公開の問い合わせ先は記録にありません" in japanese
+
+
+def test_a_partner_whose_japanese_name_is_its_english_one_is_named_once(anon_client, areas):
+    make_partner("acsl", role="startup", areas={areas["uav"]: 1.0}, name="ACSL", name_ja="ACSL")
+
+    for prefix in ("", "/ja"):
+        text = anon_client.get(f"{prefix}/partners/acsl/").text
+        meta = re.search(r'<p class="meta">(.*?)</p>', text, re.S).group(1)
+        assert "ACSL" not in meta  # the heading names it; the line below does not repeat it
