@@ -30,10 +30,12 @@ def consultants_to_tell() -> list[User]:
     )
 
 
-def introduction_url(introduction: Introduction, language: str) -> str:
-    """The request's page as an absolute URL, in LANGUAGE (Japanese pages live under /ja/)."""
+def introduction_url(introduction: Introduction, language: str, *, queue: bool = False) -> str:
+    """The request's page as an absolute URL, in LANGUAGE (Japanese pages live under /ja/); QUEUE: its page in the
+    consultants' queue (the admin), where it is moved along."""
+    name = "admin:partners_introduction_change" if queue else "partners:introduction_detail"
     with translation.override(language):
-        path = reverse("partners:introduction_detail", args=[introduction.pk])
+        path = reverse(name, args=[introduction.pk])
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -59,7 +61,8 @@ def request_email(introduction: Introduction, language: str) -> dict[str, Any]:
         if title:
             lines.append(_("It is for: %(title)s") % {"title": title})
         lines += ["", _("Their message:"), introduction.message, ""]
-        lines.append(_("Open the request: %(url)s") % {"url": introduction_url(introduction, language)})
+        queue = introduction_url(introduction, language, queue=True)
+        lines.append(_("Work on it in the queue: %(url)s") % {"url": queue})
     return {"subject": subject, "body": "\n".join(lines) + "\n", "language": language, "introduction": introduction.pk}
 
 

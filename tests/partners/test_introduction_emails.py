@@ -45,7 +45,11 @@ def test_a_request_puts_one_email_per_consultant_and_none_for_the_asker(requeste
     assert payload["subject"] == "Kakehashi: Firm A asks for an introduction to Shipyard Kk"
     assert "We build USVs and want a shipyard partner." in payload["body"]
     assert "It is for: USV call" in payload["body"]
-    assert f"https://kakehashi.example/my/introductions/{requested.pk}/" in payload["body"]
+    # Consultants work the queue in the admin: the link goes there, not to the firm's page.
+    assert (
+        f"Work on it in the queue: https://kakehashi.example/admin/partners/introduction/{requested.pk}/change/"
+        in (payload["body"])
+    )
 
 
 def test_writing_the_request_emails_again_adds_nothing(requested):
