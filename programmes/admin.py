@@ -229,6 +229,12 @@ class OpportunityAdmin(CurationAdmin):
             run=lambda opportunity, reason: opportunity_publish(
                 opportunity=opportunity, by=request.user, reason=reason
             ),
+            already=lambda opportunity: opportunity.status == Opportunity.Status.PUBLISHED,
+            already_said=lambda count: ngettext(
+                "%(count)d opportunity was published already and was left as it was.",
+                "%(count)d opportunities were published already and were left as they were.",
+                count,
+            ),
         )
 
     @admin.action(description=_("Archive selected opportunities"), permissions=["change"])
@@ -243,6 +249,12 @@ class OpportunityAdmin(CurationAdmin):
                 opportunity=opportunity, by=request.user, reason=reason
             ),
             reason_required=True,
+            already=lambda opportunity: opportunity.status == Opportunity.Status.ARCHIVED,
+            already_said=lambda count: ngettext(
+                "%(count)d opportunity was archived already and was left as it was.",
+                "%(count)d opportunities were archived already and were left as they were.",
+                count,
+            ),
         )
 
     @admin.action(description=_("Mark selected opportunities verified today"), permissions=["change"])
@@ -268,13 +280,19 @@ class OpportunityAdmin(CurationAdmin):
         done: Callable[[int], str],
         run: Callable[[Opportunity, str], Opportunity],
         reason_required: bool = False,
+        already: Callable[[Opportunity], bool] | None = None,
+        already_said: Callable[[int], str] | None = None,
     ) -> HttpResponse | None:
-        """Show a confirmation page asking why; once confirmed, run the service on each record."""
+        """Show a confirmation page asking why; once confirmed, run the service on each record. Records ALREADY in
+        the state asked for are left alone and counted apart (ALREADY_SAID), so the message counts real changes."""
         confirmed = request.POST.get("confirm") == "yes"
         form = ReasonForm(request.POST if confirmed else None, reason_required=reason_required)
         if confirmed and form.is_valid():
-            count = 0
+            count = unchanged = 0
             for opportunity in queryset.order_by("title"):
+                if already is not None and already(opportunity):
+                    unchanged += 1
+                    continue
                 try:
                     run(opportunity, form.cleaned_data["reason"])
                     count += 1
@@ -282,6 +300,8 @@ class OpportunityAdmin(CurationAdmin):
                     self.message_user(request, f"{opportunity}: {validation_error_text(error)}", messages.ERROR)
             if count:
                 self.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
+            if unchanged and already_said is not None:
+                self.message_user(request, already_said(unchanged) % {"count": unchanged}, messages.INFO)
             return None
         context = {
             **self.admin_site.each_context(request),

@@ -314,6 +314,32 @@ def test_archiving_through_the_action_needs_a_reason(consultant_client):
     assert published.history.latest().history_change_reason == "Event is over"
 
 
+def test_archiving_records_already_archived_says_so_and_counts_only_the_ones_it_archived(consultant_client):
+    published = OpportunityFactory(title="Live call")
+    gone = OpportunityFactory(title="Old call", status=Opportunity.Status.ARCHIVED)
+    rows = gone.history.count()
+
+    response = _run_action(consultant_client, "archive", [published, gone], confirm="yes", reason="Tidy up")
+
+    assert _messages(response) == [
+        "Archived 1 opportunity.",
+        "1 opportunity was archived already and was left as it was.",
+    ]
+    assert gone.history.count() == rows  # nothing written for it
+
+
+def test_publishing_a_published_record_is_said_in_the_readers_language(consultant_client):
+    live = OpportunityFactory(title="Live call")
+
+    response = consultant_client.post(
+        "/ja" + reverse(CHANGELIST),
+        {"action": "publish", "_selected_action": [live.pk], "confirm": "yes", "reason": ""},
+        follow=True,
+    )
+
+    assert _messages(response) == ["1件の案件はすでに公開済みのため、そのままにしました。"]
+
+
 def test_marking_verified_today_through_the_action(consultant, consultant_client):
     stale = OpportunityFactory(last_verified_on=days(0) - datetime.timedelta(days=365))
 
