@@ -19,3 +19,14 @@ class RequestWithoutQuery(logging.Filter):
             path = getattr(request, "path", "") or ""
             record.request = f"{method} {path}".strip()
         return True
+
+
+class RefusalWithoutTraceback(logging.Filter):
+    """Keep a refused request's line (403: who may not do what is worth a line) but drop the traceback Django
+    attaches to it: a refusal is the code working, and a dozen stack lines per refusal bury the real errors."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "django.request" and getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -373,6 +373,7 @@ LOGGING = {
         "request_id": {"()": "django_guid.log_filters.CorrelationId"},
         "celery_tracing": {"()": "django_guid.integrations.celery.log_filters.CeleryTracing"},
         "request_without_query": {"()": "portal.logfilters.RequestWithoutQuery"},  # secrets ride in ?token=
+        "refusal_without_traceback": {"()": "portal.logfilters.RefusalWithoutTraceback"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s %(message)s"},
@@ -387,7 +388,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id", "celery_tracing", "request_without_query"],
+            "filters": ["request_id", "celery_tracing", "request_without_query", "refusal_without_traceback"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
