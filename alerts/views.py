@@ -39,7 +39,7 @@ from alerts.webhooks import (
 )
 from portal.models import EmailChange, SecretLink
 from portal.secret_links import secret_link_resolve
-from portal.text import form_problems
+from portal.text import form_problems_said
 
 
 def _settings_page(
@@ -176,7 +176,7 @@ def saved_search_add(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Search saved: new results will come in your digest."))
     else:
-        messages.error(request, " ".join(form_problems(form, labels=True)))
+        messages.error(request, form_problems_said(form))
     return redirect(back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) else "/")
 
 

@@ -5,7 +5,7 @@ import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import get_language, gettext_noop, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,6 +45,17 @@ JAPANESE_MARKS_FOR_LIBRARY_WORDS = (
     gettext_noop("Toggle theme (current theme: auto)"),
     gettext_noop("Toggle theme (current theme: light)"),
     gettext_noop("Toggle theme (current theme: dark)"),
+    # Django's length refusals ("この値は 100 文字以下でなければなりません( 500 文字になっています)。")
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+    ngettext_lazy(
+        "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
 )
 
 
@@ -147,8 +158,16 @@ def kana_sort_key(reading: str) -> str:
 
 
 def form_problems(form: Any, *, labels: bool = False) -> list[str]:
-    """One "field: why" line per field FORM refused, named by parameter (or by its label, for people)."""
+    """One "field: why" line per field FORM refused, named by parameter (or by its label, for people, with the
+    reader's punctuation: 「名前：…」)."""
+    if not labels:
+        return [f"{name}: {' '.join(str(m) for m in messages)}" for name, messages in form.errors.items()]
     return [
-        f"{form[name].label if labels and name in form.fields else name}: {' '.join(str(m) for m in messages)}"
+        labelled(form[name].label if name in form.fields else name, punct(" ").join(str(m) for m in messages))
         for name, messages in form.errors.items()
     ]
+
+
+def form_problems_said(form: Any) -> str:
+    """FORM's refusals for a person, in one message: each field by its label, in the reader's punctuation."""
+    return punct(" ").join(form_problems(form, labels=True))

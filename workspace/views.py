@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from matching.models import Match
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word
-from portal.text import form_problems, localised
+from portal.text import form_problems_said, localised
 from workspace.forms import BulkForm, FeedbackForm, PipelineEntryForm, StageForm
 from workspace.models import PipelineEntry
 from workspace.selectors import (
@@ -210,7 +210,7 @@ def feedback_give(request: HttpRequest, company_slug: str, opportunity_slug: str
     elif "reason" in form.errors:
         messages.error(request, _("Choose a reason from the list."))
     else:
-        messages.error(request, " ".join(form_problems(form, labels=True)))
+        messages.error(request, form_problems_said(form))
     return _back(request, reverse("matching:match_list") + f"?company={company.slug}")
 
 

@@ -72,5 +72,5 @@ def test_a_missing_name_and_a_bad_frequency_are_both_named_as_the_form_labels_th
     *_earlier, japanese_message = [str(message) for message in get_messages(japanese.wsgi_request)]
 
     assert message.startswith("Name: This field is required. Frequency: Select a valid choice.")
-    assert japanese_message.startswith("名前: この項目は必須です。")
+    assert japanese_message.startswith("名前：この項目は必須です。")
     assert not SavedSearch.objects.exists()
