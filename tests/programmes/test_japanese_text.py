@@ -160,3 +160,12 @@ def test_the_verified_line_ends_with_a_japanese_full_stop_under_ja(anon_client, 
 
     assert "最終確認日：2026年11月24日。" in japanese
     assert re.search(r"Last verified on [^<.]+\.\s", english)
+
+
+def test_a_search_with_a_null_character_says_what_is_wrong_in_japanese(anon_client, db):
+    english = anon_client.get("/opportunities/", {"q": "\x00"}).text
+    japanese = anon_client.get("/ja/opportunities/", {"q": "\x00"}).text
+
+    assert "Null characters are not allowed." in english
+    assert "ヌル文字（\\0）は使えません。" in japanese
+    assert "何か文字を入力してください" not in japanese
