@@ -167,5 +167,5 @@ def test_a_search_with_a_null_character_says_what_is_wrong_in_japanese(anon_clie
     japanese = anon_client.get("/ja/opportunities/", {"q": "\x00"}).text
 
     assert "Null characters are not allowed." in english
-    assert "ヌル文字（\\0）は使えません。" in japanese
+    assert "ヌル文字（NUL）は使えません。" in japanese
     assert "何か文字を入力してください" not in japanese
