@@ -45,6 +45,8 @@ JAPANESE_MARKS_FOR_LIBRARY_WORDS = (
     gettext_noop("Toggle theme (current theme: auto)"),
     gettext_noop("Toggle theme (current theme: light)"),
     gettext_noop("Toggle theme (current theme: dark)"),
+    gettext_noop("Password confirmation"),
+    gettext_noop("New password confirmation"),
     # Django's Japanese for this says "enter some characters", which is not what went wrong.
     gettext_noop("Null characters are not allowed."),
     # Django's length refusals ("この値は 100 文字以下でなければなりません( 500 文字になっています)。")

@@ -116,6 +116,9 @@ JAPANESE_PAGES = [
     "/ja/my/briefs/dsei-japan/",
     "/ja/calendar/",
     "/ja/account/",
+    "/ja/accounts/password_change/",
+    "/ja/account/tokens/",
+    "/ja/my/notifications/",
 ]
 
 
