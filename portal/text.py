@@ -45,6 +45,13 @@ JAPANESE_MARKS_FOR_LIBRARY_WORDS = (
     gettext_noop("Toggle theme (current theme: auto)"),
     gettext_noop("Toggle theme (current theme: light)"),
     gettext_noop("Toggle theme (current theme: dark)"),
+    # The admin's save messages quote with “ ” and spaces ({name} “{obj}” を変更しました。).
+    gettext_noop("The {name} “{obj}” was added successfully."),
+    gettext_noop("The {name} “{obj}” was added successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may edit it again below."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was changed successfully."),
+    gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
     gettext_noop("Password confirmation"),
     gettext_noop("New password confirmation"),
     # Django's Japanese for this says "enter some characters", which is not what went wrong.

@@ -1,5 +1,7 @@
 """Introductions: staff ask, consultants work the queue, the firm sees status and history, others see nothing."""
 
+import re
+
 import pytest
 
 from partners.models import Introduction
@@ -258,3 +260,16 @@ def test_the_queues_history_names_each_move_in_the_consultants_language_with_the
     assert "<strong>状態：</strong>" in japanese  # the field, too, in Japanese
     assert "Firm A → 造船（見送り）" in japanese  # the request's name: the partner's Japanese name and status
     assert alice_client.get(url).json()["reason"] == long_reason.strip()  # the firm still reads it whole
+
+
+def test_the_japanese_admin_says_a_request_was_changed_in_japanese_quotes(alice_client, consultant_client, partners):
+    pk = ask(alice_client).json()["id"]
+
+    response = consultant_client.post(
+        f"/ja/admin/partners/introduction/{pk}/change/",
+        {"status": "in_review", "reason": "", "notes": "call the yard"},
+        follow=True,
+    )
+
+    said = [re.sub(r"<[^>]+>", "", str(message)) for message in response.context["messages"]]  # the name links
+    assert said == ["紹介依頼「Firm A → 造船（確認中）」を変更しました。"]
