@@ -229,6 +229,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "portal.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+        # Any other Authorization scheme is a 401, not an anonymous answer.
+        "portal.authentication.UnreadSchemeAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.StandardPagination",
