@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "portal.errors.api_not_found_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware: the API reads ?lang= and Accept-Language itself, for its errors too.
+    "portal.api.language.api_language_middleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
