@@ -21,7 +21,7 @@ from partners.api.serializers import (
     PartnerFitSerializer,
     PartnerSerializer,
 )
-from partners.filters import PartnerFilterSet
+from partners.filters import IntroductionFilterSet, PartnerFilterSet
 from partners.models import Introduction, Partner, PartnerFit
 from partners.services import introduction_move, introduction_request
 from portal.api.language import LANG, ReaderLanguageMixin
@@ -56,6 +56,7 @@ class IntroductionViewSet(
     """A firm's introduction requests (consultants see every firm's); POST asks, consultants PATCH the status."""
 
     permission_classes = [IsAuthenticated]
+    filterset_class = IntroductionFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
