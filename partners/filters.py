@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Partner
+from partners.models import Introduction, Partner
 from portal.text import is_kana_reading, kana_sort_key
 from programmes.models import TechnologyArea
 
@@ -34,6 +34,16 @@ class PartnerFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return partners_search(queryset, value)
+
+
+class IntroductionFilterSet(django_filters.FilterSet):
+    """Introduction requests by firm (slug), within the firms the caller may see: another firm's slug lists none."""
+
+    company = django_filters.CharFilter(field_name="company__slug", max_length=100, label=_("Firm"))
+
+    class Meta:
+        model = Introduction
+        fields = ["company"]
 
 
 def partners_search(queryset: QuerySet, value: str) -> QuerySet:

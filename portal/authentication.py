@@ -1,4 +1,8 @@
-"""`Authorization: Bearer <token>` for REST clients, checked against the hashed ApiToken rows."""
+"""`Authorization: Bearer <token>` for REST clients, checked against the hashed ApiToken rows.
+
+An Authorization header in any other scheme (Basic, Digest, ...) is a 401 naming Bearer, never a quiet anonymous
+answer: a client sending credentials learns at once that they were not read.
+"""
 
 import datetime
 
@@ -86,6 +90,18 @@ class BearerTokenAuthentication(BaseAuthentication):
         return f'{self.keyword} realm="api"'
 
 
+class UnreadSchemeAuthentication(BaseAuthentication):
+    """Last in the list: a request no one authenticated but that sent an Authorization header gets a 401.
+
+    Last, so a browser signed in by its session still works behind a proxy that adds its own Basic header.
+    """
+
+    def authenticate(self, request):
+        if not get_authorization_header(request).split():
+            return  # no credentials sent: an anonymous caller
+        raise exceptions.AuthenticationFailed(_("Use 'Authorization: Bearer <token>'; no other scheme is read."))
+
+
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     """Describes bearer tokens in the OpenAPI schema (drf-spectacular finds it by the class it names)."""
 
@@ -98,3 +114,16 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "An API token from the account page or `manage.py issue_token`.",
         }
+
+
+class UnreadSchemeScheme(OpenApiAuthenticationExtension):
+    """UnreadSchemeAuthentication authenticates no one, so it adds no scheme to the OpenAPI schema."""
+
+    target_class = UnreadSchemeAuthentication
+    name: list[str] = []
+
+    def get_security_requirement(self, auto_schema):
+        return None
+
+    def get_security_definition(self, auto_schema):
+        return []

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "portal.errors.api_not_found_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware: the API reads ?lang= and Accept-Language itself, for its errors too.
+    "portal.api.language.api_language_middleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -229,6 +231,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "portal.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+        # Any other Authorization scheme is a 401, not an anonymous answer.
+        "portal.authentication.UnreadSchemeAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.StandardPagination",

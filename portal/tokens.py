@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.models import ApiToken, hash_token, new_raw_token
 from portal.roles import is_consultant
@@ -39,7 +40,7 @@ def token_issue(*, user: User, name: str, expires_at: datetime.datetime | None =
 def token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     """Revoke TOKEN for good; only its owner or a consultant may. Revoking twice keeps the first date."""
     if by.pk != token.user_id and not is_consultant(by):
-        raise PermissionDenied("Only the token's owner or a consultant may revoke it.")
+        raise PermissionDenied(_("Only the token's owner or a consultant may revoke it."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from companies.models import Company
 from portal.roles import Viewer
@@ -88,7 +89,7 @@ def opportunity_for_pipeline(*, company: Company, slug: str) -> Opportunity:
     in_pipeline = PipelineEntry.objects.filter(company=company, opportunity_id=OuterRef("pk"))
     found = Opportunity.objects.filter(Q(status=Opportunity.Status.PUBLISHED) | Exists(in_pipeline), slug=slug).first()
     if found is None:
-        raise Http404("No such published opportunity.")
+        raise Http404(_("No such published opportunity."))
     return found
 
 
@@ -96,7 +97,7 @@ def opportunity_for_firm(*, slug: str) -> Opportunity:
     """A published record a firm may put in its pipeline or give feedback on; 404 otherwise."""
     found = Opportunity.objects.published().filter(slug=slug).first()
     if found is None:
-        raise Http404("No such published opportunity.")
+        raise Http404(_("No such published opportunity."))
     return found
 
 

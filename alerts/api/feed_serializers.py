@@ -29,7 +29,7 @@ class ChangeObjectSerializer(serializers.Serializer):
     slug = serializers.CharField(required=False)
     title = serializers.CharField(required=False)
     title_ja = serializers.CharField(required=False, allow_blank=True)
-    url = serializers.CharField(required=False, help_text="The path of the object's page.")
+    url = serializers.CharField(required=False, help_text="The object's address: its page, or a notice's in this API.")
     company = serializers.CharField(required=False, help_text="Match events: the firm's slug.")
 
 

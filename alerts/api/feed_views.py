@@ -1,5 +1,7 @@
 """The change feed for REST clients: GET /api/v1/changes/?since=<cursor>&limit=."""
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
@@ -8,10 +10,11 @@ from rest_framework.response import Response
 
 from alerts.api.feed_serializers import ChangeFeedSerializer, ChangeQuerySerializer
 from alerts.feed import change_feed_page, change_item
+from portal.api.language import LANG, ReaderLanguageMixin
 from portal.changes import CursorError
 
 
-class ChangeFeedView(GenericAPIView):
+class ChangeFeedView(ReaderLanguageMixin, GenericAPIView):
     """Records, notices and the caller's firms' matches that changed, oldest first, resumed by an opaque cursor.
 
     Paging never skips or repeats an event, even while writes are happening. Poll with the last page's `next`.
@@ -22,7 +25,7 @@ class ChangeFeedView(GenericAPIView):
     pagination_class = None
 
     @extend_schema(
-        parameters=[ChangeQuerySerializer],
+        parameters=[ChangeQuerySerializer, LANG],
         responses={200: ChangeFeedSerializer, 400: OpenApiResponse(description="`since` or `limit` is not valid.")},
     )
     def get(self, request, *args, **kwargs):
@@ -32,5 +35,15 @@ class ChangeFeedView(GenericAPIView):
             page = change_feed_page(user=request.user, **query.validated_data)
         except CursorError as error:
             raise ValidationError({"since": [f"{error}; use the `next` of a page, or leave it out."]}) from error
-        results = [change_item(event) for event in page.events]
-        return Response({"results": results, "next": page.next, "has_more": page.has_more})
+        results = [_absolute(request, change_item(event)) for event in page.events]
+        # Through the serializer, so created_at is in TIME_ZONE (+09:00) like every other timestamp of the API.
+        body = ChangeFeedSerializer({"results": results, "next": page.next, "has_more": page.has_more}).data
+        return Response(body)
+
+
+def _absolute(request, item: dict[str, Any]) -> dict[str, Any]:
+    """ITEM with its `url`s absolute, as every other address in the API is (the host the client called)."""
+    for part in (item["object"], item["data"]):
+        if part.get("url"):
+            part["url"] = request.build_absolute_uri(part["url"])
+    return item

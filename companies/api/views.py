@@ -1,6 +1,6 @@
 """Firms visible to the caller; consultants create them, consultants and the firm's editors update them."""
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
@@ -16,7 +16,7 @@ from portal.roles import is_consultant
 class CanEditCompany(BasePermission):
     """Consultants edit every firm; staff only the firms where they are editors (viewers get 403)."""
 
-    message = "Only consultants and the firm's editors may change it."
+    message = gettext_lazy("Only consultants and the firm's editors may change it.")
 
     def has_permission(self, request, view) -> bool:
         # Creating a firm is for consultants; updates are decided per firm below.

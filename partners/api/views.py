@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -20,7 +21,7 @@ from partners.api.serializers import (
     PartnerFitSerializer,
     PartnerSerializer,
 )
-from partners.filters import PartnerFilterSet
+from partners.filters import IntroductionFilterSet, PartnerFilterSet
 from partners.models import Introduction, Partner, PartnerFit
 from partners.services import introduction_move, introduction_request
 from portal.api.language import LANG, ReaderLanguageMixin
@@ -55,6 +56,7 @@ class IntroductionViewSet(
     """A firm's introduction requests (consultants see every firm's); POST asks, consultants PATCH the status."""
 
     permission_classes = [IsAuthenticated]
+    filterset_class = IntroductionFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -81,7 +83,7 @@ class IntroductionViewSet(
     def partial_update(self, request, *args, **kwargs):
         introduction = self.get_object()  # 404 first: another firm's request is not confirmed to exist
         if not is_consultant(request.user):
-            raise PermissionDenied("Only consultants may do this.")
+            raise PermissionDenied(_("Only consultants may do this."))
         body = IntroductionMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:

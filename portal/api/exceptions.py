@@ -1,19 +1,40 @@
 """API errors as JSON keyed by field, including the ValidationErrors that services raise."""
 
+import re
+
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+# Django's get_object_or_404 writes its message in English whatever the language (django/shortcuts.py).
+DJANGO_NOT_FOUND = re.compile(r"No (\w+) matches the given query\.")
+
+
+def _not_found(exc: Http404) -> exceptions.NotFound:
+    """Django's "No Company matches the given query." in the reader's language, naming the model as they would."""
+    found = DJANGO_NOT_FOUND.fullmatch(str(exc))
+    name = found.group(1) if found else None
+    model = next((model for model in apps.get_models() if model._meta.object_name == name), None)
+    if model is None:
+        return exceptions.NotFound(*exc.args)  # as DRF does; our own messages are translated where raised
+    detail = _("No %(model)s matches the given query.") % {"model": capfirst(model._meta.verbose_name)}
+    return exceptions.NotFound(detail)
+
 
 def exception_handler(exc, context):
     """DRF's handler, plus services' `ValidationError({"field": "why"})` answered as a 400 naming the field."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, Http404):
+        exc = _not_found(exc)
     if isinstance(exc, RequestDataTooBig):
         # Django checks DATA_UPLOAD_MAX_MEMORY_SIZE when DRF reads the body; answer in JSON, as 413 says it.
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE

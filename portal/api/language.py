@@ -4,7 +4,10 @@ Shared by every route whose answer has words in it: the matches' reasons and gap
 titles and summaries.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -22,6 +25,32 @@ LANG = OpenApiParameter(
 )
 
 
+def _codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def reader_language(request: HttpRequest) -> str:
+    """?lang= when it names a language of the site, else the Accept-Language header (English by default)."""
+    lang = request.GET.get("lang")
+    return lang if lang in _codes() else translation.get_language_from_request(request)
+
+
+def api_language_middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """Every answer under /api/ speaks the reader's language, its refusals (401, 403, 404) included.
+
+    After LocaleMiddleware, which answers unprefixed paths in English: the messages of an error are written when
+    it is raised (by a permission check, a lookup), before any view could choose the language.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            request.LANGUAGE_CODE = reader_language(request)
+            translation.activate(request.LANGUAGE_CODE)
+        return get_response(request)
+
+    return middleware
+
+
 class ReaderLanguageMixin:
     """The caller's language: ?lang=en|ja, else Accept-Language; chosen before any cached answer.
 
@@ -31,12 +60,12 @@ class ReaderLanguageMixin:
     """
 
     def initial(self, request, *args, **kwargs):
-        codes = [code for code, _name in settings.LANGUAGES]
+        codes = _codes()
         lang = request.query_params.get("lang")
         if lang is not None and lang not in codes:
             message = _("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}
             raise serializers.ValidationError({"lang": [message]})
-        lang = lang or translation.get_language_from_request(request._request)
+        lang = reader_language(request._request)
         translation.activate(lang)
         request.LANGUAGE_CODE = lang
         super().initial(request, *args, **kwargs)

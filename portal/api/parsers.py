@@ -6,6 +6,7 @@ nested certificate codes are looked up before any CharField sees them; refusing 
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -26,5 +27,5 @@ class NulFreeJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):  # type: ignore[no-untyped-def]
         data = super().parse(stream, media_type, parser_context)
         if _has_nul(data):
-            raise ParseError("Text may not contain NUL (0x00) characters.")
+            raise ParseError(_("Text may not contain NUL (0x00) characters."))
         return data

@@ -1,5 +1,6 @@
 """Who may call what: the role rules of the API, written once and named for the role."""
 
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from portal.roles import is_consultant
@@ -8,7 +9,7 @@ from portal.roles import is_consultant
 class IsConsultant(BasePermission):
     """Consultants only (anonymous callers get 401, staff of firms 403)."""
 
-    message = "Only consultants may do this."
+    message = gettext_lazy("Only consultants may do this.")
 
     def has_permission(self, request, view) -> bool:
         return is_consultant(request.user)
@@ -17,7 +18,7 @@ class IsConsultant(BasePermission):
 class IsConsultantOrReadOnly(BasePermission):
     """Anyone may read what the queryset lets them see; only consultants write."""
 
-    message = "Only consultants may do this."
+    message = gettext_lazy("Only consultants may do this.")
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or is_consultant(request.user)

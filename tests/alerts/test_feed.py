@@ -91,7 +91,7 @@ def test_alice_reads_records_notices_and_her_firms_matches_in_order(feed, alice)
         "slug": "uuv-call",
         "title": "UUV call",
         "title_ja": "",
-        "url": "/opportunities/uuv-call/",
+        "url": "http://testserver/opportunities/uuv-call/",
     }
     assert changed["changed_fields"] == {"min_trl": {"old": 7, "new": 5}}
     assert body["has_more"] is False and body["next"] == body["results"][-1]["cursor"]
@@ -110,6 +110,19 @@ def test_the_feed_answer_keeps_its_shape(feed, alice):
             return body
 
     assert_golden(Volatile(), "changes-list")
+
+
+def test_feed_times_are_in_japan_time_and_its_addresses_absolute_like_the_rest_of_the_api(feed, alice):
+    body = client_for(alice).get(URL).json()
+    assert all(item["created_at"].endswith("+09:00") for item in body["results"])
+    urls = {item["object"]["url"] for item in body["results"]} | {item["data"]["url"] for item in body["results"]}
+    assert urls == {"http://testserver/opportunities/uuv-call/", "http://testserver/api/v1/notices/export-rules/"}
+
+
+def test_an_unknown_language_is_a_400_naming_lang_as_on_the_matches(alice):
+    response = client_for(alice).get(URL, {"lang": "fr"})
+    assert response.status_code == 400
+    assert response.json() == {"lang": ["Choose one of: en, ja."]}
 
 
 def test_bob_never_sees_alices_matches(feed, bob):

@@ -70,6 +70,20 @@ def test_a_valid_token_sent_with_drfs_token_scheme_is_a_401_naming_the_right_one
     assert response.json() == {"detail": "Use 'Authorization: Bearer <token>'; the Token scheme is not read."}
 
 
+@pytest.mark.parametrize("header", ["Basic YWxpY2U6c2VjcmV0", "Digest username=alice", "kkh_raw-token-no-scheme"])
+def test_credentials_in_a_scheme_the_api_does_not_read_are_a_401_naming_bearer(client, db, header):
+    response = client.get(f"{API}/me/", HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Use 'Authorization: Bearer <token>'; no other scheme is read."}
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+def test_a_session_still_works_behind_a_proxy_that_sends_its_own_basic_header(alice_client):
+    response = alice_client.get(f"{API}/me/", HTTP_AUTHORIZATION="Basic cHJveHk6cHJveHk=")
+    assert response.status_code == 200
+    assert response.json()["username"] == "alice"
+
+
 def test_only_the_hash_of_a_token_is_stored(token_a):
     token, raw = token_a
     row = ApiToken.objects.filter(pk=token.pk).values().get()

@@ -143,6 +143,23 @@ def test_bob_sees_none_of_alices_requests(alice_client, bob_client, partners):
     assert "Shipyard Kk" not in bob_client.get("/my/introductions/").content.decode()
 
 
+def test_the_company_filter_lists_one_firms_requests_and_never_another_firms(
+    alice_client, bob_client, consultant_client, partners
+):
+    ask(alice_client)
+    ask(bob_client, company="firm-b")
+
+    def firms(client, slug):
+        body = client.get("/api/v1/introductions/", {"company": slug}).json()
+        return [row["company"] for row in body["results"]]
+
+    assert firms(consultant_client, "firm-a") == ["firm-a"]
+    assert firms(consultant_client, "firm-b") == ["firm-b"]
+    assert firms(alice_client, "firm-a") == ["firm-a"]
+    assert firms(alice_client, "firm-b") == []  # bob's firm: the same empty list as a firm that does not exist
+    assert firms(alice_client, "no-such-firm") == []
+
+
 def test_anonymous_callers_cannot_ask(anon_client, partners):
     assert ask(anon_client).status_code in (401, 403)
     assert not Introduction.objects.exists()

@@ -1,5 +1,6 @@
 """Pipeline entries and match feedback as REST clients read and write them."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from workspace.models import MatchFeedback, PipelineEntry
@@ -63,5 +64,7 @@ class MatchFeedbackWriteSerializer(serializers.Serializer):
 
     def validate_relevant(self, value: bool) -> bool:
         if value:
-            raise serializers.ValidationError("Only false is accepted: DELETE the feedback to mark a match relevant.")
+            raise serializers.ValidationError(
+                _("Only false is accepted: DELETE the feedback to mark a match relevant.")
+            )
         return value
