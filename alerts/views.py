@@ -159,8 +159,7 @@ def unsubscribe_all(request: HttpRequest) -> HttpResponse:
 def saved_search_add(request: HttpRequest) -> HttpResponse:
     """Save the listing's current query ("Save this search"), then go back to the listing."""
     form = SavedSearchForm(request.POST)
-    query = request.POST.get("query", "")
-    back = reverse("programmes:opportunity_list") + (f"?{query}" if query else "")
+    back = _saved_search_back(request)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -177,7 +176,26 @@ def saved_search_add(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Search saved: new results will come in your digest."))
     else:
         messages.error(request, form_problems_said(form))
-    return redirect(back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) else "/")
+    return redirect(back)
+
+
+def _saved_search_back(request: HttpRequest) -> str:
+    """Where "Save this search" returns: the listing with the posted query, else the page the form was posted from
+    (`next`, then the Referer), else the bare listing; each only if it is a safe address on this site. All of them
+    keep the page's language (a URL too long to be safe, such as an over-long query, no longer lands on `/`)."""
+    listing = reverse("programmes:opportunity_list")  # /ja/opportunities/ when posted under /ja/
+    query = request.POST.get("query", "")
+    hosts = {request.get_host()}
+    for candidate in (
+        listing + (f"?{query}" if query else ""),
+        request.POST.get("next", ""),
+        request.META.get("HTTP_REFERER", ""),
+    ):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts=hosts, require_https=request.is_secure()
+        ):
+            return candidate
+    return listing
 
 
 @login_required

@@ -4,6 +4,7 @@ Every refusal names its line and field (docs/import.md); the format's rules live
 """
 
 import csv
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django_countries import countries
 
-from companies.models import FOUNDED_MIN, Company
+from companies.models import DESCRIPTION_MAX, FOUNDED_MIN, Company
 from companies.services import company_slug
 from programmes.models import Certification, TechnologyArea
 
@@ -79,8 +80,11 @@ def check_header(reader: Iterator[list[str]]) -> None:
         raise CompanyImportError([RowError(1, "header", why)])
 
 
-def records(reader: Any, errors: list[RowError]) -> Iterator[tuple[int, list[str]]]:
-    """Non-blank records with the line each starts on (a quoted description may span lines)."""
+def records(reader: Any, errors: list[RowError], text: str = "") -> Iterator[tuple[int, list[str]]]:
+    """Non-blank records with the line each starts on (a quoted description may span lines).
+
+    TEXT is the whole file, read again only to name the column of a field too long for the CSV reader.
+    """
     start = reader.line_num + 1
     while True:
         try:
@@ -88,11 +92,44 @@ def records(reader: Any, errors: list[RowError]) -> Iterator[tuple[int, list[str
         except StopIteration:
             return
         except csv.Error as exc:
-            errors.append(RowError(start, "file", f"unreadable CSV: {exc}"))
+            errors.append(unreadable(start, str(exc), text))
             return
         line, start = start, reader.line_num + 1
         if any(value.strip() for value in record):
             yield line, record
+
+
+def unreadable(line: int, why: str, text: str) -> RowError:
+    """The CSV reader's refusal of the record starting on LINE, in plain words where it is a field too long."""
+    if "field larger than field limit" not in why:
+        return RowError(line, "file", f"unreadable CSV: {why}")
+    limit = csv.field_size_limit()
+    column = oversized_column(text, line, limit)
+    field = HEADER[column] if column is not None and column < len(HEADER) else "file"
+    why = f"longer than {limit:,} characters, the most a CSV field may hold; the file was not read past this line"
+    return RowError(line, field, why)
+
+
+def oversized_column(text: str, line: int, limit: int) -> int | None:
+    """The index of the first field longer than LIMIT in the record starting on LINE of TEXT, if there is one."""
+    position = 0
+    for _skipped in range(line - 1):
+        position = text.find("\n", position) + 1
+        if position == 0:
+            return None
+    column, length, quoted = 0, 0, False
+    for char in itertools.islice(text, position, None):
+        if char == '"':
+            quoted = not quoted  # a doubled quote inside a quoted field toggles twice: the length barely matters
+        elif char == "," and not quoted:
+            column, length = column + 1, 0
+            continue
+        elif char == "\n" and not quoted:
+            return None
+        length += 1
+        if length > limit:
+            return column
+    return None
 
 
 class RowChecker:
@@ -143,6 +180,8 @@ class RowChecker:
         }
         if not raw["description"]:
             fail("description", "empty description")
+        elif len(raw["description"]) > DESCRIPTION_MAX:
+            fail("description", f"longer than {DESCRIPTION_MAX:,} characters ({len(raw['description']):,} given)")
         area_ids = self._lookup(raw["technology_areas"], self.areas, "technology_areas", "technology area", fail)
         certification_ids = self._lookup(
             raw["certifications"].lower(), self.certifications, "certifications", "certification code", fail

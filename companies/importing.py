@@ -105,7 +105,7 @@ def companies_import_check(*, data: bytes, progress: bool = False, report: Repor
     total = max(text.count("\n") - 1, 0)  # lines after the header: the row count unless descriptions span lines
     bar = tqdm(desc="checking", total=total, unit="row", disable=not progress or total < PROGRESS_FROM)
     with bar:
-        for checked, (line, record) in enumerate(records(reader, errors), start=1):
+        for checked, (line, record) in enumerate(records(reader, errors, text), start=1):
             row = checker.check(line, record, errors)
             if row is not None:
                 rows.append(row)

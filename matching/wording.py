@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
@@ -99,12 +100,12 @@ def country_words(code: str) -> str:
 
 
 def date_words(value: Any) -> str:
-    """An ISO date param as a reader writes it: 2027年1月31日 in Japanese; ISO (2027-01-31) in English, as stored."""
+    """An ISO date param as the site writes dates (DATE_FORMAT): Jan. 31, 2027 in English, 2027年1月31日 in Japanese."""
     try:
         day = datetime.date.fromisoformat(str(value))
     except ValueError:
         return str(value)
-    return f"{day.year}年{day.month}月{day.day}日" if japanese_reader() else day.isoformat()
+    return date_format(day, "DATE_FORMAT")
 
 
 def number_words(value: Any) -> str:

@@ -7,13 +7,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from partners.services import MESSAGE_MAX_LENGTH
+from partners.services import MESSAGE_MAX_LENGTH, introduction_firms
 from portal.text import localised
 from programmes.models import Opportunity
 
 
 class IntroductionForm(forms.Form):
-    """Which of the user's firms asks, for which opportunity (optional), and what it wants from the introduction."""
+    """Which of the user's firms (those they edit) asks, for which opportunity (optional), and what it wants."""
 
     company = forms.ModelChoiceField(queryset=Company.objects.none(), to_field_name="slug", label=_("Your firm"))
     opportunity = forms.ModelChoiceField(
@@ -28,7 +28,7 @@ class IntroductionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        firms = Company.objects.member_of(user)
+        firms = introduction_firms(user=user)
         self.fields["company"].queryset = firms
         only = list(firms[:2])
         if len(only) == 1:  # one firm: chosen already, no empty choice to trip over

@@ -5,9 +5,10 @@ introduction_request and introduction_move put their emails in the outbox in the
 (`partners/emails.py`).
 """
 
-from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -59,11 +60,24 @@ def partner_delete(*, partner: Partner, by: User | None) -> None:
     dispatch.partners_refit_later()
 
 
+def introduction_firms(*, user: User | AnonymousUser | None) -> QuerySet[Company]:
+    """The firms USER may ask introductions for: those they belong to as an editor (a viewer changes nothing)."""
+    return Company.objects.member_of(user).filter(pk__in=Company.objects.editable_by(user).values("pk"))
+
+
+def introduction_check_requester(*, company: Company, by: User | AnonymousUser | None) -> None:
+    """Refuse (403) a request on COMPANY's behalf by anyone but its editors: the page, the API and the service."""
+    if not introduction_firms(user=by).filter(pk=company.pk).exists():
+        raise PermissionDenied(_("Only the firm's editors can ask for introductions on its behalf."))
+
+
 @transaction.atomic
 def introduction_request(
     *, company: Company, partner: Partner, message: str, by: User | None, opportunity: Opportunity | None = None
 ) -> Introduction:
-    """Record a firm's request to be introduced to PARTNER; refused while the same request is still open."""
+    """Record a firm's request to be introduced to PARTNER; refused while the same request is still open, and to
+    anyone but the firm's editors (PermissionDenied)."""
+    introduction_check_requester(company=company, by=by)
     message = (message or "").strip()
     if not message:
         raise ValidationError({"message": _("Say what you want from the introduction.")})

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from companies.models import Company
 from partners.filters import PartnerFilterSet
 from partners.forms import IntroductionForm
 from partners.models import Introduction, Partner
-from partners.services import introduction_request
+from partners.services import introduction_check_requester, introduction_request
 from portal.filterforms import filter_form_tune
 from portal.paging import ForgivingPaginationMixin
 
@@ -48,6 +49,8 @@ class PartnerDetailView(DetailView):
         user = self.request.user
         if user.is_authenticated and "form" not in context:
             context["form"] = IntroductionForm(user=user)
+        if user.is_authenticated:  # asked (in the template) only when the user edits no firm: a viewer is told why
+            context["member_of"] = Company.objects.member_of(user)
         return context
 
 
@@ -56,6 +59,10 @@ class IntroductionCreateView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:
         partner = get_object_or_404(Partner.objects.for_detail(), slug=slug)
+        # A viewer asking for their own firm is refused with the reason (403), not "select a valid choice".
+        asking = Company.objects.member_of(request.user).filter(slug=request.POST.get("company", "")).first()
+        if asking is not None:
+            introduction_check_requester(company=asking, by=request.user)
         form = IntroductionForm(request.POST, user=request.user)
         if form.is_valid():
             try:
@@ -66,7 +73,12 @@ class IntroductionCreateView(LoginRequiredMixin, View):
             else:
                 messages.success(request, _("Your request was sent to the Kakehashi consultants."))
                 return redirect(introduction.get_absolute_url())
-        context = {"partner": partner, "object": partner, "form": form}
+        context = {
+            "partner": partner,
+            "object": partner,
+            "form": form,
+            "member_of": Company.objects.member_of(request.user),
+        }
         return render(request, "partners/partner_detail.html", context, status=400)
 
 

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,21 @@ SEARCHED_AREA_FIELDS = ("name", "name_ja")
 
 def _search_terms(value: str) -> list[str]:
     return [term for term in value.split() if term][:10]
+
+
+class OpportunityFilterForm(forms.Form):
+    """The FilterSet's form (its fields come from the filters): refuses a deadline range that holds no day, which
+    would otherwise list nothing without saying why; the listing, its CSV, the API and saved searches all show it."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        after, before = cleaned.get("closes_after"), cleaned.get("closes_before")
+        if after and before and after > before:
+            self.add_error(
+                "closes_before",
+                _("The range is empty: this date is before the “Deadline on or after” date. Swap or clear one."),
+            )
+        return cleaned
 
 
 class OpportunityFilterSet(django_filters.FilterSet):
@@ -147,6 +163,7 @@ class OpportunityFilterSet(django_filters.FilterSet):
     class Meta:
         model = Opportunity
         fields: list[str] = []
+        form = OpportunityFilterForm
 
     # Method filters: the default predicate would compare the slugs with primary keys (django-filter applies
     # to_field_name to the form only), and a subquery needs no DISTINCT. The hints type the API schema.

@@ -204,9 +204,12 @@ def area_dismiss_undo(request: HttpRequest) -> HttpResponse:
     if post.area is None:
         messages.error(request, gettext("No such technology area: nothing was changed."))
         return redirect(post.back)
-    area_dismissal_remove(company=post.company, area=post.area, by=request.user, reason=UNDO_REASON)
+    removed = area_dismissal_remove(company=post.company, area=post.area, by=request.user, reason=UNDO_REASON)
     names = {"area": localised(post.area), "firm": post.company.name}
-    messages.success(request, gettext("%(area)s may be suggested again for %(firm)s.") % names)
+    if removed:
+        messages.success(request, gettext("%(area)s may be suggested again for %(firm)s.") % names)
+    else:  # undone already (another tab, a double click) or never dismissed
+        messages.info(request, gettext("%(area)s was not dismissed for %(firm)s: nothing was changed.") % names)
     return redirect(post.back)
 
 

@@ -2,18 +2,43 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin
 from workspace.models import MatchFeedback, PipelineEntry
-from workspace.services import match_feedback_withdraw, pipeline_entry_delete, pipeline_entry_save
+from workspace.services import (
+    match_feedback_withdraw,
+    pipeline_due_on_check,
+    pipeline_entry_delete,
+    pipeline_entry_save,
+)
+
+
+class PipelineEntryAdminForm(forms.ModelForm):
+    """The admin's form, refusing a due date far in the past beside the field (the service's own rule)."""
+
+    class Meta:
+        model = PipelineEntry
+        fields = ["company", "opportunity", "stage", "owner", "due_on", "notes"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        current = PipelineEntry.objects.filter(pk=self.instance.pk).values_list("due_on", flat=True).first()
+        try:
+            pipeline_due_on_check(due_on=cleaned.get("due_on"), current=current)
+        except ValidationError as error:
+            self.add_error(None, error)  # keyed by due_on: shown beside the field
+        return cleaned
 
 
 @admin.register(PipelineEntry)
 class PipelineEntryAdmin(ConsultantHistoryAdmin):
+    form = PipelineEntryAdminForm
     list_display = ["opportunity", "company", "stage", "owner", "due_on", "updated_at"]
     list_filter = ["stage"]
     search_fields = ["company__name", "opportunity__title", "notes"]

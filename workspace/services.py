@@ -14,6 +14,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -26,6 +28,9 @@ from programmes.models import Opportunity, OpportunityArea
 from workspace.models import MatchFeedback, PipelineEntry
 
 UNSET = object()
+# A due date set by hand may lie this far in the past at most (a late entry backdated a little is fine; 1900-01-01 is
+# a slip). A date the entry already has, such as an old record's deadline, is never refused for it.
+DUE_PAST_DAYS = 365
 # A pipeline entry's history reasons, stored in English and translated where the history is shown.
 ADDED, CHANGED, REMOVED = (
     gettext_noop("added to the pipeline"),
@@ -84,7 +89,9 @@ def pipeline_entry_save(
     if owner is not UNSET:
         entry.owner = _owner(company, owner)
     if due_on is not UNSET:
-        entry.due_on = cast("datetime.date | None", due_on)  # UNSET (left as it was) aside, a date or None
+        due_on = cast("datetime.date | None", due_on)  # UNSET (left as it was) aside, a date or None
+        pipeline_due_on_check(due_on=due_on, current=entry.due_on)
+        entry.due_on = due_on
     if notes is not None:
         entry.notes = notes
     entry.full_clean()
@@ -93,6 +100,15 @@ def pipeline_entry_save(
     entry.save()
     generations_bump("matches")
     return entry
+
+
+def pipeline_due_on_check(*, due_on: datetime.date | None, current: datetime.date | None) -> None:
+    """Refuse a new due date more than DUE_PAST_DAYS before today in Japan, naming the earliest date taken; the
+    date the entry already has (CURRENT) always stays. The service and the admin's form both ask here."""
+    earliest = timezone.localdate() - datetime.timedelta(days=DUE_PAST_DAYS)
+    if due_on is not None and due_on != current and due_on < earliest:
+        why = _("A due date can be at most a year in the past: give %(earliest)s or later.")
+        raise ValidationError({"due_on": why % {"earliest": date_format(earliest, "DATE_FORMAT")}})
 
 
 def pipeline_entry_delete(*, entry: PipelineEntry, by: Viewer | None) -> None:

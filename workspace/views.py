@@ -182,7 +182,8 @@ def pipeline_set(request: HttpRequest, company_slug: str, opportunity_slug: str)
     if wants_json:
         return JsonResponse({"opportunity": opportunity.slug, "stage": entry.stage})
     messages.success(
-        request, _("“%(title)s” is now: %(stage)s.") % {"title": opportunity.title, "stage": entry.get_stage_display()}
+        request,
+        _("“%(title)s” is now: %(stage)s.") % {"title": localised(opportunity), "stage": entry.get_stage_display()},
     )
     return _back(request, _board_url(company))
 
@@ -206,7 +207,7 @@ def feedback_give(request: HttpRequest, company_slug: str, opportunity_slug: str
     form = FeedbackForm(request.POST)
     if form.is_valid():
         match_feedback_give(company=company, opportunity=opportunity, by=request.user, **form.cleaned_data)
-        messages.success(request, _("“%(title)s” is hidden from your matches.") % {"title": opportunity.title})
+        messages.success(request, _("“%(title)s” is hidden from your matches.") % {"title": localised(opportunity)})
     elif "reason" in form.errors:
         messages.error(request, _("Choose a reason from the list."))
     else:
@@ -221,7 +222,7 @@ def feedback_withdraw(request: HttpRequest, company_slug: str, opportunity_slug:
     company = company_get(user=request.user, slug=company_slug)
     opportunity = opportunity_for_firm(slug=opportunity_slug)
     if match_feedback_withdraw(company=company, opportunity=opportunity, by=request.user):
-        messages.success(request, _("“%(title)s” is back in your matches.") % {"title": opportunity.title})
+        messages.success(request, _("“%(title)s” is back in your matches.") % {"title": localised(opportunity)})
     return _back(request, reverse("matching:match_list") + f"?company={company.slug}")
 
 

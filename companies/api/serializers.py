@@ -6,7 +6,14 @@ from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from companies.models import FOUNDED_MIN, Company, CompanyCertification, founded_year_validate
+from companies.models import (
+    DESCRIPTION_MAX,
+    FOUNDED_MIN,
+    Company,
+    CompanyCertification,
+    description_length_validate,
+    founded_year_validate,
+)
 from companies.rules import CERTIFICATIONS_MAX, RESERVED_MESSAGE, reserved_for
 from portal.api.fields import IriField, SlugListField
 from programmes.models import Certification, TechnologyArea
@@ -38,6 +45,21 @@ class FoundedYearField(serializers.IntegerField):
         super().__init__(required=False, allow_null=True, validators=[founded_year_validate], **kwargs)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": DESCRIPTION_MAX,
+        "description": f"What the firm makes, in its own words: the matcher reads this. At most {DESCRIPTION_MAX:,} "
+        "characters.",
+    }
+)
+class DescriptionField(serializers.CharField):
+    """A firm's description, checked by the model's one length rule alone (its message names the limit)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validators=[description_length_validate], **kwargs)
+
+
 class CompanySerializer(serializers.ModelSerializer):
     """A firm in full: only consultants and the firm's own staff ever see one (Company.objects.visible_to)."""
 
@@ -48,6 +70,7 @@ class CompanySerializer(serializers.ModelSerializer):
     )
     website = IriField(max_length=300, required=False, allow_blank=True)
     founded = FoundedYearField()
+    description = DescriptionField()
     source_url = IriField(max_length=500, required=False, allow_blank=True)
 
     class Meta:

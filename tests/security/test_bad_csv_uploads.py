@@ -43,7 +43,7 @@ BAD_FILES = {
     ),
     "a field over the CSV field limit": (
         (HEADER_LINE + GOOD_ROW + f"Big,AU,sme,,,{'x' * (csv.field_size_limit() + 1)},uav,,\n").encode(),
-        ["line 3, field file: unreadable CSV: field larger than field limit"],
+        ["line 3, field description: longer than 131,072 characters, the most a CSV field may hold"],
     ),
     "a name longer than the column": (
         (HEADER_LINE + f"{'N' * 5000},AU,sme,,,Drones,uav,,\n").encode(),
