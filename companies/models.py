@@ -61,9 +61,13 @@ class CompanyQuerySet(models.QuerySet):
 class CompanyCertification(models.Model):
     """A certification a firm holds, with its expiry date where known."""
 
-    company = models.ForeignKey("Company", on_delete=models.CASCADE, related_name="certification_links")
-    certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="holder_links")
-    expires_on = models.DateField(null=True, blank=True)
+    company = models.ForeignKey(
+        "Company", verbose_name=_("company"), on_delete=models.CASCADE, related_name="certification_links"
+    )
+    certification = models.ForeignKey(
+        Certification, verbose_name=_("certification"), on_delete=models.CASCADE, related_name="holder_links"
+    )
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
 
     class Meta:
         ordering = ["certification__code"]
@@ -174,9 +178,13 @@ class Membership(models.Model):
         VIEWER = "viewer", _("Viewer")
         EDITOR = "editor", _("Editor")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
 
     class Meta:
         ordering = ["company__name", "user__username"]

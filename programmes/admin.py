@@ -100,6 +100,7 @@ class CertificationAdmin(ReferenceAdmin):
 
 class OpportunityAdminForm(CurationForm):
     eligible_sizes = forms.MultipleChoiceField(
+        label=_("eligible sizes"),
         choices=Opportunity.Size.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
