@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest
@@ -56,7 +56,18 @@ def may_view_users(admin_site: admin.AdminSite, request: HttpRequest) -> bool:
 
 class ConsultantHistoryAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
     """A consultants' admin whose history pages read in the reader's language: diffs by `ReadableChanges`, and
-    the reasons code wrote (stored in English) translated, as the site's pages show them (portal.history)."""
+    the reasons code wrote (stored in English) translated, as the site's pages show them (portal.history).
+
+    History is for reading: reverting from it would save an old version past the services' validation and reasons,
+    so it is neither offered nor taken (docs/curation-admin.md). To undo a change, edit the record back."""
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None) -> Any:
+        if request.method == "POST":  # simple-history saves a posted old version even with reverting hidden
+            raise PermissionDenied("Reverting skips validation; edit the record instead.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_historical_record_context_helper(self, request: HttpRequest, historical_record: Any) -> ReadableChanges:
         return ReadableChanges(self.model, historical_record)

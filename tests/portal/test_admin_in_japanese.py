@@ -207,3 +207,37 @@ def test_a_match_runs_page_names_its_scope_and_status_in_the_readers_words(consu
     assert f"<h2>実行 {run.pk}（1 社、成功）</h2>" in japanese
     assert f"<h2>Run {run.pk} (One firm, Succeeded)</h2>" in english
     assert "(company, succeeded)" not in japanese + english
+
+
+def test_no_history_page_offers_to_revert_and_no_revert_is_taken(consultant_client):
+    """Reverting would skip the services' validation and reasons, for notices as for curated records."""
+    from notices.models import Notice
+
+    notice = Notice.objects.create(slug="rule", title="A rule", summary="Changed.", dated_on=datetime.date(2026, 4, 1))
+    row = notice.history.get()
+
+    japanese = consultant_client.get(f"/ja/admin/notices/notice/{notice.pk}/history/").text
+    english = consultant_client.get(f"/admin/notices/notice/{notice.pk}/history/").text
+    revert = consultant_client.post(f"/admin/notices/notice/{notice.pk}/history/{row.history_id}/", {"title": "Old"})
+
+    assert "<h1>履歴を表示：A rule</h1>" in japanese
+    assert "Choose a date" not in japanese + english and "revert" not in english.lower()
+    assert revert.status_code == 403
+    notice.refresh_from_db()
+    assert notice.title == "A rule" and notice.history.count() == 1
+
+
+def _changed_by(text: str) -> list[str]:
+    """The "changed by" cell of each row of a history page (after the record, the date and the kind of change)."""
+    rows = re.findall(r"<tr>(.*?)</tr>", text.split('<tbody>', 1)[1], re.S)
+    cells = [re.findall(r"<td>(.*?)</td>", row, re.S) for row in rows]
+    return [re.sub(r"<[^>]+>|\s+", " ", row[3]).strip() for row in cells]
+
+
+def test_a_history_row_nobody_made_reads_none_in_either_language(consultant_client):
+    from notices.models import Notice
+
+    notice = Notice.objects.create(slug="rule", title="A rule", summary="Loaded.", dated_on=datetime.date(2026, 4, 1))
+
+    assert _changed_by(consultant_client.get(f"/admin/notices/notice/{notice.pk}/history/").text) == ["none"]
+    assert _changed_by(consultant_client.get(f"/ja/admin/notices/notice/{notice.pk}/history/").text) == ["なし"]
