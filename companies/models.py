@@ -7,10 +7,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from portal.text import labelled, punct
 from programmes.models import Certification, TechnologyArea
 
 # A firm's founding year runs from FOUNDED_MIN to this year (the CSV import checks the same range, in its own words).
@@ -79,7 +81,7 @@ class CompanyCertification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.company} holds {self.certification}"
+        return labelled(self.company, self.certification)
 
 
 class Company(models.Model):
@@ -198,7 +200,8 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.role}) at {self.company}"
+        role = f"{punct(' (')}{self.get_role_display()}{punct(')')}"
+        return gettext("%(user)s%(role)s at %(company)s") % {"user": self.user, "role": role, "company": self.company}
 
 
 class CompanyImport(models.Model):

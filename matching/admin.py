@@ -16,7 +16,7 @@ from companies.models import Company
 from matching import dispatch
 from matching.messages import render
 from matching.models import AreaDismissal, Match, MatchRun
-from portal.admin import ConsultantOnlyMixin
+from portal.admin import ConsultantOnlyMixin, localised_column
 from portal.history import reason_text
 from portal.text import localised
 
@@ -72,7 +72,8 @@ class MatchRunAdmin(ReadOnlyAdmin):
 
 @admin.register(Match)
 class MatchAdmin(ReadOnlyAdmin):
-    list_display = ["company", "opportunity", "score", "eligible", "run", "computed_at"]
+    list_display = ["company", "localised_opportunity", "score", "eligible", "run", "computed_at"]
+    localised_opportunity = localised_column(Match, "opportunity")
     list_filter = ["eligible", "opportunity__kind", "company__country", "company__size"]
     search_fields = ["company__name", "company__slug", "opportunity__title", "opportunity__slug"]
     list_select_related = ["company", "opportunity", "run"]

@@ -1,5 +1,6 @@
 """What every Kakehashi admin page shares (consultants only), and the user admin routed through portal.services."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
@@ -9,7 +10,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,7 @@ from portal.services import (
     user_deactivate,
     user_password_changed,
 )
+from portal.text import localised
 
 
 class ConsultantOnlyMixin:
@@ -43,6 +45,21 @@ class ConsultantOnlyMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_consultant(request.user) and super().has_delete_permission(request, obj)
+
+
+def localised_column(model: type[Model], field: str, *, itself: bool = False) -> Callable[[Any, Any], str | None]:
+    """A changelist column for MODEL's FIELD, a link to a record, naming that record in the reader's language: on
+    /ja/ its Japanese title or name where it has one (portal.text.localised). ITSELF: FIELD is the row's own title or
+    name. The column has the field's label and sorts by it; list it as `localised_<field>` (the admin reads a model
+    field of the name in list_display before an admin attribute)."""
+
+    @admin.display(description=model._meta.get_field(field).verbose_name, ordering=field)
+    def column(model_admin: Any, obj: Any) -> str | None:
+        record = obj if itself else getattr(obj, field)
+        return None if record is None else localised(record)  # None: the admin's usual "-" for an empty link
+
+    column.__name__ = f"localised_{field}"
+    return column
 
 
 def may_view_users(admin_site: admin.AdminSite, request: HttpRequest) -> bool:

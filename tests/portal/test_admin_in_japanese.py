@@ -229,7 +229,7 @@ def test_no_history_page_offers_to_revert_and_no_revert_is_taken(consultant_clie
 
 def _changed_by(text: str) -> list[str]:
     """The "changed by" cell of each row of a history page (after the record, the date and the kind of change)."""
-    rows = re.findall(r"<tr>(.*?)</tr>", text.split('<tbody>', 1)[1], re.S)
+    rows = re.findall(r"<tr>(.*?)</tr>", text.split("<tbody>", 1)[1], re.S)
     cells = [re.findall(r"<td>(.*?)</td>", row, re.S) for row in rows]
     return [re.sub(r"<[^>]+>|\s+", " ", row[3]).strip() for row in cells]
 
@@ -241,3 +241,53 @@ def test_a_history_row_nobody_made_reads_none_in_either_language(consultant_clie
 
     assert _changed_by(consultant_client.get(f"/admin/notices/notice/{notice.pk}/history/").text) == ["none"]
     assert _changed_by(consultant_client.get(f"/ja/admin/notices/notice/{notice.pk}/history/").text) == ["なし"]
+
+
+def _column(text: str, name: str) -> list[str]:
+    """The cells of a changelist's column NAME (its CSS class is field-NAME), as a reader sees them."""
+    cells = re.findall(rf'<(?:td|th) class="field-{name}[^"]*"[^>]*>(.*?)</(?:td|th)>', text, re.S)
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
+
+
+def test_the_japanese_admin_lists_name_records_by_their_japanese_names(consultant_client):
+    from matching.models import Match
+    from partners.models import Introduction, Partner
+    from tests.factories import CompanyFactory, EventFactory, MatchFactory
+
+    dsei = EventFactory(title="DSEI Japan 2027 (expected; dates not announced)", title_ja="DSEI Japan 2027（予定）")
+    partner = Partner.objects.create(
+        slug="mhi", name="Mitsubishi Heavy Industries", name_ja="三菱重工業", city="Tokyo", city_ja="東京",
+        role="prime", size="large", capabilities="Jets",
+    )  # fmt: skip
+    company = CompanyFactory(name="Acme")
+    Introduction.objects.create(company=company, partner=partner, opportunity=dsei, message="Hello")
+    MatchFactory(company=company, opportunity=dsei)
+
+    opportunities = consultant_client.get("/ja/admin/programmes/opportunity/").text
+    introductions = consultant_client.get("/ja/admin/partners/introduction/").text
+    partners = consultant_client.get("/ja/admin/partners/partner/").text
+    matches = consultant_client.get("/ja/admin/matching/match/").text
+    english = consultant_client.get("/admin/partners/introduction/").text
+
+    assert "DSEI Japan 2027（予定）" in _column(opportunities, "localised_title")
+    assert _column(introductions, "localised_partner") == ["三菱重工業"]
+    assert _column(introductions, "localised_opportunity") == ["DSEI Japan 2027（予定）"]
+    assert _column(partners, "localised_city") == ["東京"]
+    assert _column(matches, "localised_opportunity") == ["DSEI Japan 2027（予定）"] and Match.objects.count() == 1
+    assert _column(english, "localised_partner") == ["Mitsubishi Heavy Industries"]
+    assert _column(english, "localised_opportunity") == ["DSEI Japan 2027 (expected; dates not announced)"]
+
+
+def test_a_memberships_page_names_the_role_by_its_label(consultant_client):
+    from tests.factories import CertificationFactory, CompanyFactory, MembershipFactory
+
+    company = CompanyFactory(name="Acme", certs=[CertificationFactory(code="as9100d", name="AS9100D")])
+    membership = MembershipFactory(user=UserFactory(username="alice"), company=company, role="editor")
+
+    japanese = consultant_client.get(f"/ja/admin/companies/membership/{membership.pk}/change/").text
+    english = consultant_client.get(f"/admin/companies/membership/{membership.pk}/change/").text
+    firm = consultant_client.get(f"/ja/admin/companies/company/{company.pk}/change/").text
+
+    assert "<h2>Acme の alice（編集者）</h2>" in japanese
+    assert "<h2>alice (Editor) at Acme</h2>" in english
+    assert "Acme：AS9100D" in firm and "holds" not in firm  # the certificate inline's row
