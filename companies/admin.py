@@ -172,9 +172,6 @@ class CompanyAdmin(ConsultantHistoryAdmin):
         """Only superusers delete a firm (its matches and history go with it)."""
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
-    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
-        return True  # reverting would skip the services
-
     # --- saving through the services ---
 
     def save_model(self, request: HttpRequest, obj: Company, form: forms.Form, change: bool) -> None:

@@ -7,10 +7,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from portal.text import labelled, punct
 from programmes.models import Certification, TechnologyArea
 
 # A firm's founding year runs from FOUNDED_MIN to this year (the CSV import checks the same range, in its own words).
@@ -77,9 +79,13 @@ class CompanyQuerySet(models.QuerySet):
 class CompanyCertification(models.Model):
     """A certification a firm holds, with its expiry date where known."""
 
-    company = models.ForeignKey("Company", on_delete=models.CASCADE, related_name="certification_links")
-    certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="holder_links")
-    expires_on = models.DateField(null=True, blank=True)
+    company = models.ForeignKey(
+        "Company", verbose_name=_("company"), on_delete=models.CASCADE, related_name="certification_links"
+    )
+    certification = models.ForeignKey(
+        Certification, verbose_name=_("certification"), on_delete=models.CASCADE, related_name="holder_links"
+    )
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
 
     class Meta:
         ordering = ["certification__code"]
@@ -91,7 +97,7 @@ class CompanyCertification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.company} holds {self.certification}"
+        return labelled(self.company, self.certification)
 
 
 class Company(models.Model):
@@ -192,9 +198,13 @@ class Membership(models.Model):
         VIEWER = "viewer", _("Viewer")
         EDITOR = "editor", _("Editor")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
 
     class Meta:
         ordering = ["company__name", "user__username"]
@@ -208,7 +218,8 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.role}) at {self.company}"
+        role = f"{punct(' (')}{self.get_role_display()}{punct(')')}"
+        return gettext("%(user)s%(role)s at %(company)s") % {"user": self.user, "role": role, "company": self.company}
 
 
 class CompanyImport(models.Model):

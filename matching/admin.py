@@ -16,7 +16,7 @@ from companies.models import Company
 from matching import dispatch
 from matching.messages import render
 from matching.models import AreaDismissal, Match, MatchRun
-from portal.admin import ConsultantOnlyMixin
+from portal.admin import ConsultantOnlyMixin, localised_column
 from portal.history import reason_text
 from portal.text import localised
 
@@ -34,13 +34,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(MatchRun)
 class MatchRunAdmin(ReadOnlyAdmin):
     list_display = [
-        "pk",
+        "run_number",
         "scope",
         "status",
         "company",
         "opportunity",
         "created_at",
-        "duration_s",
+        "duration",
         "chunks_done",
         "chunks_total",
         "pairs_scored",
@@ -51,6 +51,14 @@ class MatchRunAdmin(ReadOnlyAdmin):
     list_select_related = ["company", "opportunity"]
     readonly_fields = [f.name for f in MatchRun._meta.fields]
     actions = ["rescore"]
+
+    @admin.display(description=_("run"), ordering="pk")
+    def run_number(self, obj: MatchRun) -> int:
+        return obj.pk
+
+    @admin.display(description=_("duration (seconds)"))
+    def duration(self, obj: MatchRun) -> float | None:
+        return obj.duration_s
 
     @admin.action(description=_("Rescore: run the selected runs' scope again (all firms, a firm, an opportunity)"))
     def rescore(self, request: HttpRequest, queryset: QuerySet[MatchRun]) -> None:
@@ -64,7 +72,8 @@ class MatchRunAdmin(ReadOnlyAdmin):
 
 @admin.register(Match)
 class MatchAdmin(ReadOnlyAdmin):
-    list_display = ["company", "opportunity", "score", "eligible", "run", "computed_at"]
+    list_display = ["company", "localised_opportunity", "score", "eligible", "run", "computed_at"]
+    localised_opportunity = localised_column(Match, "opportunity")
     list_filter = ["eligible", "opportunity__kind", "company__country", "company__size"]
     search_fields = ["company__name", "company__slug", "opportunity__title", "opportunity__slug"]
     list_select_related = ["company", "opportunity", "run"]

@@ -4,10 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from companies.models import Company
+from portal.text import punct
 from programmes.models import Opportunity
 
 
@@ -26,25 +28,34 @@ class MatchRun(models.Model):
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
 
-    scope = models.CharField(max_length=12, choices=Scope.choices, default=Scope.ALL)
+    scope = models.CharField(_("scope"), max_length=12, choices=Scope.choices, default=Scope.ALL)
     # A run about one firm or one opportunity goes with it: it has nothing left to say.
-    company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    opportunity = models.ForeignKey(Opportunity, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    # The firms of a batch run (an import), in pk order; empty for every other scope.
-    company_ids = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    chunks_total = models.PositiveIntegerField(default=0)
-    chunks_done = models.PositiveIntegerField(default=0)
-    pairs_scored = models.PositiveBigIntegerField(default=0)
-    matches_stored = models.PositiveBigIntegerField(default=0)
-    engine_version = models.CharField(max_length=20, blank=True)
-    error = models.TextField(blank=True)
+    opportunity = models.ForeignKey(
+        Opportunity, verbose_name=_("opportunity"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The firms of a batch run (an import), in pk order; empty for every other scope.
+    company_ids = models.JSONField(_("company IDs"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    chunks_total = models.PositiveIntegerField(_("chunks total"), default=0)
+    chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
+    pairs_scored = models.PositiveBigIntegerField(_("pairs scored"), default=0)
+    matches_stored = models.PositiveBigIntegerField(_("matches stored"), default=0)
+    engine_version = models.CharField(_("engine version"), max_length=20, blank=True)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -68,7 +79,8 @@ class MatchRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Run {self.pk} ({self.scope}, {self.status})"
+        details = punct(",").join([str(self.get_scope_display()), str(self.get_status_display())])
+        return f"{gettext('Run %(number)s') % {'number': self.pk}}{punct(' (')}{details}{punct(')')}"
 
     def get_absolute_url(self) -> str:
         return reverse("api:match-run-detail", kwargs={"version": "v1", "pk": self.pk})
@@ -98,11 +110,16 @@ class Match(models.Model):
 
     # No single-column indexes on the keys: the unique (company, opportunity) and the two score indexes below serve
     # every lookup, and each index left out makes a full rescore's million-row COPY cheaper (docs/matching.md).
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="matches", db_index=False)
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="matches", db_index=False)
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="matches", db_index=False
+    )
+    opportunity = models.ForeignKey(
+        Opportunity, verbose_name=_("opportunity"), on_delete=models.CASCADE, related_name="matches", db_index=False
+    )
     # The run is provenance only: no database constraint, so a million-row COPY skips a million FK checks.
     run = models.ForeignKey(
         MatchRun,
+        verbose_name=_("match run"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -110,13 +127,13 @@ class Match(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    score = models.FloatField()
+    score = models.FloatField(_("score"))
     # {"capability": {"value": 0.8, "weight": 0.45, "contribution": 36.0}, ...}; contributions sum to score.
-    components = models.JSONField(default=dict)
-    reasons = models.JSONField(default=list)
-    gaps = models.JSONField(default=list)
-    eligible = models.BooleanField(default=True)
-    computed_at = models.DateTimeField()
+    components = models.JSONField(_("components"), default=dict)
+    reasons = models.JSONField(_("reasons"), default=list)
+    gaps = models.JSONField(_("gaps"), default=list)
+    eligible = models.BooleanField(_("eligible"), default=True)
+    computed_at = models.DateTimeField(_("computed at"))
 
     objects = MatchQuerySet.as_manager()
 

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from notices.models import Notice, NoticeSource
-from portal.admin import ConsultantHistoryAdmin
+from portal.admin import ConsultantHistoryAdmin, localised_column
 from portal.history import saving_changes_nothing
 
 
@@ -16,7 +16,8 @@ class NoticeSourceInline(admin.TabularInline):
 class NoticeAdmin(ConsultantHistoryAdmin):
     """Rule and policy changes that affect who may take part."""
 
-    list_display = ("title", "dated_on", "due_by", "confidence", "status")
+    list_display = ("localised_title", "dated_on", "due_by", "confidence", "status")
+    localised_title = localised_column(Notice, "title", itself=True)
     list_filter = ("status", "confidence")
     search_fields = ("title", "summary", "slug")
     filter_horizontal = ("records", "technology_areas")

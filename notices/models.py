@@ -32,18 +32,24 @@ class Notice(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
-    slug = models.SlugField(max_length=100, unique=True)
-    title = models.CharField(max_length=250)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    title = models.CharField(_("title"), max_length=250)
     title_ja = models.CharField(_("Japanese title"), max_length=250, blank=True)
-    summary = models.TextField()
+    summary = models.TextField(_("summary"))
     summary_ja = models.TextField(_("Japanese summary"), blank=True)
     dated_on = models.DateField(_("date of the change"), null=True, blank=True)
     due_by = models.DateField(_("due by"), null=True, blank=True, help_text=_("For a change announced, not yet made."))
-    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    records = models.ManyToManyField(Opportunity, related_name="notices", blank=True)
-    countries = CountryField(multiple=True, blank=True, help_text=_("Countries whose firms it affects."))
-    technology_areas = models.ManyToManyField(TechnologyArea, related_name="notices", blank=True)
+    confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    records = models.ManyToManyField(
+        Opportunity, verbose_name=_("records concerned"), related_name="notices", blank=True
+    )
+    countries = CountryField(
+        _("countries"), multiple=True, blank=True, help_text=_("Countries whose firms it affects.")
+    )
+    technology_areas = models.ManyToManyField(
+        TechnologyArea, verbose_name=_("technology areas"), related_name="notices", blank=True
+    )
     history = HistoricalRecords()
 
     objects = NoticeQuerySet.as_manager()
@@ -73,12 +79,12 @@ class Notice(models.Model):
 class NoticeSource(models.Model):
     """A public page that backs a notice."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="sources")
-    url = models.URLField(max_length=500)
-    title = models.CharField(max_length=300, blank=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    accessed_on = models.DateField(null=True, blank=True)
-    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
+    notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(_("URL"), max_length=500)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
+    confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
 
     class Meta:
         ordering = ["notice", "pk"]

@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 from partners.filters import partners_search
 from partners.models import ForeignPartnership, Introduction, Partner, PartnerArea, PartnerSource
 from partners.services import introduction_move, introduction_move_check, partner_delete, partner_save
+from portal.admin import localised_column
+from portal.text import localised_field
 from programmes.admin_curation import CurationAdmin, inline_changes
 from programmes.admin_inlines import SourcedInlineFormSet
 from programmes.services import validation_error_text
@@ -38,13 +40,18 @@ class ForeignPartnershipInline(admin.TabularInline):
 class PartnerAdmin(CurationAdmin):
     """Partner records with areas, sources and foreign partnerships; history with the consultant's reason."""
 
-    list_display = ("name", "name_ja", "role", "city", "confidence", "last_verified_on")
+    list_display = ("name", "name_ja", "role", "localised_city", "confidence", "last_verified_on")
     list_filter = ("role", "confidence", "size")
     search_fields = ("slug",)  # and what the public search finds (get_search_results)
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("programmes",)
     inlines = [PartnerAreaInline, PartnerSourceInline, ForeignPartnershipInline]
     exclude = ("last_verified_by",)
+
+    @admin.display(description=Partner._meta.get_field("city").verbose_name, ordering="city")
+    def localised_city(self, obj: Partner) -> str:
+        """The city in the reader's language."""
+        return localised_field(obj, "city")[0]
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         """The public listing's search (names in either language, a reading in either kana, capabilities, city),
@@ -108,7 +115,9 @@ class IntroductionAdmin(CurationAdmin):
     """The consultants' queue: requested -> in review -> introduced / declined, each move in history."""
 
     form = IntroductionAdminForm
-    list_display = ("company", "partner", "opportunity", "status", "created_at")
+    list_display = ("company", "localised_partner", "localised_opportunity", "status", "created_at")
+    localised_partner = localised_column(Introduction, "partner")
+    localised_opportunity = localised_column(Introduction, "opportunity")
     list_filter = ("status",)
     search_fields = ("company__name", "partner__name", "message")
     readonly_fields = ("company", "partner", "opportunity", "message", "requested_by", "created_at")

@@ -63,8 +63,8 @@ class Partner(KanaReadingModel):
         LARGE = "large", _("Large")
         PUBLIC = "public", _("Public body or association")
 
-    slug = models.SlugField(max_length=100, unique=True)
-    name = models.CharField(max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     name_ja = models.CharField(_("Japanese name"), max_length=200, blank=True)
     name_kana = models.CharField(
         _("reading of the Japanese name"),
@@ -76,17 +76,23 @@ class Partner(KanaReadingModel):
             "The Japanese list of partners is sorted by it. Katakana is kept as hiragana."
         ),
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
-    size = models.CharField(max_length=10, choices=Size.choices)
-    city = models.CharField(max_length=100, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    size = models.CharField(_("size"), max_length=10, choices=Size.choices)
+    city = models.CharField(_("city"), max_length=100, blank=True)
     city_ja = models.CharField(_("city (Japanese)"), max_length=100, blank=True)
-    capabilities = models.TextField(help_text=_("What it makes or does, in English: the scorer reads it."))
+    capabilities = models.TextField(
+        _("capabilities"), help_text=_("What it makes or does, in English: the scorer reads it.")
+    )
     capabilities_ja = models.TextField(_("capabilities (Japanese)"), blank=True)
     technology_areas = models.ManyToManyField(
-        TechnologyArea, through="PartnerArea", related_name="partners", blank=True
+        TechnologyArea, verbose_name=_("technology areas"), through="PartnerArea", related_name="partners", blank=True
     )
     programmes = models.ManyToManyField(
-        Opportunity, related_name="partners", blank=True, help_text=_("Known programmes and records it works on.")
+        Opportunity,
+        verbose_name=_("programmes"),
+        related_name="partners",
+        blank=True,
+        help_text=_("Known programmes and records it works on."),
     )
     # A public web page (an enquiry form, a defence business page): never a private person's details.
     contact_url = models.URLField(
@@ -95,13 +101,18 @@ class Partner(KanaReadingModel):
         blank=True,
         help_text=_("The organisation's own page; left empty when no source gives one, and never a news article."),
     )
-    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
-    last_verified_on = models.DateField(null=True, blank=True)
+    confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
+    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
     last_verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[programmes], excluded_fields=["name_sort"])
 
     objects = PartnerQuerySet.as_manager()
@@ -134,9 +145,11 @@ class Partner(KanaReadingModel):
 class PartnerArea(models.Model):
     """How strongly a partner works in one technology area (weight 0-1)."""
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="area_links")
-    technology_area = models.ForeignKey(TechnologyArea, on_delete=models.CASCADE, related_name="partner_links")
-    weight = models.FloatField(default=1.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="area_links")
+    technology_area = models.ForeignKey(
+        TechnologyArea, verbose_name=_("technology area"), on_delete=models.CASCADE, related_name="partner_links"
+    )
+    weight = models.FloatField(_("weight"), default=1.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
 
     class Meta:
         ordering = ["-weight", "technology_area__slug"]
@@ -155,7 +168,7 @@ class PartnerArea(models.Model):
 class PartnerSource(SourceFields):
     """A public page that backs a partner record, with when it was read and how far it can be trusted."""
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="sources")
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="sources")
     history = HistoricalRecords()
 
     class Meta:
@@ -170,12 +183,14 @@ class PartnerSource(SourceFields):
 class ForeignPartnership(models.Model):
     """A known tie between a Japanese partner and a foreign firm or government, with the page that reports it."""
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="foreign_partnerships")
-    counterpart = models.CharField(max_length=200)
-    country = CountryField()
-    summary = models.TextField()
-    source_url = models.URLField(max_length=500)
-    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="foreign_partnerships"
+    )
+    counterpart = models.CharField(_("counterpart"), max_length=200)
+    country = CountryField(_("country"))
+    summary = models.TextField(_("summary"))
+    source_url = models.URLField(_("source URL"), max_length=500)
+    confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
     history = HistoricalRecords()
 
     class Meta:

@@ -1,5 +1,6 @@
 """What every Kakehashi admin page shares (consultants only), and the user admin routed through portal.services."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
@@ -8,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,7 @@ from portal.services import (
     user_deactivate,
     user_password_changed,
 )
+from portal.text import localised
 
 
 class ConsultantOnlyMixin:
@@ -45,6 +47,21 @@ class ConsultantOnlyMixin:
         return is_consultant(request.user) and super().has_delete_permission(request, obj)
 
 
+def localised_column(model: type[Model], field: str, *, itself: bool = False) -> Callable[[Any, Any], str | None]:
+    """A changelist column for MODEL's FIELD, a link to a record, naming that record in the reader's language: on
+    /ja/ its Japanese title or name where it has one (portal.text.localised). ITSELF: FIELD is the row's own title or
+    name. The column has the field's label and sorts by it; list it as `localised_<field>` (the admin reads a model
+    field of the name in list_display before an admin attribute)."""
+
+    @admin.display(description=model._meta.get_field(field).verbose_name, ordering=field)
+    def column(model_admin: Any, obj: Any) -> str | None:
+        record = obj if itself else getattr(obj, field)
+        return None if record is None else localised(record)  # None: the admin's usual "-" for an empty link
+
+    column.__name__ = f"localised_{field}"
+    return column
+
+
 def may_view_users(admin_site: admin.AdminSite, request: HttpRequest) -> bool:
     """Whether the admin's user pages open for the reader: the user admin's own view permission."""
     try:
@@ -56,7 +73,18 @@ def may_view_users(admin_site: admin.AdminSite, request: HttpRequest) -> bool:
 
 class ConsultantHistoryAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
     """A consultants' admin whose history pages read in the reader's language: diffs by `ReadableChanges`, and
-    the reasons code wrote (stored in English) translated, as the site's pages show them (portal.history)."""
+    the reasons code wrote (stored in English) translated, as the site's pages show them (portal.history).
+
+    History is for reading: reverting from it would save an old version past the services' validation and reasons,
+    so it is neither offered nor taken (docs/curation-admin.md). To undo a change, edit the record back."""
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None) -> Any:
+        if request.method == "POST":  # simple-history saves a posted old version even with reverting hidden
+            raise PermissionDenied("Reverting skips validation; edit the record instead.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_historical_record_context_helper(self, request: HttpRequest, historical_record: Any) -> ReadableChanges:
         return ReadableChanges(self.model, historical_record)

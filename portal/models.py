@@ -47,7 +47,9 @@ class KanaReadingModel(models.Model):
             "leave it empty for a name in Latin letters only. Katakana is kept as hiragana."
         ),
     )
-    name_sort = models.CharField(max_length=200, blank=True, editable=False)  # kana_sort_key(name_kana), on save
+    name_sort = models.CharField(
+        _("name sort"), max_length=200, blank=True, editable=False
+    )  # kana_sort_key(name_kana), on save
 
     class Meta:
         abstract = True

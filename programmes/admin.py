@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
-from portal.admin import inline_changes, inline_mark_saved
+from portal.admin import inline_changes, inline_mark_saved, localised_column
 from programmes.admin_curation import CurationAdmin, CurationForm, ReasonForm
 from programmes.admin_inlines import OpportunityAreaInline, SourceInline, StaleFilter
 from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
@@ -100,6 +100,7 @@ class CertificationAdmin(ReferenceAdmin):
 
 class OpportunityAdminForm(CurationForm):
     eligible_sizes = forms.MultipleChoiceField(
+        label=_("eligible sizes"),
         choices=Opportunity.Size.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -110,7 +111,11 @@ class OpportunityAdminForm(CurationForm):
 @admin.register(Opportunity)
 class OpportunityAdmin(CurationAdmin):
     form = OpportunityAdminForm
-    list_display = ("title", "kind", "status", "confidence", "last_verified_on", "organisation_list", "source_count")
+    list_display = (
+        *("localised_title", "kind", "status", "confidence"),
+        *("last_verified_on", "organisation_list", "source_count"),
+    )
+    localised_title = localised_column(Opportunity, "title", itself=True)
     list_filter = ("kind", "status", "technology_areas", "organisations", "confidence", StaleFilter)
     search_fields = ("title", "title_ja", "slug", "summary")
     prepopulated_fields = {"slug": ("title",)}
@@ -341,7 +346,8 @@ class OpportunityAdmin(CurationAdmin):
 class SourceAdmin(CurationAdmin):
     """Sources across all records, for finding dead links; new ones are added on their opportunity's page."""
 
-    list_display = ("__str__", "opportunity", "publisher", "accessed_on", "confidence")
+    list_display = ("__str__", "localised_opportunity", "publisher", "accessed_on", "confidence")
+    localised_opportunity = localised_column(Source, "opportunity")
     list_filter = ("confidence",)
     list_select_related = ("opportunity",)
     search_fields = ("url", "title", "publisher", "opportunity__title")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
@@ -78,17 +78,9 @@ def inline_changes(formsets: list) -> list[str]:
 
 
 class CurationAdmin(ConsultantHistoryAdmin):
-    """History with diffs, reasons on every save, consultants only; reverting is off because it skips the services."""
+    """History with diffs, reasons on every save, consultants only (reverting is off, as in every history admin)."""
 
     form = CurationForm
-
-    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
-        return True
-
-    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied("Reverting skips validation; edit the record instead.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def change_reason(self, form: forms.Form, change: bool, formsets: list | None = None) -> str:
         """The reason typed on the form, or a plain default that names what the inlines (FORMSETS) add, change and

@@ -30,14 +30,14 @@ class Organisation(KanaReadingModel):
     """A ministry, agency or trade body that runs or backs programmes (METI, MOD, ATLA, DISTI, Austrade); Japanese
     lists sort them by the reading of the Japanese name, where it has one (`portal.models.KanaReadingModel`)."""
 
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     name_ja = models.CharField(_("Japanese name"), max_length=200, blank=True)
-    acronym = models.CharField(max_length=30, blank=True)
-    country = CountryField()
-    url = models.URLField(max_length=500, blank=True)
-    description = models.TextField(blank=True)
-    source_url = models.URLField(max_length=500, blank=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    country = CountryField(_("country"))
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     history = HistoricalRecords(excluded_fields=["name_sort"])
 
     objects = NamedQuerySet.as_manager()
@@ -58,10 +58,10 @@ class TechnologyArea(KanaReadingModel):
     """One of the 21 fixed technology areas that both firms and opportunities are tagged with; Japanese lists sort
     them by the reading of the Japanese name (`name_kana`, `name_sort`: `portal.models.KanaReadingModel`)."""
 
-    slug = models.SlugField(max_length=50, unique=True)
-    name = models.CharField(max_length=120)
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=120)
     name_ja = models.CharField(_("Japanese name"), max_length=120, blank=True)
-    description = models.TextField()
+    description = models.TextField(_("description"))
     # Synonyms and product jargon firms actually write ("beam director", "ASW"): the scorer reads them.
     keywords = models.JSONField(
         _("lexicon"), default=list, blank=True, help_text=_("Synonyms, acronyms and product jargon, one per line.")
@@ -91,14 +91,14 @@ class Certification(KanaReadingModel):
     """A quality or security certification that can gate supplier eligibility (AS9100D, CMMC level 2, ...); Japanese
     lists sort them by the reading of the Japanese name, where it has one (`portal.models.KanaReadingModel`)."""
 
-    code = models.SlugField(max_length=50, unique=True)
-    name = models.CharField(max_length=200)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     name_ja = models.CharField(_("Japanese name"), max_length=200, blank=True)
-    issuer = models.CharField(max_length=200, blank=True)
-    description = models.TextField(blank=True)
-    url = models.URLField(max_length=500, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
     # Equivalents satisfy the same requirement (AS9100D = EN 9100 = JIS Q 9100).
-    equivalents = models.ManyToManyField("self", symmetrical=True, blank=True)
+    equivalents = models.ManyToManyField("self", verbose_name=_("equivalents"), symmetrical=True, blank=True)
     history = HistoricalRecords(excluded_fields=["name_sort"])
 
     objects = NamedQuerySet.as_manager()
@@ -125,9 +125,13 @@ DATE_FIELDS = ("opens_on", "closes_on", "starts_on", "ends_on", "expected_from",
 class OpportunityArea(models.Model):
     """How strongly an opportunity asks for one technology area (weight 0-1)."""
 
-    opportunity = models.ForeignKey("Opportunity", on_delete=models.CASCADE, related_name="area_links")
-    technology_area = models.ForeignKey(TechnologyArea, on_delete=models.CASCADE, related_name="opportunity_links")
-    weight = models.FloatField(default=1.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    opportunity = models.ForeignKey(
+        "Opportunity", verbose_name=_("opportunity"), on_delete=models.CASCADE, related_name="area_links"
+    )
+    technology_area = models.ForeignKey(
+        TechnologyArea, verbose_name=_("technology area"), on_delete=models.CASCADE, related_name="opportunity_links"
+    )
+    weight = models.FloatField(_("weight"), default=1.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
 
     class Meta:
         ordering = ["-weight", "technology_area__slug"]
@@ -367,12 +371,12 @@ class SourceFields(models.Model):
     it can be trusted. Abstract: opportunity sources here and partner sources (partners.PartnerSource) add the
     record they back."""
 
-    url = models.URLField(max_length=500)
-    title = models.CharField(max_length=300, blank=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    accessed_on = models.DateField(null=True, blank=True)
-    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
-    note = models.TextField(blank=True)
+    url = models.URLField(_("URL"), max_length=500)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
+    confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         abstract = True
@@ -387,7 +391,9 @@ class SourceFields(models.Model):
 class Source(SourceFields):
     """A public page that backs an opportunity record, with when it was read and how far it can be trusted."""
 
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="sources")
+    opportunity = models.ForeignKey(
+        Opportunity, verbose_name=_("opportunity"), on_delete=models.CASCADE, related_name="sources"
+    )
     history = HistoricalRecords()
 
     class Meta:

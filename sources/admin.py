@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin import ConsultantOnlyMixin
+from portal.text import localised
 from programmes.services import validation_error_text
 from sources import selectors, services
 from sources.models import SourceChange, SourceFetch, SourceWatch
@@ -57,7 +58,7 @@ class SourceChangeAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description=_("record"))
     def record(self, obj: SourceChange) -> str:
-        return obj.watch.source.opportunity.title
+        return localised(obj.watch.source.opportunity)
 
     @admin.display(description=_("the record"))
     def record_panel(self, obj: SourceChange) -> SafeString:
@@ -179,7 +180,7 @@ class SourceWatchAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description=_("record"))
     def record(self, obj: SourceWatch) -> str:
-        return obj.source.opportunity.title
+        return localised(obj.source.opportunity)
 
     @admin.action(description=_("Check now"))
     def check_now(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -35,21 +35,21 @@ class SourceWatch(models.Model):
         UNREACHABLE = "unreachable", _("Unreachable")
         REDIRECTED = "redirected", _("Redirected (to review)")
 
-    source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="watch")
+    source = models.OneToOneField(Source, verbose_name=_("source"), on_delete=models.CASCADE, related_name="watch")
     interval_days = models.PositiveSmallIntegerField(_("check every (days)"), default=7)
-    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    last_checked_at = models.DateTimeField(null=True, blank=True)
-    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    etag = models.CharField(max_length=300, blank=True)
-    last_modified = models.CharField(max_length=100, blank=True)
-    text = models.TextField(blank=True)
-    text_hash = models.CharField(max_length=64, blank=True)
+    next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True, db_index=True)
+    last_checked_at = models.DateTimeField(_("last checked at"), null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(_("last status"), null=True, blank=True)
+    etag = models.CharField(_("ETag"), max_length=300, blank=True)
+    last_modified = models.CharField(_("last modified"), max_length=100, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    text_hash = models.CharField(_("text hash"), max_length=64, blank=True)
     failures = models.PositiveSmallIntegerField(_("failures in a row"), default=0)
-    state = models.CharField(max_length=12, choices=State.choices, default=State.NEW)
-    last_error = models.CharField(max_length=500, blank=True)
-    redirect_to = models.URLField(max_length=500, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.NEW)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    redirect_to = models.URLField(_("redirect to"), max_length=500, blank=True)
     # Lines a consultant chose to ignore ("ignore this part of the page"): never a change again.
-    ignored_lines = models.JSONField(default=list, blank=True)
+    ignored_lines = models.JSONField(_("ignored lines"), default=list, blank=True)
 
     objects = SourceWatchQuerySet.as_manager()
 
@@ -83,12 +83,12 @@ class SourceFetch(models.Model):
         REDIRECT = "redirect", _("Redirect")
         FAILED = "failed", _("Failed")
 
-    watch = models.ForeignKey(SourceWatch, on_delete=models.CASCADE, related_name="fetches")
-    fetched_at = models.DateTimeField(default=timezone.now)
-    status = models.PositiveSmallIntegerField(null=True, blank=True)
-    outcome = models.CharField(max_length=12, choices=Outcome.choices)
-    text_hash = models.CharField(max_length=64, blank=True)
-    error = models.CharField(max_length=500, blank=True)
+    watch = models.ForeignKey(SourceWatch, verbose_name=_("watch"), on_delete=models.CASCADE, related_name="fetches")
+    fetched_at = models.DateTimeField(_("fetched at"), default=timezone.now)
+    status = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    text_hash = models.CharField(_("text hash"), max_length=64, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-fetched_at", "-pk"]
@@ -127,21 +127,26 @@ class SourceChange(models.Model):
         NO_CHANGE = "no_change", _("No change needed")
         IGNORED = "ignored", _("Ignored this part of the page")
 
-    watch = models.ForeignKey(SourceWatch, on_delete=models.CASCADE, related_name="changes")
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
-    detected_at = models.DateTimeField(default=timezone.now)
-    old_text = models.TextField(blank=True)
-    new_text = models.TextField(blank=True)
-    diff = models.TextField(blank=True)
-    redirect_to = models.URLField(max_length=500, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    watch = models.ForeignKey(SourceWatch, verbose_name=_("watch"), on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    detected_at = models.DateTimeField(_("detected at"), default=timezone.now)
+    old_text = models.TextField(_("old text"), blank=True)
+    new_text = models.TextField(_("new text"), blank=True)
+    diff = models.TextField(_("diff"), blank=True)
+    redirect_to = models.URLField(_("redirect to"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.CharField(max_length=500, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=500, blank=True)
     # The record's history row: the edit for "updated the record", else the row the review wrote.
-    record_history_id = models.PositiveIntegerField(null=True, blank=True)
+    record_history_id = models.PositiveIntegerField(_("record history ID"), null=True, blank=True)
 
     objects = SourceChangeQuerySet.as_manager()
 

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin
+from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin, localised_column
 from workspace.models import MatchFeedback, PipelineEntry
 from workspace.services import (
     match_feedback_withdraw,
@@ -39,7 +39,8 @@ class PipelineEntryAdminForm(forms.ModelForm):
 @admin.register(PipelineEntry)
 class PipelineEntryAdmin(ConsultantHistoryAdmin):
     form = PipelineEntryAdminForm
-    list_display = ["opportunity", "company", "stage", "owner", "due_on", "updated_at"]
+    list_display = ["localised_opportunity", "company", "stage", "owner", "due_on", "updated_at"]
+    localised_opportunity = localised_column(PipelineEntry, "opportunity")
     list_filter = ["stage"]
     search_fields = ["company__name", "opportunity__title", "notes"]
     raw_id_fields = ["company", "opportunity", "owner"]
@@ -62,7 +63,8 @@ class PipelineEntryAdmin(ConsultantHistoryAdmin):
 class MatchFeedbackAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
     """Read-only: firms give feedback; withdrawing it here undoes it as the firm's own undo does."""
 
-    list_display = ["opportunity", "company", "reason", "note", "given_by", "created_at"]
+    list_display = ["localised_opportunity", "company", "reason", "note", "given_by", "created_at"]
+    localised_opportunity = localised_column(MatchFeedback, "opportunity")
     list_filter = ["reason"]
     search_fields = ["company__name", "opportunity__title", "note"]
     list_select_related = ["company", "opportunity", "given_by"]

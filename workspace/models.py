@@ -39,8 +39,12 @@ class PipelineEntry(models.Model):
         LOST = "lost", _("Lost")
         NO_BID = "no_bid", _("No bid")
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="pipeline_entries")
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="pipeline_entries")
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="pipeline_entries"
+    )
+    opportunity = models.ForeignKey(
+        Opportunity, verbose_name=_("opportunity"), on_delete=models.CASCADE, related_name="pipeline_entries"
+    )
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.WATCHING)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -52,8 +56,8 @@ class PipelineEntry(models.Model):
     )
     due_on = models.DateField(_("due date"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
     objects = PipelineEntryQuerySet.as_manager()
@@ -101,14 +105,23 @@ class MatchFeedback(models.Model):
         ALREADY_ENGAGED = "already_engaged", _("Already engaged")
         OTHER = "other", _("Other")
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="match_feedback")
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="match_feedback")
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="match_feedback"
+    )
+    opportunity = models.ForeignKey(
+        Opportunity, verbose_name=_("opportunity"), on_delete=models.CASCADE, related_name="match_feedback"
+    )
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     note = models.TextField(_("note"), blank=True, max_length=2000)
     given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("given by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = MatchFeedbackQuerySet.as_manager()
 

@@ -108,3 +108,186 @@ def test_the_history_names_a_verifier_and_linked_records_in_japanese_in_full(
         line.endswith("none → Acquisition, Technology &amp; Logistics Agency, Ministry of Defense") for line in english
     ), english
     assert "pk=None" not in " ".join(diffs + english) and "chars]" not in " ".join(diffs + english)
+
+
+# Words a Japanese consultant reads in Latin letters on purpose: acronyms and codes that are the same in both
+# languages (the catalogue translates "TRL" and "URL" to themselves), and the primary key's "ID".
+LATIN_ON_PURPOSE = {"ID", "URL", "TRL", "ETag", "ITAR", "EAR", "API"}
+
+
+@pytest.fixture
+def admin_rows(db):
+    """A row of every model the admin lists, with the inline rows its change page shows."""
+    from matching.models import AreaDismissal
+    from notices.models import Notice, NoticeSource
+    from partners.models import ForeignPartnership, Introduction, Partner, PartnerArea, PartnerSource
+    from programmes.models import Source
+    from sources.models import SourceChange, SourceFetch, SourceWatch
+    from tests.factories import (
+        CertificationFactory,
+        CompanyFactory,
+        MatchFactory,
+        MatchRunFactory,
+        MembershipFactory,
+        OpportunityFactory,
+        TechnologyAreaFactory,
+    )
+    from workspace.models import MatchFeedback, PipelineEntry
+
+    area = TechnologyAreaFactory(slug="uav", name="UAV")
+    company = CompanyFactory(slug="acme", name="Acme", areas=[area], certs=[CertificationFactory(code="as9100d")])
+    MembershipFactory(company=company)
+    opportunity = OpportunityFactory(slug="gcap", title="GCAP", areas=[area])
+    opportunity.organisations.add(OrganisationFactory(slug="atla", name="ATLA"))
+    run = MatchRunFactory(scope="company", company=company)
+    MatchFactory(company=company, opportunity=opportunity, run=run)
+    partner = Partner.objects.create(slug="mhi", name="Mitsubishi", role="prime", size="large", capabilities="Jets")
+    PartnerArea.objects.create(partner=partner, technology_area=area)
+    PartnerSource.objects.create(partner=partner, url="https://example.org/mhi")
+    ForeignPartnership.objects.create(
+        partner=partner, counterpart="BAE", country="GB", summary="GCAP", source_url="https://example.org/bae"
+    )
+    Introduction.objects.create(company=company, partner=partner, opportunity=opportunity, message="Hello")
+    notice = Notice.objects.create(slug="rule", title="A rule", summary="Changed.", dated_on=datetime.date(2026, 4, 1))
+    NoticeSource.objects.create(notice=notice, url="https://example.org/rule")
+    watch = SourceWatch.objects.create(source=Source.objects.get(opportunity=opportunity))
+    SourceFetch.objects.create(watch=watch, outcome=SourceFetch.Outcome.choices[0][0])
+    SourceChange.objects.create(watch=watch)
+    PipelineEntry.objects.create(company=company, opportunity=opportunity)
+    MatchFeedback.objects.create(company=company, opportunity=opportunity, reason=MatchFeedback.Reason.choices[0][0])
+    AreaDismissal.objects.create(company=company, technology_area=area)
+
+
+def _english_words(html: str) -> list[str]:
+    """The column headers, filter titles and field labels of an admin page that are written in English words."""
+    pieces = re.findall(r"<th (?:scope=\"col\"|class=\"column-)[^>]*>(.*?)</th>", html, re.S)  # list, inline columns
+    pieces += re.findall(r"<label[^>]*>(.*?)</label>", html, re.S)  # form fields, read-only fields
+    pieces += re.findall(r'<details data-filter-title="([^"]*)"', html)  # filters ("… で絞り込む")
+    found = []
+    for piece in pieces:
+        text = re.sub(r"<[^>]+>", "", piece).strip().rstrip(":：*").strip()
+        if re.fullmatch(r"[A-Za-z][A-Za-z .()/-]*", text) and text not in LATIN_ON_PURPOSE:
+            found.append(text)
+    return found
+
+
+def test_every_admin_list_and_change_page_under_ja_labels_its_fields_in_japanese(admin_rows):
+    from django.contrib import admin
+    from django.urls import reverse
+    from django.utils import translation
+
+    client = Client()
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    english = {}
+    for model in admin.site._registry:
+        if model._meta.app_label in ("axes", "auth"):
+            continue  # the libraries' own admins, in their own catalogues
+        info = (model._meta.app_label, model._meta.model_name)
+        row = model._default_manager.first()
+        with translation.override("ja"):  # the pages' addresses under /ja/
+            urls = [reverse("admin:{}_{}_changelist".format(*info))]
+            if row is not None:
+                urls.append(reverse("admin:{}_{}_change".format(*info), args=[row.pk]))
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            if words := _english_words(response.text):
+                english[response.request["PATH_INFO"]] = words
+    assert english == {}, "\n".join(f"{page}: {words}" for page, words in english.items())
+
+
+def test_a_match_runs_page_names_its_scope_and_status_in_the_readers_words(consultant_client):
+    from tests.factories import CompanyFactory, MatchRunFactory
+
+    run = MatchRunFactory(scope="company", company=CompanyFactory(), status="succeeded")
+
+    japanese = consultant_client.get(f"/ja/admin/matching/matchrun/{run.pk}/change/").text
+    english = consultant_client.get(f"/admin/matching/matchrun/{run.pk}/change/").text
+
+    assert f"<h2>実行 {run.pk}（1 社、成功）</h2>" in japanese
+    assert f"<h2>Run {run.pk} (One firm, Succeeded)</h2>" in english
+    assert "(company, succeeded)" not in japanese + english
+
+
+def test_no_history_page_offers_to_revert_and_no_revert_is_taken(consultant_client):
+    """Reverting would skip the services' validation and reasons, for notices as for curated records."""
+    from notices.models import Notice
+
+    notice = Notice.objects.create(slug="rule", title="A rule", summary="Changed.", dated_on=datetime.date(2026, 4, 1))
+    row = notice.history.get()
+
+    japanese = consultant_client.get(f"/ja/admin/notices/notice/{notice.pk}/history/").text
+    english = consultant_client.get(f"/admin/notices/notice/{notice.pk}/history/").text
+    revert = consultant_client.post(f"/admin/notices/notice/{notice.pk}/history/{row.history_id}/", {"title": "Old"})
+
+    assert "<h1>履歴を表示：A rule</h1>" in japanese
+    assert "Choose a date" not in japanese + english and "revert" not in english.lower()
+    assert revert.status_code == 403
+    notice.refresh_from_db()
+    assert notice.title == "A rule" and notice.history.count() == 1
+
+
+def _changed_by(text: str) -> list[str]:
+    """The "changed by" cell of each row of a history page (after the record, the date and the kind of change)."""
+    rows = re.findall(r"<tr>(.*?)</tr>", text.split("<tbody>", 1)[1], re.S)
+    cells = [re.findall(r"<td>(.*?)</td>", row, re.S) for row in rows]
+    return [re.sub(r"<[^>]+>|\s+", " ", row[3]).strip() for row in cells]
+
+
+def test_a_history_row_nobody_made_reads_none_in_either_language(consultant_client):
+    from notices.models import Notice
+
+    notice = Notice.objects.create(slug="rule", title="A rule", summary="Loaded.", dated_on=datetime.date(2026, 4, 1))
+
+    assert _changed_by(consultant_client.get(f"/admin/notices/notice/{notice.pk}/history/").text) == ["none"]
+    assert _changed_by(consultant_client.get(f"/ja/admin/notices/notice/{notice.pk}/history/").text) == ["なし"]
+
+
+def _column(text: str, name: str) -> list[str]:
+    """The cells of a changelist's column NAME (its CSS class is field-NAME), as a reader sees them."""
+    cells = re.findall(rf'<(?:td|th) class="field-{name}[^"]*"[^>]*>(.*?)</(?:td|th)>', text, re.S)
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
+
+
+def test_the_japanese_admin_lists_name_records_by_their_japanese_names(consultant_client):
+    from matching.models import Match
+    from partners.models import Introduction, Partner
+    from tests.factories import CompanyFactory, EventFactory, MatchFactory
+
+    dsei = EventFactory(title="DSEI Japan 2027 (expected; dates not announced)", title_ja="DSEI Japan 2027（予定）")
+    partner = Partner.objects.create(
+        slug="mhi", name="Mitsubishi Heavy Industries", name_ja="三菱重工業", city="Tokyo", city_ja="東京",
+        role="prime", size="large", capabilities="Jets",
+    )  # fmt: skip
+    company = CompanyFactory(name="Acme")
+    Introduction.objects.create(company=company, partner=partner, opportunity=dsei, message="Hello")
+    MatchFactory(company=company, opportunity=dsei)
+
+    opportunities = consultant_client.get("/ja/admin/programmes/opportunity/").text
+    introductions = consultant_client.get("/ja/admin/partners/introduction/").text
+    partners = consultant_client.get("/ja/admin/partners/partner/").text
+    matches = consultant_client.get("/ja/admin/matching/match/").text
+    english = consultant_client.get("/admin/partners/introduction/").text
+
+    assert "DSEI Japan 2027（予定）" in _column(opportunities, "localised_title")
+    assert _column(introductions, "localised_partner") == ["三菱重工業"]
+    assert _column(introductions, "localised_opportunity") == ["DSEI Japan 2027（予定）"]
+    assert _column(partners, "localised_city") == ["東京"]
+    assert _column(matches, "localised_opportunity") == ["DSEI Japan 2027（予定）"] and Match.objects.count() == 1
+    assert _column(english, "localised_partner") == ["Mitsubishi Heavy Industries"]
+    assert _column(english, "localised_opportunity") == ["DSEI Japan 2027 (expected; dates not announced)"]
+
+
+def test_a_memberships_page_names_the_role_by_its_label(consultant_client):
+    from tests.factories import CertificationFactory, CompanyFactory, MembershipFactory
+
+    company = CompanyFactory(name="Acme", certs=[CertificationFactory(code="as9100d", name="AS9100D")])
+    membership = MembershipFactory(user=UserFactory(username="alice"), company=company, role="editor")
+
+    japanese = consultant_client.get(f"/ja/admin/companies/membership/{membership.pk}/change/").text
+    english = consultant_client.get(f"/admin/companies/membership/{membership.pk}/change/").text
+    firm = consultant_client.get(f"/ja/admin/companies/company/{company.pk}/change/").text
+
+    assert "<h2>Acme の alice（編集者）</h2>" in japanese
+    assert "<h2>alice (Editor) at Acme</h2>" in english
+    assert "Acme：AS9100D" in firm and "holds" not in firm  # the certificate inline's row
