@@ -49,7 +49,9 @@ class MatchRunAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["status", "scope"]
     list_select_related = ["company", "opportunity"]
-    readonly_fields = [f.name for f in MatchRun._meta.fields]
+    # Who asked for the run by name: a link to the user's admin page would answer consultants 403.
+    readonly_fields = [f.name if f.name != "requested_by" else "localised_requested_by" for f in MatchRun._meta.fields]
+    localised_requested_by = localised_column(MatchRun, "requested_by")
     actions = ["rescore"]
 
     @admin.display(description=_("run"), ordering="pk")

@@ -120,8 +120,13 @@ class IntroductionAdmin(CurationAdmin):
     localised_opportunity = localised_column(Introduction, "opportunity")
     list_filter = ("status",)
     search_fields = ("company__name", "partner__name", "message")
-    readonly_fields = ("company", "partner", "opportunity", "message", "requested_by", "created_at")
-    fields = ("company", "partner", "opportunity", "message", "requested_by", "created_at", "status", "reason", "notes")
+    readonly_fields = ("company", "partner", "opportunity", "message", "localised_requested_by", "created_at")
+    fields = (
+        *("company", "partner", "opportunity", "message", "localised_requested_by", "created_at"),
+        *("status", "reason", "notes"),
+    )
+    # Who asked, by name: a link to the user's admin page would answer consultants 403.
+    localised_requested_by = localised_column(Introduction, "requested_by")
     actions = ["start_review"]
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:

@@ -119,7 +119,9 @@ class OpportunityAdmin(CurationAdmin):
     list_filter = ("kind", "status", "technology_areas", "organisations", "confidence", StaleFilter)
     search_fields = ("title", "title_ja", "slug", "summary")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("status", "last_verified_on", "last_verified_by", "created_at", "updated_at")
+    readonly_fields = ("status", "last_verified_on", "localised_last_verified_by", "created_at", "updated_at")
+    # Who verified it, by name: a link to the user's admin page would answer consultants 403.
+    localised_last_verified_by = localised_column(Opportunity, "last_verified_by")
     filter_horizontal = ("organisations", "required_certifications", "related")
     inlines = (OpportunityAreaInline, SourceInline)
     actions = ("publish", "archive", "mark_verified")
@@ -145,7 +147,10 @@ class OpportunityAdmin(CurationAdmin):
         (
             _("Curation"),
             {
-                "fields": ("status", "confidence", "last_verified_on", "last_verified_by", "created_at", "updated_at"),
+                "fields": (
+                    *("status", "confidence", "last_verified_on", "localised_last_verified_by"),
+                    *("created_at", "updated_at"),
+                ),
                 "description": _("Change the status and verification with the actions on the list page."),
             },
         ),

@@ -290,3 +290,14 @@ def test_the_japanese_admin_says_a_request_was_changed_in_japanese_quotes(alice_
 
     said = [re.sub(r"<[^>]+>", "", str(message)) for message in response.context["messages"]]  # the name links
     assert said == ["紹介依頼「Firm A → 造船（確認中）」を変更しました。"]
+
+
+def test_the_queue_names_who_asked_without_a_link_consultants_could_not_open(
+    alice, alice_client, consultant_client, partners
+):
+    pk = ask(alice_client).json()["id"]
+
+    page = consultant_client.get(f"/admin/partners/introduction/{pk}/change/").text
+
+    assert "alice" in page
+    assert f"/admin/auth/user/{alice.pk}/change/" not in page

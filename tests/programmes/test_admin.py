@@ -249,6 +249,19 @@ def test_the_history_page_links_who_changed_it_only_for_readers_who_may_open_use
     assert f'<a href="{user_page}">{consultant}</a>' in page
 
 
+def test_a_records_page_names_who_verified_it_without_a_link_consultants_could_not_open(consultant, client):
+    from programmes.services import opportunity_verify
+
+    opportunity = OpportunityFactory(title="DSEI Japan")
+    opportunity_verify(opportunity=opportunity, by=consultant)
+    user_page = reverse("admin:auth_user_change", args=[consultant.pk])
+    client.force_login(consultant)
+
+    page = client.get(_change_url(opportunity)).content.decode()
+
+    assert page.count(consultant.username) >= 1 and user_page not in page
+
+
 # --- actions ------------------------------------------------------------------------------------------
 
 
