@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
@@ -34,7 +35,8 @@ class ChangeFeedView(ReaderLanguageMixin, GenericAPIView):
         try:
             page = change_feed_page(user=request.user, **query.validated_data)
         except CursorError as error:
-            raise ValidationError({"since": [f"{error}; use the `next` of a page, or leave it out."]}) from error
+            said = gettext("Not a cursor from this feed: use the `next` of a page, or leave it out.")
+            raise ValidationError({"since": [said]}) from error
         results = [_absolute(request, change_item(event)) for event in page.events]
         # Through the serializer, so created_at is in TIME_ZONE (+09:00) like every other timestamp of the API.
         body = ChangeFeedSerializer({"results": results, "next": page.next, "has_more": page.has_more}).data

@@ -194,3 +194,11 @@ def test_a_page_costs_the_same_number_of_queries_for_2_or_20_events(alice, firm_
     with django_assert_num_queries(2):
         body = client.get(URL, {"limit": 50}).json()
     assert len(body["results"]) == count
+
+
+def test_a_bad_cursor_is_explained_in_the_clients_language(alice):
+    english = client_for(alice).get(URL, {"since": "not-a-cursor!"}).json()["since"]
+    japanese = client_for(alice).get(URL, {"since": "not-a-cursor!", "lang": "ja"}).json()["since"]
+
+    assert english == ["Not a cursor from this feed: use the `next` of a page, or leave it out."]
+    assert japanese == ["このフィードのカーソルではありません。ページの `next` を使うか、指定しないでください。"]
