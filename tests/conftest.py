@@ -111,6 +111,16 @@ def consultant_client(consultant):
 
 
 @pytest.fixture
+def carol_client(firm_a):
+    """Carol is a viewer at firm A: she may read its records and profile but change nothing."""
+    from companies.models import Membership
+
+    carol = UserFactory(username="carol")
+    MembershipFactory(user=carol, company=firm_a, role=Membership.Role.VIEWER)
+    return _client_for(carol)
+
+
+@pytest.fixture
 def anon_client():
     return Client()
 

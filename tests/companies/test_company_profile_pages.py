@@ -4,27 +4,16 @@ import datetime
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from companies.models import Company, CompanyCertification, Membership
+from companies.models import Company, CompanyCertification
 from companies.services import company_update
-from tests.factories import CertificationFactory, CompanyFactory, MembershipFactory, TechnologyAreaFactory, UserFactory
+from tests.factories import CertificationFactory, CompanyFactory, TechnologyAreaFactory
 
 
 @pytest.fixture(autouse=True)
 def rescore(rescores):
     return rescores
-
-
-@pytest.fixture
-def carol_client(firm_a):
-    """Carol is a viewer at firm A: she may read its profile but not change it."""
-    carol = UserFactory(username="carol")
-    MembershipFactory(user=carol, company=firm_a, role=Membership.Role.VIEWER)
-    client = Client()
-    client.force_login(carol)
-    return client
 
 
 def detail(company: Company) -> str:

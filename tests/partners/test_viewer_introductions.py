@@ -2,26 +2,13 @@
 why instead of the form, and the page's POST and the API answer 403 with the reason; the firm's editors still ask."""
 
 import pytest
-from django.test import Client
 
-from companies.models import Membership
 from partners.models import Introduction
-from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 REASON = "Only the firm&#x27;s editors can ask for introductions on its behalf."
 BODY = {"company": "firm-a", "partner": "shipyard-kk", "message": "We build USVs and want a shipyard partner."}
-
-
-@pytest.fixture
-def carol_client(firm_a):
-    """Carol reads Firm A's records as a viewer."""
-    carol = UserFactory(username="carol")
-    MembershipFactory(user=carol, company=firm_a, role=Membership.Role.VIEWER)
-    client = Client()
-    client.force_login(carol)
-    return client
 
 
 def test_a_viewer_sees_no_request_form_but_the_reason(carol_client, partners):

@@ -4,15 +4,9 @@ import logging
 from logging.config import dictConfig
 
 from django.conf import settings
-from django.test import Client
-
-from companies.models import Membership
-from tests.factories import MembershipFactory, UserFactory
 
 
-def test_a_refused_edit_logs_its_line_without_a_traceback(firm_a, caplog):
-    carol_client = Client()  # a viewer of firm A: she may read its profile, not edit it
-    carol_client.force_login(MembershipFactory(user=UserFactory(), company=firm_a, role=Membership.Role.VIEWER).user)
+def test_a_refused_edit_logs_its_line_without_a_traceback(carol_client, firm_a, caplog):
     dictConfig(settings.LOGGING)  # the console handler as the settings make it
     root = logging.getLogger()
     console = next(handler for handler in root.handlers if handler.get_name() == "console")
