@@ -310,11 +310,9 @@ SOURCES_CHECK_EVERY_DAYS = env_int("SOURCES_CHECK_EVERY_DAYS", 7)
 SOURCES_UNREACHABLE_AFTER = env_int("SOURCES_UNREACHABLE_AFTER", 3)
 SOURCES_FETCH_THREADS = env_int("SOURCES_FETCH_THREADS", 4)
 
-# Webhooks (issue 15, docs/alerts.md#webhooks). Endpoints must be https and resolve to public addresses, checked
-# when created and again at every delivery, unless WEBHOOK_ALLOW_PRIVATE=1 (tests and development only), which also
-# allows http. Deliveries run on WEBHOOK_THREADS threads; an endpoint whose deliveries failed in
-# WEBHOOK_DISABLE_AFTER delivery rounds in a row, or one of whose deliveries failed for its whole lifetime, is
-# disabled and its owner told by email.
+# Webhooks (issue 15, docs/alerts.md#webhooks): https endpoints on public addresses, checked when created and at
+# every delivery, unless WEBHOOK_ALLOW_PRIVATE=1 (tests and development only; it also allows http). An endpoint that
+# failed WEBHOOK_DISABLE_AFTER delivery rounds in a row, or its whole lifetime, is disabled and its owner emailed.
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 WEBHOOK_THREADS = env_int("WEBHOOK_THREADS", 16)

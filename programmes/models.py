@@ -17,13 +17,11 @@ from portal.jsontext import UnicodeJSONEncoder
 from portal.models import KanaReadingModel
 from programmes.querysets import NamedQuerySet, OpportunityQuerySet
 
-
-class Confidence(models.TextChoices):
-    """How far a curated fact is backed by its sources (see the facts file's legend)."""
-
-    HIGH = "high", _("High")
-    MEDIUM = "medium", _("Medium")
-    LOW = "low", _("Low (unverified)")
+# A record's sources live in their own module (re-exported: callers import them from here), as does the confidence
+# scale they share with the records.
+from programmes.source_models import Confidence as Confidence
+from programmes.source_models import Source as Source
+from programmes.source_models import SourceFields as SourceFields
 
 
 class Organisation(KanaReadingModel):
@@ -364,44 +362,3 @@ class Opportunity(models.Model):
     def deadline(self) -> datetime.date | None:
         """The date that matters to a firm: a call's closing date or an event's first day."""
         return self.closes_on if self.kind != self.Kind.EVENT else self.starts_on
-
-
-class SourceFields(models.Model):
-    """What every source of a curated record holds: the page, its title and publisher, when it was read and how far
-    it can be trusted. Abstract: opportunity sources here and partner sources (partners.PartnerSource) add the
-    record they back."""
-
-    url = models.URLField(_("URL"), max_length=500)
-    title = models.CharField(_("title"), max_length=300, blank=True)
-    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
-    accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
-    confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
-    note = models.TextField(_("note"), blank=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.title or self.url
-
-    def get_absolute_url(self) -> str:
-        return self.url
-
-
-class Source(SourceFields):
-    """A public page that backs an opportunity record, with when it was read and how far it can be trusted."""
-
-    opportunity = models.ForeignKey(
-        Opportunity, verbose_name=_("opportunity"), on_delete=models.CASCADE, related_name="sources"
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["opportunity", "pk"]
-        verbose_name = _("source")
-        verbose_name_plural = _("sources")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["opportunity", "url"], name="%(app_label)s_%(class)s_unique_opportunity_url"
-            )
-        ]

@@ -1,0 +1,55 @@
+"""The public pages a curated record cites: what every source holds (SourceFields), an opportunity's sources, and
+the confidence scale of sources and records."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Confidence(models.TextChoices):
+    """How far a curated fact is backed by its sources (see the facts file's legend)."""
+
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low (unverified)")
+
+
+class SourceFields(models.Model):
+    """What every source of a curated record holds: the page, its title and publisher, when it was read and how far
+    it can be trusted. Abstract: opportunity sources here and partner sources (partners.PartnerSource) add the
+    record they back."""
+
+    url = models.URLField(_("URL"), max_length=500)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
+    confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.HIGH)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+class Source(SourceFields):
+    """A public page that backs an opportunity record, with when it was read and how far it can be trusted."""
+
+    opportunity = models.ForeignKey(
+        "programmes.Opportunity", verbose_name=_("opportunity"), on_delete=models.CASCADE, related_name="sources"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["opportunity", "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "url"], name="%(app_label)s_%(class)s_unique_opportunity_url"
+            )
+        ]
