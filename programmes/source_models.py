@@ -53,3 +53,9 @@ class Source(SourceFields):
                 fields=["opportunity", "url"], name="%(app_label)s_%(class)s_unique_opportunity_url"
             )
         ]
+
+
+# simple-history names a history model defined outside an app's models.py after the app ("programmes"), where it
+# cannot be found; it is set on this module, so that is where it says it lives (`manage.py shell` imports every
+# model by that name and would otherwise say it could not).
+Source.history.model.__module__ = __name__  # type: ignore[attr-defined]
