@@ -144,7 +144,7 @@ class OpportunityArea(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.technology_area.slug} ({self.weight:.2f})"
+        return f"{self.technology_area} ({self.weight:.2f})"
 
 
 class Opportunity(models.Model):

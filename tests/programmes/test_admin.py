@@ -544,3 +544,12 @@ def test_a_certifications_new_equivalent_is_in_its_history(consultant_client):
     assert consultant_client.post(url, data).status_code == 302
     assert list(as9100.equivalents.all()) == [en9100]
     assert as9100.history.count() == rows + 1
+
+
+def test_a_records_area_rows_in_the_admin_name_the_area_not_its_slug(consultant_client):
+    area = TechnologyAreaFactory(slug="quantum", name="Quantum technology")
+    opportunity = OpportunityFactory()
+    OpportunityArea.objects.create(opportunity=opportunity, technology_area=area, weight=0.5)
+    page = consultant_client.get(_change_url(opportunity)).content.decode()
+    assert "Quantum technology (0.50)" in page
+    assert "quantum (0.50)" not in page
