@@ -4,11 +4,13 @@ Records and notices are public news; a firm's match events are read by the firm'
 portal.changes, whose opaque cursor never skips or repeats an event, even while writes are happening.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
+from django.utils import timezone
 
 from companies.models import Membership
 from portal.changes import changes_after, cursor_encode
@@ -60,3 +62,22 @@ def change_item(event: ChangeEvent) -> dict[str, Any]:
         "changed_fields": event.changes,
         "data": data,
     }
+
+
+def change_item_addresses(item: dict[str, Any], absolute: Callable[[str], str]) -> dict[str, Any]:
+    """ITEM (a change_item) with its `url`s made absolute by ABSOLUTE, as every address the API gives is."""
+    for part in (item["object"], item["data"]):
+        if part.get("url"):
+            part["url"] = absolute(part["url"])
+    return item
+
+
+def change_item_json(event: ChangeEvent, absolute: Callable[[str], str]) -> dict[str, Any]:
+    """EVENT as a webhook delivers it: the feed's entry, ready for json.dumps.
+
+    One shape for both ways a client learns of a change: the same keys (its `cursor` resumes the feed just after
+    it), `created_at` in the site's time zone as the API's serializers give it (+09:00), and absolute addresses.
+    """
+    item = change_item_addresses(change_item(event), absolute)
+    item["created_at"] = timezone.localtime(event.created_at).isoformat()
+    return item

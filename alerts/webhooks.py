@@ -27,6 +27,8 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from alerts.emails import site_url
+from alerts.feed import change_item_json
 from alerts.models import WebhookEndpoint, new_salt
 from companies.models import Membership
 from matching.messages import render
@@ -344,17 +346,8 @@ def events_visible_to(user: User | int) -> ChangeEventQuerySet:
 
 
 def webhook_body(event: ChangeEvent) -> dict[str, Any]:
-    """The JSON body of EVENT's delivery, shaped like an entry of the change feed."""
-    data = event.data or {}
-    subject = {"type": event.subject_type, "id": event.subject_id, "slug": data.get("slug"), "url": data.get("url")}
-    return {
-        "id": event.pk,
-        "type": event.kind,
-        "created_at": event.created_at.isoformat(),
-        "object": subject,
-        "changed_fields": event.changes or {},
-        "data": data,
-    }
+    """The JSON body of EVENT's delivery: the change feed's entry for it, addresses on SITE_URL."""
+    return change_item_json(event, site_url)
 
 
 def webhooks_fan_out(*, page: int = FAN_OUT_PAGE) -> int:

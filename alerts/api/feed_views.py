@@ -1,7 +1,5 @@
 """The change feed for REST clients: GET /api/v1/changes/?since=<cursor>&limit=."""
 
-from typing import Any
-
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
@@ -10,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from alerts.api.feed_serializers import ChangeFeedSerializer, ChangeQuerySerializer
-from alerts.feed import change_feed_page, change_item
+from alerts.feed import change_feed_page, change_item, change_item_addresses
 from portal.api.language import LANG, ReaderLanguageMixin
 from portal.changes import CursorError
 
@@ -37,15 +35,8 @@ class ChangeFeedView(ReaderLanguageMixin, GenericAPIView):
         except CursorError as error:
             said = gettext("Not a cursor from this feed: use the `next` of a page, or leave it out.")
             raise ValidationError({"since": [said]}) from error
-        results = [_absolute(request, change_item(event)) for event in page.events]
+        # Addresses on the host the client called, as every other address in the API.
+        results = [change_item_addresses(change_item(event), request.build_absolute_uri) for event in page.events]
         # Through the serializer, so created_at is in TIME_ZONE (+09:00) like every other timestamp of the API.
         body = ChangeFeedSerializer({"results": results, "next": page.next, "has_more": page.has_more}).data
         return Response(body)
-
-
-def _absolute(request, item: dict[str, Any]) -> dict[str, Any]:
-    """ITEM with its `url`s absolute, as every other address in the API is (the host the client called)."""
-    for part in (item["object"], item["data"]):
-        if part.get("url"):
-            part["url"] = request.build_absolute_uri(part["url"])
-    return item

@@ -4,6 +4,7 @@ import datetime as dt
 import time
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -60,14 +61,24 @@ def test_each_event_reaches_the_receiver_once_signed_with_the_endpoints_secret(a
     assert first.headers["Content-Type"] == "application/json"
     assert first.headers["X-Kakehashi-Event"] == "opportunity.published"
     assert first.headers["Idempotency-Key"] == f"webhook:{endpoint.pk}:{events[0].pk}"
+    page = f"{settings.SITE_URL}/opportunities/record-1/"
     assert first.json == {
+        "cursor": cursor_encode(events[0]),
         "id": events[0].pk,
         "type": "opportunity.published",
-        "created_at": events[0].created_at.isoformat(),
-        "object": {"type": "opportunity", "id": 1, "slug": "record-1", "url": "/opportunities/record-1/"},
+        "created_at": timezone.localtime(events[0].created_at).isoformat(),
+        "object": {
+            "type": "opportunity",
+            "id": 1,
+            "slug": "record-1",
+            "title": "Record 1",
+            "title_ja": "",
+            "url": page,
+        },
         "changed_fields": {},
-        "data": {"slug": "record-1", "title": "Record 1", "title_ja": "", "url": "/opportunities/record-1/"},
+        "data": {"slug": "record-1", "title": "Record 1", "title_ja": "", "url": page},
     }
+    assert first.json["created_at"].endswith("+09:00")  # the site's time zone, as the change feed and the API give it
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
 
 
