@@ -45,6 +45,8 @@ class AreaLike(Protocol):
     def keywords(self) -> Sequence[str]: ...
     @property
     def related(self) -> Sequence[str]: ...
+    @property
+    def examples(self) -> Sequence[tuple[str, int]]: ...
 
 
 class RecordLike(Protocol):
@@ -64,8 +66,23 @@ def main_area(areas: dict[str, float]) -> str | None:
 
 
 def profile_texts(areas: Sequence[AreaLike], records: Sequence[RecordLike]) -> list[str]:
-    """Each area's profile text: name, description, lexicon, then the text of the records it is the main area of."""
-    own = {a.slug: [a.name, a.description, *a.keywords, *a.related] for a in areas}
+    """Each area's profile text: name, description, lexicon, the text of the records it is the main area of, and each
+    reference firm's description as many times as its grade (3 core, 2 significant, 1 tangential).
+
+    The reference firms say how firms write about an area, so a firm using their product words rather than the
+    lexicon's comes close to the area's profile. They shape the profiles only: the vocabulary is fitted without them
+    (matching.features.build_corpus), so they add no word the curated text does not have, only weight.
+    """
+    own = {
+        a.slug: [
+            a.name,
+            a.description,
+            *a.keywords,
+            *a.related,
+            *(text for text, grade in a.examples for _ in range(grade)),
+        ]
+        for a in areas
+    }
     tagged: dict[str, list[str]] = {a.slug: [] for a in areas}
     for record in records:
         slug = main_area(record.areas)

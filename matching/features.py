@@ -69,6 +69,7 @@ class AreaRow:
     description: str
     keywords: Sequence[str]
     related: Sequence[str] = ()  # broader words of the field: in the area's profile, not its lexicon
+    examples: Sequence[tuple[str, int]] = ()  # reference firms' descriptions with their grade: in the profile only
 
 
 @dataclass(frozen=True)

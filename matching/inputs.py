@@ -8,16 +8,26 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, Value
 
 from companies.models import Company, CompanyCertification
 from matching.features import AreaRow, CertificationRow, CompanyRow, OpportunityRow
 from matching.models import FeedbackMark, Match
-from programmes.models import Certification, Opportunity, OpportunityArea, TechnologyArea
+from programmes.models import Certification, Opportunity, OpportunityArea, ReferenceFirm, TechnologyArea
 
 
 def scoring_areas() -> list[AreaRow]:
-    """Every technology area with its description, lexicon and related terms (one query)."""
+    """Every technology area with its description, lexicon, related terms and graded reference firms (two queries)."""
+    examples: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    graded = [
+        getattr(ReferenceFirm, name)
+        .through.objects.annotate(grade=Value(grade))
+        .values_list("technologyarea_id", "referencefirm__description", "grade")
+        for name, grade in ReferenceFirm.GRADES.items()
+    ]
+    # One query for the three grades; a profile is a bag of words, so the order of its examples does not matter.
+    for area_id, text, grade in graded[0].union(*graded[1:], all=True):
+        examples[area_id].append((text, grade))
     return [
         AreaRow(
             slug=slug,
@@ -25,9 +35,10 @@ def scoring_areas() -> list[AreaRow]:
             description=description,
             keywords=[str(k) for k in keywords or []],
             related=[str(k) for k in related or []],
+            examples=examples.get(pk, []),
         )
-        for slug, name, description, keywords, related in TechnologyArea.objects.order_by("slug").values_list(
-            "slug", "name", "description", "keywords", "related_terms"
+        for pk, slug, name, description, keywords, related in TechnologyArea.objects.order_by("slug").values_list(
+            "pk", "slug", "name", "description", "keywords", "related_terms"
         )
     ]
 

@@ -6,7 +6,8 @@ the words that point there, and an editor can tick one with a click (the firm is
 one ("not our field", matching.models.AreaDismissal), which is then never suggested to the firm again.
 
 `suggest` is the rule (no Django import); `area_suggestions` reads one firm and the curated corpus. The corpus is
-fitted once per version of the curated records (portal.generations' `records` token) and kept in the process.
+fitted once per version of the curated records (portal.generations' `records` token) and kept in the process. It
+leaves out the reference firms that shape the scorer's area profiles: measured, suggestions are better without.
 """
 
 from __future__ import annotations
@@ -85,7 +86,10 @@ def current_corpus(*, today: datetime.date) -> tuple[Corpus, list[dict[int, floa
             generation is not None or time.monotonic() - _corpus.get("fitted", 0.0) < UNCACHED_FOR
         )
         if not fresh:
-            corpus = build_corpus(scoring_areas(), scoring_opportunities(today=today), scoring_certifications())
+            # The areas' profiles without their reference firms: with them, suggestions were less precise on the
+            # ranking set's `test` half and found fewer core areas (docs/matching.md, "Reference firms").
+            areas = [dataclasses.replace(area, examples=()) for area in scoring_areas()]
+            corpus = build_corpus(areas, scoring_opportunities(today=today), scoring_certifications())
             _corpus.clear()
             _corpus.update(token=token, corpus=corpus, weights=whole_keyword_weights(corpus), fitted=time.monotonic())
         return _corpus["corpus"], _corpus["weights"]

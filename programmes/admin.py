@@ -384,3 +384,6 @@ class SourceAdmin(CurationAdmin):
         except ValidationError as error:
             self.message_user(request, validation_error_text(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+
+from programmes import admin_reference_firms  # noqa: E402,F401  (registers the reference firms' admin)

@@ -8,6 +8,17 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.generations import watch
-        from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
+        from programmes.models import (
+            Certification,
+            Opportunity,
+            OpportunityArea,
+            Organisation,
+            ReferenceFirm,
+            Source,
+            TechnologyArea,
+        )
 
-        watch("records", Opportunity, OpportunityArea, Organisation, TechnologyArea, Certification, Source)
+        # Reference firms shape the areas' profiles, so the corpus kept for suggestions is refitted when they change.
+        watch(
+            "records", Opportunity, OpportunityArea, Organisation, TechnologyArea, Certification, Source, ReferenceFirm
+        )

@@ -7,9 +7,11 @@ loader kit and web/curated.py runs every loader in one transaction.
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from portal.curation import CHANGE_REASON, LoadContext, m2m_sync, resolve, split_record, upsert
-from programmes.models import Certification, Confidence, Organisation, TechnologyArea
-from programmes.reference_services import reference_record_save
+from programmes.models import Certification, Confidence, Organisation, ReferenceFirm, TechnologyArea
+from programmes.reference_services import reference_firm_save, reference_record_save
 
 REQUIRED_AREA_SLUGS = (
     "iamd counter-hypersonic railgun stand-off-strike directed-energy counter-uas uuv usv ugv uav next-gen-fighter "
@@ -120,3 +122,31 @@ def source_values(ctx: LoadContext, slug: str, items: Any) -> list[dict] | None:
         values.setdefault("confidence", Confidence.HIGH)
         result.append(values)
     return result
+
+
+def reference_firms_load(ctx: LoadContext, records: list[dict]) -> None:
+    """reference_firms.yaml: real firms' descriptions with the areas they work in, by grade (the scorer's examples).
+
+    Saved through reference_firm_save, as the admin saves them: a changed description or grade rescores every firm.
+    """
+    fields = ("name", "source_url", "description")
+    for record in records:
+        slug, values, links = split_record(
+            ctx, record, kind="reference firm", key="slug", fields=fields, relations=tuple(ReferenceFirm.GRADES)
+        )
+        if not slug:
+            continue
+        areas = {name: resolve(ctx, slug, name, TechnologyArea, links.get(name)) for name in ReferenceFirm.GRADES}
+        if any(chosen is None for chosen in areas.values()):
+            continue
+        firm = ReferenceFirm.objects.filter(slug=slug).first() or ReferenceFirm(slug=slug)
+        created = firm.pk is None
+        for name in fields:
+            setattr(firm, name, values.get(name, ""))
+        try:
+            written = reference_firm_save(firm=firm, areas=areas, by=None, reason=CHANGE_REASON)
+        except ValidationError as exc:
+            ctx.errors_from(slug, exc)
+            continue
+        outcome = "created" if created else ("updated" if written else "unchanged")
+        ctx.report.add("reference firms", outcome)

@@ -17,8 +17,9 @@ from portal.jsontext import UnicodeJSONEncoder
 from portal.models import KanaReadingModel
 from programmes.querysets import NamedQuerySet, OpportunityQuerySet
 
-# A record's sources live in their own module (re-exported: callers import them from here), as does the confidence
-# scale they share with the records.
+# A record's sources and the reference firms live in their own modules (re-exported: callers import them from here),
+# as does the confidence scale the sources share with the records.
+from programmes.reference_firm_models import ReferenceFirm as ReferenceFirm
 from programmes.source_models import Confidence as Confidence
 from programmes.source_models import Source as Source
 from programmes.source_models import SourceFields as SourceFields

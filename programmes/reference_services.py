@@ -1,14 +1,18 @@
 """Writes to the reference records (organisations, technology areas, certifications): validated, with who and why in
 their history; a change to what the scorer reads of an area rescores every firm."""
 
+from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
-from programmes.models import Certification, Organisation, TechnologyArea
-from programmes.services import _save
+from portal.history import saving_changes_nothing
+from programmes.models import Certification, Organisation, ReferenceFirm, TechnologyArea
+from programmes.reference_firm_models import reference_grades_check
+from programmes.services import _save, _stamp
 
 ReferenceRecord = TypeVar("ReferenceRecord", Organisation, TechnologyArea, Certification)
 
@@ -42,3 +46,46 @@ def _area_scoring_changed(area: TechnologyArea) -> bool:
     """True for a new area or one whose scored fields differ from the stored row."""
     stored = TechnologyArea.objects.filter(pk=area.pk).values(*AREA_SCORING_FIELDS).first() if area.pk else None
     return stored is None or any(stored[name] != getattr(area, name) for name in AREA_SCORING_FIELDS)
+
+
+def reference_firm_save(
+    *, firm: ReferenceFirm, areas: Mapping[str, Iterable[TechnologyArea]], by: User | None, reason: str = ""
+) -> bool:
+    """Validate and save a reference firm with its graded AREAS ({"core_areas": [...], ...}) in one history row;
+    True when something was written.
+
+    Nothing is written when nothing changed. A new firm, a new description or a changed grade rescores every firm
+    once the transaction commits: the areas' profiles are read from the reference firms (docs/matching.md).
+    """
+    wanted = {name: {area.pk: area for area in areas.get(name, ())} for name in ReferenceFirm.GRADES}
+    reference_grades_check({name: set(chosen.values()) for name, chosen in wanted.items()})
+    firm.full_clean()
+    created = firm.pk is None
+    stored = None if created else ReferenceFirm.objects.filter(pk=firm.pk).values("description").first()
+    before = {} if created else {name: set(getattr(firm, name).values_list("pk", flat=True)) for name in wanted}
+    after = {name: set(chosen) for name, chosen in wanted.items()}
+    grades_changed = before != after
+    if not created and not grades_changed and saving_changes_nothing(firm):
+        return False
+    with transaction.atomic():
+        if created:
+            _save(firm, by=by, reason=reason, history=False)  # the one history row below snapshots the areas too
+        firm.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple-history reads it
+        try:
+            for name, chosen in wanted.items():
+                getattr(firm, name).set(list(chosen.values()))
+        finally:
+            del firm.skip_history_when_saving  # type: ignore[attr-defined]
+        default = gettext_noop("Created") if created else gettext_noop("Edited")
+        _save(firm, by=by, reason=reason or default, always=True)
+        if created or grades_changed or stored is None or stored["description"] != firm.description:
+            dispatch.all_rescore_later()
+    return True
+
+
+def reference_firm_delete(*, firm: ReferenceFirm, by: User | None, reason: str) -> None:
+    """Delete a reference firm (its history keeps who and why) and rescore every firm once the transaction commits."""
+    _stamp(firm, by=by, reason=reason)  # for the history's "-" row
+    with transaction.atomic():
+        firm.delete()
+        dispatch.all_rescore_later()

@@ -18,6 +18,7 @@ from portal.curation import CuratedError, CuratedLoadError, LoadContext, LoadRep
 from programmes.curated import (
     certifications_load,
     organisations_load,
+    reference_firms_load,
     sources_catalogue_load,
     technology_areas_load,
 )
@@ -50,6 +51,7 @@ def curated_plan(directory: Path) -> list[tuple[Callable[[LoadContext, list[dict
         ("organisations.yaml", organisations_load),
         ("technology_areas.yaml", technology_areas_load),
         ("certifications.yaml", certifications_load),
+        ("reference_firms.yaml", reference_firms_load),
         ("sources.yaml", sources_catalogue_load),
         ("opportunities*.yaml", opportunities_load),
         ("companies.yaml", companies_load),

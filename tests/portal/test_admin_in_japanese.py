@@ -46,7 +46,14 @@ def test_the_admin_names_kakehashi_not_django(consultant_client):
 @pytest.fixture
 def edited_call(consultant):
     """A draft call loaded by the curated fixture load, then given a deadline, a flag and published."""
-    call = CallFactory(slug="gcap-call", title="GCAP call", status=Opportunity.Status.DRAFT, closes_on=None)
+    # A fixed opening date: the deadline below is a fixed date too, and must stay after it whatever day it is.
+    call = CallFactory(
+        slug="gcap-call",
+        title="GCAP call",
+        status=Opportunity.Status.DRAFT,
+        opens_on=datetime.date(2026, 11, 1),
+        closes_on=None,
+    )
     call._change_reason = CHANGE_REASON
     call.save()
     opportunity_update(

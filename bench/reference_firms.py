@@ -1,0 +1,74 @@
+"""Write fixtures/reference_firms.yaml from the `tune` half of the ranking development set (docs/matching.md).
+
+The reference firms are the scorer's examples of how firms write about each area. They are taken from the `tune`
+half only, with the grades written for them before any scorer ran, so the `test` half stays unseen:
+tests/matching/test_reference_firms.py checks that the fixture is exactly what this script writes.
+
+    .venv/bin/python bench/reference_firms.py          # rewrite the fixture
+    .venv/bin/python bench/reference_firms.py --check  # exit 1 if the fixture differs
+"""
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+RANKING = ROOT / "tests" / "matching" / "ranking"
+FIXTURE = ROOT / "fixtures" / "reference_firms.yaml"
+GRADE_FIELDS = {3: "core_areas", 2: "significant_areas", 1: "tangential_areas"}
+HEADER = """\
+# Reference firms: real firms' own descriptions, graded against the technology areas (docs/matching.md, "Reference
+# firms"). The scorer reads each area's reference firms as examples of how firms write about it.
+#
+# Written by bench/reference_firms.py from the `tune` half of the ranking development set
+# (tests/matching/ranking/): descriptions paraphrased from each firm's public page (`source_url`), grades from the
+# labelling guide (3 core, 2 significant, 1 tangential), written before any scorer ran. The `test` half is never
+# here. Consultants may add or edit reference firms in the admin; rerunning the script rewrites these.
+"""
+
+
+def reference_firms() -> list[dict]:
+    """The tune firms that work in at least one area, each with its description and its areas by grade."""
+    with (RANKING / "labels.csv").open(newline="") as fh:
+        labels = {row.pop("slug"): {k: int(v) for k, v in row.items()} for row in csv.DictReader(fh)}
+    tune = set(yaml.safe_load((RANKING / "split.yaml").read_text())["tune"])
+    out = []
+    for firm in yaml.safe_load((RANKING / "firms.yaml").read_text()):
+        if firm["slug"] not in tune:
+            continue
+        grades = {area: grade for area, grade in labels[firm["slug"]].items() if grade and not area.endswith("-hub")}
+        if not grades:
+            continue  # a civilian decoy: an example of no area
+        record = {"slug": firm["slug"], "name": firm["name"], "source_url": firm["source"]}
+        for grade, field in GRADE_FIELDS.items():
+            chosen = sorted(area for area, g in grades.items() if g == grade)
+            if chosen:
+                record[field] = chosen
+        record["description"] = firm["description"]
+        out.append(record)
+    return sorted(out, key=lambda record: record["slug"])
+
+
+def fixture_text() -> str:
+    body = yaml.safe_dump(reference_firms(), allow_unicode=True, sort_keys=False, width=118)
+    return HEADER + body
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the fixture is not what would be written")
+    args = parser.parse_args()
+    text = fixture_text()
+    if args.check:
+        same = FIXTURE.exists() and FIXTURE.read_text(encoding="utf-8") == text
+        print("fixtures/reference_firms.yaml is up to date" if same else "fixtures/reference_firms.yaml differs")
+        sys.exit(0 if same else 1)
+    FIXTURE.write_text(text, encoding="utf-8")
+    print(f"wrote {FIXTURE.relative_to(ROOT)}: {len(reference_firms())} reference firms")
+
+
+if __name__ == "__main__":
+    main()
