@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -75,6 +76,7 @@ def _diffs(text: str) -> list[str]:
 
 def test_a_records_history_diffs_read_in_japanese_under_ja(consultant_client, edited_call):
     text = consultant_client.get(f"/ja/admin/programmes/opportunity/{edited_call.pk}/history/").text
+    assert "{#" not in text and "simple-history's list" not in text  # the template's own note is not on the page
 
     diffs = _diffs(text)
     assert "状態：下書き → 公開" in diffs
@@ -298,3 +300,15 @@ def test_a_memberships_page_names_the_role_by_its_label(consultant_client):
     assert "<h2>Acme の alice（編集者）</h2>" in japanese
     assert "<h2>alice (Editor) at Acme</h2>" in english
     assert "Acme：AS9100D" in firm and "holds" not in firm  # the certificate inline's row
+
+
+def test_no_template_opens_a_one_line_comment_it_does_not_close_on_the_same_line():
+    """Django's {# #} ends at the line's end: one spread over two lines is shown to the reader as text."""
+    root = Path(__file__).resolve().parents[2] / "templates"
+    open_ended = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("*.html")) + sorted(root.rglob("*.txt"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert not open_ended
