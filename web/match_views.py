@@ -37,7 +37,7 @@ from matching.selectors import (
 )
 from matching.services import area_dismissal_add, area_dismissal_remove, area_suggestion_tick
 from portal.filterforms import filter_form_tune
-from portal.filters import BooleanSelect, filter_errors_response
+from portal.filters import BooleanFilter, BooleanSelect, boolean_param, filter_errors_response
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word
 from portal.text import localised, punct
 from programmes.models import TechnologyArea
@@ -63,12 +63,30 @@ MATCH_EXPORT_COLUMNS = [
 ]
 
 
-def _match_filterset(request: HttpRequest, company) -> MatchFilterSet:
-    """The shared MatchFilterSet over COMPANY's matches as this viewer may see them."""
+class MatchPageFilterSet(MatchFilterSet):
+    """The API's match filters, and whether the page and its export show the matches the firm dismissed."""
+
+    show_dismissed = BooleanFilter(method="keep", label=_("Show dismissed"))
+
+    def keep(self, queryset, name, value):
+        return queryset  # applied before the filters (with_workspace); here it is only checked
+
+
+def _show_dismissed(request: HttpRequest) -> bool:
+    """Whether the dismissed matches are asked for; a value that is neither yes nor no is False, and the filter
+    form names it beside the box (the page) or in a 400 (the export)."""
+    try:
+        return boolean_param(request.GET, "show_dismissed")
+    except ValidationError:
+        return False
+
+
+def _match_filterset(request: HttpRequest, company) -> MatchPageFilterSet:
+    """The match filters over COMPANY's matches as this viewer may see them."""
     queryset = match_list(user=request.user, company=company) if company else Match.objects.none()
     # workspace (#14): each row's pipeline stage and "not relevant" mark; dismissed rows only when asked for
-    queryset = with_workspace(queryset, include_dismissed=request.GET.get("show_dismissed") == "1")
-    return MatchFilterSet(request.GET, queryset=queryset, request=request)
+    queryset = with_workspace(queryset, include_dismissed=_show_dismissed(request))
+    return MatchPageFilterSet(request.GET, queryset=queryset, request=request)
 
 
 def _tune_form(form: forms.Form) -> None:
@@ -102,7 +120,7 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
     context = {
         "can_edit_workspace": can_edit,
         "bulk_actions": bulk_actions(),
-        "show_dismissed": request.GET.get("show_dismissed") == "1",
+        "show_dismissed": _show_dismissed(request),
         "companies": companies,
         "company": company,
         "filterset": filterset,

@@ -47,6 +47,26 @@ def test_not_relevant_hides_the_match_and_show_dismissed_brings_it_back(alice_cl
     assert FeedbackMark.objects.get(company=firm_a).technology_area.slug == "cyber"
 
 
+@pytest.mark.parametrize("yes", ["1", "true", "TRUE", "True"])
+def test_show_dismissed_takes_every_spelling_of_yes_the_other_filters_take(alice_client, firm_a, matches, yes):
+    dismiss(alice_client, "cyber-call")
+    assert titles(alice_client.get(MATCHES, {"show_dismissed": yes}))[0] == "Cyber defence call"
+    export = alice_client.get("/my/matches/export.csv", {"show_dismissed": yes})
+    assert export.status_code == 200 and "cyber-call" in export.content.decode("utf-8-sig")
+
+
+def test_a_show_dismissed_value_that_is_neither_yes_nor_no_is_named_on_the_page_and_refused_by_the_export(
+    alice_client, firm_a, matches
+):
+    dismiss(alice_client, "cyber-call")
+    page = alice_client.get(MATCHES, {"show_dismissed": "maybe"})
+    assert page.status_code == 200 and "Give true or false." in page.text
+    assert "Cyber defence call" not in titles(page)
+    export = alice_client.get("/my/matches/export.csv", {"show_dismissed": "maybe"})
+    assert export.status_code == 400 and "show_dismissed" in export.content.decode()
+    assert titles(alice_client.get(MATCHES, {"show_dismissed": "false"})) == ["High-power laser call", "Other call"]
+
+
 def test_undo_is_one_click(alice_client, firm_a, matches):
     dismiss(alice_client, "cyber-call")
     response = alice_client.post("/workspace/firm-a/matches/cyber-call/not-relevant/undo/", {"next": MATCHES})
