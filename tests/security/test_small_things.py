@@ -92,3 +92,20 @@ def test_the_404_page_needs_no_static_files_or_database(settings, db):
 
     assert english.status_code == japanese.status_code == 404
     assert "<h1>Page not found</h1>" in english.text and '<html lang="ja">' in japanese.text
+
+
+@pytest.mark.parametrize("prefix", ["", "/ja"])
+def test_the_sign_in_and_lock_out_pages_send_people_to_who_can_create_and_reset_accounts(client, prefix):
+    """Consultants curate records and may not create users or set passwords (their admin answers 403), so neither
+    page may tell a locked-out person to ask them."""
+    from tests.factories import ConsultantFactory
+
+    ConsultantFactory(username="someone")
+    sign_in = client.get(f"{prefix}/accounts/login/").text
+    for _ in range(5):
+        client.post(f"{prefix}/accounts/login/", {"username": "someone", "password": "wrong"})
+    locked = client.post(f"{prefix}/accounts/login/", {"username": "someone", "password": "wrong"})
+    assert locked.status_code == 429
+    for text in (sign_in, locked.text):
+        assert "consultant" not in text.lower() and "コンサルタント" not in text
+    assert ("the team that runs Kakehashi" if not prefix else "架け橋の運営チーム") in locked.text
