@@ -5,14 +5,42 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from notices.models import Notice
+from programmes.filters import areas_in_reading_order, country_choices
+from programmes.models import Opportunity
+
+
+def _published_records(request) -> QuerySet:
+    """The records a `record` filter may name: published ones, as the notices' readers see them."""
+    return Opportunity.objects.published()
 
 
 class NoticeFilterSet(django_filters.FilterSet):
-    """Notices affecting a record (slug), a country (ISO code) or a technology area (slug)."""
+    """Notices affecting a record (slug), a country (ISO code) or a technology area (slug).
 
-    record = django_filters.CharFilter(field_name="records__slug", label=_("Record"))
-    area = django_filters.CharFilter(field_name="technology_areas__slug", label=_("Technology area"))
-    country = django_filters.CharFilter(method="filter_country", label=_("Country"))
+    A slug or code that names nothing is a 400 naming the parameter, as on the records' filters: an empty list
+    would read as "no notice affects it".
+    """
+
+    record = django_filters.ModelChoiceFilter(
+        field_name="records",
+        to_field_name="slug",
+        queryset=_published_records,
+        label=_("Record"),
+        help_text=_("A published record's slug."),
+    )
+    area = django_filters.ModelChoiceFilter(
+        field_name="technology_areas",
+        to_field_name="slug",
+        queryset=areas_in_reading_order,
+        label=_("Technology area"),
+        help_text=_("Technology area slug."),
+    )
+    country = django_filters.ChoiceFilter(
+        choices=country_choices,
+        method="filter_country",
+        label=_("Country"),
+        help_text=_("ISO country code: notices naming this country, or naming none (they affect everyone)."),
+    )
 
     class Meta:
         model = Notice

@@ -59,7 +59,7 @@ def fit_score_provider(provider: FitScore) -> FitScore:
     return provider
 
 
-def _country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[tuple[str, str]]:
     """Every country, named in the active language."""
     return [(code, name) for code, name in countries]
 
@@ -129,7 +129,7 @@ class OpportunityFilterSet(django_filters.FilterSet):
     )
     # A callable: each request's FilterSet and form copy a reference, not 250 choices (that cost about 7 ms).
     eligible_country = django_filters.ChoiceFilter(
-        choices=_country_choices,
+        choices=country_choices,
         method="filter_eligible_country",
         label=_("Eligible for country"),
         help_text=_("ISO country code: records open to firms from this country (or to any country)."),

@@ -94,6 +94,24 @@ def test_the_notices_api_lists_and_filters(loaded, anon_client):
     assert detail["countries"] == ["AU", "GB", "US"] and detail["sources"][0]["url"].startswith("https://")
 
 
+@pytest.mark.parametrize(
+    ("parameter", "value"), [("country", "ZZ"), ("area", "warp-drive"), ("record", "no-such-record")]
+)
+def test_a_notice_filter_naming_nothing_is_a_400_naming_the_parameter(loaded, anon_client, parameter, value):
+    response = anon_client.get("/api/v1/notices/", {parameter: value})
+    assert response.status_code == 400 and set(response.json()) == {parameter}
+
+
+def test_the_notice_filters_take_an_area_slug(loaded, anon_client):
+    from programmes.models import TechnologyArea
+
+    notice = Notice.objects.get(slug="export-rules-revision-2026-04")
+    notice.technology_areas.add(TechnologyArea.objects.get(slug="space"))
+    results = anon_client.get("/api/v1/notices/", {"area": "space"}).json()["results"]
+    assert [row["slug"] for row in results] == [notice.slug]
+    assert anon_client.get("/api/v1/notices/", {"area": "cyber"}).json()["results"] == []
+
+
 def test_a_draft_notice_is_not_served(loaded, anon_client):
     Notice.objects.filter(slug="export-rules-revision-2026-04").update(status="draft")
     assert anon_client.get("/api/v1/notices/export-rules-revision-2026-04/").status_code == 404
