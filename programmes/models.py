@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.jsontext import UnicodeJSONEncoder
 from portal.models import KanaReadingModel
+from portal.text import reading_japanese
 from programmes.querysets import NamedQuerySet, OpportunityQuerySet
 
 # A record's sources and the reference firms live in their own modules (re-exported: callers import them from here),
@@ -80,7 +81,8 @@ class TechnologyArea(KanaReadingModel):
         verbose_name_plural = _("technology areas")
 
     def __str__(self) -> str:
-        return self.name
+        # In the reader's language wherever the admin or a form offers it as a choice (docs/portal.md).
+        return self.name_ja if self.name_ja and reading_japanese() else self.name
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:opportunity_list") + f"?technology_area={self.slug}"
@@ -108,7 +110,8 @@ class Certification(KanaReadingModel):
         verbose_name_plural = _("certifications")
 
     def __str__(self) -> str:
-        return self.name
+        # In the reader's language wherever the admin or a form offers it as a choice (docs/portal.md).
+        return self.name_ja if self.name_ja and reading_japanese() else self.name
 
     def get_absolute_url(self) -> str:
         return reverse("api:certification-detail", kwargs={"version": "v1", "code": self.code})
@@ -289,7 +292,8 @@ class Opportunity(models.Model):
         indexes = [models.Index(fields=["status", "kind"]), models.Index(fields=["closes_on"])]
 
     def __str__(self) -> str:
-        return self.title
+        # In the reader's language wherever the admin or a form offers it as a choice (docs/portal.md).
+        return self.title_ja if self.title_ja and reading_japanese() else self.title
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:opportunity_detail", kwargs={"slug": self.slug})

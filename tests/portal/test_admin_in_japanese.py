@@ -312,3 +312,25 @@ def test_no_template_opens_a_one_line_comment_it_does_not_close_on_the_same_line
         if "{#" in line and "#}" not in line.split("{#", 1)[1]
     ]
     assert not open_ended
+
+
+def test_the_japanese_admin_offers_areas_and_records_by_their_japanese_names(consultant_client):
+    from tests.factories import OpportunityFactory, TechnologyAreaFactory
+
+    area = TechnologyAreaFactory(slug="space", name="Space", name_ja="宇宙")
+    record = OpportunityFactory(slug="space-call", title="Space call", title_ja="宇宙の公募", areas=[area])
+
+    company_form = consultant_client.get("/ja/admin/companies/company/add/").text
+    assert ">宇宙</option>" in company_form and ">Space</option>" not in company_form
+    notice_form = consultant_client.get("/ja/admin/notices/notice/add/").text
+    assert ">宇宙の公募</option>" in notice_form
+    found = consultant_client.get(
+        "/ja/admin/autocomplete/",
+        {"app_label": "programmes", "model_name": "opportunityarea", "field_name": "technology_area", "term": "sp"},
+    ).json()
+    assert [row["text"] for row in found["results"]] == ["宇宙"]
+
+    english = consultant_client.get("/admin/companies/company/add/").text
+    assert (
+        ">Space</option>" in english and record.title_ja not in consultant_client.get("/admin/notices/notice/add/").text
+    )
