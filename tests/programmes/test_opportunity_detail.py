@@ -159,6 +159,26 @@ def test_where_japanese_text_is_missing_the_english_shows_marked_as_english(anon
     assert "badge-english" not in anon_client.get(url(hub)).text
 
 
+def test_a_sources_english_note_is_marked_as_english_on_the_japanese_page(anon_client, world):
+    laser = world["laser"]
+    SourceFactory(opportunity=laser, url="https://example.org/basis", note="Basis of the expected window.")
+    SourceFactory(opportunity=laser, url="https://example.org/ja-note", note="公募要領の第3版。")
+    text = anon_client.get(f"/ja{url(laser)}").text
+    note = '<span class="muted" lang="en">Basis of the expected window.</span>'
+    english = f'{note} <span class="badge badge-english">英語</span>'
+    assert english in text
+    assert '<span class="muted" lang="ja">公募要領の第3版。</span></li>' in text
+    assert "badge-english" not in anon_client.get(url(laser)).text.split("Basis of the expected window.")[1][:80]
+
+
+def test_a_firms_english_description_is_marked_as_english_on_its_japanese_page(alice_client, firm_a):
+    firm_a.description = "We build small satellites."
+    firm_a.save()
+    text = alice_client.get(f"/ja/companies/{firm_a.slug}/").text
+    assert '<p class="lede" lang="en">We build small satellites.' in text and "badge-english" in text
+    assert "badge-english" not in alice_client.get(f"/companies/{firm_a.slug}/").text
+
+
 def test_a_change_of_area_weights_alone_is_listed_in_the_history(anon_client, world, consultant):
     from programmes.services import opportunity_update
 
