@@ -2,9 +2,11 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -114,7 +116,9 @@ class WebhookDeliveryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def replay(self, request, *args, **kwargs):
         """Deliver this event again now (due at once, with a fresh day of retries)."""
         endpoint = self.endpoint()
-        message = get_object_or_404(webhook_deliveries(endpoint), pk=self.kwargs["delivery_id"])
+        message = webhook_deliveries(endpoint).filter(pk=self.kwargs["delivery_id"]).first()
+        if message is None:
+            raise NotFound(gettext("This endpoint has no delivery %(id)s.") % {"id": self.kwargs["delivery_id"]})
         try:
             message = webhook_delivery_replay(endpoint=endpoint, message=message)
         except DjangoValidationError as error:

@@ -20,7 +20,10 @@ class CanEditCompany(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         # Creating a firm is for consultants; updates are decided per firm below.
-        return request.method in SAFE_METHODS or view.action != "create" or is_consultant(request.user)
+        if request.method in SAFE_METHODS or view.action != "create":
+            return True
+        self.message = gettext_lazy("Only consultants may add a firm.")  # this request's own instance
+        return is_consultant(request.user)
 
     def has_object_permission(self, request, view, obj: Company) -> bool:
         return request.method in SAFE_METHODS or Company.objects.editable_by(request.user).filter(pk=obj.pk).exists()

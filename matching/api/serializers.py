@@ -1,5 +1,6 @@
 """Match scores and scoring runs as REST clients read them."""
 
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import serializers
 
 from companies.models import Company
@@ -196,16 +197,28 @@ class MatchRunStartSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(
         choices=[choice for choice in MatchRun.Scope.choices if choice[0] != MatchRun.Scope.BATCH], required=False
     )
-    company = serializers.SlugRelatedField(slug_field="slug", queryset=Company.objects.all(), required=False)
+    company = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Company.objects.all(),
+        required=False,
+        error_messages={"does_not_exist": gettext_lazy("No firm has the slug “{value}”.")},
+    )
     opportunity = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Opportunity.objects.published(), required=False
+        slug_field="slug",
+        queryset=Opportunity.objects.published(),
+        required=False,
+        error_messages={"does_not_exist": gettext_lazy("No published record has the slug “{value}”.")},
     )
 
     def validate(self, attrs: dict) -> dict:
         given = [name for name in ("company", "opportunity") if attrs.get(name) is not None]
         if len(given) > 1:
             raise serializers.ValidationError({"opportunity": "Give a company or an opportunity, not both."})
-        scope = attrs.get("scope") or (given[0] if given else MatchRun.Scope.ALL)
+        if not given and not attrs.get("scope"):
+            # A full rescore is the costliest thing the API starts: it is asked for by name, never by an empty body.
+            why = gettext('Say what to rescore: {"scope": "all"}, a company\'s slug or an opportunity\'s slug.')
+            raise serializers.ValidationError({"scope": why})
+        scope = attrs.get("scope") or given[0]
         if scope != MatchRun.Scope.ALL and scope not in given:
             raise serializers.ValidationError({scope: f"A {scope} run needs the {scope}'s slug."})
         if scope == MatchRun.Scope.ALL and given:

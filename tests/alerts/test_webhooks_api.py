@@ -407,3 +407,12 @@ def test_endpoints_disabled_automatically_before_the_items_read_in_japanese_afte
     assert day["disabled_reason_detail"]["text"] == "配信が24時間失敗し続け、最後のエラーは「HTTP 502; retry; later」"
     assert rounds["disabled_reason_detail"]["text"] == "配信ラウンドが10回続けて失敗し、最後のエラーは「timed out」"
     assert other["disabled_reason_detail"] == {"code": "text", "params": {}, "text": old["other"]}  # shown as it is
+
+
+def test_replaying_a_delivery_the_endpoint_never_had_is_a_404_in_plain_words(alice, alice_client, receiver):
+    endpoint, _secret = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
+    response = alice_client.post(f"{API}{endpoint.pk}/deliveries/999999/replay/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "This endpoint has no delivery 999999."}
+    japanese = alice_client.post(f"{API}{endpoint.pk}/deliveries/999999/replay/?lang=ja")
+    assert japanese.json() == {"detail": "このエンドポイントには配信 999999 がありません。"}

@@ -57,3 +57,9 @@ def test_drfs_own_refusals_follow_the_language_too(client):
     assert response.json() == {"detail": "認証情報が含まれていません。"}
     response = client.get(f"{API}/me/", HTTP_AUTHORIZATION="Bearer kkh_unknown", HTTP_ACCEPT_LANGUAGE="ja")
     assert response.json() == {"detail": "トークンが無効です。"}
+
+
+def test_staff_adding_a_firm_are_told_only_consultants_may(alice_token_client):
+    response = alice_token_client.post(f"{API}/companies/", {"name": "New firm"}, "application/json")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Only consultants may add a firm."}

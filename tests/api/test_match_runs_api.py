@@ -77,3 +77,17 @@ def test_a_bad_run_request_is_a_400_naming_the_field(consultant_client, firm_a, 
     assert response.status_code == 400
     assert list(response.json()) == [field]
     assert not MatchRun.objects.exists()
+
+
+def test_an_empty_body_starts_no_rescore_and_says_what_to_give(consultant_client):
+    response = consultant_client.post(f"{API}/match-runs/", {}, content_type="application/json")
+    assert response.status_code == 400 and set(response.json()) == {"scope"}
+    assert '{"scope": "all"}' in response.json()["scope"][0]
+    assert not MatchRun.objects.exists()
+
+
+def test_an_unknown_firm_or_record_is_named_in_plain_words(consultant_client):
+    firm = consultant_client.post(f"{API}/match-runs/", {"company": "nope"}, content_type="application/json")
+    assert firm.status_code == 400 and firm.json() == {"company": ["No firm has the slug “nope”."]}
+    record = consultant_client.post(f"{API}/match-runs/", {"opportunity": "nope"}, content_type="application/json")
+    assert record.json() == {"opportunity": ["No published record has the slug “nope”."]}
