@@ -97,6 +97,10 @@ def pipeline_list_view(request: HttpRequest, company_slug: str) -> HttpResponse:
         paging = {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}
         context.update(columns=[column], querystring=f"stage={stage}", **paging)
     else:
+        if stage:  # a link from elsewhere, or a hand-typed one: say why the whole board is shown
+            stages = ", ".join(PipelineEntry.Stage.values)
+            why = _("“%(stage)s” is not a stage (%(stages)s): the whole board is shown.")
+            messages.warning(request, why % {"stage": stage[:40], "stages": stages})
         context["columns"] = pipeline_board(user=request.user, company=company)
     return render(request, "workspace/pipeline_list.html", context)
 

@@ -225,3 +225,12 @@ def test_the_board_speaks_japanese(alice_client, alice, firm_a, call):
     text = alice_client.get("/ja" + BOARD).text
     assert "Firm A のパイプライン" in text
     assert "注視中" in text and "取り組み中" in text and "移動先" in text
+
+
+def test_a_stage_that_does_not_exist_shows_the_whole_board_and_says_why(alice_client, alice, firm_a, call):
+    alice_client.post(entry_url("laser-call", "set/"), {"stage": "pursuing"})
+    response = alice_client.get(BOARD, {"stage": "bogus"})
+    assert response.status_code == 200 and "High-power laser call" in response.text
+    assert "“bogus” is not a stage" in response.text
+    assert "is not a stage" not in alice_client.get(BOARD, {"stage": "pursuing"}).text
+    assert "「bogus」は段階ではありません" in alice_client.get("/ja" + BOARD, {"stage": "bogus"}).text
