@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from companies.models import DESCRIPTION_MAX, FOUNDED_MIN, Company
@@ -31,7 +32,11 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}, field {self.field}: {self.message}"
+        return _("line %(line)s, field %(field)s: %(why)s") % {
+            "line": self.line,
+            "field": self.field,
+            "why": self.message,
+        }
 
 
 class CompanyImportError(Exception):
@@ -63,7 +68,9 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")  # strips a byte-order mark if there is one
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        why = f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be read); save it as CSV UTF-8"
+        why = _("the file is not UTF-8 (byte 0x%(byte)s cannot be read); save it as CSV UTF-8") % {
+            "byte": f"{data[exc.start]:02x}"
+        }
         raise CompanyImportError([RowError(line, "file", why)]) from exc
 
 
@@ -73,10 +80,13 @@ def check_header(reader: Iterator[list[str]]) -> None:
     except csv.Error as exc:
         raise CompanyImportError([RowError(1, "header", str(exc))]) from exc
     if header is None:
-        raise CompanyImportError([RowError(1, "header", "the file is empty; expected a header row")])
+        raise CompanyImportError([RowError(1, "header", _("the file is empty; expected a header row"))])
     got = [column.strip().lower() for column in header]
     if got != HEADER:
-        why = f"expected the header {','.join(HEADER)} but found {shown(','.join(header))}"
+        why = _("expected the header %(expected)s but found %(found)s") % {
+            "expected": ",".join(HEADER),
+            "found": shown(",".join(header)),
+        }
         raise CompanyImportError([RowError(1, "header", why)])
 
 
@@ -102,11 +112,13 @@ def records(reader: Any, errors: list[RowError], text: str = "") -> Iterator[tup
 def unreadable(line: int, why: str, text: str) -> RowError:
     """The CSV reader's refusal of the record starting on LINE, in plain words where it is a field too long."""
     if "field larger than field limit" not in why:
-        return RowError(line, "file", f"unreadable CSV: {why}")
+        return RowError(line, "file", _("unreadable CSV: %(why)s") % {"why": why})
     limit = csv.field_size_limit()
     column = oversized_column(text, line, limit)
     field = HEADER[column] if column is not None and column < len(HEADER) else "file"
-    why = f"longer than {limit:,} characters, the most a CSV field may hold; the file was not read past this line"
+    why = _("longer than %(limit)s characters, the most a CSV field may hold; the file was not read past this line") % {
+        "limit": f"{limit:,}"
+    }
     return RowError(line, field, why)
 
 
@@ -155,7 +167,11 @@ class RowChecker:
 
     def check(self, line: int, record: list[str], errors: list[RowError]) -> Row | None:
         if len(record) != len(HEADER):
-            errors.append(RowError(line, "row", f"expected {len(HEADER)} columns but found {len(record)}"))
+            why = _("expected %(expected)s columns but found %(found)s") % {
+                "expected": len(HEADER),
+                "found": len(record),
+            }
+            errors.append(RowError(line, "row", why))
             return None
         raw = {name: value.strip() for name, value in zip(HEADER, record, strict=True)}
         row_errors: list[RowError] = []
@@ -165,7 +181,7 @@ class RowChecker:
 
         for name, value in raw.items():
             if "\x00" in value:  # PostgreSQL text cannot hold it; the forms and the API refuse it too
-                fail(name, "contains a NUL character")
+                fail(name, _("contains a NUL character"))
                 raw[name] = value.replace("\x00", "")
 
         slug = self._name(raw["name"], fail, line)
@@ -179,12 +195,13 @@ class RowChecker:
             "trl": self._trl(raw["trl"], fail),
         }
         if not raw["description"]:
-            fail("description", "empty description")
+            fail("description", _("empty description"))
         elif len(raw["description"]) > DESCRIPTION_MAX:
-            fail("description", f"longer than {DESCRIPTION_MAX:,} characters ({len(raw['description']):,} given)")
-        area_ids = self._lookup(raw["technology_areas"], self.areas, "technology_areas", "technology area", fail)
+            sizes = {"limit": f"{DESCRIPTION_MAX:,}", "given": f"{len(raw['description']):,}"}
+            fail("description", _("longer than %(limit)s characters (%(given)s given)") % sizes)
+        area_ids = self._lookup(raw["technology_areas"], self.areas, "technology_areas", _("technology area"), fail)
         certification_ids = self._lookup(
-            raw["certifications"].lower(), self.certifications, "certifications", "certification code", fail
+            raw["certifications"].lower(), self.certifications, "certifications", _("certification code"), fail
         )
         errors.extend(row_errors)
         if row_errors:
@@ -193,19 +210,19 @@ class RowChecker:
 
     def _name(self, name: str, fail: Any, line: int) -> str:
         if not name:
-            fail("name", "empty name")
+            fail("name", _("empty name"))
             return ""
         if len(name) > self.name_max:
-            fail("name", f"longer than {self.name_max} characters")
+            fail("name", _("longer than %(limit)s characters") % {"limit": self.name_max})
         slug = company_slug(name)
         if slug not in self.slugs:
             slug = self.by_name.get(name.casefold(), slug)
         if not slug:
-            fail("name", f"'{shown(name)}' has no letters or digits to make an address from")
+            fail("name", _("'%(name)s' has no letters or digits to make an address from") % {"name": shown(name)})
         elif slug in self.seen:
             first_line, first_name = self.seen[slug]
-            names = f"'{shown(name)}' and '{shown(first_name)}'"
-            fail("name", f"duplicate of line {first_line}: {names} both give the slug '{slug}'")
+            why = _("duplicate of line %(line)s: '%(name)s' and '%(first)s' both give the slug '%(slug)s'")
+            fail("name", why % {"line": first_line, "name": shown(name), "first": shown(first_name), "slug": slug})
         else:
             self.seen[slug] = (line, name)
         return slug
@@ -213,20 +230,23 @@ class RowChecker:
     def _country(self, value: str, fail: Any) -> str:
         code = value.upper()
         if code not in self.countries:
-            fail("country", f"unknown country '{shown(value)}': use an ISO 3166 two-letter code such as AU, US or JP")
+            why = _("unknown country '%(value)s': use an ISO 3166 two-letter code such as AU, US or JP")
+            fail("country", why % {"value": shown(value)})
         return code
 
     def _size(self, value: str, fail: Any) -> str:
         size = value.lower()
         if size not in self.sizes:
-            fail("size", f"'{shown(value)}' is not a size: use one of {', '.join(self.sizes)}")
+            why = _("'%(value)s' is not a size: use one of %(sizes)s")
+            fail("size", why % {"value": shown(value), "sizes": ", ".join(self.sizes)})
         return size
 
     def _founded(self, value: str, fail: Any) -> int | None:
         if not value:
             return None
         if not value.isdigit() or not FOUNDED_MIN <= int(value) <= self.this_year:
-            fail("founded", f"'{shown(value)}' is not a year from {FOUNDED_MIN} to {self.this_year}")
+            why = _("'%(value)s' is not a year from %(first)s to %(last)s")
+            fail("founded", why % {"value": shown(value), "first": FOUNDED_MIN, "last": self.this_year})
             return None
         return int(value)
 
@@ -234,19 +254,21 @@ class RowChecker:
         if not value:
             return ""
         if len(value) > self.website_max:
-            fail("website", f"longer than {self.website_max} characters")
+            fail("website", _("longer than %(limit)s characters") % {"limit": self.website_max})
             return value
         try:
             self.url(value)
         except ValidationError:
-            fail("website", f"malformed URL '{value}': give a full address such as https://example.com")
+            why = _("malformed URL '%(value)s': give a full address such as https://example.com")
+            fail("website", why % {"value": value})
         return value
 
     def _trl(self, value: str, fail: Any) -> int | None:
         if not value:
             return None
         if not value.isdigit() or not 1 <= int(value) <= 9:
-            fail("trl", f"TRL '{shown(value)}' is out of range: use a whole number from 1 to 9, or leave it empty")
+            why = _("TRL '%(value)s' is out of range: use a whole number from 1 to 9, or leave it empty")
+            fail("trl", why % {"value": shown(value)})
             return None
         return int(value)
 
@@ -254,5 +276,8 @@ class RowChecker:
         keys = [key.strip() for key in value.split(";") if key.strip()]
         unknown = [key for key in keys if key not in known]
         if unknown:
-            fail(name, f"unknown {what} {shown(', '.join(repr(key) for key in unknown))}")
+            fail(
+                name,
+                _("unknown %(what)s %(keys)s") % {"what": what, "keys": shown(", ".join(repr(k) for k in unknown))},
+            )
         return frozenset(known[key] for key in keys if key in known)

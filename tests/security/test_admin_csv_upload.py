@@ -123,3 +123,15 @@ def test_firm_staff_cannot_see_an_import(alice_client, consultant):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_japanese_upload_page_lists_each_problem_in_japanese(consultant_client, uav):
+    content = HEADER_LINE + "Firm 1,XX,sme,,,Drones,uav,12,\n"
+    response = consultant_client.post("/ja" + IMPORT_URL, {"file": upload(content)})
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "2 行目、項目 country：不明な国「XX」です" in text
+    assert "2 行目、項目 trl：TRL「12」は範囲外です" in text
+    english = consultant_client.post(IMPORT_URL, {"file": upload(content)}).content.decode()
+    assert "line 2, field country: unknown country" in english
+    assert not Company.objects.exists()
