@@ -11,6 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+def graded_areas(label: str, grade: str, help_text: str) -> models.ManyToManyField:
+    """One of a reference firm's three lists of areas, one per grade."""
+    return models.ManyToManyField(
+        "programmes.TechnologyArea",
+        verbose_name=label,
+        related_name=f"reference_firms_{grade}",
+        blank=True,
+        help_text=help_text,
+    )
+
+
 class ReferenceFirm(models.Model):
     """A real firm's public self-description, with the areas it works in graded as the labelling guide says."""
 
@@ -23,26 +34,14 @@ class ReferenceFirm(models.Model):
         _("source"), max_length=500, help_text=_("The firm's public page the description is paraphrased from.")
     )
     description = models.TextField(_("description"), help_text=_("In the firm's own register, paraphrased."))
-    core_areas = models.ManyToManyField(
-        "programmes.TechnologyArea",
-        verbose_name=_("core areas"),
-        related_name="reference_firms_core",
-        blank=True,
-        help_text=_("Its core product line is in the area (grade 3)."),
+    core_areas = graded_areas(_("core areas"), "core", _("Its core product line is in the area (grade 3)."))
+    significant_areas = graded_areas(
+        _("significant areas"),
+        "significant",
+        _("A significant product in the area, or a direct enabler of it (grade 2)."),
     )
-    significant_areas = models.ManyToManyField(
-        "programmes.TechnologyArea",
-        verbose_name=_("significant areas"),
-        related_name="reference_firms_significant",
-        blank=True,
-        help_text=_("A significant product in the area, or a direct enabler of it (grade 2)."),
-    )
-    tangential_areas = models.ManyToManyField(
-        "programmes.TechnologyArea",
-        verbose_name=_("tangential areas"),
-        related_name="reference_firms_tangential",
-        blank=True,
-        help_text=_("It could serve the area, or mentions it in passing (grade 1)."),
+    tangential_areas = graded_areas(
+        _("tangential areas"), "tangential", _("It could serve the area, or mentions it in passing (grade 1).")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
