@@ -1,7 +1,6 @@
 """The caller's webhook endpoints (create, list, read, change, delete, rotate the secret) and their delivery log."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -20,7 +19,6 @@ from alerts.api.serializers import (
     WebhookEndpointUpdateSerializer,
 )
 from alerts.models import WebhookEndpoint
-from alerts.tasks import deliver_webhooks
 from alerts.webhook_delivery import webhook_delivery_replay
 from alerts.webhooks import (
     webhook_deliveries,
@@ -125,7 +123,4 @@ class WebhookDeliveryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             message = webhook_delivery_replay(endpoint=endpoint, message=message)
         except DjangoValidationError as error:
             raise _api_error(error) from error
-        # "Now": the sender is asked at once rather than at the beat's next minute (and, with no worker, as in
-        # `make run`, it runs here). Its lock keeps it from sending anything twice beside the beat's own run.
-        transaction.on_commit(deliver_webhooks.delay)
         return Response(WebhookDeliverySerializer(message).data, status=status.HTTP_202_ACCEPTED)

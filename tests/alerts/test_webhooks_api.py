@@ -418,3 +418,22 @@ def test_replaying_a_delivery_the_endpoint_never_had_is_a_404_in_plain_words(ali
     assert response.json() == {"detail": "This endpoint has no delivery 999999."}
     japanese = alice_client.post(f"{API}{endpoint.pk}/deliveries/999999/replay/?lang=ja")
     assert japanese.json() == {"detail": "このエンドポイントには配信 999999 がありません。"}
+
+
+def test_a_replay_with_the_queue_down_is_still_accepted_and_waits_for_the_sender(alice, alice_client, receiver):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    endpoint, receiver.secrets["/hook"] = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
+    receiver.answers["/hook"] = [500]
+    record_event()
+    fan_out()
+    webhooks_deliver()
+    delivery = OutboxMessage.objects.get()
+    with mock.patch("alerts.tasks.deliver_webhooks.delay", side_effect=OperationalError("redis is down")):
+        response = alice_client.post(f"{API}{endpoint.pk}/deliveries/{delivery.pk}/replay/")
+    assert response.status_code == 202
+    assert OutboxMessage.objects.get().status == "pending"
+    webhooks_deliver()  # the beat's next run
+    assert [hit.status for hit in receiver.hits] == [500, 200]
