@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.auth import get_user_model
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -29,7 +31,23 @@ from portal.text import localised
 
 
 class ConsultantOnlyMixin:
-    """Admin permissions narrowed to consultants, on top of the model permissions the consultants group holds."""
+    """Admin permissions narrowed to consultants, on top of the model permissions the consultants group holds.
+
+    The admin's action log ("Recent actions") stores each object's name: it is written in the site's language,
+    since records name themselves in the reader's (programmes.models), and every reader shares the log.
+    """
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().log_addition(request, obj, message)  # type: ignore[misc]
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().log_change(request, obj, message)  # type: ignore[misc]
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().log_deletions(request, queryset)  # type: ignore[misc]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_consultant(request.user) and super().has_module_permission(request)

@@ -6,9 +6,11 @@ Used by the programme records' admin (programmes.admin) and the partners' (partn
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
@@ -65,15 +67,18 @@ class ReasonForm(forms.Form):
 def inline_changes(formsets: list) -> list[str]:
     """What bound, valid inline FORMSETS will add, change and delete, in words ("deleted partner source “News”")."""
     lines = []
-    for formset in formsets:
-        name = formset.model._meta.verbose_name
-        deleted = [form for form in formset.deleted_forms if form.instance.pk]
-        for form in formset.forms:
-            if form in formset.deleted_forms or not form.has_changed():
-                continue
-            verb = "changed" if form.instance.pk else "added"
-            lines.append(f"{verb} {name} “{form.instance}”")
-        lines += [f"deleted {name} “{form.instance}”" for form in deleted]
+    # Stored in the history: in the site's language whatever the consultant reads (rows name themselves, and their
+    # models, in the reader's language), so every reader finds the same words.
+    with translation.override(settings.LANGUAGE_CODE):
+        for formset in formsets:
+            name = formset.model._meta.verbose_name
+            deleted = [form for form in formset.deleted_forms if form.instance.pk]
+            for form in formset.forms:
+                if form in formset.deleted_forms or not form.has_changed():
+                    continue
+                verb = "changed" if form.instance.pk else "added"
+                lines.append(f"{verb} {name} “{form.instance}”")
+            lines += [f"deleted {name} “{form.instance}”" for form in deleted]
     return lines
 
 

@@ -334,3 +334,42 @@ def test_the_japanese_admin_offers_areas_and_records_by_their_japanese_names(con
     assert (
         ">Space</option>" in english and record.title_ja not in consultant_client.get("/admin/notices/notice/add/").text
     )
+
+
+def test_what_a_japanese_consultant_changes_is_stored_in_the_sites_language(consultant_client):
+    from django.contrib.admin.models import LogEntry
+    from django.forms import inlineformset_factory
+    from django.utils import translation
+
+    from programmes.admin_curation import inline_changes
+    from programmes.models import OpportunityArea
+    from tests.factories import OpportunityFactory, TechnologyAreaFactory
+
+    area = TechnologyAreaFactory(slug="space", name="Space", name_ja="宇宙", description="Satellites.")
+    form = {
+        "slug": "space",
+        "name": "Space",
+        "name_ja": "宇宙",
+        "name_kana": "うちゅう",
+        "description": "Satellites and launch.",
+        "keywords": "",
+        "related_terms": "",
+    }
+    response = consultant_client.post(f"/ja/admin/programmes/technologyarea/{area.pk}/change/", form)
+    assert response.status_code == 302
+    assert LogEntry.objects.get().object_repr == "Space"  # "Recent actions" is shared by every reader
+
+    record = OpportunityFactory(slug="space-call", areas=[area])
+    link = record.area_links.get()
+    formset_class = inlineformset_factory(type(record), OpportunityArea, fields=("technology_area", "weight"), extra=0)
+    data = {
+        "area_links-TOTAL_FORMS": "1",
+        "area_links-INITIAL_FORMS": "1",
+        "area_links-0-id": str(link.pk),
+        "area_links-0-technology_area": str(area.pk),
+        "area_links-0-weight": "0.5",
+    }
+    with translation.override("ja"):
+        formset = formset_class(data, instance=record, prefix="area_links")
+        assert formset.is_valid(), formset.errors
+        assert inline_changes([formset]) == ["changed technology area of an opportunity “Space (0.50)”"]
