@@ -6,10 +6,11 @@ the outcome, the counts or the first problems found, goes on the CompanyImport r
 """
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from companies.importing import CompanyImportError, RowError, companies_import
 from companies.models import CompanyImport
@@ -45,9 +46,13 @@ def company_import_run(*, import_id: int) -> None:
 
     finished = {"data": b"", "finished_at": timezone.now()}
     try:
-        result = companies_import(data=bytes(job.data), by=job.uploaded_by, source=job.file_name, report=report)
+        # The problems are stored and read later by anyone: in the site's language, also when the job runs in the
+        # uploading request (eager Celery, as in `make run`) under /ja/.
+        with translation.override(settings.LANGUAGE_CODE):
+            result = companies_import(data=bytes(job.data), by=job.uploaded_by, source=job.file_name, report=report)
     except CompanyImportError as exc:
-        shown, count = company_import_errors(exc.errors)
+        with translation.override(settings.LANGUAGE_CODE):
+            shown, count = company_import_errors(exc.errors)
         outcome = {"status": CompanyImport.Status.FAILED, "errors": shown, "error_count": count}
     except Exception:
         CompanyImport.objects.filter(pk=import_id).update(

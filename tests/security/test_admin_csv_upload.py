@@ -135,3 +135,13 @@ def test_the_japanese_upload_page_lists_each_problem_in_japanese(consultant_clie
     english = consultant_client.post(IMPORT_URL, {"file": upload(content)}).content.decode()
     assert "line 2, field country: unknown country" in english
     assert not Company.objects.exists()
+
+
+def test_a_background_import_started_under_ja_stores_its_problems_in_the_sites_language(
+    consultant_client, uav, settings, django_capture_on_commit_callbacks
+):
+    settings.COMPANY_IMPORT_INLINE_BYTES = 100
+    with django_capture_on_commit_callbacks(execute=True):  # the job runs in this request, as with eager Celery
+        consultant_client.post("/ja" + IMPORT_URL, {"file": upload(HEADER_LINE + bad_rows(3))})
+    job = CompanyImport.objects.get()
+    assert job.status == "failed" and job.errors[0].startswith("line 2, field country: unknown country 'XX'")
