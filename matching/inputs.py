@@ -16,17 +16,22 @@ from matching.models import FeedbackMark, Match
 from programmes.models import Certification, Opportunity, OpportunityArea, ReferenceFirm, TechnologyArea
 
 
-def scoring_areas() -> list[AreaRow]:
-    """Every technology area with its description, lexicon, related terms and graded reference firms (two queries)."""
+def scoring_areas(*, examples_too: bool = True) -> list[AreaRow]:
+    """Every technology area with its description, lexicon, related terms and graded reference firms (two queries;
+    one without EXAMPLES_TOO, for a reader that leaves the reference firms out)."""
     examples: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    graded = [
-        getattr(ReferenceFirm, name)
-        .through.objects.annotate(grade=Value(grade))
-        .values_list("technologyarea_id", "referencefirm__description", "grade")
-        for name, grade in ReferenceFirm.GRADES.items()
-    ]
+    graded = (
+        []
+        if not examples_too
+        else [
+            getattr(ReferenceFirm, name)
+            .through.objects.annotate(grade=Value(grade))
+            .values_list("technologyarea_id", "referencefirm__description", "grade")
+            for name, grade in ReferenceFirm.GRADES.items()
+        ]
+    )
     # One query for the three grades; a profile is a bag of words, so the order of its examples does not matter.
-    for area_id, text, grade in graded[0].union(*graded[1:], all=True):
+    for area_id, text, grade in graded[0].union(*graded[1:], all=True) if graded else []:
         examples[area_id].append((text, grade))
     return [
         AreaRow(

@@ -88,7 +88,7 @@ def current_corpus(*, today: datetime.date) -> tuple[Corpus, list[dict[int, floa
         if not fresh:
             # The areas' profiles without their reference firms: with them, suggestions were less precise on the
             # ranking set's `test` half and found fewer core areas (docs/matching.md, "Reference firms").
-            areas = [dataclasses.replace(area, examples=()) for area in scoring_areas()]
+            areas = scoring_areas(examples_too=False)
             corpus = build_corpus(areas, scoring_opportunities(today=today), scoring_certifications())
             _corpus.clear()
             _corpus.update(token=token, corpus=corpus, weights=whole_keyword_weights(corpus), fitted=time.monotonic())

@@ -9,9 +9,9 @@ from programmes.filters import areas_in_reading_order, country_choices
 from programmes.models import Opportunity
 
 
-def _published_records(request) -> QuerySet:
-    """The records a `record` filter may name: published ones, as the notices' readers see them."""
-    return Opportunity.objects.published()
+def _public_records(request) -> QuerySet:
+    """The records a `record` filter may name: every record a notice may list, drafts apart (never public)."""
+    return Opportunity.objects.exclude(status=Opportunity.Status.DRAFT)
 
 
 class NoticeFilterSet(django_filters.FilterSet):
@@ -24,9 +24,9 @@ class NoticeFilterSet(django_filters.FilterSet):
     record = django_filters.ModelChoiceFilter(
         field_name="records",
         to_field_name="slug",
-        queryset=_published_records,
+        queryset=_public_records,
         label=_("Record"),
-        help_text=_("A published record's slug."),
+        help_text=_("A record's slug (published or archived)."),
     )
     area = django_filters.ModelChoiceFilter(
         field_name="technology_areas",
@@ -46,6 +46,12 @@ class NoticeFilterSet(django_filters.FilterSet):
         model = Notice
         fields: list[str] = []
 
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        if data is not None and data.get("country"):  # "au" is AU, as it always was
+            data = data.copy()
+            data["country"] = data["country"].strip().upper()
+        super().__init__(data, *args, **kwargs)
+
     def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Notices naming the country, or naming none (they affect everyone)."""
-        return queryset.filter(Q(countries="") | Q(countries__contains=value.upper()[:2]))
+        return queryset.filter(Q(countries="") | Q(countries__contains=value))

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_noop
@@ -54,5 +55,6 @@ class ReferenceFirmAdmin(CurationAdmin):
         reference_firm_delete(firm=obj, by=request.user, reason=gettext_noop("Deleted in the admin"))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for firm in queryset:
-            reference_firm_delete(firm=firm, by=request.user, reason=gettext_noop("Deleted in the admin"))
+        with transaction.atomic():  # all or none, and one rescore for all of them
+            for firm in queryset:
+                reference_firm_delete(firm=firm, by=request.user, reason=gettext_noop("Deleted in the admin"))

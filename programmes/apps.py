@@ -8,17 +8,8 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.generations import watch
-        from programmes.models import (
-            Certification,
-            Opportunity,
-            OpportunityArea,
-            Organisation,
-            ReferenceFirm,
-            Source,
-            TechnologyArea,
-        )
+        from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
 
-        # Reference firms shape the areas' profiles, so the corpus kept for suggestions is refitted when they change.
-        watch(
-            "records", Opportunity, OpportunityArea, Organisation, TechnologyArea, Certification, Source, ReferenceFirm
-        )
+        # Not the reference firms: no cached answer reads them (the suggestions' corpus leaves them out), and the
+        # matches they change are rescored, which has its own generation.
+        watch("records", Opportunity, OpportunityArea, Organisation, TechnologyArea, Certification, Source)

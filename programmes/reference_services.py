@@ -78,6 +78,8 @@ def reference_firm_save(
             del firm.skip_history_when_saving  # type: ignore[attr-defined]
         default = gettext_noop("Created") if created else gettext_noop("Edited")
         _save(firm, by=by, reason=reason or default, always=True)
+        if created:  # the one row is the firm's creation, though simple-history saw an update
+            firm.history.filter(history_type="~").update(history_type="+")
         if created or grades_changed or stored is None or stored["description"] != firm.description:
             dispatch.all_rescore_later()
     return True

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from matching.models import Match
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word
-from portal.text import form_problems_said, localised
+from portal.text import form_problems_said, localised, punct
 from workspace.forms import BulkForm, FeedbackForm, PipelineEntryForm, StageForm
 from workspace.models import PipelineEntry
 from workspace.selectors import (
@@ -98,7 +98,7 @@ def pipeline_list_view(request: HttpRequest, company_slug: str) -> HttpResponse:
         context.update(columns=[column], querystring=f"stage={stage}", **paging)
     else:
         if stage:  # a link from elsewhere, or a hand-typed one: say why the whole board is shown
-            stages = ", ".join(PipelineEntry.Stage.values)
+            stages = punct(",").join(str(label) for label in PipelineEntry.Stage.labels)
             why = _("“%(stage)s” is not a stage (%(stages)s): the whole board is shown.")
             messages.warning(request, why % {"stage": stage[:40], "stages": stages})
         context["columns"] = pipeline_board(user=request.user, company=company)

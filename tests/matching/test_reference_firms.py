@@ -117,7 +117,7 @@ def test_a_consultant_adds_a_reference_firm_in_the_admin_with_a_reason_and_every
     firm = ReferenceFirm.objects.get(slug="allen-control-systems")
     assert list(firm.core_areas.all()) == [area]
     rows = list(firm.history.all())
-    assert len(rows) == 1 and rows[0].history_user == consultant
+    assert len(rows) == 1 and rows[0].history_user == consultant and rows[0].history_type == "+"
     assert rows[0].history_change_reason == "A counter-drone turret maker, from its own page"
     assert MatchRun.objects.filter(scope=MatchRun.Scope.ALL).exists()
 

@@ -102,6 +102,19 @@ def test_a_notice_filter_naming_nothing_is_a_400_naming_the_parameter(loaded, an
     assert response.status_code == 400 and set(response.json()) == {parameter}
 
 
+def test_the_country_filter_takes_a_code_in_any_case_and_an_archived_record_still_finds_its_notices(
+    loaded, anon_client
+):
+    upper = anon_client.get("/api/v1/notices/", {"country": "AU"}).json()["results"]
+    assert anon_client.get("/api/v1/notices/", {"country": "au"}).json()["results"] == upper
+    from programmes.models import Opportunity
+
+    Opportunity.objects.filter(slug="nds-iamd").update(status=Opportunity.Status.ARCHIVED)
+    by_record = anon_client.get("/api/v1/notices/", {"record": "nds-iamd"})
+    assert by_record.status_code == 200
+    assert [row["slug"] for row in by_record.json()["results"]] == ["security-documents-revision-2026"]
+
+
 def test_the_notice_filters_take_an_area_slug(loaded, anon_client):
     from programmes.models import TechnologyArea
 
