@@ -1,7 +1,8 @@
 """Write fixtures/reference_firms.yaml from the `tune` half of the ranking development set (docs/matching.md).
 
 The reference firms are the scorer's examples of how firms write about each area. They are taken from the `tune`
-half only, with the grades written for them before any scorer ran, so the `test` half stays unseen:
+half only, with the grades written for them before any scorer ran, and without the `tune` firms of a group that has a
+firm in the `test` half, so the `test` half stays unseen:
 tests/matching/test_reference_firms.py checks that the fixture is exactly what this script writes.
 
     .venv/bin/python bench/reference_firms.py          # rewrite the fixture
@@ -19,6 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RANKING = ROOT / "tests" / "matching" / "ranking"
 FIXTURE = ROOT / "fixtures" / "reference_firms.yaml"
 GRADE_FIELDS = {3: "core_areas", 2: "significant_areas", 1: "tangential_areas"}
+# Groups with a firm in each half: a `tune` firm of the group would bring its sister's product words into the profiles
+# the `test` firm is scored against, so the group's `tune` firms are left out (Anduril Australia and Anduril
+# Industries share products; so do Bell Textron and Textron Systems, and the two General Atomics firms).
+GROUPS_ACROSS_HALVES = ("anduril", "textron", "general-atomics")
 HEADER = """\
 # Reference firms: real firms' own descriptions, graded against the technology areas (docs/matching.md, "Reference
 # firms"). The scorer reads each area's reference firms as examples of how firms write about it.
@@ -26,7 +31,8 @@ HEADER = """\
 # Written by bench/reference_firms.py from the `tune` half of the ranking development set
 # (tests/matching/ranking/): descriptions paraphrased from each firm's public page (`source_url`), grades from the
 # labelling guide (3 core, 2 significant, 1 tangential), written before any scorer ran. The `test` half is never
-# here. Consultants may add or edit reference firms in the admin; rerunning the script rewrites these.
+# here, nor a `tune` firm of a group with a firm in `test` (bench/reference_firms.py, GROUPS_ACROSS_HALVES).
+# Consultants may add or edit reference firms in the admin; rerunning the script rewrites this file.
 """
 
 
@@ -34,10 +40,11 @@ def reference_firms() -> list[dict]:
     """The tune firms that work in at least one area, each with its description and its areas by grade."""
     with (RANKING / "labels.csv").open(newline="") as fh:
         labels = {row.pop("slug"): {k: int(v) for k, v in row.items()} for row in csv.DictReader(fh)}
-    tune = set(yaml.safe_load((RANKING / "split.yaml").read_text())["tune"])
+    split = yaml.safe_load((RANKING / "split.yaml").read_text())
+    tune = set(split["tune"])
     out = []
     for firm in yaml.safe_load((RANKING / "firms.yaml").read_text()):
-        if firm["slug"] not in tune:
+        if firm["slug"] not in tune or sister_of_a_test_firm(firm["slug"], split["test"]):
             continue
         grades = {area: grade for area, grade in labels[firm["slug"]].items() if grade and not area.endswith("-hub")}
         if not grades:
@@ -50,6 +57,11 @@ def reference_firms() -> list[dict]:
         record["description"] = firm["description"]
         out.append(record)
     return sorted(out, key=lambda record: record["slug"])
+
+
+def sister_of_a_test_firm(slug: str, test: list[str]) -> bool:
+    """Whether SLUG belongs to a group (GROUPS_ACROSS_HALVES) that has a firm in the `test` half."""
+    return any(group in slug and any(group in other for other in test) for group in GROUPS_ACROSS_HALVES)
 
 
 def fixture_text() -> str:

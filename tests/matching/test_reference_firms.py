@@ -8,6 +8,7 @@ rescore every firm; bad input is refused naming the field.
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -91,6 +92,14 @@ def test_the_fixture_holds_only_tune_firms_with_the_grades_written_for_them():
     split = yaml.safe_load((ROOT / "tests" / "matching" / "ranking" / "split.yaml").read_text())
     slugs = {record["slug"] for record in fixture}
     assert slugs and slugs <= set(split["tune"]) and not slugs & set(split["test"])
+    # Nor a sister of a test firm: the same website, or the same group's name.
+    firms = {firm["slug"]: firm for firm in yaml.safe_load((ROOT / "tests/matching/ranking/firms.yaml").read_text())}
+    test_hosts = {urlsplit(firms[slug]["website"]).hostname.removeprefix("www.") for slug in split["test"]}
+    for slug in slugs:
+        assert urlsplit(firms[slug]["website"]).hostname.removeprefix("www.") not in test_hosts, slug
+    for group in ("anduril", "textron", "general-atomics"):
+        if any(group in slug for slug in split["test"]):
+            assert not [slug for slug in slugs if group in slug], group
     check = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "reference_firms.py"), "--check"], capture_output=True, text=True
     )
