@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -222,9 +223,8 @@ def webhook_delivery_replay(*, endpoint: WebhookEndpoint, message: OutboxMessage
 
 
 def _sender_ask() -> None:
-    from alerts.tasks import deliver_webhooks as deliver_webhooks_task  # the task module imports this one
-
+    # By its name: alerts.tasks imports this module, so this one does not import it back.
     try:
-        deliver_webhooks_task.delay()
+        current_app.tasks["alerts.deliver_webhooks"].delay()
     except BROKER_ERRORS:
         logger.warning("webhook replay: the queue is down; the beat's next sender run sends it", exc_info=True)
