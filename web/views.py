@@ -1,8 +1,9 @@
 """Site-wide pages: home, the calendar page and its iCalendar feeds."""
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -52,8 +53,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        company = next((firm for firm in firms if firm.slug == request.POST.get("company")), None)
-        if company is None:
+        slug = (request.POST.get("company") or "").strip()
+        if not slug:  # the page always names the firm; a hand-made request is told what is missing
+            messages.error(request, _("Choose the firm whose private calendar link you want."))
+            return redirect(f"{reverse('portal:calendar')}#firm-feeds")
+        company = next((firm for firm in firms if firm.slug == slug), None)
+        if company is None:  # another firm's, or none: not found, as every other firm's page
             raise Http404("No such firm among yours.")
         _link, raw = secret_link_issue(user=request.user, purpose=SecretLink.Purpose.CALENDAR, subject_id=company.pk)
         new_link = (company.pk, request.build_absolute_uri(f"{reverse('portal:private_calendar_feed')}?token={raw}"))

@@ -156,3 +156,11 @@ def test_the_japanese_calendar_page_offers_the_private_link_in_japanese(alice_cl
 
     assert "非公開リンクを作成" in text
     assert "この企業の非公開リンクはまだありません。" in text
+
+
+def test_asking_for_a_private_link_without_naming_a_firm_says_what_is_missing(alice_client, firm_a):
+    response = alice_client.post("/calendar/", {}, follow=True)
+    assert response.status_code == 200
+    assert "Choose the firm whose private calendar link you want." in response.text
+    assert not SecretLink.objects.exists()
+    assert alice_client.post("/calendar/", {"company": "firm-b"}).status_code == 404  # not hers: not found
