@@ -195,7 +195,9 @@ class MatchRunStartSerializer(serializers.Serializer):
 
     # A batch run is an import's own: nobody asks for one by hand.
     scope = serializers.ChoiceField(
-        choices=[choice for choice in MatchRun.Scope.choices if choice[0] != MatchRun.Scope.BATCH], required=False
+        choices=[choice for choice in MatchRun.Scope.choices if choice[0] != MatchRun.Scope.BATCH],
+        required=False,
+        help_text="Give it, or a company or an opportunity slug (the scope follows): an empty body is a 400.",
     )
     company = serializers.SlugRelatedField(
         slug_field="slug",
