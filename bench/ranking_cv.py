@@ -3,21 +3,22 @@
 The reference firms (fixtures/reference_firms.yaml) are `tune` firms, so bench/ranking.py's `tune` figures score
 them against themselves. This script gives `tune`'s honest figures: the `tune` firms are dealt into folds in turn from
 each group, and each fold is scored through bench/ranking.py's own path (curated load, CSV import, full rescore) in a
-throwaway database of its own, with its own firms' descriptions taken out of the areas' profiles; the folds' firms
-are then pooled. Prints JSON lines `{"metric", "value", "unit"}`: cv_ndcg5_tune overall and per group, and
-cv_user_ndcg5_tune. About a minute a fold. docs/matching.md, "The twelfth round".
+throwaway database of its own, with its own firms deleted from the reference firms after the curated load (so no part
+of the scorer sees them); the folds' firms are then pooled. Prints JSON lines `{"metric", "value", "unit"}`:
+cv_ndcg5_tune overall and per group, and cv_user_ndcg5_tune. About a minute a fold, as many folds at once as there
+are cores. docs/matching.md, "The twelfth round".
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import logging
 import os
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -50,20 +51,20 @@ def score_fold(fold: int, folds: int) -> None:
         django.setup()
         logging.disable(logging.WARNING)
         call_command("migrate", verbosity=0)
-        from matching import affinity
+        import web.curated
+        from programmes.reference_firm_models import ReferenceFirm
 
         dealt = fold_of(folds)
         held = [f for f in ranking.firms_select(ranking.firms_load(), half="tune") if dealt[f.slug] == fold]
-        own = {f.description.strip() for f in held}
-        profile_texts = affinity.profile_texts
+        curated_load = web.curated.curated_load
 
-        def without_own(areas, records):  # type: ignore[no-untyped-def]
-            kept = [
-                dataclasses.replace(a, examples=[(t, g) for t, g in a.examples if t.strip() not in own]) for a in areas
-            ]
-            return profile_texts(kept, records)
+        def without_own(**kwargs):  # type: ignore[no-untyped-def]
+            # The fold's own firms leave the reference firms before the rescore, so no part of the scorer sees them.
+            result = curated_load(**kwargs)
+            ReferenceFirm.objects.filter(description__in=[f.description for f in held]).delete()
+            return result
 
-        affinity.profile_texts = without_own
+        web.curated.curated_load = without_own
         ranking.database_prepare(held)
         cat = ranking.catalogue_read()
         scores = ranking.scorer_read(held, cat)
@@ -84,11 +85,14 @@ def main() -> None:
     if args.fold is not None:
         score_fold(args.fold, args.folds)
         return
-    rows = []
-    for fold in range(args.folds):  # a process each: Django is set up once per database
+
+    def fold_rows(fold: int) -> list[dict]:  # a process each: Django is set up once per database
         child = [sys.executable, __file__, "--folds", str(args.folds), "--fold", str(fold)]
         out = subprocess.run(child, check=True, capture_output=True, text=True).stdout
-        rows += [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+        return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        rows = [row for part in pool.map(fold_rows, range(args.folds)) for row in part]
 
     def mean(key: str, groups: tuple[str, ...] | None = None) -> float | None:
         kept = [r[key] for r in rows if r[key] is not None and (groups is None or r["group"] in groups)]
