@@ -1,8 +1,9 @@
-"""Write fixtures/reference_firms.yaml from the `tune` half of the ranking development set (docs/matching.md).
+"""Write fixtures/reference_firms.yaml from the `tune` half of the ranking development set (docs/matching.md) and the
+firms written only as reference firms (tests/matching/ranking/reference_only.yaml).
 
 The reference firms are the scorer's examples of how firms write about each area. They are taken from the `tune`
-half only, with the grades written for them before any scorer ran, and without the `tune` firms of a group that has a
-firm in the `test` half, so the `test` half stays unseen:
+half, with the grades written for them before any scorer ran, and without the `tune` firms of a group that has a
+firm in the `test` half, and from firms that are in neither half, so the `test` half stays unseen:
 tests/matching/test_reference_firms.py checks that the fixture is exactly what this script writes.
 
     .venv/bin/python bench/reference_firms.py          # rewrite the fixture
@@ -19,6 +20,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 RANKING = ROOT / "tests" / "matching" / "ranking"
 FIXTURE = ROOT / "fixtures" / "reference_firms.yaml"
+ONLY = RANKING / "reference_only.yaml"  # firms written as reference firms only, in neither half
 GRADE_FIELDS = {3: "core_areas", 2: "significant_areas", 1: "tangential_areas"}
 # Groups with a firm in each half: a `tune` firm of the group would bring its sister's product words into the profiles
 # the `test` firm is scored against, so the group's `tune` firms are left out (Anduril Australia and Anduril
@@ -28,16 +30,18 @@ HEADER = """\
 # Reference firms: real firms' own descriptions, graded against the technology areas (docs/matching.md, "Reference
 # firms"). The scorer reads each area's reference firms as examples of how firms write about it.
 #
-# Written by bench/reference_firms.py from the `tune` half of the ranking development set
-# (tests/matching/ranking/): descriptions paraphrased from each firm's public page (`source_url`), grades from the
-# labelling guide (3 core, 2 significant, 1 tangential), written before any scorer ran. The `test` half is never
-# here, nor a `tune` firm of a group with a firm in `test` (bench/reference_firms.py, GROUPS_ACROSS_HALVES).
+# Written by bench/reference_firms.py from the `tune` half of the ranking development set (tests/matching/ranking/)
+# and from the firms written as reference firms only (tests/matching/ranking/reference_only.yaml): descriptions
+# paraphrased from each firm's public page (`source_url`), grades from the labelling guide (3 core, 2 significant,
+# 1 tangential), written before any scorer ran. The `test` half is never here, nor a `tune` firm of a group with a
+# firm in `test` (bench/reference_firms.py, GROUPS_ACROSS_HALVES).
 # Consultants may add or edit reference firms in the admin; rerunning the script rewrites this file.
 """
 
 
 def reference_firms() -> list[dict]:
-    """The tune firms that work in at least one area, each with its description and its areas by grade."""
+    """The tune firms that work in at least one area and the reference-only firms, each with its description and its
+    areas by grade."""
     with (RANKING / "labels.csv").open(newline="") as fh:
         labels = {row.pop("slug"): {k: int(v) for k, v in row.items()} for row in csv.DictReader(fh)}
     split = yaml.safe_load((RANKING / "split.yaml").read_text())
@@ -56,6 +60,9 @@ def reference_firms() -> list[dict]:
                 record[field] = chosen
         record["description"] = firm["description"]
         out.append(record)
+    for firm in yaml.safe_load(ONLY.read_text()):
+        out.append({key: firm[key] for key in ("slug", "name", "source_url", *GRADE_FIELDS.values()) if key in firm})
+        out[-1]["description"] = firm["description"]
     return sorted(out, key=lambda record: record["slug"])
 
 

@@ -87,19 +87,26 @@ def test_a_firm_writing_like_an_areas_reference_firms_ranks_that_area_first_once
     assert _ranked(firm)[0] == "atla-counter-uas", (before, _ranked(firm))
 
 
-def test_the_fixture_holds_only_tune_firms_with_the_grades_written_for_them():
+def test_the_fixture_holds_only_tune_firms_and_firms_in_neither_half_with_the_grades_written_for_them():
     fixture = yaml.safe_load((ROOT / "fixtures" / "reference_firms.yaml").read_text())
     split = yaml.safe_load((ROOT / "tests" / "matching" / "ranking" / "split.yaml").read_text())
+    only = yaml.safe_load((ROOT / "tests" / "matching" / "ranking" / "reference_only.yaml").read_text())
     slugs = {record["slug"] for record in fixture}
-    assert slugs and slugs <= set(split["tune"]) and not slugs & set(split["test"])
+    assert slugs and slugs <= set(split["tune"]) | {firm["slug"] for firm in only}
+    assert not slugs & set(split["test"])
     # Nor a sister of a test firm: the same website, or the same group's name.
     firms = {firm["slug"]: firm for firm in yaml.safe_load((ROOT / "tests/matching/ranking/firms.yaml").read_text())}
     test_hosts = {urlsplit(firms[slug]["website"]).hostname.removeprefix("www.") for slug in split["test"]}
-    for slug in slugs:
+    for slug in slugs & set(split["tune"]):
         assert urlsplit(firms[slug]["website"]).hostname.removeprefix("www.") not in test_hosts, slug
     for group in ("anduril", "textron", "general-atomics"):
         if any(group in slug for slug in split["test"]):
             assert not [slug for slug in slugs if group in slug], group
+    # The firms written as reference firms only are in neither half: no slug or website of the set's firms.
+    set_hosts = {urlsplit(firm["website"]).hostname.removeprefix("www.") for firm in firms.values()}
+    for firm in only:
+        assert firm["slug"] not in firms, firm["slug"]
+        assert urlsplit(firm["source_url"]).hostname.removeprefix("www.") not in set_hosts, firm["slug"]
     check = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "reference_firms.py"), "--check"], capture_output=True, text=True
     )
