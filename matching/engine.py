@@ -212,6 +212,11 @@ def score(firms: FirmBlock, opportunities: OpportunityBlock) -> Scores:
     components[3] = compliance(firms.certs, opportunities.required)
     components[4] = opportunities.timing[None, :]
     raw, final, gates = combine(components, gates)
+    # A record that takes any technology is capped at ANY_TECHNOLOGY of the firm's best area, below LOW_FIT: no profile
+    # could close a "little technology fit" gap there, so it is not given.
+    general = opportunities.areas.sum(axis=1) == 0
+    if general.any():
+        gates[:, general] &= np.uint8(~GATE_FIT & 0xFF)
     return Scores(components=components, raw=raw, score=final, gates=gates)
 
 

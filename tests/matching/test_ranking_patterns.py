@@ -228,3 +228,15 @@ def test_a_minerals_firm_whose_supply_chains_have_a_secure_source_is_not_read_as
     assert cited == []
     assert _ranked(firm)[0] == "atla-critical-minerals"
     assert cyber.score < _match(firm, "atla-critical-minerals").score / 3
+
+
+def test_a_record_taking_any_technology_never_asks_the_firm_to_describe_its_products_for_it(priorities):
+    """Such a record's fit is capped below the low-fit bar whatever the profile says, so that gap could never close."""
+    OpportunityFactory(slug="any-door", kind=Opportunity.Kind.HUB, title="A door for any technology", areas=[])
+    firm = CompanyFactory(slug="sats", country="AU", size="sme", description=JARGON_SATELLITES)
+    _rescore()
+    door = _match(firm, "any-door")
+    assert door.components["capability"]["value"] < 0.35
+    assert "low_fit" not in [g["code"] for g in door.gaps]
+    # A record about another field still says that little fit holds the score down, and what to do about it.
+    assert "low_fit" in [g["code"] for g in _match(firm, "atla-cyber").gaps]
