@@ -7,12 +7,16 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from programmes.admin_curation import CurationAdmin, CurationForm
-from programmes.models import ReferenceFirm
+from programmes.models import ReferenceFirm, TechnologyArea
 from programmes.reference_firm_models import reference_grades_check
 from programmes.reference_services import reference_firm_delete, reference_firm_save
 
@@ -34,11 +38,29 @@ class ReferenceFirmForm(CurationForm):
         return cleaned
 
 
+class GradedAreaFilter(admin.SimpleListFilter):
+    """Firms graded in an area at any grade (core, significant or tangential), listed by the area's name."""
+
+    title = _("technology area")
+    parameter_name = "area"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return sorted(((area.slug, str(area)) for area in TechnologyArea.objects.all()), key=lambda pair: pair[1])
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if not self.value():
+            return queryset
+        graded = Q()
+        for name in ReferenceFirm.GRADES:
+            graded |= Q(**{f"{name}__slug": self.value()})
+        return queryset.filter(pk__in=ReferenceFirm.objects.filter(graded).values("pk"))
+
+
 @admin.register(ReferenceFirm)
 class ReferenceFirmAdmin(CurationAdmin):
     form = ReferenceFirmForm
     list_display = ("name", "slug", "source_url", "updated_at")
-    list_filter = ("core_areas",)
+    list_filter = (GradedAreaFilter,)
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = tuple(ReferenceFirm.GRADES)
@@ -50,6 +72,23 @@ class ReferenceFirmAdmin(CurationAdmin):
         areas = {name: form.cleaned_data.get(name) or [] for name in ReferenceFirm.GRADES}
         reason = self.change_reason(form, change, formsets)
         reference_firm_save(firm=form.instance, areas=areas, by=request.user, reason=reason)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[list, dict, set, list]:
+        """Only the firms: the links to their graded areas go with them, and the areas themselves stay."""
+        _deleted, _counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        opts = ReferenceFirm._meta
+        listed = [
+            format_html(
+                '{}: <a href="{}">{}</a>',
+                capfirst(opts.verbose_name),
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change", args=[firm.pk], current_app=self.admin_site.name
+                ),
+                firm,
+            )
+            for firm in objs
+        ]
+        return listed, {opts.verbose_name_plural: len(listed)}, perms_needed, protected
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         reference_firm_delete(firm=obj, by=request.user, reason=gettext_noop("Deleted in the admin"))

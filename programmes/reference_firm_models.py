@@ -55,17 +55,35 @@ class ReferenceFirm(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """The same firm twice would count its words twice in every profile: refuse a slug or name already taken
+        (in any case) or a description another reference firm already has."""
+        others = ReferenceFirm.objects.exclude(pk=self.pk)
+        errors = {}
+        if self.slug and others.filter(slug__iexact=self.slug).exists():
+            errors["slug"] = _("Another reference firm already has this slug.")
+        if self.name and others.filter(name__iexact=self.name.strip()).exists():
+            errors["name"] = _("Another reference firm already has this name: edit that one instead.")
+        if self.description and others.filter(description=self.description).exists():
+            errors["description"] = _("Another reference firm already has this description.")
+        if errors:
+            raise ValidationError(errors)
+
 
 def reference_grades_check(lists: dict[str, set]) -> None:
-    """ValidationError naming the field when an area is in two of LISTS ({field name: areas}): a grade is one."""
+    """ValidationError naming the field of every area that is in two of LISTS ({field name: areas}): a grade is one."""
     seen: dict = {}
+    errors: dict[str, list[str]] = {}
     for name in ReferenceFirm.GRADES:
-        for area in lists.get(name, set()):
+        for area in sorted(lists.get(name, set()), key=str):
             if area in seen:
                 first = ReferenceFirm._meta.get_field(seen[area]).verbose_name
                 why = _("%(area)s is already among the %(first)s: give each area one grade.")
-                raise ValidationError({name: why % {"area": area, "first": first}})
-            seen[area] = name
+                errors.setdefault(name, []).append(why % {"area": area, "first": first})
+            else:
+                seen[area] = name
+    if errors:
+        raise ValidationError(errors)
 
 
 # simple-history names a history model defined outside an app's models.py after the app, where it cannot be found

@@ -157,6 +157,63 @@ def test_an_area_given_two_grades_is_refused_naming_the_field(consultant_client,
     assert not ReferenceFirm.objects.exists()
 
 
+def test_every_area_given_two_grades_is_named_at_once(consultant_client, curated_areas):
+    uav, space = curated_areas["uav"], curated_areas["space"]
+    response = consultant_client.post(
+        reverse("admin:programmes_referencefirm_add"),
+        {
+            "slug": "twice",
+            "name": "Twice",
+            "source_url": "https://twice.example/",
+            "description": "Drones and satellites.",
+            "core_areas": [uav.pk, space.pk],
+            "significant_areas": [space.pk],
+            "tangential_areas": [uav.pk],
+        },
+    )
+    errors = response.context["adminform"].form.errors
+    assert space.name in " ".join(errors["significant_areas"]) and uav.name in " ".join(errors["tangential_areas"])
+
+
+def test_the_same_firm_twice_is_refused_naming_the_field(consultant_client, curated_areas):
+    reference_firm_save(
+        firm=ReferenceFirm(slug="aar", name="AAR", source_url="https://www.aarcorp.com/", description="Parts."),
+        areas={"core_areas": [curated_areas["sustainment"]]},
+        by=None,
+    )
+    response = consultant_client.post(
+        reverse("admin:programmes_referencefirm_add"),
+        {"slug": "AAR", "name": "aar ", "source_url": "https://www.aarcorp.com/", "description": "Parts."},
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert {"slug", "name", "description"} <= set(errors), errors
+    assert ReferenceFirm.objects.count() == 1
+
+
+def test_the_area_filter_finds_firms_at_every_grade_and_the_delete_page_lists_only_the_firms(
+    consultant_client, curated_areas
+):
+    railgun = curated_areas["railgun"]
+    for slug, grade in (("core", "core_areas"), ("side", "tangential_areas"), ("other", None)):
+        reference_firm_save(
+            firm=ReferenceFirm(slug=slug, name=slug.title(), source_url=f"https://{slug}.example/", description=slug),
+            areas={grade: [railgun]} if grade else {"core_areas": [curated_areas["uav"]]},
+            by=None,
+        )
+    listed = consultant_client.get(reverse("admin:programmes_referencefirm_changelist"), {"area": "railgun"})
+    assert [firm.slug for firm in listed.context["cl"].result_list] == ["core", "side"]
+
+    pks = list(ReferenceFirm.objects.filter(slug__in=["core", "side"]).values_list("pk", flat=True))
+    confirm = consultant_client.post(
+        reverse("admin:programmes_referencefirm_changelist"),
+        {"action": "delete_selected", "_selected_action": pks},
+    )
+    page = confirm.content.decode()
+    assert "relationship" not in page and "object (" not in page
+    assert list(confirm.context["model_count"]) == [("reference firms", 2)]
+
+
 def test_an_unchanged_save_writes_nothing_and_a_delete_rescores(curated_areas):
     areas = {"core_areas": [curated_areas["uav"]]}
     firm = ReferenceFirm(slug="drones", name="Drones", source_url="https://drones.example/", description="Drones.")
