@@ -258,7 +258,9 @@ def matches_bulk(request: HttpRequest, company_slug: str) -> HttpResponse:
     kind, value = form.cleaned_data["action"].split(":", 1)
     chosen = {"stage": value} if kind == "stage" else {"reason": value}
     count = matches_bulk_update(company=company, opportunities=opportunities, by=request.user, **chosen)
-    messages.success(request, _("%(count)d matches updated.") % {"count": count})
+    messages.success(
+        request, ngettext("%(count)d match updated.", "%(count)d matches updated.", count) % {"count": count}
+    )
     return _back(request, reverse("matching:match_list") + f"?company={company.slug}")
 
 

@@ -105,6 +105,13 @@ def test_bulk_sets_a_stage_on_the_selected_matches(alice_client, firm_a, matches
     assert stages == {"cyber-call": "pursuing", "laser-call": "pursuing"}
 
 
+def test_bulk_on_one_match_says_one_match_in_both_languages(alice_client, firm_a, matches):
+    alice_client.post("/workspace/firm-a/matches/bulk/", {"selected": ["cyber-call"], "action": "stage:pursuing"})
+    assert "1 match updated." in alice_client.get(MATCHES).text
+    alice_client.post("/ja/workspace/firm-a/matches/bulk/", {"selected": ["laser-call"], "action": "stage:won"})
+    assert "1 件のマッチを更新しました。" in alice_client.get("/ja" + MATCHES).text
+
+
 def test_bulk_dismisses_the_selected_matches(alice_client, firm_a, matches):
     alice_client.post(
         "/workspace/firm-a/matches/bulk/", {"selected": ["laser-call", "other-call"], "action": "dismiss:too_early"}
