@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from matching.models import Match
-from portal.filters import BooleanFilter
+from portal.filters import BooleanFilter, ModelMultipleChoiceFilter, MultipleChoiceFilter
 from programmes.filters import areas_in_reading_order
 from programmes.models import Opportunity, OpportunityArea, TechnologyArea
 
@@ -33,7 +33,7 @@ class ScoreFilter(django_filters.NumberFilter):
 class MatchFilterSet(django_filters.FilterSet):
     """Kind of opportunity, minimum score, technology area and eligibility."""
 
-    kind = django_filters.MultipleChoiceFilter(
+    kind = MultipleChoiceFilter(
         field_name="opportunity__kind",
         choices=Opportunity.Kind.choices,
         label=_("Kind"),
@@ -50,7 +50,7 @@ class MatchFilterSet(django_filters.FilterSet):
             help_text=_("Only matches scoring at least this (0-100)."),
         )
     )
-    technology_area = django_filters.ModelMultipleChoiceFilter(
+    technology_area = ModelMultipleChoiceFilter(
         field_name="opportunity__technology_areas",
         to_field_name="slug",
         queryset=areas_in_reading_order,

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Introduction, Partner
+from portal.filters import ModelMultipleChoiceFilter, MultipleChoiceFilter
 from portal.text import is_kana_reading, kana_sort_key
 from programmes.models import TechnologyArea
 
@@ -14,8 +15,8 @@ from programmes.models import TechnologyArea
 class PartnerFilterSet(django_filters.FilterSet):
     """Partners by role, technology area and free text (names and capabilities in English or Japanese)."""
 
-    role = django_filters.MultipleChoiceFilter(choices=Partner.Role.choices, label=_("Role"))
-    area = django_filters.ModelMultipleChoiceFilter(
+    role = MultipleChoiceFilter(choices=Partner.Role.choices, label=_("Role"))
+    area = ModelMultipleChoiceFilter(
         queryset=TechnologyArea.objects.all(),
         to_field_name="slug",
         method="filter_area",

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django import forms
 
+from portal.filters import BlankIgnoredCheckboxes
 from portal.text import localised
 
 
@@ -17,7 +18,7 @@ def filter_form_tune(form: forms.Form, *, tick_boxes: Iterable[str] = ()) -> Non
         # One query per field, shared by the tick boxes and the active-filter labels; Japanese names on /ja/.
         queryset = getattr(field, "queryset", None)
         choices = field.choices if queryset is None else [(obj.slug, localised(obj)) for obj in queryset]
-        field.widget = forms.CheckboxSelectMultiple(choices=choices)
+        field.widget = BlankIgnoredCheckboxes(choices=choices)
 
 
 def record_choices_localise(form: forms.Form, names: Iterable[str]) -> None:

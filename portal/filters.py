@@ -99,3 +99,36 @@ def filter_errors_response(form: forms.Form) -> HttpResponse:
     lines = [gettext("Nothing was exported: correct these filters and try again.")]
     lines += form_problems(form)
     return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class BlankIgnored:
+    """A multi-value parameter whose empty values mean "not given" (`?kind=`), as for the yes/no parameters, rather
+    than a choice named "" that no list holds."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        values = super().value_from_datadict(data, files, name)  # type: ignore[misc]  # the widget's, beside it
+        return [value for value in values if value != ""] if isinstance(values, list) else values
+
+
+class BlankIgnoredSelectMultiple(BlankIgnored, forms.SelectMultiple):
+    """The API's and exports' multi-value parameters (BlankIgnored)."""
+
+
+class BlankIgnoredCheckboxes(BlankIgnored, forms.CheckboxSelectMultiple):
+    """The pages' tick boxes for the same parameters (BlankIgnored)."""
+
+
+class MultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    """django-filter's, with empty values read as not given (BlankIgnoredSelectMultiple)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", BlankIgnoredSelectMultiple)
+        super().__init__(*args, **kwargs)
+
+
+class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """django-filter's, with empty values read as not given (BlankIgnoredSelectMultiple)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", BlankIgnoredSelectMultiple)
+        super().__init__(*args, **kwargs)

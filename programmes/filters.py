@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from portal.filters import BooleanFilter
+from portal.filters import BooleanFilter, ModelMultipleChoiceFilter, MultipleChoiceFilter
 from portal.text import reading_japanese
 from programmes.models import Opportunity, OpportunityArea, Organisation, TechnologyArea
 
@@ -91,12 +91,12 @@ class OpportunityFilterForm(forms.Form):
 class OpportunityFilterSet(django_filters.FilterSet):
     """Kind, area, organisation, open now, eligible country, deadline range, text search and ordering."""
 
-    kind = django_filters.MultipleChoiceFilter(
+    kind = MultipleChoiceFilter(
         choices=Opportunity.Kind.choices,
         label=_("Kind"),
         help_text=_("Kind of opportunity; repeat the parameter for several."),
     )
-    technology_area = django_filters.ModelMultipleChoiceFilter(
+    technology_area = ModelMultipleChoiceFilter(
         field_name="technology_areas",
         to_field_name="slug",
         queryset=areas_in_reading_order,
@@ -104,7 +104,7 @@ class OpportunityFilterSet(django_filters.FilterSet):
         label=_("Technology area"),
         help_text=_("Technology area slug; repeat for several (records asking for any of them)."),
     )
-    organisation = django_filters.ModelMultipleChoiceFilter(
+    organisation = ModelMultipleChoiceFilter(
         field_name="organisations",
         to_field_name="slug",
         queryset=organisations_in_reading_order,

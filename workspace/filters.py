@@ -3,13 +3,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import MultipleChoiceFilter
 from workspace.models import PipelineEntry
 
 
 class PipelineEntryFilterSet(django_filters.FilterSet):
     """Stage and owner."""
 
-    stage = django_filters.MultipleChoiceFilter(
+    stage = MultipleChoiceFilter(
         choices=PipelineEntry.Stage.choices, label=_("Stage"), help_text=_("Stage; repeat the parameter for several.")
     )
     owner = django_filters.CharFilter(

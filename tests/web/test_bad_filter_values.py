@@ -105,3 +105,19 @@ def test_my_matches_shows_the_eligibility_choice_it_applied(alice_client, listed
 
     assert [m.opportunity.slug for m in response.context["matches"]] == ["hub"]
     assert '<option value="false" selected>' in response.text
+
+
+@pytest.mark.parametrize("param", ["kind", "technology_area", "organisation"])
+def test_an_empty_multi_value_filter_means_not_given_as_a_yes_no_one_does(anon_client, listed, param):
+    response = anon_client.get(OPPORTUNITY_EXPORT, {param: ""})
+
+    assert response.status_code == 200, response.content.decode()
+    assert {row.split(",")[0] for row in response.content.decode().splitlines()[1:]} == {"laser-call", "hub"}
+    assert not anon_client.get("/opportunities/", {param: ""}).context["form"].errors
+
+
+def test_the_api_reads_an_empty_area_or_kind_as_not_given(alice_client, listed):
+    for param in ("technology_area", "kind"):
+        response = alice_client.get("/api/v1/companies/firm-a/matches/", {param: ""})
+        assert response.status_code == 200, response.content.decode()
+        assert response.json()["count"] == 2
