@@ -19,6 +19,9 @@ def partners_for_gap(*, company_id: int, opportunity: Opportunity, limit: int = 
     """
     areas = opportunity.area_links.values("technology_area_id")
     fit = PartnerFit.objects.filter(company_id=company_id, partner=OuterRef("pk")).values("score")[:1]
+    if not opportunity.partners.exists() and not areas.exists():  # takes any technology: the firm's best partners
+        best = PartnerFit.objects.filter(company_id=company_id, score__gt=0).order_by("-score", "partner__name")
+        return [row.partner for row in best.select_related("partner")[:limit]]
     return list(
         Partner.objects.filter(Q(programmes=opportunity) | Q(area_links__technology_area__in=areas))
         .annotate(
@@ -33,7 +36,8 @@ def partners_for_gap(*, company_id: int, opportunity: Opportunity, limit: int = 
 def partners_for_gaps(
     pairs: set[tuple[int, int]], limit: int = GAP_PARTNERS
 ) -> dict[tuple[int, int], list[dict[str, str]]]:
-    """partners_for_gap for many (firm pk, opportunity pk) pairs at once, as plain dicts; five queries for any number.
+    """partners_for_gap for many (firm pk, opportunity pk) pairs at once, as plain dicts; five queries for any number
+    (six when a record has neither partners nor areas: the firm's best-fitting partners overall are offered there).
 
     matching.hooks.gap_partners calls this (registered in PartnersConfig.ready) for the matches API and gap plan.
     """
@@ -54,6 +58,20 @@ def partners_for_gaps(
     ):
         area_partners[area_id].add(partner_id)
     candidates = set().union(*on_it.values(), *area_partners.values())
+    # A record no partner works on, in no area (one that takes any technology), still needs someone to talk to: the
+    # firm's best-fitting partners overall.
+    bare = {o for o in opportunity_ids if not on_it.get(o) and not opportunity_areas.get(o)}
+    best: dict[int, list[int]] = defaultdict(list)
+    if bare:
+        firms = {c for c, o in pairs if o in bare}
+        for company_id, partner_id in (
+            PartnerFit.objects.filter(company_id__in=firms, score__gt=0)
+            .order_by("company_id", "-score", "partner__name")
+            .values_list("company_id", "partner_id")
+        ):
+            if len(best[company_id]) < limit:
+                best[company_id].append(partner_id)
+        candidates |= set().union(*best.values())
     if not candidates:
         return {pair: [] for pair in pairs}
     rows = Partner.objects.filter(pk__in=candidates).values("pk", "slug", "name", "name_ja", "name_kana", "role")
@@ -62,6 +80,9 @@ def partners_for_gaps(
     score = {(c, p): s for c, p, s in fits.values_list("company_id", "partner_id", "score")}
     offered = {}
     for company_id, opportunity_id in pairs:
+        if opportunity_id in bare:
+            offered[(company_id, opportunity_id)] = [dict(partners[p]) for p in best.get(company_id, [])]
+            continue
         working = on_it.get(opportunity_id, set())
         near = set().union(*(area_partners.get(a, set()) for a in opportunity_areas.get(opportunity_id, set())))
         ranked = sorted(

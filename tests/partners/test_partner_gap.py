@@ -99,3 +99,22 @@ def test_a_plan_without_partner_gaps_offers_no_partners(alice_client, firm_a, ar
 
     assert response.status_code == 200
     assert "Partners to talk to:" not in response.content.decode()
+
+
+def test_a_record_taking_any_technology_offers_the_firms_best_fitting_partners_on_its_partner_gap(
+    alice_client, firm_a, areas, partners
+):
+    hub = CallFactory(slug="any-door", areas=[])  # no areas and no partner on it: nothing to pick partners by
+    now = timezone.make_aware(datetime.datetime(2026, 12, 2))
+    PartnerFit.objects.create(company=firm_a, partner=partners["shipyard"], score=40.0, computed_at=now)
+    PartnerFit.objects.create(company=firm_a, partner=partners["it_prime"], score=90.0, computed_at=now)
+    MatchFactory(company=firm_a, opportunity=hub, score=30.0, gaps=[{"code": "gate_japanese_entity", "params": {}}])
+
+    response = alice_client.get("/api/v1/companies/firm-a/matches/")
+
+    gap = response.json()["results"][0]["gaps_detail"][0]
+    assert [p["slug"] for p in gap["partners"]] == [partners["it_prime"].slug, "shipyard-kk"]
+    assert [p.slug for p in partners_for_gap(company_id=firm_a.pk, opportunity=hub)] == [
+        partners["it_prime"].slug,
+        "shipyard-kk",
+    ]
