@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,7 @@ class Segment:
     weight: float
     contribution: float
     x: float
+    shared: float | None = None  # the one multiplier of the parts after technology fit (score_segments)
 
     @property
     def scale(self) -> float | None:
@@ -64,7 +66,7 @@ class Segment:
         base = 100.0 * self.value * self.weight
         if base <= 0:
             return None
-        scale = self.contribution / base
+        scale = self.shared if self.shared is not None else self.contribution / base
         return None if abs(scale - 1.0) < 0.005 else scale
 
 
@@ -116,7 +118,23 @@ def score_segments(match: Match) -> list[Segment]:
             )
         )
         x += contribution
-    return segments
+    return _one_multiplier(segments)
+
+
+def _one_multiplier(segments: list[Segment]) -> list[Segment]:
+    """Every part after technology fit is multiplied by the same number (the fit, times a gate's cap): worked out once
+    from all of them, and shown as the fit itself when it rounds to it, so that one card never shows two multipliers
+    for one fit (the stored figures are rounded, so each part on its own gave slightly different ones)."""
+    fit = next((s for s in segments if s.name == "capability"), None)
+    rest = [s for s in segments if s is not fit and s.value * s.weight > 0]
+    base = sum(100.0 * s.value * s.weight for s in rest)
+    if fit is None or not rest or base <= 0:
+        return segments
+    shared = sum(s.contribution for s in rest) / base
+    if abs(shared - fit.value) < 0.01:
+        shared = fit.value
+    scaled = {id(s) for s in rest}
+    return [dataclasses.replace(s, shared=shared) if id(s) in scaled else s for s in segments]
 
 
 def viewer_company_pick(*, companies: list[Company], slug: str | None) -> Company | None:

@@ -169,6 +169,19 @@ def test_score_segments_ignore_missing_parts(db):
     assert [(s.name, s.x, s.contribution) for s in score_segments(match)] == [("capability", 0.0, 10.0)]
 
 
+def test_a_card_shows_one_multiplier_the_fit_for_every_part_after_it(db):
+    # Stored figures are rounded: each part worked back on its own gave 0.33 beside 0.34 for the one fit of 0.33.
+    components = {
+        "capability": {"value": 0.33, "weight": 0.7, "contribution": 23.1},
+        "eligibility": {"value": 1.0, "weight": 0.12, "contribution": 3.96},
+        "readiness": {"value": 1.0, "weight": 0.06, "contribution": 1.98},
+        "timing": {"value": 0.7, "weight": 0.06, "contribution": 1.43},
+    }
+    match = MatchFactory.build(score=30.47, components=components)
+    scales = {s.name: s.scale for s in score_segments(match)}
+    assert scales == {"capability": None, "eligibility": 0.33, "readiness": 0.33, "timing": 0.33}
+
+
 def test_staff_with_several_firms_pick_the_firm(alice, alice_client, alice_matches):
     other = CompanyFactory(slug="firm-c", name="Firm C")
     MembershipFactory(user=alice, company=other)
