@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -45,7 +46,9 @@ class GradedAreaFilter(admin.SimpleListFilter):
     parameter_name = "area"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return sorted(((area.slug, str(area)) for area in TechnologyArea.objects.all()), key=lambda pair: pair[1])
+        return sorted(
+            ((area.slug, str(area)) for area in TechnologyArea.objects.all()), key=lambda pair: pair[1].casefold()
+        )
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if not self.value():
@@ -61,6 +64,7 @@ class ReferenceFirmAdmin(CurationAdmin):
     form = ReferenceFirmForm
     list_display = ("name", "slug", "source_url", "updated_at")
     list_filter = (GradedAreaFilter,)
+    ordering = (Lower("name"), "pk")  # "Acacia Systems" before "ASC", in SQLite as in PostgreSQL
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = tuple(ReferenceFirm.GRADES)

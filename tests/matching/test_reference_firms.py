@@ -203,6 +203,17 @@ def test_the_area_filter_finds_firms_at_every_grade_and_the_delete_page_lists_on
         )
     listed = consultant_client.get(reverse("admin:programmes_referencefirm_changelist"), {"area": "railgun"})
     assert [firm.slug for firm in listed.context["cl"].result_list] == ["core", "side"]
+    for slug, name in (("asc", "ASC"), ("acacia", "Acacia Systems")):
+        reference_firm_save(
+            firm=ReferenceFirm(slug=slug, name=name, source_url=f"https://{slug}.example/", description=name),
+            areas={"core_areas": [curated_areas["sustainment"]]},
+            by=None,
+        )
+    everyone = consultant_client.get(reverse("admin:programmes_referencefirm_changelist"))
+    names = [firm.name for firm in everyone.context["cl"].result_list]
+    assert names == ["Acacia Systems", "ASC", "Core", "Other", "Side"]
+    names = [title for _slug, title in everyone.context["cl"].filter_specs[0].lookup_choices]
+    assert names == sorted(names, key=str.casefold)
 
     pks = list(ReferenceFirm.objects.filter(slug__in=["core", "side"]).values_list("pk", flat=True))
     confirm = consultant_client.post(
