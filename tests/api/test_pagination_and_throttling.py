@@ -54,6 +54,25 @@ def test_a_page_past_the_end_is_a_json_404(anon_client, many_areas):
     assert response.json() == {"detail": "Invalid page."}
 
 
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "2.5"])
+def test_a_page_size_that_is_not_a_whole_number_from_one_is_a_400_naming_it(anon_client, many_areas, value):
+    response = anon_client.get(f"{API}/technology-areas/", {"page_size": value})
+    assert response.status_code == 400
+    assert response.json() == {"page_size": ["Give a whole number from 1 to 100."]}
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-2"])
+def test_a_page_that_is_not_a_whole_number_from_one_is_a_400_naming_it_in_the_readers_language(
+    anon_client, many_areas, value
+):
+    response = anon_client.get(f"{API}/technology-areas/", {"page": value})
+    assert response.status_code == 400
+    assert response.json() == {"page": ["Give a page number: a whole number from 1."]}
+    japanese = anon_client.get(f"{API}/technology-areas/", {"page": value, "lang": "ja"}, HTTP_ACCEPT_LANGUAGE="ja")
+    assert japanese.json() == {"page": ["ページ番号を 1 以上の整数で指定してください。"]}
+    assert anon_client.get(f"{API}/technology-areas/", {"page": "last"}).status_code == 200
+
+
 @pytest.fixture
 def low_rates(monkeypatch):
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "5/minute"})
