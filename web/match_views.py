@@ -95,6 +95,7 @@ def _tune_form(form: forms.Form) -> None:
     eligible = BooleanSelect()  # shows the choice applied for every spelling the filter reads (?eligible=1)
     eligible.choices = [("", _("All matches")), ("true", _("Eligible only")), ("false", _("Not eligible"))]
     form.fields["eligible"].widget = eligible
+    form.fields["eligible"].label = _("Eligibility")  # its choices are all, eligible only and not eligible
 
 
 @cache_control(private=True)  # a firm's scores: never kept by a shared cache (issue 17)

@@ -182,6 +182,12 @@ def test_a_card_shows_one_multiplier_the_fit_for_every_part_after_it(db):
     assert scales == {"capability": None, "eligibility": 0.33, "readiness": 0.33, "timing": 0.33}
 
 
+def test_the_eligibility_select_is_labelled_for_all_three_of_its_choices(alice_client, alice_matches):
+    field = alice_client.get(PAGE).context["form"]["eligible"]
+    assert field.label == "Eligibility"
+    assert [label for _value, label in field.field.widget.choices] == ["All matches", "Eligible only", "Not eligible"]
+
+
 def test_staff_with_several_firms_pick_the_firm(alice, alice_client, alice_matches):
     other = CompanyFactory(slug="firm-c", name="Firm C")
     MembershipFactory(user=alice, company=other)
