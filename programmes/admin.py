@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
 from portal.admin import inline_changes, inline_mark_saved, localised_column
-from programmes.admin_curation import CurationAdmin, CurationForm, ReasonForm
+from programmes.admin_curation import FORM_ONLY, CurationAdmin, CurationForm, ReasonForm
 from programmes.admin_inlines import OpportunityAreaInline, SourceInline, StaleFilter
 from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
 from programmes.reference_services import reference_record_save
@@ -154,7 +154,7 @@ class OpportunityAdmin(CurationAdmin):
                 "description": _("Change the status and verification with the actions on the list page."),
             },
         ),
-        (_("Change"), {"fields": ("change_reason",)}),
+        (_("Change"), {"fields": ("change_reason", "edited_from")}),
     )
 
     # The changelist: one query for the page, one prefetch for the organisations, a fixed few for the filters.
@@ -186,7 +186,7 @@ class OpportunityAdmin(CurationAdmin):
 
     def save_related(self, request: HttpRequest, form: forms.Form, formsets: list, change: bool) -> None:
         by, reason = request.user, self.change_reason(form, change, formsets)
-        data = {name: value for name, value in form.cleaned_data.items() if name != "change_reason"}
+        data = {name: value for name, value in form.cleaned_data.items() if name not in FORM_ONLY}
         area_formset = next(fs for fs in formsets if fs.model is OpportunityArea)
         data[AREAS_KEY] = self._weights(area_formset)
         if change:
@@ -356,7 +356,10 @@ class SourceAdmin(CurationAdmin):
     list_filter = ("confidence",)
     list_select_related = ("opportunity",)
     search_fields = ("url", "title", "publisher", "opportunity__title")
-    fields = ("opportunity", "url", "title", "publisher", "accessed_on", "confidence", "note", "change_reason")
+    fields = (
+        *("opportunity", "url", "title", "publisher", "accessed_on", "confidence", "note"),
+        *("change_reason", "edited_from"),
+    )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Source | None = None) -> tuple[str, ...]:
         return ("opportunity",) if obj else ()
@@ -365,7 +368,7 @@ class SourceAdmin(CurationAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Source, form: forms.Form, change: bool) -> None:
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name != "change_reason"}
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name not in FORM_ONLY}
         source_update(source=obj, data=data, by=request.user, reason=self.change_reason(form, change))
 
     def delete_model(self, request: HttpRequest, obj: Source) -> None:

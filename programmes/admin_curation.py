@@ -47,10 +47,44 @@ def reason_field(*, required: bool = False) -> forms.CharField:
     )
 
 
+# The fields a curation form adds that are not the record's own: never passed to a service as the record's data.
+FORM_ONLY = ("change_reason", "edited_from")
+
+
 class CurationForm(forms.ModelForm):
-    """A model form with the reason the history row will carry."""
+    """A model form with the reason the history row will carry, refusing to save over someone else's later save.
+
+    `edited_from` holds the record's last history row when the form was drawn. If another consultant saved the
+    record since, the save is refused and nothing is written: the last save would otherwise silently undo theirs.
+    """
 
     change_reason = reason_field()
+    edited_from = forms.CharField(label=_("Version opened"), widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        latest = self._latest_history()
+        self.fields["edited_from"].initial = "" if latest is None else str(latest.history_id)
+
+    def _latest_history(self) -> Any:
+        history = getattr(self.instance, "history", None) if self.instance.pk else None
+        return None if history is None else history.order_by("-history_id").first()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        drawn = (cleaned.get("edited_from") or "").strip()
+        latest = self._latest_history()
+        if drawn and latest is not None and drawn != str(latest.history_id):
+            who = latest.history_user.get_username() if latest.history_user else _("someone")
+            raise ValidationError(
+                _(
+                    "%(who)s saved this record after you opened it: nothing of yours was saved. Open it again to "
+                    "see their change, then make yours."
+                )
+                % {"who": who},
+                code="stale",
+            )
+        return cleaned
 
 
 class ReasonForm(forms.Form):

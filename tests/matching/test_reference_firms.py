@@ -261,3 +261,35 @@ def test_the_loader_names_the_record_and_field_of_an_unknown_area(tmp_path, cura
     text = " ".join(str(error) for error in caught.value.errors)
     assert "reference_firms.yaml" in text and "mystery" in text and "core_areas" in text and "warp-drive" in text
     assert not ReferenceFirm.objects.exists()
+
+
+def test_a_save_over_someone_elses_later_save_is_refused_and_writes_nothing(consultant_client, curated_areas):
+    firm = ReferenceFirm(slug="aim", name="AIM", source_url="https://aim.example/", description="Lasers.")
+    reference_firm_save(firm=firm, areas={"core_areas": [curated_areas["directed-energy"]]}, by=None)
+    url = reverse("admin:programmes_referencefirm_change", args=[firm.pk])
+    drawn = consultant_client.get(url).context["adminform"].form["edited_from"].value()
+    assert drawn
+
+    # Another consultant saves first.
+    firm.description = "Lasers that stop small drones."
+    reference_firm_save(firm=firm, areas={"core_areas": [curated_areas["directed-energy"]]}, by=None)
+
+    form = {
+        "slug": "aim",
+        "name": "AIM",
+        "source_url": "https://aim.example/",
+        "description": "Lasers, an older text.",
+        "core_areas": [curated_areas["directed-energy"].pk],
+        "edited_from": drawn,
+    }
+    response = consultant_client.post(url, form)
+    assert response.status_code == 200
+    assert "saved this record after you opened it" in " ".join(response.context["adminform"].form.non_field_errors())
+    firm.refresh_from_db()
+    assert firm.description == "Lasers that stop small drones." and firm.history.count() == 2
+
+    # Drawn again, the same edit saves.
+    form["edited_from"] = consultant_client.get(url).context["adminform"].form["edited_from"].value()
+    assert consultant_client.post(url, form).status_code == 302
+    firm.refresh_from_db()
+    assert firm.description == "Lasers, an older text."

@@ -32,9 +32,10 @@ MATCH_INJECTIONS = {
     "kind": "call' OR '1'='1",
     "eligible": "1' OR '1'='1",
 }
-# What the API answers when not 400 naming the parameter: a text search finds nothing (200) and a page that is not a
-# number is not found (DRF). A yes/no filter refuses anything but true or false (portal/filters.py).
-API_ANSWERS = {"q": 200, "page": 404}
+# What the API answers when not 400 naming the parameter: a text search finds nothing (200). A page that is not a
+# number is a 400 naming it (portal/api/pagination.py); a yes/no filter refuses anything but true or false
+# (portal/filters.py).
+API_ANSWERS = {"q": 200}
 # What a CSV export answers when not 400 naming the parameter: a text search is a value, and paging is not a filter.
 EXPORT_ANSWERS = {"q": 200, "page": 200}
 
