@@ -2,9 +2,6 @@
 
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, Q, Value
-from django.db.models.functions import Coalesce
-
 from partners.models import Partner, PartnerArea, PartnerFit
 from programmes.models import Opportunity, OpportunityArea
 
@@ -12,32 +9,23 @@ GAP_PARTNERS = 3
 
 
 def partners_for_gap(*, company_id: int, opportunity: Opportunity, limit: int = GAP_PARTNERS) -> list[Partner]:
-    """The LIMIT partners to offer a firm whose match with OPPORTUNITY needs a Japanese partner (issue 16).
-
-    Partners that already work on the opportunity come first, then those working in its areas; within each, the
-    firm's partner fit decides. One query. The match explanations put these in `gaps_detail[].partners`.
-    """
-    areas = opportunity.area_links.values("technology_area_id")
-    fit = PartnerFit.objects.filter(company_id=company_id, partner=OuterRef("pk")).values("score")[:1]
-    if not opportunity.partners.exists() and not areas.exists():  # takes any technology: the firm's best partners
-        best = PartnerFit.objects.filter(company_id=company_id, score__gt=0).order_by("-score", "partner__name")
-        return [row.partner for row in best.select_related("partner")[:limit]]
-    return list(
-        Partner.objects.filter(Q(programmes=opportunity) | Q(area_links__technology_area__in=areas))
-        .annotate(
-            on_it=Exists(Partner.programmes.through.objects.filter(partner_id=OuterRef("pk"), opportunity=opportunity)),
-            fit=Coalesce(fit, Value(0.0)),
-        )
-        .order_by("-on_it", "-fit", "name")
-        .distinct()[:limit]
-    )
+    """The LIMIT partners to offer a firm whose match with OPPORTUNITY needs a Japanese partner (issue 16), as
+    partners_for_gaps orders them for that one pair."""
+    offered = partners_for_gaps({(company_id, opportunity.pk)}, limit)[(company_id, opportunity.pk)]
+    by_slug = Partner.objects.in_bulk([row["slug"] for row in offered], field_name="slug")
+    return [by_slug[row["slug"]] for row in offered]
 
 
 def partners_for_gaps(
     pairs: set[tuple[int, int]], limit: int = GAP_PARTNERS
 ) -> dict[tuple[int, int], list[dict[str, str]]]:
-    """partners_for_gap for many (firm pk, opportunity pk) pairs at once, as plain dicts; five queries for any number
-    (six when a record has neither partners nor areas: the firm's best-fitting partners overall are offered there).
+    """The partners to offer on a partner gap, for many (firm pk, opportunity pk) pairs at once, as plain dicts; five
+    queries for any number (six when a record has neither partners nor areas).
+
+    Partners that already work on the opportunity come first, then those working in its areas; within each, the
+    firm's partner fit decides, then the name. A record no partner works on, in no area (one that takes any
+    technology), offers the firm's best-fitting partners overall. The match explanations put these in
+    `gaps_detail[].partners`.
 
     matching.hooks.gap_partners calls this (registered in PartnersConfig.ready) for the matches API and gap plan.
     """

@@ -63,17 +63,15 @@ class CurationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        latest = self._latest_history()
-        self.fields["edited_from"].initial = "" if latest is None else str(latest.history_id)
-
-    def _latest_history(self) -> Any:
+        # The record's last history row now: the form's initial value, and on a save what the submitted one must be.
         history = getattr(self.instance, "history", None) if self.instance.pk else None
-        return None if history is None else history.order_by("-history_id").first()
+        self._latest = None if history is None else history.order_by("-history_id").first()
+        self.fields["edited_from"].initial = "" if self._latest is None else str(self._latest.history_id)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         drawn = (cleaned.get("edited_from") or "").strip()
-        latest = self._latest_history()
+        latest = self._latest
         if drawn and latest is not None and drawn != str(latest.history_id):
             who = latest.history_user.get_username() if latest.history_user else _("someone")
             raise ValidationError(
