@@ -215,7 +215,7 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "DEFAULT_VERSION": "v1",
     "ALLOWED_VERSIONS": ["v1"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.ErrorResponsesAutoSchema",
     # JSON only in production: the browsable API would be a second, untested HTML interface to the same data, under
     # the session; the schema and the Swagger docs (portal/api/urls.py) stay public (docs/security.md).
     "DEFAULT_PARSER_CLASSES": [

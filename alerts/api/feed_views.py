@@ -25,7 +25,10 @@ class ChangeFeedView(ReaderLanguageMixin, GenericAPIView):
 
     @extend_schema(
         parameters=[ChangeQuerySerializer, LANG],
-        responses={200: ChangeFeedSerializer, 400: OpenApiResponse(description="`since` or `limit` is not valid.")},
+        responses={
+            200: ChangeFeedSerializer,
+            400: OpenApiResponse(description="`since`, `limit` or `lang` is not valid."),
+        },
     )
     def get(self, request, *args, **kwargs):
         query = ChangeQuerySerializer(data=request.query_params)
