@@ -182,5 +182,5 @@ def test_a_note_too_long_is_refused_in_japanese_with_japanese_punctuation(alice_
     url = "/ja/workspace/firm-a/matches/cyber-call/not-relevant/"
     alice_client.post(url, {"reason": "wrong_technology", "note": "x" * 2001, "next": "/ja" + MATCHES})
     page = alice_client.get("/ja" + MATCHES).text
-    assert "：2000文字以内にしてください（いまは2001文字です）。" in page
+    assert "：2000文字以内にしてください（現在2001文字です）。" in page
     assert "( 2001" not in page and ": この値" not in page

@@ -233,4 +233,4 @@ def test_a_stage_that_does_not_exist_shows_the_whole_board_and_says_why(alice_cl
     assert response.status_code == 200 and "High-power laser call" in response.text
     assert "“bogus” is not a stage" in response.text
     assert "is not a stage" not in alice_client.get(BOARD, {"stage": "pursuing"}).text
-    assert "「bogus」は段階ではありません" in alice_client.get("/ja" + BOARD, {"stage": "bogus"}).text
+    assert "「bogus」という段階はありません" in alice_client.get("/ja" + BOARD, {"stage": "bogus"}).text
