@@ -70,6 +70,41 @@ def gap(code: str, **params) -> dict:
     return {"code": code, "params": params}
 
 
+def plan_rows(response) -> list[tuple[str, str]]:
+    """The gap plan's (what to fix, what to do) cells as the page shows them."""
+    section = response.text.split('id="plan-heading"')[1]
+    rows = section.split("<tr><td>")[1:]
+    return [(row.split("</td><td>")[0], row.split("</td><td>")[1].split("<")[0].strip()) for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "readiness", "certificate"),
+    [
+        (
+            "",
+            ("Reach TRL 7", "mature the lead product, then update its TRL on the profile"),
+            ("Obtain AS9100D or JIS Q 9100", "once certified, add the certificate and its expiry date to the profile"),
+        ),
+        (
+            "/ja",
+            ("TRL 7 に到達する", "主力製品の成熟度を高め、プロフィールのTRLを更新する"),
+            (None, "認証を取得したら、その認証と有効期限をプロフィールに登録する"),
+        ),
+    ],
+)
+def test_every_gap_plan_row_says_what_to_do(alice_client, alice_matches, prefix, readiness, certificate):
+    rows = plan_rows(alice_client.get(prefix + PAGE))
+    assert all(todo and todo != "—" for _what, todo in rows), rows
+    assert readiness in rows
+    assert any(todo == certificate[1] and certificate[0] in (None, what) for what, todo in rows), rows
+
+
+def test_a_firm_stating_no_trl_is_told_to_state_it_in_the_plan(db, firm_a):
+    match = MatchFactory(company=firm_a, opportunity=CallFactory(), gaps=[gap("trl_unknown", min_trl=6)])
+    (_category, _label, items), *_ = gap_plan(matches=[match])
+    assert (items[0].text, items[0].action) == ("Reach TRL 6", "add the lead product's TRL to the profile")
+
+
 def test_gap_plan_counts_readiness_cumulatively(db, firm_a):
     six = MatchFactory(company=firm_a, opportunity=CallFactory(), gaps=[gap("trl_below", trl=4, min_trl=6)])
     eight = MatchFactory(company=firm_a, opportunity=CallFactory(), gaps=[gap("trl_unknown", min_trl=8)])
