@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -29,12 +30,25 @@ def _not_found(exc: Http404) -> exceptions.NotFound:
     return exceptions.NotFound(detail)
 
 
+def _throttled(exc: exceptions.Throttled) -> exceptions.Throttled:
+    """DRF's throttle message in the reader's language: DRF formats its wait sentence before looking it up, so the
+    lookup never finds a translation and a Japanese reader got English after the first sentence."""
+    if exc.wait is None:
+        return exceptions.Throttled(detail=_("Request was throttled."))
+    wait = ngettext("Try again in %(wait)d second.", "Try again in %(wait)d seconds.", exc.wait) % {"wait": exc.wait}
+    throttled = exceptions.Throttled(detail=f"{_('Request was throttled.')} {wait}")
+    throttled.wait = exc.wait  # the Retry-After header, unchanged
+    return throttled
+
+
 def exception_handler(exc, context):
     """DRF's handler, plus services' `ValidationError({"field": "why"})` answered as a 400 naming the field."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, Http404):
         exc = _not_found(exc)
+    if isinstance(exc, exceptions.Throttled) and not isinstance(exc.detail, dict):
+        exc = _throttled(exc)
     if isinstance(exc, RequestDataTooBig):
         # Django checks DATA_UPLOAD_MAX_MEMORY_SIZE when DRF reads the body; answer in JSON, as 413 says it.
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE

@@ -88,6 +88,24 @@ def test_anonymous_callers_are_throttled_per_ip_with_retry_after(anon_client, lo
     assert anon_client.get(f"{API}/technology-areas/", REMOTE_ADDR="192.0.2.9").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("language", "first", "then"),
+    [
+        ("en", "Request was throttled.", "Try again in {wait} seconds."),
+        ("ja", "リクエストが多すぎます。", "{wait} 秒後にもう一度お試しください。"),
+    ],
+)
+def test_a_throttled_caller_is_told_when_to_try_again_in_their_language(anon_client, low_rates, language, first, then):
+    for _ in range(3):
+        anon_client.get(f"{API}/technology-areas/", HTTP_ACCEPT_LANGUAGE=language)
+    response = anon_client.get(f"{API}/technology-areas/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 429
+    wait = int(response["Retry-After"])
+    if wait == 1:  # the singular, in English
+        then = then.replace("seconds", "second")
+    assert response.json()["detail"] == f"{first} {then.format(wait=wait)}"
+
+
 def test_signed_in_callers_are_throttled_per_user(alice_client, alice_token_client, bob_client, low_rates):
     for _ in range(3):
         assert alice_client.get(f"{API}/me/").status_code == 200
