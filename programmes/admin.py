@@ -126,7 +126,15 @@ class OpportunityAdmin(CurationAdmin):
     inlines = (OpportunityAreaInline, SourceInline)
     actions = ("publish", "archive", "mark_verified")
     fieldsets = (
-        (None, {"fields": ("slug", "kind", "title", "title_ja", "summary", "description", "keywords", "url")}),
+        (
+            None,
+            {
+                "fields": (
+                    *("slug", "kind", "title", "title_ja", "summary", "summary_ja"),
+                    *("description", "keywords", "url"),
+                )
+            },
+        ),
         (_("Who runs it"), {"fields": ("organisations", "related")}),
         (
             _("Eligibility"),
@@ -144,6 +152,16 @@ class OpportunityAdmin(CurationAdmin):
             },
         ),
         (_("Dates"), {"fields": ("opens_on", "closes_on", "starts_on", "ends_on", "venue")}),
+        (
+            _("Expected edition"),
+            {
+                "fields": ("expected_from", "expected_until", "expected_basis"),
+                "description": _(
+                    "Only while the edition's dates are not announced: a window drawn from past editions, with both "
+                    "ends and the editions it is drawn from."
+                ),
+            },
+        ),
         (
             _("Curation"),
             {

@@ -553,3 +553,61 @@ def test_a_records_area_rows_in_the_admin_name_the_area_not_its_slug(consultant_
     page = consultant_client.get(_change_url(opportunity)).content.decode()
     assert "Quantum technology (0.50)" in page
     assert "quantum (0.50)" not in page
+
+
+def test_a_records_japanese_summary_is_entered_on_its_page_and_takes_it_off_the_untranslated_list(consultant_client):
+    opportunity = OpportunityFactory(title="GCAP", title_ja="次期戦闘機", summary_ja="")
+    assert list(Opportunity.objects.untranslated()) == [opportunity]
+    data = _form_data(consultant_client.get(_change_url(opportunity)))
+    data |= {"summary_ja": "日英伊の次期戦闘機の共同開発。", "change_reason": "Japanese summary"}
+
+    response = consultant_client.post(_change_url(opportunity), data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    opportunity.refresh_from_db()
+    assert opportunity.summary_ja == "日英伊の次期戦闘機の共同開発。"
+    assert not Opportunity.objects.untranslated().exists()
+    row = opportunity.history.latest()
+    assert row.history_change_reason == "Japanese summary"
+    assert row.diff_against(row.prev_record).changed_fields == ["summary_ja"]
+
+
+def test_an_expected_edition_is_entered_on_the_records_page_with_its_basis(consultant_client):
+    event = OpportunityFactory(kind=Opportunity.Kind.EVENT, title="DSEI Japan")
+    data = _form_data(consultant_client.get(_change_url(event)))
+    data |= {
+        "expected_from": "2027-05-01",
+        "expected_until": "2027-05-31",
+        "expected_basis": "from the 2023 and 2025 editions",
+    }
+
+    response = consultant_client.post(_change_url(event), data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    event.refresh_from_db()
+    assert (event.expected_from, event.expected_until) == (datetime.date(2027, 5, 1), datetime.date(2027, 5, 31))
+    assert event.expected and event.expected_basis == "from the 2023 and 2025 editions"
+    row = event.history.latest()
+    changed = set(row.diff_against(row.prev_record).changed_fields)
+    assert changed == {"expected_from", "expected_until", "expected_basis"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "said"),
+    [
+        ({"expected_from": "2027-05-31", "expected_until": "2027-05-01"}, "expected_until", "ends before it starts"),
+        ({"expected_from": "2027-05-01"}, "expected_until", "both ends"),
+        ({"expected_from": "2027-05-01", "expected_until": "2027-05-31"}, "expected_basis", "past editions"),
+    ],
+)
+def test_a_wrong_expected_window_is_shown_on_the_field_and_nothing_is_saved(consultant_client, typed, field, said):
+    event = OpportunityFactory(kind=Opportunity.Kind.EVENT, title="DSEI Japan")
+    data = _form_data(consultant_client.get(_change_url(event))) | typed
+
+    response = consultant_client.post(_change_url(event), data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert said in str(errors[field]) and "__all__" not in errors
+    event.refresh_from_db()
+    assert event.expected_from is None
