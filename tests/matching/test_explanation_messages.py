@@ -141,7 +141,7 @@ CASES = {
         {"area": "uav", "count": 3},
         "ranked lower: you marked 3 records about Uncrewed aerial vehicles as not relevant: "
         "clear the mark in your workspace if it no longer holds",
-        "順位を下げた：無人航空機に関する3件の案件を「関連なし」にしたため：当てはまらなくなった場合はワークスペースで印を外す",
+        "順位を下げた：無人航空機に関する3件の案件を「関係なし」にしたため：当てはまらなくなった場合はワークスペースで印を外す",
     ),
     # Partner fit (issue 16): lists of names read as a plain list.
     "webhook.switched_off": ({}, "switched off by its owner", "所有者が停止しました"),
