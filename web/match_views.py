@@ -38,6 +38,7 @@ from matching.selectors import (
 from matching.services import area_dismissal_add, area_dismissal_remove, area_suggestion_tick
 from portal.filterforms import filter_form_tune
 from portal.filters import BooleanFilter, BooleanSelect, boolean_param, filter_errors_response
+from portal.paging import forgiving_page
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word
 from portal.text import localised, punct
 from programmes.models import TechnologyArea
@@ -106,7 +107,7 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
     company = viewer_company_pick(companies=companies, slug=request.GET.get("company"))
     filterset = _match_filterset(request, company)
     _tune_form(filterset.form)
-    page = Paginator(filterset.qs, MATCHES_PER_PAGE).get_page(request.GET.get("page"))
+    page = forgiving_page(Paginator(filterset.qs, MATCHES_PER_PAGE), request.GET.get("page"))
     names = names_for(request)
     suggestions = area_suggestion_list(company=company, names=names)
     # The gap plan's "little technology fit" counts records in the firm's field: the areas it ticks or is suggested.

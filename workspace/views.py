@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from matching.models import Match
+from portal.paging import forgiving_page
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word
 from portal.text import form_problems_said, localised, punct
@@ -91,7 +92,7 @@ def pipeline_list_view(request: HttpRequest, company_slug: str) -> HttpResponse:
     stage = request.GET.get("stage")
     if stage in PipelineEntry.Stage.values:  # one column, all of it, page by page
         entries = pipeline_stage_list(user=request.user, company=company, stage=stage)
-        page = Paginator(entries, STAGE_PAGE_CARDS).get_page(request.GET.get("page"))
+        page = forgiving_page(Paginator(entries, STAGE_PAGE_CARDS), request.GET.get("page"))
         label = PipelineEntry.Stage(stage).label
         column = Column(stage, str(label), list(page.object_list), page.paginator.count)
         paging = {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}
