@@ -29,6 +29,28 @@ class StandardPagination(PageNumberPagination):
             raise ValidationError({self.page_size_query_param: [message]})
         return min(number, self.max_page_size)
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """`page` and `page_size` as the API reads them: whole numbers from 1, `page=last`, a page size capped."""
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": str(_("A page number from 1, or `last`. A page past the end is a 404.")),
+                "schema": {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": ["last"]}]},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": str(
+                    _("Rows a page, from 1 (default %(default)d); more than %(max)d gives %(max)d.")
+                    % {"default": self.page_size, "max": self.max_page_size}
+                ),
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]
+
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
         given = request.query_params.get(self.page_query_param)
         if given not in (None, "") and given not in self.last_page_strings and _whole(given) is None:

@@ -105,3 +105,30 @@ def test_the_schema_shows_reasons_and_gaps_as_text_and_as_data(anon_client):
     for path in ("/api/v1/companies/{company_slug}/matches/", "/api/v1/opportunities/{opportunity_slug}/matches/"):
         params = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
         assert params["lang"]["schema"]["enum"] == ["en", "ja"]
+
+
+@pytest.mark.django_db
+def test_every_paged_list_documents_page_and_page_size_as_the_api_reads_them(anon_client):
+    schema = anon_client.get("/api/v1/schema/?format=json").json()
+    paged = [
+        {parameter["name"]: parameter for parameter in operation.get("parameters", [])}
+        for path in schema["paths"].values()
+        for operation in path.values()
+        if any(parameter["name"] == "page" for parameter in operation.get("parameters", []))
+    ]
+    assert len(paged) > 10
+    for parameters in paged:
+        # `page=last` is the last page and `page=0` a 400, so a client generated from the schema may send the first
+        # and will not send the second; `page_size` above the cap is served (capped), so it has no maximum.
+        assert parameters["page"]["schema"] == {
+            "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": ["last"]}]
+        }
+        assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "status"), [("page=last", 200), ("page_size=101", 200), ("page=0", 400), ("page_size=0", 400)]
+)
+def test_the_documented_page_parameters_are_what_the_api_answers(anon_client, query, status):
+    assert anon_client.get(f"/api/v1/technology-areas/?{query}").status_code == status
