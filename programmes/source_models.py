@@ -1,7 +1,9 @@
 """The public pages a curated record cites: what every source holds (SourceFields), an opportunity's sources, and
 the confidence scale of sources and records."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -34,6 +36,14 @@ class SourceFields(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.url
+
+    def clean(self) -> None:
+        """A page cannot have been read on a day still to come: a typed year (2099) would otherwise be served as
+        the day the record was last checked against it. The admin, the services and the curated loads all ask here."""
+        if self.accessed_on is not None and self.accessed_on > timezone.localdate():
+            raise ValidationError(
+                {"accessed_on": _("“Accessed on” cannot be after today: give the day the page was read.")}
+            )
 
 
 class Source(SourceFields):

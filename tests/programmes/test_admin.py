@@ -611,3 +611,17 @@ def test_a_wrong_expected_window_is_shown_on_the_field_and_nothing_is_saved(cons
     assert said in str(errors[field]) and "__all__" not in errors
     event.refresh_from_db()
     assert event.expected_from is None
+
+
+def test_a_source_accessed_on_a_future_date_is_refused_on_its_field_in_the_form(consultant_client):
+    opportunity = OpportunityFactory()
+    source = opportunity.sources.get()
+    data = _form_data(consultant_client.get(_change_url(opportunity))) | {"sources-0-accessed_on": "2099-01-01"}
+
+    response = consultant_client.post(_change_url(opportunity), data)
+
+    assert response.status_code == 200
+    source_form = response.context["inline_admin_formsets"][1].formset.forms[0]
+    assert "cannot be after today" in str(source_form.errors["accessed_on"])
+    source.refresh_from_db()
+    assert source.accessed_on != datetime.date(2099, 1, 1)

@@ -319,6 +319,21 @@ def test_adding_a_source_records_who_and_why(consultant, draft):
     assert (row.history_user, row.history_change_reason) == (consultant, "Official page")
 
 
+def test_a_source_accessed_after_today_is_refused_naming_the_field(consultant, draft):
+    with pytest.raises(ValidationError) as caught:
+        source_add(
+            opportunity=draft, data={"url": "https://www.mod.go.jp/", "accessed_on": days(0) + DAY}, by=consultant
+        )
+    assert list(caught.value.message_dict) == ["accessed_on"]
+    assert "cannot be after today" in validation_error_text(caught.value)
+    assert not draft.sources.exists()
+
+    source = source_add(
+        opportunity=draft, data={"url": "https://www.mod.go.jp/", "accessed_on": days(0)}, by=consultant
+    )
+    assert source.accessed_on == days(0)
+
+
 def test_the_same_source_url_twice_is_refused_naming_the_url(consultant):
     source = SourceFactory()
     with pytest.raises(ValidationError) as caught:
