@@ -39,7 +39,7 @@ from matching.services import area_dismissal_add, area_dismissal_remove, area_su
 from portal.filterforms import filter_form_tune
 from portal.filters import BooleanFilter, BooleanSelect, boolean_param, filter_errors_response
 from portal.paging import forgiving_page
-from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word
+from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word, one_decimal
 from portal.text import localised, punct
 from programmes.models import TechnologyArea
 from web.selectors import company_gap_matches, company_gap_plan
@@ -273,9 +273,9 @@ def _match_export_row(match: Match, names: Names) -> list[object]:
         localised(opportunity),
         csv_word(opportunity.kind, opportunity.get_kind_display()),
         opportunity.deadline or "",
-        f"{match.score:.1f}",
+        one_decimal(match.score),
         csv_word("yes", _("Yes")) if match.eligible else csv_word("no", _("No")),
-        *[f"{parts[name]:.1f}" if name in parts else "" for name in COMPONENT_LABELS],
+        *[one_decimal(parts[name]) if name in parts else "" for name in COMPONENT_LABELS],
         " | ".join(render_item(reason, names) for reason in match.reasons or []),
         " | ".join(render_item(gap, names) for gap in [*(match.gaps or []), *match.notice_gaps]),
     ]

@@ -21,7 +21,7 @@ from portal.filters import BooleanSelect, boolean_read, filter_errors_response
 from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
-from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word
+from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word, one_decimal
 from portal.text import localised, reading_japanese
 from programmes.filters import OpportunityFilterSet
 from programmes.models import Opportunity
@@ -181,7 +181,7 @@ def opportunity_export(request: HttpRequest) -> HttpResponse:
         row = _opportunity_export_row(opportunity)
         if company:
             match = scores.get(opportunity.pk)
-            row.append(f"{match.score:.1f}" if match else "")
+            row.append(one_decimal(match.score) if match else "")
         writer.writerow(csv_row(row))
     return response
 

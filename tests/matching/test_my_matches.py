@@ -259,6 +259,18 @@ def test_csv_export_of_my_matches(alice_client, alice_matches):
     assert [row["opportunity"] for row in csv.DictReader(io.StringIO(filtered))] == ["cyber-call"]
 
 
+def test_the_csv_export_rounds_scores_and_parts_as_the_page_shows_them(alice_client, firm_a):
+    parts = {
+        "capability": {"value": 0.9507, "weight": 0.7, "contribution": 66.55},
+        "eligibility": {"value": 1.0, "weight": 0.12, "contribution": 0.05},
+    }
+    MatchFactory(company=firm_a, opportunity=CallFactory(slug="usv-call"), score=66.65, components=parts)
+    page = alice_client.get(PAGE).text
+    assert "Capability</strong> 66.6" in page and "Eligibility</strong> 0.1" in page
+    (row,) = csv.DictReader(io.StringIO(alice_client.get("/my/matches/export.csv").content.decode("utf-8-sig")))
+    assert (row["score"], row["capability"], row["eligibility"]) == ("66.7", "66.6", "0.1")
+
+
 @pytest.mark.parametrize("rows", [2, 20])
 def test_my_matches_query_count_is_constant(alice_client, firm_a, areas, orgs, rows, django_assert_num_queries):
     for n in range(rows):
