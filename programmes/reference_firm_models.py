@@ -71,7 +71,12 @@ class ReferenceFirm(models.Model):
 
 
 def reference_grades_check(lists: dict[str, set]) -> None:
-    """ValidationError naming the field of every area that is in two of LISTS ({field name: areas}): a grade is one."""
+    """ValidationError naming the field of every area that is in two of LISTS ({field name: areas}): a grade is one.
+    A firm in no list at all is refused on the core areas: it would teach the scorer nothing, yet rescore every firm.
+    The admin's form and reference_firm_save (the curated load too) both ask here."""
+    if not any(lists.get(name) for name in ReferenceFirm.GRADES):
+        why = _("Give at least one area, core, significant or tangential: a reference firm with none teaches nothing.")
+        raise ValidationError({"core_areas": why})
     seen: dict = {}
     errors: dict[str, list[str]] = {}
     for name in ReferenceFirm.GRADES:
