@@ -234,8 +234,11 @@ def feedback_withdraw(request: HttpRequest, company_slug: str, opportunity_slug:
 @login_required
 @require_POST
 def matches_bulk(request: HttpRequest, company_slug: str) -> HttpResponse:
-    """Set a stage on, or dismiss, several selected matches in one transaction."""
+    """Set a stage on, or dismiss, several selected matches in one transaction; a viewer is refused (403) before the
+    selection is read, whatever it names."""
     company = company_get(user=request.user, slug=company_slug)
+    if not workspace_can_edit(user=request.user, company=company):
+        raise PermissionDenied(_("Only the firm's editors can change its workspace."))
     slugs = request.POST.getlist("selected")
     matched = Match.objects.filter(company=company, opportunity__slug__in=slugs).select_related("opportunity")
     opportunities = [match.opportunity for match in matched]

@@ -184,3 +184,26 @@ def test_a_note_too_long_is_refused_in_japanese_with_japanese_punctuation(alice_
     page = alice_client.get("/ja" + MATCHES).text
     assert "：2000文字以内にしてください（現在2001文字です）。" in page
     assert "( 2001" not in page and ": この値" not in page
+
+
+@pytest.mark.parametrize(
+    "selected",
+    [["cyber-call", "archived-since"], ["archived-since"], ["cyber-call"], []],
+    ids=["one-gone", "all-gone", "all-matches", "none"],
+)
+def test_a_viewer_is_refused_bulk_changes_whatever_the_selection_names(carol, client, firm_a, matches, selected):
+    client.force_login(carol)
+    response = client.post("/workspace/firm-a/matches/bulk/", {"selected": selected, "action": "stage:won"})
+    assert response.status_code == 403
+    assert "Only the firm&#x27;s editors can change its workspace." in response.text
+    assert not PipelineEntry.objects.exists()
+    assert "no longer among your matches" not in client.get(MATCHES).text
+
+
+def test_a_viewer_is_refused_bulk_changes_in_japanese(carol, client, firm_a, matches):
+    client.force_login(carol)
+    response = client.post(
+        "/ja/workspace/firm-a/matches/bulk/", {"selected": ["archived-since"], "action": "stage:won"}
+    )
+    assert response.status_code == 403
+    assert "ワークスペースを変更できるのは自社の編集者だけです。" in response.text
