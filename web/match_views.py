@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
@@ -247,14 +247,19 @@ def _tick_message(*, mine: bool, added: bool) -> str:
 @cache_control(private=True)
 @login_required
 def match_export(request: HttpRequest) -> HttpResponse:
-    """The firm's filtered matches as CSV: score, its parts, reasons and gaps, in the reader's language."""
+    """The firm's filtered matches as CSV: score, its parts, reasons and gaps, in the reader's language.
+
+    An account with no firm (a consultant) has no matches to export: 404, as for a firm not theirs and as the event
+    brief answers; the page tells them the account is not linked to a firm and offers no export.
+    """
     companies = viewer_company_list(user=request.user)
     company = viewer_company_pick(companies=companies, slug=request.GET.get("company"))
+    if company is None:
+        raise Http404("Your account is not linked to a firm, so there are no matches to export.")
     filterset = _match_filterset(request, company)
     if not filterset.is_valid():  # a bad filter value must not export every match as if it were applied
         return filter_errors_response(filterset.form)
-    slug = company.slug if company else "none"
-    response = csv_download(f"kakehashi-matches-{slug}.csv")
+    response = csv_download(f"kakehashi-matches-{company.slug}.csv")
     writer = csv.writer(response)
     writer.writerow(csv_header(MATCH_EXPORT_COLUMNS))
     names = names_for(request)
