@@ -187,7 +187,8 @@ def test_the_japanese_pages_offer_the_button_and_answer_in_japanese(alice_client
 
     response = alice_client.post("/ja/my/matches/dismiss-area/", {"company": "firm-a", "area": "usv"}, follow=True)
 
-    assert "Firm Aに無人水上艇を今後提案しません。企業プロフィールの「除外した提案」に" in response.text  # no space between sentences
+    # No space between the two sentences, as Japanese writes them.
+    assert "Firm Aに無人水上艇を今後提案しません。企業プロフィールの「除外した提案」に" in response.text
     profile = alice_client.get("/ja/companies/firm-a/")
     assert "除外した提案" in profile.text and "無人水上艇の除外を取り消す" in profile.text
     undo = alice_client.post("/ja/my/matches/undo-dismiss-area/", {"company": "firm-a", "area": "usv"}, follow=True)
