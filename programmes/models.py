@@ -54,6 +54,11 @@ class Organisation(KanaReadingModel):
         return reverse("programmes:opportunity_list") + f"?organisation={self.slug}"
 
 
+# A lexicon holds words and short phrases ("beam director", "Slocum glider"; the curated ones are under 50
+# characters): a longer line is pasted text, which the scorer would read as one impossible phrase.
+TERM_MAX_LENGTH = 80
+
+
 class TechnologyArea(KanaReadingModel):
     """One of the 21 fixed technology areas that both firms and opportunities are tagged with; Japanese lists sort
     them by the reading of the Japanese name (`name_kana`, `name_sort`: `portal.models.KanaReadingModel`)."""
@@ -86,6 +91,29 @@ class TechnologyArea(KanaReadingModel):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:opportunity_list") + f"?technology_area={self.slug}"
+
+    def clean(self) -> None:
+        """The lexicon and related terms are lists of short phrases, and the lexicon has one at least: the scorer reads
+        it as the area's specific evidence. Asked by the admin and the curated load alike (reference_record_save)."""
+        super().clean()
+        errors: dict[str, str] = {}
+        for name in ("keywords", "related_terms"):
+            terms = getattr(self, name)
+            if not isinstance(terms, list) or not all(isinstance(term, str) for term in terms):
+                errors[name] = _("Give one word or phrase per line.")
+                continue
+            too_long = [term.strip() for term in terms if len(term.strip()) > TERM_MAX_LENGTH]
+            if too_long:
+                errors[name] = _(
+                    "Keep each line to %(max)d characters or fewer, a word or a short phrase; this one has %(length)d: "
+                    "“%(start)s…”."
+                ) % {"max": TERM_MAX_LENGTH, "length": len(too_long[0]), "start": too_long[0][:40]}
+        if "keywords" not in errors and not any(term.strip() for term in self.keywords):
+            errors["keywords"] = _(
+                "Give the lexicon one word or phrase at least: the scorer reads it as the area's evidence."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Certification(KanaReadingModel):

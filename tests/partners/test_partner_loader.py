@@ -13,7 +13,9 @@ PARTNER = (
 
 def load_errors(tmp_path, extra: str = "") -> list[str]:
     """Load one partner record (PARTNER with EXTRA fields) and return the load's errors."""
-    (tmp_path / "technology_areas.yaml").write_text("- {slug: uav, name: UAV, description: Drones}\n", encoding="utf-8")
+    (tmp_path / "technology_areas.yaml").write_text(
+        "- {slug: uav, name: UAV, description: Drones, keywords: [UAS]}\n", encoding="utf-8"
+    )
     (tmp_path / "partners.yaml").write_text(PARTNER % extra, encoding="utf-8")
     with pytest.raises(CuratedLoadError) as caught:
         curated_load(directory=tmp_path)

@@ -16,7 +16,7 @@ REFUSAL = "Write the reading in hiragana or katakana only (for example みつび
 
 @pytest.mark.django_db
 def test_a_reading_typed_in_katakana_is_kept_in_hiragana_with_its_sort_key():
-    area = TechnologyAreaFactory(slug="railgun", name="Railgun", name_ja="レールガン")
+    area = TechnologyAreaFactory(slug="railgun", name="Railgun", name_ja="レールガン", keywords=["railgun"])
     area.name_kana = "ﾚｰﾙ  ガン"  # half-width katakana, two spaces
 
     reference_record_save(record=area, by=None)

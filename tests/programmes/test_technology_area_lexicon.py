@@ -1,11 +1,13 @@
 """Consultants edit an area's lexicon and related terms in the admin: one per line, with history, and a rescore."""
 
+import pytest
 from django.urls import reverse
 
 from matching.messages import render
 from matching.models import Match, MatchRun
 from programmes.models import Opportunity, TechnologyArea
 from tests.factories import CompanyFactory, OpportunityFactory
+from web.curated import CuratedLoadError, curated_load
 
 
 def _area() -> TechnologyArea:
@@ -77,3 +79,58 @@ def test_saving_an_area_without_a_scored_change_does_not_rescore(
         assert consultant_client.post(url, data).status_code == 302
     assert TechnologyArea.objects.get(pk=area.pk).name_ja == "無人水中航走体"
     assert not MatchRun.objects.exists()
+
+
+def _posted(consultant_client, area: TechnologyArea, **typed: str):
+    data = {
+        "slug": area.slug,
+        "name": area.name,
+        "name_ja": "",
+        "description": area.description,
+        "keywords": "AUV",
+        "related_terms": "",
+        "change_reason": "Lexicon",
+    }
+    return consultant_client.post(reverse("admin:programmes_technologyarea_change", args=[area.pk]), data | typed)
+
+
+@pytest.mark.django_db
+def test_a_lexicon_of_blank_lines_is_refused_on_the_field_and_nothing_is_rescored(consultant_client):
+    area = _area()
+
+    response = _posted(consultant_client, area, keywords="  \n \t\n")
+
+    assert response.status_code == 200
+    assert "Give the lexicon one word or phrase at least" in str(response.context["adminform"].form.errors["keywords"])
+    area.refresh_from_db()
+    assert area.keywords == ["AUV"]
+    assert not MatchRun.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["keywords", "related_terms"])
+def test_a_line_of_pasted_text_in_the_lexicon_is_refused_saying_the_limit(consultant_client, field):
+    area = _area()
+
+    response = _posted(consultant_client, area, **{field: "AUV\n" + "glider " * 700})
+
+    assert response.status_code == 200
+    said = str(response.context["adminform"].form.errors[field])
+    assert "80 characters or fewer" in said and "this one has 4899" in said
+    area.refresh_from_db()
+    assert (area.keywords, area.related_terms) == (["AUV"], [])
+
+
+@pytest.mark.django_db
+def test_the_curated_load_refuses_an_empty_lexicon_naming_the_area_and_field(tmp_path):
+    (tmp_path / "technology_areas.yaml").write_text(
+        "- {slug: uav, name: UAV, description: Drones, keywords: []}\n", encoding="utf-8"
+    )
+
+    with pytest.raises(CuratedLoadError) as caught:
+        curated_load(directory=tmp_path)
+
+    assert [str(error) for error in caught.value.errors] == [
+        "technology_areas.yaml: record uav, field keywords: Give the lexicon one word or phrase at least: the scorer "
+        "reads it as the area's evidence."
+    ]
