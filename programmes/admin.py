@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
 from portal.admin import inline_changes, inline_mark_saved, localised_column
+from portal.text import localised, punct
 from programmes.admin_curation import FORM_ONLY, CurationAdmin, CurationForm, ReasonForm
 from programmes.admin_inlines import OpportunityAreaInline, SourceInline, StaleFilter
 from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
@@ -182,7 +183,8 @@ class OpportunityAdmin(CurationAdmin):
 
     @admin.display(description=_("organisations"))
     def organisation_list(self, opportunity: Opportunity) -> str:
-        return ", ".join(str(org) for org in opportunity.organisations.all())
+        """The record's organisations in the reader's language, as the public pages name them."""
+        return punct(",").join(localised(org) for org in opportunity.organisations.all())
 
     @admin.display(description=_("sources"), ordering="source_count")
     def source_count(self, opportunity: Opportunity) -> int:

@@ -625,3 +625,15 @@ def test_a_source_accessed_on_a_future_date_is_refused_on_its_field_in_the_form(
     assert "cannot be after today" in str(source_form.errors["accessed_on"])
     source.refresh_from_db()
     assert source.accessed_on != datetime.date(2099, 1, 1)
+
+
+def test_the_japanese_changelist_names_organisations_in_japanese_where_they_have_a_japanese_name(consultant_client):
+    meti = OrganisationFactory(slug="meti", name="Ministry of Economy", acronym="METI", name_ja="経済産業省")
+    disti = OrganisationFactory(slug="disti", name="Defence Industry Trade Initiative", acronym="DISTI")
+    OpportunityFactory(title="K Program").organisations.set([meti, disti])
+
+    japanese = consultant_client.get("/ja/admin/programmes/opportunity/").content.decode()
+    english = consultant_client.get("/admin/programmes/opportunity/").content.decode()
+
+    assert '<td class="field-organisation_list">DISTI、経済産業省</td>' in japanese
+    assert '<td class="field-organisation_list">DISTI, METI</td>' in english
