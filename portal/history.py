@@ -122,19 +122,70 @@ def history_rows(history: QuerySet, *, limit: int, disclose: bool) -> list[Histo
     """
     records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     snapshots = _m2m_snapshots(records)
-    rows = []
-    for index, record in enumerate(records[:limit]):
-        previous = records[index + 1] if index + 1 < len(records) else None
-        rows.append(
-            HistoryRow(
-                when=record.history_date,
-                kind=record.get_history_type_display(),
-                fields=_changed_fields(record, previous, snapshots),
-                who=_who(record) if disclose else None,
-                why=_why(record) if disclose else None,
-            )
+    fields = [
+        _changed_fields(record, records[index + 1] if index + 1 < len(records) else None, snapshots)
+        for index, record in enumerate(records[:limit])
+    ]
+    _children_named(records[:limit], fields)
+    return [
+        HistoryRow(
+            when=record.history_date,
+            kind=record.get_history_type_display(),
+            fields=changed,
+            who=_who(record) if disclose else None,
+            why=_why(record) if disclose else None,
         )
-    return rows
+        for record, changed in zip(records[:limit], fields, strict=True)
+    ]
+
+
+def _children_named(records: list, fields: list[list[str]]) -> None:
+    """Name in FIELDS the child rows an edit of RECORDS changed where the row names no field of its own.
+
+    Editing only a record's sources in the admin writes the record a row (its reason names the sources) that changes
+    none of its columns; readers not shown the reason would read "Changed" naming nothing. A model lists such
+    children in `history_children` (an opportunity's "sources"); a child's history row belongs to the record's row
+    written just before it by the same person with the same reason (programmes.admin saves the record, then its
+    sources). One query per child, only when such a row is shown.
+    """
+    empty = [i for i, record in enumerate(records) if record.history_type == "~" and not fields[i]]
+    model = records[0].instance_type if records else None
+    if not empty or model is None:
+        return
+    for name in getattr(model, "history_children", ()):
+        relation = model._meta.get_field(name)
+        child_history = getattr(relation.related_model, relation.related_model._meta.simple_history_manager_attribute)
+        children = list(
+            child_history.filter(
+                **{relation.field.attname: getattr(records[0], model._meta.pk.attname)},
+                history_date__gte=records[empty[-1]].history_date,
+            ).order_by("history_date", "history_id")
+        )
+        for i in empty:
+            record, newer = records[i], records[i - 1] if i else None
+            mine = [
+                child
+                for child in children
+                if child.history_date >= record.history_date
+                and (newer is None or child.history_date < newer.history_date)
+                and (child.history_user_id, child.history_change_reason)
+                == (record.history_user_id, record.history_change_reason)
+            ]
+            if mine:
+                fields[i].append(
+                    _children_changed(str(capfirst(relation.related_model._meta.verbose_name_plural)), mine)
+                )
+
+
+def _children_changed(field: str, children: list) -> str:
+    """FIELD with the child records CHILDREN (history rows) added, changed and removed: "Sources (changed: ATLA)"."""
+    kinds = {"+": gettext("added"), "~": gettext("changed"), "-": gettext("removed")}
+    parts = []
+    for kind, wording in kinds.items():
+        names = sorted({localised(child.instance) for child in children if child.history_type == kind})
+        if names:
+            parts.append(labelled(wording, punct(",").join(names)))
+    return f"{field}{punct(' (')}{punct('|').join(parts)}{punct(')')}"
 
 
 def history_links(model: type[models.Model]) -> frozenset[str]:

@@ -280,6 +280,8 @@ class Opportunity(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[organisations, required_certifications, technology_areas])
+    # Children with their own history: a row of the record's that changed only them names them (portal.history).
+    history_children = ("sources",)
 
     objects = OpportunityQuerySet.as_manager()
 

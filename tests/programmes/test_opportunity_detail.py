@@ -226,3 +226,29 @@ def test_change_history_names_the_areas_a_change_added_and_reweighted(anon_clien
     assert "<td>Technology areas (added: Cyber)</td>" in english
     assert "<td>Technology areas (changed: Directed energy)</td>" in english
     assert "追加：サイバー" in japanese and "変更：指向性エネルギー" in japanese
+
+
+def test_a_change_of_a_sources_note_alone_names_the_sources_in_the_public_history(
+    anon_client, consultant_client, consultant, world
+):
+    from django.urls import reverse
+
+    from tests.programmes.test_admin import _form_data
+
+    laser = world["laser"]
+    source = SourceFactory(opportunity=laser, title="ATLA notice")
+    admin_page = reverse("admin:programmes_opportunity_change", args=[laser.pk])
+    data = _form_data(consultant_client.get(admin_page))
+    row = next(key[: -len("-id")] for key, value in data.items() if key.endswith("-id") and value == str(source.pk))
+    data |= {f"{row}-note": "Page reorganised; same call."}
+    assert consultant_client.post(admin_page, data).status_code == 302
+    assert laser.history.first().history_change_reason == "Edited in the admin: changed source “ATLA notice”"
+
+    english = anon_client.get(url(laser)).text
+    japanese = anon_client.get(f"/ja{url(laser)}").text
+    consultants = consultant_client.get(url(laser)).text
+
+    assert "<td>Changed</td><td>Sources (changed: ATLA notice)</td>" in english
+    assert "<td>Changed</td><td>—</td>" not in english
+    assert "出典（変更：ATLA notice）" in japanese
+    assert "<td>Sources (changed: ATLA notice)</td><td>consultant</td>" in consultants
