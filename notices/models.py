@@ -8,6 +8,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from programmes.models import Confidence, Opportunity, TechnologyArea
+from programmes.source_models import accessed_on_check
 
 
 class NoticeQuerySet(models.QuerySet):
@@ -98,3 +99,6 @@ class NoticeSource(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.url
+
+    def clean(self) -> None:
+        accessed_on_check(self.accessed_on)

@@ -45,7 +45,10 @@ def _notice_load(entry: dict[str, Any]) -> Notice:
     notice.sources.all().delete()
     for source in entry.get("sources") or []:
         row = NoticeSource(notice=notice, **{name: source.get(name) for name in SOURCE_FIELDS if name in source})
-        row.full_clean()
+        try:
+            row.full_clean()
+        except ValidationError as error:
+            raise ValidationError(f"notice {slug}, source {row.url}: {error.message_dict}") from error
         row.save()
     if notice.status == Notice.Status.PUBLISHED and not was_published:
         notice_published_record(notice=notice)

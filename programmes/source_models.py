@@ -1,6 +1,8 @@
 """The public pages a curated record cites: what every source holds (SourceFields), an opportunity's sources, and
 the confidence scale of sources and records."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -14,6 +16,16 @@ class Confidence(models.TextChoices):
     HIGH = "high", _("High")
     MEDIUM = "medium", _("Medium")
     LOW = "low", _("Low (unverified)")
+
+
+def accessed_on_check(accessed_on: datetime.date | None) -> None:
+    """A page cannot have been read on a day still to come: a typed year (2099) would otherwise be served as the day
+    a record or notice was last checked against it. Every source's clean() asks here (records', partners', notices'),
+    so the admin, the services and the curated loads share the rule."""
+    if accessed_on is not None and accessed_on > timezone.localdate():
+        raise ValidationError(
+            {"accessed_on": _("“Accessed on” cannot be after today: give the day the page was read.")}
+        )
 
 
 class SourceFields(models.Model):
@@ -38,12 +50,7 @@ class SourceFields(models.Model):
         return self.url
 
     def clean(self) -> None:
-        """A page cannot have been read on a day still to come: a typed year (2099) would otherwise be served as
-        the day the record was last checked against it. The admin, the services and the curated loads all ask here."""
-        if self.accessed_on is not None and self.accessed_on > timezone.localdate():
-            raise ValidationError(
-                {"accessed_on": _("“Accessed on” cannot be after today: give the day the page was read.")}
-            )
+        accessed_on_check(self.accessed_on)
 
 
 class Source(SourceFields):

@@ -73,6 +73,46 @@ def test_a_notice_naming_an_unknown_record_writes_nothing(db, tmp_path):
     assert Notice.objects.count() == before and not Notice.objects.filter(slug="x").exists()
 
 
+def test_a_notice_source_read_after_today_is_refused_naming_the_notice_and_field(db, tmp_path):
+    bad = tmp_path / "notices.yaml"
+    bad.write_text(
+        "- slug: y\n  title: Y\n  summary: S\n  dated_on: 2026-01-01\n"
+        "  sources: [{url: 'https://www.meti.go.jp/', accessed_on: 2099-01-01}]\n"
+    )
+    before = Notice.objects.count()
+    with pytest.raises(CommandError, match=r"notice y, source https://www.meti.go.jp/: .*accessed_on.*after today"):
+        call_command("load_notices", str(bad))
+    assert Notice.objects.count() == before and not Notice.objects.filter(slug="y").exists()
+
+
+def test_a_notice_source_read_after_today_is_refused_in_the_admin(loaded, consultant_client):
+    notice = Notice.objects.order_by("pk").first()
+    url = f"/admin/notices/notice/{notice.pk}/change/"
+    form = consultant_client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    sources = list(notice.sources.order_by("pk"))
+    data |= {
+        "sources-TOTAL_FORMS": len(sources),
+        "sources-INITIAL_FORMS": len(sources),
+        "sources-MIN_NUM_FORMS": 0,
+        "sources-MAX_NUM_FORMS": 1000,
+    }
+    for i, source in enumerate(sources):
+        data |= {
+            f"sources-{i}-id": source.pk,
+            f"sources-{i}-notice": notice.pk,
+            f"sources-{i}-url": source.url,
+            f"sources-{i}-title": source.title,
+            f"sources-{i}-publisher": source.publisher,
+            f"sources-{i}-accessed_on": "2099-01-01" if i == 0 else source.accessed_on or "",
+            f"sources-{i}-confidence": source.confidence,
+        }
+    response = consultant_client.post(url, data)
+    assert response.status_code == 200
+    assert "cannot be after today" in response.text
+    assert notice.sources.order_by("pk").first().accessed_on != datetime.date(2099, 1, 1)
+
+
 def test_notices_show_on_the_home_page_and_the_affected_record(loaded, anon_client):
     home = anon_client.get("/").content.decode()
     assert "Rule and policy changes" in home and "the five categories are scrapped" in home
