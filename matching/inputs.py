@@ -183,21 +183,29 @@ def scoring_companies(
             areas=areas.get(r["pk"], []),
             certifications=certs.get(r["pk"], []),
             export_controlled=bool(r["itar_controlled"] or r["ear_controlled"] or r["dsgl_controlled"]),
-            marked_areas=marks.get(r["pk"], {}),
+            marked_areas=_marks_counted(marks.get(r["pk"], {}), ticked=areas.get(r["pk"], [])),
             founded=r["founded"],
         )
         for r in queryset.values(*fields)
     ]
 
 
-def _feedback_marks(related: Q) -> dict[int, dict[str, int]]:
-    """Per firm, the areas it marked "wrong technology" and in how many records (one query; docs/matching.md)."""
-    marks: dict[int, dict[str, int]] = defaultdict(dict)
-    for company_id, slug, records in FeedbackMark.objects.filter(related).values_list(
-        "company_id", "technology_area__slug", "records"
+def _feedback_marks(related: Q) -> dict[int, dict[str, tuple[int, int]]]:
+    """Per firm, the areas it marked "wrong technology": in how many records, and in how many of them the area
+    shared the main place with others (one query; docs/matching.md)."""
+    marks: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for company_id, slug, records, shared in FeedbackMark.objects.filter(related).values_list(
+        "company_id", "technology_area__slug", "records", "shared"
     ):
-        marks[company_id][slug] = records
+        marks[company_id][slug] = (records, shared)
     return marks
+
+
+def _marks_counted(marks: dict[str, tuple[int, int]], *, ticked: list[str]) -> dict[str, int]:
+    """The marked records that count against each area: for an area the firm ticks, only the records whose sole main
+    area it was (a record shared by several areas was marked for one of the others, the firm says)."""
+    counted = {slug: records - (shared if slug in ticked else 0) for slug, (records, shared) in marks.items()}
+    return {slug: n for slug, n in counted.items() if n > 0}
 
 
 def stored_match_floor(*, opportunity_id: int) -> dict[int, tuple[int, float]]:

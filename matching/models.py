@@ -173,6 +173,9 @@ class FeedbackMark(models.Model):
         "programmes.TechnologyArea", on_delete=models.CASCADE, related_name="feedback_marks"
     )
     records = models.PositiveIntegerField()
+    # Of RECORDS, those whose main area the area shares with others: they do not count against an area the firm
+    # ticks, since the firm says it works there and the mark was about one of the record's other areas.
+    shared = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["company", "technology_area"]

@@ -7,7 +7,6 @@ scorer's marks (matching.marks) in the same transaction and enqueues the firm's 
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from typing import cast
 
 from django.contrib.auth.models import User
@@ -120,8 +119,8 @@ def pipeline_entry_delete(*, entry: PipelineEntry, by: Viewer | None) -> None:
     generations_bump("matches")
 
 
-def _main_area_ids(opportunity_ids: list[int]) -> list[int]:
-    """For each record, the areas at its highest weight (its main areas), as one flat list of area ids."""
+def _main_areas(opportunity_ids: list[int]) -> list[list[int]]:
+    """For each record, the areas at its highest weight (its main areas)."""
     top: dict[int, float] = {}
     links = list(
         OpportunityArea.objects.filter(opportunity_id__in=opportunity_ids, weight__gt=0).values_list(
@@ -130,7 +129,21 @@ def _main_area_ids(opportunity_ids: list[int]) -> list[int]:
     )
     for opp, _area, weight in links:
         top[opp] = max(top.get(opp, 0.0), weight)
-    return [area for opp, area, weight in links if weight >= top[opp]]
+    main: dict[int, list[int]] = {}
+    for opp, area, weight in links:
+        if weight >= top[opp]:
+            main.setdefault(opp, []).append(area)
+    return list(main.values())
+
+
+def marks_count(main_areas: list[list[int]]) -> dict[int, tuple[int, int]]:
+    """Area id -> (marked records whose main area it is, how many of those share the main place with other areas)."""
+    counts: dict[int, tuple[int, int]] = {}
+    for areas in main_areas:
+        for area in areas:
+            records, shared = counts.get(area, (0, 0))
+            counts[area] = (records + 1, shared + (len(areas) > 1))
+    return counts
 
 
 def feedback_marks_refresh(*, company: Company) -> bool:
@@ -140,7 +153,7 @@ def feedback_marks_refresh(*, company: Company) -> bool:
             "opportunity_id", flat=True
         )
     )
-    changed = feedback_marks_replace(company_id=company.pk, records=dict(Counter(_main_area_ids(marked))))
+    changed = feedback_marks_replace(company_id=company.pk, records=marks_count(_main_areas(marked)))
     if changed:
         dispatch.company_rescore_later(company_id=company.pk)
     return changed

@@ -1,6 +1,9 @@
 """'Not relevant: wrong technology' lowers a firm's other matches of that area, for that firm only, until withdrawn."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 
 from matching import runs as services
 from matching.messages import render_parts
@@ -114,3 +117,67 @@ def test_a_firm_with_no_feedback_scores_as_before(curated_areas, firm_b):
     OpportunityFactory(slug="cyber-x", areas=[curated_areas["cyber"]])
     rescore()
     assert all("ranked lower" not in r for m in Match.objects.all() for r in reasons(m.company, m.opportunity.slug))
+
+
+@pytest.fixture
+def shared_record(scored, curated_areas):
+    """A record whose main place cyber shares with electronic warfare, and one about electronic warfare alone."""
+    cyber, ew = curated_areas["cyber"], curated_areas["electronic-warfare"]
+    OpportunityFactory(slug="cyber-and-ew", title="Cyber and EW", areas=[(cyber, 1.0), (ew, 1.0)])
+    OpportunityFactory(slug="ew-only", title="Electronic warfare", areas=[ew])
+    rescore()
+
+
+def test_a_shared_record_marked_wrong_lowers_its_other_areas_not_the_one_the_firm_ticks(
+    shared_record, firm_a, alice, django_capture_on_commit_callbacks
+):
+    before = scores(firm_a)
+    assert before["ew-only"] > 0
+    with django_capture_on_commit_callbacks(execute=True):
+        match_feedback_give(
+            company=firm_a, opportunity=OpportunityFactory(slug="cyber-and-ew"), reason="wrong_technology", by=alice
+        )
+    after = scores(firm_a)
+
+    # Firm A ticks cyber: marking the cyber-and-EW record says electronic warfare is not its field, not cyber.
+    assert after["cyber-2"] == before["cyber-2"]
+    assert not any("ranked lower" in r for r in reasons(firm_a, "cyber-2"))
+    assert after["ew-only"] < before["ew-only"]
+    assert (
+        "ranked lower: you marked 1 record about electronic warfare and the electromagnetic spectrum as not relevant"
+        in reasons(firm_a, "ew-only")
+    )
+    marks = dict(FeedbackMark.objects.filter(company=firm_a).values_list("technology_area__slug", "shared"))
+    assert marks == {"cyber": 1, "electronic-warfare": 1}
+
+
+def test_once_the_firm_unticks_the_area_a_shared_mark_counts_against_it_too(
+    shared_record, firm_a, alice, curated_areas, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        match_feedback_give(
+            company=firm_a, opportunity=OpportunityFactory(slug="cyber-and-ew"), reason="wrong_technology", by=alice
+        )
+    before = scores(firm_a)
+    firm_a.technology_areas.remove(curated_areas["cyber"])
+    rescore()
+    unticked, why = scores(firm_a), reasons(firm_a, "cyber-2")
+    firm_a.technology_areas.add(curated_areas["cyber"])
+    rescore()
+
+    assert unticked["cyber-2"] < before["cyber-2"]
+    assert "ranked lower: you marked 1 record about cyber defence as not relevant" in why
+    assert scores(firm_a) == before  # ticked again: the shared mark no longer counts against cyber
+
+
+def test_the_migration_recounts_the_shared_marks_written_before_the_rule(
+    shared_record, firm_a, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        match_feedback_give(
+            company=firm_a, opportunity=OpportunityFactory(slug="cyber-and-ew"), reason="wrong_technology", by=alice
+        )
+    FeedbackMark.objects.update(shared=0)  # as the marks were stored before the field existed
+    importlib.import_module("workspace.migrations.0003_feedback_marks_shared").recount(apps, None)
+    marks = dict(FeedbackMark.objects.filter(company=firm_a).values_list("technology_area__slug", "shared"))
+    assert marks == {"cyber": 1, "electronic-warfare": 1}
