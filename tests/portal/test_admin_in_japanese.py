@@ -352,7 +352,7 @@ def test_what_a_japanese_consultant_changes_is_stored_in_the_sites_language(cons
         "name_ja": "宇宙",
         "name_kana": "うちゅう",
         "description": "Satellites and launch.",
-        "keywords": "",
+        "keywords": "satellite",
         "related_terms": "",
     }
     response = consultant_client.post(f"/ja/admin/programmes/technologyarea/{area.pk}/change/", form)
