@@ -136,6 +136,9 @@ def history_rows(history: QuerySet, *, limit: int, disclose: bool) -> list[Histo
             why=_why(record) if disclose else None,
         )
         for record, changed in zip(records[:limit], fields, strict=True)
+        # A row that changed nothing (a record verified again the same day) says something only through its reason
+        # and author, which readers not DISCLOSEd to never see: "Changed —" would tell them nothing.
+        if disclose or changed or record.history_type != "~"
     ]
 
 

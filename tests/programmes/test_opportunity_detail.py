@@ -252,3 +252,19 @@ def test_a_change_of_a_sources_note_alone_names_the_sources_in_the_public_histor
     assert "<td>Changed</td><td>—</td>" not in english
     assert "出典（変更：ATLA notice）" in japanese
     assert "<td>Sources (changed: ATLA notice)</td><td>consultant</td>" in consultants
+
+
+def test_a_record_verified_again_the_same_day_shows_the_public_no_empty_row(
+    anon_client, consultant_client, consultant, world
+):
+    from programmes.services import opportunity_verify
+
+    laser = world["laser"]
+    opportunity_verify(opportunity=laser, by=consultant)
+    opportunity_verify(opportunity=laser, by=consultant)  # the same day: a row that changes no field
+
+    public = anon_client.get(url(laser)).text.split('id="history"')[1]
+    assert "<td>Changed</td><td>—</td>" not in public
+    assert public.count("<td>Changed</td><td>Last verified by</td>") == 1  # the first verification is listed
+    curated = consultant_client.get(url(laser)).text.split('id="history"')[1]
+    assert "<td>—</td><td>consultant</td><td>Verified against its sources</td>" in curated
