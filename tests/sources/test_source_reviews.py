@@ -139,3 +139,11 @@ def test_an_unreachable_source_shows_its_record_as_stale(db, anon_client):
     SourceWatch.objects.create(source=record.sources.get(), state=SourceWatch.State.UNREACHABLE, failures=3)
     body = anon_client.get("/opportunities/quiet/").content.decode()
     assert "stale" in body and "could not be reached three times in a row" in body
+
+
+def test_the_queue_says_a_published_record_never_verified_was_never_verified(db, consultant_client):
+    OpportunityFactory(slug="fresh", title="Fresh call", status=Opportunity.Status.PUBLISHED, last_verified_on=None)
+    english = consultant_client.get("/admin/sources/sourcechange/queue/").content.decode()
+    japanese = consultant_client.get("/ja/admin/sources/sourcechange/queue/").content.decode()
+    assert "Fresh call</a> (deadline -; last verified never)" in english
+    assert "最終確認 未確認" in japanese.split("Fresh call")[1][:80]
