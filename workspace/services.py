@@ -43,8 +43,9 @@ def workspace_can_edit(*, user: Viewer | None, company: Company) -> bool:
     return Company.objects.editable_by(user).filter(pk=company.pk).exists()
 
 
-def _check_editor(by: Viewer | None, company: Company) -> None:
-    if not workspace_can_edit(user=by, company=company):
+def workspace_edit_check(*, user: Viewer | None, company: Company) -> None:
+    """Refuse (PermissionDenied, with the reason) anyone who may not change the firm's workspace."""
+    if not workspace_can_edit(user=user, company=company):
         raise PermissionDenied(_("Only the firm's editors can change its workspace."))
 
 
@@ -79,7 +80,7 @@ def pipeline_entry_save(
     notes: str | None = None,
 ) -> PipelineEntry:
     """Create or change the firm's entry for OPPORTUNITY; a new entry watches it, due on the record's deadline."""
-    _check_editor(by, company)
+    workspace_edit_check(user=by, company=company)
     found = PipelineEntry.objects.select_for_update().filter(company=company, opportunity=opportunity).first()
     created = found is None
     entry: PipelineEntry = found or PipelineEntry(company=company, opportunity=opportunity, due_on=opportunity.deadline)
@@ -112,7 +113,7 @@ def pipeline_due_on_check(*, due_on: datetime.date | None, current: datetime.dat
 
 def pipeline_entry_delete(*, entry: PipelineEntry, by: Viewer | None) -> None:
     """Take an entry off the firm's pipeline (its history stays)."""
-    _check_editor(by, entry.company)
+    workspace_edit_check(user=by, company=entry.company)
     entry._change_reason = REMOVED  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     entry._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     entry.delete()
@@ -164,7 +165,7 @@ def match_feedback_give(
     *, company: Company, opportunity: Opportunity, reason: str, by: Viewer | None, note: str = ""
 ) -> MatchFeedback:
     """Mark OPPORTUNITY not relevant to the firm: hidden from its lists; `wrong_technology` also teaches the scorer."""
-    _check_editor(by, company)
+    workspace_edit_check(user=by, company=company)
     feedback = MatchFeedback.objects.filter(company=company, opportunity=opportunity).first() or MatchFeedback(
         company=company, opportunity=opportunity
     )
@@ -180,7 +181,7 @@ def match_feedback_give(
 @transaction.atomic
 def match_feedback_withdraw(*, company: Company, opportunity: Opportunity, by: Viewer | None) -> bool:
     """Undo the firm's feedback on OPPORTUNITY (the match shows again, marks undone); False if there was none."""
-    _check_editor(by, company)
+    workspace_edit_check(user=by, company=company)
     deleted, _rows = MatchFeedback.objects.filter(company=company, opportunity=opportunity).delete()
     if deleted:
         feedback_marks_refresh(company=company)

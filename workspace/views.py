@@ -8,7 +8,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -42,6 +42,7 @@ from workspace.services import (
     pipeline_entry_delete,
     pipeline_entry_save,
     workspace_can_edit,
+    workspace_edit_check,
 )
 
 HISTORY_ROWS = 20
@@ -150,8 +151,7 @@ def pipeline_detail_view(request: HttpRequest, company_slug: str, opportunity_sl
     can_edit = workspace_can_edit(user=request.user, company=company)
     form = PipelineEntryForm(request.POST or None, instance=entry, company=company)
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(_("Only the firm's editors can change its workspace."))
+        workspace_edit_check(user=request.user, company=company)
         if form.is_valid():
             try:
                 pipeline_entry_save(
@@ -237,8 +237,7 @@ def matches_bulk(request: HttpRequest, company_slug: str) -> HttpResponse:
     """Set a stage on, or dismiss, several selected matches in one transaction; a viewer is refused (403) before the
     selection is read, whatever it names."""
     company = company_get(user=request.user, slug=company_slug)
-    if not workspace_can_edit(user=request.user, company=company):
-        raise PermissionDenied(_("Only the firm's editors can change its workspace."))
+    workspace_edit_check(user=request.user, company=company)
     slugs = request.POST.getlist("selected")
     matched = Match.objects.filter(company=company, opportunity__slug__in=slugs).select_related("opportunity")
     opportunities = [match.opportunity for match in matched]
