@@ -111,6 +111,9 @@ class HistoryRow:
     why: str | None = None
 
 
+HIDDEN_ROOM = 3
+
+
 def history_rows(history: QuerySet, *, limit: int, disclose: bool) -> list[HistoryRow]:
     """The LIMIT latest rows of HISTORY (a simple-history manager or queryset), newest first.
 
@@ -120,14 +123,19 @@ def history_rows(history: QuerySet, *, limit: int, disclose: bool) -> list[Histo
     The many-to-many snapshots (areas and their weights, certifications, ...) are read once per field for all the
     rows, not twice per row as `diff_against` would.
     """
-    records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    # A row that changed nothing (a record verified again the same day) says something only through its reason and
+    # author, which readers not DISCLOSEd to never see ("Changed —" would tell them nothing): they skip such rows,
+    # and up to HIDDEN_ROOM times LIMIT rows are read so that they still see LIMIT rows where there are that many.
+    read = limit if disclose else limit * HIDDEN_ROOM
+    records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: read + 1])
+    candidates = records[:read]
     snapshots = _m2m_snapshots(records)
     fields = [
         _changed_fields(record, records[index + 1] if index + 1 < len(records) else None, snapshots)
-        for index, record in enumerate(records[:limit])
+        for index, record in enumerate(candidates)
     ]
-    _children_named(records[:limit], fields)
-    return [
+    _children_named(candidates, fields)
+    rows = [
         HistoryRow(
             when=record.history_date,
             kind=record.get_history_type_display(),
@@ -135,11 +143,10 @@ def history_rows(history: QuerySet, *, limit: int, disclose: bool) -> list[Histo
             who=_who(record) if disclose else None,
             why=_why(record) if disclose else None,
         )
-        for record, changed in zip(records[:limit], fields, strict=True)
-        # A row that changed nothing (a record verified again the same day) says something only through its reason
-        # and author, which readers not DISCLOSEd to never see: "Changed —" would tell them nothing.
+        for record, changed in zip(candidates, fields, strict=True)
         if disclose or changed or record.history_type != "~"
     ]
+    return rows[:limit]
 
 
 def _children_named(records: list, fields: list[list[str]]) -> None:

@@ -268,3 +268,18 @@ def test_a_record_verified_again_the_same_day_shows_the_public_no_empty_row(
     assert public.count("<td>Changed</td><td>Last verified by</td>") == 1  # the first verification is listed
     curated = consultant_client.get(url(laser)).text.split('id="history"')[1]
     assert "<td>—</td><td>consultant</td><td>Verified against its sources</td>" in curated
+
+
+def test_the_public_still_sees_five_history_rows_after_same_day_verifications(anon_client, world, consultant):
+    from programmes.services import opportunity_verify
+
+    laser = world["laser"]
+    for n in range(4):
+        laser.summary = f"Summary {n}."
+        laser.save()
+    for _ in range(4):
+        opportunity_verify(opportunity=laser, by=consultant)  # the first names a field, the other three none
+
+    public = anon_client.get(url(laser)).text.split('id="history"')[1].split("</table>")[0]
+    assert public.count("<tr><td>") == 5
+    assert "<td>Changed</td><td>—</td>" not in public
