@@ -190,21 +190,26 @@ def scoring_companies(
     ]
 
 
-def _feedback_marks(related: Q) -> dict[int, dict[str, tuple[int, int]]]:
-    """Per firm, the areas it marked "wrong technology": in how many records, and in how many of them the area
-    shared the main place with others (one query; docs/matching.md)."""
-    marks: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
-    for company_id, slug, records, shared in FeedbackMark.objects.filter(related).values_list(
-        "company_id", "technology_area__slug", "records", "shared"
+def _feedback_marks(related: Q) -> dict[int, dict[str, tuple[int, list[list[str]]]]]:
+    """Per firm, the areas it marked "wrong technology": in how many records, and the other main areas of those
+    records that shared the main place (one query; docs/matching.md)."""
+    marks: dict[int, dict[str, tuple[int, list[list[str]]]]] = defaultdict(dict)
+    for company_id, slug, records, shared_with in FeedbackMark.objects.filter(related).values_list(
+        "company_id", "technology_area__slug", "records", "shared_with"
     ):
-        marks[company_id][slug] = (records, shared)
+        marks[company_id][slug] = (records, shared_with)
     return marks
 
 
-def _marks_counted(marks: dict[str, tuple[int, int]], *, ticked: list[str]) -> dict[str, int]:
-    """The marked records that count against each area: for an area the firm ticks, only the records whose sole main
-    area it was (a record shared by several areas was marked for one of the others, the firm says)."""
-    counted = {slug: records - (shared if slug in ticked else 0) for slug, (records, shared) in marks.items()}
+def _marks_counted(marks: dict[str, tuple[int, list[list[str]]]], *, ticked: list[str]) -> dict[str, int]:
+    """The marked records that count against each area. For an area the firm ticks, a record that shared its main
+    place with areas the firm does not tick was marked for one of those, the firm's ticks say, so it does not count;
+    a record whose other main areas the firm ticks too (or that had none) counts against all of them."""
+    mine = set(ticked)
+    counted = {
+        slug: records - sum(1 for others in shared_with if slug in mine and not mine.issuperset(others))
+        for slug, (records, shared_with) in marks.items()
+    }
     return {slug: n for slug, n in counted.items() if n > 0}
 
 

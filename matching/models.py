@@ -173,9 +173,10 @@ class FeedbackMark(models.Model):
         "programmes.TechnologyArea", on_delete=models.CASCADE, related_name="feedback_marks"
     )
     records = models.PositiveIntegerField()
-    # Of RECORDS, those whose main area the area shares with others: they do not count against an area the firm
-    # ticks, since the firm says it works there and the mark was about one of the record's other areas.
-    shared = models.PositiveIntegerField(default=0)
+    # For each of RECORDS whose main place the area shares, the slugs of the record's other main areas. Such a mark
+    # does not count against an area the firm ticks while it leaves one of those others unticked: the firm says it
+    # works in this area, so the mark was about another (matching.inputs reads it against the firm's ticks).
+    shared_with = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["company", "technology_area"]

@@ -120,30 +120,31 @@ def pipeline_entry_delete(*, entry: PipelineEntry, by: Viewer | None) -> None:
     generations_bump("matches")
 
 
-def _main_areas(opportunity_ids: list[int]) -> list[list[int]]:
-    """For each record, the areas at its highest weight (its main areas)."""
+def _main_areas(opportunity_ids: list[int]) -> list[list[tuple[int, str]]]:
+    """For each record, the areas at its highest weight (its main areas), as (id, slug)."""
     top: dict[int, float] = {}
     links = list(
         OpportunityArea.objects.filter(opportunity_id__in=opportunity_ids, weight__gt=0).values_list(
-            "opportunity_id", "technology_area_id", "weight"
+            "opportunity_id", "technology_area_id", "technology_area__slug", "weight"
         )
     )
-    for opp, _area, weight in links:
+    for opp, _area, _slug, weight in links:
         top[opp] = max(top.get(opp, 0.0), weight)
-    main: dict[int, list[int]] = {}
-    for opp, area, weight in links:
+    main: dict[int, list[tuple[int, str]]] = {}
+    for opp, area, slug, weight in links:
         if weight >= top[opp]:
-            main.setdefault(opp, []).append(area)
+            main.setdefault(opp, []).append((area, slug))
     return list(main.values())
 
 
-def marks_count(main_areas: list[list[int]]) -> dict[int, tuple[int, int]]:
-    """Area id -> (marked records whose main area it is, how many of those share the main place with other areas)."""
-    counts: dict[int, tuple[int, int]] = {}
+def marks_count(main_areas: list[list[tuple[int, str]]]) -> dict[int, tuple[int, list[list[str]]]]:
+    """Area id -> (marked records whose main area it is, the other main areas (slugs) of each that had any)."""
+    counts: dict[int, tuple[int, list[list[str]]]] = {}
     for areas in main_areas:
-        for area in areas:
-            records, shared = counts.get(area, (0, 0))
-            counts[area] = (records + 1, shared + (len(areas) > 1))
+        for area, slug in areas:
+            records, shared_with = counts.get(area, (0, []))
+            others = sorted(other for _id, other in areas if other != slug)
+            counts[area] = (records + 1, shared_with + [others] if others else shared_with)
     return counts
 
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='feedbackmark',
-            name='shared',
-            field=models.PositiveIntegerField(default=0),
+            name='shared_with',
+            field=models.JSONField(blank=True, default=list),
         ),
     ]

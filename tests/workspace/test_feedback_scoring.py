@@ -147,8 +147,25 @@ def test_a_shared_record_marked_wrong_lowers_its_other_areas_not_the_one_the_fir
         "ranked lower: you marked 1 record about electronic warfare and the electromagnetic spectrum as not relevant"
         in reasons(firm_a, "ew-only")
     )
-    marks = dict(FeedbackMark.objects.filter(company=firm_a).values_list("technology_area__slug", "shared"))
-    assert marks == {"cyber": 1, "electronic-warfare": 1}
+    marks = dict(FeedbackMark.objects.filter(company=firm_a).values_list("technology_area__slug", "shared_with"))
+    assert marks == {"cyber": [["electronic-warfare"]], "electronic-warfare": [["cyber"]]}
+
+
+def test_a_firm_ticking_every_main_area_of_a_marked_shared_record_has_them_all_lowered(
+    shared_record, firm_a, alice, curated_areas, django_capture_on_commit_callbacks
+):
+    firm_a.technology_areas.add(curated_areas["electronic-warfare"])
+    rescore()
+    before = scores(firm_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        match_feedback_give(
+            company=firm_a, opportunity=OpportunityFactory(slug="cyber-and-ew"), reason="wrong_technology", by=alice
+        )
+    after = scores(firm_a)
+
+    # The ticks cannot say which area the mark was about, so it counts against both, as a mark always did.
+    assert after["cyber-2"] < before["cyber-2"] and after["ew-only"] < before["ew-only"]
+    assert "ranked lower: you marked 1 record about cyber defence as not relevant" in reasons(firm_a, "cyber-2")
 
 
 def test_once_the_firm_unticks_the_area_a_shared_mark_counts_against_it_too(
@@ -177,7 +194,9 @@ def test_the_migration_recounts_the_shared_marks_written_before_the_rule(
         match_feedback_give(
             company=firm_a, opportunity=OpportunityFactory(slug="cyber-and-ew"), reason="wrong_technology", by=alice
         )
-    FeedbackMark.objects.update(shared=0)  # as the marks were stored before the field existed
+    expected = sorted(FeedbackMark.objects.values_list("company_id", "technology_area__slug", "records", "shared_with"))
+    FeedbackMark.objects.update(shared_with=[])  # as the marks were stored before the field existed
+    FeedbackMark.objects.filter(technology_area__slug="cyber").delete()  # and one gone stale
     importlib.import_module("workspace.migrations.0003_feedback_marks_shared").recount(apps, None)
-    marks = dict(FeedbackMark.objects.filter(company=firm_a).values_list("technology_area__slug", "shared"))
-    assert marks == {"cyber": 1, "electronic-warfare": 1}
+    marks = sorted(FeedbackMark.objects.values_list("company_id", "technology_area__slug", "records", "shared_with"))
+    assert marks == expected and len(marks) == 2
