@@ -290,9 +290,9 @@ def category(item: Any) -> str:
 
 # What to do for the plan's readiness and certification rows, whose "what to fix" is already the goal ("Reach TRL 7",
 # "Obtain AS9100D"): the step that makes the goal count in the firm's matches.
-PLAN_TODO_TRL_UNKNOWN = gettext_noop("add the lead product's TRL to the profile")
-PLAN_TODO_TRL_BELOW = gettext_noop("mature the lead product, then update its TRL on the profile")
-PLAN_TODO_CERTIFICATE = gettext_noop("once certified, add the certificate and its expiry date to the profile")
+PLAN_ACTION_TRL_UNKNOWN = gettext_noop("add the lead product's TRL to the profile")
+PLAN_ACTION_TRL_BELOW = gettext_noop("mature the lead product, then update its TRL on the profile")
+PLAN_ACTION_CERTIFICATE = gettext_noop("once certified, add the certificate and its expiry date to the profile")
 
 
 def plan_row(item: Any, names: Names) -> tuple[str, str, str]:
@@ -304,14 +304,14 @@ def plan_row(item: Any, names: Names) -> tuple[str, str, str]:
     if code in ("trl_below", "trl_unknown") and isinstance(params.get("min_trl"), int):
         level = params["min_trl"]
         # A firm states one TRL or none, so every readiness row of its plan has the same one of these two.
-        todo = PLAN_TODO_TRL_UNKNOWN if code == "trl_unknown" else PLAN_TODO_TRL_BELOW
-        return f"trl-{level}", gettext("Reach TRL %(level)s") % {"level": level}, gettext(todo)
+        action = PLAN_ACTION_TRL_UNKNOWN if code == "trl_unknown" else PLAN_ACTION_TRL_BELOW
+        return f"trl-{level}", gettext("Reach TRL %(level)s") % {"level": level}, gettext(action)
     if code == "certifications_missing":
         codes = sorted(params.get("certifications") or [])
         what = gettext("Obtain %(names)s") % {
             "names": _PARAMS["certifications"](params.get("certifications") or [], names)
         }
-        return "cert:" + ",".join(codes), what, gettext(PLAN_TODO_CERTIFICATE)
+        return "cert:" + ",".join(codes), what, gettext(PLAN_ACTION_CERTIFICATE)
     # A notice's date is the notice's own, the same on every match it bears on: it stays in the plan's wording.
     per_opportunity = PER_OPPORTUNITY - {"date"} if message.category == NOTICE else PER_OPPORTUNITY
     shared = {k: v for k, v in params.items() if k not in per_opportunity}

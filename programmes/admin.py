@@ -23,8 +23,7 @@ from portal.admin import inline_changes, inline_mark_saved, localised_column
 from portal.text import localised, punct
 from programmes.admin_curation import FORM_ONLY, CurationAdmin, CurationForm, ReasonForm
 from programmes.admin_inlines import OpportunityAreaInline, SourceInline, StaleFilter
-from programmes.models import Certification, Opportunity, OpportunityArea, Organisation, Source, TechnologyArea
-from programmes.reference_services import reference_record_save
+from programmes.models import Opportunity, OpportunityArea, Source, TechnologyArea
 from programmes.services import (
     AREAS_KEY,
     opportunity_archive,
@@ -37,64 +36,6 @@ from programmes.services import (
     source_update,
     validation_error_text,
 )
-
-
-class ReferenceAdmin(CurationAdmin):
-    """Organisations, technology areas and certifications: saved through reference_record_save."""
-
-    def save_model(self, request: HttpRequest, obj: Any, form: forms.Form, change: bool) -> None:
-        links = {field.name for field in obj._meta.many_to_many} & set(form.changed_data)  # certification equivalents
-        reference_record_save(
-            record=obj, by=request.user, reason=self.change_reason(form, change), links_changed=bool(links)
-        )
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(ReferenceAdmin):
-    list_display = ("name", "name_ja", "name_kana", "acronym", "country", "slug")
-    list_filter = ("country",)
-    search_fields = ("name", "name_ja", "name_kana", "acronym", "slug")
-    prepopulated_fields = {"slug": ("name",)}
-
-
-class LinesField(forms.CharField):
-    """A list of short phrases edited one per line."""
-
-    widget = forms.Textarea(attrs={"rows": 12, "cols": 80})
-
-    def prepare_value(self, value: Any) -> str:
-        return "\n".join(value) if isinstance(value, list) else value or ""
-
-    def to_python(self, value: Any) -> list[str]:
-        text = super().to_python(value)
-        return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
-
-
-class TechnologyAreaForm(CurationForm):
-    """Lexicon and related terms one per line; saving either rescores every firm."""
-
-    keywords = LinesField(label=_("lexicon"), required=False, help_text=_("Synonyms, acronyms and product jargon."))
-    related_terms = LinesField(label=_("related terms"), required=False, help_text=_("Broader words of the field."))
-
-    class Meta:
-        model = TechnologyArea
-        fields = ("slug", "name", "name_ja", "name_kana", "description", "keywords", "related_terms")
-
-
-@admin.register(TechnologyArea)
-class TechnologyAreaAdmin(ReferenceAdmin):
-    form = TechnologyAreaForm
-    list_display = ("name", "name_ja", "name_kana", "slug")
-    search_fields = ("name", "name_ja", "name_kana", "slug", "description")
-    prepopulated_fields = {"slug": ("name",)}
-
-
-@admin.register(Certification)
-class CertificationAdmin(ReferenceAdmin):
-    list_display = ("name", "name_ja", "name_kana", "code", "issuer")
-    search_fields = ("name", "name_ja", "name_kana", "code", "issuer")
-    filter_horizontal = ("equivalents",)
-
 
 # --- opportunities -------------------------------------------------------------------------------------------
 
@@ -409,4 +350,6 @@ class SourceAdmin(CurationAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
 
-from programmes import admin_reference_firms  # noqa: E402,F401  (registers the reference firms' admin)
+# The reference firms' and the reference lists' (organisations, areas, certifications) admins live in their own
+# modules; importing them here registers every curation page with the admin.
+from programmes import admin_reference_firms, admin_reference_lists  # noqa: E402,F401
