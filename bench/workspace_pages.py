@@ -63,7 +63,7 @@ def generate(entries: int) -> User:
         for n in range(entries)
     )
     Match.objects.bulk_create(
-        Match(company=firm, opportunity=o, score=float(n % 100), components={}, reasons=["r"], gaps=[], computed_at=now)
+        Match(company=firm, opportunity=o, score=float(n % 100), parts=[], reasons=["r"], gaps=[], computed_at=now)
         for n, o in enumerate(records)
     )
     PipelineEntry.objects.bulk_create(

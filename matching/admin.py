@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import admin, messages
@@ -92,8 +93,13 @@ class MatchAdmin(ReadOnlyAdmin):
         "eligible",
         "computed_at",
     ]
+    exclude = ["parts"]  # shown as `components`, with the engine's weights (matching.parts)
     raw_id_fields = ["company", "opportunity", "run"]
     actions = ["rescore_firms"]
+
+    @admin.display(description=_("components"))
+    def components(self, obj: Match) -> str:
+        return json.dumps(obj.components, ensure_ascii=False)
 
     @admin.display(description=_("reasons in words"))
     def reasons_in_words(self, obj: Match) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from companies.models import Company
+from matching.parts import components_of
 from portal.text import punct
 from programmes.models import Opportunity
 
@@ -128,8 +129,9 @@ class Match(models.Model):
         db_constraint=False,
     )
     score = models.FloatField(_("score"))
-    # {"capability": {"value": 0.8, "weight": 0.45, "contribution": 36.0}, ...}; contributions sum to score.
-    components = models.JSONField(_("components"), default=dict)
+    # [[value, contribution], ...] per engine component, in engine order; the contributions sum to the score. Read it
+    # as `components` (matching.parts says why the weights are not stored).
+    parts = models.JSONField(_("components"), default=list)
     reasons = models.JSONField(_("reasons"), default=list)
     gaps = models.JSONField(_("gaps"), default=list)
     eligible = models.BooleanField(_("eligible"), default=True)
@@ -159,6 +161,11 @@ class Match(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.opportunity.get_absolute_url()
+
+    @property
+    def components(self) -> dict[str, dict[str, float]]:
+        """The score's parts by component: {"capability": {"value": 0.8, "weight": 0.7, "contribution": 56.0}, ...}."""
+        return components_of(self.parts)
 
 
 class FeedbackMark(models.Model):

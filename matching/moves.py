@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from companies.models import Company
 from matching.explain import item
 from matching.models import Match
+from matching.parts import components_of
 from matching.record import StoredMatch
 from portal.changes import changes_record_bulk
 from portal.models import ChangeEvent
@@ -99,7 +100,7 @@ def _write(
     for i, pair in zip(moved, pairs, strict=True):
         r = records[i]
         old_components, _at = before.get(pair, ({}, None))
-        items = component_deltas(old_components, json.loads(r.components))
+        items = component_deltas(old_components, components_of(json.loads(r.parts)))
         items += record_change_items(record_changes.get(pair))
         data = opportunities[r.opportunity_id] | {
             "company": firms[r.company_id][0],
@@ -118,16 +119,16 @@ def _stored(pairs: list[Pair]) -> dict[Pair, tuple[dict[str, Any], datetime.date
     if connection.vendor == "postgresql":  # exactly these pairs, not every row of their firms and records
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT company_id, opportunity_id, components::text, computed_at FROM {Match._meta.db_table} "
+                f"SELECT company_id, opportunity_id, parts::text, computed_at FROM {Match._meta.db_table} "
                 "WHERE (company_id, opportunity_id) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
                 [[c for c, _ in pairs], [o for _, o in pairs]],
             )
-            return {(c, o): (json.loads(parts), at) for c, o, parts, at in cursor.fetchall()}
+            return {(c, o): (components_of(json.loads(parts)), at) for c, o, parts, at in cursor.fetchall()}
     rows = Match.objects.filter(
         company_id__in={c for c, _ in pairs}, opportunity_id__in={o for _, o in pairs}
-    ).values_list("company_id", "opportunity_id", "components", "computed_at")
+    ).values_list("company_id", "opportunity_id", "parts", "computed_at")
     wanted = set(pairs)
-    return {(c, o): (parts, at) for c, o, parts, at in rows if (c, o) in wanted}
+    return {(c, o): (components_of(parts), at) for c, o, parts, at in rows if (c, o) in wanted}
 
 
 def _record_changes(

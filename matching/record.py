@@ -1,6 +1,6 @@
 """One stored match row as the scoring code writes it, and the JSON text agreement with PostgreSQL's jsonb.
 
-The agreement, stated here once: scoring writes `components`, `reasons` and `gaps` as the exact text PostgreSQL
+The agreement, stated here once: scoring writes `parts`, `reasons` and `gaps` as the exact text PostgreSQL
 prints for the stored jsonb value (object keys ordered by length, then by bytes; ", " and ": " separators;
 non-ASCII characters as they are). matching.store compares a fresh row with the stored one by digesting both
 texts, so an unchanged row is never written again. `jsonb_text` is the reference; tests/matching/test_store.py
@@ -23,7 +23,7 @@ class StoredMatch(NamedTuple):
     opportunity_id: int
     run_id: int | None
     score: float
-    components: str
+    parts: str
     reasons: str
     gaps: str
     eligible: bool

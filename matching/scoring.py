@@ -27,7 +27,7 @@ from matching.features import (
     firm_arrays,
     opportunity_arrays,
 )
-from matching.record import StoredMatch, jsonb_key_order
+from matching.record import StoredMatch
 
 # One row of matching_match (matching.record states how its JSON text must read).
 Record = StoredMatch
@@ -81,24 +81,9 @@ def rows_as_text(
     return out
 
 
-# Components in jsonb key order, so an unchanged row compares equal as text (matching.record).
-_JSONB_ORDER = [engine.COMPONENTS.index(key) for key in jsonb_key_order(engine.COMPONENTS)]
-
-
-def _component_format(value: str, contribution: str) -> str:
-    return (
-        "{"
-        + ", ".join(
-            f'"{engine.COMPONENTS[k]}": {{"value": {value}, "weight": {engine.WEIGHTS[engine.COMPONENTS[k]]}, '
-            f'"contribution": {contribution}}}'
-            for k in _JSONB_ORDER
-        )
-        + "}"
-    )
-
-
-_COMPONENT_JSON = _component_format("%.4f", "%.2f")
-_COMPONENT_TEXT = _component_format("%s", "%s")  # the same, filled with numbers already written
+# A row's parts (matching.parts): [value, contribution] per component, in engine order, as jsonb prints them.
+_PARTS_JSON = "[" + ", ".join(["[%.4f, %.2f]"] * len(engine.COMPONENTS)) + "]"
+_PARTS_TEXT = "[" + ", ".join(["[%s, %s]"] * len(engine.COMPONENTS)) + "]"  # the same, numbers already written
 _VALUE_TEXTS = rounded_table(4, 1, "%.4f".__mod__)  # a component's value, 0 to 1
 _POINTS_TEXTS = rounded_table(2, 100, "%.2f".__mod__)  # its contribution, 0 to 100 points
 
@@ -183,7 +168,6 @@ def _records(
     gates = scores.gates[rows, cols]
     mixed = np.empty((len(rows), 10), dtype=np.float64)
     mixed[:, 0::2], mixed[:, 1::2] = np.round(components, 4), parts
-    ordered = mixed.reshape(-1, 5, 2)[:, _JSONB_ORDER, :].reshape(-1, 10)
     firm_pk = np.array([c.pk for c in explainer.firms.rows], dtype=np.int64)[rows].tolist()
     opp_pk = np.array([o.pk for o in explainer.opps.rows], dtype=np.int64)[cols].tolist()
     reasons = explainer.reasons_column(rows, cols, components).tolist()
@@ -196,16 +180,16 @@ def _records(
     return [
         make(StoredMatch, (firm, opp, run_id, total, parts, reason, gap, ok, now))
         for firm, opp, total, parts, reason, gap, ok in zip(
-            firm_pk, opp_pk, totals.tolist(), _components_texts(ordered), reasons, gaps, eligible, strict=True
+            firm_pk, opp_pk, totals.tolist(), _parts_texts(mixed), reasons, gaps, eligible, strict=True
         )
     ]
 
 
-def _components_texts(ordered: np.ndarray) -> list[str]:
-    """Each row's components as JSON text, _COMPONENT_JSON % row, its numbers' texts looked up (rounded_texts)."""
+def _parts_texts(mixed: np.ndarray) -> list[str]:
+    """Each row's parts as JSON text, _PARTS_JSON % row, its numbers' texts looked up (rounded_texts)."""
     return rows_as_text(
-        ordered,
-        template=_COMPONENT_TEXT,
+        mixed,
+        template=_PARTS_TEXT,
         tables=((4, _VALUE_TEXTS), (2, _POINTS_TEXTS)),
-        fallback=lambda row: _COMPONENT_JSON % tuple(row),
+        fallback=lambda row: _PARTS_JSON % tuple(row),
     )

@@ -30,9 +30,7 @@ logger = logging.getLogger(__name__)
 STORE_ATTEMPTS = 3
 
 # What a stored row says, as PostgreSQL prints it: equal digests mean the row need not be written again.
-_DIGEST_SQL = (
-    "md5(concat_ws('|', score::numeric(6,2)::text, eligible::text, components::text, reasons::text, gaps::text))"
-)
+_DIGEST_SQL = "md5(concat_ws('|', score::numeric(6,2)::text, eligible::text, parts::text, reasons::text, gaps::text))"
 
 
 def retry_on_conflict(store: Callable[[], tuple[int, int]]) -> tuple[int, int]:
@@ -88,7 +86,7 @@ def insert(records: list[StoredMatch]) -> None:
 
 def _model(record: StoredMatch) -> Match:
     fields: dict[str, Any] = record._asdict()
-    for name in ("components", "reasons", "gaps"):
+    for name in ("parts", "reasons", "gaps"):
         fields[name] = json.loads(fields[name])
     return Match(**fields)
 
@@ -112,8 +110,8 @@ def copy_text(records: list[StoredMatch]) -> str:
 
 def digest(record: StoredMatch) -> str:
     """The md5 that _DIGEST_SQL gives for RECORD once stored (it relies on the jsonb text agreement)."""
-    _company, _opportunity, _run, score, components, reasons, gaps, eligible, _at = record  # unpacking is fastest
-    text = f"{score:.2f}|{'true' if eligible else 'false'}|{components}|{reasons}|{gaps}"
+    _company, _opportunity, _run, score, parts, reasons, gaps, eligible, _at = record  # unpacking is fastest
+    text = f"{score:.2f}|{'true' if eligible else 'false'}|{parts}|{reasons}|{gaps}"
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 

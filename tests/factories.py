@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from companies.models import Company, CompanyCertification, Membership
+from matching.parts import parts_of
 from portal.roles import CONSULTANTS_GROUP
 from programmes.models import (
     Certification,
@@ -167,12 +168,16 @@ class MatchFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "matching.Match"
 
+    class Params:
+        # As readers see them; stored as `parts` (matching.parts), with the engine's weights.
+        components = factory.LazyAttribute(
+            lambda m: {"capability": {"value": round(min(1.0, m.score / 70), 4), "contribution": m.score}}
+        )
+
     company = factory.SubFactory(CompanyFactory)
     opportunity = factory.SubFactory(OpportunityFactory)
     score = 50.0
-    components = factory.LazyAttribute(
-        lambda m: {"capability": {"value": m.score / 100, "weight": 1.0, "contribution": m.score}}
-    )
+    parts = factory.LazyAttribute(lambda m: parts_of(m.components))
     reasons = factory.List(["Declares the areas the opportunity asks for."])
     gaps = factory.List([])
     eligible = True

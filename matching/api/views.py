@@ -27,7 +27,7 @@ OPPORTUNITY_SLUG = OpenApiParameter(
     "opportunity_slug", str, OpenApiParameter.PATH, description="The opportunity's slug."
 )
 MATCH_ROW_FIELDS = [
-    *("score", "components", "reasons", "gaps", "eligible", "computed_at"),
+    *("score", "parts", "reasons", "gaps", "eligible", "computed_at"),
     *(
         "company__slug",
         "company__name",

@@ -13,6 +13,7 @@ from django.utils.translation import override
 
 from matching import runs, store
 from matching.messages import render
+from matching.parts import parts_of
 from matching.record import StoredMatch, jsonb_text
 from portal.changes import change_record
 from portal.models import ChangeEvent
@@ -26,16 +27,16 @@ WEIGHTS = {"capability": 0.7, "eligibility": 0.12, "readiness": 0.06, "complianc
 
 def row(company, opportunity, score: float, *, readiness: float = 0.0, at=None) -> StoredMatch:
     """A stored row whose parts add up to SCORE: READINESS points from readiness, the rest from capability."""
-    parts = {name: 0.0 for name in WEIGHTS}
-    parts["capability"], parts["readiness"] = round(score - readiness, 2), readiness
-    components = {name: {"value": 0.5, "weight": WEIGHTS[name], "contribution": parts[name]} for name in WEIGHTS}
+    points = {name: 0.0 for name in WEIGHTS}
+    points["capability"], points["readiness"] = round(score - readiness, 2), readiness
+    parts = parts_of({name: {"value": 0.5, "contribution": points[name]} for name in WEIGHTS})
     reasons = [{"code": "ticked", "params": {"area": "uuv"}}, {"code": "open_until", "params": {"date": "2027-03-01"}}]
     return StoredMatch(
         company.pk,
         opportunity.pk,
         None,
         score,
-        jsonb_text(components),
+        jsonb_text(parts),
         jsonb_text(reasons),
         "[]",
         True,

@@ -144,9 +144,12 @@ def matches(records, firm_a, firm_b):
         company=firm_a,
         opportunity=records["call"],
         score=82.5,
-        components={
-            "capability": {"value": 0.9, "weight": 0.5, "contribution": 45.0},
-            "compliance": {"value": 0.75, "weight": 0.5, "contribution": 37.5},
+        components={  # the engine's weights: a fit of 0.825 with every other part met
+            "capability": {"value": 0.825, "contribution": 57.75},
+            "eligibility": {"value": 1.0, "contribution": 9.9},
+            "readiness": {"value": 1.0, "contribution": 4.95},
+            "compliance": {"value": 1.0, "contribution": 4.95},
+            "timing": {"value": 1.0, "contribution": 4.95},
         },
         reasons=[
             {"code": "ticked", "params": {"area": "uav"}},

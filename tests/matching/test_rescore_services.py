@@ -125,13 +125,13 @@ def test_rescoring_twice_gives_the_same_rows(world):
     rescore_all()
     first = list(
         Match.objects.order_by("company_id", "opportunity_id").values_list(
-            "company_id", "opportunity_id", "score", "components", "reasons", "gaps", "eligible"
+            "company_id", "opportunity_id", "score", "parts", "reasons", "gaps", "eligible"
         )
     )
     rescore_all()
     again = list(
         Match.objects.order_by("company_id", "opportunity_id").values_list(
-            "company_id", "opportunity_id", "score", "components", "reasons", "gaps", "eligible"
+            "company_id", "opportunity_id", "score", "parts", "reasons", "gaps", "eligible"
         )
     )
     assert first == again

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from matching import runs, store
+from matching import engine, runs, store
 from matching.models import Match
 from matching.record import StoredMatch, jsonb_key_order, jsonb_text
 from tests.factories import CompanyFactory, OpportunityFactory
@@ -32,9 +32,9 @@ def test_a_scored_row_is_a_named_record_whose_json_reads_as_jsonb(scored):
     _firm, records = scored
     assert len(records) == 2 and all(isinstance(record, StoredMatch) for record in records)
     for record in records:
-        for text in (record.components, record.reasons, record.gaps):
+        for text in (record.parts, record.reasons, record.gaps):
             assert text == jsonb_text(json.loads(text, parse_float=Decimal))
-        assert list(json.loads(record.components)) == jsonb_key_order(json.loads(record.components))
+        assert [len(part) for part in json.loads(record.parts)] == [2] * len(engine.COMPONENTS)
 
 
 def test_copy_text_has_one_tab_separated_line_per_record_in_column_order(scored):
@@ -43,7 +43,7 @@ def test_copy_text_has_one_tab_separated_line_per_record_in_column_order(scored)
     assert len(lines) == 2
     fields = lines[0].split("\t")
     assert fields[:3] == [str(records[0].company_id), str(records[0].opportunity_id), "\\N"]
-    assert fields[4] == records[0].components and fields[7] == ("t" if records[0].eligible else "f")
+    assert fields[4] == records[0].parts and fields[7] == ("t" if records[0].eligible else "f")
 
 
 @pytest.mark.postgres
@@ -54,11 +54,11 @@ def test_on_postgresql_the_stored_text_and_digest_equal_the_records(scored):
     runs.match_chunk_score(run_id=None, company_ids=[firm.pk])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT opportunity_id, components::text, reasons::text, gaps::text, {store._DIGEST_SQL} "
+            f"SELECT opportunity_id, parts::text, reasons::text, gaps::text, {store._DIGEST_SQL} "
             "FROM matching_match WHERE company_id = %s",
             [firm.pk],
         )
         stored = {row[0]: row[1:] for row in cursor.fetchall()}
     for record in records:
-        assert stored[record.opportunity_id] == (record.components, record.reasons, record.gaps, store.digest(record))
+        assert stored[record.opportunity_id] == (record.parts, record.reasons, record.gaps, store.digest(record))
     assert Match.objects.filter(company=firm).count() == 2
