@@ -88,6 +88,11 @@ def opportunity_rescore_later(*, opportunity_id: int) -> MatchRun:
     return _later(scope=MatchRun.Scope.OPPORTUNITY, opportunity_id=opportunity_id)
 
 
+def opportunity_areas_changed(*, opportunity_id: int) -> None:
+    """A record's technology areas changed: the apps above that read them (the workspace's feedback marks) follow."""
+    hooks.record_areas_changed(opportunity_id)
+
+
 def partners_refit_later() -> None:
     """Refit every firm's partner fits once the current transaction commits: a partner record changed (issue 16).
 

@@ -168,6 +168,30 @@ def partner_refit() -> None:
         refit()
 
 
+# A record's areas changed --------------------------------------------------------------------------------------
+#
+# What a firm marked "wrong technology" counts against the record's main areas as they were when it was marked
+# (workspace, above matching, keeps the marks: matching.models.FeedbackMark). When a curator changes a record's
+# areas, the app that keeps the marks recounts them for the firms that marked it (docs/matching.md, "Feedback from
+# firms").
+
+AreasChanged = Callable[[int], Any]
+_areas_changed: list[AreasChanged] = []
+
+
+def record_areas_changed_follower(callback: AreasChanged) -> AreasChanged:
+    """Register CALLBACK(opportunity_id), called in the curator's transaction when a record's area links change."""
+    if callback not in _areas_changed:
+        _areas_changed.append(callback)
+    return callback
+
+
+def record_areas_changed(opportunity_id: int) -> None:
+    """Tell the registered followers that the record's areas changed (programmes.services, through dispatch)."""
+    for callback in list(_areas_changed):
+        callback(opportunity_id)
+
+
 # The notices to name on a firm's gaps (issue #13) ------------------------------------------------------------------
 #
 # A notice is a rule or policy change (notices app, above matching). Its gap items are worked out when a match is

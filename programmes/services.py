@@ -253,6 +253,8 @@ def opportunity_update(
     shown = inline_changed or not columns_unchanged or bool(links_changed & history_links(Opportunity))
     _save(opportunity, by=by, reason=reason or gettext_noop("Edited"), always=True, history=shown)
     changes.record_changed(opportunity=opportunity, before=before, by=by)
+    if "technology_areas" in links_changed:
+        dispatch.opportunity_areas_changed(opportunity_id=opportunity.pk)
     if opportunity.status == Opportunity.Status.PUBLISHED:
         _rescore_later(opportunity)
     return opportunity

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class WorkspaceConfig(AppConfig):
     name = "workspace"
     verbose_name = _("Workspace")
+
+    def ready(self) -> None:
+        """Recount firms' feedback marks when a curator changes the areas of a record they marked."""
+        from matching import hooks
+        from workspace.services import feedback_marks_record_changed
+
+        hooks.record_areas_changed_follower(feedback_marks_record_changed)

@@ -161,6 +161,16 @@ def feedback_marks_refresh(*, company: Company) -> bool:
     return changed
 
 
+def feedback_marks_record_changed(opportunity_id: int) -> None:
+    """A curator changed the record's areas: recount the marks of each firm that marked it wrong technology, so a mark
+    counts against the record's main areas as they are now (matching.hooks.record_areas_changed)."""
+    marked_by = MatchFeedback.objects.filter(
+        opportunity_id=opportunity_id, reason=MatchFeedback.Reason.WRONG_TECHNOLOGY
+    ).values("company_id")
+    for company in Company.objects.filter(pk__in=marked_by).order_by("pk"):
+        feedback_marks_refresh(company=company)
+
+
 @transaction.atomic
 def match_feedback_give(
     *, company: Company, opportunity: Opportunity, reason: str, by: Viewer | None, note: str = ""

@@ -8,6 +8,8 @@ from django.apps import apps
 from matching import runs as services
 from matching.messages import render_parts
 from matching.models import FeedbackMark, Match, MatchRun
+from programmes.models import Opportunity
+from programmes.services import opportunity_areas_set
 from tests.factories import CompanyFactory, OpportunityFactory
 from workspace.services import match_feedback_give, match_feedback_withdraw
 
@@ -200,3 +202,26 @@ def test_the_migration_recounts_the_shared_marks_written_before_the_rule(
     importlib.import_module("workspace.migrations.0003_feedback_marks_shared").recount(apps, None)
     marks = sorted(FeedbackMark.objects.values_list("company_id", "technology_area__slug", "records", "shared_with"))
     assert marks == expected and len(marks) == 2
+
+
+def test_a_curator_moving_a_marked_record_to_another_area_moves_the_mark(
+    scored, firm_a, alice, curated_areas, django_capture_on_commit_callbacks
+):
+    before = scores(firm_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        match_feedback_give(
+            company=firm_a, opportunity=OpportunityFactory(slug="cyber-1"), reason="wrong_technology", by=alice
+        )
+    assert scores(firm_a)["cyber-2"] < before["cyber-2"]
+
+    record = Opportunity.objects.get(slug="cyber-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        opportunity_areas_set(opportunity=record, weights={curated_areas["directed-energy"]: 1.0}, by=None)
+
+    after = scores(firm_a)
+    assert after["cyber-2"] == before["cyber-2"] and after["cyber-3"] == before["cyber-3"]
+    # The mark now counts against the record's area as it is now (a cyber firm's directed-energy fit is nil already).
+    assert list(FeedbackMark.objects.filter(company=firm_a).values_list("technology_area__slug", flat=True)) == [
+        "directed-energy"
+    ]
+    assert not any("ranked lower" in r for r in reasons(firm_a, "cyber-2"))
