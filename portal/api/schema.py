@@ -31,14 +31,24 @@ ERROR = ResolvedComponent(
         ),
         "properties": {"detail": {"type": "string", "description": "What went wrong, for the request as a whole."}},
         "additionalProperties": {
-            "type": "array",
-            "items": {"type": "string"},
-            "description": "A query parameter or field at fault, and what is wrong with it.",
+            "description": (
+                "A query parameter or field at fault, and what is wrong with it; for a field of a nested object or"
+                " a list, the same again keyed by the inner field or by the item's position,"
+                ' `{"certifications": {"0": {"expires_on": ["Date has wrong format. ..."]}}}`.'
+            ),
+            "oneOf": [
+                {"type": "array", "items": {"type": "string"}},
+                {"type": "object", "description": "The errors of the inner fields or items, in the same form."},
+            ],
         },
     },
 )
 
 BAD_QUERY = "A query parameter is not valid (a filter, `page`, `page_size`, `lang`): the body names each one and why."
+BAD_BODY = (
+    "The body is not valid: not a JSON object, a required field missing, or a value refused. The body names each field"
+    " at fault and why, nested as the request is."
+)
 UNAUTHORIZED = (
     "No valid credentials: none where the route needs a signed-in caller, or a token that is unknown, malformed,"
     " revoked or expired, or an Authorization header in another scheme than Bearer (even on public routes)."
@@ -63,22 +73,25 @@ class ErrorResponsesAutoSchema(AutoSchema):
             return None
         registry.register_on_missing(ERROR)
         responses = operation["responses"]
-        for code, description in self._error_descriptions(operation.get("parameters", [])).items():
+        errors = self._error_descriptions(operation.get("parameters", []), has_body="requestBody" in operation)
+        for code, description in errors.items():
             # A status an operation documents itself keeps its words; it gets the body if it had none.
             documented = responses.setdefault(code, {"description": description})
             documented.setdefault("content", {"application/json": {"schema": ERROR.ref}})
         return operation
 
-    def _error_descriptions(self, parameters: list[dict[str, Any]]) -> dict[str, str]:
+    def _error_descriptions(self, parameters: list[dict[str, Any]], *, has_body: bool) -> dict[str, str]:
         """The error statuses this operation answers, from its parameters, method and permissions, with why."""
         read = self.method in SAFE_METHODS
         query = {parameter["name"] for parameter in parameters if parameter["in"] == "query"}
         in_path = any(parameter["in"] == "path" for parameter in parameters)
         errors = {}
-        # Every query parameter of the API is checked (filters, paging, lang, the change feed's cursor). Writes'
-        # 400s for a bad body are not documented here: their bodies nest as the serializers do.
+        # Every query parameter of the API is checked (filters, paging, lang, the change feed's cursor), and every
+        # body a write reads (its serializer's rules, and a body that is not a JSON object).
         if read and query:
             errors["400"] = BAD_QUERY
+        elif has_body:
+            errors["400"] = BAD_BODY
         # Authentication runs on every request: a dead token is a 401 even where anonymous callers are served.
         errors["401"] = UNAUTHORIZED
         # Session callers' writes need the CSRF token (DRF's SessionAuthentication) and most writes have a role

@@ -5,8 +5,11 @@ import jsonschema
 import pytest
 from django.test import Client
 
+from alerts.searches import saved_search_create
 from alerts.webhooks import webhook_endpoint_create
+from partners.models import Introduction
 from tests.api.conftest import bearer_client
+from tests.partners.conftest import make_partner
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +61,9 @@ def test_a_list_documents_a_bad_parameter_as_a_400_with_the_shared_error_body(sc
         assert "page_size" in bad_request["description"]
     error = schema["components"]["schemas"]["Error"]
     assert error["properties"]["detail"]["type"] == "string"
-    field_errors = error["additionalProperties"]  # {"page_size": ["Give a whole number from 1 to 100."]}
-    assert field_errors["type"] == "array" and field_errors["items"] == {"type": "string"}
+    field_errors, nested = error["additionalProperties"]["oneOf"]
+    assert field_errors == {"type": "array", "items": {"type": "string"}}  # {"page_size": ["Give a whole number..."]}
+    assert nested["type"] == "object"  # {"events": {"0": ["..."]}}
 
 
 def test_a_detail_documents_a_missing_or_another_firms_record_as_a_404(schema):
@@ -78,9 +82,10 @@ def test_a_detail_documents_a_missing_or_another_firms_record_as_a_404(schema):
         ("get", "/opportunities/", {"200", "400", "401", "404"}),  # a page past the end is a 404
         ("get", "/match-runs/", {"200", "400", "401", "403", "404"}),  # consultants only: staff get 403
         ("get", "/changes/", {"200", "400", "401"}),  # not paged by number
-        ("post", "/companies/", {"201", "401", "403"}),
-        ("put", "/companies/{company_slug}/pipeline/{opportunity_slug}/", {"200", "401", "403", "404"}),
-        ("post", "/match-runs/", {"202", "401", "403", "503"}),
+        ("post", "/companies/", {"201", "400", "401", "403"}),  # a body: 400 when it is not valid
+        ("put", "/companies/{company_slug}/pipeline/{opportunity_slug}/", {"200", "400", "401", "403", "404"}),
+        ("delete", "/companies/{company_slug}/pipeline/{opportunity_slug}/", {"204", "401", "403", "404"}),  # no body
+        ("post", "/match-runs/", {"202", "400", "401", "403", "503"}),
     ],
 )
 def test_each_operation_documents_only_the_errors_it_answers(schema, method, template, codes):
@@ -194,9 +199,30 @@ def test_every_read_answers_exactly_the_errors_it_documents(
     assert unanswered == []
 
 
-def test_every_write_answers_exactly_the_errors_it_documents(schema, alice, consultant_client):
-    """Each write is sent with a dead token, by a session without its CSRF token and, where its path names a record,
-    naming nothing: each answer is documented with its body, and each documented error is answered."""
+@pytest.fixture
+def records_to_write(matches, alice, firm_a, consultant):
+    """A record behind each write's path: known path values by template prefix (see _known)."""
+    webhook, _secret = webhook_endpoint_create(owner=consultant, url="http://127.0.0.1:9/hook", events=["*"])
+    search = saved_search_create(user=consultant, name="UAV", query="q=uav")
+    partner = make_partner("shipyard-kk", role="prime", areas={})
+    introduction = Introduction.objects.create(company=firm_a, partner=partner, message="Meet us.", requested_by=alice)
+    return {"/webhooks/": webhook.pk, "/saved-searches/": search.pk, "/introductions/": introduction.pk}
+
+
+def _known(template: str, ids: dict[str, int]) -> dict[str, str]:
+    known = {"company_slug": "firm-a", "slug": "firm-a", "opportunity_slug": "atla-uav-call"}
+    for prefix, pk in ids.items():
+        if template.startswith(prefix):
+            known["id"] = str(pk)
+    return known
+
+
+def test_every_write_answers_exactly_the_errors_it_documents(
+    schema, alice, alice_client, consultant_client, records_to_write
+):
+    """Each write is sent with a dead token, by a session without its CSRF token, where its path names a record
+    naming nothing, and where it reads a body with one that is not a JSON object, by a caller who may write there:
+    each answer is documented with its body, and each documented error is answered."""
     dead_token = bearer_client("kkh_no-such-token")
     no_csrf = Client(enforce_csrf_checks=True)
     no_csrf.force_login(alice)
@@ -207,12 +233,17 @@ def test_every_write_answers_exactly_the_errors_it_documents(schema, alice, cons
                 continue
             template = path.removeprefix(API)
             url = _url(template, operation, {})
-            clients = [dead_token, no_csrf]
+            probes = [(dead_token, url, {}), (no_csrf, url, {})]
             if "{" in template:
-                clients.append(consultant_client)
+                probes.append((consultant_client, url, {}))
+            if "requestBody" in operation:  # a firm's own routes as its editor, the rest as a consultant
+                writer = alice_client if template.startswith("/companies/{") else consultant_client
+                probes.append(
+                    (writer, _url(template, operation, _known(template, records_to_write)), ["not", "an object"])
+                )
             answered = set()
-            for client in clients:
-                response = getattr(client, method)(url, {}, "application/json")
+            for client, target, body in probes:
+                response = getattr(client, method)(target, body, "application/json")
                 answered.add(str(response.status_code))
                 problems.append(problem(schema, response, template, method))
             documented = ERROR_CODES & set(operation["responses"])
@@ -222,3 +253,14 @@ def test_every_write_answers_exactly_the_errors_it_documents(schema, alice, cons
 
     assert [found for found in problems if found] == []
     assert unanswered == []
+
+
+def test_a_refused_body_names_its_fields_as_documented_nested_ones_included(schema, alice_client, consultant_client):
+    created = consultant_client.post(f"{API}/webhooks/", {"url": "ftp://x", "events": ["*", 7]}, "application/json")
+    assert created.status_code == 400 and {"url", "events"} <= set(created.json())
+    assert_documented(schema, created, "/webhooks/", "post")
+
+    certificate = {"code": "as9100d", "expires_on": "soon"}
+    firm = alice_client.patch(f"{API}/companies/firm-a/", {"certifications": [certificate]}, "application/json")
+    assert firm.status_code == 400 and "expires_on" in firm.json()["certifications"]["0"]
+    assert_documented(schema, firm, "/companies/{slug}/", "patch")
