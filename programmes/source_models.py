@@ -18,11 +18,23 @@ class Confidence(models.TextChoices):
     LOW = "low", _("Low (unverified)")
 
 
+# The last time zone to leave a date (UTC+14): "today" where the consultant sits is never after today there.
+LATEST_UTC_OFFSET = datetime.timedelta(hours=14)
+
+
+def latest_today() -> datetime.date:
+    """The latest date that is today somewhere on Earth."""
+    return (timezone.now() + LATEST_UTC_OFFSET).date()
+
+
 def accessed_on_check(accessed_on: datetime.date | None) -> None:
     """A page cannot have been read on a day still to come: a typed year (2099) would otherwise be served as the day
     a record or notice was last checked against it. Every source's clean() asks here (records', partners', notices'),
-    so the admin, the services and the curated loads share the rule."""
-    if accessed_on is not None and accessed_on > timezone.localdate():
+    so the admin, the services and the curated loads share the rule.
+
+    "Today" is the consultant's own, wherever they are: a consultant in Sydney or Auckland is a day ahead of Tokyo
+    (the site's time zone) for some hours, so only a date after today everywhere is refused."""
+    if accessed_on is not None and accessed_on > latest_today():
         raise ValidationError(
             {"accessed_on": _("“Accessed on” cannot be after today: give the day the page was read.")}
         )

@@ -18,6 +18,7 @@ from programmes.services import (
     source_remove,
     validation_error_text,
 )
+from programmes.source_models import accessed_on_check
 from tests.factories import OpportunityFactory, OrganisationFactory, SourceFactory, TechnologyAreaFactory
 from tests.pages import days
 
@@ -322,7 +323,7 @@ def test_adding_a_source_records_who_and_why(consultant, draft):
 def test_a_source_accessed_after_today_is_refused_naming_the_field(consultant, draft):
     with pytest.raises(ValidationError) as caught:
         source_add(
-            opportunity=draft, data={"url": "https://www.mod.go.jp/", "accessed_on": days(0) + DAY}, by=consultant
+            opportunity=draft, data={"url": "https://www.mod.go.jp/", "accessed_on": days(0) + 2 * DAY}, by=consultant
         )
     assert list(caught.value.message_dict) == ["accessed_on"]
     assert "cannot be after today" in validation_error_text(caught.value)
@@ -410,3 +411,25 @@ def test_an_update_that_changes_nothing_writes_no_row_sends_no_event_and_asks_no
 
     assert published.history.count() == rows
     assert rescored() == []
+
+
+@pytest.mark.parametrize(
+    ("utc", "read_on", "refused"),
+    [
+        # 14:30 UTC: 23:30 on 4 December in Tokyo, 01:30 on 5 December in Sydney (summer time, UTC+11).
+        ("2026-12-04T14:30:00+00:00", datetime.date(2026, 12, 5), False),
+        ("2026-12-04T14:30:00+00:00", datetime.date(2026, 12, 6), True),
+        # 09:00 UTC: 4 December everywhere but the Line Islands' 23:00.
+        ("2026-12-04T09:00:00+00:00", datetime.date(2026, 12, 4), False),
+        ("2026-12-04T09:00:00+00:00", datetime.date(2026, 12, 5), True),
+    ],
+)
+def test_a_consultant_ahead_of_tokyo_may_give_their_own_today(monkeypatch, utc, read_on, refused):
+    now = datetime.datetime.fromisoformat(utc)
+    monkeypatch.setattr("programmes.source_models.timezone.now", lambda: now)
+    if refused:
+        with pytest.raises(ValidationError) as caught:
+            accessed_on_check(read_on)
+        assert list(caught.value.message_dict) == ["accessed_on"]
+    else:
+        accessed_on_check(read_on)
