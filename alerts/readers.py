@@ -1,7 +1,8 @@
 """Who reads which events: each user's firms, followed records, countries and areas, loaded for many users at once.
 
 The digests and the Atom feed share these rules (issue 15): changes to records the user's firms follow or pursue,
-the firms' new and moved matches, and notices naming a firm's country or one of its areas.
+the firms' new and moved matches (but those the firm marked "not relevant", which its lists hide too), and notices
+naming a firm's country or one of its areas.
 """
 
 from collections import defaultdict
@@ -11,7 +12,7 @@ from typing import Any
 
 from companies.models import Company, Membership
 from portal.models import ChangeEvent
-from workspace.models import PipelineEntry
+from workspace.models import MatchFeedback, PipelineEntry
 
 FOLLOWED_KINDS = ("opportunity.changed", "opportunity.archived", "source.reviewed")
 MATCH_KINDS = ("match.created", "match.moved")
@@ -31,10 +32,12 @@ class Reader:
     followed: set[int] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
     areas: set[str] = field(default_factory=set)
+    # (firm, record) pairs the firms marked "not relevant": hidden from their lists, so kept out of alerts too.
+    dismissed: set[tuple[int, int]] = field(default_factory=set)
 
 
 def readers_load(user_ids: Iterable[int]) -> dict[int, Reader]:
-    """A Reader for each of USER_IDS, in four queries whatever their number."""
+    """A Reader for each of USER_IDS, in five queries whatever their number."""
     readers = {pk: Reader(user_id=pk) for pk in user_ids}
     by_company: dict[int, list[Reader]] = defaultdict(list)
     for user_id, company_id in Membership.objects.filter(user_id__in=readers).values_list("user_id", "company_id"):
@@ -51,6 +54,10 @@ def readers_load(user_ids: Iterable[int]) -> dict[int, Reader]:
     for company_id, opportunity_id in entries.values_list("company_id", "opportunity_id"):
         for reader in by_company[company_id]:
             reader.followed.add(opportunity_id)
+    feedback = MatchFeedback.objects.filter(company_id__in=by_company)
+    for company_id, opportunity_id in feedback.values_list("company_id", "opportunity_id"):
+        for reader in by_company[company_id]:
+            reader.dismissed.add((company_id, opportunity_id))
     return readers
 
 
@@ -83,7 +90,11 @@ class EventIndex:
                 found.extend(self.by_record.get(record_id, ()))
         if "matches" in wanted:
             for company_id in reader.company_ids:
-                found.extend(self.by_company.get(company_id, ()))
+                found.extend(
+                    event
+                    for event in self.by_company.get(company_id, ())
+                    if (company_id, event.subject_id) not in reader.dismissed
+                )
         if "notices" in wanted:
             # A notice naming the firm's country and one of its areas is still one item.
             notices = {e.pk: e for code in reader.countries for e in self.by_country.get(code, ())}

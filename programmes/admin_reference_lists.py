@@ -1,17 +1,20 @@
 """The admin of the reference lists consultants keep: organisations, technology areas (with their lexicon and related
 terms) and certifications. Each save goes through programmes.reference_services.reference_record_save; saving an
-area's lexicon or related terms rescores every firm."""
+area's lexicon or related terms rescores every firm, and so does deleting an area (technology_area_delete)."""
 
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from programmes.admin_curation import CurationAdmin, CurationForm
 from programmes.models import Certification, Organisation, TechnologyArea
-from programmes.reference_services import reference_record_save
+from programmes.reference_services import reference_record_save, technology_area_delete
 
 
 class ReferenceAdmin(CurationAdmin):
@@ -62,6 +65,14 @@ class TechnologyAreaAdmin(ReferenceAdmin):
     list_display = ("name", "name_ja", "name_kana", "slug")
     search_fields = ("name", "name_ja", "name_kana", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        technology_area_delete(area=obj, by=request.user, reason=gettext_noop("Deleted in the admin"))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        with transaction.atomic():  # all or none, and one rescore for all of them
+            for area in queryset:
+                technology_area_delete(area=area, by=request.user, reason=gettext_noop("Deleted in the admin"))
 
 
 @admin.register(Certification)

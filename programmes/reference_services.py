@@ -10,7 +10,7 @@ from django.utils.translation import gettext_noop
 
 from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
 from portal.history import saving_changes_nothing
-from programmes.models import Certification, Organisation, ReferenceFirm, TechnologyArea
+from programmes.models import Certification, OpportunityArea, Organisation, ReferenceFirm, TechnologyArea
 from programmes.reference_firm_models import reference_grades_check
 from programmes.services import _save, _stamp
 
@@ -90,4 +90,24 @@ def reference_firm_delete(*, firm: ReferenceFirm, by: User | None, reason: str) 
     _stamp(firm, by=by, reason=reason)  # for the history's "-" row
     with transaction.atomic():
         firm.delete()
+        dispatch.all_rescore_later()
+
+
+def technology_area_delete(*, area: TechnologyArea, by: User | None, reason: str) -> None:
+    """Delete a technology area (its history keeps who and why), then let everything that read it follow.
+
+    The delete takes with it the area's links to records and partners, firms' ticks, reference firms' grades and
+    firms' feedback marks on it. The records that listed it now have other main areas, so the firms that marked one
+    of them "wrong technology" have their marks recounted against those (dispatch.opportunity_areas_changed), and
+    every firm is rescored once the transaction commits: the vocabulary, every firm's affinities and the reasons that
+    named the area all change.
+    """
+    _stamp(area, by=by, reason=reason)  # for the history's "-" row
+    with transaction.atomic():
+        records = list(
+            OpportunityArea.objects.filter(technology_area=area).values_list("opportunity_id", flat=True).distinct()
+        )
+        area.delete()
+        for opportunity_id in sorted(records):
+            dispatch.opportunity_areas_changed(opportunity_id=opportunity_id)
         dispatch.all_rescore_later()

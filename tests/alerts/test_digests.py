@@ -13,7 +13,7 @@ from portal.models import OutboxMessage
 from programmes.services import opportunity_create, opportunity_publish
 from tests.alerts.conftest import match_event, notice_event, opportunity_event
 from tests.factories import CallFactory, CompanyFactory, MembershipFactory, TechnologyAreaFactory, UserFactory
-from workspace.services import pipeline_entry_save
+from workspace.services import match_feedback_give, match_feedback_withdraw, pipeline_entry_save
 
 # Committed for real: on PostgreSQL readers see only events of transactions that have ended (portal/changes.py).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -150,3 +150,20 @@ def test_a_record_two_saved_searches_list_is_told_once(alice, consultant):
     digests_queue(period="daily")
 
     assert titles(digest_of(alice)) == ["New UUV call"]
+
+
+def test_a_match_the_firm_marked_not_relevant_stays_out_of_its_digest_until_the_mark_is_withdrawn(alice, firm_a):
+    notification_settings_get(user=alice)
+    hidden, kept = CallFactory(slug="hidden", title="Hidden call"), CallFactory(slug="kept", title="Kept call")
+    match_feedback_give(company=firm_a, opportunity=hidden, reason="wrong_technology", by=alice)
+    match_event("match.moved", hidden, firm_a, old_score=70.0, new_score=40.0, moved=[])
+    match_event("match.created", kept, firm_a, score=72.0, items=[])
+
+    digests_queue(period="daily")
+    assert titles(digest_of(alice)) == ["Kept call"]
+
+    match_feedback_withdraw(company=firm_a, opportunity=hidden, by=alice)
+    match_event("match.moved", hidden, firm_a, old_score=40.0, new_score=72.0, moved=[])
+    digests_queue(period="daily", day=timezone.localdate() + dt.timedelta(days=1))
+    second = OutboxMessage.objects.filter(kind="digest").order_by("id").last()
+    assert titles(second) == ["Hidden call"]

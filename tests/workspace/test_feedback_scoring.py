@@ -225,3 +225,26 @@ def test_a_curator_moving_a_marked_record_to_another_area_moves_the_mark(
         "directed-energy"
     ]
     assert not any("ranked lower" in r for r in reasons(firm_a, "cyber-2"))
+
+
+def test_deleting_the_main_area_of_a_marked_record_moves_the_mark_and_rescores(
+    scored, firm_a, alice, curated_areas, consultant_client, django_capture_on_commit_callbacks
+):
+    """half-cyber asks for UAV first and cyber second: marked, it counts against UAV. Once a consultant deletes the
+    UAV area, cyber is the record's main area, so the mark counts against the firm's cyber records."""
+    with django_capture_on_commit_callbacks(execute=True):
+        match_feedback_give(
+            company=firm_a, opportunity=OpportunityFactory(slug="half-cyber"), reason="wrong_technology", by=alice
+        )
+    before = scores(firm_a)
+    uav = curated_areas["uav"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = consultant_client.post(f"/admin/programmes/technologyarea/{uav.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    marks = FeedbackMark.objects.filter(company=firm_a).values_list("technology_area__slug", flat=True)
+    assert list(marks) == ["cyber"]
+    assert scores(firm_a)["cyber-2"] < before["cyber-2"]
+    assert "ranked lower: you marked 1 record about cyber defence as not relevant" in reasons(firm_a, "cyber-2")
+    assert MatchRun.objects.filter(scope=MatchRun.Scope.ALL).count() == 2  # the fixture's, and the one after
