@@ -109,6 +109,7 @@ def date_words(value: Any) -> str:
 
 
 def number_words(value: Any) -> str:
+    """A figure as written: at most two decimals, and no trailing zero (47.8 points, not 47.80, as the pages show)."""
     if isinstance(value, float):
-        return f"{value:.0f}" if value.is_integer() else f"{value:.2f}"
+        return f"{value:.2f}".rstrip("0").rstrip(".")
     return str(value)

@@ -116,9 +116,9 @@ CASES = {
     ),
     "low_fit": (
         {"capability": 0.2, "cap": 30},
-        "little technology fit (capability 0.20) caps the score at 30: "
+        "little technology fit (capability 0.2) caps the score at 30: "
         "if the firm works in this field, describe its products for it in the profile",
-        "技術の適合度が低い（能力値0.20）ためスコア上限は30：この分野を手がけている場合は、その製品をプロフィールに記述する",
+        "技術の適合度が低い（能力値0.2）ためスコア上限は30：この分野を手がけている場合は、その製品をプロフィールに記述する",
     ),
     "closing_soon": (
         {"date": "2026-12-09", "days": 7},
@@ -197,8 +197,8 @@ CASES = {
 CASES |= {
     "moved_component": (
         {"component": "capability", "old": 41.0, "new": 58.5},
-        "capability 41 → 58.50 points",
-        "技術適合 41 → 58.50 点",
+        "capability 41 → 58.5 points",
+        "技術適合 41 → 58.5 点",
     ),
     "record_lists_area": (
         {"area": "uav"},

@@ -176,7 +176,7 @@ def test_little_technology_fit_counts_only_records_in_areas_the_firm_ticks_or_is
     plan = response.text[response.text.index('id="plan-heading"') :]
     assert "<td>little technology fit</td>" in plan and "<td>2</td>" in plan
     assert "Cyber call" not in plan and "Quantum call" not in plan
-    assert response.text.count("little technology fit (capability 0.20) caps the score at 20") == 4  # each card
+    assert response.text.count("little technology fit (capability 0.2) caps the score at 20") == 4  # each card
 
 
 def test_a_firm_whose_field_is_unknown_gets_no_little_technology_fit_row(alice_client, firm_a, curated_areas):
