@@ -88,9 +88,27 @@ def opportunity_rescore_later(*, opportunity_id: int) -> MatchRun:
     return _later(scope=MatchRun.Scope.OPPORTUNITY, opportunity_id=opportunity_id)
 
 
+class _AreasChanged:
+    """The records whose areas changed in one transaction, told to the followers once, when it commits."""
+
+    def __init__(self, opportunity_id: int) -> None:
+        self.ids = {opportunity_id}
+
+    def __call__(self) -> None:
+        with transaction.atomic():
+            hooks.record_areas_changed(sorted(self.ids))
+
+
 def opportunity_areas_changed(*, opportunity_id: int) -> None:
-    """A record's technology areas changed: the apps above that read them (the workspace's feedback marks) follow."""
-    hooks.record_areas_changed(opportunity_id)
+    """A record's technology areas changed: the apps above that read them (the workspace's feedback marks) follow
+    once the transaction commits, each told once of all the records a transaction changed (a curated load changes
+    many). A follower that fails is logged; the record's change stands."""
+    # Django keeps (savepoint ids, callback, robust) triples; the stubs type them as pairs.
+    for entry in connection.run_on_commit:
+        if isinstance(entry[1], _AreasChanged):
+            entry[1].ids.add(opportunity_id)
+            return
+    transaction.on_commit(_AreasChanged(opportunity_id), robust=True)
 
 
 def partners_refit_later() -> None:

@@ -171,25 +171,25 @@ def partner_refit() -> None:
 # A record's areas changed --------------------------------------------------------------------------------------
 #
 # What a firm marked "wrong technology" counts against the record's main areas as they were when it was marked
-# (workspace, above matching, keeps the marks: matching.models.FeedbackMark). When a curator changes a record's
-# areas, the app that keeps the marks recounts them for the firms that marked it (docs/matching.md, "Feedback from
-# firms").
+# (workspace, above matching, keeps the marks: matching.models.FeedbackMark). When a curator changes records' areas,
+# the app that keeps the marks recounts them for the firms that marked one, once the change commits
+# (matching.dispatch.opportunity_areas_changed; docs/matching.md, "Feedback from firms").
 
-AreasChanged = Callable[[int], Any]
+AreasChanged = Callable[[list[int]], Any]
 _areas_changed: list[AreasChanged] = []
 
 
 def record_areas_changed_follower(callback: AreasChanged) -> AreasChanged:
-    """Register CALLBACK(opportunity_id), called in the curator's transaction when a record's area links change."""
+    """Register CALLBACK(opportunity_ids), called when a transaction that changed records' area links commits."""
     if callback not in _areas_changed:
         _areas_changed.append(callback)
     return callback
 
 
-def record_areas_changed(opportunity_id: int) -> None:
-    """Tell the registered followers that the record's areas changed (programmes.services, through dispatch)."""
+def record_areas_changed(opportunity_ids: list[int]) -> None:
+    """Tell the registered followers which records' areas changed (programmes.services, through dispatch)."""
     for callback in list(_areas_changed):
-        callback(opportunity_id)
+        callback(opportunity_ids)
 
 
 # The notices to name on a firm's gaps (issue #13) ------------------------------------------------------------------

@@ -66,8 +66,8 @@ def rows_as_text(
     """TEMPLATE % each row's numbers as texts, column k read from tables[k % len(tables)] ((places, rounded_table)).
 
     A row with a number off its table (rounded_texts says which) is written by FALLBACK(row) instead, the way the
-    per-row code always wrote it, so the text is the same either way. Used for the components JSON of matches and
-    of partner fits.
+    per-row code always wrote it, so the text is the same either way. Used for the parts of matches and the components
+    JSON of partner fits.
     """
     columns, exact = [], np.ones(len(values), dtype=np.bool_)
     for k in range(values.shape[1]):

@@ -9,6 +9,6 @@ class WorkspaceConfig(AppConfig):
     def ready(self) -> None:
         """Recount firms' feedback marks when a curator changes the areas of a record they marked."""
         from matching import hooks
-        from workspace.services import feedback_marks_record_changed
+        from workspace.services import feedback_marks_records_changed
 
-        hooks.record_areas_changed_follower(feedback_marks_record_changed)
+        hooks.record_areas_changed_follower(feedback_marks_records_changed)

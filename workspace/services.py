@@ -148,8 +148,12 @@ def marks_count(main_areas: list[list[tuple[int, str]]]) -> dict[int, tuple[int,
     return counts
 
 
+@transaction.atomic
 def feedback_marks_refresh(*, company: Company) -> bool:
     """Recount the firm's wrong-technology marks per main area and, when they changed, rescore it on commit."""
+    # The firm's row is locked first: a curator's recount and the firm's own feedback never interleave their
+    # delete-and-insert of the marks (the second waits, then counts what the first committed).
+    Company.objects.select_for_update().filter(pk=company.pk).first()
     marked = list(
         MatchFeedback.objects.filter(company=company, reason=MatchFeedback.Reason.WRONG_TECHNOLOGY).values_list(
             "opportunity_id", flat=True
@@ -161,11 +165,12 @@ def feedback_marks_refresh(*, company: Company) -> bool:
     return changed
 
 
-def feedback_marks_record_changed(opportunity_id: int) -> None:
-    """A curator changed the record's areas: recount the marks of each firm that marked it wrong technology, so a mark
-    counts against the record's main areas as they are now (matching.hooks.record_areas_changed)."""
+def feedback_marks_records_changed(opportunity_ids: list[int]) -> None:
+    """A curator changed these records' areas: recount, once each, the marks of the firms that marked one of them
+    wrong technology, so a mark counts against the record's main areas as they are now
+    (matching.hooks.record_areas_changed)."""
     marked_by = MatchFeedback.objects.filter(
-        opportunity_id=opportunity_id, reason=MatchFeedback.Reason.WRONG_TECHNOLOGY
+        opportunity_id__in=opportunity_ids, reason=MatchFeedback.Reason.WRONG_TECHNOLOGY
     ).values("company_id")
     for company in Company.objects.filter(pk__in=marked_by).order_by("pk"):
         feedback_marks_refresh(company=company)

@@ -1,4 +1,4 @@
-"""The components JSON of a million rows is written from tables of rounded numbers. It must read exactly as the
+"""The parts JSON of a million match rows is written from tables of rounded numbers. It must read exactly as the
 number-by-number formatting it replaced ("%.4f", which an f-string's ":.4f" equals), for every value a score can
 hold and for the odd values it should never hold."""
 

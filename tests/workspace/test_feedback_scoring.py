@@ -4,7 +4,9 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.db import transaction
 
+from matching import hooks
 from matching import runs as services
 from matching.messages import render_parts
 from matching.models import FeedbackMark, Match, MatchRun
@@ -248,3 +250,25 @@ def test_deleting_the_main_area_of_a_marked_record_moves_the_mark_and_rescores(
     assert scores(firm_a)["cyber-2"] < before["cyber-2"]
     assert "ranked lower: you marked 1 record about cyber defence as not relevant" in reasons(firm_a, "cyber-2")
     assert MatchRun.objects.filter(scope=MatchRun.Scope.ALL).count() == 2  # the fixture's, and the one after
+
+
+def test_records_changed_in_one_transaction_are_told_once_after_it_commits_and_never_if_it_rolls_back(
+    scored, curated_areas, django_capture_on_commit_callbacks, monkeypatch
+):
+    told: list[list[int]] = []
+    monkeypatch.setattr(hooks, "_areas_changed", [told.append])
+    first, second = Opportunity.objects.get(slug="cyber-1"), Opportunity.objects.get(slug="cyber-2")
+    lasers = {curated_areas["directed-energy"]: 1.0}
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        opportunity_areas_set(opportunity=first, weights=lasers, by=None)
+        opportunity_areas_set(opportunity=second, weights=lasers, by=None)
+        assert told == []  # not before the change commits
+    assert told == [sorted([first.pk, second.pk])]
+
+    told.clear()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            opportunity_areas_set(opportunity=first, weights={curated_areas["cyber"]: 1.0}, by=None)
+            raise RuntimeError("the curator's save failed")
+    assert told == [] and not callbacks
