@@ -22,7 +22,7 @@ from portal.roles import Viewer, is_consultant
 from portal.text import localised
 from programmes.models import Opportunity, OpportunityArea
 
-# The engine's components, in the order bars and tables show them; unknown names follow, as "other".
+# The engine's components, in the order bars and tables show them.
 COMPONENT_LABELS = {
     "capability": _("Capability"),
     "eligibility": _("Eligibility"),
@@ -90,29 +90,20 @@ class GapItem:
         return len(self.matches)
 
 
-def _number(value: Any, default: float = 0.0) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return default
-
-
 def score_segments(match: Match) -> list[Segment]:
     """The components of MATCH as bar segments whose widths are their contributions (they sum to the score)."""
-    components = match.components if isinstance(match.components, dict) else {}
-    names = [name for name in COMPONENT_LABELS if name in components]
-    names += sorted(name for name in components if name not in COMPONENT_LABELS)
+    components = match.components  # the engine's components only, in its order (matching.parts)
     segments, x = [], 0.0
-    for name in names:
-        part = components[name] if isinstance(components[name], dict) else {"contribution": components[name]}
-        contribution = max(0.0, _number(part.get("contribution")))
+    for name in [name for name in COMPONENT_LABELS if name in components]:
+        part = components[name]
+        contribution = max(0.0, part["contribution"])
         segments.append(
             Segment(
                 name=name,
-                label=str(COMPONENT_LABELS.get(name, name.replace("_", " ").capitalize())),
-                css=f"seg-{name}" if name in COMPONENT_LABELS else "seg-other",
-                value=_number(part.get("value")),
-                weight=_number(part.get("weight")),
+                label=str(COMPONENT_LABELS[name]),
+                css=f"seg-{name}",
+                value=part["value"],
+                weight=part["weight"],
                 contribution=contribution,
                 x=x,
             )

@@ -200,7 +200,7 @@ def test_gap_plan_reads_japanese_on_ja_pages(alice_client, alice_matches):
 
 
 def test_score_segments_ignore_missing_parts(db):
-    match = MatchFactory.build(score=10, components={"capability": {"value": 0.2, "weight": 0.5, "contribution": 10}})
+    match = MatchFactory.build(score=10, components={"capability": {"value": 0.2, "contribution": 10}})
     assert [(s.name, s.x, s.contribution) for s in score_segments(match)] == [("capability", 0.0, 10.0)]
 
 
