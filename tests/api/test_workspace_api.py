@@ -131,6 +131,8 @@ def test_feedback_hides_the_match_until_withdrawn(alice_client, matches):
     given = alice_client.post(FEEDBACK, body, content_type="application/json")
     assert given.status_code == 201
     assert_golden(given, "companies-match-feedback-create")
+    again = alice_client.post(FEEDBACK, body | {"reason": "other", "note": ""}, content_type="application/json")
+    assert again.status_code == 200 and again.json()["reason"] == "other"  # the mark replaced, not a second one
 
     assert [m["opportunity"]["slug"] for m in alice_client.get(MATCHES).json()["results"]] == ["dsei-japan-2099"]
     shown = alice_client.get(MATCHES, {"include_dismissed": "true"})

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -84,14 +84,23 @@ class MatchFeedbackViewSet(FirmMixin, viewsets.GenericViewSet):
     serializer_class = MatchFeedbackSerializer
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=BOTH, request=MatchFeedbackWriteSerializer, responses={201: MatchFeedbackSerializer})
+    @extend_schema(
+        parameters=BOTH,
+        request=MatchFeedbackWriteSerializer,
+        responses={
+            201: OpenApiResponse(MatchFeedbackSerializer, description="The match is marked not relevant."),
+            200: OpenApiResponse(MatchFeedbackSerializer, description="Its mark is replaced: a new reason or note."),
+        },
+    )
     def create(self, request, *args, **kwargs):
         company, opportunity = self.company, opportunity_for_firm(slug=self.kwargs["opportunity_slug"])
         write = MatchFeedbackWriteSerializer(data=request.data)
         write.is_valid(raise_exception=True)
         data = {"reason": write.validated_data["reason"], "note": write.validated_data.get("note", "")}
+        created = not MatchFeedback.objects.filter(company=company, opportunity=opportunity).exists()
         feedback = match_feedback_give(company=company, opportunity=opportunity, by=request.user, **data)
-        return Response(MatchFeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
+        answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(MatchFeedbackSerializer(feedback).data, status=answer)
 
     @extend_schema(parameters=BOTH, request=None, responses={204: None})
     def destroy(self, request, *args, **kwargs):
