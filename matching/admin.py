@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +16,7 @@ from companies.models import Company
 from matching import dispatch
 from matching.messages import render
 from matching.models import AreaDismissal, Match, MatchRun
+from matching.selectors import COMPONENT_LABELS
 from portal.admin import ConsultantOnlyMixin, localised_column
 from portal.history import reason_text
 from portal.text import localised
@@ -75,7 +75,7 @@ class MatchRunAdmin(ReadOnlyAdmin):
 
 @admin.register(Match)
 class MatchAdmin(ReadOnlyAdmin):
-    list_display = ["company", "localised_opportunity", "score", "eligible", "run", "computed_at"]
+    list_display = ["company", "localised_opportunity", "score_shown", "eligible", "run", "computed_at"]
     localised_opportunity = localised_column(Match, "opportunity")
     list_filter = ["eligible", "opportunity__kind", "company__country", "company__size"]
     search_fields = ["company__name", "company__slug", "opportunity__title", "opportunity__slug"]
@@ -84,7 +84,7 @@ class MatchAdmin(ReadOnlyAdmin):
         "company",
         "opportunity",
         "run",
-        "score",
+        "score_shown",
         "components",
         "reasons_in_words",
         "gaps_in_words",
@@ -93,13 +93,33 @@ class MatchAdmin(ReadOnlyAdmin):
         "eligible",
         "computed_at",
     ]
-    exclude = ["parts"]  # shown as `components`, with the engine's weights (matching.parts)
+    exclude = ["parts", "score"]  # shown as `components` (with the engine's weights) and `score_shown` (rounded)
     raw_id_fields = ["company", "opportunity", "run"]
     actions = ["rescore_firms"]
 
+    @admin.display(description=_("score"), ordering="score")
+    def score_shown(self, obj: Match) -> str:
+        return number_format(obj.score, 2)
+
     @admin.display(description=_("components"))
     def components(self, obj: Match) -> str:
-        return json.dumps(obj.components, ensure_ascii=False)
+        """Each component in the reader's language: its value, the engine's weight, and the points it gives."""
+        return format_html_join(
+            "\n",
+            "<p>{}</p>",
+            (
+                (
+                    _("%(label)s: value %(value)s, weight %(weight)s, %(points)s points")
+                    % {
+                        "label": COMPONENT_LABELS.get(name, name),
+                        "value": number_format(part["value"], 4),
+                        "weight": number_format(part["weight"], 2),
+                        "points": number_format(part["contribution"], 2),
+                    },
+                )
+                for name, part in obj.components.items()
+            ),
+        )
 
     @admin.display(description=_("reasons in words"))
     def reasons_in_words(self, obj: Match) -> str:

@@ -166,6 +166,7 @@ class OpportunityArea(models.Model):
     class Meta:
         ordering = ["-weight", "technology_area__slug"]
         verbose_name = _("technology area of an opportunity")
+        verbose_name_plural = _("technology areas of opportunities")
         constraints = [
             models.UniqueConstraint(
                 fields=["opportunity", "technology_area"], name="%(app_label)s_%(class)s_unique_opportunity_area"

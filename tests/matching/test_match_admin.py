@@ -1,4 +1,5 @@
-"""Consultants read a stored match's reasons and gaps in words in the admin, beside the stored items."""
+"""Consultants read a stored match in the admin: its score rounded, its parts and its reasons and gaps in words, in
+their language, beside the stored items."""
 
 from tests.factories import CertificationFactory, MatchFactory, TechnologyAreaFactory
 
@@ -7,6 +8,11 @@ def test_the_admin_shows_reasons_and_gaps_in_words(consultant_client, db):
     TechnologyAreaFactory(slug="uav", name="Uncrewed aerial vehicles")
     CertificationFactory(code="as9100d", name="AS9100D")
     match = MatchFactory(
+        score=94.58000183105469,  # as a float32 sum is stored
+        components={
+            "capability": {"value": 0.9458, "contribution": 66.21},
+            "eligibility": {"value": 1.0, "contribution": 11.35},
+        },
         reasons=[{"code": "ticked", "params": {"area": "uav"}}],
         gaps=[{"code": "certifications_missing", "params": {"certifications": ["as9100d"]}}, "<b>old text</b>"],
     )
@@ -16,3 +22,9 @@ def test_the_admin_shows_reasons_and_gaps_in_words(consultant_client, db):
     assert "<p>declares Uncrewed aerial vehicles</p>" in text
     assert "<p>no AS9100D: obtain AS9100D</p>" in text
     assert "<p>&lt;b&gt;old text&lt;/b&gt;</p>" in text
+    assert "94.58" in text and "94.580001" not in text
+    assert "<p>Capability: value 0.9458, weight 0.70, 66.21 points</p>" in text
+
+    japanese = consultant_client.get(f"/ja/admin/matching/match/{match.pk}/change/").content.decode()
+    assert "<p>技術適合：値 0.9458、重み 0.70、66.21 点</p>" in japanese
+    assert "capability" not in japanese
