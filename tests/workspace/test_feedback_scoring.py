@@ -272,3 +272,17 @@ def test_records_changed_in_one_transaction_are_told_once_after_it_commits_and_n
             opportunity_areas_set(opportunity=first, weights={curated_areas["cyber"]: 1.0}, by=None)
             raise RuntimeError("the curator's save failed")
     assert told == [] and not callbacks
+
+
+def test_a_lowered_matchs_score_bar_says_the_marks_are_in_its_multiplier(
+    scored, firm_a, alice, alice_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        match_feedback_give(
+            company=firm_a, opportunity=OpportunityFactory(slug="cyber-1"), reason="wrong_technology", by=alice
+        )
+    said = "marks lower this score too"
+    page = alice_client.get("/opportunities/cyber-2/").content.decode()
+    assert said in page
+    assert said not in alice_client.get("/opportunities/lasers/").content.decode()
+    assert "「関係なし」の印もこのスコアを下げています" in alice_client.get("/ja/opportunities/cyber-2/").content.decode()

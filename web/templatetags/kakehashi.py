@@ -112,7 +112,16 @@ def scorebar(match, label_id: str = "") -> dict:
     segments = score_segments(match)
     label_id = label_id or f"score-parts-{match.pk}"
     filled = min(100.0, sum(segment.contribution for segment in segments))
-    return {"match": match, "segments": segments, "label_id": label_id, "rest_x": filled, "rest_width": 100 - filled}
+    # The firm's "not relevant" marks lower the score after the fit (matching/feedback.py): the multiplier says so.
+    lowered = any(isinstance(item, dict) and item.get("code") == "feedback_lowered" for item in match.reasons or [])
+    return {
+        "match": match,
+        "segments": segments,
+        "label_id": label_id,
+        "rest_x": filled,
+        "rest_width": 100 - filled,
+        "feedback_lowered": lowered,
+    }
 
 
 def _url_or(name: str, fallback: str | None) -> str | None:
