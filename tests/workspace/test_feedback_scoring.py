@@ -285,4 +285,5 @@ def test_a_lowered_matchs_score_bar_says_the_marks_are_in_its_multiplier(
     page = alice_client.get("/opportunities/cyber-2/").content.decode()
     assert said in page
     assert said not in alice_client.get("/opportunities/lasers/").content.decode()
-    assert "「関係なし」の印もこのスコアを下げています" in alice_client.get("/ja/opportunities/cyber-2/").content.decode()
+    japanese = alice_client.get("/ja/opportunities/cyber-2/").content.decode()
+    assert "「関係なし」の印もこのスコアを下げています" in japanese
