@@ -232,6 +232,7 @@ class Snapshot:
     rows: dict[int, list[tuple]]  # history_id -> its rows
     target: int  # the index, in each row, of the linked record's id
     model: type[models.Model]  # the linked records' model (a technology area, a certification, ...)
+    weight: int | None = None  # the index of the link's weight, where links have one (a record's areas)
     names: dict[int, str] | None = None  # the linked records' names, read once for the page when a link changed
 
     def name_of(self, pk: int) -> str | None:
@@ -266,6 +267,7 @@ def _m2m_snapshots(records: list) -> Snapshots:
             rows={history_id: sorted(rows, key=repr) for history_id, rows in by_record.items()},
             target=target,
             model=tracked.related_model,
+            weight=names.index("weight") if "weight" in names else None,
         )
     return snapshots
 
@@ -303,9 +305,21 @@ def _links_changed(field: str, snapshot: Snapshot, now: list[tuple], before: lis
         "changed": [pk for pk in rows_now if pk in rows_before and rows_now[pk] != rows_before[pk]],
     }
     wording = {"added": gettext("added"), "removed": gettext("removed"), "changed": gettext("changed")}
+
+    def named(change: str, pk: int) -> str | None:
+        name = snapshot.name_of(pk)
+        if name is None or change != "changed" or snapshot.weight is None:
+            return name
+        old, new = rows_before[pk][snapshot.weight], rows_now[pk][snapshot.weight]
+        return gettext("%(name)s, weight %(old)s → %(new)s") % {
+            "name": name,
+            "old": f"{old:.2f}".rstrip("0").rstrip("."),
+            "new": f"{new:.2f}".rstrip("0").rstrip("."),
+        }
+
     parts = []
     for change, pks in ids.items():
-        names = sorted(name for name in map(snapshot.name_of, pks) if name is not None)
+        names = sorted(name for name in (named(change, pk) for pk in pks) if name is not None)
         if names:
             parts.append(labelled(wording[change], punct(",").join(names)))
     if not parts:
@@ -354,9 +368,20 @@ class ReadableChanges(HistoricalRecordContextHelper):
         prepared = super().prepare_delta_change_value(change, value)
         field = self.model._meta.get_field(change.field)
         if field.many_to_many and isinstance(prepared, list):
-            names = sorted(history_value(field, _linked(field, obj)) for obj in prepared)
+            # A link with a weight (a record's areas) shows it: a change of weight alone is then visible.
+            weights = [row.get("weight") if isinstance(row, dict) else None for row in value or []]
+            names = sorted(
+                _weighted(str(history_value(field, _linked(field, obj))), weight)
+                for obj, weight in zip(prepared, weights + [None] * (len(prepared) - len(weights)), strict=False)
+            )
             return punct(",").join(names) if names else gettext("none")
         return history_value(field, prepared)
+
+
+def _weighted(name: str, weight: Any) -> str:
+    if not isinstance(weight, int | float):
+        return name
+    return f"{name}{punct(' (')}{weight:.2f}".rstrip("0").rstrip(".") + punct(")")
 
 
 def _linked(field: Any, value: Any) -> Any:

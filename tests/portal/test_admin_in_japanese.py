@@ -10,7 +10,7 @@ from django.test import Client
 from portal.curation import CHANGE_REASON
 from programmes.models import Opportunity
 from programmes.services import opportunity_publish, opportunity_update, opportunity_verify
-from tests.factories import CallFactory, OrganisationFactory, UserFactory
+from tests.factories import CallFactory, OrganisationFactory, TechnologyAreaFactory, UserFactory
 
 
 def test_the_japanese_admin_index_names_every_app_in_japanese(db):
@@ -373,3 +373,17 @@ def test_what_a_japanese_consultant_changes_is_stored_in_the_sites_language(cons
         formset = formset_class(data, instance=record, prefix="area_links")
         assert formset.is_valid(), formset.errors
         assert inline_changes([formset]) == ["changed technology area of an opportunity “Space (0.50)”"]
+
+
+def test_a_change_of_an_areas_weight_alone_shows_the_weights_in_the_admin_history(
+    consultant, consultant_client, edited_call
+):
+    area = TechnologyAreaFactory(slug="ai-autonomy", name="AI and autonomy", name_ja="AI・自律")
+    opportunity_update(opportunity=edited_call, data={"areas": {area: 1.0}}, by=consultant, reason="")
+    opportunity_update(opportunity=edited_call, data={"areas": {area: 0.5}}, by=consultant, reason="")
+
+    english = _diffs(consultant_client.get(f"/admin/programmes/opportunity/{edited_call.pk}/history/").text)
+    japanese = _diffs(consultant_client.get(f"/ja/admin/programmes/opportunity/{edited_call.pk}/history/").text)
+
+    assert any(line.endswith("AI and autonomy (1) → AI and autonomy (0.5)") for line in english), english
+    assert any(line.endswith("AI・自律（1） → AI・自律（0.5）") for line in japanese), japanese

@@ -185,13 +185,15 @@ def test_a_change_of_area_weights_alone_is_listed_in_the_history(anon_client, wo
     laser = world["laser"]
     weights = {link.technology_area: link.weight for link in laser.area_links.select_related("technology_area")}
     area = next(iter(weights))
+    before = weights[area]
     weights[area] = 0.4 if weights[area] != 0.4 else 0.6
 
     opportunity_update(opportunity=laser, data={"areas": weights}, by=consultant, reason="ATLA narrowed the call")
 
     new, old = laser.history.all()[:2]
     assert new.diff_against(old).changed_fields == ["technology_areas"]
-    assert f"<td>Changed</td><td>Technology areas (changed: {area.name})</td>" in anon_client.get(url(laser)).text
+    said = f"{area.name}, weight {before:g} → {weights[area]:g}"
+    assert f"<td>Changed</td><td>Technology areas (changed: {said})</td>" in anon_client.get(url(laser)).text
 
 
 def test_the_history_costs_the_same_queries_for_one_row_naming_areas_or_five(anon_client, world, areas):
@@ -224,8 +226,8 @@ def test_change_history_names_the_areas_a_change_added_and_reweighted(anon_clien
     japanese = anon_client.get(f"/ja{url(laser)}").text
 
     assert "<td>Technology areas (added: Cyber)</td>" in english
-    assert "<td>Technology areas (changed: Directed energy)</td>" in english
-    assert "追加：サイバー" in japanese and "変更：指向性エネルギー" in japanese
+    assert "<td>Technology areas (changed: Directed energy, weight 1 → 0.8)</td>" in english
+    assert "追加：サイバー" in japanese and "変更：指向性エネルギー（重み 1 → 0.8）" in japanese
 
 
 def test_a_change_of_a_sources_note_alone_names_the_sources_in_the_public_history(
