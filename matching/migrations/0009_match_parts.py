@@ -55,15 +55,11 @@ def forwards(apps, schema_editor):
             f"THEN jsonb_build_array({pairs}) ELSE '[]'::jsonb END"
         )
         return
-    batch = []
-    for match in Match.objects.only("pk", "components").iterator(chunk_size=2000):
+    def parts(match):
         components = match.components if isinstance(match.components, dict) else {}
-        match.parts = [_pair(components.get(name)) for name in ORDER] if components else []
-        batch.append(match)
-        if len(batch) >= 2000:
-            Match.objects.bulk_update(batch, ["parts"])
-            batch = []
-    Match.objects.bulk_update(batch, ["parts"])
+        return [_pair(components.get(name)) for name in ORDER] if components else []
+
+    _rewrite(Match, "components", "parts", parts)
 
 
 def backwards(apps, schema_editor):
@@ -80,18 +76,26 @@ def backwards(apps, schema_editor):
             )
         schema_editor.execute(f"UPDATE {table} SET components = {' || '.join(objects)}")
         return
-    batch = []
-    for match in Match.objects.only("pk", "parts").iterator(chunk_size=2000):
-        match.components = {
+    def components(match):
+        return {
             name: {"value": part[0], "weight": float(WEIGHTS[name]), "contribution": part[1]}
             for name, part in zip(ORDER, match.parts or [], strict=False)
             if part
         }
+
+    _rewrite(Match, "parts", "components", components)
+
+
+def _rewrite(Match, source, target, convert, size=2000):
+    """Set each match's TARGET field to CONVERT(match), reading SOURCE, in batches (the SQLite path)."""
+    batch = []
+    for match in Match.objects.only("pk", source).iterator(chunk_size=size):
+        setattr(match, target, convert(match))
         batch.append(match)
-        if len(batch) >= 2000:
-            Match.objects.bulk_update(batch, ["components"])
+        if len(batch) >= size:
+            Match.objects.bulk_update(batch, [target])
             batch = []
-    Match.objects.bulk_update(batch, ["components"])
+    Match.objects.bulk_update(batch, [target])
 
 
 def compact(apps, schema_editor):

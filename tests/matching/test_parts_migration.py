@@ -31,20 +31,8 @@ def _migrate(targets):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_match_stored_as_components_reads_the_same_after_the_migration_and_back():
-    apps = _migrate(BEFORE)
-    company = apps.get_model("companies", "Company").objects.create(
-        slug="ocius", name="Ocius", country="AU", size="sme"
-    )
-    Opportunity = apps.get_model("programmes", "Opportunity")
-    full = Opportunity.objects.create(slug="uuv-call", title="UUV call", kind="call")
-    partial = Opportunity.objects.create(slug="uuv-event", title="UUV event", kind="event")
-    OldMatch = apps.get_model("matching", "Match")
-    at = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
-    OldMatch.objects.create(company=company, opportunity=full, score=79.56, components=STORED, computed_at=at)
     capability_only = {"capability": {"value": 0.2, "weight": 0.7, "contribution": 14.0}}
-    OldMatch.objects.create(
-        company=company, opportunity=partial, score=14.0, components=capability_only, computed_at=at
-    )
+    _stored_before({"uuv-call": (79.56, STORED), "uuv-event": (14.0, capability_only)})
     try:
         _migrate(AFTER)
         matches = {m.opportunity.slug: m for m in Match.objects.select_related("opportunity")}
@@ -66,6 +54,18 @@ def _firm(apps):
     return apps.get_model("companies", "Company").objects.create(slug="ocius", name="Ocius", country="AU", size="sme")
 
 
+def _stored_before(rows: dict[str, tuple[float, dict]]) -> None:
+    """The database as it was before `parts`, holding one firm's match with each record of ROWS (slug: (score,
+    components as the scorer stored them))."""
+    apps = _migrate(BEFORE)
+    company = _firm(apps)
+    Opportunity, OldMatch = apps.get_model("programmes", "Opportunity"), apps.get_model("matching", "Match")
+    at = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
+    for slug, (score, components) in rows.items():
+        record = Opportunity.objects.create(slug=slug, title=slug, kind="call")
+        OldMatch.objects.create(company=company, opportunity=record, score=score, components=components, computed_at=at)
+
+
 def _latest():
     executor = MigrationExecutor(connection)
     return executor.loader.graph.leaf_nodes()
@@ -80,16 +80,7 @@ ODD = {
 
 @pytest.mark.django_db(transaction=True)
 def test_odd_stored_rows_migrate_to_parts_that_read_without_failing():
-    apps = _migrate(BEFORE)
-    company = apps.get_model("companies", "Company").objects.create(
-        slug="ocius", name="Ocius", country="AU", size="sme"
-    )
-    Opportunity = apps.get_model("programmes", "Opportunity")
-    OldMatch = apps.get_model("matching", "Match")
-    at = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
-    for slug, components in (("odd", ODD), ("empty", {})):
-        record = Opportunity.objects.create(slug=slug, title=slug, kind="call")
-        OldMatch.objects.create(company=company, opportunity=record, score=25.0, components=components, computed_at=at)
+    _stored_before({"odd": (25.0, ODD), "empty": (25.0, {})})
     try:
         _migrate(AFTER)
         matches = {m.opportunity.slug: m for m in Match.objects.select_related("opportunity")}
@@ -106,9 +97,7 @@ def test_on_postgresql_a_migrated_rows_digest_equals_a_fresh_scorings_so_it_is_n
     if connection.vendor != "postgresql":
         pytest.fail("needs a PostgreSQL DATABASE_URL")
     apps = _migrate(BEFORE)
-    company = apps.get_model("companies", "Company").objects.create(
-        slug="ocius", name="Ocius", country="AU", size="sme"
-    )
+    company = _firm(apps)
     record = apps.get_model("programmes", "Opportunity").objects.create(slug="uuv-call", title="UUV", kind="call")
     at = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
     # As the scorer before `parts` wrote it: jsonb keeps each number's scale (1.0000, 60.40).
