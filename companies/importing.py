@@ -89,7 +89,7 @@ def companies_import(
         # the import's memory and the scorer's are not held at once (issue 17, finding 8).
         rows.clear()
         if result.company_ids:
-            dispatch.companies_rescore_later(company_ids=result.company_ids)  # one run for the whole file
+            dispatch.companies_rescore_later(company_ids=result.company_ids, by=by)  # one run for the whole file
             generations_bump("companies")  # COPY sends no signals
     return result
 

@@ -99,7 +99,7 @@ def company_create(
     company_history_record(
         snapshots=[company_snapshot(company)], created=True, by=by, reason=reason or gettext_noop("Created")
     )
-    dispatch.company_rescore_later(company_id=company.pk)  # enqueued when the transaction commits
+    dispatch.company_rescore_later(company_id=company.pk, by=by)  # enqueued when the transaction commits
     return company
 
 
@@ -123,7 +123,7 @@ def company_update(*, company: Company, data: Mapping[str, Any], by: User | None
         company.save()
     company_history_record(snapshots=[company_snapshot(company)], created=False, by=by, reason=reason or PROFILE_EDITED)
     if set(changed) - UNSCORED_FIELDS or areas_changed or certifications_changed:
-        dispatch.company_rescore_later(company_id=company.pk)  # enqueued when the transaction commits
+        dispatch.company_rescore_later(company_id=company.pk, by=by)  # enqueued when the transaction commits
     return company
 
 

@@ -52,6 +52,7 @@ class MatchRunAdmin(ReadOnlyAdmin):
     list_select_related = ["company", "opportunity"]
     # Who asked for the run by name: a link to the user's admin page would answer consultants 403.
     readonly_fields = [f.name if f.name != "requested_by" else "localised_requested_by" for f in MatchRun._meta.fields]
+    exclude = ["requested_by"]  # shown once, by name, as localised_requested_by
     localised_requested_by = localised_column(MatchRun, "requested_by")
     actions = ["rescore"]
 
@@ -61,7 +62,7 @@ class MatchRunAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("duration (seconds)"))
     def duration(self, obj: MatchRun) -> float | None:
-        return obj.duration_s
+        return None if obj.duration_s is None else round(obj.duration_s, 1)
 
     @admin.action(description=_("Rescore: run the selected runs' scope again (all firms, a firm, an opportunity)"))
     def rescore(self, request: HttpRequest, queryset: QuerySet[MatchRun]) -> None:
@@ -99,7 +100,7 @@ class MatchAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("score"), ordering="score")
     def score_shown(self, obj: Match) -> str:
-        return number_format(obj.score, 2)
+        return number_format(round(obj.score, 2), 2)  # number_format cuts digits off; round first
 
     @admin.display(description=_("components"))
     def components(self, obj: Match) -> str:
@@ -112,9 +113,9 @@ class MatchAdmin(ReadOnlyAdmin):
                     _("%(label)s: value %(value)s, weight %(weight)s, %(points)s points")
                     % {
                         "label": COMPONENT_LABELS.get(name, name),
-                        "value": number_format(part["value"], 4),
-                        "weight": number_format(part["weight"], 2),
-                        "points": number_format(part["contribution"], 2),
+                        "value": number_format(round(part["value"], 4), 4),
+                        "weight": number_format(round(part["weight"], 2), 2),
+                        "points": number_format(round(part["contribution"], 2), 2),
                     },
                 )
                 for name, part in obj.components.items()

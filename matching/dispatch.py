@@ -63,29 +63,29 @@ def match_run_enqueue(*, run: MatchRun) -> None:
         raise QueueUnavailable(run) from exc
 
 
-def company_rescore_later(*, company_id: int) -> MatchRun:
-    """Rescore one firm against every opportunity once the current transaction commits."""
-    return _later(scope=MatchRun.Scope.COMPANY, company_id=company_id)
+def company_rescore_later(*, company_id: int, by: Any = None) -> MatchRun:
+    """Rescore one firm against every opportunity once the current transaction commits (BY: who changed it)."""
+    return _later(scope=MatchRun.Scope.COMPANY, company_id=company_id, requested_by=by)
 
 
-def companies_rescore_later(*, company_ids: list[int]) -> MatchRun | None:
+def companies_rescore_later(*, company_ids: list[int], by: Any = None) -> MatchRun | None:
     """Rescore a batch of firms (a bulk import) in ONE run once the current transaction commits."""
     ids = sorted({int(pk) for pk in company_ids})
     if not ids:
         return None
     if len(ids) == 1:
-        return company_rescore_later(company_id=ids[0])
-    return _later(scope=MatchRun.Scope.BATCH, company_ids=ids)
+        return company_rescore_later(company_id=ids[0], by=by)
+    return _later(scope=MatchRun.Scope.BATCH, company_ids=ids, requested_by=by)
 
 
-def all_rescore_later() -> MatchRun:
+def all_rescore_later(*, by: Any = None) -> MatchRun:
     """Rescore every firm against every opportunity once the current transaction commits (a lexicon changed)."""
-    return _later(scope=MatchRun.Scope.ALL)
+    return _later(scope=MatchRun.Scope.ALL, requested_by=by)
 
 
-def opportunity_rescore_later(*, opportunity_id: int) -> MatchRun:
-    """Rescore one opportunity against every firm once the current transaction commits."""
-    return _later(scope=MatchRun.Scope.OPPORTUNITY, opportunity_id=opportunity_id)
+def opportunity_rescore_later(*, opportunity_id: int, by: Any = None) -> MatchRun:
+    """Rescore one opportunity against every firm once the current transaction commits (BY: who changed it)."""
+    return _later(scope=MatchRun.Scope.OPPORTUNITY, opportunity_id=opportunity_id, requested_by=by)
 
 
 class _AreasChanged:

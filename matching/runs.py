@@ -62,6 +62,7 @@ def match_run_pending_ensure(
     company_id: int | None = None,
     opportunity_id: int | None = None,
     company_ids: list[int] | None = None,
+    requested_by: Any = None,
 ) -> tuple[MatchRun, bool]:
     """A run that will cover this target, and whether it is new: a waiting one for it (or a waiting full run; for a
     batch, the waiting batch, which takes COMPANY_IDS too), else a new pending one. The reused run is locked until
@@ -90,6 +91,8 @@ def match_run_pending_ensure(
         opportunity_id=opportunity_id,
         company_ids=sorted(company_ids or []),
         engine_version=engine.ENGINE_VERSION,
+        # Who made the change that asked for it (a curator's edit, a firm's save), when a signed-in person did.
+        requested_by=requested_by if getattr(requested_by, "is_authenticated", False) else None,
     )
     return run, True
 

@@ -90,9 +90,9 @@ def _save(record: Record, *, by: User | None, reason: str, always: bool = False,
     return record
 
 
-def _rescore_later(opportunity: Opportunity) -> None:
-    """Record OPPORTUNITY's rescore; it is enqueued when the transaction commits."""
-    dispatch.opportunity_rescore_later(opportunity_id=opportunity.pk)
+def _rescore_later(opportunity: Opportunity, *, by: User | None) -> None:
+    """Record OPPORTUNITY's rescore, asked for by BY; it is enqueued when the transaction commits."""
+    dispatch.opportunity_rescore_later(opportunity_id=opportunity.pk, by=by)
 
 
 def validation_error_text(error: ValidationError) -> str:
@@ -256,7 +256,7 @@ def opportunity_update(
     if "technology_areas" in links_changed:
         dispatch.opportunity_areas_changed(opportunity_id=opportunity.pk)
     if opportunity.status == Opportunity.Status.PUBLISHED:
-        _rescore_later(opportunity)
+        _rescore_later(opportunity, by=by)
     return opportunity
 
 
@@ -312,7 +312,7 @@ def opportunity_publish(*, opportunity: Opportunity, by: User | None, reason: st
     sources_confidence_check(confidence=opportunity.confidence, source_confidences=confidences)
     _set_status(opportunity, Opportunity.Status.PUBLISHED, by=by, reason=reason or gettext_noop("Published"))
     changes.record_event(kind=changes.PUBLISHED, opportunity=opportunity, by=by)
-    _rescore_later(opportunity)
+    _rescore_later(opportunity, by=by)
     return opportunity
 
 
@@ -327,7 +327,7 @@ def opportunity_archive(*, opportunity: Opportunity, by: User | None, reason: st
     _set_status(opportunity, Opportunity.Status.ARCHIVED, by=by, reason=reason)
     if was_published:
         changes.record_event(kind=changes.ARCHIVED, opportunity=opportunity, by=by)  # drafts were nobody's news
-        _rescore_later(opportunity)  # so the matcher drops its matches
+        _rescore_later(opportunity, by=by)  # so the matcher drops its matches
     return opportunity
 
 
