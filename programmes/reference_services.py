@@ -12,7 +12,7 @@ from matching import dispatch  # the one upward hook: "this record changed, resc
 from portal.history import saving_changes_nothing
 from programmes.models import Certification, OpportunityArea, Organisation, ReferenceFirm, TechnologyArea
 from programmes.reference_firm_models import reference_grades_check
-from programmes.services import _save, _stamp
+from programmes.services import AREAS_KEY, _save, _stamp, opportunity_update
 
 ReferenceRecord = TypeVar("ReferenceRecord", Organisation, TechnologyArea, Certification)
 
@@ -38,7 +38,7 @@ def reference_record_save(
         always=links_changed,
     )
     if rescore:
-        dispatch.all_rescore_later()
+        dispatch.all_rescore_later(by=by)
     return saved
 
 
@@ -81,7 +81,7 @@ def reference_firm_save(
         if created:  # the one row is the firm's creation, though simple-history saw an update
             firm.history.filter(history_type="~").update(history_type="+")
         if created or grades_changed or stored is None or stored["description"] != firm.description:
-            dispatch.all_rescore_later()
+            dispatch.all_rescore_later(by=by)
     return True
 
 
@@ -90,24 +90,27 @@ def reference_firm_delete(*, firm: ReferenceFirm, by: User | None, reason: str) 
     _stamp(firm, by=by, reason=reason)  # for the history's "-" row
     with transaction.atomic():
         firm.delete()
-        dispatch.all_rescore_later()
+        dispatch.all_rescore_later(by=by)
 
 
 def technology_area_delete(*, area: TechnologyArea, by: User | None, reason: str) -> None:
     """Delete a technology area (its history keeps who and why), then let everything that read it follow.
 
-    The delete takes with it the area's links to records and partners, firms' ticks, reference firms' grades and
-    firms' feedback marks on it. The records that listed it now have other main areas, so the firms that marked one
-    of them "wrong technology" have their marks recounted against those (dispatch.opportunity_areas_changed), and
-    every firm is rescored once the transaction commits: the vocabulary, every firm's affinities and the reasons that
-    named the area all change.
+    Each record that listed it first drops it as a curator's edit would (opportunity_update): a history row, an
+    `opportunity.changed` event for the feed and webhooks, and the recount of the feedback marks of firms that marked
+    it, since its main areas may change. The delete then takes the rest with it: firms' ticks, reference firms'
+    grades, partners' links and firms' marks on the area. Every firm is rescored once the transaction commits: the
+    vocabulary, every firm's affinities and the reasons that named the area all change.
     """
-    _stamp(area, by=by, reason=reason)  # for the history's "-" row
     with transaction.atomic():
-        records = list(
-            OpportunityArea.objects.filter(technology_area=area).values_list("opportunity_id", flat=True).distinct()
-        )
+        links = OpportunityArea.objects.filter(technology_area=area).select_related("opportunity")
+        for opportunity in sorted({link.opportunity for link in links}, key=lambda record: record.pk):
+            weights = {
+                link.technology_area: link.weight
+                for link in opportunity.area_links.select_related("technology_area")
+                if link.technology_area_id != area.pk
+            }
+            opportunity_update(opportunity=opportunity, data={AREAS_KEY: weights}, by=by, reason=reason)
+        _stamp(area, by=by, reason=reason)  # for the area's own history's "-" row
         area.delete()
-        for opportunity_id in sorted(records):
-            dispatch.opportunity_areas_changed(opportunity_id=opportunity_id)
-        dispatch.all_rescore_later()
+        dispatch.all_rescore_later(by=by)

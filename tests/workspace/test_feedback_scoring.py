@@ -10,6 +10,7 @@ from matching import hooks
 from matching import runs as services
 from matching.messages import render_parts
 from matching.models import FeedbackMark, Match, MatchRun
+from portal.models import ChangeEvent
 from programmes.models import Opportunity
 from programmes.services import opportunity_areas_set
 from tests.factories import CompanyFactory, OpportunityFactory
@@ -250,6 +251,11 @@ def test_deleting_the_main_area_of_a_marked_record_moves_the_mark_and_rescores(
     assert scores(firm_a)["cyber-2"] < before["cyber-2"]
     assert "ranked lower: you marked 1 record about cyber defence as not relevant" in reasons(firm_a, "cyber-2")
     assert MatchRun.objects.filter(scope=MatchRun.Scope.ALL).count() == 2  # the fixture's, and the one after
+    # The record dropped the area as an edit would: in its history, and in the feed and webhooks' events.
+    record = Opportunity.objects.get(slug="half-cyber")
+    assert record.history.first().history_change_reason == "Deleted in the admin"
+    event = ChangeEvent.objects.filter(kind="opportunity.changed", subject_id=record.pk).get()
+    assert event.changes["technology_areas"] == {"old": ["cyber", "uav"], "new": ["cyber"]}
 
 
 def test_records_changed_in_one_transaction_are_told_once_after_it_commits_and_never_if_it_rolls_back(
