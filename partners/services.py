@@ -120,10 +120,12 @@ def introduction_move_check(*, current: str, status: str, reason: str = "") -> N
 
 @transaction.atomic
 def introduction_move(
-    *, introduction: Introduction, status: str, reason: str = "", notes: str | None = None, by: User | None
+    *, introduction: Introduction, status: str | None, reason: str = "", notes: str | None = None, by: User | None
 ) -> Introduction:
-    """Move a request along requested -> in_review -> introduced / declined; declining needs a reason."""
+    """Move a request along requested -> in_review -> introduced / declined; declining needs a reason. With no
+    STATUS, the request stays where it is (read under the lock) and only its reason or notes change."""
     introduction = Introduction.objects.select_for_update().get(pk=introduction.pk)
+    status = introduction.status if status is None else status
     introduction_move_check(current=introduction.status, status=status, reason=reason)
     reason = (reason or "").strip()
     moved = status != introduction.status

@@ -115,9 +115,10 @@ class IntroductionRequestSerializer(serializers.Serializer):
 
 
 class IntroductionMoveSerializer(serializers.Serializer):
-    """PATCH body (consultants): the new status, the reason the firm will read, and internal notes."""
+    """PATCH body (consultants): the new status, the reason the firm will read, and internal notes; each optional
+    (without a status the request stays where it is)."""
 
-    status = serializers.ChoiceField(choices=Introduction.Status.choices)
+    status = serializers.ChoiceField(choices=Introduction.Status.choices, required=False)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 

@@ -87,7 +87,8 @@ class IntroductionViewSet(
         body = IntroductionMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            introduction = introduction_move(introduction=introduction, **body.validated_data, by=request.user)
+            data = {"status": None} | body.validated_data  # no status: the request stays where it is
+            introduction = introduction_move(introduction=introduction, **data, by=request.user)
         except DjangoValidationError as error:
             raise _api_error(error) from error
         return Response(IntroductionConsultantSerializer(introduction).data)

@@ -111,6 +111,23 @@ def test_a_change_of_the_private_notes_alone_adds_no_step_to_the_firms_page(
     assert "rang the yard twice" not in page
 
 
+def test_a_patch_of_the_notes_alone_keeps_the_status_as_the_schema_says_it_may(
+    alice_client, consultant_client, partners
+):
+    pk = ask(alice_client).json()["id"]
+    url = f"/api/v1/introductions/{pk}/"
+    consultant_client.patch(url, {"status": "in_review"}, "application/json")
+
+    notes = consultant_client.patch(url, {"notes": "rang the yard twice"}, "application/json")
+
+    assert notes.status_code == 200, notes.content
+    assert (notes.json()["status"], notes.json()["notes"]) == ("in_review", "rang the yard twice")
+    schema = consultant_client.get("/api/v1/schema/?format=json").json()
+    body = schema["paths"]["/api/v1/introductions/{id}/"]["patch"]["requestBody"]["content"]["application/json"]
+    name = body["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "status" not in schema["components"]["schemas"][name].get("required", [])
+
+
 def test_the_workflow_refuses_skipped_steps_and_reasonless_declines(alice_client, consultant_client, partners):
     pk = ask(alice_client).json()["id"]
     url = f"/api/v1/introductions/{pk}/"
