@@ -251,6 +251,7 @@ def test_deleting_the_main_area_of_a_marked_record_moves_the_mark_and_rescores(
     assert scores(firm_a)["cyber-2"] < before["cyber-2"]
     assert "ranked lower: you marked 1 record about cyber defence as not relevant" in reasons(firm_a, "cyber-2")
     assert MatchRun.objects.filter(scope=MatchRun.Scope.ALL).count() == 2  # the fixture's, and the one after
+    assert not MatchRun.objects.filter(scope=MatchRun.Scope.OPPORTUNITY).exists()  # the full run covers the records
     # The record dropped the area as an edit would: in its history, and in the feed and webhooks' events.
     record = Opportunity.objects.get(slug="half-cyber")
     assert record.history.first().history_change_reason == "Deleted in the admin"
