@@ -27,6 +27,7 @@ from alerts.webhooks import (
     webhook_endpoint_update,
     webhook_secret_rotate,
 )
+from portal.api.created import created_location
 from portal.api.language import LANG, ReaderLanguageMixin
 from portal.models import OutboxMessage
 
@@ -69,7 +70,8 @@ class WebhookEndpointViewSet(
         except DjangoValidationError as error:
             raise _api_error(error) from error
         endpoint.secret = secret
-        return Response(WebhookEndpointSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED)
+        headers = created_location(request, "webhook-detail", pk=endpoint.pk)
+        return Response(WebhookEndpointSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED, headers=headers)
 
     @extend_schema(
         request=WebhookEndpointUpdateSerializer, responses={200: WebhookEndpointSerializer}, parameters=[LANG]
