@@ -7,6 +7,7 @@ delivery log. A delivery round in which all of an endpoint's deliveries failed c
 such rounds in a row, or a delivery that failed for its whole lifetime, disable the endpoint and email its owner.
 """
 
+import datetime
 import json
 import logging
 import time
@@ -27,11 +28,17 @@ from django.utils.translation import gettext as _
 from alerts.emails import site_url
 from alerts.models import WebhookEndpoint
 from alerts.preferences import language_chosen
-from alerts.webhooks import disabled_reason_english, webhook_deliveries_cancel, webhook_secret, webhook_signature
+from alerts.webhooks import (
+    disabled_reason_english,
+    webhook_deliveries,
+    webhook_deliveries_cancel,
+    webhook_secret,
+    webhook_signature,
+)
 from matching.dispatch import BROKER_ERRORS
 from matching.messages import render
 from portal import http
-from portal.models import OutboxMessage
+from portal.models import OutboxAttempt, OutboxMessage
 from portal.outbox import LEASE, Outcome, outbox_deliver, outbox_key, outbox_put, outbox_replay
 
 logger = logging.getLogger(__name__)
@@ -208,18 +215,43 @@ def disabled_email(
     return {"to": [to], "subject": " / ".join(subjects), "body": "\n\n".join(parts)}
 
 
-def webhook_delivery_replay(*, endpoint: WebhookEndpoint, message: OutboxMessage) -> OutboxMessage:
+@dataclass(frozen=True)
+class WebhookReplay:
+    """A replay queued: the delivery as it stood once the sender was asked, and when the replay made it due."""
+
+    delivery: OutboxMessage
+    queued_at: datetime.datetime
+
+    @property
+    def status(self) -> str:
+        """The replay's state: the row's own, since the replay set it back to pending."""
+        return self.delivery.status
+
+    @property
+    def sent_at(self) -> datetime.datetime | None:
+        """When the receiver accepted the replay; None until then (the row's `sent_at` may be an earlier send's)."""
+        return self.delivery.sent_at if self.delivery.status == OutboxMessage.Status.SENT else None
+
+    @property
+    def attempt_log(self) -> list[OutboxAttempt]:
+        """The attempts made since the replay was queued, newest first."""
+        return [attempt for attempt in self.delivery.log.all() if attempt.started_at >= self.queued_at]
+
+
+def webhook_delivery_replay(*, endpoint: WebhookEndpoint, message: OutboxMessage) -> WebhookReplay:
     """Send MESSAGE (a delivery of ENDPOINT's) again, now; refused while the endpoint is disabled.
 
     The row is due at once, and the sender is asked once the transaction commits rather than at the beat's next
     minute (with eager Celery, as in `make run`, it runs then and there). Its lock keeps it from sending anything twice
-    beside the beat's own run; with the queue down the row waits for that run instead of failing the replay.
+    beside the beat's own run; with the queue down the row waits for that run instead of failing the replay. The row
+    is read again afterwards, so the answer says what happened: sent already, or still waiting.
     """
     if not endpoint.active:
         raise ValidationError({"detail": "This endpoint is disabled; deliveries to it cannot be replayed."})
-    replayed = outbox_replay(message=message)
-    transaction.on_commit(_sender_ask)
-    return replayed
+    replayed = outbox_replay(message=message)  # due from now: its next_attempt_at is the moment it was queued
+    transaction.on_commit(_sender_ask)  # outside a transaction, at once
+    delivery = webhook_deliveries(endpoint).get(pk=replayed.pk)
+    return WebhookReplay(delivery=delivery, queued_at=replayed.next_attempt_at)
 
 
 def _sender_ask() -> None:

@@ -270,6 +270,7 @@ SPECTACULAR_SETTINGS = {
         "PartnerRoleEnum": "partners.models.Partner.Role",
         "PartnerSizeEnum": "partners.models.Partner.Size",
         "IntroductionStatusEnum": "partners.models.Introduction.Status",
+        "WebhookDeliveryStatusEnum": "portal.models.OutboxMessage.Status",
     },
 }
 

@@ -8,9 +8,13 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
@@ -128,6 +132,18 @@ class CurationAdmin(ConsultantHistoryAdmin):
         default = gettext_noop("Edited in the admin") if change else gettext_noop("Created in the admin")
         lines = inline_changes(formsets or [])
         return reason_with_detail(default, "; ".join(lines))
+
+    def deleted_object_link(self, request: HttpRequest, obj: Any) -> str:
+        """OBJ as a delete page lists it, "Opportunity: GCAP", linked to its admin page where the reader may open it."""
+        model, opts = type(obj), obj._meta
+        label = capfirst(opts.verbose_name)
+        if not self.admin_site.is_registered(model):
+            return format_html("{}: {}", label, obj)
+        if not self.admin_site.get_model_admin(model).has_view_or_change_permission(request, obj):
+            return format_html("{}: {}", label, obj)
+        name = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change"
+        url = reverse(name, args=[quote(obj.pk)], current_app=self.admin_site.name)
+        return format_html('{}: <a href="{}">{}</a>', label, url, obj)
 
     def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
         """A service refusal the form could not foresee (a race, a rule across rows) is a message, not a crash."""

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Opportunity, OpportunityArea, Source
@@ -79,8 +80,34 @@ class SourceInline(admin.TabularInline):
     extra = 1
 
 
+class OpportunityAreaInlineFormSet(forms.BaseInlineFormSet):
+    """An opportunity's area weights: an area listed twice is named, on the row that repeats it and above the rows,
+    rather than by Django's words for a unique check, which name the field ("technology_area")."""
+
+    def clean(self) -> None:
+        seen, repeated = set(), []
+        for form in self.forms:
+            area = form.cleaned_data.get("technology_area") if form.is_valid() else None
+            if area is None or self._should_delete_form(form):
+                continue
+            if area in seen:
+                form.add_error("technology_area", gettext("This area is already listed above."))
+                repeated.append(area)
+            seen.add(area)
+        if repeated:
+            raise ValidationError(
+                [
+                    gettext("“%(area)s” is listed twice: keep one row for it, with the weight it should have.")
+                    % {"area": area}
+                    for area in dict.fromkeys(repeated)
+                ]
+            )
+        super().clean()
+
+
 class OpportunityAreaInline(admin.TabularInline):
     model = OpportunityArea
+    formset = OpportunityAreaInlineFormSet
     fields = ("technology_area", "weight")
     autocomplete_fields = ("technology_area",)
     extra = 1

@@ -10,9 +10,6 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest
-from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -80,19 +77,8 @@ class ReferenceFirmAdmin(CurationAdmin):
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[list, dict, set, list]:
         """Only the firms: the links to their graded areas go with them, and the areas themselves stay."""
         _deleted, _counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        opts = ReferenceFirm._meta
-        listed = [
-            format_html(
-                '{}: <a href="{}">{}</a>',
-                capfirst(opts.verbose_name),
-                reverse(
-                    f"admin:{opts.app_label}_{opts.model_name}_change", args=[firm.pk], current_app=self.admin_site.name
-                ),
-                firm,
-            )
-            for firm in objs
-        ]
-        return listed, {opts.verbose_name_plural: len(listed)}, perms_needed, protected
+        listed = [self.deleted_object_link(request, firm) for firm in objs]
+        return listed, {ReferenceFirm._meta.verbose_name_plural: len(listed)}, perms_needed, protected
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         reference_firm_delete(firm=obj, by=request.user, reason=gettext_noop("Deleted in the admin"))

@@ -2,15 +2,16 @@
 terms) and certifications. Each save goes through programmes.reference_services.reference_record_save; saving an
 area's lexicon or related terms rescores every firm, and so does deleting an area (technology_area_delete)."""
 
+from collections import Counter
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from programmes.admin_curation import CurationAdmin, CurationForm
 from programmes.models import Certification, Organisation, TechnologyArea
@@ -59,12 +60,53 @@ class TechnologyAreaForm(CurationForm):
         fields = ("slug", "name", "name_ja", "name_kana", "description", "keywords", "related_terms")
 
 
+def area_ties(area: TechnologyArea) -> tuple[list[Model], list[Model]]:
+    """What deleting AREA touches: the rows that list it and are kept without it (records, firms, partners, notices,
+    reference firms), and the rows that go with it (firms' feedback marks and dismissed suggestions of it).
+
+    Read from the area's relations rather than named, so an app above this one (firms, partners) adds its own.
+    """
+    relations = TechnologyArea._meta.related_objects
+    links = {rel.through for rel in relations if rel.many_to_many}  # OpportunityArea, PartnerArea: shown as kept
+    kept: list[Model] = []
+    gone: list[Model] = []
+    for rel in relations:
+        rows = list(rel.related_model._default_manager.filter(**{rel.field.name: area}))
+        if rel.many_to_many:
+            kept += rows
+        elif rel.related_model not in links:
+            gone += rows
+    return kept, gone
+
+
 @admin.register(TechnologyArea)
 class TechnologyAreaAdmin(ReferenceAdmin):
     form = TechnologyAreaForm
     list_display = ("name", "name_ja", "name_kana", "slug")
     search_fields = ("name", "name_ja", "name_kana", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[list, dict, set, list]:
+        """Each area, the records and firms it is taken off (kept, by name) and the rows that go with it, rather than
+        the link rows Django would list ("Company-technologyarea relationship: Company_technology_areas object")."""
+        _deleted, _counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        listed: list = []
+        counts: Counter[str] = Counter({str(TechnologyArea._meta.verbose_name_plural): len(objs)})
+        lose = gettext("%(models)s that lose the area (kept)")
+        for area in objs:
+            kept, gone = area_ties(area)
+            counts.update(lose % {"models": row._meta.verbose_name_plural} for row in kept)
+            counts.update(str(row._meta.verbose_name_plural) for row in gone)
+            listed += [self.deleted_object_link(request, area), self._ties_listed(request, kept, gone)]
+        return listed, dict(counts), perms_needed, protected
+
+    def _ties_listed(self, request: HttpRequest, kept: list[Model], gone: list[Model]) -> list:
+        """What the delete page lists under an area: the rows it is taken off (kept), then those that go with it."""
+        listed: list = [self.deleted_object_link(request, row) for row in gone]
+        if kept:
+            taken_off = [self.deleted_object_link(request, row) for row in kept]
+            listed = [gettext("Taken off these, which are kept:"), taken_off, *listed]
+        return listed
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         technology_area_delete(area=obj, by=request.user, reason=gettext_noop("Deleted in the admin"))

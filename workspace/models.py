@@ -122,6 +122,7 @@ class MatchFeedback(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = MatchFeedbackQuerySet.as_manager()
 

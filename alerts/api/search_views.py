@@ -8,6 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from alerts.api.search_serializers import SavedSearchSerializer
 from alerts.models import SavedSearch
 from alerts.searches import saved_search_create, saved_search_delete, saved_search_update
+from portal.api.created import created_location
 
 
 def _api_error(error: DjangoValidationError) -> ApiValidationError:
@@ -33,6 +34,9 @@ class SavedSearchViewSet(viewsets.ModelViewSet):
             serializer.instance = saved_search_create(user=self.request.user, **serializer.validated_data)
         except DjangoValidationError as error:
             raise _api_error(error) from error
+
+    def get_success_headers(self, data) -> dict[str, str]:
+        return created_location(self.request, "saved-search-detail", pk=data["id"])
 
     def perform_update(self, serializer: SavedSearchSerializer) -> None:
         try:

@@ -103,3 +103,37 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
 
     def get_event_id(self, message: OutboxMessage) -> int | None:
         return message.payload.get("id")
+
+
+class WebhookReplayStateSerializer(serializers.Serializer):
+    """The replay itself: when it was queued, where it stands now and its own attempts."""
+
+    queued_at = serializers.DateTimeField(read_only=True, help_text="When the replay made the delivery due again.")
+    status = serializers.ChoiceField(
+        choices=OutboxMessage.Status.choices,
+        read_only=True,
+        help_text="`sent` once the receiver accepted the replay (the sender may have run before the answer), "
+        "`sending` while it is in flight, `pending` while it waits for the sender or for a retry; `failed` and "
+        "`cancelled` as for any delivery.",
+    )
+    sent_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When the receiver accepted the replay; null until then."
+    )
+    attempt_log = DeliveryAttemptSerializer(
+        many=True, read_only=True, help_text="The attempts made since the replay was queued, newest first."
+    )
+
+
+class WebhookReplaySerializer(WebhookDeliverySerializer):
+    """The answer to a replay: the delivery as it stands once the sender was asked, and `replay`, the replay queued."""
+
+    # Serializes the service's WebhookReplay: its `delivery` is the instance, and itself the context's `replay`.
+    replay = serializers.SerializerMethodField()
+
+    class Meta(WebhookDeliverySerializer.Meta):
+        fields = [*WebhookDeliverySerializer.Meta.fields, "replay"]
+        read_only_fields = fields
+
+    @extend_schema_field(WebhookReplayStateSerializer)
+    def get_replay(self, message: OutboxMessage) -> dict[str, Any]:
+        return WebhookReplayStateSerializer(self.context["replay"]).data

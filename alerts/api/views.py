@@ -17,6 +17,7 @@ from alerts.api.serializers import (
     WebhookEndpointSecretSerializer,
     WebhookEndpointSerializer,
     WebhookEndpointUpdateSerializer,
+    WebhookReplaySerializer,
 )
 from alerts.models import WebhookEndpoint
 from alerts.webhook_delivery import webhook_delivery_replay
@@ -27,6 +28,7 @@ from alerts.webhooks import (
     webhook_endpoint_update,
     webhook_secret_rotate,
 )
+from portal.api.created import created_location
 from portal.api.language import LANG, ReaderLanguageMixin
 from portal.models import OutboxMessage
 
@@ -69,7 +71,8 @@ class WebhookEndpointViewSet(
         except DjangoValidationError as error:
             raise _api_error(error) from error
         endpoint.secret = secret
-        return Response(WebhookEndpointSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED)
+        headers = created_location(request, "webhook-detail", pk=endpoint.pk)
+        return Response(WebhookEndpointSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED, headers=headers)
 
     @extend_schema(
         request=WebhookEndpointUpdateSerializer, responses={200: WebhookEndpointSerializer}, parameters=[LANG]
@@ -112,15 +115,20 @@ class WebhookDeliveryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return webhook_deliveries(self.endpoint())
 
-    @extend_schema(request=None, parameters=[WEBHOOK_ID, DELIVERY_ID], responses={202: WebhookDeliverySerializer})
+    @extend_schema(request=None, parameters=[WEBHOOK_ID, DELIVERY_ID], responses={202: WebhookReplaySerializer})
     def replay(self, request, *args, **kwargs):
-        """Deliver this event again now (due at once, with a fresh day of retries)."""
+        """Deliver this event again now (due at once, with a fresh day of retries).
+
+        The answer is the delivery as it stands once the sender was asked (already `sent` when it ran at once) and
+        `replay`: when it was queued, its state, when it was sent and its own attempts.
+        """
         endpoint = self.endpoint()
         message = webhook_deliveries(endpoint).filter(pk=self.kwargs["delivery_id"]).first()
         if message is None:
             raise NotFound(gettext("This endpoint has no delivery %(id)s.") % {"id": self.kwargs["delivery_id"]})
         try:
-            message = webhook_delivery_replay(endpoint=endpoint, message=message)
+            replay = webhook_delivery_replay(endpoint=endpoint, message=message)
         except DjangoValidationError as error:
             raise _api_error(error) from error
-        return Response(WebhookDeliverySerializer(message).data, status=status.HTTP_202_ACCEPTED)
+        body = WebhookReplaySerializer(replay.delivery, context={"replay": replay}).data
+        return Response(body, status=status.HTTP_202_ACCEPTED)

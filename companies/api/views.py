@@ -10,6 +10,7 @@ from companies.models import Company
 from companies.selectors import company_profile_queryset
 from companies.services import company_create, company_update
 from portal.api.conditional import ConditionalRetrieveMixin
+from portal.api.created import created_location
 from portal.roles import is_consultant
 
 
@@ -52,6 +53,9 @@ class CompanyViewSet(
             data=serializer.service_data(), by=self.request.user, reason=gettext_noop("Created through the API")
         )
         serializer.instance = self.get_queryset().get(pk=company.pk)
+
+    def get_success_headers(self, data) -> dict[str, str]:
+        return created_location(self.request, "company-detail", slug=data["slug"])
 
     def perform_update(self, serializer: CompanySerializer) -> None:
         company = company_update(

@@ -24,6 +24,7 @@ from partners.api.serializers import (
 from partners.filters import IntroductionFilterSet, PartnerFilterSet
 from partners.models import Introduction, Partner, PartnerFit
 from partners.services import introduction_move, introduction_request
+from portal.api.created import created_location
 from portal.api.language import LANG, ReaderLanguageMixin
 from portal.roles import is_consultant
 
@@ -77,7 +78,8 @@ class IntroductionViewSet(
             introduction = introduction_request(**body.validated_data, by=request.user)
         except DjangoValidationError as error:
             raise _api_error(error) from error
-        return Response(IntroductionSerializer(introduction).data, status=status.HTTP_201_CREATED)
+        headers = created_location(request, "introduction-detail", pk=introduction.pk)
+        return Response(IntroductionSerializer(introduction).data, status=status.HTTP_201_CREATED, headers=headers)
 
     @extend_schema(request=IntroductionMoveSerializer, responses={200: IntroductionConsultantSerializer})
     def partial_update(self, request, *args, **kwargs):

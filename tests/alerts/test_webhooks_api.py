@@ -1,5 +1,6 @@
 """POST/GET/DELETE /api/v1/webhooks/ and the delivery log: the secret once, clear 400s, only the owner's own."""
 
+import datetime
 import time
 
 import pytest
@@ -14,6 +15,10 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 API = "/api/v1/webhooks/"
+
+
+def _when(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text)
 
 
 def _create(client, url, events=("*",)):
@@ -132,6 +137,55 @@ def test_the_delivery_log_shows_each_attempt_and_a_replay_sends_again(alice, ali
     assert [hit.status for hit in receiver.hits] == [500, 200]
     row = alice_client.get(f"{API}{endpoint.pk}/deliveries/").json()["results"][0]
     assert row["status"] == "sent" and [a["status_code"] for a in row["attempt_log"]] == [200, 500]
+
+
+def test_a_replay_the_sender_delivered_at_once_answers_sent_with_its_own_attempt(alice, alice_client, receiver):
+    endpoint, receiver.secrets["/hook"] = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
+    receiver.answers["/hook"] = [500]
+    record_event()
+    fan_out()
+    webhooks_deliver()
+    delivery = OutboxMessage.objects.get()
+
+    replay = alice_client.post(f"{API}{endpoint.pk}/deliveries/{delivery.pk}/replay/")
+
+    assert replay.status_code == 202
+    body = replay.json()
+    assert [hit.status for hit in receiver.hits] == [500, 200]  # sent within the request (eager Celery)
+    assert (body["status"], body["attempts"], body["last_error"]) == ("sent", 2, "")
+    assert body["sent_at"] is not None
+    assert [a["status_code"] for a in body["attempt_log"]] == [200, 500]
+    assert body["replay"]["status"] == "sent" and body["replay"]["sent_at"] == body["sent_at"]
+    assert [(a["ok"], a["status_code"]) for a in body["replay"]["attempt_log"]] == [(True, 200)]
+    assert _when(body["replay"]["queued_at"]) <= _when(body["replay"]["attempt_log"][0]["started_at"])
+
+
+def test_replaying_a_sent_delivery_with_the_queue_down_says_the_replay_waits_apart_from_the_first_send(
+    alice, alice_client, receiver
+):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    endpoint, receiver.secrets["/hook"] = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
+    record_event()
+    fan_out()
+    webhooks_deliver()
+    delivery = OutboxMessage.objects.get()
+    first_sent = alice_client.get(f"{API}{endpoint.pk}/deliveries/").json()["results"][0]["sent_at"]
+
+    with mock.patch("alerts.tasks.deliver_webhooks.delay", side_effect=OperationalError("redis is down")):
+        replay = alice_client.post(f"{API}{endpoint.pk}/deliveries/{delivery.pk}/replay/")
+
+    assert replay.status_code == 202
+    body = replay.json()
+    assert (body["status"], body["sent_at"]) == ("pending", first_sent)  # the row waits; it was sent before
+    assert {key: body["replay"][key] for key in ("status", "sent_at", "attempt_log")} == {
+        "status": "pending",
+        "sent_at": None,
+        "attempt_log": [],
+    }
+    assert _when(body["replay"]["queued_at"]) > _when(first_sent)
 
 
 def test_a_disabled_endpoints_deliveries_cannot_be_replayed(alice, alice_client, receiver):

@@ -1,7 +1,10 @@
 """The workspace through API v1: a firm's pipeline (list, read, PUT, DELETE), feedback on its matches, the matches
 list's include_dismissed, and consultants' view of an opportunity's feedback."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from tests.api.conftest import assert_golden
 from workspace.models import MatchFeedback, PipelineEntry
@@ -141,6 +144,21 @@ def test_feedback_hides_the_match_until_withdrawn(alice_client, matches):
     assert alice_client.delete(FEEDBACK).status_code == 204
     assert alice_client.delete(FEEDBACK).status_code == 404
     assert len(alice_client.get(MATCHES).json()["results"]) == 2
+
+
+def test_feedback_given_again_says_when_it_was_last_changed(alice_client, consultant_client, matches):
+    body = {"relevant": False, "reason": "too_early"}
+    alice_client.post(FEEDBACK, body, content_type="application/json")
+    a_week_ago = timezone.now() - datetime.timedelta(days=7)
+    MatchFeedback.objects.update(created_at=a_week_ago, updated_at=a_week_ago)
+
+    again = alice_client.post(FEEDBACK, body | {"reason": "other"}, content_type="application/json")
+
+    assert again.status_code == 200
+    given, changed = (datetime.datetime.fromisoformat(again.json()[key]) for key in ("created_at", "updated_at"))
+    assert given == a_week_ago and changed > timezone.now() - datetime.timedelta(minutes=1)
+    listed = consultant_client.get("/api/v1/opportunities/atla-uav-call/feedback/").json()["results"]
+    assert [(row["reason"], row["updated_at"]) for row in listed] == [("other", again.json()["updated_at"])]
 
 
 @pytest.mark.parametrize(

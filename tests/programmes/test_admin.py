@@ -555,6 +555,36 @@ def test_a_records_area_rows_in_the_admin_name_the_area_not_its_slug(consultant_
     assert "quantum (0.50)" not in page
 
 
+def _area_listed_twice(client, opportunity: Opportunity, area, prefix: str = ""):
+    """The record's change form posted back with AREA added again on the empty row, under PREFIX (/ja)."""
+    url = prefix + _change_url(opportunity)
+    data = _form_data(client.get(url)) | {"area_links-1-technology_area": str(area.pk), "area_links-1-weight": "0.3"}
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the error
+    formset = response.context["inline_admin_formsets"][0].formset
+    row_errors = formset.forms[1].errors.get("technology_area", [])
+    return [str(e) for e in formset.non_form_errors()], [str(e) for e in row_errors]
+
+
+def test_an_area_listed_twice_on_a_record_is_named_in_the_readers_words_and_nothing_is_saved(consultant_client):
+    area = TechnologyAreaFactory(slug="quantum", name="Quantum technology", name_ja="量子技術")
+    opportunity = OpportunityFactory()
+    OpportunityArea.objects.create(opportunity=opportunity, technology_area=area, weight=0.5)
+
+    english = _area_listed_twice(consultant_client, opportunity, area)
+    japanese = _area_listed_twice(consultant_client, opportunity, area, prefix="/ja")
+
+    assert english == (
+        ["“Quantum technology” is listed twice: keep one row for it, with the weight it should have."],
+        ["This area is already listed above."],
+    )
+    assert japanese == (
+        ["「量子技術」が2回指定されています。正しい重みを付けた1行だけを残してください。"],
+        ["この技術分野はすでに上の行で指定されています。"],
+    )
+    assert list(opportunity.area_links.values_list("technology_area__slug", "weight")) == [("quantum", 0.5)]
+
+
 def test_a_records_japanese_summary_is_entered_on_its_page_and_takes_it_off_the_untranslated_list(consultant_client):
     opportunity = OpportunityFactory(title="GCAP", title_ja="次期戦闘機", summary_ja="")
     assert list(Opportunity.objects.untranslated()) == [opportunity]

@@ -39,7 +39,7 @@ class PipelineEntryWriteSerializer(serializers.Serializer):
 
 
 class MatchFeedbackSerializer(serializers.ModelSerializer):
-    """A firm's "not relevant" on one opportunity: the reason, the note, who gave it and when."""
+    """A firm's "not relevant" on one opportunity: the reason, the note, who gave it, when, and when it last changed."""
 
     company = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     opportunity = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -48,7 +48,7 @@ class MatchFeedbackSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MatchFeedback
-        fields = ["company", "opportunity", "relevant", "reason", "note", "given_by", "created_at"]
+        fields = ["company", "opportunity", "relevant", "reason", "note", "given_by", "created_at", "updated_at"]
         read_only_fields = fields
 
     def get_relevant(self, obj: MatchFeedback) -> bool:

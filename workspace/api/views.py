@@ -8,6 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from companies.models import Company
+from portal.api.created import created_location
 from portal.api.permissions import IsConsultant
 from programmes.models import Opportunity
 from workspace.api.serializers import (
@@ -71,7 +72,11 @@ class PipelineEntryViewSet(
         created = not PipelineEntry.objects.filter(company=company, opportunity=opportunity).exists()
         entry = pipeline_entry_save(company=company, opportunity=opportunity, by=request.user, **write.service_data())
         body = PipelineEntrySerializer(self.get_queryset().get(pk=entry.pk)).data
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        if not created:
+            return Response(body)
+        where = {"company_slug": company.slug, "opportunity_slug": opportunity.slug}
+        headers = created_location(request, "company-pipeline-detail", **where)
+        return Response(body, status=status.HTTP_201_CREATED, headers=headers)
 
     def perform_destroy(self, instance: PipelineEntry) -> None:
         pipeline_entry_delete(entry=instance, by=self.request.user)

@@ -1,0 +1,71 @@
+"""Deleting a technology area in the admin: the confirmation names the records, firms and partners that lose it."""
+
+import html
+import re
+
+import pytest
+from django.urls import reverse
+
+from companies.models import Company
+from programmes.models import Opportunity
+from tests.factories import CompanyFactory, OpportunityFactory, TechnologyAreaFactory
+from tests.partners.conftest import make_partner
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def quantum(db):
+    """An area listed by a record, ticked by a firm and linked to a partner."""
+    area = TechnologyAreaFactory(slug="quantum", name="Quantum technology", name_ja="量子技術")
+    OpportunityFactory(title="GCAP quantum sensing call", title_ja="", areas=[(area, 0.5)])
+    CompanyFactory(name="Q-CTRL", areas=[area])
+    make_partner("toshiba", role="prime", areas={area: 0.8}, name="Toshiba")
+    return area
+
+
+def confirmation(client, area, prefix: str = "") -> tuple[list[str], list[str]]:
+    """The lines of the delete page's summary and of its list of objects, as the consultant reads them."""
+    page = client.get(prefix + reverse("admin:programmes_technologyarea_delete", args=[area.pk])).text
+    summary = re.search(r"<h2>[^<]*</h2>\s*<ul>(.*?)</ul>", page, re.S).group(1)
+    objects = re.search(r'<ul id="deleted-objects">(.*?)</ul>\s*<form', page, re.S).group(1)
+    return _lines(summary), _lines(objects)
+
+
+def _lines(fragment: str) -> list[str]:
+    text = re.sub(r"</?a\b[^>]*>", "", fragment)  # a link reads as its words
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", text))
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def test_the_delete_page_names_the_records_firms_and_partners_that_lose_the_area(consultant_client, quantum):
+    summary, objects = confirmation(consultant_client, quantum)
+
+    assert objects == [
+        "Technology area: Quantum technology",
+        "Taken off these, which are kept:",
+        "Opportunity: GCAP quantum sensing call",
+        "Company: Q-CTRL",
+        "Partner: Toshiba",
+    ]
+    assert summary == [
+        "Technology areas: 1",
+        "Opportunities that lose the area (kept): 1",
+        "Companies that lose the area (kept): 1",
+        "Partners that lose the area (kept): 1",
+    ]
+
+
+def test_the_japanese_delete_page_says_the_same_in_japanese(consultant_client, quantum):
+    summary, objects = confirmation(consultant_client, quantum, prefix="/ja")
+
+    assert objects[:2] == ["技術分野: 量子技術", "次のものからこの分野が外れます（それ自体は削除されません）："]
+    assert "この分野が外れる案件（削除されません）: 1" in summary
+
+
+def test_what_the_page_calls_kept_is_kept(consultant_client, quantum):
+    url = reverse("admin:programmes_technologyarea_delete", args=[quantum.pk])
+
+    assert consultant_client.post(url, {"post": "yes"}).status_code == 302
+    assert list(Opportunity.objects.values_list("title", "area_links")) == [("GCAP quantum sensing call", None)]
+    assert list(Company.objects.values_list("name", "technology_areas")) == [("Q-CTRL", None)]
