@@ -16,12 +16,13 @@ from partners.services import introduction_move, introduction_move_check, partne
 from portal.admin import localised_column
 from portal.text import localised_field
 from programmes.admin_curation import CurationAdmin, inline_changes
-from programmes.admin_inlines import SourcedInlineFormSet
+from programmes.admin_inlines import AreaWeightsInlineFormSet, SourcedInlineFormSet
 from programmes.services import validation_error_text
 
 
 class PartnerAreaInline(admin.TabularInline):
     model = PartnerArea
+    formset = AreaWeightsInlineFormSet  # an area listed twice is named, as on an opportunity
     extra = 0
 
 

@@ -80,9 +80,10 @@ class SourceInline(admin.TabularInline):
     extra = 1
 
 
-class OpportunityAreaInlineFormSet(forms.BaseInlineFormSet):
-    """An opportunity's area weights: an area listed twice is named, on the row that repeats it and above the rows,
-    rather than by Django's words for a unique check, which name the field ("technology_area")."""
+class AreaWeightsInlineFormSet(forms.BaseInlineFormSet):
+    """A record's area weights (an opportunity's, a partner's): an area listed twice is named, on the row that repeats
+    it and above the rows, rather than by Django's words for a unique check, which name the field
+    ("technology_area")."""
 
     def clean(self) -> None:
         seen, repeated = set(), []
@@ -107,7 +108,7 @@ class OpportunityAreaInlineFormSet(forms.BaseInlineFormSet):
 
 class OpportunityAreaInline(admin.TabularInline):
     model = OpportunityArea
-    formset = OpportunityAreaInlineFormSet
+    formset = AreaWeightsInlineFormSet
     fields = ("technology_area", "weight")
     autocomplete_fields = ("technology_area",)
     extra = 1

@@ -76,3 +76,24 @@ def test_a_partner_given_another_programme_is_recorded_though_no_column_changed(
     assert consultant_client.post(change_url(shipyard), data).status_code == 302
     assert shipyard.history.count() == rows + 1
     assert programme in shipyard.programmes.all()
+
+
+def test_an_area_listed_twice_on_a_partner_is_named_and_nothing_is_saved(consultant_client, partners, areas):
+    drones = partners["drones"]
+    data = _form_data(consultant_client.get(change_url(drones)))
+    added = {
+        "area_links-TOTAL_FORMS": "2",  # the inline shows no empty row: the second is added, as "Add another" does
+        "area_links-1-technology_area": str(areas["uav"].pk),
+        "area_links-1-weight": "0.4",
+    }
+
+    response = consultant_client.post(change_url(drones), data | added | {"change_reason": "second row"})
+
+    assert response.status_code == 200  # the form again, with the error
+    formset = next(f.formset for f in response.context["inline_admin_formsets"] if f.formset.prefix == "area_links")
+    name = areas["uav"].name
+    assert [str(e) for e in formset.non_form_errors()] == [
+        f"“{name}” is listed twice: keep one row for it, with the weight it should have."
+    ]
+    assert formset.forms[1].errors["technology_area"] == ["This area is already listed above."]
+    assert list(drones.area_links.values_list("technology_area__slug", "weight")) == [("uav", 1.0)]
