@@ -234,6 +234,7 @@ class OpportunityDetailView(DetailView):
         context.update(
             company=company,
             match=match,
+            unscored_because=opportunity.unscored_because() if company is not None and match is None else None,
             **workspace_context(user=user, company=company, opportunity_ids=[opportunity.pk]),  # workspace (#14)
             top_matches=opportunity_top_match_list(user=user, opportunity=opportunity) if is_consultant(user) else [],
             history=history_rows(opportunity.history, limit=HISTORY_ROWS, disclose=is_consultant(user)),

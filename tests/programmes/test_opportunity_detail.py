@@ -4,7 +4,7 @@ import datetime
 
 from programmes.models import Opportunity
 from programmes.services import opportunity_areas_set
-from tests.factories import CertificationFactory, MatchFactory, SourceFactory
+from tests.factories import CertificationFactory, MatchFactory, OpportunityFactory, SourceFactory
 
 
 def url(opportunity) -> str:
@@ -285,3 +285,28 @@ def test_the_public_still_sees_five_history_rows_after_same_day_verifications(an
     public = anon_client.get(url(laser)).text.split('id="history"')[1].split("</table>")[0]
     assert public.count("<tr><td>") == 5
     assert "<td>Changed</td><td>—</td>" not in public
+
+
+def test_a_firm_is_told_why_a_record_has_no_score_for_it(alice_client, firm_a):
+    """An expected edition, an undated event, a past call and a record not yet scored each say why in their words."""
+    today = datetime.date.today()
+    year = datetime.timedelta(days=365)
+    expected = OpportunityFactory(
+        slug="expo-next", kind=Opportunity.Kind.EVENT, expected_from=today + year, expected_until=today + 2 * year,
+        expected_basis="from the last two editions",
+    )  # fmt: skip
+    undated = OpportunityFactory(slug="industry-day-next", kind=Opportunity.Kind.EVENT)
+    closed = OpportunityFactory(slug="old-call", kind=Opportunity.Kind.CALL, closes_on=today - year)
+    waiting = OpportunityFactory(slug="new-programme")
+
+    def said(record) -> str:
+        return alice_client.get(url(record)).context["unscored_because"]
+
+    assert [said(r) for r in (expected, undated, closed, waiting)] == ["expected", "undated", "past", None]
+    text = alice_client.get(url(expected)).text
+    assert "its dates are not announced. It is scored once they are; follow it to hear when." in text
+    assert "it may be closed" not in text
+    assert "no firm is scored against it any more" in alice_client.get(url(closed)).text
+    assert "the next scoring run has not reached it" in alice_client.get(url(waiting)).text
+    japanese = alice_client.get("/ja" + url(expected)).text
+    assert "この回の日程がまだ発表されていないため" in japanese
