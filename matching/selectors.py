@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -19,6 +20,7 @@ from matching.models import AreaDismissal, Match
 from matching.names import Names
 from matching.suggestions import area_suggestions
 from portal.roles import Viewer, is_consultant
+from portal.spreadsheets import one_decimal
 from portal.text import localised
 from programmes.models import Opportunity, OpportunityArea
 
@@ -58,6 +60,7 @@ class Segment:
     contribution: float
     x: float
     shared: float | None = None  # the one multiplier of the parts after technology fit (score_segments)
+    shown: float | None = None  # the contribution to one decimal, so that the shown parts add up to the shown score
 
     @property
     def scale(self) -> float | None:
@@ -109,7 +112,23 @@ def score_segments(match: Match) -> list[Segment]:
             )
         )
         x += contribution
-    return _one_multiplier(segments)
+    return _one_multiplier(_tenths(segments, match.score))
+
+
+def _tenths(segments: list[Segment], score: float) -> list[Segment]:
+    """Each part to one decimal such that the parts add up to the score to one decimal, as pages and exports show it
+    (half up on the decimal text, as `portal.spreadsheets.one_decimal`): each part is cut to its tenth and the tenths
+    still missing go to the parts with the largest remainders. Rounded one by one, five parts of 87.60 showed 87.7.
+    Parts that do not add up to the score by more than a tenth each (an odd stored row) are rounded one by one."""
+    target = int(Decimal(str(score)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) * 10)
+    raw = [Decimal(str(s.contribution)) * 10 for s in segments]
+    tenths = [int(r.to_integral_value(rounding=ROUND_FLOOR)) for r in raw]
+    short = target - sum(tenths)
+    if not segments or not 0 <= short <= len(segments):
+        return [dataclasses.replace(s, shown=float(one_decimal(s.contribution))) for s in segments]
+    for k in sorted(range(len(raw)), key=lambda k: -(raw[k] - tenths[k]))[:short]:
+        tenths[k] += 1
+    return [dataclasses.replace(s, shown=t / 10) for s, t in zip(segments, tenths, strict=True)]
 
 
 def _one_multiplier(segments: list[Segment]) -> list[Segment]:

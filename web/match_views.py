@@ -270,7 +270,7 @@ def match_export(request: HttpRequest) -> HttpResponse:
 
 def _match_export_row(match: Match, names: Names) -> list[object]:
     """MATCH as a row of the export: slugs, ISO dates and scores as they are, words in the reader's language."""
-    parts = {segment.name: segment.contribution for segment in score_segments(match)}
+    parts = {segment.name: segment.shown for segment in score_segments(match)}  # adding up to the score
     opportunity = match.opportunity
     return [
         match.company.slug,

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+from decimal import Decimal
 
 import pytest
 
@@ -370,3 +372,25 @@ def test_a_score_the_firms_own_marks_lowered_says_so_apart_from_why_it_fits(alic
     fits = text.split('<ul class="reasons">')[1].split("</ul>")[0]
     assert "declares Directed energy" in fits and "ranked lower" not in fits
     assert '<p class="muted lowered">ranked lower: you marked 2 records about Directed energy as not relevant' in text
+
+
+def test_the_parts_shown_add_up_to_the_score_shown_on_the_page_and_in_the_export(alice_client, firm_a):
+    """Five parts of 87.60 rounded one by one read 66.6 + 5.7 + 5.7 + 5.7 + 4.0 = 87.7 beside a score of 87.6."""
+    parts = {
+        "capability": {"value": 0.952, "contribution": 66.64},
+        "eligibility": {"value": 0.5, "contribution": 5.66},
+        "readiness": {"value": 1.0, "contribution": 5.66},
+        "compliance": {"value": 1.0, "contribution": 5.66},
+        "timing": {"value": 0.7, "contribution": 3.98},
+    }
+    MatchFactory(company=firm_a, opportunity=CallFactory(slug="usv-call"), score=87.60, components=parts)
+
+    (row,) = csv.DictReader(io.StringIO(alice_client.get("/my/matches/export.csv").content.decode("utf-8-sig")))
+    shown = [Decimal(row[name]) for name in ("capability", "eligibility", "readiness", "compliance", "timing")]
+    page = alice_client.get(PAGE).text
+    on_page = [Decimal(n) for n in re.findall(r"</strong> (\d+\.\d)\s", page)]
+
+    assert row["score"] == "87.6"
+    assert sum(shown) == Decimal("87.6")
+    assert on_page == shown
+    assert shown[0] == Decimal("66.6") and shown[4] == Decimal("4.0")  # the largest parts stay as rounded
