@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
 from companies.models import Company
@@ -181,13 +181,25 @@ def _linked_matches(
 
 
 def _focus_chart(*, user, company: Company, event: Opportunity, weights: dict) -> list[FocusArea]:
-    """Each focus area, heaviest first, with the firm's best score on another published record in it (one query)."""
+    """Each focus area, heaviest first, with the firm's best score on another published record about it (one query).
+
+    A record is about the areas it weighs most (its main areas, as the matcher's own measure reads them): a USV call
+    that lists underwater vehicles at a fifth of its weight says nothing of the firm's fit for underwater vehicles.
+    """
+    top_weight = (
+        OpportunityArea.objects.filter(opportunity=OuterRef("opportunity")).order_by("-weight").values("weight")[:1]
+    )
+    main_links = (
+        OpportunityArea.objects.annotate(top=Subquery(top_weight))
+        .filter(technology_area__in=list(weights), weight=F("top"))
+        .values("pk")
+    )
     best = dict(
         Match.objects.visible_to(user)
         .filter(
             company=company,
             opportunity__status=Opportunity.Status.PUBLISHED,
-            opportunity__area_links__technology_area__in=list(weights),
+            opportunity__area_links__in=main_links,
         )
         .exclude(opportunity=event)
         .values_list("opportunity__area_links__technology_area_id")

@@ -219,3 +219,17 @@ def test_the_brief_counts_little_fit_on_records_in_an_area_the_firms_words_sugge
     firm_a.technology_areas.clear()
     monkeypatch.setattr("web.briefs.suggested_area_slugs", lambda company: ["cyber"])
     assert little_fit_records(alice_client) == ["mod-cyber"]
+
+
+def test_the_chart_reads_each_area_from_the_records_about_it_not_those_naming_it_in_passing(alice_client, brief_world):
+    """A USV call that also lists underwater vehicles at a fifth of its weight is not the firm's fit in that area."""
+    usv_call = brief_world["usv_call"]
+    uuv = brief_world["event"].area_links.get(technology_area__slug="uuv").technology_area
+    usv_call.area_links.create(technology_area=uuv, weight=0.2)
+    chart = section(alice_client.get(URL).content.decode(), "chart-heading")
+    assert "Uncrewed underwater vehicles<" in chart and "no match in this area" in chart  # not 71, the USV call's
+
+    uuv_call = CallFactory(slug="uuv-call", title="UUV call", areas=[uuv])
+    MatchFactory(company=usv_call.matches.get(score=71.0).company, opportunity=uuv_call, score=48.0)
+    chart = section(alice_client.get(URL).content.decode(), "chart-heading")
+    assert ">48<" in chart and "no match in this area" not in chart
