@@ -109,3 +109,20 @@ def test_the_sign_in_and_lock_out_pages_send_people_to_who_can_create_and_reset_
     for text in (sign_in, locked.text):
         assert "consultant" not in text.lower() and "コンサルタント" not in text
     assert ("the team that runs Kakehashi" if not prefix else "架け橋の運営チーム") in locked.text
+
+
+@pytest.mark.django_db(transaction=True)  # the run is enqueued on commit: with eager Celery it runs in the request
+def test_a_request_that_runs_a_task_at_once_answers_with_its_own_request_id(consultant):
+    """With eager Celery (the embedded default) the task ran inside the request and left `X-Request-ID: None`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(consultant)
+    given = "0f8fad5bd9cb469fa16570867728950e"
+
+    response = client.post("/api/v1/match-runs/", {"scope": "all"}, "application/json", HTTP_X_REQUEST_ID=given)
+    plain = client.post("/api/v1/match-runs/", {"scope": "all"}, "application/json")
+
+    assert response.status_code == 202
+    assert response["X-Request-ID"] == given
+    assert re.fullmatch(r"[0-9a-f]{32}", plain["X-Request-ID"])
