@@ -12,7 +12,13 @@ from django.utils.translation import ngettext
 
 from partners.filters import partners_search
 from partners.models import ForeignPartnership, Introduction, Partner, PartnerArea, PartnerSource
-from partners.services import introduction_move, introduction_move_check, partner_delete, partner_save
+from partners.services import (
+    TRANSITIONS,
+    introduction_move,
+    introduction_move_check,
+    partner_delete,
+    partner_save,
+)
 from portal.admin import localised_column
 from portal.text import localised_field
 from programmes.admin_curation import CurationAdmin, inline_changes
@@ -97,6 +103,14 @@ class IntroductionAdminForm(forms.ModelForm):
     class Meta:
         model = Introduction
         fields = ["status", "reason", "notes"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the moves the service allows are offered: the current status and the ones that may follow it.
+        current = self.instance.status
+        allowed = {current, *TRANSITIONS.get(current, ())}
+        field = self.fields["status"]
+        field.choices = [(value, label) for value, label in field.choices if value in allowed]
 
     def clean(self) -> dict[str, Any]:
         """The move's rules on their fields, so a refused save keeps what was typed."""

@@ -234,6 +234,23 @@ def test_a_decline_without_a_reason_in_the_admin_keeps_what_was_typed_and_names_
     assert Introduction.objects.get(pk=pk).status == "requested"
 
 
+def test_the_admin_offers_only_the_statuses_a_request_may_move_to(alice_client, consultant_client, partners):
+    pk = ask(alice_client).json()["id"]
+
+    def offered() -> list[str]:
+        form = consultant_client.get(f"/admin/partners/introduction/{pk}/change/").context["adminform"].form
+        return [value for value, _label in form.fields["status"].choices]
+
+    requested = offered()
+    Introduction.objects.filter(pk=pk).update(status="in_review")
+    in_review = offered()
+    Introduction.objects.filter(pk=pk).update(status="introduced")
+
+    assert requested == ["requested", "in_review", "declined"]  # not "introduced", which the save would refuse
+    assert in_review == ["in_review", "introduced", "declined"]
+    assert offered() == ["introduced"]
+
+
 def test_the_database_refuses_a_second_open_request_written_around_the_service(firm_a, alice, partners):
     from django.db import IntegrityError, transaction
 
