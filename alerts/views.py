@@ -220,10 +220,13 @@ def feed(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no session and no CSRF token
 def unsubscribe(request: HttpRequest) -> HttpResponse:
-    """GET: a page asking to confirm; POST: unsubscribe the link's user from every email, no sign-in needed."""
+    """GET: a page asking to confirm; POST: unsubscribe the link's user from every email, no sign-in needed.
+
+    An unknown or revoked link answers 404 with the site's page saying so and where email settings are changed: a
+    person who followed an old email's link needs that, not a bare "not found"."""
     link = secret_link_resolve(raw=request.GET.get("token"), purpose=SecretLink.Purpose.UNSUBSCRIBE)
     if link is None:
-        raise Http404
+        return render(request, "alerts/unsubscribe.html", {"invalid": True}, status=404)
     done = request.method == "POST"
     if done:
         notification_unsubscribe_all(user=link.user)
