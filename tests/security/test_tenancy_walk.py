@@ -77,6 +77,7 @@ PK_ROUTES = {
     "api:webhook-rotate-secret": "webhook",
     "api:saved-search-detail": "saved_search",
     "alerts:saved_search_delete": "saved_search",
+    "alerts:saved_search_frequency": "saved_search",
     "alerts:webhook_switch_off": "webhook",
     "alerts:webhook_switch_on": "webhook",
     "alerts:webhook_rotate_secret": "webhook",
@@ -131,6 +132,7 @@ PRIVATE_ROUTES = {
     # Alerts (#15): alice's saved search; feeds and unsubscribe links open only with their secret.
     "api:saved-search-detail": 404,
     "alerts:saved_search_delete": 405,  # POST only; the POST is a 404 (tests/alerts/test_saved_searches.py)
+    "alerts:saved_search_frequency": 405,  # POST only; the POST is a 404 (tests/alerts/test_notification_settings.py)
     "alerts:feed": 404,
     "alerts:unsubscribe": 404,
     "alerts:email_confirm": 404,
