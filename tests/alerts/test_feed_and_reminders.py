@@ -117,3 +117,18 @@ def test_a_member_who_never_opened_the_settings_gets_reminders_from_the_daily_ru
 
     assert report["reminders"] == 1
     assert OutboxMessage.objects.get(kind="reminder").user == alice
+
+
+@pytest.mark.django_db(transaction=True)  # readers see only ended transactions' events
+def test_the_feed_keeps_each_move_of_a_match_as_its_own_entry(alice, firm_a, anon_client):
+    notification_settings_get(user=alice)
+    call = CallFactory(slug="undone", title="Undone call")
+    match_event("match.moved", call, firm_a, old_score=65.0, new_score=54.0, moved=[])
+    match_event("match.moved", call, firm_a, old_score=54.0, new_score=65.0, moved=[])
+    raw = feed_link_issue(user=alice)
+
+    response = anon_client.get(f"/feeds/alerts.atom?token={raw}")
+
+    # A feed is a log: an entry once published stays as it was, so a reversal is a second entry, not a rewrite.
+    assert [title for title, _link in entries(response)] == ["Undone call", "Undone call"]
+    assert "54 → 65" in response.content.decode() and "65 → 54" in response.content.decode()
