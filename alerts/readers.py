@@ -117,6 +117,9 @@ def event_item(event: ChangeEvent) -> dict[str, Any]:
         "title_ja": data.get("title_ja", ""),
         "url": data.get("url", ""),
     }
+    if event.kind in NOTICE_KINDS:
+        # What the notice concerns, so the digest and the feed can say it (its page is found from the slug).
+        item.update({name: data.get(name) or [] for name in ("countries", "areas")}, slug=data.get("slug", ""))
     if event.changes:
         item["changes"] = event.changes
     for name in ("score", "old_score", "new_score", "items", "moved", "decision", "source_url", "confirmed"):

@@ -58,6 +58,7 @@ SLUG_ROUTES = {
     "api:organisation-detail": "organisation",
     "api:company-detail": "firm",
     "api:notice-detail": "notice",
+    "notices:notice_detail": "notice",
     "partners:partner_detail": "partner",
     "partners:introduction_create": "partner",
     "api:partner-detail": "partner",
