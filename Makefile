@@ -7,8 +7,10 @@ export DEMO_PASSWORD
 # `make run PORT=8011` serves on another port; links in emails and feeds (SITE_URL) follow it unless SITE_URL is set.
 PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
+# The machine-local settings manage.py reads (manage.py honours DJANGO_ENV_FILE the same way).
+ENV_LOCAL := $(or $(DJANGO_ENV_FILE),.env.local)
 
-.PHONY: install demo run test lint migrations-check backup restore clean
+.PHONY: install demo run site-url test lint migrations-check backup restore clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -18,11 +20,11 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Local-only settings for manage.py on this machine: debug on and a generated secret (git-ignored, not in the image).
-.env.local:
+$(ENV_LOCAL):
 	printf '# Written by make install for this machine only; manage.py reads it. Production uses .env.\nDJANGO_DEBUG=1\nSECRET_KEY=%s\n' \
 	  "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 
-install: $(VENV)/.installed .env.local
+install: $(VENV)/.installed $(ENV_LOCAL)
 
 demo: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -31,7 +33,13 @@ demo: install
 	DJANGO_DEBUG=1 $(PY) manage.py demo_users
 	DJANGO_DEBUG=1 $(PY) manage.py rescore --sync
 
-run: demo
+# Record the server's origin in the local settings, so the manage.py commands run next (send_digests, deliver_emails)
+# write the same links in emails and feeds as the server; a SITE_URL exported in a shell still wins there.
+site-url: $(ENV_LOCAL)
+	@{ grep -v '^SITE_URL=' $(ENV_LOCAL) || true; echo 'SITE_URL=$(SITE_URL)'; } > $(ENV_LOCAL).tmp
+	@mv $(ENV_LOCAL).tmp $(ENV_LOCAL)
+
+run: demo site-url
 	@echo ""
 	@echo "Kakehashi is starting on http://127.0.0.1:$(PORT)/"
 	@echo "  consultant log-in: consultant / $(DEMO_PASSWORD)   (admin: http://127.0.0.1:$(PORT)/admin/)"

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from alerts.models import NotificationSettings, SavedSearch
 from alerts.preferences import feed_head
-from alerts.readers import EVENT_KINDS, EventIndex, Reader, event_item, readers_load
+from alerts.readers import EVENT_KINDS, EventIndex, Reader, digest_items, readers_load
 from alerts.searches import saved_search_new_results
 from companies.models import Membership
 from portal.changes import settled_filter
@@ -133,9 +133,8 @@ def digest_build(
     items = _search_items(searches, new, records) if settings.saved_searches else []
     if settings.frequency == period:
         position = (settings.feed_txid, settings.feed_event_id)
-        for event in index.for_reader(reader, sections=_sections(settings)):
-            if (event.txid, event.pk) > position:
-                items.append(event_item(event))
+        events = index.for_reader(reader, sections=_sections(settings))
+        items += digest_items([event for event in events if (event.txid, event.pk) > position])
     return items
 
 

@@ -24,6 +24,7 @@ from django_countries import countries
 
 from alerts.addresses import EMAIL_CHANGED, EMAIL_CONFIRM_WITHIN, confirmation_link
 from matching.messages import render
+from notices.models import Notice
 from portal.models import EmailChange, OutboxMessage, SecretLink
 from portal.outbox import Outcome, outbox_deliver
 from portal.secret_links import secret_link_issue
@@ -46,6 +47,24 @@ def site_path(path: str, language: str) -> str:
     return f"/ja{path}" if language == "ja" and path.startswith("/") and not path.startswith("/ja/") else path
 
 
+def notice_page_path(slug: str) -> str:
+    """The page of the notice SLUG, in the default language (`site_path` moves it under /ja/)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse("notices:notice_detail", kwargs={"slug": slug})
+
+
+def item_path(item: Mapping[str, Any]) -> str:
+    """The page an item links to: its record's, or a notice's own page. A notice event's `url` is the notice's API
+    address (docs/alerts.md), which is JSON and has no /ja/ form, so a reader is sent to the page; items written
+    before they kept the slug give it as the last part of that address."""
+    url = str(item.get("url") or "")
+    if item.get("kind") == "notice.published":
+        slug = item.get("slug") or url.rstrip("/").rsplit("/", 1)[-1]
+        if slug:
+            return notice_page_path(str(slug))
+    return url or "/"
+
+
 def message_id(message: OutboxMessage) -> str:
     """`<key@host>`: the same for every attempt at one outbox row, so receivers can spot a repeat."""
     host = urlsplit(settings.SITE_URL).hostname or "kakehashi.invalid"
@@ -66,11 +85,20 @@ class ValueNames:
     def __init__(self) -> None:
         self._areas: dict[str, str] | None = None
         self._certifications: dict[str, str] | None = None
+        self._notices: dict[str, str] | None = None
 
     def areas(self) -> dict[str, str]:
         if self._areas is None:
             self._areas = {area.slug: localised(area) for area in TechnologyArea.objects.all()}
         return self._areas
+
+    def notices(self) -> dict[str, str]:
+        """Each published notice's summary, in the active language where it has one, by slug."""
+        if self._notices is None:
+            japanese = translation.get_language() == "ja"
+            rows = Notice.objects.published().values_list("slug", "summary", "summary_ja")
+            self._notices = {slug: (japanese and summary_ja) or summary for slug, summary, summary_ja in rows}
+        return self._notices
 
     def certifications(self) -> dict[str, str]:
         if self._certifications is None:
@@ -128,7 +156,7 @@ def item_lines(item: Mapping[str, Any], names: ValueNames | None = None) -> list
         head = f"{_score(item.get('old_score'))} → {_score(item.get('new_score'))}"
         return [_("Your firm's score moved: %(move)s") % {"move": labelled(head, moved) if moved else head}]
     if kind == "notice.published":
-        return [_("A new notice concerns your firm's country or technology areas.")]
+        return _notice_lines(item, names)
     lines = [
         labelled(
             _field_label(name), f"{_value(change.get('old'), name, names)} → {_value(change.get('new'), name, names)}"
@@ -139,6 +167,18 @@ def item_lines(item: Mapping[str, Any], names: ValueNames | None = None) -> list
     if item.get("confirmed"):
         lines.append(_("The expected dates are now confirmed."))
     return lines or [_("The record changed.")]
+
+
+def _notice_lines(item: Mapping[str, Any], names: ValueNames) -> list[str]:
+    """A notice's title, whom it concerns (its countries and areas, named) and its summary."""
+    title = (item.get("title_ja") if translation.get_language() == "ja" else "") or item.get("title") or ""
+    lines = [_("New rule or policy notice: %(title)s") % {"title": title}]
+    if item.get("countries"):
+        lines.append(labelled(_("Firms from"), _value(item["countries"], "eligible_countries", names)))
+    if item.get("areas"):
+        lines.append(labelled(_("Technology areas"), _value(item["areas"], "technology_areas", names)))
+    summary = names.notices().get(str(item.get("slug") or ""))
+    return lines + ([summary] if summary else [])
 
 
 def _score(value: Any) -> str:
@@ -166,7 +206,7 @@ def email_sections(items: list[Mapping[str, Any]], language: str) -> list[dict[s
         rows = [
             {
                 "title": (item.get("title_ja") if language == "ja" else "") or item.get("title") or "",
-                "url": site_url(site_path(item.get("url") or "/", language)),
+                "url": site_url(site_path(item_path(item), language)),
                 "lines": item_lines(item, names),
             }
             for item in items

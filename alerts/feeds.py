@@ -13,7 +13,7 @@ from django.utils import feedgenerator, timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from alerts.emails import ValueNames, item_lines, site_path, site_url
+from alerts.emails import ValueNames, item_lines, item_path, site_path, site_url
 from alerts.models import NotificationSettings, SavedSearch
 from alerts.preferences import notification_settings_get
 from alerts.readers import FOLLOWED_KINDS, MATCH_KINDS, NOTICE_KINDS, EventIndex, event_item, readers_load
@@ -88,12 +88,15 @@ def feed_render(*, user: User, language: str, feed_url: str) -> str:
         )
         names = ValueNames()
         for item in feed_items(user=user):
-            link = site_url(site_path(item.get("url") or "/", language))
+            link = site_url(site_path(item_path(item), language))
+            # The id stays what it was when the entry was first published: built from the event's own `url` (for a
+            # notice, its API address), not from the link, which moved to the notice's page (an Atom id never changes).
+            first_link = site_url(site_path(item.get("url") or "/", language))
             feed.add_item(
                 title=(item.get("title_ja") if language == "ja" else "") or item.get("title") or link,
                 link=link,
                 description="<br>".join(escape(line) for line in item_lines(item, names)),
-                unique_id=f"{link}#{item['kind']}-{item.get('event', '')}",
+                unique_id=f"{first_link}#{item['kind']}-{item.get('event', '')}",
                 updateddate=dt.datetime.fromisoformat(item["at"]),
                 pubdate=dt.datetime.fromisoformat(item["at"]),
             )

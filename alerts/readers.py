@@ -6,11 +6,12 @@ naming a firm's country or one of its areas.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from companies.models import Company, Membership
+from matching.moves import COMPONENT_POINTS, MOVE_POINTS
 from portal.models import ChangeEvent
 from workspace.models import MatchFeedback, PipelineEntry
 
@@ -116,9 +117,76 @@ def event_item(event: ChangeEvent) -> dict[str, Any]:
         "title_ja": data.get("title_ja", ""),
         "url": data.get("url", ""),
     }
+    if event.kind in NOTICE_KINDS:
+        # What the notice concerns, so the digest and the feed can say it (its page is found from the slug).
+        item.update({name: data.get(name) or [] for name in ("countries", "areas")}, slug=data.get("slug", ""))
     if event.changes:
         item["changes"] = event.changes
     for name in ("score", "old_score", "new_score", "items", "moved", "decision", "source_url", "confirmed"):
         if name in data:
             item[name] = data[name]
     return item
+
+
+def digest_items(events: Sequence[ChangeEvent]) -> list[dict[str, Any]]:
+    """EVENTS as a digest's items, a match's moves netted into one item where its last move stands.
+
+    One digest reads as a summary: a score that went 65 → 54 and back to 65 (a curator's edit and its undo) is no
+    news, and 50 → 62 → 75 is one move, 50 → 75. A netted move under MOVE_POINTS is left out. The Atom feed is a log
+    of entries published one by one, so it keeps every move (docs/alerts.md).
+    """
+    moves: dict[tuple[int | None, int], list[ChangeEvent]] = defaultdict(list)
+    for event in events:
+        if event.kind == "match.moved":
+            moves[(event.company_id, event.subject_id)].append(event)
+    items = []
+    for event in events:
+        if event.kind != "match.moved":
+            items.append(event_item(event))
+            continue
+        group = moves[(event.company_id, event.subject_id)]
+        if event is group[-1]:
+            netted = move_item_net(group)
+            if netted is not None:
+                items.append(netted)
+    return items
+
+
+def move_item_net(events: Sequence[ChangeEvent]) -> dict[str, Any] | None:
+    """One item for a match's moves EVENTS (feed order): the first old score to the last new one; None under
+    MOVE_POINTS."""
+    item = event_item(events[-1])
+    if len(events) == 1:
+        return item
+    old, new = (events[0].data or {}).get("old_score"), item.get("new_score")
+    if old is None or new is None:
+        return item
+    if abs(float(new) - float(old)) < MOVE_POINTS:
+        return None
+    item["old_score"] = old
+    item["moved"] = _moved_net([(event.data or {}).get("moved") or [] for event in events])
+    return item
+
+
+def _moved_net(lists: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """What moved over several moves: each component from its first old to its last new contribution (largest
+    first, those under COMPONENT_POINTS dropped), then the record's changes, each once."""
+    components: dict[str, dict[str, Any]] = {}
+    others: list[dict[str, Any]] = []
+    for moved in lists:
+        for entry in moved:
+            params = entry.get("params") or {}
+            if entry.get("code") == "moved_component" and "component" in params:
+                first = components.setdefault(params["component"], dict(params))
+                first["new"] = params.get("new")
+            elif entry not in others:
+                others.append(entry)
+
+    def delta(params: dict[str, Any]) -> float:
+        try:
+            return abs(float(params["new"]) - float(params["old"]))
+        except (KeyError, TypeError, ValueError):
+            return 0.0
+
+    kept = sorted((p for p in components.values() if delta(p) >= COMPONENT_POINTS), key=lambda p: -delta(p))
+    return [{"code": "moved_component", "params": params} for params in kept] + others

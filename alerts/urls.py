@@ -14,6 +14,7 @@ urlpatterns = [
     path("my/notifications/unsubscribe-all/", views.unsubscribe_all, name="unsubscribe_all"),
     path("my/saved-searches/", views.saved_search_add, name="saved_search_add"),
     path("my/saved-searches/<int:pk>/delete/", views.saved_search_remove, name="saved_search_delete"),
+    path("my/saved-searches/<int:pk>/frequency/", views.saved_search_frequency_set, name="saved_search_frequency"),
     path("my/webhooks/", views.webhook_list, name="webhook_list"),
     path("my/webhooks/add/", views.webhook_create, name="webhook_create"),
     path("my/webhooks/<int:pk>/switch-off/", views.webhook_switch_off, name="webhook_switch_off"),

@@ -28,7 +28,7 @@ from alerts.preferences import (
     notification_settings_update,
     notification_unsubscribe_all,
 )
-from alerts.searches import listing_search_query, saved_search_create, saved_search_delete
+from alerts.searches import listing_search_query, saved_search_create, saved_search_delete, saved_search_update
 from alerts.tasks import deliver_emails_task
 from alerts.webhooks import (
     webhook_endpoint_create,
@@ -52,6 +52,7 @@ def _settings_page(
         "email_pending": email_change_pending(user=request.user),
         "feed_active": feed_link_active(user=request.user),
         "saved_searches": SavedSearch.objects.filter(user=request.user),
+        "frequency_choices": SavedSearch.Frequency.choices,
     }
     return render(request, "alerts/notification_settings.html", context)
 
@@ -200,6 +201,24 @@ def _saved_search_back(request: HttpRequest) -> str:
 
 @login_required
 @require_POST
+def saved_search_frequency_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change how often one of the user's saved searches is emailed (another user's answers 404)."""
+    search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    frequency = request.POST.get("frequency", "")
+    if frequency not in SavedSearch.Frequency.values:
+        messages.error(request, _("Choose daily or weekly."))
+    else:
+        search = saved_search_update(search=search, data={"frequency": frequency})
+        messages.success(
+            request,
+            _("“%(name)s” is now emailed: %(frequency)s.")
+            % {"name": search.name, "frequency": search.get_frequency_display()},
+        )
+    return redirect(f"{reverse('alerts:notification_settings')}#saved-searches")
+
+
+@login_required
+@require_POST
 def saved_search_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete one of the user's saved searches (another user's answers 404)."""
     saved_search_delete(search=get_object_or_404(SavedSearch, pk=pk, user=request.user))
@@ -220,10 +239,13 @@ def feed(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no session and no CSRF token
 def unsubscribe(request: HttpRequest) -> HttpResponse:
-    """GET: a page asking to confirm; POST: unsubscribe the link's user from every email, no sign-in needed."""
+    """GET: a page asking to confirm; POST: unsubscribe the link's user from every email, no sign-in needed.
+
+    An unknown or revoked link answers 404 with the site's page saying so and where email settings are changed: a
+    person who followed an old email's link needs that, not a bare "not found"."""
     link = secret_link_resolve(raw=request.GET.get("token"), purpose=SecretLink.Purpose.UNSUBSCRIBE)
     if link is None:
-        raise Http404
+        return render(request, "alerts/unsubscribe.html", {"invalid": True}, status=404)
     done = request.method == "POST"
     if done:
         notification_unsubscribe_all(user=link.user)

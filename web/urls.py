@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("companies/", include("companies.urls")),
     path("", include("web.match_urls")),
     path("", include("partners.urls")),
+    path("", include("notices.urls")),
     path("", include("alerts.urls")),
     path("", include("workspace.urls")),
     path("", include("web.page_urls")),

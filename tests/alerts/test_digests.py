@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from alerts.digests import digests_queue, period_start
+from alerts.emails import email_build
 from alerts.models import NotificationSettings
 from alerts.preferences import notification_settings_get, notification_settings_update
 from alerts.searches import saved_search_create
@@ -167,3 +168,25 @@ def test_a_match_the_firm_marked_not_relevant_stays_out_of_its_digest_until_the_
     digests_queue(period="daily", day=timezone.localdate() + dt.timedelta(days=1))
     second = OutboxMessage.objects.filter(kind="digest").order_by("id").last()
     assert titles(second) == ["Hidden call"]
+
+
+def moved(component: str, old: float, new: float) -> list[dict]:
+    return [{"code": "moved_component", "params": {"component": component, "old": old, "new": new}}]
+
+
+def test_a_score_move_and_its_reversal_are_netted_in_one_digest(alice, firm_a):
+    notification_settings_get(user=alice)
+    undone, climbing = CallFactory(slug="undone", title="Undone call"), CallFactory(slug="up", title="Climbing call")
+    # A curator's edit and its undo: 65 → 54, then 54 → 65.
+    match_event("match.moved", undone, firm_a, old_score=65.0, new_score=54.0, moved=moved("capability", 41, 30))
+    match_event("match.moved", climbing, firm_a, old_score=50.0, new_score=62.0, moved=moved("capability", 20, 32))
+    match_event("match.moved", undone, firm_a, old_score=54.0, new_score=65.0, moved=moved("capability", 30, 41))
+    match_event("match.moved", climbing, firm_a, old_score=62.0, new_score=75.0, moved=moved("capability", 32, 45))
+
+    digests_queue(period="daily")
+
+    message = digest_of(alice)
+    body = email_build(message, unsubscribe_url="https://kakehashi.example/unsubscribe/?token=x").body
+    assert titles(message) == ["Climbing call"]  # one item for it, none for the undone one
+    assert "Your firm's score moved: 50 → 75: capability 20 → 45 points" in body
+    assert "65 → 54" not in body and "54 → 65" not in body and "62 → 75" not in body

@@ -12,8 +12,9 @@ from django.utils import timezone
 from alerts.emails import unsubscribe_url_issue
 from alerts.models import NotificationSettings
 from alerts.preferences import notification_settings_update
-from portal.models import OutboxAttempt, OutboxMessage
+from portal.models import OutboxAttempt, OutboxMessage, SecretLink
 from portal.outbox import outbox_claim, outbox_settle
+from portal.secret_links import secret_links_revoke
 from programmes.services import opportunity_create, opportunity_publish
 from tests.factories import MembershipFactory, TechnologyAreaFactory, UserFactory
 
@@ -267,3 +268,25 @@ def test_an_address_confirmation_goes_to_the_new_address_through_smtp_once_and_i
     assert Client().post(link).status_code == 200
     alice.refresh_from_db()
     assert alice.email == "alice@new.example"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "says", "settings_path"),
+    [
+        ("", "This unsubscribe link is no longer valid.", "/my/notifications/"),
+        ("/ja", "この配信停止リンクはもう使えません。", "/ja/my/notifications/"),
+    ],
+)
+def test_an_old_or_wrong_unsubscribe_link_says_so_and_points_to_the_settings(alice, prefix, says, settings_path):
+    message = OutboxMessage.objects.create(key="digest:old", kind="digest", user=alice, payload={"items": []})
+    old = unsubscribe_url_issue(message).removeprefix("https://kakehashi.example")
+    secret_links_revoke(user=alice, purpose=SecretLink.Purpose.UNSUBSCRIBE)
+    anon = Client(enforce_csrf_checks=True)
+
+    for url in (f"{prefix}{old.removeprefix('/ja')}", f"{prefix}/unsubscribe/?token=kkl_not-a-real-secret"):
+        for page in (anon.get(url), anon.post(url, "List-Unsubscribe=One-Click", content_type="text/plain")):
+            text = page.content.decode()
+            assert page.status_code == 404
+            assert says in text and f'href="{settings_path}"' in text
+            assert 'class="site-header"' in text  # the site's own page, not a bare "not found"
+    assert NotificationSettings.objects.filter(user=alice, frequency="off").count() == 0

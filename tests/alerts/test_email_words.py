@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone, translation
 
 from alerts.emails import email_build, item_lines
+from notices.models import Notice
 from portal.models import OutboxMessage
 from tests.factories import TechnologyAreaFactory, UserFactory
 
@@ -85,3 +86,25 @@ def test_a_reminder_email_names_the_record_and_the_days_left(settings):
     assert japanese.subject == "リマインダー：Closing call"
     assert f"あと3日、{on}に締切" in japanese.body
     assert "https://kakehashi.example/ja/opportunities/closing/" in japanese.body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "prefix"), [("en", ""), ("ja", "/ja")])
+def test_a_digests_notice_links_to_the_notices_page_not_the_api(settings, client, language, prefix):
+    settings.SITE_URL = "https://kakehashi.example"
+    Notice.objects.create(
+        slug="export-rules", title="Export rules", summary="s", dated_on="2026-04-21", status="published"
+    )
+    item = {"section": "notices", "kind": "notice.published", "title": "Export rules", "at": timezone.now().isoformat()}
+    new = item | {"url": "/api/v1/notices/export-rules/", "slug": "export-rules", "countries": ["AU"], "areas": []}
+    queued_before = item | {"url": "/api/v1/notices/export-rules/"}  # a digest queued before items kept the slug
+    for items in ([new], [queued_before]):
+        message = OutboxMessage.objects.create(
+            key=f"digest:notice:{len(items[0])}", channel="email", kind="digest", user=UserFactory(),
+            payload={"language": language, "items": items},
+        )  # fmt: skip
+
+        body = email_build(message, unsubscribe_url="https://kakehashi.example/unsubscribe/?token=x").body
+
+        assert f"https://kakehashi.example{prefix}/notices/export-rules/" in body and "/api/" not in body
+        assert client.get(f"{prefix}/notices/export-rules/").status_code == 200

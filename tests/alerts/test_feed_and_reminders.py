@@ -14,9 +14,11 @@ from alerts.preferences import (
 )
 from alerts.reminders import reminders_queue
 from alerts.searches import saved_search_create
+from notices.models import Notice
+from notices.services import notice_published_record
 from portal.models import OutboxMessage
 from tests.alerts.conftest import match_event, notice_event, opportunity_event
-from tests.factories import CallFactory, EventFactory
+from tests.factories import CallFactory, EventFactory, TechnologyAreaFactory
 from workspace.services import pipeline_entry_save
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +119,55 @@ def test_a_member_who_never_opened_the_settings_gets_reminders_from_the_daily_ru
 
     assert report["reminders"] == 1
     assert OutboxMessage.objects.get(kind="reminder").user == alice
+
+
+@pytest.mark.django_db(transaction=True)  # readers see only ended transactions' events
+def test_the_feed_keeps_each_move_of_a_match_as_its_own_entry(alice, firm_a, anon_client):
+    notification_settings_get(user=alice)
+    call = CallFactory(slug="undone", title="Undone call")
+    match_event("match.moved", call, firm_a, old_score=65.0, new_score=54.0, moved=[])
+    match_event("match.moved", call, firm_a, old_score=54.0, new_score=65.0, moved=[])
+    raw = feed_link_issue(user=alice)
+
+    response = anon_client.get(f"/feeds/alerts.atom?token={raw}")
+
+    # A feed is a log: an entry once published stays as it was, so a reversal is a second entry, not a rewrite.
+    assert [title for title, _link in entries(response)] == ["Undone call", "Undone call"]
+    assert "54 → 65" in response.content.decode() and "65 → 54" in response.content.decode()
+
+
+def _notice_for_australia():
+    notice = Notice.objects.create(
+        slug="export-rules", title="Export rules eased", title_ja="輸出規則の緩和", summary="Fewer licences needed.",
+        summary_ja="必要な許可が減ります。", dated_on="2026-04-21", status="published", countries=["AU"],
+    )  # fmt: skip
+    notice.technology_areas.add(TechnologyAreaFactory(slug="uuv", name="Uncrewed underwater vehicles"))
+    notice_published_record(notice=notice)
+
+
+@pytest.mark.django_db(transaction=True)  # readers see only ended transactions' events
+@pytest.mark.parametrize(("language", "prefix"), [("en", ""), ("ja", "/ja")])
+def test_a_notice_entry_links_to_the_notices_page_and_says_what_it_concerns(alice, anon_client, language, prefix):
+    notification_settings_update(user=alice, data={"language": language})
+    _notice_for_australia()
+    raw = feed_link_issue(user=alice)
+
+    response = anon_client.get(f"/feeds/alerts.atom?token={raw}")
+
+    entry = ET.fromstring(response.content).find(f"{ATOM}entry")
+    link = entry.find(f"{ATOM}link").get("href")
+    assert link == f"https://kakehashi.example{prefix}/notices/export-rules/"
+    page = anon_client.get(link.removeprefix("https://kakehashi.example"))
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    # The id of an entry published before notices had a page stays the same.
+    assert entry.find(f"{ATOM}id").text.startswith(f"https://kakehashi.example{prefix}/api/v1/notices/export-rules/#")
+    summary = entry.find(f"{ATOM}summary").text
+    if language == "en":
+        assert "Export rules eased" in page.content.decode()
+        assert "New rule or policy notice: Export rules eased" in summary
+        assert "Firms from: Australia" in summary and "Technology areas: Uncrewed underwater vehicles" in summary
+        assert "Fewer licences needed." in summary
+    else:
+        assert "輸出規則の緩和" in page.content.decode()
+        assert "制度・方針の変更のお知らせ：輸出規則の緩和" in summary and "必要な許可が減ります。" in summary
+        assert "対象企業の国：オーストラリア" in summary

@@ -4,7 +4,9 @@ import re
 
 import pytest
 
+from alerts.digests import due_user_ids
 from alerts.models import NotificationSettings
+from alerts.searches import saved_search_create
 from portal.models import SecretLink
 from tests.factories import UserFactory
 
@@ -139,3 +141,34 @@ def test_the_user_admin_refuses_an_address_another_account_uses(alice):
     assert "Another account already uses this email address." in response.text
     alice.refresh_from_db()
     assert alice.email != "SOMEONE@elsewhere.example"
+
+
+def test_each_saved_search_says_how_often_it_is_emailed_and_can_be_changed(alice, alice_client):
+    alice_client.post(URL, FORM | {"language": "en"})  # a weekly digest
+    search = saved_search_create(user=alice, name="USV calls", query="kind=call", frequency="daily")
+
+    english = alice_client.get(URL).content.decode()
+    japanese = alice_client.get(f"/ja{URL}").content.decode()
+
+    table = english[english.index('id="saved-searches"') :]
+    assert "How often new results are emailed" in table and ">Sent<" not in table
+    assert '<option value="daily" selected>Daily</option>' in table
+    assert "Each saved search has its own frequency, whatever you choose for the digest above" in english
+    assert "保存した検索はそれぞれ独自の頻度で届きます" in japanese and "新着結果をメールする頻度" in japanese
+    assert due_user_ids("daily") == [alice.pk]  # the daily search still sends a daily email, as the page says
+
+    response = alice_client.post(f"/my/saved-searches/{search.pk}/frequency/", {"frequency": "weekly"}, follow=True)
+
+    search.refresh_from_db()
+    assert search.frequency == "weekly"
+    assert "“USV calls” is now emailed: Weekly." in response.content.decode()
+    assert '<option value="weekly" selected>Weekly</option>' in response.content.decode()
+    assert due_user_ids("daily") == [] and due_user_ids("weekly") == [alice.pk]
+
+
+def test_nobody_changes_another_users_saved_search(alice, bob_client):
+    search = saved_search_create(user=alice, name="USV calls", query="kind=call", frequency="daily")
+
+    assert bob_client.post(f"/my/saved-searches/{search.pk}/frequency/", {"frequency": "weekly"}).status_code == 404
+    search.refresh_from_db()
+    assert search.frequency == "daily"

@@ -58,6 +58,7 @@ SLUG_ROUTES = {
     "api:organisation-detail": "organisation",
     "api:company-detail": "firm",
     "api:notice-detail": "notice",
+    "notices:notice_detail": "notice",
     "partners:partner_detail": "partner",
     "partners:introduction_create": "partner",
     "api:partner-detail": "partner",
@@ -77,6 +78,7 @@ PK_ROUTES = {
     "api:webhook-rotate-secret": "webhook",
     "api:saved-search-detail": "saved_search",
     "alerts:saved_search_delete": "saved_search",
+    "alerts:saved_search_frequency": "saved_search",
     "alerts:webhook_switch_off": "webhook",
     "alerts:webhook_switch_on": "webhook",
     "alerts:webhook_rotate_secret": "webhook",
@@ -131,6 +133,7 @@ PRIVATE_ROUTES = {
     # Alerts (#15): alice's saved search; feeds and unsubscribe links open only with their secret.
     "api:saved-search-detail": 404,
     "alerts:saved_search_delete": 405,  # POST only; the POST is a 404 (tests/alerts/test_saved_searches.py)
+    "alerts:saved_search_frequency": 405,  # POST only; the POST is a 404 (tests/alerts/test_notification_settings.py)
     "alerts:feed": 404,
     "alerts:unsubscribe": 404,
     "alerts:email_confirm": 404,
