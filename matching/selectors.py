@@ -259,11 +259,11 @@ def gap_plan(*, matches: Iterable[Match], names: Names | None = None) -> list[tu
 
 
 def notice_gap_url(gap: dict[str, Any], match: Match) -> str:
-    """Where to read a notice gap's notice: on the record's page when the notice is linked to it, else the API."""
+    """Where to read a notice gap's notice: on the record's page when the notice is linked to it, else its own page."""
     notice = gap["notice"]
     if notice.get("on_record"):
         return f"{match.opportunity.get_absolute_url()}#notice-{notice.get('slug', '')}"
-    return str(notice.get("url") or "")
+    return str(notice.get("page") or notice.get("url") or "")
 
 
 def _offer_partners(items: list[GapItem], limit: int = 3) -> None:

@@ -68,11 +68,12 @@ def notice_gaps_for(pairs: set[Pair]) -> dict[Pair, list[dict[str, Any]]]:
 def _item(notice: dict[str, Any], *, on_record: bool) -> dict[str, Any]:
     dated = notice["dated_on"]
     code, day = ("notice", dated) if dated else ("notice_due", notice["due_by"])
-    url = reverse("api:notice-detail", kwargs={"version": "v1", "slug": notice["slug"]})
+    url = reverse("api:notice-detail", kwargs={"version": "v1", "slug": notice["slug"]})  # what API clients get
+    page = reverse("notices:notice_detail", kwargs={"slug": notice["slug"]})  # what pages link, in their language
     return {
         "code": code,
         "params": {"notice": notice["slug"], "date": day.isoformat()},
-        "notice": {"slug": notice["slug"], "url": url, "on_record": on_record},
+        "notice": {"slug": notice["slug"], "url": url, "page": page, "on_record": on_record},
     }
 
 

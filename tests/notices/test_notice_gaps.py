@@ -159,13 +159,15 @@ def test_the_gap_plan_lists_each_notice_once_with_the_matches_it_bears_on_and_a_
         2,
     )
     assert sorted(m.opportunity.slug for m in standard.matches) == ["cyber-call", "cyber-call-2"]
-    assert standard.notice_url == "/api/v1/notices/cyber-standard/"  # on no record: the notice itself
+    assert standard.notice_url == "/notices/cyber-standard/"  # on no record: the notice's own page, not the API
     plan = response.content.decode().split('id="plan-heading"')[1]
     assert "<h3>Rule and policy changes</h3>" in plan
     assert (
         '<a class="gap-notice" href="/opportunities/export-programme/#notice-export-rules">open the notice</a>' in plan
     )
-    assert '<a class="gap-notice" href="/api/v1/notices/cyber-standard/">open the notice</a>' in plan
+    assert '<a class="gap-notice" href="/notices/cyber-standard/">open the notice</a>' in plan
+    assert alice_client.get("/notices/cyber-standard/").status_code == 200
+    assert "/ja/notices/cyber-standard/" in alice_client.get("/ja/my/matches/").content.decode()  # in the language
 
 
 def test_the_gap_plan_leaves_out_notices_that_do_not_bear_on_the_firm(bob_client, setting):
