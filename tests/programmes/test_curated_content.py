@@ -409,6 +409,7 @@ def test_an_area_weight_above_1_names_the_area(db, tmp_path):
         - slug: quantum
           name: Quantum
           description: Quantum things.
+          keywords: [qubit]
         """,
         opportunities="""
         - slug: heavy
