@@ -6,6 +6,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -259,3 +260,19 @@ class OpportunityFilterSet(django_filters.FilterSet):
         if not self.form.cleaned_data.get("ordering"):
             queryset = self._ordered(queryset, "deadline")
         return queryset
+
+
+# The web listing's defaults, while the reader has chosen no filter: it lists what is open now, since people come for
+# what they can still act on; "open=" (Any) shows closed calls and past events too. Paging, sorting and whatever else
+# a link carries (a tracking tag) choose no filter, so page 2 of a first visit is still "open now". Once a filter is
+# chosen the query is taken as is, so the page and the API filter identically. The API has no default.
+LISTING_DEFAULTS = {"open": "true"}
+NOT_FILTERS = ("ordering",)
+
+
+def listing_params(params: QueryDict) -> QueryDict:
+    """PARAMS as the web listing reads them: with LISTING_DEFAULTS when they name none of the listing's filters."""
+    data = params.copy()
+    if not set(data) & (set(OpportunityFilterSet.base_filters) - set(NOT_FILTERS)):
+        data.update(LISTING_DEFAULTS)
+    return data

@@ -23,7 +23,7 @@ from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word, one_decimal
 from portal.text import localised, reading_japanese
-from programmes.filters import OpportunityFilterSet
+from programmes.filters import OpportunityFilterSet, listing_params
 from programmes.models import Opportunity
 from workspace.selectors import workspace_context
 
@@ -65,14 +65,10 @@ SCORE_COLUMN = ("score", gettext_lazy("Score"))
 
 
 def opportunity_filterset(request: HttpRequest) -> OpportunityFilterSet:
-    """The shared FilterSet bound to the query string, over the records this viewer may see.
-
-    A first visit (no query string) lists what is open now, since people come for what they can still act on;
-    "open=" (Any) shows closed calls and past events too. The API has no such default.
-    """
+    """The shared FilterSet bound to the query string with the listing's defaults (`listing_params`: open now unless
+    the reader chose), over the records this viewer may see."""
     queryset = Opportunity.objects.visible_to(request.user).for_listing()
-    data = request.GET or QueryDict("open=true")
-    return OpportunityFilterSet(data, queryset=queryset, request=request)
+    return OpportunityFilterSet(listing_params(request.GET), queryset=queryset, request=request)
 
 
 def _open_only(data) -> bool:
