@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from portal.filters import BooleanFilter, ModelMultipleChoiceFilter, MultipleChoiceFilter
-from portal.text import reading_japanese
+from portal.text import country_name_sort_key, reading_japanese
 from programmes.models import Opportunity, OpportunityArea, Organisation, TechnologyArea
 
 
@@ -61,8 +61,12 @@ def fit_score_provider(provider: FitScore) -> FitScore:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """Every country, named in the active language."""
-    return [(code, name) for code, name in countries]
+    """Every country, named and sorted in the active language: django-countries' order (by English name) in
+    English, the reading of the Japanese name (あいうえお順, `country_name_sort_key`) on /ja/ pages."""
+    choices = [(code, str(name)) for code, name in countries]
+    if reading_japanese():
+        choices.sort(key=lambda choice: (country_name_sort_key(choice[1]), choice[1]))
+    return choices
 
 
 # What `q` searches: a record's own text and its areas' names, each in English and Japanese (docs/api.md).

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
-from django_countries import countries
 
 from companies.selectors import viewer_company_list
 from matching.selectors import match_get, match_scores_for, notice_gaps_attach, opportunity_top_match_list
@@ -23,7 +22,7 @@ from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word, one_decimal
 from portal.text import localised, reading_japanese
-from programmes.filters import OpportunityFilterSet, listing_params
+from programmes.filters import OpportunityFilterSet, country_choices, listing_params
 from programmes.models import Opportunity
 from workspace.selectors import workspace_context
 
@@ -87,7 +86,7 @@ def _tune_form(form: forms.Form, *, can_sort_by_fit: bool) -> None:
     form.fields["open"].widget = open_widget
     country = form.fields["eligible_country"]
     country.empty_label = _("Any country")  # set before the choices: django-filter puts it first, once
-    country.choices = list(countries)
+    country.choices = country_choices()  # in the reader's order (programmes.filters)
     for name in ("closes_after", "closes_before"):
         form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
     form.fields["q"].widget = forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. laser radar")})
