@@ -203,3 +203,13 @@ def country_name_sort_key(name: str) -> str:
             name = COUNTRY_NAME_READINGS[written] + name[len(written) :]
             break
     return kana_sort_key(name.replace("（", " ").replace("）", " "))
+
+
+_NUMBERS = re.compile(r"(\d+)")
+
+
+def natural_sort_key(text: str) -> list[str | int]:
+    """TEXT's key for a natural order, numbers compared as numbers ("field 2" before "field 10"), letters by case-folded
+    text. Splitting on a captured group puts text at even places and numbers at odd ones, so keys always compare."""
+    pieces = _NUMBERS.split(unicodedata.normalize("NFKC", text))  # NFKC: full-width digits as ASCII ones
+    return [int(piece) if n % 2 else piece.casefold() for n, piece in enumerate(pieces)]
