@@ -3,9 +3,9 @@
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from companies.models import Company
+from programmes.filters import country_choices
 from programmes.models import TechnologyArea
 
 
@@ -15,7 +15,7 @@ class CompanyFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q", label=_("Search"), help_text=_("Words that must all appear in the name or description.")
     )
-    country = django_filters.ChoiceFilter(choices=list(countries), label=_("Country"))
+    country = django_filters.ChoiceFilter(choices=country_choices, label=_("Country"))  # named and sorted per request
     size = django_filters.ChoiceFilter(choices=Company.Size.choices, label=_("Size"))
     technology_area = django_filters.ModelChoiceFilter(
         field_name="technology_areas",

@@ -182,3 +182,34 @@ def form_problems(form: Any, *, labels: bool = False) -> list[str]:
 def form_problems_said(form: Any) -> str:
     """FORM's refusals for a person, in one message: each field by its label, in the reader's punctuation."""
     return punct(" ").join(form_problems(form, labels=True))
+
+
+# Readings of the kanji that django-countries' Japanese country names begin with (中国, 米領サモア, 北朝鮮…), so that
+# they sort among the katakana names by sound (あいうえお順) instead of after them all by code point. The rest of a
+# name is taken as written (katakana reads as itself; a later kanji only breaks a tie).
+COUNTRY_NAME_READINGS = {
+    "合衆国": "がっしゅうこく", "北朝鮮": "きたちょうせん", "南極": "なんきょく", "中央": "ちゅうおう",
+    "中国": "ちゅうごく", "赤道": "せきどう", "香港": "ほんこん", "日本": "にほん", "韓国": "かんこく",
+    "台湾": "たいわん", "米領": "べいりょう", "英領": "えいりょう", "仏領": "ふつりょう", "北": "きた",
+    "南": "みなみ", "東": "ひがし", "西": "にし",
+}  # fmt: skip
+
+
+def country_name_sort_key(name: str) -> str:
+    """The key a Japanese reader's list sorts a Japanese country NAME by: its reading in あいうえお順 (kana_sort_key),
+    with the leading kanji read through COUNTRY_NAME_READINGS (the longest that fits)."""
+    for written in sorted(COUNTRY_NAME_READINGS, key=len, reverse=True):
+        if name.startswith(written):
+            name = COUNTRY_NAME_READINGS[written] + name[len(written) :]
+            break
+    return kana_sort_key(name.replace("（", " ").replace("）", " "))
+
+
+_NUMBERS = re.compile(r"(\d+)")
+
+
+def natural_sort_key(text: str) -> list[str | int]:
+    """TEXT's key for a natural order, numbers compared as numbers ("field 2" before "field 10"), letters by case-folded
+    text. Splitting on a captured group puts text at even places and numbers at odd ones, so keys always compare."""
+    pieces = _NUMBERS.split(unicodedata.normalize("NFKC", text))  # NFKC: full-width digits as ASCII ones
+    return [int(piece) if n % 2 else piece.casefold() for n, piece in enumerate(pieces)]

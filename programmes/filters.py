@@ -6,12 +6,13 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import F, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from portal.filters import BooleanFilter, ModelMultipleChoiceFilter, MultipleChoiceFilter
-from portal.text import reading_japanese
+from portal.text import country_name_sort_key, reading_japanese
 from programmes.models import Opportunity, OpportunityArea, Organisation, TechnologyArea
 
 
@@ -65,8 +66,12 @@ def fit_score_provider(provider: FitScore) -> FitScore:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """Every country, named in the active language."""
-    return [(code, name) for code, name in countries]
+    """Every country, named and sorted in the active language: django-countries' order (by English name) in
+    English, the reading of the Japanese name (あいうえお順, `country_name_sort_key`) on /ja/ pages."""
+    choices = [(code, str(name)) for code, name in countries]
+    if reading_japanese():
+        choices.sort(key=lambda choice: (country_name_sort_key(choice[1]), choice[1]))
+    return choices
 
 
 # What `q` searches: a record's own text and its areas' names, each in English and Japanese (docs/api.md).
@@ -264,3 +269,19 @@ class OpportunityFilterSet(django_filters.FilterSet):
         if not self.form.cleaned_data.get("ordering"):
             queryset = self._ordered(queryset, "deadline")
         return queryset
+
+
+# The web listing's defaults, while the reader has chosen no filter: it lists what is open now, since people come for
+# what they can still act on; "open=" (Any) shows closed calls and past events too. Paging, sorting and whatever else
+# a link carries (a tracking tag) choose no filter, so page 2 of a first visit is still "open now". Once a filter is
+# chosen the query is taken as is, so the page and the API filter identically. The API has no default.
+LISTING_DEFAULTS = {"open": "true"}
+NOT_FILTERS = ("ordering",)
+
+
+def listing_params(params: QueryDict) -> QueryDict:
+    """PARAMS as the web listing reads them: with LISTING_DEFAULTS when they name none of the listing's filters."""
+    data = params.copy()
+    if not set(data) & (set(OpportunityFilterSet.base_filters) - set(NOT_FILTERS)):
+        data.update(LISTING_DEFAULTS)
+    return data

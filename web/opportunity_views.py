@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
-from django_countries import countries
 
 from companies.selectors import viewer_company_list
 from matching.selectors import match_get, match_scores_for, notice_gaps_attach, opportunity_top_match_list
@@ -23,7 +22,7 @@ from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word, one_decimal
 from portal.text import localised, reading_japanese
-from programmes.filters import OpportunityFilterSet
+from programmes.filters import OpportunityFilterSet, country_choices, listing_params
 from programmes.models import Opportunity
 from workspace.selectors import workspace_context
 
@@ -65,14 +64,10 @@ SCORE_COLUMN = ("score", gettext_lazy("Score"))
 
 
 def opportunity_filterset(request: HttpRequest) -> OpportunityFilterSet:
-    """The shared FilterSet bound to the query string, over the records this viewer may see.
-
-    A first visit (no query string) lists what is open now, since people come for what they can still act on;
-    "open=" (Any) shows closed calls and past events too. The API has no such default.
-    """
+    """The shared FilterSet bound to the query string with the listing's defaults (`listing_params`: open now unless
+    the reader chose), over the records this viewer may see."""
     queryset = Opportunity.objects.visible_to(request.user).for_listing()
-    data = request.GET or QueryDict("open=true")
-    return OpportunityFilterSet(data, queryset=queryset, request=request)
+    return OpportunityFilterSet(listing_params(request.GET), queryset=queryset, request=request)
 
 
 def _open_only(data) -> bool:
@@ -91,7 +86,7 @@ def _tune_form(form: forms.Form, *, can_sort_by_fit: bool) -> None:
     form.fields["open"].widget = open_widget
     country = form.fields["eligible_country"]
     country.empty_label = _("Any country")  # set before the choices: django-filter puts it first, once
-    country.choices = list(countries)
+    country.choices = country_choices()  # in the reader's order (programmes.filters)
     for name in ("closes_after", "closes_before"):
         form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
     form.fields["q"].widget = forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. laser radar")})

@@ -97,7 +97,7 @@ def pipeline_list_view(request: HttpRequest, company_slug: str) -> HttpResponse:
         label = PipelineEntry.Stage(stage).label
         column = Column(stage, str(label), list(page.object_list), page.paginator.count)
         paging = {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}
-        context.update(columns=[column], querystring=f"stage={stage}", **paging)
+        context.update(columns=[column], **paging)  # the page links keep ?stage= with the rest of the query
     else:
         if stage:  # a link from elsewhere, or a hand-typed one: say why the whole board is shown
             stages = punct(",").join(str(label) for label in PipelineEntry.Stage.labels)

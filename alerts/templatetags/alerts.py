@@ -1,18 +1,19 @@
 """The "Save this search" panel the opportunity listing shows (the listing lives below alerts, so it loads a tag)."""
 
 from django import template
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest
 
 from alerts.forms import SavedSearchForm
 from alerts.models import NotificationSettings, SavedSearch
 from alerts.searches import listing_search_query, saved_search_for_query
+from programmes.filters import listing_params
 
 register = template.Library()
 
 
 def listing_query(request: HttpRequest) -> str:
-    """The filters the listing applies now, normalised; a first visit (no query string) lists what is open now."""
-    return listing_search_query((request.GET or QueryDict("open=true")).urlencode())
+    """The filters the listing applies now, with its defaults (open now unless the reader chose), normalised."""
+    return listing_search_query(listing_params(request.GET).urlencode())
 
 
 @register.inclusion_tag("alerts/_saved_search_panel.html", takes_context=True)

@@ -165,3 +165,13 @@ def test_the_profile_form_keeps_english_order_in_english(alice_client, named_in_
         "ISO 9001",
         "Unified qualification",
     ]
+
+
+def test_an_english_export_control_note_is_marked_english_like_the_description(consultant_client, firm_a):
+    firm_a.description = "Uncrewed aircraft for maritime patrol."
+    firm_a.export_control_notes = "MQ-9B is a US defence article under the ITAR."
+    firm_a.save()
+    text = consultant_client.get("/ja/companies/firm-a/").text
+    badge = '<span class="badge badge-english" lang="ja">英語</span>'
+    assert f'<p lang="en">MQ-9B is a US defence article under the ITAR. {badge}</p>' in text
+    assert text.count(badge) == 2  # the description's and the note's

@@ -60,3 +60,14 @@ def test_the_account_page_in_japanese(alice_client):
 def test_signing_in_is_needed(anon_client):
     response = anon_client.get("/account/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("page", ["/account/tokens/", "/companies/firm-a/edit/", "/my/notifications/"])
+def test_each_help_text_has_the_id_its_input_points_to(alice_client, page):
+    import re
+
+    text = alice_client.get(page).text
+    described = re.findall(r'aria-describedby="([^"]+)"', text)
+    assert described
+    for target in described:
+        assert f'id="{target}"' in text, target

@@ -129,3 +129,27 @@ def test_a_record_saved_with_the_last_date_before_dates_were_bounded_keeps_the_f
     events = events_by_uid(parse(anon_client.get("/calendar.ics")))
 
     assert events["typo-call-deadline@kakehashi"].decoded("DTEND") == datetime.date.max
+
+
+@pytest.mark.parametrize(
+    ("prefix", "window", "badge"),
+    [
+        ("", "Expected December 2031 to February 2032, not announced", "expected"),
+        ("/ja", "2031年12月〜2032年2月の見込み（未発表）", "見込み"),
+    ],
+)
+def test_the_calendar_page_shows_an_expected_window_where_no_date_is_known(anon_client, db, prefix, window, badge):
+    OpportunityFactory(
+        slug="expo-2031", kind="event", title="Expo 2031", expected_basis="from past editions",
+        expected_from=datetime.date(2031, 12, 1), expected_until=datetime.date(2032, 2, 28),
+    )  # fmt: skip
+    OpportunityFactory(
+        slug="call-2031", kind="call", title="Call 2031", expected_basis="from past editions",
+        expected_from=datetime.date(2031, 12, 1), expected_until=datetime.date(2032, 2, 28),
+    )  # fmt: skip
+    OpportunityFactory(slug="dated-call", kind="call", title="Dated call", closes_on=datetime.date(2031, 6, 5))
+    text = anon_client.get(f"{prefix}/calendar/").text
+    assert '<time datetime="">' not in text
+    assert text.count(window) == 2  # the deadline's row and the event's row
+    assert f'<span class="badge badge-expected">{badge}</span>' in text
+    assert '<time datetime="2031-06-05">' in text  # a known date is still a date
