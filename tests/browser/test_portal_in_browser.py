@@ -130,7 +130,7 @@ def test_staff_sign_in_and_see_the_breakdown_of_their_matches(page, alice_with_m
     expect(page.get_by_role("heading", name="My matches", level=1)).to_be_visible()
     first = page.locator("article.match-card").first
     expect(first.get_by_role("heading", level=3)).to_have_text("High-power laser call")
-    bar = first.get_by_role("img", name="Score 82 out of 100, drawn as its parts")
+    bar = first.get_by_role("img", name="Score 81.5 out of 100, drawn as its parts")
     expect(bar).to_be_visible()
     capability = first.locator("rect.seg-capability")
     box = capability.bounding_box()

@@ -34,7 +34,7 @@ def test_matches_best_first_with_the_breakdown_drawn_and_written(alice_client, a
     assert '<rect class="seg-eligibility" x="45.000" y="0" width="20.000"' in text
     assert '<rect class="seg-rest" x="81.500" y="0" width="18.500"' in text
     # The accessible text beside it.
-    assert 'aria-label="Score 82 out of 100, drawn as its parts"' in text
+    assert 'aria-label="Score 81.5 out of 100, drawn as its parts"' in text
     assert "Capability</strong> 45.0" in text
     assert "Timing</strong> 6.5" in text
     assert "declares Directed energy" in text and "Directed energy: description mentions beam director" in text

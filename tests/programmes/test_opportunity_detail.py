@@ -109,7 +109,7 @@ def test_staff_see_their_firms_breakdown_and_gaps(alice_client, alice_matches):
     response = alice_client.get(url(alice_matches["laser"].opportunity))
     text = response.text
     assert "How Firm A fits" in text
-    assert '<span class="score-number">82</span>' in text
+    assert '<span class="score-number">81.5</span>' in text
     assert '<rect class="seg-capability" x="0.000" y="0" width="45.000"' in text
     assert "Capability</strong> 45.0" in text
     assert "no AS9100D or JIS Q 9100" in text
