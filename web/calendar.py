@@ -18,6 +18,7 @@ from icalendar import Calendar, Event, vText
 from matching.models import Match
 from portal.text import localised
 from programmes.models import Opportunity
+from workspace.models import PipelineEntry
 
 UID_DOMAIN = "kakehashi"
 PRODID = "-//Kakehashi//Japanese defence programme deadlines//EN"
@@ -100,8 +101,15 @@ def opportunities_calendar(
     return calendar.to_ical()
 
 
-def matches_calendar(matches: Iterable[Match], *, name: str, absolute_url: Callable[[str], str]) -> bytes:
-    """A firm's feed: its matched opportunities' deadlines and events, each noting the score."""
+def matches_calendar(
+    matches: Iterable[Match],
+    *,
+    name: str,
+    absolute_url: Callable[[str], str],
+    followed: Iterable[PipelineEntry] = (),
+) -> bytes:
+    """A firm's feed: its matched opportunities' deadlines and events, each noting the score, and the records in its
+    pipeline it has no score for (FOLLOWED: an expected edition, say), each noting its stage."""
     calendar = _calendar(name)
     for match in matches:
         note = _("Fit for %(firm)s: %(score)s out of 100.") % {
@@ -109,6 +117,10 @@ def matches_calendar(matches: Iterable[Match], *, name: str, absolute_url: Calla
             "score": f"{match.score:.0f}",
         }
         for event in opportunity_events(match.opportunity, absolute_url=absolute_url, note=note):
+            calendar.add_component(event)
+    for entry in followed:
+        note = _("In your pipeline: %(stage)s.") % {"stage": entry.get_stage_display()}
+        for event in opportunity_events(entry.opportunity, absolute_url=absolute_url, note=note):
             calendar.add_component(event)
     return calendar.to_ical()
 

@@ -23,7 +23,7 @@ from programmes.selectors import (
     upcoming_deadline_list,
 )
 from web.calendar import matches_calendar, opportunities_calendar
-from workspace.selectors import with_workspace
+from workspace.selectors import pipeline_calendar_list, with_workspace
 
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -125,10 +125,15 @@ def private_calendar_feed(request: HttpRequest) -> HttpResponse:
 
 def _company_feed(request: HttpRequest, company: Company) -> HttpResponse:
     # workspace (#14): a match the firm marked "not relevant" is not one of its deadlines
-    matches = with_workspace(company_feed_match_list(company=company))
+    scored = company_feed_match_list(company=company)
+    matches = with_workspace(scored)
+    # Records the firm follows or pursues that it has no score for (an expected edition) keep their dates there too;
+    # a match it dismissed stays out, as above.
+    followed = pipeline_calendar_list(company=company, leaving_out=scored.values("opportunity_id"))
     body = matches_calendar(
         matches,
         name=_("Kakehashi: deadlines for %(firm)s") % {"firm": company.name},
         absolute_url=request.build_absolute_uri,
+        followed=followed,
     )
     return _ical_response(body, f"kakehashi-{company.slug}.ics", private=True)

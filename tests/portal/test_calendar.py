@@ -153,3 +153,26 @@ def test_the_calendar_page_shows_an_expected_window_where_no_date_is_known(anon_
     assert text.count(window) == 2  # the deadline's row and the event's row
     assert f'<span class="badge badge-expected">{badge}</span>' in text
     assert '<time datetime="2031-06-05">' in text  # a known date is still a date
+
+
+def test_a_followed_edition_with_no_score_yet_is_in_the_firms_feed(anon_client, alice_matches, alice, firm_a):
+    """An expected edition is not scored until its dates are out, so the firm's feed only had it if followed."""
+    from workspace.services import match_feedback_give, pipeline_entry_save
+
+    expo = OpportunityFactory(
+        slug="expo-next", title="Expo 2027", kind="event", expected_from=days(200), expected_until=days(260),
+        expected_basis="from the last two editions",
+    )  # fmt: skip
+    dropped = OpportunityFactory(slug="lost-call", kind="call", closes_on=days(30))
+    pipeline_entry_save(company=firm_a, opportunity=expo, by=alice)
+    pipeline_entry_save(company=firm_a, opportunity=dropped, by=alice, stage="lost")
+    laser = alice_matches["laser"].opportunity
+    match_feedback_give(company=firm_a, opportunity=laser, reason="too_early", by=alice)
+    pipeline_entry_save(company=firm_a, opportunity=laser, by=alice)  # dismissed and followed: stays out
+
+    events = events_by_uid(parse(anon_client.get("/calendar/private.ics", {"token": feed_token(alice, firm_a)})))
+
+    assert set(events) == {"cyber-call-deadline@kakehashi", "expo-next-event@kakehashi"}
+    expected = events["expo-next-event@kakehashi"]
+    assert str(expected["SUMMARY"]) == "Expected: Expo 2027" and str(expected["STATUS"]) == "TENTATIVE"
+    assert "In your pipeline: Watching." in str(expected["DESCRIPTION"])
