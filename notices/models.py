@@ -21,9 +21,11 @@ class NoticeQuerySet(models.QuerySet):
         """Dated notices, newest first, then the announced ones (no date yet), on every database."""
         return self.order_by(models.F("dated_on").desc(nulls_last=True), "slug")
 
-    def for_listing(self) -> "NoticeQuerySet":
-        """A notice with its sources, records and areas, in a fixed number of queries."""
-        return self.prefetch_related("sources", "records", "technology_areas")
+    def for_listing(self, user=None) -> "NoticeQuerySet":
+        """A notice with its sources, areas and the records USER may see, in a fixed number of queries: a notice
+        linked to a draft record does not name it to the public."""
+        records = models.Prefetch("records", queryset=Opportunity.objects.visible_to(user).order_by("slug"))
+        return self.prefetch_related("sources", records, "technology_areas")
 
 
 class Notice(models.Model):

@@ -14,8 +14,10 @@ from portal.api.language import LANG, ReaderLanguageMixin
 class NoticeViewSet(ReaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Published notices of rule and policy changes."""
 
-    queryset = Notice.objects.published().for_listing().newest_first()
     serializer_class = NoticeSerializer
     filterset_class = NoticeFilterSet
     filter_backends = [DjangoFilterBackend]
     lookup_field = "slug"
+
+    def get_queryset(self):
+        return Notice.objects.published().for_listing(self.request.user).newest_first()

@@ -191,3 +191,27 @@ def test_a_notice_without_a_japanese_summary_is_marked_english(loaded, anon_clie
     row = anon_client.get("/api/v1/notices/security-documents-revision-2026/", {"lang": "ja"}).json()["localised"]
     assert (row["title_lang"], row["summary_lang"]) == ("ja", "en")
     assert row["summary"].startswith("The three security documents")
+
+
+def test_a_notice_names_only_the_records_its_reader_may_see(anon_client, consultant_client, db):
+    """A published notice linked to a draft record does not name the draft on its page or in the API."""
+    import datetime
+
+    from notices.models import Notice
+    from tests.factories import OpportunityFactory
+
+    shown = OpportunityFactory(slug="open-programme", title="Open programme")
+    draft = OpportunityFactory(slug="secret-draft", title="Unannounced programme", status="draft")
+    notice = Notice.objects.create(
+        slug="rules-2027", title="Rules revised", summary="New rules.", dated_on=datetime.date(2026, 11, 1),
+        status=Notice.Status.PUBLISHED, countries=["AU"],
+    )  # fmt: skip
+    notice.records.add(shown, draft)
+
+    page = anon_client.get("/notices/rules-2027/").text
+    api = anon_client.get("/api/v1/notices/rules-2027/").json()
+    listed = anon_client.get("/api/v1/notices/").json()["results"][0]
+
+    assert "Open programme" in page and "Unannounced programme" not in page and "secret-draft" not in page
+    assert api["records"] == listed["records"] == ["open-programme"]
+    assert consultant_client.get("/api/v1/notices/rules-2027/").json()["records"] == ["open-programme", "secret-draft"]
