@@ -170,6 +170,11 @@ def match_list(*, user: Viewer, company: Company) -> QuerySet[Match]:
     )
 
 
+def stored_match_count(*, company: Company) -> int:
+    """How many matches COMPANY has stored (engine.keep: its best TOP_K, and any at FLOOR or above)."""
+    return Match.objects.filter(company=company).count()
+
+
 def company_feed_match_list(*, company: Company) -> QuerySet[Match]:
     """COMPANY's matches on published records for its calendar feed; the caller has checked the feed's token."""
     return (

@@ -13,8 +13,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 
+from companies.models import Company
 from companies.selectors import viewer_company_list
-from matching.selectors import match_get, match_scores_for, notice_gaps_attach, opportunity_top_match_list
+from matching import engine
+from matching.selectors import (
+    match_get,
+    match_scores_for,
+    notice_gaps_attach,
+    opportunity_top_match_list,
+    stored_match_count,
+)
 from portal.filterforms import filter_form_tune
 from portal.filters import BooleanSelect, boolean_read, filter_errors_response
 from portal.history import history_rows
@@ -229,7 +237,8 @@ class OpportunityDetailView(DetailView):
         context.update(
             company=company,
             match=match,
-            unscored_because=opportunity.unscored_because() if company is not None and match is None else None,
+            unscored_because=_unscored_because(company, opportunity) if company is not None and match is None else None,
+            kept_matches=engine.TOP_K,
             **workspace_context(user=user, company=company, opportunity_ids=[opportunity.pk]),  # workspace (#14)
             top_matches=opportunity_top_match_list(user=user, opportunity=opportunity) if is_consultant(user) else [],
             history=history_rows(opportunity.history, limit=HISTORY_ROWS, disclose=is_consultant(user)),
@@ -240,3 +249,13 @@ class OpportunityDetailView(DetailView):
             today=timezone.localdate(),
         )
         return context
+
+
+def _unscored_because(company: Company, opportunity: Opportunity) -> str | None:
+    """Why COMPANY has no stored match for OPPORTUNITY: the record's own reason (Opportunity.unscored_because), or
+    "below_kept" when the firm already keeps its TOP_K best matches (a firm's weaker scores are not stored, unless
+    they reach engine.FLOOR), or None when the next scoring run has not reached the record."""
+    reason = opportunity.unscored_because()
+    if reason is None and stored_match_count(company=company) >= engine.TOP_K:
+        return "below_kept"
+    return reason

@@ -310,3 +310,8 @@ def test_a_firm_is_told_why_a_record_has_no_score_for_it(alice_client, firm_a):
     assert "the next scoring run has not reached it" in alice_client.get(url(waiting)).text
     japanese = alice_client.get("/ja" + url(expected)).text
     assert "この回の日程がまだ発表されていないため" in japanese
+
+    for n in range(50):  # the firm now keeps its 50 best matches: a record without one fell below them
+        MatchFactory(company=firm_a, opportunity=OpportunityFactory(slug=f"kept-{n}"), score=40.0 + n / 10)
+    assert said(waiting) == "below_kept"
+    assert "below its 50 best matches, which are the ones kept" in alice_client.get(url(waiting)).text
