@@ -54,11 +54,6 @@ FitScore = Callable[[Any], Any]
 _fit_score: list[FitScore] = []
 
 
-def fit_available(request: Any) -> bool:
-    """True when REQUEST comes from a member of a firm, whose scores the "fit" order reads."""
-    return bool(_fit_score) and _fit_score[0](request) is not None
-
-
 def fit_score_provider(provider: FitScore) -> FitScore:
     """Register the one PROVIDER of the viewer's scores for the "fit" order."""
     _fit_score[:] = [provider]

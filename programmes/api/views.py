@@ -1,9 +1,7 @@
 """Read-only API over curated records; opportunities are filtered by the shared OpportunityFilterSet."""
 
-from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
 
 from portal.api.caching import CachedListMixin
 from portal.api.conditional import ConditionalRetrieveMixin
@@ -14,7 +12,7 @@ from programmes.api.serializers import (
     OrganisationSerializer,
     TechnologyAreaSerializer,
 )
-from programmes.filters import OpportunityFilterSet, fit_available
+from programmes.filters import OpportunityFilterSet
 from programmes.models import Certification, Opportunity, Organisation, TechnologyArea
 
 
@@ -33,17 +31,6 @@ class OpportunityViewSet(ReaderLanguageMixin, CachedListMixin, ConditionalRetrie
 
     def list_cache_families(self) -> tuple[str, ...]:
         return self.cache_families_for(self.request.query_params)
-
-    def filter_queryset(self, queryset):
-        # The page drops the "fit" choice for a viewer with no firm; a client is told, not given deadline order.
-        if self.action == "list" and self.request.query_params.get("ordering") == "fit":
-            if not fit_available(self.request):
-                message = gettext(
-                    "“fit” orders by your firm's scores, and this request is not from a member of a firm: use a "
-                    "firm's staff token, or order by deadline, -deadline, newest or title."
-                )
-                raise ValidationError({"ordering": [message]})
-        return super().filter_queryset(queryset)
 
     @staticmethod
     def cache_families_for(params) -> tuple[str, ...]:

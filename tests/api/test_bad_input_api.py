@@ -109,15 +109,3 @@ def test_pages_outside_the_api_keep_their_html_404(anon_client, db):
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
-
-
-def test_ordering_by_fit_without_a_firm_is_a_400_saying_what_to_do(client, consultant_client, alice_client, matches):
-    """It used to answer 200 in deadline order, as if the client had asked for that."""
-    anonymous = client.get(f"{API}/opportunities/", {"ordering": "fit"})
-    japanese = client.get(f"{API}/opportunities/", {"ordering": "fit"}, HTTP_ACCEPT_LANGUAGE="ja")
-    consultant = consultant_client.get(f"{API}/opportunities/", {"ordering": "fit"})  # an account with no firm
-
-    assert anonymous.status_code == consultant.status_code == 400
-    assert "a firm's staff token, or order by deadline" in anonymous.json()["ordering"][0]
-    assert "企業のスタッフのトークン" in japanese.json()["ordering"][0]
-    assert alice_client.get(f"{API}/opportunities/", {"ordering": "fit"}).status_code == 200
