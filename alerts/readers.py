@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from companies.models import Company, Membership
-from matching.moves import COMPONENT_POINTS, MOVE_POINTS
+from matching.moves import COMPONENT_POINTS, MOVE_POINTS, move_is_news
 from portal.models import ChangeEvent
 from workspace.models import MatchFeedback, PipelineEntry
 
@@ -139,6 +139,7 @@ def digest_items(events: Sequence[ChangeEvent]) -> list[dict[str, Any]]:
     for event in events:
         if event.kind == "match.moved":
             moves[(event.company_id, event.subject_id)].append(event)
+    thresholds = dict(Company.objects.filter(pk__in={c for c, _ in moves}).values_list("pk", "alert_threshold"))
     items = []
     for event in events:
         if event.kind != "match.moved":
@@ -146,22 +147,25 @@ def digest_items(events: Sequence[ChangeEvent]) -> list[dict[str, Any]]:
             continue
         group = moves[(event.company_id, event.subject_id)]
         if event is group[-1]:
-            netted = move_item_net(group)
+            netted = move_item_net(group, threshold=thresholds.get(event.company_id))
             if netted is not None:
                 items.append(netted)
     return items
 
 
-def move_item_net(events: Sequence[ChangeEvent]) -> dict[str, Any] | None:
-    """One item for a match's moves EVENTS (feed order): the first old score to the last new one; None under
-    MOVE_POINTS."""
+def move_item_net(events: Sequence[ChangeEvent], *, threshold: float | None = None) -> dict[str, Any] | None:
+    """One item for a match's moves EVENTS (feed order): the first old score to the last new one; None when that is
+    no move by the rule of a single one (matching.moves.move_is_news, with the firm's alert THRESHOLD)."""
     item = event_item(events[-1])
     if len(events) == 1:
         return item
     old, new = (events[0].data or {}).get("old_score"), item.get("new_score")
     if old is None or new is None:
         return item
-    if abs(float(new) - float(old)) < MOVE_POINTS:
+    if threshold is None:
+        if abs(float(new) - float(old)) < MOVE_POINTS:
+            return None
+    elif not move_is_news(float(old), float(new), float(threshold)):
         return None
     item["old_score"] = old
     item["moved"] = _moved_net([(event.data or {}).get("moved") or [] for event in events])

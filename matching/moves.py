@@ -52,7 +52,7 @@ def match_events_write(*, previous: Mapping[Pair, float], records: Sequence[Stor
     threshold = np.array([firms[pk][1] for pk in company.tolist()], dtype=np.float64)
     reached, was_at = new >= threshold, np.nan_to_num(old, nan=-1.0) >= threshold
     crossing = np.nonzero(reached & ~was_at)[0]
-    moved = (~np.isnan(old)) & (np.abs(new - old) >= MOVE_POINTS) & (reached | was_at)
+    moved = move_is_news(old, new, threshold)  # False where there was no old score (NaN)
     told = _created_before([(records[i].company_id, records[i].opportunity_id) for i in crossing.tolist()])
     created = [i for i in crossing.tolist() if (records[i].company_id, records[i].opportunity_id) not in told]
     moved[created] = False
@@ -60,6 +60,13 @@ def match_events_write(*, previous: Mapping[Pair, float], records: Sequence[Stor
     if not created and not moved_rows:
         return 0
     return _write(records, created, moved_rows, old, firms)
+
+
+def move_is_news(old: Any, new: Any, threshold: Any) -> Any:
+    """The rule of a `match.moved`: the score moved by MOVE_POINTS or more, and the old or the new score is at or above
+    the firm's alert threshold. Works on numbers and on whole arrays (a missing old score, NaN, is never a move); the
+    digests apply it again to a match's moves netted over the digest's period (alerts.readers)."""
+    return (np.abs(new - old) >= MOVE_POINTS) & ((old >= threshold) | (new >= threshold))
 
 
 def _firms(ids: list[int]) -> list[tuple[int, str, int]]:

@@ -190,3 +190,19 @@ def test_a_score_move_and_its_reversal_are_netted_in_one_digest(alice, firm_a):
     assert titles(message) == ["Climbing call"]  # one item for it, none for the undone one
     assert "Your firm's score moved: 50 → 75: capability 20 → 45 points" in body
     assert "65 → 54" not in body and "54 → 65" not in body and "62 → 75" not in body
+
+
+def test_a_netted_move_that_never_touches_the_alert_threshold_is_left_out(alice, firm_a):
+    """With a threshold of 60, 50 → 61 → 35 nets to 50 → 35: a move no single event would have announced."""
+    firm_a.alert_threshold = 60
+    firm_a.save(update_fields=["alert_threshold"])
+    notification_settings_get(user=alice)
+    wobbly, fallen = CallFactory(slug="wobbly", title="Wobbly call"), CallFactory(slug="fallen", title="Fallen call")
+    match_event("match.moved", wobbly, firm_a, old_score=50.0, new_score=61.0, moved=moved("capability", 30, 41))
+    match_event("match.moved", wobbly, firm_a, old_score=61.0, new_score=35.0, moved=moved("capability", 41, 20))
+    match_event("match.moved", fallen, firm_a, old_score=62.0, new_score=70.0, moved=moved("capability", 40, 46))
+    match_event("match.moved", fallen, firm_a, old_score=70.0, new_score=45.0, moved=moved("capability", 46, 28))
+
+    digests_queue(period="daily")
+
+    assert titles(digest_of(alice)) == ["Fallen call"]  # 62 → 45 was at the threshold before; 50 → 35 never was
