@@ -20,7 +20,7 @@ MATCH_KINDS = ("match.created", "match.moved")
 NOTICE_KINDS = ("notice.published",)
 EVENT_KINDS = FOLLOWED_KINDS + MATCH_KINDS + NOTICE_KINDS
 # A record stays "followed" while its firm may still act on it; won, lost and no-bid entries are done.
-DONE_STAGES = (PipelineEntry.Stage.WON, PipelineEntry.Stage.LOST, PipelineEntry.Stage.NO_BID)
+DONE_STAGES = PipelineEntry.DONE  # the workspace's rule
 SECTIONS = {"followed": FOLLOWED_KINDS, "matches": MATCH_KINDS, "notices": NOTICE_KINDS}
 
 

@@ -21,6 +21,10 @@ class PipelineEntryQuerySet(models.QuerySet):
         """Consultants see every firm's pipeline; staff see their own firms'; anyone else none."""
         return self.filter(company__in=Company.objects.visible_to(user))
 
+    def active(self) -> "PipelineEntryQuerySet":
+        """Entries still ahead of the firm: every stage but won, lost and no bid (PipelineEntry.DONE)."""
+        return self.exclude(stage__in=self.model.DONE)
+
     def for_board(self) -> "PipelineEntryQuerySet":
         """Everything a card, an export row or an API row shows, in one query."""
         due = models.F("due_on").asc(nulls_last=True)
@@ -38,6 +42,9 @@ class PipelineEntry(models.Model):
         WON = "won", _("Won")
         LOST = "lost", _("Lost")
         NO_BID = "no_bid", _("No bid")
+
+    # Stages after which a record is no longer ahead of the firm: no reminders, digests or calendar dates for it.
+    DONE = (Stage.WON, Stage.LOST, Stage.NO_BID)
 
     company = models.ForeignKey(
         Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="pipeline_entries"

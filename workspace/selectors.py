@@ -73,18 +73,14 @@ def pipeline_stages_for(*, company: Company | None, opportunity_ids: Iterable[in
     return dict(rows)
 
 
-# Stages after which a record is no longer ahead of the firm: its dates leave the firm's calendar.
-CLOSED_STAGES = (PipelineEntry.Stage.WON, PipelineEntry.Stage.LOST, PipelineEntry.Stage.NO_BID)
-
-
 def pipeline_calendar_list(
     *, company: Company, leaving_out: Iterable[int] | QuerySet[Any, Any]
 ) -> QuerySet[PipelineEntry]:
     """The firm's followed and pursued published records for its calendar, but those in LEAVING_OUT (opportunity ids
     its matches already bring); an expected edition, which has no score until its dates are out, is among them."""
     return (
-        PipelineEntry.objects.filter(company=company, opportunity__status=Opportunity.Status.PUBLISHED)
-        .exclude(stage__in=CLOSED_STAGES)
+        PipelineEntry.objects.active()
+        .filter(company=company, opportunity__status=Opportunity.Status.PUBLISHED)
         .exclude(opportunity_id__in=leaving_out)
         .select_related("opportunity")
         .order_by("opportunity__slug")

@@ -169,10 +169,14 @@ def test_a_followed_edition_with_no_score_yet_is_in_the_firms_feed(anon_client, 
     laser = alice_matches["laser"].opportunity
     match_feedback_give(company=firm_a, opportunity=laser, reason="too_early", by=alice)
     pipeline_entry_save(company=firm_a, opportunity=laser, by=alice)  # dismissed and followed: stays out
+    pipeline_entry_save(company=firm_a, opportunity=alice_matches["cyber"].opportunity, by=alice)  # scored: once
 
-    events = events_by_uid(parse(anon_client.get("/calendar/private.ics", {"token": feed_token(alice, firm_a)})))
+    calendar = parse(anon_client.get("/calendar/private.ics", {"token": feed_token(alice, firm_a)}))
+    events = events_by_uid(calendar)
 
+    assert len(calendar.walk("VEVENT")) == 2
     assert set(events) == {"cyber-call-deadline@kakehashi", "expo-next-event@kakehashi"}
+    assert "Fit for Firm A" in str(events["cyber-call-deadline@kakehashi"]["DESCRIPTION"])
     expected = events["expo-next-event@kakehashi"]
     assert str(expected["SUMMARY"]) == "Expected: Expo 2027" and str(expected["STATUS"]) == "TENTATIVE"
     assert "In your pipeline: Watching." in str(expected["DESCRIPTION"])
