@@ -76,6 +76,11 @@ class Notice(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
+        """The notice's page (in the reader's language); API clients get `api_url`."""
+        return reverse("notices:notice_detail", kwargs={"slug": self.slug})
+
+    def api_url(self) -> str:
+        """The notice in API v1: the `url` of its change events, which clients of the feed read."""
         return reverse("api:notice-detail", kwargs={"version": "v1", "slug": self.slug})
 
 

@@ -61,7 +61,7 @@ def notice_published_record(*, notice: Notice) -> None:
         "slug": notice.slug,
         "title": notice.title,
         "title_ja": notice.title_ja,
-        "url": notice.get_absolute_url(),
+        "url": notice.api_url(),  # API v1's address, as the change feed has always given
         "countries": sorted(str(country.code) for country in notice.countries),
         "areas": sorted(notice.technology_areas.values_list("slug", flat=True)),
         "opportunities": sorted(notice.records.values_list("slug", flat=True)),

@@ -215,3 +215,24 @@ def test_a_notice_names_only_the_records_its_reader_may_see(anon_client, consult
     assert "Open programme" in page and "Unannounced programme" not in page and "secret-draft" not in page
     assert api["records"] == listed["records"] == ["open-programme"]
     assert consultant_client.get("/api/v1/notices/rules-2027/").json()["records"] == ["open-programme", "secret-draft"]
+
+
+def test_a_notices_own_address_is_its_page_and_its_change_events_keep_the_api_address(anon_client, db):
+    """The admin's "View on site" opened JSON; change-feed clients still read the API address they always had."""
+    import datetime
+
+    from notices.models import Notice
+    from notices.services import notice_published_record
+    from portal.models import ChangeEvent
+
+    notice = Notice.objects.create(
+        slug="rules-2028", title="Rules revised", summary="New rules.", dated_on=datetime.date(2026, 11, 1),
+        status=Notice.Status.PUBLISHED, countries=["AU"],
+    )  # fmt: skip
+
+    notice_published_record(notice=notice)
+
+    page = anon_client.get(notice.get_absolute_url())
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    urls = [e.data["url"] for e in ChangeEvent.objects.filter(subject_type="notice", subject_id=notice.pk)]
+    assert urls and set(urls) == {"/api/v1/notices/rules-2028/"}
