@@ -139,13 +139,18 @@ def test_the_delivery_log_shows_each_attempt_and_a_replay_sends_again(alice, ali
     assert row["status"] == "sent" and [a["status_code"] for a in row["attempt_log"]] == [200, 500]
 
 
-def test_a_replay_the_sender_delivered_at_once_answers_sent_with_its_own_attempt(alice, alice_client, receiver):
+def a_failed_delivery(alice, receiver):
+    """An endpoint of alice's whose receiver answered 500 to the one event delivered: (endpoint, delivery)."""
     endpoint, receiver.secrets["/hook"] = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
     receiver.answers["/hook"] = [500]
     record_event()
     fan_out()
     webhooks_deliver()
-    delivery = OutboxMessage.objects.get()
+    return endpoint, OutboxMessage.objects.get()
+
+
+def test_a_replay_the_sender_delivered_at_once_answers_sent_with_its_own_attempt(alice, alice_client, receiver):
+    endpoint, delivery = a_failed_delivery(alice, receiver)
 
     replay = alice_client.post(f"{API}{endpoint.pk}/deliveries/{delivery.pk}/replay/")
 
@@ -479,12 +484,7 @@ def test_a_replay_with_the_queue_down_is_still_accepted_and_waits_for_the_sender
 
     from kombu.exceptions import OperationalError
 
-    endpoint, receiver.secrets["/hook"] = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
-    receiver.answers["/hook"] = [500]
-    record_event()
-    fan_out()
-    webhooks_deliver()
-    delivery = OutboxMessage.objects.get()
+    endpoint, delivery = a_failed_delivery(alice, receiver)
     with mock.patch("alerts.tasks.deliver_webhooks.delay", side_effect=OperationalError("redis is down")):
         response = alice_client.post(f"{API}{endpoint.pk}/deliveries/{delivery.pk}/replay/")
     assert response.status_code == 202
