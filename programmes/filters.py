@@ -186,11 +186,15 @@ class OpportunityFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=links.values("opportunity"))
 
     def filter_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        """Open calls and events not yet over as of today (Japan time); standing records count as open."""
+        """Open calls and events not yet over as of today (Japan time); standing records count as open. False: closed
+        or past, which leaves out what is still ahead too (an expected edition is neither open nor closed)."""
         if value is None:
             return queryset
-        open_ids = Opportunity.objects.open_on(timezone.localdate()).values("pk")
-        return queryset.filter(pk__in=open_ids) if value else queryset.exclude(pk__in=open_ids)
+        today = timezone.localdate()
+        open_ids = Opportunity.objects.open_on(today).values("pk")
+        if value:
+            return queryset.filter(pk__in=open_ids)
+        return queryset.exclude(pk__in=open_ids).exclude(pk__in=Opportunity.objects.upcoming_on(today).values("pk"))
 
     def filter_closes_after(self, queryset: QuerySet, name: str, value) -> QuerySet:
         """Deadline (a call's closing date, an event's first day) on or after VALUE."""

@@ -33,6 +33,17 @@ def test_open_false_lists_only_closed_or_past_records(anon_client, world):
     assert titles(anon_client.get(LIST, {"open": "false"})) == ["Closed sensor call"]
 
 
+def test_an_expected_edition_is_neither_open_nor_closed(anon_client, world):
+    """It is ahead of everyone, so "Closed or past" leaves it out as "Open now" does; "Upcoming" lists it."""
+    OpportunityFactory(
+        slug="expo-next", title="Expo 2027", kind="event", expected_from=days(200), expected_until=days(260),
+        expected_basis="from the last two editions",
+    )  # fmt: skip
+    assert "Expo 2027" not in titles(anon_client.get(LIST, {"open": "false"}))
+    assert "Expo 2027" not in titles(anon_client.get(LIST))
+    assert "Expo 2027" in titles(anon_client.get(LIST, {"open": "", "when": "upcoming"}))
+
+
 def test_kind_filter(anon_client, world):
     assert titles(anon_client.get(LIST, {"kind": "event"})) == ["DSEI Japan"]
     assert set(titles(anon_client.get(LIST, {"kind": ["event", "hub"]}))) == {"DSEI Japan", "Start-up hub"}
