@@ -89,9 +89,10 @@ def feed_render(*, user: User, language: str, feed_url: str) -> str:
         names = ValueNames()
         for item in feed_items(user=user):
             link = site_url(site_path(item_path(item), language))
-            # The id stays what it was when the entry was first published: built from the event's own `url` (for a
-            # notice, its API address), not from the link, which moved to the notice's page (an Atom id never changes).
-            first_link = site_url(site_path(item.get("url") or "/", language))
+            # The id never changes once published (a reader would show the entry as new again): it is built from the
+            # event's own `url` (for a notice, its API address), not from the link, which moved to the notice's page,
+            # and in the default language whatever the reader's, so choosing Japanese later changes no id.
+            first_link = site_url(item.get("url") or "/")
             feed.add_item(
                 title=(item.get("title_ja") if language == "ja" else "") or item.get("title") or link,
                 link=link,
