@@ -389,11 +389,11 @@ class Opportunity(models.Model):
         day = on or timezone.localdate()
         if type(self).objects.published().open_on(day).filter(pk=self.pk).exists():
             return None
+        if self.is_past(day):  # an archived past edition is over before it is archived
+            return "past"
         if self.status != self.Status.PUBLISHED:
             return "status"
-        if self.expected:
-            return "expected"
-        return "past" if self.is_past(day) else "undated"
+        return "expected" if self.expected else "undated"
 
     @property
     def expected(self) -> bool:

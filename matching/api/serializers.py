@@ -218,7 +218,10 @@ class MatchRunStartSerializer(serializers.Serializer):
             raise serializers.ValidationError({"opportunity": "Give a company or an opportunity, not both."})
         if not given and not attrs.get("scope"):
             # A full rescore is the costliest thing the API starts: it is asked for by name, never by an empty body.
-            why = gettext('Say what to rescore: {"scope": "all"}, a company\'s slug or an opportunity\'s slug.')
+            why = gettext(
+                'Say what to rescore: {"scope": "all"}, {"company": "<a firm\'s slug>"} or '
+                '{"opportunity": "<an opportunity\'s slug>"}.'
+            )
             raise serializers.ValidationError({"scope": why})
         scope = attrs.get("scope") or given[0]
         if scope != MatchRun.Scope.ALL and scope not in given:

@@ -172,3 +172,8 @@ def test_nobody_changes_another_users_saved_search(alice, bob_client):
     assert bob_client.post(f"/my/saved-searches/{search.pk}/frequency/", {"frequency": "weekly"}).status_code == 404
     search.refresh_from_db()
     assert search.frequency == "daily"
+
+
+def test_the_japanese_settings_page_ends_its_sentences_with_a_japanese_full_stop(alice_client):
+    text = alice_client.get("/ja/my/notifications/").content.decode()
+    assert "保存した検索を見る</a>。" in text and "保存した検索を見る</a>." not in text

@@ -91,3 +91,12 @@ def test_an_unknown_firm_or_record_is_named_in_plain_words(consultant_client):
     assert firm.status_code == 400 and firm.json() == {"company": ["No firm has the slug “nope”."]}
     record = consultant_client.post(f"{API}/match-runs/", {"opportunity": "nope"}, content_type="application/json")
     assert record.json() == {"opportunity": ["No published record has the slug “nope”."]}
+
+
+def test_an_empty_rescore_request_names_bodies_that_work(consultant_client):
+    response = consultant_client.post("/api/v1/match-runs/", {}, "application/json")
+    assert response.status_code == 400
+    assert response.json()["scope"] == [
+        'Say what to rescore: {"scope": "all"}, {"company": "<a firm\'s slug>"} or '
+        '{"opportunity": "<an opportunity\'s slug>"}.'
+    ]

@@ -296,7 +296,7 @@ def test_a_firm_is_told_why_a_record_has_no_score_for_it(alice_client, firm_a):
         expected_basis="from the last two editions",
     )  # fmt: skip
     undated = OpportunityFactory(slug="industry-day-next", kind=Opportunity.Kind.EVENT)
-    closed = OpportunityFactory(slug="old-call", kind=Opportunity.Kind.CALL, closes_on=today - year)
+    closed = OpportunityFactory(slug="old-call", kind=Opportunity.Kind.CALL, closes_on=today - year, status="archived")
     waiting = OpportunityFactory(slug="new-programme")
 
     def said(record) -> str:
