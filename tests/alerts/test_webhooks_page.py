@@ -257,3 +257,9 @@ def test_the_api_names_every_bad_field_at_once(alice, alice_client):
         assert set(response.json()) == {"url", "events"}
     endpoint.refresh_from_db()
     assert endpoint.url == URL and endpoint.events == ["*"]
+
+
+def test_a_sent_delivery_reads_sent_on_the_japanese_page(alice, alice_client):
+    """It read 配信 ("delivery"), the column's own word, rather than its state."""
+    _delivery(_endpoint(alice), 1, status=OutboxMessage.Status.SENT, sent_at=timezone.now(), attempts=1)
+    assert "<td>送信済み</td>" in alice_client.get(f"/ja{PAGE}").content.decode()
