@@ -69,3 +69,13 @@ def test_what_the_page_calls_kept_is_kept(consultant_client, quantum):
     assert consultant_client.post(url, {"post": "yes"}).status_code == 302
     assert list(Opportunity.objects.values_list("title", "area_links")) == [("GCAP quantum sensing call", None)]
     assert list(Company.objects.values_list("name", "technology_areas")) == [("Q-CTRL", None)]
+
+
+def test_the_delete_page_does_not_say_that_everything_listed_is_deleted(consultant_client, quantum):
+    url = f"/admin/programmes/technologyarea/{quantum.pk}/delete/"
+    english = consultant_client.get(url).content.decode()
+    japanese = consultant_client.get(f"/ja{url}").content.decode()
+
+    assert "All of the following related items will be deleted" not in english
+    assert "listed as kept below are not deleted: they only lose the area" in english
+    assert "削除されず、この分野が外れるだけです" in japanese
