@@ -382,19 +382,6 @@ class Opportunity(models.Model):
             return last is None or last >= day
         return True
 
-    def unscored_because(self, on: datetime.date | None = None) -> str | None:
-        """Why the matcher does not score this record on ON (None when it does): "status" (a draft or archived
-        record), "expected" (only an expected window), "past" (a closed call or a past event) or "undated" (an event
-        with no dates yet). The rule itself is the queryset's (published().open_on); this only names the reason."""
-        day = on or timezone.localdate()
-        if type(self).objects.published().open_on(day).filter(pk=self.pk).exists():
-            return None
-        if self.is_past(day):  # an archived past edition is over before it is archived
-            return "past"
-        if self.status != self.Status.PUBLISHED:
-            return "status"
-        return "expected" if self.expected else "undated"
-
     @property
     def expected(self) -> bool:
         """True while the record has only an expected window: its real dates are not announced."""

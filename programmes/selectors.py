@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from portal.roles import Viewer
 from programmes.models import Opportunity, OpportunityArea, TechnologyArea
@@ -54,3 +55,17 @@ def dated_opportunity_list(*, queryset: QuerySet[Opportunity]) -> QuerySet[Oppor
         | Q(kind=Opportunity.Kind.EVENT, starts_on__isnull=False)
         | Q(kind__in=[Opportunity.Kind.CALL, Opportunity.Kind.EVENT], expected_from__isnull=False)
     ).order_by("closes_on", "starts_on", "expected_from", "slug")
+
+
+def unscored_because(opportunity: Opportunity, on: datetime.date | None = None) -> str | None:
+    """Why the matcher does not score OPPORTUNITY on ON (None when it does): "past" (a closed call or a past event,
+    archived or not), "status" (a draft or archived record), "expected" (only an expected window) or "undated" (an
+    event with no dates yet). The rule itself is the queryset's (published().open_on); this only names the reason."""
+    day = on or timezone.localdate()
+    if Opportunity.objects.published().open_on(day).filter(pk=opportunity.pk).exists():
+        return None
+    if opportunity.is_past(day):  # an archived past edition is over before it is archived
+        return "past"
+    if opportunity.status != Opportunity.Status.PUBLISHED:
+        return "status"
+    return "expected" if opportunity.expected else "undated"

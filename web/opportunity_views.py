@@ -32,6 +32,7 @@ from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word, one
 from portal.text import localised, reading_japanese
 from programmes.filters import OpportunityFilterSet, country_choices, listing_params
 from programmes.models import Opportunity
+from programmes.selectors import unscored_because
 from workspace.selectors import workspace_context
 
 # Filter parameters as the listing shows them in its "active filters" list (the rest are paging and sorting).
@@ -252,10 +253,11 @@ class OpportunityDetailView(DetailView):
 
 
 def _unscored_because(company: Company, opportunity: Opportunity) -> str | None:
-    """Why COMPANY has no stored match for OPPORTUNITY: the record's own reason (Opportunity.unscored_because), or
-    "below_kept" when the firm already keeps its TOP_K best matches (a firm's weaker scores are not stored, unless
-    they reach engine.FLOOR), or None when the next scoring run has not reached the record."""
-    reason = opportunity.unscored_because()
+    """Why COMPANY has no stored match for OPPORTUNITY: the record's own reason
+    (programmes.selectors.unscored_because), or "below_kept" when the firm already keeps its TOP_K best matches (a
+    firm's weaker scores are not stored, unless they reach engine.FLOOR), or None when the next scoring run has not
+    reached the record."""
+    reason = unscored_because(opportunity)
     if reason is None and stored_match_count(company=company) >= engine.TOP_K:
         return "below_kept"
     return reason
