@@ -16,10 +16,11 @@ from simple_history.models import HistoricalRecords
 from portal.jsontext import UnicodeJSONEncoder
 from portal.models import KanaReadingModel
 from portal.text import reading_japanese
-from programmes.querysets import NamedQuerySet, OpportunityQuerySet
 
-# A record's sources and the reference firms live in their own modules (re-exported: callers import them from here),
-# as does the confidence scale the sources share with the records.
+# Certifications, a record's sources and the reference firms live in their own modules (re-exported: callers import
+# them from here), as does the confidence scale the sources share with the records.
+from programmes.certification_models import Certification as Certification
+from programmes.querysets import NamedQuerySet, OpportunityAreaQuerySet, OpportunityQuerySet
 from programmes.reference_firm_models import ReferenceFirm as ReferenceFirm
 from programmes.source_models import Confidence as Confidence
 from programmes.source_models import Source as Source
@@ -116,35 +117,6 @@ class TechnologyArea(KanaReadingModel):
             raise ValidationError(errors)
 
 
-class Certification(KanaReadingModel):
-    """A quality or security certification that can gate supplier eligibility (AS9100D, CMMC level 2, ...); Japanese
-    lists sort them by the reading of the Japanese name, where it has one (`portal.models.KanaReadingModel`)."""
-
-    code = models.SlugField(_("code"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    name_ja = models.CharField(_("Japanese name"), max_length=200, blank=True)
-    issuer = models.CharField(_("issuer"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    url = models.URLField(_("URL"), max_length=500, blank=True)
-    # Equivalents satisfy the same requirement (AS9100D = EN 9100 = JIS Q 9100).
-    equivalents = models.ManyToManyField("self", verbose_name=_("equivalents"), symmetrical=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["name_sort"])
-
-    objects = NamedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("certification")
-        verbose_name_plural = _("certifications")
-
-    def __str__(self) -> str:
-        # In the reader's language wherever the admin or a form offers it as a choice (docs/portal.md).
-        return self.name_ja if self.name_ja and reading_japanese() else self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("api:certification-detail", kwargs={"version": "v1", "code": self.code})
-
-
 # A record's dates lie in this range: a typo such as 9999-12-31 would otherwise pass every check and break what
 # adds a day to it (calendar feeds) or counts days to it (timing).
 EARLIEST_DATE = datetime.date(1990, 1, 1)
@@ -162,6 +134,7 @@ class OpportunityArea(models.Model):
         TechnologyArea, verbose_name=_("technology area"), on_delete=models.CASCADE, related_name="opportunity_links"
     )
     weight = models.FloatField(_("weight"), default=1.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    objects = OpportunityAreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["-weight", "technology_area__slug"]

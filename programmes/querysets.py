@@ -116,6 +116,16 @@ class OpportunityQuerySet(models.QuerySet):
         return self.published().filter(Q(title_ja="") | Q(summary_ja=""))
 
 
+class OpportunityAreaQuerySet(models.QuerySet):
+    """Reads of a record's area weights."""
+
+    def main(self) -> "OpportunityAreaQuerySet":
+        """The links at their record's highest weight (its main areas, several when they tie); a weight of 0 is never
+        one. What the event brief's chart and the feedback marks read a record as being about."""
+        top = self.model.objects.filter(opportunity=models.OuterRef("opportunity")).order_by("-weight")
+        return self.annotate(top=models.Subquery(top.values("weight")[:1])).filter(weight__gt=0, weight=models.F("top"))
+
+
 class NamedQuerySet(models.QuerySet):
     """Reads of the reference lists a reader picks from by name (technology areas, certifications, organisations)."""
 

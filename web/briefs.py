@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 from django.http import Http404
 
 from companies.models import Company
@@ -186,14 +186,7 @@ def _focus_chart(*, user, company: Company, event: Opportunity, weights: dict) -
     A record is about the areas it weighs most (its main areas, as the matcher's own measure reads them): a USV call
     that lists underwater vehicles at a fifth of its weight says nothing of the firm's fit for underwater vehicles.
     """
-    top_weight = (
-        OpportunityArea.objects.filter(opportunity=OuterRef("opportunity")).order_by("-weight").values("weight")[:1]
-    )
-    main_links = (
-        OpportunityArea.objects.annotate(top=Subquery(top_weight))
-        .filter(technology_area__in=list(weights), weight=F("top"))
-        .values("pk")
-    )
+    main_links = OpportunityArea.objects.main().filter(technology_area__in=list(weights)).values("pk")
     best = dict(
         Match.objects.visible_to(user)
         .filter(

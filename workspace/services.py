@@ -121,19 +121,12 @@ def pipeline_entry_delete(*, entry: PipelineEntry, by: Viewer | None) -> None:
 
 
 def _main_areas(opportunity_ids: list[int]) -> list[list[tuple[int, str]]]:
-    """For each record, the areas at its highest weight (its main areas), as (id, slug)."""
-    top: dict[int, float] = {}
-    links = list(
-        OpportunityArea.objects.filter(opportunity_id__in=opportunity_ids, weight__gt=0).values_list(
-            "opportunity_id", "technology_area_id", "technology_area__slug", "weight"
-        )
-    )
-    for opp, _area, _slug, weight in links:
-        top[opp] = max(top.get(opp, 0.0), weight)
+    """For each record, the areas at its highest weight (its main areas: OpportunityArea.objects.main()), as
+    (id, slug)."""
     main: dict[int, list[tuple[int, str]]] = {}
-    for opp, area, slug, weight in links:
-        if weight >= top[opp]:
-            main.setdefault(opp, []).append((area, slug))
+    links = OpportunityArea.objects.main().filter(opportunity_id__in=opportunity_ids)
+    for opp, area, slug in links.values_list("opportunity_id", "technology_area_id", "technology_area__slug"):
+        main.setdefault(opp, []).append((area, slug))
     return list(main.values())
 
 
