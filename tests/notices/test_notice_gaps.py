@@ -166,6 +166,7 @@ def test_the_gap_plan_lists_each_notice_once_with_the_matches_it_bears_on_and_a_
         '<a class="gap-notice" href="/opportunities/export-programme/#notice-export-rules">open the notice</a>' in plan
     )
     assert '<a class="gap-notice" href="/notices/cyber-standard/">open the notice</a>' in plan
+    assert '<a href="/notices/cyber-standard/">read the notice</a>' in response.content.decode()  # each match's gap
     assert alice_client.get("/notices/cyber-standard/").status_code == 200
     assert "/ja/notices/cyber-standard/" in alice_client.get("/ja/my/matches/").content.decode()  # in the language
 

@@ -39,6 +39,14 @@ def join_list(items) -> str:
 
 
 @register.filter
+def notice_link(gap, match) -> str:
+    """Where a notice gap of MATCH is read (matching.selectors.notice_gap_url: the record's page, or the notice's)."""
+    from matching.selectors import notice_gap_url
+
+    return notice_gap_url(gap, match)
+
+
+@register.filter
 def english_fallback(obj) -> bool:
     """True on a Japanese page when OBJ is shown by its English title or name, having no Japanese one."""
     return localised_lang(obj) == "en" and (translation.get_language() or "").startswith("ja")
