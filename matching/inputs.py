@@ -74,9 +74,10 @@ def scoring_opportunities(*, today: datetime.date, pk: int | None = None) -> lis
     if pk is not None:
         queryset = queryset.filter(pk=pk)
     areas: dict[int, dict[str, float]] = defaultdict(dict)
-    for opp_id, slug, weight in OpportunityArea.objects.filter(opportunity__in=queryset).values_list(
-        "opportunity_id", "technology_area__slug", "weight"
-    ):
+    # In the order the curators listed them (pk): a tie at the top weight goes to the first (affinity.main_area),
+    # whatever order the database returns rows in.
+    links = OpportunityArea.objects.filter(opportunity__in=queryset).order_by("pk")
+    for opp_id, slug, weight in links.values_list("opportunity_id", "technology_area__slug", "weight"):
         areas[opp_id][slug] = float(weight)
     certs: dict[int, list[str]] = defaultdict(list)
     through = Opportunity.required_certifications.through
