@@ -1,7 +1,8 @@
 """The Atom feed of one user's alerts, at a secret revocable URL: the digest's items, newest first.
 
 It reads the change-event log directly (the last FEED_DAYS days): changes to followed records, the firms' matches
-and notices as in the digest, and, for saved searches, records published since then that a search lists now.
+and notices as in the digest, and, for saved searches, records published since then and since the search was saved
+that it lists now.
 """
 
 import datetime as dt
@@ -31,11 +32,16 @@ def _sections(settings: NotificationSettings) -> list[str]:
 
 
 def _search_items(user: User, events: list[ChangeEvent]) -> list[dict[str, Any]]:
+    """Records published since each search was saved (EVENTS reach back FEED_DAYS at most) that it lists now.
+
+    A search starts from its saving, as its digest does, so a new one does not fill a reader with the month's records.
+    """
     published = [event for event in events if event.kind == PUBLISHED]
     items = []
     for search in SavedSearch.objects.filter(user=user):
-        listed = query_results(query=search.query, user=user) if published else set()
-        for event in published:
+        since = [event for event in published if event.created_at >= search.created_at]
+        listed = query_results(query=search.query, user=user) if since else set()
+        for event in since:
             if event.subject_id in listed:
                 item = event_item_published(event)
                 item["search"] = search.name

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from matching.api.serializers import (
@@ -17,6 +18,7 @@ from matching.api.serializers import (
 )
 from matching.dispatch import QueueUnavailable, match_run_start
 from matching.models import Match, MatchRun
+from portal.api.created import created_location
 from portal.api.permissions import IsConsultant
 from programmes.models import OpportunityArea
 
@@ -74,16 +76,16 @@ class MatchRunViewSet(
         try:
             run = match_run_start(**start.validated_data, by=request.user)
         except QueueUnavailable as down:
-            return _queue_down(down.run)
-        headers = {"Location": run.get_absolute_url()}
+            return _queue_down(request, down.run)
+        headers = created_location(request, "match-run-detail", pk=run.pk)
         return Response(MatchRunSerializer(run).data, status=status.HTTP_202_ACCEPTED, headers=headers)
 
 
-def _queue_down(run: MatchRun) -> Response:
+def _queue_down(request: Request, run: MatchRun) -> Response:
     """503 naming the outage: the run is recorded (pending) and will start when the queue is back (issue 6)."""
     detail = _(
         "The job queue is unavailable. The run was recorded and will start automatically when the queue is back."
     )
-    headers = {"Location": run.get_absolute_url(), "Retry-After": str(QUEUE_RETRY_AFTER_S)}
+    headers = {**created_location(request, "match-run-detail", pk=run.pk), "Retry-After": str(QUEUE_RETRY_AFTER_S)}
     body = {"detail": detail, "run": MatchRunSerializer(run).data}
     return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=headers)

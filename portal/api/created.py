@@ -1,4 +1,5 @@
-"""The `Location` header of a `201 Created`: the new resource's detail route, absolute as DRF builds its links."""
+"""The `Location` header of a `201 Created` (and of a match run's `202` or `503`): the detail route of what the write
+made, absolute as DRF builds its links."""
 
 from rest_framework.request import Request
 from rest_framework.reverse import reverse

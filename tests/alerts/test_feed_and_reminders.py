@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
+from alerts.models import SavedSearch
 from alerts.preferences import (
     feed_link_issue,
     feed_link_revoke,
@@ -16,7 +17,7 @@ from alerts.reminders import reminders_queue
 from alerts.searches import saved_search_create
 from notices.models import Notice
 from notices.services import notice_published_record
-from portal.models import OutboxMessage
+from portal.models import ChangeEvent, OutboxMessage
 from tests.alerts.conftest import match_event, notice_event, opportunity_event
 from tests.factories import CallFactory, EventFactory, TechnologyAreaFactory
 from workspace.services import pipeline_entry_save
@@ -64,6 +65,39 @@ def test_the_feed_is_in_the_users_language(alice, firm_a, anon_client):
 
     assert entries(anon_client.get(f"/feeds/alerts.atom?token={raw}")) == [
         ("マッチした公募", "https://kakehashi.example/ja/opportunities/m/")
+    ]
+
+
+@pytest.mark.django_db(transaction=True)  # readers see only ended transactions' events
+def test_a_new_saved_search_lists_only_records_published_since_it_was_saved(alice, anon_client):
+    """A search saved today does not flood a feed reader with the month's records, as its digest does not."""
+    notification_settings_get(user=alice)
+    now = timezone.now()
+    old = opportunity_event("opportunity.published", CallFactory(slug="old-call", title="Old call"))
+    ChangeEvent.objects.filter(pk=old.pk).update(created_at=now - dt.timedelta(days=10))
+    search = saved_search_create(user=alice, name="Calls", query="kind=call", frequency="daily")
+    SavedSearch.objects.filter(pk=search.pk).update(created_at=now - dt.timedelta(days=5))
+    opportunity_event("opportunity.published", CallFactory(slug="new-call", title="New call"))
+    raw = feed_link_issue(user=alice)
+
+    assert entries(anon_client.get(f"/feeds/alerts.atom?token={raw}")) == [
+        ("New call", "https://kakehashi.example/opportunities/new-call/")
+    ]
+
+
+@pytest.mark.django_db(transaction=True)  # readers see only ended transactions' events
+def test_a_saved_search_of_long_ago_lists_the_last_30_days_of_records(alice, anon_client):
+    notification_settings_get(user=alice)
+    now = timezone.now()
+    search = saved_search_create(user=alice, name="Calls", query="kind=call", frequency="daily")
+    SavedSearch.objects.filter(pk=search.pk).update(created_at=now - dt.timedelta(days=90))
+    for slug, days in (("older-call", 40), ("recent-call", 20)):
+        event = opportunity_event("opportunity.published", CallFactory(slug=slug, title=slug))
+        ChangeEvent.objects.filter(pk=event.pk).update(created_at=now - dt.timedelta(days=days))
+    raw = feed_link_issue(user=alice)
+
+    assert entries(anon_client.get(f"/feeds/alerts.atom?token={raw}")) == [
+        ("recent-call", "https://kakehashi.example/opportunities/recent-call/")
     ]
 
 

@@ -42,7 +42,9 @@ def test_consultant_starts_a_full_rescore(consultant_client, consultant):
     response = consultant_client.post(f"{API}/match-runs/", {"scope": "all"}, content_type="application/json")
     assert response.status_code == 202
     run = MatchRun.objects.get()
-    assert response["Location"] == run.get_absolute_url()
+    # Absolute, as every other created resource's Location and every URL in the bodies; a GET there reads the run.
+    assert response["Location"] == f"http://testserver/api/v1/match-runs/{run.pk}/"
+    assert consultant_client.get(response["Location"]).json()["id"] == run.pk
     assert_golden(response, "match-runs-create")
     assert (run.scope, run.status, run.requested_by) == ("all", "pending", consultant)
 

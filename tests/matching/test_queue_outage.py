@@ -68,7 +68,7 @@ def test_a_run_request_answers_503_saying_the_queue_is_down_and_keeps_the_run(co
         "The job queue is unavailable. The run was recorded and will start automatically when the queue is back."
     )
     run = MatchRun.objects.get()
-    assert response["Location"] == run.get_absolute_url()
+    assert response["Location"] == f"http://testserver/api/v1/match-runs/{run.pk}/"
     assert (body["run"]["id"], body["run"]["status"], body["run"]["scope"]) == (run.pk, "pending", "all")
     assert run.status == MatchRun.Status.PENDING and run.started_at is None
 

@@ -2,6 +2,7 @@
 loader is idempotent and all-or-nothing."""
 
 import datetime
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -12,11 +13,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, JSONField, Q, TextField
 from django.utils import timezone
 
 from companies.models import Company
 from matching.models import MatchRun
+from notices.services import notices_load
 from portal.curation import CHANGE_REASON, CuratedLoadError
 from portal.history import history_rows
 from programmes.curated import HUB_SLUGS, REQUIRED_AREA_SLUGS
@@ -249,6 +251,27 @@ def test_as9100d_en9100_and_jis_q_9100_are_equivalent(curated, db):
 def test_records_carry_the_curated_change_reason(curated, db):
     reasons = set(Opportunity.history.values_list("history_change_reason", flat=True))
     assert reasons == {CHANGE_REASON}
+
+
+# Our research notes' internal name, which no reader can open: a text cites the public source or states the fact.
+NOTES_NAME = re.compile(r"facts? file|ファクト・?ファイル|事実ファイル", re.IGNORECASE)
+
+
+def test_no_curated_text_a_user_reads_refers_to_our_internal_facts_file(curated, db):
+    notices_load(path=FIXTURES / "notices.yaml")
+    said = []
+    for app in ("programmes", "companies", "partners", "notices"):
+        for model in apps.get_app_config(app).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            texts = [f.name for f in model._meta.concrete_fields if isinstance(f, CharField | TextField | JSONField)]
+            for row in model.objects.values("pk", *texts):
+                said += [
+                    f"{model.__name__} {row['pk']} {name}: {row[name]}"
+                    for name in texts
+                    if NOTES_NAME.search(str(row[name]))
+                ]
+    assert said == []
 
 
 # --- Loader behaviour ------------------------------------------------------------------------------------------
