@@ -120,7 +120,10 @@ class OpportunityFilterSet(django_filters.FilterSet):
     open = BooleanFilter(
         method="filter_open",
         label=_("Open now"),
-        help_text=_("true: open calls, events not yet over and standing records, as of today in Japan."),
+        help_text=_(
+            "true: published open calls, events not yet over and standing records, as of today in Japan (never a "
+            "draft or archived record); false: closed calls and past events."
+        ),
     )
     closes_after = django_filters.DateFilter(
         method="filter_closes_after",
@@ -186,15 +189,18 @@ class OpportunityFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=links.values("opportunity"))
 
     def filter_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        """Open calls and events not yet over as of today (Japan time); standing records count as open. False: closed
-        or past, which leaves out what is still ahead too (an expected edition is neither open nor closed)."""
+        """Published open calls and events not yet over as of today (Japan time); standing records count as open. A
+        draft or archived record is open to nobody, so a consultant's "open now" leaves it out too. False: closed or
+        past by their dates, which leaves out what is still ahead too (an expected edition is neither open nor
+        closed)."""
         if value is None:
             return queryset
         today = timezone.localdate()
-        open_ids = Opportunity.objects.open_on(today).values("pk")
         if value:
-            return queryset.filter(pk__in=open_ids)
-        return queryset.exclude(pk__in=open_ids).exclude(pk__in=Opportunity.objects.upcoming_on(today).values("pk"))
+            return queryset.filter(pk__in=Opportunity.objects.published().open_on(today).values("pk"))
+        return queryset.exclude(pk__in=Opportunity.objects.open_on(today).values("pk")).exclude(
+            pk__in=Opportunity.objects.upcoming_on(today).values("pk")
+        )
 
     def filter_closes_after(self, queryset: QuerySet, name: str, value) -> QuerySet:
         """Deadline (a call's closing date, an event's first day) on or after VALUE."""

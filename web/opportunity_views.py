@@ -109,9 +109,12 @@ def _tune_form(form: forms.Form, *, can_sort_by_fit: bool) -> None:
 
 
 def _active_filters(data: QueryDict, form: forms.Form) -> list[tuple[str, str, str]]:
-    """(label, value, query string without it) for each filter in use, so people can drop one at a time."""
+    """(label, value, query string without it) for each filter in use, so people can drop one at a time. A value the
+    form refused is not in use (the filter falls back to "any" and its field says why), so it has no entry."""
     active = []
     for name in FILTER_PARAMS:
+        if name in form.errors:
+            continue
         for value in data.getlist(name):
             if not value:
                 continue

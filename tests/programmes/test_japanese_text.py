@@ -4,9 +4,10 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 from programmes.models import Opportunity
-from tests.factories import CallFactory, OpportunityFactory, TechnologyAreaFactory
+from tests.factories import CallFactory, EventFactory, OpportunityFactory, TechnologyAreaFactory
 
 API = "/api/v1/opportunities/"
 
@@ -169,3 +170,43 @@ def test_a_search_with_a_null_character_says_what_is_wrong_in_japanese(anon_clie
     assert "Null characters are not allowed." in english
     assert "ヌル文字（NUL）は使えません。" in japanese
     assert "何か文字を入力してください" not in japanese
+
+
+ENGLISH_BADGE = '<span class="badge badge-english" lang="ja">英語</span>'
+
+
+@pytest.fixture
+def venues(db):
+    """An event whose venue is written only in English, and one whose venue is in Japanese."""
+    soon = timezone.localdate() + datetime.timedelta(days=30)
+    english = EventFactory(slug="expo-en", title_ja="展示会", venue="Makuhari Messe, Chiba", starts_on=soon)
+    japanese = EventFactory(slug="expo-ja", title_ja="展示会2", venue="東京ビッグサイト", starts_on=soon)
+    return english, japanese
+
+
+@pytest.mark.parametrize("page", ["/ja/opportunities/expo-en/", "/ja/", "/ja/calendar/"])
+def test_an_english_venue_is_marked_english_on_japanese_pages(anon_client, venues, page):
+    text = anon_client.get(page).text
+
+    assert f'lang="en">Makuhari Messe, Chiba {ENGLISH_BADGE}</span>' in text
+
+
+def test_an_english_venue_is_marked_english_in_the_japanese_event_brief(alice_client, firm_a, venues):
+    text = alice_client.get("/ja/my/briefs/expo-en/").text
+
+    assert f'lang="en">Makuhari Messe, Chiba {ENGLISH_BADGE}</span>' in text
+
+
+@pytest.mark.parametrize("page", ["/ja/opportunities/expo-ja/", "/ja/", "/ja/calendar/"])
+def test_a_japanese_venue_has_no_english_badge(anon_client, venues, page):
+    text = anon_client.get(page).text
+
+    assert 'lang="ja">東京ビッグサイト</span>' in text
+    assert "東京ビッグサイト <span" not in text
+
+
+@pytest.mark.parametrize("page", ["/opportunities/expo-en/", "/", "/calendar/"])
+def test_a_venue_has_no_badge_on_english_pages(anon_client, venues, page):
+    text = anon_client.get(page).text
+
+    assert 'lang="en">Makuhari Messe, Chiba</span>' in text and "badge-english" not in text

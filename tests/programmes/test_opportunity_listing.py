@@ -272,3 +272,33 @@ def test_staff_get_a_shortcut_to_records_open_to_their_country(alice_client, ali
     assert 'href="?eligible_country=AU&amp;open=true">Only those open to firms from Australia</a>' in response.text
     narrowed = alice_client.get(LIST, {"eligible_country": "AU", "open": "true"})
     assert "Only those open to firms from" not in narrowed.text
+
+
+@pytest.fixture
+def unpublished_open(world):
+    """A draft call and an archived call whose dates are still open, and an archived hub: open to nobody."""
+    CallFactory(slug="draft-call", title="Draft laser call", closes_on=days(15), status="draft")
+    CallFactory(slug="withdrawn-call", title="Withdrawn call", closes_on=days(25), status="archived")
+    OpportunityFactory(slug="old-hub", kind="hub", title="Closed-down hub", status="archived")
+
+
+OPEN_NOW = ["High-power laser call", "DSEI Japan", "Cyber defence call", "Start-up hub"]
+
+
+def test_open_now_lists_only_published_records_for_consultants_too(consultant_client, unpublished_open):
+    first_visit = consultant_client.get(LIST)  # "open now" by default
+    chosen = consultant_client.get(LIST, {"open": "true"})
+    api = consultant_client.get("/api/v1/opportunities/", {"open": "true"})
+
+    assert titles(first_visit) == titles(chosen) == OPEN_NOW
+    assert [row["title"] for row in api.json()["results"]] == OPEN_NOW
+    for draft_or_archived in ("Draft record", "Draft laser call", "Withdrawn call", "Closed-down hub"):
+        assert draft_or_archived not in chosen.text
+    # "Any" still shows a consultant every record, drafts and archived ones included.
+    every = titles(consultant_client.get(LIST, {"open": ""}))
+    assert {"Draft record", "Draft laser call", "Withdrawn call"} <= set(every)
+
+
+def test_open_now_is_unchanged_for_the_public(anon_client, unpublished_open):
+    assert titles(anon_client.get(LIST, {"open": "true"})) == OPEN_NOW
+    assert titles(anon_client.get(LIST, {"open": "false"})) == ["Closed sensor call"]

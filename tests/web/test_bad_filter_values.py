@@ -121,3 +121,25 @@ def test_the_api_reads_an_empty_area_or_kind_as_not_given(alice_client, listed):
         response = alice_client.get("/api/v1/companies/firm-a/matches/", {param: ""})
         assert response.status_code == 200, response.content.decode()
         assert response.json()["count"] == 2
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [("kind", "bogus"), ("open", "maybe"), ("technology_area", "no-such-area"), ("closes_before", "soon")],
+)
+def test_the_listing_shows_no_filter_in_use_for_a_value_it_did_not_apply(anon_client, listed, param, value):
+    response = anon_client.get("/opportunities/", {param: value})
+
+    assert response.status_code == 200 and param in response.context["form"].errors
+    assert "Filters in use" not in response.text and "Remove filter" not in response.text
+    assert f"<strong>{value}</strong>" not in response.text
+
+
+def test_the_listing_keeps_the_applied_filters_in_use_beside_a_bad_one(anon_client, listed):
+    response = anon_client.get("/opportunities/", {"kind": "call", "open": "maybe", "technology_area": "no-such-area"})
+
+    assert [opportunity.slug for opportunity in response.context["opportunities"]] == ["laser-call"]
+    kept = ("Kind", "Call for proposals", "open=maybe&technology_area=no-such-area")  # its "remove" link
+    assert response.context["active_filters"] == [kept]
+    assert "Kind: <strong>Call for proposals</strong>" in response.text
+    assert "<strong>maybe</strong>" not in response.text and "<strong>no-such-area</strong>" not in response.text

@@ -233,3 +233,42 @@ def test_the_chart_reads_each_area_from_the_records_about_it_not_those_naming_it
     MatchFactory(company=usv_call.matches.get(score=71.0).company, opportunity=uuv_call, score=48.0)
     chart = section(alice_client.get(URL).content.decode(), "chart-heading")
     assert ">48<" in chart and "no match in this area" not in chart
+
+
+def past_editions(firm_a, usv) -> list:
+    """A published event that ended last week and an archived edition from last year, both matched for firm A."""
+    today = timezone.localdate()
+    ended = EventFactory(
+        slug="maritime-expo-2025", title="Maritime Expo 2025", areas=[usv],
+        starts_on=today - datetime.timedelta(days=10), ends_on=today - datetime.timedelta(days=8),
+    )  # fmt: skip
+    archived = EventFactory(
+        slug="maritime-expo-2024", title="Maritime Expo 2024", areas=[usv], status="archived",
+        starts_on=today - datetime.timedelta(days=400), ends_on=today - datetime.timedelta(days=398),
+    )  # fmt: skip
+    for event in (ended, archived):
+        MatchFactory(company=firm_a, opportunity=event, score=50.0, reasons=[], gaps=[])
+    return [ended, archived]
+
+
+def test_a_past_event_offers_no_brief_on_its_page_or_on_my_matches(alice_client, firm_a, brief_world):
+    events = past_editions(firm_a, brief_world["usv"])
+    my_matches = alice_client.get("/my/matches/", {"kind": "event"}).content.decode()
+
+    for event in events:
+        page = alice_client.get(f"/opportunities/{event.slug}/").content.decode()
+        assert "past edition" in page
+        assert f"/my/briefs/{event.slug}/" not in page and "Event brief for Firm A" not in page
+        assert event.title in my_matches and f"/my/briefs/{event.slug}/" not in my_matches
+    assert URL in my_matches  # the event still ahead keeps its brief
+
+
+def test_a_past_events_brief_reached_directly_says_the_event_is_over(alice_client, firm_a, brief_world):
+    ended, archived = past_editions(firm_a, brief_world["usv"])
+
+    for event in (ended, archived):
+        response = alice_client.get(f"/my/briefs/{event.slug}/")
+        assert response.status_code == 200
+        assert "This event is over" in response.content.decode()
+    assert "This event is over" not in alice_client.get(URL).content.decode()
+    assert "このイベントは終了しました" in alice_client.get(f"/ja/my/briefs/{ended.slug}/").content.decode()
