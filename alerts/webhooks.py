@@ -87,6 +87,8 @@ def webhook_url_shape_check(url: str) -> str:
     except ValueError as error:
         raise ValidationError({"url": _("This is not a URL: %(error)s") % {"error": error}}) from error
     if parts.scheme != "https" and not (settings.WEBHOOK_ALLOW_PRIVATE and parts.scheme == "http"):
+        if settings.WEBHOOK_ALLOW_PRIVATE:  # a development server: say what it takes
+            raise ValidationError({"url": _("Webhook URLs must start with https:// or, on this server, http://.")})
         raise ValidationError({"url": _("Webhook URLs must start with https://.")})
     if not hostname:
         raise ValidationError({"url": _("The URL names no host.")})

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from notices.models import Notice
-from programmes.filters import areas_in_reading_order, country_choices
+from programmes.filters import areas_in_reading_order, country_choices, country_upper
 from programmes.models import Opportunity
 
 
@@ -47,10 +47,7 @@ class NoticeFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data=None, *args, **kwargs) -> None:
-        if data is not None and data.get("country"):  # "au" is AU, as it always was
-            data = data.copy()
-            data["country"] = data["country"].strip().upper()
-        super().__init__(data, *args, **kwargs)
+        super().__init__(country_upper(data, "country"), *args, **kwargs)  # "au" is AU, as it always was
 
     def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Notices naming the country, or naming none (they affect everyone)."""

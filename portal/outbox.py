@@ -129,10 +129,13 @@ def _apply(message: OutboxMessage, outcome: Outcome, now: dt.datetime) -> None:
 
 
 def _attempt_row(message: OutboxMessage, outcome: Outcome, started: float) -> OutboxAttempt:
-    """The delivery-log row of one attempt."""
+    """The delivery-log row of one attempt, dated when the attempt began (STARTED, on the monotonic clock), not when
+    it was settled: otherwise a delivery's `sent_at` would read earlier than its own attempt's start."""
+    elapsed = max(time.monotonic() - started, 0.0)
     return OutboxAttempt(
         message=message,
-        duration_ms=int((time.monotonic() - started) * 1000),
+        started_at=timezone.now() - dt.timedelta(seconds=elapsed),
+        duration_ms=int(elapsed * 1000),
         ok=outcome.ok,
         status_code=outcome.status_code,
         error=outcome.error[:ERROR_LENGTH],

@@ -69,6 +69,14 @@ def country_choices() -> list[tuple[str, str]]:
     return choices
 
 
+def country_upper(data: Any, name: str) -> Any:
+    """DATA with its NAME country code in capitals: "au" is AU (the opportunity and notice filters both read it so)."""
+    if data is not None and data.get(name):
+        data = data.copy()
+        data[name] = data[name].strip().upper()
+    return data
+
+
 # What `q` searches: a record's own text and its areas' names, each in English and Japanese (docs/api.md).
 SEARCHED_FIELDS = ("title", "title_ja", "summary", "summary_ja", "description", "keywords")
 SEARCHED_AREA_FIELDS = ("name", "name_ja")
@@ -172,6 +180,9 @@ class OpportunityFilterSet(django_filters.FilterSet):
         model = Opportunity
         fields: list[str] = []
         form = OpportunityFilterForm
+
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        super().__init__(country_upper(data, "eligible_country"), *args, **kwargs)
 
     # Method filters: the default predicate would compare the slugs with primary keys (django-filter applies
     # to_field_name to the form only), and a subquery needs no DISTINCT. The hints type the API schema.

@@ -1,9 +1,16 @@
 """The change feed's shapes, for its answers and the OpenAPI schema."""
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alerts.feed import LIMIT_DEFAULT, LIMIT_MAX
+
+
+def _limit_message() -> str:
+    """In the reader's language when it is shown, not when this module is imported."""
+    return gettext("Give a whole number from 1 to %(max)d.") % {"max": LIMIT_MAX}
 
 
 class ChangeQuerySerializer(serializers.Serializer):
@@ -17,7 +24,15 @@ class ChangeQuerySerializer(serializers.Serializer):
         help_text="The `next` cursor of the previous page; empty or left out starts from the first event.",
     )
     limit = serializers.IntegerField(
-        required=False, default=LIMIT_DEFAULT, min_value=1, max_value=LIMIT_MAX, help_text="Events per page (1-200)."
+        required=False,
+        default=LIMIT_DEFAULT,
+        min_value=1,
+        max_value=LIMIT_MAX,
+        help_text="Events per page (1-200).",
+        # One message for every way a number can be wrong, in the words `page_size` uses.
+        error_messages={
+            key: lazy(_limit_message, str)() for key in ("invalid", "min_value", "max_value", "max_string_length")
+        },
     )
 
 

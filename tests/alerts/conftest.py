@@ -45,6 +45,7 @@ class Receiver:
     answers: dict[str, list[int]] = field(default_factory=dict)
     hits: list[Delivery] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    delay: float = 0.0  # seconds the receiver takes before it answers
 
     def url(self, path: str = "/hook") -> str:
         return self.url_base + path
@@ -67,6 +68,7 @@ def _handler(receiver: Receiver):
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802 (http.server's name)
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            time.sleep(receiver.delay)
             secret = receiver.secrets.get(self.path, "")
             signed = signature_valid(secret, self.headers.get("X-Kakehashi-Signature", ""), body)
             with receiver.lock:

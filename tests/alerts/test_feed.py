@@ -202,3 +202,12 @@ def test_a_bad_cursor_is_explained_in_the_clients_language(alice):
 
     assert english == ["Not a cursor from this feed: use the `next` of a page, or leave it out."]
     assert japanese == ["このフィードのカーソルではありません。ページの `next` を使うか、指定しないでください。"]
+
+
+@pytest.mark.parametrize("limit", ["0", "201", "many"])
+def test_a_bad_limit_says_what_to_give_in_the_words_page_size_uses(alice, limit):
+    english = client_for(alice).get(URL, {"limit": limit}).json()
+    japanese = client_for(alice).get(URL, {"limit": limit, "lang": "ja"}).json()
+
+    assert english == {"limit": ["Give a whole number from 1 to 200."]}
+    assert japanese == {"limit": ["1 から 200 までの整数を指定してください。"]}

@@ -82,6 +82,21 @@ def test_each_event_reaches_the_receiver_once_signed_with_the_endpoints_secret(a
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
 
 
+def test_a_deliverys_attempt_starts_before_the_delivery_is_marked_sent(alice, receiver):
+    endpoint_for(alice, receiver)
+    record_event()
+    receiver.delay = 0.3  # a receiver that takes its time to answer
+
+    run_sender()
+
+    delivery = OutboxMessage.objects.get(channel="webhook")
+    (attempt,) = delivery.log.all()
+    assert attempt.ok and delivery.sent_at is not None
+    # The log reads in order: the attempt began, took its time, and then the delivery was sent.
+    assert attempt.started_at <= delivery.sent_at - dt.timedelta(milliseconds=250)
+    assert attempt.duration_ms >= 300
+
+
 def test_a_signature_made_with_another_secret_does_not_verify(alice, receiver):
     endpoint_for(alice, receiver)
     receiver.secrets["/hook"] = "whsec_not-the-right-one"

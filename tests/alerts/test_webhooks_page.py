@@ -263,3 +263,14 @@ def test_a_sent_delivery_reads_sent_on_the_japanese_page(alice, alice_client):
     """It read 配信 ("delivery"), the column's own word, rather than its state."""
     _delivery(_endpoint(alice), 1, status=OutboxMessage.Status.SENT, sent_at=timezone.now(), attempts=1)
     assert "<td>送信済み</td>" in alice_client.get(f"/ja{PAGE}").content.decode()
+
+
+def test_a_server_that_allows_http_says_so_when_it_refuses_another_scheme(alice, alice_client, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = True  # a development server, where a local receiver may be plain http
+
+    response = alice_client.post(f"{PAGE}add/", {"url": "ftp://127.0.0.1/hook", "events": ["*"]})
+
+    assert response.context["form"].errors["url"] == [
+        "Webhook URLs must start with https:// or, on this server, http://."
+    ]
+    assert not WebhookEndpoint.objects.exists()

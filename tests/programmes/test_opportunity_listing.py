@@ -66,6 +66,18 @@ def test_eligible_country_filter_keeps_records_open_to_any_country(anon_client, 
     assert {"Closed sensor call", "Cyber defence call", "Start-up hub"} <= set(titles(response))
 
 
+def test_a_country_code_in_small_letters_filters_as_in_capitals_on_the_page_and_the_api(anon_client, world):
+    page = anon_client.get(LIST, {"eligible_country": "us", "open": ""})
+    api = anon_client.get("/api/v1/opportunities/", {"eligible_country": "us"})
+
+    assert page.context["form"].errors == {} and api.status_code == 200
+    assert titles(page) == titles(anon_client.get(LIST, {"eligible_country": "US", "open": ""}))
+    assert "High-power laser call" not in titles(page)
+    capitals = anon_client.get("/api/v1/opportunities/", {"eligible_country": "US"}).json()["results"]
+    slugs = [row["slug"] for row in api.json()["results"]]
+    assert slugs == [row["slug"] for row in capitals] and slugs and "laser-call" not in slugs
+
+
 def test_deadline_range_filters(anon_client, world):
     assert titles(anon_client.get(LIST, {"closes_before": days(15).isoformat()})) == [
         "Closed sensor call",
