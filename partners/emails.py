@@ -66,12 +66,17 @@ def request_email(introduction: Introduction, language: str) -> dict[str, Any]:
     return {"subject": subject, "body": "\n".join(lines) + "\n", "language": language, "introduction": introduction.pk}
 
 
+def _in_a_sentence(label: str) -> str:
+    """A status label as a sentence reads it: "in review", not "In review" (Japanese has no capitals to lower)."""
+    return label[:1].lower() + label[1:]
+
+
 def status_email(introduction: Introduction, language: str) -> dict[str, Any]:
     """What the user who asked is told when a consultant moves their request, in LANGUAGE."""
     with translation.override(language):
         names = {
             "partner": _partner_name(introduction, language),
-            "status": str(introduction.get_status_display()),
+            "status": _in_a_sentence(str(introduction.get_status_display())),
             "company": introduction.company.name,
         }
         subject = _("Kakehashi: your introduction to %(partner)s is now %(status)s") % names

@@ -91,7 +91,7 @@ def test_an_english_reader_gets_english(requested, alice, consultant):
     introduction_move(introduction=requested, status="in_review", by=consultant)
 
     payload = emails().get(user=alice).payload
-    assert payload["subject"] == "Kakehashi: your introduction to Shipyard Kk is now In review"
+    assert payload["subject"] == "Kakehashi: your introduction to Shipyard Kk is now in review"
     assert f"https://kakehashi.example/my/introductions/{requested.pk}/" in payload["body"]
 
 
@@ -106,7 +106,7 @@ def test_the_alerts_sender_delivers_each_email_once(requested, alice, consultant
         [consultant.email, second_consultant.email, alice.email]
     )
     to_alice = next(message for message in mail.outbox if message.to == [alice.email])
-    assert to_alice.subject == "Kakehashi: your introduction to Shipyard Kk is now In review"
+    assert to_alice.subject == "Kakehashi: your introduction to Shipyard Kk is now in review"
     assert f"/my/introductions/{requested.pk}/" in to_alice.body
     assert set(emails().values_list("status", flat=True)) == {OutboxMessage.Status.SENT}
 
