@@ -1,5 +1,6 @@
 """Notices: dated changes of rules or policy that affect who may take part (export rules, strategy revisions)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -82,6 +83,11 @@ class Notice(models.Model):
     def api_url(self) -> str:
         """The notice in API v1: the `url` of its change events, which clients of the feed read."""
         return reverse("api:notice-detail", kwargs={"version": "v1", "slug": self.slug})
+
+    def clean(self) -> None:
+        """A change announced for a date cannot be due before the date it is made."""
+        if self.dated_on and self.due_by and self.due_by < self.dated_on:
+            raise ValidationError({"due_by": _("The date it is due by cannot be before the date of the change.")})
 
 
 class NoticeSource(models.Model):

@@ -1,19 +1,23 @@
-"""Writes of notices: the curated load (validated, all or nothing, idempotent), with `notice.published` events."""
+"""Writes of notices (the admin and the curated load): validated, with history and `notice.published` events."""
 
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from notices.models import Notice, NoticeSource
 from portal.changes import change_record
-from portal.history import saving_changes_nothing
+from portal.history import reason_stored, saving_changes_nothing
 from programmes.models import Opportunity, TechnologyArea
+from programmes.services import opportunity_publishable_check
 
 PUBLISHED = "notice.published"
+PUBLISHED_STATUS = Notice.Status.PUBLISHED
 FIELDS = ("title", "title_ja", "summary", "summary_ja", "dated_on", "due_by", "confidence", "status", "countries")
 SOURCE_FIELDS = ("url", "title", "publisher", "accessed_on", "confidence")
 
@@ -30,32 +34,74 @@ def notices_load(*, path: Path) -> int:
 def _notice_load(entry: dict[str, Any]) -> Notice:
     slug = entry.get("slug") or ""
     notice: Notice = Notice.objects.filter(slug=slug).first() or Notice(slug=slug)
-    was_published = notice.status == Notice.Status.PUBLISHED and notice.pk is not None
     for name in FIELDS:
         setattr(notice, name, entry.get(name, Notice._meta.get_field(name).get_default()))  # type: ignore[union-attr]  # FIELDS are columns
     try:
         notice.full_clean()
     except ValidationError as error:
         raise ValidationError(f"notice {slug}: {error.message_dict}") from error
-    if not saving_changes_nothing(notice):  # a reload of the same file writes no history row
-        notice._change_reason = gettext_noop("curated notices load")  # type: ignore[attr-defined]
+    links = {
+        "records": _by_slug(Opportunity, slug, entry.get("records") or []),
+        "technology_areas": _by_slug(TechnologyArea, slug, entry.get("areas") or []),
+    }
+
+    def sources_replace(saved: Notice) -> None:
+        saved.sources.all().delete()
+        for source in entry.get("sources") or []:
+            row = NoticeSource(notice=saved, **{name: source.get(name) for name in SOURCE_FIELDS if name in source})
+            try:
+                row.full_clean()
+            except ValidationError as error:
+                raise ValidationError(f"notice {slug}, source {row.url}: {error.message_dict}") from error
+            row.save()
+
+    try:
+        # A reload of the same file writes no history row.
+        return notice_save(
+            notice=notice, by=None, reason=gettext_noop("curated notices load"), links=links, inlines=sources_replace
+        )
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(f"notice {slug}: {error.message_dict}") from error
+
+
+@transaction.atomic
+def notice_save(
+    *,
+    notice: Notice,
+    by: User | None,
+    reason: str = "",
+    links: Mapping[str, Iterable[Any]] | None = None,
+    inlines: Callable[[Notice], None] | None = None,
+    inlines_changed: bool = False,
+) -> Notice:
+    """Validate and save NOTICE with who and why in its history, then its LINKS (records, technology_areas) and
+    whatever INLINES saves (its sources; the admin's formsets, the load's list). A published notice cites at least
+    one source, as a published opportunity does. A notice created published or moved from draft to published
+    writes one `notice.published` event, with the countries, areas and records it ends up with (docs/alerts.md).
+
+    The admin, the curated load and any other writer call this, so the rule and the event are in one place. An
+    edit that changes no column writes no history row, unless INLINES_CHANGED (its sources or links did)."""
+    was_published = notice.pk is not None and Notice.objects.filter(pk=notice.pk, status=PUBLISHED_STATUS).exists()
+    notice.full_clean()
+    if notice.pk is None or inlines_changed or not saving_changes_nothing(notice):
+        why = reason or (gettext_noop("Edited") if notice.pk else gettext_noop("Created"))
+        notice._change_reason = reason_stored(why)  # type: ignore[attr-defined]  # simple-history reads it
+        notice._history_user = by  # type: ignore[attr-defined]  # simple-history reads it
         notice.save()
-    notice.records.set(_by_slug(Opportunity, slug, entry.get("records") or []))
-    notice.technology_areas.set(_by_slug(TechnologyArea, slug, entry.get("areas") or []))
-    notice.sources.all().delete()
-    for source in entry.get("sources") or []:
-        row = NoticeSource(notice=notice, **{name: source.get(name) for name in SOURCE_FIELDS if name in source})
-        try:
-            row.full_clean()
-        except ValidationError as error:
-            raise ValidationError(f"notice {slug}, source {row.url}: {error.message_dict}") from error
-        row.save()
-    if notice.status == Notice.Status.PUBLISHED and not was_published:
-        notice_published_record(notice=notice)
+    for name, values in (links or {}).items():
+        getattr(notice, name).set(list(values))
+    if inlines is not None:
+        inlines(notice)
+    if notice.status == PUBLISHED_STATUS:
+        opportunity_publishable_check(source_count=notice.sources.count())
+        if not was_published:
+            notice_published_record(notice=notice, by=by)
     return notice
 
 
-def notice_published_record(*, notice: Notice) -> None:
+def notice_published_record(*, notice: Notice, by: User | None = None) -> None:
     """Write `notice.published` for NOTICE with the countries, areas and records it affects (docs/alerts.md)."""
     data = {
         "slug": notice.slug,
@@ -66,7 +112,7 @@ def notice_published_record(*, notice: Notice) -> None:
         "areas": sorted(notice.technology_areas.values_list("slug", flat=True)),
         "opportunities": sorted(notice.records.values_list("slug", flat=True)),
     }
-    change_record(kind=PUBLISHED, subject_type="notice", subject_id=notice.pk, data=data)
+    change_record(kind=PUBLISHED, subject_type="notice", subject_id=notice.pk, data=data, actor=by)
 
 
 def _by_slug(model: type[Opportunity] | type[TechnologyArea], notice_slug: str, slugs: list[str]) -> list[Any]:

@@ -19,7 +19,7 @@ from partners.services import (
     partner_delete,
     partner_save,
 )
-from portal.admin import localised_column
+from portal.admin import SuperusersDeleteMixin, localised_column
 from portal.text import localised_field
 from programmes.admin_curation import CurationAdmin, inline_changes
 from programmes.admin_inlines import AreaWeightsInlineFormSet, SourcedInlineFormSet
@@ -126,8 +126,9 @@ class IntroductionAdminForm(forms.ModelForm):
 
 
 @admin.register(Introduction)
-class IntroductionAdmin(CurationAdmin):
-    """The consultants' queue: requested -> in review -> introduced / declined, each move in history."""
+class IntroductionAdmin(SuperusersDeleteMixin, CurationAdmin):
+    """The consultants' queue: requested -> in review -> introduced / declined, each move in history. Consultants
+    decline a request rather than delete it: the firm reads its status history."""
 
     form = IntroductionAdminForm
     list_display = ("company", "localised_partner", "localised_opportunity", "status", "created_at")

@@ -1,8 +1,11 @@
-"""Reads of partners that more than one caller needs: the partners to suggest for a "needs a Japanese partner" gap."""
+"""Reads of partners that more than one caller needs: the partners to suggest for a "needs a Japanese partner" gap,
+and the status history of introduction requests (the firm's page and the API)."""
 
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
-from partners.models import Partner, PartnerArea, PartnerFit
+from partners.models import Introduction, Partner, PartnerArea, PartnerFit
 from programmes.models import Opportunity, OpportunityArea
 
 GAP_PARTNERS = 3
@@ -79,3 +82,19 @@ def partners_for_gaps(
         )
         offered[(company_id, opportunity_id)] = [dict(partners[p]) for p in ranked[:limit]]
     return offered
+
+
+def introduction_steps(introductions: Iterable[Introduction]) -> dict[int, list[dict[str, Any]]]:
+    """Each request's status history as its firm reads it, oldest first, in one query for any number of requests:
+    `{"status", "changed_at", "reason"}` for each change of the status or of the reason the firm is given. A
+    consultant's edit of the private notes alone writes a history row with the same status and is no step."""
+    steps: dict[int, list[dict[str, Any]]] = {introduction.pk: [] for introduction in introductions}
+    seen: dict[int, tuple[str, str]] = {}
+    rows = Introduction.history.filter(id__in=steps).order_by("id", "history_date", "history_id")
+    for row in rows.values("id", "status", "reason", "history_date"):
+        if seen.get(row["id"]) != (row["status"], row["reason"]):
+            seen[row["id"]] = (row["status"], row["reason"])
+            steps[row["id"]].append(
+                {"status": row["status"], "changed_at": row["history_date"], "reason": row["reason"]}
+            )
+    return steps

@@ -16,6 +16,7 @@ from companies.models import Company
 from partners.filters import PartnerFilterSet
 from partners.forms import IntroductionForm
 from partners.models import Introduction, Partner
+from partners.selectors import introduction_steps
 from partners.services import introduction_check_requester, introduction_request
 from portal.filterforms import filter_form_tune
 from portal.paging import ForgivingPaginationMixin
@@ -101,11 +102,8 @@ class IntroductionDetailView(LoginRequiredMixin, DetailView):
         return Introduction.objects.visible_to(self.request.user).for_listing()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        # Only the moves: a consultant's edit of the private notes writes a history row too, with the same status.
-        steps: list[dict[str, Any]] = []
-        seen: tuple[str, str] | None = None
-        for row in self.object.history.order_by("history_date", "history_id"):
-            if (row.status, row.reason) != seen:
-                seen = (row.status, row.reason)
-                steps.append({"status": row.get_status_display(), "when": row.history_date, "reason": row.reason})
+        steps = [
+            {"status": Introduction.Status(step["status"]).label, "when": step["changed_at"], "reason": step["reason"]}
+            for step in introduction_steps([self.object])[self.object.pk]
+        ]
         return super().get_context_data(steps=steps, **kwargs)

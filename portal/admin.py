@@ -65,6 +65,19 @@ class ConsultantOnlyMixin:
         return is_consultant(request.user) and super().has_delete_permission(request, obj)
 
 
+class SuperusersDeleteMixin:
+    """Only superusers delete, and the list offers no bulk delete: consultants archive, withdraw or move a record
+    instead, so its history (and what firms were told) stays. Opportunities, notices and introduction requests."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)  # type: ignore[misc]
+        actions.pop("delete_selected", None)
+        return actions
+
+
 def localised_column(model: type[Model], field: str, *, itself: bool = False) -> Callable[[Any, Any], str | None]:
     """A changelist column for MODEL's FIELD, a link to a record, naming that record in the reader's language: on
     /ja/ its Japanese title or name where it has one (portal.text.localised). ITSELF: FIELD is the row's own title or

@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
-from portal.admin import inline_changes, inline_mark_saved, localised_column
+from portal.admin import SuperusersDeleteMixin, inline_changes, inline_mark_saved, localised_column
 from portal.text import localised, punct
 from programmes.admin_curation import FORM_ONLY, CurationAdmin, CurationForm, ReasonForm
 from programmes.admin_inlines import OpportunityAreaInline, SourceInline, StaleFilter
@@ -51,7 +51,9 @@ class OpportunityAdminForm(CurationForm):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(CurationAdmin):
+class OpportunityAdmin(SuperusersDeleteMixin, CurationAdmin):
+    """Consultants archive; only superusers delete (deleting loses the record's place in matches)."""
+
     form = OpportunityAdminForm
     list_display = (
         *("localised_title", "kind", "status", "confidence"),
@@ -130,15 +132,6 @@ class OpportunityAdmin(CurationAdmin):
     @admin.display(description=_("sources"), ordering="source_count")
     def source_count(self, opportunity: Opportunity) -> int:
         return opportunity.source_count
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        """Consultants archive; only superusers delete (deleting loses the record's place in matches)."""
-        return request.user.is_superuser and super().has_delete_permission(request, obj)
-
-    def get_actions(self, request: HttpRequest) -> dict:
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     # --- saving through the services ---
 

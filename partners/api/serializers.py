@@ -1,12 +1,17 @@
 """Partners, introduction requests and partner fits as REST clients read and write them."""
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from companies.models import Company
 from matching import messages
 from partners.models import ForeignPartnership, Introduction, Partner, PartnerFit
+from partners.selectors import introduction_steps
 from partners.services import MESSAGE_MAX_LENGTH
 from programmes.models import Opportunity
 
@@ -67,16 +72,50 @@ class PartnerDetailSerializer(PartnerSerializer):
         fields = [*PartnerSerializer.Meta.fields, "programmes", "sources", "foreign_partnerships"]
 
 
+class IntroductionStepSerializer(serializers.Serializer):
+    """One step of a request's status history, as the firm's page lists it."""
+
+    status = serializers.ChoiceField(choices=Introduction.Status.choices)
+    changed_at = serializers.DateTimeField()
+    reason = serializers.CharField(help_text="What the firm was told with this step, if anything.")
+
+
+class IntroductionListSerializer(serializers.ListSerializer):
+    """A page of requests, with every request's status history read in one query."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        introductions = list(data.all() if isinstance(data, QuerySet) else data)
+        steps = introduction_steps(introductions)
+        for introduction in introductions:
+            introduction.status_steps = steps[introduction.pk]
+        return super().to_representation(introductions)
+
+
 class IntroductionSerializer(serializers.ModelSerializer):
     """An introduction request as the firm and consultants see it (consultants' notes are shown to them only)."""
 
     company = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     partner = PartnerBriefSerializer(read_only=True)
     opportunity = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    status_history = serializers.SerializerMethodField(
+        help_text="Each change of status (or of the reason the firm is given), oldest first, as /my/introductions/ "
+        "shows it."
+    )
 
     class Meta:
         model = Introduction
-        fields = ["id", "company", "partner", "opportunity", "message", "status", "reason", "created_at", "updated_at"]
+        fields = [
+            *("id", "company", "partner", "opportunity", "message", "status", "reason", "created_at", "updated_at"),
+            "status_history",
+        ]
+        list_serializer_class = IntroductionListSerializer
+
+    @extend_schema_field(IntroductionStepSerializer(many=True))
+    def get_status_history(self, introduction: Introduction) -> list[Any]:
+        steps = getattr(introduction, "status_steps", None)
+        if steps is None:
+            steps = introduction_steps([introduction])[introduction.pk]
+        return IntroductionStepSerializer(steps, many=True).data
 
 
 class IntroductionConsultantSerializer(IntroductionSerializer):

@@ -141,6 +141,7 @@ def test_notices_are_announced_once_when_published(tmp_path):
     entry = (
         "- slug: rule\n  title: Rule\n  summary: s\n  dated_on: 2026-04-21\n  status: {status}\n"
         "  countries: [AU, US]\n  areas: [uuv]\n  records: [gcap]\n"
+        "  sources: [{{url: 'https://www.meti.go.jp/'}}]\n"  # a published notice cites a source, as a record does
     )
     path.write_text(entry.format(status="draft"))
     notices_load(path=path)

@@ -335,3 +335,35 @@ def test_the_queue_names_who_asked_without_a_link_consultants_could_not_open(
 
     assert "alice" in page
     assert f"/admin/auth/user/{alice.pk}/change/" not in page
+
+
+def test_consultants_cannot_delete_introduction_requests_so_the_firms_history_stays(
+    alice_client, consultant_client, partners
+):
+    pk = ask(alice_client).json()["id"]
+
+    deleted = consultant_client.post(f"/admin/partners/introduction/{pk}/delete/", {"post": "yes"})
+    queue = consultant_client.get("/admin/partners/introduction/")
+
+    assert deleted.status_code == 403 and Introduction.objects.filter(pk=pk).exists()
+    assert "delete_selected" not in queue.text
+    assert consultant_client.get(f"/admin/partners/introduction/{pk}/delete/").status_code == 403
+
+
+def test_the_api_gives_a_request_the_status_history_its_page_shows(
+    alice_client, consultant_client, consultant, partners
+):
+    pk = ask(alice_client).json()["id"]
+    url = f"/api/v1/introductions/{pk}/"
+    consultant_client.patch(url, {"status": "in_review"}, "application/json")
+    introduction_move(introduction=Introduction.objects.get(pk=pk), status="in_review", notes="rang", by=consultant)
+    consultant_client.patch(url, {"status": "declined", "reason": "The yard is full."}, "application/json")
+
+    one = alice_client.get(url).json()
+    listed = alice_client.get("/api/v1/introductions/").json()["results"][0]
+
+    steps = [(step["status"], step["reason"]) for step in one["status_history"]]
+    assert steps == [("requested", ""), ("in_review", ""), ("declined", "The yard is full.")]
+    assert listed["status_history"] == one["status_history"]
+    assert all(step["changed_at"] for step in one["status_history"])
+    assert "rang" not in str(one)
