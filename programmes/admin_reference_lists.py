@@ -34,6 +34,7 @@ class OrganisationAdmin(ReferenceAdmin):
     list_filter = ("country",)
     search_fields = ("name", "name_ja", "name_kana", "acronym", "slug")
     prepopulated_fields = {"slug": ("name",)}
+    fixed_once_created = ("slug",)
 
 
 class LinesField(forms.CharField):
@@ -85,6 +86,7 @@ class TechnologyAreaAdmin(ReferenceAdmin):
     list_display = ("name", "name_ja", "name_kana", "slug")
     search_fields = ("name", "name_ja", "name_kana", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
+    fixed_once_created = ("slug",)
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[list, dict, set, list]:
         """Each area, the records and firms it is taken off (kept, by name) and the rows that go with it, rather than
