@@ -37,6 +37,7 @@ CONSTRAINT_FIELDS = {
     "closes_after_opens": "closes_on",
     "ends_after_starts": "ends_on",
     "min_trl_range": "min_trl",
+    "max_company_age_range": "max_company_age",
     "kind_valid": "kind",
     "status_valid": "status",
     "weight_range": "weight",

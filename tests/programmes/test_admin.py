@@ -617,6 +617,20 @@ def test_a_hub_may_lose_every_technology_area_in_the_admin(consultant_client):
     assert not hub.area_links.exists()
 
 
+def test_a_firm_age_limit_of_zero_years_is_shown_on_the_field_and_nothing_is_saved(consultant_client):
+    scheme = OpportunityFactory(max_company_age=5)
+    data = _form_data(consultant_client.get(_change_url(scheme))) | {"max_company_age": "0"}
+
+    response = consultant_client.post(_change_url(scheme), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["max_company_age"] == [
+        "Ensure this value is greater than or equal to 1."
+    ]
+    scheme.refresh_from_db()
+    assert scheme.max_company_age == 5
+
+
 def test_a_records_japanese_summary_is_entered_on_its_page_and_takes_it_off_the_untranslated_list(consultant_client):
     opportunity = OpportunityFactory(title="GCAP", title_ja="次期戦闘機", summary_ja="")
     assert list(Opportunity.objects.untranslated()) == [opportunity]

@@ -455,3 +455,14 @@ def test_a_priority_area_without_a_technology_area_cannot_be_published(consultan
     assert "technology_areas" in refused.value.message_dict
     draft.refresh_from_db()
     assert draft.status == Opportunity.Status.DRAFT
+
+
+def test_a_firm_age_limit_of_zero_years_is_refused_naming_the_field(consultant):
+    scheme = OpportunityFactory(max_company_age=5)
+
+    with pytest.raises(ValidationError) as refused:
+        opportunity_update(opportunity=scheme, data={"max_company_age": 0}, by=consultant, reason="typo")
+
+    assert refused.value.message_dict == {"max_company_age": ["Ensure this value is greater than or equal to 1."]}
+    scheme.refresh_from_db()
+    assert scheme.max_company_age == 5
