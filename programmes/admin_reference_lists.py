@@ -46,8 +46,13 @@ class LinesField(forms.CharField):
         return "\n".join(value) if isinstance(value, list) else value or ""
 
     def to_python(self, value: Any) -> list[str]:
+        """The lines, blank ones and repeats in any case dropped ("Bluebottle", "bluebottle"): the first as written."""
         text = super().to_python(value)
-        return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+        lines: dict[str, str] = {}
+        for line in (line.strip() for line in text.splitlines()):
+            if line:
+                lines.setdefault(line.casefold(), line)
+        return list(lines.values())
 
 
 class TechnologyAreaForm(CurationForm):
