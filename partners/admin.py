@@ -51,6 +51,7 @@ class PartnerAdmin(CurationAdmin):
     list_filter = ("role", "confidence", "size")
     search_fields = ("slug",)  # and what the public search finds (get_search_results)
     prepopulated_fields = {"slug": ("name",)}
+    fixed_once_created = ("slug",)
     filter_horizontal = ("programmes",)
     inlines = [PartnerAreaInline, PartnerSourceInline, ForeignPartnershipInline]
     exclude = ("last_verified_by",)

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.history import ReadableChanges, reason_text
+from portal.history import ReadableChanges, children_changed, reason_text
 from portal.roles import is_consultant
 from portal.services import (
     email_change_drop,
@@ -132,8 +132,11 @@ class ConsultantHistoryAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
     def set_history_delta_changes(self, request: HttpRequest, historical_records: Any, **kwargs: Any) -> None:
         """The diffs, plus each shown row's reason in words; the rows are only displayed here, never saved."""
         super().set_history_delta_changes(request, historical_records, **kwargs)
-        for record in historical_records:
+        records = list(historical_records)
+        # The child rows (an opportunity's sources) each edit changed, which the record's own diff cannot show.
+        for record, children in zip(records, children_changed(records), strict=True):
             record.history_change_reason = reason_text(record.history_change_reason)
+            record.history_children_changed = children
 
 
 def inline_changes(formset: BaseModelFormSet) -> tuple[list[Any], list[Any], list[Any]]:

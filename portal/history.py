@@ -149,18 +149,26 @@ def history_rows(history: QuerySet, *, limit: int, disclose: bool) -> list[Histo
     return rows[:limit]
 
 
-def _children_named(records: list, fields: list[list[str]]) -> None:
-    """Name in FIELDS the child rows an edit of RECORDS changed where the row names no field of its own.
+def children_changed(records: list) -> list[list[str]]:
+    """For each of RECORDS (history rows of one record, newest first), the child rows its edit changed, in words
+    ("Sources (added: ATLA notice)"): the admin's history lists them beside the record's own diff."""
+    fields: list[list[str]] = [[] for _ in records]
+    _children_named(records, fields)
+    return fields
 
-    Editing only a record's sources in the admin writes the record a row (its reason names the sources) that changes
-    none of its columns; readers not shown the reason would read "Changed" naming nothing. A model lists such
-    children in `history_children` (an opportunity's "sources"); a child's history row belongs to the record's row
-    written just before it by the same person with the same reason (programmes.admin saves the record, then its
-    sources). One query per child, only when such a row is shown.
+
+def _children_named(records: list, fields: list[list[str]]) -> None:
+    """Name in FIELDS the child rows each edit of RECORDS changed, beside the fields of its own it names.
+
+    Editing a record's sources in the admin writes the record a row (its reason names the sources) that shows none
+    of them; readers not shown the reason would read "Changed" naming nothing, or only the areas an edit of both
+    changed. A model lists such children in `history_children` (an opportunity's "sources"); a child's history row
+    belongs to the record's row written just before it by the same person with the same reason (programmes.admin
+    saves the record, then its sources). One query per child, only when an edit is shown.
     """
-    empty = [i for i, record in enumerate(records) if record.history_type == "~" and not fields[i]]
+    edits = [i for i, record in enumerate(records) if record.history_type == "~"]
     model = records[0].instance_type if records else None
-    if not empty or model is None:
+    if not edits or model is None:
         return
     for name in getattr(model, "history_children", ()):
         relation = model._meta.get_field(name)
@@ -168,10 +176,10 @@ def _children_named(records: list, fields: list[list[str]]) -> None:
         children = list(
             child_history.filter(
                 **{relation.field.attname: getattr(records[0], model._meta.pk.attname)},
-                history_date__gte=records[empty[-1]].history_date,
+                history_date__gte=records[edits[-1]].history_date,
             ).order_by("history_date", "history_id")
         )
-        for i in empty:
+        for i in edits:
             record, newer = records[i], records[i - 1] if i else None
             mine = [
                 child

@@ -63,6 +63,7 @@ class OpportunityAdmin(SuperusersDeleteMixin, CurationAdmin):
     list_filter = ("kind", "status", "technology_areas", "organisations", "confidence", StaleFilter)
     search_fields = ("title", "title_ja", "slug", "summary")
     prepopulated_fields = {"slug": ("title",)}
+    fixed_once_created = ("slug",)
     readonly_fields = ("status", "last_verified_on", "localised_last_verified_by", "created_at", "updated_at")
     # Who verified it, by name: a link to the user's admin page would answer consultants 403.
     localised_last_verified_by = localised_column(Opportunity, "last_verified_by")

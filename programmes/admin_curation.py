@@ -122,6 +122,19 @@ class CurationAdmin(ConsultantHistoryAdmin):
     """History with diffs, reasons on every save, consultants only (reverting is off, as in every history admin)."""
 
     form = CurationForm
+    # Fields set when the record is created and never changed in the admin: a slug is a public identifier (API,
+    # saved searches, links), so renaming one would silently break them.
+    fixed_once_created: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        fixed = self.fixed_once_created if obj is not None else ()
+        return (*super().get_readonly_fields(request, obj), *fixed)
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
+        prepopulated = super().get_prepopulated_fields(request, obj)
+        if obj is None:
+            return prepopulated
+        return {name: sources for name, sources in prepopulated.items() if name not in self.fixed_once_created}
 
     def change_reason(self, form: forms.Form, change: bool, formsets: list | None = None) -> str:
         """The reason typed on the form, or a plain default that names what the inlines (FORMSETS) add, change and

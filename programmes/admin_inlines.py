@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Opportunity, OpportunityArea, Source
-from programmes.services import sources_confidence_check
+from programmes.services import opportunity_areas_check, sources_confidence_check
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -106,9 +106,21 @@ class AreaWeightsInlineFormSet(forms.BaseInlineFormSet):
         super().clean()
 
 
+class OpportunityAreaInlineFormSet(AreaWeightsInlineFormSet):
+    """An opportunity's area weights: a published priority area keeps one at least, named above the rows."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [f for f in self.forms if f.cleaned_data.get("technology_area") and not self._should_delete_form(f)]
+        try:
+            opportunity_areas_check(kind=self.instance.kind, status=self.instance.status, area_count=len(kept))
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error  # a formset's own errors are a list, not by field
+
+
 class OpportunityAreaInline(admin.TabularInline):
     model = OpportunityArea
-    formset = AreaWeightsInlineFormSet
+    formset = OpportunityAreaInlineFormSet
     fields = ("technology_area", "weight")
     autocomplete_fields = ("technology_area",)
     extra = 1

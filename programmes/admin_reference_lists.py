@@ -34,6 +34,7 @@ class OrganisationAdmin(ReferenceAdmin):
     list_filter = ("country",)
     search_fields = ("name", "name_ja", "name_kana", "acronym", "slug")
     prepopulated_fields = {"slug": ("name",)}
+    fixed_once_created = ("slug",)
 
 
 class LinesField(forms.CharField):
@@ -45,8 +46,13 @@ class LinesField(forms.CharField):
         return "\n".join(value) if isinstance(value, list) else value or ""
 
     def to_python(self, value: Any) -> list[str]:
+        """The lines, blank ones and repeats in any case dropped ("Bluebottle", "bluebottle"): the first as written."""
         text = super().to_python(value)
-        return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+        lines: dict[str, str] = {}
+        for line in (line.strip() for line in text.splitlines()):
+            if line:
+                lines.setdefault(line.casefold(), line)
+        return list(lines.values())
 
 
 class TechnologyAreaForm(CurationForm):
@@ -85,6 +91,7 @@ class TechnologyAreaAdmin(ReferenceAdmin):
     list_display = ("name", "name_ja", "name_kana", "slug")
     search_fields = ("name", "name_ja", "name_kana", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
+    fixed_once_created = ("slug",)
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[list, dict, set, list]:
         """Each area, the records and firms it is taken off (kept, by name) and the rows that go with it, rather than

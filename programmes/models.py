@@ -215,7 +215,8 @@ class Opportunity(models.Model):
         _("firm founded at most this many years ago"),
         null=True,
         blank=True,
-        validators=[MaxValueValidator(200)],
+        # At least 1: 0 would mean founded this year, surely a typo (a limit in whole years, as min_trl's 1-9).
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
         help_text=_("Start-up schemes: empty means no age limit."),
     )
     japanese_entity = models.BooleanField(
@@ -291,6 +292,10 @@ class Opportunity(models.Model):
             models.CheckConstraint(
                 condition=Q(min_trl__isnull=True) | Q(min_trl__gte=1, min_trl__lte=9),
                 name="%(app_label)s_%(class)s_min_trl_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_company_age__isnull=True) | Q(max_company_age__gte=1, max_company_age__lte=200),
+                name="%(app_label)s_%(class)s_max_company_age_range",
             ),
         ]
         indexes = [models.Index(fields=["status", "kind"]), models.Index(fields=["closes_on"])]

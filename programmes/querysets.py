@@ -7,7 +7,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
 from portal.dbfunctions import code_point_order
@@ -130,12 +130,14 @@ class NamedQuerySet(models.QuerySet):
     """Reads of the reference lists a reader picks from by name (technology areas, certifications, organisations)."""
 
     def in_reading_order(self, japanese: bool) -> "NamedQuerySet":
-        """By English name; for a Japanese reader by the reading of the Japanese name (あいうえお順: `name_sort`,
-        compared code point by code point on every database, as the partner listing does: 宇宙 (うちゅう) before
-        半導体 (はんどうたい)), then the names with no reading (those in Latin letters, say) by the name shown (the
-        Japanese name, else the English one), code point by code point."""
+        """By English name, case ignored; for a Japanese reader by the reading of the Japanese name (あいうえお順:
+        `name_sort`, compared code point by code point on every database, as the partner listing does: 宇宙 (うちゅう)
+        before 半導体 (はんどうたい)), then the names with no reading (those in Latin letters, say) by the name shown
+        (the Japanese name, else the English one), code point by code point."""
         if not japanese:
-            return self.order_by("name", "pk")
+            # Case ignored ("Advanced" before "AI and autonomy", "Counter-hypersonic" before "Counter-UAS"), and
+            # compared code point by code point so that SQLite and PostgreSQL agree whatever the server's locale.
+            return self.order_by(code_point_order(Lower("name")), code_point_order("name"), "pk")
         unread = Case(When(name_kana="", then=Value(1)), default=Value(0))
         shown = Coalesce(NullIf("name_ja", Value("")), "name")
         return self.order_by(

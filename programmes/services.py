@@ -37,6 +37,7 @@ CONSTRAINT_FIELDS = {
     "closes_after_opens": "closes_on",
     "ends_after_starts": "ends_on",
     "min_trl_range": "min_trl",
+    "max_company_age_range": "max_company_age",
     "kind_valid": "kind",
     "status_valid": "status",
     "weight_range": "weight",
@@ -246,6 +247,9 @@ def opportunity_update(
         setattr(opportunity, name, value)
     # Links go first so the one history row below snapshots them; a failed save rolls them back.
     links_changed = _relations_apply(opportunity, relations, weights)
+    if weights is not None or "kind" in fields:
+        area_count = OpportunityArea.objects.filter(opportunity=opportunity).count()
+        opportunity_areas_check(kind=opportunity.kind, status=opportunity.status, area_count=area_count)
     columns_unchanged = saving_changes_nothing(opportunity)
     if not (links_changed or inline_changed) and columns_unchanged:
         return opportunity  # no history row, no change event, no rescore
@@ -288,6 +292,15 @@ def opportunity_publishable_check(*, source_count: int) -> None:
         raise ValidationError({"sources": "Cannot publish without a source; add at least one first."})
 
 
+def opportunity_areas_check(*, kind: str, status: str, area_count: int) -> None:
+    """Refuse a published priority area with no technology area: the admin's area rows and the services ask here."""
+    # A record with no area reads as "any technology" to the scorer, which would drop the firms it was meant for.
+    # Hubs and programmes may take any technology; a priority area names what it asks for.
+    if kind == Opportunity.Kind.PRIORITY_AREA and status == Opportunity.Status.PUBLISHED and area_count < 1:
+        why = gettext("A priority area names at least one technology area: keep one, or archive the record.")
+        raise ValidationError({"technology_areas": why})
+
+
 def sources_confidence_check(*, confidence: str, source_confidences: Iterable[str]) -> None:
     """A record whose sources are all low-confidence is itself low (unverified); ValidationError naming `confidence`
     otherwise. The loaders, the admin's source forms and the services below all ask here."""
@@ -309,6 +322,8 @@ def opportunity_publish(*, opportunity: Opportunity, by: User | None, reason: st
         return opportunity
     confidences = list(Source.objects.filter(opportunity=opportunity).values_list("confidence", flat=True))
     opportunity_publishable_check(source_count=len(confidences))
+    area_count = OpportunityArea.objects.filter(opportunity=opportunity).count()
+    opportunity_areas_check(kind=opportunity.kind, status=Opportunity.Status.PUBLISHED, area_count=area_count)
     sources_confidence_check(confidence=opportunity.confidence, source_confidences=confidences)
     _set_status(opportunity, Opportunity.Status.PUBLISHED, by=by, reason=reason or gettext_noop("Published"))
     changes.record_event(kind=changes.PUBLISHED, opportunity=opportunity, by=by)

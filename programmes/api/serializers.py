@@ -81,6 +81,12 @@ class EligibilitySerializer(serializers.Serializer):
     japan_presence = serializers.ChoiceField(Opportunity.Presence.choices)
     certifications = RelatedSlugsField(slug="code", source="required_certifications")
     notes = serializers.CharField(source="eligibility_notes")
+    max_company_age = serializers.IntegerField(
+        allow_null=True, min_value=1, help_text="Firms founded at most this many years ago; null means no age limit."
+    )
+    japanese_entity = serializers.BooleanField(
+        help_text="True when firms outside Japan qualify only through an office or entity in Japan."
+    )
 
 
 class DatesSerializer(serializers.Serializer):

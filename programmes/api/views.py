@@ -45,7 +45,7 @@ class TechnologyAreaViewSet(CachedListMixin, ConditionalRetrieveMixin, viewsets.
 
     cache_families = ("records",)
 
-    queryset = TechnologyArea.objects.order_by("name", "pk")
+    queryset = TechnologyArea.objects.in_reading_order(japanese=False)  # by English name, as the pages list them
     serializer_class = TechnologyAreaSerializer
     lookup_field = "slug"
 
@@ -55,7 +55,7 @@ class OrganisationViewSet(CachedListMixin, ConditionalRetrieveMixin, viewsets.Re
 
     cache_families = ("records",)
 
-    queryset = Organisation.objects.order_by("name", "pk")
+    queryset = Organisation.objects.in_reading_order(japanese=False)
     serializer_class = OrganisationSerializer
     lookup_field = "slug"
 

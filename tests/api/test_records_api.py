@@ -4,7 +4,7 @@ import pytest
 
 from programmes.models import Opportunity
 from tests.api.conftest import assert_golden
-from tests.factories import CertificationFactory, OrganisationFactory, TechnologyAreaFactory
+from tests.factories import CertificationFactory, OpportunityFactory, OrganisationFactory, TechnologyAreaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,19 @@ def test_anonymous_reads_a_published_opportunity(anon_client, records):
     response = anon_client.get(f"{API}/opportunities/atla-uav-call/")
     assert response.status_code == 200
     assert_golden(response, "opportunities-detail")
+
+
+def test_an_opportunitys_eligibility_names_the_firm_age_limit_and_japanese_entity_rule(anon_client):
+    OpportunityFactory(slug="startup-hub", max_company_age=5, japanese_entity=True)
+    OpportunityFactory(slug="open-programme")
+
+    startup = anon_client.get(f"{API}/opportunities/startup-hub/").json()["eligibility"]
+    open_to_all = anon_client.get(f"{API}/opportunities/open-programme/").json()["eligibility"]
+    schema = anon_client.get(f"{API}/schema/?format=json").json()["components"]["schemas"]["Eligibility"]
+
+    assert (startup["max_company_age"], startup["japanese_entity"]) == (5, True)
+    assert (open_to_all["max_company_age"], open_to_all["japanese_entity"]) == (None, False)
+    assert {"max_company_age", "japanese_entity"} <= set(schema["properties"])
 
 
 def test_anonymous_gets_404_for_a_draft(anon_client, alice_client, records):

@@ -131,7 +131,13 @@ def test_the_opportunity_listings_area_filter_keeps_english_order_in_english(ano
     offered = [label for value, label in response.context["form"].fields["technology_area"].widget.choices]
     from programmes.models import TechnologyArea
 
-    assert offered == list(TechnologyArea.objects.order_by("name", "pk").values_list("name", flat=True))
+    # By English name, letter case aside: "Advanced manufacturing…" before "AI and autonomy".
+    assert offered == sorted(
+        TechnologyArea.objects.values_list("name", flat=True), key=lambda name: (name.lower(), name)
+    )
+    assert offered.index("Counter-hypersonic") < offered.index(
+        "Counter-UAS (detect, track, defeat small drones and swarms)"
+    )
 
 
 def test_the_matches_area_filter_follows_the_reading_order_on_ja(curated):

@@ -585,6 +585,52 @@ def test_an_area_listed_twice_on_a_record_is_named_in_the_readers_words_and_noth
     assert list(opportunity.area_links.values_list("technology_area__slug", "weight")) == [("quantum", 0.5)]
 
 
+def _all_areas_deleted(client, opportunity: Opportunity):
+    """The record's change form posted back with Delete ticked on every area row."""
+    data = _form_data(client.get(_change_url(opportunity)))
+    rows = int(data["area_links-INITIAL_FORMS"])
+    return client.post(_change_url(opportunity), data | {f"area_links-{i}-DELETE": "on" for i in range(rows)})
+
+
+def test_a_published_priority_area_cannot_lose_its_last_technology_area_in_the_admin(consultant_client, rescores):
+    quantum = TechnologyAreaFactory(slug="quantum", name="Quantum technology")
+    priority = OpportunityFactory(slug="atla-quantum", kind=Opportunity.Kind.PRIORITY_AREA, areas=[quantum])
+
+    response = _all_areas_deleted(consultant_client, priority)
+
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert [str(e) for e in formset.non_form_errors()] == [
+        "A priority area names at least one technology area: keep one, or archive the record."
+    ]
+    assert list(priority.area_links.values_list("technology_area__slug", flat=True)) == ["quantum"]
+    assert rescores.enqueues == []
+
+
+def test_a_hub_may_lose_every_technology_area_in_the_admin(consultant_client):
+    quantum = TechnologyAreaFactory(slug="quantum", name="Quantum technology")
+    hub = OpportunityFactory(slug="dual-use-hub", kind=Opportunity.Kind.HUB, areas=[quantum])
+
+    response = _all_areas_deleted(consultant_client, hub)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert not hub.area_links.exists()
+
+
+def test_a_firm_age_limit_of_zero_years_is_shown_on_the_field_and_nothing_is_saved(consultant_client):
+    scheme = OpportunityFactory(max_company_age=5)
+    data = _form_data(consultant_client.get(_change_url(scheme))) | {"max_company_age": "0"}
+
+    response = consultant_client.post(_change_url(scheme), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["max_company_age"] == [
+        "Ensure this value is greater than or equal to 1."
+    ]
+    scheme.refresh_from_db()
+    assert scheme.max_company_age == 5
+
+
 def test_a_records_japanese_summary_is_entered_on_its_page_and_takes_it_off_the_untranslated_list(consultant_client):
     opportunity = OpportunityFactory(title="GCAP", title_ja="次期戦闘機", summary_ja="")
     assert list(Opportunity.objects.untranslated()) == [opportunity]

@@ -256,6 +256,35 @@ def test_a_change_of_a_sources_note_alone_names_the_sources_in_the_public_histor
     assert "<td>Sources (changed: ATLA notice)</td><td>consultant</td>" in consultants
 
 
+def test_one_save_that_reweights_an_area_and_adds_a_source_names_both_in_the_history(
+    anon_client, consultant_client, world
+):
+    from django.urls import reverse
+
+    from tests.programmes.test_admin import _form_data
+
+    laser = world["laser"]
+    admin_page = reverse("admin:programmes_opportunity_change", args=[laser.pk])
+    data = _form_data(consultant_client.get(admin_page))
+    source_row = data["sources-INITIAL_FORMS"]
+    data |= {
+        "area_links-0-weight": "0.5",
+        f"sources-{source_row}-url": "https://www.mod.go.jp/atla/laser-update.html",
+        f"sources-{source_row}-title": "ATLA laser update",
+        f"sources-{source_row}-publisher": "ATLA",
+        f"sources-{source_row}-confidence": "high",
+        "change_reason": "Rechecked with ATLA",
+    }
+    assert consultant_client.post(admin_page, data).status_code == 302
+
+    public = anon_client.get(url(laser)).text
+    admin_history = consultant_client.get(reverse("admin:programmes_opportunity_history", args=[laser.pk])).text
+
+    assert "Technology areas (changed: Directed energy, weight 1 → 0.5)" in public
+    assert "Sources (added: ATLA laser update)" in public
+    assert "Sources (added: ATLA laser update)" in admin_history
+
+
 def test_a_record_verified_again_the_same_day_shows_the_public_no_empty_row(
     anon_client, consultant_client, consultant, world
 ):

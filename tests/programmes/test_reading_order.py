@@ -7,7 +7,7 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from programmes.models import Certification, Organisation
+from programmes.models import Certification, Organisation, TechnologyArea
 from programmes.reference_services import reference_record_save
 from tests.factories import CertificationFactory, TechnologyAreaFactory
 
@@ -125,8 +125,9 @@ def test_the_opportunity_listings_organisation_filter_keeps_english_order_in_eng
 ):
     offered = _organisations_offered(anon_client, "/opportunities/", by="slug")
 
-    # By English name, as before (the tick boxes show the acronym where there is one).
-    assert offered == list(Organisation.objects.order_by("name", "pk").values_list("slug", flat=True))
+    # By English name, case ignored (the tick boxes show the acronym where there is one).
+    by_name = sorted(Organisation.objects.all(), key=lambda org: (org.name.lower(), org.name, org.pk))
+    assert offered == [org.slug for org in by_name]
     assert offered.index("atla") < offered.index("cabinet-office") < offered.index("digital-agency")
 
 
@@ -136,3 +137,20 @@ def test_every_curated_organisation_reading_is_in_hiragana_and_only_the_uncertai
 
     assert [slug for slug, reading in readings.items() if not reading] == ["disti", "amda-foundation", "sjac"]
     assert all(re.fullmatch(r"[\u3041-\u3096\u30fc ]*", reading) for reading in readings.values())
+
+
+@pytest.mark.django_db
+def test_english_lists_of_areas_and_organisations_ignore_the_case_of_the_names(anon_client):
+    names = ["Counter-UAS", "AI and autonomy", "Counter-hypersonic", "Advanced manufacturing"]
+    for index, name in enumerate(names):
+        TechnologyAreaFactory(slug=f"area-{index}", name=name)
+        Organisation.objects.create(slug=f"org-{index}", name=name)
+    in_order = ["Advanced manufacturing", "AI and autonomy", "Counter-hypersonic", "Counter-UAS"]
+
+    areas_api = [row["name"] for row in anon_client.get("/api/v1/technology-areas/").json()["results"]]
+    organisations_api = [row["name"] for row in anon_client.get("/api/v1/organisations/").json()["results"]]
+    offered = _organisations_offered(anon_client, "/opportunities/", by="slug")
+
+    assert [area.name for area in TechnologyArea.objects.in_reading_order(japanese=False)] == in_order
+    assert areas_api == in_order and organisations_api == in_order
+    assert offered == ["org-3", "org-1", "org-2", "org-0"]

@@ -433,3 +433,36 @@ def test_a_consultant_ahead_of_tokyo_may_give_their_own_today(monkeypatch, utc, 
         assert list(caught.value.message_dict) == ["accessed_on"]
     else:
         accessed_on_check(read_on)
+
+
+def test_a_published_priority_area_keeps_at_least_one_technology_area(consultant):
+    quantum = TechnologyAreaFactory(slug="quantum")
+    priority = OpportunityFactory(kind=Opportunity.Kind.PRIORITY_AREA, areas=[quantum])
+
+    with pytest.raises(ValidationError) as refused:
+        opportunity_areas_set(opportunity=priority, weights={}, by=consultant)
+
+    assert "technology_areas" in refused.value.message_dict
+    assert list(priority.area_links.values_list("technology_area__slug", flat=True)) == ["quantum"]
+
+
+def test_a_priority_area_without_a_technology_area_cannot_be_published(consultant):
+    draft = OpportunityFactory(kind=Opportunity.Kind.PRIORITY_AREA, status=Opportunity.Status.DRAFT)
+
+    with pytest.raises(ValidationError) as refused:
+        opportunity_publish(opportunity=draft, by=consultant)
+
+    assert "technology_areas" in refused.value.message_dict
+    draft.refresh_from_db()
+    assert draft.status == Opportunity.Status.DRAFT
+
+
+def test_a_firm_age_limit_of_zero_years_is_refused_naming_the_field(consultant):
+    scheme = OpportunityFactory(max_company_age=5)
+
+    with pytest.raises(ValidationError) as refused:
+        opportunity_update(opportunity=scheme, data={"max_company_age": 0}, by=consultant, reason="typo")
+
+    assert refused.value.message_dict == {"max_company_age": ["Ensure this value is greater than or equal to 1."]}
+    scheme.refresh_from_db()
+    assert scheme.max_company_age == 5

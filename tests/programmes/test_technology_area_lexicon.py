@@ -95,6 +95,20 @@ def _posted(consultant_client, area: TechnologyArea, **typed: str):
 
 
 @pytest.mark.django_db
+def test_a_phrase_repeated_in_another_case_is_kept_once_as_first_written(consultant_client):
+    area = _area()
+
+    response = _posted(
+        consultant_client, area, keywords="Bluebottle\nAUV\nbluebottle\nauv", related_terms="Seafloor\nSEAFLOOR\nsubsea"
+    )
+
+    assert response.status_code == 302
+    area.refresh_from_db()
+    assert area.keywords == ["Bluebottle", "AUV"]
+    assert area.related_terms == ["Seafloor", "subsea"]
+
+
+@pytest.mark.django_db
 def test_a_lexicon_of_blank_lines_is_refused_on_the_field_and_nothing_is_rescored(consultant_client):
     area = _area()
 
