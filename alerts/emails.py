@@ -72,6 +72,8 @@ def message_id(message: OutboxMessage) -> str:
 
 
 def _field_label(name: str) -> str:
+    if name == "area_weights":
+        return str(_("Technology area weights"))
     try:
         return capfirst(str(Opportunity._meta.get_field(name).verbose_name))
     except FieldDoesNotExist:
@@ -108,8 +110,11 @@ class ValueNames:
 
 def _value(value: Any, name: str, names: ValueNames) -> str:
     """A changed value as a reader knows it: area and certification names, country names, choice labels."""
-    if value in (None, "", []):
+    if value in (None, "", [], {}):
         return "—"
+    if isinstance(value, Mapping):  # area_weights: {slug: weight}
+        areas = names.areas()
+        return punct(",").join(f"{areas.get(str(slug), str(slug))} {float(weight):g}" for slug, weight in value.items())
     values = value if isinstance(value, list) else [value]
     return punct(",").join(_named(name, [str(v) for v in values], names))
 
@@ -157,11 +162,14 @@ def item_lines(item: Mapping[str, Any], names: ValueNames | None = None) -> list
         return [_("Your firm's score moved: %(move)s") % {"move": labelled(head, moved) if moved else head}]
     if kind == "notice.published":
         return _notice_lines(item, names)
+    changes = dict(item.get("changes") or {})
+    if "area_weights" in changes:
+        changes.pop("technology_areas", None)  # the weights name the areas too
     lines = [
         labelled(
             _field_label(name), f"{_value(change.get('old'), name, names)} → {_value(change.get('new'), name, names)}"
         )
-        for name, change in (item.get("changes") or {}).items()
+        for name, change in changes.items()
         if isinstance(change, Mapping)
     ]
     if item.get("confirmed"):

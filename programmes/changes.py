@@ -40,9 +40,11 @@ TRACKED_FIELDS = (
     "japanese_entity",
     "eligibility_notes",
     "technology_areas",
+    "area_weights",
     "required_certifications",
 )
-COLUMNS = tuple(name for name in TRACKED_FIELDS if name not in ("technology_areas", "required_certifications"))
+LINKS = ("technology_areas", "area_weights", "required_certifications")  # read from the record's links, not columns
+COLUMNS = tuple(name for name in TRACKED_FIELDS if name not in LINKS)
 
 
 def _plain(value: Any) -> Any:
@@ -64,7 +66,10 @@ def record_snapshot(opportunity_id: int | None) -> dict[str, Any] | None:
     stored = Opportunity(**row)  # plain values for the model's own conversions (countries)
     snapshot = {name: _plain(getattr(stored, name)) for name in COLUMNS}
     links = OpportunityArea.objects.filter(opportunity_id=opportunity_id)
-    snapshot["technology_areas"] = sorted(links.values_list("technology_area__slug", flat=True))
+    weights = dict(links.values_list("technology_area__slug", "weight"))
+    snapshot["technology_areas"] = sorted(weights)
+    # The weights move firms' scores as much as the areas do: {slug: weight}, in slug order.
+    snapshot["area_weights"] = {slug: weights[slug] for slug in sorted(weights)}
     certifications = Opportunity.required_certifications.through.objects.filter(opportunity_id=opportunity_id)
     snapshot["required_certifications"] = sorted(certifications.values_list("certification__code", flat=True))
     return snapshot

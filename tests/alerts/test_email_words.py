@@ -64,6 +64,26 @@ def test_changed_areas_countries_and_sizes_are_named_and_labelled_in_the_readers
 
 
 @pytest.mark.django_db
+def test_changed_area_weights_are_named_with_their_weights_in_the_readers_language():
+    TechnologyAreaFactory(slug="usv", name="Uncrewed surface vessels", name_ja="無人水上艇")
+    TechnologyAreaFactory(slug="uuv", name="Uncrewed undersea vehicles", name_ja="無人潜水機")
+    item = CHANGED | {
+        "changes": {
+            "technology_areas": {"old": ["usv"], "new": ["usv", "uuv"]},
+            "area_weights": {"old": {"usv": 1.0}, "new": {"usv": 1.0, "uuv": 0.5}},
+        },
+        "confirmed": False,
+    }
+
+    assert item_lines(item) == [
+        "Technology area weights: Uncrewed surface vessels 1 → "
+        "Uncrewed surface vessels 1, Uncrewed undersea vehicles 0.5"
+    ]
+    with translation.override("ja"):
+        assert item_lines(item) == ["技術分野の重み：無人水上艇 1 → 無人水上艇 1、無人潜水機 0.5"]
+
+
+@pytest.mark.django_db
 def test_a_reminder_email_names_the_record_and_the_days_left(settings):
     settings.SITE_URL = "https://kakehashi.example"
     user = UserFactory(username="rem")

@@ -50,6 +50,7 @@ def test_a_published_record_whose_dates_areas_and_trl_change_writes_old_and_new_
         "closes_on": {"old": "2027-03-01", "new": "2027-03-15"},
         "min_trl": {"old": None, "new": 6},
         "technology_areas": {"old": ["usv"], "new": ["usv", "uuv"]},
+        "area_weights": {"old": {"usv": 1.0}, "new": {"usv": 1.0, "uuv": 0.5}},
     }
     assert event.data == {
         "slug": "maritime-call",
@@ -57,6 +58,19 @@ def test_a_published_record_whose_dates_areas_and_trl_change_writes_old_and_new_
         "title_ja": "海洋公募",
         "url": "/opportunities/maritime-call/",
     }
+
+
+def test_a_weight_change_alone_is_news_with_the_old_and_new_weights(consultant):
+    uuv, usv = TechnologyAreaFactory(slug="uuv"), TechnologyAreaFactory(slug="usv")
+    record = OpportunityFactory(slug="maritime-call", areas=[(usv, 1.0), (uuv, 0.4)])
+
+    opportunity_update(
+        opportunity=record, data={"areas": {usv: 1.0, uuv: 0.8}}, by=consultant, reason="Undersea is a main topic now"
+    )
+
+    (event,) = events()
+    assert event.kind == "opportunity.changed"
+    assert event.changes == {"area_weights": {"old": {"usv": 1.0, "uuv": 0.4}, "new": {"usv": 1.0, "uuv": 0.8}}}
 
 
 def test_wording_edits_and_verification_are_not_news(consultant):
