@@ -54,11 +54,18 @@ _SURFACE: dict[str, str] = {}  # stem -> the shortest word seen with it, to show
 SHORTEST_STEMMED = 4  # acronyms of three letters or fewer ("uas", "ews", "gan") stay as written
 
 
+# Words whose Snowball stem is another field's word: "sustainable" farming is not "sustainment" (maintenance and
+# logistics), though both stem to "sustain". They keep a stem of their own.
+FALSE_FRIENDS: dict[str, str] = dict.fromkeys(("sustainable", "sustainability", "sustainably"), "sustainabl")
+
+
 def stem(word: str) -> str:
     """The Snowball English stem of a lower-case WORD (cached; words with digits or of <= 3 letters are kept)."""
     found = _STEMS.get(word)
     if found is None:
-        found = _STEMMER.stemWord(word) if len(word) >= SHORTEST_STEMMED and word.isalpha() else word
+        found = FALSE_FRIENDS.get(word) or (
+            _STEMMER.stemWord(word) if len(word) >= SHORTEST_STEMMED and word.isalpha() else word
+        )
         if len(_STEMS) < 500_000:
             _STEMS[word] = found
             seen = _SURFACE.get(found)

@@ -230,6 +230,28 @@ def test_a_minerals_firm_whose_supply_chains_have_a_secure_source_is_not_read_as
     assert cyber.score < _match(firm, "atla-critical-minerals").score / 3
 
 
+def test_a_farm_firm_writing_of_sustainable_farming_is_not_read_as_a_sustainment_firm(curated_areas, priorities):
+    """The words "sustainable" and "sustainment" share a Snowball stem; the first is a farmer's word, the second a
+    field of defence (maintenance, repair and logistics), so they are kept apart (vocabulary.FALSE_FRIENDS)."""
+    upkeep = _priority(curated_areas["sustainment"])
+    firm = CompanyFactory(
+        slug="furrow",
+        country="AU",
+        size="sme",
+        description=(
+            "We make soil moisture probes and irrigation controllers for sustainable farming: growers save water, and "
+            "our sustainability reports show it."
+        ),
+    )
+    fixer = CompanyFactory(
+        slug="fixer", country="AU", size="sme", description="Sustainment of naval ships: repair, overhaul and spares."
+    )
+    _rescore()
+    farm = _match(firm, upkeep.slug)
+    assert [item for item in farm.reasons if item.get("code") == "keywords"] == []
+    assert farm.score < _match(fixer, upkeep.slug).score / 3
+
+
 def test_a_record_taking_any_technology_never_asks_the_firm_to_describe_its_products_for_it(priorities):
     """Such a record's fit is capped below the low-fit bar whatever the profile says, so that gap could never close."""
     OpportunityFactory(slug="any-door", kind=Opportunity.Kind.HUB, title="A door for any technology", areas=[])
