@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from companies.selectors import company_for_edit, viewer_company_list
 from matching.filters import MatchFilterSet
+from matching.freshness import company_freshness
 from matching.messages import names_for
 from matching.messages import render as render_item
 from matching.models import Match
@@ -135,6 +136,7 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
         "gap_plan": company_gap_plan(user=request.user, company=company, names=names, matches=plan_matches),
         "area_suggestions": suggestions,
         "can_edit_profile": can_edit,
+        "freshness": company_freshness(company=company) if company else None,
     }
     return render(request, "matching/match_list.html", context)
 
