@@ -5,6 +5,7 @@ Every refusal names its line and field (docs/import.md); the format's rules live
 
 import csv
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from companies.services import company_slug
 from programmes.models import Certification, TechnologyArea
 
 HEADER = ["name", "country", "size", "founded", "website", "description", "technology_areas", "trl", "certifications"]
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: int() would also take "٥" or "5_0"
 SHOWN_MAX = 80  # characters of a bad value quoted back in a message (issue 6: a 100 000-column header stays readable)
 
 
@@ -266,7 +268,11 @@ class RowChecker:
     def _trl(self, value: str, fail: Any) -> int | None:
         if not value:
             return None
-        if not value.isdigit() or not 1 <= int(value) <= 9:
+        if not WHOLE_NUMBER.fullmatch(value):  # "5.0" and "six" are not out of range, they are not whole numbers
+            why = _("TRL '%(value)s' is not a whole number: use a whole number from 1 to 9, or leave it empty")
+            fail("trl", why % {"value": shown(value)})
+            return None
+        if not 1 <= int(value) <= 9:
             why = _("TRL '%(value)s' is out of range: use a whole number from 1 to 9, or leave it empty")
             fail("trl", why % {"value": shown(value)})
             return None

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from companies import importing
 from companies.importing import CompanyImportError, companies_import
@@ -52,7 +53,7 @@ def refusal(data: bytes) -> list[str]:
         ("Acme,AU,huge,2012,,Makes lasers,,,\n", "line 3, field size: 'huge' is not a size"),
         ("Acme,AU,sme,2012,,Makes lasers,,10,\n", "line 3, field trl: TRL '10' is out of range"),
         ("Acme,AU,sme,2012,,Makes lasers,,0,\n", "line 3, field trl: TRL '0' is out of range"),
-        ("Acme,AU,sme,2012,,Makes lasers,,six,\n", "line 3, field trl: TRL 'six' is out of range"),
+        ("Acme,AU,sme,2012,,Makes lasers,,six,\n", "line 3, field trl: TRL 'six' is not a whole number"),
         (
             "Acme,AU,sme,2012,,Makes lasers,railguns,,\n",
             "line 3, field technology_areas: unknown technology area 'railguns'",
@@ -83,6 +84,21 @@ def test_a_nul_character_is_refused_naming_its_field(reference):
     assert refusal(csv_bytes("Acme,AU,sme,2012,,Makes\x00 lasers,,,\n")) == [
         "line 2, field description: contains a NUL character"
     ]
+    assert not Company.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "line 2, field trl: TRL '5.0' is not a whole number: use a whole number from 1 to 9, or leave it empty"),
+        ("ja", "2 行目、項目 trl：TRL「5.0」は整数ではありません。1 から 9 の整数にするか、空欄にしてください"),
+    ],
+)
+def test_a_trl_with_decimals_is_refused_as_not_a_whole_number_not_as_out_of_range(reference, language, expected):
+    with translation.override(language):
+        errors = refusal(csv_bytes("Acme,AU,sme,2012,,Makes lasers,,5.0,\n"))
+
+    assert errors == [expected]
     assert not Company.objects.exists()
 
 
