@@ -152,7 +152,8 @@ class RowChecker:
     def __init__(self) -> None:
         self.countries = {code for code, _name in countries}
         self.sizes = list(Company.Size.values)
-        self.areas = dict(TechnologyArea.objects.values_list("slug", "pk"))
+        # Area slugs and certification codes are read in any case, as countries and sizes are ("UAV", "AS9100D").
+        self.areas = {slug.lower(): pk for slug, pk in TechnologyArea.objects.values_list("slug", "pk")}
         self.certifications = {code.lower(): pk for code, pk in Certification.objects.values_list("code", "pk")}
         self.url = URLValidator(schemes=["http", "https"])
         self.name_max = Company._meta.get_field("name").max_length
@@ -203,7 +204,7 @@ class RowChecker:
             fail("description", _("longer than %(limit)s characters (%(given)s given)") % sizes)
         area_ids = self._lookup(raw["technology_areas"], self.areas, "technology_areas", _("technology area"), fail)
         certification_ids = self._lookup(
-            raw["certifications"].lower(), self.certifications, "certifications", _("certification code"), fail
+            raw["certifications"], self.certifications, "certifications", _("certification code"), fail
         )
         errors.extend(row_errors)
         if row_errors:
@@ -280,10 +281,10 @@ class RowChecker:
 
     def _lookup(self, value: str, known: dict[str, int], name: str, what: str, fail: Any) -> frozenset[int]:
         keys = [key.strip() for key in value.split(";") if key.strip()]
-        unknown = [key for key in keys if key not in known]
+        unknown = [key for key in keys if key.lower() not in known]
         if unknown:
             fail(
                 name,
                 _("unknown %(what)s %(keys)s") % {"what": what, "keys": shown(", ".join(repr(k) for k in unknown))},
             )
-        return frozenset(known[key] for key in keys if key in known)
+        return frozenset(known[key.lower()] for key in keys if key.lower() in known)

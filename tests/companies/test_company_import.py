@@ -169,6 +169,22 @@ def test_a_good_file_creates_firms_with_areas_and_certifications(reference, resc
     assert rescore.targets() == [("batch", sorted([acme.pk, beta.pk]))] and len(rescore.enqueues) == 1
 
 
+def test_area_slugs_and_certification_codes_in_capitals_are_accepted_like_countries_and_sizes(reference, rescore):
+    result = companies_import(data=csv_bytes("Kestrel Drones,us,STARTUP,,,Small drones,UAV; Space,,AS9100D\n"), by=None)
+
+    assert result.created == 1
+    kestrel = Company.objects.get(slug="kestrel-drones")
+    assert sorted(kestrel.technology_areas.values_list("slug", flat=True)) == ["space", "uav"]
+    assert list(kestrel.certifications.values_list("code", flat=True)) == ["as9100d"]
+
+
+def test_an_unknown_area_in_capitals_is_quoted_as_written(reference):
+    assert refusal(csv_bytes("Acme,AU,sme,,,Lasers,RAILGUNS;UAV,,ISO-27001\n")) == [
+        "line 2, field technology_areas: unknown technology area 'RAILGUNS'",
+        "line 2, field certifications: unknown certification code 'ISO-27001'",
+    ]
+
+
 def test_a_utf8_file_with_a_byte_order_mark_imports(reference, rescore):
     result = companies_import(data=b"\xef\xbb\xbf" + csv_bytes(GOOD), by=None)
 
