@@ -98,14 +98,14 @@ def companies_import_check(*, data: bytes, progress: bool = False, report: Repor
     """Parse and check the whole file without writing; raise CompanyImportError with every bad row."""
     text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
-    check_header(reader)
-    checker = RowChecker()
+    columns = check_header(reader)
+    checker = RowChecker(columns)
     rows: list[Row] = []
     errors: list[RowError] = []
     total = max(text.count("\n") - 1, 0)  # lines after the header: the row count unless descriptions span lines
     bar = tqdm(desc="checking", total=total, unit="row", disable=not progress or total < PROGRESS_FROM)
     with bar:
-        for checked, (line, record) in enumerate(records(reader, errors, text), start=1):
+        for checked, (line, record) in enumerate(records(reader, errors, text, columns), start=1):
             row = checker.check(line, record, errors)
             if row is not None:
                 rows.append(row)

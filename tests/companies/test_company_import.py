@@ -131,10 +131,55 @@ def test_duplicate_names_within_the_file_are_refused(reference):
     assert not Company.objects.exists()
 
 
-def test_a_wrong_header_is_refused(reference):
+EXPECTED = "expected the header name,country,size,founded,website,description,technology_areas,trl,certifications"
+
+
+def test_a_wrong_header_names_each_missing_column(reference):
     errors = refusal(csv_bytes(GOOD, header="name,country,size,website,description\n"))
 
-    assert errors[0].startswith("line 1, field header: expected the header name,country,size,founded,")
+    assert errors == [
+        "line 1, field header: missing columns 'founded', 'technology_areas', 'trl', 'certifications'; " + EXPECTED
+    ]
+
+
+def test_a_wrong_header_names_each_unknown_column_and_the_one_it_replaces(reference):
+    header = "name,country,size,founded,web site,description,technology_areas,trl,certifications,notes\n"
+
+    errors = refusal(csv_bytes(GOOD, header=header))
+
+    assert errors == [
+        "line 1, field header: unknown columns 'web site', 'notes'; missing column 'website'; " + EXPECTED
+    ]
+    assert not Company.objects.exists()
+
+
+def test_a_header_naming_a_column_twice_is_refused(reference):
+    header = "name,country,size,founded,website,description,technology_areas,trl,trl\n"
+
+    assert refusal(csv_bytes(GOOD, header=header)) == [
+        "line 1, field header: column 'trl' given twice; missing column 'certifications'; " + EXPECTED
+    ]
+
+
+def test_a_wrong_header_is_explained_in_japanese(reference):
+    with translation.override("ja"):
+        errors = refusal(csv_bytes(GOOD, header="name,country,size,website,description,notes\n"))
+
+    assert errors == [
+        "1 行目、項目 header：不明な列「notes」／"
+        "足りない列「founded」、「technology_areas」、「trl」、「certifications」。"
+        "見出し行は name,country,size,founded,website,description,technology_areas,trl,certifications "
+        "の形にしてください"
+    ]
+
+
+def test_the_columns_may_come_in_any_order(reference, rescore):
+    header = "name,description,country,size,founded,website,technology_areas,trl,certifications\n"
+
+    companies_import(data=csv_bytes("Acme,Makes lasers,AU,sme,2012,,uav,6,\n", header=header), by=None)
+
+    acme = Company.objects.get()
+    assert (acme.description, acme.country.code, acme.trl) == ("Makes lasers", "AU", 6)
 
 
 def test_an_empty_file_is_refused(reference):
