@@ -325,6 +325,6 @@ class RowChecker:
         if unknown:
             fail(
                 name,
-                _("unknown %(what)s %(keys)s") % {"what": what, "keys": shown(", ".join(repr(k) for k in unknown))},
+                _("unknown %(what)s %(keys)s") % {"what": what, "keys": listed(unknown)},
             )
         return frozenset(known[key.lower()] for key in keys if key.lower() in known)

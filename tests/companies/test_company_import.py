@@ -102,6 +102,18 @@ def test_a_trl_with_decimals_is_refused_as_not_a_whole_number_not_as_out_of_rang
     assert not Company.objects.exists()
 
 
+def test_unknown_areas_and_certifications_are_quoted_with_japanese_marks_in_japanese(reference):
+    with translation.override("ja"):
+        errors = refusal(csv_bytes("Acme,XX,sme,2012,,Makes lasers,railguns;uav;phasers,,iso-27001\n"))
+
+    assert errors == [
+        "2 行目、項目 country：不明な国「XX」です。AU、US、JP のような ISO 3166 の 2 文字コードを使ってください",
+        "2 行目、項目 technology_areas：不明な技術分野「railguns」、「phasers」",
+        "2 行目、項目 certifications：不明な認証コード「iso-27001」",
+    ]
+    assert not any("'" in error for error in errors)
+
+
 def test_every_bad_row_is_reported_not_just_the_first(reference):
     errors = refusal(csv_bytes("Acme,XX,sme,,,Lasers,,,\n", GOOD, "Beta,AU,sme,,,Drones,,11,\n"))
 
