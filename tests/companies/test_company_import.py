@@ -414,6 +414,36 @@ def test_the_command_prints_counts(reference, rescore, tmp_path):
     assert "Firms created: 1, updated: 0, unchanged: 0." in out.getvalue()
 
 
+def test_the_command_names_the_firms_it_created_and_the_ones_it_overwrote(reference, rescore, tmp_path):
+    CompanyFactory(slug="beta-drones", name="Beta Drones", description="Edited by Beta's staff.")
+    CompanyFactory(slug="gamma-boats", name="Gamma Boats", description="Boats.", size="sme")
+    path = tmp_path / "firms.csv"
+    rows = ("Beta Drones,AU,sme,,,Small drones,,,\n", "Gamma Boats,AU,sme,,,Boats.,,,\n")
+    path.write_bytes(csv_bytes(GOOD, *rows))
+    out = io.StringIO()
+
+    call_command("import_companies", str(path), stdout=out, stderr=io.StringIO())
+
+    lines = out.getvalue().splitlines()
+    assert "Firms created: 1, updated: 1, unchanged: 1." in lines[0]
+    assert "Created: Acme Photonics." in lines
+    assert "Updated: Beta Drones." in lines
+
+
+def test_the_command_names_twenty_overwritten_firms_and_counts_the_rest(reference, rescore, tmp_path):
+    for n in range(25):
+        CompanyFactory(slug=f"firm-{n:02}", name=f"Firm {n:02}", description="Edited by hand.")
+    path = tmp_path / "firms.csv"
+    path.write_bytes(csv_bytes(*(f"Firm {n:02},AU,sme,,,From the file,,,\n" for n in range(25))))
+    out = io.StringIO()
+
+    call_command("import_companies", str(path), stdout=out, stderr=io.StringIO())
+
+    names = ", ".join(f"Firm {n:02}" for n in range(20))
+    assert f"Updated: {names} and 5 more." in out.getvalue().splitlines()
+    assert "Firms created: 0, updated: 25, unchanged: 0." in out.getvalue()
+
+
 def test_the_command_lists_every_error_and_fails(reference, rescore, tmp_path):
     path = tmp_path / "firms.csv"
     path.write_bytes(csv_bytes("Acme,XX,sme,,,Lasers,,,\n", "Beta,AU,sme,,,Drones,,11,\n"))
