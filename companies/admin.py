@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from companies.import_jobs import company_import_errors, company_import_progress, company_import_start
-from companies.importing import HEADER, CompanyImportError, ImportResult, companies_import
+from companies.importing import HEADER, OPTIONAL, CompanyImportError, ImportResult, companies_import
 from companies.models import Company, CompanyCertification, CompanyImport, Membership
 from companies.rules import reserved_for
 from companies.services import (
@@ -115,8 +115,11 @@ class CompanyImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _("UTF-8, with the header %(header)s; at most %(size)s.") % {
+        self.fields["file"].help_text = _(
+            "UTF-8, with the header %(header)s (optional columns: %(optional)s); at most %(size)s."
+        ) % {
             "header": ",".join(HEADER),
+            "optional": ",".join(OPTIONAL),
             "size": filesizeformat(upload_max_bytes()),
         }
 
@@ -244,6 +247,7 @@ class CompanyAdmin(ConsultantHistoryAdmin):
             "errors": errors,
             "error_count": error_count,
             "header": ",".join(HEADER),
+            "optional": ",".join(OPTIONAL),
             "recent_imports": CompanyImport.objects.defer("data").select_related("uploaded_by")[:RECENT_IMPORTS],
         }
         return TemplateResponse(request, "admin/companies/company/import.html", context, status=400 if errors else 200)

@@ -24,7 +24,7 @@ from programmes.models import Certification, TechnologyArea
 
 # Every file has these columns, in any order.
 HEADER = ["name", "country", "size", "founded", "website", "description", "technology_areas", "trl", "certifications"]
-OPTIONAL: list[str] = []  # columns a file may leave out
+OPTIONAL = ["japan_presence"]  # columns a file may leave out; a firm's value is then left as it is
 COLUMNS = [*HEADER, *OPTIONAL]
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: int() would also take "٥" or "5_0"
 SHOWN_MAX = 80  # characters of a bad value quoted back in a message (issue 6: a 100 000-column header stays readable)
@@ -92,9 +92,10 @@ def check_header(reader: Iterator[list[str]]) -> list[str]:
     got = [column.strip().lower() for column in header]
     problems = header_problems(got)
     if problems:
-        why = _("%(problems)s; expected the header %(expected)s") % {
+        why = _("%(problems)s; expected the header %(expected)s (optional columns: %(optional)s)") % {
             "problems": punct("|").join(problems),
             "expected": ",".join(HEADER),
+            "optional": ",".join(OPTIONAL),
         }
         raise CompanyImportError([RowError(1, "header", why)])
     return got
@@ -192,6 +193,7 @@ class RowChecker:
         self.columns = columns  # the file's, in its order
         self.countries = {code for code, _name in countries}
         self.sizes = list(Company.Size.values)
+        self.presences = list(Company.Presence.values)
         # Area slugs and certification codes are read in any case, as countries and sizes are ("UAV", "AS9100D").
         self.areas = {slug.lower(): pk for slug, pk in TechnologyArea.objects.values_list("slug", "pk")}
         self.certifications = {code.lower(): pk for code, pk in Certification.objects.values_list("code", "pk")}
@@ -237,6 +239,9 @@ class RowChecker:
             "description": raw["description"],
             "trl": self._trl(raw["trl"], fail),
         }
+        presence = self._presence(raw.get("japan_presence", ""), fail)
+        if presence is not None:  # empty or no column: a new firm gets the default (none), a firm's own stays
+            values["japan_presence"] = presence
         if not raw["description"]:
             fail("description", _("empty description"))
         elif len(raw["description"]) > DESCRIPTION_MAX:
@@ -283,6 +288,15 @@ class RowChecker:
             why = _("'%(value)s' is not a size: use one of %(sizes)s")
             fail("size", why % {"value": shown(value), "sizes": ", ".join(self.sizes)})
         return size
+
+    def _presence(self, value: str, fail: Any) -> str | None:
+        if not value:
+            return None
+        presence = value.lower()
+        if presence not in self.presences:
+            why = _("'%(value)s' is not a presence in Japan: use one of %(choices)s, or leave it empty")
+            fail("japan_presence", why % {"value": shown(value), "choices": punct(",").join(self.presences)})
+        return presence
 
     def _founded(self, value: str, fail: Any) -> int | None:
         if not value:

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from companies.bulk import rows_delete, rows_insert, rows_update
 from companies.import_rows import (  # noqa: F401  # HEADER and the errors are imported from here too
     HEADER,
+    OPTIONAL,
     CompanyImportError,
     Row,
     RowChecker,
@@ -37,8 +38,9 @@ from portal.generations import generations_bump
 from portal.history import reason_with_detail
 from portal.text import punct
 
-# The columns an import owns; a firm's other fields (contact, export control, presence) are left as they are.
-IMPORTED_FIELDS = ("name", "country", "size", "founded", "website", "description", "trl")
+# The columns an import owns; a firm's other fields (contact, export control) are left as they are. The presence in
+# Japan is an optional column: a row that leaves it out or empty leaves the firm's as it is.
+IMPORTED_FIELDS = ("name", "country", "size", "founded", "website", "description", "trl", "japan_presence")
 NAMES_KEPT = 20  # firms named per list in an import's outcome; the counts give the rest
 CHUNK = 5000  # firms read, compared and written per round of queries
 PROGRESS_FROM = 1000  # rows; smaller files get no progress bar
@@ -159,7 +161,7 @@ def _write_chunk(rows: Sequence[Row], *, by: User | None, reason: str, now: date
         if current is None:
             created.append({**NEW_COMPANY, **row.values, "slug": row.slug, "created_at": now, "updated_at": now})
             continue
-        fields = [name for name in IMPORTED_FIELDS if current[name] != row.values[name]]
+        fields = [name for name in IMPORTED_FIELDS if name in row.values and current[name] != row.values[name]]
         relinked = area_plan.plan(current["id"], areas.get(current["id"], {}), row.area_ids)
         relinked |= certification_plan.plan(current["id"], certifications.get(current["id"], {}), row.certification_ids)
         if fields or relinked:

@@ -63,6 +63,16 @@ def test_the_upload_message_in_japanese_names_the_updated_firms(consultant_clien
     assert "変更なし：0 社。更新した企業：Acme Drones、Beta Boats。" in response.content.decode()
 
 
+def test_the_upload_page_offers_the_optional_japan_presence_column(consultant_client, uav, rescores):
+    assert "(optional columns: japan_presence)" in consultant_client.get(IMPORT_URL).content.decode()
+    assert "省略できる列：japan_presence" in consultant_client.get("/ja" + IMPORT_URL).content.decode()
+    content = HEADER.replace("\n", ",japan_presence\n") + "Acme Drones,AU,sme,2015,,Small drones,uav,5,,partner\n"
+
+    consultant_client.post(IMPORT_URL, {"file": upload(content)})
+
+    assert Company.objects.get(slug="acme-drones").japan_presence == "partner"
+
+
 def test_a_bad_file_lists_every_problem_and_imports_nothing(consultant_client, uav):
     content = HEADER + "Acme,XX,sme,,,Drones,uav,,\n" + "Beta,AU,sme,,,Boats,uuv,10,\n"
 

@@ -143,7 +143,10 @@ def test_duplicate_names_within_the_file_are_refused(reference):
     assert not Company.objects.exists()
 
 
-EXPECTED = "expected the header name,country,size,founded,website,description,technology_areas,trl,certifications"
+EXPECTED = (
+    "expected the header name,country,size,founded,website,description,technology_areas,trl,certifications "
+    "(optional columns: japan_presence)"
+)
 
 
 def test_a_wrong_header_names_each_missing_column(reference):
@@ -181,7 +184,7 @@ def test_a_wrong_header_is_explained_in_japanese(reference):
         "1 行目、項目 header：不明な列「notes」／"
         "足りない列「founded」、「technology_areas」、「trl」、「certifications」。"
         "見出し行は name,country,size,founded,website,description,technology_areas,trl,certifications "
-        "の形にしてください"
+        "の形にしてください（省略できる列：japan_presence）"
     ]
 
 
@@ -240,6 +243,58 @@ def test_an_unknown_area_in_capitals_is_quoted_as_written(reference):
         "line 2, field technology_areas: unknown technology area 'RAILGUNS'",
         "line 2, field certifications: unknown certification code 'ISO-27001'",
     ]
+
+
+PRESENCE_HEADER = HEADER.replace("\n", ",japan_presence\n")
+
+
+def test_the_optional_japan_presence_column_sets_a_new_firms_presence(reference, rescore):
+    rows = ("Acme,AU,sme,,,Lasers,,,,Partner\n", "Beta,AU,sme,,,Drones,,,,office\n", "Gamma,AU,sme,,,Boats,,,,\n")
+
+    result = companies_import(data=csv_bytes(*rows, header=PRESENCE_HEADER), by=None)
+
+    assert result.created == 3
+    presence = dict(Company.objects.values_list("name", "japan_presence"))
+    assert presence == {"Acme": "partner", "Beta": "office", "Gamma": "none"}
+
+
+def test_a_reimport_changes_the_presence_given_and_leaves_an_empty_or_absent_one_as_it_is(reference, rescore):
+    for slug, name in (("acme", "Acme"), ("beta", "Beta"), ("gamma", "Gamma")):
+        CompanyFactory(slug=slug, name=name, description="Lasers", japan_presence="office")
+    rows = ("Acme,AU,sme,,,Lasers,,,,partner\n", "Beta,AU,sme,,,Lasers,,,,\n")
+
+    companies_import(data=csv_bytes(*rows, header=PRESENCE_HEADER), by=None)
+    companies_import(data=csv_bytes("Gamma,AU,sme,,,Lasers,,,\n"), by=None)
+
+    presence = dict(Company.objects.values_list("name", "japan_presence"))
+    assert presence == {"Acme": "partner", "Beta": "office", "Gamma": "office"}
+    acme = Company.objects.get(slug="acme")
+    assert acme.history.first().japan_presence == "partner"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            "line 2, field japan_presence: 'subsidiary' is not a presence in Japan: use one of none, partner, office, "
+            "or leave it empty",
+        ),
+        (
+            "ja",
+            "2 行目、項目 japan_presence：「subsidiary」は日本での拠点の値ではありません。"
+            "none、partner、office のいずれかにするか、空欄にしてください",
+        ),
+    ],
+)
+def test_an_unknown_japan_presence_is_refused_naming_the_choices(reference, language, expected):
+    with translation.override(language):
+        errors = refusal(
+            csv_bytes(GOOD.replace("\n", ",\n"), "Acme,AU,sme,,,x,,,,subsidiary\n", header=PRESENCE_HEADER)
+        )
+
+    assert errors == [expected.replace("line 2", "line 3").replace("2 行目", "3 行目")]
+    assert not Company.objects.exists()
 
 
 def test_a_utf8_file_with_a_byte_order_mark_imports(reference, rescore):
