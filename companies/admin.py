@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from companies.import_jobs import company_import_errors, company_import_progress, company_import_start
-from companies.importing import HEADER, CompanyImportError, companies_import
+from companies.importing import HEADER, OPTIONAL, CompanyImportError, ImportResult, companies_import
 from companies.models import Company, CompanyCertification, CompanyImport, Membership
 from companies.rules import reserved_for
 from companies.services import (
@@ -34,6 +34,7 @@ from companies.services import (
 from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin, inline_mark_saved
 from portal.history import REASON_MAX_LENGTH
 from portal.roles import is_consultant
+from portal.text import punct
 
 
 # Uploads larger than this are refused with a message: bigger files belong to `manage.py import_companies`.
@@ -114,8 +115,11 @@ class CompanyImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _("UTF-8, with the header %(header)s; at most %(size)s.") % {
+        self.fields["file"].help_text = _(
+            "UTF-8, with the header %(header)s (optional columns: %(optional)s); at most %(size)s."
+        ) % {
             "header": ",".join(HEADER),
+            "optional": ",".join(OPTIONAL),
             "size": filesizeformat(upload_max_bytes()),
         }
 
@@ -227,17 +231,13 @@ class CompanyAdmin(ConsultantHistoryAdmin):
                 done = _(
                     "Imported %(name)s. Firms created: %(created)d, updated: %(updated)d, unchanged: %(unchanged)d."
                 )
-                self.message_user(
-                    request,
-                    done
-                    % {
-                        "name": upload.name,
-                        "created": result.created,
-                        "updated": result.updated,
-                        "unchanged": result.unchanged,
-                    },
-                    messages.SUCCESS,
-                )
+                counts = {
+                    "name": upload.name,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                }
+                self.message_user(request, punct(" ").join([done % counts, *_import_names(result)]), messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:companies_company_changelist"))
         context = {
             **self.admin_site.each_context(request),
@@ -247,6 +247,7 @@ class CompanyAdmin(ConsultantHistoryAdmin):
             "errors": errors,
             "error_count": error_count,
             "header": ",".join(HEADER),
+            "optional": ",".join(OPTIONAL),
             "recent_imports": CompanyImport.objects.defer("data").select_related("uploaded_by")[:RECENT_IMPORTS],
         }
         return TemplateResponse(request, "admin/companies/company/import.html", context, status=400 if errors else 200)
@@ -294,6 +295,16 @@ def _memberships_save(formset: BaseInlineFormSet) -> None:
         membership_remove(membership=membership)
     for membership in kept:
         membership.save()
+
+
+def _import_names(result: ImportResult) -> list[str]:
+    """The firms an upload created and the ones it updated (whose edits it overwrote), by name."""
+    names = []
+    if result.created:
+        names.append(_("Created: %(names)s.") % {"names": result.names_created()})
+    if result.updated:
+        names.append(_("Updated: %(names)s.") % {"names": result.names_updated()})
+    return names
 
 
 def _held(formset: BaseInlineFormSet) -> dict[Any, Any]:

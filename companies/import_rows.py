@@ -5,7 +5,8 @@ Every refusal names its line and field (docs/import.md); the format's rules live
 
 import csv
 import itertools
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,13 +14,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from companies.models import DESCRIPTION_MAX, FOUNDED_MIN, Company
 from companies.services import company_slug
+from portal.text import punct
 from programmes.models import Certification, TechnologyArea
 
+# Every file has these columns, in any order.
 HEADER = ["name", "country", "size", "founded", "website", "description", "technology_areas", "trl", "certifications"]
+OPTIONAL = ["japan_presence"]  # columns a file may leave out; a firm's value is then left as it is
+COLUMNS = [*HEADER, *OPTIONAL]
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: int() would also take "٥" or "5_0"
 SHOWN_MAX = 80  # characters of a bad value quoted back in a message (issue 6: a 100 000-column header stays readable)
 
 
@@ -74,7 +81,8 @@ def decode(data: bytes) -> str:
         raise CompanyImportError([RowError(line, "file", why)]) from exc
 
 
-def check_header(reader: Iterator[list[str]]) -> None:
+def check_header(reader: Iterator[list[str]]) -> list[str]:
+    """The file's columns, lower case, in its order: HEADER's, in any order, and any of OPTIONAL's."""
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -82,15 +90,49 @@ def check_header(reader: Iterator[list[str]]) -> None:
     if header is None:
         raise CompanyImportError([RowError(1, "header", _("the file is empty; expected a header row"))])
     got = [column.strip().lower() for column in header]
-    if got != HEADER:
-        why = _("expected the header %(expected)s but found %(found)s") % {
+    problems = header_problems(got)
+    if problems:
+        why = _("%(problems)s; expected the header %(expected)s (optional columns: %(optional)s)") % {
+            "problems": punct("|").join(problems),
             "expected": ",".join(HEADER),
-            "found": shown(",".join(header)),
+            "optional": ",".join(OPTIONAL),
         }
         raise CompanyImportError([RowError(1, "header", why)])
+    return got
 
 
-def records(reader: Any, errors: list[RowError], text: str = "") -> Iterator[tuple[int, list[str]]]:
+def header_problems(got: list[str]) -> list[str]:
+    """What is wrong with the columns GOT, each naming its columns: unknown ones, ones given twice, missing ones."""
+    unknown = [column for column in got if column not in COLUMNS]
+    twice = sorted({column for column in got if column in COLUMNS and got.count(column) > 1}, key=got.index)
+    missing = [column for column in HEADER if column not in got]
+    wording: list[tuple[list[str], Callable[[int], str]]] = [
+        (unknown, lambda n: ngettext("unknown column %(columns)s", "unknown columns %(columns)s", n)),
+        (twice, lambda n: ngettext("column %(columns)s given twice", "columns %(columns)s given twice", n)),
+        (missing, lambda n: ngettext("missing column %(columns)s", "missing columns %(columns)s", n)),
+    ]
+    # A file's columns are cut short like any quoted value (issue 6: a 100 000-column header); ours are listed whole.
+    return [
+        words(len(columns)) % {"columns": listed(columns, cut=columns is not missing)}
+        for columns, words in wording
+        if columns
+    ]
+
+
+def listed(values: list[str], *, cut: bool = True) -> str:
+    """VALUES quoted and listed as the reader's language writes them; cut short when long and CUT."""
+    text = punct(",").join(quoted(value) for value in values)
+    return shown(text) if cut else text
+
+
+def quoted(value: str) -> str:
+    """VALUE in the reader's quotation marks: 'uav' in English, 「uav」 in Japanese."""
+    return _("'%(value)s'") % {"value": value}
+
+
+def records(
+    reader: Any, errors: list[RowError], text: str = "", columns: list[str] = HEADER
+) -> Iterator[tuple[int, list[str]]]:
     """Non-blank records with the line each starts on (a quoted description may span lines).
 
     TEXT is the whole file, read again only to name the column of a field too long for the CSV reader.
@@ -102,20 +144,20 @@ def records(reader: Any, errors: list[RowError], text: str = "") -> Iterator[tup
         except StopIteration:
             return
         except csv.Error as exc:
-            errors.append(unreadable(start, str(exc), text))
+            errors.append(unreadable(start, str(exc), text, columns))
             return
         line, start = start, reader.line_num + 1
         if any(value.strip() for value in record):
             yield line, record
 
 
-def unreadable(line: int, why: str, text: str) -> RowError:
+def unreadable(line: int, why: str, text: str, columns: list[str] = HEADER) -> RowError:
     """The CSV reader's refusal of the record starting on LINE, in plain words where it is a field too long."""
     if "field larger than field limit" not in why:
         return RowError(line, "file", _("unreadable CSV: %(why)s") % {"why": why})
     limit = csv.field_size_limit()
     column = oversized_column(text, line, limit)
-    field = HEADER[column] if column is not None and column < len(HEADER) else "file"
+    field = columns[column] if column is not None and column < len(columns) else "file"
     why = _("longer than %(limit)s characters, the most a CSV field may hold; the file was not read past this line") % {
         "limit": f"{limit:,}"
     }
@@ -147,10 +189,13 @@ def oversized_column(text: str, line: int, limit: int) -> int | None:
 class RowChecker:
     """Checks rows against the model's rules and the reference data, one message per bad field."""
 
-    def __init__(self) -> None:
+    def __init__(self, columns: list[str] = HEADER) -> None:
+        self.columns = columns  # the file's, in its order
         self.countries = {code for code, _name in countries}
         self.sizes = list(Company.Size.values)
-        self.areas = dict(TechnologyArea.objects.values_list("slug", "pk"))
+        self.presences = list(Company.Presence.values)
+        # Area slugs and certification codes are read in any case, as countries and sizes are ("UAV", "AS9100D").
+        self.areas = {slug.lower(): pk for slug, pk in TechnologyArea.objects.values_list("slug", "pk")}
         self.certifications = {code.lower(): pk for code, pk in Certification.objects.values_list("code", "pk")}
         self.url = URLValidator(schemes=["http", "https"])
         self.name_max = Company._meta.get_field("name").max_length
@@ -166,14 +211,14 @@ class RowChecker:
             self.by_name.setdefault(name.casefold(), slug)
 
     def check(self, line: int, record: list[str], errors: list[RowError]) -> Row | None:
-        if len(record) != len(HEADER):
+        if len(record) != len(self.columns):
             why = _("expected %(expected)s columns but found %(found)s") % {
-                "expected": len(HEADER),
+                "expected": len(self.columns),
                 "found": len(record),
             }
             errors.append(RowError(line, "row", why))
             return None
-        raw = {name: value.strip() for name, value in zip(HEADER, record, strict=True)}
+        raw = {name: value.strip() for name, value in zip(self.columns, record, strict=True)}
         row_errors: list[RowError] = []
 
         def fail(name: str, why: str) -> None:
@@ -194,6 +239,9 @@ class RowChecker:
             "description": raw["description"],
             "trl": self._trl(raw["trl"], fail),
         }
+        presence = self._presence(raw.get("japan_presence", ""), fail)
+        if presence is not None:  # empty or no column: a new firm gets the default (none), a firm's own stays
+            values["japan_presence"] = presence
         if not raw["description"]:
             fail("description", _("empty description"))
         elif len(raw["description"]) > DESCRIPTION_MAX:
@@ -201,7 +249,7 @@ class RowChecker:
             fail("description", _("longer than %(limit)s characters (%(given)s given)") % sizes)
         area_ids = self._lookup(raw["technology_areas"], self.areas, "technology_areas", _("technology area"), fail)
         certification_ids = self._lookup(
-            raw["certifications"].lower(), self.certifications, "certifications", _("certification code"), fail
+            raw["certifications"], self.certifications, "certifications", _("certification code"), fail
         )
         errors.extend(row_errors)
         if row_errors:
@@ -241,6 +289,15 @@ class RowChecker:
             fail("size", why % {"value": shown(value), "sizes": ", ".join(self.sizes)})
         return size
 
+    def _presence(self, value: str, fail: Any) -> str | None:
+        if not value:
+            return None
+        presence = value.lower()
+        if presence not in self.presences:
+            why = _("'%(value)s' is not a presence in Japan: use one of %(choices)s, or leave it empty")
+            fail("japan_presence", why % {"value": shown(value), "choices": punct(",").join(self.presences)})
+        return presence
+
     def _founded(self, value: str, fail: Any) -> int | None:
         if not value:
             return None
@@ -266,7 +323,11 @@ class RowChecker:
     def _trl(self, value: str, fail: Any) -> int | None:
         if not value:
             return None
-        if not value.isdigit() or not 1 <= int(value) <= 9:
+        if not WHOLE_NUMBER.fullmatch(value):  # "5.0" and "six" are not out of range, they are not whole numbers
+            why = _("TRL '%(value)s' is not a whole number: use a whole number from 1 to 9, or leave it empty")
+            fail("trl", why % {"value": shown(value)})
+            return None
+        if not 1 <= int(value) <= 9:
             why = _("TRL '%(value)s' is out of range: use a whole number from 1 to 9, or leave it empty")
             fail("trl", why % {"value": shown(value)})
             return None
@@ -274,10 +335,10 @@ class RowChecker:
 
     def _lookup(self, value: str, known: dict[str, int], name: str, what: str, fail: Any) -> frozenset[int]:
         keys = [key.strip() for key in value.split(";") if key.strip()]
-        unknown = [key for key in keys if key not in known]
+        unknown = [key for key in keys if key.lower() not in known]
         if unknown:
             fail(
                 name,
-                _("unknown %(what)s %(keys)s") % {"what": what, "keys": shown(", ".join(repr(k) for k in unknown))},
+                _("unknown %(what)s %(keys)s") % {"what": what, "keys": listed(unknown)},
             )
-        return frozenset(known[key] for key in keys if key in known)
+        return frozenset(known[key.lower()] for key in keys if key.lower() in known)

@@ -15,12 +15,14 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from tqdm import tqdm
 
 from companies.bulk import rows_delete, rows_insert, rows_update
 from companies.import_rows import (  # noqa: F401  # HEADER and the errors are imported from here too
     HEADER,
+    OPTIONAL,
     CompanyImportError,
     Row,
     RowChecker,
@@ -34,9 +36,12 @@ from companies.services import company_history_record
 from matching import dispatch  # the one upward hook (docs/architecture.md)
 from portal.generations import generations_bump
 from portal.history import reason_with_detail
+from portal.text import punct
 
-# The columns an import owns; a firm's other fields (contact, export control, presence) are left as they are.
-IMPORTED_FIELDS = ("name", "country", "size", "founded", "website", "description", "trl")
+# The columns an import owns; a firm's other fields (contact, export control) are left as they are. The presence in
+# Japan is an optional column: a row that leaves it out or empty leaves the firm's as it is.
+IMPORTED_FIELDS = ("name", "country", "size", "founded", "website", "description", "trl", "japan_presence")
+NAMES_KEPT = 20  # firms named per list in an import's outcome; the counts give the rest
 CHUNK = 5000  # firms read, compared and written per round of queries
 PROGRESS_FROM = 1000  # rows; smaller files get no progress bar
 COMPANY_COLUMNS = [field.attname for field in Company._meta.concrete_fields]
@@ -61,6 +66,26 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     company_ids: list[int] = field(default_factory=list)
+    # The first NAMES_KEPT firms created and updated, in the file's order: a re-import overwrites staff edits
+    # (docs/import.md), so the consultant is told whose profiles it wrote.
+    created_names: list[str] = field(default_factory=list)
+    updated_names: list[str] = field(default_factory=list)
+
+    def names_created(self) -> str:
+        """The firms created, as the command and the upload page name them ("A, B and 3 more")."""
+        return firm_names(self.created_names, self.created)
+
+    def names_updated(self) -> str:
+        """The firms updated, named the same way."""
+        return firm_names(self.updated_names, self.updated)
+
+
+def firm_names(names: list[str], count: int) -> str:
+    """NAMES in the reader's language, then how many of COUNT firms are left unnamed."""
+    listed = punct(",").join(names)
+    if count <= len(names):
+        return listed
+    return _("%(names)s and %(count)s more") % {"names": listed, "count": count - len(names)}
 
 
 def companies_import(
@@ -98,14 +123,14 @@ def companies_import_check(*, data: bytes, progress: bool = False, report: Repor
     """Parse and check the whole file without writing; raise CompanyImportError with every bad row."""
     text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
-    check_header(reader)
-    checker = RowChecker()
+    columns = check_header(reader)
+    checker = RowChecker(columns)
     rows: list[Row] = []
     errors: list[RowError] = []
     total = max(text.count("\n") - 1, 0)  # lines after the header: the row count unless descriptions span lines
     bar = tqdm(desc="checking", total=total, unit="row", disable=not progress or total < PROGRESS_FROM)
     with bar:
-        for checked, (line, record) in enumerate(records(reader, errors, text), start=1):
+        for checked, (line, record) in enumerate(records(reader, errors, text, columns), start=1):
             row = checker.check(line, record, errors)
             if row is not None:
                 rows.append(row)
@@ -136,7 +161,7 @@ def _write_chunk(rows: Sequence[Row], *, by: User | None, reason: str, now: date
         if current is None:
             created.append({**NEW_COMPANY, **row.values, "slug": row.slug, "created_at": now, "updated_at": now})
             continue
-        fields = [name for name in IMPORTED_FIELDS if current[name] != row.values[name]]
+        fields = [name for name in IMPORTED_FIELDS if name in row.values and current[name] != row.values[name]]
         relinked = area_plan.plan(current["id"], areas.get(current["id"], {}), row.area_ids)
         relinked |= certification_plan.plan(current["id"], certifications.get(current["id"], {}), row.certification_ids)
         if fields or relinked:
@@ -161,6 +186,8 @@ def _write_chunk(rows: Sequence[Row], *, by: User | None, reason: str, now: date
     result.updated += len(updated)
     result.unchanged += len(rows) - len(created) - len(updated)
     result.company_ids.extend(company["id"] for company in [*created, *updated])
+    result.created_names.extend(company["name"] for company in created[: NAMES_KEPT - len(result.created_names)])
+    result.updated_names.extend(company["name"] for company in updated[: NAMES_KEPT - len(result.updated_names)])
 
 
 class _LinkPlan:

@@ -1,4 +1,4 @@
-"""The API's reading language: ?lang=en|ja, else the Accept-Language header (issue #13).
+"""The API's reading language: ?lang=en|ja (in any case), else the Accept-Language header (issue #13).
 
 Shared by every route whose answer has words in it: the matches' reasons and gaps, the records' and notices'
 titles and summaries.
@@ -29,9 +29,15 @@ def _codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
+def asked_language(request: HttpRequest) -> str | None:
+    """The ?lang= code as given, in lower case: language codes are case-insensitive (RFC 5646), so JA is ja."""
+    lang = request.GET.get("lang")
+    return None if lang is None else lang.strip().lower()
+
+
 def reader_language(request: HttpRequest) -> str:
     """?lang= when it names a language of the site, else the Accept-Language header (English by default)."""
-    lang = request.GET.get("lang")
+    lang = asked_language(request)
     return lang if lang in _codes() else translation.get_language_from_request(request)
 
 
@@ -61,7 +67,7 @@ class ReaderLanguageMixin:
 
     def initial(self, request, *args, **kwargs):
         codes = _codes()
-        lang = request.query_params.get("lang")
+        lang = asked_language(request._request)
         if lang is not None and lang not in codes:
             message = _("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}
             raise serializers.ValidationError({"lang": [message]})

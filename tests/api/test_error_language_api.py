@@ -31,7 +31,9 @@ def test_the_same_refusal_stays_english_without_a_language(carol, firm_a):
     assert response.json() == {"detail": "Only consultants and the firm's editors may change it."}
 
 
-@pytest.mark.parametrize("how", [{"HTTP_ACCEPT_LANGUAGE": "ja"}, {"QUERY_STRING": "lang=ja"}])
+@pytest.mark.parametrize(
+    "how", [{"HTTP_ACCEPT_LANGUAGE": "ja"}, {"QUERY_STRING": "lang=ja"}, {"QUERY_STRING": "lang=JA"}]
+)
 def test_another_firms_profile_is_a_japanese_404(alice_token_client, firm_b, how):
     response = alice_token_client.get(f"{API}/companies/firm-b/", **how)
     assert response.status_code == 404

@@ -223,6 +223,16 @@ def test_lang_overrides_the_header_and_english_is_the_default(anon_client, uav_i
     assert (english["lang"], english["title"], english["title_lang"]) == ("en", "UAV autonomy call", "en")
 
 
+@pytest.mark.parametrize("lang", ["JA", "Ja"])
+def test_lang_in_capitals_is_read_like_lang_in_lower_case(anon_client, uav_in_japanese, lang):
+    response = anon_client.get(f"{API}/opportunities/atla-uav-call/", {"lang": lang})
+
+    assert response.status_code == 200
+    localised = response.json()["localised"]
+    assert (localised["lang"], localised["title"], localised["title_lang"]) == ("ja", "UAV自律化の公募", "ja")
+    assert response["Content-Language"] == "ja"
+
+
 def test_an_unknown_lang_on_records_is_a_400_naming_it(anon_client, records):
     response = anon_client.get(f"{API}/opportunities/", {"lang": "fr"})
     assert response.status_code == 400

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from companies.models import Company, Membership
-from tests.factories import CertificationFactory, TechnologyAreaFactory, UserFactory
+from tests.factories import CertificationFactory, CompanyFactory, TechnologyAreaFactory, UserFactory
 
 IMPORT_URL = "/admin/companies/company/import/"
 HEADER = "name,country,size,founded,website,description,technology_areas,trl,certifications\n"
@@ -39,6 +39,38 @@ def test_a_consultant_imports_a_good_file(consultant, consultant_client, uav, re
     acme = Company.objects.get(slug="acme-drones")
     assert acme.history.get().history_user == consultant
     assert rescores.targets() == [("company", acme.pk)] and len(rescores.enqueues) == 1
+
+
+def test_the_upload_message_names_the_firms_whose_profiles_were_overwritten(consultant_client, uav, rescores):
+    CompanyFactory(slug="acme-drones", name="Acme Drones", description="Edited by Acme's staff.")
+    content = HEADER + "Acme Drones,AU,sme,2015,,Small drones,uav,5,\n" + "Beta Boats,AU,sme,,,Boats,,,\n"
+
+    response = consultant_client.post(IMPORT_URL, {"file": upload(content)}, follow=True)
+
+    page = response.content.decode()
+    assert "Firms created: 1, updated: 1, unchanged: 0. Created: Beta Boats. Updated: Acme Drones." in page
+    japanese = consultant_client.post("/ja" + IMPORT_URL, {"file": upload(content)}, follow=True).content.decode()
+    assert "変更なし：2 社。" in japanese
+
+
+def test_the_upload_message_in_japanese_names_the_updated_firms(consultant_client, uav, rescores):
+    CompanyFactory(slug="acme-drones", name="Acme Drones", description="Edited by Acme's staff.")
+    CompanyFactory(slug="beta-boats", name="Beta Boats", description="Edited too.")
+    content = HEADER + "Acme Drones,AU,sme,,,Small drones,uav,5,\n" + "Beta Boats,AU,sme,,,Boats,,,\n"
+
+    response = consultant_client.post("/ja" + IMPORT_URL, {"file": upload(content)}, follow=True)
+
+    assert "変更なし：0 社。更新した企業：Acme Drones、Beta Boats。" in response.content.decode()
+
+
+def test_the_upload_page_offers_the_optional_japan_presence_column(consultant_client, uav, rescores):
+    assert "(optional columns: japan_presence)" in consultant_client.get(IMPORT_URL).content.decode()
+    assert "省略できる列：japan_presence" in consultant_client.get("/ja" + IMPORT_URL).content.decode()
+    content = HEADER.replace("\n", ",japan_presence\n") + "Acme Drones,AU,sme,2015,,Small drones,uav,5,,partner\n"
+
+    consultant_client.post(IMPORT_URL, {"file": upload(content)})
+
+    assert Company.objects.get(slug="acme-drones").japan_presence == "partner"
 
 
 def test_a_bad_file_lists_every_problem_and_imports_nothing(consultant_client, uav):

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from companies import importing
 from companies.importing import CompanyImportError, companies_import
@@ -52,7 +53,7 @@ def refusal(data: bytes) -> list[str]:
         ("Acme,AU,huge,2012,,Makes lasers,,,\n", "line 3, field size: 'huge' is not a size"),
         ("Acme,AU,sme,2012,,Makes lasers,,10,\n", "line 3, field trl: TRL '10' is out of range"),
         ("Acme,AU,sme,2012,,Makes lasers,,0,\n", "line 3, field trl: TRL '0' is out of range"),
-        ("Acme,AU,sme,2012,,Makes lasers,,six,\n", "line 3, field trl: TRL 'six' is out of range"),
+        ("Acme,AU,sme,2012,,Makes lasers,,six,\n", "line 3, field trl: TRL 'six' is not a whole number"),
         (
             "Acme,AU,sme,2012,,Makes lasers,railguns,,\n",
             "line 3, field technology_areas: unknown technology area 'railguns'",
@@ -86,6 +87,33 @@ def test_a_nul_character_is_refused_naming_its_field(reference):
     assert not Company.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "line 2, field trl: TRL '5.0' is not a whole number: use a whole number from 1 to 9, or leave it empty"),
+        ("ja", "2 行目、項目 trl：TRL「5.0」は整数ではありません。1 から 9 の整数にするか、空欄にしてください"),
+    ],
+)
+def test_a_trl_with_decimals_is_refused_as_not_a_whole_number_not_as_out_of_range(reference, language, expected):
+    with translation.override(language):
+        errors = refusal(csv_bytes("Acme,AU,sme,2012,,Makes lasers,,5.0,\n"))
+
+    assert errors == [expected]
+    assert not Company.objects.exists()
+
+
+def test_unknown_areas_and_certifications_are_quoted_with_japanese_marks_in_japanese(reference):
+    with translation.override("ja"):
+        errors = refusal(csv_bytes("Acme,XX,sme,2012,,Makes lasers,railguns;uav;phasers,,iso-27001\n"))
+
+    assert errors == [
+        "2 行目、項目 country：不明な国「XX」です。AU、US、JP のような ISO 3166 の 2 文字コードを使ってください",
+        "2 行目、項目 technology_areas：不明な技術分野「railguns」、「phasers」",
+        "2 行目、項目 certifications：不明な認証コード「iso-27001」",
+    ]
+    assert not any("'" in error for error in errors)
+
+
 def test_every_bad_row_is_reported_not_just_the_first(reference):
     errors = refusal(csv_bytes("Acme,XX,sme,,,Lasers,,,\n", GOOD, "Beta,AU,sme,,,Drones,,11,\n"))
 
@@ -115,10 +143,58 @@ def test_duplicate_names_within_the_file_are_refused(reference):
     assert not Company.objects.exists()
 
 
-def test_a_wrong_header_is_refused(reference):
+EXPECTED = (
+    "expected the header name,country,size,founded,website,description,technology_areas,trl,certifications "
+    "(optional columns: japan_presence)"
+)
+
+
+def test_a_wrong_header_names_each_missing_column(reference):
     errors = refusal(csv_bytes(GOOD, header="name,country,size,website,description\n"))
 
-    assert errors[0].startswith("line 1, field header: expected the header name,country,size,founded,")
+    assert errors == [
+        "line 1, field header: missing columns 'founded', 'technology_areas', 'trl', 'certifications'; " + EXPECTED
+    ]
+
+
+def test_a_wrong_header_names_each_unknown_column_and_the_one_it_replaces(reference):
+    header = "name,country,size,founded,web site,description,technology_areas,trl,certifications,notes\n"
+
+    errors = refusal(csv_bytes(GOOD, header=header))
+
+    assert errors == [
+        "line 1, field header: unknown columns 'web site', 'notes'; missing column 'website'; " + EXPECTED
+    ]
+    assert not Company.objects.exists()
+
+
+def test_a_header_naming_a_column_twice_is_refused(reference):
+    header = "name,country,size,founded,website,description,technology_areas,trl,trl\n"
+
+    assert refusal(csv_bytes(GOOD, header=header)) == [
+        "line 1, field header: column 'trl' given twice; missing column 'certifications'; " + EXPECTED
+    ]
+
+
+def test_a_wrong_header_is_explained_in_japanese(reference):
+    with translation.override("ja"):
+        errors = refusal(csv_bytes(GOOD, header="name,country,size,website,description,notes\n"))
+
+    assert errors == [
+        "1 行目、項目 header：不明な列「notes」／"
+        "足りない列「founded」、「technology_areas」、「trl」、「certifications」。"
+        "見出し行は name,country,size,founded,website,description,technology_areas,trl,certifications "
+        "の形にしてください（省略できる列：japan_presence）"
+    ]
+
+
+def test_the_columns_may_come_in_any_order(reference, rescore):
+    header = "name,description,country,size,founded,website,technology_areas,trl,certifications\n"
+
+    companies_import(data=csv_bytes("Acme,Makes lasers,AU,sme,2012,,uav,6,\n", header=header), by=None)
+
+    acme = Company.objects.get()
+    assert (acme.description, acme.country.code, acme.trl) == ("Makes lasers", "AU", 6)
 
 
 def test_an_empty_file_is_refused(reference):
@@ -151,6 +227,74 @@ def test_a_good_file_creates_firms_with_areas_and_certifications(reference, resc
     beta = Company.objects.get(slug="beta-drones")
     assert (beta.country.code, beta.size, beta.founded, beta.trl, beta.website) == ("US", "startup", None, None, "")
     assert rescore.targets() == [("batch", sorted([acme.pk, beta.pk]))] and len(rescore.enqueues) == 1
+
+
+def test_area_slugs_and_certification_codes_in_capitals_are_accepted_like_countries_and_sizes(reference, rescore):
+    result = companies_import(data=csv_bytes("Kestrel Drones,us,STARTUP,,,Small drones,UAV; Space,,AS9100D\n"), by=None)
+
+    assert result.created == 1
+    kestrel = Company.objects.get(slug="kestrel-drones")
+    assert sorted(kestrel.technology_areas.values_list("slug", flat=True)) == ["space", "uav"]
+    assert list(kestrel.certifications.values_list("code", flat=True)) == ["as9100d"]
+
+
+def test_an_unknown_area_in_capitals_is_quoted_as_written(reference):
+    assert refusal(csv_bytes("Acme,AU,sme,,,Lasers,RAILGUNS;UAV,,ISO-27001\n")) == [
+        "line 2, field technology_areas: unknown technology area 'RAILGUNS'",
+        "line 2, field certifications: unknown certification code 'ISO-27001'",
+    ]
+
+
+PRESENCE_HEADER = HEADER.replace("\n", ",japan_presence\n")
+
+
+def test_the_optional_japan_presence_column_sets_a_new_firms_presence(reference, rescore):
+    rows = ("Acme,AU,sme,,,Lasers,,,,Partner\n", "Beta,AU,sme,,,Drones,,,,office\n", "Gamma,AU,sme,,,Boats,,,,\n")
+
+    result = companies_import(data=csv_bytes(*rows, header=PRESENCE_HEADER), by=None)
+
+    assert result.created == 3
+    presence = dict(Company.objects.values_list("name", "japan_presence"))
+    assert presence == {"Acme": "partner", "Beta": "office", "Gamma": "none"}
+
+
+def test_a_reimport_changes_the_presence_given_and_leaves_an_empty_or_absent_one_as_it_is(reference, rescore):
+    for slug, name in (("acme", "Acme"), ("beta", "Beta"), ("gamma", "Gamma")):
+        CompanyFactory(slug=slug, name=name, description="Lasers", japan_presence="office")
+    rows = ("Acme,AU,sme,,,Lasers,,,,partner\n", "Beta,AU,sme,,,Lasers,,,,\n")
+
+    companies_import(data=csv_bytes(*rows, header=PRESENCE_HEADER), by=None)
+    companies_import(data=csv_bytes("Gamma,AU,sme,,,Lasers,,,\n"), by=None)
+
+    presence = dict(Company.objects.values_list("name", "japan_presence"))
+    assert presence == {"Acme": "partner", "Beta": "office", "Gamma": "office"}
+    acme = Company.objects.get(slug="acme")
+    assert acme.history.first().japan_presence == "partner"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            "line 2, field japan_presence: 'subsidiary' is not a presence in Japan: use one of none, partner, office, "
+            "or leave it empty",
+        ),
+        (
+            "ja",
+            "2 行目、項目 japan_presence：「subsidiary」は日本での拠点の値ではありません。"
+            "none、partner、office のいずれかにするか、空欄にしてください",
+        ),
+    ],
+)
+def test_an_unknown_japan_presence_is_refused_naming_the_choices(reference, language, expected):
+    with translation.override(language):
+        errors = refusal(
+            csv_bytes(GOOD.replace("\n", ",\n"), "Acme,AU,sme,,,x,,,,subsidiary\n", header=PRESENCE_HEADER)
+        )
+
+    assert errors == [expected.replace("line 2", "line 3").replace("2 行目", "3 行目")]
+    assert not Company.objects.exists()
 
 
 def test_a_utf8_file_with_a_byte_order_mark_imports(reference, rescore):
@@ -323,6 +467,36 @@ def test_the_command_prints_counts(reference, rescore, tmp_path):
     call_command("import_companies", str(path), stdout=out, stderr=io.StringIO())
 
     assert "Firms created: 1, updated: 0, unchanged: 0." in out.getvalue()
+
+
+def test_the_command_names_the_firms_it_created_and_the_ones_it_overwrote(reference, rescore, tmp_path):
+    CompanyFactory(slug="beta-drones", name="Beta Drones", description="Edited by Beta's staff.")
+    CompanyFactory(slug="gamma-boats", name="Gamma Boats", description="Boats.", size="sme")
+    path = tmp_path / "firms.csv"
+    rows = ("Beta Drones,AU,sme,,,Small drones,,,\n", "Gamma Boats,AU,sme,,,Boats.,,,\n")
+    path.write_bytes(csv_bytes(GOOD, *rows))
+    out = io.StringIO()
+
+    call_command("import_companies", str(path), stdout=out, stderr=io.StringIO())
+
+    lines = out.getvalue().splitlines()
+    assert "Firms created: 1, updated: 1, unchanged: 1." in lines[0]
+    assert "Created: Acme Photonics." in lines
+    assert "Updated: Beta Drones." in lines
+
+
+def test_the_command_names_twenty_overwritten_firms_and_counts_the_rest(reference, rescore, tmp_path):
+    for n in range(25):
+        CompanyFactory(slug=f"firm-{n:02}", name=f"Firm {n:02}", description="Edited by hand.")
+    path = tmp_path / "firms.csv"
+    path.write_bytes(csv_bytes(*(f"Firm {n:02},AU,sme,,,From the file,,,\n" for n in range(25))))
+    out = io.StringIO()
+
+    call_command("import_companies", str(path), stdout=out, stderr=io.StringIO())
+
+    names = ", ".join(f"Firm {n:02}" for n in range(20))
+    assert f"Updated: {names} and 5 more." in out.getvalue().splitlines()
+    assert "Firms created: 0, updated: 25, unchanged: 0." in out.getvalue()
 
 
 def test_the_command_lists_every_error_and_fails(reference, rescore, tmp_path):

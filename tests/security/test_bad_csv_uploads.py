@@ -31,15 +31,19 @@ BAD_FILES = {
     ),
     "nul bytes": (
         b"\x00" * 64 + b"\n" + GOOD_ROW.encode(),
-        ["line 1, field header: expected the header name,country,size"],
+        ["line 1, field header: unknown column '", "; expected the header name,country,size"],
     ),
     "wrong header": (
         ("company,nation,headcount\n" + GOOD_ROW).encode(),
-        ["line 1, field header: expected the header name,country,size,founded,website"],
+        [
+            "line 1, field header: unknown columns 'company', 'nation', 'headcount'; missing columns 'name', "
+            "'country', 'size', 'founded', 'website', 'description', 'technology_areas', 'trl', 'certifications'; "
+            "expected the header name,country,size,founded,website"
+        ],
     ),
     "header only with a missing column": (
         (",".join(HEADER[:-1]) + "\n" + GOOD_ROW).encode(),
-        ["line 1, field header: expected the header"],
+        ["line 1, field header: missing column 'certifications'; expected the header"],
     ),
     "a field over the CSV field limit": (
         (HEADER_LINE + GOOD_ROW + f"Big,AU,sme,,,{'x' * (csv.field_size_limit() + 1)},uav,,\n").encode(),
@@ -67,7 +71,7 @@ BAD_FILES = {
     ),
     "a header with a huge number of columns": (
         (",".join(f"c{i}" for i in range(100_000)) + "\n" + GOOD_ROW).encode(),
-        ["line 1, field header: expected the header name,country,size"],
+        ["line 1, field header: unknown columns 'c0', 'c1', ", "; missing columns 'name', 'country'"],
     ),
     "an unterminated quote": (
         (HEADER_LINE + 'Acme,AU,sme,,,"Drones that never end,uav,,\n' + GOOD_ROW).encode(),

@@ -32,6 +32,11 @@ class Command(BaseCommand):
                 f"Firms created: {result.created}, updated: {result.updated}, unchanged: {result.unchanged}."
             )
         )
+        # A re-import overwrites what staff edited since (docs/import.md): say whose profiles.
+        if result.created:
+            self.stdout.write(f"Created: {result.names_created()}.")
+        if result.updated:
+            self.stdout.write(f"Updated: {result.names_updated()}.")
 
     def _user(self, username: str | None) -> User | None:
         if username is None:
