@@ -2,8 +2,8 @@
 
 Builds a throwaway SQLite database in a temporary directory (whatever DATABASE_URL says, so a developer's data is
 never touched), loads the curated fixtures with the `load_curated` service, imports the firms of
-tests/matching/ranking/firms.yaml with the CSV import service, sets their presence in Japan (not a CSV column),
-rescores everything with `match_run_start`, and reads the Match rows. It then prints one JSON line per figure,
+tests/matching/ranking/firms.yaml with the CSV import service (their presence in Japan is its `japan_presence`
+column), rescores everything with `match_run_start`, and reads the Match rows. It then prints one JSON line per figure,
 `{"metric", "value", "unit"}`: nDCG@5 of the areas and hubs per half and group, the same for a plain TF-IDF peer
 run on the same firms, the user's view (the five best opportunities) and the civilian-decoy check, with 95 %
 bootstrap intervals of each half's nDCG@5 and of its ratio to the peer's (`*_ci_low`, `*_ci_high`); the test half's
@@ -37,7 +37,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 RANKING = ROOT / "tests" / "matching" / "ranking"
 GROUPS = ("tagged", "untagged", "jargon", "civilian")
-HEADER = "name,country,size,founded,website,description,technology_areas,trl,certifications"
+HEADER = "name,country,size,founded,website,description,technology_areas,trl,certifications,japan_presence"
 K = 5
 THIS_YEAR = 2026
 
@@ -132,7 +132,18 @@ def firms_csv(firms: Iterable[Firm]) -> bytes:
     out.write(HEADER + "\n")
     for f in firms:
         writer.writerow(
-            [f.name, f.country, f.size, f.founded or "", f.website, f.description, ";".join(f.areas), "", ""]
+            [
+                f.name,
+                f.country,
+                f.size,
+                f.founded or "",
+                f.website,
+                f.description,
+                ";".join(f.areas),
+                "",
+                "",
+                f.japan_presence,
+            ]
         )
     return out.getvalue().encode()
 
@@ -141,8 +152,8 @@ def firms_csv(firms: Iterable[Firm]) -> bytes:
 
 
 def database_prepare(firms: list[Firm]) -> None:
-    """Load the curated fixtures without their demo firms, import FIRMS through the CSV import, set their Japan
-    presence and rescore all."""
+    """Load the curated fixtures without their demo firms, import FIRMS (presence in Japan included) through the CSV
+    import and rescore all."""
     from companies.importing import companies_import
     from companies.models import Company
     from matching.dispatch import match_run_start
@@ -154,11 +165,6 @@ def database_prepare(firms: list[Firm]) -> None:
     # Technology) to be the curated one and update it under the curated slug. Scores depend on no other firm.
     Company.objects.all().delete()
     companies_import(data=firms_csv(firms), by=None, source="bench/ranking.py")
-    # Presence in Japan is not a CSV column. It is written with one UPDATE per value rather than through
-    # company_update, which would rescore each firm on its own; the full rescore below covers every firm once.
-    for presence in sorted({f.japan_presence for f in firms}):
-        slugs = [f.slug for f in firms if f.japan_presence == presence]
-        Company.objects.filter(slug__in=slugs).update(japan_presence=presence)
     match_run_start(scope=MatchRun.Scope.ALL)
 
 
