@@ -6,6 +6,7 @@ import pytest
 
 from notices.models import Notice, NoticeSource
 from portal.models import ChangeEvent
+from tests.alerts.test_feed import settled
 from tests.programmes.test_admin import _form_data
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,7 @@ def _change(client, notice: Notice, **changes):
     return client.post(url, _form_data(client.get(url)) | changes)
 
 
+@pytest.mark.django_db(transaction=True)  # on PostgreSQL the feed shows only events of finished transactions
 def test_a_notice_created_as_published_in_the_admin_is_in_the_change_feed_once(consultant_client):
     response = consultant_client.post(ADD, _with_source(_new_notice(consultant_client, status="published")))
 
@@ -52,6 +54,7 @@ def test_a_notice_created_as_published_in_the_admin_is_in_the_change_feed_once(c
     assert len(events) == 1 and events[0].data["url"] == "/api/v1/notices/rules-2027/"
     assert _change(consultant_client, notice, title="Export rules revised again").status_code == 302
     assert len(_events(notice)) == 1  # an edit of a published notice is no new publication
+    settled()
     feed = consultant_client.get("/api/v1/changes/").json()
     assert [item["type"] for item in feed["results"]].count("notice.published") == 1
 
