@@ -49,6 +49,7 @@ class NoticeAdmin(SuperusersDeleteMixin, CurationAdmin):
     list_filter = ("status", "confidence")
     search_fields = ("title", "summary", "slug")
     filter_horizontal = LINKS
+    reason_links = LINKS  # not in the notice's history rows: the default reason names what changed
     inlines = [NoticeSourceInline]
 
     def save_model(self, request: HttpRequest, obj: Notice, form: forms.Form, change: bool) -> None:

@@ -7,6 +7,7 @@ import pytest
 from notices.models import Notice, NoticeSource
 from portal.models import ChangeEvent
 from tests.alerts.test_feed import settled
+from tests.factories import OpportunityFactory, TechnologyAreaFactory
 from tests.programmes.test_admin import _form_data
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +129,34 @@ def test_a_consultant_cannot_delete_a_notice(consultant_client):
 
     assert response.status_code == 403 and Notice.objects.filter(pk=notice.pk).exists()
     assert "delete_selected" not in changelist.text
+
+
+def test_a_notice_edit_that_only_links_a_record_and_an_area_names_them_in_its_history(consultant_client):
+    record = OpportunityFactory(title="GCAP partner call")
+    area = TechnologyAreaFactory(name="Quantum")
+    assert consultant_client.post(ADD, _with_source(_new_notice(consultant_client))).status_code == 302
+    notice = Notice.objects.get(slug="rules-2027")
+
+    response = _change(consultant_client, notice, records=[record.pk], technology_areas=[area.pk])
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    row = notice.history.order_by("-history_id").first()
+    assert row.history_change_reason == (
+        "Edited in the admin: added opportunity “GCAP partner call”; added technology area “Quantum”"
+    )
+    history = consultant_client.get(f"/admin/notices/notice/{notice.pk}/history/").text
+    assert "added opportunity “GCAP partner call”" in history
+
+
+def test_a_notice_edit_that_unlinks_a_record_names_it_in_its_history(consultant_client):
+    record = OpportunityFactory(title="GCAP partner call")
+    data = _with_source(_new_notice(consultant_client)) | {"records": [record.pk]}
+    assert consultant_client.post(ADD, data).status_code == 302
+    notice = Notice.objects.get(slug="rules-2027")
+
+    response = _change(consultant_client, notice, records=[])
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert notice.history.order_by("-history_id").first().history_change_reason == (
+        "Edited in the admin: removed opportunity “GCAP partner call”"
+    )
