@@ -82,7 +82,9 @@ def notice_save(
 
     The admin, the curated load and any other writer call this, so the rule and the event are in one place. An
     edit that changes no column writes no history row, unless INLINES_CHANGED (its sources or links did)."""
-    was_published = notice.pk is not None and Notice.objects.filter(pk=notice.pk, status=PUBLISHED_STATUS).exists()
+    # Read under a lock on the stored row: of two saves publishing the same draft at once, one writes the event.
+    stored = Notice.objects.select_for_update().filter(pk=notice.pk).values_list("status", flat=True)
+    was_published = notice.pk is not None and stored.first() == PUBLISHED_STATUS
     notice.full_clean()
     if notice.pk is None or inlines_changed or not saving_changes_nothing(notice):
         why = reason or (gettext_noop("Edited") if notice.pk else gettext_noop("Created"))
