@@ -11,10 +11,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from notices.models import Notice, NoticeSource
-from notices.services import notice_save
+from notices.services import notice_publishable_check, notice_save
 from portal.admin import SuperusersDeleteMixin, localised_column
 from programmes.admin_curation import CurationAdmin, inline_changes
 
@@ -22,14 +21,17 @@ LINKS = ("records", "technology_areas")
 
 
 class NoticeSourceInlineFormSet(forms.BaseInlineFormSet):
-    """A published notice keeps at least one source, as a published opportunity does (checked again on saving)."""
+    """A published notice keeps at least one source (notice_publishable_check, asked again on saving)."""
 
     def clean(self) -> None:
         super().clean()
         if self.instance.status != Notice.Status.PUBLISHED:
             return
-        if not [f for f in self.forms if f.cleaned_data.get("url") and not self._should_delete_form(f)]:
-            raise ValidationError(_("A published notice keeps at least one source."))
+        kept = [f for f in self.forms if f.cleaned_data.get("url") and not self._should_delete_form(f)]
+        try:
+            notice_publishable_check(source_count=len(kept))
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error  # above the rows: a formset has no "sources" field
 
 
 class NoticeSourceInline(admin.TabularInline):
@@ -47,6 +49,7 @@ class NoticeAdmin(SuperusersDeleteMixin, CurationAdmin):
     list_filter = ("status", "confidence")
     search_fields = ("title", "summary", "slug")
     filter_horizontal = LINKS
+    reason_links = LINKS  # not in the notice's history rows: the default reason names what changed
     inlines = [NoticeSourceInline]
 
     def save_model(self, request: HttpRequest, obj: Notice, form: forms.Form, change: bool) -> None:

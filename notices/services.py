@@ -8,13 +8,12 @@ import yaml
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from notices.models import Notice, NoticeSource
 from portal.changes import change_record
 from portal.history import reason_stored, saving_changes_nothing
 from programmes.models import Opportunity, TechnologyArea
-from programmes.services import opportunity_publishable_check
 
 PUBLISHED = "notice.published"
 PUBLISHED_STATUS = Notice.Status.PUBLISHED
@@ -83,7 +82,9 @@ def notice_save(
 
     The admin, the curated load and any other writer call this, so the rule and the event are in one place. An
     edit that changes no column writes no history row, unless INLINES_CHANGED (its sources or links did)."""
-    was_published = notice.pk is not None and Notice.objects.filter(pk=notice.pk, status=PUBLISHED_STATUS).exists()
+    # Read under a lock on the stored row: of two saves publishing the same draft at once, one writes the event.
+    stored = Notice.objects.select_for_update().filter(pk=notice.pk).values_list("status", flat=True)
+    was_published = notice.pk is not None and stored.first() == PUBLISHED_STATUS
     notice.full_clean()
     if notice.pk is None or inlines_changed or not saving_changes_nothing(notice):
         why = reason or (gettext_noop("Edited") if notice.pk else gettext_noop("Created"))
@@ -95,10 +96,17 @@ def notice_save(
     if inlines is not None:
         inlines(notice)
     if notice.status == PUBLISHED_STATUS:
-        opportunity_publishable_check(source_count=notice.sources.count())
+        notice_publishable_check(source_count=notice.sources.count())
         if not was_published:
             notice_published_record(notice=notice, by=by)
     return notice
+
+
+def notice_publishable_check(*, source_count: int) -> None:
+    """Refuse a published notice that cites no source: the service and the admin's source rows both ask here."""
+    # As a published record does (issue 2: "nothing is invented").
+    if source_count < 1:
+        raise ValidationError({"sources": gettext("A published notice keeps at least one source.")})
 
 
 def notice_published_record(*, notice: Notice, by: User | None = None) -> None:

@@ -134,65 +134,99 @@ def history_rows(history: QuerySet, *, limit: int, disclose: bool) -> list[Histo
         _changed_fields(record, records[index + 1] if index + 1 < len(records) else None, snapshots)
         for index, record in enumerate(candidates)
     ]
-    _children_named(candidates, fields)
+    # Whether every row up to the first is read: then a child row older than all of them is still this page's.
+    since = None if len(records) <= read else candidates[-1].history_date
+    orphans = _children_named(candidates, fields, since=since)
     rows = [
-        HistoryRow(
-            when=record.history_date,
-            kind=record.get_history_type_display(),
-            fields=changed,
-            who=_who(record) if disclose else None,
-            why=_why(record) if disclose else None,
+        (
+            record.history_date,
+            HistoryRow(
+                when=record.history_date,
+                kind=record.get_history_type_display(),
+                fields=changed,
+                who=_who(record) if disclose else None,
+                why=_why(record) if disclose else None,
+            ),
         )
         for record, changed in zip(candidates, fields, strict=True)
         if disclose or changed or record.history_type != "~"
     ]
-    return rows[:limit]
+    for first, named in orphans:  # shown as the record's edits are: "Changed" (変更)
+        kind = str(dict(type(candidates[0])._meta.get_field("history_type").flatchoices)["~"])
+        who, why = (_who(first), _why(first)) if disclose else (None, None)
+        rows.append((first.history_date, HistoryRow(first.history_date, kind, named, who, why)))
+    rows.sort(key=lambda row: row[0], reverse=True)
+    return [row for _when, row in rows[:limit]]
 
 
 def children_changed(records: list) -> list[list[str]]:
     """For each of RECORDS (history rows of one record, newest first), the child rows its edit changed, in words
     ("Sources (added: ATLA notice)"): the admin's history lists them beside the record's own diff."""
     fields: list[list[str]] = [[] for _ in records]
-    _children_named(records, fields)
+    if records:
+        _children_named(records, fields, since=records[-1].history_date)
     return fields
 
 
-def _children_named(records: list, fields: list[list[str]]) -> None:
-    """Name in FIELDS the child rows each edit of RECORDS changed, beside the fields of its own it names.
+# One save writes the record's history row, then its children's, within one request: a child row belongs to the
+# record's row just before it only this close to it (a source edited on its own page days later is not that edit's).
+SAME_SAVE = datetime.timedelta(seconds=5)
+
+
+def _children_named(records: list, fields: list[list[str]], *, since: datetime.datetime | None) -> list[tuple]:
+    """Name in FIELDS the child rows each edit of RECORDS changed, beside the fields of its own it names; return the
+    child rows no shown row wrote (dated from SINCE, all if None), grouped by save: (first row, [its words]).
 
     Editing a record's sources in the admin writes the record a row (its reason names the sources) that shows none
     of them; readers not shown the reason would read "Changed" naming nothing, or only the areas an edit of both
-    changed. A model lists such children in `history_children` (an opportunity's "sources"); a child's history row
-    belongs to the record's row written just before it by the same person with the same reason (programmes.admin
-    saves the record, then its sources). One query per child, only when an edit is shown.
+    changed. A model lists such children in `history_children` (an opportunity's "sources"). A child's history row
+    belongs to the record's row written just before it, in the same save (SAME_SAVE), by the same person with the
+    same reason (programmes.admin saves the record, then its sources). A source edited on its own admin page or by a
+    curated reload that left the record alone has no such row: it is an entry of its own. One query per child.
     """
-    edits = [i for i, record in enumerate(records) if record.history_type == "~"]
     model = records[0].instance_type if records else None
-    if not edits or model is None:
-        return
+    if model is None:
+        return []
+    orphans: list[tuple] = []
     for name in getattr(model, "history_children", ()):
         relation = model._meta.get_field(name)
+        label = str(capfirst(relation.related_model._meta.verbose_name_plural))
         child_history = getattr(relation.related_model, relation.related_model._meta.simple_history_manager_attribute)
-        children = list(
-            child_history.filter(
-                **{relation.field.attname: getattr(records[0], model._meta.pk.attname)},
-                history_date__gte=records[edits[-1]].history_date,
-            ).order_by("history_date", "history_id")
-        )
-        for i in edits:
-            record, newer = records[i], records[i - 1] if i else None
-            mine = [
-                child
-                for child in children
-                if child.history_date >= record.history_date
-                and (newer is None or child.history_date < newer.history_date)
-                and (child.history_user_id, child.history_change_reason)
-                == (record.history_user_id, record.history_change_reason)
-            ]
-            if mine:
-                fields[i].append(
-                    _children_changed(str(capfirst(relation.related_model._meta.verbose_name_plural)), mine)
-                )
+        children = child_history.filter(**{relation.field.attname: getattr(records[0], model._meta.pk.attname)})
+        if since is not None:
+            children = children.filter(history_date__gte=since)
+        mine: dict[int, list] = {}
+        alone: list[list] = []
+        for child in children.order_by("history_date", "history_id"):
+            parent = _parent_of(child, records)
+            if parent is not None:
+                mine.setdefault(parent, []).append(child)
+            elif alone and _same_save(alone[-1][0], child):
+                alone[-1].append(child)
+            else:
+                alone.append([child])
+        for i, rows in mine.items():
+            if records[i].history_type == "~":  # a creation's sources are part of "Created"
+                fields[i].append(_children_changed(label, rows))
+        orphans += [(rows[0], [_children_changed(label, rows)]) for rows in alone]
+    return orphans
+
+
+def _parent_of(child: Any, records: list) -> int | None:
+    """The index in RECORDS (newest first) of the record's row written in the same save as CHILD, if shown."""
+    for i, record in enumerate(records):
+        if record.history_date <= child.history_date:
+            return i if _same_save(record, child) else None
+    return None
+
+
+def _same_save(first: Any, later: Any) -> bool:
+    """Whether history row LATER was written in the same save as FIRST: same person, same reason, SAME_SAVE apart."""
+    return (
+        later.history_date - first.history_date <= SAME_SAVE
+        and first.history_user_id == later.history_user_id
+        and first.history_change_reason == later.history_change_reason
+    )
 
 
 def _children_changed(field: str, children: list) -> str:

@@ -3,6 +3,7 @@
 Used by the programme records' admin (programmes.admin) and the partners' (partners.admin).
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -118,6 +119,22 @@ def inline_changes(formsets: list) -> list[str]:
     return lines
 
 
+def link_changes(form: forms.ModelForm, names: Iterable[str]) -> list[str]:
+    """What a valid FORM adds to and removes from its many-to-many fields NAMES, in words ("added record “GCAP”")."""
+    lines = []
+    with translation.override(settings.LANGUAGE_CODE):  # stored in the history, as inline_changes' words are
+        for name in names:
+            if name not in form.changed_data:
+                continue
+            model = form.instance._meta.get_field(name).related_model
+            before = {item.pk: item for item in form.initial.get(name) or []}
+            after = {item.pk: item for item in form.cleaned_data[name]}
+            label = model._meta.verbose_name
+            lines += [f"added {label} “{after[pk]}”" for pk in after if pk not in before]
+            lines += [f"removed {label} “{before[pk]}”" for pk in before if pk not in after]
+    return lines
+
+
 class CurationAdmin(ConsultantHistoryAdmin):
     """History with diffs, reasons on every save, consultants only (reverting is off, as in every history admin)."""
 
@@ -125,6 +142,9 @@ class CurationAdmin(ConsultantHistoryAdmin):
     # Fields set when the record is created and never changed in the admin: a slug is a public identifier (API,
     # saved searches, links), so renaming one would silently break them.
     fixed_once_created: tuple[str, ...] = ()
+    # Many-to-many fields the model's history rows do not snapshot: the default reason names what an edit of them
+    # added and removed (link_changes), or its row would read "Edited in the admin" naming nothing.
+    reason_links: tuple[str, ...] = ()
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         fixed = self.fixed_once_created if obj is not None else ()
@@ -143,7 +163,7 @@ class CurationAdmin(ConsultantHistoryAdmin):
         if typed:
             return typed
         default = gettext_noop("Edited in the admin") if change else gettext_noop("Created in the admin")
-        lines = inline_changes(formsets or [])
+        lines = inline_changes(formsets or []) + link_changes(form, self.reason_links)
         return reason_with_detail(default, "; ".join(lines))
 
     def deleted_object_link(self, request: HttpRequest, obj: Any) -> str:

@@ -6,7 +6,8 @@ from collections import Counter
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -15,7 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.admin_curation import CurationAdmin, CurationForm
 from programmes.models import Certification, Organisation, TechnologyArea
-from programmes.reference_services import reference_record_save, technology_area_delete
+from programmes.reference_services import (
+    reference_record_save,
+    technology_area_delete,
+    technology_areas_delete_refusals,
+)
+from programmes.services import validation_error_text
 
 
 class ReferenceAdmin(CurationAdmin):
@@ -105,6 +111,9 @@ class TechnologyAreaAdmin(ReferenceAdmin):
             counts.update(lose % {"models": row._meta.verbose_name_plural} for row in kept)
             counts.update(str(row._meta.verbose_name_plural) for row in gone)
             listed += [self.deleted_object_link(request, area), self._ties_listed(request, kept, gone)]
+        # Records that must keep an area stop the delete: Django's page then says it cannot delete and why.
+        refused = technology_areas_delete_refusals(areas=objs)
+        protected = [*protected, *(self.deleted_object_link(request, record) for record in refused)]
         return listed, dict(counts), perms_needed, protected
 
     def _ties_listed(self, request: HttpRequest, kept: list[Model], gone: list[Model]) -> list:
@@ -116,12 +125,30 @@ class TechnologyAreaAdmin(ReferenceAdmin):
         return listed
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        technology_area_delete(area=obj, by=request.user, reason=gettext_noop("Deleted in the admin"))
+        self._delete(request, [obj])
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        with transaction.atomic():  # all or none, and one rescore for all of them
-            for area in queryset:
-                technology_area_delete(area=area, by=request.user, reason=gettext_noop("Deleted in the admin"))
+        self._delete(request, list(queryset))
+
+    def _delete(self, request: HttpRequest, areas: list[TechnologyArea]) -> None:
+        """Delete AREAS and log it, all or none, with one rescore for all. A refusal the page could not foresee (a
+        record published meanwhile) is an error message instead of the success one, and nothing is deleted."""
+        try:
+            with transaction.atomic():
+                super().log_deletions(request, areas)
+                for area in areas:
+                    technology_area_delete(area=area, by=request.user, reason=gettext_noop("Deleted in the admin"))
+        except ValidationError as error:
+            request._area_delete_refused = True  # type: ignore[attr-defined]
+            self.message_user(request, _("Not deleted: %s") % validation_error_text(error), messages.ERROR)
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> None:
+        """Logged by _delete, in the same transaction as the delete, so a refused delete logs nothing."""
+
+    def message_user(self, request: HttpRequest, message: Any, level: int = messages.INFO, *args: Any, **kwargs: Any):
+        if level == messages.SUCCESS and getattr(request, "_area_delete_refused", False):
+            return  # Django's "deleted successfully" after a refused delete
+        super().message_user(request, message, level, *args, **kwargs)
 
 
 @admin.register(Certification)

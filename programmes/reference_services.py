@@ -5,14 +5,23 @@ from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext_noop
+from django.db.models import Count, Q
+from django.utils.translation import gettext, gettext_noop
 
 from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
 from portal.history import saving_changes_nothing
-from programmes.models import Certification, OpportunityArea, Organisation, ReferenceFirm, TechnologyArea
+from programmes.models import (
+    Certification,
+    Opportunity,
+    OpportunityArea,
+    Organisation,
+    ReferenceFirm,
+    TechnologyArea,
+)
 from programmes.reference_firm_models import reference_grades_check
-from programmes.services import AREAS_KEY, _save, _stamp, opportunity_update
+from programmes.services import AREAS_KEY, _save, _stamp, opportunity_areas_check, opportunity_update
 
 ReferenceRecord = TypeVar("ReferenceRecord", Organisation, TechnologyArea, Certification)
 
@@ -93,6 +102,32 @@ def reference_firm_delete(*, firm: ReferenceFirm, by: User | None, reason: str) 
         dispatch.all_rescore_later(by=by)
 
 
+def technology_areas_delete_refusals(*, areas: Iterable[TechnologyArea]) -> list[Opportunity]:
+    """The records that deleting AREAS together would leave without an area they must keep (opportunity_areas_check:
+    a published priority area names at least one), by title."""
+    pks = [area.pk for area in areas]
+    listing = OpportunityArea.objects.filter(technology_area__in=pks).values("opportunity")
+    kept = Count("area_links", filter=~Q(area_links__technology_area__in=pks))
+    refused = []
+    for record in Opportunity.objects.filter(pk__in=listing).annotate(kept=kept).order_by("title", "pk"):
+        try:
+            opportunity_areas_check(kind=record.kind, status=record.status, area_count=record.kept)
+        except ValidationError:
+            refused.append(record)
+    return refused
+
+
+def technology_areas_delete_check(*, areas: Iterable[TechnologyArea]) -> None:
+    """Refuse to delete AREAS while a record must keep one of them: a ValidationError naming those records."""
+    refused = technology_areas_delete_refusals(areas=areas)
+    if refused:
+        why = gettext(
+            "It is the only technology area of these published priority areas: %(records)s. "
+            "Give each another technology area, or archive it, first."
+        )
+        raise ValidationError(why % {"records": ", ".join(str(record) for record in refused)})
+
+
 def technology_area_delete(*, area: TechnologyArea, by: User | None, reason: str) -> None:
     """Delete a technology area (its history keeps who and why), then let everything that read it follow.
 
@@ -103,6 +138,7 @@ def technology_area_delete(*, area: TechnologyArea, by: User | None, reason: str
     vocabulary, every firm's affinities and the reasons that named the area all change.
     """
     with transaction.atomic():
+        technology_areas_delete_check(areas=[area])
         # Asked for first, so each record's own rescore below reuses this waiting full run instead of adding one.
         dispatch.all_rescore_later(by=by)
         links = OpportunityArea.objects.filter(technology_area=area).select_related("opportunity")

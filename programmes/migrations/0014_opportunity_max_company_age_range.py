@@ -5,9 +5,15 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def zero_to_one(apps, schema_editor):
-    """A limit of 0 years (founded this year) was a typo the form took: read it as the least valid limit, 1 year."""
-    apps.get_model("programmes", "Opportunity").objects.filter(max_company_age=0).update(max_company_age=1)
+def clamp_to_range(apps, schema_editor):
+    """Bring stored limits into the range the new constraint checks, so it can be added on any database.
+
+    A limit of 0 years (founded this year) was a typo the form took: read it as the least valid limit, 1 year. Over
+    200 years only the form refused (the column took up to 32767, e.g. through the API or a fixture): read as 200.
+    """
+    opportunities = apps.get_model("programmes", "Opportunity").objects
+    opportunities.filter(max_company_age=0).update(max_company_age=1)
+    opportunities.filter(max_company_age__gt=200).update(max_company_age=200)
 
 
 class Migration(migrations.Migration):
@@ -17,7 +23,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(zero_to_one, migrations.RunPython.noop),
+        migrations.RunPython(clamp_to_range, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="historicalopportunity",
             name="max_company_age",

@@ -6,6 +6,8 @@ import pytest
 
 from notices.models import Notice, NoticeSource
 from portal.models import ChangeEvent
+from tests.alerts.test_feed import settled
+from tests.factories import OpportunityFactory, TechnologyAreaFactory
 from tests.programmes.test_admin import _form_data
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +45,7 @@ def _change(client, notice: Notice, **changes):
     return client.post(url, _form_data(client.get(url)) | changes)
 
 
+@pytest.mark.django_db(transaction=True)  # on PostgreSQL the feed shows only events of finished transactions
 def test_a_notice_created_as_published_in_the_admin_is_in_the_change_feed_once(consultant_client):
     response = consultant_client.post(ADD, _with_source(_new_notice(consultant_client, status="published")))
 
@@ -52,6 +55,7 @@ def test_a_notice_created_as_published_in_the_admin_is_in_the_change_feed_once(c
     assert len(events) == 1 and events[0].data["url"] == "/api/v1/notices/rules-2027/"
     assert _change(consultant_client, notice, title="Export rules revised again").status_code == 302
     assert len(_events(notice)) == 1  # an edit of a published notice is no new publication
+    settled()
     feed = consultant_client.get("/api/v1/changes/").json()
     assert [item["type"] for item in feed["results"]].count("notice.published") == 1
 
@@ -125,3 +129,34 @@ def test_a_consultant_cannot_delete_a_notice(consultant_client):
 
     assert response.status_code == 403 and Notice.objects.filter(pk=notice.pk).exists()
     assert "delete_selected" not in changelist.text
+
+
+def test_a_notice_edit_that_only_links_a_record_and_an_area_names_them_in_its_history(consultant_client):
+    record = OpportunityFactory(title="GCAP partner call")
+    area = TechnologyAreaFactory(name="Quantum")
+    assert consultant_client.post(ADD, _with_source(_new_notice(consultant_client))).status_code == 302
+    notice = Notice.objects.get(slug="rules-2027")
+
+    response = _change(consultant_client, notice, records=[record.pk], technology_areas=[area.pk])
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    row = notice.history.order_by("-history_id").first()
+    assert row.history_change_reason == (
+        "Edited in the admin: added opportunity “GCAP partner call”; added technology area “Quantum”"
+    )
+    history = consultant_client.get(f"/admin/notices/notice/{notice.pk}/history/").text
+    assert "added opportunity “GCAP partner call”" in history
+
+
+def test_a_notice_edit_that_unlinks_a_record_names_it_in_its_history(consultant_client):
+    record = OpportunityFactory(title="GCAP partner call")
+    data = _with_source(_new_notice(consultant_client)) | {"records": [record.pk]}
+    assert consultant_client.post(ADD, data).status_code == 302
+    notice = Notice.objects.get(slug="rules-2027")
+
+    response = _change(consultant_client, notice, records=[])
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert notice.history.order_by("-history_id").first().history_change_reason == (
+        "Edited in the admin: removed opportunity “GCAP partner call”"
+    )

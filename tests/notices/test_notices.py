@@ -236,3 +236,20 @@ def test_a_notices_own_address_is_its_page_and_its_change_events_keep_the_api_ad
     assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
     urls = [e.data["url"] for e in ChangeEvent.objects.filter(subject_type="notice", subject_id=notice.pk)]
     assert urls and set(urls) == {"/api/v1/notices/rules-2028/"}
+
+
+@pytest.mark.django_db
+def test_a_notice_published_without_a_source_is_refused_with_the_notices_own_words():
+    from django.core.exceptions import ValidationError
+
+    from notices.services import notice_save
+
+    notice = Notice(
+        slug="rules-2027", title="Rules", summary="s", dated_on=datetime.date(2026, 11, 1), status="published"
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        notice_save(notice=notice, by=None, reason="Created")
+
+    assert refused.value.message_dict == {"sources": ["A published notice keeps at least one source."]}
+    assert not Notice.objects.filter(slug="rules-2027").exists()

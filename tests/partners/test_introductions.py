@@ -367,3 +367,21 @@ def test_the_api_gives_a_request_the_status_history_its_page_shows(
     assert listed["status_history"] == one["status_history"]
     assert all(step["changed_at"] for step in one["status_history"])
     assert "rang" not in str(one)
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_introductions_list_takes_the_same_queries_at_2_and_20_requests(
+    alice_client, consultant_client, partners, django_assert_num_queries, count
+):
+    from tests.partners.conftest import make_partner
+
+    while Introduction.objects.count() < count:  # each asked through the API, so each has its status history
+        partner = make_partner(f"yard-{Introduction.objects.count()}", role="prime", areas={})
+        assert ask(alice_client, partner=partner.slug).status_code == 201
+
+    # session, user, the consultant check (groups), count, the page with its firms, partners and records, and the
+    # status history of the whole page
+    with django_assert_num_queries(6):
+        response = consultant_client.get("/api/v1/introductions/?page_size=20")
+
+    assert response.status_code == 200 and len(response.json()["results"]) == count

@@ -344,3 +344,31 @@ def test_a_firm_is_told_why_a_record_has_no_score_for_it(alice_client, firm_a):
         MatchFactory(company=firm_a, opportunity=OpportunityFactory(slug=f"kept-{n}"), score=40.0 + n / 10)
     assert said(waiting) == "below_kept"
     assert "below its 50 best matches, which are the ones kept" in alice_client.get(url(waiting)).text
+
+
+def test_a_source_edited_alone_weeks_after_a_title_edit_is_its_own_entry_in_the_history(
+    anon_client, consultant_client, world
+):
+    from django.db.models import F
+    from django.urls import reverse
+
+    from tests.programmes.test_admin import _form_data
+
+    laser = world["laser"]
+    source = SourceFactory(opportunity=laser, title="ATLA notice")
+    admin_page = reverse("admin:programmes_opportunity_change", args=[laser.pk])
+    data = _form_data(consultant_client.get(admin_page)) | {"title": "High-power laser call (2027)"}
+    assert consultant_client.post(admin_page, data).status_code == 302
+    twenty_days = datetime.timedelta(days=20)  # all of it happened 20 days before the source's edit
+    laser.history.update(history_date=F("history_date") - twenty_days)
+    source.history.update(history_date=F("history_date") - twenty_days)
+    source_page = reverse("admin:programmes_source_change", args=[source.pk])  # same default reason, same person
+    source_data = _form_data(consultant_client.get(source_page)) | {"note": "Page moved; same call."}
+    assert consultant_client.post(source_page, source_data).status_code == 302
+
+    public = anon_client.get(url(laser)).text
+    admin_history = consultant_client.get(reverse("admin:programmes_opportunity_history", args=[laser.pk])).text
+
+    assert "<td>Changed</td><td>Sources (changed: ATLA notice)</td>" in public  # an entry of its own
+    assert "<td>Changed</td><td>Title</td>" in public  # the title edit names only the title
+    assert "Sources (changed: ATLA notice)" not in admin_history  # the record's own rows: the title edit alone
