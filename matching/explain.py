@@ -143,11 +143,8 @@ class Explainer:
         for part, radix in parts:
             key = key * radix + part.astype(np.int64)
         fixed = self._spread(key, lambda n: self._gaps_text(int(rows[n]), int(cols[n]), int(fixed_gates[n])))
-        fit_key = np.where(
-            (gates & engine.GATE_FIT) != 0,
-            np.round(components[:, 0] * 100).astype(np.int64) * 1000 + np.round(limits).astype(np.int64) + 1,
-            0,
-        )
+        hundredths, caps = fit_figures(components[:, 0], limits)
+        fit_key = np.where((gates & engine.GATE_FIT) != 0, hundredths * 1000 + caps + 1, 0)
         fit = self._spread(
             fit_key,
             lambda n: self._encode([self.fit_gap(float(components[n, 0]), float(limits[n]))] if fit_key[n] else []),
@@ -345,7 +342,9 @@ class Explainer:
 
     @staticmethod
     def fit_gap(capability: float, limit: float) -> Item:
-        return item("low_fit", capability=round(float(capability), 2), cap=int(round(limit)))
+        """The low-fit gap with the figures fit_figures shows."""
+        hundredths, cap = fit_figures(np.array([capability]), np.array([limit]))
+        return item("low_fit", capability=int(hundredths[0]) / 100, cap=int(cap[0]))
 
     @staticmethod
     def _presence_gap(required: str, held: str) -> Item:
@@ -373,6 +372,19 @@ class Explainer:
                 self._opp_piece[key] = item("certifications_missing", certifications=members)
             out.append((key, self._opp_piece[key]))
         return out
+
+
+def fit_figures(capability: np.ndarray, limit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The low-fit gap's figures: capability in hundredths cut down, never at engine.LOW_FIT or above (the gap is
+    given below it), and the cap as the whole point at or above the limit, never below the score it caps.
+
+    Rounded, a capability of 0.3499 read "capability 0.35 caps the score at 35" on a score of 31.93. Both are first
+    rounded to a thousandth so float32 noise (0.29 is 0.28999999) does not cut a step off."""
+    top = round(engine.LOW_FIT * 100) - 1
+    scaled = np.round(np.asarray(capability, dtype=np.float64) * 100, 3)
+    hundredths = np.minimum(np.floor(scaled), top).astype(np.int64)
+    cap = np.ceil(np.round(np.asarray(limit, dtype=np.float64), 3)).astype(np.int64)
+    return hundredths, cap
 
 
 def whole_keyword_weights(corpus: Corpus) -> list[dict[int, float]]:
