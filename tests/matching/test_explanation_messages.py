@@ -118,7 +118,7 @@ CASES = {
         {"capability": 0.2, "cap": 30},
         "little technology fit (capability 0.2) caps the score at 30: "
         "if the firm works in this field, describe its products for it in the profile",
-        "技術の適合度が低い（能力値0.2）ためスコア上限は30：この分野を手がけている場合は、その製品をプロフィールに記述する",
+        "技術の適合度が低い（技術適合0.2）ためスコア上限は30：この分野を手がけている場合は、その製品をプロフィールに記述する",
     ),
     "closing_soon": (
         {"date": "2026-12-09", "days": 7},
