@@ -19,6 +19,7 @@ from matching import engine
 from matching.features import PRESENCE, Corpus, FirmArrays, OpportunityArrays
 from matching.record import jsonb_key_order
 from matching.terms import distinct_terms
+from matching.vocabulary import surface
 
 MAX_TERMS = 3
 MIN_AFFINITY = 0.15
@@ -74,6 +75,7 @@ class Explainer:
         for j, order in enumerate(self._area_order):
             self._area_position[j, order] = np.arange(len(order))
         self._area_text: dict[tuple[int, int], str] = {}
+        self._profiles: np.ndarray | None = None  # (V, n_areas) dense copy of corpus.profiles_t, made when needed
         self._any_technology_text: np.ndarray | None = None
         # Opportunities asking for the same areas with the same weights share their firms' capability reasons.
         _, signature = (
@@ -141,11 +143,8 @@ class Explainer:
         for part, radix in parts:
             key = key * radix + part.astype(np.int64)
         fixed = self._spread(key, lambda n: self._gaps_text(int(rows[n]), int(cols[n]), int(fixed_gates[n])))
-        fit_key = np.where(
-            (gates & engine.GATE_FIT) != 0,
-            np.round(components[:, 0] * 100).astype(np.int64) * 1000 + np.round(limits).astype(np.int64) + 1,
-            0,
-        )
+        hundredths, caps = fit_figures(components[:, 0], limits)
+        fit_key = np.where((gates & engine.GATE_FIT) != 0, hundredths * 1000 + caps + 1, 0)
         fit = self._spread(
             fit_key,
             lambda n: self._encode([self.fit_gap(float(components[n, 0]), float(limits[n]))] if fit_key[n] else []),
@@ -167,7 +166,8 @@ class Explainer:
         return keyword_terms(self.corpus, self._weights[a], self.firms.text, i)
 
     def area_piece(self, i: int, a: int) -> list[Item]:
-        """'ticked' and 'keywords' items for firm i and area a (empty when there is neither)."""
+        """'ticked' and 'keywords' items for firm i and area a; with neither, 'related_terms' naming the firm's
+        words that brought it closest to the area's profile (empty when there is no evidence to cite)."""
         key = (i, a)
         if key not in self._area_piece:
             slug, out = self.corpus.areas[a].slug, []
@@ -176,8 +176,39 @@ class Explainer:
             terms = self.evidence_terms(i, a)
             if terms:
                 out.append(item("keywords", area=slug, terms=terms))
+            elif not out:
+                profile_terms = self.profile_terms(i, a)
+                if profile_terms:
+                    out.append(item("related_terms", area=slug, terms=profile_terms))
             self._area_piece[key] = out
         return self._area_piece[key]
+
+    def profile_terms(self, i: int, a: int) -> list[str]:
+        """Up to MAX_TERMS of firm i's words that bring it closest to area a's profile, as affinity.related_terms
+        names them, a word that a longer one holds left out ("torpedo" beside "torpedo shape").
+
+        The same rule as affinity.related_terms, over a dense copy of the profiles made once per chunk: slicing the
+        sparse profiles for each (firm, area) cost a second a full run. tests/matching/test_profile_reasons.py checks
+        that the two agree."""
+        if self._profiles is None:
+            if self.corpus.profiles_t is None:
+                return []
+            self._profiles = self.corpus.profiles_t.toarray()
+        text = self.firms.text
+        lo, hi = text.indptr[i], text.indptr[i + 1]
+        terms = text.indices[lo:hi]
+        share = text.data[lo:hi] * self._profiles[terms, a]
+        found: list[str] = []
+        for k in np.argsort(-share).tolist():
+            if share[k] <= 0 or len(found) >= 2 * MAX_TERMS:
+                break
+            name = surface(self.corpus.vocabulary.name(int(terms[k])))
+            if name and name not in found:
+                found.append(name)
+        # Names are lower-case words joined by spaces, so spaces around them find one held by another (terms.py's
+        # regular expressions, one per pair of names, cost a second a run).
+        padded = [f" {name} " for name in found]
+        return [n for n, p in zip(found, padded, strict=True) if not any(p in o and p != o for o in padded)][:MAX_TERMS]
 
     def _technology_texts(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """_technology_reasons(i[n], j[n]) as JSON text for every n, joined from the area pieces' texts.
@@ -311,7 +342,9 @@ class Explainer:
 
     @staticmethod
     def fit_gap(capability: float, limit: float) -> Item:
-        return item("low_fit", capability=round(float(capability), 2), cap=int(round(limit)))
+        """The low-fit gap with the figures fit_figures shows."""
+        hundredths, cap = fit_figures(np.array([capability]), np.array([limit]))
+        return item("low_fit", capability=int(hundredths[0]) / 100, cap=int(cap[0]))
 
     @staticmethod
     def _presence_gap(required: str, held: str) -> Item:
@@ -339,6 +372,19 @@ class Explainer:
                 self._opp_piece[key] = item("certifications_missing", certifications=members)
             out.append((key, self._opp_piece[key]))
         return out
+
+
+def fit_figures(capability: np.ndarray, limit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The low-fit gap's figures: capability in hundredths cut down, never at engine.LOW_FIT or above (the gap is
+    given below it), and the cap as the whole point at or above the limit, never below the score it caps.
+
+    Rounded, a capability of 0.3499 read "capability 0.35 caps the score at 35" on a score of 31.93. Both are first
+    rounded to a thousandth so float32 noise (0.29 is 0.28999999) does not cut a step off."""
+    top = round(engine.LOW_FIT * 100) - 1
+    scaled = np.round(np.asarray(capability, dtype=np.float64) * 100, 3)
+    hundredths = np.minimum(np.floor(scaled), top).astype(np.int64)
+    cap = np.ceil(np.round(np.asarray(limit, dtype=np.float64), 3)).astype(np.int64)
+    return hundredths, cap
 
 
 def whole_keyword_weights(corpus: Corpus) -> list[dict[int, float]]:

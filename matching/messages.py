@@ -54,12 +54,12 @@ class Message:
 
 REASONS: dict[str, Message] = {
     "ticked": Message(gettext_noop("declares %(area)s")),
-    "keywords": Message(gettext_noop("%(area)s: description mentions %(terms)s")),
+    "keywords": Message(gettext_noop("%(area)s: description has words for %(terms)s")),
     "lexicon": Message(gettext_noop("uses %(area)s product terms: %(terms)s")),
     "related_terms": Message(gettext_noop("writes about terms related to %(area)s: %(terms)s")),
     # Areas a firm's words point to but it does not tick (matching/suggestions.py), on its matches page.
     # Said of the firm, not to it: its staff read it on my matches, consultants on its profile.
-    "area_suggested": Message(gettext_noop("%(area)s: description mentions %(terms)s")),
+    "area_suggested": Message(gettext_noop("%(area)s: description has words for %(terms)s")),
     "any_technology": Message(gettext_noop("the %(kind)s takes any technology")),
     "trl_met": Message(gettext_noop("TRL %(trl)s meets the minimum TRL %(min_trl)s")),
     "certifications_held": Message(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
@@ -234,12 +234,16 @@ def gap_plan(*, matches: Iterable[Match], names: Names | None = None) -> list[tu
     `in_field=False` (`in_firms_field`) leaves its FIELD_GAPS out; matches without the annotation count them all.
     """
     names = names or Names()
+    matches = list(matches)
+    partner_worth = _partner_worth(matches)
     items: dict[tuple[str, str], GapItem] = {}
     for match in matches:
         for gap in [*(match.gaps or []), *getattr(match, "notice_gaps", [])]:
             if not getattr(match, "in_field", True) and isinstance(gap, dict) and gap.get("code") in FIELD_GAPS:
                 continue
             category = messages.category(gap)
+            if category == messages.PARTNER and not partner_worth(match):
+                continue
             key, what, todo = messages.plan_row(gap, names)
             item = items.setdefault((category, key), GapItem(category=category, key=key, text=what, action=todo))
             if match not in item.matches:
@@ -261,6 +265,26 @@ def gap_plan(*, matches: Iterable[Match], names: Names | None = None) -> list[tu
         if group:
             plan.append((category, str(label), group))
     return plan
+
+
+def _codes(items: Iterable[Any] | None) -> set[str]:
+    return {str(entry.get("code")) for entry in items or [] if isinstance(entry, dict)}
+
+
+def _partner_worth(matches: list[Match]) -> Callable[[Match], bool]:
+    """Whether the plan's partner and presence rows count a match: only where the firm fits the record.
+
+    A partner or an office raises eligibility, at most 12 points and scaled by the fit: it cannot make a record the
+    firm barely fits (a `low_fit` gap) worth applying to, and "find a Japanese partner: 17 matches" told a farm-sensor
+    maker whose best score was 16 to do just that. A record taking any technology carries no `low_fit` gap (its
+    reason is `any_technology`), so it counts only when the firm fits some record that asks for an area.
+    """
+
+    def fits(match: Match) -> bool:
+        return "low_fit" not in _codes(match.gaps)
+
+    fits_an_area = any(fits(m) and "any_technology" not in _codes(m.reasons) for m in matches)
+    return lambda match: fits_an_area and fits(match)
 
 
 def notice_gap_url(gap: dict[str, Any], match: Match) -> str:

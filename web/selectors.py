@@ -31,7 +31,16 @@ def company_gap_matches(
         with_workspace(Match.objects.visible_to(user).filter(company=company))
         .annotate(in_field=in_firms_field(company=company, suggested=suggested))
         .select_related("opportunity")
-        .only("pk", "company", "score", "gaps", "opportunity__slug", "opportunity__title", "opportunity__title_ja")
+        .only(
+            "pk",
+            "company",
+            "score",
+            "gaps",
+            "reasons",
+            "opportunity__slug",
+            "opportunity__title",
+            "opportunity__title_ja",
+        )
         .best_first()[:GAP_PLAN_TOP]
     )
 

@@ -112,12 +112,12 @@ def test_reasons_and_gaps_come_as_text_and_as_data(alice_client, matches):
     best = _best(alice_client)
     assert best["reasons"] == [
         "declares Uncrewed aerial vehicles",
-        "Uncrewed aerial vehicles: description mentions drone and autonomy",
+        "Uncrewed aerial vehicles: description has words for drone and autonomy",
     ]
     assert best["reasons_detail"][1] == {
         "code": "keywords",
         "params": {"area": "uav", "terms": ["drone", "autonomy"]},
-        "text": "Uncrewed aerial vehicles: description mentions drone and autonomy",
+        "text": "Uncrewed aerial vehicles: description has words for drone and autonomy",
     }
     assert best["gaps"] == ["no AS9100D or JIS Q 9100: obtain AS9100D or JIS Q 9100"]
     assert [g["code"] for g in best["gaps_detail"]] == ["certifications_missing"]

@@ -20,7 +20,7 @@ def test_a_firm_that_ticks_nothing_is_offered_its_area_with_the_words_why(alice_
     assert suggested(response)[0] == "uav"
     text = response.text
     assert "Areas your description suggests" in text
-    assert f"{UAV}: description mentions" in text
+    assert f"{UAV}: description has words for" in text
     assert f"Tick {UAV}</button>" in text
     # Above the list of matches, where a firm that ticks nothing sees it without paging through them.
     assert text.index("Areas your description suggests") < text.index('id="matches-heading"')
@@ -168,7 +168,7 @@ def test_a_consultant_sees_a_firms_suggested_areas_with_the_words_why_on_its_pro
     text = response.text
     assert "Areas the firm's description suggests" in text
     assert "The description of Firm A reads as these technology areas" in text
-    assert f"{UAV}: description mentions" in text  # the same item, rendered as on my matches
+    assert f"{UAV}: description has words for" in text  # the same item, rendered as on my matches
     assert f"Tick {UAV}</button>" in text
     assert '<input type="hidden" name="from" value="profile">' in text
 

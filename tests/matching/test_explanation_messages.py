@@ -27,7 +27,7 @@ CASES = {
     "ticked": ({"area": "directed-energy"}, "declares Directed energy", "指向性エネルギーを自社の技術分野として登録"),
     "keywords": (
         {"area": "directed-energy", "terms": ["beam director", "adaptive optics"]},
-        "Directed energy: description mentions beam director and adaptive optics",
+        "Directed energy: description has words for beam director and adaptive optics",
         "指向性エネルギー：会社説明に「beam director」、「adaptive optics」に当たる記述あり",
     ),
     "lexicon": (
@@ -42,7 +42,7 @@ CASES = {
     ),
     "area_suggested": (
         {"area": "uav", "terms": ["VTOL", "ground control station"]},
-        "Uncrewed aerial vehicles: description mentions VTOL and ground control station",
+        "Uncrewed aerial vehicles: description has words for VTOL and ground control station",
         "無人航空機：会社説明に「VTOL」、「ground control station」に当たる記述あり",
     ),
     "any_technology": ({"kind": "hub"}, "the hub takes any technology", "このハブはあらゆる技術分野が対象"),
@@ -118,7 +118,7 @@ CASES = {
         {"capability": 0.2, "cap": 30},
         "little technology fit (capability 0.2) caps the score at 30: "
         "if the firm works in this field, describe its products for it in the profile",
-        "技術の適合度が低い（能力値0.2）ためスコア上限は30：この分野を手がけている場合は、その製品をプロフィールに記述する",
+        "技術の適合度が低い（技術適合0.2）ためスコア上限は30：この分野を手がけている場合は、その製品をプロフィールに記述する",
     ),
     "closing_soon": (
         {"date": "2026-12-09", "days": 7},
@@ -270,7 +270,7 @@ def test_known_partners_are_named_in_what_to_do():
 def test_a_term_inside_a_longer_one_is_not_listed_again():
     item = {"code": "area_suggested", "params": {"area": "uav", "terms": ["Blue UAS", "UAS", "drone", "uas", "Drone"]}}
     with translation.override("en"):
-        assert render(item, NAMES) == "Uncrewed aerial vehicles: description mentions Blue UAS and drone"
+        assert render(item, NAMES) == "Uncrewed aerial vehicles: description has words for Blue UAS and drone"
     with translation.override("ja"):
         assert render(item, NAMES) == "無人航空機：会社説明に「Blue UAS」、「drone」に当たる記述あり"
 
@@ -286,13 +286,13 @@ def test_a_term_inside_a_longer_one_is_not_listed_again():
 def test_terms_are_listed_once_in_the_order_met_without_blanks(terms, english):
     item = {"code": "keywords", "params": {"area": "uav", "terms": terms}}
     with translation.override("en"):
-        assert render(item, NAMES) == f"Uncrewed aerial vehicles: description mentions {english}"
+        assert render(item, NAMES) == f"Uncrewed aerial vehicles: description has words for {english}"
 
 
 def test_a_term_that_is_only_part_of_a_word_stays():
     item = {"code": "keywords", "params": {"area": "uav", "terms": ["UAS", "UASIS"]}}
     with translation.override("en"):
-        assert render(item, NAMES) == "Uncrewed aerial vehicles: description mentions UAS and UASIS"
+        assert render(item, NAMES) == "Uncrewed aerial vehicles: description has words for UAS and UASIS"
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ def test_matches_best_first_with_the_breakdown_drawn_and_written(alice_client, a
     assert 'aria-label="Score 81.5 out of 100, drawn as its parts"' in text
     assert "Capability</strong> 45.0" in text
     assert "Timing</strong> 6.5" in text
-    assert "declares Directed energy" in text and "Directed energy: description mentions beam director" in text
+    assert "declares Directed energy" in text and "Directed energy: description has words for beam director" in text
     assert "TRL 5 is below the minimum TRL 7: mature the product to TRL 7 first" in text
     assert "directed-energy" not in text.split('id="plan-heading"')[0].split('class="reasons"')[1]
 
@@ -256,7 +256,7 @@ def test_csv_export_of_my_matches(alice_client, alice_matches):
         "no AS9100D or JIS Q 9100: obtain AS9100D or JIS Q 9100 | "
         "TRL 5 is below the minimum TRL 7: mature the product to TRL 7 first"
     )
-    assert laser["reasons"] == ("declares Directed energy | Directed energy: description mentions beam director")
+    assert laser["reasons"] == ("declares Directed energy | Directed energy: description has words for beam director")
     filtered = alice_client.get("/my/matches/export.csv", {"technology_area": "cyber"}).content.decode("utf-8-sig")
     assert [row["opportunity"] for row in csv.DictReader(io.StringIO(filtered))] == ["cyber-call"]
 
