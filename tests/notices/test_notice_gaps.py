@@ -192,6 +192,7 @@ def test_my_matches_with_notices_keeps_a_constant_query_count(
     # The page's reads (tests/matching/test_my_matches.py; no certification or area names here, as these matches
     # name none) are 11, then notice_gaps_attach's five, made once for the page of matches and the gap plan
     # together, the notices' titles, and the suggested areas' eleven (the firm's four, its dismissed areas, the
-    # corpus's six): 28 however many matches there are.
-    with django_assert_num_queries(28):
+    # corpus's six), and when the last run that scored the firm ended and whether one is awaited (matching.freshness,
+    # two): 30 however many matches there are.
+    with django_assert_num_queries(30):
         alice_client.get("/my/matches/")
