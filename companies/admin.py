@@ -32,7 +32,7 @@ from companies.services import (
     membership_remove,
 )
 from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin, inline_mark_saved
-from portal.history import REASON_MAX_LENGTH
+from portal.reasons import REASON_MAX_LENGTH
 from portal.roles import is_consultant
 from portal.text import punct
 

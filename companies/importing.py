@@ -35,7 +35,7 @@ from companies.models import Company, CompanyCertification
 from companies.services import company_history_record
 from matching import dispatch  # the one upward hook (docs/architecture.md)
 from portal.generations import generations_bump
-from portal.history import reason_with_detail
+from portal.reasons import reason_with_detail
 from portal.text import punct
 
 # The columns an import owns; a firm's other fields (contact, export control) are left as they are. The presence in

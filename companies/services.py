@@ -21,8 +21,8 @@ from companies.bulk import rows_insert
 from companies.models import Company, CompanyCertification, Membership
 from companies.rules import reserved_changes, reserved_fields_check
 from matching import dispatch  # the one upward hook: "this firm changed, rescore it" (docs/architecture.md)
-from portal.history import reason_stored
 from portal.models import SecretLink
+from portal.reasons import reason_stored
 from portal.secret_links import secret_links_revoke
 from programmes.models import Certification, TechnologyArea
 

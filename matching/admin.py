@@ -18,7 +18,7 @@ from matching.messages import render
 from matching.models import AreaDismissal, Match, MatchRun
 from matching.selectors import COMPONENT_LABELS
 from portal.admin import ConsultantOnlyMixin, localised_column
-from portal.history import reason_text
+from portal.reasons import reason_text
 from portal.text import localised
 
 

@@ -13,15 +13,13 @@ import json
 from collections.abc import Callable, Mapping
 
 import numpy as np
-import scipy.sparse as sp
 
 from matching import engine
+from matching.evidence import MAX_TERMS, keyword_terms, spread, whole_keyword_weights
 from matching.features import PRESENCE, Corpus, FirmArrays, OpportunityArrays
 from matching.record import jsonb_key_order
-from matching.terms import distinct_terms
 from matching.vocabulary import surface
 
-MAX_TERMS = 3
 MIN_AFFINITY = 0.15
 
 Item = dict[str, object]
@@ -385,36 +383,6 @@ def fit_figures(capability: np.ndarray, limit: np.ndarray) -> tuple[np.ndarray, 
     hundredths = np.minimum(np.floor(scaled), top).astype(np.int64)
     cap = np.ceil(np.round(np.asarray(limit, dtype=np.float64), 3)).astype(np.int64)
     return hundredths, cap
-
-
-def whole_keyword_weights(corpus: Corpus) -> list[dict[int, float]]:
-    """Per area, its whole keywords' term indices and weights (the evidence a reason may cite)."""
-    columns = corpus.keyword_weights.tocsc()
-    return [
-        {
-            int(t): float(w)
-            for t, w in zip(columns[:, a].indices, columns[:, a].data, strict=True)
-            if int(t) in corpus.whole_keywords[a]
-        }
-        for a in range(corpus.n_areas)
-    ]
-
-
-def keyword_terms(corpus: Corpus, weights: dict[int, float], text: sp.csr_matrix, i: int) -> list[str]:
-    """The keywords of WEIGHTS (one area's whole keywords) in row I of TEXT, most specific first, as curated."""
-    found = [t for t in text.indices[text.indptr[i] : text.indptr[i + 1]].tolist() if t in weights]
-    found.sort(key=lambda t: -weights[t])
-    return distinct_terms(corpus.keyword_surface.get(t, "") for t in found)[:MAX_TERMS]
-
-
-def spread(keys: np.ndarray, make: Callable[[np.ndarray], list[str] | np.ndarray]) -> np.ndarray:
-    """An object array with one string per key: MAKE(first positions) writes the string of every distinct key in one
-    call, and NumPy spreads them back over the keys. Used wherever many pairs share few texts (matches, partner
-    fits)."""
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    texts = np.empty(len(first), dtype=object)
-    texts[:] = make(first)
-    return texts[np.asarray(inverse).ravel()]
 
 
 def _joined(first: np.ndarray, second: np.ndarray) -> np.ndarray:

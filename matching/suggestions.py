@@ -23,7 +23,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matching import affinity
-from matching.explain import Item, item, keyword_terms, whole_keyword_weights
+from matching.evidence import keyword_terms, whole_keyword_weights
+from matching.explain import Item, item
 from matching.features import Corpus, FirmArrays, build_corpus, firm_arrays
 
 SHARE = 0.7  # an area is suggested at this share of the firm's strongest area or more...
@@ -42,7 +43,7 @@ def suggest(
 ) -> list[list[Item]]:
     """Per firm, up to LIMIT `area_suggested` items `{area, terms}`: unticked areas its words read as, strongest
     first. An area is suggested only with words to show for it. WEIGHTS are the corpus's whole-keyword weights
-    (explain.whole_keyword_weights), when the caller keeps them. FIRMS should be read from their words alone, with
+    (evidence.whole_keyword_weights), when the caller keeps them. FIRMS should be read from their words alone, with
     TICKED (firms x areas) the areas they tick: then ticking one suggestion leaves the others' bar where it was
     (a ticked area's affinity rises, and SHARE of it would hide the rest). Without TICKED, FIRMS' own ticks count.
     DISMISSED (firms x areas) are the areas each firm said are not its field: skipped like ticked ones, and like

@@ -12,7 +12,8 @@ from django.utils.translation import gettext, gettext_noop
 
 from notices.models import Notice, NoticeSource
 from portal.changes import change_record
-from portal.history import reason_stored, saving_changes_nothing
+from portal.history import saving_changes_nothing
+from portal.reasons import reason_stored
 from programmes.models import Opportunity, TechnologyArea
 
 PUBLISHED = "notice.published"

@@ -15,7 +15,7 @@ from partners.services import partner_save
 from portal.curation import CHANGE_REASON, LoadContext, links_sync, m2m_sync, resolve, split_record, upsert
 from programmes.curated import SOURCE_FIELDS, source_values
 from programmes.models import Confidence, Opportunity, TechnologyArea
-from programmes.services import sources_confidence_check
+from programmes.rules import sources_confidence_check
 
 PARTNER_FIELDS = (
     "name", "name_ja", "name_kana", "role", "size", "city", "city_ja", "capabilities", "capabilities_ja",

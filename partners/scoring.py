@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from companies.models import Company
 from matching import inputs
-from matching.explain import spread
+from matching.evidence import spread
 from matching.features import CompanyRow, Corpus, build_corpus, firm_arrays
 from matching.hooks import ChunkContext
 from matching.models import Match

@@ -16,7 +16,8 @@ from companies.models import Company
 from matching import dispatch
 from partners.emails import introduction_moved_emails, introduction_requested_emails
 from partners.models import Introduction, Partner
-from portal.history import reason_stored, reason_with_detail, saving_changes_nothing
+from portal.history import saving_changes_nothing
+from portal.reasons import reason_stored, reason_with_detail
 from programmes.models import Opportunity
 
 MESSAGE_MAX_LENGTH = 4000

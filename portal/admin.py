@@ -18,7 +18,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.history import ReadableChanges, children_changed, reason_text
+from portal.history import ReadableChanges, children_changed
+from portal.reasons import reason_text
 from portal.roles import is_consultant
 from portal.services import (
     email_change_drop,

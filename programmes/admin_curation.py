@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 from portal.admin import ConsultantHistoryAdmin
-from portal.history import REASON_MAX_LENGTH, reason_with_detail
+from portal.reasons import REASON_MAX_LENGTH, reason_with_detail
 from programmes.services import validation_error_text
 
 # simple-history's admin pages (the history list and a past version) use these words and ship no Japanese for them.

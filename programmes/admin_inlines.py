@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Opportunity, OpportunityArea, Source
-from programmes.services import opportunity_areas_check, sources_confidence_check
+from programmes.rules import opportunity_areas_check, sources_confidence_check
 
 
 class StaleFilter(admin.SimpleListFilter):

@@ -21,7 +21,8 @@ from programmes.models import (
     TechnologyArea,
 )
 from programmes.reference_firm_models import reference_grades_check
-from programmes.services import AREAS_KEY, _save, _stamp, opportunity_areas_check, opportunity_update
+from programmes.rules import opportunity_areas_check
+from programmes.services import AREAS_KEY, _save, _stamp, opportunity_update
 
 ReferenceRecord = TypeVar("ReferenceRecord", Organisation, TechnologyArea, Certification)
 

@@ -13,17 +13,22 @@ from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
-from portal.history import history_links, reason_stored, saving_changes_nothing
+from portal.history import history_links, saving_changes_nothing
+from portal.reasons import reason_stored
 from programmes import changes
 from programmes.models import (
-    Confidence,
     Opportunity,
     OpportunityArea,
     Source,
     TechnologyArea,
+)
+from programmes.rules import (  # the rules the admin's forms ask before they save
+    opportunity_areas_check,
+    opportunity_publishable_check,
+    sources_confidence_check,
 )
 
 # Status and verification change only through publish, archive and verify, so each change carries its checks.
@@ -283,31 +288,6 @@ def opportunity_area_set(
     weights = {link.technology_area: link.weight for link in opportunity.area_links.select_related("technology_area")}
     weights[area] = weight
     return opportunity_areas_set(opportunity=opportunity, weights=weights, by=by, reason=reason)
-
-
-def opportunity_publishable_check(*, source_count: int) -> None:
-    """Refuse to publish a record that cites no source: the admin, the API and the curated load all ask here."""
-    # Every published record cites at least one public source (issue 2: "nothing is invented").
-    if source_count < 1:
-        raise ValidationError({"sources": "Cannot publish without a source; add at least one first."})
-
-
-def opportunity_areas_check(*, kind: str, status: str, area_count: int) -> None:
-    """Refuse a published priority area with no technology area: the admin's area rows and the services ask here."""
-    # A record with no area reads as "any technology" to the scorer, which would drop the firms it was meant for.
-    # Hubs and programmes may take any technology; a priority area names what it asks for.
-    if kind == Opportunity.Kind.PRIORITY_AREA and status == Opportunity.Status.PUBLISHED and area_count < 1:
-        why = gettext("A priority area names at least one technology area: keep one, or archive the record.")
-        raise ValidationError({"technology_areas": why})
-
-
-def sources_confidence_check(*, confidence: str, source_confidences: Iterable[str]) -> None:
-    """A record whose sources are all low-confidence is itself low (unverified); ValidationError naming `confidence`
-    otherwise. The loaders, the admin's source forms and the services below all ask here."""
-    kept = list(source_confidences)
-    if kept and all(value == Confidence.LOW for value in kept) and confidence != Confidence.LOW:
-        why = gettext("Every source is low-confidence, so the record's confidence must be low (unverified) too.")
-        raise ValidationError({"confidence": why})
 
 
 def _published_sources_check(opportunity: Opportunity, confidences: Iterable[str]) -> None:

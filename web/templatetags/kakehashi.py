@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from portal.history import reason_text
+from portal.reasons import reason_text
 from portal.text import localised, localised_lang, punct
 from programmes.filters import _search_terms
 
