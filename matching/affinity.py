@@ -128,9 +128,21 @@ def related_terms(
     limit: int = 3,
 ) -> list[str]:
     """The firm's words that bring it closest to area A's profile, other than the lexicon terms in SKIP."""
+    return profile_words(vocabulary, text, i, profiles_t[:, a].toarray().ravel(), skip=skip, limit=limit)
+
+
+def profile_words(
+    vocabulary: Vocabulary,
+    text: sp.csr_matrix,
+    i: int,
+    column: NDArray[np.floating],
+    *,
+    skip: frozenset[int] = frozenset(),
+    limit: int = 3,
+) -> list[str]:
+    """related_terms over one area's profile COLUMN given dense (the explainer keeps every column once per chunk)."""
     lo, hi = text.indptr[i], text.indptr[i + 1]
     terms, weights = text.indices[lo:hi], text.data[lo:hi]
-    column = profiles_t[:, a].toarray().ravel()
     share = weights * column[terms]
     order = np.argsort(-share)
     found: list[str] = []

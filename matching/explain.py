@@ -14,11 +14,10 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from matching import engine
+from matching import affinity, engine
 from matching.evidence import MAX_TERMS, keyword_terms, spread, whole_keyword_weights
 from matching.features import PRESENCE, Corpus, FirmArrays, OpportunityArrays
 from matching.record import jsonb_key_order
-from matching.vocabulary import surface
 
 MIN_AFFINITY = 0.15
 
@@ -185,24 +184,16 @@ class Explainer:
         """Up to MAX_TERMS of firm i's words that bring it closest to area a's profile, as affinity.related_terms
         names them, a word that a longer one holds left out ("torpedo" beside "torpedo shape").
 
-        The same rule as affinity.related_terms, over a dense copy of the profiles made once per chunk: slicing the
-        sparse profiles for each (firm, area) cost a second a full run. tests/matching/test_profile_reasons.py checks
+        affinity.profile_words, over a dense copy of the profiles made once per chunk: slicing the sparse profiles
+        for each (firm, area) cost a second a full run. tests/matching/test_profile_reasons.py checks
         that the two agree."""
         if self._profiles is None:
             if self.corpus.profiles_t is None:
                 return []
             self._profiles = self.corpus.profiles_t.toarray()
-        text = self.firms.text
-        lo, hi = text.indptr[i], text.indptr[i + 1]
-        terms = text.indices[lo:hi]
-        share = text.data[lo:hi] * self._profiles[terms, a]
-        found: list[str] = []
-        for k in np.argsort(-share).tolist():
-            if share[k] <= 0 or len(found) >= 2 * MAX_TERMS:
-                break
-            name = surface(self.corpus.vocabulary.name(int(terms[k])))
-            if name and name not in found:
-                found.append(name)
+        found = affinity.profile_words(
+            self.corpus.vocabulary, self.firms.text, i, self._profiles[:, a], limit=2 * MAX_TERMS
+        )
         # Names are lower-case words joined by spaces, so spaces around them find one held by another (terms.py's
         # regular expressions, one per pair of names, cost a second a run).
         padded = [f" {name} " for name in found]
