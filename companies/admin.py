@@ -20,7 +20,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from companies.import_jobs import company_import_errors, company_import_progress, company_import_start
+from companies.import_jobs import (
+    company_import_errors,
+    company_import_progress,
+    company_import_result,
+    company_import_start,
+)
 from companies.importing import HEADER, OPTIONAL, CompanyImportError, ImportResult, companies_import
 from companies.models import Company, CompanyCertification, CompanyImport, Membership
 from companies.rules import reserved_for
@@ -263,6 +268,8 @@ class CompanyAdmin(ConsultantHistoryAdmin):
             "opts": self.model._meta,
             "job": job,
             "progress": company_import_progress(job),
+            # The firms by name, in the reader's language, as the inline upload's message names them.
+            "names": _import_names(company_import_result(job)) if job.status == CompanyImport.Status.DONE else [],
             "running": job.status in (CompanyImport.Status.PENDING, CompanyImport.Status.RUNNING),
         }
         return TemplateResponse(request, "admin/companies/company/import_status.html", context)

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 
-from companies.importing import CompanyImportError, RowError, companies_import
+from companies.importing import CompanyImportError, ImportResult, RowError, companies_import
 from companies.models import CompanyImport
 
 # However many rows are wrong, pages list this many problems and give the count (issue 17: 78 MB of HTML).
@@ -65,10 +65,23 @@ def company_import_run(*, import_id: int) -> None:
             "created": result.created,
             "updated": result.updated,
             "unchanged": result.unchanged,
+            "created_names": result.created_names,
+            "updated_names": result.updated_names,
         }
     finished["finished_at"] = timezone.now()
     CompanyImport.objects.filter(pk=import_id).update(**outcome, **finished)
     cache.delete(_progress_key(import_id))
+
+
+def company_import_result(job: CompanyImport) -> ImportResult:
+    """What a finished background import did, as the inline upload and the command have it, to be named alike."""
+    return ImportResult(
+        created=job.created,
+        updated=job.updated,
+        unchanged=job.unchanged,
+        created_names=list(job.created_names),
+        updated_names=list(job.updated_names),
+    )
 
 
 def company_import_progress(job: CompanyImport) -> tuple[str, int, int] | None:

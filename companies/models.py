@@ -244,6 +244,10 @@ class CompanyImport(models.Model):
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
+    # The first firms created and updated, by name in the file's order (importing.NAMES_KEPT of each): the status
+    # page names them as the command and the inline upload do.
+    created_names = models.JSONField(default=list, blank=True)
+    updated_names = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text=_("The first problems found, as messages."))
     uploaded_at = models.DateTimeField(auto_now_add=True)
