@@ -243,6 +243,8 @@ class CompanyAdmin(ConsultantHistoryAdmin):
                     "unchanged": result.unchanged,
                 }
                 self.message_user(request, punct(" ").join([done % counts, *_import_names(result)]), messages.SUCCESS)
+                if result.overwritten:
+                    self.message_user(request, result.staff_edits_overwritten(), messages.WARNING)
                 return HttpResponseRedirect(reverse("admin:companies_company_changelist"))
         context = {
             **self.admin_site.each_context(request),
@@ -262,6 +264,7 @@ class CompanyAdmin(ConsultantHistoryAdmin):
         if not (is_consultant(request.user) and self.has_add_permission(request)):
             raise PermissionDenied
         job = get_object_or_404(CompanyImport.objects.defer("data"), pk=import_id)
+        result = company_import_result(job)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import of %(name)s") % {"name": job.file_name},
@@ -269,7 +272,8 @@ class CompanyAdmin(ConsultantHistoryAdmin):
             "job": job,
             "progress": company_import_progress(job),
             # The firms by name, in the reader's language, as the inline upload's message names them.
-            "names": _import_names(company_import_result(job)) if job.status == CompanyImport.Status.DONE else [],
+            "names": _import_names(result) if job.status == CompanyImport.Status.DONE else [],
+            "overwritten": result.staff_edits_overwritten() if job.status == CompanyImport.Status.DONE else "",
             "running": job.status in (CompanyImport.Status.PENDING, CompanyImport.Status.RUNNING),
         }
         return TemplateResponse(request, "admin/companies/company/import_status.html", context)

@@ -67,6 +67,8 @@ def company_import_run(*, import_id: int) -> None:
             "unchanged": result.unchanged,
             "created_names": result.created_names,
             "updated_names": result.updated_names,
+            "overwritten": result.overwritten,
+            "overwritten_names": result.overwritten_names,
         }
     finished["finished_at"] = timezone.now()
     CompanyImport.objects.filter(pk=import_id).update(**outcome, **finished)
@@ -81,6 +83,8 @@ def company_import_result(job: CompanyImport) -> ImportResult:
         unchanged=job.unchanged,
         created_names=list(job.created_names),
         updated_names=list(job.updated_names),
+        overwritten=job.overwritten,
+        overwritten_names=list(job.overwritten_names),
     )
 
 

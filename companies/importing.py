@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -31,7 +32,7 @@ from companies.import_rows import (  # noqa: F401  # HEADER and the errors are i
     decode,
     records,
 )
-from companies.models import Company, CompanyCertification
+from companies.models import Company, CompanyCertification, Membership
 from companies.services import company_history_record
 from matching import dispatch  # the one upward hook (docs/architecture.md)
 from portal.generations import generations_bump
@@ -52,6 +53,7 @@ NEW_COMPANY = {
     if not field.primary_key
 }
 AREA_LINK = Company.technology_areas.through
+IMPORT_REASON = gettext_noop("CSV import")  # stored as written, with ": <file name>" when the file has one
 
 T = TypeVar("T")
 # Told (stage, done, total) as an import goes: "checking" rows, then "writing" firms.
@@ -70,6 +72,9 @@ class ImportResult:
     # (docs/import.md), so the consultant is told whose profiles it wrote.
     created_names: list[str] = field(default_factory=list)
     updated_names: list[str] = field(default_factory=list)
+    # The firms updated whose own staff had edited them since their last import: edits this import overwrote.
+    overwritten: int = 0
+    overwritten_names: list[str] = field(default_factory=list)
 
     def names_created(self) -> str:
         """The firms created, as the command and the upload page name them ("A, B and 3 more")."""
@@ -78,6 +83,15 @@ class ImportResult:
     def names_updated(self) -> str:
         """The firms updated, named the same way."""
         return firm_names(self.updated_names, self.updated)
+
+    def staff_edits_overwritten(self) -> str:
+        """The warning naming the firms whose staff edits this import overwrote; empty when there were none."""
+        if not self.overwritten:
+            return ""
+        return _(
+            "Staff edits overwritten: %(names)s. Their own staff had changed these firms since the last import; each "
+            "firm's history keeps what they wrote."
+        ) % {"names": firm_names(self.overwritten_names, self.overwritten)}
 
 
 def firm_names(names: list[str], count: int) -> str:
@@ -98,7 +112,7 @@ def companies_import(
     """
     rows = companies_import_check(data=data, progress=progress, report=report)
     result = ImportResult()
-    reason = reason_with_detail(gettext_noop("CSV import"), source.strip())
+    reason = reason_with_detail(IMPORT_REASON, source.strip())
     now = timezone.now()
     written = 0
     with transaction.atomic():
@@ -169,6 +183,7 @@ def _write_chunk(rows: Sequence[Row], *, by: User | None, reason: str, now: date
             changed_fields.update(fields)
             updated.append(current)
 
+    overwritten = _staff_edited([company["id"] for company in updated])  # asked before this import's history rows
     for company, company_id in zip(created, rows_insert(Company, created), strict=True):
         company["id"] = company_id
     new_rows = [row for row in rows if row.slug not in existing]
@@ -188,6 +203,26 @@ def _write_chunk(rows: Sequence[Row], *, by: User | None, reason: str, now: date
     result.company_ids.extend(company["id"] for company in [*created, *updated])
     result.created_names.extend(company["name"] for company in created[: NAMES_KEPT - len(result.created_names)])
     result.updated_names.extend(company["name"] for company in updated[: NAMES_KEPT - len(result.updated_names)])
+    edited = [company["name"] for company in updated if company["id"] in overwritten]
+    result.overwritten += len(edited)
+    result.overwritten_names.extend(edited[: NAMES_KEPT - len(result.overwritten_names)])
+
+
+def _staff_edited(company_ids: list[int]) -> set[int]:
+    """The firms among COMPANY_IDS that one of their own staff changed after their last CSV import (or at all, for a
+    firm never imported): the history rows since that import with a member of the firm as their author."""
+    if not company_ids:
+        return set()
+    history = Company.history.model.objects
+    imported = Q(history_change_reason=IMPORT_REASON) | Q(history_change_reason__startswith=f"{IMPORT_REASON}: ")
+    last_import = history.filter(imported, id=OuterRef("id")).order_by("-history_date").values("history_date")[:1]
+    by_staff = Membership.objects.filter(company_id=OuterRef("id"), user_id=OuterRef("history_user_id"))
+    edits = (
+        history.filter(Exists(by_staff), id__in=company_ids)
+        .annotate(last_import=Subquery(last_import))
+        .filter(Q(last_import__isnull=True) | Q(history_date__gt=F("last_import")))
+    )
+    return set(edits.values_list("id", flat=True).distinct())
 
 
 class _LinkPlan:

@@ -248,6 +248,9 @@ class CompanyImport(models.Model):
     # page names them as the command and the inline upload do.
     created_names = models.JSONField(default=list, blank=True)
     updated_names = models.JSONField(default=list, blank=True)
+    # The firms updated whose own staff had edited them since their last import, counted and the first ones named.
+    overwritten = models.PositiveIntegerField(default=0)
+    overwritten_names = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text=_("The first problems found, as messages."))
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -37,6 +37,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Created: {result.names_created()}.")
         if result.updated:
             self.stdout.write(f"Updated: {result.names_updated()}.")
+        if result.overwritten:
+            self.stdout.write(self.style.WARNING(result.staff_edits_overwritten()))
 
     def _user(self, username: str | None) -> User | None:
         if username is None:
