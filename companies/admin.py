@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from companies.confirmations import rescore_pending_note
 from companies.import_jobs import (
     company_import_errors,
     company_import_progress,
@@ -31,9 +32,9 @@ from companies.models import Company, CompanyCertification, CompanyImport, Membe
 from companies.rules import reserved_for
 from companies.services import (
     PROFILE_FIELDS,
+    company_change,
     company_create,
     company_slug,
-    company_update,
     membership_remove,
 )
 from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin, inline_mark_saved
@@ -196,7 +197,9 @@ class CompanyAdmin(ConsultantHistoryAdmin):
             gettext_noop("Edited in the admin") if change else gettext_noop("Created in the admin")
         )
         if change:
-            company_update(company=form.instance, data=data, by=request.user, reason=reason)
+            if company_change(company=form.instance, data=data, by=request.user, reason=reason).rescored:
+                # Beside the admin's own "changed successfully": the admin is for consultants, acting for the firm.
+                self.message_user(request, rescore_pending_note(mine=False), messages.INFO)
         else:
             company_create(data=data, by=request.user, reason=reason, instance=form.instance)
         inline_mark_saved(certifications)

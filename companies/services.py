@@ -5,6 +5,7 @@ import hashlib
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -103,9 +104,23 @@ def company_create(
     return company
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class CompanyChange:
+    """What saving a firm's profile did: whether anything changed, and whether its matches will be rescored."""
+
+    company: Company
+    changed: bool
+    rescored: bool
+
+
 def company_update(*, company: Company, data: Mapping[str, Any], by: User | None, reason: str = "") -> Company:
     """Apply DATA to COMPANY; if anything changed, save it, write one history row (who, why) and rescore it."""
+    return company_change(company=company, data=data, by=by, reason=reason).company
+
+
+@transaction.atomic
+def company_change(*, company: Company, data: Mapping[str, Any], by: User | None, reason: str = "") -> CompanyChange:
+    """company_update, saying what it did: pages tell the user when the firm's matches are being rescored."""
     fields, areas, certifications = _split(data)
     # Compare with what the database holds: forms and the admin may already have changed COMPANY in memory.
     before = Company.objects.get(pk=company.pk)
@@ -119,12 +134,13 @@ def company_update(*, company: Company, data: Mapping[str, Any], by: User | None
         areas_changed = areas is not None and _set_areas(company, areas)
         certifications_changed = certifications is not None and _set_certifications(company, certifications)
         if not (changed or areas_changed or certifications_changed):
-            return company
+            return CompanyChange(company=company, changed=False, rescored=False)
         company.save()
     company_history_record(snapshots=[company_snapshot(company)], created=False, by=by, reason=reason or PROFILE_EDITED)
-    if set(changed) - UNSCORED_FIELDS or areas_changed or certifications_changed:
+    rescored = bool(set(changed) - UNSCORED_FIELDS or areas_changed or certifications_changed)
+    if rescored:
         dispatch.company_rescore_later(company_id=company.pk, by=by)  # enqueued when the transaction commits
-    return company
+    return CompanyChange(company=company, changed=True, rescored=rescored)
 
 
 @transaction.atomic

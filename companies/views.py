@@ -13,14 +13,16 @@ from django.utils.translation import gettext_noop
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from companies.confirmations import rescore_pending_note
 from companies.forms import CertificationsHeldFormSet, CompanyForm
 from companies.models import Company
-from companies.selectors import company_for_edit, company_list, company_profile_queryset
-from companies.services import company_update
+from companies.selectors import company_for_edit, company_list, company_profile_queryset, viewer_company_list
+from companies.services import company_change
 from portal.filterforms import record_choices_localise
 from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
+from portal.text import punct
 
 HISTORY_SHOWN = 10
 
@@ -98,11 +100,13 @@ class CompanyUpdateView(LoginRequiredMixin, View):
         if form.is_valid() and formset.is_valid():
             data = {**form.cleaned_data, "certifications": formset.held()}
             try:
-                company_update(company=company, data=data, by=request.user, reason=gettext_noop("Edited in the portal"))
+                change = company_change(
+                    company=company, data=data, by=request.user, reason=gettext_noop("Edited in the portal")
+                )
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, _("The profile of %(name)s was saved.") % {"name": company.name})
+                messages.success(request, _saved_message(request, change.company, rescored=change.rescored))
                 return redirect(company)
         return self._render(company, form, formset, status=400)
 
@@ -112,6 +116,15 @@ class CompanyUpdateView(LoginRequiredMixin, View):
     def _render(self, company: Company, form: CompanyForm, formset: Any, status: int = 200) -> HttpResponse:
         context = {"company": company, "form": form, "formset": formset}
         return render(self.request, self.template_name, context, status=status)
+
+
+def _saved_message(request: HttpRequest, company: Company, *, rescored: bool) -> str:
+    """The profile was saved; and, when the save asked for a rescore, that the matches will follow shortly."""
+    saved = _("The profile of %(name)s was saved.") % {"name": company.name}
+    if not rescored:
+        return saved
+    mine = any(firm.pk == company.pk for firm in viewer_company_list(user=request.user))
+    return f"{saved}{punct(' ')}{rescore_pending_note(mine=mine)}"
 
 
 def _held_initial(company: Company) -> list[dict[str, Any]]:

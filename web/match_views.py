@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from companies.confirmations import rescore_pending_note
 from companies.models import Company
 from companies.selectors import company_for_edit, viewer_company_list
 from matching.filters import MatchFilterSet
@@ -236,14 +237,20 @@ def area_dismiss_undo(request: HttpRequest) -> HttpResponse:
 
 
 def _tick_message(*, mine: bool, added: bool) -> str:
-    """What a tick did, told to the firm's staff or to a consultant acting for the firm."""
-    if mine:
-        if added:
-            return gettext("%(area)s is now ticked on your profile. Your matches are being recomputed.")
-        return gettext("%(area)s was already ticked on your profile.")
-    if added:
-        return gettext("%(area)s is now ticked on %(firm)s's profile. Its matches are being recomputed.")
-    return gettext("%(area)s was already ticked on %(firm)s's profile.")
+    """What a tick did, told to the firm's staff or to a consultant acting for the firm; a new tick has the firm
+    rescored, said as every save that rescores says it (companies.confirmations)."""
+    if not added:
+        return (
+            gettext("%(area)s was already ticked on your profile.")
+            if mine
+            else gettext("%(area)s was already ticked on %(firm)s's profile.")
+        )
+    done = (
+        gettext("%(area)s is now ticked on your profile.")
+        if mine
+        else gettext("%(area)s is now ticked on %(firm)s's profile.")
+    )
+    return f"{done}{punct(' ')}{rescore_pending_note(mine=mine)}"
 
 
 @cache_control(private=True)

@@ -8,6 +8,9 @@ PAGE = "/my/matches/"
 PROFILE = "/companies/firm-a/"
 TICK = "/my/matches/tick-area/"
 UAV = "Uncrewed aerial vehicles (ISR, attack, ship-based, HAPS)"
+# What every save that has the firm rescored says (companies.confirmations), to its staff and to a consultant.
+STAFF_NOTE = "Your matches will be updated shortly: until the rescore finishes, My matches shows the scores from before"
+CONSULTANT_NOTE = "Its matches will be updated shortly: until the rescore finishes, they show the scores from before"
 
 
 def suggested(response) -> list[str]:
@@ -177,7 +180,7 @@ def test_a_consultant_ticks_a_suggested_area_on_the_profile_and_stays_there(cons
     response = consultant_client.post(TICK, {"company": "firm-a", "area": "uav", "from": "profile"}, follow=True)
 
     assert response.redirect_chain == [(PROFILE, 302)]
-    assert f"{UAV} is now ticked on Firm A&#x27;s profile. Its matches are being recomputed." in response.text
+    assert f"{UAV} is now ticked on Firm A&#x27;s profile. {CONSULTANT_NOTE}" in response.text
     assert "uav" not in suggested(response)
     assert list(drone_firm.technology_areas.values_list("slug", flat=True)) == ["uav"]
     assert drone_firm.history.latest().history_change_reason == "Ticked a suggested area on the firm's profile"
@@ -191,7 +194,7 @@ def test_an_editor_ticking_on_her_profile_comes_back_to_it(alice_client, drone_f
     response = alice_client.post(TICK, {"company": "firm-a", "area": "uav", "from": "profile"}, follow=True)
 
     assert response.redirect_chain == [(PROFILE, 302)]
-    assert f"{UAV} is now ticked on your profile." in response.text
+    assert f"{UAV} is now ticked on your profile. {STAFF_NOTE}" in response.text
 
 
 def test_a_viewer_sees_the_suggestions_on_the_profile_without_a_tick_button(viewer_client):

@@ -1,0 +1,20 @@
+"""What a user is told after a change to a firm that has its matches rescored: one wording for every page.
+
+The rescore runs in the background after the save commits; until it ends, my matches shows the scores from before
+the change and says so (matching/freshness.py, templates/matching/_freshness.html), in the same words.
+"""
+
+from django.utils.translation import gettext as _
+
+
+def rescore_pending_note(*, mine: bool) -> str:
+    """The sentence that follows a save which asked for the firm's rescore: to its staff (MINE), or to a consultant
+    acting for the firm."""
+    if mine:
+        return _(
+            "Your matches will be updated shortly: until the rescore finishes, My matches shows the scores from "
+            "before this change."
+        )
+    return _(
+        "Its matches will be updated shortly: until the rescore finishes, they show the scores from before this change."
+    )
