@@ -6,6 +6,8 @@ the change and says so (matching/freshness.py, templates/matching/_freshness.htm
 
 from django.utils.translation import gettext as _
 
+from portal.text import punct
+
 
 def rescore_pending_note(*, mine: bool) -> str:
     """The sentence that follows a save which asked for the firm's rescore: to its staff (MINE), or to a consultant
@@ -18,3 +20,8 @@ def rescore_pending_note(*, mine: bool) -> str:
     return _(
         "Its matches will be updated shortly: until the rescore finishes, they show the scores from before this change."
     )
+
+
+def with_rescore_note(text: str, *, mine: bool) -> str:
+    """TEXT, what the user did, followed by the rescore note."""
+    return f"{text}{punct(' ')}{rescore_pending_note(mine=mine)}"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from companies.confirmations import rescore_pending_note
+from companies.confirmations import with_rescore_note
 from companies.forms import CertificationsHeldFormSet, CompanyForm
 from companies.models import Company
 from companies.selectors import company_for_edit, company_list, company_profile_queryset, viewer_company_list
@@ -22,7 +22,6 @@ from portal.filterforms import record_choices_localise
 from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
-from portal.text import punct
 
 HISTORY_SHOWN = 10
 
@@ -124,7 +123,7 @@ def _saved_message(request: HttpRequest, company: Company, *, rescored: bool) ->
     if not rescored:
         return saved
     mine = any(firm.pk == company.pk for firm in viewer_company_list(user=request.user))
-    return f"{saved}{punct(' ')}{rescore_pending_note(mine=mine)}"
+    return with_rescore_note(saved, mine=mine)
 
 
 def _held_initial(company: Company) -> list[dict[str, Any]]:

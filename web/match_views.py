@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from companies.confirmations import rescore_pending_note
+from companies.confirmations import with_rescore_note
 from companies.models import Company
 from companies.selectors import company_for_edit, viewer_company_list
 from matching.filters import MatchFilterSet
@@ -250,7 +250,7 @@ def _tick_message(*, mine: bool, added: bool) -> str:
         if mine
         else gettext("%(area)s is now ticked on %(firm)s's profile.")
     )
-    return f"{done}{punct(' ')}{rescore_pending_note(mine=mine)}"
+    return with_rescore_note(done, mine=mine)
 
 
 @cache_control(private=True)

@@ -7,7 +7,8 @@ scorer's marks (matching.marks) in the same transaction and enqueues the firm's 
 from __future__ import annotations
 
 import datetime
-from typing import cast
+from dataclasses import dataclass
+from typing import NamedTuple, cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +28,27 @@ from programmes.models import Opportunity, OpportunityArea
 from workspace.models import MatchFeedback, PipelineEntry
 
 UNSET = object()
+
+
+class FeedbackGiven(NamedTuple):
+    feedback: MatchFeedback
+    rescored: bool  # the firm's wrong-technology marks changed, so its rescore was asked for
+
+
+@dataclass(frozen=True)
+class FeedbackWithdrawn:
+    withdrawn: bool  # there was feedback to undo
+    rescored: bool
+
+    def __bool__(self) -> bool:
+        return self.withdrawn
+
+
+class BulkUpdated(NamedTuple):
+    count: int
+    rescored: bool
+
+
 # A due date set by hand may lie this far in the past at most (a late entry backdated a little is fine; 1900-01-01 is
 # a slip). A date the entry already has, such as an old record's deadline, is never refused for it.
 DUE_PAST_DAYS = 365
@@ -172,8 +194,9 @@ def feedback_marks_records_changed(opportunity_ids: list[int]) -> None:
 @transaction.atomic
 def match_feedback_give(
     *, company: Company, opportunity: Opportunity, reason: str, by: Viewer | None, note: str = ""
-) -> MatchFeedback:
-    """Mark OPPORTUNITY not relevant to the firm: hidden from its lists; `wrong_technology` also teaches the scorer."""
+) -> FeedbackGiven:
+    """Mark OPPORTUNITY not relevant to the firm: hidden from its lists; `wrong_technology` also teaches the scorer
+    (and `rescored` says its rescore was asked for)."""
     workspace_edit_check(user=by, company=company)
     feedback = MatchFeedback.objects.filter(company=company, opportunity=opportunity).first() or MatchFeedback(
         company=company, opportunity=opportunity
@@ -182,20 +205,21 @@ def match_feedback_give(
     feedback.given_by = by if getattr(by, "is_authenticated", False) else None
     feedback.full_clean()
     feedback.save()
-    feedback_marks_refresh(company=company)
+    rescored = feedback_marks_refresh(company=company)
     generations_bump("matches")
-    return feedback
+    return FeedbackGiven(feedback, rescored)
 
 
 @transaction.atomic
-def match_feedback_withdraw(*, company: Company, opportunity: Opportunity, by: Viewer | None) -> bool:
-    """Undo the firm's feedback on OPPORTUNITY (the match shows again, marks undone); False if there was none."""
+def match_feedback_withdraw(*, company: Company, opportunity: Opportunity, by: Viewer | None) -> FeedbackWithdrawn:
+    """Undo the firm's feedback on OPPORTUNITY (the match shows again, marks undone); false if there was none."""
     workspace_edit_check(user=by, company=company)
     deleted, _rows = MatchFeedback.objects.filter(company=company, opportunity=opportunity).delete()
+    rescored = False
     if deleted:
-        feedback_marks_refresh(company=company)
+        rescored = feedback_marks_refresh(company=company)
         generations_bump("matches")
-    return bool(deleted)
+    return FeedbackWithdrawn(withdrawn=bool(deleted), rescored=rescored)
 
 
 @transaction.atomic
@@ -206,15 +230,18 @@ def matches_bulk_update(
     by: Viewer | None,
     stage: str | None = None,
     reason: str | None = None,
-) -> int:
-    """Set a stage on, or dismiss with REASON, several of the firm's matches in one transaction; returns how many."""
+) -> BulkUpdated:
+    """Set a stage on, or dismiss with REASON, several of the firm's matches in one transaction: how many, and
+    whether the dismissals asked for the firm's rescore."""
     if (stage is None) == (reason is None):
         raise ValidationError({"action": _("Choose a stage or a reason to dismiss, not both.")})
     if not opportunities:
         raise ValidationError({"opportunities": _("Select at least one match.")})
+    rescored = False
     for opportunity in opportunities:
         if stage is not None:
             pipeline_entry_save(company=company, opportunity=opportunity, by=by, stage=stage)
         else:
-            match_feedback_give(company=company, opportunity=opportunity, reason=str(reason), by=by)
-    return len(opportunities)
+            given = match_feedback_give(company=company, opportunity=opportunity, reason=str(reason), by=by)
+            rescored |= given.rescored
+    return BulkUpdated(len(opportunities), rescored)

@@ -19,6 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from companies.confirmations import with_rescore_note
+from companies.models import Company
+from companies.selectors import viewer_company_list
 from matching.models import Match
 from portal.paging import forgiving_page
 from portal.roles import is_consultant
@@ -203,6 +206,14 @@ def pipeline_delete(request: HttpRequest, company_slug: str, opportunity_slug: s
     return HttpResponseRedirect(_board_url(company))
 
 
+def _rescore_said(request: HttpRequest, company: Company, done: str, *, rescored: bool) -> str:
+    """DONE, and when a wrong-technology mark had the firm rescored, that its matches will follow shortly."""
+    if not rescored:
+        return done
+    mine = any(firm.pk == company.pk for firm in viewer_company_list(user=request.user))
+    return with_rescore_note(done, mine=mine)
+
+
 @login_required
 @require_POST
 def feedback_give(request: HttpRequest, company_slug: str, opportunity_slug: str) -> HttpResponse:
@@ -211,8 +222,9 @@ def feedback_give(request: HttpRequest, company_slug: str, opportunity_slug: str
     opportunity = opportunity_for_firm(slug=opportunity_slug)
     form = FeedbackForm(request.POST)
     if form.is_valid():
-        match_feedback_give(company=company, opportunity=opportunity, by=request.user, **form.cleaned_data)
-        messages.success(request, _("“%(title)s” is hidden from your matches.") % {"title": localised(opportunity)})
+        given = match_feedback_give(company=company, opportunity=opportunity, by=request.user, **form.cleaned_data)
+        hidden = _("“%(title)s” is hidden from your matches.") % {"title": localised(opportunity)}
+        messages.success(request, _rescore_said(request, company, hidden, rescored=given.rescored))
     elif "reason" in form.errors:
         messages.error(request, _("Choose a reason from the list."))
     else:
@@ -226,8 +238,10 @@ def feedback_withdraw(request: HttpRequest, company_slug: str, opportunity_slug:
     """Undo a "not relevant": the match shows again and any effect on the scores is undone at the next rescore."""
     company = company_get(user=request.user, slug=company_slug)
     opportunity = opportunity_for_firm(slug=opportunity_slug)
-    if match_feedback_withdraw(company=company, opportunity=opportunity, by=request.user):
-        messages.success(request, _("“%(title)s” is back in your matches.") % {"title": localised(opportunity)})
+    withdrawn = match_feedback_withdraw(company=company, opportunity=opportunity, by=request.user)
+    if withdrawn:
+        back = _("“%(title)s” is back in your matches.") % {"title": localised(opportunity)}
+        messages.success(request, _rescore_said(request, company, back, rescored=withdrawn.rescored))
     return _back(request, reverse("matching:match_list") + f"?company={company.slug}")
 
 
@@ -260,10 +274,9 @@ def matches_bulk(request: HttpRequest, company_slug: str) -> HttpResponse:
         return _back(request, reverse("matching:match_list") + f"?company={company.slug}")
     kind, value = form.cleaned_data["action"].split(":", 1)
     chosen = {"stage": value} if kind == "stage" else {"reason": value}
-    count = matches_bulk_update(company=company, opportunities=opportunities, by=request.user, **chosen)
-    messages.success(
-        request, ngettext("%(count)d match updated.", "%(count)d matches updated.", count) % {"count": count}
-    )
+    count, rescored = matches_bulk_update(company=company, opportunities=opportunities, by=request.user, **chosen)
+    updated = ngettext("%(count)d match updated.", "%(count)d matches updated.", count) % {"count": count}
+    messages.success(request, _rescore_said(request, company, updated, rescored=rescored))
     return _back(request, reverse("matching:match_list") + f"?company={company.slug}")
 
 

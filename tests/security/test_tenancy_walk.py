@@ -228,7 +228,7 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
     entry = pipeline_entry_save(company=firm_a, opportunity=call, by=alice, notes=ALICE_MARKERS["pipeline_note"])
     feedback = match_feedback_give(
         company=firm_a, opportunity=call, by=alice, reason="other", note=ALICE_MARKERS["feedback_note"]
-    )
+    ).feedback
     token, raw = token_issue(user=alice, name=ALICE_MARKERS["token_name"])
     run = MatchRunFactory(
         scope=MatchRun.Scope.COMPANY, company=firm_a, requested_by=consultant, error=ALICE_MARKERS["run_error"]

@@ -26,7 +26,7 @@ def test_a_consultant_changes_an_entry_in_the_admin_with_history(consultant_clie
 
 
 def test_withdrawing_feedback_in_the_admin_undoes_it(consultant_client, alice, firm_a):
-    feedback = match_feedback_give(company=firm_a, opportunity=CallFactory(), reason="other", by=alice)
+    feedback = match_feedback_give(company=firm_a, opportunity=CallFactory(), reason="other", by=alice).feedback
     response = consultant_client.post(
         "/admin/workspace/matchfeedback/", {"action": "withdraw", "_selected_action": [feedback.pk]}
     )

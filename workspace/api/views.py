@@ -103,7 +103,7 @@ class MatchFeedbackViewSet(FirmMixin, viewsets.GenericViewSet):
         write.is_valid(raise_exception=True)
         data = {"reason": write.validated_data["reason"], "note": write.validated_data.get("note", "")}
         created = not MatchFeedback.objects.filter(company=company, opportunity=opportunity).exists()
-        feedback = match_feedback_give(company=company, opportunity=opportunity, by=request.user, **data)
+        feedback = match_feedback_give(company=company, opportunity=opportunity, by=request.user, **data).feedback
         answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(MatchFeedbackSerializer(feedback).data, status=answer)
 
