@@ -45,7 +45,7 @@ class FeedbackWithdrawn:
 
 
 class BulkUpdated(NamedTuple):
-    count: int
+    updated: int
     rescored: bool
 
 
