@@ -1,7 +1,9 @@
 """A user's own email address: a change is asked for, a link goes to the new address, and following it makes it so.
 
 Until the link is followed, digests and reminders keep going to the address the account had; once it is, the old
-address is told. Asking again replaces the request and voids the link sent before; a link is good for
+address is told. An address another account already has is answered as any other (the page says a link was sent),
+so the form cannot be used to learn who has an account; that address gets a notice saying it is in use, with no
+link, and nothing changes. Asking again replaces the request and voids the link sent before; a link is good for
 EMAIL_CONFIRM_WITHIN from the request, and a user may ask REQUESTS_PER_HOUR times an hour. Addresses a consultant
 sets (`add_user`, the user admin) need no link: the consultant vouches for them (portal.services.user_email_set).
 """
@@ -21,10 +23,11 @@ from portal.models import SECRET_LINK_PREFIX, EmailChange, OutboxMessage, Secret
 from portal.outbox import outbox_key, outbox_put
 from portal.roles import is_consultant
 from portal.secret_links import secret_link_derived, secret_link_resolve
-from portal.services import EMAIL_CONFIRM_KIND, email_change_drop, user_email_check, user_email_set
+from portal.services import EMAIL_CONFIRM_KIND, email_change_drop, email_checked, email_taken, user_email_set
 
 EMAIL_CONFIRM_WITHIN = dt.timedelta(days=3)
 EMAIL_CHANGED = "email_changed"  # the notice to the old address
+EMAIL_IN_USE = "email_in_use"  # the notice to an address another account has, sent in place of a link
 REQUESTS_PER_HOUR = 3  # links sent to addresses a user typed: no more, so nobody can flood an inbox from here
 
 
@@ -32,13 +35,15 @@ REQUESTS_PER_HOUR = 3  # links sent to addresses a user typed: no more, so nobod
 def email_change_request(*, user: User, email: str) -> EmailChange | None:
     """Ask for USER's address to become EMAIL: a confirmation link is queued to EMAIL, and the pending request is
     returned. None when EMAIL is the address the account has (any pending request is dropped). ValidationError
-    naming `email` for an address that is not one, that another account uses, or past the hourly limit."""
-    email = user_email_check(user=user, email=email)
+    naming `email` for an address that is not one, or past the hourly limit. An address another account has is
+    answered the same way, but it gets a notice that it is in use instead of the link (its request can never be
+    confirmed: email_change_confirm refuses it)."""
+    email = email_checked(email)
     if email.lower() == user.email.lower():  # the same inbox (one account per address ignores case too)
         user_email_set(user=user, email=email)  # a change of case only; drops any pending request
         return None
     asked = OutboxMessage.objects.filter(
-        user=user, kind=EMAIL_CONFIRM_KIND, created_at__gte=timezone.now() - dt.timedelta(hours=1)
+        user=user, kind__in=[EMAIL_CONFIRM_KIND, EMAIL_IN_USE], created_at__gte=timezone.now() - dt.timedelta(hours=1)
     ).count()
     if asked >= REQUESTS_PER_HOUR:
         raise ValidationError(
@@ -46,6 +51,9 @@ def email_change_request(*, user: User, email: str) -> EmailChange | None:
         )
     email_change_drop(user=user)
     change = EmailChange.objects.create(user=user, email=email, requested_at=timezone.now())
+    if email_taken(email, other_than=user):
+        _in_use_notice(user=user, change=change)
+        return change
     outbox_put(
         key=outbox_key(EMAIL_CONFIRM_KIND, user.pk, change.pk),
         channel=OutboxMessage.Channel.EMAIL,
@@ -112,4 +120,23 @@ def _changed_notice(*, user: User, old: str, new: str, when: dt.datetime) -> Non
         kind=EMAIL_CHANGED,
         payload={"to": old, "subject": subject, "body": body, "language": language},
         user=user,
+    )
+
+
+def _in_use_notice(*, user: User, change: EmailChange) -> None:
+    """Tell the address CHANGE asks for that it already belongs to an account, in its owner's language: nothing is
+    changed, and who asked is not said (the notice carries no link)."""
+    owner = User.objects.filter(email__iexact=change.email).first()
+    language = language_of(owner)
+    with translation.override(language):
+        subject = _("Someone asked to use this address on Kakehashi")
+        body = render_to_string("alerts/email_in_use.txt", {"email": change.email})
+    outbox_put(
+        key=outbox_key(EMAIL_IN_USE, user.pk, change.pk),
+        channel=OutboxMessage.Channel.EMAIL,
+        kind=EMAIL_IN_USE,
+        payload={"to": change.email, "subject": subject, "body": body, "language": language},
+        user=user,
+        target_id=change.pk,
+        lifetime=EMAIL_CONFIRM_WITHIN,
     )

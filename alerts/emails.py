@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from alerts.addresses import EMAIL_CHANGED, EMAIL_CONFIRM_WITHIN, confirmation_link
+from alerts.addresses import EMAIL_CHANGED, EMAIL_CONFIRM_WITHIN, EMAIL_IN_USE, confirmation_link
 from matching.messages import render
 from notices.models import Notice
 from portal.models import EmailChange, OutboxMessage, SecretLink
@@ -350,7 +350,7 @@ def emails_cancel_undeliverable() -> int:
         channel=OutboxMessage.Channel.EMAIL, status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.SENDING]
     )
     # A confirmation goes to the address being confirmed, so an account with no address yet can still get one.
-    no_address = pending.filter(user__email="").exclude(kind__in=[EMAIL_CONFIRM_KIND, EMAIL_CHANGED])
+    no_address = pending.filter(user__email="").exclude(kind__in=[EMAIL_CONFIRM_KIND, EMAIL_CHANGED, EMAIL_IN_USE])
     unreachable = pending.filter(user__isnull=True) | no_address | pending.filter(user__is_active=False)
     return unreachable.update(status=OutboxMessage.Status.CANCELLED, last_error="no address to send to")
 

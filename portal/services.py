@@ -99,14 +99,20 @@ def user_create(*, username: str, email: str, consultant: bool = False) -> tuple
     return user, password
 
 
-def user_email_check(*, user: User, email: str) -> str:
-    """EMAIL, stripped, if USER may use it; ValidationError naming `email` if it is not an address or another
-    account uses it."""
+def email_checked(email: str) -> str:
+    """EMAIL, stripped, if it is an address; ValidationError naming `email` if not."""
     email = email.strip()
     try:
         validate_email(email)
     except ValidationError as error:
         raise ValidationError({"email": error.messages}) from error
+    return email
+
+
+def user_email_check(*, user: User, email: str) -> str:
+    """EMAIL, stripped, if USER may use it; ValidationError naming `email` if it is not an address or another
+    account uses it."""
+    email = email_checked(email)
     if email_taken(email, other_than=user):
         # One address, one account: digests for one firm's staff must not be sent to another person's inbox.
         raise ValidationError({"email": _("Another account already uses this email address.")})

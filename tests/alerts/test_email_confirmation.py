@@ -146,13 +146,26 @@ def test_a_japanese_reader_gets_the_email_and_the_page_in_japanese(
     assert "メールアドレスの確認" in anon_client.get(path).text
 
 
-def test_another_accounts_address_is_refused_at_once(alice, alice_client, mailoutbox):
-    UserFactory(username="carol", email="carol@elsewhere.example")
+def test_another_accounts_address_is_answered_as_any_other_and_its_owner_told_with_no_link(
+    alice, alice_client, anon_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    carol = UserFactory(username="carol", email="carol@elsewhere.example")
 
-    response = alice_client.post(SET_EMAIL, {"email": "carol@elsewhere.example"})
+    taken = ask(alice_client, "Carol@elsewhere.example", django_capture_on_commit_callbacks)
+    taken_page = alice_client.get(SETTINGS).text
 
-    assert response.status_code == 200 and "Another account already uses this email address." in response.text
-    assert not EmailChange.objects.exists() and not OutboxMessage.objects.exists()
+    # The page cannot tell an address with an account from one without: the same redirect and the same words.
+    assert taken.status_code == 302
+    sent = "We sent a link to Carol@elsewhere.example. Emails keep going to alice@example.com until you follow it."
+    assert sent in taken_page
+    assert "Another account already uses" not in taken_page
+    [notice] = mailoutbox
+    assert notice.to == ["Carol@elsewhere.example"]
+    assert notice.subject == "Someone asked to use this address on Kakehashi"
+    assert "nothing was changed" in notice.body and "confirm-email" not in notice.body and "alice" not in notice.body
+    alice.refresh_from_db()
+    carol.refresh_from_db()
+    assert (alice.email, carol.email) == ("alice@example.com", "carol@elsewhere.example")
 
 
 def test_a_fourth_link_within_the_hour_is_refused_so_nobody_floods_an_inbox(alice, alice_client, mailoutbox):
@@ -309,3 +322,21 @@ def test_a_used_or_unknown_link_says_what_may_have_happened_in_the_readers_langu
     assert english.status_code == japanese.status_code == 404
     assert "A link from an email may have been used already, replaced by a newer one, or expired" in english.text
     assert "ページが見つかりません" in japanese.text
+
+
+def test_the_notice_to_a_taken_address_is_in_its_owners_language_and_counts_towards_the_hourly_limit(
+    alice, alice_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from alerts.preferences import notification_settings_update
+
+    carol = UserFactory(username="carol", email="carol@elsewhere.example")
+    notification_settings_update(user=carol, data={"language": "ja"})
+
+    ask(alice_client, "carol@elsewhere.example", django_capture_on_commit_callbacks)
+    [notice] = mailoutbox
+    assert notice.subject == "架け橋でこのメールアドレスの利用が申請されました"
+
+    for n in range(2):
+        ask(alice_client, f"target{n}@victim.example", django_capture_on_commit_callbacks)
+    refused = alice_client.post(SET_EMAIL, {"email": "target9@victim.example"})
+    assert "You asked for 3 links within the hour: try again later." in refused.text
