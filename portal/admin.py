@@ -1,6 +1,8 @@
 """What every Kakehashi admin page shares (consultants only), and the user admin routed through portal.services."""
 
+import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -14,11 +16,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.history import ReadableChanges, children_changed
+from portal.history import ReadableChanges, changed_kind, children_changed
 from portal.reasons import reason_text
 from portal.roles import is_consultant
 from portal.services import (
@@ -131,13 +134,78 @@ class ConsultantHistoryAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def set_history_delta_changes(self, request: HttpRequest, historical_records: Any, **kwargs: Any) -> None:
-        """The diffs, plus each shown row's reason in words; the rows are only displayed here, never saved."""
+        """The diffs, plus each shown row's reason in words; the rows are only displayed here, never saved.
+
+        HISTORICAL_RECORDS is the page: the child rows (an opportunity's sources) are read against the record's
+        whole history, so a child row written on another page's edit is never taken for an entry of its own here.
+        """
         super().set_history_delta_changes(request, historical_records, **kwargs)
-        records = list(historical_records)
-        # The child rows (an opportunity's sources) each edit changed, which the record's own diff cannot show.
-        for record, children in zip(records, children_changed(records), strict=True):
+        page = historical_records
+        shown = list(page)
+        everything = shown if page.paginator.num_pages == 1 else list(page.paginator.object_list)
+        # The child rows each edit changed, which the record's own diff cannot show, and those no edit wrote.
+        fields, orphans = children_changed(everything)
+        named = {record.history_id: words for record, words in zip(everything, fields, strict=True)}
+        for record in shown:
             record.history_change_reason = reason_text(record.history_change_reason)
-            record.history_children_changed = children
+            record.history_children_changed = named[record.history_id]
+        entries = [
+            ChildChangeEntry.of(rows, words) for rows, words in orphans if _on_page(rows[0], page, shown, everything)
+        ]
+        page.object_list = sorted([*shown, *entries], key=lambda entry: entry.history_date, reverse=True)
+        page.paginator.count += len(orphans)  # the "N entries" under the list counts them too
+
+
+def _on_page(child: Any, page: Any, shown: list, everything: list) -> bool:
+    """Whether the child row CHILD falls among the rows SHOWN on PAGE of the record's history EVERYTHING (newest
+    first): not newer than the row before the page's first, not older than its last unless it is the last page."""
+    if not shown:
+        return False
+    newer = everything[page.start_index() - 2].history_date if page.has_previous() else None
+    older = shown[-1].history_date if page.has_next() else None
+    return (newer is None or child.history_date < newer) and (older is None or child.history_date >= older)
+
+
+@dataclass
+class ChildChangeEntry:
+    """A record's child rows (its sources) changed with no edit of the record, such as a source edited on its own
+    admin page: a row of its own in the record's admin history, as on the record's page (portal.history), linked to
+    each child's own history."""
+
+    history_date: datetime.datetime
+    history_user: Any
+    history_user_id: int | None
+    history_change_reason: str
+    history_children_changed: list[str]
+    child_links: list[tuple[str, str]]  # (name, its admin history page or "")
+    kind: str
+    history_delta_changes: tuple = ()
+
+    def get_history_type_display(self) -> str:
+        return self.kind
+
+    @classmethod
+    def of(cls, rows: list, words: list[str]) -> "ChildChangeEntry":
+        first = rows[0]
+        children = {getattr(row, row.instance_type._meta.pk.attname): row for row in rows}
+        links = [(str(localised(row.instance)), _history_url(row.instance_type, pk)) for pk, row in children.items()]
+        return cls(
+            history_date=first.history_date,
+            history_user=first.history_user,
+            history_user_id=first.history_user_id,
+            history_change_reason=reason_text(first.history_change_reason),
+            history_children_changed=words,
+            child_links=links,
+            kind=changed_kind(first),
+        )
+
+
+def _history_url(model: type[Model], pk: Any) -> str:
+    """MODEL's admin history page of the row PK, or "" where the admin has none."""
+    try:
+        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_history", args=[pk])
+    except NoReverseMatch:
+        return ""
 
 
 def inline_changes(formset: BaseModelFormSet) -> tuple[list[Any], list[Any], list[Any]]:

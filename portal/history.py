@@ -72,21 +72,27 @@ def history_rows(history: QuerySet, *, limit: int, disclose: bool) -> list[Histo
         for record, changed in zip(candidates, fields, strict=True)
         if disclose or changed or record.history_type != "~"
     ]
-    for first, named in orphans:  # shown as the record's edits are: "Changed" (変更)
-        kind = str(dict(type(candidates[0])._meta.get_field("history_type").flatchoices)["~"])
+    for children, named in orphans:  # shown as the record's edits are: "Changed" (変更)
+        first, kind = children[0], changed_kind(candidates[0])
         who, why = (_who(first), _why(first)) if disclose else (None, None)
         rows.append((first.history_date, HistoryRow(first.history_date, kind, named, who, why)))
     rows.sort(key=lambda row: row[0], reverse=True)
     return [row for _when, row in rows[:limit]]
 
 
-def children_changed(records: list) -> list[list[str]]:
-    """For each of RECORDS (history rows of one record, newest first), the child rows its edit changed, in words
-    ("Sources (added: ATLA notice)"): the admin's history lists them beside the record's own diff."""
+def children_changed(records: list) -> tuple[list[list[str]], list[tuple[list, list[str]]]]:
+    """For each of RECORDS (every history row of one record, newest first), the child rows its edit changed, in
+    words ("Sources (added: ATLA notice)"), which the admin's history lists beside the record's own diff; and the
+    child rows no edit of the record wrote (a source edited on its own page), grouped by save as (rows, [words]),
+    which it lists as entries of their own, as the record's page does (`history_rows`)."""
     fields: list[list[str]] = [[] for _ in records]
-    if records:
-        _children_named(records, fields, since=records[-1].history_date)
-    return fields
+    orphans = _children_named(records, fields, since=None) if records else []
+    return fields, orphans
+
+
+def changed_kind(record: Any) -> str:
+    """ "Changed" (変更) as RECORD's history model names the kind of an edit: what an entry of child rows reads."""
+    return str(dict(type(record)._meta.get_field("history_type").flatchoices)["~"])
 
 
 # One save writes the record's history row, then its children's, within one request: a child row belongs to the
@@ -96,7 +102,7 @@ SAME_SAVE = datetime.timedelta(seconds=5)
 
 def _children_named(records: list, fields: list[list[str]], *, since: datetime.datetime | None) -> list[tuple]:
     """Name in FIELDS the child rows each edit of RECORDS changed, beside the fields of its own it names; return the
-    child rows no shown row wrote (dated from SINCE, all if None), grouped by save: (first row, [its words]).
+    child rows no shown row wrote (dated from SINCE, all if None), grouped by save: (its rows, [its words]).
 
     Editing a record's sources in the admin writes the record a row (its reason names the sources) that shows none
     of them; readers not shown the reason would read "Changed" naming nothing, or only the areas an edit of both
@@ -129,7 +135,7 @@ def _children_named(records: list, fields: list[list[str]], *, since: datetime.d
         for i, rows in mine.items():
             if records[i].history_type == "~":  # a creation's sources are part of "Created"
                 fields[i].append(_children_changed(label, rows))
-        orphans += [(rows[0], [_children_changed(label, rows)]) for rows in alone]
+        orphans += [(rows, [_children_changed(label, rows)]) for rows in alone]
     return orphans
 
 

@@ -38,6 +38,10 @@ ORDERING_CHOICES = [
     ("fit", _("Best fit for my firm")),
 ]
 
+# Filters only consultants have: anyone else's FilterSet leaves them out (OpportunityFilterSet.__init__), so a
+# firm's staff or a visitor passing ?status=draft gets the listing they would get without it, never a draft.
+CONSULTANT_FILTERS = ("status",)
+
 # Which records by their dates (issue #13); the default (left out) lists published records only, as before.
 WHEN_CHOICES = [
     ("upcoming", _("Upcoming or expected")),
@@ -86,9 +90,15 @@ def _search_terms(value: str) -> list[str]:
     return [term for term in value.split() if term][:10]
 
 
+NEVER_OPEN_MESSAGE = _(
+    "Only published records are open now: choose “Any” under “Open now” to list drafts or archived ones."
+)
+
+
 class OpportunityFilterForm(forms.Form):
-    """The FilterSet's form (its fields come from the filters): refuses a deadline range that holds no day, which
-    would otherwise list nothing without saying why; the listing, its CSV, the API and saved searches all show it."""
+    """The FilterSet's form (its fields come from the filters): refuses a deadline range that holds no day, and
+    "open now" with a status that is never open, which would otherwise list nothing without saying why; the listing,
+    its CSV, the API and saved searches all show it."""
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -98,6 +108,8 @@ class OpportunityFilterForm(forms.Form):
                 "closes_before",
                 _("The range is empty: this date is before the “Deadline on or after” date. Swap or clear one."),
             )
+        if cleaned.get("open") and set(cleaned.get("status") or ()) - {Opportunity.Status.PUBLISHED}:
+            self.add_error("status", NEVER_OPEN_MESSAGE)
         return cleaned
 
 
@@ -168,6 +180,15 @@ class OpportunityFilterSet(django_filters.FilterSet):
             "Left out: published records, as before."
         ),
     )
+    # Consultants only (CONSULTANT_FILTERS): everyone else sees published records and past editions, whatever they ask.
+    status = MultipleChoiceFilter(
+        choices=Opportunity.Status.choices,
+        label=_("Status"),
+        help_text=_(
+            "Consultants only (ignored for anyone else): draft, published or archived; repeat for several. "
+            "Left out: every status a consultant may see."
+        ),
+    )
     ordering = django_filters.ChoiceFilter(
         choices=ORDERING_CHOICES,
         method="filter_ordering",
@@ -183,6 +204,10 @@ class OpportunityFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs) -> None:
         super().__init__(country_upper(data, "eligible_country"), *args, **kwargs)
+        if not self._consultant():
+            # Not a filter for them at all: no field on the page, and the parameter is ignored, as an unknown one is.
+            for name in CONSULTANT_FILTERS:
+                del self.filters[name]
 
     # Method filters: the default predicate would compare the slugs with primary keys (django-filter applies
     # to_field_name to the form only), and a subquery needs no DISTINCT. The hints type the API schema.
@@ -255,6 +280,12 @@ class OpportunityFilterSet(django_filters.FilterSet):
             return queryset.filter(pk__in=Opportunity.objects.standing().values("pk"))
         return queryset
 
+    def filter_status(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        """Records in any of the statuses given (consultants only: the filter exists for nobody else)."""
+        if not value:
+            return queryset
+        return queryset.filter(status__in=value)
+
     def filter_ordering(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return self._ordered(queryset, value)
 
@@ -295,9 +326,15 @@ LISTING_DEFAULTS = {"open": "true"}
 NOT_FILTERS = ("ordering",)
 
 
-def listing_params(params: QueryDict) -> QueryDict:
-    """PARAMS as the web listing reads them: with LISTING_DEFAULTS when they name none of the listing's filters."""
+def listing_params(params: QueryDict, *, user: Any = None) -> QueryDict:
+    """PARAMS as the web listing reads them for USER: with LISTING_DEFAULTS when they name none of the filters USER
+    has (a consultant-only filter chooses nothing for anyone else)."""
+    from portal.roles import is_consultant
+
     data = params.copy()
-    if not set(data) & (set(OpportunityFilterSet.base_filters) - set(NOT_FILTERS)):
+    filters = set(OpportunityFilterSet.base_filters) - set(NOT_FILTERS)
+    if not is_consultant(user):
+        filters -= set(CONSULTANT_FILTERS)
+    if not set(data) & filters:
         data.update(LISTING_DEFAULTS)
     return data

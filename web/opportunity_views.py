@@ -45,6 +45,7 @@ FILTER_PARAMS = [
     "eligible_country",
     "closes_after",
     "closes_before",
+    "status",  # consultants only: anyone else's form has no such field, so it is never in use for them
 ]
 HISTORY_ROWS = 5
 
@@ -76,7 +77,7 @@ def opportunity_filterset(request: HttpRequest) -> OpportunityFilterSet:
     """The shared FilterSet bound to the query string with the listing's defaults (`listing_params`: open now unless
     the reader chose), over the records this viewer may see."""
     queryset = Opportunity.objects.visible_to(request.user).for_listing()
-    return OpportunityFilterSet(listing_params(request.GET), queryset=queryset, request=request)
+    return OpportunityFilterSet(listing_params(request.GET, user=request.user), queryset=queryset, request=request)
 
 
 def _open_only(data) -> bool:
@@ -89,7 +90,8 @@ def _open_only(data) -> bool:
 
 def _tune_form(form: forms.Form, *, can_sort_by_fit: bool) -> None:
     """The shared web tuning, plus date pickers, a search field and the sort choices this viewer may use."""
-    filter_form_tune(form, tick_boxes=("kind", "technology_area", "organisation"))
+    tick_boxes = ("kind", "technology_area", "organisation", *(("status",) if "status" in form.fields else ()))
+    filter_form_tune(form, tick_boxes=tick_boxes)
     open_widget = BooleanSelect()  # shows the choice applied for every spelling the filter reads (?open=1)
     open_widget.choices = [("", _("Any")), ("true", _("Open now")), ("false", _("Closed or past"))]
     form.fields["open"].widget = open_widget
@@ -113,7 +115,7 @@ def _active_filters(data: QueryDict, form: forms.Form) -> list[tuple[str, str, s
     form refused is not in use (the filter falls back to "any" and its field says why), so it has no entry."""
     active = []
     for name in FILTER_PARAMS:
-        if name in form.errors:
+        if name in form.errors or name not in form.fields:
             continue
         for value in data.getlist(name):
             if not value:

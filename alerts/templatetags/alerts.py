@@ -13,7 +13,7 @@ register = template.Library()
 
 def listing_query(request: HttpRequest) -> str:
     """The filters the listing applies now, with its defaults (open now unless the reader chose), normalised."""
-    return listing_search_query(listing_params(request.GET).urlencode())
+    return listing_search_query(listing_params(request.GET, user=request.user).urlencode())
 
 
 @register.inclusion_tag("alerts/_saved_search_panel.html", takes_context=True)

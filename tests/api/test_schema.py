@@ -70,7 +70,7 @@ def test_the_schema_describes_every_route_and_filter(anon_client):
     }
     params = {p["name"]: p for p in schema["paths"]["/api/v1/opportunities/"]["get"]["parameters"]}
     filters = ["kind", "technology_area", "organisation", "open", "closes_before", "closes_after"]
-    filters += ["eligible_country", "q", "when", "ordering", "page", "page_size"]
+    filters += ["eligible_country", "q", "when", "status", "ordering", "page", "page_size"]
     for name in filters:
         assert params[name].get("description"), name
     assert "bearerAuth" in schema["components"]["securitySchemes"]

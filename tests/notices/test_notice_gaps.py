@@ -162,11 +162,13 @@ def test_the_gap_plan_lists_each_notice_once_with_the_matches_it_bears_on_and_a_
     assert standard.notice_url == "/notices/cyber-standard/"  # on no record: the notice's own page, not the API
     plan = response.content.decode().split('id="plan-heading"')[1]
     assert "<h3>Rule and policy changes</h3>" in plan
+    # The plan's links and each match's gap link read the same, as 通知を読む does in Japanese.
     assert (
-        '<a class="gap-notice" href="/opportunities/export-programme/#notice-export-rules">open the notice</a>' in plan
+        '<a class="gap-notice" href="/opportunities/export-programme/#notice-export-rules">read the notice</a>' in plan
     )
-    assert '<a class="gap-notice" href="/notices/cyber-standard/">open the notice</a>' in plan
+    assert '<a class="gap-notice" href="/notices/cyber-standard/">read the notice</a>' in plan
     assert '<a href="/notices/cyber-standard/">read the notice</a>' in response.content.decode()  # each match's gap
+    assert "open the notice" not in response.content.decode()
     assert alice_client.get("/notices/cyber-standard/").status_code == 200
     assert "/ja/notices/cyber-standard/" in alice_client.get("/ja/my/matches/").content.decode()  # in the language
 

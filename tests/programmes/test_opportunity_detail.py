@@ -371,4 +371,11 @@ def test_a_source_edited_alone_weeks_after_a_title_edit_is_its_own_entry_in_the_
 
     assert "<td>Changed</td><td>Sources (changed: ATLA notice)</td>" in public  # an entry of its own
     assert "<td>Changed</td><td>Title</td>" in public  # the title edit names only the title
-    assert "Sources (changed: ATLA notice)" not in admin_history  # the record's own rows: the title edit alone
+    # The admin's history lists it too, as an entry of its own above the title edit, never as part of that edit.
+    rows = admin_history.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    (alone,) = [row for row in rows if "Sources (changed: ATLA notice)" in row]
+    (title_edit,) = [row for row in rows if "High-power laser call (2027)" in row]
+    assert rows.index(alone) < rows.index(title_edit) and "Title" not in alone
+    assert f'<a href="/admin/programmes/source/{source.pk}/history/">ATLA notice</a>' in alone
+    assert "Edited in the admin" in alone and "consultant" in alone
+    assert f"{len(rows)} entries" in admin_history
