@@ -46,7 +46,7 @@ def test_marking_records_verified_on_the_list_takes_them_off_the_queue_and_the_c
     consultant_client, stale_records
 ):
     summary, stale = queue(consultant_client)
-    assert "3 stale records" in summary and set(stale) == {"Expo", "Never checked call", "Year-old check hub"}
+    assert "Stale records: 3." in summary and set(stale) == {"Expo", "Never checked call", "Year-old check hub"}
     assert counts(consultant_client) == ("3", "3")
 
     never = Opportunity.objects.get(slug="never")
@@ -54,7 +54,7 @@ def test_marking_records_verified_on_the_list_takes_them_off_the_queue_and_the_c
     assert consultant_client.post(reverse(CHANGELIST), data, follow=True).status_code == 200
 
     summary, stale = queue(consultant_client)
-    assert "2 stale records" in summary and set(stale) == {"Expo", "Year-old check hub"}
+    assert "Stale records: 2." in summary and set(stale) == {"Expo", "Year-old check hub"}
     assert counts(consultant_client) == ("2", "2")
 
 
@@ -63,7 +63,7 @@ def test_a_review_in_the_queue_that_verifies_the_record_takes_it_off_at_once(con
     assert consultant_client.post(review, {"review_note": "Date already right"}).status_code == 302
 
     summary, stale = queue(consultant_client)
-    assert "0 open changes" in summary and "2 stale records" in summary
+    assert "Open changes: 0." in summary and "Stale records: 2." in summary
     assert set(stale) == {"Never checked call", "Year-old check hub"}
     assert counts(consultant_client) == ("2", "2")
 
@@ -71,3 +71,12 @@ def test_a_review_in_the_queue_that_verifies_the_record_takes_it_off_at_once(con
 def test_no_browser_or_proxy_keeps_a_copy_of_the_queue_the_list_or_the_index(consultant_client, stale_records):
     for page in (QUEUE, reverse(CHANGELIST), "/admin/"):
         assert "no-store" in consultant_client.get(page)["Cache-Control"], page
+
+
+def test_the_queue_summary_reads_right_for_one_of_each(consultant_client, changed):  # noqa: F811
+    OpportunityFactory(slug="unchecked", title="Unchecked call", last_verified_on=None)
+    Opportunity.objects.exclude(slug="unchecked").update(last_verified_on=timezone.localdate())
+
+    summary, _stale = queue(consultant_client)
+
+    assert summary.startswith("Open changes: 1. Unreachable or moved sources: 0. Stale records: 1.")
