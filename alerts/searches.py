@@ -46,7 +46,17 @@ def listing_search_query(query: str) -> str:
 def query_check(query: str) -> str:
     """The normalised QUERY, or ValidationError on `query` naming the unknown or invalid parameter."""
     normal = query_normalise(query)
-    data = QueryDict(normal)
+    data = QueryDict(normal, mutable=True)
+    statuses = data.getlist("status")
+    if set(statuses) - {Opportunity.Status.PUBLISHED}:
+        # A consultant's listing of drafts or archived records: a search only ever tells of new published records.
+        raise ValidationError(
+            {"query": _("A saved search tells you of new published records only: remove the status filter (%(status)s) "
+                        "before saving.") % {"status": ", ".join(statuses)}}
+        )  # fmt: skip
+    if statuses:  # published only: what every saved search lists anyway
+        del data["status"]
+        normal = query_normalise(data.urlencode())
     known = set(OpportunityFilterSet.base_filters)
     unknown = sorted(set(data) - known)
     if unknown:

@@ -146,3 +146,19 @@ def test_the_saved_search_list_costs_the_same_queries_at_2_and_20_rows(
     with django_assert_num_queries(4):
         response = alice_client.get(URL)
     assert len(response.json()["results"]) == rows
+
+
+def test_a_consultants_search_for_drafts_is_refused_saying_searches_tell_of_published_records(consultant_client):
+    response = post(consultant_client, query="kind=call&status=draft")
+
+    assert response.status_code == 400
+    assert response.json()["query"] == [
+        "A saved search tells you of new published records only: remove the status filter (draft) before saving."
+    ]
+    assert not SavedSearch.objects.exists()
+
+
+def test_a_status_filter_naming_only_published_records_is_dropped_from_the_saved_query(consultant_client, usv):
+    response = post(consultant_client, query="status=published&technology_area=usv")
+
+    assert response.status_code == 201 and response.json()["query"] == "technology_area=usv"
