@@ -1,4 +1,4 @@
-"""iCalendar feeds: every published deadline and event, and one firm's matched deadlines.
+"""iCalendar feeds: every published deadline and event, and one firm's matched deadlines and pipeline due dates.
 
 Each record gives at most one calendar entry with a stable UID (`<slug>-deadline@kakehashi` for a closing date,
 `<slug>-event@kakehashi` for an event), so when a consultant moves a date, subscribers' calendars move the entry
@@ -101,15 +101,51 @@ def opportunities_calendar(
     return calendar.to_ical()
 
 
+def pipeline_due_events(entries: Iterable[PipelineEntry], *, absolute_url: Callable[[str], str]) -> list[Event]:
+    """The due dates the firm set on its pipeline ENTRIES, each an all-day entry linking to the entry's page.
+
+    The UID names the entry (`pipeline-<id>-due@kakehashi`), so a moved due date moves the calendar's entry. A due
+    date on a listed record's own deadline (the date a new entry is given) adds nothing: that day's entry is there.
+    """
+    events = []
+    for entry in entries:
+        opportunity = entry.opportunity
+        if entry.due_on is None or (
+            opportunity.status == Opportunity.Status.PUBLISHED and entry.due_on == opportunity.deadline
+        ):
+            continue
+        link = absolute_url(entry.get_absolute_url())
+        stage = entry.get_stage_display()
+        event = Event()
+        event.add("uid", f"pipeline-{entry.pk}-due@{UID_DOMAIN}")
+        event.add("dtstamp", entry.updated_at)
+        event.add("last-modified", entry.updated_at)
+        event.add("url", link)
+        event.add("summary", _("Due: %(title)s (%(stage)s)") % {"title": localised(opportunity), "stage": stage})
+        event.add("dtstart", entry.due_on)
+        event.add("dtend", _day_after(entry.due_on))
+        event.add("transp", "TRANSPARENT")
+        said = _("The due date %(firm)s set in its pipeline. Stage: %(stage)s. Owner: %(owner)s.") % {
+            "firm": entry.company.name,
+            "stage": stage,
+            "owner": entry.owner.get_username() if entry.owner else "—",
+        }
+        event.add("description", "\n\n".join([said, link]))
+        events.append(event)
+    return events
+
+
 def matches_calendar(
     matches: Iterable[Match],
     *,
     name: str,
     absolute_url: Callable[[str], str],
     followed: Iterable[PipelineEntry] = (),
+    due: Iterable[PipelineEntry] = (),
 ) -> bytes:
-    """A firm's feed: its matched opportunities' deadlines and events, each noting the score, and the records in its
-    pipeline it has no score for (FOLLOWED: an expected edition, say), each noting its stage."""
+    """A firm's feed: its matched opportunities' deadlines and events, each noting the score, the records in its
+    pipeline it has no score for (FOLLOWED: an expected edition, say), each noting its stage, and the due dates set
+    on its pipeline entries (DUE)."""
     calendar = _calendar(name)
     for match in matches:
         note = _("Fit for %(firm)s: %(score)s out of 100.") % {
@@ -122,6 +158,8 @@ def matches_calendar(
         note = _("In your pipeline: %(stage)s.") % {"stage": entry.get_stage_display()}
         for event in opportunity_events(entry.opportunity, absolute_url=absolute_url, note=note):
             calendar.add_component(event)
+    for event in pipeline_due_events(due, absolute_url=absolute_url):
+        calendar.add_component(event)
     return calendar.to_ical()
 
 

@@ -23,7 +23,7 @@ from programmes.selectors import (
     upcoming_deadline_list,
 )
 from web.calendar import matches_calendar, opportunities_calendar
-from workspace.selectors import pipeline_calendar_list, with_workspace
+from workspace.selectors import pipeline_calendar_list, pipeline_due_calendar_list, with_workspace
 
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -135,5 +135,6 @@ def _company_feed(request: HttpRequest, company: Company) -> HttpResponse:
         name=_("Kakehashi: deadlines for %(firm)s") % {"firm": company.name},
         absolute_url=request.build_absolute_uri,
         followed=followed,
+        due=pipeline_due_calendar_list(company=company),
     )
     return _ical_response(body, f"kakehashi-{company.slug}.ics", private=True)

@@ -20,7 +20,7 @@ from workspace.services import (
 
 
 class PipelineEntryAdminForm(forms.ModelForm):
-    """The admin's form, refusing a due date far in the past beside the field (the service's own rule)."""
+    """The admin's form, refusing a due date far in the past or ahead beside the field (the service's own rule)."""
 
     class Meta:
         model = PipelineEntry
@@ -30,7 +30,9 @@ class PipelineEntryAdminForm(forms.ModelForm):
         cleaned = super().clean()
         current = PipelineEntry.objects.filter(pk=self.instance.pk).values_list("due_on", flat=True).first()
         try:
-            pipeline_due_on_check(due_on=cleaned.get("due_on"), current=current)
+            opportunity = cleaned.get("opportunity")
+            deadline = opportunity.deadline if opportunity is not None else None
+            pipeline_due_on_check(due_on=cleaned.get("due_on"), current=current, deadline=deadline)
         except ValidationError as error:
             self.add_error(None, error)  # keyed by due_on: shown beside the field
         return cleaned

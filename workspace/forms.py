@@ -5,11 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from workspace.models import MatchFeedback, PipelineEntry
-from workspace.services import firm_staff
+from workspace.services import firm_staff, pipeline_entry_version
 
 
 class PipelineEntryForm(forms.ModelForm):
-    """Every field of an entry; the owner is chosen among the firm's staff."""
+    """Every field of an entry; the owner is chosen among the firm's staff. `version` is the version of the entry
+    the form was drawn from, so a save after someone else's is refused instead of overwriting it."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = PipelineEntry
@@ -19,6 +22,8 @@ class PipelineEntryForm(forms.ModelForm):
     def __init__(self, *args, company: Company, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = firm_staff(company=company)
+        if self.instance.pk is not None:
+            self.fields["version"].initial = pipeline_entry_version(self.instance)
 
 
 class StageForm(forms.Form):

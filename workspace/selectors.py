@@ -87,6 +87,19 @@ def pipeline_calendar_list(
     )
 
 
+def pipeline_due_calendar_list(*, company: Company) -> QuerySet[PipelineEntry]:
+    """The firm's entries still ahead of it (not won, lost or no bid) that have a due date, for its calendar feed,
+    but those of records it dismissed; with the record, owner and firm each event shows, in one query."""
+    dismissed = MatchFeedback.objects.filter(company=company).values("opportunity_id")
+    return (
+        PipelineEntry.objects.active()
+        .filter(company=company, due_on__isnull=False)
+        .exclude(opportunity_id__in=dismissed)
+        .select_related("opportunity", "owner", "company")
+        .order_by("due_on", "pk")
+    )
+
+
 def with_workspace(matches: AnyQuerySet, *, include_dismissed: bool = False) -> AnyQuerySet:
     """MATCHES annotated with `pipeline_stage` and `dismissed` (subqueries); dismissed ones left out unless asked."""
     same = Q(company_id=OuterRef("company_id"), opportunity_id=OuterRef("opportunity_id"))
@@ -113,6 +126,41 @@ def opportunity_for_firm(*, slug: str) -> Opportunity:
     if found is None:
         raise Http404(_("No such published opportunity."))
     return found
+
+
+# The fields an entry's history names when they change, in the order of its form.
+HISTORY_FIELDS = (("stage", "stage"), ("owner", "owner_id"), ("due_on", "due_on"), ("notes", "notes"))
+
+
+@dataclass
+class EntryHistoryRow:
+    """One save of a pipeline entry: the row as it was saved, and which of its fields that save changed."""
+
+    record: Any  # the simple-history row (history_user read with it)
+    changed: list[str]  # field names, as in HISTORY_FIELDS
+
+    @property
+    def notes_changed(self) -> bool:
+        return "notes" in self.changed
+
+
+def pipeline_entry_history(*, entry: PipelineEntry, limit: int) -> list[EntryHistoryRow]:
+    """The LIMIT latest saves of ENTRY, newest first, each naming the fields it changed (a creation names those it
+    filled in), so a change of the notes shows with the text it replaced one row below; one query."""
+    records = list(
+        entry.history.select_related("history_user", "owner").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    rows = []
+    for index, record in enumerate(records[:limit]):
+        before = records[index + 1] if index + 1 < len(records) else None
+        if before is None:  # the first save read here: what it set (a creation), or nothing known to compare
+            changed = [
+                name for name, column in HISTORY_FIELDS if record.history_type == "+" and getattr(record, column)
+            ]
+        else:
+            changed = [name for name, column in HISTORY_FIELDS if getattr(record, column) != getattr(before, column)]
+        rows.append(EntryHistoryRow(record, changed))
+    return rows
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from companies.models import Company, Membership
 from matching import dispatch  # workspace sits above matching: rescoring a firm is a plain call down
@@ -50,14 +50,59 @@ class BulkUpdated(NamedTuple):
 
 
 # A due date set by hand may lie this far in the past at most (a late entry backdated a little is fine; 1900-01-01 is
-# a slip). A date the entry already has, such as an old record's deadline, is never refused for it.
+# a slip), and this many years ahead at most (no programme runs to 9999-12-31; a calendar app would carry the slip for
+# ever). A date the entry already has, such as an old record's deadline, is never refused for it.
 DUE_PAST_DAYS = 365
+DUE_FUTURE_YEARS = 10
+# The fields of an entry a person edits, as its page's form, the API and the history name them.
+ENTRY_FIELDS = ("stage", "owner", "due_on", "notes")
 # A pipeline entry's history reasons, stored in English and translated where the history is shown.
 ADDED, CHANGED, REMOVED = (
     gettext_noop("added to the pipeline"),
     gettext_noop("changed"),
     gettext_noop("removed from the pipeline"),
 )
+
+
+class PipelineEntryConflict(Exception):
+    """A change drawn from an older version of the entry than the stored one: someone saved it in between, so the
+    change is refused rather than written over theirs (optimistic concurrency). ENTRY is the entry as it is now (None
+    once removed), CHANGED the fields that differ from the version the change was drawn from, BY who saved last."""
+
+    def __init__(self, *, entry: PipelineEntry | None, changed: list[str], by: User | None) -> None:
+        super().__init__("The pipeline entry changed since this change was drawn from it.")
+        self.entry, self.changed, self.by = entry, changed, by
+
+
+def pipeline_entry_version(entry: PipelineEntry) -> str:
+    """The token of the entry's current version, which a form or an API client hands back with its change: every
+    save gives a new one (its `updated_at`, to the microsecond)."""
+    return entry.updated_at.isoformat()
+
+
+def _version_check(entry: PipelineEntry | None, version: str | None) -> None:
+    """Refuse (PipelineEntryConflict) a change drawn from VERSION when ENTRY (locked) is no longer at it."""
+    if version is None or (entry is not None and pipeline_entry_version(entry) == version):
+        return
+    if entry is None:
+        raise PipelineEntryConflict(entry=None, changed=[], by=None)
+    latest = entry.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+    then = _version_row(entry, version)
+    columns = [("owner_id" if name == "owner" else name, name) for name in ENTRY_FIELDS]
+    # Without the version's history row (a token from elsewhere), every field is named: the reader checks them all.
+    changed = [name for column, name in columns if then is None or getattr(then, column) != getattr(entry, column)]
+    raise PipelineEntryConflict(entry=entry, changed=changed, by=latest.history_user if latest else None)
+
+
+def _version_row(entry: PipelineEntry, version: str) -> Any:
+    """ENTRY's history row as it stood at VERSION, or None (an unknown or malformed token)."""
+    try:
+        when = datetime.datetime.fromisoformat(version)
+    except ValueError:
+        return None
+    if timezone.is_naive(when):
+        return None
+    return entry.history.filter(updated_at=when).order_by("-history_date", "-history_id").first()
 
 
 def workspace_can_edit(*, user: Viewer | None, company: Company) -> bool:
@@ -100,10 +145,15 @@ def pipeline_entry_save(
     owner: object = UNSET,
     due_on: datetime.date | None | object = UNSET,
     notes: str | None = None,
+    version: str | None = None,
 ) -> PipelineEntry:
-    """Create or change the firm's entry for OPPORTUNITY; a new entry watches it, due on the record's deadline."""
+    """Create or change the firm's entry for OPPORTUNITY; a new entry watches it, due on the record's deadline.
+
+    VERSION, when given, is the `pipeline_entry_version` the change was drawn from: if the entry has been saved (or
+    removed) since, nothing is written and PipelineEntryConflict says what changed."""
     workspace_edit_check(user=by, company=company)
     found = PipelineEntry.objects.select_for_update().filter(company=company, opportunity=opportunity).first()
+    _version_check(found, version)
     created = found is None
     entry: PipelineEntry = found or PipelineEntry(company=company, opportunity=opportunity, due_on=opportunity.deadline)
     if stage is not None:
@@ -112,7 +162,7 @@ def pipeline_entry_save(
         entry.owner = _owner(company, owner)
     if due_on is not UNSET:
         due_on = cast("datetime.date | None", due_on)  # UNSET (left as it was) aside, a date or None
-        pipeline_due_on_check(due_on=due_on, current=entry.due_on)
+        pipeline_due_on_check(due_on=due_on, current=entry.due_on, deadline=opportunity.deadline)
         entry.due_on = due_on
     if notes is not None:
         entry.notes = notes
@@ -124,18 +174,44 @@ def pipeline_entry_save(
     return entry
 
 
-def pipeline_due_on_check(*, due_on: datetime.date | None, current: datetime.date | None) -> None:
-    """Refuse a new due date more than DUE_PAST_DAYS before today in Japan, naming the earliest date taken; the
-    date the entry already has (CURRENT) always stays. The service and the admin's form both ask here."""
-    earliest = timezone.localdate() - datetime.timedelta(days=DUE_PAST_DAYS)
-    if due_on is not None and due_on != current and due_on < earliest:
+def pipeline_due_on_check(
+    *, due_on: datetime.date | None, current: datetime.date | None, deadline: datetime.date | None = None
+) -> None:
+    """Refuse a new due date more than DUE_PAST_DAYS before today in Japan, or more than DUE_FUTURE_YEARS after it
+    (or after the record's DEADLINE, when that is later still), naming the earliest or latest date taken; the date the
+    entry already has (CURRENT) always stays. The service and the admin's form both ask here."""
+    if due_on is None or due_on == current:
+        return
+    today = timezone.localdate()
+    earliest = today - datetime.timedelta(days=DUE_PAST_DAYS)
+    if due_on < earliest:
         why = _("A due date can be at most a year in the past: give %(earliest)s or later.")
         raise ValidationError({"due_on": why % {"earliest": date_format(earliest, "DATE_FORMAT")}})
+    latest = max(_years_after(today, DUE_FUTURE_YEARS), deadline or datetime.date.min)
+    if due_on > latest:
+        why = ngettext(
+            "A due date can be at most %(years)d year ahead: give %(latest)s or earlier.",
+            "A due date can be at most %(years)d years ahead: give %(latest)s or earlier.",
+            DUE_FUTURE_YEARS,
+        )
+        latest_said = date_format(latest, "DATE_FORMAT")
+        raise ValidationError({"due_on": why % {"years": DUE_FUTURE_YEARS, "latest": latest_said}})
 
 
-def pipeline_entry_delete(*, entry: PipelineEntry, by: Viewer | None) -> None:
-    """Take an entry off the firm's pipeline (its history stays)."""
+def _years_after(day: datetime.date, years: int) -> datetime.date:
+    """DAY, YEARS later; 29 February becomes 28 February in a year without it."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def pipeline_entry_delete(*, entry: PipelineEntry, by: Viewer | None, version: str | None = None) -> None:
+    """Take an entry off the firm's pipeline (its history stays); with VERSION, only if nobody saved it since
+    (PipelineEntryConflict otherwise)."""
     workspace_edit_check(user=by, company=entry.company)
+    _version_check(PipelineEntry.objects.select_for_update().filter(pk=entry.pk).first(), version)
     entry._change_reason = REMOVED  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     entry._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     entry.delete()

@@ -14,7 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -36,14 +38,17 @@ from workspace.selectors import (
     opportunity_for_firm,
     opportunity_for_pipeline,
     pipeline_board,
+    pipeline_entry_history,
     pipeline_stage_list,
 )
 from workspace.services import (
+    PipelineEntryConflict,
     match_feedback_give,
     match_feedback_withdraw,
     matches_bulk_update,
     pipeline_entry_delete,
     pipeline_entry_save,
+    pipeline_entry_version,
     workspace_can_edit,
     workspace_edit_check,
 )
@@ -153,22 +158,78 @@ def pipeline_detail_view(request: HttpRequest, company_slug: str, opportunity_sl
     company, entry = _entry(request, company_slug, opportunity_slug)
     can_edit = workspace_can_edit(user=request.user, company=company)
     form = PipelineEntryForm(request.POST or None, instance=entry, company=company)
+    conflict: list[tuple[str, str]] = []
     if request.method == "POST":
         workspace_edit_check(user=request.user, company=company)
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version") or None  # a form drawn before versions were sent: saved as before
             try:
                 pipeline_entry_save(
-                    company=company, opportunity=entry.opportunity, by=request.user, **form.cleaned_data
+                    company=company, opportunity=entry.opportunity, by=request.user, version=version, **data
                 )
+            except PipelineEntryConflict as refused:
+                conflict = _conflict_shown(refused)  # before the form below writes what was typed over it
+                form = _conflicted_form(request, company, entry, refused)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Pipeline entry saved."))
                 return HttpResponseRedirect(entry.get_absolute_url())
-        entry.refresh_from_db()
-    history = entry.history.select_related("history_user").order_by("-history_date")[:HISTORY_ROWS]
-    context = {"company": company, "entry": entry, "form": form, "can_edit": can_edit, "history": history}
+        if PipelineEntry.objects.filter(pk=entry.pk).exists():  # not removed meanwhile
+            entry.refresh_from_db()
+    context = {
+        "company": company,
+        "entry": entry,
+        "form": form,
+        "can_edit": can_edit,
+        "history": pipeline_entry_history(entry=entry, limit=HISTORY_ROWS),
+        "conflict": conflict,
+    }
     return render(request, "workspace/pipeline_detail.html", context)
+
+
+def _conflicted_form(
+    request: HttpRequest, company: Company, entry: PipelineEntry, conflict: PipelineEntryConflict
+) -> PipelineEntryForm:
+    """The form again with what the user typed, drawn now from the entry as it is (so saving again is deliberate),
+    and the refusal naming who changed what."""
+    data = request.POST.copy()
+    data["version"] = pipeline_entry_version(conflict.entry) if conflict.entry is not None else ""
+    form = PipelineEntryForm(data, instance=conflict.entry or entry, company=company)
+    form.is_valid()
+    labels = punct(",").join(
+        str(capfirst(PipelineEntry._meta.get_field(name).verbose_name)) for name in conflict.changed
+    )
+    who = conflict.by.get_username() if conflict.by is not None else _("Someone")
+    if conflict.entry is None:
+        said = _(
+            "This entry was removed from the pipeline after you opened it. Nothing was saved: save again to add it "
+            "back with what you typed."
+        )
+    else:
+        said = _(
+            "%(who)s saved this entry after you opened it, changing: %(fields)s. Nothing was saved: what you typed is "
+            "still in the form, and the entry as it is now is shown above it. Save again to keep your version."
+        ) % {"who": who, "fields": labels}
+    form.add_error(None, said)
+    return form
+
+
+def _conflict_shown(conflict: PipelineEntryConflict) -> list[tuple[str, str]]:
+    """The fields someone else changed, each with its value now, in the reader's language."""
+    if conflict.entry is None:
+        return []
+    entry = conflict.entry
+    values = {
+        "stage": entry.get_stage_display(),
+        "owner": entry.owner.get_username() if entry.owner else "—",
+        "due_on": date_format(entry.due_on, "DATE_FORMAT") if entry.due_on else "—",
+        "notes": entry.notes or "—",
+    }
+    return [
+        (str(capfirst(PipelineEntry._meta.get_field(name).verbose_name)), values[name]) for name in conflict.changed
+    ]
 
 
 @login_required

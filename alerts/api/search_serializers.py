@@ -5,9 +5,10 @@ from rest_framework import serializers
 
 from alerts.models import SavedSearch
 from alerts.searches import query_check
+from portal.api.strict import StrictFieldsMixin
 
 
-class SavedSearchSerializer(serializers.ModelSerializer):
+class SavedSearchSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A saved listing query: its name, query string, how often new results are emailed, and when they last were."""
 
     results_known = serializers.SerializerMethodField(help_text="How many results the baseline holds (never sent).")

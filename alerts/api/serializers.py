@@ -8,6 +8,7 @@ from rest_framework import serializers
 from alerts.models import WebhookEndpoint
 from matching.api.serializers import ExplanationSerializer
 from matching.messages import detail
+from portal.api.strict import StrictFieldsMixin
 from portal.models import OutboxAttempt, OutboxMessage
 
 
@@ -40,14 +41,14 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
         return detail([endpoint.disabled_detail or {"text": endpoint.disabled_reason}])[0]
 
 
-class WebhookEndpointCreateSerializer(serializers.Serializer):
+class WebhookEndpointCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     """What POST /webhooks/ takes: the URL and the event names (or ["*"])."""
 
     url = serializers.CharField(max_length=500)
     events = serializers.ListField(child=serializers.CharField(max_length=40), max_length=20)
 
 
-class WebhookEndpointUpdateSerializer(serializers.Serializer):
+class WebhookEndpointUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
     """What PATCH /webhooks/{id}/ takes, every field optional: a new URL, new event names, or `active` to switch
     the endpoint off or (after it was disabled) on again."""
 

@@ -16,10 +16,11 @@ from companies.models import (
 )
 from companies.rules import CERTIFICATIONS_MAX, RESERVED_MESSAGE, reserved_for
 from portal.api.fields import IriField, SlugListField
+from portal.api.strict import StrictFieldsMixin
 from programmes.models import Certification, TechnologyArea
 
 
-class CompanyCertificationSerializer(serializers.ModelSerializer):
+class CompanyCertificationSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A certification the firm holds, by code, with its expiry where known."""
 
     code = serializers.SlugRelatedField(slug_field="code", queryset=Certification.objects.all(), source="certification")
@@ -60,7 +61,7 @@ class DescriptionField(serializers.CharField):
         super().__init__(validators=[description_length_validate], **kwargs)
 
 
-class CompanySerializer(serializers.ModelSerializer):
+class CompanySerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A firm in full: only consultants and the firm's own staff ever see one (Company.objects.visible_to)."""
 
     country = CountryField()

@@ -8,6 +8,7 @@ from matching import hooks
 from matching.messages import detail, names_for, render
 from matching.models import Match, MatchRun
 from portal.api.fields import RelatedSlugsField, RoundedFloatField
+from portal.api.strict import StrictFieldsMixin
 from programmes.models import Opportunity
 
 
@@ -190,7 +191,7 @@ class MatchRunQueueDownSerializer(serializers.Serializer):
     run = MatchRunSerializer(read_only=True)
 
 
-class MatchRunStartSerializer(serializers.Serializer):
+class MatchRunStartSerializer(StrictFieldsMixin, serializers.Serializer):
     """What to rescore: everything, one firm or one opportunity (the scope follows from the slug given)."""
 
     # A batch run is an import's own: nobody asks for one by hand.

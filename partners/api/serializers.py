@@ -13,6 +13,7 @@ from matching import messages
 from partners.models import ForeignPartnership, Introduction, Partner, PartnerFit
 from partners.selectors import introduction_steps
 from partners.services import MESSAGE_MAX_LENGTH
+from portal.api.strict import StrictFieldsMixin
 from programmes.models import Opportunity
 
 
@@ -123,7 +124,7 @@ class IntroductionConsultantSerializer(IntroductionSerializer):
         fields = [*IntroductionSerializer.Meta.fields, "notes"]
 
 
-class IntroductionRequestSerializer(serializers.Serializer):
+class IntroductionRequestSerializer(StrictFieldsMixin, serializers.Serializer):
     """POST body: which firm asks, for which partner and (optionally) which opportunity, and why."""
 
     company = serializers.SlugField()
@@ -153,7 +154,7 @@ class IntroductionRequestSerializer(serializers.Serializer):
         return opportunity
 
 
-class IntroductionMoveSerializer(serializers.Serializer):
+class IntroductionMoveSerializer(StrictFieldsMixin, serializers.Serializer):
     """PATCH body (consultants): the new status, the reason the firm will read, and internal notes; each optional
     (without a status the request stays where it is)."""
 

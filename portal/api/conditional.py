@@ -1,4 +1,5 @@
-"""ETag and Last-Modified on record details, so that clients can poll with conditional GETs."""
+"""ETag and Last-Modified on record details, so that clients can poll with conditional GETs (and, where a detail
+can be written, send its ETag back in If-Match so that a change made from an old copy is refused)."""
 
 import hashlib
 import json
@@ -6,7 +7,15 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
+from django.utils.translation import gettext as _
+from rest_framework import status
 from rest_framework.response import Response
+
+
+def representation_etag(request, data: object) -> str:
+    """The strong ETag of DATA as REQUEST's renderer sends it: a hash, so it changes with anything the client sees."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True)
+    return quote_etag(hashlib.sha256(f"{request.accepted_renderer.format}:{payload}".encode()).hexdigest()[:32])
 
 
 class ConditionalRetrieveMixin:
@@ -21,8 +30,7 @@ class ConditionalRetrieveMixin:
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         data = self.get_serializer(instance).data
-        payload = json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True)
-        etag = quote_etag(hashlib.sha256(f"{request.accepted_renderer.format}:{payload}".encode()).hexdigest()[:32])
+        etag = representation_etag(request, data)
         modified = getattr(instance, self.last_modified_field, None)
         last_modified = int(modified.timestamp()) if modified else None
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
@@ -32,3 +40,28 @@ class ConditionalRetrieveMixin:
         if last_modified is not None:
             response["Last-Modified"] = http_date(last_modified)
         return response
+
+
+def precondition_failed(etag: str | None) -> Response:
+    """412: the client's If-Match (or If-None-Match) names a copy that is no longer current.
+    The current ETag comes with it, where there is one, so the client sees its copy is old."""
+    detail = _(
+        "This changed since the copy your If-Match names (someone saved it, added or removed it): read it again, "
+        "reapply your change and send its new ETag. Nothing was changed."
+    )
+    response = Response({"detail": detail}, status=status.HTTP_412_PRECONDITION_FAILED)
+    if etag is not None:
+        response["ETag"] = etag
+    return response
+
+
+def precondition_refused(request, etag: str | None) -> bool:
+    """Whether REQUEST's preconditions (If-Match, If-None-Match) refuse a write to a resource
+    whose current ETag is ETAG (None: it does not exist), as RFC 9110 says: `If-Match: *` needs it to exist,
+    `If-None-Match: *` needs it not to."""
+    return get_conditional_response(request, etag=etag) is not None  # no Last-Modified: If-Unmodified-Since unread
+
+
+def has_precondition(request) -> bool:
+    """Whether the client made its write conditional; without one it is made whatever happened meanwhile (v1)."""
+    return any(name in request.headers for name in ("If-Match", "If-None-Match"))

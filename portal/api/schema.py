@@ -1,4 +1,5 @@
-"""What the OpenAPI schema says beyond drf-spectacular's defaults: shared enums, and the errors each operation answers.
+"""What the OpenAPI schema says beyond drf-spectacular's defaults: shared enums, the errors each operation answers, and
+that request bodies take no property beyond their fields.
 
 drf-spectacular documents only the success answer of an operation (error responses are its open issue #101). The
 API's errors take one of two shapes (portal/api/exceptions.py, portal/errors.py), so one schema component, `Error`,
@@ -10,11 +11,12 @@ from typing import Any
 
 from django_countries import countries
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ComponentRegistry, ResolvedComponent
+from drf_spectacular.plumbing import ComponentRegistry, ResolvedComponent, force_instance
 from rest_framework.permissions import SAFE_METHODS
 
 from portal.api.pagination import StandardPagination
 from portal.api.permissions import IsConsultant
+from portal.api.strict import StrictFieldsMixin
 
 COUNTRY_CHOICES = [(code, name) for code, name in countries]
 
@@ -75,10 +77,24 @@ class ErrorResponsesAutoSchema(AutoSchema):
         responses = operation["responses"]
         errors = self._error_descriptions(operation.get("parameters", []), has_body="requestBody" in operation)
         for code, description in errors.items():
-            # A status an operation documents itself keeps its words; it gets the body if it had none.
-            documented = responses.setdefault(code, {"description": description})
-            documented.setdefault("content", {"application/json": {"schema": ERROR.ref}})
+            responses.setdefault(code, {"description": description})
+        for code, documented in responses.items():
+            # A status an operation documents itself keeps its words; an error gets the body if it had none.
+            if code.startswith("4"):
+                documented.setdefault("content", {"application/json": {"schema": ERROR.ref}})
         return operation
+
+    def _map_serializer(self, serializer: Any, direction: str, bypass_extensions: bool = False) -> dict[str, Any]:
+        """A request body of a StrictFieldsMixin serializer (every write's) says it takes no other property: the API
+        answers 400 to one (portal/api/strict.py)."""
+        schema: dict[str, Any] = super()._map_serializer(serializer, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(force_instance(serializer), StrictFieldsMixin)
+            and schema.get("type") == "object"
+        ):
+            schema["additionalProperties"] = False
+        return schema
 
     def _error_descriptions(self, parameters: list[dict[str, Any]], *, has_body: bool) -> dict[str, str]:
         """The error statuses this operation answers, from its parameters, method and permissions, with why."""

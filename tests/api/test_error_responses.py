@@ -83,8 +83,13 @@ def test_a_detail_documents_a_missing_or_another_firms_record_as_a_404(schema):
         ("get", "/match-runs/", {"200", "400", "401", "403", "404"}),  # consultants only: staff get 403
         ("get", "/changes/", {"200", "400", "401"}),  # not paged by number
         ("post", "/companies/", {"201", "400", "401", "403"}),  # a body: 400 when it is not valid
-        ("put", "/companies/{company_slug}/pipeline/{opportunity_slug}/", {"200", "400", "401", "403", "404"}),
-        ("delete", "/companies/{company_slug}/pipeline/{opportunity_slug}/", {"204", "401", "403", "404"}),  # no body
+        # 201 creates the entry; 412 refuses a change whose If-Match names an older copy of it
+        (
+            "put",
+            "/companies/{company_slug}/pipeline/{opportunity_slug}/",
+            {"200", "201", "400", "401", "403", "404", "412"},
+        ),
+        ("delete", "/companies/{company_slug}/pipeline/{opportunity_slug}/", {"204", "401", "403", "404", "412"}),
         ("post", "/match-runs/", {"202", "400", "401", "403", "503"}),
     ],
 )

@@ -9,6 +9,7 @@ from portal.models import SecretLink
 from portal.secret_links import secret_link_issue
 from tests.factories import MatchFactory, OpportunityFactory
 from tests.pages import days
+from workspace.models import PipelineEntry
 
 
 def parse(response) -> Calendar:
@@ -180,3 +181,49 @@ def test_a_followed_edition_with_no_score_yet_is_in_the_firms_feed(anon_client, 
     expected = events["expo-next-event@kakehashi"]
     assert str(expected["SUMMARY"]) == "Expected: Expo 2027" and str(expected["STATUS"]) == "TENTATIVE"
     assert "In your pipeline: Watching." in str(expected["DESCRIPTION"])
+
+
+def test_the_firms_feed_carries_the_due_dates_set_in_its_pipeline_linking_to_each_entry(
+    anon_client, alice_matches, alice, bob, firm_a, firm_b, world
+):
+    from workspace.services import pipeline_entry_save
+
+    laser = pipeline_entry_save(
+        company=firm_a, opportunity=world["laser"], by=alice, stage="pursuing", owner=alice, due_on=days(7)
+    )
+    pipeline_entry_save(company=firm_a, opportunity=world["hub"], by=alice, due_on=days(60))  # no deadline of its own
+    pipeline_entry_save(company=firm_a, opportunity=world["cyber"], by=alice)  # due on its deadline: already there
+    pipeline_entry_save(company=firm_a, opportunity=world["event"], by=alice, stage="no_bid", due_on=days(15))
+    pipeline_entry_save(company=firm_b, opportunity=world["laser"], by=bob, due_on=days(3))  # another firm's
+
+    calendar = parse(anon_client.get("/calendar/private.ics", {"token": feed_token(alice, firm_a)}))
+    events = events_by_uid(calendar)
+
+    hub = PipelineEntry.objects.get(company=firm_a, opportunity=world["hub"])
+    due = {uid for uid in events if uid.startswith("pipeline-")}
+    assert due == {f"pipeline-{laser.pk}-due@kakehashi", f"pipeline-{hub.pk}-due@kakehashi"}
+    event = events[f"pipeline-{laser.pk}-due@kakehashi"]
+    assert str(event["SUMMARY"]) == "Due: High-power laser call (Pursuing)"
+    assert event.decoded("DTSTART") == days(7)
+    assert str(event["URL"]) == "http://testserver/workspace/firm-a/pipeline/laser-call/"
+    assert "Stage: Pursuing. Owner: alice." in str(event["DESCRIPTION"])
+    assert "laser-call-deadline@kakehashi" in events  # the record's own deadline stays beside it
+    assert len([uid for uid in events if uid.startswith("cyber-call")]) == 1
+    bob_feed = events_by_uid(parse(anon_client.get("/calendar/private.ics", {"token": feed_token(bob, firm_b)})))
+    assert f"pipeline-{laser.pk}-due@kakehashi" not in bob_feed
+    assert len([uid for uid in bob_feed if uid.startswith("pipeline-")]) == 1
+
+
+def test_a_due_date_in_the_feed_follows_the_entry_and_leaves_with_a_dismissal(
+    alice_client, alice_matches, alice, firm_a, world
+):
+    from workspace.services import match_feedback_give, pipeline_entry_save
+
+    entry = pipeline_entry_save(company=firm_a, opportunity=world["laser"], by=alice, due_on=days(5))
+    pipeline_entry_save(company=firm_a, opportunity=world["laser"], by=alice, due_on=days(6))
+    uid = f"pipeline-{entry.pk}-due@kakehashi"
+
+    moved = events_by_uid(parse(alice_client.get("/calendar/firm-a.ics")))[uid]
+    assert moved.decoded("DTSTART") == days(6)  # one entry, moved, not a second one
+    match_feedback_give(company=firm_a, opportunity=world["laser"], reason="too_early", by=alice)
+    assert uid not in events_by_uid(parse(alice_client.get("/calendar/firm-a.ics")))

@@ -1,6 +1,7 @@
 """Dates on a user's own pages read as the rest of the site writes them (DATE_FORMAT / DATETIME_FORMAT in Japan
 time: "Dec. 4, 2026, 5:49 p.m." and "2026年12月4日17:49"), not as ISO strings; and a pipeline entry's due date set
-by hand cannot lie more than a year in the past (1900-01-01 was taken)."""
+by hand cannot lie more than a year in the past (1900-01-01 was taken) nor more than ten years ahead (9999-12-31
+was taken)."""
 
 import datetime
 
@@ -112,3 +113,43 @@ def test_a_date_a_little_in_the_past_and_an_old_date_already_there_are_kept(alic
     )
 
     assert (saved.due_on, saved.notes) == (datetime.date(2020, 1, 31), "Lost.")
+
+
+def ten_years_on() -> datetime.date:
+    today = timezone.localdate()
+    return today.replace(year=today.year + 10, day=28 if (today.month, today.day) == (2, 29) else today.day)
+
+
+def test_a_due_date_more_than_ten_years_ahead_is_refused_on_the_page_naming_the_latest(alice_client, entry):
+    form = {"stage": "pursuing", "owner": "", "due_on": "9999-12-31", "notes": "Keep this note."}
+
+    response = alice_client.post("/workspace/firm-a/pipeline/laser-call/", form)
+
+    assert response.status_code == 200
+    with translation.override("en"):
+        shown = f"A due date can be at most 10 years ahead: give {date_format(ten_years_on())} or earlier."
+    assert shown in response.text
+    assert response.context["form"].errors["due_on"] == [shown]  # beside the field
+    assert response.context["form"]["notes"].value() == "Keep this note."
+    assert PipelineEntry.objects.get().due_on == datetime.date(2026, 12, 31)
+    japanese = alice_client.post("/ja/workspace/firm-a/pipeline/laser-call/", form).text
+    assert "期限日は10年先までしか指定できません。" in japanese
+
+
+def test_the_api_refuses_a_due_date_too_far_ahead_naming_due_on(alice_client, entry):
+    url = "/api/v1/companies/firm-a/pipeline/laser-call/"
+
+    response = alice_client.put(url, {"due_on": "9999-12-31"}, content_type="application/json")
+
+    assert response.status_code == 400 and list(response.json()) == ["due_on"]
+    assert response.json()["due_on"][0].startswith("A due date can be at most 10 years ahead: give ")
+    assert PipelineEntry.objects.get().due_on == datetime.date(2026, 12, 31)
+
+
+def test_ten_years_ahead_and_a_records_later_deadline_are_taken(alice, firm_a, entry):
+    saved = pipeline_entry_save(company=firm_a, opportunity=entry.opportunity, by=alice, due_on=ten_years_on())
+    assert saved.due_on == ten_years_on()
+
+    far_call = CallFactory(slug="far-call", closes_on=datetime.date(2099, 3, 31))
+    early = pipeline_entry_save(company=firm_a, opportunity=far_call, by=alice, due_on=datetime.date(2099, 3, 1))
+    assert early.due_on == datetime.date(2099, 3, 1)  # before the record's own deadline: never absurd

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from portal.api.strict import StrictFieldsMixin
 from workspace.models import MatchFeedback, PipelineEntry
 
 
@@ -22,8 +23,14 @@ class PipelineEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PipelineEntryWriteSerializer(serializers.Serializer):
-    """What a PUT may set; fields left out keep their value (a new entry watches, due on the record's deadline)."""
+class PipelineEntryWriteSerializer(StrictFieldsMixin, serializers.Serializer):
+    """What a PUT may set; fields left out keep their value (a new entry watches, due on the record's deadline).
+
+    The notes are `note` here, as in every v1 answer (the pages and the CSV say "notes"): a body with `notes` is a
+    400 that suggests `note`. The answer's read-only fields may come back in a GET-then-PUT and are ignored.
+    """
+
+    echoed_fields = tuple(PipelineEntrySerializer.Meta.fields)
 
     stage = serializers.ChoiceField(choices=PipelineEntry.Stage.choices, required=False)
     owner = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=150)
@@ -55,7 +62,7 @@ class MatchFeedbackSerializer(serializers.ModelSerializer):
         return False
 
 
-class MatchFeedbackWriteSerializer(serializers.Serializer):
+class MatchFeedbackWriteSerializer(StrictFieldsMixin, serializers.Serializer):
     """A POST marking a match not relevant: `relevant` must be false, with a reason from the fixed list."""
 
     relevant = serializers.BooleanField()
