@@ -12,22 +12,44 @@ from django.utils.translation import gettext_lazy as _
 from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin, localised_column
 from workspace.models import MatchFeedback, PipelineEntry
 from workspace.services import (
+    PipelineEntryConflict,
     match_feedback_withdraw,
     pipeline_due_on_check,
     pipeline_entry_delete,
     pipeline_entry_save,
+    pipeline_entry_version,
+    pipeline_entry_version_check,
 )
 
 
 class PipelineEntryAdminForm(forms.ModelForm):
-    """The admin's form, refusing a due date far in the past or ahead beside the field (the service's own rule)."""
+    """The admin's form, refusing a due date far in the past or ahead beside the field (the service's own rule), and
+    a save drawn from an older version of the entry than the stored one, as the firm's page does."""
+
+    # The version the form was drawn from (workspace.services.pipeline_entry_version); empty on an add.
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = PipelineEntry
         fields = ["company", "opportunity", "stage", "owner", "due_on", "notes"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = pipeline_entry_version(self.instance)
+
     def clean(self) -> dict:
         cleaned = super().clean()
+        if self.instance.pk and cleaned.get("version"):
+            # The admin's change view runs in one transaction: the lock holds until the save below it.
+            stored = PipelineEntry.objects.select_for_update().filter(pk=self.instance.pk).first()
+            try:
+                pipeline_entry_version_check(stored, cleaned["version"])
+            except PipelineEntryConflict as conflict:
+                self.add_error(None, conflict.said())
+                if stored is not None:  # saving again is then deliberate, as on the firm's page
+                    self.data = self.data.copy()
+                    self.data["version"] = pipeline_entry_version(stored)
         current = PipelineEntry.objects.filter(pk=self.instance.pk).values_list("due_on", flat=True).first()
         try:
             opportunity = cleaned.get("opportunity")

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -24,6 +25,7 @@ from matching import dispatch  # workspace sits above matching: rescoring a firm
 from matching.marks import feedback_marks_replace
 from portal.generations import generations_bump
 from portal.roles import Viewer
+from portal.text import punct
 from programmes.models import Opportunity, OpportunityArea
 from workspace.models import MatchFeedback, PipelineEntry
 
@@ -73,6 +75,22 @@ class PipelineEntryConflict(Exception):
         super().__init__("The pipeline entry changed since this change was drawn from it.")
         self.entry, self.changed, self.by = entry, changed, by
 
+    def said(self) -> str:
+        """The refusal in the reader's language, naming who changed which fields (the page and the admin say it)."""
+        if self.entry is None:
+            return _(
+                "This entry was removed from the pipeline after you opened it. Nothing was saved: save again to add "
+                "it back with what you typed."
+            )
+        labels = punct(",").join(
+            str(capfirst(PipelineEntry._meta.get_field(name).verbose_name)) for name in self.changed
+        )
+        who = self.by.get_username() if self.by is not None else _("Someone")
+        return _(
+            "%(who)s saved this entry after you opened it, changing: %(fields)s. Nothing was saved: what you typed is "
+            "still in the form, and the entry as it is now is shown above it. Save again to keep your version."
+        ) % {"who": who, "fields": labels}
+
 
 def pipeline_entry_version(entry: PipelineEntry) -> str:
     """The token of the entry's current version, which a form or an API client hands back with its change: every
@@ -80,7 +98,7 @@ def pipeline_entry_version(entry: PipelineEntry) -> str:
     return entry.updated_at.isoformat()
 
 
-def _version_check(entry: PipelineEntry | None, version: str | None) -> None:
+def pipeline_entry_version_check(entry: PipelineEntry | None, version: str | None) -> None:
     """Refuse (PipelineEntryConflict) a change drawn from VERSION when ENTRY (locked) is no longer at it."""
     if version is None or (entry is not None and pipeline_entry_version(entry) == version):
         return
@@ -153,7 +171,7 @@ def pipeline_entry_save(
     removed) since, nothing is written and PipelineEntryConflict says what changed."""
     workspace_edit_check(user=by, company=company)
     found = PipelineEntry.objects.select_for_update().filter(company=company, opportunity=opportunity).first()
-    _version_check(found, version)
+    pipeline_entry_version_check(found, version)
     created = found is None
     entry: PipelineEntry = found or PipelineEntry(company=company, opportunity=opportunity, due_on=opportunity.deadline)
     if stage is not None:
@@ -211,7 +229,7 @@ def pipeline_entry_delete(*, entry: PipelineEntry, by: Viewer | None, version: s
     """Take an entry off the firm's pipeline (its history stays); with VERSION, only if nobody saved it since
     (PipelineEntryConflict otherwise)."""
     workspace_edit_check(user=by, company=entry.company)
-    _version_check(PipelineEntry.objects.select_for_update().filter(pk=entry.pk).first(), version)
+    pipeline_entry_version_check(PipelineEntry.objects.select_for_update().filter(pk=entry.pk).first(), version)
     entry._change_reason = REMOVED  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     entry._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     entry.delete()

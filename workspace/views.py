@@ -198,21 +198,7 @@ def _conflicted_form(
     data["version"] = pipeline_entry_version(conflict.entry) if conflict.entry is not None else ""
     form = PipelineEntryForm(data, instance=conflict.entry or entry, company=company)
     form.is_valid()
-    labels = punct(",").join(
-        str(capfirst(PipelineEntry._meta.get_field(name).verbose_name)) for name in conflict.changed
-    )
-    who = conflict.by.get_username() if conflict.by is not None else _("Someone")
-    if conflict.entry is None:
-        said = _(
-            "This entry was removed from the pipeline after you opened it. Nothing was saved: save again to add it "
-            "back with what you typed."
-        )
-    else:
-        said = _(
-            "%(who)s saved this entry after you opened it, changing: %(fields)s. Nothing was saved: what you typed is "
-            "still in the form, and the entry as it is now is shown above it. Save again to keep your version."
-        ) % {"who": who, "fields": labels}
-    form.add_error(None, said)
+    form.add_error(None, conflict.said())
     return form
 
 

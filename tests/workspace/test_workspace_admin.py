@@ -38,3 +38,26 @@ def test_staff_cannot_open_the_workspace_admin(alice_client, alice, firm_a):
     pipeline_entry_save(company=firm_a, opportunity=CallFactory(), by=alice)
     assert alice_client.get("/admin/workspace/pipelineentry/").status_code == 302  # to the admin's sign-in
     assert PipelineEntry.objects.count() == 1
+
+
+def test_a_consultants_admin_save_drawn_before_a_staff_edit_is_refused_and_keeps_the_staff_note(
+    consultant_client, alice, firm_a
+):
+    from tests.programmes.test_admin import _form_data
+
+    entry = pipeline_entry_save(company=firm_a, opportunity=CallFactory(title="Laser call"), by=alice)
+    url = f"/admin/workspace/pipelineentry/{entry.pk}/change/"
+    drawn = _form_data(consultant_client.get(url))
+    pipeline_entry_save(company=firm_a, opportunity=entry.opportunity, by=alice, notes="Call Hana about the brief")
+
+    refused = consultant_client.post(url, drawn | {"stage": "preparing"})
+
+    assert refused.status_code == 200
+    assert "alice saved this entry after you opened it, changing: Notes. Nothing was saved" in refused.text
+    entry.refresh_from_db()
+    assert (entry.stage, entry.notes) == ("watching", "Call Hana about the brief")
+
+    again = consultant_client.post(url, _form_data(refused))  # the form now carries the stored version
+    assert again.status_code == 302
+    entry.refresh_from_db()
+    assert entry.stage == "preparing"
