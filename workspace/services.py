@@ -83,7 +83,7 @@ class PipelineEntryConflict(Exception):
                 "it back with what you typed."
             )
         labels = punct(",").join(
-            str(capfirst(PipelineEntry._meta.get_field(name).verbose_name)) for name in self.changed
+            str(capfirst(getattr(PipelineEntry._meta.get_field(name), "verbose_name", name))) for name in self.changed
         )
         who = self.by.get_username() if self.by is not None else _("Someone")
         return _(
