@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from partners.models import PartnerFit
+from partners.models import Partner, PartnerFit
 from partners.selectors import partners_for_gap
-from tests.factories import CallFactory, MatchFactory
+from tests.factories import CallFactory, MatchFactory, OpportunityFactory
 from tests.partners.conftest import make_partner
 
 
@@ -118,3 +118,35 @@ def test_a_record_taking_any_technology_offers_the_firms_best_fitting_partners_o
         partners["it_prime"].slug,
         "shipyard-kk",
     ]
+
+
+def test_a_hub_offers_the_firms_best_fits_in_its_topics_before_the_partners_seen_at_it(firm_a, areas, partners):
+    hub = OpportunityFactory(slug="startup-door", kind="hub", areas=[areas["usv"], areas["uav"], areas["cyber"]])
+    # Start-ups that presented at the hub, in its topics but far from a USV maker's field.
+    for slug in ("lidar-startup", "suit-startup", "pitching-drones"):
+        make_partner(slug, role="startup", size="startup", areas={areas["uav"]: 0.4}).programmes.add(hub)
+    second_yard = make_partner("second-yard", role="prime", areas={areas["usv"]: 0.5})
+    now = timezone.make_aware(datetime.datetime(2026, 12, 2))
+    PartnerFit.objects.create(company=firm_a, partner=partners["shipyard"], score=59.0, computed_at=now)
+    PartnerFit.objects.create(company=firm_a, partner=second_yard, score=51.0, computed_at=now)
+    PartnerFit.objects.create(company=firm_a, partner=partners["it_prime"], score=45.0, computed_at=now)
+    lidar = Partner.objects.get(slug="lidar-startup")
+    PartnerFit.objects.create(company=firm_a, partner=lidar, score=24.0, computed_at=now)
+
+    offered = partners_for_gap(company_id=firm_a.pk, opportunity=hub)
+
+    # The firm's own fit decides on a hub: the shipyards, then the IT prime (cyber is one of the hub's topics).
+    assert [p.slug for p in offered] == ["shipyard-kk", "second-yard", "it-prime"]
+
+
+def test_on_a_hub_working_on_it_breaks_a_tie_of_fit(firm_a, areas, partners):
+    hub = OpportunityFactory(slug="startup-door", kind="hub", areas=[areas["uav"]])
+    seen_there = make_partner("zz-seen-there", role="startup", size="startup", areas={areas["uav"]: 1.0})
+    seen_there.programmes.add(hub)
+    now = timezone.make_aware(datetime.datetime(2026, 12, 2))
+    PartnerFit.objects.create(company=firm_a, partner=partners["drones"], score=40.0, computed_at=now)
+    PartnerFit.objects.create(company=firm_a, partner=seen_there, score=40.0, computed_at=now)
+
+    offered = partners_for_gap(company_id=firm_a.pk, opportunity=hub)
+
+    assert [p.slug for p in offered] == ["zz-seen-there", "drone-startup"]
