@@ -55,7 +55,6 @@ class PartnerDetailView(DetailView):
             context["member_of"] = Company.objects.member_of(user)
         return context
 
-
     def _asked_for(self) -> str | None:
         """The opportunity a link from a partner gap names (?opportunity=<slug>), for the request form to preselect:
         a published record's slug, else nothing (a bad value is ignored, as the form offers published records only)."""

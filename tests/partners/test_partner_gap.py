@@ -154,9 +154,7 @@ def test_on_a_hub_working_on_it_breaks_a_tie_of_fit(firm_a, areas, partners):
     assert [p.slug for p in offered] == ["zz-seen-there", "drone-startup"]
 
 
-def test_the_record_page_names_the_partners_to_talk_to_on_the_firms_partner_gap(
-    alice_client, firm_a, areas, partners
-):
+def test_the_record_page_names_the_partners_to_talk_to_on_the_firms_partner_gap(alice_client, firm_a, areas, partners):
     call = CallFactory(slug="usv-call", areas=[areas["usv"]])
     second_yard = make_partner("second-yard", role="prime", areas={areas["usv"]: 0.5}, name_ja="第二造船")
     now = timezone.make_aware(datetime.datetime(2026, 12, 2))
