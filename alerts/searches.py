@@ -43,8 +43,9 @@ def listing_search_query(query: str) -> str:
     return query_normalise(data.urlencode())
 
 
-def query_check(query: str) -> str:
-    """The normalised QUERY, or ValidationError on `query` naming the unknown or invalid parameter."""
+def query_check(query: str, *, labels: bool = False) -> str:
+    """The normalised QUERY, or ValidationError on `query` naming the unknown or invalid parameter (for an API
+    client), or with LABELS the refused filter by its label as the listing shows it (for a person)."""
     normal = query_normalise(query)
     data = QueryDict(normal, mutable=True)
     statuses = data.getlist("status")
@@ -66,7 +67,7 @@ def query_check(query: str) -> str:
         )  # fmt: skip
     form = OpportunityFilterSet(data, queryset=Opportunity.objects.none()).form
     if not form.is_valid():
-        raise ValidationError({"query": form_problems(form)})
+        raise ValidationError({"query": form_problems(form, labels=labels)})
     return normal
 
 
@@ -90,11 +91,12 @@ def _save(search: SavedSearch) -> SavedSearch:
 
 @transaction.atomic
 def saved_search_create(
-    *, user: User, name: str, query: str = "", frequency: str = SavedSearch.Frequency.DAILY
+    *, user: User, name: str, query: str = "", frequency: str = SavedSearch.Frequency.DAILY, labels: bool = False
 ) -> SavedSearch:
     """Save QUERY for USER under NAME (daily unless FREQUENCY says weekly; an empty query is the whole listing); the
-    records it lists now are its baseline, so only new ones are sent."""
-    normal = query_check(query)
+    records it lists now are its baseline, so only new ones are sent. LABELS: a refused filter is named by its label,
+    for a person (query_check)."""
+    normal = query_check(query, labels=labels)
     search = SavedSearch(user=user, name=name.strip(), query=normal, frequency=frequency)
     search.baseline = sorted(query_results(query=normal, user=user))
     return _save(search)

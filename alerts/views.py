@@ -170,6 +170,7 @@ def saved_search_add(request: HttpRequest) -> HttpResponse:
                 name=data["name"],
                 query=listing_search_query(data["query"]),
                 frequency=data["frequency"],
+                labels=True,  # a refused filter by the name the listing shows, not its parameter
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

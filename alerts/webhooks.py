@@ -110,8 +110,10 @@ def webhook_problems_check(endpoint: WebhookEndpoint, *, url: str | None, events
             error.update_error_dict(errors)
     if url is not None:
         try:
-            endpoint.full_clean(exclude=["position", "events"])
+            # The scheme first: "ftp://x" is refused for not being https, as the page explains, before the model's
+            # generic "Enter a valid URL." could answer for it.
             webhook_url_shape_check(url)
+            endpoint.full_clean(exclude=["position", "events"])
         except ValidationError as error:
             error.update_error_dict(errors)
     if errors:

@@ -196,6 +196,22 @@ def notice_gaps_attach(matches: Iterable[Match]) -> list[Match]:
     return matches
 
 
+def partner_gaps_attach(matches: Iterable[Match]) -> list[Match]:
+    """MATCHES, each with `gap_partners`: the partners to talk to on its "needs a Japanese partner or entity" gap,
+    as the gap plan and the API's `gaps_detail[].partners` name them (matching.hooks.gap_partners; [] without such a
+    gap). One read for the whole page."""
+    matches = list(matches)
+    needing = {
+        (m.company_id, m.opportunity_id)
+        for m in matches
+        if any(isinstance(g, dict) and g.get("code") in hooks.PARTNER_GAPS for g in m.gaps or [])
+    }
+    offered = hooks.gap_partners(needing) if needing else {}
+    for match in matches:
+        match.gap_partners = offered.get((match.company_id, match.opportunity_id), [])  # type: ignore[attr-defined]
+    return matches
+
+
 def match_scores_for(*, user: Viewer, company: Company | None, opportunity_ids: Iterable[int]) -> dict[int, Match]:
     """COMPANY's matches for a page of opportunities, by opportunity id: one query for the whole page."""
     ids = list(opportunity_ids)
@@ -209,7 +225,10 @@ def match_get(*, user: Viewer, company: Company | None, opportunity: Opportunity
     """COMPANY's match for one opportunity, if USER may see it."""
     if company is None:
         return None
-    return Match.objects.visible_to(user).filter(company=company, opportunity=opportunity).first()
+    found = Match.objects.visible_to(user).filter(company=company, opportunity=opportunity).first()
+    if found is not None:
+        found.opportunity = opportunity  # already read: the page links from the match without reading it again
+    return found
 
 
 def opportunity_top_match_list(*, user: Viewer, opportunity: Opportunity, limit: int = 10) -> list[Match]:
@@ -303,7 +322,8 @@ def _offer_partners(items: list[GapItem], limit: int = 3) -> None:
         seen: dict[str, dict[str, str]] = {}
         for m in item.matches[:limit]:
             for partner in offered.get((m.company_id, m.opportunity_id), []):
-                seen.setdefault(partner["slug"], partner)
+                # The record it was offered for, so the partner's request form can name it (?opportunity=).
+                seen.setdefault(partner["slug"], {**partner, "opportunity": m.opportunity.slug})
         item.partners = list(seen.values())[:limit]
 
 

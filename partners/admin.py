@@ -107,11 +107,13 @@ class IntroductionAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Only the moves the service allows are offered: the current status and the ones that may follow it.
+        # The list offers only the moves the service allows: the current status and the ones that may follow it.
+        # The field itself takes any status, so a move the rule refuses (a page loaded before someone else moved the
+        # request, a crafted post) is refused by introduction_move_check with its own words, as the API says it.
         current = self.instance.status
         allowed = {current, *TRANSITIONS.get(current, ())}
         field = self.fields["status"]
-        field.choices = [(value, label) for value, label in field.choices if value in allowed]
+        field.widget.choices = [(value, label) for value, label in field.choices if value in allowed]
 
     def clean(self) -> dict[str, Any]:
         """The move's rules on their fields, so a refused save keeps what was typed."""

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from alerts.preferences import language_of
 from partners.models import Introduction
@@ -57,6 +58,9 @@ def request_email(introduction: Introduction, language: str) -> dict[str, Any]:
         names = {"company": introduction.company.name, "partner": _partner_name(introduction, language)}
         subject = _("Kakehashi: %(company)s asks for an introduction to %(partner)s") % names
         lines = [_("%(company)s asks to be introduced to %(partner)s.") % names]
+        asker = _asker(introduction)
+        if asker:
+            lines.append(asker)
         title = _opportunity_title(introduction, language)
         if title:
             lines.append(_("It is for: %(title)s") % {"title": title})
@@ -66,25 +70,62 @@ def request_email(introduction: Introduction, language: str) -> dict[str, Any]:
     return {"subject": subject, "body": "\n".join(lines) + "\n", "language": language, "introduction": introduction.pk}
 
 
-def _in_a_sentence(label: str) -> str:
-    """A status label as a sentence reads it: "in review", not "In review" (Japanese has no capitals to lower)."""
-    return label[:1].lower() + label[1:]
+def _asker(introduction: Introduction) -> str:
+    """Who asked, for the consultant to answer: the user's name and address and their firm ("" if the user is gone)."""
+    user = introduction.requested_by
+    if user is None:
+        return ""
+    names = {
+        "name": user.get_full_name() or user.get_username(),
+        "email": user.email,
+        "company": introduction.company.name,
+    }
+    if user.email:
+        return _("Asked by %(name)s (%(email)s) of %(company)s.") % names
+    return _("Asked by %(name)s of %(company)s.") % names
+
+
+# What the asker is told of each status: the subject, then the first line. Nothing moves a request back to
+# "requested" today (services.TRANSITIONS); its words are here so that a new move cannot send a broken email.
+STATUS_WORDS: dict[str, tuple[str, str]] = {
+    Introduction.Status.REQUESTED: (
+        gettext_noop("Kakehashi: your request for an introduction to %(partner)s waits for a consultant"),
+        gettext_noop("The request of %(company)s to be introduced to %(partner)s waits for a consultant to review it."),
+    ),
+    Introduction.Status.IN_REVIEW: (
+        gettext_noop("Kakehashi: a consultant is reviewing your request for an introduction to %(partner)s"),
+        gettext_noop("A Kakehashi consultant is reviewing the request of %(company)s to be introduced to %(partner)s."),
+    ),
+    Introduction.Status.INTRODUCED: (
+        gettext_noop("Kakehashi: %(company)s has been introduced to %(partner)s"),
+        gettext_noop("A Kakehashi consultant has introduced %(company)s to %(partner)s."),
+    ),
+    Introduction.Status.DECLINED: (
+        gettext_noop("Kakehashi: your request for an introduction to %(partner)s was declined"),
+        gettext_noop("The request of %(company)s to be introduced to %(partner)s was declined."),
+    ),
+}
 
 
 def status_email(introduction: Introduction, language: str) -> dict[str, Any]:
-    """What the user who asked is told when a consultant moves their request, in LANGUAGE."""
+    """What the user who asked is told when a consultant moves their request, in LANGUAGE: a sentence for the new
+    status, then the reason for a decline or, for any other status, the consultant's note to the firm (the `reason`
+    field; the consultants' private `notes` are never in it)."""
     with translation.override(language):
-        names = {
-            "partner": _partner_name(introduction, language),
-            "status": _in_a_sentence(str(introduction.get_status_display())),
-            "company": introduction.company.name,
-        }
-        subject = _("Kakehashi: your introduction to %(partner)s is now %(status)s") % names
-        lines = [_("The request of %(company)s to be introduced to %(partner)s is now %(status)s.") % names]
-        if introduction.reason:
+        names = {"partner": _partner_name(introduction, language), "company": introduction.company.name}
+        subject, first_line = (_(words) % names for words in STATUS_WORDS[introduction.status])
+        lines = [first_line]
+        if introduction.reason and introduction.status == Introduction.Status.DECLINED:
             lines.append(_("Reason: %(reason)s") % {"reason": introduction.reason})
+        elif introduction.reason:
+            lines.append(_("Note from the consultant: %(note)s") % {"note": introduction.reason})
         lines += ["", _("See the request and its history: %(url)s") % {"url": introduction_url(introduction, language)}]
-    return {"subject": subject, "body": "\n".join(lines) + "\n", "language": language, "introduction": introduction.pk}
+    return {
+        "subject": subject,
+        "body": "\n".join(lines) + "\n",
+        "language": language,
+        "introduction": introduction.pk,
+    }
 
 
 def _put(introduction: Introduction, user: User, payload: dict[str, Any]) -> bool:

@@ -105,7 +105,8 @@ def _label(status: str) -> str:
 
 
 def introduction_move_check(*, current: str, status: str, reason: str = "") -> None:
-    """The rules of a move from CURRENT to STATUS, by field (the admin form shows them on its fields)."""
+    """The rules of a move from CURRENT to STATUS, by field (the admin form shows them on its fields, the API names
+    the field). The one place that says which moves are allowed; a save that keeps the status is no move."""
     if status not in Introduction.Status.values:
         raise ValidationError({"status": _("Unknown status %(s)s.") % {"s": status}})
     if status != current and status not in TRANSITIONS[current]:
@@ -115,7 +116,9 @@ def introduction_move_check(*, current: str, status: str, reason: str = "") -> N
                 % {"old": _label(current), "new": _label(status)}
             }
         )
-    if status == Introduction.Status.DECLINED and not (reason or "").strip():
+    # Declining needs a reason; a request already declined keeps the reason it was declined with, so an edit of
+    # its notes alone needs none typed again.
+    if status == Introduction.Status.DECLINED and status != current and not (reason or "").strip():
         raise ValidationError({"reason": _("Give the firm a reason for declining.")})
 
 

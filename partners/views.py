@@ -20,6 +20,7 @@ from partners.selectors import introduction_steps
 from partners.services import introduction_check_requester, introduction_request
 from portal.filterforms import filter_form_tune
 from portal.paging import ForgivingPaginationMixin
+from programmes.models import Opportunity
 
 
 class PartnerListView(ForgivingPaginationMixin, ListView):
@@ -49,10 +50,18 @@ class PartnerDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         if user.is_authenticated and "form" not in context:
-            context["form"] = IntroductionForm(user=user)
+            context["form"] = IntroductionForm(user=user, initial={"opportunity": self._asked_for()})
         if user.is_authenticated:  # asked (in the template) only when the user edits no firm: a viewer is told why
             context["member_of"] = Company.objects.member_of(user)
         return context
+
+    def _asked_for(self) -> str | None:
+        """The opportunity a link from a partner gap names (?opportunity=<slug>), for the request form to preselect:
+        a published record's slug, else nothing (a bad value is ignored, as the form offers published records only)."""
+        slug = self.request.GET.get("opportunity", "")
+        if slug and Opportunity.objects.published().filter(slug=slug).exists():
+            return slug
+        return None
 
 
 class IntroductionCreateView(LoginRequiredMixin, View):

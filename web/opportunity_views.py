@@ -21,6 +21,7 @@ from matching.selectors import (
     match_scores_for,
     notice_gaps_attach,
     opportunity_top_match_list,
+    partner_gaps_attach,
     stored_match_count,
 )
 from portal.filterforms import filter_form_tune
@@ -240,6 +241,7 @@ class OpportunityDetailView(DetailView):
         match = match_get(user=user, company=company, opportunity=opportunity)
         if match is not None:
             notice_gaps_attach([match])  # notices bearing on this firm's match (issue #13)
+            partner_gaps_attach([match])  # the partners to talk to on a partner gap, as the gap plan names them
         context.update(
             company=company,
             match=match,

@@ -162,3 +162,17 @@ def test_a_status_filter_naming_only_published_records_is_dropped_from_the_saved
     response = post(consultant_client, query="status=published&technology_area=usv")
 
     assert response.status_code == 201 and response.json()["query"] == "technology_area=usv"
+
+
+def test_saving_a_search_with_a_bad_filter_names_the_filter_as_the_listing_does(alice_client, usv):
+    body = {"name": "Bad", "frequency": "daily", "query": "technology_area=no-such-area"}
+
+    english = alice_client.post("/my/saved-searches/", body, follow=True).content.decode()
+    japanese = alice_client.post("/ja/my/saved-searches/", body, follow=True).content.decode()
+
+    assert "technology_area:" not in english and "technology_area：" not in japanese
+    english_error = "Technology area: Select a valid choice. no-such-area is not one of the available choices."
+    assert f'<li class="message error">{english_error}</li>' in english
+    japanese_error = "技術分野：正しく選択してください。 no-such-area は候補にありません。"
+    assert f'<li class="message error">{japanese_error}</li>' in japanese
+    assert not SavedSearch.objects.exists()

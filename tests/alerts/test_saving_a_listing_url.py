@@ -51,7 +51,7 @@ def test_a_bad_filter_value_is_still_refused_naming_it(alice, alice_client):
     response = alice_client.post(SAVE, {"name": "Odd", "frequency": "daily", "query": "kind=bogus&company=firm-a"})
 
     messages = [str(message) for message in get_messages(response.wsgi_request)]
-    assert len(messages) == 1 and messages[0].startswith("kind: Select a valid choice.")
+    assert len(messages) == 1 and messages[0].startswith("Kind: Select a valid choice.")  # the label the listing shows
     assert not SavedSearch.objects.exists()
 
 

@@ -491,3 +491,19 @@ def test_a_replay_with_the_queue_down_is_still_accepted_and_waits_for_the_sender
     assert OutboxMessage.objects.get().status == "pending"
     webhooks_deliver()  # the beat's next run
     assert [hit.status for hit in receiver.hits] == [500, 200]
+
+
+def test_a_url_of_another_scheme_is_refused_for_not_being_https_on_the_api_and_the_page(alice, alice_client, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = True  # made without a DNS look-up; refused below as a production server does
+    endpoint, _secret = webhook_endpoint_create(owner=alice, url="https://crm.example.com/hook", events=["*"])
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+
+    patched = _patch(alice_client, endpoint, {"url": "ftp://x"})
+    created = _create(alice_client, "ftp://x")
+    page = alice_client.post("/my/webhooks/add/", {"url": "ftp://x", "events": ["*"]})
+
+    assert (patched.status_code, created.status_code) == (400, 400)
+    assert patched.json() == created.json() == {"url": ["Webhook URLs must start with https://."]}
+    assert page.context["form"].errors["url"] == ["Webhook URLs must start with https://."]
+    endpoint.refresh_from_db()
+    assert endpoint.url == "https://crm.example.com/hook"

@@ -45,6 +45,8 @@ def test_a_request_puts_one_email_per_consultant_and_none_for_the_asker(requeste
     assert payload["subject"] == "Kakehashi: Firm A asks for an introduction to Shipyard Kk"
     assert "We build USVs and want a shipyard partner." in payload["body"]
     assert "It is for: USV call" in payload["body"]
+    # Who asked, so the consultant knows whom to answer.
+    assert "Asked by alice (alice@example.com) of Firm A." in payload["body"]
     # Consultants work the queue in the admin: the link goes there, not to the firm's page.
     assert (
         f"Work on it in the queue: https://kakehashi.example/admin/partners/introduction/{requested.pk}/change/"
@@ -81,8 +83,10 @@ def test_a_status_change_emails_the_asker_once_in_their_language(requested, alic
     ]
     declined = to_alice[1].payload
     assert declined["language"] == "ja"
-    assert declined["subject"] == "架け橋：造船への紹介依頼は現在「見送り」です"
-    assert "理由：造船所は今年は募集していません。" in declined["body"]
+    assert declined["subject"] == "架け橋：造船への紹介依頼は見送りとなりました"
+    assert declined["body"].startswith(
+        "Firm Aの造船への紹介依頼は見送りとなりました。\n理由：造船所は今年は募集していません。\n"
+    )
     assert f"https://kakehashi.example/ja/my/introductions/{requested.pk}/" in declined["body"]
     assert "call the yard" not in declined["body"]  # consultants' notes are never shown to the firm
 
@@ -91,7 +95,10 @@ def test_an_english_reader_gets_english(requested, alice, consultant):
     introduction_move(introduction=requested, status="in_review", by=consultant)
 
     payload = emails().get(user=alice).payload
-    assert payload["subject"] == "Kakehashi: your introduction to Shipyard Kk is now in review"
+    assert payload["subject"] == "Kakehashi: a consultant is reviewing your request for an introduction to Shipyard Kk"
+    assert payload["body"].startswith(
+        "A Kakehashi consultant is reviewing the request of Firm A to be introduced to Shipyard Kk.\n"
+    )
     assert f"https://kakehashi.example/my/introductions/{requested.pk}/" in payload["body"]
 
 
@@ -106,7 +113,7 @@ def test_the_alerts_sender_delivers_each_email_once(requested, alice, consultant
         [consultant.email, second_consultant.email, alice.email]
     )
     to_alice = next(message for message in mail.outbox if message.to == [alice.email])
-    assert to_alice.subject == "Kakehashi: your introduction to Shipyard Kk is now in review"
+    assert to_alice.subject == "Kakehashi: a consultant is reviewing your request for an introduction to Shipyard Kk"
     assert f"/my/introductions/{requested.pk}/" in to_alice.body
     assert set(emails().values_list("status", flat=True)) == {OutboxMessage.Status.SENT}
 
@@ -135,3 +142,44 @@ def test_the_admin_queue_writes_the_askers_email_and_a_notes_edit_writes_none(
 
     assert (moved.status_code, edited.status_code) == (302, 302)
     assert [row.key for row in emails().filter(user=alice)] == [f"introduction:{requested.pk}:in_review:{alice.pk}"]
+
+
+def test_a_successful_introduction_reads_as_one_with_the_consultants_note_so_labelled(requested, alice, consultant):
+    introduction_move(introduction=requested, status="in_review", by=consultant)
+    note = "Ms Sato at the yard expects your call."
+    introduction_move(introduction=requested, status="introduced", reason=note, notes="private", by=consultant)
+
+    payload = emails().get(user=alice, key__contains=":introduced:").payload
+    assert payload["subject"] == "Kakehashi: Firm A has been introduced to Shipyard Kk"
+    assert payload["body"].startswith(
+        "A Kakehashi consultant has introduced Firm A to Shipyard Kk.\n"
+        "Note from the consultant: Ms Sato at the yard expects your call.\n"
+    )
+    assert "Reason:" not in payload["body"] and "now introduced" not in payload["body"]
+    assert "private" not in payload["body"]
+
+
+def test_a_japanese_reader_is_told_of_an_introduction_in_japanese(requested, alice, consultant):
+    notification_settings_update(user=alice, data={"language": "ja"})
+    introduction_move(introduction=requested, status="in_review", by=consultant)
+    introduction_move(introduction=requested, status="introduced", reason="佐藤様からご連絡します。", by=consultant)
+
+    review, introduced = (row.payload for row in emails().filter(user=alice))
+    assert review["subject"] == "架け橋：造船への紹介依頼をコンサルタントが確認しています"
+    assert review["body"].startswith("架け橋のコンサルタントが、Firm Aの造船への紹介依頼を確認しています。\n")
+    assert introduced["subject"] == "架け橋：Firm Aを造船に紹介しました"
+    assert introduced["body"].startswith(
+        "架け橋のコンサルタントがFirm Aを造船に紹介しました。\n"
+        "コンサルタントからのメッセージ：佐藤様からご連絡します。\n"
+    )
+
+
+def test_a_consultant_reads_the_askers_name_when_the_user_has_one(alice, consultant, partners):
+    alice.first_name, alice.last_name = "Alice", "Nguyen"
+    alice.save()
+    introduction = introduction_request(
+        company=alice.memberships.get().company, partner=partners["shipyard"], message="USVs.", by=alice
+    )
+
+    body = emails().get(user=consultant, key__contains=f":{introduction.pk}:").payload["body"]
+    assert "Asked by Alice Nguyen (alice@example.com) of Firm A." in body

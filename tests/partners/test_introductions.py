@@ -239,7 +239,7 @@ def test_the_admin_offers_only_the_statuses_a_request_may_move_to(alice_client, 
 
     def offered() -> list[str]:
         form = consultant_client.get(f"/admin/partners/introduction/{pk}/change/").context["adminform"].form
-        return [value for value, _label in form.fields["status"].choices]
+        return [value for value, _label in form.fields["status"].widget.choices]
 
     requested = offered()
     Introduction.objects.filter(pk=pk).update(status="in_review")
@@ -249,6 +249,40 @@ def test_the_admin_offers_only_the_statuses_a_request_may_move_to(alice_client, 
     assert requested == ["requested", "in_review", "declined"]  # not "introduced", which the save would refuse
     assert in_review == ["in_review", "introduced", "declined"]
     assert offered() == ["introduced"]
+
+
+def test_the_admin_refuses_a_skipped_step_with_the_words_the_api_uses(alice_client, consultant_client, partners):
+    pk = ask(alice_client).json()["id"]  # requested: introducing it skips the review
+
+    admin = consultant_client.post(
+        f"/admin/partners/introduction/{pk}/change/", {"status": "introduced", "reason": "", "notes": "rang twice"}
+    )
+    api = consultant_client.patch(f"/api/v1/introductions/{pk}/", {"status": "introduced"}, "application/json")
+
+    assert admin.status_code == 200
+    words = "A request that is “Requested” cannot become “Introduced”."
+    assert admin.context["adminform"].form.errors == {"status": [words]}
+    assert api.json() == {"status": [words]}
+    assert "is not one of the available choices" not in admin.content.decode()
+    assert Introduction.objects.get(pk=pk).status == "requested"
+
+
+def test_a_notes_only_edit_of_a_declined_request_keeps_the_reason_the_firm_was_given(
+    alice_client, consultant_client, partners
+):
+    pk = ask(alice_client).json()["id"]
+    url = f"/api/v1/introductions/{pk}/"
+    consultant_client.patch(url, {"status": "declined", "reason": "The yard builds no USVs."}, "application/json")
+
+    notes = consultant_client.patch(url, {"notes": "asked again by phone"}, "application/json")
+    same_status = consultant_client.patch(url, {"status": "declined", "notes": "and by mail"}, "application/json")
+
+    assert notes.status_code == 200, notes.content
+    assert same_status.status_code == 200, same_status.content
+    body = same_status.json()
+    assert (body["status"], body["reason"], body["notes"]) == ("declined", "The yard builds no USVs.", "and by mail")
+    page = alice_client.get(f"/my/introductions/{pk}/").text
+    assert "The yard builds no USVs." in page and "by mail" not in page
 
 
 def test_the_database_refuses_a_second_open_request_written_around_the_service(firm_a, alice, partners):

@@ -108,6 +108,18 @@ def test_an_expected_edition_without_areas_borrows_its_previous_editions(alice_c
     assert "USV call" in section(html, "opportunities-heading")
 
 
+def test_the_japanese_brief_says_the_areas_come_from_the_linked_edition_not_the_next_one(alice_client, brief_world):
+    nxt = EventFactory(
+        slug="maritime-expo-next", title="Maritime Expo (next)", starts_on=None, ends_on=None,
+        expected_from=datetime.date(2029, 5, 1), expected_until=datetime.date(2029, 6, 30), expected_basis="pattern",
+    )  # fmt: skip
+    nxt.related.add(brief_world["event"])  # the 2027 edition: an earlier one
+    html = alice_client.get("/ja/my/briefs/maritime-expo-next/").content.decode()
+
+    assert "この回の分野はまだ記載されていないため、関連する回から引用しています：海洋博2027。" in html
+    assert "次の回" not in html
+
+
 def test_the_event_ics_has_the_dates_and_the_venue(alice_client, brief_world):
     response = alice_client.get(f"{URL}event.ics")
     entry = Calendar.from_ical(response.content).walk("VEVENT")[0]

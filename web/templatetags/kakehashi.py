@@ -173,6 +173,15 @@ def explain(context, item) -> str:
     return render(item, names_for(context.get("request")))
 
 
+@register.filter
+def partner_gap(item) -> bool:
+    """Whether a stored gap is "needs a Japanese partner or entity" (matching.hooks.PARTNER_GAPS), which names the
+    partners to talk to."""
+    from matching.hooks import PARTNER_GAPS
+
+    return isinstance(item, dict) and item.get("code") in PARTNER_GAPS
+
+
 # Reasons that lowered a score rather than say why it fits (the firm's own "not relevant" marks): the pages show
 # them apart from "Why it fits"; the API keeps them among the reasons, where v1 put them.
 LOWERING_REASONS = frozenset({"feedback_lowered"})
