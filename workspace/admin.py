@@ -27,7 +27,7 @@ class PipelineEntryAdminForm(forms.ModelForm):
     a save drawn from an older version of the entry than the stored one, as the firm's page does."""
 
     # The version the form was drawn from (workspace.services.pipeline_entry_version); empty on an add.
-    version = forms.CharField(required=False, widget=forms.HiddenInput)
+    version = forms.CharField(label=_("Version opened"), required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = PipelineEntry
