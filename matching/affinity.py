@@ -124,12 +124,11 @@ def trust_of(context: Float, declared: NDArray[np.bool_]) -> Float:
     return (CIVILIAN_FLOOR + (1.0 - CIVILIAN_FLOOR) * sure).astype(np.float32)
 
 
-def distinctive(profiles_t: sp.spmatrix | NDArray[np.floating], curated: sp.spmatrix) -> NDArray[np.bool_]:
-    """(V, n_areas): the words a reason may cite for each area. A word qualifies for an area when it is one of the
-    area's curated words (CURATED, the lexicon weights: its name, description, lexicon or related terms, context words
-    aside) and it weighs at least DISTINCTIVE times its mean weight over all areas' profiles in the area's profile.
-    Explanation only: the scores never read it."""
-    profiles = profiles_t.toarray() if sp.issparse(profiles_t) else np.asarray(profiles_t)
+def distinctive(profiles: NDArray[np.floating], curated: sp.spmatrix) -> NDArray[np.bool_]:
+    """(V, n_areas): the words a reason may cite for each area, given the dense PROFILES (V, n_areas). A word
+    qualifies for an area when it is one of the area's curated words (CURATED, the lexicon weights: its name,
+    description, lexicon or related terms, context words aside) and it weighs at least DISTINCTIVE times its mean
+    weight over all areas' profiles in the area's profile. Explanation only: the scores never read it."""
     return _qualifies(profiles, profiles.mean(axis=1, dtype=np.float64, keepdims=True), curated.toarray())
 
 
