@@ -13,6 +13,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import models
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,6 +25,7 @@ from django_countries import countries
 
 from alerts.addresses import EMAIL_CHANGED, EMAIL_CONFIRM_WITHIN, EMAIL_IN_USE, confirmation_link
 from matching.messages import render
+from matching.wording import date_words
 from notices.models import Notice
 from portal.models import EmailChange, OutboxMessage, SecretLink
 from portal.outbox import Outcome, outbox_deliver
@@ -32,6 +34,12 @@ from portal.services import EMAIL_CONFIRM_KIND
 from portal.text import labelled, localised, punct
 from programmes.models import Certification, Opportunity, TechnologyArea
 
+# The record's date fields: their changes are stored as ISO dates and read as the pages write dates.
+DATE_FIELDS = frozenset(
+    f.name
+    for f in Opportunity._meta.get_fields()
+    if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField)
+)
 # Outbox email kinds written from items by this module; any other kind brings its own subject and body.
 DIGEST_KINDS = ("digest", "reminder")
 SECTION_ORDER = ("deadlines", "searches", "followed", "matches", "notices")
@@ -112,6 +120,8 @@ def _value(value: Any, name: str, names: ValueNames) -> str:
     """A changed value as a reader knows it: area and certification names, country names, choice labels."""
     if value in (None, "", [], {}):
         return "—"
+    if isinstance(value, bool):  # japanese_entity: a yes or no, not Python's True
+        return str(_("Yes") if value else _("No"))
     if isinstance(value, Mapping):  # area_weights: {slug: weight}
         areas = names.areas()
         return punct(",").join(f"{areas.get(str(slug), str(slug))} {float(weight):g}" for slug, weight in value.items())
@@ -120,6 +130,8 @@ def _value(value: Any, name: str, names: ValueNames) -> str:
 
 
 def _named(name: str, values: list[str], names: ValueNames) -> list[str]:
+    if name in DATE_FIELDS:
+        return [date_words(v) for v in values]  # stored ISO, read as the pages write dates
     if name == "technology_areas":
         return [names.areas().get(v, v) for v in values]
     if name == "required_certifications":
@@ -148,7 +160,7 @@ def item_lines(item: Mapping[str, Any], names: ValueNames | None = None) -> list
             if kind == "deadline.starts"
             else ngettext("Closes in %(days)d day, on %(on)s", "Closes in %(days)d days, on %(on)s", days)
         )
-        return [text % {"days": days, "on": item.get("on", "")}]
+        return [text % {"days": days, "on": date_words(item.get("on", ""))}]
     if kind == "opportunity.archived":
         return [_("The record was archived.")]
     if kind == "source.reviewed":

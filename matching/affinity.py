@@ -30,6 +30,13 @@ CIVILIAN_FLOOR = 0.35  # a firm with no defence context keeps this share of its 
 WHOLE_KEYWORD = 1.0  # a whole curated keyword counts its idf across the areas
 RELATED_TERM = 0.2  # a curated related term (a broader word of the field) counts this share of it
 PART_OF_KEYWORD = 0.2  # any other word of the area's name, description or lexicon counts this share
+# A word a reason cites for an area must weigh at least this many times its mean over all areas' profiles
+# (docs/matching.md, "Explanations"): "build" or "work" sit in most profiles alike and are evidence of none.
+DISTINCTIVE = 3.0
+# Prefixes that hyphens split off as words of their own ("anti-submarine", "counter-drone"): a reason may cite them
+# inside a longer term ("anti jam"), never alone, where they say nothing ("anti" took Ocius's anti-submarine picket
+# duty for anti-jam electronic warfare).
+BOUND_PREFIXES = frozenset({"anti", "co", "counter", "cross", "inter", "multi", "non", "post", "pre", "self", "semi"})
 
 
 class AreaLike(Protocol):
@@ -117,6 +124,20 @@ def trust_of(context: Float, declared: NDArray[np.bool_]) -> Float:
     return (CIVILIAN_FLOOR + (1.0 - CIVILIAN_FLOOR) * sure).astype(np.float32)
 
 
+def distinctive(profiles: NDArray[np.floating], curated: sp.spmatrix) -> NDArray[np.bool_]:
+    """(V, n_areas): the words a reason may cite for each area, given the dense PROFILES (V, n_areas). A word
+    qualifies for an area when it is one of the area's curated words (CURATED, the lexicon weights: its name,
+    description, lexicon or related terms, context words aside) and it weighs at least DISTINCTIVE times its mean
+    weight over all areas' profiles in the area's profile. Explanation only: the scores never read it."""
+    return _qualifies(profiles, profiles.mean(axis=1, dtype=np.float64, keepdims=True), curated.toarray())
+
+
+def _qualifies(
+    profile: NDArray[np.floating], mean: NDArray[np.floating], curated: NDArray[np.floating]
+) -> NDArray[np.bool_]:
+    return np.asarray((curated > 0) & (profile > 0) & (profile >= DISTINCTIVE * mean), dtype=np.bool_)
+
+
 def related_terms(
     vocabulary: Vocabulary,
     text: sp.csr_matrix,
@@ -124,11 +145,16 @@ def related_terms(
     i: int,
     a: int,
     *,
+    curated: sp.spmatrix,
     skip: frozenset[int] = frozenset(),
     limit: int = 3,
 ) -> list[str]:
-    """The firm's words that bring it closest to area A's profile, other than the lexicon terms in SKIP."""
-    return profile_words(vocabulary, text, i, profiles_t[:, a].toarray().ravel(), skip=skip, limit=limit)
+    """The firm's words distinctive of area A (`distinctive`, CURATED being the lexicon weights) that bring it
+    closest to the area's profile, other than the lexicon terms in SKIP."""
+    column = profiles_t[:, a].toarray().ravel()
+    mean = np.asarray(profiles_t.mean(axis=1, dtype=np.float64)).ravel()
+    allowed = _qualifies(column, mean, curated.tocsc()[:, a].toarray().ravel())
+    return profile_words(vocabulary, text, i, column, allowed, skip=skip, limit=limit)
 
 
 def profile_words(
@@ -136,14 +162,17 @@ def profile_words(
     text: sp.csr_matrix,
     i: int,
     column: NDArray[np.floating],
+    allowed: NDArray[np.bool_],
     *,
     skip: frozenset[int] = frozenset(),
     limit: int = 3,
 ) -> list[str]:
-    """related_terms over one area's profile COLUMN given dense (the explainer keeps every column once per chunk)."""
+    """related_terms over one area's profile COLUMN given dense, with ALLOWED its column of `distinctive` (the
+    explainer keeps every column once per chunk). A one-letter word ("x" of "X-band") and a bound prefix on its own
+    (BOUND_PREFIXES) are never cited."""
     lo, hi = text.indptr[i], text.indptr[i + 1]
     terms, weights = text.indices[lo:hi], text.data[lo:hi]
-    share = weights * column[terms]
+    share = np.where(allowed[terms], weights * column[terms], 0.0)
     order = np.argsort(-share)
     found: list[str] = []
     for k in order.tolist():
@@ -153,7 +182,7 @@ def profile_words(
         if term in skip:
             continue
         name = surface(vocabulary.name(term))
-        if name and name not in found:
+        if len(name) > 1 and name not in BOUND_PREFIXES and name not in found:
             found.append(name)
     return found
 

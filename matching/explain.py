@@ -72,7 +72,9 @@ class Explainer:
         for j, order in enumerate(self._area_order):
             self._area_position[j, order] = np.arange(len(order))
         self._area_text: dict[tuple[int, int], str] = {}
-        self._profiles: np.ndarray | None = None  # (V, n_areas) dense copy of corpus.profiles_t, made when needed
+        # (V, n_areas) a dense copy of corpus.profiles_t and the words a reason may cite (affinity.distinctive),
+        # made when first needed
+        self._profiles: tuple[np.ndarray, np.ndarray] | None = None
         self._any_technology_text: np.ndarray | None = None
         # Opportunities asking for the same areas with the same weights share their firms' capability reasons.
         _, signature = (
@@ -181,8 +183,8 @@ class Explainer:
         return self._area_piece[key]
 
     def profile_terms(self, i: int, a: int) -> list[str]:
-        """Up to MAX_TERMS of firm i's words that bring it closest to area a's profile, as affinity.related_terms
-        names them, a word that a longer one holds left out ("torpedo" beside "torpedo shape").
+        """Up to MAX_TERMS of firm i's words distinctive of area a that bring it closest to the area's profile, as
+        affinity.related_terms names them, a word that a longer one holds left out ("torpedo" beside "torpedo shape").
 
         affinity.profile_words, over a dense copy of the profiles made once per chunk: slicing the sparse profiles
         for each (firm, area) cost a second a full run. tests/matching/test_profile_reasons.py checks
@@ -190,9 +192,11 @@ class Explainer:
         if self._profiles is None:
             if self.corpus.profiles_t is None:
                 return []
-            self._profiles = self.corpus.profiles_t.toarray()
+            dense = self.corpus.profiles_t.toarray()
+            self._profiles = dense, affinity.distinctive(dense, self.corpus.keyword_weights)
+        profiles, citable = self._profiles
         found = affinity.profile_words(
-            self.corpus.vocabulary, self.firms.text, i, self._profiles[:, a], limit=2 * MAX_TERMS
+            self.corpus.vocabulary, self.firms.text, i, profiles[:, a], citable[:, a], limit=2 * MAX_TERMS
         )
         # Names are lower-case words joined by spaces, so spaces around them find one held by another (terms.py's
         # regular expressions, one per pair of names, cost a second a run).

@@ -179,6 +179,9 @@ def record_change_items(changes: Mapping[str, Mapping[str, Any]] | None) -> list
     changes = dict(changes)
     items = []
     areas = changes.pop("technology_areas", None)
+    weights = changes.pop("area_weights", None)
+    if weights and _weights_moved(weights):  # an area added or dropped is said below; a weight that moved is not
+        changes["area_weights"] = weights
     if areas:
         old_areas, new_areas = set(areas.get("old") or []), set(areas.get("new") or [])
         items += [item("record_lists_area", area=slug) for slug in sorted(new_areas - old_areas)]
@@ -193,6 +196,12 @@ def record_change_items(changes: Mapping[str, Mapping[str, Any]] | None) -> list
     if changes:
         items.append(item("record_fields_changed", fields=sorted(changes)))
     return items
+
+
+def _weights_moved(change: Mapping[str, Any]) -> bool:
+    """Whether an `area_weights` change moved the weight of an area the record lists both before and after."""
+    old, new = change.get("old") or {}, change.get("new") or {}
+    return any(old[slug] != new[slug] for slug in old.keys() & new.keys())
 
 
 def _opportunity_data(ids: set[int]) -> dict[int, dict[str, str]]:

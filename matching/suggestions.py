@@ -62,7 +62,9 @@ def suggest(
                 continue
             terms = keyword_terms(corpus, weights[a], firms.text, i)
             if not terms and corpus.profiles_t is not None:
-                terms = affinity.related_terms(corpus.vocabulary, firms.text, corpus.profiles_t, i, a)
+                terms = affinity.related_terms(
+                    corpus.vocabulary, firms.text, corpus.profiles_t, i, a, curated=corpus.keyword_weights
+                )
             if terms:
                 found.append(item("area_suggested", area=corpus.areas[a].slug, terms=terms))
         out.append(found)

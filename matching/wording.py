@@ -22,7 +22,7 @@ COMPONENT_WORDS = {
     "compliance": gettext_lazy("compliance"),
     "timing": gettext_lazy("timing"),
 }
-# The record fields programmes.changes tracks, as a reader names them.
+# The record fields programmes.changes tracks (TRACKED_FIELDS, every one of them), as a reader names them.
 FIELD_WORDS = {
     "kind": gettext_lazy("kind"),
     "status": gettext_lazy("status"),
@@ -41,6 +41,7 @@ FIELD_WORDS = {
     "japanese_entity": gettext_lazy("Japanese entities only"),
     "eligibility_notes": gettext_lazy("eligibility notes"),
     "technology_areas": gettext_lazy("technology areas"),
+    "area_weights": gettext_lazy("technology area weights"),
     "required_certifications": gettext_lazy("required certifications"),
 }
 

@@ -76,6 +76,13 @@ def punct(mark: str) -> str:
     return japanese if reading_japanese() else english
 
 
+def full_stop(text: Any) -> str:
+    """TEXT ended with a full stop in the reader's language, unless it already ends with one: a sentence that ends
+    with a time ("as of Dec. 5, 2026, 4:16 p.m.") is closed by the time's own point, never by two."""
+    text = str(text).rstrip()
+    return text if text.endswith((".", "。", "!", "?", "！", "？")) else text + punct(".")
+
+
 def labelled(label: Any, value: Any) -> str:
     """ "Label: value" in English, "ラベル：値" in Japanese."""
     return f"{label}{punct(':')}{value}"

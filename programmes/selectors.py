@@ -1,8 +1,9 @@
 """Reads of opportunities that need more than one QuerySet call: the home page's counts and dated lists."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -69,3 +70,49 @@ def unscored_because(opportunity: Opportunity, on: datetime.date | None = None) 
     if opportunity.status != Opportunity.Status.PUBLISHED:
         return "status"
     return "expected" if opportunity.expected else "undated"
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    """A record that was public and has since been archived: what its page still says about it."""
+
+    opportunity: Opportunity
+    archived_at: datetime.datetime
+
+
+def opportunity_withdrawn_get(*, slug: str) -> Withdrawn | None:
+    """The archived record SLUG if it was ever published, with when it was last archived (from its history; two
+    queries). None for any other slug: a draft, or a record archived before anyone saw it, stays unknown (404)."""
+    opportunity = (
+        Opportunity.objects.filter(slug=slug, status=Opportunity.Status.ARCHIVED)
+        .prefetch_related(Prefetch("area_links", queryset=OpportunityArea.objects.select_related("technology_area")))
+        .first()
+    )
+    if opportunity is None:
+        return None
+    rows = list(opportunity.history.order_by("-history_date", "-history_id").values_list("status", "history_date"))
+    archived_at = None
+    for status, when in rows:  # newest first: the start of the archived stretch the record is in now
+        if status != Opportunity.Status.ARCHIVED:
+            break
+        archived_at = when
+    was_public = any(status == Opportunity.Status.PUBLISHED for status, _when in rows)
+    return Withdrawn(opportunity, archived_at) if archived_at is not None and was_public else None
+
+
+def opportunity_alternative_list(*, opportunity: Opportunity, user: Viewer, limit: int = 5) -> list[Opportunity]:
+    """Up to LIMIT published records open today that share an area with OPPORTUNITY, soonest deadline first: where
+    a reader of a withdrawn record can go instead."""
+    areas = [link.technology_area_id for link in opportunity.area_links.all()]
+    if not areas:
+        return []
+    records = (
+        Opportunity.objects.visible_to(user)
+        .published()
+        .open_on(timezone.localdate())
+        .filter(Exists(OpportunityArea.objects.filter(opportunity=OuterRef("pk"), technology_area_id__in=areas)))
+        .exclude(pk=opportunity.pk)
+        .with_deadline()
+        .order_by(F("deadline_on").asc(nulls_last=True), "title")
+    )
+    return list(records[:limit])

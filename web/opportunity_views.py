@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,8 +34,8 @@ from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word, one
 from portal.text import localised, reading_japanese
 from programmes.filters import OpportunityFilterSet, country_choices, listing_params
 from programmes.models import Opportunity
-from programmes.selectors import unscored_because
-from workspace.selectors import workspace_context
+from programmes.selectors import Withdrawn, opportunity_alternative_list, opportunity_withdrawn_get, unscored_because
+from workspace.selectors import pipeline_entry_list_for, workspace_context
 
 # Filter parameters as the listing shows them in its "active filters" list (the rest are paging and sorting).
 FILTER_PARAMS = [
@@ -233,6 +234,15 @@ class OpportunityDetailView(DetailView):
     def get_queryset(self):
         return Opportunity.objects.visible_to(self.request.user).for_detail()
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            withdrawn = opportunity_withdrawn_get(slug=kwargs["slug"])
+            if withdrawn is None:
+                raise
+            return _withdrawn_page(request, withdrawn)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         opportunity, user = self.object, self.request.user
@@ -257,6 +267,22 @@ class OpportunityDetailView(DetailView):
             today=timezone.localdate(),
         )
         return context
+
+
+def _withdrawn_page(request: HttpRequest, withdrawn: Withdrawn) -> HttpResponse:
+    """410 Gone for a record that was public and is archived: when, the viewer's pipeline entries for it, and current
+    records in its areas. Alerts about the archiving link here (docs/alerts.md); the archive reason is a consultants'
+    note (issue 17) and is not shown."""
+    opportunity, user = withdrawn.opportunity, request.user
+    context = {
+        "opportunity": opportunity,
+        "display_title": localised(opportunity),
+        "archived_at": withdrawn.archived_at,
+        "entries": pipeline_entry_list_for(user=user, opportunity=opportunity),
+        "alternatives": opportunity_alternative_list(opportunity=opportunity, user=user),
+        "areas": [link.technology_area for link in opportunity.area_links.all()],
+    }
+    return render(request, "programmes/opportunity_withdrawn.html", context, status=410)
 
 
 def _unscored_because(company: Company, opportunity: Opportunity) -> str | None:

@@ -218,3 +218,8 @@ def workspace_context(*, user: Viewer, company: Company | None, opportunity_ids:
         "pipeline_stages": pipeline_stages_for(company=company, opportunity_ids=opportunity_ids),
         "can_edit_workspace": workspace_can_edit(user=user, company=company),
     }
+
+
+def pipeline_entry_list_for(*, user: Viewer, opportunity: Opportunity) -> list[PipelineEntry]:
+    """The entries for OPPORTUNITY in the pipelines USER may see (their own firms'), with their firms; one query."""
+    return list(PipelineEntry.objects.visible_to(user).filter(opportunity=opportunity).select_related("company"))

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from alerts.emails import email_build, item_lines
 from notices.models import Notice
@@ -30,7 +31,7 @@ def test_a_moved_match_says_old_to_new_and_what_moved():
 
 def test_a_changed_record_lists_each_field_old_to_new():
     assert item_lines(CHANGED) == [
-        "Closes on: 2027-01-10 → 2027-01-20",
+        "Closes on: Jan. 10, 2027 → Jan. 20, 2027",
         "Venue: — → Tokyo",
         "The expected dates are now confirmed.",
     ]
@@ -87,7 +88,8 @@ def test_changed_area_weights_are_named_with_their_weights_in_the_readers_langua
 def test_a_reminder_email_names_the_record_and_the_days_left(settings):
     settings.SITE_URL = "https://kakehashi.example"
     user = UserFactory(username="rem")
-    on = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    day = timezone.localdate() + dt.timedelta(days=3)
+    on = day.isoformat()
     message = OutboxMessage.objects.create(
         key="reminder:test", channel="email", kind="reminder", user=user,
         payload={"language": "en", "items": [{
@@ -99,12 +101,12 @@ def test_a_reminder_email_names_the_record_and_the_days_left(settings):
     email = email_build(message, unsubscribe_url="https://kakehashi.example/unsubscribe/?token=x")
 
     assert email.subject == "Reminder: Closing call"
-    assert f"Closes in 3 days, on {on}" in email.body
+    assert f"Closes in 3 days, on {date_format(day, 'DATE_FORMAT')}" in email.body
     assert "https://kakehashi.example/opportunities/closing/" in email.body
     message.payload["language"] = "ja"
     japanese = email_build(message, unsubscribe_url="https://kakehashi.example/unsubscribe/?token=x")
     assert japanese.subject == "リマインダー：Closing call"
-    assert f"あと3日、{on}に締切" in japanese.body
+    assert f"あと3日、{day.year}年{day.month}月{day.day}日に締切" in japanese.body
     assert "https://kakehashi.example/ja/opportunities/closing/" in japanese.body
 
 

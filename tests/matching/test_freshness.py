@@ -69,3 +69,23 @@ def test_only_a_run_that_scores_the_firm_counts_as_waited_for(alice_client, firm
     _run(scope, status=MatchRun.Status.RUNNING, company=company, company_ids=ids)
 
     assert (WAITING in alice_client.get(PAGE).content.decode()) is mine
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "english", "japanese"),
+    [
+        (16, 16, "Scores as of Dec. 5, 2026, 4:16 p.m.\n", "2026年12月5日16:16 時点のスコアです。\n"),
+        (8, 5, "Scores as of Dec. 5, 2026, 8:05 a.m.\n", "2026年12月5日8:05 時点のスコアです。\n"),
+        (12, 0, "Scores as of Dec. 5, 2026, noon.\n", "2026年12月5日12:00 時点のスコアです。\n"),
+    ],
+)
+def test_the_scores_time_ends_its_sentence_with_one_full_stop(alice_client, firm_a, hour, minute, english, japanese):
+    MatchFactory(company=firm_a)
+    run = _run(MatchRun.Scope.ALL)
+    when = timezone.make_aware(datetime.datetime(2026, 12, 5, hour, minute))  # Japan time, as the page shows it
+    MatchRun.objects.filter(pk=run.pk).update(created_at=when, finished_at=when)
+
+    page, ja_page = alice_client.get(PAGE).content.decode(), alice_client.get("/ja" + PAGE).content.decode()
+
+    assert english in page and ".." not in page.split("Scores as of")[1].split("\n")[0]
+    assert japanese in ja_page and "。。" not in ja_page

@@ -47,7 +47,9 @@ def test_profile_words_are_the_words_related_terms_names(seafloor_firm, curated_
     explainer, corpus = Explainer(context.corpus, firms, context.opportunities), context.corpus
     assert corpus.profiles_t is not None
     for a in range(corpus.n_areas):
-        named = affinity.related_terms(corpus.vocabulary, firms.text, corpus.profiles_t, 0, a, limit=6)
+        named = affinity.related_terms(
+            corpus.vocabulary, firms.text, corpus.profiles_t, 0, a, curated=corpus.keyword_weights, limit=6
+        )
         expected = [t for t in named if not any(t != o and f" {t} " in f" {o} " for o in named)][:3]
         assert explainer.profile_terms(0, a) == expected
 

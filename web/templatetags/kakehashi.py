@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from portal.reasons import reason_text
-from portal.text import localised, localised_lang, punct
+from portal.text import full_stop, localised, localised_lang, punct
 from programmes.filters import _search_terms
 
 register = template.Library()
@@ -24,6 +24,8 @@ register.filter("reason_text", reason_text)  # a history row's reason, a code-wr
 
 
 register.simple_tag(punct, name="punct")  # {% punct ":" %}: ": " in English, "：" in Japanese (portal.text)
+# {{ sentence|full_stop }}: "." or "。" unless the sentence already ends with one (a time's "p.m.").
+register.filter("full_stop", full_stop, is_safe=True)
 
 
 @register.simple_tag
