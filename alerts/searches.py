@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from alerts.models import SavedSearch
-from portal.text import form_problems
+from portal.text import form_problems, punct
 from programmes.filters import OpportunityFilterSet
 from programmes.models import Opportunity
 
@@ -51,9 +51,10 @@ def query_check(query: str, *, labels: bool = False) -> str:
     statuses = data.getlist("status")
     if set(statuses) - {Opportunity.Status.PUBLISHED}:
         # A consultant's listing of drafts or archived records: a search only ever tells of new published records.
+        named = punct(",").join(_status_said(value) if labels else value for value in statuses)
         raise ValidationError(
             {"query": _("A saved search tells you of new published records only: remove the status filter (%(status)s) "
-                        "before saving.") % {"status": ", ".join(statuses)}}
+                        "before saving.") % {"status": named}}
         )  # fmt: skip
     if statuses:  # published only: what every saved search lists anyway
         del data["status"]
@@ -69,6 +70,11 @@ def query_check(query: str, *, labels: bool = False) -> str:
     if not form.is_valid():
         raise ValidationError({"query": form_problems(form, labels=labels)})
     return normal
+
+
+def _status_said(value: str) -> str:
+    """A status as the reader's listing names it ("Draft", 下書き); a value that names none, as written."""
+    return str(Opportunity.Status(value).label) if value in Opportunity.Status.values else value
 
 
 def query_results(*, query: str, user: User | None = None) -> set[int]:

@@ -176,3 +176,12 @@ def test_saving_a_search_with_a_bad_filter_names_the_filter_as_the_listing_does(
     japanese_error = "技術分野：正しく選択してください。 no-such-area は候補にありません。"
     assert f'<li class="message error">{japanese_error}</li>' in japanese
     assert not SavedSearch.objects.exists()
+
+
+def test_a_consultant_saving_a_draft_listing_is_told_the_status_by_its_japanese_label(consultant_client):
+    body = {"name": "Drafts", "frequency": "daily", "query": "status=draft&status=archived"}
+
+    page = consultant_client.post("/ja/my/saved-searches/", body, follow=True).content.decode()
+
+    assert "状態の絞り込み（アーカイブ済み、下書き）を外してください" in page
+    assert not SavedSearch.objects.exists()
