@@ -169,6 +169,7 @@ def _write_chunk(rows: Sequence[Row], *, by: User | None, reason: str, now: date
     created: list[dict[str, Any]] = []
     updated: list[dict[str, Any]] = []
     changed_fields: set[str] = set()
+    rewritten: dict[int, set[str]] = {}  # each updated firm's fields (and links) this import writes anew
     area_plan, certification_plan = _LinkPlan("technologyarea_id"), _LinkPlan("certification_id")
     for row in rows:
         current = existing.get(row.slug)
@@ -176,14 +177,26 @@ def _write_chunk(rows: Sequence[Row], *, by: User | None, reason: str, now: date
             created.append({**NEW_COMPANY, **row.values, "slug": row.slug, "created_at": now, "updated_at": now})
             continue
         fields = [name for name in IMPORTED_FIELDS if name in row.values and current[name] != row.values[name]]
-        relinked = area_plan.plan(current["id"], areas.get(current["id"], {}), row.area_ids)
-        relinked |= certification_plan.plan(current["id"], certifications.get(current["id"], {}), row.certification_ids)
+        relinked = {
+            name
+            for name, changes in (
+                ("technology_areas", area_plan.plan(current["id"], areas.get(current["id"], {}), row.area_ids)),
+                (
+                    "certifications",
+                    certification_plan.plan(
+                        current["id"], certifications.get(current["id"], {}), row.certification_ids
+                    ),
+                ),
+            )
+            if changes
+        }
         if fields or relinked:
+            rewritten[current["id"]] = {*fields, *relinked}
             current.update({name: row.values[name] for name in fields}, updated_at=now)
             changed_fields.update(fields)
             updated.append(current)
 
-    overwritten = _staff_edited([company["id"] for company in updated])  # asked before this import's history rows
+    overwritten = _staff_edited(rewritten)  # asked before this import's history rows
     for company, company_id in zip(created, rows_insert(Company, created), strict=True):
         company["id"] = company_id
     new_rows = [row for row in rows if row.slug not in existing]
@@ -208,21 +221,36 @@ def _write_chunk(rows: Sequence[Row], *, by: User | None, reason: str, now: date
     result.overwritten_names.extend(edited[: NAMES_KEPT - len(result.overwritten_names)])
 
 
-def _staff_edited(company_ids: list[int]) -> set[int]:
-    """The firms among COMPANY_IDS that one of their own staff changed after their last CSV import (or at all, for a
-    firm never imported): the history rows since that import with a member of the firm as their author."""
-    if not company_ids:
+def _staff_edited(rewritten: dict[int, set[str]]) -> set[int]:
+    """The firms among REWRITTEN (firm id -> the fields and links this import writes anew) whose own staff changed
+    one of those fields after the firm's last CSV import (or at any time, for a firm never imported): each history
+    row since that import by a member of the firm, diffed against the row before it. An edit of a field the file
+    does not write (the alert threshold) or writes unchanged is not overwritten, so it is not named."""
+    if not rewritten:
         return set()
     history = Company.history.model.objects
     imported = Q(history_change_reason=IMPORT_REASON) | Q(history_change_reason__startswith=f"{IMPORT_REASON}: ")
     last_import = history.filter(imported, id=OuterRef("id")).order_by("-history_date").values("history_date")[:1]
     by_staff = Membership.objects.filter(company_id=OuterRef("id"), user_id=OuterRef("history_user_id"))
     edits = (
-        history.filter(Exists(by_staff), id__in=company_ids)
+        history.filter(Exists(by_staff), id__in=list(rewritten))
         .annotate(last_import=Subquery(last_import))
         .filter(Q(last_import__isnull=True) | Q(history_date__gt=F("last_import")))
+        .order_by("id", "history_date")
     )
-    return set(edits.values_list("id", flat=True).distinct())
+    found: set[int] = set()
+    for edit in edits:  # firms whose staff edited them since their import: few, and each asked once
+        if edit.id in found:
+            continue
+        before = edit.prev_record
+        changed = (
+            rewritten[edit.id]
+            if before is None  # the firm's first row: its staff wrote every field
+            else {change.field for change in edit.diff_against(before).changes}
+        )
+        if changed & rewritten[edit.id]:
+            found.add(edit.id)
+    return found
 
 
 class _LinkPlan:

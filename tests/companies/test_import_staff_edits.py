@@ -119,3 +119,23 @@ def test_a_background_import_warns_on_its_status_page_in_the_readers_language(
     japanese = consultant_client.get("/ja" + job.get_absolute_url()).content.decode()
     assert "スタッフの編集を上書きした企業：Firm A。" in japanese
     assert Company.objects.get(slug="firm-a").description == "New"
+
+
+def test_a_staff_edit_of_a_field_the_file_does_not_write_is_not_called_overwritten(imported, alice, firm_a, tmp_path):
+    company = Company.objects.get(slug="firm-a")
+    company_update(company=company, data={"alert_threshold": 80}, by=alice, reason="Edited in the portal")
+
+    out = command(file_bytes("Firm A", text="New from the file"), tmp_path)
+
+    assert "Updated: Firm A." in out
+    assert "Staff edits overwritten" not in out
+    assert Company.objects.get(slug="firm-a").alert_threshold == 80
+
+
+def test_a_staff_edit_of_one_field_is_named_only_when_the_file_rewrites_that_field(imported, alice, firm_a, tmp_path):
+    staff_edit(alice, "Our own words.")
+    agrees = (HEADER_LINE + "Firm A,AU,sme,2016,,Our own words.,uav,5,\n").encode()  # only the year changes
+
+    out = command(agrees, tmp_path)
+
+    assert "Updated: Firm A." in out and "Staff edits overwritten" not in out
