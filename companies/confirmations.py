@@ -6,6 +6,8 @@ the change and says so (matching/freshness.py, templates/matching/_freshness.htm
 
 from django.utils.translation import gettext as _
 
+from companies.models import Company
+from companies.selectors import viewer_company_list
 from portal.text import punct
 
 
@@ -25,3 +27,8 @@ def rescore_pending_note(*, mine: bool) -> str:
 def with_rescore_note(text: str, *, mine: bool) -> str:
     """TEXT, what the user did, followed by the rescore note."""
     return f"{text}{punct(' ')}{rescore_pending_note(mine=mine)}"
+
+
+def works_for(user: object, company: Company) -> bool:
+    """True if USER is one of COMPANY's staff, told "your matches"; else a consultant acting for the firm."""
+    return any(firm.pk == company.pk for firm in viewer_company_list(user=user))

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_noop
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from companies.confirmations import with_rescore_note
+from companies.confirmations import with_rescore_note, works_for
 from companies.forms import CertificationsHeldFormSet, CompanyForm
 from companies.models import Company
-from companies.selectors import company_for_edit, company_list, company_profile_queryset, viewer_company_list
+from companies.selectors import company_for_edit, company_list, company_profile_queryset
 from companies.services import company_change
 from portal.filterforms import record_choices_localise
 from portal.history import history_rows
@@ -122,8 +122,7 @@ def _saved_message(request: HttpRequest, company: Company, *, rescored: bool) ->
     saved = _("The profile of %(name)s was saved.") % {"name": company.name}
     if not rescored:
         return saved
-    mine = any(firm.pk == company.pk for firm in viewer_company_list(user=request.user))
-    return with_rescore_note(saved, mine=mine)
+    return with_rescore_note(saved, mine=works_for(request.user, company))
 
 
 def _held_initial(company: Company) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from companies.confirmations import with_rescore_note
+from companies.confirmations import with_rescore_note, works_for
 from companies.models import Company
 from companies.selectors import company_for_edit, viewer_company_list
 from matching.filters import MatchFilterSet
@@ -170,7 +170,7 @@ def _area_post(request: HttpRequest, *, source: str | None = None) -> AreaPost:
     """The firm and area a suggestion's POST names, for its editors and consultants: another firm is a 404, a viewer
     of this one a 403 (companies.selectors.company_for_edit). SOURCE, if given, is the only page the action lives on."""
     company = company_for_edit(user=request.user, slug=request.POST.get("company", ""))
-    mine = any(firm.pk == company.pk for firm in viewer_company_list(user=request.user))
+    mine = works_for(request.user, company)
     # Back to the page the POST came from: a consultant (no matches page for other firms) acts on the profile.
     if source is None:
         source = "profile" if request.POST.get("from") == "profile" or not mine else "matches"

@@ -21,9 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from companies.confirmations import with_rescore_note
+from companies.confirmations import with_rescore_note, works_for
 from companies.models import Company
-from companies.selectors import viewer_company_list
 from matching.models import Match
 from portal.paging import forgiving_page
 from portal.roles import is_consultant
@@ -257,8 +256,7 @@ def _rescore_said(request: HttpRequest, company: Company, done: str, *, rescored
     """DONE, and when a wrong-technology mark had the firm rescored, that its matches will follow shortly."""
     if not rescored:
         return done
-    mine = any(firm.pk == company.pk for firm in viewer_company_list(user=request.user))
-    return with_rescore_note(done, mine=mine)
+    return with_rescore_note(done, mine=works_for(request.user, company))
 
 
 @login_required
