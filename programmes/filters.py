@@ -225,7 +225,8 @@ class OpportunityFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=links.values("opportunity"))
 
     def filter_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        """Published open calls and events not yet over as of today (Japan time); standing records count as open. A
+        """Published calls taking proposals today (opened, not closed) and events not yet over, as of today (Japan
+        time); standing records count as open. A call that opens later is upcoming, not open (nor closed). A
         draft or archived record is open to nobody, so a consultant's "open now" leaves it out too. False: closed or
         past by their dates, which leaves out what is still ahead too (an expected edition is neither open nor
         closed)."""
@@ -233,7 +234,7 @@ class OpportunityFilterSet(django_filters.FilterSet):
             return queryset
         today = timezone.localdate()
         if value:
-            return queryset.filter(pk__in=Opportunity.objects.published().open_on(today).values("pk"))
+            return queryset.filter(pk__in=Opportunity.objects.published().accepting_on(today).values("pk"))
         return queryset.exclude(pk__in=Opportunity.objects.open_on(today).values("pk")).exclude(
             pk__in=Opportunity.objects.upcoming_on(today).values("pk")
         )

@@ -372,6 +372,12 @@ class Opportunity(models.Model):
         last = self.closes_on if self.kind == self.Kind.CALL else (self.ends_on or self.starts_on)
         return last is not None and last < (on or timezone.localdate())
 
+    def opens_later(self, on: datetime.date | None = None) -> bool:
+        """True for a call whose opening date is still ahead: scored and listed as upcoming, not open now."""
+        return (
+            self.kind == self.Kind.CALL and self.opens_on is not None and self.opens_on > (on or timezone.localdate())
+        )
+
     @property
     def deadline(self) -> datetime.date | None:
         """The date that matters to a firm: a call's closing date or an event's first day."""

@@ -105,6 +105,11 @@ class OpportunityQuerySet(models.QuerySet):
         )
         return self.filter(~dated | call_open | event_ahead)
 
+    def accepting_on(self, day: datetime.date) -> "OpportunityQuerySet":
+        """open_on DAY, less the calls whose opening date is still ahead: what a firm can act on today ("Open now").
+        Such calls are still scored (their timing counts the days until they open); they are listed as upcoming."""
+        return self.open_on(day).exclude(kind=self.model.Kind.CALL, opens_on__gt=day)
+
     def stale(self, *, days: int | None = None) -> "OpportunityQuerySet":
         """Published records nobody has verified for DAYS (STALE_AFTER_DAYS by default)."""
         days = settings.STALE_AFTER_DAYS if days is None else days

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from icalendar import Calendar
 
 from programmes.models import Opportunity
@@ -132,3 +133,21 @@ def test_a_call_with_only_an_expected_window_is_not_open(anon_client, db):
     assert not Opportunity.objects.get(slug="award-2027").is_open()
     assert slugs(anon_client.get(API, {"open": "true"})) == []
     assert slugs(anon_client.get(API, {"when": "upcoming"})) == ["award-2027"]
+
+
+def test_a_call_that_opens_later_is_upcoming_not_open_now_and_its_page_says_it_opens(anon_client, db):
+    OpportunityFactory(
+        slug="later-call", kind=Opportunity.Kind.CALL, title="Later call", opens_on=days(58), closes_on=days(86)
+    )
+    OpportunityFactory(
+        slug="now-call", kind=Opportunity.Kind.CALL, title="Now call", opens_on=days(-3), closes_on=days(30)
+    )
+
+    assert slugs(anon_client.get(API, {"open": "true", "kind": "call"})) == ["now-call"]
+    assert "Later call" not in anon_client.get("/opportunities/", {"open": "true", "kind": "call"}).text
+    assert set(slugs(anon_client.get(API, {"when": "upcoming", "kind": "call"}))) == {"now-call", "later-call"}
+    assert slugs(anon_client.get(API, {"open": "false", "kind": "call"})) == []  # neither open nor closed
+
+    page = anon_client.get("/opportunities/later-call/").text
+    assert f"opens {date_format(days(58), 'DATE_FORMAT')}" in page and "opened" not in page
+    assert "受付開始予定" in anon_client.get("/ja/opportunities/later-call/").text
