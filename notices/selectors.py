@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from companies.models import Company
 from notices.models import Notice
@@ -66,8 +67,10 @@ def notice_gaps_for(pairs: set[Pair]) -> dict[Pair, list[dict[str, Any]]]:
 
 
 def _item(notice: dict[str, Any], *, on_record: bool) -> dict[str, Any]:
-    dated = notice["dated_on"]
-    code, day = ("notice", dated) if dated else ("notice_due", notice["due_by"])
+    dated, due = notice["dated_on"], notice["due_by"]
+    # A change still to come is told by when it is due, even when the notice also dates its announcement.
+    ahead = due is not None and (dated is None or due >= timezone.localdate())
+    code, day = ("notice_due", due) if ahead else ("notice", dated)
     url = reverse("api:notice-detail", kwargs={"version": "v1", "slug": notice["slug"]})  # what API clients get
     page = reverse("notices:notice_detail", kwargs={"slug": notice["slug"]})  # what pages link, in their language
     return {

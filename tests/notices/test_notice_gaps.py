@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from matching.models import Match
 from matching.selectors import notice_gaps_attach
@@ -198,3 +200,22 @@ def test_my_matches_with_notices_keeps_a_constant_query_count(
     # two): 30 however many matches there are.
     with django_assert_num_queries(30):
         alice_client.get("/my/matches/")
+
+
+def test_a_notice_dated_now_and_due_later_is_told_by_its_due_date_in_the_gap_and_on_its_page(
+    alice_client, anon_client, setting
+):
+    later = timezone.localdate() + datetime.timedelta(days=57)
+    Notice.objects.filter(slug="export-rules").update(due_by=later)
+
+    (gap,) = notice_gaps(alice_client, "firm-a", "export-programme")
+    assert (gap["code"], gap["params"]["date"]) == ("notice_due", later.isoformat())
+    page = anon_client.get("/notices/export-rules/").text
+    assert f"April 21, 2026; due by {date_format(later, 'DATE_FORMAT')}" in page
+
+
+def test_a_notice_whose_due_date_has_passed_is_told_by_the_date_of_the_change(alice_client, setting):
+    Notice.objects.filter(slug="export-rules").update(due_by=datetime.date(2026, 5, 1))
+
+    (gap,) = notice_gaps(alice_client, "firm-a", "export-programme")
+    assert (gap["code"], gap["params"]["date"]) == ("notice", "2026-04-21")
