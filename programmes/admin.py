@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop, ngettext
 
 from portal.admin import SuperusersDeleteMixin, inline_changes, inline_mark_saved, localised_column
 from portal.text import localised, punct
-from programmes.admin_curation import FORM_ONLY, CurationAdmin, CurationForm, ReasonForm
+from programmes.admin_curation import FORM_ONLY, CurationAdmin, CurationForm, LinesField, ReasonForm
 from programmes.admin_inlines import OpportunityAreaInline, SourceInline, StaleFilter
 from programmes.models import Opportunity, OpportunityArea, Source, TechnologyArea
 from programmes.services import (
@@ -47,6 +47,19 @@ class OpportunityAdminForm(CurationForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked means firms of any size."),
+    )
+    keywords = LinesField(
+        label=_("keywords"),
+        required=False,
+        help_text=_("Words the listing's search finds the record by, one per line."),
+    )
+    # The model's 1-200 rule, in the number box too (a positive integer field's box would start at 0).
+    max_company_age = forms.IntegerField(
+        label=_("firm founded at most this many years ago"),
+        required=False,
+        min_value=1,
+        max_value=200,
+        help_text=_("Start-up schemes: empty means no age limit."),
     )
 
 

@@ -56,6 +56,24 @@ def reason_field(*, required: bool = False) -> forms.CharField:
 FORM_ONLY = ("change_reason", "edited_from")
 
 
+class LinesField(forms.CharField):
+    """A list of short phrases edited one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 12, "cols": 80})
+
+    def prepare_value(self, value: Any) -> str:
+        return "\n".join(value) if isinstance(value, list) else value or ""
+
+    def to_python(self, value: Any) -> list[str]:
+        """The lines, blank ones and repeats in any case dropped ("Bluebottle", "bluebottle"): the first as written."""
+        text = super().to_python(value)
+        lines: dict[str, str] = {}
+        for line in (line.strip() for line in text.splitlines()):
+            if line:
+                lines.setdefault(line.casefold(), line)
+        return list(lines.values())
+
+
 class CurationForm(forms.ModelForm):
     """A model form with the reason the history row will carry, refusing to save over someone else's later save.
 

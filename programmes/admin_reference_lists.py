@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from programmes.admin_curation import CurationAdmin, CurationForm
+from programmes.admin_curation import CurationAdmin, CurationForm, LinesField
 from programmes.models import Certification, Organisation, TechnologyArea
 from programmes.reference_services import (
     reference_record_save,
@@ -41,24 +41,6 @@ class OrganisationAdmin(ReferenceAdmin):
     search_fields = ("name", "name_ja", "name_kana", "acronym", "slug")
     prepopulated_fields = {"slug": ("name",)}
     fixed_once_created = ("slug",)
-
-
-class LinesField(forms.CharField):
-    """A list of short phrases edited one per line."""
-
-    widget = forms.Textarea(attrs={"rows": 12, "cols": 80})
-
-    def prepare_value(self, value: Any) -> str:
-        return "\n".join(value) if isinstance(value, list) else value or ""
-
-    def to_python(self, value: Any) -> list[str]:
-        """The lines, blank ones and repeats in any case dropped ("Bluebottle", "bluebottle"): the first as written."""
-        text = super().to_python(value)
-        lines: dict[str, str] = {}
-        for line in (line.strip() for line in text.splitlines()):
-            if line:
-                lines.setdefault(line.casefold(), line)
-        return list(lines.values())
 
 
 class TechnologyAreaForm(CurationForm):

@@ -713,3 +713,18 @@ def test_the_japanese_changelist_names_organisations_in_japanese_where_they_have
 
     assert '<td class="field-organisation_list">DISTI、経済産業省</td>' in japanese
     assert '<td class="field-organisation_list">DISTI, METI</td>' in english
+
+
+def test_keywords_are_typed_one_per_line_and_a_firm_age_of_0_is_refused_in_the_box_too(consultant_client):
+    opportunity = OpportunityFactory(title="GCAP", status=Opportunity.Status.DRAFT, keywords=["sixth generation"])
+    page = consultant_client.get(_change_url(opportunity))
+    assert 'min="1"' in page.content.decode().split('name="max_company_age"')[1].split(">")[0]
+    data = _form_data(page)
+    assert data["keywords"] == "sixth generation"
+
+    data |= {"keywords": "quantum sensing\n\nQuantum sensing\nadaptive optics", "change_reason": "Keywords"}
+    response = consultant_client.post(_change_url(opportunity), data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    opportunity.refresh_from_db()
+    assert opportunity.keywords == ["quantum sensing", "adaptive optics"]
