@@ -46,6 +46,12 @@ def listing_search_query(query: str) -> str:
 def query_check(query: str, *, labels: bool = False) -> str:
     """The normalised QUERY, or ValidationError on `query` naming the unknown or invalid parameter (for an API
     client), or with LABELS the refused filter by its label as the listing shows it (for a person)."""
+    written = set(QueryDict(query.lstrip("?"))) - set(IGNORED_PARAMS)
+    if unknown := sorted(written - set(OpportunityFilterSet.base_filters)):  # empty ones too: "%zz" is no filter
+        raise ValidationError(
+            {"query": _("Unknown parameter %(name)s; the listing accepts %(known)s.")
+             % {"name": ", ".join(unknown), "known": ", ".join(sorted(OpportunityFilterSet.base_filters))}}
+        )  # fmt: skip
     normal = query_normalise(query)
     data = QueryDict(normal, mutable=True)
     statuses = data.getlist("status")
@@ -59,13 +65,6 @@ def query_check(query: str, *, labels: bool = False) -> str:
     if statuses:  # published only: what every saved search lists anyway
         del data["status"]
         normal = query_normalise(data.urlencode())
-    known = set(OpportunityFilterSet.base_filters)
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ValidationError(
-            {"query": _("Unknown parameter %(name)s; the listing accepts %(known)s.")
-             % {"name": ", ".join(unknown), "known": ", ".join(sorted(known))}}
-        )  # fmt: skip
     form = OpportunityFilterSet(data, queryset=Opportunity.objects.none()).form
     if not form.is_valid():
         raise ValidationError({"query": form_problems(form, labels=labels)})

@@ -185,3 +185,11 @@ def test_a_consultant_saving_a_draft_listing_is_told_the_status_by_its_japanese_
 
     assert "状態の絞り込み（アーカイブ済み、下書き）を外してください" in page
     assert not SavedSearch.objects.exists()
+
+
+def test_a_query_naming_no_filter_at_all_is_refused_not_saved_as_the_whole_listing(alice_client):
+    response = post(alice_client, query="%zz")
+
+    assert response.status_code == 400
+    assert response.json()["query"][0].startswith("Unknown parameter %zz; the listing accepts ")
+    assert not SavedSearch.objects.exists()
