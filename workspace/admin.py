@@ -10,8 +10,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin, localised_column
+from workspace.forms import conflict_refill
 from workspace.models import MatchFeedback, PipelineEntry
 from workspace.services import (
+    ENTRY_FIELDS,
     PipelineEntryConflict,
     match_feedback_withdraw,
     pipeline_due_on_check,
@@ -31,7 +33,7 @@ class PipelineEntryAdminForm(forms.ModelForm):
 
     class Meta:
         model = PipelineEntry
-        fields = ["company", "opportunity", "stage", "owner", "due_on", "notes"]
+        fields = ["company", "opportunity", *(name for name, _column in ENTRY_FIELDS)]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -45,11 +47,9 @@ class PipelineEntryAdminForm(forms.ModelForm):
             stored = PipelineEntry.objects.select_for_update().filter(pk=self.instance.pk).first()
             try:
                 pipeline_entry_version_check(stored, cleaned["version"])
-            except PipelineEntryConflict as conflict:
-                self.add_error(None, conflict.said())
-                if stored is not None:  # saving again is then deliberate, as on the firm's page
-                    self.data = self.data.copy()
-                    self.data["version"] = pipeline_entry_version(stored)
+            except PipelineEntryConflict as conflict:  # drawn again from the entry as it is, as on the firm's page
+                posted = {name: cleaned[name] for name, _column in ENTRY_FIELDS if name in cleaned}
+                conflict_refill(self, conflict, drawn_from=cleaned["version"], posted=posted)
         current = PipelineEntry.objects.filter(pk=self.instance.pk).values_list("due_on", flat=True).first()
         try:
             opportunity = cleaned.get("opportunity")
@@ -71,7 +71,7 @@ class PipelineEntryAdmin(ConsultantHistoryAdmin):
     list_select_related = ["company", "opportunity", "owner"]
 
     def save_model(self, request: HttpRequest, obj: PipelineEntry, form, change: bool) -> None:
-        data = {name: form.cleaned_data[name] for name in ("stage", "owner", "due_on", "notes")}
+        data = {name: form.cleaned_data[name] for name, _column in ENTRY_FIELDS}
         saved = pipeline_entry_save(company=obj.company, opportunity=obj.opportunity, by=request.user, **data)
         obj.pk = saved.pk
 

@@ -1,11 +1,21 @@
 """Forms of the workspace pages: a pipeline entry, a quick stage change, feedback on a match, bulk actions."""
 
+import datetime
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from workspace.models import MatchFeedback, PipelineEntry
-from workspace.services import firm_staff, pipeline_entry_version
+from workspace.services import (
+    ENTRY_FIELDS,
+    NO_ENTRY,
+    PipelineEntryConflict,
+    firm_staff,
+    pipeline_entry_merge,
+    pipeline_entry_version,
+)
 
 
 class PipelineEntryForm(forms.ModelForm):
@@ -16,7 +26,7 @@ class PipelineEntryForm(forms.ModelForm):
 
     class Meta:
         model = PipelineEntry
-        fields = ["stage", "owner", "due_on", "notes"]
+        fields = [name for name, _column in ENTRY_FIELDS]
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, company: Company, **kwargs) -> None:
@@ -24,6 +34,38 @@ class PipelineEntryForm(forms.ModelForm):
         self.fields["owner"].queryset = firm_staff(company=company)
         if self.instance.pk is not None:
             self.fields["version"].initial = pipeline_entry_version(self.instance)
+
+
+def conflict_refill(
+    form: forms.BaseForm, conflict: PipelineEntryConflict, *, drawn_from: str, posted: dict[str, Any]
+) -> None:
+    """Draw FORM, refused for CONFLICT, again from the entry as it is now (the page's and the admin's rule): its post
+    becomes the three-way merge of POSTED (its cleaned values) with the stored entry against the version it was
+    DRAWN_FROM, with the current version, so saving it again is deliberate and reverts nothing the user left alone;
+    the refusal, and beside each field both sides changed the other side's value. A removed entry's form keeps all
+    that was typed, and saving it again adds the entry back, if nobody did meanwhile."""
+    data = form.data.copy()
+    data["version"] = NO_ENTRY
+    clashes: list[str] = []
+    if conflict.entry is not None:
+        merge = pipeline_entry_merge(entry=conflict.entry, version=drawn_from, posted=posted)
+        for name, value in merge.values.items():
+            data[name] = _posted_text(value)  # replaced, not added beside (QueryDict.update would add)
+        data["version"] = pipeline_entry_version(conflict.entry)
+        clashes = merge.clashes
+    form.data = data
+    form.add_error(None, conflict.said())
+    for name in clashes:
+        form.add_error(name, conflict.clash_said(name))
+
+
+def _posted_text(value: object) -> str:
+    """A stored value as a browser posts it back: an id or a date (ISO, which every date field reads) as text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
 
 
 class StageForm(forms.Form):

@@ -17,6 +17,7 @@ from companies.models import Company
 from portal.roles import Viewer
 from programmes.models import Opportunity, OpportunityArea
 from workspace.models import MatchFeedback, PipelineEntry
+from workspace.services import ENTRY_FIELDS
 
 # A queryset of matches, returned as the same class (MatchQuerySet keeps best_first() and the rest).
 AnyQuerySet = TypeVar("AnyQuerySet", bound=QuerySet[Any])
@@ -128,16 +129,12 @@ def opportunity_for_firm(*, slug: str) -> Opportunity:
     return found
 
 
-# The fields an entry's history names when they change, in the order of its form.
-HISTORY_FIELDS = (("stage", "stage"), ("owner", "owner_id"), ("due_on", "due_on"), ("notes", "notes"))
-
-
 @dataclass
 class EntryHistoryRow:
     """One save of a pipeline entry: the row as it was saved, and which of its fields that save changed."""
 
     record: Any  # the simple-history row (history_user read with it)
-    changed: list[str]  # field names, as in HISTORY_FIELDS
+    changed: list[str]  # field names, as in ENTRY_FIELDS
 
     @property
     def notes_changed(self) -> bool:
@@ -154,11 +151,9 @@ def pipeline_entry_history(*, entry: PipelineEntry, limit: int) -> list[EntryHis
     for index, record in enumerate(records[:limit]):
         before = records[index + 1] if index + 1 < len(records) else None
         if before is None:  # the first save read here: what it set (a creation), or nothing known to compare
-            changed = [
-                name for name, column in HISTORY_FIELDS if record.history_type == "+" and getattr(record, column)
-            ]
+            changed = [name for name, column in ENTRY_FIELDS if record.history_type == "+" and getattr(record, column)]
         else:
-            changed = [name for name, column in HISTORY_FIELDS if getattr(record, column) != getattr(before, column)]
+            changed = [name for name, column in ENTRY_FIELDS if getattr(record, column) != getattr(before, column)]
         rows.append(EntryHistoryRow(record, changed))
     return rows
 

@@ -56,8 +56,12 @@ class BulkUpdated(NamedTuple):
 # ever). A date the entry already has, such as an old record's deadline, is never refused for it.
 DUE_PAST_DAYS = 365
 DUE_FUTURE_YEARS = 10
-# The fields of an entry a person edits, as its page's form, the API and the history name them.
-ENTRY_FIELDS = ("stage", "owner", "due_on", "notes")
+# The fields of an entry a person edits, as its page's form, the admin and the history name them, each with its
+# column (the owner is stored as its user's id): the one list the conflict check, the merge and the history read.
+ENTRY_FIELDS = (("stage", "stage"), ("owner", "owner_id"), ("due_on", "due_on"), ("notes", "notes"))
+# Versions that name no one save: "any" (If-Match: *) needs the entry to exist, NO_ENTRY that there is none yet
+# (If-None-Match: *, or the form of an entry someone removed, so saving it again adds it back and no more).
+ANY_VERSION, NO_ENTRY = "*", "none"
 # A pipeline entry's history reasons, stored in English and translated where the history is shown.
 ADDED, CHANGED, REMOVED = (
     gettext_noop("added to the pipeline"),
@@ -82,14 +86,92 @@ class PipelineEntryConflict(Exception):
                 "This entry was removed from the pipeline after you opened it. Nothing was saved: save again to add "
                 "it back with what you typed."
             )
-        labels = punct(",").join(
-            str(capfirst(getattr(PipelineEntry._meta.get_field(name), "verbose_name", name))) for name in self.changed
-        )
-        who = self.by.get_username() if self.by is not None else _("Someone")
+        labels = punct(",").join(entry_field_label(name) for name in self.changed)
         return _(
-            "%(who)s saved this entry after you opened it, changing: %(fields)s. Nothing was saved: what you typed is "
-            "still in the form, and the entry as it is now is shown above it. Save again to keep your version."
-        ) % {"who": who, "fields": labels}
+            "%(who)s saved this entry after you opened it, changing: %(fields)s. Nothing was saved. The form now holds "
+            "their changes and yours; where you both changed a field, it keeps what you typed and shows their value "
+            "beside it. Save again to keep this version."
+        ) % {"who": self.who(), "fields": labels}
+
+    def said_on_removal(self) -> str:
+        """The refusal of a removal drawn from an older version, naming who changed which fields."""
+        if self.entry is None:
+            return _("This entry had already been removed from the pipeline.")
+        labels = punct(",").join(entry_field_label(name) for name in self.changed)
+        return _(
+            "%(who)s saved this entry after you opened it, changing: %(fields)s. It was not removed: check the entry "
+            "as it is now, and remove it again if you still mean to."
+        ) % {"who": self.who(), "fields": labels}
+
+    def who(self) -> str:
+        """Who saved last, or "Someone" when the history does not say."""
+        return self.by.get_username() if self.by is not None else _("Someone")
+
+    def clash_said(self, name: str) -> str:
+        """Beside field NAME, which both sides changed: the other side's value, and that the form keeps the user's."""
+        assert self.entry is not None  # a removed entry has no values to show
+        return _("%(who)s changed this meanwhile to: %(value)s. Your value is kept here.") % {
+            "who": self.who(),
+            "value": entry_value_said(self.entry, name),
+        }
+
+
+def entry_field_label(name: str) -> str:
+    """The label of the entry's field NAME in the reader's language ("Notes")."""
+    return str(capfirst(getattr(PipelineEntry._meta.get_field(name), "verbose_name", name)))
+
+
+def entry_value_said(entry: PipelineEntry, name: str) -> str:
+    """ENTRY's value of field NAME as a reader sees it: the stage's label, the owner's username, a date in words."""
+    if name == "stage":
+        return str(entry.get_stage_display())
+    if name == "owner":
+        return entry.owner.get_username() if entry.owner else "—"
+    if name == "due_on":
+        return date_format(entry.due_on, "DATE_FORMAT") if entry.due_on else "—"
+    return str(getattr(entry, name)) or "—"
+
+
+@dataclass(frozen=True)
+class EntryMerge:
+    """What a refused form holds when drawn again from the entry as it is now (pipeline_entry_merge)."""
+
+    values: dict[str, Any]  # field -> column value (the owner as its user's id) the form now holds
+    clashes: list[str]  # fields both sides changed: the form keeps the user's value, theirs is shown beside it
+
+
+def pipeline_entry_merge(*, entry: PipelineEntry, version: str, posted: dict[str, Any]) -> EntryMerge:
+    """Merge POSTED (a refused form's values by field) with ENTRY as it is now, three ways against the entry at
+    VERSION, the one the form was drawn from: a field the user left as it was takes the stored value, so saving
+    again reverts nobody's change; a field the user changed keeps the user's value, and is a clash when the other
+    side changed it too. Without VERSION's history row nothing is known to be untouched: every posted value is kept."""
+    then = _version_row(entry, version)
+    values: dict[str, Any] = {}
+    clashes = []
+    for name, column in ENTRY_FIELDS:
+        if name not in posted:
+            continue
+        mine, theirs = _as_column(posted[name]), getattr(entry, column)
+        base = getattr(then, column) if then is not None else UNSET
+        if _same(mine, base):
+            values[name] = theirs
+            continue
+        values[name] = mine
+        if not _same(theirs, base) and not _same(theirs, mine):
+            clashes.append(name)
+    return EntryMerge(values, clashes)
+
+
+def _as_column(value: object) -> object:
+    """A form's value as its column stores it: a user as its id, an empty text as the empty text."""
+    return value.pk if isinstance(value, User) else value
+
+
+def _same(one: object, other: object) -> bool:
+    """Whether two stored values are the same, a browser's CRLF line ends read as LF (a textarea posts CRLF)."""
+    if isinstance(one, str) and isinstance(other, str):
+        return one.replace("\r\n", "\n") == other.replace("\r\n", "\n")
+    return one == other
 
 
 def pipeline_entry_version(entry: PipelineEntry) -> str:
@@ -99,16 +181,18 @@ def pipeline_entry_version(entry: PipelineEntry) -> str:
 
 
 def pipeline_entry_version_check(entry: PipelineEntry | None, version: str | None) -> None:
-    """Refuse (PipelineEntryConflict) a change drawn from VERSION when ENTRY (locked) is no longer at it."""
-    if version is None or (entry is not None and pipeline_entry_version(entry) == version):
+    """Refuse (PipelineEntryConflict) a change drawn from VERSION when ENTRY (locked; None: there is none) is no
+    longer at it. ANY_VERSION needs an entry, NO_ENTRY needs none; None checks nothing."""
+    if version is None or (version == ANY_VERSION and entry is not None) or (version == NO_ENTRY and entry is None):
         return
     if entry is None:
         raise PipelineEntryConflict(entry=None, changed=[], by=None)
+    if version not in (ANY_VERSION, NO_ENTRY) and pipeline_entry_version(entry) == version:
+        return
     latest = entry.history.select_related("history_user").order_by("-history_date", "-history_id").first()
     then = _version_row(entry, version)
-    columns = [("owner_id" if name == "owner" else name, name) for name in ENTRY_FIELDS]
-    # Without the version's history row (a token from elsewhere), every field is named: the reader checks them all.
-    changed = [name for column, name in columns if then is None or getattr(then, column) != getattr(entry, column)]
+    # Without the version's history row (a token from elsewhere; an entry added meanwhile), every field is named.
+    changed = [name for name, column in ENTRY_FIELDS if then is None or getattr(then, column) != getattr(entry, column)]
     raise PipelineEntryConflict(entry=entry, changed=changed, by=latest.history_user if latest else None)
 
 
@@ -164,14 +248,16 @@ def pipeline_entry_save(
     due_on: datetime.date | None | object = UNSET,
     notes: str | None = None,
     version: str | None = None,
+    must_create: bool = False,
 ) -> PipelineEntry:
     """Create or change the firm's entry for OPPORTUNITY; a new entry watches it, due on the record's deadline.
 
     VERSION, when given, is the `pipeline_entry_version` the change was drawn from: if the entry has been saved (or
-    removed) since, nothing is written and PipelineEntryConflict says what changed."""
+    removed) since, nothing is written and PipelineEntryConflict says what changed. MUST_CREATE: only if the firm
+    has no entry for it yet (If-None-Match: *), checked under the row's lock like VERSION."""
     workspace_edit_check(user=by, company=company)
     found = PipelineEntry.objects.select_for_update().filter(company=company, opportunity=opportunity).first()
-    pipeline_entry_version_check(found, version)
+    pipeline_entry_version_check(found, NO_ENTRY if must_create else version)
     created = found is None
     entry: PipelineEntry = found or PipelineEntry(company=company, opportunity=opportunity, due_on=opportunity.deadline)
     if stage is not None:

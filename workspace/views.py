@@ -11,12 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -28,7 +26,8 @@ from portal.paging import forgiving_page
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word
 from portal.text import form_problems_said, localised, punct
-from workspace.forms import BulkForm, FeedbackForm, PipelineEntryForm, StageForm
+from programmes.models import Opportunity
+from workspace.forms import BulkForm, FeedbackForm, PipelineEntryForm, StageForm, conflict_refill
 from workspace.models import PipelineEntry
 from workspace.selectors import (
     Column,
@@ -42,12 +41,13 @@ from workspace.selectors import (
 )
 from workspace.services import (
     PipelineEntryConflict,
+    entry_field_label,
+    entry_value_said,
     match_feedback_give,
     match_feedback_withdraw,
     matches_bulk_update,
     pipeline_entry_delete,
     pipeline_entry_save,
-    pipeline_entry_version,
     workspace_can_edit,
     workspace_edit_check,
 )
@@ -141,22 +141,31 @@ def _pipeline_export_row(entry: PipelineEntry) -> list[object]:
     ]
 
 
-def _entry(request: HttpRequest, company_slug: str, opportunity_slug: str):
+def _entry(
+    request: HttpRequest, company_slug: str, opportunity_slug: str
+) -> tuple[Company, Opportunity, PipelineEntry | None]:
+    """The firm (404 unless the user may see it), the record it may keep in its pipeline (404 otherwise) and its
+    entry for it, None when there is none (a colleague may have removed it since the page was drawn)."""
     company = company_get(user=request.user, slug=company_slug)
-    entry = get_object_or_404(
-        PipelineEntry.objects.select_related("opportunity", "owner", "company"),
-        company=company,
-        opportunity__slug=opportunity_slug,
+    opportunity = opportunity_for_pipeline(company=company, slug=opportunity_slug)
+    entry = (
+        PipelineEntry.objects.select_related("opportunity", "owner", "company")
+        .filter(company=company, opportunity=opportunity)
+        .first()
     )
-    return company, entry
+    return company, opportunity, entry
 
 
 @login_required
 def pipeline_detail_view(request: HttpRequest, company_slug: str, opportunity_slug: str) -> HttpResponse:
-    """One entry: its form (editors) and its history: who changed what, and when."""
-    company, entry = _entry(request, company_slug, opportunity_slug)
+    """One entry: its form (editors) and its history: who changed what, and when. A save refused because someone
+    saved or removed the entry since the form was drawn shows the form again, merged with their changes."""
+    company, opportunity, entry = _entry(request, company_slug, opportunity_slug)
+    if entry is None and request.method != "POST":
+        raise Http404(_("This record is not in the firm's pipeline."))
     can_edit = workspace_can_edit(user=request.user, company=company)
-    form = PipelineEntryForm(request.POST or None, instance=entry, company=company)
+    shown = entry or PipelineEntry(company=company, opportunity=opportunity)  # removed: the form of what was typed
+    form = PipelineEntryForm(request.POST or None, instance=shown, company=company)
     conflict: list[tuple[str, str]] = []
     if request.method == "POST":
         workspace_edit_check(user=request.user, company=company)
@@ -164,57 +173,34 @@ def pipeline_detail_view(request: HttpRequest, company_slug: str, opportunity_sl
             data = dict(form.cleaned_data)
             version = data.pop("version") or None  # a form drawn before versions were sent: saved as before
             try:
-                pipeline_entry_save(
-                    company=company, opportunity=entry.opportunity, by=request.user, version=version, **data
+                saved = pipeline_entry_save(
+                    company=company, opportunity=opportunity, by=request.user, version=version, **data
                 )
             except PipelineEntryConflict as refused:
-                conflict = _conflict_shown(refused)  # before the form below writes what was typed over it
-                form = _conflicted_form(request, company, entry, refused)
+                conflict = _conflict_shown(refused)
+                conflict_refill(form, refused, drawn_from=version or "", posted=data)
+                shown = refused.entry or shown
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Pipeline entry saved."))
-                return HttpResponseRedirect(entry.get_absolute_url())
-        if PipelineEntry.objects.filter(pk=entry.pk).exists():  # not removed meanwhile
-            entry.refresh_from_db()
+                return HttpResponseRedirect(saved.get_absolute_url())
     context = {
         "company": company,
-        "entry": entry,
+        "entry": shown,
         "form": form,
         "can_edit": can_edit,
-        "history": pipeline_entry_history(entry=entry, limit=HISTORY_ROWS),
+        "history": pipeline_entry_history(entry=shown, limit=HISTORY_ROWS) if shown.pk else [],
         "conflict": conflict,
     }
     return render(request, "workspace/pipeline_detail.html", context)
-
-
-def _conflicted_form(
-    request: HttpRequest, company: Company, entry: PipelineEntry, conflict: PipelineEntryConflict
-) -> PipelineEntryForm:
-    """The form again with what the user typed, drawn now from the entry as it is (so saving again is deliberate),
-    and the refusal naming who changed what."""
-    data = request.POST.copy()
-    data["version"] = pipeline_entry_version(conflict.entry) if conflict.entry is not None else ""
-    form = PipelineEntryForm(data, instance=conflict.entry or entry, company=company)
-    form.is_valid()
-    form.add_error(None, conflict.said())
-    return form
 
 
 def _conflict_shown(conflict: PipelineEntryConflict) -> list[tuple[str, str]]:
     """The fields someone else changed, each with its value now, in the reader's language."""
     if conflict.entry is None:
         return []
-    entry = conflict.entry
-    values = {
-        "stage": entry.get_stage_display(),
-        "owner": entry.owner.get_username() if entry.owner else "—",
-        "due_on": date_format(entry.due_on, "DATE_FORMAT") if entry.due_on else "—",
-        "notes": entry.notes or "—",
-    }
-    return [
-        (str(capfirst(PipelineEntry._meta.get_field(name).verbose_name)), values[name]) for name in conflict.changed
-    ]
+    return [(entry_field_label(name), entry_value_said(conflict.entry, name)) for name in conflict.changed]
 
 
 @login_required
@@ -245,9 +231,17 @@ def pipeline_set(request: HttpRequest, company_slug: str, opportunity_slug: str)
 @login_required
 @require_POST
 def pipeline_delete(request: HttpRequest, company_slug: str, opportunity_slug: str) -> HttpResponse:
-    """Take a record off the firm's pipeline."""
-    company, entry = _entry(request, company_slug, opportunity_slug)
-    pipeline_entry_delete(entry=entry, by=request.user)
+    """Take a record off the firm's pipeline; with the version the page was drawn from, only if nobody saved the
+    entry since (else nothing is removed and the page says who changed what)."""
+    company, _opportunity, entry = _entry(request, company_slug, opportunity_slug)
+    if entry is None:  # removed meanwhile: what the user asked for is done
+        messages.info(request, _("This entry had already been removed from the pipeline."))
+        return HttpResponseRedirect(_board_url(company))
+    try:
+        pipeline_entry_delete(entry=entry, by=request.user, version=request.POST.get("version") or None)
+    except PipelineEntryConflict as refused:
+        messages.error(request, refused.said_on_removal())
+        return HttpResponseRedirect(entry.get_absolute_url() if refused.entry else _board_url(company))
     messages.success(request, _("Removed from the pipeline."))
     return HttpResponseRedirect(_board_url(company))
 

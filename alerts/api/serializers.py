@@ -50,7 +50,10 @@ class WebhookEndpointCreateSerializer(StrictFieldsMixin, serializers.Serializer)
 
 class WebhookEndpointUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
     """What PATCH /webhooks/{id}/ takes, every field optional: a new URL, new event names, or `active` to switch
-    the endpoint off or (after it was disabled) on again."""
+    the endpoint off or (after it was disabled) on again. The answer's other fields may come back in a
+    GET-then-PATCH and are ignored."""
+
+    echoed_fields = tuple(WebhookEndpointSerializer.Meta.fields)
 
     url = serializers.CharField(max_length=500, required=False)
     events = serializers.ListField(child=serializers.CharField(max_length=40), max_length=20, required=False)

@@ -156,7 +156,10 @@ class IntroductionRequestSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class IntroductionMoveSerializer(StrictFieldsMixin, serializers.Serializer):
     """PATCH body (consultants): the new status, the reason the firm will read, and internal notes; each optional
-    (without a status the request stays where it is)."""
+    (without a status the request stays where it is). The answer's other fields may come back in a GET-then-PATCH
+    and are ignored."""
+
+    echoed_fields = tuple(IntroductionConsultantSerializer.Meta.fields)
 
     status = serializers.ChoiceField(choices=Introduction.Status.choices, required=False)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)

@@ -27,10 +27,14 @@ class ConditionalRetrieveMixin:
 
     last_modified_field = "updated_at"
 
+    def etag_of(self, instance, data) -> str:
+        """The ETag of INSTANCE, serialized as DATA: by default a hash of DATA (a viewset may name a version)."""
+        return representation_etag(self.request, data)
+
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         data = self.get_serializer(instance).data
-        etag = representation_etag(request, data)
+        etag = self.etag_of(instance, data)
         modified = getattr(instance, self.last_modified_field, None)
         last_modified = int(modified.timestamp()) if modified else None
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
@@ -53,15 +57,3 @@ def precondition_failed(etag: str | None) -> Response:
     if etag is not None:
         response["ETag"] = etag
     return response
-
-
-def precondition_refused(request, etag: str | None) -> bool:
-    """Whether REQUEST's preconditions (If-Match, If-None-Match) refuse a write to a resource
-    whose current ETag is ETAG (None: it does not exist), as RFC 9110 says: `If-Match: *` needs it to exist,
-    `If-None-Match: *` needs it not to."""
-    return get_conditional_response(request, etag=etag) is not None  # no Last-Modified: If-Unmodified-Since unread
-
-
-def has_precondition(request) -> bool:
-    """Whether the client made its write conditional; without one it is made whatever happened meanwhile (v1)."""
-    return any(name in request.headers for name in ("If-Match", "If-None-Match"))

@@ -113,3 +113,28 @@ def test_every_write_of_the_api_refuses_an_unknown_field_and_its_schema_says_so(
             writes.append(f"{method} {template}")
     assert len(writes) == 12  # every write that reads a body; a new one is checked as soon as it exists
     assert Company.objects.count() == firms_before
+
+
+def test_every_change_of_the_api_takes_back_what_its_get_answered(
+    alice_client, consultant_client, alice, firm_a, records, ids
+):
+    # GET-then-PATCH (or PUT) round trips: the answer's read-only fields (`id`, `created_at`, …) are echoed, not
+    # refused, on every write of a resource that can be read at the same address.
+    pipeline_entry_save(company=firm_a, opportunity=records["call"], by=alice)
+    schema = consultant_client.get(f"{API}/schema/?format=json").json()
+    checked = []
+    for path, operations in schema["paths"].items():
+        template = path.removeprefix(API)
+        for method in ("patch", "put"):
+            if method not in operations or "get" not in operations:
+                continue
+            url = template.replace("{company_slug}", "firm-a").replace("{slug}", "firm-a")
+            url = url.replace("{opportunity_slug}", "atla-uav-call")
+            url = url.replace("{id}", str(next((pk for prefix, pk in ids.items() if template.startswith(prefix)), 0)))
+            client = alice_client if template.startswith("/companies/{") else consultant_client
+            read = client.get(f"{API}{url}")
+            assert read.status_code == 200, (path, read.content)
+            sent = getattr(client, method)(f"{API}{url}", read.json(), "application/json")
+            assert sent.status_code in (200, 201), (method, path, sent.content)
+            checked.append(f"{method} {template}")
+    assert {"patch /introductions/{id}/", "patch /webhooks/{id}/"} <= set(checked) and len(checked) == 6, checked

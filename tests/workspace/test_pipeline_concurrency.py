@@ -5,7 +5,7 @@ import pytest
 
 from tests.factories import CallFactory
 from workspace.models import PipelineEntry
-from workspace.services import pipeline_entry_save
+from workspace.services import PipelineEntryConflict, pipeline_entry_delete, pipeline_entry_save
 
 ENTRY_PAGE = "/workspace/firm-a/pipeline/laser-call/"
 ENTRY_API = "/api/v1/companies/firm-a/pipeline/laser-call/"
@@ -42,14 +42,103 @@ def test_a_save_from_a_page_opened_before_someone_elses_save_is_refused_and_lose
     entry.refresh_from_db()
     assert (entry.stage, entry.notes) == ("watching", KEN)  # the consultant's note is kept
     again = refused.context["form"]
-    assert again["stage"].value() == "pursuing" and again["notes"].value() == HANA  # what staff typed is kept
-    assert refused.context["conflict"] == [("Notes", KEN)]  # and the note as it is now is shown beside it
+    assert again["stage"].value() == "pursuing"  # what staff changed is kept
+    assert again["notes"].value() == KEN  # and the note staff left alone is the consultant's now
+    assert refused.context["conflict"] == [("Notes", KEN)]  # the consultant's change, shown above the form
 
-    # Saving the refused form again is deliberate now: it is drawn from the entry as it is.
-    saved = alice_client.post(ENTRY_PAGE, form_of(refused) | {"notes": f"{KEN}\n{HANA}"})
+    # Saving the refused form again, unchanged, keeps both changes: nobody's note is written over.
+    saved = alice_client.post(ENTRY_PAGE, form_of(refused))
     assert saved.status_code == 302
     entry.refresh_from_db()
-    assert (entry.stage, entry.notes) == ("pursuing", f"{KEN}\n{HANA}")
+    assert (entry.stage, entry.notes) == ("pursuing", KEN)
+
+
+def test_after_a_refusal_the_fields_the_user_never_touched_take_the_colleagues_values(
+    alice_client, consultant_client, alice, entry
+):
+    staff_form = form_of(alice_client.get(ENTRY_PAGE))
+    consultant_form = form_of(consultant_client.get(ENTRY_PAGE))
+    changed = consultant_form | {"stage": "preparing", "owner": str(alice.pk), "due_on": "2027-01-15", "notes": KEN}
+    assert consultant_client.post(ENTRY_PAGE, changed).status_code == 302
+
+    refused = alice_client.post(ENTRY_PAGE, staff_form | {"due_on": "2027-02-01"})  # staff moves only the due date
+    alice_client.post(ENTRY_PAGE, form_of(refused))
+
+    entry.refresh_from_db()
+    assert (entry.stage, entry.owner, entry.notes) == ("preparing", alice, KEN)  # none of the consultant's reverted
+    assert entry.due_on.isoformat() == "2027-02-01"
+
+
+def test_when_both_changed_the_notes_the_form_keeps_the_users_and_shows_the_colleagues_beside_it(
+    alice_client, consultant_client, entry
+):
+    staff_form = form_of(alice_client.get(ENTRY_PAGE))
+    consultant_client.post(ENTRY_PAGE, form_of(consultant_client.get(ENTRY_PAGE)) | {"notes": KEN})
+
+    refused = alice_client.post(ENTRY_PAGE, staff_form | {"notes": "Budget approved."})
+
+    form = refused.context["form"]
+    assert form["notes"].value() == "Budget approved."
+    assert f"consultant changed this meanwhile to: {KEN}. Your value is kept here." in form.errors["notes"]
+    assert "shown above it" not in refused.text
+    entry.refresh_from_db()
+    assert entry.notes == KEN
+
+
+def test_a_save_after_a_colleague_removed_the_entry_keeps_what_was_typed_and_saving_again_adds_it_back(
+    alice_client, consultant, entry
+):
+    staff_form = form_of(alice_client.get(ENTRY_PAGE))
+    pipeline_entry_delete(entry=entry, by=consultant)
+
+    refused = alice_client.post(ENTRY_PAGE, staff_form | {"stage": "pursuing", "notes": "Budget approved."})
+
+    assert refused.status_code == 200
+    assert "This entry was removed from the pipeline after you opened it." in refused.text
+    form = refused.context["form"]
+    assert (form["stage"].value(), form["notes"].value()) == ("pursuing", "Budget approved.")
+    assert not PipelineEntry.objects.exists()
+    assert alice_client.post(ENTRY_PAGE, form_of(refused)).status_code == 302
+    back = PipelineEntry.objects.get()
+    assert (back.stage, back.notes) == ("pursuing", "Budget approved.")
+
+
+def test_a_removed_entry_is_added_back_only_if_nobody_added_it_meanwhile(alice_client, alice, consultant, entry):
+    staff_form = form_of(alice_client.get(ENTRY_PAGE))
+    pipeline_entry_delete(entry=entry, by=consultant)
+    refused = alice_client.post(ENTRY_PAGE, staff_form | {"notes": "Budget approved."})
+    pipeline_entry_save(company=entry.company, opportunity=entry.opportunity, by=consultant, notes=KEN)
+
+    again = alice_client.post(ENTRY_PAGE, form_of(refused))
+
+    assert again.status_code == 200 and "Nothing was saved" in again.text
+    assert PipelineEntry.objects.get().notes == KEN
+
+
+def test_another_firms_staff_posting_to_a_removed_entry_get_404(bob_client, alice_client, consultant, entry):
+    staff_form = form_of(alice_client.get(ENTRY_PAGE))
+    pipeline_entry_delete(entry=entry, by=consultant)
+
+    assert bob_client.post(ENTRY_PAGE, staff_form).status_code == 404
+    assert alice_client.get(ENTRY_PAGE).status_code == 404  # reading a removed entry is still a 404
+    assert not PipelineEntry.objects.exists()
+
+
+def test_removing_an_entry_a_colleague_changed_since_the_page_was_drawn_is_refused(
+    alice_client, consultant_client, entry
+):
+    page = alice_client.get(ENTRY_PAGE)
+    assert 'name="version"' in page.text.split("pipeline/laser-call/delete/")[1].split("</form>")[0]
+    version = form_of(page)["version"]
+    consultant_client.post(ENTRY_PAGE, form_of(consultant_client.get(ENTRY_PAGE)) | {"notes": KEN})
+
+    refused = alice_client.post(ENTRY_PAGE + "delete/", {"version": version}, follow=True)
+
+    assert "consultant saved this entry after you opened it, changing: Notes. It was not removed" in refused.text
+    assert PipelineEntry.objects.filter(pk=entry.pk).exists()
+    current = form_of(alice_client.get(ENTRY_PAGE))["version"]
+    assert alice_client.post(ENTRY_PAGE + "delete/", {"version": current}).status_code == 302
+    assert not PipelineEntry.objects.exists()
 
 
 def test_a_page_save_with_nobody_else_in_between_goes_through(alice_client, entry):
@@ -133,5 +222,57 @@ def test_another_firms_entry_answers_404_whatever_its_preconditions(bob_client, 
         assert bob_client.put(ENTRY_API, {"stage": "won"}, "application/json", **headers).status_code == 404
         assert bob_client.delete(ENTRY_API, **headers).status_code == 404
     assert bob_client.get(ENTRY_PAGE).status_code == 404
+    entry.refresh_from_db()
+    assert entry.stage == "watching"
+
+
+def test_a_record_renamed_by_a_curator_leaves_the_entrys_etag_and_a_put_with_it_is_made(alice_client, entry):
+    read = alice_client.get(ENTRY_API)
+    entry.opportunity.title = "High-power laser call (second round)"
+    entry.opportunity.save()
+
+    changed = alice_client.put(ENTRY_API, {"stage": "pursuing"}, "application/json", HTTP_IF_MATCH=read["ETag"])
+
+    assert changed.status_code == 200
+    assert changed.json()["title"] == "High-power laser call (second round)"
+    entry.refresh_from_db()
+    assert entry.stage == "pursuing"
+
+
+def test_a_get_with_the_current_etag_answers_304_and_a_changed_entry_a_new_etag(alice_client, consultant, entry):
+    etag = alice_client.get(ENTRY_API)["ETag"]
+
+    assert alice_client.get(ENTRY_API, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    pipeline_entry_save(company=entry.company, opportunity=entry.opportunity, by=consultant, notes=KEN)
+    fresh = alice_client.get(ENTRY_API, HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200 and fresh["ETag"] != etag and fresh.json()["note"] == KEN
+
+
+def test_must_create_is_checked_under_the_lock_and_refuses_an_entry_that_exists(alice, entry):
+    # As when If-None-Match: * was read before another request added the entry: the service's own check refuses.
+    with pytest.raises(PipelineEntryConflict):
+        pipeline_entry_save(
+            company=entry.company, opportunity=entry.opportunity, by=alice, stage="won", must_create=True
+        )
+    entry.refresh_from_db()
+    assert entry.stage == "watching"
+
+
+def test_if_none_match_star_creates_an_entry_that_does_not_exist_yet(alice_client, firm_a):
+    CallFactory(slug="new-call")
+    url = "/api/v1/companies/firm-a/pipeline/new-call/"
+
+    created = alice_client.put(url, {"stage": "pursuing"}, "application/json", HTTP_IF_NONE_MATCH="*")
+
+    assert created.status_code == 201 and created["ETag"] == alice_client.get(url)["ETag"]
+    assert alice_client.put(url, {"stage": "won"}, "application/json", HTTP_IF_NONE_MATCH="*").status_code == 412
+
+
+def test_if_none_match_with_an_etag_on_a_put_is_a_400_and_changes_nothing(alice_client, entry):
+    etag = alice_client.get(ENTRY_API)["ETag"]
+
+    refused = alice_client.put(ENTRY_API, {"stage": "won"}, "application/json", HTTP_IF_NONE_MATCH=etag)
+
+    assert refused.status_code == 400 and "only *" in refused.json()["detail"]
     entry.refresh_from_db()
     assert entry.stage == "watching"

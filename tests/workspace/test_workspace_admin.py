@@ -54,10 +54,31 @@ def test_a_consultants_admin_save_drawn_before_a_staff_edit_is_refused_and_keeps
 
     assert refused.status_code == 200
     assert "alice saved this entry after you opened it, changing: Notes. Nothing was saved" in refused.text
+    assert "shown above it" not in refused.text  # the admin has no such panel, and no longer says it has
     entry.refresh_from_db()
     assert (entry.stage, entry.notes) == ("watching", "Call Hana about the brief")
 
     again = consultant_client.post(url, _form_data(refused))  # the form now carries the stored version
     assert again.status_code == 302
     entry.refresh_from_db()
-    assert entry.stage == "preparing"
+    assert (entry.stage, entry.notes) == ("preparing", "Call Hana about the brief")  # alice's note survives
+
+
+def test_when_the_consultant_and_staff_both_changed_the_notes_the_admin_shows_the_staff_note_beside_the_field(
+    consultant_client, alice, firm_a
+):
+    from tests.programmes.test_admin import _form_data
+
+    entry = pipeline_entry_save(company=firm_a, opportunity=CallFactory(title="Laser call"), by=alice)
+    url = f"/admin/workspace/pipelineentry/{entry.pk}/change/"
+    drawn = _form_data(consultant_client.get(url))
+    pipeline_entry_save(company=firm_a, opportunity=entry.opportunity, by=alice, notes="Call Hana about the brief")
+
+    refused = consultant_client.post(url, drawn | {"notes": "Sent the brief to ATLA"})
+
+    form = refused.context["adminform"].form
+    assert form["notes"].value() == "Sent the brief to ATLA"  # what the consultant typed is kept
+    said = "alice changed this meanwhile to: Call Hana about the brief. Your value is kept here."
+    assert said in form.errors["notes"]
+    entry.refresh_from_db()
+    assert entry.notes == "Call Hana about the brief"

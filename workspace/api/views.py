@@ -2,19 +2,15 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
+from django.utils.http import parse_etags, quote_etag
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from companies.models import Company
-from portal.api.conditional import (
-    ConditionalRetrieveMixin,
-    has_precondition,
-    precondition_failed,
-    precondition_refused,
-    representation_etag,
-)
+from portal.api.conditional import ConditionalRetrieveMixin, precondition_failed
 from portal.api.created import created_location
 from portal.api.permissions import IsConsultant
 from programmes.models import Opportunity
@@ -28,6 +24,8 @@ from workspace.filters import PipelineEntryFilterSet
 from workspace.models import MatchFeedback, PipelineEntry
 from workspace.selectors import opportunity_for_firm, opportunity_for_pipeline
 from workspace.services import (
+    ANY_VERSION,
+    NO_ENTRY,
     PipelineEntryConflict,
     match_feedback_give,
     match_feedback_withdraw,
@@ -58,8 +56,9 @@ IF_MATCH = OpenApiParameter(
     required=False,
     description=(
         "The entry's ETag as the client last read it (GET sends it; so do PUT's answers): the change is made only if"
-        " nobody changed the entry since, else 412. `*`: only if the entry exists. Left out, the change is made"
-        " whatever happened meanwhile, as before."
+        " nobody changed the entry since, else 412. The ETag names the entry's own version (stage, owner, due date,"
+        " note): a change of the record's title or deadline alone leaves it as it was. `*`: only if the entry exists."
+        " Left out, the change is made whatever happened meanwhile, as before."
     ),
 )
 IF_NONE_MATCH = OpenApiParameter(
@@ -67,7 +66,8 @@ IF_NONE_MATCH = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     required=False,
-    description="`*`: create the entry only if the firm has none for the record yet, else 412.",
+    description="`*` (the only value a PUT takes): create the entry only if the firm has none for the record yet,"
+    " else 412.",
 )
 STALE = (
     "The entry changed (or was added or removed) since the copy the If-Match ETag names: nothing was changed. GET it"
@@ -112,28 +112,31 @@ class PipelineEntryViewSet(
     def get_queryset(self):
         return PipelineEntry.objects.visible_to(self.request.user).filter(company=self.company).for_board()
 
-    def _etag(self, entry: PipelineEntry | None) -> str | None:
-        """The ETag a GET of ENTRY sends (None when there is no entry)."""
-        return None if entry is None else representation_etag(self.request, PipelineEntrySerializer(entry).data)
+    def etag_of(self, instance: PipelineEntry, data) -> str:
+        return _etag(instance)
 
     def update(self, request, *args, **kwargs):
         company = self.company
         opportunity = opportunity_for_pipeline(company=company, slug=self.kwargs["opportunity_slug"])
         current = self.get_queryset().filter(opportunity=opportunity).first()
-        if precondition_refused(request, self._etag(current)):
-            return precondition_failed(self._etag(current))
+        if request.headers.get("If-None-Match", "*").strip() != "*":
+            detail = _("If-None-Match on a PUT takes only *: create the entry only if there is none yet.")
+            return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
         write = PipelineEntryWriteSerializer(data=request.data)
         write.is_valid(raise_exception=True)
-        # The version read above, checked again under the service's lock: a save in between is refused too.
-        version = pipeline_entry_version(current) if current is not None and has_precondition(request) else None
-        try:
+        try:  # the preconditions are checked by the service alone, under the entry's row lock
             entry = pipeline_entry_save(
-                company=company, opportunity=opportunity, by=request.user, version=version, **write.service_data()
+                company=company,
+                opportunity=opportunity,
+                by=request.user,
+                version=_version_asked(request, current),
+                must_create="If-None-Match" in request.headers,
+                **write.service_data(),
             )
         except PipelineEntryConflict as conflict:
-            return precondition_failed(self._etag(conflict.entry))
+            return precondition_failed(_etag(conflict.entry))
         body = PipelineEntrySerializer(self.get_queryset().get(pk=entry.pk)).data
-        headers = {"ETag": representation_etag(request, body)}
+        headers = {"ETag": _etag(entry)}
         if current is not None:
             return Response(body, headers=headers)
         where = {"company_slug": company.slug, "opportunity_slug": opportunity.slug}
@@ -142,14 +145,34 @@ class PipelineEntryViewSet(
 
     def destroy(self, request, *args, **kwargs):
         entry = self.get_object()
-        if precondition_refused(request, self._etag(entry)):
-            return precondition_failed(self._etag(entry))
-        version = pipeline_entry_version(entry) if has_precondition(request) else None
+        version = NO_ENTRY if "If-None-Match" in request.headers else _version_asked(request, entry)
         try:
             pipeline_entry_delete(entry=entry, by=request.user, version=version)
         except PipelineEntryConflict as conflict:
-            return precondition_failed(self._etag(conflict.entry))
+            return precondition_failed(_etag(conflict.entry))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _etag(entry: PipelineEntry | None) -> str | None:
+    """The entry's ETag: its version (`pipeline_entry_version`), a strong validator of the entry's own fields; None
+    when there is no entry."""
+    return None if entry is None else quote_etag(pipeline_entry_version(entry))
+
+
+def _version_asked(request, current: PipelineEntry | None) -> str | None:
+    """The version a write's If-Match names for the service to check (None: no If-Match, made whatever happened).
+    Of several ETags, the current entry's when it is among them; a weak or malformed one is passed as it is, which
+    no version equals (If-Match compares strongly)."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    tags = parse_etags(header)
+    if tags == ["*"]:
+        return ANY_VERSION
+    versions = [tag[1:-1] for tag in tags if tag.startswith('"')]
+    if current is not None and pipeline_entry_version(current) in versions:
+        return pipeline_entry_version(current)
+    return versions[0] if versions else header
 
 
 class MatchFeedbackViewSet(FirmMixin, viewsets.GenericViewSet):
