@@ -260,6 +260,7 @@ def pipeline_entry_save(
     pipeline_entry_version_check(found, NO_ENTRY if must_create else version)
     created = found is None
     entry: PipelineEntry = found or PipelineEntry(company=company, opportunity=opportunity, due_on=opportunity.deadline)
+    before = [getattr(entry, column) for _field, column in ENTRY_FIELDS]
     if stage is not None:
         entry.stage = stage
     if owner is not UNSET:
@@ -270,6 +271,8 @@ def pipeline_entry_save(
         entry.due_on = due_on
     if notes is not None:
         entry.notes = notes
+    if not created and before == [getattr(entry, column) for _field, column in ENTRY_FIELDS]:
+        return entry  # nothing changed: no history row, and the version (the ETag) stays, so no copy goes stale
     entry.full_clean()
     entry._change_reason = ADDED if created else CHANGED  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     entry._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]  # simple-history reads it; not a model field

@@ -276,3 +276,14 @@ def test_if_none_match_with_an_etag_on_a_put_is_a_400_and_changes_nothing(alice_
     assert refused.status_code == 400 and "only *" in refused.json()["detail"]
     entry.refresh_from_db()
     assert entry.stage == "watching"
+
+
+def test_a_put_that_changes_nothing_keeps_the_etag_so_other_copies_stay_good(alice_client, consultant_client, entry):
+    etag = alice_client.get(ENTRY_API)["ETag"]
+    rows = entry.history.count()
+
+    same = consultant_client.put(ENTRY_API, {"stage": entry.stage, "note": HANA}, "application/json")
+
+    assert same.status_code == 200 and same["ETag"] == etag
+    assert entry.history.count() == rows  # no history row for a save that changed nothing
+    assert alice_client.put(ENTRY_API, {"stage": "pursuing"}, "application/json", HTTP_IF_MATCH=etag).status_code == 200
