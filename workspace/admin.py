@@ -13,15 +13,12 @@ from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin, localised_
 from workspace.forms import conflict_refill
 from workspace.models import MatchFeedback, PipelineEntry
 from workspace.services import (
-    ENTRY_FIELDS,
-    PipelineEntryConflict,
     match_feedback_withdraw,
     pipeline_due_on_check,
     pipeline_entry_delete,
     pipeline_entry_save,
-    pipeline_entry_version,
-    pipeline_entry_version_check,
 )
+from workspace.versions import ENTRY_FIELDS, PipelineEntryConflict, pipeline_entry_version, pipeline_entry_version_check
 
 
 class PipelineEntryAdminForm(forms.ModelForm):

@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from workspace.models import MatchFeedback, PipelineEntry
-from workspace.services import (
+from workspace.services import firm_staff
+from workspace.versions import (
     ENTRY_FIELDS,
     NO_ENTRY,
     PipelineEntryConflict,
-    firm_staff,
     pipeline_entry_merge,
     pipeline_entry_version,
 )

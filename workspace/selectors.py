@@ -17,7 +17,7 @@ from companies.models import Company
 from portal.roles import Viewer
 from programmes.models import Opportunity, OpportunityArea
 from workspace.models import MatchFeedback, PipelineEntry
-from workspace.services import ENTRY_FIELDS
+from workspace.versions import ENTRY_FIELDS
 
 # A queryset of matches, returned as the same class (MatchQuerySet keeps best_first() and the rest).
 AnyQuerySet = TypeVar("AnyQuerySet", bound=QuerySet[Any])

@@ -40,9 +40,6 @@ from workspace.selectors import (
     pipeline_stage_list,
 )
 from workspace.services import (
-    PipelineEntryConflict,
-    entry_field_label,
-    entry_value_said,
     match_feedback_give,
     match_feedback_withdraw,
     matches_bulk_update,
@@ -51,6 +48,7 @@ from workspace.services import (
     workspace_can_edit,
     workspace_edit_check,
 )
+from workspace.versions import PipelineEntryConflict, entry_field_label, entry_value_said
 
 HISTORY_ROWS = 20
 STAGE_PAGE_CARDS = 20

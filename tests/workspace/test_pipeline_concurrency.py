@@ -5,7 +5,8 @@ import pytest
 
 from tests.factories import CallFactory
 from workspace.models import PipelineEntry
-from workspace.services import PipelineEntryConflict, pipeline_entry_delete, pipeline_entry_save
+from workspace.services import pipeline_entry_delete, pipeline_entry_save
+from workspace.versions import PipelineEntryConflict
 
 ENTRY_PAGE = "/workspace/firm-a/pipeline/laser-call/"
 ENTRY_API = "/api/v1/companies/firm-a/pipeline/laser-call/"

@@ -23,16 +23,8 @@ from workspace.api.serializers import (
 from workspace.filters import PipelineEntryFilterSet
 from workspace.models import MatchFeedback, PipelineEntry
 from workspace.selectors import opportunity_for_firm, opportunity_for_pipeline
-from workspace.services import (
-    ANY_VERSION,
-    NO_ENTRY,
-    PipelineEntryConflict,
-    match_feedback_give,
-    match_feedback_withdraw,
-    pipeline_entry_delete,
-    pipeline_entry_save,
-    pipeline_entry_version,
-)
+from workspace.services import match_feedback_give, match_feedback_withdraw, pipeline_entry_delete, pipeline_entry_save
+from workspace.versions import ANY_VERSION, NO_ENTRY, PipelineEntryConflict, pipeline_entry_version
 
 COMPANY_SLUG = OpenApiParameter("company_slug", str, OpenApiParameter.PATH, description="The firm's slug.")
 OPPORTUNITY_SLUG = OpenApiParameter(
