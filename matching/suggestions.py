@@ -51,6 +51,9 @@ def suggest(
     weights = weights if weights is not None else whole_keyword_weights(corpus)
     ticked = ticked if ticked is not None else firms.declared
     out: list[list[Item]] = []
+    # The profiles as one dense array and the words each area's reasons may cite, made once for all the firms (as
+    # the explainer does), not once per firm and area.
+    profiles: tuple[NDArray[np.floating], NDArray[np.bool_]] | None = None
     for i in range(len(firms.rows)):
         row: NDArray[np.float32] = firms.affinity[i]
         best = float(row.max(initial=0.0))
@@ -62,9 +65,10 @@ def suggest(
                 continue
             terms = keyword_terms(corpus, weights[a], firms.text, i)
             if not terms and corpus.profiles_t is not None:
-                terms = affinity.related_terms(
-                    corpus.vocabulary, firms.text, corpus.profiles_t, i, a, curated=corpus.keyword_weights
-                )
+                if profiles is None:
+                    dense = corpus.profiles_t.toarray()
+                    profiles = dense, affinity.distinctive(dense, corpus.keyword_weights)
+                terms = affinity.profile_words(corpus.vocabulary, firms.text, i, profiles[0][:, a], profiles[1][:, a])
             if terms:
                 found.append(item("area_suggested", area=corpus.areas[a].slug, terms=terms))
         out.append(found)
