@@ -60,6 +60,8 @@ REASONS: dict[str, Message] = {
     # Areas a firm's words point to but it does not tick (matching/suggestions.py), on its matches page.
     # Said of the firm, not to it: its staff read it on my matches, consultants on its profile.
     "area_suggested": Message(gettext_noop("%(area)s: description has words for %(terms)s")),
+    # The same, when the words are not the area's keywords but words its profile weighs (as `related_terms`).
+    "area_suggested_related": Message(gettext_noop("%(area)s: description writes about related terms: %(terms)s")),
     "any_technology": Message(gettext_noop("the %(kind)s takes any technology")),
     "trl_met": Message(gettext_noop("TRL %(trl)s meets the minimum TRL %(min_trl)s")),
     "certifications_held": Message(

@@ -63,14 +63,15 @@ def suggest(
                 break
             if ticked[i, a] or (dismissed is not None and dismissed[i, a]):
                 continue
-            terms = keyword_terms(corpus, weights[a], firms.text, i)
+            code, terms = "area_suggested", keyword_terms(corpus, weights[a], firms.text, i)
             if not terms and corpus.profiles_t is not None:
                 if profiles is None:
                     dense = corpus.profiles_t.toarray()
                     profiles = dense, affinity.distinctive(dense, corpus.keyword_weights)
+                code = "area_suggested_related"
                 terms = affinity.profile_words(corpus.vocabulary, firms.text, i, profiles[0][:, a], profiles[1][:, a])
             if terms:
-                found.append(item("area_suggested", area=corpus.areas[a].slug, terms=terms))
+                found.append(item(code, area=corpus.areas[a].slug, terms=terms))
         out.append(found)
     return out
 

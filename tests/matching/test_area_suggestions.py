@@ -3,6 +3,8 @@
 import pytest
 
 from matching.models import MatchRun
+from programmes.models import Opportunity
+from tests.factories import OpportunityFactory
 
 PAGE = "/my/matches/"
 PROFILE = "/companies/firm-a/"
@@ -230,3 +232,23 @@ def test_the_profiles_history_names_the_area_a_tick_added(alice_client, consulta
 
     assert f"Technology areas (added: {UAV})" in consultant_client.get("/companies/firm-a/").text
     assert "技術分野（追加：無人航空機）" in consultant_client.get("/ja/companies/firm-a/").text
+
+
+def test_an_area_reached_through_related_words_says_so_not_that_they_are_its_keywords(
+    alice_client, firm_a, curated_areas
+):
+    OpportunityFactory(
+        slug="atla-uuv",
+        kind=Opportunity.Kind.PRIORITY_AREA,
+        title="Undersea vehicles",
+        summary="Torpedo-shaped vehicles that survey the seafloor and guard undersea cables.",
+        areas=[curated_areas["uuv"]],
+    )
+    firm_a.description = "Our torpedo-shaped robots survey the seafloor for the navy."
+    firm_a.save()
+
+    response = alice_client.get(PAGE)
+
+    entry = next(e for e in response.context["area_suggestions"] if e["area"] == "uuv")
+    assert "description writes about related terms: " in entry["text"] and "seafloor" in entry["text"]
+    assert "has words for" not in entry["text"]

@@ -45,6 +45,11 @@ CASES = {
         "Uncrewed aerial vehicles: description has words for VTOL and ground control station",
         "無人航空機：会社説明に「VTOL」、「ground control station」に当たる記述あり",
     ),
+    "area_suggested_related": (
+        {"area": "uav", "terms": ["airframe", "ground station"]},
+        "Uncrewed aerial vehicles: description writes about related terms: airframe and ground station",
+        "無人航空機：会社説明に関連用語「airframe」、「ground station」の記述あり",
+    ),
     "any_technology": ({"kind": "hub"}, "the hub takes any technology", "このハブはあらゆる技術分野が対象"),
     "trl_met": ({"trl": 7, "min_trl": 6}, "TRL 7 meets the minimum TRL 6", "TRL 7は最低要件のTRL 6を満たす"),
     "certifications_held": ({"count": 2}, "holds the certifications required", "必要な認証を取得済み"),
