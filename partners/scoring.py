@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from companies.models import Company
 from matching import inputs
-from matching.evidence import spread
 from matching.features import CompanyRow, Corpus, build_corpus, firm_arrays
 from matching.hooks import ChunkContext
 from matching.models import Match
@@ -29,13 +28,13 @@ from matching.record import jsonb_key_order
 from matching.scoring import rounded_table, rows_as_text
 from partners import fit
 from partners.models import ForeignPartnership, Partner, PartnerArea
+from partners.reasons import explain, item, texts
 from partners.store import FitRow, partner_fits_store
 from programmes.models import Confidence, Opportunity
 
 TOP_K = 20  # partners kept per firm: the API and pages show the best ones first
 BEST_OPPORTUNITIES = 5  # a firm's best matches that a partner's known programmes are compared with
 CHUNK = 1000
-SHOWN_AREAS = 3
 TABLE_KEY = "partners.table"  # the partner table in a run's ChunkContext.cache
 
 # A fit's components as JSON text, written as PostgreSQL prints the stored jsonb (matching.record states the
@@ -53,13 +52,6 @@ _COMPONENTS_TEXT = _COMPONENTS_JSON.replace("%r", "%s")  # the same, filled with
 # What repr(round(x, 4)) and repr(round(x, 2)) write for a value (0 to 1) and its points (0 to 100).
 _VALUE_TEXTS = rounded_table(4, 1, lambda x: repr(round(x, 4)))
 _POINTS_TEXTS = rounded_table(2, 100, lambda x: repr(round(x, 2)))
-_NO_SHARED_AREA = json.dumps({"code": "partner.no_shared_area", "params": {}})
-_LOW_CONFIDENCE = json.dumps({"code": "partner.low_confidence", "params": {}})
-
-
-def _item(code: str, **params: Any) -> str:
-    """One explanation item as JSON text (json.dumps of the list joins its items' texts with ", ")."""
-    return json.dumps({"code": code, "params": params}, ensure_ascii=False)
 
 
 class PartnerTable:
@@ -100,9 +92,9 @@ class PartnerTable:
         # What the explanations of every pair reuse: each partner's programme set, tie countries and fixed items.
         self.programme_sets = [frozenset(opps) for opps in self.programmes]
         self.tie_sets = [frozenset(cs) for cs in tie_country]
-        self.role_items = _texts([_item("partner.complementary_role", role=fit.ROLES[r]) for r in self.role.tolist()])
-        self.tie_items = _texts(
-            [_item("partner.foreign_partnerships", counterparts=cs) if cs else "" for cs in self.counterparts]
+        self.role_items = texts([item("partner.complementary_role", role=fit.ROLES[r]) for r in self.role.tolist()])
+        self.tie_items = texts(
+            [item("partner.foreign_partnerships", counterparts=cs) if cs else "" for cs in self.counterparts]
         )
         self.opportunity_slugs: dict[int, str] = {}
         self.fingerprint: tuple[Any, ...] = ()
@@ -121,13 +113,6 @@ class PartnerTable:
         if missing:
             self.opportunity_slugs.update(Opportunity.objects.filter(pk__in=missing).values_list("pk", "slug"))
         return self.opportunity_slugs
-
-
-def _texts(texts: list[str]) -> np.ndarray:
-    """TEXTS as an object array, to pick one per pair with NumPy."""
-    out = np.empty(len(texts), dtype=object)
-    out[:] = texts
-    return out
 
 
 def _indicator(pairs: list[tuple[int, int]], shape: tuple[int, int]) -> sp.csr_matrix:
@@ -242,7 +227,7 @@ def _fit_rows(
     scored = fit.score(block, table.block(columns))
     rows, cols = fit.keep(scored.score, top_k=TOP_K)
     components = scored.components[rows, cols]  # (n, 4)
-    reasons, gaps = _explain(table, companies, block, components, rows, cols, best, table.slugs_of(wanted))
+    reasons, gaps = explain(table, companies, block, components, rows, cols, best, table.slugs_of(wanted))
     return _rows(table, companies, rows, cols, scored.score, components, reasons, gaps, now)
 
 
@@ -282,108 +267,6 @@ def _components_texts(mixed: np.ndarray) -> list[str]:
         tables=((4, _VALUE_TEXTS), (2, _POINTS_TEXTS)),
         fallback=lambda row: _COMPONENTS_JSON % tuple(map(round, row, [4, 2] * len(_JSONB_ORDER))),
     )
-
-
-def _explain(
-    table: PartnerTable,
-    companies: Sequence[CompanyRow],
-    block: fit.FirmBlock,
-    components: np.ndarray,
-    rows: np.ndarray,
-    cols: np.ndarray,
-    best: dict[int, list[int]],
-    opportunity_slugs: dict[int, str],
-) -> tuple[list[str], list[str]]:
-    """Reasons and gaps of every kept pair as JSON text of {code, params} items (matching/messages.py renders them).
-
-    Each kind of item is picked for all pairs at once, from texts written once per partner, firm or list of
-    areas, and the pairs' arrays are joined at the end: a loop writing each pair's items cost seconds a run.
-    """
-    _shared, role, programmes, ties = components.T
-    shared = _shared_areas(table, block.affinity, rows, cols)
-    tied = (ties > 0) & (table.tie_items[cols] != "")
-    reasons = _json_arrays(
-        shared,
-        np.where(role >= 0.5, table.role_items[cols], ""),
-        _known_programmes(table, companies, rows, cols, programmes > 0, best, opportunity_slugs),
-        np.where(tied, table.tie_items[cols], ""),
-        _same_country(table, companies, block.country, rows, cols, tied),
-    )
-    gaps = _json_arrays(np.where(shared == "", _NO_SHARED_AREA, ""), np.where(table.low[cols], _LOW_CONFIDENCE, ""))
-    return reasons, gaps
-
-
-def _shared_areas(table: PartnerTable, affinity: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Each pair's 'shared areas' item ("" for none): its SHOWN_AREAS largest of firm affinity x partner weight, at
-    least 0.1, largest first. Each distinct list is written once."""
-    overlap = affinity[rows] * table.areas[cols]
-    top = np.argsort(-overlap, axis=1)[:, :SHOWN_AREAS]
-    strong = np.take_along_axis(overlap, top, axis=1) >= 0.1
-    # The list as one number: digit k (base n_areas + 1) is the k-th area + 1, or 0 where that one is too weak.
-    digits = (len(table.area_slugs) + 1) ** np.arange(top.shape[1], dtype=np.int64)
-    keys = ((top.astype(np.int64) + 1) * strong) @ digits
-
-    def write(first: np.ndarray) -> list[str]:
-        written = []
-        for key, areas, shown in zip(keys[first].tolist(), top[first].tolist(), strong[first].tolist(), strict=True):
-            slugs = [table.area_slugs[j] for j, ok in zip(areas, shown, strict=True) if ok]
-            written.append(_item("partner.shared_areas", areas=slugs) if key else "")
-        return written
-
-    return spread(keys, write)
-
-
-def _known_programmes(
-    table: PartnerTable,
-    companies: Sequence[CompanyRow],
-    rows: np.ndarray,
-    cols: np.ndarray,
-    known: np.ndarray,
-    best: dict[int, list[int]],
-    opportunity_slugs: dict[int, str],
-) -> np.ndarray:
-    """The 'known programmes' item where KNOWN ("" elsewhere): the firm's best opportunities the partner took part
-    in, best first. Few distinct lists recur across pairs, so each is written once."""
-    texts = np.full(len(rows), "", dtype=object)
-    written: dict[tuple[str, ...], str] = {}
-    found = []
-    for i, p in zip(rows[known].tolist(), cols[known].tolist(), strict=True):
-        mine = table.programme_sets[p]
-        common = tuple(
-            opportunity_slugs[o] for o in best.get(companies[i].pk, []) if o in mine and o in opportunity_slugs
-        )
-        if common not in written:
-            written[common] = _item("partner.known_programmes", opportunities=list(common))
-        found.append(written[common])
-    texts[known] = found
-    return texts
-
-
-def _same_country(
-    table: PartnerTable,
-    companies: Sequence[CompanyRow],
-    country: np.ndarray,
-    rows: np.ndarray,
-    cols: np.ndarray,
-    tied: np.ndarray,
-) -> np.ndarray:
-    """The 'same country' item ("" elsewhere) where the pair is TIED and the partner has a foreign partnership in
-    the firm's country (COUNTRY: each firm's index into table.countries, -1 for none)."""
-    texts = np.full(len(rows), "", dtype=object)
-    if not table.countries:
-        return texts
-    firm_country = country[rows]
-    same = tied & (firm_country >= 0) & table.tie_countries[cols, np.maximum(firm_country, 0)]
-    if same.any():
-        names = {c.country for c in companies}
-        written = {name: _item("partner.same_country_partner", country=name) for name in names}
-        texts[same] = [written[companies[i].country] for i in rows[same].tolist()]
-    return texts
-
-
-def _json_arrays(*columns: np.ndarray) -> list[str]:
-    """Per pair, the items found in COLUMNS ("" where none) as one JSON array, as json.dumps writes the list."""
-    return ["[" + ", ".join(filter(None, items)) + "]" for items in zip(*(c.tolist() for c in columns), strict=True)]
 
 
 def partner_fits_after_chunk(
