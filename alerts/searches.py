@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 
 from alerts.models import SavedSearch
 from portal.text import form_problems, punct
-from programmes.filters import OpportunityFilterSet
+from programmes.filters import NOT_FILTERS, OpportunityFilterSet
 from programmes.models import Opportunity
 
-# Paging is not part of a search: the listing's page links carry it, so a query saved from page 3 is the same search.
-IGNORED_PARAMS = ("page",)
+# Paging and sorting are not part of a search: they change neither which records it lists nor what a digest tells,
+# so a query saved from page 3, or sorted by title, is the same search as the listing without them (and `page=2`
+# alone is the whole listing).
+IGNORED_PARAMS = ("page", *NOT_FILTERS)
 
 
 def query_normalise(query: str) -> str:
@@ -84,14 +86,34 @@ def query_results(*, query: str, user: User | None = None) -> set[int]:
     return set(filterset.qs.order_by().values_list("pk", flat=True))
 
 
-def _save(search: SavedSearch) -> SavedSearch:
+def _save(search: SavedSearch, *, written: str | None = None) -> SavedSearch:
+    """Save SEARCH; one the user already saved under the same query (WRITTEN before it was normalised) is refused,
+    naming the saved one."""
     search.full_clean(exclude=["user", "baseline"], validate_unique=False)
     try:
         with transaction.atomic():
             search.save()
     except IntegrityError as error:
-        raise ValidationError({"query": _("You have already saved this search.")}) from error
+        raise ValidationError({"query": already_saved_said(search, written=written)}) from error
     return search
+
+
+def already_saved_said(search: SavedSearch, *, written: str | None = None) -> str:
+    """Why SEARCH cannot be saved: the name of the user's search with the same query, and, when WRITTEN carried a
+    page or a sort order, that those are not part of a search (so `page=2` is the listing with no filter)."""
+    saved = SavedSearch.objects.filter(user=search.user, query=search.query).exclude(pk=search.pk).first()
+    if saved is None:  # deleted meanwhile
+        return _("You have already saved this search.")
+    if search.query:
+        said = _("You have already saved this search as “%(name)s”.") % {"name": saved.name}
+    else:
+        said = _("You have already saved the listing with no filter as “%(name)s”.") % {"name": saved.name}
+    if set(QueryDict((written or "").lstrip("?"))) & set(IGNORED_PARAMS):
+        said += punct(" ") + _(
+            "The page number and the sort order are not part of a search: it lists the same records on every page "
+            "and in any order."
+        )
+    return said
 
 
 @transaction.atomic
@@ -104,7 +126,7 @@ def saved_search_create(
     normal = query_check(query, labels=labels)
     search = SavedSearch(user=user, name=name.strip(), query=normal, frequency=frequency)
     search.baseline = sorted(query_results(query=normal, user=user))
-    return _save(search)
+    return _save(search, written=query)
 
 
 @transaction.atomic
@@ -119,7 +141,7 @@ def saved_search_update(*, search: SavedSearch, data: dict) -> SavedSearch:
         search.name = data["name"].strip()
     if "frequency" in data:
         search.frequency = data["frequency"]
-    return _save(search)
+    return _save(search, written=data.get("query"))
 
 
 def saved_search_delete(*, search: SavedSearch) -> None:

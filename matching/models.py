@@ -81,7 +81,8 @@ class MatchRun(models.Model):
 
     def __str__(self) -> str:
         details = punct(",").join([str(self.get_scope_display()), str(self.get_status_display())])
-        return f"{gettext('Run %(number)s') % {'number': self.pk}}{punct(' (')}{details}{punct(')')}"
+        run = gettext("Run %(number)s") % {"number": self.pk}  # outside the f-string, where makemessages finds it
+        return f"{run}{punct(' (')}{details}{punct(')')}"
 
     def get_absolute_url(self) -> str:
         return reverse("api:match-run-detail", kwargs={"version": "v1", "pk": self.pk})

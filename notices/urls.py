@@ -7,5 +7,6 @@ from notices import views
 app_name = "notices"
 
 urlpatterns = [
+    path("notices/", views.NoticeListView.as_view(), name="notice_list"),
     path("notices/<slug:slug>/", views.notice_detail, name="notice_detail"),
 ]

@@ -213,7 +213,8 @@ def area_dismiss(request: HttpRequest) -> HttpResponse:
     names = {"area": localised(post.area), "firm": post.company.name}
     done = gettext("%(area)s will no longer be suggested for %(firm)s.") % names
     if post.source == "matches":  # undo lives on the profile, with the list of dismissed areas
-        done = f"{done}{punct(' ')}{gettext('The firm’s profile lists it, with a button to undo.')}"
+        undo = gettext("The firm’s profile lists it, with a button to undo.")  # makemessages misses it in an f-string
+        done = f"{done}{punct(' ')}{undo}"
     messages.success(request, done)
     return redirect(post.back)
 

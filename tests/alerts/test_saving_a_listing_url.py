@@ -55,14 +55,12 @@ def test_a_bad_filter_value_is_still_refused_naming_it(alice, alice_client):
     assert not SavedSearch.objects.exists()
 
 
-def test_listing_search_query_keeps_every_filter_of_the_listing():
+def test_listing_search_query_keeps_every_filter_of_the_listing_and_neither_page_nor_sort_order():
     from alerts.searches import listing_search_query
 
     query = "q=laser&kind=call&kind=event&open=true&ordering=title&when=any&eligible_country=AU&page=3&lang=ja"
 
-    assert listing_search_query(query) == (
-        "eligible_country=AU&kind=call&kind=event&open=true&ordering=title&q=laser&when=any"
-    )
+    assert listing_search_query(query) == "eligible_country=AU&kind=call&kind=event&open=true&q=laser&when=any"
 
 
 def test_a_missing_name_and_a_bad_frequency_are_both_named_as_the_form_labels_them(alice_client):

@@ -137,9 +137,14 @@ def test_the_committed_mo_is_compiled_from_the_po():
     assert stale == [], "run: DJANGO_DEBUG=1 .venv/bin/python manage.py compilemessages -l ja --ignore=.venv"
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs gettext (apt-get install gettext; .ci/run has it)")
-def test_every_translatable_string_of_the_code_and_templates_has_a_japanese_translation(tmp_path):
-    """makemessages on a copy of the project finds no msgid without a Japanese msgstr: nothing is left in English."""
+NEEDS_GETTEXT = pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="needs gettext (apt-get install gettext; .ci/run has it)"
+)
+
+
+def _made_messages(tmp_path: Path) -> str:
+    """The catalogue makemessages writes from a copy of the project (the code and templates, not the tests), merged
+    with ours: our entries the code no longer uses stay in it as obsolete `#~` entries."""
     skip = shutil.ignore_patterns(".git", ".venv", "node_modules", "staticfiles", "media", "tests", "bench", "*.pyc")
     copy = tmp_path / "project"
     shutil.copytree(settings.BASE_DIR, copy, ignore=skip)
@@ -151,9 +156,15 @@ def test_every_translatable_string_of_the_code_and_templates_has_a_japanese_tran
         text=True,
     )
     assert run.returncode == 0, run.stderr
+    return (copy / "locale" / "ja" / "LC_MESSAGES" / "django.po").read_text()
+
+
+@NEEDS_GETTEXT
+def test_every_translatable_string_of_the_code_and_templates_has_a_japanese_translation(tmp_path):
+    """makemessages on a copy of the project finds no msgid without a Japanese msgstr: nothing is left in English."""
     ours = PO.read_text().replace('"\n"', "")  # continuation lines joined, as --no-wrap writes them
     missing = []
-    for block in (copy / "locale" / "ja" / "LC_MESSAGES" / "django.po").read_text().split("\n\n"):
+    for block in _made_messages(tmp_path).split("\n\n"):
         msgid = re.search(r'^msgid "(.+)"$', block, re.M)
         if msgid is None or block.startswith("#~"):
             continue
@@ -166,6 +177,25 @@ def test_every_translatable_string_of_the_code_and_templates_has_a_japanese_tran
         if "#, fuzzy" in block or (last.rstrip().endswith('""') and '\n"' not in last):
             missing.append(text)
     assert missing == []
+
+
+@NEEDS_GETTEXT
+def test_the_catalogue_keeps_no_entry_the_code_and_templates_no_longer_use(tmp_path):
+    """Every entry of our catalogue is a string the code or a template still asks for: an old wording left behind
+    would be translated for nobody, and a string only an f-string asks for (which makemessages cannot read, so the
+    documented `--no-obsolete` run would drop its translation) must be asked for where makemessages sees it."""
+    obsolete = re.findall(r'^#~ msgid "(.*)"$', _made_messages(tmp_path), re.M)
+
+    assert obsolete == []
+
+
+@pytest.mark.django_db
+def test_a_runs_name_reads_japanese_on_japanese_pages():
+    from tests.factories import MatchRunFactory
+
+    run = MatchRunFactory()
+    with translation.override("ja"):
+        assert str(run).startswith(f"実行 {run.pk}（")
 
 
 def test_japanese_text_names_the_product_in_japanese():

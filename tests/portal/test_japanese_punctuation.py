@@ -110,6 +110,8 @@ JAPANESE_PAGES = [
     "/ja/workspace/firm-a/pipeline/",
     "/ja/workspace/firm-a/pipeline/laser-call/",
     "/ja/partners/",
+    "/ja/notices/",
+    "/ja/notices/export-rule/",
     "/ja/partners/shipyard-kk/",
     "/ja/my/introductions/",
     "/ja/my/introductions/{introduction}/",

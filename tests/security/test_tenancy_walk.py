@@ -591,6 +591,9 @@ EXTRA_URLS = [
     ("/my/notifications/", 200),
     ("/my/webhooks/", 200),
     ("/ja/my/webhooks/", 200),
+    # The notices listing: public, filtered by the record alice's match is on and by her firm's country.
+    ("/notices/?record=shared-call", 200),
+    ("/ja/notices/?record=shared-call&country=AU", 200),
 ]
 
 
