@@ -59,7 +59,8 @@ def test_pursue_then_move_the_card_without_javascript(alice_client, alice, firm_
     page = alice_client.get(entry_url("laser-call"))
     assert "added to the pipeline" in page.text and "Submitted" in page.text
     japanese = alice_client.get("/ja" + entry_url("laser-call")).text
-    assert "<td>パイプラインに追加</td>" in japanese and "<td>変更</td>" in japanese
+    assert "<td>Stage: Pursuing → Submitted</td>" in page.text  # what the change did, not just "changed"
+    assert "<td>パイプラインに追加</td>" in japanese and "→" in japanese
     assert "added to the pipeline" not in japanese and "変更者" in japanese
 
 
