@@ -198,7 +198,7 @@ def test_an_archived_record_cannot_be_added_to_a_pipeline(alice_client, call):
 @pytest.mark.parametrize("rows", [2, 20])
 def test_pipeline_board_query_count_is_constant(alice_client, alice, firm_a, rows, django_assert_num_queries):
     owner = UserFactory(username="owner")
-    firm_a.memberships.create(user=owner, role="viewer")
+    firm_a.memberships.create(user=owner, role="editor")  # only editors own entries
     for _n in range(rows):
         pipeline_entry_save(company=firm_a, opportunity=CallFactory(), by=alice, owner=owner, stage="pursuing")
     # 1 session, 2 user, 3 the firm (visible_to: member of it), 4 consultant group check, 5 entries per stage,
