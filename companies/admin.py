@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from companies.confirmations import rescore_pending_note
+from companies.forms import conflict_redraw
 from companies.import_jobs import (
     company_import_errors,
     company_import_progress,
@@ -36,6 +37,14 @@ from companies.services import (
     company_create,
     company_slug,
     membership_remove,
+)
+from companies.versions import (
+    AREAS,
+    CERTIFICATIONS,
+    CompanyConflict,
+    company_merge,
+    company_version,
+    company_version_check,
 )
 from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin, inline_mark_saved
 from portal.reasons import REASON_MAX_LENGTH
@@ -91,6 +100,11 @@ class CompanyCertificationInline(ConsultantOnlyMixin, admin.TabularInline):
 
 
 class CompanyAdminForm(forms.ModelForm):
+    """The admin's form of a firm; a save drawn from an older version of the profile than the stored one is refused
+    and drawn again, merged with the other change, as the firm's own page does (companies.versions)."""
+
+    # The version the form was drawn from (companies.versions.company_version); empty on an add.
+    version = forms.CharField(label=_("Version opened"), required=False, widget=forms.HiddenInput)
     change_reason = forms.CharField(
         label=_("Reason for this change"),
         max_length=REASON_MAX_LENGTH,
@@ -108,11 +122,23 @@ class CompanyAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "slug" in self.fields:
             self.fields["slug"].required = False
+        if self.instance.pk:
+            self.fields["version"].initial = company_version(self.instance)
+        self.conflict: tuple[CompanyConflict, str] | None = None  # read by CompanyAdmin for the certifications
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not cleaned.get("slug") and cleaned.get("name"):
             cleaned["slug"] = company_slug(cleaned["name"])
+        if self.instance.pk and cleaned.get("version"):
+            # The admin's change view runs in one transaction: the lock holds until the save below it.
+            stored = Company.objects.select_for_update().get(pk=self.instance.pk)
+            try:
+                company_version_check(stored, cleaned["version"])
+            except CompanyConflict as conflict:  # drawn again from the profile as it is, as on the firm's page
+                posted = {name: cleaned[name] for name in (*PROFILE_FIELDS, AREAS) if name in cleaned}
+                self.conflict = (conflict, cleaned["version"])
+                conflict_redraw(self, conflict, drawn_from=cleaned["version"], posted=posted)
         return cleaned
 
 
@@ -168,7 +194,7 @@ class CompanyAdmin(ConsultantHistoryAdmin):
                 )
             },
         ),
-        (_("Change"), {"fields": ("change_reason", "created_at", "updated_at")}),
+        (_("Change"), {"fields": ("change_reason", "created_at", "updated_at", "version")}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Company]:
@@ -181,6 +207,32 @@ class CompanyAdmin(ConsultantHistoryAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """Only superusers delete a firm (its matches and history go with it)."""
         return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):  # type: ignore[no-untyped-def]
+        """After a refusal for someone else's save, the certifications are drawn again too: merged three ways, as the
+        rest of the form is (companies.versions.company_merge)."""
+        form = getattr(request, "_company_admin_form", None)
+        if form is not None and form.conflict is not None:
+            conflict, drawn_from = form.conflict
+            formsets = [
+                certifications_redrawn(formset, conflict, drawn_from=drawn_from)
+                if formset.model is CompanyCertification
+                else formset
+                for formset in formsets
+            ]
+        return super().get_inline_formsets(request, formsets, inline_instances, obj)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class RememberedForm(form_class):  # type: ignore[valid-type,misc]
+            """The same form, known to get_inline_formsets of this request."""
+
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                request._company_admin_form = self  # type: ignore[attr-defined]
+
+        return RememberedForm
 
     # --- saving through the services ---
 
@@ -319,6 +371,29 @@ def _import_names(result: ImportResult) -> list[str]:
     if result.updated:
         names.append(_("Updated: %(names)s.") % {"names": result.names_updated()})
     return names
+
+
+def certifications_redrawn(formset: BaseInlineFormSet, conflict: CompanyConflict, *, drawn_from: str) -> Any:
+    """The certifications inline of a refused save, drawn again: the rows the user posted merged three ways with the
+    certifications the firm holds now (a colleague's added row stays, the user's own change stays)."""
+    mine = _held(formset) if formset.is_valid() else {}
+    merged = company_merge(company=conflict.company, version=drawn_from, posted={CERTIFICATIONS: mine})
+    wanted: dict[int, Any] = merged.values[CERTIFICATIONS]
+    prefix = formset.prefix
+    links = list(CompanyCertification.objects.filter(company=conflict.company).order_by("pk"))
+    rows = [
+        (link.pk, link.certification_id, wanted.get(link.certification_id), link.certification_id not in wanted)
+        for link in links
+    ]
+    held = {link.certification_id for link in links}
+    rows += [(None, cert, expires, False) for cert, expires in wanted.items() if cert not in held]
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(len(links))}
+    for index, (pk, cert, expires, gone) in enumerate(rows):
+        row = {"id": pk or "", "company": conflict.company.pk, "certification": cert, "expires_on": expires or ""}
+        data |= {f"{prefix}-{index}-{name}": str(value) for name, value in row.items()}
+        if gone:
+            data[f"{prefix}-{index}-DELETE"] = "on"
+    return type(formset)(data=data, instance=formset.instance, prefix=prefix, queryset=formset.queryset)
 
 
 def _held(formset: BaseInlineFormSet) -> dict[Any, Any]:

@@ -1,6 +1,7 @@
 """The profile form company editors fill in, and the certifications they hold."""
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,12 +9,19 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from companies.rules import CERTIFICATIONS_MAX, EDITOR_FIELDS
-from portal.text import localised, reading_japanese
+from companies.versions import CERTIFICATIONS, CompanyConflict, company_field_label, company_merge, company_version
+from portal.text import labelled, localised, reading_japanese
+from portal.versions import Merge
 from programmes.models import Certification, TechnologyArea
 
 
 class CompanyForm(forms.ModelForm):
-    """What a firm's editors may change about it; name, country and size are set by consultants."""
+    """What a firm's editors may change about it; its identity (name, country, size, founding year) is set by
+    consultants (companies.rules). `version` is
+    the version of the profile the form was drawn from, so a save after someone else's is refused, not written over
+    theirs (companies.versions)."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Company
@@ -66,6 +74,13 @@ class CompanyForm(forms.ModelForm):
         # Area names in the page's language (Japanese names on /ja/), in that language's order.
         self.fields["technology_areas"].queryset = TechnologyArea.objects.in_reading_order(reading_japanese())
         self.fields["technology_areas"].label_from_instance = localised
+        if self.instance.pk is not None:
+            self.fields["version"].initial = company_version(self.instance)
+
+    def profile_data(self, formset: "BaseCertificationsHeldFormSet") -> dict[str, Any]:
+        """The cleaned profile with FORMSET's certifications, as companies.services takes it (the version aside)."""
+        data = {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        return {**data, CERTIFICATIONS: formset.held()}
 
     def clean_alert_threshold(self) -> int:
         value = self.cleaned_data.get("alert_threshold")
@@ -126,3 +141,44 @@ CertificationsHeldFormSet = forms.formset_factory(
     absolute_max=CERTIFICATIONS_MAX,
     validate_max=True,
 )
+
+
+def conflict_redraw(
+    form: forms.BaseForm, conflict: CompanyConflict, *, drawn_from: str, posted: dict[str, Any]
+) -> Merge:
+    """Draw FORM (the page's or the admin's), refused for CONFLICT, again from the profile as it is now: its post
+    becomes the three-way merge of POSTED (its cleaned values) with the stored profile against the version it was
+    DRAWN_FROM, with the current version, so saving it again is deliberate and reverts nothing the user left alone;
+    the refusal, and beside each field both sides changed the other side's value. Returns the merge, whose
+    certifications the caller's formset is drawn from."""
+    merge = company_merge(company=conflict.company, version=drawn_from, posted=posted)
+    data = form.data.copy()
+    for name, value in merge.values.items():
+        if name not in form.fields:
+            continue
+        if isinstance(value, frozenset):
+            data.setlist(name, [str(pk) for pk in sorted(value)])
+        elif isinstance(value, bool):
+            data.setlist(name, ["on"] if value else [])  # a checkbox posts "on", or nothing
+        else:
+            data[name] = "" if value is None else str(value)  # replaced, not added beside
+    data["version"] = company_version(conflict.company)
+    form.data = data
+    form.add_error(None, conflict.said())
+    for name in merge.clashes:
+        if name in form.fields:
+            form.add_error(name, conflict.clash_said(name))
+        else:  # the certifications: their formset is drawn anew, so the note goes above the form
+            form.add_error(None, labelled(company_field_label(name), conflict.clash_said(name)))
+    return merge
+
+
+def profile_conflict_refill(
+    form: CompanyForm, conflict: CompanyConflict, *, drawn_from: str, posted: dict[str, Any]
+) -> BaseCertificationsHeldFormSet:
+    """The profile page's form drawn again after CONFLICT (conflict_redraw), with its certifications' formset drawn
+    from the merged certifications."""
+    merge = conflict_redraw(form, conflict, drawn_from=drawn_from, posted=posted)
+    held = merge.values.get(CERTIFICATIONS, {})
+    initial = [{"certification": pk, "expires_on": expires} for pk, expires in held.items()]
+    return CertificationsHeldFormSet(prefix="certifications", initial=initial)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from companies.bulk import rows_insert
 from companies.models import Company, CompanyCertification, Membership
 from companies.rules import reserved_changes, reserved_fields_check
+from companies.versions import company_version_check
 from matching import dispatch  # the one upward hook: "this firm changed, rescore it" (docs/architecture.md)
 from portal.models import SecretLink
 from portal.reasons import reason_stored
@@ -113,17 +114,25 @@ class CompanyChange:
     rescored: bool
 
 
-def company_update(*, company: Company, data: Mapping[str, Any], by: User | None, reason: str = "") -> Company:
+def company_update(
+    *, company: Company, data: Mapping[str, Any], by: User | None, reason: str = "", version: str | None = None
+) -> Company:
     """Apply DATA to COMPANY; if anything changed, save it, write one history row (who, why) and rescore it."""
-    return company_change(company=company, data=data, by=by, reason=reason).company
+    return company_change(company=company, data=data, by=by, reason=reason, version=version).company
 
 
 @transaction.atomic
-def company_change(*, company: Company, data: Mapping[str, Any], by: User | None, reason: str = "") -> CompanyChange:
-    """company_update, saying what it did: pages tell the user when the firm's matches are being rescored."""
+def company_change(
+    *, company: Company, data: Mapping[str, Any], by: User | None, reason: str = "", version: str | None = None
+) -> CompanyChange:
+    """company_update, saying what it did: pages tell the user when the firm's matches are being rescored.
+
+    VERSION, when given, is the `company_version` the change was drawn from: if the firm was saved since, nothing is
+    written and CompanyConflict says who changed which fields (checked under the firm's row lock)."""
     fields, areas, certifications = _split(data)
     # Compare with what the database holds: forms and the admin may already have changed COMPANY in memory.
-    before = Company.objects.get(pk=company.pk)
+    before = Company.objects.select_for_update().get(pk=company.pk)
+    company_version_check(before, version)
     # Whatever the interface, a firm's own staff never change its identity (companies.rules).
     reserved_fields_check(user=by, sent=reserved_changes(before=before, after=fields))
     for name, value in fields.items():

@@ -14,10 +14,11 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from companies.confirmations import with_rescore_note, works_for
-from companies.forms import CertificationsHeldFormSet, CompanyForm
+from companies.forms import CertificationsHeldFormSet, CompanyForm, profile_conflict_refill
 from companies.models import Company
 from companies.selectors import company_for_edit, company_list, company_profile_queryset
 from companies.services import company_change
+from companies.versions import CompanyConflict
 from portal.filterforms import record_choices_localise
 from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
@@ -95,25 +96,39 @@ class CompanyUpdateView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:
         company = self._company(slug)
         form = CompanyForm(request.POST, instance=company)
-        formset = CertificationsHeldFormSet(request.POST, prefix="certifications", initial=_held_initial(company))
+        # Read as posted, not against the certifications held now: a row a colleague added meanwhile must not make
+        # this form's empty rows count as changed (and required).
+        formset = CertificationsHeldFormSet(request.POST, prefix="certifications")
+        conflict: list[tuple[str, str]] = []
         if form.is_valid() and formset.is_valid():
-            data = {**form.cleaned_data, "certifications": formset.held()}
+            data = form.profile_data(formset)
+            version = form.cleaned_data["version"] or None  # a form drawn before versions were sent: saved as before
             try:
                 change = company_change(
-                    company=company, data=data, by=request.user, reason=gettext_noop("Edited in the portal")
+                    company=company,
+                    data=data,
+                    by=request.user,
+                    reason=gettext_noop("Edited in the portal"),
+                    version=version,
                 )
+            except CompanyConflict as refused:
+                conflict = refused.shown()
+                formset = profile_conflict_refill(form, refused, drawn_from=version or "", posted=data)
+                company = refused.company
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
                 messages.success(request, _saved_message(request, change.company, rescored=change.rescored))
                 return redirect(company)
-        return self._render(company, form, formset, status=400)
+        return self._render(company, form, formset, status=409 if conflict else 400, conflict=conflict)
 
     def _company(self, slug: str) -> Company:
         return company_for_edit(user=self.request.user, slug=slug)
 
-    def _render(self, company: Company, form: CompanyForm, formset: Any, status: int = 200) -> HttpResponse:
-        context = {"company": company, "form": form, "formset": formset}
+    def _render(
+        self, company: Company, form: CompanyForm, formset: Any, status: int = 200, conflict: Any = ()
+    ) -> HttpResponse:
+        context = {"company": company, "form": form, "formset": formset, "conflict": conflict}
         return render(self.request, self.template_name, context, status=status)
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from workspace.models import MatchFeedback, PipelineEntry
-from workspace.services import firm_staff
+from workspace.services import firm_editors
 from workspace.versions import (
     ENTRY_FIELDS,
     NO_ENTRY,
@@ -19,7 +19,7 @@ from workspace.versions import (
 
 
 class PipelineEntryForm(forms.ModelForm):
-    """Every field of an entry; the owner is chosen among the firm's staff. `version` is the version of the entry
+    """Every field of an entry; the owner is chosen among the firm's editors. `version` is the version of the entry
     the form was drawn from, so a save after someone else's is refused instead of overwriting it."""
 
     version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -31,7 +31,8 @@ class PipelineEntryForm(forms.ModelForm):
 
     def __init__(self, *args, company: Company, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = firm_staff(company=company)
+        self.fields["owner"].queryset = firm_editors(company=company, keeping=self.instance.owner)
+        self.fields["owner"].error_messages["invalid_choice"] = _("The owner must be one of the firm's editors.")
         if self.instance.pk is not None:
             self.fields["version"].initial = pipeline_entry_version(self.instance)
 

@@ -11,13 +11,15 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from companies.models import Company
 from portal.roles import Viewer
+from portal.text import labelled, punct
 from programmes.models import Opportunity, OpportunityArea
 from workspace.models import MatchFeedback, PipelineEntry
-from workspace.versions import ENTRY_FIELDS
+from workspace.versions import ENTRY_FIELDS, entry_value_said
 
 # A queryset of matches, returned as the same class (MatchQuerySet keeps best_first() and the rest).
 AnyQuerySet = TypeVar("AnyQuerySet", bound=QuerySet[Any])
@@ -135,10 +137,28 @@ class EntryHistoryRow:
 
     record: Any  # the simple-history row (history_user read with it)
     changed: list[str]  # field names, as in ENTRY_FIELDS
+    before: Any = None  # the row before it, where read
 
     @property
     def notes_changed(self) -> bool:
         return "notes" in self.changed
+
+    @property
+    def changes_said(self) -> str:
+        """What a change did, each field before and after ("Stage: Preparing → Submitted; owner: staff → viewer"),
+        the notes by name only (their text is in its own column); empty for an addition or a removal."""
+        if self.before is None or self.record.history_type != "~":
+            return ""
+        parts = [
+            str(_("notes changed"))
+            if name == "notes"
+            else labelled(
+                getattr(PipelineEntry._meta.get_field(name), "verbose_name", name),
+                f"{entry_value_said(self.before, name)} → {entry_value_said(self.record, name)}",
+            )
+            for name in self.changed
+        ]
+        return str(capfirst(punct(";").join(parts)))
 
 
 def pipeline_entry_history(*, entry: PipelineEntry, limit: int) -> list[EntryHistoryRow]:
@@ -154,7 +174,7 @@ def pipeline_entry_history(*, entry: PipelineEntry, limit: int) -> list[EntryHis
             changed = [name for name, column in ENTRY_FIELDS if record.history_type == "+" and getattr(record, column)]
         else:
             changed = [name for name, column in ENTRY_FIELDS if getattr(record, column) != getattr(before, column)]
-        rows.append(EntryHistoryRow(record, changed))
+        rows.append(EntryHistoryRow(record, changed, before))
     return rows
 
 

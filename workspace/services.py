@@ -13,7 +13,7 @@ from typing import NamedTuple, cast
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -77,23 +77,26 @@ def workspace_edit_check(*, user: Viewer | None, company: Company) -> None:
         raise PermissionDenied(_("Only the firm's editors can change its workspace."))
 
 
-def firm_staff(*, company: Company) -> QuerySet[User]:
-    """The users who may own the firm's pipeline entries: its staff (members, whatever their role)."""
-    return User.objects.filter(memberships__company=company, is_active=True).order_by("username")
+def firm_editors(*, company: Company, keeping: User | None = None) -> QuerySet[User]:
+    """The users who may own the firm's pipeline entries: its editors, who can change them (a viewer owning an entry
+    could do nothing about it); KEEPING, an entry's current owner, stays among them whatever their role now."""
+    editors = Q(memberships__company=company, memberships__role=Membership.Role.EDITOR, is_active=True)
+    kept = Q(pk=keeping.pk) if keeping is not None else Q(pk__in=[])
+    return User.objects.filter(editors | kept).distinct().order_by("username")
 
 
-def _owner(company: Company, owner: object) -> User | None:
+def _owner(company: Company, owner: object, current: User | None) -> User | None:
+    """The owner asked for, by username or as a user, if one of the firm's editors (or the entry's CURRENT owner)."""
     if owner in (None, ""):
         return None
-    if isinstance(owner, str):
-        found = firm_staff(company=company).filter(username=owner).first()
-    elif isinstance(owner, User) and Membership.objects.filter(company=company, user=owner).exists():
-        found = owner
-    else:
-        found = None
-    if found is None:
-        raise ValidationError({"owner": _("The owner must be one of the firm's staff.")})
-    return found
+    name = owner if isinstance(owner, str) else owner.get_username() if isinstance(owner, User) else None
+    found = firm_editors(company=company, keeping=current).filter(username=name).first() if name else None
+    if found is not None:
+        return found
+    if name and Membership.objects.filter(company=company, user__username=name).exists():
+        why = _("%(name)s is a viewer at the firm and cannot change its pipeline: choose one of its editors as owner.")
+        raise ValidationError({"owner": why % {"name": name}})
+    raise ValidationError({"owner": _("The owner must be one of the firm's editors.")})
 
 
 @transaction.atomic
@@ -123,7 +126,7 @@ def pipeline_entry_save(
     if stage is not None:
         entry.stage = stage
     if owner is not UNSET:
-        entry.owner = _owner(company, owner)
+        entry.owner = _owner(company, owner, entry.owner if entry.pk else None)
     if due_on is not UNSET:
         due_on = cast("datetime.date | None", due_on)  # UNSET (left as it was) aside, a date or None
         pipeline_due_on_check(due_on=due_on, current=entry.due_on, deadline=opportunity.deadline)

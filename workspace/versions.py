@@ -7,37 +7,47 @@ versions, labels and merges from here (docs/workspace.md).
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from portal.text import punct
+from portal.versions import (
+    ANY_VERSION,
+    NO_RECORD,
+    UNSET,
+    Merge,
+    VersionConflict,
+    changed_fields,
+    last_saved_by,
+    record_version,
+    three_way_merge,
+    version_row,
+)
 from workspace.models import PipelineEntry
 
-# Not given: a field the change leaves as it is (the services' keyword default), and no value at a version.
-UNSET = object()
+__all__ = ["ANY_VERSION", "ENTRY_FIELDS", "NO_ENTRY", "UNSET", "EntryMerge", "PipelineEntryConflict"]
+
 # The fields of an entry a person edits, as its page's form, the admin and the history name them, each with its
 # column (the owner is stored as its user's id): the one list the conflict check, the merge and the history read.
 ENTRY_FIELDS = (("stage", "stage"), ("owner", "owner_id"), ("due_on", "due_on"), ("notes", "notes"))
-# Versions that name no one save: "any" (If-Match: *) needs the entry to exist, NO_ENTRY that there is none yet
-# (If-None-Match: *, or the form of an entry someone removed, so saving it again adds it back and no more).
-ANY_VERSION, NO_ENTRY = "*", "none"
+# The form of an entry someone removed (portal.versions.NO_RECORD): saving it again adds the entry back.
+NO_ENTRY = NO_RECORD
+# What a refused form holds when drawn again from the entry as it is now (pipeline_entry_merge).
+EntryMerge = Merge
 
 
-class PipelineEntryConflict(Exception):
+class PipelineEntryConflict(VersionConflict):
     """A change drawn from an older version of the entry than the stored one: someone saved it in between, so the
     change is refused rather than written over theirs (optimistic concurrency). ENTRY is the entry as it is now (None
     once removed), CHANGED the fields that differ from the version the change was drawn from, BY who saved last."""
 
     def __init__(self, *, entry: PipelineEntry | None, changed: list[str], by: User | None) -> None:
-        super().__init__("The pipeline entry changed since this change was drawn from it.")
-        self.entry, self.changed, self.by = entry, changed, by
+        super().__init__(record=entry, changed=changed, by=by)
+        self.entry = entry
 
     def said(self) -> str:
         """The refusal in the reader's language, naming who changed which fields (the page and the admin say it)."""
@@ -62,10 +72,6 @@ class PipelineEntryConflict(Exception):
             "%(who)s saved this entry after you opened it, changing: %(fields)s. It was not removed: check the entry "
             "as it is now, and remove it again if you still mean to."
         ) % {"who": self.who(), "fields": labels}
-
-    def who(self) -> str:
-        """Who saved last, or "Someone" when the history does not say."""
-        return self.by.get_username() if self.by is not None else _("Someone")
 
     def clash_said(self, name: str) -> str:
         """Beside field NAME, which both sides changed: the other side's value, and that the form keeps the user's."""
@@ -92,34 +98,19 @@ def entry_value_said(entry: PipelineEntry, name: str) -> str:
     return str(getattr(entry, name)) or "—"
 
 
-@dataclass(frozen=True)
-class EntryMerge:
-    """What a refused form holds when drawn again from the entry as it is now (pipeline_entry_merge)."""
-
-    values: dict[str, Any]  # field -> column value (the owner as its user's id) the form now holds
-    clashes: list[str]  # fields both sides changed: the form keeps the user's value, theirs is shown beside it
+def _entry_values(entry: Any) -> dict[str, Any]:
+    """The entry's (or its history row's) edited fields by name, as their columns store them."""
+    return {name: getattr(entry, column) for name, column in ENTRY_FIELDS}
 
 
 def pipeline_entry_merge(*, entry: PipelineEntry, version: str, posted: dict[str, Any]) -> EntryMerge:
     """Merge POSTED (a refused form's values by field) with ENTRY as it is now, three ways against the entry at
-    VERSION, the one the form was drawn from: a field the user left as it was takes the stored value, so saving
-    again reverts nobody's change; a field the user changed keeps the user's value, and is a clash when the other
-    side changed it too. Without VERSION's history row nothing is known to be untouched: every posted value is kept."""
-    then = _version_row(entry, version)
-    values: dict[str, Any] = {}
-    clashes = []
-    for name, column in ENTRY_FIELDS:
-        if name not in posted:
-            continue
-        mine, theirs = _as_column(posted[name]), getattr(entry, column)
-        base = getattr(then, column) if then is not None else UNSET
-        if _same(mine, base):
-            values[name] = theirs
-            continue
-        values[name] = mine
-        if not _same(theirs, base) and not _same(theirs, mine):
-            clashes.append(name)
-    return EntryMerge(values, clashes)
+    VERSION, the one the form was drawn from (portal.versions.three_way_merge): a field the user left as it was takes
+    the stored value, so saving again reverts nobody's change; a field the user changed keeps the user's value, and
+    is a clash when the other side changed it too."""
+    then = version_row(entry, version)
+    mine = {name: _as_column(posted[name]) for name, _column in ENTRY_FIELDS if name in posted}
+    return three_way_merge(mine=mine, theirs=_entry_values(entry), base=_entry_values(then) if then else None)
 
 
 def _as_column(value: object) -> object:
@@ -127,17 +118,9 @@ def _as_column(value: object) -> object:
     return value.pk if isinstance(value, User) else value
 
 
-def _same(one: object, other: object) -> bool:
-    """Whether two stored values are the same, a browser's CRLF line ends read as LF (a textarea posts CRLF)."""
-    if isinstance(one, str) and isinstance(other, str):
-        return one.replace("\r\n", "\n") == other.replace("\r\n", "\n")
-    return one == other
-
-
 def pipeline_entry_version(entry: PipelineEntry) -> str:
-    """The token of the entry's current version, which a form or an API client hands back with its change: every
-    save gives a new one (its `updated_at`, to the microsecond)."""
-    return entry.updated_at.isoformat()
+    """The token of the entry's current version (portal.versions.record_version)."""
+    return record_version(entry)
 
 
 def pipeline_entry_version_check(entry: PipelineEntry | None, version: str | None) -> None:
@@ -149,19 +132,7 @@ def pipeline_entry_version_check(entry: PipelineEntry | None, version: str | Non
         raise PipelineEntryConflict(entry=None, changed=[], by=None)
     if version not in (ANY_VERSION, NO_ENTRY) and pipeline_entry_version(entry) == version:
         return
-    latest = entry.history.select_related("history_user").order_by("-history_date", "-history_id").first()
-    then = _version_row(entry, version)
     # Without the version's history row (a token from elsewhere; an entry added meanwhile), every field is named.
-    changed = [name for name, column in ENTRY_FIELDS if then is None or getattr(then, column) != getattr(entry, column)]
-    raise PipelineEntryConflict(entry=entry, changed=changed, by=latest.history_user if latest else None)
-
-
-def _version_row(entry: PipelineEntry, version: str) -> Any:
-    """ENTRY's history row as it stood at VERSION, or None (an unknown or malformed token)."""
-    try:
-        when = datetime.datetime.fromisoformat(version)
-    except ValueError:
-        return None
-    if timezone.is_naive(when):
-        return None
-    return entry.history.filter(updated_at=when).order_by("-history_date", "-history_id").first()
+    then = version_row(entry, version)
+    changed = changed_fields(_entry_values(entry), _entry_values(then) if then is not None else None)
+    raise PipelineEntryConflict(entry=entry, changed=changed, by=last_saved_by(entry))

@@ -251,6 +251,10 @@ def _rescore_said(request: HttpRequest, company: Company, done: str, *, rescored
     return with_rescore_note(done, mine=works_for(request.user, company))
 
 
+# The extra tag of a "hidden from your matches" message, followed by ":<firm>:<record>": its Undo button's target.
+UNDO_FEEDBACK = "undo-feedback"
+
+
 @login_required
 @require_POST
 def feedback_give(request: HttpRequest, company_slug: str, opportunity_slug: str) -> HttpResponse:
@@ -261,7 +265,10 @@ def feedback_give(request: HttpRequest, company_slug: str, opportunity_slug: str
     if form.is_valid():
         given = match_feedback_give(company=company, opportunity=opportunity, by=request.user, **form.cleaned_data)
         hidden = _("“%(title)s” is hidden from your matches.") % {"title": localised(opportunity)}
-        messages.success(request, _rescore_said(request, company, hidden, rescored=given.rescored))
+        # The message carries an Undo button (templates/base.html): a POST to feedback_withdraw, which only the
+        # firm's editors may make, as only they could give the feedback.
+        undo = f"{UNDO_FEEDBACK}:{company.slug}:{opportunity.slug}"
+        messages.success(request, _rescore_said(request, company, hidden, rescored=given.rescored), extra_tags=undo)
     elif "reason" in form.errors:
         messages.error(request, _("Choose a reason from the list."))
     else:

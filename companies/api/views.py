@@ -1,6 +1,8 @@
 """Firms visible to the caller; consultants create them, consultants and the firm's editors update them."""
 
+from django.utils.http import quote_etag
 from django.utils.translation import gettext_lazy, gettext_noop
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
@@ -9,7 +11,8 @@ from companies.filters import CompanyFilterSet
 from companies.models import Company
 from companies.selectors import company_profile_queryset
 from companies.services import company_create, company_update
-from portal.api.conditional import ConditionalRetrieveMixin
+from companies.versions import CompanyConflict, company_version
+from portal.api.conditional import ConditionalRetrieveMixin, if_match_version, precondition_failed
 from portal.api.created import created_location
 from portal.roles import is_consultant
 
@@ -30,6 +33,27 @@ class CanEditCompany(BasePermission):
         return request.method in SAFE_METHODS or Company.objects.editable_by(request.user).filter(pk=obj.pk).exists()
 
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "The firm's ETag as the client last read it (GET sends it; so do PUT's and PATCH's answers): the change is"
+        " made only if nobody changed the profile since (its fields, areas or certifications), else 412 and nothing"
+        " is changed. Left out, the change is made whatever happened meanwhile, as before."
+    ),
+)
+STALE = OpenApiResponse(
+    description="The profile changed since the copy the If-Match ETag names: nothing was changed. GET it again,"
+    " reapply the change and send the new ETag."
+)
+
+
+@extend_schema_view(
+    update=extend_schema(parameters=[IF_MATCH], responses={200: CompanySerializer, 412: STALE}),
+    partial_update=extend_schema(parameters=[IF_MATCH], responses={200: CompanySerializer, 412: STALE}),
+)
 class CompanyViewSet(
     ConditionalRetrieveMixin,
     mixins.ListModelMixin,
@@ -57,11 +81,30 @@ class CompanyViewSet(
     def get_success_headers(self, data) -> dict[str, str]:
         return created_location(self.request, "company-detail", slug=data["slug"])
 
+    def etag_of(self, instance: Company, data) -> str:
+        return _etag(instance)
+
+    def update(self, request, *args, **kwargs):
+        try:
+            response = super().update(request, *args, **kwargs)
+        except CompanyConflict as conflict:
+            return precondition_failed(_etag(conflict.company))
+        response["ETag"] = _etag(self.saved)
+        return response
+
     def perform_update(self, serializer: CompanySerializer) -> None:
+        current = serializer.instance
         company = company_update(
-            company=serializer.instance,
+            company=current,
             data=serializer.service_data(),
             by=self.request.user,
             reason=gettext_noop("Edited through the API"),
+            # checked by the service alone, under the firm's row lock
+            version=if_match_version(self.request, company_version(current)),
         )
-        serializer.instance = self.get_queryset().get(pk=company.pk)
+        self.saved = serializer.instance = self.get_queryset().get(pk=company.pk)
+
+
+def _etag(company: Company) -> str:
+    """The firm's ETag: its profile's version (companies.versions), which a write sends back in If-Match."""
+    return quote_etag(company_version(company))

@@ -6,10 +6,12 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, parse_etags, quote_etag
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
+
+from portal.versions import ANY_VERSION
 
 
 def representation_etag(request, data: object) -> str:
@@ -57,3 +59,19 @@ def precondition_failed(etag: str | None) -> Response:
     if etag is not None:
         response["ETag"] = etag
     return response
+
+
+def if_match_version(request, current: str | None) -> str | None:
+    """The version a write's If-Match names for a service to check (portal.versions), None without If-Match (the
+    change is made whatever happened). Of several ETags, CURRENT (the record's version now) when it is among them;
+    a weak or malformed one is passed as it is, which no version equals (If-Match compares strongly)."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    tags = parse_etags(header)
+    if tags == ["*"]:
+        return ANY_VERSION
+    versions = [tag[1:-1] for tag in tags if tag.startswith('"')]
+    if current is not None and current in versions:
+        return current
+    return versions[0] if versions else header

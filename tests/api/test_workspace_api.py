@@ -73,7 +73,16 @@ def test_bad_input_is_a_400_naming_the_field(alice_client, matches, body, field)
 def test_an_owner_from_another_firm_is_a_400_on_owner(alice_client, bob, matches):
     response = put(alice_client, ENTRY, {"owner": "bob"})
     assert response.status_code == 400
-    assert response.json() == {"owner": ["The owner must be one of the firm's staff."]}
+    assert response.json() == {"owner": ["The owner must be one of the firm's editors."]}
+
+
+def test_a_viewer_cannot_be_made_an_owner_and_is_told_why(alice_client, carol, matches):
+    response = put(alice_client, ENTRY, {"owner": "carol"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "owner": ["carol is a viewer at the firm and cannot change its pipeline: choose one of its editors as owner."]
+    }
+    assert not PipelineEntry.objects.exists()
 
 
 def test_a_bad_stage_filter_is_a_400_naming_it(alice_client, matches):

@@ -207,3 +207,27 @@ def test_a_viewer_is_refused_bulk_changes_in_japanese(carol, client, firm_a, mat
     )
     assert response.status_code == 403
     assert "ワークスペースを変更できるのは自社の編集者だけです。" in response.text
+
+
+def test_the_hidden_message_offers_an_undo_button_that_brings_the_match_back(alice_client, firm_a, matches):
+    page = dismiss(alice_client, "cyber-call")
+    page = alice_client.get(page["Location"])
+
+    undo = 'action="/workspace/firm-a/matches/cyber-call/not-relevant/undo/"'
+    message = page.text.split('<ul class="messages">')[1].split("</ul>")[0]
+    assert "“Cyber defence call” is hidden from your matches." in message
+    assert undo in message and ">Undo</button>" in message
+    assert (
+        alice_client.post("/workspace/firm-a/matches/cyber-call/not-relevant/undo/", {"next": MATCHES}).status_code
+        == 302
+    )
+    assert titles(alice_client.get(MATCHES))[0] == "Cyber defence call"
+
+
+def test_the_undo_in_the_message_is_refused_to_a_viewer(alice_client, carol, firm_a, matches):
+    from tests.conftest import _client_for
+
+    dismiss(alice_client, "cyber-call")
+    carol_client = _client_for(carol)
+    assert carol_client.post("/workspace/firm-a/matches/cyber-call/not-relevant/undo/").status_code == 403
+    assert MatchFeedback.objects.filter(company=firm_a).exists()

@@ -159,7 +159,7 @@ def test_the_history_shows_each_change_of_the_notes_with_the_text_it_replaced(al
     assert [row.changed for row in rows] == [["notes"], ["stage", "due_on", "notes"]]  # changed; added with its notes
     assert f"<details data-notes><summary>{KEN}</summary>{KEN}</details>" in page.text
     assert f"<details data-notes><summary>{HANA}</summary>{HANA}</details>" in page.text  # the old note, reachable
-    assert "changed (notes changed)" in page.text
+    assert "<td>Notes changed</td>" in page.text
     japanese = alice_client.get("/ja" + ENTRY_PAGE).text
     assert "メモを変更" in japanese
 

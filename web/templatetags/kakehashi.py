@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from portal.reasons import reason_text
 from portal.text import full_stop, localised, localised_lang, punct
 from programmes.filters import _search_terms
+from workspace.views import UNDO_FEEDBACK
 
 register = template.Library()
 
@@ -221,3 +222,12 @@ def minutes(duration: datetime.timedelta | None) -> int:
     if duration is None:
         return 0
     return max(1, -(-int(duration.total_seconds()) // 60))
+
+
+@register.filter
+def feedback_undo(message) -> tuple[str, str] | None:
+    """The (firm, record) slugs whose "not relevant" MESSAGE offers to undo, from its extra tag
+    (workspace.views.UNDO_FEEDBACK); None for any other message."""
+    kind, _sep, target = (message.extra_tags or "").partition(":")
+    company, _sep, opportunity = target.partition(":")
+    return (company, opportunity) if kind == UNDO_FEEDBACK and company and opportunity else None

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
-from django.utils.http import parse_etags, quote_etag
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from companies.models import Company
-from portal.api.conditional import ConditionalRetrieveMixin, precondition_failed
+from portal.api.conditional import ConditionalRetrieveMixin, if_match_version, precondition_failed
 from portal.api.created import created_location
 from portal.api.permissions import IsConsultant
 from programmes.models import Opportunity
@@ -24,7 +24,7 @@ from workspace.filters import PipelineEntryFilterSet
 from workspace.models import MatchFeedback, PipelineEntry
 from workspace.selectors import opportunity_for_firm, opportunity_for_pipeline
 from workspace.services import match_feedback_give, match_feedback_withdraw, pipeline_entry_delete, pipeline_entry_save
-from workspace.versions import ANY_VERSION, NO_ENTRY, PipelineEntryConflict, pipeline_entry_version
+from workspace.versions import NO_ENTRY, PipelineEntryConflict, pipeline_entry_version
 
 COMPANY_SLUG = OpenApiParameter("company_slug", str, OpenApiParameter.PATH, description="The firm's slug.")
 OPPORTUNITY_SLUG = OpenApiParameter(
@@ -152,19 +152,8 @@ def _etag(entry: PipelineEntry | None) -> str | None:
 
 
 def _version_asked(request, current: PipelineEntry | None) -> str | None:
-    """The version a write's If-Match names for the service to check (None: no If-Match, made whatever happened).
-    Of several ETags, the current entry's when it is among them; a weak or malformed one is passed as it is, which
-    no version equals (If-Match compares strongly)."""
-    header = request.headers.get("If-Match")
-    if header is None:
-        return None
-    tags = parse_etags(header)
-    if tags == ["*"]:
-        return ANY_VERSION
-    versions = [tag[1:-1] for tag in tags if tag.startswith('"')]
-    if current is not None and pipeline_entry_version(current) in versions:
-        return pipeline_entry_version(current)
-    return versions[0] if versions else header
+    """The version a write's If-Match names for the service to check (portal.api.conditional.if_match_version)."""
+    return if_match_version(request, pipeline_entry_version(current) if current is not None else None)
 
 
 class MatchFeedbackViewSet(FirmMixin, viewsets.GenericViewSet):
