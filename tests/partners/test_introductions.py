@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils.dateparse import parse_datetime
 
 from partners.models import Introduction
 from partners.services import introduction_move
@@ -277,6 +278,31 @@ def test_a_decline_without_a_reason_in_the_admin_keeps_what_was_typed_and_names_
     assert form.errors == {"reason": ["Give the firm a reason for declining."]}
     assert (form["status"].value(), form["notes"].value()) == ("declined", "rang twice")
     assert Introduction.objects.get(pk=pk).status == "requested"
+
+
+def test_saving_a_request_unchanged_in_the_admin_writes_no_history_and_keeps_its_date(
+    alice_client, consultant_client, partners
+):
+    from tests.programmes.test_admin import _form_data
+
+    pk = ask(alice_client).json()["id"]
+    url = f"/admin/partners/introduction/{pk}/change/"
+    consultant_client.post(url, {"status": "in_review", "reason": "Asking the yard.", "notes": "rang once"})
+    before = Introduction.objects.get(pk=pk)
+    rows = before.history.count()
+
+    saved = consultant_client.post(url, _form_data(consultant_client.get(url)))
+    patched = consultant_client.patch(
+        f"/api/v1/introductions/{pk}/", {"reason": "Asking the yard.", "notes": "rang once"}, "application/json"
+    )
+
+    assert saved.status_code == 302, saved.context and saved.context["adminform"].form.errors
+    assert patched.status_code == 200
+    after = Introduction.objects.get(pk=pk)
+    assert after.history.count() == rows == 2  # "Requested", "Moved to in review": no "Edited" naming nothing
+    assert after.updated_at == before.updated_at == parse_datetime(patched.json()["updated_at"])
+    history = consultant_client.get(f"/admin/partners/introduction/{pk}/history/").text
+    assert "Edited" not in history
 
 
 def test_the_admin_offers_only_the_statuses_a_request_may_move_to(alice_client, consultant_client, partners):
