@@ -182,6 +182,10 @@ class IntroductionMoveSerializer(CallerReadOnlyMixin, StrictFieldsMixin, seriali
     def answer_fields(self) -> Mapping[str, serializers.Field]:
         return IntroductionConsultantSerializer().fields
 
+    def unchanged(self, name: str, value: Any) -> bool:
+        # The partner as the POST named it (its slug) is the same partner as the answer's object.
+        return (name == "partner" and value == self.instance.partner.slug) or super().unchanged(name, value)
+
 
 class PartnerFitSerializer(serializers.ModelSerializer):
     """A firm's fit with one partner: score, components, and reasons and gaps with their text."""

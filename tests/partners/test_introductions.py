@@ -170,8 +170,11 @@ def test_a_consultant_may_send_the_firms_message_back_unchanged_with_a_move(
 
     moved = consultant_client.patch(f"/api/v1/introductions/{pk}/", {**body, "status": "in_review"}, "application/json")
 
+    as_asked = consultant_client.patch(f"/api/v1/introductions/{pk}/", {"partner": "shipyard-kk"}, "application/json")
+
     assert moved.status_code == 200, moved.content
     assert moved.json()["status"] == "in_review"
+    assert as_asked.status_code == 200, as_asked.content  # the slug the POST named it by
 
 
 def test_the_workflow_refuses_skipped_steps_and_reasonless_declines(alice_client, consultant_client, partners):
