@@ -127,7 +127,8 @@ def introduction_move(
     *, introduction: Introduction, status: str | None, reason: str = "", notes: str | None = None, by: User | None
 ) -> Introduction:
     """Move a request along requested -> in_review -> introduced / declined; declining needs a reason. With no
-    STATUS, the request stays where it is (read under the lock) and only its reason or notes change."""
+    STATUS, the request stays where it is (read under the lock) and only its reason or notes change; a save that
+    changes nothing writes nothing (no history row, `updated_at` stays)."""
     introduction = Introduction.objects.select_for_update().get(pk=introduction.pk)
     status = introduction.status if status is None else status
     introduction_move_check(current=introduction.status, status=status, reason=reason)
@@ -139,6 +140,8 @@ def introduction_move(
     if notes is not None:
         introduction.notes = notes
     introduction.full_clean()
+    if not moved and saving_changes_nothing(introduction):
+        return introduction  # the records' rule: a history row only for a change it shows
     why = reason_with_detail(MOVED_TO[status], reason) if moved else reason_stored(reason or gettext_noop("Edited"))
     introduction._change_reason = why  # type: ignore[attr-defined]  # simple-history reads it; not a model field
     introduction._history_user = by  # type: ignore[attr-defined]  # simple-history reads it; not a model field

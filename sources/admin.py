@@ -1,5 +1,6 @@
 """Consultants review source changes side by side with the record, and see the queue most urgent first."""
 
+import copy
 import difflib
 from typing import Any
 
@@ -19,6 +20,13 @@ from portal.text import localised
 from programmes.services import validation_error_text
 from sources import selectors, services
 from sources.models import SourceChange, SourceFetch, SourceWatch
+
+# The change page's submit row offers no Save: a change is answered with one of its review buttons.
+NO_SAVE = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+NOTHING_REVIEWED = _(
+    "Nothing was saved and the change is still open: a note is recorded with a review, so answer the change with "
+    "one of the review buttons."
+)
 
 
 def _review_all(admin_view, request: HttpRequest, queryset: QuerySet, action: str) -> None:
@@ -95,10 +103,33 @@ class SourceChangeAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
             )  # fmt: skip
             for action, label in services.REVIEW_ACTIONS.items()
         )
+        # A text area, not an input: Enter in an input would submit the form with its first button, a review.
         note = format_html(
-            '<input type="text" name="review_note" maxlength="200" placeholder="{}" size="50">', _("note")
+            '<textarea name="review_note" maxlength="200" rows="2" cols="50" placeholder="{}">{}</textarea>',
+            _("note"),
+            getattr(obj, "typed_note", ""),
         )
         return mark_safe(f"{note}<br>{buttons}")
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        change = super().get_object(request, object_id, from_field)
+        if change is not None:  # a note typed on a page posted without a review answer is shown again (change_view)
+            change.typed_note = getattr(request, "typed_note", "")
+        return change
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        """The change and its review buttons, and no Save: every field is read-only, so a save would change nothing
+        while saying "changed successfully" and dropping the note typed for the review."""
+        context = {**(extra_context or {}), **NO_SAVE}
+        if request.method == "POST":  # no review answer (a page drawn with Save buttons, a crafted post)
+            self.message_user(request, NOTHING_REVIEWED, messages.WARNING)
+            typed = request.POST.get("review_note", "")[:200]
+            request = copy.copy(request)
+            request.method = "GET"  # drawn again, with the note as typed; nothing is saved
+            request.typed_note = typed  # type: ignore[attr-defined]  # read by get_object
+        return super().change_view(request, object_id, form_url, context)
 
     def get_urls(self) -> list:
         review = path(

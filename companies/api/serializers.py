@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.functional import Promise
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -16,7 +17,7 @@ from companies.models import (
 )
 from companies.rules import CERTIFICATIONS_MAX, RESERVED_MESSAGE, reserved_for
 from portal.api.fields import IriField, SlugListField
-from portal.api.strict import StrictFieldsMixin
+from portal.api.strict import CallerReadOnlyMixin, StrictFieldsMixin
 from programmes.models import Certification, TechnologyArea
 
 
@@ -61,7 +62,7 @@ class DescriptionField(serializers.CharField):
         super().__init__(validators=[description_length_validate], **kwargs)
 
 
-class CompanySerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class CompanySerializer(CallerReadOnlyMixin, StrictFieldsMixin, serializers.ModelSerializer):
     """A firm in full: only consultants and the firm's own staff ever see one (Company.objects.visible_to)."""
 
     country = CountryField()
@@ -107,25 +108,14 @@ class CompanySerializer(StrictFieldsMixin, serializers.ModelSerializer):
             fields[name].required = False  # a PUT by an editor need not repeat what it may not change
         return fields
 
-    def to_internal_value(self, data: Any) -> dict:
-        # Before any field is validated: a slug taken by another firm must not answer "already exists" (finding 9).
-        if hasattr(data, "keys"):
-            refused = [name for name in self._reserved() if name in data and not self._unchanged(name, data[name])]
-            if refused:
-                raise serializers.ValidationError({name: [str(RESERVED_MESSAGE)] for name in refused})
-        return super().to_internal_value(data)
+    def read_only_for_caller(self) -> dict[str, str | Promise]:
+        # Refused before any field is validated: a slug taken by another firm must not answer "already exists"
+        # (finding 9).
+        return dict.fromkeys(self._reserved(), RESERVED_MESSAGE)
 
     def _reserved(self) -> tuple[str, ...]:
         request = self.context.get("request")
         return reserved_for(request.user if request is not None else None)
-
-    def _unchanged(self, name: str, value: Any) -> bool:
-        """True if VALUE is what the firm already has: a GET-then-PUT round trip stays allowed."""
-        if self.instance is None:
-            return False
-        current = getattr(self.instance, name)
-        shown = None if current in (None, "") else self.fields[name].to_representation(current)
-        return value == shown or (shown is None and value in (None, ""))
 
     def service_data(self) -> dict[str, Any]:
         """validated_data in the shape company_create / company_update take (certifications as {cert: expiry})."""

@@ -1,9 +1,12 @@
 """Partners, introduction requests and partner fits as REST clients read and write them."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -13,7 +16,7 @@ from matching import messages
 from partners.models import ForeignPartnership, Introduction, Partner, PartnerFit
 from partners.selectors import introduction_steps
 from partners.services import MESSAGE_MAX_LENGTH
-from portal.api.strict import StrictFieldsMixin
+from portal.api.strict import CallerReadOnlyMixin, StrictFieldsMixin
 from programmes.models import Opportunity
 
 
@@ -154,16 +157,34 @@ class IntroductionRequestSerializer(StrictFieldsMixin, serializers.Serializer):
         return opportunity
 
 
-class IntroductionMoveSerializer(StrictFieldsMixin, serializers.Serializer):
+# What the firm asked, as it asked it: a consultant works the request, never rewrites it.
+ASKED_MESSAGE = gettext_lazy(
+    "This is the firm's own message and stays as it was sent: write to the firm in “reason”, or keep your own "
+    "words in “notes”."
+)
+ASKED_FOR = gettext_lazy("A request keeps the firm, partner and opportunity it was made for.")
+
+
+class IntroductionMoveSerializer(CallerReadOnlyMixin, StrictFieldsMixin, serializers.Serializer):
     """PATCH body (consultants): the new status, the reason the firm will read, and internal notes; each optional
-    (without a status the request stays where it is). The answer's other fields may come back in a GET-then-PATCH
-    and are ignored."""
+    (without a status the request stays where it is). The answer's other fields may come back in a GET-then-PATCH;
+    a changed value of what the firm asked (message, company, partner, opportunity) is a 400 naming it."""
 
     echoed_fields = tuple(IntroductionConsultantSerializer.Meta.fields)
 
     status = serializers.ChoiceField(choices=Introduction.Status.choices, required=False)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+    def read_only_for_caller(self) -> dict[str, str | Promise]:
+        return {"message": ASKED_MESSAGE, **dict.fromkeys(("company", "partner", "opportunity"), ASKED_FOR)}
+
+    def answer_fields(self) -> Mapping[str, serializers.Field]:
+        return IntroductionConsultantSerializer().fields
+
+    def unchanged(self, name: str, value: Any) -> bool:
+        # The partner as the POST named it (its slug) is the same partner as the answer's object.
+        return (name == "partner" and value == self.instance.partner.slug) or super().unchanged(name, value)
 
 
 class PartnerFitSerializer(serializers.ModelSerializer):

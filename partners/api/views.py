@@ -86,7 +86,7 @@ class IntroductionViewSet(
         introduction = self.get_object()  # 404 first: another firm's request is not confirmed to exist
         if not is_consultant(request.user):
             raise PermissionDenied(_("Only consultants may do this."))
-        body = IntroductionMoveSerializer(data=request.data)
+        body = IntroductionMoveSerializer(introduction, data=request.data)  # compared with what it asked
         body.is_valid(raise_exception=True)
         try:
             data = {"status": None} | body.validated_data  # no status: the request stays where it is

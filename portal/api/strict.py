@@ -1,5 +1,9 @@
 """Write bodies name only fields the API knows: an unknown one is a 400 naming it, never silently dropped.
 
+The same holds for a field the caller may read but not write (a firm's name for its editors, an introduction's
+message for consultants): a changed value is a 400 naming it and why (`CallerReadOnlyMixin`), never a 200 that keeps
+the old value.
+
 A client that sends `notes` where the field is `note`, or `webstie`, used to get a 200 and no change. Every
 serializer that reads a request body (each write of API v1) takes `StrictFieldsMixin`; the schema says the same
 (`additionalProperties: false` on each request body, portal/api/schema.py), so generated clients and schemathesis send
@@ -11,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -56,3 +61,42 @@ class StrictFieldsMixin:
         known = set(fields) | set(self.echoed_fields) | (FORM_ONLY if isinstance(data, QueryDict) else set())
         writable = [name for name, field in fields.items() if not field.read_only]
         return {str(name): [unknown_field_message(str(name), writable)] for name in data if name not in known}
+
+
+class CallerReadOnlyMixin:
+    """Refuse a changed value of a field this caller may not write: a 400 naming each such field and why, before any
+    other check, rather than a 200 that silently keeps the stored value.
+
+    The value the answer shows may come back unchanged, so a GET-then-PUT (or PATCH) round trip keeps working.
+    Fields nobody writes (`id`, `created_at`) are not this mixin's: they are echoed and ignored (StrictFieldsMixin).
+    """
+
+    def read_only_for_caller(self) -> dict[str, str | Promise]:
+        """Each field of the answer the requesting caller may not change, with why; none unless a serializer says."""
+        return {}
+
+    def answer_fields(self) -> Mapping[str, serializers.Field]:
+        """The answer's fields, which show the stored values as the client read them: this serializer's own unless
+        a write serializer apart from its answer says otherwise."""
+        return self.fields  # type: ignore[attr-defined]  # the serializer this is mixed into
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            refused = {
+                name: [str(why)]
+                for name, why in self.read_only_for_caller().items()
+                if name in data and not self.unchanged(name, data[name])
+            }
+            if refused:
+                raise serializers.ValidationError(refused)
+        return super().to_internal_value(data)  # type: ignore[misc]  # the serializer this is mixed into
+
+    def unchanged(self, name: str, value: Any) -> bool:
+        """True if VALUE is what the answer shows for NAME now (empty and null alike)."""
+        instance = getattr(self, "instance", None)
+        if instance is None:
+            return False
+        field = self.answer_fields()[name]
+        current = field.get_attribute(instance)
+        shown = None if current in (None, "") else field.to_representation(current)
+        return value == shown or (shown is None and value in (None, ""))

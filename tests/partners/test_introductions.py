@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils.dateparse import parse_datetime
 
 from partners.models import Introduction
 from partners.services import introduction_move
@@ -128,6 +129,54 @@ def test_a_patch_of_the_notes_alone_keeps_the_status_as_the_schema_says_it_may(
     assert "status" not in schema["components"]["schemas"][name].get("required", [])
 
 
+def test_a_consultant_cannot_rewrite_the_firms_message_and_is_told_so_by_field(
+    alice_client, consultant_client, partners, call
+):
+    pk = ask(alice_client, opportunity="usv-call").json()["id"]
+    url = f"/api/v1/introductions/{pk}/"
+
+    message = consultant_client.patch(
+        url, {"message": "changed by consultant", "status": "in_review"}, "application/json"
+    )
+    asked_for = consultant_client.patch(
+        url, {"company": "firm-b", "partner": "no-such-partner", "opportunity": None}, "application/json"
+    )
+
+    assert message.status_code == 400
+    assert message.json() == {
+        "message": [
+            "This is the firm's own message and stays as it was sent: write to the firm in “reason”, or keep your "
+            "own words in “notes”."
+        ]
+    }
+    assert asked_for.status_code == 400
+    assert asked_for.json() == dict.fromkeys(
+        ("company", "partner", "opportunity"), ["A request keeps the firm, partner and opportunity it was made for."]
+    )
+    introduction = Introduction.objects.get(pk=pk)
+    assert (introduction.message, introduction.status) == ("We build USVs and want a shipyard partner.", "requested")
+    assert introduction.opportunity.slug == "usv-call"
+    assert introduction.history.count() == 1  # nothing of either body was written
+    japanese = consultant_client.patch(url, {"message": "x"}, "application/json", HTTP_ACCEPT_LANGUAGE="ja")
+    assert japanese.json()["message"][0].startswith("これは企業自身のメッセージで")
+
+
+def test_a_consultant_may_send_the_firms_message_back_unchanged_with_a_move(
+    alice_client, consultant_client, partners, call
+):
+    pk = ask(alice_client, opportunity="usv-call").json()["id"]
+    read = consultant_client.get(f"/api/v1/introductions/{pk}/").json()
+    body = {name: read[name] for name in ("message", "company", "partner", "opportunity")}
+
+    moved = consultant_client.patch(f"/api/v1/introductions/{pk}/", {**body, "status": "in_review"}, "application/json")
+
+    as_asked = consultant_client.patch(f"/api/v1/introductions/{pk}/", {"partner": "shipyard-kk"}, "application/json")
+
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["status"] == "in_review"
+    assert as_asked.status_code == 200, as_asked.content  # the slug the POST named it by
+
+
 def test_the_workflow_refuses_skipped_steps_and_reasonless_declines(alice_client, consultant_client, partners):
     pk = ask(alice_client).json()["id"]
     url = f"/api/v1/introductions/{pk}/"
@@ -232,6 +281,31 @@ def test_a_decline_without_a_reason_in_the_admin_keeps_what_was_typed_and_names_
     assert form.errors == {"reason": ["Give the firm a reason for declining."]}
     assert (form["status"].value(), form["notes"].value()) == ("declined", "rang twice")
     assert Introduction.objects.get(pk=pk).status == "requested"
+
+
+def test_saving_a_request_unchanged_in_the_admin_writes_no_history_and_keeps_its_date(
+    alice_client, consultant_client, partners
+):
+    from tests.programmes.test_admin import _form_data
+
+    pk = ask(alice_client).json()["id"]
+    url = f"/admin/partners/introduction/{pk}/change/"
+    consultant_client.post(url, {"status": "in_review", "reason": "Asking the yard.", "notes": "rang once"})
+    before = Introduction.objects.get(pk=pk)
+    rows = before.history.count()
+
+    saved = consultant_client.post(url, _form_data(consultant_client.get(url)))
+    patched = consultant_client.patch(
+        f"/api/v1/introductions/{pk}/", {"reason": "Asking the yard.", "notes": "rang once"}, "application/json"
+    )
+
+    assert saved.status_code == 302, saved.context and saved.context["adminform"].form.errors
+    assert patched.status_code == 200
+    after = Introduction.objects.get(pk=pk)
+    assert after.history.count() == rows == 2  # "Requested", "Moved to in review": no "Edited" naming nothing
+    assert after.updated_at == before.updated_at == parse_datetime(patched.json()["updated_at"])
+    history = consultant_client.get(f"/admin/partners/introduction/{pk}/history/").text
+    assert "Edited" not in history
 
 
 def test_the_admin_offers_only_the_statuses_a_request_may_move_to(alice_client, consultant_client, partners):

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -111,6 +112,30 @@ def test_the_admin_shows_the_change_side_by_side_and_reviews_it(changed, consult
     assert response.status_code == 302
     changed.refresh_from_db()
     assert changed.status == "no_change" and changed.review_note == "checked"
+
+
+def test_the_change_page_offers_only_the_review_answers_and_a_plain_save_keeps_the_note_and_says_nothing_changed(
+    changed, consultant_client
+):
+    url = f"/admin/sources/sourcechange/{changed.pk}/change/"
+    page = consultant_client.get(url).content.decode()
+
+    posted = consultant_client.post(url, {"review_note": "Organiser confirmed <13 Feb>", "_save": "Save"})
+
+    for button in ('name="_save"', 'name="_continue"', 'name="_addanother"'):
+        assert button not in page
+    assert page.count('name="review"') == 3
+    assert '<textarea name="review_note"' in page  # Enter types a new line, never submits a review
+    assert posted.status_code == 200
+    said = [str(message) for message in get_messages(posted.wsgi_request)]
+    assert said == [
+        "Nothing was saved and the change is still open: a note is recorded with a review, so answer the change "
+        "with one of the review buttons."
+    ]
+    assert "changed successfully" not in posted.content.decode()
+    assert "Organiser confirmed &lt;13 Feb&gt;</textarea>" in posted.content.decode()  # the typing is kept
+    changed.refresh_from_db()
+    assert (changed.status, changed.review_note) == ("open", "")
 
 
 def test_the_queue_lists_open_changes_soonest_deadline_first_with_counts_on_the_index(changed, consultant_client, site):

@@ -82,3 +82,19 @@ def test_when_the_consultant_and_staff_both_changed_the_notes_the_admin_shows_th
     assert said in form.errors["notes"]
     entry.refresh_from_db()
     assert entry.notes == "Call Hana about the brief"
+
+
+def test_saving_an_entry_unchanged_in_the_admin_writes_no_history_and_keeps_its_version(
+    consultant_client, alice, firm_a
+):
+    from tests.programmes.test_admin import _form_data
+
+    entry = pipeline_entry_save(company=firm_a, opportunity=CallFactory(), by=alice, notes="Call Hana")
+    url = f"/admin/workspace/pipelineentry/{entry.pk}/change/"
+    rows, updated_at = entry.history.count(), entry.updated_at
+
+    response = consultant_client.post(url, _form_data(consultant_client.get(url)))
+
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.history.count(), entry.updated_at) == (rows, updated_at)
