@@ -281,9 +281,18 @@ def test_low_confidence_records_are_flagged_unverified(anon_client, db):
 
 def test_staff_get_a_shortcut_to_records_open_to_their_country(alice_client, alice_matches):
     response = alice_client.get(LIST)
-    assert 'href="?eligible_country=AU&amp;open=true">Only those open to firms from Australia</a>' in response.text
+    assert 'href="?open=true&amp;eligible_country=AU">Only those open to firms from Australia</a>' in response.text
     narrowed = alice_client.get(LIST, {"eligible_country": "AU", "open": "true"})
     assert "Only those open to firms from" not in narrowed.text
+
+
+def test_shortcut_links_keep_the_filters_in_use_and_drop_the_page(alice_client, alice_matches):
+    response = alice_client.get(LIST, {"q": "drone", "open": "true", "kind": "priority_area", "page": "2"})
+    assert 'href="?q=drone&amp;open=&amp;kind=priority_area">Include closed</a>' in response.text
+    assert (
+        'href="?q=drone&amp;open=true&amp;kind=priority_area&amp;eligible_country=AU">'
+        "Only those open to firms from Australia</a>"
+    ) in response.text
 
 
 @pytest.fixture
