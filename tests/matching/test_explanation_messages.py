@@ -133,14 +133,14 @@ CASES = {
     "notice": (
         {"notice": "export-rules", "date": "2026-04-21"},
         "affected by a rule or policy change of April 21, 2026: “Export rules revised”: "
-        "read the notice and check how it bears on taking part",
-        "2026年4月21日の規則・政策の変更「防衛装備移転三原則の運用指針改正」の影響あり：通知を読み、参加への影響を確かめる",
+        "check how the change bears on taking part",
+        "2026年4月21日の規則・政策の変更「防衛装備移転三原則の運用指針改正」の影響あり：変更が参加にどう影響するかを確かめる",
     ),
     "notice_due": (
         {"notice": "export-rules", "date": "2026-12-31"},
         "a rule or policy change is due by Dec. 31, 2026: “Export rules revised”: "
-        "read the notice and check how it bears on taking part",
-        "2026年12月31日までに規則・政策の変更「防衛装備移転三原則の運用指針改正」が予定されている：通知を読み、参加への影響を確かめる",
+        "check how the change bears on taking part",
+        "2026年12月31日までに規則・政策の変更「防衛装備移転三原則の運用指針改正」が予定されている：変更が参加にどう影響するかを確かめる",
     ),
     "feedback_lowered": (
         {"area": "uav", "count": 3},

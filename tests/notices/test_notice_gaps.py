@@ -50,7 +50,7 @@ def test_a_notice_on_the_record_for_the_firms_country_is_a_gap_with_a_link(alice
             "code": "notice",
             "params": {"notice": "export-rules", "date": "2026-04-21"},
             "text": "affected by a rule or policy change of April 21, 2026: “Export rules revised”: "
-            "read the notice and check how it bears on taking part",
+            "check how the change bears on taking part",
             "notice": {"slug": "export-rules", "url": "http://testserver/api/v1/notices/export-rules/"},
         }
     ]
@@ -100,6 +100,8 @@ def test_my_matches_and_the_record_page_show_the_notice_with_its_link(alice_clie
     page = alice_client.get("/my/matches/").content.decode()
     link = '<a href="/opportunities/export-programme/#notice-export-rules">read the notice</a>'
     assert "affected by a rule or policy change of April 21, 2026: “Export rules revised”" in page and link in page
+    # The card says "read the notice" once, in its link: "… taking part; read the notice".
+    assert f"check how the change bears on taking part; {link}" in page and page.count("read the notice") == 2
     record = alice_client.get("/opportunities/export-programme/").content.decode()
     assert link in record and 'id="notice-export-rules"' in record
     japanese = alice_client.get("/ja/my/matches/").content.decode()
@@ -169,6 +171,7 @@ def test_the_gap_plan_lists_each_notice_once_with_the_matches_it_bears_on_and_a_
         '<a class="gap-notice" href="/opportunities/export-programme/#notice-export-rules">read the notice</a>' in plan
     )
     assert '<a class="gap-notice" href="/notices/cyber-standard/">read the notice</a>' in plan
+    assert 'taking part; <a class="gap-notice"' in plan and "read the notice and" not in plan
     assert '<a href="/notices/cyber-standard/">read the notice</a>' in response.content.decode()  # each match's gap
     assert "open the notice" not in response.content.decode()
     assert alice_client.get("/notices/cyber-standard/").status_code == 200
