@@ -153,15 +153,16 @@ GAPS: dict[str, Message] = {
         plan=gettext_noop("little technology fit"),
     ),
     "closing_soon": Message(gettext_noop("closes on %(date)s"), gettext_noop("start the application now")),
-    # Worked out when a match is read (matching.hooks.gap_notices), not stored: a notice bearing on the pair.
+    # Worked out when a match is read (matching.hooks.gap_notices), not stored: a notice bearing on the pair. Pages
+    # follow the action with a "read the notice" link, so the action does not say it again.
     "notice": Message(
         gettext_noop("affected by a rule or policy change of %(date)s: “%(notice)s”"),
-        gettext_noop("read the notice and check how it bears on taking part"),
+        gettext_noop("check how the change bears on taking part"),
         category=NOTICE,
     ),
     "notice_due": Message(
         gettext_noop("a rule or policy change is due by %(date)s: “%(notice)s”"),
-        gettext_noop("read the notice and check how it bears on taking part"),
+        gettext_noop("check how the change bears on taking part"),
         category=NOTICE,
     ),
     "feedback_lowered": Message(

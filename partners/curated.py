@@ -18,7 +18,7 @@ from programmes.models import Confidence, Opportunity, TechnologyArea
 from programmes.rules import sources_confidence_check
 
 PARTNER_FIELDS = (
-    "name", "name_ja", "name_kana", "role", "size", "city", "city_ja", "capabilities", "capabilities_ja",
+    "name", "name_ja", "name_kana", "short_names", "role", "size", "city", "city_ja", "capabilities", "capabilities_ja",
     "contact_url", "confidence", "last_verified_on",
 )  # fmt: skip
 PARTNER_RELATIONS = ("areas", "programmes", "sources", "foreign_partnerships")

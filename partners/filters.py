@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Introduction, Partner
 from portal.filters import ModelMultipleChoiceFilter, MultipleChoiceFilter
+from portal.search import term_q
 from portal.text import is_kana_reading, kana_sort_key
 from programmes.models import TechnologyArea
 
@@ -48,14 +49,15 @@ class IntroductionFilterSet(django_filters.FilterSet):
 
 
 def partners_search(queryset: QuerySet, value: str) -> QuerySet:
-    """Partners with each word of VALUE in a name, the capabilities or the city, for the listing, the API and the
-    admin. NFKC first, so full-width ＮＥＣ and half-width ｿﾆｰ are found; a reading matches in either kana, with or
-    without voicing marks, spaces or the middle dot."""
+    """Partners with each word of VALUE in a name, a short name (MHI: whole words, portal.search), the capabilities
+    or the city, for the listing, the API and the admin. NFKC first, so full-width ＮＥＣ and half-width ｿﾆｰ are
+    found; a reading matches in either kana, with or without voicing marks, spaces or the middle dot."""
     for term in unicodedata.normalize("NFKC", value).split():
         key = kana_sort_key(term) if is_kana_reading(term) else ""
         queryset = queryset.filter(
             Q(name__icontains=term)
             | Q(name_ja__icontains=term)
+            | term_q(["short_names"], term)
             | (Q(name_sort__contains=key) if key else Q())
             | Q(capabilities__icontains=term)
             | Q(capabilities_ja__icontains=term)

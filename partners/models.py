@@ -76,6 +76,14 @@ class Partner(KanaReadingModel):
             "The Japanese list of partners is sorted by it. Katakana is kept as hiragana."
         ),
     )
+    # People name the big firms by initials (MHI, KHI, JMU) that their names hold only spread out, so a search for
+    # them would find nothing: the short names people use are curated with the record.
+    short_names = models.CharField(
+        _("short names"),
+        max_length=200,
+        blank=True,
+        help_text=_("Acronyms and short names people use for it, separated by commas (MHI, MELCO); searched."),
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     size = models.CharField(_("size"), max_length=10, choices=Size.choices)
     city = models.CharField(_("city"), max_length=100, blank=True)

@@ -148,6 +148,12 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# English dates are written day month year ("21 April 2026"), as the curated text writes them (portal/formats/en).
+FORMAT_MODULE_PATH = ["portal.formats"]
+# django-countries writes a few countries by their ISO short names in the reader's own or a formal form ("Naoero",
+# "Bahamas (The)"); people read and look for the common English names. These msgids are in django-countries' own
+# Japanese catalogue (ナウル, バハマ), so the Japanese names stay as they were.
+COUNTRIES_OVERRIDE = {"NR": _("Nauru"), "BS": _("Bahamas")}
 # Deadlines are Japanese deadlines: pages show Japan time and note the viewer's offset.
 TIME_ZONE = "Asia/Tokyo"
 USE_TZ = True

@@ -78,7 +78,7 @@ def punct(mark: str) -> str:
 
 def full_stop(text: Any) -> str:
     """TEXT ended with a full stop in the reader's language, unless it already ends with one: a sentence that ends
-    with a time ("as of Dec. 5, 2026, 4:16 p.m.") is closed by the time's own point, never by two."""
+    with a time ("as of 5 December 2026, 16:16") is closed by the time's own point, never by two."""
     text = str(text).rstrip()
     return text if text.endswith((".", "。", "!", "?", "！", "？")) else text + punct(".")
 

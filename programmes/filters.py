@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from portal.filters import BooleanFilter, ModelMultipleChoiceFilter, MultipleChoiceFilter
+from portal.search import search_terms, term_q
 from portal.text import country_name_sort_key, reading_japanese
 from programmes.models import Opportunity, OpportunityArea, Organisation, TechnologyArea
 
@@ -81,13 +82,10 @@ def country_upper(data: Any, name: str) -> Any:
     return data
 
 
-# What `q` searches: a record's own text and its areas' names, each in English and Japanese (docs/api.md).
+# What `q` searches: a record's own text and its areas' names, each in English and Japanese, and its areas' lexicons
+# (the acronyms and synonyms curated for each area, so that "EW" finds the electronic-warfare records) (docs/api.md).
 SEARCHED_FIELDS = ("title", "title_ja", "summary", "summary_ja", "description", "keywords")
-SEARCHED_AREA_FIELDS = ("name", "name_ja")
-
-
-def _search_terms(value: str) -> list[str]:
-    return [term for term in value.split() if term][:10]
+SEARCHED_AREA_FIELDS = ("name", "name_ja", "keywords")
 
 
 NEVER_OPEN_MESSAGE = _(
@@ -166,8 +164,10 @@ class OpportunityFilterSet(django_filters.FilterSet):
         method="filter_q",
         label=_("Search"),
         help_text=_(
-            "Words that must all appear in a title, summary, description, keywords or area name (Japanese titles, "
-            "summaries and area names included)."
+            "Words that must all appear in a title, summary, description, keywords, area name or an area's lexicon "
+            "(Japanese titles, summaries and area names included). A word in Latin letters matches where a word "
+            "starts (drone: drones), one of up to three letters only as a whole word (AI, EW, UAVs); Japanese "
+            "matches anywhere."
         ),
     )
     when = django_filters.ChoiceFilter(
@@ -259,15 +259,13 @@ class OpportunityFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(eligible_countries="") | Q(eligible_countries__contains=value.upper()))
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Every word must appear in the title, summary, description, keywords or an area name (English or Japanese)."""
-        for term in _search_terms(value):
-            in_record = Q()
-            for field in SEARCHED_FIELDS:
-                in_record |= Q(**{f"{field}__icontains": term})
-            in_area = Q()
-            for field in SEARCHED_AREA_FIELDS:
-                in_area |= Q(**{f"technology_areas__{field}__icontains": term})
-            queryset = queryset.filter(in_record | Q(pk__in=Opportunity.objects.filter(in_area).values("pk")))
+        """Every word must be found (portal.search: Latin words where a word starts, acronyms as whole words,
+        Japanese anywhere) in the title, summary, description, keywords, an area's name (English or Japanese) or
+        its lexicon."""
+        area_fields = [f"technology_areas__{field}" for field in SEARCHED_AREA_FIELDS]
+        for term in search_terms(value):
+            in_area = Opportunity.objects.filter(term_q(area_fields, term)).values("pk")
+            queryset = queryset.filter(term_q(SEARCHED_FIELDS, term) | Q(pk__in=in_area))
         return queryset
 
     def filter_when(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -170,9 +170,23 @@ class OpportunityListView(ForgivingPaginationMixin, ListView):
             open_only=_open_only(self.filterset.data),
             query=self.request.GET.get("q", ""),
             querystring=query.urlencode(),
+            include_closed_query=_query_with(self.filterset.data, open=""),
+            own_country_query=_query_with(self.filterset.data, eligible_country=company.country.code)
+            if company
+            else "",
             today=timezone.localdate(),
         )
         return context
+
+
+def _query_with(data: QueryDict, **changes: str) -> str:
+    """The query string of the listing in use (with its defaults, as the FilterSet read it) with CHANGES made and no
+    page number: a shortcut narrows or widens what the reader chose, it does not start over."""
+    query = data.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        query[name] = value
+    return query.urlencode()
 
 
 @cache_control(private=True)  # holds the firm's scores for its staff (issue 17)

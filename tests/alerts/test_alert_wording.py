@@ -99,7 +99,7 @@ def test_a_weight_that_moved_is_named_in_words(areas):
 
 def test_changed_dates_read_as_the_pages_write_them():
     item = CHANGED | {"changes": {"closes_on": {"old": None, "new": "2026-12-18"}}}
-    assert item_lines(item) == ["Closes on: — → Dec. 18, 2026"]
+    assert item_lines(item) == ["Closes on: — → 18 December 2026"]
     with translation.override("ja"):
         assert item_lines(item) == ["締切日：— → 2026年12月18日"]
 
@@ -113,7 +113,7 @@ def test_a_reminder_gives_its_date_as_the_pages_do(settings):
             "url": "/opportunities/closing/", "on": "2026-12-18", "days": 13, "at": "2026-12-05T09:00:00+09:00",
         }
     ]  # fmt: skip
-    for language, said in (("en", "Closes in 13 days, on Dec. 18, 2026"), ("ja", "2026年12月18日")):
+    for language, said in (("en", "Closes in 13 days, on 18 December 2026"), ("ja", "2026年12月18日")):
         message = OutboxMessage(
             key=f"reminder:{language}", user=user, kind="reminder", payload={"language": language, "items": items}
         )
@@ -123,7 +123,7 @@ def test_a_reminder_gives_its_date_as_the_pages_do(settings):
 
 @pytest.mark.django_db(transaction=True)  # readers see only ended transactions' events
 @pytest.mark.parametrize(
-    ("language", "said"), [("en", "Closes on: — → Dec. 18, 2026"), ("ja", "締切日：— → 2026年12月18日")]
+    ("language", "said"), [("en", "Closes on: — → 18 December 2026"), ("ja", "締切日：— → 2026年12月18日")]
 )
 def test_the_atom_feed_gives_human_dates_and_the_api_keeps_iso(alice, firm_a, anon_client, language, said):
     notification_settings_get(user=alice)

@@ -31,7 +31,7 @@ def test_a_moved_match_says_old_to_new_and_what_moved():
 
 def test_a_changed_record_lists_each_field_old_to_new():
     assert item_lines(CHANGED) == [
-        "Closes on: Jan. 10, 2027 → Jan. 20, 2027",
+        "Closes on: 10 January 2027 → 20 January 2027",
         "Venue: — → Tokyo",
         "The expected dates are now confirmed.",
     ]

@@ -297,5 +297,5 @@ def test_a_certificates_expiry_reads_as_a_date_in_each_language(alice_client, fi
         company=firm_a, certification=CertificationFactory(code="iso9001"), expires_on=datetime.date(2027, 6, 30)
     )
 
-    assert "expires June 30, 2027" in alice_client.get("/companies/firm-a/").text
+    assert "expires 30 June 2027" in alice_client.get("/companies/firm-a/").text
     assert "2027年6月30日まで有効" in alice_client.get("/ja/companies/firm-a/").text

@@ -307,7 +307,7 @@ def test_a_dismissals_admin_page_names_it_with_the_date_in_japan_time(alice_clie
 
     english, japanese = consultant_client.get(url).text, consultant_client.get(f"/ja{url}").text
 
-    assert f"<h2>Firm A: {USV} dismissed on Dec. 5, 2026, 8:30 a.m.</h2>" in english
-    assert f"&rsaquo; Firm A: {USV} dismissed on Dec. 5, 2026, 8:30 a.m.\n</div>" in english
+    assert f"<h2>Firm A: {USV} dismissed on 5 December 2026, 8:30</h2>" in english
+    assert f"&rsaquo; Firm A: {USV} dismissed on 5 December 2026, 8:30\n</div>" in english
     assert f"<h2>Firm A：{USV}（2026年12月5日8:30 除外済み）</h2>" in japanese
     assert "+00:00" not in english + japanese

@@ -53,8 +53,8 @@ CASES = {
     "any_technology": ({"kind": "hub"}, "the hub takes any technology", "このハブはあらゆる技術分野が対象"),
     "trl_met": ({"trl": 7, "min_trl": 6}, "TRL 7 meets the minimum TRL 6", "TRL 7は最低要件のTRL 6を満たす"),
     "certifications_held": ({"count": 2}, "holds the certifications required", "必要な認証を取得済み"),
-    "open_until": ({"date": "2027-01-31"}, "open until Jan. 31, 2027", "2027年1月31日まで募集中"),
-    "takes_place": ({"date": "2027-05-12"}, "takes place from May 12, 2027", "2027年5月12日から開催"),
+    "open_until": ({"date": "2027-01-31"}, "open until 31 January 2027", "2027年1月31日まで募集中"),
+    "takes_place": ({"date": "2027-05-12"}, "takes place from 12 May 2027", "2027年5月12日から開催"),
     "gate_country": (
         {"countries": ["AU", "JP"], "country": "US", "cap": 30},
         "open to firms from Australia or Japan; firm is in United States of America (score capped at 30): "
@@ -127,20 +127,20 @@ CASES = {
     ),
     "closing_soon": (
         {"date": "2026-12-09", "days": 7},
-        "closes on Dec. 9, 2026: start the application now",
+        "closes on 9 December 2026: start the application now",
         "2026年12月9日に締切：今すぐ申請準備を始める",
     ),
     "notice": (
         {"notice": "export-rules", "date": "2026-04-21"},
-        "affected by a rule or policy change of April 21, 2026: “Export rules revised”: "
-        "read the notice and check how it bears on taking part",
-        "2026年4月21日の規則・政策の変更「防衛装備移転三原則の運用指針改正」の影響あり：通知を読み、参加への影響を確かめる",
+        "affected by a rule or policy change of 21 April 2026: “Export rules revised”: "
+        "check how the change bears on taking part",
+        "2026年4月21日の規則・政策の変更「防衛装備移転三原則の運用指針改正」の影響あり：変更が参加にどう影響するかを確かめる",
     ),
     "notice_due": (
         {"notice": "export-rules", "date": "2026-12-31"},
-        "a rule or policy change is due by Dec. 31, 2026: “Export rules revised”: "
-        "read the notice and check how it bears on taking part",
-        "2026年12月31日までに規則・政策の変更「防衛装備移転三原則の運用指針改正」が予定されている：通知を読み、参加への影響を確かめる",
+        "a rule or policy change is due by 31 December 2026: “Export rules revised”: "
+        "check how the change bears on taking part",
+        "2026年12月31日までに規則・政策の変更「防衛装備移転三原則の運用指針改正」が予定されている：変更が参加にどう影響するかを確かめる",
     ),
     "feedback_lowered": (
         {"area": "uav", "count": 3},

@@ -73,10 +73,25 @@ def test_only_a_run_that_scores_the_firm_counts_as_waited_for(alice_client, firm
 
 @pytest.mark.parametrize(
     ("hour", "minute", "english", "japanese"),
-    [
-        (16, 16, "Scores as of Dec. 5, 2026, 4:16 p.m.\n", "2026年12月5日16:16 時点のスコアです。\n"),
-        (8, 5, "Scores as of Dec. 5, 2026, 8:05 a.m.\n", "2026年12月5日8:05 時点のスコアです。\n"),
-        (12, 0, "Scores as of Dec. 5, 2026, noon.\n", "2026年12月5日12:00 時点のスコアです。\n"),
+    [  # Japan time said, as the record page's "Scored … (Japan time)" says it
+        (
+            16,
+            16,
+            "Scores as of 5 December 2026, 16:16 (Japan time).\n",
+            "2026年12月5日16:16（日本時間）時点のスコアです。\n",
+        ),
+        (
+            8,
+            5,
+            "Scores as of 5 December 2026, 8:05 (Japan time).\n",
+            "2026年12月5日8:05（日本時間）時点のスコアです。\n",
+        ),
+        (
+            12,
+            0,
+            "Scores as of 5 December 2026, 12:00 (Japan time).\n",
+            "2026年12月5日12:00（日本時間）時点のスコアです。\n",
+        ),
     ],
 )
 def test_the_scores_time_ends_its_sentence_with_one_full_stop(alice_client, firm_a, hour, minute, english, japanese):

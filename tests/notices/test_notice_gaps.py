@@ -49,8 +49,8 @@ def test_a_notice_on_the_record_for_the_firms_country_is_a_gap_with_a_link(alice
         {
             "code": "notice",
             "params": {"notice": "export-rules", "date": "2026-04-21"},
-            "text": "affected by a rule or policy change of April 21, 2026: “Export rules revised”: "
-            "read the notice and check how it bears on taking part",
+            "text": "affected by a rule or policy change of 21 April 2026: “Export rules revised”: "
+            "check how the change bears on taking part",
             "notice": {"slug": "export-rules", "url": "http://testserver/api/v1/notices/export-rules/"},
         }
     ]
@@ -99,7 +99,9 @@ def test_a_draft_notice_is_never_a_gap(alice_client, setting):
 def test_my_matches_and_the_record_page_show_the_notice_with_its_link(alice_client, setting):
     page = alice_client.get("/my/matches/").content.decode()
     link = '<a href="/opportunities/export-programme/#notice-export-rules">read the notice</a>'
-    assert "affected by a rule or policy change of April 21, 2026: “Export rules revised”" in page and link in page
+    assert "affected by a rule or policy change of 21 April 2026: “Export rules revised”" in page and link in page
+    # The card says "read the notice" once, in its link: "… taking part; read the notice".
+    assert f"check how the change bears on taking part; {link}" in page and page.count("read the notice") == 2
     record = alice_client.get("/opportunities/export-programme/").content.decode()
     assert link in record and 'id="notice-export-rules"' in record
     japanese = alice_client.get("/ja/my/matches/").content.decode()
@@ -117,7 +119,7 @@ def test_the_gaps_are_read_for_a_whole_page_at_once(setting, firm_a, django_asse
 def test_the_matches_csv_carries_the_notice_gap(alice_client, setting):
     body = alice_client.get("/my/matches/export.csv").content.decode()
     export_line = next(line for line in body.splitlines() if line.startswith("firm-a,export-programme"))
-    assert "affected by a rule or policy change of April 21, 2026: “Export rules revised”" in export_line
+    assert "affected by a rule or policy change of 21 April 2026: “Export rules revised”" in export_line
 
 
 def test_publishing_a_notice_retires_the_cached_matches_answer(
@@ -153,11 +155,11 @@ def test_the_gap_plan_lists_each_notice_once_with_the_matches_it_bears_on_and_a_
     response = alice_client.get("/my/matches/")
 
     rules, standard = sorted(plan_of(response)["notice"], key=lambda item: item.count)
-    text = "affected by a rule or policy change of April 21, 2026: “Export rules revised”"
+    text = "affected by a rule or policy change of 21 April 2026: “Export rules revised”"
     assert (rules.text, rules.count) == (text, 1)
     assert rules.notice_url == "/opportunities/export-programme/#notice-export-rules"  # linked to the record
     assert (standard.text, standard.count) == (
-        "a rule or policy change is due by March 31, 2027: “Cyber standard revised”",
+        "a rule or policy change is due by 31 March 2027: “Cyber standard revised”",
         2,
     )
     assert sorted(m.opportunity.slug for m in standard.matches) == ["cyber-call", "cyber-call-2"]
@@ -169,6 +171,7 @@ def test_the_gap_plan_lists_each_notice_once_with_the_matches_it_bears_on_and_a_
         '<a class="gap-notice" href="/opportunities/export-programme/#notice-export-rules">read the notice</a>' in plan
     )
     assert '<a class="gap-notice" href="/notices/cyber-standard/">read the notice</a>' in plan
+    assert 'taking part; <a class="gap-notice"' in plan and "read the notice and" not in plan
     assert '<a href="/notices/cyber-standard/">read the notice</a>' in response.content.decode()  # each match's gap
     assert "open the notice" not in response.content.decode()
     assert alice_client.get("/notices/cyber-standard/").status_code == 200
@@ -211,7 +214,7 @@ def test_a_notice_dated_now_and_due_later_is_told_by_its_due_date_in_the_gap_and
     (gap,) = notice_gaps(alice_client, "firm-a", "export-programme")
     assert (gap["code"], gap["params"]["date"]) == ("notice_due", later.isoformat())
     page = anon_client.get("/notices/export-rules/").text
-    assert f"April 21, 2026; due by {date_format(later, 'DATE_FORMAT')}" in page
+    assert f"21 April 2026; due by {date_format(later, 'DATE_FORMAT')}" in page
 
 
 def test_a_notice_whose_due_date_has_passed_is_told_by_the_date_of_the_change(alice_client, setting):

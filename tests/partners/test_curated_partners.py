@@ -96,3 +96,12 @@ def test_loading_twice_leaves_every_partner_unchanged(curated, db):
 
     assert again.counts[("partners", "updated")] == 0
     assert again.counts[("partners", "unchanged")] == Partner.objects.count()
+
+
+def test_the_partner_search_finds_the_big_firms_by_the_acronyms_people_use(curated, db, anon_client):
+    def found(q: str) -> list[str]:
+        return [p["slug"] for p in anon_client.get("/api/v1/partners/", {"q": q}).json()["results"]]
+
+    assert found("MHI") == ["mitsubishi-heavy-industries"]
+    assert found("jmu") == ["japan-marine-united"]
+    assert "Japan Marine United" in anon_client.get("/partners/", {"q": "JMU"}).text

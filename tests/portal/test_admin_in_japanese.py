@@ -92,7 +92,7 @@ def test_the_english_history_diffs_name_labels_and_dates_too(consultant_client, 
     diffs = _diffs(consultant_client.get(f"/admin/programmes/opportunity/{edited_call.pk}/history/").text)
 
     assert "Status: Draft → Published" in diffs
-    assert "Closes on: none → Nov. 24, 2026" in diffs
+    assert "Closes on: none → 24 November 2026" in diffs
     assert any(line.endswith("no → yes") for line in diffs), diffs
     edited_call.history.filter(history_change_reason=CHANGE_REASON).get()  # stored as written
 

@@ -1,5 +1,5 @@
 """Dates on a user's own pages read as the rest of the site writes them (DATE_FORMAT / DATETIME_FORMAT in Japan
-time: "Dec. 4, 2026, 5:49 p.m." and "2026年12月4日17:49"), not as ISO strings; and a pipeline entry's due date set
+time: "4 December 2026, 17:49" and "2026年12月4日17:49"), not as ISO strings; and a pipeline entry's due date set
 by hand cannot lie more than a year in the past (1900-01-01 was taken) nor more than ten years ahead (9999-12-31
 was taken)."""
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 # 08:49 UTC is 17:49 in Japan.
 AT = datetime.datetime(2026, 12, 4, 8, 49, tzinfo=datetime.UTC)
-ENGLISH, JAPANESE = "Dec. 4, 2026, 5:49 p.m.", "2026年12月4日17:49"
+ENGLISH, JAPANESE = "4 December 2026, 17:49", "2026年12月4日17:49"
 
 
 @pytest.fixture
@@ -43,19 +43,19 @@ def introduction(alice, firm_a):
 
 def test_the_pipeline_entry_page_dates_its_history_and_due_date_as_the_site_does(alice_client, entry):
     page = alice_client.get("/workspace/firm-a/pipeline/laser-call/").text
-    assert ENGLISH in page and "Dec. 31, 2026" in page
+    assert ENGLISH in page and "31 December 2026" in page
     assert "2026-12-04 17:49" not in page and "2026-12-31" not in page.replace('value="2026-12-31"', "")
 
     assert JAPANESE in alice_client.get("/ja/workspace/firm-a/pipeline/laser-call/").text
 
 
 def test_the_board_gives_the_due_date_as_the_site_does(alice_client, entry):
-    assert "Due Dec. 31, 2026" in alice_client.get("/workspace/firm-a/pipeline/").text
+    assert "Due 31 December 2026" in alice_client.get("/workspace/firm-a/pipeline/").text
 
 
 def test_my_introductions_and_a_request_are_dated_as_the_site_does(alice_client, introduction):
     listing = alice_client.get("/my/introductions/").text
-    assert "Dec. 4, 2026" in listing and "2026-12-04" not in listing
+    assert "4 December 2026" in listing and "2026-12-04" not in listing
 
     detail = alice_client.get(f"/my/introductions/{introduction.pk}/").text
     assert f"{ENGLISH}: Requested" in detail
@@ -75,7 +75,7 @@ def test_the_gap_plan_gives_a_notice_date_as_the_site_does():
     from matching.messages import render
 
     item = {"code": "notice_due", "params": {"notice": "export-rules", "date": "2026-12-31"}}
-    assert "a rule or policy change is due by Dec. 31, 2026" in render(item)
+    assert "a rule or policy change is due by 31 December 2026" in render(item)
 
 
 def test_a_due_date_more_than_a_year_ago_is_refused_naming_the_earliest(alice_client, entry):

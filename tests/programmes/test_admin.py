@@ -284,7 +284,7 @@ def test_archive_and_verify_confirmation_pages_ask_for_the_reason_in_english(con
         page = _run_action(consultant_client, action, [record]).content.decode()
 
         assert "Reason for this change:" in page
-        assert "GCAP (Published, verified Dec. 4, 2026)" in page
+        assert "GCAP (Published, verified 4 December 2026)" in page
 
 
 def test_publishing_through_the_action_records_who_and_why(consultant, consultant_client):

@@ -43,7 +43,7 @@ def test_an_archived_record_is_gone_and_says_when_and_where_to_go(anon_client, a
     response = anon_client.get(URL)
     assert response.status_code == 410
     text = response.text
-    day = date_format(timezone.localdate(), "DATE_FORMAT")  # "Dec. 5, 2026", as every page writes dates
+    day = date_format(timezone.localdate(), "DATE_FORMAT")  # "5 December 2026", as every page writes dates
     assert "AUKUS AI and autonomy" in text and f"This record was archived on {day}." in text
     assert 'href="/opportunities/ai-call/"' in text and "Closed AI call" not in text  # current records of its area
     assert 'href="/opportunities/?technology_area=ai-autonomy"' in text

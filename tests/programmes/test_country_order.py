@@ -27,3 +27,12 @@ def test_the_japanese_firms_listing_names_and_orders_countries_in_japanese(consu
     response = consultant_client.get("/ja/companies/")
     names = [str(name) for code, name in response.context["filterset"].form.fields["country"].choices if code]
     assert names[0] == "アイスランド" and "日本" in names
+
+
+def test_countries_have_their_common_english_names_in_order(anon_client, db):
+    names = country_names(anon_client.get("/opportunities/"))
+    assert "Naoero" not in names and "Bahamas (The)" not in names
+    assert names.index("Namibia") < names.index("Nauru") < names.index("Nepal")
+    assert names.index("Azerbaijan") < names.index("Bahamas") < names.index("Bahrain")
+    japanese = country_names(anon_client.get("/ja/opportunities/"))
+    assert "ナウル" in japanese and "バハマ" in japanese

@@ -56,8 +56,8 @@ def test_sources_show_when_they_were_read_and_flag_low_confidence(anon_client, w
     laser.save()
     text = anon_client.get(url(laser)).text
     assert "ATLA notice" in text
-    assert "read May 1, 2026" in text
-    assert "Last verified on June 2, 2026" in text
+    assert "read 1 May 2026" in text
+    assert "Last verified on 2 June 2026" in text
     rumour = text[text.index("Trade press rumour") :].split("</li>")[0]
     assert "unverified" in rumour
     official = text[text.index("ATLA notice") :].split("</li>")[0]

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from tests.factories import CallFactory, MatchFactory, OpportunityFactory
+from tests.factories import CallFactory, MatchFactory, OpportunityFactory, TechnologyAreaFactory
 from tests.pages import days
 
 LIST = "/opportunities/"
@@ -93,6 +93,35 @@ def test_text_search_highlights_the_matched_words(anon_client, world):
     assert titles(response) == ["High-power laser call"]
     assert "High-power <mark>laser</mark> call" in response.text
     assert "<mark>beam</mark> directors" in response.text
+
+
+def test_an_acronym_finds_whole_words_not_letters_inside_words(anon_client, db):
+    CallFactory(title="AI targeting call", summary="Machine learning for AIs.")
+    CallFactory(title="Air training call", summary="A new railgun against crewed craft.")
+    CallFactory(title="Drone swarms call", summary="Swarming drones.")
+    response = anon_client.get(LIST, {"q": "ai", "open": ""})
+    assert titles(response) == ["AI targeting call"]
+    assert "<mark>AI</mark> targeting call" in response.text and "learning for <mark>AIs</mark>." in response.text
+    assert titles(anon_client.get(LIST, {"q": "ew", "open": ""})) == []  # not "new" nor "crewed"
+    # A longer word matches where a word starts (drones, swarms), not inside one.
+    assert titles(anon_client.get(LIST, {"q": "drone swarm", "open": ""})) == ["Drone swarms call"]
+    assert titles(anon_client.get(LIST, {"q": "rone", "open": ""})) == []
+    assert titles(anon_client.get("/ja/opportunities/", {"q": "ai", "open": ""})) == ["AI targeting call"]
+
+
+def test_an_acronym_finds_the_records_of_the_area_whose_lexicon_lists_it(anon_client, db):
+    ew = TechnologyAreaFactory(slug="ew", name="Electronic warfare", keywords=["electronic attack", "EW"])
+    call = CallFactory(title="Spectrum call", summary="Jamming.")
+    call.area_links.create(technology_area=ew, weight=1)
+    CallFactory(title="New crewed call")
+    assert titles(anon_client.get(LIST, {"q": "EW", "open": ""})) == ["Spectrum call"]
+
+
+def test_japanese_words_still_match_inside_japanese_text(anon_client, db):
+    CallFactory(title="Quantum call", title_ja="量子技術の公募", summary_ja="AI技術を含む")
+    response = anon_client.get("/ja/opportunities/", {"q": "技術 ai", "open": ""})
+    assert titles(response) == ["Quantum call"]
+    assert "量子<mark>技術</mark>の公募" in response.text and "<mark>AI</mark><mark>技術</mark>を含む" in response.text
 
 
 def test_highlighting_escapes_the_record_before_marking(anon_client, db):
@@ -281,9 +310,18 @@ def test_low_confidence_records_are_flagged_unverified(anon_client, db):
 
 def test_staff_get_a_shortcut_to_records_open_to_their_country(alice_client, alice_matches):
     response = alice_client.get(LIST)
-    assert 'href="?eligible_country=AU&amp;open=true">Only those open to firms from Australia</a>' in response.text
+    assert 'href="?open=true&amp;eligible_country=AU">Only those open to firms from Australia</a>' in response.text
     narrowed = alice_client.get(LIST, {"eligible_country": "AU", "open": "true"})
     assert "Only those open to firms from" not in narrowed.text
+
+
+def test_shortcut_links_keep_the_filters_in_use_and_drop_the_page(alice_client, alice_matches):
+    response = alice_client.get(LIST, {"q": "drone", "open": "true", "kind": "priority_area", "page": "2"})
+    assert 'href="?q=drone&amp;open=&amp;kind=priority_area">Include closed</a>' in response.text
+    assert (
+        'href="?q=drone&amp;open=true&amp;kind=priority_area&amp;eligible_country=AU">'
+        "Only those open to firms from Australia</a>"
+    ) in response.text
 
 
 @pytest.fixture

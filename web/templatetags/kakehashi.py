@@ -13,8 +13,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from portal.reasons import reason_text
+from portal.search import highlight_pattern
 from portal.text import full_stop, localised, localised_lang, punct
-from programmes.filters import _search_terms
 from workspace.views import UNDO_FEEDBACK
 
 register = template.Library()
@@ -72,12 +72,12 @@ def lang_attr(obj) -> SafeString:
 
 @register.filter
 def highlight(text, query: str | None) -> SafeString:
-    """Escape TEXT, then wrap each searched word in <mark> (one pass, so words never nest)."""
+    """Escape TEXT, then wrap each word the search found in <mark> (portal.search: as the filter matched it; one
+    pass, so words never nest)."""
     text = "" if text is None else str(text)
-    terms = sorted(set(_search_terms(query or "")), key=len, reverse=True)
-    if not terms:
+    pattern = highlight_pattern(query or "")
+    if pattern is None:
         return escape(text)
-    pattern = re.compile("(" + "|".join(re.escape(term) for term in terms) + ")", re.IGNORECASE)
     # split() with one group alternates outside/inside pieces; every piece is escaped before it is wrapped.
     pieces = pattern.split(text)
     return mark_safe(  # noqa: S308 (every piece is escaped above)
