@@ -1,8 +1,12 @@
 """Two people editing one pipeline entry: a save drawn from an older version is refused (the page names what changed
 and keeps what was typed; the API answers 412 to a stale If-Match), and the entry's history shows its notes."""
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from programmes.models import Opportunity
 from tests.factories import CallFactory
 from workspace.models import PipelineEntry
 from workspace.services import pipeline_entry_delete, pipeline_entry_save
@@ -238,6 +242,21 @@ def test_a_record_renamed_by_a_curator_leaves_the_entrys_etag_and_a_put_with_it_
     assert changed.json()["title"] == "High-power laser call (second round)"
     entry.refresh_from_db()
     assert entry.stage == "pursuing"
+
+
+def test_a_client_polling_by_date_sees_the_record_renamed_by_a_curator(alice_client, entry):
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    PipelineEntry.objects.filter(pk=entry.pk).update(updated_at=an_hour_ago)
+    Opportunity.objects.filter(pk=entry.opportunity_id).update(updated_at=an_hour_ago)
+    read = alice_client.get(ENTRY_API)
+    assert alice_client.get(ENTRY_API, HTTP_IF_MODIFIED_SINCE=read["Last-Modified"]).status_code == 304
+
+    entry.opportunity.title = "High-power laser call (second round)"
+    entry.opportunity.save()
+    again = alice_client.get(ENTRY_API, HTTP_IF_MODIFIED_SINCE=read["Last-Modified"])
+
+    assert again.status_code == 200 and again.json()["title"] == "High-power laser call (second round)"
+    assert again["Last-Modified"] != read["Last-Modified"]
 
 
 def test_a_get_with_the_current_etag_answers_304_and_a_changed_entry_a_new_etag(alice_client, consultant, entry):

@@ -1,5 +1,7 @@
 """A firm's pipeline and its feedback on matches through the API; another firm's data answers 404."""
 
+import datetime
+
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.http import parse_etags, quote_etag
@@ -106,6 +108,10 @@ class PipelineEntryViewSet(
 
     def etag_of(self, instance: PipelineEntry, data) -> str:
         return _etag(instance)
+
+    def last_modified_of(self, instance: PipelineEntry) -> datetime.datetime:
+        # The answer carries the record's title and deadline beside the entry's own fields (its ETag does not).
+        return max(instance.updated_at, instance.opportunity.updated_at)
 
     def update(self, request, *args, **kwargs):
         company = self.company
