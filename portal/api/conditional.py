@@ -52,10 +52,11 @@ class ConditionalRetrieveMixin:
         return response
 
 
-def precondition_failed(etag: str | None) -> Response:
-    """412: the client's If-Match (or If-None-Match) names a copy that is no longer current.
-    The current ETag comes with it, where there is one, so the client sees its copy is old."""
-    detail = _(
+def precondition_failed(etag: str | None, detail: str | None = None) -> Response:
+    """412: the client's If-Match (or If-None-Match) names a copy that is no longer current, or DETAIL says which
+    other precondition failed. The current ETag comes with it, where there is one, so the client sees its copy is
+    old."""
+    detail = detail or _(
         "This changed since the copy your If-Match names (someone saved it, added or removed it): read it again, "
         "reapply your change and send its new ETag. Nothing was changed."
     )

@@ -206,6 +206,7 @@ def test_if_none_match_star_creates_only_a_new_entry(alice_client, entry):
     exists = alice_client.put(ENTRY_API, {"stage": "won"}, "application/json", HTTP_IF_NONE_MATCH="*")
 
     assert exists.status_code == 412
+    assert exists.json()["detail"].startswith("The firm already has this entry")  # not a word about If-Match
     entry.refresh_from_db()
     assert entry.stage == "watching"
 
@@ -276,6 +277,17 @@ def test_must_create_is_checked_under_the_lock_and_refuses_an_entry_that_exists(
         )
     entry.refresh_from_db()
     assert entry.stage == "watching"
+
+
+def test_if_match_star_on_an_entry_that_does_not_exist_says_so_and_creates_nothing(alice_client, firm_a):
+    CallFactory(slug="new-call")
+    url = "/api/v1/companies/firm-a/pipeline/new-call/"
+
+    refused = alice_client.put(url, {"stage": "pursuing"}, "application/json", HTTP_IF_MATCH="*")
+
+    assert refused.status_code == 412
+    assert refused.json()["detail"].startswith("The firm has no such entry")
+    assert not PipelineEntry.objects.filter(opportunity__slug="new-call").exists()
 
 
 def test_if_none_match_star_creates_an_entry_that_does_not_exist_yet(alice_client, firm_a):
