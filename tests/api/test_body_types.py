@@ -1,5 +1,5 @@
 """A write body's value of the wrong JSON type is a 400 naming the field and the type it takes, never converted
-(`"message": 123` stored as "123", `"relevant": "no"` read as false)."""
+(`"message": 123` stored as "123", `"relevant": "no"` read as false), and a date that does not exist says so."""
 
 import pytest
 
@@ -57,3 +57,40 @@ def test_the_wrong_types_are_named_together_with_the_other_errors(alice_client, 
     assert response.status_code == 400
     assert response.json()["owner"] == NOT_A_STRING
     assert set(response.json()) == {"owner", "stage", "notes"}
+
+
+@pytest.mark.parametrize(
+    ("due_on", "why"),
+    [
+        ("2027-02-30", "2027-02-30 is not a date: February 2027 has 28 days."),
+        ("2028-02-30", "2028-02-30 is not a date: February 2028 has 29 days."),
+        ("2027-04-31", "2027-04-31 is not a date: April 2027 has 30 days."),
+        ("2027-13-01", "2027-13-01 is not a date."),
+    ],
+)
+def test_a_date_that_does_not_exist_says_so_not_that_its_format_is_wrong(alice_client, matches, due_on, why):
+    response = alice_client.put(ENTRY, {"due_on": due_on}, "application/json")
+
+    assert (response.status_code, response.json()) == (400, {"due_on": [why]})
+
+
+def test_a_date_in_another_format_is_still_a_format_error(alice_client, matches):
+    response = alice_client.put(ENTRY, {"due_on": "30/02/2027"}, "application/json")
+
+    assert response.status_code == 400
+    assert response.json()["due_on"][0].startswith("Date has wrong format.")
+
+
+def test_a_certifications_expiry_that_does_not_exist_says_so(consultant_client, firm_a, records):
+    body = {"certifications": [{"code": "as9100d", "expires_on": "2027-02-30"}]}
+
+    response = consultant_client.patch(f"{API}/companies/firm-a/", body, "application/json")
+
+    assert response.status_code == 400
+    assert "2027-02-30 is not a date: February 2027 has 28 days." in str(response.json()["certifications"])
+
+
+def test_a_date_that_does_not_exist_is_said_in_japanese_too(alice_client, matches):
+    response = alice_client.put(ENTRY, {"due_on": "2027-02-30"}, "application/json", HTTP_ACCEPT_LANGUAGE="ja")
+
+    assert response.json() == {"due_on": ["2027-02-30 は存在しない日付です。2027年2月は28日までです。"]}
