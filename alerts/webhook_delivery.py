@@ -247,7 +247,7 @@ def webhook_delivery_replay(*, endpoint: WebhookEndpoint, message: OutboxMessage
     is read again afterwards, so the answer says what happened: sent already, or still waiting.
     """
     if not endpoint.active:
-        raise ValidationError({"detail": "This endpoint is disabled; deliveries to it cannot be replayed."})
+        raise ValidationError({"detail": _("This endpoint is disabled; deliveries to it cannot be replayed.")})
     replayed = outbox_replay(message=message)  # due from now: its next_attempt_at is the moment it was queued
     transaction.on_commit(_sender_ask)  # outside a transaction, at once
     delivery = webhook_deliveries(endpoint).get(pk=replayed.pk)

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from programmes.filters import country_choices
+from programmes.filters import country_choices, country_upper
 from programmes.models import TechnologyArea
 
 
@@ -28,6 +28,9 @@ class CompanyFilterSet(django_filters.FilterSet):
     class Meta:
         model = Company
         fields = ["q", "country", "size", "technology_area", "japan_presence"]
+
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        super().__init__(country_upper(data, "country"), *args, **kwargs)  # "au" is AU, as on the other filters
 
     def filter_q(self, queryset: QuerySet[Company], name: str, value: str) -> QuerySet[Company]:
         """Every word must appear in the name or the description."""

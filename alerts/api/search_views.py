@@ -2,18 +2,13 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
 
 from alerts.api.search_serializers import SavedSearchSerializer
 from alerts.models import SavedSearch
 from alerts.searches import saved_search_create, saved_search_delete, saved_search_update
 from portal.api.created import created_location
-
-
-def _api_error(error: DjangoValidationError) -> ApiValidationError:
-    """A service's ValidationError as DRF's 400, keyed by field."""
-    return ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+from portal.api.exceptions import service_error
 
 
 class SavedSearchViewSet(viewsets.ModelViewSet):
@@ -33,7 +28,7 @@ class SavedSearchViewSet(viewsets.ModelViewSet):
         try:
             serializer.instance = saved_search_create(user=self.request.user, **serializer.validated_data)
         except DjangoValidationError as error:
-            raise _api_error(error) from error
+            raise service_error(error) from error
 
     def get_success_headers(self, data) -> dict[str, str]:
         return created_location(self.request, "saved-search-detail", pk=data["id"])
@@ -42,7 +37,7 @@ class SavedSearchViewSet(viewsets.ModelViewSet):
         try:
             serializer.instance = saved_search_update(search=serializer.instance, data=serializer.validated_data)
         except DjangoValidationError as error:
-            raise _api_error(error) from error
+            raise service_error(error) from error
 
     def perform_destroy(self, instance: SavedSearch) -> None:
         saved_search_delete(search=instance)

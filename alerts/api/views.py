@@ -3,11 +3,10 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -29,16 +28,12 @@ from alerts.webhooks import (
     webhook_secret_rotate,
 )
 from portal.api.created import created_location
+from portal.api.exceptions import service_error
 from portal.api.language import LANG, ReaderLanguageMixin
 from portal.models import OutboxMessage
 
 WEBHOOK_ID = OpenApiParameter("webhook_id", int, OpenApiParameter.PATH, description="The endpoint's id.")
 DELIVERY_ID = OpenApiParameter("delivery_id", int, OpenApiParameter.PATH, description="The delivery's id.")
-
-
-def _api_error(error: DjangoValidationError) -> ApiValidationError:
-    """A service's ValidationError as DRF's 400, keyed by field."""
-    return ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
 
 
 @extend_schema_view(list=extend_schema(parameters=[LANG]), retrieve=extend_schema(parameters=[LANG]))
@@ -69,7 +64,7 @@ class WebhookEndpointViewSet(
         try:
             endpoint, secret = webhook_endpoint_create(owner=request.user, **body.validated_data)
         except DjangoValidationError as error:
-            raise _api_error(error) from error
+            raise service_error(error) from error
         endpoint.secret = secret
         headers = created_location(request, "webhook-detail", pk=endpoint.pk)
         return Response(WebhookEndpointSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED, headers=headers)
@@ -85,7 +80,7 @@ class WebhookEndpointViewSet(
         try:
             endpoint = webhook_endpoint_update(endpoint=endpoint, **body.validated_data)
         except DjangoValidationError as error:
-            raise _api_error(error) from error
+            raise service_error(error) from error
         return Response(WebhookEndpointSerializer(endpoint).data)
 
     def perform_destroy(self, instance: WebhookEndpoint) -> None:
@@ -115,7 +110,14 @@ class WebhookDeliveryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return webhook_deliveries(self.endpoint())
 
-    @extend_schema(request=None, parameters=[WEBHOOK_ID, DELIVERY_ID], responses={202: WebhookReplaySerializer})
+    @extend_schema(
+        request=None,
+        parameters=[WEBHOOK_ID, DELIVERY_ID],
+        responses={
+            202: WebhookReplaySerializer,
+            400: OpenApiResponse(description="The endpoint is switched off (`active` false): nothing is sent to it."),
+        },
+    )
     def replay(self, request, *args, **kwargs):
         """Deliver this event again now (due at once, with a fresh day of retries).
 
@@ -129,6 +131,6 @@ class WebhookDeliveryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         try:
             replay = webhook_delivery_replay(endpoint=endpoint, message=message)
         except DjangoValidationError as error:
-            raise _api_error(error) from error
+            raise service_error(error) from error
         body = WebhookReplaySerializer(replay.delivery, context={"replay": replay}).data
         return Response(body, status=status.HTTP_202_ACCEPTED)

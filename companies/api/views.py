@@ -1,5 +1,7 @@
 """Firms visible to the caller; consultants create them, consultants and the firm's editors update them."""
 
+import datetime
+
 from django.utils.http import quote_etag
 from django.utils.translation import gettext_lazy, gettext_noop
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -71,6 +73,11 @@ class CompanyViewSet(
 
     def get_queryset(self):
         return company_profile_queryset(user=self.request.user).order_by("name", "pk")
+
+    def last_modified_of(self, instance: Company) -> datetime.datetime:
+        # The profile's areas and certifications are written by company_update and the import, which save the firm
+        # with them; area slugs and certification codes are fixed.
+        return instance.updated_at
 
     def perform_create(self, serializer: CompanySerializer) -> None:
         company = company_create(

@@ -100,7 +100,7 @@ class IntroductionSerializer(serializers.ModelSerializer):
 
     company = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     partner = PartnerBriefSerializer(read_only=True)
-    opportunity = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    opportunity = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     status_history = serializers.SerializerMethodField(
         help_text="Each change of status (or of the reason the firm is given), oldest first, as /my/introductions/ "
         "shows it."

@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -25,15 +24,11 @@ from partners.filters import IntroductionFilterSet, PartnerFilterSet
 from partners.models import Introduction, Partner, PartnerFit
 from partners.services import introduction_move, introduction_request
 from portal.api.created import created_location
+from portal.api.exceptions import service_error
 from portal.api.language import LANG, ReaderLanguageMixin
 from portal.roles import is_consultant
 
 COMPANY_SLUG = OpenApiParameter("company_slug", str, OpenApiParameter.PATH, description="The firm's slug.")
-
-
-def _api_error(error: DjangoValidationError) -> ApiValidationError:
-    """A service's ValidationError as DRF's 400, keyed by field."""
-    return ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
 
 
 class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
@@ -77,7 +72,7 @@ class IntroductionViewSet(
         try:
             introduction = introduction_request(**body.validated_data, by=request.user)
         except DjangoValidationError as error:
-            raise _api_error(error) from error
+            raise service_error(error) from error
         headers = created_location(request, "introduction-detail", pk=introduction.pk)
         return Response(IntroductionSerializer(introduction).data, status=status.HTTP_201_CREATED, headers=headers)
 
@@ -92,7 +87,7 @@ class IntroductionViewSet(
             data = {"status": None} | body.validated_data  # no status: the request stays where it is
             introduction = introduction_move(introduction=introduction, **data, by=request.user)
         except DjangoValidationError as error:
-            raise _api_error(error) from error
+            raise service_error(error) from error
         return Response(IntroductionConsultantSerializer(introduction).data)
 
 

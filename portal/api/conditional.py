@@ -1,6 +1,7 @@
 """ETag and Last-Modified on record details, so that clients can poll with conditional GETs (and, where a detail
 can be written, send its ETag back in If-Match so that a change made from an old copy is refused)."""
 
+import datetime
 import hashlib
 import json
 
@@ -24,20 +25,25 @@ class ConditionalRetrieveMixin:
     """retrieve() answers 304 when If-None-Match or If-Modified-Since shows the client is up to date.
 
     The ETag hashes the serialized record, so it changes with anything the client sees (sources, areas),
-    not only with the row's own updated_at; Last-Modified is the record's updated_at where it has one.
+    not only with the row's own updated_at. Last-Modified is sent only where a viewset can say when anything its
+    answer shows last changed (`last_modified_of`): a record's answer carries its sources' and organisations' words,
+    which change without touching the record's updated_at, so a Last-Modified taken from that alone answered 304 to
+    a client polling with If-Modified-Since after a source was renamed.
     """
-
-    last_modified_field = "updated_at"
 
     def etag_of(self, instance, data) -> str:
         """The ETag of INSTANCE, serialized as DATA: by default a hash of DATA (a viewset may name a version)."""
         return representation_etag(self.request, data)
 
+    def last_modified_of(self, instance) -> datetime.datetime | None:
+        """When anything INSTANCE's answer shows last changed; None (the default): not known, no Last-Modified."""
+        return None
+
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         data = self.get_serializer(instance).data
         etag = self.etag_of(instance, data)
-        modified = getattr(instance, self.last_modified_field, None)
+        modified = self.last_modified_of(instance)
         last_modified = int(modified.timestamp()) if modified else None
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         # 304 Not Modified (or 412 for a failed If-Match) carries no body.
@@ -48,10 +54,11 @@ class ConditionalRetrieveMixin:
         return response
 
 
-def precondition_failed(etag: str | None) -> Response:
-    """412: the client's If-Match (or If-None-Match) names a copy that is no longer current.
-    The current ETag comes with it, where there is one, so the client sees its copy is old."""
-    detail = _(
+def precondition_failed(etag: str | None, detail: str | None = None) -> Response:
+    """412: the client's If-Match (or If-None-Match) names a copy that is no longer current, or DETAIL says which
+    other precondition failed. The current ETag comes with it, where there is one, so the client sees its copy is
+    old."""
+    detail = detail or _(
         "This changed since the copy your If-Match names (someone saved it, added or removed it): read it again, "
         "reapply your change and send its new ETag. Nothing was changed."
     )

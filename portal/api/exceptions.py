@@ -1,6 +1,7 @@
 """API errors as JSON keyed by field, including the ValidationErrors that services raise."""
 
 import re
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -41,6 +42,25 @@ def _throttled(exc: exceptions.Throttled) -> exceptions.Throttled:
     return throttled
 
 
+def service_error(error: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's ValidationError as the API's 400: keyed by field, or, when it names none, in `detail`."""
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(error.message_dict)
+    return exceptions.ValidationError({"detail": error.messages})
+
+
+def _detail_as_text(data: Any) -> Any:
+    """A 400's body in the shape every error has (the schema's `Error`): `detail` is one string, never a list.
+
+    DRF makes a list of every message, so a refusal of the request as a whole (`{"detail": "why"}`, or a bare
+    message) came out as `{"detail": ["why"]}`, or as a bare list, which no client reading `Error` expects."""
+    if isinstance(data, list):
+        return {"detail": " ".join(str(message) for message in data)}
+    if isinstance(data, dict) and isinstance(data.get("detail"), list):
+        return {**data, "detail": " ".join(str(message) for message in data["detail"])}
+    return data
+
+
 def exception_handler(exc, context):
     """DRF's handler, plus services' `ValidationError({"field": "why"})` answered as a 400 naming the field."""
     if isinstance(exc, DjangoValidationError):
@@ -54,4 +74,7 @@ def exception_handler(exc, context):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         detail = _("The request body is larger than %(limit)d bytes.") % {"limit": limit}
         return Response({"detail": detail}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.ValidationError):
+        response.data = _detail_as_text(response.data)
+    return response

@@ -1,4 +1,5 @@
-"""Write bodies name only fields the API knows: an unknown one is a 400 naming it, never silently dropped.
+"""Write bodies name only fields the API knows, each with a value of the field's JSON type: an unknown field is a
+400 naming it, never silently dropped, and so is a value of the wrong type, never silently converted.
 
 The same holds for a field the caller may read but not write (a firm's name for its editors, an introduction's
 message for consultants): a changed value is a 400 naming it and why (`CallerReadOnlyMixin`), never a 200 that keeps
@@ -8,16 +9,27 @@ A client that sends `notes` where the field is `note`, or `webstie`, used to get
 serializer that reads a request body (each write of API v1) takes `StrictFieldsMixin`; the schema says the same
 (`additionalProperties: false` on each request body, portal/api/schema.py), so generated clients and schemathesis send
 no other property.
+
+DRF converts what it can: `"message": 123` was stored as "123", `"relevant": "no"` read as false, and `"owner": 123`
+or `"query": 123` reached the field's own checks, which then spoke of an unknown owner or parameter. The mixin
+refuses such a value before any check, with the type the field takes ("Not a valid string.", "Must be true or
+false."), and a date in the right format that no calendar has (2027-02-30) with why, not as a format error.
 """
 
+import calendar
+import datetime
 import difflib
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.dates import MONTHS
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from rest_framework import serializers
+
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 # A form post from a browser carries Django's CSRF token beside the fields; it is no field of the body.
 FORM_ONLY = frozenset({"csrfmiddlewaretoken"})
@@ -31,8 +43,47 @@ def unknown_field_message(name: str, writable: list[str]) -> str:
     return _("Unknown field. Did you mean “%(name)s”?") % {"name": close[0]}
 
 
+def date_refusal(value: str) -> str | None:
+    """Why VALUE, a YYYY-MM-DD that names no day ("2027-02-30"), is no date; None for any other string (a real
+    date, or one in another format, which the field itself refuses as a format error)."""
+    found = ISO_DATE.fullmatch(value)
+    if found is None:
+        return None
+    year, month, day = (int(part) for part in found.groups())
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        if year >= 1 and 1 <= month <= 12:
+            days = calendar.monthrange(year, month)[1]
+            return _("%(value)s is not a date: %(month)s %(year)d has %(days)d days.") % {
+                "value": value,
+                "month": MONTHS[month],
+                "year": year,
+                "days": days,
+            }
+        return _("%(value)s is not a date.") % {"value": value}
+    return None
+
+
+def value_refusal(field: serializers.Field, value: Any) -> str | None:
+    """Why FIELD refuses VALUE, a JSON value, before any check of its own; None when the field may read it.
+
+    A string field takes a string, a boolean field true or false (null is the field's own business), and a date
+    field a day that exists."""
+    if value is None:
+        return None
+    if isinstance(field, serializers.BooleanField) and not isinstance(value, bool):
+        return _("Must be true or false.")
+    if isinstance(field, serializers.CharField) and not isinstance(value, str):
+        return str(serializers.CharField.default_error_messages["invalid"])  # DRF's "Not a valid string."
+    if isinstance(field, serializers.DateField) and isinstance(value, str):
+        return date_refusal(value)
+    return None
+
+
 class StrictFieldsMixin:
-    """Refuse a body that names a field this serializer lacks, each such field named with its closest match.
+    """Refuse a body that names a field this serializer lacks, each such field named with its closest match, and a
+    value of the wrong JSON type (or a date that does not exist), named with the type the field takes.
 
     Read-only fields of the answer (`created_at`, a pipeline entry's `title`) are known, and ignored as DRF ignores
     them, so a GET-then-PUT round trip keeps working; a write serializer separate from its answer's lists the
@@ -43,15 +94,34 @@ class StrictFieldsMixin:
 
     def to_internal_value(self, data: Any) -> Any:
         unknown = self.unknown_fields(data)
+        refused = self.refused_values(data)
+        if refused:  # the fields' own checks never see them: their words would be about something else
+            data = {name: value for name, value in data.items() if name not in refused}
         try:
             value = super().to_internal_value(data)  # type: ignore[misc]  # the serializer this is mixed into
         except serializers.ValidationError as error:
-            if unknown and isinstance(error.detail, dict):
-                raise serializers.ValidationError({**unknown, **error.detail}) from error
+            if (unknown or refused) and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**unknown, **error.detail, **refused}) from error
             raise
-        if unknown:
-            raise serializers.ValidationError(unknown)
+        if unknown or refused:
+            raise serializers.ValidationError({**unknown, **refused})
         return value
+
+    def refused_values(self, data: Any) -> dict[str, list[str]]:
+        """Each writable field of DATA whose value the field refuses by its type, with why; {} when there is none.
+
+        A form post (QueryDict) is all strings by nature, so only JSON bodies are checked."""
+        if not isinstance(data, Mapping) or isinstance(data, QueryDict):
+            return {}
+        fields = self.fields  # type: ignore[attr-defined]
+        refused = {}
+        for name, field in fields.items():
+            if field.read_only or name not in data:
+                continue
+            why = value_refusal(field, data[name])
+            if why is not None:
+                refused[name] = [why]
+        return refused
 
     def unknown_fields(self, data: Any) -> dict[str, list[str]]:
         """Each key of DATA that names no field, with why; {} when there is none (or DATA is not an object)."""

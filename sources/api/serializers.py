@@ -19,7 +19,7 @@ class SourceChangeSerializer(serializers.ModelSerializer):
     source_url = serializers.URLField(source="watch.source.url", read_only=True)
     record = serializers.SlugField(source="watch.source.opportunity.slug", read_only=True)
     diff = serializers.SerializerMethodField()
-    reviewed_by = serializers.CharField(source="reviewed_by.username", default=None, read_only=True)
+    reviewed_by = serializers.CharField(source="reviewed_by.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = SourceChange

@@ -11,6 +11,7 @@ from alerts.webhook_delivery import webhooks_deliver
 from alerts.webhooks import RESOLVE_TIMEOUT_SECONDS, webhook_endpoint_create, webhook_secret, webhook_url_key
 from portal.models import OutboxMessage
 from tests.alerts.conftest import fan_out, record_event
+from tests.api.test_error_responses import assert_documented
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -202,7 +203,11 @@ def test_a_disabled_endpoints_deliveries_cannot_be_replayed(alice, alice_client,
 
     response = alice_client.post(f"{API}{endpoint.pk}/deliveries/{delivery.pk}/replay/")
 
-    assert response.status_code == 400 and "disabled" in str(response.json())
+    assert response.status_code == 400
+    # The shared error shape: `detail` is one sentence, as the schema's Error says, never a list.
+    assert response.json() == {"detail": "This endpoint is disabled; deliveries to it cannot be replayed."}
+    schema = alice_client.get("/api/v1/schema/?format=json").json()
+    assert_documented(schema, response, "/webhooks/{webhook_id}/deliveries/{delivery_id}/replay/", "post")
 
 
 def test_bob_and_the_consultant_get_404_for_alices_endpoint_and_deliveries(

@@ -21,3 +21,10 @@ def test_a_bad_filter_value_is_a_400_naming_the_field(consultant_client, firm_a)
     response = consultant_client.get(f"{API}/companies/", {"size": "huge"})
     assert response.status_code == 400
     assert "size" in response.json()
+
+
+def test_a_country_code_is_read_in_any_case_as_on_the_other_filters(consultant_client, firm_a, firm_b):
+    assert slugs(consultant_client.get(f"{API}/companies/", {"country": "au"})) == ["firm-a"]
+    assert slugs(consultant_client.get(f"{API}/companies/", {"country": " us "})) == ["firm-b"]
+    refused = consultant_client.get(f"{API}/companies/", {"country": "zz"})
+    assert (refused.status_code, list(refused.json())) == (400, ["country"])

@@ -5,9 +5,12 @@ import jsonschema
 import pytest
 from django.test import Client
 
+from alerts.models import WebhookEndpoint
 from alerts.searches import saved_search_create
 from alerts.webhooks import webhook_endpoint_create
 from partners.models import Introduction
+from portal.models import OutboxMessage
+from tests.alerts.conftest import fan_out, record_event
 from tests.api.conftest import bearer_client
 from tests.partners.conftest import make_partner
 
@@ -91,6 +94,8 @@ def test_a_detail_documents_a_missing_or_another_firms_record_as_a_404(schema):
         ),
         ("delete", "/companies/{company_slug}/pipeline/{opportunity_slug}/", {"204", "401", "403", "404", "412"}),
         ("post", "/match-runs/", {"202", "400", "401", "403", "503"}),
+        # no body, but a disabled endpoint's delivery cannot be replayed: a 400 it documents itself
+        ("post", "/webhooks/{webhook_id}/deliveries/{delivery_id}/replay/", {"202", "400", "401", "403", "404"}),
     ],
 )
 def test_each_operation_documents_only_the_errors_it_answers(schema, method, template, codes):
@@ -214,6 +219,20 @@ def records_to_write(matches, alice, firm_a, consultant):
     return {"/webhooks/": webhook.pk, "/saved-searches/": search.pk, "/introductions/": introduction.pk}
 
 
+def _disabled_endpoint_delivery(owner) -> dict[str, str]:
+    """A delivery of OWNER's endpoint, switched off since: its replay is refused (400)."""
+    endpoint, _secret = webhook_endpoint_create(owner=owner, url="http://127.0.0.1:9/off", events=["*"])
+    record_event()
+    fan_out()
+    delivery = OutboxMessage.objects.filter(channel=OutboxMessage.Channel.WEBHOOK, target_id=endpoint.pk).first()
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(active=False)
+    return {"webhook_id": str(endpoint.pk), "delivery_id": str(delivery.pk)}
+
+
+# A body-less write whose refusal comes from the state of what it names, with the path values that provoke it.
+STATE_REFUSALS = {"/webhooks/{webhook_id}/deliveries/{delivery_id}/replay/": _disabled_endpoint_delivery}
+
+
 def _known(template: str, ids: dict[str, int]) -> dict[str, str]:
     known = {"company_slug": "firm-a", "slug": "firm-a", "opportunity_slug": "atla-uav-call"}
     for prefix, pk in ids.items():
@@ -223,7 +242,7 @@ def _known(template: str, ids: dict[str, int]) -> dict[str, str]:
 
 
 def test_every_write_answers_exactly_the_errors_it_documents(
-    schema, alice, alice_client, consultant_client, records_to_write
+    schema, alice, alice_client, consultant, consultant_client, records_to_write
 ):
     """Each write is sent with a dead token, by a session without its CSRF token, where its path names a record
     naming nothing, and where it reads a body with one that is not a JSON object, by a caller who may write there:
@@ -241,6 +260,8 @@ def test_every_write_answers_exactly_the_errors_it_documents(
             probes = [(dead_token, url, {}), (no_csrf, url, {})]
             if "{" in template:
                 probes.append((consultant_client, url, {}))
+            if template in STATE_REFUSALS:
+                probes.append((consultant_client, _url(template, operation, STATE_REFUSALS[template](consultant)), {}))
             if "requestBody" in operation:  # a firm's own routes as its editor, the rest as a consultant
                 writer = alice_client if template.startswith("/companies/{") else consultant_client
                 probes.append(

@@ -132,3 +132,51 @@ def test_every_paged_list_documents_page_and_page_size_as_the_api_reads_them(ano
 )
 def test_the_documented_page_parameters_are_what_the_api_answers(anon_client, query, status):
     assert anon_client.get(f"/api/v1/technology-areas/?{query}").status_code == status
+
+
+def _project_model_serializers() -> list[type]:
+    """Every ModelSerializer of the project's APIs."""
+    from django.apps import apps
+    from rest_framework import serializers
+
+    names = {config.name for config in apps.get_app_configs()}
+    for name in names:
+        try:
+            __import__(f"{name}.api.serializers")
+        except ModuleNotFoundError:
+            pass
+    found, todo = [], [serializers.ModelSerializer]
+    while todo:
+        for cls in todo.pop().__subclasses__():
+            todo.append(cls)
+            if cls.__module__.split(".")[0] in names:
+                found.append(cls)
+    return found
+
+
+@pytest.mark.django_db
+def test_every_field_over_a_nullable_column_is_nullable_in_the_schema(anon_client):
+    """A client generated from the schema must accept the null the API sends (an introduction with no opportunity)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    components = anon_client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
+    missing = []
+    for serializer in _project_model_serializers():
+        component = components.get(serializer.__name__.removesuffix("Serializer"))
+        if component is None:
+            continue
+        for name, field in serializer(context={}).fields.items():
+            try:
+                column = serializer.Meta.model._meta.get_field(field.source.split(".")[0])
+            except FieldDoesNotExist:
+                continue
+            if column.concrete and column.null and not column.many_to_many:
+                if not component["properties"][name].get("nullable"):
+                    missing.append(f"{serializer.__name__}.{name}")
+    assert missing == []
+
+
+def test_an_introductions_opportunity_is_nullable_in_the_schema(anon_client, db):
+    components = anon_client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
+    for name in ("Introduction", "IntroductionConsultant"):
+        assert components[name]["properties"]["opportunity"] == {"type": "string", "readOnly": True, "nullable": True}

@@ -90,7 +90,16 @@ def test_the_api_lists_changes_with_the_diff_for_consultants(changed, consultant
     assert row["diff"]["removed"] == ["Closes 30 January.", "Promo banner A"]
     assert row["diff"]["added"] == ["Closes 13 February.", "Promo banner B"]
     assert consultant_client.get(API, {"status": "no_change"}).json()["results"] == []
+    OpportunityFactory(slug="other")
     assert consultant_client.get(API, {"record": "other"}).json()["results"] == []
+
+
+def test_a_record_filter_naming_no_record_is_a_400_naming_record_as_on_notices(changed, consultant_client):
+    response = consultant_client.get(API, {"record": "nope"})
+    notices = consultant_client.get("/api/v1/notices/", {"record": "nope"})
+
+    assert (response.status_code, list(response.json())) == (400, ["record"])
+    assert (notices.status_code, list(notices.json())) == (400, ["record"])
     assert consultant_client.get(API, {"status": "bogus"}).status_code == 400
 
 

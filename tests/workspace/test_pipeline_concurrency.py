@@ -1,8 +1,12 @@
 """Two people editing one pipeline entry: a save drawn from an older version is refused (the page names what changed
 and keeps what was typed; the API answers 412 to a stale If-Match), and the entry's history shows its notes."""
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from programmes.models import Opportunity
 from tests.factories import CallFactory
 from workspace.models import PipelineEntry
 from workspace.services import pipeline_entry_delete, pipeline_entry_save
@@ -202,6 +206,7 @@ def test_if_none_match_star_creates_only_a_new_entry(alice_client, entry):
     exists = alice_client.put(ENTRY_API, {"stage": "won"}, "application/json", HTTP_IF_NONE_MATCH="*")
 
     assert exists.status_code == 412
+    assert exists.json()["detail"].startswith("The firm already has this entry")  # not a word about If-Match
     entry.refresh_from_db()
     assert entry.stage == "watching"
 
@@ -240,6 +245,21 @@ def test_a_record_renamed_by_a_curator_leaves_the_entrys_etag_and_a_put_with_it_
     assert entry.stage == "pursuing"
 
 
+def test_a_client_polling_by_date_sees_the_record_renamed_by_a_curator(alice_client, entry):
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    PipelineEntry.objects.filter(pk=entry.pk).update(updated_at=an_hour_ago)
+    Opportunity.objects.filter(pk=entry.opportunity_id).update(updated_at=an_hour_ago)
+    read = alice_client.get(ENTRY_API)
+    assert alice_client.get(ENTRY_API, HTTP_IF_MODIFIED_SINCE=read["Last-Modified"]).status_code == 304
+
+    entry.opportunity.title = "High-power laser call (second round)"
+    entry.opportunity.save()
+    again = alice_client.get(ENTRY_API, HTTP_IF_MODIFIED_SINCE=read["Last-Modified"])
+
+    assert again.status_code == 200 and again.json()["title"] == "High-power laser call (second round)"
+    assert again["Last-Modified"] != read["Last-Modified"]
+
+
 def test_a_get_with_the_current_etag_answers_304_and_a_changed_entry_a_new_etag(alice_client, consultant, entry):
     etag = alice_client.get(ENTRY_API)["ETag"]
 
@@ -257,6 +277,17 @@ def test_must_create_is_checked_under_the_lock_and_refuses_an_entry_that_exists(
         )
     entry.refresh_from_db()
     assert entry.stage == "watching"
+
+
+def test_if_match_star_on_an_entry_that_does_not_exist_says_so_and_creates_nothing(alice_client, firm_a):
+    CallFactory(slug="new-call")
+    url = "/api/v1/companies/firm-a/pipeline/new-call/"
+
+    refused = alice_client.put(url, {"stage": "pursuing"}, "application/json", HTTP_IF_MATCH="*")
+
+    assert refused.status_code == 412
+    assert refused.json()["detail"].startswith("The firm has no such entry")
+    assert not PipelineEntry.objects.filter(opportunity__slug="new-call").exists()
 
 
 def test_if_none_match_star_creates_an_entry_that_does_not_exist_yet(alice_client, firm_a):

@@ -1,8 +1,10 @@
 """A firm's pipeline and its feedback on matches through the API; another firm's data answers 404."""
 
+import datetime
+
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
-from django.utils.http import quote_etag
+from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -63,7 +65,8 @@ IF_NONE_MATCH = OpenApiParameter(
 )
 STALE = (
     "The entry changed (or was added or removed) since the copy the If-Match ETag names: nothing was changed. GET it"
-    " again, reapply the change and send the new ETag."
+    " again, reapply the change and send the new ETag. With `If-None-Match: *` the entry already exists; with"
+    " `If-Match: *` it does not exist yet; `detail` says which."
 )
 
 
@@ -107,6 +110,10 @@ class PipelineEntryViewSet(
     def etag_of(self, instance: PipelineEntry, data) -> str:
         return _etag(instance)
 
+    def last_modified_of(self, instance: PipelineEntry) -> datetime.datetime:
+        # The answer carries the record's title and deadline beside the entry's own fields (its ETag does not).
+        return max(instance.updated_at, instance.opportunity.updated_at)
+
     def update(self, request, *args, **kwargs):
         company = self.company
         opportunity = opportunity_for_pipeline(company=company, slug=self.kwargs["opportunity_slug"])
@@ -126,7 +133,7 @@ class PipelineEntryViewSet(
                 **write.service_data(),
             )
         except PipelineEntryConflict as conflict:
-            return precondition_failed(_etag(conflict.entry))
+            return _refused(request, conflict)
         body = PipelineEntrySerializer(self.get_queryset().get(pk=entry.pk)).data
         headers = {"ETag": _etag(entry)}
         if current is not None:
@@ -141,8 +148,26 @@ class PipelineEntryViewSet(
         try:
             pipeline_entry_delete(entry=entry, by=request.user, version=version)
         except PipelineEntryConflict as conflict:
-            return precondition_failed(_etag(conflict.entry))
+            return _refused(request, conflict)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _refused(request, conflict: PipelineEntryConflict) -> Response:
+    """412 saying which precondition failed: `If-None-Match: *` met an entry, `If-Match: *` met none, or the entry
+    is no longer the copy If-Match names."""
+    if "If-None-Match" in request.headers and conflict.entry is not None:
+        detail = _(
+            "The firm already has this entry, and If-None-Match: * creates one only where there is none yet. "
+            "Nothing was changed: GET it, or send its ETag in If-Match to change it."
+        )
+    elif conflict.entry is None and parse_etags(request.headers.get("If-Match", "")) == ["*"]:
+        detail = _(
+            "The firm has no such entry, and If-Match: * asks for one that exists. Nothing was "
+            "changed; a PUT without If-Match creates it."
+        )
+    else:
+        detail = None
+    return precondition_failed(_etag(conflict.entry), detail)
 
 
 def _etag(entry: PipelineEntry | None) -> str | None:

@@ -1,0 +1,96 @@
+"""A write body's value of the wrong JSON type is a 400 naming the field and the type it takes, never converted
+(`"message": 123` stored as "123", `"relevant": "no"` read as false), and a date that does not exist says so."""
+
+import pytest
+
+from alerts.models import SavedSearch
+from partners.models import Introduction
+from tests.partners.conftest import make_partner
+from workspace.models import MatchFeedback, PipelineEntry
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+ENTRY = f"{API}/companies/firm-a/pipeline/atla-uav-call/"
+NOT_A_STRING = ["Not a valid string."]
+
+
+def test_a_number_for_an_introductions_message_is_refused_not_stored_as_text(alice_client, matches):
+    make_partner("shipyard-kk", role="prime", areas={})
+    body = {"company": "firm-a", "partner": "shipyard-kk", "message": 123}
+
+    response = alice_client.post(f"{API}/introductions/", body, "application/json")
+
+    assert (response.status_code, response.json()) == (400, {"message": NOT_A_STRING})
+    assert not Introduction.objects.exists()
+
+
+def test_a_number_for_a_saved_searchs_query_says_a_string_is_wanted(alice_client, matches):
+    body = {"name": "UAV calls", "query": 123, "frequency": "daily"}
+
+    response = alice_client.post(f"{API}/saved-searches/", body, "application/json")
+
+    assert (response.status_code, response.json()) == (400, {"query": NOT_A_STRING})
+    assert not SavedSearch.objects.exists()
+
+
+def test_a_number_for_a_pipeline_owner_says_a_string_is_wanted_not_that_nobody_has_that_name(alice_client, matches):
+    response = alice_client.put(ENTRY, {"owner": 123, "stage": "pursuing"}, "application/json")
+
+    assert (response.status_code, response.json()) == (400, {"owner": NOT_A_STRING})
+    assert not PipelineEntry.objects.exists()
+
+
+@pytest.mark.parametrize("relevant", ["no", "false", 0])
+def test_feedback_takes_only_true_or_false_for_relevant(alice_client, matches, relevant):
+    body = {"relevant": relevant, "reason": "other"}
+
+    response = alice_client.post(f"{API}/companies/firm-a/matches/atla-uav-call/feedback/", body, "application/json")
+
+    assert (response.status_code, response.json()) == (400, {"relevant": ["Must be true or false."]})
+    assert not MatchFeedback.objects.exists()
+
+
+def test_the_wrong_types_are_named_together_with_the_other_errors(alice_client, matches):
+    response = alice_client.put(ENTRY, {"owner": 123, "stage": "dreaming", "notes": "x"}, "application/json")
+
+    assert response.status_code == 400
+    assert response.json()["owner"] == NOT_A_STRING
+    assert set(response.json()) == {"owner", "stage", "notes"}
+
+
+@pytest.mark.parametrize(
+    ("due_on", "why"),
+    [
+        ("2027-02-30", "2027-02-30 is not a date: February 2027 has 28 days."),
+        ("2028-02-30", "2028-02-30 is not a date: February 2028 has 29 days."),
+        ("2027-04-31", "2027-04-31 is not a date: April 2027 has 30 days."),
+        ("2027-13-01", "2027-13-01 is not a date."),
+    ],
+)
+def test_a_date_that_does_not_exist_says_so_not_that_its_format_is_wrong(alice_client, matches, due_on, why):
+    response = alice_client.put(ENTRY, {"due_on": due_on}, "application/json")
+
+    assert (response.status_code, response.json()) == (400, {"due_on": [why]})
+
+
+def test_a_date_in_another_format_is_still_a_format_error(alice_client, matches):
+    response = alice_client.put(ENTRY, {"due_on": "30/02/2027"}, "application/json")
+
+    assert response.status_code == 400
+    assert response.json()["due_on"][0].startswith("Date has wrong format.")
+
+
+def test_a_certifications_expiry_that_does_not_exist_says_so(consultant_client, firm_a, records):
+    body = {"certifications": [{"code": "as9100d", "expires_on": "2027-02-30"}]}
+
+    response = consultant_client.patch(f"{API}/companies/firm-a/", body, "application/json")
+
+    assert response.status_code == 400
+    assert "2027-02-30 is not a date: February 2027 has 28 days." in str(response.json()["certifications"])
+
+
+def test_a_date_that_does_not_exist_is_said_in_japanese_too(alice_client, matches):
+    response = alice_client.put(ENTRY, {"due_on": "2027-02-30"}, "application/json", HTTP_ACCEPT_LANGUAGE="ja")
+
+    assert response.json() == {"due_on": ["2027-02-30 は存在しない日付です。2027年2月は28日までです。"]}
