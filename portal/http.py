@@ -35,10 +35,11 @@ ROBOTS_CACHE_SECONDS = 3600
 class FetchError(Exception):
     """A fetch that failed; `kind` says how (dns, timeout, tls, connection, refused, robots, too_large, http)."""
 
-    def __init__(self, kind: str, message: str, *, status: int | None = None) -> None:
+    def __init__(self, kind: str, message: str, *, status: int | None = None, address: str = "") -> None:
         super().__init__(message)
         self.kind = kind
         self.status = status
+        self.address = address  # a refused non-public address, for callers that say why in the reader's language
 
 
 @dataclass
@@ -103,7 +104,8 @@ def check_address(url: str, *, allow_private: bool | None = None) -> tuple[str, 
     addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
     for address in addresses:
         if not address_allowed(address, allow_private):
-            raise FetchError("refused", f"{parts.hostname} resolves to a non-public address ({address})")
+            message = f"{parts.hostname} resolves to a non-public address ({address})"
+            raise FetchError("refused", message, address=address)
     if not addresses:
         raise FetchError("dns", f"{parts.hostname}: no address")
     return addresses

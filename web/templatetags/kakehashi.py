@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from portal.reasons import reason_text
-from portal.text import full_stop, localised, localised_lang, punct
+from portal.text import full_stop, localised, localised_field, localised_lang, punct
 from programmes.filters import _search_terms
 
 register = template.Library()
@@ -21,6 +21,12 @@ register = template.Library()
 
 register.filter("localised", localised)
 register.filter("reason_text", reason_text)  # a history row's reason, a code-written one in the reader's language
+
+
+@register.filter
+def field_localised(obj, field: str) -> str:
+    """OBJ's FIELD in the reader's language: `FIELD_ja` on /ja/ where it is set, else FIELD (portal.text)."""
+    return localised_field(obj, field)[0]
 
 
 register.simple_tag(punct, name="punct")  # {% punct ":" %}: ": " in English, "：" in Japanese (portal.text)
