@@ -87,6 +87,20 @@ def address_allowed(address: str, allow_private: bool | None = None) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+# Names reserved for a machine or a local network, never a public site (RFC 6761, RFC 6762, RFC 8375).
+LOCAL_NAME_SUFFIXES = (".localhost", ".local", ".internal", ".home.arpa")
+
+
+def host_is_public(host: str) -> bool:
+    """Whether HOST, as written, names a public internet host, without resolving it: a public IP address (the rule
+    `address_allowed` applies to every resolved address), or a dotted name outside those reserved for local use."""
+    try:
+        return address_allowed(host, allow_private=False)
+    except ValueError:  # not an IP address: a name
+        name = host.rstrip(".").lower()
+        return "." in name and not name.endswith(LOCAL_NAME_SUFFIXES)
+
+
 def check_address(url: str, *, allow_private: bool | None = None) -> tuple[str, ...]:
     """The addresses URL's host resolves to, each checked; refuse non-http(s) URLs and any non-public address.
 
