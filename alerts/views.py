@@ -19,7 +19,7 @@ from alerts.addresses import email_change_confirm, email_change_for_link, email_
 from alerts.emails import site_url
 from alerts.feeds import feed_render
 from alerts.forms import EmailForm, NotificationSettingsForm, SavedSearchForm, WebhookEndpointForm
-from alerts.models import SavedSearch, WebhookEndpoint
+from alerts.models import NotificationSettings, SavedSearch, WebhookEndpoint
 from alerts.preferences import (
     feed_link_active,
     feed_link_issue,
@@ -53,6 +53,7 @@ def _settings_page(
         "feed_active": feed_link_active(user=request.user),
         "saved_searches": SavedSearch.objects.filter(user=request.user),
         "frequency_choices": SavedSearch.Frequency.choices,
+        "stored": notification_settings_get(user=request.user),  # as saved, not as a refused form posted it
     }
     return render(request, "alerts/notification_settings.html", context)
 
@@ -64,9 +65,13 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     settings = notification_settings_get(user=request.user, language=get_language())
     if request.method == "POST":
         form = NotificationSettingsForm(request.POST, instance=settings)
+        digest_was_off = settings.frequency == NotificationSettings.Frequency.OFF
         if form.is_valid():
-            notification_settings_update(user=request.user, data=form.cleaned_data)
+            saved = notification_settings_update(user=request.user, data=form.cleaned_data)
             messages.success(request, _("Your notification settings are saved."))
+            if digest_was_off and saved.frequency != NotificationSettings.Frequency.OFF and not saved.deadlines:
+                # "Unsubscribe from all email" unticked the reminders too: turning the digest on does not tick them.
+                messages.warning(request, _("Deadline reminders are still off: tick them to get them again."))
             return redirect("alerts:notification_settings")
         return _settings_page(request, form)
     return _settings_page(request, NotificationSettingsForm(instance=settings))

@@ -81,11 +81,18 @@ def webhook_events_check(events: Any) -> list[str]:
 def webhook_url_shape_check(url: str) -> str:
     """The URL's host; ValidationError naming `url` for a URL that is not https (http only with
     WEBHOOK_ALLOW_PRIVATE) or names no host. No DNS: webhook_url_check adds that."""
+    # urllib's own words ("Port out of range 0-65535", "Invalid IPv6 URL") are English: each case gets ours.
     try:
         parts = urlsplit(url)
-        hostname, _port = parts.hostname, parts.port
+        hostname = parts.hostname
     except ValueError as error:
-        raise ValidationError({"url": _("This is not a URL: %(error)s") % {"error": error}}) from error
+        raise ValidationError({"url": _("This is not a URL: the host is not written correctly.")}) from error
+    try:
+        parts.port  # noqa: B018 (reading it is the check)
+    except ValueError as error:
+        raise ValidationError(
+            {"url": _("This is not a URL: the port must be a whole number from 0 to 65535.")}
+        ) from error
     if parts.scheme != "https" and not (settings.WEBHOOK_ALLOW_PRIVATE and parts.scheme == "http"):
         if settings.WEBHOOK_ALLOW_PRIVATE:  # a development server: say what it takes
             raise ValidationError({"url": _("Webhook URLs must start with https:// or, on this server, http://.")})
@@ -131,7 +138,8 @@ def webhook_url_check(url: str) -> None:
     try:
         check.result(timeout=RESOLVE_TIMEOUT_SECONDS)
     except (ValueError, UnicodeError) as error:
-        raise ValidationError({"url": _("This address cannot be resolved: %(error)s") % {"error": error}}) from error
+        why = _("This address cannot be resolved: %(host)s is not a valid host name.") % {"host": hostname}
+        raise ValidationError({"url": why}) from error
     except FutureTimeout as error:
         limit = {"host": hostname, "seconds": RESOLVE_TIMEOUT_SECONDS}
         why = _("%(host)s did not resolve within %(seconds)s s.") % limit
@@ -140,7 +148,12 @@ def webhook_url_check(url: str) -> None:
         if error.kind == "dns":  # the resolver's own words ("[Errno -2] Name or service not known") mean nothing here
             why = _("%(host)s has no address on the internet: check the host name.") % {"host": hostname}
             raise ValidationError({"url": why}) from error
-        raise ValidationError({"url": _("This address is refused: %(error)s") % {"error": error}}) from error
+        if error.address:
+            words = _("This address is refused: %(host)s leads to a non-public address (%(address)s).")
+            raise ValidationError({"url": words % {"host": hostname, "address": error.address}}) from error
+        raise ValidationError(
+            {"url": _("This address is refused: webhooks go to public internet hosts only.")}
+        ) from error
 
 
 def disabled_reason_english(detail: dict[str, Any]) -> str:

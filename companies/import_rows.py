@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from companies.models import DESCRIPTION_MAX, FOUNDED_MIN, Company
+from companies.models import DESCRIPTION_MAX, FOUNDED_MIN, Company, website_validate
 from companies.services import company_slug
 from portal.text import punct
 from programmes.models import Certification, TechnologyArea
@@ -318,6 +318,11 @@ class RowChecker:
         except ValidationError:
             why = _("malformed URL '%(value)s': give a full address such as https://example.com")
             fail("website", why % {"value": value})
+            return value
+        try:
+            website_validate(value)  # the profile's own rule: https:// and a public host
+        except ValidationError as error:
+            fail("website", " ".join(error.messages))
         return value
 
     def _trl(self, value: str, fail: Any) -> int | None:

@@ -1,5 +1,8 @@
 """The firms Kakehashi scores, and the staff who belong to them."""
 
+import datetime
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from portal.http import host_is_public
 from portal.text import labelled, punct
 from programmes.models import Certification, TechnologyArea
 
@@ -43,6 +47,27 @@ def description_length_validate(value: str) -> None:
             _("The description may hold at most %(limit)s characters; this one has %(length)s."),
             code="description_length",
             params={"limit": f"{DESCRIPTION_MAX:,}", "length": f"{len(value):,}"},
+        )
+
+
+def website_validate(value: str) -> None:
+    """A firm's website, as its page links to it: https:// and a public host, never a local or private address (the
+    rule webhooks apply to resolved addresses, here without resolving). Forms, the admin, the API and the CSV import.
+    """
+    if not value:
+        return
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+    except ValueError:
+        return  # malformed: the URL validator says so
+    if parts.scheme.lower() != "https":
+        raise ValidationError(_("Give the address starting with https://."), code="website_scheme")
+    if not host_is_public(host):
+        raise ValidationError(
+            _("%(host)s is not a public address on the internet: give the firm's public website."),
+            code="website_host",
+            params={"host": host},
         )
 
 
@@ -99,6 +124,10 @@ class CompanyCertification(models.Model):
     def __str__(self) -> str:
         return labelled(self.company, self.certification)
 
+    def is_expired(self, on: datetime.date | None = None) -> bool:
+        """Whether the certificate had expired by ON (today in Japan): an expired one does not count for scoring."""
+        return self.expires_on is not None and self.expires_on < (on or timezone.localdate())
+
 
 class Company(models.Model):
     """An Australian, US or Japanese dual-use technology firm, as the matcher reads it."""
@@ -120,7 +149,7 @@ class Company(models.Model):
     )
     size = models.CharField(_("size"), max_length=10, choices=Size.choices)
     founded = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True, validators=[founded_year_validate])
-    website = models.URLField(_("website"), max_length=300, blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True, validators=[website_validate])
     description = models.TextField(
         _("description"),
         validators=[description_length_validate],

@@ -37,3 +37,9 @@ def company_for_edit(*, user: User | AnonymousUser, slug: str) -> Company:
     if not Company.objects.editable_by(user).filter(pk=company.pk).exists():
         raise PermissionDenied(_("Only the firm's editors may change its profile."))
     return company
+
+
+def company_certifications_expired(*, company: Company) -> list[CompanyCertification]:
+    """The certificates COMPANY lists whose expiry date has passed: kept on the profile, but not counted for scoring."""
+    links = company.certification_links.select_related("certification").exclude(expires_on=None)
+    return [link for link in links if link.is_expired()]

@@ -16,13 +16,19 @@ from django.views.generic import DetailView, ListView
 from companies.confirmations import with_rescore_note, works_for
 from companies.forms import CertificationsHeldFormSet, CompanyForm, profile_conflict_refill
 from companies.models import Company
-from companies.selectors import company_for_edit, company_list, company_profile_queryset
+from companies.selectors import (
+    company_certifications_expired,
+    company_for_edit,
+    company_list,
+    company_profile_queryset,
+)
 from companies.services import company_change
 from companies.versions import CompanyConflict
 from portal.filterforms import record_choices_localise
 from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
+from portal.text import localised, punct
 
 HISTORY_SHOWN = 10
 
@@ -119,6 +125,7 @@ class CompanyUpdateView(LoginRequiredMixin, View):
                 _add_errors(form, exc)
             else:
                 messages.success(request, _saved_message(request, change.company, rescored=change.rescored))
+                _warn_expired(request, change.company)
                 return redirect(company)
         return self._render(company, form, formset, status=409 if conflict else 400, conflict=conflict)
 
@@ -138,6 +145,15 @@ def _saved_message(request: HttpRequest, company: Company, *, rescored: bool) ->
     if not rescored:
         return saved
     return with_rescore_note(saved, mine=works_for(request.user, company))
+
+
+def _warn_expired(request: HttpRequest, company: Company) -> None:
+    """Say which of the saved certificates have expired: they stay listed, as expired, and do not count."""
+    expired = company_certifications_expired(company=company)
+    if expired:
+        names = punct(",").join(localised(link.certification) for link in expired)
+        warning = _("Expired, so not counted for matching until renewed: %(certifications)s.")
+        messages.warning(request, warning % {"certifications": names})
 
 
 def _held_initial(company: Company) -> list[dict[str, Any]]:

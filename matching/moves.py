@@ -2,10 +2,12 @@
 
 Issue 15. `match.created`: a firm's score for a record reaches the firm's alert threshold for the first time (a
 pair that was at or above it before, dropped and came back, is not new again: it may be `match.moved`).
-`match.moved`: a stored score moved by MOVE_POINTS or more and the old or the new score is at or above the
-threshold; its "what moved" items are the component deltas and the record change that caused them, if the record
-changed since the old score was stored. matching.store calls `match_events_write` with the scores stored before
-the chunk's write, while the old rows are still there, so the events commit or roll back with the rows.
+`match.moved`: the score moved by MOVE_POINTS or more from the one the firm was last told (its last created or
+moved event's score; the stored score for a pair never announced), and the told or the new score is at or above the
+threshold; the event's `old_score` is that told score. Its "what moved" items are the component deltas since the
+previous stored row and the record change that caused them, if the record changed since the firm was told.
+matching.store calls `match_events_write` with the scores stored before the chunk's write, while the old rows are
+still there, so the events commit or roll back with the rows.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import connection
+from django.db.models import Max, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -40,7 +43,11 @@ Pair = tuple[int, int]
 
 
 def match_events_write(*, previous: Mapping[Pair, float], records: Sequence[StoredMatch]) -> int:
-    """Write the created and moved events of RECORDS against PREVIOUS (pair -> stored score); returns how many."""
+    """Write the created and moved events of RECORDS against PREVIOUS (pair -> stored score); returns how many.
+
+    A move is decided against the score the firm was last told (its last created or moved event's score), not the
+    previous stored one: steps under MOVE_POINTS are never reported, so a later step must not be reported from a
+    score the firm never saw ("82 -> 65" when it was told 65)."""
     if not records:
         return 0
     company = np.fromiter((r.company_id for r in records), dtype=np.int64, count=len(records))
@@ -51,15 +58,23 @@ def match_events_write(*, previous: Mapping[Pair, float], records: Sequence[Stor
     firms = {pk: (slug, threshold) for pk, slug, threshold in _firms(np.unique(company).tolist())}
     threshold = np.array([firms[pk][1] for pk in company.tolist()], dtype=np.float64)
     reached, was_at = new >= threshold, np.nan_to_num(old, nan=-1.0) >= threshold
-    crossing = np.nonzero(reached & ~was_at)[0]
-    moved = move_is_news(old, new, threshold)  # False where there was no old score (NaN)
-    told = _created_before([(records[i].company_id, records[i].opportunity_id) for i in crossing.tolist()])
-    created = [i for i in crossing.tolist() if (records[i].company_id, records[i].opportunity_id) not in told]
+    crossing = reached & ~was_at
+    # Only a pair whose stored score changed (or is new) can be news: the told scores of the rest are not read.
+    asked = np.nonzero(crossing | np.isnan(old) | (old != new))[0]
+    told = _told([(records[i].company_id, records[i].opportunity_id) for i in asked.tolist()])
+    told_score = old.copy()  # a pair never told keeps its stored score (stored before events existed, or below)
+    told_at: dict[int, datetime.datetime] = {}
+    for i in asked.tolist():
+        last = told.get((records[i].company_id, records[i].opportunity_id))
+        if last is not None:
+            told_score[i], told_at[i] = last
+    created = [i for i in np.nonzero(crossing)[0].tolist() if i not in told_at]
+    moved = move_is_news(told_score, new, threshold)  # False where there is no score to compare with (NaN)
     moved[created] = False
     moved_rows = np.nonzero(moved)[0].tolist()
     if not created and not moved_rows:
         return 0
-    return _write(records, created, moved_rows, old, firms)
+    return _write(records, created, moved_rows, told_score, told_at, firms)
 
 
 def move_is_news(old: Any, new: Any, threshold: Any) -> Any:
@@ -73,14 +88,24 @@ def _firms(ids: list[int]) -> list[tuple[int, str, int]]:
     return list(Company.objects.filter(pk__in=ids).values_list("pk", "slug", "alert_threshold"))
 
 
-def _created_before(pairs: list[Pair]) -> set[Pair]:
-    """The PAIRS that already had a `match.created` event (one query)."""
+def _told(pairs: list[Pair]) -> dict[Pair, tuple[float, datetime.datetime]]:
+    """The score and time of each of PAIRS' last `match.created` or `match.moved` event: what the firm was last told
+    (one query; a pair never announced is absent)."""
     if not pairs:
-        return set()
-    events = ChangeEvent.objects.filter(
-        kind=CREATED, company_id__in={c for c, _ in pairs}, subject_id__in={o for _, o in pairs}
+        return {}
+    announced = ChangeEvent.objects.filter(
+        kind__in=(CREATED, MOVED), company_id__in={c for c, _ in pairs}, subject_id__in={o for _, o in pairs}
     )
-    return set(events.values_list("company_id", "subject_id")) & set(pairs)
+    last = announced.order_by().values("company_id", "subject_id").annotate(last=Max("id")).values("last")
+    rows = ChangeEvent.objects.filter(id__in=Subquery(last)).values_list(
+        "company_id", "subject_id", "data__score", "data__new_score", "created_at"
+    )
+    wanted = set(pairs)
+    return {
+        (c, o): (float(new_score if new_score is not None else score), at)
+        for c, o, score, new_score, at in rows
+        if (c, o) in wanted
+    }
 
 
 def _write(
@@ -88,12 +113,15 @@ def _write(
     created: list[int],
     moved: list[int],
     old: np.ndarray,
+    told_at: Mapping[int, datetime.datetime],
     firms: Mapping[int, tuple[str, int]],
 ) -> int:
     now = timezone.now()
     pairs = [(records[i].company_id, records[i].opportunity_id) for i in moved]
     before = _stored(pairs)
-    record_changes = _record_changes(pairs, before)
+    # The record's changes since the firm was told (else since the old score was stored).
+    since = {pair: told_at.get(i) or before.get(pair, ({}, None))[1] for i, pair in zip(moved, pairs, strict=True)}
+    record_changes = _record_changes(pairs, since)
     opportunities = _opportunity_data({records[i].opportunity_id for i in created + moved})
     events: list[tuple[str, StoredMatch, str]] = []
     # A first full rescore announces hundreds of thousands of matches: their data is written as JSON text around
@@ -138,11 +166,9 @@ def _stored(pairs: list[Pair]) -> dict[Pair, tuple[dict[str, Any], datetime.date
     return {(c, o): (components_of(parts), at) for c, o, parts, at in rows if (c, o) in wanted}
 
 
-def _record_changes(
-    pairs: list[Pair], before: Mapping[Pair, tuple[dict[str, Any], datetime.datetime]]
-) -> dict[Pair, dict[str, Any]]:
-    """Each pair's latest `opportunity.changed` event since its old score was stored (one query)."""
-    times = [at for _, at in before.values() if at is not None]
+def _record_changes(pairs: list[Pair], since: Mapping[Pair, datetime.datetime | None]) -> dict[Pair, dict[str, Any]]:
+    """Each pair's latest `opportunity.changed` event after its time in SINCE (one query)."""
+    times = [at for at in since.values() if at is not None]
     if not times:
         return {}
     events = ChangeEvent.objects.filter(
@@ -153,8 +179,8 @@ def _record_changes(
         latest.setdefault(subject, []).append((at, changes))
     found = {}
     for pair in pairs:
-        since = before.get(pair, ({}, None))[1]
-        later = [changes for at, changes in latest.get(pair[1], []) if since is not None and at > since]
+        after = since.get(pair)
+        later = [changes for at, changes in latest.get(pair[1], []) if after is not None and at > after]
         if later:
             found[pair] = later[-1]
     return found

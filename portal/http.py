@@ -35,10 +35,11 @@ ROBOTS_CACHE_SECONDS = 3600
 class FetchError(Exception):
     """A fetch that failed; `kind` says how (dns, timeout, tls, connection, refused, robots, too_large, http)."""
 
-    def __init__(self, kind: str, message: str, *, status: int | None = None) -> None:
+    def __init__(self, kind: str, message: str, *, status: int | None = None, address: str = "") -> None:
         super().__init__(message)
         self.kind = kind
         self.status = status
+        self.address = address  # a refused non-public address, for callers that say why in the reader's language
 
 
 @dataclass
@@ -86,6 +87,20 @@ def address_allowed(address: str, allow_private: bool | None = None) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+# Names reserved for a machine or a local network, never a public site (RFC 6761, RFC 6762, RFC 8375).
+LOCAL_NAME_SUFFIXES = (".localhost", ".local", ".internal", ".home.arpa")
+
+
+def host_is_public(host: str) -> bool:
+    """Whether HOST, as written, names a public internet host, without resolving it: a public IP address (the rule
+    `address_allowed` applies to every resolved address), or a dotted name outside those reserved for local use."""
+    try:
+        return address_allowed(host, allow_private=False)
+    except ValueError:  # not an IP address: a name
+        name = host.rstrip(".").lower()
+        return "." in name and not name.endswith(LOCAL_NAME_SUFFIXES)
+
+
 def check_address(url: str, *, allow_private: bool | None = None) -> tuple[str, ...]:
     """The addresses URL's host resolves to, each checked; refuse non-http(s) URLs and any non-public address.
 
@@ -103,7 +118,8 @@ def check_address(url: str, *, allow_private: bool | None = None) -> tuple[str, 
     addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
     for address in addresses:
         if not address_allowed(address, allow_private):
-            raise FetchError("refused", f"{parts.hostname} resolves to a non-public address ({address})")
+            message = f"{parts.hostname} resolves to a non-public address ({address})"
+            raise FetchError("refused", message, address=address)
     if not addresses:
         raise FetchError("dns", f"{parts.hostname}: no address")
     return addresses

@@ -109,11 +109,11 @@ class OpportunityAdmin(SuperusersDeleteMixin, CurationAdmin):
                 )
             },
         ),
-        (_("Dates"), {"fields": ("opens_on", "closes_on", "starts_on", "ends_on", "venue")}),
+        (_("Dates"), {"fields": ("opens_on", "closes_on", "starts_on", "ends_on", "venue", "venue_ja")}),
         (
             _("Expected edition"),
             {
-                "fields": ("expected_from", "expected_until", "expected_basis"),
+                "fields": ("expected_from", "expected_until", "expected_basis", "expected_basis_ja"),
                 "description": _(
                     "Only while the edition's dates are not announced: a window drawn from past editions, with both "
                     "ends and the editions it is drawn from."

@@ -32,7 +32,7 @@ OPPORTUNITY_FIELDS = (
     "kind", "title", "title_ja", "summary", "description", "keywords", "eligible_countries", "eligible_sizes",
     "min_trl", "japan_presence", "eligibility_notes", "opens_on", "closes_on", "starts_on", "ends_on", "venue",
     "url", "status", "confidence", "last_verified_on", "summary_ja", "expected_from", "expected_until",
-    "expected_basis", "max_company_age", "japanese_entity",
+    "expected_basis", "max_company_age", "japanese_entity", "venue_ja", "expected_basis_ja",
 )  # fmt: skip
 OPPORTUNITY_RELATIONS = ("organisations", "areas", "required_certifications", "related", "sources")
 # The services name an opportunity's weights `technology_areas` (as forms and the API do); fixtures say `areas`.

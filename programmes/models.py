@@ -230,6 +230,8 @@ class Opportunity(models.Model):
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
+    # db_default: a row written by code or a migration that predates these fields still gets "" (not NULL).
+    venue_ja = models.CharField(_("Japanese venue"), max_length=200, blank=True, default="", db_default="")
     # An edition whose dates are not announced: a window drawn from past editions, never a confirmed date.
     expected_from = models.DateField(_("expected from"), null=True, blank=True)
     expected_until = models.DateField(_("expected until"), null=True, blank=True)
@@ -238,6 +240,9 @@ class Opportunity(models.Model):
         max_length=300,
         blank=True,
         help_text=_("The past editions the window is drawn from, e.g. 'from the 2023 and 2025 editions'."),
+    )
+    expected_basis_ja = models.CharField(
+        _("Japanese basis of the expectation"), max_length=300, blank=True, default="", db_default=""
     )
     url = models.URLField(_("official URL"), max_length=500, blank=True)
     related = models.ManyToManyField("self", verbose_name=_("related records"), symmetrical=True, blank=True)

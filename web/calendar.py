@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vText
 
 from matching.models import Match
-from portal.text import localised
+from portal.text import localised, localised_field, punct, reading_japanese
 from programmes.models import Opportunity
+from web.templatetags.kakehashi import text_lang
 from workspace.models import PipelineEntry
 
 UID_DOMAIN = "kakehashi"
@@ -34,11 +35,20 @@ def _base_event(opportunity: Opportunity, *, uid_suffix: str, absolute_url: Call
     return event
 
 
+def _said(opportunity: Opportunity, field: str) -> str:
+    """The record's FIELD in the feed's language (`FIELD_ja` in a Japanese feed where set); English left in a Japanese
+    feed is labelled "(英語)", as the pages badge it, rather than spliced into a Japanese sentence unmarked."""
+    text, _lang = localised_field(opportunity, field)
+    if text and reading_japanese() and text_lang(text) == "en":
+        return f"{text}{punct(' (')}{_('in English')}{punct(')')}"
+    return text
+
+
 def opportunity_events(opportunity: Opportunity, *, absolute_url: Callable[[str], str], note: str = "") -> list[Event]:
     """The calendar entries of one record: an event's days, or a closing date."""
     title = localised(opportunity)
     description = "\n\n".join(
-        part for part in [opportunity.summary, note, absolute_url(opportunity.get_absolute_url())] if part
+        part for part in [_said(opportunity, "summary"), note, absolute_url(opportunity.get_absolute_url())] if part
     )
     if opportunity.expected:
         return [_expected_event(opportunity, description=description, absolute_url=absolute_url)]
@@ -49,7 +59,7 @@ def opportunity_events(opportunity: Opportunity, *, absolute_url: Callable[[str]
         event.add("dtstart", opportunity.starts_on)
         event.add("dtend", _day_after(last))  # DTEND of an all-day entry is exclusive
         if opportunity.venue:
-            event.add("location", opportunity.venue)
+            event.add("location", _said(opportunity, "venue"))
         event.add("description", description)
         return [event]
     if opportunity.closes_on:
@@ -74,7 +84,7 @@ def _expected_event(opportunity: Opportunity, *, description: str, absolute_url:
     event.add("dtend", _day_after(opportunity.expected_until))
     event.add("status", "TENTATIVE")
     event.add("transp", "TRANSPARENT")
-    basis = _("Dates not announced; expected window %(basis)s.") % {"basis": opportunity.expected_basis}
+    basis = _("Dates not announced; expected window %(basis)s.") % {"basis": _said(opportunity, "expected_basis")}
     event.add("description", "\n\n".join([basis, description]))
     return event
 

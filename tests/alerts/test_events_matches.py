@@ -132,6 +132,28 @@ def test_a_match_that_comes_back_above_the_threshold_is_not_new_again(pair):
     assert [e.kind for e in events()] == ["match.created", "match.moved", "match.moved"]
 
 
+def test_a_drop_back_to_the_score_the_firm_was_told_tells_nothing(pair):
+    firm, record = pair
+    replace(firm, row(firm, record, 65.0))  # told: 65
+    replace(firm, row(firm, record, 74.0))  # 9 points: not news
+    replace(firm, row(firm, record, 64.0))  # 10 down from 74, a point from the 65 it was told: no "74 → 64"
+    assert [(e.kind, e.data.get("old_score"), e.data.get("new_score")) for e in events()] == [
+        ("match.created", None, None)
+    ]
+
+
+def test_small_steps_that_add_up_to_a_move_are_told_from_the_last_score_said(pair):
+    firm, record = pair
+    replace(firm, row(firm, record, 65.0))
+    replace(firm, row(firm, record, 73.0))
+    replace(firm, row(firm, record, 78.0))  # 13 points above the 65 the firm was told
+    replace(firm, row(firm, record, 70.0))  # 8 below the 78 it was told since
+    assert [(e.kind, e.data.get("old_score"), e.data.get("new_score")) for e in events()] == [
+        ("match.created", None, None),
+        ("match.moved", 65.0, 78.0),
+    ]
+
+
 def test_each_firm_has_its_own_threshold(pair):
     firm, record = pair
     picky = CompanyFactory(slug="picky", alert_threshold=80)

@@ -176,3 +176,24 @@ def test_nobody_changes_another_users_saved_search(alice, bob_client):
 def test_the_japanese_settings_page_ends_its_sentences_with_a_japanese_full_stop(alice_client):
     text = alice_client.get("/ja/my/notifications/").content.decode()
     assert "保存した検索を見る</a>。" in text and "保存した検索を見る</a>." not in text
+
+
+def test_after_unsubscribing_from_all_the_page_says_what_is_off_and_that_reminders_stay_off(alice, alice_client):
+    alice_client.post(f"{URL}unsubscribe-all/")
+
+    page = alice_client.get(URL).content.decode()
+    assert "Off now: digests and deadline reminders." in page
+
+    # The digest turned on again, the reminders' box left as the unsubscribe left it (unticked).
+    again = alice_client.post(URL, {**FORM, "frequency": "daily", "language": "en"}, follow=True).content.decode()
+
+    assert "Deadline reminders are still off: tick them to get them again." in again
+    assert "Off now: deadline reminders." in again
+    settings = NotificationSettings.objects.get(user=alice)
+    assert (settings.frequency, settings.deadlines) == ("daily", False)
+
+
+def test_nothing_is_said_off_when_everything_is_on(alice_client):
+    assert "Off now" not in alice_client.get(URL).content.decode()
+    response = alice_client.post(URL, {**FORM, "deadlines": "on"}, follow=True).content.decode()
+    assert "still off" not in response and "Off now" not in response

@@ -274,3 +274,26 @@ def test_a_server_that_allows_http_says_so_when_it_refuses_another_scheme(alice,
         "Webhook URLs must start with https:// or, on this server, http://."
     ]
     assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("https://example.com:99999/", "URLではありません：ポートは0から65535までの整数で指定してください。"),
+        ("https://[::1/x", "URLではありません：ホストの書き方が正しくありません。"),
+        ("https://[::1]/x", "このアドレスは使用できません：::1の行き先は公開されていないアドレス（::1）です。"),
+        (
+            "https://10.0.0.1/",
+            "このアドレスは使用できません：10.0.0.1の行き先は公開されていないアドレス（10.0.0.1）です。",
+        ),
+    ],
+)
+def test_a_refused_url_is_explained_in_japanese_on_the_japanese_page(alice, alice_client, settings, url, said):
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+
+    response = alice_client.post("/ja/my/webhooks/add/", {"url": url, "events": ["*"]})
+
+    assert response.context["form"].errors["url"] == [said]
+    for english in ("Port out of range", "Invalid IPv6", "resolves to", "non-public"):
+        assert english not in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()

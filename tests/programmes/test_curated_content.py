@@ -116,6 +116,13 @@ def test_every_published_record_reads_in_japanese_title_and_summary(curated, db)
     assert Opportunity.objects.get(slug="isti").title_ja == "安全保障技術研究推進制度"
 
 
+def test_every_curated_venue_and_expected_basis_reads_in_japanese(curated, db):
+    venues = Opportunity.objects.exclude(venue="").filter(venue_ja="")
+    bases = Opportunity.objects.exclude(expected_basis="").filter(expected_basis_ja="")
+    assert list(venues.values_list("slug", flat=True)) == [] and list(bases.values_list("slug", flat=True)) == []
+    assert Opportunity.objects.get(slug="indo-pacific-2027").venue_ja == "シドニー（見込み）"
+
+
 def test_japanese_summaries_keep_the_dates_and_the_expected_wording(curated, db):
     """A Japanese reader is told the same facts: the dates stay, and "expected" stays a pattern, not a date."""
     award = Opportunity.objects.get(slug="defense-startup-award-2027")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal.reasons import reason_text
 from portal.search import highlight_pattern
-from portal.text import full_stop, localised, localised_lang, punct
+from portal.text import full_stop, localised, localised_field, localised_lang, punct
 from workspace.views import UNDO_FEEDBACK
 
 register = template.Library()
@@ -22,6 +22,12 @@ register = template.Library()
 
 register.filter("localised", localised)
 register.filter("reason_text", reason_text)  # a history row's reason, a code-written one in the reader's language
+
+
+@register.filter
+def field_localised(obj, field: str) -> str:
+    """OBJ's FIELD in the reader's language: `FIELD_ja` on /ja/ where it is set, else FIELD (portal.text)."""
+    return localised_field(obj, field)[0]
 
 
 register.simple_tag(punct, name="punct")  # {% punct ":" %}: ": " in English, "：" in Japanese (portal.text)
