@@ -8,32 +8,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from matching.evidence import spread
 from matching.features import CompanyRow
 from partners import fit
-
-if TYPE_CHECKING:
-    from partners.scoring import PartnerTable
+from partners.table import PartnerTable, item
 
 SHOWN_AREAS = 3
 NO_SHARED_AREA = json.dumps({"code": "partner.no_shared_area", "params": {}})
 LOW_CONFIDENCE = json.dumps({"code": "partner.low_confidence", "params": {}})
-
-
-def item(code: str, **params: Any) -> str:
-    """One explanation item as JSON text (json.dumps of the list joins its items' texts with ", ")."""
-    return json.dumps({"code": code, "params": params}, ensure_ascii=False)
-
-
-def texts(texts: list[str]) -> np.ndarray:
-    """TEXTS as an object array, to pick one per pair with NumPy."""
-    out = np.empty(len(texts), dtype=object)
-    out[:] = texts
-    return out
 
 
 def explain(

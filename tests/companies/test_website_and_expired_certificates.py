@@ -70,8 +70,8 @@ def test_an_expired_certificate_is_shown_as_expired_and_warned_of_on_save(alice_
 
     page = response.content.decode()
     assert "Expired, so not counted for matching until renewed: AS9100D." in page
-    assert "expired Jan. 1, 2001: not counted for matching" in page
-    assert "expires Jan. 1, 2001" not in page
+    assert "expired 1 January 2001: not counted for matching" in page
+    assert "expires 1 January 2001" not in page
     assert firm_a.certification_links.get().expires_on.isoformat() == "2001-01-01"  # kept, to be renewed
 
 
@@ -81,4 +81,4 @@ def test_a_valid_certificate_is_listed_with_its_expiry_and_no_warning(alice_clie
 
     page = alice_client.post(edit(firm_a), data, follow=True).content.decode()
 
-    assert "expires March 31, 2099" in page and "Expired" not in page and "not counted" not in page
+    assert "expires 31 March 2099" in page and "Expired" not in page and "not counted" not in page

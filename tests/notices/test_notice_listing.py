@@ -42,7 +42,7 @@ def test_the_listing_shows_published_notices_newest_first_with_links_to_their_pa
     page = response.text
     assert "<h1>Rule and policy changes</h1>" in page and "3 notices" in page
     assert '<a href="/notices/export-rule/">Export rules revised</a>' in page
-    assert "Australia, United States" in page and "due by Dec. 31, 2026" in page
+    assert "Australia, United States" in page and "due by 31 December 2026" in page
     assert "Unannounced draft rule" not in page and "secret-draft" not in page
 
 

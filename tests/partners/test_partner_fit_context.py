@@ -10,7 +10,7 @@ from django.utils import timezone
 from matching import hooks
 from matching.models import MatchRun
 from matching.runs import match_run_create, match_run_execute
-from partners import scoring, store
+from partners import scoring, store, table
 from partners.models import ForeignPartnership, PartnerFit
 from partners.scoring import partner_fits_after_chunk, partner_fits_compute
 from partners.store import partner_fits_store
@@ -94,12 +94,12 @@ def test_a_run_builds_the_partner_table_once_and_reads_no_firm_again(world, sett
     settings.MATCHING_CHUNK_SIZE = 2  # three chunks
     built: list[int] = []
 
-    class Counted(scoring.PartnerTable):
+    class Counted(table.PartnerTable):
         def __init__(self, area_slugs):
             built.append(1)
             super().__init__(area_slugs)
 
-    monkeypatch.setattr(scoring, "PartnerTable", Counted)
+    monkeypatch.setattr(table, "PartnerTable", Counted)
     monkeypatch.setattr(scoring, "best_opportunities", lambda ids: pytest.fail("read the stored matches again"))
     monkeypatch.setattr(scoring, "firm_arrays", lambda *args, **kwargs: pytest.fail("rebuilt the firm arrays"))
 
