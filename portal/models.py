@@ -208,7 +208,7 @@ class ChangeEvent(models.Model):
     kind = models.CharField(max_length=40, db_index=True)
     subject_type = models.CharField(max_length=20)
     subject_id = models.PositiveBigIntegerField()
-    company_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    company_id = models.PositiveBigIntegerField(null=True, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -226,6 +226,9 @@ class ChangeEvent(models.Model):
         indexes = [
             models.Index(fields=["txid", "id"], name="portal_change_feed_order"),
             models.Index(fields=["subject_type", "subject_id"], name="portal_change_subject"),
+            # A firm's events (its prefix, for the feeds and webhooks) and, per record, the last one of a kind: what a
+            # firm was last told of a match (matching.moves) is one backward step of this index per pair.
+            models.Index(fields=["company_id", "subject_id", "id"], name="portal_change_company_subject"),
         ]
 
     def __str__(self) -> str:
