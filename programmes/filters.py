@@ -5,13 +5,15 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from drf_spectacular.utils import extend_schema_field
 
-from portal.filters import BooleanFilter, ModelMultipleChoiceFilter, MultipleChoiceFilter
+from portal.filters import ModelMultipleChoiceFilter, MultipleChoiceFilter, boolean_read
 from portal.search import search_terms, term_q
 from portal.text import country_name_sort_key, reading_japanese
 from programmes.models import Opportunity, OpportunityArea, Organisation, TechnologyArea
@@ -42,6 +44,9 @@ ORDERING_CHOICES = [
 # Filters only consultants have: anyone else's FilterSet leaves them out (OpportunityFilterSet.__init__), so a
 # firm's staff or a visitor passing ?status=draft gets the listing they would get without it, never a draft.
 CONSULTANT_FILTERS = ("status",)
+
+# The filters on a record's deadline, which a record with only an expected window has not got.
+DEADLINE_FILTERS = ("closes_after", "closes_before")
 
 # Which records by their dates (issue #13); the default (left out) lists published records only, as before.
 WHEN_CHOICES = [
@@ -88,8 +93,69 @@ SEARCHED_FIELDS = ("title", "title_ja", "summary", "summary_ja", "description", 
 SEARCHED_AREA_FIELDS = ("name", "name_ja", "keywords")
 
 
+# The `open` filter's choices. Upcoming records (a call whose opening date is ahead, an edition with only an expected
+# window) are neither open now nor closed, so they have a choice of their own, and the listing's first visit shows
+# them beside the open ones. `true` and `false` mean what they have meant to API v1 clients since the start.
+OPEN_NOW, CLOSED, UPCOMING, NOW_OR_UPCOMING = "true", "false", "upcoming", "now_or_upcoming"
+OPEN_CHOICES = [
+    ("", _("Any")),
+    (NOW_OR_UPCOMING, _("Open now or upcoming")),
+    (OPEN_NOW, _("Open now")),
+    (UPCOMING, _("Upcoming: opens later or expected")),
+    (CLOSED, _("Closed or past")),
+]
+# The choices that list published records only: nothing unpublished is open now or ahead of anyone.
+PUBLISHED_ONLY = (OPEN_NOW, UPCOMING, NOW_OR_UPCOMING)
+OPEN_SCHEMA = {
+    "oneOf": [{"type": "boolean"}, {"type": "string", "enum": [UPCOMING, NOW_OR_UPCOMING]}],
+    "description": _(
+        "true: published open calls, events not yet over and standing records, as of today in Japan (never a draft "
+        "or archived record); upcoming: published calls that open later and editions with only an expected window; "
+        "now_or_upcoming: either of these; false: closed calls and past events. Left out: any."
+    ),
+}
+
+
+def open_read(value: Any) -> str:
+    """VALUE of `open` as the choice it names: true or false for every yes/no spelling the filter has always read
+    (1, 0, True, in any case), "" when absent, empty or "unknown" (the old "Any"), else as written, for the field
+    to check."""
+    try:
+        chosen = boolean_read(value)
+    except ValidationError:
+        return str(value).strip().lower()
+    if chosen is None:
+        return ""
+    return OPEN_NOW if chosen else CLOSED
+
+
+class OpenSelect(forms.Select):
+    """The `open` select, showing the choice applied for every spelling the filter reads (`?open=1`), else Any."""
+
+    def format_value(self, value: Any) -> list[str]:
+        chosen = open_read(value)
+        return [chosen] if chosen in dict(OPEN_CHOICES) else [""]
+
+
+class OpenField(forms.ChoiceField):
+    """One of OPEN_CHOICES, however true and false are spelt; any other value is a field error saying what to give."""
+
+    widget = OpenSelect
+    default_error_messages = {"invalid_choice": _("Give true (open now), upcoming, now_or_upcoming or false.")}
+
+    def to_python(self, value: Any) -> str:
+        return open_read(value)
+
+
+class OpenFilter(django_filters.Filter):
+    """The `open` filter (OpenField); its method gets a choice, never an empty value."""
+
+    field_class = OpenField
+
+
 NEVER_OPEN_MESSAGE = _(
-    "Only published records are open now: choose “Any” under “Open now” to list drafts or archived ones."
+    "Only published records are open or upcoming: choose “Any” under “Open, upcoming or closed” to list drafts or "
+    "archived ones."
 )
 
 
@@ -106,7 +172,7 @@ class OpportunityFilterForm(forms.Form):
                 "closes_before",
                 _("The range is empty: this date is before the “Deadline on or after” date. Swap or clear one."),
             )
-        if cleaned.get("open") and set(cleaned.get("status") or ()) - {Opportunity.Status.PUBLISHED}:
+        if cleaned.get("open") in PUBLISHED_ONLY and set(cleaned.get("status") or ()) - {Opportunity.Status.PUBLISHED}:
             self.add_error("status", NEVER_OPEN_MESSAGE)
         return cleaned
 
@@ -135,13 +201,11 @@ class OpportunityFilterSet(django_filters.FilterSet):
         label=_("Organisation"),
         help_text=_("Organisation slug; repeat for several."),
     )
-    open = BooleanFilter(
+    open = OpenFilter(
+        choices=OPEN_CHOICES,
         method="filter_open",
-        label=_("Open now"),
-        help_text=_(
-            "true: published open calls, events not yet over and standing records, as of today in Japan (never a "
-            "draft or archived record); false: closed calls and past events."
-        ),
+        label=_("Open, upcoming or closed"),
+        help_text=OPEN_SCHEMA["description"],
     )
     closes_after = django_filters.DateFilter(
         method="filter_closes_after",
@@ -224,17 +288,22 @@ class OpportunityFilterSet(django_filters.FilterSet):
         links = Opportunity.organisations.through.objects.filter(organisation__in=value)
         return queryset.filter(pk__in=links.values("opportunity"))
 
-    def filter_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        """Published calls taking proposals today (opened, not closed) and events not yet over, as of today (Japan
-        time); standing records count as open. A call that opens later is upcoming, not open (nor closed). A
-        draft or archived record is open to nobody, so a consultant's "open now" leaves it out too. False: closed or
-        past by their dates, which leaves out what is still ahead too (an expected edition is neither open nor
-        closed)."""
-        if value is None:
-            return queryset
+    @extend_schema_field(OPEN_SCHEMA)  # true and false stay yes/no values for v1 clients (docs/api.md)
+    def filter_open(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """By the records' dates as of today (Japan time). true: published calls taking proposals today (opened, not
+        closed), events not yet over and standing records; a draft or archived record is open to nobody, so a
+        consultant's "open now" leaves it out too. upcoming: published calls that open later and expected editions
+        (`ahead_on`); now_or_upcoming: both. false: closed or past by their dates, which leaves out what is still
+        ahead (an expected edition is neither open nor closed)."""
         today = timezone.localdate()
-        if value:
-            return queryset.filter(pk__in=Opportunity.objects.published().accepting_on(today).values("pk"))
+        published = Opportunity.objects.published()
+        if value == OPEN_NOW:
+            return queryset.filter(pk__in=published.accepting_on(today).values("pk"))
+        if value == UPCOMING:
+            return queryset.filter(pk__in=published.ahead_on(today).values("pk"))
+        if value == NOW_OR_UPCOMING:  # ahead_on is upcoming_on less what is open now
+            now, ahead = published.accepting_on(today), published.upcoming_on(today)
+            return queryset.filter(Q(pk__in=now.values("pk")) | Q(pk__in=ahead.values("pk")))
         return queryset.exclude(pk__in=Opportunity.objects.open_on(today).values("pk")).exclude(
             pk__in=Opportunity.objects.upcoming_on(today).values("pk")
         )
@@ -301,6 +370,24 @@ class OpportunityFilterSet(django_filters.FilterSet):
         deadline_order = F("deadline_on").desc(nulls_last=True) if descending else F("deadline_on").asc(nulls_last=True)
         return queryset.with_deadline().order_by(deadline_order, "title", "pk")
 
+    def expected_left_out(self) -> QuerySet:
+        """The expected editions a deadline filter leaves out: listed by the other filters, with an expected window
+        that overlaps the deadline range, but no announced date for the filter to compare. Empty when no deadline
+        filter applies; the listing names them rather than dropping them without a word."""
+        cleaned = self.form.cleaned_data if self.is_valid() else {}
+        after, before = cleaned.get("closes_after"), cleaned.get("closes_before")
+        if not (after or before):
+            return self.queryset.none()
+        data = self.data.copy()
+        for name in DEADLINE_FILTERS:
+            data.pop(name, None)
+        others = type(self)(data, queryset=self.queryset, request=self.request)
+        return (
+            others.qs.expected_within(after=after, before=before)
+            .prefetch_related(None)
+            .order_by("expected_from", "title", "pk")
+        )
+
     def _consultant(self) -> bool:
         from portal.roles import is_consultant
 
@@ -317,11 +404,12 @@ class OpportunityFilterSet(django_filters.FilterSet):
         return queryset
 
 
-# The web listing's defaults, while the reader has chosen no filter: it lists what is open now, since people come for
-# what they can still act on; "open=" (Any) shows closed calls and past events too. Paging, sorting and whatever else
-# a link carries (a tracking tag) choose no filter, so page 2 of a first visit is still "open now". Once a filter is
-# chosen the query is taken as is, so the page and the API filter identically. The API has no default.
-LISTING_DEFAULTS = {"open": "true"}
+# The web listing's defaults, while the reader has chosen no filter: it lists what is open now or upcoming, since people
+# come for what they can still act on or prepare for (the home page's upcoming calls and expected editions included);
+# "open=" (Any) shows closed calls and past events too. Paging, sorting and whatever else a link carries (a tracking
+# tag) choose no filter, so page 2 of a first visit is still "open now or upcoming". Once a filter is chosen the query
+# is taken as is, so the page and the API filter identically. The API has no default, as in v1 from the start.
+LISTING_DEFAULTS = {"open": NOW_OR_UPCOMING}
 NOT_FILTERS = ("ordering",)
 
 

@@ -56,6 +56,27 @@ class OpportunityQuerySet(models.QuerySet):
         )
         return self.filter(call_ahead | event_ahead | expected_ahead)
 
+    def ahead_on(self, day: datetime.date) -> "OpportunityQuerySet":
+        """upcoming_on DAY less accepting_on DAY: calls whose opening date is ahead and expected editions, which are
+        neither open now nor closed (the listing's "Upcoming")."""
+        return self.upcoming_on(day).exclude(pk__in=self.model.objects.accepting_on(day).values("pk"))
+
+    def expected(self) -> "OpportunityQuerySet":
+        """Records with only an expected window: no announced deadline yet (Opportunity.expected)."""
+        no_deadline = Q(kind=self.model.Kind.EVENT, starts_on__isnull=True) | (
+            ~Q(kind=self.model.Kind.EVENT) & Q(closes_on__isnull=True)
+        )
+        return self.filter(no_deadline, expected_from__isnull=False)
+
+    def expected_within(self, *, after: datetime.date | None, before: datetime.date | None) -> "OpportunityQuerySet":
+        """Expected records whose window overlaps AFTER..BEFORE (either may be open-ended)."""
+        queryset = self.expected()
+        if after:
+            queryset = queryset.filter(expected_until__gte=after)
+        if before:
+            queryset = queryset.filter(expected_from__lte=before)
+        return queryset
+
     def standing(self) -> "OpportunityQuerySet":
         """Hubs, priority areas and programmes: records with no dates of their own."""
         return self.exclude(kind__in=[self.model.Kind.CALL, self.model.Kind.EVENT])

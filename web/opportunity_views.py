@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -26,13 +25,13 @@ from matching.selectors import (
     stored_match_count,
 )
 from portal.filterforms import filter_form_tune
-from portal.filters import BooleanSelect, boolean_read, filter_errors_response
+from portal.filters import filter_errors_response
 from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word, one_decimal
 from portal.text import localised, reading_japanese
-from programmes.filters import OpportunityFilterSet, country_choices, listing_params
+from programmes.filters import PUBLISHED_ONLY, OpportunityFilterSet, country_choices, listing_params, open_read
 from programmes.models import Opportunity
 from programmes.selectors import Withdrawn, opportunity_alternative_list, opportunity_withdrawn_get, unscored_because
 from workspace.selectors import pipeline_entry_list_for, workspace_context
@@ -83,20 +82,15 @@ def opportunity_filterset(request: HttpRequest) -> OpportunityFilterSet:
 
 
 def _open_only(data) -> bool:
-    """Whether the listing shows only what is open now, however `open` is spelt (true, 1, True)."""
-    try:
-        return boolean_read(data.get("open")) is True
-    except ValidationError:
-        return False
+    """Whether the listing leaves out closed calls and past events (open now, upcoming, or both), however `open` is
+    spelt (true, 1, True); a value the filter refuses applies no filter, so it leaves out nothing."""
+    return open_read(data.get("open")) in PUBLISHED_ONLY
 
 
 def _tune_form(form: forms.Form, *, can_sort_by_fit: bool) -> None:
     """The shared web tuning, plus date pickers, a search field and the sort choices this viewer may use."""
     tick_boxes = ("kind", "technology_area", "organisation", *(("status",) if "status" in form.fields else ()))
     filter_form_tune(form, tick_boxes=tick_boxes)
-    open_widget = BooleanSelect()  # shows the choice applied for every spelling the filter reads (?open=1)
-    open_widget.choices = [("", _("Any")), ("true", _("Open now")), ("false", _("Closed or past"))]
-    form.fields["open"].widget = open_widget
     country = form.fields["eligible_country"]
     country.empty_label = _("Any country")  # set before the choices: django-filter puts it first, once
     country.choices = country_choices()  # in the reader's order (programmes.filters)
@@ -126,10 +120,11 @@ def _active_filters(data: QueryDict, form: forms.Form) -> list[tuple[str, str, s
             rest.setlist(name, [v for v in rest.getlist(name) if v != value])
             rest.pop("page", None)
             if name == "open":
-                rest["open"] = ""  # explicitly "any": an empty query string means "open now"
-            # "Open now" / "Closed or past" say it all; "Open now: Open now" would not read well.
+                rest["open"] = ""  # explicitly "any": an empty query string means "open now or upcoming"
+            # "Open now" / "Closed or past" say it all, however it is spelt (?open=1 is "Open now").
             label = "" if name == "open" else str(form.fields[name].label)
-            active.append((label, _display_value(form.fields[name], value), rest.urlencode()))
+            shown = open_read(value) if name == "open" else value
+            active.append((label, _display_value(form.fields[name], shown), rest.urlencode()))
     return active
 
 
@@ -171,6 +166,7 @@ class OpportunityListView(ForgivingPaginationMixin, ListView):
             query=self.request.GET.get("q", ""),
             querystring=query.urlencode(),
             include_closed_query=_query_with(self.filterset.data, open=""),
+            expected_left_out=list(self.filterset.expected_left_out()),
             own_country_query=_query_with(self.filterset.data, eligible_country=company.country.code)
             if company
             else "",

@@ -120,9 +120,9 @@ def test_the_listing_offers_to_save_the_search_and_then_says_it_is_saved(alice_c
     assert b"Save this search" not in page.content
 
 
-def test_a_first_visit_saves_what_it_shows_open_records(alice_client):
+def test_a_first_visit_saves_what_it_shows_open_and_upcoming_records(alice_client):
     page = alice_client.get("/opportunities/")
-    assert b'name="query" value="open=true"' in page.content
+    assert b'name="query" value="open=now_or_upcoming"' in page.content
 
 
 def test_the_listing_warns_when_the_saved_search_cannot_be_sent_because_digests_are_off(alice, alice_client):

@@ -8,6 +8,8 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 GIVE_TRUE_OR_FALSE = ["Give true or false."]
+# `open` takes two more values than yes and no (programmes.filters.OPEN_CHOICES), and says so.
+OPEN_CHOICES_MESSAGE = ["Give true (open now), upcoming, now_or_upcoming or false."]
 
 
 @pytest.mark.parametrize(
@@ -23,7 +25,8 @@ def test_a_yes_no_parameter_that_is_neither_is_a_400_listing_why(alice_client, m
     response = alice_client.get(f"{API}{url}", {param: value})
 
     assert response.status_code == 400, response.content
-    assert response.json() == {param: GIVE_TRUE_OR_FALSE}  # a list, like every other field error
+    expected = OPEN_CHOICES_MESSAGE if param == "open" else GIVE_TRUE_OR_FALSE
+    assert response.json() == {param: expected}  # a list, like every other field error
 
 
 def test_an_opportunitys_best_firms_refuse_a_bad_eligible_too(consultant_client, matches):

@@ -49,7 +49,7 @@ def test_next_page_of_the_first_visit_still_lists_only_what_is_open_now(anon_cli
 def test_sorting_or_a_tracking_tag_keeps_the_open_now_default(anon_client, open_and_closed, query):
     response = anon_client.get("/opportunities/", query)
     assert response.context["paginator"].count == 25
-    assert "Open now" in [value for _label, value, _rest in response.context["active_filters"]]
+    assert "Open now or upcoming" in [value for _label, value, _rest in response.context["active_filters"]]
 
 
 def test_a_chosen_filter_is_taken_as_is_on_every_page(anon_client, open_and_closed):

@@ -34,13 +34,16 @@ def test_open_false_lists_only_closed_or_past_records(anon_client, world):
 
 
 def test_an_expected_edition_is_neither_open_nor_closed(anon_client, world):
-    """It is ahead of everyone, so "Closed or past" leaves it out as "Open now" does; "Upcoming" lists it."""
+    """It is ahead of everyone, so "Closed or past" leaves it out as "Open now" does; "Upcoming" and the first visit
+    ("Open now or upcoming") list it."""
     OpportunityFactory(
         slug="expo-next", title="Expo 2027", kind="event", expected_from=days(200), expected_until=days(260),
         expected_basis="from the last two editions",
     )  # fmt: skip
     assert "Expo 2027" not in titles(anon_client.get(LIST, {"open": "false"}))
-    assert "Expo 2027" not in titles(anon_client.get(LIST))
+    assert "Expo 2027" not in titles(anon_client.get(LIST, {"open": "true"}))
+    assert "Expo 2027" in titles(anon_client.get(LIST, {"open": "upcoming"}))
+    assert "Expo 2027" in titles(anon_client.get(LIST))
     assert "Expo 2027" in titles(anon_client.get(LIST, {"open": "", "when": "upcoming"}))
 
 
@@ -148,9 +151,10 @@ def test_no_results_suggests_what_to_try(anon_client, world):
 
 
 def test_the_open_now_filter_reads_once(anon_client, world):
-    response = anon_client.get(LIST)  # open now is the default
-    assert "<strong>Open now</strong>" in response.text
-    assert "Open now: " not in response.text
+    response = anon_client.get(LIST)  # open now or upcoming is the default
+    assert "<strong>Open now or upcoming</strong>" in response.text
+    assert "Open, upcoming or closed: Open now" not in response.text
+    assert "<strong>Open now</strong>" in anon_client.get(LIST, {"open": "1"}).text  # however it is spelt
 
 
 def test_best_fit_signed_out_says_how_to_get_it(anon_client, world):
@@ -310,7 +314,9 @@ def test_low_confidence_records_are_flagged_unverified(anon_client, db):
 
 def test_staff_get_a_shortcut_to_records_open_to_their_country(alice_client, alice_matches):
     response = alice_client.get(LIST)
-    assert 'href="?open=true&amp;eligible_country=AU">Only those open to firms from Australia</a>' in response.text
+    assert (
+        'href="?open=now_or_upcoming&amp;eligible_country=AU">Only those open to firms from Australia</a>'
+    ) in response.text
     narrowed = alice_client.get(LIST, {"eligible_country": "AU", "open": "true"})
     assert "Only those open to firms from" not in narrowed.text
 

@@ -60,8 +60,8 @@ def test_open_now_with_drafts_says_why_it_would_list_nothing(consultant_client, 
     japanese = consultant_client.get("/ja" + LIST, {"status": "draft", "open": "true"})
     api = consultant_client.get(API, {"status": "draft", "open": "true"})
 
-    assert "Only published records are open now" in response.text
-    assert "受付中になるのは公開中の案件だけです" in japanese.text
+    assert "Only published records are open or upcoming" in response.text
+    assert "受付中・受付予定になるのは公開中の案件だけです" in japanese.text
     assert api.status_code == 400 and "status" in api.json()
 
 
@@ -76,10 +76,10 @@ def test_staff_and_visitors_have_no_status_filter_and_never_see_a_draft(alice_cl
         asked = client.get(LIST, {"status": "draft"})
         assert 'name="status"' not in asked.text
         assert "Draft record" not in asked.text
-        # The parameter chooses nothing: the page is the first visit's "open now" listing, with its one chip.
+        # The parameter chooses nothing: the page is the first visit's "open now or upcoming" listing, with its chip.
         first_visit = client.get(LIST)
         assert titles(asked) == titles(first_visit)
-        assert [chip[:2] for chip in asked.context["active_filters"]] == [("", "Open now")]
+        assert [chip[:2] for chip in asked.context["active_filters"]] == [("", "Open now or upcoming")]
         assert "Closed-down hub" not in titles(client.get(LIST, {"status": "archived", "open": ""}))
 
 

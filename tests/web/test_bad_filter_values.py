@@ -26,7 +26,7 @@ def listed(firm_a):
     ("param", "value", "message"),
     [
         ("kind", "bogus", "kind: Select a valid choice. bogus is not one of the available choices."),
-        ("open", "maybe", "open: Give true or false."),
+        ("open", "maybe", "open: Give true (open now), upcoming, now_or_upcoming or false."),
         ("technology_area", "no-such-area", "technology_area: Select a valid choice."),
         ("closes_before", "soon", "closes_before: Enter a valid date."),
     ],
@@ -77,8 +77,8 @@ def test_the_listing_shows_a_bad_yes_no_value_beside_its_field(anon_client, list
     response = anon_client.get("/opportunities/", {"open": "maybe"})
 
     assert response.status_code == 200  # the page stays usable: the other filters apply, the field says why
-    assert response.context["form"].errors == {"open": ["Give true or false."]}
-    assert "Give true or false." in response.text
+    assert response.context["form"].errors == {"open": ["Give true (open now), upcoming, now_or_upcoming or false."]}
+    assert "Give true (open now), upcoming, now_or_upcoming or false." in response.text
 
 
 def test_my_matches_shows_bad_eligible_and_min_score_beside_their_fields(alice_client, listed):
