@@ -30,9 +30,8 @@ from companies.import_jobs import (
 )
 from companies.importing import HEADER, OPTIONAL, CompanyImportError, ImportResult, companies_import
 from companies.models import Company, CompanyCertification, CompanyImport, Membership
-from companies.rules import reserved_for
+from companies.rules import PROFILE_FIELDS, reserved_for
 from companies.services import (
-    PROFILE_FIELDS,
     company_change,
     company_create,
     company_slug,

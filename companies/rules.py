@@ -13,6 +13,26 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.roles import is_consultant
 
+# The profile's own columns a caller may set (companies.services `data`, the admin's form) and the ones a version
+# covers (companies.versions); the two relations, areas and certifications, are handled apart.
+PROFILE_FIELDS = (
+    "slug",
+    "name",
+    "country",
+    "size",
+    "founded",
+    "website",
+    "description",
+    "trl",
+    "export_control_notes",
+    "itar_controlled",
+    "ear_controlled",
+    "dsgl_controlled",
+    "japan_presence",
+    "contact_email",
+    "source_url",
+    "alert_threshold",
+)
 # Consultants only.
 RESERVED_FIELDS = ("slug", "name", "country", "size", "founded", "source_url")
 # What a firm's own editors may change.

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from companies.bulk import rows_insert
 from companies.models import Company, CompanyCertification, Membership
-from companies.rules import reserved_changes, reserved_fields_check
+from companies.rules import PROFILE_FIELDS, reserved_changes, reserved_fields_check
 from companies.versions import company_version_check
 from matching import dispatch  # the one upward hook: "this firm changed, rescore it" (docs/architecture.md)
 from portal.models import SecretLink
@@ -28,30 +28,11 @@ from portal.reasons import reason_stored
 from portal.secret_links import secret_links_revoke
 from programmes.models import Certification, TechnologyArea
 
-# The profile fields a caller may set through `data`; the two relations are handled apart.
 # Profile fields the scorer never reads: changing only these needs no rescore.
 UNSCORED_FIELDS = frozenset({"alert_threshold"})
 # The history reason of a profile edit whose caller gave none (stored in English, shown in the reader's language).
 PROFILE_EDITED = gettext_noop("Profile edited")
-
-PROFILE_FIELDS = (
-    "slug",
-    "name",
-    "country",
-    "size",
-    "founded",
-    "website",
-    "description",
-    "trl",
-    "export_control_notes",
-    "itar_controlled",
-    "ear_controlled",
-    "dsgl_controlled",
-    "japan_presence",
-    "contact_email",
-    "source_url",
-    "alert_threshold",
-)
+# The two relations a caller may set through `data` beside companies.rules.PROFILE_FIELDS.
 RELATION_FIELDS = ("technology_areas", "certifications")
 
 # An area or certification given as a record or as its primary key.

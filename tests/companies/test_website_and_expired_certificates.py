@@ -2,10 +2,14 @@
 profile page, the API, the CSV import); an expired certificate is kept but shown as expired, with a warning on save.
 """
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from companies.importing import CompanyImportError, companies_import
 from companies.models import Company
+from matching.inputs import scoring_companies
 from tests.companies.test_company_profile_pages import detail, edit, form_data
 from tests.factories import CertificationFactory
 
@@ -82,3 +86,16 @@ def test_a_valid_certificate_is_listed_with_its_expiry_and_no_warning(alice_clie
     page = alice_client.post(edit(firm_a), data, follow=True).content.decode()
 
     assert "expires 31 March 2099" in page and "Expired" not in page and "not counted" not in page
+
+
+@pytest.mark.parametrize(("days_left", "counted"), [(0, True), (-1, False)])
+def test_the_profile_and_the_matcher_agree_on_the_day_a_certificate_expires(alice_client, firm_a, days_left, counted):
+    today = timezone.localdate()
+    cert = CertificationFactory(code="as9100d", name="AS9100D")
+    firm_a.certification_links.create(certification=cert, expires_on=today + datetime.timedelta(days=days_left))
+
+    page = alice_client.get(detail(firm_a)).content.decode()
+    (row,) = scoring_companies(ids=[firm_a.pk], today=today)
+
+    assert ("not counted for matching" not in page) is counted
+    assert ("as9100d" in row.certifications) is counted
