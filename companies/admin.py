@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from companies.confirmations import rescore_pending_note
-from companies.forms import conflict_redraw
+from companies.forms import StoredValuesKept, conflict_redraw
 from companies.import_jobs import (
     company_import_errors,
     company_import_progress,
@@ -98,7 +98,7 @@ class CompanyCertificationInline(ConsultantOnlyMixin, admin.TabularInline):
     extra = 1
 
 
-class CompanyAdminForm(forms.ModelForm):
+class CompanyAdminForm(StoredValuesKept):
     """The admin's form of a firm; a save drawn from an older version of the profile than the stored one is refused
     and drawn again, merged with the other change, as the firm's own page does (companies.versions)."""
 

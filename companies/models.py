@@ -71,6 +71,19 @@ def website_validate(value: str) -> None:
         )
 
 
+def website_outdated(value: str) -> str | None:
+    """Why today's rule would refuse the stored website VALUE (an http:// address kept from before the https-only
+    rule), as the profile tells the firm's editors; None when it passes. It is kept until someone changes it."""
+    try:
+        website_validate(value)
+    except ValidationError as exc:
+        return gettext(
+            "The stored website would not be accepted today: %(why)s It is kept, and other changes save as before, "
+            "until it is replaced."
+        ) % {"why": exc.messages[0]}
+    return None
+
+
 class CompanyQuerySet(models.QuerySet):
     """Reads of companies shared by pages, the API and the admin."""
 

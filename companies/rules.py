@@ -69,6 +69,14 @@ def reserved_fields_check(*, user: User | AnonymousUser | None, sent: Iterable[s
         raise ValidationError({name: RESERVED_MESSAGE for name in refused})
 
 
+def unchanged_fields(*, before: Any, after: Mapping[str, Any]) -> set[str]:
+    """The profile fields in AFTER that keep BEFORE's stored value. These are not judged again on an update: a value
+    stored under an older rule (an http:// website from before the https-only rule, a founding year the API once
+    took, a name another firm has since been given) must not block an edit of something else. The service, the
+    profile form and the admin's form all ask here; a new value is judged by today's rules."""
+    return {name for name in PROFILE_FIELDS if name in after and after[name] == getattr(before, name)}
+
+
 def reserved_changes(*, before: Any, after: Mapping[str, Any]) -> list[str]:
     """The reserved fields whose value in AFTER differs from BEFORE's (a round trip of the same value is fine)."""
     return [name for name in RESERVED_FIELDS if name in after and after[name] != getattr(before, name)]
