@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from companies.confirmations import rescore_pending_note
-from companies.forms import conflict_redraw
+from companies.forms import StoredValuesKept, conflict_redraw
 from companies.import_jobs import (
     company_import_errors,
     company_import_progress,
@@ -30,9 +30,8 @@ from companies.import_jobs import (
 )
 from companies.importing import HEADER, OPTIONAL, CompanyImportError, ImportResult, companies_import
 from companies.models import Company, CompanyCertification, CompanyImport, Membership
-from companies.rules import reserved_for
+from companies.rules import PROFILE_FIELDS, reserved_for
 from companies.services import (
-    PROFILE_FIELDS,
     company_change,
     company_create,
     company_slug,
@@ -99,7 +98,7 @@ class CompanyCertificationInline(ConsultantOnlyMixin, admin.TabularInline):
     extra = 1
 
 
-class CompanyAdminForm(forms.ModelForm):
+class CompanyAdminForm(StoredValuesKept):
     """The admin's form of a firm; a save drawn from an older version of the profile than the stored one is refused
     and drawn again, merged with the other change, as the firm's own page does (companies.versions)."""
 

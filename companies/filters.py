@@ -1,10 +1,11 @@
 """The one FilterSet for firms: the consultants' firm listing and the API's `GET /api/v1/companies/` use it."""
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from portal.search import search_terms, term_q
 from programmes.filters import country_choices, country_upper
 from programmes.models import TechnologyArea
 
@@ -33,7 +34,8 @@ class CompanyFilterSet(django_filters.FilterSet):
         super().__init__(country_upper(data, "country"), *args, **kwargs)  # "au" is AU, as on the other filters
 
     def filter_q(self, queryset: QuerySet[Company], name: str, value: str) -> QuerySet[Company]:
-        """Every word must appear in the name or the description."""
-        for term in value.split()[:10]:
-            queryset = queryset.filter(Q(name__icontains=term) | Q(description__icontains=term))
+        """Every word must appear in the name or the description, as portal.search matches words: Latin ones where a
+        word starts, acronyms whole ("AI" is not air), Japanese anywhere."""
+        for term in search_terms(value):
+            queryset = queryset.filter(term_q(["name", "description"], term))
         return queryset

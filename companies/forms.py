@@ -1,5 +1,6 @@
 """The profile form company editors fill in, and the certifications they hold."""
 
+import copy
 import datetime
 from typing import Any
 
@@ -7,15 +8,31 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import Company
-from companies.rules import CERTIFICATIONS_MAX, EDITOR_FIELDS
+from companies.models import Company, website_outdated
+from companies.rules import CERTIFICATIONS_MAX, EDITOR_FIELDS, unchanged_fields
 from companies.versions import CERTIFICATIONS, CompanyConflict, company_field_label, company_merge, company_version
 from portal.text import labelled, localised, reading_japanese
 from portal.versions import Merge
 from programmes.models import Certification, TechnologyArea
 
 
-class CompanyForm(forms.ModelForm):
+class StoredValuesKept(forms.ModelForm):
+    """A change form of a firm that judges only what the change alters: a value stored under an older rule, sent back
+    unchanged, is let through as companies.services lets it through (companies.rules.unchanged_fields)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The stored values, before the form writes the posted ones onto the instance.
+        self.stored = copy.copy(self.instance) if self.instance.pk is not None else None
+
+    def _get_validation_exclusions(self) -> set[str]:
+        exclude = super()._get_validation_exclusions()
+        if self.stored is not None and hasattr(self, "cleaned_data"):
+            exclude |= unchanged_fields(before=self.stored, after=self.cleaned_data)
+        return exclude
+
+
+class CompanyForm(StoredValuesKept):
     """What a firm's editors may change about it; its identity (name, country, size, founding year) is set by
     consultants (companies.rules). `version` is
     the version of the profile the form was drawn from, so a save after someone else's is refused, not written over
@@ -76,6 +93,9 @@ class CompanyForm(forms.ModelForm):
         self.fields["technology_areas"].label_from_instance = localised
         if self.instance.pk is not None:
             self.fields["version"].initial = company_version(self.instance)
+            outdated = website_outdated(self.instance.website)
+            if outdated:  # kept, and other changes save as before (StoredValuesKept), until it is replaced
+                self.fields["website"].help_text = outdated
 
     def profile_data(self, formset: "BaseCertificationsHeldFormSet") -> dict[str, Any]:
         """The cleaned profile with FORMSET's certifications, as companies.services takes it (the version aside)."""

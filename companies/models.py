@@ -71,6 +71,19 @@ def website_validate(value: str) -> None:
         )
 
 
+def website_outdated(value: str) -> str | None:
+    """Why today's rule would refuse the stored website VALUE (an http:// address kept from before the https-only
+    rule), as the profile tells the firm's editors; None when it passes. It is kept until someone changes it."""
+    try:
+        website_validate(value)
+    except ValidationError as exc:
+        return gettext(
+            "The stored website would not be accepted today: %(why)s It is kept, and other changes save as before, "
+            "until it is replaced."
+        ) % {"why": exc.messages[0]}
+    return None
+
+
 class CompanyQuerySet(models.QuerySet):
     """Reads of companies shared by pages, the API and the admin."""
 
@@ -101,6 +114,23 @@ class CompanyQuerySet(models.QuerySet):
         return self.filter(memberships__user=user, memberships__role=Membership.Role.EDITOR).distinct()
 
 
+class CompanyCertificationQuerySet(models.QuerySet):
+    """Reads of the certifications firms hold: the matcher counts the valid ones, the profile marks the expired."""
+
+    def valid(self, on: datetime.date | None = None) -> "CompanyCertificationQuerySet":
+        """The certificates still valid on ON (today in Japan): no expiry date, or one on or after ON (a certificate
+        counts through its expiry day). Only these count for scoring; the one definition the other methods use."""
+        return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on or timezone.localdate()))
+
+    def expired(self, on: datetime.date | None = None) -> "CompanyCertificationQuerySet":
+        """The certificates whose expiry date had passed by ON (today in Japan): kept, but not counted for scoring."""
+        return self.exclude(pk__in=self.valid(on).values("pk"))
+
+    def with_expired(self, on: datetime.date | None = None) -> "CompanyCertificationQuerySet":
+        """Each certificate with `expired` (True once past its expiry date by ON), for pages that list them all."""
+        return self.annotate(expired=~models.Exists(self.model.objects.valid(on).filter(pk=models.OuterRef("pk"))))
+
+
 class CompanyCertification(models.Model):
     """A certification a firm holds, with its expiry date where known."""
 
@@ -111,6 +141,8 @@ class CompanyCertification(models.Model):
         Certification, verbose_name=_("certification"), on_delete=models.CASCADE, related_name="holder_links"
     )
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
+
+    objects = CompanyCertificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["certification__code"]
@@ -123,10 +155,6 @@ class CompanyCertification(models.Model):
 
     def __str__(self) -> str:
         return labelled(self.company, self.certification)
-
-    def is_expired(self, on: datetime.date | None = None) -> bool:
-        """Whether the certificate had expired by ON (today in Japan): an expired one does not count for scoring."""
-        return self.expires_on is not None and self.expires_on < (on or timezone.localdate())
 
 
 class Company(models.Model):

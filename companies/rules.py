@@ -13,6 +13,26 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.roles import is_consultant
 
+# The profile's own columns a caller may set (companies.services `data`, the admin's form) and the ones a version
+# covers (companies.versions); the two relations, areas and certifications, are handled apart.
+PROFILE_FIELDS = (
+    "slug",
+    "name",
+    "country",
+    "size",
+    "founded",
+    "website",
+    "description",
+    "trl",
+    "export_control_notes",
+    "itar_controlled",
+    "ear_controlled",
+    "dsgl_controlled",
+    "japan_presence",
+    "contact_email",
+    "source_url",
+    "alert_threshold",
+)
 # Consultants only.
 RESERVED_FIELDS = ("slug", "name", "country", "size", "founded", "source_url")
 # What a firm's own editors may change.
@@ -47,6 +67,14 @@ def reserved_fields_check(*, user: User | AnonymousUser | None, sent: Iterable[s
     refused = sorted(set(sent) & set(reserved_for(user)))
     if refused:
         raise ValidationError({name: RESERVED_MESSAGE for name in refused})
+
+
+def unchanged_fields(*, before: Any, after: Mapping[str, Any]) -> set[str]:
+    """The profile fields in AFTER that keep BEFORE's stored value. These are not judged again on an update: a value
+    stored under an older rule (an http:// website from before the https-only rule, a founding year the API once
+    took, a name another firm has since been given) must not block an edit of something else. The service, the
+    profile form and the admin's form all ask here; a new value is judged by today's rules."""
+    return {name for name in PROFILE_FIELDS if name in after and after[name] == getattr(before, name)}
 
 
 def reserved_changes(*, before: Any, after: Mapping[str, Any]) -> list[str]:

@@ -19,7 +19,7 @@ def company_list(*, user: User | AnonymousUser, params: QueryDict | None = None)
 
 def company_profile_queryset(*, user: User | AnonymousUser) -> QuerySet[Company]:
     """The firms whose profile USER may open, with the areas and certifications the page shows."""
-    certifications = CompanyCertification.objects.select_related("certification")
+    certifications = CompanyCertification.objects.with_expired().select_related("certification")
     return Company.objects.visible_to(user).prefetch_related(
         "technology_areas", Prefetch("certification_links", queryset=certifications)
     )
@@ -41,5 +41,4 @@ def company_for_edit(*, user: User | AnonymousUser, slug: str) -> Company:
 
 def company_certifications_expired(*, company: Company) -> list[CompanyCertification]:
     """The certificates COMPANY lists whose expiry date has passed: kept on the profile, but not counted for scoring."""
-    links = company.certification_links.select_related("certification").exclude(expires_on=None)
-    return [link for link in links if link.is_expired()]
+    return list(company.certification_links.expired().select_related("certification"))

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from companies.bulk import rows_insert
 from companies.models import Company, CompanyCertification, Membership
-from companies.rules import reserved_changes, reserved_fields_check
+from companies.rules import PROFILE_FIELDS, reserved_changes, reserved_fields_check, unchanged_fields
 from companies.versions import company_version_check
 from matching import dispatch  # the one upward hook: "this firm changed, rescore it" (docs/architecture.md)
 from portal.models import SecretLink
@@ -28,30 +28,11 @@ from portal.reasons import reason_stored
 from portal.secret_links import secret_links_revoke
 from programmes.models import Certification, TechnologyArea
 
-# The profile fields a caller may set through `data`; the two relations are handled apart.
 # Profile fields the scorer never reads: changing only these needs no rescore.
 UNSCORED_FIELDS = frozenset({"alert_threshold"})
 # The history reason of a profile edit whose caller gave none (stored in English, shown in the reader's language).
 PROFILE_EDITED = gettext_noop("Profile edited")
-
-PROFILE_FIELDS = (
-    "slug",
-    "name",
-    "country",
-    "size",
-    "founded",
-    "website",
-    "description",
-    "trl",
-    "export_control_notes",
-    "itar_controlled",
-    "ear_controlled",
-    "dsgl_controlled",
-    "japan_presence",
-    "contact_email",
-    "source_url",
-    "alert_threshold",
-)
+# The two relations a caller may set through `data` beside companies.rules.PROFILE_FIELDS.
 RELATION_FIELDS = ("technology_areas", "certifications")
 
 # An area or certification given as a record or as its primary key.
@@ -262,9 +243,9 @@ def _split(data: Mapping[str, Any]) -> tuple[dict[str, Any], AreasArg | None, Ce
 def _full_clean(company: Company, *, derived_slug: bool, before: Company | None = None) -> None:
     """full_clean(), naming the name rather than the slug when the slug was derived from it.
 
-    On an update (BEFORE is the stored row) only what the update changes is judged: a value stored under an older
-    rule (a founding year the API once took, a name another firm has since been given) must not block an edit of
-    something else, least of all by a firm's staff, who may not change those fields.
+    On an update (BEFORE is the stored row) only what the update changes is judged (companies.rules.unchanged_fields):
+    a value stored under an older rule must not block an edit of something else, least of all by a firm's staff,
+    who may not change some of those fields.
     """
     errors: dict[str, list[str]] = {}
     try:
@@ -277,8 +258,7 @@ def _full_clean(company: Company, *, derived_slug: bool, before: Company | None 
             if not company.slug:
                 errors["name"] = [_("The name needs at least one letter or digit.")]
     if before is not None:
-        kept = [name for name in errors if name in PROFILE_FIELDS and getattr(company, name) == getattr(before, name)]
-        for name in kept:
+        for name in unchanged_fields(before=before, after={name: getattr(company, name) for name in errors}):
             errors.pop(name)
     renamed = before is None or company.name.strip().casefold() != before.name.strip().casefold()
     if renamed and "name" not in errors and company.name:

@@ -20,6 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from companies.models import Company
+from companies.rules import PROFILE_FIELDS
 from portal.text import localised, punct
 from portal.versions import (
     ANY_VERSION,
@@ -33,26 +34,8 @@ from portal.versions import (
 )
 from programmes.models import Certification, TechnologyArea
 
-# The profile's own columns a person edits (companies.services.PROFILE_FIELDS), and its two relations: the areas
+# The profile's own columns a person edits (companies.rules.PROFILE_FIELDS), and its two relations: the areas
 # it ticks (a set of ids) and the certifications it holds ({certification id: expiry or None}).
-SCALAR_FIELDS = (
-    "slug",
-    "name",
-    "country",
-    "size",
-    "founded",
-    "website",
-    "description",
-    "trl",
-    "export_control_notes",
-    "itar_controlled",
-    "ear_controlled",
-    "dsgl_controlled",
-    "japan_presence",
-    "contact_email",
-    "source_url",
-    "alert_threshold",
-)
 AREAS, CERTIFICATIONS = "technology_areas", "certifications"
 
 
@@ -122,7 +105,7 @@ def _held_said(certification: Certification, expires_on: datetime.date | None) -
 
 def company_values(company: Any) -> dict[str, Any]:
     """The profile's edited fields by name as stored: the firm now, or one of its history rows."""
-    values = {name: Company._meta.get_field(name).get_prep_value(getattr(company, name)) for name in SCALAR_FIELDS}
+    values = {name: Company._meta.get_field(name).get_prep_value(getattr(company, name)) for name in PROFILE_FIELDS}
     if isinstance(company, Company):
         areas = company.technology_areas.values_list("pk", flat=True)
         held = company.certification_links.values_list("certification_id", "expires_on")
@@ -142,7 +125,7 @@ def posted_values(posted: Mapping[str, Any]) -> dict[str, Any]:
             values[name] = frozenset(_pk(area) for area in value)
         elif name == CERTIFICATIONS:
             values[name] = {_pk(cert): expires for cert, expires in value.items()}
-        elif name in SCALAR_FIELDS:
+        elif name in PROFILE_FIELDS:
             values[name] = Company._meta.get_field(name).get_prep_value(value)
     return values
 

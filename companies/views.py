@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView
 
 from companies.confirmations import with_rescore_note, works_for
 from companies.forms import CertificationsHeldFormSet, CompanyForm, profile_conflict_refill
-from companies.models import Company
+from companies.models import Company, website_outdated
 from companies.selectors import (
     company_certifications_expired,
     company_for_edit,
@@ -81,6 +81,7 @@ class CompanyDetailView(LoginRequiredMixin, DetailView):
         panels = [provider(self.request, company) for provider in _area_suggestions]
         return super().get_context_data(
             can_edit=can_edit,
+            website_outdated=website_outdated(company.website) if can_edit else None,
             history=history,
             area_suggestions=[row for panel in panels for row in panel["suggestions"]],
             dismissed_areas=[row for panel in panels for row in panel["dismissed"]],

@@ -150,9 +150,8 @@ def scoring_companies(
     for company_id, slug in through.objects.filter(related).values_list("company_id", "technologyarea__slug"):
         areas[company_id].append(slug)
     certs: dict[int, list[str]] = defaultdict(list)
-    valid = Q(expires_on__isnull=True) | Q(expires_on__gte=today)
-    for company_id, code in CompanyCertification.objects.filter(valid, related).values_list(
-        "company_id", "certification__code"
+    for company_id, code in (
+        CompanyCertification.objects.valid(today).filter(related).values_list("company_id", "certification__code")
     ):
         certs[company_id].append(code)
     marks = _feedback_marks(related)  # workspace (#14)

@@ -1,14 +1,12 @@
 """One FilterSet per listed model, shared by the web listing and the API (STYLE.md, "Filters")."""
 
-import unicodedata
-
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Introduction, Partner
 from portal.filters import ModelMultipleChoiceFilter, MultipleChoiceFilter
-from portal.search import term_q
+from portal.search import search_terms, term_q
 from portal.text import is_kana_reading, kana_sort_key
 from programmes.models import TechnologyArea
 
@@ -49,19 +47,12 @@ class IntroductionFilterSet(django_filters.FilterSet):
 
 
 def partners_search(queryset: QuerySet, value: str) -> QuerySet:
-    """Partners with each word of VALUE in a name, a short name (MHI: whole words, portal.search), the capabilities
-    or the city, for the listing, the API and the admin. NFKC first, so full-width ＮＥＣ and half-width ｿﾆｰ are
-    found; a reading matches in either kana, with or without voicing marks, spaces or the middle dot."""
-    for term in unicodedata.normalize("NFKC", value).split():
+    """Partners with each word of VALUE in a name, a short name, the capabilities or the city, for the listing, the
+    API and the admin. Words match as everywhere else (portal.search): Latin ones where a word starts, acronyms whole
+    ("AI" is not air, "MHI" not a word inside another), Japanese anywhere; full-width ＮＥＣ and half-width ｿﾆｰ are
+    made plain first. A reading matches in either kana, with or without voicing marks, spaces or the middle dot."""
+    for term in search_terms(value):
         key = kana_sort_key(term) if is_kana_reading(term) else ""
-        queryset = queryset.filter(
-            Q(name__icontains=term)
-            | Q(name_ja__icontains=term)
-            | term_q(["short_names"], term)
-            | (Q(name_sort__contains=key) if key else Q())
-            | Q(capabilities__icontains=term)
-            | Q(capabilities_ja__icontains=term)
-            | Q(city__icontains=term)
-            | Q(city_ja__icontains=term)
-        )
+        fields = ["name", "name_ja", "short_names", "capabilities", "capabilities_ja", "city", "city_ja"]
+        queryset = queryset.filter(term_q(fields, term) | (Q(name_sort__contains=key) if key else Q()))
     return queryset

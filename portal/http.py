@@ -93,12 +93,29 @@ LOCAL_NAME_SUFFIXES = (".localhost", ".local", ".internal", ".home.arpa")
 
 def host_is_public(host: str) -> bool:
     """Whether HOST, as written, names a public internet host, without resolving it: a public IP address (the rule
-    `address_allowed` applies to every resolved address), or a dotted name outside those reserved for local use."""
+    `address_allowed` applies to every resolved address), or a dotted name outside those reserved for local use.
+
+    An address in one of the short forms C's inet_aton reads, which browsers and resolvers also accept (127.1,
+    0177.0.0.1, 0x7f.1, 2130706433: all 127.0.0.1; 10.1 is 10.0.0.1), is refused whatever it stands for, as is a name
+    whose last label is all digits: no public site is written so, and the form hides where it leads."""
     try:
         return address_allowed(host, allow_private=False)
-    except ValueError:  # not an IP address: a name
+    except ValueError:  # not an IP address as written in full: a name, or a short form of one
         name = host.rstrip(".").lower()
-        return "." in name and not name.endswith(LOCAL_NAME_SUFFIXES)
+        return (
+            "." in name
+            and not name.endswith(LOCAL_NAME_SUFFIXES)
+            and not name.rsplit(".", 1)[-1].isdigit()
+            and not _inet_aton_form(name)
+        )
+
+
+def _inet_aton_form(name: str) -> bool:
+    try:
+        socket.inet_aton(name)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def check_address(url: str, *, allow_private: bool | None = None) -> tuple[str, ...]:

@@ -130,3 +130,16 @@ def test_the_check_catches_an_upward_import_and_a_ring():
     graph = {"programmes.a": {"web.b"}, "web.b": {"programmes.a"}, "companies.c": {HOOK}, HOOK: set()}
     assert upward_imports(graph) == {("programmes.a", "web.b")}
     assert import_rings(graph) == [["programmes.a", "web.b"]]
+
+
+def test_no_template_tag_module_imports_a_views_module():
+    """Tags load with every template (and web.calendar imports them): a views module pulled in with them loads a
+    page's whole import tree and invites rings. What a tag shares with a view lives in a plain module."""
+    graph = _graph()
+    assert {
+        (name, target)
+        for name, targets in graph.items()
+        if ".templatetags." in name
+        for target in targets
+        if target.split(".")[-1] == "views" or ".views." in target
+    } == set()

@@ -48,6 +48,7 @@ from workspace.services import (
     workspace_can_edit,
     workspace_edit_check,
 )
+from workspace.undo import undo_feedback_tag
 from workspace.versions import PipelineEntryConflict, entry_field_label, entry_value_said
 
 HISTORY_ROWS = 20
@@ -251,10 +252,6 @@ def _rescore_said(request: HttpRequest, company: Company, done: str, *, rescored
     return with_rescore_note(done, mine=works_for(request.user, company))
 
 
-# The extra tag of a "hidden from your matches" message, followed by ":<firm>:<record>": its Undo button's target.
-UNDO_FEEDBACK = "undo-feedback"
-
-
 @login_required
 @require_POST
 def feedback_give(request: HttpRequest, company_slug: str, opportunity_slug: str) -> HttpResponse:
@@ -267,7 +264,7 @@ def feedback_give(request: HttpRequest, company_slug: str, opportunity_slug: str
         hidden = _("“%(title)s” is hidden from your matches.") % {"title": localised(opportunity)}
         # The message carries an Undo button (templates/base.html): a POST to feedback_withdraw, which only the
         # firm's editors may make, as only they could give the feedback.
-        undo = f"{UNDO_FEEDBACK}:{company.slug}:{opportunity.slug}"
+        undo = undo_feedback_tag(company_slug=company.slug, opportunity_slug=opportunity.slug)
         messages.success(request, _rescore_said(request, company, hidden, rescored=given.rescored), extra_tags=undo)
     elif "reason" in form.errors:
         messages.error(request, _("Choose a reason from the list."))

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils.http import quote_etag
 from django.utils.translation import gettext_lazy, gettext_noop
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
@@ -14,7 +14,7 @@ from companies.models import Company
 from companies.selectors import company_profile_queryset
 from companies.services import company_create, company_update
 from companies.versions import CompanyConflict, company_version
-from portal.api.conditional import ConditionalRetrieveMixin, if_match_version, precondition_failed
+from portal.api.conditional import ConditionalRetrieveMixin, if_match_parameter, if_match_version, precondition_failed
 from portal.api.created import created_location
 from portal.roles import is_consultant
 
@@ -35,16 +35,10 @@ class CanEditCompany(BasePermission):
         return request.method in SAFE_METHODS or Company.objects.editable_by(request.user).filter(pk=obj.pk).exists()
 
 
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    OpenApiParameter.HEADER,
-    required=False,
-    description=(
-        "The firm's ETag as the client last read it (GET sends it; so do PUT's and PATCH's answers): the change is"
-        " made only if nobody changed the profile since (its fields, areas or certifications), else 412 and nothing"
-        " is changed. Left out, the change is made whatever happened meanwhile, as before."
-    ),
+IF_MATCH = if_match_parameter(
+    record="the firm",
+    answers="PUT's and PATCH's",
+    covers="The ETag covers the profile's fields, areas and certifications.",
 )
 STALE = OpenApiResponse(
     description="The profile changed since the copy the If-Match ETag names: nothing was changed. GET it again,"

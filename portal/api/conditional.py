@@ -9,10 +9,27 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_etags, quote_etag
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.response import Response
 
 from portal.versions import ANY_VERSION
+
+
+def if_match_parameter(*, record: str, answers: str, covers: str) -> OpenApiParameter:
+    """The If-Match header of a detail that can be written, as the schema documents it (the firm, a pipeline entry):
+    RECORD names it ("the firm"), ANSWERS the writes whose answers send the ETag, COVERS what a change of it means."""
+    return OpenApiParameter(
+        "If-Match",
+        str,
+        OpenApiParameter.HEADER,
+        required=False,
+        description=(
+            f"{record.capitalize()}'s ETag as the client last read it (GET sends it; so do {answers} answers): the"
+            f" change is made only if nobody changed {record} since, else 412 and nothing is changed. {covers} Left"
+            " out, the change is made whatever happened meanwhile, as before."
+        ),
+    )
 
 
 def representation_etag(request, data: object) -> str:

@@ -36,3 +36,14 @@ def slugs(params: dict) -> list[str]:
 )
 def test_each_filter_narrows_the_firms(firms, params, expected):
     assert slugs(params) == expected
+
+
+def test_the_search_finds_an_acronym_as_a_word_not_inside_others(db):
+    CompanyFactory(slug="targeting", description="AI targeting for counter-drone systems")
+    CompanyFactory(slug="airframes", description="Airframes and air defence radars")
+    CompanyFactory(slug="kobe-ai", name="神戸AI", description="量子技術の研究")
+
+    assert slugs({"q": "AI"}) == ["kobe-ai", "targeting"]
+    assert slugs({"q": "ＡＩ"}) == ["kobe-ai", "targeting"]  # full-width, as a Japanese keyboard types it
+    assert slugs({"q": "air"}) == ["airframes"]
+    assert slugs({"q": "量子"}) == ["kobe-ai"]  # Japanese is matched anywhere

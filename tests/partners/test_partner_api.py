@@ -3,6 +3,7 @@
 import pytest
 
 from tests.api.conftest import assert_golden
+from tests.partners.conftest import make_partner
 
 
 def slugs(response) -> list[str]:
@@ -67,3 +68,11 @@ def test_the_partner_pages_show_the_same_filter_in_both_languages(anon_client, p
     text = english.content.decode()
     assert "It Prime" in text and "Shipyard Kk" in text and "Drone Startup" not in text
     assert "造船" in japanese.content.decode() and "Navy of Somewhere" in japanese.content.decode()
+
+
+def test_the_search_finds_an_acronym_as_a_word_not_inside_others(anon_client, partners, areas):
+    make_partner("ai-house", role="startup", areas={}, capabilities="AI targeting for counter-drone systems.")
+    make_partner("air-works", role="startup", areas={}, capabilities="Airframes and air defence radars.")
+
+    assert slugs(anon_client.get("/api/v1/partners/?q=AI")) == ["ai-house"]
+    assert slugs(anon_client.get("/api/v1/partners/?q=air")) == ["air-works"]

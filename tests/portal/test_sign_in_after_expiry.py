@@ -38,7 +38,16 @@ def test_the_forms_own_next_field_wins_and_the_language_is_kept(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("referer", ["https://evil.example/phish/", "//evil.example/", ""])
+@pytest.mark.parametrize(
+    "referer",
+    [
+        "https://evil.example/phish/",
+        "//evil.example/",
+        "",
+        "http://testserver//evil.example/x",  # this site, but its path alone reads as another site
+        "http://testserver/\\evil.example/",
+    ],
+)
 def test_another_sites_page_is_never_the_way_back(client, referer):
     pressed = client.post("/my/matches/tick-area/", {"next": "https://evil.example/"}, HTTP_REFERER=referer)
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from portal.reasons import reason_text
 from portal.search import highlight_pattern
 from portal.text import full_stop, localised, localised_field, localised_lang, punct
-from workspace.views import UNDO_FEEDBACK
+from workspace.undo import undo_feedback_target
 
 register = template.Library()
 
@@ -233,7 +233,5 @@ def minutes(duration: datetime.timedelta | None) -> int:
 @register.filter
 def feedback_undo(message) -> tuple[str, str] | None:
     """The (firm, record) slugs whose "not relevant" MESSAGE offers to undo, from its extra tag
-    (workspace.views.UNDO_FEEDBACK); None for any other message."""
-    kind, _sep, target = (message.extra_tags or "").partition(":")
-    company, _sep, opportunity = target.partition(":")
-    return (company, opportunity) if kind == UNDO_FEEDBACK and company and opportunity else None
+    (workspace.undo); None for any other message."""
+    return undo_feedback_target(message.extra_tags)

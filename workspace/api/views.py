@@ -12,7 +12,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from companies.models import Company
-from portal.api.conditional import ConditionalRetrieveMixin, if_match_version, precondition_failed
+from portal.api.conditional import (
+    ConditionalRetrieveMixin,
+    if_match_parameter,
+    if_match_version,
+    precondition_failed,
+)
 from portal.api.created import created_location
 from portal.api.permissions import IsConsultant
 from programmes.models import Opportunity
@@ -43,16 +48,12 @@ class FirmMixin:
         return get_object_or_404(Company.objects.visible_to(self.request.user), slug=self.kwargs["company_slug"])
 
 
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    OpenApiParameter.HEADER,
-    required=False,
-    description=(
-        "The entry's ETag as the client last read it (GET sends it; so do PUT's answers): the change is made only if"
-        " nobody changed the entry since, else 412. The ETag names the entry's own version (stage, owner, due date,"
-        " note): a change of the record's title or deadline alone leaves it as it was. `*`: only if the entry exists."
-        " Left out, the change is made whatever happened meanwhile, as before."
+IF_MATCH = if_match_parameter(
+    record="the entry",
+    answers="PUT's",
+    covers=(
+        "The ETag names the entry's own version (stage, owner, due date, note): a change of the record's title or"
+        " deadline alone leaves it as it was. `*`: only if the entry exists."
     ),
 )
 IF_NONE_MATCH = OpenApiParameter(
