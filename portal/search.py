@@ -21,6 +21,7 @@ punctuation, nothing else.
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from django.db.models import Q
 
@@ -128,3 +129,12 @@ def highlight_pattern(query: str) -> re.Pattern[str] | None:
         end = f"(?:s?(?![{WORD_CHAR}]))" if ends_word else ""
         alternatives.append(f"(?<![{WORD_CHAR}]){PHRASE_GAP.join(re.escape(word) for word in words)}{end}")
     return re.compile("(" + "|".join(f"(?:{alternative})" for alternative in alternatives) + ")", re.IGNORECASE)
+
+
+def entries_found(query: str, entries: Iterable[str]) -> list[str]:
+    """The ENTRIES (a keyword list's or an area lexicon's) in which a word of QUERY is found, by the filter's rule:
+    for saying why a record matched when the words are in no text the listing shows."""
+    pattern = highlight_pattern(query)
+    if pattern is None:
+        return []
+    return [entry for entry in entries if isinstance(entry, str) and pattern.search(entry)]
