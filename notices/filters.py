@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notices.models import Notice
 from programmes.filters import areas_in_reading_order, country_choices, country_upper
-from programmes.models import Opportunity
+from programmes.models import Opportunity, TechnologyArea
 
 
 def _public_records(request) -> QuerySet:
@@ -15,7 +15,8 @@ def _public_records(request) -> QuerySet:
 
 
 class NoticeFilterSet(django_filters.FilterSet):
-    """Notices affecting a record (slug), a country (ISO code) or a technology area (slug).
+    """Notices affecting a record (slug), a country (ISO code) or a technology area (slug); a notice naming no country
+    or no area applies to every one.
 
     A slug or code that names nothing is a 400 naming the parameter, as on the records' filters: an empty list
     would read as "no notice affects it".
@@ -29,11 +30,11 @@ class NoticeFilterSet(django_filters.FilterSet):
         help_text=_("A record's slug (published or archived)."),
     )
     area = django_filters.ModelChoiceFilter(
-        field_name="technology_areas",
         to_field_name="slug",
         queryset=areas_in_reading_order,
+        method="filter_area",
         label=_("Technology area"),
-        help_text=_("Technology area slug."),
+        help_text=_("Technology area slug: notices naming this area, or naming none (they apply to any area)."),
     )
     country = django_filters.ChoiceFilter(
         choices=country_choices,
@@ -52,3 +53,8 @@ class NoticeFilterSet(django_filters.FilterSet):
     def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Notices naming the country, or naming none (they affect everyone)."""
         return queryset.filter(Q(countries="") | Q(countries__contains=value))
+
+    def filter_area(self, queryset: QuerySet, name: str, value: TechnologyArea) -> QuerySet:
+        """Notices naming the area, or naming none (they apply to any area, as the page says), as `country` reads
+        countries. One join: a notice names an area once, so no notice is listed twice."""
+        return queryset.filter(Q(technology_areas=value) | Q(technology_areas=None))

@@ -329,10 +329,14 @@ class OpportunityFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Every word must be found (portal.search: Latin words where a word starts, acronyms as whole words,
-        Japanese anywhere) in the title, summary, description, keywords, an area's name (English or Japanese) or
-        its lexicon."""
+        Japanese anywhere, a quoted phrase as its words in order) in the title, summary, description, keywords, an
+        area's name (English or Japanese) or its lexicon. A search with no letter or digit ("[", ",") finds nothing:
+        it has no word to find, and the listing says so."""
         area_fields = [f"technology_areas__{field}" for field in SEARCHED_AREA_FIELDS]
-        for term in search_terms(value):
+        terms = search_terms(value)
+        if not terms:
+            return queryset.none()
+        for term in terms:
             in_area = Opportunity.objects.filter(term_q(area_fields, term)).values("pk")
             queryset = queryset.filter(term_q(SEARCHED_FIELDS, term) | Q(pk__in=in_area))
         return queryset

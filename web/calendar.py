@@ -58,8 +58,7 @@ def opportunity_events(opportunity: Opportunity, *, absolute_url: Callable[[str]
         event.add("summary", title)
         event.add("dtstart", opportunity.starts_on)
         event.add("dtend", _day_after(last))  # DTEND of an all-day entry is exclusive
-        if opportunity.venue:
-            event.add("location", _said(opportunity, "venue"))
+        _add_venue(event, opportunity)
         event.add("description", description)
         return [event]
     if opportunity.closes_on:
@@ -75,6 +74,12 @@ def opportunity_events(opportunity: Opportunity, *, absolute_url: Callable[[str]
     return []
 
 
+def _add_venue(event: Event, opportunity: Opportunity) -> None:
+    """The record's venue as the entry's LOCATION, in the feed's language (English labelled on /ja/), if it has one."""
+    if opportunity.venue:
+        event.add("location", _said(opportunity, "venue"))
+
+
 def _expected_event(opportunity: Opportunity, *, description: str, absolute_url: Callable[[str], str]) -> Event:
     """An edition with only an expected window: TENTATIVE, spanning the window, with its basis (issue #13)."""
     suffix = "event" if opportunity.kind == Opportunity.Kind.EVENT else "deadline"
@@ -84,6 +89,7 @@ def _expected_event(opportunity: Opportunity, *, description: str, absolute_url:
     event.add("dtend", _day_after(opportunity.expected_until))
     event.add("status", "TENTATIVE")
     event.add("transp", "TRANSPARENT")
+    _add_venue(event, opportunity)  # as curated: "Sydney (expected)" where the place is expected too, as the page says
     basis = _("Dates not announced; expected window %(basis)s.") % {"basis": _said(opportunity, "expected_basis")}
     event.add("description", "\n\n".join([basis, description]))
     return event

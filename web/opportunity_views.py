@@ -29,6 +29,7 @@ from portal.filters import filter_errors_response
 from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
+from portal.search import search_terms
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word, one_decimal
 from portal.text import localised, reading_japanese
 from programmes.filters import PUBLISHED_ONLY, OpportunityFilterSet, country_choices, listing_params, open_read
@@ -164,6 +165,7 @@ class OpportunityListView(ForgivingPaginationMixin, ListView):
             active_filters=_active_filters(self.filterset.data, self.filterset.form),
             open_only=_open_only(self.filterset.data),
             query=self.request.GET.get("q", ""),
+            query_words=search_terms(self.request.GET.get("q", "")),
             querystring=query.urlencode(),
             include_closed_query=_query_with(self.filterset.data, open=""),
             expected_left_out=list(self.filterset.expected_left_out()),

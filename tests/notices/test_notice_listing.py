@@ -64,12 +64,29 @@ def test_the_listing_filters_by_country_area_and_record_as_the_api_does(anon_cli
     for_lasers.records.add(call)
 
     cases = {"country=AU": ["applies-to-all"], "country=us": ["us-only", "applies-to-all"]}
-    cases |= {"area=directed-energy": ["laser-rule"], "record=laser-call": ["laser-rule"]}
+    # A notice naming no area applies to any area, as one naming no country applies to every country.
+    cases |= {"area=directed-energy": ["laser-rule", "us-only", "applies-to-all"], "record=laser-call": ["laser-rule"]}
     for query, expected in cases.items():
         page = anon_client.get(f"/notices/?{query}")
         api = anon_client.get(f"/api/v1/notices/?{query}").json()["results"]
         assert slugs(page) == [row["slug"] for row in api] == expected, query
     assert everyone.pk and for_us.pk
+
+
+def test_the_area_filter_keeps_notices_for_any_area_in_english_and_japanese_and_the_api(anon_client):
+    lasers = TechnologyAreaFactory(slug="directed-energy", name="Directed energy")
+    cyber = TechnologyAreaFactory(slug="cyber", name="Cyber")
+    notice("any-area", day="2026-01-01", title="Export rule for every field")
+    notice("cyber-only", day="2026-02-01").technology_areas.add(cyber)
+    notice("lasers-and-cyber", day="2026-03-01").technology_areas.add(lasers, cyber)
+
+    for path in ("/notices/", "/ja/notices/"):
+        response = anon_client.get(path, {"area": "directed-energy"})
+        assert slugs(response) == ["lasers-and-cyber", "any-area"], path
+    assert "2 notices" in anon_client.get("/notices/", {"area": "directed-energy"}).text
+    api = anon_client.get("/api/v1/notices/", {"area": "cyber"}).json()
+    assert [row["slug"] for row in api["results"]] == ["lasers-and-cyber", "cyber-only", "any-area"]
+    assert api["count"] == 3  # each notice once, though it names two areas
 
 
 def test_a_filter_value_the_page_cannot_read_is_named_beside_its_field_and_the_others_apply(anon_client):

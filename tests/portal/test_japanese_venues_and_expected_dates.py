@@ -53,6 +53,12 @@ def test_the_japanese_feed_says_the_basis_and_venue_in_japanese(anon_client, edi
     assert str(_feed(anon_client, "")["expo-dated-event@kakehashi"]["LOCATION"]) == "Tokyo"
 
 
+def test_an_expected_edition_has_its_venue_in_both_feeds_as_the_calendar_page_says(anon_client, editions):
+    assert str(_feed(anon_client, "")["expo-next-event@kakehashi"]["LOCATION"]) == "Sydney (expected)"
+    assert str(_feed(anon_client, "/ja")["expo-next-event@kakehashi"]["LOCATION"]) == "シドニー（見込み）"
+    assert "Sydney (expected)" in anon_client.get("/calendar/").text
+
+
 def test_english_left_in_the_japanese_feed_is_labelled(anon_client, editions):
     expected, dated = editions
     type(expected).objects.filter(pk=expected.pk).update(expected_basis_ja="", summary_ja="")

@@ -136,7 +136,8 @@ def test_searching_for_the_attack_itself_echoes_it_as_text(anon_client, hostile_
     body = response.content.decode()
     assert response.status_code == 200
     assert hostile_call in response.context["opportunities"]  # found, and highlighted piece by piece
-    assert "<mark>&lt;script&gt;alert(1)&lt;/script&gt;&lt;img</mark>" in body
+    # The "<" before the word is punctuation around it, not part of it (portal.search), so it is left unmarked.
+    assert "&lt;<mark>script&gt;alert(1)&lt;/script&gt;&lt;img</mark>" in body
     assert f'value="{escape(ATTACK)}"' in body  # the search box keeps the words, as an attribute value
     for piece in RAW_PIECES:
         assert piece not in body

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from portal.reasons import reason_text
-from portal.search import highlight_pattern
+from portal.search import entries_found, highlight_pattern
 from portal.text import full_stop, localised, localised_field, localised_lang, punct
 from workspace.undo import undo_feedback_target
 
@@ -89,6 +89,30 @@ def highlight(text, query: str | None) -> SafeString:
     return mark_safe(  # noqa: S308 (every piece is escaped above)
         "".join(f"<mark>{escape(piece)}</mark>" if i % 2 else escape(piece) for i, piece in enumerate(pieces))
     )
+
+
+# How many of a list's entries a result names as where the search found it.
+FOUND_ENTRIES_SHOWN = 3
+
+
+@register.simple_tag
+def search_found_in(opportunity, query: str | None) -> list[tuple[str, list[str]]]:
+    """(where, entries) for each list the listing does not show in which QUERY found OPPORTUNITY: its keywords and
+    each of its areas' lexicons ("EW" finds the electronic-warfare records through their area's lexicon, which no
+    row shows), so the row can say why it matched (portal.search: the filter's rule). Reads the prefetched areas."""
+    if not query:
+        return []
+    found = []
+    keywords = entries_found(query, opportunity.keywords or [])
+    if keywords:
+        found.append((_("its keywords"), keywords[:FOUND_ENTRIES_SHOWN]))
+    for link in opportunity.area_links.all():
+        area = link.technology_area
+        lexicon = entries_found(query, area.keywords or [])
+        if lexicon:
+            where = _("the terms of the area %(area)s") % {"area": localised(area)}
+            found.append((where, lexicon[:FOUND_ENTRIES_SHOWN]))
+    return found
 
 
 @register.filter
