@@ -50,9 +50,14 @@ def description_length_validate(value: str) -> None:
         )
 
 
+# Top-level names that never name a website on the internet (RFC 2606, RFC 6761, RFC 6762).
+RESERVED_NAME_SUFFIXES = (".test", ".example", ".invalid", ".localhost", ".local")
+
+
 def website_validate(value: str) -> None:
     """A firm's website, as its page links to it: https:// and a public host, never a local or private address (the
-    rule webhooks apply to resolved addresses, here without resolving). Forms, the admin, the API and the CSV import.
+    rule webhooks apply to resolved addresses, here without resolving), nor a name reserved for tests and examples,
+    nor a user name or password before the host. Forms, the admin, the API and the CSV import.
     """
     if not value:
         return
@@ -63,6 +68,17 @@ def website_validate(value: str) -> None:
         return  # malformed: the URL validator says so
     if parts.scheme.lower() != "https":
         raise ValidationError(_("Give the address starting with https://."), code="website_scheme")
+    if "@" in parts.netloc:  # user:pass@host: the firm's page would show the credentials to everyone
+        raise ValidationError(
+            _("Give the address without a user name or password: the firm's page shows it to everyone."),
+            code="website_userinfo",
+        )
+    if host.rstrip(".").lower().endswith(RESERVED_NAME_SUFFIXES):
+        raise ValidationError(
+            _("%(host)s is a name reserved for tests and examples, never a website: give the firm's public website."),
+            code="website_reserved",
+            params={"host": host},
+        )
     if not host_is_public(host):
         raise ValidationError(
             _("%(host)s is not a public address on the internet: give the firm's public website."),

@@ -42,6 +42,16 @@ class PartnerQuerySet(models.QuerySet):
         return self.for_listing().prefetch_related("sources", "programmes", "foreign_partnerships")
 
 
+def short_names_normalised(text: str) -> str:
+    """TEXT, a comma-separated list of short names ("MHI,, ,Mitsubishi HI, mhi"), as one clean list ("MHI,
+    Mitsubishi HI")."""
+    names: dict[str, str] = {}
+    for name in (part.strip() for part in text.split(",")):
+        if name:
+            names.setdefault(name.casefold(), name)
+    return ", ".join(names.values())
+
+
 class Partner(KanaReadingModel):
     """A Japanese organisation (a prime, supplier, start-up, research body or trading house) to team with.
 
@@ -143,6 +153,12 @@ class Partner(KanaReadingModel):
 
     def get_absolute_url(self) -> str:
         return reverse("partners:partner_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        """Short names are kept as one list: each trimmed, empty ones and repeats in any case dropped (the first as
+        written), joined by ", ". The admin, the curated load and partner_save all clean here."""
+        super().clean()
+        self.short_names = short_names_normalised(self.short_names)
 
     @property
     def city_shown(self) -> str:

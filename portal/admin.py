@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
@@ -106,7 +107,48 @@ def may_view_users(admin_site: admin.AdminSite, request: HttpRequest) -> bool:
     return user_admin.has_view_permission(request)
 
 
-class ConsultantHistoryAdmin(ConsultantOnlyMixin, SimpleHistoryAdmin):
+def errors_onto_form(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's refusal ERROR put on FORM: each message beside the field it names, and those naming no field of the
+    form (a read-only field, an inline's rule, a rule across fields) above it."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, texts in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, texts)
+
+
+class ServiceRefusalsMixin:
+    """A save the service refuses (a rule only it asks, such as a pipeline owner who is not an editor, or a race)
+    draws the form again with the service's words beside their fields and what was typed kept, like any invalid form:
+    nothing is saved (the admin's view is one transaction), and it is never a server error. Every admin that saves
+    through a service has it (ConsultantHistoryAdmin), so none catches refusals of its own."""
+
+    def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        except ValidationError as refusal:
+            if request.method != "POST" or getattr(request, "_service_refusal", None) is not None:
+                raise
+            request._service_refusal = refusal  # type: ignore[attr-defined]  # read by get_form on the second drawing
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
+        refusal = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):  # type: ignore[valid-type,misc]
+            """The posted form, invalid with the service's refusal."""
+
+            def _post_clean(self) -> None:
+                super()._post_clean()
+                errors_onto_form(self, refusal)
+
+        return RefusedForm
+
+
+class ConsultantHistoryAdmin(ServiceRefusalsMixin, ConsultantOnlyMixin, SimpleHistoryAdmin):
     """A consultants' admin whose history pages read in the reader's language: diffs by `ReadableChanges`, and
     the reasons code wrote (stored in English) translated, as the site's pages show them (portal.history).
 

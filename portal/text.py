@@ -42,6 +42,11 @@ JAPANESE_MARKS_FOR_LIBRARY_WORDS = (
     gettext_noop("Sint Maarten (Dutch part)"),
     gettext_noop("Virgin Islands (British)"),
     gettext_noop("Virgin Islands (U.S.)"),
+    # django-countries' Japanese uses names Japan's Ministry of Foreign Affairs has since changed or never used.
+    gettext_noop("Georgia"),  # not グルジア (renamed 2015)
+    gettext_noop("Luxembourg"),  # not ルクセンブルグ
+    gettext_noop("Maldives"),  # not モルジブ
+    gettext_noop("Palestine, State of"),  # not パレスチナ自治州
     gettext_noop("Toggle theme (current theme: auto)"),
     gettext_noop("Toggle theme (current theme: light)"),
     gettext_noop("Toggle theme (current theme: dark)"),

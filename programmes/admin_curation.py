@@ -8,10 +8,9 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
@@ -21,7 +20,6 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 
 from portal.admin import ConsultantHistoryAdmin
 from portal.reasons import REASON_MAX_LENGTH, reason_with_detail
-from programmes.services import validation_error_text
 
 # simple-history's admin pages (the history list and a past version) use these words and ship no Japanese for them.
 # Listed here so that makemessages keeps them in our catalogue, which Django reads before the package's own.
@@ -195,11 +193,3 @@ class CurationAdmin(ConsultantHistoryAdmin):
         name = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change"
         url = reverse(name, args=[quote(obj.pk)], current_app=self.admin_site.name)
         return format_html('{}: <a href="{}">{}</a>', label, url, obj)
-
-    def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
-        """A service refusal the form could not foresee (a race, a rule across rows) is a message, not a crash."""
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            self.message_user(request, _("Not saved: %s") % validation_error_text(error), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())

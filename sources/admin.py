@@ -11,12 +11,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin import ConsultantOnlyMixin
-from portal.text import localised
+from portal.text import full_stop, labelled, localised, localised_field, punct
 from programmes.services import validation_error_text
 from sources import selectors, services
 from sources.models import SourceChange, SourceFetch, SourceWatch
@@ -38,7 +41,7 @@ def _review_all(admin_view, request: HttpRequest, queryset: QuerySet, action: st
         except ValidationError as error:
             admin_view.message_user(request, f"{change}: {validation_error_text(error)}", messages.ERROR)
     if done:
-        label = services.REVIEW_ACTIONS[action]
+        label = gettext(services.REVIEW_ACTIONS[action])
         admin_view.message_user(request, _("%(n)d change(s) reviewed: %(label)s.") % {"n": done, "label": label})
 
 
@@ -73,10 +76,13 @@ class SourceChangeAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
         record = obj.watch.source.opportunity
         edit = reverse("admin:programmes_opportunity_change", args=[record.pk])
         history = reverse("admin:programmes_opportunity_history", args=[record.pk])
+        summary, summary_lang = localised_field(record, "summary")  # the Japanese one on /ja/, as public pages show
+        verified = date_format(record.last_verified_on, "DATE_FORMAT") if record.last_verified_on else "-"
         return format_html(
-            '<a href="{}">{}</a> ({}) · <a href="{}">{}</a><br>{}<br><span class="help">{}: {}</span>',
-            edit, record.title, record.slug, history, _("history"), record.summary,
-            _("last verified"), record.last_verified_on or "-",
+            '<a href="{}">{}</a> ({}) · <a href="{}">{}</a><br><span lang="{}">{}</span>'
+            '<br><span class="help">{}</span>',
+            edit, localised(record), record.slug, history, _("history"), summary_lang, summary,
+            labelled(_("last verified"), verified),
         )  # fmt: skip
 
     @admin.display(description=_("before and after"))
@@ -93,13 +99,19 @@ class SourceChangeAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("review"))
     def review_panel(self, obj: SourceChange) -> SafeString:
         if obj.status != SourceChange.Status.OPEN:
-            return format_html("{} ({}, {})", obj.get_status_display(), obj.reviewed_by, obj.reviewed_at)
+            when = date_format(timezone.localtime(obj.reviewed_at), "DATETIME_FORMAT") if obj.reviewed_at else "-"
+            done = format_html(
+                "{}{}{}, {}{}", obj.get_status_display(), punct(" ("), obj.reviewed_by or "-", when, punct(")")
+            )
+            if not obj.review_note:
+                return done
+            return format_html('{}<br><span class="help">{}</span>', done, labelled(_("note"), obj.review_note))
         buttons = "".join(
             format_html(
                 '<button type="submit" class="button" formaction="{}" name="review" value="{}">{}</button> ',
                 reverse("admin:sources_sourcechange_review", args=[obj.pk, action]),
                 action,
-                label,
+                gettext(label),
             )  # fmt: skip
             for action, label in services.REVIEW_ACTIONS.items()
         )
@@ -149,9 +161,9 @@ class SourceChangeAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
             services.source_change_review(
                 change=change, action=action, by=request.user, note=request.POST.get("review_note", "")[:200]
             )
-            self.message_user(request, _("Reviewed: %s.") % services.REVIEW_ACTIONS[action])
+            self.message_user(request, full_stop(labelled(_("Reviewed"), gettext(services.REVIEW_ACTIONS[action]))))
         except ValidationError as error:
-            self.message_user(request, validation_error_text(error), messages.ERROR)
+            self.message_user(request, " ".join(error.messages), messages.ERROR)  # the page shows the status already
         return HttpResponseRedirect(reverse("admin:sources_sourcechange_change", args=[pk]))
 
     def queue_view(self, request: HttpRequest) -> HttpResponse:

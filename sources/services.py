@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from portal import http
 from programmes import changes
@@ -157,10 +158,11 @@ def _change_record(watch: SourceWatch, *, old: str, new: str, now: datetime.date
 
 # --- reviews ------------------------------------------------------------------------------------------------
 
+# Stored in English in the record's history (as every reason is); pages show them with gettext.
 REVIEW_ACTIONS: dict[str, str] = {
-    SourceChange.Status.UPDATED: "updated the record",
-    SourceChange.Status.NO_CHANGE: "no change needed",
-    SourceChange.Status.IGNORED: "ignore this part of the page",
+    SourceChange.Status.UPDATED: gettext_noop("updated the record"),
+    SourceChange.Status.NO_CHANGE: gettext_noop("no change needed"),
+    SourceChange.Status.IGNORED: gettext_noop("ignore this part of the page"),
 }
 
 
@@ -171,7 +173,8 @@ def source_change_review(*, change: SourceChange, action: str, by: User | None, 
         raise ValidationError({"action": f"Unknown review action {action!r}; use one of {', '.join(REVIEW_ACTIONS)}."})
     change = SourceChange.objects.select_for_update().select_related("watch__source__opportunity").get(pk=change.pk)
     if change.status != SourceChange.Status.OPEN:
-        raise ValidationError({"status": f"This change was already reviewed ({change.get_status_display()})."})
+        said = gettext("This change was already reviewed (%(status)s).") % {"status": change.get_status_display()}
+        raise ValidationError({"status": said})
     opportunity = change.watch.source.opportunity
     reason = f"Source change #{change.pk} ({change.watch.source.url}) reviewed: {REVIEW_ACTIONS[action]}"
     if note:

@@ -4,11 +4,13 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from workspace.models import MatchFeedback, PipelineEntry
-from workspace.services import firm_editors
+from workspace.services import firm_editors, pipeline_owner_refusal
 from workspace.versions import (
     ENTRY_FIELDS,
     NO_ENTRY,
@@ -16,6 +18,25 @@ from workspace.versions import (
     pipeline_entry_merge,
     pipeline_entry_version,
 )
+
+
+class OwnerField(forms.ModelChoiceField):
+    """One of the firm's editors, by id; anyone else is refused in the service's words, a viewer of the firm by name
+    (workspace.services.pipeline_owner_refusal)."""
+
+    company: Company | None = None
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code != "invalid_choice" or self.company is None:
+                raise
+            user = User.objects.filter(pk=value).first() if str(value).isdigit() else None
+            name = user.get_username() if user is not None else None
+            raise ValidationError(
+                pipeline_owner_refusal(company=self.company, name=name), code="invalid_choice"
+            ) from error
 
 
 class PipelineEntryForm(forms.ModelForm):
@@ -27,12 +48,13 @@ class PipelineEntryForm(forms.ModelForm):
     class Meta:
         model = PipelineEntry
         fields = [name for name, _column in ENTRY_FIELDS]
+        field_classes = {"owner": OwnerField}
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, company: Company, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = firm_editors(company=company, keeping=self.instance.owner)
-        self.fields["owner"].error_messages["invalid_choice"] = _("The owner must be one of the firm's editors.")
+        self.fields["owner"].company = company
         if self.instance.pk is not None:
             self.fields["version"].initial = pipeline_entry_version(self.instance)
 

@@ -93,10 +93,16 @@ def _owner(company: Company, owner: object, current: User | None) -> User | None
     found = firm_editors(company=company, keeping=current).filter(username=name).first() if name else None
     if found is not None:
         return found
+    raise ValidationError({"owner": pipeline_owner_refusal(company=company, name=name)})
+
+
+def pipeline_owner_refusal(*, company: Company, name: str | None) -> str:
+    """Why the user NAME may not own the firm's pipeline entries: a viewer of the firm is named, anyone else is told
+    to choose an editor. The one wording for the service (API, admin) and the entry's page."""
     if name and Membership.objects.filter(company=company, user__username=name).exists():
         why = _("%(name)s is a viewer at the firm and cannot change its pipeline: choose one of its editors as owner.")
-        raise ValidationError({"owner": why % {"name": name}})
-    raise ValidationError({"owner": _("The owner must be one of the firm's editors.")})
+        return why % {"name": name}
+    return _("The owner must be one of the firm's editors.")
 
 
 @transaction.atomic

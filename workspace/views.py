@@ -166,6 +166,7 @@ def pipeline_detail_view(request: HttpRequest, company_slug: str, opportunity_sl
     shown = entry or PipelineEntry(company=company, opportunity=opportunity)  # removed: the form of what was typed
     form = PipelineEntryForm(request.POST or None, instance=shown, company=company)
     conflict: list[tuple[str, str]] = []
+    refused_for_conflict = False
     if request.method == "POST":
         workspace_edit_check(user=request.user, company=company)
         if form.is_valid():
@@ -176,6 +177,7 @@ def pipeline_detail_view(request: HttpRequest, company_slug: str, opportunity_sl
                     company=company, opportunity=opportunity, by=request.user, version=version, **data
                 )
             except PipelineEntryConflict as refused:
+                refused_for_conflict = True
                 conflict = _conflict_shown(refused)
                 conflict_refill(form, refused, drawn_from=version or "", posted=data)
                 shown = refused.entry or shown
@@ -192,7 +194,10 @@ def pipeline_detail_view(request: HttpRequest, company_slug: str, opportunity_sl
         "history": pipeline_entry_history(entry=shown, limit=HISTORY_ROWS) if shown.pk else [],
         "conflict": conflict,
     }
-    return render(request, "workspace/pipeline_detail.html", context)
+    # As on the profile page: a save refused because of what was typed is a 400, one refused because someone else
+    # saved or removed the entry meanwhile a 409.
+    status = 200 if request.method != "POST" else 409 if refused_for_conflict else 400
+    return render(request, "workspace/pipeline_detail.html", context, status=status)
 
 
 def _conflict_shown(conflict: PipelineEntryConflict) -> list[tuple[str, str]]:

@@ -37,7 +37,8 @@
   function addToCount(column, delta) {
     var count = column.querySelector(".count");
     var now = parseInt(count.textContent.replace(/[^0-9]/g, ""), 10) || 0;
-    count.textContent = "(" + (now + delta) + ")";
+    // Only the number changes: the brackets stay as the page wrote them (" (3)" in English, "（3）" in Japanese).
+    count.textContent = count.textContent.replace(/[0-9]+/, String(now + delta));
   }
 
   function moveCard(card, column) {

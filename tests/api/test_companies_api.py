@@ -19,7 +19,7 @@ def firm_a_profile(firm_a, records):
     firm_a.technology_areas.add(records["uav"], records["space"])
     firm_a.certification_links.create(certification=records["as9100"])
     firm_a.trl = 7
-    firm_a.website = "https://firm-a.example"
+    firm_a.website = "https://firm-a.example.com"
     firm_a.save()
     return firm_a
 

@@ -17,7 +17,7 @@ def _client_for(user) -> Client:
 
 def test_a_viewer_refused_a_firm_edit_reads_why_in_japanese(carol, firm_a):
     response = _client_for(carol).patch(
-        f"{API}/companies/firm-a/", {"website": "https://a.example"}, "application/json", HTTP_ACCEPT_LANGUAGE="ja"
+        f"{API}/companies/firm-a/", {"website": "https://a.example.com"}, "application/json", HTTP_ACCEPT_LANGUAGE="ja"
     )
     assert response.status_code == 403
     assert response.json() == {"detail": "変更できるのはコンサルタントとその企業の編集者だけです。"}
@@ -25,7 +25,7 @@ def test_a_viewer_refused_a_firm_edit_reads_why_in_japanese(carol, firm_a):
 
 def test_the_same_refusal_stays_english_without_a_language(carol, firm_a):
     response = _client_for(carol).patch(
-        f"{API}/companies/firm-a/", {"website": "https://a.example"}, "application/json"
+        f"{API}/companies/firm-a/", {"website": "https://a.example.com"}, "application/json"
     )
     assert response.status_code == 403
     assert response.json() == {"detail": "Only consultants and the firm's editors may change it."}

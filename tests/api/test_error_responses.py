@@ -146,7 +146,7 @@ def test_a_real_error_answer_is_documented_and_matches_the_schema(
 
 
 def test_a_viewers_write_is_a_documented_403(schema, carol_client, firm_a):
-    response = carol_client.patch(f"{API}/companies/firm-a/", {"website": "https://a.example"}, "application/json")
+    response = carol_client.patch(f"{API}/companies/firm-a/", {"website": "https://a.example.com"}, "application/json")
 
     assert response.status_code == 403
     assert_documented(schema, response, "/companies/{slug}/", "patch")

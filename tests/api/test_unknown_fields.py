@@ -36,7 +36,7 @@ def test_a_pipeline_put_may_send_back_what_a_get_answered(alice_client, alice, f
 
 
 def test_a_firm_patch_with_misspelt_fields_names_each_and_changes_nothing(alice_client, firm_a):
-    body = {"webstie": "https://firm-a.example", "alert_treshold": 5}
+    body = {"webstie": "https://firm-a.example.com", "alert_treshold": 5}
 
     response = alice_client.patch(f"{API}/companies/firm-a/", body, "application/json")
 
@@ -46,7 +46,7 @@ def test_a_firm_patch_with_misspelt_fields_names_each_and_changes_nothing(alice_
         "alert_treshold": ["Unknown field. Did you mean “alert_threshold”?"],
     }
     firm_a.refresh_from_db()
-    assert firm_a.website != "https://firm-a.example"
+    assert firm_a.website != "https://firm-a.example.com"
 
 
 def test_an_unknown_field_is_named_beside_the_known_fields_errors_nested_ones_too(alice_client, firm_a):

@@ -30,7 +30,7 @@ def test_the_changelist_links_to_the_upload_page(consultant_client, firm_a):
 
 
 def test_a_consultant_imports_a_good_file(consultant, consultant_client, uav, rescores):
-    content = HEADER + "Acme Drones,AU,sme,2015,https://acme.example,Small drones,uav,5,\n"
+    content = HEADER + "Acme Drones,AU,sme,2015,https://acme.example.com,Small drones,uav,5,\n"
 
     response = consultant_client.post(IMPORT_URL, {"file": upload(content)}, follow=True)
 
@@ -89,7 +89,7 @@ def test_a_bad_file_lists_every_problem_and_imports_nothing(consultant_client, u
 
 def test_an_oversized_upload_is_refused_with_a_clear_message(consultant_client, uav, settings):
     settings.COMPANY_IMPORT_MAX_BYTES = 100
-    content = HEADER + "Acme Drones,AU,sme,2015,https://acme.example,Small drones,uav,5,\n" * 3
+    content = HEADER + "Acme Drones,AU,sme,2015,https://acme.example.com,Small drones,uav,5,\n" * 3
 
     response = consultant_client.post(IMPORT_URL, {"file": upload(content)})
 

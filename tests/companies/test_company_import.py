@@ -19,7 +19,7 @@ from companies.models import Company, CompanyCertification
 from tests.factories import CertificationFactory, CompanyFactory, TechnologyAreaFactory
 
 HEADER = "name,country,size,founded,website,description,technology_areas,trl,certifications\n"
-GOOD = "Acme Photonics,AU,sme,2012,https://acme.example,Beam directors for lasers,directed-energy;space,6,as9100d\n"
+GOOD = "Acme Photonics,AU,sme,2012,https://acme.example.com,Beam directors for lasers,directed-energy;space,6,as9100d\n"
 
 
 @pytest.fixture
@@ -317,7 +317,7 @@ def test_a_row_whose_name_matches_an_existing_firm_updates_it(reference, rescore
 
     assert (result.created, result.updated) == (0, 1)
     existing.refresh_from_db()
-    assert (existing.size, existing.trl, existing.website) == ("sme", 6, "https://acme.example")
+    assert (existing.size, existing.trl, existing.website) == ("sme", 6, "https://acme.example.com")
     assert existing.contact_email == "a@acme.example"  # not an imported column: left alone
     assert list(existing.certification_links.values_list("pk", "expires_on")) == [(kept.pk, kept.expires_on)]
     assert existing.technology_areas.count() == 2
@@ -409,7 +409,7 @@ def test_a_consultant_reads_the_import_reason_in_their_language_with_the_file_na
 
 def ten_thousand_rows(last_row: str | None = None) -> bytes:
     lines = [
-        f"Firm {n},AU,sme,{1990 + n % 30},https://firm{n}.example,Makes part {n},{area},{1 + n % 9},\n"
+        f"Firm {n},AU,sme,{1990 + n % 30},https://firm{n}.example.com,Makes part {n},{area},{1 + n % 9},\n"
         for n, area in zip(range(10_000), itertools.cycle(["uav", "space"]), strict=False)
     ]
     if last_row is not None:

@@ -22,6 +22,12 @@ REFUSED = [
     ("https://localhost:8021/admin/", "localhost is not a public address on the internet"),
     ("https://10.0.0.1/", "10.0.0.1 is not a public address on the internet"),
     ("https://[::1]/", "::1 is not a public address on the internet"),
+    ("https://user:pass@ocius.com.au/", "Give the address without a user name or password"),
+    ("https://user@ocius.com.au/", "Give the address without a user name or password"),
+    ("https://example.test/", "example.test is a name reserved for tests and examples"),
+    ("https://www.firm.example/", "www.firm.example is a name reserved for tests and examples"),
+    ("https://firm.invalid./", "firm.invalid. is a name reserved for tests and examples"),
+    ("https://printer.local/", "printer.local is a name reserved for tests and examples"),
 ]
 
 

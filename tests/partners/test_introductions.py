@@ -493,3 +493,19 @@ def test_the_introductions_list_takes_the_same_queries_at_2_and_20_requests(
         response = consultant_client.get("/api/v1/introductions/?page_size=20")
 
     assert response.status_code == 200 and len(response.json()["results"]) == count
+
+
+def test_a_consultants_english_decline_reason_is_marked_in_english_on_the_japanese_page(
+    alice_client, consultant_client, partners
+):
+    pk = ask(alice_client).json()["id"]
+    reason = "The partner is not taking new suppliers this year."
+    body = {"status": "declined", "reason": reason}
+    assert consultant_client.patch(f"/api/v1/introductions/{pk}/", body, "application/json").status_code == 200
+
+    page = alice_client.get(f"/ja/my/introductions/{pk}/").content.decode()
+    section = page.split("コンサルタントから")[1].split("</p>")[0]
+
+    assert f'<p lang="en">{reason} <span class="badge badge-english" lang="ja">英語</span>' in section
+    english = alice_client.get(f"/my/introductions/{pk}/").content.decode()
+    assert "badge-english" not in english

@@ -97,3 +97,15 @@ def test_an_area_listed_twice_on_a_partner_is_named_and_nothing_is_saved(consult
     ]
     assert formset.forms[1].errors["technology_area"] == ["This area is already listed above."]
     assert list(drones.area_links.values_list("technology_area__slug", "weight")) == [("uav", 1.0)]
+
+
+def test_short_names_are_saved_trimmed_without_empty_entries_or_repeats(consultant_client, partners):
+    shipyard = partners["shipyard"]
+    data = _form_data(consultant_client.get(change_url(shipyard)))
+
+    response = consultant_client.post(change_url(shipyard), data | {"short_names": "MHI,, ,Mitsubishi HI, mhi,MHI "})
+
+    assert response.status_code == 302
+    shipyard.refresh_from_db()
+    assert shipyard.short_names == "MHI, Mitsubishi HI"
+    assert shipyard.history.latest().short_names == "MHI, Mitsubishi HI"  # and so the history records it

@@ -37,3 +37,15 @@ def test_a_partner_cited_only_by_low_sources_must_itself_be_low(db, tmp_path):
         " must be low (unverified) too."
     ]
     assert not Partner.objects.exists()
+
+
+def test_the_loader_keeps_short_names_as_one_clean_list(db, tmp_path):
+    source = ", short_names: ' KHI,,Kawasaki, khi ', sources: [{url: 'https://acme.example/news', title: News}]"
+    (tmp_path / "technology_areas.yaml").write_text(
+        "- {slug: uav, name: UAV, description: Drones, keywords: [UAS]}\n", encoding="utf-8"
+    )
+    (tmp_path / "partners.yaml").write_text(PARTNER % source, encoding="utf-8")
+
+    curated_load(directory=tmp_path)
+
+    assert Partner.objects.get(slug="acme-jp").short_names == "KHI, Kawasaki"

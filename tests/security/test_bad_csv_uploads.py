@@ -18,7 +18,7 @@ from companies.models import Company
 from tests.factories import CompanyFactory, TechnologyAreaFactory
 
 HEADER_LINE = ",".join(HEADER) + "\n"
-GOOD_ROW = "Acme Drones,AU,sme,2015,https://acme.example,Small drones,uav,5,\n"
+GOOD_ROW = "Acme Drones,AU,sme,2015,https://acme.example.com,Small drones,uav,5,\n"
 
 BAD_FILES = {
     "binary": (

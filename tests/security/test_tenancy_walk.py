@@ -150,7 +150,7 @@ ALICE_MARKERS = {
     "description": "alice-description-qx7 beam directors",
     "contact_email": "alice-contact-qx7@alicorp.example",
     "export_control_notes": "alice-export-notes-qx7 ITAR licence",
-    "website": "https://alice-website-qx7.example",
+    "website": "https://alice-website-qx7.example.com",
     "history_reason": "alice-history-reason-qx7",
     "reason": "alice-match-reason-qx7",
     "gap": "alice-gap-qx7: TRL 4 is below the minimum TRL 7",

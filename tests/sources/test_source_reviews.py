@@ -181,3 +181,41 @@ def test_the_queue_says_a_published_record_never_verified_was_never_verified(db,
     japanese = consultant_client.get("/ja/admin/sources/sourcechange/queue/").content.decode()
     assert "Fresh call</a> (deadline -; never verified)" in english
     assert "未確認" in japanese.split("Fresh call")[1][:40]
+
+
+def test_the_japanese_change_page_reviews_in_japanese_with_dates_as_the_site_writes_them(changed, consultant_client):
+    record = changed.watch.source.opportunity
+    record.title_ja, record.summary_ja = "エキスポ", "防衛装備の展示会。"
+    record.save()
+    url = f"/ja/admin/sources/sourcechange/{changed.pk}/change/"
+    page = consultant_client.get(url).content.decode()
+    assert "変更不要" in page and "記録を更新した" in page and "ページのこの部分を無視する" in page
+    assert "no change needed" not in page and "ignore this part of the page" not in page
+    assert ">エキスポ</a>" in page and '<span lang="ja">防衛装備の展示会。</span>' in page
+    assert "最終確認：2026年1月1日" in page  # not 2026-01-01
+
+    review = f"/ja/admin/sources/sourcechange/{changed.pk}/review/no_change/"
+    reviewed = consultant_client.post(review, {"review_note": "主催者に確認済み"}, follow=True)
+    said = [str(message) for message in reviewed.context["messages"]]
+    assert said == ["確認済み：変更不要。"]
+    changed.refresh_from_db()
+    when = timezone.localtime(changed.reviewed_at)
+    shown = f"変更不要（consultant, {when:%Y}年{when.month}月{when.day}日{when:%H:%M}）"
+    body = reviewed.content.decode()
+    assert shown in body, body[body.find("変更不要（") - 40 : body.find("変更不要（") + 80]
+    assert "+00:00" not in body and "メモ：主催者に確認済み" in body  # the note typed with the review is shown
+
+    again = consultant_client.post(f"/ja/admin/sources/sourcechange/{changed.pk}/review/updated/", follow=True)
+    assert [str(m) for m in again.context["messages"]] == ["この変更は確認済みです（変更不要）。"]
+
+
+def test_the_english_change_page_dates_the_review_day_month_year(changed, consultant_client):
+    consultant_client.post(f"/admin/sources/sourcechange/{changed.pk}/review/no_change/", {"review_note": "checked"})
+    changed.refresh_from_db()
+    when = timezone.localtime(changed.reviewed_at)
+
+    page = consultant_client.get(f"/admin/sources/sourcechange/{changed.pk}/change/").content.decode()
+
+    assert f"No change needed (consultant, {when.day} {when:%B %Y}, {when:%H:%M})" in page
+    assert "last verified: " + f"{timezone.localdate().day} {timezone.localdate():%B %Y}" in page
+    assert "note: checked" in page

@@ -40,7 +40,7 @@ def test_a_save_from_a_page_opened_before_someone_elses_save_is_refused_and_lose
 
     refused = alice_client.post(ENTRY_PAGE, staff_form | {"stage": "pursuing"})  # staff changes only the stage
 
-    assert refused.status_code == 200
+    assert refused.status_code == 409
     text = refused.text
     assert "consultant saved this entry after you opened it, changing: Notes." in text
     assert "Nothing was saved" in text
@@ -98,7 +98,7 @@ def test_a_save_after_a_colleague_removed_the_entry_keeps_what_was_typed_and_sav
 
     refused = alice_client.post(ENTRY_PAGE, staff_form | {"stage": "pursuing", "notes": "Budget approved."})
 
-    assert refused.status_code == 200
+    assert refused.status_code == 409
     assert "This entry was removed from the pipeline after you opened it." in refused.text
     form = refused.context["form"]
     assert (form["stage"].value(), form["notes"].value()) == ("pursuing", "Budget approved.")
@@ -116,7 +116,7 @@ def test_a_removed_entry_is_added_back_only_if_nobody_added_it_meanwhile(alice_c
 
     again = alice_client.post(ENTRY_PAGE, form_of(refused))
 
-    assert again.status_code == 200 and "Nothing was saved" in again.text
+    assert again.status_code == 409 and "Nothing was saved" in again.text
     assert PipelineEntry.objects.get().notes == KEN
 
 

@@ -85,7 +85,7 @@ def test_entry_form_sets_owner_due_date_and_notes(alice_client, alice, firm_a, c
 def test_owner_must_be_the_firms_staff(alice_client, alice, bob, firm_a, call):
     pipeline_entry_save(company=firm_a, opportunity=call, by=alice)
     response = alice_client.post(entry_url("laser-call"), {"stage": "preparing", "owner": bob.pk})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "owner" in response.context["form"].errors
     assert PipelineEntry.objects.get(company=firm_a).owner is None
 

@@ -28,9 +28,21 @@ def test_a_viewer_made_owner_on_the_page_is_refused_beside_the_field(alice_clien
 
     response = alice_client.post(ENTRY_PAGE, data)
 
-    assert response.status_code == 200
-    assert response.context["form"].errors["owner"] == ["The owner must be one of the firm's editors."]
+    assert response.status_code == 400
+    said = "carol is a viewer at the firm and cannot change its pipeline: choose one of its editors as owner."
+    assert response.context["form"].errors["owner"] == [said]  # as the API and the admin say it
     assert PipelineEntry.objects.get(pk=entry.pk).owner is None
+
+
+def test_an_owner_from_outside_the_firm_on_the_page_is_refused_with_a_400(alice_client, bob, entry):
+    form = alice_client.get(ENTRY_PAGE).context["form"]
+    data = {"stage": "watching", "owner": str(bob.pk), "due_on": "", "notes": "", "version": form["version"].value()}
+
+    response = alice_client.post(ENTRY_PAGE, data)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["owner"] == ["The owner must be one of the firm's editors."]
+    assert "bob" not in response.context["form"].errors["owner"][0]  # another firm's user is not named
 
 
 def test_a_viewers_board_says_what_a_viewer_can_do(carol, entry):

@@ -98,3 +98,25 @@ def test_saving_an_entry_unchanged_in_the_admin_writes_no_history_and_keeps_its_
     assert response.status_code == 302
     entry.refresh_from_db()
     assert (entry.history.count(), entry.updated_at) == (rows, updated_at)
+
+
+def test_a_viewer_or_a_non_member_made_owner_in_the_admin_is_refused_under_the_owner_field(
+    consultant_client, consultant, alice, carol, firm_a
+):
+    entry = pipeline_entry_save(company=firm_a, opportunity=CallFactory(title="Laser call"), by=alice, notes="Kept")
+    url = f"/admin/workspace/pipelineentry/{entry.pk}/change/"
+    form = {"company": firm_a.pk, "opportunity": entry.opportunity.pk, "stage": "won", "due_on": "", "notes": "New"}
+
+    for owner, said in [
+        (carol, "carol is a viewer at the firm and cannot change its pipeline: choose one of its editors as owner."),
+        (consultant, "The owner must be one of the firm&#x27;s editors."),
+    ]:
+        refused = consultant_client.post(url, form | {"owner": owner.pk})
+
+        assert refused.status_code == 200
+        assert refused.context["adminform"].form.errors["owner"] == [said.replace("&#x27;", "'")]
+        assert said in refused.text.split('name="owner"')[0].rsplit("field-owner", 1)[1]  # under the Owner field
+        assert refused.context["adminform"].form["notes"].value() == "New"  # what was typed is kept
+        entry.refresh_from_db()
+        assert (entry.stage, entry.owner, entry.notes) == ("watching", None, "Kept")
+        assert entry.history.count() == 1
