@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +36,7 @@ from companies.services import (
     company_slug,
     membership_remove,
 )
+from companies.upload import CompanyImportForm
 from companies.versions import (
     AREAS,
     CERTIFICATIONS,
@@ -49,13 +49,6 @@ from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin, inline_mar
 from portal.reasons import REASON_MAX_LENGTH
 from portal.roles import is_consultant
 from portal.text import punct
-
-
-# Uploads larger than this are refused with a message: bigger files belong to `manage.py import_companies`.
-def upload_max_bytes() -> int:
-    """The upload limit, read from settings.COMPANY_IMPORT_MAX_BYTES at request time."""
-    return settings.COMPANY_IMPORT_MAX_BYTES
-
 
 # Background imports listed on the upload page, newest first.
 RECENT_IMPORTS = 10
@@ -139,32 +132,6 @@ class CompanyAdminForm(StoredValuesKept):
                 self.conflict = (conflict, cleaned["version"])
                 conflict_redraw(self, conflict, drawn_from=cleaned["version"], posted=posted)
         return cleaned
-
-
-class CompanyImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _(
-            "UTF-8, with the header %(header)s (optional columns: %(optional)s); at most %(size)s."
-        ) % {
-            "header": ",".join(HEADER),
-            "optional": ",".join(OPTIONAL),
-            "size": filesizeformat(upload_max_bytes()),
-        }
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > upload_max_bytes():
-            raise forms.ValidationError(
-                _(
-                    "The file is %(size)s; uploads are limited to %(limit)s. Split it, or ask for it to be imported "
-                    "with manage.py import_companies."
-                )
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(upload_max_bytes())}
-            )
-        return upload
 
 
 @admin.register(Company)

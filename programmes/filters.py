@@ -5,7 +5,6 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -13,10 +12,20 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 
-from portal.filters import ModelMultipleChoiceFilter, MultipleChoiceFilter, boolean_read
+from portal.filters import ModelMultipleChoiceFilter, MultipleChoiceFilter
 from portal.search import search_terms, term_q
 from portal.text import country_name_sort_key, reading_japanese
 from programmes.models import Opportunity, OpportunityArea, Organisation, TechnologyArea
+from programmes.open_filter import (
+    NEVER_OPEN_MESSAGE,
+    NOW_OR_UPCOMING,
+    OPEN_CHOICES,
+    OPEN_NOW,
+    OPEN_SCHEMA,
+    PUBLISHED_ONLY,
+    UPCOMING,
+    OpenFilter,
+)
 
 
 def areas_in_reading_order(request: Any = None) -> QuerySet[TechnologyArea]:
@@ -91,72 +100,6 @@ def country_upper(data: Any, name: str) -> Any:
 # (the acronyms and synonyms curated for each area, so that "EW" finds the electronic-warfare records) (docs/api.md).
 SEARCHED_FIELDS = ("title", "title_ja", "summary", "summary_ja", "description", "keywords")
 SEARCHED_AREA_FIELDS = ("name", "name_ja", "keywords")
-
-
-# The `open` filter's choices. Upcoming records (a call whose opening date is ahead, an edition with only an expected
-# window) are neither open now nor closed, so they have a choice of their own, and the listing's first visit shows
-# them beside the open ones. `true` and `false` mean what they have meant to API v1 clients since the start.
-OPEN_NOW, CLOSED, UPCOMING, NOW_OR_UPCOMING = "true", "false", "upcoming", "now_or_upcoming"
-OPEN_CHOICES = [
-    ("", _("Any")),
-    (NOW_OR_UPCOMING, _("Open now or upcoming")),
-    (OPEN_NOW, _("Open now")),
-    (UPCOMING, _("Upcoming: opens later or expected")),
-    (CLOSED, _("Closed or past")),
-]
-# The choices that list published records only: nothing unpublished is open now or ahead of anyone.
-PUBLISHED_ONLY = (OPEN_NOW, UPCOMING, NOW_OR_UPCOMING)
-OPEN_SCHEMA = {
-    "oneOf": [{"type": "boolean"}, {"type": "string", "enum": [UPCOMING, NOW_OR_UPCOMING]}],
-    "description": _(
-        "true: published open calls, events not yet over and standing records, as of today in Japan (never a draft "
-        "or archived record); upcoming: published calls that open later and editions with only an expected window; "
-        "now_or_upcoming: either of these; false: closed calls and past events. Left out: any."
-    ),
-}
-
-
-def open_read(value: Any) -> str:
-    """VALUE of `open` as the choice it names: true or false for every yes/no spelling the filter has always read
-    (1, 0, True, in any case), "" when absent, empty or "unknown" (the old "Any"), else as written, for the field
-    to check."""
-    try:
-        chosen = boolean_read(value)
-    except ValidationError:
-        return str(value).strip().lower()
-    if chosen is None:
-        return ""
-    return OPEN_NOW if chosen else CLOSED
-
-
-class OpenSelect(forms.Select):
-    """The `open` select, showing the choice applied for every spelling the filter reads (`?open=1`), else Any."""
-
-    def format_value(self, value: Any) -> list[str]:
-        chosen = open_read(value)
-        return [chosen] if chosen in dict(OPEN_CHOICES) else [""]
-
-
-class OpenField(forms.ChoiceField):
-    """One of OPEN_CHOICES, however true and false are spelt; any other value is a field error saying what to give."""
-
-    widget = OpenSelect
-    default_error_messages = {"invalid_choice": _("Give true (open now), upcoming, now_or_upcoming or false.")}
-
-    def to_python(self, value: Any) -> str:
-        return open_read(value)
-
-
-class OpenFilter(django_filters.Filter):
-    """The `open` filter (OpenField); its method gets a choice, never an empty value."""
-
-    field_class = OpenField
-
-
-NEVER_OPEN_MESSAGE = _(
-    "Only published records are open or upcoming: choose “Any” under “Open, upcoming or closed” to list drafts or "
-    "archived ones."
-)
 
 
 class OpportunityFilterForm(forms.Form):

@@ -32,8 +32,9 @@ from portal.roles import is_consultant
 from portal.search import search_terms
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word, one_decimal
 from portal.text import localised, reading_japanese
-from programmes.filters import PUBLISHED_ONLY, OpportunityFilterSet, country_choices, listing_params, open_read
+from programmes.filters import OpportunityFilterSet, country_choices, listing_params
 from programmes.models import Opportunity
+from programmes.open_filter import PUBLISHED_ONLY, open_read
 from programmes.selectors import Withdrawn, opportunity_alternative_list, opportunity_withdrawn_get, unscored_because
 from workspace.selectors import pipeline_entry_list_for, workspace_context
 

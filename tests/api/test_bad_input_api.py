@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 GIVE_TRUE_OR_FALSE = ["Give true or false."]
-# `open` takes two more values than yes and no (programmes.filters.OPEN_CHOICES), and says so.
+# `open` takes two more values than yes and no (programmes.open_filter.OPEN_CHOICES), and says so.
 OPEN_CHOICES_MESSAGE = ["Give true (open now), upcoming, now_or_upcoming or false."]
 
 
