@@ -10,7 +10,6 @@ from alerts.searches import saved_search_create
 from alerts.webhooks import webhook_endpoint_create
 from partners.models import Introduction
 from portal.models import OutboxMessage
-from tests.alerts.conftest import fan_out, record_event
 from tests.api.conftest import bearer_client
 from tests.partners.conftest import make_partner
 
@@ -222,9 +221,12 @@ def records_to_write(matches, alice, firm_a, consultant):
 def _disabled_endpoint_delivery(owner) -> dict[str, str]:
     """A delivery of OWNER's endpoint, switched off since: its replay is refused (400)."""
     endpoint, _secret = webhook_endpoint_create(owner=owner, url="http://127.0.0.1:9/off", events=["*"])
-    record_event()
-    fan_out()
-    delivery = OutboxMessage.objects.filter(channel=OutboxMessage.Channel.WEBHOOK, target_id=endpoint.pk).first()
+    # The delivery as the fan-out writes it. The fan-out itself waits on PostgreSQL for every open transaction to end,
+    # and this test's own transaction never does.
+    delivery = OutboxMessage.objects.create(
+        key=f"webhook:{endpoint.pk}:1", channel=OutboxMessage.Channel.WEBHOOK, kind="opportunity.published",
+        user=owner, target_id=endpoint.pk, payload={"id": 1, "type": "opportunity.published"},
+    )  # fmt: skip
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(active=False)
     return {"webhook_id": str(endpoint.pk), "delivery_id": str(delivery.pk)}
 
