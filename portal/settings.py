@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.beat import beat_schedule
 from portal.env import env_bool, env_int, env_list, env_str
+from portal.schema_settings import SPECTACULAR_SETTINGS  # noqa: F401  (the OpenAPI schema's title and names)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -260,27 +261,6 @@ REST_FRAMEWORK = {
 # Seconds a cached API list answer is kept (portal.api.caching); a write to the data it shows replaces it at once.
 # On only with a cache shared by every process (Redis): a write in one worker must be seen by the others.
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60 if REDIS_URL else 0)
-
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Kakehashi API",
-    "DESCRIPTION": "Curated Japanese defence programme records and firm-to-opportunity match scores.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {
-        "CountryEnum": "portal.api.schema.COUNTRY_CHOICES",
-        "SizeEnum": "companies.models.Company.Size",
-        "OpportunityKindEnum": "programmes.models.Opportunity.Kind",
-        "SourceChangeKindEnum": "sources.models.SourceChange.Kind",
-        "PartnerRoleEnum": "partners.models.Partner.Role",
-        "PartnerSizeEnum": "partners.models.Partner.Size",
-        "IntroductionStatusEnum": "partners.models.Introduction.Status",
-        "WebhookDeliveryStatusEnum": "portal.models.OutboxMessage.Status",
-    },
-}
 
 # Request bodies (form fields and API JSON; uploaded files are not counted): a profile is a few kilobytes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)
