@@ -292,6 +292,64 @@ def _opportunity_grade(firm: Firm, pk: int, cat: Catalogue) -> int:
     return max((firm.labels.get(a, 0) for a in _main_areas(cat.areas_of.get(pk) or {})), default=0)
 
 
+# --- partner fits: the Japanese partners a firm is shown, graded by the firm's areas ------------------------------
+
+
+def partners_read() -> dict[str, dict[str, float]]:
+    """Each partner's technology areas and their weights, by partner slug."""
+    from partners.models import PartnerArea
+
+    out: dict[str, dict[str, float]] = {}
+    for partner, area, weight in PartnerArea.objects.values_list("partner__slug", "technology_area__slug", "weight"):
+        out.setdefault(partner, {})[area] = weight
+    return out
+
+
+def fits_read(firms: list[Firm]) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """The stored partner fits of FIRMS (each firm keeps its best 20): the score, and the `shared_areas` part alone."""
+    from partners.models import PartnerFit
+
+    scores: dict[str, dict[str, float]] = {f.slug: {} for f in firms}
+    shared: dict[str, dict[str, float]] = {f.slug: {} for f in firms}
+    rows = PartnerFit.objects.filter(company__slug__in=scores).values_list(
+        "company__slug", "partner__slug", "score", "components"
+    )
+    for firm, partner, score, components in rows:
+        scores[firm][partner] = score
+        shared[firm][partner] = float((components.get("shared_areas") or {}).get("contribution", 0.0))
+    return scores, shared
+
+
+def partner_grade(firm: Firm, areas: dict[str, float]) -> int:
+    """A partner's grade for FIRM: the firm's label in each of the partner's areas times the partner's weight there,
+    rounded half up, at best (a partner's core area carries the firm's grade, a side line of weight 0.5 half of it)."""
+    return max((math.floor(w * firm.labels.get(a, 0) + 0.5) for a, w in areas.items()), default=0)
+
+
+def partner_ndcg(firm: Firm, partners: dict[str, dict[str, float]], scores: dict[str, float]) -> float | None:
+    """nDCG@5 of the partners ranked by SCORES (partner slug -> score; a partner not in it scores 0), graded by
+    partner_grade."""
+    return ndcg([(scores.get(p, 0.0), partner_grade(firm, areas)) for p, areas in partners.items()])
+
+
+def partner_figures(
+    half: str, firms: list[Firm], partners: dict[str, dict[str, float]], peer: dict[str, Scores]
+) -> dict[str, float | None]:
+    """nDCG@5 of the partners each firm is shown (its stored fits, the best 20), graded by partner_grade: by the fit
+    score, by its `shared_areas` part alone, and by the peer's area scores (a partner scores its best weighted
+    area)."""
+    scores, shared = fits_read(firms)
+    by_peer = {
+        f.slug: {p: max((w * peer[f.slug].items.get(a, 0.0) for a, w in areas.items()), default=0.0)
+                 for p, areas in partners.items()}
+        for f in firms
+    }  # fmt: skip
+    return {
+        f"{prefix}partner{suffix}_ndcg5_{half}": _mean(partner_ndcg(f, partners, table[f.slug]) for f in firms)
+        for prefix, suffix, table in (("", "", scores), ("", "_areas", shared), ("peer_", "", by_peer))
+    }
+
+
 # --- figures --------------------------------------------------------------------------------------------------------
 
 
@@ -452,10 +510,12 @@ def measure(halves: dict[str, list[Firm]], *, verbose: int = 0) -> dict[str, flo
     if unranked:
         print(f"warning: no published record stands for {', '.join(unranked)}; left out", file=sys.stderr)
     scorer = scorer_read(every, cat)
+    partners = partners_read()
     out: dict[str, float | None] = {}
     for half, firms in halves.items():
         peer = peer_scores(firms, cat)  # fitted on this half's descriptions only
         out |= figures(half, firms, scorer, peer, cat)
+        out |= partner_figures(half, firms, partners, peer)
         out[f"firms_{half}"] = len(firms)
         out |= suggestion_figures(half, firms)
         fresh = firms_fresh(firms) if half == "test" else []

@@ -68,11 +68,15 @@ def score_fold(fold: int, folds: int) -> None:
         ranking.database_prepare(held)
         cat = ranking.catalogue_read()
         scores = ranking.scorer_read(held, cat)
+        partners = ranking.partners_read()
+        fits, shared = ranking.fits_read(held)
         for firm in held:
             row = {
                 "group": firm.group,
                 "ndcg": ranking.firm_ndcg(firm, scores[firm.slug]),
                 "user": ranking.user_ndcg(firm, scores[firm.slug], cat),
+                "partner": ranking.partner_ndcg(firm, partners, fits[firm.slug]),
+                "partner_areas": ranking.partner_ndcg(firm, partners, shared[firm.slug]),
             }
             print(json.dumps(row), flush=True)
 
@@ -104,6 +108,8 @@ def main() -> None:
         "cv_ndcg5_tune_untagged": mean("ndcg", ("untagged", "jargon")),
         "cv_ndcg5_tune_jargon": mean("ndcg", ("jargon",)),
         "cv_user_ndcg5_tune": mean("user"),
+        "cv_partner_ndcg5_tune": mean("partner"),
+        "cv_partner_areas_ndcg5_tune": mean("partner_areas"),
     }
     for name, value in figures.items():
         if value is not None:

@@ -77,3 +77,44 @@ def test_the_bootstrap_interval_holds_the_figure_and_narrows_with_more_firms():
 
 def test_a_peer_that_finds_nothing_gives_no_ratio_rather_than_infinity():
     assert set(ranking.bootstrap("test", [(0.5, 0.0), (0.7, 0.0)])) == {"ndcg5_test_ci_low", "ndcg5_test_ci_high"}
+
+
+def _labelled(**labels: int) -> ranking.Firm:
+    return ranking.Firm(
+        slug="f", name="F", group="tagged", country="AU", size="sme", founded=2010, website="", japan_presence="none",
+        areas=(), description="", labels=labels,
+    )  # fmt: skip
+
+
+def test_a_partner_is_graded_by_the_firms_label_in_its_areas_scaled_by_how_core_they_are_to_it():
+    firm = _labelled(uav=3, space=1, cyber=0)
+    assert ranking.partner_grade(firm, {"uav": 1.0, "cyber": 0.9}) == 3  # its core area is the firm's core
+    assert ranking.partner_grade(firm, {"cyber": 1.0, "uav": 0.5}) == 2  # a side line: half the grade, rounded up
+    assert ranking.partner_grade(firm, {"cyber": 1.0, "uav": 0.3}) == 1
+    assert ranking.partner_grade(firm, {"cyber": 1.0, "space": 0.4}) == 0
+    assert ranking.partner_grade(firm, {}) == 0
+
+
+def test_partners_out_of_a_firms_stored_twenty_rank_last():
+    firm = _labelled(uav=3)
+    partners = {"drones": {"uav": 1.0}, "ships": {"usv": 1.0}, "radar": {"c2-isr": 1.0}}
+    assert ranking.partner_ndcg(firm, partners, {"drones": 40.0, "ships": 60.0}) < 1.0
+    assert ranking.partner_ndcg(firm, partners, {"drones": 60.0}) == pytest.approx(1.0)
+    assert ranking.partner_ndcg(_labelled(cyber=3), partners, {"drones": 60.0}) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_partner_figures_read_the_fits_the_rescore_stored():
+    firms = ranking.firms_load()
+    chosen = [firms["ocius-technology"], firms["q-ctrl"]]
+    ranking.database_prepare(chosen)
+    cat = ranking.catalogue_read()
+    partners = ranking.partners_read()
+    assert len(partners) > 20
+
+    out = ranking.partner_figures("test", chosen, partners, ranking.peer_scores(chosen, cat))
+
+    assert set(out) == {"partner_ndcg5_test", "partner_areas_ndcg5_test", "peer_partner_ndcg5_test"}
+    assert all(0.0 < value <= 1.0 for value in out.values())
+    fits, shared = ranking.fits_read(chosen)
+    assert len(fits["q-ctrl"]) == 20 and set(shared["q-ctrl"]) == set(fits["q-ctrl"])
