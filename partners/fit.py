@@ -1,7 +1,7 @@
 """Partner fit: a 0-100 score for every firm x partner pair, vectorised over whole blocks with NumPy (no Django).
 
 Four components, each in [0, 1], weighted in one place (WEIGHTS) so their contributions add up to the score:
-- shared_areas: cosine between the firm's area affinity (matching.features) and the partner's area weights;
+- shared_areas: the firm's best shared area, its affinity (matching.features) times the partner's weight there;
 - complementary_role: how well the partner's role complements a firm of that size (ROLE_FIT), e.g. an AU/US
   start-up or SME beside a Japanese prime that holds the programme;
 - known_programmes: share of the firm's best opportunities the partner already works on;
@@ -34,7 +34,7 @@ ROLE_FIT: Final = np.array(
     ],
     dtype=np.float32,
 )
-RELEVANCE_AT: Final = 0.3  # shared-area cosine at which role and ties count in full
+RELEVANCE_AT: Final = 0.3  # a shared area this strong makes role and ties count in full
 TIES_FULL: Final = 2.0  # foreign partnerships that make the ties component's first half full
 EPS: Final = 1e-9
 
@@ -69,15 +69,18 @@ class Fit:
 
 
 def shared_areas(affinity: Float, areas: Float) -> Float:
-    """Cosine between each firm's affinity row and each partner's weight row, times the partner's top weight.
+    """Each firm x partner pair's best shared area: the largest of the firm's affinity times the partner's weight.
 
-    The cosine alone ignores how strong a partner is in its areas: one whose every area is a side line (0.3)
-    would tie with a specialist (1.0) of the same profile.
+    A partner whose core business is the firm's own area scores the firm's affinity there; one that works in it as a
+    side line (weight 0.5) half of it; what else the partner does neither helps nor hurts. The reasons name the
+    areas in this same order (partners.reasons.shared_areas). Until 5 December 2026 this was the cosine of the two
+    rows times the partner's top weight, which also lowered a partner for every area it works in beyond the firm's
+    (docs/partners.md, "Partner fit").
     """
-    dots = affinity @ areas.T
-    norms = np.linalg.norm(affinity, axis=1)[:, None] * np.linalg.norm(areas, axis=1)[None, :]
-    strength = areas.max(axis=1, initial=0.0)[None, :]
-    return (dots / np.maximum(norms, EPS) * strength).astype(np.float32)
+    best = np.zeros((affinity.shape[0], areas.shape[0]), dtype=np.float32)
+    for area in range(affinity.shape[1]):  # one (firms, partners) array at a time, not (firms, partners, areas)
+        np.maximum(best, affinity[:, area, None] * areas[None, :, area], out=best)
+    return best
 
 
 def known_programmes(best: sp.csr_matrix, programmes: sp.csr_matrix) -> Float:

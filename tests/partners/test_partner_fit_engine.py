@@ -76,3 +76,30 @@ def test_the_rescore_task_replaces_a_firms_fits(firm_a, partners):
     assert stored == 3 == PartnerFit.objects.filter(company=firm_a).count()
     assert rescore_fits_task.apply(args=([firm_a.pk],)).get() == 3  # a second run replaces, never adds
     assert PartnerFit.objects.count() == 3
+
+
+def test_a_shipbuilder_whose_core_is_the_firms_area_beats_a_specialist_that_builds_it_on_the_side():
+    # Areas: usv, uuv and six other lines of a large shipbuilder. The firm builds uncrewed surface vessels and a
+    # little undersea work; the shipbuilder's core includes surface vessels among much else; the specialist builds
+    # undersea vehicles and surface ones only on the side.
+    shipbuilder = [1.0, 0.0] + [0.8] * 6
+    specialist = [0.3, 1.0] + [0.0] * 6
+    partners = fit.PartnerBlock(
+        areas=np.array([shipbuilder, specialist], dtype=np.float32),
+        role=np.array([fit.ROLES.index("supplier")] * 2, np.int8),
+        programmes=sp.csr_matrix((2, 1), dtype=np.float32),
+        ties=np.zeros(2, dtype=np.float32),
+        tie_countries=np.zeros((2, 1), dtype=bool),
+    )
+    firms = fit.FirmBlock(
+        affinity=np.array([[1.0, 0.3] + [0.0] * 6], dtype=np.float32),
+        size=np.array([0], dtype=np.int8),
+        best=sp.csr_matrix((1, 1), dtype=np.float32),
+        country=np.array([-1], dtype=np.int32),
+    )
+
+    result = fit.score(firms, partners)
+
+    assert result.score[0, 0] > result.score[0, 1]
+    assert result.components[0, 0, 0] == 1.0  # its best shared area: the firm's core, the shipbuilder's core
+    assert result.components[0, 1, 0] == np.float32(0.3)
