@@ -39,7 +39,7 @@ def test_a_due_date_left_on_the_deadline_moves_with_it(alice, alice_client, cons
     assert "the due date followed the record&#x27;s new deadline" in page
     with override("ja"):
         said = pipeline_entry_history(entry=entry, limit=1)[0].changes_said
-    assert "期限日が案件の新しい締切に合わせて移動しました" in said
+    assert "期日が案件の新しい締切に合わせて移動しました" in said
 
 
 def test_a_due_date_the_firm_chose_stays(alice, consultant, firm_a, call):
