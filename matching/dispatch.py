@@ -111,6 +111,12 @@ def opportunity_areas_changed(*, opportunity_id: int) -> None:
     transaction.on_commit(_AreasChanged(opportunity_id), robust=True)
 
 
+def opportunity_deadline_moved(*, opportunity_id: int, old: datetime.date, new: datetime.date) -> None:
+    """A record's deadline moved from OLD to NEW: the apps above that keep dates drawn from it (the workspace's due
+    dates) follow at once, in the caller's transaction, so the record and what follows it change together."""
+    hooks.record_deadline_moved(opportunity_id, old, new)
+
+
 def partners_refit_later() -> None:
     """Refit every firm's partner fits once the current transaction commits: a partner record changed (issue 16).
 

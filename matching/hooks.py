@@ -192,6 +192,29 @@ def record_areas_changed(opportunity_ids: list[int]) -> None:
         callback(opportunity_ids)
 
 
+# A record's deadline moved ---------------------------------------------------------------------------------------
+#
+# A firm's pipeline entry is due on the record's deadline when it is made (workspace, above matching). When a
+# curator moves the deadline, entries still due on the old one follow it, in the curator's transaction
+# (matching.dispatch.opportunity_deadline_moved; docs/workspace.md).
+
+DeadlineMoved = Callable[[int, datetime.date, datetime.date], Any]
+_deadline_moved: list[DeadlineMoved] = []
+
+
+def record_deadline_moved_follower(callback: DeadlineMoved) -> DeadlineMoved:
+    """Register CALLBACK(opportunity_id, old, new), called when a record's deadline moves from OLD to NEW."""
+    if callback not in _deadline_moved:
+        _deadline_moved.append(callback)
+    return callback
+
+
+def record_deadline_moved(opportunity_id: int, old: datetime.date, new: datetime.date) -> None:
+    """Tell the registered followers that a record's deadline moved (programmes.services, through dispatch)."""
+    for callback in list(_deadline_moved):
+        callback(opportunity_id, old, new)
+
+
 # The notices to name on a firm's gaps (issue #13) ------------------------------------------------------------------
 #
 # A notice is a rule or policy change (notices app, above matching). Its gap items are worked out when a match is

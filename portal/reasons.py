@@ -50,6 +50,7 @@ CODE_WRITTEN_REASONS = frozenset(
         gettext_noop("added to the pipeline"),
         gettext_noop("changed"),
         gettext_noop("removed from the pipeline"),
+        gettext_noop("the due date followed the record's new deadline"),
         gettext_noop("CSV import"),
     }
 )

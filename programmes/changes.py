@@ -75,6 +75,15 @@ def record_snapshot(opportunity_id: int | None) -> dict[str, Any] | None:
     return snapshot
 
 
+def snapshot_deadline(snapshot: dict[str, Any] | None) -> datetime.date | None:
+    """Opportunity.deadline, read from a snapshot (None for none, or no snapshot): a call's closing date or an
+    event's first day."""
+    if snapshot is None:
+        return None
+    day = snapshot["starts_on"] if snapshot["kind"] == Opportunity.Kind.EVENT else snapshot["closes_on"]
+    return datetime.date.fromisoformat(day) if day else None
+
+
 def _expected(snapshot: dict[str, Any]) -> bool:
     """Opportunity.expected, read from a snapshot: a window but no real date yet."""
     deadline = snapshot["starts_on"] if snapshot["kind"] == Opportunity.Kind.EVENT else snapshot["closes_on"]

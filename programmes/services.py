@@ -262,6 +262,9 @@ def opportunity_update(
     shown = inline_changed or not columns_unchanged or bool(links_changed & history_links(Opportunity))
     _save(opportunity, by=by, reason=reason or gettext_noop("Edited"), always=True, history=shown)
     changes.record_changed(opportunity=opportunity, before=before, by=by)
+    old_deadline = changes.snapshot_deadline(before)
+    if old_deadline is not None and opportunity.deadline is not None and old_deadline != opportunity.deadline:
+        dispatch.opportunity_deadline_moved(opportunity_id=opportunity.pk, old=old_deadline, new=opportunity.deadline)
     if "technology_areas" in links_changed:
         dispatch.opportunity_areas_changed(opportunity_id=opportunity.pk)
     if opportunity.status == Opportunity.Status.PUBLISHED:

@@ -5,12 +5,16 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from companies.models import Company
 from programmes.models import Opportunity
 
 STAGES = ["watching", "pursuing", "preparing", "submitted", "won", "lost", "no_bid"]
+# The history reason of an entry whose due date, the record's deadline, moved with it (workspace.services.
+# pipeline_due_dates_follow); stored in English and translated where the history is shown.
+DUE_FOLLOWED_DEADLINE = gettext_noop("the due date followed the record's new deadline")
 REASONS = ["wrong_technology", "not_eligible", "too_early", "too_large", "already_engaged", "other"]
 
 

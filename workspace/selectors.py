@@ -18,7 +18,7 @@ from companies.models import Company
 from portal.roles import Viewer
 from portal.text import labelled, punct
 from programmes.models import Opportunity, OpportunityArea
-from workspace.models import MatchFeedback, PipelineEntry
+from workspace.models import DUE_FOLLOWED_DEADLINE, MatchFeedback, PipelineEntry
 from workspace.versions import ENTRY_FIELDS, entry_value_said
 
 # A queryset of matches, returned as the same class (MatchQuerySet keeps best_first() and the rest).
@@ -158,6 +158,8 @@ class EntryHistoryRow:
             )
             for name in self.changed
         ]
+        if self.record.history_change_reason == DUE_FOLLOWED_DEADLINE:  # nobody at the firm changed it: say why
+            parts.append(_(DUE_FOLLOWED_DEADLINE))
         return str(capfirst(punct(";").join(parts)))
 
 

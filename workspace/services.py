@@ -25,7 +25,7 @@ from matching.marks import feedback_marks_replace
 from portal.generations import generations_bump
 from portal.roles import Viewer
 from programmes.models import Opportunity, OpportunityArea
-from workspace.models import MatchFeedback, PipelineEntry
+from workspace.models import DUE_FOLLOWED_DEADLINE, MatchFeedback, PipelineEntry
 from workspace.versions import (
     ENTRY_FIELDS,
     NO_ENTRY,
@@ -147,6 +147,23 @@ def pipeline_entry_save(
     entry.save()
     generations_bump("matches")
     return entry
+
+
+def pipeline_due_dates_follow(opportunity_id: int, old: datetime.date, new: datetime.date) -> int:
+    """A curator moved a record's deadline from OLD to NEW: each firm's entry for it still due on OLD (the date an
+    entry starts with, or one typed to match it) becomes due on NEW, with a history row saying why, so no calendar
+    shows a due date after the record has closed (matching.hooks.record_deadline_moved). Returns how many moved."""
+    entries = PipelineEntry.objects.select_for_update().filter(opportunity_id=opportunity_id, due_on=old)
+    moved = 0
+    for entry in entries.order_by("pk"):
+        entry.due_on = new
+        entry._change_reason = DUE_FOLLOWED_DEADLINE  # simple-history reads it; not a model field
+        entry._history_user = None  # no member of the firm changed it
+        entry.save(update_fields=["due_on", "updated_at"])
+        moved += 1
+    if moved:
+        generations_bump("matches")
+    return moved
 
 
 def pipeline_due_on_check(

@@ -130,3 +130,26 @@ def test_a_digests_notice_links_to_the_notices_page_not_the_api(settings, client
 
         assert f"https://kakehashi.example{prefix}/notices/export-rules/" in body and "/api/" not in body
         assert client.get(f"{prefix}/notices/export-rules/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_reminders_and_digests_say_their_dates_are_japan_time(settings):
+    """A reader in Sydney or San Diego reads "Closes in 3 days, on …": the email says, as every page does, that the
+    day is Japan's and ends in Tokyo."""
+    user = UserFactory(username="tz")
+    day = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    message = OutboxMessage.objects.create(
+        key="reminder:tz", channel="email", kind="reminder", user=user,
+        payload={"language": "en", "items": [{
+            "section": "deadlines", "kind": "deadline.closes", "title": "Closing call",
+            "url": "/opportunities/closing/", "on": day, "days": 3, "at": timezone.now().isoformat(),
+        }]},
+    )  # fmt: skip
+
+    email = email_build(message, unsubscribe_url="https://kakehashi.example/unsubscribe/?token=x")
+    note = "Dates and deadlines are in Japan time (JST, UTC+09:00); a deadline is the end of that day in Tokyo."
+    assert note in email.body
+    assert note in email.alternatives[0].content
+    message.payload["language"] = "ja"
+    japanese = email_build(message, unsubscribe_url="https://kakehashi.example/unsubscribe/?token=x")
+    assert "日付と締切は日本時間（JST、UTC+09:00）です。締切は東京でのその日の終わりです。" in japanese.body
