@@ -8,10 +8,11 @@ column), rescores everything with `match_run_start`, and reads the Match rows. I
 run on the same firms, the user's view (the five best opportunities) and the civilian-decoy check, with 95 %
 bootstrap intervals of each half's nDCG@5 and of its ratio to the peer's (`*_ci_low`, `*_ci_high`); the test half's
 figures are given again (`*_test_fresh*`) for the firms of the set's latest extension, which no tuning round has seen
-scored. It also prints how good the areas suggested to firms that tick nothing are (`suggest_*`), and, last, two
-what-ifs: the figures again once those firms tick the right suggestions (`*_if_right_suggestions_ticked`) or all
-of them (`*_if_all_suggestions_ticked`). Printed, not asserted; the goals and today's figures are in
-docs/matching.md. --verbose writes the worst firms to stderr.
+scored. It also prints how well the Japanese partners each firm is shown follow its labelled areas
+(`partner_*`, docs/partners.md), how good the areas suggested to firms that tick nothing are (`suggest_*`), and,
+last, two what-ifs: the figures again once those firms tick the right suggestions
+(`*_if_right_suggestions_ticked`) or all of them (`*_if_all_suggestions_ticked`). Printed, not asserted; the
+goals and today's figures are in docs/matching.md. --verbose writes the worst firms to stderr.
 """
 
 from __future__ import annotations
