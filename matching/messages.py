@@ -24,7 +24,7 @@ from matching.names import names_for as names_for
 from matching.wording import (
     COMPONENT_WORDS,
     KIND_WORDS,
-    ROLE_WORDS,
+    ROLE_PHRASES,
     SIZE_SINGULAR,
     SIZES_PLURAL,
     country_words,
@@ -79,7 +79,7 @@ REASONS: dict[str, Message] = {
     # Partner fit (partners/scoring.py): why a Japanese partner suits the firm.
     "partner.shared_areas": Message(gettext_noop("Works in the same areas as your firm: %(areas)s.")),
     "partner.complementary_role": Message(
-        gettext_noop("A %(role)s that can carry your technology into Japanese programmes.")
+        gettext_noop("Can carry your technology into Japanese programmes as %(role)s.")
     ),
     "partner.known_programmes": Message(gettext_noop("Already works on your best opportunities: %(opportunities)s.")),
     "partner.foreign_partnerships": Message(gettext_noop("Has worked with foreign firms before: %(counterparts)s.")),
@@ -210,7 +210,7 @@ _PARAMS: dict[str, Callable[[Any, Names], str]] = {
     "areas": lambda v, n: list_words([n.area(str(s)) for s in v]),
     "opportunities": lambda v, n: list_words([n.opportunity(str(s)) for s in v]),
     "counterparts": lambda v, n: list_words(v),
-    "role": lambda v, n: str(ROLE_WORDS.get(v, v)),
+    "role": lambda v, n: str(ROLE_PHRASES.get(v, v)),
     "notice": lambda v, n: n.notice(str(v)),
     "component": lambda v, n: str(COMPONENT_WORDS.get(v, v)),
     "fields": lambda v, n: field_words(v),

@@ -60,15 +60,16 @@ KIND_WORDS = {
     "call": gettext_lazy("call"),
 }
 SIZES_PLURAL = {"startup": gettext_lazy("start-ups"), "sme": gettext_lazy("SMEs"), "large": gettext_lazy("large firms")}
-# A Japanese partner's role (partners.models.Partner.Role uses the same words).
-ROLE_WORDS = {
-    "prime": gettext_lazy("Prime contractor"),
-    "supplier": gettext_lazy("Supplier"),
-    "startup": gettext_lazy("Start-up"),
-    "sme": gettext_lazy("SME"),
-    "research": gettext_lazy("Research body"),
-    "trading_house": gettext_lazy("Trading house"),
-    "industry_body": gettext_lazy("Industry body"),
+# A Japanese partner's role (partners.models.Partner.Role) inside a sentence, with its article: "as a prime
+# contractor", "as an SME".
+ROLE_PHRASES = {
+    "prime": gettext_lazy("a prime contractor"),
+    "supplier": gettext_lazy("a supplier"),
+    "startup": gettext_lazy("a start-up"),
+    "sme": gettext_lazy("an SME"),
+    "research": gettext_lazy("a research body"),
+    "trading_house": gettext_lazy("a trading house"),
+    "industry_body": gettext_lazy("an industry body"),
 }
 SIZE_SINGULAR = {"startup": gettext_lazy("a start-up"), "sme": gettext_lazy("an SME"), "large": gettext_lazy("large")}
 

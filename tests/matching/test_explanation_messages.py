@@ -167,8 +167,8 @@ CASES = {
     ),
     "partner.complementary_role": (
         {"role": "prime"},
-        "A Prime contractor that can carry your technology into Japanese programmes.",
-        "貴社の技術を日本のプログラムにつなげられるプライム（主契約企業）です。",
+        "Can carry your technology into Japanese programmes as a prime contractor.",
+        "プライム（主契約企業）として貴社の技術を日本のプログラムにつなげられます。",
     ),
     "partner.known_programmes": (
         {"opportunities": ["atla-uav", "gcap"]},
@@ -357,3 +357,13 @@ def test_detail_lists_code_params_and_text():
             {"code": "trl_met", "params": {"trl": 7, "min_trl": 6}, "text": "TRL 7は最低要件のTRL 6を満たす"},
             {"code": "text", "params": {}, "text": "old words"},
         ]
+
+
+@pytest.mark.parametrize(
+    ("role", "english"),
+    [("sme", "as an SME."), ("industry_body", "as an industry body."), ("trading_house", "as a trading house.")],
+)
+def test_a_partners_role_reads_in_lower_case_with_its_article_inside_the_sentence(role, english):
+    item = {"code": "partner.complementary_role", "params": {"role": role}}
+    with translation.override("en"):
+        assert render(item, NAMES) == f"Can carry your technology into Japanese programmes {english}"
