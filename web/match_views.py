@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from companies.confirmations import with_rescore_note, works_for
 from companies.models import Company
-from companies.selectors import company_for_edit, viewer_company_list
+from companies.selectors import company_for_edit, viewer_company_list, viewer_company_pick
 from matching.filters import MatchFilterSet
 from matching.freshness import company_freshness
 from matching.messages import names_for
@@ -35,7 +35,6 @@ from matching.selectors import (
     match_list,
     notice_gaps_attach,
     score_segments,
-    viewer_company_pick,
 )
 from matching.services import area_dismissal_add, area_dismissal_remove, area_suggestion_tick
 from portal.filterforms import filter_form_tune
