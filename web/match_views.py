@@ -40,6 +40,7 @@ from matching.services import area_dismissal_add, area_dismissal_remove, area_su
 from portal.filterforms import filter_form_tune
 from portal.filters import BooleanFilter, BooleanSelect, boolean_param, filter_errors_response
 from portal.paging import forgiving_page
+from portal.roles import is_consultant
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word, one_decimal
 from portal.text import localised, punct
 from programmes.models import TechnologyArea
@@ -136,6 +137,7 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
         "gap_plan": company_gap_plan(user=request.user, company=company, names=names, matches=plan_matches),
         "area_suggestions": suggestions,
         "can_edit_profile": can_edit,
+        "is_consultant": is_consultant(request.user),  # who a consultant is: portal.roles, not the admin's is_staff
         "freshness": company_freshness(company=company) if company else None,
     }
     return render(request, "matching/match_list.html", context)
