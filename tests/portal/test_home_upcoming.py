@@ -63,3 +63,20 @@ def test_home_lists_an_event_under_way_among_upcoming_events(anon_client, dates)
     assert [o.title for o in response.context["events"]][:2] == ["Expo under way", "Expo today"]
     assert "Expo under way" in response.text
     assert "Expo over" not in response.text
+
+
+@pytest.mark.parametrize("records", [2, 20])
+def test_the_calendar_page_takes_the_same_queries_for_2_or_20_dates(
+    alice_client, alice, firm_a, records, django_assert_num_queries
+):
+    from portal.models import SecretLink
+    from portal.secret_links import secret_link_issue
+
+    for n in range(records):
+        CallFactory(slug=f"call-{n}", closes_on=days(n + 1))
+        EventFactory(slug=f"expo-{n}", starts_on=days(n + 1), ends_on=days(n + 2), venue="Makuhari Messe")
+    secret_link_issue(user=alice, purpose=SecretLink.Purpose.CALENDAR, subject_id=firm_a.pk)
+    # 1 session, 2 user, 3 alice's firms, 4 the firms she holds a private link for, 5 whether she is a consultant
+    # (visible_to, asked once), 6 the deadlines, 7 the events
+    with django_assert_num_queries(7):
+        assert alice_client.get("/calendar/").status_code == 200
