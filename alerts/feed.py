@@ -29,11 +29,16 @@ class FeedPage:
     has_more: bool
 
 
-def change_events_visible_to(user: User | AnonymousUser) -> ChangeEventQuerySet:
-    """Events USER may read: every record and notice event, and the match events of USER's own firms only."""
-    if not user.is_authenticated:
+def change_events_visible_to(user: User | AnonymousUser | int) -> ChangeEventQuerySet:
+    """Events USER (or a user id) may read: every record and notice event, and the match events of USER's own firms
+    only. The feed and every webhook delivery (to its endpoint's owner) read this one rule."""
+    if isinstance(user, int):
+        user_id = user
+    elif not user.is_authenticated:
         return ChangeEvent.objects.none()
-    firms = Membership.objects.filter(user_id=user.pk).values("company_id")
+    else:
+        user_id = user.pk
+    firms = Membership.objects.filter(user_id=user_id).values("company_id")
     return ChangeEvent.objects.filter(Q(company_id__isnull=True) | Q(company_id__in=firms))
 
 

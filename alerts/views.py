@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -37,6 +37,7 @@ from alerts.webhooks import (
     webhook_endpoint_update,
     webhook_secret_rotate,
 )
+from portal.login_return import same_site_url
 from portal.models import EmailChange, SecretLink
 from portal.secret_links import secret_link_resolve
 from portal.text import form_problems_said
@@ -192,15 +193,12 @@ def _saved_search_back(request: HttpRequest) -> str:
     keep the page's language (a URL too long to be safe, such as an over-long query, no longer lands on `/`)."""
     listing = reverse("programmes:opportunity_list")  # /ja/opportunities/ when posted under /ja/
     query = request.POST.get("query", "")
-    hosts = {request.get_host()}
     for candidate in (
         listing + (f"?{query}" if query else ""),
         request.POST.get("next", ""),
         request.META.get("HTTP_REFERER", ""),
     ):
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts=hosts, require_https=request.is_secure()
-        ):
+        if candidate and same_site_url(request, candidate):
             return candidate
     return listing
 

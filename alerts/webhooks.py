@@ -22,19 +22,18 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alerts.emails import site_url
-from alerts.feed import change_item_json
+from alerts.feed import change_events_visible_to, change_item_json
 from alerts.models import WebhookEndpoint, new_salt
-from companies.models import Membership
 from matching.messages import render
 from portal import http
 from portal.changes import changes_after, cursor_encode, settled_filter
-from portal.models import ChangeEvent, ChangeEventQuerySet, OutboxMessage, OutboxMessageQuerySet
+from portal.models import ChangeEvent, OutboxMessage, OutboxMessageQuerySet
 from portal.outbox import DEFAULT_LIFETIME, outbox_key, outbox_put_many
 
 # The event names of the change-event contract (docs/alerts.md); "*" subscribes to all of them, and to later ones.
@@ -356,12 +355,6 @@ def webhook_endpoint_list(*, owner: User, deliveries: int = 10) -> list[WebhookE
     return endpoints
 
 
-def events_visible_to(user: User | int) -> ChangeEventQuerySet:
-    """Change events USER (or a user id) may receive: records and notices for all, match events only of their firms."""
-    firms = Membership.objects.filter(user=user).values("company_id")
-    return ChangeEvent.objects.filter(Q(company_id__isnull=True) | Q(company_id__in=firms))
-
-
 def webhook_body(event: ChangeEvent) -> dict[str, Any]:
     """The JSON body of EVENT's delivery: the change feed's entry for it, addresses on SITE_URL."""
     return change_item_json(event, site_url)
@@ -388,7 +381,7 @@ def _fan_out_page(endpoint_id: int, page: int) -> tuple[int, bool]:
     endpoint = WebhookEndpoint.objects.select_for_update(of=("self",)).active().filter(pk=endpoint_id).first()
     if endpoint is None:
         return 0, False
-    events = events_visible_to(endpoint.owner_id)
+    events = change_events_visible_to(endpoint.owner_id)
     if "*" not in endpoint.events:
         events = events.filter(kind__in=endpoint.events)
     # The position is our own (the feed's end or an event sent): never refused, even if its event were deleted.

@@ -35,6 +35,7 @@ from companies.services import (
     company_create,
     company_slug,
     membership_remove,
+    membership_save,
 )
 from companies.upload import CompanyImportForm
 from companies.versions import (
@@ -312,6 +313,9 @@ class MembershipAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
         return super().get_queryset(request).filter(company__in=Company.objects.visible_to(request.user))
 
+    def save_model(self, request: HttpRequest, obj: Membership, form: forms.ModelForm, change: bool) -> None:
+        membership_save(membership=obj)
+
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         membership_remove(membership=obj)
 
@@ -321,12 +325,12 @@ class MembershipAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
 
 
 def _memberships_save(formset: BaseInlineFormSet) -> None:
-    """Save the membership rows; removed ones go through membership_remove, which revokes the user's feed links."""
+    """Save the membership rows through the services, which revoke the feed links of a user who loses the firm."""
     kept = formset.save(commit=False)
     for membership in formset.deleted_objects:
         membership_remove(membership=membership)
     for membership in kept:
-        membership.save()
+        membership_save(membership=membership)
 
 
 def _import_names(result: ImportResult) -> list[str]:

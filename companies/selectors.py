@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,17 @@ def company_profile_queryset(*, user: User | AnonymousUser) -> QuerySet[Company]
 def viewer_company_list(*, user: User | AnonymousUser) -> list[Company]:
     """The viewer's firms: those USER works for, first by name; pages, sort-by-fit and feeds all ask here."""
     return list(Company.objects.member_of(user))
+
+
+def viewer_company_pick(*, companies: list[Company], slug: str | None) -> Company | None:
+    """The firm named by ?company=SLUG among COMPANIES, the viewer's firms (404 if not theirs:
+    another firm's slug answers as an unknown one), else their first firm; pages that act for one of them ask here."""
+    if not slug:
+        return companies[0] if companies else None
+    for company in companies:
+        if company.slug == slug:
+            return company
+    raise Http404("No such firm among yours.")
 
 
 def company_for_edit(*, user: User | AnonymousUser, slug: str) -> Company:

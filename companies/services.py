@@ -226,6 +226,19 @@ def membership_set(*, company: Company, user: User, role: str = Membership.Role.
 
 
 @transaction.atomic
+def membership_save(*, membership: Membership) -> Membership:
+    """Save MEMBERSHIP as edited (a row of the admin's membership list or of a firm's staff inline). A row moved to
+    another user or another firm takes access from its old user to its old firm, so the calendar links that user held
+    for that firm are revoked, as membership_remove does: a later return to the firm never brings them back."""
+    membership.full_clean()
+    before = Membership.objects.select_related("user").filter(pk=membership.pk).first() if membership.pk else None
+    if before and (before.user_id, before.company_id) != (membership.user_id, membership.company_id):
+        secret_links_revoke(user=before.user, purpose=SecretLink.Purpose.CALENDAR, subject_id=before.company_id)
+    membership.save()
+    return membership
+
+
+@transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
     """Take the user off the firm, and revoke the secret links (calendar feeds) they held for it."""
     secret_links_revoke(user=membership.user, purpose=SecretLink.Purpose.CALENDAR, subject_id=membership.company_id)

@@ -9,7 +9,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -145,16 +145,6 @@ def _one_multiplier(segments: list[Segment]) -> list[Segment]:
         shared = fit.value
     scaled = {id(s) for s in rest}
     return [dataclasses.replace(s, shared=shared) if id(s) in scaled else s for s in segments]
-
-
-def viewer_company_pick(*, companies: list[Company], slug: str | None) -> Company | None:
-    """The firm named by ?company=SLUG among COMPANIES (404 if not theirs), else their first firm."""
-    if not slug:
-        return companies[0] if companies else None
-    for company in companies:
-        if company.slug == slug:
-            return company
-    raise Http404("No such firm among yours.")
 
 
 def match_list(*, user: Viewer, company: Company) -> QuerySet[Match]:

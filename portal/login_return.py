@@ -18,17 +18,19 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 def _page_posted_from(request: HttpRequest) -> str:
     """The form's own `next` field, else the Referer, as a path on this site; "" when neither is a safe address."""
     for candidate in (request.POST.get("next", ""), request.headers.get("Referer", "")):
-        if candidate and _safe(request, candidate):
+        if candidate and same_site_url(request, candidate):
             parts = urlsplit(candidate)
             path = parts.path + (f"?{parts.query}" if parts.query else "")
             # A same-site address can still have a path that reads as another site once cut from its host
             # (http://testserver//evil.example/x gives //evil.example/x; /\evil.example/ too): judge the path itself.
-            if path.startswith("/") and not path.startswith(("//", "/\\")) and _safe(request, path):
+            if path.startswith("/") and not path.startswith(("//", "/\\")) and same_site_url(request, path):
                 return path
     return ""
 
 
-def _safe(request: HttpRequest, url: str) -> bool:
+def same_site_url(request: HttpRequest, url: str) -> bool:
+    """Whether URL is safe to send REQUEST's user back to: on this site's host, and https when the request is (never
+    a step down to http). Every "go back to where the form was" asks here."""
     return url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
 
 

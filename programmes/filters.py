@@ -253,17 +253,11 @@ class OpportunityFilterSet(django_filters.FilterSet):
 
     def filter_closes_after(self, queryset: QuerySet, name: str, value) -> QuerySet:
         """Deadline (a call's closing date, an event's first day) on or after VALUE."""
-        return queryset.filter(
-            Q(kind=Opportunity.Kind.EVENT, starts_on__gte=value)
-            | (~Q(kind=Opportunity.Kind.EVENT) & Q(closes_on__gte=value))
-        )
+        return queryset.deadline_within(after=value, before=None)
 
     def filter_closes_before(self, queryset: QuerySet, name: str, value) -> QuerySet:
         """Deadline on or before VALUE."""
-        return queryset.filter(
-            Q(kind=Opportunity.Kind.EVENT, starts_on__lte=value)
-            | (~Q(kind=Opportunity.Kind.EVENT) & Q(closes_on__lte=value))
-        )
+        return queryset.deadline_within(after=None, before=value)
 
     def filter_eligible_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Records open to any country, or naming VALUE among their eligible countries."""

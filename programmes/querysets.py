@@ -43,14 +43,32 @@ class OpportunityQuerySet(models.QuerySet):
         event_over = Q(kind=self.model.Kind.EVENT) & (Q(ends_on__lt=day) | Q(ends_on__isnull=True, starts_on__lt=day))
         return self.filter(call_over | event_over)
 
+    def _event_not_over(self, day: datetime.date) -> Q:
+        """An event whose last day (its end, else its start) is DAY or later: open and upcoming alike."""
+        return Q(kind=self.model.Kind.EVENT) & (Q(ends_on__gte=day) | Q(ends_on__isnull=True, starts_on__gte=day))
+
+    def _deadline(self, lookup: str, value: object) -> Q:
+        """The deadline (an event's first day, anything else's closing date: Opportunity.deadline) LOOKUP VALUE,
+        as in `Q(deadline__gte=day)`, for the filters that cannot annotate `deadline_on` first."""
+        event = Q(kind=self.model.Kind.EVENT)
+        return (event & Q(**{f"starts_on__{lookup}": value})) | (~event & Q(**{f"closes_on__{lookup}": value}))
+
+    def deadline_within(self, *, after: datetime.date | None, before: datetime.date | None) -> "OpportunityQuerySet":
+        """Records whose deadline falls within AFTER..BEFORE (either may be open-ended; a record with no deadline
+        falls in no range)."""
+        queryset = self
+        if after:
+            queryset = queryset.filter(self._deadline("gte", after))
+        if before:
+            queryset = queryset.filter(self._deadline("lte", before))
+        return queryset
+
     def upcoming_on(self, day: datetime.date) -> "OpportunityQuerySet":
         """Events and calls not over on DAY, and expected editions whose window has not passed."""
         call_ahead = Q(kind=self.model.Kind.CALL) & (
             Q(closes_on__gte=day) | Q(closes_on__isnull=True, expected_until__isnull=True)
         )
-        event_ahead = Q(kind=self.model.Kind.EVENT) & (
-            Q(ends_on__gte=day) | Q(ends_on__isnull=True, starts_on__gte=day)
-        )
+        event_ahead = self._event_not_over(day)
         expected_ahead = Q(kind__in=[self.model.Kind.CALL, self.model.Kind.EVENT], expected_until__gte=day) & (
             Q(kind=self.model.Kind.CALL, closes_on__isnull=True) | Q(kind=self.model.Kind.EVENT, starts_on__isnull=True)
         )
@@ -63,10 +81,7 @@ class OpportunityQuerySet(models.QuerySet):
 
     def expected(self) -> "OpportunityQuerySet":
         """Records with only an expected window: no announced deadline yet (Opportunity.expected)."""
-        no_deadline = Q(kind=self.model.Kind.EVENT, starts_on__isnull=True) | (
-            ~Q(kind=self.model.Kind.EVENT) & Q(closes_on__isnull=True)
-        )
-        return self.filter(no_deadline, expected_from__isnull=False)
+        return self.filter(self._deadline("isnull", True), expected_from__isnull=False)
 
     def expected_within(self, *, after: datetime.date | None, before: datetime.date | None) -> "OpportunityQuerySet":
         """Expected records whose window overlaps AFTER..BEFORE (either may be open-ended)."""
@@ -121,10 +136,7 @@ class OpportunityQuerySet(models.QuerySet):
         call_open = Q(kind=self.model.Kind.CALL) & (
             Q(closes_on__isnull=True, expected_from__isnull=True) | Q(closes_on__gte=day)
         )
-        event_ahead = Q(kind=self.model.Kind.EVENT) & (
-            Q(ends_on__gte=day) | Q(ends_on__isnull=True, starts_on__gte=day)
-        )
-        return self.filter(~dated | call_open | event_ahead)
+        return self.filter(~dated | call_open | self._event_not_over(day))
 
     def accepting_on(self, day: datetime.date) -> "OpportunityQuerySet":
         """open_on DAY, less the calls whose opening date is still ahead: what a firm can act on today ("Open now").

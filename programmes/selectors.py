@@ -34,19 +34,23 @@ def technology_area_counts() -> QuerySet[TechnologyArea]:
 
 
 def upcoming_deadline_list(*, user: Viewer, today: datetime.date, events: bool, limit: int = 6) -> list[Opportunity]:
-    """The next LIMIT calls/records closing (events=False) or events starting (events=True) from TODAY on.
+    """The first LIMIT calls (events=False) or events (events=True) that the listing's "upcoming" lists on TODAY
+    (`OpportunityQuerySet.upcoming_on`, the one rule behind `when=upcoming` and both upcoming choices of `open`),
+    soonest date first.
 
-    Expected editions (no dates yet) come in at the start of their window, so the page shows them, marked expected.
+    An event under way comes first (its first day is past, its last is not); an expected edition comes in at the start
+    of its window, so the page shows it, marked expected. A call with no date at all has none to show and is left out.
     """
+    kind = Opportunity.Kind.EVENT if events else Opportunity.Kind.CALL
     queryset = (
         Opportunity.objects.visible_to(user)
         .published()
+        .upcoming_on(today)
+        .filter(kind=kind)
         .with_deadline()
         .annotate(sort_on=Coalesce(F("deadline_on"), F("expected_from")))
     )
-    kind_filter = Q(kind=Opportunity.Kind.EVENT) if events else ~Q(kind=Opportunity.Kind.EVENT)
-    ahead = Q(deadline_on__gte=today) | Q(deadline_on__isnull=True, expected_until__gte=today)
-    return list(queryset.filter(kind_filter).filter(ahead).order_by("sort_on", "title", "pk")[:limit])
+    return list(queryset.filter(sort_on__isnull=False).order_by("sort_on", "title", "pk")[:limit])
 
 
 def dated_opportunity_list(*, queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:

@@ -6,9 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
-from companies.selectors import viewer_company_list
+from companies.selectors import viewer_company_list, viewer_company_pick
 from matching.messages import names_for
-from matching.selectors import viewer_company_pick
 from portal.text import localised
 from web.briefs import brief_event_get, event_brief
 from web.calendar import opportunities_calendar

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from companies.confirmations import with_rescore_note, works_for
 from companies.models import Company
-from companies.selectors import company_for_edit, viewer_company_list
+from companies.selectors import company_for_edit, viewer_company_list, viewer_company_pick
 from matching.filters import MatchFilterSet
 from matching.freshness import company_freshness
 from matching.messages import names_for
@@ -35,12 +35,12 @@ from matching.selectors import (
     match_list,
     notice_gaps_attach,
     score_segments,
-    viewer_company_pick,
 )
 from matching.services import area_dismissal_add, area_dismissal_remove, area_suggestion_tick
 from portal.filterforms import filter_form_tune
 from portal.filters import BooleanFilter, BooleanSelect, boolean_param, filter_errors_response
 from portal.paging import forgiving_page
+from portal.roles import is_consultant
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word, one_decimal
 from portal.text import localised, punct
 from programmes.models import TechnologyArea
@@ -137,6 +137,7 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
         "gap_plan": company_gap_plan(user=request.user, company=company, names=names, matches=plan_matches),
         "area_suggestions": suggestions,
         "can_edit_profile": can_edit,
+        "is_consultant": is_consultant(request.user),  # who a consultant is: portal.roles, not the admin's is_staff
         "freshness": company_freshness(company=company) if company else None,
     }
     return render(request, "matching/match_list.html", context)

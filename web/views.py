@@ -10,7 +10,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
 from companies.models import Company
-from companies.selectors import viewer_company_list
+from companies.selectors import viewer_company_list, viewer_company_pick
 from matching.selectors import company_feed_match_list
 from notices.models import Notice
 from portal.models import SecretLink
@@ -57,9 +57,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         if not slug:  # the page always names the firm; a hand-made request is told what is missing
             messages.error(request, _("Choose the firm whose private calendar link you want."))
             return redirect(f"{reverse('portal:calendar')}#firm-feeds")
-        company = next((firm for firm in firms if firm.slug == slug), None)
-        if company is None:  # another firm's, or none: not found, as every other firm's page
-            raise Http404("No such firm among yours.")
+        company = viewer_company_pick(companies=firms, slug=slug)  # another firm's: not found, as on every page
         _link, raw = secret_link_issue(user=request.user, purpose=SecretLink.Purpose.CALENDAR, subject_id=company.pk)
         new_link = (company.pk, request.build_absolute_uri(f"{reverse('portal:private_calendar_feed')}?token={raw}"))
     held = set(

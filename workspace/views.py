@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from companies.confirmations import with_rescore_note, works_for
 from companies.models import Company
 from matching.models import Match
+from portal.login_return import same_site_url
 from portal.paging import forgiving_page
 from portal.roles import is_consultant
 from portal.spreadsheets import csv_download, csv_header, csv_row, csv_word
@@ -70,7 +70,7 @@ PIPELINE_EXPORT_COLUMNS = [
 def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     """Redirect to the form's `next` when it is a page of this site, else to FALLBACK."""
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if not same_site_url(request, target):
         target = fallback
     return HttpResponseRedirect(target)
 

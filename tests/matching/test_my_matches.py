@@ -395,3 +395,15 @@ def test_the_parts_shown_add_up_to_the_score_shown_on_the_page_and_in_the_export
     assert sum(shown) == Decimal("87.6")
     assert on_page == shown
     assert shown[0] == Decimal("66.6") and shown[4] == Decimal("4.0")  # the largest parts stay as rounded
+
+
+def test_only_a_consultant_without_a_firm_is_told_where_consultants_see_scores(consultant_client, client, db):
+    from tests.factories import UserFactory
+
+    sentence = "Consultants see every firm's scores on each opportunity's page and in the admin."
+    client.force_login(UserFactory(username="clerk", is_staff=True))  # admin staff, not a consultant
+
+    assert sentence in consultant_client.get("/my/matches/").text
+    clerk_page = client.get("/my/matches/").text
+    assert "Your account is not linked to a firm" in clerk_page
+    assert sentence not in clerk_page

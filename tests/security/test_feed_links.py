@@ -13,9 +13,12 @@ from gunicorn.config import Config
 from gunicorn.glogging import Logger
 
 from companies.models import Membership
+from companies.services import membership_set
 from portal.models import SecretLink, hash_token
 from portal.secret_links import secret_link_issue
 from portal.services import user_deactivate
+from tests.factories import UserFactory
+from tests.programmes.test_admin import _form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +167,39 @@ def test_asking_for_a_private_link_without_naming_a_firm_says_what_is_missing(al
     assert "Choose the firm whose private calendar link you want." in response.text
     assert not SecretLink.objects.exists()
     assert alice_client.post("/calendar/", {"company": "firm-b"}).status_code == 404  # not hers: not found
+
+
+def test_a_membership_moved_to_another_firm_in_the_admin_revokes_the_old_firms_feed(
+    consultant_client, anon_client, alice, firm_a, firm_b
+):
+    _link, raw = secret_link_issue(user=alice, purpose=CALENDAR, subject_id=firm_a.pk)
+    membership = Membership.objects.get(user=alice)
+
+    response = consultant_client.post(
+        f"/admin/companies/membership/{membership.pk}/change/",
+        {"user": "alice", "company": firm_b.pk, "role": membership.role},
+    )
+
+    assert response.status_code == 302
+    assert SecretLink.objects.get(user=alice).revoked_at is not None
+    membership_set(company=firm_a, user=alice)  # back on firm A later: the link she had stays dead
+    assert anon_client.get("/calendar/private.ics", {"token": raw}).status_code == 404
+
+
+def test_a_staff_row_given_to_another_user_on_the_firms_page_revokes_the_old_users_feed(
+    consultant_client, anon_client, alice, firm_a
+):
+    UserFactory(username="carol")
+    _link, raw = secret_link_issue(user=alice, purpose=CALENDAR, subject_id=firm_a.pk)
+    membership = Membership.objects.get(user=alice)
+    url = f"/admin/companies/company/{firm_a.pk}/change/"
+    data = _form_data(consultant_client.get(url))
+    assert data["memberships-0-user"] == "alice"
+    data["memberships-0-user"] = "carol"
+
+    response = consultant_client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    assert Membership.objects.get(pk=membership.pk).user.username == "carol"
+    membership_set(company=firm_a, user=alice)
+    assert anon_client.get("/calendar/private.ics", {"token": raw}).status_code == 404

@@ -36,6 +36,20 @@ def test_follow_from_the_listing_adds_a_watching_entry_due_on_the_deadline(alice
     assert "In pipeline: Watching" in listing.text
 
 
+def test_a_button_pressed_over_https_never_sends_the_browser_back_over_plain_http(alice_client, firm_a, call):
+    posted = {"stage": "watching", "next": "http://testserver/opportunities/"}
+
+    response = alice_client.post(entry_url("laser-call", "set/"), posted, secure=True)
+
+    assert response.status_code == 302
+    assert response["Location"] == BOARD  # the board, not a step down from https to http
+    assert PipelineEntry.objects.get(company=firm_a, opportunity=call).stage == "watching"
+    kept = alice_client.post(
+        entry_url("laser-call", "set/"), {**posted, "next": "https://testserver/opportunities/"}, secure=True
+    )
+    assert kept["Location"] == "https://testserver/opportunities/"
+
+
 def test_listing_and_detail_offer_follow_and_pursue(alice_client, call):
     for page in ("/opportunities/", "/opportunities/laser-call/"):
         text = alice_client.get(page).text
