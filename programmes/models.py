@@ -353,18 +353,6 @@ class Opportunity(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def is_open(self, on: datetime.date | None = None) -> bool:
-        """True while a call takes proposals or an event is not over; standing records are always open."""
-        day = on or timezone.localdate()
-        if self.kind == self.Kind.CALL:
-            if self.expected:
-                return False
-            return self.closes_on is None or self.closes_on >= day
-        if self.kind == self.Kind.EVENT:
-            last = self.ends_on or self.starts_on
-            return last is None or last >= day
-        return True
-
     @property
     def expected(self) -> bool:
         """True while the record has only an expected window: its real dates are not announced."""

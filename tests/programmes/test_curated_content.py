@@ -183,7 +183,8 @@ def test_dsei_japan_2025_has_its_dates_and_venue_and_is_shown_as_past(curated, d
         datetime.date(2025, 5, 23),
     )
     assert "Makuhari Messe" in dsei.venue
-    assert dsei.status == Opportunity.Status.ARCHIVED and not dsei.is_open(timezone.localdate())
+    assert dsei.status == Opportunity.Status.ARCHIVED and dsei.is_past(timezone.localdate())
+    assert not Opportunity.objects.open_on(timezone.localdate()).filter(pk=dsei.pk).exists()
     earlier = Opportunity.objects.filter(slug__in=["dsei-japan-2019", "dsei-japan-2023"])
     assert [event.starts_on.year for event in earlier.order_by("starts_on")] == [2019, 2023]
 

@@ -130,7 +130,7 @@ def test_a_call_with_only_an_expected_window_is_not_open(anon_client, db):
         expected_until=days(80),
         expected_basis="from the 2025 and 2026 calls",
     )
-    assert not Opportunity.objects.get(slug="award-2027").is_open()
+    assert not Opportunity.objects.open_on(timezone.localdate()).filter(slug="award-2027").exists()
     assert slugs(anon_client.get(API, {"open": "true"})) == []
     assert slugs(anon_client.get(API, {"when": "upcoming"})) == ["award-2027"]
 
