@@ -209,6 +209,7 @@ class SourceFetchInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     max_num = 0
+    can_delete = False  # the record of what each check found
     ordering = ("-fetched_at",)
 
 
@@ -228,6 +229,14 @@ class SourceWatchAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A deleted watch takes its fetches, its changes (open and reviewed) and its ignored lines with it, and the
+        # next check starts a bare one: the page is watched again, with its review record gone.
+        return False
+
+    def save_model(self, request: HttpRequest, obj: SourceWatch, form: Any, change: bool) -> None:
+        services.source_watch_interval_set(watch=obj, interval_days=obj.interval_days)
 
     @admin.display(description=_("record"))
     def record(self, obj: SourceWatch) -> str:

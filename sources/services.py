@@ -261,6 +261,19 @@ def _history_note(opportunity: Opportunity, *, by: User | None, reason: str) -> 
     opportunity.save(update_fields=["updated_at"])
 
 
+def source_watch_interval_set(*, watch: SourceWatch, interval_days: int) -> SourceWatch:
+    """Check WATCH's page every INTERVAL_DAYS days; a reachable page's next check follows the new interval at once.
+
+    A failing, unreachable or redirected page keeps its next check (tomorrow's retry, or none until reviewed).
+    """
+    watch.interval_days = interval_days
+    watch.full_clean()  # names interval_days: 0 would be checked on every run
+    if watch.state == SourceWatch.State.OK and watch.last_checked_at:
+        watch.next_check_at = watch.last_checked_at + datetime.timedelta(days=interval_days)
+    watch.save(update_fields=["interval_days", "next_check_at"])
+    return watch
+
+
 def source_watch_dismiss_redirect(*, watch: SourceWatch) -> None:
     """After a redirect was reviewed (the source URL edited or kept), watch the page normally again.
 

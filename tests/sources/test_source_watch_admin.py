@@ -1,5 +1,7 @@
 """What a consultant meets working redirects, unreachable sources and "Check now" in the admin, in both languages."""
 
+import datetime
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
@@ -142,3 +144,39 @@ def test_a_long_review_note_is_kept_whole_up_to_the_500_characters_the_change_ho
 
     redirect.refresh_from_db()
     assert 'maxlength="500"' in page and redirect.review_note == note.strip()
+
+
+def test_an_interval_of_0_days_is_refused_on_its_field_and_a_shorter_one_brings_the_next_check_forward(
+    site, record, consultant_client
+):
+    site.pages["/page"] = Page(body=html("<p>One.</p>"))
+    watch = watched(site, record)
+    source_check(watch=watch)  # reachable: next check in 7 days
+    url = f"/ja{WATCHES}{watch.pk}/change/"
+    fetch = watch.fetches.get()
+    form = {"fetches-TOTAL_FORMS": "1", "fetches-INITIAL_FORMS": "1", "fetches-MIN_NUM_FORMS": "0",
+            "fetches-MAX_NUM_FORMS": "0", "fetches-0-id": fetch.pk, "fetches-0-watch": watch.pk}  # fmt: skip
+
+    refused = consultant_client.post(url, {**form, "interval_days": "0"})
+    saved = consultant_client.post(url, {**form, "interval_days": "1"})
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors == {"interval_days": ["この値は 1 以上でなければなりません。"]}
+    assert saved.status_code == 302
+    watch.refresh_from_db()
+    assert watch.interval_days == 1
+    assert watch.next_check_at == watch.last_checked_at + datetime.timedelta(days=1)  # was still 7 days away
+
+
+def test_consultants_cannot_delete_a_watched_source_or_its_fetches(site, record, consultant_client):
+    site.pages["/page"] = Page(body=html("<p>One.</p>"))
+    watch = watched(site, record)
+    source_check(watch=watch)
+
+    listing = consultant_client.get(WATCHES).content.decode()
+    page = consultant_client.get(f"{WATCHES}{watch.pk}/change/").content.decode()
+    deleted = consultant_client.post(f"{WATCHES}{watch.pk}/delete/", {"post": "yes"})
+
+    assert 'value="delete_selected"' not in listing
+    assert "fetches-0-DELETE" not in page
+    assert deleted.status_code == 403 and SourceWatch.objects.filter(pk=watch.pk).exists()
