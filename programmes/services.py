@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
 from portal.history import history_links, saving_changes_nothing
@@ -382,9 +382,8 @@ def source_remove(*, source: Source, by: User | None, reason: str = "") -> None:
     opportunity = Opportunity.objects.select_for_update().get(pk=source.opportunity_id)
     others = Source.objects.filter(opportunity=opportunity).exclude(pk=source.pk)
     if opportunity.status == Opportunity.Status.PUBLISHED and not others.exists():
-        raise ValidationError(
-            {"sources": "A published opportunity keeps at least one source; add another or archive it first."}
-        )
+        said = gettext("A published opportunity keeps at least one source; add another or archive it first.")
+        raise ValidationError({"sources": said})
     _published_sources_check(opportunity, others.values_list("confidence", flat=True))
     _stamp(source, by=by, reason=reason or gettext_noop("Source removed"))
     source.delete()
