@@ -276,7 +276,8 @@ class OpportunityAdmin(SuperusersDeleteMixin, CurationAdmin):
                     run(opportunity, form.cleaned_data["reason"])
                     count += 1
                 except ValidationError as error:
-                    self.message_user(request, f"{opportunity}: {validation_error_text(error)}", messages.ERROR)
+                    said = validation_error_text(error, Opportunity)  # fields named in the reader's language
+                    self.message_user(request, f"{opportunity}{punct(':')}{said}", messages.ERROR)
             if count:
                 self.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
             if unchanged and already_said is not None:
