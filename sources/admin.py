@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin import ConsultantOnlyMixin
 from portal.text import full_stop, labelled, localised, localised_field, punct
-from programmes.services import validation_error_text
 from sources import selectors, services
 from sources.models import SourceChange, SourceFetch, SourceWatch
 
@@ -42,7 +41,8 @@ def _review_all(admin_view, request: HttpRequest, queryset: QuerySet, action: st
             services.source_change_review(change=change, action=action, by=request.user)
             done += 1
         except ValidationError as error:
-            admin_view.message_user(request, f"{change}: {validation_error_text(error)}", messages.ERROR)
+            # The messages say what to do; the key ("action", "status") would read as English on /ja/.
+            admin_view.message_user(request, f"{change}{punct(':')}{' '.join(error.messages)}", messages.ERROR)
     if done:
         label = gettext(services.REVIEW_ACTIONS[action])
         admin_view.message_user(request, _("%(n)d change(s) reviewed: %(label)s.") % {"n": done, "label": label})

@@ -180,3 +180,14 @@ def test_consultants_cannot_delete_a_watched_source_or_its_fetches(site, record,
     assert 'value="delete_selected"' not in listing
     assert "fetches-0-DELETE" not in page
     assert deleted.status_code == 403 and SourceWatch.objects.filter(pk=watch.pk).exists()
+
+
+def test_the_list_action_refuses_to_ignore_a_redirect_in_the_readers_language(redirect, consultant_client):
+    response = consultant_client.post(
+        "/ja/admin/sources/sourcechange/", {"action": "review_ignored", "_selected_action": [redirect.pk]}
+    )
+
+    [message] = said(response)
+    assert "：転送には無視する行がありません" in message and "action:" not in message
+    redirect.refresh_from_db()
+    assert redirect.status == "open"
