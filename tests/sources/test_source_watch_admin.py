@@ -188,6 +188,6 @@ def test_the_list_action_refuses_to_ignore_a_redirect_in_the_readers_language(re
     )
 
     [message] = said(response)
-    assert "：転送には無視する行がありません" in message and "action:" not in message
+    assert "：転送には無視する行がありません" in message and "action" not in message
     redirect.refresh_from_db()
     assert redirect.status == "open"
