@@ -15,6 +15,7 @@ from portal.dbfunctions import code_point_order
 from portal.models import KanaReadingModel
 from portal.text import kana_reading_check, localised, localised_field, punct
 from programmes.models import Confidence, Opportunity, SourceFields, TechnologyArea
+from programmes.source_models import verified_on_check
 
 
 class PartnerQuerySet(models.QuerySet):
@@ -156,9 +157,11 @@ class Partner(KanaReadingModel):
 
     def clean(self) -> None:
         """Short names are kept as one list: each trimmed, empty ones and repeats in any case dropped (the first as
-        written), joined by ", ". The admin, the curated load and partner_save all clean here."""
+        written), joined by ", "; and "last verified" is no later than today. The admin, the curated load and
+        partner_save all clean here."""
         super().clean()
         self.short_names = short_names_normalised(self.short_names)
+        verified_on_check(self.last_verified_on)
 
     @property
     def city_shown(self) -> str:

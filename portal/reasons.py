@@ -67,6 +67,9 @@ CODE_WRITTEN_PREFIXES = frozenset(
         gettext_noop("Moved to in review"),
         gettext_noop("Moved to introduced"),
         gettext_noop("Moved to declined"),
+        gettext_noop("Source change reviewed (updated the record)"),
+        gettext_noop("Source change reviewed (no change needed)"),
+        gettext_noop("Source change reviewed (ignore this part of the page)"),
     }
 )
 

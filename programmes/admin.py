@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -275,7 +276,8 @@ class OpportunityAdmin(SuperusersDeleteMixin, CurationAdmin):
                     run(opportunity, form.cleaned_data["reason"])
                     count += 1
                 except ValidationError as error:
-                    self.message_user(request, f"{opportunity}: {validation_error_text(error)}", messages.ERROR)
+                    said = validation_error_text(error, Opportunity)  # fields named in the reader's language
+                    self.message_user(request, f"{opportunity}{punct(':')}{said}", messages.ERROR)
             if count:
                 self.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
             if unchanged and already_said is not None:
@@ -340,20 +342,40 @@ class SourceAdmin(CurationAdmin):
         source_update(source=obj, data=data, by=request.user, reason=self.change_reason(form, change))
 
     def delete_model(self, request: HttpRequest, obj: Source) -> None:
-        source_remove(source=obj, by=request.user, reason=gettext_noop("Deleted in the admin"))
+        self._remove(request, [obj])  # a refusal reaches delete_view, which says why
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for source in queryset.select_related("opportunity"):
-            try:
-                source_remove(source=source, by=request.user, reason=gettext_noop("Deleted in the admin"))
-            except ValidationError as error:
-                self.message_user(request, f"{source}: {validation_error_text(error)}", messages.ERROR)
+        """All the selected sources or none: a refusal is an error message instead of Django's "deleted
+        successfully", which once followed it with the count of every source selected."""
+        try:
+            self._remove(request, list(queryset.select_related("opportunity")))
+        except ValidationError as error:
+            request._source_delete_refused = True  # type: ignore[attr-defined]
+            self.message_user(request, _("Not deleted: %s") % " ".join(error.messages), messages.ERROR)
+
+    def _remove(self, request: HttpRequest, sources: list[Source]) -> None:
+        """Delete SOURCES and log it in one transaction, so a refused delete deletes and logs nothing."""
+        with transaction.atomic():
+            super().log_deletions(request, sources)
+            for source in sources:
+                try:
+                    source_remove(source=source, by=request.user, reason=gettext_noop("Deleted in the admin"))
+                except ValidationError as error:
+                    raise ValidationError(f"{source}{punct(':')}{' '.join(error.messages)}") from error
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> None:
+        """Logged by _remove, in the same transaction as the delete."""
+
+    def message_user(self, request: HttpRequest, message: Any, level: int = messages.INFO, *args: Any, **kwargs: Any):
+        if level == messages.SUCCESS and getattr(request, "_source_delete_refused", False):
+            return  # Django's "deleted successfully" after a refused delete
+        super().message_user(request, message, level, *args, **kwargs)
 
     def delete_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
         try:
             return super().delete_view(request, object_id, extra_context)
         except ValidationError as error:
-            self.message_user(request, validation_error_text(error), messages.ERROR)
+            self.message_user(request, _("Not deleted: %s") % " ".join(error.messages), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
 

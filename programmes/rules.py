@@ -13,7 +13,7 @@ def opportunity_publishable_check(*, source_count: int) -> None:
     """Refuse to publish a record that cites no source: the admin, the API and the curated load all ask here."""
     # Every published record cites at least one public source (issue 2: "nothing is invented").
     if source_count < 1:
-        raise ValidationError({"sources": "Cannot publish without a source; add at least one first."})
+        raise ValidationError({"sources": gettext("Cannot publish without a source; add at least one first.")})
 
 
 def opportunity_areas_check(*, kind: str, status: str, area_count: int) -> None:

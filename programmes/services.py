@@ -10,14 +10,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
 from portal.history import history_links, saving_changes_nothing
 from portal.reasons import reason_stored
+from portal.text import punct
 from programmes import changes
 from programmes.models import (
     Opportunity,
@@ -101,15 +102,30 @@ def _rescore_later(opportunity: Opportunity, *, by: User | None) -> None:
     dispatch.opportunity_rescore_later(opportunity_id=opportunity.pk, by=by)
 
 
-def validation_error_text(error: ValidationError) -> str:
-    """ERROR as one line naming each field ("sources: Cannot publish without a source."), for admin and commands."""
+def validation_error_text(error: ValidationError, model: type[models.Model] | None = None) -> str:
+    """ERROR as one line naming each field ("sources: Cannot publish without a source."), for admin and commands.
+
+    With MODEL, each field is named as the model names it, in the reader's language (the admin's messages: "出典：…"
+    on /ja/); without, by its key, as commands and the CSV import report it."""
     if not hasattr(error, "error_dict"):
         return " ".join(error.messages)
     parts = []
     for field, messages in error.message_dict.items():
         text = " ".join(messages)
-        parts.append(text if field == NON_FIELD_ERRORS else f"{field}: {text}")
-    return "; ".join(parts)
+        name = field if model is None else _field_label(model, field)
+        parts.append(text if field == NON_FIELD_ERRORS else f"{name}{punct(':')}{text}")
+    return punct("|").join(parts)
+
+
+def _field_label(model: type[models.Model], name: str) -> str:
+    """NAME's verbose name on MODEL (a reverse relation's: the related model's plural), else NAME itself."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    if field.auto_created and field.related_model is not None:  # sources, the records' reverse relation
+        return str(field.related_model._meta.verbose_name_plural)
+    return str(getattr(field, "verbose_name", name))
 
 
 # --- opportunities ------------------------------------------------------------------------------------------
@@ -385,9 +401,8 @@ def source_remove(*, source: Source, by: User | None, reason: str = "") -> None:
     opportunity = Opportunity.objects.select_for_update().get(pk=source.opportunity_id)
     others = Source.objects.filter(opportunity=opportunity).exclude(pk=source.pk)
     if opportunity.status == Opportunity.Status.PUBLISHED and not others.exists():
-        raise ValidationError(
-            {"sources": "A published opportunity keeps at least one source; add another or archive it first."}
-        )
+        said = gettext("A published opportunity keeps at least one source; add another or archive it first.")
+        raise ValidationError({"sources": said})
     _published_sources_check(opportunity, others.values_list("confidence", flat=True))
     _stamp(source, by=by, reason=reason or gettext_noop("Source removed"))
     source.delete()

@@ -40,6 +40,16 @@ def accessed_on_check(accessed_on: datetime.date | None) -> None:
         )
 
 
+def verified_on_check(verified_on: datetime.date | None) -> None:
+    """A record cannot have been checked against its sources on a day still to come (a typed 2030 would keep it off
+    the stale lists for years). Partners' clean() asks here, so their admin, partner_save and the curated load
+    share the rule; "today" is the consultant's own, as for accessed_on_check."""
+    if verified_on is not None and verified_on > latest_today():
+        raise ValidationError(
+            {"last_verified_on": _("“Last verified” cannot be after today: give the day the record was checked.")}
+        )
+
+
 class SourceFields(models.Model):
     """What every source of a curated record holds: the page, its title and publisher, when it was read and how far
     it can be trusted. Abstract: opportunity sources here and partner sources (partners.PartnerSource) add the

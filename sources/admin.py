@@ -2,6 +2,7 @@
 
 import copy
 import difflib
+from collections import Counter
 from typing import Any
 
 from django.contrib import admin, messages
@@ -20,12 +21,13 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin import ConsultantOnlyMixin
 from portal.text import full_stop, labelled, localised, localised_field, punct
-from programmes.services import validation_error_text
 from sources import selectors, services
 from sources.models import SourceChange, SourceFetch, SourceWatch
 
+CHECK_NOW_AT_MOST = 20  # "Check now" fetches within the request; the rest wait for the daily check
 # The change page's submit row offers no Save: a change is answered with one of its review buttons.
 NO_SAVE = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+NOTE_MAX_LENGTH = SourceChange._meta.get_field("review_note").max_length
 NOTHING_REVIEWED = _(
     "Nothing was saved and the change is still open: a note is recorded with a review, so answer the change with "
     "one of the review buttons."
@@ -39,7 +41,8 @@ def _review_all(admin_view, request: HttpRequest, queryset: QuerySet, action: st
             services.source_change_review(change=change, action=action, by=request.user)
             done += 1
         except ValidationError as error:
-            admin_view.message_user(request, f"{change}: {validation_error_text(error)}", messages.ERROR)
+            # The messages say what to do; the key ("action", "status") would read as English on /ja/.
+            admin_view.message_user(request, f"{change}{punct(':')}{' '.join(error.messages)}", messages.ERROR)
     if done:
         label = gettext(services.REVIEW_ACTIONS[action])
         admin_view.message_user(request, _("%(n)d change(s) reviewed: %(label)s.") % {"n": done, "label": label})
@@ -114,10 +117,12 @@ class SourceChangeAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
                 gettext(label),
             )  # fmt: skip
             for action, label in services.REVIEW_ACTIONS.items()
+            if action in services.review_actions_for(obj)
         )
         # A text area, not an input: Enter in an input would submit the form with its first button, a review.
         note = format_html(
-            '<textarea name="review_note" maxlength="200" rows="2" cols="50" placeholder="{}">{}</textarea>',
+            '<textarea name="review_note" maxlength="{}" rows="2" cols="50" placeholder="{}">{}</textarea>',
+            NOTE_MAX_LENGTH,
             _("note"),
             getattr(obj, "typed_note", ""),
         )
@@ -137,7 +142,7 @@ class SourceChangeAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
         context = {**(extra_context or {}), **NO_SAVE}
         if request.method == "POST":  # no review answer (a page drawn with Save buttons, a crafted post)
             self.message_user(request, NOTHING_REVIEWED, messages.WARNING)
-            typed = request.POST.get("review_note", "")[:200]
+            typed = request.POST.get("review_note", "")[:NOTE_MAX_LENGTH]
             request = copy.copy(request)
             request.method = "GET"  # drawn again, with the note as typed; nothing is saved
             request.typed_note = typed  # type: ignore[attr-defined]  # read by get_object
@@ -159,7 +164,10 @@ class SourceChangeAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
             raise PermissionDenied
         try:
             services.source_change_review(
-                change=change, action=action, by=request.user, note=request.POST.get("review_note", "")[:200]
+                change=change,
+                action=action,
+                by=request.user,
+                note=request.POST.get("review_note", "")[:NOTE_MAX_LENGTH],
             )
             self.message_user(request, full_stop(labelled(_("Reviewed"), gettext(services.REVIEW_ACTIONS[action]))))
         except ValidationError as error:
@@ -201,6 +209,7 @@ class SourceFetchInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     max_num = 0
+    can_delete = False  # the record of what each check found
     ordering = ("-fetched_at",)
 
 
@@ -221,17 +230,38 @@ class SourceWatchAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A deleted watch takes its fetches, its changes (open and reviewed) and its ignored lines with it, and the
+        # next check starts a bare one: the page is watched again, with its review record gone.
+        return False
+
+    def save_model(self, request: HttpRequest, obj: SourceWatch, form: Any, change: bool) -> None:
+        services.source_watch_interval_set(watch=obj, interval_days=obj.interval_days)
+
     @admin.display(description=_("record"))
     def record(self, obj: SourceWatch) -> str:
         return localised(obj.source.opportunity)
 
     @admin.action(description=_("Check now"))
     def check_now(self, request: HttpRequest, queryset: QuerySet) -> None:
-        outcomes = [services.sources_check(source_id=watch.source_id).line() for watch in queryset[:20]]
-        self.message_user(request, "; ".join(outcomes))
+        """Fetch up to CHECK_NOW_AT_MOST of the selected sources in the request, and say what came of them."""
+        counts: Counter[str] = Counter()
+        for watch in queryset[:CHECK_NOW_AT_MOST]:
+            counts += services.sources_check(source_id=watch.source_id).counts
+        self.message_user(request, full_stop(services.outcomes_text(counts)))
+        left = queryset.count() - CHECK_NOW_AT_MOST
+        if left > 0:
+            said = _("%(left)d more selected were not checked: at most %(most)d are checked at once.")
+            self.message_user(request, said % {"left": left, "most": CHECK_NOW_AT_MOST}, messages.WARNING)
 
     @admin.action(description=_("Redirect reviewed: watch the page again"))
     def watch_again(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for watch in queryset:
-            services.source_watch_dismiss_redirect(watch=watch)
-        self.message_user(request, _("Watching again."))
+        done = 0
+        for watch in queryset.select_related("source"):
+            try:
+                services.source_watch_dismiss_redirect(watch=watch)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+        if done:
+            self.message_user(request, _("Watching again: %(n)d source(s).") % {"n": done})

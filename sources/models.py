@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -36,7 +37,9 @@ class SourceWatch(models.Model):
         REDIRECTED = "redirected", _("Redirected (to review)")
 
     source = models.OneToOneField(Source, verbose_name=_("source"), on_delete=models.CASCADE, related_name="watch")
-    interval_days = models.PositiveSmallIntegerField(_("check every (days)"), default=7)
+    interval_days = models.PositiveSmallIntegerField(
+        _("check every (days)"), default=7, validators=[MinValueValidator(1)]
+    )
     next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True, db_index=True)
     last_checked_at = models.DateTimeField(_("last checked at"), null=True, blank=True)
     last_status = models.PositiveSmallIntegerField(_("last status"), null=True, blank=True)

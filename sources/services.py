@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from portal import http
+from portal.reasons import reason_with_detail
+from portal.text import labelled
 from programmes import changes
 from programmes.models import Opportunity, Source
 from programmes.services import opportunity_verify
@@ -34,6 +36,14 @@ class CheckReport:
         return ", ".join(f"{count} {outcome}" for outcome, count in sorted(self.counts.items())) or "nothing due"
 
 
+def outcomes_text(counts: Counter[str]) -> str:
+    """COUNTS of fetch outcomes in the reader's language ("Failed: 1, Changed: 2"), for the admin's messages."""
+    if not counts:
+        return gettext("Nothing was checked")
+    labels = dict(Outcome.choices)
+    return ", ".join(labelled(labels[outcome], count) for outcome, count in sorted(counts.items()))
+
+
 def source_watches_sync(*, interval_days: int | None = None) -> int:
     """Start watching every source that has no watch yet; returns how many were added."""
     interval = interval_days or settings.SOURCES_CHECK_EVERY_DAYS
@@ -43,12 +53,21 @@ def source_watches_sync(*, interval_days: int | None = None) -> int:
     return len(watches)
 
 
+def sources_limit_check(limit: int | None) -> None:
+    """Refuse a LIMIT under 1: 0 would otherwise read as "no limit" and fetch every due source."""
+    if limit is not None and limit < 1:
+        raise ValidationError(
+            {"limit": f"At most how many sources to check: a whole number of 1 or more, not {limit}."}
+        )
+
+
 def sources_check(*, source_id: int | None = None, limit: int | None = None) -> CheckReport:
     """Fetch every due source (or just SOURCE_ID, due or not) once and record the outcomes.
 
     Pages are fetched by SOURCES_FETCH_THREADS threads (the HTTP client still allows one request at a time per
     host), and each batch's results are written in one transaction, so the database never waits on the network.
     """
+    sources_limit_check(limit)
     source_watches_sync()
     if source_id is not None:
         watches = SourceWatch.objects.filter(source_id=source_id)
@@ -166,6 +185,22 @@ REVIEW_ACTIONS: dict[str, str] = {
 }
 
 
+def review_actions_for(change: SourceChange) -> list[str]:
+    """The answers CHANGE may be given: every one for a text change; a redirect has no lines to ignore."""
+    if change.kind == SourceChange.Kind.REDIRECT:
+        return [action for action in REVIEW_ACTIONS if action != SourceChange.Status.IGNORED]
+    return list(REVIEW_ACTIONS)
+
+
+# The record's history row for each answer: the answer first, so a long source address never cuts it off, and a
+# prefix portal.reasons translates where the row is read; the change's number, the note and the address follow.
+REVIEW_REASONS: dict[str, str] = {
+    SourceChange.Status.UPDATED: gettext_noop("Source change reviewed (updated the record)"),
+    SourceChange.Status.NO_CHANGE: gettext_noop("Source change reviewed (no change needed)"),
+    SourceChange.Status.IGNORED: gettext_noop("Source change reviewed (ignore this part of the page)"),
+}
+
+
 @transaction.atomic
 def source_change_review(*, change: SourceChange, action: str, by: User | None, note: str = "") -> SourceChange:
     """Close CHANGE with ACTION (updated / no_change / ignored) and write the review into the record's history."""
@@ -175,10 +210,17 @@ def source_change_review(*, change: SourceChange, action: str, by: User | None, 
     if change.status != SourceChange.Status.OPEN:
         said = gettext("This change was already reviewed (%(status)s).") % {"status": change.get_status_display()}
         raise ValidationError({"status": said})
+    if action not in review_actions_for(change):
+        # A redirect brings no page text: "ignoring" its lines would wipe the text the next check compares with.
+        said = gettext(
+            "A redirect has no lines to ignore: answer it “updated the record” once the source's address is edited, "
+            "or “no change needed” if it stays, then use “Redirect reviewed: watch the page again” on the source."
+        )
+        raise ValidationError({"action": said})
     opportunity = change.watch.source.opportunity
-    reason = f"Source change #{change.pk} ({change.watch.source.url}) reviewed: {REVIEW_ACTIONS[action]}"
-    if note:
-        reason = f"{reason}. {note}"
+    note = note.strip()
+    detail = "; ".join(part for part in (f"#{change.pk}", note, change.watch.source.url) if part)
+    reason = reason_with_detail(REVIEW_REASONS[action], detail)
     # "Updated the record" links the consultant's edit: the newest history row before this review's own.
     edit_id = opportunity.history.values_list("history_id", flat=True).first()
     if action == SourceChange.Status.IGNORED:
@@ -215,12 +257,32 @@ def _ignore_lines(change: SourceChange) -> None:
 def _history_note(opportunity: Opportunity, *, by: User | None, reason: str) -> None:
     """One history row on the record, with no field changed, saying what the review decided."""
     opportunity._history_user = by  # type: ignore[attr-defined]
-    opportunity._change_reason = reason[:100]  # type: ignore[attr-defined]
+    opportunity._change_reason = reason  # type: ignore[attr-defined]  # cut to the column by reason_with_detail
     opportunity.save(update_fields=["updated_at"])
 
 
+def source_watch_interval_set(*, watch: SourceWatch, interval_days: int) -> SourceWatch:
+    """Check WATCH's page every INTERVAL_DAYS days; a reachable page's next check follows the new interval at once.
+
+    A failing, unreachable or redirected page keeps its next check (tomorrow's retry, or none until reviewed).
+    """
+    watch.interval_days = interval_days
+    watch.full_clean()  # names interval_days: 0 would be checked on every run
+    if watch.state == SourceWatch.State.OK and watch.last_checked_at:
+        watch.next_check_at = watch.last_checked_at + datetime.timedelta(days=interval_days)
+    watch.save(update_fields=["interval_days", "next_check_at"])
+    return watch
+
+
 def source_watch_dismiss_redirect(*, watch: SourceWatch) -> None:
-    """After a redirect was reviewed (the source URL edited or kept), watch the page normally again."""
+    """After a redirect was reviewed (the source URL edited or kept), watch the page normally again.
+
+    Only a redirected source: an unreachable or failing one would be marked "ok" without a single success, and
+    drop off the queue's unreachable list and its record's "stale" badge.
+    """
+    if watch.state != SourceWatch.State.REDIRECTED:
+        said = gettext("%(source)s is not redirected (%(state)s): it is left as it is.")
+        raise ValidationError({"state": said % {"source": watch.source.url, "state": watch.get_state_display()}})
     watch.state, watch.redirect_to = SourceWatch.State.OK, ""
     watch.next_check_at = timezone.now()
     watch.save(update_fields=["state", "redirect_to", "next_check_at"])

@@ -65,6 +65,6 @@ def test_a_consultant_reviews_a_changed_source_from_the_queue(admin_page, change
     record = Opportunity.objects.get(slug="award-call")
     assert changed_source.status == "no_change" and changed_source.review_note == "Date checked on the ATLA page"
     assert record.last_verified_on == timezone.localdate()
-    assert "reviewed: no change needed" in record.history.first().history_change_reason
+    assert "reviewed (no change needed)" in record.history.first().history_change_reason
     page.get_by_role("link", name="history", exact=True).click()
-    expect(page.get_by_text("reviewed: no change needed").first).to_be_visible()
+    expect(page.get_by_text("reviewed (no change needed)").first).to_be_visible()

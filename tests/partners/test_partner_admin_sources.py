@@ -1,6 +1,12 @@
 """The partner admin checks sources as the loader does: at least one, and all-low sources make the record low."""
 
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
 from partners.models import PartnerSource
+from partners.services import partner_save
 from programmes.models import Opportunity
 from tests.factories import OpportunityFactory
 from tests.programmes.test_admin import _form_data
@@ -109,3 +115,22 @@ def test_short_names_are_saved_trimmed_without_empty_entries_or_repeats(consulta
     shipyard.refresh_from_db()
     assert shipyard.short_names == "MHI, Mitsubishi HI"
     assert shipyard.history.latest().short_names == "MHI, Mitsubishi HI"  # and so the history records it
+
+
+def test_a_partner_cannot_be_marked_verified_on_a_day_still_to_come(consultant_client, partners):
+    shipyard = partners["shipyard"]
+    before = shipyard.last_verified_on
+    data = _form_data(consultant_client.get(f"/ja{change_url(shipyard)}"))
+
+    response = consultant_client.post(f"/ja{change_url(shipyard)}", data | {"last_verified_on": "2099-01-01"})
+
+    assert response.status_code == 200  # was saved: the partner then stayed "verified" until 2099
+    assert response.context["adminform"].form.errors["last_verified_on"] == [
+        "「最終確認日」に今日より後の日付は指定できません。記録を確認した日を入力してください。"
+    ]
+    shipyard.refresh_from_db()
+    assert shipyard.last_verified_on == before
+    shipyard.last_verified_on = datetime.date(2099, 1, 1)
+    with pytest.raises(ValidationError) as refused:  # the service refuses it too, so the curated load does
+        partner_save(partner=shipyard, by=None, reason="typo")
+    assert list(refused.value.message_dict) == ["last_verified_on"]

@@ -312,6 +312,18 @@ def test_records_without_a_source_are_reported_by_name_and_the_rest_published(co
     assert (ready.status, bare.status) == (Opportunity.Status.PUBLISHED, Opportunity.Status.DRAFT)
 
 
+def test_a_refused_publish_reads_japanese_on_the_japanese_admin_field_and_all(consultant_client):
+    bare = OpportunityFactory(title="Bare", title_ja="出典なし", status=Opportunity.Status.DRAFT, with_source=False)
+    data = {"action": "publish", "_selected_action": [bare.pk], "confirm": "yes", "reason": ""}
+
+    response = consultant_client.post(f"/ja{reverse(CHANGELIST)}", data, follow=True)
+
+    # was "出典なし: sources: Cannot publish without a source; add at least one first."
+    assert _messages(response) == [
+        "出典なし：出典：出典のない記録は公開できません。先に出典を少なくとも 1 つ追加してください。"
+    ]
+
+
 def test_archiving_through_the_action_needs_a_reason(consultant_client):
     published = OpportunityFactory()
 

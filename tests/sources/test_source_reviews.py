@@ -45,8 +45,8 @@ def test_no_change_needed_marks_the_record_verified_today_with_a_history_row(cha
     assert record.last_verified_on == timezone.localdate() and record.last_verified_by == consultant
     latest = record.history.first()
     assert changed.record_history_id == latest.history_id
-    assert latest.history_change_reason.startswith(f"Source change #{changed.pk}")
-    assert "no change needed" in latest.history_change_reason and latest.history_user == consultant
+    assert latest.history_change_reason.startswith(f"Source change reviewed (no change needed): #{changed.pk}")
+    assert "Date already right" in latest.history_change_reason and latest.history_user == consultant
 
 
 def test_updated_the_record_links_the_edit_in_the_history(changed, consultant):

@@ -18,6 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, metavar="N", help="check at most N due sources")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:  # before queueing too: a worker's refusal would go unseen
+            services.sources_limit_check(options["limit"])
+        except ValidationError as error:
+            raise CommandError(f"--limit: {' '.join(error.messages)}") from error
         if not options["sync"]:
             from sources.tasks import check_due_sources_task, check_source_task
 
