@@ -43,6 +43,9 @@ class SourceWatch(models.Model):
     next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True, db_index=True)
     last_checked_at = models.DateTimeField(_("last checked at"), null=True, blank=True)
     last_status = models.PositiveSmallIntegerField(_("last status"), null=True, blank=True)
+    # The address the text, validators and ignored lines below were read from. When a consultant edits the source's
+    # address, the next check starts afresh from the new page ("first") instead of reporting it all as a change.
+    url = models.URLField(_("address checked"), max_length=500, blank=True)
     etag = models.CharField(_("ETag"), max_length=300, blank=True)
     last_modified = models.CharField(_("last modified"), max_length=100, blank=True)
     text = models.TextField(_("text"), blank=True)

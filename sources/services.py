@@ -94,8 +94,11 @@ def source_check(*, watch: SourceWatch, now: datetime.datetime | None = None) ->
 
 def _fetch(watch: SourceWatch) -> http.FetchResult | http.FetchError:
     """The answer for WATCH's page, or the error: no database access, so threads may run it."""
+    moved = _address_edited(watch)
     try:
-        return http.fetch(watch.source.url, etag=watch.etag, last_modified=watch.last_modified)
+        return http.fetch(
+            watch.source.url, etag="" if moved else watch.etag, last_modified="" if moved else watch.last_modified
+        )
     except http.FetchError as error:
         # Kept until the batch is written: drop the traceback, whose frames hold the partial body.
         return error.with_traceback(None)
@@ -110,6 +113,10 @@ def _record(
         return _failed(watch, result, now)
     if result.redirect_to:
         return _redirected(watch, result, now)
+    if _address_edited(watch):  # what the watch holds is another page's: this one is read as new
+        watch.text, watch.text_hash, watch.ignored_lines = "", "", []
+        watch.etag, watch.last_modified = "", ""
+    watch.url = watch.source.url
     if result.not_modified:
         return _settle(watch, now, status=304, outcome=Outcome.NOT_MODIFIED)
     text = page_text(result.body, result.content_type, ignored=frozenset(watch.ignored_lines))
@@ -126,6 +133,11 @@ def _record(
             _change_record(watch, old=watch.text, new=text, now=now)
         watch.text, watch.text_hash = text, digest
         return _settle(watch, now, status=result.status, outcome=outcome, digest=digest)
+
+
+def _address_edited(watch: SourceWatch) -> bool:
+    """Whether the source's address changed since the watch last read a page (a watch that never read one has none)."""
+    return bool(watch.url) and watch.url != watch.source.url
 
 
 def _settle(watch: SourceWatch, now: datetime.datetime, *, status: int, outcome: str, digest: str = "") -> SourceFetch:

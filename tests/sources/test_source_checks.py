@@ -166,3 +166,21 @@ def test_a_refused_page_is_not_kept_alive_by_its_error(site, record, settings):
     site.pages["/page"] = Page(chunks=5)
     error = _fetch(watch_for(site, record))
     assert error.kind == "too_large" and error.__traceback__ is None
+
+
+def test_a_source_whose_address_was_edited_is_read_afresh_not_reported_as_all_changed(site, record):
+    site.pages["/old"] = Page(body=html("<p>Applications close 30 January 2027.</p>"), etag='"v1"')
+    site.pages["/new"] = Page(body=html("<p>The 2027 call: see the guidance notes.</p>"), etag='"v1"')
+    watch = watch_for(site, record, "/old")
+    assert check(watch).outcome == "first"
+    Source.objects.filter(pk=watch.source_id).update(url=site.url("/new"))  # the consultant follows the page
+
+    fetch = check(watch)  # the old page's ETag is not sent: the new server would answer 304 to it
+
+    assert (fetch.outcome, fetch.status) == ("first", 200)
+    assert not SourceChange.objects.exists()
+    watch.refresh_from_db()
+    assert "guidance notes" in watch.text and watch.url == site.url("/new")
+    site.pages["/new"] = Page(body=html("<p>The 2027 call: applications close 13 February 2027.</p>"), etag='"v2"')
+    assert check(watch).outcome == "changed"
+    assert "guidance notes" in SourceChange.objects.get().old_text
