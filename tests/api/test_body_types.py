@@ -113,3 +113,20 @@ def test_a_number_in_a_webhooks_new_event_list_changes_nothing(alice_client):
 
     assert (response.status_code, response.json()) == (400, {"events": {"0": NOT_A_STRING}})
     assert WebhookEndpoint.objects.get(pk=endpoint["id"]).events == ["match.created"]
+
+
+@pytest.mark.parametrize(("field", "value"), [("trl", "7"), ("alert_threshold", "60"), ("trl", True)])
+def test_a_whole_number_field_takes_a_number_not_a_string(alice_client, matches, field, value):
+    before = alice_client.get(f"{API}/companies/firm-a/").json()
+
+    response = alice_client.patch(f"{API}/companies/firm-a/", {field: value}, "application/json")
+
+    assert (response.status_code, response.json()) == (400, {field: ["A valid integer is required."]})
+    assert alice_client.get(f"{API}/companies/firm-a/").json() == before
+
+
+def test_a_whole_number_sent_as_a_json_number_is_taken(alice_client, matches):
+    response = alice_client.patch(f"{API}/companies/firm-a/", {"trl": 7.0, "alert_threshold": 55}, "application/json")
+
+    assert response.status_code == 200
+    assert (response.json()["trl"], response.json()["alert_threshold"]) == (7, 55)
