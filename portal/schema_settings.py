@@ -19,5 +19,6 @@ SPECTACULAR_SETTINGS = {
         "PartnerSizeEnum": "partners.models.Partner.Size",
         "IntroductionStatusEnum": "partners.models.Introduction.Status",
         "WebhookDeliveryStatusEnum": "portal.models.OutboxMessage.Status",
+        "WebhookEventEnum": "alerts.api.serializers.WEBHOOK_EVENT_NAMES",
     },
 }

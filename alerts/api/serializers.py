@@ -6,15 +6,36 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alerts.models import WebhookEndpoint
+from alerts.webhooks import EVENT_TYPES
 from matching.api.serializers import ExplanationSerializer
 from matching.messages import detail
 from portal.api.strict import StrictFieldsMixin
 from portal.models import OutboxAttempt, OutboxMessage
 
+URL_HELP = "An https:// URL whose host resolves only to public addresses (docs/alerts.md#webhooks)."
+WEBHOOK_EVENT_NAMES = [*EVENT_TYPES, "*"]  # the schema's WebhookEventEnum (portal/schema_settings.py)
+EVENT_NAMES_SCHEMA = {
+    "type": "array",
+    "items": {"type": "string", "enum": WEBHOOK_EVENT_NAMES},
+    "minItems": 1,
+    "maxItems": 20,
+    "description": 'Event names, or ["*"] for every event (and kinds added later).',
+}
+
+
+@extend_schema_field(EVENT_NAMES_SCHEMA)
+class EventNamesField(serializers.ListField):
+    """A webhook's event names. The schema lists the names the service takes (alerts.webhooks.EVENT_TYPES and "*"),
+    and that the list is not empty; the service says which name is unknown (alerts.webhooks.webhook_events_check)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.CharField(max_length=40), max_length=20, **kwargs)
+
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
     """One of the caller's endpoints: never its secret, which is shown only once, when created."""
 
+    events = EventNamesField(read_only=True)
     disabled_reason_detail = serializers.SerializerMethodField(
         help_text="Why the endpoint is disabled, as {code, params, text} in the language asked for; null while active."
     )
@@ -44,8 +65,8 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
 class WebhookEndpointCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     """What POST /webhooks/ takes: the URL and the event names (or ["*"])."""
 
-    url = serializers.CharField(max_length=500)
-    events = serializers.ListField(child=serializers.CharField(max_length=40), max_length=20)
+    url = serializers.CharField(max_length=500, help_text=URL_HELP)
+    events = EventNamesField()
 
 
 class WebhookEndpointUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -55,8 +76,8 @@ class WebhookEndpointUpdateSerializer(StrictFieldsMixin, serializers.Serializer)
 
     echoed_fields = tuple(WebhookEndpointSerializer.Meta.fields)
 
-    url = serializers.CharField(max_length=500, required=False)
-    events = serializers.ListField(child=serializers.CharField(max_length=40), max_length=20, required=False)
+    url = serializers.CharField(max_length=500, required=False, help_text=URL_HELP)
+    events = EventNamesField(required=False)
     active = serializers.BooleanField(required=False)
 
 

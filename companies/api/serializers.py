@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -116,6 +117,20 @@ class CompanySerializer(CallerReadOnlyMixin, StrictFieldsMixin, serializers.Mode
     def _reserved(self) -> tuple[str, ...]:
         request = self.context.get("request")
         return reserved_for(request.user if request is not None else None)
+
+    def validate_certifications(self, links: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each certification at most once, as on the firm's page (companies.forms): a repeated code is refused at its
+        place, never merged with the one before it (whose expiry would be silently dropped)."""
+        seen: set[int] = set()
+        twice = {}
+        for index, link in enumerate(links):
+            certification = link["certification"]
+            if certification.pk in seen:
+                twice[str(index)] = {"code": [_("%(name)s is listed twice.") % {"name": certification.code}]}
+            seen.add(certification.pk)
+        if twice:
+            raise serializers.ValidationError(twice)
+        return links
 
     def service_data(self) -> dict[str, Any]:
         """validated_data in the shape company_create / company_update take (certifications as {cert: expiry})."""

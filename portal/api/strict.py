@@ -65,17 +65,32 @@ def date_refusal(value: str) -> str | None:
     return None
 
 
-def value_refusal(field: serializers.Field, value: Any) -> str | None:
+def is_json_integer(value: Any) -> bool:
+    """Whether VALUE is a JSON integer: a number with no fraction (7 or 7.0, as JSON Schema counts them), never a
+    string ("7") or true."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+def value_refusal(field: serializers.Field, value: Any) -> str | dict[str, list[str]] | None:
     """Why FIELD refuses VALUE, a JSON value, before any check of its own; None when the field may read it.
 
-    A string field takes a string, a boolean field true or false (null is the field's own business), and a date
-    field a day that exists."""
+    A string field takes a string, a boolean field true or false, a whole-number field a number with no fraction
+    (null is the field's own business), and a date field a day that exists. A list field's items are checked by
+    its child: the refusal is then DRF's own shape for a list, each refused item by its index
+    (`{"0": ["Not a valid string."]}`), so `"events": [1]` is no longer read as the event "1"."""
     if value is None:
         return None
+    if isinstance(field, serializers.ListField) and isinstance(value, list):
+        refused = {str(index): value_refusal(field.child, item) for index, item in enumerate(value)}
+        return {index: [why] for index, why in refused.items() if isinstance(why, str)} or None
     if isinstance(field, serializers.BooleanField) and not isinstance(value, bool):
         return _("Must be true or false.")
     if isinstance(field, serializers.CharField) and not isinstance(value, str):
         return str(serializers.CharField.default_error_messages["invalid"])  # DRF's "Not a valid string."
+    if isinstance(field, serializers.IntegerField) and not is_json_integer(value):
+        return str(serializers.IntegerField.default_error_messages["invalid"])  # "A valid integer is required."
     if isinstance(field, serializers.DateField) and isinstance(value, str):
         return date_refusal(value)
     return None
@@ -107,7 +122,7 @@ class StrictFieldsMixin:
             raise serializers.ValidationError({**unknown, **refused})
         return value
 
-    def refused_values(self, data: Any) -> dict[str, list[str]]:
+    def refused_values(self, data: Any) -> dict[str, Any]:
         """Each writable field of DATA whose value the field refuses by its type, with why; {} when there is none.
 
         A form post (QueryDict) is all strings by nature, so only JSON bodies are checked."""
@@ -120,7 +135,7 @@ class StrictFieldsMixin:
                 continue
             why = value_refusal(field, data[name])
             if why is not None:
-                refused[name] = [why]
+                refused[name] = why if isinstance(why, dict) else [why]
         return refused
 
     def unknown_fields(self, data: Any) -> dict[str, list[str]]:

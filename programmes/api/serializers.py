@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from portal.api.fields import IriField, RelatedSlugsField
 from portal.api.language import LocalisedTextSerializer
+from portal.text import localised_field
 from programmes.models import Certification, Confidence, Opportunity, Organisation, TechnologyArea
 
 # The reading of a Japanese name, as partners give it (partners/api/serializers.py): clients sort Japanese lists by it.
@@ -97,11 +98,34 @@ class DatesSerializer(serializers.Serializer):
     starts_on = serializers.DateField(allow_null=True)
     ends_on = serializers.DateField(allow_null=True)
     venue = serializers.CharField()
+    venue_ja = serializers.CharField(help_text="The venue in Japanese; empty where the record has none yet.")
     expected_from = serializers.DateField(
         allow_null=True, help_text="Start of the expected window while the real dates are not announced."
     )
     expected_until = serializers.DateField(allow_null=True, help_text="End of the expected window.")
     expected_basis = serializers.CharField(help_text="The past editions the expected window is drawn from.")
+    expected_basis_ja = serializers.CharField(
+        help_text="The expected window's basis in Japanese; empty where the record has none yet."
+    )
+
+
+class OpportunityLocalisedSerializer(LocalisedTextSerializer):
+    """A record's title, summary, venue and expected-date basis in the language asked for, each with its language."""
+
+    venue = serializers.CharField()
+    venue_lang = serializers.CharField(
+        help_text="The venue's language: the one asked for, or en where the record has no Japanese venue yet."
+    )
+    expected_basis = serializers.CharField()
+    expected_basis_lang = serializers.CharField(
+        help_text="The basis's language: the one asked for, or en where the record has no Japanese basis yet."
+    )
+
+    def to_representation(self, instance):
+        out = super().to_representation(instance)
+        for field in ("venue", "expected_basis"):
+            out[field], out[f"{field}_lang"] = localised_field(instance, field)
+        return out
 
 
 class OpportunitySerializer(serializers.ModelSerializer):
@@ -117,8 +141,10 @@ class OpportunitySerializer(serializers.ModelSerializer):
     expected = serializers.BooleanField(
         read_only=True, help_text="True while only an expected window is known: never a confirmed date."
     )
-    localised = LocalisedTextSerializer(
-        source="*", read_only=True, help_text="Title and summary in the language asked for (?lang=, Accept-Language)."
+    localised = OpportunityLocalisedSerializer(
+        source="*",
+        read_only=True,
+        help_text="Title, summary, venue and expected-date basis in the language asked for (?lang=, Accept-Language).",
     )
 
     class Meta:

@@ -3,7 +3,7 @@
 
 import pytest
 
-from alerts.models import SavedSearch
+from alerts.models import SavedSearch, WebhookEndpoint
 from partners.models import Introduction
 from tests.partners.conftest import make_partner
 from workspace.models import MatchFeedback, PipelineEntry
@@ -94,3 +94,39 @@ def test_a_date_that_does_not_exist_is_said_in_japanese_too(alice_client, matche
     response = alice_client.put(ENTRY, {"due_on": "2027-02-30"}, "application/json", HTTP_ACCEPT_LANGUAGE="ja")
 
     assert response.json() == {"due_on": ["2027-02-30 は存在しない日付です。2027年2月は28日までです。"]}
+
+
+def test_a_number_in_a_webhooks_event_list_is_named_by_its_place_not_read_as_an_event_name(alice_client):
+    body = {"url": "https://crm.example.com/kakehashi", "events": ["match.created", 1]}
+
+    response = alice_client.post(f"{API}/webhooks/", body, "application/json")
+
+    assert (response.status_code, response.json()) == (400, {"events": {"1": NOT_A_STRING}})
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_number_in_a_webhooks_new_event_list_changes_nothing(alice_client):
+    body = {"url": "https://crm.example.com/kakehashi", "events": ["match.created"]}
+    endpoint = alice_client.post(f"{API}/webhooks/", body, "application/json").json()
+
+    response = alice_client.patch(f"{API}/webhooks/{endpoint['id']}/", {"events": [7.5, "*"]}, "application/json")
+
+    assert (response.status_code, response.json()) == (400, {"events": {"0": NOT_A_STRING}})
+    assert WebhookEndpoint.objects.get(pk=endpoint["id"]).events == ["match.created"]
+
+
+@pytest.mark.parametrize(("field", "value"), [("trl", "7"), ("alert_threshold", "60"), ("trl", True)])
+def test_a_whole_number_field_takes_a_number_not_a_string(alice_client, matches, field, value):
+    before = alice_client.get(f"{API}/companies/firm-a/").json()
+
+    response = alice_client.patch(f"{API}/companies/firm-a/", {field: value}, "application/json")
+
+    assert (response.status_code, response.json()) == (400, {field: ["A valid integer is required."]})
+    assert alice_client.get(f"{API}/companies/firm-a/").json() == before
+
+
+def test_a_whole_number_sent_as_a_json_number_is_taken(alice_client, matches):
+    response = alice_client.patch(f"{API}/companies/firm-a/", {"trl": 7.0, "alert_threshold": 55}, "application/json")
+
+    assert response.status_code == 200
+    assert (response.json()["trl"], response.json()["alert_threshold"]) == (7, 55)

@@ -152,6 +152,24 @@ def test_invalid_updates_are_400s_naming_the_field(consultant_client, firm_a, re
     assert list(response.json()) == [field]
 
 
+def test_a_certification_given_twice_is_refused_at_its_place_not_merged(alice_client, firm_a_profile):
+    twice = [{"code": "as9100d", "expires_on": "2030-01-01"}, {"code": "as9100d"}]
+
+    response = alice_client.patch(f"{API}/companies/firm-a/", {"certifications": twice}, "application/json")
+    japanese = alice_client.patch(
+        f"{API}/companies/firm-a/", {"certifications": twice}, "application/json", HTTP_ACCEPT_LANGUAGE="ja"
+    )
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"certifications": {"1": {"code": ["as9100d is listed twice."]}}},
+    )
+    assert japanese.json() == {"certifications": {"1": {"code": ["as9100dが重複しています。"]}}}
+    assert list(firm_a_profile.certification_links.values_list("certification__code", "expires_on")) == [
+        ("as9100d", None)
+    ]
+
+
 def test_a_service_validation_error_is_a_400_naming_the_field(consultant_client, firm_a):
     # The slug is derived from the name by companies.services, which reports the clash on "name".
     payload = {"name": "Firm A", "country": "AU", "size": "sme", "description": "Same name again."}

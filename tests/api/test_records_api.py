@@ -1,5 +1,7 @@
 """Curated records over the API: opportunities, technology areas, organisations and certifications."""
 
+import datetime
+
 import pytest
 
 from programmes.models import Opportunity
@@ -217,6 +219,10 @@ def test_accept_language_ja_gives_japanese_title_and_summary(anon_client, uav_in
         "title_lang": "ja",
         "summary": "UAVの自律化技術の提案を募集する。",
         "summary_lang": "ja",
+        "venue": "",
+        "venue_lang": "en",
+        "expected_basis": "",
+        "expected_basis_lang": "en",
     }
     assert response["Content-Language"] == "ja" and "Accept-Language" in response["Vary"]
     # The stored fields stay as they are: clients that read title/title_ja see no change.
@@ -229,6 +235,44 @@ def test_a_record_without_japanese_text_falls_back_to_english_marked_en(anon_cli
     assert dsei["localised"]["lang"] == "ja"
     assert (dsei["localised"]["title"], dsei["localised"]["title_lang"]) == ("DSEI Japan 2099", "en")
     assert dsei["localised"]["summary_lang"] == "en"
+
+
+def test_a_japanese_reader_gets_the_japanese_venue_and_expected_basis(anon_client, records):
+    Opportunity.objects.filter(slug="dsei-japan-2099").update(venue_ja="幕張メッセ（千葉）")
+    OpportunityFactory(
+        slug="indo-pacific-2099",
+        kind=Opportunity.Kind.EVENT,
+        venue="Sydney (expected)",
+        venue_ja="シドニー（見込み）",
+        expected_from=datetime.date(2099, 11, 1),
+        expected_until=datetime.date(2099, 11, 30),
+        expected_basis="from the 2095 and 2097 editions",
+        expected_basis_ja="2095年と2097年の開催から",
+    )
+    url = f"{API}/opportunities/indo-pacific-2099/"
+
+    japanese = anon_client.get(url, {"lang": "ja"}).json()
+    english = anon_client.get(url).json()
+    listed = anon_client.get(f"{API}/opportunities/", HTTP_ACCEPT_LANGUAGE="ja").json()["results"]
+    dsei = next(row for row in listed if row["slug"] == "dsei-japan-2099")
+
+    assert japanese["localised"] | {"title": "", "summary": ""} == {
+        "lang": "ja", "title": "", "title_lang": "en", "summary": "", "summary_lang": "en",
+        "venue": "シドニー（見込み）", "venue_lang": "ja",
+        "expected_basis": "2095年と2097年の開催から", "expected_basis_lang": "ja",
+    }  # fmt: skip
+    assert (english["localised"]["venue"], english["localised"]["expected_basis"]) == (
+        "Sydney (expected)",
+        "from the 2095 and 2097 editions",
+    )
+    # The stored words stay side by side in `dates`, whatever the language: v1's `venue` is unchanged.
+    assert {key: english["dates"][key] for key in ("venue", "venue_ja", "expected_basis", "expected_basis_ja")} == {
+        "venue": "Sydney (expected)",
+        "venue_ja": "シドニー（見込み）",
+        "expected_basis": "from the 2095 and 2097 editions",
+        "expected_basis_ja": "2095年と2097年の開催から",
+    }
+    assert (dsei["localised"]["venue"], dsei["localised"]["venue_lang"]) == ("幕張メッセ（千葉）", "ja")
 
 
 def test_lang_overrides_the_header_and_english_is_the_default(anon_client, uav_in_japanese):

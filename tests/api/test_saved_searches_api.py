@@ -36,3 +36,17 @@ def test_a_bad_query_and_a_bad_frequency_are_both_named_in_one_answer(alice_clie
     assert response.status_code == 400
     assert set(response.json()) == {"query", "frequency"}
     assert response.json()["query"][0].startswith("kind: Select a valid choice.")
+
+
+def test_the_query_of_an_api_listing_saves_without_its_paging(alice_client):
+    usv = TechnologyAreaFactory(slug="usv")
+    CallFactory(slug="usv-call", areas=[usv])
+
+    response = alice_client.post(
+        "/api/v1/saved-searches/",
+        {"name": "USV", "query": "technology_area=usv&page_size=50&page=2"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["query"] == "technology_area=usv"

@@ -180,3 +180,15 @@ def test_an_introductions_opportunity_is_nullable_in_the_schema(anon_client, db)
     components = anon_client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
     for name in ("Introduction", "IntroductionConsultant"):
         assert components[name]["properties"]["opportunity"] == {"type": "string", "readOnly": True, "nullable": True}
+
+
+def test_a_webhooks_events_are_the_names_the_api_takes_in_the_schema(anon_client, db):
+    """A client generated from the schema (or schemathesis) sends event names the API knows, and at least one."""
+    components = anon_client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
+    ENUM = "#/components/schemas/WebhookEventEnum"  # noqa: N806
+    names = ["opportunity.published", "opportunity.changed", "opportunity.archived", "source.reviewed",
+             "notice.published", "match.created", "match.moved", "*"]  # fmt: skip
+    for name in ("WebhookEndpointCreateRequest", "PatchedWebhookEndpointUpdateRequest", "WebhookEndpoint"):
+        events = components[name]["properties"]["events"]
+        assert (events["type"], events["items"], events["minItems"]) == ("array", {"$ref": ENUM}, 1), name
+    assert components["WebhookEventEnum"]["enum"] == names

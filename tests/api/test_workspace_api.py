@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from programmes.models import Opportunity
 from tests.api.conftest import assert_golden
 from workspace.models import MatchFeedback, PipelineEntry
 
@@ -52,6 +53,19 @@ def test_get_lists_and_reads_entries_with_stage_and_owner_filters(alice_client, 
         "atla-uav-call"
     ]
     assert alice_client.get(ENTRY).json()["stage"] == "pursuing"
+
+
+def test_an_entry_carries_its_records_japanese_title_for_a_japanese_client(alice_client, matches):
+    Opportunity.objects.filter(slug="atla-uav-call").update(title_ja="UAV自律化の公募")
+    put(alice_client, ENTRY, {"stage": "pursuing"})
+
+    entry = alice_client.get(ENTRY, HTTP_ACCEPT_LANGUAGE="ja").json()
+    listed = alice_client.get(PIPELINE, {"lang": "ja"}).json()["results"]
+
+    assert (entry["title"], entry["title_ja"]) == ("UAV autonomy call", "UAV自律化の公募")
+    assert [row["title_ja"] for row in listed] == ["UAV自律化の公募"]
+    # Sent back in a GET-then-PUT, it is ignored like the English title.
+    assert put(alice_client, ENTRY, {**entry, "note": "Call Ken"}).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,27 @@ class PipelineEntrySerializer(serializers.ModelSerializer):
     company = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     opportunity = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     title = serializers.CharField(source="opportunity.title", read_only=True)
+    title_ja = serializers.CharField(
+        source="opportunity.title_ja", read_only=True, help_text="The record's Japanese title; empty where it has none."
+    )
     deadline = serializers.DateField(source="opportunity.deadline", read_only=True, allow_null=True)
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     note = serializers.CharField(source="notes", read_only=True)
 
     class Meta:
         model = PipelineEntry
-        fields = ["company", "opportunity", "title", "stage", "owner", "due_on", "deadline", "note", "updated_at"]
+        fields = [
+            "company",
+            "opportunity",
+            "title",
+            "title_ja",
+            "stage",
+            "owner",
+            "due_on",
+            "deadline",
+            "note",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
