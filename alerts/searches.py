@@ -17,8 +17,9 @@ from programmes.models import Opportunity
 # Paging and sorting are not part of a search: they change neither which records it lists nor what a digest tells,
 # so a query saved from page 3, or sorted by title, is the same search as the listing without them (and `page=2`
 # alone is the whole listing). `page_size` is the API's paging: a client saving the query of its API listing
-# (`technology_area=uav&page_size=50`) saves the same search.
-IGNORED_PARAMS = ("page", "page_size", *NOT_FILTERS)
+# (`technology_area=uav&page_size=50`) saves the same search; so does `lang`, the language of the API's answer (a
+# saved search's digests and feed follow the reader's own language).
+IGNORED_PARAMS = ("page", "page_size", "lang", *NOT_FILTERS)
 
 
 def query_normalise(query: str) -> str:

@@ -38,13 +38,13 @@ def test_a_bad_query_and_a_bad_frequency_are_both_named_in_one_answer(alice_clie
     assert response.json()["query"][0].startswith("kind: Select a valid choice.")
 
 
-def test_the_query_of_an_api_listing_saves_without_its_paging(alice_client):
+def test_the_query_of_an_api_listing_saves_without_its_paging_or_language(alice_client):
     usv = TechnologyAreaFactory(slug="usv")
     CallFactory(slug="usv-call", areas=[usv])
 
     response = alice_client.post(
         "/api/v1/saved-searches/",
-        {"name": "USV", "query": "technology_area=usv&page_size=50&page=2"},
+        {"name": "USV", "query": "technology_area=usv&page_size=50&page=2&lang=ja"},
         content_type="application/json",
     )
 
