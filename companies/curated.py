@@ -32,7 +32,7 @@ def companies_load(ctx: LoadContext, records: list[dict]) -> None:
         slug, values, links = split_record(
             ctx, record, kind="company", key="slug", fields=COMPANY_FIELDS, relations=COMPANY_RELATIONS
         )
-        if not slug:
+        if not slug or ctx.kept("companies", Company, {"slug": slug}):
             continue
         company, outcome = upsert(ctx, Company, lookup={"slug": slug}, values=values, save=company_save_quietly)
         if company is not None and company_relations_sync(ctx, company, links):

@@ -35,7 +35,7 @@ def partners_load(ctx: LoadContext, records: list[dict]) -> None:
         slug, values, links = split_record(
             ctx, record, kind="partner", key="slug", fields=PARTNER_FIELDS, relations=PARTNER_RELATIONS
         )
-        if not slug:
+        if not slug or ctx.kept("partners", Partner, {"slug": slug}):
             continue
         sources = source_values(ctx, slug, links.get("sources") or [])
         partner_check(ctx, slug, values, sources)

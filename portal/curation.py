@@ -43,20 +43,26 @@ class CuratedLoadError(Exception):
 
 @dataclass
 class LoadReport:
-    """How many records of each kind a load created, updated or left unchanged."""
+    """How many records of each kind a load created, updated, left unchanged or kept as a person edited them."""
 
     counts: Counter = field(default_factory=Counter)
+    kept: list[str] = field(default_factory=list)  # "partner mhi": records a person edited since the last load
 
     def add(self, kind: str, outcome: str) -> None:
         self.counts[(kind, outcome)] += 1
 
     def lines(self) -> list[str]:
         kinds = sorted({kind for kind, _ in self.counts})
-        return [
-            f"{kind}: {self.counts[(kind, 'created')]} created, {self.counts[(kind, 'updated')]} updated, "
-            f"{self.counts[(kind, 'unchanged')]} unchanged"
-            for kind in kinds
-        ]
+        lines = []
+        for kind in kinds:
+            line = (
+                f"{kind}: {self.counts[(kind, 'created')]} created, {self.counts[(kind, 'updated')]} updated, "
+                f"{self.counts[(kind, 'unchanged')]} unchanged"
+            )
+            if kept := self.counts[(kind, "kept")]:
+                line += f", {kept} kept as edited since the last load"
+            lines.append(line)
+        return lines
 
 
 @dataclass
@@ -73,6 +79,17 @@ class LoadContext:
     # (kind, slug) -> file that first defined it, to refuse duplicates across files.
     seen: dict[tuple[str, str], str] = field(default_factory=dict)
     file: str = ""
+    # False: a record a person edited since the last load (in the admin, the API or a page) is left as they left it.
+    overwrite: bool = False
+
+    def kept(self, kind: str, model: type[models.Model], lookup: dict[str, Any]) -> bool:
+        """Whether the record of MODEL at LOOKUP is to be left alone: a person wrote its last history row and this
+        load does not overwrite. Counted and named in the report."""
+        if self.overwrite or not person_edited(model, lookup):
+            return False
+        self.report.add(kind, "kept")
+        self.report.kept.append(f"{kind} {next(iter(lookup.values()))}")
+        return True
 
     def error(self, slug: object, field_name: str, message: str) -> None:
         self.errors.append(CuratedError(self.file, str(slug or "?"), field_name, message))
@@ -87,6 +104,17 @@ class LoadContext:
         else:
             for message in exc.messages:
                 self.error(slug, prefix.rstrip(".") or "__all__", message)
+
+
+def person_edited(model: type[models.Model], lookup: dict[str, Any]) -> bool:
+    """Whether the row of MODEL at LOOKUP exists and its latest history row names a user: a person changed it after
+    the last fixture load, which writes with no user. A model without history is never person-edited."""
+    history = getattr(model, "history", None)
+    row = model.objects.filter(**lookup).values_list("pk", flat=True).first()
+    if history is None or row is None:
+        return False
+    last = history.filter(**{model._meta.pk.attname: row}).order_by("-history_date", "-history_id").first()
+    return last is not None and last.history_user_id is not None
 
 
 def read_records(ctx: LoadContext, path: Path) -> list[dict] | None:

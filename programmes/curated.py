@@ -35,7 +35,7 @@ def organisations_load(ctx: LoadContext, records: list[dict]) -> None:
     fields = ("name", "name_ja", "name_kana", "acronym", "country", "url", "description", "source_url")
     for record in records:
         slug, values, _ = split_record(ctx, record, kind="organisation", key="slug", fields=fields)
-        if slug:
+        if slug and not ctx.kept("organisations", Organisation, {"slug": slug}):
             _, outcome = upsert(ctx, Organisation, lookup={"slug": slug}, values=values, save=reference_save)
             ctx.report.add("organisations", outcome)
 
@@ -45,7 +45,7 @@ def technology_areas_load(ctx: LoadContext, records: list[dict]) -> None:
     fields = ("name", "name_ja", "name_kana", "description", "keywords", "related_terms")
     for record in records:
         slug, values, _ = split_record(ctx, record, kind="area", key="slug", fields=fields)
-        if slug:
+        if slug and not ctx.kept("technology areas", TechnologyArea, {"slug": slug}):
             _, outcome = upsert(ctx, TechnologyArea, lookup={"slug": slug}, values=values, save=reference_save)
             ctx.report.add("technology areas", outcome)
 
@@ -59,7 +59,7 @@ def certifications_load(ctx: LoadContext, records: list[dict]) -> None:
         code, values, links = split_record(
             ctx, record, kind="certification", key="code", fields=fields, relations=("equivalents",)
         )
-        if not code:
+        if not code or ctx.kept("certifications", Certification, {"code": code}):
             continue
         cert, outcome = upsert(ctx, Certification, lookup={"code": code}, values=values, save=reference_save)
         ctx.report.add("certifications", outcome)
@@ -134,7 +134,7 @@ def reference_firms_load(ctx: LoadContext, records: list[dict]) -> None:
         slug, values, links = split_record(
             ctx, record, kind="reference firm", key="slug", fields=fields, relations=tuple(ReferenceFirm.GRADES)
         )
-        if not slug:
+        if not slug or ctx.kept("reference firms", ReferenceFirm, {"slug": slug}):
             continue
         areas = {name: resolve(ctx, slug, name, TechnologyArea, links.get(name)) for name in ReferenceFirm.GRADES}
         if any(chosen is None for chosen in areas.values()):

@@ -49,7 +49,7 @@ def opportunities_load(ctx: LoadContext, records: list[dict]) -> None:
         slug, values, links = split_record(
             ctx, record, kind="opportunity", key="slug", fields=OPPORTUNITY_FIELDS, relations=OPPORTUNITY_RELATIONS
         )
-        if not slug:
+        if not slug or ctx.kept("opportunities", Opportunity, {"slug": slug}):
             continue
         sources = source_values(ctx, slug, links.get("sources") or [])
         opportunity_check(ctx, slug, values, sources)

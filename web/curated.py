@@ -27,9 +27,12 @@ from programmes.curated_opportunities import opportunities_load, related_sync
 __all__ = ["CuratedLoadError", "curated_load", "curated_plan"]
 
 
-def curated_load(*, directory: Path, today: datetime.date | None = None) -> LoadReport:
-    """Upsert every fixture in DIRECTORY in one transaction; raise CuratedLoadError (nothing written) on any error."""
-    ctx = LoadContext(directory=Path(directory), today=today or timezone.localdate())
+def curated_load(*, directory: Path, today: datetime.date | None = None, overwrite: bool = False) -> LoadReport:
+    """Upsert every fixture in DIRECTORY in one transaction; raise CuratedLoadError (nothing written) on any error.
+
+    A record a person edited since the last load is kept as they left it and named in the report, unless OVERWRITE.
+    """
+    ctx = LoadContext(directory=Path(directory), today=today or timezone.localdate(), overwrite=overwrite)
     plan = curated_plan(ctx.directory)
     if not plan:
         raise CuratedLoadError([CuratedError(str(directory), "-", "-", "no curated fixture files found")])

@@ -1,4 +1,4 @@
-"""`manage.py load_curated [--dir fixtures]`: upsert the curated fixtures, all or nothing."""
+"""`manage.py load_curated [--dir fixtures] [--overwrite]`: upsert the curated fixtures, all or nothing."""
 
 from pathlib import Path
 
@@ -15,17 +15,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dir", default=str(settings.BASE_DIR / "fixtures"), help="directory holding the *.yaml fixtures"
         )
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="also replace the records a person edited since the last load (kept as they are without it)",
+        )
 
     def handle(self, *args, **options) -> None:
         directory = Path(options["dir"])
         if not directory.is_dir():
             raise CommandError(f"{directory}: not a directory")
         try:
-            report = curated_load(directory=directory)
+            report = curated_load(directory=directory, overwrite=options["overwrite"])
         except CuratedLoadError as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"{len(exc.errors)} error(s); nothing was written.") from exc
         for line in report.lines():
             self.stdout.write(line)
+        if report.kept:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Kept as a person left them (edited since the last load): {', '.join(report.kept)}. "
+                    "`load_curated --overwrite` replaces them with the fixtures."
+                )
+            )
         self.stdout.write(self.style.SUCCESS(f"Curated fixtures loaded from {directory}."))
