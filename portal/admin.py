@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
@@ -19,6 +20,7 @@ from django.forms import BaseModelFormSet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -96,6 +98,29 @@ def localised_column(model: type[Model], field: str, *, itself: bool = False) ->
 
     column.__name__ = f"localised_{field}"
     return column
+
+
+def localised_link(model: type[Model], field: str) -> Callable[[Any, Any], str | None]:
+    """A change page's read-only FIELD of MODEL, a link to a record, as Django shows a read-only foreign key (a link
+    to the record's admin page) but naming the record in the reader's language (portal.text.localised): Django's own
+    names it by its `__str__`, which for a partner is its English name. List it as `<field>_link`."""
+
+    @admin.display(description=model._meta.get_field(field).verbose_name)
+    def link(model_admin: Any, obj: Any) -> str | None:
+        record = getattr(obj, field)
+        if record is None:
+            return None  # the admin's usual "-"
+        info = (record._meta.app_label, record._meta.model_name)
+        try:
+            url = reverse(
+                "admin:{}_{}_change".format(*info), args=[quote(record.pk)], current_app=model_admin.admin_site.name
+            )
+        except NoReverseMatch:
+            return localised(record)
+        return format_html('<a href="{}">{}</a>', url, localised(record))
+
+    link.__name__ = f"{field}_link"
+    return link
 
 
 def may_view_users(admin_site: admin.AdminSite, request: HttpRequest) -> bool:
