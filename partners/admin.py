@@ -19,7 +19,7 @@ from partners.services import (
     partner_delete,
     partner_save,
 )
-from portal.admin import SuperusersDeleteMixin, localised_column, localised_link
+from portal.admin import NamedDuplicatesInlineFormSet, SuperusersDeleteMixin, localised_column, localised_link
 from portal.text import localised_field
 from programmes.admin_curation import CurationAdmin, inline_changes
 from programmes.admin_inlines import AreaWeightsInlineFormSet, SourcedInlineFormSet
@@ -40,6 +40,7 @@ class PartnerSourceInline(admin.TabularInline):
 
 class ForeignPartnershipInline(admin.TabularInline):
     model = ForeignPartnership
+    formset = NamedDuplicatesInlineFormSet  # a counterpart given twice is named
     extra = 0
 
 

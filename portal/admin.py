@@ -20,7 +20,10 @@ from django.forms import BaseModelFormSet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.hashable import make_hashable
 from django.utils.html import format_html
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -34,7 +37,7 @@ from portal.services import (
     user_deactivate,
     user_password_changed,
 )
-from portal.text import localised
+from portal.text import localised, punct
 
 
 class ConsultantOnlyMixin:
@@ -121,6 +124,44 @@ def localised_link(model: type[Model], field: str) -> Callable[[Any, Any], str |
 
     link.__name__ = f"{field}_link"
     return link
+
+
+class NamedDuplicatesInlineFormSet(forms.BaseInlineFormSet):
+    """An inline's rows, where a value that must differ from row to row and is repeated (two sources with one URL)
+    is named by the field's label in the reader's language and by the value: Django's words name the field by its
+    code name ("Please correct the duplicate data for url", "url の重複したデータを修正してください" on /ja/)."""
+
+    def get_unique_error_message(self, unique_check: Any) -> str:
+        fields = [name for name in unique_check if name != self.fk.name]
+        labels = [str(self.model._meta.get_field(name).verbose_name) for name in fields]
+        field = get_text_list(labels, gettext("and"))
+        value = self._repeated(fields)
+        if value is None:  # not reached: Django asks as it finds a repeat
+            return gettext("Please correct the duplicate data for %(field)s.") % {"field": field}
+        return gettext("The %(field)s “%(value)s” is listed more than once: keep one row for it.") % {
+            "field": field,
+            "value": value,
+        }
+
+    def _repeated(self, fields: list[str]) -> str | None:
+        """The values of FIELDS on the first row that repeats an earlier row's, in words: the one Django has just
+        found, since it asks row by row and clears each repeat it reported."""
+        seen = set()
+        for form in self.forms:
+            data = form.cleaned_data if form.is_valid() and not self._should_delete_form(form) else {}
+            if not all(data.get(name) is not None for name in fields):
+                continue
+            key = tuple(
+                data[name].pk if isinstance(data[name], Model) else make_hashable(data[name]) for name in fields
+            )
+            if key in seen:
+                return punct(",").join(_in_words(data[name]) for name in fields)
+            seen.add(key)
+        return None
+
+
+def _in_words(value: Any) -> str:
+    return localised(value) if isinstance(value, Model) else str(value)
 
 
 def may_view_users(admin_site: admin.AdminSite, request: HttpRequest) -> bool:

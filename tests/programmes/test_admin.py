@@ -499,15 +499,35 @@ def test_editing_a_source_goes_through_the_service(consultant, consultant_client
     assert (row.publisher, row.history_user, row.history_change_reason) == ("ATLA", consultant, "Publisher corrected")
 
 
-def test_a_source_url_the_record_already_cites_is_refused(consultant_client):
+def _source_given_twice(client, opportunity: Opportunity, prefix: str = "") -> tuple[list[str], list[str]]:
+    """The record's change form posted back, under PREFIX (/ja), with its source's URL again on the empty row: the
+    errors above the sources and on the repeating row."""
+    url = prefix + _change_url(opportunity)
+    data = _form_data(client.get(url)) | {
+        "sources-1-url": opportunity.sources.get().url,
+        "sources-1-confidence": "high",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the error
+    formset = next(f.formset for f in response.context["inline_admin_formsets"] if f.formset.prefix == "sources")
+    return [str(e) for e in formset.non_form_errors()], [str(e) for e in formset.forms[1].non_field_errors()]
+
+
+def test_a_source_url_the_record_already_cites_is_named_in_the_readers_words_and_refused(consultant_client):
     opportunity = OpportunityFactory()
-    existing = opportunity.sources.get()
-    data = _form_data(consultant_client.get(_change_url(opportunity)))
-    data |= {"sources-1-url": existing.url, "sources-1-confidence": "high"}
+    address = opportunity.sources.get().url
 
-    response = consultant_client.post(_change_url(opportunity), data, follow=True)
+    english = _source_given_twice(consultant_client, opportunity)
+    japanese = _source_given_twice(consultant_client, opportunity, prefix="/ja")
 
-    assert "Please correct the duplicate data for url" in response.content.decode()
+    assert english == (
+        [f"The URL “{address}” is listed more than once: keep one row for it."],
+        ["Please correct the duplicate values below."],
+    )
+    assert japanese == (
+        [f"URL「{address}」が複数の行にあります。1 行だけを残してください。"],
+        ["下記の重複したデータを修正してください。"],
+    )
     assert opportunity.sources.count() == 1
 
 
