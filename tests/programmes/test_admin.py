@@ -565,6 +565,24 @@ def test_an_edit_of_the_sources_alone_is_named_in_the_records_history(consultant
     assert opportunity.history.latest().history_change_reason == "Edited in the admin: deleted source “Old page”"
 
 
+def test_an_admin_edits_default_reason_reads_in_the_readers_language_in_both_histories(consultant_client):
+    """The reason is stored in English ("Edited in the admin: deleted source “Old page”"); the admin's history and the
+    record's page show consultants its words, the change included, in the reader's language."""
+    opportunity = OpportunityFactory(status=Opportunity.Status.PUBLISHED)
+    SourceFactory(opportunity=opportunity, url="https://example.org/old", title="Old page")
+    data = _form_data(consultant_client.get(_change_url(opportunity)))
+    old = next(key.split("-")[1] for key, value in data.items() if value == "https://example.org/old")
+    assert consultant_client.post(_change_url(opportunity), data | {f"sources-{old}-DELETE": "on"}).status_code == 302
+    history, page = f"/admin/programmes/opportunity/{opportunity.pk}/history/", f"/opportunities/{opportunity.slug}/"
+
+    japanese = consultant_client.get(f"/ja{history}").text + consultant_client.get(f"/ja{page}").text
+    english = consultant_client.get(history).text + consultant_client.get(page).text
+
+    assert japanese.count("管理サイトで編集：出典「Old page」を削除") == 2
+    assert "deleted source" not in japanese
+    assert english.count("Edited in the admin: deleted source “Old page”") == 2
+
+
 def test_a_certifications_new_equivalent_is_in_its_history(consultant_client):
     from tests.factories import CertificationFactory
 
