@@ -46,7 +46,7 @@ from companies.versions import (
     company_version,
     company_version_check,
 )
-from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin, inline_mark_saved
+from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin, NamedDuplicatesInlineFormSet, inline_mark_saved
 from portal.reasons import REASON_MAX_LENGTH
 from portal.roles import is_consultant
 from portal.text import punct
@@ -79,6 +79,7 @@ class MembershipForm(forms.ModelForm):
 class MembershipInline(ConsultantOnlyMixin, admin.TabularInline):
     model = Membership
     form = MembershipForm
+    formset = NamedDuplicatesInlineFormSet  # a user given twice is named
     fields = ("user", "role")
     extra = 1
 
@@ -88,6 +89,7 @@ class MembershipInline(ConsultantOnlyMixin, admin.TabularInline):
 
 class CompanyCertificationInline(ConsultantOnlyMixin, admin.TabularInline):
     model = CompanyCertification
+    formset = NamedDuplicatesInlineFormSet  # a certification given twice is named
     fields = ("certification", "expires_on")
     extra = 1
 

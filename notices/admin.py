@@ -14,13 +14,13 @@ from django.http import HttpRequest
 
 from notices.models import Notice, NoticeSource
 from notices.services import notice_publishable_check, notice_save
-from portal.admin import SuperusersDeleteMixin, localised_column
+from portal.admin import NamedDuplicatesInlineFormSet, SuperusersDeleteMixin, localised_column
 from programmes.admin_curation import CurationAdmin, inline_changes
 
 LINKS = ("records", "technology_areas")
 
 
-class NoticeSourceInlineFormSet(forms.BaseInlineFormSet):
+class NoticeSourceInlineFormSet(NamedDuplicatesInlineFormSet):
     """A published notice keeps at least one source (notice_publishable_check, asked again on saving)."""
 
     def clean(self) -> None:

@@ -19,7 +19,7 @@ from partners.services import (
     partner_delete,
     partner_save,
 )
-from portal.admin import SuperusersDeleteMixin, localised_column
+from portal.admin import NamedDuplicatesInlineFormSet, SuperusersDeleteMixin, localised_column, localised_link
 from portal.text import localised_field
 from programmes.admin_curation import CurationAdmin, inline_changes
 from programmes.admin_inlines import AreaWeightsInlineFormSet, SourcedInlineFormSet
@@ -40,6 +40,7 @@ class PartnerSourceInline(admin.TabularInline):
 
 class ForeignPartnershipInline(admin.TabularInline):
     model = ForeignPartnership
+    formset = NamedDuplicatesInlineFormSet  # a counterpart given twice is named
     extra = 0
 
 
@@ -137,11 +138,15 @@ class IntroductionAdmin(SuperusersDeleteMixin, CurationAdmin):
     list_display = ("company", "localised_partner", "localised_opportunity", "status", "created_at")
     localised_partner = localised_column(Introduction, "partner")
     localised_opportunity = localised_column(Introduction, "opportunity")
+    # The partner and the record linked to their pages, as Django links a read-only foreign key, named in the
+    # reader's language.
+    partner_link = localised_link(Introduction, "partner")
+    opportunity_link = localised_link(Introduction, "opportunity")
     list_filter = ("status",)
     search_fields = ("company__name", "partner__name", "message")
-    readonly_fields = ("company", "partner", "opportunity", "message", "localised_requested_by", "created_at")
+    readonly_fields = ("company", "partner_link", "opportunity_link", "message", "localised_requested_by", "created_at")
     fields = (
-        *("company", "partner", "opportunity", "message", "localised_requested_by", "created_at"),
+        *("company", "partner_link", "opportunity_link", "message", "localised_requested_by", "created_at"),
         *("status", "reason", "notes"),
     )
     # Who asked, by name: a link to the user's admin page would answer consultants 403.

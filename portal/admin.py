@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
@@ -19,6 +20,10 @@ from django.forms import BaseModelFormSet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.hashable import make_hashable
+from django.utils.html import format_html
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -32,7 +37,7 @@ from portal.services import (
     user_deactivate,
     user_password_changed,
 )
-from portal.text import localised
+from portal.text import localised, punct
 
 
 class ConsultantOnlyMixin:
@@ -96,6 +101,67 @@ def localised_column(model: type[Model], field: str, *, itself: bool = False) ->
 
     column.__name__ = f"localised_{field}"
     return column
+
+
+def localised_link(model: type[Model], field: str) -> Callable[[Any, Any], str | None]:
+    """A change page's read-only FIELD of MODEL, a link to a record, as Django shows a read-only foreign key (a link
+    to the record's admin page) but naming the record in the reader's language (portal.text.localised): Django's own
+    names it by its `__str__`, which for a partner is its English name. List it as `<field>_link`."""
+
+    @admin.display(description=model._meta.get_field(field).verbose_name)
+    def link(model_admin: Any, obj: Any) -> str | None:
+        record = getattr(obj, field)
+        if record is None:
+            return None  # the admin's usual "-"
+        info = (record._meta.app_label, record._meta.model_name)
+        try:
+            url = reverse(
+                "admin:{}_{}_change".format(*info), args=[quote(record.pk)], current_app=model_admin.admin_site.name
+            )
+        except NoReverseMatch:
+            return localised(record)
+        return format_html('<a href="{}">{}</a>', url, localised(record))
+
+    link.__name__ = f"{field}_link"
+    return link
+
+
+class NamedDuplicatesInlineFormSet(forms.BaseInlineFormSet):
+    """An inline's rows, where a value that must differ from row to row and is repeated (two sources with one URL)
+    is named by the field's label in the reader's language and by the value: Django's words name the field by its
+    code name ("Please correct the duplicate data for url", "url の重複したデータを修正してください" on /ja/)."""
+
+    def get_unique_error_message(self, unique_check: Any) -> str:
+        fields = [name for name in unique_check if name != self.fk.name]
+        labels = [str(self.model._meta.get_field(name).verbose_name) for name in fields]
+        field = get_text_list(labels, gettext("and"))
+        value = self._repeated(fields)
+        if value is None:  # not reached: Django asks as it finds a repeat
+            return gettext("Please correct the duplicate data for %(field)s.") % {"field": field}
+        return gettext("The %(field)s “%(value)s” is listed more than once: keep one row for it.") % {
+            "field": field,
+            "value": value,
+        }
+
+    def _repeated(self, fields: list[str]) -> str | None:
+        """The values of FIELDS on the first row that repeats an earlier row's, in words: the one Django has just
+        found, since it asks row by row and clears each repeat it reported."""
+        seen = set()
+        for form in self.forms:
+            data = form.cleaned_data if form.is_valid() and not self._should_delete_form(form) else {}
+            if not all(data.get(name) is not None for name in fields):
+                continue
+            key = tuple(
+                data[name].pk if isinstance(data[name], Model) else make_hashable(data[name]) for name in fields
+            )
+            if key in seen:
+                return punct(",").join(_in_words(data[name]) for name in fields)
+            seen.add(key)
+        return None
+
+
+def _in_words(value: Any) -> str:
+    return localised(value) if isinstance(value, Model) else str(value)
 
 
 def may_view_users(admin_site: admin.AdminSite, request: HttpRequest) -> bool:

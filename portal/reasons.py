@@ -4,9 +4,11 @@ simple-history keeps it in a column of 100 characters; reasons the code writes a
 with gettext_noop) that pages translate when they show them.
 """
 
+import re
+
 from django.utils.translation import gettext, gettext_noop
 
-from portal.text import labelled
+from portal.text import labelled, punct
 
 # simple-history stores a row's reason in a CharField(max_length=100).
 REASON_MAX_LENGTH = 100
@@ -57,7 +59,8 @@ CODE_WRITTEN_REASONS = frozenset(
 
 # Code-written reasons followed by a detail the code adds ("CSV import: firms.csv", "Moved to declined: no fit",
 # "Edited in the admin: deleted source ..."), stored as written by reason_with_detail. The part before ": " reads in
-# the reader's language; the detail (a file name, a reason a consultant typed) is shown as stored.
+# the reader's language; the detail (a file name, a reason a consultant typed) is shown as stored, but for the
+# changes the admin names itself (ADMIN_EDIT_PREFIXES, read by admin_edit_text).
 CODE_WRITTEN_PREFIXES = frozenset(
     {
         gettext_noop("CSV import"),
@@ -74,15 +77,55 @@ CODE_WRITTEN_PREFIXES = frozenset(
 )
 
 
+# The prefixes whose detail the admin writes itself from what an edit's inline rows and links did
+# (programmes.admin_curation.inline_changes and link_changes): "; "-separated changes, each "<verb> <the model's
+# verbose name> “<the row's name>”", in the site's language (English), cut with "…" where the column ends.
+ADMIN_EDIT_PREFIXES = frozenset({"Created in the admin", "Edited in the admin"})
+ADMIN_EDIT_CHANGES = {
+    "added": gettext_noop("added %(model)s “%(name)s”"),
+    "changed": gettext_noop("changed %(model)s “%(name)s”"),
+    "deleted": gettext_noop("deleted %(model)s “%(name)s”"),
+    "removed": gettext_noop("removed %(model)s “%(name)s”"),
+}
+_ADMIN_EDIT_CHANGE = re.compile(r"(added|changed|deleted|removed) ([a-z][a-z ]*?) “(.*?)(”|…$)")
+
+
 def reason_text(reason: str | None) -> str:
     """A history row's stored REASON as the reader reads it: a code-written one translated, a typed one as typed."""
     reason = reason or ""
     if reason in CODE_WRITTEN_REASONS or reason in CODE_WRITTEN_PREFIXES:
         return gettext(reason)
     prefix, colon, detail = reason.partition(": ")
+    if colon and prefix in ADMIN_EDIT_PREFIXES:
+        return labelled(gettext(prefix), admin_edit_text(detail))
     if colon and prefix in CODE_WRITTEN_PREFIXES:
         return labelled(gettext(prefix), detail)
     return reason
+
+
+def admin_edit_text(detail: str) -> str:
+    """The DETAIL the admin stored after "Edited in the admin" ("deleted source “Old page”; added source “ATLA”") in
+    the reader's language: the verbs and the kinds of row translated (「出典「Old page」を削除」), the rows' names as
+    stored. A detail of any other shape is shown as stored; one the column cut short inside a verb or a kind ends
+    with "…"."""
+    words: list[str] = []
+    at = 0
+    while at < len(detail):
+        change = _ADMIN_EDIT_CHANGE.match(detail, at)
+        if change is None:
+            rest = detail[at:]
+            if rest.endswith("…") and "; " not in rest and words:  # the column cut the last change short
+                words.append("…")
+                break
+            return detail
+        verb, model, name, end = change.groups()
+        words.append(gettext(ADMIN_EDIT_CHANGES[verb]) % {"model": gettext(model), "name": name + end.rstrip("”")})
+        at = change.end()
+        if at < len(detail):
+            if not detail.startswith("; ", at):
+                return detail
+            at += 2
+    return punct(";").join(words)
 
 
 def reason_with_detail(prefix: str, detail: str) -> str:

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin import NamedDuplicatesInlineFormSet
 from programmes.models import Opportunity, OpportunityArea, Source
 from programmes.rules import opportunity_areas_check, sources_confidence_check
 
@@ -37,8 +38,9 @@ class StaleFilter(admin.SimpleListFilter):
         return None
 
 
-class SourcedInlineFormSet(forms.BaseInlineFormSet):
+class SourcedInlineFormSet(NamedDuplicatesInlineFormSet):
     """The sources of a curated record (an opportunity or a partner), checked in the admin as the loader checks them.
+    A URL given twice is named ("The URL “…” is listed more than once"), in the reader's language.
 
     A record that must cite a source keeps at least one, and a record whose sources are all low-confidence is itself
     low (unverified): the pages call it unverified, so a reader is not told more than its sources say.

@@ -244,3 +244,34 @@ def test_the_firms_admin_page_reads_its_members_in_one_go(consultant_client, fir
     for _ in range(4):
         MembershipFactory(company=firm_a)
     assert queries() == one_member  # not one more query per member row
+
+
+def _certification_given_twice(client, firm, certification, prefix: str = "") -> list[str]:
+    """The firm's admin page posted back, under PREFIX (/ja), with CERTIFICATION again on the empty row: the errors
+    above the certifications."""
+    from tests.programmes.test_admin import _form_data
+
+    url = prefix + reverse("admin:companies_company_change", args=[firm.pk])
+    data = _form_data(client.get(url)) | {"certification_links-1-certification": str(certification.pk)}
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the error
+    formset = next(
+        f.formset
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.model.__name__ == "CompanyCertification"
+    )
+    return [str(error) for error in formset.non_form_errors()]
+
+
+def test_a_certification_held_twice_is_named_in_the_readers_words_and_refused(consultant_client, firm_a):
+    from companies.models import CompanyCertification
+
+    held = CertificationFactory(code="jisq9100", name="JIS Q 9100", name_ja="JIS Q 9100（航空宇宙）")
+    CompanyCertification.objects.create(company=firm_a, certification=held)
+
+    english = _certification_given_twice(consultant_client, firm_a, held)
+    japanese = _certification_given_twice(consultant_client, firm_a, held, prefix="/ja")
+
+    assert english == ["The certification “JIS Q 9100” is listed more than once: keep one row for it."]
+    assert japanese == ["認証「JIS Q 9100（航空宇宙）」が複数の行にあります。1 行だけを残してください。"]
+    assert firm_a.certification_links.count() == 1

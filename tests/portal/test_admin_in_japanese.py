@@ -387,3 +387,23 @@ def test_a_change_of_an_areas_weight_alone_shows_the_weights_in_the_admin_histor
 
     assert any(line.endswith("AI and autonomy (1) → AI and autonomy (0.5)") for line in english), english
     assert any(line.endswith("AI・自律（1） → AI・自律（0.5）") for line in japanese), japanese
+
+
+def test_an_introductions_page_names_its_partner_in_japanese_and_links_to_the_partners_page(consultant_client):
+    from partners.models import Introduction, Partner
+    from tests.factories import CompanyFactory, EventFactory
+
+    dsei = EventFactory(title="DSEI Japan 2027", title_ja="DSEI Japan 2027（予定）")
+    partner = Partner.objects.create(
+        slug="mhi", name="Mitsubishi Heavy Industries", name_ja="三菱重工業", role="prime", size="large",
+        capabilities="Jets",
+    )  # fmt: skip
+    ask = Introduction.objects.create(company=CompanyFactory(name="Acme"), partner=partner, opportunity=dsei)
+
+    japanese = consultant_client.get(f"/ja/admin/partners/introduction/{ask.pk}/change/").text
+    english = consultant_client.get(f"/admin/partners/introduction/{ask.pk}/change/").text
+
+    assert f'<a href="/ja/admin/partners/partner/{partner.pk}/change/">三菱重工業</a>' in japanese
+    assert f'<a href="/ja/admin/programmes/opportunity/{dsei.pk}/change/">DSEI Japan 2027（予定）</a>' in japanese
+    assert "Mitsubishi" not in japanese
+    assert f'<a href="/admin/partners/partner/{partner.pk}/change/">Mitsubishi Heavy Industries</a>' in english

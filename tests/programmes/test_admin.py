@@ -499,15 +499,35 @@ def test_editing_a_source_goes_through_the_service(consultant, consultant_client
     assert (row.publisher, row.history_user, row.history_change_reason) == ("ATLA", consultant, "Publisher corrected")
 
 
-def test_a_source_url_the_record_already_cites_is_refused(consultant_client):
+def _source_given_twice(client, opportunity: Opportunity, prefix: str = "") -> tuple[list[str], list[str]]:
+    """The record's change form posted back, under PREFIX (/ja), with its source's URL again on the empty row: the
+    errors above the sources and on the repeating row."""
+    url = prefix + _change_url(opportunity)
+    data = _form_data(client.get(url)) | {
+        "sources-1-url": opportunity.sources.get().url,
+        "sources-1-confidence": "high",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the error
+    formset = next(f.formset for f in response.context["inline_admin_formsets"] if f.formset.prefix == "sources")
+    return [str(e) for e in formset.non_form_errors()], [str(e) for e in formset.forms[1].non_field_errors()]
+
+
+def test_a_source_url_the_record_already_cites_is_named_in_the_readers_words_and_refused(consultant_client):
     opportunity = OpportunityFactory()
-    existing = opportunity.sources.get()
-    data = _form_data(consultant_client.get(_change_url(opportunity)))
-    data |= {"sources-1-url": existing.url, "sources-1-confidence": "high"}
+    address = opportunity.sources.get().url
 
-    response = consultant_client.post(_change_url(opportunity), data, follow=True)
+    english = _source_given_twice(consultant_client, opportunity)
+    japanese = _source_given_twice(consultant_client, opportunity, prefix="/ja")
 
-    assert "Please correct the duplicate data for url" in response.content.decode()
+    assert english == (
+        [f"The URL “{address}” is listed more than once: keep one row for it."],
+        ["Please correct the duplicate values below."],
+    )
+    assert japanese == (
+        [f"URL「{address}」が複数の行にあります。1 行だけを残してください。"],
+        ["下記の重複したデータを修正してください。"],
+    )
     assert opportunity.sources.count() == 1
 
 
@@ -543,6 +563,24 @@ def test_an_edit_of_the_sources_alone_is_named_in_the_records_history(consultant
     assert consultant_client.post(_change_url(opportunity), data | {f"sources-{old}-DELETE": "on"}).status_code == 302
     assert opportunity.history.count() == rows + 1
     assert opportunity.history.latest().history_change_reason == "Edited in the admin: deleted source “Old page”"
+
+
+def test_an_admin_edits_default_reason_reads_in_the_readers_language_in_both_histories(consultant_client):
+    """The reason is stored in English ("Edited in the admin: deleted source “Old page”"); the admin's history and the
+    record's page show consultants its words, the change included, in the reader's language."""
+    opportunity = OpportunityFactory(status=Opportunity.Status.PUBLISHED)
+    SourceFactory(opportunity=opportunity, url="https://example.org/old", title="Old page")
+    data = _form_data(consultant_client.get(_change_url(opportunity)))
+    old = next(key.split("-")[1] for key, value in data.items() if value == "https://example.org/old")
+    assert consultant_client.post(_change_url(opportunity), data | {f"sources-{old}-DELETE": "on"}).status_code == 302
+    history, page = f"/admin/programmes/opportunity/{opportunity.pk}/history/", f"/opportunities/{opportunity.slug}/"
+
+    japanese = consultant_client.get(f"/ja{history}").text + consultant_client.get(f"/ja{page}").text
+    english = consultant_client.get(history).text + consultant_client.get(page).text
+
+    assert japanese.count("管理サイトで編集：出典「Old page」を削除") == 2
+    assert "deleted source" not in japanese
+    assert english.count("Edited in the admin: deleted source “Old page”") == 2
 
 
 def test_a_certifications_new_equivalent_is_in_its_history(consultant_client):
