@@ -32,11 +32,9 @@ from programmes.services import (
     opportunity_publish,
     opportunity_update,
     opportunity_verify,
-    source_add,
-    source_remove,
-    source_update,
     validation_error_text,
 )
+from programmes.source_services import source_add, source_remove, source_update
 
 # --- opportunities -------------------------------------------------------------------------------------------
 

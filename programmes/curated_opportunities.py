@@ -21,11 +21,9 @@ from programmes.services import (
     opportunity_publish,
     opportunity_update,
     opportunity_verify,
-    source_add,
-    source_remove,
-    source_update,
     sources_confidence_check,
 )
+from programmes.source_services import source_add, source_remove, source_update
 
 # Opportunity fields a fixture may set directly (relations are handled below).
 OPPORTUNITY_FIELDS = (

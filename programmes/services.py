@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
 from portal.history import history_links, saving_changes_nothing
@@ -36,7 +36,6 @@ from programmes.rules import (  # the rules the admin's forms ask before they sa
 MANAGED_FIELDS = frozenset({"id", "status", "last_verified_on", "last_verified_by", "created_at", "updated_at"})
 RELATION_FIELDS = ("organisations", "required_certifications", "related")
 AREAS_KEY = "areas"
-SOURCE_FIELDS = frozenset({"url", "title", "publisher", "accessed_on", "confidence", "note"})
 
 # Database constraint -> the field its message belongs to, for writes that race past full_clean().
 CONSTRAINT_FIELDS = {
@@ -361,48 +360,3 @@ def opportunity_verify(
     except BaseException:
         opportunity.last_verified_on, opportunity.last_verified_by = previous
         raise
-
-
-# --- sources ------------------------------------------------------------------------------------------------
-
-
-def _source_apply(source: Source, data: Mapping[str, Any]) -> None:
-    """Copy DATA onto SOURCE, refusing unknown fields and a URL the opportunity already cites."""
-    unknown = set(data) - SOURCE_FIELDS
-    if unknown:
-        raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
-    for name, value in data.items():
-        setattr(source, name, value)
-    duplicate = Source.objects.filter(opportunity_id=source.opportunity_id, url=source.url).exclude(pk=source.pk)
-    if source.url and duplicate.exists():
-        raise ValidationError({"url": "This opportunity already cites this URL."})
-
-
-def source_add(*, opportunity: Opportunity, data: Mapping[str, Any], by: User | None, reason: str = "") -> Source:
-    """Cite a public page (url, title, publisher, accessed_on, confidence, note) for OPPORTUNITY."""
-    source = Source(opportunity=opportunity)
-    _source_apply(source, data)
-    others = Source.objects.filter(opportunity=opportunity).values_list("confidence", flat=True)
-    _published_sources_check(opportunity, [*others, source.confidence])
-    return _save(source, by=by, reason=reason or gettext_noop("Source added"))
-
-
-def source_update(*, source: Source, data: Mapping[str, Any], by: User | None, reason: str = "") -> Source:
-    """Correct a source's details."""
-    _source_apply(source, data)
-    others = Source.objects.filter(opportunity_id=source.opportunity_id).exclude(pk=source.pk)
-    _published_sources_check(source.opportunity, [*others.values_list("confidence", flat=True), source.confidence])
-    return _save(source, by=by, reason=reason or gettext_noop("Source edited"))
-
-
-@transaction.atomic
-def source_remove(*, source: Source, by: User | None, reason: str = "") -> None:
-    """Delete SOURCE; refused if it is the last source of a published opportunity."""
-    opportunity = Opportunity.objects.select_for_update().get(pk=source.opportunity_id)
-    others = Source.objects.filter(opportunity=opportunity).exclude(pk=source.pk)
-    if opportunity.status == Opportunity.Status.PUBLISHED and not others.exists():
-        said = gettext("A published opportunity keeps at least one source; add another or archive it first.")
-        raise ValidationError({"sources": said})
-    _published_sources_check(opportunity, others.values_list("confidence", flat=True))
-    _stamp(source, by=by, reason=reason or gettext_noop("Source removed"))
-    source.delete()

@@ -14,11 +14,10 @@ from programmes.services import (
     opportunity_publish,
     opportunity_update,
     opportunity_verify,
-    source_add,
-    source_remove,
     validation_error_text,
 )
 from programmes.source_models import accessed_on_check
+from programmes.source_services import source_add, source_remove
 from tests.factories import OpportunityFactory, OrganisationFactory, SourceFactory, TechnologyAreaFactory
 from tests.pages import days
 
@@ -372,7 +371,8 @@ def test_removing_a_source_is_recorded(consultant):
 
 
 def test_a_record_whose_sources_are_all_low_must_be_low_to_be_published_or_to_keep_them(consultant):
-    from programmes.services import opportunity_publish, source_update
+    from programmes.services import opportunity_publish
+    from programmes.source_services import source_update
 
     draft = OpportunityFactory(status=Opportunity.Status.DRAFT, confidence="high")
     draft.sources.update(confidence="low")
