@@ -200,7 +200,7 @@ def test_the_japanese_change_page_reviews_in_japanese_with_dates_as_the_site_wri
     assert said == ["確認済み：変更不要。"]
     changed.refresh_from_db()
     when = timezone.localtime(changed.reviewed_at)
-    shown = f"変更不要（consultant, {when:%Y}年{when.month}月{when.day}日{when:%H:%M}）"
+    shown = f"変更不要（consultant, {when:%Y}年{when.month}月{when.day}日{when.hour}:{when:%M}）"  # 0:06 after midnight
     body = reviewed.content.decode()
     assert shown in body, body[body.find("変更不要（") - 40 : body.find("変更不要（") + 80]
     assert "+00:00" not in body and "メモ：主催者に確認済み" in body  # the note typed with the review is shown
@@ -216,6 +216,6 @@ def test_the_english_change_page_dates_the_review_day_month_year(changed, consul
 
     page = consultant_client.get(f"/admin/sources/sourcechange/{changed.pk}/change/").content.decode()
 
-    assert f"No change needed (consultant, {when.day} {when:%B %Y}, {when:%H:%M})" in page
+    assert f"No change needed (consultant, {when.day} {when:%B %Y}, {when.hour}:{when:%M})" in page  # 0:06, 19:16
     assert "last verified: " + f"{timezone.localdate().day} {timezone.localdate():%B %Y}" in page
     assert "note: checked" in page
