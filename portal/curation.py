@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_noop
 
 CHANGE_REASON = gettext_noop("curated fixture load")  # shown translated (portal.history)
@@ -82,10 +83,18 @@ class LoadContext:
     # False: a record a person edited since the last load (in the admin, the API or a page) is left as they left it.
     overwrite: bool = False
 
+    # (model, key field) -> the keys of its rows a person edited last, read once per model (persons_edits).
+    edited: dict[tuple[type[models.Model], str], set[Any]] = field(default_factory=dict)
+
     def kept(self, kind: str, model: type[models.Model], lookup: dict[str, Any]) -> bool:
-        """Whether the record of MODEL at LOOKUP is to be left alone: a person wrote its last history row and this
-        load does not overwrite. Counted and named in the report."""
-        if self.overwrite or not person_edited(model, lookup):
+        """Whether the record of MODEL at LOOKUP ({key field: value}) is to be left alone: a person wrote its last
+        history row and this load does not overwrite. Counted and named in the report."""
+        if self.overwrite:
+            return False
+        (key, value), *_ = lookup.items()
+        if (model, key) not in self.edited:
+            self.edited[(model, key)] = persons_edits(model, key)
+        if value not in self.edited[(model, key)]:
             return False
         self.report.add(kind, "kept")
         self.report.kept.append(f"{kind} {next(iter(lookup.values()))}")
@@ -106,15 +115,19 @@ class LoadContext:
                 self.error(slug, prefix.rstrip(".") or "__all__", message)
 
 
-def person_edited(model: type[models.Model], lookup: dict[str, Any]) -> bool:
-    """Whether the row of MODEL at LOOKUP exists and its latest history row names a user: a person changed it after
-    the last fixture load, which writes with no user. A model without history is never person-edited."""
+def persons_edits(model: type[models.Model], key: str) -> set[Any]:
+    """The KEY values (slugs, codes) of MODEL's rows whose latest history row names a user: a person changed them after
+    the last fixture load, which writes with no user. One query; a model without history has none."""
     history = getattr(model, "history", None)
-    row = model.objects.filter(**lookup).values_list("pk", flat=True).first()
-    if history is None or row is None:
-        return False
-    last = history.filter(**{model._meta.pk.attname: row}).order_by("-history_date", "-history_id").first()
-    return last is not None and last.history_user_id is not None
+    if history is None:
+        return set()
+    last_user = (
+        history.filter(**{model._meta.pk.attname: OuterRef("pk")})
+        .order_by("-history_date", "-history_id")
+        .values("history_user_id")[:1]
+    )
+    rows = model.objects.annotate(last_user=Subquery(last_user)).filter(last_user__isnull=False)
+    return set(rows.values_list(key, flat=True))
 
 
 def read_records(ctx: LoadContext, path: Path) -> list[dict] | None:
