@@ -117,3 +117,8 @@ def alice_matches(world, firm_a):
         ],
     )
     return {"laser": laser, "cyber": cyber}
+
+
+def listing_titles(response) -> list[str]:
+    """The titles of the records a listing page shows, in its order."""
+    return [opportunity.title for opportunity in response.context["opportunities"]]

@@ -84,19 +84,23 @@ def test_changed_area_weights_are_named_with_their_weights_in_the_readers_langua
         assert item_lines(item) == ["技術分野の重み：無人水上艇 1 → 無人水上艇 1、無人潜水機 0.5"]
 
 
-@pytest.mark.django_db
-def test_a_reminder_email_names_the_record_and_the_days_left(settings):
-    settings.SITE_URL = "https://kakehashi.example"
-    user = UserFactory(username="rem")
-    day = timezone.localdate() + dt.timedelta(days=3)
-    on = day.isoformat()
-    message = OutboxMessage.objects.create(
-        key="reminder:test", channel="email", kind="reminder", user=user,
+def _reminder_closing_in_three_days(username: str) -> OutboxMessage:
+    """An English reminder e-mail, queued for a new user, of a call that closes in three days."""
+    on = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    return OutboxMessage.objects.create(
+        key=f"reminder:{username}", channel="email", kind="reminder", user=UserFactory(username=username),
         payload={"language": "en", "items": [{
             "section": "deadlines", "kind": "deadline.closes", "title": "Closing call",
             "url": "/opportunities/closing/", "on": on, "days": 3, "at": timezone.now().isoformat(),
         }]},
     )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_reminder_email_names_the_record_and_the_days_left(settings):
+    settings.SITE_URL = "https://kakehashi.example"
+    day = timezone.localdate() + dt.timedelta(days=3)
+    message = _reminder_closing_in_three_days("rem")
 
     email = email_build(message, unsubscribe_url="https://kakehashi.example/unsubscribe/?token=x")
 
@@ -136,15 +140,7 @@ def test_a_digests_notice_links_to_the_notices_page_not_the_api(settings, client
 def test_reminders_and_digests_say_their_dates_are_japan_time(settings):
     """A reader in Sydney or San Diego reads "Closes in 3 days, on …": the email says, as every page does, that the
     day is Japan's and ends in Tokyo."""
-    user = UserFactory(username="tz")
-    day = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
-    message = OutboxMessage.objects.create(
-        key="reminder:tz", channel="email", kind="reminder", user=user,
-        payload={"language": "en", "items": [{
-            "section": "deadlines", "kind": "deadline.closes", "title": "Closing call",
-            "url": "/opportunities/closing/", "on": day, "days": 3, "at": timezone.now().isoformat(),
-        }]},
-    )  # fmt: skip
+    message = _reminder_closing_in_three_days("tz")
 
     email = email_build(message, unsubscribe_url="https://kakehashi.example/unsubscribe/?token=x")
     note = "Dates and deadlines are in Japan time (JST, UTC+09:00); a deadline is the end of that day in Tokyo."

@@ -10,6 +10,7 @@ from django.utils import timezone
 from companies.models import Company
 from partners.models import Partner
 from tests.factories import CallFactory, CompanyFactory, TechnologyAreaFactory
+from tests.pages import listing_titles
 from tests.partners.conftest import make_partner
 
 
@@ -18,10 +19,6 @@ def next_link(response) -> str:
     found = re.search(r'<a href="([^"]*)" rel="next">', response.text)
     assert found, "no Next page link"
     return html.unescape(found.group(1))
-
-
-def titles(response) -> list[str]:
-    return [opportunity.title for opportunity in response.context["opportunities"]]
 
 
 @pytest.fixture
@@ -41,7 +38,7 @@ def test_next_page_of_the_first_visit_still_lists_only_what_is_open_now(anon_cli
     assert second.context["page_obj"].number == 2
     assert second.context["paginator"].num_pages == 2  # not "Page 2 of 3"
     assert second.context["open_only"]
-    seen = titles(first) + titles(second)
+    seen = listing_titles(first) + listing_titles(second)
     assert sorted(seen) == [f"Open call {n:02}" for n in range(25)]  # none skipped, none repeated, none closed
 
 
@@ -57,7 +54,7 @@ def test_a_chosen_filter_is_taken_as_is_on_every_page(anon_client, open_and_clos
     assert first.context["paginator"].count == 50  # the page and the API filter identically
     second = anon_client.get("/opportunities/" + next_link(first))
     assert second.context["paginator"].count == 50
-    assert not set(titles(first)) & set(titles(second))
+    assert not set(listing_titles(first)) & set(listing_titles(second))
 
 
 def test_choosing_any_keeps_closed_records_on_every_page(anon_client, open_and_closed):

@@ -6,31 +6,27 @@ import io
 import pytest
 
 from tests.factories import CallFactory, MatchFactory, OpportunityFactory, TechnologyAreaFactory
-from tests.pages import days
+from tests.pages import days, listing_titles
 
 LIST = "/opportunities/"
-
-
-def titles(response) -> list[str]:
-    return [opportunity.title for opportunity in response.context["opportunities"]]
 
 
 def test_first_visit_lists_open_published_records_soonest_deadline_first(anon_client, world):
     response = anon_client.get(LIST)
     assert response.status_code == 200
     # Calls and events by deadline, then standing records (no deadline) last; no closed call, no draft.
-    assert titles(response) == ["High-power laser call", "DSEI Japan", "Cyber defence call", "Start-up hub"]
+    assert listing_titles(response) == ["High-power laser call", "DSEI Japan", "Cyber defence call", "Start-up hub"]
     assert "Draft record" not in response.text
 
 
 def test_open_any_includes_closed_calls(anon_client, world):
     response = anon_client.get(LIST, {"open": ""})
-    assert "Closed sensor call" in titles(response)
+    assert "Closed sensor call" in listing_titles(response)
     assert "closed" in response.text
 
 
 def test_open_false_lists_only_closed_or_past_records(anon_client, world):
-    assert titles(anon_client.get(LIST, {"open": "false"})) == ["Closed sensor call"]
+    assert listing_titles(anon_client.get(LIST, {"open": "false"})) == ["Closed sensor call"]
 
 
 def test_an_expected_edition_is_neither_open_nor_closed(anon_client, world):
@@ -40,24 +36,24 @@ def test_an_expected_edition_is_neither_open_nor_closed(anon_client, world):
         slug="expo-next", title="Expo 2027", kind="event", expected_from=days(200), expected_until=days(260),
         expected_basis="from the last two editions",
     )  # fmt: skip
-    assert "Expo 2027" not in titles(anon_client.get(LIST, {"open": "false"}))
-    assert "Expo 2027" not in titles(anon_client.get(LIST, {"open": "true"}))
-    assert "Expo 2027" in titles(anon_client.get(LIST, {"open": "upcoming"}))
-    assert "Expo 2027" in titles(anon_client.get(LIST))
-    assert "Expo 2027" in titles(anon_client.get(LIST, {"open": "", "when": "upcoming"}))
+    assert "Expo 2027" not in listing_titles(anon_client.get(LIST, {"open": "false"}))
+    assert "Expo 2027" not in listing_titles(anon_client.get(LIST, {"open": "true"}))
+    assert "Expo 2027" in listing_titles(anon_client.get(LIST, {"open": "upcoming"}))
+    assert "Expo 2027" in listing_titles(anon_client.get(LIST))
+    assert "Expo 2027" in listing_titles(anon_client.get(LIST, {"open": "", "when": "upcoming"}))
 
 
 def test_kind_filter(anon_client, world):
-    assert titles(anon_client.get(LIST, {"kind": "event"})) == ["DSEI Japan"]
-    assert set(titles(anon_client.get(LIST, {"kind": ["event", "hub"]}))) == {"DSEI Japan", "Start-up hub"}
+    assert listing_titles(anon_client.get(LIST, {"kind": "event"})) == ["DSEI Japan"]
+    assert set(listing_titles(anon_client.get(LIST, {"kind": ["event", "hub"]}))) == {"DSEI Japan", "Start-up hub"}
 
 
 def test_technology_area_filter(anon_client, world):
-    assert titles(anon_client.get(LIST, {"technology_area": "cyber"})) == ["Cyber defence call"]
+    assert listing_titles(anon_client.get(LIST, {"technology_area": "cyber"})) == ["Cyber defence call"]
 
 
 def test_organisation_filter(anon_client, world):
-    assert titles(anon_client.get(LIST, {"organisation": "atla", "open": ""})) == [
+    assert listing_titles(anon_client.get(LIST, {"organisation": "atla", "open": ""})) == [
         "Closed sensor call",
         "High-power laser call",
     ]
@@ -65,8 +61,8 @@ def test_organisation_filter(anon_client, world):
 
 def test_eligible_country_filter_keeps_records_open_to_any_country(anon_client, world):
     response = anon_client.get(LIST, {"eligible_country": "US", "open": ""})
-    assert "High-power laser call" not in titles(response)  # AU and JP only
-    assert {"Closed sensor call", "Cyber defence call", "Start-up hub"} <= set(titles(response))
+    assert "High-power laser call" not in listing_titles(response)  # AU and JP only
+    assert {"Closed sensor call", "Cyber defence call", "Start-up hub"} <= set(listing_titles(response))
 
 
 def test_a_country_code_in_small_letters_filters_as_in_capitals_on_the_page_and_the_api(anon_client, world):
@@ -74,26 +70,27 @@ def test_a_country_code_in_small_letters_filters_as_in_capitals_on_the_page_and_
     api = anon_client.get("/api/v1/opportunities/", {"eligible_country": "us"})
 
     assert page.context["form"].errors == {} and api.status_code == 200
-    assert titles(page) == titles(anon_client.get(LIST, {"eligible_country": "US", "open": ""}))
-    assert "High-power laser call" not in titles(page)
+    assert listing_titles(page) == listing_titles(anon_client.get(LIST, {"eligible_country": "US", "open": ""}))
+    assert "High-power laser call" not in listing_titles(page)
     capitals = anon_client.get("/api/v1/opportunities/", {"eligible_country": "US"}).json()["results"]
     slugs = [row["slug"] for row in api.json()["results"]]
     assert slugs == [row["slug"] for row in capitals] and slugs and "laser-call" not in slugs
 
 
 def test_deadline_range_filters(anon_client, world):
-    assert titles(anon_client.get(LIST, {"closes_before": days(15).isoformat()})) == [
+    assert listing_titles(anon_client.get(LIST, {"closes_before": days(15).isoformat()})) == [
         "Closed sensor call",
         "High-power laser call",
     ]
-    assert titles(anon_client.get(LIST, {"closes_after": days(15).isoformat()})) == ["DSEI Japan", "Cyber defence call"]
+    later = anon_client.get(LIST, {"closes_after": days(15).isoformat()})
+    assert listing_titles(later) == ["DSEI Japan", "Cyber defence call"]
     after_yesterday = {"closes_after": days(-1).isoformat(), "closes_before": days(15).isoformat()}
-    assert titles(anon_client.get(LIST, after_yesterday)) == ["High-power laser call"]
+    assert listing_titles(anon_client.get(LIST, after_yesterday)) == ["High-power laser call"]
 
 
 def test_text_search_highlights_the_matched_words(anon_client, world):
     response = anon_client.get(LIST, {"q": "LASER beam"})
-    assert titles(response) == ["High-power laser call"]
+    assert listing_titles(response) == ["High-power laser call"]
     assert "High-power <mark>laser</mark> call" in response.text
     assert "<mark>beam</mark> directors" in response.text
 
@@ -103,13 +100,13 @@ def test_an_acronym_finds_whole_words_not_letters_inside_words(anon_client, db):
     CallFactory(title="Air training call", summary="A new railgun against crewed craft.")
     CallFactory(title="Drone swarms call", summary="Swarming drones.")
     response = anon_client.get(LIST, {"q": "ai", "open": ""})
-    assert titles(response) == ["AI targeting call"]
+    assert listing_titles(response) == ["AI targeting call"]
     assert "<mark>AI</mark> targeting call" in response.text and "learning for <mark>AIs</mark>." in response.text
-    assert titles(anon_client.get(LIST, {"q": "ew", "open": ""})) == []  # not "new" nor "crewed"
+    assert listing_titles(anon_client.get(LIST, {"q": "ew", "open": ""})) == []  # not "new" nor "crewed"
     # A longer word matches where a word starts (drones, swarms), not inside one.
-    assert titles(anon_client.get(LIST, {"q": "drone swarm", "open": ""})) == ["Drone swarms call"]
-    assert titles(anon_client.get(LIST, {"q": "rone", "open": ""})) == []
-    assert titles(anon_client.get("/ja/opportunities/", {"q": "ai", "open": ""})) == ["AI targeting call"]
+    assert listing_titles(anon_client.get(LIST, {"q": "drone swarm", "open": ""})) == ["Drone swarms call"]
+    assert listing_titles(anon_client.get(LIST, {"q": "rone", "open": ""})) == []
+    assert listing_titles(anon_client.get("/ja/opportunities/", {"q": "ai", "open": ""})) == ["AI targeting call"]
 
 
 def test_an_acronym_finds_the_records_of_the_area_whose_lexicon_lists_it(anon_client, db):
@@ -117,13 +114,13 @@ def test_an_acronym_finds_the_records_of_the_area_whose_lexicon_lists_it(anon_cl
     call = CallFactory(title="Spectrum call", summary="Jamming.")
     call.area_links.create(technology_area=ew, weight=1)
     CallFactory(title="New crewed call")
-    assert titles(anon_client.get(LIST, {"q": "EW", "open": ""})) == ["Spectrum call"]
+    assert listing_titles(anon_client.get(LIST, {"q": "EW", "open": ""})) == ["Spectrum call"]
 
 
 def test_japanese_words_still_match_inside_japanese_text(anon_client, db):
     CallFactory(title="Quantum call", title_ja="量子技術の公募", summary_ja="AI技術を含む")
     response = anon_client.get("/ja/opportunities/", {"q": "技術 ai", "open": ""})
-    assert titles(response) == ["Quantum call"]
+    assert listing_titles(response) == ["Quantum call"]
     assert "量子<mark>技術</mark>の公募" in response.text and "<mark>AI</mark><mark>技術</mark>を含む" in response.text
 
 
@@ -183,19 +180,19 @@ def test_active_filters_name_the_area_not_its_slug(anon_client, world):
     ],
 )
 def test_sorting(anon_client, world, ordering, expected):
-    assert titles(anon_client.get(LIST, {"ordering": ordering, "open": "true"})) == expected
+    assert listing_titles(anon_client.get(LIST, {"ordering": ordering, "open": "true"})) == expected
 
 
 def test_newest_first(anon_client, world):
     newest = CallFactory(title="Brand new call", closes_on=days(300))
-    assert titles(anon_client.get(LIST, {"ordering": "newest"}))[0] == newest.title
+    assert listing_titles(anon_client.get(LIST, {"ordering": "newest"}))[0] == newest.title
 
 
 def test_best_fit_sort_is_offered_to_staff_and_orders_by_their_score(alice_client, anon_client, alice_matches):
     assert 'value="fit"' not in anon_client.get(LIST).text
     response = alice_client.get(LIST, {"ordering": "fit"})
     assert 'value="fit"' in response.text
-    assert titles(response)[:2] == ["High-power laser call", "Cyber defence call"]
+    assert listing_titles(response)[:2] == ["High-power laser call", "Cyber defence call"]
 
 
 def test_staff_see_their_firms_score_on_each_row(alice_client, alice_matches):
@@ -219,7 +216,7 @@ def test_pagination_keeps_the_filters(anon_client, db):
     assert len(first.context["opportunities"]) == 20
     assert "kind=call&amp;page=2" in first.text
     second = anon_client.get(LIST, {"kind": "call", "page": 2})
-    assert titles(second) == [f"Call {n:02}" for n in range(20, 25)]
+    assert listing_titles(second) == [f"Call {n:02}" for n in range(20, 25)]
 
 
 @pytest.mark.parametrize(
@@ -230,7 +227,7 @@ def test_a_wrong_page_number_shows_the_nearest_page_not_an_error(anon_client, db
         CallFactory(title=f"Call {n:02}", closes_on=days(n + 1))
     response = anon_client.get(LIST, {"kind": "call", "page": page})
     assert response.status_code == 200
-    assert titles(response)[0] == first_title
+    assert listing_titles(response)[0] == first_title
 
 
 def test_csv_export_is_the_filtered_listing(anon_client, world):
@@ -303,7 +300,7 @@ def test_listing_query_count_is_constant_for_staff(alice_client, firm_a, areas, 
 
 def test_drafts_are_listed_for_consultants_with_a_badge(consultant_client, world):
     response = consultant_client.get(LIST, {"q": "Draft"})
-    assert titles(response) == ["Draft record"]
+    assert listing_titles(response) == ["Draft record"]
     assert 'badge-draft">Draft' in response.text
 
 
@@ -346,15 +343,15 @@ def test_open_now_lists_only_published_records_for_consultants_too(consultant_cl
     chosen = consultant_client.get(LIST, {"open": "true"})
     api = consultant_client.get("/api/v1/opportunities/", {"open": "true"})
 
-    assert titles(first_visit) == titles(chosen) == OPEN_NOW
+    assert listing_titles(first_visit) == listing_titles(chosen) == OPEN_NOW
     assert [row["title"] for row in api.json()["results"]] == OPEN_NOW
     for draft_or_archived in ("Draft record", "Draft laser call", "Withdrawn call", "Closed-down hub"):
         assert draft_or_archived not in chosen.text
     # "Any" still shows a consultant every record, drafts and archived ones included.
-    every = titles(consultant_client.get(LIST, {"open": ""}))
+    every = listing_titles(consultant_client.get(LIST, {"open": ""}))
     assert {"Draft record", "Draft laser call", "Withdrawn call"} <= set(every)
 
 
 def test_open_now_is_unchanged_for_the_public(anon_client, unpublished_open):
-    assert titles(anon_client.get(LIST, {"open": "true"})) == OPEN_NOW
-    assert titles(anon_client.get(LIST, {"open": "false"})) == ["Closed sensor call"]
+    assert listing_titles(anon_client.get(LIST, {"open": "true"})) == OPEN_NOW
+    assert listing_titles(anon_client.get(LIST, {"open": "false"})) == ["Closed sensor call"]

@@ -5,14 +5,10 @@ import pytest
 from portal.tokens import token_issue
 from tests.api.conftest import bearer_client
 from tests.factories import CallFactory, OpportunityFactory
-from tests.pages import days
+from tests.pages import days, listing_titles
 
 LIST = "/opportunities/"
 API = "/api/v1/opportunities/"
-
-
-def titles(response) -> list[str]:
-    return [opportunity.title for opportunity in response.context["opportunities"]]
 
 
 def api_titles(response) -> list[str]:
@@ -30,7 +26,7 @@ def statuses(world):
 def test_a_consultant_lists_only_the_drafts(consultant_client, statuses):
     response = consultant_client.get(LIST, {"status": "draft"})
 
-    assert titles(response) == ["Draft record"]
+    assert listing_titles(response) == ["Draft record"]
     # The filter is on the page, ticked, and named in "Filters in use" with a link that drops it.
     assert 'name="status" value="draft"' in response.text and "checked" in response.text
     assert ("Status", "Draft", "") in response.context["active_filters"]
@@ -40,18 +36,18 @@ def test_a_consultant_lists_the_archived_records_under_ja_too(consultant_client,
     english = consultant_client.get(LIST, {"status": "archived"})
     japanese = consultant_client.get("/ja" + LIST, {"status": "archived"})
 
-    assert set(titles(english)) == set(titles(japanese)) == {"Closed-down hub", "Archived old call"}
+    assert set(listing_titles(english)) == set(listing_titles(japanese)) == {"Closed-down hub", "Archived old call"}
     assert ("状態", "アーカイブ済み", "") in japanese.context["active_filters"]
 
 
 def test_several_statuses_list_any_of_them(consultant_client, statuses):
     response = consultant_client.get(LIST, {"status": ["draft", "archived"]})
-    assert set(titles(response)) == {"Draft record", "Closed-down hub", "Archived old call"}
+    assert set(listing_titles(response)) == {"Draft record", "Closed-down hub", "Archived old call"}
 
 
 def test_published_with_open_now_is_the_public_open_listing(consultant_client, anon_client, statuses):
     chosen = consultant_client.get(LIST, {"status": "published", "open": "true"})
-    assert titles(chosen) == titles(anon_client.get(LIST))
+    assert listing_titles(chosen) == listing_titles(anon_client.get(LIST))
 
 
 def test_open_now_with_drafts_says_why_it_would_list_nothing(consultant_client, statuses):
@@ -78,9 +74,9 @@ def test_staff_and_visitors_have_no_status_filter_and_never_see_a_draft(alice_cl
         assert "Draft record" not in asked.text
         # The parameter chooses nothing: the page is the first visit's "open now or upcoming" listing, with its chip.
         first_visit = client.get(LIST)
-        assert titles(asked) == titles(first_visit)
+        assert listing_titles(asked) == listing_titles(first_visit)
         assert [chip[:2] for chip in asked.context["active_filters"]] == [("", "Open now or upcoming")]
-        assert "Closed-down hub" not in titles(client.get(LIST, {"status": "archived", "open": ""}))
+        assert "Closed-down hub" not in listing_titles(client.get(LIST, {"status": "archived", "open": ""}))
 
 
 def test_the_api_filters_by_status_for_a_consultants_token(consultant, statuses):

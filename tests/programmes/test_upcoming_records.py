@@ -10,15 +10,11 @@ from django.db import transaction
 
 from programmes.models import Opportunity
 from tests.factories import CallFactory, EventFactory, OpportunityFactory
-from tests.pages import days
+from tests.pages import days, listing_titles
 from web.curated import curated_load
 
 LIST = "/opportunities/"
 API = "/api/v1/opportunities/"
-
-
-def titles(response) -> list[str]:
-    return [opportunity.title for opportunity in response.context["opportunities"]]
 
 
 def api_slugs(response) -> list[str]:
@@ -55,7 +51,7 @@ CLOSED = ["old-call"]
 
 def test_the_first_visit_lists_the_upcoming_event_and_call_beside_the_open_ones(anon_client, ahead):
     response = anon_client.get(LIST)
-    assert set(titles(response)) == {"Now call", "A hub", "Later call", "Expo next", "Award next"}
+    assert set(listing_titles(response)) == {"Now call", "A hub", "Later call", "Expo next", "Award next"}
     assert "Old call" not in response.text
     # The select and "Filters in use" say what the page shows.
     assert '<option value="now_or_upcoming" selected>Open now or upcoming</option>' in response.text
@@ -105,7 +101,7 @@ def test_the_schema_keeps_open_a_yes_no_value_and_adds_the_upcoming_choices(anon
 def test_a_deadline_filter_names_the_expected_editions_it_cannot_place(anon_client, ahead):
     response = anon_client.get(LIST, {"closes_before": days(100).isoformat(), "open": ""})
     # The expected call's window (days 5 to 90) overlaps the range; the expected event's (days 200 to 260) does not.
-    assert "Award next" not in titles(response)
+    assert "Award next" not in listing_titles(response)
     note = response.text.split('id="expected-left-out"')[1].split("</div>")[0]
     assert "1 expected edition has no announced dates yet, so the deadline filter does not list it" in note
     assert '<a href="/opportunities/award-next/">Award next</a>' in note
