@@ -75,6 +75,9 @@ class Explainer:
         # (V, n_areas) a dense copy of corpus.profiles_t and the words a reason may cite (affinity.distinctive),
         # made when first needed
         self._profiles: tuple[np.ndarray, np.ndarray] | None = None
+        # (firm, area) -> the firm's words in the order the area's profile weighs them (profile_orders), made ahead
+        # for many pairs at once and taken when first named
+        self._profile_order: dict[tuple[int, int], list[int]] = {}
         self._any_technology_text: np.ndarray | None = None
         # Opportunities asking for the same areas with the same weights share their firms' capability reasons.
         _, signature = (
@@ -189,19 +192,33 @@ class Explainer:
         affinity.profile_words, over a dense copy of the profiles made once per chunk: slicing the sparse profiles
         for each (firm, area) cost a second a full run. tests/matching/test_profile_reasons.py checks
         that the two agree."""
-        if self._profiles is None:
-            if self.corpus.profiles_t is None:
+        ordered = self._profile_order.pop((i, a), None)
+        if ordered is None:
+            profiles = self._dense_profiles()
+            if profiles is None:
                 return []
-            dense = self.corpus.profiles_t.toarray()
-            self._profiles = dense, affinity.distinctive(dense, self.corpus.keyword_weights)
-        profiles, citable = self._profiles
-        found = affinity.profile_words(
-            self.corpus.vocabulary, self.firms.text, i, profiles[:, a], citable[:, a], limit=2 * MAX_TERMS
-        )
+            ordered = affinity.profile_orders(self.firms.text, np.array([[i, a]]), *profiles)[0]
+        found = affinity.cited_words(self.corpus.vocabulary, ordered, limit=2 * MAX_TERMS)
         # Names are lower-case words joined by spaces, so spaces around them find one held by another (terms.py's
         # regular expressions, one per pair of names, cost a second a run).
         padded = [f" {name} " for name in found]
         return [n for n, p in zip(found, padded, strict=True) if not any(p in o and p != o for o in padded)][:MAX_TERMS]
+
+    def _dense_profiles(self) -> tuple[np.ndarray, np.ndarray] | None:
+        if self._profiles is None and self.corpus.profiles_t is not None:
+            dense = self.corpus.profiles_t.toarray()
+            self._profiles = dense, affinity.distinctive(dense, self.corpus.keyword_weights)
+        return self._profiles
+
+    def _profile_orders_ahead(self, pairs: np.ndarray) -> None:
+        """Weigh at once the profile words of the (firm, area) PAIRS about to be written for the first time, for
+        profile_terms to name (those with a tick or keywords never ask)."""
+        new = [k for k, pair in enumerate(pairs.tolist()) if tuple(pair) not in self._area_text]
+        profiles = self._dense_profiles()
+        if not new or profiles is None:
+            return
+        orders = affinity.profile_orders(self.firms.text, pairs[new], *profiles)
+        self._profile_order.update(zip(map(tuple, pairs[new].tolist()), orders, strict=True))
 
     def _technology_texts(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """_technology_reasons(i[n], j[n]) as JSON text for every n, joined from the area pieces' texts.
@@ -242,6 +259,7 @@ class Explainer:
         if found.any():
             pairs = np.stack([i[found], a[found]], axis=1).astype(np.int64)
             unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
+            self._profile_orders_ahead(unique)
             written = np.empty(len(unique), dtype=object)
             written[:] = [self._area_text_of(int(f), int(k)) for f, k in unique.tolist()]
             texts[found] = written[np.asarray(inverse).ravel()]
