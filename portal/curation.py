@@ -82,6 +82,9 @@ class LoadContext:
     file: str = ""
     # False: a record a person edited since the last load (in the admin, the API or a page) is left as they left it.
     overwrite: bool = False
+    # The slugs or codes of edited records to replace all the same (`load_curated --overwrite-only`); the rest are kept.
+    overwrite_only: frozenset[str] = frozenset()
+    overwritten: set[str] = field(default_factory=set)
 
     # (model, key field) -> the keys of its rows a person edited last, read once per model (persons_edits).
     edited: dict[tuple[type[models.Model], str], set[Any]] = field(default_factory=dict)
@@ -96,9 +99,19 @@ class LoadContext:
             self.edited[(model, key)] = persons_edits(model, key)
         if value not in self.edited[(model, key)]:
             return False
+        if value in self.overwrite_only:
+            self.overwritten.add(value)
+            return False
         self.report.add(kind, "kept")
         self.report.kept.append(f"{kind} {next(iter(lookup.values()))}")
         return True
+
+    def overwrite_only_check(self) -> None:
+        """Refuse the load if a name given to overwrite is no record a person edited: a typo would otherwise pass as
+        a record put back."""
+        for name in sorted(self.overwrite_only - self.overwritten):
+            message = "no record a person edited since the last load has it"
+            self.errors.append(CuratedError("--overwrite-only", name, "slug or code", message))
 
     def error(self, slug: object, field_name: str, message: str) -> None:
         self.errors.append(CuratedError(self.file, str(slug or "?"), field_name, message))

@@ -6,7 +6,7 @@ when one of its values differs, so a second run writes no history.
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from django.db import transaction
@@ -27,12 +27,24 @@ from programmes.curated_opportunities import opportunities_load, related_sync
 __all__ = ["CuratedLoadError", "curated_load", "curated_plan"]
 
 
-def curated_load(*, directory: Path, today: datetime.date | None = None, overwrite: bool = False) -> LoadReport:
+def curated_load(
+    *,
+    directory: Path,
+    today: datetime.date | None = None,
+    overwrite: bool = False,
+    overwrite_only: Iterable[str] = (),
+) -> LoadReport:
     """Upsert every fixture in DIRECTORY in one transaction; raise CuratedLoadError (nothing written) on any error.
 
-    A record a person edited since the last load is kept as they left it and named in the report, unless OVERWRITE.
+    A record a person edited since the last load is kept as they left it and named in the report, unless OVERWRITE,
+    or its slug or code is among OVERWRITE_ONLY (each of which must name such a record).
     """
-    ctx = LoadContext(directory=Path(directory), today=today or timezone.localdate(), overwrite=overwrite)
+    ctx = LoadContext(
+        directory=Path(directory),
+        today=today or timezone.localdate(),
+        overwrite=overwrite,
+        overwrite_only=frozenset(overwrite_only),
+    )
     plan = curated_plan(ctx.directory)
     if not plan:
         raise CuratedLoadError([CuratedError(str(directory), "-", "-", "no curated fixture files found")])
@@ -43,6 +55,8 @@ def curated_load(*, directory: Path, today: datetime.date | None = None, overwri
             if records is not None:
                 loader(ctx, records)
         related_sync(ctx)
+        if not ctx.overwrite:
+            ctx.overwrite_only_check()
         if ctx.errors:
             raise CuratedLoadError(ctx.errors)
     return ctx.report

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from partners.models import Partner
 from partners.services import partner_save
@@ -54,3 +55,36 @@ def test_overwrite_puts_the_fixture_back_and_the_next_load_keeps_nothing(loaded)
     assert "drone-in-a-box dock" not in TechnologyArea.objects.get(slug="uav").keywords
     assert report.kept == []
     assert curated_load(directory=FIXTURES).kept == []  # the fixture's write is the last one now: no person's edit
+
+
+def test_overwrite_only_puts_back_the_records_named_and_keeps_the_other_edits(loaded):
+    area = TechnologyArea.objects.get(slug="uav")
+    area.keywords = [*area.keywords, "drone-in-a-box dock"]
+    reference_record_save(record=area, by=loaded, reason="A term added by mistake")
+    partner = Partner.objects.get(slug="mitsubishi-heavy-industries")
+    partner.capabilities = "Shipbuilding, aircraft and missiles; edited by a consultant."
+    partner_save(partner=partner, by=loaded, reason="Checked the 2026 annual report")
+
+    out = io.StringIO()
+    call_command("load_curated", "--overwrite-only", "uav", stdout=out)
+
+    assert "drone-in-a-box dock" not in TechnologyArea.objects.get(slug="uav").keywords
+    assert Partner.objects.get(slug="mitsubishi-heavy-industries").capabilities.endswith("edited by a consultant.")
+    assert "Kept as a person left them (edited since the last load): partners mitsubishi-heavy-industries." in (
+        out.getvalue()
+    )
+
+
+def test_overwrite_only_with_a_name_no_one_edited_writes_nothing_and_says_which(loaded):
+    area = TechnologyArea.objects.get(slug="uav")
+    area.keywords = [*area.keywords, "drone-in-a-box dock"]
+    reference_record_save(record=area, by=loaded, reason="A term added by mistake")
+
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("load_curated", "--overwrite-only", "uav", "uvv", stderr=err)
+
+    assert "--overwrite-only: record uvv, field slug or code: no record a person edited since the last load has it" in (
+        err.getvalue()
+    )
+    assert "drone-in-a-box dock" in TechnologyArea.objects.get(slug="uav").keywords

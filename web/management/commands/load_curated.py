@@ -1,4 +1,5 @@
-"""`manage.py load_curated [--dir fixtures] [--overwrite]`: upsert the curated fixtures, all or nothing."""
+"""`manage.py load_curated [--dir fixtures] [--overwrite | --overwrite-only SLUG ...]`: upsert the curated fixtures,
+all or nothing."""
 
 from pathlib import Path
 
@@ -20,13 +21,22 @@ class Command(BaseCommand):
             action="store_true",
             help="also replace the records a person edited since the last load (kept as they are without it)",
         )
+        parser.add_argument(
+            "--overwrite-only",
+            nargs="+",
+            default=[],
+            metavar="SLUG",
+            help="replace only these edited records (their slugs or codes, as the load names them); keep the rest",
+        )
 
     def handle(self, *args, **options) -> None:
         directory = Path(options["dir"])
         if not directory.is_dir():
             raise CommandError(f"{directory}: not a directory")
         try:
-            report = curated_load(directory=directory, overwrite=options["overwrite"])
+            report = curated_load(
+                directory=directory, overwrite=options["overwrite"], overwrite_only=options["overwrite_only"]
+            )
         except CuratedLoadError as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
@@ -37,7 +47,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING(
                     f"Kept as a person left them (edited since the last load): {', '.join(report.kept)}. "
-                    "`load_curated --overwrite` replaces them with the fixtures."
+                    "`load_curated --overwrite` replaces them with the fixtures, "
+                    "`load_curated --overwrite-only SLUG ...` only the ones named."
                 )
             )
         self.stdout.write(self.style.SUCCESS(f"Curated fixtures loaded from {directory}."))
