@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from matching import scoring, store
 from matching.models import Match
 from matching.record import StoredMatch
+from tests.migrations import migrate_back, migrate_to
 
 BEFORE = [("matching", "0008_feedback_mark_shared")]
 AFTER = [("matching", "0009_match_parts")]
@@ -22,19 +22,12 @@ STORED = {
 }
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_match_stored_as_components_reads_the_same_after_the_migration_and_back():
     capability_only = {"capability": {"value": 0.2, "weight": 0.7, "contribution": 14.0}}
     _stored_before({"uuv-call": (79.56, STORED), "uuv-event": (14.0, capability_only)})
     try:
-        _migrate(AFTER)
+        migrate_to(AFTER)
         matches = {m.opportunity.slug: m for m in Match.objects.select_related("opportunity")}
         assert matches["uuv-call"].components == {
             name: STORED[name] for name in ("capability", "eligibility", "readiness", "compliance", "timing")
@@ -43,11 +36,11 @@ def test_a_match_stored_as_components_reads_the_same_after_the_migration_and_bac
         assert matches["uuv-event"].components == capability_only
         assert matches["uuv-event"].parts == [[0.2, 14.0], None, None, None, None]
 
-        apps = _migrate(BEFORE)
+        apps = migrate_to(BEFORE)
         back = {m.opportunity.slug: m.components for m in apps.get_model("matching", "Match").objects.all()}
         assert back == {"uuv-call": STORED, "uuv-event": capability_only}
     finally:
-        _migrate(_latest())
+        migrate_back()
 
 
 def _firm(apps):
@@ -57,18 +50,13 @@ def _firm(apps):
 def _stored_before(rows: dict[str, tuple[float, dict]]) -> None:
     """The database as it was before `parts`, holding one firm's match with each record of ROWS (slug: (score,
     components as the scorer stored them))."""
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     company = _firm(apps)
     Opportunity, OldMatch = apps.get_model("programmes", "Opportunity"), apps.get_model("matching", "Match")
     at = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
     for slug, (score, components) in rows.items():
         record = Opportunity.objects.create(slug=slug, title=slug, kind="call")
         OldMatch.objects.create(company=company, opportunity=record, score=score, components=components, computed_at=at)
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
 
 
 ODD = {
@@ -82,13 +70,13 @@ ODD = {
 def test_odd_stored_rows_migrate_to_parts_that_read_without_failing():
     _stored_before({"odd": (25.0, ODD), "empty": (25.0, {})})
     try:
-        _migrate(AFTER)
+        migrate_to(AFTER)
         matches = {m.opportunity.slug: m for m in Match.objects.select_related("opportunity")}
         assert matches["odd"].parts == [[0, 20.0], [0, 5.0], None, None, None]
         assert matches["odd"].components["eligibility"]["contribution"] == 5.0
         assert matches["empty"].parts == [] and matches["empty"].components == {}
     finally:
-        _migrate(_latest())
+        migrate_back()
 
 
 @pytest.mark.postgres
@@ -96,7 +84,7 @@ def test_odd_stored_rows_migrate_to_parts_that_read_without_failing():
 def test_on_postgresql_a_migrated_rows_digest_equals_a_fresh_scorings_so_it_is_not_written_again():
     if connection.vendor != "postgresql":
         pytest.fail("needs a PostgreSQL DATABASE_URL")
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     company = _firm(apps)
     record = apps.get_model("programmes", "Opportunity").objects.create(slug="uuv-call", title="UUV", kind="call")
     at = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
@@ -114,7 +102,7 @@ def test_on_postgresql_a_migrated_rows_digest_equals_a_fresh_scorings_so_it_is_n
             [company.pk, record.pk, stored, at],
         )
     try:
-        _migrate(AFTER)
+        migrate_to(AFTER)
         fresh = StoredMatch(
             company.pk,
             record.pk,
@@ -134,4 +122,4 @@ def test_on_postgresql_a_migrated_rows_digest_equals_a_fresh_scorings_so_it_is_n
         )
         assert digest == store.digest(fresh)
     finally:
-        _migrate(_latest())
+        migrate_back()

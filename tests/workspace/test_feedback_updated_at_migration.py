@@ -3,27 +3,16 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate_back, migrate_to
 
 BEFORE = [("workspace", "0003_feedback_marks_shared")]
 AFTER = [("workspace", "0004_feedback_updated_at")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_feedback_given_before_the_field_was_last_changed_when_it_was_given():
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     Company, Opportunity = apps.get_model("companies", "Company"), apps.get_model("programmes", "Opportunity")
     company = Company.objects.create(slug="ocius", name="Ocius", country="AU", size="sme")
     record = Opportunity.objects.create(slug="usv-call", title="USV", kind="call")
@@ -32,7 +21,7 @@ def test_feedback_given_before_the_field_was_last_changed_when_it_was_given():
     given = datetime.datetime(2026, 11, 2, 9, 30, tzinfo=datetime.UTC)
     OldFeedback.objects.update(created_at=given)  # auto_now_add stamps the row; the given time is set after
     try:
-        feedback = _migrate(AFTER).get_model("workspace", "MatchFeedback").objects.get()
+        feedback = migrate_to(AFTER).get_model("workspace", "MatchFeedback").objects.get()
         assert (feedback.created_at, feedback.updated_at) == (given, given)
     finally:
-        _migrate(_latest())
+        migrate_back()
