@@ -79,12 +79,38 @@ def host_lock(host: str) -> threading.Lock:
 def address_allowed(address: str, allow_private: bool | None = None) -> bool:
     """True for a public unicast address, or for any address when private ones are allowed.
 
+    An IPv6 address that carries an IPv4 one (NAT64's 64:ff9b::/96, 6to4's 2002::/16, ::ffff:a.b.c.d) is public
+    only if that IPv4 address is: 64:ff9b::a00:5 is 10.0.0.5 behind a NAT64 gateway.
+
     ALLOW_PRIVATE defaults to SOURCES_ALLOW_PRIVATE; webhooks pass WEBHOOK_ALLOW_PRIVATE.
     """
     if settings.SOURCES_ALLOW_PRIVATE if allow_private is None else allow_private:
         return True
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    return ip.is_global and not ip.is_multicast
+    if not ip.is_global or ip.is_multicast:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in network for network in IPV6_REFUSED):
+            return False
+        embedded = _embedded_ipv4(ip)
+        return embedded is None or address_allowed(str(embedded), allow_private=False)
+    return True
+
+
+# IPv6 networks Python's `is_global` counts as public that lead to no public site of their own: IPv4-compatible
+# addresses (::a.b.c.d, deprecated by RFC 4291) and the local-use NAT64 prefix (RFC 8215), whose IPv4 part may sit
+# anywhere in the address. Refused whole.
+IPV6_REFUSED = (ipaddress.IPv6Network("::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+# The well-known NAT64 prefix (RFC 6052): 64:ff9b::a.b.c.d is a.b.c.d reached through the network's NAT64 gateway,
+# which on an IPv6-only host (a cloud subnet with DNS64) reaches the private IPv4 networks around it too.
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one leads to (NAT64, mapped, 6to4), for the IPv4 rule; None for a plain IPv6 one."""
+    if ip in NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip.ipv4_mapped or ip.sixtofour  # 2002:a.b.c.d::/48 (RFC 3056)
 
 
 # Names reserved for a machine or a local network, never a public site (RFC 6761, RFC 6762, RFC 8375).

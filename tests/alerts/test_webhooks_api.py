@@ -67,6 +67,26 @@ def test_http_and_private_addresses_are_refused_without_the_allow_setting(alice_
     assert not WebhookEndpoint.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("url", "leads_to"),
+    [
+        ("https://[64:ff9b::a00:5]/hook", "10.0.0.5 behind a NAT64 gateway"),
+        ("https://[64:ff9b::a9fe:a9fe]/latest/meta-data/", "169.254.169.254 behind a NAT64 gateway"),
+        ("https://[64:ff9b:1::a00:5]/hook", "a private network's local-use NAT64 prefix"),
+        ("https://[2002:7f00:1::1]/hook", "127.0.0.1 through 6to4"),
+        ("https://[::127.0.0.1]/hook", "127.0.0.1 as a deprecated IPv4-compatible address"),
+    ],
+)
+def test_an_ipv6_address_that_leads_to_a_private_ipv4_one_is_refused(alice_client, settings, url, leads_to):
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+
+    response = _create(alice_client, url)
+
+    assert response.status_code == 400, leads_to
+    assert set(response.json()) == {"url"} and "non-public address" in response.json()["url"][0]
+    assert not WebhookEndpoint.objects.exists()
+
+
 def test_a_host_that_does_not_resolve_is_refused_quickly(alice_client, settings):
     settings.WEBHOOK_ALLOW_PRIVATE = False
     started = time.monotonic()

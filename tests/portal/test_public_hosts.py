@@ -22,13 +22,18 @@ from portal.http import host_is_public
         "127.0.0.1",
         "localhost",
         "printer.local",
+        "64:ff9b::a00:5",  # 10.0.0.5 through the well-known NAT64 prefix
+        "2002:c0a8:101::1",  # 192.168.1.1 through 6to4
+        "::127.0.0.1",  # a deprecated IPv4-compatible address
     ],
 )
 def test_loopback_private_and_short_form_addresses_are_not_public(host):
     assert not host_is_public(host)
 
 
-@pytest.mark.parametrize("host", ["8.8.8.8", "www.firm-a.com.au", "123.example", "2001:4860:4860::8888"])
+@pytest.mark.parametrize(
+    "host", ["8.8.8.8", "www.firm-a.com.au", "123.example", "2001:4860:4860::8888", "64:ff9b::808:808"]
+)
 def test_public_addresses_and_names_are_public(host):
     assert host_is_public(host)
 
