@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alerts.emails import site_url
+from alerts.feed import change_events_visible_to
 from alerts.models import WebhookEndpoint
 from alerts.preferences import language_chosen
 from alerts.webhooks import (
@@ -239,7 +240,8 @@ class WebhookReplay:
 
 
 def webhook_delivery_replay(*, endpoint: WebhookEndpoint, message: OutboxMessage) -> WebhookReplay:
-    """Send MESSAGE (a delivery of ENDPOINT's) again, now; refused while the endpoint is disabled.
+    """Send MESSAGE (a delivery of ENDPOINT's) again, now; refused while the endpoint is disabled, and for a firm's
+    event once the owner no longer belongs to the firm.
 
     The row is due at once, and the sender is asked once the transaction commits rather than at the beat's next
     minute (with eager Celery, as in `make run`, it runs then and there). Its lock keeps it from sending anything twice
@@ -248,6 +250,11 @@ def webhook_delivery_replay(*, endpoint: WebhookEndpoint, message: OutboxMessage
     """
     if not endpoint.active:
         raise ValidationError({"detail": _("This endpoint is disabled; deliveries to it cannot be replayed.")})
+    if not change_events_visible_to(endpoint.owner_id).filter(pk=message.payload.get("id")).exists():
+        # The fan-out's rule, asked again: an owner who left a firm is sent none of its matches, old ones included.
+        raise ValidationError(
+            {"detail": _("This delivery is about a firm you no longer belong to; it cannot be sent again.")}
+        )
     replayed = outbox_replay(message=message)  # due from now: its next_attempt_at is the moment it was queued
     transaction.on_commit(_sender_ask)  # outside a transaction, at once
     delivery = webhook_deliveries(endpoint).get(pk=replayed.pk)

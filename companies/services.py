@@ -24,6 +24,7 @@ from companies.rules import PROFILE_FIELDS, reserved_changes, reserved_fields_ch
 from companies.versions import company_version_check
 from matching import dispatch  # the one upward hook: "this firm changed, rescore it" (docs/architecture.md)
 from portal.models import SecretLink
+from portal.outbox import outbox_firm_events_cancel
 from portal.reasons import reason_stored
 from portal.secret_links import secret_links_revoke
 from programmes.models import Certification, TechnologyArea
@@ -229,20 +230,28 @@ def membership_set(*, company: Company, user: User, role: str = Membership.Role.
 def membership_save(*, membership: Membership) -> Membership:
     """Save MEMBERSHIP as edited (a row of the admin's membership list or of a firm's staff inline). A row moved to
     another user or another firm takes access from its old user to its old firm, so the calendar links that user held
-    for that firm are revoked, as membership_remove does: a later return to the firm never brings them back."""
+    for that firm are revoked and its events waiting for their webhooks cancelled, as membership_remove does: a later
+    return to the firm never brings them back."""
     membership.full_clean()
     before = Membership.objects.select_related("user").filter(pk=membership.pk).first() if membership.pk else None
     if before and (before.user_id, before.company_id) != (membership.user_id, membership.company_id):
-        secret_links_revoke(user=before.user, purpose=SecretLink.Purpose.CALENDAR, subject_id=before.company_id)
+        _access_to_firm_end(user=before.user, company_id=before.company_id)
     membership.save()
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
-    """Take the user off the firm, and revoke the secret links (calendar feeds) they held for it."""
-    secret_links_revoke(user=membership.user, purpose=SecretLink.Purpose.CALENDAR, subject_id=membership.company_id)
+    """Take the user off the firm, revoke the secret links (calendar feeds) they held for it and cancel the firm's
+    match events still waiting for their webhooks."""
+    _access_to_firm_end(user=membership.user, company_id=membership.company_id)
     membership.delete()
+
+
+def _access_to_firm_end(*, user: User, company_id: int) -> None:
+    """What USER held for the firm goes with their membership: its calendar links and its unsent webhook events."""
+    secret_links_revoke(user=user, purpose=SecretLink.Purpose.CALENDAR, subject_id=company_id)
+    outbox_firm_events_cancel(user=user, company_id=company_id)
 
 
 def _split(data: Mapping[str, Any]) -> tuple[dict[str, Any], AreasArg | None, CertificationsArg | None]:

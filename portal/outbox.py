@@ -21,7 +21,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import OutboxAttempt, OutboxMessage
+from portal.models import ChangeEvent, OutboxAttempt, OutboxMessage
 
 LEASE = dt.timedelta(minutes=5)
 FIRST_RETRY = dt.timedelta(seconds=30)
@@ -227,6 +227,21 @@ def _attempt(send: Callable[[OutboxMessage], Outcome], message: OutboxMessage) -
 
 
 @transaction.atomic
+def outbox_firm_events_cancel(*, user: User, company_id: int) -> int:
+    """Cancel USER's webhook deliveries not yet sent of COMPANY_ID's own events (its matches): USER left the firm,
+    and a delivery carries only what its endpoint's owner may read (alerts.feed.change_events_visible_to)."""
+    waiting = OutboxMessage.objects.filter(
+        channel=OutboxMessage.Channel.WEBHOOK,
+        user=user,
+        status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.SENDING],
+    )
+    by_event = dict(waiting.values_list("payload__id", "pk").order_by())
+    firms = ChangeEvent.objects.filter(pk__in=[pk for pk in by_event if isinstance(pk, int)], company_id=company_id)
+    rows = [by_event[pk] for pk in firms.values_list("pk", flat=True)]
+    why = "the endpoint's owner no longer belongs to the firm"
+    return waiting.filter(pk__in=rows).update(status=OutboxMessage.Status.CANCELLED, claimed_until=None, last_error=why)
+
+
 def outbox_replay(*, message: OutboxMessage) -> OutboxMessage:
     """Send MESSAGE again (an owner's replay from the delivery log): due now, with a fresh day to live."""
     now = timezone.now()

@@ -335,6 +335,24 @@ def test_a_user_who_leaves_a_firm_stops_receiving_its_matches(alice, firm_a, rec
     assert [hit.json["id"] for hit in receiver.accepted()] == [before.pk, public.pk]
 
 
+def test_a_member_taken_off_a_firm_is_sent_none_of_its_matches_still_waiting(alice, firm_a, receiver):
+    from companies.services import membership_remove
+
+    endpoint_for(alice, receiver)
+    receiver.answers["/hook"] = [500, 500]  # the receiver is down: both deliveries wait for their retry
+    record_event("match.created", subject_id=1, company_id=firm_a.pk, score=83.17)
+    public = record_event("opportunity.published", subject_id=2)
+    run_sender()
+    membership_remove(membership=alice.memberships.get(company=firm_a))
+    make_retries_due()
+
+    run_sender()
+
+    assert [hit.json["id"] for hit in receiver.accepted()] == [public.pk]
+    waiting = OutboxMessage.objects.get(kind="match.created")
+    assert (waiting.status, waiting.last_error) == ("cancelled", "the endpoint's owner no longer belongs to the firm")
+
+
 def test_a_deactivated_users_endpoints_receive_nothing(alice, receiver):
     endpoint_for(alice, receiver)
     record_event(subject_id=1)

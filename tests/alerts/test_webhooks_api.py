@@ -214,6 +214,28 @@ def test_replaying_a_sent_delivery_with_the_queue_down_says_the_replay_waits_apa
     assert _when(body["replay"]["queued_at"]) > _when(first_sent)
 
 
+def test_a_member_taken_off_a_firm_cannot_replay_its_match_events(alice, alice_client, firm_a, receiver):
+    from companies.services import membership_remove
+
+    endpoint, receiver.secrets["/hook"] = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
+    record_event("match.created", subject_id=1, company_id=firm_a.pk, score=83.17)
+    public = record_event("opportunity.published", subject_id=2)
+    fan_out()
+    webhooks_deliver()
+    firms, news = OutboxMessage.objects.order_by("pk")
+    membership_remove(membership=alice.memberships.get(company=firm_a))
+
+    refused = alice_client.post(f"{API}{endpoint.pk}/deliveries/{firms.pk}/replay/")
+    replayed = alice_client.post(f"{API}{endpoint.pk}/deliveries/{news.pk}/replay/")
+
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "detail": "This delivery is about a firm you no longer belong to; it cannot be sent again."
+    }
+    assert replayed.status_code == 202
+    assert [hit.json["id"] for hit in receiver.accepted()] == [firms.payload["id"], public.pk, public.pk]
+
+
 def test_a_disabled_endpoints_deliveries_cannot_be_replayed(alice, alice_client, receiver):
     endpoint, _secret = webhook_endpoint_create(owner=alice, url=receiver.url(), events=["*"])
     record_event()
