@@ -12,3 +12,10 @@ class AlertsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "alerts"
     verbose_name = _("Alerts")
+
+    def ready(self) -> None:
+        from alerts.webhooks import webhook_endpoints_switch_off_after_password_change
+        from portal.services import PASSWORD_CHANGE_HOOKS
+
+        if webhook_endpoints_switch_off_after_password_change not in PASSWORD_CHANGE_HOOKS:
+            PASSWORD_CHANGE_HOOKS.append(webhook_endpoints_switch_off_after_password_change)

@@ -295,6 +295,26 @@ def webhook_endpoint_update(
     return current
 
 
+def webhook_endpoints_switch_off_after_password_change(user: User) -> int:
+    """Switch off USER's active endpoints, cancelling what waits for them, after a password change: whoever had the
+    old password may have added one pointing at their own server. The owner switches each back on from the webhooks
+    page or the API, as after any switch-off; returns how many were switched off."""
+    detail = {"code": "webhook.password_changed", "params": {}}
+    switched = 0
+    for pk in WebhookEndpoint.objects.filter(owner=user, active=True).values_list("pk", flat=True):
+        with transaction.atomic():
+            changed = WebhookEndpoint.objects.filter(pk=pk, active=True).update(
+                active=False,
+                disabled_at=timezone.now(),
+                disabled_detail=detail,
+                disabled_reason=disabled_reason_english(detail),
+            )
+            if changed:
+                webhook_deliveries_cancel(pk)
+                switched += 1
+    return switched
+
+
 def _feed_end() -> str:
     """The cursor after the last settled event: a new endpoint receives what happens from now on."""
     last = settled_filter(ChangeEvent.objects.all()).order_by("-txid", "-id").first()

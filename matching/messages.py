@@ -71,6 +71,7 @@ REASONS: dict[str, Message] = {
     "takes_place": Message(gettext_noop("takes place from %(date)s")),
     # Webhook endpoints (alerts/webhooks.py, alerts/webhook_delivery.py): why one was disabled.
     "webhook.switched_off": Message(gettext_noop("switched off by its owner")),
+    "webhook.password_changed": Message(gettext_noop("switched off when its owner's password was changed")),
     "webhook.failed_for_a_day": Message(gettext_noop("a delivery failed for 24 hours; last error: %(error)s")),
     "webhook.rounds_failed": Message(
         gettext_noop("%(count)s delivery round failed in a row; last error: %(error)s"),

@@ -1,6 +1,7 @@
 """Site-wide writes: the consultants group and its permissions, and what losing access or a password revokes."""
 
 import secrets
+from collections.abc import Callable
 
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -40,10 +41,19 @@ def user_credentials_revoke(*, user: User) -> int:
     return revoked
 
 
+# What apps above portal do when a user's password changes, registered from their AppConfig.ready() (alerts switches
+# off the user's webhook endpoints): portal cannot import them, and every password change comes through here.
+PASSWORD_CHANGE_HOOKS: list[Callable[[User], object]] = []
+
+
 @transaction.atomic
 def user_password_changed(*, user: User) -> int:
-    """After USER's password changed: whoever had the old one may have minted tokens or feed links, so all go."""
-    return user_credentials_revoke(user=user)
+    """After USER's password changed: whoever had the old one may have minted tokens, feed links or webhook endpoints
+    (PASSWORD_CHANGE_HOOKS), so all go."""
+    revoked = user_credentials_revoke(user=user)
+    for hook in PASSWORD_CHANGE_HOOKS:
+        hook(user)
+    return revoked
 
 
 @transaction.atomic

@@ -297,3 +297,26 @@ def test_a_refused_url_is_explained_in_japanese_on_the_japanese_page(alice, alic
     for english in ("Port out of range", "Invalid IPv6", "resolves to", "non-public"):
         assert english not in response.content.decode()
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_changing_the_password_switches_off_the_users_endpoints_and_says_why(alice, alice_client, bob):
+    from tests.conftest import PASSWORD
+
+    mine, bobs = _endpoint(alice), _endpoint(bob)
+    waiting = _delivery(mine, 1)
+    new = "a brand new passphrase 42"
+
+    response = alice_client.post(
+        "/accounts/password_change/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    bobs.refresh_from_db()
+    assert not mine.active and mine.disabled_reason == "switched off when its owner's password was changed"
+    assert bobs.active
+    waiting.refresh_from_db()
+    assert waiting.status == "cancelled"  # whoever added an endpoint with the old password gets nothing more
+    page = alice_client.get(PAGE).content.decode()
+    assert "Disabled" in page and "switched off when its owner&#x27;s password was changed" in page
+    assert "所有者のパスワードが変更されたため停止しました" in alice_client.get(f"/ja{PAGE}").content.decode()

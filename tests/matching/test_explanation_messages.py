@@ -150,6 +150,11 @@ CASES = {
     ),
     # Partner fit (issue 16): lists of names read as a plain list.
     "webhook.switched_off": ({}, "switched off by its owner", "所有者が停止しました"),
+    "webhook.password_changed": (
+        {},
+        "switched off when its owner's password was changed",
+        "所有者のパスワードが変更されたため停止しました",
+    ),
     "webhook.failed_for_a_day": (
         {"error": "HTTP 503"},
         "a delivery failed for 24 hours; last error: HTTP 503",
