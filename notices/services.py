@@ -119,7 +119,9 @@ def notice_published_record(*, notice: Notice, by: User | None = None) -> None:
         "url": notice.api_url(),  # API v1's address, as the change feed has always given
         "countries": sorted(str(country.code) for country in notice.countries),
         "areas": sorted(notice.technology_areas.values_list("slug", flat=True)),
-        "opportunities": sorted(notice.records.values_list("slug", flat=True)),
+        # Every signed-in reader gets the event (feed, webhooks, digests): only the records anyone may open, as the
+        # notice's own page lists them; a draft it concerns stays the consultants' until it is published.
+        "opportunities": sorted(notice.records.visible_to(None).values_list("slug", flat=True)),
     }
     change_record(kind=PUBLISHED, subject_type="notice", subject_id=notice.pk, data=data, actor=by)
 

@@ -60,6 +60,25 @@ def test_a_notice_created_as_published_in_the_admin_is_in_the_change_feed_once(c
     assert [item["type"] for item in feed["results"]].count("notice.published") == 1
 
 
+@pytest.mark.django_db(transaction=True)  # on PostgreSQL the feed shows only events of finished transactions
+def test_a_notice_published_about_a_draft_record_tells_firms_only_of_the_published_ones(consultant_client, bob):
+    from portal.tokens import token_issue
+    from tests.api.conftest import bearer_client
+
+    public = OpportunityFactory(slug="gcap", status="published")
+    draft = OpportunityFactory(slug="secret-draft-call-2027", status="draft")
+    data = _with_source(_new_notice(consultant_client, status="published")) | {"records": [public.pk, draft.pk]}
+
+    response = consultant_client.post(ADD, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    settled()
+    feed = bearer_client(token_issue(user=bob, name="feed reader")[1]).get("/api/v1/changes/")
+    (notice,) = [item for item in feed.json()["results"] if item["type"] == "notice.published"]
+    assert notice["data"]["opportunities"] == ["gcap"]
+    assert "secret-draft-call-2027" not in feed.content.decode()
+
+
 def test_a_draft_notice_published_in_the_admin_is_in_the_change_feed_once(consultant_client):
     assert consultant_client.post(ADD, _with_source(_new_notice(consultant_client))).status_code == 302
     notice = Notice.objects.get(slug="rules-2027")
