@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from companies.models import Company
 from portal.dbfunctions import code_point_order
 from portal.models import KanaReadingModel
+from portal.roles import Viewer
 from portal.text import kana_reading_check, localised, localised_field, punct
 from programmes.models import Confidence, Opportunity, SourceFields, TechnologyArea
 from programmes.source_models import verified_on_check
@@ -38,9 +39,11 @@ class PartnerQuerySet(models.QuerySet):
             unread, code_point_order("name_sort"), code_point_order("name_kana"), "name_ja", "name", "pk"
         )
 
-    def for_detail(self) -> "PartnerQuerySet":
-        """A listing row plus sources, known programmes and foreign partnerships."""
-        return self.for_listing().prefetch_related("sources", "programmes", "foreign_partnerships")
+    def for_detail(self, user: Viewer | None) -> "PartnerQuerySet":
+        """A listing row plus sources, foreign partnerships and the known programmes USER may open (a draft record
+        it works on is the consultants' until it is published)."""
+        programmes = models.Prefetch("programmes", queryset=Opportunity.objects.visible_to(user))
+        return self.for_listing().prefetch_related("sources", programmes, "foreign_partnerships")
 
 
 def short_names_normalised(text: str) -> str:

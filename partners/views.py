@@ -44,7 +44,9 @@ class PartnerDetailView(DetailView):
     """A partner's record: capabilities, areas, programmes, foreign partnerships, sources, and the request form."""
 
     template_name = "partners/partner_detail.html"
-    queryset = Partner.objects.for_detail()
+
+    def get_queryset(self):
+        return Partner.objects.for_detail(self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -68,7 +70,7 @@ class IntroductionCreateView(LoginRequiredMixin, View):
     """POST only: the request form on a partner's page; errors re-show the page with a 400."""
 
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:
-        partner = get_object_or_404(Partner.objects.for_detail(), slug=slug)
+        partner = get_object_or_404(Partner.objects.for_detail(request.user), slug=slug)
         # A viewer asking for their own firm is refused with the reason (403), not "select a valid choice".
         asking = Company.objects.member_of(request.user).filter(slug=request.POST.get("company", "")).first()
         if asking is not None:

@@ -39,7 +39,7 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action == "retrieve":
-            return Partner.objects.for_detail().order_by("name", "pk")
+            return Partner.objects.for_detail(self.request.user).order_by("name", "pk")
         return Partner.objects.for_listing().order_by("name", "pk")
 
     def get_serializer_class(self):

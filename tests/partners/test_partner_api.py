@@ -76,3 +76,23 @@ def test_the_search_finds_an_acronym_as_a_word_not_inside_others(anon_client, pa
 
     assert slugs(anon_client.get("/api/v1/partners/?q=AI")) == ["ai-house"]
     assert slugs(anon_client.get("/api/v1/partners/?q=air")) == ["air-works"]
+
+
+def test_a_partners_draft_programme_is_not_shown_to_the_public(anon_client, alice_client, partners):
+    from partners.models import Partner
+    from tests.factories import OpportunityFactory
+
+    shipyard = Partner.objects.get(slug="shipyard-kk")
+    shipyard.programmes.add(
+        OpportunityFactory(slug="gcap-shipyard", title="GCAP shipyard work", status="published"),
+        OpportunityFactory(slug="secret-frigate-2027", title="Secret frigate call 2027", status="draft"),
+    )
+
+    for client in (anon_client, alice_client):
+        api = client.get("/api/v1/partners/shipyard-kk/")
+        page = client.get("/partners/shipyard-kk/")
+
+        assert api.json()["programmes"] == ["gcap-shipyard"]
+        assert "GCAP shipyard work" in page.content.decode()
+        assert "secret-frigate-2027" not in api.content.decode() + page.content.decode()
+        assert "Secret frigate call 2027" not in page.content.decode()
