@@ -135,6 +135,7 @@ def email_confirm(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@cache_control(private=True, no_store=True)  # the page shows a fresh secret: no cache may keep it
 def feed_link(request: HttpRequest) -> HttpResponse:
     """Make (or remake) the user's secret Atom feed URL; it is shown on this answer only."""
     raw = feed_link_issue(user=request.user)

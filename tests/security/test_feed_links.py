@@ -203,3 +203,11 @@ def test_a_staff_row_given_to_another_user_on_the_firms_page_revokes_the_old_use
     assert Membership.objects.get(pk=membership.pk).user.username == "carol"
     membership_set(company=firm_a, user=alice)
     assert anon_client.get("/calendar/private.ics", {"token": raw}).status_code == 404
+
+
+@pytest.mark.parametrize("prefix", ["", "/ja"])
+def test_the_page_showing_a_new_atom_feed_link_is_kept_by_no_cache(alice_client, prefix):
+    response = alice_client.post(f"{prefix}/my/notifications/feed/")
+
+    assert response.status_code == 200 and "/feeds/alerts.atom?token=" in response.content.decode()
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
