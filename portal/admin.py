@@ -1,5 +1,6 @@
 """What every Kakehashi admin page shares (consultants only), and the user admin routed through portal.services."""
 
+import copy
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -227,7 +228,12 @@ class ConsultantHistoryAdmin(ServiceRefusalsMixin, ConsultantOnlyMixin, SimpleHi
     def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None) -> Any:
         if request.method == "POST":  # simple-history saves a posted old version even with reverting hidden
             raise PermissionDenied("Reverting skips validation; edit the record instead.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        # simple-history hands the form the class's `prepopulated_fields`, not get_prepopulated_fields(): a slug that
+        # is read-only once the record exists is then missing from the form (a KeyError, a 500). An old version is
+        # only read here, so a copy of this admin for this request fills in nothing.
+        reader = copy.copy(self)
+        reader.prepopulated_fields = {}
+        return super(ConsultantHistoryAdmin, reader).history_form_view(request, object_id, version_id, extra_context)
 
     def get_historical_record_context_helper(self, request: HttpRequest, historical_record: Any) -> ReadableChanges:
         return ReadableChanges(self.model, historical_record)

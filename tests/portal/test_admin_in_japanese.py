@@ -236,6 +236,28 @@ def test_no_history_page_offers_to_revert_and_no_revert_is_taken(consultant_clie
     assert notice.title == "A rule" and notice.history.count() == 1
 
 
+@pytest.mark.parametrize("prefix", ["", "/ja"])
+def test_a_consultant_opens_an_old_version_of_a_record_from_its_history(consultant_client, prefix):
+    from partners.models import Partner
+    from tests.factories import OpportunityFactory, OrganisationFactory, TechnologyAreaFactory
+
+    partner = Partner.objects.create(
+        slug="shipyard", name="Shipyard KK", role="prime", size="large", capabilities="Ships"
+    )
+    for record, path in (
+        (OpportunityFactory(slug="gcap", title="GCAP"), "programmes/opportunity"),
+        (OrganisationFactory(slug="atla", name="ATLA"), "programmes/organisation"),
+        (TechnologyAreaFactory(slug="uuv", name="Uncrewed underwater vehicles"), "programmes/technologyarea"),
+        (partner, "partners/partner"),
+    ):
+        row = record.history.order_by("history_id").first()
+
+        response = consultant_client.get(f"{prefix}/admin/{path}/{record.pk}/history/{row.history_id}/")
+
+        assert response.status_code == 200, path
+        assert record.slug in response.text
+
+
 def _changed_by(text: str) -> list[str]:
     """The "changed by" cell of each row of a history page (after the record, the date and the kind of change)."""
     rows = re.findall(r"<tr>(.*?)</tr>", text.split("<tbody>", 1)[1], re.S)
