@@ -24,11 +24,13 @@ from alerts.searches import saved_search_create
 from companies.models import Company, Membership
 from matching.models import MatchRun
 from notices.models import Notice
+from notices.services import notice_published_record
 from partners.models import Introduction, Partner, PartnerFit
 from portal.changes import change_record
 from portal.models import ApiToken, OutboxMessage, SecretLink
 from portal.secret_links import secret_link_issue
 from portal.tokens import token_issue
+from programmes.models import Opportunity
 from sources.models import SourceChange, SourceFetch, SourceWatch
 from tests.factories import (
     CallFactory,
@@ -166,6 +168,10 @@ ALICE_MARKERS = {
     "webhook_url": "https://alice-hook-qx7.example/hook",
     "webhook_error": "alice-webhook-error-qx7",
     "saved_search_name": "alice-saved-search-qx7",
+    # A draft record is the consultants' until it is published: linked to a public partner and a published notice,
+    # it still reaches nobody else (its title, and its slug in the notice's change event).
+    "draft_title": "Draft call qx7 not yet announced",
+    "draft_slug": "draft-call-qx7",
 }
 BOB_REASON = "bob-match-reason-qx7"
 
@@ -237,6 +243,10 @@ def world(alice, bob, firm_a, firm_b, consultant) -> World:
         slug="shared-partner", name="Shared Partner KK", role="prime", size="large", capabilities="Ships",
         contact_url="https://shared-partner.example/",
     )  # fmt: skip
+    draft = CallFactory(
+        slug=ALICE_MARKERS["draft_slug"], title=ALICE_MARKERS["draft_title"], status="draft", areas=[area]
+    )
+    partner.programmes.add(call, draft)
     introduction = Introduction.objects.create(
         company=firm_a, partner=partner, opportunity=call, message=ALICE_MARKERS["introduction_message"],
         notes=ALICE_MARKERS["introduction_notes"], requested_by=alice,
@@ -303,7 +313,8 @@ def _source_objects(call) -> dict[str, int]:
     notice = Notice.objects.create(
         slug="public-notice", title="Public notice", summary="S", dated_on="2026-04-21", status="published"
     )
-    notice.records.add(call)
+    notice.records.add(call, Opportunity.objects.get(slug=ALICE_MARKERS["draft_slug"]))
+    notice_published_record(notice=notice)
     return {
         "notices.notice": notice.pk,
         "sources.sourcewatch": watch.pk,
