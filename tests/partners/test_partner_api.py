@@ -76,3 +76,15 @@ def test_the_search_finds_an_acronym_as_a_word_not_inside_others(anon_client, pa
 
     assert slugs(anon_client.get("/api/v1/partners/?q=AI")) == ["ai-house"]
     assert slugs(anon_client.get("/api/v1/partners/?q=air")) == ["air-works"]
+
+
+def test_a_client_polling_a_partner_by_etag_gets_304_until_it_changes(anon_client, partners):
+    url = "/api/v1/partners/shipyard-kk/"
+    first = anon_client.get(url)
+    unchanged = anon_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    partners["shipyard"].foreign_partnerships.update(summary="Frigates and patrol boats.")
+    changed = anon_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert changed.json()["foreign_partnerships"][0]["summary"] == "Frigates and patrol boats."
