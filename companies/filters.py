@@ -5,12 +5,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from portal.filters import FilterSet
 from portal.search import search_terms, term_q
 from programmes.filters import country_choices, country_upper
 from programmes.models import TechnologyArea
 
 
-class CompanyFilterSet(django_filters.FilterSet):
+class CompanyFilterSet(FilterSet):
     """Free text, country, size, technology area and presence in Japan."""
 
     q = django_filters.CharFilter(

@@ -5,13 +5,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Introduction, Partner
-from portal.filters import ModelMultipleChoiceFilter, MultipleChoiceFilter
+from portal.filters import FilterSet, ModelMultipleChoiceFilter, MultipleChoiceFilter
 from portal.search import search_terms, term_q
 from portal.text import is_kana_reading, kana_sort_key
 from programmes.models import TechnologyArea
 
 
-class PartnerFilterSet(django_filters.FilterSet):
+class PartnerFilterSet(FilterSet):
     """Partners by role, technology area and free text (names and capabilities in English or Japanese)."""
 
     role = MultipleChoiceFilter(choices=Partner.Role.choices, label=_("Role"))
@@ -36,7 +36,7 @@ class PartnerFilterSet(django_filters.FilterSet):
         return partners_search(queryset, value)
 
 
-class IntroductionFilterSet(django_filters.FilterSet):
+class IntroductionFilterSet(FilterSet):
     """Introduction requests by firm (slug), within the firms the caller may see: another firm's slug lists none."""
 
     company = django_filters.CharFilter(field_name="company__slug", max_length=100, label=_("Firm"))
