@@ -107,6 +107,26 @@ def test_an_api_path_missing_its_slash_is_still_redirected(anon_client, db):
     assert response.status_code == 301 and response["Location"] == "/api/v1/opportunities/"
 
 
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_client_writing_to_a_path_missing_its_slash_is_sent_on_with_its_method_and_body(
+    alice_client, matches, settings, debug
+):
+    settings.DEBUG = debug  # debug raised an HTML error page; without it a 301, followed as a GET, lost the write
+    body = {"name": "UAV calls", "query": "technology_area=uav"}
+    sent = alice_client.post(f"{API}/saved-searches?lang=ja", body, content_type="application/json")
+    followed = alice_client.post(sent["Location"], body, content_type="application/json")
+
+    assert sent.status_code == 308  # RFC 9110: the client repeats the request, method and body, at Location
+    assert sent["Location"] == "http://testserver/api/v1/saved-searches/?lang=ja"
+    assert sent.json() == {
+        "detail": "このアドレスの末尾にはスラッシュが付きます：http://testserver/api/v1/saved-searches/?lang=ja "
+        "にリクエストを送ってください。"
+    }
+    assert followed.status_code == 201 and followed.json()["name"] == "UAV calls"
+    assert alice_client.patch(f"{API}/companies/firm-a", {}, content_type="application/json").status_code == 308
+    assert alice_client.post(f"{API}/no-such-route", body, content_type="application/json").status_code == 404
+
+
 def test_pages_outside_the_api_keep_their_html_404(anon_client, db):
     response = anon_client.get("/no-such-page/")
 
