@@ -36,7 +36,11 @@ class CompanyFilterSet(FilterSet):
 
     def filter_q(self, queryset: QuerySet[Company], name: str, value: str) -> QuerySet[Company]:
         """Every word must appear in the name or the description, as portal.search matches words: Latin ones where a
-        word starts, acronyms whole ("AI" is not air), Japanese anywhere."""
-        for term in search_terms(value):
+        word starts, acronyms whole ("AI" is not air), Japanese anywhere. A search with no letter or digit finds
+        nothing, as the records' search does: it has no word to find, and the listing says so."""
+        terms = search_terms(value)
+        if not terms:
+            return queryset.none()
+        for term in terms:
             queryset = queryset.filter(term_q(["name", "description"], term))
         return queryset

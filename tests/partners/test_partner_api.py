@@ -88,3 +88,12 @@ def test_a_client_polling_a_partner_by_etag_gets_304_until_it_changes(anon_clien
     assert (unchanged.status_code, unchanged.content) == (304, b"")
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
     assert changed.json()["foreign_partnerships"][0]["summary"] == "Frigates and patrol boats."
+
+
+def test_a_search_for_partners_with_no_word_finds_none_and_the_listing_says_why(anon_client, partners):
+    api = anon_client.get("/api/v1/partners/", {"q": "["})
+    page = anon_client.get("/partners/", {"q": "["}).content.decode()
+
+    assert api.json()["count"] == 0  # every partner was listed, as if nothing had been typed
+    assert "The search “[” has no letter or digit, so it has no word to find: type a word." in page
+    assert slugs(anon_client.get("/api/v1/partners/", {"q": ""})) == ["drone-startup", "it-prime", "shipyard-kk"]
