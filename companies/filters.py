@@ -5,12 +5,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from portal.filters import FilterSet
 from portal.search import search_terms, term_q
 from programmes.filters import country_choices, country_upper
 from programmes.models import TechnologyArea
 
 
-class CompanyFilterSet(django_filters.FilterSet):
+class CompanyFilterSet(FilterSet):
     """Free text, country, size, technology area and presence in Japan."""
 
     q = django_filters.CharFilter(
@@ -35,7 +36,11 @@ class CompanyFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset: QuerySet[Company], name: str, value: str) -> QuerySet[Company]:
         """Every word must appear in the name or the description, as portal.search matches words: Latin ones where a
-        word starts, acronyms whole ("AI" is not air), Japanese anywhere."""
-        for term in search_terms(value):
+        word starts, acronyms whole ("AI" is not air), Japanese anywhere. A search with no letter or digit finds
+        nothing, as the records' search does: it has no word to find, and the listing says so."""
+        terms = search_terms(value)
+        if not terms:
+            return queryset.none()
+        for term in terms:
             queryset = queryset.filter(term_q(["name", "description"], term))
         return queryset

@@ -28,6 +28,7 @@ from portal.filterforms import record_choices_localise
 from portal.history import history_rows
 from portal.paging import ForgivingPaginationMixin
 from portal.roles import is_consultant
+from portal.search import wordless
 from portal.text import localised, punct
 
 HISTORY_SHOWN = 10
@@ -59,7 +60,10 @@ class CompanyListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
-            filterset=self.filterset, is_consultant=is_consultant(self.request.user), **kwargs
+            filterset=self.filterset,
+            is_consultant=is_consultant(self.request.user),
+            wordless_query=wordless(self.request.GET.get("q")),
+            **kwargs,
         )
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from matching.models import Match
-from portal.filters import BooleanFilter, ModelMultipleChoiceFilter, MultipleChoiceFilter
+from portal.filters import BooleanFilter, FilterSet, ModelMultipleChoiceFilter, MultipleChoiceFilter
 from programmes.filters import areas_in_reading_order
 from programmes.models import Opportunity, OpportunityArea, TechnologyArea
 
@@ -30,7 +30,7 @@ class ScoreFilter(django_filters.NumberFilter):
         return None
 
 
-class MatchFilterSet(django_filters.FilterSet):
+class MatchFilterSet(FilterSet):
     """Kind of opportunity, minimum score, technology area and eligibility."""
 
     kind = MultipleChoiceFilter(

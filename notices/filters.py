@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from notices.models import Notice
+from portal.filters import FilterSet
 from programmes.filters import areas_in_reading_order, country_choices, country_upper
 from programmes.models import Opportunity, TechnologyArea
 
@@ -14,7 +15,7 @@ def _public_records(request) -> QuerySet:
     return Opportunity.objects.exclude(status=Opportunity.Status.DRAFT)
 
 
-class NoticeFilterSet(django_filters.FilterSet):
+class NoticeFilterSet(FilterSet):
     """Notices affecting a record (slug), a country (ISO code) or a technology area (slug); a notice naming no country
     or no area applies to every one.
 

@@ -168,7 +168,7 @@ class IntroductionAdmin(SuperusersDeleteMixin, CurationAdmin):
 
     @admin.action(description=_("Start reviewing the selected requests"))
     def start_review(self, request: HttpRequest, queryset: QuerySet) -> None:
-        moved = 0
+        moved, left = 0, queryset.exclude(status=Introduction.Status.REQUESTED).count()  # counted before any moves
         for introduction in queryset.filter(status=Introduction.Status.REQUESTED):
             try:
                 introduction_move(introduction=introduction, status=Introduction.Status.IN_REVIEW, by=request.user)
@@ -178,3 +178,11 @@ class IntroductionAdmin(SuperusersDeleteMixin, CurationAdmin):
         self.message_user(
             request, ngettext("%(n)d request now in review.", "%(n)d requests now in review.", moved) % {"n": moved}
         )
+        if left:
+            # Said, so that a consultant who selected more than the action moved knows why the count is short.
+            said = ngettext(
+                "%(n)d request was past “Requested” already and was left as it was.",
+                "%(n)d requests were past “Requested” already and were left as they were.",
+                left,
+            )
+            self.message_user(request, said % {"n": left}, messages.WARNING)

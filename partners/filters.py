@@ -5,13 +5,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Introduction, Partner
-from portal.filters import ModelMultipleChoiceFilter, MultipleChoiceFilter
+from portal.filters import FilterSet, ModelMultipleChoiceFilter, MultipleChoiceFilter
 from portal.search import search_terms, term_q
 from portal.text import is_kana_reading, kana_sort_key
 from programmes.models import TechnologyArea
 
 
-class PartnerFilterSet(django_filters.FilterSet):
+class PartnerFilterSet(FilterSet):
     """Partners by role, technology area and free text (names and capabilities in English or Japanese)."""
 
     role = MultipleChoiceFilter(choices=Partner.Role.choices, label=_("Role"))
@@ -36,7 +36,7 @@ class PartnerFilterSet(django_filters.FilterSet):
         return partners_search(queryset, value)
 
 
-class IntroductionFilterSet(django_filters.FilterSet):
+class IntroductionFilterSet(FilterSet):
     """Introduction requests by firm (slug), within the firms the caller may see: another firm's slug lists none."""
 
     company = django_filters.CharFilter(field_name="company__slug", max_length=100, label=_("Firm"))
@@ -50,8 +50,12 @@ def partners_search(queryset: QuerySet, value: str) -> QuerySet:
     """Partners with each word of VALUE in a name, a short name, the capabilities or the city, for the listing, the
     API and the admin. Words match as everywhere else (portal.search): Latin ones where a word starts, acronyms whole
     ("AI" is not air, "MHI" not a word inside another), Japanese anywhere; full-width ＮＥＣ and half-width ｿﾆｰ are
-    made plain first. A reading matches in either kana, with or without voicing marks, spaces or the middle dot."""
-    for term in search_terms(value):
+    made plain first. A reading matches in either kana, with or without voicing marks, spaces or the middle dot. A
+    search with no letter or digit finds nothing, as the records' search does (an empty one is no search)."""
+    terms = search_terms(value)
+    if value.strip() and not terms:
+        return queryset.none()
+    for term in terms:
         key = kana_sort_key(term) if is_kana_reading(term) else ""
         fields = ["name", "name_ja", "short_names", "capabilities", "capabilities_ja", "city", "city_ja"]
         queryset = queryset.filter(term_q(fields, term) | (Q(name_sort__contains=key) if key else Q()))

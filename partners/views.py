@@ -20,6 +20,7 @@ from partners.selectors import introduction_steps
 from partners.services import introduction_check_requester, introduction_request
 from portal.filterforms import filter_form_tune
 from portal.paging import ForgivingPaginationMixin
+from portal.search import wordless
 from programmes.models import Opportunity
 
 
@@ -37,7 +38,9 @@ class PartnerListView(ForgivingPaginationMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(filterset=self.filterset, **kwargs)
+        return super().get_context_data(
+            filterset=self.filterset, wordless_query=wordless(self.request.GET.get("q")), **kwargs
+        )
 
 
 class PartnerDetailView(DetailView):

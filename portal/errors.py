@@ -7,10 +7,15 @@ from collections.abc import Callable
 
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.common import CommonMiddleware
 from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import SAFE_METHODS
+
+from portal.api.language import reader_language
 
 logger = logging.getLogger(__name__)
 
@@ -49,11 +54,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def api_not_found_middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
     """An address under /api/ that no route answers is a JSON 404, as API clients expect, in debug too.
 
-    It sits outside CommonMiddleware, so a path missing its trailing slash is still redirected to the route. A 404
-    that an API view gives (a record that does not exist) is already JSON and passes as it is.
+    It sits outside CommonMiddleware, so a path missing its trailing slash is still redirected to the route (a write
+    with a 308, `_write_to_slashed_address`). A 404 that an API view gives (a record that does not exist) is already
+    JSON and passes as it is.
     """
 
+    slash = CommonMiddleware(get_response)
+
     def middleware(request: HttpRequest) -> HttpResponse:
+        if (
+            request.path.startswith("/api/")
+            and request.method not in SAFE_METHODS
+            and slash.should_redirect_with_slash(request)
+        ):
+            return _write_to_slashed_address(request)
         response = get_response(request)
         if (
             response.status_code == 404
@@ -64,6 +78,20 @@ def api_not_found_middleware(get_response: Callable[[HttpRequest], HttpResponse]
         return response
 
     return middleware
+
+
+def _write_to_slashed_address(request: HttpRequest) -> HttpResponse:
+    """308 to the route's own address, which ends with a slash: a client follows it with the same method and body.
+
+    CommonMiddleware answers 301 for a GET, which is right; for a write a 301 is followed as a GET (clients change
+    POST to GET on a 301), so the write was lost while the client read a 200 listing, and in debug it raised an HTML
+    error page instead. RFC 9110 15.4.9: 308 keeps the method and the body."""
+    location = request.build_absolute_uri(request.get_full_path(force_append_slash=True))
+    with translation.override(reader_language(request)):  # answered before the language middleware runs
+        said = _("This address ends with a slash: send the request to %(url)s.") % {"url": location}
+    response = JsonResponse({"detail": said}, status=308)
+    response["Location"] = location
+    return response
 
 
 class NumberTooLargeMiddleware:

@@ -15,7 +15,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.text import form_problems
+from portal.text import form_problems, punct
 
 # The spellings a query string may use, in any case: true and false (docs/api.md), and 1 and 0, which the API's
 # `include_dismissed` has always taken. An empty value means "not given" (the listing's "Any" option sends it).
@@ -132,3 +132,50 @@ class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", BlankIgnoredSelectMultiple)
         super().__init__(*args, **kwargs)
+
+
+ONE_VALUE_MESSAGE = _("Give one value, not several: %(values)s were given.")
+
+
+class OneValueEachForm:
+    """A filter form that refuses several different values of a parameter that takes one (`?eligible_country=AU
+    &eligible_country=GB`), naming it, where the form alone read the last and listed as if the others were not
+    there. Parameters that take several (`kind`, `technology_area` on records) are read by multiple-choice widgets
+    and keep every value. The same value twice, or empty ones beside one value, are no conflict: that value is read."""
+
+    data: Any
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]  # the form's own, beside it in the class built below
+        for name, values in self._given().items():
+            if len(values) <= 1 and len(self.data.getlist(name)) > 1:
+                self.data = self.data.copy()
+                self.data.setlist(name, values or [""])
+
+    def _given(self) -> dict[str, list[str]]:
+        """The values given for each one-value parameter, empty ones left out and each value once."""
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is None:  # a plain dict holds one value per name
+            return {}
+        return {
+            name: list(dict.fromkeys(str(value).strip() for value in getlist(name) if str(value).strip()))
+            for name, field in self.fields.items()
+            if not getattr(field.widget, "allow_multiple_selected", False)
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}  # type: ignore[misc]  # the form's own, beside it in the class built below
+        for name, values in self._given().items():
+            if len(values) > 1:
+                self.add_error(name, ONE_VALUE_MESSAGE % {"values": punct(",").join(values)})  # type: ignore[attr-defined]
+        return cleaned
+
+
+class FilterSet(django_filters.FilterSet):
+    """django-filter's FilterSet, refusing a single-value parameter given several values (OneValueEachForm): every
+    FilterSet of the pages and the API is one, so the rule is the same on each listing."""
+
+    def get_form_class(self) -> type[forms.Form]:
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (OneValueEachForm, form_class), {})

@@ -64,6 +64,13 @@ def search_terms(value: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
+def wordless(value: str | None) -> str:
+    """VALUE when it is a search with no word to find (only punctuation, "[" or ","), for a listing to say why it
+    found nothing; "" for an empty search or one with words."""
+    value = (value or "").strip()
+    return value if value and not search_terms(value) else ""
+
+
 def matches_anywhere(term: str) -> bool:
     """Whether TERM is matched as a substring: it holds a letter of a script written without spaces."""
     return any(ord(char) >= SPACELESS_SCRIPTS_FROM for char in term)

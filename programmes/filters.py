@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 
-from portal.filters import ModelMultipleChoiceFilter, MultipleChoiceFilter
+from portal.filters import FilterSet, ModelMultipleChoiceFilter, MultipleChoiceFilter
 from portal.search import search_terms, term_q
 from portal.text import country_name_sort_key, reading_japanese
 from programmes.models import Opportunity, OpportunityArea, Organisation, TechnologyArea
@@ -89,10 +89,14 @@ def country_choices() -> list[tuple[str, str]]:
 
 
 def country_upper(data: Any, name: str) -> Any:
-    """DATA with its NAME country code in capitals: "au" is AU (the opportunity and notice filters both read it so)."""
+    """DATA with its NAME country code in capitals: "au" is AU (the opportunity and notice filters both read it so).
+    Every value given is kept, so that a repeated one is still seen as several (portal.filters.OneValueEachForm)."""
     if data is not None and data.get(name):
         data = data.copy()
-        data[name] = data[name].strip().upper()
+        if hasattr(data, "setlist"):
+            data.setlist(name, [value.strip().upper() for value in data.getlist(name)])
+        else:
+            data[name] = data[name].strip().upper()
     return data
 
 
@@ -120,7 +124,7 @@ class OpportunityFilterForm(forms.Form):
         return cleaned
 
 
-class OpportunityFilterSet(django_filters.FilterSet):
+class OpportunityFilterSet(FilterSet):
     """Kind, area, organisation, open now, eligible country, deadline range, text search and ordering."""
 
     kind = MultipleChoiceFilter(

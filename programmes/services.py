@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from matching import dispatch  # the one upward hook: "this record changed, rescore it" (docs/architecture.md)
 from portal.history import history_links, saving_changes_nothing
@@ -175,7 +175,7 @@ def _checked_weights(weights: Mapping[TechnologyArea, float]) -> dict[Technology
 def _check_relations(opportunity: Opportunity, relations: Mapping[str, Iterable[models.Model]]) -> None:
     """Refuse an opportunity listed as related to itself."""
     if opportunity.pk and any(other.pk == opportunity.pk for other in relations.get("related", [])):
-        raise ValidationError({"related": "An opportunity cannot be related to itself."})
+        raise ValidationError({"related": gettext("An opportunity cannot be related to itself.")})
 
 
 def _relations_apply(

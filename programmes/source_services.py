@@ -27,7 +27,7 @@ def _source_apply(source: Source, data: Mapping[str, Any]) -> None:
         setattr(source, name, value)
     duplicate = Source.objects.filter(opportunity_id=source.opportunity_id, url=source.url).exclude(pk=source.pk)
     if source.url and duplicate.exists():
-        raise ValidationError({"url": "This opportunity already cites this URL."})
+        raise ValidationError({"url": gettext("This opportunity already cites this URL.")})
 
 
 def source_add(*, opportunity: Opportunity, data: Mapping[str, Any], by: User | None, reason: str = "") -> Source:

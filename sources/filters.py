@@ -3,11 +3,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import FilterSet
 from programmes.models import Opportunity
 from sources.models import SourceChange
 
 
-class SourceChangeFilterSet(django_filters.FilterSet):
+class SourceChangeFilterSet(FilterSet):
     """Filter by review status and by the record's slug.
 
     A slug that names no record is a 400 naming `record`, as on the notices' and the records' filters: an empty list

@@ -103,7 +103,8 @@ class SourceFetch(models.Model):
         indexes = [models.Index(fields=["watch", "-fetched_at"])]
 
     def __str__(self) -> str:
-        return f"{self.watch} {self.fetched_at:%Y-%m-%d %H:%M} {self.outcome}"
+        # In the site's time zone and words, as the admin shows the fetch's own time and outcome beside it.
+        return f"{self.watch} {timezone.localtime(self.fetched_at):%Y-%m-%d %H:%M} {self.get_outcome_display()}"
 
     def get_absolute_url(self) -> str:
         return self.watch.get_absolute_url()
@@ -173,7 +174,9 @@ class SourceChange(models.Model):
         indexes = [models.Index(fields=["status", "-detected_at"])]
 
     def __str__(self) -> str:
-        return f"{self.watch.source.url} ({self.get_kind_display()}, {self.detected_at:%Y-%m-%d})"
+        # The day in the site's time zone, the one the change page's "Detected at" shows (not UTC's, a day behind
+        # before 09:00 in Tokyo).
+        return f"{self.watch.source.url} ({self.get_kind_display()}, {timezone.localtime(self.detected_at):%Y-%m-%d})"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:sources_sourcechange_change", args=[self.pk])

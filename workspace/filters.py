@@ -3,11 +3,11 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from portal.filters import MultipleChoiceFilter
+from portal.filters import FilterSet, MultipleChoiceFilter
 from workspace.models import PipelineEntry
 
 
-class PipelineEntryFilterSet(django_filters.FilterSet):
+class PipelineEntryFilterSet(FilterSet):
     """Stage and owner."""
 
     stage = MultipleChoiceFilter(

@@ -34,7 +34,7 @@ class CompanyCertificationSerializer(StrictFieldsMixin, serializers.ModelSeriali
     def validate(self, attrs: dict) -> dict:
         # A PATCH makes nested fields optional too; a certification without its code means nothing.
         if "certification" not in attrs:
-            raise serializers.ValidationError({"code": "This field is required."})
+            raise serializers.ValidationError({"code": serializers.Field.default_error_messages["required"]})
         return attrs
 
 

@@ -191,6 +191,17 @@ class MatchRunQueueDownSerializer(serializers.Serializer):
     run = MatchRunSerializer(read_only=True)
 
 
+# Said in the reader's language when a run is refused (each a sentence of its own: the words differ by scope).
+SLUG_NEEDED = {
+    MatchRun.Scope.COMPANY: lambda: gettext("A company run needs the firm's slug: give “company”."),
+    MatchRun.Scope.OPPORTUNITY: lambda: gettext("An opportunity run needs the record's slug: give “opportunity”."),
+}
+NOTHING_NAMED_WITH_ALL = {
+    "company": lambda: gettext("A run over all firms takes no company: leave “company” out, or “scope”."),
+    "opportunity": lambda: gettext("A run over all firms takes no opportunity: leave “opportunity” out, or “scope”."),
+}
+
+
 class MatchRunStartSerializer(StrictFieldsMixin, serializers.Serializer):
     """What to rescore: everything, one firm or one opportunity (the scope follows from the slug given)."""
 
@@ -216,7 +227,7 @@ class MatchRunStartSerializer(StrictFieldsMixin, serializers.Serializer):
     def validate(self, attrs: dict) -> dict:
         given = [name for name in ("company", "opportunity") if attrs.get(name) is not None]
         if len(given) > 1:
-            raise serializers.ValidationError({"opportunity": "Give a company or an opportunity, not both."})
+            raise serializers.ValidationError({"opportunity": gettext("Give a company or an opportunity, not both.")})
         if not given and not attrs.get("scope"):
             # A full rescore is the costliest thing the API starts: it is asked for by name, never by an empty body.
             why = gettext(
@@ -226,7 +237,7 @@ class MatchRunStartSerializer(StrictFieldsMixin, serializers.Serializer):
             raise serializers.ValidationError({"scope": why})
         scope = attrs.get("scope") or given[0]
         if scope != MatchRun.Scope.ALL and scope not in given:
-            raise serializers.ValidationError({scope: f"A {scope} run needs the {scope}'s slug."})
+            raise serializers.ValidationError({scope: SLUG_NEEDED[scope]()})
         if scope == MatchRun.Scope.ALL and given:
-            raise serializers.ValidationError({"scope": f"A run over all firms takes no {given[0]}."})
+            raise serializers.ValidationError({"scope": NOTHING_NAMED_WITH_ALL[given[0]]()})
         return {**attrs, "scope": scope}

@@ -7,12 +7,13 @@ from rest_framework import viewsets
 from notices.api.serializers import NoticeSerializer
 from notices.filters import NoticeFilterSet
 from notices.models import Notice
+from portal.api.conditional import ConditionalRetrieveMixin
 from portal.api.language import LANG, ReaderLanguageMixin
 
 
 @extend_schema_view(list=extend_schema(parameters=[LANG]), retrieve=extend_schema(parameters=[LANG]))
-class NoticeViewSet(ReaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
-    """Published notices of rule and policy changes."""
+class NoticeViewSet(ReaderLanguageMixin, ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    """Published notices of rule and policy changes; a notice's answer carries its ETag, as a record's does."""
 
     serializer_class = NoticeSerializer
     filterset_class = NoticeFilterSet

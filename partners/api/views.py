@@ -23,6 +23,7 @@ from partners.api.serializers import (
 from partners.filters import IntroductionFilterSet, PartnerFilterSet
 from partners.models import Introduction, Partner, PartnerFit
 from partners.services import introduction_move, introduction_request
+from portal.api.conditional import ConditionalRetrieveMixin
 from portal.api.created import created_location
 from portal.api.exceptions import service_error
 from portal.api.language import LANG, ReaderLanguageMixin
@@ -31,8 +32,9 @@ from portal.roles import is_consultant
 COMPANY_SLUG = OpenApiParameter("company_slug", str, OpenApiParameter.PATH, description="The firm's slug.")
 
 
-class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
-    """Japanese partners, filtered by role, area and text (the shared PartnerFilterSet)."""
+class PartnerViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    """Japanese partners, filtered by role, area and text (the shared PartnerFilterSet); a partner's answer carries
+    its ETag, as a record's does."""
 
     filterset_class = PartnerFilterSet
     lookup_field = "slug"

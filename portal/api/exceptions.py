@@ -14,8 +14,10 @@ from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+NON_FIELD_ERRORS = api_settings.NON_FIELD_ERRORS_KEY
 # Django's get_object_or_404 writes its message in English whatever the language (django/shortcuts.py).
 DJANGO_NOT_FOUND = re.compile(r"No (\w+) matches the given query\.")
 
@@ -56,9 +58,20 @@ def _detail_as_text(data: Any) -> Any:
     message) came out as `{"detail": ["why"]}`, or as a bare list, which no client reading `Error` expects."""
     if isinstance(data, list):
         return {"detail": " ".join(str(message) for message in data)}
+    if isinstance(data, dict) and NON_FIELD_ERRORS in data:
+        # DRF's key for what names no field (a body that is no JSON object: "Expected a dictionary, but got list."),
+        # which is a refusal of the request as a whole: said in `detail`, as `Error` and docs/api.md say.
+        data = {**data}
+        whole = [*_messages(data.pop("detail", [])), *_messages(data.pop(NON_FIELD_ERRORS))]
+        return {"detail": " ".join(whole), **data}
     if isinstance(data, dict) and isinstance(data.get("detail"), list):
         return {**data, "detail": " ".join(str(message) for message in data["detail"])}
     return data
+
+
+def _messages(value: Any) -> list[str]:
+    """VALUE (one message or a list of them) as a list of strings."""
+    return [str(message) for message in value] if isinstance(value, list) else [str(value)]
 
 
 def exception_handler(exc, context):

@@ -30,9 +30,10 @@ def _codes() -> list[str]:
 
 
 def asked_language(request: HttpRequest) -> str | None:
-    """The ?lang= code as given, in lower case: language codes are case-insensitive (RFC 5646), so JA is ja."""
-    lang = request.GET.get("lang")
-    return None if lang is None else lang.strip().lower()
+    """The ?lang= code as given, in lower case: language codes are case-insensitive (RFC 5646), so JA is ja. An empty
+    one is not given, as an empty filter or page is (a client filling `?lang={code}` with no code set)."""
+    lang = (request.GET.get("lang") or "").strip().lower()
+    return lang or None
 
 
 def reader_language(request: HttpRequest) -> str:

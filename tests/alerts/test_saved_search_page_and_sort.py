@@ -100,3 +100,19 @@ def test_stored_searches_lose_their_sort_order_unless_the_user_saved_the_same_on
     sorted_calls.refresh_from_db()
     twin.refresh_from_db()
     assert (sorted_calls.query, twin.query) == ("kind=call", "kind=call&ordering=title")
+
+
+def test_stored_searches_keep_the_last_value_of_a_one_value_filter_they_were_listed_by(alice, bob):
+    migration = importlib.import_module("alerts.migrations.0006_saved_search_query_one_value_each")
+    repeated = SavedSearch.objects.create(
+        user=alice, name="AU or GB", query="eligible_country=AU&eligible_country=GB&kind=call&kind=event"
+    )
+    twin = SavedSearch.objects.create(user=bob, name="AU or GB", query="eligible_country=AU&eligible_country=GB")
+    SavedSearch.objects.create(user=bob, name="GB", query="eligible_country=GB")
+
+    migration.keep_the_last_value(apps, None)
+
+    repeated.refresh_from_db()
+    twin.refresh_from_db()
+    assert repeated.query == "eligible_country=GB&kind=call&kind=event"  # what its digests listed: GB's records
+    assert twin.query == "eligible_country=AU&eligible_country=GB"  # bob's "GB" already lists them

@@ -130,3 +130,15 @@ def test_a_whole_number_sent_as_a_json_number_is_taken(alice_client, matches):
 
     assert response.status_code == 200
     assert (response.json()["trl"], response.json()["alert_threshold"]) == (7, 55)
+
+
+@pytest.mark.parametrize("body", ["[]", '"all"', "7"])
+@pytest.mark.parametrize("url", ["/webhooks/", "/saved-searches/", "/introductions/"])
+def test_a_body_that_is_no_json_object_is_refused_as_a_whole_in_detail(alice_client, matches, url, body):
+    response = alice_client.post(f"{API}{url}", body, content_type="application/json")
+    japanese = alice_client.post(f"{API}{url}", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="ja")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["detail"]  # was {"non_field_errors": [...]}, a key no client reading Error knows
+    assert response.json()["detail"].startswith("Invalid data. Expected a dictionary, but got ")
+    assert japanese.json()["detail"].startswith("不正なデータです。")

@@ -65,3 +65,15 @@ def test_staff_adding_a_firm_are_told_only_consultants_may(alice_token_client):
     response = alice_token_client.post(f"{API}/companies/", {"name": "New firm"}, "application/json")
     assert response.status_code == 403
     assert response.json() == {"detail": "Only consultants may add a firm."}
+
+
+def test_an_editor_reading_japanese_who_leaves_out_a_certifications_code_reads_why_in_japanese(alice, firm_a):
+    response = _client_for(alice).patch(
+        f"{API}/companies/firm-a/",
+        {"certifications": [{"expires_on": "2027-01-01"}]},
+        "application/json",
+        HTTP_ACCEPT_LANGUAGE="ja",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"certifications": {"0": {"code": ["この項目は必須です。"]}}}

@@ -102,3 +102,41 @@ def test_an_empty_rescore_request_names_bodies_that_work(consultant_client):
         'Say what to rescore: {"scope": "all"}, {"company": "<a firm\'s slug>"} or '
         '{"opportunity": "<an opportunity\'s slug>"}.'
     ]
+
+
+@pytest.mark.parametrize(
+    ("payload", "english", "japanese"),
+    [
+        (
+            {"scope": "opportunity", "company": "firm-a"},
+            {"opportunity": ["An opportunity run needs the record's slug: give “opportunity”."]},
+            {"opportunity": ["案件の再採点には案件のスラッグが必要です：「opportunity」を指定してください。"]},
+        ),
+        (
+            {"scope": "company"},
+            {"company": ["A company run needs the firm's slug: give “company”."]},
+            {"company": ["企業の再採点には企業のスラッグが必要です：「company」を指定してください。"]},
+        ),
+        (
+            {"scope": "all", "opportunity": "atla-uav-call"},
+            {"scope": ["A run over all firms takes no opportunity: leave “opportunity” out, or “scope”."]},
+            {"scope": ["全企業の再採点には案件を指定できません：「opportunity」か「scope」を外してください。"]},
+        ),
+        (
+            {"company": "firm-a", "opportunity": "atla-uav-call"},
+            {"opportunity": ["Give a company or an opportunity, not both."]},
+            {"opportunity": ["企業か案件のどちらか一方を指定してください（両方は指定できません）。"]},
+        ),
+    ],
+)
+def test_a_consultant_reading_japanese_is_told_why_a_run_request_is_refused_in_japanese(
+    consultant_client, firm_a, records, payload, english, japanese
+):
+    said = consultant_client.post(f"{API}/match-runs/", payload, content_type="application/json")
+    said_ja = consultant_client.post(
+        f"{API}/match-runs/", payload, content_type="application/json", HTTP_ACCEPT_LANGUAGE="ja"
+    )
+
+    assert (said.status_code, said.json()) == (400, english)  # "A opportunity run needs ..." until 5 December 2026
+    assert (said_ja.status_code, said_ja.json()) == (400, japanese)
+    assert not MatchRun.objects.exists()

@@ -170,3 +170,12 @@ def test_a_cached_answer_in_one_language_is_never_served_in_the_other(alice_toke
         assert _best(alice_token_client, url)["gaps"][0].startswith("no AS9100D")
         assert _best(alice_token_client, url, HTTP_ACCEPT_LANGUAGE="ja")["gaps"][0].endswith("を取得する")
         assert _best(alice_token_client, url + "?lang=ja")["gaps"][0].endswith("を取得する")
+
+
+def test_a_client_sending_an_empty_lang_reads_its_accept_language_as_if_none_was_given(alice_client, matches):
+    response = alice_client.get(f"{API}/companies/firm-a/matches/?lang=", HTTP_ACCEPT_LANGUAGE="ja")
+    records = alice_client.get(f"{API}/opportunities/?lang=%20")
+
+    assert response.status_code == 200 and response["Content-Language"] == "ja"
+    assert response.json()["results"][0]["gaps"][0].endswith("を取得する")
+    assert records.status_code == 200 and records["Content-Language"] == "en"

@@ -226,3 +226,11 @@ def test_pipeline_list_query_count_is_constant(alice_client, alice, firm_a, reco
     with django_assert_num_queries(6):
         response = alice_client.get(PIPELINE)
     assert len(response.json()["results"]) == rows
+
+
+def test_an_editor_reading_japanese_who_withdraws_feedback_never_given_reads_why_in_japanese(alice_client, matches):
+    english = alice_client.delete(FEEDBACK)
+    japanese = alice_client.delete(FEEDBACK, HTTP_ACCEPT_LANGUAGE="ja")
+
+    assert (english.status_code, english.json()) == (404, {"detail": "This match has no feedback."})
+    assert (japanese.status_code, japanese.json()) == (404, {"detail": "このマッチにはフィードバックがありません。"})

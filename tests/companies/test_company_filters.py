@@ -47,3 +47,15 @@ def test_the_search_finds_an_acronym_as_a_word_not_inside_others(db):
     assert slugs({"q": "ＡＩ"}) == ["kobe-ai", "targeting"]  # full-width, as a Japanese keyboard types it
     assert slugs({"q": "air"}) == ["airframes"]
     assert slugs({"q": "量子"}) == ["kobe-ai"]  # Japanese is matched anywhere
+
+
+@pytest.mark.parametrize("query", ["[", "-", "、"])
+def test_a_consultant_searching_firms_for_no_word_finds_none_and_is_told_why(firms, consultant_client, query):
+    page = consultant_client.get("/companies/", {"q": query}).content.decode()
+    japanese = consultant_client.get("/ja/companies/", {"q": query}).content.decode()
+    api = consultant_client.get("/api/v1/companies/", {"q": query}).json()
+
+    assert slugs({"q": query}) == []  # every firm was listed, as if nothing had been typed
+    assert api["count"] == 0
+    assert f"The search “{query}” has no letter or digit, so it has no word to find: type a word." in page
+    assert f"検索語「{query}」には文字も数字もないため、探す語がありません。語を入力してください。" in japanese

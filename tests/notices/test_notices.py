@@ -256,3 +256,18 @@ def test_a_notice_published_without_a_source_is_refused_with_the_notices_own_wor
 
     assert refused.value.message_dict == {"sources": ["A published notice keeps at least one source."]}
     assert not Notice.objects.filter(slug="rules-2027").exists()
+
+
+def test_a_client_polling_a_notice_by_etag_gets_304_until_it_changes_and_per_language(loaded, anon_client):
+    url = "/api/v1/notices/export-rules-revision-2026-04/"
+    first = anon_client.get(url)
+    unchanged = anon_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    japanese = anon_client.get(url, HTTP_ACCEPT_LANGUAGE="ja", HTTP_IF_NONE_MATCH=first["ETag"])
+    Notice.objects.filter(slug="export-rules-revision-2026-04").update(summary="Revised again.")
+    changed = anon_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert first["ETag"].startswith('"')
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    assert japanese.status_code == 200  # the English copy's ETag is not the Japanese answer's
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert changed.json()["summary"] == "Revised again."

@@ -509,3 +509,22 @@ def test_a_consultants_english_decline_reason_is_marked_in_english_on_the_japane
     assert f'<p lang="en">{reason} <span class="badge badge-english" lang="ja">英語</span>' in section
     english = alice_client.get(f"/my/introductions/{pk}/").content.decode()
     assert "badge-english" not in english
+
+
+def test_a_consultant_starting_review_of_a_request_already_in_review_is_told_it_was_left(
+    alice_client, consultant_client, partners
+):
+    first = ask(alice_client).json()["id"]
+    second = ask(alice_client, partner="it-prime").json()["id"]
+    consultant_client.post("/admin/partners/introduction/", {"action": "start_review", "_selected_action": [first]})
+
+    moved = consultant_client.post(
+        "/ja/admin/partners/introduction/", {"action": "start_review", "_selected_action": [first, second]}, follow=True
+    )
+    said = [str(message) for message in moved.context["messages"]]
+
+    assert said[-2:] == [  # after the first action's own message, not yet shown
+        "1 件の依頼を確認中にしました。",
+        "1件の依頼はすでに「依頼済み」より先に進んでいたため、そのままにしました。",  # said nothing of it before
+    ]
+    assert set(Introduction.objects.values_list("status", flat=True)) == {"in_review"}

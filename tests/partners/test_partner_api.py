@@ -96,3 +96,24 @@ def test_a_partners_draft_programme_is_not_shown_to_the_public(anon_client, alic
         assert "GCAP shipyard work" in page.content.decode()
         assert "secret-frigate-2027" not in api.content.decode() + page.content.decode()
         assert "Secret frigate call 2027" not in page.content.decode()
+
+
+def test_a_client_polling_a_partner_by_etag_gets_304_until_it_changes(anon_client, partners):
+    url = "/api/v1/partners/shipyard-kk/"
+    first = anon_client.get(url)
+    unchanged = anon_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    partners["shipyard"].foreign_partnerships.update(summary="Frigates and patrol boats.")
+    changed = anon_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert changed.json()["foreign_partnerships"][0]["summary"] == "Frigates and patrol boats."
+
+
+def test_a_search_for_partners_with_no_word_finds_none_and_the_listing_says_why(anon_client, partners):
+    api = anon_client.get("/api/v1/partners/", {"q": "["})
+    page = anon_client.get("/partners/", {"q": "["}).content.decode()
+
+    assert api.json()["count"] == 0  # every partner was listed, as if nothing had been typed
+    assert "The search “[” has no letter or digit, so it has no word to find: type a word." in page
+    assert slugs(anon_client.get("/api/v1/partners/", {"q": ""})) == ["drone-startup", "it-prime", "shipyard-kk"]

@@ -778,3 +778,23 @@ def test_keywords_are_typed_one_per_line_and_a_firm_age_of_0_is_refused_in_the_b
     assert response.status_code == 302, response.context and response.context["errors"]
     opportunity.refresh_from_db()
     assert opportunity.keywords == ["quantum sensing", "adaptive optics"]
+
+
+def test_a_consultant_on_the_japanese_admin_reads_in_japanese_why_a_record_or_source_edit_is_refused(
+    consultant_client,
+):
+    call = CallFactory(title="ISTI call")
+    first = call.sources.get()
+    second = SourceFactory(opportunity=call, url="https://www.mod.go.jp/second")
+    record_url = f"/ja{_change_url(call)}"
+    source_url = f"/ja{reverse('admin:programmes_source_change', args=[second.pk])}"
+    itself = _form_data(consultant_client.get(record_url)) | {"related": [str(call.pk)]}
+    twice = _form_data(consultant_client.get(source_url)) | {"url": first.url}
+
+    related = consultant_client.post(record_url, itself).content.decode()
+    cited = consultant_client.post(source_url, twice).content.decode()
+
+    assert "案件を自分自身の関連案件にすることはできません。" in related  # "An opportunity cannot be related ..."
+    assert "この案件はこのURLをすでに出典にしています。" in cited  # "This opportunity already cites this URL."
+    second.refresh_from_db()
+    assert (second.url, list(call.related.all())) == ("https://www.mod.go.jp/second", [])

@@ -191,3 +191,24 @@ def test_the_list_action_refuses_to_ignore_a_redirect_in_the_readers_language(re
     assert "：転送には無視する行がありません" in message and "action" not in message
     redirect.refresh_from_db()
     assert redirect.status == "open"
+
+
+def test_a_consultant_in_tokyo_after_midnight_sees_fetches_and_changes_labelled_with_the_day_shown_beside_them(
+    record, consultant_client
+):
+    # 02:05 on 6 December in Tokyo is still 5 December in UTC.
+    at = datetime.datetime(2026, 12, 5, 17, 5, tzinfo=datetime.UTC)
+    source = Source.objects.create(opportunity=record, url="https://www.mod.go.jp/page", publisher="MOD")
+    watch = SourceWatch.objects.create(source=source)
+    SourceFetch.objects.create(watch=watch, fetched_at=at, status=200, outcome=SourceFetch.Outcome.CHANGED)
+    change = SourceChange.objects.create(watch=watch, detected_at=at, old_text="a", new_text="b")
+
+    watch_page = consultant_client.get(f"{WATCHES}{watch.pk}/change/").content.decode()
+    change_page = consultant_client.get(f"/admin/sources/sourcechange/{change.pk}/change/").content.decode()
+    japanese = consultant_client.get(f"/ja/admin/sources/sourcewatch/{watch.pk}/change/").content.decode()
+
+    assert "https://www.mod.go.jp/page 2026-12-06 02:05 Changed" in watch_page
+    assert "6 December 2026, 2:05" in watch_page  # the fetch's own "Fetched at"
+    assert "https://www.mod.go.jp/page (Text changed, 2026-12-06)" in change_page
+    assert "2026-12-05" not in watch_page + change_page
+    assert "https://www.mod.go.jp/page 2026-12-06 02:05 変更あり" in japanese

@@ -211,7 +211,7 @@ class MatchFeedbackViewSet(FirmMixin, viewsets.GenericViewSet):
     def destroy(self, request, *args, **kwargs):
         company, opportunity = self.company, opportunity_for_firm(slug=self.kwargs["opportunity_slug"])
         if not match_feedback_withdraw(company=company, opportunity=opportunity, by=request.user):
-            return Response({"detail": "This match has no feedback."}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"detail": _("This match has no feedback.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
