@@ -4,9 +4,11 @@ import datetime
 import io
 import itertools
 import math
+import re
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -520,3 +522,19 @@ def test_a_reimport_that_changes_only_certifications_lists_them_in_the_firms_his
     assert new.diff_against(old).changed_fields == ["certifications"]
     assert sorted(link.certification.code for link in new.certifications.all()) == ["as9100d", "iso-9001"]
     assert [link.certification.code for link in old.certifications.all()] == ["as9100d"]
+
+
+def _doc_examples() -> list[str]:
+    """The example files docs/import.md shows, each a fenced block starting with the header."""
+    text = (settings.BASE_DIR / "docs" / "import.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n(name,country,.*?)```", text, flags=re.DOTALL)
+    return [block for block in blocks if "\n" in block.strip()]
+
+
+def test_a_consultant_who_imports_the_documented_example_files_gets_their_firms(reference, rescore):
+    examples = _doc_examples()
+    assert len(examples) == 2
+    for example in examples:
+        result = companies_import(data=example.encode(), by=None)
+        assert result.created + result.updated + result.unchanged == 2
+    assert Company.objects.get(slug="kestrel-drones").japan_presence == "partner"
