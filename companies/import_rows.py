@@ -301,7 +301,8 @@ class RowChecker:
     def _founded(self, value: str, fail: Any) -> int | None:
         if not value:
             return None
-        if not value.isdigit() or not FOUNDED_MIN <= int(value) <= self.this_year:
+        # isdecimal, not isdigit: superscript and circled digits are digits int() cannot read.
+        if not value.isdecimal() or not FOUNDED_MIN <= int(value) <= self.this_year:
             why = _("'%(value)s' is not a year from %(first)s to %(last)s")
             fail("founded", why % {"value": shown(value), "first": FOUNDED_MIN, "last": self.this_year})
             return None

@@ -70,6 +70,9 @@ def refusal(data: bytes) -> list[str]:
         ("Acme,AU,sme,2012,acme dot com,Makes lasers,,,\n", "line 3, field website: malformed URL 'acme dot com'"),
         ("Acme,AU,sme,1492,,Makes lasers,,,\n", "line 3, field founded: '1492' is not a year"),
         ("Acme,AU,sme,soon,,Makes lasers,,,\n", "line 3, field founded: 'soon' is not a year"),
+        # Digits int() cannot read (superscripts, circled numbers) were a crash, not a refusal naming the field.
+        ("Acme,AU,sme,²⁰¹²,,Makes lasers,,,\n", "line 3, field founded: '²⁰¹²' is not a year"),
+        ("Acme,AU,sme,①,,Makes lasers,,,\n", "line 3, field founded: '①' is not a year"),
         ("Acme,AU,sme,2012,,Makes lasers\n", "line 3, field row: expected 9 columns but found 6"),
     ],
 )
