@@ -541,3 +541,28 @@ def test_a_consultant_who_imports_the_documented_example_files_gets_their_firms(
         result = companies_import(data=example.encode(), by=None)
         assert result.created + result.updated + result.unchanged == 2
     assert Company.objects.get(slug="kestrel-drones").japan_presence == "partner"
+
+
+def test_a_consultant_whose_spreadsheet_left_empty_columns_after_the_header_imports_the_file(reference, rescore):
+    """Excel writes a cleared column as empty cells on every line ("…,certifications,,"): it is no column."""
+    data = csv_bytes(
+        GOOD.replace("\n", ",,\n"),
+        "Kestrel Drones,US,startup,,,Small drones,uav,,\n",
+        header=HEADER.replace("\n", ",,\n"),
+    )
+
+    result = companies_import(data=data, by=None)
+
+    assert result.created == 2
+    assert Company.objects.get(slug="acme-photonics").trl == 6
+
+
+def test_a_value_under_a_nameless_column_after_the_header_is_refused_on_its_line(reference):
+    data = csv_bytes(
+        GOOD.replace("\n", ",,\n"),
+        "Kestrel Drones,US,startup,,,Small drones,uav,,,,x\n",
+        header=HEADER.replace("\n", ",,\n"),
+    )
+
+    assert refusal(data) == ["line 3, field row: expected 9 columns but found 11"]
+    assert not Company.objects.exists()
