@@ -297,3 +297,16 @@ def test_a_refused_url_is_explained_in_japanese_on_the_japanese_page(alice, alic
     for english in ("Port out of range", "Invalid IPv6", "resolves to", "non-public"):
         assert english not in response.content.decode()
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_user_who_gives_an_http_url_and_ticks_no_event_is_told_both_at_once(alice, alice_client, settings):
+    """The page said only "tick an event", and the URL's problem came on the next try; the API names both at once."""
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+
+    page = alice_client.post(f"{PAGE}add/", {"url": "http://crm.example.com/hook"})
+
+    assert page.context["form"].errors == {
+        "url": ["Webhook URLs must start with https://."],
+        "events": ["Tick at least one event, or all events."],
+    }
+    assert not WebhookEndpoint.objects.exists()
