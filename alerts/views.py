@@ -35,6 +35,7 @@ from alerts.webhooks import (
     webhook_endpoint_delete,
     webhook_endpoint_list,
     webhook_endpoint_update,
+    webhook_problems_check,
     webhook_secret_rotate,
 )
 from portal.login_return import same_site_url
@@ -299,6 +300,13 @@ def webhook_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Webhook endpoint added."))
             return _webhooks_page(request, WebhookEndpointForm(), secret=secret, secret_for=endpoint)
+    elif "url" in form.cleaned_data:
+        # Events refused by the form: the URL's problems are said with them, not on the next try (as the API does).
+        try:
+            url = form.cleaned_data["url"]
+            webhook_problems_check(WebhookEndpoint(owner=request.user, url=url), url=url, events=None)
+        except ValidationError as error:
+            form.service_errors(error)
     return _webhooks_page(request, form)
 
 

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company
 from portal.filters import FilterSet
 from portal.search import search_terms, term_q
-from programmes.filters import country_choices, country_upper
-from programmes.models import TechnologyArea
+from programmes.filters import areas_in_reading_order, country_choices, country_upper
 
 
 class CompanyFilterSet(FilterSet):
@@ -22,7 +21,7 @@ class CompanyFilterSet(FilterSet):
     technology_area = django_filters.ModelChoiceFilter(
         field_name="technology_areas",
         to_field_name="slug",
-        queryset=TechnologyArea.objects.all(),
+        queryset=areas_in_reading_order,  # the reader's order, as on the opportunity listing
         label=_("Technology area"),
     )
     japan_presence = django_filters.ChoiceFilter(choices=Company.Presence.choices, label=_("Presence in Japan"))

@@ -90,6 +90,10 @@ def check_header(reader: Iterator[list[str]]) -> list[str]:
     if header is None:
         raise CompanyImportError([RowError(1, "header", _("the file is empty; expected a header row"))])
     got = [column.strip().lower() for column in header]
+    # A spreadsheet saved as CSV may end every line with empty cells (a column once used, then cleared): nameless
+    # columns after the last named one are no columns; a value under one is refused on its row (RowChecker.check).
+    while got and not got[-1]:
+        got.pop()
     problems = header_problems(got)
     if problems:
         why = _("%(problems)s; expected the header %(expected)s (optional columns: %(optional)s)") % {
@@ -211,6 +215,8 @@ class RowChecker:
             self.by_name.setdefault(name.casefold(), slug)
 
     def check(self, line: int, record: list[str], errors: list[RowError]) -> Row | None:
+        if len(record) > len(self.columns) and not any(value.strip() for value in record[len(self.columns) :]):
+            record = record[: len(self.columns)]  # empty cells after the header's last column (check_header)
         if len(record) != len(self.columns):
             why = _("expected %(expected)s columns but found %(found)s") % {
                 "expected": len(self.columns),
@@ -301,7 +307,8 @@ class RowChecker:
     def _founded(self, value: str, fail: Any) -> int | None:
         if not value:
             return None
-        if not value.isdigit() or not FOUNDED_MIN <= int(value) <= self.this_year:
+        # isdecimal, not isdigit: superscript and circled digits are digits int() cannot read.
+        if not value.isdecimal() or not FOUNDED_MIN <= int(value) <= self.this_year:
             why = _("'%(value)s' is not a year from %(first)s to %(last)s")
             fail("founded", why % {"value": shown(value), "first": FOUNDED_MIN, "last": self.this_year})
             return None

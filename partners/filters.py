@@ -8,6 +8,7 @@ from partners.models import Introduction, Partner
 from portal.filters import FilterSet, ModelMultipleChoiceFilter, MultipleChoiceFilter
 from portal.search import search_terms, term_q
 from portal.text import is_kana_reading, kana_sort_key
+from programmes.filters import areas_in_reading_order
 from programmes.models import TechnologyArea
 
 
@@ -16,7 +17,7 @@ class PartnerFilterSet(FilterSet):
 
     role = MultipleChoiceFilter(choices=Partner.Role.choices, label=_("Role"))
     area = ModelMultipleChoiceFilter(
-        queryset=TechnologyArea.objects.all(),
+        queryset=areas_in_reading_order,  # the reader's order, as on the opportunity listing
         to_field_name="slug",
         method="filter_area",
         label=_("Technology area"),

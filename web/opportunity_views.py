@@ -259,8 +259,7 @@ class OpportunityDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         opportunity, user = self.object, self.request.user
-        companies = viewer_company_list(user=user)
-        company = companies[0] if companies else None
+        company = _firm_named(viewer_company_list(user=user), self.request.GET.get("company"))
         match = match_get(user=user, company=company, opportunity=opportunity)
         if match is not None:
             notice_gaps_attach([match])  # notices bearing on this firm's match (issue #13)
@@ -280,6 +279,12 @@ class OpportunityDetailView(DetailView):
             today=timezone.localdate(),
         )
         return context
+
+
+def _firm_named(companies: list[Company], slug: str | None) -> Company | None:
+    """The viewer's firm ?company= names (a link from that firm's matches), else their first. A public page: a slug
+    that is not one of theirs (a link someone shared) reads as none given, never as a 404 or another firm's fit."""
+    return next((company for company in companies if company.slug == slug), companies[0] if companies else None)
 
 
 def _withdrawn_page(request: HttpRequest, withdrawn: Withdrawn) -> HttpResponse:

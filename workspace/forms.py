@@ -32,7 +32,7 @@ class OwnerField(forms.ModelChoiceField):
         except ValidationError as error:
             if error.code != "invalid_choice" or self.company is None:
                 raise
-            user = User.objects.filter(pk=value).first() if str(value).isdigit() else None
+            user = User.objects.filter(pk=value).first() if str(value).isdecimal() else None  # int() reads it
             name = user.get_username() if user is not None else None
             raise ValidationError(
                 pipeline_owner_refusal(company=self.company, name=name), code="invalid_choice"

@@ -80,11 +80,14 @@ def pipeline_calendar_list(
     *, company: Company, leaving_out: Iterable[int] | QuerySet[Any, Any]
 ) -> QuerySet[PipelineEntry]:
     """The firm's followed and pursued published records for its calendar, but those in LEAVING_OUT (opportunity ids
-    its matches already bring); an expected edition, which has no score until its dates are out, is among them."""
+    its matches already bring) and those it marked not relevant (a dismissed match that is no longer kept must not
+    come back this way); an expected edition, which has no score until its dates are out, is among them."""
+    dismissed = MatchFeedback.objects.filter(company=company).values("opportunity_id")
     return (
         PipelineEntry.objects.active()
         .filter(company=company, opportunity__status=Opportunity.Status.PUBLISHED)
         .exclude(opportunity_id__in=leaving_out)
+        .exclude(opportunity_id__in=dismissed)
         .select_related("opportunity")
         .order_by("opportunity__slug")
     )

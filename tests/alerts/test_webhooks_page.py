@@ -320,3 +320,16 @@ def test_changing_the_password_switches_off_the_users_endpoints_and_says_why(ali
     page = alice_client.get(PAGE).content.decode()
     assert "Disabled" in page and "switched off when its owner&#x27;s password was changed" in page
     assert "所有者のパスワードが変更されたため停止しました" in alice_client.get(f"/ja{PAGE}").content.decode()
+
+
+def test_a_user_who_gives_an_http_url_and_ticks_no_event_is_told_both_at_once(alice, alice_client, settings):
+    """The page said only "tick an event", and the URL's problem came on the next try; the API names both at once."""
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+
+    page = alice_client.post(f"{PAGE}add/", {"url": "http://crm.example.com/hook"})
+
+    assert page.context["form"].errors == {
+        "url": ["Webhook URLs must start with https://."],
+        "events": ["Tick at least one event, or all events."],
+    }
+    assert not WebhookEndpoint.objects.exists()

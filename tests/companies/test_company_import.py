@@ -4,9 +4,11 @@ import datetime
 import io
 import itertools
 import math
+import re
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -68,6 +70,9 @@ def refusal(data: bytes) -> list[str]:
         ("Acme,AU,sme,2012,acme dot com,Makes lasers,,,\n", "line 3, field website: malformed URL 'acme dot com'"),
         ("Acme,AU,sme,1492,,Makes lasers,,,\n", "line 3, field founded: '1492' is not a year"),
         ("Acme,AU,sme,soon,,Makes lasers,,,\n", "line 3, field founded: 'soon' is not a year"),
+        # Digits int() cannot read (superscripts, circled numbers) were a crash, not a refusal naming the field.
+        ("Acme,AU,sme,²⁰¹²,,Makes lasers,,,\n", "line 3, field founded: '²⁰¹²' is not a year"),
+        ("Acme,AU,sme,①,,Makes lasers,,,\n", "line 3, field founded: '①' is not a year"),
         ("Acme,AU,sme,2012,,Makes lasers\n", "line 3, field row: expected 9 columns but found 6"),
     ],
 )
@@ -520,3 +525,44 @@ def test_a_reimport_that_changes_only_certifications_lists_them_in_the_firms_his
     assert new.diff_against(old).changed_fields == ["certifications"]
     assert sorted(link.certification.code for link in new.certifications.all()) == ["as9100d", "iso-9001"]
     assert [link.certification.code for link in old.certifications.all()] == ["as9100d"]
+
+
+def _doc_examples() -> list[str]:
+    """The example files docs/import.md shows, each a fenced block starting with the header."""
+    text = (settings.BASE_DIR / "docs" / "import.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n(name,country,.*?)```", text, flags=re.DOTALL)
+    return [block for block in blocks if "\n" in block.strip()]
+
+
+def test_a_consultant_who_imports_the_documented_example_files_gets_their_firms(reference, rescore):
+    examples = _doc_examples()
+    assert len(examples) == 2
+    for example in examples:
+        result = companies_import(data=example.encode(), by=None)
+        assert result.created + result.updated + result.unchanged == 2
+    assert Company.objects.get(slug="kestrel-drones").japan_presence == "partner"
+
+
+def test_a_consultant_whose_spreadsheet_left_empty_columns_after_the_header_imports_the_file(reference, rescore):
+    """Excel writes a cleared column as empty cells on every line ("…,certifications,,"): it is no column."""
+    data = csv_bytes(
+        GOOD.replace("\n", ",,\n"),
+        "Kestrel Drones,US,startup,,,Small drones,uav,,\n",
+        header=HEADER.replace("\n", ",,\n"),
+    )
+
+    result = companies_import(data=data, by=None)
+
+    assert result.created == 2
+    assert Company.objects.get(slug="acme-photonics").trl == 6
+
+
+def test_a_value_under_a_nameless_column_after_the_header_is_refused_on_its_line(reference):
+    data = csv_bytes(
+        GOOD.replace("\n", ",,\n"),
+        "Kestrel Drones,US,startup,,,Small drones,uav,,,,x\n",
+        header=HEADER.replace("\n", ",,\n"),
+    )
+
+    assert refusal(data) == ["line 3, field row: expected 9 columns but found 11"]
+    assert not Company.objects.exists()

@@ -130,3 +130,56 @@ def test_every_curated_partner_has_a_reading_in_hiragana():
     records = yaml.safe_load((settings.BASE_DIR / "fixtures" / "partners.yaml").read_text())["records"]
     missing = [r["slug"] for r in records if not re.fullmatch(r"[\u3041-\u3096\u30fc]+", r.get("name_kana") or "")]
     assert missing == []
+
+
+@pytest.fixture
+def filter_areas(db):
+    from tests.factories import TechnologyAreaFactory
+
+    for slug, name, name_ja, kana in [
+        ("uav", "Uncrewed aerial vehicles", "無人航空機", "むじんこうくうき"),
+        ("space", "Space", "宇宙領域", "うちゅうりょういき"),
+        ("counter-uas", "Counter-UAS", "対無人機", "たいむじんき"),
+        ("counter-hypersonic", "Counter-hypersonic", "極超音速兵器への対処", "ごくちょうおんそくへいきへのたいしょ"),
+        ("manufacturing", "Advanced manufacturing", "先進製造", "せんしんせいぞう"),
+        ("ai-autonomy", "AI and autonomy", "AI・無人化・自律化", "えーあいむじんかじりつか"),
+    ]:
+        TechnologyAreaFactory(slug=slug, name=name, name_ja=name_ja, name_kana=kana)
+
+
+def area_options(text: str, name: str) -> list[str]:
+    """The slugs of the filter's technology-area tick boxes, in the order the page lists them."""
+    return re.findall(rf'<input type="checkbox" name="{name}" value="([^"]+)"', text)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("", ["manufacturing", "ai-autonomy", "counter-hypersonic", "counter-uas", "space", "uav"]),
+        ("/ja", ["space", "ai-autonomy", "counter-hypersonic", "manufacturing", "counter-uas", "uav"]),
+    ],
+)
+def test_a_reader_finds_the_partner_listings_technology_areas_in_the_order_of_the_opportunity_listing(
+    anon_client, filter_areas, prefix, expected
+):
+    """The area filter read the areas by English name code point by code point ("AI" before "Advanced"), and on /ja/
+    in that English order under Japanese names; the opportunity listing and the profile form use the reader's order."""
+    partners = area_options(anon_client.get(f"{prefix}/partners/").text, "area")
+    opportunities = area_options(anon_client.get(f"{prefix}/opportunities/").text, "technology_area")
+
+    assert partners == opportunities == expected
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("", ["manufacturing", "ai-autonomy", "counter-hypersonic", "counter-uas", "space", "uav"]),
+        ("/ja", ["space", "ai-autonomy", "counter-hypersonic", "manufacturing", "counter-uas", "uav"]),
+    ],
+)
+def test_a_consultant_finds_the_firm_listings_technology_areas_in_the_readers_order(
+    consultant_client, filter_areas, prefix, expected
+):
+    text = consultant_client.get(f"{prefix}/companies/").text
+    select = re.search(r'<select name="technology_area".*?</select>', text, re.S).group(0)
+    assert re.findall(r'<option value="([^"]+)"', select) == expected

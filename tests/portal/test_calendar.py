@@ -183,6 +183,23 @@ def test_a_followed_edition_with_no_score_yet_is_in_the_firms_feed(anon_client, 
     assert "In your pipeline: Watching." in str(expected["DESCRIPTION"])
 
 
+def test_a_followed_record_the_firm_marked_not_relevant_stays_out_of_its_feed_once_unscored(
+    anon_client, alice_matches, alice, firm_a
+):
+    """A dismissed match that left the firm's kept matches (a rescore pushed it below the best 50) must not come back
+    into the feed as a followed record; the due date the firm set on it stays out as well."""
+    from workspace.services import match_feedback_give, pipeline_entry_save
+
+    laser = alice_matches["laser"]
+    pipeline_entry_save(company=firm_a, opportunity=laser.opportunity, by=alice, due_on=days(20))
+    match_feedback_give(company=firm_a, opportunity=laser.opportunity, reason="wrong_technology", by=alice)
+    laser.delete()  # no longer among the firm's kept matches
+
+    calendar = parse(anon_client.get("/calendar/private.ics", {"token": feed_token(alice, firm_a)}))
+
+    assert set(events_by_uid(calendar)) == {"cyber-call-deadline@kakehashi"}
+
+
 def test_the_firms_feed_carries_the_due_dates_set_in_its_pipeline_linking_to_each_entry(
     anon_client, alice_matches, alice, bob, firm_a, firm_b, world
 ):

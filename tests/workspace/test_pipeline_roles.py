@@ -45,6 +45,19 @@ def test_an_owner_from_outside_the_firm_on_the_page_is_refused_with_a_400(alice_
     assert "bob" not in response.context["form"].errors["owner"][0]  # another firm's user is not named
 
 
+@pytest.mark.parametrize("owner", ["²", "①"])
+def test_an_owner_posted_as_a_digit_that_is_not_a_number_is_refused_beside_the_field(alice_client, entry, owner):
+    """Superscript and circled digits pass str.isdigit but are no user's id: a 400 with the field's words, not a 500."""
+    form = alice_client.get(ENTRY_PAGE).context["form"]
+    data = {"stage": "pursuing", "owner": owner, "due_on": "", "notes": "", "version": form["version"].value()}
+
+    response = alice_client.post(ENTRY_PAGE, data)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["owner"] == ["The owner must be one of the firm's editors."]
+    assert PipelineEntry.objects.get(pk=entry.pk).stage == "watching"
+
+
 def test_a_viewers_board_says_what_a_viewer_can_do(carol, entry):
     from tests.conftest import _client_for
 
