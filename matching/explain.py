@@ -3,13 +3,13 @@
 Each item is {"code": ..., "params": {...}} naming the facts behind a component ({"code": "keywords", "params":
 {"area": "directed-energy", "terms": ["beam director"]}}) or a gap with what it needs ({"code":
 "certifications_missing", "params": {"certifications": ["as9100d", "jis-q-9100"]}}). Params hold slugs, codes and
-figures, never words: matching/messages.py renders them in the reader's language. Pieces are cached per firm and
-area or per opportunity and fact, so explaining a million stored pairs costs a few dictionary look-ups each.
+figures, never words (matching.items): matching/messages.py renders them in the reader's language. Pieces are cached
+per firm and area or per opportunity and fact, so explaining a million stored pairs costs a few dictionary look-ups
+each.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -17,37 +17,9 @@ import numpy as np
 from matching import affinity, engine
 from matching.evidence import MAX_TERMS, keyword_terms, spread, whole_keyword_weights
 from matching.features import PRESENCE, Corpus, FirmArrays, OpportunityArrays
-from matching.record import jsonb_key_order
+from matching.items import Item, dump, item
 
 MIN_AFFINITY = 0.15
-
-Item = dict[str, object]
-
-
-def item(code: str, **params: object) -> Item:
-    """One explanation item; messages.py has an English and a Japanese message for every code used here."""
-    return {"code": code, "params": params}
-
-
-def dump(entry: Item) -> str:
-    """ENTRY as PostgreSQL prints jsonb (keys by length, then bytes), so an unchanged row compares equal as text."""
-    return json.dumps(_jsonb_order(entry), ensure_ascii=False)
-
-
-# Each code has the same params every time, so a few key orders serve every item of a run: sorted once, then reused.
-_KEY_ORDER: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-
-def _jsonb_order(value: object) -> object:
-    if isinstance(value, dict):
-        keys = tuple(value)
-        order = _KEY_ORDER.get(keys)
-        if order is None:
-            order = _KEY_ORDER.setdefault(keys, tuple(jsonb_key_order(keys)))
-        return {k: _jsonb_order(value[k]) for k in order}
-    if isinstance(value, list | tuple):
-        return [_jsonb_order(v) for v in value]
-    return value
 
 
 class Explainer:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.explain import Item, dump, item
 from matching.features import CompanyRow, Corpus
+from matching.items import Item, dump, item
 
 # One marked record costs 8 points on a record whose main area it shares, each further one 4 more, up to 20: a
 # record asking for the area at weight 1.0 drops by 5 points at least (when it scored that much) and 20 at most.

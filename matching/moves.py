@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from companies.models import Company
-from matching.explain import item
+from matching.items import item
 from matching.models import Match
 from matching.parts import components_of
 from matching.record import StoredMatch

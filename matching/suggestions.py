@@ -24,8 +24,8 @@ from numpy.typing import NDArray
 
 from matching import affinity
 from matching.evidence import keyword_terms, whole_keyword_weights
-from matching.explain import Item, item
 from matching.features import Corpus, FirmArrays, build_corpus, firm_arrays
+from matching.items import Item, item
 
 SHARE = 0.7  # an area is suggested at this share of the firm's strongest area or more...
 FLOOR = 0.4  # ...and with at least this affinity, so that a firm writing about farms is suggested nothing

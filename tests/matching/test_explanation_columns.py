@@ -4,8 +4,9 @@ import numpy as np
 
 from companies.models import Company
 from matching import engine, inputs, runs
-from matching.explain import Explainer, Item, dump
+from matching.explain import Explainer
 from matching.features import align_countries, firm_arrays
+from matching.items import Item, dump
 from programmes.models import Opportunity
 from tests.factories import CompanyFactory, OpportunityFactory
 
