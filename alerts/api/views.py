@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -67,7 +68,9 @@ class WebhookEndpointViewSet(
             raise service_error(error) from error
         endpoint.secret = secret
         headers = created_location(request, "webhook-detail", pk=endpoint.pk)
-        return Response(WebhookEndpointSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED, headers=headers)
+        return _showing_secret(
+            Response(WebhookEndpointSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED, headers=headers)
+        )
 
     @extend_schema(
         request=WebhookEndpointUpdateSerializer, responses={200: WebhookEndpointSerializer}, parameters=[LANG]
@@ -92,7 +95,14 @@ class WebhookEndpointViewSet(
         """A new signing secret for the endpoint, shown this once; the old one stops signing at once."""
         endpoint = self.get_object()
         endpoint.secret = webhook_secret_rotate(endpoint=endpoint)
-        return Response(WebhookEndpointSecretSerializer(endpoint).data)
+        return _showing_secret(Response(WebhookEndpointSecretSerializer(endpoint).data))
+
+
+def _showing_secret(response: Response) -> Response:
+    """An answer that carries a signing secret, shown this once: no cache on the way may keep it (as the pages that
+    show one, docs/security.md)."""
+    add_never_cache_headers(response)
+    return response
 
 
 @extend_schema_view(list=extend_schema(parameters=[WEBHOOK_ID]))

@@ -30,6 +30,7 @@ def test_creating_an_endpoint_shows_its_secret_once(alice, alice_client, receive
     response = _create(alice_client, receiver.url(), ["match.created", "opportunity.changed"])
 
     assert response.status_code == 201
+    assert "no-store" in response["Cache-Control"]  # no cache on the way may keep the secret
     body = response.json()
     endpoint = WebhookEndpoint.objects.get(pk=body["id"])
     assert body["secret"].startswith("whsec_") and body["secret"] == webhook_secret(endpoint)
@@ -126,7 +127,7 @@ def test_rotating_the_secret_signs_the_next_deliveries_with_the_new_one(alice, a
     fan_out()
     webhooks_deliver()
 
-    assert response.status_code == 200 and new != old
+    assert response.status_code == 200 and new != old and "no-store" in response["Cache-Control"]
     assert [hit.signed for hit in receiver.hits] == [True]
 
 
