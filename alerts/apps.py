@@ -14,8 +14,8 @@ class AlertsConfig(AppConfig):
     verbose_name = _("Alerts")
 
     def ready(self) -> None:
-        from alerts.webhooks import webhook_endpoints_switch_off_after_password_change
+        from alerts.webhooks import webhook_endpoints_switched_off_note
         from portal.services import PASSWORD_CHANGE_HOOKS
 
-        if webhook_endpoints_switch_off_after_password_change not in PASSWORD_CHANGE_HOOKS:
-            PASSWORD_CHANGE_HOOKS.append(webhook_endpoints_switch_off_after_password_change)
+        if webhook_endpoints_switched_off_note not in PASSWORD_CHANGE_HOOKS:
+            PASSWORD_CHANGE_HOOKS.append(webhook_endpoints_switched_off_note)

@@ -26,6 +26,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from alerts.emails import site_url
 from alerts.feed import change_events_visible_to, change_item_json
@@ -293,6 +294,19 @@ def webhook_endpoint_update(
         if switched_off:
             webhook_deliveries_cancel(current.pk)  # after the row's update: no fan-out can add to it any more
     return current
+
+
+def webhook_endpoints_switched_off_note(user: User) -> str | None:
+    """The password-change hook (portal.services.PASSWORD_CHANGE_HOOKS): switch off USER's endpoints and say so."""
+    switched = webhook_endpoints_switch_off_after_password_change(user)
+    if not switched:
+        return None
+    return ngettext(
+        "Your webhook endpoint was switched off: switch it back on on the webhooks page if you recognise it.",
+        "Your %(count)d webhook endpoints were switched off: switch back on on the webhooks page the ones you "
+        "recognise.",
+        switched,
+    ) % {"count": switched}
 
 
 def webhook_endpoints_switch_off_after_password_change(user: User) -> int:

@@ -1,8 +1,8 @@
-"""Account pages: changing one's password, which revokes the API tokens and feed links minted with the old one."""
+"""Account pages: changing one's password, which revokes the API tokens, feed links and webhook endpoints made with
+the old one, and says so."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.utils.translation import ngettext
 
 from portal.services import user_password_changed
 
@@ -12,12 +12,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        revoked = user_password_changed(user=form.user)
-        if revoked:
-            text = ngettext(
-                "Your API token was revoked: make a new one on the API tokens page.",
-                "Your %(count)d API tokens were revoked: make new ones on the API tokens page.",
-                revoked,
-            ) % {"count": revoked}
-            messages.info(self.request, text)
+        for sentence in user_password_changed(user=form.user):
+            messages.info(self.request, sentence)
         return response

@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.generations import generations_bump
 from portal.models import ApiToken, EmailChange, OutboxMessage, SecretLink
@@ -42,18 +43,30 @@ def user_credentials_revoke(*, user: User) -> int:
 
 
 # What apps above portal do when a user's password changes, registered from their AppConfig.ready() (alerts switches
-# off the user's webhook endpoints): portal cannot import them, and every password change comes through here.
-PASSWORD_CHANGE_HOOKS: list[Callable[[User], object]] = []
+# off the user's webhook endpoints): portal cannot import them, and every password change comes through here. Each
+# returns a sentence telling the user what it did, or None when it did nothing.
+PASSWORD_CHANGE_HOOKS: list[Callable[[User], str | None]] = []
 
 
 @transaction.atomic
-def user_password_changed(*, user: User) -> int:
+def user_password_changed(*, user: User) -> list[str]:
     """After USER's password changed: whoever had the old one may have minted tokens, feed links or webhook endpoints
-    (PASSWORD_CHANGE_HOOKS), so all go."""
+    (PASSWORD_CHANGE_HOOKS), so all go. Returns what to tell the user, a sentence for each kind of thing that went."""
     revoked = user_credentials_revoke(user=user)
+    said = []
+    if revoked:
+        said.append(
+            ngettext(
+                "Your API token was revoked: make a new one on the API tokens page.",
+                "Your %(count)d API tokens were revoked: make new ones on the API tokens page.",
+                revoked,
+            )
+            % {"count": revoked}
+        )
     for hook in PASSWORD_CHANGE_HOOKS:
-        hook(user)
-    return revoked
+        if sentence := hook(user):
+            said.append(sentence)
+    return said
 
 
 @transaction.atomic

@@ -322,6 +322,28 @@ def test_changing_the_password_switches_off_the_users_endpoints_and_says_why(ali
     assert "所有者のパスワードが変更されたため停止しました" in alice_client.get(f"/ja{PAGE}").content.decode()
 
 
+@pytest.mark.parametrize(
+    "prefix, said",
+    [
+        ("", "Your webhook endpoint was switched off: switch it back on on the webhooks page if you recognise it."),
+        ("/ja", "Webhook の送信先 1 件を停止しました。心当たりのあるものは Webhook のページで再び有効にしてください。"),
+    ],
+)
+def test_the_password_change_page_says_the_users_endpoints_were_switched_off(alice, alice_client, prefix, said):
+    from tests.conftest import PASSWORD
+
+    _endpoint(alice)
+    new = "a brand new passphrase 42"
+
+    done = alice_client.post(
+        f"{prefix}/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        follow=True,
+    )
+
+    assert said in done.content.decode()
+
+
 def test_a_user_who_gives_an_http_url_and_ticks_no_event_is_told_both_at_once(alice, alice_client, settings):
     """The page said only "tick an event", and the URL's problem came on the next try; the API names both at once."""
     settings.WEBHOOK_ALLOW_PRIVATE = False
