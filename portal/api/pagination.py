@@ -54,7 +54,9 @@ class StandardPagination(PageNumberPagination):
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
         given = request.query_params.get(self.page_query_param)
         if given not in (None, "") and given not in self.last_page_strings and _whole(given) is None:
-            raise ValidationError({self.page_query_param: [_("Give a page number: a whole number from 1.")]})
+            raise ValidationError(
+                {self.page_query_param: [_("Give a page number: a whole number from 1, or last for the last page.")]}
+            )
         return super().paginate_queryset(queryset, request, view)
 
 

@@ -61,15 +61,15 @@ def test_a_page_size_that_is_not_a_whole_number_from_one_is_a_400_naming_it(anon
     assert response.json() == {"page_size": ["Give a whole number from 1 to 100."]}
 
 
-@pytest.mark.parametrize("value", ["abc", "0", "-2"])
+@pytest.mark.parametrize("value", ["abc", "0", "-2", "LAST"])
 def test_a_page_that_is_not_a_whole_number_from_one_is_a_400_naming_it_in_the_readers_language(
     anon_client, many_areas, value
 ):
     response = anon_client.get(f"{API}/technology-areas/", {"page": value})
     assert response.status_code == 400
-    assert response.json() == {"page": ["Give a page number: a whole number from 1."]}
+    assert response.json() == {"page": ["Give a page number: a whole number from 1, or last for the last page."]}
     japanese = anon_client.get(f"{API}/technology-areas/", {"page": value, "lang": "ja"}, HTTP_ACCEPT_LANGUAGE="ja")
-    assert japanese.json() == {"page": ["ページ番号を 1 以上の整数で指定してください。"]}
+    assert japanese.json() == {"page": ["ページ番号を 1 以上の整数で指定してください（最後のページは last）。"]}
     assert anon_client.get(f"{API}/technology-areas/", {"page": "last"}).status_code == 200
 
 
