@@ -46,6 +46,13 @@ def test_a_token_cannot_be_minted_to_live_longer_than_ten_years(alice):
         token_issue(user=alice, name="x", expires_at=timezone.now() + datetime.timedelta(days=3651))
 
 
+@pytest.mark.parametrize("name", ["", "   "])
+def test_issue_token_with_a_blank_name_names_the_option_and_mints_nothing(alice, name):
+    with pytest.raises(CommandError, match="^--name: This field cannot be blank.$"):
+        call_command("issue_token", "alice", "--name", name, stdout=StringIO(), stderr=StringIO())
+    assert not ApiToken.objects.exists()
+
+
 def test_issue_token_names_an_unknown_user(db):
     with pytest.raises(CommandError, match="No user named 'nobody'"):
         call_command("issue_token", "nobody", stdout=StringIO(), stderr=StringIO())

@@ -30,7 +30,21 @@ class Command(BaseCommand):
         try:
             token, raw = token_issue(user=user, name=name, expires_at=expires_at)
         except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
+            raise CommandError("; ".join(_said(exc))) from exc
         expiry = f", expires {token.expires_at:%Y-%m-%d %H:%M %Z}" if token.expires_at else ""
         self.stderr.write(f"Token {token.name!r} for {user.username}{expiry}. It is shown only once:")
         self.stdout.write(raw)
+
+
+# The token's fields as this command takes them, so a refusal names the option to change.
+OPTIONS = {"name": "--name", "expires_at": "--expires-days", "user": "USERNAME"}
+
+
+def _said(error: ValidationError) -> list[str]:
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    return [
+        f"{OPTIONS.get(field, field)}: {message}"
+        for field, messages in error.message_dict.items()
+        for message in messages
+    ]
