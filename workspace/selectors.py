@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -15,7 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from companies.models import Company
-from portal.roles import Viewer
+from portal.roles import CONSULTANTS_GROUP, Viewer
 from portal.text import labelled, punct
 from programmes.models import Opportunity, OpportunityArea
 from workspace.models import DUE_FOLLOWED_DEADLINE, MatchFeedback, PipelineEntry
@@ -141,6 +142,16 @@ class EntryHistoryRow:
     record: Any  # the simple-history row (history_user read with it)
     changed: list[str]  # field names, as in ENTRY_FIELDS
     before: Any = None  # the row before it, where read
+    by_consultant_unnamed: bool = False  # a consultant's save, read by someone who is not one
+
+    @property
+    def who(self) -> str:
+        """Who saved: the username, or "A Kakehashi consultant" for a consultant's save read by the firm (a
+        consultant's username is shown to consultants only, as on record pages and profiles, docs/security.md)."""
+        if self.by_consultant_unnamed:
+            return _("A Kakehashi consultant")
+        user = self.record.history_user
+        return user.get_username() if user is not None else ""
 
     @property
     def notes_changed(self) -> bool:
@@ -166,12 +177,17 @@ class EntryHistoryRow:
         return str(capfirst(punct(";").join(parts)))
 
 
-def pipeline_entry_history(*, entry: PipelineEntry, limit: int) -> list[EntryHistoryRow]:
+def pipeline_entry_history(*, entry: PipelineEntry, limit: int, disclose: bool = True) -> list[EntryHistoryRow]:
     """The LIMIT latest saves of ENTRY, newest first, each naming the fields it changed (a creation names those it
-    filled in), so a change of the notes shows with the text it replaced one row below; one query."""
+    filled in), so a change of the notes shows with the text it replaced one row below; two queries. Without
+    DISCLOSE (a reader who is not a consultant), a consultant's save is not named."""
     records = list(
         entry.history.select_related("history_user", "owner").order_by("-history_date", "-history_id")[: limit + 1]
     )
+    unnamed: set[int] = set()
+    if not disclose:
+        users = {record.history_user_id for record in records[:limit]} - {None}
+        unnamed = set(User.objects.filter(pk__in=users, groups__name=CONSULTANTS_GROUP).values_list("pk", flat=True))
     rows = []
     for index, record in enumerate(records[:limit]):
         before = records[index + 1] if index + 1 < len(records) else None
@@ -179,7 +195,7 @@ def pipeline_entry_history(*, entry: PipelineEntry, limit: int) -> list[EntryHis
             changed = [name for name, column in ENTRY_FIELDS if record.history_type == "+" and getattr(record, column)]
         else:
             changed = [name for name, column in ENTRY_FIELDS if getattr(record, column) != getattr(before, column)]
-        rows.append(EntryHistoryRow(record, changed, before))
+        rows.append(EntryHistoryRow(record, changed, before, record.history_user_id in unnamed))
     return rows
 
 

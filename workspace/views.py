@@ -191,7 +191,11 @@ def pipeline_detail_view(request: HttpRequest, company_slug: str, opportunity_sl
         "entry": shown,
         "form": form,
         "can_edit": can_edit,
-        "history": pipeline_entry_history(entry=shown, limit=HISTORY_ROWS) if shown.pk else [],
+        "history": (
+            pipeline_entry_history(entry=shown, limit=HISTORY_ROWS, disclose=is_consultant(request.user))
+            if shown.pk
+            else []
+        ),
         "conflict": conflict,
     }
     # As on the profile page: a save refused because of what was typed is a 400, one refused because someone else

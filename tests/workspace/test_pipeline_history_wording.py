@@ -43,3 +43,18 @@ def test_notes_on_several_lines_keep_their_line_breaks_escaped(alice_client, ali
     expected = "Call Hana first.<br>Then &lt;b&gt;Ken&lt;/b&gt;."
     assert expected in alice_client.get(ENTRY_PAGE).text
     assert expected in alice_client.get(BOARD).text
+
+
+def test_a_consultants_save_is_shown_to_the_firm_as_a_kakehashi_consultant_and_by_name_to_consultants(
+    alice_client, consultant_client, consultant, firm_a, entry
+):
+    pipeline_entry_save(company=firm_a, opportunity=entry.opportunity, by=consultant, stage="submitted")
+
+    firm_sees = alice_client.get(ENTRY_PAGE).text.split("<tbody>")[1].split("</tr>")[0]
+    japanese = alice_client.get("/ja" + ENTRY_PAGE).text.split("<tbody>")[1].split("</tr>")[0]
+    consultant_sees = consultant_client.get(ENTRY_PAGE).text.split("<tbody>")[1].split("</tr>")[0]
+
+    assert "<td>A Kakehashi consultant</td>" in firm_sees and f"<td>{consultant.username}</td>" not in firm_sees
+    assert "<td>Kakehashi のコンサルタント</td>" in japanese
+    assert f"<td>{consultant.username}</td>" in consultant_sees
+    assert "<td>alice</td>" in alice_client.get(ENTRY_PAGE).text  # the firm's own staff stay named
