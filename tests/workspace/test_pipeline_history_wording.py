@@ -55,6 +55,6 @@ def test_a_consultants_save_is_shown_to_the_firm_as_a_kakehashi_consultant_and_b
     consultant_sees = consultant_client.get(ENTRY_PAGE).text.split("<tbody>")[1].split("</tr>")[0]
 
     assert "<td>A Kakehashi consultant</td>" in firm_sees and f"<td>{consultant.username}</td>" not in firm_sees
-    assert "<td>Kakehashi のコンサルタント</td>" in japanese
+    assert "<td>架け橋のコンサルタント</td>" in japanese
     assert f"<td>{consultant.username}</td>" in consultant_sees
     assert "<td>alice</td>" in alice_client.get(ENTRY_PAGE).text  # the firm's own staff stay named
