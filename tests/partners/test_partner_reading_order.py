@@ -147,18 +147,19 @@ def filter_areas(db):
         TechnologyAreaFactory(slug=slug, name=name, name_ja=name_ja, name_kana=kana)
 
 
+# The filter areas in each reader's order: English names with letter case aside, Japanese by their reading.
+AREAS_IN_READERS_ORDER = [
+    ("", ["manufacturing", "ai-autonomy", "counter-hypersonic", "counter-uas", "space", "uav"]),
+    ("/ja", ["space", "ai-autonomy", "counter-hypersonic", "manufacturing", "counter-uas", "uav"]),
+]
+
+
 def area_options(text: str, name: str) -> list[str]:
     """The slugs of the filter's technology-area tick boxes, in the order the page lists them."""
     return re.findall(rf'<input type="checkbox" name="{name}" value="([^"]+)"', text)
 
 
-@pytest.mark.parametrize(
-    ("prefix", "expected"),
-    [
-        ("", ["manufacturing", "ai-autonomy", "counter-hypersonic", "counter-uas", "space", "uav"]),
-        ("/ja", ["space", "ai-autonomy", "counter-hypersonic", "manufacturing", "counter-uas", "uav"]),
-    ],
-)
+@pytest.mark.parametrize(("prefix", "expected"), AREAS_IN_READERS_ORDER)
 def test_a_reader_finds_the_partner_listings_technology_areas_in_the_order_of_the_opportunity_listing(
     anon_client, filter_areas, prefix, expected
 ):
@@ -170,13 +171,7 @@ def test_a_reader_finds_the_partner_listings_technology_areas_in_the_order_of_th
     assert partners == opportunities == expected
 
 
-@pytest.mark.parametrize(
-    ("prefix", "expected"),
-    [
-        ("", ["manufacturing", "ai-autonomy", "counter-hypersonic", "counter-uas", "space", "uav"]),
-        ("/ja", ["space", "ai-autonomy", "counter-hypersonic", "manufacturing", "counter-uas", "uav"]),
-    ],
-)
+@pytest.mark.parametrize(("prefix", "expected"), AREAS_IN_READERS_ORDER)
 def test_a_consultant_finds_the_firm_listings_technology_areas_in_the_readers_order(
     consultant_client, filter_areas, prefix, expected
 ):

@@ -23,13 +23,18 @@ def loaded(db):
     return User.objects.create_user("curator")
 
 
-def test_a_consultants_lexicon_and_partner_edits_survive_the_next_load(loaded):
+def edit_area_and_partner(by, *, area_reason: str) -> None:
+    """A consultant adds a term to the UAV lexicon and rewrites a partner's capabilities, each with a history row."""
     area = TechnologyArea.objects.get(slug="uav")
     area.keywords = [*area.keywords, "drone-in-a-box dock"]
-    reference_record_save(record=area, by=loaded, reason="Added a term firms use")
+    reference_record_save(record=area, by=by, reason=area_reason)
     partner = Partner.objects.get(slug="mitsubishi-heavy-industries")
     partner.capabilities = "Shipbuilding, aircraft and missiles; edited by a consultant."
-    partner_save(partner=partner, by=loaded, reason="Checked the 2026 annual report")
+    partner_save(partner=partner, by=by, reason="Checked the 2026 annual report")
+
+
+def test_a_consultants_lexicon_and_partner_edits_survive_the_next_load(loaded):
+    edit_area_and_partner(loaded, area_reason="Added a term firms use")
 
     report = curated_load(directory=FIXTURES)
 
@@ -58,12 +63,7 @@ def test_overwrite_puts_the_fixture_back_and_the_next_load_keeps_nothing(loaded)
 
 
 def test_overwrite_only_puts_back_the_records_named_and_keeps_the_other_edits(loaded):
-    area = TechnologyArea.objects.get(slug="uav")
-    area.keywords = [*area.keywords, "drone-in-a-box dock"]
-    reference_record_save(record=area, by=loaded, reason="A term added by mistake")
-    partner = Partner.objects.get(slug="mitsubishi-heavy-industries")
-    partner.capabilities = "Shipbuilding, aircraft and missiles; edited by a consultant."
-    partner_save(partner=partner, by=loaded, reason="Checked the 2026 annual report")
+    edit_area_and_partner(loaded, area_reason="A term added by mistake")
 
     out = io.StringIO()
     call_command("load_curated", "--overwrite-only", "uav", stdout=out)
