@@ -50,6 +50,23 @@ def description_length_validate(value: str) -> None:
         )
 
 
+# The most a firm's export-control notes may hold, in characters: the curated firms write under 100 (the items and
+# the licence in a sentence), so this leaves room for several items with their licence numbers while keeping a huge
+# paste out of the profile page and the API. Notes stored before the limit stay as they are (companies.rules
+# .unchanged_fields); only a new value is judged. The form, the admin and the API (through the services) check it.
+EXPORT_NOTES_MAX = 2000
+
+
+def export_notes_length_validate(value: str) -> None:
+    """Refuse export-control notes longer than EXPORT_NOTES_MAX characters: forms, the admin and the API."""
+    if len(value) > EXPORT_NOTES_MAX:
+        raise ValidationError(
+            _("The export control notes may hold at most %(limit)s characters; these have %(length)s."),
+            code="export_notes_length",
+            params={"limit": f"{EXPORT_NOTES_MAX:,}", "length": f"{len(value):,}"},
+        )
+
+
 # Top-level names that never name a website on the internet (RFC 2606, RFC 6761, RFC 6762).
 RESERVED_NAME_SUFFIXES = (".test", ".example", ".invalid", ".localhost", ".local")
 
@@ -216,7 +233,9 @@ class Company(models.Model):
         related_name="companies",
         blank=True,
     )
-    export_control_notes = models.TextField(_("export control notes"), blank=True)
+    export_control_notes = models.TextField(
+        _("export control notes"), blank=True, validators=[export_notes_length_validate]
+    )
     itar_controlled = models.BooleanField(_("ITAR items"), default=False)
     ear_controlled = models.BooleanField(_("EAR items"), default=False)
     dsgl_controlled = models.BooleanField(_("DSGL items"), default=False)

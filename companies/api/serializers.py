@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from companies.models import (
     DESCRIPTION_MAX,
+    EXPORT_NOTES_MAX,
     FOUNDED_MIN,
     Company,
     CompanyCertification,
@@ -63,6 +64,22 @@ class DescriptionField(serializers.CharField):
         super().__init__(validators=[description_length_validate], **kwargs)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": EXPORT_NOTES_MAX,
+        "description": f"ITAR, EAR or DSGL items the firm makes or holds, and any licences. At most "
+        f"{EXPORT_NOTES_MAX:,} characters.",
+    }
+)
+class ExportNotesField(serializers.CharField):
+    """A firm's export-control notes. Their length is judged by companies.services alone (the model's rule, its
+    message naming the field and the limit), which lets notes stored before the limit come back unchanged in a PUT."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, allow_blank=True, **kwargs)
+
+
 class CompanySerializer(CallerReadOnlyMixin, StrictFieldsMixin, serializers.ModelSerializer):
     """A firm in full: only consultants and the firm's own staff ever see one (Company.objects.visible_to)."""
 
@@ -74,6 +91,7 @@ class CompanySerializer(CallerReadOnlyMixin, StrictFieldsMixin, serializers.Mode
     website = IriField(max_length=300, required=False, allow_blank=True)
     founded = FoundedYearField()
     description = DescriptionField()
+    export_control_notes = ExportNotesField()
     source_url = IriField(max_length=500, required=False, allow_blank=True)
 
     class Meta:
