@@ -1,11 +1,13 @@
 """A user's own email address: a change is asked for, a link goes to the new address, and following it makes it so.
 
 Until the link is followed, digests and reminders keep going to the address the account had; once it is, the old
-address is told. An address another account already has is answered as any other (the page says a link was sent),
-so the form cannot be used to learn who has an account; that address gets a notice saying it is in use, with no
-link, and nothing changes. Asking again replaces the request and voids the link sent before; a link is good for
-EMAIL_CONFIRM_WITHIN from the request, and a user may ask REQUESTS_PER_HOUR times an hour. Addresses a consultant
-sets (`add_user`, the user admin) need no link: the consultant vouches for them (portal.services.user_email_set).
+address is told. Any other spelling of the address, letter case alone included, is a new address and waits for its
+link (docs/security.md says why). An address another account already has, in any letter case, is answered as any
+other (the page says a link was sent), so the form cannot be used to learn who has an account; that address gets a
+notice saying it is in use, with no link, and nothing changes. Asking again replaces the request and voids the link
+sent before; a link is good for EMAIL_CONFIRM_WITHIN from the request, and a user may ask REQUESTS_PER_HOUR times an
+hour. Addresses a consultant sets (`add_user`, the user admin) need no link: the consultant vouches for them
+(portal.services.user_email_set).
 """
 
 import datetime as dt
@@ -34,13 +36,14 @@ REQUESTS_PER_HOUR = 3  # links sent to addresses a user typed: no more, so nobod
 @transaction.atomic
 def email_change_request(*, user: User, email: str) -> EmailChange | None:
     """Ask for USER's address to become EMAIL: a confirmation link is queued to EMAIL, and the pending request is
-    returned. None when EMAIL is the address the account has (any pending request is dropped). ValidationError
-    naming `email` for an address that is not one, or past the hourly limit. An address another account has is
-    answered the same way, but it gets a notice that it is in use instead of the link (its request can never be
-    confirmed: email_change_confirm refuses it)."""
+    returned. None when EMAIL is, character for character, the address the account has (any pending request is
+    dropped). A change of letter case alone is a change like any other and waits for its link (docs/security.md).
+    ValidationError naming `email` for an address that is not one, or past the hourly limit. An address another
+    account has, in any letter case, is answered the same way, but it gets a notice that it is in use instead of the
+    link (its request can never be confirmed: email_change_confirm refuses it)."""
     email = email_checked(email)
-    if email.lower() == user.email.lower():  # the same inbox (one account per address ignores case too)
-        user_email_set(user=user, email=email)  # a change of case only; drops any pending request
+    if email == user.email:
+        email_change_drop(user=user)
         return None
     asked = OutboxMessage.objects.filter(
         user=user, kind__in=[EMAIL_CONFIRM_KIND, EMAIL_IN_USE], created_at__gte=timezone.now() - dt.timedelta(hours=1)
@@ -126,7 +129,7 @@ def _changed_notice(*, user: User, old: str, new: str, when: dt.datetime) -> Non
 def _in_use_notice(*, user: User, change: EmailChange) -> None:
     """Tell the address CHANGE asks for that it already belongs to an account, in its owner's language: nothing is
     changed, and who asked is not said (the notice carries no link)."""
-    owner = User.objects.filter(email__iexact=change.email).first()
+    owner = User.objects.filter(email__iexact=change.email).exclude(pk=user.pk).first()
     language = language_of(owner)
     with translation.override(language):
         subject = _("Someone asked to use this address on Kakehashi")
