@@ -47,9 +47,9 @@ from companies.versions import (
     company_version_check,
 )
 from portal.admin import ConsultantHistoryAdmin, ConsultantOnlyMixin, NamedDuplicatesInlineFormSet, inline_mark_saved
-from portal.reasons import REASON_MAX_LENGTH
 from portal.roles import is_consultant
 from portal.text import punct
+from programmes.admin_curation import reason_field
 
 # Background imports listed on the upload page, newest first.
 RECENT_IMPORTS = 10
@@ -100,13 +100,7 @@ class CompanyAdminForm(StoredValuesKept):
 
     # The version the form was drawn from (companies.versions.company_version); empty on an add.
     version = forms.CharField(label=_("Version opened"), required=False, widget=forms.HiddenInput)
-    change_reason = forms.CharField(
-        label=_("Reason for this change"),
-        max_length=REASON_MAX_LENGTH,
-        required=False,
-        help_text=_("Recorded in the history with your name."),
-        widget=forms.TextInput(attrs={"size": 80}),
-    )
+    change_reason = reason_field()
 
     class Meta:
         model = Company

@@ -6,12 +6,25 @@ with gettext_noop) that pages translate when they show them.
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from portal.text import labelled, punct
 
 # simple-history stores a row's reason in a CharField(max_length=100).
 REASON_MAX_LENGTH = 100
+
+
+def reason_length_validate(value: str) -> None:
+    """Refuse a typed reason longer than the history column holds, rather than store it cut: every admin form that
+    asks for a reason (programmes.admin_curation.reason_field) checks it."""
+    if len(value) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            _("The reason may hold at most %(limit)s characters; this one has %(length)s."),
+            code="reason_length",
+            params={"limit": f"{REASON_MAX_LENGTH:,}", "length": f"{len(value):,}"},
+        )
 
 
 def reason_stored(reason: str | None) -> str:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 from portal.admin import ConsultantHistoryAdmin
-from portal.reasons import REASON_MAX_LENGTH, reason_with_detail
+from portal.reasons import reason_length_validate, reason_with_detail
 
 # simple-history's admin pages (the history list and a past version) use these words and ship no Japanese for them.
 # Listed here so that makemessages keeps them in our catalogue, which Django reads before the package's own.
@@ -41,9 +41,12 @@ REASON_HELP_OPTIONAL = _("Optional: without one, the history names the action (â
 
 
 def reason_field(*, required: bool = False) -> forms.CharField:
+    """The reason every curation form and action asks for. A longer one than the history holds is refused on the field
+    (portal.reasons.reason_length_validate), never cut: the field sets no maxlength, with which the browser cut a
+    pasted reason at the limit without a word."""
     return forms.CharField(
         label=_("Reason for this change"),
-        max_length=REASON_MAX_LENGTH,
+        validators=[reason_length_validate],
         required=required,
         help_text=REASON_HELP if required else REASON_HELP_OPTIONAL,
         widget=forms.TextInput(attrs={"size": 80}),
