@@ -270,13 +270,16 @@ class OpportunityDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         opportunity, user = self.object, self.request.user
-        company = _firm_named(viewer_company_list(user=user), self.request.GET.get("company"))
+        companies = viewer_company_list(user=user)
+        company = _firm_named(companies, self.request.GET.get("company"))
         match = match_get(user=user, company=company, opportunity=opportunity)
         if match is not None:
             notice_gaps_attach([match])  # notices bearing on this firm's match (issue #13)
             partner_gaps_attach([match])  # the partners to talk to on a partner gap, as the gap plan names them
         context.update(
             company=company,
+            # The links to the listing and to related records keep the firm for a person with several.
+            firm_query=f"company={company.slug}" if company and len(companies) > 1 else "",
             match=match,
             unscored_because=_unscored_because(company, opportunity) if company is not None and match is None else None,
             kept_matches=engine.TOP_K,
