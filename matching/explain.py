@@ -110,6 +110,7 @@ class Explainer:
             (np.where(fixed_gates & engine.GATE_COUNTRY, self._country_code[rows], 0), len(self._countries) + 1),
             (np.where(fixed_gates & engine.GATE_SIZE, f.size[rows], 0), 3),
             (np.where(fixed_gates & engine.GATE_AGE, f.age[rows].astype(np.int64) + 1, 0), 400),
+            (((o.max_age[cols] >= 0) & (f.age[rows] < 0)).astype(np.int64), 2),  # the founded_unknown gap
             (np.where(o.presence[cols] > f.presence[rows], f.presence[rows].astype(np.int64) + 1, 0), 4),
             (np.where(o.min_trl[cols] > f.trl[rows], f.trl[rows].astype(np.int64) + 1, 0), 11),
             (np.where(needs_certs, held[rows], 0), int(held.max(initial=0)) + 1),
@@ -313,6 +314,11 @@ class Explainer:
         if gates & engine.GATE_AGE:
             entry = item("gate_age", kind=o.kind, max_years=o.max_company_age, years=years, cap=cap)
             out.append((("gate_age", j, years), entry))
+        if o.max_company_age is not None and years < 0:
+            # No founding year: the age gate passes (a ranking round measured gating such firms and dropped it), but
+            # the firm is told the limit, so it can have the year added and the rule checked.
+            entry = item("founded_unknown", kind=o.kind, max_years=o.max_company_age)
+            out.append((("founded_unknown", j), entry))
         if gates & engine.GATE_ENTITY:
             out.append((("gate_japanese_entity", o.kind), item("gate_japanese_entity", kind=o.kind, cap=cap)))
         if o.presence in PRESENCE and PRESENCE.index(o.presence) > int(f.presence[i]):

@@ -108,6 +108,15 @@ GAPS: dict[str, Message] = {
         gettext_noop("take part as a partner of a younger firm"),
         plan=gettext_noop("the %(kind)s is for firms founded at most %(max_years)s years ago"),
     ),
+    # The age rule with no founding year on record: the gate passes, so the gap only asks for the year.
+    "founded_unknown": Message(
+        gettext_noop(
+            "the %(kind)s is for firms founded at most %(max_years)s years ago; firm's founding year not stated"
+        ),
+        gettext_noop(
+            "ask Kakehashi's consultants to add the founding year to the profile, so eligibility can be checked"
+        ),
+    ),
     "gate_japanese_entity": Message(
         gettext_noop("in practice the %(kind)s takes Japanese entities; firm has none (score capped at %(cap)s)"),
         gettext_noop("apply through a Japanese partner's entity or set up a Japanese entity"),

@@ -375,14 +375,17 @@ def profile_area_suggestions(request: HttpRequest, company: Company) -> dict[str
     }
 
 
-def viewer_fit_score(request: Any) -> Subquery | None:
-    """The signed-in viewer's first firm's score for each opportunity (OuterRef pk), for the listing's "fit" order;
+def viewer_fit_score(request: Any, firm: Company | None = None) -> Subquery | None:
+    """FIRM's score for each opportunity (OuterRef pk), for the listing's "fit" order: FIRM is one of the signed-in
+    viewer's firms that the page picked (`companies.selectors.viewer_company_pick`), or None for their first firm;
     None without a firm. Registered on programmes.filters in matching/apps.py."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return None
-    companies = viewer_company_list(user=user)
-    if not companies:
-        return None
-    score = Match.objects.filter(company_id=companies[0].pk, opportunity=OuterRef("pk")).values("score")
+    if firm is None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        companies = viewer_company_list(user=user)
+        if not companies:
+            return None
+        firm = companies[0]
+    score = Match.objects.filter(company_id=firm.pk, opportunity=OuterRef("pk")).values("score")
     return Subquery(score[:1])

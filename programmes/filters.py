@@ -67,9 +67,10 @@ WHEN_CHOICES = [
 
 
 # "Best fit for my firm" orders by the viewer's scores, which live above this app. The scoring app provides them
-# (matching/apps.py registers matching.selectors.viewer_fit_score): request -> an expression giving the viewer's
-# firm's score for each opportunity, or None when there is no firm to score for (docs/architecture.md, "Hooks").
-FitScore = Callable[[Any], Any]
+# (matching/apps.py registers matching.selectors.viewer_fit_score): (request, firm) -> an expression giving the
+# score of FIRM (one of the viewer's firms the page picked, or None for their first) for each opportunity, or None when
+# there is no firm to score for (docs/architecture.md, "Hooks").
+FitScore = Callable[[Any, Any], Any]
 _fit_score: list[FitScore] = []
 
 
@@ -213,8 +214,11 @@ class OpportunityFilterSet(FilterSet):
         fields: list[str] = []
         form = OpportunityFilterForm
 
-    def __init__(self, data=None, *args, **kwargs) -> None:
+    def __init__(self, data=None, *args, firm: Any = None, **kwargs) -> None:
+        """FIRM: the viewer's firm "fit" sorts by, which a page picked among theirs (`?company=`); None for the
+        viewer's first firm, as the API has it."""
         super().__init__(country_upper(data, "eligible_country"), *args, **kwargs)
+        self.firm = firm
         if not self._consultant():
             # Not a filter for them at all: no field on the page, and the parameter is ignored, as an unknown one is.
             for name in CONSULTANT_FILTERS:
@@ -304,7 +308,7 @@ class OpportunityFilterSet(FilterSet):
 
     def _ordered(self, queryset: QuerySet, value: str | None) -> QuerySet:
         if value == "fit":
-            score = _fit_score[0](self.request) if _fit_score else None
+            score = _fit_score[0](self.request, self.firm) if _fit_score else None
             if score is not None:
                 return queryset.annotate(fit=score).order_by(F("fit").desc(nulls_last=True), "title", "pk")
         if value == "newest":

@@ -2,6 +2,7 @@
 the reading order of the lists a reader picks from by name."""
 
 import datetime
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -167,17 +168,24 @@ class OpportunityAreaQuerySet(models.QuerySet):
 class NamedQuerySet(models.QuerySet):
     """Reads of the reference lists a reader picks from by name (technology areas, certifications, organisations)."""
 
-    def in_reading_order(self, japanese: bool) -> "NamedQuerySet":
+    def in_reading_order(self, japanese: bool, *, first_by: tuple[Any, ...] = ()) -> "NamedQuerySet":
         """By English name, case ignored; for a Japanese reader by the reading of the Japanese name (あいうえお順:
         `name_sort`, compared code point by code point on every database, as the partner listing does: 宇宙 (うちゅう)
         before 半導体 (はんどうたい)), then the names with no reading (those in Latin letters, say) by the name shown
-        (the Japanese name, else the English one), code point by code point."""
+        (the Japanese name, else the English one), code point by code point. FIRST_BY: keys that order before the
+        names (the home page's counts, most first), so the names only break their ties."""
         if not japanese:
             # Case ignored ("Advanced" before "AI and autonomy", "Counter-hypersonic" before "Counter-UAS"), and
             # compared code point by code point so that SQLite and PostgreSQL agree whatever the server's locale.
-            return self.order_by(code_point_order(Lower("name")), code_point_order("name"), "pk")
+            return self.order_by(*first_by, code_point_order(Lower("name")), code_point_order("name"), "pk")
         unread = Case(When(name_kana="", then=Value(1)), default=Value(0))
         shown = Coalesce(NullIf("name_ja", Value("")), "name")
         return self.order_by(
-            unread, code_point_order("name_sort"), code_point_order("name_kana"), code_point_order(shown), "name", "pk"
+            *first_by,
+            unread,
+            code_point_order("name_sort"),
+            code_point_order("name_kana"),
+            code_point_order(shown),
+            "name",
+            "pk",
         )

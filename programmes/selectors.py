@@ -19,8 +19,10 @@ def opportunity_kind_counts() -> list[tuple[str, str, int]]:
     return [(kind, str(label), counts.get(kind, 0)) for kind, label in Opportunity.Kind.choices]
 
 
-def technology_area_counts() -> QuerySet[TechnologyArea]:
-    """Every technology area with `opportunity_count`, its published opportunities, as a subquery annotation."""
+def technology_area_counts(*, japanese: bool = False) -> QuerySet[TechnologyArea]:
+    """Every technology area with `opportunity_count`, its published opportunities, as a subquery annotation; most
+    first, ties in the reader's order (`NamedQuerySet.in_reading_order`: by the reading of the Japanese name for a
+    JAPANESE reader, 持続性 (じぞくせい) before 統合防空 (とうごうぼうくう))."""
     published_links = (
         OpportunityArea.objects.filter(technology_area=OuterRef("pk"), opportunity__status=Opportunity.Status.PUBLISHED)
         .order_by()
@@ -30,7 +32,7 @@ def technology_area_counts() -> QuerySet[TechnologyArea]:
     )
     return TechnologyArea.objects.annotate(
         opportunity_count=Coalesce(Subquery(published_links, output_field=IntegerField()), 0)
-    ).order_by("-opportunity_count", "name")
+    ).in_reading_order(japanese, first_by=("-opportunity_count",))
 
 
 def upcoming_deadline_list(*, user: Viewer, today: datetime.date, events: bool, limit: int = 6) -> list[Opportunity]:

@@ -14,7 +14,7 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 
 from companies.models import Company
-from companies.selectors import viewer_company_list
+from companies.selectors import viewer_company_list, viewer_company_pick
 from matching import engine
 from matching.selectors import (
     match_get,
@@ -76,11 +76,19 @@ OPPORTUNITY_EXPORT_COLUMNS = [
 SCORE_COLUMN = ("score", gettext_lazy("Score"))
 
 
-def opportunity_filterset(request: HttpRequest) -> OpportunityFilterSet:
+def opportunity_filterset(request: HttpRequest, company: Company | None) -> OpportunityFilterSet:
     """The shared FilterSet bound to the query string with the listing's defaults (`listing_params`: open now unless
-    the reader chose), over the records this viewer may see."""
+    the reader chose), over the records this viewer may see; "fit" sorts by COMPANY's scores."""
     queryset = Opportunity.objects.visible_to(request.user).for_listing()
-    return OpportunityFilterSet(listing_params(request.GET, user=request.user), queryset=queryset, request=request)
+    data = listing_params(request.GET, user=request.user)
+    return OpportunityFilterSet(data, queryset=queryset, request=request, firm=company)
+
+
+def listing_firm(request: HttpRequest) -> tuple[list[Company], Company | None]:
+    """The viewer's firms and the one the listing scores for: `?company=<slug>` among theirs (another firm's slug
+    is a 404, as on every page that acts for a firm), else their first."""
+    companies = viewer_company_list(user=request.user)
+    return companies, viewer_company_pick(companies=companies, slug=request.GET.get("company"))
 
 
 def _open_only(data) -> bool:
@@ -146,14 +154,14 @@ class OpportunityListView(ForgivingPaginationMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        self.companies = viewer_company_list(user=self.request.user)
-        self.filterset = opportunity_filterset(self.request)
+        self.companies, self.company = listing_firm(self.request)
+        self.filterset = opportunity_filterset(self.request, self.company)
         _tune_form(self.filterset.form, can_sort_by_fit=bool(self.companies))
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        company = self.companies[0] if self.companies else None  # the firm "fit" sorts by (the FilterSet's rule)
+        company = self.company  # the firm whose scores the rows show and "fit" sorts by
         page_ids = [opportunity.pk for opportunity in context["opportunities"]]
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -161,6 +169,9 @@ class OpportunityListView(ForgivingPaginationMixin, ListView):
             filterset=self.filterset,
             form=self.filterset.form,
             company=company,
+            companies=self.companies,
+            # Links to a record and "Clear all" name the firm for a person with several, as links from My matches do.
+            firm_query=f"company={company.slug}" if company and len(self.companies) > 1 else "",
             scores=match_scores_for(user=self.request.user, company=company, opportunity_ids=page_ids),
             **workspace_context(user=self.request.user, company=company, opportunity_ids=page_ids),  # workspace (#14)
             active_filters=_active_filters(self.filterset.data, self.filterset.form),
@@ -190,12 +201,12 @@ def _query_with(data: QueryDict, **changes: str) -> str:
 
 @cache_control(private=True)  # holds the firm's scores for its staff (issue 17)
 def opportunity_export(request: HttpRequest) -> HttpResponse:
-    """The filtered listing as CSV (every matching row, not one page), with the firm's score for its staff."""
-    filterset = opportunity_filterset(request)
+    """The filtered listing as CSV (every matching row, not one page), with the score of the listing's firm
+    (`?company=`, else the viewer's first) for its staff."""
+    _companies, company = listing_firm(request)
+    filterset = opportunity_filterset(request, company)
     if not filterset.is_valid():  # a bad filter value must not export every record as if it were applied
         return filter_errors_response(filterset.form)
-    companies = viewer_company_list(user=request.user)
-    company = companies[0] if companies else None
     opportunities = list(filterset.qs)
     scores = match_scores_for(user=request.user, company=company, opportunity_ids=[o.pk for o in opportunities])
     response = csv_download("kakehashi-opportunities.csv")
@@ -259,13 +270,16 @@ class OpportunityDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         opportunity, user = self.object, self.request.user
-        company = _firm_named(viewer_company_list(user=user), self.request.GET.get("company"))
+        companies = viewer_company_list(user=user)
+        company = _firm_named(companies, self.request.GET.get("company"))
         match = match_get(user=user, company=company, opportunity=opportunity)
         if match is not None:
             notice_gaps_attach([match])  # notices bearing on this firm's match (issue #13)
             partner_gaps_attach([match])  # the partners to talk to on a partner gap, as the gap plan names them
         context.update(
             company=company,
+            # The links to the listing and to related records keep the firm for a person with several.
+            firm_query=f"company={company.slug}" if company and len(companies) > 1 else "",
             match=match,
             unscored_because=_unscored_because(company, opportunity) if company is not None and match is None else None,
             kept_matches=engine.TOP_K,

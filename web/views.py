@@ -15,6 +15,7 @@ from matching.selectors import company_feed_match_list
 from notices.models import Notice
 from portal.models import SecretLink
 from portal.secret_links import secret_link_issue, secret_link_resolve
+from portal.text import reading_japanese
 from programmes.models import Opportunity
 from programmes.selectors import (
     dated_opportunity_list,
@@ -36,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "events": upcoming_deadline_list(user=request.user, today=today, events=True),
         "kind_counts": opportunity_kind_counts(),
         "notices": Notice.objects.published().prefetch_related("sources").newest_first()[:5],
-        "area_counts": [area for area in technology_area_counts() if area.opportunity_count],
+        "area_counts": [area for area in technology_area_counts(japanese=reading_japanese()) if area.opportunity_count],
         "today": today,
     }
     return render(request, "portal/home.html", context)

@@ -74,6 +74,13 @@ CASES = {
         "take part as a partner of a younger firm",
         "このハブの対象は設立10年以内の企業。貴社は設立31年（スコア上限30）：設立年数の要件を満たす企業のパートナーとして参加する",
     ),
+    "founded_unknown": (
+        {"kind": "hub", "max_years": 10},
+        "the hub is for firms founded at most 10 years ago; firm's founding year not stated: "
+        "ask Kakehashi's consultants to add the founding year to the profile, so eligibility can be checked",
+        "このハブの対象は設立10年以内の企業。貴社の設立年が未記入："
+        "対象かどうか確かめられるよう、設立年をプロフィールに加えるよう架け橋のコンサルタントに依頼する",
+    ),
     "gate_japanese_entity": (
         {"kind": "hub", "cap": 30},
         "in practice the hub takes Japanese entities; firm has none (score capped at 30): "

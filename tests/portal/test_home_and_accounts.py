@@ -1,7 +1,7 @@
 """The home page (what Kakehashi is, dates ahead, counts, search) and the sign-in, sign-out and password pages."""
 
 from notices.models import Notice
-from tests.factories import CallFactory
+from tests.factories import CallFactory, TechnologyAreaFactory
 from tests.pages import days
 
 
@@ -118,3 +118,28 @@ def test_partners_and_my_introductions_are_in_the_header(anon_client, alice_clie
     japanese = alice_client.get("/ja/partners/").text
     assert '<a href="/ja/partners/" aria-current="page">パートナー</a>' in japanese
     assert '<a href="/ja/my/introductions/">紹介依頼</a>' in japanese
+
+
+def test_on_ja_areas_with_the_same_count_follow_the_reading_of_their_japanese_names(anon_client, db):
+    # Ties by English name put Integrated air and missile defence before Sustainment, and Quantum before Uncrewed
+    # ground vehicles; a Japanese reader looks up 持続性 (じぞくせい) before 統合防空 (とうごうぼうくう), and
+    # 無人地上車両 (むじんちじょう) before 量子技術 (りょうし).
+    named = [
+        ("iamd", "Integrated air and missile defence", "統合防空ミサイル防衛", "とうごうぼうくうみさいるぼうえい"),
+        ("sustainment", "Sustainment", "持続性・強靱性", "じぞくせいきょうじんせい"),
+        ("quantum", "Quantum", "量子技術", "りょうしぎじゅつ"),
+        ("ugv", "Uncrewed ground vehicles", "無人地上車両（UGV）", "むじんちじょうしゃりょう"),
+    ]
+    areas = {
+        slug: TechnologyAreaFactory(slug=slug, name=name, name_ja=name_ja, name_kana=kana)
+        for slug, name, name_ja, kana in named
+    }
+    for slug, records in (("iamd", 2), ("sustainment", 2), ("quantum", 1), ("ugv", 1)):
+        for _ in range(records):
+            CallFactory(closes_on=days(30), areas=[areas[slug]])
+
+    english = [area.slug for area in anon_client.get("/").context["area_counts"]]
+    japanese = [area.slug for area in anon_client.get("/ja/").context["area_counts"]]
+
+    assert english == ["iamd", "sustainment", "quantum", "ugv"]
+    assert japanese == ["sustainment", "iamd", "ugv", "quantum"]

@@ -5,7 +5,15 @@ import re
 
 import pytest
 
-from tests.factories import CallFactory, CompanyFactory, MatchFactory, MembershipFactory
+from programmes.models import Opportunity
+from tests.factories import (
+    CallFactory,
+    CompanyFactory,
+    MatchFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    TechnologyAreaFactory,
+)
 
 
 @pytest.fixture
@@ -45,3 +53,17 @@ def test_a_person_with_one_firm_gets_plain_record_links(alice_client, firm_a):
     MatchFactory(company=firm_a, opportunity=CallFactory(slug="laser-call"), score=41.0)
     matches = alice_client.get("/my/matches/").text
     assert re.search(r'<h3 id="match-\d+"><a href="([^"]+)"', matches).group(1) == "/opportunities/laser-call/"
+
+
+def test_the_record_pages_links_to_the_listing_and_related_records_keep_the_firm(alice_client, two_firms):
+    call = Opportunity.objects.get(slug="laser-call")
+    call.organisations.add(OrganisationFactory(slug="atla", name="ATLA"))
+    call.area_links.create(technology_area=TechnologyAreaFactory(slug="directed-energy"), weight=1.0)
+    call.related.add(CallFactory(slug="laser-call-2"))
+
+    page = alice_client.get("/opportunities/laser-call/", {"company": "zeta-optics"}).text
+
+    assert 'href="/opportunities/?organisation=atla&amp;company=zeta-optics"' in page
+    assert 'href="/opportunities/?technology_area=directed-energy&amp;company=zeta-optics"' in page
+    assert 'href="/opportunities/laser-call-2/?company=zeta-optics"' in page
+    assert 'href="/opportunities/?organisation=atla"' not in page
