@@ -24,6 +24,9 @@ from portal.text import full_stop, labelled, localised, localised_field, punct
 from sources import selectors, services
 from sources.models import SourceChange, SourceFetch, SourceWatch
 
+# Rows the queue draws in each of its lists; past that, a list says "Showing 200 of 312" and links the admin's own
+# list of all of them, which pages through every row.
+QUEUE_SHOWN = 200
 CHECK_NOW_AT_MOST = 20  # "Check now" fetches within the request; the rest wait for the daily check
 # The change page's submit row offers no Save: a change is answered with one of its review buttons.
 NO_SAVE = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
@@ -181,15 +184,22 @@ class SourceChangeAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
         """Open changes, unreachable sources, stale and untranslated records, most urgent first."""
         if not self.has_view_permission(request):
             raise PermissionDenied
+        records = reverse("admin:programmes_opportunity_changelist")
         context = {
             **self.admin_site.each_context(request),
             "title": _("Source queue"),
             "opts": self.model._meta,
-            "changes": selectors.open_change_list()[:200],
-            "watches": selectors.unreachable_watch_list()[:200],
-            "stale": selectors.stale_record_list()[:200],
-            "untranslated": selectors.untranslated_record_list()[:200],
+            "changes": selectors.open_change_list()[:QUEUE_SHOWN],
+            "watches": selectors.unreachable_watch_list()[:QUEUE_SHOWN],
+            "stale": selectors.stale_record_list()[:QUEUE_SHOWN],
+            "untranslated": selectors.untranslated_record_list()[:QUEUE_SHOWN],
             "counts": selectors.queue_counts(),
+            "shown": QUEUE_SHOWN,
+            # Where each list is whole: the admin's lists with the same filter, paged.
+            "all_changes": reverse("admin:sources_sourcechange_changelist") + "?status__exact=open",
+            "all_watches": reverse("admin:sources_sourcewatch_changelist") + "?state__in=unreachable%2Credirected",
+            "all_stale": f"{records}?stale=yes",
+            "all_untranslated": f"{records}?stale=untranslated",
         }
         return TemplateResponse(request, "admin/sources/queue.html", context)
 
