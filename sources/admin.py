@@ -24,10 +24,12 @@ from portal.text import full_stop, labelled, localised, localised_field, punct
 from sources import selectors, services
 from sources.models import SourceChange, SourceFetch, SourceWatch
 
+# Rows the queue draws in each of its lists; past that, a list says "Showing 200 of 312" and links the admin's own
+# list of all of them, which pages through every row.
+QUEUE_SHOWN = 200
 CHECK_NOW_AT_MOST = 20  # "Check now" fetches within the request; the rest wait for the daily check
 # The change page's submit row offers no Save: a change is answered with one of its review buttons.
 NO_SAVE = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
-NOTE_MAX_LENGTH = SourceChange._meta.get_field("review_note").max_length
 NOTHING_REVIEWED = _(
     "Nothing was saved and the change is still open: a note is recorded with a review, so answer the change with "
     "one of the review buttons."
@@ -119,10 +121,10 @@ class SourceChangeAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
             for action, label in services.REVIEW_ACTIONS.items()
             if action in services.review_actions_for(obj)
         )
-        # A text area, not an input: Enter in an input would submit the form with its first button, a review.
+        # A text area, not an input: Enter in an input would submit the form with its first button, a review. No
+        # maxlength: with one a browser cuts a pasted note without a word; the service refuses a long one instead.
         note = format_html(
-            '<textarea name="review_note" maxlength="{}" rows="2" cols="50" placeholder="{}">{}</textarea>',
-            NOTE_MAX_LENGTH,
+            '<textarea name="review_note" rows="2" cols="50" placeholder="{}">{}</textarea>',
             _("note"),
             getattr(obj, "typed_note", ""),
         )
@@ -139,14 +141,19 @@ class SourceChangeAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
     ) -> HttpResponse:
         """The change and its review buttons, and no Save: every field is read-only, so a save would change nothing
         while saying "changed successfully" and dropping the note typed for the review."""
-        context = {**(extra_context or {}), **NO_SAVE}
         if request.method == "POST":  # no review answer (a page drawn with Save buttons, a crafted post)
             self.message_user(request, NOTHING_REVIEWED, messages.WARNING)
-            typed = request.POST.get("review_note", "")[:NOTE_MAX_LENGTH]
-            request = copy.copy(request)
-            request.method = "GET"  # drawn again, with the note as typed; nothing is saved
-            request.typed_note = typed  # type: ignore[attr-defined]  # read by get_object
-        return super().change_view(request, object_id, form_url, context)
+            return self._drawn_again(request, object_id)
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **NO_SAVE})
+
+    def _drawn_again(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The change page again, with the note as it was typed in the posted REQUEST; nothing is saved."""
+        typed = request.POST.get("review_note", "")
+        request = copy.copy(request)
+        request.method = "GET"
+        request.typed_note = typed  # type: ignore[attr-defined]  # read by get_object
+        form_url = reverse("admin:sources_sourcechange_change", args=[object_id])  # not the review URL posted to
+        return super().change_view(request, object_id, form_url, NO_SAVE)
 
     def get_urls(self) -> list:
         review = path(
@@ -164,29 +171,35 @@ class SourceChangeAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
             raise PermissionDenied
         try:
             services.source_change_review(
-                change=change,
-                action=action,
-                by=request.user,
-                note=request.POST.get("review_note", "")[:NOTE_MAX_LENGTH],
+                change=change, action=action, by=request.user, note=request.POST.get("review_note", "")
             )
             self.message_user(request, full_stop(labelled(_("Reviewed"), gettext(services.REVIEW_ACTIONS[action]))))
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)  # the page shows the status already
+            if "review_note" in error.message_dict:  # a note too long: shown again as typed, to be shortened
+                return self._drawn_again(request, str(pk))
         return HttpResponseRedirect(reverse("admin:sources_sourcechange_change", args=[pk]))
 
     def queue_view(self, request: HttpRequest) -> HttpResponse:
         """Open changes, unreachable sources, stale and untranslated records, most urgent first."""
         if not self.has_view_permission(request):
             raise PermissionDenied
+        records = reverse("admin:programmes_opportunity_changelist")
         context = {
             **self.admin_site.each_context(request),
             "title": _("Source queue"),
             "opts": self.model._meta,
-            "changes": selectors.open_change_list()[:200],
-            "watches": selectors.unreachable_watch_list()[:200],
-            "stale": selectors.stale_record_list()[:200],
-            "untranslated": selectors.untranslated_record_list()[:200],
+            "changes": selectors.open_change_list()[:QUEUE_SHOWN],
+            "watches": selectors.unreachable_watch_list()[:QUEUE_SHOWN],
+            "stale": selectors.stale_record_list()[:QUEUE_SHOWN],
+            "untranslated": selectors.untranslated_record_list()[:QUEUE_SHOWN],
             "counts": selectors.queue_counts(),
+            "shown": QUEUE_SHOWN,
+            # Where each list is whole: the admin's lists with the same filter, paged.
+            "all_changes": reverse("admin:sources_sourcechange_changelist") + "?status__exact=open",
+            "all_watches": reverse("admin:sources_sourcewatch_changelist") + "?state__in=unreachable%2Credirected",
+            "all_stale": f"{records}?stale=yes",
+            "all_untranslated": f"{records}?stale=untranslated",
         }
         return TemplateResponse(request, "admin/sources/queue.html", context)
 

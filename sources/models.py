@@ -110,6 +110,11 @@ class SourceFetch(models.Model):
         return self.watch.get_absolute_url()
 
 
+# The most a consultant's review note holds, in characters. The change keeps it whole; the record's history row,
+# whose reason holds 100, may end it with "…".
+REVIEW_NOTE_MAX = 500
+
+
 class SourceChangeQuerySet(models.QuerySet):
     """Reads of source changes for the admin queue and the consultants' API."""
 
@@ -151,7 +156,8 @@ class SourceChange(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    review_note = models.CharField(_("review note"), max_length=500, blank=True)
+    # The note typed with the review, whole: a longer one is refused (sources.services.review_note_check), never cut.
+    review_note = models.CharField(_("review note"), max_length=REVIEW_NOTE_MAX, blank=True)
     # The record's history row: the edit for "updated the record", else the row the review wrote.
     record_history_id = models.PositiveIntegerField(_("record history ID"), null=True, blank=True)
 

@@ -19,7 +19,7 @@ from portal.text import labelled
 from programmes import changes
 from programmes.models import Opportunity, Source
 from programmes.services import opportunity_verify
-from sources.models import SourceChange, SourceFetch, SourceWatch
+from sources.models import REVIEW_NOTE_MAX, SourceChange, SourceFetch, SourceWatch
 from sources.text import page_text, text_hash
 
 Outcome = SourceFetch.Outcome
@@ -213,11 +213,22 @@ REVIEW_REASONS: dict[str, str] = {
 }
 
 
+def review_note_check(note: str) -> str:
+    """NOTE as a review keeps it (stripped), or a ValidationError naming `review_note` when it is longer than
+    REVIEW_NOTE_MAX: the change page and every other caller of source_change_review get the same refusal."""
+    note = (note or "").strip()
+    if len(note) > REVIEW_NOTE_MAX:
+        said = gettext("The note may hold at most %(limit)s characters; this one has %(length)s.")
+        raise ValidationError({"review_note": said % {"limit": f"{REVIEW_NOTE_MAX:,}", "length": f"{len(note):,}"}})
+    return note
+
+
 @transaction.atomic
 def source_change_review(*, change: SourceChange, action: str, by: User | None, note: str = "") -> SourceChange:
     """Close CHANGE with ACTION (updated / no_change / ignored) and write the review into the record's history."""
     if action not in REVIEW_ACTIONS:
         raise ValidationError({"action": f"Unknown review action {action!r}; use one of {', '.join(REVIEW_ACTIONS)}."})
+    note = review_note_check(note)
     change = SourceChange.objects.select_for_update().select_related("watch__source__opportunity").get(pk=change.pk)
     if change.status != SourceChange.Status.OPEN:
         said = gettext("This change was already reviewed (%(status)s).") % {"status": change.get_status_display()}
@@ -230,7 +241,6 @@ def source_change_review(*, change: SourceChange, action: str, by: User | None, 
         )
         raise ValidationError({"action": said})
     opportunity = change.watch.source.opportunity
-    note = note.strip()
     detail = "; ".join(part for part in (f"#{change.pk}", note, change.watch.source.url) if part)
     reason = reason_with_detail(REVIEW_REASONS[action], detail)
     # "Updated the record" links the consultant's edit: the newest history row before this review's own.
@@ -242,7 +252,7 @@ def source_change_review(*, change: SourceChange, action: str, by: User | None, 
         opportunity_verify(opportunity=opportunity, by=by, reason=reason)
     review_id = opportunity.history.values_list("history_id", flat=True).first()
     change.status, change.reviewed_by, change.reviewed_at = action, by, timezone.now()
-    change.review_note = note[:500]
+    change.review_note = note
     change.record_history_id = edit_id if action == SourceChange.Status.UPDATED else review_id
     change.save()
     if opportunity.status == Opportunity.Status.PUBLISHED:

@@ -421,6 +421,28 @@ def test_the_queues_history_names_each_move_in_the_consultants_language_with_the
     assert alice_client.get(url).json()["reason"] == long_reason.strip()  # the firm still reads it whole
 
 
+def test_the_admin_history_keeps_a_long_reason_whole_in_the_rows_changes_or_the_version_it_links(
+    alice_client, consultant_client, partners
+):
+    """The row's reason column holds 100 characters and ends a longer one with "…"; nothing is lost there: the
+    row's changes show the reason whole up to 1,000 characters, and past that the row's version page does."""
+    pk = ask(alice_client).json()["id"]
+    url = f"/api/v1/introductions/{pk}/"
+    words = " ".join(f"word{n:04d}" for n in range(180))  # 1,619 characters, each word told apart
+    declined = consultant_client.patch(url, {"status": "declined", "reason": words[:539]}, "application/json")
+    edited = consultant_client.patch(url, {"reason": words}, "application/json")
+
+    history = consultant_client.get(f"/admin/partners/introduction/{pk}/history/").text
+    latest = f"/admin/partners/introduction/{pk}/history/{Introduction.history.filter(id=pk).latest().history_id}/"
+    version = consultant_client.get(latest).text
+
+    assert declined.status_code == edited.status_code == 200
+    assert "Moved to declined: word0000" in history and "word0008…" in history  # the column, cut and saying so
+    assert words[:539] in history  # the decline's reason, whole in the row's changes
+    assert words not in history and re.search(r"\[\d+ chars\]", history)  # past 1,000, a mark says what is left out
+    assert f'href="{latest}"' in history and words in version
+
+
 def test_the_japanese_admin_says_a_request_was_changed_in_japanese_quotes(alice_client, consultant_client, partners):
     pk = ask(alice_client).json()["id"]
 

@@ -219,3 +219,60 @@ def test_the_english_change_page_dates_the_review_day_month_year(changed, consul
     assert f"No change needed (consultant, {when.day} {when:%B %Y}, {when.hour}:{when:%M})" in page  # 0:06, 19:16
     assert "last verified: " + f"{timezone.localdate().day} {timezone.localdate():%B %Y}" in page
     assert "note: checked" in page
+
+
+def test_a_review_note_over_500_characters_is_refused_on_its_field_and_nothing_is_reviewed(changed, consultant):
+    record = changed.watch.source.opportunity
+    rows = record.history.count()
+
+    with pytest.raises(ValidationError) as refused:
+        source_change_review(change=changed, action="no_change", by=consultant, note="x" * 501)
+
+    assert refused.value.message_dict == {
+        "review_note": ["The note may hold at most 500 characters; this one has 501."]
+    }
+    changed.refresh_from_db()
+    record.refresh_from_db()
+    assert (changed.status, changed.review_note, changed.reviewed_by) == ("open", "", None)
+    assert record.history.count() == rows and record.last_verified_on == datetime.date(2026, 1, 1)
+
+
+def test_a_review_note_of_500_characters_is_kept_whole(changed, consultant):
+    source_change_review(change=changed, action="no_change", by=consultant, note="y" * 500)
+    changed.refresh_from_db()
+    assert changed.review_note == "y" * 500
+
+
+def test_the_change_page_refuses_a_long_note_naming_it_and_shows_the_page_again_with_the_note_as_typed(
+    changed, consultant_client
+):
+    typed = "Organiser confirmed <13 Feb>. " * 20  # 600 characters
+
+    posted = consultant_client.post(
+        f"/admin/sources/sourcechange/{changed.pk}/review/no_change/", {"review_note": typed}
+    )
+
+    assert posted.status_code == 200
+    said = [str(message) for message in get_messages(posted.wsgi_request)]
+    assert said == ["The note may hold at most 500 characters; this one has 599."]
+    body = posted.content.decode()
+    assert "Organiser confirmed &lt;13 Feb&gt;. " * 20 + "</textarea>" in body  # all of it, as typed
+    assert 'name="review"' in body  # the answers are offered again
+    changed.refresh_from_db()
+    assert (changed.status, changed.review_note) == ("open", "")
+    assert changed.watch.source.opportunity.last_verified_on == datetime.date(2026, 1, 1)
+
+
+def test_the_note_box_sets_no_maxlength_with_which_a_browser_cuts_a_pasted_note_silently(changed, consultant_client):
+    page = consultant_client.get(f"/admin/sources/sourcechange/{changed.pk}/change/").content.decode()
+    box = page[page.index('<textarea name="review_note"') :]
+    assert "maxlength" not in box[: box.index(">")]
+
+
+def test_the_japanese_change_page_refuses_a_long_note_in_japanese(changed, consultant_client):
+    posted = consultant_client.post(
+        f"/ja/admin/sources/sourcechange/{changed.pk}/review/updated/", {"review_note": "確" * 501}
+    )
+    said = [str(message) for message in get_messages(posted.wsgi_request)]
+    assert said == ["メモは500文字までです（入力は501文字）。"]
+    assert "確" * 501 + "</textarea>" in posted.content.decode()
