@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from companies.models import Membership
+from matching.moves import PARTS
 from portal.changes import changes_after, cursor_encode
 from portal.models import ChangeEvent, ChangeEventQuerySet
 
@@ -52,8 +53,10 @@ def change_feed_page(*, user: User | AnonymousUser, since: str, limit: int = LIM
 
 
 def change_item(event: ChangeEvent) -> dict[str, Any]:
-    """EVENT as the feed shows it: its cursor, type, the object it is about, the changed fields and the rest."""
+    """EVENT as the feed shows it: its cursor, type, the object it is about, the changed fields and the rest (less a
+    match event's stored parts, which matching.moves keeps to measure the next move from)."""
     data = dict(event.data)
+    data.pop(PARTS, None)
     subject = {"type": event.subject_type, "id": event.subject_id}
     subject |= {key: data[key] for key in ("slug", "title", "title_ja", "url") if key in data}
     if "company" in data:

@@ -4,8 +4,11 @@ Issue 15. `match.created`: a firm's score for a record reaches the firm's alert 
 pair that was at or above it before, dropped and came back, is not new again: it may be `match.moved`).
 `match.moved`: the score moved by MOVE_POINTS or more from the one the firm was last told (its last created or
 moved event's score; the stored score for a pair never announced), and the told or the new score is at or above the
-threshold; the event's `old_score` is that told score. Its "what moved" items are the component deltas since the
-previous stored row and the record change that caused them, if the record changed since the firm was told.
+threshold; the event's `old_score` is that told score. Its "what moved" items are the component deltas from the row
+the firm was told, so they add up to old -> new (less components that moved under a point), and the record change
+that caused them, if the record changed since the firm was told. Both events keep the told row's `parts`
+(matching.parts' stored form) in their data for that, a key for this module only (the change feed and webhooks
+leave it out); an event written before 5 December 2026 has none (`_stored_reference`).
 matching.store calls `match_events_write` with the scores stored before the chunk's write, while the old rows are
 still there, so the events commit or roll back with the rows.
 """
@@ -16,7 +19,7 @@ import datetime
 import io
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.conf import settings
@@ -36,10 +39,21 @@ from programmes.models import Opportunity
 
 CREATED, MOVED = "match.created", "match.moved"
 RECORD_CHANGED = "opportunity.changed"
+PARTS = "parts"  # the told row's parts in a match event's data: read here, not shown to readers
 MOVE_POINTS = 10.0  # issue 15: "a match whose score moved by 10 points or more"
 COMPONENT_POINTS = 1.0  # smaller component deltas are rounding, not news
 
 Pair = tuple[int, int]
+
+
+class Told(NamedTuple):
+    """What each moved row (by index) is measured from: the score the firm was told, when and with which parts (absent
+    for a pair never told and for events older than `parts`), and the stored scores the chunk replaces."""
+
+    score: np.ndarray
+    at: Mapping[int, datetime.datetime]
+    parts: Mapping[int, Any]
+    previous: Mapping[Pair, float]
 
 
 def match_events_write(*, previous: Mapping[Pair, float], records: Sequence[StoredMatch]) -> int:
@@ -64,17 +78,20 @@ def match_events_write(*, previous: Mapping[Pair, float], records: Sequence[Stor
     told = _told([(records[i].company_id, records[i].opportunity_id) for i in asked.tolist()])
     told_score = old.copy()  # a pair never told keeps its stored score (stored before events existed, or below)
     told_at: dict[int, datetime.datetime] = {}
+    told_parts: dict[int, Any] = {}
     for i in asked.tolist():
         last = told.get((records[i].company_id, records[i].opportunity_id))
         if last is not None:
-            told_score[i], told_at[i] = last
+            told_score[i], told_at[i], parts = last
+            if parts is not None:
+                told_parts[i] = parts
     created = [i for i in np.nonzero(crossing)[0].tolist() if i not in told_at]
     moved = move_is_news(told_score, new, threshold)  # False where there is no score to compare with (NaN)
     moved[created] = False
     moved_rows = np.nonzero(moved)[0].tolist()
     if not created and not moved_rows:
         return 0
-    return _write(records, created, moved_rows, told_score, told_at, firms)
+    return _write(records, created, moved_rows, Told(told_score, told_at, told_parts, previous), firms)
 
 
 def move_is_news(old: Any, new: Any, threshold: Any) -> Any:
@@ -88,9 +105,10 @@ def _firms(ids: list[int]) -> list[tuple[int, str, int]]:
     return list(Company.objects.filter(pk__in=ids).values_list("pk", "slug", "alert_threshold"))
 
 
-def _told(pairs: list[Pair]) -> dict[Pair, tuple[float, datetime.datetime]]:
-    """The score and time of each of PAIRS' last `match.created` or `match.moved` event: what the firm was last told
-    (one query; a pair never announced is absent)."""
+def _told(pairs: list[Pair]) -> dict[Pair, tuple[float, datetime.datetime, Any]]:
+    """The score, time and parts (None in an event older than them; JSON text on PostgreSQL) of each of PAIRS' last
+    `match.created` or `match.moved` event: what the firm was last told (one query; a pair never announced is
+    absent)."""
     # A firm never told of any match (every firm at a first scoring) has nothing to look up: asking per firm first
     # spares a first full rescore about a million empty lookups.
     told_firms = _announced_firms({c for c, _ in pairs})
@@ -102,24 +120,26 @@ def _told(pairs: list[Pair]) -> dict[Pair, tuple[float, datetime.datetime]]:
         # announcement: the cost follows the pairs asked, not how many events their firms gathered over the years.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT p.c, p.o, e.score, e.at FROM unnest(%s::bigint[], %s::bigint[]) AS p(c, o) "
-                "CROSS JOIN LATERAL (SELECT coalesce(data->'new_score', data->'score') AS score, created_at AS at "
+                "SELECT p.c, p.o, e.score, e.at, e.parts FROM unnest(%s::bigint[], %s::bigint[]) AS p(c, o) "
+                "CROSS JOIN LATERAL (SELECT coalesce(data->'new_score', data->'score') AS score, created_at AS at, "
+                f"(data->'{PARTS}')::text AS parts "
                 f"FROM {ChangeEvent._meta.db_table} WHERE company_id = p.c AND subject_id = p.o "
                 "AND kind IN (%s, %s) ORDER BY id DESC LIMIT 1) AS e",
                 [[c for c, _ in pairs], [o for _, o in pairs], CREATED, MOVED],
             )
-            return {(c, o): (float(score), at) for c, o, score, at in cursor.fetchall()}
+            # The parts stay text: only the few pairs that moved parse theirs (_write).
+            return {(c, o): (float(score), at, parts) for c, o, score, at, parts in cursor.fetchall()}
     announced = ChangeEvent.objects.filter(
         kind__in=(CREATED, MOVED), company_id__in={c for c, _ in pairs}, subject_id__in={o for _, o in pairs}
     )
     last = announced.order_by().values("company_id", "subject_id").annotate(last=Max("id")).values("last")
     rows = ChangeEvent.objects.filter(id__in=Subquery(last)).values_list(
-        "company_id", "subject_id", "data__score", "data__new_score", "created_at"
+        "company_id", "subject_id", "data__score", "data__new_score", "created_at", f"data__{PARTS}"
     )
     wanted = set(pairs)
     return {
-        (c, o): (float(new_score if new_score is not None else score), at)
-        for c, o, score, new_score, at in rows
+        (c, o): (float(new_score if new_score is not None else score), at, parts)
+        for c, o, score, new_score, at, parts in rows
         if (c, o) in wanted
     }
 
@@ -128,39 +148,64 @@ def _write(
     records: Sequence[StoredMatch],
     created: list[int],
     moved: list[int],
-    old: np.ndarray,
-    told_at: Mapping[int, datetime.datetime],
+    told: Told,
     firms: Mapping[int, tuple[str, int]],
 ) -> int:
     now = timezone.now()
     pairs = [(records[i].company_id, records[i].opportunity_id) for i in moved]
-    before = _stored(pairs)
+    # {} for an event without parts, or with parts of another engine's form.
+    told_components = {i: components_of(_parsed(told.parts.get(i))) for i in moved}
+    # The stored rows are read only for the moves whose told event has no parts (a pair never told, an older event).
+    before = _stored([pair for i, pair in zip(moved, pairs, strict=True) if not told_components[i]])
     # The record's changes since the firm was told (else since the old score was stored).
-    since = {pair: told_at.get(i) or before.get(pair, ({}, None))[1] for i, pair in zip(moved, pairs, strict=True)}
+    since = {pair: told.at.get(i) or before.get(pair, ({}, None))[1] for i, pair in zip(moved, pairs, strict=True)}
     record_changes = _record_changes(pairs, since)
     opportunities = _opportunity_data({records[i].opportunity_id for i in created + moved})
     events: list[tuple[str, StoredMatch, str]] = []
     # A first full rescore announces hundreds of thousands of matches: their data is written as JSON text around
-    # the stored reasons, which are JSON text already, rather than parsed and dumped again.
+    # the stored parts and reasons, which are JSON text already, rather than parsed and dumped again.
     heads = {pk: json.dumps(data, ensure_ascii=False)[:-1] for pk, data in opportunities.items()}
     names = {pk: json.dumps(slug, ensure_ascii=False) for pk, (slug, _threshold) in firms.items()}
     for i in created:
         r = records[i]
         text = f'{heads[r.opportunity_id]}, "company": {names[r.company_id]}, "score": {round(r.score, 2)}, '
-        events.append((CREATED, r, f'{text}"items": {r.reasons}}}'))
+        events.append((CREATED, r, f'{text}"{PARTS}": {r.parts}, "items": {r.reasons}}}'))
     for i, pair in zip(moved, pairs, strict=True):
         r = records[i]
-        old_components, _at = before.get(pair, ({}, None))
-        items = component_deltas(old_components, components_of(json.loads(r.parts)))
+        parts = json.loads(r.parts)
+        reference = told_components[i] or _stored_reference(
+            float(told.score[i]), told.previous.get(pair), before.get(pair)
+        )
+        items = [] if reference is None else component_deltas(reference, components_of(parts))
         items += record_change_items(record_changes.get(pair))
         data = opportunities[r.opportunity_id] | {
             "company": firms[r.company_id][0],
-            "old_score": round(float(old[i]), 2),
+            "old_score": round(float(told.score[i]), 2),
             "new_score": round(r.score, 2),
             "moved": items,
+            PARTS: parts,
         }
         events.append((MOVED, r, json.dumps(data, ensure_ascii=False)))
     return _insert(events, now)
+
+
+def _parsed(parts: Any) -> Any:
+    """Told parts as read: JSON text from PostgreSQL, already parsed elsewhere."""
+    return json.loads(parts) if isinstance(parts, str) else parts
+
+
+def _stored_reference(
+    told_score: float, stored_score: float | None, stored: tuple[dict[str, Any], datetime.datetime] | None
+) -> dict[str, Any] | None:
+    """The components to measure a move from when the told event keeps none: the stored row's, if it has the told
+    score (a pair never told is compared with its stored score, so always), else None.
+
+    Match events keep the told row's parts since 5 December 2026. For an older event whose pair has moved since, the
+    told components are unknown, and deltas from another row would not add up to the move the firm reads: the event
+    then says only the record's changes."""
+    if stored is None or stored_score is None or abs(stored_score - told_score) >= 0.005:
+        return None
+    return stored[0]
 
 
 def _announced_firms(ids: set[int]) -> set[int]:

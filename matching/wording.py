@@ -33,6 +33,7 @@ FIELD_WORDS = {
     "expected_from": gettext_lazy("expected window"),
     "expected_until": gettext_lazy("expected window"),
     "venue": gettext_lazy("venue"),
+    "venue_ja": gettext_lazy("Japanese venue"),
     "eligible_countries": gettext_lazy("eligible countries"),
     "eligible_sizes": gettext_lazy("eligible firm sizes"),
     "min_trl": gettext_lazy("minimum TRL"),

@@ -22,7 +22,7 @@ SUBJECT = "opportunity"
 
 # What a firm is told about when a published record changes: dates, venue, eligibility, status and what the
 # matcher reads of its technology. Wording (title, summary) and curation bookkeeping are not alerts.
-TRACKED_FIELDS = (
+ENGLISH_TRACKED = (
     "kind",
     "status",
     "opens_on",
@@ -43,6 +43,13 @@ TRACKED_FIELDS = (
     "area_weights",
     "required_certifications",
 )
+# A field's Japanese twin (`<field>_ja`, what /ja/ pages show in its place) counts exactly when the field does: a
+# Japanese reader who reads venue_ja is told when it changes, as an English reader is of venue; title_ja and
+# summary_ja stay wording, as title and summary are. Derived, so a new tracked field's twin is tracked too.
+JAPANESE_TWINS = tuple(
+    f"{name}_ja" for name in ENGLISH_TRACKED if any(f.name == f"{name}_ja" for f in Opportunity._meta.concrete_fields)
+)
+TRACKED_FIELDS = ENGLISH_TRACKED + JAPANESE_TWINS
 LINKS = ("technology_areas", "area_weights", "required_certifications")  # read from the record's links, not columns
 COLUMNS = tuple(name for name in TRACKED_FIELDS if name not in LINKS)
 

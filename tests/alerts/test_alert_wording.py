@@ -30,6 +30,7 @@ SAMPLES = {
     "expected_from": ("2026-10-01", None),
     "expected_until": ("2026-12-31", None),
     "venue": ("", "Makuhari Messe"),
+    "venue_ja": ("", "幕張メッセ"),
     "eligible_countries": (["AU"], ["AU", "JP"]),
     "eligible_sizes": ([], ["sme"]),
     "min_trl": (7, None),

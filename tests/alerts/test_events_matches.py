@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import override
 
+from alerts.feed import change_item
 from matching import runs, store
 from matching.messages import render
 from matching.parts import parts_of
@@ -79,6 +80,7 @@ def test_a_firms_first_scoring_announces_the_matches_at_or_above_its_threshold_o
         "url": "/opportunities/uuv-call/",
         "company": "ocius",
         "score": 71.5,
+        "parts": [[0.5, 71.5], [0.5, 0.0], [0.5, 0.0], [0.5, 0.0], [0.5, 0.0]],  # what the next move is measured from
         "items": [
             {"code": "ticked", "params": {"area": "uuv"}},
             {"code": "open_until", "params": {"date": "2027-03-01"}},
@@ -152,6 +154,68 @@ def test_small_steps_that_add_up_to_a_move_are_told_from_the_last_score_said(pai
         ("match.created", None, None),
         ("match.moved", 65.0, 78.0),
     ]
+
+
+def test_what_moved_is_measured_from_the_row_the_firm_was_told_and_adds_up_to_the_move(pair):
+    firm, record = pair
+    replace(firm, row(firm, record, 62.0))  # told: capability 62, readiness 0
+    replace(firm, row(firm, record, 66.0, readiness=4.0))  # 4 points: not news
+    replace(firm, row(firm, record, 70.0, readiness=8.0))  # 8 points from the 62 told: not news
+    replace(firm, row(firm, record, 75.0, readiness=8.0))  # 13 points from the 62 told, 5 from the stored 70
+    (moved,) = events("match.moved")
+    assert (moved.data["old_score"], moved.data["new_score"]) == (62.0, 75.0)
+    assert moved.data["moved"] == [
+        {"code": "moved_component", "params": {"component": "readiness", "old": 0.0, "new": 8.0}},
+        {"code": "moved_component", "params": {"component": "capability", "old": 62.0, "new": 67.0}},
+    ]
+    steps = sum(item["params"]["new"] - item["params"]["old"] for item in moved.data["moved"])
+    assert steps == moved.data["new_score"] - moved.data["old_score"]
+    replace(firm, row(firm, record, 60.0, readiness=2.0))  # the next move is measured from the 75 told just now
+    assert events("match.moved")[-1].data["moved"] == [
+        {"code": "moved_component", "params": {"component": "capability", "old": 67.0, "new": 58.0}},
+        {"code": "moved_component", "params": {"component": "readiness", "old": 8.0, "new": 2.0}},
+    ]
+
+
+def test_the_change_feed_and_webhooks_leave_the_told_parts_out(pair):
+    firm, record = pair
+    replace(firm, row(firm, record, 62.0))
+    replace(firm, row(firm, record, 75.0))
+    assert [sorted(change_item(event)["data"]) for event in events()] == [
+        ["company", "items", "score", "slug", "title", "title_ja", "url"],
+        ["company", "moved", "new_score", "old_score", "slug", "title", "title_ja", "url"],
+    ]
+
+
+def told_without_parts(firm, record, score: float) -> None:
+    """A `match.created` as written before events kept the told row's parts."""
+    change_record(
+        kind="match.created", subject_type="opportunity", subject_id=record.pk, company_id=firm.pk,
+        data={"slug": record.slug, "company": firm.slug, "score": score, "items": []},
+    )  # fmt: skip
+
+
+def test_a_move_from_an_older_event_is_measured_from_the_stored_row_when_it_has_the_told_score(pair):
+    firm, record = pair
+    with transaction.atomic():
+        store.insert([row(firm, record, 62.0)])
+    told_without_parts(firm, record, 62.0)
+    replace(firm, row(firm, record, 75.0, readiness=8.0))
+    (moved,) = events("match.moved")
+    assert [item["params"] for item in moved.data["moved"]] == [
+        {"component": "readiness", "old": 0.0, "new": 8.0},
+        {"component": "capability", "old": 62.0, "new": 67.0},
+    ]
+
+
+def test_a_move_from_an_older_event_after_unreported_steps_names_no_components_that_would_not_add_up(pair):
+    firm, record = pair
+    with transaction.atomic():
+        store.insert([row(firm, record, 70.0, readiness=8.0)])
+    told_without_parts(firm, record, 62.0)  # told 62; the row stored since is unknown to the firm
+    replace(firm, row(firm, record, 75.0, readiness=8.0))
+    (moved,) = events("match.moved")
+    assert (moved.data["old_score"], moved.data["new_score"], moved.data["moved"]) == (62.0, 75.0, [])
 
 
 def test_each_firm_has_its_own_threshold(pair):

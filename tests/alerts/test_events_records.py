@@ -4,10 +4,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from alerts.emails import item_lines
+from alerts.readers import event_item
 from notices.services import notices_load
 from portal.models import ChangeEvent
+from programmes.changes import TRACKED_FIELDS
 from programmes.models import Opportunity
 from programmes.services import (
     opportunity_archive,
@@ -78,6 +81,42 @@ def test_wording_edits_and_verification_are_not_news(consultant):
     opportunity_update(opportunity=record, data={"summary": "New words."}, by=consultant, reason="")
     opportunity_verify(opportunity=record, by=consultant)
     assert events() == []
+
+
+def test_a_japanese_venue_change_alone_is_news_as_an_english_one_is(consultant):
+    expo = EventFactory(slug="expo-2027", venue="Makuhari Messe, Chiba", venue_ja="")
+    opportunity_update(
+        opportunity=expo, data={"venue_ja": "幕張メッセ（千葉）"}, by=consultant, reason="Japanese venue added"
+    )
+    (event,) = events()
+    assert (event.kind, event.subject_id, event.actor) == ("opportunity.changed", expo.pk, consultant)
+    assert event.changes == {"venue_ja": {"old": "", "new": "幕張メッセ（千葉）"}}
+    with translation.override("ja"):  # what a follower's digest and Atom feed say
+        assert item_lines(event_item(event)) == ["会場（日本語）：— → 幕張メッセ（千葉）"]
+    with translation.override("en"):
+        assert item_lines(event_item(event)) == ["Japanese venue: — → 幕張メッセ（千葉）"]
+
+
+def test_japanese_wording_is_no_more_news_than_the_english_it_translates(consultant):
+    expo = EventFactory(title_ja="旧名", summary_ja="旧い要約。", expected_basis="", expected_basis_ja="")
+    opportunity_update(
+        opportunity=expo,
+        data={"title_ja": "新名", "summary_ja": "新しい要約。", "expected_basis_ja": "2023年と2025年の回から"},
+        by=consultant,
+        reason="Japanese wording",
+    )
+    assert events() == []
+
+
+def test_each_japanese_field_counts_as_a_change_exactly_when_its_english_twin_does():
+    twins = [field.name for field in Opportunity._meta.concrete_fields if field.name.endswith("_ja")]
+    assert {name: name in TRACKED_FIELDS for name in twins} == {
+        "title_ja": False,  # wording, as the title
+        "summary_ja": False,
+        "venue_ja": True,  # where to go, as the venue
+        "expected_basis_ja": False,  # wording: the expected window itself is tracked
+    }
+    assert all((name in TRACKED_FIELDS) == (name.removesuffix("_ja") in TRACKED_FIELDS) for name in twins)
 
 
 def test_a_draft_record_changes_silently_and_says_so_once_published(consultant):
