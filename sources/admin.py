@@ -167,7 +167,7 @@ class SourceChangeAdmin(ConsultantOnlyMixin, admin.ModelAdmin):
                 change=change,
                 action=action,
                 by=request.user,
-                note=request.POST.get("review_note", "")[:NOTE_MAX_LENGTH],
+                note=request.POST.get("review_note", ""),
             )
             self.message_user(request, full_stop(labelled(_("Reviewed"), gettext(services.REVIEW_ACTIONS[action]))))
         except ValidationError as error:

@@ -230,7 +230,16 @@ def source_change_review(*, change: SourceChange, action: str, by: User | None, 
         )
         raise ValidationError({"action": said})
     opportunity = change.watch.source.opportunity
-    note = note.strip()
+    # Line breaks as the note box counts them (one character each; browsers send CRLF), so a note that fits the box
+    # fits the change; a longer one is refused, never stored cut.
+    note = note.replace("\r\n", "\n").strip()
+    most = SourceChange._meta.get_field("review_note").max_length or 0
+    if len(note) > most:
+        said = gettext("The note may hold at most %(most)d characters; this one has %(n)d.") % {
+            "most": most,
+            "n": len(note),
+        }
+        raise ValidationError({"review_note": said})
     detail = "; ".join(part for part in (f"#{change.pk}", note, change.watch.source.url) if part)
     reason = reason_with_detail(REVIEW_REASONS[action], detail)
     # "Updated the record" links the consultant's edit: the newest history row before this review's own.
@@ -242,7 +251,7 @@ def source_change_review(*, change: SourceChange, action: str, by: User | None, 
         opportunity_verify(opportunity=opportunity, by=by, reason=reason)
     review_id = opportunity.history.values_list("history_id", flat=True).first()
     change.status, change.reviewed_by, change.reviewed_at = action, by, timezone.now()
-    change.review_note = note[:500]
+    change.review_note = note
     change.record_history_id = edit_id if action == SourceChange.Status.UPDATED else review_id
     change.save()
     if opportunity.status == Opportunity.Status.PUBLISHED:
