@@ -147,8 +147,11 @@ def introduction_requested_emails(introduction: Introduction) -> int:
 
 
 def introduction_moved_emails(introduction: Introduction) -> int:
-    """One email to the user who asked about the request's new status; how many rows were added (0 or 1)."""
+    """One email to the user who asked about the request's new status; how many rows were added (0 or 1). None once
+    the asker has left the firm: the request is the firm's, and its page would answer them 404."""
     user = introduction.requested_by
     if user is None or not user.is_active or not user.email:
+        return 0
+    if not Introduction.objects.visible_to(user).filter(pk=introduction.pk).exists():
         return 0
     return int(_put(introduction, user, status_email(introduction, language_of(user))))

@@ -104,16 +104,17 @@ def localised_column(model: type[Model], field: str, *, itself: bool = False) ->
     return column
 
 
-def localised_link(model: type[Model], field: str) -> Callable[[Any, Any], str | None]:
+def localised_link(model: type[Model], field: str) -> Callable[[Any, Any], str]:
     """A change page's read-only FIELD of MODEL, a link to a record, as Django shows a read-only foreign key (a link
     to the record's admin page) but naming the record in the reader's language (portal.text.localised): Django's own
     names it by its `__str__`, which for a partner is its English name. List it as `<field>_link`."""
 
     @admin.display(description=model._meta.get_field(field).verbose_name)
-    def link(model_admin: Any, obj: Any) -> str | None:
+    def link(model_admin: Any, obj: Any) -> str:
         record = getattr(obj, field)
         if record is None:
-            return None  # the admin's usual "-"
+            # The admin's usual "-": a read-only field shows None as "None" (only list columns put the dash in).
+            return model_admin.get_empty_value_display()
         info = (record._meta.app_label, record._meta.model_name)
         try:
             url = reverse(

@@ -216,7 +216,9 @@ REVIEW_REASONS: dict[str, str] = {
 def review_note_check(note: str) -> str:
     """NOTE as a review keeps it (stripped), or a ValidationError naming `review_note` when it is longer than
     REVIEW_NOTE_MAX: the change page and every other caller of source_change_review get the same refusal."""
-    note = (note or "").strip()
+    # Line breaks as the note box counts them (one character each; browsers send CRLF), so a note that fits the box
+    # fits the change.
+    note = (note or "").replace("\r\n", "\n").strip()
     if len(note) > REVIEW_NOTE_MAX:
         said = gettext("The note may hold at most %(limit)s characters; this one has %(length)s.")
         raise ValidationError({"review_note": said % {"limit": f"{REVIEW_NOTE_MAX:,}", "length": f"{len(note):,}"}})

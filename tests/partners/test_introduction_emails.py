@@ -183,3 +183,15 @@ def test_a_consultant_reads_the_askers_name_when_the_user_has_one(alice, consult
 
     body = emails().get(user=consultant, key__contains=f":{introduction.pk}:").payload["body"]
     assert "Asked by Alice Nguyen (alice@example.com) of Firm A." in body
+
+
+def test_an_asker_who_has_left_the_firm_is_not_told_of_its_request(requested, alice, consultant):
+    from companies.services import membership_remove
+
+    membership_remove(membership=alice.memberships.get())
+
+    introduction_move(introduction=requested, status="in_review", reason="Talking to the yard.", by=consultant)
+
+    # The request is the firm's: its outcome and the consultant's words are no longer for alice, who cannot open
+    # the page the email would link to.
+    assert not emails().filter(user=alice).exists()

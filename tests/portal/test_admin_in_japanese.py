@@ -429,3 +429,20 @@ def test_an_introductions_page_names_its_partner_in_japanese_and_links_to_the_pa
     assert f'<a href="/ja/admin/programmes/opportunity/{dsei.pk}/change/">DSEI Japan 2027（予定）</a>' in japanese
     assert "Mitsubishi" not in japanese
     assert f'<a href="/admin/partners/partner/{partner.pk}/change/">Mitsubishi Heavy Industries</a>' in english
+
+
+def test_an_introduction_for_no_opportunity_shows_the_admins_dash_not_none(consultant_client):
+    from partners.models import Introduction, Partner
+    from tests.factories import CompanyFactory
+
+    partner = Partner.objects.create(
+        slug="mhi", name="Mitsubishi Heavy Industries", name_ja="三菱重工業", role="prime", size="large",
+        capabilities="Jets",
+    )  # fmt: skip
+    ask = Introduction.objects.create(company=CompanyFactory(name="Acme"), partner=partner)
+
+    for prefix in ("", "/ja"):
+        page = consultant_client.get(f"{prefix}/admin/partners/introduction/{ask.pk}/change/").text
+        shown = re.search(r'(?s)field-opportunity_link">.*?class="readonly">(.*?)</div>', page)
+        assert shown is not None
+        assert shown[1] == "-"

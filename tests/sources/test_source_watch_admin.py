@@ -144,6 +144,30 @@ def test_a_long_review_note_is_kept_whole_up_to_the_500_characters_the_change_ho
     assert redirect.review_note == note.strip()  # a longer one is refused, never cut (test_source_reviews.py)
 
 
+def test_a_500_character_note_typed_over_several_lines_is_kept_whole(redirect, consultant_client):
+    # The note box counts a line break as one character, as browsers do; they send it as CRLF, two.
+    lines = ["Organiser confirmed by telephone; the page moved to the ministry's new site."] * 6
+    note = "\n".join(lines)
+    note += "x" * (500 - len(note))  # 500 characters as the box counts them, 505 as sent
+
+    consultant_client.post(
+        f"/admin/sources/sourcechange/{redirect.pk}/review/no_change/", {"review_note": note.replace("\n", "\r\n")}
+    )
+
+    redirect.refresh_from_db()
+    assert redirect.review_note == note
+
+
+def test_a_note_longer_than_the_change_holds_is_refused_and_the_change_stays_open(redirect, consultant_client):
+    url = f"/ja/admin/sources/sourcechange/{redirect.pk}/review/no_change/"
+
+    page = consultant_client.post(url, {"review_note": "x" * 501}, follow=True).content.decode()
+
+    redirect.refresh_from_db()
+    assert redirect.status == SourceChange.Status.OPEN and redirect.review_note == ""
+    assert "メモは500文字までです（入力は501文字）。" in page
+
+
 def test_an_interval_of_0_days_is_refused_on_its_field_and_a_shorter_one_brings_the_next_check_forward(
     site, record, consultant_client
 ):
