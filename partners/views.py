@@ -120,4 +120,11 @@ class IntroductionDetailView(LoginRequiredMixin, DetailView):
             {"status": Introduction.Status(step["status"]).label, "when": step["changed_at"], "reason": step["reason"]}
             for step in introduction_steps([self.object])[self.object.pk]
         ]
-        return super().get_context_data(steps=steps, **kwargs)
+        record = self.object.opportunity
+        # The record is linked only while the reader may open it: a draft or withdrawn record's page answers 404.
+        record_open = (
+            record is not None and Opportunity.objects.visible_to(self.request.user).filter(pk=record.pk).exists()
+        )
+        # The asking firm's staff read their own message; a consultant reads the firm's.
+        own = self.object.company.memberships.filter(user=self.request.user).exists()
+        return super().get_context_data(steps=steps, record_open=record_open, own_message=own, **kwargs)

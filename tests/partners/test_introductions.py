@@ -550,3 +550,27 @@ def test_a_consultant_starting_review_of_a_request_already_in_review_is_told_it_
         "1件の依頼はすでに「依頼済み」より先に進んでいたため、そのままにしました。",  # said nothing of it before
     ]
     assert set(Introduction.objects.values_list("status", flat=True)) == {"in_review"}
+
+
+def test_the_request_page_names_a_withdrawn_record_without_a_link_the_firm_could_not_open(alice_client, partners, call):
+    pk = ask(alice_client, opportunity="usv-call").json()["id"]
+    page = f"/my/introductions/{pk}/"
+    assert f'href="{call.get_absolute_url()}"' in alice_client.get(page).content.decode()
+
+    call.status = call.Status.DRAFT
+    call.save()
+
+    html = alice_client.get(page).content.decode()
+    assert alice_client.get(call.get_absolute_url()).status_code == 404
+    assert f'href="{call.get_absolute_url()}"' not in html
+    assert "USV call (no longer published)" in html
+
+
+def test_a_consultant_reads_the_firms_message_where_the_firm_reads_its_own(alice_client, consultant_client, partners):
+    pk = ask(alice_client).json()["id"]
+    page = f"/my/introductions/{pk}/"
+
+    assert "<h2>Your message</h2>" in alice_client.get(page).content.decode()
+    html = consultant_client.get(page).content.decode()
+    assert "<h2>The firm&#x27;s message</h2>" in html or "<h2>The firm's message</h2>" in html
+    assert "Your message" not in html
