@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -26,6 +26,9 @@ class SourceWatchQuerySet(models.QuerySet):
         return self.filter(state=SourceWatch.State.UNREACHABLE)
 
 
+INTERVAL_MAX_DAYS = 365
+
+
 class SourceWatch(models.Model):
     """The watching state of one source page: what it said last, its validators, failures and redirects."""
 
@@ -38,7 +41,11 @@ class SourceWatch(models.Model):
 
     source = models.OneToOneField(Source, verbose_name=_("source"), on_delete=models.CASCADE, related_name="watch")
     interval_days = models.PositiveSmallIntegerField(
-        _("check every (days)"), default=7, validators=[MinValueValidator(1)]
+        # At most a year: a source unread for longer no longer supports a "last verified" date, and a larger number
+        # (the column takes 32,767 on PostgreSQL, millions on SQLite) overflows the next check's date arithmetic.
+        _("check every (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(INTERVAL_MAX_DAYS)],
     )
     next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True, db_index=True)
     last_checked_at = models.DateTimeField(_("last checked at"), null=True, blank=True)

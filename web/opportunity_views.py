@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -283,6 +284,7 @@ class OpportunityDetailView(DetailView):
             match=match,
             unscored_because=_unscored_because(company, opportunity) if company is not None and match is None else None,
             kept_matches=engine.TOP_K,
+            unreachable_after=settings.SOURCES_UNREACHABLE_AFTER,
             **workspace_context(user=user, company=company, opportunity_ids=[opportunity.pk]),  # workspace (#14)
             top_matches=opportunity_top_match_list(user=user, opportunity=opportunity) if is_consultant(user) else [],
             history=history_rows(opportunity.history, limit=HISTORY_ROWS, disclose=is_consultant(user)),

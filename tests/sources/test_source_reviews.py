@@ -168,11 +168,17 @@ def test_staff_of_a_firm_cannot_open_the_queue(changed, alice_client):
     assert "Closes 13 February" not in response.content.decode()
 
 
-def test_an_unreachable_source_shows_its_record_as_stale(db, anon_client):
+@pytest.mark.parametrize("after", [3, 5])
+def test_an_unreachable_source_shows_its_record_as_stale_after_the_failures_the_site_counts(
+    db, anon_client, settings, after
+):
+    settings.SOURCES_UNREACHABLE_AFTER = after
     record = OpportunityFactory(slug="quiet", title="Quiet hub", kind=Opportunity.Kind.HUB)
-    SourceWatch.objects.create(source=record.sources.get(), state=SourceWatch.State.UNREACHABLE, failures=3)
+    SourceWatch.objects.create(source=record.sources.get(), state=SourceWatch.State.UNREACHABLE, failures=after)
     body = anon_client.get("/opportunities/quiet/").content.decode()
-    assert "stale" in body and "could not be reached three times in a row" in body
+    japanese = anon_client.get("/ja/opportunities/quiet/").content.decode()
+    assert "stale" in body and f"could not be reached {after} times in a row" in body
+    assert f"この出典に{after}回続けて接続できませんでした" in japanese
 
 
 def test_the_queue_says_a_published_record_never_verified_was_never_verified(db, consultant_client):

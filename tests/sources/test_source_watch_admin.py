@@ -190,6 +190,27 @@ def test_an_interval_of_0_days_is_refused_on_its_field_and_a_shorter_one_brings_
     assert watch.next_check_at == watch.last_checked_at + datetime.timedelta(days=1)  # was still 7 days away
 
 
+@pytest.mark.parametrize("days", ["366", "3000000"])
+def test_an_interval_longer_than_a_year_is_refused_on_its_field_and_the_watch_keeps_its_own(
+    site, record, consultant_client, days
+):
+    site.pages["/page"] = Page(body=html("<p>One.</p>"))
+    watch = watched(site, record)
+    source_check(watch=watch)
+    fetch = watch.fetches.get()
+    form = {"fetches-TOTAL_FORMS": "1", "fetches-INITIAL_FORMS": "1", "fetches-MIN_NUM_FORMS": "0",
+            "fetches-MAX_NUM_FORMS": "0", "fetches-0-id": fetch.pk, "fetches-0-watch": watch.pk}  # fmt: skip
+
+    refused = consultant_client.post(f"{WATCHES}{watch.pk}/change/", {**form, "interval_days": days})
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors == {
+        "interval_days": ["Ensure this value is less than or equal to 365."]
+    }
+    watch.refresh_from_db()
+    assert watch.interval_days == 7
+
+
 def test_consultants_cannot_delete_a_watched_source_or_its_fetches(site, record, consultant_client):
     site.pages["/page"] = Page(body=html("<p>One.</p>"))
     watch = watched(site, record)
