@@ -1,6 +1,7 @@
 """Introduction emails: each is one outbox row, written in the transaction of the change that causes it.
 
-A request writes one row per consultant; a status change writes one row for the user who asked. The key
+A request writes one row per consultant; a status change writes one row for the user who asked (for the firm's
+editors once the asker cannot open the request). The key
 `introduction:<id>:<status>:<user id>` makes a repeated write a no-op. Subject and body are plain text in the
 recipient's language (their notification settings', else English) and link to the request's page on `SITE_URL`;
 the alerts email sender delivers any row with a `subject` and a `body`.
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from alerts.preferences import language_of
+from companies.models import Membership
 from partners.models import Introduction
 from portal.models import OutboxMessage
 from portal.outbox import outbox_key, outbox_put
@@ -147,11 +149,23 @@ def introduction_requested_emails(introduction: Introduction) -> int:
 
 
 def introduction_moved_emails(introduction: Introduction) -> int:
-    """One email to the user who asked about the request's new status; how many rows were added (0 or 1). None once
-    the asker has left the firm: the request is the firm's, and its page would answer them 404."""
+    """Tell the user who asked about the request's new status; how many rows were added. The request is the firm's:
+    once the asker cannot open it (taken off the firm, switched off, or deleted) or has no address, the firm's
+    editors with an address are told instead, so the answer a firm waits for always reaches someone who can act on
+    it, never someone the page would answer 404."""
+    return sum(
+        _put(introduction, user, status_email(introduction, language_of(user))) for user in _told_of_moves(introduction)
+    )
+
+
+def _told_of_moves(introduction: Introduction) -> list[User]:
     user = introduction.requested_by
-    if user is None or not user.is_active or not user.email:
-        return 0
-    if not Introduction.objects.visible_to(user).filter(pk=introduction.pk).exists():
-        return 0
-    return int(_put(introduction, user, status_email(introduction, language_of(user))))
+    if user is not None and user.is_active and user.email:
+        if Introduction.objects.visible_to(user).filter(pk=introduction.pk).exists():
+            return [user]
+    editors = User.objects.filter(
+        is_active=True,
+        memberships__company_id=introduction.company_id,
+        memberships__role=Membership.Role.EDITOR,
+    ).exclude(email="")
+    return list(editors.order_by("pk").distinct())

@@ -185,13 +185,23 @@ def test_a_consultant_reads_the_askers_name_when_the_user_has_one(alice, consult
     assert "Asked by Alice Nguyen (alice@example.com) of Firm A." in body
 
 
-def test_an_asker_who_has_left_the_firm_is_not_told_of_its_request(requested, alice, consultant):
+def test_an_asker_who_has_left_the_firm_is_not_told_of_its_request_and_its_editors_are(
+    requested, alice, consultant, firm_a
+):
     from companies.services import membership_remove
+    from tests.factories import MembershipFactory, UserFactory
 
+    editor = UserFactory(username="dora", email="dora@firm-a.example")
+    MembershipFactory(user=editor, company=firm_a, role="editor")
+    viewer = UserFactory(username="vic", email="vic@firm-a.example")
+    MembershipFactory(user=viewer, company=firm_a, role="viewer")
     membership_remove(membership=alice.memberships.get())
 
     introduction_move(introduction=requested, status="in_review", reason="Talking to the yard.", by=consultant)
 
     # The request is the firm's: its outcome and the consultant's words are no longer for alice, who cannot open
-    # the page the email would link to.
+    # the page the email would link to, but for the firm's editors, who can act on it.
     assert not emails().filter(user=alice).exists()
+    told = emails().filter(kind="introduction", user__in=[editor, viewer])
+    assert [row.user for row in told] == [editor]
+    assert "Talking to the yard." in told.get().payload["body"]
