@@ -137,3 +137,12 @@ def test_every_drf_field_message_reads_in_japanese():
         japanese = [str(message) for message in messages]
 
     assert sorted({en for en, ja in zip(english, japanese, strict=True) if en == ja}) == []
+
+
+def test_a_body_that_is_not_json_is_refused_in_japanese(alice, firm_a):
+    response = _client_for(alice).generic(
+        "PATCH", f"{API}/companies/firm-a/", "{trl: 5", content_type="application/json", HTTP_ACCEPT_LANGUAGE="ja"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("本文が正しい JSON ではありません：Expecting property name")
