@@ -63,10 +63,26 @@ def _detail_as_text(data: Any) -> Any:
         # which is a refusal of the request as a whole: said in `detail`, as `Error` and docs/api.md say.
         data = {**data}
         whole = [*_messages(data.pop("detail", [])), *_messages(data.pop(NON_FIELD_ERRORS))]
-        return {"detail": " ".join(whole), **data}
+        return {"detail": " ".join(whole), **_fields_named(data)}
     if isinstance(data, dict) and isinstance(data.get("detail"), list):
-        return {**data, "detail": " ".join(str(message) for message in data["detail"])}
-    return data
+        return {**_fields_named(data), "detail": " ".join(str(message) for message in data["detail"])}
+    return _fields_named(data) if isinstance(data, dict) else data
+
+
+def _fields_named(data: dict[str, Any]) -> dict[str, Any]:
+    """DATA with each nested refusal of a field or list item as a whole put on that field or item itself.
+
+    DRF keys what a nested serializer says of its whole value `non_field_errors` (a firm's `certifications` that is
+    no list, or has too many items; an item that is no object), a key no client reading `Error` knows: the messages
+    belong to the field or item, as `technology_areas` and a webhook's `events` give them."""
+    named: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            value = _fields_named(value)
+            if set(value) == {NON_FIELD_ERRORS}:
+                value = _messages(value[NON_FIELD_ERRORS])
+        named[key] = value
+    return named
 
 
 def _messages(value: Any) -> list[str]:

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-from portal.text import localised_text
+from portal.filters import ONE_VALUE_MESSAGE
+from portal.text import localised_text, punct
 
 LANG = OpenApiParameter(
     "lang",
@@ -29,11 +30,16 @@ def _codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
+def asked_languages(request: HttpRequest) -> list[str]:
+    """The ?lang= codes given, each once, in lower case: language codes are case-insensitive (RFC 5646), so JA is ja.
+    An empty one is not given, as an empty filter or page is (a client filling `?lang={code}` with no code set)."""
+    return list(dict.fromkeys(lang.strip().lower() for lang in request.GET.getlist("lang") if lang.strip()))
+
+
 def asked_language(request: HttpRequest) -> str | None:
-    """The ?lang= code as given, in lower case: language codes are case-insensitive (RFC 5646), so JA is ja. An empty
-    one is not given, as an empty filter or page is (a client filling `?lang={code}` with no code set)."""
-    lang = (request.GET.get("lang") or "").strip().lower()
-    return lang or None
+    """The one ?lang= code asked for; None when there is none, or several different ones (a 400 in the API)."""
+    langs = asked_languages(request)
+    return langs[0] if len(langs) == 1 else None
 
 
 def reader_language(request: HttpRequest) -> str:
@@ -68,6 +74,9 @@ class ReaderLanguageMixin:
 
     def initial(self, request, *args, **kwargs):
         codes = _codes()
+        langs = asked_languages(request._request)
+        if len(langs) > 1:  # as every parameter that takes one value (portal.filters.OneValueEachForm)
+            raise serializers.ValidationError({"lang": [ONE_VALUE_MESSAGE % {"values": punct(",").join(langs)}]})
         lang = asked_language(request._request)
         if lang is not None and lang not in codes:
             message = _("Choose one of: %(codes)s.") % {"codes": ", ".join(codes)}

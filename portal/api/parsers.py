@@ -22,10 +22,17 @@ def _has_nul(value: Any) -> bool:
 
 
 class NulFreeJSONParser(JSONParser):
-    """JSON whose strings hold no NUL character; a 400 names the rule otherwise."""
+    """JSON whose strings hold no NUL character; a 400 names the rule otherwise, or says, in the reader's language,
+    that the body is no JSON."""
 
     def parse(self, stream, media_type=None, parser_context=None):  # type: ignore[no-untyped-def]
-        data = super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except ParseError as error:
+            # DRF's "JSON parse error - ..." is written without gettext: said in the reader's language here.
+            if isinstance(error.__context__, ValueError):
+                raise ParseError(_("The body is not valid JSON: %(error)s") % {"error": error.__context__}) from None
+            raise
         if _has_nul(data):
             raise ParseError(_("Text may not contain NUL (0x00) characters."))
         return data

@@ -142,3 +142,22 @@ def test_a_body_that_is_no_json_object_is_refused_as_a_whole_in_detail(alice_cli
     assert list(response.json()) == ["detail"]  # was {"non_field_errors": [...]}, a key no client reading Error knows
     assert response.json()["detail"].startswith("Invalid data. Expected a dictionary, but got ")
     assert japanese.json()["detail"].startswith("不正なデータです。")
+
+
+@pytest.mark.parametrize(
+    ("certifications", "refusal"),
+    [
+        ("as9100d", ['Expected a list of items but got type "str".']),
+        (["as9100d"], {"0": ["Invalid data. Expected a dictionary, but got str."]}),
+    ],
+)
+def test_a_certifications_list_of_the_wrong_shape_is_refused_on_the_field_or_its_item(
+    alice_client, matches, certifications, refusal
+):
+    """As `technology_areas` and a webhook's `events` are: no `non_field_errors` key, which names no field."""
+    before = alice_client.get(f"{API}/companies/firm-a/").json()
+
+    response = alice_client.patch(f"{API}/companies/firm-a/", {"certifications": certifications}, "application/json")
+
+    assert (response.status_code, response.json()) == (400, {"certifications": refusal})
+    assert alice_client.get(f"{API}/companies/firm-a/").json() == before

@@ -77,3 +77,72 @@ def test_an_editor_reading_japanese_who_leaves_out_a_certifications_code_reads_w
 
     assert response.status_code == 400
     assert response.json() == {"certifications": {"0": {"code": ["この項目は必須です。"]}}}
+
+
+# DRF's own Japanese catalogue lacks these messages, so a Japanese reader got them in English.
+def test_a_value_of_the_wrong_type_is_refused_in_japanese(alice, firm_a, matches):
+    response = _client_for(alice).put(
+        f"{API}/companies/firm-a/pipeline/atla-uav-call/", {"owner": 123}, "application/json", HTTP_ACCEPT_LANGUAGE="ja"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"owner": ["文字列を指定してください。"]}
+
+
+def test_a_webhook_event_of_the_wrong_type_is_refused_in_japanese_at_its_place(alice):
+    response = _client_for(alice).post(
+        f"{API}/webhooks/?lang=ja", {"url": "https://example.com/hook", "events": ["*", 1]}, "application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"events": {"1": ["文字列を指定してください。"]}}
+
+
+def test_too_many_certifications_are_refused_in_japanese(alice, firm_a):
+    response = _client_for(alice).patch(
+        f"{API}/companies/firm-a/",
+        {"certifications": [{"code": f"cert-{n}"} for n in range(31)]},
+        "application/json",
+        HTTP_ACCEPT_LANGUAGE="ja",
+    )
+
+    assert response.status_code == 400
+    assert "30個以下" in str(response.json()["certifications"])
+
+
+def _drf_error_messages() -> list:
+    """Every error message of DRF's fields and serializers (lazy, so each reads in the language active)."""
+    from rest_framework import fields, relations, serializers
+
+    classes: list[type] = [fields.Field, relations.RelatedField, serializers.BaseSerializer]
+    found, seen = [], set()
+    while classes:
+        cls = classes.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        classes.extend(cls.__subclasses__())
+        if cls.__module__.startswith("rest_framework."):
+            found += list(getattr(cls, "default_error_messages", {}).values())
+    return found
+
+
+def test_every_drf_field_message_reads_in_japanese():
+    from django.utils import translation
+
+    messages = _drf_error_messages()
+    with translation.override("en"):
+        english = [str(message) for message in messages]
+    with translation.override("ja"):
+        japanese = [str(message) for message in messages]
+
+    assert sorted({en for en, ja in zip(english, japanese, strict=True) if en == ja}) == []
+
+
+def test_a_body_that_is_not_json_is_refused_in_japanese(alice, firm_a):
+    response = _client_for(alice).generic(
+        "PATCH", f"{API}/companies/firm-a/", "{trl: 5", content_type="application/json", HTTP_ACCEPT_LANGUAGE="ja"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("本文が正しい JSON ではありません：Expecting property name")

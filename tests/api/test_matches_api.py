@@ -158,6 +158,22 @@ def test_an_unknown_lang_is_a_400_naming_it(alice_client, matches):
     assert response.json() == {"lang": ["Choose one of: en, ja."]}
 
 
+@pytest.mark.parametrize("query", ["lang=fr&lang=ja", "lang=ja&lang=en"])
+def test_several_different_langs_are_a_400_naming_lang_not_the_last_one_read_alone(alice_client, matches, query):
+    """As every one-value parameter: an unknown `fr` was read as nothing behind `ja`, and `ja&en` answered English."""
+    response = alice_client.get(f"{API}/companies/firm-a/matches/?{query}")
+
+    given = ", ".join(value.split("=")[1] for value in query.split("&"))
+    refusal = {"lang": [f"Give one value, not several: {given} were given."]}
+    assert (response.status_code, response.json()) == (400, refusal)
+
+
+def test_the_same_lang_twice_is_no_conflict(alice_client, matches):
+    response = alice_client.get(f"{API}/companies/firm-a/matches/?lang=ja&lang=JA&lang=")
+
+    assert (response.status_code, response["Content-Language"]) == (200, "ja")
+
+
 def test_an_opportunitys_best_firms_follow_lang_too(consultant_client, matches):
     best = _best(consultant_client, f"{API}/opportunities/atla-uav-call/matches/?lang=ja")
     assert best["gaps_detail"][0]["text"] == "AS9100DまたはJIS Q 9100の認証なし：AS9100DまたはJIS Q 9100を取得する"

@@ -77,9 +77,7 @@ def test_more_than_thirty_certifications_are_refused_before_any_is_looked_up(ali
     response = patch(alice_client, {"certifications": [{"code": cert.code}] * 31})
 
     assert response.status_code == 400
-    assert response.json() == {
-        "certifications": {"non_field_errors": ["Ensure this field has no more than 30 elements."]}
-    }
+    assert response.json() == {"certifications": ["Ensure this field has no more than 30 elements."]}
 
 
 def test_a_json_body_over_the_limit_answers_413(alice_client, firm_a, settings):
