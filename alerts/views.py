@@ -111,6 +111,12 @@ def _email_sent_text(current: str, new: str) -> str:
     return _("We sent a link to %(new)s. Digests and reminders start once you follow it.") % {"new": new}
 
 
+def _link_not_found(request: HttpRequest) -> HttpResponse:
+    """The site's 404 page, which says an email's link may have been used, replaced or expired: rendered here, not
+    raised, so `make run` (debug on) shows it too rather than Django's list of URL patterns."""
+    return render(request, "404.html", status=404)
+
+
 @cache_control(private=True, no_store=True)
 def email_confirm(request: HttpRequest) -> HttpResponse:
     """GET: the address a confirmation link was sent to, with a button; POST: make it the account's address. No
@@ -118,7 +124,7 @@ def email_confirm(request: HttpRequest) -> HttpResponse:
     is a 404."""
     change = email_change_for_link(raw=request.GET.get("token"))
     if change is None:
-        raise Http404
+        return _link_not_found(request)
     if request.method == "GET":
         return render(request, "alerts/email_confirm.html", {"change": change})
     if request.method != "POST":
@@ -127,7 +133,7 @@ def email_confirm(request: HttpRequest) -> HttpResponse:
     try:
         email_change_confirm(change=change)
     except EmailChange.DoesNotExist:  # replaced or dropped since the page was read
-        raise Http404 from None
+        return _link_not_found(request)
     except ValidationError as error:  # another account took the address since the link was sent
         return render(request, "alerts/email_confirm.html", {"problem": " ".join(error.messages)}, status=409)
     transaction.on_commit(deliver_emails_task.delay)  # the old address's notice now, not at the beat's next minute

@@ -4,6 +4,7 @@ PostgreSQL cannot store or even compare text holding NUL (0x00). DRF's CharField
 nested certificate codes are looked up before any CharField sees them; refusing it once, here, covers every field.
 """
 
+import json
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -21,6 +22,19 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+def _not_json(problem: BaseException | None) -> ParseError:
+    """The refusal of a body that is not JSON, in the reader's language: DRF's own ("JSON parse error - …") is
+    English whatever the reader reads."""
+    if isinstance(problem, json.JSONDecodeError):
+        return ParseError(
+            _("The body is not valid JSON: line %(line)d, column %(column)d: %(reason)s.")
+            % {"line": problem.lineno, "column": problem.colno, "reason": problem.msg}
+        )
+    if isinstance(problem, UnicodeDecodeError):
+        return ParseError(_("The body is not valid JSON: it is not UTF-8 text."))
+    return ParseError(_("The body is not valid JSON."))  # NaN or Infinity, which JSON has no words for
+
+
 class NulFreeJSONParser(JSONParser):
     """JSON whose strings hold no NUL character; a 400 names the rule otherwise, or says, in the reader's language,
     that the body is no JSON."""
@@ -29,10 +43,7 @@ class NulFreeJSONParser(JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except ParseError as error:
-            # DRF's "JSON parse error - ..." is written without gettext: said in the reader's language here.
-            if isinstance(error.__context__, ValueError):
-                raise ParseError(_("The body is not valid JSON: %(error)s") % {"error": error.__context__}) from None
-            raise
+            raise _not_json(error.__context__) from error
         if _has_nul(data):
             raise ParseError(_("Text may not contain NUL (0x00) characters."))
         return data

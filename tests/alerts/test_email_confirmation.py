@@ -370,6 +370,25 @@ def test_a_used_or_unknown_link_says_what_may_have_happened_in_the_readers_langu
     assert "ページが見つかりません" in japanese.text
 
 
+def test_a_used_link_says_what_may_have_happened_under_make_run_too(
+    alice_client, anon_client, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.DEBUG = True  # `make run` serves with debug on, where a raised 404 is Django's list of URL patterns
+    ask(alice_client, "alice@new.example", django_capture_on_commit_callbacks)
+    path = link_path(mailoutbox[0])
+    anon_client.post(path)
+
+    used = anon_client.get(path)
+    japanese = anon_client.get("/ja" + path)
+    refused = anon_client.post(path)
+
+    assert used.status_code == japanese.status_code == refused.status_code == 404
+    assert "A link from an email may have been used already, replaced by a newer one, or expired" in used.text
+    assert "URLconf" not in used.text
+    assert "ページが見つかりません" in japanese.text
+    assert "A link from an email may have been used already" in refused.text
+
+
 def test_the_notice_to_a_taken_address_is_in_its_owners_language_and_counts_towards_the_hourly_limit(
     alice, alice_client, mailoutbox, django_capture_on_commit_callbacks
 ):

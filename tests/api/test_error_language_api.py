@@ -145,4 +145,5 @@ def test_a_body_that_is_not_json_is_refused_in_japanese(alice, firm_a):
     )
 
     assert response.status_code == 400
-    assert response.json()["detail"].startswith("本文が正しい JSON ではありません：Expecting property name")
+    said = "本文が正しい JSON ではありません（1 行目 2 文字目：Expecting property name"
+    assert response.json()["detail"].startswith(said)

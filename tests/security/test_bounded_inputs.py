@@ -64,6 +64,24 @@ def test_a_nul_byte_anywhere_in_a_json_body_is_a_400(alice_client, firm_a, areas
     assert "NUL" in response.json()["detail"]
 
 
+def test_a_body_that_is_not_json_says_where_in_the_readers_language(alice_client, firm_a):
+    trl = firm_a.trl
+    english = alice_client.patch(FIRM, '{"trl": 5,\n "website" https://x}', content_type="application/json")
+    japanese = alice_client.patch(
+        FIRM, '{"trl": 5,\n "website" https://x}', content_type="application/json", headers={"Accept-Language": "ja"}
+    )
+    not_utf8 = alice_client.patch(FIRM, b'{"trl": "\xff"}', content_type="application/json")
+
+    assert english.status_code == japanese.status_code == not_utf8.status_code == 400
+    assert english.json() == {"detail": "The body is not valid JSON: line 2, column 12: Expecting ':' delimiter."}
+    assert japanese.json() == {
+        "detail": "本文が正しい JSON ではありません（2 行目 12 文字目：Expecting ':' delimiter）。"
+    }
+    assert not_utf8.json() == {"detail": "The body is not valid JSON: it is not UTF-8 text."}
+    firm_a.refresh_from_db()
+    assert firm_a.trl == trl
+
+
 def test_areas_must_be_a_list_of_strings(alice_client, firm_a, areas):
     response = patch(alice_client, {"technology_areas": [{"slug": "area-0"}]})
 

@@ -81,6 +81,16 @@ def test_the_listing_shows_a_bad_yes_no_value_beside_its_field(anon_client, list
     assert "Give true (open now), upcoming, now_or_upcoming or false." in response.text
 
 
+def test_the_listing_says_why_it_refused_a_when_that_has_no_field_on_the_page(anon_client, listed):
+    # `when` comes from a shared or hand-made link; the page has no field for it to be shown beside.
+    english = anon_client.get("/opportunities/", {"when": "bogus", "kind": "call"})
+    japanese = anon_client.get("/ja/opportunities/", {"when": "bogus"})
+
+    assert english.status_code == japanese.status_code == 200
+    assert "when: Select a valid choice. bogus is not one of the available choices." in english.text
+    assert "when：正しく選択してください。 bogus は候補にありません。" in japanese.text
+
+
 def test_my_matches_shows_bad_eligible_and_min_score_beside_their_fields(alice_client, listed):
     response = alice_client.get("/my/matches/", {"eligible": "maybe", "min_score": "-5"})
 
