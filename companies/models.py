@@ -1,6 +1,7 @@
 """The firms Kakehashi scores, and the staff who belong to them."""
 
 import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -40,14 +41,16 @@ def founded_year_validate(value: int | None) -> None:
 DESCRIPTION_MAX = 5000
 
 
+def _length_check(value: str, limit: int, message: Any, code: str) -> None:
+    """Refuse VALUE when it holds more than LIMIT characters, with MESSAGE (its %(limit)s and %(length)s filled)."""
+    if len(value) > limit:
+        raise ValidationError(message, code=code, params={"limit": f"{limit:,}", "length": f"{len(value):,}"})
+
+
 def description_length_validate(value: str) -> None:
     """Refuse a description longer than DESCRIPTION_MAX characters: forms, the admin and the API."""
-    if len(value) > DESCRIPTION_MAX:
-        raise ValidationError(
-            _("The description may hold at most %(limit)s characters; this one has %(length)s."),
-            code="description_length",
-            params={"limit": f"{DESCRIPTION_MAX:,}", "length": f"{len(value):,}"},
-        )
+    said = _("The description may hold at most %(limit)s characters; this one has %(length)s.")
+    _length_check(value, DESCRIPTION_MAX, said, "description_length")
 
 
 # The most a firm's export-control notes may hold, in characters: the curated firms write under 100 (the items and
@@ -59,12 +62,8 @@ EXPORT_NOTES_MAX = 2000
 
 def export_notes_length_validate(value: str) -> None:
     """Refuse export-control notes longer than EXPORT_NOTES_MAX characters: forms, the admin and the API."""
-    if len(value) > EXPORT_NOTES_MAX:
-        raise ValidationError(
-            _("The export control notes may hold at most %(limit)s characters; these have %(length)s."),
-            code="export_notes_length",
-            params={"limit": f"{EXPORT_NOTES_MAX:,}", "length": f"{len(value):,}"},
-        )
+    said = _("The export control notes may hold at most %(limit)s characters; these have %(length)s.")
+    _length_check(value, EXPORT_NOTES_MAX, said, "export_notes_length")
 
 
 # Top-level names that never name a website on the internet (RFC 2606, RFC 6761, RFC 6762).
