@@ -1,5 +1,7 @@
 """Forms of the alert pages: notification settings, "Save this search" on the listing, and a new webhook endpoint."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,13 @@ class NotificationSettingsForm(forms.ModelForm):
         model = NotificationSettings
         fields = ["frequency", "language", "saved_searches", "followed", "matches", "deadlines", "notices"]
         widgets = {"frequency": forms.RadioSelect, "language": forms.RadioSelect}
+
+    def __init__(self, *args: Any, firmless: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if firmless:  # a consultant, or staff not yet added to a firm: there is no "my firm" to speak of
+            self.fields["followed"].label = _("Changes to records followed or pursued by a firm I belong to")
+            self.fields["matches"].label = _("New and moved matches of a firm I belong to")
+            self.fields["notices"].label = _("Notices affecting the country or areas of a firm I belong to")
 
 
 class SavedSearchForm(forms.ModelForm):

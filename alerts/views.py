@@ -38,6 +38,7 @@ from alerts.webhooks import (
     webhook_problems_check,
     webhook_secret_rotate,
 )
+from companies.models import Company
 from portal.login_return import same_site_url
 from portal.models import EmailChange, SecretLink
 from portal.secret_links import secret_link_resolve
@@ -65,8 +66,9 @@ def _settings_page(
 def notification_settings(request: HttpRequest) -> HttpResponse:
     """What the user is told and how: digest frequency, language, kinds, the Atom feed and unsubscribe-all."""
     settings = notification_settings_get(user=request.user, language=get_language())
+    firmless = not Company.objects.member_of(request.user).exists()
     if request.method == "POST":
-        form = NotificationSettingsForm(request.POST, instance=settings)
+        form = NotificationSettingsForm(request.POST, instance=settings, firmless=firmless)
         digest_was_off = settings.frequency == NotificationSettings.Frequency.OFF
         if form.is_valid():
             saved = notification_settings_update(user=request.user, data=form.cleaned_data)
@@ -76,7 +78,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
                 messages.warning(request, _("Deadline reminders are still off: tick them to get them again."))
             return redirect("alerts:notification_settings")
         return _settings_page(request, form)
-    return _settings_page(request, NotificationSettingsForm(instance=settings))
+    return _settings_page(request, NotificationSettingsForm(instance=settings, firmless=firmless))
 
 
 @login_required

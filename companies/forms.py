@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -10,10 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, website_outdated
 from companies.rules import CERTIFICATIONS_MAX, EDITOR_FIELDS, unchanged_fields
-from companies.versions import CERTIFICATIONS, CompanyConflict, company_field_label, company_merge, company_version
+from companies.versions import CERTIFICATIONS, CompanyConflict, company_merge, company_version
 from portal.text import labelled, localised, reading_japanese
 from portal.versions import Merge
 from programmes.models import Certification, TechnologyArea
+
+# The legend of the profile page's certifications formset (templates/companies/company_form.html).
+CERTIFICATIONS_LABEL = _("Certifications held")
+
+
+def field_labels(form: forms.BaseForm) -> dict[str, str]:
+    """FORM's fields by name, each with its label as the form shows it, so messages name fields as the form does."""
+    return {name: str(field.label) for name, field in form.fields.items() if field.label}
 
 
 class StoredValuesKept(forms.ModelForm):
@@ -97,6 +106,10 @@ class CompanyForm(StoredValuesKept):
             if outdated:  # kept, and other changes save as before (StoredValuesKept), until it is replaced
                 self.fields["website"].help_text = outdated
 
+    def field_labels(self) -> dict[str, str]:
+        """Each field's label as the page shows it, the certifications' formset's included."""
+        return field_labels(self) | {CERTIFICATIONS: str(CERTIFICATIONS_LABEL)}
+
     def profile_data(self, formset: "BaseCertificationsHeldFormSet") -> dict[str, Any]:
         """The cleaned profile with FORMSET's certifications, as companies.services takes it (the version aside)."""
         data = {name: value for name, value in self.cleaned_data.items() if name != "version"}
@@ -164,13 +177,19 @@ CertificationsHeldFormSet = forms.formset_factory(
 
 
 def conflict_redraw(
-    form: forms.BaseForm, conflict: CompanyConflict, *, drawn_from: str, posted: dict[str, Any]
+    form: forms.BaseForm,
+    conflict: CompanyConflict,
+    *,
+    drawn_from: str,
+    posted: dict[str, Any],
+    labels: Mapping[str, str] | None = None,
 ) -> Merge:
     """Draw FORM (the page's or the admin's), refused for CONFLICT, again from the profile as it is now: its post
     becomes the three-way merge of POSTED (its cleaned values) with the stored profile against the version it was
     DRAWN_FROM, with the current version, so saving it again is deliberate and reverts nothing the user left alone;
     the refusal, and beside each field both sides changed the other side's value. Returns the merge, whose
-    certifications the caller's formset is drawn from."""
+    certifications the caller's formset is drawn from. Fields are named by LABELS, by default FORM's own labels."""
+    labels = field_labels(form) if labels is None else labels
     merge = company_merge(company=conflict.company, version=drawn_from, posted=posted)
     data = form.data.copy()
     for name, value in merge.values.items():
@@ -184,12 +203,12 @@ def conflict_redraw(
             data[name] = "" if value is None else str(value)  # replaced, not added beside
     data["version"] = company_version(conflict.company)
     form.data = data
-    form.add_error(None, conflict.said())
+    form.add_error(None, conflict.said(labels))
     for name in merge.clashes:
         if name in form.fields:
             form.add_error(name, conflict.clash_said(name))
         else:  # the certifications: their formset is drawn anew, so the note goes above the form
-            form.add_error(None, labelled(company_field_label(name), conflict.clash_said(name)))
+            form.add_error(None, labelled(conflict.label(name, labels), conflict.clash_said(name)))
     return merge
 
 
@@ -198,7 +217,7 @@ def profile_conflict_refill(
 ) -> BaseCertificationsHeldFormSet:
     """The profile page's form drawn again after CONFLICT (conflict_redraw), with its certifications' formset drawn
     from the merged certifications."""
-    merge = conflict_redraw(form, conflict, drawn_from=drawn_from, posted=posted)
+    merge = conflict_redraw(form, conflict, drawn_from=drawn_from, posted=posted, labels=form.field_labels())
     held = merge.values.get(CERTIFICATIONS, {})
     initial = [{"certification": pk, "expires_on": expires} for pk, expires in held.items()]
     return CertificationsHeldFormSet(prefix="certifications", initial=initial)

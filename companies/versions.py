@@ -47,14 +47,15 @@ class CompanyConflict(VersionConflict):
         super().__init__(record=company, changed=changed, by=by)
         self.company = company
 
-    def said(self) -> str:
-        """The refusal in the reader's language, naming who changed which fields (the page and the admin say it)."""
-        labels = punct(",").join(company_field_label(name) for name in self.changed)
+    def said(self, labels: Mapping[str, str] | None = None) -> str:
+        """The refusal in the reader's language, naming who changed which fields (the page and the admin say it) by
+        LABELS, the form's own labels where it has them."""
+        fields = punct(",").join(self.label(name, labels) for name in self.changed)
         return _(
             "%(who)s saved this profile after you opened it, changing: %(fields)s. Nothing was saved. The form now "
             "holds their changes and yours; where you both changed a field, it keeps what you typed and shows their "
             "value beside it. Save again to keep this version."
-        ) % {"who": self.who(), "fields": labels}
+        ) % {"who": self.who(), "fields": fields}
 
     def clash_said(self, name: str) -> str:
         """Beside field NAME, which both sides changed: the other side's value, and that the form keeps the user's."""
@@ -63,9 +64,14 @@ class CompanyConflict(VersionConflict):
             "value": company_value_said(self.company, name),
         }
 
-    def shown(self) -> list[tuple[str, str]]:
-        """The fields someone else changed, each with its value now, in the reader's language."""
-        return [(company_field_label(name), company_value_said(self.company, name)) for name in self.changed]
+    def shown(self, labels: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+        """The fields someone else changed, each named by LABELS (as said()) with its value now."""
+        return [(self.label(name, labels), company_value_said(self.company, name)) for name in self.changed]
+
+    @staticmethod
+    def label(name: str, labels: Mapping[str, str] | None = None) -> str:
+        """Field NAME as LABELS name it (a form's own labels), else by the model's verbose name."""
+        return (labels or {}).get(name) or company_field_label(name)
 
 
 def company_version(company: Company) -> str:

@@ -123,7 +123,7 @@ class CompanyUpdateView(LoginRequiredMixin, View):
                     version=version,
                 )
             except CompanyConflict as refused:
-                conflict = refused.shown()
+                conflict = refused.shown(form.field_labels())
                 formset = profile_conflict_refill(form, refused, drawn_from=version or "", posted=data)
                 company = refused.company
             except ValidationError as exc:

@@ -33,15 +33,19 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use 1/0, true/false, yes/no, on/off)")
 
 
-def env_int(name: str, default: int) -> int:
-    """Return NAME as an integer; a non-number is a configuration error."""
+def env_int(name: str, default: int, *, minimum: int) -> int:
+    """Return NAME as an integer; a non-number, or one below MINIMUM (a negative count of days, no threads), is a
+    configuration error."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from exc
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be {minimum} or more")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -24,9 +24,7 @@ DEBUG = env_bool("DJANGO_DEBUG", default=False)
 # How many reverse proxies of ours stand in front of gunicorn (0: clients connect directly). Only that many
 # X-Forwarded-For entries are believed, by the API throttles and the sign-in lock-out alike, and X-Forwarded-Proto
 # is believed only behind a proxy. With 0, a client's own X-Forwarded-For header changes nothing (issue 17).
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-if TRUSTED_PROXY_COUNT < 0:
-    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
@@ -109,14 +107,14 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'kakehashi.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
         conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The change feed shows an event once every transaction older than it has ended (portal.changes), so a session
     # left idle inside a transaction must not hold it back for long.
-    idle_ms = env_int("DATABASE_IDLE_IN_TRANSACTION_SECONDS", 60) * 1000
+    idle_ms = env_int("DATABASE_IDLE_IN_TRANSACTION_SECONDS", 60, minimum=0) * 1000
     # JIT compiles a plan whose estimated cost passes jit_above_cost; the portal's queries are short, and compiling
     # cost 25-160 ms on each of an opportunity run's reads (docs/matching.md, "Figures"), more than they run.
     jit = "" if env_bool("DATABASE_JIT", default=False) else " -c jit=off"
@@ -129,8 +127,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -212,10 +210,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 # Runs recorded while the queue was down: enqueued again once they are this old and still not started, and failed
 # as stale only after MATCHING_PENDING_RUN_HOURS (running runs whose worker died: MATCHING_STALE_RUN_MINUTES).
-MATCHING_DISPATCH_GRACE_SECONDS = env_int("MATCHING_DISPATCH_GRACE_SECONDS", 120)
-MATCHING_DISPATCH_EVERY_SECONDS = env_int("MATCHING_DISPATCH_EVERY_SECONDS", 60)
-MATCHING_STALE_RUN_MINUTES = env_int("MATCHING_STALE_RUN_MINUTES", 30)
-MATCHING_PENDING_RUN_HOURS = env_int("MATCHING_PENDING_RUN_HOURS", 24)
+MATCHING_DISPATCH_GRACE_SECONDS = env_int("MATCHING_DISPATCH_GRACE_SECONDS", 120, minimum=0)
+MATCHING_DISPATCH_EVERY_SECONDS = env_int("MATCHING_DISPATCH_EVERY_SECONDS", 60, minimum=1)
+MATCHING_STALE_RUN_MINUTES = env_int("MATCHING_STALE_RUN_MINUTES", 30, minimum=1)
+MATCHING_PENDING_RUN_HOURS = env_int("MATCHING_PENDING_RUN_HOURS", 24, minimum=1)
 # The dispatcher's beat task lives in matching.dispatch (autodiscovery only finds tasks.py modules).
 CELERY_IMPORTS = ["matching.dispatch"]
 CELERY_BEAT_SCHEDULE = beat_schedule(dispatch_every_seconds=MATCHING_DISPATCH_EVERY_SECONDS)
@@ -260,19 +258,19 @@ REST_FRAMEWORK = {
 
 # Seconds a cached API list answer is kept (portal.api.caching); a write to the data it shows replaces it at once.
 # On only with a cache shared by every process (Redis): a write in one worker must be seen by the others.
-API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60 if REDIS_URL else 0)
+API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60 if REDIS_URL else 0, minimum=0)
 
 # Request bodies (form fields and API JSON; uploaded files are not counted): a profile is a few kilobytes.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024, minimum=1024)
 
 # CSV uploads through the admin larger than this are refused (bigger files go through `manage.py import_companies`).
-COMPANY_IMPORT_MAX_BYTES = env_int("COMPANY_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+COMPANY_IMPORT_MAX_BYTES = env_int("COMPANY_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # Uploads up to this size are imported within the request; larger ones by a worker, with a progress page.
-COMPANY_IMPORT_INLINE_BYTES = env_int("COMPANY_IMPORT_INLINE_BYTES", 1024 * 1024)
+COMPANY_IMPORT_INLINE_BYTES = env_int("COMPANY_IMPORT_INLINE_BYTES", 1024 * 1024, minimum=0)
 
 # Outgoing mail: SMTP whenever EMAIL_HOST is set, otherwise printed to the console (as in `make run`).
 EMAIL_HOST = env_str("EMAIL_HOST")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
@@ -284,28 +282,28 @@ EMAIL_BACKEND = (
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 UNSUBSCRIBE_MAILTO = env_str("UNSUBSCRIBE_MAILTO")
 # A server that hangs must not hold a worker (Django's default is to wait for ever).
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 
 # Records not verified for this many days are listed as stale for consultants.
-STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 180)
+STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 180, minimum=1)
 
 # Source watching (issue #13, docs/sources.md). Private, loopback and link-local addresses are refused unless
 # SOURCES_ALLOW_PRIVATE=1, which only tests and development set.
 SOURCES_ALLOW_PRIVATE = env_bool("SOURCES_ALLOW_PRIVATE", False)
 SOURCES_CONTACT = env_str("SOURCES_CONTACT", "curation@kakehashi.example")
-SOURCES_TIMEOUT_SECONDS = env_int("SOURCES_TIMEOUT_SECONDS", 15)
-SOURCES_MAX_BYTES = env_int("SOURCES_MAX_BYTES", 5 * 1024 * 1024)
-SOURCES_CHECK_EVERY_DAYS = env_int("SOURCES_CHECK_EVERY_DAYS", 7)
-SOURCES_UNREACHABLE_AFTER = env_int("SOURCES_UNREACHABLE_AFTER", 3)
-SOURCES_FETCH_THREADS = env_int("SOURCES_FETCH_THREADS", 4)
+SOURCES_TIMEOUT_SECONDS = env_int("SOURCES_TIMEOUT_SECONDS", 15, minimum=1)
+SOURCES_MAX_BYTES = env_int("SOURCES_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
+SOURCES_CHECK_EVERY_DAYS = env_int("SOURCES_CHECK_EVERY_DAYS", 7, minimum=1)
+SOURCES_UNREACHABLE_AFTER = env_int("SOURCES_UNREACHABLE_AFTER", 3, minimum=1)
+SOURCES_FETCH_THREADS = env_int("SOURCES_FETCH_THREADS", 4, minimum=1)
 
 # Webhooks (issue 15, docs/alerts.md#webhooks): https endpoints on public addresses, checked when created and at
 # every delivery, unless WEBHOOK_ALLOW_PRIVATE=1 (tests and development only; it also allows http). An endpoint that
 # failed WEBHOOK_DISABLE_AFTER delivery rounds in a row, or its whole lifetime, is disabled and its owner emailed.
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
-WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
-WEBHOOK_THREADS = env_int("WEBHOOK_THREADS", 16)
-WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 10)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOK_THREADS = env_int("WEBHOOK_THREADS", 16, minimum=1)
+WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 10, minimum=1)
 
 # Security headers and cookies. Production values are the defaults whenever DEBUG is off; each can be relaxed
 # from the environment (the test suite serves plain HTTP, so it turns off the HTTPS redirect and secure cookies).
@@ -313,7 +311,7 @@ WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 10)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -59,3 +61,24 @@ def test_postgresql_sessions_run_without_jit_unless_asked(db):
     env.pop("DATABASE_URL_FILE", None)
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.stdout.strip() == "on", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("STALE_AFTER_DAYS", "-3", "STALE_AFTER_DAYS='-3' must be 1 or more"),
+        ("SOURCES_FETCH_THREADS", "0", "SOURCES_FETCH_THREADS='0' must be 1 or more"),
+        ("DATABASE_CONN_MAX_AGE", "-1", "DATABASE_CONN_MAX_AGE='-1' must be 0 or more"),
+    ],
+)
+def test_a_count_below_its_least_sensible_value_stops_start_up_naming_the_variable(variable, value, said):
+    result = _check({"DJANGO_DEBUG": "0", "SECRET_KEY": "k" * 50, variable: value})
+    assert result.returncode != 0
+    assert said in result.stderr
+
+
+def test_zero_where_zero_means_off_is_accepted():
+    result = _check(
+        {"DJANGO_DEBUG": "0", "SECRET_KEY": "k" * 50, "DATABASE_CONN_MAX_AGE": "0", "API_CACHE_SECONDS": "0"}
+    )
+    assert result.returncode == 0, result.stderr

@@ -197,3 +197,20 @@ def test_nothing_is_said_off_when_everything_is_on(alice_client):
     assert "Off now" not in alice_client.get(URL).content.decode()
     response = alice_client.post(URL, {**FORM, "deadlines": "on"}, follow=True).content.decode()
     assert "still off" not in response and "Off now" not in response
+
+
+def test_a_user_of_no_firm_is_not_offered_alerts_about_my_firm(consultant_client, alice_client):
+    english = kinds_offered(consultant_client.get(URL).text, "Tell me about")
+    japanese = kinds_offered(consultant_client.get(f"/ja{URL}").text, "知らせてほしいこと")
+
+    assert "Notices affecting the country or areas of a firm I belong to" in english
+    assert "my firm" not in english
+    assert "所属する会社の国や分野に関わるお知らせ" in japanese
+    assert "自社" not in japanese
+    mine = kinds_offered(alice_client.get(URL).text, "Tell me about")
+    assert "Notices affecting my firm&#x27;s country or areas" in mine  # its staff: their own
+
+
+def kinds_offered(page: str, legend: str) -> str:
+    """The "Tell me about" fieldset of the page, headed LEGEND."""
+    return page.split(f"<legend>{legend}</legend>", 1)[1].split("</fieldset>", 1)[0]

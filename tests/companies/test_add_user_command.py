@@ -69,3 +69,17 @@ def test_an_address_another_account_uses_is_refused():
     with pytest.raises(CommandError, match="email: Another account already uses this email address."):
         add_user("dup", "--email", "Hana@Ocius.example", "--firm", "ocius")
     assert list(User.objects.values_list("username", flat=True)) == ["hana"]
+
+
+def test_a_name_and_an_address_both_taken_are_said_one_per_line_each_naming_its_field():
+    CompanyFactory(slug="ocius", name="Ocius Technology")
+    add_user("hana", "--email", "hana@ocius.example", "--firm", "ocius")
+
+    with pytest.raises(CommandError) as refused:
+        add_user("Hana", "--email", "HANA@ocius.example", "--firm", "ocius")
+
+    assert str(refused.value).splitlines() == [
+        "username: A user named 'Hana' already exists.",
+        "email: Another account already uses this email address.",
+    ]
+    assert User.objects.count() == 1

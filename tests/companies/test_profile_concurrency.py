@@ -93,7 +93,7 @@ def test_a_certification_a_colleague_added_is_not_dropped_by_an_older_form(alice
     assert consultant_client.post(EDIT, added).status_code == 302
 
     refused = alice_client.post(EDIT, tab_a | {"trl": "6"})
-    assert "changing: Certifications." in refused.text
+    assert "changing: Certifications held." in refused.text  # as the form's fieldset is headed
     alice_client.post(EDIT, form_of(refused))
 
     profile.refresh_from_db()
@@ -171,3 +171,20 @@ def test_the_admin_refuses_a_save_from_an_older_version(consultant_client, consu
     assert "saved this profile after you opened it, changing: Description." in refused.text
     profile.refresh_from_db()
     assert (profile.trl, profile.description) == (5, "Their words")
+
+
+def test_in_japanese_the_refusal_names_fields_as_the_form_labels_them(alice_client, consultant_client, profile):
+    japanese = "/ja" + EDIT
+    tab_a = form_of(alice_client.get(japanese))
+    notes = form_of(consultant_client.get(japanese)) | {"export_control_notes": "EAR99", "contact_email": "x@a.jp"}
+    assert consultant_client.post(japanese, notes).status_code == 302
+
+    refused = alice_client.post(japanese, tab_a | {"trl": "7"})
+
+    assert refused.status_code == 409
+    form = refused.context["form"]
+    on_the_form = [str(form[name].label) for name in ("export_control_notes", "contact_email")]
+    assert on_the_form == ["輸出管理に関するメモ", "連絡先メール"]
+    assert f"{on_the_form[0]}、{on_the_form[1]}を変更しました" in refused.text  # the refusal above the form
+    assert [label for label, _value in refused.context["conflict"]] == on_the_form  # and the list of their changes
+    assert "輸出管理の補足" not in refused.text

@@ -249,3 +249,19 @@ def test_a_stage_that_does_not_exist_shows_the_whole_board_and_says_why(alice_cl
     assert "“bogus” is not a stage" in response.text
     assert "is not a stage" not in alice_client.get(BOARD, {"stage": "pursuing"}).text
     assert "「bogus」という段階はありません" in alice_client.get("/ja" + BOARD, {"stage": "bogus"}).text
+
+
+def test_a_consultant_reads_the_board_as_the_firms_not_as_their_own(consultant_client, alice_client, firm_a):
+    english = lede(consultant_client.get(BOARD).text)
+    japanese = lede(consultant_client.get(f"/ja{BOARD}").text)
+
+    assert english.startswith("The records Firm A follows and pursues, by stage. Its editors add them")
+    assert "your firm" not in english.lower()
+    assert japanese.startswith("Firm Aがフォロー・取り組み中の記録を段階別に表示します。同社の編集者")
+    assert "自社" not in japanese
+    assert lede(alice_client.get(BOARD).text).startswith("The records your firm follows")  # its staff: their own
+
+
+def lede(page: str) -> str:
+    """The text of the page's lede paragraph."""
+    return page.split('<p class="lede">', 1)[1].split("</p>", 1)[0]

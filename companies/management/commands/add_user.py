@@ -44,7 +44,8 @@ class Command(BaseCommand):
                 for company in firms:
                     membership_set(company=company, user=user, role=role)
         except ValidationError as exc:
-            shown = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+            # One line a field, each named: "field: why." (two refusals joined by "; " read as "exists.; email").
+            shown = "\n".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
             raise CommandError(shown) from exc
         what = ["consultant"] if consultant else []
         what += [f"{role} of {company.name}" for company in firms]
