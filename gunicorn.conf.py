@@ -2,14 +2,16 @@
 
 import os
 
+from portal.env import env_int  # a number below its least sensible value stops start-up, naming the variable
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+workers = env_int("GUNICORN_WORKERS", 2, minimum=1)
+threads = env_int("GUNICORN_THREADS", 1, minimum=1)
+timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
 graceful_timeout = 20
 keepalive = 5
 # Recycle workers now and then so a slow leak never grows without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 2000, minimum=0)  # 0: never recycle, as gunicorn reads it
 max_requests_jitter = 200
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"

@@ -82,3 +82,31 @@ def test_zero_where_zero_means_off_is_accepted():
         {"DJANGO_DEBUG": "0", "SECRET_KEY": "k" * 50, "DATABASE_CONN_MAX_AGE": "0", "API_CACHE_SECONDS": "0"}
     )
     assert result.returncode == 0, result.stderr
+
+
+def _gunicorn_settings(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Read gunicorn.conf.py as gunicorn does (a Python file run from the project's folder) and print its numbers."""
+    code = "import runpy; c = runpy.run_path('gunicorn.conf.py'); print(c['workers'], c['threads'], c['max_requests'])"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("GUNICORN_WORKERS", "0", "GUNICORN_WORKERS='0' must be 1 or more"),
+        ("GUNICORN_TIMEOUT", "-5", "GUNICORN_TIMEOUT='-5' must be 1 or more"),
+        ("GUNICORN_THREADS", "two", "GUNICORN_THREADS='two' is not an integer"),
+    ],
+)
+def test_a_gunicorn_number_below_its_least_sensible_value_stops_the_server_naming_it(variable, value, said):
+    result = _gunicorn_settings({variable: value})
+    assert result.returncode != 0
+    assert said in result.stderr
+
+
+def test_gunicorn_reads_its_numbers_and_never_recycling_workers_is_allowed():
+    result = _gunicorn_settings({"GUNICORN_WORKERS": "3", "GUNICORN_MAX_REQUESTS": "0"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["3", "1", "0"]
